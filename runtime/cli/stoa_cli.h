@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
+// Shared by the cmd_*.c files of the `stoa` command.
+#pragma once
+
+#include <stdbool.h>
+
+#define STOA_CMD(name, fn, help) int fn(int argc, char **argv);
+#include "commands.def"
+#undef STOA_CMD
+
+// Absolute path of the folder holding the running `stoa` binary.
+const char *stoa_cli_exe_dir(void);
+
+// Parses "WxH" into w, h; false when malformed or out of 1..16384.
+bool stoa_cli_parse_size(const char *s, unsigned *w, unsigned *h);

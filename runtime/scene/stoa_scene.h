@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: Apache-2.0
+// Stoa's own scene: flat arrays imported from glTF 2.0 through Assimp.
+// Assimp's types never leave runtime/scene; everything here is plain C.
+//
+// Lifetimes: stoa_scene_load() allocates a scene that the caller frees with
+// stoa_scene_destroy(&scene) (which NULLs the pointer). Every pointer inside
+// a scene is owned by it. A pose (stoa_pose_create) refers to its scene and
+// must be destroyed before it.
+//
+// Conventions: right-handed, +Y up, metres (as glTF). Matrices are float[16],
+// column-major (cglm's mat4 layout). Quaternions are x, y, z, w.
+// Index fields are int32_t with -1 meaning "none".
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/stoa_result.h"
+
+// ---- textures --------------------------------------------------------------
+
+typedef struct stoa_sampler {
+    int mag_filter; // glTF enums: 9728 NEAREST, 9729 LINEAR (0 = default linear)
+    int min_filter; // 9728..9987 (0 = default linear-mipmap-linear)
+    int wrap_s;     // 33071 CLAMP_TO_EDGE, 33648 MIRRORED_REPEAT, 10497 REPEAT (0 = repeat)
+    int wrap_t;
+} stoa_sampler;
+
+typedef struct stoa_texture {
+    char *name;       // image URI or "embedded #N"; never NULL
+    uint32_t width;   // decoded size in pixels
+    uint32_t height;
+    uint8_t *rgba;    // width*height*4 bytes, 8-bit RGBA, row 0 at the top
+    stoa_sampler sampler;
+    bool placeholder; // true when the image was missing/corrupt: a visible
+                      // magenta/black checker stands in for it
+} stoa_texture;
+
+typedef struct stoa_texture_ref {
+    int32_t texture;   // index into scene->textures, -1 for none
+    uint32_t texcoord; // which UV set, 0 or 1
+    float scale;       // normalTexture.scale / occlusionTexture.strength, else 1
+} stoa_texture_ref;
+
+// ---- materials -------------------------------------------------------------
+
+typedef enum stoa_alpha_mode {
+    STOA_ALPHA_OPAQUE = 0,
+    STOA_ALPHA_MASK,
+    STOA_ALPHA_BLEND,
+} stoa_alpha_mode;
+
+typedef struct stoa_material {
+    char *name;
+    float base_color[4]; // linear RGBA factor
+    float metallic;
+    float roughness;
+    float emissive[3]; // linear RGB factor
+    stoa_texture_ref base_color_tex;
+    stoa_texture_ref metallic_roughness_tex; // G = roughness, B = metallic
+    stoa_texture_ref normal_tex;
+    stoa_texture_ref occlusion_tex; // R channel
+    stoa_texture_ref emissive_tex;
+    stoa_alpha_mode alpha_mode;
+    float alpha_cutoff; // for STOA_ALPHA_MASK, default 0.5
+    bool double_sided;
+    bool unlit; // KHR_materials_unlit, where Assimp reports it
+} stoa_material;
+
+// ---- meshes ----------------------------------------------------------------
+
+typedef struct stoa_morph_target {
+    float *positions; // vertex_count * 3 deltas, never NULL
+    float *normals;   // vertex_count * 3 deltas or NULL
+    float *tangents;  // vertex_count * 3 deltas or NULL
+} stoa_morph_target;
+
+// One glTF primitive (Assimp splits a glTF mesh into one mesh per primitive).
+// Always triangles; Stoa drops points and lines with a warning.
+typedef struct stoa_mesh {
+    char *name;
+    uint32_t vertex_count;
+    uint32_t index_count; // multiple of 3
+    float *positions;     // vertex_count * 3, never NULL
+    float *normals;       // vertex_count * 3, never NULL (generated when absent)
+    float *tangents;      // vertex_count * 4 (xyz, w = handedness) or NULL
+    float *uv0;           // vertex_count * 2 or NULL
+    float *uv1;           // vertex_count * 2 or NULL
+    float *colors;        // vertex_count * 4 linear RGBA or NULL
+    uint16_t *joints;     // vertex_count * 4 (indices into the skin's joints) or NULL
+    float *weights;       // vertex_count * 4, normalised, or NULL
+    uint32_t *indices;    // index_count
+    int32_t material;     // index into scene->materials; -1 = default grey
+    int32_t skin;         // index into scene->skins or -1
+    uint32_t morph_target_count;
+    stoa_morph_target *morph_targets;
+    float *default_weights; // morph_target_count, or NULL when count is 0
+    float bounds_min[3];    // of the rest positions, mesh space
+    float bounds_max[3];
+} stoa_mesh;
+
+// ---- nodes, skins, cameras, lights ----------------------------------------
+
+// Nodes are stored parents-first: nodes[i].parent < i, so one forward pass
+// computes world transforms. Root nodes have parent -1.
+typedef struct stoa_node {
+    char *name; // never NULL ("" when unnamed)
+    int32_t parent;
+    float translation[3];
+    float rotation[4]; // x, y, z, w
+    float scale[3];
+    uint32_t mesh_count;
+    uint32_t *meshes; // indices into scene->meshes
+    int32_t camera;   // index into scene->cameras or -1
+    int32_t light;    // index into scene->lights or -1
+} stoa_node;
+
+typedef struct stoa_skin {
+    char *name;
+    uint32_t joint_count;
+    uint32_t *joints;       // node indices
+    float *inverse_bind;    // joint_count * 16
+} stoa_skin;
+
+typedef enum stoa_camera_type {
+    STOA_CAMERA_PERSPECTIVE = 0,
+    STOA_CAMERA_ORTHOGRAPHIC,
+} stoa_camera_type;
+
+typedef struct stoa_camera {
+    char *name;
+    int32_t node;        // the node that carries it
+    stoa_camera_type type;
+    float yfov;          // radians (perspective)
+    float aspect;        // 0 = use the target's aspect
+    float znear, zfar;   // zfar 0 = infinite
+    float xmag, ymag;    // orthographic half-extents
+} stoa_camera;
+
+typedef enum stoa_light_type {
+    STOA_LIGHT_DIRECTIONAL = 0,
+    STOA_LIGHT_POINT,
+    STOA_LIGHT_SPOT,
+} stoa_light_type;
+
+typedef struct stoa_light {
+    char *name;
+    int32_t node; // direction is the node's -Z, position its origin
+    stoa_light_type type;
+    float color[3];
+    float intensity; // lux (directional) or candela (point/spot), as glTF
+    float range;     // 0 = infinite
+    float inner_cone, outer_cone; // radians (spot)
+} stoa_light;
+
+// ---- animation -------------------------------------------------------------
+
+typedef enum stoa_anim_path {
+    STOA_ANIM_TRANSLATION = 0,
+    STOA_ANIM_ROTATION,
+    STOA_ANIM_SCALE,
+    STOA_ANIM_WEIGHTS,
+} stoa_anim_path;
+
+typedef enum stoa_interp {
+    STOA_INTERP_LINEAR = 0, // slerp for rotations
+    STOA_INTERP_STEP,
+    STOA_INTERP_CUBIC, // glTF CUBICSPLINE: values hold in-tangent, value, out-tangent
+} stoa_interp;
+
+typedef struct stoa_anim_channel {
+    int32_t node;
+    stoa_anim_path path;
+    stoa_interp interp;
+    uint32_t key_count;
+    float *times;       // key_count, ascending, seconds
+    uint32_t components; // 3 (T, S), 4 (R), or the morph target count (weights)
+    float *values;      // key_count * components (* 3 for CUBIC)
+} stoa_anim_channel;
+
+typedef struct stoa_animation {
+    char *name;
+    float duration; // seconds: the last key time over all channels
+    uint32_t channel_count;
+    stoa_anim_channel *channels;
+} stoa_animation;
+
+// ---- the scene -------------------------------------------------------------
+
+typedef struct stoa_scene {
+    char *path; // as given to stoa_scene_load
+    uint32_t node_count, mesh_count, material_count, texture_count;
+    uint32_t skin_count, camera_count, light_count, animation_count;
+    stoa_node *nodes;
+    stoa_mesh *meshes;
+    stoa_material *materials;
+    stoa_texture *textures;
+    stoa_skin *skins;
+    stoa_camera *cameras;
+    stoa_light *lights;
+    stoa_animation *animations;
+    uint64_t triangle_count; // over all mesh instances in the node tree
+    float bounds_min[3];     // world-space bounds at rest pose
+    float bounds_max[3];
+    uint32_t warning_count;
+    char **warnings; // things an author should fix; the scene still loaded
+} stoa_scene;
+
+typedef struct stoa_scene_load_desc {
+    // 0 = default (256 MiB). Files over this fail with STOA_ERROR_LIMIT.
+    uint64_t max_file_size;
+    // Generate tangents for meshes that have a normal map but no tangents.
+    bool no_generated_tangents;
+} stoa_scene_load_desc;
+
+// Loads .gltf (with .bin / data URIs) or .glb. Every file the scene refers
+// to must lie inside the scene file's folder. On failure returns < 0, leaves
+// *out_scene NULL and fills err with a message naming the file and the fault.
+// A missing or corrupt texture is not a failure: it becomes a placeholder
+// and a warning.
+stoa_result stoa_scene_load(const char *path, const stoa_scene_load_desc *desc,
+                            stoa_scene **out_scene, stoa_error *err);
+void stoa_scene_destroy(stoa_scene **scene);
+
+// Index of the first node with that name, or -1.
+int32_t stoa_scene_find_node(const stoa_scene *scene, const char *name);
+int32_t stoa_scene_find_animation(const stoa_scene *scene, const char *name);
+
+// ---- pose: the scene at a point in time -------------------------------------
+
+typedef struct stoa_pose stoa_pose;
+
+stoa_pose *stoa_pose_create(const stoa_scene *scene);
+void stoa_pose_destroy(stoa_pose **pose);
+// Back to the rest pose (the nodes' own TRS and the meshes' default weights).
+void stoa_pose_reset(stoa_pose *pose);
+// Applies animation `anim` sampled at time t (clamped to [0, duration]).
+// Call reset first for a clean pose; several animations may be layered.
+void stoa_pose_apply_animation(stoa_pose *pose, uint32_t anim, float t);
+// Overrides one node's local TRS (grabbing, show/hide via scale, teleport).
+void stoa_pose_set_local(stoa_pose *pose, uint32_t node, const float t[3], const float r[4],
+                         const float s[3]);
+// Computes world matrices and joint matrices from the local TRS.
+void stoa_pose_update(stoa_pose *pose);
+
+const float *stoa_pose_world(const stoa_pose *pose, uint32_t node);        // float[16]
+// joint_count matrices: world(joint) * inverse_bind; skinned vertices go
+// straight to world space (the mesh node's own transform is not applied).
+const float *stoa_pose_joint_matrices(const stoa_pose *pose, uint32_t skin);
+// Morph weights of the meshes on `node` (glTF weights are per node/mesh);
+// returns the count through out_count; NULL when the node has no morph targets.
+const float *stoa_pose_morph_weights(const stoa_pose *pose, uint32_t node, uint32_t *out_count);
+// World-space bounds of the posed scene (skinning and morphs approximated by
+// the rest bounds of each mesh under its node or joints).
+void stoa_pose_bounds(const stoa_pose *pose, float out_min[3], float out_max[3]);
+
+// ---- picking ---------------------------------------------------------------
+
+typedef struct stoa_bvh stoa_bvh;
+
+// Builds a BVH over every triangle of the posed scene in world space.
+stoa_bvh *stoa_bvh_build(const stoa_scene *scene, const stoa_pose *pose);
+void stoa_bvh_destroy(stoa_bvh **bvh);
+
+typedef struct stoa_ray_hit {
+    int32_t node;     // the node whose mesh was hit
+    int32_t mesh;
+    uint32_t triangle;
+    float point[3];   // world space
+    float distance;   // along the normalised direction
+} stoa_ray_hit;
+
+// Nearest hit of the ray within max_distance (dir need not be normalised).
+// Returns true and fills out_hit on a hit.
+bool stoa_scene_raycast(const stoa_bvh *bvh, const float origin[3], const float dir[3],
+                        float max_distance, stoa_ray_hit *out_hit);

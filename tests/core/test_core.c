@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/stoa_clock.h"
+#include "core/stoa_log.h"
+#include "core/stoa_path.h"
+#include "stoa_test.h"
+
+STOA_TEST(path_confine_accepts_inside)
+{
+    char out[256];
+    stoa_error err = {0};
+    CHECK(stoa_path_confine("/scenes/a", "tex/b.png", out, sizeof out, &err) == STOA_OK);
+    CHECK_STR(out, "/scenes/a/tex/b.png");
+    CHECK(stoa_path_confine("/scenes/a", "./x/../y.bin", out, sizeof out, &err) == STOA_OK);
+    CHECK_STR(out, "/scenes/a/y.bin");
+    CHECK(stoa_path_confine("d", "my%20file.bin", out, sizeof out, &err) == STOA_OK);
+    CHECK_STR(out, "d/my file.bin");
+}
+
+STOA_TEST(path_confine_rejects_escape)
+{
+    char out[256];
+    stoa_error err = {0};
+    const char *bad[] = {"../x.bin", "a/../../x.bin", "/etc/passwd", "%2e%2e/x", "file:///etc/passwd",
+                         "C:\\x", "", "a/..", "%00", "%zz"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err.message[0] = 0;
+        CHECK_MSG(stoa_path_confine("/s", bad[i], out, sizeof out, &err) == STOA_ERROR_UNSAFE_PATH,
+                  "%s", bad[i]);
+        CHECK(err.message[0] != 0);
+    }
+    stoa_path_confine("/s", "../x.bin", out, sizeof out, &err);
+    CHECK_CONTAINS(err.message, "leaves the asset's folder");
+}
+
+STOA_TEST(path_parts)
+{
+    char d[64];
+    stoa_path_dirname("a/b/c.gltf", d, sizeof d);
+    CHECK_STR(d, "a/b");
+    stoa_path_dirname("c.gltf", d, sizeof d);
+    CHECK_STR(d, ".");
+    CHECK_STR(stoa_path_basename("a/b/c.gltf"), "c.gltf");
+    CHECK_STR(stoa_path_ext("a.b/c.glb"), "glb");
+}
+
+STOA_TEST(fake_clock_moves_only_when_told)
+{
+    stoa_fake_clock c;
+    stoa_fake_clock_init(&c, 100);
+    CHECK(stoa_clock_now(&c.base) == 100);
+    stoa_fake_clock_advance(&c, 50);
+    CHECK(stoa_clock_now(&c.base) == 150);
+    int64_t a = stoa_clock_now(stoa_clock_monotonic());
+    int64_t b = stoa_clock_now(stoa_clock_monotonic());
+    CHECK(b >= a);
+}
+
+static int g_sink_calls;
+static char g_last[256];
+static void sink(void *user, const char *module, stoa_log_level level, const char *msg)
+{
+    (void)user;
+    (void)level;
+    g_sink_calls++;
+    snprintf(g_last, sizeof g_last, "%s:%s", module, msg);
+}
+
+STOA_TEST(log_sink_and_levels)
+{
+    stoa_log_set_sink(sink, NULL);
+    STOA_LOGW("testmod", "hello %d", 7);
+    STOA_LOGT("testmod", "hidden by default");
+    CHECK(g_sink_calls == 1);
+    CHECK_STR(g_last, "testmod:hello 7");
+    stoa_log_set_sink(NULL, NULL);
+    CHECK_STR(stoa_result_str(STOA_ERROR_UNSAFE_PATH), "unsafe path");
+}
+
+STOA_TEST_MAIN()

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "stoa_test.h"
+
+stoa_test_case stoa_test_cases[STOA_TEST_MAX];
+int stoa_test_count;
+int stoa_test_failed_checks;
+
+int stoa_test_main(int argc, char **argv)
+{
+    int passed = 0, failed = 0;
+    for (int i = 0; i < stoa_test_count; i++) {
+        if (argc > 1) {
+            int wanted = 0;
+            for (int a = 1; a < argc; a++)
+                wanted |= strcmp(argv[a], stoa_test_cases[i].name) == 0;
+            if (!wanted)
+                continue;
+        }
+        int before = stoa_test_failed_checks;
+        stoa_test_cases[i].fn();
+        if (stoa_test_failed_checks == before) {
+            passed++;
+            printf("ok   %s\n", stoa_test_cases[i].name);
+        } else {
+            failed++;
+            printf("FAIL %s\n", stoa_test_cases[i].name);
+        }
+        fflush(stdout);
+    }
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 && passed > 0 ? 0 : 1;
+}
