@@ -20,12 +20,11 @@ static const command g_commands[] = {
 #undef STOA_CMD
     {NULL, NULL, NULL},
 };
-#define COMMAND_COUNT (sizeof g_commands / sizeof g_commands[0] - 1)
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: stoa COMMAND [ARGS]\n\ncommands:\n");
-    for (size_t i = 0; i < COMMAND_COUNT; i++)
+    for (size_t i = 0; g_commands[i].name; i++)
         fprintf(f, "  %-13s %s\n", g_commands[i].name, g_commands[i].help);
     fprintf(f, "\n'stoa COMMAND --help' shows a command's options.\n");
 }
@@ -66,7 +65,7 @@ int main(int argc, char **argv)
         printf("stoa %s\n", STOA_VERSION);
         return 0;
     }
-    for (size_t i = 0; i < COMMAND_COUNT; i++)
+    for (size_t i = 0; g_commands[i].name; i++)
         if (strcmp(argv[1], g_commands[i].name) == 0)
             return g_commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "stoa: unknown command '%s'\n\n", argv[1]);
