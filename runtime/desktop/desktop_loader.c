@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "desktop_loader.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/stoa_clock.h"
+
+static void *load_main(void *arg)
+{
+    desktop_loader *l = arg;
+    l->result = stoa_scene_load(l->path, NULL, &l->scene, &l->err);
+    atomic_store(&l->done, true);
+    return NULL;
+}
+
+bool desktop_loader_start(desktop_loader *l, const char *path)
+{
+    if (l->running)
+        return false;
+    snprintf(l->path, sizeof l->path, "%s", path);
+    l->scene = NULL;
+    l->result = STOA_OK;
+    memset(&l->err, 0, sizeof l->err);
+    atomic_store(&l->done, false);
+    l->started_at = stoa_time_seconds();
+    if (pthread_create(&l->thread, NULL, load_main, l) != 0) {
+        // No thread: load synchronously rather than not at all.
+        load_main(l);
+        return true;
+    }
+    l->running = true;
+    return true;
+}
+
+bool desktop_loader_take(desktop_loader *l, stoa_scene **out_scene, stoa_error *out_err)
+{
+    if (!atomic_load(&l->done))
+        return false;
+    if (l->running) {
+        pthread_join(l->thread, NULL);
+        l->running = false;
+    }
+    atomic_store(&l->done, false);
+    *out_scene = l->scene;
+    l->scene = NULL;
+    if (out_err)
+        *out_err = l->err;
+    return true;
+}
+
+void desktop_loader_fini(desktop_loader *l)
+{
+    if (l->running) {
+        pthread_join(l->thread, NULL);
+        l->running = false;
+    }
+    stoa_scene_destroy(&l->scene);
+}
