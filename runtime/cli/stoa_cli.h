@@ -13,3 +13,7 @@ const char *stoa_cli_exe_dir(void);
 
 // Parses "WxH" into w, h; false when malformed or out of 1..16384.
 bool stoa_cli_parse_size(const char *s, unsigned *w, unsigned *h);
+
+// Sets XR_RUNTIME_JSON to the simulated headset built next to this binary.
+// Returns 0, or -1 after printing why it cannot.
+int stoa_cli_use_sim(void);

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+// stoa run SCENE: the learner's runtime on an OpenXR headset (or, with
+// --sim, on the simulated headset tools/xrsim).
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gfx/stoa_gfx.h"
+#include "run_session.h"
+#include "stoa_cli.h"
+
+static volatile int g_stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: stoa run SCENE [--sim] [--events FILE] [--stereo auto|multiview|multipass]\n"
+            "                [--msaa N] [--seated] [--vulkan1] [--max-seconds S]\n"
+            "Runs a scene on the headset through OpenXR. --sim uses Stoa's simulated headset\n"
+            "(its STOA_XRSIM_* variables apply: see docs/xrsim.md). --events writes every\n"
+            "interaction event as a JSON line. Ctrl-C ends the session cleanly.\n");
+}
+
+// Points the OpenXR loader at xrsim's manifest, built next to this binary.
+int stoa_cli_use_sim(void)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/xrsim/xrsim.json", stoa_cli_exe_dir());
+    if (access(path, R_OK) != 0) {
+        fprintf(stderr, "stoa run: the simulated headset is not built (%s is missing)\n", path);
+        return -1;
+    }
+    setenv("XR_RUNTIME_JSON", path, 1);
+    return 0;
+}
+
+static int parse(int argc, char **argv, run_options *o, bool *sim)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--sim")) {
+            *sim = true;
+        } else if (!strcmp(a, "--seated")) {
+            o->seated = true;
+        } else if (!strcmp(a, "--vulkan1")) {
+            o->force_vulkan1 = true;
+        } else if (!strcmp(a, "--events") && v) {
+            o->events_path = argv[++i];
+        } else if (!strcmp(a, "--msaa") && v) {
+            o->msaa = (uint32_t)strtoul(argv[++i], NULL, 10);
+        } else if (!strcmp(a, "--max-seconds") && v) {
+            o->max_seconds = strtod(argv[++i], NULL);
+        } else if (!strcmp(a, "--stereo") && v) {
+            i++;
+            if (!strcmp(v, "multiview"))
+                o->stereo = STOA_GFX_STEREO_MULTIVIEW;
+            else if (!strcmp(v, "multipass"))
+                o->stereo = STOA_GFX_STEREO_MULTIPASS;
+            else if (strcmp(v, "auto")) {
+                fprintf(stderr, "stoa run: --stereo wants auto, multiview or multipass\n");
+                return 2;
+            }
+        } else if (a[0] == '-' || o->scene_path) {
+            fprintf(stderr, "stoa run: unexpected argument '%s'\n", a);
+            usage(stderr);
+            return 2;
+        } else {
+            o->scene_path = a;
+        }
+    }
+    if (!o->scene_path) {
+        usage(stderr);
+        return 2;
+    }
+    return -1;
+}
+
+int stoa_cmd_run(int argc, char **argv)
+{
+    run_options opt = {0};
+    bool sim = false;
+    int rc = parse(argc, argv, &opt, &sim);
+    if (rc >= 0)
+        return rc;
+    if (sim && stoa_cli_use_sim() != 0)
+        return 1;
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    run_session s;
+    stoa_error err = {0};
+    stoa_result r = run_session_init(&s, &opt, &err);
+    if (r >= 0)
+        r = run_session_loop(&s, &g_stop, &err);
+    uint64_t frames = s.frames;
+    uint32_t events = s.event_count, losses = s.session_losses;
+    run_session_fini(&s);
+    if (r < 0) {
+        fprintf(stderr, "stoa run: %s\n", err.message);
+        return 1;
+    }
+    printf("stoa run: %llu frames, %u interaction events, %u session losses\n",
+           (unsigned long long)frames, events, losses);
+    if (stoa_gfx_validation_requested() && stoa_gfx_validation_message_count() > 0) {
+        fprintf(stderr, "stoa run: %u Vulkan validation messages\n",
+                stoa_gfx_validation_message_count());
+        return 1;
+    }
+    return 0;
+}

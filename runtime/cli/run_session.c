@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "run_session.h"
+
+#include <cglm/cglm.h>
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/stoa_clock.h"
+#include "core/stoa_log.h"
+
+// Nodes named like this are zones (see scenes/agora/README.md).
+static uint32_t classify(void *user, const stoa_scene *scene, uint32_t node)
+{
+    (void)user;
+    const stoa_node *n = &scene->nodes[node];
+    if (strncmp(n->name, "Zone_", 5) == 0)
+        return STOA_INTERACT_ZONE;
+    if (!strcmp(n->name, "Floor") || !strcmp(n->name, "Platform") || !strcmp(n->name, "Steps"))
+        return STOA_INTERACT_WALKABLE | STOA_INTERACT_PICKABLE;
+    if (!strcmp(n->name, "Spawn"))
+        return STOA_INTERACT_RAY_TRANSPARENT;
+    return n->mesh_count ? STOA_INTERACT_PICKABLE : 0;
+}
+
+static stoa_result create_xr(run_session *s, stoa_error *err)
+{
+    stoa_xr_desc xd = {.app_name = "Stoa", .stereo = s->opt->stereo, .msaa = s->opt->msaa,
+                       .force_vulkan1 = s->opt->force_vulkan1};
+    stoa_result r = stoa_xr_create(&xd, &s->xr, err);
+    if (r < 0)
+        return r;
+    STOA_LOGI("run", "headset: %s", stoa_xr_runtime_name(s->xr));
+    return stoa_gfx_scene_create(stoa_xr_renderer(s->xr), s->scene, &s->gscene, err);
+}
+
+static void destroy_xr(run_session *s)
+{
+    if (s->xr)
+        stoa_gfx_device_wait_idle(stoa_xr_device(s->xr));
+    stoa_gfx_scene_destroy(&s->gscene);
+    stoa_xr_destroy(&s->xr);
+}
+
+// The learner starts at the scene's Spawn node (feet), looking along its -Z.
+static stoa_interact_rig spawn_rig(const stoa_scene *scene, const stoa_pose *pose)
+{
+    stoa_interact_rig rig = {{0, 0, 0}, 0.0f};
+    int32_t spawn = stoa_scene_find_node(scene, "Spawn");
+    if (spawn < 0)
+        return rig;
+    const float *m = stoa_pose_world(pose, (uint32_t)spawn);
+    rig.position[0] = m[12];
+    rig.position[1] = m[13];
+    rig.position[2] = m[14];
+    // Yaw of the node's -Z axis (column 2 is its +Z in world).
+    rig.yaw = atan2f(m[8], m[10]);
+    return rig;
+}
+
+stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error *err)
+{
+    memset(s, 0, sizeof *s);
+    s->opt = opt;
+    stoa_result r = stoa_scene_load(opt->scene_path, NULL, &s->scene, err);
+    if (r < 0)
+        return r;
+    for (uint32_t i = 0; i < s->scene->warning_count; i++)
+        STOA_LOGW("run", "%s", s->scene->warnings[i]);
+    s->pose = stoa_pose_create(s->scene);
+    if (!s->pose)
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
+    stoa_pose_update(s->pose);
+    s->bvh = stoa_bvh_build(s->scene, s->pose);
+    s->moved = calloc(s->scene->node_count, sizeof *s->moved);
+    s->moved_trs = calloc(s->scene->node_count, sizeof *s->moved_trs);
+    if (!s->moved || !s->moved_trs)
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
+    stoa_interact_desc id = {
+        .mode = opt->seated ? STOA_INTERACT_SEATED : STOA_INTERACT_STANDING,
+        .classify = classify,
+        .rig = spawn_rig(s->scene, s->pose),
+    };
+    r = stoa_interact_create(s->scene, &id, &s->interact, err);
+    if (r < 0)
+        return r;
+    if (opt->events_path) {
+        s->events = fopen(opt->events_path, "w");
+        if (!s->events)
+            return stoa_error_set(err, STOA_ERROR_IO, "%s: cannot write events file",
+                                  opt->events_path);
+    }
+    return create_xr(s, err);
+}
+
+void run_session_fini(run_session *s)
+{
+    destroy_xr(s);
+    if (s->events)
+        fclose(s->events);
+    stoa_interact_destroy(&s->interact);
+    stoa_bvh_destroy(&s->bvh);
+    stoa_pose_destroy(&s->pose);
+    stoa_scene_destroy(&s->scene);
+    free(s->cpu_us);
+    free(s->moved);
+    free(s->moved_trs);
+    memset(s, 0, sizeof *s);
+}
+
+static const char *node_name(const run_session *s, int32_t node)
+{
+    return node >= 0 && (uint32_t)node < s->scene->node_count ? s->scene->nodes[node].name : NULL;
+}
+
+static void write_event(run_session *s, const stoa_interact_event *e)
+{
+    s->event_count++;
+    STOA_LOGD("run", "%s %s", stoa_interact_event_name(e->type),
+              node_name(s, e->node) ? node_name(s, e->node) : "-");
+    if (!s->events)
+        return;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "t", (double)e->time_ns * 1e-9);
+    cJSON_AddStringToObject(o, "type", stoa_interact_event_name(e->type));
+    if (e->hand != STOA_INTERACT_NO_HAND)
+        cJSON_AddStringToObject(o, "hand", e->hand == STOA_INTERACT_LEFT ? "left" : "right");
+    if (node_name(s, e->node))
+        cJSON_AddStringToObject(o, "node", node_name(s, e->node));
+    if (node_name(s, e->zone))
+        cJSON_AddStringToObject(o, "zone", node_name(s, e->zone));
+    cJSON *p = cJSON_AddArrayToObject(o, "point");
+    for (int i = 0; i < 3; i++)
+        cJSON_AddItemToArray(p, cJSON_CreateNumber(e->point[i]));
+    if (e->value != 0.0f)
+        cJSON_AddNumberToObject(o, "value", e->value);
+    char *line = cJSON_PrintUnformatted(o);
+    if (line) {
+        fprintf(s->events, "%s\n", line);
+        fflush(s->events);
+    }
+    free(line);
+    cJSON_Delete(o);
+}
+
+static void to_interact_pose(const stoa_xr_pose *p, stoa_interact_pose *out)
+{
+    memcpy(out->position, p->position, sizeof out->position);
+    memcpy(out->orientation, p->orientation, sizeof out->orientation);
+}
+
+static void fill_input(const stoa_xr_frame *f, stoa_interact_frame *in)
+{
+    in->time_ns = f->display_time_ns;
+    to_interact_pose(&f->head, &in->head);
+    in->eye_gaze_valid = f->eye_gaze_valid;
+    to_interact_pose(&f->eye_gaze, &in->eye_gaze);
+    for (int h = 0; h < 2; h++) {
+        const stoa_xr_hand *xh = &f->hands[h];
+        stoa_interact_hand_input *ih = &in->hands[h];
+        ih->active = xh->active;
+        to_interact_pose(&xh->aim, &ih->aim);
+        to_interact_pose(&xh->grip, &ih->grip);
+        ih->select_value = xh->select;
+        ih->grab_value = xh->squeeze;
+        ih->menu_pressed = xh->menu;
+        ih->thumbstick[0] = xh->thumbstick[0];
+        ih->thumbstick[1] = xh->thumbstick[1];
+    }
+}
+
+// The rig (tracking -> world) as a matrix for the views.
+static void rig_matrix(const run_session *s, float out[16])
+{
+    stoa_interact_rig rig = stoa_interact_get_rig(s->interact);
+    mat4 m;
+    glm_mat4_identity(m);
+    glm_translate(m, rig.position);
+    glm_rotate_y(m, rig.yaw, m);
+    if (s->opt->seated)
+        glm_translate_y(m, 1.6f);
+    memcpy(out, m, sizeof m);
+}
+
+static void pose_scene(run_session *s, double dt)
+{
+    s->anim_time += dt;
+    stoa_pose_reset(s->pose);
+    // Without a lesson the scene plays its animations in a loop, as a museum would.
+    for (uint32_t a = 0; a < s->scene->animation_count; a++) {
+        float d = s->scene->animations[a].duration;
+        stoa_pose_apply_animation(s->pose, a, d > 0 ? fmodf((float)s->anim_time, d) : 0.0f);
+    }
+    for (uint32_t n = 0; n < s->scene->node_count; n++)
+        if (s->moved[n])
+            stoa_pose_set_local(s->pose, n, s->moved_trs[n], s->moved_trs[n] + 3,
+                                s->moved_trs[n] + 7);
+}
+
+static void apply_output(run_session *s, const stoa_interact_output *out)
+{
+    bool grabbing = false;
+    for (int h = 0; h < 2; h++) {
+        const stoa_interact_grab *g = &out->grabs[h];
+        if (g->active) {
+            stoa_pose_set_local(s->pose, (uint32_t)g->node, g->translation, g->rotation, g->scale);
+            float *trs = s->moved_trs[g->node];
+            memcpy(trs, g->translation, 3 * sizeof(float));
+            memcpy(trs + 3, g->rotation, 4 * sizeof(float));
+            memcpy(trs + 7, g->scale, 3 * sizeof(float));
+            s->moved[g->node] = true;
+            grabbing = true;
+        }
+        if (out->haptics[h].requested)
+            stoa_xr_haptic(s->xr, (stoa_xr_hand_id)h, out->haptics[h].amplitude,
+                           (float)out->haptics[h].duration_ns * 1e-9f);
+    }
+    for (uint32_t i = 0; i < out->event_count; i++)
+        write_event(s, &out->events[i]);
+    stoa_pose_update(s->pose);
+    if (s->grabbing && !grabbing) {
+        // A node was put down somewhere new: rays must see it there.
+        stoa_bvh_destroy(&s->bvh);
+        s->bvh = stoa_bvh_build(s->scene, s->pose);
+    }
+    s->grabbing = grabbing;
+}
+
+static void record_cpu(run_session *s, double us)
+{
+    if (s->cpu_count == s->cpu_cap) {
+        uint32_t cap = s->cpu_cap ? s->cpu_cap * 2 : 1024;
+        double *p = realloc(s->cpu_us, cap * sizeof *p);
+        if (!p)
+            return;
+        s->cpu_us = p;
+        s->cpu_cap = cap;
+    }
+    s->cpu_us[s->cpu_count++] = us;
+}
+
+static stoa_result frame(run_session *s, stoa_error *err)
+{
+    stoa_xr_frame f;
+    stoa_result r = stoa_xr_begin_frame(s->xr, &f, err);
+    if (r < 0)
+        return r;
+    double t0 = stoa_time_seconds();
+    double dt = s->last_display_ns ? (double)(f.display_time_ns - s->last_display_ns) * 1e-9 : 0.0;
+    s->last_display_ns = f.display_time_ns;
+    pose_scene(s, dt);
+    stoa_pose_update(s->pose);
+    stoa_interact_frame in = {.pose = s->pose, .bvh = s->bvh};
+    fill_input(&f, &in);
+    const stoa_interact_output *out = stoa_interact_update(s->interact, &in);
+    apply_output(s, out);
+    float world_from_tracking[16];
+    rig_matrix(s, world_from_tracking);
+    stoa_xr_set_world_from_tracking(s->xr, world_from_tracking);
+    double t1 = stoa_time_seconds();
+    stoa_gfx_render_options ro = {.clear_color = {0.55f, 0.70f, 0.90f, 1.0f}};
+    r = stoa_xr_end_frame(s->xr, &f, s->gscene, s->pose, &ro, err);
+    // Recording time is inside end_frame; the caller's share is input to pose.
+    record_cpu(s, (t1 - t0) * 1e6);
+    s->frames++;
+    return r;
+}
+
+stoa_result run_session_loop(run_session *s, volatile int *stop_flag, stoa_error *err)
+{
+    double start = stoa_time_seconds();
+    bool exit_asked = false;
+    for (;;) {
+        if (!exit_asked && ((stop_flag && *stop_flag) ||
+                            (s->opt->max_seconds > 0 &&
+                             stoa_time_seconds() - start > s->opt->max_seconds))) {
+            STOA_LOGI("run", "ending the session");
+            stoa_xr_request_exit(s->xr);
+            exit_asked = true;
+        }
+        stoa_xr_status st;
+        stoa_result r = stoa_xr_poll(s->xr, &st, err);
+        if (r < 0)
+            return r;
+        if (st.session_lost) {
+            s->session_losses++;
+            STOA_LOGW("run", "the headset session was lost; waiting for it to come back");
+        }
+        if (st.instance_lost) {
+            STOA_LOGW("run", "the OpenXR instance was lost; starting again");
+            destroy_xr(s);
+            if ((r = create_xr(s, err)) < 0)
+                return r;
+            continue;
+        }
+        if (st.should_exit)
+            return STOA_OK;
+        if (!st.session_running) {
+            // Idle, stopping or waiting after a loss: don't spin.
+            struct timespec ts = {0, 5 * 1000000};
+            nanosleep(&ts, NULL);
+            continue;
+        }
+        if ((r = frame(s, err)) < 0)
+            return r;
+    }
+}

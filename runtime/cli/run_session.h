@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+// The learner's session inside `stoa run`: the scene, the headset, the
+// interaction module, and (from the lessons issue on) the lesson, audio and
+// trace. Glue only: every piece of logic lives in its module.
+#pragma once
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "core/stoa_result.h"
+#include "gfx/stoa_gfx.h"
+#include "interact/stoa_interact.h"
+#include "scene/stoa_scene.h"
+#include "xr/stoa_xr.h"
+
+typedef struct run_options {
+    const char *scene_path;
+    const char *events_path;     // JSON Lines of interaction events, or NULL
+    stoa_gfx_stereo_mode stereo; // AUTO, MULTIVIEW or MULTIPASS
+    uint32_t msaa;
+    bool seated;
+    bool force_vulkan1;
+    double max_seconds; // > 0: ask the runtime to exit after this long
+} run_options;
+
+typedef struct run_session {
+    const run_options *opt;
+    stoa_scene *scene;
+    stoa_pose *pose;
+    stoa_bvh *bvh;
+    stoa_interact *interact;
+    stoa_xr *xr;
+    stoa_gfx_scene *gscene;
+    FILE *events;
+    double anim_time;
+    int64_t last_display_ns;
+    uint64_t frames;
+    uint32_t event_count;
+    uint32_t session_losses;
+    bool grabbing;
+    // Nodes a learner has moved keep their place across frames (the
+    // animation pass resets the pose every frame).
+    bool *moved;
+    float (*moved_trs)[10];
+    // Per-frame CPU time in Stoa's own code (µs), for `stoa bench frame`.
+    double *cpu_us;
+    uint32_t cpu_count, cpu_cap;
+} run_session;
+
+stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error *err);
+// Runs the frame loop until the runtime ends the session (or a signal asks).
+stoa_result run_session_loop(run_session *s, volatile int *stop_flag, stoa_error *err);
+void run_session_fini(run_session *s);

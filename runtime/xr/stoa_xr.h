@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+// The learner's headset through OpenXR: instance, session lifecycle, stereo
+// swapchains, frame loop, controller actions and haptics. OpenXR's types
+// never leave runtime/xr; callers see plain poses, buttons and a gfx device.
+//
+// Lifetimes: stoa_xr_create makes the XrInstance, the Vulkan device (created
+// the way the runtime asks: XR_KHR_vulkan_enable2, else XR_KHR_vulkan_enable)
+// and a renderer; stoa_xr_destroy(&xr) tears them down in reverse. Scenes
+// uploaded with stoa_xr_renderer() must be destroyed before the stoa_xr.
+//
+// Frame loop (one thread):
+//   stoa_xr_poll(xr, &status)           every frame: events, session state
+//   if status.session_running:
+//     stoa_xr_begin_frame(xr, &frame)   xrWaitFrame + xrBeginFrame, poses, input
+//     stoa_xr_end_frame(xr, &frame, scene, pose, opts)   renders if shouldRender
+// Session loss: status.session_lost is set once; stoa_xr keeps polling for
+// the runtime and brings a new session up by itself (status.session_running
+// goes true again). Instance loss: status.instance_lost; the caller destroys
+// its gfx scenes and the stoa_xr, and creates everything again. Either way the
+// caller's own state (lesson progress) is untouched.
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/stoa_result.h"
+#include "gfx/stoa_gfx.h"
+
+typedef struct stoa_xr stoa_xr;
+
+typedef struct stoa_xr_desc {
+    const char *app_name;        // NULL = "Stoa"
+    stoa_gfx_stereo_mode stereo; // AUTO: multiview when the device has it
+    uint32_t msaa;               // 0/1 = none (then depth is submitted to the
+                                 // compositor when it supports depth layers)
+    bool force_vulkan1;          // use XR_KHR_vulkan_enable even if enable2 exists
+} stoa_xr_desc;
+
+// Fails with STOA_ERROR_NOT_FOUND and a one-sentence message when no OpenXR
+// runtime is installed or active.
+stoa_result stoa_xr_create(const stoa_xr_desc *desc, stoa_xr **out_xr, stoa_error *err);
+void stoa_xr_destroy(stoa_xr **xr);
+
+stoa_gfx_device *stoa_xr_device(stoa_xr *xr);
+stoa_gfx_renderer *stoa_xr_renderer(stoa_xr *xr);
+// "name of runtime version", e.g. "Stoa xrsim 0.1.0".
+const char *stoa_xr_runtime_name(const stoa_xr *xr);
+
+typedef struct stoa_xr_status {
+    bool session_running; // between xrBeginSession and xrEndSession
+    bool focused;         // the app has input focus
+    bool visible;
+    bool should_exit;     // EXITING (or instance lost for good): leave the loop
+    bool session_lost;    // set on the poll that saw LOSS_PENDING
+    bool instance_lost;   // the instance is gone: recreate stoa_xr
+    bool recentred;       // reference space changed (recentre) this poll
+    bool profile_changed; // the interaction profile of a hand changed
+} stoa_xr_status;
+
+stoa_result stoa_xr_poll(stoa_xr *xr, stoa_xr_status *out_status, stoa_error *err);
+
+typedef struct stoa_xr_pose {
+    float position[3];
+    float orientation[4]; // x, y, z, w
+    bool valid;
+} stoa_xr_pose;
+
+typedef enum stoa_xr_hand_id { STOA_XR_LEFT = 0, STOA_XR_RIGHT = 1 } stoa_xr_hand_id;
+
+typedef struct stoa_xr_hand {
+    bool active; // the controller is tracked and bound
+    stoa_xr_pose aim, grip;
+    float select; // trigger 0..1
+    float squeeze;
+    bool menu;
+    float thumbstick[2]; // x right, y forward
+    char profile[96];    // current interaction profile path, "" if none
+} stoa_xr_hand;
+
+typedef struct stoa_xr_frame {
+    bool should_render;
+    int64_t display_time_ns;     // predicted display time (XrTime)
+    int64_t display_period_ns;
+    uint64_t index;              // frames begun so far
+    stoa_xr_pose head;           // in the tracking space (STAGE or LOCAL)
+    stoa_xr_pose eyes[2];
+    float fov[2][4];             // left, right, up, down angles (radians)
+    stoa_xr_hand hands[2];
+    bool eye_gaze_valid;
+    stoa_xr_pose eye_gaze;
+} stoa_xr_frame;
+
+stoa_result stoa_xr_begin_frame(stoa_xr *xr, stoa_xr_frame *out_frame, stoa_error *err);
+
+// The tracking space -> world transform the views are rendered with (the
+// learner's place in the scene: teleport, snap turn). float[16] column-major.
+void stoa_xr_set_world_from_tracking(stoa_xr *xr, const float m[16]);
+
+// Renders the scene for both eyes (when frame->should_render) and submits.
+stoa_result stoa_xr_end_frame(stoa_xr *xr, const stoa_xr_frame *frame,
+                              const stoa_gfx_scene *scene, const stoa_pose *pose,
+                              const stoa_gfx_render_options *options, stoa_error *err);
+
+// The left eye of the last rendered frame, for a desktop mirror (may be NULL
+// until a frame has been rendered). Valid until the next end_frame.
+stoa_gfx_target *stoa_xr_last_target(stoa_xr *xr, uint32_t *out_image_index);
+
+void stoa_xr_haptic(stoa_xr *xr, stoa_xr_hand_id hand, float amplitude, float seconds);
+// Asks the runtime to end the session (Ctrl-C, lesson over); the loop keeps
+// polling until status.should_exit.
+void stoa_xr_request_exit(stoa_xr *xr);

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: Apache-2.0
+// Stereo swapchains (one colour and one depth swapchain of two array layers)
+// and the frame: xrWaitFrame, xrBeginFrame, render, xrEndFrame.
+#include <cglm/cglm.h>
+#include <string.h>
+
+#include "xr_internal.h"
+
+static const int64_t g_color_formats[] = {VK_FORMAT_R8G8B8A8_SRGB, VK_FORMAT_B8G8R8A8_SRGB,
+                                          VK_FORMAT_R8G8B8A8_UNORM, VK_FORMAT_B8G8R8A8_UNORM};
+static const int64_t g_depth_formats[] = {VK_FORMAT_D32_SFLOAT, VK_FORMAT_D24_UNORM_S8_UINT,
+                                          VK_FORMAT_D16_UNORM};
+
+static int64_t pick(const int64_t *have, uint32_t n, const int64_t *want, uint32_t wn)
+{
+    for (uint32_t w = 0; w < wn; w++)
+        for (uint32_t i = 0; i < n; i++)
+            if (have[i] == want[w])
+                return want[w];
+    return 0;
+}
+
+static stoa_result make_swapchain(stoa_xr *xr, int64_t format, XrSwapchainUsageFlags usage,
+                                  xr_swapchain *out, stoa_error *err)
+{
+    XrSwapchainCreateInfo ci = {XR_TYPE_SWAPCHAIN_CREATE_INFO};
+    ci.usageFlags = usage;
+    ci.format = format;
+    ci.sampleCount = 1;
+    ci.width = xr->view_config[0].recommendedImageRectWidth;
+    ci.height = xr->view_config[0].recommendedImageRectHeight;
+    ci.faceCount = 1;
+    ci.arraySize = 2;
+    ci.mipCount = 1;
+    XR_CHECK(xr, xrCreateSwapchain(xr->session, &ci, &out->handle));
+    out->format = format;
+    XrSwapchainImageVulkanKHR imgs[XR_MAX_IMAGES];
+    for (int i = 0; i < XR_MAX_IMAGES; i++)
+        imgs[i] = (XrSwapchainImageVulkanKHR){XR_TYPE_SWAPCHAIN_IMAGE_VULKAN_KHR};
+    XR_CHECK(xr, xrEnumerateSwapchainImages(out->handle, XR_MAX_IMAGES, &out->image_count,
+                                            (XrSwapchainImageBaseHeader *)imgs));
+    for (uint32_t i = 0; i < out->image_count; i++)
+        out->images[i] = imgs[i].image;
+    return STOA_OK;
+}
+
+static stoa_result make_commands(stoa_xr *xr, stoa_error *err)
+{
+    const stoa_gfx_device_handles *vk = stoa_gfx_device_get_handles(xr->device);
+    VkCommandPoolCreateInfo pi = {VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO, NULL,
+                                  VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
+                                  vk->queue_family};
+    if (vkCreateCommandPool(vk->device, &pi, NULL, &xr->pool) != VK_SUCCESS)
+        return stoa_error_set(err, STOA_ERROR_VULKAN, "vkCreateCommandPool failed");
+    VkCommandBufferAllocateInfo ai = {VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO, NULL,
+                                      xr->pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 2};
+    if (vkAllocateCommandBuffers(vk->device, &ai, xr->cmd) != VK_SUCCESS)
+        return stoa_error_set(err, STOA_ERROR_VULKAN, "vkAllocateCommandBuffers failed");
+    VkFenceCreateInfo fi = {VK_STRUCTURE_TYPE_FENCE_CREATE_INFO, NULL, VK_FENCE_CREATE_SIGNALED_BIT};
+    for (int i = 0; i < 2; i++)
+        if (vkCreateFence(vk->device, &fi, NULL, &xr->fence[i]) != VK_SUCCESS)
+            return stoa_error_set(err, STOA_ERROR_VULKAN, "vkCreateFence failed");
+    return STOA_OK;
+}
+
+stoa_result xr_swapchains_create(stoa_xr *xr, stoa_error *err)
+{
+    int64_t formats[64];
+    uint32_t n = 0;
+    XR_CHECK(xr, xrEnumerateSwapchainFormats(xr->session, 64, &n, formats));
+    int64_t color = pick(formats, n, g_color_formats, 4);
+    if (!color)
+        return stoa_error_set(err, STOA_ERROR_UNSUPPORTED,
+                              "the runtime offers no 8-bit RGBA swapchain format");
+    bool msaa = xr->desc.msaa > 1;
+    int64_t depth = xr->has_depth_layer && !msaa ? pick(formats, n, g_depth_formats, 3) : 0;
+    stoa_result r = make_swapchain(xr, color,
+                                   XR_SWAPCHAIN_USAGE_COLOR_ATTACHMENT_BIT |
+                                       XR_SWAPCHAIN_USAGE_TRANSFER_SRC_BIT,
+                                   &xr->color, err);
+    if (r >= 0 && depth)
+        r = make_swapchain(xr, depth, XR_SWAPCHAIN_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT, &xr->depth,
+                           err);
+    if (r < 0)
+        return r;
+    if (depth && xr->depth.image_count != xr->color.image_count) {
+        // gfx pairs colour and depth image i; unequal counts: keep our own depth.
+        xrDestroySwapchain(xr->depth.handle);
+        memset(&xr->depth, 0, sizeof xr->depth);
+    }
+    stoa_gfx_target_desc td = {
+        .width = xr->view_config[0].recommendedImageRectWidth,
+        .height = xr->view_config[0].recommendedImageRectHeight,
+        .layers = 2,
+        .color_format = (VkFormat)color,
+        .depth_format = xr->depth.handle ? (VkFormat)xr->depth.format : 0,
+        .samples = msaa ? xr->desc.msaa : 1,
+        .image_count = xr->color.image_count,
+        .color_images = xr->color.images,
+        .depth_images = xr->depth.handle ? xr->depth.images : NULL,
+        .initial_layout = VK_IMAGE_LAYOUT_UNDEFINED,
+        // OpenXR wants images back in the layout they were acquired in.
+        .final_layout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
+    };
+    r = stoa_gfx_target_create(xr->renderer, &td, &xr->target, err);
+    if (r < 0)
+        return r;
+    return xr->pool ? STOA_OK : make_commands(xr, err);
+}
+
+void xr_swapchains_destroy(stoa_xr *xr)
+{
+    stoa_gfx_target_destroy(&xr->target);
+    if (xr->depth.handle)
+        xrDestroySwapchain(xr->depth.handle);
+    if (xr->color.handle)
+        xrDestroySwapchain(xr->color.handle);
+    memset(&xr->depth, 0, sizeof xr->depth);
+    memset(&xr->color, 0, sizeof xr->color);
+    xr->rendered_once = false;
+    if (xr->pool && xr->device) {
+        VkDevice dev = stoa_gfx_device_get_handles(xr->device)->device;
+        for (int i = 1; i >= 0; i--)
+            if (xr->fence[i])
+                vkDestroyFence(dev, xr->fence[i], NULL);
+        vkDestroyCommandPool(dev, xr->pool, NULL);
+        memset(xr->fence, 0, sizeof xr->fence);
+        memset(xr->cmd, 0, sizeof xr->cmd);
+        xr->pool = VK_NULL_HANDLE;
+    }
+}
+
+stoa_result stoa_xr_begin_frame(stoa_xr *xr, stoa_xr_frame *frame, stoa_error *err)
+{
+    memset(frame, 0, sizeof *frame);
+    XrFrameWaitInfo wi = {XR_TYPE_FRAME_WAIT_INFO};
+    xr->frame_state = (XrFrameState){XR_TYPE_FRAME_STATE};
+    XR_CHECK(xr, xrWaitFrame(xr->session, &wi, &xr->frame_state));
+    XrFrameBeginInfo bi = {XR_TYPE_FRAME_BEGIN_INFO};
+    XR_CHECK(xr, xrBeginFrame(xr->session, &bi));
+    frame->index = ++xr->frames_begun;
+    frame->should_render = xr->frame_state.shouldRender;
+    frame->display_time_ns = xr->frame_state.predictedDisplayTime;
+    frame->display_period_ns = xr->frame_state.predictedDisplayPeriod;
+    XrTime t = xr->frame_state.predictedDisplayTime;
+
+    XrViewLocateInfo li = {XR_TYPE_VIEW_LOCATE_INFO};
+    li.viewConfigurationType = XR_VIEW_CONFIGURATION_TYPE_PRIMARY_STEREO;
+    li.displayTime = t;
+    li.space = xr->app_space;
+    XrViewState vs = {XR_TYPE_VIEW_STATE};
+    uint32_t n = 0;
+    xr->views[0] = xr->views[1] = (XrView){XR_TYPE_VIEW};
+    XR_CHECK(xr, xrLocateViews(xr->session, &li, &vs, 2, &n, xr->views));
+    bool views_ok = (vs.viewStateFlags & XR_VIEW_STATE_POSITION_VALID_BIT) &&
+                    (vs.viewStateFlags & XR_VIEW_STATE_ORIENTATION_VALID_BIT);
+    for (int e = 0; e < 2; e++) {
+        xr_pose_from(&xr->views[e].pose, views_ok, &frame->eyes[e]);
+        frame->fov[e][0] = xr->views[e].fov.angleLeft;
+        frame->fov[e][1] = xr->views[e].fov.angleRight;
+        frame->fov[e][2] = xr->views[e].fov.angleUp;
+        frame->fov[e][3] = xr->views[e].fov.angleDown;
+    }
+    if (!views_ok)
+        frame->should_render = false; // nothing sensible to draw
+    XrSpaceLocation loc = {XR_TYPE_SPACE_LOCATION};
+    if (XR_SUCCEEDED(xrLocateSpace(xr->view_space, xr->app_space, t, &loc)))
+        xr_pose_from(&loc.pose,
+                     (loc.locationFlags & XR_SPACE_LOCATION_POSITION_VALID_BIT) &&
+                         (loc.locationFlags & XR_SPACE_LOCATION_ORIENTATION_VALID_BIT),
+                     &frame->head);
+    stoa_result r = xr_actions_sync(xr, t, frame, err);
+    if (r >= 0)
+        xr_actions_profiles(xr, frame);
+    return r;
+}
+
+static void eye_view(const stoa_xr *xr, int eye, stoa_gfx_view *out)
+{
+    const XrPosef *p = &xr->views[eye].pose;
+    versor q = {p->orientation.x, p->orientation.y, p->orientation.z, p->orientation.w};
+    mat4 tracking_from_eye, world_from_eye, world_from_tracking;
+    glm_quat_mat4(q, tracking_from_eye);
+    tracking_from_eye[3][0] = p->position.x;
+    tracking_from_eye[3][1] = p->position.y;
+    tracking_from_eye[3][2] = p->position.z;
+    memcpy(world_from_tracking, xr->world_from_tracking, sizeof world_from_tracking);
+    glm_mat4_mul(world_from_tracking, tracking_from_eye, world_from_eye);
+    mat4 view;
+    glm_mat4_inv(world_from_eye, view);
+    memcpy(out->view, view, sizeof view);
+    const XrFovf *f = &xr->views[eye].fov;
+    stoa_gfx_projection_fov(f->angleLeft, f->angleRight, f->angleUp, f->angleDown, 0.05f, 0.0f,
+                            out->projection);
+}
+
+static stoa_result acquire(stoa_xr *xr, XrSwapchain sc, uint32_t *index, stoa_error *err)
+{
+    XrSwapchainImageAcquireInfo ai = {XR_TYPE_SWAPCHAIN_IMAGE_ACQUIRE_INFO};
+    XR_CHECK(xr, xrAcquireSwapchainImage(sc, &ai, index));
+    XrSwapchainImageWaitInfo wi = {XR_TYPE_SWAPCHAIN_IMAGE_WAIT_INFO};
+    wi.timeout = XR_INFINITE_DURATION;
+    XR_CHECK(xr, xrWaitSwapchainImage(sc, &wi));
+    return STOA_OK;
+}
+
+static stoa_result release(stoa_xr *xr, XrSwapchain sc, stoa_error *err)
+{
+    XrSwapchainImageReleaseInfo ri = {XR_TYPE_SWAPCHAIN_IMAGE_RELEASE_INFO};
+    XR_CHECK(xr, xrReleaseSwapchainImage(sc, &ri));
+    return STOA_OK;
+}
+
+stoa_result xr_render_views(stoa_xr *xr, const stoa_gfx_scene *scene, const stoa_pose *pose,
+                            const stoa_gfx_render_options *options, stoa_error *err)
+{
+    const stoa_gfx_device_handles *vk = stoa_gfx_device_get_handles(xr->device);
+    uint32_t idx = 0, didx = 0;
+    stoa_result r = acquire(xr, xr->color.handle, &idx, err);
+    if (r >= 0 && xr->depth.handle)
+        r = acquire(xr, xr->depth.handle, &didx, err);
+    if (r < 0)
+        return r;
+    uint32_t slot = xr->frame_slot;
+    xr->frame_slot ^= 1;
+    vkWaitForFences(vk->device, 1, &xr->fence[slot], VK_TRUE, UINT64_MAX);
+    vkResetFences(vk->device, 1, &xr->fence[slot]);
+    VkCommandBuffer cmd = xr->cmd[slot];
+    vkResetCommandBuffer(cmd, 0);
+    VkCommandBufferBeginInfo bi = {VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO, NULL,
+                                   VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT, NULL};
+    vkBeginCommandBuffer(cmd, &bi);
+    stoa_gfx_view views[2];
+    eye_view(xr, 0, &views[0]);
+    eye_view(xr, 1, &views[1]);
+    stoa_gfx_render_options opt = options ? *options : (stoa_gfx_render_options){0};
+    if (opt.stereo == STOA_GFX_STEREO_AUTO)
+        opt.stereo = xr->desc.stereo;
+    stoa_gfx_begin_frame(xr->renderer);
+    r = stoa_gfx_render(xr->renderer, cmd, xr->target, idx, views, 2, scene, pose, &opt, err);
+    vkEndCommandBuffer(cmd);
+    if (r >= 0) {
+        VkSubmitInfo si = {VK_STRUCTURE_TYPE_SUBMIT_INFO};
+        si.commandBufferCount = 1;
+        si.pCommandBuffers = &cmd;
+        if (vkQueueSubmit(vk->queue, 1, &si, xr->fence[slot]) != VK_SUCCESS)
+            r = stoa_error_set(err, STOA_ERROR_VULKAN, "vkQueueSubmit failed");
+    }
+    // Release even after a failure so the swapchain stays usable.
+    stoa_result rr = release(xr, xr->color.handle, err);
+    if (xr->depth.handle && rr >= 0)
+        rr = release(xr, xr->depth.handle, err);
+    xr->last_image = idx;
+    xr->rendered_once = r >= 0;
+    return r < 0 ? r : rr;
+}
+
+stoa_result stoa_xr_end_frame(stoa_xr *xr, const stoa_xr_frame *frame,
+                              const stoa_gfx_scene *scene, const stoa_pose *pose,
+                              const stoa_gfx_render_options *options, stoa_error *err)
+{
+    XrCompositionLayerProjectionView pv[2];
+    XrCompositionLayerDepthInfoKHR depth[2];
+    XrCompositionLayerProjection layer = {XR_TYPE_COMPOSITION_LAYER_PROJECTION};
+    const XrCompositionLayerBaseHeader *layers[1] = {(const void *)&layer};
+    XrFrameEndInfo ei = {XR_TYPE_FRAME_END_INFO};
+    ei.displayTime = xr->frame_state.predictedDisplayTime;
+    ei.environmentBlendMode = XR_ENVIRONMENT_BLEND_MODE_OPAQUE;
+    if (frame->should_render) {
+        stoa_result r = xr_render_views(xr, scene, pose, options, err);
+        if (r < 0) {
+            xrEndFrame(xr->session, &ei); // keep the frame loop balanced
+            return r;
+        }
+        int32_t w = (int32_t)xr->view_config[0].recommendedImageRectWidth;
+        int32_t h = (int32_t)xr->view_config[0].recommendedImageRectHeight;
+        for (uint32_t e = 0; e < 2; e++) {
+            pv[e] = (XrCompositionLayerProjectionView){XR_TYPE_COMPOSITION_LAYER_PROJECTION_VIEW};
+            // The compositor reprojects from the pose the eye was rendered
+            // with: the views in the tracking space, not the world.
+            pv[e].pose = xr->views[e].pose;
+            pv[e].fov = xr->views[e].fov;
+            pv[e].subImage.swapchain = xr->color.handle;
+            pv[e].subImage.imageRect.extent = (XrExtent2Di){w, h};
+            pv[e].subImage.imageArrayIndex = e;
+            if (xr->depth.handle) {
+                depth[e] = (XrCompositionLayerDepthInfoKHR){XR_TYPE_COMPOSITION_LAYER_DEPTH_INFO_KHR};
+                depth[e].subImage.swapchain = xr->depth.handle;
+                depth[e].subImage.imageRect.extent = (XrExtent2Di){w, h};
+                depth[e].subImage.imageArrayIndex = e;
+                depth[e].minDepth = 0.0f;
+                depth[e].maxDepth = 1.0f;
+                depth[e].nearZ = 0.05f;
+                depth[e].farZ = 1e30f; // infinite far plane in the projection
+                pv[e].next = &depth[e];
+            }
+        }
+        layer.space = xr->app_space;
+        layer.viewCount = 2;
+        layer.views = pv;
+        ei.layerCount = 1;
+        ei.layers = layers;
+    }
+    XR_CHECK(xr, xrEndFrame(xr->session, &ei));
+    return STOA_OK;
+}
+
+stoa_gfx_target *stoa_xr_last_target(stoa_xr *xr, uint32_t *out_image_index)
+{
+    if (out_image_index)
+        *out_image_index = xr->last_image;
+    return xr->rendered_once ? xr->target : NULL;
+}

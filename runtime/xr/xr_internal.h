@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+// Internal to runtime/xr: the OpenXR handles behind stoa_xr.
+#pragma once
+
+#define XR_USE_GRAPHICS_API_VULKAN
+#include <vulkan/vulkan.h>
+#include <openxr/openxr.h>
+#include <openxr/openxr_platform.h>
+
+#include "core/stoa_log.h"
+#include "stoa_xr.h"
+
+#define XR_MAX_IMAGES 8
+
+// Converts an XrResult into a stoa error naming the call, file and line.
+stoa_result xr_check(XrInstance instance, XrResult r, const char *call, const char *file,
+                     int line, stoa_error *err);
+#define XR_CHECK(xr, call)                                                                         \
+    do {                                                                                           \
+        XrResult xr_r_ = (call);                                                                   \
+        if (XR_FAILED(xr_r_))                                                                      \
+            return xr_check((xr)->instance, xr_r_, #call, __FILE__, __LINE__, err);                \
+    } while (0)
+
+typedef struct xr_swapchain {
+    XrSwapchain handle;
+    int64_t format;
+    uint32_t image_count;
+    VkImage images[XR_MAX_IMAGES];
+} xr_swapchain;
+
+typedef struct xr_actions {
+    XrActionSet set;
+    XrAction aim, grip, select, squeeze, menu, thumbstick, haptic, eye_gaze;
+    XrPath hand_paths[2];
+    XrSpace aim_space[2], grip_space[2], eye_space;
+    bool attached;
+} xr_actions;
+
+struct stoa_xr {
+    stoa_xr_desc desc;
+    XrInstance instance;
+    XrSystemId system;
+    char runtime_name[160];
+    bool vulkan2;           // XR_KHR_vulkan_enable2 in use (else enable)
+    bool has_depth_layer;   // XR_KHR_composition_layer_depth
+    bool has_eye_gaze;      // XR_EXT_eye_gaze_interaction (and the system supports it)
+    bool has_hand_tracking; // XR_EXT_hand_tracking
+    XrViewConfigurationView view_config[2];
+
+    stoa_gfx_device *device;
+    stoa_gfx_renderer *renderer;
+
+    XrSession session;
+    XrSessionState state;
+    bool running;
+    bool exit_requested;
+    XrSpace app_space, view_space;
+    bool app_space_is_stage;
+    xr_actions actions;
+
+    xr_swapchain color, depth;
+    stoa_gfx_target *target;
+    uint32_t last_image;
+    bool rendered_once;
+    VkCommandPool pool;
+    VkCommandBuffer cmd[2];
+    VkFence fence[2];
+    uint32_t frame_slot;
+
+    XrFrameState frame_state;
+    XrView views[2];
+    uint64_t frames_begun;
+    float world_from_tracking[16];
+    bool session_lost_pending; // recreate the session on the next polls
+};
+
+// xr_instance.c
+stoa_result xr_instance_create(stoa_xr *xr, stoa_error *err);
+stoa_result xr_device_create(stoa_xr *xr, stoa_error *err); // the gfx device through the runtime
+// xr_session.c
+stoa_result xr_session_create(stoa_xr *xr, stoa_error *err);
+void xr_session_destroy(stoa_xr *xr);
+// xr_actions.c
+stoa_result xr_actions_create(stoa_xr *xr, stoa_error *err);     // per instance
+stoa_result xr_actions_attach(stoa_xr *xr, stoa_error *err);     // per session
+void xr_actions_destroy_spaces(stoa_xr *xr);
+stoa_result xr_actions_sync(stoa_xr *xr, XrTime time, stoa_xr_frame *frame, stoa_error *err);
+void xr_actions_profiles(stoa_xr *xr, stoa_xr_frame *frame);
+// xr_swapchain.c
+stoa_result xr_swapchains_create(stoa_xr *xr, stoa_error *err);
+void xr_swapchains_destroy(stoa_xr *xr);
+stoa_result xr_render_views(stoa_xr *xr, const stoa_gfx_scene *scene, const stoa_pose *pose,
+                            const stoa_gfx_render_options *options, stoa_error *err);
+
+void xr_pose_from(const XrPosef *p, bool valid, stoa_xr_pose *out);
