@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "stoa_trace_read.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/stoa_file.h"
+
+static bool blank(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\r')
+            return false;
+    return true;
+}
+
+stoa_result stoa_trace_read_file(const char *path, const stoa_trace_read_desc *desc,
+                                 stoa_trace_read_counts *out_counts, stoa_error *err)
+{
+    stoa_trace_read_counts counts = {0};
+    uint8_t *data = NULL;
+    size_t size = 0;
+    stoa_result r = stoa_file_read(path, desc->max_size, &data, &size, err);
+    if (r != STOA_OK)
+        return r;
+    char *p = (char *)data, *end = p + size;
+    int line = 0;
+    while (p < end) {
+        line++;
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        bool last_unterminated = nl == NULL;
+        char *stop = nl ? nl : end;
+        *stop = '\0'; // data has a NUL one past size, so this is in bounds
+        if (!blank(p)) {
+            const char *parse_end = NULL;
+            cJSON *j = cJSON_ParseWithOpts(p, &parse_end, true);
+            if (j) {
+                counts.statements++;
+                if (desc->on_statement)
+                    desc->on_statement(desc->user, line, j);
+                cJSON_Delete(j);
+            } else if (last_unterminated) {
+                counts.torn_tail = true;
+                if (desc->on_torn_tail)
+                    desc->on_torn_tail(desc->user, line, (size_t)(stop - p));
+            } else {
+                counts.bad_lines++;
+                if (desc->on_bad_line) {
+                    char msg[160];
+                    size_t at = parse_end ? (size_t)(parse_end - p) : 0;
+                    snprintf(msg, sizeof msg, "not valid JSON (near byte %zu of the line)", at + 1);
+                    desc->on_bad_line(desc->user, line, msg);
+                }
+            }
+        }
+        p = stop + 1;
+    }
+    free(data);
+    if (out_counts)
+        *out_counts = counts;
+    return STOA_OK;
+}
