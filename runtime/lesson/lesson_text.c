@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/stoa_path.h"
+#include "lesson_internal.h"
+
+bool lesson_lang_eq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return false;
+    return *a == *b;
+}
+
+static size_t primary_len(const char *tag)
+{
+    size_t n = 0;
+    while (tag[n] && tag[n] != '-' && tag[n] != '_')
+        n++;
+    return n;
+}
+
+static bool same_primary(const char *a, const char *b)
+{
+    size_t na = primary_len(a), nb = primary_len(b);
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++)
+        if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+            return false;
+    return true;
+}
+
+const char *stoa_lesson_text_exact(const stoa_lesson_text *t, const char *lang)
+{
+    if (!t || !lang)
+        return NULL;
+    for (uint32_t i = 0; i < t->count; i++)
+        if (!t->entries[i].lang || lesson_lang_eq(t->entries[i].lang, lang))
+            return t->entries[i].value;
+    return NULL;
+}
+
+const char *stoa_lesson_text_get(const stoa_lesson_text *t, const char *lang)
+{
+    if (!t || t->count == 0)
+        return "";
+    if (lang) {
+        for (uint32_t i = 0; i < t->count; i++)
+            if (t->entries[i].lang && lesson_lang_eq(t->entries[i].lang, lang))
+                return t->entries[i].value;
+        for (uint32_t i = 0; i < t->count; i++)
+            if (t->entries[i].lang && same_primary(t->entries[i].lang, lang))
+                return t->entries[i].value;
+    }
+    for (uint32_t i = 0; i < t->count; i++)
+        if (!t->entries[i].lang)
+            return t->entries[i].value;
+    return t->entries[0].value;
+}
+
+const char *stoa_lesson_outcome_str(stoa_lesson_outcome o)
+{
+    switch (o) {
+    case STOA_LESSON_OUTCOME_NONE: return "none";
+    case STOA_LESSON_OUTCOME_COMPLETED: return "completed";
+    case STOA_LESSON_OUTCOME_PASSED: return "passed";
+    case STOA_LESSON_OUTCOME_FAILED: return "failed";
+    case STOA_LESSON_OUTCOME_ABORTED: return "aborted";
+    }
+    return "unknown";
+}
+
+int32_t stoa_lesson_find_state(const stoa_lesson *lesson, const char *name)
+{
+    if (!lesson || !name)
+        return -1;
+    for (uint32_t i = 0; i < lesson->state_count; i++)
+        if (strcmp(lesson->states[i].name, name) == 0)
+            return (int32_t)i;
+    return -1;
+}
+
+int32_t stoa_lesson_find_var(const stoa_lesson *lesson, const char *name)
+{
+    if (!lesson || !name)
+        return -1;
+    for (uint32_t i = 0; i < lesson->var_count; i++)
+        if (strcmp(lesson->var_names[i], name) == 0)
+            return (int32_t)i;
+    return -1;
+}
+
+stoa_result stoa_lesson_resolve_path(const char *lesson_path, const char *rel, char *out,
+                                     size_t out_size, stoa_error *err)
+{
+    char dir[4096];
+    stoa_path_dirname(lesson_path, dir, sizeof dir);
+    // In scenes/NAME/lessons/x.yaml the content root is scenes/NAME: the
+    // lesson may name its scene "../NAME.glb" but nothing beyond.
+    const char *base = stoa_path_basename(dir);
+    const char *colon = rel ? strchr(rel, ':') : NULL, *slash = rel ? strchr(rel, '/') : NULL;
+    bool absolute = rel && (rel[0] == '/' || rel[0] == '%' || (colon && (!slash || colon < slash)));
+    if (strcmp(base, "lessons") == 0 && rel && *rel && !absolute) {
+        char root[4096], joined[4096];
+        stoa_path_dirname(dir, root, sizeof root);
+        if (snprintf(joined, sizeof joined, "lessons/%s", rel) >= (int)sizeof joined)
+            return stoa_error_set(err, STOA_ERROR_LIMIT, "path '%.200s' is too long", rel);
+        return stoa_path_confine(root, joined, out, out_size, err);
+    }
+    return stoa_path_confine(dir, rel, out, out_size, err);
+}
