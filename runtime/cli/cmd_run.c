@@ -24,9 +24,11 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: stoa run SCENE [--sim] [--events FILE] [--stereo auto|multiview|multipass]\n"
             "                [--msaa N] [--seated] [--vulkan1] [--max-seconds S]\n"
+            "                [--grab NODE[,NODE...]] [--dwell SECONDS]\n"
             "Runs a scene on the headset through OpenXR. --sim uses Stoa's simulated headset\n"
             "(its STOA_XRSIM_* variables apply: see docs/xrsim.md). --events writes every\n"
-            "interaction event as a JSON line. Ctrl-C ends the session cleanly.\n");
+            "interaction event as a JSON line. --grab lets the learner pick those nodes up\n"
+            "(lessons say this themselves). Ctrl-C ends the session cleanly.\n");
 }
 
 // Points the OpenXR loader at xrsim's manifest, built next to this binary.
@@ -59,6 +61,10 @@ static int parse(int argc, char **argv, run_options *o, bool *sim)
             o->events_path = argv[++i];
         } else if (!strcmp(a, "--msaa") && v) {
             o->msaa = (uint32_t)strtoul(argv[++i], NULL, 10);
+        } else if (!strcmp(a, "--grab") && v) {
+            o->grab_nodes = argv[++i];
+        } else if (!strcmp(a, "--dwell") && v) {
+            o->dwell_s = strtof(argv[++i], NULL);
         } else if (!strcmp(a, "--max-seconds") && v) {
             o->max_seconds = strtod(argv[++i], NULL);
         } else if (!strcmp(a, "--stereo") && v) {

@@ -60,6 +60,21 @@ static stoa_interact_rig spawn_rig(const stoa_scene *scene, const stoa_pose *pos
     return rig;
 }
 
+static stoa_result register_grabbable(run_session *s, const char *list, stoa_error *err)
+{
+    char name[256];
+    for (const char *p = list; p && *p;) {
+        size_t n = strcspn(p, ",");
+        snprintf(name, sizeof name, "%.*s", (int)n, p);
+        stoa_interact_node_desc nd = {.flags = STOA_INTERACT_GRABBABLE | STOA_INTERACT_PICKABLE};
+        if (stoa_interact_set_node_named(s->interact, name, &nd) < 0)
+            return stoa_error_set(err, STOA_ERROR_NOT_FOUND, "%s: no node named '%s' to grab",
+                                  s->opt->scene_path, name);
+        p += n + (p[n] == ',');
+    }
+    return STOA_OK;
+}
+
 stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error *err)
 {
     memset(s, 0, sizeof *s);
@@ -83,8 +98,11 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
         .classify = classify,
         .rig = spawn_rig(s->scene, s->pose),
     };
+    id.gaze_dwell_s = opt->dwell_s;
     r = stoa_interact_create(s->scene, &id, &s->interact, err);
     if (r < 0)
+        return r;
+    if ((r = register_grabbable(s, opt->grab_nodes, err)) < 0)
         return r;
     if (opt->events_path) {
         s->events = fopen(opt->events_path, "w");
@@ -245,8 +263,8 @@ static stoa_result frame(run_session *s, stoa_error *err)
 {
     stoa_xr_frame f;
     stoa_result r = stoa_xr_begin_frame(s->xr, &f, err);
-    if (r < 0)
-        return r;
+    if (r != STOA_OK)
+        return r < 0 ? r : STOA_OK; // the session went away: the next poll says so
     double t0 = stoa_time_seconds();
     double dt = s->last_display_ns ? (double)(f.display_time_ns - s->last_display_ns) * 1e-9 : 0.0;
     s->last_display_ns = f.display_time_ns;

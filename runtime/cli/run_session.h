@@ -21,6 +21,8 @@ typedef struct run_options {
     bool seated;
     bool force_vulkan1;
     double max_seconds; // > 0: ask the runtime to exit after this long
+    const char *grab_nodes; // comma-separated node names the learner may pick up
+    float dwell_s;          // gaze dwell threshold, 0 = the interaction default
 } run_options;
 
 typedef struct run_session {

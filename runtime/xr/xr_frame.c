@@ -63,8 +63,23 @@ static stoa_result make_commands(stoa_xr *xr, stoa_error *err)
     return STOA_OK;
 }
 
+// Mesa's llvmpipe (22.3) drops or garbles triangles that cross the near
+// plane in the second view of a multiview pass (a floor around the learner
+// vanishes from the right eye); two passes are right there. Seen on lavapipe
+// only; real GPUs keep the one-pass path.
+static bool multiview_is_broken(const stoa_xr *xr)
+{
+    VkPhysicalDeviceProperties props;
+    vkGetPhysicalDeviceProperties(stoa_gfx_device_get_handles(xr->device)->physical_device, &props);
+    return strstr(props.deviceName, "llvmpipe") != NULL;
+}
+
 stoa_result xr_swapchains_create(stoa_xr *xr, stoa_error *err)
 {
+    if (xr->desc.stereo == STOA_GFX_STEREO_AUTO && multiview_is_broken(xr)) {
+        STOA_LOGI("xr", "llvmpipe: drawing the eyes in two passes (its multiview clips wrongly)");
+        xr->desc.stereo = STOA_GFX_STEREO_MULTIPASS;
+    }
     int64_t formats[64];
     uint32_t n = 0;
     XR_CHECK(xr, xrEnumerateSwapchainFormats(xr->session, 64, &n, formats));
@@ -135,9 +150,15 @@ stoa_result stoa_xr_begin_frame(stoa_xr *xr, stoa_xr_frame *frame, stoa_error *e
     memset(frame, 0, sizeof *frame);
     XrFrameWaitInfo wi = {XR_TYPE_FRAME_WAIT_INFO};
     xr->frame_state = (XrFrameState){XR_TYPE_FRAME_STATE};
-    XR_CHECK(xr, xrWaitFrame(xr->session, &wi, &xr->frame_state));
+    XrResult xres = xrWaitFrame(xr->session, &wi, &xr->frame_state);
+    if (xres == XR_ERROR_SESSION_LOST)
+        return xr_session_lost(xr);
+    XR_CHECK(xr, xres);
     XrFrameBeginInfo bi = {XR_TYPE_FRAME_BEGIN_INFO};
-    XR_CHECK(xr, xrBeginFrame(xr->session, &bi));
+    xres = xrBeginFrame(xr->session, &bi);
+    if (xres == XR_ERROR_SESSION_LOST)
+        return xr_session_lost(xr);
+    XR_CHECK(xr, xres);
     frame->index = ++xr->frames_begun;
     frame->should_render = xr->frame_state.shouldRender;
     frame->display_time_ns = xr->frame_state.predictedDisplayTime;
@@ -268,6 +289,9 @@ stoa_result stoa_xr_end_frame(stoa_xr *xr, const stoa_xr_frame *frame,
     ei.environmentBlendMode = XR_ENVIRONMENT_BLEND_MODE_OPAQUE;
     if (frame->should_render) {
         stoa_result r = xr_render_views(xr, scene, pose, options, err);
+        if (r == STOA_ERROR_DEVICE_LOST && xr->session_lost_pending == false &&
+            strstr(err->message, "SESSION_LOST"))
+            return xr_session_lost(xr);
         if (r < 0) {
             xrEndFrame(xr->session, &ei); // keep the frame loop balanced
             return r;
@@ -301,7 +325,10 @@ stoa_result stoa_xr_end_frame(stoa_xr *xr, const stoa_xr_frame *frame,
         ei.layerCount = 1;
         ei.layers = layers;
     }
-    XR_CHECK(xr, xrEndFrame(xr->session, &ei));
+    XrResult xres = xrEndFrame(xr->session, &ei);
+    if (xres == XR_ERROR_SESSION_LOST)
+        return xr_session_lost(xr);
+    XR_CHECK(xr, xres);
     return STOA_OK;
 }
 

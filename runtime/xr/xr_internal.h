@@ -73,6 +73,7 @@ struct stoa_xr {
     uint64_t frames_begun;
     float world_from_tracking[16];
     bool session_lost_pending; // recreate the session on the next polls
+    bool loss_unreported;      // the next poll says session_lost
 };
 
 // xr_instance.c
@@ -92,5 +93,9 @@ stoa_result xr_swapchains_create(stoa_xr *xr, stoa_error *err);
 void xr_swapchains_destroy(stoa_xr *xr);
 stoa_result xr_render_views(stoa_xr *xr, const stoa_gfx_scene *scene, const stoa_pose *pose,
                             const stoa_gfx_render_options *options, stoa_error *err);
+
+// A frame call answered XR_ERROR_SESSION_LOST: drop the session (as on
+// LOSS_PENDING) and return STOA_TIMEOUT so the caller just skips the frame.
+stoa_result xr_session_lost(stoa_xr *xr);
 
 void xr_pose_from(const XrPosef *p, bool valid, stoa_xr_pose *out);

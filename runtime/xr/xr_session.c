@@ -93,13 +93,20 @@ static stoa_result on_state(stoa_xr *xr, XrSessionState s, stoa_xr_status *st, s
         break;
     case XR_SESSION_STATE_LOSS_PENDING:
         // The runtime lost the device; a new session may be possible later.
-        st->session_lost = true;
-        xr_session_destroy(xr);
-        xr->session_lost_pending = true;
+        xr_session_lost(xr);
         break;
     default: break;
     }
     return STOA_OK;
+}
+
+stoa_result xr_session_lost(stoa_xr *xr)
+{
+    STOA_LOGW("xr", "session lost; waiting for the runtime to offer a new one");
+    xr_session_destroy(xr);
+    xr->session_lost_pending = true;
+    xr->loss_unreported = true;
+    return STOA_TIMEOUT;
 }
 
 // After a loss: try for a new system and session, quietly, on each poll.
@@ -128,6 +135,10 @@ static void try_recover(stoa_xr *xr, stoa_xr_status *st)
 stoa_result stoa_xr_poll(stoa_xr *xr, stoa_xr_status *st, stoa_error *err)
 {
     memset(st, 0, sizeof *st);
+    if (xr->loss_unreported) {
+        st->session_lost = true;
+        xr->loss_unreported = false;
+    }
     if (xr->session_lost_pending)
         try_recover(xr, st);
     for (;;) {
