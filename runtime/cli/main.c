@@ -16,7 +16,9 @@ typedef struct command {
 
 static const command g_commands[] = {
 #define STOA_CMD(name, fn, help) {#name, fn, help},
+#define STOA_CMD_NAMED(str, fn, help) {str, fn, help},
 #include "commands.def"
+#undef STOA_CMD_NAMED
 #undef STOA_CMD
     {NULL, NULL, NULL},
 };

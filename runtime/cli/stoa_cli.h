@@ -5,7 +5,9 @@
 #include <stdbool.h>
 
 #define STOA_CMD(name, fn, help) int fn(int argc, char **argv);
+#define STOA_CMD_NAMED(str, fn, help) int fn(int argc, char **argv);
 #include "commands.def"
+#undef STOA_CMD_NAMED
 #undef STOA_CMD
 
 // Absolute path of the folder holding the running `stoa` binary.

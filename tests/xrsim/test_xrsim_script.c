@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: Apache-2.0
+// xrsim's script format (YAML and JSON), its error messages, and the pose
+// interpolation between keys.
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "stoa_test.h"
+#include "xrsim_script.h"
+
+static const char *write_tmp(const char *name, const char *text)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "/tmp/xrsim_script_test_%d_%s", (int)getpid(), name);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static const char *k_yaml =
+    "frames: 120\n"
+    "profile: /interaction_profiles/khr/simple_controller\n"
+    "display: {eye_width: 800, eye_height: 600, refresh_hz: 72, ipd: 0.07}\n"
+    "head:\n"
+    "  - {t: 0, position: [0, 1.7, 0], yaw: 0}\n"
+    "  - {t: 2, position: [1, 1.5, -2], yaw: 90}\n"
+    "right:\n"
+    "  - {t: 0, position: [0.2, 1.2, -0.3], orientation: [0, 0, 0, 1]}\n"
+    "events:\n"
+    "  - {t: 1.5, do: exit}\n"
+    "  - {t: 0.5, set: /user/hand/right/input/trigger/value, value: 0.75}\n"
+    "  - {t: 1.0, set: /user/hand/right/input/thumbstick, value: [0.5, -1]}\n"
+    "  - {t: 1.2, set: /user/hand/right/input/trigger, value: 0}\n"
+    "  - {t: 1.0, do: recentre}\n";
+
+STOA_TEST(script_yaml_loads)
+{
+    xrsim_script s;
+    char err[256] = "";
+    CHECK_MSG(xrsim_script_load(&s, write_tmp("a.yaml", k_yaml), err, sizeof err), "%s", err);
+    CHECK(s.frames == 120);
+    CHECK_STR(s.profile, "/interaction_profiles/khr/simple_controller");
+    CHECK(s.eye_width == 800 && s.eye_height == 600);
+    CHECK_NEAR(s.refresh_hz, 72, 1e-9);
+    CHECK_NEAR(s.ipd_m, 0.07, 1e-6);
+    CHECK(s.key_count[XRSIM_TRACK_HEAD] == 2 && s.key_count[XRSIM_TRACK_RIGHT] == 1);
+    CHECK(s.event_count == 5);
+    // Sorted by time; equal times keep file order.
+    CHECK(s.events[0].kind == XRSIM_EV_INPUT && s.events[0].t == 0.5);
+    CHECK(s.events[1].kind == XRSIM_EV_INPUT && s.events[2].kind == XRSIM_EV_RECENTRE);
+    CHECK(s.events[4].kind == XRSIM_EV_EXIT);
+    float x = -1, y = -1;
+    CHECK(!xrsim_script_input(&s, "/user/hand/right/input/trigger", 0.4, &x, &y));
+    CHECK(xrsim_script_input(&s, "/user/hand/right/input/trigger", 0.5, &x, &y));
+    CHECK_NEAR(x, 0.75, 1e-6);
+    CHECK(xrsim_script_input(&s, "/user/hand/right/input/trigger", 1.3, &x, &y));
+    CHECK_NEAR(x, 0.0, 1e-6);
+    CHECK(xrsim_script_input(&s, "/user/hand/right/input/thumbstick", 1.0, &x, &y));
+    CHECK_NEAR(x, 0.5, 1e-6);
+    CHECK_NEAR(y, -1.0, 1e-6);
+    xrsim_script_fini(&s);
+}
+
+STOA_TEST(script_json_loads)
+{
+    const char *json = "{\"frames\": 10, \"events\": [{\"t\": 0.2, \"do\": \"lose_session\"},"
+                       " {\"t\": 0.4, \"do\": \"lose_instance\"}]}\n";
+    xrsim_script s;
+    char err[256] = "";
+    CHECK_MSG(xrsim_script_load(&s, write_tmp("b.json", json), err, sizeof err), "%s", err);
+    CHECK(s.frames == 10 && s.event_count == 2);
+    CHECK(s.events[0].kind == XRSIM_EV_LOSE_SESSION && s.events[1].kind == XRSIM_EV_LOSE_INSTANCE);
+    xrsim_script_fini(&s);
+}
+
+static void expect_error(const char *name, const char *text, const char *where, const char *what)
+{
+    xrsim_script s;
+    char err[256] = "";
+    const char *path = write_tmp(name, text);
+    CHECK(!xrsim_script_load(&s, path, err, sizeof err));
+    CHECK_CONTAINS(err, path);
+    CHECK_CONTAINS(err, where);
+    CHECK_CONTAINS(err, what);
+}
+
+STOA_TEST(script_errors_name_file_and_line)
+{
+    expect_error("e1.yaml", "frames: 10\nhead:\n  - {t: 0, positon: [0, 1, 0]}\n", ":3:",
+                 "unknown key 'positon'");
+    expect_error("e2.yaml", "events:\n  - {t: 1}\n", ":2:", "needs 'do' or 'set'");
+    expect_error("e3.yaml", "events:\n  - {t: 1, do: explode}\n", ":2:", "'do' is one of");
+    expect_error("e4.yaml", "head:\n  - {t: 1, position: [0, 1]}\n", ":2:", "3 numbers");
+    expect_error("e5.yaml", "frames: [1\n", ":", "");
+    expect_error("e6.yaml", "head:\n  - {t: 2}\n  - {t: 1}\n", ":3:", "time order");
+    expect_error("e7.yaml", "events:\n  - {t: x, do: exit}\n", ":2:", "not a number");
+    expect_error("e8.yaml", "events:\n  - {t: 1, set: /user/head/input/x, value: 1}\n", ":2:",
+                 "not /user/hand");
+    expect_error("e9.yaml", "- 1\n- 2\n", ":1:", "the script is a mapping");
+    xrsim_script s;
+    char err[256];
+    CHECK(!xrsim_script_load(&s, "/nonexistent/script.yaml", err, sizeof err));
+    CHECK_CONTAINS(err, "/nonexistent/script.yaml: cannot open");
+}
+
+STOA_TEST(pose_interpolation_lerp_and_slerp)
+{
+    xrsim_script s;
+    char err[256] = "";
+    CHECK(xrsim_script_load(&s, write_tmp("c.yaml", k_yaml), err, sizeof err));
+    XrPosef fallback = {{0, 0, 0, 1}, {9, 9, 9}};
+    XrPosef p = xrsim_script_pose(&s, XRSIM_TRACK_HEAD, 1.0, fallback);
+    CHECK_NEAR(p.position.x, 0.5, 1e-5);
+    CHECK_NEAR(p.position.y, 1.6, 1e-5);
+    CHECK_NEAR(p.position.z, -1.0, 1e-5);
+    // Halfway between yaw 0 and 90 degrees: 45 degrees about +Y.
+    CHECK_NEAR(p.orientation.y, sin(M_PI / 8), 1e-5);
+    CHECK_NEAR(p.orientation.w, cos(M_PI / 8), 1e-5);
+    p = xrsim_script_pose(&s, XRSIM_TRACK_HEAD, -1.0, fallback); // held before the first key
+    CHECK_NEAR(p.position.y, 1.7, 1e-6);
+    p = xrsim_script_pose(&s, XRSIM_TRACK_HEAD, 5.0, fallback); // ... and after the last
+    CHECK_NEAR(p.position.x, 1.0, 1e-6);
+    CHECK_NEAR(p.orientation.y, sin(M_PI / 4), 1e-5);
+    p = xrsim_script_pose(&s, XRSIM_TRACK_LEFT, 1.0, fallback); // no keys: fallback
+    CHECK_NEAR(p.position.x, 9, 1e-6);
+    xrsim_script_fini(&s);
+}
+
+// Every prefix of a valid script, and every single-byte corruption of it,
+// either loads or fails with "file:line: message": never a crash.
+STOA_TEST(script_truncations_and_corruptions_never_crash)
+{
+    size_t n = strlen(k_yaml);
+    char *buf = malloc(n + 1);
+    int loaded = 0, refused = 0;
+    for (size_t cut = 0; cut <= n; cut++) {
+        memcpy(buf, k_yaml, cut);
+        buf[cut] = '\0';
+        xrsim_script s;
+        char err[256] = "";
+        const char *path = write_tmp("cut.yaml", buf);
+        if (xrsim_script_load(&s, path, err, sizeof err)) {
+            loaded++;
+            xrsim_script_fini(&s);
+        } else {
+            refused++;
+            CHECK_CONTAINS(err, path);
+        }
+    }
+    const char junk[] = {'[', '{', ':', '-', '"', '\'', '\n', 'x', '9', '\t', '#', '&', '*'};
+    for (size_t i = 0; i < n; i += 3) {
+        memcpy(buf, k_yaml, n + 1);
+        buf[i] = junk[i % sizeof junk];
+        xrsim_script s;
+        char err[256] = "";
+        if (xrsim_script_load(&s, write_tmp("junk.yaml", buf), err, sizeof err))
+            xrsim_script_fini(&s);
+        else
+            CHECK(strchr(err, ':') != NULL);
+    }
+    free(buf);
+    CHECK(loaded > 0 && refused > 0);
+}
+
+STOA_TEST_MAIN()

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+// The OpenXR entry points xrsim implements, each named xrsim_<xrFunction>,
+// with the exact prototype of the OpenXR function (taken from the headers
+// with __typeof__, so a mismatch is a compile error). Reached only through
+// xrGetInstanceProcAddr; nothing here is exported from the library.
+#pragma once
+
+#include "xrsim_internal.h"
+
+#define XRSIM_CORE_FUNCTIONS(X)                                                                    \
+    X(xrGetInstanceProcAddr) X(xrEnumerateApiLayerProperties)                                     \
+    X(xrEnumerateInstanceExtensionProperties) X(xrCreateInstance) X(xrDestroyInstance)             \
+    X(xrGetInstanceProperties) X(xrPollEvent) X(xrResultToString) X(xrStructureTypeToString)       \
+    X(xrGetSystem) X(xrGetSystemProperties) X(xrEnumerateEnvironmentBlendModes)                    \
+    X(xrCreateSession) X(xrDestroySession) X(xrEnumerateReferenceSpaces)                           \
+    X(xrCreateReferenceSpace) X(xrGetReferenceSpaceBoundsRect) X(xrCreateActionSpace)              \
+    X(xrLocateSpace) X(xrDestroySpace) X(xrEnumerateViewConfigurations)                            \
+    X(xrGetViewConfigurationProperties) X(xrEnumerateViewConfigurationViews)                       \
+    X(xrEnumerateSwapchainFormats) X(xrCreateSwapchain) X(xrDestroySwapchain)                      \
+    X(xrEnumerateSwapchainImages) X(xrAcquireSwapchainImage) X(xrWaitSwapchainImage)               \
+    X(xrReleaseSwapchainImage) X(xrBeginSession) X(xrEndSession) X(xrRequestExitSession)           \
+    X(xrWaitFrame) X(xrBeginFrame) X(xrEndFrame) X(xrLocateViews) X(xrStringToPath)                \
+    X(xrPathToString) X(xrCreateActionSet) X(xrDestroyActionSet) X(xrCreateAction)                 \
+    X(xrDestroyAction) X(xrSuggestInteractionProfileBindings) X(xrAttachSessionActionSets)         \
+    X(xrGetCurrentInteractionProfile) X(xrGetActionStateBoolean) X(xrGetActionStateFloat)          \
+    X(xrGetActionStateVector2f) X(xrGetActionStatePose) X(xrSyncActions)                           \
+    X(xrEnumerateBoundSourcesForAction) X(xrGetInputSourceLocalizedName)                           \
+    X(xrApplyHapticFeedback) X(xrStopHapticFeedback)
+
+#define XRSIM_VK1_FUNCTIONS(X)                                                                     \
+    X(xrGetVulkanInstanceExtensionsKHR) X(xrGetVulkanDeviceExtensionsKHR)                          \
+    X(xrGetVulkanGraphicsDeviceKHR) X(xrGetVulkanGraphicsRequirementsKHR)
+
+#define XRSIM_VK2_FUNCTIONS(X)                                                                     \
+    X(xrCreateVulkanInstanceKHR) X(xrCreateVulkanDeviceKHR) X(xrGetVulkanGraphicsDevice2KHR)       \
+    X(xrGetVulkanGraphicsRequirements2KHR)
+
+#define XRSIM_TIMESPEC_FUNCTIONS(X) X(xrConvertTimespecTimeToTimeKHR) X(xrConvertTimeToTimespecTimeKHR)
+
+#define XRSIM_DECLARE(name) extern __typeof__(name) xrsim_##name;
+XRSIM_CORE_FUNCTIONS(XRSIM_DECLARE)
+XRSIM_VK1_FUNCTIONS(XRSIM_DECLARE)
+XRSIM_VK2_FUNCTIONS(XRSIM_DECLARE)
+XRSIM_TIMESPEC_FUNCTIONS(XRSIM_DECLARE)
+#undef XRSIM_DECLARE

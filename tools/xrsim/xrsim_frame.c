@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: Apache-2.0
+// The frame loop: xrWaitFrame paces on the simulated display clock (or on
+// real time with STOA_XRSIM_REALTIME=1), advances the session's states and
+// the script; xrBeginFrame/xrEndFrame check order and layers, then count,
+// capture and end the run when asked.
+#include <time.h>
+
+#include "core/stoa_log.h"
+#include "xrsim_api.h"
+
+#define NO_END_FRAME_LIMIT 10 // waits while FOCUSED without xrEndFrame before reporting
+
+double xrsim_script_time(const xrsim_session *s, int64_t t)
+{
+    const int64_t t0 = s->instance->timeline.t0_ns;
+    return t0 ? (double)(t - t0) / 1e9 : 0.0;
+}
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void advance_clock(xrsim_session *s)
+{
+    xrsim_instance *inst = s->instance;
+    if (!inst->cfg.realtime) {
+        s->predicted_ns = (s->predicted_ns ? s->predicted_ns : inst->timeline.clock_ns) + s->period_ns;
+    } else {
+        int64_t now = mono_ns();
+        int64_t next = s->predicted_ns ? s->predicted_ns + s->period_ns : now + s->period_ns;
+        while (next < now + s->period_ns / 2) // the app fell behind: skip vsyncs
+            next += s->period_ns;
+        int64_t wake = next - s->period_ns;
+        if (wake > now) {
+            struct timespec ts = {wake / 1000000000, wake % 1000000000};
+            clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+        }
+        s->predicted_ns = next;
+    }
+    if (!inst->timeline.t0_ns)
+        inst->timeline.t0_ns = s->predicted_ns;
+    inst->timeline.clock_ns = s->predicted_ns;
+}
+
+// Fires the script's one-shot events due by now; returns a success code
+// for xrWaitFrame (XR_SESSION_LOSS_PENDING once the session is being lost).
+static XrResult run_script(xrsim_session *s)
+{
+    xrsim_instance *inst = s->instance;
+    const xrsim_script *sc = &inst->script;
+    double now = xrsim_script_time(s, s->predicted_ns);
+    XrResult result = XR_SUCCESS;
+    uint32_t *cursor = &inst->timeline.cursor;
+    while (*cursor < sc->event_count && sc->events[*cursor].t <= now + 1e-6) {
+        const xrsim_script_event *e = &sc->events[(*cursor)++];
+        switch (e->kind) {
+        case XRSIM_EV_RECENTRE: xrsim_space_recentre(s, s->predicted_ns); break;
+        case XRSIM_EV_EXIT: xrsim_session_request_stop(s, "script exit"); break;
+        case XRSIM_EV_LOSE_SESSION:
+            xrsim_session_lose(s);
+            result = XR_SESSION_LOSS_PENDING;
+            break;
+        case XRSIM_EV_LOSE_INSTANCE: {
+            XrEventDataInstanceLossPending ev = {
+                .type = XR_TYPE_EVENT_DATA_INSTANCE_LOSS_PENDING,
+                .lossTime = s->predicted_ns,
+            };
+            xrsim_event_push(inst, &ev, sizeof ev);
+            inst->loss_pending = true;
+            inst->summary.instance_lost = true;
+            STOA_LOGI(XRSIM_LOG, "script: losing the instance");
+            break;
+        }
+        default: break; // inputs are read by time, not fired
+        }
+    }
+    return result;
+}
+
+static void advance_states(xrsim_session *s)
+{
+    if (s->exit_requested || s->lost)
+        return;
+    if (s->state == XR_SESSION_STATE_READY) {
+        xrsim_session_set_state(s, XR_SESSION_STATE_SYNCHRONIZED);
+    } else if (s->state == XR_SESSION_STATE_SYNCHRONIZED) {
+        xrsim_session_set_state(s, XR_SESSION_STATE_VISIBLE);
+        xrsim_session_set_state(s, XR_SESSION_STATE_FOCUSED);
+    }
+}
+
+static void watch_end_frame(xrsim_session *s)
+{
+    xrsim_summary *sum = &s->instance->summary;
+    if (s->state != XR_SESSION_STATE_FOCUSED)
+        return;
+    s->waits_without_end++;
+    if (s->waits_without_end > sum->no_end_frame_waits && s->waits_without_end >= NO_END_FRAME_LIMIT)
+        sum->no_end_frame_waits = s->waits_without_end;
+    if (s->waits_without_end >= NO_END_FRAME_LIMIT && !s->reported_no_end_frame) {
+        s->reported_no_end_frame = true;
+        sum->no_end_frame = true;
+        STOA_LOGW(XRSIM_LOG, "app is FOCUSED but has not called xrEndFrame for %u frames: "
+                             "nothing reaches the display",
+                  s->waits_without_end);
+    }
+}
+
+XrResult xrsim_xrWaitFrame(XrSession session, const XrFrameWaitInfo *info, XrFrameState *state)
+{
+    const char *fn = "xrWaitFrame";
+    xrsim_session *s;
+    XrResult r = xrsim_check_session(session, fn, &s);
+    if (r != XR_SUCCESS)
+        return r;
+    xrsim_instance *inst = s->instance;
+    if ((info && info->type != XR_TYPE_FRAME_WAIT_INFO) || !state ||
+        state->type != XR_TYPE_FRAME_STATE)
+        return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "bad arguments");
+    if (!s->running)
+        return xrsim_app_error(inst, fn, XR_ERROR_SESSION_NOT_RUNNING, "not running");
+    if (s->frame_waited) // a real compositor would block; here the frame is lost
+        inst->summary.frames_dropped++;
+    s->frame_waited = true;
+    advance_clock(s);
+    s->frames_waited++;
+    inst->summary.frames_waited++;
+    advance_states(s);
+    watch_end_frame(s);
+    // The frame at a scripted exit is still shown; the app learns of the
+    // stop through events, after this frame.
+    state->shouldRender = s->state == XR_SESSION_STATE_VISIBLE ||
+                          s->state == XR_SESSION_STATE_FOCUSED;
+    r = run_script(s);
+    if (inst->cfg.frames_limit && (int64_t)s->frames_waited > inst->cfg.frames_limit)
+        xrsim_session_request_stop(s, "STOA_XRSIM_FRAMES");
+    state->predictedDisplayTime = s->predicted_ns;
+    state->predictedDisplayPeriod = s->period_ns;
+    return r;
+}
+
+XrResult xrsim_xrBeginFrame(XrSession session, const XrFrameBeginInfo *info)
+{
+    const char *fn = "xrBeginFrame";
+    xrsim_session *s;
+    XrResult r = xrsim_check_session(session, fn, &s);
+    if (r != XR_SUCCESS)
+        return r;
+    xrsim_instance *inst = s->instance;
+    if (info && info->type != XR_TYPE_FRAME_BEGIN_INFO)
+        return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "bad begin info");
+    if (!s->running)
+        return xrsim_app_error(inst, fn, XR_ERROR_SESSION_NOT_RUNNING, "not running");
+    if (!s->frame_waited)
+        return xrsim_app_error(inst, fn, XR_ERROR_CALL_ORDER_INVALID,
+                               "no xrWaitFrame before this xrBeginFrame");
+    s->frame_waited = false;
+    r = XR_SUCCESS;
+    if (s->frame_begun) { // the previous frame never reached xrEndFrame
+        inst->summary.frames_dropped++;
+        r = XR_FRAME_DISCARDED;
+    }
+    s->frame_begun = true;
+    s->frames_begun++;
+    return r;
+}
+
+static void after_submit(xrsim_session *s, const XrFrameEndInfo *info,
+                         const XrCompositionLayerProjection *proj)
+{
+    xrsim_instance *inst = s->instance;
+    xrsim_summary *sum = &inst->summary;
+    s->frames_ended++;
+    sum->frames_submitted++;
+    sum->frames_with_layers[info->layerCount]++;
+    if (inst->cfg.realtime && mono_ns() > info->displayTime)
+        sum->frames_late++;
+    bool last = inst->cfg.frames_limit && (int64_t)s->frames_ended >= inst->cfg.frames_limit;
+    if (proj) {
+        for (int e = 0; e < 2; e++) {
+            const XrSwapchainSubImage *sub = &proj->views[e].subImage;
+            xrsim_swapchain *sc = (xrsim_swapchain *)sub->swapchain;
+            s->last_eyes[e] = (xrsim_capture_eye){sc, sc->last_released, sub->imageRect,
+                                                  sub->imageArrayIndex};
+        }
+        s->last_layer_valid = true;
+        s->last_layer_captured = false;
+        s->last_layer_frame = sum->frames_submitted;
+        s->last_layer_time = info->displayTime;
+        if (inst->cfg.capture_dir[0] &&
+            (last || sum->frames_submitted % (uint64_t)inst->cfg.capture_every == 0))
+            xrsim_capture_last(s);
+    }
+    if (last)
+        xrsim_session_request_stop(s, "STOA_XRSIM_FRAMES");
+}
+
+XrResult xrsim_xrEndFrame(XrSession session, const XrFrameEndInfo *info)
+{
+    const char *fn = "xrEndFrame";
+    xrsim_session *s;
+    XrResult r = xrsim_check_session(session, fn, &s);
+    if (r != XR_SUCCESS)
+        return r;
+    xrsim_instance *inst = s->instance;
+    if (!info || info->type != XR_TYPE_FRAME_END_INFO)
+        return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "bad end info");
+    if (!s->running)
+        return xrsim_app_error(inst, fn, XR_ERROR_SESSION_NOT_RUNNING, "not running");
+    if (!s->frame_begun)
+        return xrsim_app_error(inst, fn, XR_ERROR_CALL_ORDER_INVALID,
+                               "no xrBeginFrame before this xrEndFrame");
+    if (info->displayTime <= 0)
+        return xrsim_app_error(inst, fn, XR_ERROR_TIME_INVALID, "displayTime <= 0");
+    if (info->environmentBlendMode != XR_ENVIRONMENT_BLEND_MODE_OPAQUE)
+        return xrsim_app_error(inst, fn, XR_ERROR_ENVIRONMENT_BLEND_MODE_UNSUPPORTED,
+                               "only OPAQUE");
+    if (info->layerCount > XRSIM_MAX_LAYERS)
+        return xrsim_app_error(inst, fn, XR_ERROR_LAYER_LIMIT_EXCEEDED, "too many layers");
+    const XrCompositionLayerProjection *proj = NULL;
+    for (uint32_t i = 0; i < info->layerCount; i++) {
+        const XrCompositionLayerBaseHeader *l = info->layers ? info->layers[i] : NULL;
+        r = xrsim_layer_check(s, l);
+        if (r != XR_SUCCESS)
+            return r;
+        if (!proj && l->type == XR_TYPE_COMPOSITION_LAYER_PROJECTION)
+            proj = (const XrCompositionLayerProjection *)l;
+    }
+    s->frame_begun = false;
+    s->waits_without_end = 0;
+    after_submit(s, info, proj);
+    return XR_SUCCESS;
+}

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: Apache-2.0
+// Loader negotiation, the instance, its configuration and shared checks.
+#define _GNU_SOURCE // dladdr, RTLD_NODELETE
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/stoa_log.h"
+#include "xrsim_api.h"
+#include "xrsim_internal.h"
+
+// Declared here because Debian's headers (1.0.20) lack
+// openxr_loader_negotiation.h; layout per the loader specification.
+typedef enum XrLoaderInterfaceStructs {
+    XR_LOADER_INTERFACE_STRUCT_UNINTIALIZED = 0,
+    XR_LOADER_INTERFACE_STRUCT_LOADER_INFO = 1,
+    XR_LOADER_INTERFACE_STRUCT_API_LAYER_REQUEST = 2,
+    XR_LOADER_INTERFACE_STRUCT_RUNTIME_REQUEST = 3,
+    XR_LOADER_INTERFACE_STRUCTS_MAX_ENUM = 0x7FFFFFFF
+} XrLoaderInterfaceStructs;
+
+#define XR_LOADER_INFO_STRUCT_VERSION 1
+#define XR_RUNTIME_INFO_STRUCT_VERSION 1
+#define XR_CURRENT_LOADER_RUNTIME_VERSION 1
+
+typedef struct XrNegotiateLoaderInfo {
+    XrLoaderInterfaceStructs structType;
+    uint32_t structVersion;
+    size_t structSize;
+    uint32_t minInterfaceVersion;
+    uint32_t maxInterfaceVersion;
+    XrVersion minApiVersion;
+    XrVersion maxApiVersion;
+} XrNegotiateLoaderInfo;
+
+typedef struct XrNegotiateRuntimeRequest {
+    XrLoaderInterfaceStructs structType;
+    uint32_t structVersion;
+    size_t structSize;
+    uint32_t runtimeInterfaceVersion;
+    XrVersion runtimeApiVersion;
+    PFN_xrGetInstanceProcAddr getInstanceProcAddr;
+} XrNegotiateRuntimeRequest;
+
+__attribute__((visibility("default"))) XrResult
+xrNegotiateLoaderRuntimeInterface(const XrNegotiateLoaderInfo *info,
+                                  XrNegotiateRuntimeRequest *req);
+
+XrResult xrNegotiateLoaderRuntimeInterface(const XrNegotiateLoaderInfo *info,
+                                           XrNegotiateRuntimeRequest *req)
+{
+    if (!info || !req || info->structType != XR_LOADER_INTERFACE_STRUCT_LOADER_INFO ||
+        info->structVersion != XR_LOADER_INFO_STRUCT_VERSION ||
+        info->structSize != sizeof *info ||
+        req->structType != XR_LOADER_INTERFACE_STRUCT_RUNTIME_REQUEST ||
+        req->structVersion != XR_RUNTIME_INFO_STRUCT_VERSION || req->structSize != sizeof *req)
+        return XR_ERROR_INITIALIZATION_FAILED;
+    if (info->minInterfaceVersion > XR_CURRENT_LOADER_RUNTIME_VERSION ||
+        info->maxInterfaceVersion < XR_CURRENT_LOADER_RUNTIME_VERSION ||
+        XR_VERSION_MAJOR(info->minApiVersion) > 1 || XR_VERSION_MAJOR(info->maxApiVersion) < 1)
+        return XR_ERROR_INITIALIZATION_FAILED;
+    // The loader unloads the runtime with its last instance. xrsim stays
+    // loaded instead, so that after a simulated instance loss the next
+    // instance continues the same run (timeline, summary), and stale handles
+    // of a destroyed instance still read as invalid.
+    static bool pinned;
+    Dl_info self;
+    if (!pinned && dladdr((void *)xrNegotiateLoaderRuntimeInterface, &self) && self.dli_fname)
+        pinned = dlopen(self.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE) != NULL;
+    req->runtimeInterfaceVersion = XR_CURRENT_LOADER_RUNTIME_VERSION;
+    req->runtimeApiVersion = XR_CURRENT_API_VERSION;
+    req->getInstanceProcAddr = xrsim_xrGetInstanceProcAddr;
+    return XR_SUCCESS;
+}
+
+// ---- instance ---------------------------------------------------------------------
+
+static xrsim_instance *g_instance; // the one live instance, for the exit hook
+
+// After a simulated instance loss the app makes a new instance: it continues
+// the lost one's timeline and summary, as one simulated user's one run.
+static struct {
+    bool valid;
+    struct xrsim_timeline timeline;
+    xrsim_summary summary;
+} g_carry;
+
+static void carry_in(xrsim_instance *inst)
+{
+    if (!g_carry.valid)
+        return;
+    inst->timeline = g_carry.timeline;
+    inst->summary = g_carry.summary;
+    g_carry.valid = false;
+}
+
+
+static const XrExtensionProperties k_extensions[] = {
+    {XR_TYPE_EXTENSION_PROPERTIES, NULL, XR_KHR_VULKAN_ENABLE_EXTENSION_NAME,
+     XR_KHR_vulkan_enable_SPEC_VERSION},
+    {XR_TYPE_EXTENSION_PROPERTIES, NULL, XR_KHR_VULKAN_ENABLE2_EXTENSION_NAME,
+     XR_KHR_vulkan_enable2_SPEC_VERSION},
+    {XR_TYPE_EXTENSION_PROPERTIES, NULL, XR_KHR_CONVERT_TIMESPEC_TIME_EXTENSION_NAME,
+     XR_KHR_convert_timespec_time_SPEC_VERSION},
+    {XR_TYPE_EXTENSION_PROPERTIES, NULL, XR_KHR_COMPOSITION_LAYER_DEPTH_EXTENSION_NAME,
+     XR_KHR_composition_layer_depth_SPEC_VERSION},
+};
+#define EXT_COUNT (uint32_t)(sizeof k_extensions / sizeof k_extensions[0])
+
+XrResult xrsim_xrEnumerateInstanceExtensionProperties(const char *layer, uint32_t cap,
+                                                      uint32_t *count, XrExtensionProperties *props)
+{
+    if (layer && layer[0])
+        return XR_ERROR_API_LAYER_NOT_PRESENT;
+    if (!count || (cap && !props))
+        return XR_ERROR_VALIDATION_FAILURE;
+    *count = EXT_COUNT;
+    if (cap == 0)
+        return XR_SUCCESS;
+    if (cap < EXT_COUNT)
+        return XR_ERROR_SIZE_INSUFFICIENT;
+    for (uint32_t i = 0; i < EXT_COUNT; i++) {
+        if (props[i].type != XR_TYPE_EXTENSION_PROPERTIES)
+            return XR_ERROR_VALIDATION_FAILURE;
+        memcpy(props[i].extensionName, k_extensions[i].extensionName, XR_MAX_EXTENSION_NAME_SIZE);
+        props[i].extensionVersion = k_extensions[i].extensionVersion;
+    }
+    return XR_SUCCESS;
+}
+
+static XrResult enable_extensions(xrsim_instance *inst, const XrInstanceCreateInfo *ci)
+{
+    for (uint32_t i = 0; i < ci->enabledExtensionCount; i++) {
+        const char *e = ci->enabledExtensionNames[i];
+        if (strcmp(e, XR_KHR_VULKAN_ENABLE_EXTENSION_NAME) == 0)
+            inst->ext_vk1 = true;
+        else if (strcmp(e, XR_KHR_VULKAN_ENABLE2_EXTENSION_NAME) == 0)
+            inst->ext_vk2 = true;
+        else if (strcmp(e, XR_KHR_CONVERT_TIMESPEC_TIME_EXTENSION_NAME) == 0)
+            inst->ext_timespec = true;
+        else if (strcmp(e, XR_KHR_COMPOSITION_LAYER_DEPTH_EXTENSION_NAME) == 0)
+            inst->ext_depth = true;
+        else {
+            STOA_LOGW(XRSIM_LOG, "app asked for extension %s, which xrsim does not have", e);
+            return XR_ERROR_EXTENSION_NOT_PRESENT;
+        }
+    }
+    return XR_SUCCESS;
+}
+
+static void apply_script_config(xrsim_instance *inst)
+{
+    const xrsim_script *s = &inst->script;
+    xrsim_config *c = &inst->cfg;
+    if (s->eye_width)
+        c->eye_width = s->eye_width, c->eye_height = s->eye_height;
+    if (s->refresh_hz > 0)
+        c->refresh_hz = s->refresh_hz;
+    if (s->ipd_m > 0)
+        c->ipd_m = s->ipd_m;
+    if (s->frames > 0 && !getenv("STOA_XRSIM_FRAMES"))
+        c->frames_limit = s->frames;
+    xrsim_config_apply_env_display(c); // the environment wins over the script
+}
+
+XrResult xrsim_xrCreateInstance(const XrInstanceCreateInfo *ci, XrInstance *out)
+{
+    if (!ci || !out || ci->type != XR_TYPE_INSTANCE_CREATE_INFO)
+        return XR_ERROR_VALIDATION_FAILURE;
+    if (XR_VERSION_MAJOR(ci->applicationInfo.apiVersion) != 1)
+        return XR_ERROR_API_VERSION_UNSUPPORTED;
+    if (ci->applicationInfo.applicationName[0] == '\0')
+        return XR_ERROR_NAME_INVALID;
+    if (g_instance)
+        return XR_ERROR_LIMIT_REACHED;
+    xrsim_instance *inst = calloc(1, sizeof *inst);
+    if (!inst)
+        return XR_ERROR_OUT_OF_MEMORY;
+    XrResult r = enable_extensions(inst, ci);
+    if (r != XR_SUCCESS) {
+        free(inst);
+        return r;
+    }
+    snprintf(inst->app_name, sizeof inst->app_name, "%s", ci->applicationInfo.applicationName);
+    xrsim_config_from_env(&inst->cfg);
+    const char *script = getenv("STOA_XRSIM_SCRIPT");
+    if (script && script[0]) {
+        char err[512];
+        if (!xrsim_script_load(&inst->script, script, err, sizeof err)) {
+            STOA_LOGE(XRSIM_LOG, "%s", err);
+            fprintf(stderr, "xrsim: script error: %s\n", err);
+            free(inst);
+            return XR_ERROR_RUNTIME_FAILURE;
+        }
+    }
+    apply_script_config(inst);
+    inst->timeline.clock_ns = 1000000000; // XrTime must be positive; start at 1 s
+    carry_in(inst);
+    xrsim_handle_add(inst, XRSIM_INSTANCE);
+    g_instance = inst;
+    *out = (XrInstance)inst;
+    STOA_LOGI(XRSIM_LOG, "instance created for '%s' (eye %ux%u, %.0f Hz)", inst->app_name,
+              inst->cfg.eye_width, inst->cfg.eye_height, inst->cfg.refresh_hz);
+    return XR_SUCCESS;
+}
+
+static void instance_free(xrsim_instance *inst)
+{
+    if (inst->session)
+        xrsim_session_free(inst->session);
+    while (inst->set_count)
+        xrsim_action_set_free(inst->sets[inst->set_count - 1]);
+    free(inst->sets);
+    if (inst->cfg.summary_path[0])
+        xrsim_summary_write(&inst->summary, inst->cfg.summary_path);
+    if (inst->loss_pending) {
+        g_carry.valid = true;
+        g_carry.timeline = inst->timeline;
+        g_carry.summary = inst->summary;
+    }
+    xrsim_paths_free(inst);
+    xrsim_script_fini(&inst->script);
+    if (g_instance == inst)
+        g_instance = NULL;
+    xrsim_handle_release(inst);
+}
+
+XrResult xrsim_xrDestroyInstance(XrInstance instance)
+{
+    if (!xrsim_handle_live(instance, XRSIM_INSTANCE))
+        return XR_ERROR_HANDLE_INVALID;
+    instance_free((xrsim_instance *)instance);
+    return XR_SUCCESS;
+}
+
+// An app that exits without xrDestroyInstance still gets its summary.
+__attribute__((destructor)) static void xrsim_at_unload(void)
+{
+    if (g_instance && g_instance->cfg.summary_path[0]) {
+        snprintf(g_instance->summary.exit_reason, sizeof g_instance->summary.exit_reason, "%s",
+                 "instance not destroyed");
+        xrsim_summary_write(&g_instance->summary, g_instance->cfg.summary_path);
+    }
+}
+
+XrResult xrsim_xrGetInstanceProperties(XrInstance instance, XrInstanceProperties *props)
+{
+    XrResult r = xrsim_check_instance(instance, "xrGetInstanceProperties");
+    if (r != XR_SUCCESS)
+        return r;
+    if (!props || props->type != XR_TYPE_INSTANCE_PROPERTIES)
+        return xrsim_app_error((xrsim_instance *)instance, "xrGetInstanceProperties",
+                               XR_ERROR_VALIDATION_FAILURE, "bad XrInstanceProperties");
+    props->runtimeVersion = XR_MAKE_VERSION(0, 1, 0);
+    snprintf(props->runtimeName, sizeof props->runtimeName, "Stoa xrsim (simulated headset)");
+    return XR_SUCCESS;
+}
+
+// ---- shared checks ------------------------------------------------------------------
+
+XrResult xrsim_app_error(xrsim_instance *inst, const char *function, XrResult result,
+                         const char *why)
+{
+    STOA_LOGW(XRSIM_LOG, "%s -> %s: %s", function, xrsim_result_str(result), why);
+    if (!inst) // a call on a stale child handle: the app's one instance
+        inst = g_instance;
+    if (inst)
+        xrsim_summary_error_add(&inst->summary, function, result, why);
+    return result;
+}
+
+XrResult xrsim_check_instance(XrInstance instance, const char *fn)
+{
+    if (!xrsim_handle_live(instance, XRSIM_INSTANCE))
+        return xrsim_app_error(g_instance, fn, XR_ERROR_HANDLE_INVALID, "not a live XrInstance");
+    if (((xrsim_instance *)instance)->lost)
+        return XR_ERROR_INSTANCE_LOST;
+    return XR_SUCCESS;
+}
+
+XrResult xrsim_check_session(XrSession session, const char *fn, xrsim_session **out)
+{
+    if (!xrsim_handle_live(session, XRSIM_SESSION))
+        return xrsim_app_error(g_instance, fn, XR_ERROR_HANDLE_INVALID, "not a live XrSession");
+    xrsim_session *s = (xrsim_session *)session;
+    if (s->instance->lost)
+        return XR_ERROR_INSTANCE_LOST;
+    if (s->lost)
+        return XR_ERROR_SESSION_LOST;
+    *out = s;
+    return XR_SUCCESS;
+}
+
+XrResult xrsim_fill(xrsim_instance *inst, const char *fn, uint32_t cap, uint32_t *count_out,
+                    void *dst, const void *src, uint32_t n, size_t sz)
+{
+    if (!count_out || (cap && !dst))
+        return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "NULL output");
+    *count_out = n;
+    if (cap == 0)
+        return XR_SUCCESS;
+    if (cap < n)
+        return xrsim_app_error(inst, fn, XR_ERROR_SIZE_INSUFFICIENT, "capacity below count");
+    if (n)
+        memcpy(dst, src, n * sz);
+    return XR_SUCCESS;
+}
+
+XrResult xrsim_fill_string(xrsim_instance *inst, const char *fn, uint32_t cap,
+                           uint32_t *count_out, char *dst, const char *src)
+{
+    return xrsim_fill(inst, fn, cap, count_out, dst, src, (uint32_t)strlen(src) + 1, 1);
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+// What the app did, accumulated over an instance's life and written as JSON
+// at exit (STOA_XRSIM_SUMMARY). Plain data, caller-owned, no allocation.
+#pragma once
+
+#include <openxr/openxr.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define XRSIM_SUMMARY_MAX_STATES 256
+#define XRSIM_SUMMARY_MAX_ERRORS 64
+#define XRSIM_SUMMARY_MAX_HAPTICS 256
+#define XRSIM_SUMMARY_MAX_LAYERS 16
+
+typedef struct xrsim_summary_error {
+    char function[64];
+    XrResult result;
+    char why[160];
+    uint32_t count;
+} xrsim_summary_error;
+
+typedef struct xrsim_summary_haptic {
+    double t; // script seconds
+    char action[136];
+    char subaction[128];
+    float amplitude, frequency;
+    int64_t duration_ns;
+    bool stop;
+} xrsim_summary_haptic;
+
+typedef struct xrsim_summary {
+    uint32_t sessions;
+    uint64_t frames_waited, frames_submitted, frames_late, frames_dropped;
+    uint64_t frames_with_layers[XRSIM_SUMMARY_MAX_LAYERS + 1]; // index: layer count
+    uint32_t captures;
+    XrSessionState states[XRSIM_SUMMARY_MAX_STATES];
+    uint32_t state_count;
+    xrsim_summary_error errors[XRSIM_SUMMARY_MAX_ERRORS];
+    uint32_t error_count;
+    xrsim_summary_haptic haptics[XRSIM_SUMMARY_MAX_HAPTICS];
+    uint32_t haptic_count;
+    bool no_end_frame;           // FOCUSED, frames waited, xrEndFrame never came
+    uint64_t no_end_frame_waits; // longest such run
+    bool session_lost, instance_lost;
+    char exit_reason[64];
+} xrsim_summary;
+
+void xrsim_summary_state(xrsim_summary *s, XrSessionState state);
+void xrsim_summary_error_add(xrsim_summary *s, const char *fn, XrResult r, const char *why);
+void xrsim_summary_haptic_add(xrsim_summary *s, const xrsim_summary_haptic *h);
+// Writes the JSON file; false (and a log line) when it cannot.
+bool xrsim_summary_write(const xrsim_summary *s, const char *path);
