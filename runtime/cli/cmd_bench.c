@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: Apache-2.0
+// `stoa bench load [--repeat N] [FILES...]`: Stoa's import + GPU upload
+// against Assimp's own bare import of the same file with the same
+// post-processing flags (stoa_scene_import_flags), median of N runs each.
+//
+// This file includes Assimp's C API, the one place outside runtime/scene that
+// does: a benchmark against Assimp has to call it. No Assimp type goes
+// anywhere else.
+#include <assimp/cimport.h>
+#include <assimp/scene.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "gfx/stoa_gfx.h"
+#include "scene/stoa_scene.h"
+#include "stoa_cli.h"
+
+#define MAX_REPEAT 101
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// $STOA_GLTF_SAMPLES, else ../shared/gltf-samples beside the source tree
+// (seen from the working folder or from the build folder holding `stoa`).
+static bool find_samples(char *out, size_t size)
+{
+    const char *env = getenv("STOA_GLTF_SAMPLES");
+    if (env && is_dir(env)) {
+        snprintf(out, size, "%s", env);
+        return true;
+    }
+    const char *dir = stoa_cli_exe_dir();
+    const char *candidates[] = {"../shared/gltf-samples", "%s/../../shared/gltf-samples",
+                                "%s/../shared/gltf-samples"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(out, size, candidates[i], dir);
+        if (is_dir(out))
+            return true;
+    }
+    return false;
+}
+
+typedef struct timing {
+    double assimp, load, upload; // medians, ms
+} timing;
+
+static int bench_file(stoa_gfx_renderer *r, const char *path, int repeat, timing *out)
+{
+    double a[MAX_REPEAT], l[MAX_REPEAT], u[MAX_REPEAT];
+    for (int i = -1; i < repeat; i++) { // run -1 warms the page cache
+        double t0 = now_ms();
+        const struct aiScene *ai = aiImportFile(path, stoa_scene_import_flags());
+        double t1 = now_ms();
+        if (!ai) {
+            fprintf(stderr, "stoa bench: Assimp cannot import %s: %s\n", path, aiGetErrorString());
+            return 1;
+        }
+        aiReleaseImport(ai);
+        stoa_error err = {0};
+        stoa_scene *scene = NULL;
+        stoa_gfx_scene *gs = NULL;
+        double t2 = now_ms();
+        stoa_result res = stoa_scene_load(path, NULL, &scene, &err);
+        double t3 = now_ms();
+        if (res >= 0)
+            res = stoa_gfx_scene_create(r, scene, &gs, &err);
+        double t4 = now_ms();
+        stoa_gfx_scene_destroy(&gs);
+        stoa_scene_destroy(&scene);
+        if (res < 0) {
+            fprintf(stderr, "stoa bench: %s\n", err.message);
+            return 1;
+        }
+        if (i >= 0) {
+            a[i] = t1 - t0;
+            l[i] = t3 - t2;
+            u[i] = t4 - t3;
+        }
+    }
+    out->assimp = median(a, repeat);
+    out->load = median(l, repeat);
+    out->upload = median(u, repeat);
+    return 0;
+}
+
+// Appends the MANIFEST's files that Assimp can read to *files.
+static int manifest_files(char ***files, int *count)
+{
+    char root[PATH_MAX], path[PATH_MAX + 32], line[4096];
+    if (!find_samples(root, sizeof root)) {
+        fprintf(stderr, "stoa bench: no sample corpus: set STOA_GLTF_SAMPLES\n");
+        return 1;
+    }
+    snprintf(path, sizeof path, "%s/MANIFEST.tsv", root);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "stoa bench: cannot read %s\n", path);
+        return 1;
+    }
+    bool header = true;
+    while (fgets(line, sizeof line, f)) {
+        if (header) {
+            header = false;
+            continue;
+        }
+        char *fields[8] = {0};
+        int n = 0;
+        for (char *p = line; p && n < 8; n++) {
+            fields[n] = p;
+            p = strchr(p, '\t');
+            if (p)
+                *p++ = '\0';
+        }
+        if (n < 7 || strncmp(fields[6], "yes", 3) != 0)
+            continue;
+        char **grown = realloc(*files, (size_t)(*count + 1) * sizeof *grown);
+        if (!grown)
+            break;
+        *files = grown;
+        size_t len = strlen(root) + strlen(fields[2]) + 2;
+        (*files)[*count] = malloc(len);
+        if ((*files)[*count]) {
+            snprintf((*files)[*count], len, "%s/%s", root, fields[2]);
+            (*count)++;
+        }
+    }
+    fclose(f);
+    return 0;
+}
+
+static int bench_load(int argc, char **argv)
+{
+    int repeat = 5;
+    char **files = NULL;
+    int count = 0, rc = 0;
+    for (int i = 1; i < argc && rc == 0; i++) {
+        if (strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) {
+            repeat = atoi(argv[++i]);
+            if (repeat < 1 || repeat > MAX_REPEAT) {
+                fprintf(stderr, "stoa bench: --repeat wants 1..%d\n", MAX_REPEAT);
+                rc = 2;
+            }
+        } else {
+            char **grown = realloc(files, (size_t)(count + 1) * sizeof *grown);
+            if (!grown || !(grown[count] = strdup(argv[i])))
+                rc = 1;
+            files = grown ? grown : files;
+            count += rc == 0;
+        }
+    }
+    if (rc == 0 && count == 0)
+        rc = manifest_files(&files, &count);
+    stoa_error err = {0};
+    stoa_gfx_device *dev = NULL;
+    stoa_gfx_renderer *r = NULL;
+    stoa_gfx_device_desc dd = {.headless = true, .validation = STOA_GFX_VALIDATION_OFF};
+    if (rc == 0 && (stoa_gfx_device_create(&dd, &dev, &err) < 0 ||
+                    stoa_gfx_renderer_create(dev, NULL, &r, &err) < 0)) {
+        fprintf(stderr, "stoa bench: %s\n", err.message);
+        rc = 1;
+    }
+    if (rc == 0)
+        printf("%-44s %10s %10s %10s %10s %7s\n", "file (median of runs, ms)", "assimp", "load",
+               "upload", "stoa", "ratio");
+    timing total = {0, 0, 0};
+    for (int i = 0; i < count && rc == 0; i++) {
+        timing t;
+        if (bench_file(r, files[i], repeat, &t) != 0) {
+            rc = 1;
+            break;
+        }
+        const char *name = strrchr(files[i], '/');
+        double stoa = t.load + t.upload;
+        printf("%-44.44s %10.2f %10.2f %10.2f %10.2f %7.2f\n", name ? name + 1 : files[i],
+               t.assimp, t.load, t.upload, stoa, t.assimp > 0 ? stoa / t.assimp : 0.0);
+        total.assimp += t.assimp;
+        total.load += t.load;
+        total.upload += t.upload;
+    }
+    if (rc == 0 && count > 0)
+        printf("%-44s %10.2f %10.2f %10.2f %10.2f %7.2f\n", "total", total.assimp, total.load,
+               total.upload, total.load + total.upload,
+               total.assimp > 0 ? (total.load + total.upload) / total.assimp : 0.0);
+    stoa_gfx_renderer_destroy(&r);
+    stoa_gfx_device_destroy(&dev);
+    for (int i = 0; i < count; i++)
+        free(files[i]);
+    free(files);
+    return rc;
+}
+
+int stoa_cmd_bench(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "load") == 0)
+        return bench_load(argc - 1, argv + 1);
+    FILE *f = argc >= 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr;
+    fprintf(f, "usage: stoa bench load [--repeat N] [FILES...]\n"
+               "  Times Assimp's bare import of each file (default: the sample corpus\n"
+               "  MANIFEST) against Stoa's import + GPU upload; medians of N runs.\n");
+    return f == stdout ? 0 : 2;
+}

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: Apache-2.0
+// Private to runtime/gfx: the structs behind the public handles and the
+// helpers the files of the module share.
+//
+//   gfx_device.c     instance, physical device, device, validation messenger
+//   gfx_memory.c     sub-allocation from a few large VkDeviceMemory blocks,
+//                    buffers, images, one-shot command buffers
+//   gfx_texture.c    textures with mip maps, samplers
+//   gfx_renderer.c   the renderer object, per-frame ring buffers
+//   gfx_pipeline.c   shader modules, layouts, render passes, pipeline cache
+//   gfx_target.c     render targets, framebuffers
+//   gfx_readback.c   reading targets back, PNG files
+//   gfx_scene.c      stoa_scene -> GPU buffers, draw lists (+ gfx_material.c)
+//   gfx_frame.c      per-frame data: views, lights, joints, morph weights
+//   gfx_render.c     recording the draws
+//   gfx_math.c       projections, look-at, framing
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gfx/stoa_gfx.h"
+#include "scene/stoa_scene.h"
+
+#define GFX_MODULE "gfx"
+#define GFX_MAX_VIEWS 4
+#define GFX_MAX_LIGHTS 8
+#define GFX_MAX_BLOCKS 64
+#define GFX_MAX_FRAMES 4
+#define GFX_TEX_SLOTS 5 // base colour, metallic-roughness, normal, occlusion, emissive
+
+// Converts a VkResult at the module edge: records the call, file and line.
+stoa_result gfx_vk_check(VkResult r, const char *call, const char *file, int line,
+                         stoa_error *err);
+#define GFX_VK(err, call) gfx_vk_check((call), #call, __FILE__, __LINE__, (err))
+
+// ---- memory ------------------------------------------------------------------
+
+typedef struct gfx_block {
+    VkDeviceMemory memory;
+    VkDeviceSize size;
+    VkDeviceSize used; // bump pointer
+    uint32_t live;     // allocations not yet freed; the block is freed at 0
+    uint32_t type;     // memory type index
+    bool linear;       // buffers/linear images vs optimal images (granularity)
+    void *mapped;      // persistently mapped when host visible
+} gfx_block;
+
+typedef struct gfx_alloc {
+    VkDeviceMemory memory;
+    VkDeviceSize offset;
+    VkDeviceSize size;
+    void *mapped; // NULL when not host visible
+    int32_t block; // -1 = nothing allocated
+} gfx_alloc;
+
+typedef enum gfx_mem_usage {
+    GFX_MEM_GPU = 0,   // device local
+    GFX_MEM_UPLOAD,    // host visible, coherent (staging, per-frame data)
+    GFX_MEM_READBACK,  // host visible, cached when possible
+    GFX_MEM_GPU_MAPPED // device local and host visible if the device has it (UMA)
+} gfx_mem_usage;
+
+// ---- device ------------------------------------------------------------------
+
+struct stoa_gfx_device {
+    stoa_gfx_device_handles h;
+    bool owns_instance, owns_device;
+    VkDebugUtilsMessengerEXT messenger;
+    VkPhysicalDeviceProperties props;
+    VkPhysicalDeviceMemoryProperties mem_props;
+    VkCommandPool pool; // one-shot commands (uploads, readback, render_now)
+    VkFence fence;
+    gfx_block blocks[GFX_MAX_BLOCKS];
+};
+
+stoa_result gfx_mem_alloc(stoa_gfx_device *dev, const VkMemoryRequirements *req,
+                          gfx_mem_usage usage, bool linear, gfx_alloc *out, stoa_error *err);
+void gfx_mem_free(stoa_gfx_device *dev, gfx_alloc *a);
+void gfx_mem_fini(stoa_gfx_device *dev);
+
+typedef struct gfx_buffer {
+    VkBuffer buffer;
+    gfx_alloc alloc;
+    VkDeviceSize size;
+} gfx_buffer;
+
+stoa_result gfx_buffer_create(stoa_gfx_device *dev, VkDeviceSize size, VkBufferUsageFlags usage,
+                              gfx_mem_usage mem, gfx_buffer *out, stoa_error *err);
+void gfx_buffer_destroy(stoa_gfx_device *dev, gfx_buffer *b);
+
+typedef struct gfx_image {
+    VkImage image;
+    gfx_alloc alloc;
+} gfx_image;
+
+stoa_result gfx_image_create(stoa_gfx_device *dev, const VkImageCreateInfo *info, gfx_image *out,
+                             stoa_error *err);
+void gfx_image_destroy(stoa_gfx_device *dev, gfx_image *img);
+stoa_result gfx_view_create(stoa_gfx_device *dev, VkImage image, VkFormat format,
+                            VkImageAspectFlags aspect, uint32_t base_layer, uint32_t layers,
+                            uint32_t mips, VkImageView *out, stoa_error *err);
+
+// One-shot commands on the device's pool: begin, record, then end_submit
+// (submits, waits on the fence, frees the command buffer).
+stoa_result gfx_oneshot_begin(stoa_gfx_device *dev, VkCommandBuffer *out, stoa_error *err);
+stoa_result gfx_oneshot_end_submit(stoa_gfx_device *dev, VkCommandBuffer cmd, stoa_error *err);
+
+// ---- textures ------------------------------------------------------------------
+
+typedef struct gfx_texture {
+    gfx_image image;
+    VkImageView view_srgb;   // for base colour and emissive
+    VkImageView view_linear; // for data (normals, metallic-roughness, occlusion)
+    uint32_t mips;
+} gfx_texture;
+
+// Records the upload of width*height RGBA8 pixels from `staging` at offset and
+// the mip chain (blits) into cmd. The image is left SHADER_READ_ONLY_OPTIMAL.
+stoa_result gfx_texture_create(stoa_gfx_device *dev, VkCommandBuffer cmd, VkBuffer staging,
+                               VkDeviceSize offset, uint32_t width, uint32_t height,
+                               gfx_texture *out, stoa_error *err);
+void gfx_texture_destroy(stoa_gfx_device *dev, gfx_texture *t);
+
+// ---- renderer ----------------------------------------------------------------
+
+typedef struct gfx_pass_key {
+    VkFormat color, depth;
+    uint32_t samples;
+    uint32_t view_mask; // 0 = no multiview
+    VkImageLayout initial, final;
+    bool store; // depth and MSAA colour stored at the end
+    bool load;  // contents loaded at the start instead of cleared
+} gfx_pass_key;
+
+typedef struct gfx_pass {
+    gfx_pass_key key;
+    VkRenderPass pass;
+} gfx_pass;
+
+// Fixed-function state that a material needs: a pipeline per combination.
+enum {
+    GFX_VARIANT_BLEND = 1u << 0,
+    GFX_VARIANT_DOUBLE_SIDED = 1u << 1,
+    GFX_VARIANT_MIRRORED = 1u << 2, // negative determinant: front face flips
+    GFX_VARIANT_COUNT = 8,
+};
+
+typedef struct gfx_pipeline {
+    VkRenderPass pass;
+    uint32_t variant;
+    bool multiview;
+    VkPipeline pipeline;
+} gfx_pipeline;
+
+typedef struct gfx_frame_slot {
+    gfx_buffer ring;
+    uint8_t *mapped;
+    VkDeviceSize used;
+    VkDescriptorSet set;
+} gfx_frame_slot;
+
+typedef struct gfx_sampler {
+    int mag, min, wrap_s, wrap_t;
+    VkSampler sampler;
+} gfx_sampler;
+
+struct stoa_gfx_renderer {
+    stoa_gfx_device *dev;
+    uint32_t frames_in_flight;
+    uint32_t frame_bytes;
+    VkDescriptorSetLayout frame_layout, scene_layout, material_layout;
+    VkPipelineLayout layout;
+    VkShaderModule vert, vert_mv, frag;
+    VkDescriptorPool frame_pool;
+    gfx_frame_slot frames[GFX_MAX_FRAMES];
+    uint32_t frame; // index of the current slot
+    uint32_t pass_count, pass_cap;
+    gfx_pass *passes;
+    uint32_t pipeline_count, pipeline_cap;
+    gfx_pipeline *pipelines;
+    uint32_t sampler_count, sampler_cap;
+    gfx_sampler *samplers;
+    gfx_texture white; // stands in for a texture slot a material leaves empty
+    VkSampler white_sampler;
+    // Scratch for one render call, grown as scenes need.
+    uint32_t draw_cap, skin_cap;
+    int32_t *weight_base; // per draw, vec4 index in the ring (-1 = none)
+    uint32_t *blend_order;
+    float *blend_depth;
+    int32_t *joint_base; // per skin, vec4 index in the ring
+};
+
+stoa_result gfx_pipeline_init(stoa_gfx_renderer *r, stoa_error *err);
+void gfx_pipeline_fini(stoa_gfx_renderer *r);
+stoa_result gfx_render_pass_get(stoa_gfx_renderer *r, const gfx_pass_key *key,
+                                VkRenderPass *out, stoa_error *err);
+stoa_result gfx_pipeline_get(stoa_gfx_renderer *r, VkRenderPass pass, uint32_t samples,
+                             bool multiview, uint32_t variant, VkPipeline *out, stoa_error *err);
+stoa_result gfx_sampler_get(stoa_gfx_renderer *r, int mag, int min, int wrap_s, int wrap_t,
+                            VkSampler *out, stoa_error *err);
+
+// ---- targets -----------------------------------------------------------------
+
+typedef struct gfx_target_image {
+    VkImage color;         // the caller's or own.image
+    VkImage depth;         // the caller's, own depth, or VK_NULL_HANDLE
+    VkImageView color_array;            // all layers
+    VkImageView color_layer[GFX_MAX_VIEWS];
+    VkImageView depth_array;
+    VkImageView depth_layer[GFX_MAX_VIEWS];
+    VkFramebuffer fb_multiview;           // all layers, multiview pass
+    VkFramebuffer fb_layer[GFX_MAX_VIEWS]; // one layer each, plain pass
+} gfx_target_image;
+
+struct stoa_gfx_target {
+    stoa_gfx_renderer *r;
+    stoa_gfx_target_desc desc; // normalised (defaults filled, pointers cleared)
+    bool own_color, own_depth;
+    gfx_image own_color_image; // when own_color (image 0)
+    gfx_image depth_image;     // when own_depth: shared by every image index
+    gfx_image msaa_image;      // when samples > 1
+    VkImageView msaa_array, msaa_layer[GFX_MAX_VIEWS];
+    VkRenderPass pass_multiview; // VK_NULL_HANDLE when layers == 1 or no multiview
+    VkRenderPass pass_single;
+    VkRenderPass pass_multiview_load; // the same, drawing over (keep_contents)
+    VkRenderPass pass_single_load;
+    uint32_t image_count;
+    gfx_target_image *images;
+    bool encode_srgb; // UNORM colour: the shader encodes
+    bool rendered;
+};
+
+// ---- scenes ------------------------------------------------------------------
+
+typedef struct gfx_draw {
+    uint32_t node;
+    uint32_t mesh;
+    uint32_t material; // index into the scene's material sets (last = default)
+    uint32_t variant;  // GFX_VARIANT_* without MIRRORED (decided per frame)
+    int32_t skin;
+    uint32_t first_index, index_count;
+    int32_t vertex_base;
+    uint32_t vertex_count;
+    uint32_t morph_targets;
+    int32_t morph_base;       // vec4 index into the morph buffer, -1 = none
+    uint32_t default_weights; // index into mesh_weights
+    bool has_tangents, has_morph_normals;
+    float center[3]; // mesh-space centre of the bounds, for sorting blended draws
+} gfx_draw;
+
+enum { GFX_STREAM_POSITION = 0, GFX_STREAM_NORMAL, GFX_STREAM_TANGENT, GFX_STREAM_UV0,
+       GFX_STREAM_UV1, GFX_STREAM_COLOR, GFX_STREAM_JOINTS, GFX_STREAM_WEIGHTS,
+       GFX_STREAM_COUNT };
+
+struct stoa_gfx_scene {
+    stoa_gfx_renderer *r;
+    uint32_t node_count, skin_count, light_count, joint_total;
+    int32_t *node_parent; // parents come first (stoa_scene's order)
+    float *rest_world; // node_count * 16: world matrices of the rest pose
+    uint32_t *skin_joint_count;
+    uint32_t *skin_joint_offset; // into skin_joints / inverse_bind
+    uint32_t *skin_joints;       // node indices
+    float *inverse_bind;         // 16 per joint
+    stoa_light *lights;          // copies (name NULL)
+    uint32_t *mesh_first_vertex, *mesh_first_index;
+    int32_t *mesh_morph_base;
+    float *mesh_weights; // default morph weights of every mesh, back to back
+    gfx_buffer vertices; // every stream of every mesh, one region per stream
+    VkDeviceSize stream_offset[GFX_STREAM_COUNT];
+    gfx_buffer indices;
+    gfx_buffer morphs; // vec4 deltas
+    gfx_buffer materials_ubo;
+    uint32_t texture_count;
+    gfx_texture *textures;
+    VkDescriptorPool pool;
+    VkDescriptorSet scene_set;
+    uint32_t material_count; // scene materials + 1 default
+    VkDescriptorSet *material_sets;
+    uint32_t *material_flags; // GFX_MAT_* bits
+    uint32_t draw_count;
+    gfx_draw *draws; // opaque and mask first (sorted by variant, material), blend last
+    uint32_t opaque_count;
+};
+
+// Material flags, shared with shaders/pbr_common.glsl.
+enum {
+    GFX_MAT_BASE_TEX = 1u << 0,
+    GFX_MAT_MR_TEX = 1u << 1,
+    GFX_MAT_NORMAL_TEX = 1u << 2,
+    GFX_MAT_OCCLUSION_TEX = 1u << 3,
+    GFX_MAT_EMISSIVE_TEX = 1u << 4,
+    GFX_MAT_UNLIT = 1u << 5,
+    GFX_MAT_MASK = 1u << 6,
+    GFX_MAT_BLEND = 1u << 7,
+    GFX_MAT_DOUBLE_SIDED = 1u << 8,
+};
+
+// Push constants, shared with the shaders (112 bytes; 128 are guaranteed).
+typedef struct gfx_push {
+    float model[16];
+    int32_t joint_base;   // vec4 index into the frame ring, -1 = not skinned
+    int32_t weight_base;  // vec4 index into the frame ring
+    int32_t morph_count;  // morph targets with weights
+    int32_t vertex_base;
+    int32_t morph_base;   // vec4 index into the scene's morph buffer
+    int32_t vertex_count;
+    int32_t flags;        // bit 0: has tangents, bit 1: morph normals
+    int32_t view_base;    // added to gl_ViewIndex (multi-pass path)
+    float tint[4];        // added glow: rgb * a (highlighted nodes)
+} gfx_push;
+
+// Frame uniform block, std140, shared with the shaders.
+typedef struct gfx_frame_ubo {
+    float view_proj[GFX_MAX_VIEWS][16];
+    float camera_pos[GFX_MAX_VIEWS][4];
+    float light_pos[GFX_MAX_LIGHTS][4];   // xyz, w = type (0 dir, 1 point, 2 spot)
+    float light_dir[GFX_MAX_LIGHTS][4];   // xyz direction the light travels, w = range
+    float light_color[GFX_MAX_LIGHTS][4]; // rgb * intensity
+    float light_cone[GFX_MAX_LIGHTS][4];  // x = scale, y = offset (spot)
+    float ambient[4];                     // rgb, w = light count
+    float params[4];                      // x exposure, y encode sRGB
+} gfx_frame_ubo;
+
+// Writes the frame uniform block, joint matrices and morph weights of one
+// render call into the current frame slot (gfx_frame.c).
+stoa_result gfx_frame_prepare(stoa_gfx_renderer *r, const stoa_gfx_scene *s,
+                              const stoa_pose *pose, const stoa_gfx_view *views,
+                              uint32_t view_count, const stoa_gfx_render_options *opt,
+                              bool encode_srgb, uint32_t *out_ubo_offset, stoa_error *err);
+const float *gfx_frame_world(const stoa_gfx_scene *s, const stoa_pose *pose, uint32_t node);
+void *gfx_frame_alloc(stoa_gfx_renderer *r, VkDeviceSize size, VkDeviceSize align,
+                      VkDeviceSize *out_offset);
+void gfx_mat4_mul(const float a[16], const float b[16], float out[16]);

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: Apache-2.0
+// Textures, material uniform blocks and one descriptor set per material.
+// A texture slot that a material leaves empty gets the renderer's white
+// texture; the shader knows from the flags whether to sample it at all.
+#include <stdlib.h>
+#include <string.h>
+
+#include "gfx_scene_internal.h"
+
+// std140 mirror of `Material` in shaders/pbr.frag.
+typedef struct gfx_material_ubo {
+    float base_color[4];
+    float emissive[4]; // rgb, a = alpha cutoff
+    float factors[4];  // metallic, roughness, normal scale, occlusion strength
+    int32_t texcoord[4];
+    int32_t flags[4]; // x GFX_MAT_*, y emissive texcoord
+} gfx_material_ubo;
+
+static const stoa_material k_default_material = {
+    .name = "default",
+    .base_color = {0.8f, 0.8f, 0.8f, 1.0f},
+    .metallic = 0.0f,
+    .roughness = 0.7f,
+    .base_color_tex = {-1, 0, 1},
+    .metallic_roughness_tex = {-1, 0, 1},
+    .normal_tex = {-1, 0, 1},
+    .occlusion_tex = {-1, 0, 1},
+    .emissive_tex = {-1, 0, 1},
+    .alpha_cutoff = 0.5f,
+};
+
+static stoa_result upload_textures(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upload *u,
+                                   stoa_error *err)
+{
+    s->textures = calloc(sc->texture_count + 1, sizeof *s->textures);
+    if (!s->textures)
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
+    for (uint32_t i = 0; i < sc->texture_count; i++) {
+        const stoa_texture *t = &sc->textures[i];
+        if (!t->rgba || t->width == 0 || t->height == 0)
+            continue; // drawn with the white texture
+        VkDeviceSize bytes = (VkDeviceSize)t->width * t->height * 4;
+        VkDeviceSize o = (u->used + 15) & ~(VkDeviceSize)15;
+        if (o + bytes > u->staging.size)
+            return stoa_error_set(err, STOA_ERROR_LIMIT, "gfx: staging buffer too small");
+        memcpy((uint8_t *)u->staging.alloc.mapped + o, t->rgba, bytes);
+        u->used = o + bytes;
+        stoa_result res = gfx_texture_create(u->dev, u->cmd, u->staging.buffer, o, t->width,
+                                             t->height, &s->textures[i], err);
+        if (res < 0)
+            return res;
+        s->texture_count = i + 1;
+    }
+    s->texture_count = sc->texture_count;
+    return STOA_OK;
+}
+
+static bool tex_ok(const stoa_gfx_scene *s, const stoa_texture_ref *ref)
+{
+    return ref->texture >= 0 && (uint32_t)ref->texture < s->texture_count &&
+           s->textures[ref->texture].image.image;
+}
+
+static uint32_t material_flags(const stoa_gfx_scene *s, const stoa_material *m)
+{
+    uint32_t f = 0;
+    f |= tex_ok(s, &m->base_color_tex) ? GFX_MAT_BASE_TEX : 0;
+    f |= tex_ok(s, &m->metallic_roughness_tex) ? GFX_MAT_MR_TEX : 0;
+    f |= tex_ok(s, &m->normal_tex) ? GFX_MAT_NORMAL_TEX : 0;
+    f |= tex_ok(s, &m->occlusion_tex) ? GFX_MAT_OCCLUSION_TEX : 0;
+    f |= tex_ok(s, &m->emissive_tex) ? GFX_MAT_EMISSIVE_TEX : 0;
+    f |= m->unlit ? GFX_MAT_UNLIT : 0;
+    f |= m->alpha_mode == STOA_ALPHA_MASK ? GFX_MAT_MASK : 0;
+    f |= m->alpha_mode == STOA_ALPHA_BLEND ? GFX_MAT_BLEND : 0;
+    f |= m->double_sided ? GFX_MAT_DOUBLE_SIDED : 0;
+    return f;
+}
+
+static void fill_ubo(gfx_material_ubo *u, const stoa_material *m, uint32_t flags)
+{
+    memset(u, 0, sizeof *u);
+    memcpy(u->base_color, m->base_color, sizeof u->base_color);
+    memcpy(u->emissive, m->emissive, 3 * sizeof(float));
+    u->emissive[3] = m->alpha_cutoff;
+    u->factors[0] = m->metallic;
+    u->factors[1] = m->roughness;
+    u->factors[2] = m->normal_tex.scale;
+    u->factors[3] = m->occlusion_tex.scale;
+    u->texcoord[0] = (int32_t)m->base_color_tex.texcoord;
+    u->texcoord[1] = (int32_t)m->metallic_roughness_tex.texcoord;
+    u->texcoord[2] = (int32_t)m->normal_tex.texcoord;
+    u->texcoord[3] = (int32_t)m->occlusion_tex.texcoord;
+    u->flags[0] = (int32_t)flags;
+    u->flags[1] = (int32_t)m->emissive_tex.texcoord;
+}
+
+static stoa_result create_pool(stoa_gfx_scene *s, stoa_error *err)
+{
+    uint32_t n = s->material_count;
+    VkDescriptorPoolSize sizes[] = {
+        {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, n},
+        {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, n * GFX_TEX_SLOTS},
+        {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1},
+    };
+    VkDescriptorPoolCreateInfo info = {
+        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
+        .maxSets = n + 1,
+        .poolSizeCount = 3,
+        .pPoolSizes = sizes,
+    };
+    stoa_result res = GFX_VK(err, vkCreateDescriptorPool(s->r->dev->h.device, &info, NULL, &s->pool));
+    if (res < 0)
+        return res;
+    VkDescriptorSetAllocateInfo alloc = {
+        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+        .descriptorPool = s->pool,
+        .descriptorSetCount = 1,
+        .pSetLayouts = &s->r->scene_layout,
+    };
+    res = GFX_VK(err, vkAllocateDescriptorSets(s->r->dev->h.device, &alloc, &s->scene_set));
+    if (res < 0)
+        return res;
+    VkDescriptorBufferInfo morphs = {s->morphs.buffer, 0, VK_WHOLE_SIZE};
+    VkWriteDescriptorSet w = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, NULL, s->scene_set, 0, 0, 1,
+                              VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, NULL, &morphs, NULL};
+    vkUpdateDescriptorSets(s->r->dev->h.device, 1, &w, 0, NULL);
+    return STOA_OK;
+}
+
+static stoa_result image_info(stoa_gfx_scene *s, const stoa_scene *sc,
+                              const stoa_texture_ref *ref, bool srgb, VkDescriptorImageInfo *out,
+                              stoa_error *err)
+{
+    out->imageLayout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
+    if (!tex_ok(s, ref)) {
+        out->imageView = s->r->white.view_linear;
+        out->sampler = s->r->white_sampler;
+        return STOA_OK;
+    }
+    const gfx_texture *t = &s->textures[ref->texture];
+    const stoa_sampler *sm = &sc->textures[ref->texture].sampler;
+    out->imageView = srgb ? t->view_srgb : t->view_linear;
+    return gfx_sampler_get(s->r, sm->mag_filter, sm->min_filter, sm->wrap_s, sm->wrap_t,
+                           &out->sampler, err);
+}
+
+static stoa_result write_set(stoa_gfx_scene *s, const stoa_scene *sc, const stoa_material *m,
+                             uint32_t i, VkDeviceSize stride, stoa_error *err)
+{
+    VkDescriptorSetAllocateInfo alloc = {
+        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+        .descriptorPool = s->pool,
+        .descriptorSetCount = 1,
+        .pSetLayouts = &s->r->material_layout,
+    };
+    VkDevice d = s->r->dev->h.device;
+    stoa_result res = GFX_VK(err, vkAllocateDescriptorSets(d, &alloc, &s->material_sets[i]));
+    if (res < 0)
+        return res;
+    const stoa_texture_ref *refs[GFX_TEX_SLOTS] = {&m->base_color_tex, &m->metallic_roughness_tex,
+                                                   &m->normal_tex, &m->occlusion_tex,
+                                                   &m->emissive_tex};
+    const bool srgb[GFX_TEX_SLOTS] = {true, false, false, false, true};
+    VkDescriptorImageInfo images[GFX_TEX_SLOTS];
+    for (uint32_t k = 0; k < GFX_TEX_SLOTS && res >= 0; k++)
+        res = image_info(s, sc, refs[k], srgb[k], &images[k], err);
+    if (res < 0)
+        return res;
+    VkDescriptorBufferInfo ubo = {s->materials_ubo.buffer, stride * i, sizeof(gfx_material_ubo)};
+    VkWriteDescriptorSet w[2] = {
+        {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, NULL, s->material_sets[i], 0, 0, 1,
+         VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, NULL, &ubo, NULL},
+        {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, NULL, s->material_sets[i], 1, 0, GFX_TEX_SLOTS,
+         VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, images, NULL, NULL},
+    };
+    vkUpdateDescriptorSets(d, 2, w, 0, NULL);
+    return STOA_OK;
+}
+
+stoa_result gfx_materials_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upload *u,
+                                 stoa_error *err)
+{
+    stoa_result res = upload_textures(s, sc, u, err);
+    if (res < 0)
+        return res;
+    s->material_count = sc->material_count + 1;
+    s->material_sets = calloc(s->material_count, sizeof *s->material_sets);
+    s->material_flags = calloc(s->material_count, sizeof *s->material_flags);
+    if (!s->material_sets || !s->material_flags)
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
+    VkDeviceSize align = s->r->dev->props.limits.minUniformBufferOffsetAlignment;
+    VkDeviceSize stride = (sizeof(gfx_material_ubo) + align - 1) / align * align;
+    res = gfx_upload_buffer(u, stride * s->material_count, VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT,
+                            &s->materials_ubo, err);
+    if (res < 0)
+        return res;
+    uint8_t *dst = gfx_upload_place(u, &s->materials_ubo, stride * s->material_count);
+    if (!dst)
+        return stoa_error_set(err, STOA_ERROR_LIMIT, "gfx: staging buffer too small");
+    res = create_pool(s, err);
+    for (uint32_t i = 0; i < s->material_count && res >= 0; i++) {
+        const stoa_material *m = i < sc->material_count ? &sc->materials[i] : &k_default_material;
+        s->material_flags[i] = material_flags(s, m);
+        fill_ubo((gfx_material_ubo *)(dst + stride * i), m, s->material_flags[i]);
+        res = write_set(s, sc, m, i, stride, err);
+    }
+    return res;
+}
+
+void gfx_materials_destroy(stoa_gfx_scene *s)
+{
+    stoa_gfx_device *dev = s->r->dev;
+    if (s->pool)
+        vkDestroyDescriptorPool(dev->h.device, s->pool, NULL);
+    free(s->material_sets);
+    free(s->material_flags);
+    gfx_buffer_destroy(dev, &s->materials_ubo);
+    for (uint32_t i = s->texture_count; s->textures && i-- > 0;)
+        gfx_texture_destroy(dev, &s->textures[i]);
+    free(s->textures);
+}
+
+uint32_t gfx_material_variant(const stoa_gfx_scene *s, uint32_t material)
+{
+    uint32_t f = material < s->material_count ? s->material_flags[material] : 0;
+    uint32_t v = 0;
+    v |= (f & GFX_MAT_BLEND) ? GFX_VARIANT_BLEND : 0;
+    v |= (f & GFX_MAT_DOUBLE_SIDED) ? GFX_VARIANT_DOUBLE_SIDED : 0;
+    return v;
+}

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: Apache-2.0
+// Device memory: a few large VkDeviceMemory blocks, sub-allocated with a bump
+// pointer. Scenes are uploaded once and freed as a whole, so a block is
+// simply released when its last allocation goes; no free lists are needed.
+// Buffers and optimal images live in different blocks, which sidesteps
+// bufferImageGranularity.
+#include <string.h>
+
+#include "core/stoa_log.h"
+#include "gfx_internal.h"
+
+#define BLOCK_SIZE ((VkDeviceSize)64 << 20)
+
+static int32_t find_type(const stoa_gfx_device *dev, uint32_t bits, VkMemoryPropertyFlags want)
+{
+    for (uint32_t i = 0; i < dev->mem_props.memoryTypeCount; i++)
+        if ((bits & (1u << i)) && (dev->mem_props.memoryTypes[i].propertyFlags & want) == want)
+            return (int32_t)i;
+    return -1;
+}
+
+static int32_t choose_type(const stoa_gfx_device *dev, uint32_t bits, gfx_mem_usage usage)
+{
+    const VkMemoryPropertyFlags local = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT;
+    const VkMemoryPropertyFlags host =
+        VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+    int32_t t = -1;
+    switch (usage) {
+    case GFX_MEM_GPU:
+        t = find_type(dev, bits, local);
+        break;
+    case GFX_MEM_UPLOAD:
+        t = find_type(dev, bits, host);
+        break;
+    case GFX_MEM_READBACK:
+        t = find_type(dev, bits, host | VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
+        if (t < 0)
+            t = find_type(dev, bits, host);
+        break;
+    case GFX_MEM_GPU_MAPPED:
+        t = find_type(dev, bits, local | host);
+        break;
+    }
+    if (t < 0 && usage == GFX_MEM_GPU)
+        t = find_type(dev, bits, 0);
+    return t;
+}
+
+static stoa_result new_block(stoa_gfx_device *dev, uint32_t type, bool linear, VkDeviceSize size,
+                             int32_t *out, stoa_error *err)
+{
+    int32_t slot = -1;
+    for (int32_t i = 0; i < GFX_MAX_BLOCKS && slot < 0; i++)
+        if (!dev->blocks[i].memory)
+            slot = i;
+    if (slot < 0)
+        return stoa_error_set(err, STOA_ERROR_LIMIT, "gfx: more than %d memory blocks",
+                              GFX_MAX_BLOCKS);
+    VkMemoryAllocateInfo info = {
+        .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+        .allocationSize = size,
+        .memoryTypeIndex = type,
+    };
+    gfx_block *b = &dev->blocks[slot];
+    stoa_result res = GFX_VK(err, vkAllocateMemory(dev->h.device, &info, NULL, &b->memory));
+    if (res < 0)
+        return res;
+    b->size = size;
+    b->used = 0;
+    b->live = 0;
+    b->type = type;
+    b->linear = linear;
+    b->mapped = NULL;
+    if (dev->mem_props.memoryTypes[type].propertyFlags & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) {
+        res = GFX_VK(err, vkMapMemory(dev->h.device, b->memory, 0, VK_WHOLE_SIZE, 0, &b->mapped));
+        if (res < 0) {
+            vkFreeMemory(dev->h.device, b->memory, NULL);
+            memset(b, 0, sizeof *b);
+            return res;
+        }
+    }
+    *out = slot;
+    return STOA_OK;
+}
+
+stoa_result gfx_mem_alloc(stoa_gfx_device *dev, const VkMemoryRequirements *req,
+                          gfx_mem_usage usage, bool linear, gfx_alloc *out, stoa_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->block = -1;
+    int32_t type = choose_type(dev, req->memoryTypeBits, usage);
+    if (type < 0)
+        return stoa_error_set(err, STOA_ERROR_UNSUPPORTED, "gfx: no suitable memory type");
+    VkDeviceSize align = req->alignment ? req->alignment : 1;
+    // nonCoherentAtomSize keeps mapped ranges of neighbours apart.
+    if (dev->props.limits.nonCoherentAtomSize > align)
+        align = dev->props.limits.nonCoherentAtomSize;
+    int32_t found = -1;
+    VkDeviceSize offset = 0;
+    for (int32_t i = 0; i < GFX_MAX_BLOCKS && found < 0; i++) {
+        gfx_block *b = &dev->blocks[i];
+        if (!b->memory || b->type != (uint32_t)type || b->linear != linear)
+            continue;
+        VkDeviceSize o = (b->used + align - 1) / align * align;
+        if (o + req->size <= b->size) {
+            found = i;
+            offset = o;
+        }
+    }
+    if (found < 0) {
+        VkDeviceSize size = req->size > BLOCK_SIZE ? req->size : BLOCK_SIZE;
+        stoa_result res = new_block(dev, (uint32_t)type, linear, size, &found, err);
+        if (res < 0)
+            return res;
+        offset = 0;
+    }
+    gfx_block *b = &dev->blocks[found];
+    b->used = offset + req->size;
+    b->live++;
+    out->memory = b->memory;
+    out->offset = offset;
+    out->size = req->size;
+    out->mapped = b->mapped ? (uint8_t *)b->mapped + offset : NULL;
+    out->block = found;
+    return STOA_OK;
+}
+
+void gfx_mem_free(stoa_gfx_device *dev, gfx_alloc *a)
+{
+    if (!a || a->block < 0 || a->block >= GFX_MAX_BLOCKS || !a->memory)
+        return;
+    gfx_block *b = &dev->blocks[a->block];
+    if (b->live > 0 && --b->live == 0) {
+        b->used = 0;
+        // Keep one empty block per kind: the next scene (a reload, the next
+        // lesson) reuses it without the cost of fresh pages.
+        bool spare = false;
+        for (int32_t i = 0; i < GFX_MAX_BLOCKS && !spare; i++) {
+            const gfx_block *o = &dev->blocks[i];
+            spare = i != a->block && o->memory && o->live == 0 && o->type == b->type &&
+                    o->linear == b->linear;
+        }
+        if (spare) {
+            if (b->mapped)
+                vkUnmapMemory(dev->h.device, b->memory);
+            vkFreeMemory(dev->h.device, b->memory, NULL);
+            memset(b, 0, sizeof *b);
+        }
+    }
+    memset(a, 0, sizeof *a);
+    a->block = -1;
+}
+
+void gfx_mem_fini(stoa_gfx_device *dev)
+{
+    for (int32_t i = 0; i < GFX_MAX_BLOCKS; i++) {
+        gfx_block *b = &dev->blocks[i];
+        if (!b->memory)
+            continue;
+        if (b->live)
+            STOA_LOGW(GFX_MODULE, "memory block %d still holds %u allocations at device destroy",
+                      i, b->live);
+        if (b->mapped)
+            vkUnmapMemory(dev->h.device, b->memory);
+        vkFreeMemory(dev->h.device, b->memory, NULL);
+        memset(b, 0, sizeof *b);
+    }
+}
+
+stoa_result gfx_buffer_create(stoa_gfx_device *dev, VkDeviceSize size, VkBufferUsageFlags usage,
+                              gfx_mem_usage mem, gfx_buffer *out, stoa_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->alloc.block = -1;
+    VkBufferCreateInfo info = {
+        .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+        .size = size ? size : 16,
+        .usage = usage,
+        .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+    };
+    stoa_result res = GFX_VK(err, vkCreateBuffer(dev->h.device, &info, NULL, &out->buffer));
+    if (res < 0)
+        return res;
+    VkMemoryRequirements req;
+    vkGetBufferMemoryRequirements(dev->h.device, out->buffer, &req);
+    res = gfx_mem_alloc(dev, &req, mem, true, &out->alloc, err);
+    if (res >= 0)
+        res = GFX_VK(err, vkBindBufferMemory(dev->h.device, out->buffer, out->alloc.memory,
+                                             out->alloc.offset));
+    if (res < 0) {
+        gfx_buffer_destroy(dev, out);
+        return res;
+    }
+    out->size = info.size;
+    return STOA_OK;
+}
+
+void gfx_buffer_destroy(stoa_gfx_device *dev, gfx_buffer *b)
+{
+    if (b->buffer)
+        vkDestroyBuffer(dev->h.device, b->buffer, NULL);
+    gfx_mem_free(dev, &b->alloc);
+    memset(b, 0, sizeof *b);
+    b->alloc.block = -1;
+}
+
+stoa_result gfx_image_create(stoa_gfx_device *dev, const VkImageCreateInfo *info, gfx_image *out,
+                             stoa_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->alloc.block = -1;
+    stoa_result res = GFX_VK(err, vkCreateImage(dev->h.device, info, NULL, &out->image));
+    if (res < 0)
+        return res;
+    VkMemoryRequirements req;
+    vkGetImageMemoryRequirements(dev->h.device, out->image, &req);
+    bool linear = info->tiling == VK_IMAGE_TILING_LINEAR;
+    res = gfx_mem_alloc(dev, &req, GFX_MEM_GPU, linear, &out->alloc, err);
+    if (res >= 0)
+        res = GFX_VK(err, vkBindImageMemory(dev->h.device, out->image, out->alloc.memory,
+                                            out->alloc.offset));
+    if (res < 0)
+        gfx_image_destroy(dev, out);
+    return res;
+}
+
+void gfx_image_destroy(stoa_gfx_device *dev, gfx_image *img)
+{
+    if (img->image)
+        vkDestroyImage(dev->h.device, img->image, NULL);
+    gfx_mem_free(dev, &img->alloc);
+    memset(img, 0, sizeof *img);
+    img->alloc.block = -1;
+}
+
+stoa_result gfx_view_create(stoa_gfx_device *dev, VkImage image, VkFormat format,
+                            VkImageAspectFlags aspect, uint32_t base_layer, uint32_t layers,
+                            uint32_t mips, VkImageView *out, stoa_error *err)
+{
+    VkImageViewCreateInfo info = {
+        .sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO,
+        .image = image,
+        .viewType = layers > 1 ? VK_IMAGE_VIEW_TYPE_2D_ARRAY : VK_IMAGE_VIEW_TYPE_2D,
+        .format = format,
+        .subresourceRange = {aspect, 0, mips, base_layer, layers},
+    };
+    return GFX_VK(err, vkCreateImageView(dev->h.device, &info, NULL, out));
+}
+
+stoa_result gfx_oneshot_begin(stoa_gfx_device *dev, VkCommandBuffer *out, stoa_error *err)
+{
+    VkCommandBufferAllocateInfo info = {
+        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+        .commandPool = dev->pool,
+        .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+        .commandBufferCount = 1,
+    };
+    stoa_result res = GFX_VK(err, vkAllocateCommandBuffers(dev->h.device, &info, out));
+    if (res < 0)
+        return res;
+    VkCommandBufferBeginInfo begin = {
+        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+        .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,
+    };
+    res = GFX_VK(err, vkBeginCommandBuffer(*out, &begin));
+    if (res < 0) {
+        vkFreeCommandBuffers(dev->h.device, dev->pool, 1, out);
+        *out = VK_NULL_HANDLE;
+    }
+    return res;
+}
+
+stoa_result gfx_oneshot_end_submit(stoa_gfx_device *dev, VkCommandBuffer cmd, stoa_error *err)
+{
+    stoa_result res = GFX_VK(err, vkEndCommandBuffer(cmd));
+    if (res >= 0) {
+        VkSubmitInfo submit = {
+            .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+            .commandBufferCount = 1,
+            .pCommandBuffers = &cmd,
+        };
+        res = GFX_VK(err, vkQueueSubmit(dev->h.queue, 1, &submit, dev->fence));
+        if (res >= 0) {
+            res = GFX_VK(err, vkWaitForFences(dev->h.device, 1, &dev->fence, VK_TRUE, UINT64_MAX));
+            vkResetFences(dev->h.device, 1, &dev->fence);
+        }
+    }
+    vkFreeCommandBuffers(dev->h.device, dev->pool, 1, &cmd);
+    return res;
+}

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: Apache-2.0
+// Recording a frame: one multiview pass for all views, or one pass per view;
+// opaque and masked draws first (grouped by pipeline and material), then
+// blended draws back to front.
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gfx_internal.h"
+#include "scene/stoa_scene.h"
+
+typedef struct render_ctx {
+    stoa_gfx_renderer *r;
+    stoa_gfx_target *t;
+    const stoa_gfx_scene *s;
+    const stoa_pose *pose;
+    const stoa_gfx_render_options *opt;
+    VkCommandBuffer cmd;
+    VkRenderPass pass;
+    bool multiview;
+    uint32_t ubo_offset;
+    int32_t view_base;
+    VkPipeline bound_pipeline;
+    uint32_t bound_material;
+} render_ctx;
+
+static float det3(const float m[16])
+{
+    return m[0] * (m[5] * m[10] - m[9] * m[6]) - m[4] * (m[1] * m[10] - m[9] * m[2]) +
+           m[8] * (m[1] * m[6] - m[5] * m[2]);
+}
+
+static float srgb_encode(float c)
+{
+    c = c < 0.0f ? 0.0f : c > 1.0f ? 1.0f : c;
+    return c <= 0.0031308f ? c * 12.92f : 1.055f * powf(c, 1.0f / 2.4f) - 0.055f;
+}
+
+// The node or one of its ancestors is in the highlight list.
+static bool highlighted(const render_ctx *c, uint32_t node)
+{
+    const stoa_gfx_render_options *o = c->opt;
+    for (int32_t n = (int32_t)node; n >= 0 && o->highlight_count; n = c->s->node_parent[n])
+        for (uint32_t i = 0; i < o->highlight_count; i++)
+            if (o->highlight_nodes[i] == (uint32_t)n)
+                return true;
+    return false;
+}
+
+static stoa_result draw_one(render_ctx *c, uint32_t index, stoa_error *err)
+{
+    const gfx_draw *d = &c->s->draws[index];
+    const float *world = gfx_frame_world(c->s, c->pose, d->node);
+    bool skinned = d->skin >= 0 && !c->opt->no_skinning;
+    uint32_t variant = d->variant;
+    if (!skinned && det3(world) < 0.0f)
+        variant |= GFX_VARIANT_MIRRORED;
+    VkPipeline pipeline;
+    stoa_result res = gfx_pipeline_get(c->r, c->pass, c->t->desc.samples, c->multiview, variant,
+                                       &pipeline, err);
+    if (res < 0)
+        return res;
+    if (pipeline != c->bound_pipeline) {
+        vkCmdBindPipeline(c->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline);
+        c->bound_pipeline = pipeline;
+    }
+    if (d->material != c->bound_material) {
+        vkCmdBindDescriptorSets(c->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, c->r->layout, 2, 1,
+                                &c->s->material_sets[d->material], 0, NULL);
+        c->bound_material = d->material;
+    }
+    gfx_push push;
+    memcpy(push.model, world, sizeof push.model);
+    push.joint_base = skinned ? c->r->joint_base[d->skin] : -1;
+    int32_t wb = c->r->weight_base[index];
+    push.weight_base = wb >= 0 ? wb : 0;
+    push.morph_count = wb >= 0 ? (int32_t)d->morph_targets : 0;
+    push.vertex_base = d->vertex_base;
+    push.morph_base = d->morph_base >= 0 ? d->morph_base : 0;
+    push.vertex_count = (int32_t)d->vertex_count;
+    push.flags = (d->has_tangents ? 1 : 0) | (d->has_morph_normals ? 2 : 0);
+    push.view_base = c->view_base;
+    bool glow = c->opt->highlight_count && highlighted(c, d->node);
+    for (int i = 0; i < 4; i++)
+        push.tint[i] = glow ? c->opt->highlight_color[i] : 0.0f;
+    vkCmdPushConstants(c->cmd, c->r->layout,
+                       VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof push,
+                       &push);
+    vkCmdDrawIndexed(c->cmd, d->index_count, 1, d->first_index, d->vertex_base, 0);
+    return STOA_OK;
+}
+
+// Blended draws sorted far to near from the views' mean camera position.
+static void sort_blended(render_ctx *c, const stoa_gfx_view *views, uint32_t view_count)
+{
+    const stoa_gfx_scene *s = c->s;
+    float eye[3] = {0, 0, 0};
+    for (uint32_t v = 0; v < view_count; v++)
+        for (int i = 0; i < 3; i++) {
+            const float *m = views[v].view;
+            eye[i] -= (m[i * 4] * m[12] + m[i * 4 + 1] * m[13] + m[i * 4 + 2] * m[14]) /
+                      (float)view_count;
+        }
+    uint32_t n = s->draw_count - s->opaque_count;
+    for (uint32_t k = 0; k < n; k++) {
+        const gfx_draw *d = &s->draws[s->opaque_count + k];
+        const float *w = gfx_frame_world(s, c->pose, d->node);
+        float p[3];
+        for (int i = 0; i < 3; i++)
+            p[i] = w[i] * d->center[0] + w[4 + i] * d->center[1] + w[8 + i] * d->center[2] +
+                   w[12 + i] - eye[i];
+        c->r->blend_depth[k] = p[0] * p[0] + p[1] * p[1] + p[2] * p[2];
+        uint32_t j = k;
+        // Insertion sort: the list is short and nearly sorted frame to frame.
+        while (j > 0 && c->r->blend_depth[c->r->blend_order[j - 1]] < c->r->blend_depth[k]) {
+            c->r->blend_order[j] = c->r->blend_order[j - 1];
+            j--;
+        }
+        c->r->blend_order[j] = k;
+    }
+}
+
+static stoa_result record_pass(render_ctx *c, VkFramebuffer fb, stoa_error *err)
+{
+    const stoa_gfx_target *t = c->t;
+    VkClearValue clears[3];
+    memset(clears, 0, sizeof clears);
+    for (int i = 0; i < 4; i++) {
+        float v = c->opt->clear_color[i];
+        clears[0].color.float32[i] = (t->encode_srgb && i < 3) ? srgb_encode(v) : v;
+    }
+    clears[1].depthStencil.depth = 1.0f;
+    VkRenderPassBeginInfo begin = {
+        .sType = VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO,
+        .renderPass = c->pass,
+        .framebuffer = fb,
+        .renderArea = {{0, 0}, {t->desc.width, t->desc.height}},
+        .clearValueCount = 1 + (t->desc.depth_format ? 1 : 0) + (t->desc.samples > 1 ? 1 : 0),
+        .pClearValues = clears,
+    };
+    vkCmdBeginRenderPass(c->cmd, &begin, VK_SUBPASS_CONTENTS_INLINE);
+    VkViewport vp = {0, 0, (float)t->desc.width, (float)t->desc.height, 0.0f, 1.0f};
+    VkRect2D scissor = {{0, 0}, {t->desc.width, t->desc.height}};
+    vkCmdSetViewport(c->cmd, 0, 1, &vp);
+    vkCmdSetScissor(c->cmd, 0, 1, &scissor);
+    const stoa_gfx_scene *s = c->s;
+    VkDescriptorSet sets[2] = {c->r->frames[c->r->frame].set, s->scene_set};
+    vkCmdBindDescriptorSets(c->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, c->r->layout, 0, 2, sets, 1,
+                            &c->ubo_offset);
+    VkBuffer bufs[GFX_STREAM_COUNT];
+    for (int i = 0; i < GFX_STREAM_COUNT; i++)
+        bufs[i] = s->vertices.buffer;
+    vkCmdBindVertexBuffers(c->cmd, 0, GFX_STREAM_COUNT, bufs, s->stream_offset);
+    vkCmdBindIndexBuffer(c->cmd, s->indices.buffer, 0, VK_INDEX_TYPE_UINT32);
+    c->bound_pipeline = VK_NULL_HANDLE;
+    c->bound_material = UINT32_MAX;
+    stoa_result res = STOA_OK;
+    for (uint32_t i = 0; i < s->opaque_count && res >= 0; i++)
+        res = draw_one(c, i, err);
+    for (uint32_t k = 0; k < s->draw_count - s->opaque_count && res >= 0; k++)
+        res = draw_one(c, s->opaque_count + c->r->blend_order[k], err);
+    vkCmdEndRenderPass(c->cmd);
+    return res;
+}
+
+static stoa_result check_args(stoa_gfx_renderer *r, VkCommandBuffer cmd, stoa_gfx_target *t,
+                              uint32_t image_index, const stoa_gfx_view *views,
+                              uint32_t view_count, const stoa_gfx_scene *s,
+                              const stoa_pose *pose, stoa_error *err)
+{
+    if (!r || !cmd || !t || !views || !s)
+        return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT, "gfx: render: NULL argument");
+    if (t->r != r || s->r != r)
+        return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
+                              "gfx: render: target or scene made by another renderer");
+    if (view_count != t->desc.layers)
+        return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
+                              "gfx: render: %u views for a target with %u layers", view_count,
+                              t->desc.layers);
+    if (pose) {
+        // A pose of another scene would index past this one's arrays.
+        const stoa_scene *ps = stoa_pose_scene(pose);
+        bool same = ps && ps->node_count == s->node_count && ps->skin_count == s->skin_count;
+        for (uint32_t k = 0; same && k < s->skin_count; k++)
+            same = ps->skins[k].joint_count == s->skin_joint_count[k];
+        if (!same)
+            return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
+                                  "gfx: render: the pose belongs to another scene");
+    }
+    if (image_index >= t->image_count)
+        return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
+                              "gfx: render: image %u of %u", image_index, t->image_count);
+    return STOA_OK;
+}
+
+stoa_result stoa_gfx_render(stoa_gfx_renderer *renderer, VkCommandBuffer cmd,
+                            stoa_gfx_target *target, uint32_t image_index,
+                            const stoa_gfx_view *views, uint32_t view_count,
+                            const stoa_gfx_scene *scene, const stoa_pose *pose,
+                            const stoa_gfx_render_options *options, stoa_error *err)
+{
+    static const stoa_gfx_render_options zero;
+    stoa_result res =
+        check_args(renderer, cmd, target, image_index, views, view_count, scene, pose, err);
+    if (res < 0)
+        return res;
+    const stoa_gfx_render_options *opt = options ? options : &zero;
+    bool multiview = view_count > 1 && target->pass_multiview &&
+                     opt->stereo != STOA_GFX_STEREO_MULTIPASS;
+    if (view_count > 1 && opt->stereo == STOA_GFX_STEREO_MULTIVIEW && !multiview)
+        return stoa_error_set(err, STOA_ERROR_UNSUPPORTED,
+                              "gfx: multiview was asked for but the device lacks it");
+    if (opt->highlight_count && !opt->highlight_nodes)
+        return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
+                              "gfx: render: highlight_count without highlight_nodes");
+    if (opt->no_clear && !target->pass_single_load)
+        return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
+                              "gfx: render: no_clear needs a target made with keep_contents");
+    render_ctx c = {.r = renderer, .t = target, .s = scene, .pose = pose, .opt = opt, .cmd = cmd};
+    res = gfx_frame_prepare(renderer, scene, pose, views, view_count, opt, target->encode_srgb,
+                            &c.ubo_offset, err);
+    if (res < 0)
+        return res;
+    sort_blended(&c, views, view_count);
+    const gfx_target_image *im = &target->images[image_index];
+    c.multiview = multiview;
+    if (multiview) {
+        c.pass = opt->no_clear ? target->pass_multiview_load : target->pass_multiview;
+        res = record_pass(&c, im->fb_multiview, err);
+    } else {
+        c.pass = opt->no_clear ? target->pass_single_load : target->pass_single;
+        for (uint32_t v = 0; v < view_count && res >= 0; v++) {
+            c.view_base = (int32_t)v;
+            res = record_pass(&c, im->fb_layer[v], err);
+        }
+    }
+    if (res >= 0)
+        target->rendered = true;
+    return res;
+}
+
+stoa_result stoa_gfx_render_now(stoa_gfx_renderer *renderer, stoa_gfx_target *target,
+                                const stoa_gfx_view *views, uint32_t view_count,
+                                const stoa_gfx_scene *scene, const stoa_pose *pose,
+                                const stoa_gfx_render_options *options, stoa_error *err)
+{
+    if (!renderer)
+        return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT, "gfx: render: NULL renderer");
+    VkCommandBuffer cmd;
+    stoa_result res = gfx_oneshot_begin(renderer->dev, &cmd, err);
+    if (res < 0)
+        return res;
+    stoa_gfx_begin_frame(renderer);
+    res = stoa_gfx_render(renderer, cmd, target, 0, views, view_count, scene, pose, options, err);
+    stoa_result sub = gfx_oneshot_end_submit(renderer->dev, cmd, err);
+    return res < 0 ? res : sub;
+}

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+// Private to the scene upload files of runtime/gfx (gfx_scene.c, gfx_material.c).
+#pragma once
+
+#include "gfx_internal.h"
+#include "scene/stoa_scene.h"
+
+// One upload: a staging buffer and the command buffer recording the copies.
+typedef struct gfx_upload {
+    stoa_gfx_device *dev;
+    VkCommandBuffer cmd;
+    gfx_buffer staging;
+    VkDeviceSize used;
+    bool mapped_ok; // device-local memory is host visible: write in place
+} gfx_upload;
+
+// Creates a buffer that the upload can fill (host visible when possible).
+stoa_result gfx_upload_buffer(gfx_upload *u, VkDeviceSize size, VkBufferUsageFlags usage,
+                              gfx_buffer *out, stoa_error *err);
+// Where to write `size` bytes that must end up at the start of dst: dst's own
+// mapping, or a staging range whose copy into dst is recorded. NULL when the
+// staging buffer is too small.
+void *gfx_upload_place(gfx_upload *u, gfx_buffer *dst, VkDeviceSize size);
+
+stoa_result gfx_materials_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upload *u,
+                                 stoa_error *err);
+void gfx_materials_destroy(stoa_gfx_scene *s);
+uint32_t gfx_material_variant(const stoa_gfx_scene *s, uint32_t material);

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: Apache-2.0
+// Stoa's Vulkan renderer: device, render targets, scene upload, PBR drawing.
+//
+// The same code draws a desktop preview (a GLFW swapchain), a headset (OpenXR
+// swapchain images with two array layers, one pass with multiview) and
+// headless pictures (offscreen images read back to PNG). OpenXR types never
+// appear here: runtime/xr passes plain Vulkan handles and callbacks.
+//
+// Objects and lifetimes (destroy in the reverse order of creation):
+//   stoa_gfx_device    instance, physical device, device, queue, memory,
+//                      upload. Owns the Vulkan handles it created (not those
+//                      handed in through stoa_gfx_device_desc.existing).
+//   stoa_gfx_renderer  pipelines (cached per material variant and target
+//                      kind), samplers, per-frame ring buffers. Needs its device.
+//   stoa_gfx_target    the images drawn into: N layers of colour (+ depth),
+//                      allocated by Stoa (offscreen, readable) or supplied by the
+//                      caller (swapchain images, which the caller keeps owning).
+//   stoa_gfx_scene     a stoa_scene on the GPU. It copies what it needs: the
+//                      stoa_scene may be destroyed after stoa_gfx_scene_create.
+// Every create returns a stoa_result, leaves *out NULL on failure and fills
+// err. Every destroy takes T **, accepts NULL and NULLs the pointer. Destroying
+// anything the GPU may still use is the caller's job to avoid: call
+// stoa_gfx_device_wait_idle first (the destroys do not wait).
+//
+// Conventions: matrices are float[16] column-major (cglm's mat4). Views use
+// Vulkan clip space: y points down, depth 0..1 (stoa_gfx_projection_* build
+// such matrices). Colours are linear RGBA.
+//
+// Validation: with STOA_VALIDATION=1 in the environment (or desc.validation =
+// STOA_GFX_VALIDATION_ON) the Khronos validation layer is enabled; every
+// WARNING or ERROR message is logged through stoa_log("gfx") and counted
+// (stoa_gfx_validation_message_count). INFO and VERBOSE messages are ignored.
+// Threading: one thread at a time per device and everything made from it.
+//
+// Shading: glTF metallic-roughness with GGX specular and Lambert diffuse,
+// punctual lights from the scene (up to 8) or, when it has none, a default
+// rig (key, fill, hemisphere ambient); normal maps (a tangent frame derived
+// per pixel when a mesh has no tangents), occlusion, emissive, vertex
+// colours, alpha MASK/BLEND (blended draws sorted back to front), double
+// sided, unlit; skinning and morph targets on the GPU. Not yet: image-based
+// lighting, KHR_texture_transform, morphed tangents.
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <vulkan/vulkan.h>
+
+#include "core/stoa_result.h"
+
+typedef struct stoa_scene stoa_scene;
+typedef struct stoa_pose stoa_pose;
+
+typedef struct stoa_gfx_device stoa_gfx_device;
+typedef struct stoa_gfx_renderer stoa_gfx_renderer;
+typedef struct stoa_gfx_target stoa_gfx_target;
+typedef struct stoa_gfx_scene stoa_gfx_scene;
+
+// ---- device ------------------------------------------------------------------
+
+typedef enum stoa_gfx_validation {
+    STOA_GFX_VALIDATION_DEFAULT = 0, // on when env STOA_VALIDATION=1
+    STOA_GFX_VALIDATION_ON,
+    STOA_GFX_VALIDATION_OFF,
+} stoa_gfx_validation;
+
+// Hooks that let another API create the Vulkan objects its way (OpenXR's
+// XR_KHR_vulkan_enable2: xrCreateVulkanInstanceKHR, xrGetVulkanGraphicsDevice2KHR,
+// xrCreateVulkanDeviceKHR). Each receives the create-info Stoa built (layers,
+// extensions, features chained in pNext) and may add to it in its own copy.
+// Return VK_SUCCESS and fill the out handle, or a VkResult error. Any hook left
+// NULL falls back to Stoa's own call. Handles made by hooks are still owned
+// and destroyed by the stoa_gfx_device.
+typedef struct stoa_gfx_device_hooks {
+    void *user;
+    VkResult (*create_instance)(void *user, const VkInstanceCreateInfo *info,
+                                VkInstance *out_instance);
+    // Chooses the physical device (default: the first with a graphics queue,
+    // discrete GPUs first).
+    VkResult (*pick_physical_device)(void *user, VkInstance instance,
+                                     VkPhysicalDevice *out_physical_device);
+    VkResult (*create_device)(void *user, VkPhysicalDevice physical_device,
+                              const VkDeviceCreateInfo *info, VkDevice *out_device);
+    // Called once the instance exists, e.g. for glfwCreateWindowSurface. The
+    // surface returned is owned by the device from then on (destroyed after
+    // the VkDevice, before the VkInstance); the queue family chosen supports
+    // presenting to it.
+    VkResult (*create_surface)(void *user, VkInstance instance, VkSurfaceKHR *out_surface);
+} stoa_gfx_device_hooks;
+
+// Handles created elsewhere. When desc.existing is set Stoa creates nothing at
+// the instance/device level and destroys none of these. The device must have
+// been created with a graphics queue at queue_family and (for stereo in one
+// pass) the multiview feature enabled; say so through `multiview`.
+typedef struct stoa_gfx_existing_handles {
+    VkInstance instance;
+    VkPhysicalDevice physical_device;
+    VkDevice device;
+    uint32_t queue_family;
+    uint32_t queue_index;
+    bool multiview;
+} stoa_gfx_existing_handles;
+
+typedef struct stoa_gfx_device_desc {
+    stoa_gfx_validation validation;
+    // Added to what Stoa needs, e.g. glfwGetRequiredInstanceExtensions() and
+    // VK_KHR_swapchain. The strings must live until stoa_gfx_device_create returns.
+    const char *const *instance_extensions;
+    uint32_t instance_extension_count;
+    const char *const *device_extensions;
+    uint32_t device_extension_count;
+    // No window system at all (no surface extensions are assumed). Purely
+    // informative today: Stoa asks for no window-system extension itself.
+    bool headless;
+    const char *app_name; // NULL = "stoa"
+    stoa_gfx_device_hooks hooks;
+    const stoa_gfx_existing_handles *existing; // NULL = Stoa creates them
+} stoa_gfx_device_desc;
+
+// Raw handles for runtime/xr and runtime/desktop. Owned by the device.
+typedef struct stoa_gfx_device_handles {
+    VkInstance instance;
+    VkPhysicalDevice physical_device;
+    VkDevice device;
+    uint32_t queue_family;
+    uint32_t queue_index;
+    VkQueue queue;
+    VkSurfaceKHR surface; // from hooks.create_surface, else VK_NULL_HANDLE
+    uint32_t api_version; // of the physical device
+    bool multiview;       // VK_KHR_multiview (core 1.1) feature enabled
+    uint32_t max_multiview_views;
+} stoa_gfx_device_handles;
+
+stoa_result stoa_gfx_device_create(const stoa_gfx_device_desc *desc, stoa_gfx_device **out_device,
+                                   stoa_error *err);
+void stoa_gfx_device_destroy(stoa_gfx_device **device);
+const stoa_gfx_device_handles *stoa_gfx_device_get_handles(const stoa_gfx_device *device);
+stoa_result stoa_gfx_device_wait_idle(stoa_gfx_device *device);
+
+// Validation WARNING/ERROR messages seen since start-up (process-wide).
+uint32_t stoa_gfx_validation_message_count(void);
+// True when the layer was requested by desc or STOA_VALIDATION=1.
+bool stoa_gfx_validation_requested(void);
+
+// ---- renderer ----------------------------------------------------------------
+
+typedef struct stoa_gfx_renderer_desc {
+    // Frames the caller may have in flight on the GPU at once (0 = 2). The
+    // per-frame data of stoa_gfx_begin_frame call i is reused by call
+    // i + frames_in_flight: by then the GPU must be done with frame i.
+    uint32_t frames_in_flight;
+    // Per-frame ring buffer size for views, lights, joints, morph weights
+    // (0 = 4 MiB). A frame that needs more fails with STOA_ERROR_LIMIT.
+    uint32_t frame_buffer_bytes;
+} stoa_gfx_renderer_desc;
+
+stoa_result stoa_gfx_renderer_create(stoa_gfx_device *device, const stoa_gfx_renderer_desc *desc,
+                                     stoa_gfx_renderer **out_renderer, stoa_error *err);
+void stoa_gfx_renderer_destroy(stoa_gfx_renderer **renderer);
+
+// ---- render targets ------------------------------------------------------------
+
+typedef struct stoa_gfx_target_desc {
+    uint32_t width, height;
+    uint32_t layers;       // 0 or 1 = mono, 2 = stereo (array layers of each image)
+    VkFormat color_format; // 0 = VK_FORMAT_R8G8B8A8_SRGB. For a UNORM format
+                           // the shader encodes sRGB itself: both look the same.
+    VkFormat depth_format; // 0 = VK_FORMAT_D32_SFLOAT (or D24/D16 if missing)
+    bool no_depth;         // draw without a depth buffer (not recommended)
+    uint32_t samples;      // 0 or 1 = no MSAA; 2, 4, 8: multisampled, resolved
+                           // into the colour images at the end of the pass
+    // Caller-supplied images (e.g. swapchain images), image_count of them,
+    // created with COLOR_ATTACHMENT usage and `layers` array layers. The caller
+    // keeps owning them. NULL: Stoa allocates one colour image that can be
+    // read back (TRANSFER_SRC).
+    uint32_t image_count;
+    const VkImage *color_images;
+    // Optional caller-supplied depth images (e.g. an OpenXR depth swapchain),
+    // image_count of them, with depth_format. NULL: Stoa allocates one.
+    const VkImage *depth_images;
+    // Layout of a colour image when a render starts (UNDEFINED = contents are
+    // discarded, which is fine since the pass clears) and when it ends
+    // (0 = TRANSFER_SRC_OPTIMAL for Stoa's own images, COLOR_ATTACHMENT_OPTIMAL
+    // for the caller's, which is what OpenXR wants back; a desktop swapchain
+    // says PRESENT_SRC_KHR, or TRANSFER_DST_OPTIMAL to blit an overlay first).
+    // Caller depth images end in DEPTH_STENCIL_ATTACHMENT_OPTIMAL, stored.
+    VkImageLayout initial_layout;
+    VkImageLayout final_layout;
+    // Store depth (and the MSAA image) at the end of every render, so that a
+    // later stoa_gfx_render with options.no_clear can draw more (controllers,
+    // panels, another scene) over it, depth-tested against what is there.
+    bool keep_contents;
+} stoa_gfx_target_desc;
+
+stoa_result stoa_gfx_target_create(stoa_gfx_renderer *renderer, const stoa_gfx_target_desc *desc,
+                                   stoa_gfx_target **out_target, stoa_error *err);
+void stoa_gfx_target_destroy(stoa_gfx_target **target);
+
+// Reads layer `layer` of image 0 of a Stoa-allocated target into rgba
+// (width*height*4 bytes, row 0 at the top, sRGB-encoded 8-bit). Waits for
+// the GPU. The target must have been rendered into at least once.
+stoa_result stoa_gfx_target_read_rgba(stoa_gfx_target *target, uint32_t layer, uint8_t *rgba,
+                                      stoa_error *err);
+
+// Writes 8-bit RGBA pixels to a PNG file (stb_image_write).
+stoa_result stoa_gfx_write_png(const char *path, uint32_t width, uint32_t height,
+                               const uint8_t *rgba, stoa_error *err);
+
+// ---- views ---------------------------------------------------------------------
+
+typedef struct stoa_gfx_view {
+    float view[16];       // world -> eye (inverse of the eye's pose)
+    float projection[16]; // eye -> Vulkan clip space
+} stoa_gfx_view;
+
+// From OpenXR-style angles in radians (angle_left and angle_down are
+// negative for a usual fov). zfar 0 = infinite far plane.
+void stoa_gfx_projection_fov(float angle_left, float angle_right, float angle_up,
+                             float angle_down, float znear, float zfar, float out[16]);
+// Symmetric: vertical fov in radians and width/height.
+void stoa_gfx_projection_perspective(float yfov, float aspect, float znear, float zfar,
+                                     float out[16]);
+// A view matrix looking from eye at target with up (+Y usually).
+void stoa_gfx_look_at(const float eye[3], const float target[3], const float up[3],
+                      float out[16]);
+
+// A view that fits the box [bmin, bmax] on screen, seen from `azimuth`
+// radians around +Y (0 = from +Z, looking towards -Z; positive moves the eye
+// towards +X) and `elevation` radians above the horizon; yfov in radians,
+// aspect = width/height. Near and far planes hug the box. A pleasant 3/4
+// view: azimuth 0.6, elevation 0.35.
+void stoa_gfx_view_frame_bounds(const float bmin[3], const float bmax[3], float azimuth,
+                                float elevation, float yfov, float aspect, stoa_gfx_view *out);
+
+// ---- scenes --------------------------------------------------------------------
+
+// Uploads vertex/index data, textures (with mip maps and samplers), materials,
+// morph target deltas. The stoa_scene is only read during the call.
+stoa_result stoa_gfx_scene_create(stoa_gfx_renderer *renderer, const stoa_scene *scene,
+                                  stoa_gfx_scene **out_scene, stoa_error *err);
+void stoa_gfx_scene_destroy(stoa_gfx_scene **scene);
+
+// ---- drawing -------------------------------------------------------------------
+
+typedef enum stoa_gfx_stereo_mode {
+    STOA_GFX_STEREO_AUTO = 0,  // one multiview pass when available, else one pass per view
+    STOA_GFX_STEREO_MULTIVIEW, // fails with STOA_ERROR_UNSUPPORTED when unavailable
+    STOA_GFX_STEREO_MULTIPASS, // one render pass per view (the fallback path)
+} stoa_gfx_stereo_mode;
+
+typedef struct stoa_gfx_render_options {
+    float clear_color[4];   // linear RGBA; zero-initialised = transparent black
+    stoa_gfx_stereo_mode stereo;
+    bool no_skinning;       // draw skinned meshes in their bind pose (tests, debugging)
+    bool no_morphing;       // ignore morph weights
+    bool default_lights;    // use the default rig even when the scene has lights
+    float exposure;         // multiplies the lit colour; 0 = 1.0
+    // Draw over what the image holds instead of clearing: the target needs
+    // keep_contents, and the image must still be as the previous render of
+    // this frame left it (in final_layout).
+    bool no_clear;
+    // Nodes drawn with a glow added (a lesson's "highlight"): each listed node
+    // and everything under it. rgb = colour, a = strength (0..1).
+    const uint32_t *highlight_nodes;
+    uint32_t highlight_count;
+    float highlight_color[4];
+} stoa_gfx_render_options;
+
+// Starts a new frame of the renderer's per-frame data (see frames_in_flight).
+// Call once per frame before the stoa_gfx_render calls of that frame.
+void stoa_gfx_begin_frame(stoa_gfx_renderer *renderer);
+
+// Records the drawing of `scene` posed by `pose` into cmd (which the caller
+// began and will submit), into image `image_index` of the target. views[i]
+// goes to array layer i; view_count must equal the target's layer count.
+// pose may be NULL (rest pose, node transforms from the scene); otherwise it
+// must be a pose of the stoa_scene this scene was made from (a pose of
+// another scene is refused). The pose is read during the call only. The CPU work here is per draw a push-constant
+// update and, per frame, copying joint matrices and morph weights.
+stoa_result stoa_gfx_render(stoa_gfx_renderer *renderer, VkCommandBuffer cmd,
+                            stoa_gfx_target *target, uint32_t image_index,
+                            const stoa_gfx_view *views, uint32_t view_count,
+                            const stoa_gfx_scene *scene, const stoa_pose *pose,
+                            const stoa_gfx_render_options *options, stoa_error *err);
+
+// Headless convenience: begin_frame, record into a command buffer of its own,
+// submit and wait. For image 0 of the target.
+stoa_result stoa_gfx_render_now(stoa_gfx_renderer *renderer, stoa_gfx_target *target,
+                                const stoa_gfx_view *views, uint32_t view_count,
+                                const stoa_gfx_scene *scene, const stoa_pose *pose,
+                                const stoa_gfx_render_options *options, stoa_error *err);

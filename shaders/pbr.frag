@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: Apache-2.0
+// glTF PBR metallic-roughness: GGX specular, Lambert diffuse, punctual lights
+// plus a hemisphere ambient term; normal, occlusion and emissive maps; alpha
+// mask and blend; unlit. Output is linear into an sRGB target, or encoded
+// here when the target is UNORM (frame.params.y).
+#version 450
+#include "pbr_common.glsl"
+
+layout(set = 2, binding = 0, std140) uniform Material {
+    vec4 base_color;
+    vec4 emissive;   // rgb, a = alpha cutoff
+    vec4 factors;    // metallic, roughness, normal scale, occlusion strength
+    ivec4 texcoord;  // base, metallic-roughness, normal, occlusion
+    ivec4 flags;     // x MAT_* bits, y emissive texcoord
+} mat;
+
+layout(set = 2, binding = 1) uniform sampler2D tex_base;
+layout(set = 2, binding = 2) uniform sampler2D tex_mr;
+layout(set = 2, binding = 3) uniform sampler2D tex_normal;
+layout(set = 2, binding = 4) uniform sampler2D tex_occlusion;
+layout(set = 2, binding = 5) uniform sampler2D tex_emissive;
+
+layout(location = 0) in vec3 in_world;
+layout(location = 1) in vec3 in_normal;
+layout(location = 2) in vec4 in_tangent;
+layout(location = 3) in vec2 in_uv0;
+layout(location = 4) in vec2 in_uv1;
+layout(location = 5) in vec4 in_color;
+layout(location = 6) flat in vec3 in_camera;
+
+layout(location = 0) out vec4 out_color;
+
+const float PI = 3.14159265;
+
+vec2 uv(int set) { return set == 1 ? in_uv1 : in_uv0; }
+
+vec3 srgb_encode(vec3 c)
+{
+    c = clamp(c, 0.0, 1.0);
+    return mix(c * 12.92, 1.055 * pow(c, vec3(1.0 / 2.4)) - 0.055, step(0.0031308, c));
+}
+
+vec3 shading_normal()
+{
+    vec3 n = normalize(in_normal);
+    if (!gl_FrontFacing)
+        n = -n; // double-sided: the back face is lit from its own side
+    if ((mat.flags.x & MAT_NORMAL_TEX) == 0)
+        return n;
+    vec2 st = uv(mat.texcoord.z);
+    vec3 t, b;
+    if ((draw.flags & 1) != 0 && dot(in_tangent.xyz, in_tangent.xyz) > 0.0) {
+        t = normalize(in_tangent.xyz - n * dot(n, in_tangent.xyz));
+        b = cross(n, t) * (in_tangent.w < 0.0 ? -1.0 : 1.0);
+    } else {
+        // No tangents: solve dp = T du + B dv over the pixel's screen-space
+        // derivatives. Only the sign of the determinant matters since the
+        // result is normalised; it also handles mirrored UVs.
+        vec3 dp1 = dFdx(in_world), dp2 = dFdy(in_world);
+        vec2 duv1 = dFdx(st), duv2 = dFdy(st);
+        float det = duv1.x * duv2.y - duv2.x * duv1.y;
+        if (abs(det) < 1e-12)
+            return n;
+        float s = det < 0.0 ? -1.0 : 1.0;
+        vec3 tu = (dp1 * duv2.y - dp2 * duv1.y) * s; // along increasing u
+        vec3 tv = (dp2 * duv1.x - dp1 * duv2.x) * s; // along increasing v
+        t = normalize(tu - n * dot(n, tu));
+        // glTF's bitangent points up the texture, towards decreasing v.
+        b = cross(n, t) * (dot(cross(n, t), -tv) < 0.0 ? -1.0 : 1.0);
+    }
+    vec3 m = texture(tex_normal, st).xyz * 2.0 - 1.0;
+    m.xy *= mat.factors.z;
+    return normalize(mat3(t, b, n) * m);
+}
+
+float ggx(float nh, float a)
+{
+    float a2 = a * a;
+    float d = nh * nh * (a2 - 1.0) + 1.0;
+    return a2 / (PI * d * d);
+}
+
+float smith(float nl, float nv, float a)
+{
+    float a2 = a * a;
+    float gv = nl * sqrt(nv * nv * (1.0 - a2) + a2);
+    float gl = nv * sqrt(nl * nl * (1.0 - a2) + a2);
+    return 0.5 / max(gv + gl, 1e-5);
+}
+
+vec3 light_radiance(int i, vec3 p, out vec3 l)
+{
+    int type = int(frame.light_pos[i].w);
+    vec3 c = frame.light_color[i].rgb;
+    if (type == 0) {
+        l = -normalize(frame.light_dir[i].xyz);
+        return c;
+    }
+    vec3 d = frame.light_pos[i].xyz - p;
+    float dist2 = max(dot(d, d), 1e-4);
+    l = d * inversesqrt(dist2);
+    float range = frame.light_dir[i].w;
+    float att = 1.0 / dist2;
+    if (range > 0.0) {
+        float r = sqrt(dist2) / range;
+        att *= clamp(1.0 - r * r * r * r, 0.0, 1.0);
+    }
+    if (type == 2) {
+        float cd = dot(normalize(frame.light_dir[i].xyz), -l);
+        float s = clamp(cd * frame.light_cone[i].x + frame.light_cone[i].y, 0.0, 1.0);
+        att *= s * s;
+    }
+    return c * att;
+}
+
+void main()
+{
+    vec4 base = mat.base_color * in_color;
+    if ((mat.flags.x & MAT_BASE_TEX) != 0)
+        base *= texture(tex_base, uv(mat.texcoord.x));
+    if ((mat.flags.x & MAT_MASK) != 0 && base.a < mat.emissive.a)
+        discard;
+    vec3 color;
+    if ((mat.flags.x & MAT_UNLIT) != 0) {
+        color = base.rgb;
+    } else {
+        float metallic = mat.factors.x, rough = mat.factors.y;
+        if ((mat.flags.x & MAT_MR_TEX) != 0) {
+            vec4 mr = texture(tex_mr, uv(mat.texcoord.y));
+            rough *= mr.g;
+            metallic *= mr.b;
+        }
+        rough = clamp(rough, 0.04, 1.0);
+        float a = rough * rough;
+        vec3 n = shading_normal();
+        vec3 v = normalize(in_camera - in_world);
+        float nv = max(dot(n, v), 1e-4);
+        vec3 f0 = mix(vec3(0.04), base.rgb, metallic);
+        vec3 diffuse = base.rgb * (1.0 - metallic);
+        color = vec3(0.0);
+        int count = int(frame.ambient.w);
+        for (int i = 0; i < count; i++) {
+            vec3 l;
+            vec3 radiance = light_radiance(i, in_world, l);
+            float nl = dot(n, l);
+            if (nl <= 0.0)
+                continue;
+            vec3 h = normalize(l + v);
+            float vh = max(dot(v, h), 0.0);
+            vec3 f = f0 + (1.0 - f0) * pow(1.0 - vh, 5.0);
+            vec3 spec = f * ggx(max(dot(n, h), 0.0), a) * smith(nl, nv, a);
+            color += ((1.0 - f) * diffuse / PI + spec) * radiance * nl;
+        }
+        // Hemisphere ambient: brighter from above, so shapes read without lights.
+        float up = 0.5 + 0.5 * n.y;
+        vec3 ambient = frame.ambient.rgb * mix(0.5, 1.0, up);
+        vec3 amb = ambient * (diffuse + f0 * (1.0 - rough) * 0.5);
+        if ((mat.flags.x & MAT_OCCLUSION_TEX) != 0) {
+            float ao = texture(tex_occlusion, uv(mat.texcoord.w)).r;
+            amb *= 1.0 + mat.factors.w * (ao - 1.0);
+        }
+        color += amb;
+    }
+    vec3 emissive = mat.emissive.rgb;
+    if ((mat.flags.x & MAT_EMISSIVE_TEX) != 0)
+        emissive *= texture(tex_emissive, uv(mat.flags.y)).rgb;
+    color = (color + emissive) * frame.params.x + draw.tint.rgb * draw.tint.a;
+    if (frame.params.y > 0.5)
+        color = srgb_encode(color);
+    float alpha = (mat.flags.x & MAT_BLEND) != 0 ? base.a : 1.0;
+    out_color = vec4(color, alpha);
+}

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "gfx_test_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static stoa_gfx_device *g_device;
+static stoa_gfx_renderer *g_renderer;
+
+stoa_gfx_renderer *gt_renderer(void)
+{
+    if (g_renderer)
+        return g_renderer;
+    stoa_error err = {0};
+    stoa_gfx_device_desc desc = {.headless = true};
+    if (stoa_gfx_device_create(&desc, &g_device, &err) < 0) {
+        fprintf(stderr, "device: %s\n", err.message);
+        return NULL;
+    }
+    if (stoa_gfx_renderer_create(g_device, NULL, &g_renderer, &err) < 0)
+        fprintf(stderr, "renderer: %s\n", err.message);
+    return g_renderer;
+}
+
+const stoa_gfx_device_handles *gt_handles(void)
+{
+    gt_renderer();
+    return stoa_gfx_device_get_handles(g_device);
+}
+
+uint32_t gt_shutdown(void)
+{
+    if (g_device)
+        stoa_gfx_device_wait_idle(g_device);
+    stoa_gfx_renderer_destroy(&g_renderer);
+    stoa_gfx_device_destroy(&g_device);
+    return stoa_gfx_validation_message_count();
+}
+
+stoa_scene *gt_load(const char *rel)
+{
+    return gt_load_desc(rel, NULL);
+}
+
+stoa_scene *gt_load_desc(const char *rel, const stoa_scene_load_desc *desc)
+{
+    const char *root = getenv("STOA_GLTF_SAMPLES");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", root ? root : "../shared/gltf-samples", rel);
+    stoa_scene *scene = NULL;
+    stoa_error err = {0};
+    if (stoa_scene_load(path, desc, &scene, &err) < 0)
+        fprintf(stderr, "load %s: %s\n", path, err.message);
+    return scene;
+}
+
+bool gt_render(const stoa_scene *scene, const gt_render_desc *desc, gt_image *out)
+{
+    stoa_gfx_renderer *r = gt_renderer();
+    if (!r)
+        return false;
+    uint32_t w = desc->w ? desc->w : 256, h = desc->h ? desc->h : 256;
+    uint32_t layers = desc->layers ? desc->layers : 1;
+    stoa_error err = {0};
+    stoa_gfx_scene *gs = NULL;
+    stoa_gfx_target *t = NULL;
+    bool ok = stoa_gfx_scene_create(r, scene, &gs, &err) >= 0;
+    stoa_gfx_target_desc td = {.width = w, .height = h, .layers = layers,
+                               .color_format = desc->format, .samples = desc->samples};
+    ok = ok && stoa_gfx_target_create(r, &td, &t, &err) >= 0;
+    stoa_gfx_view views[4];
+    if (desc->views) {
+        memcpy(views, desc->views, layers * sizeof *views);
+    } else {
+        float bmin[3], bmax[3];
+        if (desc->pose) {
+            stoa_pose_bounds(desc->pose, bmin, bmax);
+        } else {
+            memcpy(bmin, scene->bounds_min, sizeof bmin);
+            memcpy(bmax, scene->bounds_max, sizeof bmax);
+        }
+        for (uint32_t i = 0; i < layers; i++)
+            stoa_gfx_view_frame_bounds(bmin, bmax, desc->azimuth, desc->elevation, 0.8f,
+                                       (float)w / (float)h, &views[i]);
+    }
+    ok = ok && stoa_gfx_render_now(r, t, views, layers, gs, desc->pose, &desc->options, &err) >= 0;
+    for (uint32_t i = 0; i < layers && ok; i++) {
+        out[i].w = w;
+        out[i].h = h;
+        out[i].rgba = malloc((size_t)w * h * 4);
+        ok = out[i].rgba && stoa_gfx_target_read_rgba(t, i, out[i].rgba, &err) >= 0;
+    }
+    if (!ok)
+        fprintf(stderr, "render: %s\n", err.message);
+    stoa_gfx_target_destroy(&t);
+    stoa_gfx_scene_destroy(&gs);
+    return ok;
+}
+
+void gt_save(const gt_image *img, const char *name)
+{
+    const char *build = getenv("STOA_BUILD_DIR");
+    char dir[4096], path[4200];
+    snprintf(dir, sizeof dir, "%s/test-output", build ? build : ".");
+    mkdir(dir, 0755);
+    strncat(dir, "/gfx", sizeof dir - strlen(dir) - 1);
+    mkdir(dir, 0755);
+    snprintf(path, sizeof path, "%s/%s.png", dir, name);
+    stoa_error err = {0};
+    if (!img->rgba || stoa_gfx_write_png(path, img->w, img->h, img->rgba, &err) < 0)
+        fprintf(stderr, "save %s: %s\n", path, err.message);
+}
+
+void gt_free(gt_image *img)
+{
+    free(img->rgba);
+    img->rgba = NULL;
+}
+
+const uint8_t *gt_px(const gt_image *img, uint32_t x, uint32_t y)
+{
+    return img->rgba + ((size_t)y * img->w + x) * 4;
+}
+
+int gt_max_diff(const gt_image *a, const gt_image *b, int tolerance, const char *name)
+{
+    if (!a->rgba || !b->rgba || a->w != b->w || a->h != b->h)
+        return 256;
+    size_t n = (size_t)a->w * a->h * 4;
+    int worst = 0;
+    uint8_t *diff = calloc(n, 1);
+    for (size_t i = 0; i < n; i++) {
+        int d = abs((int)a->rgba[i] - (int)b->rgba[i]);
+        if (d > worst)
+            worst = d;
+        if (diff)
+            diff[i] = (i % 4 == 3) ? 255 : (uint8_t)(d * 8 > 255 ? 255 : d * 8);
+    }
+    if (worst > tolerance && name && diff) {
+        gt_image img = {a->w, a->h, diff};
+        gt_save(&img, name);
+    }
+    free(diff);
+    return worst;
+}
+
+double gt_diff_fraction(const gt_image *a, const gt_image *b, int threshold)
+{
+    if (!a->rgba || !b->rgba || a->w != b->w || a->h != b->h)
+        return 1.0;
+    size_t n = (size_t)a->w * a->h, count = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int c = 0; c < 3; c++)
+            if (abs((int)a->rgba[i * 4 + c] - (int)b->rgba[i * 4 + c]) > threshold) {
+                count++;
+                break;
+            }
+    return (double)count / (double)n;
+}
+
+void gt_mean(const gt_image *img, uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1,
+             double out[3])
+{
+    double sum[3] = {0, 0, 0};
+    size_t n = 0;
+    for (uint32_t y = y0; y < y1 && y < img->h; y++)
+        for (uint32_t x = x0; x < x1 && x < img->w; x++, n++)
+            for (int c = 0; c < 3; c++)
+                sum[c] += gt_px(img, x, y)[c];
+    for (int c = 0; c < 3; c++)
+        out[c] = n ? sum[c] / (double)n : 0.0;
+}
+
+uint32_t gt_count_near(const gt_image *img, int r, int g, int b, int tol)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < img->w * img->h; i++) {
+        const uint8_t *p = img->rgba + (size_t)i * 4;
+        if (abs(p[0] - r) <= tol && abs(p[1] - g) <= tol && abs(p[2] - b) <= tol)
+            n++;
+    }
+    return n;
+}
