@@ -22,10 +22,13 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: stoa run SCENE [--sim] [--events FILE] [--stereo auto|multiview|multipass]\n"
+            "usage: stoa run LESSON|SCENE [--sim] [--traces DIR] [--lang LANG] [--learner NAME]\n"
+            "                [--seed N] [--events FILE] [--stereo auto|multiview|multipass]\n"
             "                [--msaa N] [--seated] [--vulkan1] [--max-seconds S]\n"
             "                [--grab NODE[,NODE...]] [--dwell SECONDS]\n"
-            "Runs a scene on the headset through OpenXR. --sim uses Stoa's simulated headset\n"
+            "Plays a lesson (.yaml) or shows a scene (.gltf/.glb) on the headset through\n"
+            "OpenXR. Lessons write the learner's trace (xAPI, JSON Lines) under --traces\n"
+            "(default: a per-user folder, printed at start). --sim uses Stoa's simulated headset\n"
             "(its STOA_XRSIM_* variables apply: see docs/xrsim.md). --events writes every\n"
             "interaction event as a JSON line. --grab lets the learner pick those nodes up\n"
             "(lessons say this themselves). Ctrl-C ends the session cleanly.\n");
@@ -61,6 +64,14 @@ static int parse(int argc, char **argv, run_options *o, bool *sim)
             o->events_path = argv[++i];
         } else if (!strcmp(a, "--msaa") && v) {
             o->msaa = (uint32_t)strtoul(argv[++i], NULL, 10);
+        } else if (!strcmp(a, "--traces") && v) {
+            o->lesson.traces_dir = argv[++i];
+        } else if (!strcmp(a, "--lang") && v) {
+            o->lesson.language = argv[++i];
+        } else if (!strcmp(a, "--learner") && v) {
+            o->lesson.learner = argv[++i];
+        } else if (!strcmp(a, "--seed") && v) {
+            o->lesson.seed = strtoull(argv[++i], NULL, 10);
         } else if (!strcmp(a, "--grab") && v) {
             o->grab_nodes = argv[++i];
         } else if (!strcmp(a, "--dwell") && v) {
@@ -88,6 +99,11 @@ static int parse(int argc, char **argv, run_options *o, bool *sim)
     if (!o->scene_path) {
         usage(stderr);
         return 2;
+    }
+    const char *ext = strrchr(o->scene_path, '.');
+    if (ext && (!strcmp(ext, ".yaml") || !strcmp(ext, ".yml"))) {
+        o->lesson_path = o->scene_path;
+        o->lesson.lesson_path = o->scene_path;
     }
     return -1;
 }

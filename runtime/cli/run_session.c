@@ -75,11 +75,59 @@ static stoa_result register_grabbable(run_session *s, const char *list, stoa_err
     return STOA_OK;
 }
 
+static void set_flags(run_session *s, const char *name, uint32_t add, float dwell_s)
+{
+    int32_t node = name ? stoa_scene_find_node(s->scene, name) : -1;
+    if (node < 0)
+        return;
+    stoa_interact_node_desc nd = {
+        .flags = stoa_interact_node_flags(s->interact, (uint32_t)node) | add,
+        .dwell_s = dwell_s,
+    };
+    stoa_interact_set_node(s->interact, (uint32_t)node, &nd);
+}
+
+// What the lesson's triggers need: grabbable nodes, zones, gaze thresholds.
+static void register_lesson_nodes(run_session *s)
+{
+    const stoa_lesson *l = s->lesson.lesson;
+    for (uint32_t i = 0; i < l->state_count; i++) {
+        for (uint32_t j = 0; j < l->states[i].trigger_count; j++) {
+            const stoa_lesson_trigger *t = &l->states[i].triggers[j];
+            switch (t->kind) {
+            case STOA_LESSON_TRIG_GRAB:
+            case STOA_LESSON_TRIG_RELEASE:
+                set_flags(s, t->node, STOA_INTERACT_GRABBABLE | STOA_INTERACT_PICKABLE, 0);
+                break;
+            case STOA_LESSON_TRIG_PLACE:
+                set_flags(s, t->node, STOA_INTERACT_GRABBABLE | STOA_INTERACT_PICKABLE, 0);
+                set_flags(s, t->zone, STOA_INTERACT_ZONE, 0);
+                break;
+            case STOA_LESSON_TRIG_ENTER_ZONE:
+            case STOA_LESSON_TRIG_LEAVE_ZONE: set_flags(s, t->node, STOA_INTERACT_ZONE, 0); break;
+            case STOA_LESSON_TRIG_GAZE:
+                set_flags(s, t->node, STOA_INTERACT_PICKABLE, (float)t->seconds);
+                break;
+            case STOA_LESSON_TRIG_SELECT: set_flags(s, t->node, STOA_INTERACT_PICKABLE, 0); break;
+            default: break;
+            }
+        }
+    }
+}
+
 stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error *err)
 {
     memset(s, 0, sizeof *s);
     s->opt = opt;
-    stoa_result r = stoa_scene_load(opt->scene_path, NULL, &s->scene, err);
+    const char *scene_path = opt->scene_path;
+    if (opt->lesson_path) {
+        stoa_result lr = run_lesson_load(&s->lesson, &opt->lesson, err);
+        if (lr < 0)
+            return lr;
+        s->lesson_on = true;
+        scene_path = s->lesson.scene_path;
+    }
+    stoa_result r = stoa_scene_load(scene_path, NULL, &s->scene, err);
     if (r < 0)
         return r;
     for (uint32_t i = 0; i < s->scene->warning_count; i++)
@@ -96,6 +144,9 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
     stoa_interact_desc id = {
         .mode = opt->seated ? STOA_INTERACT_SEATED : STOA_INTERACT_STANDING,
         .classify = classify,
+        // Historical sites are large: let the laser reach across a hall.
+        .pointer_max_m = 25.0f,
+        .gaze_max_m = 40.0f,
         .rig = spawn_rig(s->scene, s->pose),
     };
     id.gaze_dwell_s = opt->dwell_s;
@@ -104,6 +155,8 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
         return r;
     if ((r = register_grabbable(s, opt->grab_nodes, err)) < 0)
         return r;
+    if (s->lesson_on)
+        register_lesson_nodes(s);
     if (opt->events_path) {
         s->events = fopen(opt->events_path, "w");
         if (!s->events)
@@ -115,6 +168,8 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
 
 void run_session_fini(run_session *s)
 {
+    if (s->lesson_on)
+        run_lesson_fini(&s->lesson);
     destroy_xr(s);
     if (s->events)
         fclose(s->events);
@@ -206,8 +261,10 @@ static void pose_scene(run_session *s, double dt)
 {
     s->anim_time += dt;
     stoa_pose_reset(s->pose);
+    if (s->lesson_on)
+        run_lesson_pose(&s->lesson, s->pose);
     // Without a lesson the scene plays its animations in a loop, as a museum would.
-    for (uint32_t a = 0; a < s->scene->animation_count; a++) {
+    for (uint32_t a = 0; !s->lesson_on && a < s->scene->animation_count; a++) {
         float d = s->scene->animations[a].duration;
         stoa_pose_apply_animation(s->pose, a, d > 0 ? fmodf((float)s->anim_time, d) : 0.0f);
     }
@@ -246,6 +303,29 @@ static void apply_output(run_session *s, const stoa_interact_output *out)
     s->grabbing = grabbing;
 }
 
+static void lesson_frame(run_session *s, const stoa_interact_output *out,
+                         const stoa_interact_frame *in, int64_t now_ns)
+{
+    run_lesson *rl = &s->lesson;
+    if (!rl->started) {
+        stoa_error err = {0};
+        if (run_lesson_start(rl, s->scene, &s->opt->lesson, now_ns, &err) < 0) {
+            STOA_LOGE("run", "the lesson cannot start: %s", err.message);
+            s->lesson_on = false;
+            stoa_xr_request_exit(s->xr);
+            return;
+        }
+    }
+    run_lesson_input(rl, out, in, now_ns);
+    run_lesson_update(rl, s->interact, now_ns);
+    // Leave a little after the end, once the last narration has been heard.
+    if (rl->ended && !s->exit_requested &&
+        ((now_ns - rl->ended_ns) > 2000000000LL && !stoa_audio_narration_busy(rl->audio))) {
+        s->exit_requested = true;
+        stoa_xr_request_exit(s->xr);
+    }
+}
+
 static void record_cpu(run_session *s, double us)
 {
     if (s->cpu_count == s->cpu_cap) {
@@ -273,6 +353,8 @@ static stoa_result frame(run_session *s, stoa_error *err)
     stoa_interact_frame in = {.pose = s->pose, .bvh = s->bvh};
     fill_input(&f, &in);
     const stoa_interact_output *out = stoa_interact_update(s->interact, &in);
+    if (s->lesson_on)
+        lesson_frame(s, out, &in, f.display_time_ns);
     apply_output(s, out);
     float world_from_tracking[16];
     rig_matrix(s, world_from_tracking);
@@ -303,10 +385,18 @@ stoa_result run_session_loop(run_session *s, volatile int *stop_flag, stoa_error
         if (r < 0)
             return r;
         if (st.session_lost) {
+            if (s->lesson_on && !s->paused_by_loss) {
+                run_lesson_session_lost(&s->lesson);
+                s->paused_by_loss = true;
+            }
             s->session_losses++;
             STOA_LOGW("run", "the headset session was lost; waiting for it to come back");
         }
         if (st.instance_lost) {
+            if (s->lesson_on && !s->paused_by_loss) {
+                run_lesson_session_lost(&s->lesson);
+                s->paused_by_loss = true;
+            }
             STOA_LOGW("run", "the OpenXR instance was lost; starting again");
             destroy_xr(s);
             if ((r = create_xr(s, err)) < 0)
@@ -320,6 +410,10 @@ stoa_result run_session_loop(run_session *s, volatile int *stop_flag, stoa_error
             struct timespec ts = {0, 5 * 1000000};
             nanosleep(&ts, NULL);
             continue;
+        }
+        if (s->lesson_on && s->paused_by_loss) {
+            run_lesson_session_back(&s->lesson); // the session is running again
+            s->paused_by_loss = false;
         }
         if ((r = frame(s, err)) < 0)
             return r;

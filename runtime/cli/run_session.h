@@ -11,6 +11,7 @@
 #include "gfx/stoa_gfx.h"
 #include "interact/stoa_interact.h"
 #include "scene/stoa_scene.h"
+#include "run_lesson.h"
 #include "xr/stoa_xr.h"
 
 typedef struct run_options {
@@ -23,6 +24,10 @@ typedef struct run_options {
     double max_seconds; // > 0: ask the runtime to exit after this long
     const char *grab_nodes; // comma-separated node names the learner may pick up
     float dwell_s;          // gaze dwell threshold, 0 = the interaction default
+    // A lesson (.yaml) instead of a bare scene: scene_path is then the
+    // lesson's; these go to run_lesson.
+    const char *lesson_path;
+    run_lesson_desc lesson;
 } run_options;
 
 typedef struct run_session {
@@ -40,6 +45,10 @@ typedef struct run_session {
     uint32_t event_count;
     uint32_t session_losses;
     bool grabbing;
+    run_lesson lesson; // used when opt->lesson_path is set
+    bool lesson_on;
+    bool exit_requested;
+    bool paused_by_loss; // the lesson waits for the headset to come back
     // Nodes a learner has moved keep their place across frames (the
     // animation pass resets the pose every frame).
     bool *moved;

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+// A lesson inside `stoa run`: the lesson machine driven by interaction and
+// audio events, its actions applied to the scene, the audio and the panels,
+// and every step written to the learner's trace. Glue only.
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "audio/stoa_audio.h"
+#include "interact/stoa_interact.h"
+#include "lesson/stoa_lesson.h"
+#include "lesson/stoa_lesson_machine.h"
+#include "scene/stoa_scene.h"
+#include "trace/stoa_trace.h"
+
+#define RUN_MAX_PANELS 8
+#define RUN_MAX_ANIMS 16
+#define RUN_MAX_NARRATIONS 32
+#define RUN_MAX_CHOICES 6
+
+typedef enum run_panel_kind { RUN_PANEL_TEXT = 0, RUN_PANEL_QUIZ, RUN_PANEL_SUBTITLE } run_panel_kind;
+
+// A panel in the world: a quad facing the learner. The picture itself is
+// made by runtime/ui; here is what it says and where it is.
+typedef struct run_panel {
+    bool visible;
+    run_panel_kind kind;
+    char id[64];
+    char title[256];
+    char text[1024];
+    char footer[256];
+    const stoa_lesson_quiz *quiz;
+    uint32_t choice_count;
+    char choices[RUN_MAX_CHOICES][160];
+    float choice_uv[RUN_MAX_CHOICES][4]; // u0, v0, u1, v1 (v down), from the layout
+    int32_t hovered, chosen;             // choice index or -1
+    bool answered, correct;
+    float center[3], right[3], up[3];    // world; right/up are unit vectors
+    float width, height;                 // metres
+    uint32_t version;                    // bumps when the picture must be remade
+} run_panel;
+
+typedef struct run_anim {
+    int32_t anim;
+    int64_t start_ns;
+    bool loop, playing;
+    float hold_t; // when stopped or completed: the time it stays at
+} run_anim;
+
+typedef struct run_lesson_desc {
+    const char *lesson_path;
+    const char *language;   // NULL = the lesson's first language
+    const char *traces_dir; // NULL = the per-user default
+    const char *learner;    // pseudonym; NULL = anonymous
+    uint64_t seed;
+} run_lesson_desc;
+
+typedef struct run_lesson {
+    stoa_lesson *lesson;
+    char lesson_path[4096];
+    char scene_path[4096];
+    const char *lang;
+    const stoa_scene *scene;
+    stoa_lesson_machine *machine;
+    stoa_lesson_action action_buf[128];
+    stoa_lesson_out out;
+    stoa_audio *audio;
+    stoa_trace_log *trace;
+    stoa_clock trace_clock; // display time mapped onto wall time
+    int64_t now_ns, display0_ns;
+    bool started, ended;
+    int64_t ended_ns;
+    stoa_lesson_outcome outcome;
+    bool *hidden;      // per node
+    bool *highlighted; // per node
+    int32_t arrow_node;
+    run_anim anims[RUN_MAX_ANIMS];
+    uint32_t anim_count;
+    struct {
+        uint32_t audio_id;
+        char lesson_id[64];
+    } narrations[RUN_MAX_NARRATIONS];
+    uint32_t narration_count;
+    run_panel panels[RUN_MAX_PANELS];
+    float head_world[3], head_forward[3];
+    float select_prev[2];    // last trigger values, for press edges on panels
+    int32_t gaze_node;       // for attention traces: what the learner looks at
+    int64_t gaze_since_ns;
+    int64_t quiz_gaze_since_ns;
+    int32_t quiz_gaze_choice;
+    bool teleport_pending;
+    float teleport_point[3];
+    float teleport_yaw;
+    uint32_t statements;     // written so far (for the summary line)
+} run_lesson;
+
+// Loads the lesson (and says which scene it needs through scene_path).
+stoa_result run_lesson_load(run_lesson *rl, const run_lesson_desc *desc, stoa_error *err);
+// Once the scene is loaded: audio, trace, machine. Starts at now_ns.
+stoa_result run_lesson_start(run_lesson *rl, const stoa_scene *scene, const run_lesson_desc *desc,
+                             int64_t now_ns, stoa_error *err);
+// Feeds this frame's interaction output; may consume trigger presses aimed
+// at a panel (returns which hands' SELECT events to ignore as a bit mask).
+uint32_t run_lesson_input(run_lesson *rl, const stoa_interact_output *io,
+                          const stoa_interact_frame *in, int64_t now_ns);
+// Advances time, audio and the machine; applies actions. Teleports go to ia.
+void run_lesson_update(run_lesson *rl, stoa_interact *ia, int64_t now_ns);
+// Poses the scene for the lesson (animations, hidden nodes); call after reset.
+void run_lesson_pose(run_lesson *rl, stoa_pose *pose);
+// Session lost / back: suspended and resumed in the trace.
+void run_lesson_session_lost(run_lesson *rl);
+void run_lesson_session_back(run_lesson *rl);
+void run_lesson_fini(run_lesson *rl);
+
+// Names of a lesson text in the trace's form (entries point into the lesson).
+stoa_trace_names run_lesson_names(const run_lesson *rl, const stoa_lesson_text *text,
+                                  stoa_trace_text *buf, uint32_t buf_count);
+
+// Hands one event to the lesson machine and applies what it answers.
+void run_lesson_feed(run_lesson *rl, const stoa_lesson_event *ev);

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+// Where the lesson's panels stand in the world, what they say, and which
+// quiz choice a ray points at. Internal to `stoa run`.
+#pragma once
+
+#include "run_lesson.h"
+
+// A text panel: at a node (above its bounds, facing the learner) or, with
+// node -1, 1.5 m in front of the learner at eye height.
+void run_panels_show_text(run_lesson *rl, const char *id, const char *text, int32_t node);
+void run_panels_show_quiz(run_lesson *rl, const stoa_lesson_quiz *quiz);
+void run_panels_quiz_answered(run_lesson *rl, const stoa_lesson_quiz *quiz, uint32_t choices,
+                              bool correct);
+void run_panels_feedback(run_lesson *rl, const char *text);
+// The narration subtitle under the learner's view; NULL hides it.
+void run_panels_subtitle(run_lesson *rl, const char *text);
+void run_panels_hide(run_lesson *rl, const char *id);
+
+// The open quiz panel, or NULL.
+run_panel *run_panels_quiz(run_lesson *rl);
+// Ray against a panel: distance along the (normalised) ray, or -1; out_choice
+// is the choice under the hit point (-1 when none).
+float run_panels_hit(const run_panel *p, const float origin[3], const float dir[3],
+                     int32_t *out_choice);
