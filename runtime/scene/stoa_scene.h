@@ -181,6 +181,7 @@ typedef struct stoa_anim_channel {
 typedef struct stoa_animation {
     char *name;
     float duration; // seconds: the last key time over all channels
+    // Channels whose target is not in the loaded scene are dropped (warning).
     uint32_t channel_count;
     stoa_anim_channel *channels;
 } stoa_animation;
@@ -206,21 +207,40 @@ typedef struct stoa_scene {
     char **warnings; // things an author should fix; the scene still loaded
 } stoa_scene;
 
+// Called on the loading thread as loading advances (fraction 0..1, a short
+// stage name such as "geometry" or "textures"), e.g. for a progress bar.
+typedef void (*stoa_scene_progress_fn)(void *user, float fraction, const char *stage);
+
 typedef struct stoa_scene_load_desc {
     // 0 = default (256 MiB). Files over this fail with STOA_ERROR_LIMIT.
     uint64_t max_file_size;
-    // Generate tangents for meshes that have a normal map but no tangents.
+    // By default tangents are generated (Assimp's CalcTangentSpace) for
+    // meshes with UVs but no TANGENT attribute; true keeps only the file's.
     bool no_generated_tangents;
+    stoa_scene_progress_fn progress; // optional
+    void *progress_user;
 } stoa_scene_load_desc;
 
 // Loads .gltf (with .bin / data URIs) or .glb. Every file the scene refers
 // to must lie inside the scene file's folder. On failure returns < 0, leaves
-// *out_scene NULL and fills err with a message naming the file and the fault.
-// A missing or corrupt texture is not a failure: it becomes a placeholder
-// and a warning.
+// *out_scene NULL and fills err with a message naming the file and the fault
+// (JSON field, or line:column for broken JSON). A missing or corrupt texture
+// is not a failure: it becomes a placeholder and a warning.
+//
+// What is loaded: the default scene (glTF "scene", else scenes[0]); nodes
+// reachable from it; the meshes those nodes use, in glTF mesh order (one
+// stoa_mesh per triangle primitive); every material, texture, skin and
+// animation of the file. Cameras and lights are per node that carries one.
+// Images are decoded on worker threads while Assimp reads the geometry.
+// Safe to call from any thread; Assimp's error text is process-global, so
+// two loads failing at the same moment may swap their Assimp messages.
 stoa_result stoa_scene_load(const char *path, const stoa_scene_load_desc *desc,
                             stoa_scene **out_scene, stoa_error *err);
 void stoa_scene_destroy(stoa_scene **scene);
+
+// The Assimp post-processing flags stoa_scene_load uses (aiPostProcessSteps
+// bits), so that a benchmark can time Assimp's bare import of the same work.
+uint32_t stoa_scene_import_flags(void);
 
 // Index of the first node with that name, or -1.
 int32_t stoa_scene_find_node(const stoa_scene *scene, const char *name);
@@ -232,6 +252,8 @@ typedef struct stoa_pose stoa_pose;
 
 stoa_pose *stoa_pose_create(const stoa_scene *scene);
 void stoa_pose_destroy(stoa_pose **pose);
+// The scene the pose was created for.
+const stoa_scene *stoa_pose_scene(const stoa_pose *pose);
 // Back to the rest pose (the nodes' own TRS and the meshes' default weights).
 void stoa_pose_reset(stoa_pose *pose);
 // Applies animation `anim` sampled at time t (clamped to [0, duration]).
@@ -250,15 +272,17 @@ const float *stoa_pose_joint_matrices(const stoa_pose *pose, uint32_t skin);
 // Morph weights of the meshes on `node` (glTF weights are per node/mesh);
 // returns the count through out_count; NULL when the node has no morph targets.
 const float *stoa_pose_morph_weights(const stoa_pose *pose, uint32_t node, uint32_t *out_count);
-// World-space bounds of the posed scene (skinning and morphs approximated by
-// the rest bounds of each mesh under its node or joints).
+// World-space bounds of the posed scene, over every vertex after morphing
+// and skinning on the CPU.
 void stoa_pose_bounds(const stoa_pose *pose, float out_min[3], float out_max[3]);
 
 // ---- picking ---------------------------------------------------------------
 
 typedef struct stoa_bvh stoa_bvh;
 
-// Builds a BVH over every triangle of the posed scene in world space.
+// Builds a BVH over every triangle of the posed scene in world space
+// (morphed and skinned on the CPU, as drawn). Rebuild it after the pose
+// changes. NULL when out of memory.
 stoa_bvh *stoa_bvh_build(const stoa_scene *scene, const stoa_pose *pose);
 void stoa_bvh_destroy(stoa_bvh **bvh);
 
@@ -270,7 +294,8 @@ typedef struct stoa_ray_hit {
     float distance;   // along the normalised direction
 } stoa_ray_hit;
 
-// Nearest hit of the ray within max_distance (dir need not be normalised).
+// Nearest hit of the ray within max_distance (dir need not be normalised;
+// max_distance <= 0 means unlimited). Both faces of a triangle count.
 // Returns true and fills out_hit on a hit.
 bool stoa_scene_raycast(const stoa_bvh *bvh, const float origin[3], const float dir[3],
                         float max_distance, stoa_ray_hit *out_hit);

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+// Private to runtime/scene: the parsed glTF document and the build steps of
+// stoa_scene_load. Assimp's types appear only in scene_assimp.c.
+//
+// Loading is staged (after cgltf): read + parse the JSON (scene_doc.c),
+// validate every index, range and URI (scene_validate.c), let Assimp decode
+// the geometry (scene_assimp.c), then build what Assimp loses or mangles
+// from the JSON itself: nodes, materials, textures, cameras, lights, skins
+// and animations (scene_build.c, scene_material.c, scene_anim.c).
+#pragma once
+
+#include <cjson/cJSON.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scene/stoa_scene.h"
+
+typedef struct scene_buffer {
+    const uint8_t *data; // NULL until loaded
+    uint8_t *owned;      // what to free (data may point into the .glb instead)
+    size_t size;         // bytes available (decoded / on disk / chunk)
+    bool sized;          // size is known
+} scene_buffer;
+
+typedef struct scene_doc {
+    const char *path;   // the scene file, as given
+    char dir[PATH_MAX]; // its folder: every referenced file must lie inside
+    uint8_t *file;      // whole scene file
+    size_t file_size;
+    bool is_glb;
+    const uint8_t *glb_bin; // BIN chunk of a .glb, or NULL
+    size_t glb_bin_size;
+    cJSON *root;
+    uint32_t buffer_count;
+    scene_buffer *buffers;
+    int32_t default_scene; // index into "scenes", -1 when there are none
+    bool no_generated_tangents;
+} scene_doc;
+
+// ---- scene_doc.c -------------------------------------------------------------
+stoa_result scene_doc_open(scene_doc *doc, const char *path, size_t max_size, stoa_error *err);
+void scene_doc_close(scene_doc *doc);
+// Makes buffer i's bytes available (reads the .bin / decodes the data URI).
+stoa_result scene_doc_buffer(scene_doc *doc, uint32_t i, stoa_error *err);
+// Size of buffer i without reading it (stat / decoded length / chunk).
+stoa_result scene_doc_buffer_size(scene_doc *doc, uint32_t i, size_t *out, stoa_error *err);
+// Decodes a "data:...;base64," URI. Returns false when it is not one.
+bool scene_data_uri_decode(const char *uri, uint8_t **out, size_t *out_size);
+size_t scene_data_uri_size(const char *uri);
+
+// JSON helpers: NULL / default when missing or of the wrong type.
+cJSON *scene_json_arr(const cJSON *obj, const char *key);
+uint32_t scene_json_count(const cJSON *obj, const char *key);
+cJSON *scene_json_at(const cJSON *obj, const char *key, uint32_t i);
+double scene_json_num(const cJSON *obj, const char *key, double def);
+int64_t scene_json_int(const cJSON *obj, const char *key, int64_t def);
+const char *scene_json_str(const cJSON *obj, const char *key);
+// Reads up to n numbers of array `key` into out; returns how many were read.
+uint32_t scene_json_floats(const cJSON *obj, const char *key, float *out, uint32_t n);
+
+// ---- scene_validate.c ----------------------------------------------------------
+// Checks every index, accessor range, URI and transform before Assimp sees
+// the file, so that Assimp is never asked to read out of range.
+stoa_result scene_validate(scene_doc *doc, stoa_error *err);
+
+// ---- scene_accessor.c -----------------------------------------------------------
+// Reads accessor `acc` as floats (normalised integers are mapped to [0,1] or
+// [-1,1]); out gets count * components floats, caller frees.
+stoa_result scene_accessor_floats(scene_doc *doc, uint32_t acc, float **out, uint32_t *out_count,
+                                  uint32_t *out_components, stoa_error *err);
+
+uint32_t scene_assimp_flags(bool no_generated_tangents);
+
+// ---- building the scene -----------------------------------------------------------
+void scene_warn(stoa_scene *scene, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *scene_strdup(const char *s); // NULL -> ""
+
+// Meshes from Assimp, in glTF order (mesh m's primitives are consecutive).
+// out_first[m] is the stoa mesh index of mesh m's first primitive and
+// out_prims[m] the number of stoa meshes it became (dropped points/lines
+// are not counted).
+stoa_result scene_import_meshes(scene_doc *doc, stoa_scene *scene, uint32_t **out_first,
+                                uint32_t **out_prims, stoa_error *err);
+stoa_result scene_build_nodes(scene_doc *doc, stoa_scene *scene, const uint32_t *mesh_first,
+                              const uint32_t *mesh_prims, int32_t *node_map, stoa_error *err);
+// Image decoding runs on worker threads while Assimp imports the geometry
+// (scene_images.c). start reads nothing Assimp needs; finish joins.
+typedef struct scene_image {
+    uint8_t *rgba; // decoded, width*height*4; NULL on failure
+    uint32_t width, height;
+    bool used;            // some texture refers to it
+    char why[512];        // the fault when rgba is NULL
+    const uint8_t *bytes; // encoded bytes when they live in a buffer
+    size_t size;
+} scene_image;
+typedef struct scene_images scene_images;
+stoa_result scene_images_start(scene_doc *doc, scene_images **out, stoa_error *err);
+// Joins the workers; the returned array has one entry per glTF image and
+// stays owned by `images` (free with scene_images_destroy).
+scene_image *scene_images_finish(scene_images *images);
+void scene_images_destroy(scene_images **images);
+
+stoa_result scene_build_materials(scene_doc *doc, stoa_scene *scene, scene_image *images,
+                                  stoa_error *err);
+stoa_result scene_build_skins(scene_doc *doc, stoa_scene *scene, const int32_t *node_map,
+                              stoa_error *err);
+stoa_result scene_build_animations(scene_doc *doc, stoa_scene *scene, const int32_t *node_map,
+                                   stoa_error *err);
+void scene_compute_bounds(stoa_scene *scene);
+
+// Small math shared by pose and bounds (column-major float[16]).
+void scene_trs_matrix(const float t[3], const float r[4], const float s[3], float out[16]);
+void scene_mat_mul(const float a[16], const float b[16], float out[16]);
+void scene_mat_point(const float m[16], const float p[3], float out[3]);
+
+// World-space positions of mesh `mesh` as drawn by `node` under `pose`:
+// morph targets, then skinning (straight to world) or the node's matrix.
+// out holds vertex_count * 3 floats.
+void scene_instance_positions(const stoa_pose *pose, uint32_t node, uint32_t mesh, float *out);

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: Apache-2.0
+// stoa_scene_load: the staged import (see scene_internal.h), and teardown.
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/stoa_log.h"
+#include "scene_internal.h"
+
+#define DEFAULT_MAX_FILE (256u << 20)
+
+static const char *const k_supported_ext[] = {
+    "KHR_materials_unlit",
+    "KHR_lights_punctual",
+    "KHR_materials_emissive_strength",
+};
+
+static bool ext_supported(const char *name)
+{
+    for (size_t i = 0; i < sizeof k_supported_ext / sizeof k_supported_ext[0]; i++)
+        if (strcmp(name, k_supported_ext[i]) == 0)
+            return true;
+    return false;
+}
+
+static void warn_extensions(scene_doc *doc, stoa_scene *scene)
+{
+    cJSON *e;
+    cJSON_ArrayForEach(e, scene_json_arr(doc->root, "extensionsUsed"))
+    {
+        if (cJSON_IsString(e) && !ext_supported(e->valuestring)) {
+            bool required = false;
+            cJSON *r;
+            cJSON_ArrayForEach(r, scene_json_arr(doc->root, "extensionsRequired")) required |=
+                cJSON_IsString(r) && strcmp(r->valuestring, e->valuestring) == 0;
+            scene_warn(scene, "extension %.64s is %s but not supported by Stoa", e->valuestring,
+                       required ? "REQUIRED" : "used");
+        }
+    }
+    uint32_t ns = scene_json_count(doc->root, "scenes");
+    if (ns > 1)
+        scene_warn(scene, "the file has %u scenes; only the default (scenes[%d]) is loaded", ns,
+                   doc->default_scene);
+}
+
+static void progress(const stoa_scene_load_desc *d, float f, const char *stage)
+{
+    if (d->progress)
+        d->progress(d->progress_user, f, stage);
+}
+
+static stoa_result build(scene_doc *doc, stoa_scene *scene, const stoa_scene_load_desc *d,
+                         stoa_error *err)
+{
+    uint32_t *mesh_first = NULL, *mesh_prims = NULL;
+    uint32_t nn = scene_json_count(doc->root, "nodes");
+    int32_t *node_map = malloc((nn ? nn : 1) * sizeof *node_map);
+    scene_images *images = NULL;
+    if (!node_map)
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory", doc->path);
+    // Images decode on worker threads while Assimp imports the geometry.
+    stoa_result r = scene_images_start(doc, &images, err);
+    progress(d, 0.2f, "geometry");
+    if (r == STOA_OK)
+        r = scene_import_meshes(doc, scene, &mesh_first, &mesh_prims, err);
+    progress(d, 0.6f, "textures");
+    if (r == STOA_OK)
+        r = scene_build_nodes(doc, scene, mesh_first, mesh_prims, node_map, err);
+    if (r == STOA_OK)
+        r = scene_build_materials(doc, scene, scene_images_finish(images), err);
+    scene_images_destroy(&images);
+    progress(d, 0.9f, "animations");
+    if (r == STOA_OK)
+        r = scene_build_skins(doc, scene, node_map, err);
+    if (r == STOA_OK)
+        r = scene_build_animations(doc, scene, node_map, err);
+    if (r == STOA_OK) {
+        warn_extensions(doc, scene);
+        scene_compute_bounds(scene);
+    }
+    free(node_map);
+    free(mesh_first);
+    free(mesh_prims);
+    return r;
+}
+
+stoa_result stoa_scene_load(const char *path, const stoa_scene_load_desc *desc,
+                            stoa_scene **out_scene, stoa_error *err)
+{
+    stoa_scene_load_desc d = desc ? *desc : (stoa_scene_load_desc){0};
+    if (!out_scene || !path)
+        return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT, "stoa_scene_load: NULL argument");
+    *out_scene = NULL;
+    scene_doc doc;
+    progress(&d, 0.0f, "reading");
+    stoa_result r =
+        scene_doc_open(&doc, path, d.max_file_size ? d.max_file_size : DEFAULT_MAX_FILE, err);
+    doc.no_generated_tangents = d.no_generated_tangents;
+    progress(&d, 0.1f, "validating");
+    if (r == STOA_OK)
+        r = scene_validate(&doc, err);
+    stoa_scene *scene = NULL;
+    if (r == STOA_OK) {
+        scene = calloc(1, sizeof *scene);
+        if (!scene || !(scene->path = scene_strdup(path)))
+            r = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory", path);
+    }
+    if (r == STOA_OK)
+        r = build(&doc, scene, &d, err);
+    scene_doc_close(&doc);
+    if (r < 0) {
+        stoa_scene_destroy(&scene);
+        STOA_LOGD("scene", "%s", err ? err->message : "load failed");
+        return r;
+    }
+    for (uint32_t i = 0; i < scene->warning_count; i++)
+        STOA_LOGW("scene", "%s: %s", path, scene->warnings[i]);
+    progress(&d, 1.0f, "done");
+    *out_scene = scene;
+    return STOA_OK;
+}
+
+static void free_mesh(stoa_mesh *m)
+{
+    free(m->name);
+    free(m->positions);
+    free(m->normals);
+    free(m->tangents);
+    free(m->uv0);
+    free(m->uv1);
+    free(m->colors);
+    free(m->joints);
+    free(m->weights);
+    free(m->indices);
+    for (uint32_t t = 0; m->morph_targets && t < m->morph_target_count; t++) {
+        free(m->morph_targets[t].positions);
+        free(m->morph_targets[t].normals);
+        free(m->morph_targets[t].tangents);
+    }
+    free(m->morph_targets);
+    free(m->default_weights);
+}
+
+void stoa_scene_destroy(stoa_scene **pscene)
+{
+    if (!pscene || !*pscene)
+        return;
+    stoa_scene *s = *pscene;
+    for (uint32_t i = 0; s->nodes && i < s->node_count; i++) {
+        free(s->nodes[i].name);
+        free(s->nodes[i].meshes);
+    }
+    for (uint32_t i = 0; s->meshes && i < s->mesh_count; i++)
+        free_mesh(&s->meshes[i]);
+    for (uint32_t i = 0; s->materials && i < s->material_count; i++)
+        free(s->materials[i].name);
+    for (uint32_t i = 0; s->textures && i < s->texture_count; i++) {
+        free(s->textures[i].name);
+        free(s->textures[i].rgba);
+    }
+    for (uint32_t i = 0; s->skins && i < s->skin_count; i++) {
+        free(s->skins[i].name);
+        free(s->skins[i].joints);
+        free(s->skins[i].inverse_bind);
+    }
+    for (uint32_t i = 0; s->cameras && i < s->camera_count; i++)
+        free(s->cameras[i].name);
+    for (uint32_t i = 0; s->lights && i < s->light_count; i++)
+        free(s->lights[i].name);
+    for (uint32_t i = 0; s->animations && i < s->animation_count; i++) {
+        stoa_animation *a = &s->animations[i];
+        for (uint32_t c = 0; a->channels && c < a->channel_count; c++) {
+            free(a->channels[c].times);
+            free(a->channels[c].values);
+        }
+        free(a->channels);
+        free(a->name);
+    }
+    for (uint32_t i = 0; i < s->warning_count; i++)
+        free(s->warnings[i]);
+    free(s->warnings);
+    free(s->nodes);
+    free(s->meshes);
+    free(s->materials);
+    free(s->textures);
+    free(s->skins);
+    free(s->cameras);
+    free(s->lights);
+    free(s->animations);
+    free(s->path);
+    free(s);
+    *pscene = NULL;
+}
+
+int32_t stoa_scene_find_node(const stoa_scene *scene, const char *name)
+{
+    for (uint32_t i = 0; scene && name && i < scene->node_count; i++)
+        if (strcmp(scene->nodes[i].name, name) == 0)
+            return (int32_t)i;
+    return -1;
+}
+
+int32_t stoa_scene_find_animation(const stoa_scene *scene, const char *name)
+{
+    for (uint32_t i = 0; scene && name && i < scene->animation_count; i++)
+        if (strcmp(scene->animations[i].name, name) == 0)
+            return (int32_t)i;
+    return -1;
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""`stoa info`: counts and warnings as text and JSON, checked against the
+glTF file's own JSON; a bad file exits 1 with a message naming it."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+stoa, samples = sys.argv[1], sys.argv[2]
+failed = 0
+
+
+def check(cond, what):
+    global failed
+    if not cond:
+        failed += 1
+        print("FAIL:", what)
+    else:
+        print("ok  ", what)
+
+
+def run(*args):
+    p = subprocess.run([stoa, "info", *args], capture_output=True, text=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+# Text output for a plain model.
+box = os.path.join(samples, "Box/glTF/Box.gltf")
+rc, out, err = run(box)
+check(rc == 0, "info Box exits 0")
+check("triangles   12" in out, "info Box prints 12 triangles")
+check("0 warnings" in out, "info Box has no warnings")
+
+# JSON output for a skinned, animated, textured model, against its JSON.
+cesium = os.path.join(samples, "CesiumMan/glTF/CesiumMan.gltf")
+rc, out, err = run(cesium, "--json")
+check(rc == 0, "info --json CesiumMan exits 0")
+info = json.loads(out)
+with open(cesium) as f:
+    gltf = json.load(f)
+c = info["counts"]
+check(c["materials"] == len(gltf["materials"]), "materials match the file")
+check(c["textures"] == len(gltf["textures"]), "textures match the file")
+check(c["animations"] == len(gltf["animations"]), "animations match the file")
+check(c["skins"] == len(gltf["skins"]), "skins match the file")
+tri = sum(gltf["accessors"][p["indices"]]["count"] // 3 for m in gltf["meshes"] for p in m["primitives"])
+check(c["triangles"] == tri, "triangles match the file (%d)" % tri)
+size = [b - a for a, b in zip(info["bounds"]["min"], info["bounds"]["max"])]
+check(1.2 < max(size) < 2.0, "CesiumMan is a person-sized figure (%s)" % size)
+
+# Warnings reach the author.
+rc, out, err = run(os.path.join(samples, "TextureTransformTest/glTF/TextureTransformTest.gltf"), "--json")
+warnings = json.loads(out)["warnings"]
+check(rc == 0 and any("KHR_texture_transform" in w for w in warnings), "unsupported extension is a warning")
+
+# A bad file: exit 1, message names the file and the fault.
+with tempfile.TemporaryDirectory(prefix="stoa-info-") as d:
+    bad = os.path.join(d, "broken.gltf")
+    with open(bad, "w") as f:
+        f.write('{"asset": {"version": "2.0"}, "nodes": [{"children": [0]}], "scenes": [{"nodes": [0]}]}')
+    rc, out, err = run(bad)
+    check(rc == 1, "bad file exits 1")
+    check(bad in err and "cycle" in err, "message names the file and the cycle: " + err.strip())
+
+rc, out, err = run()
+check(rc == 2, "no argument is a usage error")
+sys.exit(1 if failed else 0)
