@@ -2,6 +2,10 @@
 // `stoa bench load [--repeat N] [FILES...]`: Stoa's import + GPU upload
 // against Assimp's own bare import of the same file with the same
 // post-processing flags (stoa_scene_import_flags), median of N runs each.
+// Columns: assimp = aiImportFile alone; load = stoa_scene_load (which also
+// decodes every image, work Assimp's bare import does not do); upload =
+// stoa_gfx_scene_create; stoa = load + upload; ratio = stoa / assimp. A last
+// line splits the load time by the stages stoa_scene_load reports.
 //
 // This file includes Assimp's C API, the one place outside runtime/scene that
 // does: a benchmark against Assimp has to call it. No Assimp type goes
@@ -66,13 +70,51 @@ static bool find_samples(char *out, size_t size)
     return false;
 }
 
+// Time spent in each stage that stoa_scene_load reports through its progress
+// callback ("geometry", "textures", ...), summed over runs. The names are the
+// scene module's; whatever it reports is shown.
+#define MAX_STAGES 12
+
+typedef struct stage_clock {
+    const char *name[MAX_STAGES];
+    double ms[MAX_STAGES];
+    uint32_t count;
+    const char *current; // stage running now, NULL between loads
+    double since;
+} stage_clock;
+
+static void stage_add(stage_clock *c, const char *name, double ms)
+{
+    uint32_t i = 0;
+    while (i < c->count && strcmp(c->name[i], name) != 0)
+        i++;
+    if (i == MAX_STAGES)
+        return;
+    if (i == c->count)
+        c->name[c->count++] = name;
+    c->ms[i] += ms;
+}
+
+static void on_progress(void *user, float fraction, const char *stage)
+{
+    (void)fraction;
+    stage_clock *c = user;
+    double t = now_ms();
+    if (c->current)
+        stage_add(c, c->current, t - c->since);
+    c->current = stage && strcmp(stage, "done") != 0 ? stage : NULL;
+    c->since = t;
+}
+
 typedef struct timing {
     double assimp, load, upload; // medians, ms
 } timing;
 
-static int bench_file(stoa_gfx_renderer *r, const char *path, int repeat, timing *out)
+static int bench_file(stoa_gfx_renderer *r, const char *path, int repeat, timing *out,
+                      stage_clock *stages)
 {
     double a[MAX_REPEAT], l[MAX_REPEAT], u[MAX_REPEAT];
+    stage_clock warm = {0};
     for (int i = -1; i < repeat; i++) { // run -1 warms the page cache
         double t0 = now_ms();
         const struct aiScene *ai = aiImportFile(path, stoa_scene_import_flags());
@@ -85,8 +127,11 @@ static int bench_file(stoa_gfx_renderer *r, const char *path, int repeat, timing
         stoa_error err = {0};
         stoa_scene *scene = NULL;
         stoa_gfx_scene *gs = NULL;
+        stage_clock *clock = i >= 0 ? stages : &warm;
+        stoa_scene_load_desc desc = {.progress = on_progress, .progress_user = clock};
         double t2 = now_ms();
-        stoa_result res = stoa_scene_load(path, NULL, &scene, &err);
+        stoa_result res = stoa_scene_load(path, &desc, &scene, &err);
+        clock->current = NULL; // a failed load does not report "done"
         double t3 = now_ms();
         if (res >= 0)
             res = stoa_gfx_scene_create(r, scene, &gs, &err);
@@ -154,6 +199,18 @@ static int manifest_files(char ***files, int *count)
     return 0;
 }
 
+// One line: the load column split by stage (means per run, summed over the
+// files). Images decode on worker threads from the start of "geometry";
+// "textures" is the wait for whatever decoding is left.
+static void print_stages(const stage_clock *c, int repeat)
+{
+    if (c->count == 0)
+        return;
+    printf("load by stage (ms):");
+    for (uint32_t i = 0; i < c->count; i++)
+        printf(" %s %.2f%s", c->name[i], c->ms[i] / repeat, i + 1 < c->count ? "," : "\n");
+}
+
 static int bench_load(int argc, char **argv)
 {
     int repeat = 5;
@@ -189,9 +246,10 @@ static int bench_load(int argc, char **argv)
         printf("%-44s %10s %10s %10s %10s %7s\n", "file (median of runs, ms)", "assimp", "load",
                "upload", "stoa", "ratio");
     timing total = {0, 0, 0};
+    stage_clock stages = {0};
     for (int i = 0; i < count && rc == 0; i++) {
         timing t;
-        if (bench_file(r, files[i], repeat, &t) != 0) {
+        if (bench_file(r, files[i], repeat, &t, &stages) != 0) {
             rc = 1;
             break;
         }
@@ -207,6 +265,8 @@ static int bench_load(int argc, char **argv)
         printf("%-44s %10.2f %10.2f %10.2f %10.2f %7.2f\n", "total", total.assimp, total.load,
                total.upload, total.load + total.upload,
                total.assimp > 0 ? (total.load + total.upload) / total.assimp : 0.0);
+    if (rc == 0 && count > 0)
+        print_stages(&stages, repeat);
     stoa_gfx_renderer_destroy(&r);
     stoa_gfx_device_destroy(&dev);
     for (int i = 0; i < count; i++)
@@ -219,8 +279,11 @@ int stoa_cmd_bench(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "load") == 0)
         return bench_load(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "frame") == 0)
+        return stoa_bench_frame(argc - 1, argv + 1);
     FILE *f = argc >= 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr;
     fprintf(f, "usage: stoa bench load [--repeat N] [FILES...]\n"
+               "       stoa bench frame [SCENE_OR_LESSON...]\n"
                "  Times Assimp's bare import of each file (default: the sample corpus\n"
                "  MANIFEST) against Stoa's import + GPU upload; medians of N runs.\n");
     return f == stdout ? 0 : 2;

@@ -40,6 +40,7 @@ static void destroy_xr(run_session *s)
 {
     if (s->xr)
         stoa_gfx_device_wait_idle(stoa_xr_device(s->xr));
+    run_overlay_release_gpu(&s->overlay, s->xr ? stoa_xr_device(s->xr) : NULL);
     stoa_gfx_scene_destroy(&s->gscene);
     stoa_xr_destroy(&s->xr);
 }
@@ -138,6 +139,9 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
     stoa_pose_update(s->pose);
     s->bvh = stoa_bvh_build(s->scene, s->pose);
     s->moved = calloc(s->scene->node_count, sizeof *s->moved);
+    s->highlights = calloc(s->scene->node_count, sizeof *s->highlights);
+    if ((r = run_overlay_init(&s->overlay, err)) < 0 || !s->highlights)
+        return r < 0 ? r : stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
     s->moved_trs = calloc(s->scene->node_count, sizeof *s->moved_trs);
     if (!s->moved || !s->moved_trs)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
@@ -171,6 +175,8 @@ void run_session_fini(run_session *s)
     if (s->lesson_on)
         run_lesson_fini(&s->lesson);
     destroy_xr(s);
+    run_overlay_fini(&s->overlay, NULL);
+    free(s->highlights);
     if (s->events)
         fclose(s->events);
     stoa_interact_destroy(&s->interact);
@@ -326,6 +332,22 @@ static void lesson_frame(run_session *s, const stoa_interact_output *out,
     }
 }
 
+// The lesson's highlighted nodes glow, pulsing about once a second.
+static void set_highlights(run_session *s, stoa_gfx_render_options *o)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; s->lesson_on && s->lesson.highlighted && i < s->scene->node_count; i++)
+        if (s->lesson.highlighted[i])
+            s->highlights[n++] = i;
+    o->highlight_nodes = s->highlights;
+    o->highlight_count = n;
+    float pulse = 0.35f + 0.25f * sinf((float)s->anim_time * 6.0f);
+    o->highlight_color[0] = 1.0f;
+    o->highlight_color[1] = 0.8f;
+    o->highlight_color[2] = 0.3f;
+    o->highlight_color[3] = pulse;
+}
+
 static void record_cpu(run_session *s, double us)
 {
     if (s->cpu_count == s->cpu_cap) {
@@ -359,11 +381,21 @@ static stoa_result frame(run_session *s, stoa_error *err)
     float world_from_tracking[16];
     rig_matrix(s, world_from_tracking);
     stoa_xr_set_world_from_tracking(s->xr, world_from_tracking);
+    r = run_overlay_update(&s->overlay, stoa_xr_device(s->xr), stoa_xr_renderer(s->xr),
+                           s->lesson_on ? &s->lesson : NULL, out, s->pose, s->anim_time, err);
+    if (r < 0)
+        return r;
     double t1 = stoa_time_seconds();
-    stoa_gfx_render_options ro = {.clear_color = {0.55f, 0.70f, 0.90f, 1.0f}};
-    r = stoa_xr_end_frame(s->xr, &f, s->gscene, s->pose, &ro, err);
-    // Recording time is inside end_frame; the caller's share is input to pose.
-    record_cpu(s, (t1 - t0) * 1e6);
+    stoa_xr_draw draws[2] = {
+        {.scene = s->gscene, .pose = s->pose,
+         .options = {.clear_color = {0.55f, 0.70f, 0.90f, 1.0f}}},
+        {.scene = s->overlay.gscene, .pose = s->overlay.pose},
+    };
+    set_highlights(s, &draws[0].options);
+    r = stoa_xr_end_frame(s->xr, &f, draws, 2, err);
+    // Stoa's own CPU work: input to posing here, plus recording in end_frame.
+    if (f.should_render)
+        record_cpu(s, (t1 - t0) * 1e6 + stoa_xr_last_record_us(s->xr));
     s->frames++;
     return r;
 }

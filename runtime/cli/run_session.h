@@ -12,6 +12,7 @@
 #include "interact/stoa_interact.h"
 #include "scene/stoa_scene.h"
 #include "run_lesson.h"
+#include "run_overlay.h"
 #include "xr/stoa_xr.h"
 
 typedef struct run_options {
@@ -46,6 +47,8 @@ typedef struct run_session {
     uint32_t session_losses;
     bool grabbing;
     run_lesson lesson; // used when opt->lesson_path is set
+    run_overlay overlay;
+    uint32_t *highlights; // node indices for the renderer
     bool lesson_on;
     bool exit_requested;
     bool paused_by_loss; // the lesson waits for the headset to come back

@@ -19,3 +19,6 @@ bool stoa_cli_parse_size(const char *s, unsigned *w, unsigned *h);
 // Sets XR_RUNTIME_JSON to the simulated headset built next to this binary.
 // Returns 0, or -1 after printing why it cannot.
 int stoa_cli_use_sim(void);
+
+// `stoa bench frame`, called by the bench command's dispatcher.
+int stoa_bench_frame(int argc, char **argv);

@@ -96,10 +96,21 @@ stoa_result stoa_xr_begin_frame(stoa_xr *xr, stoa_xr_frame *out_frame, stoa_erro
 // learner's place in the scene: teleport, snap turn). float[16] column-major.
 void stoa_xr_set_world_from_tracking(stoa_xr *xr, const float m[16]);
 
-// Renders the scene for both eyes (when frame->should_render) and submits.
-stoa_result stoa_xr_end_frame(stoa_xr *xr, const stoa_xr_frame *frame,
-                              const stoa_gfx_scene *scene, const stoa_pose *pose,
-                              const stoa_gfx_render_options *options, stoa_error *err);
+// One scene to draw in a frame. Later draws go over earlier ones (with
+// their depth): the lesson's panels and the lasers over the scene.
+typedef struct stoa_xr_draw {
+    const stoa_gfx_scene *scene;
+    const stoa_pose *pose;
+    stoa_gfx_render_options options; // no_clear is set for every draw after the first
+} stoa_xr_draw;
+
+// Renders the draws for both eyes (when frame->should_render) and submits.
+stoa_result stoa_xr_end_frame(stoa_xr *xr, const stoa_xr_frame *frame, const stoa_xr_draw *draws,
+                              uint32_t draw_count, stoa_error *err);
+
+// CPU time the last end_frame spent recording draw commands, microseconds
+// (not waiting for the GPU): for `stoa bench frame`.
+double stoa_xr_last_record_us(const stoa_xr *xr);
 
 // The left eye of the last rendered frame, for a desktop mirror (may be NULL
 // until a frame has been rendered). Valid until the next end_frame.

@@ -3,6 +3,7 @@
 // and the frame: xrWaitFrame, xrBeginFrame, render, xrEndFrame.
 #include <cglm/cglm.h>
 #include <string.h>
+#include <time.h>
 
 #include "xr_internal.h"
 
@@ -116,6 +117,7 @@ stoa_result xr_swapchains_create(stoa_xr *xr, stoa_error *err)
         .initial_layout = VK_IMAGE_LAYOUT_UNDEFINED,
         // OpenXR wants images back in the layout they were acquired in.
         .final_layout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
+        .keep_contents = true, // panels and lasers are drawn over the scene
     };
     r = stoa_gfx_target_create(xr->renderer, &td, &xr->target, err);
     if (r < 0)
@@ -232,8 +234,8 @@ static stoa_result release(stoa_xr *xr, XrSwapchain sc, stoa_error *err)
     return STOA_OK;
 }
 
-stoa_result xr_render_views(stoa_xr *xr, const stoa_gfx_scene *scene, const stoa_pose *pose,
-                            const stoa_gfx_render_options *options, stoa_error *err)
+stoa_result xr_render_views(stoa_xr *xr, const stoa_xr_draw *draws, uint32_t draw_count,
+                            stoa_error *err)
 {
     const stoa_gfx_device_handles *vk = stoa_gfx_device_get_handles(xr->device);
     uint32_t idx = 0, didx = 0;
@@ -254,12 +256,22 @@ stoa_result xr_render_views(stoa_xr *xr, const stoa_gfx_scene *scene, const stoa
     stoa_gfx_view views[2];
     eye_view(xr, 0, &views[0]);
     eye_view(xr, 1, &views[1]);
-    stoa_gfx_render_options opt = options ? *options : (stoa_gfx_render_options){0};
-    if (opt.stereo == STOA_GFX_STEREO_AUTO)
-        opt.stereo = xr->desc.stereo;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     stoa_gfx_begin_frame(xr->renderer);
-    r = stoa_gfx_render(xr->renderer, cmd, xr->target, idx, views, 2, scene, pose, &opt, err);
+    for (uint32_t d = 0; d < draw_count && r >= 0; d++) {
+        if (!draws[d].scene)
+            continue;
+        stoa_gfx_render_options opt = draws[d].options;
+        if (opt.stereo == STOA_GFX_STEREO_AUTO)
+            opt.stereo = xr->desc.stereo;
+        opt.no_clear = d > 0;
+        r = stoa_gfx_render(xr->renderer, cmd, xr->target, idx, views, 2, draws[d].scene,
+                            draws[d].pose, &opt, err);
+    }
     vkEndCommandBuffer(cmd);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    xr->record_us = (double)(t1.tv_sec - t0.tv_sec) * 1e6 + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-3;
     if (r >= 0) {
         VkSubmitInfo si = {VK_STRUCTURE_TYPE_SUBMIT_INFO};
         si.commandBufferCount = 1;
@@ -276,9 +288,8 @@ stoa_result xr_render_views(stoa_xr *xr, const stoa_gfx_scene *scene, const stoa
     return r < 0 ? r : rr;
 }
 
-stoa_result stoa_xr_end_frame(stoa_xr *xr, const stoa_xr_frame *frame,
-                              const stoa_gfx_scene *scene, const stoa_pose *pose,
-                              const stoa_gfx_render_options *options, stoa_error *err)
+stoa_result stoa_xr_end_frame(stoa_xr *xr, const stoa_xr_frame *frame, const stoa_xr_draw *draws,
+                              uint32_t draw_count, stoa_error *err)
 {
     XrCompositionLayerProjectionView pv[2];
     XrCompositionLayerDepthInfoKHR depth[2];
@@ -288,7 +299,7 @@ stoa_result stoa_xr_end_frame(stoa_xr *xr, const stoa_xr_frame *frame,
     ei.displayTime = xr->frame_state.predictedDisplayTime;
     ei.environmentBlendMode = XR_ENVIRONMENT_BLEND_MODE_OPAQUE;
     if (frame->should_render) {
-        stoa_result r = xr_render_views(xr, scene, pose, options, err);
+        stoa_result r = xr_render_views(xr, draws, draw_count, err);
         if (r == STOA_ERROR_DEVICE_LOST && xr->session_lost_pending == false &&
             strstr(err->message, "SESSION_LOST"))
             return xr_session_lost(xr);
@@ -330,6 +341,11 @@ stoa_result stoa_xr_end_frame(stoa_xr *xr, const stoa_xr_frame *frame,
         return xr_session_lost(xr);
     XR_CHECK(xr, xres);
     return STOA_OK;
+}
+
+double stoa_xr_last_record_us(const stoa_xr *xr)
+{
+    return xr->record_us;
 }
 
 stoa_gfx_target *stoa_xr_last_target(stoa_xr *xr, uint32_t *out_image_index)

@@ -71,6 +71,7 @@ struct stoa_xr {
     XrFrameState frame_state;
     XrView views[2];
     uint64_t frames_begun;
+    double record_us;
     float world_from_tracking[16];
     bool session_lost_pending; // recreate the session on the next polls
     bool loss_unreported;      // the next poll says session_lost
@@ -91,8 +92,8 @@ void xr_actions_profiles(stoa_xr *xr, stoa_xr_frame *frame);
 // xr_swapchain.c
 stoa_result xr_swapchains_create(stoa_xr *xr, stoa_error *err);
 void xr_swapchains_destroy(stoa_xr *xr);
-stoa_result xr_render_views(stoa_xr *xr, const stoa_gfx_scene *scene, const stoa_pose *pose,
-                            const stoa_gfx_render_options *options, stoa_error *err);
+stoa_result xr_render_views(stoa_xr *xr, const stoa_xr_draw *draws, uint32_t draw_count,
+                            stoa_error *err);
 
 // A frame call answered XR_ERROR_SESSION_LOST: drop the session (as on
 // LOSS_PENDING) and return STOA_TIMEOUT so the caller just skips the frame.

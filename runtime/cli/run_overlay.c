@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "run_overlay.h"
+
+#include <cglm/cglm.h>
+#include <math.h>
+#include <string.h>
+
+#include "core/stoa_log.h"
+#include "run_overlay_mesh.h"
+
+stoa_result run_overlay_init(run_overlay *o, stoa_error *err)
+{
+    memset(o, 0, sizeof *o);
+    stoa_ui_fonts_desc fd = {0};
+    stoa_error ferr = {0};
+    if (stoa_ui_fonts_create(&fd, &o->fonts, &ferr) < 0)
+        STOA_LOGW("run", "panels cannot be drawn: %s", ferr.message);
+    (void)err;
+    return STOA_OK;
+}
+
+void run_overlay_release_gpu(run_overlay *o, stoa_gfx_device *device)
+{
+    if (o->gscene && device)
+        stoa_gfx_device_wait_idle(device);
+    stoa_gfx_scene_destroy(&o->gscene);
+}
+
+void run_overlay_fini(run_overlay *o, stoa_gfx_device *device)
+{
+    run_overlay_release_gpu(o, device);
+    stoa_pose_destroy(&o->pose);
+    stoa_scene_destroy(&o->scene);
+    for (int i = 0; i < RUN_MAX_PANELS; i++)
+        stoa_ui_panel_image_fini(&o->images[i]);
+    stoa_ui_fonts_destroy(&o->fonts);
+    memset(o, 0, sizeof *o);
+}
+
+static stoa_ui_choice_state choice_state(const run_panel *p, uint32_t i)
+{
+    bool correct = p->quiz && (p->quiz->correct & (1u << i));
+    if (p->answered && (int32_t)i == p->chosen)
+        return p->correct ? STOA_UI_CHOICE_CORRECT : STOA_UI_CHOICE_WRONG;
+    if (p->answered && correct)
+        return STOA_UI_CHOICE_CORRECT; // show the right answer after a wrong one
+    return (int32_t)i == p->hovered ? STOA_UI_CHOICE_HOVERED : STOA_UI_CHOICE_NORMAL;
+}
+
+// Draws one panel's picture and takes its real size and choice areas back.
+static void draw_panel(run_overlay *o, run_panel *p, stoa_ui_panel_image *img)
+{
+    stoa_ui_panel_image_fini(img);
+    stoa_error err = {0};
+    stoa_result r;
+    if (p->kind == RUN_PANEL_SUBTITLE) {
+        stoa_ui_label_desc ld = {.text = p->text};
+        r = stoa_ui_label_render(o->fonts, &ld, img, &err);
+    } else {
+        stoa_ui_panel_desc pd = {.title = p->title[0] ? p->title : NULL,
+                                 .body = p->text,
+                                 .footer = p->footer[0] ? p->footer : NULL,
+                                 .footer_tone = p->answered ? (p->correct ? STOA_UI_TONE_POSITIVE
+                                                                          : STOA_UI_TONE_NEGATIVE)
+                                                            : STOA_UI_TONE_NEUTRAL};
+        pd.choice_count = (int)p->choice_count;
+        for (uint32_t i = 0; i < p->choice_count; i++) {
+            pd.choices[i] = p->choices[i];
+            pd.choice_states[i] = choice_state(p, i);
+        }
+        r = stoa_ui_panel_render(o->fonts, &pd, img, &err);
+    }
+    if (r < 0) {
+        STOA_LOGW("run", "panel '%s': %s", p->id, err.message);
+        return;
+    }
+    p->width = img->width_m;
+    p->height = img->height_m;
+    STOA_LOGD("run", "panel '%s' %.2fx%.2f m at (%.2f %.2f %.2f), %d choices", p->id, p->width,
+              p->height, p->center[0], p->center[1], p->center[2], img->choice_count);
+    for (int i = 0; i < img->choice_count && i < RUN_MAX_CHOICES; i++) {
+        STOA_LOGT("run", "  choice %d: u %.3f..%.3f v %.3f..%.3f", i, img->choice_uvs[i].u0,
+                  img->choice_uvs[i].u1, img->choice_uvs[i].v0, img->choice_uvs[i].v1);
+        p->choice_uv[i][0] = img->choice_uvs[i].u0;
+        p->choice_uv[i][1] = img->choice_uvs[i].v0;
+        p->choice_uv[i][2] = img->choice_uvs[i].u1;
+        p->choice_uv[i][3] = img->choice_uvs[i].v1;
+    }
+}
+
+// Remakes changed pictures; true when the overlay scene must be rebuilt.
+static bool refresh_panels(run_overlay *o, run_lesson *rl)
+{
+    bool changed = !o->scene;
+    for (int i = 0; i < RUN_MAX_PANELS; i++) {
+        run_panel *p = rl ? &rl->panels[i] : NULL;
+        bool show = p && p->visible && o->fonts;
+        if (show == o->shown[i] && (!show || p->version == o->versions[i]))
+            continue;
+        changed = true;
+        o->shown[i] = show;
+        if (show) {
+            o->versions[i] = p->version;
+            draw_panel(o, p, &o->images[i]);
+        }
+    }
+    return changed;
+}
+
+static stoa_result rebuild(run_overlay *o, stoa_gfx_device *device, stoa_gfx_renderer *renderer,
+                           stoa_error *err)
+{
+    stoa_scene *scene = overlay_scene_build(o->images, o->shown);
+    if (!overlay_scene_ok(scene)) {
+        stoa_scene_destroy(&scene);
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory building panels");
+    }
+    stoa_gfx_scene *gscene = NULL;
+    stoa_result r = stoa_gfx_scene_create(renderer, scene, &gscene, err);
+    if (r < 0) {
+        stoa_scene_destroy(&scene);
+        return r;
+    }
+    run_overlay_release_gpu(o, device);
+    stoa_pose_destroy(&o->pose);
+    stoa_scene_destroy(&o->scene);
+    o->scene = scene;
+    o->gscene = gscene;
+    o->pose = stoa_pose_create(scene);
+    o->rebuilds++;
+    return o->pose ? STOA_OK : stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
+}
+
+static void place(run_overlay *o, uint32_t node, const float pos[3], const mat3 rot,
+                  const float scale[3])
+{
+    versor q;
+    glm_mat3_quat((vec3 *)rot, q);
+    stoa_pose_set_local(o->pose, node, pos, q, scale);
+}
+
+static void place_panel(run_overlay *o, uint32_t node, const run_panel *p)
+{
+    mat3 rot;
+    vec3 normal;
+    glm_vec3_cross((float *)p->right, (float *)p->up, normal);
+    glm_vec3_copy((float *)p->right, rot[0]);
+    glm_vec3_copy((float *)p->up, rot[1]);
+    glm_vec3_copy(normal, rot[2]);
+    float scale[3] = {p->width, p->height, 1.0f};
+    place(o, node, p->center, rot, scale);
+}
+
+// A thin box from a to b (the box mesh runs from z 0 to -1).
+static void place_segment(run_overlay *o, uint32_t node, const float a[3], const float b[3],
+                          float thickness)
+{
+    vec3 d = {b[0] - a[0], b[1] - a[1], b[2] - a[2]};
+    float len = glm_vec3_norm(d);
+    if (len < 1e-4f)
+        return;
+    mat3 rot;
+    vec3 z, x, y, up = {0, 1, 0};
+    glm_vec3_scale(d, -1.0f / len, z); // the box's -Z points along the segment
+    if (fabsf(glm_vec3_dot(z, up)) > 0.99f)
+        glm_vec3_copy((vec3){1, 0, 0}, up);
+    glm_vec3_crossn(up, z, x);
+    glm_vec3_cross(z, x, y);
+    glm_vec3_copy(x, rot[0]);
+    glm_vec3_copy(y, rot[1]);
+    glm_vec3_copy(z, rot[2]);
+    float scale[3] = {thickness, thickness, len};
+    place(o, node, a, rot, scale);
+}
+
+static void place_cube(run_overlay *o, uint32_t node, const float pos[3], float size)
+{
+    mat3 rot = GLM_MAT3_IDENTITY_INIT;
+    float scale[3] = {size, size, size};
+    place(o, node, pos, rot, scale);
+}
+
+// Above the node's posed bounds, bobbing gently.
+static void place_arrow(run_overlay *o, const stoa_pose *scene_pose, const stoa_scene *scene,
+                        int32_t node, double t)
+{
+    const float *m = stoa_pose_world(scene_pose, (uint32_t)node);
+    float top = m[13];
+    const stoa_node *n = &scene->nodes[node];
+    for (uint32_t i = 0; i < n->mesh_count; i++) {
+        const stoa_mesh *mesh = &scene->meshes[n->meshes[i]];
+        for (int c = 0; c < 8; c++) {
+            float p[3] = {c & 1 ? mesh->bounds_max[0] : mesh->bounds_min[0],
+                          c & 2 ? mesh->bounds_max[1] : mesh->bounds_min[1],
+                          c & 4 ? mesh->bounds_max[2] : mesh->bounds_min[2]};
+            float y = m[1] * p[0] + m[5] * p[1] + m[9] * p[2] + m[13];
+            top = y > top ? y : top;
+        }
+    }
+    float pos[3] = {m[12], top + 0.25f + 0.08f * (float)sin(t * 3.0), m[14]};
+    mat3 rot = GLM_MAT3_IDENTITY_INIT;
+    float scale[3] = {0.25f, 0.4f, 0.25f};
+    place(o, OV_NODE_ARROW, pos, rot, scale);
+}
+
+stoa_result run_overlay_update(run_overlay *o, stoa_gfx_device *device,
+                               stoa_gfx_renderer *renderer, run_lesson *rl,
+                               const stoa_interact_output *io, const stoa_pose *scene_pose,
+                               double time_s, stoa_error *err)
+{
+    if (refresh_panels(o, rl) || !o->gscene) {
+        stoa_result r = rebuild(o, device, renderer, err);
+        if (r < 0)
+            return r;
+    }
+    stoa_pose_reset(o->pose); // everything hidden (scale 0) until placed
+    for (int i = 0; i < RUN_MAX_PANELS; i++)
+        if (o->shown[i])
+            place_panel(o, OV_NODE_PANEL0 + (uint32_t)i, &rl->panels[i]);
+    for (int h = 0; h < 2; h++)
+        if (io->lasers[h].visible)
+            place_segment(o, OV_NODE_LASER_L + (uint32_t)h, io->lasers[h].origin,
+                          io->lasers[h].end, 0.006f);
+    // The reticle grows while a dwell builds up.
+    place_cube(o, OV_NODE_RETICLE, io->gaze.position,
+               0.015f + 0.02f * io->gaze.dwell_progress);
+    for (uint32_t i = 0; io->arc.active && i < io->arc.point_count && i < OV_ARC_NODES; i++)
+        place_cube(o, OV_NODE_ARC0 + i, io->arc.points[i], io->arc.valid ? 0.05f : 0.03f);
+    if (rl && rl->scene && rl->arrow_node >= 0)
+        place_arrow(o, scene_pose, rl->scene, rl->arrow_node, time_s);
+    stoa_pose_update(o->pose);
+    return STOA_OK;
+}

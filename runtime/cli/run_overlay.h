@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+// What `stoa run` draws over the scene: the lesson's panels (pictures made
+// by runtime/ui), the controller lasers, the gaze reticle, the teleport arc
+// and the arrow that points at a node. It is a small scene of its own, made
+// in memory and drawn by the same renderer after the main scene, depth-tested
+// against it. Internal to `stoa run`.
+#pragma once
+
+#include <stdbool.h>
+
+#include "gfx/stoa_gfx.h"
+#include "interact/stoa_interact.h"
+#include "run_lesson.h"
+#include "ui/stoa_ui.h"
+
+typedef struct run_overlay {
+    stoa_ui_fonts *fonts; // NULL when no font is installed: panels are not drawn
+    stoa_scene *scene;
+    stoa_gfx_scene *gscene;
+    stoa_pose *pose;
+    uint32_t versions[RUN_MAX_PANELS];
+    bool shown[RUN_MAX_PANELS];
+    stoa_ui_panel_image images[RUN_MAX_PANELS];
+    uint32_t rebuilds;
+} run_overlay;
+
+stoa_result run_overlay_init(run_overlay *o, stoa_error *err);
+void run_overlay_fini(run_overlay *o, stoa_gfx_device *device);
+// Remakes panel pictures that changed (and the GPU copy of the overlay) and
+// places everything for this frame. rl may be NULL (no lesson).
+stoa_result run_overlay_update(run_overlay *o, stoa_gfx_device *device,
+                               stoa_gfx_renderer *renderer, run_lesson *rl,
+                               const stoa_interact_output *io, const stoa_pose *scene_pose,
+                               double time_s, stoa_error *err);
+// Drops the GPU copy (before the device goes away); the next update remakes it.
+void run_overlay_release_gpu(run_overlay *o, stoa_gfx_device *device);

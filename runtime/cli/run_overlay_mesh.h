@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+// Layout of the overlay scene (internal to `stoa run`).
+#pragma once
+
+#include <stdbool.h>
+
+#include "run_lesson.h"
+#include "scene/stoa_scene.h"
+#include "ui/stoa_ui.h"
+
+#define OV_ARC_NODES 32
+enum {
+    OV_NODE_PANEL0 = 0,
+    OV_NODE_LASER_L = RUN_MAX_PANELS,
+    OV_NODE_LASER_R,
+    OV_NODE_RETICLE,
+    OV_NODE_ARROW,
+    OV_NODE_ARC0,
+    OV_NODE_COUNT = OV_NODE_ARC0 + OV_ARC_NODES,
+};
+enum {
+    OV_MESH_LASER = RUN_MAX_PANELS,
+    OV_MESH_RETICLE,
+    OV_MESH_ARROW,
+    OV_MESH_ARC,
+    OV_MESH_COUNT,
+};
+enum {
+    OV_MAT_LASER = RUN_MAX_PANELS,
+    OV_MAT_RETICLE,
+    OV_MAT_ARROW,
+    OV_MAT_ARC,
+    OV_MATERIAL_COUNT,
+};
+
+// Builds the overlay scene with the given panel pictures (premultiplied, as
+// runtime/ui makes them; stored straight). Free with stoa_scene_destroy.
+stoa_scene *overlay_scene_build(const stoa_ui_panel_image *images, const bool *shown);
+bool overlay_scene_ok(const stoa_scene *s);
