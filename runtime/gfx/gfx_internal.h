@@ -6,6 +6,7 @@
 //   gfx_memory.c     sub-allocation from a few large VkDeviceMemory blocks,
 //                    buffers, images, one-shot command buffers
 //   gfx_texture.c    textures with mip maps, samplers
+//   gfx_mips.c       mip levels made on the CPU (box filter, sRGB-aware)
 //   gfx_renderer.c   the renderer object, per-frame ring buffers
 //   gfx_pipeline.c   shader modules, layouts, render passes, pipeline cache
 //   gfx_target.c     render targets, framebuffers
@@ -62,6 +63,21 @@ typedef enum gfx_mem_usage {
     GFX_MEM_GPU_MAPPED // device local and host visible if the device has it (UMA)
 } gfx_mem_usage;
 
+// How textures reach the device, chosen per texture by gfx_texture_path.
+typedef enum gfx_tex_path {
+    GFX_TEX_BLIT = 0, // staging copy of level 0, the mip chain made by vkCmdBlitImage
+    GFX_TEX_CPU,      // every level made on the CPU, copied from staging
+    GFX_TEX_HOST,     // CPU device (lavapipe): a linear image written in place, no copies
+} gfx_tex_path;
+
+// What the device offers for one RGBA8 format (gfx_texture.c).
+typedef struct gfx_tex_caps {
+    bool known;
+    bool blit; // optimal tiling: BLIT_SRC, BLIT_DST and linear filtering
+    bool host; // CPU device, linear tiling sampled with mips, host-visible local memory
+    uint32_t host_max_mips, host_max_extent;
+} gfx_tex_caps;
+
 // ---- device ------------------------------------------------------------------
 
 struct stoa_gfx_device {
@@ -73,6 +89,7 @@ struct stoa_gfx_device {
     VkCommandPool pool; // one-shot commands (uploads, readback, render_now)
     VkFence fence;
     gfx_block blocks[GFX_MAX_BLOCKS];
+    gfx_tex_caps tex_caps[2]; // [0] UNORM, [1] sRGB; filled on first use
 };
 
 stoa_result gfx_mem_alloc(stoa_gfx_device *dev, const VkMemoryRequirements *req,
@@ -97,6 +114,9 @@ typedef struct gfx_image {
 
 stoa_result gfx_image_create(stoa_gfx_device *dev, const VkImageCreateInfo *info, gfx_image *out,
                              stoa_error *err);
+// The same in memory of the given kind (gfx_image_create uses GFX_MEM_GPU).
+stoa_result gfx_image_create_in(stoa_gfx_device *dev, const VkImageCreateInfo *info,
+                                gfx_mem_usage mem, gfx_image *out, stoa_error *err);
 void gfx_image_destroy(stoa_gfx_device *dev, gfx_image *img);
 stoa_result gfx_view_create(stoa_gfx_device *dev, VkImage image, VkFormat format,
                             VkImageAspectFlags aspect, uint32_t base_layer, uint32_t layers,
@@ -116,12 +136,72 @@ typedef struct gfx_texture {
     uint32_t mips;
 } gfx_texture;
 
-// Records the upload of width*height RGBA8 pixels from `staging` at offset and
-// the mip chain (blits) into cmd. The image is left SHADER_READ_ONLY_OPTIMAL.
-stoa_result gfx_texture_create(stoa_gfx_device *dev, VkCommandBuffer cmd, VkBuffer staging,
-                               VkDeviceSize offset, uint32_t width, uint32_t height,
-                               gfx_texture *out, stoa_error *err);
+typedef struct gfx_texture_desc {
+    const uint8_t *rgba; // width*height*4 bytes, row 0 first; read during the call
+    uint32_t width, height;
+    // Colour (sampled through view_srgb): mip levels are averaged in linear
+    // light. Data textures are averaged as stored.
+    bool srgb;
+} gfx_texture_desc;
+
+// A staging buffer filled front to back (16-byte aligned pieces).
+typedef struct gfx_staging {
+    gfx_buffer buffer; // GFX_MEM_UPLOAD, TRANSFER_SRC
+    VkDeviceSize used;
+} gfx_staging;
+
+// Reserves `size` bytes of st: their offset, or -1 when st is too small.
+int64_t gfx_staging_take(gfx_staging *st, VkDeviceSize size);
+
+// The upload path for this texture (see gfx_tex_path): host where the device
+// allows it, else blit, else cpu. STOA_GFX_TEXTURES=blit or =cpu in the
+// environment forces that path (blit only where the format supports it).
+gfx_tex_path gfx_texture_path(stoa_gfx_device *dev, uint32_t width, uint32_t height, bool srgb);
+// Staging bytes gfx_texture_create will take for such a texture (0 on the host path).
+VkDeviceSize gfx_texture_staging_bytes(stoa_gfx_device *dev, uint32_t width, uint32_t height,
+                                       bool srgb);
+
+#define GFX_MAX_MIPS 16
+
+// The CPU side of one texture upload: level 0 copied from the pixels and the
+// levels below made from it (gfx_mips.c), into mapped memory that the
+// recorded commands read. Thread-safe (touches no Vulkan object but a
+// flush); every fill must have run before that command buffer is submitted.
+typedef struct gfx_tex_fill {
+    gfx_texture_desc src;
+    uint32_t levels; // levels to write: all, or 1 where blits make the rest
+    uint8_t *dst[GFX_MAX_MIPS];
+    size_t pitch[GFX_MAX_MIPS]; // bytes between rows
+    bool slow_read;             // dst may be write-combined: make levels elsewhere
+    VkDeviceMemory flush_memory; // not host coherent: flushed from flush_offset
+    VkDeviceSize flush_offset;
+} gfx_tex_fill;
+
+// Creates the image with its full mip chain and records into cmd what the
+// path needs (copies, blits, layout changes); the texture is ready once cmd
+// has run, in SHADER_READ_ONLY_OPTIMAL. Takes staging space from st. With
+// fill NULL the CPU work is done here; otherwise *fill describes it, for
+// gfx_tex_fill_run_all to do (with other textures' fills, in parallel).
+stoa_result gfx_texture_create(stoa_gfx_device *dev, VkCommandBuffer cmd, gfx_staging *st,
+                               const gfx_texture_desc *desc, gfx_texture *out, gfx_tex_fill *fill,
+                               stoa_error *err);
 void gfx_texture_destroy(stoa_gfx_device *dev, gfx_texture *t);
+
+// ---- CPU mip levels (gfx_mips.c) ----------------------------------------------------
+
+uint32_t gfx_mip_count(uint32_t width, uint32_t height);
+// Total bytes of every level of an RGBA8 chain, each level 16-byte aligned.
+VkDeviceSize gfx_mip_chain_bytes(uint32_t width, uint32_t height);
+// Writes level n+1 (max(w/2,1) x max(h/2,1)) from level n (w x h); each pixel
+// is the mean of a 2x2 box (an odd last row or column is left out). Rows
+// are src_pitch and dst_pitch bytes apart. sRGB: colour averaged in linear
+// light, alpha as stored.
+void gfx_mip_halve(const uint8_t *src, uint32_t w, uint32_t h, size_t src_pitch, uint8_t *dst,
+                   size_t dst_pitch, bool srgb);
+// Runs the fills on up to a few worker threads (those with much to do), then
+// flushes non-coherent memory. Fails only when out of memory.
+stoa_result gfx_tex_fill_run_all(stoa_gfx_device *dev, gfx_tex_fill *fills, uint32_t count,
+                                 stoa_error *err);
 
 // ---- renderer ----------------------------------------------------------------
 

@@ -29,30 +29,46 @@ static const stoa_material k_default_material = {
     .alpha_cutoff = 0.5f,
 };
 
+bool *gfx_textures_srgb(const stoa_scene *sc)
+{
+    bool *srgb = calloc(sc->texture_count + 1, sizeof *srgb);
+    for (uint32_t i = 0; srgb && i < sc->material_count; i++) {
+        int32_t colour[2] = {sc->materials[i].base_color_tex.texture,
+                             sc->materials[i].emissive_tex.texture};
+        for (int k = 0; k < 2; k++)
+            if (colour[k] >= 0 && (uint32_t)colour[k] < sc->texture_count)
+                srgb[colour[k]] = true;
+    }
+    return srgb;
+}
+
 static stoa_result upload_textures(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upload *u,
                                    stoa_error *err)
 {
     s->textures = calloc(sc->texture_count + 1, sizeof *s->textures);
-    if (!s->textures)
-        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
-    for (uint32_t i = 0; i < sc->texture_count; i++) {
+    gfx_tex_fill *fills = calloc(sc->texture_count + 1, sizeof *fills);
+    stoa_result res = STOA_OK;
+    if (!s->textures || !fills)
+        res = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
+    uint32_t nfill = 0;
+    // Vulkan objects and commands here, on this thread; the pixels are
+    // written afterwards by gfx_tex_fill_run_all, in parallel.
+    for (uint32_t i = 0; i < sc->texture_count && res >= 0; i++) {
         const stoa_texture *t = &sc->textures[i];
         if (!t->rgba || t->width == 0 || t->height == 0)
             continue; // drawn with the white texture
-        VkDeviceSize bytes = (VkDeviceSize)t->width * t->height * 4;
-        VkDeviceSize o = (u->used + 15) & ~(VkDeviceSize)15;
-        if (o + bytes > u->staging.size)
-            return stoa_error_set(err, STOA_ERROR_LIMIT, "gfx: staging buffer too small");
-        memcpy((uint8_t *)u->staging.alloc.mapped + o, t->rgba, bytes);
-        u->used = o + bytes;
-        stoa_result res = gfx_texture_create(u->dev, u->cmd, u->staging.buffer, o, t->width,
-                                             t->height, &s->textures[i], err);
-        if (res < 0)
-            return res;
+        gfx_texture_desc d = {t->rgba, t->width, t->height, u->tex_srgb && u->tex_srgb[i]};
+        res = gfx_texture_create(u->dev, u->cmd, &u->staging, &d, &s->textures[i],
+                                 &fills[nfill], err);
+        nfill += res >= 0;
         s->texture_count = i + 1;
     }
-    s->texture_count = sc->texture_count;
-    return STOA_OK;
+    if (res >= 0) {
+        res = gfx_tex_fill_run_all(u->dev, fills, nfill, err);
+        s->texture_count = sc->texture_count;
+    }
+    free(fills);
+    return res;
 }
 
 static bool tex_ok(const stoa_gfx_scene *s, const stoa_texture_ref *ref)

@@ -204,8 +204,23 @@ void gfx_buffer_destroy(stoa_gfx_device *dev, gfx_buffer *b)
     b->alloc.block = -1;
 }
 
+int64_t gfx_staging_take(gfx_staging *st, VkDeviceSize size)
+{
+    VkDeviceSize o = (st->used + 15) & ~(VkDeviceSize)15;
+    if (!st->buffer.alloc.mapped || o + size > st->buffer.size)
+        return -1;
+    st->used = o + size;
+    return (int64_t)o;
+}
+
 stoa_result gfx_image_create(stoa_gfx_device *dev, const VkImageCreateInfo *info, gfx_image *out,
                              stoa_error *err)
+{
+    return gfx_image_create_in(dev, info, GFX_MEM_GPU, out, err);
+}
+
+stoa_result gfx_image_create_in(stoa_gfx_device *dev, const VkImageCreateInfo *info,
+                                gfx_mem_usage mem, gfx_image *out, stoa_error *err)
 {
     memset(out, 0, sizeof *out);
     out->alloc.block = -1;
@@ -215,7 +230,7 @@ stoa_result gfx_image_create(stoa_gfx_device *dev, const VkImageCreateInfo *info
     VkMemoryRequirements req;
     vkGetImageMemoryRequirements(dev->h.device, out->image, &req);
     bool linear = info->tiling == VK_IMAGE_TILING_LINEAR;
-    res = gfx_mem_alloc(dev, &req, GFX_MEM_GPU, linear, &out->alloc, err);
+    res = gfx_mem_alloc(dev, &req, mem, linear, &out->alloc, err);
     if (res >= 0)
         res = GFX_VK(err, vkBindImageMemory(dev->h.device, out->image, out->alloc.memory,
                                             out->alloc.offset));

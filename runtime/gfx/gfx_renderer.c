@@ -56,21 +56,22 @@ static stoa_result create_frames(stoa_gfx_renderer *r, stoa_error *err)
 
 static stoa_result create_white(stoa_gfx_renderer *r, stoa_error *err)
 {
-    gfx_buffer staging;
-    stoa_result res = gfx_buffer_create(r->dev, 4, VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
-                                        GFX_MEM_UPLOAD, &staging, err);
+    static const uint8_t white[4] = {255, 255, 255, 255};
+    const gfx_texture_desc d = {white, 1, 1, false};
+    gfx_staging st = {0};
+    stoa_result res = gfx_buffer_create(r->dev, 16, VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
+                                        GFX_MEM_UPLOAD, &st.buffer, err);
     if (res < 0)
         return res;
-    memset(staging.alloc.mapped, 0xff, 4);
     VkCommandBuffer cmd;
     res = gfx_oneshot_begin(r->dev, &cmd, err);
     if (res >= 0) {
-        res = gfx_texture_create(r->dev, cmd, staging.buffer, 0, 1, 1, &r->white, err);
+        res = gfx_texture_create(r->dev, cmd, &st, &d, &r->white, NULL, err);
         stoa_result sub = gfx_oneshot_end_submit(r->dev, cmd, err);
         if (res >= 0)
             res = sub;
     }
-    gfx_buffer_destroy(r->dev, &staging);
+    gfx_buffer_destroy(r->dev, &st.buffer);
     if (res >= 0)
         res = gfx_sampler_get(r, 9729, 9729, 10497, 10497, &r->white_sampler, err);
     return res;

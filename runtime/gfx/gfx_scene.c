@@ -19,13 +19,12 @@ void *gfx_upload_place(gfx_upload *u, gfx_buffer *dst, VkDeviceSize size)
 {
     if (dst->alloc.mapped)
         return dst->alloc.mapped;
-    VkDeviceSize o = (u->used + 15) & ~(VkDeviceSize)15;
-    if (o + size > u->staging.size)
+    int64_t o = gfx_staging_take(&u->staging, size);
+    if (o < 0)
         return NULL;
-    u->used = o + size;
-    VkBufferCopy copy = {o, 0, size};
-    vkCmdCopyBuffer(u->cmd, u->staging.buffer, dst->buffer, 1, &copy);
-    return (uint8_t *)u->staging.alloc.mapped + o;
+    VkBufferCopy copy = {(VkDeviceSize)o, 0, size};
+    vkCmdCopyBuffer(u->cmd, u->staging.buffer.buffer, dst->buffer, 1, &copy);
+    return (uint8_t *)u->staging.buffer.alloc.mapped + o;
 }
 
 stoa_result gfx_upload_buffer(gfx_upload *u, VkDeviceSize size, VkBufferUsageFlags usage,
@@ -330,11 +329,14 @@ static stoa_result build_draws(stoa_gfx_scene *s, const stoa_scene *sc, stoa_err
 
 // ---- create / destroy ----------------------------------------------------------------
 
-static VkDeviceSize texture_bytes(const stoa_scene *sc)
+static VkDeviceSize texture_bytes(const gfx_upload *u, const stoa_scene *sc)
 {
     VkDeviceSize n = 0;
-    for (uint32_t i = 0; i < sc->texture_count; i++)
-        n += ((VkDeviceSize)sc->textures[i].width * sc->textures[i].height * 4 + 15) & ~15ull;
+    for (uint32_t i = 0; i < sc->texture_count; i++) {
+        const stoa_texture *t = &sc->textures[i];
+        if (t->rgba && t->width && t->height)
+            n += gfx_texture_staging_bytes(u->dev, t->width, t->height, u->tex_srgb[i]) + 16;
+    }
     return n;
 }
 
@@ -343,7 +345,10 @@ static stoa_result begin_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upl
 {
     memset(u, 0, sizeof *u);
     u->dev = s->r->dev;
-    u->staging.alloc.block = -1;
+    u->staging.buffer.alloc.block = -1;
+    u->tex_srgb = gfx_textures_srgb(sc);
+    if (!u->tex_srgb)
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
     // Probe whether device-local memory is host visible: then only textures
     // need the staging buffer.
     const VkPhysicalDeviceMemoryProperties *mp = &u->dev->mem_props;
@@ -353,7 +358,7 @@ static stoa_result begin_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upl
                        (f & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) &&
                        (f & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
     }
-    VkDeviceSize staging = texture_bytes(sc) + 256;
+    VkDeviceSize staging = texture_bytes(u, sc) + 256;
     if (!u->mapped_ok) {
         for (uint32_t i = 0; i < sc->mesh_count; i++) {
             const stoa_mesh *m = &sc->meshes[i];
@@ -364,7 +369,7 @@ static stoa_result begin_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upl
         staging += (VkDeviceSize)(sc->material_count + 1) * 512;
     }
     stoa_result res = gfx_buffer_create(u->dev, staging, VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
-                                        GFX_MEM_UPLOAD, &u->staging, err);
+                                        GFX_MEM_UPLOAD, &u->staging.buffer, err);
     if (res >= 0)
         res = gfx_oneshot_begin(u->dev, &u->cmd, err);
     return res;
@@ -382,7 +387,7 @@ stoa_result stoa_gfx_scene_create(stoa_gfx_renderer *renderer, const stoa_scene 
     s->r = renderer;
     s->vertices.alloc.block = s->indices.alloc.block = s->morphs.alloc.block = -1;
     s->materials_ubo.alloc.block = -1;
-    gfx_upload u;
+    gfx_upload u = {0};
     stoa_result res = copy_nodes(s, scene, err);
     if (res >= 0)
         res = begin_upload(s, scene, &u, err);
@@ -396,7 +401,8 @@ stoa_result stoa_gfx_scene_create(stoa_gfx_renderer *renderer, const stoa_scene 
         if (res >= 0)
             res = sub;
     }
-    gfx_buffer_destroy(renderer->dev, &u.staging);
+    gfx_buffer_destroy(renderer->dev, &u.staging.buffer);
+    free(u.tex_srgb);
     if (res >= 0)
         res = build_draws(s, scene, err);
     if (res < 0) {

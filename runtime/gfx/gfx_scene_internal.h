@@ -9,9 +9,9 @@
 typedef struct gfx_upload {
     stoa_gfx_device *dev;
     VkCommandBuffer cmd;
-    gfx_buffer staging;
-    VkDeviceSize used;
+    gfx_staging staging;
     bool mapped_ok; // device-local memory is host visible: write in place
+    bool *tex_srgb; // per scene texture: sampled as colour by some material
 } gfx_upload;
 
 // Creates a buffer that the upload can fill (host visible when possible).
@@ -21,6 +21,10 @@ stoa_result gfx_upload_buffer(gfx_upload *u, VkDeviceSize size, VkBufferUsageFla
 // mapping, or a staging range whose copy into dst is recorded. NULL when the
 // staging buffer is too small.
 void *gfx_upload_place(gfx_upload *u, gfx_buffer *dst, VkDeviceSize size);
+
+// Which of the scene's textures some material samples as colour (base
+// colour, emissive): a calloc'd array of texture_count + 1 flags, or NULL.
+bool *gfx_textures_srgb(const stoa_scene *sc);
 
 stoa_result gfx_materials_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upload *u,
                                  stoa_error *err);

@@ -1,21 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
-// Textures (RGBA8 with a full mip chain made by blits) and samplers from
-// glTF sampler settings, shared between scenes through the renderer's cache.
+// Textures (RGBA8 with a full mip chain) and samplers from glTF sampler
+// settings, shared between scenes through the renderer's cache.
+//
+// Three ways to the device (gfx_tex_path), chosen per texture:
+//   blit  GPUs: level 0 through the staging buffer, the chain made by
+//         vkCmdBlitImage in the same command buffer as everything else.
+//   cpu   GPUs whose format lacks blit or linear-filter support: every level
+//         made on the CPU (gfx_mips.c) and copied from staging.
+//   host  CPU devices (lavapipe): "device" memory is host memory and a blit
+//         is the driver's CPU code, so the levels are written straight into a
+//         linear image; no staging copy, no blit. Tiling costs nothing there.
+// Colour textures are sRGB images (averaged in linear light by blits and by
+// gfx_mips.c); data textures UNORM. Both are viewable either way.
 #include <stdlib.h>
 #include <string.h>
 
 #include "gfx_internal.h"
-
-static uint32_t mip_count(uint32_t w, uint32_t h)
-{
-    uint32_t n = 1;
-    while (w > 1 || h > 1) {
-        w = w > 1 ? w / 2 : 1;
-        h = h > 1 ? h / 2 : 1;
-        n++;
-    }
-    return n;
-}
 
 static void barrier(VkCommandBuffer cmd, VkImage image, uint32_t mip, uint32_t mips,
                     VkImageLayout from, VkImageLayout to, VkAccessFlags src_access,
@@ -35,9 +35,16 @@ static void barrier(VkCommandBuffer cmd, VkImage image, uint32_t mip, uint32_t m
     vkCmdPipelineBarrier(cmd, src, dst, 0, 0, NULL, 0, NULL, 1, &b);
 }
 
-// Each level is blitted from the one above it (linear filtering, in the
-// sRGB-decoded space since the image's own format is sRGB).
-static void record_mips(VkCommandBuffer cmd, VkImage image, uint32_t w, uint32_t h, uint32_t mips)
+static void to_shader_read(VkCommandBuffer cmd, VkImage image, uint32_t mip, uint32_t mips,
+                           VkImageLayout from, VkAccessFlags src_access, VkPipelineStageFlags src)
+{
+    barrier(cmd, image, mip, mips, from, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, src_access,
+            VK_ACCESS_SHADER_READ_BIT, src, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT);
+}
+
+// Each level is blitted from the one above it, with linear filtering (in
+// linear light for an sRGB image).
+static void record_blits(VkCommandBuffer cmd, VkImage image, uint32_t w, uint32_t h, uint32_t mips)
 {
     for (uint32_t i = 1; i < mips; i++) {
         barrier(cmd, image, i - 1, 1, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
@@ -57,61 +64,233 @@ static void record_mips(VkCommandBuffer cmd, VkImage image, uint32_t w, uint32_t
         h = nh;
     }
     if (mips > 1)
-        barrier(cmd, image, 0, mips - 1, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-                VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, VK_ACCESS_TRANSFER_READ_BIT,
-                VK_ACCESS_SHADER_READ_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
-                VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT);
-    barrier(cmd, image, mips - 1, 1, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-            VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, VK_ACCESS_TRANSFER_WRITE_BIT,
-            VK_ACCESS_SHADER_READ_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
-            VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT);
+        to_shader_read(cmd, image, 0, mips - 1, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                       VK_ACCESS_TRANSFER_READ_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
+    to_shader_read(cmd, image, mips - 1, 1, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                   VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
 }
 
-stoa_result gfx_texture_create(stoa_gfx_device *dev, VkCommandBuffer cmd, VkBuffer staging,
-                               VkDeviceSize offset, uint32_t width, uint32_t height,
-                               gfx_texture *out, stoa_error *err)
+// ---- choosing a path -------------------------------------------------------------
+
+static VkFormat tex_format(bool srgb)
 {
-    memset(out, 0, sizeof *out);
+    return srgb ? VK_FORMAT_R8G8B8A8_SRGB : VK_FORMAT_R8G8B8A8_UNORM;
+}
+
+static bool has_mapped_local_memory(const stoa_gfx_device *dev)
+{
+    const VkMemoryPropertyFlags want =
+        VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT | VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT;
+    for (uint32_t i = 0; i < dev->mem_props.memoryTypeCount; i++)
+        if ((dev->mem_props.memoryTypes[i].propertyFlags & want) == want)
+            return true;
+    return false;
+}
+
+static void probe_host(stoa_gfx_device *dev, VkFormat format, const VkFormatProperties *fp,
+                       gfx_tex_caps *c)
+{
+    const VkFormatFeatureFlags sample =
+        VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT | VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT;
+    if (dev->props.deviceType != VK_PHYSICAL_DEVICE_TYPE_CPU ||
+        (fp->linearTilingFeatures & sample) != sample || !has_mapped_local_memory(dev))
+        return;
+    VkImageFormatProperties ip;
+    VkResult r = vkGetPhysicalDeviceImageFormatProperties(
+        dev->h.physical_device, format, VK_IMAGE_TYPE_2D, VK_IMAGE_TILING_LINEAR,
+        VK_IMAGE_USAGE_SAMPLED_BIT, VK_IMAGE_CREATE_MUTABLE_FORMAT_BIT, &ip);
+    if (r != VK_SUCCESS)
+        return;
+    c->host = true;
+    c->host_max_mips = ip.maxMipLevels;
+    c->host_max_extent =
+        ip.maxExtent.width < ip.maxExtent.height ? ip.maxExtent.width : ip.maxExtent.height;
+}
+
+static const gfx_tex_caps *tex_caps(stoa_gfx_device *dev, bool srgb)
+{
+    gfx_tex_caps *c = &dev->tex_caps[srgb ? 1 : 0];
+    if (c->known)
+        return c;
     VkFormatProperties fp;
-    vkGetPhysicalDeviceFormatProperties(dev->h.physical_device, VK_FORMAT_R8G8B8A8_SRGB, &fp);
+    vkGetPhysicalDeviceFormatProperties(dev->h.physical_device, tex_format(srgb), &fp);
     const VkFormatFeatureFlags blit = VK_FORMAT_FEATURE_BLIT_SRC_BIT |
                                       VK_FORMAT_FEATURE_BLIT_DST_BIT |
                                       VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT;
-    out->mips = (fp.optimalTilingFeatures & blit) == blit ? mip_count(width, height) : 1;
+    c->blit = (fp.optimalTilingFeatures & blit) == blit;
+    probe_host(dev, tex_format(srgb), &fp, c);
+    c->known = true;
+    return c;
+}
+
+static bool host_fits(const gfx_tex_caps *c, uint32_t w, uint32_t h)
+{
+    return c->host && w <= c->host_max_extent && h <= c->host_max_extent &&
+           gfx_mip_count(w, h) <= c->host_max_mips;
+}
+
+gfx_tex_path gfx_texture_path(stoa_gfx_device *dev, uint32_t w, uint32_t h, bool srgb)
+{
+    const gfx_tex_caps *c = tex_caps(dev, srgb);
+    const char *force = getenv("STOA_GFX_TEXTURES");
+    if (force && strcmp(force, "cpu") == 0)
+        return GFX_TEX_CPU;
+    if (force && strcmp(force, "blit") == 0 && c->blit)
+        return GFX_TEX_BLIT;
+    if (host_fits(c, w, h))
+        return GFX_TEX_HOST;
+    return c->blit ? GFX_TEX_BLIT : GFX_TEX_CPU;
+}
+
+VkDeviceSize gfx_texture_staging_bytes(stoa_gfx_device *dev, uint32_t w, uint32_t h, bool srgb)
+{
+    switch (gfx_texture_path(dev, w, h, srgb)) {
+    case GFX_TEX_HOST:
+        return 0;
+    case GFX_TEX_CPU:
+        return gfx_mip_chain_bytes(w, h);
+    default:
+        return ((VkDeviceSize)w * h * 4 + 15) & ~(VkDeviceSize)15;
+    }
+}
+
+// ---- the three paths ---------------------------------------------------------------
+
+static stoa_result create_image(stoa_gfx_device *dev, const gfx_texture_desc *d, gfx_tex_path path,
+                                gfx_texture *out, stoa_error *err)
+{
+    bool host = path == GFX_TEX_HOST;
     VkImageCreateInfo info = {
         .sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO,
         .flags = VK_IMAGE_CREATE_MUTABLE_FORMAT_BIT, // viewed as sRGB and as UNORM
         .imageType = VK_IMAGE_TYPE_2D,
-        .format = VK_FORMAT_R8G8B8A8_SRGB,
-        .extent = {width, height, 1},
+        .format = tex_format(d->srgb),
+        .extent = {d->width, d->height, 1},
         .mipLevels = out->mips,
         .arrayLayers = 1,
         .samples = VK_SAMPLE_COUNT_1_BIT,
-        .tiling = VK_IMAGE_TILING_OPTIMAL,
-        .usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT |
-                 VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+        .tiling = host ? VK_IMAGE_TILING_LINEAR : VK_IMAGE_TILING_OPTIMAL,
+        .usage = host ? VK_IMAGE_USAGE_SAMPLED_BIT
+                      : VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT |
+                            VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
         .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
-        .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+        .initialLayout = host ? VK_IMAGE_LAYOUT_PREINITIALIZED : VK_IMAGE_LAYOUT_UNDEFINED,
     };
-    stoa_result res = gfx_image_create(dev, &info, &out->image, err);
-    if (res < 0)
-        return res;
-    VkImage image = out->image.image;
-    barrier(cmd, image, 0, out->mips, VK_IMAGE_LAYOUT_UNDEFINED,
-            VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 0, VK_ACCESS_TRANSFER_WRITE_BIT,
-            VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
-    VkBufferImageCopy copy = {
-        .bufferOffset = offset,
-        .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
-        .imageExtent = {width, height, 1},
-    };
-    vkCmdCopyBufferToImage(cmd, staging, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &copy);
-    record_mips(cmd, image, width, height, out->mips);
-    res = gfx_view_create(dev, image, VK_FORMAT_R8G8B8A8_SRGB, VK_IMAGE_ASPECT_COLOR_BIT, 0, 1,
-                          out->mips, &out->view_srgb, err);
+    stoa_result res =
+        gfx_image_create_in(dev, &info, host ? GFX_MEM_GPU_MAPPED : GFX_MEM_GPU, &out->image, err);
+    if (res >= 0 && host && !out->image.alloc.mapped)
+        res = stoa_error_set(err, STOA_ERROR_UNSUPPORTED, "gfx: texture memory is not mappable");
+    return res;
+}
+
+// Host path: the levels go straight into the image's own mapping, at the
+// offsets and row pitches the driver reports.
+static void plan_host(stoa_gfx_device *dev, VkCommandBuffer cmd, gfx_texture *t, gfx_tex_fill *f)
+{
+    uint8_t *base = t->image.alloc.mapped;
+    for (uint32_t i = 0; i < t->mips; i++) {
+        VkImageSubresource sub = {VK_IMAGE_ASPECT_COLOR_BIT, i, 0};
+        VkSubresourceLayout l;
+        vkGetImageSubresourceLayout(dev->h.device, t->image.image, &sub, &l);
+        f->dst[i] = base + l.offset;
+        f->pitch[i] = (size_t)l.rowPitch;
+    }
+    f->levels = t->mips;
+    // Host writes made before the submit are visible to it; the barrier
+    // only changes the layout. Memory that is not coherent is flushed by
+    // gfx_tex_fill_run_all once the levels are written.
+    to_shader_read(cmd, t->image.image, 0, t->mips, VK_IMAGE_LAYOUT_PREINITIALIZED,
+                   VK_ACCESS_HOST_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT);
+}
+
+// Blit and CPU paths: the levels written (level 0 only for blits) are laid
+// out tightly in staging, each 16-byte aligned, and copied in one command.
+static stoa_result plan_staged(VkCommandBuffer cmd, gfx_staging *st, gfx_tex_path path,
+                               gfx_texture *t, gfx_tex_fill *f, stoa_error *err)
+{
+    const gfx_texture_desc *d = &f->src;
+    f->levels = path == GFX_TEX_CPU ? t->mips : 1;
+    f->slow_read = true; // staging may be write-combined
+    VkBufferImageCopy copies[GFX_MAX_MIPS];
+    uint32_t w = d->width, h = d->height;
+    for (uint32_t i = 0; i < f->levels; i++) {
+        int64_t o = gfx_staging_take(st, (VkDeviceSize)w * h * 4);
+        if (o < 0)
+            return stoa_error_set(err, STOA_ERROR_LIMIT, "gfx: staging buffer too small");
+        f->dst[i] = (uint8_t *)st->buffer.alloc.mapped + o;
+        f->pitch[i] = (size_t)w * 4;
+        copies[i] = (VkBufferImageCopy){
+            .bufferOffset = (VkDeviceSize)o,
+            .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, i, 0, 1},
+            .imageExtent = {w, h, 1},
+        };
+        w = w > 1 ? w / 2 : 1;
+        h = h > 1 ? h / 2 : 1;
+    }
+    VkImage image = t->image.image;
+    barrier(cmd, image, 0, t->mips, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+            0, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT,
+            VK_PIPELINE_STAGE_TRANSFER_BIT);
+    vkCmdCopyBufferToImage(cmd, st->buffer.buffer, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                           f->levels, copies);
+    if (path == GFX_TEX_BLIT)
+        record_blits(cmd, image, d->width, d->height, t->mips);
+    else
+        to_shader_read(cmd, image, 0, t->mips, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                       VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
+    return STOA_OK;
+}
+
+static stoa_result create_views(stoa_gfx_device *dev, gfx_texture *t, stoa_error *err)
+{
+    stoa_result res = gfx_view_create(dev, t->image.image, VK_FORMAT_R8G8B8A8_SRGB,
+                                      VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, t->mips, &t->view_srgb, err);
     if (res >= 0)
-        res = gfx_view_create(dev, image, VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_ASPECT_COLOR_BIT, 0,
-                              1, out->mips, &out->view_linear, err);
+        res = gfx_view_create(dev, t->image.image, VK_FORMAT_R8G8B8A8_UNORM,
+                              VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, t->mips, &t->view_linear, err);
+    return res;
+}
+
+static stoa_result plan(stoa_gfx_device *dev, VkCommandBuffer cmd, gfx_staging *st,
+                        const gfx_texture_desc *d, gfx_texture *out, gfx_tex_fill *f,
+                        stoa_error *err)
+{
+    memset(f, 0, sizeof *f);
+    f->src = *d;
+    uint32_t max = dev->props.limits.maxImageDimension2D;
+    if (!d->rgba || d->width == 0 || d->height == 0 || d->width > max || d->height > max ||
+        gfx_mip_count(d->width, d->height) > GFX_MAX_MIPS)
+        return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
+                              "gfx: texture of %ux%u (device limit %u)", d->width, d->height, max);
+    gfx_tex_path path = gfx_texture_path(dev, d->width, d->height, d->srgb);
+    out->mips = gfx_mip_count(d->width, d->height);
+    stoa_result res = create_image(dev, d, path, out, err);
+    if (res >= 0 && path == GFX_TEX_HOST) {
+        plan_host(dev, cmd, out, f);
+        const gfx_block *b = &dev->blocks[out->image.alloc.block];
+        if (!(dev->mem_props.memoryTypes[b->type].propertyFlags &
+              VK_MEMORY_PROPERTY_HOST_COHERENT_BIT)) {
+            f->flush_memory = b->memory;
+            f->flush_offset = out->image.alloc.offset;
+        }
+    } else if (res >= 0) {
+        res = plan_staged(cmd, st, path, out, f, err);
+    }
+    if (res >= 0)
+        res = create_views(dev, out, err);
+    return res;
+}
+
+stoa_result gfx_texture_create(stoa_gfx_device *dev, VkCommandBuffer cmd, gfx_staging *st,
+                               const gfx_texture_desc *d, gfx_texture *out, gfx_tex_fill *fill,
+                               stoa_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->image.alloc.block = -1;
+    gfx_tex_fill own;
+    stoa_result res = plan(dev, cmd, st, d, out, fill ? fill : &own, err);
+    if (res >= 0 && !fill)
+        res = gfx_tex_fill_run_all(dev, &own, 1, err);
     if (res < 0)
         gfx_texture_destroy(dev, out);
     return res;
@@ -125,6 +304,7 @@ void gfx_texture_destroy(stoa_gfx_device *dev, gfx_texture *t)
         vkDestroyImageView(dev->h.device, t->view_srgb, NULL);
     gfx_image_destroy(dev, &t->image);
     memset(t, 0, sizeof *t);
+    t->image.alloc.block = -1;
 }
 
 static VkSamplerAddressMode wrap_mode(int gl)

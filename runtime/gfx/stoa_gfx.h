@@ -31,6 +31,14 @@
 // WARNING or ERROR message is logged through stoa_log("gfx") and counted
 // (stoa_gfx_validation_message_count). INFO and VERBOSE messages are ignored.
 // Threading: one thread at a time per device and everything made from it.
+// (stoa_gfx_scene_create writes texture pixels on a few short-lived worker
+// threads of its own; they are gone when it returns.)
+//
+// Texture upload: one command buffer and one submit per scene. GPUs get
+// level 0 through a staging buffer and the mip chain by blits; CPU devices
+// (lavapipe) get linear images written in place with mips made on the CPU.
+// STOA_GFX_TEXTURES=blit|cpu forces the blit path (where supported) or CPU
+// mips through staging, e.g. to test those paths on lavapipe.
 //
 // Shading: glTF metallic-roughness with GGX specular and Lambert diffuse,
 // punctual lights from the scene (up to 8) or, when it has none, a default
