@@ -34,6 +34,7 @@ static int usage(FILE *f)
             "  --cert PEM          certificate + private key: serve HTTPS\n"
             "  --reset-password    choose a new instructor password (STOA_HUB_PASSWORD, or generated)\n"
             "  --new-code          give the class a new join code\n"
+            "  --joins-per-minute N  headsets that may join per minute from one address (default 30)\n"
             "The instructor password is printed on the first start; set STOA_HUB_PASSWORD to\n"
             "choose it instead.\n");
     return f == stdout ? 0 : 2;
@@ -92,6 +93,8 @@ int stoa_cmd_hub(int argc, char **argv)
             desc.reset_password = true;
         else if (strcmp(a, "--new-code") == 0)
             desc.new_join_code = true;
+        else if (strcmp(a, "--joins-per-minute") == 0 && has)
+            desc.join_per_minute = atoi(argv[++i]);
         else if (strcmp(a, "--no-browser") == 0)
             browser = false;
         else {

@@ -25,12 +25,13 @@ static void usage(FILE *f)
             "usage: stoa run LESSON|SCENE [--sim] [--traces DIR] [--lang LANG] [--learner NAME]\n"
             "                [--seed N] [--events FILE] [--stereo auto|multiview|multipass]\n"
             "                [--msaa N] [--seated] [--vulkan1] [--max-seconds S]\n"
-            "                [--grab NODE[,NODE...]] [--dwell SECONDS]\n"
+            "                [--grab NODE[,NODE...]] [--dwell SECONDS] [--mirror]\n"
             "Plays a lesson (.yaml) or shows a scene (.gltf/.glb) on the headset through\n"
             "OpenXR. Lessons write the learner's trace (xAPI, JSON Lines) under --traces\n"
             "(default: a per-user folder, printed at start). --sim uses Stoa's simulated headset\n"
             "(its STOA_XRSIM_* variables apply: see docs/xrsim.md). --events writes every\n"
-            "interaction event as a JSON line. --grab lets the learner pick those nodes up\n"
+            "interaction event as a JSON line. --mirror shows the left eye in a desktop\n"
+            "window (closing it ends the session). --grab lets the learner pick those nodes up\n"
             "(lessons say this themselves). Ctrl-C ends the session cleanly.\n");
 }
 
@@ -56,6 +57,8 @@ static int parse(int argc, char **argv, run_options *o, bool *sim)
             return 0;
         } else if (!strcmp(a, "--sim")) {
             *sim = true;
+        } else if (!strcmp(a, "--mirror")) {
+            o->mirror = true;
         } else if (!strcmp(a, "--seated")) {
             o->seated = true;
         } else if (!strcmp(a, "--vulkan1")) {

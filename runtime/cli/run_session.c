@@ -29,15 +29,30 @@ static stoa_result create_xr(run_session *s, stoa_error *err)
 {
     stoa_xr_desc xd = {.app_name = "Stoa", .stereo = s->opt->stereo, .msaa = s->opt->msaa,
                        .force_vulkan1 = s->opt->force_vulkan1};
+    static const char *swapchain_ext[] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME};
+    if (s->mirror) {
+        xd.instance_extensions = stoa_desktop_mirror_instance_extensions(&xd.instance_extension_count);
+        xd.device_extensions = swapchain_ext;
+        xd.device_extension_count = 1;
+        xd.create_surface = stoa_desktop_mirror_create_surface;
+        xd.surface_user = s->mirror;
+    }
     stoa_result r = stoa_xr_create(&xd, &s->xr, err);
     if (r < 0)
         return r;
+    if (s->mirror) {
+        if ((r = stoa_desktop_mirror_attach(s->mirror, stoa_xr_device(s->xr), err)) < 0)
+            return r;
+        stoa_xr_set_mirror(s->xr, stoa_desktop_mirror_record, s->mirror);
+    }
     STOA_LOGI("run", "headset: %s", stoa_xr_runtime_name(s->xr));
     return stoa_gfx_scene_create(stoa_xr_renderer(s->xr), s->scene, &s->gscene, err);
 }
 
 static void destroy_xr(run_session *s)
 {
+    if (s->mirror)
+        stoa_desktop_mirror_detach(s->mirror);
     if (s->xr)
         stoa_gfx_device_wait_idle(stoa_xr_device(s->xr));
     run_overlay_release_gpu(&s->overlay, s->xr ? stoa_xr_device(s->xr) : NULL);
@@ -161,6 +176,10 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
         return r;
     if (s->lesson_on)
         register_lesson_nodes(s);
+    if (opt->mirror &&
+        (r = stoa_desktop_mirror_open("Stoa - what the learner sees", 960, 540, &s->mirror,
+                                      err)) < 0)
+        return r;
     if (opt->events_path) {
         s->events = fopen(opt->events_path, "w");
         if (!s->events)
@@ -176,6 +195,7 @@ void run_session_fini(run_session *s)
         run_lesson_fini(&s->lesson);
     destroy_xr(s);
     run_overlay_fini(&s->overlay, NULL);
+    stoa_desktop_mirror_close(&s->mirror);
     free(s->highlights);
     if (s->events)
         fclose(s->events);
@@ -449,5 +469,10 @@ stoa_result run_session_loop(run_session *s, volatile int *stop_flag, stoa_error
         }
         if ((r = frame(s, err)) < 0)
             return r;
+        if (s->mirror && !stoa_desktop_mirror_present(s->mirror) && !exit_asked) {
+            STOA_LOGI("run", "the mirror window was closed: ending the session");
+            stoa_xr_request_exit(s->xr);
+            exit_asked = true;
+        }
     }
 }

@@ -11,6 +11,7 @@
 #include "gfx/stoa_gfx.h"
 #include "interact/stoa_interact.h"
 #include "scene/stoa_scene.h"
+#include "desktop/stoa_mirror.h"
 #include "run_lesson.h"
 #include "run_overlay.h"
 #include "xr/stoa_xr.h"
@@ -25,6 +26,7 @@ typedef struct run_options {
     double max_seconds; // > 0: ask the runtime to exit after this long
     const char *grab_nodes; // comma-separated node names the learner may pick up
     float dwell_s;          // gaze dwell threshold, 0 = the interaction default
+    bool mirror;            // show the left eye in a desktop window
     // A lesson (.yaml) instead of a bare scene: scene_path is then the
     // lesson's; these go to run_lesson.
     const char *lesson_path;
@@ -48,6 +50,7 @@ typedef struct run_session {
     bool grabbing;
     run_lesson lesson; // used when opt->lesson_path is set
     run_overlay overlay;
+    stoa_desktop_mirror *mirror;
     uint32_t *highlights; // node indices for the renderer
     bool lesson_on;
     bool exit_requested;

@@ -34,6 +34,14 @@ typedef struct stoa_xr_desc {
     uint32_t msaa;               // 0/1 = none (then depth is submitted to the
                                  // compositor when it supports depth layers)
     bool force_vulkan1;          // use XR_KHR_vulkan_enable even if enable2 exists
+    // For a desktop mirror window on the same device: extra Vulkan
+    // extensions and a surface hook (see stoa_gfx_device_hooks.create_surface).
+    const char *const *instance_extensions;
+    uint32_t instance_extension_count;
+    const char *const *device_extensions;
+    uint32_t device_extension_count;
+    VkResult (*create_surface)(void *user, VkInstance instance, VkSurfaceKHR *out_surface);
+    void *surface_user;
 } stoa_xr_desc;
 
 // Fails with STOA_ERROR_NOT_FOUND and a one-sentence message when no OpenXR
@@ -115,6 +123,13 @@ double stoa_xr_last_record_us(const stoa_xr *xr);
 // The left eye of the last rendered frame, for a desktop mirror (may be NULL
 // until a frame has been rendered). Valid until the next end_frame.
 stoa_gfx_target *stoa_xr_last_target(stoa_xr *xr, uint32_t *out_image_index);
+
+// Called inside each frame's command buffer after the eyes are drawn, while
+// the swapchain image is still the app's (COLOR_ATTACHMENT_OPTIMAL, which it
+// must be left in): a desktop mirror copies the left eye (layer 0) here.
+typedef void (*stoa_xr_mirror_fn)(void *user, VkCommandBuffer cmd, VkImage image, uint32_t width,
+                                  uint32_t height, VkFormat format);
+void stoa_xr_set_mirror(stoa_xr *xr, stoa_xr_mirror_fn fn, void *user);
 
 void stoa_xr_haptic(stoa_xr *xr, stoa_xr_hand_id hand, float amplitude, float seconds);
 // Asks the runtime to end the session (Ctrl-C, lesson over); the loop keeps

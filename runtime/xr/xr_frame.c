@@ -269,6 +269,10 @@ stoa_result xr_render_views(stoa_xr *xr, const stoa_xr_draw *draws, uint32_t dra
         r = stoa_gfx_render(xr->renderer, cmd, xr->target, idx, views, 2, draws[d].scene,
                             draws[d].pose, &opt, err);
     }
+    if (xr->mirror && r >= 0)
+        xr->mirror(xr->mirror_user, cmd, xr->color.images[idx],
+                   xr->view_config[0].recommendedImageRectWidth,
+                   xr->view_config[0].recommendedImageRectHeight, (VkFormat)xr->color.format);
     vkEndCommandBuffer(cmd);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     xr->record_us = (double)(t1.tv_sec - t0.tv_sec) * 1e6 + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-3;
@@ -341,6 +345,12 @@ stoa_result stoa_xr_end_frame(stoa_xr *xr, const stoa_xr_frame *frame, const sto
         return xr_session_lost(xr);
     XR_CHECK(xr, xres);
     return STOA_OK;
+}
+
+void stoa_xr_set_mirror(stoa_xr *xr, stoa_xr_mirror_fn fn, void *user)
+{
+    xr->mirror = fn;
+    xr->mirror_user = user;
 }
 
 double stoa_xr_last_record_us(const stoa_xr *xr)

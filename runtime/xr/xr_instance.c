@@ -268,6 +268,13 @@ static VkResult v1_create_device(void *user, VkPhysicalDevice phys, const VkDevi
     return vr;
 }
 
+// The gfx hooks share one user pointer (this stoa_xr): pass the mirror's on.
+static VkResult mirror_surface(void *user, VkInstance instance, VkSurfaceKHR *out)
+{
+    stoa_xr *xr = user;
+    return xr->desc.create_surface(xr->desc.surface_user, instance, out);
+}
+
 static stoa_result check_requirements(stoa_xr *xr, stoa_error *err)
 {
     // The spec requires this call before a session is created.
@@ -292,11 +299,20 @@ stoa_result xr_device_create(stoa_xr *xr, stoa_error *err)
     stoa_result r = check_requirements(xr, err);
     if (r < 0)
         return r;
-    stoa_gfx_device_desc dd = {.app_name = "stoa run", .headless = true};
+    stoa_gfx_device_desc dd = {
+        .app_name = "stoa run",
+        .headless = xr->desc.create_surface == NULL,
+        .instance_extensions = xr->desc.instance_extensions,
+        .instance_extension_count = xr->desc.instance_extension_count,
+        .device_extensions = xr->desc.device_extensions,
+        .device_extension_count = xr->desc.device_extension_count,
+    };
     dd.hooks.user = xr;
     dd.hooks.create_instance = xr->vulkan2 ? v2_create_instance : v1_create_instance;
     dd.hooks.pick_physical_device = xr->vulkan2 ? v2_pick : v1_pick;
     dd.hooks.create_device = xr->vulkan2 ? v2_create_device : v1_create_device;
+    if (xr->desc.create_surface)
+        dd.hooks.create_surface = mirror_surface;
     r = stoa_gfx_device_create(&dd, &xr->device, err);
     if (r < 0)
         return r;

@@ -71,6 +71,8 @@ struct stoa_xr {
     XrFrameState frame_state;
     XrView views[2];
     uint64_t frames_begun;
+    stoa_xr_mirror_fn mirror;
+    void *mirror_user;
     double record_us;
     float world_from_tracking[16];
     bool session_lost_pending; // recreate the session on the next polls

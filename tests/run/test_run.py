@@ -157,12 +157,35 @@ def test_no_runtime(stoa, src, out):
           f"no runtime: one clear sentence pointing at --sim ({r.stderr.strip()[:200]})")
 
 
+def test_mirror(stoa, src, out):
+    """--mirror opens a desktop window showing the left eye (under Xvfb)."""
+    if not shutil.which("xvfb-run") or not shutil.which("import"):
+        return
+    shot = os.path.join(out, "mirror.png")
+    env = dict(os.environ, STOA_VALIDATION="1", STOA_XRSIM_REALTIME="1",
+               STOA_XRSIM_SCRIPT=os.path.join(src, "tests/run/mirror.yaml"))
+    script = (f"'{stoa}' run --sim '{src}/scenes/agora/agora.glb' --mirror > '{out}/mirror.log' 2>&1 & "
+              f"sleep 2.5; import -window root '{shot}'; wait $!")
+    r = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1024x600x24", "bash", "-c", script],
+                       env=env, capture_output=True, text=True, timeout=180)
+    log = open(os.path.join(out, "mirror.log")).read()
+    check(r.returncode == 0 and "validation" not in log.lower(),
+          f"mirror: the run ends cleanly ({r.returncode}, {log.strip()[-200:]})")
+    img = load_rgb(shot)
+    w = img[0]
+    sky = img[2][(60 * w + 480) * 3:(60 * w + 480) * 3 + 3]
+    floor = img[2][(500 * w + 480) * 3:(500 * w + 480) * 3 + 3]
+    check(sky[2] > 200 and sky[0] < 230 and floor[0] > 150 and floor[2] < 170,
+          f"mirror: the window shows the agora (sky {tuple(sky)}, paving {tuple(floor)})")
+
+
 def main():
     stoa, src, out = sys.argv[1:4]
     os.makedirs(out, exist_ok=True)
     test_no_runtime(stoa, src, out)
     test_learner(stoa, src, os.path.join(out, "learner"))
     test_loss(stoa, src, os.path.join(out, "loss"))
+    test_mirror(stoa, src, out)
     print(f"{len(PASSES)} passed, {len(FAILS)} failed")
     sys.exit(1 if FAILS else 0)
 
