@@ -34,6 +34,8 @@ static int bench_one(const char *path, stoa_gfx_stereo_mode mode, const char *la
     if (ext && (!strcmp(ext, ".yaml") || !strcmp(ext, ".yml"))) {
         opt.lesson_path = path;
         opt.lesson.lesson_path = path;
+        opt.lesson.quiet = true;
+        opt.lesson.traces_dir = "/tmp/stoa-bench-traces"; // not the learner's own folder
     }
     run_session s;
     stoa_error err = {0};

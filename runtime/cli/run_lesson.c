@@ -59,6 +59,7 @@ stoa_result run_lesson_load(run_lesson *rl, const run_lesson_desc *desc, stoa_er
     if (r < 0)
         return r;
     rl->lang = desc->language ? desc->language : rl->lesson->languages[0];
+    rl->quiet = desc->quiet;
     return stoa_lesson_resolve_path(desc->lesson_path, rl->lesson->scene, rl->scene_path,
                                     sizeof rl->scene_path, err);
 }
@@ -78,8 +79,10 @@ static stoa_result make_trace(run_lesson *rl, const run_lesson_desc *desc, stoa_
     stoa_result r = stoa_trace_log_create(&td, &rl->trace, err);
     if (r < 0)
         return r;
-    printf("stoa run: learner trace: %s\n", stoa_trace_log_path(rl->trace));
-    fflush(stdout);
+    if (!rl->quiet) {
+        printf("stoa run: learner trace: %s\n", stoa_trace_log_path(rl->trace));
+        fflush(stdout);
+    }
     return STOA_OK;
 }
 
@@ -258,8 +261,10 @@ static void apply(run_lesson *rl, const stoa_lesson_action *a)
               a->node ? a->node : a->id ? a->id : "");
     switch (a->type) {
     case STOA_LESSON_ACT_STATE_ENTERED:
-        printf("stoa run: state %s\n", a->state->name);
-        fflush(stdout);
+        if (!rl->quiet) {
+            printf("stoa run: state %s\n", a->state->name);
+            fflush(stdout);
+        }
         trace_state(rl, a, t);
         break;
     case STOA_LESSON_ACT_NARRATE: narrate(rl, a); break;
@@ -321,9 +326,11 @@ static void apply(run_lesson *rl, const stoa_lesson_action *a)
                               a->outcome == STOA_LESSON_OUTCOME_PASSED, t);
         if (a->outcome != STOA_LESSON_OUTCOME_ABORTED)
             stoa_trace_completed(rl->trace, t);
-        printf("stoa run: lesson ended: %s, score %g\n", stoa_lesson_outcome_str(a->outcome),
-               a->total);
-        fflush(stdout);
+        if (!rl->quiet) {
+            printf("stoa run: lesson ended: %s, score %g\n", stoa_lesson_outcome_str(a->outcome),
+                   a->total);
+            fflush(stdout);
+        }
         break;
     }
     default: break;

@@ -54,6 +54,7 @@ typedef struct run_lesson_desc {
     const char *traces_dir; // NULL = the per-user default
     const char *learner;    // pseudonym; NULL = anonymous
     uint64_t seed;
+    bool quiet; // no progress lines on stdout (benchmarks)
 } run_lesson_desc;
 
 typedef struct run_lesson {
@@ -93,6 +94,7 @@ typedef struct run_lesson {
     float teleport_point[3];
     float teleport_yaw;
     uint32_t statements;     // written so far (for the summary line)
+    bool quiet;
 } run_lesson;
 
 // Loads the lesson (and says which scene it needs through scene_path).

@@ -157,6 +157,25 @@ def test_no_runtime(stoa, src, out):
           f"no runtime: one clear sentence pointing at --sim ({r.stderr.strip()[:200]})")
 
 
+def test_stereo_paths(stoa, src, out):
+    """One multiview pass and two passes draw the same stereo picture."""
+    shots = {}
+    for mode in ("multiview", "multipass"):
+        d = os.path.join(out, "stereo-" + mode)
+        code, _, summary, log = run(stoa, os.path.join(src, "scenes/agora/agora.glb"),
+                                    os.path.join(src, "tests/run/overhead.yaml"), d,
+                                    ["--stereo", mode])
+        frames = sorted(glob.glob(os.path.join(d, "frames", "*.png")))
+        check(code == 0 and frames, f"{mode}: ran and captured ({code})")
+        if frames:
+            shots[mode] = load_rgb(frames[-1])
+    if len(shots) == 2:
+        d = diff(shots["multiview"], shots["multipass"])
+        changed = changed_pixels(shots["multiview"], shots["multipass"])
+        check(d < 1.0 and changed < 50,
+              f"multiview and two passes agree (mean difference {d:.3f}, {changed} pixels differ)")
+
+
 def test_mirror(stoa, src, out):
     """--mirror opens a desktop window showing the left eye (under Xvfb)."""
     if not shutil.which("xvfb-run") or not shutil.which("import"):
@@ -185,6 +204,7 @@ def main():
     test_no_runtime(stoa, src, out)
     test_learner(stoa, src, os.path.join(out, "learner"))
     test_loss(stoa, src, os.path.join(out, "loss"))
+    test_stereo_paths(stoa, src, out)
     test_mirror(stoa, src, out)
     print(f"{len(PASSES)} passed, {len(FAILS)} failed")
     sys.exit(1 if FAILS else 0)
