@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/stoa_log.h"
+#include "desktop_vk.h"
 
 #define VK_CHECK(call, what)                                                                       \
     do {                                                                                           \
@@ -239,21 +240,6 @@ bool desktop_swapchain_is_bgra(const desktop_swapchain *sc)
            sc->format.format == VK_FORMAT_B8G8R8A8_UNORM;
 }
 
-static void barrier(VkCommandBuffer cmd, VkImage image, VkImageLayout from, VkImageLayout to,
-                    VkAccessFlags src_access, VkAccessFlags dst_access, VkPipelineStageFlags src,
-                    VkPipelineStageFlags dst)
-{
-    VkImageMemoryBarrier b = {VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
-    b.srcAccessMask = src_access;
-    b.dstAccessMask = dst_access;
-    b.oldLayout = from;
-    b.newLayout = to;
-    b.srcQueueFamilyIndex = b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
-    b.image = image;
-    b.subresourceRange = (VkImageSubresourceRange){VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
-    vkCmdPipelineBarrier(cmd, src, dst, 0, 0, NULL, 0, NULL, 1, &b);
-}
-
 static stoa_result record(desktop_swapchain *sc, desktop_frame *f, uint32_t idx,
                           const stoa_gfx_view *view, const stoa_gfx_scene *scene,
                           const stoa_pose *pose, const float clear[4], const uint8_t *hud,
@@ -273,7 +259,7 @@ static stoa_result record(desktop_swapchain *sc, desktop_frame *f, uint32_t idx,
         if (r < 0)
             return r;
     } else {
-        barrier(cmd, image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 0,
+        desktop_vk_barrier(cmd, image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 0,
                 VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT,
                 VK_PIPELINE_STAGE_TRANSFER_BIT);
         VkClearColorValue c = {{clear[0], clear[1], clear[2], 1.0f}};
@@ -281,7 +267,7 @@ static stoa_result record(desktop_swapchain *sc, desktop_frame *f, uint32_t idx,
         vkCmdClearColorImage(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, &c, 1, &range);
     }
     // The render pass (or the clear) left the image in TRANSFER_DST_OPTIMAL.
-    barrier(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+    desktop_vk_barrier(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
             VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
             VK_ACCESS_TRANSFER_WRITE_BIT,
             VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
@@ -298,7 +284,7 @@ static stoa_result record(desktop_swapchain *sc, desktop_frame *f, uint32_t idx,
         vkCmdCopyBufferToImage(cmd, f->hud_buffer, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1,
                                &region);
     }
-    barrier(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
+    desktop_vk_barrier(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
             VK_ACCESS_TRANSFER_WRITE_BIT, 0, VK_PIPELINE_STAGE_TRANSFER_BIT,
             VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT);
     VK_CHECK(vkEndCommandBuffer(cmd), "vkEndCommandBuffer");
