@@ -186,11 +186,7 @@ int stoa_cmd_render(int argc, char **argv)
         return rc;
     stoa_error err = {0};
     stoa_scene *scene = NULL;
-    // Meshes without tangents get their tangent frame per pixel in the shader
-    // (tests/gfx: normal_maps_shade_like_the_geometry_they_fake), which is
-    // right for mirrored UVs where the generated per-vertex tangents are not
-    // yet.
-    stoa_scene_load_desc load = {.no_generated_tangents = true};
+    stoa_scene_load_desc load = {0};
     if (stoa_scene_load(a.scene, &load, &scene, &err) < 0) {
         fprintf(stderr, "stoa render: %s\n", err.message);
         return 1;

@@ -178,23 +178,34 @@ static float *dup_uv(const struct aiVector3D *v, uint32_t n)
     return out;
 }
 
-static float *tangents4(const struct aiMesh *am)
+// glTF's bitangent is cross(N, T.xyz) * T.w and points up the image, towards
+// decreasing v (glTF's UV origin is top-left). Assimp's bitangents differ by
+// where they come from:
+// - a TANGENT attribute: its glTF importer sets B = cross(N, T) * w, so the
+//   sign of dot(cross(N, T), B) is w;
+// - CalcTangentSpace: B points along increasing v of the UVs Assimp hands
+//   back (glTF's, once FlipUVs has undone the importer's V flip), i.e. down
+//   the image, so w is the opposite sign. NormalTangentTest shows the
+//   difference (tests/gfx, tests/scene).
+static float handedness(const struct aiMesh *am, uint32_t i, bool generated)
+{
+    if (!am->mBitangents)
+        return 1.0f;
+    struct aiVector3D t = am->mTangents[i], n = am->mNormals[i], b = am->mBitangents[i];
+    float cx = n.y * t.z - n.z * t.y, cy = n.z * t.x - n.x * t.z, cz = n.x * t.y - n.y * t.x;
+    bool along_b = cx * b.x + cy * b.y + cz * b.z >= 0;
+    return along_b != generated ? 1.0f : -1.0f;
+}
+
+static float *tangents4(const struct aiMesh *am, bool generated)
 {
     uint32_t n = am->mNumVertices;
     float *out = malloc((size_t)n * 4 * sizeof *out);
     for (uint32_t i = 0; out && i < n; i++) {
-        struct aiVector3D t = am->mTangents[i], nn = am->mNormals[i];
-        float w = 1.0f;
-        if (am->mBitangents) {
-            struct aiVector3D b = am->mBitangents[i];
-            float cx = nn.y * t.z - nn.z * t.y, cy = nn.z * t.x - nn.x * t.z,
-                  cz = nn.x * t.y - nn.y * t.x;
-            w = cx * b.x + cy * b.y + cz * b.z < 0 ? -1.0f : 1.0f;
-        }
-        out[i * 4 + 0] = t.x;
-        out[i * 4 + 1] = t.y;
-        out[i * 4 + 2] = t.z;
-        out[i * 4 + 3] = w;
+        out[i * 4 + 0] = am->mTangents[i].x;
+        out[i * 4 + 1] = am->mTangents[i].y;
+        out[i * 4 + 2] = am->mTangents[i].z;
+        out[i * 4 + 3] = handedness(am, i, generated);
     }
     return out;
 }
@@ -322,18 +333,35 @@ static bool finite_positions(const stoa_mesh *m)
     return true;
 }
 
-static stoa_result convert_mesh(scene_doc *doc, const struct aiMesh *am, stoa_mesh *m,
-                                const char *where, stoa_error *err)
+// The primitive's material from the JSON: an index into scene->materials,
+// which scene_material.c builds in the file's order. Assimp's
+// mMaterialIndex is not: its glTF reader numbers materials in the order it
+// first loads them, and adds a default material of its own.
+static int32_t prim_material(scene_doc *doc, const cJSON *prim)
 {
-    uint32_t n = am->mNumVertices, nmat = scene_json_count(doc->root, "materials");
+    int64_t mat = scene_json_int(prim, "material", -1);
+    return mat >= 0 && mat < scene_json_count(doc->root, "materials") ? (int32_t)mat : -1;
+}
+
+static bool prim_has_tangents(const cJSON *prim)
+{
+    cJSON *attrs = cJSON_GetObjectItemCaseSensitive(prim, "attributes");
+    return cJSON_GetObjectItemCaseSensitive(attrs, "TANGENT") != NULL;
+}
+
+// `prim` is the glTF primitive that Assimp's mesh `am` was made from.
+static stoa_result convert_mesh(scene_doc *doc, const cJSON *prim, const struct aiMesh *am,
+                                stoa_mesh *m, const char *where, stoa_error *err)
+{
+    uint32_t n = am->mNumVertices;
     m->name = scene_strdup(am->mName.data);
     m->vertex_count = n;
-    m->material = am->mMaterialIndex < nmat ? (int32_t)am->mMaterialIndex : -1;
+    m->material = prim_material(doc, prim);
     m->skin = -1;
     m->positions = dup_vec3(am->mVertices, n);
     m->normals = am->mNormals ? dup_vec3(am->mNormals, n) : calloc((size_t)n * 3, sizeof(float));
     if (am->mTangents && am->mNormals)
-        m->tangents = tangents4(am);
+        m->tangents = tangents4(am, !prim_has_tangents(prim));
     if (am->mTextureCoords[0])
         m->uv0 = dup_uv(am->mTextureCoords[0], n);
     if (am->mTextureCoords[1])
@@ -478,10 +506,11 @@ stoa_result scene_import_meshes(scene_doc *doc, stoa_scene *scene, uint32_t **ou
         uint32_t np = scene_json_count(jm, "primitives");
         for (uint32_t p = 0; p < np && r == STOA_OK; p++) {
             const struct aiMesh *am = ai->mMeshes[ai_first[m] + p];
+            const cJSON *prim = scene_json_at(jm, "primitives", p);
             char where[64];
             snprintf(where, sizeof where, "meshes[%u].primitives[%u]", m, p);
-            int64_t mode = scene_json_int(scene_json_at(jm, "primitives", p), "mode", 4);
-            int64_t nv = prim_vertex_count(doc, scene_json_at(jm, "primitives", p));
+            int64_t mode = scene_json_int(prim, "mode", 4);
+            int64_t nv = prim_vertex_count(doc, prim);
             if (mode < 4) {
                 scene_warn(scene, "%s: points/lines are not drawn; primitive dropped", where);
                 continue;
@@ -493,7 +522,7 @@ stoa_result scene_import_meshes(scene_doc *doc, stoa_scene *scene, uint32_t **ou
                                    doc->path, where, am->mNumVertices, (long long)nv);
                 break;
             }
-            r = convert_mesh(doc, am, &scene->meshes[scene->mesh_count++], where, err);
+            r = convert_mesh(doc, prim, am, &scene->meshes[scene->mesh_count++], where, err);
             prims[m]++;
         }
     }

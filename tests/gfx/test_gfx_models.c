@@ -108,11 +108,12 @@ STOA_TEST(texture_coordinates_are_the_right_way_up)
             gt_mean(&img, sq[i].x0 + w, sq[i].y0 + h + 8, sq[i].x1 - w, sq[i].y1 - h,
                     sq[i].rgb);
         }
-        // The squares' own colours (materials): orange, yellow, green, blue.
-        CHECK(sq[0].rgb[0] > sq[0].rgb[1] + 40 && sq[0].rgb[1] > sq[0].rgb[2]);
-        CHECK(sq[1].rgb[0] > 120 && sq[1].rgb[1] > 120 && sq[1].rgb[2] < 60);
-        CHECK(sq[2].rgb[1] > sq[2].rgb[0] + 60 && sq[2].rgb[1] > sq[2].rgb[2] + 60);
-        CHECK(sq[3].rgb[2] > sq[3].rgb[0] + 60 && sq[3].rgb[2] > sq[3].rgb[1] + 30);
+        // The squares' own colours, from the materials the file names for
+        // them (TopLeftMat ... BottomRightMat): yellow, orange, blue, green.
+        CHECK(sq[0].rgb[0] > 120 && sq[0].rgb[1] > 120 && sq[0].rgb[2] < 60);
+        CHECK(sq[1].rgb[0] > sq[1].rgb[1] + 40 && sq[1].rgb[1] > sq[1].rgb[2]);
+        CHECK(sq[2].rgb[2] > sq[2].rgb[0] + 60 && sq[2].rgb[2] > sq[2].rgb[1] + 30);
+        CHECK(sq[3].rgb[1] > sq[3].rgb[0] + 60 && sq[3].rgb[1] > sq[3].rgb[2] + 60);
     }
     gt_free(&img);
     stoa_scene_destroy(&s);
