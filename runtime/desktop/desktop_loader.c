@@ -6,10 +6,18 @@
 
 #include "core/stoa_clock.h"
 
+static void on_progress(void *user, float fraction, const char *stage)
+{
+    desktop_loader *l = user;
+    atomic_store(&l->progress, fraction);
+    atomic_store(&l->stage, stage);
+}
+
 static void *load_main(void *arg)
 {
     desktop_loader *l = arg;
-    l->result = stoa_scene_load(l->path, NULL, &l->scene, &l->err);
+    stoa_scene_load_desc desc = {.progress = on_progress, .progress_user = l};
+    l->result = stoa_scene_load(l->path, &desc, &l->scene, &l->err);
     atomic_store(&l->done, true);
     return NULL;
 }
@@ -23,6 +31,8 @@ bool desktop_loader_start(desktop_loader *l, const char *path)
     l->result = STOA_OK;
     memset(&l->err, 0, sizeof l->err);
     atomic_store(&l->done, false);
+    atomic_store(&l->progress, 0.0f);
+    atomic_store(&l->stage, (const char *)NULL);
     l->started_at = stoa_time_seconds();
     if (pthread_create(&l->thread, NULL, load_main, l) != 0) {
         // No thread: load synchronously rather than not at all.

@@ -18,6 +18,8 @@ typedef struct desktop_loader {
     stoa_result result;
     stoa_error err;
     double started_at;       // stoa_time_seconds() when the load began
+    _Atomic float progress;  // 0..1 as reported by the scene loader
+    const char *_Atomic stage; // its stage name ("geometry", "textures"); static strings
 } desktop_loader;
 
 // Starts loading path. Fails only when a load is already running.

@@ -226,9 +226,9 @@ static void build_hud(preview *p, double now)
     snprintf(l0, sizeof l0, "%s", stoa_path_basename(p->desc->scene_path));
     if (p->loader.running) {
         double t = now - p->loader.started_at;
-        snprintf(l1, sizeof l1, "loading... %.1f s", t);
-        // Import time is unknown in advance: a bar that sweeps while it works.
-        progress = (float)fmod(t * 0.5, 1.0);
+        const char *stage = atomic_load(&p->loader.stage);
+        snprintf(l1, sizeof l1, "loading %s... %.1f s", stage ? stage : "", t);
+        progress = atomic_load(&p->loader.progress);
     } else {
         snprintf(l1, sizeof l1, "%.2f ms/frame  %.0f fps", p->frame_ms,
                  p->frame_ms > 0 ? 1000.0 / p->frame_ms : 0.0);
