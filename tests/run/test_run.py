@@ -11,8 +11,10 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 PASSES, FAILS = [], []
 
@@ -157,6 +159,22 @@ def test_no_runtime(stoa, src, out):
           f"no runtime: one clear sentence pointing at --sim ({r.stderr.strip()[:200]})")
 
 
+def test_ctrl_c(stoa, src, out):
+    """Ctrl-C (SIGINT) ends the session through the runtime, cleanly."""
+    summary = os.path.join(out, "sigint-summary.json")
+    env = dict(os.environ, STOA_XRSIM_REALTIME="1", STOA_XRSIM_EYE_SIZE="128x128",
+               STOA_XRSIM_SUMMARY=summary)
+    p = subprocess.Popen([stoa, "run", "--sim", os.path.join(src, "scenes/agora/agora.glb")],
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(4.0)
+    p.send_signal(signal.SIGINT)
+    out_s, err_s = p.communicate(timeout=60)
+    states = json.load(open(summary)).get("states", []) if os.path.exists(summary) else []
+    check(p.returncode == 0 and states[-1:] == ["XR_SESSION_STATE_EXITING"] and
+          "XR_SESSION_STATE_STOPPING" in states,
+          f"Ctrl-C: the session stops and exits cleanly (rc {p.returncode}, {states[-3:]})")
+
+
 def test_stereo_paths(stoa, src, out):
     """One multiview pass and two passes draw the same stereo picture."""
     shots = {}
@@ -204,6 +222,7 @@ def main():
     test_no_runtime(stoa, src, out)
     test_learner(stoa, src, os.path.join(out, "learner"))
     test_loss(stoa, src, os.path.join(out, "loss"))
+    test_ctrl_c(stoa, src, out)
     test_stereo_paths(stoa, src, out)
     test_mirror(stoa, src, out)
     print(f"{len(PASSES)} passed, {len(FAILS)} failed")
