@@ -37,7 +37,8 @@ typedef struct run_panel {
     int32_t hovered, chosen;             // choice index or -1
     bool answered, correct;
     float center[3], right[3], up[3];    // world; right/up are unit vectors
-    float width, height;                 // metres
+    float width, height;                 // metres, at 1 px = 1 mm
+    float scale;                         // grows with distance so text stays readable
     uint32_t version;                    // bumps when the picture must be remade
 } run_panel;
 

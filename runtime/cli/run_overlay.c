@@ -147,7 +147,7 @@ static void place_panel(run_overlay *o, uint32_t node, const run_panel *p)
     glm_vec3_copy((float *)p->right, rot[0]);
     glm_vec3_copy((float *)p->up, rot[1]);
     glm_vec3_copy(normal, rot[2]);
-    float scale[3] = {p->width, p->height, 1.0f};
+    float scale[3] = {p->width * p->scale, p->height * p->scale, 1.0f};
     place(o, node, p->center, rot, scale);
 }
 

@@ -28,6 +28,7 @@ static run_panel *slot(run_lesson *rl, const char *id)
     memset(p, 0, sizeof *p);
     p->version = version + 1;
     p->visible = true;
+    p->scale = 1.0f;
     p->hovered = p->chosen = -1;
     snprintf(p->id, sizeof p->id, "%s", id);
     return p;
@@ -85,6 +86,11 @@ static void at_node(const run_lesson *rl, run_panel *p, int32_t node)
         c[i] += len > 1e-3f ? to_head[i] / len * step : 0.0f;
     memcpy(p->center, c, sizeof c);
     face_learner(rl, p);
+    // A panel at a distant node keeps the angular size it would have at
+    // 1.5 m, so its text stays readable (docs/panels.md).
+    float d = sqrtf((c[0] - rl->head_world[0]) * (c[0] - rl->head_world[0]) +
+                    (c[2] - rl->head_world[2]) * (c[2] - rl->head_world[2]));
+    p->scale = d > PANEL_DISTANCE_M ? d / PANEL_DISTANCE_M : 1.0f;
     stoa_pose_destroy(&pose);
 }
 
@@ -205,7 +211,7 @@ float run_panels_hit(const run_panel *p, const float o[3], const float d[3], int
                     o[2] + d[2] * t - p->center[2]};
     float x = rel[0] * p->right[0] + rel[1] * p->right[1] + rel[2] * p->right[2];
     float y = rel[0] * p->up[0] + rel[1] * p->up[1] + rel[2] * p->up[2];
-    float u = x / p->width + 0.5f, v = 0.5f - y / p->height;
+    float u = x / (p->width * p->scale) + 0.5f, v = 0.5f - y / (p->height * p->scale);
     if (u < 0.0f || u > 1.0f || v < 0.0f || v > 1.0f)
         return -1.0f;
     for (uint32_t i = 0; i < p->choice_count; i++)
