@@ -86,6 +86,18 @@ static stoa_result make_trace(run_lesson *rl, const run_lesson_desc *desc, stoa_
     return STOA_OK;
 }
 
+static bool node_position(void *user, uint32_t node, float out[3])
+{
+    const run_lesson *rl = user;
+    if (!rl->pose || node >= rl->scene->node_count)
+        return false;
+    const float *m = stoa_pose_world(rl->pose, node);
+    out[0] = m[12];
+    out[1] = m[13];
+    out[2] = m[14];
+    return true;
+}
+
 stoa_result run_lesson_start(run_lesson *rl, const stoa_scene *scene, const run_lesson_desc *desc,
                              int64_t now_ns, stoa_error *err)
 {
@@ -95,8 +107,11 @@ stoa_result run_lesson_start(run_lesson *rl, const stoa_scene *scene, const run_
     rl->highlighted = calloc(scene->node_count, sizeof *rl->highlighted);
     if (!rl->hidden || !rl->highlighted)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
-    // Paths arrive resolved and confined by the lesson module.
-    stoa_audio_desc ad = {.device = STOA_AUDIO_DEVICE_DEFAULT};
+    // Paths arrive resolved and confined by the lesson module; sources at
+    // nodes ask where their node is now, so they move with it.
+    stoa_audio_desc ad = {.device = STOA_AUDIO_DEVICE_DEFAULT,
+                          .node_position = node_position,
+                          .node_position_user = rl};
     if (getenv("STOA_AUDIO_SILENT"))
         ad.device = STOA_AUDIO_DEVICE_SILENT;
     stoa_result r = stoa_audio_create(&ad, &rl->audio, err);
@@ -397,6 +412,7 @@ void run_lesson_pose(run_lesson *rl, stoa_pose *pose)
 {
     if (!rl->machine)
         return;
+    rl->pose = pose;
     for (uint32_t i = 0; i < rl->anim_count; i++) {
         const run_anim *s = &rl->anims[i];
         float dur = rl->scene->animations[s->anim].duration;

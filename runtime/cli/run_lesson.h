@@ -86,6 +86,7 @@ typedef struct run_lesson {
     uint32_t narration_count;
     run_panel panels[RUN_MAX_PANELS];
     float head_world[3], head_forward[3];
+    const stoa_pose *pose; // the scene as last posed (audio sources follow its nodes)
     float select_prev[2];    // last trigger values, for press edges on panels
     int32_t gaze_node;       // for attention traces: what the learner looks at
     int64_t gaze_since_ns;

@@ -174,6 +174,8 @@ uint32_t run_lesson_input(run_lesson *rl, const stoa_interact_output *io,
         return 0;
     rl->now_ns = now_ns;
     memcpy(rl->head_world, io->head_world.position, sizeof rl->head_world);
+    // The listener is the learner's head, every frame.
+    stoa_audio_set_listener(rl->audio, io->head_world.position, io->head_world.orientation);
     dir_of(io->gaze.origin, io->gaze.position, rl->head_forward);
     uint32_t taken = quiz_input(rl, io, in);
     for (uint32_t i = 0; i < io->event_count; i++)
