@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/stoa_path.h"
 #include "gfx/stoa_gfx.h"
 #include "run_session.h"
 #include "stoa_cli.h"
@@ -26,13 +27,16 @@ static void usage(FILE *f)
             "                [--seed N] [--events FILE] [--stereo auto|multiview|multipass]\n"
             "                [--msaa N] [--seated] [--vulkan1] [--max-seconds S]\n"
             "                [--grab NODE[,NODE...]] [--dwell SECONDS] [--mirror]\n"
+            "                [--hub URL --join CODE [--device NAME]]\n"
             "Plays a lesson (.yaml) or shows a scene (.gltf/.glb) on the headset through\n"
             "OpenXR. Lessons write the learner's trace (xAPI, JSON Lines) under --traces\n"
             "(default: a per-user folder, printed at start). --sim uses Stoa's simulated headset\n"
             "(its STOA_XRSIM_* variables apply: see docs/xrsim.md). --events writes every\n"
             "interaction event as a JSON line. --mirror shows the left eye in a desktop\n"
             "window (closing it ends the session). --grab lets the learner pick those nodes up\n"
-            "(lessons say this themselves). Ctrl-C ends the session cleanly.\n");
+            "(lessons say this themselves). --hub reports to the classroom hub (`stoa hub`)\n"
+            "and takes the instructor's commands; --join CODE is needed the first time only.\n"
+            "Ctrl-C ends the session cleanly.\n");
 }
 
 // Points the OpenXR loader at xrsim's manifest, built next to this binary.
@@ -57,6 +61,12 @@ static int parse(int argc, char **argv, run_options *o, bool *sim)
             return 0;
         } else if (!strcmp(a, "--sim")) {
             *sim = true;
+        } else if (!strcmp(a, "--hub") && v) { // classroom hub: run_hub.c
+            o->hub.url = argv[++i];
+        } else if (!strcmp(a, "--join") && v) {
+            o->hub.join_code = argv[++i];
+        } else if (!strcmp(a, "--device") && v) {
+            o->hub.device_name = argv[++i];
         } else if (!strcmp(a, "--mirror")) {
             o->mirror = true;
         } else if (!strcmp(a, "--seated")) {
@@ -105,8 +115,11 @@ static int parse(int argc, char **argv, run_options *o, bool *sim)
     }
     const char *ext = strrchr(o->scene_path, '.');
     if (ext && (!strcmp(ext, ".yaml") || !strcmp(ext, ".yml"))) {
+        static char lesson_dir[4096];
         o->lesson_path = o->scene_path;
         o->lesson.lesson_path = o->scene_path;
+        stoa_path_dirname(o->scene_path, lesson_dir, sizeof lesson_dir);
+        o->hub.lesson_dir = lesson_dir; // lessons the hub launches land beside it
     }
     return -1;
 }

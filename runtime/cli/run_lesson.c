@@ -74,6 +74,7 @@ static stoa_result make_trace(run_lesson *rl, const run_lesson_desc *desc, stoa_
         .lesson_names = run_lesson_names(rl, &rl->lesson->title, names, 8),
         .language = rl->lang,
         .learner_account = desc->learner,
+        .registration = desc->registration,
         .clock = &rl->trace_clock,
     };
     stoa_result r = stoa_trace_log_create(&td, &rl->trace, err);

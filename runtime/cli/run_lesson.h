@@ -56,6 +56,7 @@ typedef struct run_lesson_desc {
     const char *learner;    // pseudonym; NULL = anonymous
     uint64_t seed;
     bool quiet; // no progress lines on stdout (benchmarks)
+    const char *registration; // UUID of this run from the hub's launch; NULL = fresh
 } run_lesson_desc;
 
 typedef struct run_lesson {
@@ -87,6 +88,8 @@ typedef struct run_lesson {
     run_panel panels[RUN_MAX_PANELS];
     float head_world[3], head_forward[3];
     const stoa_pose *pose; // the scene as last posed (audio sources follow its nodes)
+    int64_t last_activity_ns;  // last interaction, or the head moving (idle time)
+    float activity_anchor[3];  // head position when activity was last seen
     float select_prev[2];    // last trigger values, for press edges on panels
     int32_t gaze_node;       // for attention traces: what the learner looks at
     int64_t gaze_since_ns;
@@ -120,6 +123,9 @@ void run_lesson_fini(run_lesson *rl);
 // Names of a lesson text in the trace's form (entries point into the lesson).
 stoa_trace_names run_lesson_names(const run_lesson *rl, const stoa_lesson_text *text,
                                   stoa_trace_text *buf, uint32_t buf_count);
+
+// Seconds since the learner last did anything (acted, or moved the head).
+double run_lesson_idle_s(const run_lesson *rl);
 
 // Hands one event to the lesson machine and applies what it answers.
 void run_lesson_feed(run_lesson *rl, const stoa_lesson_event *ev);

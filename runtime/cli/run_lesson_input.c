@@ -167,6 +167,27 @@ static uint32_t quiz_input(run_lesson *rl, const stoa_interact_output *io,
     return taken;
 }
 
+// Acting, or moving the head by more than a small step, counts as activity.
+static void track_activity(run_lesson *rl, const stoa_interact_output *io, int64_t now_ns)
+{
+    const float *h = io->head_world.position;
+    float dx = h[0] - rl->activity_anchor[0], dy = h[1] - rl->activity_anchor[1],
+          dz = h[2] - rl->activity_anchor[2];
+    bool acted = false;
+    for (uint32_t i = 0; i < io->event_count && !acted; i++)
+        acted = io->events[i].type != STOA_INTERACT_GAZE_LEAVE &&
+                io->events[i].type != STOA_INTERACT_HOVER_LEAVE;
+    if (acted || dx * dx + dy * dy + dz * dz > 0.15f * 0.15f || rl->last_activity_ns == 0) {
+        rl->last_activity_ns = now_ns;
+        memcpy(rl->activity_anchor, h, sizeof rl->activity_anchor);
+    }
+}
+
+double run_lesson_idle_s(const run_lesson *rl)
+{
+    return rl->last_activity_ns ? (double)(rl->now_ns - rl->last_activity_ns) * 1e-9 : 0.0;
+}
+
 uint32_t run_lesson_input(run_lesson *rl, const stoa_interact_output *io,
                           const stoa_interact_frame *in, int64_t now_ns)
 {
@@ -177,6 +198,7 @@ uint32_t run_lesson_input(run_lesson *rl, const stoa_interact_output *io,
     // The listener is the learner's head, every frame.
     stoa_audio_set_listener(rl->audio, io->head_world.position, io->head_world.orientation);
     dir_of(io->gaze.origin, io->gaze.position, rl->head_forward);
+    track_activity(rl, io, now_ns);
     uint32_t taken = quiz_input(rl, io, in);
     for (uint32_t i = 0; i < io->event_count; i++)
         one_event(rl, &io->events[i], taken);

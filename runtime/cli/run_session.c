@@ -11,20 +11,6 @@
 #include "core/stoa_clock.h"
 #include "core/stoa_log.h"
 
-// Nodes named like this are zones (see scenes/agora/README.md).
-static uint32_t classify(void *user, const stoa_scene *scene, uint32_t node)
-{
-    (void)user;
-    const stoa_node *n = &scene->nodes[node];
-    if (strncmp(n->name, "Zone_", 5) == 0)
-        return STOA_INTERACT_ZONE;
-    if (!strcmp(n->name, "Floor") || !strcmp(n->name, "Platform") || !strcmp(n->name, "Steps"))
-        return STOA_INTERACT_WALKABLE | STOA_INTERACT_PICKABLE;
-    if (!strcmp(n->name, "Spawn"))
-        return STOA_INTERACT_RAY_TRANSPARENT;
-    return n->mesh_count ? STOA_INTERACT_PICKABLE : 0;
-}
-
 static stoa_result create_xr(run_session *s, stoa_error *err)
 {
     stoa_xr_desc xd = {.app_name = "Stoa", .stereo = s->opt->stereo, .msaa = s->opt->msaa,
@@ -60,122 +46,15 @@ static void destroy_xr(run_session *s)
     stoa_xr_destroy(&s->xr);
 }
 
-// The learner starts at the scene's Spawn node (feet), looking along its -Z.
-static stoa_interact_rig spawn_rig(const stoa_scene *scene, const stoa_pose *pose)
-{
-    stoa_interact_rig rig = {{0, 0, 0}, 0.0f};
-    int32_t spawn = stoa_scene_find_node(scene, "Spawn");
-    if (spawn < 0)
-        return rig;
-    const float *m = stoa_pose_world(pose, (uint32_t)spawn);
-    rig.position[0] = m[12];
-    rig.position[1] = m[13];
-    rig.position[2] = m[14];
-    // Yaw of the node's -Z axis (column 2 is its +Z in world).
-    rig.yaw = atan2f(m[8], m[10]);
-    return rig;
-}
-
-static stoa_result register_grabbable(run_session *s, const char *list, stoa_error *err)
-{
-    char name[256];
-    for (const char *p = list; p && *p;) {
-        size_t n = strcspn(p, ",");
-        snprintf(name, sizeof name, "%.*s", (int)n, p);
-        stoa_interact_node_desc nd = {.flags = STOA_INTERACT_GRABBABLE | STOA_INTERACT_PICKABLE};
-        if (stoa_interact_set_node_named(s->interact, name, &nd) < 0)
-            return stoa_error_set(err, STOA_ERROR_NOT_FOUND, "%s: no node named '%s' to grab",
-                                  s->opt->scene_path, name);
-        p += n + (p[n] == ',');
-    }
-    return STOA_OK;
-}
-
-static void set_flags(run_session *s, const char *name, uint32_t add, float dwell_s)
-{
-    int32_t node = name ? stoa_scene_find_node(s->scene, name) : -1;
-    if (node < 0)
-        return;
-    stoa_interact_node_desc nd = {
-        .flags = stoa_interact_node_flags(s->interact, (uint32_t)node) | add,
-        .dwell_s = dwell_s,
-    };
-    stoa_interact_set_node(s->interact, (uint32_t)node, &nd);
-}
-
-// What the lesson's triggers need: grabbable nodes, zones, gaze thresholds.
-static void register_lesson_nodes(run_session *s)
-{
-    const stoa_lesson *l = s->lesson.lesson;
-    for (uint32_t i = 0; i < l->state_count; i++) {
-        for (uint32_t j = 0; j < l->states[i].trigger_count; j++) {
-            const stoa_lesson_trigger *t = &l->states[i].triggers[j];
-            switch (t->kind) {
-            case STOA_LESSON_TRIG_GRAB:
-            case STOA_LESSON_TRIG_RELEASE:
-                set_flags(s, t->node, STOA_INTERACT_GRABBABLE | STOA_INTERACT_PICKABLE, 0);
-                break;
-            case STOA_LESSON_TRIG_PLACE:
-                set_flags(s, t->node, STOA_INTERACT_GRABBABLE | STOA_INTERACT_PICKABLE, 0);
-                set_flags(s, t->zone, STOA_INTERACT_ZONE, 0);
-                break;
-            case STOA_LESSON_TRIG_ENTER_ZONE:
-            case STOA_LESSON_TRIG_LEAVE_ZONE: set_flags(s, t->node, STOA_INTERACT_ZONE, 0); break;
-            case STOA_LESSON_TRIG_GAZE:
-                set_flags(s, t->node, STOA_INTERACT_PICKABLE, (float)t->seconds);
-                break;
-            case STOA_LESSON_TRIG_SELECT: set_flags(s, t->node, STOA_INTERACT_PICKABLE, 0); break;
-            default: break;
-            }
-        }
-    }
-}
-
 stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error *err)
 {
     memset(s, 0, sizeof *s);
     s->opt = opt;
-    const char *scene_path = opt->scene_path;
-    if (opt->lesson_path) {
-        stoa_result lr = run_lesson_load(&s->lesson, &opt->lesson, err);
-        if (lr < 0)
-            return lr;
-        s->lesson_on = true;
-        scene_path = s->lesson.scene_path;
-    }
-    stoa_result r = stoa_scene_load(scene_path, NULL, &s->scene, err);
+    stoa_result r = run_content_load(s, err);
     if (r < 0)
         return r;
-    for (uint32_t i = 0; i < s->scene->warning_count; i++)
-        STOA_LOGW("run", "%s", s->scene->warnings[i]);
-    s->pose = stoa_pose_create(s->scene);
-    if (!s->pose)
-        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
-    stoa_pose_update(s->pose);
-    s->bvh = stoa_bvh_build(s->scene, s->pose);
-    s->moved = calloc(s->scene->node_count, sizeof *s->moved);
-    s->highlights = calloc(s->scene->node_count, sizeof *s->highlights);
-    if ((r = run_overlay_init(&s->overlay, err)) < 0 || !s->highlights)
-        return r < 0 ? r : stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
-    s->moved_trs = calloc(s->scene->node_count, sizeof *s->moved_trs);
-    if (!s->moved || !s->moved_trs)
-        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
-    stoa_interact_desc id = {
-        .mode = opt->seated ? STOA_INTERACT_SEATED : STOA_INTERACT_STANDING,
-        .classify = classify,
-        // Historical sites are large: let the laser reach across a hall.
-        .pointer_max_m = 25.0f,
-        .gaze_max_m = 40.0f,
-        .rig = spawn_rig(s->scene, s->pose),
-    };
-    id.gaze_dwell_s = opt->dwell_s;
-    r = stoa_interact_create(s->scene, &id, &s->interact, err);
-    if (r < 0)
+    if ((r = run_overlay_init(&s->overlay, err)) < 0)
         return r;
-    if ((r = register_grabbable(s, opt->grab_nodes, err)) < 0)
-        return r;
-    if (s->lesson_on)
-        register_lesson_nodes(s);
     if (opt->mirror &&
         (r = stoa_desktop_mirror_open("Stoa - what the learner sees", 960, 540, &s->mirror,
                                       err)) < 0)
@@ -186,6 +65,8 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
             return stoa_error_set(err, STOA_ERROR_IO, "%s: cannot write events file",
                                   opt->events_path);
     }
+    if (opt->hub.url && (r = run_hub_start(&s->hub, &opt->hub, err)) < 0) // classroom hub
+        return r;
     return create_xr(s, err);
 }
 
@@ -193,19 +74,14 @@ void run_session_fini(run_session *s)
 {
     if (s->lesson_on)
         run_lesson_fini(&s->lesson);
+    run_hub_stop(&s->hub); // after the lesson: its last statements still reach the hub
     destroy_xr(s);
     run_overlay_fini(&s->overlay, NULL);
     stoa_desktop_mirror_close(&s->mirror);
-    free(s->highlights);
     if (s->events)
         fclose(s->events);
-    stoa_interact_destroy(&s->interact);
-    stoa_bvh_destroy(&s->bvh);
-    stoa_pose_destroy(&s->pose);
-    stoa_scene_destroy(&s->scene);
+    run_content_drop_scene(s);
     free(s->cpu_us);
-    free(s->moved);
-    free(s->moved_trs);
     memset(s, 0, sizeof *s);
 }
 
@@ -335,7 +211,7 @@ static void lesson_frame(run_session *s, const stoa_interact_output *out,
     run_lesson *rl = &s->lesson;
     if (!rl->started) {
         stoa_error err = {0};
-        if (run_lesson_start(rl, s->scene, &s->opt->lesson, now_ns, &err) < 0) {
+        if (run_lesson_start(rl, s->scene, &s->lesson_desc, now_ns, &err) < 0) {
             STOA_LOGE("run", "the lesson cannot start: %s", err.message);
             s->lesson_on = false;
             stoa_xr_request_exit(s->xr);
@@ -383,6 +259,13 @@ static void record_cpu(run_session *s, double us)
 
 static stoa_result frame(run_session *s, stoa_error *err)
 {
+    // A lesson the instructor launched from the hub: switch between frames.
+    const char *next, *registration;
+    if (run_hub_take_switch(&s->hub, &next, &registration)) {
+        stoa_result sr = run_content_switch_lesson(s, next, registration, err);
+        if (sr < 0)
+            return sr;
+    }
     stoa_xr_frame f;
     stoa_result r = stoa_xr_begin_frame(s->xr, &f, err);
     if (r != STOA_OK)
@@ -397,6 +280,7 @@ static stoa_result frame(run_session *s, stoa_error *err)
     const stoa_interact_output *out = stoa_interact_update(s->interact, &in);
     if (s->lesson_on)
         lesson_frame(s, out, &in, f.display_time_ns);
+    run_hub_frame(&s->hub, s->lesson_on ? &s->lesson : NULL, f.display_time_ns); // classroom hub
     apply_output(s, out);
     float world_from_tracking[16];
     rig_matrix(s, world_from_tracking);
@@ -412,6 +296,9 @@ static stoa_result frame(run_session *s, stoa_error *err)
         {.scene = s->overlay.gscene, .pose = s->overlay.pose},
     };
     set_highlights(s, &draws[0].options);
+    // Paused (the teacher is talking): the scene dims behind the panels.
+    if (s->lesson_on && s->lesson.machine && stoa_lesson_machine_paused(s->lesson.machine))
+        draws[0].options.exposure = 0.3f;
     r = stoa_xr_end_frame(s->xr, &f, draws, 2, err);
     // Stoa's own CPU work: input to posing here, plus recording in end_frame.
     if (f.should_render)

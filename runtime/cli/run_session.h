@@ -12,6 +12,7 @@
 #include "interact/stoa_interact.h"
 #include "scene/stoa_scene.h"
 #include "desktop/stoa_mirror.h"
+#include "run_hub.h"
 #include "run_lesson.h"
 #include "run_overlay.h"
 #include "xr/stoa_xr.h"
@@ -31,6 +32,7 @@ typedef struct run_options {
     // lesson's; these go to run_lesson.
     const char *lesson_path;
     run_lesson_desc lesson;
+    run_hub_options hub; // --hub/--join: the classroom hub (run_hub.c)
 } run_options;
 
 typedef struct run_session {
@@ -49,6 +51,10 @@ typedef struct run_session {
     uint32_t session_losses;
     bool grabbing;
     run_lesson lesson; // used when opt->lesson_path is set
+    run_lesson_desc lesson_desc; // the lesson now played (a hub launch may change it)
+    char switch_path[4096];      // storage for a lesson the hub launched
+    char switch_registration[40];
+    run_hub hub;       // classroom hub connection (run_hub.c); idle without --hub
     run_overlay overlay;
     stoa_desktop_mirror *mirror;
     uint32_t *highlights; // node indices for the renderer
@@ -63,6 +69,14 @@ typedef struct run_session {
     double *cpu_us;
     uint32_t cpu_count, cpu_cap;
 } run_session;
+
+// run_content.c: the scene and lesson the session shows.
+stoa_result run_content_load(run_session *s, stoa_error *err);
+void run_content_drop_scene(run_session *s);
+// Ends the current lesson and plays the one at `path` (fetched from the hub),
+// loading its scene when it differs; the headset session goes on.
+stoa_result run_content_switch_lesson(run_session *s, const char *path, const char *registration,
+                                      stoa_error *err);
 
 stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error *err);
 // Runs the frame loop until the runtime ends the session (or a signal asks).

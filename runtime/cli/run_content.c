@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: Apache-2.0
+// What `stoa run` shows: the scene (pose, picking, interaction, GPU copy)
+// and the lesson played in it; and switching to another lesson when the
+// instructor launches one from the hub, without leaving the headset session.
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/stoa_log.h"
+#include "run_session.h"
+
+// Nodes named like this are zones (see scenes/agora/README.md).
+static uint32_t classify(void *user, const stoa_scene *scene, uint32_t node)
+{
+    (void)user;
+    const stoa_node *n = &scene->nodes[node];
+    if (strncmp(n->name, "Zone_", 5) == 0)
+        return STOA_INTERACT_ZONE;
+    if (!strcmp(n->name, "Floor") || !strcmp(n->name, "Platform") || !strcmp(n->name, "Steps"))
+        return STOA_INTERACT_WALKABLE | STOA_INTERACT_PICKABLE;
+    if (!strcmp(n->name, "Spawn"))
+        return STOA_INTERACT_RAY_TRANSPARENT;
+    return n->mesh_count ? STOA_INTERACT_PICKABLE : 0;
+}
+
+// The learner starts at the scene's Spawn node (feet), looking along its -Z.
+static stoa_interact_rig spawn_rig(const stoa_scene *scene, const stoa_pose *pose)
+{
+    stoa_interact_rig rig = {{0, 0, 0}, 0.0f};
+    int32_t spawn = stoa_scene_find_node(scene, "Spawn");
+    if (spawn < 0)
+        return rig;
+    const float *m = stoa_pose_world(pose, (uint32_t)spawn);
+    rig.position[0] = m[12];
+    rig.position[1] = m[13];
+    rig.position[2] = m[14];
+    // Yaw of the node's -Z axis (column 2 is its +Z in world).
+    rig.yaw = atan2f(m[8], m[10]);
+    return rig;
+}
+
+static stoa_result register_grabbable(run_session *s, const char *list, stoa_error *err)
+{
+    char name[256];
+    for (const char *p = list; p && *p;) {
+        size_t n = strcspn(p, ",");
+        snprintf(name, sizeof name, "%.*s", (int)n, p);
+        stoa_interact_node_desc nd = {.flags = STOA_INTERACT_GRABBABLE | STOA_INTERACT_PICKABLE};
+        if (stoa_interact_set_node_named(s->interact, name, &nd) < 0)
+            return stoa_error_set(err, STOA_ERROR_NOT_FOUND, "%s: no node named '%s' to grab",
+                                  s->opt->scene_path, name);
+        p += n + (p[n] == ',');
+    }
+    return STOA_OK;
+}
+
+static void set_flags(run_session *s, const char *name, uint32_t add, float dwell_s)
+{
+    int32_t node = name ? stoa_scene_find_node(s->scene, name) : -1;
+    if (node < 0)
+        return;
+    stoa_interact_node_desc nd = {
+        .flags = stoa_interact_node_flags(s->interact, (uint32_t)node) | add,
+        .dwell_s = dwell_s,
+    };
+    stoa_interact_set_node(s->interact, (uint32_t)node, &nd);
+}
+
+// What the lesson's triggers need: grabbable nodes, zones, gaze thresholds.
+static void register_lesson_nodes(run_session *s)
+{
+    const stoa_lesson *l = s->lesson.lesson;
+    for (uint32_t i = 0; i < l->state_count; i++) {
+        for (uint32_t j = 0; j < l->states[i].trigger_count; j++) {
+            const stoa_lesson_trigger *t = &l->states[i].triggers[j];
+            switch (t->kind) {
+            case STOA_LESSON_TRIG_GRAB:
+            case STOA_LESSON_TRIG_RELEASE:
+                set_flags(s, t->node, STOA_INTERACT_GRABBABLE | STOA_INTERACT_PICKABLE, 0);
+                break;
+            case STOA_LESSON_TRIG_PLACE:
+                set_flags(s, t->node, STOA_INTERACT_GRABBABLE | STOA_INTERACT_PICKABLE, 0);
+                set_flags(s, t->zone, STOA_INTERACT_ZONE, 0);
+                break;
+            case STOA_LESSON_TRIG_ENTER_ZONE:
+            case STOA_LESSON_TRIG_LEAVE_ZONE: set_flags(s, t->node, STOA_INTERACT_ZONE, 0); break;
+            case STOA_LESSON_TRIG_GAZE:
+                set_flags(s, t->node, STOA_INTERACT_PICKABLE, (float)t->seconds);
+                break;
+            case STOA_LESSON_TRIG_SELECT: set_flags(s, t->node, STOA_INTERACT_PICKABLE, 0); break;
+            default: break;
+            }
+        }
+    }
+}
+
+// Loads the scene and everything that depends on it, except its GPU copy.
+static stoa_result load_scene(run_session *s, const char *path, stoa_error *err)
+{
+    const run_options *opt = s->opt;
+    stoa_result r = stoa_scene_load(path, NULL, &s->scene, err);
+    if (r < 0)
+        return r;
+    for (uint32_t i = 0; i < s->scene->warning_count; i++)
+        STOA_LOGW("run", "%s", s->scene->warnings[i]);
+    s->pose = stoa_pose_create(s->scene);
+    s->moved = calloc(s->scene->node_count, sizeof *s->moved);
+    s->moved_trs = calloc(s->scene->node_count, sizeof *s->moved_trs);
+    s->highlights = calloc(s->scene->node_count, sizeof *s->highlights);
+    if (!s->pose || !s->moved || !s->moved_trs || !s->highlights)
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
+    stoa_pose_update(s->pose);
+    s->bvh = stoa_bvh_build(s->scene, s->pose);
+    stoa_interact_desc id = {
+        .mode = opt->seated ? STOA_INTERACT_SEATED : STOA_INTERACT_STANDING,
+        .classify = classify,
+        // Historical sites are large: let the laser reach across a hall.
+        .pointer_max_m = 25.0f,
+        .gaze_max_m = 40.0f,
+        .gaze_dwell_s = opt->dwell_s,
+        .rig = spawn_rig(s->scene, s->pose),
+    };
+    r = stoa_interact_create(s->scene, &id, &s->interact, err);
+    if (r < 0)
+        return r;
+    if ((r = register_grabbable(s, opt->grab_nodes, err)) < 0)
+        return r;
+    if (s->lesson_on)
+        register_lesson_nodes(s);
+    return STOA_OK;
+}
+
+void run_content_drop_scene(run_session *s)
+{
+    stoa_interact_destroy(&s->interact);
+    stoa_bvh_destroy(&s->bvh);
+    stoa_pose_destroy(&s->pose);
+    stoa_scene_destroy(&s->scene);
+    free(s->moved);
+    free(s->moved_trs);
+    free(s->highlights);
+    s->moved = NULL;
+    s->moved_trs = NULL;
+    s->highlights = NULL;
+    s->grabbing = false;
+}
+
+stoa_result run_content_load(run_session *s, stoa_error *err)
+{
+    const run_options *opt = s->opt;
+    const char *scene_path = opt->scene_path;
+    if (opt->lesson_path) {
+        s->lesson_desc = opt->lesson;
+        stoa_result lr = run_lesson_load(&s->lesson, &s->lesson_desc, err);
+        if (lr < 0)
+            return lr;
+        s->lesson_on = true;
+        scene_path = s->lesson.scene_path;
+    }
+    return load_scene(s, scene_path, err);
+}
+
+stoa_result run_content_switch_lesson(run_session *s, const char *path, const char *registration,
+                                      stoa_error *err)
+{
+    snprintf(s->switch_path, sizeof s->switch_path, "%s", path);
+    snprintf(s->switch_registration, sizeof s->switch_registration, "%s",
+             registration ? registration : "");
+    run_lesson_desc d = s->opt->lesson;
+    d.lesson_path = s->switch_path;
+    d.registration = s->switch_registration[0] ? s->switch_registration : NULL;
+    // Load (and so check) the new lesson before letting go of the old one.
+    run_lesson next;
+    stoa_result r = run_lesson_load(&next, &d, err);
+    if (r < 0)
+        return r;
+    bool same_scene = s->lesson_on && strcmp(next.scene_path, s->lesson.scene_path) == 0;
+    if (s->lesson_on)
+        run_lesson_fini(&s->lesson); // the old run's trace ends (terminated)
+    s->lesson = next;
+    s->lesson_desc = d;
+    s->lesson_on = true;
+    printf("stoa run: switching to lesson %s\n", path);
+    fflush(stdout);
+    stoa_gfx_device_wait_idle(stoa_xr_device(s->xr));
+    if (same_scene) {
+        register_lesson_nodes(s);
+        memset(s->moved, 0, s->scene->node_count * sizeof *s->moved);
+        return STOA_OK;
+    }
+    stoa_gfx_scene_destroy(&s->gscene);
+    run_content_drop_scene(s);
+    if ((r = load_scene(s, s->lesson.scene_path, err)) < 0)
+        return r;
+    return stoa_gfx_scene_create(stoa_xr_renderer(s->xr), s->scene, &s->gscene, err);
+}

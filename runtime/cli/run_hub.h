@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+// `stoa run --hub URL --join CODE`: the running lesson reports to the
+// classroom hub and obeys its commands (runtime/net, docs/hub.md). Glue
+// only; the hook calls sit in run_session.c.
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/stoa_result.h"
+#include "net/stoa_net.h"
+
+typedef struct run_lesson run_lesson;
+
+typedef struct run_hub_options {
+    const char *url;        // NULL = no hub
+    const char *join_code;  // needed until the headset has a device token
+    const char *token_path; // NULL = $XDG_STATE_HOME/stoa/hub-token
+    const char *device_name; // NULL = the host name
+    // Where lessons the hub launches are kept (its library mirrored by file
+    // name, checked by hash): the folder of the lesson `stoa run` started
+    // with, so that their relative scene and audio paths resolve as there.
+    const char *lesson_dir;
+} run_hub_options;
+
+typedef struct run_hub {
+    stoa_net *net;
+    const char *followed;   // the trace log being streamed
+    char launched_as[40];   // a launch restarted the lesson in place
+    int64_t last_ns, last_active_ns;
+    double fps;
+    bool switch_pending;          // a launched lesson waits to replace the current one
+    char switch_path[1024];
+    char switch_registration[40];
+} run_hub;
+
+// Starts the hub connection (joining happens in the background).
+stoa_result run_hub_start(run_hub *h, const run_hub_options *o, stoa_error *err);
+// Once per frame: streams the trace, reports status, applies commands.
+// rl may be NULL (a bare scene: status only).
+void run_hub_frame(run_hub *h, run_lesson *rl, int64_t now_ns);
+// A lesson the instructor launched that differs from the one playing: its
+// fetched file and the launch's registration. True once per launch.
+bool run_hub_take_switch(run_hub *h, const char **out_path, const char **out_registration);
+
+// Gives the hub up to 3 s to acknowledge the last statements, then stops.
+void run_hub_stop(run_hub *h);

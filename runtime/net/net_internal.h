@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+// Shared by the net module's files. `mu` guards every field below it; the
+// civetweb connection itself is touched only by the net thread.
+#pragma once
+
+#include <pthread.h>
+#include <sys/types.h>
+
+#include <civetweb.h>
+#include <cjson/cJSON.h>
+
+#include "net/stoa_net.h"
+
+#define NET_MAX_COMMANDS 64
+#define NET_BATCH 64                 // statements per message
+#define NET_BATCH_BYTES (128 * 1024) // stays under the hub's 256 KiB message limit
+#define NET_MAX_INFLIGHT 1024        // sent, not yet acknowledged
+
+typedef struct net_entry {
+    char id[37];
+    char *line; // NULL once acknowledged
+    bool inflight;
+} net_entry;
+
+struct stoa_net {
+    // set at create, read-only afterwards
+    char host[256], token_path[1024], name[128], join_code[16], lesson_dir[1024], hub_cert[1024];
+    int port;
+    bool tls;
+    size_t max_queue;
+    pthread_t thread;
+
+    // thread-only
+    struct mg_connection *conn;
+    int follow_fd;       // the followed log, -1 = none open
+    off_t follow_offset;
+    char *partial;       // a line not finished yet (malloc'd on first use)
+    size_t partial_len;
+    char token[65];
+    int64_t next_try_ns, backoff_ns, hello_ns, last_status_ns, last_ping_ns, last_follow_ns;
+
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool stop, closed, welcomed, token_refused;
+    int64_t last_rx_ns;
+    char **inbox; // raw lines from the frame loop
+    size_t inbox_n, inbox_cap;
+    net_entry *out; // the outbox, oldest first, from index head
+    size_t head, out_n, out_cap;
+    stoa_net_status status;
+    char status_strs[5][256];
+    bool status_dirty;
+    stoa_net_command cmds[NET_MAX_COMMANDS];
+    size_t cmd_head, cmd_n;
+    cJSON *fetches; // launch commands waiting for their lesson file
+    stoa_net_info info;
+    char follow_path[1024]; // "" = none; changed by stoa_net_follow_log
+    bool follow_changed;
+    int64_t follow_eof_ns; // when the follower last read to the end of the log
+};
+
+int64_t net_now_ns(void);
+void net_set_error(stoa_net *net, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+// ---- net_http.c ----
+// POSTs the join code; fills net->token and saves it. false on failure (error set).
+bool net_join(stoa_net *net);
+bool net_load_token(stoa_net *net);
+void net_forget_token(stoa_net *net);
+// Makes sure lesson_dir/<lesson> has the given hash, fetching it when not.
+// Fills out_path; false on failure (error set).
+bool net_fetch_lesson(stoa_net *net, const char *lesson, const char *sha256, char *out_path, size_t size);
+
+// ---- net_follow.c ----
+// Reads what was appended to the followed log and queues its complete lines.
+void net_follow_poll(stoa_net *net);
+
+// ---- net_thread.c ----
+void *net_thread_main(void *arg);
+// Called by the connection's reader thread with one message from the hub.
+void net_on_message(stoa_net *net, const char *data, size_t len);

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+// The headset side of the classroom hub (tools/hub, docs/hub.md).
+//
+//   stoa_net *net;
+//   stoa_net_create(&(stoa_net_desc){.hub_url = "http://192.168.1.10:8480",
+//       .join_code = "K7Q2XM", .token_path = "/home/l/.local/state/stoa/hub-token",
+//       .device_name = "headset 07"}, &net, &err);
+//   each frame:
+//     stoa_net_send_status(net, &(stoa_net_status){.lesson_id = ..., .progress = 0.4});
+//     stoa_net_send_statement(net, line);        // every trace line, as written to the log
+//     stoa_net_command cmd;
+//     while (stoa_net_poll_command(net, &cmd)) ... act on cmd ...
+//   stoa_net_destroy(&net);
+//
+// All network work runs on the module's own thread: every call here only
+// copies into a queue under a mutex and returns (no I/O, no waiting), so it
+// is safe from the frame loop. The thread joins with the code (once: the
+// device token it gets is kept in token_path and used from then on),
+// connects a WebSocket, reconnects by itself with back-off when the hub or
+// the network goes away, and sends statements in order until the hub
+// acknowledges each by id. An unacknowledged statement is sent again after
+// a reconnect; the hub stores each id once, so nothing is lost and nothing
+// is doubled. Statements queued in a run that crashed are in that run's
+// local log: stoa_net_resend_log() queues them again.
+//
+// Pure C (civetweb's client, libsodium for SHA-256): no Vulkan, no OpenXR.
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/stoa_result.h"
+
+typedef struct stoa_net_desc {
+    const char *hub_url;     // "http://HOST:PORT" (https:// for a hub with a certificate)
+    const char *join_code;   // needed only until a token is stored; NULL = use the token
+    const char *token_path;  // where the device token lives (created 0600); required
+    const char *device_name; // shown in the panel; NULL = the host name
+    const char *lesson_dir;  // where lessons sent by the hub are cached; NULL = none fetched
+    // https:// only: the hub's certificate (PEM) that the connection must
+    // present; NULL = any certificate (encrypted, but not authenticated).
+    const char *hub_cert;
+    size_t max_queue;        // statements kept for resending; 0 = 100000
+} stoa_net_desc;
+
+// What the panel shows for this headset; strings are copied.
+typedef struct stoa_net_status {
+    const char *lesson_id;    // NULL/"" = no lesson running
+    const char *state;        // current state id
+    const char *state_title;  // in the learner's language
+    const char *registration; // the run's UUID (the trace's context.registration)
+    // The registration of the hub's launch command when the lesson went on
+    // under its own (restarted in place): the hub files it under that launch.
+    const char *launched_as;
+    double progress;          // 0..1
+    double score;
+    double idle_s;            // seconds since the learner last did anything
+    double fps;
+    double expected_s;        // the state's expected_seconds (0 = none)
+    bool paused;
+} stoa_net_status;
+
+typedef enum stoa_net_command_kind {
+    STOA_NET_CMD_NONE = 0,
+    STOA_NET_CMD_LAUNCH,    // lesson, lesson_id, sha256, registration (+ lesson_path when fetched)
+    STOA_NET_CMD_PAUSE,     // dim the view, show "look at the teacher"
+    STOA_NET_CMD_RESUME,
+    STOA_NET_CMD_SKIP,      // leave the current state as the lesson's skip_to says
+    STOA_NET_CMD_GOTO,      // state
+    STOA_NET_CMD_RESTART,
+    STOA_NET_CMD_END,
+    STOA_NET_CMD_LOOK_HERE, // node: an arrow to it for every learner
+    STOA_NET_CMD_MESSAGE,   // text: a broadcast message
+} stoa_net_command_kind;
+
+typedef struct stoa_net_command {
+    stoa_net_command_kind kind;
+    char lesson[256];       // file name in the hub's library
+    char lesson_id[128];
+    char sha256[65];
+    char lesson_path[1024]; // the fetched lesson file (checked by hash), "" when not fetched
+    char registration[40];
+    char state[256];
+    char node[256];
+    char text[512];
+} stoa_net_command;
+
+typedef struct stoa_net_info {
+    bool connected;      // joined and the WebSocket is up
+    int64_t device_id;   // 0 until joined
+    size_t queued;       // statements not yet acknowledged
+    uint64_t acked;      // acknowledged by the hub since create
+    uint64_t rejected;   // refused by the hub as invalid (they stay in the local log)
+    uint64_t dropped;    // over max_queue: only in the local log
+    uint32_t reconnects;
+    char last_error[256];
+} stoa_net_info;
+
+typedef struct stoa_net stoa_net;
+
+// Validates the desc and starts the thread; joining and connecting happen
+// there (see stoa_net_get_info). Errors: missing/bad hub_url or token_path,
+// no stored token and no join code.
+stoa_result stoa_net_create(const stoa_net_desc *desc, stoa_net **out_net, stoa_error *err);
+// Tries for up to flush_ms to get queued statements acknowledged, then
+// stops the thread and frees. *net becomes NULL.
+void stoa_net_destroy(stoa_net **net, int flush_ms);
+
+void stoa_net_send_status(stoa_net *net, const stoa_net_status *status);
+// One xAPI statement (a JSON object with an "id"), e.g. one trace-log line
+// (a trailing newline is fine). Copied. false when it is not one (bad JSON,
+// no id) or the queue is full.
+bool stoa_net_send_statement(stoa_net *net, const char *json_line);
+// Follows a trace log as it grows (the way `stoa run` uses this module: the
+// log is written first, then each complete line is sent). Replaces the file
+// followed before; NULL stops following. Read on the net thread from the
+// start of the file (the hub ignores what it already has).
+void stoa_net_follow_log(stoa_net *net, const char *log_path);
+// Queues every statement of a trace log (a previous run's): returns how many.
+size_t stoa_net_resend_log(stoa_net *net, const char *log_path);
+// Takes the oldest command that arrived; false when none.
+bool stoa_net_poll_command(stoa_net *net, stoa_net_command *out);
+void stoa_net_get_info(stoa_net *net, stoa_net_info *out);
+// Waits (up to timeout_ms) until every queued statement is acknowledged
+// (and a followed log was read to its end).
+// For tools and tests, not the frame loop. STOA_OK or STOA_TIMEOUT.
+stoa_result stoa_net_flush(stoa_net *net, int timeout_ms);
+
+const char *stoa_net_command_name(stoa_net_command_kind kind); // "launch", ...

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+// Helpers for the hub tests: a hub in this process or in a child process,
+// raw HTTP and WebSocket clients (so tests can send what no well-behaved
+// client would), and an xAPI statement maker. Everything talks to
+// 127.0.0.1 only; every wait is bounded.
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "stoa_hub.h"
+
+#define TEST_PASSWORD "correct horse battery"
+
+int test_free_port(void);
+// A fresh temporary folder (mkdtemp); the caller may leave it.
+void test_temp_dir(char out[256]);
+// Starts a hub in this process on 127.0.0.1:port (port 0 = free one).
+stoa_hub *test_hub_start(const char *data_dir, int *out_port);
+
+// One HTTP request (raw: method, path, extra headers ending in \r\n, body).
+// Returns the status (0 = no answer); out_body malloc'd (NUL-terminated),
+// out_headers (optional) gets the header block.
+int test_http(int port, const char *method, const char *path, const char *headers,
+              const char *body, size_t body_len, char **out_body, char *out_headers, size_t hsize);
+// Sends raw bytes and reads the whole answer; returns the status or 0.
+int test_http_raw(int port, const void *data, size_t len, char **out_answer);
+// Logs in; fills cookie ("stoa_session=...") and csrf. Returns the status.
+int test_login(int port, const char *password, char cookie[128], char csrf[65]);
+// Joins with the hub's code; fills the device token. Returns the status.
+int test_join(int port, const char *code, const char *name, char token[65]);
+
+// A raw WebSocket client on /ws/headset. Returns a socket or -1.
+int test_ws_open(int port);
+// Sends one frame (masked, as a client must) with the given first byte
+// (0x81 = final text frame); len may be a lie (announced_len != 0).
+bool test_ws_send(int fd, unsigned char first, const void *data, size_t len, unsigned long long announced_len);
+// Reads one frame's payload (text) into out; returns its opcode or -1 on
+// close/timeout.
+int test_ws_recv(int fd, char *out, size_t size, int timeout_ms);
+
+// A valid xAPI statement with the given id (and registration, or NULL),
+// as a malloc'd one-line JSON string.
+char *test_statement(const char *id, const char *registration, int n);
+void test_uuid(char out[37]);
+void test_sleep_ms(int ms);

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: Apache-2.0
+// The control panel in headless Chromium (Debian's /usr/bin/chromium,
+// driven by playwright-core): a hub and three scripted headsets on
+// 127.0.0.1; the instructor logs in, sees the three headsets, starts the
+// sample lesson on all, watches the progress bars move, pauses, resumes,
+// ends, opens the report and switches to Chinese. One headset's name is
+// hostile markup: it must show as text and never run. Screenshots go to
+// OUT_DIR. Fails on console errors and on any request that leaves the hub.
+//
+//   node panel_browser.mjs HUB_DRIVER FAKE_HEADSET OUT_DIR
+//
+// With STOA_RUN=path/to/stoa the headsets are three real `stoa run --sim
+// --hub URL --join CODE` processes (tiny eyes, real-time pacing): they start
+// the lesson themselves, the panel's launch restarts it, and the test moves
+// them on with "Skip" (the sample lesson waits for gazes and timers).
+import { createRequire } from 'node:module';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(resolve(here, '../browser/package.json'));
+const { chromium } = require('playwright-core');
+
+const [hubBin, headsetBin, outDir] = process.argv.slice(2);
+if (!hubBin || !headsetBin || !outDir) {
+  console.error('usage: node panel_browser.mjs HUB_DRIVER FAKE_HEADSET OUT_DIR');
+  process.exit(2);
+}
+mkdirSync(outDir, { recursive: true });
+const source = process.env.STOA_SOURCE_DIR || resolve(here, '../..');
+const work = mkdtempSync(join(tmpdir(), 'stoa-panel-'));
+const PASSWORD = 'panel test password';
+const EVIL = '<img src=x onerror=pwned=1><script>pwned=1</script>Bob'; // fits the 64-byte name limit
+const NAMES = ['Ana', 'Li Wei 李伟', EVIL];
+
+const freePort = () => new Promise((ok) => {
+  const s = createServer();
+  s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); });
+});
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+const children = [];
+const problems = [];
+
+function start(bin, args, env) {
+  const child = spawn(bin, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.output = '';
+  child.exited = new Promise((ok) => child.on('exit', (code, signal) => ok({ code, signal })));
+  child.stdout.on('data', (d) => { child.output += d; });
+  child.stderr.on('data', (d) => { child.output += d; });
+  children.push(child);
+  return child;
+}
+
+async function waitFor(what, fn, ms = 30000) {
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(100)) if (await fn()) return;
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const port = await freePort();
+const url = `http://127.0.0.1:${port}/`;
+const hub = start(hubBin, ['--listen', `127.0.0.1:${port}`, '--data', join(work, 'hub'),
+  '--lessons', join(source, 'scenes/agora/lessons'), '--no-browser'], { STOA_HUB_PASSWORD: PASSWORD });
+await waitFor('the hub to print its join code', () => /join code (\w{6})/.test(hub.output), 20000);
+const code = /join code (\w{6})/.exec(hub.output)[1];
+const real = process.env.STOA_RUN;
+const lessonFile = join(source, 'scenes/agora/lessons/stoa-poikile.yaml');
+// The first real headset starts with another lesson: the launch must switch it.
+const otherLesson = join(source, 'scenes/agora/lessons/zeno-zh.yaml');
+NAMES.forEach((name, i) => {
+  const dir = join(work, `headset${i}`);
+  if (!real) {
+    start(headsetBin, ['--hub', url, '--join', code, '--name', name, '--dir', dir, '--step', '1.5', '--seconds', '150']);
+    return;
+  }
+  mkdirSync(dir, { recursive: true });
+  start(real, ['run', i === 0 ? otherLesson : lessonFile, '--sim', '--hub', url, '--join', code, '--device', name,
+    '--traces', join(dir, 'traces'), '--max-seconds', '150'],
+  { XDG_STATE_HOME: dir, STOA_XRSIM_EYE_SIZE: '64x64', STOA_XRSIM_REFRESH_HZ: '30', STOA_XRSIM_REALTIME: '1' });
+});
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu'],
+});
+let failed = false;
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'en-US' });
+  const page = await context.newPage();
+  // Failed loads are checked by response (a wrong password's 401 is expected).
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console error: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !(r.url().endsWith('/api/login') && r.status() === 401))
+      problems.push(`HTTP ${r.status()} for ${r.url()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => { if (!r.url().startsWith(url)) problems.push(`request outside the hub: ${r.url()}`); });
+  page.on('dialog', (d) => d.accept());
+  const shot = (name) => page.screenshot({ path: join(outDir, name), fullPage: true });
+  const progress = () => page.$$eval('.headset .bar', (bars) => bars.map((b) => Number(b.getAttribute('aria-valuenow'))));
+  const texts = (sel) => page.$$eval(sel, (els) => els.map((e) => e.textContent));
+
+  await page.goto(url);
+  await page.waitForSelector('#login:not([hidden])');
+  await page.fill('#password', 'not the password');
+  await page.click('#login-form button');
+  await page.waitForFunction(() => document.querySelector('#login-error').textContent.length > 0);
+  await shot('00-login-wrong-password.png');
+  await page.fill('#password', PASSWORD);
+  await page.click('#login-form button');
+  await page.waitForSelector('#app:not([hidden])');
+
+  await waitFor('three headsets online', async () =>
+    (await texts('.headset .dot.on')).length === 3);
+  const names = await texts('.headset .label');
+  for (const n of NAMES) if (!names.includes(n)) problems.push(`headset "${n}" not shown as text (got ${JSON.stringify(names)})`);
+  await shot('01-three-headsets.png');
+
+  await page.selectOption('#lesson', 'stoa-poikile.yaml');
+  await page.click('#launch-all');
+  await waitFor('the toast', async () => (await page.textContent('#toast')).includes('3'));
+  const nudge = async () => { if (real) { await page.click('#skip'); await sleep(1500); } };
+  await waitFor('all progress bars to move', async () => { await nudge(); return (await progress()).every((p) => p > 0); }, 60000);
+  if (real && !children[1].output.includes('switching to lesson'))
+    problems.push(`the headset that played another lesson did not switch:\n${children[1].output.slice(-1500)}`);
+  const before = await progress();
+  await sleep(3500);
+  await nudge();
+  await nudge();
+  const after = await progress();
+  if (!after.every((p, i) => p > before[i])) problems.push(`progress did not move: ${before} -> ${after}`);
+  await shot('02-lesson-running.png');
+
+  await page.click('#pause');
+  await waitFor('three "Paused" badges', async () => (await texts('.alert.paused')).length === 3);
+  await sleep(1000);
+  const paused1 = await progress();
+  await sleep(3000);
+  const paused2 = await progress();
+  if (paused1.join() !== paused2.join()) problems.push(`progress moved while paused: ${paused1} -> ${paused2}`);
+  await shot('03-paused.png');
+
+  await page.click('#resume');
+  await waitFor('the badges to go', async () => (await texts('.alert.paused')).length === 0);
+  await waitFor('progress after resume', async () => { await nudge(); return (await progress()).some((p, i) => p > paused2[i]); }, 30000);
+
+  await page.fill('#message', 'Look at the columns, please');
+  await page.click('#send-message');
+  await waitFor('message sent', async () => (await page.textContent('#toast')).includes('3'));
+
+  await page.click('#end');
+  // A fake headset waits for the next lesson; `stoa run` ends its session.
+  await waitFor('every headset to finish', async () => (real
+    ? (await texts('.headset .dot.off')).length === 3
+    : (await texts('.headset .state')).every((s) => s === 'Waiting for a lesson')), 30000);
+  await waitFor('a report link', async () => (await page.$$('#runs a')).length > 0);
+  await shot('04-ended.png');
+  for (const h of children.slice(1))
+    for (const cmd of ['launch', 'pause', 'resume', 'message', 'end'])
+      if (!h.output.includes(`: ${cmd}`)) problems.push(`a headset never got "${cmd}":\n${h.output.slice(-1500)}`);
+
+  const reportUrl = await page.getAttribute('#runs a', 'href');
+  const report = await context.newPage();
+  const res = await report.goto(new URL(reportUrl, url).href);
+  if (res.status() !== 200) problems.push(`report: HTTP ${res.status()}`);
+  await report.screenshot({ path: join(outDir, '05-report.png') });
+  await report.close();
+
+  if (!real) { // the scripted headsets reach the quiz: its live results fill in
+    await page.click('#launch-all');
+    await waitFor('live quiz results', async () => (await page.$$('#quiz tbody tr')).length > 0, 60000);
+    await waitFor('every learner answered', async () => {
+      const [right, wrong] = await page.$$eval('#quiz tbody tr td.num', (tds) => tds.map((t) => Number(t.textContent)));
+      return right + wrong === 3;
+    }, 30000);
+    await shot('06-quiz-results.png');
+  }
+
+  await page.selectOption('#lang', 'zh-CN');
+  await waitFor('Chinese labels', async () => (await page.textContent('#launch-all')) === '在所有头显上开始');
+  await shot('07-chinese.png');
+
+  if (await page.evaluate(() => window.pwned)) problems.push('a headset name ran as script');
+} catch (e) {
+  failed = true;
+  console.error(e);
+  try { await browser.contexts()[0]?.pages()[0]?.screenshot({ path: join(outDir, 'failure.png'), fullPage: true }); } catch (e2) { /* best effort */ }
+} finally {
+  await browser.close();
+  for (const c of children) c.kill('SIGTERM');
+  // Each must stop cleanly on SIGTERM (and, in a sanitizer build, report nothing).
+  for (const c of children) {
+    const { code, signal } = await Promise.race([c.exited, sleep(15000).then(() => ({ code: 'hung' }))]);
+    if (code !== 0) problems.push(`${c.spawnargs.slice(0, 1)} exited with ${code ?? signal}:\n${c.output.slice(-2000)}`);
+  }
+}
+for (const p of problems) console.error('problem:', p);
+if (failed || problems.length) {
+  console.error('hub output:\n' + hub.output);
+  process.exit(1);
+}
+console.log(`panel ok: screenshots in ${outDir}`);

@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The control panel's behaviour. Every text that comes from a headset or a
+   lesson is put in the page with textContent, never as HTML. */
+'use strict';
+
+const panel = {
+  csrf: '', lang: 'en', lessons: [], selected: new Set(), rows: new Map(), timer: null,
+};
+
+const $ = (id) => document.getElementById(id);
+
+function t(key, vars) {
+  let s = (STOA_TEXT[panel.lang] || STOA_TEXT.en)[key] || STOA_TEXT.en[key] || key;
+  for (const [k, v] of Object.entries(vars || {})) s = s.replace('{' + k + '}', v);
+  return s;
+}
+
+function applyLanguage() {
+  document.documentElement.lang = panel.lang;
+  document.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  document.querySelectorAll('[data-i18n-placeholder]').forEach((el) => {
+    el.placeholder = t(el.dataset.i18nPlaceholder);
+  });
+  document.title = t('app_title');
+  fillLessons();
+}
+
+function textIn(map) {
+  if (!map) return '';
+  return map[panel.lang] || map[panel.lang.split('-')[0]] || map.en || map.und || Object.values(map)[0] || '';
+}
+
+function duration(s) {
+  s = Math.round(s);
+  if (s < 60) return s + ' s';
+  const m = Math.floor(s / 60);
+  return m < 60 ? m + ' min' : Math.floor(m / 60) + ' h ' + (m % 60) + ' min';
+}
+
+async function api(method, path, body) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (method !== 'GET') headers['X-CSRF-Token'] = panel.csrf;
+  const res = await fetch(path, {
+    method, headers, credentials: 'same-origin', body: body ? JSON.stringify(body) : undefined,
+  });
+  let data = {};
+  try { data = await res.json(); } catch (e) { data = {}; }
+  return { status: res.status, data };
+}
+
+function toast(message, bad) {
+  const el = $('toast');
+  el.textContent = message;
+  el.classList.toggle('bad', !!bad);
+}
+
+/* ---- login ---------------------------------------------------------------- */
+
+function showLogin() {
+  $('login').hidden = false;
+  $('app').hidden = true;
+  $('logout').hidden = true;
+  $('join-box').hidden = true;
+  if (panel.timer) clearInterval(panel.timer);
+  panel.timer = null;
+  $('password').focus();
+}
+
+async function showApp() {
+  $('login').hidden = true;
+  $('app').hidden = false;
+  $('logout').hidden = false;
+  const { data } = await api('GET', '/api/lessons');
+  panel.lessons = data.lessons || [];
+  fillLessons();
+  await refresh();
+  panel.timer = setInterval(refresh, 1000);
+}
+
+async function login(ev) {
+  ev.preventDefault();
+  const { status, data } = await api('POST', '/api/login', { password: $('password').value });
+  $('password').value = '';
+  if (status === 200) {
+    panel.csrf = data.csrf;
+    $('login-error').textContent = '';
+    showApp();
+  } else {
+    $('login-error').textContent = status === 429 ? t('login_wait') : t('login_wrong');
+  }
+}
+
+/* ---- lessons and commands --------------------------------------------------- */
+
+function fillLessons() {
+  const sel = $('lesson');
+  const keep = sel.value;
+  sel.replaceChildren();
+  if (panel.lessons.length === 0) sel.append(new Option(t('no_lessons'), ''));
+  for (const l of panel.lessons) sel.append(new Option(textIn(l.title) || l.id, l.file));
+  if (keep) sel.value = keep;
+  fillNodes();
+}
+
+function fillNodes() {
+  const lesson = panel.lessons.find((l) => l.file === $('lesson').value);
+  const sel = $('look-node');
+  sel.replaceChildren();
+  const seen = new Set();
+  for (const s of (lesson ? lesson.states : [])) {
+    for (const n of s.key_nodes) {
+      if (seen.has(n)) continue;
+      seen.add(n);
+      sel.append(new Option(n + ' (' + (textIn(s.title) || s.id) + ')', n));
+    }
+  }
+}
+
+function targets(forceAll) {
+  return forceAll ? [] : Array.from(panel.selected);
+}
+
+async function command(body, forceAll) {
+  body.targets = targets(forceAll);
+  const { status, data } = await api('POST', '/api/command', body);
+  if (status === 401) return showLogin();
+  if (status !== 200) return toast(t('error', { m: data.error || status }), true);
+  toast(data.sent > 0 ? t('sent', { n: data.sent }) : t('sent_none'), data.sent === 0);
+  refresh();
+}
+
+function wireButtons() {
+  $('login-form').addEventListener('submit', login);
+  $('lesson').addEventListener('change', fillNodes);
+  $('launch-all').addEventListener('click', () => command({ cmd: 'launch', lesson: $('lesson').value }, true));
+  $('launch-selected').addEventListener('click', () => command({ cmd: 'launch', lesson: $('lesson').value }));
+  $('pause').addEventListener('click', () => command({ cmd: 'pause' }));
+  $('resume').addEventListener('click', () => command({ cmd: 'resume' }));
+  $('skip').addEventListener('click', () => command({ cmd: 'skip' }));
+  $('end').addEventListener('click', () => {
+    if (window.confirm(t('confirm_end'))) command({ cmd: 'end' });
+  });
+  $('look').addEventListener('click', () => command({ cmd: 'look_here', node: $('look-node').value }));
+  $('send-message').addEventListener('click', () => {
+    const text = $('message').value.trim();
+    if (text) command({ cmd: 'message', text });
+    $('message').value = '';
+  });
+  $('logout').addEventListener('click', async () => { await api('POST', '/api/logout'); showLogin(); });
+  $('lang').addEventListener('change', () => {
+    panel.lang = $('lang').value;
+    if (window.localStorage) localStorage.setItem('stoa.lang', panel.lang);
+    applyLanguage();
+    toast('');
+    refresh();
+  });
+}
+
+/* ---- live view --------------------------------------------------------------- */
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function makeRow(h) {
+  const row = el('article', 'headset');
+  const head = el('div', 'head');
+  const box = el('input');
+  box.type = 'checkbox';
+  box.addEventListener('change', () => {
+    if (box.checked) panel.selected.add(h.id); else panel.selected.delete(h.id);
+    row.classList.toggle('selected', box.checked);
+  });
+  const name = el('label', 'name');
+  name.append(box, el('span', 'label'));
+  head.append(name, el('span', 'dot'));
+  const bar = el('div', 'bar');
+  bar.append(el('div', 'fill'));
+  row.append(head, el('div', 'state'), bar, el('div', 'meta'), el('div', 'alerts'));
+  row.parts = { box, label: name.querySelector('.label'), dot: head.querySelector('.dot'),
+    state: row.children[1], fill: bar.firstChild, bar, meta: row.children[3], alerts: row.children[4] };
+  return row;
+}
+
+function updateRow(row, h) {
+  const p = row.parts;
+  p.label.textContent = h.name;
+  p.box.setAttribute('aria-label', t('select') + ' ' + h.name);
+  p.dot.textContent = h.connected ? t('online') : t('offline');
+  p.dot.className = 'dot ' + (h.connected ? 'on' : 'off');
+  p.state.textContent = h.lesson ? (h.state_title || h.state || '…') : t('no_lesson');
+  const pct = Math.round(Math.max(0, Math.min(1, h.progress)) * 100);
+  p.fill.style.width = pct + '%';
+  p.bar.title = t('progress') + ' ' + pct + '%';
+  p.bar.setAttribute('role', 'progressbar');
+  p.bar.setAttribute('aria-valuenow', String(pct));
+  p.meta.textContent = t('progress') + ' ' + pct + '%  ·  ' + t('score') + ' ' + h.score +
+    '  ·  ' + t('answers', { r: h.right, w: h.wrong });
+  p.alerts.replaceChildren();
+  const alert = (cls, text) => p.alerts.append(el('span', 'alert ' + cls, text));
+  if (h.paused) alert('paused', t('paused'));
+  if (h.connected && h.lesson && !h.paused && h.idle_s >= 30) alert('idle', t('idle', { s: duration(h.idle_s) }));
+  if (h.connected && h.lesson && !h.paused && h.expected_s > 0 && h.in_state_s > h.expected_s)
+    alert('stuck', t('stuck', { s: duration(h.in_state_s), e: duration(h.expected_s) }));
+  row.classList.toggle('offline', !h.connected);
+  row.classList.toggle('idle-card', !h.lesson); // no lesson: no bar to read
+  row.classList.toggle('warn', p.alerts.childElementCount > 0 && !h.paused);
+}
+
+function renderRoster(headsets) {
+  const roster = $('roster');
+  const online = headsets.filter((h) => h.connected).length;
+  $('roster-count').textContent = '(' + online + ' / ' + headsets.length + ' ' + t('online') + ')';
+  $('roster-empty').hidden = headsets.length > 0;
+  for (const h of headsets) {
+    let row = panel.rows.get(h.id);
+    if (!row) {
+      row = makeRow(h);
+      panel.rows.set(h.id, row);
+      roster.append(row);
+    }
+    updateRow(row, h);
+  }
+}
+
+function renderQuiz(quiz) {
+  $('quiz-empty').hidden = quiz.length > 0;
+  $('quiz').hidden = quiz.length === 0;
+  const body = $('quiz').tBodies[0];
+  body.replaceChildren();
+  for (const q of quiz) {
+    const tr = el('tr');
+    const total = q.right + q.wrong;
+    const bar = el('div', 'bar small');
+    const fill = el('div', 'fill good');
+    fill.style.width = (total ? Math.round(100 * q.right / total) : 0) + '%';
+    bar.append(fill);
+    const td = el('td');
+    td.append(bar);
+    tr.append(el('td', '', q.name), el('td', 'num', String(q.right)), el('td', 'num', String(q.wrong)), td);
+    body.append(tr);
+  }
+}
+
+function renderRuns(runs) {
+  $('runs-empty').hidden = runs.length > 0;
+  const list = $('runs');
+  list.replaceChildren();
+  for (const r of runs) {
+    const lesson = panel.lessons.find((l) => l.id === r.lesson);
+    const li = el('li');
+    const when = new Date(r.started).toLocaleString(panel.lang);
+    li.append(el('span', 'run-title', (lesson ? textIn(lesson.title) : r.lesson)),
+      el('span', 'run-meta', when + ' · ' + r.learners + ' ' + t('learners') + ' · ' +
+        t('statements', { n: r.statements })));
+    const a = el('a', 'button', t('open_report'));
+    a.href = '/api/report?run=' + encodeURIComponent(r.run);
+    a.target = '_blank';
+    a.rel = 'noopener';
+    li.append(a);
+    list.append(li);
+  }
+}
+
+async function refresh() {
+  let res;
+  try {
+    res = await api('GET', '/api/state');
+  } catch (e) {
+    return toast(t('connection_lost'), true);
+  }
+  if (res.status === 401) return showLogin();
+  const s = res.data;
+  $('join-box').hidden = false;
+  $('join-code').textContent = s.join_code;
+  renderRoster(s.headsets || []);
+  renderQuiz(s.quiz || []);
+  renderRuns(s.runs || []);
+}
+
+async function start() {
+  panel.lang = stoaPickLanguage();
+  $('lang').value = panel.lang;
+  applyLanguage();
+  wireButtons();
+  const { data } = await api('GET', '/api/session');
+  if (data.logged_in) {
+    panel.csrf = data.csrf;
+    showApp();
+  } else {
+    showLogin();
+  }
+}
+
+document.addEventListener('DOMContentLoaded', start);
