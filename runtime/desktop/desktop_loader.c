@@ -16,7 +16,10 @@ static void on_progress(void *user, float fraction, const char *stage)
 static void *load_main(void *arg)
 {
     desktop_loader *l = arg;
-    stoa_scene_load_desc desc = {.progress = on_progress, .progress_user = l};
+    // The preview draws the scene as soon as its geometry is in, with
+    // stand-ins for textures still decoding (desktop_preview.c collects them).
+    stoa_scene_load_desc desc = {
+        .progress = on_progress, .progress_user = l, .defer_textures = true};
     l->result = stoa_scene_load(l->path, &desc, &l->scene, &l->err);
     atomic_store(&l->done, true);
     return NULL;

@@ -22,7 +22,9 @@ typedef struct desktop_loader {
     const char *_Atomic stage; // its stage name ("geometry", "textures"); static strings
 } desktop_loader;
 
-// Starts loading path. Fails only when a load is already running.
+// Starts loading path (with .defer_textures: the scene may come back with
+// textures pending; see stoa_scene_textures_ready). Fails only when a load
+// is already running.
 bool desktop_loader_start(desktop_loader *loader, const char *path);
 // When the load has finished: joins the thread, moves the scene (or NULL and
 // the error) out and returns true. Otherwise false.

@@ -233,8 +233,13 @@ static void build_hud(preview *p, double now)
         snprintf(l1, sizeof l1, "%.2f ms/frame  %.0f fps", p->frame_ms,
                  p->frame_ms > 0 ? 1000.0 / p->frame_ms : 0.0);
     }
-    snprintf(l2, sizeof l2, "%s | %.56s", p->cam.mode == STOA_CAMERA_ORBIT ? "orbit" : "fly",
-             anim_label(p, ab, sizeof ab));
+    uint32_t pending = stoa_gfx_scene_pending_textures(p->gscene);
+    if (pending && p->scene)
+        snprintf(l2, sizeof l2, "textures %u/%u", p->scene->texture_count - pending,
+                 p->scene->texture_count);
+    else
+        snprintf(l2, sizeof l2, "%s | %.56s",
+                 p->cam.mode == STOA_CAMERA_ORBIT ? "orbit" : "fly", anim_label(p, ab, sizeof ab));
     snprintf(l3, sizeof l3, "%.64s",
              p->status[0] ? p->status
                           : "drag: look  wheel: zoom  tab: fly  space: pause  n: anim  f: frame");
@@ -280,6 +285,17 @@ static stoa_result take_loaded(preview *p, stoa_error *err)
     return r;
 }
 
+// Textures still decoding after the load pop in as they finish: moved into
+// the scene, then uploaded (update_textures waits for the GPU to go idle
+// before it rewrites the material descriptors, only when some arrived).
+static stoa_result collect_textures(preview *p, stoa_error *err)
+{
+    if (!p->scene || stoa_gfx_scene_pending_textures(p->gscene) == 0)
+        return STOA_OK;
+    stoa_scene_textures_ready(p->scene, false);
+    return stoa_gfx_scene_update_textures(p->sc.renderer, p->gscene, p->scene, err);
+}
+
 static stoa_result run_loop(preview *p, stoa_error *err)
 {
     double start = stoa_time_seconds();
@@ -291,6 +307,8 @@ static stoa_result run_loop(preview *p, stoa_error *err)
         if (p->desc->exit_after > 0 && now - start >= p->desc->exit_after)
             break;
         stoa_result r = take_loaded(p, err);
+        if (r >= 0)
+            r = collect_textures(p, err);
         if (r < 0)
             return r;
         poll_reload(p, now);

@@ -354,6 +354,11 @@ struct stoa_gfx_scene {
     gfx_buffer materials_ubo;
     uint32_t texture_count;
     gfx_texture *textures;
+    // Textures still decoding when the scene was made (stoa_texture.pending):
+    // drawn with neutral 1x1 stand-ins until stoa_gfx_scene_update_textures.
+    bool *tex_pending;      // texture_count + 1 flags
+    uint32_t pending_count;
+    gfx_texture stand_in[2]; // GFX_STAND_IN_NORMAL, GFX_STAND_IN_BLACK
     VkDescriptorPool pool;
     VkDescriptorSet scene_set;
     uint32_t material_count; // scene materials + 1 default
@@ -363,6 +368,8 @@ struct stoa_gfx_scene {
     gfx_draw *draws; // opaque and mask first (sorted by variant, material), blend last
     uint32_t opaque_count;
 };
+
+enum { GFX_STAND_IN_NORMAL = 0, GFX_STAND_IN_BLACK = 1 };
 
 // Material flags, shared with shaders/pbr_common.glsl.
 enum {

@@ -67,14 +67,24 @@ static stoa_result upload_textures(stoa_gfx_scene *s, const stoa_scene *sc, gfx_
         res = gfx_tex_fill_run_all(u->dev, fills, nfill, err);
         s->texture_count = sc->texture_count;
     }
+    if (res >= 0)
+        res = gfx_pending_init(s, sc, u, err);
     free(fills);
     return res;
 }
 
+static bool tex_pending(const stoa_gfx_scene *s, const stoa_texture_ref *ref)
+{
+    return ref->texture >= 0 && (uint32_t)ref->texture < s->texture_count && s->tex_pending &&
+           s->tex_pending[ref->texture];
+}
+
+// A pending texture counts as present: its slot samples a neutral stand-in,
+// so that only the descriptor changes when the pixels arrive.
 static bool tex_ok(const stoa_gfx_scene *s, const stoa_texture_ref *ref)
 {
     return ref->texture >= 0 && (uint32_t)ref->texture < s->texture_count &&
-           s->textures[ref->texture].image.image;
+           (s->textures[ref->texture].image.image || tex_pending(s, ref));
 }
 
 static uint32_t material_flags(const stoa_gfx_scene *s, const stoa_material *m)
@@ -144,12 +154,12 @@ static stoa_result create_pool(stoa_gfx_scene *s, stoa_error *err)
 }
 
 static stoa_result image_info(stoa_gfx_scene *s, const stoa_scene *sc,
-                              const stoa_texture_ref *ref, bool srgb, VkDescriptorImageInfo *out,
-                              stoa_error *err)
+                              const stoa_texture_ref *ref, uint32_t slot, bool srgb,
+                              VkDescriptorImageInfo *out, stoa_error *err)
 {
     out->imageLayout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
-    if (!tex_ok(s, ref)) {
-        out->imageView = s->r->white.view_linear;
+    if (!tex_ok(s, ref) || tex_pending(s, ref)) {
+        out->imageView = tex_pending(s, ref) ? gfx_pending_view(s, slot) : s->r->white.view_linear;
         out->sampler = s->r->white_sampler;
         return STOA_OK;
     }
@@ -160,8 +170,29 @@ static stoa_result image_info(stoa_gfx_scene *s, const stoa_scene *sc,
                            &out->sampler, err);
 }
 
-static stoa_result write_set(stoa_gfx_scene *s, const stoa_scene *sc, const stoa_material *m,
-                             uint32_t i, VkDeviceSize stride, stoa_error *err)
+stoa_result gfx_material_write_images(stoa_gfx_scene *s, const stoa_scene *sc, uint32_t i,
+                                      stoa_error *err)
+{
+    const stoa_material *m = i < sc->material_count ? &sc->materials[i] : &k_default_material;
+    const stoa_texture_ref *refs[GFX_TEX_SLOTS] = {&m->base_color_tex, &m->metallic_roughness_tex,
+                                                   &m->normal_tex, &m->occlusion_tex,
+                                                   &m->emissive_tex};
+    const bool srgb[GFX_TEX_SLOTS] = {true, false, false, false, true};
+    VkDescriptorImageInfo images[GFX_TEX_SLOTS];
+    stoa_result res = STOA_OK;
+    for (uint32_t k = 0; k < GFX_TEX_SLOTS && res >= 0; k++)
+        res = image_info(s, sc, refs[k], k, srgb[k], &images[k], err);
+    if (res < 0)
+        return res;
+    VkWriteDescriptorSet w = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, NULL, s->material_sets[i],
+                              1, 0, GFX_TEX_SLOTS, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER,
+                              images, NULL, NULL};
+    vkUpdateDescriptorSets(s->r->dev->h.device, 1, &w, 0, NULL);
+    return STOA_OK;
+}
+
+static stoa_result write_set(stoa_gfx_scene *s, const stoa_scene *sc, uint32_t i,
+                             VkDeviceSize stride, stoa_error *err)
 {
     VkDescriptorSetAllocateInfo alloc = {
         .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
@@ -173,24 +204,11 @@ static stoa_result write_set(stoa_gfx_scene *s, const stoa_scene *sc, const stoa
     stoa_result res = GFX_VK(err, vkAllocateDescriptorSets(d, &alloc, &s->material_sets[i]));
     if (res < 0)
         return res;
-    const stoa_texture_ref *refs[GFX_TEX_SLOTS] = {&m->base_color_tex, &m->metallic_roughness_tex,
-                                                   &m->normal_tex, &m->occlusion_tex,
-                                                   &m->emissive_tex};
-    const bool srgb[GFX_TEX_SLOTS] = {true, false, false, false, true};
-    VkDescriptorImageInfo images[GFX_TEX_SLOTS];
-    for (uint32_t k = 0; k < GFX_TEX_SLOTS && res >= 0; k++)
-        res = image_info(s, sc, refs[k], srgb[k], &images[k], err);
-    if (res < 0)
-        return res;
     VkDescriptorBufferInfo ubo = {s->materials_ubo.buffer, stride * i, sizeof(gfx_material_ubo)};
-    VkWriteDescriptorSet w[2] = {
-        {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, NULL, s->material_sets[i], 0, 0, 1,
-         VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, NULL, &ubo, NULL},
-        {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, NULL, s->material_sets[i], 1, 0, GFX_TEX_SLOTS,
-         VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, images, NULL, NULL},
-    };
-    vkUpdateDescriptorSets(d, 2, w, 0, NULL);
-    return STOA_OK;
+    VkWriteDescriptorSet w = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, NULL, s->material_sets[i], 0,
+                              0, 1, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, NULL, &ubo, NULL};
+    vkUpdateDescriptorSets(d, 1, &w, 0, NULL);
+    return gfx_material_write_images(s, sc, i, err);
 }
 
 stoa_result gfx_materials_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upload *u,
@@ -218,7 +236,7 @@ stoa_result gfx_materials_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_up
         const stoa_material *m = i < sc->material_count ? &sc->materials[i] : &k_default_material;
         s->material_flags[i] = material_flags(s, m);
         fill_ubo((gfx_material_ubo *)(dst + stride * i), m, s->material_flags[i]);
-        res = write_set(s, sc, m, i, stride, err);
+        res = write_set(s, sc, i, stride, err);
     }
     return res;
 }
@@ -231,6 +249,7 @@ void gfx_materials_destroy(stoa_gfx_scene *s)
     free(s->material_sets);
     free(s->material_flags);
     gfx_buffer_destroy(dev, &s->materials_ubo);
+    gfx_pending_destroy(s);
     for (uint32_t i = s->texture_count; s->textures && i-- > 0;)
         gfx_texture_destroy(dev, &s->textures[i]);
     free(s->textures);

@@ -358,7 +358,7 @@ static stoa_result begin_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upl
                        (f & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) &&
                        (f & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
     }
-    VkDeviceSize staging = texture_bytes(u, sc) + 256;
+    VkDeviceSize staging = texture_bytes(u, sc) + gfx_pending_staging_bytes(u->dev) + 256;
     if (!u->mapped_ok) {
         for (uint32_t i = 0; i < sc->mesh_count; i++) {
             const stoa_mesh *m = &sc->meshes[i];

@@ -30,3 +30,21 @@ stoa_result gfx_materials_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_up
                                  stoa_error *err);
 void gfx_materials_destroy(stoa_gfx_scene *s);
 uint32_t gfx_material_variant(const stoa_gfx_scene *s, uint32_t material);
+
+// Rewrites the texture bindings of material i's descriptor set (i ==
+// scene material count: the default material). The set must not be in use.
+stoa_result gfx_material_write_images(stoa_gfx_scene *s, const stoa_scene *sc, uint32_t i,
+                                      stoa_error *err);
+
+// ---- gfx_pending.c: textures still decoding ----------------------------------------
+// Flags the scene's pending textures and, when there are any, creates the
+// stand-ins (flat normal, black) with u's command buffer.
+stoa_result gfx_pending_init(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upload *u,
+                             stoa_error *err);
+// Staging bytes gfx_pending_init may take.
+VkDeviceSize gfx_pending_staging_bytes(stoa_gfx_device *dev);
+// What a pending texture's slot samples meanwhile: white for base colour,
+// metallic-roughness and occlusion (the factors alone), a flat normal, black
+// emission. slot is the material's texture binding (0 base .. 4 emissive).
+VkImageView gfx_pending_view(const stoa_gfx_scene *s, uint32_t slot);
+void gfx_pending_destroy(stoa_gfx_scene *s);

@@ -34,7 +34,8 @@
 // (stoa_gfx_scene_create writes texture pixels on a few short-lived worker
 // threads of its own; they are gone when it returns.)
 //
-// Texture upload: one command buffer and one submit per scene. GPUs get
+// Texture upload: one command buffer and one submit per scene (plus one per
+// stoa_gfx_scene_update_textures call that finds textures to upload). GPUs get
 // level 0 through a staging buffer and the mip chain by blits; CPU devices
 // (lavapipe) get linear images written in place with mips made on the CPU.
 // STOA_GFX_TEXTURES=blit|cpu forces the blit path (where supported) or CPU
@@ -246,6 +247,22 @@ void stoa_gfx_view_frame_bounds(const float bmin[3], const float bmax[3], float 
 stoa_result stoa_gfx_scene_create(stoa_gfx_renderer *renderer, const stoa_scene *scene,
                                   stoa_gfx_scene **out_scene, stoa_error *err);
 void stoa_gfx_scene_destroy(stoa_gfx_scene **scene);
+
+// Textures of a stoa_scene loaded with .defer_textures that are still
+// `pending` are drawn meanwhile with neutral 1x1 stand-ins (white base
+// colour, metallic-roughness and occlusion: the material's factors alone;
+// a flat normal; black emission). After stoa_scene_textures_ready has
+// filled some, this uploads them and points the materials at them; it does
+// nothing (cheaply) when none arrived, so it may be called every frame.
+// `scene` must be the stoa_scene gs was made from, still alive.
+// Synchronisation: when there is something to upload it waits for the
+// device to go idle (vkDeviceWaitIdle) before rewriting the descriptor sets,
+// so frames in flight are safe; the caller must not hold a recorded but not
+// yet submitted command buffer that draws gs.
+stoa_result stoa_gfx_scene_update_textures(stoa_gfx_renderer *renderer, stoa_gfx_scene *gs,
+                                           const stoa_scene *scene, stoa_error *err);
+// How many of gs's textures still show a stand-in.
+uint32_t stoa_gfx_scene_pending_textures(const stoa_gfx_scene *gs);
 
 // ---- drawing -------------------------------------------------------------------
 

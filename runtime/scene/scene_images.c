@@ -42,6 +42,10 @@ struct scene_images {
     atomic_uint next;
     pthread_t threads[MAX_WORKERS];
     uint32_t thread_count;
+    atomic_bool cancel;   // destroy: take no more images
+    pthread_mutex_t lock; // guards images[].done and done_count
+    pthread_cond_t changed;
+    uint32_t done_count;
 };
 
 static void decode(scene_image *img, const job *jb)
@@ -82,11 +86,18 @@ static void *worker(void *arg)
 {
     scene_images *si = arg;
     for (;;) {
+        if (atomic_load(&si->cancel))
+            return NULL;
         uint32_t i = atomic_fetch_add(&si->next, 1);
         if (i >= si->count)
             return NULL;
         if (si->images[i].used && !si->images[i].why[0])
             decode(&si->images[i], &si->jobs[i]);
+        pthread_mutex_lock(&si->lock);
+        si->images[i].done = true;
+        si->done_count++;
+        pthread_cond_broadcast(&si->changed);
+        pthread_mutex_unlock(&si->lock);
     }
 }
 
@@ -119,6 +130,8 @@ stoa_result scene_images_start(scene_doc *doc, scene_images **out, stoa_error *e
     uint32_t n = scene_json_count(doc->root, "images");
     scene_images *si = calloc(1, sizeof *si);
     if (si) {
+        pthread_mutex_init(&si->lock, NULL);
+        pthread_cond_init(&si->changed, NULL);
         si->images = calloc(n ? n : 1, sizeof *si->images);
         si->jobs = calloc(n ? n : 1, sizeof *si->jobs);
     }
@@ -148,6 +161,8 @@ stoa_result scene_images_start(scene_doc *doc, scene_images **out, stoa_error *e
     for (uint32_t k = 0; k < want; k++)
         if (pthread_create(&si->threads[si->thread_count], NULL, worker, si) == 0)
             si->thread_count++;
+    if (si->thread_count == 0)
+        worker(si); // no thread could start: decode here
     *out = si;
     return STOA_OK;
 }
@@ -161,13 +176,37 @@ scene_image *scene_images_finish(scene_images *si)
     return si->images;
 }
 
+scene_image *scene_images_finished_array(scene_images *si)
+{
+    return si->images;
+}
+
+bool scene_images_done(scene_images *si, uint32_t i)
+{
+    pthread_mutex_lock(&si->lock);
+    bool done = i < si->count && si->images[i].done;
+    pthread_mutex_unlock(&si->lock);
+    return done;
+}
+
+void scene_images_wait(scene_images *si)
+{
+    pthread_mutex_lock(&si->lock);
+    while (si->done_count < si->count)
+        pthread_cond_wait(&si->changed, &si->lock);
+    pthread_mutex_unlock(&si->lock);
+}
+
 void scene_images_destroy(scene_images **psi)
 {
     if (!psi || !*psi)
         return;
     scene_images *si = *psi;
-    if (si->thread_count)
-        scene_images_finish(si);
+    atomic_store(&si->cancel, true);
+    for (uint32_t k = 0; k < si->thread_count; k++)
+        pthread_join(si->threads[k], NULL);
+    pthread_mutex_destroy(&si->lock);
+    pthread_cond_destroy(&si->changed);
     for (uint32_t i = 0; si->images && i < si->count; i++)
         stbi_image_free(si->images[i].rgba);
     free(si->images);

@@ -90,6 +90,7 @@ typedef struct scene_image {
     uint8_t *rgba; // decoded, width*height*4; NULL on failure
     uint32_t width, height;
     bool used;            // some texture refers to it
+    bool done;            // decode finished (or skipped); guarded by the lock
     char why[512];        // the fault when rgba is NULL
     const uint8_t *bytes; // encoded bytes when they live in a buffer
     size_t size;
@@ -99,7 +100,23 @@ stoa_result scene_images_start(scene_doc *doc, scene_images **out, stoa_error *e
 // Joins the workers; the returned array has one entry per glTF image and
 // stays owned by `images` (free with scene_images_destroy).
 scene_image *scene_images_finish(scene_images *images);
+// Destroy stops the workers taking more images and joins them.
 void scene_images_destroy(scene_images **images);
+// Whether image i's decode is over; its scene_image may be read once true.
+bool scene_images_done(scene_images *images, uint32_t i);
+// The images array without joining (read an entry only once it is done).
+scene_image *scene_images_finished_array(scene_images *images);
+// Blocks until every image's decode is over.
+void scene_images_wait(scene_images *images);
+
+// ---- scene_deferred.c: textures decoding after a .defer_textures load ----------
+// Takes over doc (the image bytes live in it) and images; on failure frees both.
+stoa_result scene_deferred_start(stoa_scene *scene, scene_doc *doc, scene_images **images,
+                                 stoa_error *err);
+void scene_deferred_destroy(stoa_scene *scene);
+// Gives texture i its pixels (see scene_material.c); images may be NULL.
+stoa_result scene_texture_resolve(scene_doc *doc, stoa_scene *scene, uint32_t i,
+                                  scene_image *images, stoa_error *err);
 
 stoa_result scene_build_materials(scene_doc *doc, stoa_scene *scene, scene_image *images,
                                   stoa_error *err);

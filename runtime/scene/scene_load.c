@@ -65,9 +65,12 @@ static stoa_result build(scene_doc *doc, stoa_scene *scene, const stoa_scene_loa
     progress(d, 0.6f, "textures");
     if (r == STOA_OK)
         r = scene_build_nodes(doc, scene, mesh_first, mesh_prims, node_map, err);
+    // Deferred: textures with an image stay pending (no join here).
     if (r == STOA_OK)
-        r = scene_build_materials(doc, scene, scene_images_finish(images), err);
-    scene_images_destroy(&images);
+        r = scene_build_materials(doc, scene,
+                                  d->defer_textures ? NULL : scene_images_finish(images), err);
+    if (!d->defer_textures)
+        scene_images_destroy(&images);
     progress(d, 0.9f, "animations");
     if (r == STOA_OK)
         r = scene_build_skins(doc, scene, node_map, err);
@@ -77,6 +80,10 @@ static stoa_result build(scene_doc *doc, stoa_scene *scene, const stoa_scene_loa
         warn_extensions(doc, scene);
         scene_compute_bounds(scene);
     }
+    // The scene takes the workers and the document; last, as it empties doc.
+    if (r == STOA_OK && d->defer_textures)
+        r = scene_deferred_start(scene, doc, &images, err);
+    scene_images_destroy(&images); // stops and joins whatever is left (failure)
     free(node_map);
     free(mesh_first);
     free(mesh_prims);
@@ -145,6 +152,7 @@ void stoa_scene_destroy(stoa_scene **pscene)
     if (!pscene || !*pscene)
         return;
     stoa_scene *s = *pscene;
+    scene_deferred_destroy(s); // joins running decodes first
     for (uint32_t i = 0; s->nodes && i < s->node_count; i++) {
         free(s->nodes[i].name);
         free(s->nodes[i].meshes);

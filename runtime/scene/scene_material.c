@@ -52,6 +52,47 @@ static void read_sampler(scene_doc *doc, const cJSON *jt, stoa_sampler *s)
 }
 
 // The first texture using an image takes its pixels; later ones copy them.
+// Texture i's pixels: a copy of an earlier texture with the same source, the
+// decoded image, or the magenta checker and a warning. images may only be
+// read for src once its decode has finished.
+stoa_result scene_texture_resolve(scene_doc *doc, stoa_scene *scene, uint32_t i,
+                                  scene_image *images, stoa_error *err)
+{
+    stoa_texture *t = &scene->textures[i];
+    int64_t src = scene_json_int(scene_json_at(doc->root, "textures", i), "source", -1);
+    scene_image *img = src >= 0 && images ? &images[src] : NULL;
+    t->pending = false;
+    // An earlier texture with the same source already holds the pixels.
+    for (uint32_t k = 0; img && !img->rgba && k < i; k++)
+        if (scene_json_int(scene_json_at(doc->root, "textures", k), "source", -1) == src &&
+            !scene->textures[k].placeholder && scene->textures[k].rgba) {
+            const stoa_texture *o = &scene->textures[k];
+            t->width = o->width;
+            t->height = o->height;
+            t->rgba = malloc((size_t)o->width * o->height * 4);
+            if (t->rgba)
+                memcpy(t->rgba, o->rgba, (size_t)o->width * o->height * 4);
+            break;
+        }
+    if (!t->rgba && img && img->rgba) {
+        t->rgba = img->rgba;
+        t->width = img->width;
+        t->height = img->height;
+        img->rgba = NULL; // now owned by the texture
+    }
+    if (!t->rgba) {
+        scene_warn(scene, "textures[%u] ('%s'): %s; showing a magenta checker instead", i,
+                   t->name ? t->name : "",
+                   img && img->why[0] ? img->why : "no image source Stoa can read");
+        make_placeholder(t);
+    }
+    if (!t->name || !t->rgba)
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory", doc->path);
+    return STOA_OK;
+}
+
+// images NULL: the decodes are still running (stoa_scene_load_desc
+// .defer_textures); textures with an image source are left pending.
 static stoa_result build_textures(scene_doc *doc, stoa_scene *scene, scene_image *images,
                                   stoa_error *err)
 {
@@ -70,33 +111,12 @@ static stoa_result build_textures(scene_doc *doc, stoa_scene *scene, scene_image
         snprintf(name, sizeof name, "embedded #%lld", (long long)src);
         t->name = scene_strdup(uri && strncmp(uri, "data:", 5) != 0 ? uri : name);
         read_sampler(doc, jt, &t->sampler);
-        const scene_image *img = src >= 0 ? &images[src] : NULL;
-        // An earlier texture with the same source already holds the pixels.
-        for (uint32_t k = 0; img && !img->rgba && k + 1 < scene->texture_count; k++)
-            if (scene_json_int(scene_json_at(doc->root, "textures", k), "source", -1) == src &&
-                !scene->textures[k].placeholder) {
-                const stoa_texture *o = &scene->textures[k];
-                t->width = o->width;
-                t->height = o->height;
-                t->rgba = malloc((size_t)o->width * o->height * 4);
-                if (t->rgba)
-                    memcpy(t->rgba, o->rgba, (size_t)o->width * o->height * 4);
-                break;
-            }
-        if (!t->rgba && img && img->rgba) {
-            t->rgba = img->rgba;
-            t->width = img->width;
-            t->height = img->height;
-            images[src].rgba = NULL; // now owned by the texture
-        }
-        if (!t->rgba) {
-            scene_warn(scene, "textures[%u] ('%s'): %s; showing a magenta checker instead", i,
-                       t->name ? t->name : "",
-                       img && img->why[0] ? img->why : "no image source Stoa can read");
-            make_placeholder(t);
-        }
-        if (!t->name || !t->rgba)
+        if (!t->name)
             return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory", doc->path);
+        t->pending = !images && src >= 0;
+        stoa_result r = t->pending ? STOA_OK : scene_texture_resolve(doc, scene, i, images, err);
+        if (r < 0)
+            return r;
     }
     return STOA_OK;
 }

@@ -34,6 +34,8 @@ typedef struct stoa_texture {
     stoa_sampler sampler;
     bool placeholder; // true when the image was missing/corrupt: a visible
                       // magenta/black checker stands in for it
+    bool pending;     // still decoding (load with .defer_textures): rgba NULL,
+                      // width/height 0 until stoa_scene_textures_ready fills it
 } stoa_texture;
 
 typedef struct stoa_texture_ref {
@@ -205,6 +207,9 @@ typedef struct stoa_scene {
     float bounds_max[3];
     uint32_t warning_count;
     char **warnings; // things an author should fix; the scene still loaded
+    // Private: image decodes still running after a .defer_textures load
+    // (NULL once every texture is ready).
+    struct scene_deferred *deferred;
 } stoa_scene;
 
 // Called on the loading thread as loading advances (fraction 0..1, a short
@@ -219,6 +224,11 @@ typedef struct stoa_scene_load_desc {
     bool no_generated_tangents;
     stoa_scene_progress_fn progress; // optional
     void *progress_user;
+    // Return as soon as everything but image pixels is ready: textures whose
+    // image is still decoding are `pending` (rgba NULL, size 0). Call
+    // stoa_scene_textures_ready to collect them. Off by default: the load
+    // waits for every image.
+    bool defer_textures;
 } stoa_scene_load_desc;
 
 // Loads .gltf (with .bin / data URIs) or .glb. Every file the scene refers
@@ -231,12 +241,25 @@ typedef struct stoa_scene_load_desc {
 // reachable from it; the meshes those nodes use, in glTF mesh order (one
 // stoa_mesh per triangle primitive); every material, texture, skin and
 // animation of the file. Cameras and lights are per node that carries one.
-// Images are decoded on worker threads while Assimp reads the geometry.
+// Images are decoded on worker threads while Assimp reads the geometry
+// (with .defer_textures they go on after the call returns; the scene owns
+// those threads and joins them in stoa_scene_textures_ready or destroy).
 // Safe to call from any thread; Assimp's error text is process-global, so
 // two loads failing at the same moment may swap their Assimp messages.
 stoa_result stoa_scene_load(const char *path, const stoa_scene_load_desc *desc,
                             stoa_scene **out_scene, stoa_error *err);
+// Destroying a scene with decodes still running stops them (an image being
+// decoded is finished first) and frees everything: no thread outlives it.
 void stoa_scene_destroy(stoa_scene **scene);
+
+// After a .defer_textures load: moves finished decodes into their textures
+// (rgba set, pending false; a missing or corrupt image becomes the checker
+// and a warning, as in a normal load) and returns how many textures are
+// still pending. wait = true blocks until every decode is done (returns 0).
+// Call on one thread at a time, the scene's owner; a scene loaded without
+// defer_textures always returns 0. Each texture's pixels equal a normal
+// load's.
+uint32_t stoa_scene_textures_ready(stoa_scene *scene, bool wait);
 
 // The Assimp post-processing flags stoa_scene_load uses (aiPostProcessSteps
 // bits), so that a benchmark can time Assimp's bare import of the same work.

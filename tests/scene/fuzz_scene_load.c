@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fuzzing the whole import path: bytes -> file -> stoa_scene_load -> pose,
-// animation, BVH, raycast -> destroy. Two builds of this one file:
+// animation, BVH, raycast -> destroy (odd-sized inputs with deferred textures,
+// some destroyed mid-decode). Two builds of this one file:
 //
 //  - libFuzzer (cmake -DSTOA_FUZZ=ON with clang; target fuzz_scene_load):
 //      ./fuzz_scene_load -max_total_time=600 CORPUS_DIR
@@ -69,7 +70,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fclose(f);
     stoa_scene *s = NULL;
     stoa_error err = {0};
-    if (stoa_scene_load(path, NULL, &s, &err) == STOA_OK) {
+    // Odd sizes load with deferred textures: every other one of those is
+    // destroyed with its decodes still running, the rest collected first.
+    stoa_scene_load_desc desc = {.defer_textures = size % 2 == 1};
+    if (stoa_scene_load(path, &desc, &s, &err) == STOA_OK) {
+        if (desc.defer_textures && size % 4 == 1 && stoa_scene_textures_ready(s, true) != 0)
+            abort(); // waiting leaves nothing pending
         exercise(s);
         stoa_scene_destroy(&s);
     } else if (!strstr(err.message, path)) {
