@@ -274,6 +274,10 @@ static void query_properties(stoa_gfx_device *dev)
     dev->props = p2.properties;
     dev->h.api_version = p2.properties.apiVersion;
     dev->h.max_multiview_views = dev->h.multiview ? mvp.maxMultiviewViewCount : 1;
+    dev->h.multiview_auto = dev->h.multiview && !strstr(dev->props.deviceName, "llvmpipe");
+    if (dev->h.multiview && !dev->h.multiview_auto)
+        STOA_LOGI(GFX_MODULE, "%s: stereo in two passes by default (its multiview clips "
+                              "wrongly in the second view)", dev->props.deviceName);
     vkGetPhysicalDeviceMemoryProperties(dev->h.physical_device, &dev->mem_props);
 }
 

@@ -206,7 +206,8 @@ stoa_result stoa_gfx_render(stoa_gfx_renderer *renderer, VkCommandBuffer cmd,
         return res;
     const stoa_gfx_render_options *opt = options ? options : &zero;
     bool multiview = view_count > 1 && target->pass_multiview &&
-                     opt->stereo != STOA_GFX_STEREO_MULTIPASS;
+                     (opt->stereo == STOA_GFX_STEREO_MULTIVIEW ||
+                      (opt->stereo == STOA_GFX_STEREO_AUTO && renderer->dev->h.multiview_auto));
     if (view_count > 1 && opt->stereo == STOA_GFX_STEREO_MULTIVIEW && !multiview)
         return stoa_error_set(err, STOA_ERROR_UNSUPPORTED,
                               "gfx: multiview was asked for but the device lacks it");

@@ -136,6 +136,11 @@ typedef struct stoa_gfx_device_handles {
     VkSurfaceKHR surface; // from hooks.create_surface, else VK_NULL_HANDLE
     uint32_t api_version; // of the physical device
     bool multiview;       // VK_KHR_multiview (core 1.1) feature enabled
+    // Whether STOA_GFX_STEREO_AUTO draws the views in one multiview pass.
+    // False on drivers whose multiview is known wrong: Mesa 22.3's llvmpipe
+    // drops or garbles triangles that cross the near plane in views >= 1
+    // (a floor around the learner vanishes from the right eye).
+    bool multiview_auto;
     uint32_t max_multiview_views;
 } stoa_gfx_device_handles;
 
@@ -267,7 +272,8 @@ uint32_t stoa_gfx_scene_pending_textures(const stoa_gfx_scene *gs);
 // ---- drawing -------------------------------------------------------------------
 
 typedef enum stoa_gfx_stereo_mode {
-    STOA_GFX_STEREO_AUTO = 0,  // one multiview pass when available, else one pass per view
+    STOA_GFX_STEREO_AUTO = 0,  // one multiview pass when available and trusted
+                               // (handles.multiview_auto), else one pass per view
     STOA_GFX_STEREO_MULTIVIEW, // fails with STOA_ERROR_UNSUPPORTED when unavailable
     STOA_GFX_STEREO_MULTIPASS, // one render pass per view (the fallback path)
 } stoa_gfx_stereo_mode;

@@ -64,23 +64,8 @@ static stoa_result make_commands(stoa_xr *xr, stoa_error *err)
     return STOA_OK;
 }
 
-// Mesa's llvmpipe (22.3) drops or garbles triangles that cross the near
-// plane in the second view of a multiview pass (a floor around the learner
-// vanishes from the right eye); two passes are right there. Seen on lavapipe
-// only; real GPUs keep the one-pass path.
-static bool multiview_is_broken(const stoa_xr *xr)
-{
-    VkPhysicalDeviceProperties props;
-    vkGetPhysicalDeviceProperties(stoa_gfx_device_get_handles(xr->device)->physical_device, &props);
-    return strstr(props.deviceName, "llvmpipe") != NULL;
-}
-
 stoa_result xr_swapchains_create(stoa_xr *xr, stoa_error *err)
 {
-    if (xr->desc.stereo == STOA_GFX_STEREO_AUTO && multiview_is_broken(xr)) {
-        STOA_LOGI("xr", "llvmpipe: drawing the eyes in two passes (its multiview clips wrongly)");
-        xr->desc.stereo = STOA_GFX_STEREO_MULTIPASS;
-    }
     int64_t formats[64];
     uint32_t n = 0;
     XR_CHECK(xr, xrEnumerateSwapchainFormats(xr->session, 64, &n, formats));
