@@ -215,23 +215,24 @@ static void animation(run_lesson *rl, const stoa_lesson_action *a)
     }
 }
 
+const float *run_lesson_node_world(const run_lesson *rl, int32_t node)
+{
+    if (!rl->pose || node < 0 || (uint32_t)node >= rl->scene->node_count)
+        return NULL;
+    return stoa_pose_world(rl->pose, (uint32_t)node);
+}
+
 static void teleport(run_lesson *rl, const char *node_name)
 {
-    int32_t node = node_index(rl, node_name);
-    if (node < 0)
+    // Position and facing (-Z) of the node as the scene stands now.
+    const float *m = run_lesson_node_world(rl, node_index(rl, node_name));
+    if (!m)
         return;
-    // Position and facing (-Z) of the node at rest, in world space.
-    stoa_pose *p = stoa_pose_create(rl->scene);
-    if (!p)
-        return;
-    stoa_pose_update(p);
-    const float *m = stoa_pose_world(p, (uint32_t)node);
     rl->teleport_point[0] = m[12];
     rl->teleport_point[1] = m[13];
     rl->teleport_point[2] = m[14];
     rl->teleport_yaw = atan2f(m[8], m[10]);
     rl->teleport_pending = true;
-    stoa_pose_destroy(&p);
 }
 
 static void trace_state(run_lesson *rl, const stoa_lesson_action *a, int64_t t)
@@ -411,9 +412,9 @@ void run_lesson_update(run_lesson *rl, stoa_interact *ia, int64_t now_ns)
 
 void run_lesson_pose(run_lesson *rl, stoa_pose *pose)
 {
+    rl->pose = pose; // also before start: the first actions place things
     if (!rl->machine)
         return;
-    rl->pose = pose;
     for (uint32_t i = 0; i < rl->anim_count; i++) {
         const run_anim *s = &rl->anims[i];
         float dur = rl->scene->animations[s->anim].duration;

@@ -124,6 +124,9 @@ void run_lesson_fini(run_lesson *rl);
 stoa_trace_names run_lesson_names(const run_lesson *rl, const stoa_lesson_text *text,
                                   stoa_trace_text *buf, uint32_t buf_count);
 
+// World matrix (float[16]) of a node as the scene was last posed, or NULL.
+const float *run_lesson_node_world(const run_lesson *rl, int32_t node);
+
 // Seconds since the learner last did anything (acted, or moved the head).
 double run_lesson_idle_s(const run_lesson *rl);
 

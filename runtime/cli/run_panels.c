@@ -69,13 +69,11 @@ static void in_front(const run_lesson *rl, run_panel *p, float drop)
 
 static void at_node(const run_lesson *rl, run_panel *p, int32_t node)
 {
-    stoa_pose *pose = stoa_pose_create(rl->scene);
-    if (!pose) {
+    const float *m = run_lesson_node_world(rl, node);
+    if (!m) {
         in_front(rl, p, 0.1f);
         return;
     }
-    stoa_pose_update(pose);
-    const float *m = stoa_pose_world(pose, (uint32_t)node);
     // Beside the node at eye height, moved a little towards the learner so
     // the panel does not sink into it.
     float c[3] = {m[12], rl->head_world[1] - 0.1f, m[14]};
@@ -91,7 +89,6 @@ static void at_node(const run_lesson *rl, run_panel *p, int32_t node)
     float d = sqrtf((c[0] - rl->head_world[0]) * (c[0] - rl->head_world[0]) +
                     (c[2] - rl->head_world[2]) * (c[2] - rl->head_world[2]));
     p->scale = d > PANEL_DISTANCE_M ? d / PANEL_DISTANCE_M : 1.0f;
-    stoa_pose_destroy(&pose);
 }
 
 // Lays the choices out as equal bands below the question; runtime/ui's
