@@ -42,7 +42,7 @@ class Run:
         env = dict(os.environ, STOA_VALIDATION="1",
                    STOA_XRSIM_SCRIPT=os.path.join(src, "tests/lesson_run", script),
                    STOA_XRSIM_SUMMARY=os.path.join(out, "summary.json"),
-                   STOA_XRSIM_CAPTURE=os.path.join(out, "frames"), STOA_XRSIM_CAPTURE_EVERY="100",
+                   STOA_XRSIM_CAPTURE=os.path.join(out, "frames"), STOA_XRSIM_CAPTURE_EVERY="20",
                    XR_ENABLE_API_LAYERS="XR_APILAYER_LUNARG_core_validation")
         env.update(extra_env or {})
         self.cmd = [stoa, "run", "--sim", os.path.join(src, "scenes/agora/lessons/stoa-poikile.yaml"),
@@ -75,6 +75,21 @@ class Run:
     def no_validation_messages(self, name):
         bad = [l for l in (self.stdout + self.stderr).splitlines() if VALIDATION_RE.search(l)]
         check(not bad, f"{name}: no validation messages ({bad[:2]})")
+
+
+def centre_luma(folder, frame):
+    """Mean brightness of the middle of the left eye in a captured frame."""
+    found = glob.glob(os.path.join(folder, f"frame_{frame:06d}_*.png"))
+    if not found:
+        return None
+    w, h = map(int, subprocess.run(["identify", "-format", "%w %h", found[0]], check=True,
+                                   capture_output=True, text=True).stdout.split())
+    eye = w // 2
+    crop = f"{eye // 4}x{h // 5}+{eye * 3 // 8}+{h * 2 // 5}"
+    out = subprocess.run(["convert", found[0], "-crop", crop, "-colorspace", "Gray",
+                          "-format", "%[fx:int(255*mean)]", "info:"],
+                         check=True, capture_output=True, text=True).stdout
+    return int(out)
 
 
 def verbs(statements):
@@ -117,6 +132,12 @@ def test_right(stoa, src, out):
           f"right: the report says completed and passed ({learner.get('result')})")
     frames = glob.glob(os.path.join(run.out, "frames", "*.png"))
     check(len(frames) >= 5, f"right: frames captured ({len(frames)})")
+    # The quiz panel appears in front of the learner at 26.5 s (script time);
+    # the head is still from 26 s on, so what changes mid-view is the panel.
+    before = centre_luma(os.path.join(run.out, "frames"), 520)
+    during = centre_luma(os.path.join(run.out, "frames"), 540)
+    check(before is not None and during is not None and before - during > 15,
+          f"right: the quiz panel shows in front of the learner (centre brightness {before} -> {during})")
     return run
 
 
