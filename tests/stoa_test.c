@@ -5,6 +5,29 @@ stoa_test_case stoa_test_cases[STOA_TEST_MAX];
 int stoa_test_count;
 int stoa_test_failed_checks;
 
+const char *stoa_test_require_samples(void)
+{
+    const char *env = getenv("STOA_GLTF_SAMPLES");
+    const char *dir = env && *env ? env : "../shared/gltf-samples";
+    char manifest[4096];
+    snprintf(manifest, sizeof manifest, "%s/MANIFEST.tsv", dir);
+    FILE *f = fopen(manifest, "r");
+    if (!f) {
+        printf("skipped: the Khronos sample models are not at %s (an extra: set "
+               "STOA_GLTF_SAMPLES or put ../shared beside the repository)\n", dir);
+        fflush(stdout);
+        exit(STOA_TEST_SKIP);
+    }
+    fclose(f);
+    return dir;
+}
+
+void stoa_test_model(char *out, size_t size, const char *rel)
+{
+    const char *env = getenv("STOA_TESTMODELS");
+    snprintf(out, size, "%s/%s", env && *env ? env : "testmodels", rel);
+}
+
 int stoa_test_main(int argc, char **argv)
 {
     int passed = 0, failed = 0;

@@ -13,6 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+// ctest reports a test that exits with this code as skipped, not passed.
+#define STOA_TEST_SKIP 77
+
+// The folder of the Khronos sample models ($STOA_GLTF_SAMPLES, else
+// ../shared/gltf-samples): an extra that a fresh clone does not have. When
+// it is absent, says why on stdout and exits with STOA_TEST_SKIP.
+const char *stoa_test_require_samples(void);
+// out = $STOA_TESTMODELS/rel: Stoa's own generated models (tools/testmodels).
+void stoa_test_model(char *out, size_t size, const char *rel);
+
 typedef void (*stoa_test_fn)(void);
 typedef struct stoa_test_case {
     const char *name;

@@ -378,6 +378,9 @@ static stoa_result convert_mesh(scene_doc *doc, const cJSON *prim, const struct 
     if (!finite_positions(m))
         return stoa_error_set(err, STOA_ERROR_PARSE, "%s: %s: POSITION holds NaN or infinity",
                               doc->path, where);
+    stoa_result r = scene_mesh_attrs_from_gltf(doc, prim, m, err);
+    if (r < 0)
+        return r;
     mesh_bounds(m);
     return STOA_OK;
 }

@@ -70,6 +70,13 @@ stoa_result scene_validate(scene_doc *doc, stoa_error *err);
 stoa_result scene_accessor_floats(scene_doc *doc, uint32_t acc, float **out, uint32_t *out_count,
                                   uint32_t *out_components, stoa_error *err);
 
+// ---- scene_attrs.c --------------------------------------------------------------
+// Replaces the TEXCOORD_0/1, COLOR_0 and JOINTS_0/WEIGHTS_0 data Assimp made of
+// primitive `prim` with the accessors' own values where Assimp decodes them
+// wrongly (normalised integers, VEC3 colours).
+stoa_result scene_mesh_attrs_from_gltf(scene_doc *doc, const cJSON *prim, stoa_mesh *m,
+                                       stoa_error *err);
+
 uint32_t scene_assimp_flags(bool no_generated_tangents);
 
 // ---- building the scene -----------------------------------------------------------
