@@ -144,7 +144,7 @@ def samplers(out):
     d.use("KHR_materials_unlit")
     img = d.image(S.png_image(2, 1, lambda x, y: S.RED if x == 0 else S.GREEN), "image/png",
                   "file", "two-texels.png")
-    view = S.OrthoView(0.0, 0.0, 2.0)
+    view = S.OrthoView(0.0, -0.3, 2.0)
     rows = [("Repeat", G.REPEAT, [S.RED, S.GREEN, S.RED, S.GREEN]),
             ("Clamp", G.CLAMP, [S.RED, S.GREEN, S.GREEN, S.GREEN]),
             ("Mirror", G.MIRROR, [S.RED, S.GREEN, S.GREEN, S.RED])]
@@ -174,7 +174,7 @@ def samplers(out):
         tex = d.texture(img, d.sampler(mag, mn, G.MIRROR, G.REPEAT))
         tex_expect.append({"texture": tex, "mag": mag, "min": mn, "wrap_s": G.MIRROR,
                            "wrap_t": G.REPEAT})
-    pos, nrm, uv = S.quad(-2.0, -2.6, -1.0, -1.8)
+    pos, nrm, uv = S.quad(-2.0, -4.6, -1.0, -3.8)  # out of the picture
     pa, _ = d.accessor([pos[i] for i in S.QUAD_IDX], "VEC3", minmax=True)
     ta, _ = d.accessor([uv[i] for i in S.QUAD_IDX], "VEC2")
     prims = []
