@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Bad glTF input: each case must fail (or fall back to a placeholder) with a
 // message that names the file and what is wrong, never crash, and never read
-// outside the scene's folder. Fixtures are made at run time from the sample
-// corpus in a temporary folder.
+// outside the scene's folder. Fixtures are made at run time, in a temporary
+// folder, from Stoa's own generated test models (tools/testmodels).
 #include <math.h>
 
 #include "scene/stoa_scene.h"
@@ -25,14 +25,14 @@ static void setup(void)
 
 static void sample_path(char *out, size_t n, const char *rel)
 {
-    snprintf(out, n, "%s/%s", tu_samples(), rel);
+    stoa_test_model(out, n, rel);
 }
 
 // Box.gltf's JSON, to be broken by the caller.
 static cJSON *box_json(void)
 {
     char p[4096], *file;
-    sample_path(p, sizeof p, "Box/glTF/Box.gltf");
+    sample_path(p, sizeof p, "box/box.gltf");
     cJSON *j = tu_gltf_json(p, &file, NULL, NULL);
     free(file);
     return j;
@@ -41,8 +41,8 @@ static cJSON *box_json(void)
 static void put_box_bin(void)
 {
     char from[4096], to[4300];
-    sample_path(from, sizeof from, "Box/glTF/Box0.bin");
-    snprintf(to, sizeof to, "%s/Box0.bin", g_scene);
+    sample_path(from, sizeof from, "box/box.bin");
+    snprintf(to, sizeof to, "%s/box.bin", g_scene);
     CHECK(tu_copy(from, to) == 0);
 }
 
@@ -50,7 +50,7 @@ static void write_json(const char *name, cJSON *j, char *out_path, size_t n)
 {
     snprintf(out_path, n, "%s/%s", g_scene, name);
     char *text = j ? cJSON_Print(j) : NULL;
-    CHECK_MSG(text != NULL, "no JSON for %s (is STOA_GLTF_SAMPLES set?)", name);
+    CHECK_MSG(text != NULL, "no JSON for %s (is STOA_TESTMODELS set?)", name);
     CHECK(text && tu_write(out_path, text, strlen(text)) == 0);
     free(text);
     cJSON_Delete(j);
@@ -81,7 +81,7 @@ STOA_TEST(truncated_glb)
 {
     setup();
     char from[4096], to[4300];
-    sample_path(from, sizeof from, "Box/glTF-Binary/Box.glb");
+    sample_path(from, sizeof from, "box/box.glb");
     size_t n = 0;
     char *glb = tu_read(from, &n);
     CHECK(glb && n > 1000);
@@ -103,7 +103,7 @@ STOA_TEST(broken_json)
 {
     setup();
     char from[4096], to[4300];
-    sample_path(from, sizeof from, "Box/glTF/Box.gltf");
+    sample_path(from, sizeof from, "box/box.gltf");
     size_t n = 0;
     char *text = tu_read(from, &n);
     CHECK(text != NULL);
@@ -136,10 +136,10 @@ STOA_TEST(missing_image_gives_placeholder_and_warning)
 {
     setup();
     char from[4096], to[4300];
-    sample_path(from, sizeof from, "BoxTextured/glTF/BoxTextured0.bin");
-    snprintf(to, sizeof to, "%s/BoxTextured0.bin", g_scene);
+    sample_path(from, sizeof from, "textured/textured.bin");
+    snprintf(to, sizeof to, "%s/textured.bin", g_scene);
     CHECK(tu_copy(from, to) == 0);
-    sample_path(from, sizeof from, "BoxTextured/glTF/BoxTextured.gltf");
+    sample_path(from, sizeof from, "textured/textured.gltf");
     snprintf(to, sizeof to, "%s/textured_no_png.gltf", g_scene);
     CHECK(tu_copy(from, to) == 0); // the PNG is not copied
     stoa_scene *s = NULL;
@@ -154,11 +154,11 @@ STOA_TEST(missing_image_gives_placeholder_and_warning)
     CHECK(s->textures[0].rgba[0] == 255 && s->textures[0].rgba[1] == 0 &&
           s->textures[0].rgba[2] == 255);
     CHECK(s->warning_count >= 1);
-    CHECK_CONTAINS(s->warning_count ? s->warnings[0] : "", "CesiumLogoFlat.png");
+    CHECK_CONTAINS(s->warning_count ? s->warnings[0] : "", "quadrants.png");
     stoa_scene_destroy(&s);
 
     // A corrupt image (not a PNG) is a placeholder too.
-    snprintf(to, sizeof to, "%s/CesiumLogoFlat.png", g_scene);
+    snprintf(to, sizeof to, "%s/quadrants.png", g_scene);
     tu_write(to, "this is not a png", 17);
     snprintf(to, sizeof to, "%s/textured_no_png.gltf", g_scene);
     CHECK(stoa_scene_load(to, NULL, &s, &err) == STOA_OK);
@@ -203,7 +203,7 @@ STOA_TEST(index_values_out_of_range)
 {
     setup();
     char from[4096], p[4300];
-    sample_path(from, sizeof from, "Box/glTF/Box0.bin");
+    sample_path(from, sizeof from, "box/box.bin");
     size_t n = 0;
     uint8_t *bin = (uint8_t *)tu_read(from, &n);
     CHECK(bin != NULL);
@@ -237,10 +237,10 @@ STOA_TEST(uri_leaving_the_folder)
     put_box_bin();
     // The real file sits one level up, where a careless loader would find it.
     char from[4096], to[4300], p[4300];
-    sample_path(from, sizeof from, "Box/glTF/Box0.bin");
-    snprintf(to, sizeof to, "%s/Box0.bin", g_dir);
+    sample_path(from, sizeof from, "box/box.bin");
+    snprintf(to, sizeof to, "%s/box.bin", g_dir);
     CHECK(tu_copy(from, to) == 0);
-    const char *uris[] = {"../Box0.bin", "sub/../../Box0.bin", "%2e%2e/Box0.bin", to,
+    const char *uris[] = {"../box.bin", "sub/../../box.bin", "%2e%2e/box.bin", to,
                           "file:///etc/passwd"};
     const char *why[] = {"leaves", "leaves", "leaves", "absolute", "scheme"};
     for (int i = 0; i < 5; i++) {
@@ -250,7 +250,7 @@ STOA_TEST(uri_leaving_the_folder)
         expect_fail(p, STOA_ERROR_UNSAFE_PATH, why[i]);
     }
     // An image URI that leaves the folder fails the same way.
-    sample_path(from, sizeof from, "BoxTextured/glTF/BoxTextured.gltf");
+    sample_path(from, sizeof from, "textured/textured.gltf");
     char *file;
     cJSON *j = tu_gltf_json(from, &file, NULL, NULL);
     free(file);
@@ -299,7 +299,7 @@ STOA_TEST(nan_transforms)
 
     // NaN inside the binary positions.
     char from[4096];
-    sample_path(from, sizeof from, "Box/glTF/Box0.bin");
+    sample_path(from, sizeof from, "box/box.bin");
     size_t n = 0;
     uint8_t *bin = (uint8_t *)tu_read(from, &n);
     CHECK(bin != NULL);
@@ -327,7 +327,7 @@ STOA_TEST(not_gltf)
     setup();
     char p[4300], from[4096];
     snprintf(p, sizeof p, "%s/image.gltf", g_scene);
-    sample_path(from, sizeof from, "BoxTextured/glTF/CesiumLogoFlat.png");
+    sample_path(from, sizeof from, "textured/quadrants.png");
     CHECK(tu_copy(from, p) == 0);
     expect_fail(p, STOA_ERROR_PARSE, "not a glTF file");
 
@@ -360,13 +360,13 @@ STOA_TEST(not_gltf)
 STOA_TEST(size_limit)
 {
     char p[4096];
-    sample_path(p, sizeof p, "Duck/glTF-Binary/Duck.glb");
+    sample_path(p, sizeof p, "textured/textured.glb");
     stoa_scene *s = NULL;
     stoa_error err = {0};
     stoa_scene_load_desc desc = {.max_file_size = 1000};
     CHECK(stoa_scene_load(p, &desc, &s, &err) == STOA_ERROR_LIMIT);
     CHECK(s == NULL);
-    CHECK_CONTAINS(err.message, "Duck.glb");
+    CHECK_CONTAINS(err.message, "textured.glb");
 }
 
 STOA_TEST(cleanup)

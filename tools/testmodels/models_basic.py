@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
 """Boxes, textures and the ways glTF stores them: external, data: URI and
 .glb buffers; PNG and JPEG images; samplers; accessor encodings."""
+import math
 import os
 
 import gltfw as G
 import jpeg
 import shapes as S
+import tmath as M
 
 
 def _counts(**kw):
@@ -16,7 +18,8 @@ def _counts(**kw):
 
 
 def box(out):
-    """The simplest model in three storages: a 1 m cube, lit, red."""
+    """The simplest model in three storages: a 1 m cube, lit, red, under a root
+    node with a matrix (as the Khronos Box)."""
     models = []
     for how, ictype, name, feats in (
             ("bin", G.USHORT, "box", ["external .bin buffer", "UNSIGNED_SHORT indices"]),
@@ -31,12 +34,17 @@ def box(out):
             "baseColorFactor": [0.8, 0.0, 0.0, 1.0], "metallicFactor": 0.0, "roughnessFactor": 0.6}})
         mesh = d.add("meshes", {"name": "Cube", "primitives": [
             {"attributes": {"POSITION": pa, "NORMAL": na}, "indices": ia, "material": mat}]})
-        node = d.add("nodes", {"name": "Box", "mesh": mesh})
-        d.j["scene"] = d.add("scenes", {"nodes": [node]})
+        # A root with a matrix (a quarter turn about Y) over the mesh's node.
+        d.add("nodes", {"name": "Box", "matrix": M.trs(r=M.quat_axis((0, 1, 0), math.pi / 2)),
+                        "children": [1]})
+        d.add("nodes", {"name": "Cube", "mesh": mesh})
+        d.j["scene"] = d.add("scenes", {"nodes": [0]})
         f = d.write(os.path.join(out, "box"), how)
         models.append({"file": "box/" + f, "features": feats, "expect": {
-            "counts": _counts(nodes=1, meshes=1, materials=1, triangles=12),
+            "counts": _counts(nodes=2, meshes=1, materials=1, triangles=12),
             "bounds": [[-0.5, -0.5, -0.5], [0.5, 0.5, 0.5]],
+            "nodes": [{"name": "Cube", "parent": "Box",
+                       "world": M.trs(r=M.quat_axis((0, 1, 0), math.pi / 2))}],
             "meshes": [{"mesh": 0, "vertex_count": 24, "index_count": 36, "uv0": False,
                         "colors": False, "material": 0,
                         "vertices": [{"i": 0, "position": list(pos[0]), "normal": list(nrm[0])},
