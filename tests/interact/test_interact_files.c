@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// The interaction module on scenes loaded from real glTF files: the Khronos
-// Box sample and, once generated, the agora sample scene.
+// The interaction module on scenes loaded from real glTF files: Stoa's own
+// generated box (a mesh node under a root, as the Khronos Box) and the agora
+// sample scene.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +24,8 @@ static bool sample_path(char *out, size_t n, const char *env, const char *rel)
 STOA_TEST(box_sample_mesh_resolves_to_registered_root)
 {
     char path[1024];
-    CHECK_MSG(sample_path(path, sizeof path, "STOA_GLTF_SAMPLES", "Box/glTF-Binary/Box.glb"),
-              "STOA_GLTF_SAMPLES not set or Box.glb missing");
+    CHECK_MSG(sample_path(path, sizeof path, "STOA_TESTMODELS", "box/box.glb"),
+              "STOA_TESTMODELS not set or box.glb missing");
     fixture f;
     if (!fixture_init_file(&f, path, NULL)) {
         CHECK(!"Box.glb loads");

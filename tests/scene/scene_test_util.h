@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "stoa_test.h"
+
 static inline char *tu_read(const char *path, size_t *size)
 {
     FILE *f = fopen(path, "rb");
@@ -116,8 +118,8 @@ static inline int tu_copy(const char *from, const char *to)
     return r;
 }
 
+// The Khronos samples (an extra): exits with ctest's skip code when absent.
 static inline const char *tu_samples(void)
 {
-    const char *s = getenv("STOA_GLTF_SAMPLES");
-    return s && *s ? s : "../shared/gltf-samples";
+    return stoa_test_require_samples();
 }

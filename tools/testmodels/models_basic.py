@@ -203,3 +203,43 @@ def samplers(out):
         "textures": tex_expect,
         "meshes": [{"mesh": 3, "vertex_count": 6, "index_count": 6}],
         "render": [view.render(checks)]}}]
+
+
+def large(out):
+    """Four 512x512 PNG textures and a 256x256 JPEG in one .glb: enough
+    decoding for the deferred-texture tests to catch images mid-decode."""
+    d = G.Doc("large")
+    d.use("KHR_materials_unlit")
+    nodes, tex_expect = [], []
+
+    def noise(seed):
+        def fn(x, y):
+            h = (x * 73856093 ^ y * 19349663 ^ seed * 83492791) & 0xFFFFFF
+            return ((h & 255), (h >> 8) & 255, (h >> 16) & 255)
+        return fn
+    images = [("png", S.png_image(512, 512, noise(k))) for k in range(4)]
+    px = bytearray()
+    for y in range(256):
+        for x in range(256):
+            px += bytes((x, y, 128))
+    images.append(("jpeg", jpeg.encode(256, 256, bytes(px), quality=90)))
+    for k, (kind, data) in enumerate(images):
+        img = d.image(data, "image/" + kind, "view", "layer%d.%s" % (k, kind[:3]))
+        tex = d.texture(img, d.sampler(G.LINEAR, G.LINEAR_MIPMAP_LINEAR))
+        size = 512 if kind == "png" else 256
+        px0 = list(noise(k)(0, 0)) if kind == "png" else [0, 0, 128]
+        tex_expect.append({"texture": tex, "width": size, "height": size,
+                           "pixels": [[0, 0] + px0 + [255, 0 if kind == "png" else 12]]})
+        mat = d.add("materials", {"name": "Layer%d" % k, "pbrMetallicRoughness": {
+            "baseColorTexture": {"index": tex}}, "extensions": {"KHR_materials_unlit": {}}})
+        pos, nrm, uv = S.quad(-2.5 + k, -0.5, -1.6 + k, 0.5)
+        mesh = d.add("meshes", {"primitives": [{"attributes": {
+            "POSITION": d.accessor(pos, "VEC3", minmax=True)[0],
+            "TEXCOORD_0": d.accessor(uv, "VEC2")[0]}, "indices": d.indices(S.QUAD_IDX),
+            "material": mat}]})
+        nodes.append(d.add("nodes", {"name": "Layer%d" % k, "mesh": mesh}))
+    d.j["scene"] = d.add("scenes", {"nodes": nodes})
+    f = d.write(os.path.join(out, "large"), "glb")
+    return [{"file": "large/" + f, "features": ["large PNG and JPEG images in a .glb"],
+             "expect": {"counts": _counts(nodes=5, meshes=5, materials=5, textures=5,
+                                          triangles=10), "textures": tex_expect}}]
