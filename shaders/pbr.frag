@@ -12,6 +12,9 @@ layout(set = 2, binding = 0, std140) uniform Material {
     vec4 factors;    // metallic, roughness, normal scale, occlusion strength
     ivec4 texcoord;  // base, metallic-roughness, normal, occlusion
     ivec4 flags;     // x MAT_* bits, y emissive texcoord
+    // KHR_texture_transform per slot (base, mr, normal, occlusion, emissive):
+    // rows (a, b, c) and (d, e, f) of uv' = (a u + b v + c, d u + e v + f).
+    vec4 uvt[10];
 } mat;
 
 layout(set = 2, binding = 1) uniform sampler2D tex_base;
@@ -32,7 +35,13 @@ layout(location = 0) out vec4 out_color;
 
 const float PI = 3.14159265;
 
-vec2 uv(int set) { return set == 1 ? in_uv1 : in_uv0; }
+const int SLOT_BASE = 0, SLOT_MR = 1, SLOT_NORMAL = 2, SLOT_OCCLUSION = 3, SLOT_EMISSIVE = 4;
+
+vec2 uv(int slot, int set)
+{
+    vec3 st = vec3(set == 1 ? in_uv1 : in_uv0, 1.0);
+    return vec2(dot(mat.uvt[2 * slot].xyz, st), dot(mat.uvt[2 * slot + 1].xyz, st));
+}
 
 vec3 srgb_encode(vec3 c)
 {
@@ -47,7 +56,7 @@ vec3 shading_normal()
         n = -n; // double-sided: the back face is lit from its own side
     if ((mat.flags.x & MAT_NORMAL_TEX) == 0)
         return n;
-    vec2 st = uv(mat.texcoord.z);
+    vec2 st = uv(SLOT_NORMAL, mat.texcoord.z);
     vec3 t, b;
     if ((draw.flags & 1) != 0 && dot(in_tangent.xyz, in_tangent.xyz) > 0.0) {
         t = normalize(in_tangent.xyz - n * dot(n, in_tangent.xyz));
@@ -117,7 +126,7 @@ void main()
 {
     vec4 base = mat.base_color * in_color;
     if ((mat.flags.x & MAT_BASE_TEX) != 0)
-        base *= texture(tex_base, uv(mat.texcoord.x));
+        base *= texture(tex_base, uv(SLOT_BASE, mat.texcoord.x));
     if ((mat.flags.x & MAT_MASK) != 0 && base.a < mat.emissive.a)
         discard;
     vec3 color;
@@ -126,7 +135,7 @@ void main()
     } else {
         float metallic = mat.factors.x, rough = mat.factors.y;
         if ((mat.flags.x & MAT_MR_TEX) != 0) {
-            vec4 mr = texture(tex_mr, uv(mat.texcoord.y));
+            vec4 mr = texture(tex_mr, uv(SLOT_MR, mat.texcoord.y));
             rough *= mr.g;
             metallic *= mr.b;
         }
@@ -156,14 +165,14 @@ void main()
         vec3 ambient = frame.ambient.rgb * mix(0.5, 1.0, up);
         vec3 amb = ambient * (diffuse + f0 * (1.0 - rough) * 0.5);
         if ((mat.flags.x & MAT_OCCLUSION_TEX) != 0) {
-            float ao = texture(tex_occlusion, uv(mat.texcoord.w)).r;
+            float ao = texture(tex_occlusion, uv(SLOT_OCCLUSION, mat.texcoord.w)).r;
             amb *= 1.0 + mat.factors.w * (ao - 1.0);
         }
         color += amb;
     }
     vec3 emissive = mat.emissive.rgb;
     if ((mat.flags.x & MAT_EMISSIVE_TEX) != 0)
-        emissive *= texture(tex_emissive, uv(mat.flags.y)).rgb;
+        emissive *= texture(tex_emissive, uv(SLOT_EMISSIVE, mat.flags.y)).rgb;
     color = (color + emissive) * frame.params.x + draw.tint.rgb * draw.tint.a;
     if (frame.params.y > 0.5)
         color = srgb_encode(color);

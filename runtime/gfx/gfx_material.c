@@ -14,6 +14,7 @@ typedef struct gfx_material_ubo {
     float factors[4];  // metallic, roughness, normal scale, occlusion strength
     int32_t texcoord[4];
     int32_t flags[4]; // x GFX_MAT_*, y emissive texcoord
+    float uvt[10][4]; // KHR_texture_transform rows per slot (base, mr, normal, occlusion, emissive)
 } gfx_material_ubo;
 
 static const stoa_material k_default_material = {
@@ -118,6 +119,14 @@ static void fill_ubo(gfx_material_ubo *u, const stoa_material *m, uint32_t flags
     u->texcoord[3] = (int32_t)m->occlusion_tex.texcoord;
     u->flags[0] = (int32_t)flags;
     u->flags[1] = (int32_t)m->emissive_tex.texcoord;
+    const stoa_texture_ref *slots[5] = {&m->base_color_tex, &m->metallic_roughness_tex,
+                                        &m->normal_tex, &m->occlusion_tex, &m->emissive_tex};
+    static const float identity[6] = {1, 0, 0, 0, 1, 0};
+    for (int k = 0; k < 5; k++) {
+        const float *t = slots[k]->transformed ? slots[k]->uv_matrix : identity;
+        memcpy(u->uvt[2 * k], t, 3 * sizeof(float));
+        memcpy(u->uvt[2 * k + 1], t + 3, 3 * sizeof(float));
+    }
 }
 
 static stoa_result create_pool(stoa_gfx_scene *s, stoa_error *err)

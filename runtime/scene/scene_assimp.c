@@ -25,6 +25,7 @@ typedef struct mem_file {
 
 typedef struct io_ctx {
     scene_doc *doc;
+    const char *virtual_path; // the rewritten document's name, or NULL
     char refused[768]; // first path Assimp asked for and did not get
 } io_ctx;
 
@@ -92,7 +93,10 @@ static struct aiFile *io_open(struct aiFileIO *fio, const char *path, const char
     struct aiFile *f = calloc(1, sizeof *f);
     if (!m || !f)
         goto fail;
-    if (strcmp(path, doc->path) == 0) {
+    if (io->virtual_path && strcmp(path, io->virtual_path) == 0) {
+        m->data = (const uint8_t *)doc->assimp_json;
+        m->size = strlen(doc->assimp_json);
+    } else if (!io->virtual_path && strcmp(path, doc->path) == 0) {
         m->data = doc->file;
         m->size = doc->file_size;
     } else {
@@ -106,6 +110,8 @@ static struct aiFile *io_open(struct aiFileIO *fio, const char *path, const char
             }
             rel = path + plen;
         }
+        if (io->virtual_path && scene_doc_virtual_buffer(doc, rel, &m->data, &m->size))
+            goto done;
         char full[PATH_MAX];
         stoa_error perr = {0};
         if (stoa_path_confine(doc->dir, rel, full, sizeof full, &perr) < 0) {
@@ -118,6 +124,7 @@ static struct aiFile *io_open(struct aiFileIO *fio, const char *path, const char
         }
         m->data = m->owned;
     }
+done:
     *f = (struct aiFile){mf_read, mf_write, mf_tell, mf_size, mf_seek, mf_flush, (aiUserData)m};
     return f;
 fail:
@@ -375,12 +382,12 @@ static stoa_result convert_mesh(scene_doc *doc, const cJSON *prim, const struct 
         (am->mNumBones && !convert_bones(am, m)) || (am->mNumAnimMeshes && !convert_morphs(am, m)))
         return stoa_error_set(err, STOA_ERROR_PARSE, "%s: %s: bad vertex, index or morph data",
                               doc->path, where);
-    if (!finite_positions(m))
-        return stoa_error_set(err, STOA_ERROR_PARSE, "%s: %s: POSITION holds NaN or infinity",
-                              doc->path, where);
     stoa_result r = scene_mesh_attrs_from_gltf(doc, prim, m, err);
     if (r < 0)
         return r;
+    if (!finite_positions(m))
+        return stoa_error_set(err, STOA_ERROR_PARSE, "%s: %s: POSITION holds NaN or infinity",
+                              doc->path, where);
     mesh_bounds(m);
     return STOA_OK;
 }
@@ -391,8 +398,17 @@ static stoa_result run_assimp(scene_doc *doc, const struct aiScene **out, stoa_e
 {
     io_ctx io = {.doc = doc};
     struct aiFileIO fio = {io_open, io_close, (aiUserData)&io};
-    const struct aiScene *ai =
-        aiImportFileEx(doc->path, scene_assimp_flags(doc->no_generated_tangents), &fio);
+    char virtual_path[PATH_MAX + 32];
+    if (doc->rewritten) {
+        stoa_result r = scene_doc_for_assimp(doc, err);
+        if (r < 0)
+            return r;
+        // Beside the scene, so relative image URIs resolve as before.
+        snprintf(virtual_path, sizeof virtual_path, "%s.stoa-decoded.gltf", doc->path);
+        io.virtual_path = virtual_path;
+    }
+    const struct aiScene *ai = aiImportFileEx(io.virtual_path ? io.virtual_path : doc->path,
+                                              scene_assimp_flags(doc->no_generated_tangents), &fio);
     if (!ai) {
         if (io.refused[0])
             return stoa_error_set(err, STOA_ERROR_UNSAFE_PATH, "%s: refused to read %s", doc->path,

@@ -5,6 +5,7 @@
 // COLOR_0 an alpha of 0; Stoa's own accessor reader decodes every component
 // type glTF allows (3.11), sparse accessors included. Found by the
 // generated test models (tools/testmodels, tests/scene/test_scene_generated.c).
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,12 +38,51 @@ static void replace(float **slot, float *f)
     *slot = f;
 }
 
+// True when attributes[name] is stored as integers (KHR_mesh_quantization).
+static bool quantized(scene_doc *doc, const cJSON *prim, const char *name)
+{
+    cJSON *a = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(prim, "attributes"),
+                                                name);
+    if (!cJSON_IsNumber(a) || a->valuedouble < 0)
+        return false;
+    cJSON *acc = scene_json_at(doc->root, "accessors", (uint32_t)a->valuedouble);
+    return scene_json_int(acc, "componentType", 5126) != 5126;
+}
+
 stoa_result scene_mesh_attrs_from_gltf(scene_doc *doc, const cJSON *prim, stoa_mesh *m,
                                        stoa_error *err)
 {
+    // A Draco-compressed primitive's accessors hold no data of their own;
+    // Assimp decoded the stream, so its attributes stand.
+    if (cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(prim, "extensions"),
+                                         "KHR_draco_mesh_compression"))
+        return STOA_OK;
     stoa_result r = STOA_OK;
     uint32_t n = m->vertex_count, nc = 0;
     float *f;
+    // Quantized geometry: Assimp reads integer POSITION, NORMAL and TANGENT
+    // data as floats.
+    static const struct {
+        const char *name;
+        uint32_t comps;
+    } geo[] = {{"POSITION", 3}, {"NORMAL", 3}, {"TANGENT", 4}};
+    for (int g = 0; g < 3 && r == STOA_OK; g++) {
+        if (!quantized(doc, prim, geo[g].name))
+            continue;
+        f = attr(doc, prim, geo[g].name, n, &nc, err, &r);
+        if (!f || nc != geo[g].comps) {
+            free(f);
+            continue;
+        }
+        float **slot = g == 0 ? &m->positions : g == 1 ? &m->normals : &m->tangents;
+        if (g == 1) // normalised integers are not unit length after rounding
+            for (uint32_t i = 0; i < n; i++) {
+                float *v = f + (size_t)i * 3, l = sqrtf(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+                for (int c = 0; l > 0 && c < 3; c++)
+                    v[c] /= l;
+            }
+        replace(slot, f);
+    }
     if ((f = attr(doc, prim, "TEXCOORD_0", n, &nc, err, &r)) && nc == 2)
         replace(&m->uv0, f);
     else

@@ -54,7 +54,7 @@ void scene_deferred_destroy(stoa_scene *scene)
 
 static int64_t texture_source(const struct scene_deferred *d, uint32_t i)
 {
-    return scene_json_int(scene_json_at(d->doc.root, "textures", i), "source", -1);
+    return scene_texture_source(scene_json_at(d->doc.root, "textures", i));
 }
 
 // Resolves pending textures whose image is decoded, in index order (so a

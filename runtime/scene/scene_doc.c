@@ -278,6 +278,7 @@ void scene_doc_close(scene_doc *doc)
     free(doc->buffers);
     cJSON_Delete(doc->root);
     free(doc->file);
+    free(doc->assimp_json);
     memset(doc, 0, sizeof *doc);
 }
 

@@ -68,8 +68,12 @@ static void decode(scene_image *img, const job *jb)
         bytes = owned;
     }
     int w, h, comp;
-    if (!bytes || size > INT32_MAX || !stbi_info_from_memory(bytes, (int)size, &w, &h, &comp)) {
-        snprintf(img->why, sizeof img->why, "not a PNG or JPEG image");
+    if (bytes && scene_is_webp(bytes, size)) {
+        scene_webp_decode(bytes, size, MAX_IMAGE_DIM, &img->rgba, &img->width, &img->height,
+                          img->why, sizeof img->why);
+    } else if (!bytes || size > INT32_MAX ||
+               !stbi_info_from_memory(bytes, (int)size, &w, &h, &comp)) {
+        snprintf(img->why, sizeof img->why, "not a PNG, JPEG or WebP image");
     } else if (w < 1 || h < 1 || w > MAX_IMAGE_DIM || h > MAX_IMAGE_DIM) {
         snprintf(img->why, sizeof img->why, "image is %dx%d (limit %d)", w, h, MAX_IMAGE_DIM);
     } else {
@@ -144,7 +148,7 @@ stoa_result scene_images_start(scene_doc *doc, scene_images **out, stoa_error *e
     cJSON *t;
     cJSON_ArrayForEach(t, scene_json_arr(doc->root, "textures"))
     {
-        int64_t src = scene_json_int(t, "source", -1);
+        int64_t src = scene_texture_source(t);
         if (src >= 0 && !si->images[src].used) {
             si->images[src].used = true;
             used++;

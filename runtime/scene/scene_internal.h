@@ -36,6 +36,10 @@ typedef struct scene_doc {
     scene_buffer *buffers;
     int32_t default_scene; // index into "scenes", -1 when there are none
     bool no_generated_tangents;
+    // Some buffer bytes differ from the files (decoded EXT_meshopt_compression
+    // views): Assimp is then given the document through scene_doc_for_assimp.
+    bool rewritten;
+    char *assimp_json; // that document, made on first use
 } scene_doc;
 
 // ---- scene_doc.c -------------------------------------------------------------
@@ -69,6 +73,32 @@ stoa_result scene_validate(scene_doc *doc, stoa_error *err);
 // [-1,1]); out gets count * components floats, caller frees.
 stoa_result scene_accessor_floats(scene_doc *doc, uint32_t acc, float **out, uint32_t *out_count,
                                   uint32_t *out_components, stoa_error *err);
+
+// ---- scene_meshopt.c ------------------------------------------------------------
+// Decodes every EXT_meshopt_compression buffer view in place and removes the
+// extension from it (checks every rule of the extension first).
+stoa_result scene_meshopt_decode(scene_doc *doc, stoa_error *err);
+
+// ---- scene_texture_source.c ------------------------------------------------------
+// The image a texture shows: EXT_texture_webp's source when present (Stoa
+// decodes WebP), else "source"; -1 for none (e.g. KHR_texture_basisu only).
+int64_t scene_texture_source(const cJSON *texture);
+// Decodes a WebP image into 8-bit RGBA (free()); false with `why` filled.
+bool scene_webp_decode(const uint8_t *bytes, size_t size, uint32_t max_dim, uint8_t **rgba,
+                       uint32_t *w, uint32_t *h, char *why, size_t why_size);
+bool scene_is_webp(const uint8_t *bytes, size_t size);
+
+// ---- scene_texture_transform.c ---------------------------------------------------
+// Reads a textureInfo's KHR_texture_transform into r (matrix, texCoord).
+void scene_texture_transform(stoa_scene *scene, const cJSON *tt, stoa_texture_ref *r,
+                             const char *mat_name, const char *slot);
+
+// ---- scene_rewrite.c -------------------------------------------------------------
+// Makes doc->assimp_json (buffers named "stoa-buffer-N.bin") for a rewritten doc.
+stoa_result scene_doc_for_assimp(scene_doc *doc, stoa_error *err);
+// The bytes of "stoa-buffer-N.bin" (rel to the scene's folder); false otherwise.
+bool scene_doc_virtual_buffer(const scene_doc *doc, const char *rel, const uint8_t **data,
+                              size_t *size);
 
 // ---- scene_attrs.c --------------------------------------------------------------
 // Replaces the TEXCOORD_0/1, COLOR_0 and JOINTS_0/WEIGHTS_0 data Assimp made of

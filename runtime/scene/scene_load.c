@@ -12,6 +12,11 @@ static const char *const k_supported_ext[] = {
     "KHR_materials_unlit",
     "KHR_lights_punctual",
     "KHR_materials_emissive_strength",
+    "EXT_meshopt_compression",
+    "KHR_mesh_quantization",
+    "KHR_texture_transform",
+    "EXT_texture_webp",
+    "KHR_draco_mesh_compression", // Assimp decodes it
 };
 
 static bool ext_supported(const char *name)
@@ -103,6 +108,8 @@ stoa_result stoa_scene_load(const char *path, const stoa_scene_load_desc *desc,
         scene_doc_open(&doc, path, d.max_file_size ? d.max_file_size : DEFAULT_MAX_FILE, err);
     doc.no_generated_tangents = d.no_generated_tangents;
     progress(&d, 0.1f, "validating");
+    if (r == STOA_OK)
+        r = scene_meshopt_decode(&doc, err);
     if (r == STOA_OK)
         r = scene_validate(&doc, err);
     stoa_scene *scene = NULL;

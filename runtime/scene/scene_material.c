@@ -59,12 +59,12 @@ stoa_result scene_texture_resolve(scene_doc *doc, stoa_scene *scene, uint32_t i,
                                   scene_image *images, stoa_error *err)
 {
     stoa_texture *t = &scene->textures[i];
-    int64_t src = scene_json_int(scene_json_at(doc->root, "textures", i), "source", -1);
+    int64_t src = scene_texture_source(scene_json_at(doc->root, "textures", i));
     scene_image *img = src >= 0 && images ? &images[src] : NULL;
     t->pending = false;
     // An earlier texture with the same source already holds the pixels.
     for (uint32_t k = 0; img && !img->rgba && k < i; k++)
-        if (scene_json_int(scene_json_at(doc->root, "textures", k), "source", -1) == src &&
+        if (scene_texture_source(scene_json_at(doc->root, "textures", k)) == src &&
             !scene->textures[k].placeholder && scene->textures[k].rgba) {
             const stoa_texture *o = &scene->textures[k];
             t->width = o->width;
@@ -103,7 +103,7 @@ static stoa_result build_textures(scene_doc *doc, stoa_scene *scene, scene_image
     for (uint32_t i = 0; i < nt; i++) {
         cJSON *jt = scene_json_at(doc->root, "textures", i);
         stoa_texture *t = &scene->textures[scene->texture_count++];
-        int64_t src = scene_json_int(jt, "source", -1);
+        int64_t src = scene_texture_source(jt);
         const char *uri =
             src >= 0 ? scene_json_str(scene_json_at(doc->root, "images", (uint32_t)src), "uri")
                      : NULL;
@@ -138,9 +138,9 @@ static stoa_texture_ref texref(stoa_scene *scene, const cJSON *parent, const cha
     if (scale_key)
         r.scale = (float)scene_json_num(j, scale_key, 1);
     cJSON *ext = cJSON_GetObjectItemCaseSensitive(j, "extensions");
-    if (cJSON_GetObjectItemCaseSensitive(ext, "KHR_texture_transform"))
-        scene_warn(scene, "material '%s': %s uses KHR_texture_transform, which Stoa ignores",
-                   mat_name, key);
+    cJSON *tt = cJSON_GetObjectItemCaseSensitive(ext, "KHR_texture_transform");
+    if (tt)
+        scene_texture_transform(scene, tt, &r, mat_name, key);
     return r;
 }
 

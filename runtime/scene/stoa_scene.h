@@ -42,6 +42,10 @@ typedef struct stoa_texture_ref {
     int32_t texture;   // index into scene->textures, -1 for none
     uint32_t texcoord; // which UV set, 0 or 1
     float scale;       // normalTexture.scale / occlusionTexture.strength, else 1
+    // KHR_texture_transform: uv' = (m[0] u + m[1] v + m[2], m[3] u + m[4] v + m[5]).
+    // Only read when `transformed` (false = identity, so {-1, 0, 1} stays valid).
+    bool transformed;
+    float uv_matrix[6];
 } stoa_texture_ref;
 
 // ---- materials -------------------------------------------------------------

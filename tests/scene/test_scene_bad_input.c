@@ -163,7 +163,7 @@ STOA_TEST(missing_image_gives_placeholder_and_warning)
     snprintf(to, sizeof to, "%s/textured_no_png.gltf", g_scene);
     CHECK(stoa_scene_load(to, NULL, &s, &err) == STOA_OK);
     CHECK(s && s->textures[0].placeholder);
-    CHECK_CONTAINS(s && s->warning_count ? s->warnings[0] : "", "not a PNG or JPEG");
+    CHECK_CONTAINS(s && s->warning_count ? s->warnings[0] : "", "not a PNG, JPEG or WebP");
     stoa_scene_destroy(&s);
 }
 
