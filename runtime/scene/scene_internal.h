@@ -93,6 +93,10 @@ bool scene_is_webp(const uint8_t *bytes, size_t size);
 void scene_texture_transform(stoa_scene *scene, const cJSON *tt, stoa_texture_ref *r,
                              const char *mat_name, const char *slot);
 
+// ---- scene_instancing.c -----------------------------------------------------------
+// Expands EXT_mesh_gpu_instancing into one child node per instance (in the JSON).
+stoa_result scene_expand_instancing(scene_doc *doc, stoa_error *err);
+
 // ---- scene_rewrite.c -------------------------------------------------------------
 // Makes doc->assimp_json (buffers named "stoa-buffer-N.bin") for a rewritten doc.
 stoa_result scene_doc_for_assimp(scene_doc *doc, stoa_error *err);

@@ -17,6 +17,7 @@ static const char *const k_supported_ext[] = {
     "KHR_texture_transform",
     "EXT_texture_webp",
     "KHR_draco_mesh_compression", // Assimp decodes it
+    "EXT_mesh_gpu_instancing",    // expanded into nodes (scene_instancing.c)
 };
 
 static bool ext_supported(const char *name)
@@ -68,6 +69,16 @@ static stoa_result build(scene_doc *doc, stoa_scene *scene, const stoa_scene_loa
     if (r == STOA_OK)
         r = scene_import_meshes(doc, scene, &mesh_first, &mesh_prims, err);
     progress(d, 0.6f, "textures");
+    if (r == STOA_OK)
+        r = scene_expand_instancing(doc, err);
+    if (r == STOA_OK && scene_json_count(doc->root, "nodes") > nn) { // instances became nodes
+        nn = scene_json_count(doc->root, "nodes");
+        int32_t *grown = realloc(node_map, nn * sizeof *node_map);
+        if (grown)
+            node_map = grown;
+        else
+            r = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory", doc->path);
+    }
     if (r == STOA_OK)
         r = scene_build_nodes(doc, scene, mesh_first, mesh_prims, node_map, err);
     // Deferred: textures with an image stay pending (no join here).

@@ -40,6 +40,9 @@ def main():
                 w, h, ch, px = png.decode(f.read())
             bad = []
             for x, y, cr, cg, cb, tol, what in r["pixels"]:
+                if not (0 <= x < w and 0 <= y < h):
+                    bad.append("%s at %d,%d: outside the %dx%d picture" % (what, x, y, w, h))
+                    continue
                 i = (y * w + x) * ch
                 got = tuple(px[i:i + 3])
                 if any(abs(a - b) > tol for a, b in zip(got, (cr, cg, cb))):

@@ -203,6 +203,12 @@ static void check_materials(const char *file, const stoa_scene *s, const cJSON *
         check_texref(file, i, "normal", &ma->normal_tex, m, "normal_texture");
         check_texref(file, i, "occlusion", &ma->occlusion_tex, m, "occlusion_texture");
         check_texref(file, i, "emissive", &ma->emissive_tex, m, "emissive_texture");
+        if (get(m, "base_uv_matrix")) {
+            CHECK_MSG(ma->base_color_tex.transformed, "%s: material %d has no UV transform", file,
+                      i);
+            check_floats(file, "base texture UV matrix", ma->base_color_tex.uv_matrix,
+                         get(m, "base_uv_matrix"), 6, 1e-6);
+        }
         if (get(m, "base_texcoord"))
             CHECK(ma->base_color_tex.texcoord == num(m, "base_texcoord", 0));
         if (get(m, "occlusion_texcoord"))

@@ -25,7 +25,7 @@ import models_scene  # noqa: E402
 BUILDERS = [models_basic.box, models_basic.textured, models_basic.jpeg_model,
             models_basic.samplers, models_basic.large, models_attr.attributes, models_attr.alpha,
             models_attr.materials, models_attr.normals, models_scene.nodes, models_scene.scenes,
-            models_scene.texture_transform, models_anim.interpolation, models_anim.skin,
+            models_scene.texture_transform, models_scene.colonnade, models_anim.interpolation, models_anim.skin,
             models_anim.morph]
 
 

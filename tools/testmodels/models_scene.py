@@ -106,19 +106,98 @@ def scenes(out):
         "absent_nodes": ["OnlyInA"], "warnings": ["2 scenes"]}}]
 
 
-def texture_transform(out):
-    """KHR_texture_transform (optional): loaded, with a warning naming it."""
-    d = G.Doc("transform")
+def _transform_doc(name, cases, view):
+    d = G.Doc(name)
     d.use("KHR_texture_transform")
-    tex = d.texture(d.image(S.png_image(4, 4, lambda x, y: S.RED), "image/png", "file", "red.png"))
-    mat = d.add("materials", {"name": "Tiled", "pbrMetallicRoughness": {"baseColorTexture": {
-        "index": tex, "extensions": {"KHR_texture_transform": {"scale": [4, 4]}}}}})
-    pos, nrm, uv = S.quad(-1, -1, 1, 1)
-    mesh = d.add("meshes", {"primitives": [{"attributes": {
-        "POSITION": d.accessor(pos, "VEC3", minmax=True)[0], "TEXCOORD_0": d.accessor(uv, "VEC2")[0]},
-        "indices": d.indices(S.QUAD_IDX), "material": mat}]})
-    d.j["scene"] = d.add("scenes", {"nodes": [d.add("nodes", {"name": "Tiled", "mesh": mesh})]})
+    d.use("KHR_materials_unlit")
+    img = d.image(S.png_image(16, 16, S.quadrants(16, 16, (S.RED, S.GREEN, S.BLUE, S.YELLOW))),
+                  "image/png", "file", "quadrants.png")
+    tex = d.texture(img, d.sampler(G.NEAREST, G.NEAREST, G.REPEAT, G.REPEAT))
+    nodes = []
+    for mname, tt, x0 in cases:
+        pos, nrm, uv = S.quad(x0, -0.5, x0 + 1.0, 0.5)
+        mat = {"name": mname, "pbrMetallicRoughness": {"baseColorTexture": {
+            "index": tex, "extensions": {"KHR_texture_transform": tt}}},
+            "extensions": {"KHR_materials_unlit": {}}}
+        attrs = {"POSITION": d.accessor(pos, "VEC3", minmax=True)[0],
+                 "TEXCOORD_0": d.accessor(uv, "VEC2")[0]}
+        if "texCoord" in tt:
+            attrs["TEXCOORD_1"] = d.accessor([(0.75, 0.75)] * 4, "VEC2")[0]
+            # Set 0 stays in use (an occlusion map), as glTF wants sets from 0.
+            mat["occlusionTexture"] = {"index": tex}
+        mesh = d.add("meshes", {"primitives": [{"attributes": attrs,
+                                                "indices": d.indices(S.QUAD_IDX),
+                                                "material": d.add("materials", mat)}]})
+        nodes.append(d.add("nodes", {"name": mname, "mesh": mesh}))
+    nodes.append(view.add_to(d))
+    d.j["scene"] = d.add("scenes", {"nodes": nodes})
+    return d
+
+
+def texture_transform(out):
+    """KHR_texture_transform on the four-colour texture: offset and scale
+    pick one quadrant; a quarter turn moves every quadrant. A second model
+    overrides the UV set (texCoord), which gltfpack 0.18 does not keep."""
+    view = S.OrthoView(0.0, 0.0, 1.0)
+    d = _transform_doc("transform", [("Quadrant", {"offset": [0.5, 0.0], "scale": [0.5, 0.5]},
+                                      -1.1),
+                                     ("QuarterTurn", {"rotation": math.pi / 2}, 0.1)], view)
+    checks = []
+    # Quadrant: uv' = (0.5 + u/2, v/2) is the top-right (green) quadrant everywhere.
+    for u, v in ((0.2, 0.2), (0.8, 0.8)):
+        checks.append(view.check(-1.1 + u, 0.5 - v, S.GREEN, "offset+scale picks green"))
+    # Quarter turn: uv' = (v, -u), wrapped by REPEAT.
+    for (u, v), c, what in (((0.25, 0.25), S.BLUE, "top-left shows blue"),
+                            ((0.75, 0.25), S.RED, "top-right shows red"),
+                            ((0.25, 0.75), S.YELLOW, "bottom-left shows yellow"),
+                            ((0.75, 0.75), S.GREEN, "bottom-right shows green")):
+        checks.append(view.check(0.1 + u, 0.5 - v, c, "quarter turn: " + what))
     f = d.write(os.path.join(out, "transform"), "bin")
-    return [{"file": "transform/" + f, "features": ["KHR_texture_transform"], "expect": {
-        "counts": _counts(nodes=1, meshes=1, materials=1, textures=1, triangles=2),
-        "warnings": ["KHR_texture_transform"]}}]
+    c, sn = math.cos(math.pi / 2), math.sin(math.pi / 2)
+    first = {"file": "transform/" + f, "features": ["KHR_texture_transform offset, scale, rotation"],
+             "expect": {
+        "counts": _counts(nodes=3, meshes=2, materials=2, textures=1, cameras=1, triangles=4),
+        "materials": [{"material": 0, "base_uv_matrix": [0.5, 0, 0.5, 0, 0.5, 0]},
+                      {"material": 1, "base_uv_matrix": [c, sn, 0, -sn, c, 0]}],
+        "render": [view.render(checks)]}}
+    view = S.OrthoView(0.0, 0.0, 1.0)
+    d = _transform_doc("texcoord", [("SecondSet", {"texCoord": 1}, -0.5)], view)
+    f = d.write(os.path.join(out, "texcoord"), "bin")
+    second = {"file": "texcoord/" + f, "features": ["KHR_texture_transform texCoord"], "expect": {
+        "counts": _counts(nodes=2, meshes=1, materials=1, textures=1, cameras=1, triangles=2),
+        "materials": [{"material": 0, "base_texcoord": 1}],
+        "render": [view.render([view.check(0.0, 0.0, S.YELLOW,
+                                           "texCoord override reads TEXCOORD_1")])]}}
+    return [first, second]
+
+
+def colonnade(out):
+    """One column mesh on eight nodes in a row: what glTF Transform's
+    `instance` turns into EXT_mesh_gpu_instancing (tests/gltf)."""
+    d = G.Doc("colonnade")
+    d.use("KHR_materials_unlit")
+    white = d.add("materials", {"name": "Marble", "pbrMetallicRoughness": {
+        "baseColorFactor": [0.9, 0.85, 0.7, 1.0]}, "extensions": {"KHR_materials_unlit": {}}})
+    pos, nrm, uv, idx = S.cube(0.5)
+    pos = [(x * 0.3, y * 2.0 + 1.0, z * 0.3) for x, y, z in pos]  # 0.3 x 2 x 0.3 m
+    mesh = d.add("meshes", {"name": "Column", "primitives": [{"attributes": {
+        "POSITION": d.accessor(pos, "VEC3", minmax=True)[0], "NORMAL": d.accessor(nrm, "VEC3")[0]},
+        "indices": d.indices(idx), "material": white}]})
+    view = S.OrthoView(0.0, 1.0, 1.5)
+    nodes, checks = [], []
+    for k in range(8):
+        x = -3.5 + k
+        nodes.append(d.add("nodes", {"name": "Column%d" % k, "mesh": mesh,
+                                     "translation": [x, 0.0, 0.0],
+                                     "rotation": M.quat_axis((0, 1, 0), 0.1 * k)}))
+        if abs(x) < 1.9:
+            checks.append(view.check(x, 1.0, [S.srgb(c) for c in (0.9, 0.85, 0.7)],
+                                     "column %d" % k, 10))
+    checks.append(view.check(0.0, 1.0, [S.srgb(0.18), S.srgb(0.2), S.srgb(0.23)],
+                             "between two columns", 10))
+    nodes.append(view.add_to(d))
+    d.j["scene"] = d.add("scenes", {"nodes": nodes})
+    f = d.write(os.path.join(out, "colonnade"), "bin")
+    return [{"file": "colonnade/" + f, "features": ["one mesh on eight nodes"], "expect": {
+        "counts": _counts(nodes=9, meshes=1, materials=1, cameras=1, triangles=96),
+        "render": [view.render(checks)]}}]
