@@ -93,6 +93,11 @@ bool scene_is_webp(const uint8_t *bytes, size_t size);
 void scene_texture_transform(stoa_scene *scene, const cJSON *tt, stoa_texture_ref *r,
                              const char *mat_name, const char *slot);
 
+// ---- scene_material_ext.c ---------------------------------------------------------
+// Approximates KHR_materials_{transmission,volume,clearcoat,sheen,specular,ior,...}
+// on `m` (already read), with a warning naming each approximation.
+void scene_material_extensions(stoa_scene *scene, const cJSON *jm, stoa_material *m);
+
 // ---- scene_instancing.c -----------------------------------------------------------
 // Expands EXT_mesh_gpu_instancing into one child node per instance (in the JSON).
 stoa_result scene_expand_instancing(scene_doc *doc, stoa_error *err);

@@ -8,6 +8,9 @@
 
 #define DEFAULT_MAX_FILE (256u << 20)
 
+// Extensions Stoa reads (some approximated, with their own warnings: see
+// docs/scene-import.md). Any other is a warning when merely used and an
+// error when the file requires it (glTF 2.0, 3.12).
 static const char *const k_supported_ext[] = {
     "KHR_materials_unlit",
     "KHR_lights_punctual",
@@ -18,6 +21,15 @@ static const char *const k_supported_ext[] = {
     "EXT_texture_webp",
     "KHR_draco_mesh_compression", // Assimp decodes it
     "EXT_mesh_gpu_instancing",    // expanded into nodes (scene_instancing.c)
+    "KHR_materials_transmission", // approximated (scene_material_ext.c)
+    "KHR_materials_volume",
+    "KHR_materials_clearcoat",
+    "KHR_materials_sheen",
+    "KHR_materials_specular",
+    "KHR_materials_ior",
+    "KHR_materials_iridescence",
+    "KHR_materials_anisotropy",
+    "KHR_materials_dispersion",
 };
 
 static bool ext_supported(const char *name)
@@ -28,19 +40,40 @@ static bool ext_supported(const char *name)
     return false;
 }
 
+// Why an unsupported extension cannot be read, where Stoa knows more.
+static const char *ext_hint(const char *name)
+{
+    if (strcmp(name, "KHR_texture_basisu") == 0)
+        return "KTX2/Basis Universal textures need a transcoder that Debian 12 does not package; "
+               "export the textures as PNG, JPEG or WebP (e.g. gltf-transform webp)";
+    return "Stoa cannot read it";
+}
+
+// An unsupported extension in extensionsRequired: the file cannot be shown.
+static stoa_result check_required(scene_doc *doc, stoa_error *err)
+{
+    cJSON *e;
+    cJSON_ArrayForEach(e, scene_json_arr(doc->root, "extensionsRequired"))
+    {
+        if (!cJSON_IsString(e))
+            return stoa_error_set(err, STOA_ERROR_PARSE,
+                                  "%s: extensionsRequired holds a non-string", doc->path);
+        if (!ext_supported(e->valuestring))
+            return stoa_error_set(err, STOA_ERROR_UNSUPPORTED,
+                                  "%s: requires the extension %.64s: %s", doc->path,
+                                  e->valuestring, ext_hint(e->valuestring));
+    }
+    return STOA_OK;
+}
+
 static void warn_extensions(scene_doc *doc, stoa_scene *scene)
 {
     cJSON *e;
     cJSON_ArrayForEach(e, scene_json_arr(doc->root, "extensionsUsed"))
     {
-        if (cJSON_IsString(e) && !ext_supported(e->valuestring)) {
-            bool required = false;
-            cJSON *r;
-            cJSON_ArrayForEach(r, scene_json_arr(doc->root, "extensionsRequired")) required |=
-                cJSON_IsString(r) && strcmp(r->valuestring, e->valuestring) == 0;
-            scene_warn(scene, "extension %.64s is %s but not supported by Stoa", e->valuestring,
-                       required ? "REQUIRED" : "used");
-        }
+        if (cJSON_IsString(e) && !ext_supported(e->valuestring))
+            scene_warn(scene, "extension %.64s is used but not supported by Stoa: %s",
+                       e->valuestring, ext_hint(e->valuestring));
     }
     uint32_t ns = scene_json_count(doc->root, "scenes");
     if (ns > 1)
@@ -119,6 +152,8 @@ stoa_result stoa_scene_load(const char *path, const stoa_scene_load_desc *desc,
         scene_doc_open(&doc, path, d.max_file_size ? d.max_file_size : DEFAULT_MAX_FILE, err);
     doc.no_generated_tangents = d.no_generated_tangents;
     progress(&d, 0.1f, "validating");
+    if (r == STOA_OK)
+        r = check_required(&doc, err);
     if (r == STOA_OK)
         r = scene_meshopt_decode(&doc, err);
     if (r == STOA_OK)

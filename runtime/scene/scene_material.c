@@ -174,6 +174,7 @@ static void read_material(stoa_scene *scene, const cJSON *jm, stoa_material *m)
     m->alpha_cutoff = (float)scene_json_num(jm, "alphaCutoff", 0.5);
     m->double_sided = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(jm, "doubleSided"));
     m->unlit = cJSON_GetObjectItemCaseSensitive(ext, "KHR_materials_unlit") != NULL;
+    scene_material_extensions(scene, jm, m);
 }
 
 stoa_result scene_build_materials(scene_doc *doc, stoa_scene *scene, scene_image *images,

@@ -208,6 +208,10 @@ static stoa_result check_attributes(vctx *c, const cJSON *attrs, const char *whe
             scene_vcheck_index(c, attrs, at->string, c->n_accessors, w, "accessors", true);
         if (r < 0)
             return r;
+        r = scene_vcheck_attr_type(c, w, at->string, (int64_t)at->valuedouble,
+                                   strstr(where, "targets") != NULL);
+        if (r < 0)
+            return r;
         int64_t n = scene_vacc_count(c, (int64_t)at->valuedouble);
         if (*count < 0)
             *count = n;

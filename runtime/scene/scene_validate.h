@@ -22,3 +22,7 @@ stoa_result scene_vcheck_skins(vctx *c);
 stoa_result scene_vcheck_animation(vctx *c, uint32_t a);
 stoa_result scene_vcheck_images_textures(vctx *c);
 stoa_result scene_vcheck_materials(vctx *c);
+// The accessor type of attribute `name` as the core spec (and
+// KHR_mesh_quantization, when used) allows it (scene_validate_attr.c).
+stoa_result scene_vcheck_attr_type(vctx *c, const char *where, const char *name, int64_t acc,
+                                   bool morph);

@@ -369,6 +369,52 @@ STOA_TEST(size_limit)
     CHECK_CONTAINS(err.message, "textured.glb");
 }
 
+// EXT_meshopt_compression: every rule of the extension is checked before
+// anything is decoded, and a stream that is not meshopt data is refused.
+STOA_TEST(meshopt_rules)
+{
+    setup();
+    put_box_bin();
+    static const struct {
+        const char *ext, *want;
+    } cases[] = {
+        {"{\"buffer\":0,\"byteLength\":100,\"byteStride\":12,\"count\":24,"
+         "\"mode\":\"ATTRIBUTES\"}",
+         "corrupt"},
+        {"{\"buffer\":0,\"byteLength\":100,\"byteStride\":12,\"count\":24,"
+         "\"mode\":\"SIDEWAYS\"}",
+         "mode"},
+        {"{\"buffer\":0,\"byteLength\":100,\"byteStride\":12,\"count\":24,"
+         "\"mode\":\"ATTRIBUTES\",\"filter\":\"OCTAHEDRAL\"}",
+         "filter does not allow"},
+        {"{\"buffer\":0,\"byteLength\":100,\"byteStride\":12,\"count\":23,"
+         "\"mode\":\"ATTRIBUTES\"}",
+         "count * byteStride"},
+        {"{\"buffer\":0,\"byteOffset\":600,\"byteLength\":100,\"byteStride\":12,"
+         "\"count\":24,\"mode\":\"ATTRIBUTES\"}",
+         "outside its buffer"},
+        {"{\"buffer\":7,\"byteLength\":100,\"byteStride\":12,\"count\":24,"
+         "\"mode\":\"ATTRIBUTES\"}",
+         "not a buffer index"},
+        {"{\"buffer\":0,\"byteLength\":100,\"byteStride\":2,\"count\":141,"
+         "\"mode\":\"TRIANGLES\"}",
+         "count * byteStride"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cJSON *j = box_json();
+        // bufferViews[0] holds the box's 24 positions (288 bytes).
+        cJSON *view = tu_at(j, "bufferViews", 0);
+        cJSON *exts = cJSON_CreateObject();
+        cJSON_AddItemToObject(exts, "EXT_meshopt_compression", cJSON_Parse(cases[i].ext));
+        cJSON_AddItemToObject(view, "extensions", exts);
+        cJSON_AddItemToObject(j, "extensionsUsed",
+                              cJSON_Parse("[\"EXT_meshopt_compression\"]"));
+        char p[4300];
+        write_json("meshopt.gltf", j, p, sizeof p);
+        expect_fail(p, STOA_ERROR_PARSE, cases[i].want);
+    }
+}
+
 STOA_TEST(cleanup)
 {
     tu_rmdir(g_dir);

@@ -51,10 +51,33 @@ check(c["triangles"] == tri, "triangles match the file (%d)" % tri)
 size = [b - a for a, b in zip(info["bounds"]["min"], info["bounds"]["max"])]
 check(abs(max(size) - 2.0) < 1e-4, "the skinned bar is 2 m tall at rest (%s)" % size)
 
-# Warnings reach the author.
-rc, out, err = run(os.path.join(models, "transform/transform.gltf"), "--json")
+# Warnings reach the author: approximated material extensions name what was
+# approximated; an unknown extension that is only used is a warning, one that
+# the file requires is an error (glTF 2.0, 3.12), with a hint where Stoa has one.
+rc, out, err = run(os.path.join(models, "materials-ext/materials-ext.gltf"), "--json")
 warnings = json.loads(out)["warnings"]
-check(rc == 0 and any("KHR_texture_transform" in w for w in warnings), "unsupported extension is a warning")
+for ext in ("transmission", "clearcoat", "sheen", "specular", "volume"):
+    check(rc == 0 and any(ext in w and "approximated" in w for w in warnings),
+          "KHR_materials_%s is approximated, with a warning" % ext)
+with open(box) as f:
+    doc = json.load(f)
+with tempfile.TemporaryDirectory(prefix="stoa-info-") as d:
+    import shutil
+    shutil.copy(os.path.join(models, "box/box.bin"), d)
+    doc["extensionsUsed"] = ["EXT_made_up"]
+    used = os.path.join(d, "used.gltf")
+    with open(used, "w") as f:
+        json.dump(doc, f)
+    rc, out, err = run(used, "--json")
+    check(rc == 0 and any("EXT_made_up" in w for w in json.loads(out)["warnings"]),
+          "an unsupported optional extension is a warning")
+    doc["extensionsUsed"] = doc["extensionsRequired"] = ["KHR_texture_basisu"]
+    required = os.path.join(d, "required.gltf")
+    with open(required, "w") as f:
+        json.dump(doc, f)
+    rc, out, err = run(required)
+    check(rc == 1 and required in err and "KHR_texture_basisu" in err and "Debian" in err,
+          "a required unsupported extension is an error with a hint: " + err.strip())
 
 # A bad file: exit 1, message names the file and the fault.
 with tempfile.TemporaryDirectory(prefix="stoa-info-") as d:

@@ -24,7 +24,7 @@ import models_scene  # noqa: E402
 
 BUILDERS = [models_basic.box, models_basic.textured, models_basic.jpeg_model,
             models_basic.samplers, models_basic.large, models_attr.attributes, models_attr.alpha,
-            models_attr.materials, models_attr.normals, models_scene.nodes, models_scene.scenes,
+            models_attr.materials, models_attr.material_extensions, models_attr.normals, models_scene.nodes, models_scene.scenes,
             models_scene.texture_transform, models_scene.colonnade, models_anim.interpolation, models_anim.skin,
             models_anim.morph]
 
@@ -38,7 +38,7 @@ def main():
     models = []
     for build in BUILDERS:
         models += build(out)
-    refused = models_bad.bad(out)
+    refused = models_bad.bad(out) + models_bad.bad_extensions(out)
     manifest = {"generator": "tools/testmodels/make_testmodels.py", "models": models,
                 "refused": refused}
     text = json.dumps(gltfw._rounded(manifest), indent=1).encode("utf-8") + b"\n"

@@ -245,3 +245,37 @@ def normals(out):
         "counts": _counts(nodes=3, meshes=3, materials=1, textures=1, triangles=6),
         "validator_warnings": ["MESH_PRIMITIVE_GENERATED_TANGENT_SPACE"],
         "meshes": meshes}}]
+
+
+def material_extensions(out):
+    """KHR_materials_* that Stoa approximates (docs/scene-import.md): the
+    loaded factors follow the documented rules, and each leaves a warning."""
+    d = G.Doc("materials-ext")
+    exts = {"KHR_materials_transmission": {"transmissionFactor": 0.5},
+            "KHR_materials_volume": {"thicknessFactor": 0.1},
+            "KHR_materials_clearcoat": {"clearcoatFactor": 1.0, "clearcoatRoughnessFactor": 0.1},
+            "KHR_materials_sheen": {"sheenColorFactor": [1.0, 0.0, 0.0]},
+            "KHR_materials_specular": {"specularFactor": 0.5},
+            "KHR_materials_ior": {"ior": 1.7}}
+    for e in exts:
+        d.use(e)
+    d.add("materials", {"name": "Glassy", "pbrMetallicRoughness": {
+        "baseColorFactor": [0.5, 0.5, 0.5, 1.0], "roughnessFactor": 0.9, "metallicFactor": 0.0},
+        "extensions": exts})
+    pos, nrm, uv = S.quad(-1, -1, 1, 1)
+    mesh = d.add("meshes", {"primitives": [{"attributes": {
+        "POSITION": d.accessor(pos, "VEC3", minmax=True)[0], "NORMAL": d.accessor(nrm, "VEC3")[0]},
+        "indices": d.indices(S.QUAD_IDX), "material": 0}]})
+    d.j["scene"] = d.add("scenes", {"nodes": [d.add("nodes", {"name": "Glassy", "mesh": mesh})]})
+    f = d.write(os.path.join(out, "materials-ext"), "bin")
+    # transmission 0.5: BLEND, alpha x (1 - 0.8 * 0.5); clearcoat 1 at 0.1: roughness
+    # 0.9 + (0.1 - 0.9) * 0.5; sheen red: base towards red by 0.2.
+    base = [0.5 + (1.0 - 0.5) * 0.2, 0.5 - 0.5 * 0.2, 0.5 - 0.5 * 0.2, 0.6]
+    return [{"file": "materials-ext/" + f, "features": ["KHR_materials_* approximations"],
+             "expect": {
+        "counts": _counts(nodes=1, meshes=1, materials=1, triangles=2),
+        "materials": [{"material": 0, "alpha_mode": "BLEND", "roughness": 0.5,
+                       "base_color": base}],
+        "warnings": ["KHR_materials_transmission", "KHR_materials_volume",
+                     "KHR_materials_clearcoat", "KHR_materials_sheen",
+                     "KHR_materials_specular/ior"]}}]

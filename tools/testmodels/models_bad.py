@@ -76,3 +76,18 @@ def bad(out):
     G._write(os.path.join(folder, "broken-json.gltf"), d.text()[:-40])
     add("broken-json.gltf", "JSON that stops in the middle", "JSON")
     return refused
+
+
+def bad_extensions(out):
+    """Extension rules broken: integer positions without KHR_mesh_quantization."""
+    folder = os.path.join(out, "bad")
+    d = G.Doc("quantized-without-extension")
+    pos, nrm, uv, idx = S.cube()
+    pa = d.accessor([[int(c * 2) for c in p] for p in pos], "VEC3", G.SHORT, minmax=True)[0]
+    mesh = d.add("meshes", {"primitives": [{"attributes": {"POSITION": pa},
+                                            "indices": d.indices(idx)}]})
+    d.j["nodes"] = [{"name": "Box", "mesh": mesh}]
+    d.j["scene"] = d.add("scenes", {"nodes": [0]})
+    d.write(folder, "bin")
+    return [{"file": "bad/quantized-without-extension.gltf",
+             "why": "SHORT positions without KHR_mesh_quantization", "stoa": "KHR_mesh_quantization"}]
