@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Renderer basics on Box: colour over the clear colour, sRGB vs UNORM
-// targets, multiview vs one pass per view, MSAA.
+// Renderer basics on Stoa's generated box (a 1 m cube, lit, base colour
+// 0.8, 0, 0): colour over the clear colour, sRGB vs UNORM targets, multiview
+// vs one pass per view, MSAA, and the CPU cost of recording a skinned frame.
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +11,7 @@
 #include "gfx_test_util.h"
 #include "stoa_test.h"
 
-#define BOX "Box/glTF-Binary/Box.glb"
+#define BOX "box/box.glb"
 
 static const float k_clear[4] = {0.1f, 0.2f, 0.4f, 1.0f};
 
@@ -58,7 +59,7 @@ STOA_TEST(box_is_red_at_the_centre_over_the_clear_colour)
 
 STOA_TEST(srgb_and_unorm_targets_give_the_same_image)
 {
-    stoa_scene *scene = gt_load("BoxTextured/glTF-Binary/BoxTextured.glb");
+    stoa_scene *scene = gt_load("textured/textured.glb");
     CHECK(scene != NULL);
     if (!scene)
         return;
@@ -68,9 +69,9 @@ STOA_TEST(srgb_and_unorm_targets_give_the_same_image)
     CHECK(gt_render(scene, &d, &a));
     d.format = VK_FORMAT_B8G8R8A8_UNORM;
     CHECK(gt_render(scene, &d, &b));
-    gt_save(&a, "boxtextured-srgb");
-    gt_save(&b, "boxtextured-unorm");
-    int diff = gt_max_diff(&a, &b, 3, "boxtextured-srgb-vs-unorm-diff");
+    gt_save(&a, "textured-srgb");
+    gt_save(&b, "textured-unorm");
+    int diff = gt_max_diff(&a, &b, 3, "textured-srgb-vs-unorm-diff");
     CHECK_MSG(diff <= 3, "max difference %d", diff);
     // Not a blank picture that would trivially match.
     CHECK(a.rgba && gt_count_near(&a, srgb8(k_clear[0]), srgb8(k_clear[1]), srgb8(k_clear[2]), 2) <
@@ -182,10 +183,11 @@ static int cmp_double(const void *a, const void *b)
 }
 
 // VR needs the CPU side of a frame well under a millisecond: time posing
-// plus recording a stereo multiview frame of CesiumMan (no submit).
+// plus recording a stereo multiview frame of the generated skinned bar
+// (skin/skin.glb: two skinned meshes, three joints, one animation; no submit).
 STOA_TEST(recording_a_stereo_frame_is_cheap)
 {
-    stoa_scene *scene = gt_load("CesiumMan/glTF-Binary/CesiumMan.glb");
+    stoa_scene *scene = gt_load("skin/skin.glb");
     stoa_gfx_renderer *r = gt_renderer();
     CHECK(scene && r);
     if (!scene || !r)
@@ -230,7 +232,7 @@ STOA_TEST(recording_a_stereo_frame_is_cheap)
     }
     qsort(pose_ms, N, sizeof(double), cmp_double);
     qsort(record_ms, N, sizeof(double), cmp_double);
-    printf("CesiumMan stereo frame: pose %.3f ms, record %.3f ms (median of %d; p90 %.3f)\n",
+    printf("skin.glb stereo frame: pose %.3f ms, record %.3f ms (median of %d; p90 %.3f)\n",
            pose_ms[N / 2], record_ms[N / 2], N, record_ms[N * 9 / 10]);
     // Generous bound: the machine is shared; a regression to per-frame uploads
     // or allocations would still show.
