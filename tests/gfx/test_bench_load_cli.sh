@@ -37,6 +37,27 @@ done
 grep -q "bad/\|Khronos sample models" "$dir/bench.out" && { echo "FAIL: refused files or samples benched"; fail=1; }
 grep -q "no Khronos sample corpus" "$dir/bench.err" || { echo "FAIL: missing samples not said"; fail=1; }
 grep -q "^load by stage" "$dir/bench.out" || { echo "FAIL: no stage line"; fail=1; }
+# With a sample corpus present both sets are benched: a stand-in corpus of
+# two generated models under a MANIFEST.tsv like the Khronos one (only rows
+# Assimp can read, column 7 "yes", are taken).
+fake=$dir/fake-samples
+rm -rf "$fake" && mkdir -p "$fake/Box" "$fake/Skin"
+cp "$(dirname "$stoa")/testmodels/box/box.glb" "$fake/Box/"
+cp "$(dirname "$stoa")/testmodels/skin/skin.glb" "$fake/Skin/"
+printf 'model\tvariant\tmain_file\tsize_bytes\tfeatures\tlicense\tassimp_ok\tassimp_notes\n' >"$fake/MANIFEST.tsv"
+printf 'Box\tglTF-Binary\tBox/box.glb\t1\tx\tx\tyes\t\n' >>"$fake/MANIFEST.tsv"
+printf 'Skin\tglTF-Binary\tSkin/skin.glb\t1\tx\tx\tno\tnot readable\n' >>"$fake/MANIFEST.tsv"
+STOA_GLTF_SAMPLES=$fake "$stoa" bench load --repeat 1 >"$dir/both.out" 2>&1 ||
+    { echo "FAIL: bench load with a corpus exited non-zero"; cat "$dir/both.out"; fail=1; }
+grep -q "^Khronos sample models (1 files in $fake):" "$dir/both.out" ||
+    { echo "FAIL: the corpus is not benched after the generated set:"; cat "$dir/both.out"; fail=1; }
+for name in 'total generated' 'total samples'; do
+    grep -Eq "^$name +$row" "$dir/both.out" || { echo "FAIL: no '$name' row"; fail=1; }
+done
+STOA_GLTF_SAMPLES=$fake "$stoa" bench load --repeat 1 --samples >"$dir/samples.out" 2>&1 ||
+    { echo "FAIL: bench load --samples exited non-zero"; fail=1; }
+grep -q "generated test models" "$dir/samples.out" && { echo "FAIL: --samples benched the generated set"; fail=1; }
+grep -Eq "^box.glb +$row" "$dir/samples.out" || { echo "FAIL: --samples: no box.glb row"; fail=1; }
 # $STOA_TESTMODELS wins, and a wrong one is a clear error.
 if STOA_TESTMODELS=/nonexistent/tm "$stoa" bench load --repeat 1 --generated >"$dir/bad.out" 2>&1; then
     echo "FAIL: a missing STOA_TESTMODELS folder succeeded"; fail=1
