@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 static stoa_gfx_device *g_device;
 static stoa_gfx_renderer *g_renderer;
@@ -287,4 +288,79 @@ void gt_check_deferred(stoa_scene *normal, stoa_scene *deferred, const char *nam
     stoa_gfx_scene_destroy(&gd);
     stoa_gfx_scene_destroy(&gn);
     stoa_gfx_target_destroy(&s.target);
+}
+
+// ---- CPU cost of a stereo frame ----
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+bool gt_time_stereo_frames(const stoa_scene *scene, gt_frame_times *out)
+{
+    stoa_gfx_renderer *r = gt_renderer();
+    CHECK(r != NULL);
+    if (!r)
+        return false;
+    const stoa_gfx_device_handles *h = gt_handles();
+    stoa_error err = {0};
+    stoa_gfx_scene *gs = NULL;
+    stoa_gfx_target *t = NULL;
+    stoa_gfx_target_desc td = {.width = 256, .height = 256, .layers = 2};
+    CHECK(stoa_gfx_scene_create(r, scene, &gs, &err) == STOA_OK);
+    CHECK(stoa_gfx_target_create(r, &td, &t, &err) == STOA_OK);
+    stoa_pose *pose = stoa_pose_create(scene);
+    VkCommandPoolCreateInfo pci = {.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+                                   .queueFamilyIndex = h->queue_family};
+    VkCommandPool pool = VK_NULL_HANDLE;
+    vkCreateCommandPool(h->device, &pci, NULL, &pool);
+    VkCommandBufferAllocateInfo ai = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+                                      .commandPool = pool, .commandBufferCount = 1};
+    VkCommandBuffer cmd = VK_NULL_HANDLE;
+    vkAllocateCommandBuffers(h->device, &ai, &cmd);
+    stoa_gfx_view views[2];
+    for (int e = 0; e < 2; e++)
+        stoa_gfx_view_frame_bounds(scene->bounds_min, scene->bounds_max, 0.6f, 0.3f, 0.8f, 1.0f,
+                                   &views[e]);
+    enum { N = 60 };
+    double pose_ms[N], record_ms[N];
+    int done = 0;
+    for (int i = 0; i < N && gs && t && pose; i++, done++) {
+        VkCommandBufferBeginInfo bi = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+        vkBeginCommandBuffer(cmd, &bi);
+        double t0 = now_ms();
+        stoa_pose_reset(pose);
+        stoa_pose_apply_animation(pose, 0, (float)i / 60.0f);
+        stoa_pose_update(pose);
+        double t1 = now_ms();
+        stoa_gfx_begin_frame(r);
+        CHECK(stoa_gfx_render(r, cmd, t, 0, views, 2, gs, pose, NULL, &err) == STOA_OK);
+        double t2 = now_ms();
+        vkEndCommandBuffer(cmd);
+        vkResetCommandPool(h->device, pool, 0);
+        pose_ms[i] = t1 - t0;
+        record_ms[i] = t2 - t1;
+    }
+    if (done == N) {
+        qsort(pose_ms, N, sizeof(double), cmp_double);
+        qsort(record_ms, N, sizeof(double), cmp_double);
+        *out = (gt_frame_times){.frames = N, .pose_ms = pose_ms[N / 2],
+                                .record_ms = record_ms[N / 2],
+                                .record_p90_ms = record_ms[N * 9 / 10]};
+    }
+    vkDestroyCommandPool(h->device, pool, NULL);
+    stoa_pose_destroy(&pose);
+    stoa_gfx_target_destroy(&t);
+    stoa_gfx_scene_destroy(&gs);
+    CHECK(done == N);
+    return done == N;
 }
