@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// `stoa bench load [--repeat N] [FILES...]`: Stoa's import + GPU upload
+// `stoa bench load [--repeat N] [--generated|--samples] [FILES...]`: Stoa's import + GPU upload
 // against Assimp's own bare import of the same file with the same
 // post-processing flags (stoa_scene_import_flags), median of N runs each.
 // Columns: assimp = aiImportFile alone; load = stoa_scene_load (which also
@@ -13,11 +13,19 @@
 // (stoa_gfx_scene_update_textures). A last line splits the (normal) load
 // time by the stages stoa_scene_load reports.
 //
+// Without FILES it benches Stoa's generated test models (tools/testmodels,
+// every model in their manifest.json but the refused ones), found through
+// $STOA_TESTMODELS, else testmodels/ beside the `stoa` binary (the build
+// folder), else ./testmodels; then the Khronos sample corpus (its
+// MANIFEST.tsv) when it is there: $STOA_GLTF_SAMPLES, else
+// ../shared/gltf-samples. --generated or --samples keeps to one set.
+//
 // This file includes Assimp's C API, the one place outside runtime/scene that
 // does: a benchmark against Assimp has to call it. No Assimp type goes
 // anywhere else.
 #include <assimp/cimport.h>
 #include <assimp/scene.h>
+#include <cjson/cJSON.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,14 +64,15 @@ static bool is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-// $STOA_GLTF_SAMPLES, else ../shared/gltf-samples beside the source tree
-// (seen from the working folder or from the build folder holding `stoa`).
+// $STOA_GLTF_SAMPLES (when set, the only place looked at), else
+// ../shared/gltf-samples beside the source tree (seen from the working folder
+// or from the build folder holding `stoa`).
 static bool find_samples(char *out, size_t size)
 {
     const char *env = getenv("STOA_GLTF_SAMPLES");
-    if (env && is_dir(env)) {
+    if (env && *env) {
         snprintf(out, size, "%s", env);
-        return true;
+        return is_dir(env);
     }
     const char *dir = stoa_cli_exe_dir();
     const char *candidates[] = {"../shared/gltf-samples", "%s/../../shared/gltf-samples",
@@ -74,6 +83,22 @@ static bool find_samples(char *out, size_t size)
             return true;
     }
     return false;
+}
+
+// $STOA_TESTMODELS, else testmodels/ beside the binary (the build folder,
+// where the `testmodels` target writes them), else ./testmodels.
+static bool find_testmodels(char *out, size_t size)
+{
+    const char *env = getenv("STOA_TESTMODELS");
+    if (env && *env) {
+        snprintf(out, size, "%s", env);
+        return is_dir(env);
+    }
+    snprintf(out, size, "%s/testmodels", stoa_cli_exe_dir());
+    if (is_dir(out))
+        return true;
+    snprintf(out, size, "testmodels");
+    return is_dir(out);
 }
 
 // Time spent in each stage that stoa_scene_load reports through its progress
@@ -193,14 +218,90 @@ static int bench_file(stoa_gfx_renderer *r, const char *path, int repeat, timing
     return 0;
 }
 
-// Appends the MANIFEST's files that Assimp can read to *files.
-static int manifest_files(char ***files, int *count)
+// A list of files to bench, owned strings.
+typedef struct file_list {
+    char **path;
+    int count;
+} file_list;
+
+static int list_add(file_list *l, const char *root, const char *rel)
 {
-    char root[PATH_MAX], path[PATH_MAX + 32], line[4096];
-    if (!find_samples(root, sizeof root)) {
-        fprintf(stderr, "stoa bench: no sample corpus: set STOA_GLTF_SAMPLES\n");
+    char **grown = realloc(l->path, (size_t)(l->count + 1) * sizeof *grown);
+    if (!grown)
+        return 1;
+    l->path = grown;
+    size_t len = (root ? strlen(root) + 1 : 0) + strlen(rel) + 1;
+    if (!(l->path[l->count] = malloc(len)))
+        return 1;
+    snprintf(l->path[l->count], len, "%s%s%s", root ? root : "", root ? "/" : "", rel);
+    l->count++;
+    return 0;
+}
+
+static void list_free(file_list *l)
+{
+    for (int i = 0; i < l->count; i++)
+        free(l->path[i]);
+    free(l->path);
+    *l = (file_list){0};
+}
+
+// Reads a whole small file; NULL when it cannot.
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *text = NULL;
+    long n = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    if (n >= 0 && fseek(f, 0, SEEK_SET) == 0 && (text = malloc((size_t)n + 1))) {
+        if (fread(text, 1, (size_t)n, f) != (size_t)n) {
+            free(text);
+            text = NULL;
+        } else {
+            text[n] = '\0';
+        }
+    }
+    fclose(f);
+    return text;
+}
+
+// Appends every model of the generated set's manifest.json ("models"[].file;
+// the "refused" bad-input files are not benched).
+static int testmodel_files(const char *root, file_list *out)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/manifest.json", root);
+    char *text = read_text(path);
+    if (!text) {
+        fprintf(stderr, "stoa bench: cannot read %s\n", path);
         return 1;
     }
+    cJSON *doc = cJSON_Parse(text);
+    free(text);
+    const cJSON *models = cJSON_GetObjectItemCaseSensitive(doc, "models");
+    int rc = cJSON_IsArray(models) ? 0 : 1;
+    if (rc)
+        fprintf(stderr, "stoa bench: %s: no \"models\" array\n", path);
+    const cJSON *m;
+    cJSON_ArrayForEach(m, models)
+    {
+        const cJSON *file = cJSON_GetObjectItemCaseSensitive(m, "file");
+        if (rc == 0 && !cJSON_IsString(file)) {
+            fprintf(stderr, "stoa bench: %s: a model without a \"file\" string\n", path);
+            rc = 1;
+        }
+        if (rc == 0)
+            rc = list_add(out, root, file->valuestring);
+    }
+    cJSON_Delete(doc);
+    return rc;
+}
+
+// Appends the sample MANIFEST's files that Assimp can read.
+static int sample_files(const char *root, file_list *out)
+{
+    char path[PATH_MAX + 32], line[4096];
     snprintf(path, sizeof path, "%s/MANIFEST.tsv", root);
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -208,7 +309,8 @@ static int manifest_files(char ***files, int *count)
         return 1;
     }
     bool header = true;
-    while (fgets(line, sizeof line, f)) {
+    int rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, f)) {
         if (header) {
             header = false;
             continue;
@@ -223,19 +325,10 @@ static int manifest_files(char ***files, int *count)
         }
         if (n < 7 || strncmp(fields[6], "yes", 3) != 0)
             continue;
-        char **grown = realloc(*files, (size_t)(*count + 1) * sizeof *grown);
-        if (!grown)
-            break;
-        *files = grown;
-        size_t len = strlen(root) + strlen(fields[2]) + 2;
-        (*files)[*count] = malloc(len);
-        if ((*files)[*count]) {
-            snprintf((*files)[*count], len, "%s/%s", root, fields[2]);
-            (*count)++;
-        }
+        rc = list_add(out, root, fields[2]);
     }
     fclose(f);
-    return 0;
+    return rc;
 }
 
 // One line: the load column split by stage (means per run, summed over the
@@ -269,11 +362,65 @@ static void print_row(const char *name, const timing *t)
            t->assimp > 0 ? t->first / t->assimp : 0.0, t->all);
 }
 
+// Benches each file of one set, prints a row per file and the set's total.
+static int bench_set(stoa_gfx_renderer *r, const file_list *files, int repeat,
+                     const char *total_name, stage_clock *stages)
+{
+    timing total = {0};
+    for (int i = 0; i < files->count; i++) {
+        timing t;
+        if (bench_file(r, files->path[i], repeat, &t, stages) != 0)
+            return 1;
+        const char *name = strrchr(files->path[i], '/');
+        print_row(name ? name + 1 : files->path[i], &t);
+        total.assimp += t.assimp;
+        total.load += t.load;
+        total.upload += t.upload;
+        total.first += t.first;
+        total.all += t.all;
+    }
+    if (files->count > 0)
+        print_row(total_name, &total);
+    return 0;
+}
+
+enum { SET_GENERATED = 1, SET_SAMPLES = 2 };
+
+// Fills the default sets (see the top of the file) that `want` asks for.
+static int default_sets(int want, file_list *gen, file_list *smp, char *gen_root,
+                        char *smp_root)
+{
+    if (want & SET_GENERATED) {
+        if (!find_testmodels(gen_root, PATH_MAX)) {
+            fprintf(stderr, "stoa bench: no generated test models at %s: build the "
+                            "`testmodels` target or set STOA_TESTMODELS\n", gen_root);
+            return 1;
+        }
+        if (testmodel_files(gen_root, gen) != 0)
+            return 1;
+    }
+    if (want & SET_SAMPLES) {
+        if (!find_samples(smp_root, PATH_MAX)) {
+            if (want != (SET_GENERATED | SET_SAMPLES)) {
+                fprintf(stderr, "stoa bench: no Khronos sample corpus: set STOA_GLTF_SAMPLES "
+                                "or put ../shared/gltf-samples beside the repository\n");
+                return 1;
+            }
+            // By default the samples are an extra: say so and go on without them.
+            fprintf(stderr, "stoa bench: no Khronos sample corpus (STOA_GLTF_SAMPLES or "
+                            "../shared/gltf-samples): the generated set only\n");
+            return 0;
+        }
+        return sample_files(smp_root, smp);
+    }
+    return 0;
+}
+
 static int bench_load(int argc, char **argv)
 {
-    int repeat = 5;
-    char **files = NULL;
-    int count = 0, rc = 0;
+    int repeat = 5, want = 0;
+    file_list files = {0}, gen = {0}, smp = {0};
+    int rc = 0;
     for (int i = 1; i < argc && rc == 0; i++) {
         if (strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) {
             repeat = atoi(argv[++i]);
@@ -281,16 +428,26 @@ static int bench_load(int argc, char **argv)
                 fprintf(stderr, "stoa bench: --repeat wants 1..%d\n", MAX_REPEAT);
                 rc = 2;
             }
+        } else if (strcmp(argv[i], "--generated") == 0) {
+            want |= SET_GENERATED;
+        } else if (strcmp(argv[i], "--samples") == 0) {
+            want |= SET_SAMPLES;
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "stoa bench: unknown option %s\n", argv[i]);
+            rc = 2;
         } else {
-            char **grown = realloc(files, (size_t)(count + 1) * sizeof *grown);
-            if (!grown || !(grown[count] = strdup(argv[i])))
-                rc = 1;
-            files = grown ? grown : files;
-            count += rc == 0;
+            rc = list_add(&files, NULL, argv[i]);
         }
     }
-    if (rc == 0 && count == 0)
-        rc = manifest_files(&files, &count);
+    if (rc == 0 && want && files.count > 0) {
+        fprintf(stderr, "stoa bench: --generated/--samples choose the default sets; not with "
+                        "FILES\n");
+        rc = 2;
+    }
+    char gen_root[PATH_MAX], smp_root[PATH_MAX];
+    if (rc == 0 && files.count == 0)
+        rc = default_sets(want ? want : SET_GENERATED | SET_SAMPLES, &gen, &smp, gen_root,
+                          smp_root);
     stoa_error err = {0};
     stoa_gfx_device *dev = NULL;
     stoa_gfx_renderer *r = NULL;
@@ -302,31 +459,24 @@ static int bench_load(int argc, char **argv)
     }
     if (rc == 0)
         print_header();
-    timing total = {0};
     stage_clock stages = {0};
-    for (int i = 0; i < count && rc == 0; i++) {
-        timing t;
-        if (bench_file(r, files[i], repeat, &t, &stages) != 0) {
-            rc = 1;
-            break;
-        }
-        const char *name = strrchr(files[i], '/');
-        print_row(name ? name + 1 : files[i], &t);
-        total.assimp += t.assimp;
-        total.load += t.load;
-        total.upload += t.upload;
-        total.first += t.first;
-        total.all += t.all;
+    if (rc == 0)
+        rc = bench_set(r, &files, repeat, "total", &stages);
+    if (rc == 0 && gen.count > 0) {
+        printf("generated test models (%d files in %s):\n", gen.count, gen_root);
+        rc = bench_set(r, &gen, repeat, "total generated", &stages);
     }
-    if (rc == 0 && count > 0)
-        print_row("total", &total);
-    if (rc == 0 && count > 0)
+    if (rc == 0 && smp.count > 0) {
+        printf("Khronos sample models (%d files in %s):\n", smp.count, smp_root);
+        rc = bench_set(r, &smp, repeat, "total samples", &stages);
+    }
+    if (rc == 0)
         print_stages(&stages, repeat);
     stoa_gfx_renderer_destroy(&r);
     stoa_gfx_device_destroy(&dev);
-    for (int i = 0; i < count; i++)
-        free(files[i]);
-    free(files);
+    list_free(&files);
+    list_free(&gen);
+    list_free(&smp);
     return rc;
 }
 
@@ -337,9 +487,12 @@ int stoa_cmd_bench(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "frame") == 0)
         return stoa_bench_frame(argc - 1, argv + 1);
     FILE *f = argc >= 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr;
-    fprintf(f, "usage: stoa bench load [--repeat N] [FILES...]\n"
+    fprintf(f, "usage: stoa bench load [--repeat N] [--generated|--samples] [FILES...]\n"
                "       stoa bench frame [SCENE_OR_LESSON...]\n"
-               "  Times Assimp's bare import of each file (default: the sample corpus\n"
-               "  MANIFEST) against Stoa's import + GPU upload; medians of N runs.\n");
+               "  Times Assimp's bare import of each file against Stoa's import + GPU\n"
+               "  upload; medians of N runs. Without FILES: Stoa's generated test models\n"
+               "  ($STOA_TESTMODELS, else testmodels/ beside the stoa binary), then the\n"
+               "  Khronos sample corpus when it is there ($STOA_GLTF_SAMPLES, else\n"
+               "  ../shared/gltf-samples); --generated or --samples picks one set.\n");
     return f == stdout ? 0 : 2;
 }

@@ -3,7 +3,10 @@
 """The preview opens a real window (under Xvfb), shows the model, and reloads
 it when the file changes on disk; a broken edit keeps the last good scene.
 
-usage: test_preview.py STOA GLTF_SAMPLES OUT_DIR   (re-runs itself under xvfb-run)
+It shows Stoa's generated box (box/box.gltf + box.bin: a 1 m cube, base
+colour 0.8, 0, 0) from the build's test models (tools/testmodels).
+
+usage: test_preview.py STOA TESTMODELS OUT_DIR   (re-runs itself under xvfb-run)
 """
 import json
 import os
@@ -64,13 +67,13 @@ class Preview:
         return self.proc.returncode, err
 
 
-def test_shows_model(stoa, samples, out):
-    p = Preview(stoa, os.path.join(samples, "Box/glTF/Box.gltf"), 12)
+def test_shows_model(stoa, models, out):
+    p = Preview(stoa, os.path.join(models, "box/box.gltf"), 12)
     check(p.wait_ready(), "preview says ready")
     time.sleep(1.5)
     shot = screenshot(os.path.join(out, "preview_box.png"))
     r, g, b = mean_rgb(shot, 300, 260, 340, 300)
-    check(r > 120 and g < 70 and b < 70, f"Box is red in the middle of the window ({r:.0f},{g:.0f},{b:.0f})")
+    check(r > 120 and g < 70 and b < 70, f"the box is red in the middle of the window ({r:.0f},{g:.0f},{b:.0f})")
     edge = mean_rgb(shot, 600, 440, 630, 470)
     check(abs(edge[0] - edge[2]) < 40, f"background around the model is not red ({edge})")
     lit = sum(1 for y in range(4, 60) for x in range(4, 300) if pixel(shot, x, y)[1] > 200)
@@ -79,11 +82,11 @@ def test_shows_model(stoa, samples, out):
     check(code == 0, f"preview exits 0 (got {code}; stderr: {err.strip()[-400:]})")
 
 
-def test_reload(stoa, samples, out):
+def test_reload(stoa, models, out):
     work = os.path.join(out, "reload")
     shutil.rmtree(work, ignore_errors=True)
-    shutil.copytree(os.path.join(samples, "Box/glTF"), work)
-    path = os.path.join(work, "Box.gltf")
+    shutil.copytree(os.path.join(models, "box"), work)
+    path = os.path.join(work, "box.gltf")
     p = Preview(stoa, path, 20)
     check(p.wait_ready(), "reload: preview ready")
     time.sleep(1.0)
@@ -104,7 +107,7 @@ def test_reload(stoa, samples, out):
     check(broken[1] > 100 and broken[0] < 60, f"a broken edit keeps the last good scene ({broken})")
     code, err = p.finish()
     check(code == 0, f"reload: preview exits 0 (got {code})")
-    check("reload failed" in err and "Box.gltf" in err, "the broken edit is reported with the file name")
+    check("reload failed" in err and "box.gltf" in err, "the broken edit is reported with the file name")
 
 
 def test_missing_file(stoa, out):
@@ -115,13 +118,13 @@ def test_missing_file(stoa, out):
 
 
 def main():
-    stoa, samples, out = sys.argv[1:4]
+    stoa, models, out = sys.argv[1:4]
     if not os.environ.get("DISPLAY"):
         os.execvp("xvfb-run", ["xvfb-run", "-a", "-s", "-screen 0 1024x768x24",
                                sys.executable] + sys.argv)
     os.makedirs(out, exist_ok=True)
-    test_shows_model(stoa, samples, out)
-    test_reload(stoa, samples, out)
+    test_shows_model(stoa, models, out)
+    test_reload(stoa, models, out)
     test_missing_file(stoa, out)
     print(f"{len(PASSES)} passed, {len(FAILS)} failed")
     sys.exit(1 if FAILS else 0)

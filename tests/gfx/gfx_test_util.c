@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gfx_test_util.h"
 
+#include "stoa_test.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 static stoa_gfx_device *g_device;
 static stoa_gfx_renderer *g_renderer;
@@ -39,6 +42,15 @@ uint32_t gt_shutdown(void)
     return stoa_gfx_validation_message_count();
 }
 
+static stoa_scene *load_path(const char *path, const stoa_scene_load_desc *desc)
+{
+    stoa_scene *scene = NULL;
+    stoa_error err = {0};
+    if (stoa_scene_load(path, desc, &scene, &err) < 0)
+        fprintf(stderr, "load %s: %s\n", path, err.message);
+    return scene;
+}
+
 stoa_scene *gt_load(const char *rel)
 {
     return gt_load_desc(rel, NULL);
@@ -46,14 +58,21 @@ stoa_scene *gt_load(const char *rel)
 
 stoa_scene *gt_load_desc(const char *rel, const stoa_scene_load_desc *desc)
 {
-    const char *root = getenv("STOA_GLTF_SAMPLES");
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", root ? root : "../shared/gltf-samples", rel);
-    stoa_scene *scene = NULL;
-    stoa_error err = {0};
-    if (stoa_scene_load(path, desc, &scene, &err) < 0)
-        fprintf(stderr, "load %s: %s\n", path, err.message);
-    return scene;
+    stoa_test_model(path, sizeof path, rel);
+    return load_path(path, desc);
+}
+
+stoa_scene *gt_load_sample(const char *rel)
+{
+    return gt_load_sample_desc(rel, NULL);
+}
+
+stoa_scene *gt_load_sample_desc(const char *rel, const stoa_scene_load_desc *desc)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", stoa_test_require_samples(), rel);
+    return load_path(path, desc);
 }
 
 bool gt_render(const stoa_scene *scene, const gt_render_desc *desc, gt_image *out)
@@ -182,4 +201,166 @@ uint32_t gt_count_near(const gt_image *img, int r, int g, int b, int tol)
             n++;
     }
     return n;
+}
+
+void gt_project(const stoa_gfx_view *v, float x, float y, float z, uint32_t w, uint32_t h,
+                    uint32_t *px, uint32_t *py)
+{
+    float p[4] = {x, y, z, 1}, e[4], c[4];
+    for (int r = 0; r < 4; r++)
+        e[r] = v->view[r] * p[0] + v->view[4 + r] * p[1] + v->view[8 + r] * p[2] +
+               v->view[12 + r] * p[3];
+    for (int r = 0; r < 4; r++)
+        c[r] = v->projection[r] * e[0] + v->projection[4 + r] * e[1] +
+               v->projection[8 + r] * e[2] + v->projection[12 + r] * e[3];
+    *px = (uint32_t)((c[0] / c[3] * 0.5f + 0.5f) * (float)w);
+    *py = (uint32_t)((c[1] / c[3] * 0.5f + 0.5f) * (float)h);
+}
+
+// ---- deferred texture decoding (test_gfx_deferred*) ----
+
+#define SIZE 192
+
+typedef struct shot {
+    stoa_gfx_target *target;
+    stoa_gfx_view view;
+} shot;
+
+static bool shot_init(shot *s, const stoa_scene *scene)
+{
+    stoa_error err = {0};
+    stoa_gfx_target_desc td = {.width = SIZE, .height = SIZE, .layers = 1};
+    memset(s, 0, sizeof *s);
+    stoa_gfx_view_frame_bounds(scene->bounds_min, scene->bounds_max, 0.6f, 0.35f, 0.8f, 1.0f,
+                               &s->view);
+    bool ok = stoa_gfx_target_create(gt_renderer(), &td, &s->target, &err) >= 0;
+    CHECK_MSG(ok, "%s", err.message);
+    return ok;
+}
+
+static bool shot_take(shot *s, const stoa_gfx_scene *gs, gt_image *out)
+{
+    stoa_error err = {0};
+    out->w = out->h = SIZE;
+    out->rgba = malloc((size_t)SIZE * SIZE * 4);
+    bool ok = out->rgba &&
+              stoa_gfx_render_now(gt_renderer(), s->target, &s->view, 1, gs, NULL, NULL, &err) >= 0 &&
+              stoa_gfx_target_read_rgba(s->target, 0, out->rgba, &err) >= 0;
+    CHECK_MSG(ok, "render: %s", err.message);
+    return ok;
+}
+
+void gt_check_deferred(stoa_scene *normal, stoa_scene *deferred, const char *name)
+{
+    stoa_gfx_renderer *r = gt_renderer();
+    stoa_gfx_scene *gn = NULL, *gd = NULL;
+    stoa_error err = {0};
+    shot s = {0};
+    gt_image ref = {0}, before = {0}, after = {0};
+    bool ok = r && normal && deferred && shot_init(&s, normal);
+    ok = ok && stoa_gfx_scene_create(r, normal, &gn, &err) >= 0 && shot_take(&s, gn, &ref);
+    ok = ok && stoa_gfx_scene_create(r, deferred, &gd, &err) >= 0;
+    CHECK_MSG(ok, "%s: %s", name, err.message);
+    if (ok) {
+        CHECK(stoa_gfx_scene_pending_textures(gd) == deferred->texture_count);
+        ok = shot_take(&s, gd, &before);
+        CHECK(stoa_scene_textures_ready(deferred, true) == 0);
+        CHECK_MSG(stoa_gfx_scene_update_textures(r, gd, deferred, &err) >= 0, "%s", err.message);
+        CHECK(stoa_gfx_scene_pending_textures(gd) == 0);
+        ok = ok && shot_take(&s, gd, &after);
+    }
+    if (ok) {
+        char n[128];
+        snprintf(n, sizeof n, "deferred-%s-before", name);
+        gt_save(&before, n);
+        // The stand-ins look different (no texture detail) ...
+        double changed = gt_diff_fraction(&before, &ref, 12);
+        CHECK_MSG(changed > 0.05, "%s: stand-in render differs in only %.3f of pixels", name,
+                  changed);
+        // ... and once the textures are in, the picture is the normal one.
+        snprintf(n, sizeof n, "deferred-%s-after", name);
+        int diff = gt_max_diff(&after, &ref, 2, n);
+        CHECK_MSG(diff <= 2, "%s: after update_textures differs by %d", name, diff);
+    }
+    gt_free(&ref);
+    gt_free(&before);
+    gt_free(&after);
+    stoa_gfx_scene_destroy(&gd);
+    stoa_gfx_scene_destroy(&gn);
+    stoa_gfx_target_destroy(&s.target);
+}
+
+// ---- CPU cost of a stereo frame ----
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+bool gt_time_stereo_frames(const stoa_scene *scene, gt_frame_times *out)
+{
+    stoa_gfx_renderer *r = gt_renderer();
+    CHECK(r != NULL);
+    if (!r)
+        return false;
+    const stoa_gfx_device_handles *h = gt_handles();
+    stoa_error err = {0};
+    stoa_gfx_scene *gs = NULL;
+    stoa_gfx_target *t = NULL;
+    stoa_gfx_target_desc td = {.width = 256, .height = 256, .layers = 2};
+    CHECK(stoa_gfx_scene_create(r, scene, &gs, &err) == STOA_OK);
+    CHECK(stoa_gfx_target_create(r, &td, &t, &err) == STOA_OK);
+    stoa_pose *pose = stoa_pose_create(scene);
+    VkCommandPoolCreateInfo pci = {.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+                                   .queueFamilyIndex = h->queue_family};
+    VkCommandPool pool = VK_NULL_HANDLE;
+    vkCreateCommandPool(h->device, &pci, NULL, &pool);
+    VkCommandBufferAllocateInfo ai = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+                                      .commandPool = pool, .commandBufferCount = 1};
+    VkCommandBuffer cmd = VK_NULL_HANDLE;
+    vkAllocateCommandBuffers(h->device, &ai, &cmd);
+    stoa_gfx_view views[2];
+    for (int e = 0; e < 2; e++)
+        stoa_gfx_view_frame_bounds(scene->bounds_min, scene->bounds_max, 0.6f, 0.3f, 0.8f, 1.0f,
+                                   &views[e]);
+    enum { N = 60 };
+    double pose_ms[N], record_ms[N];
+    int done = 0;
+    for (int i = 0; i < N && gs && t && pose; i++, done++) {
+        VkCommandBufferBeginInfo bi = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+        vkBeginCommandBuffer(cmd, &bi);
+        double t0 = now_ms();
+        stoa_pose_reset(pose);
+        stoa_pose_apply_animation(pose, 0, (float)i / 60.0f);
+        stoa_pose_update(pose);
+        double t1 = now_ms();
+        stoa_gfx_begin_frame(r);
+        CHECK(stoa_gfx_render(r, cmd, t, 0, views, 2, gs, pose, NULL, &err) == STOA_OK);
+        double t2 = now_ms();
+        vkEndCommandBuffer(cmd);
+        vkResetCommandPool(h->device, pool, 0);
+        pose_ms[i] = t1 - t0;
+        record_ms[i] = t2 - t1;
+    }
+    if (done == N) {
+        qsort(pose_ms, N, sizeof(double), cmp_double);
+        qsort(record_ms, N, sizeof(double), cmp_double);
+        *out = (gt_frame_times){.frames = N, .pose_ms = pose_ms[N / 2],
+                                .record_ms = record_ms[N / 2],
+                                .record_p90_ms = record_ms[N * 9 / 10]};
+    }
+    vkDestroyCommandPool(h->device, pool, NULL);
+    stoa_pose_destroy(&pose);
+    stoa_gfx_target_destroy(&t);
+    stoa_gfx_scene_destroy(&gs);
+    CHECK(done == N);
+    return done == N;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Shared by the renderer tests: a device with validation, loading sample
+// Shared by the renderer tests: a device with validation, loading test
 // models, rendering to an offscreen target, pixel checks and PNGs kept in the
 // build folder (STOA_BUILD_DIR/test-output/gfx/).
 #pragma once
@@ -22,9 +22,15 @@ const stoa_gfx_device_handles *gt_handles(void);
 // Destroys them; returns the number of validation messages seen (must be 0).
 uint32_t gt_shutdown(void);
 
-// Loads STOA_GLTF_SAMPLES/<rel>; NULL (and a printed error) on failure.
+// Loads one of Stoa's generated test models, $STOA_TESTMODELS/<rel>; NULL
+// (and a printed error) on failure.
 stoa_scene *gt_load(const char *rel);
 stoa_scene *gt_load_desc(const char *rel, const stoa_scene_load_desc *desc);
+// Loads a Khronos sample model, <samples>/<rel>, for the tests of that
+// content (an extra): without the samples folder the process says why and
+// exits with the skip code, so call it before any other test has run.
+stoa_scene *gt_load_sample(const char *rel);
+stoa_scene *gt_load_sample_desc(const char *rel, const stoa_scene_load_desc *desc);
 
 typedef struct gt_render_desc {
     uint32_t w, h;       // 0 = 256
@@ -51,5 +57,24 @@ double gt_diff_fraction(const gt_image *a, const gt_image *b, int threshold);
 // Mean colour of the rectangle [x0,x1) x [y0,y1).
 void gt_mean(const gt_image *img, uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1,
              double out[3]);
+// Pixel (px, py) of the world point (x, y, z) seen through view v in a w x h image.
+void gt_project(const stoa_gfx_view *v, float x, float y, float z, uint32_t w, uint32_t h,
+                uint32_t *px, uint32_t *py);
 // Counts pixels whose colour is within tol of rgb.
 uint32_t gt_count_near(const gt_image *img, int r, int g, int b, int tol);
+
+// Checks a scene loaded with .defer_textures against the same file loaded
+// normally (both owned by the caller): every texture is pending at first,
+// the stand-in picture differs from the normal one in more than 5% of its
+// pixels, and after stoa_scene_textures_ready + stoa_gfx_scene_update_textures
+// the picture is the normal one (within 2). Pictures are saved as
+// deferred-<name>-before/after.
+void gt_check_deferred(stoa_scene *normal, stoa_scene *deferred, const char *name);
+
+// Median CPU milliseconds of posing (animation 0 at 60 successive frame
+// times) and of recording a stereo (2-layer) frame of `scene`, no submit.
+typedef struct gt_frame_times {
+    int frames;
+    double pose_ms, record_ms, record_p90_ms;
+} gt_frame_times;
+bool gt_time_stereo_frames(const stoa_scene *scene, gt_frame_times *out);

@@ -291,8 +291,9 @@ STOA_TEST(bad_arguments_are_refused_with_a_message)
     memset(v, 0, sizeof v);
     CHECK(stoa_gfx_render_now(r, tg, v, 1, gs, NULL, NULL, &err) == STOA_ERROR_INVALID_ARGUMENT);
     CHECK_CONTAINS(err.message, "1 views for a target with 2 layers");
-    stoa_scene *box = gt_load("Box/glTF-Binary/Box.glb");
-    stoa_pose *other = box ? stoa_pose_create(box) : NULL;
+    // A pose whose shape (5 nodes, a skin) cannot be the triangle's (1 node).
+    stoa_scene *skin = gt_load("skin/skin.glb");
+    stoa_pose *other = skin ? stoa_pose_create(skin) : NULL;
     stoa_gfx_view v1[1];
     memset(v1, 0, sizeof v1);
     stoa_gfx_target *mono = NULL;
@@ -303,7 +304,7 @@ STOA_TEST(bad_arguments_are_refused_with_a_message)
     CHECK_CONTAINS(err.message, "another scene");
     stoa_gfx_target_destroy(&mono);
     stoa_pose_destroy(&other);
-    stoa_scene_destroy(&box);
+    stoa_scene_destroy(&skin);
     uint8_t px[16 * 16 * 4];
     CHECK(stoa_gfx_target_read_rgba(tg, 0, px, &err) == STOA_ERROR_INVALID_ARGUMENT);
     stoa_gfx_target_destroy(&tg);

@@ -1,0 +1,70 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# `stoa bench load`: by default on Stoa's generated test models, found beside
+# the binary (the build folder) or through $STOA_TESTMODELS; the Khronos
+# sample corpus only when it is there.
+#   test_bench_load_cli.sh STOA generated OUTDIR   the generated set
+#   test_bench_load_cli.sh STOA samples SAMPLES    two sample files (an extra:
+#                                                  exits 77, skipped, without them)
+set -u
+stoa=$1 mode=$2 dir=$3
+fail=0
+row='[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+$'
+if [ "$mode" = samples ]; then
+    if [ ! -f "$dir/MANIFEST.tsv" ]; then
+        echo "skipped: the Khronos sample models are not at $dir (an extra: set STOA_SHARED_DIR or put ../shared beside the repository)"
+        exit 77
+    fi
+    out=$("$stoa" bench load --repeat 1 "$dir/Box/glTF-Binary/Box.glb" "$dir/Duck/glTF-Binary/Duck.glb" 2>&1) ||
+        { echo "FAIL: bench load exited non-zero"; fail=1; }
+    echo "$out"
+    for name in Box.glb Duck.glb total; do
+        echo "$out" | grep -Eq "^$name +$row" || { echo "FAIL: no timing row for $name"; fail=1; }
+    done
+    exit $fail
+fi
+mkdir -p "$dir"
+# No STOA_TESTMODELS: testmodels/ beside the binary; no samples: generated only.
+env -u STOA_TESTMODELS STOA_GLTF_SAMPLES=/nonexistent "$stoa" bench load --repeat 1 \
+    >"$dir/bench.out" 2>"$dir/bench.err" || { echo "FAIL: bench load exited non-zero"; fail=1; }
+cat "$dir/bench.out" "$dir/bench.err"
+grep -q "^generated test models ([0-9]* files in .*testmodels):" "$dir/bench.out" ||
+    { echo "FAIL: no 'generated test models' heading"; fail=1; }
+# A row for a model of each kind (.glb, .gltf with .bin and PNG, JPEG, skin) and the set's total.
+for name in box.glb textured.gltf jpeg.gltf skin.glb morph.gltf 'total generated'; do
+    grep -Eq "^$name +$row" "$dir/bench.out" || { echo "FAIL: no timing row for $name"; fail=1; }
+done
+grep -q "bad/\|Khronos sample models" "$dir/bench.out" && { echo "FAIL: refused files or samples benched"; fail=1; }
+grep -q "no Khronos sample corpus" "$dir/bench.err" || { echo "FAIL: missing samples not said"; fail=1; }
+grep -q "^load by stage" "$dir/bench.out" || { echo "FAIL: no stage line"; fail=1; }
+# With a sample corpus present both sets are benched: a stand-in corpus of
+# two generated models under a MANIFEST.tsv like the Khronos one (only rows
+# Assimp can read, column 7 "yes", are taken).
+fake=$dir/fake-samples
+rm -rf "$fake" && mkdir -p "$fake/Box" "$fake/Skin"
+cp "$(dirname "$stoa")/testmodels/box/box.glb" "$fake/Box/"
+cp "$(dirname "$stoa")/testmodels/skin/skin.glb" "$fake/Skin/"
+printf 'model\tvariant\tmain_file\tsize_bytes\tfeatures\tlicense\tassimp_ok\tassimp_notes\n' >"$fake/MANIFEST.tsv"
+printf 'Box\tglTF-Binary\tBox/box.glb\t1\tx\tx\tyes\t\n' >>"$fake/MANIFEST.tsv"
+printf 'Skin\tglTF-Binary\tSkin/skin.glb\t1\tx\tx\tno\tnot readable\n' >>"$fake/MANIFEST.tsv"
+STOA_GLTF_SAMPLES=$fake "$stoa" bench load --repeat 1 >"$dir/both.out" 2>&1 ||
+    { echo "FAIL: bench load with a corpus exited non-zero"; cat "$dir/both.out"; fail=1; }
+grep -q "^Khronos sample models (1 files in $fake):" "$dir/both.out" ||
+    { echo "FAIL: the corpus is not benched after the generated set:"; cat "$dir/both.out"; fail=1; }
+for name in 'total generated' 'total samples'; do
+    grep -Eq "^$name +$row" "$dir/both.out" || { echo "FAIL: no '$name' row"; fail=1; }
+done
+STOA_GLTF_SAMPLES=$fake "$stoa" bench load --repeat 1 --samples >"$dir/samples.out" 2>&1 ||
+    { echo "FAIL: bench load --samples exited non-zero"; fail=1; }
+grep -q "generated test models" "$dir/samples.out" && { echo "FAIL: --samples benched the generated set"; fail=1; }
+grep -Eq "^box.glb +$row" "$dir/samples.out" || { echo "FAIL: --samples: no box.glb row"; fail=1; }
+# $STOA_TESTMODELS wins, and a wrong one is a clear error.
+if STOA_TESTMODELS=/nonexistent/tm "$stoa" bench load --repeat 1 --generated >"$dir/bad.out" 2>&1; then
+    echo "FAIL: a missing STOA_TESTMODELS folder succeeded"; fail=1
+fi
+grep -q "no generated test models at /nonexistent/tm" "$dir/bad.out" ||
+    { echo "FAIL: no clear error:"; cat "$dir/bad.out"; fail=1; }
+if "$stoa" bench load --frobnicate >"$dir/bad.out" 2>&1; then echo "FAIL: unknown option accepted"; fail=1; fi
+grep -q "unknown option --frobnicate" "$dir/bad.out" || { echo "FAIL: unknown option not named"; fail=1; }
+test $fail = 0 && echo "all stoa bench load checks passed"
+exit $fail
