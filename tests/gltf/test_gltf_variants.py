@@ -91,6 +91,8 @@ def main():
         print("skipped: gltfpack (Debian) or glTF Transform (`npm ci` in tests/gltf) is not "
               "installed; tools/setup installs both")
         return SKIP
+    # Start clean: `stoa bench load` benches whatever .glb is left here.
+    shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(models, "manifest.json")) as f:
         manifest = json.load(f)
