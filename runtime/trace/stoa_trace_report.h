@@ -55,3 +55,13 @@ stoa_result stoa_report_write_json(const cJSON *report, const char *path, stoa_e
 // learners.csv, states.csv, answers.csv, concepts.csv, attention.csv in dir.
 stoa_result stoa_report_write_csv(const cJSON *report, const char *dir, stoa_error *err);
 stoa_result stoa_report_write_html(const cJSON *report, const char *path, stoa_error *err);
+
+// The evaluation's views (the tree of stoa_eval_analyse): class.html and
+// learners/<account>.html in the language given (en or zh-CN) ...
+stoa_result stoa_report_write_eval_html(const cJSON *evaluation, const char *dir, const char *language,
+                                        stoa_error *err);
+// ... and evaluation.json plus one CSV per figure: mastery.csv,
+// mastery_weekly.csv, dimensions.csv, recommendations.csv, archive_runs.csv,
+// items.csv, choices.csv, lesson_effectiveness.csv, concepts_bkt.csv,
+// class_weekly.csv.
+stoa_result stoa_report_write_eval_data(const cJSON *evaluation, const char *dir, stoa_error *err);
