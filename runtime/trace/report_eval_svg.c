@@ -158,7 +158,7 @@ void rp_svg_class_heatmap(rp_out *o, const cJSON *ev, const rp_words *w)
     if (!nc || !nl)
         return;
     int cw = 58, lw = 150, top = 96, rh = 22;
-    int width = lw + nc * cw + 10, height = top + nl * rh + 10;
+    int width = lw + nc * cw + 80, height = top + nl * rh + 10; // room for the last slanted label
     rp_printf(o, "<svg class=\"chart heat\" viewBox=\"0 0 %d %d\" width=\"%d\" role=\"img\" aria-label=\"%s\">",
               width, height, width, w->heatmap);
     int i = 0;
