@@ -73,6 +73,9 @@ stoa_result rp_read_file(rp_set *set, const char *path, stoa_error *err);
 // One statement from a source (a file or an LRS); counts what happened to it.
 void rp_add_statement(rp_set *set, const char *source, int line, const cJSON *st, int *statements,
                       int *skipped);
+// The same, taking ownership of st (no copy).
+void rp_take_statement(rp_set *set, const char *source, int line, cJSON *st, int *statements,
+                       int *skipped);
 // Finishes one run / every open run (analyse, evaluate, free the statements).
 void rp_finish_run(rp_set *set, rp_run *run);
 void rp_finish_all(rp_set *set);

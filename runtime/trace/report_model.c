@@ -164,31 +164,45 @@ typedef struct read_ctx {
 void rp_add_statement(rp_set *set, const char *source, int line, const cJSON *st, int *statements,
                       int *skipped)
 {
+    rp_take_statement(set, source, line, cJSON_Duplicate(st, true), statements, skipped);
+}
+
+void rp_take_statement(rp_set *set, const char *source, int line, cJSON *st, int *statements,
+                       int *skipped)
+{
+    if (!st)
+        return;
     int problems = 0;
     stoa_trace_check_statement(st, count_problem, &problems);
     if (problems > 0) {
         (*skipped)++;
         rp_warn(set, "%s:%d: invalid statement skipped (see `stoa trace check`)", source, line);
+        cJSON_Delete(st);
         return;
     }
     rp_run *run = run_for(set, source, st);
-    if (!run)
+    if (!run) {
+        cJSON_Delete(st);
         return;
+    }
     // A finished run seen again is a copy of its log (the same statements
     // sent twice): it counts once. Within a run, ids are checked one by one.
     if (run->done || stoa_trace_id_set_add(run->ids, str_at(st, "id"), line)) {
         (*skipped)++;
+        cJSON_Delete(st);
         return;
     }
     if (run->n_events == run->cap_events) {
         size_t cap = run->cap_events ? run->cap_events * 2 : 64;
         rp_event *e = realloc(run->events, cap * sizeof *e);
-        if (!e)
+        if (!e) {
+            cJSON_Delete(st);
             return;
+        }
         run->events = e;
         run->cap_events = cap;
     }
-    cJSON *copy = cJSON_Duplicate(st, true);
+    cJSON *copy = st;
     cJSON_AddItemToArray(run->statements, copy);
     rp_event *ev = &run->events[run->n_events++];
     fill_event(ev, copy, line, set->desc->language);
@@ -211,10 +225,10 @@ void rp_add_statement(rp_set *set, const char *source, int line, const cJSON *st
         rp_finish_run(set, run);
 }
 
-static void on_statement(void *user, int line, const cJSON *st)
+static void on_statement(void *user, int line, cJSON *st)
 {
     read_ctx *c = user;
-    rp_add_statement(c->set, c->path, line, st, &c->statements, &c->skipped);
+    rp_take_statement(c->set, c->path, line, st, &c->statements, &c->skipped);
 }
 
 static void on_bad_line(void *user, int line, const char *message)
@@ -243,7 +257,7 @@ static int by_time(const void *a, const void *b)
 stoa_result rp_read_file(rp_set *set, const char *path, stoa_error *err)
 {
     read_ctx c = {.set = set, .path = path};
-    stoa_trace_read_desc d = {.on_statement = on_statement, .on_bad_line = on_bad_line,
+    stoa_trace_read_desc d = {.on_statement_owned = on_statement, .on_bad_line = on_bad_line,
                               .on_torn_tail = on_torn, .user = &c};
     stoa_result r = stoa_trace_read_file(path, &d, NULL, err);
     if (r != STOA_OK)
