@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 stoa, evalgen, curriculum, work = sys.argv[1:5]
@@ -38,12 +39,15 @@ s.close()
 hub = subprocess.Popen([stoa, "hub", "--listen", f"127.0.0.1:{port}", "--data", os.path.join(work, "hub")],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 try:
-    key = None
+    key = password = None
     deadline = time.time() + 20
     while time.time() < deadline and key is None:
         line = hub.stdout.readline()
         if not line:
             break
+        m = re.search(r"instructor password (.+?)  \(shown once", line)
+        if m:
+            password = m.group(1)
         m = re.search(r"Basic auth xapi:(\S+)\)", line)
         if m:
             key = m.group(1)
@@ -85,6 +89,41 @@ try:
             check(la[acc]["concepts"] == lb[acc]["concepts"], f"{acc}: the same mastery")
             check(la[acc]["recommendations"] == lb[acc]["recommendations"], f"{acc}: the same recommendations")
     check(a["concepts"] == b["concepts"], "the same fitted parameters")
+
+    # --- the hub's own pages and API from its store --------------------------------
+    base = f"http://127.0.0.1:{port}"
+
+    def get(path, cookie=None):
+        req = urllib.request.Request(base + path, headers={"Cookie": cookie} if cookie else {})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                return r.status, r.read().decode("utf-8")
+        except urllib.error.HTTPError as e:
+            return e.code, ""
+
+    check(get("/api/evaluation")[0] == 401, "the evaluation needs the instructor's login")
+    check(get("/evaluation/class.html")[0] == 401, "the pages need the instructor's login")
+    req = urllib.request.Request(base + "/api/login", data=json.dumps({"password": password}).encode(),
+                                 method="POST", headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        cookie = re.search(r"stoa_session=[^;]+", r.headers.get("Set-Cookie", "")).group(0)
+    status, body = get("/api/evaluation?lang=zh-CN", cookie)
+    check(status == 200, f"/api/evaluation {status}")
+    hub_ev = json.loads(body) if status == 200 else {"learners": []}
+    hl = {l["account"]: l for l in hub_ev["learners"]}
+    check(set(hl) == set(lb), "the hub's evaluation has every learner")
+    for acc in lb:
+        if acc in hl:  # no curriculum in the hub's library: concepts come from the runs
+            weak_hub = {c for c, v in hl[acc]["concepts"].items() if v["weak"]}
+            weak_files = {c for c, v in lb[acc]["concepts"].items() if v["weak"]}
+            check(weak_hub == weak_files, f"{acc}: hub weak {weak_hub} vs {weak_files}")
+    status, page = get("/evaluation/class.html?lang=zh-CN", cookie)
+    check(status == 200 and "班级评估" in page and 'href="learners/learner-01.html"' in page,
+          "the class page in the teacher's language, linking each learner")
+    status, page = get("/evaluation/learners/learner-01.html", cookie)
+    check(status == 200 and 'class="node' in page, "a learner's page with their knowledge map")
+    check(get("/evaluation/learners/..%2f..%2fhub.db", cookie)[0] == 404, "no path out of the pages")
+    check(get("/evaluation/learners/nobody.html", cookie)[0] == 404, "an unknown learner is 404")
 
     bad = subprocess.run([stoa, "report", "--lrs", f"http://127.0.0.1:{port}/xapi", "--out",
                           os.path.join(work, "bad")], env=dict(os.environ, STOA_LRS_AUTH="xapi:wrong"),
