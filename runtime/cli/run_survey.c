@@ -10,6 +10,7 @@
 
 typedef struct run_survey {
     uint32_t next;                       // the question on show
+    bool shown;                          // the first question is up
     int64_t started_ns;
     stoa_lesson_quiz quiz;               // the panel's view of the question
     stoa_lesson_text choices[6];
@@ -49,20 +50,26 @@ void run_survey_start(run_lesson *rl)
     if (!(rl->survey = calloc(1, sizeof(run_survey))))
         return;
     rl->survey->started_ns = rl->now_ns;
-    show(rl);
 }
 
-bool run_survey_active(const run_lesson *rl)
+bool run_survey_tick(run_lesson *rl)
 {
-    const run_survey *s = rl->survey;
-    return s && s->next < rl->lesson->survey_count &&
-           (rl->now_ns - s->started_ns) < (int64_t)RUN_SURVEY_MAX_S * 1000000000LL;
+    run_survey *s = rl->survey;
+    if (!s || s->next >= rl->lesson->survey_count)
+        return false;
+    // A last state often teleports the learner: the panel goes up in front
+    // of where they stand after it, half a second after the end.
+    if (!s->shown && !rl->teleport_pending && rl->now_ns - s->started_ns > 500000000LL) {
+        s->shown = true;
+        show(rl);
+    }
+    return rl->now_ns - s->started_ns < (int64_t)RUN_SURVEY_MAX_S * 1000000000LL;
 }
 
 bool run_survey_answer(run_lesson *rl, run_panel *panel, int32_t choice)
 {
     run_survey *s = rl->survey;
-    if (!s || panel->quiz != &s->quiz || s->next >= rl->lesson->survey_count || choice < 0)
+    if (!s || !s->shown || panel->quiz != &s->quiz || s->next >= rl->lesson->survey_count || choice < 0)
         return false;
     const stoa_lesson_survey_item *it = &rl->lesson->survey[s->next];
     // a scale answers "1".."5"; a choice "a".."f", as quiz answers do

@@ -9,11 +9,12 @@
 
 #include "run_lesson.h"
 
-// When the lesson ends: shows the first question, if the lesson has a survey.
+// When the lesson ends: starts the survey, if the lesson has one.
 void run_survey_start(run_lesson *rl);
-// True while a survey question waits for its answer (the session stays
-// open for it, at most RUN_SURVEY_MAX_S).
-bool run_survey_active(const run_lesson *rl);
+// Every frame after the end: puts the first question up once the learner
+// stands still (after a last teleport); true while a question waits for its
+// answer (the session stays open for it, at most RUN_SURVEY_MAX_S).
+bool run_survey_tick(run_lesson *rl);
 // An answer on `panel`: true when it was the survey's (recorded; next shown).
 bool run_survey_answer(run_lesson *rl, run_panel *panel, int32_t choice);
 void run_survey_free(run_lesson *rl);

@@ -13,7 +13,7 @@
 #define MAX_WEEKS 156
 #define WEAK_BELOW 0.5
 
-static double r4(double v)
+double ev_r4(double v)
 {
     return round(v * 1e4) / 1e4;
 }
@@ -22,13 +22,6 @@ static int by_time(const void *a, const void *b)
 {
     const ev_obs *x = a, *y = b;
     return x->t < y->t ? -1 : x->t > y->t;
-}
-
-static const char *concept_name(const stoa_eval *e, size_t c)
-{
-    long k = e->concepts[c].cur;
-    return k >= 0 ? ev_pick_name(e->cur->concepts[k].names, e->desc.language, e->concepts[c].id)
-                  : e->concepts[c].id;
 }
 
 static void fit_concepts(stoa_eval *e, cJSON *out)
@@ -64,7 +57,7 @@ static void fit_concepts(stoa_eval *e, cJSON *out)
         e->concepts[c].params = fr.params;
         cJSON *j = cJSON_CreateObject();
         cJSON_AddStringToObject(j, "id", e->concepts[c].id);
-        cJSON_AddStringToObject(j, "name", concept_name(e, c));
+        cJSON_AddStringToObject(j, "name", ev_concept_name(e, c));
         cJSON_AddBoolToObject(j, "in_curriculum", e->concepts[c].cur >= 0);
         cJSON *req = cJSON_AddArrayToObject(j, "requires");
         if (e->concepts[c].cur >= 0) {
@@ -73,16 +66,16 @@ static void fit_concepts(stoa_eval *e, cJSON *out)
                 cJSON_AddItemToArray(req, cJSON_CreateString(e->cur->concepts[cc->requires[k]].id));
         }
         cJSON *b = cJSON_AddObjectToObject(j, "bkt");
-        cJSON_AddNumberToObject(b, "prior", r4(fr.params.prior));
-        cJSON_AddNumberToObject(b, "learn", r4(fr.params.learn));
-        cJSON_AddNumberToObject(b, "guess", r4(fr.params.guess));
-        cJSON_AddNumberToObject(b, "slip", r4(fr.params.slip));
+        cJSON_AddNumberToObject(b, "prior", ev_r4(fr.params.prior));
+        cJSON_AddNumberToObject(b, "learn", ev_r4(fr.params.learn));
+        cJSON_AddNumberToObject(b, "guess", ev_r4(fr.params.guess));
+        cJSON_AddNumberToObject(b, "slip", ev_r4(fr.params.slip));
         cJSON_AddBoolToObject(b, "fitted", fr.fitted);
         cJSON_AddNumberToObject(b, "observations", (double)total);
         cJSON_AddNumberToObject(b, "learners", (double)seqs);
         cJSON_AddNumberToObject(b, "iterations", fr.iterations);
         if (total)
-            cJSON_AddNumberToObject(b, "log_likelihood", r4(fr.log_likelihood));
+            cJSON_AddNumberToObject(b, "log_likelihood", ev_r4(fr.log_likelihood));
         cJSON_AddItemToArray(out, j);
     }
 }
@@ -101,50 +94,6 @@ static double mastery_at(const stoa_eval *e, const ev_learner *l, size_t c, int6
     return m;
 }
 
-typedef struct lstate {
-    double *m;      // mastery per concept
-    bool *assessed, *mastered, *weak, *ready;
-} lstate;
-
-static bool requires_mastered(const stoa_eval *e, const lstate *s, size_t c)
-{
-    long k = e->concepts[c].cur;
-    if (k < 0)
-        return true;
-    const ev_concept *cc = &e->cur->concepts[k];
-    for (size_t r = 0; r < cc->n_requires; r++) {
-        size_t ci = ev_concept_index((stoa_eval *)e, e->cur->concepts[cc->requires[r]].id);
-        if (ci < e->n_concepts && !s->mastered[ci])
-            return false;
-    }
-    return true;
-}
-
-// The concepts a lesson teaches (the curriculum's word, else what its runs carried).
-static void lesson_concepts(const stoa_eval *e, const ev_lesson_seen *ls, long cur, size_t **out, size_t *n)
-{
-    *out = NULL;
-    *n = 0;
-    if (cur >= 0) {
-        const ev_lesson *cl = &e->cur->lessons[cur];
-        size_t total = cl->n_teaches + cl->n_assesses;
-        *out = calloc(total + 1, sizeof **out);
-        for (size_t k = 0; *out && k < total; k++) {
-            size_t cc = k < cl->n_teaches ? cl->teaches[k] : cl->assesses[k - cl->n_teaches];
-            size_t ci = ev_concept_index((stoa_eval *)e, e->cur->concepts[cc].id);
-            bool dup = false;
-            for (size_t j = 0; j < *n; j++)
-                dup |= (*out)[j] == ci;
-            if (!dup && ci < e->n_concepts)
-                (*out)[(*n)++] = ci;
-        }
-    } else if (ls) {
-        *out = calloc(ls->n_concepts + 1, sizeof **out);
-        if (*out)
-            memcpy(*out, ls->concepts, ls->n_concepts * sizeof **out);
-        *n = *out ? ls->n_concepts : 0;
-    }
-}
 
 static double median(double *v, size_t n)
 {
@@ -159,10 +108,10 @@ static double median(double *v, size_t n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-static void add_opt(cJSON *o, const char *k, double v)
+void ev_add_opt(cJSON *o, const char *k, double v)
 {
     if (isfinite(v))
-        cJSON_AddNumberToObject(o, k, r4(v));
+        cJSON_AddNumberToObject(o, k, ev_r4(v));
     else
         cJSON_AddNullToObject(o, k);
 }
@@ -171,7 +120,7 @@ static const char *const g_dims[] = {"knowledge", "engagement", "skill", "effici
 #define N_DIMS 5
 
 // The dimensions (docs/curriculum-format.md, "Evaluation dimensions").
-static void dimensions(const stoa_eval *e, const ev_learner *l, const lstate *s, double out[N_DIMS])
+static void dimensions(const stoa_eval *e, const ev_learner *l, const ev_lstate *s, double out[N_DIMS])
 {
     double know = 0, eng = 0, skill_n = 0, skill_r = 0, eff = 0;
     int nk = 0, ne = 0, nf = 0;
@@ -205,106 +154,6 @@ static void dimensions(const stoa_eval *e, const ev_learner *l, const lstate *s,
     out[4] = l->likert_n ? l->likert_sum / l->likert_n : NAN;
 }
 
-static const char *lesson_name(const stoa_eval *e, size_t li_seen, long cur)
-{
-    if (cur >= 0 && e->cur->lessons[cur].names)
-        return ev_pick_name(e->cur->lessons[cur].names, e->desc.language,
-                            li_seen < e->n_lessons ? e->lessons[li_seen].name : e->cur->lessons[cur].id);
-    return li_seen < e->n_lessons ? e->lessons[li_seen].name : e->cur->lessons[cur].id;
-}
-
-static bool zh(const stoa_eval *e)
-{
-    return e->desc.language && strncmp(e->desc.language, "zh", 2) == 0;
-}
-
-// Candidate lessons: every curriculum lesson, then lessons seen only in logs.
-static void recommend(const stoa_eval *e, const ev_learner *l, const lstate *s, int64_t now, cJSON *out)
-{
-    size_t nc = e->cur ? e->cur->n_lessons : 0, total = nc + e->n_lessons;
-    typedef struct cand {
-        double score;
-        size_t idx;
-    } cand;
-    cand *cs = calloc(total + 1, sizeof *cs);
-    size_t ncs = 0;
-    for (size_t i = 0; cs && i < total; i++) {
-        long cur = i < nc ? (long)i : -1;
-        size_t seen = (size_t)-1;
-        if (i >= nc) {
-            if (e->lessons[i - nc].cur >= 0)
-                continue; // already a curriculum lesson
-            seen = i - nc;
-        } else {
-            for (size_t k = 0; k < e->n_lessons; k++)
-                if (e->lessons[k].cur == cur)
-                    seen = k;
-        }
-        bool recent = false;
-        for (size_t r = 0; r < l->n_runs && seen != (size_t)-1; r++) {
-            const ev_run_rec *run = &l->runs[r];
-            bool done = run->outcome == STOA_EVAL_PASSED ||
-                        (run->outcome == STOA_EVAL_NONE && run->completed);
-            if (run->lesson == seen && done && now - run->end < (int64_t)(e->desc.recent_days * 86400e9))
-                recent = true;
-        }
-        if (recent)
-            continue;
-        size_t *cc, n;
-        lesson_concepts(e, seen != (size_t)-1 ? &e->lessons[seen] : NULL, cur, &cc, &n);
-        double score = 0;
-        for (size_t k = 0; k < n; k++)
-            if (!s->mastered[cc[k]] && requires_mastered(e, s, cc[k]))
-                score += (1 - s->m[cc[k]]) + (s->weak[cc[k]] ? 1 : 0);
-        free(cc);
-        if (score > 0)
-            cs[ncs++] = (cand){score, i};
-    }
-    for (size_t i = 1; i < ncs; i++) // best first (stable)
-        for (size_t j = i; j > 0 && cs[j].score > cs[j - 1].score; j--) {
-            cand t = cs[j];
-            cs[j] = cs[j - 1];
-            cs[j - 1] = t;
-        }
-    for (size_t r = 0; r < ncs && r < 3; r++) {
-        size_t i = cs[r].idx;
-        long cur = i < nc ? (long)i : -1;
-        size_t seen = i >= nc ? i - nc : (size_t)-1;
-        for (size_t k = 0; i < nc && k < e->n_lessons; k++)
-            if (e->lessons[k].cur == cur)
-                seen = k;
-        size_t *cc, n;
-        lesson_concepts(e, seen != (size_t)-1 ? &e->lessons[seen] : NULL, cur, &cc, &n);
-        cJSON *rec = cJSON_CreateObject();
-        cJSON_AddStringToObject(rec, "lesson", cur >= 0 ? e->cur->lessons[cur].id : e->lessons[seen].iri);
-        const char *lname = lesson_name(e, seen, cur);
-        cJSON_AddStringToObject(rec, "name", lname);
-        cJSON_AddNumberToObject(rec, "score", r4(cs[r].score));
-        cJSON *ids = cJSON_AddArrayToObject(rec, "concepts");
-        char names[600] = "";
-        int shown = 0;
-        for (size_t k = 0; k < n; k++) {
-            size_t c = cc[k];
-            if (s->mastered[c] || !requires_mastered(e, s, c))
-                continue;
-            cJSON_AddItemToArray(ids, cJSON_CreateString(e->concepts[c].id));
-            if (shown++)
-                strncat(names, zh(e) ? "、" : ", ", sizeof names - strlen(names) - 1);
-            strncat(names, concept_name(e, c), sizeof names - strlen(names) - 1);
-        }
-        char reason[1200];
-        if (zh(e))
-            snprintf(reason, sizeof reason, "%s尚未掌握%s；《%s》讲授这些内容。", l->name, names, lname);
-        else
-            snprintf(reason, sizeof reason, "%s has not mastered %s; %s teaches %s.", l->name, names,
-                     lname, shown > 1 ? "them" : "it");
-        cJSON_AddStringToObject(rec, "reason", reason);
-        cJSON_AddItemToArray(out, rec);
-        free(cc);
-    }
-    free(cs);
-}
-
 static void format_day(int64_t ns, char out[32])
 {
     int64_t days = ns / 86400000000000LL - (ns < 0 && ns % 86400000000000LL ? 1 : 0);
@@ -324,65 +173,6 @@ static void format_ts(int64_t ns, char out[48])
     if (s < 0)
         s += 86400;
     snprintf(out, 48, "%.20sT%02d:%02d:%02dZ", day, (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
-}
-
-static void item_analysis(const stoa_eval *e, cJSON *items, cJSON *surveys)
-{
-    // each learner's share right on the first try, over all the items
-    size_t nl = e->n_learners;
-    double *right = calloc(nl + 1, sizeof *right), *n = calloc(nl + 1, sizeof *n);
-    for (size_t i = 0; right && n && i < e->n_items; i++)
-        for (size_t l = 0; l < e->items[i].n_first && l < nl; l++)
-            if (e->items[i].first[l] >= 0)
-                right[l] += e->items[i].first[l], n[l]++;
-    for (size_t i = 0; right && n && i < e->n_items; i++) {
-        const ev_item *it = &e->items[i];
-        cJSON *j = cJSON_CreateObject();
-        cJSON_AddStringToObject(j, "id", it->id);
-        cJSON_AddStringToObject(j, "name", it->name);
-        cJSON_AddStringToObject(j, "type", it->type);
-        cJSON_AddStringToObject(j, "lesson", e->lessons[it->lesson].iri);
-        cJSON *cs = cJSON_AddArrayToObject(j, "concepts");
-        for (size_t k = 0; k < it->n_concepts; k++)
-            cJSON_AddItemToArray(cs, cJSON_CreateString(e->concepts[it->concepts[k]].id));
-        cJSON_AddNumberToObject(j, "answers", it->answers);
-        if (!it->survey) {
-            // difficulty: share right on the first try; discrimination: the
-            // point-biserial correlation of that with the learner's share right
-            // on the other items (corrected item-total), over learners with both.
-            double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, cnt = 0, learners = 0, ok = 0;
-            for (size_t l = 0; l < it->n_first && l < nl; l++) {
-                if (it->first[l] < 0)
-                    continue;
-                learners++;
-                ok += it->first[l];
-                if (n[l] - 1 < 1)
-                    continue;
-                double x = it->first[l], y = (right[l] - x) / (n[l] - 1);
-                sx += x, sy += y, sxx += x * x, syy += y * y, sxy += x * y, cnt++;
-            }
-            cJSON_AddNumberToObject(j, "learners", learners);
-            add_opt(j, "difficulty", learners ? ok / learners : NAN);
-            double vx = sxx - sx * sx / (cnt ? cnt : 1), vy = syy - sy * sy / (cnt ? cnt : 1);
-            add_opt(j, "discrimination", cnt >= 5 && vx > 1e-12 && vy > 1e-12
-                                             ? (sxy - sx * sy / cnt) / sqrt(vx * vy) : NAN);
-        }
-        cJSON *rs = cJSON_AddArrayToObject(j, "responses");
-        for (int k = 0; k < EV_MAX_RESPONSES && it->responses[k]; k++) {
-            cJSON *r = cJSON_CreateObject();
-            cJSON_AddStringToObject(r, "response", it->responses[k]);
-            cJSON_AddNumberToObject(r, "count", it->counts[k]);
-            cJSON_AddNumberToObject(r, "rate", r4((double)it->counts[k] / it->answers));
-            if (!it->survey)
-                cJSON_AddBoolToObject(r, "correct", it->right_counts[k] > 0);
-            cJSON_AddItemToArray(rs, r);
-        }
-        if (it->other)
-            cJSON_AddNumberToObject(j, "other_responses", it->other);
-        cJSON_AddItemToArray(it->survey ? surveys : items, j);
-    }
-    free(right);
-    free(n);
 }
 
 cJSON *stoa_eval_analyse(stoa_eval *e, int64_t now)
@@ -424,7 +214,7 @@ cJSON *stoa_eval_analyse(stoa_eval *e, int64_t now)
     int *trend_n = calloc(nc * nw + 1, sizeof *trend_n);
     double *dims = calloc(nl * N_DIMS + 1, sizeof *dims);
     int *mastered_count = calloc(nc + 1, sizeof *mastered_count), *assessed_count = calloc(nc + 1, sizeof *assessed_count);
-    lstate s = {calloc(nc + 1, sizeof(double)), calloc(nc + 1, 1), calloc(nc + 1, 1),
+    ev_lstate s = {calloc(nc + 1, sizeof(double)), calloc(nc + 1, 1), calloc(nc + 1, 1),
                 calloc(nc + 1, 1), calloc(nc + 1, 1)};
     cJSON *learners = cJSON_AddArrayToObject(root, "learners");
     if (!trend_sum || !trend_n || !dims || !mastered_count || !assessed_count || !s.m ||
@@ -450,9 +240,9 @@ cJSON *stoa_eval_analyse(stoa_eval *e, int64_t now)
         cJSON *cj = cJSON_AddObjectToObject(lj, "concepts");
         cJSON *ready = cJSON_AddArrayToObject(lj, "ready"), *weakest = cJSON_AddArrayToObject(lj, "weakest");
         for (size_t c = 0; c < nc; c++) {
-            s.ready[c] = !s.mastered[c] && requires_mastered(e, &s, c);
+            s.ready[c] = !s.mastered[c] && ev_requires_mastered(e, &s, c);
             cJSON *x = cJSON_AddObjectToObject(cj, e->concepts[c].id);
-            cJSON_AddNumberToObject(x, "mastery", r4(s.m[c]));
+            cJSON_AddNumberToObject(x, "mastery", ev_r4(s.m[c]));
             const ev_cell *cell = c < l->n_cells ? &l->cells[c] : NULL;
             int right = 0;
             for (uint32_t k = 0; cell && k < cell->n; k++)
@@ -466,7 +256,7 @@ cJSON *stoa_eval_analyse(stoa_eval *e, int64_t now)
             for (size_t w = 0; w < nw; w++) {
                 int n = 0;
                 double m = mastery_at(e, l, c, w0 + (int64_t)(w + 1) * WEEK_NS - 1, &n);
-                cJSON_AddItemToArray(tr, n ? cJSON_CreateNumber(r4(m)) : cJSON_CreateNull());
+                cJSON_AddItemToArray(tr, n ? cJSON_CreateNumber(ev_r4(m)) : cJSON_CreateNull());
                 if (n)
                     trend_sum[c * nw + w] += m, trend_n[c * nw + w]++;
             }
@@ -491,16 +281,16 @@ cJSON *stoa_eval_analyse(stoa_eval *e, int64_t now)
             cJSON *rj = cJSON_CreateObject();
             char ts[48];
             cJSON_AddStringToObject(rj, "lesson", e->lessons[run->lesson].iri);
-            cJSON_AddStringToObject(rj, "lesson_name", lesson_name(e, run->lesson, e->lessons[run->lesson].cur));
+            cJSON_AddStringToObject(rj, "lesson_name", ev_lesson_name(e, run->lesson, e->lessons[run->lesson].cur));
             format_ts(run->start, ts);
             cJSON_AddStringToObject(rj, "started", ts);
             cJSON_AddBoolToObject(rj, "completed", run->completed);
             cJSON_AddStringToObject(rj, "result", run->outcome == STOA_EVAL_PASSED ? "passed"
                                                   : run->outcome == STOA_EVAL_FAILED ? "failed" : "none");
             if (run->has_score)
-                cJSON_AddNumberToObject(rj, "score_scaled", r4(run->score));
-            cJSON_AddNumberToObject(rj, "time_s", r4(run->duration_s));
-            cJSON_AddNumberToObject(rj, "idle_s", r4(run->idle_s));
+                cJSON_AddNumberToObject(rj, "score_scaled", ev_r4(run->score));
+            cJSON_AddNumberToObject(rj, "time_s", ev_r4(run->duration_s));
+            cJSON_AddNumberToObject(rj, "idle_s", ev_r4(run->idle_s));
             cJSON_AddNumberToObject(rj, "answers", run->first_answers);
             cJSON_AddNumberToObject(rj, "right_first_try", run->first_right);
             cJSON_AddNumberToObject(rj, "errors", run->wrong_answers);
@@ -513,8 +303,8 @@ cJSON *stoa_eval_analyse(stoa_eval *e, int64_t now)
         dimensions(e, l, &s, &dims[li * N_DIMS]);
         cJSON *dj = cJSON_AddObjectToObject(lj, "dimensions");
         for (int d = 0; d < N_DIMS; d++)
-            add_opt(dj, g_dims[d], dims[li * N_DIMS + d]);
-        recommend(e, l, &s, now, cJSON_AddArrayToObject(lj, "recommendations"));
+            ev_add_opt(dj, g_dims[d], dims[li * N_DIMS + d]);
+        ev_recommend(e, l, &s, now, cJSON_AddArrayToObject(lj, "recommendations"));
         cJSON_AddItemToArray(learners, lj);
     }
     {
@@ -527,7 +317,7 @@ cJSON *stoa_eval_analyse(stoa_eval *e, int64_t now)
             for (size_t li = 0; li < nl; li++)
                 if (isfinite(dims[li * N_DIMS + d]))
                     col[k++] = dims[li * N_DIMS + d];
-            add_opt(md, g_dims[d], median(col, k));
+            ev_add_opt(md, g_dims[d], median(col, k));
         }
         free(col);
         cJSON *map = cJSON_AddObjectToObject(cls, "concepts");
@@ -535,10 +325,10 @@ cJSON *stoa_eval_analyse(stoa_eval *e, int64_t now)
             cJSON *x = cJSON_AddObjectToObject(map, e->concepts[c].id);
             cJSON_AddNumberToObject(x, "assessed", assessed_count[c]);
             cJSON_AddNumberToObject(x, "mastered", mastered_count[c]);
-            add_opt(x, "mastered_share", assessed_count[c] ? (double)mastered_count[c] / assessed_count[c] : NAN);
+            ev_add_opt(x, "mastered_share", assessed_count[c] ? (double)mastered_count[c] / assessed_count[c] : NAN);
             cJSON *tr = cJSON_AddArrayToObject(x, "weekly_mean");
             for (size_t w = 0; w < nw; w++)
-                cJSON_AddItemToArray(tr, trend_n[c * nw + w] ? cJSON_CreateNumber(r4(trend_sum[c * nw + w] / trend_n[c * nw + w]))
+                cJSON_AddItemToArray(tr, trend_n[c * nw + w] ? cJSON_CreateNumber(ev_r4(trend_sum[c * nw + w] / trend_n[c * nw + w]))
                                                              : cJSON_CreateNull());
         }
     }
@@ -549,7 +339,7 @@ cJSON *stoa_eval_analyse(stoa_eval *e, int64_t now)
         for (size_t i = 0; i < e->n_lessons; i++) {
             const ev_lesson_seen *ls = &e->lessons[i];
             size_t *cc, n;
-            lesson_concepts(e, ls, ls->cur, &cc, &n);
+            ev_lesson_concepts(e, ls, ls->cur, &cc, &n);
             double before = 0, after = 0;
             int took = 0;
             for (size_t li = 0; li < nl; li++) {
@@ -569,21 +359,21 @@ cJSON *stoa_eval_analyse(stoa_eval *e, int64_t now)
             }
             cJSON *j = cJSON_CreateObject();
             cJSON_AddStringToObject(j, "id", ls->iri);
-            cJSON_AddStringToObject(j, "name", lesson_name(e, i, ls->cur));
+            cJSON_AddStringToObject(j, "name", ev_lesson_name(e, i, ls->cur));
             if (ls->cur >= 0)
                 cJSON_AddStringToObject(j, "curriculum_id", e->cur->lessons[ls->cur].id);
             cJSON *cs = cJSON_AddArrayToObject(j, "concepts");
             for (size_t k = 0; k < n; k++)
                 cJSON_AddItemToArray(cs, cJSON_CreateString(e->concepts[cc[k]].id));
             cJSON_AddNumberToObject(j, "learners", took);
-            add_opt(j, "mastery_before", took ? before / took : NAN);
-            add_opt(j, "mastery_after", took ? after / took : NAN);
-            add_opt(j, "gain", took ? (after - before) / took : NAN);
+            ev_add_opt(j, "mastery_before", took ? before / took : NAN);
+            ev_add_opt(j, "mastery_after", took ? after / took : NAN);
+            ev_add_opt(j, "gain", took ? (after - before) / took : NAN);
             cJSON_AddItemToArray(les, j);
             free(cc);
         }
     }
-    item_analysis(e, cJSON_AddArrayToObject(root, "items"), cJSON_AddArrayToObject(root, "surveys"));
+    ev_item_analysis(e, cJSON_AddArrayToObject(root, "items"), cJSON_AddArrayToObject(root, "surveys"));
 done:
     free(trend_sum), free(trend_n), free(dims), free(mastered_count), free(assessed_count);
     free(s.m), free(s.assessed), free(s.mastered), free(s.weak), free(s.ready);

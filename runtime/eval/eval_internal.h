@@ -112,3 +112,20 @@ struct stoa_eval {
 
 // Index of a concept in play, added when new; (size_t)-1 when out of memory.
 size_t ev_concept_index(stoa_eval *e, const char *id);
+
+// ---- the analysis (eval_analyse.c, eval_recommend.c, eval_items.c) -------------
+typedef struct ev_lstate { // one learner's map while it is analysed
+    double *m;             // mastery per concept
+    bool *assessed, *mastered, *weak, *ready;
+} ev_lstate;
+
+double ev_r4(double v);                         // rounded to 4 decimals
+void ev_add_opt(cJSON *o, const char *k, double v); // a number, or null when not finite
+const char *ev_concept_name(const stoa_eval *e, size_t c);
+const char *ev_lesson_name(const stoa_eval *e, size_t li_seen, long cur);
+bool ev_requires_mastered(const stoa_eval *e, const ev_lstate *s, size_t c);
+// The concepts a lesson teaches or assesses (the curriculum's word, else
+// what its runs carried); *out is malloc'd.
+void ev_lesson_concepts(const stoa_eval *e, const ev_lesson_seen *ls, long cur, size_t **out, size_t *n);
+void ev_recommend(const stoa_eval *e, const ev_learner *l, const ev_lstate *s, int64_t now, cJSON *out);
+void ev_item_analysis(const stoa_eval *e, cJSON *items, cJSON *surveys);
