@@ -63,6 +63,7 @@ typedef struct rp_set {
     rp_run *runs;
     size_t n_runs, cap_runs;
     size_t last;     // index of the run the previous statement went to, +1
+    stoa_trace_id_set *run_index; // registration -> run index + 1
     const stoa_report_desc *desc;
     cJSON *files;    // [{path, statements, skipped, torn}]
 } rp_set;

@@ -97,21 +97,24 @@ static rp_run *run_for(rp_set *set, const char *file, const cJSON *st)
     const char *reg = str_at(OBJ(st, "context"), "registration");
     if (!reg)
         reg = file; // no registration: one run per file
-    // A log holds one run after another: try the previous statement's first.
+    // A log holds one run after another: try the previous statement's first,
+    // then the index of every registration seen (an LRS interleaves runs).
     if (set->last && strcmp(set->runs[set->last - 1].registration, reg) == 0)
         return &set->runs[set->last - 1];
-    for (size_t i = set->n_runs; i-- > 0;)
-        if (strcmp(set->runs[i].registration, reg) == 0) {
-            set->last = i + 1;
-            return &set->runs[i];
-        }
-    if (set->n_runs == set->cap_runs) {
+    if (!set->run_index && !(set->run_index = stoa_trace_id_set_create()))
+        return NULL;
+    if (set->n_runs == set->cap_runs) { // room first: the index must name a real run
         size_t cap = set->cap_runs ? set->cap_runs * 2 : 8;
         rp_run *r = realloc(set->runs, cap * sizeof *r);
         if (!r)
             return NULL;
         set->runs = r;
         set->cap_runs = cap;
+    }
+    int known = stoa_trace_id_set_add(set->run_index, reg, (int)set->n_runs + 1);
+    if (known > 0) {
+        set->last = (size_t)known;
+        return &set->runs[known - 1];
     }
     rp_run *run = &set->runs[set->n_runs++];
     *run = (rp_run){.file = file, .statements = cJSON_CreateArray(), .ids = stoa_trace_id_set_create()};
@@ -346,6 +349,7 @@ void rp_set_fini(rp_set *set)
         stoa_trace_id_set_destroy(&set->runs[i].ids);
     }
     free(set->runs);
+    stoa_trace_id_set_destroy(&set->run_index);
     cJSON_Delete(set->files);
     *set = (rp_set){0};
 }

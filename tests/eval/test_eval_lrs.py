@@ -58,6 +58,8 @@ try:
     statements = []
     for path in sorted(glob.glob(os.path.join(work, "logs", "*.jsonl"))):
         statements += [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
+    # in time order, as a live class stores them: runs interleave in the LRS
+    statements.sort(key=lambda st: st["timestamp"])
     for i in range(0, len(statements), 100):  # the hub takes bodies up to ~1 MiB
         req = urllib.request.Request(f"http://127.0.0.1:{port}/xapi/statements",
                                      data=json.dumps(statements[i:i + 100]).encode(), method="POST",
