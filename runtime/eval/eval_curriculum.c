@@ -25,12 +25,10 @@ const char *ev_pick_name(const cJSON *map, const char *language, const char *fal
     if (!cJSON_IsObject(map) || !map->child)
         return fallback;
     if (language) {
-        size_t n = strlen(language);
         const cJSON *e;
         cJSON_ArrayForEach(e, map) if (cJSON_IsString(e) && strcmp(e->string, language) == 0) return e->valuestring;
         // "zh" finds "zh-CN", "zh-TW" finds "zh-CN": the same primary language
         size_t primary = strcspn(language, "-");
-        (void)n;
         cJSON_ArrayForEach(e, map) if (cJSON_IsString(e) && strncmp(e->string, language, primary) == 0 &&
                                        (e->string[primary] == '-' || e->string[primary] == 0)) return e->valuestring;
     }
