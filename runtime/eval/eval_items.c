@@ -49,7 +49,15 @@ void ev_item_analysis(const stoa_eval *e, cJSON *items, cJSON *surveys)
                                              ? (sxy - sx * sy / cnt) / sqrt(vx * vy) : NAN);
         }
         cJSON *rs = cJSON_AddArrayToObject(j, "responses");
+        int order[EV_MAX_RESPONSES], nr = 0; // by response: a, b, c ... / 1 .. 5
         for (int k = 0; k < EV_MAX_RESPONSES && it->responses[k]; k++) {
+            int at = nr++;
+            while (at > 0 && strcmp(it->responses[order[at - 1]], it->responses[k]) > 0)
+                order[at] = order[at - 1], at--;
+            order[at] = k;
+        }
+        for (int o = 0; o < nr; o++) {
+            int k = order[o];
             cJSON *r = cJSON_CreateObject();
             cJSON_AddStringToObject(r, "response", it->responses[k]);
             cJSON_AddNumberToObject(r, "count", it->counts[k]);
