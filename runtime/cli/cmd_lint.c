@@ -18,6 +18,7 @@
 #include "core/stoa_path.h"
 #include "lesson/stoa_lesson.h"
 #include "lesson/stoa_lesson_check.h"
+#include "lint_curriculum.h"
 #include "stoa_cli.h"
 #ifdef STOA_HAVE_SCENE
 #include "scene/stoa_scene.h"
@@ -29,13 +30,15 @@ typedef struct lint_opts {
     const char *lesson;
     const char *graph; // "" = default name
     const char *lang;
+    const char *curriculum; // --curriculum: the lesson's concepts must be in it
     bool json, no_scene, no_assets, allow_warnings;
 } lint_opts;
 
 static int usage(void)
 {
     fprintf(stderr, "usage: stoa lint LESSON [--json] [--graph [OUT.dot]] [--lang TAG]\n"
-                    "                 [--no-scene] [--no-assets] [--allow-warnings]\n");
+                    "                 [--no-scene] [--no-assets] [--allow-warnings] [--curriculum FILE]\n"
+                    "       stoa lint CURRICULUM.yaml [--allow-warnings]\n");
     return 2;
 }
 
@@ -59,6 +62,8 @@ static int parse_args(int argc, char **argv, lint_opts *o)
             o->allow_warnings = true;
         else if (strcmp(a, "--lang") == 0 && i + 1 < argc)
             o->lang = argv[++i];
+        else if (strcmp(a, "--curriculum") == 0 && i + 1 < argc)
+            o->curriculum = argv[++i];
         else if (strcmp(a, "--graph") == 0) {
             // The output name is optional: take the next argument when it is one.
             o->graph = "";
@@ -219,6 +224,8 @@ int stoa_cmd_lint(int argc, char **argv)
     int rc = parse_args(argc, argv, &o);
     if (rc)
         return rc;
+    if (stoa_lint_is_curriculum(o.lesson))
+        return stoa_lint_curriculum(o.lesson, o.allow_warnings);
     stoa_lesson_diags d;
     stoa_lesson_diags_init(&d);
     stoa_lesson *l = NULL;
@@ -259,6 +266,13 @@ int stoa_cmd_lint(int argc, char **argv)
     }
     bool graph_ok = !o.graph || !l || write_graph(l, &o);
     rc = d.errors || (d.warnings && !o.allow_warnings) ? 1 : 0;
+    if (o.curriculum && l) {
+        stoa_eval_curriculum *cur = stoa_lint_load_curriculum(o.curriculum);
+        int unknown = cur ? stoa_lint_lesson_concepts(l, o.lesson, cur, o.curriculum) : 0;
+        if (!cur || (unknown && !o.allow_warnings))
+            rc = rc ? rc : 1;
+        stoa_eval_curriculum_destroy(&cur);
+    }
     if (!graph_ok)
         rc = 2;
     free_scene(&names);

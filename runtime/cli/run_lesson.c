@@ -11,6 +11,7 @@
 #include "core/stoa_path.h"
 #include "lesson/stoa_lesson_check.h"
 #include "run_panels.h"
+#include "run_survey.h"
 
 static int64_t trace_now(stoa_clock *c)
 {
@@ -348,6 +349,7 @@ static void apply(run_lesson *rl, const stoa_lesson_action *a)
                    a->total);
             fflush(stdout);
         }
+        run_survey_start(rl);
         break;
     }
     default: break;
@@ -456,6 +458,7 @@ void run_lesson_session_back(run_lesson *rl)
 
 void run_lesson_fini(run_lesson *rl)
 {
+    run_survey_free(rl);
     if (rl->trace) {
         stoa_trace_terminated(rl->trace, rl->now_ns - rl->display0_ns);
         stoa_trace_log_destroy(&rl->trace);

@@ -8,6 +8,7 @@
 #include "core/stoa_log.h"
 #include "run_lesson.h"
 #include "run_panels.h"
+#include "run_survey.h"
 
 #define QUIZ_GAZE_S 2.0
 #define PRESS 0.75f
@@ -97,6 +98,8 @@ static void one_event(run_lesson *rl, const stoa_interact_event *e, uint32_t ign
 static void answer(run_lesson *rl, run_panel *quiz, int32_t choice)
 {
     if (quiz->answered || choice < 0)
+        return;
+    if (run_survey_answer(rl, quiz, choice))
         return;
     stoa_lesson_event le = {.kind = STOA_LESSON_EV_ANSWER,
                             .id = quiz->quiz->id,

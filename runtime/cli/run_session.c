@@ -10,6 +10,7 @@
 
 #include "core/stoa_clock.h"
 #include "core/stoa_log.h"
+#include "run_survey.h"
 
 static stoa_result create_xr(run_session *s, stoa_error *err)
 {
@@ -221,7 +222,7 @@ static void lesson_frame(run_session *s, const stoa_interact_output *out,
     run_lesson_input(rl, out, in, now_ns);
     run_lesson_update(rl, s->interact, now_ns);
     // Leave a little after the end, once the last narration has been heard.
-    if (rl->ended && !s->exit_requested &&
+    if (rl->ended && !s->exit_requested && !run_survey_tick(rl) &&
         ((now_ns - rl->ended_ns) > 2000000000LL && !stoa_audio_narration_busy(rl->audio))) {
         s->exit_requested = true;
         stoa_xr_request_exit(s->xr);

@@ -62,3 +62,5 @@ stoa_lesson_loc lp_loc_in(const yaml_node_t *n, size_t offset);
 
 bool lp_parse_steps(lp *p, yaml_node_t *n, stoa_lesson_state *st);
 bool lp_parse_triggers(lp *p, yaml_node_t *n, stoa_lesson_state *st);
+// The lesson's end-of-lesson survey (lesson_parse_survey.c); n may be NULL.
+void lp_parse_survey(lp *p, yaml_node_t *n, stoa_lesson *L);

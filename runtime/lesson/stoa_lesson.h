@@ -196,6 +196,17 @@ typedef struct stoa_lesson_state {
     bool ends;                // has an `end` action
 } stoa_lesson_state;
 
+// A self-report question asked when the lesson ends (docs/lesson-format.md,
+// "Surveys"): a 1-5 scale, or one choice among 2-6.
+typedef struct stoa_lesson_survey_item {
+    const char *id;
+    stoa_lesson_text question;
+    uint32_t choice_count;          // 0 = a 1-5 scale
+    const stoa_lesson_text *choices;
+    stoa_lesson_text low, high;     // scale labels for 1 and 5 (may be empty)
+    stoa_lesson_loc loc;
+} stoa_lesson_survey_item;
+
 typedef struct stoa_lesson {
     const char *file_name; // as given to the parser, for messages
     const char *id;
@@ -217,6 +228,8 @@ typedef struct stoa_lesson {
     const char **var_names;
     const double *var_initial;
     uint32_t declared_var_count;
+    uint32_t survey_count;          // 0 = no survey
+    const stoa_lesson_survey_item *survey;
     struct stoa_lesson_private *priv;
 } stoa_lesson;
 

@@ -97,10 +97,13 @@ static rp_run *run_for(rp_set *set, const char *file, const cJSON *st)
     const char *reg = str_at(OBJ(st, "context"), "registration");
     if (!reg)
         reg = file; // no registration: one run per file
-    for (size_t i = 0; i < set->n_runs; i++)
-        if (strcmp(set->runs[i].registration, reg) == 0)
-            return &set->runs[i];
-    if (set->n_runs == set->cap_runs) {
+    // A log holds one run after another: try the previous statement's first,
+    // then the index of every registration seen (an LRS interleaves runs).
+    if (set->last && strcmp(set->runs[set->last - 1].registration, reg) == 0)
+        return &set->runs[set->last - 1];
+    if (!set->run_index && !(set->run_index = stoa_trace_id_set_create()))
+        return NULL;
+    if (set->n_runs == set->cap_runs) { // room first: the index must name a real run
         size_t cap = set->cap_runs ? set->cap_runs * 2 : 8;
         rp_run *r = realloc(set->runs, cap * sizeof *r);
         if (!r)
@@ -108,8 +111,15 @@ static rp_run *run_for(rp_set *set, const char *file, const cJSON *st)
         set->runs = r;
         set->cap_runs = cap;
     }
+    int known = stoa_trace_id_set_add(set->run_index, reg, (int)set->n_runs + 1);
+    if (known > 0) {
+        set->last = (size_t)known;
+        return &set->runs[known - 1];
+    }
     rp_run *run = &set->runs[set->n_runs++];
-    *run = (rp_run){.file = file, .statements = cJSON_CreateArray()};
+    *run = (rp_run){.file = file, .statements = cJSON_CreateArray(), .ids = stoa_trace_id_set_create()};
+    run->registration = reg; // until the first statement is kept (below)
+    set->last = set->n_runs;
     return run;
 }
 
@@ -135,6 +145,16 @@ static void fill_event(rp_event *ev, const cJSON *st, int line, const char *lang
     if (d && !stoa_trace_parse_duration(d, &ev->dur))
         ev->dur = -1;
     ev->score = cJSON_IsObject(OBJ(res, "score")) ? OBJ(res, "score") : NULL;
+    ev->interaction_type = str_at(def, "interactionType");
+    ev->survey = cJSON_IsTrue(OBJ(OBJ(def, "extensions"), STOA_EXT_SURVEY));
+}
+
+
+static void count_problem(void *user, const char *where, const char *message)
+{
+    (void)where;
+    (void)message;
+    (*(int *)user)++;
 }
 
 typedef struct read_ctx {
@@ -144,57 +164,74 @@ typedef struct read_ctx {
     bool torn;
 } read_ctx;
 
-static void count_problem(void *user, const char *where, const char *message)
+void rp_add_statement(rp_set *set, const char *source, int line, const cJSON *st, int *statements,
+                      int *skipped)
 {
-    (void)where;
-    (void)message;
-    (*(int *)user)++;
+    rp_take_statement(set, source, line, cJSON_Duplicate(st, true), statements, skipped);
 }
 
-static void on_statement(void *user, int line, const cJSON *st)
+void rp_take_statement(rp_set *set, const char *source, int line, cJSON *st, int *statements,
+                       int *skipped)
 {
-    read_ctx *c = user;
+    if (!st)
+        return;
     int problems = 0;
     stoa_trace_check_statement(st, count_problem, &problems);
     if (problems > 0) {
-        c->skipped++;
-        rp_warn(c->set, "%s:%d: invalid statement skipped (see `stoa trace check`)", c->path, line);
+        (*skipped)++;
+        rp_warn(set, "%s:%d: invalid statement skipped (see `stoa trace check`)", source, line);
+        cJSON_Delete(st);
         return;
     }
-    if (stoa_trace_id_set_add(c->set->seen_ids, str_at(st, "id"), line)) {
-        c->skipped++;
-        return; // the same statement from another copy of the log
-    }
-    rp_run *run = run_for(c->set, c->path, st);
-    if (!run)
+    rp_run *run = run_for(set, source, st);
+    if (!run) {
+        cJSON_Delete(st);
         return;
+    }
+    // A finished run seen again is a copy of its log (the same statements
+    // sent twice): it counts once. Within a run, ids are checked one by one.
+    if (run->done || stoa_trace_id_set_add(run->ids, str_at(st, "id"), line)) {
+        (*skipped)++;
+        cJSON_Delete(st);
+        return;
+    }
     if (run->n_events == run->cap_events) {
         size_t cap = run->cap_events ? run->cap_events * 2 : 64;
         rp_event *e = realloc(run->events, cap * sizeof *e);
-        if (!e)
+        if (!e) {
+            cJSON_Delete(st);
             return;
+        }
         run->events = e;
         run->cap_events = cap;
     }
-    cJSON *copy = cJSON_Duplicate(st, true);
+    cJSON *copy = st;
     cJSON_AddItemToArray(run->statements, copy);
     rp_event *ev = &run->events[run->n_events++];
-    fill_event(ev, copy, line, c->set->desc->language);
-    c->statements++;
-    if (!run->registration) {
+    fill_event(ev, copy, line, set->desc->language);
+    (*statements)++;
+    if (run->n_events == 1) {
         const cJSON *actor = OBJ(copy, "actor"), *acc = OBJ(actor, "account");
         const cJSON *lesson = lesson_activity(copy);
         run->registration = str_at(OBJ(copy, "context"), "registration");
         if (!run->registration)
-            run->registration = c->path;
+            run->registration = source;
         run->learner_key = str_at(acc, "name") ? str_at(acc, "name") : str_at(actor, "mbox");
         if (!run->learner_key)
             run->learner_key = "unknown";
         run->learner_name = str_at(actor, "name") ? str_at(actor, "name") : run->learner_key;
         run->lesson_iri = str_at(lesson, "id") ? str_at(lesson, "id") : "unknown";
         run->lesson_name = rp_pick_name(OBJ(OBJ(lesson, "definition"), "name"),
-                                        c->set->desc->language, run->lesson_iri);
+                                        set->desc->language, run->lesson_iri);
     }
+    if (ev->kind == RP_TERMINATED) // always a run's last statement
+        rp_finish_run(set, run);
+}
+
+static void on_statement(void *user, int line, cJSON *st)
+{
+    read_ctx *c = user;
+    rp_take_statement(c->set, c->path, line, st, &c->statements, &c->skipped);
 }
 
 static void on_bad_line(void *user, int line, const char *message)
@@ -223,7 +260,7 @@ static int by_time(const void *a, const void *b)
 stoa_result rp_read_file(rp_set *set, const char *path, stoa_error *err)
 {
     read_ctx c = {.set = set, .path = path};
-    stoa_trace_read_desc d = {.on_statement = on_statement, .on_bad_line = on_bad_line,
+    stoa_trace_read_desc d = {.on_statement_owned = on_statement, .on_bad_line = on_bad_line,
                               .on_torn_tail = on_torn, .user = &c};
     stoa_result r = stoa_trace_read_file(path, &d, NULL, err);
     if (r != STOA_OK)
@@ -234,19 +271,85 @@ stoa_result rp_read_file(rp_set *set, const char *path, stoa_error *err)
     cJSON_AddNumberToObject(f, "skipped", c.skipped);
     cJSON_AddBoolToObject(f, "torn_last_line", c.torn);
     cJSON_AddItemToArray(set->files, f);
-    for (size_t i = 0; i < set->n_runs; i++)
-        qsort(set->runs[i].events, set->runs[i].n_events, sizeof(rp_event), by_time);
+    rp_finish_all(set); // a run's statements are all in its one file
     return STOA_OK;
+}
+
+// Keeps copies of the strings that pointed into the statements.
+static bool own_strings(rp_run *r)
+{
+    const char **fields[] = {&r->registration, &r->learner_key, &r->learner_name, &r->lesson_iri,
+                             &r->lesson_name};
+    size_t total = 0;
+    for (size_t i = 0; i < 5; i++)
+        total += strlen(*fields[i]) + 1;
+    char *p = r->owned = malloc(total);
+    if (!p)
+        return false;
+    for (size_t i = 0; i < 5; i++) {
+        size_t n = strlen(*fields[i]) + 1;
+        memcpy(p, *fields[i], n);
+        *fields[i] = p;
+        p += n;
+    }
+    return true;
+}
+
+static bool excluded(const rp_set *set, const rp_run *r)
+{
+    const stoa_report_desc *d = set->desc;
+    int64_t start = r->events[0].t;
+    for (size_t i = 0; i < r->n_events; i++)
+        if (r->events[i].kind == RP_INITIALIZED) {
+            start = r->events[i].t;
+            break;
+        }
+    return (d->from_ns && start < d->from_ns) || (d->to_ns && start >= d->to_ns) ||
+           (d->learner && strcmp(d->learner, r->learner_key) != 0);
+}
+
+void rp_finish_run(rp_set *set, rp_run *r)
+{
+    if (r->done)
+        return;
+    r->done = true;
+    if (r->n_events > 0) {
+        qsort(r->events, r->n_events, sizeof(rp_event), by_time);
+        r->excluded = excluded(set, r);
+        if (!r->excluded) {
+            r->json = rp_run_json(set, r);
+            rp_eval_feed(set, r, r->json);
+        }
+    }
+    if (r->n_events == 0 || !own_strings(r)) {
+        r->excluded = true; // nothing to show (or no memory to show it)
+        r->registration = "";
+    }
+    cJSON_Delete(r->statements);
+    r->statements = NULL;
+    free(r->events);
+    r->events = NULL;
+    r->cap_events = 0;
+    stoa_trace_id_set_destroy(&r->ids);
+}
+
+void rp_finish_all(rp_set *set)
+{
+    for (size_t i = 0; i < set->n_runs; i++)
+        rp_finish_run(set, &set->runs[i]);
 }
 
 void rp_set_fini(rp_set *set)
 {
     for (size_t i = 0; i < set->n_runs; i++) {
         cJSON_Delete(set->runs[i].statements);
+        cJSON_Delete(set->runs[i].json);
         free(set->runs[i].events);
+        free(set->runs[i].owned);
+        stoa_trace_id_set_destroy(&set->runs[i].ids);
     }
     free(set->runs);
-    stoa_trace_id_set_destroy(&set->seen_ids);
+    stoa_trace_id_set_destroy(&set->run_index);
     cJSON_Delete(set->files);
     *set = (rp_set){0};
 }

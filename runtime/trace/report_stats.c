@@ -81,8 +81,8 @@ static cJSON *learner_json(const rp_set *set, const char *lesson, const char *ke
     const char *name = key;
     for (size_t i = 0; i < set->n_runs; i++) {
         const rp_run *r = &set->runs[i];
-        if (strcmp(r->lesson_iri, lesson) == 0 && strcmp(r->learner_key, key) == 0) {
-            cJSON_AddItemToArray(runs, rp_run_json(set, r));
+        if (!r->excluded && strcmp(r->lesson_iri, lesson) == 0 && strcmp(r->learner_key, key) == 0) {
+            cJSON_AddItemToArray(runs, cJSON_Duplicate(r->json, true));
             name = r->learner_name;
         }
     }
@@ -329,7 +329,7 @@ static cJSON *lesson_json(const rp_set *set, const rp_run *first)
     cJSON *learners = cJSON_AddArrayToObject(les, "learners");
     for (size_t i = 0; i < set->n_runs; i++) {
         const rp_run *r = &set->runs[i];
-        if (strcmp(r->lesson_iri, first->lesson_iri) == 0 &&
+        if (!r->excluded && strcmp(r->lesson_iri, first->lesson_iri) == 0 &&
             !find_by(learners, "account", r->learner_key))
             cJSON_AddItemToArray(learners, learner_json(set, first->lesson_iri, r->learner_key));
     }
@@ -387,34 +387,87 @@ static cJSON *lesson_json(const rp_set *set, const rp_run *first)
     return les;
 }
 
-stoa_result stoa_report_build(const char *const *paths, size_t count, const stoa_report_desc *desc,
-                              cJSON **out_report, stoa_error *err)
+struct stoa_report_builder {
+    stoa_report_desc desc;
+    rp_set set;
+};
+
+stoa_result stoa_report_begin(const stoa_report_desc *desc, stoa_report_builder **out, stoa_error *err)
 {
-    *out_report = NULL;
-    stoa_report_desc defaults = {0};
-    rp_set set = {.desc = desc ? desc : &defaults, .seen_ids = stoa_trace_id_set_create(),
-                  .files = cJSON_CreateArray()};
-    for (size_t i = 0; i < count; i++) {
-        stoa_result r = rp_read_file(&set, paths[i], err);
-        if (r != STOA_OK) {
-            rp_set_fini(&set);
-            return r;
-        }
-    }
+    *out = calloc(1, sizeof **out);
+    if (!*out)
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "report: out of memory");
+    if (desc)
+        (*out)->desc = *desc;
+    (*out)->set = (rp_set){.desc = &(*out)->desc, .files = cJSON_CreateArray()};
+    return STOA_OK;
+}
+
+stoa_result stoa_report_add_file(stoa_report_builder *b, const char *path, stoa_error *err)
+{
+    return rp_read_file(&b->set, path, err);
+}
+
+void stoa_report_add_statement(stoa_report_builder *b, const char *source, int line, const cJSON *st,
+                               int *statements, int *skipped)
+{
+    rp_add_statement(&b->set, source, line, st, statements, skipped);
+}
+
+void stoa_report_end_source(stoa_report_builder *b, const char *source, int statements, int skipped)
+{
+    cJSON *f = cJSON_CreateObject();
+    cJSON_AddStringToObject(f, "path", source);
+    cJSON_AddNumberToObject(f, "statements", statements);
+    cJSON_AddNumberToObject(f, "skipped", skipped);
+    cJSON_AddBoolToObject(f, "torn_last_line", false);
+    cJSON_AddItemToArray(b->set.files, f);
+    rp_finish_all(&b->set);
+}
+
+void stoa_report_abort(stoa_report_builder **b)
+{
+    if (!b || !*b)
+        return;
+    rp_set_fini(&(*b)->set);
+    free(*b);
+    *b = NULL;
+}
+
+cJSON *stoa_report_finish(stoa_report_builder **pb)
+{
+    stoa_report_builder *b = *pb;
+    rp_set *set = &b->set;
+    rp_finish_all(set);
     cJSON *rep = cJSON_CreateObject();
     cJSON_AddStringToObject(rep, "generator", "stoa report");
     char now[40];
     stoa_trace_format_timestamp(stoa_time_unix_ns(), now, sizeof now);
-    cJSON_AddStringToObject(rep, "generated_at", set.desc->generated_at ? set.desc->generated_at : now);
+    cJSON_AddStringToObject(rep, "generated_at", set->desc->generated_at ? set->desc->generated_at : now);
     cJSON_AddNumberToObject(rep, "idle_threshold_s",
-                            set.desc->idle_threshold_s > 0 ? set.desc->idle_threshold_s : 30);
-    cJSON_AddItemToObject(rep, "files", set.files);
-    set.files = NULL;
+                            set->desc->idle_threshold_s > 0 ? set->desc->idle_threshold_s : 30);
+    cJSON_AddItemToObject(rep, "files", set->files);
+    set->files = NULL;
     cJSON *lessons = cJSON_AddArrayToObject(rep, "lessons");
-    for (size_t i = 0; i < set.n_runs; i++)
-        if (set.runs[i].n_events > 0 && !find_by(lessons, "id", set.runs[i].lesson_iri))
-            cJSON_AddItemToArray(lessons, lesson_json(&set, &set.runs[i]));
-    rp_set_fini(&set);
-    *out_report = rep;
+    for (size_t i = 0; i < set->n_runs; i++)
+        if (!set->runs[i].excluded && !find_by(lessons, "id", set->runs[i].lesson_iri))
+            cJSON_AddItemToArray(lessons, lesson_json(set, &set->runs[i]));
+    stoa_report_abort(pb);
+    return rep;
+}
+
+stoa_result stoa_report_build(const char *const *paths, size_t count, const stoa_report_desc *desc,
+                              cJSON **out_report, stoa_error *err)
+{
+    *out_report = NULL;
+    stoa_report_builder *b;
+    stoa_result r = stoa_report_begin(desc, &b, err);
+    for (size_t i = 0; r == STOA_OK && i < count; i++)
+        r = stoa_report_add_file(b, paths[i], err);
+    if (r != STOA_OK) {
+        stoa_report_abort(&b);
+        return r;
+    }
+    *out_report = stoa_report_finish(&b);
     return STOA_OK;
 }

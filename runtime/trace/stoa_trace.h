@@ -120,6 +120,10 @@ typedef struct stoa_trace_answer {
     bool success;
     const char *const *concepts;    // NULL = the current state's concepts
     size_t concept_count;
+    // A self-report survey answer (docs/lesson-format.md, "Surveys"): no
+    // right or wrong (no result.success), no concepts; the definition
+    // carries the extension `survey: true`. Likert answers are "1".."5".
+    bool survey;
 } stoa_trace_answer;
 // `answered`, with result.duration = time since question_shown (or since
 // the state was entered when it was never shown).

@@ -15,6 +15,9 @@ typedef struct stoa_trace_read_desc {
     // Each parsed line (any JSON value; the checker says if it is a
     // statement). st is only valid during the call. line is 1-based.
     void (*on_statement)(void *user, int line, const cJSON *st);
+    // Instead of on_statement when set: the callee owns st (cJSON_Delete),
+    // which spares a reader that keeps statements a copy of each.
+    void (*on_statement_owned)(void *user, int line, cJSON *st);
     // A line that is not JSON (and not the torn tail).
     void (*on_bad_line)(void *user, int line, const char *message);
     // The torn last line: its number and length in bytes.

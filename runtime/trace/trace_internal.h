@@ -21,6 +21,7 @@
 #define STOA_EXT_POSE_SAMPLES STOA_XAPI_EXT "pose-samples"
 #define STOA_EXT_POSITION STOA_XAPI_EXT "position"
 #define STOA_EXT_SESSION_MS STOA_XAPI_EXT "session-ms"
+#define STOA_EXT_SURVEY STOA_XAPI_EXT "survey"
 
 #define STOA_UUID_STR_LEN 36
 

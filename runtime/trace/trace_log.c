@@ -439,7 +439,10 @@ bool stoa_trace_answered(stoa_trace_log *log, const stoa_trace_answer *a, int64_
     const char *const *concepts = a->concepts;
     size_t n_concepts = a->concept_count;
     const char *state_concepts[32];
-    if (!concepts && log->state_concepts) {
+    if (a->survey) {
+        concepts = NULL;
+        n_concepts = 0;
+    } else if (!concepts && log->state_concepts) {
         n_concepts = 0;
         const cJSON *c;
         cJSON_ArrayForEach(c, log->state_concepts) if (n_concepts < 32)
@@ -449,9 +452,10 @@ bool stoa_trace_answered(stoa_trace_log *log, const stoa_trace_answer *a, int64_
     cJSON *obj = stoa_trace_json_activity(&(stoa_trace_activity_desc){
         .iri = iri, .type_iri = STOA_ACT_QUESTION, .names = a->names,
         .fallback_name = a->question_id, .concepts = concepts, .concept_count = n_concepts,
-        .interaction_type = type, .correct_response = a->correct_response});
+        .interaction_type = type, .correct_response = a->correct_response, .survey = a->survey});
     cJSON *res = cJSON_CreateObject();
-    cJSON_AddBoolToObject(res, "success", a->success);
+    if (!a->survey)
+        cJSON_AddBoolToObject(res, "success", a->success);
     cJSON_AddStringToObject(res, "response", a->response ? a->response : "");
     stoa_trace_json_add_duration(res, now_ns - question_started(log, iri));
     free(iri);

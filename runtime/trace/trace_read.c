@@ -37,9 +37,13 @@ stoa_result stoa_trace_read_file(const char *path, const stoa_trace_read_desc *d
             cJSON *j = cJSON_ParseWithOpts(p, &parse_end, true);
             if (j) {
                 counts.statements++;
-                if (desc->on_statement)
-                    desc->on_statement(desc->user, line, j);
-                cJSON_Delete(j);
+                if (desc->on_statement_owned) {
+                    desc->on_statement_owned(desc->user, line, j);
+                } else {
+                    if (desc->on_statement)
+                        desc->on_statement(desc->user, line, j);
+                    cJSON_Delete(j);
+                }
             } else if (last_unterminated) {
                 counts.torn_tail = true;
                 if (desc->on_torn_tail)

@@ -89,8 +89,10 @@ cJSON *stoa_trace_json_activity(const stoa_trace_activity_desc *d)
             cJSON_AddItemToArray(crp, cJSON_CreateString(d->correct_response));
         }
     }
-    if (d->concept_count > 0 || d->key_node) {
+    if (d->concept_count > 0 || d->key_node || d->survey) {
         cJSON *ext = cJSON_AddObjectToObject(def, "extensions");
+        if (d->survey)
+            cJSON_AddBoolToObject(ext, STOA_EXT_SURVEY, true);
         if (d->concept_count > 0) {
             cJSON *c = cJSON_AddArrayToObject(ext, STOA_EXT_CONCEPTS);
             for (size_t i = 0; i < d->concept_count; i++)

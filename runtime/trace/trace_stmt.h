@@ -57,6 +57,7 @@ typedef struct stoa_trace_activity_desc {
     bool key_node;
     const char *interaction_type; // only for questions
     const char *correct_response;
+    bool survey; // a self-report question (extension `survey`)
 } stoa_trace_activity_desc;
 
 cJSON *stoa_trace_json_activity(const stoa_trace_activity_desc *d);

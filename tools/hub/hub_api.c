@@ -230,6 +230,7 @@ static int api_handler(struct mg_connection *c, void *user)
         {"state", "GET", handle_state},          {"lessons", "GET", handle_lessons},
         {"command", "POST", handle_command},     {"report", "GET", handle_report},
         {"headset/lesson", "GET", handle_headset_lesson},
+        {"evaluation", "GET", hub_handle_evaluation},
     };
     for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
         if (strcmp(p, routes[i].path) != 0)
@@ -249,4 +250,5 @@ void hub_api_register(stoa_hub *hub)
     mg_set_request_handler(hub->ctx, "/api/", api_handler, hub);
     mg_set_request_handler(hub->ctx, "/$", panel_handler, hub);
     mg_set_request_handler(hub->ctx, "/panel/", panel_handler, hub);
+    hub_eval_register(hub);
 }

@@ -192,6 +192,9 @@ void hub_forward_stop(stoa_hub *hub);
 // ---- hub_api.c, hub_xapi.c, hub_lessons.c, hub_report.c ------------------------------
 void hub_api_register(stoa_hub *hub);
 void hub_xapi_register(stoa_hub *hub);
+// hub_eval.c: GET /api/evaluation and the /evaluation/ pages.
+void hub_handle_evaluation(stoa_hub *hub, struct mg_connection *c);
+void hub_eval_register(stoa_hub *hub);
 // Lesson library as JSON [{file, id, title{lang:text}, states[{id,title,expected_s,
 // key_nodes[]}], sha256}]. Caller frees.
 cJSON *hub_lessons_list(stoa_hub *hub);

@@ -17,6 +17,9 @@ function t(key, vars) {
 
 function applyLanguage() {
   document.documentElement.lang = panel.lang;
+  const ev = document.getElementById('class-eval'); // the evaluation pages, in the teacher's language
+  if (ev)
+    ev.href = '/evaluation/class.html?lang=' + encodeURIComponent(panel.lang);
   document.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
   document.querySelectorAll('[data-i18n-placeholder]').forEach((el) => {
     el.placeholder = t(el.dataset.i18nPlaceholder);
