@@ -31,7 +31,7 @@ void net_set_error(stoa_net *net, const char *fmt, ...)
 }
 
 // "http://HOST[:PORT][/]" or "https://...".
-static bool parse_url(stoa_net *net, const char *url)
+bool net_parse_url(stoa_net *net, const char *url)
 {
     const char *p;
     if (strncmp(url, "http://", 7) == 0)
@@ -81,7 +81,7 @@ stoa_result stoa_net_create(const stoa_net_desc *desc, stoa_net **out_net, stoa_
     stoa_net *net = calloc(1, sizeof *net);
     if (!net)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
-    if (!desc->hub_url || !parse_url(net, desc->hub_url)) {
+    if (!desc->hub_url || !net_parse_url(net, desc->hub_url)) {
         free(net);
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
                               "hub address '%s': want http://HOST:PORT", desc->hub_url ? desc->hub_url : "");
