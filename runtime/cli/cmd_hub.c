@@ -3,7 +3,6 @@
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,18 +10,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_hub_service.h"
 #include "stoa_cli.h"
 #include "stoa_hub.h"
-#include "stoa_hub_service.h"
 
-static volatile sig_atomic_t g_hub_stop, g_hub_reload;
+static volatile sig_atomic_t g_hub_stop;
 
 static void on_hub_signal(int sig)
 {
-    if (sig == SIGHUP)
-        g_hub_reload = 1;
-    else
-        g_hub_stop = 1;
+    (void)sig;
+    g_hub_stop = 1;
 }
 
 static int usage(FILE *f)
@@ -30,7 +27,6 @@ static int usage(FILE *f)
     fprintf(f,
             "usage: stoa hub [--listen ADDR:PORT] [--data DIR] [--lessons DIR] [--cert PEM]\n"
             "                [--reset-password] [--new-code] [--forward URL] [--no-browser]\n"
-            "                [--config FILE]\n"
             "The classroom hub: headsets join it with `stoa run --hub URL --join CODE`, the\n"
             "instructor runs the class from the control panel in a browser.\n"
             "  --listen ADDR:PORT  where to listen (default 0.0.0.0:8480, the classroom network)\n"
@@ -42,13 +38,9 @@ static int usage(FILE *f)
             "  --joins-per-minute N  headsets that may join per minute from one address (default 30)\n"
             "  --forward URL       also send every statement to the school's LRS (its xAPI endpoint);\n"
             "                      credentials USER:PASSWORD in STOA_HUB_FORWARD_AUTH\n"
-            "  --config FILE       settings as 'key = value' lines (listen, data, lessons, panel,\n"
-            "                      cert, forward, joins-per-minute, browser); options win.\n"
-            "                      The service reads /etc/stoa/hub.conf\n"
-            "SIGHUP reads the lesson library again; SIGTERM or Ctrl-C stops the hub after\n"
-            "telling the headsets (they keep their statements and reconnect later).\n"
             "The instructor password is printed on the first start; set STOA_HUB_PASSWORD to\n"
-            "choose it instead.\n");
+            "choose it instead.\n"
+            CLI_HUB_SERVICE_USAGE);
     return f == stdout ? 0 : 2;
 }
 
@@ -82,60 +74,18 @@ static void open_browser(const char *url)
     }
 }
 
-// The configuration file under the options; the panel shipped with stoa when
-// neither names one (cli_paths.c). Returns 0, or 1 after saying why.
-static int hub_apply_config(const char *path, stoa_hub_config *cfg, stoa_hub_desc *desc,
-                            bool *browser, bool browser_set)
-{
-    if (path) {
-        stoa_error err = {0};
-        if (stoa_hub_config_read(path, cfg, &err) != STOA_OK) {
-            stoa_cli_note(3, "stoa hub: %s", err.message);
-            return 1;
-        }
-        stoa_hub_config_apply(cfg, desc);
-        if (!browser_set && cfg->browser >= 0)
-            *browser = cfg->browser == 1;
-    }
-    static char panel[4096];
-    if (!desc->panel_dir && stoa_cli_data_path("panel/index.html", panel, sizeof panel)) {
-        *strrchr(panel, '/') = '\0';
-        desc->panel_dir = panel;
-    }
-    return 0;
-}
-
-// A service's output is kept in the journal, readable by more people than the
-// instructor: there the new password goes to a file only its owner can read.
-static void show_password(stoa_hub *hub, bool journal)
-{
-    const char *pw = stoa_hub_new_password(hub);
-    if (!journal) {
-        printf("stoa hub: instructor password %s  (shown once; --reset-password to change)\n", pw);
-        return;
-    }
-    char path[1200];
-    snprintf(path, sizeof path, "%s/instructor-password", stoa_hub_data_dir(hub));
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    bool ok = fd >= 0 && dprintf(fd, "%s\n", pw) > 0;
-    if (fd >= 0)
-        ok = close(fd) == 0 && ok;
-    if (ok)
-        stoa_cli_note(5, "stoa hub: instructor password written to %s (read it, then delete it)", path);
-    else
-        stoa_cli_note(3, "stoa hub: cannot write the instructor password to %s; restart with "
-                         "--reset-password and STOA_HUB_PASSWORD set", path);
-}
-
 int stoa_cmd_hub(int argc, char **argv)
 {
     stoa_hub_desc desc = {.password = getenv("STOA_HUB_PASSWORD"),
                           .forward_auth = getenv("STOA_HUB_FORWARD_AUTH")};
-    bool browser = true, browser_set = false;
-    const char *config = NULL;
+    bool browser = true;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool has = i + 1 < argc;
+        if (strcmp(a, "--config") == 0 && has) { // the service's file: cli_hub_service.c
+            cli_hub_service_set_config(argv[++i]);
+            continue;
+        }
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
             return usage(stdout);
         else if (strcmp(a, "--listen") == 0 && has)
@@ -157,28 +107,23 @@ int stoa_cmd_hub(int argc, char **argv)
         else if (strcmp(a, "--joins-per-minute") == 0 && has)
             desc.join_per_minute = atoi(argv[++i]);
         else if (strcmp(a, "--no-browser") == 0)
-            browser = false, browser_set = true;
-        else if (strcmp(a, "--config") == 0 && has)
-            config = argv[++i];
+            browser = false;
         else {
             fprintf(stderr, "stoa hub: unknown option '%s'\n", a);
             return usage(stderr);
         }
     }
-    bool journal = stoa_cli_journal_init();
-    static stoa_hub_config cfg; // desc points into it while the hub runs
-    if (hub_apply_config(config, &cfg, &desc, &browser, browser_set) != 0)
-        return 1;
     struct sigaction sa = {0};
     sa.sa_handler = on_hub_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     signal(SIGCHLD, SIG_IGN); // the browser opener is not waited for
 
     stoa_hub *hub = NULL;
     stoa_error err = {0};
+    if (cli_hub_service_prepare(&desc, &browser) != 0)
+        return 1;
     if (stoa_hub_create(&desc, &hub, &err) != STOA_OK) {
         fprintf(stderr, "stoa hub: %s\n", err.message);
         return 1;
@@ -191,8 +136,9 @@ int stoa_cmd_hub(int argc, char **argv)
         printf("stoa hub: headsets join  %s://%s:%s --join %s\n", strncmp(url, "https", 5) ? "http" : "https",
                lan, strrchr(url, ':') + 1, stoa_hub_join_code(hub));
     printf("stoa hub: class join code %s\n", stoa_hub_join_code(hub));
-    if (stoa_hub_new_password(hub))
-        show_password(hub, journal);
+    if (cli_hub_service_start(hub) && stoa_hub_new_password(hub))
+        printf("stoa hub: instructor password %s  (shown once; --reset-password to change)\n",
+               stoa_hub_new_password(hub));
     printf("stoa hub: xAPI  %sxapi/statements  (Basic auth xapi:%s)\n", url, stoa_hub_xapi_key(hub));
     fflush(stdout);
     if (browser)
@@ -200,16 +146,9 @@ int stoa_cmd_hub(int argc, char **argv)
     while (!g_hub_stop) {
         struct timespec ts = {0, 200 * 1000000L};
         nanosleep(&ts, NULL);
-        if (g_hub_reload) {
-            g_hub_reload = 0;
-            int skipped = 0, n = stoa_hub_reload_lessons(hub, &skipped);
-            stoa_cli_note(skipped ? 4 : 6, "stoa hub: lesson library read again: %d lesson%s%s", n,
-                          n == 1 ? "" : "s", skipped ? " (some skipped, see above)" : "");
-        }
     }
-    int told = stoa_hub_say_goodbye(hub);
-    stoa_cli_note(5, "stoa hub: stopping (%d headset%s told)", told, told == 1 ? "" : "s");
-    stoa_hub_destroy(&hub); // waits for requests in flight: every stored statement is committed
+    cli_hub_service_stop(hub); // tells the headsets; destroy lets requests in flight commit
+    stoa_hub_destroy(&hub);
     stoa_cli_note(5, "stoa hub: stopped");
     return 0;
 }

@@ -31,7 +31,7 @@ void net_set_error(stoa_net *net, const char *fmt, ...)
 }
 
 // "http://HOST[:PORT][/]" or "https://...".
-bool net_parse_url(stoa_net *net, const char *url)
+static bool parse_url(stoa_net *net, const char *url)
 {
     const char *p;
     if (strncmp(url, "http://", 7) == 0)
@@ -81,7 +81,7 @@ stoa_result stoa_net_create(const stoa_net_desc *desc, stoa_net **out_net, stoa_
     stoa_net *net = calloc(1, sizeof *net);
     if (!net)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
-    if (!desc->hub_url || !net_parse_url(net, desc->hub_url)) {
+    if (!desc->hub_url || !parse_url(net, desc->hub_url)) {
         free(net);
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
                               "hub address '%s': want http://HOST:PORT", desc->hub_url ? desc->hub_url : "");
@@ -260,3 +260,6 @@ const char *stoa_net_command_name(stoa_net_command_kind kind)
                                         "goto", "restart", "end", "look_here", "message"};
     return (unsigned)kind < sizeof names / sizeof *names ? names[kind] : "unknown";
 }
+
+// The same parsing for net_check.c (kept here, beside the one parser).
+bool net_parse_url(stoa_net *net, const char *url) { return parse_url(net, url); }

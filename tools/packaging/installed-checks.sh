@@ -62,6 +62,11 @@ ok "the sample lesson played to the end on the installed xrsim ($(( $(date +%s) 
 getent passwd stoa-hub >/dev/null || bad "no stoa-hub user"
 [ "$(stat -c %U:%a /var/lib/stoa-hub)" = stoa-hub:700 ] || bad "/var/lib/stoa-hub is $(stat -c %U:%a /var/lib/stoa-hub)"
 grep -q '^ExecStart=/usr/bin/stoa hub --config /etc/stoa/hub.conf' /lib/systemd/system/stoa-hub.service || bad "unit"
+if command -v systemd-analyze >/dev/null; then
+  # (the man: link is checked only where man-db is installed)
+  verify=$(systemd-analyze verify /lib/systemd/system/stoa-hub.service 2>&1 | grep -v "man stoa-hub(1)" || true)
+  [ -z "$verify" ] || bad "systemd-analyze verify: $verify"
+fi
 install -o stoa-hub -g stoa-hub -m 0600 /usr/share/stoa/scenes/agora/lessons/*.yaml /var/lib/stoa-hub/lessons/
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 setpriv --reuid=stoa-hub --regid=stoa-hub --init-groups env HOME=/var/lib/stoa-hub \
@@ -69,9 +74,10 @@ setpriv --reuid=stoa-hub --regid=stoa-hub --init-groups env HOME=/var/lib/stoa-h
 hub=$!
 wait_for() { for _ in $(seq 1 100); do grep -q "$1" hub.log && return 0; sleep 0.2; done; cat hub.log; return 1; }
 wait_for "control panel" || bad "the hub did not start"
-[ "$(ps -o user= -p $hub)" = stoa-hub ] || bad "the hub runs as $(ps -o user= -p $hub)"
-curl -fsS "http://127.0.0.1:$port/" | grep -qi '<html' || bad "the panel does not answer"
-curl -fsS "http://127.0.0.1:$port/panel/panel.js" >/dev/null || bad "the panel's script does not answer"
+[ "$(stat -c %U /proc/$hub)" = stoa-hub ] || bad "the hub runs as $(stat -c %U /proc/$hub)"
+fetch() { python3 -c 'import sys, urllib.request; sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1], timeout=10).read())' "$1"; }
+fetch "http://127.0.0.1:$port/" | grep -qi '<html' || bad "the panel does not answer"
+fetch "http://127.0.0.1:$port/panel/panel.js" >/dev/null || bad "the panel's script does not answer"
 ok "the installed hub serves its panel on 127.0.0.1:$port as user stoa-hub"
 stoa doctor --sim --hub "http://127.0.0.1:$port" --token "$work/no-token" >doctor-hub.txt 2>/dev/null || true
 grep -q '^WARN hub .*has not joined yet' doctor-hub.txt || bad "doctor --hub: $(grep hub doctor-hub.txt)"
