@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `stoa hub` as a service (the stoa-hub package's systemd unit): its
 // configuration file, journal logging, SIGHUP and SIGTERM. cmd_hub.c calls
-// these around stoa_hub_create/destroy; see docs/hub.md, "Running as a
+// these around stoa_hub_create/destroy; see docs/install.md, "The hub as a
 // service".
 #pragma once
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The hub as a system service (Debian package stoa-hub, systemd unit
 // stoa-hub.service): its configuration file, reloading the lesson library,
-// and telling headsets before it stops. docs/hub.md, "Running as a service".
+// and telling headsets before it stops. docs/install.md, "The hub as a service".
 //
 // The configuration file holds the same settings as `stoa hub`'s options,
 // one "key = value" a line ('#' starts a comment; blank lines are skipped):
