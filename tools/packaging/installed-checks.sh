@@ -14,14 +14,15 @@ ok "source tree $src hidden"
 [ "$(command -v stoa)" = /usr/bin/stoa ] || bad "stoa is not /usr/bin/stoa"
 stoa --version >/dev/null || bad "stoa --version"
 for f in /usr/bin/stoa /usr/lib/stoa/xrsim/libstoa_xrsim.so /usr/lib/stoa/tls-compat/libssl.so; do
-  ! ldd "$f" | grep -q 'not found' || bad "$f: $(ldd "$f" | grep 'not found')"
+  libs=$(ldd "$f")
+  [[ $libs != *"not found"* ]] || bad "$f: a library is not found: $libs"
 done
-ldd /usr/bin/stoa | grep -q 'lib/stoa/tls-compat/libssl.so' || bad "stoa does not load the TLS shim beside it"
+[[ $(ldd /usr/bin/stoa) == *"lib/stoa/tls-compat/libssl.so"* ]] || bad "stoa does not load the TLS shim beside it"
 [ "$(stoa sim-manifest)" = /usr/lib/stoa/xrsim/xrsim.json ] || bad "sim-manifest says $(stoa sim-manifest 2>&1)"
 for c in stoa stoa-doctor stoa-hub stoa-run; do
   [ -s /usr/share/man/man1/$c.1.gz ] || bad "no man page $c(1)"
 done
-zcat /usr/share/man/man1/stoa-doctor.1.gz | grep -q -- 'fonts' || bad "stoa-doctor(1) is not its --help"
+[[ $(zcat /usr/share/man/man1/stoa-doctor.1.gz) == *fonts* ]] || bad "stoa-doctor(1) is not its --help"
 bash -c 'source /usr/share/bash-completion/completions/stoa; COMP_WORDS=(stoa doc); COMP_CWORD=1; _stoa;
          [ "${COMPREPLY[*]}" = doctor ]' || bad "bash completion"
 ok "stoa, its simulated headset, man pages and completion are where they belong"
@@ -86,7 +87,7 @@ wait_for() { for _ in $(seq 1 100); do grep -q "$1" hub.log && return 0; sleep 0
 wait_for "control panel" || bad "the hub did not start"
 [ "$(stat -c %U /proc/$hub)" = stoa-hub ] || bad "the hub runs as $(stat -c %U /proc/$hub)"
 fetch() { python3 -c 'import sys, urllib.request; sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1], timeout=10).read())' "$1"; }
-fetch "http://127.0.0.1:$port/" | grep -qi '<html' || bad "the panel does not answer"
+[[ $(fetch "http://127.0.0.1:$port/") == *"<html"* ]] || bad "the panel does not answer"
 fetch "http://127.0.0.1:$port/panel/panel.js" >/dev/null || bad "the panel's script does not answer"
 ok "the installed hub serves its panel on 127.0.0.1:$port as user stoa-hub"
 stoa doctor --sim --hub "http://127.0.0.1:$port" --token "$work/no-token" >doctor-hub.txt 2>/dev/null || true
