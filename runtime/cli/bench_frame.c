@@ -62,7 +62,8 @@ int stoa_bench_frame(int argc, char **argv)
 {
     const char *frames = getenv("STOA_BENCH_FRAMES");
     static char def_scene[4096];
-    snprintf(def_scene, sizeof def_scene, "%s/../scenes/agora/agora.glb", stoa_cli_exe_dir());
+    if (!stoa_cli_data_path("scenes/agora/agora.glb", def_scene, sizeof def_scene))
+        snprintf(def_scene, sizeof def_scene, "%s/../scenes/agora/agora.glb", stoa_cli_exe_dir());
     if (stoa_cli_use_sim() != 0)
         return 1;
     setenv("STOA_XRSIM_FRAMES", frames ? frames : "300", 1);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_hub_service.h"
 #include "stoa_cli.h"
 #include "stoa_hub.h"
 
@@ -38,7 +39,8 @@ static int usage(FILE *f)
             "  --forward URL       also send every statement to the school's LRS (its xAPI endpoint);\n"
             "                      credentials USER:PASSWORD in STOA_HUB_FORWARD_AUTH\n"
             "The instructor password is printed on the first start; set STOA_HUB_PASSWORD to\n"
-            "choose it instead.\n");
+            "choose it instead.\n"
+            CLI_HUB_SERVICE_USAGE);
     return f == stdout ? 0 : 2;
 }
 
@@ -80,6 +82,10 @@ int stoa_cmd_hub(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool has = i + 1 < argc;
+        if (strcmp(a, "--config") == 0 && has) { // the service's file: cli_hub_service.c
+            cli_hub_service_set_config(argv[++i]);
+            continue;
+        }
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
             return usage(stdout);
         else if (strcmp(a, "--listen") == 0 && has)
@@ -116,6 +122,8 @@ int stoa_cmd_hub(int argc, char **argv)
 
     stoa_hub *hub = NULL;
     stoa_error err = {0};
+    if (cli_hub_service_prepare(&desc, &browser) != 0)
+        return 1;
     if (stoa_hub_create(&desc, &hub, &err) != STOA_OK) {
         fprintf(stderr, "stoa hub: %s\n", err.message);
         return 1;
@@ -128,7 +136,7 @@ int stoa_cmd_hub(int argc, char **argv)
         printf("stoa hub: headsets join  %s://%s:%s --join %s\n", strncmp(url, "https", 5) ? "http" : "https",
                lan, strrchr(url, ':') + 1, stoa_hub_join_code(hub));
     printf("stoa hub: class join code %s\n", stoa_hub_join_code(hub));
-    if (stoa_hub_new_password(hub))
+    if (cli_hub_service_start(hub) && stoa_hub_new_password(hub))
         printf("stoa hub: instructor password %s  (shown once; --reset-password to change)\n",
                stoa_hub_new_password(hub));
     printf("stoa hub: xAPI  %sxapi/statements  (Basic auth xapi:%s)\n", url, stoa_hub_xapi_key(hub));
@@ -139,7 +147,8 @@ int stoa_cmd_hub(int argc, char **argv)
         struct timespec ts = {0, 200 * 1000000L};
         nanosleep(&ts, NULL);
     }
-    printf("stoa hub: stopping\n");
+    cli_hub_service_stop(hub); // tells the headsets; destroy lets requests in flight commit
     stoa_hub_destroy(&hub);
+    stoa_cli_note(5, "stoa hub: stopped");
     return 0;
 }

@@ -39,12 +39,12 @@ static void usage(FILE *f)
             "Ctrl-C ends the session cleanly.\n");
 }
 
-// Points the OpenXR loader at xrsim's manifest, built next to this binary.
+// Points the OpenXR loader at xrsim's manifest, built or installed with this
+// binary (cli_paths.c).
 int stoa_cli_use_sim(void)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/xrsim/xrsim.json", stoa_cli_exe_dir());
-    if (access(path, R_OK) != 0) {
+    if (!stoa_cli_sim_manifest_path(path, sizeof path)) {
         fprintf(stderr, "stoa run: the simulated headset is not built (%s is missing)\n", path);
         return -1;
     }

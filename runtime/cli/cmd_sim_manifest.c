@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `stoa sim-manifest`: where the simulated headset's OpenXR manifest is, so
 // that `XR_RUNTIME_JSON=$(stoa sim-manifest) app` runs any OpenXR app on it.
-// The build writes it beside the runtime library in <build>/xrsim/, and the
-// stoa binary lives in <build>/.
+// The build writes it beside the runtime library in <build>/xrsim/; an
+// installed stoa finds it under <prefix>/lib/stoa/xrsim/ (cli_paths.c).
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,13 +32,9 @@ int stoa_cmd_sim_manifest(int argc, char **argv)
         return 2;
     }
     char path[PATH_MAX];
-    int n = snprintf(path, sizeof path, "%s/xrsim/xrsim.json", stoa_cli_exe_dir());
-    if (n < 0 || (size_t)n >= sizeof path) {
-        fprintf(stderr, "stoa sim-manifest: path too long\n");
-        return 1;
-    }
-    if (access(path, R_OK) != 0) {
-        fprintf(stderr, "stoa sim-manifest: %s not found (build the 'xrsim' target)\n", path);
+    if (!stoa_cli_sim_manifest_path(path, sizeof path)) {
+        fprintf(stderr, "stoa sim-manifest: %s not found (build the 'xrsim' target, or "
+                        "reinstall the stoa package)\n", path);
         return 1;
     }
     printf(export_line ? "export XR_RUNTIME_JSON=%s\n" : "%s\n", path);

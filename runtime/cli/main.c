@@ -31,23 +31,6 @@ static void usage(FILE *f)
     fprintf(f, "\n'stoa COMMAND --help' shows a command's options.\n");
 }
 
-const char *stoa_cli_exe_dir(void)
-{
-    static char dir[PATH_MAX];
-    if (dir[0])
-        return dir;
-    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
-    if (n <= 0) {
-        strcpy(dir, ".");
-        return dir;
-    }
-    dir[n] = '\0';
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *slash = '\0';
-    return dir;
-}
-
 bool stoa_cli_parse_size(const char *s, unsigned *w, unsigned *h)
 {
     char x;

@@ -260,3 +260,6 @@ const char *stoa_net_command_name(stoa_net_command_kind kind)
                                         "goto", "restart", "end", "look_here", "message"};
     return (unsigned)kind < sizeof names / sizeof *names ? names[kind] : "unknown";
 }
+
+// The same parsing for net_check.c (kept here, beside the one parser).
+bool net_parse_url(stoa_net *net, const char *url) { return parse_url(net, url); }

@@ -177,3 +177,10 @@ bool net_fetch_lesson(stoa_net *net, const char *lesson, const char *sha256, cha
         out_path[0] = 0;
     return ok;
 }
+
+// For net_check.c: one request the way the headset makes them.
+int net_request(stoa_net *net, const char *head, const char *body, char **out_body, size_t *out_len,
+                size_t max, char sha_hdr[65])
+{
+    return request(net, head, body, out_body, out_len, max, sha_hdr);
+}

@@ -60,11 +60,19 @@ struct stoa_net {
 };
 
 int64_t net_now_ns(void);
+// "http://HOST[:PORT][/]" or "https://..." into host, port, tls (net.c).
+bool net_parse_url(stoa_net *net, const char *url);
 void net_set_error(stoa_net *net, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 // ---- net_http.c ----
 // POSTs the join code; fills net->token and saves it. false on failure (error set).
 bool net_join(stoa_net *net);
+// One request (head: request line and headers; body may be NULL); reads at
+// most max bytes of the answer into *out_body (malloc'd). Returns the HTTP
+// status, 0 when the hub could not be reached (error set). sha_hdr: the
+// X-Stoa-SHA256 header, or NULL.
+int net_request(stoa_net *net, const char *head, const char *body, char **out_body,
+                size_t *out_len, size_t max, char sha_hdr[65]);
 bool net_load_token(stoa_net *net);
 void net_forget_token(stoa_net *net);
 // Makes sure lesson_dir/<lesson> has the given hash, fetching it when not.

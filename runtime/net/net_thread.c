@@ -121,6 +121,9 @@ void net_on_message(stoa_net *net, const char *data, size_t len)
         }
     } else if (strcmp(t, "cmd") == 0) {
         take_command(net, msg);
+    } else if (strcmp(t, "bye") == 0) { // the hub stops; we reconnect when it is back
+        snprintf(net->info.last_error, sizeof net->info.last_error,
+                 "the hub is stopping; statements wait here until it is back");
     } else if (strcmp(t, "error") == 0) {
         const char *code = cJSON_GetStringValue(cJSON_GetObjectItem(msg, "code"));
         net->token_refused = code && strcmp(code, "bad_token") == 0;

@@ -63,8 +63,12 @@ static char *find_font(const char *override_dir, const char *file, char *tried, 
 
 static stoa_result open_face(stoa_ui_fonts *f, stoa_ui_face face, const char *dir, stoa_error *err)
 {
-    char tried[700] = "";
+    char tried[700] = "", fc[1024];
     f->paths[face] = find_font(dir, face_files[face], tried, sizeof tried);
+    // Installed elsewhere: fontconfig knows (not with an explicit folder,
+    // which tests use to see a font missing).
+    if (!f->paths[face] && !dir && ui_fontconfig_find(face, fc, sizeof fc))
+        f->paths[face] = strdup(fc);
     if (!f->paths[face]) {
         if (face == STOA_UI_FACE_SANS)
             return stoa_error_set(err, STOA_ERROR_NOT_FOUND,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "stoa_ui.h"
@@ -44,3 +45,6 @@ int32_t ui_fonts_kerning(stoa_ui_fonts *fonts, stoa_ui_face face, uint32_t left,
 // Ascender (up, positive) and descender (down, negative) in 1/64 px.
 void ui_fonts_metrics(stoa_ui_fonts *fonts, stoa_ui_face face, int size_px, int32_t *out_asc,
                       int32_t *out_desc);
+
+// fontconfig's file for a face, when the usual folders lack it (ui_fontconfig.c).
+bool ui_fontconfig_find(stoa_ui_face face, char *out, size_t size);

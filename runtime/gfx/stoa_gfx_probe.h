@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: Apache-2.0
+// What a Vulkan device offers of what Stoa's renderer uses, for `stoa
+// doctor`: multiview (stereo in one pass), the colour, texture, depth and
+// vertex formats, and the versions of the loader, API and driver. A pure
+// query of an existing stoa_gfx_device; nothing is created.
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gfx/stoa_gfx.h"
+
+typedef struct stoa_gfx_probe_result {
+    char device_name[256];
+    char driver[520];          // driver name and info (Vulkan 1.2), else the vendor id
+    char api_version[32];      // of the physical device
+    char loader_version[32];   // vkEnumerateInstanceVersion
+    bool multiview;            // enabled on the device
+    bool multiview_auto;       // AUTO stereo draws both eyes in one pass
+    uint32_t max_views;
+    char depth_format[32];     // the one Stoa picks ("" = none usable)
+    // Formats Stoa needs and the device lacks (space separated, "" = none).
+    char missing[256];
+} stoa_gfx_probe_result;
+
+// Always fills out; returns false when a format Stoa needs is missing.
+bool stoa_gfx_probe(const stoa_gfx_device *device, stoa_gfx_probe_result *out);
