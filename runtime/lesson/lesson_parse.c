@@ -8,6 +8,7 @@
 
 #include "core/stoa_file.h"
 #include "lesson_parse.h"
+#include "stoa_lesson_check.h"
 
 enum { LESSON_MAX_BYTES = 4 << 20 };
 
@@ -336,6 +337,9 @@ stoa_result stoa_lesson_load_file(const char *path, stoa_lesson **out_lesson,
     size_t size = 0;
     *out_lesson = NULL;
     stoa_result r = stoa_file_read(path, LESSON_MAX_BYTES, &data, &size, err);
+    if (r == STOA_ERROR_LIMIT && diags) // an error of the lesson, like any other: never "0 errors"
+        stoa_lesson_diags_add(diags, STOA_LESSON_SEV_ERROR, (stoa_lesson_loc){0, 0}, "too-large",
+                              "the file is larger than 4 MiB");
     if (r != STOA_OK)
         return r;
     r = stoa_lesson_parse((const char *)data, size, &(stoa_lesson_parse_desc){.file_name = path},

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#define _GNU_SOURCE // strcasestr
 #include "hub_test_util.h"
 
 #include <arpa/inet.h>
@@ -120,9 +121,11 @@ int test_http(int port, const char *method, const char *path, const char *header
 {
     size_t cap = body_len + 4096;
     char *req = malloc(cap);
+    // A body is JSON unless the test says otherwise.
+    bool typed = headers && strcasestr(headers, "Content-Type:");
     int n = snprintf(req, cap, "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n"
-                               "Content-Length: %zu\r\n%s\r\n", method, path, port, body_len,
-                     headers ? headers : "");
+                               "Content-Length: %zu\r\n%s%s\r\n", method, path, port, body_len,
+                     body_len && !typed ? "Content-Type: application/json\r\n" : "", headers ? headers : "");
     if (body_len)
         memcpy(req + n, body, body_len);
     char *answer = NULL;
@@ -281,7 +284,19 @@ void test_uuid(char out[37])
              (unsigned)getpid() & 0xfff, (unsigned long long)time(NULL) * 4096ULL + k);
 }
 
+const char *test_xapi_key(stoa_hub *hub)
+{
+    static _Thread_local char key[64];
+    stoa_hub_xapi_key(hub, key);
+    return key;
+}
+
 char *test_statement(const char *id, const char *registration, int n)
+{
+    return test_statement_as(id, registration, n, "learner-test");
+}
+
+char *test_statement_as(const char *id, const char *registration, int n, const char *learner)
 {
     cJSON *st = cJSON_CreateObject();
     cJSON_AddStringToObject(st, "id", id);
@@ -289,7 +304,7 @@ char *test_statement(const char *id, const char *registration, int n)
     cJSON_AddStringToObject(actor, "objectType", "Agent");
     cJSON *acc = cJSON_AddObjectToObject(actor, "account");
     cJSON_AddStringToObject(acc, "homePage", "https://stoa.dev/accounts");
-    cJSON_AddStringToObject(acc, "name", "learner-test");
+    cJSON_AddStringToObject(acc, "name", learner);
     cJSON *verb = cJSON_AddObjectToObject(st, "verb");
     cJSON_AddStringToObject(verb, "id", "https://stoa.dev/xapi/verbs/gazed");
     cJSON_AddStringToObject(cJSON_AddObjectToObject(verb, "display"), "en-US", "gazed at");

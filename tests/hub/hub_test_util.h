@@ -43,5 +43,9 @@ int test_ws_recv(int fd, char *out, size_t size, int timeout_ms);
 // A valid xAPI statement with the given id (and registration, or NULL),
 // as a malloc'd one-line JSON string.
 char *test_statement(const char *id, const char *registration, int n);
+// The same with the learner's account name.
+char *test_statement_as(const char *id, const char *registration, int n, const char *learner);
+// The hub's xAPI key now (a buffer of this thread).
+const char *test_xapi_key(stoa_hub *hub);
 void test_uuid(char out[37]);
 void test_sleep_ms(int ms);
