@@ -33,6 +33,13 @@ int test_join(int port, const char *code, const char *name, char token[65]);
 
 // A raw WebSocket client on /ws/headset. Returns a socket or -1.
 int test_ws_open(int port);
+// The same from a chosen loopback source address (127.0.0.0/8): many
+// "machines" for per-address limits.
+int test_ws_open_from(int port, const char *source);
+int test_http_raw_from(int port, const char *source, const void *data, size_t len, char **out_answer);
+// A TCP connection to 127.0.0.1:port from that source address; -1 on failure.
+int test_connect_from(int port, const char *source);
+bool test_send_all(int fd, const void *data, size_t len);
 // Sends one frame (masked, as a client must) with the given first byte
 // (0x81 = final text frame); len may be a lie (announced_len != 0).
 bool test_ws_send(int fd, unsigned char first, const void *data, size_t len, unsigned long long announced_len);

@@ -111,6 +111,10 @@ static stoa_result start_server(stoa_hub *hub, const stoa_hub_desc *desc, stoa_e
         .max_connections = desc->max_connections,
         .max_per_address = desc->max_connections_per_address,
         .max_ws_payload = HUB_MAX_WS_MESSAGE,
+        .header_timeout_ms = desc->header_timeout_ms,
+        .body_timeout_ms = desc->body_timeout_ms,
+        .ws_hello_timeout_ms = desc->hello_timeout_ms,
+        .ws_idle_timeout_ms = desc->idle_timeout_ms,
         .ws_error_format = "{\"t\":\"error\",\"code\":\"%s\"}",
     };
     hub_server_callbacks cb = {

@@ -805,7 +805,7 @@ static void addr_key_of(const struct sockaddr_storage *ss, uint8_t key[16], char
         memcpy(key + 12, &in->sin_addr, 4);
         key[10] = key[11] = 0xff;
         inet_ntop(AF_INET, &in->sin_addr, text, (socklen_t)size);
-        *loopback = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+        *loopback = ntohl(in->sin_addr.s_addr) == 0x7f000001; // this machine (127.0.x.y stand for others in tests)
     } else if (ss->ss_family == AF_INET6) {
         const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)ss;
         const uint8_t *a = in6->sin6_addr.s6_addr;
@@ -813,7 +813,7 @@ static void addr_key_of(const struct sockaddr_storage *ss, uint8_t key[16], char
         if (memcmp(a, mapped, 12) == 0) {
             memcpy(key, a, 16);
             inet_ntop(AF_INET, a + 12, text, (socklen_t)size);
-            *loopback = a[12] == 127;
+            *loopback = a[12] == 127 && a[13] == 0 && a[14] == 0 && a[15] == 1;
         } else {
             memcpy(key, a, 8); // one /64 is one client: it can pick any address in it
             inet_ntop(AF_INET6, a, text, (socklen_t)size);

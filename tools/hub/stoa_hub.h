@@ -44,6 +44,9 @@ typedef struct stoa_hub_desc {
     int64_t device_quota;         // statements one headset may store; 0 = 200000
     int max_connections;          // 0 = 1024
     int max_connections_per_address; // 0 = 32
+    // Deadlines (ms, 0 = the defaults of docs/hub.md): a request head, a
+    // body, a WebSocket's hello, a silent WebSocket.
+    int header_timeout_ms, body_timeout_ms, hello_timeout_ms, idle_timeout_ms;
     // A school's own LRS: every stored statement is also sent there, in
     // order, until it accepts it (the position survives restarts).
     const char *forward_url;  // "http(s)://HOST[:PORT]/PATH" of its xAPI endpoint (NULL = none)
