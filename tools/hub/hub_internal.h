@@ -70,6 +70,7 @@ typedef struct hub_device {
     double progress, score, idle_s, fps, expected_s;
     int64_t state_since_ns, last_seen_ns;
     int answers_right, answers_wrong;
+    char claimed[40], rebound[40]; // the last registration and launch its status named (checked once each)
     int64_t stored;       // statements stored since the hub started
     int64_t stored_total; // statements stored ever (the quota counts these)
 } hub_device;

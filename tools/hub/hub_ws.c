@@ -172,17 +172,41 @@ static void on_statements(stoa_hub *hub, uint64_t conn, int64_t device_id, const
 
 // A status may only point at this headset's own runs: a registration it was
 // given or is the first to use, a launch of its own.
+// A status may only point at this headset's own runs: a registration it was
+// given or is the first to use, a launch of its own. Status messages come
+// four times a second: the database is asked once per new registration or
+// launch, not per message.
 static void on_status(stoa_hub *hub, uint64_t conn, int64_t device_id, cJSON *msg)
 {
     (void)conn;
     const char *proposed = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "launched_as"));
     const char *used = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "registration"));
-    if (hub_is_uuid(used) && !hub_db_claim_registration(hub, device_id, used)) {
+    bool new_reg = false, new_launch = false;
+    pthread_mutex_lock(&hub->mu);
+    hub_device *d = hub_roster_find(hub, device_id);
+    if (d && hub_is_uuid(used))
+        new_reg = strcmp(d->claimed, used) != 0;
+    if (d && hub_is_uuid(proposed) && hub_is_uuid(used) && strcmp(proposed, used) != 0) {
+        char key[80];
+        snprintf(key, sizeof key, "%.36s", proposed);
+        new_launch = strcmp(d->rebound, key) != 0;
+    }
+    pthread_mutex_unlock(&hub->mu);
+    bool mine = !new_reg || hub_db_claim_registration(hub, device_id, used);
+    if (hub_is_uuid(used) && !mine) {
         cJSON_DeleteItemFromObjectCaseSensitive(msg, "registration"); // another headset's: ignored
         used = NULL;
+        new_launch = false;
     }
-    if (hub_is_uuid(proposed) && hub_is_uuid(used) && strcmp(proposed, used) != 0)
+    if (new_launch)
         hub_db_rebind_run(hub, device_id, proposed, used);
+    pthread_mutex_lock(&hub->mu);
+    d = hub_roster_find(hub, device_id);
+    if (d && new_reg && mine)
+        snprintf(d->claimed, sizeof d->claimed, "%s", used);
+    if (d && new_launch)
+        snprintf(d->rebound, sizeof d->rebound, "%.36s", proposed);
+    pthread_mutex_unlock(&hub->mu);
     hub_roster_status(hub, device_id, msg);
 }
 
