@@ -125,7 +125,7 @@ STOA_TEST(two_learners_launch_and_record)
     cJSON_Delete(j);
     free(out);
     for (int k = 0; k < 2; k++) {
-        CHECK(recv_until(hs[k]->fd, "launch", answer, sizeof answer, 5000));
+        CHECK_MSG(recv_until(hs[k]->fd, "launch", answer, sizeof answer, 15000), "headset %d: %s (command: %s)", k, answer, g_run);
         j = cJSON_Parse(answer);
         const char *reg = cJSON_GetStringValue(cJSON_GetObjectItem(j, "registration"));
         snprintf(hs[k]->reg, sizeof hs[k]->reg, "%s", reg ? reg : "");

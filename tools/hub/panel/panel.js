@@ -183,7 +183,7 @@ function makeRow(h) {
   const name = el('label', 'name');
   name.append(box, el('span', 'label'));
   // Removing a headset revokes its token: it must join again with the code.
-  const remove = el('button', 'plain remove', t('remove'));
+  const remove = el('button', 'remove', t('remove'));
   remove.dataset.i18n = 'remove';
   remove.addEventListener('click', async () => {
     if (!window.confirm(t('confirm_remove', { n: h.name }))) return;
