@@ -52,8 +52,27 @@ static void quiet(void *user, const char *message)
     (void)user, (void)message;
 }
 
+typedef struct child_job {
+    const char *log, *html;
+    int status;
+} child_job;
+
+static void *build_main(void *arg)
+{
+    child_job *j = arg;
+    const char *paths[1] = {j->log};
+    cJSON *report = NULL;
+    stoa_error err = {0};
+    if (stoa_report_build(paths, 1, &(stoa_report_desc){.on_warning = quiet}, &report, &err) != STOA_OK)
+        j->status = 3;
+    else
+        j->status = stoa_report_write_html(report, j->html, &err) == STOA_OK ? 0 : 4;
+    return NULL;
+}
+
 // In the child: build and write, then _exit (no atexit handlers, no
-// sanitizer leak report for the parent's memory).
+// sanitizer leak report for the parent's memory). The build runs on a
+// thread of its own with a full-size stack: the child began on a worker's.
 static void build_child(const char *log, const char *html)
 {
 #ifndef HUB_ASAN // the sanitizer's shadow memory does not fit an address-space limit
@@ -62,12 +81,16 @@ static void build_child(const char *log, const char *html)
 #endif
     struct rlimit cpu = {REPORT_SECONDS, REPORT_SECONDS};
     setrlimit(RLIMIT_CPU, &cpu);
-    const char *paths[1] = {log};
-    cJSON *report = NULL;
-    stoa_error err = {0};
-    if (stoa_report_build(paths, 1, &(stoa_report_desc){.on_warning = quiet}, &report, &err) != STOA_OK)
-        _exit(3);
-    _exit(stoa_report_write_html(report, html, &err) == STOA_OK ? 0 : 4);
+    child_job j = {log, html, 5};
+    pthread_attr_t attr;
+    pthread_t t;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 16u << 20);
+    if (pthread_create(&t, &attr, build_main, &j) == 0)
+        pthread_join(t, NULL);
+    else
+        build_main(&j);
+    _exit(j.status);
 }
 
 static stoa_result run_child(const char *log, const char *html, stoa_error *err)
