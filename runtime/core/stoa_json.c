@@ -271,9 +271,10 @@ static cJSON *read_number(reader *r)
         uselocale(old);
     if (buf != small)
         free(buf);
-    if (isinf(v) || isnan(v))
+    bool lenient = (r->pol.flags & STOA_JSON_ALLOW_OVERFLOW) != 0;
+    if ((isinf(v) || isnan(v)) && !lenient)
         return fail(r, STOA_ERROR_PARSE, "number out of range"), NULL;
-    if (v == 0 && nonzero)
+    if (v == 0 && nonzero && !lenient)
         return fail(r, STOA_ERROR_PARSE, "number too small to represent"), NULL;
     if ((r->pol.flags & STOA_JSON_EXACT_INTEGERS) && integer && fabs(v) >= 9007199254740992.0) {
         // Judged on the digits as written: 2^53 + 1 rounds to 2^53.
@@ -350,7 +351,15 @@ static bool literal(reader *r, const char *word)
 stoa_result stoa_json_parse(const char *text, size_t len, const stoa_json_policy *policy,
                             cJSON **out, stoa_error *err)
 {
+    return stoa_json_parse_at(text, len, policy, out, err, NULL);
+}
+
+stoa_result stoa_json_parse_at(const char *text, size_t len, const stoa_json_policy *policy, cJSON **out,
+                               stoa_error *err, size_t *out_offset)
+{
     *out = NULL;
+    if (out_offset)
+        *out_offset = 0;
     reader r = {.start = (const unsigned char *)text, .p = (const unsigned char *)text,
                 .end = (const unsigned char *)text + len, .err = err};
     if (policy)
@@ -484,6 +493,8 @@ stoa_result stoa_json_parse(const char *text, size_t len, const stoa_json_policy
         cJSON_free(key);
     if (r.code != STOA_OK) {
         cJSON_Delete(root); // everything made so far hangs from it (depth bounded)
+        if (out_offset)
+            *out_offset = (size_t)(r.p - r.start);
         return r.code;
     }
     *out = root;

@@ -42,6 +42,9 @@
 enum {
     STOA_JSON_ALLOW_DUPLICATE_KEYS = 1u << 0, // keep repeats (document order) instead of refusing
     STOA_JSON_EXACT_INTEGERS = 1u << 1,       // refuse integers a double cannot hold exactly
+    // Numbers past a double's range read as +-infinity or 0, for formats whose
+    // own checks then name the field (glTF's "not a finite number").
+    STOA_JSON_ALLOW_OVERFLOW = 1u << 2,
 };
 
 typedef struct stoa_json_policy {
@@ -58,6 +61,10 @@ typedef struct stoa_json_policy {
 // STOA_ERROR_OUT_OF_MEMORY.
 stoa_result stoa_json_parse(const char *text, size_t len, const stoa_json_policy *policy,
                             cJSON **out, stoa_error *err);
+
+// The same, and *out_offset gets the byte where a failure was found (0 on success).
+stoa_result stoa_json_parse_at(const char *text, size_t len, const stoa_json_policy *policy, cJSON **out,
+                               stoa_error *err, size_t *out_offset);
 
 // The same for a NUL-terminated text.
 stoa_result stoa_json_parse_str(const char *text, const stoa_json_policy *policy, cJSON **out,
