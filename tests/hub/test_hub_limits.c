@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -30,6 +31,17 @@ static stoa_hub *start(const stoa_hub_desc *extra, int *port, char dir[256])
     return hub;
 }
 
+// The limits count in fixed minutes of the monotonic clock (the hub is in
+// this process): start a sequence that must fit in one early in a minute.
+static void fresh_window(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    int s = (int)(ts.tv_sec % 60);
+    if (s > 15)
+        test_sleep_ms((60 - s) * 1000 + 300);
+}
+
 static int post_from(int port, const char *src, const char *path, const char *extra, const char *body)
 {
     char req[1024], *out = NULL;
@@ -46,12 +58,13 @@ STOA_TEST(rate_limits_cannot_be_reset_by_other_addresses)
     int port;
     stoa_hub *hub = start(&(stoa_hub_desc){0}, &port, dir);
     const char *wrong = "{\"password\":\"wrong\"}";
+    fresh_window();
     int s = 0, n = 0;
     while (n < 10 && (s = post_from(port, "127.0.7.1", "/api/login", NULL, wrong)) != 429)
         n++;
     CHECK_MSG(s == 429 && n == 5, "%d attempts before %d", n, s);
-    // A hundred other addresses later, the first is still counted.
-    for (int i = 0; i < 100; i++) {
+    // Forty other addresses later, the first is still counted.
+    for (int i = 0; i < 40; i++) {
         snprintf(src, sizeof src, "127.0.8.%d", 1 + i);
         post_from(port, src, "/api/session", NULL, "{}");
         post_from(port, src, "/api/login", NULL, wrong);
@@ -71,16 +84,17 @@ STOA_TEST(rate_limits_cannot_be_reset_by_other_addresses)
     // ... and the other machines' guesses do not lock her out on the hub's own machine.
     CHECK(test_login(port, TEST_PASSWORD, cookie, csrf) == 200);
     // Join-code guesses: 30 a minute per address, 300 for all together.
+    fresh_window();
     n = 0;
     while (n < 40 && (s = post_from(port, "127.0.10.1", "/api/join", NULL, "{\"code\":\"AAAAAA\"}")) != 429)
         n++;
     CHECK_MSG(n == 30, "%d join guesses from one address", n);
     int ok = 0;
-    for (int i = 0; i < 400; i++) {
+    for (int i = 0; i < 290; i++) {
         snprintf(src, sizeof src, "127.0.%d.%d", 11 + i / 200, 1 + i % 200);
         ok += post_from(port, src, "/api/join", NULL, "{\"code\":\"AAAAAA\"}") == 403;
     }
-    CHECK_MSG(ok <= 300 - 30, "%d wrong guesses answered across 400 addresses", ok);
+    CHECK_MSG(ok <= 300 - 30, "%d wrong guesses answered across 290 addresses", ok);
     stoa_hub_destroy(&hub);
 }
 
