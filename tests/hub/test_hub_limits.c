@@ -69,9 +69,11 @@ STOA_TEST(rate_limits_cannot_be_reset_by_other_addresses)
         post_from(port, src, "/api/session", NULL, "{}");
         post_from(port, src, "/api/login", NULL, wrong);
     }
-    CHECK(post_from(port, "127.0.7.1", "/api/login", NULL, wrong) == 429);
+    s = post_from(port, "127.0.7.1", "/api/login", NULL, wrong);
+    CHECK_MSG(s == 429, "the first address again: %d", s);
     // All other machines together had 30 guesses this minute: a new address gets none.
-    CHECK(post_from(port, "127.0.9.99", "/api/login", NULL, wrong) == 429);
+    s = post_from(port, "127.0.9.99", "/api/login", NULL, wrong);
+    CHECK_MSG(s == 429, "a new address: %d", s);
     // A page on another site (in the teacher's own browser) cannot use up her attempts...
     for (int i = 0; i < 10; i++) {
         CHECK(post_from(port, "127.0.0.1", "/api/login", "Origin: http://evil.example\r\n", wrong) == 403);
