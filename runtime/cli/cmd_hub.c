@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli_hub_service.h"
@@ -26,7 +27,9 @@ static int usage(FILE *f)
 {
     fprintf(f,
             "usage: stoa hub [--listen ADDR:PORT] [--data DIR] [--lessons DIR] [--cert PEM]\n"
-            "                [--reset-password] [--new-code] [--forward URL] [--no-browser]\n"
+            "                [--reset-password] [--new-code] [--forward URL] [--no-browser] ...\n"
+            "       stoa hub [--data DIR] --list-devices | --revoke-device ID|NAME |\n"
+            "                --admit-device ID|NAME | --rotate-xapi-key\n"
             "The classroom hub: headsets join it with `stoa run --hub URL --join CODE`, the\n"
             "instructor runs the class from the control panel in a browser.\n"
             "  --listen ADDR:PORT  where to listen (default 0.0.0.0:8480, the classroom network)\n"
@@ -38,6 +41,19 @@ static int usage(FILE *f)
             "  --joins-per-minute N  headsets that may join per minute from one address (default 30)\n"
             "  --forward URL       also send every statement to the school's LRS (its xAPI endpoint);\n"
             "                      credentials USER:PASSWORD in STOA_HUB_FORWARD_AUTH\n"
+            "  --forward-ca PEM    trust this CA (the school's own) for an https LRS instead of the\n"
+            "                      system's; the LRS's certificate is always verified\n"
+            "  --allow-host NAME[,NAME]  host names the hub answers to besides addresses,\n"
+            "                      localhost and this machine's name (DNS rebinding defence)\n"
+            "  --admit-by-teacher  new headsets wait in the panel until the teacher admits them\n"
+            "  --max-headsets N    places in the roster (default 500)\n"
+            "  --device-quota N    statements one headset may store (default 200000)\n"
+            "  --max-connections N, --max-connections-per-address N  (default 1024, 32)\n"
+            "Administration of DIR (a running hub follows within a second):\n"
+            "  --list-devices      the headsets that joined\n"
+            "  --revoke-device ID|NAME  the headset's token stops working; its socket closes\n"
+            "  --admit-device ID|NAME   admit a waiting headset\n"
+            "  --rotate-xapi-key   replace the xAPI key (printed)\n"
             "The instructor password is printed on the first start; set STOA_HUB_PASSWORD to\n"
             "choose it instead.\n"
             CLI_HUB_SERVICE_USAGE);
@@ -63,15 +79,40 @@ static void lan_address(char *out, size_t size)
     freeifaddrs(list);
 }
 
-static void open_browser(const char *url)
+static pid_t open_browser(const char *url)
 {
     if (!getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY"))
-        return;
+        return 0;
     pid_t pid = fork();
     if (pid == 0) {
         execlp("xdg-open", "xdg-open", url, (char *)NULL);
         _exit(127);
     }
+    return pid > 0 ? pid : 0;
+}
+
+static int admin(const char *data_dir, const char *what, const char *arg)
+{
+    stoa_error err = {0};
+    stoa_result r;
+    if (strcmp(what, "--list-devices") == 0) {
+        r = stoa_hub_admin_list_devices(data_dir, stdout, &err);
+    } else if (strcmp(what, "--revoke-device") == 0) {
+        if ((r = stoa_hub_admin_revoke_device(data_dir, arg, &err)) == STOA_OK)
+            printf("stoa hub: headset %s revoked\n", arg);
+    } else if (strcmp(what, "--admit-device") == 0) {
+        if ((r = stoa_hub_admin_admit_device(data_dir, arg, &err)) == STOA_OK)
+            printf("stoa hub: headset %s admitted\n", arg);
+    } else {
+        char key[64];
+        if ((r = stoa_hub_admin_rotate_xapi_key(data_dir, key, &err)) == STOA_OK)
+            printf("stoa hub: new xAPI key %s (Basic auth xapi:%s); the old one stops working now\n", key, key);
+    }
+    if (r != STOA_OK) {
+        fprintf(stderr, "stoa hub: %s\n", err.message);
+        return 1;
+    }
+    return 0;
 }
 
 int stoa_cmd_hub(int argc, char **argv)
@@ -79,6 +120,7 @@ int stoa_cmd_hub(int argc, char **argv)
     stoa_hub_desc desc = {.password = getenv("STOA_HUB_PASSWORD"),
                           .forward_auth = getenv("STOA_HUB_FORWARD_AUTH")};
     bool browser = true;
+    const char *admin_what = NULL, *admin_arg = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool has = i + 1 < argc;
@@ -106,6 +148,24 @@ int stoa_cmd_hub(int argc, char **argv)
             desc.forward_url = argv[++i];
         else if (strcmp(a, "--joins-per-minute") == 0 && has)
             desc.join_per_minute = atoi(argv[++i]);
+        else if (strcmp(a, "--forward-ca") == 0 && has)
+            desc.forward_ca = argv[++i];
+        else if (strcmp(a, "--allow-host") == 0 && has)
+            desc.allowed_hosts = argv[++i];
+        else if (strcmp(a, "--admit-by-teacher") == 0)
+            desc.admit_by_teacher = true;
+        else if (strcmp(a, "--max-headsets") == 0 && has)
+            desc.max_headsets = atoi(argv[++i]);
+        else if (strcmp(a, "--device-quota") == 0 && has)
+            desc.device_quota = atoll(argv[++i]);
+        else if (strcmp(a, "--max-connections") == 0 && has)
+            desc.max_connections = atoi(argv[++i]);
+        else if (strcmp(a, "--max-connections-per-address") == 0 && has)
+            desc.max_connections_per_address = atoi(argv[++i]);
+        else if (strcmp(a, "--list-devices") == 0 || strcmp(a, "--rotate-xapi-key") == 0)
+            admin_what = a;
+        else if ((strcmp(a, "--revoke-device") == 0 || strcmp(a, "--admit-device") == 0) && has)
+            admin_what = a, admin_arg = argv[++i];
         else if (strcmp(a, "--no-browser") == 0)
             browser = false;
         else {
@@ -113,12 +173,13 @@ int stoa_cmd_hub(int argc, char **argv)
             return usage(stderr);
         }
     }
+    if (admin_what)
+        return admin(desc.data_dir ? desc.data_dir : "stoa-hub", admin_what, admin_arg);
     struct sigaction sa = {0};
     sa.sa_handler = on_hub_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    signal(SIGCHLD, SIG_IGN); // the browser opener is not waited for
 
     stoa_hub *hub = NULL;
     stoa_error err = {0};
@@ -139,13 +200,16 @@ int stoa_cmd_hub(int argc, char **argv)
     if (cli_hub_service_start(hub) && stoa_hub_new_password(hub))
         printf("stoa hub: instructor password %s  (shown once; --reset-password to change)\n",
                stoa_hub_new_password(hub));
-    printf("stoa hub: xAPI  %sxapi/statements  (Basic auth xapi:%s)\n", url, stoa_hub_xapi_key(hub));
+    char key[64];
+    stoa_hub_xapi_key(hub, key);
+    printf("stoa hub: xAPI  %sxapi/statements  (Basic auth xapi:%s)\n", url, key);
     fflush(stdout);
-    if (browser)
-        open_browser(url);
+    pid_t opener = browser ? open_browser(url) : 0;
     while (!g_hub_stop) {
         struct timespec ts = {0, 200 * 1000000L};
         nanosleep(&ts, NULL);
+        if (opener > 0 && waitpid(opener, NULL, WNOHANG) == opener) // only this child: reports have their own
+            opener = 0;
     }
     cli_hub_service_stop(hub); // tells the headsets; destroy lets requests in flight commit
     stoa_hub_destroy(&hub);

@@ -231,7 +231,8 @@ int stoa_cmd_lint(int argc, char **argv)
     stoa_lesson *l = NULL;
     stoa_error err = {0};
     stoa_result r = stoa_lesson_load_file(o.lesson, &l, &d, &err);
-    if (r == STOA_ERROR_IO || r == STOA_ERROR_NOT_FOUND) {
+    if (r == STOA_ERROR_IO || r == STOA_ERROR_NOT_FOUND || (r != STOA_OK && !l && d.errors == 0)) {
+        // Unreadable (missing, not a regular file, ...): never "0 errors".
         fprintf(stderr, "stoa lint: %s\n", err.message);
         stoa_lesson_diags_fini(&d);
         return 2;

@@ -8,6 +8,7 @@
 
 #include "core/stoa_file.h"
 #include "lesson_parse.h"
+#include "stoa_lesson_check.h"
 
 enum { LESSON_MAX_BYTES = 4 << 20 };
 
@@ -271,6 +272,58 @@ static stoa_result syntax_error(lp *p, yaml_parser_t *parser)
     return STOA_ERROR_PARSE;
 }
 
+// libyaml's scanner walks every open flow collection for each token it
+// reads, so "[[[[...]]]]" costs time quadratic in its depth (400 KB took
+// 82 s). One linear pass first bounds that depth; a lesson never needs more.
+enum { LESSON_MAX_FLOW_DEPTH = 64 };
+
+static bool flow_depth_ok(const char *text, size_t size, stoa_lesson_loc *at)
+{
+    int depth = 0;
+    uint32_t line = 1, col = 0;
+    char quote = 0, prev = '\n'; // prev: the last character that was not a space
+    bool comment = false;
+    for (size_t i = 0; i < size; i++) {
+        char c = text[i];
+        col++;
+        if (c == '\n') {
+            line++, col = 0, comment = false, prev = '\n';
+            continue;
+        }
+        if (comment)
+            continue;
+        if (quote) {
+            if (c == '\\' && quote == '"')
+                i++, col++;
+            else if (c == quote)
+                quote = 0;
+            prev = c;
+            continue;
+        }
+        if (c == ' ' || c == '\t') {
+            if (prev != '\n')
+                prev = ' ';
+            continue;
+        }
+        // A token starts here: at a line's start, after an indicator, or anywhere inside [ ] / { }.
+        bool start = depth > 0 || prev == '\n' || prev == ' ' || strchr("[{,:-?", prev);
+        if (c == '#' && (prev == '\n' || prev == ' ')) {
+            comment = true;
+        } else if ((c == '\'' || c == '"') && (prev == '\n' || strchr("[{,:-? ", prev))) {
+            quote = c;
+        } else if ((c == '[' || c == '{') && start) {
+            if (++depth > LESSON_MAX_FLOW_DEPTH) {
+                *at = (stoa_lesson_loc){line, col};
+                return false;
+            }
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            depth--;
+        }
+        prev = c;
+    }
+    return true;
+}
+
 stoa_result stoa_lesson_parse(const char *text, size_t size, const stoa_lesson_parse_desc *desc,
                               stoa_lesson **out_lesson, stoa_lesson_diags *diags, stoa_error *err)
 {
@@ -297,6 +350,12 @@ stoa_result stoa_lesson_parse(const char *text, size_t size, const stoa_lesson_p
     p.lesson = L;
     p.arena = &priv->arena;
 
+    stoa_lesson_loc deep;
+    if (text && !flow_depth_ok(text, size, &deep)) {
+        lp_error(&p, deep, "too-deep", "[ ] and { } nested deeper than %d levels", LESSON_MAX_FLOW_DEPTH);
+        stoa_lesson_destroy(&L);
+        return STOA_ERROR_LIMIT;
+    }
     yaml_parser_t parser;
     yaml_document_t doc;
     stoa_result r = STOA_OK;
@@ -337,6 +396,9 @@ stoa_result stoa_lesson_load_file(const char *path, stoa_lesson **out_lesson,
     size_t size = 0;
     *out_lesson = NULL;
     stoa_result r = stoa_file_read(path, LESSON_MAX_BYTES, &data, &size, err);
+    if (r == STOA_ERROR_LIMIT && diags) // an error of the lesson, like any other: never "0 errors"
+        stoa_lesson_diags_add(diags, STOA_LESSON_SEV_ERROR, (stoa_lesson_loc){0, 0}, "too-large",
+                              "the file is larger than 4 MiB");
     if (r != STOA_OK)
         return r;
     r = stoa_lesson_parse((const char *)data, size, &(stoa_lesson_parse_desc){.file_name = path},

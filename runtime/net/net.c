@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "core/stoa_file.h"
+#include "core/stoa_url.h"
 #include "net_internal.h"
 
 int64_t net_now_ns(void)
@@ -30,31 +31,17 @@ void net_set_error(stoa_net *net, const char *fmt, ...)
     va_end(ap);
 }
 
-// "http://HOST[:PORT][/]" or "https://...".
+// "http://HOST[:PORT][/]" or "https://..." (core's one URL parser).
 static bool parse_url(stoa_net *net, const char *url)
 {
-    const char *p;
-    if (strncmp(url, "http://", 7) == 0)
-        p = url + 7, net->tls = false, net->port = 80;
-    else if (strncmp(url, "https://", 8) == 0)
-        p = url + 8, net->tls = true, net->port = 443;
-    else
+    stoa_url u;
+    stoa_error err = {0};
+    if (stoa_url_parse(url, &u, &err) != STOA_OK || (u.path[0] && strcmp(u.path, "/") != 0) || u.ipv6)
         return false;
-    size_t hl = strcspn(p, ":/");
-    if (hl == 0 || hl >= sizeof net->host)
-        return false;
-    memcpy(net->host, p, hl);
-    net->host[hl] = 0;
-    p += hl;
-    if (*p == ':') {
-        char *end;
-        long port = strtol(p + 1, &end, 10);
-        if (port <= 0 || port > 65535 || (*end && *end != '/'))
-            return false;
-        net->port = (int)port;
-        p = end;
-    }
-    return *p == 0 || strcmp(p, "/") == 0;
+    snprintf(net->host, sizeof net->host, "%s", u.host);
+    net->port = u.port;
+    net->tls = u.tls;
+    return true;
 }
 
 static void keep_str(stoa_net *net, int slot, const char **field)

@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "core/stoa_file.h"
+#include "core/stoa_json.h"
 #include "core/stoa_path.h"
 #include "net_internal.h"
 
@@ -109,7 +110,10 @@ bool net_join(stoa_net *net)
     size_t len = 0;
     int status = request(net, head, body, &answer, &len, 4096, NULL);
     free(body);
-    cJSON *j = status == 200 ? cJSON_ParseWithLength(answer, len) : NULL;
+    cJSON *j = NULL;
+    stoa_error jerr = {0};
+    if (status == 200 && answer)
+        stoa_json_parse(answer, len, &(stoa_json_policy){.max_bytes = 4096, .max_depth = 4}, &j, &jerr);
     const char *token = cJSON_GetStringValue(cJSON_GetObjectItem(j, "token"));
     bool ok = token && strlen(token) == 64;
     if (ok) {

@@ -15,6 +15,7 @@
 #define NET_BATCH 64                 // statements per message
 #define NET_BATCH_BYTES (128 * 1024) // stays under the hub's 256 KiB message limit
 #define NET_MAX_INFLIGHT 1024        // sent, not yet acknowledged
+#define NET_MAX_MESSAGE (1024 * 1024) // from the hub (an ack of a full batch is ~40 KiB)
 
 typedef struct net_entry {
     char id[37];

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/stoa_json.h"
 #include "net_internal.h"
 
 #define MS 1000000LL
@@ -21,8 +22,8 @@ static int on_ws_data(struct mg_connection *c, int bits, char *data, size_t len,
 {
     (void)c;
     int op = bits & 0x0f;
-    if (op == MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE)
-        return 0;
+    if (op == MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE || len > NET_MAX_MESSAGE)
+        return 0; // the hub sends small commands and acks: anything bigger ends the connection
     if (op == MG_WEBSOCKET_OPCODE_TEXT)
         net_on_message(user, data, len);
     return 1;
@@ -96,7 +97,10 @@ static void drop_id(stoa_net *net, const char *id)
 
 void net_on_message(stoa_net *net, const char *data, size_t len)
 {
-    cJSON *msg = cJSON_ParseWithLength(data, len);
+    // What the hub says is read like anything from a network: bounded.
+    cJSON *msg = NULL;
+    stoa_error err = {0};
+    stoa_json_parse(data, len, &(stoa_json_policy){.max_bytes = NET_MAX_MESSAGE, .max_depth = 16}, &msg, &err);
     const char *t = cJSON_GetStringValue(cJSON_GetObjectItem(msg, "t"));
     pthread_mutex_lock(&net->mu);
     net->last_rx_ns = net_now_ns();
@@ -139,7 +143,11 @@ static void drain_inbox(stoa_net *net)
 {
     for (size_t i = 0; i < net->inbox_n; i++) {
         char *line = net->inbox[i];
-        cJSON *st = cJSON_Parse(line);
+        cJSON *st = NULL;
+        stoa_error err = {0};
+        // The hub's own limits: what it would refuse is not queued to it.
+        stoa_json_parse_str(line, &(stoa_json_policy){.max_bytes = NET_BATCH_BYTES, .max_depth = 32,
+                                                       .flags = STOA_JSON_EXACT_INTEGERS}, &st, &err);
         const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(st, "id"));
         // Without an id it cannot be acknowledged; longer than a message it
         // cannot be sent (the hub closes on it): both stay in the local log only.

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "core/stoa_file.h"
+#include "core/stoa_json.h"
 #include "core/stoa_path.h"
 #include "scene_internal.h"
 
@@ -208,15 +209,20 @@ static stoa_result split_glb(scene_doc *doc, const char **json, size_t *json_siz
 
 static stoa_result parse_json(scene_doc *doc, const char *json, size_t size, stoa_error *err)
 {
-    const char *end = NULL;
-    doc->root = cJSON_ParseWithLengthOpts(json, size, &end, false);
+    // The bounded reader (core/stoa_json.h): no recursion, depth 64, so
+    // neither this pre-flight nor Assimp's own parser after it sees a file
+    // nested thousands deep. Repeated names are kept (glTF tools write them);
+    // 1e999 is read as infinity so that the checks below name its field.
+    size_t at = 0;
+    stoa_error jerr = {0};
+    stoa_json_parse_at(json, size, &(stoa_json_policy){.max_bytes = size + 1, .flags = STOA_JSON_ALLOW_DUPLICATE_KEYS | STOA_JSON_ALLOW_OVERFLOW},
+                       &doc->root, &jerr, &at);
     if (!doc->root) {
         int line, col;
-        if (!end || end < json || end > json + size)
-            end = json;
-        line_col(json, end, &line, &col);
-        return stoa_error_set(err, STOA_ERROR_PARSE, "%s:%d:%d: broken JSON%s", doc->path, line,
-                              col, doc->is_glb ? " in the .glb JSON chunk" : "");
+        line_col(json, json + (at <= size ? at : 0), &line, &col);
+        const char *what = strstr(jerr.message, ": ") ? strstr(jerr.message, ": ") + 2 : jerr.message;
+        return stoa_error_set(err, STOA_ERROR_PARSE, "%s:%d:%d: broken JSON%s (%.120s)", doc->path, line, col,
+                              doc->is_glb ? " in the .glb JSON chunk" : "", what);
     }
     if (!cJSON_IsObject(doc->root))
         return stoa_error_set(err, STOA_ERROR_PARSE, "%s: not glTF: the JSON is not an object",

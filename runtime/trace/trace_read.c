@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/stoa_file.h"
+#include "core/stoa_json.h"
 
 static bool blank(const char *s)
 {
@@ -33,8 +34,12 @@ stoa_result stoa_trace_read_file(const char *path, const stoa_trace_read_desc *d
         char *stop = nl ? nl : end;
         *stop = '\0'; // data has a NUL one past size, so this is in bounds
         if (!blank(p)) {
-            const char *parse_end = NULL;
-            cJSON *j = cJSON_ParseWithOpts(p, &parse_end, true);
+            // The one bounded reader (core/stoa_json.h): a line nested 100000
+            // deep or holding a duplicate name is a bad line, not a crash.
+            cJSON *j = NULL;
+            stoa_error jerr = {0};
+            stoa_json_parse(p, (size_t)(stop - p), &(stoa_json_policy){.max_bytes = (size_t)(stop - p) + 1},
+                            &j, &jerr);
             if (j) {
                 counts.statements++;
                 if (desc->on_statement_owned) {
@@ -52,8 +57,7 @@ stoa_result stoa_trace_read_file(const char *path, const stoa_trace_read_desc *d
                 counts.bad_lines++;
                 if (desc->on_bad_line) {
                     char msg[160];
-                    size_t at = parse_end ? (size_t)(parse_end - p) : 0;
-                    snprintf(msg, sizeof msg, "not valid JSON (near byte %zu of the line)", at + 1);
+                    snprintf(msg, sizeof msg, "not valid %.140s", jerr.message);
                     desc->on_bad_line(desc->user, line, msg);
                 }
             }

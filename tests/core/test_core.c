@@ -1,5 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "core/stoa_clock.h"
+#include "core/stoa_file.h"
+#include "core/stoa_url.h"
 #include "core/stoa_log.h"
 #include "core/stoa_path.h"
 #include "stoa_test.h"
@@ -30,6 +37,42 @@ STOA_TEST(path_confine_rejects_escape)
     }
     stoa_path_confine("/s", "../x.bin", out, sizeof out, &err);
     CHECK_CONTAINS(err.message, "leaves the asset's folder");
+}
+
+// Only regular files are read: a FIFO would block open() until a writer
+// comes; a device never ends. Both are refused at once.
+STOA_TEST(file_read_refuses_what_is_not_a_regular_file)
+{
+    char dir[] = "/tmp/stoa-core-XXXXXX", fifo[64];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(fifo, sizeof fifo, "%s/lesson.yaml", dir);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    uint8_t *data = NULL;
+    size_t size = 0;
+    stoa_error err = {0};
+    time_t t0 = time(NULL);
+    CHECK(stoa_file_read(fifo, 0, &data, &size, &err) == STOA_ERROR_IO);
+    CHECK_CONTAINS(err.message, "not a regular file");
+    CHECK(stoa_file_read("/dev/zero", 0, &data, &size, &err) == STOA_ERROR_IO);
+    CHECK(stoa_file_read(dir, 0, &data, &size, &err) == STOA_ERROR_IO);
+    CHECK(time(NULL) - t0 < 5 && data == NULL);
+    unlink(fifo);
+    rmdir(dir);
+}
+
+STOA_TEST(url_parse_one_way_for_everyone)
+{
+    stoa_url u;
+    stoa_error err = {0};
+    CHECK(stoa_url_parse("https://lrs.school.example:8443/xapi/", &u, &err) == STOA_OK);
+    CHECK(u.tls && u.port == 8443 && strcmp(u.host, "lrs.school.example") == 0 && strcmp(u.path, "/xapi/") == 0);
+    CHECK(stoa_url_parse("http://[fe80::1]:8480", &u, &err) == STOA_OK);
+    CHECK(u.ipv6 && u.port == 8480 && strcmp(u.host, "fe80::1") == 0 && u.path[0] == 0);
+    CHECK(stoa_url_parse("http://10.0.0.2", &u, &err) == STOA_OK && u.port == 80 && !u.tls);
+    const char *bad[] = {"ftp://x", "http://", "http://a:0", "http://a:65536", "http://a:80x", "http://u@h/",
+                         "http://a b/", "http://a/\x01", "https://[::1", "http://a?x"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        CHECK_MSG(stoa_url_parse(bad[i], &u, &err) == STOA_ERROR_INVALID_ARGUMENT, "%s", bad[i]);
 }
 
 STOA_TEST(path_parts)

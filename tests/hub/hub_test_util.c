@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#define _GNU_SOURCE // strcasestr
 #include "hub_test_util.h"
 
 #include <arpa/inet.h>
@@ -59,6 +60,28 @@ stoa_hub *test_hub_start(const char *data_dir, int *out_port)
     return NULL;
 }
 
+int test_connect_from(int port, const char *source)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in src = {.sin_family = AF_INET};
+    if (fd < 0 || inet_pton(AF_INET, source, &src.sin_addr) != 1 ||
+        bind(fd, (struct sockaddr *)&src, sizeof src) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    struct timeval tv = {10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    return fd;
+}
+
 static int connect_port(int port)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -75,7 +98,7 @@ static int connect_port(int port)
     return fd;
 }
 
-static bool send_all(int fd, const void *data, size_t len)
+bool test_send_all(int fd, const void *data, size_t len)
 {
     const char *p = data;
     while (len) {
@@ -87,13 +110,13 @@ static bool send_all(int fd, const void *data, size_t len)
     return true;
 }
 
-int test_http_raw(int port, const void *data, size_t len, char **out_answer)
+int test_http_raw_from(int port, const char *source, const void *data, size_t len, char **out_answer)
 {
     *out_answer = NULL;
-    int fd = connect_port(port);
+    int fd = source ? test_connect_from(port, source) : connect_port(port);
     if (fd < 0)
         return 0;
-    send_all(fd, data, len); // the hub may answer (413) before reading it all
+    test_send_all(fd, data, len); // the hub may answer (413) before reading it all
     size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap + 1);
     for (ssize_t r; buf && (r = recv(fd, buf + n, cap - n, 0)) > 0;) {
@@ -115,14 +138,21 @@ int test_http_raw(int port, const void *data, size_t len, char **out_answer)
     return status;
 }
 
+int test_http_raw(int port, const void *data, size_t len, char **out_answer)
+{
+    return test_http_raw_from(port, NULL, data, len, out_answer);
+}
+
 int test_http(int port, const char *method, const char *path, const char *headers,
               const char *body, size_t body_len, char **out_body, char *out_headers, size_t hsize)
 {
     size_t cap = body_len + 4096;
     char *req = malloc(cap);
+    // A body is JSON unless the test says otherwise.
+    bool typed = headers && strcasestr(headers, "Content-Type:");
     int n = snprintf(req, cap, "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n"
-                               "Content-Length: %zu\r\n%s\r\n", method, path, port, body_len,
-                     headers ? headers : "");
+                               "Content-Length: %zu\r\n%s%s\r\n", method, path, port, body_len,
+                     body_len && !typed ? "Content-Type: application/json\r\n" : "", headers ? headers : "");
     if (body_len)
         memcpy(req + n, body, body_len);
     char *answer = NULL;
@@ -181,7 +211,12 @@ int test_join(int port, const char *code, const char *name, char token[65])
 
 int test_ws_open(int port)
 {
-    int fd = connect_port(port);
+    return test_ws_open_from(port, NULL);
+}
+
+int test_ws_open_from(int port, const char *source)
+{
+    int fd = source ? test_connect_from(port, source) : connect_port(port);
     if (fd < 0)
         return -1;
     char req[512];
@@ -189,7 +224,7 @@ int test_ws_open(int port)
                      "GET /ws/headset HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\n"
                      "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                      "Sec-WebSocket-Version: 13\r\n\r\n", port);
-    send_all(fd, req, (size_t)n);
+    test_send_all(fd, req, (size_t)n);
     char buf[1024];
     size_t got = 0;
     while (got < sizeof buf - 1) { // read the 101 answer byte by byte: frames follow it
@@ -230,7 +265,7 @@ bool test_ws_send(int fd, unsigned char first, const void *data, size_t len, uns
     memcpy(buf, h, hl);
     for (size_t i = 0; i < len; i++)
         buf[hl + i] = ((const unsigned char *)data)[i] ^ mask[i % 4];
-    bool ok = send_all(fd, buf, hl + len);
+    bool ok = test_send_all(fd, buf, hl + len);
     free(buf);
     return ok;
 }
@@ -281,7 +316,19 @@ void test_uuid(char out[37])
              (unsigned)getpid() & 0xfff, (unsigned long long)time(NULL) * 4096ULL + k);
 }
 
+const char *test_xapi_key(stoa_hub *hub)
+{
+    static _Thread_local char key[64];
+    stoa_hub_xapi_key(hub, key);
+    return key;
+}
+
 char *test_statement(const char *id, const char *registration, int n)
+{
+    return test_statement_as(id, registration, n, "learner-test");
+}
+
+char *test_statement_as(const char *id, const char *registration, int n, const char *learner)
 {
     cJSON *st = cJSON_CreateObject();
     cJSON_AddStringToObject(st, "id", id);
@@ -289,7 +336,7 @@ char *test_statement(const char *id, const char *registration, int n)
     cJSON_AddStringToObject(actor, "objectType", "Agent");
     cJSON *acc = cJSON_AddObjectToObject(actor, "account");
     cJSON_AddStringToObject(acc, "homePage", "https://stoa.dev/accounts");
-    cJSON_AddStringToObject(acc, "name", "learner-test");
+    cJSON_AddStringToObject(acc, "name", learner);
     cJSON *verb = cJSON_AddObjectToObject(st, "verb");
     cJSON_AddStringToObject(verb, "id", "https://stoa.dev/xapi/verbs/gazed");
     cJSON_AddStringToObject(cJSON_AddObjectToObject(verb, "display"), "en-US", "gazed at");

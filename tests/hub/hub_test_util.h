@@ -33,6 +33,13 @@ int test_join(int port, const char *code, const char *name, char token[65]);
 
 // A raw WebSocket client on /ws/headset. Returns a socket or -1.
 int test_ws_open(int port);
+// The same from a chosen loopback source address (127.0.0.0/8): many
+// "machines" for per-address limits.
+int test_ws_open_from(int port, const char *source);
+int test_http_raw_from(int port, const char *source, const void *data, size_t len, char **out_answer);
+// A TCP connection to 127.0.0.1:port from that source address; -1 on failure.
+int test_connect_from(int port, const char *source);
+bool test_send_all(int fd, const void *data, size_t len);
 // Sends one frame (masked, as a client must) with the given first byte
 // (0x81 = final text frame); len may be a lie (announced_len != 0).
 bool test_ws_send(int fd, unsigned char first, const void *data, size_t len, unsigned long long announced_len);
@@ -43,5 +50,9 @@ int test_ws_recv(int fd, char *out, size_t size, int timeout_ms);
 // A valid xAPI statement with the given id (and registration, or NULL),
 // as a malloc'd one-line JSON string.
 char *test_statement(const char *id, const char *registration, int n);
+// The same with the learner's account name.
+char *test_statement_as(const char *id, const char *registration, int n, const char *learner);
+// The hub's xAPI key now (a buffer of this thread).
+const char *test_xapi_key(stoa_hub *hub);
 void test_uuid(char out[37]);
 void test_sleep_ms(int ms);

@@ -122,7 +122,7 @@ STOA_TEST(cut_network_mid_stream_exactly_once)
     stoa_net_get_info(net, &info);
     CHECK_MSG(info.reconnects >= 2, "reconnects %u", info.reconnects);
     CHECK(info.rejected == 0);
-    cJSON *stored = stored_ids(hub_port, stoa_hub_xapi_key(hub), reg);
+    cJSON *stored = stored_ids(hub_port, test_xapi_key(hub), reg);
     check_exactly_once(stored, local, N);
     cJSON_Delete(stored);
     // The token was kept: a second headset process joins without a code.
@@ -157,8 +157,9 @@ STOA_TEST(oversized_statement_is_not_sent)
     strcpy(huge + n + big, "\"}");
     CHECK(stoa_net_send_statement(net, huge));
     free(huge);
-    test_uuid(id);
-    char *st = test_statement(id, NULL, 1);
+    char reg[37];
+    test_uuid(id), test_uuid(reg);
+    char *st = test_statement(id, reg, 1); // a headset writes only in registrations of its runs
     CHECK(stoa_net_send_statement(net, st));
     free(st);
     CHECK(stoa_net_flush(net, 20000) == STOA_OK);
@@ -201,7 +202,7 @@ STOA_TEST(hub_killed_and_restarted_loses_nothing)
     stoa_hub *hub = test_hub_start(dir, &port); // creates the data: code, key, password
     CHECK(hub != NULL);
     snprintf(code, sizeof code, "%s", stoa_hub_join_code(hub));
-    snprintf(key, sizeof key, "%s", stoa_hub_xapi_key(hub));
+    snprintf(key, sizeof key, "%s", test_xapi_key(hub));
     stoa_hub_destroy(&hub);
     pid_t pid = spawn_hub(dir, port);
     snprintf(token_path, sizeof token_path, "%s/token", dir);

@@ -23,7 +23,7 @@ static void setup(void)
     test_temp_dir(dir);
     g_hub = test_hub_start(dir, &g_port);
     char cred[128], b64[200];
-    snprintf(cred, sizeof cred, "xapi:%s", stoa_hub_xapi_key(g_hub));
+    snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(g_hub));
     sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred),
                       sodium_base64_VARIANT_ORIGINAL);
     snprintf(g_auth, sizeof g_auth, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
@@ -198,7 +198,7 @@ STOA_TEST(forwards_to_the_schools_lrs)
     stoa_hub *lrs = test_hub_start(lrs_dir, &lrs_port);
     CHECK(lrs != NULL);
     snprintf(url, sizeof url, "http://127.0.0.1:%d/xapi/", lrs_port);
-    snprintf(auth, sizeof auth, "xapi:%s", stoa_hub_xapi_key(lrs));
+    snprintf(auth, sizeof auth, "xapi:%s", test_xapi_key(lrs));
     test_temp_dir(dir);
     int port = test_free_port();
     snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
@@ -208,7 +208,7 @@ STOA_TEST(forwards_to_the_schools_lrs)
                                           .forward_url = url, .forward_auth = auth}, &hub, &err) == STOA_OK);
     // Post into the classroom hub (its own key).
     char cred[128], b64[200], headers[300], ids[5][37], body[8192] = "[";
-    snprintf(cred, sizeof cred, "xapi:%s", stoa_hub_xapi_key(hub));
+    snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(hub));
     sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred), sodium_base64_VARIANT_ORIGINAL);
     snprintf(headers, sizeof headers, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
     for (int i = 0; i < 5; i++) {

@@ -74,4 +74,21 @@ check "unreadable file exits 2" test $? -eq 2
 "$stoa" lint >/dev/null 2>&1
 check "no argument exits 2" test $? -eq 2
 
+# Local files: a lesson over 4 MiB is an error (never "0 errors"), a FIFO is
+# refused at once (never waited on), deep [ ] nesting is refused in linear time.
+{ printf 'id: big\n# '; head -c 4200000 /dev/zero | tr '\0' x; printf '\n'; } >"$work/big.yaml"
+"$stoa" lint --no-scene "$work/big.yaml" >"$work/big.out" 2>&1
+check "over 4 MiB exits 1" test $? -eq 1
+check "over 4 MiB is an error" grep -q "error: the file is larger than 4 MiB \[too-large\]" "$work/big.out"
+mkfifo "$work/fifo.yaml"
+timeout 10 "$stoa" lint --no-scene "$work/fifo.yaml" >"$work/fifo.out" 2>&1
+check "a FIFO exits 2 at once" test $? -eq 2
+check "a FIFO is named" grep -q "not a regular file" "$work/fifo.out"
+{ printf 'id: deep\nstates: '; head -c 200000 /dev/zero | tr '\0' '['; head -c 200000 /dev/zero | tr '\0' ']'; printf '\n'; } >"$work/deep.yaml"
+start=$(date +%s)
+timeout 60 "$stoa" lint --no-scene "$work/deep.yaml" >"$work/deep.out" 2>&1
+check "deep nesting exits 1" test $? -eq 1
+check "deep nesting is refused" grep -q "nested deeper than 64 levels \[too-deep\]" "$work/deep.out"
+check "deep nesting is quick" test $(( $(date +%s) - start )) -lt 10
+
 exit $fail

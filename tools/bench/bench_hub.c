@@ -117,9 +117,12 @@ int main(int argc, char **argv)
             int64_t now = wall_ns();
             if (due > now)
                 test_sleep_ms((int)((due - now) / 1000000));
-            char id[37];
+            char id[37], reg[37], learner[32];
             snprintf(id, sizeof id, "%08x-0000-4000-8000-%012zx", (unsigned)i, k);
-            char *st = test_statement(id, NULL, (int)k);
+            // Each headset writes in its own registration as its own learner (docs/hub.md).
+            snprintf(reg, sizeof reg, "%08x-0000-4000-8000-00000000beef", (unsigned)i);
+            snprintf(learner, sizeof learner, "bench-learner-%d", i);
+            char *st = test_statement_as(id, reg, (int)k, learner);
             sent[(size_t)i * per + k] = wall_ns();
             stoa_net_send_statement(nets[i], st);
             free(st);

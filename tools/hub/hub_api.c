@@ -9,29 +9,7 @@
 
 #define HUB_MAX_TEXT 500 // broadcast messages, state and node names
 
-static bool is(struct mg_connection *c, const char *method)
-{
-    return strcmp(hub_method(c), method) == 0;
-}
-
-static int panel_handler(struct mg_connection *c, void *user)
-{
-    stoa_hub *hub = user;
-    const char *uri = mg_get_request_info(c)->local_uri;
-    if (!is(c, "GET") && !is(c, "HEAD")) {
-        hub_send_error(c, 405, "method not allowed");
-        return 405;
-    }
-    if (strcmp(uri, "/") == 0)
-        hub_serve_panel_file(hub, c, "index.html");
-    else if (strncmp(uri, "/panel/", 7) == 0)
-        hub_serve_panel_file(hub, c, uri + 7);
-    else
-        hub_send_error(c, 404, "not found");
-    return 200;
-}
-
-static void handle_state(stoa_hub *hub, struct mg_connection *c)
+static void handle_state(stoa_hub *hub, hub_req *c)
 {
     if (!hub_require_instructor(hub, c, false))
         return;
@@ -43,7 +21,7 @@ static void handle_state(stoa_hub *hub, struct mg_connection *c)
     cJSON_Delete(o);
 }
 
-static void handle_lessons(stoa_hub *hub, struct mg_connection *c)
+static void handle_lessons(stoa_hub *hub, hub_req *c)
 {
     if (!hub_require_instructor(hub, c, false))
         return;
@@ -71,14 +49,14 @@ static size_t pick_targets(stoa_hub *hub, const cJSON *targets, int64_t *out, si
     return n;
 }
 
-static int launch(stoa_hub *hub, struct mg_connection *c, const char *file, const int64_t *ids,
+static int launch(stoa_hub *hub, hub_req *c, const char *file, const int64_t *ids,
                   size_t n, char run[37])
 {
     char *text = NULL, sha[65], lesson_id[128];
     size_t len;
     stoa_error err = {0};
     if (!file || hub_lesson_read(hub, file, &text, &len, sha, lesson_id, &err) != STOA_OK) {
-        hub_send_error(c, file && err.code == STOA_ERROR_UNSAFE_PATH ? 400 : 404,
+        hub_send_error(c, !file ? 400 : err.code == STOA_ERROR_UNSAFE_PATH ? 400 : err.code == STOA_ERROR_NOT_FOUND ? 404 : 422,
                        file ? err.message : "which lesson?");
         return -1;
     }
@@ -111,17 +89,14 @@ static int launch(stoa_hub *hub, struct mg_connection *c, const char *file, cons
 static const char *const k_commands[] = {"launch", "pause", "resume", "skip", "goto",
                                          "restart", "end", "look_here", "message"};
 
-static void handle_command(stoa_hub *hub, struct mg_connection *c)
+static void handle_command(stoa_hub *hub, hub_req *c)
 {
     if (!hub_require_instructor(hub, c, true))
         return;
-    size_t len;
-    char *body = hub_read_body(c, 16384, &len);
-    if (!body)
+    cJSON *j = hub_read_json(c, HUB_MAX_COMMAND_BODY);
+    if (!j)
         return;
-    cJSON *j = cJSON_ParseWithLength(body, len);
-    free(body);
-    const char *cmd = cJSON_GetStringValue(cJSON_GetObjectItem(j, "cmd"));
+    const char *cmd = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "cmd"));
     bool known = false;
     for (size_t i = 0; cmd && i < sizeof k_commands / sizeof *k_commands; i++)
         known = known || strcmp(cmd, k_commands[i]) == 0;
@@ -132,25 +107,31 @@ static void handle_command(stoa_hub *hub, struct mg_connection *c)
     }
     const char *fields[] = {"state", "node", "text"};
     for (size_t i = 0; i < 3; i++) {
-        const cJSON *v = cJSON_GetObjectItem(j, fields[i]);
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, fields[i]);
         if (v && (!cJSON_IsString(v) || strlen(v->valuestring) > HUB_MAX_TEXT)) {
             cJSON_Delete(j);
             hub_send_error(c, 400, "state, node and text must be strings of at most 500 bytes");
             return;
         }
     }
-    int64_t ids[HUB_MAX_DEVICES];
-    size_t n = pick_targets(hub, cJSON_GetObjectItem(j, "targets"), ids, HUB_MAX_DEVICES);
+    size_t cap = (size_t)hub->max_headsets;
+    int64_t *ids = calloc(cap, sizeof *ids);
+    if (!ids) {
+        cJSON_Delete(j);
+        hub_send_error(c, 503, "out of memory");
+        return;
+    }
+    size_t n = pick_targets(hub, cJSON_GetObjectItemCaseSensitive(j, "targets"), ids, cap);
     int sent = 0;
     char run[37] = "";
     if (strcmp(cmd, "launch") == 0) {
-        sent = launch(hub, c, cJSON_GetStringValue(cJSON_GetObjectItem(j, "lesson")), ids, n, run);
+        sent = launch(hub, c, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "lesson")), ids, n, run);
     } else {
         cJSON *m = cJSON_CreateObject();
         cJSON_AddStringToObject(m, "t", "cmd");
         cJSON_AddStringToObject(m, "cmd", cmd);
         for (size_t i = 0; i < 3; i++) {
-            const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(j, fields[i]));
+            const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, fields[i]));
             if (v)
                 cJSON_AddStringToObject(m, fields[i], v);
         }
@@ -163,6 +144,7 @@ static void handle_command(stoa_hub *hub, struct mg_connection *c)
             hub_roster_set_paused(hub, ids, n, strcmp(cmd, "pause") == 0);
     }
     cJSON_Delete(j);
+    free(ids);
     if (sent < 0)
         return; // launch answered already
     cJSON *o = cJSON_CreateObject();
@@ -173,7 +155,7 @@ static void handle_command(stoa_hub *hub, struct mg_connection *c)
     cJSON_Delete(o);
 }
 
-static void handle_report(stoa_hub *hub, struct mg_connection *c)
+static void handle_report(stoa_hub *hub, hub_req *c)
 {
     if (!hub_require_instructor(hub, c, false))
         return;
@@ -184,7 +166,7 @@ static void handle_report(stoa_hub *hub, struct mg_connection *c)
         return;
     }
     if (hub_report_make(hub, run, path, sizeof path, &err) != STOA_OK) {
-        hub_send_error(c, err.code == STOA_ERROR_NOT_FOUND ? 404 : 500, err.message);
+        hub_send_error(c, err.code == STOA_ERROR_NOT_FOUND ? 404 : err.code == STOA_TIMEOUT ? 503 : 500, err.message);
         return;
     }
     // The report is one self-contained page with its own <style>: no script at all.
@@ -192,7 +174,7 @@ static void handle_report(stoa_hub *hub, struct mg_connection *c)
                    "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; img-src data:\r\n");
 }
 
-static void handle_headset_lesson(stoa_hub *hub, struct mg_connection *c)
+static void handle_headset_lesson(stoa_hub *hub, hub_req *c)
 {
     if (hub_device_from_bearer(hub, c) <= 0) {
         hub_send_error(c, 401, "device token required");
@@ -207,7 +189,7 @@ static void handle_headset_lesson(stoa_hub *hub, struct mg_connection *c)
     }
     stoa_result r = hub_lesson_read(hub, name, &text, &len, sha, id, &err);
     if (r != STOA_OK) {
-        hub_send_error(c, r == STOA_ERROR_UNSAFE_PATH ? 400 : 404, err.message);
+        hub_send_error(c, r == STOA_ERROR_UNSAFE_PATH ? 400 : r == STOA_ERROR_NOT_FOUND ? 404 : 422, err.message);
         return;
     }
     char headers[128];
@@ -216,39 +198,105 @@ static void handle_headset_lesson(stoa_hub *hub, struct mg_connection *c)
     free(text);
 }
 
-static int api_handler(struct mg_connection *c, void *user)
+// The device a panel action names: {"device": id}.
+static int64_t device_arg(hub_req *c)
 {
-    stoa_hub *hub = user;
-    const char *uri = mg_get_request_info(c)->local_uri;
-    const char *p = uri + 5; // after "/api/"
+    cJSON *j = hub_read_json(c, HUB_MAX_SMALL_BODY);
+    if (!j)
+        return -1;
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "device");
+    int64_t id = cJSON_IsNumber(d) && d->valuedouble >= 1 && d->valuedouble < 9e15 ? (int64_t)d->valuedouble : 0;
+    cJSON_Delete(j);
+    if (id <= 0)
+        hub_send_error(c, 400, "device: expected a device id");
+    return id > 0 ? id : -1;
+}
+
+static void handle_devices(stoa_hub *hub, hub_req *c)
+{
+    if (!hub_require_instructor(hub, c, false))
+        return;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "devices", hub_db_list_devices(hub));
+    hub_send_json(c, 200, o, NULL);
+    cJSON_Delete(o);
+}
+
+// Revocation takes effect at once: the token stops matching, the socket closes.
+static void handle_revoke(stoa_hub *hub, hub_req *c)
+{
+    if (!hub_require_instructor(hub, c, true))
+        return;
+    int64_t id = device_arg(c);
+    if (id < 0)
+        return;
+    if (!hub_db_revoke_device(hub, id)) {
+        hub_send_error(c, 404, "no such headset (or revoked already)");
+        return;
+    }
+    hub_roster_remove(hub, id);
+    hub_server_close_tagged(hub->srv, id);
+    fprintf(stderr, "stoa hub: headset %lld revoked from the panel\n", (long long)id);
+    hub_send_text(c, 200, "application/json", "{\"revoked\":true}", 16, NULL);
+}
+
+static void handle_admit(stoa_hub *hub, hub_req *c)
+{
+    if (!hub_require_instructor(hub, c, true))
+        return;
+    int64_t id = device_arg(c);
+    if (id < 0)
+        return;
+    if (!hub_db_admit_device(hub, id)) {
+        hub_send_error(c, 404, "no such headset");
+        return;
+    }
+    pthread_mutex_lock(&hub->mu);
+    hub_pending_drop(hub, id);
+    pthread_mutex_unlock(&hub->mu);
+    hub_send_text(c, 200, "application/json", "{\"admitted\":true}", 17, NULL);
+}
+
+static void handle_rotate_key(stoa_hub *hub, hub_req *c)
+{
+    if (!hub_require_instructor(hub, c, true))
+        return;
+    char key[40];
+    if (!hub_rotate_xapi_key(hub, key)) {
+        hub_send_error(c, 500, "cannot store the new key");
+        return;
+    }
+    fprintf(stderr, "stoa hub: xAPI key replaced from the panel\n");
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "xapi_key", key);
+    hub_send_json(c, 200, o, NULL);
+    cJSON_Delete(o);
+}
+
+void hub_api_route(stoa_hub *hub, hub_req *c)
+{
+    const char *p = c->head.path + 5; // after "/api/"
     struct {
         const char *path, *method;
-        void (*fn)(stoa_hub *, struct mg_connection *);
+        void (*fn)(stoa_hub *, hub_req *);
     } routes[] = {
         {"login", "POST", hub_handle_login},     {"logout", "POST", hub_handle_logout},
         {"session", "GET", hub_handle_session},  {"join", "POST", hub_handle_join},
         {"state", "GET", handle_state},          {"lessons", "GET", handle_lessons},
         {"command", "POST", handle_command},     {"report", "GET", handle_report},
         {"headset/lesson", "GET", handle_headset_lesson},
+        {"devices", "GET", handle_devices},      {"device/revoke", "POST", handle_revoke},
+        {"device/admit", "POST", handle_admit},  {"xapi-key", "POST", handle_rotate_key},
         {"evaluation", "GET", hub_handle_evaluation},
     };
     for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
         if (strcmp(p, routes[i].path) != 0)
             continue;
-        if (!is(c, routes[i].method))
+        if (strcmp(hub_method(c), routes[i].method) != 0)
             hub_send_error(c, 405, "method not allowed");
         else
             routes[i].fn(hub, c);
-        return 200;
+        return;
     }
     hub_send_error(c, 404, "no such API");
-    return 404;
-}
-
-void hub_api_register(stoa_hub *hub)
-{
-    mg_set_request_handler(hub->ctx, "/api/", api_handler, hub);
-    mg_set_request_handler(hub->ctx, "/$", panel_handler, hub);
-    mg_set_request_handler(hub->ctx, "/panel/", panel_handler, hub);
-    hub_eval_register(hub);
 }

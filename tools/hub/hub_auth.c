@@ -68,32 +68,44 @@ stoa_result hub_auth_init(stoa_hub *hub, const stoa_hub_desc *desc, stoa_error *
     return STOA_OK;
 }
 
-bool hub_rate_ok(stoa_hub *hub, hub_rate *table, int per_minute, struct mg_connection *c)
+bool hub_rotate_xapi_key(stoa_hub *hub, char out[40])
 {
-    const char *addr = hub_remote(c);
-    int64_t now = hub_mono_ns(), minute = 60LL * 1000000000LL;
-    bool ok = true;
+    char key[40];
+    hub_random_hex(key, 16);
+    if (!hub_db_set_setting(hub, "xapi_key", key))
+        return false;
     pthread_mutex_lock(&hub->mu);
-    hub_rate *slot = NULL, *oldest = &table[0];
-    for (int i = 0; i < HUB_MAX_RATE; i++) {
-        if (strcmp(table[i].addr, addr) == 0) {
-            slot = &table[i];
-            break;
-        }
-        if (table[i].window_start_ns < oldest->window_start_ns)
-            oldest = &table[i];
+    memcpy(hub->xapi_key, key, sizeof key);
+    pthread_mutex_unlock(&hub->mu);
+    memcpy(out, key, sizeof key);
+    return true;
+}
+
+bool hub_rate_ok(stoa_hub *hub, hub_rate *rate, int per_minute, int global_per_minute, hub_req *c)
+{
+    int64_t minute = hub_mono_ns() / (60LL * 1000000000LL);
+    bool ok;
+    pthread_mutex_lock(&hub->mu);
+    if (rate->window != minute) { // a new window: everyone starts again, together
+        rate->window = minute;
+        rate->used = 0;
+        rate->global = 0;
     }
-    if (!slot) { // forget the stalest address rather than grow without bound
-        slot = oldest;
-        snprintf(slot->addr, sizeof slot->addr, "%s", addr);
-        slot->window_start_ns = now;
+    hub_rate_slot *slot = NULL;
+    for (int i = 0; i < rate->used && !slot; i++)
+        if (memcmp(rate->slots[i].key, c->addr_key, 16) == 0)
+            slot = &rate->slots[i];
+    if (!slot && rate->used < HUB_RATE_SLOTS) {
+        slot = &rate->slots[rate->used++];
+        memcpy(slot->key, c->addr_key, 16);
         slot->count = 0;
     }
-    if (now - slot->window_start_ns > minute) {
-        slot->window_start_ns = now;
-        slot->count = 0;
-    }
-    ok = ++slot->count <= per_minute;
+    // No slot left this minute: more addresses than that are an attack, refused.
+    ok = slot && slot->count < per_minute && (!global_per_minute || rate->global < global_per_minute);
+    if (slot)
+        slot->count++;
+    if (ok && global_per_minute)
+        rate->global++;
     pthread_mutex_unlock(&hub->mu);
     if (!ok)
         hub_send_text(c, 429, "application/json", "{\"error\":\"too many attempts, wait a minute\"}",
@@ -101,11 +113,21 @@ bool hub_rate_ok(stoa_hub *hub, hub_rate *table, int per_minute, struct mg_conne
     return ok;
 }
 
-static hub_session *find_session(stoa_hub *hub, struct mg_connection *c)
+static hub_session *find_session(stoa_hub *hub, hub_req *c)
 {
-    const char *cookies = mg_get_header(c, "Cookie");
-    char token[80];
-    if (!cookies || mg_get_cookie(cookies, "stoa_session", token, sizeof token) != 64)
+    const char *cookies = hub_header(c, "Cookie");
+    const char *p = cookies;
+    char token[65] = "";
+    // "name=value; name=value": the stoa_session one, exactly 64 hex digits.
+    while (p && *p) {
+        while (*p == ' ' || *p == ';')
+            p++;
+        size_t n = strcspn(p, ";");
+        if (n == 13 + 64 && strncmp(p, "stoa_session=", 13) == 0)
+            memcpy(token, p + 13, 64), token[64] = 0;
+        p += n;
+    }
+    if (strlen(token) != 64)
         return NULL;
     char h[65];
     hub_sha256_hex(token, 64, h);
@@ -118,7 +140,7 @@ static hub_session *find_session(stoa_hub *hub, struct mg_connection *c)
     return NULL;
 }
 
-bool hub_session_valid(stoa_hub *hub, struct mg_connection *c, char out_csrf[65])
+bool hub_session_valid(stoa_hub *hub, hub_req *c, char out_csrf[65])
 {
     pthread_mutex_lock(&hub->mu);
     hub_session *s = find_session(hub, c);
@@ -128,14 +150,14 @@ bool hub_session_valid(stoa_hub *hub, struct mg_connection *c, char out_csrf[65]
     return s != NULL;
 }
 
-bool hub_require_instructor(stoa_hub *hub, struct mg_connection *c, bool state_changing)
+bool hub_require_instructor(stoa_hub *hub, hub_req *c, bool state_changing)
 {
     char csrf[65];
     if (!hub_session_valid(hub, c, csrf)) {
         hub_send_error(c, 401, "log in first");
         return false;
     }
-    const char *sent = mg_get_header(c, "X-CSRF-Token");
+    const char *sent = hub_header(c, "X-CSRF-Token");
     if (state_changing && (!sent || strlen(sent) != 64 || sodium_memcmp(sent, csrf, 64) != 0)) {
         hub_send_error(c, 403, "missing or wrong CSRF token: reload the page");
         return false;
@@ -143,30 +165,26 @@ bool hub_require_instructor(stoa_hub *hub, struct mg_connection *c, bool state_c
     return true;
 }
 
-static cJSON *parse_body(struct mg_connection *c, size_t limit)
+void hub_handle_login(stoa_hub *hub, hub_req *c)
 {
-    size_t len;
-    char *body = hub_read_body(c, limit, &len);
-    if (!body)
-        return NULL;
-    cJSON *j = cJSON_ParseWithLength(body, len);
-    free(body);
-    if (!j || !cJSON_IsObject(j)) {
-        cJSON_Delete(j);
-        hub_send_error(c, 400, "the body must be a JSON object");
-        return NULL;
-    }
-    return j;
-}
-
-void hub_handle_login(stoa_hub *hub, struct mg_connection *c)
-{
-    if (!hub_rate_ok(hub, hub->login_rate, hub->login_per_minute, c))
+    // Checked before anything is counted: a page on another site cannot
+    // send JSON here (the dispatcher checked its Origin), so it cannot use
+    // up the teacher's attempts.
+    const char *type = hub_header(c, "Content-Type");
+    if (!type || strncasecmp(type, "application/json", 16) != 0) {
+        hub_send_error(c, 415, "the body must be JSON (Content-Type: application/json)");
         return;
-    cJSON *j = parse_body(c, 4096);
+    }
+    // From this machine: only its own count. From elsewhere: also a budget
+    // for all other machines together (many addresses do not buy more guesses).
+    if (!hub_rate_ok(hub, &hub->login_rate, hub->login_per_minute,
+                     c->loopback ? 0 : HUB_LOGIN_GLOBAL_PER_MINUTE, c))
+        return;
+    cJSON *j = hub_read_json(c, HUB_MAX_SMALL_BODY);
     if (!j)
         return;
-    const char *pw = cJSON_GetStringValue(cJSON_GetObjectItem(j, "password"));
+    const char *pw = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "password"));
+    // This runs on the server's one slow thread: one Argon2id (64 MiB) at a time.
     bool ok = pw && crypto_pwhash_str_verify(hub->password_hash, pw, strlen(pw)) == 0;
     cJSON_Delete(j);
     if (!ok) {
@@ -195,7 +213,7 @@ void hub_handle_login(stoa_hub *hub, struct mg_connection *c)
     cJSON_Delete(o);
 }
 
-void hub_handle_logout(stoa_hub *hub, struct mg_connection *c)
+void hub_handle_logout(stoa_hub *hub, hub_req *c)
 {
     if (!hub_require_instructor(hub, c, true))
         return;
@@ -208,7 +226,7 @@ void hub_handle_logout(stoa_hub *hub, struct mg_connection *c)
                   "Set-Cookie: stoa_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0\r\n");
 }
 
-void hub_handle_session(stoa_hub *hub, struct mg_connection *c)
+void hub_handle_session(stoa_hub *hub, hub_req *c)
 {
     char csrf[65];
     cJSON *o = cJSON_CreateObject();
@@ -220,14 +238,19 @@ void hub_handle_session(stoa_hub *hub, struct mg_connection *c)
     cJSON_Delete(o);
 }
 
-void hub_handle_join(stoa_hub *hub, struct mg_connection *c)
+void hub_handle_join(stoa_hub *hub, hub_req *c)
 {
-    if (!hub_rate_ok(hub, hub->join_rate, hub->join_per_minute, c))
+    const char *type = hub_header(c, "Content-Type");
+    if (!type || strncasecmp(type, "application/json", 16) != 0) {
+        hub_send_error(c, 415, "the body must be JSON (Content-Type: application/json)");
         return;
-    cJSON *j = parse_body(c, 4096);
+    }
+    if (!hub_rate_ok(hub, &hub->join_rate, hub->join_per_minute, HUB_JOIN_GLOBAL_PER_MINUTE, c))
+        return;
+    cJSON *j = hub_read_json(c, HUB_MAX_SMALL_BODY);
     if (!j)
         return;
-    const char *code = cJSON_GetStringValue(cJSON_GetObjectItem(j, "code"));
+    const char *code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "code"));
     char upper[8] = {0};
     for (size_t i = 0; code && i < 7 && code[i]; i++)
         upper[i] = (char)toupper((unsigned char)code[i]);
@@ -237,14 +260,16 @@ void hub_handle_join(stoa_hub *hub, struct mg_connection *c)
         return;
     }
     char name[HUB_NAME_MAX + 1];
-    hub_clean_name(cJSON_GetStringValue(cJSON_GetObjectItem(j, "device")), name);
+    hub_clean_name(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "device")), name);
     cJSON_Delete(j);
     if (!name[0])
         snprintf(name, sizeof name, "headset");
     char token[65], h[65];
     hub_random_hex(token, 32);
     hub_sha256_hex(token, 64, h);
-    int64_t id = hub_db_add_device(hub, name, h);
+    // The token costs nothing until it is used: never used, it expires (and
+    // it takes a roster place only once its headset says hello).
+    int64_t id = hub_db_add_device(hub, name, h, !hub->admit_by_teacher);
     if (id <= 0) {
         hub_send_error(c, 500, "cannot store the device");
         return;
@@ -257,31 +282,37 @@ void hub_handle_join(stoa_hub *hub, struct mg_connection *c)
     cJSON_Delete(o);
 }
 
-int64_t hub_device_from_bearer(stoa_hub *hub, struct mg_connection *c)
+int64_t hub_device_from_bearer(stoa_hub *hub, hub_req *c)
 {
-    const char *a = mg_get_header(c, "Authorization");
+    const char *a = hub_header(c, "Authorization");
     if (!a || strncmp(a, "Bearer ", 7) != 0 || strlen(a + 7) != 64)
         return 0;
-    char h[65], name[HUB_NAME_MAX + 1];
+    char h[65];
+    hub_device_row row;
     hub_sha256_hex(a + 7, 64, h);
-    return hub_db_find_device(hub, h, name);
+    return hub_db_find_device(hub, h, &row) && row.admitted ? row.id : 0;
 }
 
-bool hub_xapi_authorized(stoa_hub *hub, struct mg_connection *c, bool read_only)
+hub_xapi_who hub_xapi_authorized(stoa_hub *hub, hub_req *c, int64_t *out_device)
 {
-    const char *a = mg_get_header(c, "Authorization");
+    *out_device = 0;
+    const char *a = hub_header(c, "Authorization");
     if (a && strncmp(a, "Basic ", 6) == 0) {
         unsigned char dec[128];
         size_t len = 0;
         const char *b64 = a + 6;
         if (sodium_base642bin(dec, sizeof dec - 1, b64, strlen(b64), NULL, &len, NULL,
                               sodium_base64_VARIANT_ORIGINAL) != 0)
-            return false;
+            return HUB_XAPI_NOBODY;
         char want[64];
+        pthread_mutex_lock(&hub->mu);
         int n = snprintf(want, sizeof want, "xapi:%s", hub->xapi_key);
-        return (size_t)n == len && sodium_memcmp(dec, want, len) == 0;
+        pthread_mutex_unlock(&hub->mu);
+        bool ok = (size_t)n == len && sodium_memcmp(dec, want, len) == 0;
+        sodium_memzero(want, sizeof want);
+        return ok ? HUB_XAPI_KEY : HUB_XAPI_NOBODY;
     }
-    if (hub_device_from_bearer(hub, c) > 0)
-        return true;
-    return read_only && hub_session_valid(hub, c, NULL);
+    if ((*out_device = hub_device_from_bearer(hub, c)) > 0)
+        return HUB_XAPI_DEVICE;
+    return hub_session_valid(hub, c, NULL) ? HUB_XAPI_INSTRUCTOR : HUB_XAPI_NOBODY;
 }

@@ -5,6 +5,12 @@
 // WAL with synchronous=NORMAL: a committed transaction survives the hub
 // being killed (the WAL is in the OS's hands); only a power cut can lose
 // the last commits, and headsets keep their own logs first (docs/hub.md).
+//
+// Who owns what (authorization by data, docs/hub.md): `registrations` says
+// which headset a registration belongs to (the one the hub launched it on,
+// or the first to name it) and whose learner it records; `learners` says on
+// which headset a learner is signed in (the last to write as them, held for
+// HUB_LEARNER_HOLD_NS after its last statement).
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,29 +28,77 @@ static const char k_schema[] =
     "  registration TEXT, device_id INTEGER, stored_ns INTEGER NOT NULL, json TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS statements_reg ON statements(registration);"
     "CREATE INDEX IF NOT EXISTS statements_stored ON statements(stored_ns);"
+    "CREATE INDEX IF NOT EXISTS statements_device ON statements(device_id);"
     "CREATE TABLE IF NOT EXISTS runs(id TEXT NOT NULL, lesson TEXT NOT NULL,"
     "  started_ns INTEGER NOT NULL, device_id INTEGER, registration TEXT PRIMARY KEY);"
-    "CREATE INDEX IF NOT EXISTS runs_id ON runs(id);";
+    "CREATE INDEX IF NOT EXISTS runs_id ON runs(id);"
+    "CREATE TABLE IF NOT EXISTS registrations(registration TEXT PRIMARY KEY,"
+    "  device_id INTEGER NOT NULL, actor TEXT, created_ns INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS learners(actor TEXT PRIMARY KEY, device_id INTEGER NOT NULL,"
+    "  last_ns INTEGER NOT NULL);";
 
-stoa_result hub_db_open(stoa_hub *hub, stoa_error *err)
+// Version 2 (this hub): devices gain admission, revocation, first use and a
+// statement count; registrations are filled from what was stored before.
+static const char k_migrate_v2[] =
+    "ALTER TABLE devices ADD COLUMN admitted INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE devices ADD COLUMN revoked_ns INTEGER;"
+    "ALTER TABLE devices ADD COLUMN used_ns INTEGER;"
+    "ALTER TABLE devices ADD COLUMN stored INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE devices SET used_ns = joined_ns,"
+    "  stored = (SELECT count(*) FROM statements s WHERE s.device_id = devices.id);"
+    "INSERT OR IGNORE INTO registrations(registration, device_id, actor, created_ns)"
+    "  SELECT registration, device_id, NULL, started_ns FROM runs WHERE device_id IS NOT NULL;"
+    "INSERT OR IGNORE INTO registrations(registration, device_id, actor, created_ns)"
+    "  SELECT registration, min(device_id), NULL, min(stored_ns) FROM statements"
+    "  WHERE device_id IS NOT NULL AND registration IS NOT NULL GROUP BY registration;";
+
+static bool has_column(sqlite3 *db, const char *table, const char *column)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "PRAGMA table_info(%s)", table); // our own table names only
+    sqlite3_stmt *st = NULL;
+    bool found = false;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK)
+        while (!found && sqlite3_step(st) == SQLITE_ROW)
+            found = strcmp((const char *)sqlite3_column_text(st, 1), column) == 0;
+    sqlite3_finalize(st);
+    return found;
+}
+
+stoa_result hub_db_open_path(const char *data_dir, sqlite3 **out, stoa_error *err)
 {
     char path[1100];
-    snprintf(path, sizeof path, "%s/hub.sqlite", hub->data_dir);
-    if (sqlite3_open_v2(path, &hub->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                            SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
+    snprintf(path, sizeof path, "%s/hub.sqlite", data_dir);
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        NULL) != SQLITE_OK) {
         stoa_error_set(err, STOA_ERROR_IO, "%s: cannot open database: %s", path,
-                       hub->db ? sqlite3_errmsg(hub->db) : "out of memory");
-        hub_db_close(hub);
+                       db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close_v2(db);
         return STOA_ERROR_IO;
     }
     char *msg = NULL;
-    if (sqlite3_exec(hub->db, k_schema, NULL, NULL, &msg) != SQLITE_OK) {
+    bool ok = sqlite3_exec(db, k_schema, NULL, NULL, &msg) == SQLITE_OK;
+    if (ok && !has_column(db, "devices", "admitted")) {
+        ok = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) == SQLITE_OK &&
+             sqlite3_exec(db, k_migrate_v2, NULL, NULL, &msg) == SQLITE_OK &&
+             sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) == SQLITE_OK;
+        if (!ok)
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    if (!ok) {
         stoa_error_set(err, STOA_ERROR_IO, "%s: %s", path, msg ? msg : "schema failed");
         sqlite3_free(msg);
-        hub_db_close(hub);
+        sqlite3_close_v2(db);
         return STOA_ERROR_IO;
     }
+    *out = db;
     return STOA_OK;
+}
+
+stoa_result hub_db_open(stoa_hub *hub, stoa_error *err)
+{
+    return hub_db_open_path(hub->data_dir, &hub->db, err);
 }
 
 void hub_db_close(stoa_hub *hub)
@@ -62,6 +116,34 @@ static sqlite3_stmt *prep(stoa_hub *hub, const char *sql)
         return NULL;
     }
     return st;
+}
+
+// One statement with bound text/int parameters ("t" text, "i" int64), run to
+// completion (db_mu held by the caller). Returns the first column of the
+// first row as int64 in *out (when out), and whether it succeeded.
+static bool exec1(stoa_hub *hub, const char *sql, const char *types, const void *const *args, int64_t *out,
+                  bool *had_row)
+{
+    sqlite3_stmt *st = prep(hub, sql);
+    if (!st)
+        return false;
+    for (int i = 0; types[i]; i++) {
+        if (types[i] == 't') {
+            if (args[i])
+                sqlite3_bind_text(st, i + 1, args[i], -1, SQLITE_STATIC);
+            else
+                sqlite3_bind_null(st, i + 1);
+        } else {
+            sqlite3_bind_int64(st, i + 1, *(const int64_t *)args[i]);
+        }
+    }
+    int rc = sqlite3_step(st);
+    if (had_row)
+        *had_row = rc == SQLITE_ROW;
+    if (rc == SQLITE_ROW && out)
+        *out = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE;
 }
 
 char *hub_db_get_setting(stoa_hub *hub, const char *key)
@@ -95,15 +177,16 @@ bool hub_db_set_setting(stoa_hub *hub, const char *key, const char *value)
     return ok;
 }
 
-int64_t hub_db_add_device(stoa_hub *hub, const char *name, const char *token_hash)
+int64_t hub_db_add_device(stoa_hub *hub, const char *name, const char *token_hash, bool admitted)
 {
     int64_t id = 0;
     pthread_mutex_lock(&hub->db_mu);
-    sqlite3_stmt *st = prep(hub, "INSERT INTO devices(name,token_hash,joined_ns) VALUES(?1,?2,?3)");
+    sqlite3_stmt *st = prep(hub, "INSERT INTO devices(name,token_hash,joined_ns,admitted) VALUES(?1,?2,?3,?4)");
     if (st) {
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, token_hash, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 3, hub_now_ns());
+        sqlite3_bind_int(st, 4, admitted);
         if (sqlite3_step(st) == SQLITE_DONE)
             id = sqlite3_last_insert_rowid(hub->db);
         sqlite3_finalize(st);
@@ -112,22 +195,89 @@ int64_t hub_db_add_device(stoa_hub *hub, const char *name, const char *token_has
     return id;
 }
 
-int64_t hub_db_find_device(stoa_hub *hub, const char *token_hash, char name[HUB_NAME_MAX + 1])
+bool hub_db_find_device(stoa_hub *hub, const char *token_hash, hub_device_row *out)
 {
-    int64_t id = 0;
+    bool found = false;
+    memset(out, 0, sizeof *out);
     pthread_mutex_lock(&hub->db_mu);
-    sqlite3_stmt *st = prep(hub, "SELECT id, name FROM devices WHERE token_hash=?1");
+    sqlite3_stmt *st = prep(hub, "SELECT id, name, admitted, stored FROM devices"
+                                 " WHERE token_hash=?1 AND revoked_ns IS NULL");
     if (st) {
         sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW) {
-            id = sqlite3_column_int64(st, 0);
-            snprintf(name, HUB_NAME_MAX + 1, "%s", (const char *)sqlite3_column_text(st, 1));
+            found = true;
+            out->id = sqlite3_column_int64(st, 0);
+            snprintf(out->name, sizeof out->name, "%s", (const char *)sqlite3_column_text(st, 1));
+            out->admitted = sqlite3_column_int(st, 2) != 0;
+            out->stored_total = sqlite3_column_int64(st, 3);
         }
         sqlite3_finalize(st);
     }
     pthread_mutex_unlock(&hub->db_mu);
-    return id;
+    return found;
 }
+
+void hub_db_device_used(stoa_hub *hub, int64_t id)
+{
+    int64_t now = hub_now_ns();
+    const void *args[] = {&id, &now};
+    pthread_mutex_lock(&hub->db_mu);
+    exec1(hub, "UPDATE devices SET used_ns=?2 WHERE id=?1 AND used_ns IS NULL", "ii", args, NULL, NULL);
+    pthread_mutex_unlock(&hub->db_mu);
+}
+
+bool hub_db_device_exists(stoa_hub *hub, int64_t id)
+{
+    bool row = false;
+    const void *args[] = {&id};
+    pthread_mutex_lock(&hub->db_mu);
+    exec1(hub, "SELECT 1 FROM devices WHERE id=?1 AND revoked_ns IS NULL", "i", args, NULL, &row);
+    pthread_mutex_unlock(&hub->db_mu);
+    return row;
+}
+
+bool hub_db_admit_device(stoa_hub *hub, int64_t id)
+{
+    int64_t now = hub_now_ns();
+    const void *args[] = {&id, &now};
+    pthread_mutex_lock(&hub->db_mu);
+    bool ok = exec1(hub, "UPDATE devices SET admitted=1, used_ns=coalesce(used_ns, ?2)"
+                         " WHERE id=?1 AND revoked_ns IS NULL", "ii", args, NULL, NULL) &&
+              sqlite3_changes(hub->db) == 1;
+    pthread_mutex_unlock(&hub->db_mu);
+    return ok;
+}
+
+bool hub_db_revoke_device(stoa_hub *hub, int64_t id)
+{
+    int64_t now = hub_now_ns();
+    const void *args[] = {&id, &now};
+    pthread_mutex_lock(&hub->db_mu);
+    bool ok = sqlite3_exec(hub->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+    // The token's hash goes: nothing can match it again. The row stays for the records.
+    ok = ok && exec1(hub, "UPDATE devices SET revoked_ns=?2, token_hash='revoked:'||id"
+                          " WHERE id=?1 AND revoked_ns IS NULL", "ii", args, NULL, NULL);
+    bool changed = ok && sqlite3_changes(hub->db) == 1;
+    ok = ok && exec1(hub, "DELETE FROM learners WHERE device_id=?1", "i", args, NULL, NULL);
+    ok = ok && sqlite3_exec(hub->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+    if (!ok)
+        sqlite3_exec(hub->db, "ROLLBACK", NULL, NULL, NULL);
+    pthread_mutex_unlock(&hub->db_mu);
+    return ok && changed;
+}
+
+int hub_db_expire_unused(stoa_hub *hub)
+{
+    int64_t before = hub_now_ns() - HUB_UNUSED_TOKEN_TTL_NS;
+    const void *args[] = {&before};
+    pthread_mutex_lock(&hub->db_mu);
+    int n = exec1(hub, "DELETE FROM devices WHERE used_ns IS NULL AND revoked_ns IS NULL"
+                       " AND joined_ns < ?1", "i", args, NULL, NULL) ? sqlite3_changes(hub->db) : 0;
+    pthread_mutex_unlock(&hub->db_mu);
+    return n;
+}
+
+// ---- statements -----------------------------------------------------------------------
 
 // Looks the id up; HUB_STORED when absent (the caller inserts).
 static hub_store_result existing(sqlite3_stmt *sel, const char *id, const char *canon)
@@ -143,39 +293,121 @@ static hub_store_result existing(sqlite3_stmt *sel, const char *id, const char *
     return have && strcmp(have, canon) == 0 ? HUB_DUPLICATE : HUB_CONFLICT;
 }
 
-bool hub_db_store(stoa_hub *hub, size_t n, const char *const *ids, const char *const *canon,
-                  const char *const *registrations, int64_t device_id, bool all_or_nothing,
-                  hub_store_result *results)
+typedef struct authz {
+    sqlite3_stmt *reg_get, *reg_add, *reg_actor, *learner_get, *learner_put;
+} authz;
+
+// May this device write this (new) statement? Records a first use of a
+// registration or learner. NULL = yes, else why not.
+static const char *authorize(stoa_hub *hub, authz *a, int64_t device_id, const hub_prepared *p, int64_t now,
+                             bool *failed)
+{
+    (void)hub;
+    if (!p->registration[0])
+        return "context.registration: a headset writes only in the registrations of its runs";
+    sqlite3_reset(a->reg_get);
+    sqlite3_bind_text(a->reg_get, 1, p->registration, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(a->reg_get);
+    if (rc == SQLITE_ROW) {
+        if (sqlite3_column_int64(a->reg_get, 0) != device_id)
+            return "context.registration: this registration belongs to another headset";
+        const char *actor = (const char *)sqlite3_column_text(a->reg_get, 1);
+        if (actor && strcmp(actor, p->actor) != 0)
+            return "actor: this registration records another learner";
+        if (!actor) {
+            sqlite3_reset(a->reg_actor);
+            sqlite3_bind_text(a->reg_actor, 1, p->registration, -1, SQLITE_STATIC);
+            sqlite3_bind_text(a->reg_actor, 2, p->actor, -1, SQLITE_STATIC);
+            *failed = *failed || sqlite3_step(a->reg_actor) != SQLITE_DONE;
+        }
+    } else if (rc == SQLITE_DONE) { // first use: it becomes this headset's
+        sqlite3_reset(a->reg_add);
+        sqlite3_bind_text(a->reg_add, 1, p->registration, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(a->reg_add, 2, device_id);
+        sqlite3_bind_text(a->reg_add, 3, p->actor, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(a->reg_add, 4, now);
+        *failed = *failed || sqlite3_step(a->reg_add) != SQLITE_DONE;
+    } else {
+        *failed = true;
+        return "the database failed";
+    }
+    // The learner: signed in on one headset at a time.
+    sqlite3_reset(a->learner_get);
+    sqlite3_bind_text(a->learner_get, 1, p->actor, -1, SQLITE_STATIC);
+    if (sqlite3_step(a->learner_get) == SQLITE_ROW) {
+        int64_t holder = sqlite3_column_int64(a->learner_get, 0), last = sqlite3_column_int64(a->learner_get, 1);
+        bool revoked = sqlite3_column_type(a->learner_get, 2) != SQLITE_NULL;
+        if (holder != device_id && !revoked && now - last < HUB_LEARNER_HOLD_NS)
+            return "actor: this learner is signed in on another headset";
+    }
+    sqlite3_reset(a->learner_put);
+    sqlite3_bind_text(a->learner_put, 1, p->actor, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(a->learner_put, 2, device_id);
+    sqlite3_bind_int64(a->learner_put, 3, now);
+    *failed = *failed || sqlite3_step(a->learner_put) != SQLITE_DONE;
+    return NULL;
+}
+
+bool hub_db_store(stoa_hub *hub, size_t n, const hub_prepared *p, int64_t device_id, int64_t quota,
+                  bool all_or_nothing, hub_store_result *results, const char **why)
 {
     bool ok = true;
+    for (size_t i = 0; i < n; i++)
+        why[i] = NULL;
     pthread_mutex_lock(&hub->db_mu);
     sqlite3_stmt *sel = prep(hub, "SELECT json FROM statements WHERE id=?1");
     sqlite3_stmt *ins = prep(hub, "INSERT INTO statements(id,registration,device_id,stored_ns,json)"
                                   " VALUES(?1,?2,?3,?4,?5)");
-    if (!sel || !ins || sqlite3_exec(hub->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+    authz a = {0};
+    if (device_id > 0) {
+        a.reg_get = prep(hub, "SELECT device_id, actor FROM registrations WHERE registration=?1");
+        a.reg_add = prep(hub, "INSERT INTO registrations(registration,device_id,actor,created_ns) VALUES(?1,?2,?3,?4)");
+        a.reg_actor = prep(hub, "UPDATE registrations SET actor=?2 WHERE registration=?1 AND actor IS NULL");
+        a.learner_get = prep(hub, "SELECT l.device_id, l.last_ns, d.revoked_ns FROM learners l"
+                                  " LEFT JOIN devices d ON d.id = l.device_id WHERE l.actor=?1");
+        a.learner_put = prep(hub, "INSERT INTO learners(actor,device_id,last_ns) VALUES(?1,?2,?3)"
+                                  " ON CONFLICT(actor) DO UPDATE SET device_id=excluded.device_id,"
+                                  " last_ns=excluded.last_ns");
+    }
+    bool prepared = sel && ins && (device_id <= 0 || (a.reg_get && a.reg_add && a.reg_actor && a.learner_get && a.learner_put));
+    if (!prepared || sqlite3_exec(hub->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
         ok = false;
         goto out;
     }
-    bool conflict = false;
+    int64_t now = hub_now_ns(), have = 0, fresh = 0;
+    if (device_id > 0) {
+        const void *args[] = {&device_id};
+        exec1(hub, "SELECT stored FROM devices WHERE id=?1", "i", args, &have, NULL);
+    }
+    bool spoiled = false, failed = false;
     for (size_t i = 0; i < n; i++) {
-        results[i] = existing(sel, ids[i], canon[i]);
-        conflict = conflict || results[i] == HUB_CONFLICT;
+        results[i] = existing(sel, p[i].id, p[i].canon);
         // A second copy inside the same batch is a duplicate of the first.
         for (size_t j = 0; j < i && results[i] == HUB_STORED; j++)
-            if (strcmp(ids[j], ids[i]) == 0)
-                results[i] = strcmp(canon[j], canon[i]) == 0 ? HUB_DUPLICATE : HUB_CONFLICT;
-        conflict = conflict || results[i] == HUB_CONFLICT;
+            if (strcmp(p[j].id, p[i].id) == 0 && results[j] != HUB_REFUSED)
+                results[i] = strcmp(p[j].canon, p[i].canon) == 0 ? HUB_DUPLICATE : HUB_CONFLICT;
         if (results[i] == HUB_STORE_FAILED)
-            ok = false;
+            failed = true;
+        if (results[i] == HUB_STORED && device_id > 0) {
+            if (quota > 0 && have + fresh >= quota)
+                why[i] = "quota: this headset has stored all the statements the hub allows one headset"
+                         " (stoa hub --device-quota)";
+            else
+                why[i] = authorize(hub, &a, device_id, &p[i], now, &failed);
+            if (why[i])
+                results[i] = HUB_REFUSED;
+            else
+                fresh++;
+        }
+        spoiled = spoiled || results[i] == HUB_CONFLICT || results[i] == HUB_REFUSED;
     }
-    int64_t now = hub_now_ns();
-    for (size_t i = 0; ok && i < n && !(all_or_nothing && conflict); i++) {
+    for (size_t i = 0; !failed && i < n && !(all_or_nothing && spoiled); i++) {
         if (results[i] != HUB_STORED)
             continue;
         sqlite3_reset(ins);
-        sqlite3_bind_text(ins, 1, ids[i], -1, SQLITE_STATIC);
-        if (registrations && registrations[i])
-            sqlite3_bind_text(ins, 2, registrations[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 1, p[i].id, -1, SQLITE_STATIC);
+        if (p[i].registration[0])
+            sqlite3_bind_text(ins, 2, p[i].registration, -1, SQLITE_STATIC);
         else
             sqlite3_bind_null(ins, 2);
         if (device_id > 0)
@@ -183,29 +415,46 @@ bool hub_db_store(stoa_hub *hub, size_t n, const char *const *ids, const char *c
         else
             sqlite3_bind_null(ins, 3);
         sqlite3_bind_int64(ins, 4, now);
-        sqlite3_bind_text(ins, 5, canon[i], -1, SQLITE_STATIC);
-        ok = sqlite3_step(ins) == SQLITE_DONE;
+        sqlite3_bind_text(ins, 5, p[i].canon, -1, SQLITE_STATIC);
+        failed = sqlite3_step(ins) != SQLITE_DONE;
     }
-    ok = ok && sqlite3_exec(hub->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
-    if (!ok) {
+    if (!failed && device_id > 0 && fresh && !(all_or_nothing && spoiled)) {
+        const void *args[] = {&device_id, &fresh};
+        failed = !exec1(hub, "UPDATE devices SET stored = stored + ?2 WHERE id=?1", "ii", args, NULL, NULL);
+    }
+    if (!failed && !(all_or_nothing && spoiled)) {
+        ok = sqlite3_exec(hub->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+    } else {
         sqlite3_exec(hub->db, "ROLLBACK", NULL, NULL, NULL);
+        ok = !failed;
+        for (size_t i = 0; i < n && all_or_nothing && ok; i++)
+            if (results[i] == HUB_STORED)
+                results[i] = HUB_NOT_STORED;
+    }
+    if (!ok)
         for (size_t i = 0; i < n; i++)
             results[i] = HUB_STORE_FAILED;
-    }
 out:
     sqlite3_finalize(sel);
     sqlite3_finalize(ins);
+    sqlite3_finalize(a.reg_get);
+    sqlite3_finalize(a.reg_add);
+    sqlite3_finalize(a.reg_actor);
+    sqlite3_finalize(a.learner_get);
+    sqlite3_finalize(a.learner_put);
     pthread_mutex_unlock(&hub->db_mu);
     return ok;
 }
 
-char *hub_db_get_statement(stoa_hub *hub, const char *id, int64_t *out_stored_ns)
+char *hub_db_get_statement(stoa_hub *hub, const char *id, int64_t device_id, int64_t *out_stored_ns)
 {
     char *out = NULL;
     pthread_mutex_lock(&hub->db_mu);
-    sqlite3_stmt *st = prep(hub, "SELECT json, stored_ns FROM statements WHERE id=?1");
+    sqlite3_stmt *st = prep(hub, "SELECT json, stored_ns FROM statements WHERE id=?1"
+                                 " AND (?2 = 0 OR device_id = ?2)");
     if (st) {
         sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, device_id);
         if (sqlite3_step(st) == SQLITE_ROW) {
             out = strdup((const char *)sqlite3_column_text(st, 0));
             *out_stored_ns = sqlite3_column_int64(st, 1);
@@ -216,16 +465,18 @@ char *hub_db_get_statement(stoa_hub *hub, const char *id, int64_t *out_stored_ns
     return out;
 }
 
-int64_t hub_db_query(stoa_hub *hub, int64_t since_ns, const char *registration, int64_t after,
-                     int limit, bool ascending, hub_db_row_fn fn, void *user)
+int64_t hub_db_query(stoa_hub *hub, int64_t since_ns, const char *registration, int64_t device_id,
+                     int64_t after, int limit, bool ascending, hub_db_row_fn fn, void *user)
 {
     int64_t last = 0;
     pthread_mutex_lock(&hub->db_mu);
     sqlite3_stmt *st = prep(hub, ascending
         ? "SELECT seq, json, stored_ns FROM statements WHERE stored_ns > ?1"
-          " AND (?2 IS NULL OR registration = ?2) AND seq > ?3 ORDER BY seq ASC LIMIT ?4"
+          " AND (?2 IS NULL OR registration = ?2) AND (?5 = 0 OR device_id = ?5)"
+          " AND seq > ?3 ORDER BY seq ASC LIMIT ?4"
         : "SELECT seq, json, stored_ns FROM statements WHERE stored_ns > ?1"
-          " AND (?2 IS NULL OR registration = ?2) AND (?3 = 0 OR seq < ?3) ORDER BY seq DESC LIMIT ?4");
+          " AND (?2 IS NULL OR registration = ?2) AND (?5 = 0 OR device_id = ?5)"
+          " AND (?3 = 0 OR seq < ?3) ORDER BY seq DESC LIMIT ?4");
     if (st) {
         sqlite3_bind_int64(st, 1, since_ns);
         if (registration)
@@ -234,9 +485,12 @@ int64_t hub_db_query(stoa_hub *hub, int64_t since_ns, const char *registration, 
             sqlite3_bind_null(st, 2);
         sqlite3_bind_int64(st, 3, after);
         sqlite3_bind_int(st, 4, limit);
+        sqlite3_bind_int64(st, 5, device_id);
         while (sqlite3_step(st) == SQLITE_ROW) {
-            last = sqlite3_column_int64(st, 0);
-            fn(user, last, (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2));
+            int64_t seq = sqlite3_column_int64(st, 0);
+            if (!fn(user, seq, (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2)))
+                break;
+            last = seq;
         }
         sqlite3_finalize(st);
     }
@@ -247,14 +501,9 @@ int64_t hub_db_query(stoa_hub *hub, int64_t since_ns, const char *registration, 
 int64_t hub_db_count(stoa_hub *hub, int64_t device_id)
 {
     int64_t n = -1;
+    const void *args[] = {&device_id};
     pthread_mutex_lock(&hub->db_mu);
-    sqlite3_stmt *st = prep(hub, "SELECT count(*) FROM statements WHERE ?1 = 0 OR device_id = ?1");
-    if (st) {
-        sqlite3_bind_int64(st, 1, device_id);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-    }
+    exec1(hub, "SELECT count(*) FROM statements WHERE ?1 = 0 OR device_id = ?1", "i", args, &n, NULL);
     pthread_mutex_unlock(&hub->db_mu);
     return n;
 }
@@ -262,33 +511,59 @@ int64_t hub_db_count(stoa_hub *hub, int64_t device_id)
 bool hub_db_add_run(stoa_hub *hub, const char *run_id, const char *lesson, int64_t device_id,
                     const char *registration)
 {
-    bool ok = false;
+    int64_t now = hub_now_ns();
+    const void *args[] = {run_id, lesson, &now, &device_id, registration};
     pthread_mutex_lock(&hub->db_mu);
-    sqlite3_stmt *st = prep(hub, "INSERT INTO runs(id,lesson,started_ns,device_id,registration)"
-                                 " VALUES(?1,?2,?3,?4,?5)");
-    if (st) {
-        sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, lesson, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, hub_now_ns());
-        sqlite3_bind_int64(st, 4, device_id);
-        sqlite3_bind_text(st, 5, registration, -1, SQLITE_STATIC);
-        ok = sqlite3_step(st) == SQLITE_DONE;
-        sqlite3_finalize(st);
-    }
+    bool ok = sqlite3_exec(hub->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+    ok = ok && exec1(hub, "INSERT INTO runs(id,lesson,started_ns,device_id,registration) VALUES(?1,?2,?3,?4,?5)",
+                     "ttiit", args, NULL, NULL);
+    const void *rargs[] = {registration, &device_id, &now};
+    ok = ok && exec1(hub, "INSERT INTO registrations(registration,device_id,actor,created_ns) VALUES(?1,?2,NULL,?3)",
+                     "tii", rargs, NULL, NULL);
+    ok = ok && sqlite3_exec(hub->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+    if (!ok)
+        sqlite3_exec(hub->db, "ROLLBACK", NULL, NULL, NULL);
     pthread_mutex_unlock(&hub->db_mu);
     return ok;
 }
 
-bool hub_db_rebind_run(stoa_hub *hub, const char *proposed, const char *used)
+// db_mu held.
+static bool claim(stoa_hub *hub, int64_t device_id, const char *registration)
 {
-    bool ok = false;
+    int64_t now = hub_now_ns(), owner = 0;
+    const void *args[] = {registration, &device_id, &now};
+    bool row = false;
+    return exec1(hub, "INSERT OR IGNORE INTO registrations(registration,device_id,actor,created_ns)"
+                      " VALUES(?1,?2,NULL,?3)", "tii", args, NULL, NULL) &&
+           exec1(hub, "SELECT device_id FROM registrations WHERE registration=?1", "t", args, &owner, &row) &&
+           row && owner == device_id;
+}
+
+bool hub_db_claim_registration(stoa_hub *hub, int64_t device_id, const char *registration)
+{
     pthread_mutex_lock(&hub->db_mu);
-    sqlite3_stmt *st = prep(hub, "UPDATE OR IGNORE runs SET registration=?2 WHERE registration=?1");
-    if (st) {
-        sqlite3_bind_text(st, 1, proposed, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, used, -1, SQLITE_STATIC);
-        ok = sqlite3_step(st) == SQLITE_DONE;
-        sqlite3_finalize(st);
+    bool ok = claim(hub, device_id, registration);
+    pthread_mutex_unlock(&hub->db_mu);
+    return ok;
+}
+
+bool hub_db_rebind_run(stoa_hub *hub, int64_t device_id, const char *proposed, const char *used)
+{
+    bool ok = false, row = false;
+    int64_t owner = 0;
+    pthread_mutex_lock(&hub->db_mu);
+    if (sqlite3_exec(hub->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
+        const void *pa[] = {proposed, &device_id};
+        // Only this headset's own launch, and only onto a registration that is its own.
+        ok = exec1(hub, "SELECT device_id FROM runs WHERE registration=?1", "t", pa, &owner, &row) && row &&
+             owner == device_id && claim(hub, device_id, used);
+        const void *args[] = {proposed, used, &device_id};
+        ok = ok && exec1(hub, "UPDATE OR IGNORE runs SET registration=?2 WHERE registration=?1 AND device_id=?3",
+                         "tti", args, NULL, NULL);
+        if (ok && sqlite3_exec(hub->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+            ok = true;
+        else
+            sqlite3_exec(hub->db, "ROLLBACK", NULL, NULL, NULL), ok = false;
     }
     pthread_mutex_unlock(&hub->db_mu);
     return ok;
@@ -333,6 +608,51 @@ cJSON *hub_db_run_registrations(stoa_hub *hub, const char *run_id)
             if (!arr)
                 arr = cJSON_CreateArray();
             cJSON_AddItemToArray(arr, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
+        }
+        sqlite3_finalize(st);
+    }
+    pthread_mutex_unlock(&hub->db_mu);
+    return arr;
+}
+
+bool hub_db_run_watermark(stoa_hub *hub, const char *run_id, int64_t *out_seq, int64_t *out_count)
+{
+    bool ok = false;
+    pthread_mutex_lock(&hub->db_mu);
+    sqlite3_stmt *st = prep(hub, "SELECT coalesce(max(seq),0), count(*) FROM statements WHERE registration IN"
+                                 " (SELECT registration FROM runs WHERE id=?1)");
+    if (st) {
+        sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            *out_seq = sqlite3_column_int64(st, 0);
+            *out_count = sqlite3_column_int64(st, 1);
+            ok = true;
+        }
+        sqlite3_finalize(st);
+    }
+    pthread_mutex_unlock(&hub->db_mu);
+    return ok;
+}
+
+cJSON *hub_db_list_devices(stoa_hub *hub)
+{
+    cJSON *arr = cJSON_CreateArray();
+    pthread_mutex_lock(&hub->db_mu);
+    sqlite3_stmt *st = prep(hub, "SELECT id, name, admitted, revoked_ns, used_ns, stored, joined_ns FROM devices"
+                                 " ORDER BY id");
+    if (st) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            cJSON *o = cJSON_CreateObject();
+            char iso[32];
+            cJSON_AddNumberToObject(o, "id", (double)sqlite3_column_int64(st, 0));
+            cJSON_AddStringToObject(o, "name", (const char *)sqlite3_column_text(st, 1));
+            cJSON_AddBoolToObject(o, "admitted", sqlite3_column_int(st, 2) != 0);
+            cJSON_AddBoolToObject(o, "revoked", sqlite3_column_type(st, 3) != SQLITE_NULL);
+            cJSON_AddBoolToObject(o, "used", sqlite3_column_type(st, 4) != SQLITE_NULL);
+            cJSON_AddNumberToObject(o, "stored", (double)sqlite3_column_int64(st, 5));
+            hub_format_iso(sqlite3_column_int64(st, 6), iso);
+            cJSON_AddStringToObject(o, "joined", iso);
+            cJSON_AddItemToArray(arr, o);
         }
         sqlite3_finalize(st);
     }

@@ -24,7 +24,7 @@ typedef struct feed {
     int line, statements, skipped;
 } feed;
 
-static void on_row(void *user, int64_t seq, const char *json, int64_t stored_ns)
+static bool on_row(void *user, int64_t seq, const char *json, int64_t stored_ns)
 {
     (void)seq, (void)stored_ns;
     feed *f = user;
@@ -32,6 +32,7 @@ static void on_row(void *user, int64_t seq, const char *json, int64_t stored_ns)
     if (st)
         stoa_report_add_statement(f->b, "hub", ++f->line, st, &f->statements, &f->skipped);
     cJSON_Delete(st);
+    return true;
 }
 
 static void quiet(void *user, const char *message)
@@ -40,7 +41,7 @@ static void quiet(void *user, const char *message)
 }
 
 // A short language tag of letters, digits and '-' (it names nothing on disk).
-static const char *lang_of(struct mg_connection *c, char buf[16])
+static const char *lang_of(hub_req *c, char buf[16])
 {
     if (!hub_query_var(c, "lang", buf, 16))
         return NULL;
@@ -73,7 +74,7 @@ static cJSON *evaluate(stoa_hub *hub, const char *language, const char *learner,
                           &b, err) == STOA_OK) {
         feed f = {.b = b};
         int64_t after = 0, last;
-        while ((last = hub_db_query(hub, 0, NULL, after, EVAL_PAGE, true, on_row, &f)) > after)
+        while ((last = hub_db_query(hub, 0, NULL, 0, after, EVAL_PAGE, true, on_row, &f)) > after)
             after = last;
         stoa_report_end_source(b, "hub", f.statements, f.skipped);
         cJSON_Delete(stoa_report_finish(&b));
@@ -87,7 +88,7 @@ static cJSON *evaluate(stoa_hub *hub, const char *language, const char *learner,
     return out;
 }
 
-void hub_handle_evaluation(stoa_hub *hub, struct mg_connection *c)
+void hub_handle_evaluation(stoa_hub *hub, hub_req *c)
 {
     if (!hub_require_instructor(hub, c, false))
         return;
@@ -103,12 +104,15 @@ void hub_handle_evaluation(stoa_hub *hub, struct mg_connection *c)
     cJSON_Delete(ev);
 }
 
-static int pages_handler(struct mg_connection *c, void *user)
+void hub_eval_pages(stoa_hub *hub, hub_req *c)
 {
-    stoa_hub *hub = user;
+    if (strcmp(hub_method(c), "GET") != 0 && strcmp(hub_method(c), "HEAD") != 0) {
+        hub_send_error(c, 405, "method not allowed");
+        return;
+    }
     if (!hub_require_instructor(hub, c, false))
-        return 200;
-    const char *page = mg_get_request_info(c)->local_uri + strlen("/evaluation/");
+        return;
+    const char *page = c->head.path + strlen("/evaluation/");
     // Only the names the writer makes: class.html and learners/<[A-Za-z0-9._-]>.html
     bool ok = strcmp(page, "class.html") == 0;
     if (!ok && strncmp(page, "learners/", 9) == 0 && page[9] && page[9] != '.') {
@@ -119,14 +123,14 @@ static int pages_handler(struct mg_connection *c, void *user)
     }
     if (!ok) {
         hub_send_error(c, 404, "no such page");
-        return 404;
+        return;
     }
     char dir[1200], path[1500], lang[16];
     stoa_error err = {0};
     snprintf(dir, sizeof dir, "%s/evaluation", hub->reports_dir);
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
         hub_send_error(c, 500, "cannot make the evaluation folder");
-        return 500;
+        return;
     }
     // The class page is made afresh; a learner page comes from that making
     // (open the class page first), or afresh when it is not there yet.
@@ -139,19 +143,13 @@ static int pages_handler(struct mg_connection *c, void *user)
         cJSON_Delete(ev);
         if (r != STOA_OK) {
             hub_send_error(c, 500, err.message);
-            return 500;
+            return;
         }
     }
     if (stat(path, &sb) != 0) {
         hub_send_error(c, 404, "no such learner");
-        return 404;
+        return;
     }
     hub_serve_file(c, path, "text/html; charset=utf-8",
                    "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; img-src data:\r\n");
-    return 200;
-}
-
-void hub_eval_register(stoa_hub *hub)
-{
-    mg_set_request_handler(hub->ctx, "/evaluation/", pages_handler, hub);
 }

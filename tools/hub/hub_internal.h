@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Shared by the hub's files. Locking: `db_mu` guards the SQLite handle,
 // `mu` guards everything else that changes after create (sessions, rate
-// limits, the live roster and the WebSocket registry). Never take db_mu
-// while holding mu.
+// limits, the live roster, the xAPI key). Never take db_mu while holding mu,
+// and never hold mu while calling into the server (hub_server_*): sends
+// are queued per connection and never wait, but they take the server's lock.
 #pragma once
 
 #include <pthread.h>
@@ -10,19 +11,36 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <civetweb.h>
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
 
+#include "core/stoa_json.h"
+#include "hub_server.h"
 #include "stoa_hub.h"
 
-#define HUB_MAX_BODY (256 * 1024)       // HTTP bodies (xAPI arrays included)
+// ---- limits (docs/hub.md, "Threat model", lists them all) --------------------
+#define HUB_MAX_BODY (256 * 1024)       // xAPI bodies
+#define HUB_MAX_SMALL_BODY 4096         // login, join, device actions
+#define HUB_MAX_COMMAND_BODY 16384      // panel commands
 #define HUB_MAX_WS_MESSAGE (256 * 1024) // one WebSocket message
+#define HUB_JSON_DEPTH 34               // a message or body: 2 levels of envelope + a statement
+#define HUB_STATEMENT_DEPTH 32          // one statement, extensions included
+#define HUB_JSON_NODES 65536            // values in one body or message
 #define HUB_MAX_SESSIONS 32
-#define HUB_MAX_DEVICES 256
-#define HUB_MAX_RATE 64                 // client addresses tracked per limit
+#define HUB_RATE_SLOTS 4096             // client addresses tracked per limit and minute
 #define HUB_SESSION_TTL_NS (12LL * 3600 * 1000000000LL)
 #define HUB_NAME_MAX 64
+#define HUB_UNUSED_TOKEN_TTL_NS (10LL * 60 * 1000000000LL) // a token never used expires
+#define HUB_PENDING_MAX 64              // headsets waiting for the teacher
+#define HUB_LEARNER_HOLD_NS (10LL * 60 * 1000000000LL) // a learner stays with a silent headset this long
+#define HUB_LOGIN_GLOBAL_PER_MINUTE 30  // logins from other machines, all addresses together
+#define HUB_JOIN_GLOBAL_PER_MINUTE 300  // joins, all addresses together
+#define HUB_WORKER_STACK (1u << 20)     // see docs/hub.md: JSON depth is bounded, so is recursion
+
+// The JSON policy of everything a client sends.
+#define HUB_JSON_POLICY(bytes) \
+    (&(stoa_json_policy){.max_bytes = (bytes), .max_depth = HUB_JSON_DEPTH, .max_nodes = HUB_JSON_NODES, \
+                         .flags = STOA_JSON_EXACT_INTEGERS})
 
 typedef struct hub_session {
     char token_hash[65]; // sha256 of the cookie value
@@ -30,24 +48,40 @@ typedef struct hub_session {
     int64_t expires_ns;
 } hub_session;
 
-typedef struct hub_rate {
-    char addr[48];
-    int64_t window_start_ns;
+// Fixed one-minute windows: an address's count is never forgotten within
+// its window (others cannot reset it), and every address shares one budget.
+typedef struct hub_rate_slot {
+    uint8_t key[16];
     int count;
+} hub_rate_slot;
+typedef struct hub_rate {
+    int64_t window; // minute number of the counts below
+    int used, global;
+    hub_rate_slot slots[HUB_RATE_SLOTS];
 } hub_rate;
 
 // What the roster shows of one headset; filled from its status messages.
 typedef struct hub_device {
     int64_t id;
     char name[HUB_NAME_MAX + 1];
-    struct mg_connection *conn; // NULL = not connected
+    uint64_t conn; // 0 = not connected
     bool paused;
     char lesson[128], state[128], state_title[160], registration[40];
     double progress, score, idle_s, fps, expected_s;
     int64_t state_since_ns, last_seen_ns;
     int answers_right, answers_wrong;
-    int64_t stored; // statements stored since the hub started
+    char claimed[40], rebound[40]; // the last registration and launch its status named (checked once each)
+    int64_t stored;       // statements stored since the hub started
+    int64_t stored_total; // statements stored ever (the quota counts these)
 } hub_device;
+
+// A joined headset the teacher has not admitted yet (admit_by_teacher).
+typedef struct hub_pending {
+    int64_t id;
+    char name[HUB_NAME_MAX + 1];
+    char remote[64];
+    int64_t seen_ns;
+} hub_pending;
 
 // Live quiz results of the class: one row per question seen.
 typedef struct hub_quiz {
@@ -58,21 +92,32 @@ typedef struct hub_quiz {
 #define HUB_MAX_QUIZ 64
 
 struct stoa_hub {
-    struct mg_context *ctx;
+    hub_server *srv;
     sqlite3 *db;
-    pthread_mutex_t db_mu, mu;
+    pthread_mutex_t db_mu, mu, report_mu;
     char url[128], join_code[8], xapi_key[40], new_password[32];
     char data_dir[900], lessons_dir[1024], panel_dir[1024], reports_dir[1024];
-    bool tls;
-    int login_per_minute, join_per_minute;
+    bool tls, admit_by_teacher;
+    int port;
+    int login_per_minute, join_per_minute, max_headsets;
+    int64_t device_quota;
+    char allowed_hosts[1024]; // ",name,name," lower case
+    char host_name[256];      // gethostname(), lower case
     hub_session sessions[HUB_MAX_SESSIONS];
-    hub_rate login_rate[HUB_MAX_RATE], join_rate[HUB_MAX_RATE];
-    hub_device devices[HUB_MAX_DEVICES];
+    hub_rate login_rate, join_rate;
+    hub_device *devices;
     int device_count;
+    hub_pending pending[HUB_PENDING_MAX];
+    int pending_count;
     hub_quiz quiz[HUB_MAX_QUIZ];
     int quiz_count;
     char password_hash[160]; // crypto_pwhash_str output
     struct hub_forward *forward; // NULL = no LRS to forward to
+    // housekeeping: expiry, and changes made by `stoa hub --revoke-device` & co.
+    pthread_t maint;
+    bool maint_started, stop;
+    pthread_cond_t maint_cv;
+    int64_t auth_epoch;
 };
 
 // ---- hub_util.c -------------------------------------------------------------
@@ -89,132 +134,195 @@ bool hub_parse_iso(const char *s, int64_t *out_ns);
 void hub_clean_name(const char *in, char out[HUB_NAME_MAX + 1]);
 
 // ---- hub_http.c ---------------------------------------------------------------
-// Reads the request body (at most `limit` bytes, NUL-terminated, caller frees).
-// On a too large or unreadable body it has already answered (413/400) and
-// returns NULL.
-char *hub_read_body(struct mg_connection *c, size_t limit, size_t *out_len);
-void hub_send_json(struct mg_connection *c, int status, const cJSON *body, const char *extra_headers);
-void hub_send_error(struct mg_connection *c, int status, const char *message);
-void hub_send_text(struct mg_connection *c, int status, const char *type, const char *body,
-                   size_t len, const char *extra_headers);
-// A query-string variable, URL-decoded into out; false when absent.
-bool hub_query_var(struct mg_connection *c, const char *name, char *out, size_t size);
-const char *hub_method(struct mg_connection *c);
-const char *hub_remote(struct mg_connection *c);
-// Serves one file of the panel (name confined to panel_dir).
-void hub_serve_panel_file(stoa_hub *hub, struct mg_connection *c, const char *name);
+typedef hub_request hub_req;
+// The body as a JSON value: the request must say Content-Type:
+// application/json (else 415), the body must parse under the hub's policy
+// (else 400/413). NULL when it answered already. Caller cJSON_Delete()s.
+cJSON *hub_read_json(hub_req *c, size_t limit);
+void hub_send_json(hub_req *c, int status, const cJSON *body, const char *extra_headers);
+void hub_send_error(hub_req *c, int status, const char *message);
+void hub_send_text(hub_req *c, int status, const char *type, const char *body, size_t len,
+                   const char *extra_headers);
+// A query-string variable, decoded once; false when absent or malformed.
+bool hub_query_var(hub_req *c, const char *name, char *out, size_t size);
+const char *hub_method(hub_req *c);
+const char *hub_remote(hub_req *c);
+const char *hub_header(hub_req *c, const char *name);
+// Serves one file of the panel (a plain name, confined to panel_dir).
+void hub_serve_panel_file(stoa_hub *hub, hub_req *c, const char *name);
 // Serves a file the hub made itself (its path is not from a client).
 // headers: extra header lines (a Content-Security-Policy replaces the panel's).
-void hub_serve_file(struct mg_connection *c, const char *path, const char *type, const char *headers);
+void hub_serve_file(hub_req *c, const char *path, const char *type, const char *headers);
+// The server's entry points (hub.c wires them).
+void hub_on_request(void *user, hub_request *req);
+size_t hub_body_limit(void *user, const hub_http_head *head);
+bool hub_is_slow(void *user, const hub_http_head *head);
+// Host allow-list and same-origin test (DNS rebinding, cross-site requests).
+bool hub_host_allowed(stoa_hub *hub, const char *host);
+bool hub_origin_ok(stoa_hub *hub, hub_req *c);
 
 // ---- hub_db.c -------------------------------------------------------------------
 stoa_result hub_db_open(stoa_hub *hub, stoa_error *err);
+stoa_result hub_db_open_path(const char *data_dir, sqlite3 **out, stoa_error *err);
 void hub_db_close(stoa_hub *hub);
 // settings: NULL/false when absent. Caller frees the returned string.
 char *hub_db_get_setting(stoa_hub *hub, const char *key);
 bool hub_db_set_setting(stoa_hub *hub, const char *key, const char *value);
 // Devices: returns the new device's id (> 0), or 0 on error.
-int64_t hub_db_add_device(stoa_hub *hub, const char *name, const char *token_hash);
-// The device whose token hashes to token_hash: id (> 0) and name, or 0.
-int64_t hub_db_find_device(stoa_hub *hub, const char *token_hash, char name[HUB_NAME_MAX + 1]);
+int64_t hub_db_add_device(stoa_hub *hub, const char *name, const char *token_hash, bool admitted);
+typedef struct hub_device_row {
+    int64_t id;
+    char name[HUB_NAME_MAX + 1];
+    bool admitted;
+    int64_t stored_total;
+} hub_device_row;
+// The device whose token hashes to token_hash (not revoked): true and its row.
+bool hub_db_find_device(stoa_hub *hub, const char *token_hash, hub_device_row *out);
+// Marks the token used (first hello): it no longer expires.
+void hub_db_device_used(stoa_hub *hub, int64_t id);
+bool hub_db_device_exists(stoa_hub *hub, int64_t id); // joined and not revoked
+bool hub_db_admit_device(stoa_hub *hub, int64_t id);
+bool hub_db_revoke_device(stoa_hub *hub, int64_t id);
+// Deletes tokens never used within HUB_UNUSED_TOKEN_TTL_NS; returns how many.
+int hub_db_expire_unused(stoa_hub *hub);
+
 typedef enum hub_store_result {
     HUB_STORED = 0,    // new, stored
     HUB_DUPLICATE,     // same id, same content: already stored
     HUB_CONFLICT,      // same id, different content
+    HUB_REFUSED,       // not this device's to write (why says which rule)
+    HUB_NOT_STORED,    // fine itself, but its all-or-nothing batch was refused
     HUB_STORE_FAILED,  // the database failed
 } hub_store_result;
-// Stores statements in one transaction. ids[i]/canon[i]: the statement id and
-// its canonical JSON. results[i] gets each outcome. When all_or_nothing and
-// any conflicts, nothing is stored. Returns false when the database failed.
-bool hub_db_store(stoa_hub *hub, size_t n, const char *const *ids, const char *const *canon,
-                  const char *const *registrations, int64_t device_id, bool all_or_nothing,
-                  hub_store_result *results);
-// The stored JSON and its stored time, or NULL (caller frees).
-char *hub_db_get_statement(stoa_hub *hub, const char *id, int64_t *out_stored_ns);
-// Statements by stored time (> since_ns) and registration (NULL = any), at
-// most limit, after seq `after`; each passed to fn. Returns the last seq or 0.
-typedef void (*hub_db_row_fn)(void *user, int64_t seq, const char *json, int64_t stored_ns);
-int64_t hub_db_query(stoa_hub *hub, int64_t since_ns, const char *registration, int64_t after,
-                     int limit, bool ascending, hub_db_row_fn fn, void *user);
+
+// One incoming statement made ready to store (hub_statement.c).
+typedef struct hub_prepared {
+    char id[37];
+    char registration[37]; // "" when none
+    char *actor;           // the actor's identity key (malloc'd)
+    char *canon;           // canonical JSON (malloc'd)
+} hub_prepared;
+
+// Stores statements in one transaction; results[i] and (for refusals)
+// why[i] (static text) get each outcome. device_id > 0: a headset writes,
+// and each statement must be in a registration of that headset (one it was
+// given or first used) with that registration's learner, a learner not
+// signed in on another headset; quota caps what it may store in all.
+// When all_or_nothing and any conflicts or is refused, nothing is stored.
+// Returns false when the database failed.
+bool hub_db_store(stoa_hub *hub, size_t n, const hub_prepared *st, int64_t device_id, int64_t quota,
+                  bool all_or_nothing, hub_store_result *results, const char **why);
+// The stored JSON and its stored time, or NULL (caller frees). device_id > 0:
+// only that device's statements.
+char *hub_db_get_statement(stoa_hub *hub, const char *id, int64_t device_id, int64_t *out_stored_ns);
+// Statements by stored time (> since_ns), registration (NULL = any) and
+// device (0 = any), at most limit, after seq `after`; each passed to fn
+// (which returns false to stop). Returns the last seq given, or 0.
+typedef bool (*hub_db_row_fn)(void *user, int64_t seq, const char *json, int64_t stored_ns);
+int64_t hub_db_query(stoa_hub *hub, int64_t since_ns, const char *registration, int64_t device_id,
+                     int64_t after, int limit, bool ascending, hub_db_row_fn fn, void *user);
 int64_t hub_db_count(stoa_hub *hub, int64_t device_id); // device_id 0 = all
+// A launch: the run's row for this headset, and the registration is its.
 bool hub_db_add_run(stoa_hub *hub, const char *run_id, const char *lesson, int64_t device_id,
                     const char *registration);
+// A registration a headset names in its status: it becomes the headset's if
+// nobody has it. true when it is (now) this device's.
+bool hub_db_claim_registration(stoa_hub *hub, int64_t device_id, const char *registration);
 // A headset that kept its own registration for a launch: the run's row for
-// it is renamed from the one the hub proposed to the one in use.
-bool hub_db_rebind_run(stoa_hub *hub, const char *proposed, const char *used);
+// it is renamed from the one the hub proposed to the one in use; only the
+// device's own launch, only to a registration that is (or becomes) its own.
+bool hub_db_rebind_run(stoa_hub *hub, int64_t device_id, const char *proposed, const char *used);
 // Runs newest first as JSON [{run, lesson, started, learners, statements}].
 cJSON *hub_db_list_runs(stoa_hub *hub, int limit);
 // Registrations of a run; NULL when the run is unknown. cJSON array of strings.
 cJSON *hub_db_run_registrations(stoa_hub *hub, const char *run_id);
+// The newest statement seq and the count of a run's statements (report cache key).
+bool hub_db_run_watermark(stoa_hub *hub, const char *run_id, int64_t *out_seq, int64_t *out_count);
+// Devices as JSON [{id, name, admitted, revoked, stored}] (the panel's list).
+cJSON *hub_db_list_devices(stoa_hub *hub);
 
 // ---- hub_auth.c -------------------------------------------------------------------
 stoa_result hub_auth_init(stoa_hub *hub, const stoa_hub_desc *desc, stoa_error *err);
-// false (and answered 429) when addr exceeded its limit this minute.
-bool hub_rate_ok(stoa_hub *hub, hub_rate *table, int per_minute, struct mg_connection *c);
+// false (and answered 429) when this address or all together exceeded the
+// limit this minute. global_per_minute 0 = no shared budget.
+bool hub_rate_ok(stoa_hub *hub, hub_rate *rate, int per_minute, int global_per_minute, hub_req *c);
 // The instructor session of this request; out_csrf gets its CSRF token.
-bool hub_session_valid(stoa_hub *hub, struct mg_connection *c, char out_csrf[65]);
+bool hub_session_valid(stoa_hub *hub, hub_req *c, char out_csrf[65]);
 // For state-changing requests: a valid session and a matching X-CSRF-Token.
 // Answers 401/403 itself and returns false otherwise.
-bool hub_require_instructor(stoa_hub *hub, struct mg_connection *c, bool state_changing);
-void hub_handle_login(stoa_hub *hub, struct mg_connection *c);
-void hub_handle_logout(stoa_hub *hub, struct mg_connection *c);
-void hub_handle_session(stoa_hub *hub, struct mg_connection *c);
-void hub_handle_join(stoa_hub *hub, struct mg_connection *c);
-// The device of a "Bearer <token>" header; 0 when missing or unknown.
-int64_t hub_device_from_bearer(stoa_hub *hub, struct mg_connection *c);
-// xAPI clients: HTTP Basic xapi:<key>, a device token, or (GET only) the
-// instructor's session.
-bool hub_xapi_authorized(stoa_hub *hub, struct mg_connection *c, bool read_only);
+bool hub_require_instructor(stoa_hub *hub, hub_req *c, bool state_changing);
+void hub_handle_login(stoa_hub *hub, hub_req *c);
+void hub_handle_logout(stoa_hub *hub, hub_req *c);
+void hub_handle_session(stoa_hub *hub, hub_req *c);
+void hub_handle_join(stoa_hub *hub, hub_req *c);
+// The device of a "Bearer <token>" header; 0 when missing, unknown or revoked.
+int64_t hub_device_from_bearer(stoa_hub *hub, hub_req *c);
+// Who is asking the xAPI resource: the key holder or the instructor (full
+// access, the instructor read-only), or a headset (its own records only).
+typedef enum hub_xapi_who { HUB_XAPI_NOBODY = 0, HUB_XAPI_KEY, HUB_XAPI_INSTRUCTOR, HUB_XAPI_DEVICE } hub_xapi_who;
+hub_xapi_who hub_xapi_authorized(stoa_hub *hub, hub_req *c, int64_t *out_device);
+// A new xAPI key (stored, effective at once); copied into out.
+bool hub_rotate_xapi_key(stoa_hub *hub, char out[40]);
 
 // ---- hub_ws.c -------------------------------------------------------------------
-void hub_ws_register(stoa_hub *hub);
+void hub_ws_on_message(void *user, uint64_t conn, int64_t tag, int opcode, bool fin, char *data, size_t len);
+void hub_ws_on_close(void *user, uint64_t conn, int64_t tag);
+void hub_ws_open(stoa_hub *hub, hub_req *c); // GET /ws/headset
 // Sends a command message to each connected device in ids (n = 0: all).
-// Returns how many received it.
+// Returns how many it was queued for. Never waits on a socket.
 int hub_ws_send_command(stoa_hub *hub, const int64_t *ids, size_t n, const char *json);
-// Processes statements (one or an array) from a device: validate, store,
-// update the live view. Fills `acks` (cJSON array) with the ids to drop.
+// Processes statements (one or an array) from a device: validate, authorize,
+// store, update the live view. Fills `acks` (cJSON array) with the ids to drop.
 void hub_ws_take_statements(stoa_hub *hub, int64_t device_id, const cJSON *items, cJSON *acks,
                             cJSON *rejected);
 
 // ---- hub_roster.c ------------------------------------------------------------------
-hub_device *hub_roster_get(stoa_hub *hub, int64_t id, const char *name); // mu held; adds
+// The roster entry of a device (mu held); adds it when there is room (the
+// least recently seen disconnected one makes room), else NULL.
+hub_device *hub_roster_get(stoa_hub *hub, int64_t id, const char *name);
+hub_device *hub_roster_find(stoa_hub *hub, int64_t id); // mu held; never adds
+void hub_roster_remove(stoa_hub *hub, int64_t id);      // takes mu
 void hub_roster_status(stoa_hub *hub, int64_t id, const cJSON *status);
 void hub_roster_statement(stoa_hub *hub, int64_t id, const cJSON *st);
 cJSON *hub_roster_json(stoa_hub *hub);
 void hub_roster_set_paused(stoa_hub *hub, const int64_t *ids, size_t n, bool paused);
 // A new launch: the live quiz results start again (the reports keep all).
 void hub_roster_new_run(stoa_hub *hub);
+// Headsets waiting for the teacher (mu held for the first).
+void hub_pending_note(stoa_hub *hub, int64_t id, const char *name, const char *remote);
+void hub_pending_drop(stoa_hub *hub, int64_t id);
 
 // ---- hub_forward.c -------------------------------------------------------------------
-stoa_result hub_forward_start(stoa_hub *hub, const char *url, const char *auth, stoa_error *err);
+stoa_result hub_forward_start(stoa_hub *hub, const char *url, const char *auth, const char *ca_file,
+                              stoa_error *err);
 void hub_forward_stop(stoa_hub *hub);
 
 // ---- hub_api.c, hub_xapi.c, hub_lessons.c, hub_report.c ------------------------------
-void hub_api_register(stoa_hub *hub);
-void hub_xapi_register(stoa_hub *hub);
+void hub_api_route(stoa_hub *hub, hub_req *c);
+void hub_xapi_handle(stoa_hub *hub, hub_req *c);
 // hub_eval.c: GET /api/evaluation and the /evaluation/ pages.
-void hub_handle_evaluation(stoa_hub *hub, struct mg_connection *c);
-void hub_eval_register(stoa_hub *hub);
+void hub_handle_evaluation(stoa_hub *hub, hub_req *c);
+void hub_eval_pages(stoa_hub *hub, hub_req *c);
 // Lesson library as JSON [{file, id, title{lang:text}, states[{id,title,expected_s,
 // key_nodes[]}], sha256}]. Caller frees.
 cJSON *hub_lessons_list(stoa_hub *hub);
-// Reads one lesson file of the library (name confined). Caller frees *out_text.
+// Reads one lesson file of the library (a plain file name, decoded once by
+// the caller). Caller frees *out_text. Error messages name the lesson, never
+// a path of the hub's machine.
 stoa_result hub_lesson_read(stoa_hub *hub, const char *name, char **out_text, size_t *out_len,
                             char out_sha[65], char out_id[128], stoa_error *err);
-// Writes the report of a run (its registrations) and returns the HTML's path.
+// Writes the report of a run (its registrations), in a child process with
+// bounded memory and time, once per change of the run; returns the HTML's path.
 stoa_result hub_report_make(stoa_hub *hub, const char *run_id, char *out_path, size_t size,
                             stoa_error *err);
 
 // ---- hub_statement.c ----------------------------------------------------------------
 // One incoming statement made ready to store: checked against xAPI 1.0.3
-// (runtime/trace's checker), given an id when it has none (allowed only
-// when assign_id), and printed canonically (without the LRS-set
-// "stored"/"authority"). false: *why says what is wrong.
-typedef struct hub_prepared {
-    char id[37];
-    char registration[37];
-    char *canon; // malloc'd
-} hub_prepared;
+// (runtime/trace's checker), nested at most HUB_STATEMENT_DEPTH, given an id
+// when it has none (allowed only when assign_id), and printed canonically
+// (without the LRS-set "stored"/"authority"). false: *why says what is wrong.
 bool hub_statement_prepare(cJSON *st, bool assign_id, hub_prepared *out, char *why, size_t why_size);
-// The stored form returned to xAPI clients: canon + "stored" (+ authority).
-cJSON *hub_statement_stored(const char *canon, int64_t stored_ns);
+void hub_prepared_free(hub_prepared *p);
+// The stored form returned to xAPI clients: canon + "stored", as text,
+// without parsing the stored JSON again. Caller frees.
+char *hub_statement_stored_text(const char *canon, int64_t stored_ns);

@@ -1,23 +1,43 @@
 // SPDX-License-Identifier: Apache-2.0
 // The lesson library: the lesson files in lessons_dir, listed for the panel
-// and sent to headsets that lack them (checked by SHA-256).
+// and sent to headsets that lack them (checked by SHA-256). A file is parsed
+// once per change (size, mtime, inode), not on every listing; only regular
+// files are read (a FIFO or device in the library is skipped, never waited on).
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/stoa_file.h"
-#include "core/stoa_path.h"
 #include "hub_internal.h"
 #include "lesson/stoa_lesson.h"
 
 #define HUB_MAX_LESSON_FILE (4u << 20)
+#define HUB_MAX_LESSONS 512
+
+typedef struct cached {
+    char name[256];
+    int64_t mtime_ns;
+    int64_t size, inode;
+    bool ok;
+    char sha[65], id[128];
+    cJSON *desc; // NULL when !ok
+} cached;
+
+static pthread_mutex_t g_cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static cached g_cache[HUB_MAX_LESSONS];
+static int g_cache_n;
+static const stoa_hub *g_cache_hub;
 
 static cJSON *text_map(const stoa_lesson_text *t)
 {
     cJSON *o = cJSON_CreateObject();
-    for (uint32_t i = 0; i < t->count; i++)
-        cJSON_AddStringToObject(o, t->entries[i].lang ? t->entries[i].lang : "und", t->entries[i].value);
+    for (uint32_t i = 0; i < t->count; i++) {
+        const char *lang = t->entries[i].lang ? t->entries[i].lang : "und";
+        if (!cJSON_GetObjectItemCaseSensitive(o, lang))
+            cJSON_AddStringToObject(o, lang, t->entries[i].value);
+    }
     return o;
 }
 
@@ -46,37 +66,60 @@ static cJSON *describe(const stoa_lesson *l, const char *file, const char *sha)
 static bool is_lesson_name(const char *n)
 {
     size_t len = strlen(n);
-    return n[0] != '.' && ((len > 5 && strcmp(n + len - 5, ".yaml") == 0) ||
-                           (len > 4 && strcmp(n + len - 4, ".yml") == 0));
+    if (!len || len > 200 || n[0] == '.' || strchr(n, '/') || strchr(n, '\\'))
+        return false;
+    for (const unsigned char *p = (const unsigned char *)n; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+    return (len > 5 && strcmp(n + len - 5, ".yaml") == 0) || (len > 4 && strcmp(n + len - 4, ".yml") == 0);
+}
+
+// Reads and parses one library file. Messages name the lesson, never a path.
+static stoa_result load(stoa_hub *hub, const char *name, char **out_text, size_t *out_len, char sha[65],
+                        char id[128], stoa_lesson **out_lesson, stoa_error *err)
+{
+    char path[2300];
+    snprintf(path, sizeof path, "%s/%s", hub->lessons_dir, name);
+    uint8_t *data = NULL;
+    size_t size = 0;
+    stoa_error ferr = {0};
+    stoa_result r = stoa_file_read(path, HUB_MAX_LESSON_FILE, &data, &size, &ferr);
+    if (r != STOA_OK)
+        return stoa_error_set(err, r == STOA_ERROR_NOT_FOUND ? STOA_ERROR_NOT_FOUND : r,
+                              "lesson '%s': %s", name,
+                              r == STOA_ERROR_NOT_FOUND ? "not in the library"
+                              : r == STOA_ERROR_LIMIT   ? "larger than 4 MiB"
+                                                        : "cannot be read (not a regular file?)");
+    stoa_lesson *lesson = NULL;
+    stoa_error perr = {0};
+    if ((r = stoa_lesson_parse((const char *)data, size, &(stoa_lesson_parse_desc){.file_name = name},
+                               &lesson, NULL, &perr)) != STOA_OK) {
+        free(data);
+        return stoa_error_set(err, r, "%s", perr.message); // names the file as `name`, no folder
+    }
+    hub_sha256_hex(data, size, sha);
+    snprintf(id, 128, "%s", lesson->id ? lesson->id : name);
+    if (out_lesson)
+        *out_lesson = lesson;
+    else
+        stoa_lesson_destroy(&lesson);
+    if (out_text) {
+        *out_text = (char *)data;
+        *out_len = size;
+    } else {
+        free(data);
+    }
+    return STOA_OK;
 }
 
 stoa_result hub_lesson_read(stoa_hub *hub, const char *name, char **out_text, size_t *out_len,
                             char out_sha[65], char out_id[128], stoa_error *err)
 {
-    char path[2048];
     *out_text = NULL;
-    // A flat library: a name is one file name, never a path.
-    if (strchr(name, '/') || !is_lesson_name(name))
-        return stoa_error_set(err, STOA_ERROR_UNSAFE_PATH, "'%s' is not a lesson file name", name);
-    stoa_result r = stoa_path_confine(hub->lessons_dir, name, path, sizeof path, err);
-    if (r != STOA_OK)
-        return r;
-    uint8_t *data = NULL;
-    size_t size = 0;
-    if ((r = stoa_file_read(path, HUB_MAX_LESSON_FILE, &data, &size, err)) != STOA_OK)
-        return r;
-    stoa_lesson *lesson = NULL;
-    if ((r = stoa_lesson_parse((const char *)data, size, &(stoa_lesson_parse_desc){.file_name = name},
-                               &lesson, NULL, err)) != STOA_OK) {
-        free(data);
-        return r;
-    }
-    hub_sha256_hex(data, size, out_sha);
-    snprintf(out_id, 128, "%s", lesson->id ? lesson->id : name);
-    stoa_lesson_destroy(&lesson);
-    *out_text = (char *)data;
-    *out_len = size;
-    return STOA_OK;
+    // A flat library: a name is one file name, decoded once, never a path.
+    if (!is_lesson_name(name))
+        return stoa_error_set(err, STOA_ERROR_UNSAFE_PATH, "not a lesson file name");
+    return load(hub, name, out_text, out_len, out_sha, out_id, NULL, err);
 }
 
 cJSON *hub_lessons_list(stoa_hub *hub)
@@ -85,29 +128,56 @@ cJSON *hub_lessons_list(stoa_hub *hub)
     DIR *dir = opendir(hub->lessons_dir);
     if (!dir)
         return arr;
+    pthread_mutex_lock(&g_cache_mu);
+    if (g_cache_hub != hub) { // another hub in this process (tests): start afresh
+        for (int i = 0; i < g_cache_n; i++)
+            cJSON_Delete(g_cache[i].desc);
+        g_cache_n = 0;
+        g_cache_hub = hub;
+    }
     struct dirent *e;
-    while ((e = readdir(dir)) != NULL) {
+    int seen = 0;
+    while ((e = readdir(dir)) != NULL && seen < HUB_MAX_LESSONS) {
         if (!is_lesson_name(e->d_name))
             continue;
-        char path[2048], sha[65];
-        stoa_error err = {0};
-        if (stoa_path_confine(hub->lessons_dir, e->d_name, path, sizeof path, &err) != STOA_OK)
+        char path[2300];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", hub->lessons_dir, e->d_name);
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
             continue;
-        uint8_t *data = NULL;
-        size_t size = 0;
-        if (stoa_file_read(path, HUB_MAX_LESSON_FILE, &data, &size, &err) != STOA_OK)
-            continue;
-        stoa_lesson *lesson = NULL;
-        if (stoa_lesson_parse((const char *)data, size, &(stoa_lesson_parse_desc){.file_name = e->d_name},
-                              &lesson, NULL, &err) == STOA_OK) {
-            hub_sha256_hex(data, size, sha);
-            cJSON_AddItemToArray(arr, describe(lesson, e->d_name, sha));
-            stoa_lesson_destroy(&lesson);
-        } else {
-            fprintf(stderr, "stoa hub: lesson %s skipped: %s\n", e->d_name, err.message);
+        seen++;
+        int64_t mtime = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+        cached *c = NULL;
+        for (int i = 0; i < g_cache_n && !c; i++)
+            if (strcmp(g_cache[i].name, e->d_name) == 0)
+                c = &g_cache[i];
+        if (c && (c->mtime_ns != mtime || c->size != (int64_t)st.st_size || c->inode != (int64_t)st.st_ino)) {
+            cJSON_Delete(c->desc);
+            c->desc = NULL;
+            c->name[0] = 0;
         }
-        free(data);
+        if (!c || !c->name[0]) {
+            if (!c && g_cache_n < HUB_MAX_LESSONS)
+                c = &g_cache[g_cache_n++];
+            if (!c)
+                continue;
+            memset(c, 0, sizeof *c);
+            snprintf(c->name, sizeof c->name, "%s", e->d_name);
+            c->mtime_ns = mtime, c->size = (int64_t)st.st_size, c->inode = (int64_t)st.st_ino;
+            stoa_lesson *lesson = NULL;
+            stoa_error err = {0};
+            if (load(hub, e->d_name, NULL, NULL, c->sha, c->id, &lesson, &err) == STOA_OK) {
+                c->ok = true;
+                c->desc = describe(lesson, e->d_name, c->sha);
+                stoa_lesson_destroy(&lesson);
+            } else {
+                fprintf(stderr, "stoa hub: lesson %s skipped: %s\n", e->d_name, err.message);
+            }
+        }
+        if (c->ok && c->desc)
+            cJSON_AddItemToArray(arr, cJSON_Duplicate(c->desc, 1));
     }
+    pthread_mutex_unlock(&g_cache_mu);
     closedir(dir);
     return arr;
 }

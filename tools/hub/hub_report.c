@@ -1,28 +1,50 @@
 // SPDX-License-Identifier: Apache-2.0
 // `stoa report` for a lesson run, made from the hub's stored statements:
-// they are written out as one JSON Lines log per run and handed to
-// runtime/trace's report library.
+// they are written out as one JSON Lines log per run (streamed from the
+// database, a page at a time) and handed to runtime/trace's report library
+// in a child process with bounded memory and time, so that no log, however
+// large, can take the hub down with it. A report is built once per change
+// of its run (its newest statement and count are the key) and one at a time.
 #include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "core/stoa_file.h"
 #include "hub_internal.h"
 #include "trace/stoa_trace_report.h"
+
+#define REPORT_MEMORY (1ull << 30) // address space of the builder
+#define REPORT_SECONDS 120         // wall clock for one build
+
+#if defined(__SANITIZE_ADDRESS__)
+#define HUB_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HUB_ASAN 1
+#endif
+#endif
 
 typedef struct dump {
     FILE *f;
     size_t n;
 } dump;
 
-static void write_row(void *user, int64_t seq, const char *json, int64_t stored_ns)
+static bool write_row(void *user, int64_t seq, const char *json, int64_t stored_ns)
 {
     (void)seq, (void)stored_ns;
     dump *d = user;
     fputs(json, d->f);
     fputc('\n', d->f);
     d->n++;
+    return true;
 }
 
 static void quiet(void *user, const char *message)
@@ -30,47 +52,153 @@ static void quiet(void *user, const char *message)
     (void)user, (void)message;
 }
 
+typedef struct child_job {
+    const char *log, *html;
+    int status;
+} child_job;
+
+static void *build_main(void *arg)
+{
+    child_job *j = arg;
+    const char *paths[1] = {j->log};
+    cJSON *report = NULL;
+    stoa_error err = {0};
+    if (stoa_report_build(paths, 1, &(stoa_report_desc){.on_warning = quiet}, &report, &err) != STOA_OK)
+        j->status = 3;
+    else
+        j->status = stoa_report_write_html(report, j->html, &err) == STOA_OK ? 0 : 4;
+    return NULL;
+}
+
+// In the child: build and write, then _exit (no atexit handlers, no
+// sanitizer leak report for the parent's memory). The build runs on a
+// thread of its own with a full-size stack: the child began on a worker's.
+static void build_child(const char *log, const char *html)
+{
+#ifndef HUB_ASAN // the sanitizer's shadow memory does not fit an address-space limit
+    struct rlimit as = {REPORT_MEMORY, REPORT_MEMORY};
+    setrlimit(RLIMIT_AS, &as);
+#endif
+    struct rlimit cpu = {REPORT_SECONDS, REPORT_SECONDS};
+    setrlimit(RLIMIT_CPU, &cpu);
+    child_job j = {log, html, 5};
+    pthread_attr_t attr;
+    pthread_t t;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 16u << 20);
+    if (pthread_create(&t, &attr, build_main, &j) == 0)
+        pthread_join(t, NULL);
+    else
+        build_main(&j);
+    _exit(j.status);
+}
+
+static stoa_result run_child(const char *log, const char *html, stoa_error *err)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "cannot start the report builder");
+    if (pid == 0)
+        build_child(log, html);
+    int status = 0;
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        pid_t w = waitpid(pid, &status, WNOHANG);
+        if (w == pid)
+            break;
+        if (w < 0 && errno != EINTR) {
+            status = -1;
+            break;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec - t0.tv_sec > REPORT_SECONDS) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            return stoa_error_set(err, STOA_TIMEOUT, "the report took too long to build");
+        }
+        struct timespec ts = {0, 20 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return STOA_OK;
+    return stoa_error_set(err, STOA_ERROR_LIMIT, "the report could not be built within its limits (%s)",
+                          WIFSIGNALED(status) ? "stopped" : "failed");
+}
+
 stoa_result hub_report_make(stoa_hub *hub, const char *run_id, char *out_path, size_t size,
                             stoa_error *err)
 {
     if (!hub_is_uuid(run_id)) // the run id names a folder: only a UUID may
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT, "not a run id");
+    // One build at a time; a second request waits for the first (and then
+    // finds its result) instead of writing the same files at once.
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 20;
+    if (pthread_mutex_timedlock(&hub->report_mu, &until) != 0)
+        return stoa_error_set(err, STOA_TIMEOUT, "another report is being built; try again in a moment");
+    stoa_result res = STOA_OK;
     cJSON *regs = hub_db_run_registrations(hub, run_id);
-    if (!regs)
-        return stoa_error_set(err, STOA_ERROR_NOT_FOUND, "no such run");
-    char dir[1200], log[1300];
+    int64_t seq = 0, count = 0;
+    char dir[1200], log[1300], key_path[1300], key[64];
+    if (!regs) {
+        res = stoa_error_set(err, STOA_ERROR_NOT_FOUND, "no such run");
+        goto out;
+    }
+    if (!hub_db_run_watermark(hub, run_id, &seq, &count)) {
+        res = stoa_error_set(err, STOA_ERROR_IO, "the database failed");
+        goto out;
+    }
+    if (count == 0) {
+        res = stoa_error_set(err, STOA_ERROR_NOT_FOUND, "this run has no statements yet");
+        goto out;
+    }
     snprintf(dir, sizeof dir, "%s/%s", hub->reports_dir, run_id);
+    snprintf(out_path, size, "%s/report.html", dir);
+    snprintf(key_path, sizeof key_path, "%s/built", dir);
+    snprintf(key, sizeof key, "%" PRId64 " %" PRId64 "\n", seq, count);
+    uint8_t *have = NULL;
+    size_t have_len = 0;
+    stoa_error ignored = {0};
+    if (stoa_file_read(key_path, 64, &have, &have_len, &ignored) == STOA_OK && have_len == strlen(key) &&
+        memcmp(have, key, have_len) == 0 && stoa_file_mtime_ns(out_path) != 0) {
+        free(have);
+        goto out; // nothing changed since it was built
+    }
+    free(have);
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        cJSON_Delete(regs);
-        return stoa_error_set(err, STOA_ERROR_IO, "%s: %s", dir, strerror(errno));
+        fprintf(stderr, "stoa hub: %s: %s\n", dir, strerror(errno));
+        res = stoa_error_set(err, STOA_ERROR_IO, "cannot write the report");
+        goto out;
     }
     snprintf(log, sizeof log, "%s/statements.jsonl", dir);
     dump d = {fopen(log, "w"), 0};
     if (!d.f) {
-        cJSON_Delete(regs);
-        return stoa_error_set(err, STOA_ERROR_IO, "%s: %s", log, strerror(errno));
+        fprintf(stderr, "stoa hub: %s: %s\n", log, strerror(errno));
+        res = stoa_error_set(err, STOA_ERROR_IO, "cannot write the report");
+        goto out;
     }
     const cJSON *r;
     cJSON_ArrayForEach(r, regs) {
         int64_t after = 0;
         for (int guard = 0; guard < 100000; guard++) { // pages of 1000, bounded
             size_t before = d.n;
-            after = hub_db_query(hub, 0, r->valuestring, after, 1000, true, write_row, &d);
+            after = hub_db_query(hub, 0, r->valuestring, 0, after, 1000, true, write_row, &d);
             if (d.n - before < 1000)
                 break;
         }
     }
+    bool written = fclose(d.f) == 0;
+    if (!written) {
+        res = stoa_error_set(err, STOA_ERROR_IO, "cannot write the report");
+        goto out;
+    }
+    if ((res = run_child(log, out_path, err)) == STOA_OK)
+        stoa_file_write_atomic(key_path, key, strlen(key), &ignored);
+out:
     cJSON_Delete(regs);
-    fclose(d.f);
-    if (d.n == 0)
-        return stoa_error_set(err, STOA_ERROR_NOT_FOUND, "this run has no statements yet");
-    const char *paths[1] = {log};
-    cJSON *report = NULL;
-    stoa_result res = stoa_report_build(paths, 1, &(stoa_report_desc){.on_warning = quiet}, &report, err);
-    if (res != STOA_OK)
-        return res;
-    snprintf(out_path, size, "%s/report.html", dir);
-    res = stoa_report_write_html(report, out_path, err);
-    cJSON_Delete(report);
+    pthread_mutex_unlock(&hub->report_mu);
     return res;
 }

@@ -8,18 +8,75 @@
 
 static const char k_answered[] = "http://adlnet.gov/expapi/verbs/answered";
 
-hub_device *hub_roster_get(stoa_hub *hub, int64_t id, const char *name)
+hub_device *hub_roster_find(stoa_hub *hub, int64_t id)
 {
     for (int i = 0; i < hub->device_count; i++)
         if (hub->devices[i].id == id)
             return &hub->devices[i];
-    if (hub->device_count == HUB_MAX_DEVICES)
-        return NULL;
-    hub_device *d = &hub->devices[hub->device_count++];
+    return NULL;
+}
+
+hub_device *hub_roster_get(stoa_hub *hub, int64_t id, const char *name)
+{
+    hub_device *d = hub_roster_find(hub, id);
+    if (d)
+        return d;
+    if (hub->device_count < hub->max_headsets) {
+        d = &hub->devices[hub->device_count++];
+    } else {
+        // Full: the place of the headset gone the longest is taken; when
+        // every place is held by a connected headset, there is none.
+        for (int i = 0; i < hub->device_count; i++) {
+            hub_device *c = &hub->devices[i];
+            if (!c->conn && (!d || c->last_seen_ns < d->last_seen_ns))
+                d = c;
+        }
+        if (!d)
+            return NULL;
+    }
     memset(d, 0, sizeof *d);
     d->id = id;
+    d->last_seen_ns = hub_mono_ns();
     snprintf(d->name, sizeof d->name, "%s", name ? name : "headset");
+    hub_pending_drop(hub, id);
     return d;
+}
+
+void hub_roster_remove(stoa_hub *hub, int64_t id)
+{
+    pthread_mutex_lock(&hub->mu);
+    hub_device *d = hub_roster_find(hub, id);
+    if (d)
+        *d = hub->devices[--hub->device_count];
+    hub_pending_drop(hub, id);
+    pthread_mutex_unlock(&hub->mu);
+}
+
+void hub_pending_note(stoa_hub *hub, int64_t id, const char *name, const char *remote)
+{
+    hub_pending *p = NULL;
+    for (int i = 0; i < hub->pending_count && !p; i++)
+        if (hub->pending[i].id == id)
+            p = &hub->pending[i];
+    if (!p && hub->pending_count < HUB_PENDING_MAX)
+        p = &hub->pending[hub->pending_count++];
+    if (!p) { // full: the one unseen for longest makes room
+        p = &hub->pending[0];
+        for (int i = 1; i < hub->pending_count; i++)
+            if (hub->pending[i].seen_ns < p->seen_ns)
+                p = &hub->pending[i];
+    }
+    p->id = id;
+    snprintf(p->name, sizeof p->name, "%s", name);
+    snprintf(p->remote, sizeof p->remote, "%s", remote);
+    p->seen_ns = hub_mono_ns();
+}
+
+void hub_pending_drop(stoa_hub *hub, int64_t id)
+{
+    for (int i = 0; i < hub->pending_count; i++)
+        if (hub->pending[i].id == id)
+            hub->pending[i--] = hub->pending[--hub->pending_count];
 }
 
 static void copy_str(char *dst, size_t size, const cJSON *o, const char *key)
@@ -39,14 +96,9 @@ static double num(const cJSON *o, const char *key, double lo, double hi)
 
 void hub_roster_status(stoa_hub *hub, int64_t id, const cJSON *s)
 {
-    // "launched_as": the registration the hub's launch proposed, when the
-    // headset went on with its own (a lesson restarted in place).
-    const char *proposed = cJSON_GetStringValue(cJSON_GetObjectItem(s, "launched_as"));
-    const char *used = cJSON_GetStringValue(cJSON_GetObjectItem(s, "registration"));
-    if (hub_is_uuid(proposed) && hub_is_uuid(used) && strcmp(proposed, used) != 0)
-        hub_db_rebind_run(hub, proposed, used);
+    // (hub_ws.c already checked and filed "registration" and "launched_as".)
     pthread_mutex_lock(&hub->mu);
-    hub_device *d = hub_roster_get(hub, id, NULL);
+    hub_device *d = hub_roster_find(hub, id);
     if (d) {
         char state[sizeof d->state];
         snprintf(state, sizeof state, "%s", d->state);
@@ -82,7 +134,7 @@ void hub_roster_statement(stoa_hub *hub, int64_t id, const cJSON *st)
     const cJSON *object = cJSON_GetObjectItem(st, "object");
     const char *qid = cJSON_GetStringValue(cJSON_GetObjectItem(object, "id"));
     pthread_mutex_lock(&hub->mu);
-    hub_device *d = id > 0 ? hub_roster_get(hub, id, NULL) : NULL;
+    hub_device *d = id > 0 ? hub_roster_find(hub, id) : NULL;
     if (d)
         d->stored++;
     if (answer && qid) {
@@ -140,7 +192,7 @@ cJSON *hub_roster_json(stoa_hub *hub)
         cJSON *h = cJSON_CreateObject();
         cJSON_AddNumberToObject(h, "id", (double)d->id);
         cJSON_AddStringToObject(h, "name", d->name);
-        cJSON_AddBoolToObject(h, "connected", d->conn != NULL);
+        cJSON_AddBoolToObject(h, "connected", d->conn != 0);
         cJSON_AddStringToObject(h, "lesson", d->lesson);
         cJSON_AddStringToObject(h, "state", d->state);
         cJSON_AddStringToObject(h, "state_title", d->state_title);
@@ -157,6 +209,18 @@ cJSON *hub_roster_json(stoa_hub *hub)
         cJSON_AddNumberToObject(h, "stored", (double)d->stored);
         cJSON_AddItemToArray(arr, h);
     }
+    cJSON *pending = cJSON_AddArrayToObject(o, "waiting");
+    for (int i = 0; i < hub->pending_count; i++) {
+        const hub_pending *p = &hub->pending[i];
+        if (now - p->seen_ns > HUB_UNUSED_TOKEN_TTL_NS)
+            continue; // gone quiet: forgotten
+        cJSON *w = cJSON_CreateObject();
+        cJSON_AddNumberToObject(w, "id", (double)p->id);
+        cJSON_AddStringToObject(w, "name", p->name);
+        cJSON_AddNumberToObject(w, "seen_s", (double)((now - p->seen_ns) / 1000000000LL));
+        cJSON_AddItemToArray(pending, w);
+    }
+    cJSON_AddNumberToObject(o, "places", hub->max_headsets);
     for (int i = 0; i < hub->quiz_count; i++) {
         cJSON *q = cJSON_CreateObject();
         cJSON_AddStringToObject(q, "id", hub->quiz[i].id);

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Statements on their way in and out of the store. Validation is
-// runtime/trace's xAPI checker, the same one `stoa trace check` runs.
+// runtime/trace's xAPI checker, the same one `stoa trace check` runs; the
+// text stored is the canonical print of a tree read by the bounded reader
+// (duplicate names, invalid UTF-8, \u0000 and numbers a double cannot hold
+// were refused there), so what is acknowledged is what is read back.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +24,49 @@ static void on_problem(void *user, const char *where, const char *message)
         snprintf(p->why, p->size, "%s%s%s", where, *where ? ": " : "", message);
 }
 
+static char *join3(const char *a, const char *b, const char *c)
+{
+    size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s%s%s", a, b, c);
+    return s;
+}
+
+// Who the statement is about, as one string: the actor's inverse functional
+// identifier (xAPI 1.0.3 §2.4.2.3), or its whole canonical text.
+static char *actor_key(const cJSON *actor)
+{
+    const cJSON *acc = cJSON_GetObjectItemCaseSensitive(actor, "account");
+    const char *home = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(acc, "homePage"));
+    const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(acc, "name"));
+    if (home && name) {
+        char *hb = join3("account ", home, " ");
+        char *k = hb ? join3(hb, name, "") : NULL;
+        free(hb);
+        return k;
+    }
+    static const char *const ifis[] = {"mbox", "mbox_sha1sum", "openid"};
+    for (size_t i = 0; i < 3; i++) {
+        const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(actor, ifis[i]));
+        if (v)
+            return join3(ifis[i], " ", v);
+    }
+    char *whole = cJSON_PrintUnformatted(actor);
+    char *k = whole ? join3("json ", whole, "") : NULL;
+    free(whole);
+    return k;
+}
+
 bool hub_statement_prepare(cJSON *st, bool assign_id, hub_prepared *out, char *why, size_t why_size)
 {
     memset(out, 0, sizeof *out);
     if (!cJSON_IsObject(st)) {
         snprintf(why, why_size, "a statement must be a JSON object");
+        return false;
+    }
+    if (stoa_json_depth(st) > HUB_STATEMENT_DEPTH) {
+        snprintf(why, why_size, "nested deeper than %d levels", HUB_STATEMENT_DEPTH);
         return false;
     }
     // The LRS sets these; a client's values are dropped, as xAPI allows.
@@ -51,25 +92,41 @@ bool hub_statement_prepare(cJSON *st, bool assign_id, hub_prepared *out, char *w
     // Ids are compared as text: one spelling for every UUID.
     for (int i = 0; i < 36; i++)
         out->id[i] = (char)(id->valuestring[i] | (id->valuestring[i] >= 'A' && id->valuestring[i] <= 'F' ? 0x20 : 0));
+    out->id[36] = 0;
     const char *reg = cJSON_GetStringValue(
         cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(st, "context"), "registration"));
-    if (hub_is_uuid(reg))
-        snprintf(out->registration, sizeof out->registration, "%s", reg);
+    if (hub_is_uuid(reg)) {
+        for (int i = 0; i < 36; i++)
+            out->registration[i] = (char)(reg[i] | (reg[i] >= 'A' && reg[i] <= 'F' ? 0x20 : 0));
+        out->registration[36] = 0;
+    }
+    out->actor = actor_key(cJSON_GetObjectItemCaseSensitive(st, "actor"));
     out->canon = cJSON_PrintUnformatted(st);
-    if (!out->canon) {
+    if (!out->canon || !out->actor) {
+        hub_prepared_free(out);
         snprintf(why, why_size, "out of memory");
         return false;
     }
     return true;
 }
 
-cJSON *hub_statement_stored(const char *canon, int64_t stored_ns)
+void hub_prepared_free(hub_prepared *p)
 {
-    cJSON *st = cJSON_Parse(canon);
-    if (!st)
+    free(p->canon);
+    free(p->actor);
+    p->canon = p->actor = NULL;
+}
+
+char *hub_statement_stored_text(const char *canon, int64_t stored_ns)
+{
+    size_t n = strlen(canon);
+    if (n < 2 || canon[n - 1] != '}')
         return NULL;
     char iso[32];
     hub_format_iso(stored_ns, iso);
-    cJSON_AddStringToObject(st, "stored", iso);
-    return st;
+    size_t cap = n + 64;
+    char *out = malloc(cap);
+    if (out)
+        snprintf(out, cap, "%.*s%s\"stored\":\"%s\"}", (int)(n - 1), canon, n > 2 ? "," : "", iso);
+    return out;
 }

@@ -2,10 +2,14 @@
 // The headsets' WebSocket (/ws/headset). Protocol (JSON text messages,
 // docs/hub.md): the headset's first message is
 //   {"t":"hello","token":"<device token>"}  -> {"t":"welcome","device_id":N,"name":...}
-// then {"t":"status",...} and {"t":"st","items":[statement...]} ->
-// {"t":"ack","ids":[...],"rejected":[{"id","why"}]}; the hub sends
-// {"t":"cmd",...}. Anything else, an oversized or fragmented message, or a
-// bad token closes that one connection; the others are untouched.
+// within 10 s of the upgrade, then {"t":"status",...} and
+// {"t":"st","items":[statement...]} -> {"t":"ack","ids":[...],"rejected":[{"id","why"}]};
+// the hub sends {"t":"cmd",...}. Anything else, an oversized or fragmented
+// message, or a bad token closes that one connection; the others are untouched.
+//
+// The server (hub_server.c) hands over one message at a time per connection,
+// tagged with the device id once the hello was accepted, and never lets a
+// send wait: a headset that stops reading is closed, the others go on.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,74 +18,80 @@
 
 #define HUB_MAX_BATCH 512 // statements in one "st" message
 
-typedef struct ws_conn {
-    int64_t device_id; // 0 until the hello was accepted
-    pthread_mutex_t write_mu;
-} ws_conn;
-
-static void ws_send(struct mg_connection *c, ws_conn *wc, const char *text)
+static void ws_send_text(stoa_hub *hub, uint64_t conn, const char *text)
 {
-    pthread_mutex_lock(&wc->write_mu);
-    mg_websocket_write(c, MG_WEBSOCKET_OPCODE_TEXT, text, strlen(text));
-    pthread_mutex_unlock(&wc->write_mu);
+    hub_server_ws_send(hub->srv, conn, 1, text, strlen(text));
 }
 
-static void ws_send_json(struct mg_connection *c, ws_conn *wc, cJSON *o)
+static void ws_send_json(stoa_hub *hub, uint64_t conn, cJSON *o)
 {
     char *s = cJSON_PrintUnformatted(o);
     if (s)
-        ws_send(c, wc, s);
+        ws_send_text(hub, conn, s);
     free(s);
 }
 
 // Says why, then closes with the given WebSocket status code.
-static int ws_refuse(struct mg_connection *c, ws_conn *wc, const char *code, int close_code)
+static void ws_refuse(stoa_hub *hub, uint64_t conn, const char *code, int close_code)
 {
     char msg[160];
     snprintf(msg, sizeof msg, "{\"t\":\"error\",\"code\":\"%s\"}", code);
-    ws_send(c, wc, msg);
-    unsigned char payload[2] = {(unsigned char)(close_code >> 8), (unsigned char)close_code};
-    pthread_mutex_lock(&wc->write_mu);
-    mg_websocket_write(c, MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE, (const char *)payload, 2);
-    pthread_mutex_unlock(&wc->write_mu);
-    return 0;
+    ws_send_text(hub, conn, msg);
+    hub_server_ws_close(hub->srv, conn, close_code);
 }
 
-static int on_connect(const struct mg_connection *c, void *user)
+void hub_ws_open(stoa_hub *hub, hub_req *c)
 {
-    (void)user;
-    ws_conn *wc = calloc(1, sizeof *wc);
-    if (!wc)
-        return 1;
-    pthread_mutex_init(&wc->write_mu, NULL);
-    mg_set_user_connection_data(c, wc);
-    return 0;
+    if (strcmp(hub_method(c), "GET") != 0 || !hub_server_ws_accept(c, NULL))
+        hub_send_error(c, 400, "a WebSocket upgrade is expected here");
+    (void)hub;
 }
 
-static int on_hello(stoa_hub *hub, struct mg_connection *c, ws_conn *wc, const cJSON *msg)
+static void on_hello(stoa_hub *hub, uint64_t conn, const cJSON *msg)
 {
-    const char *token = cJSON_GetStringValue(cJSON_GetObjectItem(msg, "token"));
-    char h[65], name[HUB_NAME_MAX + 1];
-    int64_t id = 0;
+    const char *token = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "token"));
+    char h[65];
+    hub_device_row row = {0};
+    bool found = false;
     if (token && strlen(token) == 64) {
         hub_sha256_hex(token, 64, h);
-        id = hub_db_find_device(hub, h, name);
+        found = hub_db_find_device(hub, h, &row);
     }
-    if (id <= 0)
-        return ws_refuse(c, wc, "bad_token", 1008);
-    wc->device_id = id;
+    if (!found) {
+        ws_refuse(hub, conn, "bad_token", 1008);
+        return;
+    }
+    hub_db_device_used(hub, row.id);
+    if (!row.admitted) { // the teacher admits it in the panel; it tries again meanwhile
+        pthread_mutex_lock(&hub->mu);
+        hub_pending_note(hub, row.id, row.name, "");
+        pthread_mutex_unlock(&hub->mu);
+        ws_refuse(hub, conn, "waiting_for_teacher", 1008);
+        return;
+    }
     pthread_mutex_lock(&hub->mu);
-    hub_device *d = hub_roster_get(hub, id, name);
-    if (d)
-        d->conn = c; // a reconnect replaces a connection that has not closed yet
+    hub_device *d = hub_roster_get(hub, row.id, row.name);
+    uint64_t old = 0;
+    if (d) {
+        old = d->conn != conn ? d->conn : 0;
+        d->conn = conn; // a reconnect replaces a connection that has not closed yet
+        d->stored_total = row.stored_total;
+        d->last_seen_ns = hub_mono_ns();
+    }
     pthread_mutex_unlock(&hub->mu);
+    if (!d) { // every place is held by a connected headset
+        ws_refuse(hub, conn, "roster_full", 1013);
+        return;
+    }
+    if (old)
+        hub_server_ws_close(hub->srv, old, 1000);
+    hub_server_ws_set_tag(hub->srv, conn, row.id);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "t", "welcome");
-    cJSON_AddNumberToObject(o, "device_id", (double)id);
-    cJSON_AddStringToObject(o, "name", name);
-    ws_send_json(c, wc, o);
+    cJSON_AddNumberToObject(o, "device_id", (double)row.id);
+    cJSON_AddStringToObject(o, "name", row.name);
+    ws_send_json(hub, conn, o);
     cJSON_Delete(o);
-    return 1;
 }
 
 void hub_ws_take_statements(stoa_hub *hub, int64_t device_id, const cJSON *items, cJSON *acks,
@@ -89,146 +99,183 @@ void hub_ws_take_statements(stoa_hub *hub, int64_t device_id, const cJSON *items
 {
     size_t n = 0, cap = (size_t)cJSON_GetArraySize(items);
     hub_prepared *p = calloc(cap ? cap : 1, sizeof *p);
-    const char **ids = calloc(cap ? cap : 1, sizeof *ids), **canon = calloc(cap ? cap : 1, sizeof *canon);
-    const char **regs = calloc(cap ? cap : 1, sizeof *regs);
     hub_store_result *res = calloc(cap ? cap : 1, sizeof *res);
+    const char **why = calloc(cap ? cap : 1, sizeof *why);
     cJSON **parsed = calloc(cap ? cap : 1, sizeof *parsed);
-    if (!p || !ids || !canon || !regs || !res || !parsed)
+    int64_t quota;
+    pthread_mutex_lock(&hub->mu);
+    quota = hub->device_quota;
+    pthread_mutex_unlock(&hub->mu);
+    if (!p || !res || !why || !parsed)
         goto out;
     const cJSON *it;
     cJSON_ArrayForEach(it, items) {
-        char why[300];
+        char reason[300];
         cJSON *st = cJSON_Duplicate(it, 1);
-        const char *given = cJSON_GetStringValue(cJSON_GetObjectItem(it, "id"));
-        if (!st || !hub_statement_prepare(st, false, &p[n], why, sizeof why)) {
+        const char *given = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "id"));
+        if (!st || !hub_statement_prepare(st, false, &p[n], reason, sizeof reason)) {
             cJSON *r = cJSON_CreateObject();
-            cJSON_AddStringToObject(r, "id", given ? given : "");
-            cJSON_AddStringToObject(r, "why", st ? why : "out of memory");
+            cJSON_AddStringToObject(r, "id", given && hub_is_uuid(given) ? given : "");
+            cJSON_AddStringToObject(r, "why", st ? reason : "out of memory");
             cJSON_AddItemToArray(rejected, r);
             cJSON_Delete(st);
             continue;
         }
-        parsed[n] = st;
-        ids[n] = p[n].id;
-        canon[n] = p[n].canon;
-        regs[n] = p[n].registration[0] ? p[n].registration : NULL;
-        n++;
+        parsed[n++] = st;
     }
-    if (n && hub_db_store(hub, n, ids, canon, regs, device_id, false, res)) {
+    if (n && hub_db_store(hub, n, p, device_id, quota, false, res, why)) {
+        int64_t stored = 0;
         for (size_t i = 0; i < n; i++) {
-            if (res[i] == HUB_STORED)
+            if (res[i] == HUB_STORED) {
                 hub_roster_statement(hub, device_id, parsed[i]);
-            if (res[i] == HUB_CONFLICT) { // kept in the headset's log; the stored one stays
+                stored++;
+            }
+            if (res[i] == HUB_CONFLICT || res[i] == HUB_REFUSED) { // kept in the headset's log
                 cJSON *r = cJSON_CreateObject();
-                cJSON_AddStringToObject(r, "id", ids[i]);
-                cJSON_AddStringToObject(r, "why", "conflict: another statement has this id");
+                cJSON_AddStringToObject(r, "id", p[i].id);
+                cJSON_AddStringToObject(r, "why", res[i] == HUB_CONFLICT ? "conflict: another statement has this id"
+                                                                          : why[i]);
                 cJSON_AddItemToArray(rejected, r);
             } else {
-                cJSON_AddItemToArray(acks, cJSON_CreateString(ids[i]));
+                cJSON_AddItemToArray(acks, cJSON_CreateString(p[i].id));
             }
         }
+        pthread_mutex_lock(&hub->mu);
+        hub_device *d = hub_roster_find(hub, device_id);
+        if (d)
+            d->stored_total += stored;
+        pthread_mutex_unlock(&hub->mu);
     } // a failed store acknowledges nothing: the headset sends again
 out:
     for (size_t i = 0; i < n; i++) {
-        free(p[i].canon);
+        hub_prepared_free(&p[i]);
         cJSON_Delete(parsed[i]);
     }
-    free(p), free(ids), free(canon), free(regs), free(res), free(parsed);
+    free(p), free(res), free(why), free(parsed);
 }
 
-static int on_statements(stoa_hub *hub, struct mg_connection *c, ws_conn *wc, const cJSON *msg)
+static void on_statements(stoa_hub *hub, uint64_t conn, int64_t device_id, const cJSON *msg)
 {
-    const cJSON *items = cJSON_GetObjectItem(msg, "items");
-    if (!cJSON_IsArray(items) || cJSON_GetArraySize(items) > HUB_MAX_BATCH)
-        return ws_refuse(c, wc, "bad_batch", 1003);
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(msg, "items");
+    if (!cJSON_IsArray(items) || cJSON_GetArraySize(items) > HUB_MAX_BATCH) {
+        ws_refuse(hub, conn, "bad_batch", 1003);
+        return;
+    }
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "t", "ack");
     cJSON *acks = cJSON_AddArrayToObject(o, "ids");
     cJSON *rejected = cJSON_AddArrayToObject(o, "rejected");
-    hub_ws_take_statements(hub, wc->device_id, items, acks, rejected);
-    ws_send_json(c, wc, o);
+    hub_ws_take_statements(hub, device_id, items, acks, rejected);
+    ws_send_json(hub, conn, o);
     cJSON_Delete(o);
-    return 1;
 }
 
-static int on_data(struct mg_connection *c, int bits, char *data, size_t len, void *user)
+// A status may only point at this headset's own runs: a registration it was
+// given or is the first to use, a launch of its own.
+// A status may only point at this headset's own runs: a registration it was
+// given or is the first to use, a launch of its own. Status messages come
+// four times a second: the database is asked once per new registration or
+// launch, not per message.
+static void on_status(stoa_hub *hub, uint64_t conn, int64_t device_id, cJSON *msg)
+{
+    (void)conn;
+    const char *proposed = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "launched_as"));
+    const char *used = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "registration"));
+    bool new_reg = false, new_launch = false;
+    pthread_mutex_lock(&hub->mu);
+    hub_device *d = hub_roster_find(hub, device_id);
+    if (d && hub_is_uuid(used))
+        new_reg = strcmp(d->claimed, used) != 0;
+    if (d && hub_is_uuid(proposed) && hub_is_uuid(used) && strcmp(proposed, used) != 0) {
+        char key[80];
+        snprintf(key, sizeof key, "%.36s", proposed);
+        new_launch = strcmp(d->rebound, key) != 0;
+    }
+    pthread_mutex_unlock(&hub->mu);
+    bool mine = !new_reg || hub_db_claim_registration(hub, device_id, used);
+    if (hub_is_uuid(used) && !mine) {
+        cJSON_DeleteItemFromObjectCaseSensitive(msg, "registration"); // another headset's: ignored
+        used = NULL;
+        new_launch = false;
+    }
+    if (new_launch)
+        hub_db_rebind_run(hub, device_id, proposed, used);
+    pthread_mutex_lock(&hub->mu);
+    d = hub_roster_find(hub, device_id);
+    if (d && new_reg && mine)
+        snprintf(d->claimed, sizeof d->claimed, "%s", used);
+    if (d && new_launch)
+        snprintf(d->rebound, sizeof d->rebound, "%.36s", proposed);
+    pthread_mutex_unlock(&hub->mu);
+    hub_roster_status(hub, device_id, msg);
+}
+
+void hub_ws_on_message(void *user, uint64_t conn, int64_t tag, int opcode, bool fin, char *data, size_t len)
 {
     stoa_hub *hub = user;
-    ws_conn *wc = mg_get_user_connection_data(c);
-    int op = bits & 0x0f;
-    if (!wc)
-        return 0;
-    if (op == MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE)
-        return 0;
-    if (op == MG_WEBSOCKET_OPCODE_PING || op == MG_WEBSOCKET_OPCODE_PONG)
-        return 1;
-    if (len > HUB_MAX_WS_MESSAGE)
-        return ws_refuse(c, wc, "too_large", 1009);
-    if (op != MG_WEBSOCKET_OPCODE_TEXT || !(bits & 0x80))
-        return ws_refuse(c, wc, "text_messages_only", 1003);
-    cJSON *msg = cJSON_ParseWithLength(data, len);
-    const char *t = cJSON_GetStringValue(cJSON_GetObjectItem(msg, "t"));
-    int keep;
-    if (!t)
-        keep = ws_refuse(c, wc, "malformed", 1003);
+    if (opcode != 1 || !fin) {
+        ws_refuse(hub, conn, "text_messages_only", 1003);
+        return;
+    }
+    if (tag > 0 && !hub_db_device_exists(hub, tag)) { // revoked meanwhile
+        ws_refuse(hub, conn, "bad_token", 1008);
+        return;
+    }
+    cJSON *msg = NULL;
+    stoa_error err = {0};
+    stoa_result r = stoa_json_parse(data, len, HUB_JSON_POLICY(HUB_MAX_WS_MESSAGE), &msg, &err);
+    const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "t"));
+    if (r == STOA_ERROR_LIMIT)
+        ws_refuse(hub, conn, "too_large", 1009);
+    else if (!t || !cJSON_IsObject(msg))
+        ws_refuse(hub, conn, "malformed", 1003);
     else if (strcmp(t, "hello") == 0)
-        keep = wc->device_id ? ws_refuse(c, wc, "hello_twice", 1008) : on_hello(hub, c, wc, msg);
-    else if (!wc->device_id)
-        keep = ws_refuse(c, wc, "hello_first", 1008);
+        tag ? ws_refuse(hub, conn, "hello_twice", 1008) : on_hello(hub, conn, msg);
+    else if (!tag)
+        ws_refuse(hub, conn, "hello_first", 1008);
     else if (strcmp(t, "status") == 0)
-        hub_roster_status(hub, wc->device_id, msg), keep = 1;
+        on_status(hub, conn, tag, msg);
     else if (strcmp(t, "st") == 0)
-        keep = on_statements(hub, c, wc, msg);
+        on_statements(hub, conn, tag, msg);
     else if (strcmp(t, "ping") == 0)
-        ws_send(c, wc, "{\"t\":\"pong\"}"), keep = 1;
+        ws_send_text(hub, conn, "{\"t\":\"pong\"}");
     else
-        keep = ws_refuse(c, wc, "unknown_message", 1003);
+        ws_refuse(hub, conn, "unknown_message", 1003);
     cJSON_Delete(msg);
-    return keep;
 }
 
-static void on_close(const struct mg_connection *c, void *user)
+void hub_ws_on_close(void *user, uint64_t conn, int64_t tag)
 {
     stoa_hub *hub = user;
-    ws_conn *wc = mg_get_user_connection_data(c);
+    (void)tag;
     pthread_mutex_lock(&hub->mu);
     for (int i = 0; i < hub->device_count; i++)
-        if (hub->devices[i].conn == c)
-            hub->devices[i].conn = NULL;
+        if (hub->devices[i].conn == conn) {
+            hub->devices[i].conn = 0;
+            hub->devices[i].last_seen_ns = hub_mono_ns();
+        }
     pthread_mutex_unlock(&hub->mu);
-    if (!wc)
-        return;
-    // Nobody else can reach this connection now (commands go through mu):
-    // wait for a write in progress, then free.
-    pthread_mutex_lock(&wc->write_mu);
-    pthread_mutex_unlock(&wc->write_mu);
-    pthread_mutex_destroy(&wc->write_mu);
-    free(wc);
-    mg_set_user_connection_data(c, NULL);
-}
-
-void hub_ws_register(stoa_hub *hub)
-{
-    mg_set_websocket_handler(hub->ctx, "/ws/headset$", on_connect, NULL, on_data, on_close, hub);
 }
 
 int hub_ws_send_command(stoa_hub *hub, const int64_t *ids, size_t n, const char *json)
 {
-    int sent = 0;
+    // The connections are collected under the lock and written to after it:
+    // a send only queues, but the roster's lock is not held meanwhile.
     pthread_mutex_lock(&hub->mu);
-    for (int i = 0; i < hub->device_count; i++) {
+    uint64_t *conns = calloc((size_t)hub->device_count + 1, sizeof *conns);
+    size_t k = 0;
+    for (int i = 0; conns && i < hub->device_count; i++) {
         hub_device *d = &hub->devices[i];
         bool hit = n == 0;
-        for (size_t k = 0; k < n && !hit; k++)
-            hit = ids[k] == d->id;
-        if (!hit || !d->conn)
-            continue;
-        ws_conn *wc = mg_get_user_connection_data(d->conn);
-        if (wc && wc->device_id == d->id) {
-            ws_send(d->conn, wc, json);
-            sent++;
-        }
+        for (size_t j = 0; j < n && !hit; j++)
+            hit = ids[j] == d->id;
+        if (hit && d->conn)
+            conns[k++] = d->conn;
     }
     pthread_mutex_unlock(&hub->mu);
+    int sent = 0;
+    for (size_t i = 0; i < k; i++)
+        sent += hub_server_ws_send(hub->srv, conns[i], 1, json, strlen(json));
+    free(conns);
     return sent;
 }

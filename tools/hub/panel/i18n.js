@@ -27,6 +27,12 @@ const STOA_TEXT = {
     confirm_end: 'End the lesson on these headsets?', error: 'Something went wrong: {m}',
     no_lessons: 'No lessons in the library', whole_lesson: 'key places of the lesson',
     connection_lost: 'The hub does not answer. Is it still running?', statements: '{n} records',
+    remove: 'Remove', confirm_remove: 'Remove {n}? It must join again with the class code.',
+    removed: '{n} was removed.', waiting_title: 'Waiting to be admitted', admit: 'Admit',
+    admitted: '{n} was admitted.', new_key: 'New xAPI key',
+    new_key_hint: 'Tools that read the class\'s records need the new key afterwards.',
+    confirm_new_key: 'Replace the xAPI key? The old key stops working at once.',
+    new_key_done: 'New xAPI key: {k}',
   },
   'zh-CN': {
     app_title: 'Stoa 课堂', join_hint: '头显加入码', language: '语言',
@@ -51,6 +57,12 @@ const STOA_TEXT = {
     confirm_end: '要在这些头显上结束课程吗？', error: '出错了：{m}',
     no_lessons: '课程库中没有课程', whole_lesson: '课程中的关键位置',
     connection_lost: '课堂服务器没有响应，它还在运行吗？', statements: '{n} 条记录',
+    remove: '移除', confirm_remove: '要移除 {n} 吗？它需要用加入码重新加入。',
+    removed: '已移除 {n}。', waiting_title: '等待准入', admit: '准入',
+    admitted: '已准入 {n}。', new_key: '新的 xAPI 密钥',
+    new_key_hint: '读取全班记录的工具之后需要使用新密钥。',
+    confirm_new_key: '要更换 xAPI 密钥吗？旧密钥会立即失效。',
+    new_key_done: '新的 xAPI 密钥：{k}',
   },
 };
 

@@ -150,6 +150,12 @@ function wireButtons() {
     $('message').value = '';
   });
   $('logout').addEventListener('click', async () => { await api('POST', '/api/logout'); showLogin(); });
+  $('new-key').addEventListener('click', async () => {
+    if (!window.confirm(t('confirm_new_key'))) return;
+    const { status, data } = await api('POST', '/api/xapi-key', {});
+    if (status !== 200) return toast(t('error', { m: data.error || status }), true);
+    toast(t('new_key_done', { k: data.xapi_key }));
+  });
   $('lang').addEventListener('change', () => {
     panel.lang = $('lang').value;
     if (window.localStorage) localStorage.setItem('stoa.lang', panel.lang);
@@ -179,7 +185,19 @@ function makeRow(h) {
   });
   const name = el('label', 'name');
   name.append(box, el('span', 'label'));
-  head.append(name, el('span', 'dot'));
+  // Removing a headset revokes its token: it must join again with the code.
+  const remove = el('button', 'remove', t('remove'));
+  remove.dataset.i18n = 'remove';
+  remove.addEventListener('click', async () => {
+    if (!window.confirm(t('confirm_remove', { n: h.name }))) return;
+    const { status, data } = await api('POST', '/api/device/revoke', { device: h.id });
+    if (status !== 200) return toast(t('error', { m: data.error || status }), true);
+    panel.selected.delete(h.id);
+    panel.rows.delete(h.id);
+    row.remove();
+    toast(t('removed', { n: h.name }));
+  });
+  head.append(name, el('span', 'dot'), remove);
   const bar = el('div', 'bar');
   bar.append(el('div', 'fill'));
   row.append(head, el('div', 'state'), bar, el('div', 'meta'), el('div', 'alerts'));
@@ -218,6 +236,10 @@ function renderRoster(headsets) {
   const online = headsets.filter((h) => h.connected).length;
   $('roster-count').textContent = '(' + online + ' / ' + headsets.length + ' ' + t('online') + ')';
   $('roster-empty').hidden = headsets.length > 0;
+  const present = new Set(headsets.map((h) => h.id));
+  for (const [id, row] of panel.rows) {
+    if (!present.has(id)) { row.remove(); panel.rows.delete(id); panel.selected.delete(id); }
+  }
   for (const h of headsets) {
     let row = panel.rows.get(h.id);
     if (!row) {
@@ -226,6 +248,24 @@ function renderRoster(headsets) {
       roster.append(row);
     }
     updateRow(row, h);
+  }
+}
+
+function renderWaiting(waiting) {
+  $('waiting-box').hidden = waiting.length === 0;
+  const list = $('waiting');
+  list.replaceChildren();
+  for (const w of waiting) {
+    const li = el('li', '', w.name + ' ');
+    const admit = el('button', 'primary', t('admit'));
+    admit.addEventListener('click', async () => {
+      const { status, data } = await api('POST', '/api/device/admit', { device: w.id });
+      if (status !== 200) return toast(t('error', { m: data.error || status }), true);
+      li.remove();
+      toast(t('admitted', { n: w.name }));
+    });
+    li.append(admit);
+    list.append(li);
   }
 }
 
@@ -280,6 +320,7 @@ async function refresh() {
   $('join-box').hidden = false;
   $('join-code').textContent = s.join_code;
   renderRoster(s.headsets || []);
+  renderWaiting(s.waiting || []);
   renderQuiz(s.quiz || []);
   renderRuns(s.runs || []);
 }
