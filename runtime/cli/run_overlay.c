@@ -3,6 +3,7 @@
 
 #include <cglm/cglm.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/stoa_log.h"
@@ -21,8 +22,7 @@ stoa_result run_overlay_init(run_overlay *o, stoa_error *err)
 
 void run_overlay_release_gpu(run_overlay *o, stoa_gfx_device *device)
 {
-    if (o->gscene && device)
-        stoa_gfx_device_wait_idle(device);
+    (void)device; // the renderer frees it once its frames are done
     stoa_gfx_scene_destroy(&o->gscene);
 }
 
@@ -33,6 +33,7 @@ void run_overlay_fini(run_overlay *o, stoa_gfx_device *device)
     stoa_scene_destroy(&o->scene);
     for (int i = 0; i < RUN_MAX_PANELS; i++)
         stoa_ui_panel_image_fini(&o->images[i]);
+    free(o->scratch);
     stoa_ui_fonts_destroy(&o->fonts);
     memset(o, 0, sizeof *o);
 }
@@ -88,7 +89,9 @@ static void draw_panel(run_overlay *o, run_panel *p, stoa_ui_panel_image *img)
     }
 }
 
-// Remakes changed pictures; true when the overlay scene must be rebuilt.
+// Remakes changed pictures; true when the overlay scene must be rebuilt (a
+// panel shown, hidden or of a new size). Pictures remade at their old size
+// are marked dirty, to be written in place.
 static bool refresh_panels(run_overlay *o, run_lesson *rl)
 {
     bool changed = !o->scene;
@@ -97,14 +100,51 @@ static bool refresh_panels(run_overlay *o, run_lesson *rl)
         bool show = p && p->visible && o->fonts;
         if (show == o->shown[i] && (!show || p->version == o->versions[i]))
             continue;
-        changed = true;
+        bool was = o->shown[i];
         o->shown[i] = show;
-        if (show) {
-            o->versions[i] = p->version;
-            draw_panel(o, p, &o->images[i]);
+        if (!show) {
+            changed = true;
+            continue;
         }
+        o->versions[i] = p->version;
+        draw_panel(o, p, &o->images[i]);
+        if (was && o->images[i].rgba && o->images[i].width == o->tex_w[i] &&
+            o->images[i].height == o->tex_h[i])
+            o->dirty[i] = true;
+        else
+            changed = true;
     }
     return changed;
+}
+
+// Writes dirty pictures into their textures (straight alpha, as the overlay
+// scene stores them). A failure falls back to a rebuild.
+static bool write_in_place(run_overlay *o, stoa_gfx_renderer *renderer)
+{
+    for (int i = 0; i < RUN_MAX_PANELS; i++) {
+        if (!o->dirty[i])
+            continue;
+        o->dirty[i] = false;
+        const stoa_ui_panel_image *img = &o->images[i];
+        size_t bytes = (size_t)img->width * img->height * 4;
+        if (bytes > o->scratch_size) {
+            uint8_t *grown = realloc(o->scratch, bytes);
+            if (!grown)
+                return false;
+            o->scratch = grown;
+            o->scratch_size = bytes;
+        }
+        memcpy(o->scratch, img->rgba, bytes);
+        stoa_ui_unpremultiply(o->scratch, (size_t)img->width * img->height);
+        stoa_error err = {0};
+        if (stoa_gfx_scene_write_texture(renderer, o->gscene, (uint32_t)i, o->scratch,
+                                         (uint32_t)img->width, (uint32_t)img->height, &err) < 0) {
+            STOA_LOGD("run", "panel %d not written in place: %s", i, err.message);
+            return false;
+        }
+        o->writes++;
+    }
+    return true;
 }
 
 static stoa_result rebuild(run_overlay *o, stoa_gfx_device *device, stoa_gfx_renderer *renderer,
@@ -127,7 +167,14 @@ static stoa_result rebuild(run_overlay *o, stoa_gfx_device *device, stoa_gfx_ren
     o->scene = scene;
     o->gscene = gscene;
     o->pose = stoa_pose_create(scene);
+    for (int i = 0; i < RUN_MAX_PANELS; i++) {
+        bool has = o->shown[i] && o->images[i].rgba;
+        o->tex_w[i] = has ? o->images[i].width : 0;
+        o->tex_h[i] = has ? o->images[i].height : 0;
+        o->dirty[i] = false;
+    }
     o->rebuilds++;
+    o->needs_prepare = true;
     return o->pose ? STOA_OK : stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
 }
 
@@ -208,7 +255,10 @@ stoa_result run_overlay_update(run_overlay *o, stoa_gfx_device *device,
                                const stoa_interact_output *io, const stoa_pose *scene_pose,
                                double time_s, stoa_error *err)
 {
-    if (refresh_panels(o, rl) || !o->gscene) {
+    bool changed = refresh_panels(o, rl);
+    if (!changed && o->gscene && !write_in_place(o, renderer))
+        changed = true;
+    if (changed || !o->gscene) {
         stoa_result r = rebuild(o, device, renderer, err);
         if (r < 0)
             return r;

@@ -134,6 +134,7 @@ static stoa_result create_pool(stoa_gfx_scene *s, stoa_error *err)
         .poolSizeCount = 3,
         .pPoolSizes = sizes,
     };
+    gfx_count_descriptor_pool();
     stoa_result res = GFX_VK(err, vkCreateDescriptorPool(s->r->dev->h.device, &info, NULL, &s->pool));
     if (res < 0)
         return res;

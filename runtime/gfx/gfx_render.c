@@ -217,7 +217,15 @@ stoa_result stoa_gfx_render(stoa_gfx_renderer *renderer, VkCommandBuffer cmd,
     if (opt->no_clear && !target->pass_single_load)
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
                               "gfx: render: no_clear needs a target made with keep_contents");
+    // From here on the scene may be drawn by a frame the caller submits:
+    // destroying it must wait for that frame (gfx_defer.c).
+    renderer->caller_frames = true;
+    // Pixels written in place since the last frame: copied before the pass.
+    // (The write queue is bookkeeping, not the scene's content.)
+    if (scene->write_count)
+        gfx_scene_record_writes(renderer, (stoa_gfx_scene *)scene, cmd);
     render_ctx c = {.r = renderer, .t = target, .s = scene, .pose = pose, .opt = opt, .cmd = cmd};
+    renderer->recording = true;
     res = gfx_frame_prepare(renderer, scene, pose, views, view_count, opt, target->encode_srgb,
                             &c.ubo_offset, err);
     if (res < 0)
@@ -235,6 +243,7 @@ stoa_result stoa_gfx_render(stoa_gfx_renderer *renderer, VkCommandBuffer cmd,
             res = record_pass(&c, im->fb_layer[v], err);
         }
     }
+    renderer->recording = false;
     if (res >= 0)
         target->rendered = true;
     return res;
@@ -252,7 +261,39 @@ stoa_result stoa_gfx_render_now(stoa_gfx_renderer *renderer, stoa_gfx_target *ta
     if (res < 0)
         return res;
     stoa_gfx_begin_frame(renderer);
+    // This frame is waited for below: it alone never makes destruction wait.
+    bool caller_frames = renderer->caller_frames;
     res = stoa_gfx_render(renderer, cmd, target, 0, views, view_count, scene, pose, options, err);
+    renderer->caller_frames = caller_frames;
     stoa_result sub = gfx_oneshot_end_submit(renderer->dev, cmd, err);
     return res < 0 ? res : sub;
+}
+
+stoa_result stoa_gfx_prepare(stoa_gfx_renderer *renderer, stoa_gfx_target *target,
+                             const stoa_gfx_scene *scene, stoa_gfx_stereo_mode stereo,
+                             stoa_error *err)
+{
+    if (!renderer || !target || !scene || scene->r != renderer)
+        return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT, "gfx: prepare: bad arguments");
+    bool multiview = target->desc.layers > 1 && target->pass_multiview &&
+                     (stereo == STOA_GFX_STEREO_MULTIVIEW ||
+                      (stereo == STOA_GFX_STEREO_AUTO && renderer->dev->h.multiview_auto));
+    VkRenderPass passes[2] = {multiview ? target->pass_multiview : target->pass_single,
+                              multiview ? target->pass_multiview_load : target->pass_single_load};
+    // Which variants the draws use; a mirrored node transform (decided per
+    // frame) may ask for the winding-flipped twin of each.
+    bool used[GFX_VARIANT_COUNT] = {false};
+    for (uint32_t i = 0; i < scene->draw_count; i++) {
+        used[scene->draws[i].variant & (GFX_VARIANT_COUNT - 1)] = true;
+        used[(scene->draws[i].variant | GFX_VARIANT_MIRRORED) & (GFX_VARIANT_COUNT - 1)] = true;
+    }
+    stoa_result res = STOA_OK;
+    for (int p = 0; p < 2 && res >= 0; p++)
+        for (uint32_t v = 0; v < GFX_VARIANT_COUNT && res >= 0 && passes[p]; v++) {
+            VkPipeline pipeline;
+            if (used[v])
+                res = gfx_pipeline_get(renderer, passes[p], target->desc.samples, multiview, v,
+                                       &pipeline, err);
+        }
+    return res;
 }

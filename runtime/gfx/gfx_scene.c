@@ -397,7 +397,7 @@ stoa_result stoa_gfx_scene_create(stoa_gfx_renderer *renderer, const stoa_scene 
     if (res >= 0)
         res = gfx_materials_upload(s, scene, &u, err);
     if (recording) {
-        stoa_result sub = gfx_oneshot_end_submit(u.dev, u.cmd, err);
+        stoa_result sub = gfx_upload_submit(renderer, u.cmd, &u.staging.buffer, err);
         if (res >= 0)
             res = sub;
     }
@@ -417,8 +417,14 @@ void stoa_gfx_scene_destroy(stoa_gfx_scene **scene)
 {
     if (!scene || !*scene)
         return;
-    stoa_gfx_scene *s = *scene;
+    gfx_defer_scene((*scene)->r, *scene);
+    *scene = NULL;
+}
+
+void gfx_scene_free(stoa_gfx_scene *s)
+{
     stoa_gfx_device *dev = s->r->dev;
+    gfx_scene_drop_writes(s);
     free(s->draws);
     free(s->mesh_weights);
     gfx_materials_destroy(s);
@@ -436,5 +442,4 @@ void stoa_gfx_scene_destroy(stoa_gfx_scene **scene)
     free(s->node_parent);
     free(s->rest_world);
     free(s);
-    *scene = NULL;
 }

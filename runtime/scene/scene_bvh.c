@@ -109,7 +109,8 @@ static uint32_t build(struct stoa_bvh *b, uint32_t first, uint32_t count, int de
     return idx;
 }
 
-static bool collect(const stoa_scene *sc, const stoa_pose *pose, struct stoa_bvh *b)
+static bool collect(const stoa_scene *sc, const stoa_pose *pose, const bool *skip,
+                    struct stoa_bvh *b)
 {
     size_t total = 0;
     uint32_t maxv = 1;
@@ -128,7 +129,7 @@ static bool collect(const stoa_scene *sc, const stoa_pose *pose, struct stoa_bvh
         return false;
     }
     for (uint32_t i = 0; i < sc->node_count; i++)
-        for (uint32_t k = 0; k < sc->nodes[i].mesh_count; k++) {
+        for (uint32_t k = 0; k < sc->nodes[i].mesh_count && !(skip && skip[i]); k++) {
             uint32_t mi = sc->nodes[i].meshes[k];
             const stoa_mesh *m = &sc->meshes[mi];
             scene_instance_positions(pose, i, mi, buf);
@@ -152,12 +153,30 @@ static bool collect(const stoa_scene *sc, const stoa_pose *pose, struct stoa_bvh
 
 stoa_bvh *stoa_bvh_build(const stoa_scene *scene, const stoa_pose *pose)
 {
+    return stoa_bvh_build_visible(scene, pose, NULL);
+}
+
+stoa_bvh *stoa_bvh_build_visible(const stoa_scene *scene, const stoa_pose *pose,
+                                 const bool *hidden)
+{
     if (!scene || !pose)
         return NULL;
     struct stoa_bvh *b = calloc(1, sizeof *b);
     if (!b)
         return NULL;
-    if (!collect(scene, pose, b) ||
+    // A hidden node hides its subtree; parents come before their children.
+    bool *skip = NULL;
+    if (hidden && !(skip = calloc(scene->node_count ? scene->node_count : 1, sizeof *skip))) {
+        free(b);
+        return NULL;
+    }
+    for (uint32_t i = 0; skip && i < scene->node_count; i++) {
+        int32_t p = scene->nodes[i].parent;
+        skip[i] = hidden[i] || (p >= 0 && (uint32_t)p < i && skip[p]);
+    }
+    bool ok = collect(scene, pose, skip, b);
+    free(skip);
+    if (!ok ||
         !(b->nodes = calloc(b->tri_count ? 2 * (size_t)b->tri_count : 1, sizeof *b->nodes))) {
         free(b->centroid);
         stoa_bvh_destroy(&b);

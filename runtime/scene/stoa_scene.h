@@ -307,6 +307,10 @@ typedef struct stoa_bvh stoa_bvh;
 // (morphed and skinned on the CPU, as drawn). Rebuild it after the pose
 // changes. NULL when out of memory.
 stoa_bvh *stoa_bvh_build(const stoa_scene *scene, const stoa_pose *pose);
+// The same, leaving out nodes with hidden[node] set and everything under
+// them (a lesson's hidden nodes catch no ray). hidden may be NULL.
+stoa_bvh *stoa_bvh_build_visible(const stoa_scene *scene, const stoa_pose *pose,
+                                 const bool *hidden);
 void stoa_bvh_destroy(stoa_bvh **bvh);
 
 typedef struct stoa_ray_hit {

@@ -43,6 +43,7 @@ typedef struct hub_device {
     struct mg_connection *conn; // NULL = not connected
     bool paused;
     char lesson[128], state[128], state_title[160], registration[40];
+    char error[256]; // the headset's last reported failure (a launch that could not start)
     double progress, score, idle_s, fps, expected_s;
     int64_t state_since_ns, last_seen_ns;
     int answers_right, answers_wrong;
