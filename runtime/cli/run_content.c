@@ -184,6 +184,15 @@ static void *switch_main(void *arg)
     return NULL;
 }
 
+// The second job of the worker: the new scene's texture pixels.
+static void *fill_main(void *arg)
+{
+    run_switch *w = arg;
+    w->result = stoa_gfx_scene_upload_fill(w->upload, &w->err);
+    atomic_store(&w->done, 1);
+    return NULL;
+}
+
 stoa_result run_content_switch_lesson(run_session *s, const char *path, const char *registration,
                                       stoa_error *err)
 {
@@ -216,6 +225,11 @@ stoa_result run_content_switch_lesson(run_session *s, const char *path, const ch
 // Frees what the worker made that was not taken over.
 static void switch_discard(run_switch *w)
 {
+    if (w->upload) {
+        stoa_gfx_scene *gs = NULL;
+        stoa_gfx_scene_upload_end(&w->upload, &gs, NULL);
+        stoa_gfx_scene_destroy(&gs);
+    }
     run_session *t = w->scratch;
     if (t) {
         if (t->lesson.lesson || t->lesson.machine)
@@ -243,12 +257,24 @@ stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_err
     if (!w->busy || !atomic_load(&w->done))
         return STOA_OK;
     pthread_join(w->thread, NULL);
-    w->busy = false;
     run_session *t = w->scratch;
     stoa_result r = w->result;
     stoa_gfx_scene *gscene = NULL;
-    if (r >= 0 && !w->same_scene)
-        r = stoa_gfx_scene_create(stoa_xr_renderer(s->xr), t->scene, &gscene, &w->err);
+    if (r >= 0 && !w->same_scene && !w->upload) {
+        // Buffers, images and commands here (quick); pixels on the worker.
+        r = stoa_gfx_scene_upload_begin(stoa_xr_renderer(s->xr), t->scene, &w->upload, &w->err);
+        if (r >= 0) {
+            atomic_store(&w->done, 0);
+            if (pthread_create(&w->thread, NULL, fill_main, w) == 0)
+                return STOA_OK; // taken over once the pixels are written
+            stoa_gfx_scene_upload_fill(w->upload, &w->err); // no thread: here, then
+        }
+    }
+    if (w->upload) {
+        stoa_result ur = stoa_gfx_scene_upload_end(&w->upload, &gscene, &w->err);
+        r = r < 0 ? r : ur;
+    }
+    w->busy = false;
     if (r < 0) {
         *err = w->err;
         switch_discard(w);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/stoa_clock.h"
 #include "core/stoa_log.h"
 #include "run_overlay_mesh.h"
 
@@ -255,7 +256,9 @@ stoa_result run_overlay_update(run_overlay *o, stoa_gfx_device *device,
                                const stoa_interact_output *io, const stoa_pose *scene_pose,
                                double time_s, stoa_error *err)
 {
+    double t0 = stoa_time_seconds();
     bool changed = refresh_panels(o, rl);
+    double t1 = stoa_time_seconds();
     if (!changed && o->gscene && !write_in_place(o, renderer))
         changed = true;
     if (changed || !o->gscene) {
@@ -263,6 +266,10 @@ stoa_result run_overlay_update(run_overlay *o, stoa_gfx_device *device,
         if (r < 0)
             return r;
     }
+    double t2 = stoa_time_seconds();
+    if (t2 - t0 > 0.02)
+        STOA_LOGD("run", "slow panels: pictures %.1f ms, GPU copy %.1f ms (%s)", (t1 - t0) * 1e3,
+                  (t2 - t1) * 1e3, changed ? "rebuilt" : "in place");
     stoa_pose_reset(o->pose); // everything hidden (scale 0) until placed
     for (int i = 0; i < RUN_MAX_PANELS; i++)
         if (o->shown[i])

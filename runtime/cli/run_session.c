@@ -201,17 +201,20 @@ static void apply_output(run_session *s, const stoa_interact_output *out)
     for (uint32_t i = 0; i < out->event_count; i++)
         write_event(s, &out->events[i]);
     stoa_pose_update(s->pose);
-    // A node put down somewhere new, or shown or hidden by the lesson: rays
-    // must see the scene as it is now (hidden nodes catch none).
+    // A node put down somewhere new: rays must see it there.
     uint32_t hv = s->lesson_on ? s->lesson.hidden_version : 0;
-    if ((s->grabbing && !grabbing) || hv != s->hidden_version) {
-        stoa_bvh *bvh = stoa_bvh_build_visible(s->scene, s->pose,
-                                               s->lesson_on ? s->lesson.hidden : NULL);
+    if (s->grabbing && !grabbing) {
+        stoa_bvh *bvh = stoa_bvh_build(s->scene, s->pose);
         if (bvh) { // out of memory: keep the old one
             stoa_bvh_destroy(&s->bvh);
             s->bvh = bvh;
-            s->hidden_version = hv;
+            hv = ~hv; // the new BVH hides nothing yet
         }
+    }
+    // Shown or hidden by the lesson: hidden nodes catch no ray (no rebuild).
+    if (hv != s->hidden_version || (s->grabbing && !grabbing)) {
+        if (stoa_bvh_set_hidden(s->bvh, s->scene, s->lesson_on ? s->lesson.hidden : NULL))
+            s->hidden_version = s->lesson_on ? s->lesson.hidden_version : 0;
     }
     s->grabbing = grabbing;
 }
@@ -342,7 +345,7 @@ static stoa_result frame(run_session *s, stoa_error *err)
         return r < 0 ? r : STOA_OK; // the session went away: the next poll says so
     if (s->frames == 0)
         s->gfx_at_start = stoa_gfx_stats_get();
-    double t0 = stoa_time_seconds();
+    double t0 = stoa_time_seconds(), tp[6];
     double dt = s->last_display_ns ? (double)(f.display_time_ns - s->last_display_ns) * 1e-9 : 0.0;
     s->last_display_ns = f.display_time_ns;
     pose_scene(s, dt);
@@ -350,10 +353,14 @@ static stoa_result frame(run_session *s, stoa_error *err)
     stoa_interact_frame in = {.pose = s->pose, .bvh = s->bvh};
     fill_input(&f, &in);
     const stoa_interact_output *out = stoa_interact_update(s->interact, &in);
+    tp[0] = stoa_time_seconds();
     if (s->lesson_on)
         lesson_frame(s, out, &in, f.display_time_ns);
+    tp[1] = stoa_time_seconds();
     run_hub_frame(&s->hub, s->lesson_on ? &s->lesson : NULL, f.display_time_ns); // classroom hub
+    tp[2] = stoa_time_seconds();
     apply_output(s, out);
+    tp[3] = stoa_time_seconds();
     float world_from_tracking[16];
     rig_matrix(s, world_from_tracking);
     stoa_xr_set_world_from_tracking(s->xr, world_from_tracking);
@@ -366,6 +373,11 @@ static stoa_result frame(run_session *s, stoa_error *err)
         ovr = pr;
     }
     double t1 = stoa_time_seconds();
+    if (t1 - t0 > 0.02) // a slow frame: where the time went (STOA_LOG=debug)
+        STOA_LOGD("run", "slow frame %llu: pose+input %.1f, lesson %.1f, hub %.1f, picking %.1f, "
+                         "panels %.1f ms",
+                  (unsigned long long)s->frames, (tp[0] - t0) * 1e3, (tp[1] - tp[0]) * 1e3,
+                  (tp[2] - tp[1]) * 1e3, (tp[3] - tp[2]) * 1e3, (t1 - tp[3]) * 1e3);
     // Without its overlay the frame still shows the scene (panels come back
     // with the next frame that can make them).
     stoa_xr_draw draws[2] = {

@@ -50,6 +50,7 @@ typedef struct run_switch {
     bool same_scene;
     stoa_result result;
     stoa_error err;
+    stoa_gfx_upload *upload; // the new scene's GPU copy, its pixels written by the worker
     // What the worker makes (lesson, scene, pose, BVH, interaction), in a
     // session of its own on the heap; the frame thread takes the pieces over.
     run_session *scratch;

@@ -27,7 +27,7 @@
 #define GFX_MODULE "gfx"
 #define GFX_MAX_VIEWS 4
 #define GFX_MAX_LIGHTS 8
-#define GFX_MAX_BLOCKS 64
+#define GFX_MAX_BLOCKS 256
 #define GFX_MAX_FRAMES 4
 #define GFX_TEX_SLOTS 5 // base colour, metallic-roughness, normal, occlusion, emissive
 
@@ -38,10 +38,16 @@ stoa_result gfx_vk_check(VkResult r, const char *call, const char *file, int lin
 
 // ---- memory ------------------------------------------------------------------
 
+// A free range of a block (gfx_memory.c).
+typedef struct gfx_range {
+    VkDeviceSize offset, size;
+} gfx_range;
+
 typedef struct gfx_block {
     VkDeviceMemory memory;
     VkDeviceSize size;
-    VkDeviceSize used; // bump pointer
+    gfx_range *free;   // free ranges, sorted by offset, never adjacent (coalesced)
+    uint32_t free_count, free_cap;
     uint32_t live;     // allocations not yet freed; the block is freed at 0
     uint32_t type;     // memory type index
     bool linear;       // buffers/linear images vs optimal images (granularity)
@@ -146,6 +152,9 @@ typedef struct gfx_texture_desc {
     // Colour (sampled through view_srgb): mip levels are averaged in linear
     // light. Data textures are averaged as stored.
     bool srgb;
+    // Level 0 only: every sampler of the texture filters without mip maps
+    // (glTF min filter NEAREST or LINEAR), so a chain would never be read.
+    bool no_mips;
 } gfx_texture_desc;
 
 // A staging buffer filled front to back (16-byte aligned pieces).

@@ -375,42 +375,113 @@ static stoa_result begin_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upl
     return res;
 }
 
-stoa_result stoa_gfx_scene_create(stoa_gfx_renderer *renderer, const stoa_scene *scene,
-                                  stoa_gfx_scene **out_scene, stoa_error *err)
+// A scene upload split in three (see stoa_gfx_scene_upload_begin).
+struct stoa_gfx_upload {
+    stoa_gfx_renderer *r;
+    stoa_gfx_scene *s;
+    const stoa_scene *scene;
+    gfx_upload u;
+    bool recording;
+    bool filled;
+    stoa_result res;
+    stoa_error err;
+};
+
+stoa_result stoa_gfx_scene_upload_begin(stoa_gfx_renderer *renderer, const stoa_scene *scene,
+                                        stoa_gfx_upload **out, stoa_error *err)
 {
-    if (!renderer || !scene || !out_scene)
+    if (!renderer || !scene || !out)
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT, "gfx: scene needs a renderer");
-    *out_scene = NULL;
+    *out = NULL;
+    stoa_gfx_upload *up = calloc(1, sizeof *up);
     stoa_gfx_scene *s = calloc(1, sizeof *s);
-    if (!s)
+    if (!up || !s) {
+        free(up);
+        free(s);
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
+    }
+    up->r = renderer;
+    up->s = s;
+    up->scene = scene;
     s->r = renderer;
     s->vertices.alloc.block = s->indices.alloc.block = s->morphs.alloc.block = -1;
     s->materials_ubo.alloc.block = -1;
-    gfx_upload u = {0};
+    gfx_upload *u = &up->u;
     stoa_result res = copy_nodes(s, scene, err);
     if (res >= 0)
-        res = begin_upload(s, scene, &u, err);
-    bool recording = res >= 0;
+        res = begin_upload(s, scene, u, err);
+    u->defer_fills = true;
+    up->recording = res >= 0;
     if (res >= 0)
-        res = upload_geometry(s, scene, &u, err);
+        res = upload_geometry(s, scene, u, err);
     if (res >= 0)
-        res = gfx_materials_upload(s, scene, &u, err);
-    if (recording) {
-        stoa_result sub = gfx_upload_submit(renderer, u.cmd, &u.staging.buffer, err);
-        if (res >= 0)
-            res = sub;
-    }
-    gfx_buffer_destroy(renderer->dev, &u.staging.buffer);
-    free(u.tex_srgb);
+        res = gfx_materials_upload(s, scene, u, err);
     if (res >= 0)
         res = build_draws(s, scene, err);
-    if (res < 0) {
-        stoa_gfx_scene_destroy(&s);
-        return res;
+    up->res = res;
+    if (res < 0)
+        up->err = *err;
+    *out = up;
+    return res;
+}
+
+stoa_result stoa_gfx_scene_upload_fill(stoa_gfx_upload *up, stoa_error *err)
+{
+    if (up->res >= 0 && !up->filled) {
+        up->filled = true;
+        up->res = gfx_tex_fill_run_all(up->u.dev, up->u.fills, up->u.fill_count, &up->err);
     }
-    *out_scene = s;
-    return STOA_OK;
+    if (up->res < 0 && err)
+        *err = up->err;
+    return up->res;
+}
+
+stoa_result stoa_gfx_scene_upload_end(stoa_gfx_upload **pup, stoa_gfx_scene **out_scene,
+                                      stoa_error *err)
+{
+    stoa_gfx_upload *up = *pup;
+    *out_scene = NULL;
+    if (!up)
+        return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT, "gfx: no upload");
+    stoa_result res = up->res >= 0 && !up->filled
+                          ? stoa_error_set(&up->err, STOA_ERROR_INVALID_ARGUMENT,
+                                           "gfx: upload ended before its pixels were written")
+                          : up->res;
+    stoa_gfx_renderer *renderer = up->r;
+    if (up->recording) {
+        stoa_error serr = {0};
+        stoa_result sub = gfx_upload_submit(renderer, up->u.cmd, &up->u.staging.buffer, &serr);
+        if (res >= 0 && sub < 0) {
+            res = sub;
+            up->err = serr;
+        }
+    }
+    gfx_buffer_destroy(renderer->dev, &up->u.staging.buffer);
+    free(up->u.tex_srgb);
+    free(up->u.fills);
+    if (res < 0) {
+        if (err)
+            *err = up->err;
+        stoa_gfx_scene_destroy(&up->s);
+    } else {
+        *out_scene = up->s;
+    }
+    free(up);
+    *pup = NULL;
+    return res;
+}
+
+stoa_result stoa_gfx_scene_create(stoa_gfx_renderer *renderer, const stoa_scene *scene,
+                                  stoa_gfx_scene **out_scene, stoa_error *err)
+{
+    if (out_scene)
+        *out_scene = NULL;
+    stoa_gfx_upload *up = NULL;
+    stoa_result res = stoa_gfx_scene_upload_begin(renderer, scene, &up, err);
+    if (!up)
+        return res;
+    stoa_gfx_scene_upload_fill(up, err);
+    return stoa_gfx_scene_upload_end(&up, out_scene, err);
 }
 
 void stoa_gfx_scene_destroy(stoa_gfx_scene **scene)

@@ -276,7 +276,7 @@ static stoa_result plan(stoa_gfx_device *dev, VkCommandBuffer cmd, gfx_staging *
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
                               "gfx: texture of %ux%u (device limit %u)", d->width, d->height, max);
     gfx_tex_path path = gfx_texture_path(dev, d->width, d->height, d->srgb);
-    out->mips = gfx_mip_count(d->width, d->height);
+    out->mips = d->no_mips ? 1 : gfx_mip_count(d->width, d->height);
     out->width = d->width;
     out->height = d->height;
     out->srgb = d->srgb;

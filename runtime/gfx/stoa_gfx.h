@@ -277,6 +277,24 @@ stoa_result stoa_gfx_scene_create(stoa_gfx_renderer *renderer, const stoa_scene 
                                   stoa_gfx_scene **out_scene, stoa_error *err);
 void stoa_gfx_scene_destroy(stoa_gfx_scene **scene);
 
+// The same upload in three steps, so that a loader thread does the slow part
+// while the frame thread keeps drawing:
+//   begin  (the renderer's thread): buffers, images, descriptor sets and the
+//          upload's commands; vertex data is written; texture pixels are not.
+//   fill   (any one thread, once): texture levels made and written (the CPU
+//          work, on a few workers of its own); touches no Vulkan object but
+//          a flush of mapped memory. `scene` must stay alive until it returns.
+//   end    (the renderer's thread): submits the upload (without waiting while
+//          the caller records frames: gfx_defer.c) and hands the scene over.
+// end always frees the upload; after a failed begin or fill it returns that
+// error and *out_scene is NULL.
+typedef struct stoa_gfx_upload stoa_gfx_upload;
+stoa_result stoa_gfx_scene_upload_begin(stoa_gfx_renderer *renderer, const stoa_scene *scene,
+                                        stoa_gfx_upload **out_upload, stoa_error *err);
+stoa_result stoa_gfx_scene_upload_fill(stoa_gfx_upload *upload, stoa_error *err);
+stoa_result stoa_gfx_scene_upload_end(stoa_gfx_upload **upload, stoa_gfx_scene **out_scene,
+                                      stoa_error *err);
+
 // Textures of a stoa_scene loaded with .defer_textures that are still
 // `pending` are drawn meanwhile with neutral 1x1 stand-ins (white base
 // colour, metallic-roughness and occlusion: the material's factors alone;

@@ -307,10 +307,11 @@ typedef struct stoa_bvh stoa_bvh;
 // (morphed and skinned on the CPU, as drawn). Rebuild it after the pose
 // changes. NULL when out of memory.
 stoa_bvh *stoa_bvh_build(const stoa_scene *scene, const stoa_pose *pose);
-// The same, leaving out nodes with hidden[node] set and everything under
-// them (a lesson's hidden nodes catch no ray). hidden may be NULL.
-stoa_bvh *stoa_bvh_build_visible(const stoa_scene *scene, const stoa_pose *pose,
-                                 const bool *hidden);
+// Rays pass through nodes with hidden[node] set and everything under them
+// (a lesson's hidden nodes catch no ray) until the next call; hidden NULL
+// shows every node again. O(nodes): no rebuild. The array is read here only.
+// False when out of memory (the BVH then hides nothing).
+bool stoa_bvh_set_hidden(stoa_bvh *bvh, const stoa_scene *scene, const bool *hidden);
 void stoa_bvh_destroy(stoa_bvh **bvh);
 
 typedef struct stoa_ray_hit {

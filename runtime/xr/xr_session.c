@@ -57,8 +57,13 @@ stoa_result xr_session_create(stoa_xr *xr, stoa_error *err)
 
 void xr_session_destroy(stoa_xr *xr)
 {
-    if (xr->device)
-        stoa_gfx_device_wait_idle(xr->device);
+    // The swapchain images are used by our own frames only: waiting for
+    // their fences is enough (no device-idle wait on a session loss).
+    if (xr->device && xr->pool) {
+        VkDevice d = stoa_gfx_device_get_handles(xr->device)->device;
+        if (vkWaitForFences(d, 2, xr->fence, VK_TRUE, UINT64_MAX) != VK_SUCCESS)
+            stoa_gfx_device_wait_idle(xr->device); // a lost device: nothing better
+    }
     xr_swapchains_destroy(xr);
     xr_actions_destroy_spaces(xr);
     if (xr->view_space)
