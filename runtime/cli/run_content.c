@@ -298,6 +298,7 @@ stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_err
         memset(s->moved, 0, s->scene->node_count * sizeof *s->moved);
     } else {
         // The old scene's GPU copy goes once the frames drawing it are done.
+        run_pick_cancel(s); // a BVH of the old scene
         stoa_gfx_scene_destroy(&s->gscene);
         run_content_drop_scene(s);
         s->gscene = gscene;

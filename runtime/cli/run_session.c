@@ -10,6 +10,7 @@
 
 #include "core/stoa_clock.h"
 #include "core/stoa_log.h"
+#include "run_overlay_mesh.h"
 
 static stoa_result create_xr(run_session *s, stoa_error *err)
 {
@@ -33,8 +34,20 @@ static stoa_result create_xr(run_session *s, stoa_error *err)
     }
     STOA_LOGI("run", "headset: %s", stoa_xr_runtime_name(s->xr));
     r = stoa_gfx_scene_create(stoa_xr_renderer(s->xr), s->scene, &s->gscene, err);
-    // Pipelines now, not while the first frame is recorded.
-    return r < 0 ? r : stoa_xr_prepare(s->xr, s->gscene, err);
+    // Pipelines now, not while the first frame is recorded: the scene's, and
+    // the overlay's (an empty overlay has every material a full one has).
+    if (r >= 0)
+        r = stoa_xr_prepare(s->xr, s->gscene, err);
+    stoa_ui_panel_image none[RUN_MAX_PANELS] = {0};
+    bool hidden[RUN_MAX_PANELS] = {false};
+    stoa_scene *ov = r >= 0 ? overlay_scene_build(none, hidden) : NULL;
+    stoa_gfx_scene *gov = NULL;
+    if (ov && overlay_scene_ok(ov) &&
+        stoa_gfx_scene_create(stoa_xr_renderer(s->xr), ov, &gov, err) >= 0)
+        r = stoa_xr_prepare(s->xr, gov, err);
+    stoa_gfx_scene_destroy(&gov);
+    stoa_scene_destroy(&ov);
+    return r;
 }
 
 // Teardown or recovery, never a frame: waiting for the device is fine here.
@@ -76,6 +89,7 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
 void run_session_fini(run_session *s)
 {
     run_content_switch_cancel(s);
+    run_pick_cancel(s);
     if (s->lesson_on)
         run_lesson_fini(&s->lesson);
     run_hub_stop(&s->hub); // after the lesson: its last statements still reach the hub
@@ -201,21 +215,16 @@ static void apply_output(run_session *s, const stoa_interact_output *out)
     for (uint32_t i = 0; i < out->event_count; i++)
         write_event(s, &out->events[i]);
     stoa_pose_update(s->pose);
-    // A node put down somewhere new: rays must see it there.
-    uint32_t hv = s->lesson_on ? s->lesson.hidden_version : 0;
-    if (s->grabbing && !grabbing) {
-        stoa_bvh *bvh = stoa_bvh_build(s->scene, s->pose);
-        if (bvh) { // out of memory: keep the old one
-            stoa_bvh_destroy(&s->bvh);
-            s->bvh = bvh;
-            hv = ~hv; // the new BVH hides nothing yet
-        }
-    }
+    // A node put down somewhere new: rays must see it there (a worker
+    // builds the new BVH; the old one serves meanwhile).
+    if (s->grabbing && !grabbing)
+        run_pick_rebuild(s);
+    run_pick_poll(s);
     // Shown or hidden by the lesson: hidden nodes catch no ray (no rebuild).
-    if (hv != s->hidden_version || (s->grabbing && !grabbing)) {
-        if (stoa_bvh_set_hidden(s->bvh, s->scene, s->lesson_on ? s->lesson.hidden : NULL))
-            s->hidden_version = s->lesson_on ? s->lesson.hidden_version : 0;
-    }
+    uint32_t hv = s->lesson_on ? s->lesson.hidden_version : 0;
+    if (hv != s->hidden_version &&
+        stoa_bvh_set_hidden(s->bvh, s->scene, s->lesson_on ? s->lesson.hidden : NULL))
+        s->hidden_version = hv;
     s->grabbing = grabbing;
 }
 
@@ -299,6 +308,8 @@ static void switch_lessons(run_session *s)
     } else if (switched) {
         run_hub_launch_done(&s->hub);
         s->hidden_version = UINT32_MAX; // new content: rebuild picking
+        for (int i = 0; i < RUN_MAX_PANELS; i++)
+            s->overlay.versions[i] = UINT32_MAX; // new panels, whatever their numbers
         stoa_error perr = {0};
         if (stoa_xr_prepare(s->xr, s->gscene, &perr) < 0)
             STOA_LOGW("run", "pipelines for the new scene: %s", perr.message);

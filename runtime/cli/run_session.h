@@ -39,6 +39,15 @@ typedef struct run_options {
 
 typedef struct run_session run_session;
 
+// The picking BVH rebuilt on a worker (run_pick.c).
+typedef struct run_pick {
+    bool busy, again;
+    pthread_t thread;
+    atomic_int done;
+    stoa_pose *pose;  // a still copy of the scene's pose for the worker
+    stoa_bvh *built;  // the worker's result
+} run_pick;
+
 // A lesson the hub launched, loading on a worker thread (run_content.c).
 typedef struct run_switch {
     bool busy;             // the worker runs or has results to take
@@ -77,6 +86,7 @@ struct run_session {
     char switch_registration[40];
     run_hub hub;       // classroom hub connection (run_hub.c); idle without --hub
     run_switch sw;     // a launched lesson loading on a worker
+    run_pick pick;     // the picking BVH rebuilt on a worker
     run_overlay overlay;
     stoa_desktop_mirror *mirror;
     uint32_t *highlights; // node indices for the renderer
@@ -114,6 +124,13 @@ stoa_result run_content_switch_lesson(run_session *s, const char *path, const ch
 stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_error *err);
 // Waits for a worker still loading and throws its work away.
 void run_content_switch_cancel(run_session *s);
+
+// run_pick.c: after a grabbed node is put down, a new BVH is built on a
+// worker from a copy of the pose; poll swaps it in once per frame; cancel
+// (before the scene goes) waits for the worker and drops its work.
+void run_pick_rebuild(run_session *s);
+void run_pick_poll(run_session *s);
+void run_pick_cancel(run_session *s);
 
 // The frame path's figures for a report line (run_session.c): device-idle
 // waits, descriptor pools and pipelines compiled while recording, from the

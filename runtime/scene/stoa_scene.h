@@ -279,6 +279,11 @@ void stoa_pose_destroy(stoa_pose **pose);
 const stoa_scene *stoa_pose_scene(const stoa_pose *pose);
 // Back to the rest pose (the nodes' own TRS and the meshes' default weights).
 void stoa_pose_reset(stoa_pose *pose);
+// Makes dst (a pose of the same scene) what src is now: local transforms,
+// world matrices, joints, morph weights. For a worker that needs a pose
+// that holds still (a BVH built off the frame thread). False when the
+// poses belong to different scenes.
+bool stoa_pose_copy(stoa_pose *dst, const stoa_pose *src);
 // Applies animation `anim` sampled at time t (clamped to [0, duration]).
 // Call reset first for a clean pose; several animations may be layered.
 void stoa_pose_apply_animation(stoa_pose *pose, uint32_t anim, float t);
