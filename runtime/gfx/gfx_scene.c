@@ -179,22 +179,6 @@ static stoa_result upload_geometry(stoa_gfx_scene *s, const stoa_scene *sc, gfx_
 
 // ---- nodes, skins, lights --------------------------------------------------------
 
-static void trs(const stoa_node *n, float out[16])
-{
-    float x = n->rotation[0], y = n->rotation[1], z = n->rotation[2], w = n->rotation[3];
-    float r[9] = {1 - 2 * (y * y + z * z), 2 * (x * y + z * w),     2 * (x * z - y * w),
-                  2 * (x * y - z * w),     1 - 2 * (x * x + z * z), 2 * (y * z + x * w),
-                  2 * (x * z + y * w),     2 * (y * z - x * w),     1 - 2 * (x * x + y * y)};
-    for (int c = 0; c < 3; c++)
-        for (int k = 0; k < 3; k++)
-            out[c * 4 + k] = r[c * 3 + k] * n->scale[c];
-    out[3] = out[7] = out[11] = 0.0f;
-    out[12] = n->translation[0];
-    out[13] = n->translation[1];
-    out[14] = n->translation[2];
-    out[15] = 1.0f;
-}
-
 void gfx_mat4_mul(const float a[16], const float b[16], float out[16])
 {
     float t[16];
@@ -212,16 +196,19 @@ static stoa_result copy_nodes(stoa_gfx_scene *s, const stoa_scene *sc, stoa_erro
     s->node_parent = malloc(((size_t)sc->node_count + 1) * sizeof(int32_t));
     if (!s->rest_world || !s->node_parent)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
+    // Node transforms are runtime/scene's to compute (one implementation):
+    // the rest pose's world matrices, for draws without a pose.
+    stoa_pose *rest = stoa_pose_create(sc);
+    if (!rest)
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
+    stoa_pose_reset(rest);
+    stoa_pose_update(rest);
     for (uint32_t i = 0; i < sc->node_count; i++) {
-        float local[16];
-        trs(&sc->nodes[i], local);
         int32_t p = sc->nodes[i].parent;
         s->node_parent[i] = p >= 0 && (uint32_t)p < i ? p : -1;
-        if (p >= 0 && (uint32_t)p < i)
-            gfx_mat4_mul(s->rest_world + (size_t)p * 16, local, s->rest_world + (size_t)i * 16);
-        else
-            memcpy(s->rest_world + (size_t)i * 16, local, sizeof local);
+        memcpy(s->rest_world + (size_t)i * 16, stoa_pose_world(rest, i), 16 * sizeof(float));
     }
+    stoa_pose_destroy(&rest);
     uint32_t joints = 0;
     for (uint32_t i = 0; i < sc->skin_count; i++)
         joints += sc->skins[i].joint_count;
