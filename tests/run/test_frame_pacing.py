@@ -29,13 +29,16 @@ import threading
 import time
 import urllib.request
 
-# Bounds for Stoa's own CPU time per frame (input, lesson, panels, posing,
-# recording; GPU waits excluded) on the CI machine (lavapipe, 2 shared
-# cores): p99 within one 20 Hz frame and a loaded hub's jitter, max within
-# three frames. A device-idle wait, a disk read or a scene upload inside a
-# frame shows as hundreds of milliseconds and fails them.
-P99_BOUND_MS = 50.0
-MAX_BOUND_MS = 150.0
+# Bounds for Stoa's own time per frame (input, lesson, panels, posing,
+# recording; GPU waits excluded; wall clock) on the CI machine (lavapipe, 2
+# shared cores): p99 under 20 ms (measured about 1 ms); max under 250 ms
+# (measured about 120 ms on a loaded machine: a switched scene's GPU objects
+# and any new pipelines are still made on the frame thread, between frames).
+# Before this work a panel change alone cost 60-300 ms and the lesson switch
+# seconds: a device-idle wait, a disk read or a pixel upload inside a frame
+# fails these bounds.
+P99_BOUND_MS = 20.0
+MAX_BOUND_MS = 250.0
 PASSWORD = "pacing test password"
 PASSES, FAILS = [], []
 
