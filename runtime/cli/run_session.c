@@ -37,14 +37,14 @@ static stoa_result create_xr(run_session *s, stoa_error *err)
     // Pipelines now, not while the first frame is recorded: the scene's, and
     // the overlay's (an empty overlay has every material a full one has).
     if (r >= 0)
-        r = stoa_xr_prepare(s->xr, s->gscene, err);
+        r = stoa_xr_prepare(s->xr, s->gscene, false, err);
     stoa_ui_panel_image none[RUN_MAX_PANELS] = {0};
     bool hidden[RUN_MAX_PANELS] = {false};
     stoa_scene *ov = r >= 0 ? overlay_scene_build(none, hidden) : NULL;
     stoa_gfx_scene *gov = NULL;
     if (ov && overlay_scene_ok(ov) &&
         stoa_gfx_scene_create(stoa_xr_renderer(s->xr), ov, &gov, err) >= 0)
-        r = stoa_xr_prepare(s->xr, gov, err);
+        r = stoa_xr_prepare(s->xr, gov, true, err);
     stoa_gfx_scene_destroy(&gov);
     stoa_scene_destroy(&ov);
     return r;
@@ -311,7 +311,7 @@ static void switch_lessons(run_session *s)
         for (int i = 0; i < RUN_MAX_PANELS; i++)
             s->overlay.versions[i] = UINT32_MAX; // new panels, whatever their numbers
         stoa_error perr = {0};
-        if (stoa_xr_prepare(s->xr, s->gscene, &perr) < 0)
+        if (stoa_xr_prepare(s->xr, s->gscene, false, &perr) < 0)
             STOA_LOGW("run", "pipelines for the new scene: %s", perr.message);
     }
 }
@@ -379,7 +379,7 @@ static stoa_result frame(run_session *s, stoa_error *err)
                                          s->lesson_on ? &s->lesson : NULL, out, s->pose,
                                          s->anim_time, err);
     if (ovr >= 0 && s->overlay.needs_prepare) {
-        stoa_result pr = stoa_xr_prepare(s->xr, s->overlay.gscene, err);
+        stoa_result pr = stoa_xr_prepare(s->xr, s->overlay.gscene, true, err);
         s->overlay.needs_prepare = pr < 0;
         ovr = pr;
     }

@@ -271,29 +271,30 @@ stoa_result stoa_gfx_render_now(stoa_gfx_renderer *renderer, stoa_gfx_target *ta
 
 stoa_result stoa_gfx_prepare(stoa_gfx_renderer *renderer, stoa_gfx_target *target,
                              const stoa_gfx_scene *scene, stoa_gfx_stereo_mode stereo,
-                             stoa_error *err)
+                             bool no_clear, stoa_error *err)
 {
     if (!renderer || !target || !scene || scene->r != renderer)
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT, "gfx: prepare: bad arguments");
     bool multiview = target->desc.layers > 1 && target->pass_multiview &&
                      (stereo == STOA_GFX_STEREO_MULTIVIEW ||
                       (stereo == STOA_GFX_STEREO_AUTO && renderer->dev->h.multiview_auto));
-    VkRenderPass passes[2] = {multiview ? target->pass_multiview : target->pass_single,
-                              multiview ? target->pass_multiview_load : target->pass_single_load};
-    // Which variants the draws use; a mirrored node transform (decided per
-    // frame) may ask for the winding-flipped twin of each.
+    VkRenderPass pass = multiview ? (no_clear ? target->pass_multiview_load : target->pass_multiview)
+                                  : (no_clear ? target->pass_single_load : target->pass_single);
+    // Which variants the draws use, with the winding flipped where the rest
+    // pose mirrors a node (decided per frame: an animation that mirrors a
+    // node later compiles that one pipeline then, and is counted).
     bool used[GFX_VARIANT_COUNT] = {false};
     for (uint32_t i = 0; i < scene->draw_count; i++) {
-        used[scene->draws[i].variant & (GFX_VARIANT_COUNT - 1)] = true;
-        used[(scene->draws[i].variant | GFX_VARIANT_MIRRORED) & (GFX_VARIANT_COUNT - 1)] = true;
+        const gfx_draw *d = &scene->draws[i];
+        bool mirrored = det3(scene->rest_world + (size_t)d->node * 16) < 0.0f;
+        used[(d->variant | (mirrored ? GFX_VARIANT_MIRRORED : 0)) & (GFX_VARIANT_COUNT - 1)] = true;
     }
     stoa_result res = STOA_OK;
-    for (int p = 0; p < 2 && res >= 0; p++)
-        for (uint32_t v = 0; v < GFX_VARIANT_COUNT && res >= 0 && passes[p]; v++) {
-            VkPipeline pipeline;
-            if (used[v])
-                res = gfx_pipeline_get(renderer, passes[p], target->desc.samples, multiview, v,
-                                       &pipeline, err);
-        }
+    for (uint32_t v = 0; v < GFX_VARIANT_COUNT && res >= 0 && pass; v++) {
+        VkPipeline pipeline;
+        if (used[v])
+            res = gfx_pipeline_get(renderer, pass, target->desc.samples, multiview, v, &pipeline,
+                                   err);
+    }
     return res;
 }

@@ -377,10 +377,10 @@ stoa_result stoa_gfx_render_now(stoa_gfx_renderer *renderer, stoa_gfx_target *ta
                                 const stoa_gfx_render_options *options, stoa_error *err);
 
 // Creates now every pipeline that drawing scene into target with the stereo
-// mode will need (both with and without clearing), so that no pipeline is
-// compiled while a frame is recorded. Pipelines are cached per renderer
+// mode will need (no_clear: drawn over, as options.no_clear), so that no
+// pipeline is compiled while a frame is recorded. Pipelines are cached per renderer
 // (and in the pipeline cache file: see gfx_cache.c); calling it again for
 // the same scene costs a lookup.
 stoa_result stoa_gfx_prepare(stoa_gfx_renderer *renderer, stoa_gfx_target *target,
                              const stoa_gfx_scene *scene, stoa_gfx_stereo_mode stereo,
-                             stoa_error *err);
+                             bool no_clear, stoa_error *err);

@@ -122,8 +122,10 @@ stoa_result stoa_xr_end_frame(stoa_xr *xr, const stoa_xr_frame *frame, const sto
 
 // Compiles now the pipelines drawing scene on the headset needs (see
 // stoa_gfx_prepare), so the first frame that shows it does not stall.
-// Without a session (lost) there is nothing to prepare for: STOA_OK.
-stoa_result stoa_xr_prepare(stoa_xr *xr, const stoa_gfx_scene *scene, stoa_error *err);
+// `over`: drawn over the first draw (stoa_xr_draw index > 0). Without a
+// session (lost) there is nothing to prepare for: STOA_OK.
+stoa_result stoa_xr_prepare(stoa_xr *xr, const stoa_gfx_scene *scene, bool over,
+                            stoa_error *err);
 
 // CPU time the last end_frame spent recording draw commands, microseconds
 // (not waiting for the GPU): for `stoa bench frame`.

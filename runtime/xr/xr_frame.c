@@ -380,11 +380,12 @@ void stoa_xr_set_mirror(stoa_xr *xr, stoa_xr_mirror_fn fn, void *user)
     xr->mirror_user = user;
 }
 
-stoa_result stoa_xr_prepare(stoa_xr *xr, const stoa_gfx_scene *scene, stoa_error *err)
+stoa_result stoa_xr_prepare(stoa_xr *xr, const stoa_gfx_scene *scene, bool over,
+                            stoa_error *err)
 {
     if (!xr->target || !scene)
         return STOA_OK;
-    return stoa_gfx_prepare(xr->renderer, xr->target, scene, xr->desc.stereo, err);
+    return stoa_gfx_prepare(xr->renderer, xr->target, scene, xr->desc.stereo, over, err);
 }
 
 double stoa_xr_last_record_us(const stoa_xr *xr)

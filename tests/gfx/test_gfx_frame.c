@@ -129,7 +129,7 @@ STOA_TEST(scenes_outlive_the_frames_that_draw_them)
     VkCommandBuffer cmd;
     CHECK(gfx_oneshot_begin(r->dev, &cmd, &err) >= 0);
     stoa_gfx_begin_frame(r);
-    CHECK(stoa_gfx_prepare(r, t, gs, STOA_GFX_STEREO_AUTO, &err) >= 0);
+    CHECK(stoa_gfx_prepare(r, t, gs, STOA_GFX_STEREO_AUTO, false, &err) >= 0);
     CHECK(stoa_gfx_render(r, cmd, t, 0, &view, 1, gs, NULL, NULL, &err) >= 0);
     CHECK(vkEndCommandBuffer(cmd) == VK_SUCCESS);
     VkSubmitInfo si = {.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO, .commandBufferCount = 1,

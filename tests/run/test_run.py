@@ -169,7 +169,13 @@ def test_ctrl_c(stoa, src, out):
                STOA_XRSIM_SUMMARY=summary)
     p = subprocess.Popen([stoa, "run", "--sim", os.path.join(src, "scenes/agora/agora.glb")],
                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(4.0)
+    # Ctrl-C once the session runs (a busy machine starts slowly; an exit
+    # asked before then leaves from IDLE or READY: test_session_paths.py).
+    end = time.monotonic() + 120
+    for line in p.stderr:
+        if "VISIBLE -> FOCUSED" in line or time.monotonic() > end:
+            break
+    time.sleep(1.0)
     p.send_signal(signal.SIGINT)
     out_s, err_s = p.communicate(timeout=60)
     states = json.load(open(summary)).get("states", []) if os.path.exists(summary) else []
@@ -206,8 +212,12 @@ def test_mirror(stoa, src, out):
     shot = os.path.join(out, "mirror.png")
     env = dict(os.environ, STOA_VALIDATION="1", STOA_XRSIM_REALTIME="1",
                STOA_XRSIM_SCRIPT=os.path.join(src, "tests/run/mirror.yaml"))
-    script = (f"'{stoa}' run --sim '{src}/scenes/agora/agora.glb' --mirror > '{out}/mirror.log' 2>&1 & "
-              f"sleep 2.5; import -window root '{shot}'; wait $!")
+    # The picture is taken once the session is focused (frames flow), not
+    # after a fixed delay: a busy machine starts slowly.
+    log = f"{out}/mirror.log"
+    script = (f"'{stoa}' run --sim '{src}/scenes/agora/agora.glb' --mirror > '{log}' 2>&1 & "
+              f"for i in $(seq 240); do grep -q 'VISIBLE -> FOCUSED' '{log}' && break; sleep 0.25; done; "
+              f"sleep 1.5; import -window root '{shot}'; wait $!")
     r = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1024x600x24", "bash", "-c", script],
                        env=env, capture_output=True, text=True, timeout=180)
     log = open(os.path.join(out, "mirror.log")).read()
