@@ -145,13 +145,28 @@ int stoa_cmd_run(int argc, char **argv)
         r = run_session_loop(&s, &g_stop, &err);
     uint64_t frames = s.frames;
     uint32_t events = s.event_count, losses = s.session_losses;
+    uint32_t skipped = s.frames_skipped, rebuilds = s.instance_rebuilds,
+             failed = s.launches_failed, dropped = s.lesson.actions_dropped;
+    run_frame_report rep = run_session_report(&s);
+    uint32_t panel_rebuilds = s.overlay.rebuilds, panel_writes = s.overlay.writes;
     run_session_fini(&s);
     if (r < 0) {
-        fprintf(stderr, "stoa run: %s\n", err.message);
+        fprintf(stderr, "stoa run: %s (%s)\n", err.message, stoa_result_str(r));
         return 1;
     }
     printf("stoa run: %llu frames, %u interaction events, %u session losses\n",
            (unsigned long long)frames, events, losses);
+    printf("stoa run: survived: %u frames dropped, %u headset rebuilds, %u launches failed, "
+           "%u lesson actions over the limit\n",
+           skipped, rebuilds, failed, dropped);
+    printf("stoa run: frame path: %llu device-idle waits, %llu descriptor pools, %llu pipelines "
+           "compiled while recording, %llu deferred frees\n",
+           (unsigned long long)rep.idle_waits, (unsigned long long)rep.descriptor_pools,
+           (unsigned long long)rep.pipelines_while_recording,
+           (unsigned long long)rep.deferred_frees);
+    printf("stoa run: panels: %u rebuilt, %u updated in place\n", panel_rebuilds, panel_writes);
+    printf("stoa run: frame CPU time over %u frames: median %.3f ms, p99 %.3f ms, max %.3f ms\n",
+           rep.frames_measured, rep.median_ms, rep.p99_ms, rep.max_ms);
     if (stoa_gfx_validation_requested() && stoa_gfx_validation_message_count() > 0) {
         fprintf(stderr, "stoa run: %u Vulkan validation messages\n",
                 stoa_gfx_validation_message_count());

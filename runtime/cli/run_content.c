@@ -3,6 +3,8 @@
 // and the lesson played in it; and switching to another lesson when the
 // instructor launches one from the hub, without leaving the headset session.
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,37 +162,156 @@ stoa_result run_content_load(run_session *s, stoa_error *err)
     return load_scene(s, scene_path, err);
 }
 
+// ---- switching lessons on a worker thread -----------------------------------
+//
+// The new lesson and (when it differs) its scene are read, parsed and made
+// ready for picking on a worker, into a scratch run_session, while the old
+// lesson keeps drawing. The frame thread then only uploads the scene to the
+// GPU and swaps the pieces over (run_content_switch_poll).
+
+static void *switch_main(void *arg)
+{
+    run_switch *w = arg;
+    run_session *t = w->scratch;
+    w->result = run_lesson_load(&t->lesson, &t->lesson_desc, &w->err);
+    if (w->result >= 0) {
+        t->lesson_on = true;
+        w->same_scene = strcmp(t->lesson.scene_path, w->current_scene) == 0;
+        if (!w->same_scene)
+            w->result = load_scene(t, t->lesson.scene_path, &w->err);
+    }
+    atomic_store(&w->done, 1);
+    return NULL;
+}
+
+// The second job of the worker: the new scene's texture pixels.
+static void *fill_main(void *arg)
+{
+    run_switch *w = arg;
+    w->result = stoa_gfx_scene_upload_fill(w->upload, &w->err);
+    atomic_store(&w->done, 1);
+    return NULL;
+}
+
 stoa_result run_content_switch_lesson(run_session *s, const char *path, const char *registration,
                                       stoa_error *err)
 {
-    snprintf(s->switch_path, sizeof s->switch_path, "%s", path);
-    snprintf(s->switch_registration, sizeof s->switch_registration, "%s",
-             registration ? registration : "");
-    run_lesson_desc d = s->opt->lesson;
-    d.lesson_path = s->switch_path;
-    d.registration = s->switch_registration[0] ? s->switch_registration : NULL;
-    // Load (and so check) the new lesson before letting go of the old one.
-    run_lesson next;
-    stoa_result r = run_lesson_load(&next, &d, err);
-    if (r < 0)
+    run_switch *w = &s->sw;
+    if (w->busy)
+        return stoa_error_set(err, STOA_ERROR_STATE, "a lesson is already being loaded");
+    memset(w, 0, sizeof *w);
+    w->scratch = calloc(1, sizeof *w->scratch);
+    if (!w->scratch)
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
+    snprintf(w->path, sizeof w->path, "%s", path);
+    snprintf(w->registration, sizeof w->registration, "%s", registration ? registration : "");
+    snprintf(w->current_scene, sizeof w->current_scene, "%s",
+             s->lesson_on ? s->lesson.scene_path : s->opt->scene_path);
+    run_session *t = w->scratch;
+    t->opt = s->opt;
+    t->lesson_desc = s->opt->lesson;
+    t->lesson_desc.lesson_path = w->path;
+    t->lesson_desc.registration = w->registration[0] ? w->registration : NULL;
+    if (pthread_create(&w->thread, NULL, switch_main, w) != 0) {
+        free(w->scratch);
+        w->scratch = NULL;
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "cannot start a loader thread");
+    }
+    w->busy = true;
+    STOA_LOGI("run", "loading lesson %s on a worker", path);
+    return STOA_OK;
+}
+
+// Frees what the worker made that was not taken over.
+static void switch_discard(run_switch *w)
+{
+    if (w->upload) {
+        stoa_gfx_scene *gs = NULL;
+        stoa_gfx_scene_upload_end(&w->upload, &gs, NULL);
+        stoa_gfx_scene_destroy(&gs);
+    }
+    run_session *t = w->scratch;
+    if (t) {
+        if (t->lesson.lesson || t->lesson.machine)
+            run_lesson_fini(&t->lesson);
+        run_content_drop_scene(t);
+        free(t);
+    }
+    w->scratch = NULL;
+}
+
+void run_content_switch_cancel(run_session *s)
+{
+    run_switch *w = &s->sw;
+    if (!w->busy)
+        return;
+    pthread_join(w->thread, NULL);
+    switch_discard(w);
+    memset(w, 0, sizeof *w);
+}
+
+stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_error *err)
+{
+    run_switch *w = &s->sw;
+    *out_switched = false;
+    if (!w->busy || !atomic_load(&w->done))
+        return STOA_OK;
+    pthread_join(w->thread, NULL);
+    run_session *t = w->scratch;
+    stoa_result r = w->result;
+    stoa_gfx_scene *gscene = NULL;
+    if (r >= 0 && !w->same_scene && !w->upload) {
+        // Buffers, images and commands here (quick); pixels on the worker.
+        r = stoa_gfx_scene_upload_begin(stoa_xr_renderer(s->xr), t->scene, &w->upload, &w->err);
+        if (r >= 0) {
+            atomic_store(&w->done, 0);
+            if (pthread_create(&w->thread, NULL, fill_main, w) == 0)
+                return STOA_OK; // taken over once the pixels are written
+            stoa_gfx_scene_upload_fill(w->upload, &w->err); // no thread: here, then
+        }
+    }
+    if (w->upload) {
+        stoa_result ur = stoa_gfx_scene_upload_end(&w->upload, &gscene, &w->err);
+        r = r < 0 ? r : ur;
+    }
+    w->busy = false;
+    if (r < 0) {
+        *err = w->err;
+        switch_discard(w);
+        memset(w, 0, sizeof *w);
         return r;
-    bool same_scene = s->lesson_on && strcmp(next.scene_path, s->lesson.scene_path) == 0;
+    }
     if (s->lesson_on)
         run_lesson_fini(&s->lesson); // the old run's trace ends (terminated)
-    s->lesson = next;
-    s->lesson_desc = d;
+    s->lesson = t->lesson;
+    s->lesson_desc = t->lesson_desc;
+    snprintf(s->switch_path, sizeof s->switch_path, "%s", w->path);
+    snprintf(s->switch_registration, sizeof s->switch_registration, "%s", w->registration);
+    s->lesson_desc.lesson_path = s->switch_path;
+    s->lesson_desc.registration = s->switch_registration[0] ? s->switch_registration : NULL;
     s->lesson_on = true;
-    printf("stoa run: switching to lesson %s\n", path);
+    memset(&t->lesson, 0, sizeof t->lesson);
+    printf("stoa run: switching to lesson %s\n", w->path);
     fflush(stdout);
-    stoa_gfx_device_wait_idle(stoa_xr_device(s->xr));
-    if (same_scene) {
+    if (w->same_scene) {
         register_lesson_nodes(s);
         memset(s->moved, 0, s->scene->node_count * sizeof *s->moved);
-        return STOA_OK;
+    } else {
+        // The old scene's GPU copy goes once the frames drawing it are done.
+        run_pick_cancel(s); // a BVH of the old scene
+        stoa_gfx_scene_destroy(&s->gscene);
+        run_content_drop_scene(s);
+        s->gscene = gscene;
+        s->scene = t->scene, t->scene = NULL;
+        s->pose = t->pose, t->pose = NULL;
+        s->bvh = t->bvh, t->bvh = NULL;
+        s->interact = t->interact, t->interact = NULL;
+        s->moved = t->moved, t->moved = NULL;
+        s->moved_trs = t->moved_trs, t->moved_trs = NULL;
+        s->highlights = t->highlights, t->highlights = NULL;
     }
-    stoa_gfx_scene_destroy(&s->gscene);
-    run_content_drop_scene(s);
-    if ((r = load_scene(s, s->lesson.scene_path, err)) < 0)
-        return r;
-    return stoa_gfx_scene_create(stoa_xr_renderer(s->xr), s->scene, &s->gscene, err);
+    switch_discard(w);
+    memset(w, 0, sizeof *w);
+    *out_switched = true;
+    return STOA_OK;
 }

@@ -73,14 +73,14 @@ static void obey(run_hub *h, run_lesson *rl, const stoa_net_command *c)
         }
         break;
     case STOA_NET_CMD_PAUSE:
-        feed(rl, STOA_LESSON_EV_PAUSE, NULL);
+        run_lesson_set_paused(rl, RUN_PAUSE_TEACHER, true);
         run_panels_show_text(rl, "hub-pause",
                              strncmp(rl->lang, "zh", 2) == 0 ? "请看老师" : "Look at the teacher",
                              -1);
         break;
     case STOA_NET_CMD_RESUME:
         run_panels_hide(rl, "hub-pause");
-        feed(rl, STOA_LESSON_EV_RESUME, NULL);
+        run_lesson_set_paused(rl, RUN_PAUSE_TEACHER, false);
         break;
     case STOA_NET_CMD_SKIP: feed(rl, STOA_LESSON_EV_SKIP, NULL); break;
     case STOA_NET_CMD_GOTO: feed(rl, STOA_LESSON_EV_GOTO, c->state); break;
@@ -97,7 +97,7 @@ static void obey(run_hub *h, run_lesson *rl, const stoa_net_command *c)
 
 static void report(run_hub *h, run_lesson *rl, int64_t now_ns)
 {
-    stoa_net_status st = {.fps = h->fps, .launched_as = h->launched_as};
+    stoa_net_status st = {.fps = h->fps, .launched_as = h->launched_as, .error = h->error};
     const stoa_lesson_state *state = rl && rl->machine ? stoa_lesson_machine_state(rl->machine) : NULL;
     if (state) {
         uint32_t index = (uint32_t)(state - rl->lesson->states);
@@ -142,6 +142,18 @@ bool run_hub_take_switch(run_hub *h, const char **out_path, const char **out_reg
     *out_path = h->switch_path; // valid until the next launch command
     *out_registration = h->switch_registration;
     return true;
+}
+
+void run_hub_launch_failed(run_hub *h, const char *message)
+{
+    snprintf(h->error, sizeof h->error, "%s", message);
+    // The run still playing is not the launch's: do not let the hub file it there.
+    h->launched_as[0] = '\0';
+}
+
+void run_hub_launch_done(run_hub *h)
+{
+    h->error[0] = '\0';
 }
 
 void run_hub_stop(run_hub *h)

@@ -32,6 +32,7 @@ typedef struct run_hub {
     bool switch_pending;          // a launched lesson waits to replace the current one
     char switch_path[1024];
     char switch_registration[40];
+    char error[512]; // told to the hub with each status until cleared
 } run_hub;
 
 // Starts the hub connection (joining happens in the background).
@@ -42,6 +43,12 @@ void run_hub_frame(run_hub *h, run_lesson *rl, int64_t now_ns);
 // A lesson the instructor launched that differs from the one playing: its
 // fetched file and the launch's registration. True once per launch.
 bool run_hub_take_switch(run_hub *h, const char **out_path, const char **out_registration);
+
+// A launched lesson could not start: the instructor is told (sent with every
+// status until the next launch succeeds) and the headset stays where it was.
+void run_hub_launch_failed(run_hub *h, const char *message);
+// The launched lesson is playing: the error is cleared.
+void run_hub_launch_done(run_hub *h);
 
 // Gives the hub up to 3 s to acknowledge the last statements, then stops.
 void run_hub_stop(run_hub *h);

@@ -126,7 +126,8 @@ stoa_result run_lesson_start(run_lesson *rl, const stoa_scene *scene, const run_
         return r;
     stoa_trace_launched(rl->trace, rl->now_ns - rl->display0_ns);
     stoa_trace_initialized(rl->trace, rl->now_ns - rl->display0_ns);
-    stoa_lesson_out_init(&rl->out, rl->action_buf, 128);
+    if (!stoa_lesson_out_init_queue(&rl->out, 128, RUN_ACTION_LIMIT))
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
     r = stoa_lesson_machine_start(rl->machine, now_ns, &rl->out);
     rl->started = true;
     return r < 0 && r != STOA_ERROR_LIMIT ? r : STOA_OK;
@@ -301,8 +302,10 @@ static void apply(run_lesson *rl, const stoa_lesson_action *a)
         break;
     case STOA_LESSON_ACT_SHOW_NODE:
     case STOA_LESSON_ACT_HIDE_NODE:
-        if (node >= 0)
+        if (node >= 0 && rl->hidden[node] != (a->type == STOA_LESSON_ACT_HIDE_NODE)) {
             rl->hidden[node] = a->type == STOA_LESSON_ACT_HIDE_NODE;
+            rl->hidden_version++;
+        }
         break;
     case STOA_LESSON_ACT_PLAY_ANIMATION:
     case STOA_LESSON_ACT_STOP_ANIMATION:
@@ -328,6 +331,7 @@ static void apply(run_lesson *rl, const stoa_lesson_action *a)
     case STOA_LESSON_ACT_RESUMED: stoa_trace_resumed(rl->trace, t); break;
     case STOA_LESSON_ACT_RESTARTED:
         memset(rl->hidden, 0, rl->scene->node_count * sizeof *rl->hidden);
+        rl->hidden_version++;
         memset(rl->highlighted, 0, rl->scene->node_count * sizeof *rl->highlighted);
         rl->anim_count = 0;
         rl->arrow_node = -1;
@@ -360,8 +364,12 @@ static void apply_all(run_lesson *rl)
 {
     for (uint32_t i = 0; i < rl->out.count; i++)
         apply(rl, &rl->out.items[i]);
-    if (rl->out.dropped)
-        STOA_LOGW("run", "%u lesson actions did not fit this frame", rl->out.dropped);
+    if (rl->out.dropped) {
+        rl->actions_dropped += rl->out.dropped;
+        STOA_LOGE("run", "%u lesson actions went over the queue's limit of %u in one step "
+                         "(%u in all): the lesson may show the wrong things",
+                  rl->out.dropped, RUN_ACTION_LIMIT, rl->actions_dropped);
+    }
     stoa_lesson_out_clear(&rl->out);
 }
 
@@ -436,24 +444,22 @@ void run_lesson_pose(run_lesson *rl, stoa_pose *pose)
     }
 }
 
-void run_lesson_session_lost(run_lesson *rl)
+void run_lesson_set_paused(run_lesson *rl, uint32_t source, bool on)
 {
-    if (rl->trace)
-        stoa_trace_suspended(rl->trace, STOA_TRACE_SESSION_LOST, rl->now_ns - rl->display0_ns);
-    if (rl->machine && !rl->ended) {
-        stoa_lesson_event ev = {.kind = STOA_LESSON_EV_PAUSE};
+    uint32_t before = rl->pause_sources;
+    rl->pause_sources = on ? before | source : before & ~source;
+    if (rl->pause_sources == before)
+        return;
+    int64_t t = rl->now_ns - rl->display0_ns;
+    if (source == RUN_PAUSE_SESSION && on && rl->trace)
+        stoa_trace_suspended(rl->trace, STOA_TRACE_SESSION_LOST, t);
+    if (rl->machine && !rl->ended && (before == 0) != (rl->pause_sources == 0)) {
+        stoa_lesson_event ev = {.kind = rl->pause_sources ? STOA_LESSON_EV_PAUSE
+                                                          : STOA_LESSON_EV_RESUME};
         run_lesson_feed(rl, &ev);
     }
-}
-
-void run_lesson_session_back(run_lesson *rl)
-{
-    if (rl->machine && !rl->ended) {
-        stoa_lesson_event ev = {.kind = STOA_LESSON_EV_RESUME};
-        run_lesson_feed(rl, &ev);
-    }
-    if (rl->trace)
-        stoa_trace_resumed(rl->trace, rl->now_ns - rl->display0_ns);
+    if (source == RUN_PAUSE_SESSION && !on && rl->trace)
+        stoa_trace_resumed(rl->trace, t);
 }
 
 void run_lesson_fini(run_lesson *rl)
@@ -464,6 +470,7 @@ void run_lesson_fini(run_lesson *rl)
         stoa_trace_log_destroy(&rl->trace);
     }
     stoa_lesson_machine_destroy(&rl->machine);
+    stoa_lesson_out_fini(&rl->out);
     stoa_audio_destroy(&rl->audio);
     stoa_lesson_destroy(&rl->lesson);
     free(rl->hidden);

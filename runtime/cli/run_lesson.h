@@ -18,6 +18,19 @@
 #define RUN_MAX_ANIMS 16
 #define RUN_MAX_NARRATIONS 32
 #define RUN_MAX_CHOICES 6
+// Lesson actions one event may produce: the queue starts at 128 and grows to
+// this; beyond it actions are counted (actions_dropped), logged as errors and
+// counted in `stoa run`'s closing lines, never passed over in silence.
+#define RUN_ACTION_LIMIT 4096
+
+// Why the lesson is paused. Each source is set and cleared on its own; the
+// lesson is paused while any is set, so a headset that gets its session back
+// does not cancel the teacher's pause, nor the teacher's resume a lost session.
+enum {
+    RUN_PAUSE_TEACHER = 1u << 0, // the hub's pause command
+    RUN_PAUSE_SESSION = 1u << 1, // the OpenXR session was lost (until a new one runs)
+    RUN_PAUSE_SYSTEM = 1u << 2,  // the runtime took focus (system menu, headset off)
+};
 
 typedef enum run_panel_kind { RUN_PANEL_TEXT = 0, RUN_PANEL_QUIZ, RUN_PANEL_SUBTITLE } run_panel_kind;
 
@@ -66,8 +79,10 @@ typedef struct run_lesson {
     const char *lang;
     const stoa_scene *scene;
     stoa_lesson_machine *machine;
-    stoa_lesson_action action_buf[128];
-    stoa_lesson_out out;
+    stoa_lesson_out out; // a bounded queue (RUN_ACTION_LIMIT)
+    uint32_t actions_dropped; // over the limit, since start (reported)
+    uint32_t pause_sources;   // RUN_PAUSE_* bits
+    uint32_t hidden_version;  // bumps when a node is shown or hidden (picking)
     stoa_audio *audio;
     stoa_trace_log *trace;
     stoa_clock trace_clock; // display time mapped onto wall time
@@ -116,9 +131,10 @@ uint32_t run_lesson_input(run_lesson *rl, const stoa_interact_output *io,
 void run_lesson_update(run_lesson *rl, stoa_interact *ia, int64_t now_ns);
 // Poses the scene for the lesson (animations, hidden nodes); call after reset.
 void run_lesson_pose(run_lesson *rl, stoa_pose *pose);
-// Session lost / back: suspended and resumed in the trace.
-void run_lesson_session_lost(run_lesson *rl);
-void run_lesson_session_back(run_lesson *rl);
+// Sets or clears one pause source (RUN_PAUSE_*). The lesson machine pauses
+// when the first source is set and resumes when the last is cleared. The
+// session source also writes suspended/resumed (session-lost) to the trace.
+void run_lesson_set_paused(run_lesson *rl, uint32_t source, bool on);
 void run_lesson_fini(run_lesson *rl);
 
 // Names of a lesson text in the trace's form (entries point into the lesson).

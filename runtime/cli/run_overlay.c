@@ -3,6 +3,7 @@
 
 #include <cglm/cglm.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/stoa_log.h"
@@ -21,8 +22,8 @@ stoa_result run_overlay_init(run_overlay *o, stoa_error *err)
 
 void run_overlay_release_gpu(run_overlay *o, stoa_gfx_device *device)
 {
-    if (o->gscene && device)
-        stoa_gfx_device_wait_idle(device);
+    (void)device; // the renderer frees it once its frames are done
+    run_overlay_job_cancel(o); // its upload belongs to this renderer too
     stoa_gfx_scene_destroy(&o->gscene);
 }
 
@@ -33,6 +34,7 @@ void run_overlay_fini(run_overlay *o, stoa_gfx_device *device)
     stoa_scene_destroy(&o->scene);
     for (int i = 0; i < RUN_MAX_PANELS; i++)
         stoa_ui_panel_image_fini(&o->images[i]);
+    free(o->job);
     stoa_ui_fonts_destroy(&o->fonts);
     memset(o, 0, sizeof *o);
 }
@@ -47,15 +49,16 @@ static stoa_ui_choice_state choice_state(const run_panel *p, uint32_t i)
     return (int32_t)i == p->hovered ? STOA_UI_CHOICE_HOVERED : STOA_UI_CHOICE_NORMAL;
 }
 
-// Draws one panel's picture and takes its real size and choice areas back.
-static void draw_panel(run_overlay *o, run_panel *p, stoa_ui_panel_image *img)
+// Draws one panel's picture and takes its real size and choice areas back
+// into p (a worker's copy: run_overlay_job.c writes them back on swap).
+void run_overlay_draw_panel(stoa_ui_fonts *fonts, run_panel *p, stoa_ui_panel_image *img)
 {
     stoa_ui_panel_image_fini(img);
     stoa_error err = {0};
     stoa_result r;
     if (p->kind == RUN_PANEL_SUBTITLE) {
         stoa_ui_label_desc ld = {.text = p->text};
-        r = stoa_ui_label_render(o->fonts, &ld, img, &err);
+        r = stoa_ui_label_render(fonts, &ld, img, &err);
     } else {
         stoa_ui_panel_desc pd = {.title = p->title[0] ? p->title : NULL,
                                  .body = p->text,
@@ -68,7 +71,7 @@ static void draw_panel(run_overlay *o, run_panel *p, stoa_ui_panel_image *img)
             pd.choices[i] = p->choices[i];
             pd.choice_states[i] = choice_state(p, i);
         }
-        r = stoa_ui_panel_render(o->fonts, &pd, img, &err);
+        r = stoa_ui_panel_render(fonts, &pd, img, &err);
     }
     if (r < 0) {
         STOA_LOGW("run", "panel '%s': %s", p->id, err.message);
@@ -86,49 +89,6 @@ static void draw_panel(run_overlay *o, run_panel *p, stoa_ui_panel_image *img)
         p->choice_uv[i][2] = img->choice_uvs[i].u1;
         p->choice_uv[i][3] = img->choice_uvs[i].v1;
     }
-}
-
-// Remakes changed pictures; true when the overlay scene must be rebuilt.
-static bool refresh_panels(run_overlay *o, run_lesson *rl)
-{
-    bool changed = !o->scene;
-    for (int i = 0; i < RUN_MAX_PANELS; i++) {
-        run_panel *p = rl ? &rl->panels[i] : NULL;
-        bool show = p && p->visible && o->fonts;
-        if (show == o->shown[i] && (!show || p->version == o->versions[i]))
-            continue;
-        changed = true;
-        o->shown[i] = show;
-        if (show) {
-            o->versions[i] = p->version;
-            draw_panel(o, p, &o->images[i]);
-        }
-    }
-    return changed;
-}
-
-static stoa_result rebuild(run_overlay *o, stoa_gfx_device *device, stoa_gfx_renderer *renderer,
-                           stoa_error *err)
-{
-    stoa_scene *scene = overlay_scene_build(o->images, o->shown);
-    if (!overlay_scene_ok(scene)) {
-        stoa_scene_destroy(&scene);
-        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory building panels");
-    }
-    stoa_gfx_scene *gscene = NULL;
-    stoa_result r = stoa_gfx_scene_create(renderer, scene, &gscene, err);
-    if (r < 0) {
-        stoa_scene_destroy(&scene);
-        return r;
-    }
-    run_overlay_release_gpu(o, device);
-    stoa_pose_destroy(&o->pose);
-    stoa_scene_destroy(&o->scene);
-    o->scene = scene;
-    o->gscene = gscene;
-    o->pose = stoa_pose_create(scene);
-    o->rebuilds++;
-    return o->pose ? STOA_OK : stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
 }
 
 static void place(run_overlay *o, uint32_t node, const float pos[3], const mat3 rot,
@@ -208,11 +168,10 @@ stoa_result run_overlay_update(run_overlay *o, stoa_gfx_device *device,
                                const stoa_interact_output *io, const stoa_pose *scene_pose,
                                double time_s, stoa_error *err)
 {
-    if (refresh_panels(o, rl) || !o->gscene) {
-        stoa_result r = rebuild(o, device, renderer, err);
-        if (r < 0)
-            return r;
-    }
+    (void)device;
+    stoa_result r = run_overlay_job_step(o, renderer, rl, err);
+    if (!o->pose) // no overlay yet: its first pictures are on their way
+        return r;
     stoa_pose_reset(o->pose); // everything hidden (scale 0) until placed
     for (int i = 0; i < RUN_MAX_PANELS; i++)
         if (o->shown[i])
@@ -229,5 +188,5 @@ stoa_result run_overlay_update(run_overlay *o, stoa_gfx_device *device,
     if (rl && rl->scene && rl->arrow_node >= 0)
         place_arrow(o, scene_pose, rl->scene, rl->arrow_node, time_s);
     stoa_pose_update(o->pose);
-    return STOA_OK;
+    return r;
 }

@@ -11,6 +11,7 @@
 #include "core/stoa_clock.h"
 #include "core/stoa_log.h"
 #include "run_survey.h"
+#include "run_overlay_mesh.h"
 
 static stoa_result create_xr(run_session *s, stoa_error *err)
 {
@@ -33,16 +34,31 @@ static stoa_result create_xr(run_session *s, stoa_error *err)
         stoa_xr_set_mirror(s->xr, stoa_desktop_mirror_record, s->mirror);
     }
     STOA_LOGI("run", "headset: %s", stoa_xr_runtime_name(s->xr));
-    return stoa_gfx_scene_create(stoa_xr_renderer(s->xr), s->scene, &s->gscene, err);
+    r = stoa_gfx_scene_create(stoa_xr_renderer(s->xr), s->scene, &s->gscene, err);
+    // Pipelines now, not while the first frame is recorded: the scene's, and
+    // the overlay's (an empty overlay has every material a full one has).
+    if (r >= 0)
+        r = stoa_xr_prepare(s->xr, s->gscene, false, err);
+    stoa_ui_panel_image none[RUN_MAX_PANELS] = {0};
+    bool hidden[RUN_MAX_PANELS] = {false};
+    stoa_scene *ov = r >= 0 ? overlay_scene_build(none, hidden) : NULL;
+    stoa_gfx_scene *gov = NULL;
+    if (ov && overlay_scene_ok(ov) &&
+        stoa_gfx_scene_create(stoa_xr_renderer(s->xr), ov, &gov, err) >= 0)
+        r = stoa_xr_prepare(s->xr, gov, true, err);
+    stoa_gfx_scene_destroy(&gov);
+    stoa_scene_destroy(&ov);
+    return r;
 }
 
+// Teardown or recovery, never a frame: waiting for the device is fine here.
 static void destroy_xr(run_session *s)
 {
     if (s->mirror)
         stoa_desktop_mirror_detach(s->mirror);
     if (s->xr)
         stoa_gfx_device_wait_idle(stoa_xr_device(s->xr));
-    run_overlay_release_gpu(&s->overlay, s->xr ? stoa_xr_device(s->xr) : NULL);
+    run_overlay_release_gpu(&s->overlay, NULL);
     stoa_gfx_scene_destroy(&s->gscene);
     stoa_xr_destroy(&s->xr);
 }
@@ -73,6 +89,8 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
 
 void run_session_fini(run_session *s)
 {
+    run_content_switch_cancel(s);
+    run_pick_cancel(s);
     if (s->lesson_on)
         run_lesson_fini(&s->lesson);
     run_hub_stop(&s->hub); // after the lesson: its last statements still reach the hub
@@ -198,11 +216,16 @@ static void apply_output(run_session *s, const stoa_interact_output *out)
     for (uint32_t i = 0; i < out->event_count; i++)
         write_event(s, &out->events[i]);
     stoa_pose_update(s->pose);
-    if (s->grabbing && !grabbing) {
-        // A node was put down somewhere new: rays must see it there.
-        stoa_bvh_destroy(&s->bvh);
-        s->bvh = stoa_bvh_build(s->scene, s->pose);
-    }
+    // A node put down somewhere new: rays must see it there (a worker
+    // builds the new BVH; the old one serves meanwhile).
+    if (s->grabbing && !grabbing)
+        run_pick_rebuild(s);
+    run_pick_poll(s);
+    // Shown or hidden by the lesson: hidden nodes catch no ray (no rebuild).
+    uint32_t hv = s->lesson_on ? s->lesson.hidden_version : 0;
+    if (hv != s->hidden_version &&
+        stoa_bvh_set_hidden(s->bvh, s->scene, s->lesson_on ? s->lesson.hidden : NULL))
+        s->hidden_version = hv;
     s->grabbing = grabbing;
 }
 
@@ -213,9 +236,12 @@ static void lesson_frame(run_session *s, const stoa_interact_output *out,
     if (!rl->started) {
         stoa_error err = {0};
         if (run_lesson_start(rl, s->scene, &s->lesson_desc, now_ns, &err) < 0) {
+            // The scene stays on the headset (a lobby); the hub hears why.
             STOA_LOGE("run", "the lesson cannot start: %s", err.message);
+            run_hub_launch_failed(&s->hub, err.message);
+            s->launches_failed++;
+            run_lesson_fini(rl);
             s->lesson_on = false;
-            stoa_xr_request_exit(s->xr);
             return;
         }
     }
@@ -258,20 +284,80 @@ static void record_cpu(run_session *s, double us)
     s->cpu_us[s->cpu_count++] = us;
 }
 
+// A lesson the instructor launched from the hub: loaded on a worker, taken
+// in between frames. One that cannot start leaves the headset as it was and
+// tells the hub why.
+static void switch_lessons(run_session *s)
+{
+    const char *next, *registration;
+    stoa_error err = {0};
+    if (run_hub_take_switch(&s->hub, &next, &registration)) {
+        run_content_switch_cancel(s); // a newer launch wins
+        if (run_content_switch_lesson(s, next, registration, &err) < 0) {
+            STOA_LOGE("run", "launch of %s failed: %s", next, err.message);
+            run_hub_launch_failed(&s->hub, err.message);
+            s->launches_failed++;
+        }
+    }
+    bool switched = false;
+    if (run_content_switch_poll(s, &switched, &err) < 0) {
+        STOA_LOGE("run", "the launched lesson cannot start: %s", err.message);
+        printf("stoa run: launch failed: %s\n", err.message);
+        fflush(stdout);
+        run_hub_launch_failed(&s->hub, err.message);
+        s->launches_failed++;
+    } else if (switched) {
+        run_hub_launch_done(&s->hub);
+        s->hidden_version = UINT32_MAX; // new content: rebuild picking
+        for (int i = 0; i < RUN_MAX_PANELS; i++)
+            s->overlay.versions[i] = UINT32_MAX; // new panels, whatever their numbers
+        stoa_error perr = {0};
+        if (stoa_xr_prepare(s->xr, s->gscene, false, &perr) < 0)
+            STOA_LOGW("run", "pipelines for the new scene: %s", perr.message);
+    }
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+run_frame_report run_session_report(const run_session *s)
+{
+    run_frame_report rep = {0};
+    const stoa_gfx_stats *a = &s->gfx_at_start, *b = &s->gfx_at_end;
+    if (s->frames) {
+        rep.idle_waits = b->device_idle_waits - a->device_idle_waits - s->recovery_idle_waits;
+        rep.descriptor_pools = b->descriptor_pools - a->descriptor_pools;
+        rep.pipelines_while_recording = b->pipelines_while_recording - a->pipelines_while_recording;
+        rep.deferred_frees = b->deferred_frees - a->deferred_frees;
+    }
+    // The first frames fill caches: left out, as `stoa bench frame` does.
+    uint32_t skip = s->cpu_count > 20 ? 10 : 0, n = s->cpu_count - skip;
+    double *v = n ? malloc(n * sizeof *v) : NULL;
+    if (v) {
+        memcpy(v, s->cpu_us + skip, n * sizeof *v);
+        qsort(v, n, sizeof *v, cmp_double);
+        rep.frames_measured = n;
+        rep.median_ms = v[(n - 1) / 2] / 1000.0;
+        rep.p99_ms = v[(uint32_t)(0.99 * (n - 1) + 0.5)] / 1000.0;
+        rep.max_ms = v[n - 1] / 1000.0;
+        free(v);
+    }
+    return rep;
+}
+
 static stoa_result frame(run_session *s, stoa_error *err)
 {
-    // A lesson the instructor launched from the hub: switch between frames.
-    const char *next, *registration;
-    if (run_hub_take_switch(&s->hub, &next, &registration)) {
-        stoa_result sr = run_content_switch_lesson(s, next, registration, err);
-        if (sr < 0)
-            return sr;
-    }
+    switch_lessons(s);
     stoa_xr_frame f;
     stoa_result r = stoa_xr_begin_frame(s->xr, &f, err);
     if (r != STOA_OK)
         return r < 0 ? r : STOA_OK; // the session went away: the next poll says so
-    double t0 = stoa_time_seconds();
+    if (s->frames == 0)
+        s->gfx_at_start = stoa_gfx_stats_get();
+    double t0 = stoa_time_seconds(), tp[6];
     double dt = s->last_display_ns ? (double)(f.display_time_ns - s->last_display_ns) * 1e-9 : 0.0;
     s->last_display_ns = f.display_time_ns;
     pose_scene(s, dt);
@@ -279,32 +365,103 @@ static stoa_result frame(run_session *s, stoa_error *err)
     stoa_interact_frame in = {.pose = s->pose, .bvh = s->bvh};
     fill_input(&f, &in);
     const stoa_interact_output *out = stoa_interact_update(s->interact, &in);
+    tp[0] = stoa_time_seconds();
     if (s->lesson_on)
         lesson_frame(s, out, &in, f.display_time_ns);
+    tp[1] = stoa_time_seconds();
     run_hub_frame(&s->hub, s->lesson_on ? &s->lesson : NULL, f.display_time_ns); // classroom hub
+    tp[2] = stoa_time_seconds();
     apply_output(s, out);
+    tp[3] = stoa_time_seconds();
     float world_from_tracking[16];
     rig_matrix(s, world_from_tracking);
     stoa_xr_set_world_from_tracking(s->xr, world_from_tracking);
-    r = run_overlay_update(&s->overlay, stoa_xr_device(s->xr), stoa_xr_renderer(s->xr),
-                           s->lesson_on ? &s->lesson : NULL, out, s->pose, s->anim_time, err);
-    if (r < 0)
-        return r;
+    stoa_result ovr = run_overlay_update(&s->overlay, stoa_xr_device(s->xr), stoa_xr_renderer(s->xr),
+                                         s->lesson_on ? &s->lesson : NULL, out, s->pose,
+                                         s->anim_time, err);
+    if (ovr >= 0 && s->overlay.needs_prepare) {
+        stoa_result pr = stoa_xr_prepare(s->xr, s->overlay.gscene, true, err);
+        s->overlay.needs_prepare = pr < 0;
+        ovr = pr;
+    }
     double t1 = stoa_time_seconds();
+    if (t1 - t0 > 0.02) // a slow frame: where the time went (STOA_LOG=debug)
+        STOA_LOGD("run", "slow frame %llu: pose+input %.1f, lesson %.1f, hub %.1f, picking %.1f, "
+                         "panels %.1f ms",
+                  (unsigned long long)s->frames, (tp[0] - t0) * 1e3, (tp[1] - tp[0]) * 1e3,
+                  (tp[2] - tp[1]) * 1e3, (tp[3] - tp[2]) * 1e3, (t1 - tp[3]) * 1e3);
+    // Without its overlay the frame still shows the scene (panels come back
+    // with the next frame that can make them).
     stoa_xr_draw draws[2] = {
         {.scene = s->gscene, .pose = s->pose,
          .options = {.clear_color = {0.55f, 0.70f, 0.90f, 1.0f}}},
-        {.scene = s->overlay.gscene, .pose = s->overlay.pose},
+        {.scene = ovr >= 0 ? s->overlay.gscene : NULL, .pose = s->overlay.pose},
     };
     set_highlights(s, &draws[0].options);
-    // Paused (the teacher is talking): the scene dims behind the panels.
+    // Paused (the teacher is talking, the session is coming back, a system
+    // menu is up): the scene dims behind the panels.
     if (s->lesson_on && s->lesson.machine && stoa_lesson_machine_paused(s->lesson.machine))
         draws[0].options.exposure = 0.3f;
-    r = stoa_xr_end_frame(s->xr, &f, draws, 2, err);
+    stoa_error derr = {0};
+    r = stoa_xr_end_frame(s->xr, &f, draws, 2, &derr);
     // Stoa's own CPU work: input to posing here, plus recording in end_frame.
     if (f.should_render)
         record_cpu(s, (t1 - t0) * 1e6 + stoa_xr_last_record_us(s->xr));
     s->frames++;
+    if (r < 0) {
+        *err = derr;
+        return r;
+    }
+    if (ovr < 0)
+        return ovr; // err holds the overlay's error; the frame itself was shown
+    return r;
+}
+
+// The session's pause sources from the headset (the teacher's come from the hub).
+static void headset_pauses(run_session *s, const stoa_xr_status *st)
+{
+    if (!s->lesson_on)
+        return;
+    bool lost = st->session_lost || s->paused_by_loss;
+    if (st->session_lost && !s->paused_by_loss)
+        s->paused_by_loss = true;
+    if (st->session_running && s->paused_by_loss && st->focused)
+        s->paused_by_loss = lost = false; // the session is running again
+    run_lesson_set_paused(&s->lesson, RUN_PAUSE_SESSION, lost);
+    run_lesson_set_paused(&s->lesson, RUN_PAUSE_SYSTEM, st->system_paused && !lost);
+}
+
+// Rebuilds the OpenXR instance, the Vulkan device and everything on them.
+static stoa_result rebuild_xr(run_session *s, stoa_error *err)
+{
+    if (++s->instance_rebuilds > 5)
+        return stoa_error_set(err, STOA_ERROR_INSTANCE_LOST,
+                              "the headset was lost %u times: giving up", s->instance_rebuilds - 1);
+    uint64_t waits = stoa_gfx_stats_get().device_idle_waits;
+    destroy_xr(s);
+    stoa_result r = create_xr(s, err);
+    s->recovery_idle_waits += stoa_gfx_stats_get().device_idle_waits - waits;
+    return r;
+}
+
+// One frame's error, by what it means for the session (stoa_result_classify).
+static stoa_result survive(run_session *s, stoa_result r, stoa_error *err)
+{
+    switch (stoa_result_classify(r)) {
+    case STOA_CLASS_OK:
+    case STOA_CLASS_SESSION: return STOA_OK; // stoa_xr waits for a new session itself
+    case STOA_CLASS_SKIP_FRAME:
+        if (s->frames_skipped++ % 100 == 0) // the first of a run of them, then a reminder
+            STOA_LOGW("run", "a frame was dropped (%s): %s", stoa_result_str(r), err->message);
+        return STOA_OK;
+    case STOA_CLASS_INSTANCE:
+        STOA_LOGW("run", "%s: %s; starting the headset again", stoa_result_str(r), err->message);
+        if (s->lesson_on)
+            run_lesson_set_paused(&s->lesson, RUN_PAUSE_SESSION, true);
+        s->paused_by_loss = true;
+        return rebuild_xr(s, err);
+    case STOA_CLASS_FATAL: break;
+    }
     return r;
 }
 
@@ -312,6 +469,7 @@ stoa_result run_session_loop(run_session *s, volatile int *stop_flag, stoa_error
 {
     double start = stoa_time_seconds();
     bool exit_asked = false;
+    stoa_result r = STOA_OK;
     for (;;) {
         if (!exit_asked && ((stop_flag && *stop_flag) ||
                             (s->opt->max_seconds > 0 &&
@@ -321,46 +479,45 @@ stoa_result run_session_loop(run_session *s, volatile int *stop_flag, stoa_error
             exit_asked = true;
         }
         stoa_xr_status st;
-        stoa_result r = stoa_xr_poll(s->xr, &st, err);
-        if (r < 0)
-            return r;
+        r = stoa_xr_poll(s->xr, &st, err);
+        if (r < 0) {
+            if ((r = survive(s, r, err)) < 0)
+                break;
+            continue;
+        }
         if (st.session_lost) {
-            if (s->lesson_on && !s->paused_by_loss) {
-                run_lesson_session_lost(&s->lesson);
-                s->paused_by_loss = true;
-            }
             s->session_losses++;
             STOA_LOGW("run", "the headset session was lost; waiting for it to come back");
         }
         if (st.instance_lost) {
-            if (s->lesson_on && !s->paused_by_loss) {
-                run_lesson_session_lost(&s->lesson);
-                s->paused_by_loss = true;
-            }
             STOA_LOGW("run", "the OpenXR instance was lost; starting again");
-            destroy_xr(s);
-            if ((r = create_xr(s, err)) < 0)
-                return r;
+            if (s->lesson_on)
+                run_lesson_set_paused(&s->lesson, RUN_PAUSE_SESSION, true);
+            s->paused_by_loss = true;
+            if ((r = rebuild_xr(s, err)) < 0)
+                break;
+            if (exit_asked)
+                stoa_xr_request_exit(s->xr);
             continue;
         }
+        headset_pauses(s, &st);
         if (st.should_exit)
-            return STOA_OK;
+            break;
         if (!st.session_running) {
             // Idle, stopping or waiting after a loss: don't spin.
+            switch_lessons(s); // a launch still lands while the headset is off
             struct timespec ts = {0, 5 * 1000000};
             nanosleep(&ts, NULL);
             continue;
         }
-        if (s->lesson_on && s->paused_by_loss) {
-            run_lesson_session_back(&s->lesson); // the session is running again
-            s->paused_by_loss = false;
-        }
-        if ((r = frame(s, err)) < 0)
-            return r;
+        if ((r = frame(s, err)) < 0 && (r = survive(s, r, err)) < 0)
+            break;
         if (s->mirror && !stoa_desktop_mirror_present(s->mirror) && !exit_asked) {
             STOA_LOGI("run", "the mirror window was closed: ending the session");
             stoa_xr_request_exit(s->xr);
             exit_asked = true;
         }
     }
+    s->gfx_at_end = stoa_gfx_stats_get();
+    return r < 0 ? r : STOA_OK;
 }

@@ -4,6 +4,8 @@
 // trace. Glue only: every piece of logic lives in its module.
 #pragma once
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -35,7 +37,35 @@ typedef struct run_options {
     run_hub_options hub; // --hub/--join: the classroom hub (run_hub.c)
 } run_options;
 
-typedef struct run_session {
+typedef struct run_session run_session;
+
+// The picking BVH rebuilt on a worker (run_pick.c).
+typedef struct run_pick {
+    bool busy, again;
+    pthread_t thread;
+    atomic_int done;
+    stoa_pose *pose;  // a still copy of the scene's pose for the worker
+    stoa_bvh *built;  // the worker's result
+} run_pick;
+
+// A lesson the hub launched, loading on a worker thread (run_content.c).
+typedef struct run_switch {
+    bool busy;             // the worker runs or has results to take
+    pthread_t thread;
+    atomic_int done;       // set by the worker when it has finished
+    char path[4096];
+    char registration[40];
+    char current_scene[4096];
+    bool same_scene;
+    stoa_result result;
+    stoa_error err;
+    stoa_gfx_upload *upload; // the new scene's GPU copy, its pixels written by the worker
+    // What the worker makes (lesson, scene, pose, BVH, interaction), in a
+    // session of its own on the heap; the frame thread takes the pieces over.
+    run_session *scratch;
+} run_switch;
+
+struct run_session {
     const run_options *opt;
     stoa_scene *scene;
     stoa_pose *pose;
@@ -55,6 +85,8 @@ typedef struct run_session {
     char switch_path[4096];      // storage for a lesson the hub launched
     char switch_registration[40];
     run_hub hub;       // classroom hub connection (run_hub.c); idle without --hub
+    run_switch sw;     // a launched lesson loading on a worker
+    run_pick pick;     // the picking BVH rebuilt on a worker
     run_overlay overlay;
     stoa_desktop_mirror *mirror;
     uint32_t *highlights; // node indices for the renderer
@@ -68,15 +100,48 @@ typedef struct run_session {
     // Per-frame CPU time in Stoa's own code (µs), for `stoa bench frame`.
     double *cpu_us;
     uint32_t cpu_count, cpu_cap;
-} run_session;
+    // What the frame path did that could stall it, and what went wrong and
+    // was survived (docs/learner-runtime.md, "Errors").
+    stoa_gfx_stats gfx_at_start; // at the first frame
+    stoa_gfx_stats gfx_at_end;   // when the loop ended (before teardown)
+    uint64_t recovery_idle_waits; // device-idle waits while rebuilding after a loss
+    uint32_t frames_skipped;      // frames dropped on an error, the session going on
+    uint32_t instance_rebuilds;   // OpenXR instance / Vulkan device made again
+    uint32_t launches_failed;     // hub launches that could not start
+    uint32_t hidden_version;      // of the lesson's hidden nodes, as the BVH has them
+};
 
 // run_content.c: the scene and lesson the session shows.
 stoa_result run_content_load(run_session *s, stoa_error *err);
 void run_content_drop_scene(run_session *s);
-// Ends the current lesson and plays the one at `path` (fetched from the hub),
-// loading its scene when it differs; the headset session goes on.
+// Starts loading the lesson at `path` (fetched from the hub) and, when it
+// differs, its scene, on a worker thread; the current lesson goes on.
 stoa_result run_content_switch_lesson(run_session *s, const char *path, const char *registration,
                                       stoa_error *err);
+// Between frames: once the worker is done, uploads the new scene, ends the
+// current lesson and plays the new one (*out_switched). A lesson or scene
+// that failed to load leaves everything as it was and returns the error.
+stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_error *err);
+// Waits for a worker still loading and throws its work away.
+void run_content_switch_cancel(run_session *s);
+
+// run_pick.c: after a grabbed node is put down, a new BVH is built on a
+// worker from a copy of the pose; poll swaps it in once per frame; cancel
+// (before the scene goes) waits for the worker and drops its work.
+void run_pick_rebuild(run_session *s);
+void run_pick_poll(run_session *s);
+void run_pick_cancel(run_session *s);
+
+// The frame path's figures for a report line (run_session.c): device-idle
+// waits, descriptor pools and pipelines compiled while recording, from the
+// first frame to the end of the loop (recovery after a lost device left out),
+// and Stoa's CPU time per frame (after the first 10 frames): median, p99, max.
+typedef struct run_frame_report {
+    uint64_t idle_waits, descriptor_pools, pipelines_while_recording, deferred_frees;
+    uint32_t frames_measured;
+    double median_ms, p99_ms, max_ms;
+} run_frame_report;
+run_frame_report run_session_report(const run_session *s);
 
 stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error *err);
 // Runs the frame loop until the runtime ends the session (or a signal asks).

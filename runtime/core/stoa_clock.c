@@ -36,6 +36,13 @@ int64_t stoa_time_unix_ns(void)
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+double stoa_thread_cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 double stoa_time_seconds(void)
 {
     return (double)mono_now(&g_mono) * 1e-9;

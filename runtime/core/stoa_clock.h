@@ -34,3 +34,6 @@ static inline void stoa_fake_clock_advance(stoa_fake_clock *c, int64_t dt_ns)
 int64_t stoa_time_unix_ns(void);
 // Monotonic seconds as a double, for benchmarks and logs.
 double stoa_time_seconds(void);
+// CPU time this thread has used, in seconds (CLOCK_THREAD_CPUTIME_ID): work
+// done, not time spent descheduled on a busy machine or blocked.
+double stoa_thread_cpu_seconds(void);

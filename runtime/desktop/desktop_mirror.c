@@ -101,9 +101,15 @@ stoa_result stoa_desktop_mirror_attach(stoa_desktop_mirror *m, stoa_gfx_device *
     VkSurfaceCapabilitiesKHR caps;
     MCHECK(vkGetPhysicalDeviceSurfaceCapabilitiesKHR(m->vk->physical_device, m->vk->surface, &caps),
            "surface capabilities");
+    if (!(caps.supportedUsageFlags & VK_IMAGE_USAGE_TRANSFER_DST_BIT))
+        return stoa_error_set(err, STOA_ERROR_UNSUPPORTED,
+                              "mirror: the window's swapchain cannot be a copy destination");
     VkSurfaceFormatKHR formats[32];
     uint32_t nf = 32;
-    vkGetPhysicalDeviceSurfaceFormatsKHR(m->vk->physical_device, m->vk->surface, &nf, formats);
+    VkResult fr =
+        vkGetPhysicalDeviceSurfaceFormatsKHR(m->vk->physical_device, m->vk->surface, &nf, formats);
+    if ((fr != VK_SUCCESS && fr != VK_INCOMPLETE) || nf == 0)
+        return stoa_error_set(err, STOA_ERROR_VULKAN, "mirror: the window offers no format (%d)", fr);
     VkSurfaceFormatKHR fmt = formats[0];
     for (uint32_t i = 0; i < nf; i++)
         if (formats[i].format == VK_FORMAT_B8G8R8A8_SRGB)
@@ -117,6 +123,8 @@ stoa_result stoa_desktop_mirror_attach(stoa_desktop_mirror *m, stoa_gfx_device *
     ci.surface = m->vk->surface;
     ci.minImageCount = caps.minImageCount + 1 > MIRROR_MAX_IMAGES ? MIRROR_MAX_IMAGES
                                                                    : caps.minImageCount + 1;
+    if (caps.maxImageCount && ci.minImageCount > caps.maxImageCount)
+        ci.minImageCount = caps.maxImageCount;
     ci.imageFormat = fmt.format;
     ci.imageColorSpace = fmt.colorSpace;
     ci.imageExtent = m->extent;
@@ -128,7 +136,9 @@ stoa_result stoa_desktop_mirror_attach(stoa_desktop_mirror *m, stoa_gfx_device *
     ci.presentMode = VK_PRESENT_MODE_IMMEDIATE_KHR;
     uint32_t npm = 8;
     VkPresentModeKHR modes[8];
-    vkGetPhysicalDeviceSurfacePresentModesKHR(m->vk->physical_device, m->vk->surface, &npm, modes);
+    if (vkGetPhysicalDeviceSurfacePresentModesKHR(m->vk->physical_device, m->vk->surface, &npm,
+                                                  modes) < 0)
+        npm = 0; // FIFO, which every surface has
     bool immediate = false;
     for (uint32_t i = 0; i < npm; i++)
         immediate |= modes[i] == VK_PRESENT_MODE_IMMEDIATE_KHR;
@@ -238,19 +248,29 @@ static VkImageBlit fit(const stoa_desktop_mirror *m)
     return b;
 }
 
+// A failed call stops the mirror (the headset goes on), as the desktop
+// swapchain's VK_CHECK does for the preview.
+#define BCHECK(call)                                                                               \
+    do {                                                                                           \
+        VkResult r_ = (call);                                                                      \
+        if (r_ != VK_SUCCESS) {                                                                    \
+            STOA_LOGW("desktop", "mirror: %s failed (%d)", #call, r_);                            \
+            return false;                                                                          \
+        }                                                                                          \
+    } while (0)
+
 static bool blit_and_present(stoa_desktop_mirror *m)
 {
     VkDevice dev = m->vk->device;
-    vkWaitForFences(dev, 1, &m->fence, VK_TRUE, UINT64_MAX);
+    BCHECK(vkWaitForFences(dev, 1, &m->fence, VK_TRUE, UINT64_MAX));
     uint32_t idx;
     VkResult r = vkAcquireNextImageKHR(dev, m->swapchain, 0, m->acquired, VK_NULL_HANDLE, &idx);
     if (r != VK_SUCCESS && r != VK_SUBOPTIMAL_KHR)
         return r == VK_NOT_READY || r == VK_TIMEOUT; // skip this frame, try the next
-    vkResetFences(dev, 1, &m->fence);
-    vkResetCommandBuffer(m->cmd, 0);
+    BCHECK(vkResetCommandBuffer(m->cmd, 0));
     VkCommandBufferBeginInfo bi = {VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO, NULL,
                                    VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT, NULL};
-    vkBeginCommandBuffer(m->cmd, &bi);
+    BCHECK(vkBeginCommandBuffer(m->cmd, &bi));
     VkImage dst = m->images[idx];
     desktop_vk_barrier(m->cmd, dst, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 0,
             VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
@@ -272,12 +292,14 @@ static bool blit_and_present(stoa_desktop_mirror *m)
     desktop_vk_barrier(m->cmd, dst, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
             VK_ACCESS_TRANSFER_WRITE_BIT, 0, VK_PIPELINE_STAGE_TRANSFER_BIT,
             VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT);
-    vkEndCommandBuffer(m->cmd);
+    BCHECK(vkEndCommandBuffer(m->cmd));
+    // Reset only now: a fence left unsignalled by a failure above would
+    // hang the next wait.
+    BCHECK(vkResetFences(dev, 1, &m->fence));
     VkPipelineStageFlags wait = VK_PIPELINE_STAGE_TRANSFER_BIT;
     VkSubmitInfo si = {VK_STRUCTURE_TYPE_SUBMIT_INFO, NULL, 1, &m->acquired, &wait, 1, &m->cmd,
                        1, &m->rendered[idx]};
-    if (vkQueueSubmit(m->vk->queue, 1, &si, m->fence) != VK_SUCCESS)
-        return false;
+    BCHECK(vkQueueSubmit(m->vk->queue, 1, &si, m->fence));
     VkPresentInfoKHR pi = {VK_STRUCTURE_TYPE_PRESENT_INFO_KHR, NULL, 1, &m->rendered[idx], 1,
                            &m->swapchain, &idx, NULL};
     r = vkQueuePresentKHR(m->vk->queue, &pi);

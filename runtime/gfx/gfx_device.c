@@ -44,6 +44,11 @@ stoa_result gfx_vk_check(VkResult r, const char *call, const char *file, int lin
                           base ? base + 1 : file, line);
 }
 
+stoa_result stoa_gfx_vk_result(VkResult r, const char *call, stoa_error *err)
+{
+    return gfx_vk_check(r, call, "caller", 0, err);
+}
+
 static VKAPI_ATTR VkBool32 VKAPI_CALL
 debug_callback(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
                VkDebugUtilsMessageTypeFlagsEXT types,
@@ -394,5 +399,6 @@ stoa_result stoa_gfx_device_wait_idle(stoa_gfx_device *device)
 {
     if (!device)
         return STOA_ERROR_INVALID_ARGUMENT;
+    gfx_count_idle_wait();
     return GFX_VK(NULL, vkDeviceWaitIdle(device->h.device));
 }

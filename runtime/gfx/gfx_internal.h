@@ -27,7 +27,7 @@
 #define GFX_MODULE "gfx"
 #define GFX_MAX_VIEWS 4
 #define GFX_MAX_LIGHTS 8
-#define GFX_MAX_BLOCKS 64
+#define GFX_MAX_BLOCKS 256
 #define GFX_MAX_FRAMES 4
 #define GFX_TEX_SLOTS 5 // base colour, metallic-roughness, normal, occlusion, emissive
 
@@ -38,10 +38,16 @@ stoa_result gfx_vk_check(VkResult r, const char *call, const char *file, int lin
 
 // ---- memory ------------------------------------------------------------------
 
+// A free range of a block (gfx_memory.c).
+typedef struct gfx_range {
+    VkDeviceSize offset, size;
+} gfx_range;
+
 typedef struct gfx_block {
     VkDeviceMemory memory;
     VkDeviceSize size;
-    VkDeviceSize used; // bump pointer
+    gfx_range *free;   // free ranges, sorted by offset, never adjacent (coalesced)
+    uint32_t free_count, free_cap;
     uint32_t live;     // allocations not yet freed; the block is freed at 0
     uint32_t type;     // memory type index
     bool linear;       // buffers/linear images vs optimal images (granularity)
@@ -75,6 +81,7 @@ typedef struct gfx_tex_caps {
     bool known;
     bool blit; // optimal tiling: BLIT_SRC, BLIT_DST and linear filtering
     bool host; // CPU device, linear tiling sampled with mips, host-visible local memory
+    bool host_writable; // such linear images may also be transfer destinations
     uint32_t host_max_mips, host_max_extent;
 } gfx_tex_caps;
 
@@ -134,6 +141,9 @@ typedef struct gfx_texture {
     VkImageView view_srgb;   // for base colour and emissive
     VkImageView view_linear; // for data (normals, metallic-roughness, occlusion)
     uint32_t mips;
+    uint32_t width, height;
+    bool srgb;     // levels averaged in linear light
+    bool writable; // TRANSFER_DST: stoa_gfx_scene_write_texture can replace its pixels
 } gfx_texture;
 
 typedef struct gfx_texture_desc {
@@ -142,6 +152,9 @@ typedef struct gfx_texture_desc {
     // Colour (sampled through view_srgb): mip levels are averaged in linear
     // light. Data textures are averaged as stored.
     bool srgb;
+    // Level 0 only: every sampler of the texture filters without mip maps
+    // (glTF min filter NEAREST or LINEAR), so a chain would never be read.
+    bool no_mips;
 } gfx_texture_desc;
 
 // A staging buffer filled front to back (16-byte aligned pieces).
@@ -241,6 +254,14 @@ typedef struct gfx_frame_slot {
     VkDescriptorSet set;
 } gfx_frame_slot;
 
+// A scene or buffer waiting for the frames that used it (gfx_defer.c).
+typedef struct gfx_grave {
+    uint64_t serial; // the renderer's frame serial when it was let go
+    stoa_gfx_scene *scene;
+    gfx_buffer buffer;
+    VkCommandBuffer cmd; // from the device's one-shot pool
+} gfx_grave;
+
 typedef struct gfx_sampler {
     int mag, min, wrap_s, wrap_t;
     VkSampler sampler;
@@ -270,7 +291,43 @@ struct stoa_gfx_renderer {
     uint32_t *blend_order;
     float *blend_depth;
     int32_t *joint_base; // per skin, vec4 index in the ring
+    // Deferred destruction (gfx_defer.c).
+    uint64_t serial;     // stoa_gfx_begin_frame calls so far
+    bool caller_frames;  // stoa_gfx_render has recorded into a caller's command buffer
+    bool recording;      // inside stoa_gfx_render (pipelines made here are stalls)
+    gfx_grave *graves;
+    uint32_t grave_count, grave_cap;
+    VkPipelineCache cache; // kept between runs (gfx_pipeline.c)
 };
+
+// ---- gfx_cache.c: the pipeline cache file ----------------------------------------
+stoa_result gfx_cache_init(stoa_gfx_renderer *r, stoa_error *err);
+void gfx_cache_fini(stoa_gfx_renderer *r);
+
+// ---- gfx_defer.c ----------------------------------------------------------------
+void gfx_count_idle_wait(void);
+void gfx_count_descriptor_pool(void);
+void gfx_count_pipeline(bool while_recording);
+// Frees the scene once no frame in flight can use it (now, when the caller
+// never recorded frames of its own).
+void gfx_defer_scene(stoa_gfx_renderer *r, stoa_gfx_scene *s);
+// Takes b over (b is zeroed) and frees it once this frame is done.
+void gfx_defer_buffer(stoa_gfx_renderer *r, gfx_buffer *b);
+// Ends and submits an upload's one-shot command buffer. While the caller
+// records frames of its own, it does not wait: the command buffer and the
+// staging buffer (taken over, zeroed) are freed once the next frame is done
+// (that frame is submitted after the upload, on the same queue). Otherwise
+// it waits for the upload's fence, as gfx_oneshot_end_submit does.
+stoa_result gfx_upload_submit(stoa_gfx_renderer *r, VkCommandBuffer cmd, gfx_buffer *staging,
+                              stoa_error *err);
+// Frees what the finished frames let go (all: everything; the device is idle).
+void gfx_defer_collect(stoa_gfx_renderer *r, bool all);
+void gfx_defer_fini(stoa_gfx_renderer *r);
+// The scene's queued texture writes, recorded into cmd before its render pass.
+void gfx_scene_record_writes(stoa_gfx_renderer *r, stoa_gfx_scene *gs, VkCommandBuffer cmd);
+void gfx_scene_drop_writes(stoa_gfx_scene *gs);
+// Frees a scene at once (stoa_gfx_scene_destroy defers to this).
+void gfx_scene_free(stoa_gfx_scene *s);
 
 stoa_result gfx_pipeline_init(stoa_gfx_renderer *r, stoa_error *err);
 void gfx_pipeline_fini(stoa_gfx_renderer *r);
@@ -334,6 +391,13 @@ enum { GFX_STREAM_POSITION = 0, GFX_STREAM_NORMAL, GFX_STREAM_TANGENT, GFX_STREA
        GFX_STREAM_UV1, GFX_STREAM_COLOR, GFX_STREAM_JOINTS, GFX_STREAM_WEIGHTS,
        GFX_STREAM_COUNT };
 
+typedef struct gfx_tex_write {
+    uint32_t texture;
+    gfx_buffer staging; // every level, tightly packed
+    uint32_t levels;
+    VkBufferImageCopy copies[GFX_MAX_MIPS];
+} gfx_tex_write;
+
 struct stoa_gfx_scene {
     stoa_gfx_renderer *r;
     uint32_t node_count, skin_count, light_count, joint_total;
@@ -367,6 +431,8 @@ struct stoa_gfx_scene {
     uint32_t draw_count;
     gfx_draw *draws; // opaque and mask first (sorted by variant, material), blend last
     uint32_t opaque_count;
+    gfx_tex_write *writes; // stoa_gfx_scene_write_texture, recorded by the next render
+    uint32_t write_count, write_cap;
 };
 
 enum { GFX_STAND_IN_NORMAL = 0, GFX_STAND_IN_BLACK = 1 };

@@ -58,18 +58,27 @@ static stoa_result upload_textures(stoa_gfx_scene *s, const stoa_scene *sc, gfx_
         const stoa_texture *t = &sc->textures[i];
         if (!t->rgba || t->width == 0 || t->height == 0)
             continue; // drawn with the white texture
-        gfx_texture_desc d = {t->rgba, t->width, t->height, u->tex_srgb && u->tex_srgb[i]};
+        // glTF min filters 9728 NEAREST and 9729 LINEAR read level 0 alone.
+        gfx_texture_desc d = {t->rgba, t->width, t->height, u->tex_srgb && u->tex_srgb[i],
+                              .no_mips = t->sampler.min_filter == 9728 ||
+                                         t->sampler.min_filter == 9729};
         res = gfx_texture_create(u->dev, u->cmd, &u->staging, &d, &s->textures[i],
                                  &fills[nfill], err);
         nfill += res >= 0;
         s->texture_count = i + 1;
     }
     if (res >= 0) {
-        res = gfx_tex_fill_run_all(u->dev, fills, nfill, err);
+        if (!u->defer_fills)
+            res = gfx_tex_fill_run_all(u->dev, fills, nfill, err);
         s->texture_count = sc->texture_count;
     }
     if (res >= 0)
         res = gfx_pending_init(s, sc, u, err);
+    if (res >= 0 && u->defer_fills) { // stoa_gfx_scene_upload_fill writes them
+        u->fills = fills;
+        u->fill_count = nfill;
+        return res;
+    }
     free(fills);
     return res;
 }
@@ -143,6 +152,7 @@ static stoa_result create_pool(stoa_gfx_scene *s, stoa_error *err)
         .poolSizeCount = 3,
         .pPoolSizes = sizes,
     };
+    gfx_count_descriptor_pool();
     stoa_result res = GFX_VK(err, vkCreateDescriptorPool(s->r->dev->h.device, &info, NULL, &s->pool));
     if (res < 0)
         return res;

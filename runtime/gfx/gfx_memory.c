@@ -1,9 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
-// Device memory: a few large VkDeviceMemory blocks, sub-allocated with a bump
-// pointer. Scenes are uploaded once and freed as a whole, so a block is
-// simply released when its last allocation goes; no free lists are needed.
-// Buffers and optimal images live in different blocks, which sidesteps
-// bufferImageGranularity.
+// Device memory: a few large VkDeviceMemory blocks (64 MiB, or one
+// allocation's size when larger), sub-allocated first-fit from a free list.
+//
+// Each block keeps its free ranges sorted by offset and coalesced (no two
+// touch). An allocation takes the first range that holds it once aligned;
+// the alignment gap before it and the rest after it stay free. Freeing puts
+// the range back and merges it with its neighbours, so memory a panel or a
+// scene let go is reused at once by the next one (the lesson runtime makes
+// and drops overlay scenes all the time), not only when a whole block
+// empties. Cost: O(free ranges of the block) per call; blocks hold few
+// ranges because neighbours merge. (TLSF would make the search O(1) with
+// size classes; at Stoa's allocation rates, a few per second, first-fit is
+// enough and simpler to check.) An empty block is given back unless it is
+// the only spare of its kind. Buffers and optimal images live in different
+// blocks, which sidesteps bufferImageGranularity.
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/stoa_log.h"
@@ -62,11 +73,20 @@ static stoa_result new_block(stoa_gfx_device *dev, uint32_t type, bool linear, V
         .memoryTypeIndex = type,
     };
     gfx_block *b = &dev->blocks[slot];
+    memset(b, 0, sizeof *b);
+    b->free = malloc(4 * sizeof *b->free);
+    if (!b->free)
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
+    b->free_cap = 4;
     stoa_result res = GFX_VK(err, vkAllocateMemory(dev->h.device, &info, NULL, &b->memory));
-    if (res < 0)
+    if (res < 0) {
+        free(b->free);
+        memset(b, 0, sizeof *b);
         return res;
+    }
     b->size = size;
-    b->used = 0;
+    b->free[0] = (gfx_range){0, size};
+    b->free_count = 1;
     b->live = 0;
     b->type = type;
     b->linear = linear;
@@ -75,12 +95,81 @@ static stoa_result new_block(stoa_gfx_device *dev, uint32_t type, bool linear, V
         res = GFX_VK(err, vkMapMemory(dev->h.device, b->memory, 0, VK_WHOLE_SIZE, 0, &b->mapped));
         if (res < 0) {
             vkFreeMemory(dev->h.device, b->memory, NULL);
+            free(b->free);
             memset(b, 0, sizeof *b);
             return res;
         }
     }
     *out = slot;
     return STOA_OK;
+}
+
+// First fit: the first free range holding `size` at an `align`ed offset.
+// The gap before and the rest after stay free. False when none holds it (or
+// when out of memory for one more range).
+static bool take(gfx_block *b, VkDeviceSize size, VkDeviceSize align, VkDeviceSize *out)
+{
+    for (uint32_t i = 0; i < b->free_count; i++) {
+        gfx_range r = b->free[i];
+        VkDeviceSize o = (r.offset + align - 1) / align * align;
+        if (o + size > r.offset + r.size)
+            continue;
+        VkDeviceSize before = o - r.offset, after = r.offset + r.size - (o + size);
+        if (before && after) { // one range becomes two
+            if (b->free_count == b->free_cap) {
+                gfx_range *grown = realloc(b->free, 2 * b->free_cap * sizeof *grown);
+                if (!grown)
+                    return false;
+                b->free = grown;
+                b->free_cap *= 2;
+            }
+            memmove(&b->free[i + 2], &b->free[i + 1], (b->free_count - i - 1) * sizeof *b->free);
+            b->free[i] = (gfx_range){r.offset, before};
+            b->free[i + 1] = (gfx_range){o + size, after};
+            b->free_count++;
+        } else if (before) {
+            b->free[i].size = before;
+        } else if (after) {
+            b->free[i] = (gfx_range){o + size, after};
+        } else {
+            memmove(&b->free[i], &b->free[i + 1], (b->free_count - i - 1) * sizeof *b->free);
+            b->free_count--;
+        }
+        *out = o;
+        return true;
+    }
+    return false;
+}
+
+// Puts [offset, offset + size) back, merged with the ranges it touches.
+static void give_back(gfx_block *b, VkDeviceSize offset, VkDeviceSize size)
+{
+    uint32_t i = 0;
+    while (i < b->free_count && b->free[i].offset < offset)
+        i++;
+    bool join_prev = i > 0 && b->free[i - 1].offset + b->free[i - 1].size == offset;
+    bool join_next = i < b->free_count && offset + size == b->free[i].offset;
+    if (join_prev && join_next) {
+        b->free[i - 1].size += size + b->free[i].size;
+        memmove(&b->free[i], &b->free[i + 1], (b->free_count - i - 1) * sizeof *b->free);
+        b->free_count--;
+    } else if (join_prev) {
+        b->free[i - 1].size += size;
+    } else if (join_next) {
+        b->free[i].offset = offset;
+        b->free[i].size += size;
+    } else {
+        if (b->free_count == b->free_cap) {
+            gfx_range *grown = realloc(b->free, 2 * b->free_cap * sizeof *grown);
+            if (!grown) // the range is lost until the block empties
+                return;
+            b->free = grown;
+            b->free_cap *= 2;
+        }
+        memmove(&b->free[i + 1], &b->free[i], (b->free_count - i) * sizeof *b->free);
+        b->free[i] = (gfx_range){offset, size};
+        b->free_count++;
+    }
 }
 
 stoa_result gfx_mem_alloc(stoa_gfx_device *dev, const VkMemoryRequirements *req,
@@ -101,21 +190,18 @@ stoa_result gfx_mem_alloc(stoa_gfx_device *dev, const VkMemoryRequirements *req,
         gfx_block *b = &dev->blocks[i];
         if (!b->memory || b->type != (uint32_t)type || b->linear != linear)
             continue;
-        VkDeviceSize o = (b->used + align - 1) / align * align;
-        if (o + req->size <= b->size) {
+        if (take(b, req->size, align, &offset))
             found = i;
-            offset = o;
-        }
     }
     if (found < 0) {
         VkDeviceSize size = req->size > BLOCK_SIZE ? req->size : BLOCK_SIZE;
         stoa_result res = new_block(dev, (uint32_t)type, linear, size, &found, err);
         if (res < 0)
             return res;
-        offset = 0;
+        if (!take(&dev->blocks[found], req->size, align, &offset))
+            return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
     }
     gfx_block *b = &dev->blocks[found];
-    b->used = offset + req->size;
     b->live++;
     out->memory = b->memory;
     out->offset = offset;
@@ -130,8 +216,11 @@ void gfx_mem_free(stoa_gfx_device *dev, gfx_alloc *a)
     if (!a || a->block < 0 || a->block >= GFX_MAX_BLOCKS || !a->memory)
         return;
     gfx_block *b = &dev->blocks[a->block];
+    if (b->live > 0)
+        give_back(b, a->offset, a->size);
     if (b->live > 0 && --b->live == 0) {
-        b->used = 0;
+        b->free[0] = (gfx_range){0, b->size}; // all of it, whatever was lost
+        b->free_count = 1;
         // Keep one empty block per kind: the next scene (a reload, the next
         // lesson) reuses it without the cost of fresh pages.
         bool spare = false;
@@ -144,6 +233,7 @@ void gfx_mem_free(stoa_gfx_device *dev, gfx_alloc *a)
             if (b->mapped)
                 vkUnmapMemory(dev->h.device, b->memory);
             vkFreeMemory(dev->h.device, b->memory, NULL);
+            free(b->free);
             memset(b, 0, sizeof *b);
         }
     }
@@ -163,6 +253,7 @@ void gfx_mem_fini(stoa_gfx_device *dev)
         if (b->mapped)
             vkUnmapMemory(dev->h.device, b->memory);
         vkFreeMemory(dev->h.device, b->memory, NULL);
+        free(b->free);
         memset(b, 0, sizeof *b);
     }
 }

@@ -127,6 +127,7 @@ stoa_result stoa_gfx_scene_update_textures(stoa_gfx_renderer *r, stoa_gfx_scene 
         return STOA_OK;
     // Frames still in flight may sample the stand-ins through the descriptor
     // sets rewritten below.
+    gfx_count_idle_wait();
     stoa_result res = GFX_VK(err, vkDeviceWaitIdle(r->dev->h.device));
     if (res >= 0)
         res = upload_arrived(gs, sc, n, err);

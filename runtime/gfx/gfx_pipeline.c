@@ -79,6 +79,8 @@ stoa_result gfx_pipeline_init(stoa_gfx_renderer *r, stoa_error *err)
 {
     stoa_result res = make_layouts(r, err);
     if (res >= 0)
+        res = gfx_cache_init(r, err);
+    if (res >= 0)
         res = make_module(r, k_pbr_vert, sizeof k_pbr_vert, &r->vert, err);
     if (res >= 0 && r->dev->h.multiview)
         res = make_module(r, k_pbr_mv_vert, sizeof k_pbr_mv_vert, &r->vert_mv, err);
@@ -95,6 +97,7 @@ void gfx_pipeline_fini(stoa_gfx_renderer *r)
     free(r->pipelines);
     r->pipelines = NULL;
     r->pipeline_count = r->pipeline_cap = 0;
+    gfx_cache_fini(r);
     for (uint32_t i = r->pass_count; i-- > 0;)
         vkDestroyRenderPass(d, r->passes[i].pass, NULL);
     free(r->passes);
@@ -340,8 +343,7 @@ static stoa_result create_pipeline(stoa_gfx_renderer *r, VkRenderPass pass, uint
         .layout = r->layout,
         .renderPass = pass,
     };
-    return GFX_VK(err, vkCreateGraphicsPipelines(r->dev->h.device, VK_NULL_HANDLE, 1, &info, NULL,
-                                                 out));
+    return GFX_VK(err, vkCreateGraphicsPipelines(r->dev->h.device, r->cache, 1, &info, NULL, out));
 }
 
 stoa_result gfx_pipeline_get(stoa_gfx_renderer *r, VkRenderPass pass, uint32_t samples,
@@ -363,6 +365,7 @@ stoa_result gfx_pipeline_get(stoa_gfx_renderer *r, VkRenderPass pass, uint32_t s
         r->pipeline_cap = cap;
     }
     VkPipeline pipeline;
+    gfx_count_pipeline(r->recording);
     stoa_result res = create_pipeline(r, pass, samples, multiview, variant, &pipeline, err);
     if (res < 0)
         return res;

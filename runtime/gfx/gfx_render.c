@@ -217,7 +217,15 @@ stoa_result stoa_gfx_render(stoa_gfx_renderer *renderer, VkCommandBuffer cmd,
     if (opt->no_clear && !target->pass_single_load)
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
                               "gfx: render: no_clear needs a target made with keep_contents");
+    // From here on the scene may be drawn by a frame the caller submits:
+    // destroying it must wait for that frame (gfx_defer.c).
+    renderer->caller_frames = true;
+    // Pixels written in place since the last frame: copied before the pass.
+    // (The write queue is bookkeeping, not the scene's content.)
+    if (scene->write_count)
+        gfx_scene_record_writes(renderer, (stoa_gfx_scene *)scene, cmd);
     render_ctx c = {.r = renderer, .t = target, .s = scene, .pose = pose, .opt = opt, .cmd = cmd};
+    renderer->recording = true;
     res = gfx_frame_prepare(renderer, scene, pose, views, view_count, opt, target->encode_srgb,
                             &c.ubo_offset, err);
     if (res < 0)
@@ -235,6 +243,7 @@ stoa_result stoa_gfx_render(stoa_gfx_renderer *renderer, VkCommandBuffer cmd,
             res = record_pass(&c, im->fb_layer[v], err);
         }
     }
+    renderer->recording = false;
     if (res >= 0)
         target->rendered = true;
     return res;
@@ -252,7 +261,40 @@ stoa_result stoa_gfx_render_now(stoa_gfx_renderer *renderer, stoa_gfx_target *ta
     if (res < 0)
         return res;
     stoa_gfx_begin_frame(renderer);
+    // This frame is waited for below: it alone never makes destruction wait.
+    bool caller_frames = renderer->caller_frames;
     res = stoa_gfx_render(renderer, cmd, target, 0, views, view_count, scene, pose, options, err);
+    renderer->caller_frames = caller_frames;
     stoa_result sub = gfx_oneshot_end_submit(renderer->dev, cmd, err);
     return res < 0 ? res : sub;
+}
+
+stoa_result stoa_gfx_prepare(stoa_gfx_renderer *renderer, stoa_gfx_target *target,
+                             const stoa_gfx_scene *scene, stoa_gfx_stereo_mode stereo,
+                             bool no_clear, stoa_error *err)
+{
+    if (!renderer || !target || !scene || scene->r != renderer)
+        return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT, "gfx: prepare: bad arguments");
+    bool multiview = target->desc.layers > 1 && target->pass_multiview &&
+                     (stereo == STOA_GFX_STEREO_MULTIVIEW ||
+                      (stereo == STOA_GFX_STEREO_AUTO && renderer->dev->h.multiview_auto));
+    VkRenderPass pass = multiview ? (no_clear ? target->pass_multiview_load : target->pass_multiview)
+                                  : (no_clear ? target->pass_single_load : target->pass_single);
+    // Which variants the draws use, with the winding flipped where the rest
+    // pose mirrors a node (decided per frame: an animation that mirrors a
+    // node later compiles that one pipeline then, and is counted).
+    bool used[GFX_VARIANT_COUNT] = {false};
+    for (uint32_t i = 0; i < scene->draw_count; i++) {
+        const gfx_draw *d = &scene->draws[i];
+        bool mirrored = det3(scene->rest_world + (size_t)d->node * 16) < 0.0f;
+        used[(d->variant | (mirrored ? GFX_VARIANT_MIRRORED : 0)) & (GFX_VARIANT_COUNT - 1)] = true;
+    }
+    stoa_result res = STOA_OK;
+    for (uint32_t v = 0; v < GFX_VARIANT_COUNT && res >= 0 && pass; v++) {
+        VkPipeline pipeline;
+        if (used[v])
+            res = gfx_pipeline_get(renderer, pass, target->desc.samples, multiview, v, &pipeline,
+                                   err);
+    }
+    return res;
 }

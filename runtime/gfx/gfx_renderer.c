@@ -117,6 +117,11 @@ void stoa_gfx_renderer_destroy(stoa_gfx_renderer **renderer)
         return;
     stoa_gfx_renderer *r = *renderer;
     VkDevice d = r->dev->h.device;
+    if (r->grave_count) { // teardown, not a frame: waiting is fine here
+        gfx_count_idle_wait();
+        vkDeviceWaitIdle(d);
+    }
+    gfx_defer_fini(r);
     for (uint32_t i = r->sampler_count; i-- > 0;)
         vkDestroySampler(d, r->samplers[i].sampler, NULL);
     free(r->samplers);
@@ -140,6 +145,9 @@ void stoa_gfx_begin_frame(stoa_gfx_renderer *renderer)
         return;
     renderer->frame = (renderer->frame + 1) % renderer->frames_in_flight;
     renderer->frames[renderer->frame].used = 0;
+    renderer->serial++;
+    if (renderer->grave_count)
+        gfx_defer_collect(renderer, false);
 }
 
 void *gfx_frame_alloc(stoa_gfx_renderer *r, VkDeviceSize size, VkDeviceSize align,

@@ -179,22 +179,6 @@ static stoa_result upload_geometry(stoa_gfx_scene *s, const stoa_scene *sc, gfx_
 
 // ---- nodes, skins, lights --------------------------------------------------------
 
-static void trs(const stoa_node *n, float out[16])
-{
-    float x = n->rotation[0], y = n->rotation[1], z = n->rotation[2], w = n->rotation[3];
-    float r[9] = {1 - 2 * (y * y + z * z), 2 * (x * y + z * w),     2 * (x * z - y * w),
-                  2 * (x * y - z * w),     1 - 2 * (x * x + z * z), 2 * (y * z + x * w),
-                  2 * (x * z + y * w),     2 * (y * z - x * w),     1 - 2 * (x * x + y * y)};
-    for (int c = 0; c < 3; c++)
-        for (int k = 0; k < 3; k++)
-            out[c * 4 + k] = r[c * 3 + k] * n->scale[c];
-    out[3] = out[7] = out[11] = 0.0f;
-    out[12] = n->translation[0];
-    out[13] = n->translation[1];
-    out[14] = n->translation[2];
-    out[15] = 1.0f;
-}
-
 void gfx_mat4_mul(const float a[16], const float b[16], float out[16])
 {
     float t[16];
@@ -212,16 +196,19 @@ static stoa_result copy_nodes(stoa_gfx_scene *s, const stoa_scene *sc, stoa_erro
     s->node_parent = malloc(((size_t)sc->node_count + 1) * sizeof(int32_t));
     if (!s->rest_world || !s->node_parent)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
+    // Node transforms are runtime/scene's to compute (one implementation):
+    // the rest pose's world matrices, for draws without a pose.
+    stoa_pose *rest = stoa_pose_create(sc);
+    if (!rest)
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
+    stoa_pose_reset(rest);
+    stoa_pose_update(rest);
     for (uint32_t i = 0; i < sc->node_count; i++) {
-        float local[16];
-        trs(&sc->nodes[i], local);
         int32_t p = sc->nodes[i].parent;
         s->node_parent[i] = p >= 0 && (uint32_t)p < i ? p : -1;
-        if (p >= 0 && (uint32_t)p < i)
-            gfx_mat4_mul(s->rest_world + (size_t)p * 16, local, s->rest_world + (size_t)i * 16);
-        else
-            memcpy(s->rest_world + (size_t)i * 16, local, sizeof local);
+        memcpy(s->rest_world + (size_t)i * 16, stoa_pose_world(rest, i), 16 * sizeof(float));
     }
+    stoa_pose_destroy(&rest);
     uint32_t joints = 0;
     for (uint32_t i = 0; i < sc->skin_count; i++)
         joints += sc->skins[i].joint_count;
@@ -375,50 +362,127 @@ static stoa_result begin_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upl
     return res;
 }
 
-stoa_result stoa_gfx_scene_create(stoa_gfx_renderer *renderer, const stoa_scene *scene,
-                                  stoa_gfx_scene **out_scene, stoa_error *err)
+// A scene upload split in three (see stoa_gfx_scene_upload_begin).
+struct stoa_gfx_upload {
+    stoa_gfx_renderer *r;
+    stoa_gfx_scene *s;
+    const stoa_scene *scene;
+    gfx_upload u;
+    bool recording;
+    bool filled;
+    stoa_result res;
+    stoa_error err;
+};
+
+stoa_result stoa_gfx_scene_upload_begin(stoa_gfx_renderer *renderer, const stoa_scene *scene,
+                                        stoa_gfx_upload **out, stoa_error *err)
 {
-    if (!renderer || !scene || !out_scene)
+    if (!renderer || !scene || !out)
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT, "gfx: scene needs a renderer");
-    *out_scene = NULL;
+    *out = NULL;
+    stoa_gfx_upload *up = calloc(1, sizeof *up);
     stoa_gfx_scene *s = calloc(1, sizeof *s);
-    if (!s)
+    if (!up || !s) {
+        free(up);
+        free(s);
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
+    }
+    up->r = renderer;
+    up->s = s;
+    up->scene = scene;
     s->r = renderer;
     s->vertices.alloc.block = s->indices.alloc.block = s->morphs.alloc.block = -1;
     s->materials_ubo.alloc.block = -1;
-    gfx_upload u = {0};
+    gfx_upload *u = &up->u;
     stoa_result res = copy_nodes(s, scene, err);
     if (res >= 0)
-        res = begin_upload(s, scene, &u, err);
-    bool recording = res >= 0;
+        res = begin_upload(s, scene, u, err);
+    u->defer_fills = true;
+    up->recording = res >= 0;
     if (res >= 0)
-        res = upload_geometry(s, scene, &u, err);
+        res = upload_geometry(s, scene, u, err);
     if (res >= 0)
-        res = gfx_materials_upload(s, scene, &u, err);
-    if (recording) {
-        stoa_result sub = gfx_oneshot_end_submit(u.dev, u.cmd, err);
-        if (res >= 0)
-            res = sub;
-    }
-    gfx_buffer_destroy(renderer->dev, &u.staging.buffer);
-    free(u.tex_srgb);
+        res = gfx_materials_upload(s, scene, u, err);
     if (res >= 0)
         res = build_draws(s, scene, err);
-    if (res < 0) {
-        stoa_gfx_scene_destroy(&s);
-        return res;
+    up->res = res;
+    if (res < 0)
+        up->err = *err;
+    *out = up;
+    return res;
+}
+
+stoa_result stoa_gfx_scene_upload_fill(stoa_gfx_upload *up, stoa_error *err)
+{
+    if (up->res >= 0 && !up->filled) {
+        up->filled = true;
+        up->res = gfx_tex_fill_run_all(up->u.dev, up->u.fills, up->u.fill_count, &up->err);
     }
-    *out_scene = s;
-    return STOA_OK;
+    if (up->res < 0 && err)
+        *err = up->err;
+    return up->res;
+}
+
+stoa_result stoa_gfx_scene_upload_end(stoa_gfx_upload **pup, stoa_gfx_scene **out_scene,
+                                      stoa_error *err)
+{
+    stoa_gfx_upload *up = *pup;
+    *out_scene = NULL;
+    if (!up)
+        return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT, "gfx: no upload");
+    stoa_result res = up->res >= 0 && !up->filled
+                          ? stoa_error_set(&up->err, STOA_ERROR_INVALID_ARGUMENT,
+                                           "gfx: upload ended before its pixels were written")
+                          : up->res;
+    stoa_gfx_renderer *renderer = up->r;
+    if (up->recording) {
+        stoa_error serr = {0};
+        stoa_result sub = gfx_upload_submit(renderer, up->u.cmd, &up->u.staging.buffer, &serr);
+        if (res >= 0 && sub < 0) {
+            res = sub;
+            up->err = serr;
+        }
+    }
+    gfx_buffer_destroy(renderer->dev, &up->u.staging.buffer);
+    free(up->u.tex_srgb);
+    free(up->u.fills);
+    if (res < 0) {
+        if (err)
+            *err = up->err;
+        stoa_gfx_scene_destroy(&up->s);
+    } else {
+        *out_scene = up->s;
+    }
+    free(up);
+    *pup = NULL;
+    return res;
+}
+
+stoa_result stoa_gfx_scene_create(stoa_gfx_renderer *renderer, const stoa_scene *scene,
+                                  stoa_gfx_scene **out_scene, stoa_error *err)
+{
+    if (out_scene)
+        *out_scene = NULL;
+    stoa_gfx_upload *up = NULL;
+    stoa_result res = stoa_gfx_scene_upload_begin(renderer, scene, &up, err);
+    if (!up)
+        return res;
+    stoa_gfx_scene_upload_fill(up, err);
+    return stoa_gfx_scene_upload_end(&up, out_scene, err);
 }
 
 void stoa_gfx_scene_destroy(stoa_gfx_scene **scene)
 {
     if (!scene || !*scene)
         return;
-    stoa_gfx_scene *s = *scene;
+    gfx_defer_scene((*scene)->r, *scene);
+    *scene = NULL;
+}
+
+void gfx_scene_free(stoa_gfx_scene *s)
+{
     stoa_gfx_device *dev = s->r->dev;
+    gfx_scene_drop_writes(s);
     free(s->draws);
     free(s->mesh_weights);
     gfx_materials_destroy(s);
@@ -436,5 +500,4 @@ void stoa_gfx_scene_destroy(stoa_gfx_scene **scene)
     free(s->node_parent);
     free(s->rest_world);
     free(s);
-    *scene = NULL;
 }

@@ -12,6 +12,11 @@ typedef struct gfx_upload {
     gfx_staging staging;
     bool mapped_ok; // device-local memory is host visible: write in place
     bool *tex_srgb; // per scene texture: sampled as colour by some material
+    // Texture pixels still to write (stoa_gfx_scene_upload_fill), when the
+    // upload is split; otherwise written during gfx_materials_upload.
+    bool defer_fills;
+    gfx_tex_fill *fills;
+    uint32_t fill_count;
 } gfx_upload;
 
 // Creates a buffer that the upload can fill (host visible when possible).

@@ -102,6 +102,14 @@ static void probe_host(stoa_gfx_device *dev, VkFormat format, const VkFormatProp
     if (r != VK_SUCCESS)
         return;
     c->host = true;
+    VkImageFormatProperties wp;
+    c->host_writable = (fp->linearTilingFeatures & VK_FORMAT_FEATURE_TRANSFER_DST_BIT) &&
+                       vkGetPhysicalDeviceImageFormatProperties(
+                           dev->h.physical_device, format, VK_IMAGE_TYPE_2D,
+                           VK_IMAGE_TILING_LINEAR,
+                           VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
+                           VK_IMAGE_CREATE_MUTABLE_FORMAT_BIT, &wp) == VK_SUCCESS &&
+                       wp.maxMipLevels >= ip.maxMipLevels;
     c->host_max_mips = ip.maxMipLevels;
     c->host_max_extent =
         ip.maxExtent.width < ip.maxExtent.height ? ip.maxExtent.width : ip.maxExtent.height;
@@ -170,7 +178,12 @@ static stoa_result create_image(stoa_gfx_device *dev, const gfx_texture_desc *d,
         .arrayLayers = 1,
         .samples = VK_SAMPLE_COUNT_1_BIT,
         .tiling = host ? VK_IMAGE_TILING_LINEAR : VK_IMAGE_TILING_OPTIMAL,
-        .usage = host ? VK_IMAGE_USAGE_SAMPLED_BIT
+        // Transfer destination on every path: stoa_gfx_scene_write_texture
+        // replaces pixels in place (copies into a linear image are allowed
+        // where the format says so: tex_caps.host_writable).
+        .usage = host ? VK_IMAGE_USAGE_SAMPLED_BIT |
+                            (tex_caps(dev, d->srgb)->host_writable ? VK_IMAGE_USAGE_TRANSFER_DST_BIT
+                                                                  : 0)
                       : VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT |
                             VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
         .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
@@ -263,7 +276,11 @@ static stoa_result plan(stoa_gfx_device *dev, VkCommandBuffer cmd, gfx_staging *
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
                               "gfx: texture of %ux%u (device limit %u)", d->width, d->height, max);
     gfx_tex_path path = gfx_texture_path(dev, d->width, d->height, d->srgb);
-    out->mips = gfx_mip_count(d->width, d->height);
+    out->mips = d->no_mips ? 1 : gfx_mip_count(d->width, d->height);
+    out->width = d->width;
+    out->height = d->height;
+    out->srgb = d->srgb;
+    out->writable = path != GFX_TEX_HOST || tex_caps(dev, d->srgb)->host_writable;
     stoa_result res = create_image(dev, d, path, out, err);
     if (res >= 0 && path == GFX_TEX_HOST) {
         plan_host(dev, cmd, out, f);

@@ -18,9 +18,14 @@
 //   stoa_gfx_scene     a stoa_scene on the GPU. It copies what it needs: the
 //                      stoa_scene may be destroyed after stoa_gfx_scene_create.
 // Every create returns a stoa_result, leaves *out NULL on failure and fills
-// err. Every destroy takes T **, accepts NULL and NULLs the pointer. Destroying
-// anything the GPU may still use is the caller's job to avoid: call
-// stoa_gfx_device_wait_idle first (the destroys do not wait).
+// err. Every destroy takes T **, accepts NULL and NULLs the pointer.
+// Frame-fenced destruction: stoa_gfx_scene_destroy never waits. Once the
+// caller has recorded frames of its own with stoa_gfx_render, a destroyed
+// scene is kept until the stoa_gfx_begin_frame of frames_in_flight frames
+// later (by then the GPU is done with it, the same contract that lets the
+// per-frame buffers be reused), or until the renderer is destroyed. Targets,
+// renderers and devices are not deferred: call stoa_gfx_device_wait_idle
+// before destroying those (teardown, not the frame path).
 //
 // Conventions: matrices are float[16] column-major (cglm's mat4). Views use
 // Vulkan clip space: y points down, depth 0..1 (stoa_gfx_projection_* build
@@ -150,6 +155,25 @@ void stoa_gfx_device_destroy(stoa_gfx_device **device);
 const stoa_gfx_device_handles *stoa_gfx_device_get_handles(const stoa_gfx_device *device);
 stoa_result stoa_gfx_device_wait_idle(stoa_gfx_device *device);
 
+// A VkResult of a call made outside runtime/gfx (runtime/xr's fences, the
+// desktop swapchain and mirror) as a stoa_result, with the same mapping gfx
+// uses itself: VK_ERROR_DEVICE_LOST -> STOA_ERROR_DEVICE_LOST, out of memory
+// -> STOA_ERROR_OUT_OF_MEMORY, anything else negative -> STOA_ERROR_VULKAN.
+// Success codes (>= 0) give STOA_OK and leave err alone.
+stoa_result stoa_gfx_vk_result(VkResult r, const char *call, stoa_error *err);
+
+// What the renderer did that can stall a frame, since start-up (process-wide,
+// every device): `stoa run` reports the ones made on its frame path.
+typedef struct stoa_gfx_stats {
+    uint64_t device_idle_waits;   // vkDeviceWaitIdle calls made by Stoa
+    uint64_t descriptor_pools;    // descriptor pools created (one per scene upload)
+    uint64_t pipelines_created;   // graphics pipelines compiled
+    uint64_t pipelines_while_recording; // of those, inside stoa_gfx_render: a stall
+    uint64_t deferred_frees;      // scenes and buffers freed by the frame-fenced queue
+    uint64_t texture_writes;      // stoa_gfx_scene_write_texture calls
+} stoa_gfx_stats;
+stoa_gfx_stats stoa_gfx_stats_get(void);
+
 // Validation WARNING/ERROR messages seen since start-up (process-wide).
 uint32_t stoa_gfx_validation_message_count(void);
 // True when the layer was requested by desc or STOA_VALIDATION=1.
@@ -253,6 +277,24 @@ stoa_result stoa_gfx_scene_create(stoa_gfx_renderer *renderer, const stoa_scene 
                                   stoa_gfx_scene **out_scene, stoa_error *err);
 void stoa_gfx_scene_destroy(stoa_gfx_scene **scene);
 
+// The same upload in three steps, so that a loader thread does the slow part
+// while the frame thread keeps drawing:
+//   begin  (the renderer's thread): buffers, images, descriptor sets and the
+//          upload's commands; vertex data is written; texture pixels are not.
+//   fill   (any one thread, once): texture levels made and written (the CPU
+//          work, on a few workers of its own); touches no Vulkan object but
+//          a flush of mapped memory. `scene` must stay alive until it returns.
+//   end    (the renderer's thread): submits the upload (without waiting while
+//          the caller records frames: gfx_defer.c) and hands the scene over.
+// end always frees the upload; after a failed begin or fill it returns that
+// error and *out_scene is NULL.
+typedef struct stoa_gfx_upload stoa_gfx_upload;
+stoa_result stoa_gfx_scene_upload_begin(stoa_gfx_renderer *renderer, const stoa_scene *scene,
+                                        stoa_gfx_upload **out_upload, stoa_error *err);
+stoa_result stoa_gfx_scene_upload_fill(stoa_gfx_upload *upload, stoa_error *err);
+stoa_result stoa_gfx_scene_upload_end(stoa_gfx_upload **upload, stoa_gfx_scene **out_scene,
+                                      stoa_error *err);
+
 // Textures of a stoa_scene loaded with .defer_textures that are still
 // `pending` are drawn meanwhile with neutral 1x1 stand-ins (white base
 // colour, metallic-roughness and occlusion: the material's factors alone;
@@ -268,6 +310,20 @@ stoa_result stoa_gfx_scene_update_textures(stoa_gfx_renderer *renderer, stoa_gfx
                                            const stoa_scene *scene, stoa_error *err);
 // How many of gs's textures still show a stand-in.
 uint32_t stoa_gfx_scene_pending_textures(const stoa_gfx_scene *gs);
+
+// Replaces the pixels of texture `texture` of gs (an index into the
+// stoa_scene's textures) in place: same width and height as when the scene
+// was made, 8-bit RGBA, row 0 first; its mip levels are made on the CPU here.
+// Nothing waits: the pixels go to a staging buffer now, and the next
+// stoa_gfx_render of gs copies them into the image before its render pass
+// (frames still in flight keep sampling the old pixels until then). A
+// different size gives STOA_ERROR_INVALID_ARGUMENT: make a new scene.
+stoa_result stoa_gfx_scene_write_texture(stoa_gfx_renderer *renderer, stoa_gfx_scene *gs,
+                                         uint32_t texture, const uint8_t *rgba, uint32_t width,
+                                         uint32_t height, stoa_error *err);
+
+// Scenes and buffers waiting in the frame-fenced queue.
+uint32_t stoa_gfx_renderer_deferred_count(const stoa_gfx_renderer *renderer);
 
 // ---- drawing -------------------------------------------------------------------
 
@@ -319,3 +375,12 @@ stoa_result stoa_gfx_render_now(stoa_gfx_renderer *renderer, stoa_gfx_target *ta
                                 const stoa_gfx_view *views, uint32_t view_count,
                                 const stoa_gfx_scene *scene, const stoa_pose *pose,
                                 const stoa_gfx_render_options *options, stoa_error *err);
+
+// Creates now every pipeline that drawing scene into target with the stereo
+// mode will need (no_clear: drawn over, as options.no_clear), so that no
+// pipeline is compiled while a frame is recorded. Pipelines are cached per renderer
+// (and in the pipeline cache file: see gfx_cache.c); calling it again for
+// the same scene costs a lookup.
+stoa_result stoa_gfx_prepare(stoa_gfx_renderer *renderer, stoa_gfx_target *target,
+                             const stoa_gfx_scene *scene, stoa_gfx_stereo_mode stereo,
+                             bool no_clear, stoa_error *err);

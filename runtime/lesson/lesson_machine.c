@@ -12,13 +12,44 @@
 
 static stoa_lesson_action g_dropped; // target for emits past the caller's capacity
 
+bool stoa_lesson_out_init_queue(stoa_lesson_out *out, uint32_t initial, uint32_t limit)
+{
+    stoa_lesson_out_init(out, calloc(initial ? initial : 1, sizeof *out->items),
+                         initial ? initial : 1);
+    out->limit = limit > out->capacity ? limit : out->capacity + 1;
+    return out->items != NULL;
+}
+
+void stoa_lesson_out_fini(stoa_lesson_out *out)
+{
+    if (out->limit)
+        free(out->items);
+    memset(out, 0, sizeof *out);
+}
+
+// A queue list doubles up to its limit; a caller's array stays as it is.
+static bool out_grow(stoa_lesson_out *out)
+{
+    if (out->capacity >= out->limit)
+        return false;
+    uint32_t cap = out->capacity * 2 < out->limit ? out->capacity * 2 : out->limit;
+    stoa_lesson_action *grown = realloc(out->items, cap * sizeof *grown);
+    if (!grown)
+        return false;
+    out->items = grown;
+    out->capacity = cap;
+    return true;
+}
+
 stoa_lesson_action *lm_emit(stoa_lesson_machine *m, stoa_lesson_action_type type)
 {
     stoa_lesson_action *a = &g_dropped;
-    if (m->out && m->out->count < m->out->capacity)
+    if (m->out && (m->out->count < m->out->capacity || out_grow(m->out)))
         a = &m->out->items[m->out->count++];
     else if (m->out)
         m->out->dropped++;
+    if (m->out && m->out->count > m->out->peak)
+        m->out->peak = m->out->count;
     memset(a, 0, sizeof *a);
     a->type = type;
     a->trigger = -1;

@@ -139,11 +139,17 @@ typedef struct stoa_lesson_action {
     stoa_lesson_outcome outcome;
 } stoa_lesson_action;
 
-// Caller-owned output list. When it is full, further actions are counted in
-// `dropped` and the call returns STOA_ERROR_LIMIT (the machine still moved).
+// Output list. With stoa_lesson_out_init the caller owns a fixed array; with
+// stoa_lesson_out_init_queue the list owns a heap array that grows as needed
+// up to `limit` actions (free it with stoa_lesson_out_fini). When it is full,
+// further actions are counted in `dropped` and the call returns
+// STOA_ERROR_LIMIT (the machine still moved): callers must report that,
+// never pass over it. Pointers into items are valid until the next emit.
 typedef struct stoa_lesson_out {
     stoa_lesson_action *items;
     uint32_t capacity, count, dropped;
+    uint32_t limit; // > capacity: items is the list's own and may grow to this
+    uint32_t peak;  // the most actions one call has produced
 } stoa_lesson_out;
 
 static inline void stoa_lesson_out_init(stoa_lesson_out *out, stoa_lesson_action *items,
@@ -153,7 +159,13 @@ static inline void stoa_lesson_out_init(stoa_lesson_out *out, stoa_lesson_action
     out->capacity = capacity;
     out->count = 0;
     out->dropped = 0;
+    out->limit = 0;
+    out->peak = 0;
 }
+// A growing queue: starts with `initial` slots, grows to `limit`. False when
+// out of memory.
+bool stoa_lesson_out_init_queue(stoa_lesson_out *out, uint32_t initial, uint32_t limit);
+void stoa_lesson_out_fini(stoa_lesson_out *out);
 static inline void stoa_lesson_out_clear(stoa_lesson_out *out)
 {
     out->count = 0;

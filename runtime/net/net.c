@@ -58,6 +58,7 @@ static void keep_status_strs(stoa_net *net)
     keep_str(net, 2, &net->status.state_title);
     keep_str(net, 3, &net->status.registration);
     keep_str(net, 4, &net->status.launched_as);
+    keep_str(net, 5, &net->status.error);
 }
 
 stoa_result stoa_net_create(const stoa_net_desc *desc, stoa_net **out_net, stoa_error *err)

@@ -49,7 +49,7 @@ struct stoa_net {
     net_entry *out; // the outbox, oldest first, from index head
     size_t head, out_n, out_cap;
     stoa_net_status status;
-    char status_strs[5][256];
+    char status_strs[6][256];
     bool status_dirty;
     stoa_net_command cmds[NET_MAX_COMMANDS];
     size_t cmd_head, cmd_n;

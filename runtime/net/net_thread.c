@@ -270,6 +270,7 @@ static char *status_json(const stoa_net_status *s)
     cJSON_AddNumberToObject(o, "fps", s->fps);
     cJSON_AddNumberToObject(o, "expected_s", s->expected_s);
     cJSON_AddBoolToObject(o, "paused", s->paused);
+    cJSON_AddStringToObject(o, "error", s->error); // "" clears the hub's copy
     char *str = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return str;

@@ -59,6 +59,9 @@ typedef struct stoa_net_status {
     double fps;
     double expected_s;        // the state's expected_seconds (0 = none)
     bool paused;
+    // The last thing that went wrong that the instructor should know of
+    // (a launched lesson that could not start); NULL/"" = none.
+    const char *error;
 } stoa_net_status;
 
 typedef enum stoa_net_command_kind {

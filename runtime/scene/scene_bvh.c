@@ -30,6 +30,8 @@ struct stoa_bvh {
     bvh_node *nodes;
     uint32_t node_count;
     float *centroid; // 3 per triangle, build only
+    bool *skip;      // per scene node: hidden, its triangles catch no ray (NULL: none)
+    uint32_t skip_count;
 };
 
 static float cent(const struct stoa_bvh *b, uint32_t t, int axis)
@@ -157,7 +159,8 @@ stoa_bvh *stoa_bvh_build(const stoa_scene *scene, const stoa_pose *pose)
     struct stoa_bvh *b = calloc(1, sizeof *b);
     if (!b)
         return NULL;
-    if (!collect(scene, pose, b) ||
+    bool ok = collect(scene, pose, b);
+    if (!ok ||
         !(b->nodes = calloc(b->tri_count ? 2 * (size_t)b->tri_count : 1, sizeof *b->nodes))) {
         free(b->centroid);
         stoa_bvh_destroy(&b);
@@ -170,10 +173,36 @@ stoa_bvh *stoa_bvh_build(const stoa_scene *scene, const stoa_pose *pose)
     return b;
 }
 
+bool stoa_bvh_set_hidden(stoa_bvh *bvh, const stoa_scene *scene, const bool *hidden)
+{
+    if (!bvh)
+        return false;
+    free(bvh->skip);
+    bvh->skip = NULL;
+    bvh->skip_count = 0;
+    if (!hidden || !scene)
+        return true;
+    bool any = false;
+    for (uint32_t i = 0; i < scene->node_count && !any; i++)
+        any = hidden[i];
+    if (!any)
+        return true;
+    if (!(bvh->skip = calloc(scene->node_count, sizeof *bvh->skip)))
+        return false;
+    bvh->skip_count = scene->node_count;
+    // A hidden node hides its subtree; parents come before their children.
+    for (uint32_t i = 0; i < scene->node_count; i++) {
+        int32_t p = scene->nodes[i].parent;
+        bvh->skip[i] = hidden[i] || (p >= 0 && (uint32_t)p < i && bvh->skip[p]);
+    }
+    return true;
+}
+
 void stoa_bvh_destroy(stoa_bvh **bvh)
 {
     if (!bvh || !*bvh)
         return;
+    free((*bvh)->skip);
     free((*bvh)->tris);
     free((*bvh)->nodes);
     free(*bvh);
@@ -244,7 +273,10 @@ bool stoa_scene_raycast(const stoa_bvh *bvh, const float origin[3], const float 
             continue;
         if (n->count) {
             for (uint32_t i = n->first; i < n->first + n->count; i++) {
-                float t = ray_tri(&bvh->tris[i], origin, d);
+                const bvh_tri *tri = &bvh->tris[i];
+                if (bvh->skip && (uint32_t)tri->node < bvh->skip_count && bvh->skip[tri->node])
+                    continue;
+                float t = ray_tri(tri, origin, d);
                 if (t < best) {
                     best = t;
                     best_tri = (int32_t)i;

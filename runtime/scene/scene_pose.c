@@ -50,6 +50,28 @@ void scene_mat_point(const float m[16], const float p[3], float out[3])
     out[2] = m[2] * x + m[6] * y + m[10] * z + m[14];
 }
 
+bool stoa_pose_copy(stoa_pose *dst, const stoa_pose *src)
+{
+    if (!dst || !src || dst->scene != src->scene)
+        return false;
+    const stoa_scene *sc = src->scene;
+    size_t n = sc->node_count ? sc->node_count : 1;
+    memcpy(dst->t, src->t, n * 3 * sizeof(float));
+    memcpy(dst->r, src->r, n * 4 * sizeof(float));
+    memcpy(dst->s, src->s, n * 3 * sizeof(float));
+    memcpy(dst->world, src->world, n * 16 * sizeof(float));
+    size_t nj = 0, nw = 0;
+    for (uint32_t i = 0; i < sc->skin_count; i++)
+        nj += sc->skins[i].joint_count;
+    for (uint32_t i = 0; i < sc->node_count; i++)
+        nw += src->weight_count[i];
+    if (nj && dst->joints && src->joints)
+        memcpy(dst->joints, src->joints, nj * 16 * sizeof(float));
+    if (nw && dst->weights && src->weights)
+        memcpy(dst->weights, src->weights, nw * sizeof(float));
+    return true;
+}
+
 stoa_pose *stoa_pose_create(const stoa_scene *scene)
 {
     if (!scene)

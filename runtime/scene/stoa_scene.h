@@ -283,6 +283,11 @@ void stoa_pose_destroy(stoa_pose **pose);
 const stoa_scene *stoa_pose_scene(const stoa_pose *pose);
 // Back to the rest pose (the nodes' own TRS and the meshes' default weights).
 void stoa_pose_reset(stoa_pose *pose);
+// Makes dst (a pose of the same scene) what src is now: local transforms,
+// world matrices, joints, morph weights. For a worker that needs a pose
+// that holds still (a BVH built off the frame thread). False when the
+// poses belong to different scenes.
+bool stoa_pose_copy(stoa_pose *dst, const stoa_pose *src);
 // Applies animation `anim` sampled at time t (clamped to [0, duration]).
 // Call reset first for a clean pose; several animations may be layered.
 void stoa_pose_apply_animation(stoa_pose *pose, uint32_t anim, float t);
@@ -311,6 +316,11 @@ typedef struct stoa_bvh stoa_bvh;
 // (morphed and skinned on the CPU, as drawn). Rebuild it after the pose
 // changes. NULL when out of memory.
 stoa_bvh *stoa_bvh_build(const stoa_scene *scene, const stoa_pose *pose);
+// Rays pass through nodes with hidden[node] set and everything under them
+// (a lesson's hidden nodes catch no ray) until the next call; hidden NULL
+// shows every node again. O(nodes): no rebuild. The array is read here only.
+// False when out of memory (the BVH then hides nothing).
+bool stoa_bvh_set_hidden(stoa_bvh *bvh, const stoa_scene *scene, const bool *hidden);
 void stoa_bvh_destroy(stoa_bvh **bvh);
 
 typedef struct stoa_ray_hit {

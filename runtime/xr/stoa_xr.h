@@ -58,7 +58,11 @@ typedef struct stoa_xr_status {
     bool session_running; // between xrBeginSession and xrEndSession
     bool focused;         // the app has input focus
     bool visible;
-    bool should_exit;     // EXITING (or instance lost for good): leave the loop
+    bool should_exit;     // EXITING, or an exit asked for that has nothing left to end
+    // The runtime took the learner's attention away after the session had
+    // been FOCUSED: a system menu (VISIBLE, SYNCHRONIZED), the headset taken
+    // off (STOPPING, IDLE). Stoa pauses the lesson while this holds.
+    bool system_paused;
     bool session_lost;    // set on the poll that saw LOSS_PENDING
     bool instance_lost;   // the instance is gone: recreate stoa_xr
     bool recentred;       // reference space changed (recentre) this poll
@@ -116,6 +120,13 @@ typedef struct stoa_xr_draw {
 stoa_result stoa_xr_end_frame(stoa_xr *xr, const stoa_xr_frame *frame, const stoa_xr_draw *draws,
                               uint32_t draw_count, stoa_error *err);
 
+// Compiles now the pipelines drawing scene on the headset needs (see
+// stoa_gfx_prepare), so the first frame that shows it does not stall.
+// `over`: drawn over the first draw (stoa_xr_draw index > 0). Without a
+// session (lost) there is nothing to prepare for: STOA_OK.
+stoa_result stoa_xr_prepare(stoa_xr *xr, const stoa_gfx_scene *scene, bool over,
+                            stoa_error *err);
+
 // CPU time the last end_frame spent recording draw commands, microseconds
 // (not waiting for the GPU): for `stoa bench frame`.
 double stoa_xr_last_record_us(const stoa_xr *xr);
@@ -132,6 +143,22 @@ typedef void (*stoa_xr_mirror_fn)(void *user, VkCommandBuffer cmd, VkImage image
 void stoa_xr_set_mirror(stoa_xr *xr, stoa_xr_mirror_fn fn, void *user);
 
 void stoa_xr_haptic(stoa_xr *xr, stoa_xr_hand_id hand, float amplitude, float seconds);
-// Asks the runtime to end the session (Ctrl-C, lesson over); the loop keeps
-// polling until status.should_exit.
+// Asks to end the session (Ctrl-C, lesson over); the loop keeps polling until
+// status.should_exit. What happens depends on the session's state, as the
+// OpenXR specification's lifecycle gives it:
+//   running (READY once begun, SYNCHRONIZED, VISIBLE, FOCUSED):
+//       xrRequestExitSession; the runtime goes to STOPPING, where
+//       xrEndSession is called, then IDLE and EXITING: should_exit.
+//   STOPPING: xrEndSession as on any stop; should_exit at IDLE (or EXITING).
+//   UNKNOWN, IDLE, READY not yet begun: no running session to end
+//       (xrRequestExitSession would fail with XR_ERROR_SESSION_NOT_RUNNING):
+//       should_exit on the next poll; stoa_xr_destroy destroys the session.
+//   LOSS_PENDING, session lost: nothing to end: should_exit on the next poll.
+//   EXITING: should_exit.
+// A runtime that has not let the session go within STOA_XR_EXIT_TIMEOUT_S of
+// the request is left anyway (should_exit, with a warning): Ctrl-C never hangs.
+#define STOA_XR_EXIT_TIMEOUT_S 5.0
 void stoa_xr_request_exit(stoa_xr *xr);
+// The session's state as OpenXR names it ("IDLE", "FOCUSED", ...; "NONE"
+// while there is no session): for logs and tests.
+const char *stoa_xr_state_name(const stoa_xr *xr);

@@ -327,7 +327,9 @@ void xr_actions_profiles(stoa_xr *xr, stoa_xr_frame *frame)
             st.interactionProfile == XR_NULL_PATH)
             continue;
         uint32_t n = 0;
-        xrPathToString(xr->instance, st.interactionProfile, sizeof frame->hands[h].profile, &n,
-                       frame->hands[h].profile);
+        if (XR_FAILED(xrPathToString(xr->instance, st.interactionProfile,
+                                     sizeof frame->hands[h].profile, &n, frame->hands[h].profile)))
+            frame->hands[h].profile[0] = '\0'; // unnamed: the hand still works
+
     }
 }

@@ -51,16 +51,13 @@ static stoa_result make_commands(stoa_xr *xr, stoa_error *err)
     VkCommandPoolCreateInfo pi = {VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO, NULL,
                                   VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
                                   vk->queue_family};
-    if (vkCreateCommandPool(vk->device, &pi, NULL, &xr->pool) != VK_SUCCESS)
-        return stoa_error_set(err, STOA_ERROR_VULKAN, "vkCreateCommandPool failed");
+    XR_VK(vkCreateCommandPool(vk->device, &pi, NULL, &xr->pool));
     VkCommandBufferAllocateInfo ai = {VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO, NULL,
                                       xr->pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 2};
-    if (vkAllocateCommandBuffers(vk->device, &ai, xr->cmd) != VK_SUCCESS)
-        return stoa_error_set(err, STOA_ERROR_VULKAN, "vkAllocateCommandBuffers failed");
+    XR_VK(vkAllocateCommandBuffers(vk->device, &ai, xr->cmd));
     VkFenceCreateInfo fi = {VK_STRUCTURE_TYPE_FENCE_CREATE_INFO, NULL, VK_FENCE_CREATE_SIGNALED_BIT};
     for (int i = 0; i < 2; i++)
-        if (vkCreateFence(vk->device, &fi, NULL, &xr->fence[i]) != VK_SUCCESS)
-            return stoa_error_set(err, STOA_ERROR_VULKAN, "vkCreateFence failed");
+        XR_VK(vkCreateFence(vk->device, &fi, NULL, &xr->fence[i]));
     return STOA_OK;
 }
 
@@ -132,6 +129,8 @@ void xr_swapchains_destroy(stoa_xr *xr)
     }
 }
 
+static stoa_result locate(stoa_xr *xr, stoa_xr_frame *frame, stoa_error *err);
+
 stoa_result stoa_xr_begin_frame(stoa_xr *xr, stoa_xr_frame *frame, stoa_error *err)
 {
     memset(frame, 0, sizeof *frame);
@@ -146,6 +145,22 @@ stoa_result stoa_xr_begin_frame(stoa_xr *xr, stoa_xr_frame *frame, stoa_error *e
     if (xres == XR_ERROR_SESSION_LOST)
         return xr_session_lost(xr);
     XR_CHECK(xr, xres);
+    stoa_result r = locate(xr, frame, err);
+    if (r < 0) {
+        // The frame was begun: end it empty so the next xrWaitFrame is in order.
+        XrFrameEndInfo ei = {XR_TYPE_FRAME_END_INFO};
+        ei.displayTime = xr->frame_state.predictedDisplayTime;
+        ei.environmentBlendMode = XR_ENVIRONMENT_BLEND_MODE_OPAQUE;
+        XrResult er = xrEndFrame(xr->session, &ei);
+        if (er == XR_ERROR_SESSION_LOST || r == STOA_ERROR_SESSION_LOST)
+            return xr_session_lost(xr);
+    }
+    return r;
+}
+
+// Poses, views and input for the frame just begun.
+static stoa_result locate(stoa_xr *xr, stoa_xr_frame *frame, stoa_error *err)
+{
     frame->index = ++xr->frames_begun;
     frame->should_render = xr->frame_state.shouldRender;
     frame->display_time_ns = xr->frame_state.predictedDisplayTime;
@@ -219,31 +234,28 @@ static stoa_result release(stoa_xr *xr, XrSwapchain sc, stoa_error *err)
     return STOA_OK;
 }
 
-stoa_result xr_render_views(stoa_xr *xr, const stoa_xr_draw *draws, uint32_t draw_count,
-                            stoa_error *err)
+// Records the draws into this slot's command buffer and submits it.
+static stoa_result record_submit(stoa_xr *xr, uint32_t idx, const stoa_xr_draw *draws,
+                                 uint32_t draw_count, stoa_error *err)
 {
     const stoa_gfx_device_handles *vk = stoa_gfx_device_get_handles(xr->device);
-    uint32_t idx = 0, didx = 0;
-    stoa_result r = acquire(xr, xr->color.handle, &idx, err);
-    if (r >= 0 && xr->depth.handle)
-        r = acquire(xr, xr->depth.handle, &didx, err);
-    if (r < 0)
-        return r;
     uint32_t slot = xr->frame_slot;
     xr->frame_slot ^= 1;
-    vkWaitForFences(vk->device, 1, &xr->fence[slot], VK_TRUE, UINT64_MAX);
-    vkResetFences(vk->device, 1, &xr->fence[slot]);
+    // The frame two back used this slot: a wait on its own fence, never on
+    // the whole device. It has normally finished long ago.
+    XR_VK(vkWaitForFences(vk->device, 1, &xr->fence[slot], VK_TRUE, UINT64_MAX));
     VkCommandBuffer cmd = xr->cmd[slot];
-    vkResetCommandBuffer(cmd, 0);
+    XR_VK(vkResetCommandBuffer(cmd, 0));
     VkCommandBufferBeginInfo bi = {VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO, NULL,
                                    VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT, NULL};
-    vkBeginCommandBuffer(cmd, &bi);
+    XR_VK(vkBeginCommandBuffer(cmd, &bi));
     stoa_gfx_view views[2];
     eye_view(xr, 0, &views[0]);
     eye_view(xr, 1, &views[1]);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     stoa_gfx_begin_frame(xr->renderer);
+    stoa_result r = STOA_OK;
     for (uint32_t d = 0; d < draw_count && r >= 0; d++) {
         if (!draws[d].scene)
             continue;
@@ -258,23 +270,51 @@ stoa_result xr_render_views(stoa_xr *xr, const stoa_xr_draw *draws, uint32_t dra
         xr->mirror(xr->mirror_user, cmd, xr->color.images[idx],
                    xr->view_config[0].recommendedImageRectWidth,
                    xr->view_config[0].recommendedImageRectHeight, (VkFormat)xr->color.format);
-    vkEndCommandBuffer(cmd);
+    XR_VK(vkEndCommandBuffer(cmd));
     clock_gettime(CLOCK_MONOTONIC, &t1);
     xr->record_us = (double)(t1.tv_sec - t0.tv_sec) * 1e6 + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-3;
-    if (r >= 0) {
-        VkSubmitInfo si = {VK_STRUCTURE_TYPE_SUBMIT_INFO};
-        si.commandBufferCount = 1;
-        si.pCommandBuffers = &cmd;
-        if (vkQueueSubmit(vk->queue, 1, &si, xr->fence[slot]) != VK_SUCCESS)
-            r = stoa_error_set(err, STOA_ERROR_VULKAN, "vkQueueSubmit failed");
+    if (r < 0)
+        return r; // nothing submitted: the fence stays signalled for the next use
+    XR_VK(vkResetFences(vk->device, 1, &xr->fence[slot]));
+    VkSubmitInfo si = {VK_STRUCTURE_TYPE_SUBMIT_INFO};
+    si.commandBufferCount = 1;
+    si.pCommandBuffers = &cmd;
+    stoa_result sr = stoa_gfx_vk_result(vkQueueSubmit(vk->queue, 1, &si, xr->fence[slot]),
+                                        "vkQueueSubmit", err);
+    if (sr < 0) {
+        // Leave the fence signalled so that the next wait on it returns.
+        VkSubmitInfo empty = {VK_STRUCTURE_TYPE_SUBMIT_INFO};
+        vkQueueSubmit(vk->queue, 1, &empty, xr->fence[slot]);
     }
+    return sr;
+}
+
+stoa_result xr_render_views(stoa_xr *xr, const stoa_xr_draw *draws, uint32_t draw_count,
+                            stoa_error *err)
+{
+    uint32_t idx = 0, didx = 0;
+    stoa_result r = acquire(xr, xr->color.handle, &idx, err);
+    if (r < 0)
+        return r;
+    if (xr->depth.handle && (r = acquire(xr, xr->depth.handle, &didx, err)) < 0) {
+        release(xr, xr->color.handle, &(stoa_error){0});
+        return r;
+    }
+    r = record_submit(xr, idx, draws, draw_count, err);
     // Release even after a failure so the swapchain stays usable.
-    stoa_result rr = release(xr, xr->color.handle, err);
-    if (xr->depth.handle && rr >= 0)
-        rr = release(xr, xr->depth.handle, err);
+    stoa_error rerr = {0};
+    stoa_result rr = release(xr, xr->color.handle, &rerr);
+    if (xr->depth.handle) {
+        stoa_result rd = release(xr, xr->depth.handle, &rerr);
+        rr = rr < 0 ? rr : rd;
+    }
     xr->last_image = idx;
     xr->rendered_once = r >= 0;
-    return r < 0 ? r : rr;
+    if (r >= 0 && rr < 0) {
+        *err = rerr;
+        return rr;
+    }
+    return r;
 }
 
 stoa_result stoa_xr_end_frame(stoa_xr *xr, const stoa_xr_frame *frame, const stoa_xr_draw *draws,
@@ -289,11 +329,13 @@ stoa_result stoa_xr_end_frame(stoa_xr *xr, const stoa_xr_frame *frame, const sto
     ei.environmentBlendMode = XR_ENVIRONMENT_BLEND_MODE_OPAQUE;
     if (frame->should_render) {
         stoa_result r = xr_render_views(xr, draws, draw_count, err);
-        if (r == STOA_ERROR_DEVICE_LOST && xr->session_lost_pending == false &&
-            strstr(err->message, "SESSION_LOST"))
+        if (r == STOA_ERROR_SESSION_LOST)
             return xr_session_lost(xr);
         if (r < 0) {
-            xrEndFrame(xr->session, &ei); // keep the frame loop balanced
+            // Keep the frame loop balanced: the frame ends with no layer.
+            XrResult er = xrEndFrame(xr->session, &ei);
+            if (er == XR_ERROR_SESSION_LOST)
+                return xr_session_lost(xr);
             return r;
         }
         int32_t w = (int32_t)xr->view_config[0].recommendedImageRectWidth;
@@ -336,6 +378,14 @@ void stoa_xr_set_mirror(stoa_xr *xr, stoa_xr_mirror_fn fn, void *user)
 {
     xr->mirror = fn;
     xr->mirror_user = user;
+}
+
+stoa_result stoa_xr_prepare(stoa_xr *xr, const stoa_gfx_scene *scene, bool over,
+                            stoa_error *err)
+{
+    if (!xr->target || !scene)
+        return STOA_OK;
+    return stoa_gfx_prepare(xr->renderer, xr->target, scene, xr->desc.stereo, over, err);
 }
 
 double stoa_xr_last_record_us(const stoa_xr *xr)

@@ -7,15 +7,28 @@
 
 #include "xr_internal.h"
 
+stoa_result xr_result_code(XrResult r)
+{
+    switch (r) {
+    case XR_ERROR_SESSION_LOST: return STOA_ERROR_SESSION_LOST;
+    case XR_ERROR_INSTANCE_LOST: return STOA_ERROR_INSTANCE_LOST;
+    case XR_ERROR_OUT_OF_MEMORY: return STOA_ERROR_OUT_OF_MEMORY;
+    case XR_ERROR_SESSION_NOT_RUNNING:
+    case XR_ERROR_SESSION_RUNNING:
+    case XR_ERROR_SESSION_NOT_READY:
+    case XR_ERROR_SESSION_NOT_STOPPING:
+    case XR_ERROR_CALL_ORDER_INVALID: return STOA_ERROR_STATE;
+    default: return XR_SUCCEEDED(r) ? STOA_OK : STOA_ERROR_XR;
+    }
+}
+
 stoa_result xr_check(XrInstance instance, XrResult r, const char *call, const char *file,
                      int line, stoa_error *err)
 {
     char name[XR_MAX_RESULT_STRING_SIZE] = "";
     if (instance == XR_NULL_HANDLE || XR_FAILED(xrResultToString(instance, r, name)))
         snprintf(name, sizeof name, "XrResult %d", (int)r);
-    stoa_result code = r == XR_ERROR_INSTANCE_LOST || r == XR_ERROR_SESSION_LOST
-                           ? STOA_ERROR_DEVICE_LOST
-                           : STOA_ERROR_XR;
+    stoa_result code = xr_result_code(r);
     return stoa_error_set(err, code, "%s failed: %s (%s:%d)", call, name, file, line);
 }
 

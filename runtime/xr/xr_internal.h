@@ -12,6 +12,18 @@
 
 #define XR_MAX_IMAGES 8
 
+// Converts a VkResult of a call made here (fences, command buffers, submit).
+#define XR_VK(call)                                                                                \
+    do {                                                                                           \
+        stoa_result xr_vr_ = stoa_gfx_vk_result((call), #call, err);                               \
+        if (xr_vr_ < 0)                                                                            \
+            return xr_vr_;                                                                         \
+    } while (0)
+
+// The stoa_result a failed XrResult stands for: SESSION_LOST, INSTANCE_LOST
+// and the state errors each have their own code (callers act on the code,
+// never on the message).
+stoa_result xr_result_code(XrResult r);
 // Converts an XrResult into a stoa error naming the call, file and line.
 stoa_result xr_check(XrInstance instance, XrResult r, const char *call, const char *file,
                      int line, stoa_error *err);
@@ -77,6 +89,9 @@ struct stoa_xr {
     float world_from_tracking[16];
     bool session_lost_pending; // recreate the session on the next polls
     bool loss_unreported;      // the next poll says session_lost
+    bool focused_once;         // this session has been FOCUSED (see status.system_paused)
+    bool exit_sent;            // xrRequestExitSession succeeded: EXITING will follow
+    double exit_asked_s;       // stoa_time_seconds() of the exit request
 };
 
 // xr_instance.c

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/stoa_clock.h"
 #include "xr_internal.h"
 
 static const char *state_name(XrSessionState s)
@@ -56,8 +57,13 @@ stoa_result xr_session_create(stoa_xr *xr, stoa_error *err)
 
 void xr_session_destroy(stoa_xr *xr)
 {
-    if (xr->device)
-        stoa_gfx_device_wait_idle(xr->device);
+    // The swapchain images are used by our own frames only: waiting for
+    // their fences is enough (no device-idle wait on a session loss).
+    if (xr->device && xr->pool) {
+        VkDevice d = stoa_gfx_device_get_handles(xr->device)->device;
+        if (vkWaitForFences(d, 2, xr->fence, VK_TRUE, UINT64_MAX) != VK_SUCCESS)
+            stoa_gfx_device_wait_idle(xr->device); // a lost device: nothing better
+    }
     xr_swapchains_destroy(xr);
     xr_actions_destroy_spaces(xr);
     if (xr->view_space)
@@ -70,6 +76,8 @@ void xr_session_destroy(stoa_xr *xr)
     xr->session = XR_NULL_HANDLE;
     xr->running = false;
     xr->state = XR_SESSION_STATE_UNKNOWN;
+    xr->exit_sent = false;
+    xr->focused_once = false;
 }
 
 static stoa_result on_state(stoa_xr *xr, XrSessionState s, stoa_xr_status *st, stoa_error *err)
@@ -78,16 +86,27 @@ static stoa_result on_state(stoa_xr *xr, XrSessionState s, stoa_xr_status *st, s
     xr->state = s;
     switch (s) {
     case XR_SESSION_STATE_READY: {
+        if (xr->exit_requested) // leaving anyway: no need to begin
+            break;
         XrSessionBeginInfo bi = {XR_TYPE_SESSION_BEGIN_INFO};
         bi.primaryViewConfigurationType = XR_VIEW_CONFIGURATION_TYPE_PRIMARY_STEREO;
-        XR_CHECK(xr, xrBeginSession(xr->session, &bi));
+        XrResult r = xrBeginSession(xr->session, &bi);
+        if (r == XR_ERROR_SESSION_LOST)
+            return xr_session_lost(xr);
+        XR_CHECK(xr, r);
         xr->running = true;
         break;
     }
-    case XR_SESSION_STATE_STOPPING:
-        XR_CHECK(xr, xrEndSession(xr->session));
+    case XR_SESSION_STATE_FOCUSED: xr->focused_once = true; break;
+    case XR_SESSION_STATE_STOPPING: {
+        // Frames must not be waited, begun or ended from here on.
+        XrResult r = xrEndSession(xr->session);
         xr->running = false;
+        if (r == XR_ERROR_SESSION_LOST)
+            return xr_session_lost(xr);
+        XR_CHECK(xr, r);
         break;
+    }
     case XR_SESSION_STATE_EXITING:
         st->should_exit = true;
         break;
@@ -132,6 +151,40 @@ static void try_recover(stoa_xr *xr, stoa_xr_status *st)
     xr->session_lost_pending = false;
 }
 
+// One step of leaving (see stoa_xr_request_exit for the path per state).
+static void exit_step(stoa_xr *xr, stoa_xr_status *st)
+{
+    if (!xr->session) { // lost, and no new one yet: nothing to end
+        STOA_LOGI("xr", "leaving without a session");
+        st->should_exit = true;
+        return;
+    }
+    if (xr->running && xr->state != XR_SESSION_STATE_STOPPING && !xr->exit_sent) {
+        XrResult r = xrRequestExitSession(xr->session);
+        if (XR_SUCCEEDED(r)) {
+            xr->exit_sent = true;
+        } else {
+            // The runtime will not stop this session for us: end it here.
+            STOA_LOGW("xr", "xrRequestExitSession in %s failed (%d): leaving without it",
+                      state_name(xr->state), (int)r);
+            st->should_exit = true;
+        }
+    } else if (!xr->running && !xr->exit_sent) {
+        // UNKNOWN, IDLE, READY not begun, or STOPPING already ended: the
+        // specification lets the application destroy such a session.
+        STOA_LOGI("xr", "leaving from %s: no running session to end", state_name(xr->state));
+        st->should_exit = true;
+    }
+    // Otherwise STOPPING, IDLE then EXITING follow our request: wait for them
+    // (bounded below).
+    if (!st->should_exit && stoa_time_seconds() - xr->exit_asked_s > STOA_XR_EXIT_TIMEOUT_S) {
+        STOA_LOGW("xr", "the runtime has not ended the session %.0f s after the request "
+                        "(state %s): leaving anyway",
+                  STOA_XR_EXIT_TIMEOUT_S, state_name(xr->state));
+        st->should_exit = true;
+    }
+}
+
 stoa_result stoa_xr_poll(stoa_xr *xr, stoa_xr_status *st, stoa_error *err)
 {
     memset(st, 0, sizeof *st);
@@ -139,7 +192,7 @@ stoa_result stoa_xr_poll(stoa_xr *xr, stoa_xr_status *st, stoa_error *err)
         st->session_lost = true;
         xr->loss_unreported = false;
     }
-    if (xr->session_lost_pending)
+    if (xr->session_lost_pending && !xr->exit_requested)
         try_recover(xr, st);
     for (;;) {
         XrEventDataBuffer ev = {XR_TYPE_EVENT_DATA_BUFFER};
@@ -170,24 +223,27 @@ stoa_result stoa_xr_poll(stoa_xr *xr, stoa_xr_status *st, stoa_error *err)
         default: break;
         }
     }
-    if (xr->exit_requested && xr->running && xr->state != XR_SESSION_STATE_STOPPING) {
-        xrRequestExitSession(xr->session);
-        xr->exit_requested = false;
-    }
-    // Nothing to wait for once a loss left no session and the user asked to go.
-    if (!xr->session && xr->exit_requested)
-        st->should_exit = true;
+    if (xr->exit_requested && !st->should_exit)
+        exit_step(xr, st);
     st->session_running = xr->running;
     st->focused = xr->state == XR_SESSION_STATE_FOCUSED;
     st->visible = xr->state == XR_SESSION_STATE_VISIBLE || st->focused;
+    st->system_paused = xr->session && xr->focused_once && !st->focused;
     return STOA_OK;
 }
 
 void stoa_xr_request_exit(stoa_xr *xr)
 {
+    if (xr->exit_requested)
+        return;
     xr->exit_requested = true;
-    if (!xr->running && xr->session && xr->state != XR_SESSION_STATE_STOPPING)
-        xrRequestExitSession(xr->session); // harmless error when not running
+    xr->exit_asked_s = stoa_time_seconds();
+    STOA_LOGI("xr", "exit asked in state %s", stoa_xr_state_name(xr));
+}
+
+const char *stoa_xr_state_name(const stoa_xr *xr)
+{
+    return xr->session ? state_name(xr->state) : "NONE";
 }
 
 stoa_result stoa_xr_create(const stoa_xr_desc *desc, stoa_xr **out, stoa_error *err)

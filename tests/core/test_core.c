@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include "core/stoa_url.h"
 #include "core/stoa_log.h"
 #include "core/stoa_path.h"
+
 #include "stoa_test.h"
 
 STOA_TEST(path_confine_accepts_inside)
@@ -117,6 +119,31 @@ STOA_TEST(log_sink_and_levels)
     CHECK_STR(g_last, "testmod:hello 7");
     stoa_log_set_sink(NULL, NULL);
     CHECK_STR(stoa_result_str(STOA_ERROR_UNSAFE_PATH), "unsafe path");
+}
+
+// Each loss has its own code and class: callers never read the message.
+STOA_TEST(error_classes_tell_losses_apart)
+{
+    CHECK(STOA_ERROR_SESSION_LOST != STOA_ERROR_INSTANCE_LOST &&
+          STOA_ERROR_INSTANCE_LOST != STOA_ERROR_DEVICE_LOST);
+    CHECK_STR(stoa_result_str(STOA_ERROR_SESSION_LOST), "session lost");
+    CHECK_STR(stoa_result_str(STOA_ERROR_INSTANCE_LOST), "instance lost");
+    CHECK_STR(stoa_result_str(STOA_ERROR_STATE), "not allowed in this state");
+    CHECK(stoa_result_classify(STOA_OK) == STOA_CLASS_OK);
+    CHECK(stoa_result_classify(STOA_TIMEOUT) == STOA_CLASS_OK);
+    CHECK(stoa_result_classify(STOA_ERROR_SESSION_LOST) == STOA_CLASS_SESSION);
+    CHECK(stoa_result_classify(STOA_ERROR_INSTANCE_LOST) == STOA_CLASS_INSTANCE);
+    CHECK(stoa_result_classify(STOA_ERROR_DEVICE_LOST) == STOA_CLASS_INSTANCE);
+    CHECK(stoa_result_classify(STOA_ERROR_VULKAN) == STOA_CLASS_INSTANCE);
+    CHECK(stoa_result_classify(STOA_ERROR_XR) == STOA_CLASS_INSTANCE);
+    CHECK(stoa_result_classify(STOA_ERROR_LIMIT) == STOA_CLASS_SKIP_FRAME);
+    CHECK(stoa_result_classify(STOA_ERROR_STATE) == STOA_CLASS_SKIP_FRAME);
+    CHECK(stoa_result_classify(STOA_ERROR_NOT_FOUND) == STOA_CLASS_SKIP_FRAME);
+    CHECK(stoa_result_classify(STOA_ERROR_OUT_OF_MEMORY) == STOA_CLASS_FATAL);
+    CHECK(stoa_result_classify(STOA_ERROR_UNSUPPORTED) == STOA_CLASS_FATAL);
+    CHECK(stoa_result_classify((stoa_result)-999) == STOA_CLASS_FATAL);
+    for (int r = 1; r >= -16; r--) // every code has a name
+        CHECK(strcmp(stoa_result_str((stoa_result)r), "unknown result") != 0);
 }
 
 STOA_TEST_MAIN()

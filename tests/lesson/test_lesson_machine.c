@@ -422,6 +422,27 @@ STOA_TEST(full_output_reports_limit_but_moves_on)
     rig_fini(&r);
 }
 
+// A queue grows instead of dropping; past its limit it counts, never silently.
+STOA_TEST(queue_grows_to_its_limit_then_reports)
+{
+    rig r;
+    if (!rig_init(&r, k_steer, 1))
+        return;
+    stoa_lesson_out out;
+    CHECK(stoa_lesson_out_init_queue(&out, 1, 64));
+    stoa_lesson_event e = {.kind = STOA_LESSON_EV_SKIP};
+    CHECK(stoa_lesson_machine_handle_event(r.m, &e, r.clock.t_ns, &out) == STOA_OK);
+    CHECK(out.count == 6 && out.dropped == 0 && out.capacity >= 6 && out.peak == 6);
+    stoa_lesson_out_fini(&out);
+    CHECK(stoa_lesson_out_init_queue(&out, 1, 3));
+    e.kind = STOA_LESSON_EV_SKIP;
+    CHECK(stoa_lesson_machine_handle_event(r.m, &e, r.clock.t_ns, &out) == STOA_ERROR_LIMIT);
+    CHECK(out.count == 3 && out.dropped > 0 && out.capacity == 3);
+    stoa_lesson_out_fini(&out);
+    CHECK(out.items == NULL);
+    rig_fini(&r);
+}
+
 STOA_TEST(events_before_start_are_ignored)
 {
     stoa_lesson *l = parse_ok(k_steer);

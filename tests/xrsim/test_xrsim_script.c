@@ -105,6 +105,23 @@ STOA_TEST(script_errors_name_file_and_line)
     CHECK_CONTAINS(err, "/nonexistent/script.yaml: cannot open");
 }
 
+STOA_TEST(script_holds_session_states)
+{
+    xrsim_script s;
+    char err[256] = "";
+    const char *text = "hold: idle\n"
+                       "events:\n"
+                       "  - {t: 2, hold: visible}\n"
+                       "  - {t: 3, hold: none}\n";
+    CHECK_MSG(xrsim_script_load(&s, write_tmp("h.yaml", text), err, sizeof err), "%s", err);
+    CHECK(s.hold == XR_SESSION_STATE_IDLE);
+    CHECK(s.event_count == 2);
+    CHECK(s.events[0].kind == XRSIM_EV_HOLD && s.events[0].hold == XR_SESSION_STATE_VISIBLE);
+    CHECK(s.events[1].kind == XRSIM_EV_HOLD && s.events[1].hold == 0);
+    xrsim_script_fini(&s);
+    expect_error("h2.yaml", "hold: sleeping\n", ":1:", "a hold is one of");
+}
+
 STOA_TEST(pose_interpolation_lerp_and_slerp)
 {
     xrsim_script s;

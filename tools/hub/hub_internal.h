@@ -67,6 +67,7 @@ typedef struct hub_device {
     uint64_t conn; // 0 = not connected
     bool paused;
     char lesson[128], state[128], state_title[160], registration[40];
+    char error[256]; // the headset's last reported failure (a launch that could not start)
     double progress, score, idle_s, fps, expected_s;
     int64_t state_since_ns, last_seen_ns;
     int answers_right, answers_wrong;

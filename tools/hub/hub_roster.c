@@ -106,6 +106,7 @@ void hub_roster_status(stoa_hub *hub, int64_t id, const cJSON *s)
         copy_str(d->state, sizeof d->state, s, "state");
         copy_str(d->state_title, sizeof d->state_title, s, "state_title");
         copy_str(d->registration, sizeof d->registration, s, "registration");
+        copy_str(d->error, sizeof d->error, s, "error");
         if (strcmp(state, d->state) != 0)
             d->state_since_ns = hub_mono_ns();
         d->progress = num(s, "progress", 0, 1);
@@ -204,6 +205,7 @@ cJSON *hub_roster_json(stoa_hub *hub)
         cJSON_AddNumberToObject(h, "in_state_s",
                                 d->state[0] && d->state_since_ns ? (now - d->state_since_ns) / 1e9 : 0);
         cJSON_AddBoolToObject(h, "paused", d->paused);
+        cJSON_AddStringToObject(h, "error", d->error);
         cJSON_AddNumberToObject(h, "right", d->answers_right);
         cJSON_AddNumberToObject(h, "wrong", d->answers_wrong);
         cJSON_AddNumberToObject(h, "stored", (double)d->stored);

@@ -58,6 +58,7 @@ static XrResult run_script(xrsim_session *s)
         const xrsim_script_event *e = &sc->events[(*cursor)++];
         switch (e->kind) {
         case XRSIM_EV_RECENTRE: xrsim_space_recentre(s, s->predicted_ns); break;
+        case XRSIM_EV_HOLD: xrsim_session_set_hold(s, e->hold); break;
         case XRSIM_EV_EXIT: xrsim_session_request_stop(s, "script exit"); break;
         case XRSIM_EV_LOSE_SESSION:
             xrsim_session_lose(s);
@@ -84,11 +85,17 @@ static void advance_states(xrsim_session *s)
 {
     if (s->exit_requested || s->lost)
         return;
-    if (s->state == XR_SESSION_STATE_READY) {
+    if (s->state == XR_SESSION_STATE_READY &&
+        xrsim_session_may_enter(s, XR_SESSION_STATE_SYNCHRONIZED)) {
         xrsim_session_set_state(s, XR_SESSION_STATE_SYNCHRONIZED);
-    } else if (s->state == XR_SESSION_STATE_SYNCHRONIZED) {
+    } else if (s->state == XR_SESSION_STATE_SYNCHRONIZED &&
+               xrsim_session_may_enter(s, XR_SESSION_STATE_VISIBLE)) {
         xrsim_session_set_state(s, XR_SESSION_STATE_VISIBLE);
-        xrsim_session_set_state(s, XR_SESSION_STATE_FOCUSED);
+        if (xrsim_session_may_enter(s, XR_SESSION_STATE_FOCUSED))
+            xrsim_session_set_state(s, XR_SESSION_STATE_FOCUSED);
+    } else if (s->state == XR_SESSION_STATE_VISIBLE &&
+               xrsim_session_may_enter(s, XR_SESSION_STATE_FOCUSED)) {
+        xrsim_session_set_state(s, XR_SESSION_STATE_FOCUSED); // a hold let go
     }
 }
 

@@ -196,6 +196,7 @@ XrResult xrsim_xrCreateInstance(const XrInstanceCreateInfo *ci, XrInstance *out)
     }
     apply_script_config(inst);
     inst->timeline.clock_ns = 1000000000; // XrTime must be positive; start at 1 s
+    inst->timeline.hold = inst->script.hold;
     carry_in(inst);
     xrsim_handle_add(inst, XRSIM_INSTANCE);
     g_instance = inst;

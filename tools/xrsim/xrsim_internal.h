@@ -109,6 +109,7 @@ struct xrsim_instance {
         int64_t clock_ns; // simulated display clock, monotonic
         int64_t t0_ns;    // display time of the first frame (script t = 0)
         uint32_t cursor;  // next script event to fire
+        XrSessionState hold; // the script's hold (0 = none): states stop there
     } timeline;
 };
 
@@ -172,6 +173,7 @@ struct xrsim_session {
     XrSessionState state;
     bool running;        // between xrBeginSession and xrEndSession
     bool exit_requested; // STOPPING is on its way or passed; EXITING follows
+    bool held_stop;      // stopped by a hold at IDLE/READY: IDLE follows, not EXITING
     bool lost;
     xrsim_vk vk;
 
@@ -233,6 +235,10 @@ void xrsim_paths_free(xrsim_instance *inst);
 void xrsim_session_set_state(xrsim_session *s, XrSessionState state);
 // Walks FOCUSED/VISIBLE/SYNCHRONIZED down to STOPPING (an exit was asked for).
 void xrsim_session_request_stop(xrsim_session *s, const char *why);
+// The script's hold (docs/xrsim.md): whether the session may go on to
+// `next`, and the steps down when a new hold is below the present state.
+bool xrsim_session_may_enter(const xrsim_session *s, XrSessionState next);
+void xrsim_session_set_hold(xrsim_session *s, XrSessionState hold);
 void xrsim_session_lose(xrsim_session *s);
 void xrsim_session_free(xrsim_session *s);
 

@@ -162,6 +162,22 @@ static bool parse_event_value(ctx *c, yaml_node_t *v, xrsim_script_event *e)
     return true;
 }
 
+// idle, ready, synchronized, visible, focused (= let go) or none.
+static bool parse_hold(ctx *c, yaml_node_t *v, XrSessionState *out)
+{
+    static const char *names[] = {"none", "idle", "ready", "synchronized", "visible", "focused"};
+    static const XrSessionState states[] = {0, XR_SESSION_STATE_IDLE, XR_SESSION_STATE_READY,
+                                            XR_SESSION_STATE_SYNCHRONIZED,
+                                            XR_SESSION_STATE_VISIBLE, 0};
+    const char *t = scalar(v);
+    for (int i = 0; t && i < 6; i++)
+        if (strcmp(t, names[i]) == 0) {
+            *out = states[i];
+            return true;
+        }
+    return fail(c, v, "a hold is one of none, idle, ready, synchronized, visible, focused");
+}
+
 static bool parse_event(ctx *c, yaml_node_t *map, xrsim_script_event *e)
 {
     bool has_t = false, has_value = false;
@@ -184,6 +200,10 @@ static bool parse_event(ctx *c, yaml_node_t *map, xrsim_script_event *e)
                     e->kind = kinds[i];
             if (!e->kind)
                 return fail(c, v, "'do' is one of recentre, exit, lose_session, lose_instance");
+        } else if (strcmp(key, "hold") == 0) {
+            if (!parse_hold(c, v, &e->hold))
+                return false;
+            e->kind = XRSIM_EV_HOLD;
         } else if (strcmp(key, "set") == 0) {
             if (!val || strlen(val) >= sizeof e->path)
                 return fail(c, v, "'set' takes an input path");
@@ -196,13 +216,13 @@ static bool parse_event(ctx *c, yaml_node_t *map, xrsim_script_event *e)
                 return false;
             has_value = true;
         } else {
-            return fail(c, kn, "unknown key '%s' in an event (t, do, set, value)", key);
+            return fail(c, kn, "unknown key '%s' in an event (t, do, set, value, hold)", key);
         }
     }
     if (!has_t)
         return fail(c, map, "event without 't'");
     if (!e->kind)
-        return fail(c, map, "event needs 'do' or 'set'");
+        return fail(c, map, "event needs 'do' or 'set' (or 'hold')");
     if (e->kind == XRSIM_EV_INPUT && !has_value)
         return fail(c, map, "'set' needs a 'value'");
     return true;
@@ -267,7 +287,7 @@ static bool parse_root(ctx *c, yaml_node_t *root)
 {
     if (!root || root->type != YAML_MAPPING_NODE)
         return fail(c, root, "the script is a mapping (frames, profile, display, head, left, "
-                             "right, events)");
+                             "right, events, hold)");
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
          p++) {
         yaml_node_t *kn = node(c, p->key), *v = node(c, p->value);
@@ -295,9 +315,11 @@ static bool parse_root(ctx *c, yaml_node_t *root)
             ok = parse_track(c, v, XRSIM_TRACK_RIGHT);
         } else if (strcmp(key, "events") == 0) {
             ok = parse_events(c, v);
+        } else if (strcmp(key, "hold") == 0) {
+            ok = parse_hold(c, v, &c->s->hold);
         } else {
             return fail(c, kn, "unknown key '%s' (frames, profile, display, head, left, right, "
-                               "events)", key);
+                               "events, hold)", key);
         }
         if (!ok)
             return false;

@@ -25,6 +25,7 @@ typedef enum xrsim_event_kind {
     XRSIM_EV_EXIT,
     XRSIM_EV_LOSE_SESSION,
     XRSIM_EV_LOSE_INSTANCE,
+    XRSIM_EV_HOLD, // hold the session at `hold` (below)
 } xrsim_event_kind;
 
 typedef struct xrsim_script_event {
@@ -32,6 +33,7 @@ typedef struct xrsim_script_event {
     xrsim_event_kind kind;
     char path[192]; // XRSIM_EV_INPUT: /user/hand/<side>/input/<identifier>
     float x, y;
+    XrSessionState hold; // XRSIM_EV_HOLD: IDLE..FOCUSED, or 0 = let go
     int line;
 } xrsim_script_event;
 
@@ -46,6 +48,9 @@ typedef struct xrsim_script {
     uint32_t eye_width, eye_height; // 0: not given
     double refresh_hz;   // 0: not given
     float ipd_m;         // 0: not given
+    // `hold: STATE`: sessions go no further than STATE (IDLE, READY,
+    // SYNCHRONIZED, VISIBLE) until an event lets go. 0: not given.
+    XrSessionState hold;
 } xrsim_script;
 
 // Parses `file`. On failure returns false and writes "file:line: message" to err.

@@ -45,6 +45,34 @@ void xrsim_session_request_stop(xrsim_session *s, const char *why)
         xrsim_session_set_state(s, XR_SESSION_STATE_STOPPING);
 }
 
+// IDLE < READY < SYNCHRONIZED < VISIBLE < FOCUSED, the order a session
+// climbs in; the enum's values follow it.
+bool xrsim_session_may_enter(const xrsim_session *s, XrSessionState next)
+{
+    XrSessionState hold = s->instance->timeline.hold;
+    return !hold || next <= hold;
+}
+
+void xrsim_session_set_hold(xrsim_session *s, XrSessionState hold)
+{
+    s->instance->timeline.hold = hold;
+    STOA_LOGI(XRSIM_LOG, "script: hold at %s", hold ? xrsim_state_str(hold) : "none");
+    if (!hold || s->lost || s->exit_requested)
+        return;
+    // Down the specification's diagram to the held state.
+    if (s->state == XR_SESSION_STATE_FOCUSED && hold < XR_SESSION_STATE_FOCUSED)
+        xrsim_session_set_state(s, XR_SESSION_STATE_VISIBLE);
+    if (s->state == XR_SESSION_STATE_VISIBLE && hold < XR_SESSION_STATE_VISIBLE)
+        xrsim_session_set_state(s, XR_SESSION_STATE_SYNCHRONIZED);
+    if (s->state == XR_SESSION_STATE_SYNCHRONIZED && hold < XR_SESSION_STATE_SYNCHRONIZED &&
+        s->running) {
+        // Below SYNCHRONIZED the session does not run: the user took the
+        // headset off. It stops; xrEndSession brings it to IDLE, where it stays.
+        s->held_stop = true;
+        xrsim_session_set_state(s, XR_SESSION_STATE_STOPPING);
+    }
+}
+
 void xrsim_session_lose(xrsim_session *s)
 {
     if (s->lost)
@@ -116,7 +144,8 @@ XrResult xrsim_xrCreateSession(XrInstance instance, const XrSessionCreateInfo *c
     inst->summary.sessions++;
     s->state = XR_SESSION_STATE_UNKNOWN;
     xrsim_session_set_state(s, XR_SESSION_STATE_IDLE);
-    xrsim_session_set_state(s, XR_SESSION_STATE_READY);
+    if (xrsim_session_may_enter(s, XR_SESSION_STATE_READY))
+        xrsim_session_set_state(s, XR_SESSION_STATE_READY);
     if (inst->sets) // sets from an earlier session may be attached again
         s->sets_attached = false;
     *out = (XrSession)s;
@@ -174,7 +203,11 @@ XrResult xrsim_xrEndSession(XrSession session)
     s->running = false;
     s->frame_waited = s->frame_begun = false;
     xrsim_session_set_state(s, XR_SESSION_STATE_IDLE);
-    // The simulated user never puts the headset back on: stopping is final.
+    // A hold that stopped the session keeps it in IDLE (the headset lies on
+    // the table) until the app leaves. Otherwise the simulated user never
+    // puts the headset back on: stopping is final.
+    if (s->held_stop && !s->exit_requested)
+        return XR_SUCCESS;
     xrsim_session_set_state(s, XR_SESSION_STATE_EXITING);
     return XR_SUCCESS;
 }

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: Apache-2.0
+// Frame-fenced deferred destruction and in-place texture updates, so that
+// nothing on the frame path waits for the device to go idle.
+//
+// The renderer numbers its frames (stoa_gfx_begin_frame). The caller's
+// contract, the same that lets the per-frame ring buffers be reused, is that
+// by the begin_frame of frame N the GPU has finished frame
+// N - frames_in_flight. So a scene or buffer let go while frame N was the
+// last begun is freed at the begin_frame of frame N + frames_in_flight (or
+// when the renderer goes), never earlier, never with a device-idle wait. An
+// upload submitted between frames N and N + 1 is done once N + 1 is.
+// (sokol_gfx and Monado's compositor defer destruction the same way.)
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/stoa_log.h"
+#include "gfx_internal.h"
+#include "gfx_scene_internal.h"
+
+static atomic_uint_fast64_t g_stats[6];
+enum { ST_IDLE, ST_POOLS, ST_PIPES, ST_PIPES_DRAW, ST_FREED, ST_WRITES };
+
+void gfx_stat_add(int which)
+{
+    atomic_fetch_add(&g_stats[which], 1);
+}
+
+void gfx_count_idle_wait(void) { gfx_stat_add(ST_IDLE); }
+void gfx_count_descriptor_pool(void) { gfx_stat_add(ST_POOLS); }
+void gfx_count_pipeline(bool while_recording)
+{
+    gfx_stat_add(ST_PIPES);
+    if (while_recording)
+        gfx_stat_add(ST_PIPES_DRAW);
+}
+
+stoa_gfx_stats stoa_gfx_stats_get(void)
+{
+    return (stoa_gfx_stats){
+        .device_idle_waits = atomic_load(&g_stats[ST_IDLE]),
+        .descriptor_pools = atomic_load(&g_stats[ST_POOLS]),
+        .pipelines_created = atomic_load(&g_stats[ST_PIPES]),
+        .pipelines_while_recording = atomic_load(&g_stats[ST_PIPES_DRAW]),
+        .deferred_frees = atomic_load(&g_stats[ST_FREED]),
+        .texture_writes = atomic_load(&g_stats[ST_WRITES]),
+    };
+}
+
+static stoa_result grave_push(stoa_gfx_renderer *r, const gfx_grave *g)
+{
+    if (r->grave_count == r->grave_cap) {
+        uint32_t cap = r->grave_cap ? r->grave_cap * 2 : 16;
+        gfx_grave *grown = realloc(r->graves, cap * sizeof *grown);
+        if (!grown)
+            return STOA_ERROR_OUT_OF_MEMORY;
+        r->graves = grown;
+        r->grave_cap = cap;
+    }
+    r->graves[r->grave_count++] = *g;
+    return STOA_OK;
+}
+
+static void grave_free(stoa_gfx_renderer *r, gfx_grave *g)
+{
+    if (g->scene)
+        gfx_scene_free(g->scene);
+    if (g->buffer.buffer)
+        gfx_buffer_destroy(r->dev, &g->buffer);
+    if (g->cmd)
+        vkFreeCommandBuffers(r->dev->h.device, r->dev->pool, 1, &g->cmd);
+    gfx_stat_add(ST_FREED);
+}
+
+void gfx_defer_scene(stoa_gfx_renderer *r, stoa_gfx_scene *s)
+{
+    if (!r->caller_frames) { // no frame of a caller's can hold it: free now
+        gfx_scene_free(s);
+        return;
+    }
+    gfx_grave g = {.serial = r->serial, .scene = s};
+    if (grave_push(r, &g) < 0) {
+        // Out of memory for the list: waiting is the only safe way left.
+        STOA_LOGW(GFX_MODULE, "out of memory deferring a scene's destruction: waiting for the device");
+        gfx_count_idle_wait();
+        vkDeviceWaitIdle(r->dev->h.device);
+        gfx_scene_free(s);
+    }
+}
+
+void gfx_defer_buffer(stoa_gfx_renderer *r, gfx_buffer *b)
+{
+    gfx_grave g = {.serial = r->serial, .buffer = *b};
+    if (grave_push(r, &g) < 0) {
+        gfx_count_idle_wait();
+        vkDeviceWaitIdle(r->dev->h.device);
+        gfx_buffer_destroy(r->dev, b);
+    }
+    memset(b, 0, sizeof *b);
+    b->alloc.block = -1;
+}
+
+stoa_result gfx_upload_submit(stoa_gfx_renderer *r, VkCommandBuffer cmd, gfx_buffer *staging,
+                              stoa_error *err)
+{
+    if (!r->caller_frames) {
+        stoa_result res = gfx_oneshot_end_submit(r->dev, cmd, err);
+        gfx_buffer_destroy(r->dev, staging);
+        return res;
+    }
+    stoa_result res = GFX_VK(err, vkEndCommandBuffer(cmd));
+    if (res >= 0) {
+        VkSubmitInfo submit = {
+            .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+            .commandBufferCount = 1,
+            .pCommandBuffers = &cmd,
+        };
+        // The upload's own barriers leave its images in SHADER_READ_ONLY
+        // for the fragment stage; frames submitted later are ordered after
+        // them on the queue, so no semaphore or fence is needed.
+        res = GFX_VK(err, vkQueueSubmit(r->dev->h.queue, 1, &submit, VK_NULL_HANDLE));
+    }
+    // Submitted after the last begun frame: it is done once the next one is.
+    gfx_grave g = {.serial = r->serial + 1, .buffer = *staging, .cmd = cmd};
+    memset(staging, 0, sizeof *staging);
+    staging->alloc.block = -1;
+    if (grave_push(r, &g) < 0) {
+        gfx_count_idle_wait();
+        vkDeviceWaitIdle(r->dev->h.device);
+        grave_free(r, &g);
+    }
+    return res;
+}
+
+void gfx_defer_collect(stoa_gfx_renderer *r, bool all)
+{
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < r->grave_count; i++) {
+        gfx_grave *g = &r->graves[i];
+        if (all || r->serial >= g->serial + r->frames_in_flight)
+            grave_free(r, g);
+        else
+            r->graves[kept++] = *g;
+    }
+    r->grave_count = kept;
+}
+
+void gfx_defer_fini(stoa_gfx_renderer *r)
+{
+    gfx_defer_collect(r, true);
+    free(r->graves);
+    r->graves = NULL;
+    r->grave_count = r->grave_cap = 0;
+}
+
+uint32_t stoa_gfx_renderer_deferred_count(const stoa_gfx_renderer *r)
+{
+    return r ? r->grave_count : 0;
+}
+
+// ---- textures updated in place -------------------------------------------------------
+
+stoa_result stoa_gfx_scene_write_texture(stoa_gfx_renderer *r, stoa_gfx_scene *gs,
+                                         uint32_t texture, const uint8_t *rgba, uint32_t width,
+                                         uint32_t height, stoa_error *err)
+{
+    if (!r || !gs || gs->r != r || !rgba || texture >= gs->texture_count)
+        return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT, "gfx: no texture %u to write",
+                              texture);
+    gfx_texture *t = &gs->textures[texture];
+    if (!t->image.image || t->width != width || t->height != height)
+        return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
+                              "gfx: texture %u is %ux%u, not %ux%u: make a new scene", texture,
+                              t->width, t->height, width, height);
+    if (!t->writable)
+        return stoa_error_set(err, STOA_ERROR_UNSUPPORTED,
+                              "gfx: texture %u cannot be written in place on this device", texture);
+    if (gs->write_count == gs->write_cap) {
+        uint32_t cap = gs->write_cap ? gs->write_cap * 2 : 4;
+        gfx_tex_write *grown = realloc(gs->writes, cap * sizeof *grown);
+        if (!grown)
+            return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
+        gs->writes = grown;
+        gs->write_cap = cap;
+    }
+    gfx_tex_write *w = &gs->writes[gs->write_count];
+    memset(w, 0, sizeof *w);
+    w->texture = texture;
+    stoa_result res = gfx_buffer_create(r->dev, gfx_mip_chain_bytes(width, height),
+                                        VK_BUFFER_USAGE_TRANSFER_SRC_BIT, GFX_MEM_UPLOAD,
+                                        &w->staging, err);
+    if (res < 0)
+        return res;
+    // Every level on the CPU (as the CPU upload path does), tightly packed.
+    uint8_t *base = w->staging.alloc.mapped;
+    VkDeviceSize o = 0;
+    uint32_t lw = width, lh = height;
+    for (uint32_t i = 0; i < t->mips; i++) {
+        uint8_t *dst = base + o;
+        if (i == 0) {
+            memcpy(dst, rgba, (size_t)width * height * 4);
+        } else {
+            const VkBufferImageCopy *prev = &w->copies[i - 1];
+            gfx_mip_halve(base + prev->bufferOffset, prev->imageExtent.width,
+                          prev->imageExtent.height, (size_t)prev->imageExtent.width * 4, dst,
+                          (size_t)lw * 4, t->srgb);
+        }
+        w->copies[i] = (VkBufferImageCopy){
+            .bufferOffset = o,
+            .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, i, 0, 1},
+            .imageExtent = {lw, lh, 1},
+        };
+        o = (o + (VkDeviceSize)lw * lh * 4 + 15) & ~(VkDeviceSize)15;
+        lw = lw > 1 ? lw / 2 : 1;
+        lh = lh > 1 ? lh / 2 : 1;
+    }
+    w->levels = t->mips;
+    gs->write_count++;
+    gfx_stat_add(ST_WRITES);
+    return STOA_OK;
+}
+
+static void image_barrier(VkCommandBuffer cmd, VkImage image, uint32_t mips, VkImageLayout from,
+                          VkImageLayout to, VkAccessFlags src_access, VkAccessFlags dst_access,
+                          VkPipelineStageFlags src, VkPipelineStageFlags dst)
+{
+    VkImageMemoryBarrier b = {
+        .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
+        .srcAccessMask = src_access,
+        .dstAccessMask = dst_access,
+        .oldLayout = from,
+        .newLayout = to,
+        .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+        .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+        .image = image,
+        .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, mips, 0, 1},
+    };
+    vkCmdPipelineBarrier(cmd, src, dst, 0, 0, NULL, 0, NULL, 1, &b);
+}
+
+void gfx_scene_record_writes(stoa_gfx_renderer *r, stoa_gfx_scene *gs, VkCommandBuffer cmd)
+{
+    for (uint32_t i = 0; i < gs->write_count; i++) {
+        gfx_tex_write *w = &gs->writes[i];
+        gfx_texture *t = &gs->textures[w->texture];
+        // Earlier frames may still sample the image: the barrier orders the
+        // copy after them (submission order on the one queue).
+        image_barrier(cmd, t->image.image, t->mips, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
+                      VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_ACCESS_SHADER_READ_BIT,
+                      VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT,
+                      VK_PIPELINE_STAGE_TRANSFER_BIT);
+        vkCmdCopyBufferToImage(cmd, w->staging.buffer, t->image.image,
+                               VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, w->levels, w->copies);
+        image_barrier(cmd, t->image.image, t->mips, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                      VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, VK_ACCESS_TRANSFER_WRITE_BIT,
+                      VK_ACCESS_SHADER_READ_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                      VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT);
+        gfx_defer_buffer(r, &w->staging); // read by this frame's copy
+    }
+    gs->write_count = 0;
+}
+
+void gfx_scene_drop_writes(stoa_gfx_scene *gs)
+{
+    for (uint32_t i = 0; i < gs->write_count; i++)
+        gfx_buffer_destroy(gs->r->dev, &gs->writes[i].staging); // never recorded
+    free(gs->writes);
+    gs->writes = NULL;
+    gs->write_count = gs->write_cap = 0;
+}

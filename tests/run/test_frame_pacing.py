@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Frame pacing of `stoa run` on xrsim with a classroom hub: the sample lesson
+in the agora, a scripted learner who hovers over every quiz choice
+(tests/run/pacing.yaml), a teacher who pauses, sends messages and switches
+lessons twice (the second time to the heaviest corpus scene, DamagedHelmet,
+when ../shared/gltf-samples has it), a session lost and recovered while the
+teacher's pause holds, and a launch that cannot start. Checked:
+
+- no device-idle wait on the frame path (the runtime counts them);
+- frame CPU time (Stoa's own code) p99 under P99_BOUND_MS and max under
+  MAX_BOUND_MS, stated and printed;
+- the teacher's pause survives the session's loss and recovery; the
+  teacher's resume resumes; a hovered choice updates its panel in place;
+- a failed launch is told to the hub and the headset stays in its lesson.
+
+usage: test_frame_pacing.py STOA HUB_DRIVER SOURCE_DIR OUT_DIR
+"""
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+# Bounds for Stoa's own time per frame (input, lesson, panels, posing,
+# recording; GPU waits excluded; wall clock) on the CI machine (lavapipe, 2
+# shared cores): p99 under 20 ms (measured about 1 ms); max under 250 ms
+# (measured about 120 ms on a loaded machine: a switched scene's GPU objects
+# and any new pipelines are still made on the frame thread, between frames).
+# Before this work a panel change alone cost 60-300 ms and the lesson switch
+# seconds: a device-idle wait, a disk read or a pixel upload inside a frame
+# fails these bounds.
+P99_BOUND_MS = 20.0
+MAX_BOUND_MS = 250.0
+PASSWORD = "pacing test password"
+PASSES, FAILS = [], []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    (PASSES if cond else FAILS).append(what)
+
+
+class Proc:
+    """A child whose output is gathered by a thread, for waiting on lines."""
+
+    def __init__(self, cmd, env, log_path):
+        self.lines, self.lock = [], threading.Lock()
+        self.p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  text=True, errors="replace")
+        self.log = open(log_path, "w")
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.p.stdout:
+            self.log.write(line)
+            self.log.flush()
+            with self.lock:
+                self.lines.append(line.rstrip("\n"))
+
+    def text(self):
+        with self.lock:
+            return "\n".join(self.lines)
+
+    def wait_for(self, pattern, timeout, after=0):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            with self.lock:
+                for i, l in enumerate(self.lines[after:], after):
+                    if re.search(pattern, l):
+                        return i + 1
+            if self.p.poll() is not None:
+                time.sleep(0.3)  # the reader may still hold the last lines
+                with self.lock:
+                    if not any(re.search(pattern, l) for l in self.lines[after:]):
+                        return None
+            time.sleep(0.1)
+        return None
+
+
+class Hub:
+    def __init__(self, url):
+        self.url = url
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.csrf = self._call("POST", "/api/login", {"password": PASSWORD})["csrf"]
+
+    def _call(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method)
+        req.add_header("Content-Type", "application/json")
+        if getattr(self, "csrf", None):
+            req.add_header("X-CSRF-Token", self.csrf)
+        with self.opener.open(req, timeout=10) as r:
+            return json.loads(r.read() or b"{}")
+
+    def command(self, cmd, **kw):
+        return self._call("POST", "/api/command", dict(cmd=cmd, **kw))
+
+    def headset(self):
+        hs = self._call("GET", "/api/state").get("headsets", [])
+        return hs[0] if hs else {}
+
+    def wait_headset(self, pred, timeout):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            h = self.headset()
+            if h and pred(h):
+                return h
+            time.sleep(0.25)
+        return self.headset()
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def heaviest_sample(src):
+    """DamagedHelmet, the heaviest binary glTF of the corpus, or None."""
+    p = os.path.join(src, "..", "shared", "gltf-samples", "DamagedHelmet", "glTF-Binary",
+                     "DamagedHelmet.glb")
+    return p if os.path.exists(p) else None
+
+
+def make_library(src, work):
+    """The agora and its lessons copied (headsets keep fetched lessons beside
+    the one they started with), plus a heavy lesson and a broken one."""
+    scenes = os.path.join(work, "scenes")
+    shutil.copytree(os.path.join(src, "scenes/agora"), scenes)
+    lessons = os.path.join(scenes, "lessons")
+    heavy = heaviest_sample(src)
+    if heavy:
+        shutil.copy(heavy, os.path.join(scenes, "heavy.glb"))
+    else:
+        print("SKIP (part): ../shared/gltf-samples/DamagedHelmet is absent: the second switch "
+              "goes back to the agora instead of the heaviest corpus scene")
+    with open(os.path.join(lessons, "heavy.yaml"), "w") as f:
+        f.write("stoa_lesson: 1\nid: test.heavy\ntitle: {en: Heavy}\nlanguages: [en]\n"
+                f"scene: ../{'heavy.glb' if heavy else 'agora.glb'}\nstart: look\nstates:\n"
+                "  look:\n    title: {en: Look}\n    on_enter:\n"
+                "      - show_panel: {text: {en: Look at the helmet.}}\n"
+                "    triggers:\n      - instructor: continue\n        goto: look\n")
+    with open(os.path.join(lessons, "broken.yaml"), "w") as f:
+        f.write("stoa_lesson: 1\nid: test.broken\ntitle: {en: Broken}\nlanguages: [en]\n"
+                "scene: ../no-such-scene.glb\nstart: a\nstates:\n  a:\n    title: {en: A}\n"
+                "    on_enter:\n      - end: completed\n")
+    return lessons, bool(heavy)
+
+
+def main():
+    stoa, hub_bin, src, out = sys.argv[1:5]
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    lessons, heavy = make_library(src, os.path.join(out, "library"))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, STOA_HUB_PASSWORD=PASSWORD, XDG_STATE_HOME=os.path.join(out, "state"))
+    hub_p = Proc([hub_bin, "--listen", f"127.0.0.1:{port}", "--data", os.path.join(out, "hub"),
+                  "--lessons", lessons, "--no-browser"], env, os.path.join(out, "hub.log"))
+    headset = None
+    try:
+        if not hub_p.wait_for(r"join code (\w{6})", 30):
+            check(False, f"the hub starts ({hub_p.text()[-500:]})")
+            return
+        code = re.search(r"join code (\w{6})", hub_p.text()).group(1)
+        hub = Hub(url)
+        # The simulated clock (not real time): the learner's timeline holds
+        # however busy the machine is; the teacher acts on what the headset says.
+        henv = dict(env, STOA_XRSIM_SCRIPT=os.path.join(src, "tests/run/pacing.yaml"),
+                    STOA_AUDIO_SILENT="1", STOA_LOG="warn",
+                    STOA_XRSIM_SUMMARY=os.path.join(out, "summary.json"))
+        headset = Proc([stoa, "run", os.path.join(lessons, "stoa-poikile.yaml"), "--sim",
+                        "--hub", url, "--join", code, "--device", "pacing",
+                        "--traces", os.path.join(out, "traces"), "--max-seconds", "240"],
+                       henv, os.path.join(out, "headset.log"))
+        at = headset.wait_for(r"state quiz", 120)
+        check(at is not None, "the learner reaches the quiz")
+        if not at:
+            return
+        hub.wait_headset(lambda h: h.get("connected"), 20)
+        hub.command("message", text="Take your time with the question.")
+        # Paused before the loss (script 40 s); the learner sweeps over the
+        # choices meanwhile (27.5-35.5 s): hovering works while paused.
+        hub.command("pause")
+        h = hub.wait_headset(lambda h: h.get("paused"), 10)
+        check(h.get("paused"), "the teacher's pause reaches the headset")
+        lost = headset.wait_for(r"session was lost", 30, at)
+        check(lost is not None, "the session is lost (script 40 s) and the run goes on")
+        time.sleep(3)  # the new session runs; the headset reports each frame
+        h = hub.headset()
+        check(h.get("paused") is True,
+              f"after the session came back the teacher's pause still holds ({h.get('paused')})")
+        hub.command("resume")
+        h = hub.wait_headset(lambda h: h.get("paused") is False, 10)
+        check(h.get("paused") is False, "the teacher's resume resumes")
+        mark = len(headset.lines)
+        hub.command("launch", lesson="zeno-zh.yaml")
+        check(headset.wait_for(r"switching to lesson .*zeno-zh", 60, mark) is not None,
+              "switch 1: zeno-zh (same scene)")
+        hub.command("message", text="Now the helmet.")
+        mark = len(headset.lines)
+        hub.command("launch", lesson="heavy.yaml")
+        check(headset.wait_for(r"switching to lesson .*heavy", 120, mark) is not None,
+              f"switch 2: the {'heaviest corpus scene' if heavy else 'agora again'}, loaded on a worker")
+        time.sleep(3)
+        mark = len(headset.lines)
+        hub.command("launch", lesson="broken.yaml")
+        failed = headset.wait_for(r"launch failed", 60, mark)
+        h = hub.wait_headset(lambda h: h.get("error"), 10)
+        check(failed is not None and "no-such-scene" in (h.get("error") or ""),
+              f"a launch that cannot start is told to the hub ({h.get('error')!r})")
+        check(headset.p.poll() is None and h.get("lesson") == "test.heavy",
+              f"and the headset stays in its lesson ({h.get('lesson')})")
+        time.sleep(2)
+        headset.p.send_signal(signal.SIGINT)
+        try:
+            headset.p.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            headset.p.kill()
+            check(False, "the headset ends on Ctrl-C")
+        time.sleep(0.5)
+        text = headset.text()
+        check(headset.p.returncode == 0, f"the run ends cleanly ({headset.p.returncode}: {text[-400:]})")
+        m = re.search(r"frame path: (\d+) device-idle waits, (\d+) descriptor pools, (\d+) pipelines "
+                      r"compiled while recording", text)
+        c = re.search(r"frame CPU time over (\d+) frames: median ([\d.]+) ms, p99 ([\d.]+) ms, "
+                      r"max ([\d.]+) ms", text)
+        p = re.search(r"panels: (\d+) rebuilt, (\d+) updated in place", text)
+        check(m is not None and c is not None, "the run reports its frame path")
+        if m and c:
+            print(f"FIGURES: {c.group(1)} frames, device-idle waits {m.group(1)}, descriptor pools "
+                  f"{m.group(2)}, pipelines while recording {m.group(3)}, CPU median {c.group(2)} ms, "
+                  f"p99 {c.group(3)} ms, max {c.group(4)} ms"
+                  + (f", panels rebuilt {p.group(1)}, updated in place {p.group(2)}" if p else ""))
+            check(int(m.group(1)) == 0, f"no device-idle wait on the frame path ({m.group(1)})")
+            check(int(m.group(3)) == 0, f"no pipeline compiled while recording ({m.group(3)})")
+            check(float(c.group(3)) < P99_BOUND_MS,
+                  f"frame CPU p99 {c.group(3)} ms < {P99_BOUND_MS} ms")
+            check(float(c.group(4)) < MAX_BOUND_MS,
+                  f"frame CPU max {c.group(4)} ms < {MAX_BOUND_MS} ms")
+        check(p is not None and int(p.group(2)) >= 4,
+              f"hovering over the choices updates the quiz panel in place ({p.group(0) if p else None})")
+    finally:
+        for pr in (headset, hub_p):
+            if pr and pr.p.poll() is None:
+                pr.p.kill()
+        print(f"{len(PASSES)} passed, {len(FAILS)} failed")
+        sys.exit(1 if FAILS or not PASSES else 0)
+
+
+if __name__ == "__main__":
+    main()
