@@ -29,7 +29,8 @@ layout(push_constant) uniform Draw {
     int vertex_base;
     int morph_base;
     int vertex_count;
-    int flags;       // 1 = has tangents, 2 = morph normals
+    int flags;       // 1 = has tangents, 2 = morph normals, 4 = instanced: the
+                     // model matrices are in the ring from weight_base, one per instance
     int view_base;
     vec4 tint;       // glow added to highlighted nodes: rgb * a
 } draw;

@@ -47,6 +47,10 @@ void main()
     }
     // Skinned vertices go straight to world space (joint = world * inverse bind).
     mat4 m = draw.model;
+    if ((draw.flags & 4) != 0) {
+        int b = draw.weight_base + gl_InstanceIndex * 4;
+        m = mat4(ring[b], ring[b + 1], ring[b + 2], ring[b + 3]);
+    }
     if (draw.joint_base >= 0)
         m = in_weights.x * joint(in_joints.x) + in_weights.y * joint(in_joints.y) +
             in_weights.z * joint(in_joints.z) + in_weights.w * joint(in_joints.w);

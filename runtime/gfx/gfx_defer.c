@@ -18,8 +18,9 @@
 #include "gfx_internal.h"
 #include "gfx_scene_internal.h"
 
-static atomic_uint_fast64_t g_stats[6];
-enum { ST_IDLE, ST_POOLS, ST_PIPES, ST_PIPES_DRAW, ST_FREED, ST_WRITES };
+static atomic_uint_fast64_t g_stats[9];
+enum { ST_IDLE, ST_POOLS, ST_PIPES, ST_PIPES_DRAW, ST_FREED, ST_WRITES, ST_DRAWS, ST_INST_DRAWS,
+       ST_INSTANCES };
 
 void gfx_stat_add(int which)
 {
@@ -27,6 +28,12 @@ void gfx_stat_add(int which)
 }
 
 void gfx_count_idle_wait(void) { gfx_stat_add(ST_IDLE); }
+void gfx_count_draw_call(void) { gfx_stat_add(ST_DRAWS); }
+void gfx_count_instanced_draw(uint32_t instances)
+{
+    gfx_stat_add(ST_INST_DRAWS);
+    atomic_fetch_add(&g_stats[ST_INSTANCES], instances);
+}
 void gfx_count_descriptor_pool(void) { gfx_stat_add(ST_POOLS); }
 void gfx_count_pipeline(bool while_recording)
 {
@@ -44,6 +51,9 @@ stoa_gfx_stats stoa_gfx_stats_get(void)
         .pipelines_while_recording = atomic_load(&g_stats[ST_PIPES_DRAW]),
         .deferred_frees = atomic_load(&g_stats[ST_FREED]),
         .texture_writes = atomic_load(&g_stats[ST_WRITES]),
+        .draw_calls = atomic_load(&g_stats[ST_DRAWS]),
+        .instanced_draws = atomic_load(&g_stats[ST_INST_DRAWS]),
+        .instances_drawn = atomic_load(&g_stats[ST_INSTANCES]),
     };
 }
 

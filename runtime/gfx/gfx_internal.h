@@ -306,6 +306,10 @@ void gfx_cache_fini(stoa_gfx_renderer *r);
 
 // ---- gfx_defer.c ----------------------------------------------------------------
 void gfx_count_idle_wait(void);
+void gfx_count_draw_call(void);
+void gfx_count_instanced_draw(uint32_t instances);
+// Copies of one mesh drawn by one instanced call at most (gfx_render.c).
+#define GFX_MAX_INSTANCES 1024u
 void gfx_count_descriptor_pool(void);
 void gfx_count_pipeline(bool while_recording);
 // Frees the scene once no frame in flight can use it (now, when the caller
@@ -459,7 +463,8 @@ typedef struct gfx_push {
     int32_t vertex_base;
     int32_t morph_base;   // vec4 index into the scene's morph buffer
     int32_t vertex_count;
-    int32_t flags;        // bit 0: has tangents, bit 1: morph normals
+    int32_t flags;        // bit 0: has tangents, bit 1: morph normals, bit 2: instanced
+                          // (model matrices in the ring from weight_base)
     int32_t view_base;    // added to gl_ViewIndex (multi-pass path)
     float tint[4];        // added glow: rgb * a (highlighted nodes)
 } gfx_push;

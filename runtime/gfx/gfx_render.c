@@ -47,7 +47,33 @@ static bool highlighted(const render_ctx *c, uint32_t node)
     return false;
 }
 
-static stoa_result draw_one(render_ctx *c, uint32_t index, stoa_error *err)
+// Opaque draws i+1.. that can join draw i in one instanced draw call: the
+// same primitive and material, neither skinned nor morphed, the same
+// handedness and highlight. EXT_mesh_gpu_instancing's instances (expanded
+// into nodes by runtime/scene) and any other copies of a mesh qualify.
+static uint32_t instance_run(render_ctx *c, uint32_t i, uint32_t end)
+{
+    const gfx_draw *d = &c->s->draws[i];
+    if (d->skin >= 0 || d->morph_targets)
+        return 1;
+    bool mirrored = det3(gfx_frame_world(c->s, c->pose, d->node)) < 0.0f;
+    bool glow = c->opt->highlight_count && highlighted(c, d->node);
+    uint32_t n = 1;
+    for (uint32_t j = i + 1; j < end && n < GFX_MAX_INSTANCES; j++, n++) {
+        const gfx_draw *e = &c->s->draws[j];
+        if (e->first_index != d->first_index || e->index_count != d->index_count ||
+            e->vertex_base != d->vertex_base || e->material != d->material ||
+            e->variant != d->variant || e->skin >= 0 || e->morph_targets ||
+            (det3(gfx_frame_world(c->s, c->pose, e->node)) < 0.0f) != mirrored ||
+            (c->opt->highlight_count && highlighted(c, e->node)) != glow)
+            break;
+    }
+    return n;
+}
+
+// Draws draws[index] and, when instances > 1, the next instances - 1 draws
+// of the same primitive in one instanced call (model matrices in the ring).
+static stoa_result draw_one(render_ctx *c, uint32_t index, uint32_t instances, stoa_error *err)
 {
     const gfx_draw *d = &c->s->draws[index];
     const float *world = gfx_frame_world(c->s, c->pose, d->node);
@@ -79,6 +105,19 @@ static stoa_result draw_one(render_ctx *c, uint32_t index, stoa_error *err)
     push.morph_base = d->morph_base >= 0 ? d->morph_base : 0;
     push.vertex_count = (int32_t)d->vertex_count;
     push.flags = (d->has_tangents ? 1 : 0) | (d->has_morph_normals ? 2 : 0);
+    if (instances > 1) {
+        VkDeviceSize off;
+        float *m = gfx_frame_alloc(c->r, (VkDeviceSize)instances * 64, 16, &off);
+        if (!m)
+            return stoa_error_set(err, STOA_ERROR_LIMIT, "gfx: frame ring buffer is full");
+        for (uint32_t k = 0; k < instances; k++)
+            memcpy(m + (size_t)k * 16, gfx_frame_world(c->s, c->pose, c->s->draws[index + k].node),
+                   64);
+        push.flags |= 4;
+        push.weight_base = (int32_t)(off / 16);
+        push.morph_count = 0;
+        gfx_count_instanced_draw(instances);
+    }
     push.view_base = c->view_base;
     bool glow = c->opt->highlight_count && highlighted(c, d->node);
     for (int i = 0; i < 4; i++)
@@ -86,7 +125,8 @@ static stoa_result draw_one(render_ctx *c, uint32_t index, stoa_error *err)
     vkCmdPushConstants(c->cmd, c->r->layout,
                        VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof push,
                        &push);
-    vkCmdDrawIndexed(c->cmd, d->index_count, 1, d->first_index, d->vertex_base, 0);
+    vkCmdDrawIndexed(c->cmd, d->index_count, instances, d->first_index, d->vertex_base, 0);
+    gfx_count_draw_call();
     return STOA_OK;
 }
 
@@ -155,10 +195,14 @@ static stoa_result record_pass(render_ctx *c, VkFramebuffer fb, stoa_error *err)
     c->bound_pipeline = VK_NULL_HANDLE;
     c->bound_material = UINT32_MAX;
     stoa_result res = STOA_OK;
-    for (uint32_t i = 0; i < s->opaque_count && res >= 0; i++)
-        res = draw_one(c, i, err);
+    for (uint32_t i = 0; i < s->opaque_count && res >= 0;) {
+        uint32_t n = instance_run(c, i, s->opaque_count);
+        res = draw_one(c, i, n, err);
+        i += n;
+    }
+    // Blended draws stay one by one, in their back-to-front order.
     for (uint32_t k = 0; k < s->draw_count - s->opaque_count && res >= 0; k++)
-        res = draw_one(c, s->opaque_count + c->r->blend_order[k], err);
+        res = draw_one(c, s->opaque_count + c->r->blend_order[k], 1, err);
     vkCmdEndRenderPass(c->cmd);
     return res;
 }

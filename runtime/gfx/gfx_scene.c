@@ -250,7 +250,12 @@ static int compare_draws(const void *a, const void *b)
         return bx ? 1 : -1;
     if (x->variant != y->variant)
         return (int)x->variant - (int)y->variant;
-    return (int)x->material - (int)y->material;
+    if (x->material != y->material)
+        return (int)x->material - (int)y->material;
+    // Copies of one mesh side by side, so that they can be drawn instanced.
+    if (x->first_index != y->first_index)
+        return x->first_index < y->first_index ? -1 : 1;
+    return x->node < y->node ? -1 : x->node > y->node;
 }
 
 static stoa_result build_draws(stoa_gfx_scene *s, const stoa_scene *sc, stoa_error *err)

@@ -171,6 +171,9 @@ typedef struct stoa_gfx_stats {
     uint64_t pipelines_while_recording; // of those, inside stoa_gfx_render: a stall
     uint64_t deferred_frees;      // scenes and buffers freed by the frame-fenced queue
     uint64_t texture_writes;      // stoa_gfx_scene_write_texture calls
+    uint64_t draw_calls;          // vkCmdDrawIndexed calls recorded (per view pass)
+    uint64_t instanced_draws;     // of those, drawing copies of one mesh at once
+    uint64_t instances_drawn;     // the copies those drew
 } stoa_gfx_stats;
 stoa_gfx_stats stoa_gfx_stats_get(void);
 

@@ -73,7 +73,8 @@ static bool shot(stoa_gfx_target *t, const stoa_scene *sc, const stoa_gfx_scene 
 STOA_TEST(texture_written_in_place_shows_next_frame)
 {
     stoa_gfx_renderer *r = gt_renderer();
-    stoa_scene *sc = gt_load("BoxTextured/glTF-Binary/BoxTextured.glb");
+    stoa_scene *sc = gt_load("textured/textured.glb");
+    CHECK_MSG(sc != NULL, "textured/textured.glb did not load");
     stoa_gfx_target *t = r && sc ? target() : NULL;
     stoa_gfx_scene *gs = NULL;
     stoa_error err = {0};
@@ -111,7 +112,8 @@ STOA_TEST(texture_written_in_place_shows_next_frame)
 STOA_TEST(scenes_outlive_the_frames_that_draw_them)
 {
     stoa_gfx_renderer *r = gt_renderer();
-    stoa_scene *sc = gt_load("Box/glTF-Binary/Box.glb");
+    stoa_scene *sc = gt_load("box/box.glb");
+    CHECK_MSG(sc != NULL, "box/box.glb did not load");
     stoa_gfx_target *t = r && sc ? target() : NULL;
     stoa_gfx_scene *gs = NULL;
     stoa_error err = {0};
@@ -160,7 +162,8 @@ STOA_TEST(scenes_outlive_the_frames_that_draw_them)
 STOA_TEST(upload_in_three_steps_matches_one)
 {
     stoa_gfx_renderer *r = gt_renderer();
-    stoa_scene *sc = gt_load("BoxTextured/glTF-Binary/BoxTextured.glb");
+    stoa_scene *sc = gt_load("textured/textured.glb");
+    CHECK_MSG(sc != NULL, "textured/textured.glb did not load");
     stoa_gfx_target *t = r && sc ? target() : NULL;
     stoa_gfx_scene *one = NULL, *three = NULL;
     stoa_gfx_upload *up = NULL;
