@@ -77,23 +77,25 @@ static XrResult check_system(XrInstance instance, XrSystemId id, const char *fn,
 
 XrResult xrsim_xrGetSystem(XrInstance instance, const XrSystemGetInfo *info, XrSystemId *id)
 {
+    XRSIM_API_LOCK();
     XrResult r = xrsim_check_instance(instance, "xrGetSystem");
     if (r != XR_SUCCESS)
         return r;
     xrsim_instance *inst = (xrsim_instance *)instance;
     if (!info || !id || info->type != XR_TYPE_SYSTEM_GET_INFO)
         return xrsim_app_error(inst, "xrGetSystem", XR_ERROR_VALIDATION_FAILURE, "bad info");
-    if (info->formFactor == XR_FORM_FACTOR_HANDHELD_DISPLAY)
-        return XR_ERROR_FORM_FACTOR_UNSUPPORTED;
+    // Spec §5.2 (xrGetSystem): a form factor the runtime does not
+    // support, known or not, is XR_ERROR_FORM_FACTOR_UNSUPPORTED.
     if (info->formFactor != XR_FORM_FACTOR_HEAD_MOUNTED_DISPLAY)
-        return xrsim_app_error(inst, "xrGetSystem", XR_ERROR_VALIDATION_FAILURE,
-                               "invalid form factor");
+        return xrsim_app_error(inst, "xrGetSystem", XR_ERROR_FORM_FACTOR_UNSUPPORTED,
+                               "only HEAD_MOUNTED_DISPLAY");
     *id = XRSIM_SYSTEM_ID;
     return XR_SUCCESS;
 }
 
 XrResult xrsim_xrGetSystemProperties(XrInstance instance, XrSystemId id, XrSystemProperties *p)
 {
+    XRSIM_API_LOCK();
     xrsim_instance *inst;
     XrResult r = check_system(instance, id, "xrGetSystemProperties", &inst);
     if (r != XR_SUCCESS)
@@ -117,6 +119,7 @@ static const XrViewConfigurationType k_view_config = XR_VIEW_CONFIGURATION_TYPE_
 XrResult xrsim_xrEnumerateViewConfigurations(XrInstance instance, XrSystemId id, uint32_t cap,
                                              uint32_t *count, XrViewConfigurationType *types)
 {
+    XRSIM_API_LOCK();
     xrsim_instance *inst;
     XrResult r = check_system(instance, id, "xrEnumerateViewConfigurations", &inst);
     if (r != XR_SUCCESS)
@@ -140,6 +143,7 @@ XrResult xrsim_xrGetViewConfigurationProperties(XrInstance instance, XrSystemId 
                                                 XrViewConfigurationType t,
                                                 XrViewConfigurationProperties *p)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrGetViewConfigurationProperties";
     xrsim_instance *inst;
     XrResult r = check_system(instance, id, fn, &inst);
@@ -158,6 +162,7 @@ XrResult xrsim_xrEnumerateViewConfigurationViews(XrInstance instance, XrSystemId
                                                  XrViewConfigurationType t, uint32_t cap,
                                                  uint32_t *count, XrViewConfigurationView *views)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrEnumerateViewConfigurationViews";
     xrsim_instance *inst;
     XrResult r = check_system(instance, id, fn, &inst);
@@ -189,6 +194,7 @@ XrResult xrsim_xrEnumerateEnvironmentBlendModes(XrInstance instance, XrSystemId 
                                                 XrViewConfigurationType t, uint32_t cap,
                                                 uint32_t *count, XrEnvironmentBlendMode *modes)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrEnumerateEnvironmentBlendModes";
     xrsim_instance *inst;
     XrResult r = check_system(instance, id, fn, &inst);
