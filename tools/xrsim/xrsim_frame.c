@@ -27,10 +27,12 @@ double xrsim_script_time(const xrsim_session *s, int64_t t)
 // display period starts at the later of the timeline's clock and the
 // monotonic clock now, so a predicted display time is never in the past
 // when the session starts; after that each xrWaitFrame advances exactly one
-// period (the display periods of the simulated clock), which keeps every
-// run's frame times, and the script's t, the same. With
-// STOA_XRSIM_REALTIME=1 xrWaitFrame also sleeps until the period begins
-// and skips periods the app missed, as a real compositor does.
+// period, which keeps every run's frame times, and the script's t, the same,
+// and blocks until that period begins on the monotonic clock (spec §10.4.2:
+// "the runtime should block until the beginning of the next frame
+// interval"). An app slower than the display gets its frames late rather
+// than skipped. With STOA_XRSIM_REALTIME=1 xrWaitFrame also skips the
+// periods the app missed, as a real compositor does.
 static void advance_clock(xrsim_session *s)
 {
     xrsim_instance *inst = s->instance;
@@ -57,7 +59,7 @@ static void advance_clock(xrsim_session *s)
     inst->timeline.clock_ns = s->predicted_ns;
 }
 
-// Real-time pacing: sleeps (with the runtime's lock released, so other
+// Pacing: sleeps (with the runtime's lock released, so other
 // threads can begin and end frames) until the display period before
 // `predicted` starts. Returns an error when the session went away meanwhile.
 static XrResult sleep_until_period(XrSession session, int64_t predicted, int64_t period)
@@ -174,11 +176,9 @@ XrResult xrsim_xrWaitFrame(XrSession session, const XrFrameWaitInfo *info, XrFra
     }
     s->frame_waited = true;
     advance_clock(s);
-    if (inst->cfg.realtime) {
-        r = sleep_until_period(session, s->predicted_ns, s->period_ns);
-        if (r != XR_SUCCESS)
-            return r;
-    }
+    r = sleep_until_period(session, s->predicted_ns, s->period_ns);
+    if (r != XR_SUCCESS)
+        return r;
     s->frames_waited++;
     inst->summary.frames_waited++;
     advance_states(s);
