@@ -13,7 +13,7 @@ void tapp_env(tapp *a, bool summary)
     static const char *vars[] = {"STOA_XRSIM_FRAMES", "STOA_XRSIM_CAPTURE",
                                  "STOA_XRSIM_CAPTURE_EVERY", "STOA_XRSIM_SUMMARY",
                                  "STOA_XRSIM_SCRIPT", "STOA_XRSIM_REALTIME",
-                                 "STOA_XRSIM_EYE_SIZE", "STOA_XRSIM_REFRESH_HZ"};
+                                 "STOA_XRSIM_EYE_SIZE", "STOA_XRSIM_REFRESH_HZ", "STOA_XRSIM_FAST"};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
         unsetenv(vars[i]);
     memset(a, 0, sizeof *a);

@@ -77,6 +77,7 @@ typedef struct xrsim_config {
     char capture_dir[1024]; // empty: no capture
     char summary_path[1024];
     bool realtime;
+    bool fast; // STOA_XRSIM_FAST=1: xrWaitFrame never sleeps (clock runs ahead)
 } xrsim_config;
 
 void xrsim_config_from_env(xrsim_config *cfg);

@@ -60,6 +60,8 @@ void xrsim_config_from_env(xrsim_config *c)
         snprintf(c->summary_path, sizeof c->summary_path, "%s", sum);
     const char *rt = getenv("STOA_XRSIM_REALTIME");
     c->realtime = rt && strcmp(rt, "1") == 0;
+    const char *fast = getenv("STOA_XRSIM_FAST");
+    c->fast = !c->realtime && fast && strcmp(fast, "1") == 0;
     xrsim_config_apply_env_display(c);
 }
 
