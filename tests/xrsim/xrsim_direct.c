@@ -103,6 +103,7 @@ FORWARD(xrEnumerateReferenceSpaces,
         (XrSession s, uint32_t cap, uint32_t *n, XrReferenceSpaceType *t), (s, cap, n, t))
 FORWARD(xrCreateReferenceSpace, (XrSession s, const XrReferenceSpaceCreateInfo *c, XrSpace *o),
         (s, c, o))
+FORWARD(xrLocateSpace, (XrSpace s, XrSpace b, XrTime t, XrSpaceLocation *l), (s, b, t, l))
 FORWARD(xrGetReferenceSpaceBoundsRect, (XrSession s, XrReferenceSpaceType t, XrExtent2Df *b),
         (s, t, b))
 FORWARD(xrCreateActionSet, (XrInstance i, const XrActionSetCreateInfo *c, XrActionSet *o),

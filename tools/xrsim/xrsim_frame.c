@@ -59,19 +59,29 @@ static void advance_clock(xrsim_session *s)
     inst->timeline.clock_ns = s->predicted_ns;
 }
 
-// Pacing: sleeps (with the runtime's lock released, so other
-// threads can begin and end frames) until the display period before
-// `predicted` starts. Returns an error when the session went away meanwhile.
-static XrResult sleep_until_period(XrSession session, int64_t predicted, int64_t period)
+// Pacing: sleeps (with the runtime's lock released, so other threads can
+// begin and end frames) until the display period before the predicted
+// display time starts, and never less than one period after the previous
+// xrWaitFrame was let go (spec §10.4.2: "When less than one frame interval
+// has passed since the previous return from xrWaitFrame, the runtime should
+// block until the beginning of the next frame interval"). An app that fell
+// behind is not let through in a burst to catch up: its frames stay late by
+// what it lost, one period apart. Returns an error when the session went
+// away meanwhile.
+static XrResult sleep_until_period(XrSession session, xrsim_session *s)
 {
-    int64_t wake = predicted - period;
+    int64_t wake = s->predicted_ns - s->period_ns;
+    if (s->wake_ns && s->wake_ns + s->period_ns > wake)
+        wake = s->wake_ns + s->period_ns;
+    int64_t now = xrsim_mono_ns();
+    s->wake_ns = wake > now ? wake : now;
     while (xrsim_mono_ns() < wake) {
         xrsim_api_frame_wait(wake);
-        xrsim_session *s;
-        XrResult r = xrsim_check_session(session, "xrWaitFrame", &s);
+        xrsim_session *live;
+        XrResult r = xrsim_check_session(session, "xrWaitFrame", &live);
         if (r != XR_SUCCESS)
             return r;
-        if (!s->running)
+        if (!live->running)
             return XR_ERROR_SESSION_NOT_RUNNING;
     }
     return XR_SUCCESS;
@@ -177,7 +187,7 @@ XrResult xrsim_xrWaitFrame(XrSession session, const XrFrameWaitInfo *info, XrFra
     s->frame_waited = true;
     advance_clock(s);
     if (!inst->cfg.fast) {
-        r = sleep_until_period(session, s->predicted_ns, s->period_ns);
+        r = sleep_until_period(session, s);
         if (r != XR_SUCCESS)
             return r;
     }

@@ -193,6 +193,7 @@ struct xrsim_session {
     xrsim_vk vk;
 
     int64_t predicted_ns;     // display time handed out by the last xrWaitFrame
+    int64_t wake_ns;          // CLOCK_MONOTONIC when the last xrWaitFrame was let go
     int64_t period_ns;
     int64_t real_start_ns;    // CLOCK_MONOTONIC at the first xrWaitFrame
     uint64_t frames_waited, frames_begun, frames_ended;

@@ -226,7 +226,16 @@ static void locate(xrsim_space *sp, xrsim_space *bs, XrTime time, xrsim_space_lo
         vel->linearVelocity = (XrVector3f){(out->pose.position.x - p0.position.x) * 1000.0f,
                                            (out->pose.position.y - p0.position.y) * 1000.0f,
                                            (out->pose.position.z - p0.position.z) * 1000.0f};
-        vel->velocityFlags = XR_SPACE_VELOCITY_LINEAR_VALID_BIT;
+        // Angular: the rotation from 1 ms back to now, as axis * angle / dt
+        // in the base space (the spec's angularVelocity).
+        XrQuaternionf d = xrsim_pose_mul(out->pose, xrsim_pose_inverse(p0)).orientation;
+        if (d.w < 0)
+            d = (XrQuaternionf){-d.x, -d.y, -d.z, -d.w};
+        float s = sqrtf(d.x * d.x + d.y * d.y + d.z * d.z);
+        float angle = 2.0f * atan2f(s, d.w);
+        float k = s > 1e-9f ? angle / s * 1000.0f : 2000.0f; // small angles: 2 * xyz / dt
+        vel->angularVelocity = (XrVector3f){d.x * k, d.y * k, d.z * k};
+        vel->velocityFlags = XR_SPACE_VELOCITY_LINEAR_VALID_BIT | XR_SPACE_VELOCITY_ANGULAR_VALID_BIT;
     }
 }
 

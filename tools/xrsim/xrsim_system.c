@@ -65,6 +65,12 @@ void xrsim_config_from_env(xrsim_config *c)
     xrsim_config_apply_env_display(c);
 }
 
+static uint32_t max_rect(uint32_t recommended)
+{
+    uint32_t m = recommended * 2 < 2048 ? 2048 : recommended * 2;
+    return m > 8192 ? 8192 : m;
+}
+
 static XrResult check_system(XrInstance instance, XrSystemId id, const char *fn,
                              xrsim_instance **out)
 {
@@ -184,8 +190,10 @@ XrResult xrsim_xrEnumerateViewConfigurationViews(XrInstance instance, XrSystemId
             return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "bad view struct");
         views[i].recommendedImageRectWidth = inst->cfg.eye_width;
         views[i].recommendedImageRectHeight = inst->cfg.eye_height;
-        views[i].maxImageRectWidth = 8192;
-        views[i].maxImageRectHeight = 8192;
+        // Twice the recommended size (at least 2048): apps that render at
+        // the maximum stay within what a software Vulkan device can hold.
+        views[i].maxImageRectWidth = max_rect(inst->cfg.eye_width);
+        views[i].maxImageRectHeight = max_rect(inst->cfg.eye_height);
         views[i].recommendedSwapchainSampleCount = 1;
         views[i].maxSwapchainSampleCount = 4;
     }
