@@ -251,12 +251,15 @@ STOA_TEST(display_clock_maps_onto_the_monotonic_clock)
         prev = fs.predictedDisplayTime;
     }
     CHECK(fs.predictedDisplayTime - mono_ns() < 1000000000LL); // close to now, not far off
-    // §10.4.2: xrWaitFrame blocks until the next display period begins, so
-    // 20 frames take at least 19 periods of real time.
+    // §10.4.2: xrWaitFrame blocks until the display period of the frame it
+    // predicts begins (never returns before it), and an app that fell behind
+    // catches up at most two frames a period: 20 frames take at least 9.5.
     int64_t t0 = mono_ns();
-    for (int i = 0; i < 20; i++)
+    for (int i = 0; i < 20; i++) {
         CHECK(tapp_frame(&a, &fs) == XR_SUCCESS);
-    CHECK(mono_ns() - t0 >= 19 * fs.predictedDisplayPeriod);
+        CHECK(mono_ns() >= fs.predictedDisplayTime - fs.predictedDisplayPeriod);
+    }
+    CHECK(mono_ns() - t0 >= 19 * fs.predictedDisplayPeriod / 2);
     tapp_destroy(&a);
 }
 
