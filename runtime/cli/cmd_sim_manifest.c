@@ -20,7 +20,7 @@ int stoa_cmd_sim_manifest(int argc, char **argv)
                    "  --export  print 'export XR_RUNTIME_JSON=PATH' for a shell to eval\n"
                    "Environment read by xrsim: STOA_XRSIM_FRAMES, STOA_XRSIM_CAPTURE,\n"
                    "STOA_XRSIM_CAPTURE_EVERY, STOA_XRSIM_SUMMARY, STOA_XRSIM_SCRIPT,\n"
-                   "STOA_XRSIM_REALTIME, STOA_XRSIM_EYE_SIZE, STOA_XRSIM_REFRESH_HZ\n"
+                   "STOA_XRSIM_REALTIME, STOA_XRSIM_FAST, STOA_XRSIM_EYE_SIZE, STOA_XRSIM_REFRESH_HZ\n"
                    "(see docs/xrsim.md).\n");
             return 0;
         }

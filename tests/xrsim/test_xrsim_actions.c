@@ -130,8 +130,15 @@ STOA_TEST(actions_follow_the_script)
           "  - {t: 0.10, set: /user/hand/right/input/trigger, value: 0.8}\n"
           "  - {t: 0.20, set: /user/hand/right/input/thumbstick, value: [0.5, -0.25]}\n"
           "  - {t: 0.30, set: /user/hand/right/input/trigger/value, value: 0.2}\n");
-    CHECK(a.profile_changes == 1);
+    // Spec §11.6 (XrEventDataInteractionProfileChanged): the runtime changes
+    // the current profile, and queues the event, only in xrSyncActions.
     XrInteractionProfileState ps = {XR_TYPE_INTERACTION_PROFILE_STATE};
+    CHECK(a.profile_changes == 0);
+    CHECK(xrGetCurrentInteractionProfile(a.session, x.hands[1], &ps) == XR_SUCCESS);
+    CHECK(ps.interactionProfile == XR_NULL_PATH);
+    CHECK(sync(&a, &x) == XR_SUCCESS);
+    tapp_poll(&a);
+    CHECK(a.profile_changes == 1);
     CHECK(xrGetCurrentInteractionProfile(a.session, x.hands[1], &ps) == XR_SUCCESS);
     char buf[128];
     uint32_t n = 0;
@@ -267,9 +274,9 @@ STOA_TEST(script_picks_the_profile)
     start(&a, &x, "profile: /interaction_profiles/khr/simple_controller\n"
                   "events:\n  - {t: 0, set: /user/hand/right/input/select, value: 1}\n");
     XrInteractionProfileState ps = {XR_TYPE_INTERACTION_PROFILE_STATE};
+    CHECK(sync(&a, &x) == XR_SUCCESS);
     CHECK(xrGetCurrentInteractionProfile(a.session, x.hands[0], &ps) == XR_SUCCESS);
     CHECK(ps.interactionProfile == tapp_path(&a, "/interaction_profiles/khr/simple_controller"));
-    CHECK(sync(&a, &x) == XR_SUCCESS);
     XrActionStateGetInfo gi = {XR_TYPE_ACTION_STATE_GET_INFO, NULL, x.select, XR_NULL_PATH};
     XrActionStateBoolean b = {XR_TYPE_ACTION_STATE_BOOLEAN};
     CHECK(xrGetActionStateBoolean(a.session, &gi, &b) == XR_SUCCESS);

@@ -254,9 +254,11 @@ STOA_TEST(depth_info_and_quad_layers)
     di[1].maxDepth = 0; // an empty depth range is refused
     CHECK(xrEndFrame(a.session, &end) == XR_ERROR_VALIDATION_FAILURE);
     di[1].maxDepth = 1;
-    quad.size.width = 0;
+    quad.size.width = -1; // not a size
     CHECK(xrEndFrame(a.session, &end) == XR_ERROR_VALIDATION_FAILURE);
-    quad.size.width = 0.5f;
+    // Spec §10.5.4 (XrCompositionLayerQuad): a quad of size {0, 0} is valid
+    // and shows nothing; the conformance suite submits one.
+    quad.size = (XrExtent2Df){0, 0};
     CHECK(xrEndFrame(a.session, &end) == XR_SUCCESS);
     tapp_destroy(&a);
     cJSON *s = tapp_summary(&a);

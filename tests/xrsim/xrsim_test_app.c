@@ -13,7 +13,7 @@ void tapp_env(tapp *a, bool summary)
     static const char *vars[] = {"STOA_XRSIM_FRAMES", "STOA_XRSIM_CAPTURE",
                                  "STOA_XRSIM_CAPTURE_EVERY", "STOA_XRSIM_SUMMARY",
                                  "STOA_XRSIM_SCRIPT", "STOA_XRSIM_REALTIME",
-                                 "STOA_XRSIM_EYE_SIZE", "STOA_XRSIM_REFRESH_HZ"};
+                                 "STOA_XRSIM_EYE_SIZE", "STOA_XRSIM_REFRESH_HZ", "STOA_XRSIM_FAST"};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
         unsetenv(vars[i]);
     memset(a, 0, sizeof *a);
@@ -166,12 +166,13 @@ static XrResult create_vulkan(tapp *a)
 
 XrResult tapp_create(tapp *a)
 {
-    const char *exts[] = {XR_KHR_VULKAN_ENABLE2_EXTENSION_NAME};
+    const char *exts[] = {XR_KHR_VULKAN_ENABLE2_EXTENSION_NAME,
+                          XR_KHR_CONVERT_TIMESPEC_TIME_EXTENSION_NAME};
     XrInstanceCreateInfo ci = {XR_TYPE_INSTANCE_CREATE_INFO};
     snprintf(ci.applicationInfo.applicationName, sizeof ci.applicationInfo.applicationName,
              "xrsim-test");
-    ci.applicationInfo.apiVersion = XR_MAKE_VERSION(1, 0, 0);
-    ci.enabledExtensionCount = 1;
+    ci.applicationInfo.apiVersion = a->api_version ? a->api_version : XR_MAKE_VERSION(1, 0, 0);
+    ci.enabledExtensionCount = a->timespec ? 2 : 1;
     ci.enabledExtensionNames = exts;
     XrResult r = xrCreateInstance(&ci, &a->instance);
     if (r != XR_SUCCESS)

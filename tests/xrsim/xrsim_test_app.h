@@ -6,6 +6,8 @@
 #pragma once
 
 #define XR_USE_GRAPHICS_API_VULKAN
+#define XR_USE_TIMESPEC
+#include <time.h>
 #include <vulkan/vulkan.h>
 #include <openxr/openxr.h>
 #include <openxr/openxr_platform.h>
@@ -31,6 +33,10 @@ typedef struct tapp {
     XrSessionState state;
     int space_changes, profile_changes, instance_losses;
     XrEventDataReferenceSpaceChangePending last_space_change;
+    // Set after tapp_env, before tapp_create: the instance's API version
+    // (0: 1.0) and whether XR_KHR_convert_timespec_time is enabled.
+    XrVersion api_version;
+    bool timespec;
 } tapp;
 
 // Clears every STOA_XRSIM_* variable, points the loader at xrsim and makes a

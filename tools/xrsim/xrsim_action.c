@@ -10,6 +10,7 @@
 XrResult xrsim_xrSuggestInteractionProfileBindings(
     XrInstance instance, const XrInteractionProfileSuggestedBinding *sb)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrSuggestInteractionProfileBindings";
     XrResult r = xrsim_check_instance(instance, fn);
     if (r != XR_SUCCESS)
@@ -21,7 +22,7 @@ XrResult xrsim_xrSuggestInteractionProfileBindings(
     const char *profile = xrsim_path_str(inst, sb->interactionProfile);
     if (!profile)
         return xrsim_app_error(inst, fn, XR_ERROR_PATH_INVALID, "unknown profile XrPath");
-    if (!xrsim_profile_known(profile))
+    if (!xrsim_profile_known(profile, inst->api_minor))
         return xrsim_app_error(inst, fn, XR_ERROR_PATH_UNSUPPORTED, profile);
     for (uint32_t i = 0; i < sb->countSuggestedBindings; i++) {
         const XrActionSuggestedBinding *b = &sb->suggestedBindings[i];
@@ -33,7 +34,7 @@ XrResult xrsim_xrSuggestInteractionProfileBindings(
         const char *path = xrsim_path_str(inst, b->binding);
         if (!path)
             return xrsim_app_error(inst, fn, XR_ERROR_PATH_INVALID, "unknown binding XrPath");
-        if (!xrsim_profile_has_path(profile, path))
+        if (!xrsim_profile_has_path(profile, path, inst->api_minor))
             return xrsim_app_error(inst, fn, XR_ERROR_PATH_UNSUPPORTED, path);
     }
     if (sb->countSuggestedBindings > XRSIM_MAX_BINDINGS)
@@ -69,8 +70,8 @@ static XrPath choose_profile(xrsim_instance *inst)
         XrPath p = xrsim_path_intern(inst, inst->script.profile);
         return profile_suggested(inst, p) ? p : XR_NULL_PATH;
     }
-    for (uint32_t i = 0; xrsim_profile_preferred(i); i++) {
-        XrPath p = xrsim_path_intern(inst, xrsim_profile_preferred(i));
+    for (uint32_t i = 0; xrsim_profile_preferred(i, inst->api_minor); i++) {
+        XrPath p = xrsim_path_intern(inst, xrsim_profile_preferred(i, inst->api_minor));
         if (profile_suggested(inst, p))
             return p;
     }
@@ -80,6 +81,7 @@ static XrPath choose_profile(xrsim_instance *inst)
 XrResult xrsim_xrAttachSessionActionSets(XrSession session,
                                          const XrSessionActionSetsAttachInfo *info)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrAttachSessionActionSets";
     xrsim_session *s;
     XrResult r = xrsim_check_session(session, fn, &s);
@@ -104,15 +106,10 @@ XrResult xrsim_xrAttachSessionActionSets(XrSession session,
         s->attached[s->attached_count++] = set;
     }
     s->sets_attached = true;
-    s->current_profile = choose_profile(inst);
-    if (s->current_profile) {
-        XrEventDataInteractionProfileChanged ev = {
-            .type = XR_TYPE_EVENT_DATA_INTERACTION_PROFILE_CHANGED,
-            .session = (XrSession)s,
-        };
-        xrsim_event_push(inst, &ev, sizeof ev);
-        STOA_LOGI(XRSIM_LOG, "controllers are %s", xrsim_path_str(inst, s->current_profile));
-    }
+    // The controllers take the profile at the next xrSyncActions: spec
+    // §11.6 (XrEventDataInteractionProfileChanged) has the runtime change
+    // the current profile, and queue the event, only there.
+    s->pending_profile = choose_profile(inst);
     return XR_SUCCESS;
 }
 
@@ -176,6 +173,7 @@ static void sync_action(xrsim_session *s, xrsim_action *a)
 
 XrResult xrsim_xrSyncActions(XrSession session, const XrActionsSyncInfo *info)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrSyncActions";
     xrsim_session *s;
     XrResult r = xrsim_check_session(session, fn, &s);
@@ -194,6 +192,15 @@ XrResult xrsim_xrSyncActions(XrSession session, const XrActionsSyncInfo *info)
         const char *sub = as->subactionPath ? xrsim_path_str(inst, as->subactionPath) : "";
         if (!sub)
             return xrsim_app_error(inst, fn, XR_ERROR_PATH_INVALID, "unknown subaction XrPath");
+    }
+    if (s->pending_profile != s->current_profile) {
+        s->current_profile = s->pending_profile;
+        XrEventDataInteractionProfileChanged ev = {
+            .type = XR_TYPE_EVENT_DATA_INTERACTION_PROFILE_CHANGED,
+            .session = (XrSession)s,
+        };
+        xrsim_event_push(inst, &ev, sizeof ev);
+        STOA_LOGI(XRSIM_LOG, "controllers are %s", xrsim_path_str(inst, s->current_profile));
     }
     bool focused = s->state == XR_SESSION_STATE_FOCUSED;
     for (uint32_t i = 0; i < s->attached_count; i++) {
@@ -226,6 +233,11 @@ static XrResult state_lookup(XrSession session, const XrActionStateGetInfo *info
     if (a->type != type)
         return xrsim_app_error(inst, fn, XR_ERROR_ACTION_TYPE_MISMATCH, a->name);
     int slot = 0;
+    // Spec §11.5 (xrGetActionState*): an XrPath that is not a valid path is
+    // XR_ERROR_PATH_INVALID; a valid one the action did not declare is
+    // XR_ERROR_PATH_UNSUPPORTED.
+    if (info->subactionPath && !xrsim_path_str(inst, info->subactionPath))
+        return xrsim_app_error(inst, fn, XR_ERROR_PATH_INVALID, "unknown subaction XrPath");
     if (info->subactionPath) {
         slot = xrsim_action_subaction_slot(a, info->subactionPath) + 1;
         if (slot == 0)
@@ -239,6 +251,7 @@ static XrResult state_lookup(XrSession session, const XrActionStateGetInfo *info
 XrResult xrsim_xrGetActionStateBoolean(XrSession session, const XrActionStateGetInfo *info,
                                        XrActionStateBoolean *state)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrGetActionStateBoolean";
     xrsim_action_value *v;
     XrResult r = state_lookup(session, info, XR_ACTION_TYPE_BOOLEAN_INPUT, fn, &v);
@@ -256,6 +269,7 @@ XrResult xrsim_xrGetActionStateBoolean(XrSession session, const XrActionStateGet
 XrResult xrsim_xrGetActionStateFloat(XrSession session, const XrActionStateGetInfo *info,
                                      XrActionStateFloat *state)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrGetActionStateFloat";
     xrsim_action_value *v;
     XrResult r = state_lookup(session, info, XR_ACTION_TYPE_FLOAT_INPUT, fn, &v);
@@ -273,6 +287,7 @@ XrResult xrsim_xrGetActionStateFloat(XrSession session, const XrActionStateGetIn
 XrResult xrsim_xrGetActionStateVector2f(XrSession session, const XrActionStateGetInfo *info,
                                         XrActionStateVector2f *state)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrGetActionStateVector2f";
     xrsim_action_value *v;
     XrResult r = state_lookup(session, info, XR_ACTION_TYPE_VECTOR2F_INPUT, fn, &v);
@@ -290,6 +305,7 @@ XrResult xrsim_xrGetActionStateVector2f(XrSession session, const XrActionStateGe
 XrResult xrsim_xrGetActionStatePose(XrSession session, const XrActionStateGetInfo *info,
                                     XrActionStatePose *state)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrGetActionStatePose";
     xrsim_action_value *v;
     XrResult r = state_lookup(session, info, XR_ACTION_TYPE_POSE_INPUT, fn, &v);

@@ -36,6 +36,8 @@ static XrResult haptic_common(XrSession session, const XrHapticActionInfo *info,
         return r;
     if ((*a_out)->type != XR_ACTION_TYPE_VIBRATION_OUTPUT)
         return xrsim_app_error(s->instance, fn, XR_ERROR_ACTION_TYPE_MISMATCH, (*a_out)->name);
+    if (info->subactionPath && !xrsim_path_str(s->instance, info->subactionPath))
+        return xrsim_app_error(s->instance, fn, XR_ERROR_PATH_INVALID, "unknown subaction XrPath");
     if (info->subactionPath && xrsim_action_subaction_slot(*a_out, info->subactionPath) < 0)
         return xrsim_app_error(s->instance, fn, XR_ERROR_PATH_UNSUPPORTED,
                                "subaction path not declared by the action");
@@ -59,6 +61,7 @@ static void record(xrsim_session *s, xrsim_action *a, XrPath sub, const XrHaptic
 XrResult xrsim_xrApplyHapticFeedback(XrSession session, const XrHapticActionInfo *info,
                                      const XrHapticBaseHeader *feedback)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrApplyHapticFeedback";
     xrsim_session *s;
     xrsim_action *a;
@@ -80,6 +83,7 @@ XrResult xrsim_xrApplyHapticFeedback(XrSession session, const XrHapticActionInfo
 
 XrResult xrsim_xrStopHapticFeedback(XrSession session, const XrHapticActionInfo *info)
 {
+    XRSIM_API_LOCK();
     xrsim_session *s;
     xrsim_action *a;
     XrResult r = haptic_common(session, info, "xrStopHapticFeedback", &s, &a);
@@ -94,6 +98,7 @@ XrResult xrsim_xrStopHapticFeedback(XrSession session, const XrHapticActionInfo 
 XrResult xrsim_xrGetCurrentInteractionProfile(XrSession session, XrPath top,
                                               XrInteractionProfileState *state)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrGetCurrentInteractionProfile";
     xrsim_session *s;
     XrResult r = xrsim_check_session(session, fn, &s);
@@ -119,6 +124,7 @@ XrResult xrsim_xrEnumerateBoundSourcesForAction(XrSession session,
                                                 const XrBoundSourcesForActionEnumerateInfo *info,
                                                 uint32_t cap, uint32_t *count, XrPath *sources)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrEnumerateBoundSourcesForAction";
     xrsim_session *s;
     XrResult r = xrsim_check_session(session, fn, &s);
@@ -156,6 +162,7 @@ XrResult xrsim_xrGetInputSourceLocalizedName(XrSession session,
                                              const XrInputSourceLocalizedNameGetInfo *info,
                                              uint32_t cap, uint32_t *count, char *buffer)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrGetInputSourceLocalizedName";
     xrsim_session *s;
     XrResult r = xrsim_check_session(session, fn, &s);
@@ -165,6 +172,12 @@ XrResult xrsim_xrGetInputSourceLocalizedName(XrSession session,
     if (!info || info->type != XR_TYPE_INPUT_SOURCE_LOCALIZED_NAME_GET_INFO ||
         info->whichComponents == 0)
         return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "bad info");
+    // Spec §11.8 (xrGetInputSourceLocalizedName): "If the action sets have
+    // not yet been attached to the session with xrAttachSessionActionSets,
+    // the runtime must return XR_ERROR_ACTIONSET_NOT_ATTACHED."
+    if (!s->sets_attached)
+        return xrsim_app_error(inst, fn, XR_ERROR_ACTIONSET_NOT_ATTACHED,
+                               "no action sets attached yet");
     const char *p = xrsim_path_str(inst, info->sourcePath);
     if (!p)
         return xrsim_app_error(inst, fn, XR_ERROR_PATH_INVALID, "unknown XrPath");

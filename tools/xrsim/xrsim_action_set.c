@@ -5,11 +5,24 @@
 
 #include "xrsim_api.h"
 
-static bool name_ok(const char *s, size_t max)
+static bool name_ok(const char *s, size_t n);
+
+// Spec §11.2/§11.3 (xrCreateActionSet, xrCreateAction): an empty name is
+// XR_ERROR_NAME_INVALID; a name that is not a well-formed path element
+// (lower case letters, digits, '-', '_', '.') is XR_ERROR_PATH_FORMAT_INVALID;
+// one without its terminator inside the array breaks valid usage.
+static XrResult name_check(const char *s, size_t max)
 {
     size_t n = strnlen(s, max);
-    if (n == 0 || n == max)
-        return false;
+    if (n == 0)
+        return XR_ERROR_NAME_INVALID;
+    if (n == max)
+        return XR_ERROR_VALIDATION_FAILURE;
+    return name_ok(s, n) ? XR_SUCCESS : XR_ERROR_PATH_FORMAT_INVALID;
+}
+
+static bool name_ok(const char *s, size_t n)
+{
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
@@ -22,6 +35,7 @@ static bool name_ok(const char *s, size_t max)
 XrResult xrsim_xrCreateActionSet(XrInstance instance, const XrActionSetCreateInfo *ci,
                                  XrActionSet *out)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrCreateActionSet";
     XrResult r = xrsim_check_instance(instance, fn);
     if (r != XR_SUCCESS)
@@ -29,8 +43,9 @@ XrResult xrsim_xrCreateActionSet(XrInstance instance, const XrActionSetCreateInf
     xrsim_instance *inst = (xrsim_instance *)instance;
     if (!ci || !out || ci->type != XR_TYPE_ACTION_SET_CREATE_INFO)
         return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "bad create info");
-    if (!name_ok(ci->actionSetName, sizeof ci->actionSetName))
-        return xrsim_app_error(inst, fn, XR_ERROR_PATH_FORMAT_INVALID, "bad actionSetName");
+    r = name_check(ci->actionSetName, sizeof ci->actionSetName);
+    if (r != XR_SUCCESS)
+        return xrsim_app_error(inst, fn, r, "bad actionSetName");
     if (!ci->localizedActionSetName[0])
         return xrsim_app_error(inst, fn, XR_ERROR_LOCALIZED_NAME_INVALID, "empty localized name");
     for (uint32_t i = 0; i < inst->set_count; i++) {
@@ -96,6 +111,7 @@ void xrsim_action_set_free(xrsim_action_set *set)
 
 XrResult xrsim_xrDestroyActionSet(XrActionSet set)
 {
+    XRSIM_API_LOCK();
     if (!xrsim_handle_live(set, XRSIM_ACTION_SET))
         return xrsim_app_error(NULL, "xrDestroyActionSet", XR_ERROR_HANDLE_INVALID, "bad set");
     xrsim_action_set_free((xrsim_action_set *)set);
@@ -116,8 +132,9 @@ static XrResult check_action_info(xrsim_action_set *set, const XrActionCreateInf
     xrsim_instance *inst = set->instance;
     if (set->attached)
         return xrsim_app_error(inst, fn, XR_ERROR_ACTIONSETS_ALREADY_ATTACHED, set->name);
-    if (!name_ok(ci->actionName, sizeof ci->actionName))
-        return xrsim_app_error(inst, fn, XR_ERROR_PATH_FORMAT_INVALID, "bad actionName");
+    XrResult r = name_check(ci->actionName, sizeof ci->actionName);
+    if (r != XR_SUCCESS)
+        return xrsim_app_error(inst, fn, r, "bad actionName");
     if (!ci->localizedActionName[0])
         return xrsim_app_error(inst, fn, XR_ERROR_LOCALIZED_NAME_INVALID, "empty localized name");
     switch (ci->actionType) {
@@ -153,6 +170,7 @@ static XrResult check_action_info(xrsim_action_set *set, const XrActionCreateInf
 XrResult xrsim_xrCreateAction(XrActionSet action_set, const XrActionCreateInfo *ci,
                               XrAction *out)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrCreateAction";
     if (!xrsim_handle_live(action_set, XRSIM_ACTION_SET))
         return xrsim_app_error(NULL, fn, XR_ERROR_HANDLE_INVALID, "bad action set");
@@ -187,6 +205,7 @@ XrResult xrsim_xrCreateAction(XrActionSet action_set, const XrActionCreateInfo *
 
 XrResult xrsim_xrDestroyAction(XrAction action)
 {
+    XRSIM_API_LOCK();
     if (!xrsim_handle_live(action, XRSIM_ACTION))
         return xrsim_app_error(NULL, "xrDestroyAction", XR_ERROR_HANDLE_INVALID, "bad action");
     action_free((xrsim_action *)action);

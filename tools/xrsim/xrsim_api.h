@@ -37,6 +37,11 @@
 
 #define XRSIM_TIMESPEC_FUNCTIONS(X) X(xrConvertTimespecTimeToTimeKHR) X(xrConvertTimeToTimespecTimeKHR)
 
+// OpenXR 1.1 core, for 1.1 instances only (prototype in xrsim_openxr11.h).
+#define XRSIM_CORE11_FUNCTIONS(X) X(xrLocateSpaces)
+XrResult xrsim_xrLocateSpaces(XrSession session, const xrsim_spaces_locate_info *info,
+                              xrsim_space_locations *locations);
+
 #define XRSIM_DECLARE(name) extern __typeof__(name) xrsim_##name;
 XRSIM_CORE_FUNCTIONS(XRSIM_DECLARE)
 XRSIM_VK1_FUNCTIONS(XRSIM_DECLARE)

@@ -7,16 +7,17 @@
 typedef struct entry {
     const char *name;
     PFN_xrVoidFunction fn;
-    int ext; // 0 core, 1 vulkan_enable, 2 vulkan_enable2, 3 convert_timespec_time
+    int ext; // 0 core, 1 vulkan_enable, 2 vulkan_enable2, 3 convert_timespec_time, 4 core 1.1
 } entry;
 
 #define E0(name) {#name, (PFN_xrVoidFunction)xrsim_##name, 0},
 #define E1(name) {#name, (PFN_xrVoidFunction)xrsim_##name, 1},
 #define E2(name) {#name, (PFN_xrVoidFunction)xrsim_##name, 2},
 #define E3(name) {#name, (PFN_xrVoidFunction)xrsim_##name, 3},
+#define E4(name) {#name, (PFN_xrVoidFunction)xrsim_##name, 4},
 static const entry k_table[] = {
     XRSIM_CORE_FUNCTIONS(E0) XRSIM_VK1_FUNCTIONS(E1) XRSIM_VK2_FUNCTIONS(E2)
-        XRSIM_TIMESPEC_FUNCTIONS(E3){NULL, NULL, 0},
+        XRSIM_TIMESPEC_FUNCTIONS(E3) XRSIM_CORE11_FUNCTIONS(E4){NULL, NULL, 0},
 };
 
 static const entry *find(const char *name)
@@ -33,6 +34,7 @@ static bool enabled(const xrsim_instance *inst, int ext)
     case 1: return inst->ext_vk1;
     case 2: return inst->ext_vk2;
     case 3: return inst->ext_timespec;
+    case 4: return inst->api_minor >= 1;
     default: return true;
     }
 }
@@ -40,6 +42,7 @@ static bool enabled(const xrsim_instance *inst, int ext)
 XrResult xrsim_xrGetInstanceProcAddr(XrInstance instance, const char *name,
                                      PFN_xrVoidFunction *function)
 {
+    XRSIM_API_LOCK();
     if (!name || !function)
         return XR_ERROR_VALIDATION_FAILURE;
     *function = NULL;
@@ -65,6 +68,7 @@ XrResult xrsim_xrGetInstanceProcAddr(XrInstance instance, const char *name,
 XrResult xrsim_xrEnumerateApiLayerProperties(uint32_t cap, uint32_t *count,
                                              XrApiLayerProperties *props)
 {
+    XRSIM_API_LOCK();
     // Layers belong to the loader; a runtime has none of its own.
     (void)cap;
     (void)props;

@@ -53,6 +53,7 @@ void xrsim_event_purge_session(xrsim_instance *inst, XrSession session)
 
 XrResult xrsim_xrPollEvent(XrInstance instance, XrEventDataBuffer *out)
 {
+    XRSIM_API_LOCK();
     if (!xrsim_handle_live(instance, XRSIM_INSTANCE))
         return xrsim_check_instance(instance, "xrPollEvent");
     xrsim_instance *inst = (xrsim_instance *)instance;
@@ -131,6 +132,7 @@ void xrsim_paths_free(xrsim_instance *inst)
 
 XrResult xrsim_xrStringToPath(XrInstance instance, const char *s, XrPath *out)
 {
+    XRSIM_API_LOCK();
     XrResult r = xrsim_check_instance(instance, "xrStringToPath");
     if (r != XR_SUCCESS)
         return r;
@@ -146,6 +148,7 @@ XrResult xrsim_xrStringToPath(XrInstance instance, const char *s, XrPath *out)
 XrResult xrsim_xrPathToString(XrInstance instance, XrPath path, uint32_t cap, uint32_t *count,
                               char *buffer)
 {
+    XRSIM_API_LOCK();
     XrResult r = xrsim_check_instance(instance, "xrPathToString");
     if (r != XR_SUCCESS)
         return r;
@@ -160,7 +163,11 @@ XrResult xrsim_xrPathToString(XrInstance instance, XrPath path, uint32_t cap, ui
 
 const char *xrsim_result_str(XrResult r)
 {
-    switch (r) {
+    switch ((int)r) {
+    // 1.1 core results that Debian's 1.0.20 headers do not list.
+    case XRSIM_ERROR_PERMISSION_INSUFFICIENT: return "XR_ERROR_PERMISSION_INSUFFICIENT";
+    case XRSIM_ERROR_EXTENSION_DEPENDENCY_NOT_ENABLED:
+        return "XR_ERROR_EXTENSION_DEPENDENCY_NOT_ENABLED";
 #define XRSIM_CASE(name, value) case name: return #name;
         XR_LIST_ENUM_XrResult(XRSIM_CASE)
 #undef XRSIM_CASE
@@ -180,7 +187,10 @@ const char *xrsim_state_str(XrSessionState s)
 
 static const char *struct_str(XrStructureType t)
 {
-    switch (t) {
+    switch ((int)t) {
+    case XRSIM_TYPE_SPACES_LOCATE_INFO: return "XR_TYPE_SPACES_LOCATE_INFO";
+    case XRSIM_TYPE_SPACE_LOCATIONS: return "XR_TYPE_SPACE_LOCATIONS";
+    case XRSIM_TYPE_SPACE_VELOCITIES: return "XR_TYPE_SPACE_VELOCITIES";
 #define XRSIM_CASE(name, value) case name: return #name;
         XR_LIST_ENUM_XrStructureType(XRSIM_CASE)
 #undef XRSIM_CASE
@@ -191,13 +201,16 @@ static const char *struct_str(XrStructureType t)
 XrResult xrsim_xrResultToString(XrInstance instance, XrResult value,
                                 char buffer[XR_MAX_RESULT_STRING_SIZE])
 {
+    XRSIM_API_LOCK();
     XrResult r = xrsim_check_instance(instance, "xrResultToString");
     if (r != XR_SUCCESS)
         return r;
     const char *s = xrsim_result_str(value);
+    // Spec §2.9 (xrResultToString): an unknown value is XR_UNKNOWN_SUCCESS_
+    // or XR_UNKNOWN_FAILURE_ followed by the value, its sign kept.
     if (strcmp(s, "XR_UNKNOWN_RESULT") == 0)
         snprintf(buffer, XR_MAX_RESULT_STRING_SIZE, "XR_UNKNOWN_%s_%d",
-                 value < 0 ? "FAILURE" : "SUCCESS", (int)(value < 0 ? -value : value));
+                 value < 0 ? "FAILURE" : "SUCCESS", (int)value);
     else
         snprintf(buffer, XR_MAX_RESULT_STRING_SIZE, "%s", s);
     return XR_SUCCESS;
@@ -206,6 +219,7 @@ XrResult xrsim_xrResultToString(XrInstance instance, XrResult value,
 XrResult xrsim_xrStructureTypeToString(XrInstance instance, XrStructureType value,
                                        char buffer[XR_MAX_STRUCTURE_NAME_SIZE])
 {
+    XRSIM_API_LOCK();
     XrResult r = xrsim_check_instance(instance, "xrStructureTypeToString");
     if (r != XR_SUCCESS)
         return r;
@@ -222,6 +236,7 @@ XrResult xrsim_xrStructureTypeToString(XrInstance instance, XrStructureType valu
 XrResult xrsim_xrConvertTimespecTimeToTimeKHR(XrInstance instance, const struct timespec *ts,
                                               XrTime *time)
 {
+    XRSIM_API_LOCK();
     XrResult r = xrsim_check_instance(instance, "xrConvertTimespecTimeToTimeKHR");
     if (r != XR_SUCCESS)
         return r;
@@ -234,6 +249,7 @@ XrResult xrsim_xrConvertTimespecTimeToTimeKHR(XrInstance instance, const struct 
 XrResult xrsim_xrConvertTimeToTimespecTimeKHR(XrInstance instance, XrTime time,
                                               struct timespec *ts)
 {
+    XRSIM_API_LOCK();
     XrResult r = xrsim_check_instance(instance, "xrConvertTimeToTimespecTimeKHR");
     if (r != XR_SUCCESS)
         return r;

@@ -16,33 +16,74 @@ double xrsim_script_time(const xrsim_session *s, int64_t t)
     return t0 ? (double)(t - t0) / 1e9 : 0.0;
 }
 
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
+// How long xrWaitFrame waits for the previous frame's xrBeginFrame. The
+// specification has it block until then; an app that calls xrWaitFrame
+// twice on one thread would block forever, so after this long xrsim gives
+// up, counts the earlier frame as dropped and says so in the log.
+#define WAIT_FOR_BEGIN_NS 2000000000LL
 
+// The simulated display clock. XrTime is CLOCK_MONOTONIC in nanoseconds
+// (xrConvertTimespecTimeToTimeKHR is the identity). A session's first
+// display period starts at the later of the timeline's clock and the
+// monotonic clock now, so a predicted display time is never in the past
+// when the session starts; after that each xrWaitFrame advances exactly one
+// period, which keeps every run's frame times, and the script's t, the same,
+// and blocks until that period begins on the monotonic clock (spec §10.4.2:
+// "the runtime should block until the beginning of the next frame
+// interval"). An app slower than the display gets its frames late rather
+// than skipped. With STOA_XRSIM_REALTIME=1 xrWaitFrame also skips the
+// periods the app missed, as a real compositor does.
 static void advance_clock(xrsim_session *s)
 {
     xrsim_instance *inst = s->instance;
     if (!inst->cfg.realtime) {
+        if (!s->predicted_ns) {
+            int64_t now = xrsim_mono_ns();
+            if (now > inst->timeline.clock_ns) {
+                // The script's t runs on frames, not on gaps between sessions.
+                if (inst->timeline.t0_ns)
+                    inst->timeline.t0_ns += now - inst->timeline.clock_ns;
+                inst->timeline.clock_ns = now;
+            }
+        }
         s->predicted_ns = (s->predicted_ns ? s->predicted_ns : inst->timeline.clock_ns) + s->period_ns;
     } else {
-        int64_t now = mono_ns();
+        int64_t now = xrsim_mono_ns();
         int64_t next = s->predicted_ns ? s->predicted_ns + s->period_ns : now + s->period_ns;
         while (next < now + s->period_ns / 2) // the app fell behind: skip vsyncs
             next += s->period_ns;
-        int64_t wake = next - s->period_ns;
-        if (wake > now) {
-            struct timespec ts = {wake / 1000000000, wake % 1000000000};
-            clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
-        }
         s->predicted_ns = next;
     }
     if (!inst->timeline.t0_ns)
         inst->timeline.t0_ns = s->predicted_ns;
     inst->timeline.clock_ns = s->predicted_ns;
+}
+
+// Pacing: sleeps (with the runtime's lock released, so other threads can
+// begin and end frames) until the display period before the predicted
+// display time starts. An app that fell behind the display catches up, but
+// no faster than two frames a period: the spec (§10.4.2) has xrWaitFrame
+// block until the next frame interval when less than one has passed since
+// its previous return ("should"), and a real compositor would skip the
+// periods instead, which would make runs differ. Returns an error when the
+// session went away meanwhile.
+static XrResult sleep_until_period(XrSession session, xrsim_session *s)
+{
+    int64_t wake = s->predicted_ns - s->period_ns;
+    if (s->wake_ns && s->wake_ns + s->period_ns / 2 > wake)
+        wake = s->wake_ns + s->period_ns / 2;
+    int64_t now = xrsim_mono_ns();
+    s->wake_ns = wake > now ? wake : now;
+    while (xrsim_mono_ns() < wake) {
+        xrsim_api_frame_wait(wake);
+        xrsim_session *live;
+        XrResult r = xrsim_check_session(session, "xrWaitFrame", &live);
+        if (r != XR_SUCCESS)
+            return r;
+        if (!live->running)
+            return XR_ERROR_SESSION_NOT_RUNNING;
+    }
+    return XR_SUCCESS;
 }
 
 // Fires the script's one-shot events due by now; returns a success code
@@ -118,6 +159,7 @@ static void watch_end_frame(xrsim_session *s)
 
 XrResult xrsim_xrWaitFrame(XrSession session, const XrFrameWaitInfo *info, XrFrameState *state)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrWaitFrame";
     xrsim_session *s;
     XrResult r = xrsim_check_session(session, fn, &s);
@@ -129,10 +171,32 @@ XrResult xrsim_xrWaitFrame(XrSession session, const XrFrameWaitInfo *info, XrFra
         return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "bad arguments");
     if (!s->running)
         return xrsim_app_error(inst, fn, XR_ERROR_SESSION_NOT_RUNNING, "not running");
-    if (s->frame_waited) // a real compositor would block; here the frame is lost
-        inst->summary.frames_dropped++;
+    // Spec 1.1 §10.4.2 (xrWaitFrame): "A subsequent xrWaitFrame call must
+    // block until the previous frame has been begun with xrBeginFrame and
+    // must unblock independently of the corresponding call to xrEndFrame."
+    // The app may call xrBeginFrame on another thread (§10.4, frames
+    // pipelined across threads): wait for it with the lock released.
+    const int64_t give_up = xrsim_mono_ns() + WAIT_FOR_BEGIN_NS;
+    while (s->frame_waited) {
+        bool signalled = xrsim_api_frame_wait(give_up);
+        r = xrsim_check_session(session, fn, &s);
+        if (r != XR_SUCCESS)
+            return r;
+        if (!s->running)
+            return xrsim_app_error(inst, fn, XR_ERROR_SESSION_NOT_RUNNING, "session ended");
+        if (!signalled && s->frame_waited) {
+            STOA_LOGW(XRSIM_LOG, "xrWaitFrame: the previous frame was never begun; dropping it");
+            inst->summary.frames_dropped++;
+            break;
+        }
+    }
     s->frame_waited = true;
     advance_clock(s);
+    if (!inst->cfg.fast) {
+        r = sleep_until_period(session, s);
+        if (r != XR_SUCCESS)
+            return r;
+    }
     s->frames_waited++;
     inst->summary.frames_waited++;
     advance_states(s);
@@ -151,6 +215,7 @@ XrResult xrsim_xrWaitFrame(XrSession session, const XrFrameWaitInfo *info, XrFra
 
 XrResult xrsim_xrBeginFrame(XrSession session, const XrFrameBeginInfo *info)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrBeginFrame";
     xrsim_session *s;
     XrResult r = xrsim_check_session(session, fn, &s);
@@ -165,6 +230,7 @@ XrResult xrsim_xrBeginFrame(XrSession session, const XrFrameBeginInfo *info)
         return xrsim_app_error(inst, fn, XR_ERROR_CALL_ORDER_INVALID,
                                "no xrWaitFrame before this xrBeginFrame");
     s->frame_waited = false;
+    xrsim_api_frame_signal(); // a pipelined xrWaitFrame may go on
     r = XR_SUCCESS;
     if (s->frame_begun) { // the previous frame never reached xrEndFrame
         inst->summary.frames_dropped++;
@@ -183,7 +249,7 @@ static void after_submit(xrsim_session *s, const XrFrameEndInfo *info,
     s->frames_ended++;
     sum->frames_submitted++;
     sum->frames_with_layers[info->layerCount]++;
-    if (inst->cfg.realtime && mono_ns() > info->displayTime)
+    if (inst->cfg.realtime && xrsim_mono_ns() > info->displayTime)
         sum->frames_late++;
     bool last = inst->cfg.frames_limit && (int64_t)s->frames_ended >= inst->cfg.frames_limit;
     if (proj) {
@@ -207,6 +273,7 @@ static void after_submit(xrsim_session *s, const XrFrameEndInfo *info,
 
 XrResult xrsim_xrEndFrame(XrSession session, const XrFrameEndInfo *info)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrEndFrame";
     xrsim_session *s;
     XrResult r = xrsim_check_session(session, fn, &s);

@@ -69,7 +69,10 @@ XrResult xrNegotiateLoaderRuntimeInterface(const XrNegotiateLoaderInfo *info,
     if (!pinned && dladdr((void *)xrNegotiateLoaderRuntimeInterface, &self) && self.dli_fname)
         pinned = dlopen(self.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE) != NULL;
     req->runtimeInterfaceVersion = XR_CURRENT_LOADER_RUNTIME_VERSION;
-    req->runtimeApiVersion = XR_CURRENT_API_VERSION;
+    // 1.1 where the loader knows it (the version's functions are reached by
+    // name; Debian's 1.0 loader gets 1.0).
+    req->runtimeApiVersion = info->maxApiVersion >= XRSIM_API_VERSION_1_1 ? XRSIM_API_VERSION_1_1
+                                                                         : XR_CURRENT_API_VERSION;
     req->getInstanceProcAddr = xrsim_xrGetInstanceProcAddr;
     return XR_SUCCESS;
 }
@@ -111,6 +114,7 @@ static const XrExtensionProperties k_extensions[] = {
 XrResult xrsim_xrEnumerateInstanceExtensionProperties(const char *layer, uint32_t cap,
                                                       uint32_t *count, XrExtensionProperties *props)
 {
+    XRSIM_API_LOCK();
     if (layer && layer[0])
         return XR_ERROR_API_LAYER_NOT_PRESENT;
     if (!count || (cap && !props))
@@ -166,9 +170,14 @@ static void apply_script_config(xrsim_instance *inst)
 
 XrResult xrsim_xrCreateInstance(const XrInstanceCreateInfo *ci, XrInstance *out)
 {
+    XRSIM_API_LOCK();
     if (!ci || !out || ci->type != XR_TYPE_INSTANCE_CREATE_INFO)
         return XR_ERROR_VALIDATION_FAILURE;
-    if (XR_VERSION_MAJOR(ci->applicationInfo.apiVersion) != 1)
+    // Spec 1.1 §4.2 (xrCreateInstance): a runtime that does not support the
+    // requested major.minor returns XR_ERROR_API_VERSION_UNSUPPORTED. xrsim
+    // implements 1.0 and 1.1.
+    const XrVersion api = ci->applicationInfo.apiVersion;
+    if (XR_VERSION_MAJOR(api) != 1 || XR_VERSION_MINOR(api) > 1)
         return XR_ERROR_API_VERSION_UNSUPPORTED;
     if (ci->applicationInfo.applicationName[0] == '\0')
         return XR_ERROR_NAME_INVALID;
@@ -183,6 +192,7 @@ XrResult xrsim_xrCreateInstance(const XrInstanceCreateInfo *ci, XrInstance *out)
         return r;
     }
     snprintf(inst->app_name, sizeof inst->app_name, "%s", ci->applicationInfo.applicationName);
+    inst->api_minor = (int)XR_VERSION_MINOR(api);
     xrsim_config_from_env(&inst->cfg);
     const char *script = getenv("STOA_XRSIM_SCRIPT");
     if (script && script[0]) {
@@ -195,7 +205,8 @@ XrResult xrsim_xrCreateInstance(const XrInstanceCreateInfo *ci, XrInstance *out)
         }
     }
     apply_script_config(inst);
-    inst->timeline.clock_ns = 1000000000; // XrTime must be positive; start at 1 s
+    // XrTime is CLOCK_MONOTONIC (see xrsim_frame.c); the display clock starts now.
+    inst->timeline.clock_ns = xrsim_mono_ns();
     inst->timeline.hold = inst->script.hold;
     carry_in(inst);
     xrsim_handle_add(inst, XRSIM_INSTANCE);
@@ -229,6 +240,7 @@ static void instance_free(xrsim_instance *inst)
 
 XrResult xrsim_xrDestroyInstance(XrInstance instance)
 {
+    XRSIM_API_LOCK();
     if (!xrsim_handle_live(instance, XRSIM_INSTANCE))
         return XR_ERROR_HANDLE_INVALID;
     instance_free((xrsim_instance *)instance);
@@ -247,6 +259,7 @@ __attribute__((destructor)) static void xrsim_at_unload(void)
 
 XrResult xrsim_xrGetInstanceProperties(XrInstance instance, XrInstanceProperties *props)
 {
+    XRSIM_API_LOCK();
     XrResult r = xrsim_check_instance(instance, "xrGetInstanceProperties");
     if (r != XR_SUCCESS)
         return r;

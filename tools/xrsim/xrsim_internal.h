@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "xrsim_math.h"
+#include "xrsim_openxr11.h"
 #include "xrsim_script.h"
 #include "xrsim_summary.h"
 
@@ -51,6 +52,20 @@ bool xrsim_handle_live(const void *obj, xrsim_type type);
 // Copies up to cap live objects of a type into out; returns how many.
 size_t xrsim_handle_collect(xrsim_type type, void **out, size_t cap);
 
+// ---- the runtime's lock (xrsim_lock.c) ----------------------------------------
+// XRSIM_API_LOCK(); as the first statement of an entry point holds the lock
+// until the function returns (GCC/Clang cleanup attribute).
+int xrsim_api_lock(void);
+void xrsim_api_unlock_scope(int *held);
+#define XRSIM_API_LOCK()                                                                           \
+    __attribute__((cleanup(xrsim_api_unlock_scope))) int xrsim_api_held_ = xrsim_api_lock();       \
+    (void)xrsim_api_held_
+// Waits (lock released meanwhile) for xrsim_api_frame_signal or the
+// deadline (CLOCK_MONOTONIC ns); false on time-out. Call with the lock held once.
+bool xrsim_api_frame_wait(int64_t deadline_mono_ns);
+void xrsim_api_frame_signal(void);
+int64_t xrsim_mono_ns(void);
+
 // ---- configuration of the simulated headset --------------------------------
 typedef struct xrsim_config {
     uint32_t eye_width, eye_height;
@@ -62,6 +77,7 @@ typedef struct xrsim_config {
     char capture_dir[1024]; // empty: no capture
     char summary_path[1024];
     bool realtime;
+    bool fast; // STOA_XRSIM_FAST=1: xrWaitFrame never sleeps (clock runs ahead)
 } xrsim_config;
 
 void xrsim_config_from_env(xrsim_config *cfg);
@@ -80,6 +96,7 @@ typedef struct xrsim_binding {
 
 struct xrsim_instance {
     char app_name[XR_MAX_APPLICATION_NAME_SIZE];
+    int api_minor; // the instance's OpenXR version: 1.0 or 1.1
     bool ext_vk1, ext_vk2, ext_timespec, ext_depth;
     bool gfx_reqs_queried;
     bool loss_pending, lost;
@@ -178,6 +195,7 @@ struct xrsim_session {
     xrsim_vk vk;
 
     int64_t predicted_ns;     // display time handed out by the last xrWaitFrame
+    int64_t wake_ns;          // CLOCK_MONOTONIC when the last xrWaitFrame was let go
     int64_t period_ns;
     int64_t real_start_ns;    // CLOCK_MONOTONIC at the first xrWaitFrame
     uint64_t frames_waited, frames_begun, frames_ended;
@@ -194,6 +212,7 @@ struct xrsim_session {
     struct xrsim_action_set *attached[XRSIM_MAX_ATTACHED];
     uint32_t attached_count;
     XrPath current_profile;
+    XrPath pending_profile; // chosen at attach, made current by xrSyncActions
     bool profile_event_sent;
 
     xrsim_capture_eye last_eyes[2];
@@ -306,11 +325,11 @@ typedef struct xrsim_action {
 } xrsim_action;
 
 // Interaction profiles the simulated controllers can pretend to be.
-bool xrsim_profile_known(const char *profile);
+bool xrsim_profile_known(const char *profile, int minor);
 // True when `path` (e.g. /user/hand/left/input/trigger/value) exists on `profile`.
-bool xrsim_profile_has_path(const char *profile, const char *path);
+bool xrsim_profile_has_path(const char *profile, const char *path, int minor);
 // Preferred order when picking among the app's suggested profiles.
-const char *xrsim_profile_preferred(uint32_t i);
+const char *xrsim_profile_preferred(uint32_t i, int minor);
 
 // Reads an input of a simulated controller; `path` is a full input path.
 // Returns false when the controller has no such input.

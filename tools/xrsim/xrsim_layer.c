@@ -93,8 +93,10 @@ static XrResult check_quad(xrsim_session *s, const XrCompositionLayerQuad *q)
         return r;
     if (!pose_ok(&q->pose))
         return xrsim_app_error(s->instance, k_fn, XR_ERROR_POSE_INVALID, "quad pose");
-    if (q->eyeVisibility > XR_EYE_VISIBILITY_RIGHT || !(q->size.width > 0) ||
-        !(q->size.height > 0))
+    // A quad of size 0 is valid (spec §10.5.4: it shows nothing); a
+    // negative or NaN size is not a size.
+    if (q->eyeVisibility > XR_EYE_VISIBILITY_RIGHT || !(q->size.width >= 0) ||
+        !(q->size.height >= 0))
         return xrsim_app_error(s->instance, k_fn, XR_ERROR_VALIDATION_FAILURE,
                                "quad size or eye visibility invalid");
     return check_sub_image(s, &q->subImage);

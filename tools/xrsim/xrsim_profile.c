@@ -1,95 +1,101 @@
 // SPDX-License-Identifier: Apache-2.0
-// Interaction profiles and the simulated controllers' inputs. Each profile
-// lists its component paths per hand ("B" both hands, "L" left, "R" right),
-// as in the OpenXR specification's interaction profile chapter.
+// Interaction profiles and the simulated controllers' inputs. The profiles
+// and their paths are the specification's (§6.4 "Interaction Profiles", the
+// table generated from the registry: xrsim_profile_table.c); a profile or
+// path that 1.1 added exists only for a 1.1 instance.
 #include <stdio.h>
 #include <string.h>
 
 #include "xrsim_api.h"
+#include "xrsim_profile_table.h"
 
-typedef struct profile {
-    const char *path;
-    const char *components; // "B input/select/click;L input/x/click;..."
-} profile;
-
-#define POSES_HAPTIC "B input/grip/pose;B input/aim/pose;B output/haptic;"
-
-static const profile k_profiles[] = {
-    {"/interaction_profiles/oculus/touch_controller",
-     "L input/x/click;L input/x/touch;L input/y/click;L input/y/touch;L input/menu/click;"
-     "R input/a/click;R input/a/touch;R input/b/click;R input/b/touch;R input/system/click;"
-     "B input/squeeze/value;B input/trigger/value;B input/trigger/touch;B input/thumbstick;"
-     "B input/thumbstick/x;B input/thumbstick/y;B input/thumbstick/click;"
-     "B input/thumbstick/touch;B input/thumbrest/touch;" POSES_HAPTIC},
-    {"/interaction_profiles/khr/simple_controller",
-     "B input/select/click;B input/menu/click;" POSES_HAPTIC},
-    {"/interaction_profiles/valve/index_controller",
-     "B input/system/click;B input/system/touch;B input/a/click;B input/a/touch;"
-     "B input/b/click;B input/b/touch;B input/squeeze/value;B input/squeeze/force;"
-     "B input/trigger/click;B input/trigger/value;B input/trigger/touch;B input/thumbstick;"
-     "B input/thumbstick/x;B input/thumbstick/y;B input/thumbstick/click;"
-     "B input/thumbstick/touch;B input/trackpad;B input/trackpad/x;B input/trackpad/y;"
-     "B input/trackpad/force;B input/trackpad/touch;" POSES_HAPTIC},
-    {"/interaction_profiles/htc/vive_controller",
-     "B input/system/click;B input/squeeze/click;B input/menu/click;B input/trigger/click;"
-     "B input/trigger/value;B input/trackpad;B input/trackpad/x;B input/trackpad/y;"
-     "B input/trackpad/click;B input/trackpad/touch;" POSES_HAPTIC},
-    {"/interaction_profiles/microsoft/motion_controller",
-     "B input/menu/click;B input/squeeze/click;B input/trigger/value;B input/thumbstick;"
-     "B input/thumbstick/x;B input/thumbstick/y;B input/thumbstick/click;B input/trackpad;"
-     "B input/trackpad/x;B input/trackpad/y;B input/trackpad/click;B input/trackpad/touch;"
-     POSES_HAPTIC},
+// The simulated controllers can present themselves as any profile with
+// hands; these first, in this order, when the app suggested several.
+static const char *const k_preferred[] = {
+    "/interaction_profiles/oculus/touch_controller",
+    "/interaction_profiles/khr/simple_controller",
+    "/interaction_profiles/valve/index_controller",
+    "/interaction_profiles/htc/vive_controller",
+    "/interaction_profiles/microsoft/motion_controller",
 };
-#define PROFILE_COUNT (sizeof k_profiles / sizeof k_profiles[0])
+#define PREFERRED_COUNT (sizeof k_preferred / sizeof k_preferred[0])
 
-static const profile *find(const char *path)
+static int find(const char *path, int minor)
 {
-    for (size_t i = 0; i < PROFILE_COUNT; i++)
-        if (strcmp(k_profiles[i].path, path) == 0)
-            return &k_profiles[i];
+    for (unsigned i = 0; i < xrsim_profile_def_count; i++)
+        if (strcmp(xrsim_profile_defs[i].path, path) == 0)
+            return xrsim_profile_defs[i].minor <= minor ? (int)i : -1;
+    return -1;
+}
+
+bool xrsim_profile_known(const char *profile_path, int minor)
+{
+    return find(profile_path, minor) >= 0;
+}
+
+const char *xrsim_profile_preferred(uint32_t i, int minor)
+{
+    if (i < PREFERRED_COUNT)
+        return k_preferred[i];
+    // Then every other profile of the core version that has a hand.
+    uint32_t k = (uint32_t)PREFERRED_COUNT;
+    for (unsigned p = 0; p < xrsim_profile_def_count; p++) {
+        const xrsim_profile_def *d = &xrsim_profile_defs[p];
+        bool listed = false;
+        for (size_t j = 0; j < PREFERRED_COUNT; j++)
+            listed = listed || strcmp(k_preferred[j], d->path) == 0;
+        if (listed || d->minor > minor || !strstr(d->user_paths, "/user/hand/"))
+            continue;
+        if (k++ == i)
+            return d->path;
+    }
     return NULL;
 }
 
-bool xrsim_profile_known(const char *profile_path)
-{
-    return find(profile_path) != NULL;
-}
-
-const char *xrsim_profile_preferred(uint32_t i)
-{
-    return i < PROFILE_COUNT ? k_profiles[i].path : NULL;
-}
-
-// Does `comp` (e.g. "input/trigger") match the listed `entry` exactly, or
-// as an identifier whose component the runtime picks (spec: "If the
-// component is omitted, the runtime chooses")?
-static bool component_match(const char *entry, size_t len, const char *comp)
+// Does `comp` (e.g. "/input/trigger") match the listed `entry` exactly, or
+// as an identifier whose component the runtime picks (spec §6.3.2 "Input
+// Path Descriptions": "If the component is omitted, the runtime chooses")?
+static bool component_match(const char *entry, const char *comp)
 {
     size_t n = strlen(comp);
-    if (n == len && strncmp(entry, comp, len) == 0)
+    if (strcmp(entry, comp) == 0)
         return true;
-    return n < len && strncmp(entry, comp, n) == 0 && entry[n] == '/';
+    return strncmp(entry, comp, n) == 0 && entry[n] == '/' && strchr(entry + n + 1, '/') == NULL &&
+           strncmp(comp, "/input/", 7) == 0 && strchr(comp + 7, '/') == NULL;
 }
 
-bool xrsim_profile_has_path(const char *profile_path, const char *path)
+// The top-level user path of `path` that the profile has, or 0 (its length).
+static size_t user_prefix(const xrsim_profile_def *d, const char *path)
 {
-    const profile *p = find(profile_path);
-    if (!p)
+    for (const char *u = d->user_paths; *u;) {
+        const char *end = strchr(u, ';');
+        size_t len = end ? (size_t)(end - u) : strlen(u);
+        if (strncmp(path, u, len) == 0 && path[len] == '/')
+            return len;
+        u += len + (end ? 1 : 0);
+    }
+    return 0;
+}
+
+bool xrsim_profile_has_path(const char *profile_path, const char *path, int minor)
+{
+    int p = find(profile_path, minor);
+    if (p < 0)
         return false;
-    char side;
-    const char *rest;
-    if (strncmp(path, "/user/hand/left/", 16) == 0)
-        side = 'L', rest = path + 16;
-    else if (strncmp(path, "/user/hand/right/", 17) == 0)
-        side = 'R', rest = path + 17;
-    else
+    const xrsim_profile_def *d = &xrsim_profile_defs[p];
+    size_t ulen = user_prefix(d, path);
+    if (!ulen)
         return false;
-    for (const char *e = p->components; *e;) {
-        const char *end = strchr(e, ';');
-        size_t len = end ? (size_t)(end - e) : strlen(e);
-        if ((e[0] == 'B' || e[0] == side) && component_match(e + 2, len - 2, rest))
+    const char *rest = path + ulen;
+    for (unsigned i = 0; i < xrsim_component_def_count; i++) {
+        const xrsim_component_def *c = &xrsim_component_defs[i];
+        if (c->profile != (unsigned)p || c->minor > minor)
+            continue;
+        if (c->user_path[0] &&
+            (strncmp(c->user_path, path, ulen) != 0 || c->user_path[ulen] != '\0'))
+            continue;
+        if (component_match(c->subpath, rest))
             return true;
-        e += len + (end ? 1 : 0);
     }
     return false;
 }

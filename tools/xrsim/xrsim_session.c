@@ -81,6 +81,7 @@ void xrsim_session_lose(xrsim_session *s)
     xrsim_session_set_state(s, XR_SESSION_STATE_LOSS_PENDING);
     s->lost = true;
     s->instance->summary.session_lost = true;
+    xrsim_api_frame_signal(); // a blocked xrWaitFrame returns the loss
 }
 
 void xrsim_session_free(xrsim_session *s)
@@ -93,6 +94,7 @@ void xrsim_session_free(xrsim_session *s)
     if (s->instance->session == s)
         s->instance->session = NULL;
     xrsim_handle_release(s);
+    xrsim_api_frame_signal(); // a blocked xrWaitFrame sees the handle gone
 }
 
 static const XrGraphicsBindingVulkanKHR *find_binding(const void *next)
@@ -106,6 +108,7 @@ static const XrGraphicsBindingVulkanKHR *find_binding(const void *next)
 XrResult xrsim_xrCreateSession(XrInstance instance, const XrSessionCreateInfo *ci,
                                XrSession *out)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrCreateSession";
     XrResult r = xrsim_check_instance(instance, fn);
     if (r != XR_SUCCESS)
@@ -154,6 +157,7 @@ XrResult xrsim_xrCreateSession(XrInstance instance, const XrSessionCreateInfo *c
 
 XrResult xrsim_xrDestroySession(XrSession session)
 {
+    XRSIM_API_LOCK();
     if (!xrsim_handle_live(session, XRSIM_SESSION))
         return xrsim_check_session(session, "xrDestroySession", &(xrsim_session *){NULL});
     xrsim_session *s = (xrsim_session *)session;
@@ -165,6 +169,7 @@ XrResult xrsim_xrDestroySession(XrSession session)
 
 XrResult xrsim_xrBeginSession(XrSession session, const XrSessionBeginInfo *info)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrBeginSession";
     xrsim_session *s;
     XrResult r = xrsim_check_session(session, fn, &s);
@@ -187,6 +192,7 @@ XrResult xrsim_xrBeginSession(XrSession session, const XrSessionBeginInfo *info)
 
 XrResult xrsim_xrEndSession(XrSession session)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrEndSession";
     xrsim_session *s;
     XrResult r = xrsim_check_session(session, fn, &s);
@@ -202,6 +208,7 @@ XrResult xrsim_xrEndSession(XrSession session)
         s->instance->summary.frames_dropped++;
     s->running = false;
     s->frame_waited = s->frame_begun = false;
+    xrsim_api_frame_signal();
     xrsim_session_set_state(s, XR_SESSION_STATE_IDLE);
     // A hold that stopped the session keeps it in IDLE (the headset lies on
     // the table) until the app leaves. Otherwise the simulated user never
@@ -214,6 +221,7 @@ XrResult xrsim_xrEndSession(XrSession session)
 
 XrResult xrsim_xrRequestExitSession(XrSession session)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrRequestExitSession";
     xrsim_session *s;
     XrResult r = xrsim_check_session(session, fn, &s);

@@ -39,6 +39,11 @@ bool xrsim_space_stage_pose(xrsim_space *sp, int64_t t, XrPosef *out)
         base = xrsim_head_pose(s, t);
     } else if (sp->ref_type == XR_REFERENCE_SPACE_TYPE_LOCAL) {
         base = s->local_origin;
+    } else if (sp->ref_type == XRSIM_REFERENCE_SPACE_TYPE_LOCAL_FLOOR) {
+        // Spec 1.1 §7.1 (LOCAL_FLOOR): LOCAL's x, z and yaw, its origin on
+        // the floor; xrsim knows the floor: STAGE's y = 0.
+        base = s->local_origin;
+        base.position.y = 0;
     } else {
         base = xrsim_pose_identity();
     }
@@ -62,6 +67,12 @@ void xrsim_space_recentre(xrsim_session *s, int64_t t)
     };
     s->local_origin = next;
     xrsim_event_push(s->instance, &ev, sizeof ev);
+    if (s->instance->api_minor >= 1) {
+        // Spec 1.1 §7.1: when LOCAL changes, LOCAL_FLOOR changes with it and
+        // gets its own event.
+        ev.referenceSpaceType = XRSIM_REFERENCE_SPACE_TYPE_LOCAL_FLOOR;
+        xrsim_event_push(s->instance, &ev, sizeof ev);
+    }
     STOA_LOGI(XRSIM_LOG, "script: recentred LOCAL");
 }
 
@@ -74,17 +85,25 @@ static bool pose_valid(const XrPosef *p)
 }
 
 static const XrReferenceSpaceType k_ref_types[] = {
-    XR_REFERENCE_SPACE_TYPE_VIEW, XR_REFERENCE_SPACE_TYPE_LOCAL, XR_REFERENCE_SPACE_TYPE_STAGE};
+    XR_REFERENCE_SPACE_TYPE_VIEW, XR_REFERENCE_SPACE_TYPE_LOCAL, XR_REFERENCE_SPACE_TYPE_STAGE,
+    XRSIM_REFERENCE_SPACE_TYPE_LOCAL_FLOOR};
+
+// LOCAL_FLOOR is core from 1.1 on (xrsim offers no XR_EXT_local_floor).
+static uint32_t ref_type_count(const xrsim_instance *inst)
+{
+    return inst->api_minor >= 1 ? 4 : 3;
+}
 
 XrResult xrsim_xrEnumerateReferenceSpaces(XrSession session, uint32_t cap, uint32_t *count,
                                           XrReferenceSpaceType *spaces)
 {
+    XRSIM_API_LOCK();
     xrsim_session *s;
     XrResult r = xrsim_check_session(session, "xrEnumerateReferenceSpaces", &s);
     if (r != XR_SUCCESS)
         return r;
     return xrsim_fill(s->instance, "xrEnumerateReferenceSpaces", cap, count, spaces, k_ref_types,
-                      3, sizeof k_ref_types[0]);
+                      ref_type_count(s->instance), sizeof k_ref_types[0]);
 }
 
 static XrResult space_new(xrsim_session *s, xrsim_space tmpl, XrSpace *out)
@@ -102,6 +121,7 @@ static XrResult space_new(xrsim_session *s, xrsim_space tmpl, XrSpace *out)
 XrResult xrsim_xrCreateReferenceSpace(XrSession session, const XrReferenceSpaceCreateInfo *ci,
                                       XrSpace *out)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrCreateReferenceSpace";
     xrsim_session *s;
     XrResult r = xrsim_check_session(session, fn, &s);
@@ -112,11 +132,11 @@ XrResult xrsim_xrCreateReferenceSpace(XrSession session, const XrReferenceSpaceC
     if (!pose_valid(&ci->poseInReferenceSpace))
         return xrsim_app_error(s->instance, fn, XR_ERROR_POSE_INVALID, "unnormalised pose");
     bool known = false;
-    for (int i = 0; i < 3; i++)
+    for (uint32_t i = 0; i < ref_type_count(s->instance); i++)
         known = known || ci->referenceSpaceType == k_ref_types[i];
     if (!known)
         return xrsim_app_error(s->instance, fn, XR_ERROR_REFERENCE_SPACE_UNSUPPORTED,
-                               "only VIEW, LOCAL and STAGE");
+                               "only VIEW, LOCAL, STAGE (and LOCAL_FLOOR in 1.1)");
     xrsim_space t = {.kind = XRSIM_SPACE_REFERENCE,
                      .ref_type = ci->referenceSpaceType,
                      .offset = ci->poseInReferenceSpace};
@@ -126,6 +146,7 @@ XrResult xrsim_xrCreateReferenceSpace(XrSession session, const XrReferenceSpaceC
 XrResult xrsim_xrCreateActionSpace(XrSession session, const XrActionSpaceCreateInfo *ci,
                                    XrSpace *out)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrCreateActionSpace";
     xrsim_session *s;
     XrResult r = xrsim_check_session(session, fn, &s);
@@ -153,6 +174,7 @@ XrResult xrsim_xrCreateActionSpace(XrSession session, const XrActionSpaceCreateI
 XrResult xrsim_xrGetReferenceSpaceBoundsRect(XrSession session, XrReferenceSpaceType type,
                                              XrExtent2Df *bounds)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrGetReferenceSpaceBoundsRect";
     xrsim_session *s;
     XrResult r = xrsim_check_session(session, fn, &s);
@@ -165,7 +187,8 @@ XrResult xrsim_xrGetReferenceSpaceBoundsRect(XrSession session, XrReferenceSpace
         return XR_SUCCESS;
     }
     *bounds = (XrExtent2Df){0, 0};
-    if (type == XR_REFERENCE_SPACE_TYPE_VIEW || type == XR_REFERENCE_SPACE_TYPE_LOCAL)
+    if (type == XR_REFERENCE_SPACE_TYPE_VIEW || type == XR_REFERENCE_SPACE_TYPE_LOCAL ||
+        (type == XRSIM_REFERENCE_SPACE_TYPE_LOCAL_FLOOR && s->instance->api_minor >= 1))
         return XR_SPACE_BOUNDS_UNAVAILABLE;
     return xrsim_app_error(s->instance, fn, XR_ERROR_REFERENCE_SPACE_UNSUPPORTED, "unknown type");
 }
@@ -181,8 +204,44 @@ static XrResult check_space(XrSpace h, const char *fn, xrsim_space **out)
     return r;
 }
 
+// Where `sp` is relative to `bs` at `time`: pose, flags and (when asked
+// for) velocity, as xrLocateSpace and xrLocateSpaces report them.
+static void locate(xrsim_space *sp, xrsim_space *bs, XrTime time, xrsim_space_location_data *out,
+                   xrsim_space_velocity_data *vel)
+{
+    XrPosef a, b;
+    bool ok = xrsim_space_stage_pose(sp, time, &a) && xrsim_space_stage_pose(bs, time, &b);
+    out->locationFlags = ok ? VALID_TRACKED : 0;
+    out->pose = ok ? xrsim_pose_mul(xrsim_pose_inverse(b), a) : xrsim_pose_identity();
+    if (!vel)
+        return;
+    XrPosef a0, b0;
+    const int64_t dt = 1000000; // 1 ms back: finite difference of the script
+    vel->velocityFlags = 0;
+    vel->linearVelocity = (XrVector3f){0, 0, 0};
+    vel->angularVelocity = (XrVector3f){0, 0, 0};
+    if (ok && time > dt && xrsim_space_stage_pose(sp, time - dt, &a0) &&
+        xrsim_space_stage_pose(bs, time - dt, &b0)) {
+        XrPosef p0 = xrsim_pose_mul(xrsim_pose_inverse(b0), a0);
+        vel->linearVelocity = (XrVector3f){(out->pose.position.x - p0.position.x) * 1000.0f,
+                                           (out->pose.position.y - p0.position.y) * 1000.0f,
+                                           (out->pose.position.z - p0.position.z) * 1000.0f};
+        // Angular: the rotation from 1 ms back to now, as axis * angle / dt
+        // in the base space (the spec's angularVelocity).
+        XrQuaternionf d = xrsim_pose_mul(out->pose, xrsim_pose_inverse(p0)).orientation;
+        if (d.w < 0)
+            d = (XrQuaternionf){-d.x, -d.y, -d.z, -d.w};
+        float s = sqrtf(d.x * d.x + d.y * d.y + d.z * d.z);
+        float angle = 2.0f * atan2f(s, d.w);
+        float k = s > 1e-9f ? angle / s * 1000.0f : 2000.0f; // small angles: 2 * xyz / dt
+        vel->angularVelocity = (XrVector3f){d.x * k, d.y * k, d.z * k};
+        vel->velocityFlags = XR_SPACE_VELOCITY_LINEAR_VALID_BIT | XR_SPACE_VELOCITY_ANGULAR_VALID_BIT;
+    }
+}
+
 XrResult xrsim_xrLocateSpace(XrSpace space, XrSpace base, XrTime time, XrSpaceLocation *loc)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrLocateSpace";
     xrsim_space *sp = NULL, *bs = NULL;
     XrResult r = check_space(space, fn, &sp);
@@ -197,33 +256,75 @@ XrResult xrsim_xrLocateSpace(XrSpace space, XrSpace base, XrTime time, XrSpaceLo
         return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "spaces of two sessions");
     if (time <= 0)
         return xrsim_app_error(inst, fn, XR_ERROR_TIME_INVALID, "time <= 0");
-    XrPosef a, b;
-    bool ok = xrsim_space_stage_pose(sp, time, &a) && xrsim_space_stage_pose(bs, time, &b);
-    loc->locationFlags = ok ? VALID_TRACKED : 0;
-    loc->pose = ok ? xrsim_pose_mul(xrsim_pose_inverse(b), a) : xrsim_pose_identity();
-    for (XrBaseOutStructure *n = loc->next; n; n = n->next) {
-        if (n->type != XR_TYPE_SPACE_VELOCITY)
-            continue;
-        XrSpaceVelocity *v = (XrSpaceVelocity *)n;
-        XrPosef a0, b0;
-        const int64_t dt = 1000000; // 1 ms back: finite difference of the script
-        v->velocityFlags = 0;
-        v->linearVelocity = (XrVector3f){0, 0, 0};
-        v->angularVelocity = (XrVector3f){0, 0, 0};
-        if (ok && time > dt && xrsim_space_stage_pose(sp, time - dt, &a0) &&
-            xrsim_space_stage_pose(bs, time - dt, &b0)) {
-            XrPosef p0 = xrsim_pose_mul(xrsim_pose_inverse(b0), a0);
-            v->linearVelocity = (XrVector3f){(loc->pose.position.x - p0.position.x) * 1000.0f,
-                                             (loc->pose.position.y - p0.position.y) * 1000.0f,
-                                             (loc->pose.position.z - p0.position.z) * 1000.0f};
-            v->velocityFlags = XR_SPACE_VELOCITY_LINEAR_VALID_BIT;
-        }
+    XrSpaceVelocity *v = NULL;
+    for (XrBaseOutStructure *n = loc->next; n; n = n->next)
+        if (n->type == XR_TYPE_SPACE_VELOCITY)
+            v = (XrSpaceVelocity *)n;
+    xrsim_space_location_data d;
+    xrsim_space_velocity_data vd;
+    locate(sp, bs, time, &d, v ? &vd : NULL);
+    loc->locationFlags = d.locationFlags;
+    loc->pose = d.pose;
+    if (v) {
+        v->velocityFlags = vd.velocityFlags;
+        v->linearVelocity = vd.linearVelocity;
+        v->angularVelocity = vd.angularVelocity;
     }
+    return XR_SUCCESS;
+}
+
+// Spec 1.1 §7.5 (xrLocateSpaces): every space of the list relative to one
+// base space at one time; XrSpaceLocations::locationCount (and a chained
+// XrSpaceVelocities::velocityCount) must equal spaceCount.
+XrResult xrsim_xrLocateSpaces(XrSession session, const xrsim_spaces_locate_info *info,
+                              xrsim_space_locations *locs)
+{
+    XRSIM_API_LOCK();
+    const char *fn = "xrLocateSpaces";
+    xrsim_session *s;
+    XrResult r = xrsim_check_session(session, fn, &s);
+    if (r != XR_SUCCESS)
+        return r;
+    xrsim_instance *inst = s->instance;
+    if (!info || info->type != XRSIM_TYPE_SPACES_LOCATE_INFO || !locs ||
+        locs->type != XRSIM_TYPE_SPACE_LOCATIONS)
+        return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "bad arguments");
+    if (info->spaceCount == 0 || !info->spaces)
+        return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "spaceCount must be > 0");
+    xrsim_space *bs = NULL;
+    r = check_space(info->baseSpace, fn, &bs);
+    if (r != XR_SUCCESS)
+        return r;
+    for (uint32_t i = 0; i < info->spaceCount; i++) {
+        xrsim_space *sp = NULL;
+        r = check_space(info->spaces[i], fn, &sp);
+        if (r != XR_SUCCESS)
+            return r;
+        if (sp->session != s || bs->session != s)
+            return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE,
+                                   "spaces of another session");
+    }
+    if (locs->locationCount != info->spaceCount || !locs->locations)
+        return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE,
+                               "locationCount differs from spaceCount");
+    xrsim_space_velocities *vel = NULL;
+    for (XrBaseOutStructure *n = locs->next; n; n = n->next)
+        if (n->type == XRSIM_TYPE_SPACE_VELOCITIES)
+            vel = (xrsim_space_velocities *)n;
+    if (vel && (vel->velocityCount != info->spaceCount || !vel->velocities))
+        return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE,
+                               "velocityCount differs from spaceCount");
+    if (info->time <= 0)
+        return xrsim_app_error(inst, fn, XR_ERROR_TIME_INVALID, "time <= 0");
+    for (uint32_t i = 0; i < info->spaceCount; i++)
+        locate((xrsim_space *)info->spaces[i], bs, info->time, &locs->locations[i],
+               vel ? &vel->velocities[i] : NULL);
     return XR_SUCCESS;
 }
 
 XrResult xrsim_xrDestroySpace(XrSpace space)
 {
+    XRSIM_API_LOCK();
     if (!xrsim_handle_live(space, XRSIM_SPACE))
         return xrsim_app_error(NULL, "xrDestroySpace", XR_ERROR_HANDLE_INVALID, "bad space");
     xrsim_handle_release(space);
@@ -249,6 +350,7 @@ void xrsim_spaces_free_for(xrsim_session *s)
 XrResult xrsim_xrLocateViews(XrSession session, const XrViewLocateInfo *info, XrViewState *state,
                              uint32_t cap, uint32_t *count, XrView *views)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrLocateViews";
     xrsim_session *s;
     XrResult r = xrsim_check_session(session, fn, &s);

@@ -22,6 +22,7 @@ static bool is_depth(int64_t f)
 XrResult xrsim_xrEnumerateSwapchainFormats(XrSession session, uint32_t cap, uint32_t *count,
                                            int64_t *formats)
 {
+    XRSIM_API_LOCK();
     xrsim_session *s;
     XrResult r = xrsim_check_session(session, "xrEnumerateSwapchainFormats", &s);
     if (r != XR_SUCCESS)
@@ -172,6 +173,7 @@ static XrResult check_create_info(xrsim_session *s, const XrSwapchainCreateInfo 
 XrResult xrsim_xrCreateSwapchain(XrSession session, const XrSwapchainCreateInfo *ci,
                                  XrSwapchain *out)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrCreateSwapchain";
     xrsim_session *s;
     XrResult r = xrsim_check_session(session, fn, &s);
@@ -214,6 +216,7 @@ static XrResult check_swapchain(XrSwapchain h, const char *fn, xrsim_swapchain *
 
 XrResult xrsim_xrDestroySwapchain(XrSwapchain swapchain)
 {
+    XRSIM_API_LOCK();
     if (!xrsim_handle_live(swapchain, XRSIM_SWAPCHAIN))
         return xrsim_app_error(NULL, "xrDestroySwapchain", XR_ERROR_HANDLE_INVALID, "bad handle");
     xrsim_swapchain *sc = (xrsim_swapchain *)swapchain;
@@ -240,6 +243,7 @@ void xrsim_swapchains_free_for(xrsim_session *s)
 XrResult xrsim_xrEnumerateSwapchainImages(XrSwapchain swapchain, uint32_t cap, uint32_t *count,
                                           XrSwapchainImageBaseHeader *images)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrEnumerateSwapchainImages";
     xrsim_swapchain *sc = NULL;
     XrResult r = check_swapchain(swapchain, fn, &sc);
@@ -266,6 +270,7 @@ XrResult xrsim_xrEnumerateSwapchainImages(XrSwapchain swapchain, uint32_t cap, u
 XrResult xrsim_xrAcquireSwapchainImage(XrSwapchain swapchain,
                                        const XrSwapchainImageAcquireInfo *info, uint32_t *index)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrAcquireSwapchainImage";
     xrsim_swapchain *sc = NULL;
     XrResult r = check_swapchain(swapchain, fn, &sc);
@@ -288,6 +293,7 @@ XrResult xrsim_xrAcquireSwapchainImage(XrSwapchain swapchain,
 
 XrResult xrsim_xrWaitSwapchainImage(XrSwapchain swapchain, const XrSwapchainImageWaitInfo *info)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrWaitSwapchainImage";
     xrsim_swapchain *sc = NULL;
     XrResult r = check_swapchain(swapchain, fn, &sc);
@@ -308,6 +314,7 @@ XrResult xrsim_xrWaitSwapchainImage(XrSwapchain swapchain, const XrSwapchainImag
 XrResult xrsim_xrReleaseSwapchainImage(XrSwapchain swapchain,
                                        const XrSwapchainImageReleaseInfo *info)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrReleaseSwapchainImage";
     xrsim_swapchain *sc = NULL;
     XrResult r = check_swapchain(swapchain, fn, &sc);

@@ -60,7 +60,15 @@ void xrsim_config_from_env(xrsim_config *c)
         snprintf(c->summary_path, sizeof c->summary_path, "%s", sum);
     const char *rt = getenv("STOA_XRSIM_REALTIME");
     c->realtime = rt && strcmp(rt, "1") == 0;
+    const char *fast = getenv("STOA_XRSIM_FAST");
+    c->fast = !c->realtime && fast && strcmp(fast, "1") == 0;
     xrsim_config_apply_env_display(c);
+}
+
+static uint32_t max_rect(uint32_t recommended)
+{
+    uint32_t m = recommended * 2 < 2048 ? 2048 : recommended * 2;
+    return m > 8192 ? 8192 : m;
 }
 
 static XrResult check_system(XrInstance instance, XrSystemId id, const char *fn,
@@ -77,23 +85,25 @@ static XrResult check_system(XrInstance instance, XrSystemId id, const char *fn,
 
 XrResult xrsim_xrGetSystem(XrInstance instance, const XrSystemGetInfo *info, XrSystemId *id)
 {
+    XRSIM_API_LOCK();
     XrResult r = xrsim_check_instance(instance, "xrGetSystem");
     if (r != XR_SUCCESS)
         return r;
     xrsim_instance *inst = (xrsim_instance *)instance;
     if (!info || !id || info->type != XR_TYPE_SYSTEM_GET_INFO)
         return xrsim_app_error(inst, "xrGetSystem", XR_ERROR_VALIDATION_FAILURE, "bad info");
-    if (info->formFactor == XR_FORM_FACTOR_HANDHELD_DISPLAY)
-        return XR_ERROR_FORM_FACTOR_UNSUPPORTED;
+    // Spec §5.2 (xrGetSystem): a form factor the runtime does not
+    // support, known or not, is XR_ERROR_FORM_FACTOR_UNSUPPORTED.
     if (info->formFactor != XR_FORM_FACTOR_HEAD_MOUNTED_DISPLAY)
-        return xrsim_app_error(inst, "xrGetSystem", XR_ERROR_VALIDATION_FAILURE,
-                               "invalid form factor");
+        return xrsim_app_error(inst, "xrGetSystem", XR_ERROR_FORM_FACTOR_UNSUPPORTED,
+                               "only HEAD_MOUNTED_DISPLAY");
     *id = XRSIM_SYSTEM_ID;
     return XR_SUCCESS;
 }
 
 XrResult xrsim_xrGetSystemProperties(XrInstance instance, XrSystemId id, XrSystemProperties *p)
 {
+    XRSIM_API_LOCK();
     xrsim_instance *inst;
     XrResult r = check_system(instance, id, "xrGetSystemProperties", &inst);
     if (r != XR_SUCCESS)
@@ -117,6 +127,7 @@ static const XrViewConfigurationType k_view_config = XR_VIEW_CONFIGURATION_TYPE_
 XrResult xrsim_xrEnumerateViewConfigurations(XrInstance instance, XrSystemId id, uint32_t cap,
                                              uint32_t *count, XrViewConfigurationType *types)
 {
+    XRSIM_API_LOCK();
     xrsim_instance *inst;
     XrResult r = check_system(instance, id, "xrEnumerateViewConfigurations", &inst);
     if (r != XR_SUCCESS)
@@ -140,6 +151,7 @@ XrResult xrsim_xrGetViewConfigurationProperties(XrInstance instance, XrSystemId 
                                                 XrViewConfigurationType t,
                                                 XrViewConfigurationProperties *p)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrGetViewConfigurationProperties";
     xrsim_instance *inst;
     XrResult r = check_system(instance, id, fn, &inst);
@@ -158,6 +170,7 @@ XrResult xrsim_xrEnumerateViewConfigurationViews(XrInstance instance, XrSystemId
                                                  XrViewConfigurationType t, uint32_t cap,
                                                  uint32_t *count, XrViewConfigurationView *views)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrEnumerateViewConfigurationViews";
     xrsim_instance *inst;
     XrResult r = check_system(instance, id, fn, &inst);
@@ -177,8 +190,10 @@ XrResult xrsim_xrEnumerateViewConfigurationViews(XrInstance instance, XrSystemId
             return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "bad view struct");
         views[i].recommendedImageRectWidth = inst->cfg.eye_width;
         views[i].recommendedImageRectHeight = inst->cfg.eye_height;
-        views[i].maxImageRectWidth = 8192;
-        views[i].maxImageRectHeight = 8192;
+        // Twice the recommended size (at least 2048): apps that render at
+        // the maximum stay within what a software Vulkan device can hold.
+        views[i].maxImageRectWidth = max_rect(inst->cfg.eye_width);
+        views[i].maxImageRectHeight = max_rect(inst->cfg.eye_height);
         views[i].recommendedSwapchainSampleCount = 1;
         views[i].maxSwapchainSampleCount = 4;
     }
@@ -189,6 +204,7 @@ XrResult xrsim_xrEnumerateEnvironmentBlendModes(XrInstance instance, XrSystemId 
                                                 XrViewConfigurationType t, uint32_t cap,
                                                 uint32_t *count, XrEnvironmentBlendMode *modes)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrEnumerateEnvironmentBlendModes";
     xrsim_instance *inst;
     XrResult r = check_system(instance, id, fn, &inst);

@@ -125,12 +125,14 @@ static XrResult requirements(XrInstance instance, XrSystemId id, XrGraphicsRequi
 XrResult xrsim_xrGetVulkanGraphicsRequirementsKHR(XrInstance instance, XrSystemId id,
                                                   XrGraphicsRequirementsVulkanKHR *req)
 {
+    XRSIM_API_LOCK();
     return requirements(instance, id, req, "xrGetVulkanGraphicsRequirementsKHR");
 }
 
 XrResult xrsim_xrGetVulkanGraphicsRequirements2KHR(XrInstance instance, XrSystemId id,
                                                    XrGraphicsRequirementsVulkan2KHR *req)
 {
+    XRSIM_API_LOCK();
     return requirements(instance, id, req, "xrGetVulkanGraphicsRequirements2KHR");
 }
 
@@ -139,6 +141,7 @@ XrResult xrsim_xrGetVulkanGraphicsRequirements2KHR(XrInstance instance, XrSystem
 XrResult xrsim_xrGetVulkanInstanceExtensionsKHR(XrInstance instance, XrSystemId id, uint32_t cap,
                                                 uint32_t *count, char *buffer)
 {
+    XRSIM_API_LOCK();
     xrsim_instance *inst;
     XrResult r = check_sys(instance, id, "xrGetVulkanInstanceExtensionsKHR", &inst);
     if (r != XR_SUCCESS)
@@ -149,6 +152,7 @@ XrResult xrsim_xrGetVulkanInstanceExtensionsKHR(XrInstance instance, XrSystemId 
 XrResult xrsim_xrGetVulkanDeviceExtensionsKHR(XrInstance instance, XrSystemId id, uint32_t cap,
                                               uint32_t *count, char *buffer)
 {
+    XRSIM_API_LOCK();
     xrsim_instance *inst;
     XrResult r = check_sys(instance, id, "xrGetVulkanDeviceExtensionsKHR", &inst);
     if (r != XR_SUCCESS)
@@ -177,6 +181,7 @@ static XrResult pick_device(xrsim_instance *inst, VkInstance vki, VkPhysicalDevi
 XrResult xrsim_xrGetVulkanGraphicsDeviceKHR(XrInstance instance, XrSystemId id, VkInstance vki,
                                             VkPhysicalDevice *dev)
 {
+    XRSIM_API_LOCK();
     xrsim_instance *inst;
     XrResult r = check_sys(instance, id, "xrGetVulkanGraphicsDeviceKHR", &inst);
     if (r != XR_SUCCESS)
@@ -188,6 +193,7 @@ XrResult xrsim_xrGetVulkanGraphicsDevice2KHR(XrInstance instance,
                                              const XrVulkanGraphicsDeviceGetInfoKHR *info,
                                              VkPhysicalDevice *dev)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrGetVulkanGraphicsDevice2KHR";
     XrResult r = xrsim_check_instance(instance, fn);
     if (r != XR_SUCCESS)
@@ -204,6 +210,7 @@ XrResult xrsim_xrCreateVulkanInstanceKHR(XrInstance instance,
                                          const XrVulkanInstanceCreateInfoKHR *ci,
                                          VkInstance *out, VkResult *vr)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrCreateVulkanInstanceKHR";
     XrResult r = xrsim_check_instance(instance, fn);
     if (r != XR_SUCCESS)
@@ -214,9 +221,8 @@ XrResult xrsim_xrCreateVulkanInstanceKHR(XrInstance instance,
         return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "bad create info");
     if (ci->systemId != 1)
         return xrsim_app_error(inst, fn, XR_ERROR_SYSTEM_INVALID, "unknown XrSystemId");
-    if (!inst->gfx_reqs_queried)
-        return xrsim_app_error(inst, fn, XR_ERROR_GRAPHICS_REQUIREMENTS_CALL_MISSING,
-                               "xrGetVulkanGraphicsRequirements2KHR not called first");
+    // XR_KHR_vulkan_enable2 lists no XR_ERROR_GRAPHICS_REQUIREMENTS_CALL_MISSING
+    // here (only xrCreateSession checks that call); the requirements hold anyway.
     PFN_vkCreateInstance create =
         (PFN_vkCreateInstance)ci->pfnGetInstanceProcAddr(VK_NULL_HANDLE, "vkCreateInstance");
     if (!create)
@@ -232,6 +238,7 @@ XrResult xrsim_xrCreateVulkanInstanceKHR(XrInstance instance,
 XrResult xrsim_xrCreateVulkanDeviceKHR(XrInstance instance, const XrVulkanDeviceCreateInfoKHR *ci,
                                        VkDevice *out, VkResult *vr)
 {
+    XRSIM_API_LOCK();
     const char *fn = "xrCreateVulkanDeviceKHR";
     XrResult r = xrsim_check_instance(instance, fn);
     if (r != XR_SUCCESS)
@@ -242,9 +249,8 @@ XrResult xrsim_xrCreateVulkanDeviceKHR(XrInstance instance, const XrVulkanDevice
         return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "bad create info");
     if (ci->systemId != 1)
         return xrsim_app_error(inst, fn, XR_ERROR_SYSTEM_INVALID, "unknown XrSystemId");
-    if (!inst->gfx_reqs_queried)
-        return xrsim_app_error(inst, fn, XR_ERROR_GRAPHICS_REQUIREMENTS_CALL_MISSING,
-                               "xrGetVulkanGraphicsRequirements2KHR not called first");
+    // XR_KHR_vulkan_enable2 lists no XR_ERROR_GRAPHICS_REQUIREMENTS_CALL_MISSING
+    // here (only xrCreateSession checks that call); the requirements hold anyway.
     if (!inst->vk_phys || ci->vulkanPhysicalDevice != inst->vk_phys)
         return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE,
                                "physical device not from xrGetVulkanGraphicsDevice2KHR");
