@@ -17,7 +17,6 @@
 #define STB_IMAGE_STATIC
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_ONLY_PNG
-#define STBI_ONLY_JPEG
 #define STBI_NO_STDIO
 // stb_image declares static functions it never defines when STATIC is set.
 #pragma GCC diagnostic ignored "-Wunused-function"
@@ -70,6 +69,9 @@ static void decode(scene_image *img, const job *jb)
     int w, h, comp;
     if (bytes && scene_is_webp(bytes, size)) {
         scene_webp_decode(bytes, size, MAX_IMAGE_DIM, &img->rgba, &img->width, &img->height,
+                          img->why, sizeof img->why);
+    } else if (bytes && scene_is_jpeg(bytes, size)) {
+        scene_jpeg_decode(bytes, size, MAX_IMAGE_DIM, &img->rgba, &img->width, &img->height,
                           img->why, sizeof img->why);
     } else if (!bytes || size > INT32_MAX ||
                !stbi_info_from_memory(bytes, (int)size, &w, &h, &comp)) {

@@ -119,6 +119,16 @@ stoa_result scene_vcheck_images_textures(vctx *c)
         if ((r = scene_vcheck_index(c, t, "source", c->n_images, where, "images", false)) < 0 ||
             (r = scene_vcheck_index(c, t, "sampler", c->n_samplers, where, "samplers", false)) < 0)
             return r;
+        // Image extensions name their own source (EXT_texture_webp is read).
+        static const char *const image_exts[] = {"EXT_texture_webp", "KHR_texture_basisu"};
+        const cJSON *exts = cJSON_GetObjectItemCaseSensitive(t, "extensions");
+        for (size_t k = 0; k < sizeof image_exts / sizeof image_exts[0]; k++) {
+            const cJSON *e = cJSON_GetObjectItemCaseSensitive(exts, image_exts[k]);
+            char ew[128];
+            snprintf(ew, sizeof ew, "%s.extensions.%s", where, image_exts[k]);
+            if (e && (r = scene_vcheck_index(c, e, "source", c->n_images, ew, "images", true)) < 0)
+                return r;
+        }
     }
     return STOA_OK;
 }
