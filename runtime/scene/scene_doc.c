@@ -285,6 +285,7 @@ void scene_doc_close(scene_doc *doc)
     cJSON_Delete(doc->root);
     free(doc->file);
     free(doc->assimp_json);
+    free(doc->extra);
     memset(doc, 0, sizeof *doc);
 }
 

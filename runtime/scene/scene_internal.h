@@ -40,6 +40,8 @@ typedef struct scene_doc {
     // views): Assimp is then given the document through scene_doc_for_assimp.
     bool rewritten;
     char *assimp_json; // that document, made on first use
+    uint8_t *extra;    // "stoa-extra.bin" in that document (identity bind matrices)
+    size_t extra_size;
 } scene_doc;
 
 // ---- scene_doc.c -------------------------------------------------------------
@@ -109,6 +111,9 @@ stoa_result scene_expand_instancing(scene_doc *doc, stoa_error *err);
 // ---- scene_rewrite.c -------------------------------------------------------------
 // Makes doc->assimp_json (buffers named "stoa-buffer-N.bin") for a rewritten doc.
 stoa_result scene_doc_for_assimp(scene_doc *doc, stoa_error *err);
+// Marks the doc rewritten where Assimp 5.2.5 cannot read it as it is: a skin
+// without inverseBindMatrices (valid glTF, identity matrices) crashes it.
+void scene_doc_check_assimp_needs(scene_doc *doc);
 // The bytes of "stoa-buffer-N.bin" (rel to the scene's folder); false otherwise.
 bool scene_doc_virtual_buffer(const scene_doc *doc, const char *rel, const uint8_t **data,
                               size_t *size);

@@ -158,6 +158,8 @@ stoa_result stoa_scene_load(const char *path, const stoa_scene_load_desc *desc,
         r = scene_meshopt_decode(&doc, err);
     if (r == STOA_OK)
         r = scene_validate(&doc, err);
+    if (r == STOA_OK)
+        scene_doc_check_assimp_needs(&doc);
     stoa_scene *scene = NULL;
     if (r == STOA_OK) {
         scene = calloc(1, sizeof *scene);

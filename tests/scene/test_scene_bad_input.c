@@ -415,6 +415,38 @@ STOA_TEST(meshopt_rules)
     }
 }
 
+// A skin without inverseBindMatrices is valid glTF (identity matrices) and
+// crashed Assimp 5.2.5 (found by fuzzing): it loads, with identity matrices.
+STOA_TEST(skin_without_inverse_bind_matrices)
+{
+    setup();
+    char from[4096], to[4300];
+    sample_path(from, sizeof from, "skin/skin.glb");
+    size_t n = 0;
+    char *glb = tu_read(from, &n);
+    CHECK(glb != NULL);
+    if (!glb)
+        return;
+    // Same length, so the .glb's chunk sizes stay right.
+    char *key = NULL;
+    for (size_t i = 0; i + 21 < n && !key; i++)
+        if (memcmp(glb + i, "\"inverseBindMatrices\"", 21) == 0)
+            key = glb + i;
+    CHECK(key != NULL);
+    if (key)
+        memcpy(key, "\"xnverseBindMatrices\"", 21);
+    snprintf(to, sizeof to, "%s/no_ibm.glb", g_scene);
+    CHECK(tu_write(to, glb, n) == 0);
+    free(glb);
+    stoa_scene *s = NULL;
+    stoa_error err = {0};
+    CHECK_MSG(stoa_scene_load(to, NULL, &s, &err) == STOA_OK, "%s", err.message);
+    CHECK(s && s->skin_count == 1 && s->skins[0].joint_count == 3);
+    for (uint32_t k = 0; s && s->skin_count && k < 16; k++)
+        CHECK_NEAR(s->skins[0].inverse_bind[k], k % 5 == 0 ? 1.0 : 0.0, 1e-6);
+    stoa_scene_destroy(&s);
+}
+
 STOA_TEST(cleanup)
 {
     tu_rmdir(g_dir);
