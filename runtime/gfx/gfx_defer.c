@@ -230,24 +230,6 @@ stoa_result stoa_gfx_scene_write_texture(stoa_gfx_renderer *r, stoa_gfx_scene *g
     return STOA_OK;
 }
 
-static void image_barrier(VkCommandBuffer cmd, VkImage image, uint32_t mips, VkImageLayout from,
-                          VkImageLayout to, VkAccessFlags src_access, VkAccessFlags dst_access,
-                          VkPipelineStageFlags src, VkPipelineStageFlags dst)
-{
-    VkImageMemoryBarrier b = {
-        .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
-        .srcAccessMask = src_access,
-        .dstAccessMask = dst_access,
-        .oldLayout = from,
-        .newLayout = to,
-        .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-        .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-        .image = image,
-        .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, mips, 0, 1},
-    };
-    vkCmdPipelineBarrier(cmd, src, dst, 0, 0, NULL, 0, NULL, 1, &b);
-}
-
 void gfx_scene_record_writes(stoa_gfx_renderer *r, stoa_gfx_scene *gs, VkCommandBuffer cmd)
 {
     for (uint32_t i = 0; i < gs->write_count; i++) {
@@ -255,13 +237,13 @@ void gfx_scene_record_writes(stoa_gfx_renderer *r, stoa_gfx_scene *gs, VkCommand
         gfx_texture *t = &gs->textures[w->texture];
         // Earlier frames may still sample the image: the barrier orders the
         // copy after them (submission order on the one queue).
-        image_barrier(cmd, t->image.image, t->mips, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
+        gfx_image_barrier(cmd, t->image.image, 0, t->mips, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
                       VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_ACCESS_SHADER_READ_BIT,
                       VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT,
                       VK_PIPELINE_STAGE_TRANSFER_BIT);
         vkCmdCopyBufferToImage(cmd, w->staging.buffer, t->image.image,
                                VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, w->levels, w->copies);
-        image_barrier(cmd, t->image.image, t->mips, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+        gfx_image_barrier(cmd, t->image.image, 0, t->mips, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
                       VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, VK_ACCESS_TRANSFER_WRITE_BIT,
                       VK_ACCESS_SHADER_READ_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
                       VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT);

@@ -305,6 +305,10 @@ stoa_result gfx_cache_init(stoa_gfx_renderer *r, stoa_error *err);
 void gfx_cache_fini(stoa_gfx_renderer *r);
 
 // ---- gfx_defer.c ----------------------------------------------------------------
+// One colour-image layout transition of mips [mip, mip + mips) (gfx_texture.c).
+void gfx_image_barrier(VkCommandBuffer cmd, VkImage image, uint32_t mip, uint32_t mips,
+                       VkImageLayout from, VkImageLayout to, VkAccessFlags src_access,
+                       VkAccessFlags dst_access, VkPipelineStageFlags src, VkPipelineStageFlags dst);
 void gfx_count_idle_wait(void);
 void gfx_count_draw_call(void);
 void gfx_count_instanced_draw(uint32_t instances);

@@ -17,9 +17,9 @@
 
 #include "gfx_internal.h"
 
-static void barrier(VkCommandBuffer cmd, VkImage image, uint32_t mip, uint32_t mips,
-                    VkImageLayout from, VkImageLayout to, VkAccessFlags src_access,
-                    VkAccessFlags dst_access, VkPipelineStageFlags src, VkPipelineStageFlags dst)
+void gfx_image_barrier(VkCommandBuffer cmd, VkImage image, uint32_t mip, uint32_t mips,
+                       VkImageLayout from, VkImageLayout to, VkAccessFlags src_access,
+                       VkAccessFlags dst_access, VkPipelineStageFlags src, VkPipelineStageFlags dst)
 {
     VkImageMemoryBarrier b = {
         .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
@@ -38,7 +38,7 @@ static void barrier(VkCommandBuffer cmd, VkImage image, uint32_t mip, uint32_t m
 static void to_shader_read(VkCommandBuffer cmd, VkImage image, uint32_t mip, uint32_t mips,
                            VkImageLayout from, VkAccessFlags src_access, VkPipelineStageFlags src)
 {
-    barrier(cmd, image, mip, mips, from, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, src_access,
+    gfx_image_barrier(cmd, image, mip, mips, from, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, src_access,
             VK_ACCESS_SHADER_READ_BIT, src, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT);
 }
 
@@ -47,7 +47,7 @@ static void to_shader_read(VkCommandBuffer cmd, VkImage image, uint32_t mip, uin
 static void record_blits(VkCommandBuffer cmd, VkImage image, uint32_t w, uint32_t h, uint32_t mips)
 {
     for (uint32_t i = 1; i < mips; i++) {
-        barrier(cmd, image, i - 1, 1, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+        gfx_image_barrier(cmd, image, i - 1, 1, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
                 VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_ACCESS_TRANSFER_WRITE_BIT,
                 VK_ACCESS_TRANSFER_READ_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
                 VK_PIPELINE_STAGE_TRANSFER_BIT);
@@ -241,7 +241,7 @@ static stoa_result plan_staged(VkCommandBuffer cmd, gfx_staging *st, gfx_tex_pat
         h = h > 1 ? h / 2 : 1;
     }
     VkImage image = t->image.image;
-    barrier(cmd, image, 0, t->mips, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+    gfx_image_barrier(cmd, image, 0, t->mips, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
             0, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT,
             VK_PIPELINE_STAGE_TRANSFER_BIT);
     vkCmdCopyBufferToImage(cmd, st->buffer.buffer, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
