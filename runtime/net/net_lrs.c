@@ -8,6 +8,7 @@
 #include <civetweb.h>
 #include <sodium.h>
 
+#include "core/stoa_json.h"
 #include "net/stoa_net_lrs.h"
 
 typedef struct lrs_url {
@@ -149,7 +150,14 @@ stoa_result stoa_net_lrs_read(const stoa_net_lrs_desc *d, int *out_pages, stoa_e
             free(body);
             return err && err->code ? err->code : STOA_ERROR_IO;
         }
-        cJSON *j = status == 200 ? cJSON_ParseWithLength(body, len) : NULL;
+        // Another program's answer: the bounded reader (a page of statements
+        // may be large, their nesting may not be deep).
+        cJSON *j = NULL;
+        stoa_error jerr = {0};
+        stoa_json_policy pol = {.max_bytes = len + 1, .max_depth = 64,
+                                .flags = STOA_JSON_ALLOW_DUPLICATE_KEYS};
+        if (status == 200 && stoa_json_parse(body, len, &pol, &j, &jerr) != STOA_OK)
+            j = NULL;
         if (!j) {
             stoa_error_set(err, status == 401 || status == 403 ? STOA_ERROR_INVALID_ARGUMENT : STOA_ERROR_IO,
                            "LRS %s:%d%s: HTTP %d%s%.200s", u.host, u.port, target, status,

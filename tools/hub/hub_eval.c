@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "core/stoa_file.h"
+#include "core/stoa_json.h"
 #include "core/stoa_log.h"
 #include "eval/stoa_eval.h"
 #include "hub_internal.h"
@@ -28,7 +29,12 @@ static bool on_row(void *user, int64_t seq, const char *json, int64_t stored_ns)
 {
     (void)seq, (void)stored_ns;
     feed *f = user;
-    cJSON *st = cJSON_Parse(json);
+    // The store holds canonical statements checked on the way in; still the
+    // one bounded reader, so no stored row can make this recurse deeply.
+    cJSON *st = NULL;
+    stoa_error jerr = {0};
+    if (stoa_json_parse_str(json, &(stoa_json_policy){.max_bytes = 1u << 20}, &st, &jerr) != STOA_OK)
+        st = NULL;
     if (st)
         stoa_report_add_statement(f->b, "hub", ++f->line, st, &f->statements, &f->skipped);
     cJSON_Delete(st);
