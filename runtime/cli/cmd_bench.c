@@ -37,6 +37,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/stoa_json.h"
 #include "gfx/stoa_gfx.h"
 #include "scene/stoa_scene.h"
 #include "stoa_cli.h"
@@ -284,7 +285,10 @@ static int testmodel_files(const char *root, file_list *out)
         fprintf(stderr, "stoa bench: cannot read %s\n", path);
         return 1;
     }
-    cJSON *doc = cJSON_Parse(text);
+    cJSON *doc = NULL;
+    stoa_error jerr = {0};
+    if (stoa_json_parse_str(text, &(stoa_json_policy){.max_bytes = 16u << 20}, &doc, &jerr) != STOA_OK)
+        fprintf(stderr, "stoa bench: %s: %s\n", path, jerr.message);
     free(text);
     const cJSON *models = cJSON_GetObjectItemCaseSensitive(doc, "models");
     int rc = cJSON_IsArray(models) ? 0 : 1;

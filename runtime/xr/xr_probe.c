@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/stoa_json.h"
 #include "core/stoa_file.h"
 #include "stoa_xr_probe.h"
 #include "xr_internal.h"
@@ -56,7 +57,9 @@ static bool read_library(stoa_xr_probe_result *o)
         snprintf(o->error, sizeof o->error, "%s", err.message);
         return false;
     }
-    cJSON *j = cJSON_ParseWithLength((const char *)data, size);
+    cJSON *j = NULL;
+    if (stoa_json_parse((const char *)data, size, NULL, &j, &err) != STOA_OK)
+        j = NULL; // the message below names the manifest
     free(data);
     const char *lib = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "runtime"),
                                                                "library_path"));
