@@ -30,6 +30,8 @@ void tapp_env(tapp *a, bool summary)
         setenv("STOA_XRSIM_SUMMARY", path, 1);
     }
     setenv("STOA_XRSIM_EYE_SIZE", "64x64", 1); // small: tests are about logic
+    // Any result outside its function's registry entry aborts the test (xrsim_result.h).
+    setenv("STOA_XRSIM_STRICT_RESULTS", "1", 1);
 }
 
 void tapp_script(tapp *a, const char *yaml)

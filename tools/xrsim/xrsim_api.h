@@ -48,3 +48,15 @@ XRSIM_VK1_FUNCTIONS(XRSIM_DECLARE)
 XRSIM_VK2_FUNCTIONS(XRSIM_DECLARE)
 XRSIM_TIMESPEC_FUNCTIONS(XRSIM_DECLARE)
 #undef XRSIM_DECLARE
+
+// xrsim_checked_<name> (xrsim_result_wrap.c, generated from the registry)
+// calls xrsim_<name> and checks its result against the registry's list;
+// xrGetInstanceProcAddr gives out only these. Same type as the function
+// each wraps, so the generated prototypes are checked by the compiler.
+#define XRSIM_DECLARE_CHECKED(name) extern __typeof__(xrsim_##name) xrsim_checked_##name;
+XRSIM_CORE_FUNCTIONS(XRSIM_DECLARE_CHECKED)
+XRSIM_VK1_FUNCTIONS(XRSIM_DECLARE_CHECKED)
+XRSIM_VK2_FUNCTIONS(XRSIM_DECLARE_CHECKED)
+XRSIM_TIMESPEC_FUNCTIONS(XRSIM_DECLARE_CHECKED)
+XRSIM_CORE11_FUNCTIONS(XRSIM_DECLARE_CHECKED)
+#undef XRSIM_DECLARE_CHECKED

@@ -10,11 +10,12 @@ typedef struct entry {
     int ext; // 0 core, 1 vulkan_enable, 2 vulkan_enable2, 3 convert_timespec_time, 4 core 1.1
 } entry;
 
-#define E0(name) {#name, (PFN_xrVoidFunction)xrsim_##name, 0},
-#define E1(name) {#name, (PFN_xrVoidFunction)xrsim_##name, 1},
-#define E2(name) {#name, (PFN_xrVoidFunction)xrsim_##name, 2},
-#define E3(name) {#name, (PFN_xrVoidFunction)xrsim_##name, 3},
-#define E4(name) {#name, (PFN_xrVoidFunction)xrsim_##name, 4},
+// Every entry point is handed out through its checking wrapper (xrsim_api.h).
+#define E0(name) {#name, (PFN_xrVoidFunction)xrsim_checked_##name, 0},
+#define E1(name) {#name, (PFN_xrVoidFunction)xrsim_checked_##name, 1},
+#define E2(name) {#name, (PFN_xrVoidFunction)xrsim_checked_##name, 2},
+#define E3(name) {#name, (PFN_xrVoidFunction)xrsim_checked_##name, 3},
+#define E4(name) {#name, (PFN_xrVoidFunction)xrsim_checked_##name, 4},
 static const entry k_table[] = {
     XRSIM_CORE_FUNCTIONS(E0) XRSIM_VK1_FUNCTIONS(E1) XRSIM_VK2_FUNCTIONS(E2)
         XRSIM_TIMESPEC_FUNCTIONS(E3) XRSIM_CORE11_FUNCTIONS(E4){NULL, NULL, 0},

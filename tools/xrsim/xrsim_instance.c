@@ -9,6 +9,7 @@
 #include "core/stoa_log.h"
 #include "xrsim_api.h"
 #include "xrsim_internal.h"
+#include "xrsim_result.h"
 
 // Declared here because Debian's headers (1.0.20) lack
 // openxr_loader_negotiation.h; layout per the loader specification.
@@ -73,7 +74,7 @@ XrResult xrNegotiateLoaderRuntimeInterface(const XrNegotiateLoaderInfo *info,
     // name; Debian's 1.0 loader gets 1.0).
     req->runtimeApiVersion = info->maxApiVersion >= XRSIM_API_VERSION_1_1 ? XRSIM_API_VERSION_1_1
                                                                          : XR_CURRENT_API_VERSION;
-    req->getInstanceProcAddr = xrsim_xrGetInstanceProcAddr;
+    req->getInstanceProcAddr = xrsim_checked_xrGetInstanceProcAddr;
     return XR_SUCCESS;
 }
 
@@ -282,6 +283,28 @@ XrResult xrsim_app_error(xrsim_instance *inst, const char *function, XrResult re
     if (inst)
         xrsim_summary_error_add(&inst->summary, function, result, why);
     return result;
+}
+
+XrResult xrsim_result_check(const xrsim_result_rule *rule, XrResult r)
+{
+    if (xrsim_result_allowed(rule, r))
+        return r;
+    // Not the app's mistake: xrsim answered with a code the specification
+    // never lets this function return.
+    STOA_LOGE(XRSIM_LOG, "xrsim bug: %s returned %s (%d), which the registry does not list for it",
+              rule->command, xrsim_result_str(r), (int)r);
+    {
+        XRSIM_API_LOCK();
+        if (g_instance)
+            g_instance->summary.registry_violations++;
+    }
+    const char *strict = getenv("STOA_XRSIM_STRICT_RESULTS");
+    if (strict && strcmp(strict, "1") == 0) {
+        fprintf(stderr, "xrsim bug: %s returned %s (%d), not in its registry entry; aborting "
+                        "(STOA_XRSIM_STRICT_RESULTS=1)\n", rule->command, xrsim_result_str(r), (int)r);
+        abort();
+    }
+    return r;
 }
 
 XrResult xrsim_check_instance(XrInstance instance, const char *fn)

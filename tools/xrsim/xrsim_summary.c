@@ -107,6 +107,7 @@ bool xrsim_summary_write(const xrsim_summary *s, const char *path)
     cJSON_AddNumberToObject(nef, "frames_waited", (double)s->no_end_frame_waits);
     cJSON_AddBoolToObject(root, "session_lost", s->session_lost);
     cJSON_AddBoolToObject(root, "instance_lost", s->instance_lost);
+    cJSON_AddNumberToObject(root, "registry_violations", s->registry_violations);
     cJSON_AddStringToObject(root, "exit_reason", s->exit_reason[0] ? s->exit_reason : "app");
 
     char *text = cJSON_Print(root);

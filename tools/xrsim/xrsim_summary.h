@@ -42,6 +42,7 @@ typedef struct xrsim_summary {
     bool no_end_frame;           // FOCUSED, frames waited, xrEndFrame never came
     uint64_t no_end_frame_waits; // longest such run
     bool session_lost, instance_lost;
+    uint32_t registry_violations; // results xrsim gave that the registry forbids (xrsim bugs)
     char exit_reason[64];
 } xrsim_summary;
 
