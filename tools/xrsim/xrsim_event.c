@@ -71,6 +71,13 @@ XrResult xrsim_xrPollEvent(XrInstance instance, XrEventDataBuffer *out)
     pthread_mutex_unlock(&g_events_lock);
     if (out->type == XR_TYPE_EVENT_DATA_INSTANCE_LOSS_PENDING)
         inst->lost = true; // from now on every call but destroy reports the loss
+    if (out->type == XR_TYPE_EVENT_DATA_SESSION_STATE_CHANGED) {
+        const XrEventDataSessionStateChanged *ev = (const XrEventDataSessionStateChanged *)out;
+        // The app knows now: its session is lost (see xrsim_session.loss_pending).
+        if (ev->state == XR_SESSION_STATE_LOSS_PENDING &&
+            xrsim_handle_live(ev->session, XRSIM_SESSION))
+            ((xrsim_session *)ev->session)->lost = true;
+    }
     return XR_SUCCESS;
 }
 

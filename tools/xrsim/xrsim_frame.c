@@ -124,7 +124,7 @@ static XrResult run_script(xrsim_session *s)
 
 static void advance_states(xrsim_session *s)
 {
-    if (s->exit_requested || s->lost)
+    if (s->exit_requested || s->loss_pending)
         return;
     if (s->state == XR_SESSION_STATE_READY &&
         xrsim_session_may_enter(s, XR_SESSION_STATE_SYNCHRONIZED)) {

@@ -202,7 +202,9 @@ XrResult xrsim_xrCreateInstance(const XrInstanceCreateInfo *ci, XrInstance *out)
             STOA_LOGE(XRSIM_LOG, "%s", err);
             fprintf(stderr, "xrsim: script error: %s\n", err);
             free(inst);
-            return XR_ERROR_RUNTIME_FAILURE;
+            // The simulated headset cannot be set up: the specific code for
+            // that, not the catch-all XR_ERROR_RUNTIME_FAILURE.
+            return XR_ERROR_INITIALIZATION_FAILED;
         }
     }
     apply_script_config(inst);
@@ -285,8 +287,21 @@ XrResult xrsim_app_error(xrsim_instance *inst, const char *function, XrResult re
     return result;
 }
 
+// Set by xrsim_check_session during one entry point's call, read and
+// cleared when that call's result is checked.
+static _Thread_local bool t_loss_pending;
+
+void xrsim_result_note_loss_pending(void)
+{
+    t_loss_pending = true;
+}
+
 XrResult xrsim_result_check(const xrsim_result_rule *rule, XrResult r)
 {
+    const bool loss_pending = t_loss_pending;
+    t_loss_pending = false;
+    if (r == XR_SUCCESS && loss_pending && xrsim_result_allowed(rule, XR_SESSION_LOSS_PENDING))
+        r = XR_SESSION_LOSS_PENDING;
     if (xrsim_result_allowed(rule, r))
         return r;
     // Not the app's mistake: xrsim answered with a code the specification
@@ -325,6 +340,8 @@ XrResult xrsim_check_session(XrSession session, const char *fn, xrsim_session **
         return XR_ERROR_INSTANCE_LOST;
     if (s->lost)
         return XR_ERROR_SESSION_LOST;
+    if (s->loss_pending)
+        xrsim_result_note_loss_pending();
     *out = s;
     return XR_SUCCESS;
 }

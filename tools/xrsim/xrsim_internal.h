@@ -191,6 +191,12 @@ struct xrsim_session {
     bool running;        // between xrBeginSession and xrEndSession
     bool exit_requested; // STOPPING is on its way or passed; EXITING follows
     bool held_stop;      // stopped by a hold at IDLE/READY: IDLE follows, not EXITING
+    // A loss goes in two steps (spec §2.9 "Session loss", §9.3 LOSS_PENDING):
+    // from the script's lose_session until the app has polled the
+    // LOSS_PENDING state event, calls still work and answer
+    // XR_SESSION_LOSS_PENDING where the registry allows it (loss_pending);
+    // after that every call but destroy is XR_ERROR_SESSION_LOST (lost).
+    bool loss_pending;
     bool lost;
     xrsim_vk vk;
 
@@ -230,8 +236,13 @@ const char *xrsim_state_str(XrSessionState s);
 
 // Instance-level validity, including loss. Returns XR_SUCCESS or an error.
 XrResult xrsim_check_instance(XrInstance instance, const char *fn);
-// Session validity (and its instance's loss); sets *out when valid.
+// Session validity (and its instance's loss); sets *out when valid. A
+// session whose loss is pending is valid, and the calling entry point's
+// XR_SUCCESS becomes XR_SESSION_LOSS_PENDING where its registry entry has it
+// (xrsim_result_check).
 XrResult xrsim_check_session(XrSession session, const char *fn, xrsim_session **out);
+// Marks the current call (this thread) as made on a session being lost.
+void xrsim_result_note_loss_pending(void);
 
 // Buffer size idiom (two calls): copies n items of size sz.
 XrResult xrsim_fill(xrsim_instance *inst, const char *fn, uint32_t cap, uint32_t *count_out,

@@ -29,7 +29,7 @@ void xrsim_session_set_state(xrsim_session *s, XrSessionState state)
 
 void xrsim_session_request_stop(xrsim_session *s, const char *why)
 {
-    if (s->exit_requested || s->lost || !s->running)
+    if (s->exit_requested || s->loss_pending || !s->running)
         return;
     s->exit_requested = true;
     xrsim_summary *sum = &s->instance->summary;
@@ -57,7 +57,7 @@ void xrsim_session_set_hold(xrsim_session *s, XrSessionState hold)
 {
     s->instance->timeline.hold = hold;
     STOA_LOGI(XRSIM_LOG, "script: hold at %s", hold ? xrsim_state_str(hold) : "none");
-    if (!hold || s->lost || s->exit_requested)
+    if (!hold || s->loss_pending || s->exit_requested)
         return;
     // Down the specification's diagram to the held state.
     if (s->state == XR_SESSION_STATE_FOCUSED && hold < XR_SESSION_STATE_FOCUSED)
@@ -75,11 +75,11 @@ void xrsim_session_set_hold(xrsim_session *s, XrSessionState hold)
 
 void xrsim_session_lose(xrsim_session *s)
 {
-    if (s->lost)
+    if (s->loss_pending)
         return;
     STOA_LOGI(XRSIM_LOG, "script: losing the session");
     xrsim_session_set_state(s, XR_SESSION_STATE_LOSS_PENDING);
-    s->lost = true;
+    s->loss_pending = true; // lost once the app has polled the event (xrPollEvent)
     s->instance->summary.session_lost = true;
     xrsim_api_frame_signal(); // a blocked xrWaitFrame returns the loss
 }
@@ -161,7 +161,7 @@ XrResult xrsim_xrDestroySession(XrSession session)
     if (!xrsim_handle_live(session, XRSIM_SESSION))
         return xrsim_check_session(session, "xrDestroySession", &(xrsim_session *){NULL});
     xrsim_session *s = (xrsim_session *)session;
-    if (s->running && !s->lost && !s->instance->lost)
+    if (s->running && !s->loss_pending && !s->instance->lost)
         STOA_LOGW(XRSIM_LOG, "session destroyed while running (xrEndSession not called)");
     xrsim_session_free(s);
     return XR_SUCCESS;

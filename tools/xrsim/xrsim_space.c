@@ -371,7 +371,9 @@ XrResult xrsim_xrLocateViews(XrSession session, const XrViewLocateInfo *info, Xr
     *count = 2;
     if (cap == 0)
         return XR_SUCCESS;
-    if (cap < 2 || !views)
+    if (!views) // spec: a non-zero capacity needs the array
+        return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "NULL views");
+    if (cap < 2)
         return xrsim_app_error(inst, fn, XR_ERROR_SIZE_INSUFFICIENT, "capacity below 2");
     XrPosef base;
     bool ok = xrsim_space_stage_pose(sp, info->displayTime, &base);

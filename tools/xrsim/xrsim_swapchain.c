@@ -255,7 +255,9 @@ XrResult xrsim_xrEnumerateSwapchainImages(XrSwapchain swapchain, uint32_t cap, u
     *count = sc->image_count;
     if (cap == 0)
         return XR_SUCCESS;
-    if (cap < sc->image_count || !images)
+    if (!images) // spec: a non-zero capacity needs the array
+        return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "NULL images");
+    if (cap < sc->image_count)
         return xrsim_app_error(inst, fn, XR_ERROR_SIZE_INSUFFICIENT, "capacity below count");
     XrSwapchainImageVulkanKHR *vk = (XrSwapchainImageVulkanKHR *)images;
     for (uint32_t i = 0; i < sc->image_count; i++) {

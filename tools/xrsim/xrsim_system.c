@@ -183,7 +183,9 @@ XrResult xrsim_xrEnumerateViewConfigurationViews(XrInstance instance, XrSystemId
     *count = 2;
     if (cap == 0)
         return XR_SUCCESS;
-    if (cap < 2 || !views)
+    if (!views) // spec: a non-zero capacity needs the array
+        return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "NULL views");
+    if (cap < 2)
         return xrsim_app_error(inst, fn, XR_ERROR_SIZE_INSUFFICIENT, "capacity below 2");
     for (int i = 0; i < 2; i++) {
         if (views[i].type != XR_TYPE_VIEW_CONFIGURATION_VIEW)
