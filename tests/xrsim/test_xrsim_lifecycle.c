@@ -188,7 +188,7 @@ STOA_TEST(lifecycle_instance_loss)
 STOA_TEST(frame_pacing_simulated_clock)
 {
     tapp a;
-    tapp_env(&a, false);
+    tapp_env(&a, true);
     setenv("STOA_XRSIM_REFRESH_HZ", "72", 1);
     CHECK(tapp_create(&a) == XR_SUCCESS);
     CHECK(tapp_session(&a) == XR_SUCCESS);
@@ -215,6 +215,18 @@ STOA_TEST(frame_pacing_simulated_clock)
     CHECK_MSG(wall >= 59 * 13888889e-9, "60 frames at 72 Hz took %.2f s: too fast", wall);
     CHECK(fs.shouldRender);
     tapp_destroy(&a);
+    // The summary's account of xrsim's own part of the frame time: this app
+    // does nothing between frames, so xrWaitFrame slept for (nearly) every
+    // period, and every xrEndFrame was timed.
+    cJSON *s = tapp_summary(&a);
+    cJSON *frames = cJSON_GetObjectItem(s, "frames");
+    cJSON *wake = cJSON_GetObjectItem(frames, "wake_late_us");
+    cJSON *end = cJSON_GetObjectItem(frames, "end_frame_us");
+    CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(wake, "sleeps")) >= 30);
+    CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(wake, "max")) >=
+          cJSON_GetNumberValue(cJSON_GetObjectItem(wake, "mean")));
+    CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(end, "calls")) == 60);
+    cJSON_Delete(s);
 }
 
 // STOA_XRSIM_FAST=1 leaves the frame times as they are but does not wait

@@ -74,7 +74,9 @@ static XrResult sleep_until_period(XrSession session, xrsim_session *s)
         wake = s->wake_ns + s->period_ns / 2;
     int64_t now = xrsim_mono_ns();
     s->wake_ns = wake > now ? wake : now;
-    while (xrsim_mono_ns() < wake) {
+    if (now >= wake)
+        return XR_SUCCESS;
+    while ((now = xrsim_mono_ns()) < wake) {
         xrsim_api_frame_wait(wake);
         xrsim_session *live;
         XrResult r = xrsim_check_session(session, "xrWaitFrame", &live);
@@ -83,6 +85,14 @@ static XrResult sleep_until_period(XrSession session, xrsim_session *s)
         if (!live->running)
             return XR_ERROR_SESSION_NOT_RUNNING;
     }
+    // How late the sleep ended (scheduler and lock latency): the part of an
+    // app's frame time that is xrsim's own, kept for the summary.
+    xrsim_summary *sum = &s->instance->summary;
+    const int64_t late = now - wake;
+    sum->wake_sleeps++;
+    sum->wake_late_sum_ns += late;
+    if (late > sum->wake_late_max_ns)
+        sum->wake_late_max_ns = late;
     return XR_SUCCESS;
 }
 
@@ -271,7 +281,7 @@ static void after_submit(xrsim_session *s, const XrFrameEndInfo *info,
         xrsim_session_request_stop(s, "STOA_XRSIM_FRAMES");
 }
 
-XrResult xrsim_xrEndFrame(XrSession session, const XrFrameEndInfo *info)
+static XrResult end_frame(XrSession session, const XrFrameEndInfo *info)
 {
     XRSIM_API_LOCK();
     const char *fn = "xrEndFrame";
@@ -307,4 +317,22 @@ XrResult xrsim_xrEndFrame(XrSession session, const XrFrameEndInfo *info)
     s->waits_without_end = 0;
     after_submit(s, info, proj);
     return XR_SUCCESS;
+}
+
+// Times each xrEndFrame, the runtime's lock wait included: with the wait's
+// lateness, the part of an app's frame time that is xrsim's (summary).
+XrResult xrsim_xrEndFrame(XrSession session, const XrFrameEndInfo *info)
+{
+    const int64_t t_in = xrsim_mono_ns();
+    XrResult r = end_frame(session, info);
+    const int64_t spent = xrsim_mono_ns() - t_in;
+    XRSIM_API_LOCK();
+    if (xrsim_handle_live(session, XRSIM_SESSION)) { // no second error for a bad handle
+        xrsim_summary *sum = &((xrsim_session *)session)->instance->summary;
+        sum->end_frames++;
+        sum->end_frame_sum_ns += spent;
+        if (spent > sum->end_frame_max_ns)
+            sum->end_frame_max_ns = spent;
+    }
+    return r;
 }

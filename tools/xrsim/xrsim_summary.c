@@ -44,6 +44,16 @@ static cJSON *frames_json(const xrsim_summary *s)
     cJSON_AddNumberToObject(f, "submitted", (double)s->frames_submitted);
     cJSON_AddNumberToObject(f, "late", (double)s->frames_late);
     cJSON_AddNumberToObject(f, "dropped", (double)s->frames_dropped);
+    cJSON *wake = cJSON_AddObjectToObject(f, "wake_late_us");
+    cJSON_AddNumberToObject(wake, "sleeps", (double)s->wake_sleeps);
+    cJSON_AddNumberToObject(wake, "mean", s->wake_sleeps ? (double)s->wake_late_sum_ns /
+                                                               (double)s->wake_sleeps / 1e3 : 0.0);
+    cJSON_AddNumberToObject(wake, "max", (double)s->wake_late_max_ns / 1e3);
+    cJSON *end = cJSON_AddObjectToObject(f, "end_frame_us");
+    cJSON_AddNumberToObject(end, "calls", (double)s->end_frames);
+    cJSON_AddNumberToObject(end, "mean", s->end_frames ? (double)s->end_frame_sum_ns /
+                                                             (double)s->end_frames / 1e3 : 0.0);
+    cJSON_AddNumberToObject(end, "max", (double)s->end_frame_max_ns / 1e3);
     cJSON *layers = cJSON_AddObjectToObject(f, "layers_per_frame");
     for (int i = 0; i <= XRSIM_SUMMARY_MAX_LAYERS; i++) {
         if (!s->frames_with_layers[i])

@@ -32,6 +32,12 @@ typedef struct xrsim_summary {
     uint32_t sessions;
     uint64_t frames_waited, frames_submitted, frames_late, frames_dropped;
     uint64_t frames_with_layers[XRSIM_SUMMARY_MAX_LAYERS + 1]; // index: layer count
+    // xrWaitFrame's own pacing: how late after the display period began it
+    // let the app go, over the waits that slept (docs/xrsim.md, "Frame timing").
+    uint64_t wake_sleeps;
+    int64_t wake_late_sum_ns, wake_late_max_ns;
+    uint64_t end_frames; // time spent in xrEndFrame, lock wait included
+    int64_t end_frame_sum_ns, end_frame_max_ns;
     uint32_t captures;
     XrSessionState states[XRSIM_SUMMARY_MAX_STATES];
     uint32_t state_count;
