@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""Writes two files: xrsim_result_table.c, for every OpenXR command xrsim
+"""Writes three files: xrsim_result_table.c, for every OpenXR command xrsim
 implements the result codes its registry entry allows (the `successcodes`
 and `errorcodes` of <command> in xr.xml, the list each function's "Return
 Codes" block in the specification is generated from); and
 xrsim_result_wrap.c, a wrapper xrsim_checked_<command> for each that calls
-xrsim_<command> and hands its result to xrsim_result_check (xrsim_result.c). xrGetInstanceProcAddr gives out only the
+xrsim_<command> and hands its result to xrsim_result_check (xrsim_result.c);
+and xrsim_enum_table.c, the values of the enumerations in ENUMS that the
+core defines, each with the version that defines it: a value outside it is
+not "a valid Xr… value" (implicit valid usage, XR_ERROR_VALIDATION_FAILURE),
+unlike a valid value xrsim does not support (XR_ERROR_…_UNSUPPORTED). xrGetInstanceProcAddr gives out only the
 wrappers, so every result xrsim returns is checked against its registry
 entry. Run it again when the registry changes:
 
@@ -24,6 +28,8 @@ import xml.etree.ElementTree as ET
 FEATURES = ("XR_VERSION_1_0", "XR_VERSION_1_1")
 EXTENSIONS = ("XR_KHR_vulkan_enable", "XR_KHR_vulkan_enable2", "XR_KHR_convert_timespec_time",
               "XR_KHR_composition_layer_depth")
+ENUMS = ("XrViewConfigurationType", "XrReferenceSpaceType", "XrEnvironmentBlendMode",
+         "XrFormFactor", "XrActionType")
 # 1.1 types that Debian's 1.0 headers lack: xrsim declares them under its
 # own names (xrsim_openxr11.h).
 OWN_TYPES = {"XrSpacesLocateInfo": "xrsim_spaces_locate_info",
@@ -48,6 +54,33 @@ def result_values(root):
             v = 1000000000 + (ext - 1) * 1000 + int(e.get("offset"))
             values[e.get("name")] = -v if e.get("dir") == "-" else v
     return values
+
+
+def enum_values(root):
+    """(type, name, value, minor) of the core values of ENUMS."""
+    rows = []
+    for enums in root.findall("enums"):
+        if enums.get("name") in ENUMS:
+            for e in enums.findall("enum"):
+                rows.append((enums.get("name"), e.get("name"), int(e.get("value")), 0))
+    for feat in root.findall("feature"):
+        if feat.get("name") not in FEATURES:
+            continue
+        minor = FEATURES.index(feat.get("name"))
+        for e in feat.iter("enum"):
+            if e.get("extends") in ENUMS and not e.get("alias"):
+                v = e.get("value")
+                v = int(v) if v is not None else \
+                    1000000000 + (int(e.get("extnumber")) - 1) * 1000 + int(e.get("offset"))
+                rows.append((e.get("extends"), e.get("name"), v, minor))
+    # xrsim's extensions must add no values to these types, or the table
+    # would need a column for them.
+    for ext in root.iter("extension"):
+        if ext.get("name") in EXTENSIONS:
+            for e in ext.iter("enum"):
+                if e.get("extends") in ENUMS:
+                    sys.exit(f"{ext.get('name')} extends {e.get('extends')}: update gen_result_table.py")
+    return rows
 
 
 def wanted_commands(root):
@@ -114,7 +147,14 @@ def main():
     table.append("};")
     table.append("const unsigned xrsim_result_rule_count =")
     table.append("    sizeof xrsim_result_rules / sizeof xrsim_result_rules[0];")
-    for fname, lines in (("xrsim_result_table.c", table), ("xrsim_result_wrap.c", wrap)):
+    enums = [HEADER.format(what="the core values of the enumerations\n// xrsim validates, and the OpenXR minor version that defines each."),
+             '#include "xrsim_result.h"', "", "const xrsim_enum_value xrsim_enum_values[] = {"]
+    enums += [f'    {{"{t}", {v}, {m}}}, // {n}' for t, n, v, m in enum_values(root)]
+    enums.append("};")
+    enums.append("const unsigned xrsim_enum_value_count =")
+    enums.append("    sizeof xrsim_enum_values / sizeof xrsim_enum_values[0];")
+    for fname, lines in (("xrsim_result_table.c", table), ("xrsim_result_wrap.c", wrap),
+                         ("xrsim_enum_table.c", enums)):
         with open(f"{sys.argv[2]}/{fname}", "w") as f:
             f.write("\n".join(lines) + "\n")
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "xrsim_api.h"
+#include "xrsim_result.h"
 
 static bool name_ok(const char *s, size_t n);
 
@@ -137,12 +138,8 @@ static XrResult check_action_info(xrsim_action_set *set, const XrActionCreateInf
         return xrsim_app_error(inst, fn, r, "bad actionName");
     if (!ci->localizedActionName[0])
         return xrsim_app_error(inst, fn, XR_ERROR_LOCALIZED_NAME_INVALID, "empty localized name");
-    switch (ci->actionType) {
-    case XR_ACTION_TYPE_BOOLEAN_INPUT: case XR_ACTION_TYPE_FLOAT_INPUT:
-    case XR_ACTION_TYPE_VECTOR2F_INPUT: case XR_ACTION_TYPE_POSE_INPUT:
-    case XR_ACTION_TYPE_VIBRATION_OUTPUT: break;
-    default: return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "bad actionType");
-    }
+    if (!xrsim_enum_valid("XrActionType", ci->actionType, inst->api_minor))
+        return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "bad actionType");
     if (ci->countSubactionPaths > XRSIM_MAX_SUBACTIONS ||
         (ci->countSubactionPaths && !ci->subactionPaths))
         return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "subaction paths");

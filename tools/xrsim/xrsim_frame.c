@@ -7,6 +7,7 @@
 
 #include "core/stoa_log.h"
 #include "xrsim_api.h"
+#include "xrsim_result.h"
 
 #define NO_END_FRAME_LIMIT 10 // waits while FOCUSED without xrEndFrame before reporting
 
@@ -299,6 +300,8 @@ static XrResult end_frame(XrSession session, const XrFrameEndInfo *info)
                                "no xrBeginFrame before this xrEndFrame");
     if (info->displayTime <= 0)
         return xrsim_app_error(inst, fn, XR_ERROR_TIME_INVALID, "displayTime <= 0");
+    if (!xrsim_enum_valid("XrEnvironmentBlendMode", info->environmentBlendMode, inst->api_minor))
+        return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "invalid blend mode");
     if (info->environmentBlendMode != XR_ENVIRONMENT_BLEND_MODE_OPAQUE)
         return xrsim_app_error(inst, fn, XR_ERROR_ENVIRONMENT_BLEND_MODE_UNSUPPORTED,
                                "only OPAQUE");

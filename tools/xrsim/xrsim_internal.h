@@ -244,6 +244,10 @@ XrResult xrsim_check_session(XrSession session, const char *fn, xrsim_session **
 // Marks the current call (this thread) as made on a session being lost.
 void xrsim_result_note_loss_pending(void);
 
+// XR_SUCCESS for the view configuration xrsim has (PRIMARY_STEREO), else
+// the unsupported or invalid-value error (xrsim_system.c).
+XrResult xrsim_check_view_config(xrsim_instance *inst, XrViewConfigurationType t, const char *fn);
+
 // Buffer size idiom (two calls): copies n items of size sz.
 XrResult xrsim_fill(xrsim_instance *inst, const char *fn, uint32_t cap, uint32_t *count_out,
                     void *dst, const void *src, uint32_t n, size_t sz);

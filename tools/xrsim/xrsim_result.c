@@ -19,3 +19,12 @@ const xrsim_result_rule *xrsim_result_rule_find(const char *command)
             return xrsim_result_rules[i];
     return NULL;
 }
+
+bool xrsim_enum_valid(const char *type, int32_t value, int api_minor)
+{
+    for (unsigned i = 0; i < xrsim_enum_value_count; i++)
+        if (xrsim_enum_values[i].value == value && xrsim_enum_values[i].minor <= api_minor &&
+            strcmp(xrsim_enum_values[i].type, type) == 0)
+            return true;
+    return false;
+}

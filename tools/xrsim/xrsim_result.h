@@ -8,6 +8,7 @@
 
 #include <openxr/openxr.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 typedef struct xrsim_result_rule {
     const char *command;
@@ -28,3 +29,20 @@ const xrsim_result_rule *xrsim_result_rule_find(const char *command);
 // STOA_XRSIM_STRICT_RESULTS=1 (set by Stoa's tests) aborts the process so
 // that the test that made the call fails (xrsim_instance.c).
 XrResult xrsim_result_check(const xrsim_result_rule *rule, XrResult r);
+
+// The core values of some enumerations, from the registry
+// (xrsim_enum_table.c, also written by gen_result_table.py).
+typedef struct xrsim_enum_value {
+    const char *type; // e.g. "XrReferenceSpaceType"
+    int32_t value;
+    int minor; // the OpenXR 1.x that defines it
+} xrsim_enum_value;
+
+extern const xrsim_enum_value xrsim_enum_values[];
+extern const unsigned xrsim_enum_value_count;
+
+// Implicit valid usage: "must be a valid <type> value" for an instance of
+// OpenXR 1.`api_minor`. xrsim's extensions add no values to these types.
+// False is XR_ERROR_VALIDATION_FAILURE; a valid value xrsim lacks gets the
+// function's *_UNSUPPORTED code instead.
+bool xrsim_enum_valid(const char *type, int32_t value, int api_minor);

@@ -177,9 +177,9 @@ XrResult xrsim_xrBeginSession(XrSession session, const XrSessionBeginInfo *info)
         return r;
     if (!info || info->type != XR_TYPE_SESSION_BEGIN_INFO)
         return xrsim_app_error(s->instance, fn, XR_ERROR_VALIDATION_FAILURE, "bad begin info");
-    if (info->primaryViewConfigurationType != XR_VIEW_CONFIGURATION_TYPE_PRIMARY_STEREO)
-        return xrsim_app_error(s->instance, fn, XR_ERROR_VIEW_CONFIGURATION_TYPE_UNSUPPORTED,
-                               "only PRIMARY_STEREO");
+    r = xrsim_check_view_config(s->instance, info->primaryViewConfigurationType, fn);
+    if (r != XR_SUCCESS)
+        return r;
     if (s->running)
         return xrsim_app_error(s->instance, fn, XR_ERROR_SESSION_RUNNING, "already running");
     if (s->state != XR_SESSION_STATE_READY)

@@ -7,6 +7,7 @@
 
 #include "core/stoa_log.h"
 #include "xrsim_api.h"
+#include "xrsim_result.h"
 
 #define VALID_TRACKED                                                                              \
     (XR_SPACE_LOCATION_ORIENTATION_VALID_BIT | XR_SPACE_LOCATION_POSITION_VALID_BIT |              \
@@ -190,6 +191,10 @@ XrResult xrsim_xrGetReferenceSpaceBoundsRect(XrSession session, XrReferenceSpace
     if (type == XR_REFERENCE_SPACE_TYPE_VIEW || type == XR_REFERENCE_SPACE_TYPE_LOCAL ||
         (type == XRSIM_REFERENCE_SPACE_TYPE_LOCAL_FLOOR && s->instance->api_minor >= 1))
         return XR_SPACE_BOUNDS_UNAVAILABLE;
+    // Not a valid XrReferenceSpaceType at all (the CTS prefers this to
+    // UNSUPPORTED here; xrCreateReferenceSpace must answer UNSUPPORTED).
+    if (!xrsim_enum_valid("XrReferenceSpaceType", type, s->instance->api_minor))
+        return xrsim_app_error(s->instance, fn, XR_ERROR_VALIDATION_FAILURE, "invalid type");
     return xrsim_app_error(s->instance, fn, XR_ERROR_REFERENCE_SPACE_UNSUPPORTED, "unknown type");
 }
 
@@ -360,8 +365,9 @@ XrResult xrsim_xrLocateViews(XrSession session, const XrViewLocateInfo *info, Xr
     if (!info || info->type != XR_TYPE_VIEW_LOCATE_INFO || !state ||
         state->type != XR_TYPE_VIEW_STATE || !count)
         return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "bad arguments");
-    if (info->viewConfigurationType != XR_VIEW_CONFIGURATION_TYPE_PRIMARY_STEREO)
-        return xrsim_app_error(inst, fn, XR_ERROR_VIEW_CONFIGURATION_TYPE_UNSUPPORTED, "stereo");
+    r = xrsim_check_view_config(inst, info->viewConfigurationType, fn);
+    if (r != XR_SUCCESS)
+        return r;
     xrsim_space *sp = NULL;
     r = check_space(info->space, fn, &sp);
     if (r != XR_SUCCESS)

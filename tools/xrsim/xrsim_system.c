@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "xrsim_api.h"
+#include "xrsim_result.h"
 
 #define XRSIM_SYSTEM_ID 1
 
@@ -136,14 +137,16 @@ XrResult xrsim_xrEnumerateViewConfigurations(XrInstance instance, XrSystemId id,
                       sizeof k_view_config);
 }
 
-static XrResult check_view_config(xrsim_instance *inst, XrViewConfigurationType t, const char *fn)
+XrResult xrsim_check_view_config(xrsim_instance *inst, XrViewConfigurationType t, const char *fn)
 {
     if (t == k_view_config)
         return XR_SUCCESS;
-    if (t == XR_VIEW_CONFIGURATION_TYPE_PRIMARY_MONO ||
-        t == XR_VIEW_CONFIGURATION_TYPE_PRIMARY_QUAD_VARJO ||
-        t == XR_VIEW_CONFIGURATION_TYPE_SECONDARY_MONO_FIRST_PERSON_OBSERVER_MSFT)
-        return XR_ERROR_VIEW_CONFIGURATION_TYPE_UNSUPPORTED;
+    // A value of the instance's core version that xrsim lacks (MONO; the
+    // 1.1 foveated inset) is unsupported; any other value, one of an
+    // extension not enabled included, is not a valid XrViewConfigurationType.
+    if (xrsim_enum_valid("XrViewConfigurationType", t, inst->api_minor))
+        return xrsim_app_error(inst, fn, XR_ERROR_VIEW_CONFIGURATION_TYPE_UNSUPPORTED,
+                               "only PRIMARY_STEREO");
     return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "invalid view configuration");
 }
 
@@ -156,7 +159,7 @@ XrResult xrsim_xrGetViewConfigurationProperties(XrInstance instance, XrSystemId 
     xrsim_instance *inst;
     XrResult r = check_system(instance, id, fn, &inst);
     if (r == XR_SUCCESS)
-        r = check_view_config(inst, t, fn);
+        r = xrsim_check_view_config(inst, t, fn);
     if (r != XR_SUCCESS)
         return r;
     if (!p || p->type != XR_TYPE_VIEW_CONFIGURATION_PROPERTIES)
@@ -175,7 +178,7 @@ XrResult xrsim_xrEnumerateViewConfigurationViews(XrInstance instance, XrSystemId
     xrsim_instance *inst;
     XrResult r = check_system(instance, id, fn, &inst);
     if (r == XR_SUCCESS)
-        r = check_view_config(inst, t, fn);
+        r = xrsim_check_view_config(inst, t, fn);
     if (r != XR_SUCCESS)
         return r;
     if (!count)
@@ -211,7 +214,7 @@ XrResult xrsim_xrEnumerateEnvironmentBlendModes(XrInstance instance, XrSystemId 
     xrsim_instance *inst;
     XrResult r = check_system(instance, id, fn, &inst);
     if (r == XR_SUCCESS)
-        r = check_view_config(inst, t, fn);
+        r = xrsim_check_view_config(inst, t, fn);
     if (r != XR_SUCCESS)
         return r;
     static const XrEnvironmentBlendMode opaque = XR_ENVIRONMENT_BLEND_MODE_OPAQUE;
