@@ -159,6 +159,19 @@ STOA_TEST(wrong_structure_types_and_null_pointers_are_validation_failure)
     XrSwapchainCreateInfo sc = {XR_TYPE_SESSION_CREATE_INFO};
     XrSwapchain swapchain;
     EXPECT(XR_ERROR_VALIDATION_FAILURE, xrCreateSwapchain, a.session, &sc, &swapchain);
+    // Flags: only the defined bits (none at all for XrSessionCreateFlags).
+    sc = (XrSwapchainCreateInfo){XR_TYPE_SWAPCHAIN_CREATE_INFO};
+    sc.usageFlags = XR_SWAPCHAIN_USAGE_COLOR_ATTACHMENT_BIT;
+    sc.format = VK_FORMAT_R8G8B8A8_SRGB;
+    sc.sampleCount = sc.faceCount = sc.arraySize = sc.mipCount = 1;
+    sc.width = sc.height = 16;
+    sc.createFlags = 0x100;
+    EXPECT(XR_ERROR_VALIDATION_FAILURE, xrCreateSwapchain, a.session, &sc, &swapchain);
+    XrGraphicsBindingVulkan2KHR gb = {XR_TYPE_GRAPHICS_BINDING_VULKAN2_KHR, NULL, a.vk_instance,
+                                      a.phys, a.device, a.family, 0};
+    XrSessionCreateInfo sci = {XR_TYPE_SESSION_CREATE_INFO, &gb, 1, a.system};
+    XrSession other;
+    EXPECT(XR_ERROR_VALIDATION_FAILURE, xrCreateSession, a.instance, &sci, &other);
     XrSwapchainImageAcquireInfo acq = {XR_TYPE_SWAPCHAIN_IMAGE_RELEASE_INFO};
     uint32_t index;
     EXPECT(XR_ERROR_VALIDATION_FAILURE, xrAcquireSwapchainImage, o.swapchain, &acq, &index);

@@ -138,6 +138,8 @@ static XrResult enable_extensions(xrsim_instance *inst, const XrInstanceCreateIn
 {
     for (uint32_t i = 0; i < ci->enabledExtensionCount; i++) {
         const char *e = ci->enabledExtensionNames[i];
+        if (!e)
+            return XR_ERROR_VALIDATION_FAILURE;
         if (strcmp(e, XR_KHR_VULKAN_ENABLE_EXTENSION_NAME) == 0)
             inst->ext_vk1 = true;
         else if (strcmp(e, XR_KHR_VULKAN_ENABLE2_EXTENSION_NAME) == 0)
@@ -173,6 +175,9 @@ XrResult xrsim_xrCreateInstance(const XrInstanceCreateInfo *ci, XrInstance *out)
 {
     XRSIM_API_LOCK();
     if (!ci || !out || ci->type != XR_TYPE_INSTANCE_CREATE_INFO)
+        return XR_ERROR_VALIDATION_FAILURE;
+    // XrInstanceCreateFlags has no bits (must be 0); a non-zero count needs its array.
+    if (ci->createFlags != 0 || (ci->enabledExtensionCount && !ci->enabledExtensionNames))
         return XR_ERROR_VALIDATION_FAILURE;
     // Spec 1.1 §4.2 (xrCreateInstance): a runtime that does not support the
     // requested major.minor returns XR_ERROR_API_VERSION_UNSUPPORTED. xrsim

@@ -116,6 +116,8 @@ XrResult xrsim_xrCreateSession(XrInstance instance, const XrSessionCreateInfo *c
     xrsim_instance *inst = (xrsim_instance *)instance;
     if (!ci || !out || ci->type != XR_TYPE_SESSION_CREATE_INFO)
         return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "bad create info");
+    if (ci->createFlags != 0) // XrSessionCreateFlags has no bits: must be 0
+        return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "createFlags not 0");
     if (ci->systemId != 1)
         return xrsim_app_error(inst, fn, XR_ERROR_SYSTEM_INVALID, "unknown XrSystemId");
     if (!inst->gfx_reqs_queried)

@@ -147,6 +147,11 @@ static XrResult check_create_info(xrsim_session *s, const XrSwapchainCreateInfo 
     xrsim_instance *inst = s->instance;
     if (!ci || ci->type != XR_TYPE_SWAPCHAIN_CREATE_INFO)
         return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "bad create info");
+    // Implicit valid usage: createFlags is 0 or a combination of the
+    // XrSwapchainCreateFlagBits (the core defines these two).
+    if (ci->createFlags & ~(XrSwapchainCreateFlags)(XR_SWAPCHAIN_CREATE_PROTECTED_CONTENT_BIT |
+                                                    XR_SWAPCHAIN_CREATE_STATIC_IMAGE_BIT))
+        return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "unknown createFlags");
     if (ci->createFlags & XR_SWAPCHAIN_CREATE_PROTECTED_CONTENT_BIT)
         return xrsim_app_error(inst, fn, XR_ERROR_FEATURE_UNSUPPORTED, "protected content");
     bool known = false;
