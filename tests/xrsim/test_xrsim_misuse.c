@@ -286,4 +286,32 @@ STOA_TEST(instance_and_system_misuse)
     CHECK(xrDestroyInstance(inst) == XR_SUCCESS);
 }
 
+// §10.1.2 xrCreateSwapchain: a combination the system cannot create is
+// XR_ERROR_FEATURE_UNSUPPORTED (never an invalid Vulkan call or
+// XR_ERROR_RUNTIME_FAILURE). Storage use of an sRGB format is such a
+// combination on lavapipe; on a device that has it, it must work.
+STOA_TEST(swapchain_the_device_cannot_make_is_feature_unsupported)
+{
+    tapp a;
+    tapp_env(&a, false);
+    CHECK(tapp_create(&a) == XR_SUCCESS);
+    CHECK(tapp_session(&a) == XR_SUCCESS);
+    VkImageFormatProperties p;
+    const bool has = vkGetPhysicalDeviceImageFormatProperties(
+                         a.phys, VK_FORMAT_R8G8B8A8_SRGB, VK_IMAGE_TYPE_2D, VK_IMAGE_TILING_OPTIMAL,
+                         VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT, 0,
+                         &p) == VK_SUCCESS;
+    XrSwapchainCreateInfo ci = {XR_TYPE_SWAPCHAIN_CREATE_INFO};
+    ci.usageFlags = XR_SWAPCHAIN_USAGE_UNORDERED_ACCESS_BIT;
+    ci.format = VK_FORMAT_R8G8B8A8_SRGB;
+    ci.sampleCount = ci.faceCount = ci.arraySize = ci.mipCount = 1;
+    ci.width = ci.height = 16;
+    XrSwapchain sc = XR_NULL_HANDLE;
+    XrResult r = xrCreateSwapchain(a.session, &ci, &sc);
+    CHECK_MSG(r == (has ? XR_SUCCESS : XR_ERROR_FEATURE_UNSUPPORTED), "got %d", (int)r);
+    if (r == XR_SUCCESS)
+        xrDestroySwapchain(sc);
+    tapp_destroy(&a);
+}
+
 STOA_TEST_MAIN()

@@ -138,6 +138,7 @@ typedef struct xrsim_vk {
     VkQueue queue;
     VkCommandPool pool;
     VkPhysicalDeviceMemoryProperties mem_props;
+    PFN_vkGetPhysicalDeviceImageFormatProperties vkGetPhysicalDeviceImageFormatProperties;
 #define XRSIM_VK_DEVICE_FNS(X)                                                                     \
     X(vkGetDeviceQueue) X(vkCreateImage) X(vkDestroyImage) X(vkGetImageMemoryRequirements)          \
     X(vkAllocateMemory) X(vkFreeMemory) X(vkBindImageMemory) X(vkCreateBuffer) X(vkDestroyBuffer)   \

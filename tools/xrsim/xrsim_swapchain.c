@@ -98,7 +98,24 @@ static void swapchain_free(xrsim_swapchain *sc)
     xrsim_handle_release(sc);
 }
 
-static bool create_images(xrsim_swapchain *sc)
+// Whether the app's device can make such an image at all. A swapchain the
+// device cannot hold (e.g. lavapipe has no storage-image sRGB formats) is
+// XR_ERROR_FEATURE_UNSUPPORTED, which the specification lets
+// xrCreateSwapchain return for any unsupported combination, instead of an
+// invalid vkCreateImage call and XR_ERROR_RUNTIME_FAILURE.
+static bool image_supported(const xrsim_vk *vk, const VkImageCreateInfo *ii)
+{
+    VkImageFormatProperties p;
+    if (vk->vkGetPhysicalDeviceImageFormatProperties(vk->phys, ii->format, ii->imageType,
+                                                     ii->tiling, ii->usage, ii->flags,
+                                                     &p) != VK_SUCCESS)
+        return false;
+    return ii->extent.width <= p.maxExtent.width && ii->extent.height <= p.maxExtent.height &&
+           ii->mipLevels <= p.maxMipLevels && ii->arrayLayers <= p.maxArrayLayers &&
+           (p.sampleCounts & ii->samples);
+}
+
+static XrResult create_images(xrsim_swapchain *sc)
 {
     xrsim_vk *vk = &sc->session->vk;
     const XrSwapchainCreateInfo *ci = &sc->info;
@@ -120,9 +137,11 @@ static bool create_images(xrsim_swapchain *sc)
     };
     if (ci->sampleCount > 1)
         ii.usage &= ~(VkImageUsageFlags)VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+    if (!image_supported(vk, &ii))
+        return XR_ERROR_FEATURE_UNSUPPORTED;
     for (uint32_t i = 0; i < sc->image_count; i++) {
         if (vk->vkCreateImage(vk->device, &ii, NULL, &sc->images[i]) != VK_SUCCESS)
-            return false;
+            return XR_ERROR_RUNTIME_FAILURE;
         VkMemoryRequirements req;
         vk->vkGetImageMemoryRequirements(vk->device, sc->images[i], &req);
         int32_t type = xrsim_vk_memory_type(vk, req.memoryTypeBits,
@@ -136,9 +155,9 @@ static bool create_images(xrsim_swapchain *sc)
         };
         if (type < 0 || vk->vkAllocateMemory(vk->device, &ai, NULL, &sc->memory[i]) != VK_SUCCESS ||
             vk->vkBindImageMemory(vk->device, sc->images[i], sc->memory[i], 0) != VK_SUCCESS)
-            return false;
+            return XR_ERROR_OUT_OF_MEMORY; // no memory type or no memory left for it
     }
-    return xrsim_vk_run(vk, record_initial_layout, sc);
+    return xrsim_vk_run(vk, record_initial_layout, sc) ? XR_SUCCESS : XR_ERROR_RUNTIME_FAILURE;
 }
 
 static XrResult check_create_info(xrsim_session *s, const XrSwapchainCreateInfo *ci)
@@ -200,10 +219,13 @@ XrResult xrsim_xrCreateSwapchain(XrSession session, const XrSwapchainCreateInfo 
     sc->image_count = (ci->createFlags & XR_SWAPCHAIN_CREATE_STATIC_IMAGE_BIT) ? 1 : XRSIM_MAX_IMAGES;
     sc->last_released = -1;
     xrsim_handle_add(sc, XRSIM_SWAPCHAIN);
-    if (!create_images(sc)) {
+    r = create_images(sc);
+    if (r != XR_SUCCESS) {
         swapchain_free(sc);
-        return xrsim_app_error(s->instance, fn, XR_ERROR_RUNTIME_FAILURE,
-                               "Vulkan refused the images");
+        return xrsim_app_error(s->instance, fn, r,
+                               r == XR_ERROR_FEATURE_UNSUPPORTED
+                                   ? "the Vulkan device cannot make images with these parameters"
+                                   : "Vulkan refused the images");
     }
     *out = (XrSwapchain)sc;
     return XR_SUCCESS;

@@ -26,7 +26,10 @@ XrResult xrsim_vk_init(xrsim_instance *inst, const XrGraphicsBindingVulkanKHR *b
     PFN_vkGetPhysicalDeviceMemoryProperties mem =
         (PFN_vkGetPhysicalDeviceMemoryProperties)get(vk->instance,
                                                      "vkGetPhysicalDeviceMemoryProperties");
-    if (!gdpa || !mem)
+    vk->vkGetPhysicalDeviceImageFormatProperties =
+        (PFN_vkGetPhysicalDeviceImageFormatProperties)get(
+            vk->instance, "vkGetPhysicalDeviceImageFormatProperties");
+    if (!gdpa || !mem || !vk->vkGetPhysicalDeviceImageFormatProperties)
         return XR_ERROR_GRAPHICS_DEVICE_INVALID;
     mem(vk->phys, &vk->mem_props);
 #define XRSIM_VK_LOAD(name)                                                                        \
