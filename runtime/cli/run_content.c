@@ -164,10 +164,12 @@ stoa_result run_content_load(run_session *s, stoa_error *err)
 
 // ---- switching lessons on a worker thread -----------------------------------
 //
-// The new lesson and (when it differs) its scene are read, parsed and made
-// ready for picking on a worker, into a scratch run_session, while the old
-// lesson keeps drawing. The frame thread then only uploads the scene to the
-// GPU and swaps the pieces over (run_content_switch_poll).
+// The new lesson and (when it differs) its scene are read, parsed, made
+// ready for picking and copied to the GPU (buffers, images, descriptor
+// pool, texture pixels: stoa_gfx_scene_upload_begin and _fill may run off
+// the renderer's thread) on a worker, into a scratch run_session, while the
+// old lesson keeps drawing. The frame thread then only submits the upload
+// and swaps the pieces over (run_content_switch_poll).
 
 static void *switch_main(void *arg)
 {
@@ -180,15 +182,12 @@ static void *switch_main(void *arg)
         if (!w->same_scene)
             w->result = load_scene(t, t->lesson.scene_path, &w->err);
     }
-    atomic_store(&w->done, 1);
-    return NULL;
-}
-
-// The second job of the worker: the new scene's texture pixels.
-static void *fill_main(void *arg)
-{
-    run_switch *w = arg;
-    w->result = stoa_gfx_scene_upload_fill(w->upload, &w->err);
+    if (w->result >= 0 && !w->same_scene && w->renderer) {
+        // An upload that fails still needs its end (on the frame thread).
+        w->result = stoa_gfx_scene_upload_begin(w->renderer, t->scene, &w->upload, &w->err);
+        if (w->upload && w->result >= 0)
+            w->result = stoa_gfx_scene_upload_fill(w->upload, &w->err);
+    }
     atomic_store(&w->done, 1);
     return NULL;
 }
@@ -207,6 +206,7 @@ stoa_result run_content_switch_lesson(run_session *s, const char *path, const ch
     snprintf(w->registration, sizeof w->registration, "%s", registration ? registration : "");
     snprintf(w->current_scene, sizeof w->current_scene, "%s",
              s->lesson_on ? s->lesson.scene_path : s->opt->scene_path);
+    w->renderer = s->xr ? stoa_xr_renderer(s->xr) : NULL;
     run_session *t = w->scratch;
     t->opt = s->opt;
     t->lesson_desc = s->opt->lesson;
@@ -260,17 +260,9 @@ stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_err
     run_session *t = w->scratch;
     stoa_result r = w->result;
     stoa_gfx_scene *gscene = NULL;
-    if (r >= 0 && !w->same_scene && !w->upload) {
-        // Buffers, images and commands here (quick); pixels on the worker.
-        r = stoa_gfx_scene_upload_begin(stoa_xr_renderer(s->xr), t->scene, &w->upload, &w->err);
-        if (r >= 0) {
-            atomic_store(&w->done, 0);
-            if (pthread_create(&w->thread, NULL, fill_main, w) == 0)
-                return STOA_OK; // taken over once the pixels are written
-            stoa_gfx_scene_upload_fill(w->upload, &w->err); // no thread: here, then
-        }
-    }
-    if (w->upload) {
+    if (r >= 0 && !w->same_scene && !w->upload)
+        r = stoa_error_set(&w->err, STOA_ERROR_STATE, "no headset to show %s on", w->path);
+    if (w->upload) { // a submit and a hand-over: nothing is created here
         stoa_result ur = stoa_gfx_scene_upload_end(&w->upload, &gscene, &w->err);
         r = r < 0 ? r : ur;
     }

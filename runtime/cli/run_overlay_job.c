@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The overlay's slow work off the frame thread. A job, started when a panel
-// is shown, hidden or changed, runs in up to two steps on a worker:
-//   1. draw the changed pictures (FreeType) and, when the overlay must be
-//      rebuilt (a panel shown, hidden or of a new size), build its stoa_scene;
-//      otherwise make straight-alpha copies for writing in place;
-//   2. (rebuild only) write the new overlay's texture pixels, between the
-//      frame thread's stoa_gfx_scene_upload_begin and _end.
-// The frame thread polls (run_overlay_job_step): it makes the GPU objects,
-// writes pictures in place, and swaps the results in, giving each panel its
-// drawn size and choice areas back. Until then the old overlay is drawn.
+// is shown, hidden or changed, runs on a worker:
+//   - draw the changed pictures (FreeType);
+//   - when the overlay must be rebuilt (a panel shown, hidden or of a new
+//     size): build its stoa_scene and its GPU copy (buffers, images,
+//     descriptor pool, pixels: stoa_gfx_scene_upload_begin and _fill);
+//   - otherwise: make straight-alpha copies for writing in place.
+// The frame thread polls (run_overlay_job_step): it submits the upload
+// (creating nothing), queues pictures written in place, and swaps the results
+// in, giving each panel its drawn size and choice areas back. Until then the
+// old overlay is drawn.
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -18,13 +19,14 @@
 #include "run_overlay.h"
 #include "run_overlay_mesh.h"
 
-enum { JOB_IDLE = 0, JOB_DRAWING, JOB_FILLING };
+enum { JOB_IDLE = 0, JOB_DRAWING };
 
 typedef struct run_overlay_job {
     int phase;
     pthread_t thread;
     atomic_int done;
     stoa_ui_fonts *fonts;
+    stoa_gfx_renderer *renderer; // the rebuilt overlay's GPU copy is made for it
     bool shown[RUN_MAX_PANELS]; // the set the job makes
     bool draw[RUN_MAX_PANELS];  // pictures it draws anew
     run_panel panels[RUN_MAX_PANELS];             // copies of those panels
@@ -79,6 +81,11 @@ static void *draw_main(void *arg)
         j->scene = overlay_scene_build(merged, j->shown);
         if (!overlay_scene_ok(j->scene))
             j->result = stoa_error_set(&j->err, STOA_ERROR_OUT_OF_MEMORY, "out of memory building panels");
+        // Its GPU copy here too; a failed one still needs its end (frame thread).
+        if (j->result >= 0)
+            j->result = stoa_gfx_scene_upload_begin(j->renderer, j->scene, &j->upload, &j->err);
+        if (j->result >= 0)
+            j->result = stoa_gfx_scene_upload_fill(j->upload, &j->err);
     } else {
         for (int i = 0; i < RUN_MAX_PANELS && j->result >= 0; i++) {
             if (!j->draw[i])
@@ -92,14 +99,6 @@ static void *draw_main(void *arg)
             stoa_ui_unpremultiply(j->straight[i], px);
         }
     }
-    atomic_store(&j->done, 1);
-    return NULL;
-}
-
-static void *fill_main(void *arg)
-{
-    run_overlay_job *j = arg;
-    j->result = stoa_gfx_scene_upload_fill(j->upload, &j->err);
     atomic_store(&j->done, 1);
     return NULL;
 }
@@ -121,7 +120,7 @@ static bool wanted(const run_overlay *o, const run_lesson *rl, int i, bool *show
     return *show != o->shown[i] || (*show && p->version != o->versions[i]);
 }
 
-static void start(run_overlay *o, run_lesson *rl)
+static void start(run_overlay *o, stoa_gfx_renderer *renderer, run_lesson *rl)
 {
     run_overlay_job *j = o->job;
     bool any = !o->gscene || o->force_rebuild;
@@ -139,6 +138,7 @@ static void start(run_overlay *o, run_lesson *rl)
     if (!any)
         return;
     j->fonts = o->fonts;
+    j->renderer = renderer;
     j->have_gscene = o->gscene != NULL;
     j->force_rebuild = o->force_rebuild;
     atomic_store(&j->done, 0);
@@ -211,27 +211,14 @@ stoa_result run_overlay_job_step(run_overlay *o, stoa_gfx_renderer *renderer, ru
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
     run_overlay_job *j = o->job;
     if (j->phase == JOB_IDLE) {
-        start(o, rl);
+        start(o, renderer, rl);
         return STOA_OK;
     }
     if (!atomic_load(&j->done))
         return STOA_OK; // the old overlay is drawn meanwhile
     join(j);
     stoa_result r = j->result;
-    if (r >= 0 && j->phase == JOB_DRAWING && j->rebuild) {
-        // GPU objects here (quick); the pixels on the worker.
-        r = stoa_gfx_scene_upload_begin(renderer, j->scene, &j->upload, &j->err);
-        if (r >= 0) {
-            j->phase = JOB_FILLING;
-            atomic_store(&j->done, 0);
-            if (pthread_create(&j->thread, NULL, fill_main, j) == 0)
-                return STOA_OK;
-            fill_main(j);
-            j->thread = pthread_self();
-            r = j->result;
-        }
-    }
-    if (r >= 0 && j->phase == JOB_FILLING) {
+    if (r >= 0 && j->rebuild) { // a submit and a swap: nothing is created here
         stoa_gfx_scene *gs = NULL;
         r = stoa_gfx_scene_upload_end(&j->upload, &gs, &j->err);
         if (r >= 0)

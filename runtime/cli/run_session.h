@@ -59,7 +59,10 @@ typedef struct run_switch {
     bool same_scene;
     stoa_result result;
     stoa_error err;
-    stoa_gfx_upload *upload; // the new scene's GPU copy, its pixels written by the worker
+    // The new scene's GPU copy, made on the worker for this renderer (the
+    // frame thread only submits it: stoa_gfx_scene_upload_end).
+    stoa_gfx_renderer *renderer;
+    stoa_gfx_upload *upload;
     // What the worker makes (lesson, scene, pose, BVH, interaction), in a
     // session of its own on the heap; the frame thread takes the pieces over.
     run_session *scratch;
@@ -133,11 +136,14 @@ void run_pick_poll(run_session *s);
 void run_pick_cancel(run_session *s);
 
 // The frame path's figures for a report line (run_session.c): device-idle
-// waits, descriptor pools and pipelines compiled while recording, from the
-// first frame to the end of the loop (recovery after a lost device left out),
-// and Stoa's CPU time per frame (after the first 10 frames): median, p99, max.
+// waits, descriptor pools and GPU objects the frame thread created (loader
+// threads' left out: stoa_gfx_frame_scope) and pipelines compiled while
+// recording, from the first frame to the end of the loop (recovery after a
+// lost device left out), and Stoa's CPU time per frame (after the first 10
+// frames; switching lessons in included): median, p99, max.
 typedef struct run_frame_report {
-    uint64_t idle_waits, descriptor_pools, pipelines_while_recording, deferred_frees;
+    uint64_t idle_waits, descriptor_pools, frame_objects, pipelines_while_recording,
+        deferred_frees;
     uint32_t frames_measured;
     double median_ms, p99_ms, max_ms;
 } run_frame_report;

@@ -18,9 +18,11 @@
 #include "gfx_internal.h"
 #include "gfx_scene_internal.h"
 
-static atomic_uint_fast64_t g_stats[9];
 enum { ST_IDLE, ST_POOLS, ST_PIPES, ST_PIPES_DRAW, ST_FREED, ST_WRITES, ST_DRAWS, ST_INST_DRAWS,
-       ST_INSTANCES };
+       ST_INSTANCES, ST_FRAME_POOLS, ST_FRAME_OBJECTS, ST_COUNT };
+static atomic_uint_fast64_t g_stats[ST_COUNT];
+// Whether this thread is on the frame path now (stoa_gfx_frame_scope).
+static _Thread_local bool t_frame_scope;
 
 void gfx_stat_add(int which)
 {
@@ -34,9 +36,25 @@ void gfx_count_instanced_draw(uint32_t instances)
     gfx_stat_add(ST_INST_DRAWS);
     atomic_fetch_add(&g_stats[ST_INSTANCES], instances);
 }
-void gfx_count_descriptor_pool(void) { gfx_stat_add(ST_POOLS); }
+void gfx_count_descriptor_pool(void)
+{
+    gfx_stat_add(ST_POOLS);
+    if (t_frame_scope)
+        gfx_stat_add(ST_FRAME_POOLS);
+    gfx_count_object();
+}
+void gfx_count_object(void)
+{
+    if (t_frame_scope)
+        gfx_stat_add(ST_FRAME_OBJECTS);
+}
+void stoa_gfx_frame_scope(bool on)
+{
+    t_frame_scope = on;
+}
 void gfx_count_pipeline(bool while_recording)
 {
+    gfx_count_object();
     gfx_stat_add(ST_PIPES);
     if (while_recording)
         gfx_stat_add(ST_PIPES_DRAW);
@@ -54,6 +72,8 @@ stoa_gfx_stats stoa_gfx_stats_get(void)
         .draw_calls = atomic_load(&g_stats[ST_DRAWS]),
         .instanced_draws = atomic_load(&g_stats[ST_INST_DRAWS]),
         .instances_drawn = atomic_load(&g_stats[ST_INSTANCES]),
+        .frame_descriptor_pools = atomic_load(&g_stats[ST_FRAME_POOLS]),
+        .frame_objects = atomic_load(&g_stats[ST_FRAME_OBJECTS]),
     };
 }
 
@@ -77,8 +97,8 @@ static void grave_free(stoa_gfx_renderer *r, gfx_grave *g)
         gfx_scene_free(g->scene);
     if (g->buffer.buffer)
         gfx_buffer_destroy(r->dev, &g->buffer);
-    if (g->cmd)
-        vkFreeCommandBuffers(r->dev->h.device, r->dev->pool, 1, &g->cmd);
+    if (g->pool) // and the upload's command buffer with it
+        vkDestroyCommandPool(r->dev->h.device, g->pool, NULL);
     gfx_stat_add(ST_FREED);
 }
 
@@ -110,28 +130,34 @@ void gfx_defer_buffer(stoa_gfx_renderer *r, gfx_buffer *b)
     b->alloc.block = -1;
 }
 
-stoa_result gfx_upload_submit(stoa_gfx_renderer *r, VkCommandBuffer cmd, gfx_buffer *staging,
-                              stoa_error *err)
+stoa_result gfx_upload_submit(stoa_gfx_renderer *r, VkCommandPool pool, VkCommandBuffer cmd,
+                              gfx_buffer *staging, stoa_error *err)
 {
-    if (!r->caller_frames) {
-        stoa_result res = gfx_oneshot_end_submit(r->dev, cmd, err);
+    stoa_result res = GFX_VK(err, vkEndCommandBuffer(cmd));
+    VkSubmitInfo submit = {
+        .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+        .commandBufferCount = 1,
+        .pCommandBuffers = &cmd,
+    };
+    if (!r->caller_frames) { // before any frame (start-up, tools): wait here
+        if (res >= 0)
+            res = GFX_VK(err, vkQueueSubmit(r->dev->h.queue, 1, &submit, r->dev->fence));
+        if (res >= 0) {
+            res = GFX_VK(err, vkWaitForFences(r->dev->h.device, 1, &r->dev->fence, VK_TRUE,
+                                              UINT64_MAX));
+            vkResetFences(r->dev->h.device, 1, &r->dev->fence);
+        }
+        vkDestroyCommandPool(r->dev->h.device, pool, NULL);
         gfx_buffer_destroy(r->dev, staging);
         return res;
     }
-    stoa_result res = GFX_VK(err, vkEndCommandBuffer(cmd));
-    if (res >= 0) {
-        VkSubmitInfo submit = {
-            .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
-            .commandBufferCount = 1,
-            .pCommandBuffers = &cmd,
-        };
-        // The upload's own barriers leave its images in SHADER_READ_ONLY
-        // for the fragment stage; frames submitted later are ordered after
-        // them on the queue, so no semaphore or fence is needed.
+    // The upload's own barriers leave its images in SHADER_READ_ONLY for the
+    // fragment stage; frames submitted later are ordered after them on the
+    // queue, so no semaphore or fence is needed.
+    if (res >= 0)
         res = GFX_VK(err, vkQueueSubmit(r->dev->h.queue, 1, &submit, VK_NULL_HANDLE));
-    }
     // Submitted after the last begun frame: it is done once the next one is.
-    gfx_grave g = {.serial = r->serial + 1, .buffer = *staging, .cmd = cmd};
+    gfx_grave g = {.serial = r->serial + 1, .buffer = *staging, .pool = pool};
     memset(staging, 0, sizeof *staging);
     staging->alloc.block = -1;
     if (grave_push(r, &g) < 0) {

@@ -8,6 +8,7 @@
 // One upload: a staging buffer and the command buffer recording the copies.
 typedef struct gfx_upload {
     stoa_gfx_device *dev;
+    VkCommandPool pool; // the upload's own: it may be recorded on a loader thread
     VkCommandBuffer cmd;
     gfx_staging staging;
     bool mapped_ok; // device-local memory is host visible: write in place

@@ -35,7 +35,9 @@
 // STOA_GFX_VALIDATION_ON) the Khronos validation layer is enabled; every
 // WARNING or ERROR message is logged through stoa_log("gfx") and counted
 // (stoa_gfx_validation_message_count). INFO and VERBOSE messages are ignored.
-// Threading: one thread at a time per device and everything made from it.
+// Threading: one thread at a time per device and everything made from it
+// (the renderer's thread), except stoa_gfx_scene_upload_begin and _fill,
+// which loader threads may run beside it (see there).
 // (stoa_gfx_scene_create writes texture pixels on a few short-lived worker
 // threads of its own; they are gone when it returns.)
 //
@@ -174,8 +176,17 @@ typedef struct stoa_gfx_stats {
     uint64_t draw_calls;          // vkCmdDrawIndexed calls recorded (per view pass)
     uint64_t instanced_draws;     // of those, drawing copies of one mesh at once
     uint64_t instances_drawn;     // the copies those drew
+    // Made by a thread while it was inside stoa_gfx_frame_scope: what the
+    // frame path itself created (GPU objects: buffers, images, descriptor
+    // pools, samplers, command pools, pipelines).
+    uint64_t frame_descriptor_pools;
+    uint64_t frame_objects;
 } stoa_gfx_stats;
 stoa_gfx_stats stoa_gfx_stats_get(void);
+
+// Marks the calling thread as on the frame path (on) or not (off), for the
+// frame_* figures of stoa_gfx_stats. Loader threads never set it.
+void stoa_gfx_frame_scope(bool on);
 
 // Validation WARNING/ERROR messages seen since start-up (process-wide).
 uint32_t stoa_gfx_validation_message_count(void);
@@ -280,17 +291,21 @@ stoa_result stoa_gfx_scene_create(stoa_gfx_renderer *renderer, const stoa_scene 
                                   stoa_gfx_scene **out_scene, stoa_error *err);
 void stoa_gfx_scene_destroy(stoa_gfx_scene **scene);
 
-// The same upload in three steps, so that a loader thread does the slow part
-// while the frame thread keeps drawing:
-//   begin  (the renderer's thread): buffers, images, descriptor sets and the
-//          upload's commands; vertex data is written; texture pixels are not.
+// The same upload in three steps, so that a loader thread does all the slow
+// part while the frame thread keeps drawing:
+//   begin  (any thread): buffers, images, a descriptor pool and sets, the
+//          upload's commands (in a command pool of its own); vertex data is
+//          written; texture pixels are not. Safe beside the renderer's own
+//          thread drawing and other uploads (memory and samplers are locked).
 //   fill   (any one thread, once): texture levels made and written (the CPU
 //          work, on a few workers of its own); touches no Vulkan object but
 //          a flush of mapped memory. `scene` must stay alive until it returns.
-//   end    (the renderer's thread): submits the upload (without waiting while
-//          the caller records frames: gfx_defer.c) and hands the scene over.
+//   end    (the renderer's thread, between frames): submits the upload to the
+//          queue (without waiting while the caller records frames:
+//          gfx_defer.c) and hands the scene over; it creates nothing.
 // end always frees the upload; after a failed begin or fill it returns that
-// error and *out_scene is NULL.
+// error and *out_scene is NULL. The renderer must outlive an upload begun on
+// it: end (or discard through end) every upload before destroying it.
 typedef struct stoa_gfx_upload stoa_gfx_upload;
 stoa_result stoa_gfx_scene_upload_begin(stoa_gfx_renderer *renderer, const stoa_scene *scene,
                                         stoa_gfx_upload **out_upload, stoa_error *err);
