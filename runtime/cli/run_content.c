@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/stoa_clock.h"
 #include "core/stoa_log.h"
 #include "run_session.h"
 
@@ -184,9 +185,13 @@ static void *switch_main(void *arg)
     }
     if (w->result >= 0 && !w->same_scene && w->renderer) {
         // An upload that fails still needs its end (on the frame thread).
+        double t0 = stoa_time_seconds();
         w->result = stoa_gfx_scene_upload_begin(w->renderer, t->scene, &w->upload, &w->err);
+        double t1 = stoa_time_seconds();
         if (w->upload && w->result >= 0)
             w->result = stoa_gfx_scene_upload_fill(w->upload, &w->err);
+        STOA_LOGD("run", "%s: GPU objects made in %.1f ms, pixels in %.1f ms, on the worker",
+                  t->lesson.scene_path, (t1 - t0) * 1e3, (stoa_time_seconds() - t1) * 1e3);
     }
     atomic_store(&w->done, 1);
     return NULL;

@@ -390,11 +390,6 @@ static stoa_result frame(run_session *s, stoa_error *err)
         ovr = pr;
     }
     double t1 = stoa_time_seconds();
-    if (t1 - t0 > 0.02) // a slow frame: where the time went (STOA_LOG=debug)
-        STOA_LOGD("run", "slow frame %llu: pose+input %.1f, lesson %.1f, hub %.1f, picking %.1f, "
-                         "panels %.1f ms",
-                  (unsigned long long)s->frames, (tp[0] - t0) * 1e3, (tp[1] - tp[0]) * 1e3,
-                  (tp[2] - tp[1]) * 1e3, (tp[3] - tp[2]) * 1e3, (t1 - tp[3]) * 1e3);
     // Without its overlay the frame still shows the scene (panels come back
     // with the next frame that can make them).
     stoa_xr_draw draws[2] = {
@@ -410,8 +405,15 @@ static stoa_result frame(run_session *s, stoa_error *err)
     stoa_error derr = {0};
     r = stoa_xr_end_frame(s->xr, &f, draws, 2, &derr);
     // Stoa's own CPU work: input to posing here, plus recording in end_frame.
+    double rec_us = f.should_render ? stoa_xr_last_record_us(s->xr) : 0.0;
     if (f.should_render)
-        record_cpu(s, (t1 - t0) * 1e6 + stoa_xr_last_record_us(s->xr));
+        record_cpu(s, (t1 - t0) * 1e6 + rec_us);
+    if ((t1 - t0) * 1e3 + rec_us * 1e-3 > 8.0) // a slow frame: where the time went (STOA_LOG=debug)
+        STOA_LOGD("run", "slow frame %llu: switch %.1f, pose+input %.1f, lesson %.1f, hub %.1f, "
+                         "picking %.1f, panels %.1f, recording %.1f ms",
+                  (unsigned long long)s->frames, switch_s * 1e3, (tp[0] - t0 - switch_s) * 1e3,
+                  (tp[1] - tp[0]) * 1e3, (tp[2] - tp[1]) * 1e3, (tp[3] - tp[2]) * 1e3,
+                  (t1 - tp[3]) * 1e3, rec_us * 1e-3);
     s->frames++;
     if (r < 0) {
         *err = derr;
@@ -433,7 +435,12 @@ static void headset_pauses(run_session *s, const stoa_xr_status *st)
     if (st->session_running && s->paused_by_loss && st->focused)
         s->paused_by_loss = lost = false; // the session is running again
     run_lesson_set_paused(&s->lesson, RUN_PAUSE_SESSION, lost);
+    bool was = s->lesson.pause_sources & RUN_PAUSE_SYSTEM;
     run_lesson_set_paused(&s->lesson, RUN_PAUSE_SYSTEM, st->system_paused && !lost);
+    bool now = s->lesson.pause_sources & RUN_PAUSE_SYSTEM;
+    if (was != now) // the headset took focus (a system menu, the headset off) or gave it back
+        STOA_LOGI("run", "%s by the headset (system)%s", now ? "paused" : "pause lifted",
+                  !now && s->lesson.pause_sources ? "; another pause still holds" : "");
 }
 
 // Rebuilds the OpenXR instance, the Vulkan device and everything on them.

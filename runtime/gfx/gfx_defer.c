@@ -196,14 +196,24 @@ uint32_t stoa_gfx_renderer_deferred_count(const stoa_gfx_renderer *r)
 
 // ---- textures updated in place -------------------------------------------------------
 
-stoa_result stoa_gfx_scene_write_texture(stoa_gfx_renderer *r, stoa_gfx_scene *gs,
-                                         uint32_t texture, const uint8_t *rgba, uint32_t width,
-                                         uint32_t height, stoa_error *err)
+// A texture's new pixels in a staging buffer, waiting to be queued.
+struct stoa_gfx_texture_write {
+    const stoa_gfx_scene *gs;
+    gfx_tex_write w;
+};
+
+stoa_result stoa_gfx_texture_write_prepare(stoa_gfx_renderer *r, const stoa_gfx_scene *gs,
+                                           uint32_t texture, const uint8_t *rgba, uint32_t width,
+                                           uint32_t height, stoa_gfx_texture_write **out,
+                                           stoa_error *err)
 {
-    if (!r || !gs || gs->r != r || !rgba || texture >= gs->texture_count)
+    if (out)
+        *out = NULL;
+    if (!r || !gs || gs->r != r || !rgba || !out || texture >= gs->texture_count)
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT, "gfx: no texture %u to write",
                               texture);
-    gfx_texture *t = &gs->textures[texture];
+    // Only what never changes after the scene was made is read here.
+    const gfx_texture *t = &gs->textures[texture];
     if (!t->image.image || t->width != width || t->height != height)
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
                               "gfx: texture %u is %ux%u, not %ux%u: make a new scene", texture,
@@ -211,22 +221,19 @@ stoa_result stoa_gfx_scene_write_texture(stoa_gfx_renderer *r, stoa_gfx_scene *g
     if (!t->writable)
         return stoa_error_set(err, STOA_ERROR_UNSUPPORTED,
                               "gfx: texture %u cannot be written in place on this device", texture);
-    if (gs->write_count == gs->write_cap) {
-        uint32_t cap = gs->write_cap ? gs->write_cap * 2 : 4;
-        gfx_tex_write *grown = realloc(gs->writes, cap * sizeof *grown);
-        if (!grown)
-            return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
-        gs->writes = grown;
-        gs->write_cap = cap;
-    }
-    gfx_tex_write *w = &gs->writes[gs->write_count];
-    memset(w, 0, sizeof *w);
+    stoa_gfx_texture_write *tw = calloc(1, sizeof *tw);
+    if (!tw)
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
+    tw->gs = gs;
+    gfx_tex_write *w = &tw->w;
     w->texture = texture;
     stoa_result res = gfx_buffer_create(r->dev, gfx_mip_chain_bytes(width, height),
                                         VK_BUFFER_USAGE_TRANSFER_SRC_BIT, GFX_MEM_UPLOAD,
                                         &w->staging, err);
-    if (res < 0)
+    if (res < 0) {
+        free(tw);
         return res;
+    }
     // Every level on the CPU (as the CPU upload path does), tightly packed.
     uint8_t *base = w->staging.alloc.mapped;
     VkDeviceSize o = 0;
@@ -251,9 +258,54 @@ stoa_result stoa_gfx_scene_write_texture(stoa_gfx_renderer *r, stoa_gfx_scene *g
         lh = lh > 1 ? lh / 2 : 1;
     }
     w->levels = t->mips;
-    gs->write_count++;
+    *out = tw;
+    return STOA_OK;
+}
+
+stoa_result stoa_gfx_texture_write_queue(stoa_gfx_scene *gs, stoa_gfx_texture_write **write,
+                                         stoa_error *err)
+{
+    stoa_gfx_texture_write *tw = write ? *write : NULL;
+    if (!gs || !tw || tw->gs != gs) {
+        stoa_gfx_texture_write_discard(gs ? gs->r : NULL, write);
+        return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
+                              "gfx: a texture write queued to another scene than its own");
+    }
+    if (gs->write_count == gs->write_cap) {
+        uint32_t cap = gs->write_cap ? gs->write_cap * 2 : 4;
+        gfx_tex_write *grown = realloc(gs->writes, cap * sizeof *grown);
+        if (!grown) {
+            stoa_gfx_texture_write_discard(gs->r, write);
+            return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
+        }
+        gs->writes = grown;
+        gs->write_cap = cap;
+    }
+    gs->writes[gs->write_count++] = tw->w;
+    free(tw);
+    *write = NULL;
     gfx_stat_add(ST_WRITES);
     return STOA_OK;
+}
+
+void stoa_gfx_texture_write_discard(stoa_gfx_renderer *r, stoa_gfx_texture_write **write)
+{
+    if (!write || !*write)
+        return;
+    stoa_gfx_texture_write *tw = *write;
+    // Never recorded: no frame holds its staging buffer.
+    gfx_buffer_destroy(r ? r->dev : tw->gs->r->dev, &tw->w.staging);
+    free(tw);
+    *write = NULL;
+}
+
+stoa_result stoa_gfx_scene_write_texture(stoa_gfx_renderer *r, stoa_gfx_scene *gs,
+                                         uint32_t texture, const uint8_t *rgba, uint32_t width,
+                                         uint32_t height, stoa_error *err)
+{
+    stoa_gfx_texture_write *tw = NULL;
+    stoa_result res = stoa_gfx_texture_write_prepare(r, gs, texture, rgba, width, height, &tw, err);
+    return res < 0 ? res : stoa_gfx_texture_write_queue(gs, &tw, err);
 }
 
 void gfx_scene_record_writes(stoa_gfx_renderer *r, stoa_gfx_scene *gs, VkCommandBuffer cmd)

@@ -309,6 +309,7 @@ struct stoa_gfx_renderer {
     uint64_t serial;     // stoa_gfx_begin_frame calls so far
     bool caller_frames;  // stoa_gfx_render has recorded into a caller's command buffer
     bool recording;      // inside stoa_gfx_render (pipelines made here are stalls)
+    bool fault_full;     // this frame's ring says it is full (gfx_fault.c, tests)
     gfx_grave *graves;
     uint32_t grave_count, grave_cap;
     VkPipelineCache cache; // kept between runs (gfx_pipeline.c)
@@ -324,6 +325,8 @@ void gfx_image_barrier(VkCommandBuffer cmd, VkImage image, uint32_t mip, uint32_
                        VkImageLayout from, VkImageLayout to, VkAccessFlags src_access,
                        VkAccessFlags dst_access, VkPipelineStageFlags src, VkPipelineStageFlags dst);
 void gfx_count_idle_wait(void);
+// gfx_fault.c: counts a begun frame; true when it must find its ring full.
+bool gfx_fault_begin_frame(void);
 void gfx_count_draw_call(void);
 void gfx_count_instanced_draw(uint32_t instances);
 // Copies of one mesh drawn by one instanced call at most (gfx_render.c).

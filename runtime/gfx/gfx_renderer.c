@@ -148,6 +148,7 @@ void stoa_gfx_begin_frame(stoa_gfx_renderer *renderer)
     renderer->frame = (renderer->frame + 1) % renderer->frames_in_flight;
     renderer->frames[renderer->frame].used = 0;
     renderer->serial++;
+    renderer->fault_full = gfx_fault_begin_frame();
     if (renderer->grave_count)
         gfx_defer_collect(renderer, false);
 }
@@ -157,7 +158,7 @@ void *gfx_frame_alloc(stoa_gfx_renderer *r, VkDeviceSize size, VkDeviceSize alig
 {
     gfx_frame_slot *f = &r->frames[r->frame];
     VkDeviceSize o = (f->used + align - 1) / align * align;
-    if (o + size > f->ring.size)
+    if (o + size > f->ring.size || r->fault_full)
         return NULL;
     f->used = o + size;
     *out_offset = o;

@@ -164,6 +164,13 @@ stoa_result stoa_gfx_device_wait_idle(stoa_gfx_device *device);
 // Success codes (>= 0) give STOA_OK and leave err alone.
 stoa_result stoa_gfx_vk_result(VkResult r, const char *call, stoa_error *err);
 
+// Test hook (gfx_fault.c): with STOA_GFX_FAULT=device-lost@N in the
+// environment, true once, for the submit of the Nth frame begun in the
+// process: runtime/xr then makes no submit and takes VK_ERROR_DEVICE_LOST as
+// its result. STOA_GFX_FAULT=frame-full@N makes frame N's stoa_gfx_render
+// fail with STOA_ERROR_LIMIT (its per-frame buffer "full").
+bool stoa_gfx_fault_device_lost(void);
+
 // What the renderer did that can stall a frame, since start-up (process-wide,
 // every device): `stoa run` reports the ones made on its frame path.
 typedef struct stoa_gfx_stats {
@@ -339,6 +346,22 @@ uint32_t stoa_gfx_scene_pending_textures(const stoa_gfx_scene *gs);
 stoa_result stoa_gfx_scene_write_texture(stoa_gfx_renderer *renderer, stoa_gfx_scene *gs,
                                          uint32_t texture, const uint8_t *rgba, uint32_t width,
                                          uint32_t height, stoa_error *err);
+
+// The same in two steps, so that the slow part (a staging buffer, the mip
+// levels) runs off the renderer's thread:
+//   prepare (any thread): checks the size, makes the staging buffer and the
+//           levels. Reads only what never changes in gs; gs must stay alive.
+//   queue   (the renderer's thread): hands the write to gs for its next
+//           render; takes *write over (NULL after, queued or not).
+// discard (any thread) frees a prepared write that will not be queued.
+typedef struct stoa_gfx_texture_write stoa_gfx_texture_write;
+stoa_result stoa_gfx_texture_write_prepare(stoa_gfx_renderer *renderer, const stoa_gfx_scene *gs,
+                                           uint32_t texture, const uint8_t *rgba, uint32_t width,
+                                           uint32_t height, stoa_gfx_texture_write **out_write,
+                                           stoa_error *err);
+stoa_result stoa_gfx_texture_write_queue(stoa_gfx_scene *gs, stoa_gfx_texture_write **write,
+                                         stoa_error *err);
+void stoa_gfx_texture_write_discard(stoa_gfx_renderer *renderer, stoa_gfx_texture_write **write);
 
 // Scenes and buffers waiting in the frame-fenced queue.
 uint32_t stoa_gfx_renderer_deferred_count(const stoa_gfx_renderer *renderer);

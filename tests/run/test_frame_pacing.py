@@ -7,7 +7,9 @@ lessons twice (the second time to the heaviest corpus scene, DamagedHelmet,
 when ../shared/gltf-samples has it), a session lost and recovered while the
 teacher's pause holds, and a launch that cannot start. Checked:
 
-- no device-idle wait on the frame path (the runtime counts them);
+- no device-idle wait on the frame path and no GPU object (buffer, image,
+  descriptor pool, pipeline...) created on the frame thread (the runtime
+  counts both);
 - frame CPU time (Stoa's own code) p99 under P99_BOUND_MS and max under
   MAX_BOUND_MS, stated and printed;
 - the teacher's pause survives the session's loss and recovery; the
@@ -29,16 +31,22 @@ import threading
 import time
 import urllib.request
 
-# Bounds for Stoa's own time per frame (input, lesson, panels, posing,
-# recording; GPU waits excluded; wall clock) on the CI machine (lavapipe, 2
-# shared cores): p99 under 20 ms (measured about 1 ms); max under 250 ms
-# (measured about 120 ms on a loaded machine: a switched scene's GPU objects
-# and any new pipelines are still made on the frame thread, between frames).
-# Before this work a panel change alone cost 60-300 ms and the lesson switch
-# seconds: a device-idle wait, a disk read or a pixel upload inside a frame
-# fails these bounds.
-P99_BOUND_MS = 20.0
-MAX_BOUND_MS = 250.0
+# Bounds for Stoa's own time per frame on the frame thread (taking a
+# switched lesson in, input, lesson, panels, posing, recording; GPU and
+# display waits excluded; wall clock) on the CI machine (lavapipe, 2 shared
+# cores). Measured with a load average of 3 to 6 (five builds and test runs
+# sharing the cores): p99 1.0-3.0 ms, max 7-21 ms; the frame thread creates
+# no GPU object at all (switched scenes and rebuilt panels are made on
+# workers), so the max is the machine's scheduling, not Stoa's work. Before
+# (GPU objects and descriptor pools of switched scenes and rebuilt panels made
+# on the frame thread, the switch not counted) the max was 79-121 ms on a
+# loaded machine; a panel change alone once cost 60-300 ms and a lesson
+# switch seconds. p99 is held tight; the max loosely (preemption under load)
+# but low enough that a device-idle wait, a disk read or a pixel upload on
+# the frame path fails it. A sanitizer build runs about 3 times slower.
+SLOW = 3.0 if os.environ.get("ASAN_OPTIONS") else 1.0
+P99_BOUND_MS = 10.0 * SLOW
+MAX_BOUND_MS = 60.0 * SLOW
 PASSWORD = "pacing test password"
 PASSES, FAILS = [], []
 
@@ -178,7 +186,7 @@ def main():
         # The simulated clock (not real time): the learner's timeline holds
         # however busy the machine is; the teacher acts on what the headset says.
         henv = dict(env, STOA_XRSIM_SCRIPT=os.path.join(src, "tests/run/pacing.yaml"),
-                    STOA_AUDIO_SILENT="1", STOA_LOG="warn",
+                    STOA_AUDIO_SILENT="1", STOA_LOG=os.environ.get("PACING_LOG", "warn"),
                     STOA_XRSIM_SUMMARY=os.path.join(out, "summary.json"))
         headset = Proc([stoa, "run", os.path.join(lessons, "stoa-poikile.yaml"), "--sim",
                         "--hub", url, "--join", code, "--device", "pacing",
