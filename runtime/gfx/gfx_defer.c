@@ -99,6 +99,8 @@ static void grave_free(stoa_gfx_renderer *r, gfx_grave *g)
         gfx_buffer_destroy(r->dev, &g->buffer);
     if (g->pool) // and the upload's command buffer with it
         vkDestroyCommandPool(r->dev->h.device, g->pool, NULL);
+    if (g->descriptors) // and its sets
+        vkDestroyDescriptorPool(r->dev->h.device, g->descriptors, NULL);
     gfx_stat_add(ST_FREED);
 }
 
@@ -115,6 +117,18 @@ void gfx_defer_scene(stoa_gfx_renderer *r, stoa_gfx_scene *s)
         gfx_count_idle_wait();
         vkDeviceWaitIdle(r->dev->h.device);
         gfx_scene_free(s);
+    }
+}
+
+void gfx_defer_descriptor_pool(stoa_gfx_renderer *r, VkDescriptorPool pool)
+{
+    gfx_grave g = {.serial = r->serial, .descriptors = pool};
+    if (!r->caller_frames || grave_push(r, &g) < 0) {
+        if (r->caller_frames) { // out of memory for the list: waiting is what is left
+            gfx_count_idle_wait();
+            vkDeviceWaitIdle(r->dev->h.device);
+        }
+        vkDestroyDescriptorPool(r->dev->h.device, pool, NULL);
     }
 }
 

@@ -273,6 +273,7 @@ typedef struct gfx_grave {
     stoa_gfx_scene *scene;
     gfx_buffer buffer;
     VkCommandPool pool; // an upload's own (gfx_own_commands_begin)
+    VkDescriptorPool descriptors; // a scene's former descriptor sets (gfx_pending.c)
 } gfx_grave;
 
 typedef struct gfx_sampler {
@@ -340,6 +341,8 @@ void gfx_count_pipeline(bool while_recording);
 // Frees the scene once no frame in flight can use it (now, when the caller
 // never recorded frames of its own).
 void gfx_defer_scene(stoa_gfx_renderer *r, stoa_gfx_scene *s);
+// Destroys the descriptor pool once no frame in flight can use its sets.
+void gfx_defer_descriptor_pool(stoa_gfx_renderer *r, VkDescriptorPool pool);
 // Takes b over (b is zeroed) and frees it once this frame is done.
 void gfx_defer_buffer(stoa_gfx_renderer *r, gfx_buffer *b);
 // Ends and submits an upload's one-shot command buffer. While the caller

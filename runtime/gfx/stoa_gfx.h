@@ -327,10 +327,11 @@ stoa_result stoa_gfx_scene_upload_end(stoa_gfx_upload **upload, stoa_gfx_scene *
 // filled some, this uploads them and points the materials at them; it does
 // nothing (cheaply) when none arrived, so it may be called every frame.
 // `scene` must be the stoa_scene gs was made from, still alive.
-// Synchronisation: when there is something to upload it waits for the
-// device to go idle (vkDeviceWaitIdle) before rewriting the descriptor sets,
-// so frames in flight are safe; the caller must not hold a recorded but not
-// yet submitted command buffer that draws gs.
+// Synchronisation: nothing waits for the device. The arrived textures are
+// uploaded with a submit that frames recorded later are ordered after, and
+// the scene gets new descriptor sets (a new descriptor pool) pointing at
+// them; the former sets, which frames in flight may still use, go through
+// the frame-fenced queue (the frames_in_flight contract).
 stoa_result stoa_gfx_scene_update_textures(stoa_gfx_renderer *renderer, stoa_gfx_scene *gs,
                                            const stoa_scene *scene, stoa_error *err);
 // How many of gs's textures still show a stand-in.

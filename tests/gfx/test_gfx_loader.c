@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Scene uploads and texture writes prepared on loader threads while the
 // renderer's thread keeps drawing, so that the frame thread creates no GPU
-// object (stoa_gfx_frame_scope counts what it does create); and the test
-// hook STOA_GFX_FAULT=frame-full@N (its own ctest entry, with that variable).
+// object (stoa_gfx_frame_scope counts what it does create); textures that
+// arrive late bound without a device-idle wait; and the test hook
+// STOA_GFX_FAULT=frame-full@N (its own ctest entry, with that variable).
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,6 +133,87 @@ done:
     free(a);
     free(b);
     stoa_scene_destroy(&sc);
+}
+
+// A frame of the caller's own, submitted and not waited for (its fence).
+static VkFence caller_frame(stoa_gfx_renderer *r, stoa_gfx_target *t, const stoa_scene *sc,
+                            const stoa_gfx_scene *gs, VkCommandBuffer *cmd)
+{
+    const stoa_gfx_device_handles *h = stoa_gfx_device_get_handles(r->dev);
+    stoa_gfx_view view;
+    stoa_gfx_view_frame_bounds(sc->bounds_min, sc->bounds_max, 0.0f, 0.0f, 0.8f, 1.0f, &view);
+    stoa_error err = {0};
+    VkFence fence = VK_NULL_HANDLE;
+    VkFenceCreateInfo fi = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    CHECK(vkCreateFence(h->device, &fi, NULL, &fence) == VK_SUCCESS);
+    CHECK(gfx_oneshot_begin(r->dev, cmd, &err) >= 0);
+    stoa_gfx_begin_frame(r);
+    CHECK_MSG(stoa_gfx_render(r, *cmd, t, 0, &view, 1, gs, NULL, NULL, &err) >= 0, "%s",
+              err.message);
+    CHECK(vkEndCommandBuffer(*cmd) == VK_SUCCESS);
+    VkSubmitInfo si = {.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO, .commandBufferCount = 1,
+                       .pCommandBuffers = cmd};
+    CHECK(vkQueueSubmit(h->queue, 1, &si, fence) == VK_SUCCESS);
+    return fence;
+}
+
+// The desktop preview's path: textures that finish decoding while frames
+// are in flight are uploaded and bound without a device-idle wait; the
+// descriptor sets frames in flight use go through the frame-fenced queue.
+STOA_TEST(textures_arriving_while_frames_fly_wait_for_nothing)
+{
+    stoa_gfx_renderer *r = gt_renderer();
+    stoa_scene *sc = gt_load_desc("textured/textured.glb",
+                                  &(stoa_scene_load_desc){.defer_textures = true});
+    stoa_scene *normal = gt_load("textured/textured.glb");
+    stoa_gfx_target *t = NULL;
+    stoa_gfx_scene *gs = NULL, *gn = NULL;
+    stoa_error err = {0};
+    stoa_gfx_target_desc td = {.width = SIZE, .height = SIZE, .layers = 1};
+    uint8_t *a = malloc(SIZE * SIZE * 4), *b = malloc(SIZE * SIZE * 4);
+    if (!r || !sc || !normal || !a || !b || stoa_gfx_target_create(r, &td, &t, &err) < 0 ||
+        stoa_gfx_scene_create(r, sc, &gs, &err) < 0 ||
+        stoa_gfx_scene_create(r, normal, &gn, &err) < 0 ||
+        stoa_gfx_prepare(r, t, gs, STOA_GFX_STEREO_AUTO, false, &err) < 0) {
+        CHECK_MSG(false, "set-up: %s", err.message);
+        goto done;
+    }
+    const stoa_gfx_device_handles *h = stoa_gfx_device_get_handles(r->dev);
+    VkCommandBuffer cmd[2];
+    VkFence fence[2];
+    fence[0] = caller_frame(r, t, sc, gs, &cmd[0]);
+    CHECK(stoa_scene_textures_ready(sc, true) == 0);
+    stoa_gfx_stats s0 = stoa_gfx_stats_get();
+    uint32_t deferred = stoa_gfx_renderer_deferred_count(r);
+    CHECK_MSG(stoa_gfx_scene_update_textures(r, gs, sc, &err) >= 0, "%s", err.message);
+    CHECK(stoa_gfx_scene_pending_textures(gs) == 0);
+    CHECK(stoa_gfx_stats_get().device_idle_waits == s0.device_idle_waits);
+    // The old sets (and the upload's staging) wait for the frames in flight.
+    CHECK(stoa_gfx_renderer_deferred_count(r) >= deferred + 2);
+    fence[1] = caller_frame(r, t, sc, gs, &cmd[1]);
+    CHECK(vkWaitForFences(h->device, 2, fence, VK_TRUE, UINT64_MAX) == VK_SUCCESS);
+    for (int i = 0; i < 3; i++)
+        stoa_gfx_begin_frame(r);
+    CHECK(stoa_gfx_renderer_deferred_count(r) == 0);
+    for (int i = 0; i < 2; i++) {
+        vkDestroyFence(h->device, fence[i], NULL);
+        vkFreeCommandBuffers(h->device, r->dev->pool, 1, &cmd[i]);
+    }
+    // And it draws as the scene loaded with its textures does.
+    if (shot(t, normal, gn, a) && shot(t, sc, gs, b)) {
+        int diff = 0;
+        for (int i = 0; i < SIZE * SIZE * 4; i++)
+            diff = abs(a[i] - b[i]) > diff ? abs(a[i] - b[i]) : diff;
+        CHECK_MSG(diff <= 2, "after update_textures the picture differs by %d", diff);
+    }
+done:
+    stoa_gfx_scene_destroy(&gs);
+    stoa_gfx_scene_destroy(&gn);
+    stoa_gfx_target_destroy(&t);
+    free(a);
+    free(b);
+    stoa_scene_destroy(&sc);
+    stoa_scene_destroy(&normal);
 }
 
 // Run with STOA_GFX_FAULT=frame-full@3 (ctest test_gfx_fault): the third
