@@ -255,6 +255,32 @@ void run_content_switch_cancel(run_session *s)
     memset(w, 0, sizeof *w);
 }
 
+static void *retire_main(void *arg)
+{
+    run_session *old = arg;
+    if (old->lesson_on)
+        run_lesson_fini(&old->lesson); // the old run's trace ends (terminated)
+    run_content_drop_scene(old);
+    free(old);
+    return NULL;
+}
+
+void run_content_retire_wait(run_session *s)
+{
+    if (s->retiring)
+        pthread_join(s->retire_thread, NULL);
+    s->retiring = false;
+}
+
+static void retire(run_session *s, run_session *old)
+{
+    run_content_retire_wait(s); // the one before (long done: switches are seconds apart)
+    if (pthread_create(&s->retire_thread, NULL, retire_main, old) == 0)
+        s->retiring = true;
+    else
+        retire_main(old); // no thread to be had: here, then
+}
+
 stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_error *err)
 {
     run_switch *w = &s->sw;
@@ -278,8 +304,16 @@ stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_err
         memset(w, 0, sizeof *w);
         return r;
     }
-    if (s->lesson_on)
-        run_lesson_fini(&s->lesson); // the old run's trace ends (terminated)
+    // What the switch lets go is freed on a thread of its own: the old
+    // trace's writer is joined there (its last write and fdatasync) and the
+    // old scene's memory given back, not on the frame thread.
+    run_session *old = calloc(1, sizeof *old);
+    if (old && s->lesson_on) {
+        old->lesson = s->lesson;
+        old->lesson_on = true;
+    } else if (s->lesson_on) {
+        run_lesson_fini(&s->lesson); // no memory for the hand-over: here, then
+    }
     s->lesson = t->lesson;
     s->lesson_desc = t->lesson_desc;
     snprintf(s->switch_path, sizeof s->switch_path, "%s", w->path);
@@ -297,7 +331,13 @@ stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_err
         // The old scene's GPU copy goes once the frames drawing it are done.
         run_pick_cancel(s); // a BVH of the old scene
         stoa_gfx_scene_destroy(&s->gscene);
-        run_content_drop_scene(s);
+        if (old) {
+            old->scene = s->scene, old->pose = s->pose, old->bvh = s->bvh;
+            old->interact = s->interact, old->moved = s->moved;
+            old->moved_trs = s->moved_trs, old->highlights = s->highlights;
+        } else {
+            run_content_drop_scene(s);
+        }
         s->gscene = gscene;
         s->scene = t->scene, t->scene = NULL;
         s->pose = t->pose, t->pose = NULL;
@@ -309,6 +349,8 @@ stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_err
     }
     switch_discard(w);
     memset(w, 0, sizeof *w);
+    if (old)
+        retire(s, old);
     *out_switched = true;
     return STOA_OK;
 }

@@ -90,6 +90,7 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
 void run_session_fini(run_session *s)
 {
     run_content_switch_cancel(s);
+    run_content_retire_wait(s);
     run_pick_cancel(s);
     if (s->lesson_on)
         run_lesson_fini(&s->lesson);

@@ -89,6 +89,8 @@ struct run_session {
     char switch_registration[40];
     run_hub hub;       // classroom hub connection (run_hub.c); idle without --hub
     run_switch sw;     // a launched lesson loading on a worker
+    pthread_t retire_thread; // frees what the last switch let go (run_content.c)
+    bool retiring;
     run_pick pick;     // the picking BVH rebuilt on a worker
     run_overlay overlay;
     stoa_desktop_mirror *mirror;
@@ -127,6 +129,8 @@ stoa_result run_content_switch_lesson(run_session *s, const char *path, const ch
 stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_error *err);
 // Waits for a worker still loading and throws its work away.
 void run_content_switch_cancel(run_session *s);
+// Waits for what a switch let go to be freed (the old trace's last write).
+void run_content_retire_wait(run_session *s);
 
 // run_pick.c: after a grabbed node is put down, a new BVH is built on a
 // worker from a copy of the pose; poll swaps it in once per frame; cancel
