@@ -74,7 +74,7 @@ int stoa_bench_frame(int argc, char **argv)
         rc |= bench_one(files[i], STOA_GFX_STEREO_MULTIVIEW, "multiview");
         rc |= bench_one(files[i], STOA_GFX_STEREO_MULTIPASS, "two-pass");
     }
-    printf("idle: device-idle waits on the frame path (must be 0); pools: descriptor pools made;\n"
+    printf("idle: device-idle waits on the frame path (must be 0); pools: descriptor pools the frame thread made;\n"
            "pipes: pipelines compiled while a frame was recorded (0 once prepared)\n");
     printf("aim: under 1 ms median for the sample scene (11.1 ms is the whole frame at 90 Hz)\n");
     return rc;

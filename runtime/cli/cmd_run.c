@@ -159,9 +159,10 @@ int stoa_cmd_run(int argc, char **argv)
     printf("stoa run: survived: %u frames dropped, %u headset rebuilds, %u launches failed, "
            "%u lesson actions over the limit\n",
            skipped, rebuilds, failed, dropped);
-    printf("stoa run: frame path: %llu device-idle waits, %llu descriptor pools, %llu pipelines "
-           "compiled while recording, %llu deferred frees\n",
+    printf("stoa run: frame path: %llu device-idle waits, %llu descriptor pools, %llu GPU objects "
+           "created, %llu pipelines compiled while recording, %llu deferred frees\n",
            (unsigned long long)rep.idle_waits, (unsigned long long)rep.descriptor_pools,
+           (unsigned long long)rep.frame_objects,
            (unsigned long long)rep.pipelines_while_recording,
            (unsigned long long)rep.deferred_frees);
     printf("stoa run: panels: %u rebuilt, %u updated in place\n", panel_rebuilds, panel_writes);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/stoa_clock.h"
 #include "core/stoa_log.h"
 #include "run_session.h"
 
@@ -164,10 +165,12 @@ stoa_result run_content_load(run_session *s, stoa_error *err)
 
 // ---- switching lessons on a worker thread -----------------------------------
 //
-// The new lesson and (when it differs) its scene are read, parsed and made
-// ready for picking on a worker, into a scratch run_session, while the old
-// lesson keeps drawing. The frame thread then only uploads the scene to the
-// GPU and swaps the pieces over (run_content_switch_poll).
+// The new lesson and (when it differs) its scene are read, parsed, made
+// ready for picking and copied to the GPU (buffers, images, descriptor
+// pool, texture pixels: stoa_gfx_scene_upload_begin and _fill may run off
+// the renderer's thread) on a worker, into a scratch run_session, while the
+// old lesson keeps drawing. The frame thread then only submits the upload
+// and swaps the pieces over (run_content_switch_poll).
 
 static void *switch_main(void *arg)
 {
@@ -180,15 +183,16 @@ static void *switch_main(void *arg)
         if (!w->same_scene)
             w->result = load_scene(t, t->lesson.scene_path, &w->err);
     }
-    atomic_store(&w->done, 1);
-    return NULL;
-}
-
-// The second job of the worker: the new scene's texture pixels.
-static void *fill_main(void *arg)
-{
-    run_switch *w = arg;
-    w->result = stoa_gfx_scene_upload_fill(w->upload, &w->err);
+    if (w->result >= 0 && !w->same_scene && w->renderer) {
+        // An upload that fails still needs its end (on the frame thread).
+        double t0 = stoa_time_seconds();
+        w->result = stoa_gfx_scene_upload_begin(w->renderer, t->scene, &w->upload, &w->err);
+        double t1 = stoa_time_seconds();
+        if (w->upload && w->result >= 0)
+            w->result = stoa_gfx_scene_upload_fill(w->upload, &w->err);
+        STOA_LOGD("run", "%s: GPU objects made in %.1f ms, pixels in %.1f ms, on the worker",
+                  t->lesson.scene_path, (t1 - t0) * 1e3, (stoa_time_seconds() - t1) * 1e3);
+    }
     atomic_store(&w->done, 1);
     return NULL;
 }
@@ -207,6 +211,7 @@ stoa_result run_content_switch_lesson(run_session *s, const char *path, const ch
     snprintf(w->registration, sizeof w->registration, "%s", registration ? registration : "");
     snprintf(w->current_scene, sizeof w->current_scene, "%s",
              s->lesson_on ? s->lesson.scene_path : s->opt->scene_path);
+    w->renderer = s->xr ? stoa_xr_renderer(s->xr) : NULL;
     run_session *t = w->scratch;
     t->opt = s->opt;
     t->lesson_desc = s->opt->lesson;
@@ -250,6 +255,32 @@ void run_content_switch_cancel(run_session *s)
     memset(w, 0, sizeof *w);
 }
 
+static void *retire_main(void *arg)
+{
+    run_session *old = arg;
+    if (old->lesson_on)
+        run_lesson_fini(&old->lesson); // the old run's trace ends (terminated)
+    run_content_drop_scene(old);
+    free(old);
+    return NULL;
+}
+
+void run_content_retire_wait(run_session *s)
+{
+    if (s->retiring)
+        pthread_join(s->retire_thread, NULL);
+    s->retiring = false;
+}
+
+static void retire(run_session *s, run_session *old)
+{
+    run_content_retire_wait(s); // the one before (long done: switches are seconds apart)
+    if (pthread_create(&s->retire_thread, NULL, retire_main, old) == 0)
+        s->retiring = true;
+    else
+        retire_main(old); // no thread to be had: here, then
+}
+
 stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_error *err)
 {
     run_switch *w = &s->sw;
@@ -260,17 +291,9 @@ stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_err
     run_session *t = w->scratch;
     stoa_result r = w->result;
     stoa_gfx_scene *gscene = NULL;
-    if (r >= 0 && !w->same_scene && !w->upload) {
-        // Buffers, images and commands here (quick); pixels on the worker.
-        r = stoa_gfx_scene_upload_begin(stoa_xr_renderer(s->xr), t->scene, &w->upload, &w->err);
-        if (r >= 0) {
-            atomic_store(&w->done, 0);
-            if (pthread_create(&w->thread, NULL, fill_main, w) == 0)
-                return STOA_OK; // taken over once the pixels are written
-            stoa_gfx_scene_upload_fill(w->upload, &w->err); // no thread: here, then
-        }
-    }
-    if (w->upload) {
+    if (r >= 0 && !w->same_scene && !w->upload)
+        r = stoa_error_set(&w->err, STOA_ERROR_STATE, "no headset to show %s on", w->path);
+    if (w->upload) { // a submit and a hand-over: nothing is created here
         stoa_result ur = stoa_gfx_scene_upload_end(&w->upload, &gscene, &w->err);
         r = r < 0 ? r : ur;
     }
@@ -281,8 +304,16 @@ stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_err
         memset(w, 0, sizeof *w);
         return r;
     }
-    if (s->lesson_on)
-        run_lesson_fini(&s->lesson); // the old run's trace ends (terminated)
+    // What the switch lets go is freed on a thread of its own: the old
+    // trace's writer is joined there (its last write and fdatasync) and the
+    // old scene's memory given back, not on the frame thread.
+    run_session *old = calloc(1, sizeof *old);
+    if (old && s->lesson_on) {
+        old->lesson = s->lesson;
+        old->lesson_on = true;
+    } else if (s->lesson_on) {
+        run_lesson_fini(&s->lesson); // no memory for the hand-over: here, then
+    }
     s->lesson = t->lesson;
     s->lesson_desc = t->lesson_desc;
     snprintf(s->switch_path, sizeof s->switch_path, "%s", w->path);
@@ -300,7 +331,13 @@ stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_err
         // The old scene's GPU copy goes once the frames drawing it are done.
         run_pick_cancel(s); // a BVH of the old scene
         stoa_gfx_scene_destroy(&s->gscene);
-        run_content_drop_scene(s);
+        if (old) {
+            old->scene = s->scene, old->pose = s->pose, old->bvh = s->bvh;
+            old->interact = s->interact, old->moved = s->moved;
+            old->moved_trs = s->moved_trs, old->highlights = s->highlights;
+        } else {
+            run_content_drop_scene(s);
+        }
         s->gscene = gscene;
         s->scene = t->scene, t->scene = NULL;
         s->pose = t->pose, t->pose = NULL;
@@ -312,6 +349,8 @@ stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_err
     }
     switch_discard(w);
     memset(w, 0, sizeof *w);
+    if (old)
+        retire(s, old);
     *out_switched = true;
     return STOA_OK;
 }

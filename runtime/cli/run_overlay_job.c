@@ -1,30 +1,34 @@
 // SPDX-License-Identifier: Apache-2.0
 // The overlay's slow work off the frame thread. A job, started when a panel
-// is shown, hidden or changed, runs in up to two steps on a worker:
-//   1. draw the changed pictures (FreeType) and, when the overlay must be
-//      rebuilt (a panel shown, hidden or of a new size), build its stoa_scene;
-//      otherwise make straight-alpha copies for writing in place;
-//   2. (rebuild only) write the new overlay's texture pixels, between the
-//      frame thread's stoa_gfx_scene_upload_begin and _end.
-// The frame thread polls (run_overlay_job_step): it makes the GPU objects,
-// writes pictures in place, and swaps the results in, giving each panel its
-// drawn size and choice areas back. Until then the old overlay is drawn.
+// is shown, hidden or changed, runs on a worker:
+//   - draw the changed pictures (FreeType);
+//   - when the overlay must be rebuilt (a panel shown, hidden or of a new
+//     size): build its stoa_scene and its GPU copy (buffers, images,
+//     descriptor pool, pixels: stoa_gfx_scene_upload_begin and _fill);
+//   - otherwise: prepare the changed pictures for writing in place (straight
+//     alpha, mip levels, staging buffers: stoa_gfx_texture_write_prepare).
+// The frame thread polls (run_overlay_job_step): it submits the upload or
+// queues the writes (creating nothing either way), and swaps the results
+// in, giving each panel its drawn size and choice areas back. Until then the
+// old overlay is drawn.
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/stoa_clock.h"
 #include "core/stoa_log.h"
 #include "run_overlay.h"
 #include "run_overlay_mesh.h"
 
-enum { JOB_IDLE = 0, JOB_DRAWING, JOB_FILLING };
+enum { JOB_IDLE = 0, JOB_DRAWING };
 
 typedef struct run_overlay_job {
     int phase;
     pthread_t thread;
     atomic_int done;
     stoa_ui_fonts *fonts;
+    stoa_gfx_renderer *renderer; // the rebuilt overlay's GPU copy is made for it
     bool shown[RUN_MAX_PANELS]; // the set the job makes
     bool draw[RUN_MAX_PANELS];  // pictures it draws anew
     run_panel panels[RUN_MAX_PANELS];             // copies of those panels
@@ -33,7 +37,8 @@ typedef struct run_overlay_job {
     int tex_w[RUN_MAX_PANELS], tex_h[RUN_MAX_PANELS]; // sizes in the current GPU copy
     bool have_gscene, force_rebuild;
     bool rebuild;
-    uint8_t *straight[RUN_MAX_PANELS]; // in place: straight-alpha pixels
+    stoa_gfx_scene *gscene;            // in place: the overlay's GPU copy now
+    stoa_gfx_texture_write *writes[RUN_MAX_PANELS]; // in place: prepared writes
     stoa_scene *scene;                 // rebuild: the new overlay scene
     stoa_gfx_upload *upload;
     stoa_result result;
@@ -44,7 +49,7 @@ static void job_clear(run_overlay_job *j)
 {
     for (int i = 0; i < RUN_MAX_PANELS; i++) {
         stoa_ui_panel_image_fini(&j->images[i]);
-        free(j->straight[i]);
+        stoa_gfx_texture_write_discard(j->renderer, &j->writes[i]);
     }
     if (j->upload) {
         stoa_gfx_scene *gs = NULL;
@@ -79,27 +84,38 @@ static void *draw_main(void *arg)
         j->scene = overlay_scene_build(merged, j->shown);
         if (!overlay_scene_ok(j->scene))
             j->result = stoa_error_set(&j->err, STOA_ERROR_OUT_OF_MEMORY, "out of memory building panels");
+        // Its GPU copy here too; a failed one still needs its end (frame thread).
+        double t0 = stoa_time_seconds();
+        if (j->result >= 0)
+            j->result = stoa_gfx_scene_upload_begin(j->renderer, j->scene, &j->upload, &j->err);
+        double t1 = stoa_time_seconds();
+        if (j->result >= 0)
+            j->result = stoa_gfx_scene_upload_fill(j->upload, &j->err);
+        STOA_LOGD("run", "panels: GPU objects made in %.1f ms, pixels in %.1f ms, on the worker",
+                  (t1 - t0) * 1e3, (stoa_time_seconds() - t1) * 1e3);
     } else {
         for (int i = 0; i < RUN_MAX_PANELS && j->result >= 0; i++) {
             if (!j->draw[i])
                 continue;
             size_t px = (size_t)j->images[i].width * j->images[i].height;
-            if (!(j->straight[i] = malloc(px * 4))) {
+            uint8_t *straight = malloc(px * 4);
+            if (!straight) {
                 j->result = stoa_error_set(&j->err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
                 break;
             }
-            memcpy(j->straight[i], j->images[i].rgba, px * 4);
-            stoa_ui_unpremultiply(j->straight[i], px);
+            memcpy(straight, j->images[i].rgba, px * 4);
+            stoa_ui_unpremultiply(straight, px);
+            stoa_error werr = {0};
+            // A refusal (another size, a device that cannot) leaves writes[i]
+            // NULL: the frame thread then asks for a new overlay.
+            if (stoa_gfx_texture_write_prepare(j->renderer, j->gscene, (uint32_t)i, straight,
+                                               (uint32_t)j->images[i].width,
+                                               (uint32_t)j->images[i].height, &j->writes[i],
+                                               &werr) < 0)
+                STOA_LOGD("run", "panel %d not written in place: %s", i, werr.message);
+            free(straight);
         }
     }
-    atomic_store(&j->done, 1);
-    return NULL;
-}
-
-static void *fill_main(void *arg)
-{
-    run_overlay_job *j = arg;
-    j->result = stoa_gfx_scene_upload_fill(j->upload, &j->err);
     atomic_store(&j->done, 1);
     return NULL;
 }
@@ -121,7 +137,7 @@ static bool wanted(const run_overlay *o, const run_lesson *rl, int i, bool *show
     return *show != o->shown[i] || (*show && p->version != o->versions[i]);
 }
 
-static void start(run_overlay *o, run_lesson *rl)
+static void start(run_overlay *o, stoa_gfx_renderer *renderer, run_lesson *rl)
 {
     run_overlay_job *j = o->job;
     bool any = !o->gscene || o->force_rebuild;
@@ -139,6 +155,8 @@ static void start(run_overlay *o, run_lesson *rl)
     if (!any)
         return;
     j->fonts = o->fonts;
+    j->renderer = renderer;
+    j->gscene = o->gscene; // stays until this job is taken or cancelled
     j->have_gscene = o->gscene != NULL;
     j->force_rebuild = o->force_rebuild;
     atomic_store(&j->done, 0);
@@ -211,27 +229,14 @@ stoa_result run_overlay_job_step(run_overlay *o, stoa_gfx_renderer *renderer, ru
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
     run_overlay_job *j = o->job;
     if (j->phase == JOB_IDLE) {
-        start(o, rl);
+        start(o, renderer, rl);
         return STOA_OK;
     }
     if (!atomic_load(&j->done))
         return STOA_OK; // the old overlay is drawn meanwhile
     join(j);
     stoa_result r = j->result;
-    if (r >= 0 && j->phase == JOB_DRAWING && j->rebuild) {
-        // GPU objects here (quick); the pixels on the worker.
-        r = stoa_gfx_scene_upload_begin(renderer, j->scene, &j->upload, &j->err);
-        if (r >= 0) {
-            j->phase = JOB_FILLING;
-            atomic_store(&j->done, 0);
-            if (pthread_create(&j->thread, NULL, fill_main, j) == 0)
-                return STOA_OK;
-            fill_main(j);
-            j->thread = pthread_self();
-            r = j->result;
-        }
-    }
-    if (r >= 0 && j->phase == JOB_FILLING) {
+    if (r >= 0 && j->rebuild) { // a submit and a swap: nothing is created here
         stoa_gfx_scene *gs = NULL;
         r = stoa_gfx_scene_upload_end(&j->upload, &gs, &j->err);
         if (r >= 0)
@@ -241,10 +246,9 @@ stoa_result run_overlay_job_step(run_overlay *o, stoa_gfx_renderer *renderer, ru
             stoa_error werr = {0};
             if (!j->draw[i])
                 continue;
-            if (stoa_gfx_scene_write_texture(renderer, o->gscene, (uint32_t)i, j->straight[i],
-                                             (uint32_t)j->images[i].width,
-                                             (uint32_t)j->images[i].height, &werr) < 0) {
-                STOA_LOGD("run", "panel %d not written in place: %s", i, werr.message);
+            if (!j->writes[i] || stoa_gfx_texture_write_queue(o->gscene, &j->writes[i], &werr) < 0) {
+                if (werr.message[0])
+                    STOA_LOGD("run", "panel %d not written in place: %s", i, werr.message);
                 o->force_rebuild = true; // the next job makes a new overlay
             } else {
                 o->writes++;

@@ -90,6 +90,7 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
 void run_session_fini(run_session *s)
 {
     run_content_switch_cancel(s);
+    run_content_retire_wait(s);
     run_pick_cancel(s);
     if (s->lesson_on)
         run_lesson_fini(&s->lesson);
@@ -329,7 +330,8 @@ run_frame_report run_session_report(const run_session *s)
     const stoa_gfx_stats *a = &s->gfx_at_start, *b = &s->gfx_at_end;
     if (s->frames) {
         rep.idle_waits = b->device_idle_waits - a->device_idle_waits - s->recovery_idle_waits;
-        rep.descriptor_pools = b->descriptor_pools - a->descriptor_pools;
+        rep.descriptor_pools = b->frame_descriptor_pools - a->frame_descriptor_pools;
+        rep.frame_objects = b->frame_objects - a->frame_objects;
         rep.pipelines_while_recording = b->pipelines_while_recording - a->pipelines_while_recording;
         rep.deferred_frees = b->deferred_frees - a->deferred_frees;
     }
@@ -350,14 +352,18 @@ run_frame_report run_session_report(const run_session *s)
 
 static stoa_result frame(run_session *s, stoa_error *err)
 {
+    // Taking a switched lesson in is the frame thread's work too, between
+    // frames: counted in this frame's CPU time.
+    double ts = stoa_time_seconds();
     switch_lessons(s);
+    double switch_s = stoa_time_seconds() - ts;
     stoa_xr_frame f;
     stoa_result r = stoa_xr_begin_frame(s->xr, &f, err);
     if (r != STOA_OK)
         return r < 0 ? r : STOA_OK; // the session went away: the next poll says so
     if (s->frames == 0)
         s->gfx_at_start = stoa_gfx_stats_get();
-    double t0 = stoa_time_seconds(), tp[6];
+    double t0 = stoa_time_seconds() - switch_s, tp[6];
     double dt = s->last_display_ns ? (double)(f.display_time_ns - s->last_display_ns) * 1e-9 : 0.0;
     s->last_display_ns = f.display_time_ns;
     pose_scene(s, dt);
@@ -385,11 +391,6 @@ static stoa_result frame(run_session *s, stoa_error *err)
         ovr = pr;
     }
     double t1 = stoa_time_seconds();
-    if (t1 - t0 > 0.02) // a slow frame: where the time went (STOA_LOG=debug)
-        STOA_LOGD("run", "slow frame %llu: pose+input %.1f, lesson %.1f, hub %.1f, picking %.1f, "
-                         "panels %.1f ms",
-                  (unsigned long long)s->frames, (tp[0] - t0) * 1e3, (tp[1] - tp[0]) * 1e3,
-                  (tp[2] - tp[1]) * 1e3, (tp[3] - tp[2]) * 1e3, (t1 - tp[3]) * 1e3);
     // Without its overlay the frame still shows the scene (panels come back
     // with the next frame that can make them).
     stoa_xr_draw draws[2] = {
@@ -405,8 +406,15 @@ static stoa_result frame(run_session *s, stoa_error *err)
     stoa_error derr = {0};
     r = stoa_xr_end_frame(s->xr, &f, draws, 2, &derr);
     // Stoa's own CPU work: input to posing here, plus recording in end_frame.
+    double rec_us = f.should_render ? stoa_xr_last_record_us(s->xr) : 0.0;
     if (f.should_render)
-        record_cpu(s, (t1 - t0) * 1e6 + stoa_xr_last_record_us(s->xr));
+        record_cpu(s, (t1 - t0) * 1e6 + rec_us);
+    if ((t1 - t0) * 1e3 + rec_us * 1e-3 > 8.0) // a slow frame: where the time went (STOA_LOG=debug)
+        STOA_LOGD("run", "slow frame %llu: switch %.1f, pose+input %.1f, lesson %.1f, hub %.1f, "
+                         "picking %.1f, panels %.1f, recording %.1f ms",
+                  (unsigned long long)s->frames, switch_s * 1e3, (tp[0] - t0 - switch_s) * 1e3,
+                  (tp[1] - tp[0]) * 1e3, (tp[2] - tp[1]) * 1e3, (tp[3] - tp[2]) * 1e3,
+                  (t1 - tp[3]) * 1e3, rec_us * 1e-3);
     s->frames++;
     if (r < 0) {
         *err = derr;
@@ -428,7 +436,12 @@ static void headset_pauses(run_session *s, const stoa_xr_status *st)
     if (st->session_running && s->paused_by_loss && st->focused)
         s->paused_by_loss = lost = false; // the session is running again
     run_lesson_set_paused(&s->lesson, RUN_PAUSE_SESSION, lost);
+    bool was = s->lesson.pause_sources & RUN_PAUSE_SYSTEM;
     run_lesson_set_paused(&s->lesson, RUN_PAUSE_SYSTEM, st->system_paused && !lost);
+    bool now = s->lesson.pause_sources & RUN_PAUSE_SYSTEM;
+    if (was != now) // the headset took focus (a system menu, the headset off) or gave it back
+        STOA_LOGI("run", "%s by the headset (system)%s", now ? "paused" : "pause lifted",
+                  !now && s->lesson.pause_sources ? "; another pause still holds" : "");
 }
 
 // Rebuilds the OpenXR instance, the Vulkan device and everything on them.
@@ -438,9 +451,22 @@ static stoa_result rebuild_xr(run_session *s, stoa_error *err)
         return stoa_error_set(err, STOA_ERROR_INSTANCE_LOST,
                               "the headset was lost %u times: giving up", s->instance_rebuilds - 1);
     uint64_t waits = stoa_gfx_stats_get().device_idle_waits;
+    // A lesson being loaded has its GPU copy made for the old renderer:
+    // start its loading again for the new one.
+    char path[sizeof s->sw.path], registration[sizeof s->sw.registration];
+    bool relaunch = s->sw.busy;
+    snprintf(path, sizeof path, "%s", s->sw.path);
+    snprintf(registration, sizeof registration, "%s", s->sw.registration);
+    run_content_switch_cancel(s);
     destroy_xr(s);
     stoa_result r = create_xr(s, err);
     s->recovery_idle_waits += stoa_gfx_stats_get().device_idle_waits - waits;
+    stoa_error lerr = {0};
+    if (r >= 0 && relaunch &&
+        run_content_switch_lesson(s, path, registration[0] ? registration : NULL, &lerr) < 0) {
+        run_hub_launch_failed(&s->hub, lerr.message);
+        s->launches_failed++;
+    }
     return r;
 }
 
@@ -510,7 +536,10 @@ stoa_result run_session_loop(run_session *s, volatile int *stop_flag, stoa_error
             nanosleep(&ts, NULL);
             continue;
         }
-        if ((r = frame(s, err)) < 0 && (r = survive(s, r, err)) < 0)
+        stoa_gfx_frame_scope(true); // what gfx creates now, the frame path made
+        r = frame(s, err);
+        stoa_gfx_frame_scope(false);
+        if (r < 0 && (r = survive(s, r, err)) < 0)
             break;
         if (s->mirror && !stoa_desktop_mirror_present(s->mirror) && !exit_asked) {
             STOA_LOGI("run", "the mirror window was closed: ending the session");

@@ -59,7 +59,10 @@ typedef struct run_switch {
     bool same_scene;
     stoa_result result;
     stoa_error err;
-    stoa_gfx_upload *upload; // the new scene's GPU copy, its pixels written by the worker
+    // The new scene's GPU copy, made on the worker for this renderer (the
+    // frame thread only submits it: stoa_gfx_scene_upload_end).
+    stoa_gfx_renderer *renderer;
+    stoa_gfx_upload *upload;
     // What the worker makes (lesson, scene, pose, BVH, interaction), in a
     // session of its own on the heap; the frame thread takes the pieces over.
     run_session *scratch;
@@ -86,6 +89,8 @@ struct run_session {
     char switch_registration[40];
     run_hub hub;       // classroom hub connection (run_hub.c); idle without --hub
     run_switch sw;     // a launched lesson loading on a worker
+    pthread_t retire_thread; // frees what the last switch let go (run_content.c)
+    bool retiring;
     run_pick pick;     // the picking BVH rebuilt on a worker
     run_overlay overlay;
     stoa_desktop_mirror *mirror;
@@ -124,6 +129,8 @@ stoa_result run_content_switch_lesson(run_session *s, const char *path, const ch
 stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_error *err);
 // Waits for a worker still loading and throws its work away.
 void run_content_switch_cancel(run_session *s);
+// Waits for what a switch let go to be freed (the old trace's last write).
+void run_content_retire_wait(run_session *s);
 
 // run_pick.c: after a grabbed node is put down, a new BVH is built on a
 // worker from a copy of the pose; poll swaps it in once per frame; cancel
@@ -133,11 +140,14 @@ void run_pick_poll(run_session *s);
 void run_pick_cancel(run_session *s);
 
 // The frame path's figures for a report line (run_session.c): device-idle
-// waits, descriptor pools and pipelines compiled while recording, from the
-// first frame to the end of the loop (recovery after a lost device left out),
-// and Stoa's CPU time per frame (after the first 10 frames): median, p99, max.
+// waits, descriptor pools and GPU objects the frame thread created (loader
+// threads' left out: stoa_gfx_frame_scope) and pipelines compiled while
+// recording, from the first frame to the end of the loop (recovery after a
+// lost device left out), and Stoa's CPU time per frame (after the first 10
+// frames; switching lessons in included): median, p99, max.
 typedef struct run_frame_report {
-    uint64_t idle_waits, descriptor_pools, pipelines_while_recording, deferred_frees;
+    uint64_t idle_waits, descriptor_pools, frame_objects, pipelines_while_recording,
+        deferred_frees;
     uint32_t frames_measured;
     double median_ms, p99_ms, max_ms;
 } run_frame_report;

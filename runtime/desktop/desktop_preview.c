@@ -286,8 +286,8 @@ static stoa_result take_loaded(preview *p, stoa_error *err)
 }
 
 // Textures still decoding after the load pop in as they finish: moved into
-// the scene, then uploaded (update_textures waits for the GPU to go idle
-// before it rewrites the material descriptors, only when some arrived).
+// the scene, then uploaded (update_textures gives the scene new material
+// descriptors and defers the old ones: no wait for the GPU).
 static stoa_result collect_textures(preview *p, stoa_error *err)
 {
     if (!p->scene || stoa_gfx_scene_pending_textures(p->gscene) == 0)

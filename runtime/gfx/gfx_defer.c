@@ -18,9 +18,11 @@
 #include "gfx_internal.h"
 #include "gfx_scene_internal.h"
 
-static atomic_uint_fast64_t g_stats[9];
 enum { ST_IDLE, ST_POOLS, ST_PIPES, ST_PIPES_DRAW, ST_FREED, ST_WRITES, ST_DRAWS, ST_INST_DRAWS,
-       ST_INSTANCES };
+       ST_INSTANCES, ST_FRAME_POOLS, ST_FRAME_OBJECTS, ST_COUNT };
+static atomic_uint_fast64_t g_stats[ST_COUNT];
+// Whether this thread is on the frame path now (stoa_gfx_frame_scope).
+static _Thread_local bool t_frame_scope;
 
 void gfx_stat_add(int which)
 {
@@ -34,9 +36,25 @@ void gfx_count_instanced_draw(uint32_t instances)
     gfx_stat_add(ST_INST_DRAWS);
     atomic_fetch_add(&g_stats[ST_INSTANCES], instances);
 }
-void gfx_count_descriptor_pool(void) { gfx_stat_add(ST_POOLS); }
+void gfx_count_descriptor_pool(void)
+{
+    gfx_stat_add(ST_POOLS);
+    if (t_frame_scope)
+        gfx_stat_add(ST_FRAME_POOLS);
+    gfx_count_object();
+}
+void gfx_count_object(void)
+{
+    if (t_frame_scope)
+        gfx_stat_add(ST_FRAME_OBJECTS);
+}
+void stoa_gfx_frame_scope(bool on)
+{
+    t_frame_scope = on;
+}
 void gfx_count_pipeline(bool while_recording)
 {
+    gfx_count_object();
     gfx_stat_add(ST_PIPES);
     if (while_recording)
         gfx_stat_add(ST_PIPES_DRAW);
@@ -54,6 +72,8 @@ stoa_gfx_stats stoa_gfx_stats_get(void)
         .draw_calls = atomic_load(&g_stats[ST_DRAWS]),
         .instanced_draws = atomic_load(&g_stats[ST_INST_DRAWS]),
         .instances_drawn = atomic_load(&g_stats[ST_INSTANCES]),
+        .frame_descriptor_pools = atomic_load(&g_stats[ST_FRAME_POOLS]),
+        .frame_objects = atomic_load(&g_stats[ST_FRAME_OBJECTS]),
     };
 }
 
@@ -77,8 +97,10 @@ static void grave_free(stoa_gfx_renderer *r, gfx_grave *g)
         gfx_scene_free(g->scene);
     if (g->buffer.buffer)
         gfx_buffer_destroy(r->dev, &g->buffer);
-    if (g->cmd)
-        vkFreeCommandBuffers(r->dev->h.device, r->dev->pool, 1, &g->cmd);
+    if (g->pool) // and the upload's command buffer with it
+        vkDestroyCommandPool(r->dev->h.device, g->pool, NULL);
+    if (g->descriptors) // and its sets
+        vkDestroyDescriptorPool(r->dev->h.device, g->descriptors, NULL);
     gfx_stat_add(ST_FREED);
 }
 
@@ -98,6 +120,18 @@ void gfx_defer_scene(stoa_gfx_renderer *r, stoa_gfx_scene *s)
     }
 }
 
+void gfx_defer_descriptor_pool(stoa_gfx_renderer *r, VkDescriptorPool pool)
+{
+    gfx_grave g = {.serial = r->serial, .descriptors = pool};
+    if (!r->caller_frames || grave_push(r, &g) < 0) {
+        if (r->caller_frames) { // out of memory for the list: waiting is what is left
+            gfx_count_idle_wait();
+            vkDeviceWaitIdle(r->dev->h.device);
+        }
+        vkDestroyDescriptorPool(r->dev->h.device, pool, NULL);
+    }
+}
+
 void gfx_defer_buffer(stoa_gfx_renderer *r, gfx_buffer *b)
 {
     gfx_grave g = {.serial = r->serial, .buffer = *b};
@@ -110,28 +144,34 @@ void gfx_defer_buffer(stoa_gfx_renderer *r, gfx_buffer *b)
     b->alloc.block = -1;
 }
 
-stoa_result gfx_upload_submit(stoa_gfx_renderer *r, VkCommandBuffer cmd, gfx_buffer *staging,
-                              stoa_error *err)
+stoa_result gfx_upload_submit(stoa_gfx_renderer *r, VkCommandPool pool, VkCommandBuffer cmd,
+                              gfx_buffer *staging, stoa_error *err)
 {
-    if (!r->caller_frames) {
-        stoa_result res = gfx_oneshot_end_submit(r->dev, cmd, err);
+    stoa_result res = GFX_VK(err, vkEndCommandBuffer(cmd));
+    VkSubmitInfo submit = {
+        .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+        .commandBufferCount = 1,
+        .pCommandBuffers = &cmd,
+    };
+    if (!r->caller_frames) { // before any frame (start-up, tools): wait here
+        if (res >= 0)
+            res = GFX_VK(err, vkQueueSubmit(r->dev->h.queue, 1, &submit, r->dev->fence));
+        if (res >= 0) {
+            res = GFX_VK(err, vkWaitForFences(r->dev->h.device, 1, &r->dev->fence, VK_TRUE,
+                                              UINT64_MAX));
+            vkResetFences(r->dev->h.device, 1, &r->dev->fence);
+        }
+        vkDestroyCommandPool(r->dev->h.device, pool, NULL);
         gfx_buffer_destroy(r->dev, staging);
         return res;
     }
-    stoa_result res = GFX_VK(err, vkEndCommandBuffer(cmd));
-    if (res >= 0) {
-        VkSubmitInfo submit = {
-            .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
-            .commandBufferCount = 1,
-            .pCommandBuffers = &cmd,
-        };
-        // The upload's own barriers leave its images in SHADER_READ_ONLY
-        // for the fragment stage; frames submitted later are ordered after
-        // them on the queue, so no semaphore or fence is needed.
+    // The upload's own barriers leave its images in SHADER_READ_ONLY for the
+    // fragment stage; frames submitted later are ordered after them on the
+    // queue, so no semaphore or fence is needed.
+    if (res >= 0)
         res = GFX_VK(err, vkQueueSubmit(r->dev->h.queue, 1, &submit, VK_NULL_HANDLE));
-    }
     // Submitted after the last begun frame: it is done once the next one is.
-    gfx_grave g = {.serial = r->serial + 1, .buffer = *staging, .cmd = cmd};
+    gfx_grave g = {.serial = r->serial + 1, .buffer = *staging, .pool = pool};
     memset(staging, 0, sizeof *staging);
     staging->alloc.block = -1;
     if (grave_push(r, &g) < 0) {
@@ -170,14 +210,24 @@ uint32_t stoa_gfx_renderer_deferred_count(const stoa_gfx_renderer *r)
 
 // ---- textures updated in place -------------------------------------------------------
 
-stoa_result stoa_gfx_scene_write_texture(stoa_gfx_renderer *r, stoa_gfx_scene *gs,
-                                         uint32_t texture, const uint8_t *rgba, uint32_t width,
-                                         uint32_t height, stoa_error *err)
+// A texture's new pixels in a staging buffer, waiting to be queued.
+struct stoa_gfx_texture_write {
+    const stoa_gfx_scene *gs;
+    gfx_tex_write w;
+};
+
+stoa_result stoa_gfx_texture_write_prepare(stoa_gfx_renderer *r, const stoa_gfx_scene *gs,
+                                           uint32_t texture, const uint8_t *rgba, uint32_t width,
+                                           uint32_t height, stoa_gfx_texture_write **out,
+                                           stoa_error *err)
 {
-    if (!r || !gs || gs->r != r || !rgba || texture >= gs->texture_count)
+    if (out)
+        *out = NULL;
+    if (!r || !gs || gs->r != r || !rgba || !out || texture >= gs->texture_count)
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT, "gfx: no texture %u to write",
                               texture);
-    gfx_texture *t = &gs->textures[texture];
+    // Only what never changes after the scene was made is read here.
+    const gfx_texture *t = &gs->textures[texture];
     if (!t->image.image || t->width != width || t->height != height)
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
                               "gfx: texture %u is %ux%u, not %ux%u: make a new scene", texture,
@@ -185,22 +235,19 @@ stoa_result stoa_gfx_scene_write_texture(stoa_gfx_renderer *r, stoa_gfx_scene *g
     if (!t->writable)
         return stoa_error_set(err, STOA_ERROR_UNSUPPORTED,
                               "gfx: texture %u cannot be written in place on this device", texture);
-    if (gs->write_count == gs->write_cap) {
-        uint32_t cap = gs->write_cap ? gs->write_cap * 2 : 4;
-        gfx_tex_write *grown = realloc(gs->writes, cap * sizeof *grown);
-        if (!grown)
-            return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
-        gs->writes = grown;
-        gs->write_cap = cap;
-    }
-    gfx_tex_write *w = &gs->writes[gs->write_count];
-    memset(w, 0, sizeof *w);
+    stoa_gfx_texture_write *tw = calloc(1, sizeof *tw);
+    if (!tw)
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
+    tw->gs = gs;
+    gfx_tex_write *w = &tw->w;
     w->texture = texture;
     stoa_result res = gfx_buffer_create(r->dev, gfx_mip_chain_bytes(width, height),
                                         VK_BUFFER_USAGE_TRANSFER_SRC_BIT, GFX_MEM_UPLOAD,
                                         &w->staging, err);
-    if (res < 0)
+    if (res < 0) {
+        free(tw);
         return res;
+    }
     // Every level on the CPU (as the CPU upload path does), tightly packed.
     uint8_t *base = w->staging.alloc.mapped;
     VkDeviceSize o = 0;
@@ -225,9 +272,54 @@ stoa_result stoa_gfx_scene_write_texture(stoa_gfx_renderer *r, stoa_gfx_scene *g
         lh = lh > 1 ? lh / 2 : 1;
     }
     w->levels = t->mips;
-    gs->write_count++;
+    *out = tw;
+    return STOA_OK;
+}
+
+stoa_result stoa_gfx_texture_write_queue(stoa_gfx_scene *gs, stoa_gfx_texture_write **write,
+                                         stoa_error *err)
+{
+    stoa_gfx_texture_write *tw = write ? *write : NULL;
+    if (!gs || !tw || tw->gs != gs) {
+        stoa_gfx_texture_write_discard(gs ? gs->r : NULL, write);
+        return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
+                              "gfx: a texture write queued to another scene than its own");
+    }
+    if (gs->write_count == gs->write_cap) {
+        uint32_t cap = gs->write_cap ? gs->write_cap * 2 : 4;
+        gfx_tex_write *grown = realloc(gs->writes, cap * sizeof *grown);
+        if (!grown) {
+            stoa_gfx_texture_write_discard(gs->r, write);
+            return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
+        }
+        gs->writes = grown;
+        gs->write_cap = cap;
+    }
+    gs->writes[gs->write_count++] = tw->w;
+    free(tw);
+    *write = NULL;
     gfx_stat_add(ST_WRITES);
     return STOA_OK;
+}
+
+void stoa_gfx_texture_write_discard(stoa_gfx_renderer *r, stoa_gfx_texture_write **write)
+{
+    if (!write || !*write)
+        return;
+    stoa_gfx_texture_write *tw = *write;
+    // Never recorded: no frame holds its staging buffer.
+    gfx_buffer_destroy(r ? r->dev : tw->gs->r->dev, &tw->w.staging);
+    free(tw);
+    *write = NULL;
+}
+
+stoa_result stoa_gfx_scene_write_texture(stoa_gfx_renderer *r, stoa_gfx_scene *gs,
+                                         uint32_t texture, const uint8_t *rgba, uint32_t width,
+                                         uint32_t height, stoa_error *err)
+{
+    stoa_gfx_texture_write *tw = NULL;
+    stoa_result res = stoa_gfx_texture_write_prepare(r, gs, texture, rgba, width, height, &tw, err);
+    return res < 0 ? res : stoa_gfx_texture_write_queue(gs, &tw, err);
 }
 
 void gfx_scene_record_writes(stoa_gfx_renderer *r, stoa_gfx_scene *gs, VkCommandBuffer cmd)

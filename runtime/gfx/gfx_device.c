@@ -319,6 +319,7 @@ stoa_result stoa_gfx_device_create(const stoa_gfx_device_desc *desc, stoa_gfx_de
     stoa_gfx_device *dev = calloc(1, sizeof *dev);
     if (!dev)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
+    pthread_mutex_init(&dev->mem_lock, NULL);
     stoa_result res = STOA_OK;
     if (desc->existing) {
         const stoa_gfx_existing_handles *e = desc->existing;
@@ -337,6 +338,7 @@ stoa_result stoa_gfx_device_create(const stoa_gfx_device_desc *desc, stoa_gfx_de
     }
     if (res >= 0) {
         query_properties(dev);
+        gfx_texture_caps_init(dev);
         vkGetDeviceQueue(dev->h.device, dev->h.queue_family, dev->h.queue_index, &dev->h.queue);
         VkCommandPoolCreateInfo pool = {
             .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
@@ -386,6 +388,7 @@ void stoa_gfx_device_destroy(stoa_gfx_device **device)
     }
     if (dev->owns_instance && dev->h.instance)
         vkDestroyInstance(dev->h.instance, NULL);
+    pthread_mutex_destroy(&dev->mem_lock);
     free(dev);
     *device = NULL;
 }

@@ -17,6 +17,7 @@
 //   gfx_math.c       projections, look-at, framing
 #pragma once
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -95,8 +96,11 @@ struct stoa_gfx_device {
     VkPhysicalDeviceMemoryProperties mem_props;
     VkCommandPool pool; // one-shot commands (uploads, readback, render_now)
     VkFence fence;
+    // Scene uploads run on loader threads while the frame thread frees what
+    // finished frames let go: the block table is shared, behind this lock.
+    pthread_mutex_t mem_lock;
     gfx_block blocks[GFX_MAX_BLOCKS];
-    gfx_tex_caps tex_caps[2]; // [0] UNORM, [1] sRGB; filled on first use
+    gfx_tex_caps tex_caps[2]; // [0] UNORM, [1] sRGB; filled when the device is made
 };
 
 stoa_result gfx_mem_alloc(stoa_gfx_device *dev, const VkMemoryRequirements *req,
@@ -130,11 +134,20 @@ stoa_result gfx_view_create(stoa_gfx_device *dev, VkImage image, VkFormat format
                             uint32_t mips, VkImageView *out, stoa_error *err);
 
 // One-shot commands on the device's pool: begin, record, then end_submit
-// (submits, waits on the fence, frees the command buffer).
+// (submits, waits on the fence, frees the command buffer). The renderer's
+// thread only (the pool is externally synchronised).
 stoa_result gfx_oneshot_begin(stoa_gfx_device *dev, VkCommandBuffer *out, stoa_error *err);
 stoa_result gfx_oneshot_end_submit(stoa_gfx_device *dev, VkCommandBuffer cmd, stoa_error *err);
+// A command buffer in a transient pool of its own, so that any thread may
+// record it (a scene upload on a loader thread). Destroying the pool frees it.
+stoa_result gfx_own_commands_begin(stoa_gfx_device *dev, VkCommandPool *out_pool,
+                                   VkCommandBuffer *out_cmd, stoa_error *err);
 
 // ---- textures ------------------------------------------------------------------
+
+// Fills dev->tex_caps for both formats (at device creation: read-only after,
+// so loader threads may read them).
+void gfx_texture_caps_init(stoa_gfx_device *dev);
 
 typedef struct gfx_texture {
     gfx_image image;
@@ -259,7 +272,8 @@ typedef struct gfx_grave {
     uint64_t serial; // the renderer's frame serial when it was let go
     stoa_gfx_scene *scene;
     gfx_buffer buffer;
-    VkCommandBuffer cmd; // from the device's one-shot pool
+    VkCommandPool pool; // an upload's own (gfx_own_commands_begin)
+    VkDescriptorPool descriptors; // a scene's former descriptor sets (gfx_pending.c)
 } gfx_grave;
 
 typedef struct gfx_sampler {
@@ -283,6 +297,7 @@ struct stoa_gfx_renderer {
     gfx_pipeline *pipelines;
     uint32_t sampler_count, sampler_cap;
     gfx_sampler *samplers;
+    pthread_mutex_t sampler_lock; // scene uploads on loader threads share the samplers
     gfx_texture white; // stands in for a texture slot a material leaves empty
     VkSampler white_sampler;
     // Scratch for one render call, grown as scenes need.
@@ -295,6 +310,7 @@ struct stoa_gfx_renderer {
     uint64_t serial;     // stoa_gfx_begin_frame calls so far
     bool caller_frames;  // stoa_gfx_render has recorded into a caller's command buffer
     bool recording;      // inside stoa_gfx_render (pipelines made here are stalls)
+    bool fault_full;     // this frame's ring says it is full (gfx_fault.c, tests)
     gfx_grave *graves;
     uint32_t grave_count, grave_cap;
     VkPipelineCache cache; // kept between runs (gfx_pipeline.c)
@@ -310,15 +326,23 @@ void gfx_image_barrier(VkCommandBuffer cmd, VkImage image, uint32_t mip, uint32_
                        VkImageLayout from, VkImageLayout to, VkAccessFlags src_access,
                        VkAccessFlags dst_access, VkPipelineStageFlags src, VkPipelineStageFlags dst);
 void gfx_count_idle_wait(void);
+// gfx_fault.c: counts a begun frame; true when it must find its ring full.
+bool gfx_fault_begin_frame(void);
 void gfx_count_draw_call(void);
 void gfx_count_instanced_draw(uint32_t instances);
 // Copies of one mesh drawn by one instanced call at most (gfx_render.c).
 #define GFX_MAX_INSTANCES 1024u
 void gfx_count_descriptor_pool(void);
+// A GPU object (buffer, image, descriptor pool, sampler, command pool,
+// pipeline) created: counted as the frame path's when this thread is inside
+// stoa_gfx_frame_scope.
+void gfx_count_object(void);
 void gfx_count_pipeline(bool while_recording);
 // Frees the scene once no frame in flight can use it (now, when the caller
 // never recorded frames of its own).
 void gfx_defer_scene(stoa_gfx_renderer *r, stoa_gfx_scene *s);
+// Destroys the descriptor pool once no frame in flight can use its sets.
+void gfx_defer_descriptor_pool(stoa_gfx_renderer *r, VkDescriptorPool pool);
 // Takes b over (b is zeroed) and frees it once this frame is done.
 void gfx_defer_buffer(stoa_gfx_renderer *r, gfx_buffer *b);
 // Ends and submits an upload's one-shot command buffer. While the caller
@@ -326,8 +350,9 @@ void gfx_defer_buffer(stoa_gfx_renderer *r, gfx_buffer *b);
 // staging buffer (taken over, zeroed) are freed once the next frame is done
 // (that frame is submitted after the upload, on the same queue). Otherwise
 // it waits for the upload's fence, as gfx_oneshot_end_submit does.
-stoa_result gfx_upload_submit(stoa_gfx_renderer *r, VkCommandBuffer cmd, gfx_buffer *staging,
-                              stoa_error *err);
+// cmd belongs to pool (gfx_own_commands_begin), which is destroyed with it.
+stoa_result gfx_upload_submit(stoa_gfx_renderer *r, VkCommandPool pool, VkCommandBuffer cmd,
+                              gfx_buffer *staging, stoa_error *err);
 // Frees what the finished frames let go (all: everything; the device is idle).
 void gfx_defer_collect(stoa_gfx_renderer *r, bool all);
 void gfx_defer_fini(stoa_gfx_renderer *r);

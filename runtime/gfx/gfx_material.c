@@ -260,6 +260,36 @@ stoa_result gfx_materials_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_up
     return res;
 }
 
+stoa_result gfx_materials_rebind(stoa_gfx_scene *s, const stoa_scene *sc, stoa_error *err)
+{
+    VkDescriptorPool old_pool = s->pool;
+    VkDescriptorSet old_scene_set = s->scene_set;
+    VkDescriptorSet *old_sets = s->material_sets;
+    s->material_sets = calloc(s->material_count, sizeof *s->material_sets);
+    if (!s->material_sets) {
+        s->material_sets = old_sets;
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
+    }
+    VkDeviceSize align = s->r->dev->props.limits.minUniformBufferOffsetAlignment;
+    VkDeviceSize stride = (sizeof(gfx_material_ubo) + align - 1) / align * align;
+    s->pool = VK_NULL_HANDLE;
+    stoa_result res = create_pool(s, err);
+    for (uint32_t i = 0; i < s->material_count && res >= 0; i++)
+        res = write_set(s, sc, i, stride, err);
+    if (res < 0) { // keep drawing with the former sets
+        if (s->pool)
+            vkDestroyDescriptorPool(s->r->dev->h.device, s->pool, NULL);
+        free(s->material_sets);
+        s->pool = old_pool;
+        s->scene_set = old_scene_set;
+        s->material_sets = old_sets;
+        return res;
+    }
+    free(old_sets);
+    gfx_defer_descriptor_pool(s->r, old_pool);
+    return STOA_OK;
+}
+
 void gfx_materials_destroy(stoa_gfx_scene *s)
 {
     stoa_gfx_device *dev = s->r->dev;

@@ -172,11 +172,10 @@ static void give_back(gfx_block *b, VkDeviceSize offset, VkDeviceSize size)
     }
 }
 
-stoa_result gfx_mem_alloc(stoa_gfx_device *dev, const VkMemoryRequirements *req,
-                          gfx_mem_usage usage, bool linear, gfx_alloc *out, stoa_error *err)
+static stoa_result mem_alloc_locked(stoa_gfx_device *dev, const VkMemoryRequirements *req,
+                                   gfx_mem_usage usage, bool linear, gfx_alloc *out,
+                                   stoa_error *err)
 {
-    memset(out, 0, sizeof *out);
-    out->block = -1;
     int32_t type = choose_type(dev, req->memoryTypeBits, usage);
     if (type < 0)
         return stoa_error_set(err, STOA_ERROR_UNSUPPORTED, "gfx: no suitable memory type");
@@ -211,10 +210,22 @@ stoa_result gfx_mem_alloc(stoa_gfx_device *dev, const VkMemoryRequirements *req,
     return STOA_OK;
 }
 
-void gfx_mem_free(stoa_gfx_device *dev, gfx_alloc *a)
+// Loader threads allocate for the scenes they upload while the frame thread
+// frees what finished frames let go. The lock is held for a free-list walk
+// (and, rarely, a new block's vkAllocateMemory), never across a GPU wait.
+stoa_result gfx_mem_alloc(stoa_gfx_device *dev, const VkMemoryRequirements *req,
+                          gfx_mem_usage usage, bool linear, gfx_alloc *out, stoa_error *err)
 {
-    if (!a || a->block < 0 || a->block >= GFX_MAX_BLOCKS || !a->memory)
-        return;
+    memset(out, 0, sizeof *out);
+    out->block = -1;
+    pthread_mutex_lock(&dev->mem_lock);
+    stoa_result res = mem_alloc_locked(dev, req, usage, linear, out, err);
+    pthread_mutex_unlock(&dev->mem_lock);
+    return res;
+}
+
+static void mem_free_locked(stoa_gfx_device *dev, gfx_alloc *a)
+{
     gfx_block *b = &dev->blocks[a->block];
     if (b->live > 0)
         give_back(b, a->offset, a->size);
@@ -237,6 +248,15 @@ void gfx_mem_free(stoa_gfx_device *dev, gfx_alloc *a)
             memset(b, 0, sizeof *b);
         }
     }
+}
+
+void gfx_mem_free(stoa_gfx_device *dev, gfx_alloc *a)
+{
+    if (!a || a->block < 0 || a->block >= GFX_MAX_BLOCKS || !a->memory)
+        return;
+    pthread_mutex_lock(&dev->mem_lock);
+    mem_free_locked(dev, a);
+    pthread_mutex_unlock(&dev->mem_lock);
     memset(a, 0, sizeof *a);
     a->block = -1;
 }
@@ -269,6 +289,7 @@ stoa_result gfx_buffer_create(stoa_gfx_device *dev, VkDeviceSize size, VkBufferU
         .usage = usage,
         .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
     };
+    gfx_count_object();
     stoa_result res = GFX_VK(err, vkCreateBuffer(dev->h.device, &info, NULL, &out->buffer));
     if (res < 0)
         return res;
@@ -315,6 +336,7 @@ stoa_result gfx_image_create_in(stoa_gfx_device *dev, const VkImageCreateInfo *i
 {
     memset(out, 0, sizeof *out);
     out->alloc.block = -1;
+    gfx_count_object();
     stoa_result res = GFX_VK(err, vkCreateImage(dev->h.device, info, NULL, &out->image));
     if (res < 0)
         return res;
@@ -392,5 +414,40 @@ stoa_result gfx_oneshot_end_submit(stoa_gfx_device *dev, VkCommandBuffer cmd, st
         }
     }
     vkFreeCommandBuffers(dev->h.device, dev->pool, 1, &cmd);
+    return res;
+}
+
+stoa_result gfx_own_commands_begin(stoa_gfx_device *dev, VkCommandPool *out_pool,
+                                   VkCommandBuffer *out_cmd, stoa_error *err)
+{
+    *out_pool = VK_NULL_HANDLE;
+    *out_cmd = VK_NULL_HANDLE;
+    VkCommandPoolCreateInfo pi = {
+        .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+        .flags = VK_COMMAND_POOL_CREATE_TRANSIENT_BIT,
+        .queueFamilyIndex = dev->h.queue_family,
+    };
+    gfx_count_object();
+    stoa_result res = GFX_VK(err, vkCreateCommandPool(dev->h.device, &pi, NULL, out_pool));
+    if (res < 0)
+        return res;
+    VkCommandBufferAllocateInfo info = {
+        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+        .commandPool = *out_pool,
+        .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+        .commandBufferCount = 1,
+    };
+    res = GFX_VK(err, vkAllocateCommandBuffers(dev->h.device, &info, out_cmd));
+    VkCommandBufferBeginInfo begin = {
+        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+        .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,
+    };
+    if (res >= 0)
+        res = GFX_VK(err, vkBeginCommandBuffer(*out_cmd, &begin));
+    if (res < 0) {
+        vkDestroyCommandPool(dev->h.device, *out_pool, NULL);
+        *out_pool = VK_NULL_HANDLE;
+        *out_cmd = VK_NULL_HANDLE;
+    }
     return res;
 }

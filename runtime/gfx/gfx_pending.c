@@ -63,7 +63,9 @@ static uint32_t count_arrived(const stoa_gfx_scene *gs, const stoa_scene *sc)
     return n;
 }
 
-// One command buffer for every arrived texture; waits for it to finish.
+// One command buffer for every arrived texture, submitted without waiting
+// while the caller records frames (gfx_upload_submit). The new images were
+// in no frame's descriptor set yet.
 static stoa_result upload_arrived(stoa_gfx_scene *gs, const stoa_scene *sc, uint32_t n,
                                   stoa_error *err)
 {
@@ -83,10 +85,11 @@ static stoa_result upload_arrived(stoa_gfx_scene *gs, const stoa_scene *sc, uint
                           ? gfx_buffer_create(dev, bytes, VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
                                               GFX_MEM_UPLOAD, &st.buffer, err)
                           : stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
+    VkCommandPool pool = VK_NULL_HANDLE;
     VkCommandBuffer cmd = VK_NULL_HANDLE;
     bool recording = false;
     if (res >= 0)
-        recording = (res = gfx_oneshot_begin(dev, &cmd, err)) >= 0;
+        recording = (res = gfx_own_commands_begin(dev, &pool, &cmd, err)) >= 0;
     uint32_t made = 0;
     for (; res >= 0 && made < n; made++) {
         const stoa_texture *t = &sc->textures[which[made]];
@@ -97,8 +100,13 @@ static stoa_result upload_arrived(stoa_gfx_scene *gs, const stoa_scene *sc, uint
     if (res >= 0)
         res = gfx_tex_fill_run_all(dev, fills, made, err);
     if (recording) {
-        stoa_result sub = gfx_oneshot_end_submit(dev, cmd, err);
-        res = res >= 0 ? sub : res;
+        stoa_error serr = {0};
+        stoa_result sub = gfx_upload_submit(gs->r, pool, cmd, &st.buffer, &serr);
+        if (res >= 0 && sub < 0) {
+            res = sub;
+            if (err)
+                *err = serr;
+        }
     }
     for (uint32_t k = 0; res >= 0 && k < n; k++) {
         gs->tex_pending[which[k]] = false;
@@ -125,14 +133,11 @@ stoa_result stoa_gfx_scene_update_textures(stoa_gfx_renderer *r, stoa_gfx_scene 
     uint32_t n = count_arrived(gs, sc);
     if (n == 0)
         return STOA_OK;
-    // Frames still in flight may sample the stand-ins through the descriptor
-    // sets rewritten below.
-    gfx_count_idle_wait();
-    stoa_result res = GFX_VK(err, vkDeviceWaitIdle(r->dev->h.device));
+    // Frames still in flight sample the stand-ins through the current
+    // descriptor sets: new sets are made, the old ones deferred (no wait).
+    stoa_result res = upload_arrived(gs, sc, n, err);
     if (res >= 0)
-        res = upload_arrived(gs, sc, n, err);
-    for (uint32_t i = 0; res >= 0 && i < gs->material_count; i++)
-        res = gfx_material_write_images(gs, sc, i, err);
+        res = gfx_materials_rebind(gs, sc, err);
     return res;
 }
 

@@ -93,6 +93,7 @@ stoa_result stoa_gfx_renderer_create(stoa_gfx_device *device, const stoa_gfx_ren
     if (!r)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
     r->dev = device;
+    pthread_mutex_init(&r->sampler_lock, NULL);
     r->frames_in_flight = desc->frames_in_flight ? desc->frames_in_flight : 2;
     r->frame_bytes = desc->frame_buffer_bytes ? desc->frame_buffer_bytes : DEFAULT_FRAME_BYTES;
     for (uint32_t i = 0; i < GFX_MAX_FRAMES; i++)
@@ -125,6 +126,7 @@ void stoa_gfx_renderer_destroy(stoa_gfx_renderer **renderer)
     for (uint32_t i = r->sampler_count; i-- > 0;)
         vkDestroySampler(d, r->samplers[i].sampler, NULL);
     free(r->samplers);
+    pthread_mutex_destroy(&r->sampler_lock);
     free(r->weight_base);
     free(r->blend_order);
     free(r->blend_depth);
@@ -146,6 +148,7 @@ void stoa_gfx_begin_frame(stoa_gfx_renderer *renderer)
     renderer->frame = (renderer->frame + 1) % renderer->frames_in_flight;
     renderer->frames[renderer->frame].used = 0;
     renderer->serial++;
+    renderer->fault_full = gfx_fault_begin_frame();
     if (renderer->grave_count)
         gfx_defer_collect(renderer, false);
 }
@@ -155,7 +158,7 @@ void *gfx_frame_alloc(stoa_gfx_renderer *r, VkDeviceSize size, VkDeviceSize alig
 {
     gfx_frame_slot *f = &r->frames[r->frame];
     VkDeviceSize o = (f->used + align - 1) / align * align;
-    if (o + size > f->ring.size)
+    if (o + size > f->ring.size || r->fault_full)
         return NULL;
     f->used = o + size;
     *out_offset = o;

@@ -363,7 +363,7 @@ static stoa_result begin_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upl
     stoa_result res = gfx_buffer_create(u->dev, staging, VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
                                         GFX_MEM_UPLOAD, &u->staging.buffer, err);
     if (res >= 0)
-        res = gfx_oneshot_begin(u->dev, &u->cmd, err);
+        res = gfx_own_commands_begin(u->dev, &u->pool, &u->cmd, err);
     return res;
 }
 
@@ -442,7 +442,8 @@ stoa_result stoa_gfx_scene_upload_end(stoa_gfx_upload **pup, stoa_gfx_scene **ou
     stoa_gfx_renderer *renderer = up->r;
     if (up->recording) {
         stoa_error serr = {0};
-        stoa_result sub = gfx_upload_submit(renderer, up->u.cmd, &up->u.staging.buffer, &serr);
+        stoa_result sub = gfx_upload_submit(renderer, up->u.pool, up->u.cmd,
+                                            &up->u.staging.buffer, &serr);
         if (res >= 0 && sub < 0) {
             res = sub;
             up->err = serr;

@@ -8,6 +8,7 @@
 // One upload: a staging buffer and the command buffer recording the copies.
 typedef struct gfx_upload {
     stoa_gfx_device *dev;
+    VkCommandPool pool; // the upload's own: it may be recorded on a loader thread
     VkCommandBuffer cmd;
     gfx_staging staging;
     bool mapped_ok; // device-local memory is host visible: write in place
@@ -35,6 +36,12 @@ stoa_result gfx_materials_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_up
                                  stoa_error *err);
 void gfx_materials_destroy(stoa_gfx_scene *s);
 uint32_t gfx_material_variant(const stoa_gfx_scene *s, uint32_t material);
+
+// New descriptor sets for the scene and every material (in a new pool),
+// bound to what the textures are now; the former pool goes through the
+// frame-fenced queue, so frames in flight keep theirs. On failure the scene
+// keeps its former sets.
+stoa_result gfx_materials_rebind(stoa_gfx_scene *s, const stoa_scene *sc, stoa_error *err);
 
 // Rewrites the texture bindings of material i's descriptor set (i ==
 // scene material count: the default material). The set must not be in use.

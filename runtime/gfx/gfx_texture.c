@@ -131,6 +131,12 @@ static const gfx_tex_caps *tex_caps(stoa_gfx_device *dev, bool srgb)
     return c;
 }
 
+void gfx_texture_caps_init(stoa_gfx_device *dev)
+{
+    tex_caps(dev, false);
+    tex_caps(dev, true);
+}
+
 static bool host_fits(const gfx_tex_caps *c, uint32_t w, uint32_t h)
 {
     return c->host && w <= c->host_max_extent && h <= c->host_max_extent &&
@@ -336,8 +342,8 @@ static VkSamplerAddressMode wrap_mode(int gl)
     }
 }
 
-stoa_result gfx_sampler_get(stoa_gfx_renderer *r, int mag, int min, int wrap_s, int wrap_t,
-                            VkSampler *out, stoa_error *err)
+static stoa_result sampler_get_locked(stoa_gfx_renderer *r, int mag, int min, int wrap_s,
+                                     int wrap_t, VkSampler *out, stoa_error *err)
 {
     for (uint32_t i = 0; i < r->sampler_count; i++) {
         gfx_sampler *s = &r->samplers[i];
@@ -370,10 +376,21 @@ stoa_result gfx_sampler_get(stoa_gfx_renderer *r, int mag, int min, int wrap_s, 
         .maxLod = no_mips ? 0.25f : VK_LOD_CLAMP_NONE,
     };
     VkSampler sampler;
+    gfx_count_object();
     stoa_result res = GFX_VK(err, vkCreateSampler(r->dev->h.device, &info, NULL, &sampler));
     if (res < 0)
         return res;
     r->samplers[r->sampler_count++] = (gfx_sampler){mag, min, wrap_s, wrap_t, sampler};
     *out = sampler;
     return STOA_OK;
+}
+
+// Scene uploads on loader threads look samplers up while others may add one.
+stoa_result gfx_sampler_get(stoa_gfx_renderer *r, int mag, int min, int wrap_s, int wrap_t,
+                            VkSampler *out, stoa_error *err)
+{
+    pthread_mutex_lock(&r->sampler_lock);
+    stoa_result res = sampler_get_locked(r, mag, min, wrap_s, wrap_t, out, err);
+    pthread_mutex_unlock(&r->sampler_lock);
+    return res;
 }

@@ -35,7 +35,9 @@
 // STOA_GFX_VALIDATION_ON) the Khronos validation layer is enabled; every
 // WARNING or ERROR message is logged through stoa_log("gfx") and counted
 // (stoa_gfx_validation_message_count). INFO and VERBOSE messages are ignored.
-// Threading: one thread at a time per device and everything made from it.
+// Threading: one thread at a time per device and everything made from it
+// (the renderer's thread), except stoa_gfx_scene_upload_begin and _fill,
+// which loader threads may run beside it (see there).
 // (stoa_gfx_scene_create writes texture pixels on a few short-lived worker
 // threads of its own; they are gone when it returns.)
 //
@@ -162,6 +164,13 @@ stoa_result stoa_gfx_device_wait_idle(stoa_gfx_device *device);
 // Success codes (>= 0) give STOA_OK and leave err alone.
 stoa_result stoa_gfx_vk_result(VkResult r, const char *call, stoa_error *err);
 
+// Test hook (gfx_fault.c): with STOA_GFX_FAULT=device-lost@N in the
+// environment, true once, for the submit of the Nth frame begun in the
+// process: runtime/xr then makes no submit and takes VK_ERROR_DEVICE_LOST as
+// its result. STOA_GFX_FAULT=frame-full@N makes frame N's stoa_gfx_render
+// fail with STOA_ERROR_LIMIT (its per-frame buffer "full").
+bool stoa_gfx_fault_device_lost(void);
+
 // What the renderer did that can stall a frame, since start-up (process-wide,
 // every device): `stoa run` reports the ones made on its frame path.
 typedef struct stoa_gfx_stats {
@@ -174,8 +183,17 @@ typedef struct stoa_gfx_stats {
     uint64_t draw_calls;          // vkCmdDrawIndexed calls recorded (per view pass)
     uint64_t instanced_draws;     // of those, drawing copies of one mesh at once
     uint64_t instances_drawn;     // the copies those drew
+    // Made by a thread while it was inside stoa_gfx_frame_scope: what the
+    // frame path itself created (GPU objects: buffers, images, descriptor
+    // pools, samplers, command pools, pipelines).
+    uint64_t frame_descriptor_pools;
+    uint64_t frame_objects;
 } stoa_gfx_stats;
 stoa_gfx_stats stoa_gfx_stats_get(void);
+
+// Marks the calling thread as on the frame path (on) or not (off), for the
+// frame_* figures of stoa_gfx_stats. Loader threads never set it.
+void stoa_gfx_frame_scope(bool on);
 
 // Validation WARNING/ERROR messages seen since start-up (process-wide).
 uint32_t stoa_gfx_validation_message_count(void);
@@ -280,17 +298,21 @@ stoa_result stoa_gfx_scene_create(stoa_gfx_renderer *renderer, const stoa_scene 
                                   stoa_gfx_scene **out_scene, stoa_error *err);
 void stoa_gfx_scene_destroy(stoa_gfx_scene **scene);
 
-// The same upload in three steps, so that a loader thread does the slow part
-// while the frame thread keeps drawing:
-//   begin  (the renderer's thread): buffers, images, descriptor sets and the
-//          upload's commands; vertex data is written; texture pixels are not.
+// The same upload in three steps, so that a loader thread does all the slow
+// part while the frame thread keeps drawing:
+//   begin  (any thread): buffers, images, a descriptor pool and sets, the
+//          upload's commands (in a command pool of its own); vertex data is
+//          written; texture pixels are not. Safe beside the renderer's own
+//          thread drawing and other uploads (memory and samplers are locked).
 //   fill   (any one thread, once): texture levels made and written (the CPU
 //          work, on a few workers of its own); touches no Vulkan object but
 //          a flush of mapped memory. `scene` must stay alive until it returns.
-//   end    (the renderer's thread): submits the upload (without waiting while
-//          the caller records frames: gfx_defer.c) and hands the scene over.
+//   end    (the renderer's thread, between frames): submits the upload to the
+//          queue (without waiting while the caller records frames:
+//          gfx_defer.c) and hands the scene over; it creates nothing.
 // end always frees the upload; after a failed begin or fill it returns that
-// error and *out_scene is NULL.
+// error and *out_scene is NULL. The renderer must outlive an upload begun on
+// it: end (or discard through end) every upload before destroying it.
 typedef struct stoa_gfx_upload stoa_gfx_upload;
 stoa_result stoa_gfx_scene_upload_begin(stoa_gfx_renderer *renderer, const stoa_scene *scene,
                                         stoa_gfx_upload **out_upload, stoa_error *err);
@@ -305,10 +327,11 @@ stoa_result stoa_gfx_scene_upload_end(stoa_gfx_upload **upload, stoa_gfx_scene *
 // filled some, this uploads them and points the materials at them; it does
 // nothing (cheaply) when none arrived, so it may be called every frame.
 // `scene` must be the stoa_scene gs was made from, still alive.
-// Synchronisation: when there is something to upload it waits for the
-// device to go idle (vkDeviceWaitIdle) before rewriting the descriptor sets,
-// so frames in flight are safe; the caller must not hold a recorded but not
-// yet submitted command buffer that draws gs.
+// Synchronisation: nothing waits for the device. The arrived textures are
+// uploaded with a submit that frames recorded later are ordered after, and
+// the scene gets new descriptor sets (a new descriptor pool) pointing at
+// them; the former sets, which frames in flight may still use, go through
+// the frame-fenced queue (the frames_in_flight contract).
 stoa_result stoa_gfx_scene_update_textures(stoa_gfx_renderer *renderer, stoa_gfx_scene *gs,
                                            const stoa_scene *scene, stoa_error *err);
 // How many of gs's textures still show a stand-in.
@@ -324,6 +347,22 @@ uint32_t stoa_gfx_scene_pending_textures(const stoa_gfx_scene *gs);
 stoa_result stoa_gfx_scene_write_texture(stoa_gfx_renderer *renderer, stoa_gfx_scene *gs,
                                          uint32_t texture, const uint8_t *rgba, uint32_t width,
                                          uint32_t height, stoa_error *err);
+
+// The same in two steps, so that the slow part (a staging buffer, the mip
+// levels) runs off the renderer's thread:
+//   prepare (any thread): checks the size, makes the staging buffer and the
+//           levels. Reads only what never changes in gs; gs must stay alive.
+//   queue   (the renderer's thread): hands the write to gs for its next
+//           render; takes *write over (NULL after, queued or not).
+// discard (any thread) frees a prepared write that will not be queued.
+typedef struct stoa_gfx_texture_write stoa_gfx_texture_write;
+stoa_result stoa_gfx_texture_write_prepare(stoa_gfx_renderer *renderer, const stoa_gfx_scene *gs,
+                                           uint32_t texture, const uint8_t *rgba, uint32_t width,
+                                           uint32_t height, stoa_gfx_texture_write **out_write,
+                                           stoa_error *err);
+stoa_result stoa_gfx_texture_write_queue(stoa_gfx_scene *gs, stoa_gfx_texture_write **write,
+                                         stoa_error *err);
+void stoa_gfx_texture_write_discard(stoa_gfx_renderer *renderer, stoa_gfx_texture_write **write);
 
 // Scenes and buffers waiting in the frame-fenced queue.
 uint32_t stoa_gfx_renderer_deferred_count(const stoa_gfx_renderer *renderer);

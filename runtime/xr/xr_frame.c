@@ -279,8 +279,10 @@ static stoa_result record_submit(stoa_xr *xr, uint32_t idx, const stoa_xr_draw *
     VkSubmitInfo si = {VK_STRUCTURE_TYPE_SUBMIT_INFO};
     si.commandBufferCount = 1;
     si.pCommandBuffers = &cmd;
-    stoa_result sr = stoa_gfx_vk_result(vkQueueSubmit(vk->queue, 1, &si, xr->fence[slot]),
-                                        "vkQueueSubmit", err);
+    stoa_result sr = stoa_gfx_vk_result(
+        stoa_gfx_fault_device_lost() ? VK_ERROR_DEVICE_LOST // a test's fault (gfx_fault.c)
+                                     : vkQueueSubmit(vk->queue, 1, &si, xr->fence[slot]),
+        "vkQueueSubmit", err);
     if (sr < 0) {
         // Leave the fence signalled so that the next wait on it returns.
         VkSubmitInfo empty = {VK_STRUCTURE_TYPE_SUBMIT_INFO};

@@ -265,8 +265,10 @@ void gt_check_deferred(stoa_scene *normal, stoa_scene *deferred, const char *nam
         CHECK(stoa_gfx_scene_pending_textures(gd) == deferred->texture_count);
         ok = shot_take(&s, gd, &before);
         CHECK(stoa_scene_textures_ready(deferred, true) == 0);
+        uint64_t waits = stoa_gfx_stats_get().device_idle_waits;
         CHECK_MSG(stoa_gfx_scene_update_textures(r, gd, deferred, &err) >= 0, "%s", err.message);
         CHECK(stoa_gfx_scene_pending_textures(gd) == 0);
+        CHECK(stoa_gfx_stats_get().device_idle_waits == waits); // new sets, the old deferred
         ok = ok && shot_take(&s, gd, &after);
     }
     if (ok) {

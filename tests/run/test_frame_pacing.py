@@ -7,7 +7,9 @@ lessons twice (the second time to the heaviest corpus scene, DamagedHelmet,
 when ../shared/gltf-samples has it), a session lost and recovered while the
 teacher's pause holds, and a launch that cannot start. Checked:
 
-- no device-idle wait on the frame path (the runtime counts them);
+- no device-idle wait on the frame path and no GPU object (buffer, image,
+  descriptor pool, pipeline...) created on the frame thread (the runtime
+  counts both);
 - frame CPU time (Stoa's own code) p99 under P99_BOUND_MS and max under
   MAX_BOUND_MS, stated and printed;
 - the teacher's pause survives the session's loss and recovery; the
@@ -15,6 +17,7 @@ teacher's pause holds, and a launch that cannot start. Checked:
 - a failed launch is told to the hub and the headset stays in its lesson.
 
 usage: test_frame_pacing.py STOA HUB_DRIVER SOURCE_DIR OUT_DIR
+(PACING_LOG=debug in the environment: the headset logs each slow frame by phase.)
 """
 import http.cookiejar
 import json
@@ -29,16 +32,23 @@ import threading
 import time
 import urllib.request
 
-# Bounds for Stoa's own time per frame (input, lesson, panels, posing,
-# recording; GPU waits excluded; wall clock) on the CI machine (lavapipe, 2
-# shared cores): p99 under 20 ms (measured about 1 ms); max under 250 ms
-# (measured about 120 ms on a loaded machine: a switched scene's GPU objects
-# and any new pipelines are still made on the frame thread, between frames).
-# Before this work a panel change alone cost 60-300 ms and the lesson switch
-# seconds: a device-idle wait, a disk read or a pixel upload inside a frame
-# fails these bounds.
-P99_BOUND_MS = 20.0
-MAX_BOUND_MS = 250.0
+# Bounds for Stoa's own time per frame on the frame thread (taking a
+# switched lesson in, input, lesson, panels, posing, recording; GPU and
+# display waits excluded; wall clock) on the CI machine (lavapipe, 2 shared
+# cores). Measured with a load average of 6 to 17 (five engineers' builds
+# and test runs sharing the cores): p99 1.3 ms, max 5-28 ms; the frame thread
+# creates no GPU object at all (switched scenes and rebuilt panels are made
+# on workers, what a switch lets go is freed on a thread of its own), so the
+# max is the machine's scheduling, not Stoa's work. Before
+# (GPU objects and descriptor pools of switched scenes and rebuilt panels made
+# on the frame thread, the switch not counted) the max was 79-121 ms on a
+# loaded machine; a panel change alone once cost 60-300 ms and a lesson
+# switch seconds. p99 is held tight; the max loosely (preemption under load)
+# but low enough that a device-idle wait, a disk read or a pixel upload on
+# the frame path fails it. A sanitizer build runs about 3 times slower.
+SLOW = 3.0 if os.environ.get("ASAN_OPTIONS") else 1.0
+P99_BOUND_MS = 10.0 * SLOW
+MAX_BOUND_MS = 60.0 * SLOW
 PASSWORD = "pacing test password"
 PASSES, FAILS = [], []
 
@@ -178,7 +188,7 @@ def main():
         # The simulated clock (not real time): the learner's timeline holds
         # however busy the machine is; the teacher acts on what the headset says.
         henv = dict(env, STOA_XRSIM_SCRIPT=os.path.join(src, "tests/run/pacing.yaml"),
-                    STOA_AUDIO_SILENT="1", STOA_LOG="warn",
+                    STOA_AUDIO_SILENT="1", STOA_LOG=os.environ.get("PACING_LOG", "warn"),
                     STOA_XRSIM_SUMMARY=os.path.join(out, "summary.json"))
         headset = Proc([stoa, "run", os.path.join(lessons, "stoa-poikile.yaml"), "--sim",
                         "--hub", url, "--join", code, "--device", "pacing",
@@ -232,19 +242,23 @@ def main():
         time.sleep(0.5)
         text = headset.text()
         check(headset.p.returncode == 0, f"the run ends cleanly ({headset.p.returncode}: {text[-400:]})")
-        m = re.search(r"frame path: (\d+) device-idle waits, (\d+) descriptor pools, (\d+) pipelines "
-                      r"compiled while recording", text)
+        m = re.search(r"frame path: (\d+) device-idle waits, (\d+) descriptor pools, (\d+) GPU "
+                      r"objects created, (\d+) pipelines compiled while recording", text)
         c = re.search(r"frame CPU time over (\d+) frames: median ([\d.]+) ms, p99 ([\d.]+) ms, "
                       r"max ([\d.]+) ms", text)
         p = re.search(r"panels: (\d+) rebuilt, (\d+) updated in place", text)
         check(m is not None and c is not None, "the run reports its frame path")
         if m and c:
             print(f"FIGURES: {c.group(1)} frames, device-idle waits {m.group(1)}, descriptor pools "
-                  f"{m.group(2)}, pipelines while recording {m.group(3)}, CPU median {c.group(2)} ms, "
+                  f"{m.group(2)}, GPU objects created {m.group(3)}, pipelines while recording "
+                  f"{m.group(4)}, CPU median {c.group(2)} ms, "
                   f"p99 {c.group(3)} ms, max {c.group(4)} ms"
                   + (f", panels rebuilt {p.group(1)}, updated in place {p.group(2)}" if p else ""))
             check(int(m.group(1)) == 0, f"no device-idle wait on the frame path ({m.group(1)})")
-            check(int(m.group(3)) == 0, f"no pipeline compiled while recording ({m.group(3)})")
+            check(int(m.group(2)) == 0 and int(m.group(3)) == 0,
+                  f"no descriptor pool ({m.group(2)}) nor any other GPU object ({m.group(3)}) "
+                  "created on the frame thread: switched scenes and rebuilt panels are made on workers")
+            check(int(m.group(4)) == 0, f"no pipeline compiled while recording ({m.group(4)})")
             check(float(c.group(3)) < P99_BOUND_MS,
                   f"frame CPU p99 {c.group(3)} ms < {P99_BOUND_MS} ms")
             check(float(c.group(4)) < MAX_BOUND_MS,
