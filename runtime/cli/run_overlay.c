@@ -67,6 +67,7 @@ void run_overlay_draw_panel(stoa_ui_fonts *fonts, run_panel *p, stoa_ui_panel_im
                                                                           : STOA_UI_TONE_NEGATIVE)
                                                             : STOA_UI_TONE_NEUTRAL};
         pd.choice_count = (int)p->choice_count;
+        pd.choice_columns = (int)p->choice_columns;
         for (uint32_t i = 0; i < p->choice_count; i++) {
             pd.choices[i] = p->choices[i];
             pd.choice_states[i] = choice_state(p, i);

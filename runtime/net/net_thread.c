@@ -59,13 +59,13 @@ static void take_command(stoa_net *net, cJSON *msg)
 {
     const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(msg, "cmd"));
     stoa_net_command cmd = {0};
-    for (int k = STOA_NET_CMD_LAUNCH; k <= STOA_NET_CMD_MESSAGE && name; k++)
+    for (int k = STOA_NET_CMD_LAUNCH; k <= STOA_NET_CMD_SIGNOUT && name; k++)
         if (strcmp(name, stoa_net_command_name((stoa_net_command_kind)k)) == 0)
             cmd.kind = (stoa_net_command_kind)k;
     if (cmd.kind == STOA_NET_CMD_NONE)
         return;
-    if (cmd.kind == STOA_NET_CMD_LAUNCH && net->lesson_dir[0]) {
-        // The file may need fetching: the net thread does that, then queues it.
+    if (cmd.kind == STOA_NET_CMD_LAUNCH) {
+        // The files may need fetching: the net thread does that, then queues it.
         cJSON_AddItemToArray(net->fetches, cJSON_Duplicate(msg, 1));
         return;
     }
@@ -76,7 +76,34 @@ static void take_command(stoa_net *net, cJSON *msg)
     copy(cmd.state, sizeof cmd.state, msg, "state");
     copy(cmd.node, sizeof cmd.node, msg, "node");
     copy(cmd.text, sizeof cmd.text, msg, "text");
+    copy(cmd.learner_id, sizeof cmd.learner_id, msg, "learner_id");
+    copy(cmd.number, sizeof cmd.number, msg, "number");
+    if (cmd.kind == STOA_NET_CMD_SIGNIN)
+        copy(cmd.text, sizeof cmd.text, msg, "name");
     push_command(net, &cmd);
+}
+
+// The roster for the lobby's self sign-in; entries without an id are skipped.
+static void take_class(stoa_net *net, const cJSON *msg)
+{
+    if (!net->cls && !(net->cls = malloc(sizeof *net->cls)))
+        return;
+    stoa_net_class *c = net->cls;
+    copy(c->class_id, sizeof c->class_id, msg, "class_id");
+    copy(c->title, sizeof c->title, msg, "title");
+    c->count = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(msg, "learners")) {
+        if (c->count == STOA_NET_MAX_LEARNERS)
+            break;
+        stoa_net_learner *l = &c->learners[c->count];
+        copy(l->learner_id, sizeof l->learner_id, it, "learner_id");
+        copy(l->name, sizeof l->name, it, "name");
+        l->pin = cJSON_IsTrue(cJSON_GetObjectItem(it, "pin"));
+        if (l->learner_id[0])
+            c->count++;
+    }
+    net->cls_new = true;
 }
 
 // Acknowledged (or refused) ids leave the outbox; acks come in send order,
@@ -125,6 +152,13 @@ void net_on_message(stoa_net *net, const char *data, size_t len)
         }
     } else if (strcmp(t, "cmd") == 0) {
         take_command(net, msg);
+    } else if (strcmp(t, "class") == 0) {
+        take_class(net, msg);
+    } else if (strcmp(t, "signin_refused") == 0) {
+        stoa_net_command cmd = {.kind = STOA_NET_CMD_SIGNIN_REFUSED};
+        copy(cmd.learner_id, sizeof cmd.learner_id, msg, "learner_id");
+        copy(cmd.text, sizeof cmd.text, msg, "why");
+        push_command(net, &cmd);
     } else if (strcmp(t, "bye") == 0) { // the hub stops; we reconnect when it is back
         snprintf(net->info.last_error, sizeof net->info.last_error,
                  "the hub is stopping; statements wait here until it is back");
@@ -254,7 +288,7 @@ static void try_connect(stoa_net *net)
     free(s);
 }
 
-static char *status_json(const stoa_net_status *s)
+static char *status_json(const stoa_net *net, const stoa_net_status *s)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "t", "status");
@@ -271,6 +305,29 @@ static char *status_json(const stoa_net_status *s)
     cJSON_AddNumberToObject(o, "expected_s", s->expected_s);
     cJSON_AddBoolToObject(o, "paused", s->paused);
     cJSON_AddStringToObject(o, "error", s->error); // "" clears the hub's copy
+    if (s->phase[0])
+        cJSON_AddStringToObject(o, "phase", s->phase);
+    if (s->learner_id[0])
+        cJSON_AddStringToObject(o, "learner_id", s->learner_id);
+    if (s->message_s > 0)
+        cJSON_AddNumberToObject(o, "message_s", s->message_s);
+    if (net->transferring) {
+        cJSON *t = cJSON_AddObjectToObject(o, "transfer");
+        cJSON_AddNumberToObject(t, "done", (double)net->transfer_done);
+        cJSON_AddNumberToObject(t, "total", (double)net->transfer_total);
+    }
+    if (s->has_result) {
+        cJSON *r = cJSON_AddObjectToObject(o, "result");
+        cJSON_AddBoolToObject(r, "completed", s->completed);
+        if (s->success < 0)
+            cJSON_AddNullToObject(r, "success");
+        else
+            cJSON_AddBoolToObject(r, "success", s->success > 0);
+        if (s->has_score)
+            cJSON_AddNumberToObject(r, "score", s->result_score);
+        else
+            cJSON_AddNullToObject(r, "score");
+    }
     char *str = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return str;
@@ -317,7 +374,7 @@ static bool pump(stoa_net *net, int64_t now)
     bool welcomed = net->welcomed, dead = now - net->last_rx_ns > NET_DEAD_NS;
     char *status = NULL;
     if (welcomed && net->status_dirty && now - net->last_status_ns >= NET_STATUS_NS) {
-        status = status_json(&net->status);
+        status = status_json(net, &net->status);
         net->status_dirty = false;
         net->last_status_ns = now;
     }
@@ -328,6 +385,17 @@ static bool pump(stoa_net *net, int64_t now)
     if (status)
         ok = ws_send(net, status, strlen(status));
     free(status);
+    while (ok && welcomed) {
+        pthread_mutex_lock(&net->mu);
+        char *ctl = net->ctl_n ? net->ctl[0] : NULL;
+        if (ctl)
+            memmove(net->ctl, net->ctl + 1, --net->ctl_n * sizeof *net->ctl);
+        pthread_mutex_unlock(&net->mu);
+        if (!ctl)
+            break;
+        ok = ws_send(net, ctl, strlen(ctl));
+        free(ctl);
+    }
     if (ok && now - net->last_ping_ns > NET_PING_NS) {
         ok = ws_send(net, "{\"t\":\"ping\"}", 12);
         net->last_ping_ns = now;
@@ -344,6 +412,17 @@ static bool pump(stoa_net *net, int64_t now)
     return ok;
 }
 
+// During a long transfer (on this thread): status with its progress, pings
+// and statements still go out. A failed send is found by the main loop.
+void net_transfer_tick(stoa_net *net)
+{
+    pthread_mutex_lock(&net->mu);
+    net->status_dirty = true;
+    pthread_mutex_unlock(&net->mu);
+    if (net->conn)
+        pump(net, net_now_ns());
+}
+
 static void fetch_lessons(stoa_net *net)
 {
     pthread_mutex_lock(&net->mu);
@@ -357,7 +436,19 @@ static void fetch_lessons(stoa_net *net)
         copy(cmd.lesson_id, sizeof cmd.lesson_id, msg, "lesson_id");
         copy(cmd.sha256, sizeof cmd.sha256, msg, "sha256");
         copy(cmd.registration, sizeof cmd.registration, msg, "registration");
-        net_fetch_lesson(net, cmd.lesson, cmd.sha256, cmd.lesson_path, sizeof cmd.lesson_path);
+        copy(cmd.learner_id, sizeof cmd.learner_id, msg, "learner_id");
+        const cJSON *files = cJSON_GetObjectItem(msg, "files");
+        // A hub that lists the files lays the lesson out from the content
+        // cache; an older one sends the lesson alone, kept in lesson_dir.
+        if (cJSON_IsArray(files) || !net->lesson_dir[0]) {
+            net_content_launch(net, cmd.lesson, cmd.sha256, files, cmd.lesson_path,
+                               sizeof cmd.lesson_path, cmd.error, sizeof cmd.error);
+        } else if (!net_fetch_lesson(net, cmd.lesson, cmd.sha256, cmd.lesson_path,
+                                     sizeof cmd.lesson_path)) {
+            pthread_mutex_lock(&net->mu);
+            snprintf(cmd.error, sizeof cmd.error, "%s", net->info.last_error);
+            pthread_mutex_unlock(&net->mu);
+        }
         pthread_mutex_lock(&net->mu);
         push_command(net, &cmd);
         pthread_mutex_unlock(&net->mu);
