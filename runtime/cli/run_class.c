@@ -13,7 +13,6 @@
 #include "run_panels.h"
 
 #define PRESS 0.7f
-#define GAZE_PICK_S 1.5 // a steady gaze on a name or a key picks it (hands-free)
 
 static bool zh(const run_class *c)
 {
@@ -34,7 +33,6 @@ void run_class_init(run_class *c, const char *device, const char *lang)
     c->panels.head_forward[2] = -1.0f;
     c->lang = lang;
     c->typing = -1;
-    c->gaze_choice = -1;
     snprintf(c->device, sizeof c->device, "%s", device && device[0] ? device : "headset");
     c->dirty = true;
 }
@@ -273,9 +271,8 @@ static void dir_of(const float a[3], const float b[3], float out[3])
         out[i] = len > 1e-6f ? d[i] / len : 0.0f;
 }
 
-// Controller rays (trigger) and a steady gaze on the picker's choices.
-static void pick_input(run_class *c, const stoa_interact_output *io, const stoa_interact_frame *in,
-                       int64_t now_ns)
+// Controller rays (trigger) on the picker's choices.
+static void pick_input(run_class *c, const stoa_interact_output *io, const stoa_interact_frame *in)
 {
     run_panel *q = run_panels_find(&c->panels, "lobby-pick");
     int32_t hovered = -1, choice = -1;
@@ -295,20 +292,13 @@ static void pick_input(run_class *c, const stoa_interact_output *io, const stoa_
             return;
         }
     }
+    // No gaze dwell here: a learner looking straight ahead would pick
+    // whichever name or key lies there, or sign themselves out. The gaze
+    // only highlights; a trigger picks.
     float g[3];
     dir_of(io->gaze.origin, io->gaze.position, g);
-    if (q && run_panels_hit(q, io->gaze.origin, g, &choice) > 0 && choice >= 0) {
-        if (choice != c->gaze_choice)
-            c->gaze_choice = choice, c->gaze_since_ns = now_ns;
-        else if ((now_ns - c->gaze_since_ns) * 1e-9 >= GAZE_PICK_S) {
-            c->gaze_since_ns = now_ns; // the next key after another dwell
-            run_class_choose(c, "lobby-pick", choice);
-            return;
-        }
-        hovered = hovered < 0 ? choice : hovered;
-    } else {
-        c->gaze_choice = -1;
-    }
+    if (q && hovered < 0 && run_panels_hit(q, io->gaze.origin, g, &choice) > 0 && choice >= 0)
+        hovered = choice;
     if (q && q->hovered != hovered) {
         q->hovered = hovered;
         q->version++;
@@ -329,5 +319,5 @@ void run_class_frame(run_class *c, const stoa_interact_output *io, const stoa_in
         redraw(c);
     }
     if (c->phase == RUN_PHASE_LOBBY)
-        pick_input(c, io, in, now_ns);
+        pick_input(c, io, in);
 }

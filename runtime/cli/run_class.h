@@ -40,8 +40,6 @@ typedef struct run_class {
     int64_t result_until_ns;
     bool dirty;             // the panels say something new
     float select_prev[2];
-    int32_t gaze_choice;
-    int64_t gaze_since_ns;
     // What the learner asked for in the lobby, for the hub (run_hub.c sends it).
     bool want_signin, want_signout;
     char want_id[40], want_pin[5];

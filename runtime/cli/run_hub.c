@@ -4,6 +4,7 @@
 // always written first).
 #include "run_hub.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,16 @@ static void default_token_path(char *out, size_t size)
         snprintf(dir, sizeof dir, "%s/.local/state/stoa", home);
     else
         snprintf(dir, sizeof dir, ".");
-    mkdir(dir, 0700); // its parent normally exists; if not, the token stays unsaved and we rejoin
+    // Every folder on the way: on a fresh headset ~/.local/state may not
+    // exist yet, and a token that cannot be saved means joining again as a
+    // new device after each restart.
+    for (char *p = dir + 1; *p; p++)
+        if (*p == '/') {
+            *p = 0;
+            mkdir(dir, 0700);
+            *p = '/';
+        }
+    mkdir(dir, 0700);
     snprintf(out, size, "%s/hub-token", dir);
 }
 
@@ -221,4 +231,46 @@ void run_hub_stop(run_hub *h)
         stoa_net_destroy(&h->net, 3000);
     free(h->roster);
     h->roster = NULL;
+}
+
+void run_hub_resend_recent(run_hub *h, const char *traces_dir)
+{
+    char dir[4096], best[3][4352] = {{0}};
+    time_t when[3] = {0};
+    if (!h->net)
+        return;
+    if (traces_dir)
+        snprintf(dir, sizeof dir, "%s", traces_dir);
+    else
+        stoa_trace_default_dir(dir, sizeof dir);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        char path[4352];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (n < 7 || strcmp(e->d_name + n - 6, ".jsonl") != 0 || stat(path, &st) != 0)
+            continue;
+        for (int i = 0; i < 3; i++) // the three newest, newest first
+            if (st.st_mtime >= when[i]) {
+                for (int j = 2; j > i; j--) {
+                    when[j] = when[j - 1];
+                    memcpy(best[j], best[j - 1], sizeof best[j]);
+                }
+                when[i] = st.st_mtime;
+                snprintf(best[i], sizeof best[i], "%s", path);
+                break;
+            }
+    }
+    if (d)
+        closedir(d);
+    size_t total = 0;
+    for (int i = 0; i < 3; i++)
+        if (best[i][0])
+            total += stoa_net_resend_log(h->net, best[i]);
+    if (total) {
+        printf("stoa run: %zu statements of the last runs offered to the hub again\n", total);
+        fflush(stdout);
+    }
 }

@@ -61,5 +61,10 @@ void run_hub_launch_failed(run_hub *h, const char *message);
 // The launched lesson is playing: the error is cleared.
 void run_hub_launch_done(run_hub *h);
 
+// A headset switched off mid-lesson may have written statements the hub
+// never acknowledged: the three newest trace logs are offered again at
+// start (the hub stores each statement id once). traces_dir NULL = default.
+void run_hub_resend_recent(run_hub *h, const char *traces_dir);
+
 // Gives the hub up to 3 s to acknowledge the last statements, then stops.
 void run_hub_stop(run_hub *h);

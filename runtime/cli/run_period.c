@@ -34,6 +34,7 @@ stoa_result run_period_init(run_session *s, stoa_error *err)
         s->lesson_on = false;
     }
     run_class_enter(&s->cls, RUN_PHASE_LOBBY);
+    run_hub_resend_recent(&s->hub, s->opt->lesson.traces_dir);
     return STOA_OK;
 }
 

@@ -259,6 +259,8 @@ bool net_content_launch(stoa_net *net, const char *lesson, const char *sha256, c
     net->transfer_total = total;
     net->transferring = total > 0;
     pthread_mutex_unlock(&net->mu);
+    if (total)
+        net_transfer_tick(net); // the teacher sees the transfer start
     bool ok = true;
     char target[300];
     cJSON_ArrayForEach(f, files) {
@@ -266,8 +268,11 @@ bool net_content_launch(stoa_net *net, const char *lesson, const char *sha256, c
         const char *sha = cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256"));
         uint64_t sz = (uint64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(f, "size"));
         snprintf(target, sizeof target, "/api/headset/content/%s", sha);
-        ok = (cached(net, sha, sz, true) || fetch(net, target, sha, sz, err, err_size)) &&
+        bool had = cached(net, sha, sz, true);
+        ok = (had || fetch(net, target, sha, sz, err, err_size)) &&
              safe_rel(dir, path, dest, sizeof dest) && place(net, sha, dest);
+        if (ok && !had)
+            net_transfer_tick(net);
         if (!ok) {
             set_error(err, err_size, "launch: cannot lay out %s%s", path, "");
             break;

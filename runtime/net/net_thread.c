@@ -419,6 +419,7 @@ void net_transfer_tick(stoa_net *net)
     pthread_mutex_lock(&net->mu);
     net->status_dirty = true;
     pthread_mutex_unlock(&net->mu);
+    net->last_status_ns = 0; // the transfer's start, each file and every 250 ms
     if (net->conn)
         pump(net, net_now_ns());
 }

@@ -217,6 +217,8 @@ class StandIn:
                     break
                 m = json.loads(msg)
                 t = m.get("t")
+                if os.environ.get("STANDIN_DEBUG") and t != "status":
+                    print("standin ws:", msg[:200], flush=True)
                 if t == "hello":
                     with self.lock:
                         dev = self.devices.get(m.get("token"))
