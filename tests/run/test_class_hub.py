@@ -19,7 +19,8 @@ Checked, each a bug of the issue:
 
 The time from each launch to the headset being in the lesson is printed.
 
-usage: test_class_hub.py STOA SOURCE_DIR OUT_DIR
+usage: test_class_hub.py STOA SOURCE_DIR OUT_DIR [SCENE]
+SCENE: the lessons' scene (default the agora; CI gives a small generated box).
 """
 import http.cookiejar
 import json
@@ -87,12 +88,13 @@ def wait_all(heads, pattern, timeout, marks):
 
 def main():
     stoa, src, out = sys.argv[1:4]
+    scene = sys.argv[4] if len(sys.argv) > 4 else os.path.join(src, "scenes/agora/agora.glb")
     fresh(out)
     lib = os.path.join(out, "library")
     lessons = os.path.join(lib, "lessons")
     os.makedirs(lessons)
-    shutil.copy(os.path.join(src, "scenes/agora/agora.glb"), lib)
-    write_lessons(lessons, "../agora.glb")
+    shutil.copy(scene, os.path.join(lib, "scene.glb"))
+    write_lessons(lessons, "../scene.glb")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = dict(os.environ, STOA_HUB_PASSWORD=PASSWORD)
@@ -120,7 +122,7 @@ def main():
         hs = hub.headsets()
         check(len(hs) == 2 and all(h.get("connected") for h in hs.values()),
               f"both are online at the hub ({list(hs)})")
-        time.sleep(3)  # a headset that started its lesson by itself would have by now
+        time.sleep(2)  # a headset that started its lesson by itself would have by now
         hs = hub.headsets()
         started = [n for n in HEADSETS if trace_logs(os.path.join(out, n, "traces"))
                    or hs.get(n, {}).get("lesson")]
