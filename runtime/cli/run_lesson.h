@@ -100,6 +100,7 @@ typedef struct run_lesson {
     bool *hidden;      // per node
     bool *highlighted; // per node
     int32_t arrow_node;
+    bool look_glow;    // the teacher's "look here" lit arrow_node (run_look.c)
     run_anim anims[RUN_MAX_ANIMS];
     uint32_t anim_count;
     struct {
