@@ -149,11 +149,16 @@ static void report(run_hub *h, run_lesson *rl, run_class *cls, run_lesson *panel
         st.state = state->name;
         st.state_title = stoa_lesson_text_get(&state->title, rl->lang);
         st.registration = rl->trace ? stoa_trace_log_registration(rl->trace) : NULL;
-        st.progress = ended ? 1.0 : (double)index / rl->lesson->state_count;
+        // Ended by the teacher, the lesson stopped where it was: not 100 %.
+        bool done = ended && rl->outcome != STOA_LESSON_OUTCOME_ABORTED;
+        st.progress = done ? 1.0 : (double)index / rl->lesson->state_count;
+        h->last_progress = st.progress;
         st.score = stoa_lesson_machine_score(rl->machine);
         st.expected_s = state->expected_seconds;
         st.paused = stoa_lesson_machine_paused(rl->machine);
         st.idle_s = run_lesson_idle_s(rl);
+    } else {
+        st.progress = h->last_progress; // the result and the lobby: where the last lesson stopped
     }
     if (cls) {
         st.phase = run_class_phase_name(cls->phase);

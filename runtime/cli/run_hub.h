@@ -38,6 +38,7 @@ typedef struct run_hub {
     char switch_learner[40];      // the launch's learner_id ("" = the one signed in)
     char error[512]; // told to the hub with each status until cleared
     uint32_t launches_failed; // launches whose files could not be fetched
+    double last_progress; // of the last lesson, kept in the result and the lobby
     double message_s; // how long the teacher's last message stays up
     struct stoa_net_class *roster; // scratch for the class roster (heap)
 } run_hub;

@@ -24,6 +24,7 @@ import os
 import shutil
 import sys
 import time
+import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from class_common import (FAILS, PASSES, Proc, by_registration, check, fresh, headset_env,  # noqa: E402
@@ -125,7 +126,21 @@ def main():
         check(ok, "the teacher's end: every headset shows its result")
         res = (last["hs1"] or {}).get("result")
         check(res == {"completed": False, "success": None, "score": None}, f"the result is told ({res})")
+        prog = (last["hs1"] or {}).get("progress")
+        check(prog is not None and abs(prog - 1 / 3) < 1e-6,
+              f"a lesson ended by the teacher keeps the progress where it stopped ({prog})")
         check(wait_phase(names, "lobby", 60), "then back to the lobby")
+
+        # A launch whose file the hub cannot send: told, and the lobby stays.
+        bad = dict(lesson="wait.yaml", lesson_id="wait", registration=str(uuid.uuid4()),
+                   sha256=sha256_file(os.path.join(lib, "wait.yaml")))
+        hub.command("hs3", "launch", files=[dict(path="scene/gone.glb", sha256="0" * 64, size=10)], **bad)
+        check(hub.wait(lambda: "404" in (hub.device("hs3").status.get("error") or ""), 30)
+              and phase("hs3") == "lobby", f"a failed launch is told as error, the headset stays in "
+                                             f"the lobby ({hub.device('hs3').status.get('error')!r})")
+        hub.command("hs3", "launch", files=[dict(path="../escape.glb", sha256="0" * 64, size=10)], **bad)
+        check(hub.wait(lambda: "refused" in (hub.device("hs3").status.get("error") or ""), 30),
+              "a file named outside the lesson's folder is refused")
 
         # Lesson B (ends by itself): nothing fetched again.
         since = time.monotonic()
