@@ -32,6 +32,7 @@ struct stoa_net {
     size_t max_queue;
     char cache_dir[1024]; // content-addressed files of launched lessons (net_content.c)
     uint64_t cache_max;
+    char layout_prev[1200]; // the last lesson laid out from the cache (net thread only)
     pthread_t thread;
 
     // thread-only
@@ -88,6 +89,14 @@ void net_forget_token(stoa_net *net);
 // Makes sure lesson_dir/<lesson> has the given hash, fetching it when not.
 // Fills out_path; false on failure (error set).
 bool net_fetch_lesson(stoa_net *net, const char *lesson, const char *sha256, char *out_path, size_t size);
+
+// ---- net_message.c ----
+// A string field of a hub message into dst ("" when absent).
+void net_copy_str(char *dst, size_t size, const cJSON *o, const char *key);
+// {"t":"class"}: the roster kept for stoa_net_take_class (mu held).
+void net_take_class(stoa_net *net, const cJSON *msg);
+// The status message (mu held: reads the transfer's progress).
+char *net_status_json(const stoa_net *net, const stoa_net_status *s);
 
 // ---- net_content.c ----
 // Lays a launch's lesson out from the content cache: the lesson file (by its

@@ -49,12 +49,6 @@ static void push_command(stoa_net *net, const stoa_net_command *cmd)
     net->cmd_n++;
 }
 
-static void copy(char *dst, size_t size, const cJSON *o, const char *key)
-{
-    const char *s = cJSON_GetStringValue(cJSON_GetObjectItem(o, key));
-    snprintf(dst, size, "%s", s ? s : "");
-}
-
 static void take_command(stoa_net *net, cJSON *msg)
 {
     const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(msg, "cmd"));
@@ -69,41 +63,18 @@ static void take_command(stoa_net *net, cJSON *msg)
         cJSON_AddItemToArray(net->fetches, cJSON_Duplicate(msg, 1));
         return;
     }
-    copy(cmd.lesson, sizeof cmd.lesson, msg, "lesson");
-    copy(cmd.lesson_id, sizeof cmd.lesson_id, msg, "lesson_id");
-    copy(cmd.sha256, sizeof cmd.sha256, msg, "sha256");
-    copy(cmd.registration, sizeof cmd.registration, msg, "registration");
-    copy(cmd.state, sizeof cmd.state, msg, "state");
-    copy(cmd.node, sizeof cmd.node, msg, "node");
-    copy(cmd.text, sizeof cmd.text, msg, "text");
-    copy(cmd.learner_id, sizeof cmd.learner_id, msg, "learner_id");
-    copy(cmd.number, sizeof cmd.number, msg, "number");
+    net_copy_str(cmd.lesson, sizeof cmd.lesson, msg, "lesson");
+    net_copy_str(cmd.lesson_id, sizeof cmd.lesson_id, msg, "lesson_id");
+    net_copy_str(cmd.sha256, sizeof cmd.sha256, msg, "sha256");
+    net_copy_str(cmd.registration, sizeof cmd.registration, msg, "registration");
+    net_copy_str(cmd.state, sizeof cmd.state, msg, "state");
+    net_copy_str(cmd.node, sizeof cmd.node, msg, "node");
+    net_copy_str(cmd.text, sizeof cmd.text, msg, "text");
+    net_copy_str(cmd.learner_id, sizeof cmd.learner_id, msg, "learner_id");
+    net_copy_str(cmd.number, sizeof cmd.number, msg, "number");
     if (cmd.kind == STOA_NET_CMD_SIGNIN)
-        copy(cmd.text, sizeof cmd.text, msg, "name");
+        net_copy_str(cmd.text, sizeof cmd.text, msg, "name");
     push_command(net, &cmd);
-}
-
-// The roster for the lobby's self sign-in; entries without an id are skipped.
-static void take_class(stoa_net *net, const cJSON *msg)
-{
-    if (!net->cls && !(net->cls = malloc(sizeof *net->cls)))
-        return;
-    stoa_net_class *c = net->cls;
-    copy(c->class_id, sizeof c->class_id, msg, "class_id");
-    copy(c->title, sizeof c->title, msg, "title");
-    c->count = 0;
-    const cJSON *it;
-    cJSON_ArrayForEach(it, cJSON_GetObjectItem(msg, "learners")) {
-        if (c->count == STOA_NET_MAX_LEARNERS)
-            break;
-        stoa_net_learner *l = &c->learners[c->count];
-        copy(l->learner_id, sizeof l->learner_id, it, "learner_id");
-        copy(l->name, sizeof l->name, it, "name");
-        l->pin = cJSON_IsTrue(cJSON_GetObjectItem(it, "pin"));
-        if (l->learner_id[0])
-            c->count++;
-    }
-    net->cls_new = true;
 }
 
 // Acknowledged (or refused) ids leave the outbox; acks come in send order,
@@ -153,11 +124,11 @@ void net_on_message(stoa_net *net, const char *data, size_t len)
     } else if (strcmp(t, "cmd") == 0) {
         take_command(net, msg);
     } else if (strcmp(t, "class") == 0) {
-        take_class(net, msg);
+        net_take_class(net, msg);
     } else if (strcmp(t, "signin_refused") == 0) {
         stoa_net_command cmd = {.kind = STOA_NET_CMD_SIGNIN_REFUSED};
-        copy(cmd.learner_id, sizeof cmd.learner_id, msg, "learner_id");
-        copy(cmd.text, sizeof cmd.text, msg, "why");
+        net_copy_str(cmd.learner_id, sizeof cmd.learner_id, msg, "learner_id");
+        net_copy_str(cmd.text, sizeof cmd.text, msg, "why");
         push_command(net, &cmd);
     } else if (strcmp(t, "bye") == 0) { // the hub stops; we reconnect when it is back
         snprintf(net->info.last_error, sizeof net->info.last_error,
@@ -288,51 +259,6 @@ static void try_connect(stoa_net *net)
     free(s);
 }
 
-static char *status_json(const stoa_net *net, const stoa_net_status *s)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "t", "status");
-    cJSON_AddStringToObject(o, "lesson", s->lesson_id);
-    cJSON_AddStringToObject(o, "state", s->state);
-    cJSON_AddStringToObject(o, "state_title", s->state_title);
-    cJSON_AddStringToObject(o, "registration", s->registration);
-    if (s->launched_as[0])
-        cJSON_AddStringToObject(o, "launched_as", s->launched_as);
-    cJSON_AddNumberToObject(o, "progress", s->progress);
-    cJSON_AddNumberToObject(o, "score", s->score);
-    cJSON_AddNumberToObject(o, "idle_s", s->idle_s);
-    cJSON_AddNumberToObject(o, "fps", s->fps);
-    cJSON_AddNumberToObject(o, "expected_s", s->expected_s);
-    cJSON_AddBoolToObject(o, "paused", s->paused);
-    cJSON_AddStringToObject(o, "error", s->error); // "" clears the hub's copy
-    if (s->phase[0])
-        cJSON_AddStringToObject(o, "phase", s->phase);
-    if (s->learner_id[0])
-        cJSON_AddStringToObject(o, "learner_id", s->learner_id);
-    if (s->message_s > 0)
-        cJSON_AddNumberToObject(o, "message_s", s->message_s);
-    if (net->transferring) {
-        cJSON *t = cJSON_AddObjectToObject(o, "transfer");
-        cJSON_AddNumberToObject(t, "done", (double)net->transfer_done);
-        cJSON_AddNumberToObject(t, "total", (double)net->transfer_total);
-    }
-    if (s->has_result) {
-        cJSON *r = cJSON_AddObjectToObject(o, "result");
-        cJSON_AddBoolToObject(r, "completed", s->completed);
-        if (s->success < 0)
-            cJSON_AddNullToObject(r, "success");
-        else
-            cJSON_AddBoolToObject(r, "success", s->success > 0);
-        if (s->has_score)
-            cJSON_AddNumberToObject(r, "score", s->result_score);
-        else
-            cJSON_AddNullToObject(r, "score");
-    }
-    char *str = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    return str;
-}
-
 // Builds the next batch of unsent statements (mu held); NULL when none.
 static char *next_batch(stoa_net *net)
 {
@@ -374,7 +300,7 @@ static bool pump(stoa_net *net, int64_t now)
     bool welcomed = net->welcomed, dead = now - net->last_rx_ns > NET_DEAD_NS;
     char *status = NULL;
     if (welcomed && net->status_dirty && now - net->last_status_ns >= NET_STATUS_NS) {
-        status = status_json(net, &net->status);
+        status = net_status_json(net, &net->status);
         net->status_dirty = false;
         net->last_status_ns = now;
     }
@@ -433,11 +359,11 @@ static void fetch_lessons(stoa_net *net)
     const cJSON *msg;
     cJSON_ArrayForEach(msg, list) {
         stoa_net_command cmd = {.kind = STOA_NET_CMD_LAUNCH};
-        copy(cmd.lesson, sizeof cmd.lesson, msg, "lesson");
-        copy(cmd.lesson_id, sizeof cmd.lesson_id, msg, "lesson_id");
-        copy(cmd.sha256, sizeof cmd.sha256, msg, "sha256");
-        copy(cmd.registration, sizeof cmd.registration, msg, "registration");
-        copy(cmd.learner_id, sizeof cmd.learner_id, msg, "learner_id");
+        net_copy_str(cmd.lesson, sizeof cmd.lesson, msg, "lesson");
+        net_copy_str(cmd.lesson_id, sizeof cmd.lesson_id, msg, "lesson_id");
+        net_copy_str(cmd.sha256, sizeof cmd.sha256, msg, "sha256");
+        net_copy_str(cmd.registration, sizeof cmd.registration, msg, "registration");
+        net_copy_str(cmd.learner_id, sizeof cmd.learner_id, msg, "learner_id");
         const cJSON *files = cJSON_GetObjectItem(msg, "files");
         // A hub that lists the files lays the lesson out from the content
         // cache; an older one sends the lesson alone, kept in lesson_dir.
