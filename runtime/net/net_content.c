@@ -204,7 +204,7 @@ static void evict(stoa_net *net, const cJSON *keep, const char *lesson_sha)
                 break;
             files = g;
         }
-        snprintf(files[n].name, sizeof files[n].name, "%s", e->d_name);
+        snprintf(files[n].name, sizeof files[n].name, "%.64s", e->d_name); // is_sha: 64 long
         files[n].size = (uint64_t)st.st_size;
         files[n].used = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
         total += files[n++].size;

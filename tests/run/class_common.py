@@ -87,7 +87,7 @@ def headset_env(base, out, name, capture=None, eye="96x96"):
                XDG_CACHE_HOME=os.path.join(out, name, "cache"), STOA_XRSIM_FAST="1",
                STOA_XRSIM_EYE_SIZE=eye, STOA_AUDIO_SILENT="1", STOA_LOG="warn")
     if capture:
-        env.update(STOA_XRSIM_CAPTURE=capture, STOA_XRSIM_CAPTURE_EVERY="20")
+        env.update(STOA_XRSIM_CAPTURE=capture, STOA_XRSIM_CAPTURE_EVERY="50")
     return env
 
 

@@ -97,7 +97,7 @@ def main():
               "no lesson starts on joining (no trace written)")
         for n in names:
             hub.send_class(n)
-        check(all(heads[n].wait_for(r"class roster: 3 learners", 30) for n in names),
+        check(all(heads[n].wait_for(r"class roster: 3 learners", 60) for n in names),
               "the class's roster reaches each lobby")
         hub.assign("hs1", ANA)
         hub.assign("hs2", LI)
@@ -119,6 +119,8 @@ def main():
         hub.command("hs1", "message", text="Look at the columns, please.")
         check(hub.wait(lambda: hub.device("hs1").status.get("message_s", 0) > 5, 20),
               "the teacher's message is up, and for how long is told")
+        check(hub.wait(lambda: all(hub.device(n).status.get("state") == "b" for n in names), 60),
+              "lesson A reaches its second state on every headset")
         since = time.monotonic()
         for n in names:
             hub.command(n, "end")
