@@ -28,6 +28,7 @@ static void usage(FILE *f)
             "                [--msaa N] [--seated] [--vulkan1] [--max-seconds S]\n"
             "                [--grab NODE[,NODE...]] [--dwell SECONDS] [--mirror]\n"
             "                [--hub URL --join CODE [--device NAME]]\n"
+            "       stoa run [LESSON] --hub URL [--join CODE] [--device NAME] [--cache-max MIB] ...\n"
             "Plays a lesson (.yaml) or shows a scene (.gltf/.glb) on the headset through\n"
             "OpenXR. Lessons write the learner's trace (xAPI, JSON Lines) under --traces\n"
             "(default: a per-user folder, printed at start). --sim uses Stoa's simulated headset\n"
@@ -36,6 +37,10 @@ static void usage(FILE *f)
             "window (closing it ends the session). --grab lets the learner pick those nodes up\n"
             "(lessons say this themselves). --hub reports to the classroom hub (`stoa hub`)\n"
             "and takes the instructor's commands; --join CODE is needed the first time only.\n"
+            "With --hub the headset waits in the lobby (the LESSON's scene dimmed, or a calm\n"
+            "scene) until the teacher launches a lesson, shows the result at its end and goes\n"
+            "back to the lobby; it does not exit. --cache-max bounds the cache of lesson files\n"
+            "sent by the hub (default 2048 MiB).\n"
             "Ctrl-C ends the session cleanly.\n");
 }
 
@@ -67,6 +72,14 @@ static int parse(int argc, char **argv, run_options *o, bool *sim)
             o->hub.join_code = argv[++i];
         } else if (!strcmp(a, "--device") && v) {
             o->hub.device_name = argv[++i];
+        } else if (!strcmp(a, "--cache-max") && v) {
+            char *end = NULL;
+            unsigned long long mib = strtoull(argv[++i], &end, 10);
+            if (!end || *end || mib == 0 || mib > (1ull << 24)) {
+                fprintf(stderr, "stoa run: --cache-max wants a size in MiB (1 to 16777216)\n");
+                return 2;
+            }
+            o->hub.cache_max_bytes = mib << 20;
         } else if (!strcmp(a, "--mirror")) {
             o->mirror = true;
         } else if (!strcmp(a, "--seated")) {
@@ -109,6 +122,16 @@ static int parse(int argc, char **argv, run_options *o, bool *sim)
             o->scene_path = a;
         }
     }
+    if (!o->scene_path && o->hub.url) {
+        // A headset in a class needs no lesson to start: it waits in the lobby.
+        static char lobby[4096];
+        if (!run_lobby_scene_path(lobby, sizeof lobby)) {
+            fprintf(stderr, "stoa run: cannot write the lobby scene under the cache folder\n");
+            return 1;
+        }
+        o->scene_path = lobby;
+        return -1;
+    }
     if (!o->scene_path) {
         usage(stderr);
         return 2;
@@ -146,7 +169,7 @@ int stoa_cmd_run(int argc, char **argv)
     uint64_t frames = s.frames;
     uint32_t events = s.event_count, losses = s.session_losses;
     uint32_t skipped = s.frames_skipped, rebuilds = s.instance_rebuilds,
-             failed = s.launches_failed, dropped = s.lesson.actions_dropped;
+             failed = s.launches_failed + s.hub.launches_failed, dropped = s.lesson.actions_dropped;
     run_frame_report rep = run_session_report(&s);
     uint32_t panel_rebuilds = s.overlay.rebuilds, panel_writes = s.overlay.writes;
     run_session_fini(&s);

@@ -198,7 +198,7 @@ static void *switch_main(void *arg)
 }
 
 stoa_result run_content_switch_lesson(run_session *s, const char *path, const char *registration,
-                                      stoa_error *err)
+                                      const char *learner, stoa_error *err)
 {
     run_switch *w = &s->sw;
     if (w->busy)
@@ -209,14 +209,20 @@ stoa_result run_content_switch_lesson(run_session *s, const char *path, const ch
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
     snprintf(w->path, sizeof w->path, "%s", path);
     snprintf(w->registration, sizeof w->registration, "%s", registration ? registration : "");
+    snprintf(w->learner, sizeof w->learner, "%s", learner ? learner : "");
+    // The scene on the headset now (the lobby keeps the last lesson's).
     snprintf(w->current_scene, sizeof w->current_scene, "%s",
-             s->lesson_on ? s->lesson.scene_path : s->opt->scene_path);
+             s->scene && s->scene->path ? s->scene->path : "");
     w->renderer = s->xr ? stoa_xr_renderer(s->xr) : NULL;
     run_session *t = w->scratch;
     t->opt = s->opt;
     t->lesson_desc = s->opt->lesson;
     t->lesson_desc.lesson_path = w->path;
     t->lesson_desc.registration = w->registration[0] ? w->registration : NULL;
+    if (w->learner[0]) { // a signed-in learner: their id under the hub's address
+        t->lesson_desc.learner = w->learner;
+        t->lesson_desc.account_home_page = s->opt->hub.url;
+    }
     if (pthread_create(&w->thread, NULL, switch_main, w) != 0) {
         free(w->scratch);
         w->scratch = NULL;
@@ -318,6 +324,9 @@ stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_err
     s->lesson_desc = t->lesson_desc;
     snprintf(s->switch_path, sizeof s->switch_path, "%s", w->path);
     snprintf(s->switch_registration, sizeof s->switch_registration, "%s", w->registration);
+    snprintf(s->switch_learner, sizeof s->switch_learner, "%s", w->learner);
+    if (w->learner[0])
+        s->lesson_desc.learner = s->switch_learner;
     s->lesson_desc.lesson_path = s->switch_path;
     s->lesson_desc.registration = s->switch_registration[0] ? s->switch_registration : NULL;
     s->lesson_on = true;

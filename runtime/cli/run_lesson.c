@@ -75,6 +75,7 @@ static stoa_result make_trace(run_lesson *rl, const run_lesson_desc *desc, stoa_
         .lesson_names = run_lesson_names(rl, &rl->lesson->title, names, 8),
         .language = rl->lang,
         .learner_account = desc->learner,
+        .account_home_page = desc->account_home_page,
         .registration = desc->registration,
         .clock = &rl->trace_clock,
     };

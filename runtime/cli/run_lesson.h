@@ -17,7 +17,7 @@
 #define RUN_MAX_PANELS 8
 #define RUN_MAX_ANIMS 16
 #define RUN_MAX_NARRATIONS 32
-#define RUN_MAX_CHOICES 6
+#define RUN_MAX_CHOICES 12 // a quiz has up to 6; the lobby's keypad 12
 // Lesson actions one event may produce: the queue starts at 128 and grows to
 // this; beyond it actions are counted (actions_dropped), logged as errors and
 // counted in `stoa run`'s closing lines, never passed over in silence.
@@ -45,6 +45,7 @@ typedef struct run_panel {
     char footer[256];
     const stoa_lesson_quiz *quiz;
     uint32_t choice_count;
+    uint32_t choice_columns; // > 1: a grid (the lobby's keypad)
     char choices[RUN_MAX_CHOICES][160];
     float choice_uv[RUN_MAX_CHOICES][4]; // u0, v0, u1, v1 (v down), from the layout
     int32_t hovered, chosen;             // choice index or -1
@@ -52,6 +53,9 @@ typedef struct run_panel {
     float center[3], right[3], up[3];    // world; right/up are unit vectors
     float width, height;                 // metres, at 1 px = 1 mm
     float scale;                         // grows with distance so text stays readable
+    bool front;                          // in front of the learner (stacked by run_layout.c)
+    int64_t until_ns;                    // > 0: hidden at this display time
+    uint32_t shown_seq;                  // order shown in (newest highest)
     uint32_t version;                    // bumps when the picture must be remade
 } run_panel;
 
@@ -70,6 +74,9 @@ typedef struct run_lesson_desc {
     uint64_t seed;
     bool quiet; // no progress lines on stdout (benchmarks)
     const char *registration; // UUID of this run from the hub's launch; NULL = fresh
+    // The actor's account homePage: the hub's address when a signed-in
+    // learner's id is the account name (docs/hub.md); NULL = Stoa's default.
+    const char *account_home_page;
 } run_lesson_desc;
 
 typedef struct run_lesson {
@@ -93,6 +100,7 @@ typedef struct run_lesson {
     bool *hidden;      // per node
     bool *highlighted; // per node
     int32_t arrow_node;
+    bool look_glow;    // the teacher's "look here" lit arrow_node (run_look.c)
     run_anim anims[RUN_MAX_ANIMS];
     uint32_t anim_count;
     struct {
@@ -101,6 +109,9 @@ typedef struct run_lesson {
     } narrations[RUN_MAX_NARRATIONS];
     uint32_t narration_count;
     run_panel panels[RUN_MAX_PANELS];
+    uint32_t panel_seq;          // counts panels shown (run_panel.shown_seq)
+    bool layout_set;             // the stack's anchor below is in use
+    float layout_center[3], layout_right[3];
     float head_world[3], head_forward[3];
     const stoa_pose *pose; // the scene as last posed (audio sources follow its nodes)
     int64_t last_activity_ns;  // last interaction, or the head moving (idle time)
@@ -136,6 +147,10 @@ void run_lesson_pose(run_lesson *rl, stoa_pose *pose);
 // session source also writes suspended/resumed (session-lost) to the trace.
 void run_lesson_set_paused(run_lesson *rl, uint32_t source, bool on);
 void run_lesson_fini(run_lesson *rl);
+// "Look here" from the teacher: the node glows under an arrow; a learner who
+// faces away sees an arrow at the edge of the view, and a chime sounds from
+// the node (run_look.c). node -1 clears it.
+void run_lesson_look_here(run_lesson *rl, int32_t node);
 
 // Names of a lesson text in the trace's form (entries point into the lesson).
 stoa_trace_names run_lesson_names(const run_lesson *rl, const stoa_lesson_text *text,

@@ -67,6 +67,7 @@ void run_overlay_draw_panel(stoa_ui_fonts *fonts, run_panel *p, stoa_ui_panel_im
                                                                           : STOA_UI_TONE_NEGATIVE)
                                                             : STOA_UI_TONE_NEUTRAL};
         pd.choice_count = (int)p->choice_count;
+        pd.choice_columns = (int)p->choice_columns;
         for (uint32_t i = 0; i < p->choice_count; i++) {
             pd.choices[i] = p->choices[i];
             pd.choice_states[i] = choice_state(p, i);
@@ -163,6 +164,40 @@ static void place_arrow(run_overlay *o, const stoa_pose *scene_pose, const stoa_
     place(o, OV_NODE_ARROW, pos, rot, scale);
 }
 
+// A learner who faces away from the arrow's node (over 35 degrees from where
+// they look) sees the arrow at the edge of the view instead, its tip turned
+// towards the node: they turn until the arrow over the node takes over.
+static bool place_edge_arrow(run_overlay *o, const stoa_pose *scene_pose, const run_lesson *rl,
+                             double t)
+{
+    const float *m = stoa_pose_world(scene_pose, (uint32_t)rl->arrow_node);
+    vec3 f, to = {m[12] - rl->head_world[0], m[13] - rl->head_world[1], m[14] - rl->head_world[2]};
+    glm_vec3_normalize_to((float *)rl->head_forward, f);
+    glm_vec3_normalize(to);
+    if (glm_vec3_dot(f, to) > cosf(glm_rad(35.0f)) || glm_vec3_norm(f) < 0.5f)
+        return false;
+    vec3 d, side; // towards the node, across the view
+    glm_vec3_scale(f, glm_vec3_dot(to, f), side);
+    glm_vec3_sub(to, side, d);
+    if (glm_vec3_norm(d) < 1e-3f) // right behind: point to the right
+        glm_vec3_cross(f, (vec3){0, 1, 0}, d);
+    glm_vec3_normalize(d);
+    float bob = 0.03f * (float)sin(t * 5.0);
+    vec3 pos;
+    for (int i = 0; i < 3; i++)
+        pos[i] = rl->head_world[i] + f[i] * 1.0f + d[i] * (0.38f + bob);
+    mat3 rot;
+    vec3 y, x;
+    glm_vec3_negate_to(d, y); // the pyramid's tip is its -Y: towards the node
+    glm_vec3_cross(y, f, x);
+    glm_vec3_copy(x, rot[0]);
+    glm_vec3_copy(y, rot[1]);
+    glm_vec3_copy(f, rot[2]);
+    float scale[3] = {0.08f, 0.14f, 0.08f};
+    place(o, OV_NODE_ARROW, pos, rot, scale);
+    return true;
+}
+
 stoa_result run_overlay_update(run_overlay *o, stoa_gfx_device *device,
                                stoa_gfx_renderer *renderer, run_lesson *rl,
                                const stoa_interact_output *io, const stoa_pose *scene_pose,
@@ -185,7 +220,7 @@ stoa_result run_overlay_update(run_overlay *o, stoa_gfx_device *device,
                0.015f + 0.02f * io->gaze.dwell_progress);
     for (uint32_t i = 0; io->arc.active && i < io->arc.point_count && i < OV_ARC_NODES; i++)
         place_cube(o, OV_NODE_ARC0 + i, io->arc.points[i], io->arc.valid ? 0.05f : 0.03f);
-    if (rl && rl->scene && rl->arrow_node >= 0)
+    if (rl && rl->scene && rl->arrow_node >= 0 && !place_edge_arrow(o, scene_pose, rl, time_s))
         place_arrow(o, scene_pose, rl->scene, rl->arrow_node, time_s);
     stoa_pose_update(o->pose);
     return r;

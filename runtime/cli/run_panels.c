@@ -8,7 +8,7 @@
 #define PANEL_DISTANCE_M 1.5f
 #define PANEL_WIDTH_M 0.9f
 
-static run_panel *find(run_lesson *rl, const char *id)
+run_panel *run_panels_find(run_lesson *rl, const char *id)
 {
     for (int i = 0; i < RUN_MAX_PANELS; i++)
         if (rl->panels[i].visible && !strcmp(rl->panels[i].id, id))
@@ -18,7 +18,7 @@ static run_panel *find(run_lesson *rl, const char *id)
 
 static run_panel *slot(run_lesson *rl, const char *id)
 {
-    run_panel *p = find(rl, id);
+    run_panel *p = run_panels_find(rl, id);
     for (int i = 0; !p && i < RUN_MAX_PANELS; i++)
         if (!rl->panels[i].visible)
             p = &rl->panels[i];
@@ -28,6 +28,7 @@ static run_panel *slot(run_lesson *rl, const char *id)
     memset(p, 0, sizeof *p);
     p->version = version + 1;
     p->visible = true;
+    p->shown_seq = ++rl->panel_seq;
     p->scale = 1.0f;
     p->hovered = p->chosen = -1;
     snprintf(p->id, sizeof p->id, "%s", id);
@@ -65,6 +66,7 @@ static void in_front(const run_lesson *rl, run_panel *p, float drop)
         p->center[i] = rl->head_world[i] + f[i] / len * PANEL_DISTANCE_M;
     p->center[1] = rl->head_world[1] - drop;
     face_learner(rl, p);
+    p->front = true; // the layout manager stacks it with the others (run_layout.c)
 }
 
 static void at_node(const run_lesson *rl, run_panel *p, int32_t node)
@@ -105,7 +107,7 @@ static void layout_choices(run_panel *p)
     }
 }
 
-void run_panels_show_text(run_lesson *rl, const char *id, const char *text, int32_t node)
+run_panel *run_panels_show_text(run_lesson *rl, const char *id, const char *text, int32_t node)
 {
     run_panel *p = slot(rl, id ? id : "panel");
     p->kind = RUN_PANEL_TEXT;
@@ -116,6 +118,17 @@ void run_panels_show_text(run_lesson *rl, const char *id, const char *text, int3
         at_node(rl, p, node);
     else
         in_front(rl, p, 0.05f);
+    return p;
+}
+
+run_panel *run_panels_show_choices(run_lesson *rl, const char *id)
+{
+    run_panel *p = slot(rl, id);
+    p->kind = RUN_PANEL_QUIZ;
+    p->width = PANEL_WIDTH_M;
+    p->height = 0.75f;
+    in_front(rl, p, 0.15f);
+    return p;
 }
 
 void run_panels_show_quiz(run_lesson *rl, const stoa_lesson_quiz *quiz)
@@ -137,7 +150,7 @@ void run_panels_show_quiz(run_lesson *rl, const stoa_lesson_quiz *quiz)
 void run_panels_quiz_answered(run_lesson *rl, const stoa_lesson_quiz *quiz, uint32_t choices,
                               bool correct)
 {
-    run_panel *p = find(rl, quiz->id);
+    run_panel *p = run_panels_find(rl, quiz->id);
     if (!p)
         return;
     p->answered = true;
@@ -175,7 +188,7 @@ void run_panels_subtitle(run_lesson *rl, const char *text)
 
 void run_panels_hide(run_lesson *rl, const char *id)
 {
-    run_panel *p = find(rl, id);
+    run_panel *p = run_panels_find(rl, id);
     if (p) {
         p->visible = false;
         p->version++;

@@ -7,7 +7,11 @@
 
 // A text panel: at a node (above its bounds, facing the learner) or, with
 // node -1, 1.5 m in front of the learner at eye height.
-void run_panels_show_text(run_lesson *rl, const char *id, const char *text, int32_t node);
+run_panel *run_panels_show_text(run_lesson *rl, const char *id, const char *text, int32_t node);
+// A panel of choices that is not a lesson's quiz (the lobby's names and
+// keypad): the caller fills title, text, choices and choice_count.
+run_panel *run_panels_show_choices(run_lesson *rl, const char *id);
+run_panel *run_panels_find(run_lesson *rl, const char *id); // visible, or NULL
 void run_panels_show_quiz(run_lesson *rl, const stoa_lesson_quiz *quiz);
 void run_panels_quiz_answered(run_lesson *rl, const stoa_lesson_quiz *quiz, uint32_t choices,
                               bool correct);
@@ -22,3 +26,16 @@ run_panel *run_panels_quiz(run_lesson *rl);
 // is the choice under the hit point (-1 when none).
 float run_panels_hit(const run_panel *p, const float origin[3], const float dir[3],
                      int32_t *out_choice);
+
+// run_layout.c: the layout manager. Panels in front of the learner (the
+// lesson's, the teacher's message, the pause panel, subtitles) are stacked
+// so that none overlaps another: the newest teacher message on top, then the
+// pause panel, the lesson's panels, the subtitle at the bottom. A panel with
+// an `until_ns` is hidden once now_ns (run_layout_clock_ns) has passed it:
+// the teacher's message.
+void run_layout_arrange(run_lesson *rl, int64_t now_ns);
+// Wall-clock time for panels' lifetimes: what the teacher is told in seconds
+// holds on the headset whatever its display clock does (xrsim's FAST mode).
+int64_t run_layout_clock_ns(void);
+// Seconds a teacher's message of this text stays up (sent to the hub).
+double run_layout_message_s(const char *text);

@@ -10,7 +10,6 @@
 
 #include "core/stoa_clock.h"
 #include "core/stoa_log.h"
-#include "run_survey.h"
 #include "run_overlay_mesh.h"
 
 static stoa_result create_xr(run_session *s, stoa_error *err)
@@ -84,6 +83,8 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
     }
     if (opt->hub.url && (r = run_hub_start(&s->hub, &opt->hub, err)) < 0) // classroom hub
         return r;
+    if ((r = run_period_init(s, err)) < 0) // with a hub: the lobby first
+        return r;
     return create_xr(s, err);
 }
 
@@ -95,6 +96,7 @@ void run_session_fini(run_session *s)
     if (s->lesson_on)
         run_lesson_fini(&s->lesson);
     run_hub_stop(&s->hub); // after the lesson: its last statements still reach the hub
+    run_class_fini(&s->cls);
     destroy_xr(s);
     run_overlay_fini(&s->overlay, NULL);
     stoa_desktop_mirror_close(&s->mirror);
@@ -230,32 +232,6 @@ static void apply_output(run_session *s, const stoa_interact_output *out)
     s->grabbing = grabbing;
 }
 
-static void lesson_frame(run_session *s, const stoa_interact_output *out,
-                         const stoa_interact_frame *in, int64_t now_ns)
-{
-    run_lesson *rl = &s->lesson;
-    if (!rl->started) {
-        stoa_error err = {0};
-        if (run_lesson_start(rl, s->scene, &s->lesson_desc, now_ns, &err) < 0) {
-            // The scene stays on the headset (a lobby); the hub hears why.
-            STOA_LOGE("run", "the lesson cannot start: %s", err.message);
-            run_hub_launch_failed(&s->hub, err.message);
-            s->launches_failed++;
-            run_lesson_fini(rl);
-            s->lesson_on = false;
-            return;
-        }
-    }
-    run_lesson_input(rl, out, in, now_ns);
-    run_lesson_update(rl, s->interact, now_ns);
-    // Leave a little after the end, once the last narration has been heard.
-    if (rl->ended && !s->exit_requested && !run_survey_tick(rl) &&
-        ((now_ns - rl->ended_ns) > 2000000000LL && !stoa_audio_narration_busy(rl->audio))) {
-        s->exit_requested = true;
-        stoa_xr_request_exit(s->xr);
-    }
-}
-
 // The lesson's highlighted nodes glow, pulsing about once a second.
 static void set_highlights(run_session *s, stoa_gfx_render_options *o)
 {
@@ -283,39 +259,6 @@ static void record_cpu(run_session *s, double us)
         s->cpu_cap = cap;
     }
     s->cpu_us[s->cpu_count++] = us;
-}
-
-// A lesson the instructor launched from the hub: loaded on a worker, taken
-// in between frames. One that cannot start leaves the headset as it was and
-// tells the hub why.
-static void switch_lessons(run_session *s)
-{
-    const char *next, *registration;
-    stoa_error err = {0};
-    if (run_hub_take_switch(&s->hub, &next, &registration)) {
-        run_content_switch_cancel(s); // a newer launch wins
-        if (run_content_switch_lesson(s, next, registration, &err) < 0) {
-            STOA_LOGE("run", "launch of %s failed: %s", next, err.message);
-            run_hub_launch_failed(&s->hub, err.message);
-            s->launches_failed++;
-        }
-    }
-    bool switched = false;
-    if (run_content_switch_poll(s, &switched, &err) < 0) {
-        STOA_LOGE("run", "the launched lesson cannot start: %s", err.message);
-        printf("stoa run: launch failed: %s\n", err.message);
-        fflush(stdout);
-        run_hub_launch_failed(&s->hub, err.message);
-        s->launches_failed++;
-    } else if (switched) {
-        run_hub_launch_done(&s->hub);
-        s->hidden_version = UINT32_MAX; // new content: rebuild picking
-        for (int i = 0; i < RUN_MAX_PANELS; i++)
-            s->overlay.versions[i] = UINT32_MAX; // new panels, whatever their numbers
-        stoa_error perr = {0};
-        if (stoa_xr_prepare(s->xr, s->gscene, false, &perr) < 0)
-            STOA_LOGW("run", "pipelines for the new scene: %s", perr.message);
-    }
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -355,7 +298,7 @@ static stoa_result frame(run_session *s, stoa_error *err)
     // Taking a switched lesson in is the frame thread's work too, between
     // frames: counted in this frame's CPU time.
     double ts = stoa_time_seconds();
-    switch_lessons(s);
+    run_period_switch(s);
     double switch_s = stoa_time_seconds() - ts;
     stoa_xr_frame f;
     stoa_result r = stoa_xr_begin_frame(s->xr, &f, err);
@@ -372,10 +315,10 @@ static stoa_result frame(run_session *s, stoa_error *err)
     fill_input(&f, &in);
     const stoa_interact_output *out = stoa_interact_update(s->interact, &in);
     tp[0] = stoa_time_seconds();
-    if (s->lesson_on)
-        lesson_frame(s, out, &in, f.display_time_ns);
+    run_period_frame(s, out, &in, f.display_time_ns); // the lesson, or the lobby
     tp[1] = stoa_time_seconds();
-    run_hub_frame(&s->hub, s->lesson_on ? &s->lesson : NULL, f.display_time_ns); // classroom hub
+    run_hub_frame(&s->hub, s->lesson_on ? &s->lesson : NULL, s->in_class ? &s->cls : NULL,
+                  f.display_time_ns); // classroom hub
     tp[2] = stoa_time_seconds();
     apply_output(s, out);
     tp[3] = stoa_time_seconds();
@@ -383,7 +326,7 @@ static stoa_result frame(run_session *s, stoa_error *err)
     rig_matrix(s, world_from_tracking);
     stoa_xr_set_world_from_tracking(s->xr, world_from_tracking);
     stoa_result ovr = run_overlay_update(&s->overlay, stoa_xr_device(s->xr), stoa_xr_renderer(s->xr),
-                                         s->lesson_on ? &s->lesson : NULL, out, s->pose,
+                                         run_period_panels(s), out, s->pose,
                                          s->anim_time, err);
     if (ovr >= 0 && s->overlay.needs_prepare) {
         stoa_result pr = stoa_xr_prepare(s->xr, s->overlay.gscene, true, err);
@@ -400,8 +343,8 @@ static stoa_result frame(run_session *s, stoa_error *err)
     };
     set_highlights(s, &draws[0].options);
     // Paused (the teacher is talking, the session is coming back, a system
-    // menu is up): the scene dims behind the panels.
-    if (s->lesson_on && s->lesson.machine && stoa_lesson_machine_paused(s->lesson.machine))
+    // menu is up) or waiting in the lobby: the scene dims behind the panels.
+    if (run_period_dimmed(s))
         draws[0].options.exposure = 0.3f;
     stoa_error derr = {0};
     r = stoa_xr_end_frame(s->xr, &f, draws, 2, &derr);
@@ -454,16 +397,19 @@ static stoa_result rebuild_xr(run_session *s, stoa_error *err)
     // A lesson being loaded has its GPU copy made for the old renderer:
     // start its loading again for the new one.
     char path[sizeof s->sw.path], registration[sizeof s->sw.registration];
+    char learner[sizeof s->sw.learner];
     bool relaunch = s->sw.busy;
     snprintf(path, sizeof path, "%s", s->sw.path);
     snprintf(registration, sizeof registration, "%s", s->sw.registration);
+    snprintf(learner, sizeof learner, "%s", s->sw.learner);
     run_content_switch_cancel(s);
     destroy_xr(s);
     stoa_result r = create_xr(s, err);
     s->recovery_idle_waits += stoa_gfx_stats_get().device_idle_waits - waits;
     stoa_error lerr = {0};
     if (r >= 0 && relaunch &&
-        run_content_switch_lesson(s, path, registration[0] ? registration : NULL, &lerr) < 0) {
+        run_content_switch_lesson(s, path, registration[0] ? registration : NULL, learner,
+                                  &lerr) < 0) {
         run_hub_launch_failed(&s->hub, lerr.message);
         s->launches_failed++;
     }
@@ -531,7 +477,7 @@ stoa_result run_session_loop(run_session *s, volatile int *stop_flag, stoa_error
             break;
         if (!st.session_running) {
             // Idle, stopping or waiting after a loss: don't spin.
-            switch_lessons(s); // a launch still lands while the headset is off
+            run_period_switch(s); // a launch still lands while the headset is off
             struct timespec ts = {0, 5 * 1000000};
             nanosleep(&ts, NULL);
             continue;

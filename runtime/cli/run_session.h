@@ -14,6 +14,7 @@
 #include "interact/stoa_interact.h"
 #include "scene/stoa_scene.h"
 #include "desktop/stoa_mirror.h"
+#include "run_class.h"
 #include "run_hub.h"
 #include "run_lesson.h"
 #include "run_overlay.h"
@@ -55,6 +56,7 @@ typedef struct run_switch {
     atomic_int done;       // set by the worker when it has finished
     char path[4096];
     char registration[40];
+    char learner[40];       // the actor's account name ("" = the pseudonym)
     char current_scene[4096];
     bool same_scene;
     stoa_result result;
@@ -87,6 +89,10 @@ struct run_session {
     run_lesson_desc lesson_desc; // the lesson now played (a hub launch may change it)
     char switch_path[4096];      // storage for a lesson the hub launched
     char switch_registration[40];
+    char switch_learner[40];
+    run_class cls;     // the class period with --hub: lobby, result, sign-in (run_class.c)
+    bool in_class;     // --hub: lessons come from launches, the session outlives them
+    run_lesson *drawn_panels; // whose panels the overlay showed last frame
     run_hub hub;       // classroom hub connection (run_hub.c); idle without --hub
     run_switch sw;     // a launched lesson loading on a worker
     pthread_t retire_thread; // frees what the last switch let go (run_content.c)
@@ -121,8 +127,10 @@ stoa_result run_content_load(run_session *s, stoa_error *err);
 void run_content_drop_scene(run_session *s);
 // Starts loading the lesson at `path` (fetched from the hub) and, when it
 // differs, its scene, on a worker thread; the current lesson goes on.
+// learner: the actor's account name (a signed-in learner's id), "" or NULL
+// for the pseudonym.
 stoa_result run_content_switch_lesson(run_session *s, const char *path, const char *registration,
-                                      stoa_error *err);
+                                      const char *learner, stoa_error *err);
 // Between frames: once the worker is done, uploads the new scene, ends the
 // current lesson and plays the new one (*out_switched). A lesson or scene
 // that failed to load leaves everything as it was and returns the error.
@@ -131,6 +139,22 @@ stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_err
 void run_content_switch_cancel(run_session *s);
 // Waits for what a switch let go to be freed (the old trace's last write).
 void run_content_retire_wait(run_session *s);
+
+// run_period.c: the lesson's place in the session. Without a hub the lesson
+// given plays and the session ends a little after it. With a hub the session
+// starts in the lobby; each launch plays a new run; its end shows the result,
+// then the lobby again, the session kept.
+stoa_result run_period_init(run_session *s, stoa_error *err); // after run_content_load
+void run_period_switch(run_session *s); // a launch: between frames
+void run_period_frame(run_session *s, const stoa_interact_output *out, const stoa_interact_frame *in,
+                      int64_t now_ns);
+// The panels the overlay draws this frame (the lesson's or the lobby's), or NULL.
+run_lesson *run_period_panels(run_session *s);
+bool run_period_dimmed(const run_session *s); // the lobby or a pause: the scene dims
+
+// run_lobby_scene.c: writes the calm lobby scene (glTF) into the cache
+// folder and gives its path; false when it cannot be written.
+bool run_lobby_scene_path(char *out, size_t size);
 
 // run_pick.c: after a grabbed node is put down, a new BVH is built on a
 // worker from a copy of the pose; poll swaps it in once per frame; cancel

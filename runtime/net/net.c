@@ -59,6 +59,8 @@ static void keep_status_strs(stoa_net *net)
     keep_str(net, 3, &net->status.registration);
     keep_str(net, 4, &net->status.launched_as);
     keep_str(net, 5, &net->status.error);
+    keep_str(net, 6, &net->status.phase);
+    keep_str(net, 7, &net->status.learner_id);
 }
 
 stoa_result stoa_net_create(const stoa_net_desc *desc, stoa_net **out_net, stoa_error *err)
@@ -78,6 +80,14 @@ stoa_result stoa_net_create(const stoa_net_desc *desc, stoa_net **out_net, stoa_
     snprintf(net->join_code, sizeof net->join_code, "%s", desc->join_code ? desc->join_code : "");
     snprintf(net->lesson_dir, sizeof net->lesson_dir, "%s", desc->lesson_dir ? desc->lesson_dir : "");
     snprintf(net->hub_cert, sizeof net->hub_cert, "%s", desc->hub_cert ? desc->hub_cert : "");
+    const char *cache = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (desc->cache_dir)
+        snprintf(net->cache_dir, sizeof net->cache_dir, "%s", desc->cache_dir);
+    else if (cache && cache[0])
+        snprintf(net->cache_dir, sizeof net->cache_dir, "%s/stoa/content", cache);
+    else
+        snprintf(net->cache_dir, sizeof net->cache_dir, "%s/.cache/stoa/content", home ? home : ".");
+    net->cache_max = desc->cache_max_bytes ? desc->cache_max_bytes : (2ull << 30);
     if (desc->device_name)
         snprintf(net->name, sizeof net->name, "%s", desc->device_name);
     else if (gethostname(net->name, sizeof net->name - 1) != 0)
@@ -132,6 +142,9 @@ void stoa_net_destroy(stoa_net **pnet, int flush_ms)
         free(net->out[i].line);
     free(net->out);
     cJSON_Delete(net->fetches);
+    for (size_t i = 0; i < net->ctl_n; i++)
+        free(net->ctl[i]);
+    free(net->cls);
     if (net->follow_fd >= 0)
         close(net->follow_fd);
     free(net->partial);
@@ -201,6 +214,48 @@ size_t stoa_net_resend_log(stoa_net *net, const char *log_path)
     return n;
 }
 
+bool stoa_net_take_class(stoa_net *net, stoa_net_class *out)
+{
+    pthread_mutex_lock(&net->mu);
+    bool got = net->cls_new && net->cls;
+    if (got)
+        *out = *net->cls;
+    net->cls_new = false;
+    pthread_mutex_unlock(&net->mu);
+    return got;
+}
+
+static void send_ctl(stoa_net *net, cJSON *o)
+{
+    char *s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (!s)
+        return;
+    pthread_mutex_lock(&net->mu);
+    if (net->ctl_n < NET_MAX_CTL) // a learner tapping faster than the socket: the rest waits
+        net->ctl[net->ctl_n++] = s, s = NULL;
+    pthread_cond_signal(&net->cv);
+    pthread_mutex_unlock(&net->mu);
+    free(s);
+}
+
+void stoa_net_send_signin(stoa_net *net, const char *learner_id, const char *pin)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "t", "signin");
+    cJSON_AddStringToObject(o, "learner_id", learner_id ? learner_id : "");
+    if (pin && pin[0])
+        cJSON_AddStringToObject(o, "pin", pin);
+    send_ctl(net, o);
+}
+
+void stoa_net_send_signout(stoa_net *net)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "t", "signout");
+    send_ctl(net, o);
+}
+
 bool stoa_net_poll_command(stoa_net *net, stoa_net_command *out)
 {
     bool got = false;
@@ -245,7 +300,8 @@ stoa_result stoa_net_flush(stoa_net *net, int timeout_ms)
 const char *stoa_net_command_name(stoa_net_command_kind kind)
 {
     static const char *const names[] = {"none", "launch", "pause", "resume", "skip",
-                                        "goto", "restart", "end", "look_here", "message"};
+                                        "goto", "restart", "end", "look_here", "message",
+                                        "signin", "signout", "signin_refused"};
     return (unsigned)kind < sizeof names / sizeof *names ? names[kind] : "unknown";
 }
 

@@ -27,25 +27,9 @@ static void take_line(stoa_net *net, char *line, size_t len)
         stoa_net_send_statement(net, line);
 }
 
-void net_follow_poll(stoa_net *net)
+// Reads what was appended since the last read; complete lines are queued.
+static void read_more(stoa_net *net)
 {
-    char path[sizeof net->follow_path];
-    pthread_mutex_lock(&net->mu);
-    bool changed = net->follow_changed;
-    net->follow_changed = false;
-    memcpy(path, net->follow_path, sizeof path);
-    pthread_mutex_unlock(&net->mu);
-    if (changed) {
-        if (net->follow_fd >= 0)
-            close(net->follow_fd);
-        net->follow_fd = -1, net->follow_offset = 0, net->partial_len = 0;
-    }
-    if (!path[0])
-        return;
-    if (!net->partial && !(net->partial = malloc(NET_MAX_LINE)))
-        return;
-    if (net->follow_fd < 0 && (net->follow_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-        return; // not created yet: the writer makes it on its first line
     char buf[65536];
     for (int rounds = 0; rounds < 64; rounds++) {
         ssize_t n = pread(net->follow_fd, buf, sizeof buf, net->follow_offset);
@@ -65,4 +49,30 @@ void net_follow_poll(stoa_net *net)
             } // a longer line cannot be a statement the hub accepts: cut, then refused by id
         }
     }
+}
+
+void net_follow_poll(stoa_net *net)
+{
+    char path[sizeof net->follow_path];
+    pthread_mutex_lock(&net->mu);
+    bool changed = net->follow_changed;
+    net->follow_changed = false;
+    memcpy(path, net->follow_path, sizeof path);
+    pthread_mutex_unlock(&net->mu);
+    if (!net->partial && !(net->partial = malloc(NET_MAX_LINE)))
+        return;
+    if (changed) {
+        // The run followed until now was closed before the next one began:
+        // its last lines (`terminated` after a switch) are read first.
+        if (net->follow_fd >= 0) {
+            read_more(net);
+            close(net->follow_fd);
+        }
+        net->follow_fd = -1, net->follow_offset = 0, net->partial_len = 0;
+    }
+    if (!path[0])
+        return;
+    if (net->follow_fd < 0 && (net->follow_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return; // not created yet: the writer makes it on its first line
+    read_more(net);
 }

@@ -16,6 +16,7 @@
 #define NET_BATCH_BYTES (128 * 1024) // stays under the hub's 256 KiB message limit
 #define NET_MAX_INFLIGHT 1024        // sent, not yet acknowledged
 #define NET_MAX_MESSAGE (1024 * 1024) // from the hub (an ack of a full batch is ~40 KiB)
+#define NET_MAX_CTL 16               // signin/signout messages waiting for the socket
 
 typedef struct net_entry {
     char id[37];
@@ -29,6 +30,9 @@ struct stoa_net {
     int port;
     bool tls;
     size_t max_queue;
+    char cache_dir[1024]; // content-addressed files of launched lessons (net_content.c)
+    uint64_t cache_max;
+    char layout_prev[1200]; // the last lesson laid out from the cache (net thread only)
     pthread_t thread;
 
     // thread-only
@@ -49,7 +53,7 @@ struct stoa_net {
     net_entry *out; // the outbox, oldest first, from index head
     size_t head, out_n, out_cap;
     stoa_net_status status;
-    char status_strs[6][256];
+    char status_strs[8][256];
     bool status_dirty;
     stoa_net_command cmds[NET_MAX_COMMANDS];
     size_t cmd_head, cmd_n;
@@ -58,6 +62,12 @@ struct stoa_net {
     char follow_path[1024]; // "" = none; changed by stoa_net_follow_log
     bool follow_changed;
     int64_t follow_eof_ns; // when the follower last read to the end of the log
+    char *ctl[NET_MAX_CTL]; // messages for the hub other than status and statements
+    size_t ctl_n;
+    stoa_net_class *cls;    // the last roster the hub sent (NULL until one came)
+    bool cls_new;
+    uint64_t transfer_done, transfer_total; // a launch's files being fetched
+    bool transferring;
 };
 
 int64_t net_now_ns(void);
@@ -79,6 +89,28 @@ void net_forget_token(stoa_net *net);
 // Makes sure lesson_dir/<lesson> has the given hash, fetching it when not.
 // Fills out_path; false on failure (error set).
 bool net_fetch_lesson(stoa_net *net, const char *lesson, const char *sha256, char *out_path, size_t size);
+
+// ---- net_message.c ----
+// A string field of a hub message into dst ("" when absent).
+void net_copy_str(char *dst, size_t size, const cJSON *o, const char *key);
+// {"t":"class"}: the roster kept for stoa_net_take_class (mu held).
+void net_take_class(stoa_net *net, const cJSON *msg);
+// The status message (mu held: reads the transfer's progress).
+char *net_status_json(const stoa_net *net, const stoa_net_status *s);
+
+// ---- net_content.c ----
+// Lays a launch's lesson out from the content cache: the lesson file (by its
+// name, fetched as net_fetch_lesson does) and each of `files` ([{path,
+// sha256,size}]) fetched when the cache lacks it, hash checked, under a
+// folder of its own. Fills out_path with the lesson file; false and err
+// filled when any of it fails. Runs on the net thread.
+bool net_content_launch(stoa_net *net, const char *lesson, const char *sha256, const cJSON *files,
+                        char *out_path, size_t size, char *err, size_t err_size);
+
+// ---- net_thread.c ----
+// Sends status (with the transfer's progress), pings and statements while the
+// net thread is busy fetching files.
+void net_transfer_tick(stoa_net *net);
 
 // ---- net_follow.c ----
 // Reads what was appended to the followed log and queues its complete lines.

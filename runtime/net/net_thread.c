@@ -49,33 +49,31 @@ static void push_command(stoa_net *net, const stoa_net_command *cmd)
     net->cmd_n++;
 }
 
-static void copy(char *dst, size_t size, const cJSON *o, const char *key)
-{
-    const char *s = cJSON_GetStringValue(cJSON_GetObjectItem(o, key));
-    snprintf(dst, size, "%s", s ? s : "");
-}
-
 static void take_command(stoa_net *net, cJSON *msg)
 {
     const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(msg, "cmd"));
     stoa_net_command cmd = {0};
-    for (int k = STOA_NET_CMD_LAUNCH; k <= STOA_NET_CMD_MESSAGE && name; k++)
+    for (int k = STOA_NET_CMD_LAUNCH; k <= STOA_NET_CMD_SIGNOUT && name; k++)
         if (strcmp(name, stoa_net_command_name((stoa_net_command_kind)k)) == 0)
             cmd.kind = (stoa_net_command_kind)k;
     if (cmd.kind == STOA_NET_CMD_NONE)
         return;
-    if (cmd.kind == STOA_NET_CMD_LAUNCH && net->lesson_dir[0]) {
-        // The file may need fetching: the net thread does that, then queues it.
+    if (cmd.kind == STOA_NET_CMD_LAUNCH) {
+        // The files may need fetching: the net thread does that, then queues it.
         cJSON_AddItemToArray(net->fetches, cJSON_Duplicate(msg, 1));
         return;
     }
-    copy(cmd.lesson, sizeof cmd.lesson, msg, "lesson");
-    copy(cmd.lesson_id, sizeof cmd.lesson_id, msg, "lesson_id");
-    copy(cmd.sha256, sizeof cmd.sha256, msg, "sha256");
-    copy(cmd.registration, sizeof cmd.registration, msg, "registration");
-    copy(cmd.state, sizeof cmd.state, msg, "state");
-    copy(cmd.node, sizeof cmd.node, msg, "node");
-    copy(cmd.text, sizeof cmd.text, msg, "text");
+    net_copy_str(cmd.lesson, sizeof cmd.lesson, msg, "lesson");
+    net_copy_str(cmd.lesson_id, sizeof cmd.lesson_id, msg, "lesson_id");
+    net_copy_str(cmd.sha256, sizeof cmd.sha256, msg, "sha256");
+    net_copy_str(cmd.registration, sizeof cmd.registration, msg, "registration");
+    net_copy_str(cmd.state, sizeof cmd.state, msg, "state");
+    net_copy_str(cmd.node, sizeof cmd.node, msg, "node");
+    net_copy_str(cmd.text, sizeof cmd.text, msg, "text");
+    net_copy_str(cmd.learner_id, sizeof cmd.learner_id, msg, "learner_id");
+    net_copy_str(cmd.number, sizeof cmd.number, msg, "number");
+    if (cmd.kind == STOA_NET_CMD_SIGNIN)
+        net_copy_str(cmd.text, sizeof cmd.text, msg, "name");
     push_command(net, &cmd);
 }
 
@@ -125,6 +123,13 @@ void net_on_message(stoa_net *net, const char *data, size_t len)
         }
     } else if (strcmp(t, "cmd") == 0) {
         take_command(net, msg);
+    } else if (strcmp(t, "class") == 0) {
+        net_take_class(net, msg);
+    } else if (strcmp(t, "signin_refused") == 0) {
+        stoa_net_command cmd = {.kind = STOA_NET_CMD_SIGNIN_REFUSED};
+        net_copy_str(cmd.learner_id, sizeof cmd.learner_id, msg, "learner_id");
+        net_copy_str(cmd.text, sizeof cmd.text, msg, "why");
+        push_command(net, &cmd);
     } else if (strcmp(t, "bye") == 0) { // the hub stops; we reconnect when it is back
         snprintf(net->info.last_error, sizeof net->info.last_error,
                  "the hub is stopping; statements wait here until it is back");
@@ -254,28 +259,6 @@ static void try_connect(stoa_net *net)
     free(s);
 }
 
-static char *status_json(const stoa_net_status *s)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "t", "status");
-    cJSON_AddStringToObject(o, "lesson", s->lesson_id);
-    cJSON_AddStringToObject(o, "state", s->state);
-    cJSON_AddStringToObject(o, "state_title", s->state_title);
-    cJSON_AddStringToObject(o, "registration", s->registration);
-    if (s->launched_as[0])
-        cJSON_AddStringToObject(o, "launched_as", s->launched_as);
-    cJSON_AddNumberToObject(o, "progress", s->progress);
-    cJSON_AddNumberToObject(o, "score", s->score);
-    cJSON_AddNumberToObject(o, "idle_s", s->idle_s);
-    cJSON_AddNumberToObject(o, "fps", s->fps);
-    cJSON_AddNumberToObject(o, "expected_s", s->expected_s);
-    cJSON_AddBoolToObject(o, "paused", s->paused);
-    cJSON_AddStringToObject(o, "error", s->error); // "" clears the hub's copy
-    char *str = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    return str;
-}
-
 // Builds the next batch of unsent statements (mu held); NULL when none.
 static char *next_batch(stoa_net *net)
 {
@@ -317,7 +300,7 @@ static bool pump(stoa_net *net, int64_t now)
     bool welcomed = net->welcomed, dead = now - net->last_rx_ns > NET_DEAD_NS;
     char *status = NULL;
     if (welcomed && net->status_dirty && now - net->last_status_ns >= NET_STATUS_NS) {
-        status = status_json(&net->status);
+        status = net_status_json(net, &net->status);
         net->status_dirty = false;
         net->last_status_ns = now;
     }
@@ -328,6 +311,17 @@ static bool pump(stoa_net *net, int64_t now)
     if (status)
         ok = ws_send(net, status, strlen(status));
     free(status);
+    while (ok && welcomed) {
+        pthread_mutex_lock(&net->mu);
+        char *ctl = net->ctl_n ? net->ctl[0] : NULL;
+        if (ctl)
+            memmove(net->ctl, net->ctl + 1, --net->ctl_n * sizeof *net->ctl);
+        pthread_mutex_unlock(&net->mu);
+        if (!ctl)
+            break;
+        ok = ws_send(net, ctl, strlen(ctl));
+        free(ctl);
+    }
     if (ok && now - net->last_ping_ns > NET_PING_NS) {
         ok = ws_send(net, "{\"t\":\"ping\"}", 12);
         net->last_ping_ns = now;
@@ -344,6 +338,18 @@ static bool pump(stoa_net *net, int64_t now)
     return ok;
 }
 
+// During a long transfer (on this thread): status with its progress, pings
+// and statements still go out. A failed send is found by the main loop.
+void net_transfer_tick(stoa_net *net)
+{
+    pthread_mutex_lock(&net->mu);
+    net->status_dirty = true;
+    pthread_mutex_unlock(&net->mu);
+    net->last_status_ns = 0; // the transfer's start, each file and every 250 ms
+    if (net->conn)
+        pump(net, net_now_ns());
+}
+
 static void fetch_lessons(stoa_net *net)
 {
     pthread_mutex_lock(&net->mu);
@@ -353,11 +359,23 @@ static void fetch_lessons(stoa_net *net)
     const cJSON *msg;
     cJSON_ArrayForEach(msg, list) {
         stoa_net_command cmd = {.kind = STOA_NET_CMD_LAUNCH};
-        copy(cmd.lesson, sizeof cmd.lesson, msg, "lesson");
-        copy(cmd.lesson_id, sizeof cmd.lesson_id, msg, "lesson_id");
-        copy(cmd.sha256, sizeof cmd.sha256, msg, "sha256");
-        copy(cmd.registration, sizeof cmd.registration, msg, "registration");
-        net_fetch_lesson(net, cmd.lesson, cmd.sha256, cmd.lesson_path, sizeof cmd.lesson_path);
+        net_copy_str(cmd.lesson, sizeof cmd.lesson, msg, "lesson");
+        net_copy_str(cmd.lesson_id, sizeof cmd.lesson_id, msg, "lesson_id");
+        net_copy_str(cmd.sha256, sizeof cmd.sha256, msg, "sha256");
+        net_copy_str(cmd.registration, sizeof cmd.registration, msg, "registration");
+        net_copy_str(cmd.learner_id, sizeof cmd.learner_id, msg, "learner_id");
+        const cJSON *files = cJSON_GetObjectItem(msg, "files");
+        // A hub that lists the files lays the lesson out from the content
+        // cache; an older one sends the lesson alone, kept in lesson_dir.
+        if (cJSON_IsArray(files) || !net->lesson_dir[0]) {
+            net_content_launch(net, cmd.lesson, cmd.sha256, files, cmd.lesson_path,
+                               sizeof cmd.lesson_path, cmd.error, sizeof cmd.error);
+        } else if (!net_fetch_lesson(net, cmd.lesson, cmd.sha256, cmd.lesson_path,
+                                     sizeof cmd.lesson_path)) {
+            pthread_mutex_lock(&net->mu);
+            snprintf(cmd.error, sizeof cmd.error, "%s", net->info.last_error);
+            pthread_mutex_unlock(&net->mu);
+        }
         pthread_mutex_lock(&net->mu);
         push_command(net, &cmd);
         pthread_mutex_unlock(&net->mu);

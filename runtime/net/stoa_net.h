@@ -42,6 +42,11 @@ typedef struct stoa_net_desc {
     // present; NULL = any certificate (encrypted, but not authenticated).
     const char *hub_cert;
     size_t max_queue;        // statements kept for resending; 0 = 100000
+    // Files a launch lists (`files`, fetched by SHA-256) are kept here,
+    // content-addressed, least recently used first out (net_content.c).
+    // NULL = $XDG_CACHE_HOME/stoa/content (~/.cache/stoa/content).
+    const char *cache_dir;
+    uint64_t cache_max_bytes; // 0 = 2 GiB
 } stoa_net_desc;
 
 // What the panel shows for this headset; strings are copied.
@@ -62,6 +67,18 @@ typedef struct stoa_net_status {
     // The last thing that went wrong that the instructor should know of
     // (a launched lesson that could not start); NULL/"" = none.
     const char *error;
+    // The class period (docs/hub.md, "Headset protocol"): "lobby",
+    // "loading", "lesson" or "result"; NULL = not sent.
+    const char *phase;
+    const char *learner_id; // the learner signed in here; NULL/"" = none
+    // Phase "result": how the lesson that just ended went.
+    bool has_result, completed;
+    int success;       // -1 = unknown (null), 0, 1
+    bool has_score;
+    double result_score;
+    double message_s;  // seconds the teacher's message stays up from now (0 = none shown)
+    // The transfer of a launch's files ({"done","total"}) is added by the
+    // net thread itself while it fetches them.
 } stoa_net_status;
 
 typedef enum stoa_net_command_kind {
@@ -75,6 +92,9 @@ typedef enum stoa_net_command_kind {
     STOA_NET_CMD_END,
     STOA_NET_CMD_LOOK_HERE, // node: an arrow to it for every learner
     STOA_NET_CMD_MESSAGE,   // text: a broadcast message
+    STOA_NET_CMD_SIGNIN,    // learner_id, text = the name, number: a learner signed in here
+    STOA_NET_CMD_SIGNOUT,   // back to no learner
+    STOA_NET_CMD_SIGNIN_REFUSED, // learner_id, text = why ({"t":"signin_refused"})
 } stoa_net_command_kind;
 
 typedef struct stoa_net_command {
@@ -87,7 +107,26 @@ typedef struct stoa_net_command {
     char state[256];
     char node[256];
     char text[512];
+    char learner_id[40];    // launch: the learner the run is for; signin: who signed in
+    char number[32];        // signin: the learner's number in the class
+    // launch: why the lesson or one of its files could not be fetched
+    // (lesson_path is then ""); the headset stays where it is and says so.
+    char error[256];
 } stoa_net_command;
+
+// The class roster the lobby lists for self sign-in ({"t":"class"}).
+#define STOA_NET_MAX_LEARNERS 512
+typedef struct stoa_net_learner {
+    char learner_id[40];
+    char name[128];
+    bool pin; // a 4-digit PIN is asked
+} stoa_net_learner;
+typedef struct stoa_net_class {
+    char class_id[64];
+    char title[128];
+    uint32_t count; // 0 = no self sign-in
+    stoa_net_learner learners[STOA_NET_MAX_LEARNERS];
+} stoa_net_class;
 
 typedef struct stoa_net_info {
     bool connected;      // joined and the WebSocket is up
@@ -122,6 +161,13 @@ bool stoa_net_send_statement(stoa_net *net, const char *json_line);
 void stoa_net_follow_log(stoa_net *net, const char *log_path);
 // Queues every statement of a trace log (a previous run's): returns how many.
 size_t stoa_net_resend_log(stoa_net *net, const char *log_path);
+// The newest class roster, once per {"t":"class"} message: true and *out
+// filled (out is large: keep it on the heap), false when none came since.
+bool stoa_net_take_class(stoa_net *net, stoa_net_class *out);
+// The learner picked a name (and typed a PIN, "" when none) in the lobby:
+// {"t":"signin",...} to the hub, which answers with signin or signin_refused.
+void stoa_net_send_signin(stoa_net *net, const char *learner_id, const char *pin);
+void stoa_net_send_signout(stoa_net *net);
 // Takes the oldest command that arrived; false when none.
 bool stoa_net_poll_command(stoa_net *net, stoa_net_command *out);
 void stoa_net_get_info(stoa_net *net, stoa_net_info *out);

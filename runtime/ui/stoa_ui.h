@@ -148,7 +148,8 @@ void stoa_ui_layout_fini(stoa_ui_layout *layout);
 
 // ---- panels -----------------------------------------------------------------
 
-#define STOA_UI_MAX_CHOICES 6
+// A quiz has 2..6; a keypad (the lobby's PIN panel) has 12.
+#define STOA_UI_MAX_CHOICES 12
 
 typedef enum stoa_ui_choice_state {
     STOA_UI_CHOICE_NORMAL = 0,
@@ -177,7 +178,10 @@ typedef struct stoa_ui_panel_desc {
     const char *title; // optional, bold and larger
     const char *body;  // optional
     const char *choices[STOA_UI_MAX_CHOICES];
-    int choice_count; // 0..6 buttons: a quiz has 2..6, one works as "Continue"
+    int choice_count; // 0..12 buttons: a quiz has 2..6, one works as "Continue"
+    // 0 or 1: one choice per row with a letter badge (a quiz); more: a grid
+    // of that many columns, labels centred, no badge (a keypad).
+    int choice_columns;
     stoa_ui_choice_state choice_states[STOA_UI_MAX_CHOICES];
     const char *footer; // optional feedback line
     stoa_ui_tone footer_tone;

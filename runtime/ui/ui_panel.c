@@ -79,8 +79,10 @@ static stoa_result plan_choice(stoa_ui_fonts *fonts, ui_panel_plan *p, int i, in
     ui_choice_plan *c = &p->choices[i];
     int size = p->d.choice_px, pad = p->d.padding_px;
     int badge = size * 3 / 2, mark_w = size * 3 / 2;
-    int inner_w = p->width - 2 * pad;
-    int text_w = inner_w - 2 * UI_CHOICE_PAD - badge - UI_CHOICE_PAD - mark_w;
+    int inner_w = p->width - 2 * pad, cols = p->d.choice_columns > 1 ? p->d.choice_columns : 1;
+    int cell_w = (inner_w - (cols - 1) * UI_CHOICE_GAP) / cols;
+    int text_w = cols > 1 ? cell_w - 2 * UI_CHOICE_PAD
+                          : inner_w - 2 * UI_CHOICE_PAD - badge - UI_CHOICE_PAD - mark_w;
     const char *text = p->d.choices[i] ? p->d.choices[i] : "";
     stoa_ui_choice_state st = p->d.choice_states[i];
     c->state =
@@ -98,7 +100,8 @@ static stoa_result plan_choice(stoa_ui_fonts *fonts, ui_panel_plan *p, int i, in
         return r;
     int h = c->text.height + 2 * UI_CHOICE_PAD;
     int min_h = badge + 2 * 10;
-    c->rect = (stoa_ui_rect){pad, y, inner_w, h > min_h ? h : min_h};
+    c->rect = (stoa_ui_rect){pad + (i % cols) * (cell_w + UI_CHOICE_GAP), y,
+                             cols > 1 ? cell_w : inner_w, h > min_h ? h : min_h};
     return STOA_OK;
 }
 
@@ -128,9 +131,16 @@ static stoa_result plan_panel(stoa_ui_fonts *fonts, ui_panel_plan *p, stoa_error
     }
     if (d->choice_count > 0)
         y += 26;
+    int cols = d->choice_columns > 1 ? d->choice_columns : 1, row_h = 0;
     for (int i = 0; r == STOA_OK && i < d->choice_count; i++) {
         r = plan_choice(fonts, p, i, y, err);
-        y += p->choices[i].rect.h + UI_CHOICE_GAP;
+        row_h = p->choices[i].rect.h > row_h ? p->choices[i].rect.h : row_h;
+        if (i % cols == cols - 1 || i == d->choice_count - 1) { // a grid row is as tall as its tallest cell
+            for (int j = i - i % cols; j <= i; j++)
+                p->choices[j].rect.h = row_h;
+            y += row_h + UI_CHOICE_GAP;
+            row_h = 0;
+        }
     }
     if (r == STOA_OK && has_text(d->footer)) {
         y += d->choice_count ? 8 : 22;
@@ -156,6 +166,11 @@ static void draw_choice(ui_canvas *cv, stoa_ui_fonts *fonts, const ui_panel_plan
     int size = p->d.choice_px, badge = size * 3 / 2;
     int bx = r->x + UI_CHOICE_PAD, by = r->y + (r->h - badge) / 2;
     bool plain = c->state == STOA_UI_CHOICE_NORMAL;
+    if (p->d.choice_columns > 1) { // a key: its label centred, no letter
+        ui_draw_layout(cv, fonts, &c->text, r->x + (r->w - c->text.width) / 2,
+                       r->y + (r->h - c->text.height) / 2, t->text);
+        return;
+    }
     ui_draw_rounded_rect(cv, (float)bx, (float)by, (float)badge, (float)badge, (float)badge / 2,
                          plain ? 0xFFFFFF2E : t->choice_border[c->state], 0, 0);
     // Centre the capital letter on its cap height (about 0.73 em in DejaVu).

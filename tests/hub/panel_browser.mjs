@@ -154,10 +154,9 @@ try {
   await waitFor('message sent', async () => (await page.textContent('#toast')).includes('3'));
 
   await page.click('#end');
-  // A fake headset waits for the next lesson; `stoa run` ends its session.
-  await waitFor('every headset to finish', async () => (real
-    ? (await texts('.headset .dot.off')).length === 3
-    : (await texts('.headset .state')).every((s) => s === 'Waiting for a lesson')), 30000);
+  // Every headset waits for the next lesson (`stoa run --hub` goes back to its lobby).
+  await waitFor('every headset to finish', async () =>
+    (await texts('.headset .state')).every((s) => s === 'Waiting for a lesson'), 30000);
   await waitFor('a report link', async () => (await page.$$('#runs a')).length > 0);
   await shot('04-ended.png');
   for (const h of children.slice(1))

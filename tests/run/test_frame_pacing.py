@@ -194,11 +194,13 @@ def main():
                         "--hub", url, "--join", code, "--device", "pacing",
                         "--traces", os.path.join(out, "traces"), "--max-seconds", "240"],
                        henv, os.path.join(out, "headset.log"))
+        # With a hub the headset waits in the lobby until the teacher launches.
+        hub.wait_headset(lambda h: h.get("connected"), 60)
+        hub.command("launch", lesson="stoa-poikile.yaml")
         at = headset.wait_for(r"state quiz", 120)
         check(at is not None, "the learner reaches the quiz")
         if not at:
             return
-        hub.wait_headset(lambda h: h.get("connected"), 20)
         hub.command("message", text="Take your time with the question.")
         # Paused before the loss (script 40 s); the learner sweeps over the
         # choices meanwhile (27.5-35.5 s): hovering works while paused.

@@ -272,7 +272,7 @@ STOA_TEST(panel_sizes_and_bad_input)
                                NULL) == STOA_OK);
     CHECK_NEAR(img.width_m, 1.6, 1e-6);
     stoa_ui_panel_image_fini(&img);
-    CHECK(stoa_ui_panel_render(f, &(stoa_ui_panel_desc){.choice_count = 7}, &img, &err) ==
+    CHECK(stoa_ui_panel_render(f, &(stoa_ui_panel_desc){.choice_count = STOA_UI_MAX_CHOICES + 1}, &img, &err) ==
           STOA_ERROR_INVALID_ARGUMENT);
     CHECK(stoa_ui_panel_render(f, &(stoa_ui_panel_desc){.width_px = 50}, &img, NULL) ==
           STOA_ERROR_INVALID_ARGUMENT);
