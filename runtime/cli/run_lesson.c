@@ -12,6 +12,7 @@
 #include "lesson/stoa_lesson_check.h"
 #include "run_panels.h"
 #include "run_survey.h"
+#include "run_task.h"
 
 static int64_t trace_now(stoa_clock *c)
 {
@@ -327,6 +328,7 @@ static void apply(run_lesson *rl, const stoa_lesson_action *a)
         trace_answer(rl, a, t);
         run_panels_quiz_answered(rl, a->quiz, a->choices, a->correct);
         break;
+    case STOA_LESSON_ACT_TASK_STEP: run_task_step(rl, a, t); break;
     case STOA_LESSON_ACT_PAUSED: stoa_trace_suspended(rl->trace, STOA_TRACE_PAUSED, t); break;
     case STOA_LESSON_ACT_RESUMED: stoa_trace_resumed(rl->trace, t); break;
     case STOA_LESSON_ACT_RESTARTED:

@@ -9,6 +9,7 @@
 #include "run_lesson.h"
 #include "run_panels.h"
 #include "run_survey.h"
+#include "run_task.h"
 
 #define QUIZ_GAZE_S 2.0
 #define PRESS 0.75f
@@ -203,8 +204,11 @@ uint32_t run_lesson_input(run_lesson *rl, const stoa_interact_output *io,
     dir_of(io->gaze.origin, io->gaze.position, rl->head_forward);
     track_activity(rl, io, now_ns);
     uint32_t taken = quiz_input(rl, io, in);
-    for (uint32_t i = 0; i < io->event_count; i++)
+    for (uint32_t i = 0; i < io->event_count; i++) {
         one_event(rl, &io->events[i], taken);
+        if (io->events[i].type == STOA_INTERACT_RELEASE)
+            run_task_put_down(rl, io, i, name_of(rl, io->events[i].node));
+    }
     stoa_trace_pose_sample(rl->trace, io->head_world.position, io->head_world.orientation,
                            name_of(rl, io->gaze.target), now_ns - rl->display0_ns);
     return taken;

@@ -124,6 +124,11 @@ typedef struct stoa_trace_answer {
     // right or wrong (no result.success), no concepts; the definition
     // carries the extension `survey: true`. Likert answers are "1".."5".
     bool survey;
+    // A task step (docs/lesson-format.md, "Tasks"): question_id is the
+    // task's id and the activity is .../tasks/<id>/steps/<task_step>
+    // (1-based); task_error ("wrong", "order") goes in result.extensions.
+    uint32_t task_step;
+    const char *task_error; // NULL = the step was done right
 } stoa_trace_answer;
 // `answered`, with result.duration = time since question_shown (or since
 // the state was entered when it was never shown).

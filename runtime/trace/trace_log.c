@@ -433,7 +433,14 @@ bool stoa_trace_answered(stoa_trace_log *log, const stoa_trace_answer *a, int64_
     for (int i = 0; a->interaction_type && g_interaction_types[i]; i++)
         if (strcmp(a->interaction_type, g_interaction_types[i]) == 0)
             type = a->interaction_type;
-    char *iri = child_iri(log, "questions", a->question_id);
+    char *iri = child_iri(log, a->task_step ? "tasks" : "questions", a->question_id);
+    if (iri && a->task_step) {
+        char *step = malloc(strlen(iri) + 24);
+        if (step)
+            sprintf(step, "%s/steps/%u", iri, a->task_step);
+        free(iri);
+        iri = step;
+    }
     if (!iri)
         return false;
     const char *const *concepts = a->concepts;
@@ -458,6 +465,9 @@ bool stoa_trace_answered(stoa_trace_log *log, const stoa_trace_answer *a, int64_
         cJSON_AddBoolToObject(res, "success", a->success);
     cJSON_AddStringToObject(res, "response", a->response ? a->response : "");
     stoa_trace_json_add_duration(res, now_ns - question_started(log, iri));
+    if (a->task_step && a->task_error)
+        cJSON_AddStringToObject(cJSON_AddObjectToObject(res, "extensions"), STOA_EXT_TASK_ERROR,
+                                a->task_error);
     free(iri);
     return emit(log, STOA_VERB_ANSWERED, obj, res, NULL, STOA_TRACE_SYNC_NOW, now_ns);
 }
