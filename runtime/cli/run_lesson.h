@@ -116,6 +116,7 @@ typedef struct run_lesson {
     uint32_t statements;     // written so far (for the summary line)
     bool quiet;
     struct run_survey *survey; // the end-of-lesson survey while it runs (run_survey.c)
+    struct run_attention *attention; // narrations being listened to (run_attention.c)
 } run_lesson;
 
 // Loads the lesson (and says which scene it needs through scene_path).

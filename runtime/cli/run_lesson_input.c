@@ -7,6 +7,7 @@
 
 #include "core/stoa_log.h"
 #include "run_lesson.h"
+#include "run_attention.h"
 #include "run_panels.h"
 #include "run_survey.h"
 #include "run_task.h"
@@ -203,6 +204,7 @@ uint32_t run_lesson_input(run_lesson *rl, const stoa_interact_output *io,
     stoa_audio_set_listener(rl->audio, io->head_world.position, io->head_world.orientation);
     dir_of(io->gaze.origin, io->gaze.position, rl->head_forward);
     track_activity(rl, io, now_ns);
+    run_attention_tick(rl, now_ns);
     uint32_t taken = quiz_input(rl, io, in);
     for (uint32_t i = 0; i < io->event_count; i++) {
         one_event(rl, &io->events[i], taken);

@@ -7,11 +7,13 @@
 #include "core/stoa_log.h"
 
 // "place[.]Exhibit@Zone_Statue": xAPI's performance form, step_id[.]answer.
+// zone is only given for places.
 static void describe(char *out, size_t size, stoa_lesson_move_kind kind, const char *node,
                      const char *zone)
 {
+    // a place outside every zone has no "@zone"
     snprintf(out, size, "%s[.]%s%s%s", stoa_lesson_move_kind_str(kind), node ? node : "",
-             kind == STOA_LESSON_MOVE_PLACE ? "@" : "", kind == STOA_LESSON_MOVE_PLACE && zone ? zone : "");
+             zone ? "@" : "", zone ? zone : "");
 }
 
 void run_task_step(run_lesson *rl, const stoa_lesson_action *a, int64_t trace_ns)

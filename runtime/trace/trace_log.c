@@ -510,6 +510,29 @@ bool stoa_trace_gaze_dwell(stoa_trace_log *log, const char *node_id, stoa_trace_
     return emit(log, STOA_VERB_GAZED, obj, res, NULL, 0, now_ns);
 }
 
+bool stoa_trace_narration(stoa_trace_log *log, const char *narration_id, stoa_trace_names names,
+                          const char *source_node, double attention, bool finished,
+                          int64_t played_ns, int64_t now_ns)
+{
+    if (!narration_id || !*narration_id || !in_session(log, "narration", now_ns))
+        return false;
+    char *iri = child_iri(log, "narrations", narration_id);
+    if (!iri)
+        return false;
+    cJSON *obj = stoa_trace_json_activity(&(stoa_trace_activity_desc){
+        .iri = iri, .type_iri = STOA_ACT_NARRATION, .names = names, .fallback_name = narration_id});
+    free(iri);
+    cJSON *res = cJSON_CreateObject();
+    cJSON_AddBoolToObject(res, "completion", finished);
+    stoa_trace_json_add_duration(res, played_ns > 0 ? played_ns : 0);
+    if (source_node) {
+        double a = attention < 0 ? 0 : attention > 1 ? 1 : attention;
+        cJSON_AddNumberToObject(cJSON_AddObjectToObject(res, "extensions"), STOA_EXT_ATTENTION,
+                                round(a * 1000) / 1000);
+    }
+    return emit(log, STOA_VERB_LISTENED, obj, res, NULL, 0, now_ns);
+}
+
 static double r3(float v)
 {
     return isfinite(v) ? round((double)v * 1000.0) / 1000.0 : 0.0;
