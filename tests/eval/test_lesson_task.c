@@ -138,6 +138,42 @@ STOA_TEST(task_moves_are_judged)
     stoa_lesson_destroy(&l);
 }
 
+STOA_TEST(task_progress_is_saved_and_restored)
+{
+    stoa_lesson *l = NULL;
+    stoa_lesson_diags d;
+    CHECK(parse(k_task, &l, &d) == STOA_OK);
+    stoa_lesson_diags_fini(&d);
+    if (!l)
+        return;
+    stoa_lesson_machine *m = NULL, *m2 = NULL;
+    stoa_error err = {0};
+    stoa_lesson_machine_create(l, &(stoa_lesson_machine_desc){0}, &m, &err);
+    stoa_lesson_machine_create(l, &(stoa_lesson_machine_desc){0}, &m2, &err);
+    stoa_lesson_action buf[64];
+    stoa_lesson_out out;
+    stoa_lesson_out_init(&out, buf, 64);
+    stoa_lesson_machine_start(m, 0, &out);
+    stoa_lesson_machine_handle_event(m, &(stoa_lesson_event){.kind = STOA_LESSON_EV_GRAB, .node = "Brick"}, 1, &out);
+    stoa_lesson_machine_handle_event(m, &(stoa_lesson_event){.kind = STOA_LESSON_EV_PLACE, .node = "Brick"}, 2, &out);
+    char blob[2048];
+    size_t len = 0;
+    CHECK(stoa_lesson_machine_save(m, 3, blob, sizeof blob, &len) == STOA_OK);
+    CHECK_CONTAINS(blob, "task 1 1 1 0\n");
+    stoa_lesson_out_clear(&out);
+    CHECK(stoa_lesson_machine_restore(m2, blob, len, 10, &out, &err) == STOA_OK);
+    stoa_lesson_out_clear(&out);
+    stoa_lesson_machine_handle_event(m2, &(stoa_lesson_event){.kind = STOA_LESSON_EV_PLACE, .node = "Brick", .zone = "Wall"}, 11, &out);
+    const stoa_lesson_action *a = last_step(&out);
+    CHECK(a && a->correct && a->step == 1 && a->value == 2); // the second move on step 2
+    CHECK(stoa_lesson_machine_restore(m2, "stoa-lesson-save 1\nlesson t\nstate a 1 0 0 0 0\ntask 9 0 0 0\nend\n",
+                                      strlen("stoa-lesson-save 1\nlesson t\nstate a 1 0 0 0 0\ntask 9 0 0 0\nend\n"),
+                                      12, &out, &err) < 0); // step 4 of 3
+    stoa_lesson_machine_destroy(&m);
+    stoa_lesson_machine_destroy(&m2);
+    stoa_lesson_destroy(&l);
+}
+
 STOA_TEST(task_any_order)
 {
     stoa_lesson *l = NULL;
