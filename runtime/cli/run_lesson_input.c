@@ -124,6 +124,10 @@ static uint32_t quiz_input(run_lesson *rl, const stoa_interact_output *io,
                            const stoa_interact_frame *in)
 {
     run_panel *quiz = run_panels_quiz(rl);
+    // Until its picture is up the learner cannot see it, and its choices are
+    // not where they will be drawn: nothing answers it yet.
+    if (quiz && !quiz->drawn)
+        quiz = NULL;
     uint32_t taken = 0;
     int32_t hovered = -1;
     for (int h = 0; quiz && h < 2; h++) {

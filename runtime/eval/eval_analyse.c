@@ -188,7 +188,8 @@ cJSON *stoa_eval_analyse(stoa_eval *e, int64_t now)
     size_t nc = e->n_concepts, nl = e->n_learners;
     for (size_t l = 0; l < nl; l++)
         for (size_t c = 0; c < e->learners[l].n_cells; c++)
-            qsort(e->learners[l].cells[c].obs, e->learners[l].cells[c].n, sizeof(ev_obs), by_time);
+            if (e->learners[l].cells[c].n > 1) // a cell never observed has no array
+                qsort(e->learners[l].cells[c].obs, e->learners[l].cells[c].n, sizeof(ev_obs), by_time);
     if (now == 0)
         now = e->last_t == INT64_MIN ? 0 : e->last_t;
     cJSON *root = cJSON_CreateObject();

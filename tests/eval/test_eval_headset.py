@@ -120,11 +120,11 @@ def main():
     check(got == [("interest", "likert", "4", False), ("pace", "choice", "b", False)],
           f"the survey answers: interest 4 (likert), pace 'right' (choice b), no success ({got})")
 
-    # The survey panel in the headset: a frame while it is up (37 s), beside
-    # one from the same place just before it went up (33 s; the head then
-    # pitched 7 degrees down: the background barely moves).
+    # The survey panel in the headset: a frame while the second question is
+    # up (39 s), beside one from the same place just before the survey (33 s;
+    # the head then pitched 7 degrees down: the background barely moves).
     frames = os.path.join(out, "frames")
-    up, gone = frame(frames, int(37.0 * FPS)), frame(frames, int(33.0 * FPS))
+    up, gone = frame(frames, int(39.0 * FPS)), frame(frames, int(33.0 * FPS))
     if up and gone:
         # Coordinates in the left eye at 160 px (the script's size); a
         # larger STOA_XRSIM_EYE_SIZE (same field of view) scales them.
@@ -138,7 +138,7 @@ def main():
         check(b - a > 25, f"the survey panel shows in front of the learner (brightness {b} without, {a} with)")
         print(f"screenshot: {shot}")
     else:
-        check(False, "frames at 33 s and 37 s were captured")
+        check(False, "frames at 33 s and 39 s were captured")
 
     # The report: names, mastery, skill, engagement, self-report.
     names = os.path.join(out, "names.csv")
