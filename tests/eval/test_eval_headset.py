@@ -117,14 +117,15 @@ def main():
         "https://stoa.dev/xapi/extensions/survey")]
     got = [(s["object"]["id"].rsplit("/", 1)[-1], s["object"]["definition"]["interactionType"],
             s["result"]["response"], "success" in s["result"]) for s in survey]
-    check(got == [("interest", "likert", "4", False), ("pace", "choice", "b", False)],
-          f"the survey answers: interest 4 (likert), pace 'right' (choice b), no success ({got})")
+    check(got == [("interest", "likert", "3", False), ("pace", "choice", "b", False)],
+          f"the survey answers: interest 3 (likert), pace 'right' (choice b), no success ({got})")
 
-    # The survey panel in the headset: a frame while the second question is
-    # up (39 s), beside one from the same place just before the survey (33 s;
-    # the head then pitched 7 degrees down: the background barely moves).
+    # The survey panel in the headset: a frame while it is up (36 s: the
+    # first or the second question), beside one from the same place just
+    # before it went up (33 s; the head then pitched 7 degrees down: the
+    # background barely moves).
     frames = os.path.join(out, "frames")
-    up, gone = frame(frames, int(39.0 * FPS)), frame(frames, int(33.0 * FPS))
+    up, gone = frame(frames, int(36.0 * FPS)), frame(frames, int(33.0 * FPS))
     if up and gone:
         # Coordinates in the left eye at 160 px (the script's size); a
         # larger STOA_XRSIM_EYE_SIZE (same field of view) scales them.
@@ -138,7 +139,7 @@ def main():
         check(b - a > 25, f"the survey panel shows in front of the learner (brightness {b} without, {a} with)")
         print(f"screenshot: {shot}")
     else:
-        check(False, "frames at 33 s and 39 s were captured")
+        check(False, "frames at 33 s and 36 s were captured")
 
     # The report: names, mastery, skill, engagement, self-report.
     names = os.path.join(out, "names.csv")
@@ -161,7 +162,7 @@ def main():
     dims = l["dimensions"]
     # skill = right first time / (first tries + later errors) = 1 (the quiz) / 2
     check(dims["skill"] == 0.5, f"skill: the quiz right, the task step not right first time: 0.5 ({dims['skill']})")
-    check(dims["self_report"] == 0.75, f"self-report: interest 4 -> 0.75 ({dims['self_report']})")
+    check(dims["self_report"] == 0.5, f"self-report: interest 3 -> 0.5 ({dims['self_report']})")
     check(run["narration_attention"] is not None and 0 <= run["narration_attention"] <= 1 and
           dims["engagement"] is not None, f"attention to narration in the archive ({run['narration_attention']})")
     recs = l["recommendations"]
