@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "core/stoa_file.h"
+#include "cli_names.h"
 #include "eval/stoa_eval.h"
 #include "stoa_cli.h"
 #include "trace/stoa_trace_report.h"
@@ -23,6 +24,7 @@ static int usage(FILE *f)
     fprintf(f,
             "usage: stoa report LOG...|FOLDER... [--out DIR] [--curriculum FILE] [--lang TAG]\n"
             "                   [--from DATE] [--to DATE] [--learner ID] [--idle SECONDS] [--no-fit]\n"
+            "                   [--names FILE]\n"
             "       stoa report --lrs URL [same options]\n\n"
             "Reads trace logs (*.jsonl; a folder means every *.jsonl in it) or the statements of an\n"
             "xAPI LRS and writes to DIR (default ./stoa-report):\n"
@@ -34,6 +36,7 @@ static int usage(FILE *f)
             "  --curriculum FILE   the concept graph and lessons (docs/curriculum-format.md)\n"
             "  --from/--to DATE    only runs started in [from, to] (YYYY-MM-DD, UTC, inclusive)\n"
             "  --learner ID        only this learner account\n"
+            "  --names FILE        learners' names: a CSV of account,name lines\n"
             "  --lang TAG          names and pages in this language (en, zh-CN)\n"
             "  --idle SECONDS      no action this long counts as idle (default 30)\n"
             "  --no-fit            keep the default BKT parameters instead of fitting them\n"
@@ -70,7 +73,7 @@ static bool parse_date(const char *s, bool end_of_day, int64_t *out)
 }
 
 typedef struct opts {
-    const char *out, *curriculum, *lrs, *lrs_auth, *lrs_cert, *from_s, *to_s;
+    const char *out, *curriculum, *lrs, *lrs_auth, *lrs_cert, *from_s, *to_s, *names;
     const char **logs;
     size_t n_logs, cap_logs;
     bool no_fit;
@@ -197,6 +200,12 @@ static int run(opts *o, stoa_report_desc *desc, int *warnings)
         stoa_eval_curriculum_destroy(&cur);
         return 1;
     }
+    if (o->names && cli_names_load(o->names, ev, &err) != STOA_OK) {
+        fprintf(stderr, "stoa report: %s\n", err.message);
+        stoa_eval_destroy(&ev);
+        stoa_eval_curriculum_destroy(&cur);
+        return 1;
+    }
     desc->eval = ev;
     stoa_report_builder *b = NULL;
     stoa_result r = stoa_report_begin(desc, &b, &err);
@@ -265,6 +274,8 @@ int stoa_cmd_report(int argc, char **argv)
             }
         } else if (strcmp(a, "--lang") == 0 && has) {
             desc.language = argv[++i];
+        } else if (strcmp(a, "--names") == 0 && has) {
+            o.names = argv[++i];
         } else if (strcmp(a, "--curriculum") == 0 && has) {
             o.curriculum = argv[++i];
         } else if (strcmp(a, "--learner") == 0 && has) {

@@ -60,6 +60,14 @@ int stoa_lint_lesson_concepts(const stoa_lesson *l, const char *lesson_path,
                        lesson_path, st->loc.line, st->loc.column, st->name, st->concepts[k], curriculum_path);
                 warnings++;
             }
+        const stoa_lesson_task *t = st->task; // a task may tag its own concepts
+        for (uint32_t k = 0; t && k < t->concept_count; k++)
+            if (!stoa_eval_curriculum_has_concept(c, t->concepts[k])) {
+                printf("%s:%u:%u: warning: task '%s' tags concept '%s', which curriculum %s does not "
+                       "know [unknown-concept]\n",
+                       lesson_path, t->loc.line, t->loc.column, t->id, t->concepts[k], curriculum_path);
+                warnings++;
+            }
     }
     return warnings;
 }

@@ -94,6 +94,14 @@ static void register_lesson_nodes(run_session *s)
             default: break;
             }
         }
+        // A task's moves need the same (docs/lesson-format.md, "Tasks").
+        const stoa_lesson_task *tk = l->states[i].task;
+        for (uint32_t j = 0; tk && j < tk->step_count + tk->wrong_count; j++) {
+            const stoa_lesson_move *mv = j < tk->step_count ? &tk->steps[j] : &tk->wrong[j - tk->step_count];
+            set_flags(s, mv->node, mv->kind == STOA_LESSON_MOVE_SELECT ? STOA_INTERACT_PICKABLE
+                                   : STOA_INTERACT_GRABBABLE | STOA_INTERACT_PICKABLE, 0);
+            set_flags(s, mv->zone, STOA_INTERACT_ZONE, 0);
+        }
     }
 }
 

@@ -10,8 +10,10 @@
 #include "core/stoa_log.h"
 #include "core/stoa_path.h"
 #include "lesson/stoa_lesson_check.h"
+#include "run_attention.h"
 #include "run_panels.h"
 #include "run_survey.h"
+#include "run_task.h"
 
 static int64_t trace_now(stoa_clock *c)
 {
@@ -163,6 +165,8 @@ static void narrate(run_lesson *rl, const stoa_lesson_action *a)
     stoa_error err = {0};
     if (stoa_audio_narrate(rl->audio, &nd, &id, &err) < 0)
         STOA_LOGW("run", "narration '%s': %s (showing the subtitle instead)", a->id, err.message);
+    if (id)
+        run_attention_start(rl, id, a->id, node);
     if (rl->narration_count < RUN_MAX_NARRATIONS) {
         rl->narrations[rl->narration_count].audio_id = id;
         snprintf(rl->narrations[rl->narration_count].lesson_id, 64, "%s", a->id ? a->id : "");
@@ -328,6 +332,7 @@ static void apply(run_lesson *rl, const stoa_lesson_action *a)
         trace_answer(rl, a, t);
         run_panels_quiz_answered(rl, a->quiz, a->choices, a->correct);
         break;
+    case STOA_LESSON_ACT_TASK_STEP: run_task_step(rl, a, t); break;
     case STOA_LESSON_ACT_PAUSED: stoa_trace_suspended(rl->trace, STOA_TRACE_PAUSED, t); break;
     case STOA_LESSON_ACT_RESUMED: stoa_trace_resumed(rl->trace, t); break;
     case STOA_LESSON_ACT_RESTARTED:
@@ -386,8 +391,11 @@ static void audio_events(run_lesson *rl)
 {
     stoa_audio_event ev;
     while (stoa_audio_poll_event(rl->audio, &ev)) {
+        if (ev.type == STOA_AUDIO_EVENT_NARRATION_STARTED)
+            run_attention_playing(rl, ev.narration_id);
         if (ev.type != STOA_AUDIO_EVENT_NARRATION_FINISHED)
             continue;
+        run_attention_end(rl, ev.narration_id, !ev.skipped);
         for (uint32_t i = 0; i < rl->narration_count; i++) {
             if (rl->narrations[i].audio_id != ev.narration_id)
                 continue;
@@ -466,6 +474,7 @@ void run_lesson_set_paused(run_lesson *rl, uint32_t source, bool on)
 void run_lesson_fini(run_lesson *rl)
 {
     run_survey_free(rl);
+    run_attention_free(rl);
     if (rl->trace) {
         stoa_trace_terminated(rl->trace, rl->now_ns - rl->display0_ns);
         stoa_trace_log_destroy(&rl->trace);

@@ -50,6 +50,7 @@ typedef struct run_panel {
     float choice_uv[RUN_MAX_CHOICES][4]; // u0, v0, u1, v1 (v down), from the layout
     int32_t hovered, chosen;             // choice index or -1
     bool answered, correct;
+    bool drawn;                          // its picture is up: rays and gaze may answer it
     float center[3], right[3], up[3];    // world; right/up are unit vectors
     float width, height;                 // metres, at 1 px = 1 mm
     float scale;                         // grows with distance so text stays readable
@@ -127,6 +128,7 @@ typedef struct run_lesson {
     uint32_t statements;     // written so far (for the summary line)
     bool quiet;
     struct run_survey *survey; // the end-of-lesson survey while it runs (run_survey.c)
+    struct run_attention *attention; // narrations being listened to (run_attention.c)
 } run_lesson;
 
 // Loads the lesson (and says which scene it needs through scene_path).

@@ -7,8 +7,10 @@
 
 #include "core/stoa_log.h"
 #include "run_lesson.h"
+#include "run_attention.h"
 #include "run_panels.h"
 #include "run_survey.h"
+#include "run_task.h"
 
 #define QUIZ_GAZE_S 2.0
 #define PRESS 0.75f
@@ -122,6 +124,11 @@ static uint32_t quiz_input(run_lesson *rl, const stoa_interact_output *io,
                            const stoa_interact_frame *in)
 {
     run_panel *quiz = run_panels_quiz(rl);
+    // A survey panel answers only once its picture is up: before that the
+    // learner sees nothing and its choices are not where they will be drawn.
+    // (Lesson quizzes keep answering at once, as their scripted tests expect.)
+    if (quiz && !quiz->drawn && run_survey_owns(rl, quiz))
+        quiz = NULL;
     uint32_t taken = 0;
     int32_t hovered = -1;
     for (int h = 0; quiz && h < 2; h++) {
@@ -202,9 +209,13 @@ uint32_t run_lesson_input(run_lesson *rl, const stoa_interact_output *io,
     stoa_audio_set_listener(rl->audio, io->head_world.position, io->head_world.orientation);
     dir_of(io->gaze.origin, io->gaze.position, rl->head_forward);
     track_activity(rl, io, now_ns);
+    run_attention_tick(rl, now_ns);
     uint32_t taken = quiz_input(rl, io, in);
-    for (uint32_t i = 0; i < io->event_count; i++)
+    for (uint32_t i = 0; i < io->event_count; i++) {
         one_event(rl, &io->events[i], taken);
+        if (io->events[i].type == STOA_INTERACT_RELEASE)
+            run_task_put_down(rl, io, i, name_of(rl, io->events[i].node));
+    }
     stoa_trace_pose_sample(rl->trace, io->head_world.position, io->head_world.orientation,
                            name_of(rl, io->gaze.target), now_ns - rl->display0_ns);
     return taken;

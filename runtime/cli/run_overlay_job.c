@@ -191,6 +191,7 @@ static void take_pictures(run_overlay *o, run_overlay_job *j, run_lesson *rl)
             p->width = j->panels[i].width;
             p->height = j->panels[i].height;
             memcpy(p->choice_uv, j->panels[i].choice_uv, sizeof p->choice_uv);
+            p->drawn = true;
         }
     }
 }

@@ -88,6 +88,11 @@ bool run_survey_answer(run_lesson *rl, run_panel *panel, int32_t choice)
     return true;
 }
 
+bool run_survey_owns(const run_lesson *rl, const run_panel *panel)
+{
+    return rl->survey && panel && panel->quiz == &rl->survey->quiz;
+}
+
 void run_survey_free(run_lesson *rl)
 {
     free(rl->survey);

@@ -17,6 +17,8 @@ void run_survey_start(run_lesson *rl);
 bool run_survey_tick(run_lesson *rl);
 // An answer on `panel`: true when it was the survey's (recorded; next shown).
 bool run_survey_answer(run_lesson *rl, run_panel *panel, int32_t choice);
+// Whether `panel` shows a survey question.
+bool run_survey_owns(const run_lesson *rl, const run_panel *panel);
 void run_survey_free(run_lesson *rl);
 
 #define RUN_SURVEY_MAX_S 120

@@ -132,10 +132,18 @@ static void dimensions(const stoa_eval *e, const ev_learner *l, const ev_lstate 
         if (run->duration_s > 0) {
             double active = 1 - run->idle_s / run->duration_s;
             double look = run->key_dwell_s / (0.25 * run->duration_s);
-            eng += 0.5 * (active < 0 ? 0 : active) + 0.5 * (look > 1 ? 1 : look);
+            active = active < 0 ? 0 : active;
+            look = look > 1 ? 1 : look;
+            if (run->narrations > 0) // attention to narration: a third part
+                eng += (active + look + run->narration_score / run->narrations) / 3;
+            else
+                eng += 0.5 * active + 0.5 * look;
             ne++;
         }
-        skill_n += run->first_answers;
+        // right first time out of every first try and every later error
+        // (questions and task steps alike): errors after the first try,
+        // a wrong move or a step out of order, lower it further.
+        skill_n += run->first_answers + (run->wrong_answers - (run->first_answers - run->first_right));
         skill_r += run->first_right;
         double expected = run->expected_s;
         long cur = e->lessons[run->lesson].cur;
@@ -180,7 +188,8 @@ cJSON *stoa_eval_analyse(stoa_eval *e, int64_t now)
     size_t nc = e->n_concepts, nl = e->n_learners;
     for (size_t l = 0; l < nl; l++)
         for (size_t c = 0; c < e->learners[l].n_cells; c++)
-            qsort(e->learners[l].cells[c].obs, e->learners[l].cells[c].n, sizeof(ev_obs), by_time);
+            if (e->learners[l].cells[c].n > 1) // a cell never observed has no array
+                qsort(e->learners[l].cells[c].obs, e->learners[l].cells[c].n, sizeof(ev_obs), by_time);
     if (now == 0)
         now = e->last_t == INT64_MIN ? 0 : e->last_t;
     cJSON *root = cJSON_CreateObject();
@@ -294,6 +303,11 @@ cJSON *stoa_eval_analyse(stoa_eval *e, int64_t now)
             cJSON_AddNumberToObject(rj, "answers", run->first_answers);
             cJSON_AddNumberToObject(rj, "right_first_try", run->first_right);
             cJSON_AddNumberToObject(rj, "errors", run->wrong_answers);
+            cJSON_AddNumberToObject(rj, "task_steps", run->steps);
+            cJSON_AddNumberToObject(rj, "task_steps_right_first_time", run->steps_right_first);
+            cJSON_AddNumberToObject(rj, "task_errors", run->step_errors);
+            cJSON_AddNumberToObject(rj, "order_errors", run->order_errors);
+            ev_add_opt(rj, "narration_attention", run->narrations ? run->narration_score / run->narrations : NAN);
             int attempt = 0;
             for (size_t q = 0; q < l->n_runs; q++)
                 attempt += l->runs[q].lesson == run->lesson && l->runs[q].start <= run->start;

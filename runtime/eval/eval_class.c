@@ -85,13 +85,51 @@ void stoa_eval_destroy(stoa_eval **pe)
     }
     for (size_t i = 0; i < e->n_lessons; i++)
         free(e->lessons[i].iri), free(e->lessons[i].name), free(e->lessons[i].concepts);
+    for (size_t i = 0; i < e->n_names; i++)
+        free(e->names[i].account), free(e->names[i].name);
+    free(e->names);
     free(e->concepts), free(e->learners), free(e->items), free(e->lessons);
     free(e);
     *pe = NULL;
 }
 
+static const char *known_name(const stoa_eval *e, const char *account)
+{
+    for (size_t i = e->n_names; i-- > 0;)
+        if (strcmp(e->names[i].account, account) == 0)
+            return e->names[i].name;
+    return NULL;
+}
+
+stoa_result stoa_eval_set_learner_name(stoa_eval *e, const char *account, const char *name,
+                                       stoa_error *err)
+{
+    if (!account || !*account || !name || !*name)
+        return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
+                              "evaluation: a learner's name needs an account and a name");
+    char *a = ev_strdup(account), *n = ev_strdup(name);
+    if (!a || !n || !grow((void **)&e->names, &e->cap_names, e->n_names + 1, sizeof *e->names)) {
+        free(a), free(n);
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "evaluation: out of memory");
+    }
+    e->names[e->n_names].account = a;
+    e->names[e->n_names++].name = n;
+    for (size_t i = 0; i < e->n_learners; i++) {
+        if (strcmp(e->learners[i].id, account) != 0)
+            continue;
+        char *copy = ev_strdup(name);
+        if (!copy)
+            return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "evaluation: out of memory");
+        free(e->learners[i].name);
+        e->learners[i].name = copy;
+    }
+    return STOA_OK;
+}
+
 static size_t learner_index(stoa_eval *e, const char *id, const char *name)
 {
+    if (known_name(e, id))
+        name = known_name(e, id);
     for (size_t i = e->n_learners; i-- > 0;)
         if (strcmp(e->learners[i].id, id) == 0)
             return i;
@@ -227,7 +265,8 @@ stoa_result stoa_eval_add_run(stoa_eval *e, const stoa_eval_run *r, stoa_error *
                         .duration_s = r->duration_s, .idle_s = r->idle_s,
                         .key_dwell_s = r->key_dwell_s, .expected_s = r->expected_s,
                         .score = r->score_scaled, .completed = r->completed,
-                        .has_score = r->has_score, .outcome = r->outcome};
+                        .has_score = r->has_score, .outcome = r->outcome,
+                        .narration_score = r->narration_score, .narrations = (int)r->narrations};
     if (r->start_ns < e->first_t)
         e->first_t = r->start_ns;
     if (r->end_ns > e->last_t)
@@ -258,6 +297,10 @@ stoa_result stoa_eval_add_run(stoa_eval *e, const stoa_eval_run *r, stoa_error *
             }
             continue;
         }
+        if (a->task_step) {
+            rec->step_errors += !a->success;
+            rec->order_errors += a->order_error;
+        }
         if (!first_in_run) {
             rec->wrong_answers += !a->success;
             continue;
@@ -265,6 +308,8 @@ stoa_result stoa_eval_add_run(stoa_eval *e, const stoa_eval_run *r, stoa_error *
         rec->first_answers++;
         rec->first_right += a->success;
         rec->wrong_answers += !a->success;
+        rec->steps += a->task_step;
+        rec->steps_right_first += a->task_step && a->success;
         if (it->n_first < e->n_learners) {
             int8_t *f = realloc(it->first, e->cap_learners);
             if (!f)

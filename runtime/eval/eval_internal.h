@@ -59,6 +59,9 @@ typedef struct ev_run_rec {
     bool completed, has_score;
     stoa_eval_outcome outcome;
     int first_answers, first_right, wrong_answers;
+    int steps, steps_right_first, step_errors, order_errors; // task steps (also counted above)
+    double narration_score;
+    int narrations;
 } ev_run_rec;
 
 typedef struct ev_learner {
@@ -108,6 +111,8 @@ struct stoa_eval {
     ev_lesson_seen *lessons;
     size_t n_lessons, cap_lessons;
     int64_t first_t, last_t;
+    struct { char *account, *name; } *names; // display names (stoa_eval_set_learner_name)
+    size_t n_names, cap_names;
 };
 
 // Index of a concept in play, added when new; (size_t)-1 when out of memory.

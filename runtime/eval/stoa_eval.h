@@ -105,6 +105,10 @@ typedef struct stoa_eval_answer {
     int64_t t_ns;                // Unix ns
     bool survey;                 // a self-report answer, not evidence of knowledge
     const char *interaction_type; // "likert" for 1-5 survey scales
+    // A task step (docs/lesson-format.md, "Tasks"; interaction type
+    // "performance"): question = the step's IRI; success = done right.
+    bool task_step;
+    bool order_error;            // a task step: a later step done before this one
 } stoa_eval_answer;
 
 typedef enum stoa_eval_outcome {
@@ -128,6 +132,10 @@ typedef struct stoa_eval_run {
     double score_scaled;
     double key_dwell_s;          // time gazing at key nodes
     double expected_s;           // 0 = not known (then the curriculum's)
+    // Attention to narration (docs/curriculum-format.md, "engagement"): the
+    // sum of the run's narration scores and how many there were (0 = none).
+    double narration_score;
+    size_t narrations;
     const stoa_eval_answer *answers; // in the order given
     size_t answer_count;
 } stoa_eval_run;
@@ -145,6 +153,14 @@ stoa_result stoa_eval_create(const stoa_eval_desc *desc, stoa_eval **out, stoa_e
 void stoa_eval_destroy(stoa_eval **e);
 // Copies what it keeps. Errors: missing learner/lesson, out of memory.
 stoa_result stoa_eval_add_run(stoa_eval *e, const stoa_eval_run *run, stoa_error *err);
+
+// The name to show for an account (a roster's, e.g. the hub's learners, or
+// `stoa report --names FILE`): archives, recommendations ("Li Wei has not
+// mastered ...") and the class pages say it instead of the account or the
+// name in the traces. Before or after the account's runs are added; the
+// last call for an account wins. Copies both strings.
+stoa_result stoa_eval_set_learner_name(stoa_eval *e, const char *account, const char *name,
+                                       stoa_error *err);
 
 // Observations kept per learner and concept: beyond this the oldest go
 // (mastery then starts from the prior at the oldest kept answer).

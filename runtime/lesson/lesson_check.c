@@ -141,6 +141,7 @@ static bool catches(const stoa_lesson_trigger *early, const stoa_lesson_trigger 
     case STOA_LESSON_TRIG_ENTER_ZONE:
     case STOA_LESSON_TRIG_LEAVE_ZONE:
     case STOA_LESSON_TRIG_INSTRUCTOR:
+    case STOA_LESSON_TRIG_TASK_DONE:
     case STOA_LESSON_TRIG_NARRATION_DONE: return true;
     case STOA_LESSON_TRIG_TIMER: return early->seconds <= late->seconds;
     case STOA_LESSON_TRIG_QUIZ:
@@ -336,6 +337,15 @@ uint32_t stoa_lesson_check(const stoa_lesson *L, const stoa_lesson_check_desc *d
             check_name(&c, st->key_nodes[k], st->key_node_locs[k], false);
         for (uint32_t i = 0; i < st->step_count; i++)
             check_step(&c, &st->steps[i]);
+        for (uint32_t i = 0; st->task && i < st->task->step_count + st->task->wrong_count; i++) {
+            const stoa_lesson_move *mv = i < st->task->step_count
+                                             ? &st->task->steps[i]
+                                             : &st->task->wrong[i - st->task->step_count];
+            check_name(&c, mv->node, mv->node_loc, false);
+            check_name(&c, mv->zone, mv->zone_loc, false);
+        }
+        if (st->task)
+            check_text(&c, &st->task->title, "title", false);
         for (uint32_t i = 0; i < st->trigger_count; i++) {
             const stoa_lesson_trigger *t = &st->triggers[i];
             check_name(&c, t->node, t->node_loc, false);

@@ -86,6 +86,7 @@ void stoa_lesson_trigger_describe(const stoa_lesson_trigger *t, char *out, size_
     case STOA_LESSON_TRIG_INSTRUCTOR: snprintf(out, size, "instructor '%s'", t->id); break;
     case STOA_LESSON_TRIG_CONDITION: snprintf(out, size, "if %s", t->expr_text); break;
     case STOA_LESSON_TRIG_RANDOM: snprintf(out, size, "random"); break;
+    case STOA_LESSON_TRIG_TASK_DONE: snprintf(out, size, "task done"); break;
     default: snprintf(out, size, "?"); break;
     }
 }

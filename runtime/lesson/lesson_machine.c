@@ -410,6 +410,8 @@ void lm_enter(stoa_lesson_machine *m, int32_t state)
     m->entered_ns = m->now;
     m->pause_start_ns = m->now;
     m->overdue_sent = false;
+    m->task_done = 0; // a state entered again starts its task over
+    memset(m->task_tries, 0, sizeof m->task_tries);
     memset(m->narr, 0, m->max_steps + 1);
     for (uint32_t i = 0; i < m->anims.count; i++)
         m->anims.items[i].this_state = false;

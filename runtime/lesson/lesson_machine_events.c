@@ -84,6 +84,7 @@ static bool holds(stoa_lesson_machine *m, const stoa_lesson_trigger *t,
         return ev && ev->kind == STOA_LESSON_EV_COMMAND && str_eq(ev->id, t->id);
     case STOA_LESSON_TRIG_CONDITION: return lesson_expr_eval(t->expr, var_lookup, m) != 0;
     case STOA_LESSON_TRIG_RANDOM: return true;
+    case STOA_LESSON_TRIG_TASK_DONE: return lm_task_done(m);
     }
     return false;
 }
@@ -274,6 +275,12 @@ static bool absorb(stoa_lesson_machine *m, const stoa_lesson_event *ev)
         a->value = m->quiz_attempts[q];
         return true;
     }
+    case STOA_LESSON_EV_SELECT:
+    case STOA_LESSON_EV_GRAB:
+    case STOA_LESSON_EV_RELEASE:
+    case STOA_LESSON_EV_PLACE:
+        lm_task_event(m, ev);
+        return true;
     default: return true;
     }
 }
@@ -370,6 +377,6 @@ const char *stoa_lesson_action_type_str(stoa_lesson_action_type t)
         "hide_arrow",  "show_node",     "hide_node",    "play_animation", "stop_animation",
         "complete_animation", "teleport", "variable",   "score",        "quiz",
         "hide_quiz",   "quiz_answered", "paused",       "resumed",      "restarted",
-        "overdue",     "ended"};
+        "overdue",     "ended",         "task_step"};
     return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
 }

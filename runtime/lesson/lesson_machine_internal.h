@@ -48,6 +48,8 @@ struct stoa_lesson_machine {
     uint8_t *narr;           // per step of the current state, LM_NARR_*
     uint32_t max_steps;
     lm_flags zones, nodes, anims;
+    uint32_t task_done;      // the current state's task: bit i = step i done
+    uint8_t task_tries[STOA_LESSON_TASK_MAX_STEPS]; // moves counted against each step
     lm_shown *shown;
     uint32_t shown_count, shown_cap;
     // Set for the duration of one public call.
@@ -67,3 +69,7 @@ void lm_emit_shown(stoa_lesson_machine *m, const lm_shown *s);
 uint64_t lm_rng_next(uint64_t *state);
 double lm_elapsed(const stoa_lesson_machine *m);
 int32_t lm_quiz_index(const stoa_lesson *lesson, const char *id);
+// A learner's move against the current state's task (lesson_machine_task.c):
+// emits TASK_STEP when it is one of the task's steps or wrong moves.
+void lm_task_event(stoa_lesson_machine *m, const stoa_lesson_event *ev);
+bool lm_task_done(const stoa_lesson_machine *m);

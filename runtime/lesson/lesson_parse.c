@@ -17,7 +17,7 @@ static const char *const k_top_keys[] = {"stoa_lesson", "id",    "title",     "d
                                          "states",      "survey"};
 static const char *const k_state_keys[] = {"title",    "concepts",         "weight",
                                            "key_nodes", "expected_seconds", "skip_to",
-                                           "on_enter", "triggers"};
+                                           "on_enter", "triggers",         "task"};
 #define COUNT(a) ((uint32_t)(sizeof(a) / sizeof((a)[0])))
 
 static bool is_var_name(const char *s)
@@ -118,6 +118,8 @@ static void parse_state(lp *p, yaml_node_t *key, yaml_node_t *n, stoa_lesson_sta
         st->skip_loc = lp_loc(v);
     if ((v = lp_get(p, n, "on_enter")))
         lp_parse_steps(p, v, st);
+    if ((v = lp_get(p, n, "task")))
+        lp_parse_task(p, v, st);
     if ((v = lp_get(p, n, "triggers")))
         lp_parse_triggers(p, v, st);
 }

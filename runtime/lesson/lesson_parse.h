@@ -21,6 +21,8 @@ typedef struct lp {
     // Collected while parsing, copied into the arena at the end.
     const stoa_lesson_quiz **quizzes;
     uint32_t quiz_count, quiz_cap;
+    const char *task_ids[64]; // tasks seen so far (ids are unique in a lesson)
+    uint32_t task_count;
     const char **vars;
     double *var_init;
     uint32_t var_count, var_cap;
@@ -62,5 +64,7 @@ stoa_lesson_loc lp_loc_in(const yaml_node_t *n, size_t offset);
 
 bool lp_parse_steps(lp *p, yaml_node_t *n, stoa_lesson_state *st);
 bool lp_parse_triggers(lp *p, yaml_node_t *n, stoa_lesson_state *st);
+// A state's task (lesson_parse_task.c); parsed before the state's triggers.
+void lp_parse_task(lp *p, yaml_node_t *n, stoa_lesson_state *st);
 // The lesson's end-of-lesson survey (lesson_parse_survey.c); n may be NULL.
 void lp_parse_survey(lp *p, yaml_node_t *n, stoa_lesson *L);

@@ -11,7 +11,8 @@
 
 static const char *const k_trigger_keys[] = {
     "gaze",  "select",             "grab", "release",    "place",     "enter_zone", "leave_zone",
-    "timer", "narration_finished", "quiz", "instructor", "condition", "random",     "goto"};
+    "timer", "narration_finished", "quiz", "instructor", "condition", "random",     "goto",
+    "task"};
 static const char *const k_gaze[] = {"node", "seconds"};
 static const char *const k_place[] = {"node", "zone"};
 static const char *const k_quiz[] = {"id", "answer", "choice"};
@@ -205,6 +206,14 @@ static void parse_kind(lp *p, const char *kind, yaml_node_t *v, stoa_lesson_trig
     } else if (strcmp(kind, "random") == 0) {
         t->kind = STOA_LESSON_TRIG_RANDOM;
         parse_random(p, v, t);
+    } else if (strcmp(kind, "task") == 0) {
+        t->kind = STOA_LESSON_TRIG_TASK_DONE;
+        const char *what = NULL;
+        if (lp_string(p, v, "task", &what) && strcmp(what, "done") != 0)
+            lp_error(p, lp_loc(v), "type", "a task trigger is 'task: done', not 'task: %s'", what);
+        else if (what && !st->task)
+            lp_error(p, lp_loc(v), "no-task", "'task: done' in state '%s', which has no 'task'",
+                     st->name);
     }
 }
 
@@ -237,7 +246,7 @@ static void parse_trigger(lp *p, yaml_node_t *n, stoa_lesson_trigger *t,
     if (!kind) {
         lp_error(p, t->loc, "missing-field",
                  "a trigger needs one of gaze, select, grab, release, place, enter_zone, "
-                 "leave_zone, timer, narration_finished, quiz, instructor, condition, random");
+                 "leave_zone, timer, narration_finished, quiz, instructor, condition, random, task");
         return;
     }
     parse_kind(p, kind, value, t, st);

@@ -10,6 +10,7 @@
 //   var <name> <double>          one per lesson variable
 //   quiz <id> <attempts> <last choice mask>
 //   narr <step> <0|1|2>          narrations of the current state
+//   task <done mask> <tries>...  the current state's task: steps done, moves per step
 //   zone <name>                  zones the learner is in
 //   node <name> <0|1>            nodes shown or hidden by the lesson
 //   anim <name> <1|2> <this_state>   animations playing or played
@@ -91,6 +92,13 @@ stoa_result stoa_lesson_machine_save(const stoa_lesson_machine *m, int64_t now_n
     for (uint32_t i = 0; m->state >= 0 && i < L->states[m->state].step_count; i++)
         if (m->narr[i])
             w_printf(&w, "narr %u %u\n", i, m->narr[i]);
+    const stoa_lesson_task *task = m->state >= 0 ? L->states[m->state].task : NULL;
+    if (task) {
+        w_printf(&w, "task %u", m->task_done);
+        for (uint32_t i = 0; i < task->step_count; i++)
+            w_printf(&w, " %u", m->task_tries[i]);
+        w_printf(&w, "\n");
+    }
     for (uint32_t i = 0; i < m->zones.count; i++) {
         if (m->zones.items[i].value != 1)
             continue;
@@ -215,6 +223,19 @@ static bool rd_line(rd *r, char *line)
             L->states[m->state].steps[u1].kind != STOA_LESSON_STEP_NARRATE)
             return rd_fail(r, "malformed narr");
         m->narr[u1] = (uint8_t)u2;
+    } else if (strcmp(key, "task") == 0) {
+        const stoa_lesson_task *t = m->state >= 0 ? L->states[m->state].task : NULL;
+        char *p = line + 4, *e;
+        unsigned long v = strtoul(p, &e, 10);
+        if (!t || e == p || v >= (1ul << t->step_count))
+            return rd_fail(r, "malformed task");
+        m->task_done = (uint32_t)v;
+        for (uint32_t i = 0; i < t->step_count; i++) {
+            v = strtoul(p = e, &e, 10);
+            if (e == p || v > UINT8_MAX)
+                return rd_fail(r, "malformed task");
+            m->task_tries[i] = (uint8_t)v;
+        }
     } else if (strcmp(key, "zone") == 0 || strcmp(key, "node") == 0 || strcmp(key, "anim") == 0) {
         lm_flags *f = key[0] == 'z' ? &m->zones : key[1] == 'o' ? &m->nodes : &m->anims;
         i1 = 1;

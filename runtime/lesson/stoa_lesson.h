@@ -136,6 +136,7 @@ typedef enum stoa_lesson_trigger_kind {
     STOA_LESSON_TRIG_INSTRUCTOR,    // a named instructor command
     STOA_LESSON_TRIG_CONDITION,
     STOA_LESSON_TRIG_RANDOM,
+    STOA_LESSON_TRIG_TASK_DONE,     // every step of the state's task is done
 } stoa_lesson_trigger_kind;
 
 typedef enum stoa_lesson_quiz_match {
@@ -173,6 +174,43 @@ typedef struct stoa_lesson_trigger {
     const stoa_lesson_branch *branches;
 } stoa_lesson_trigger;
 
+// ---- tasks (steps done right or wrong, as evaluation evidence) --------------
+
+// What the learner does with a node: the interaction events a task watches.
+typedef enum stoa_lesson_move_kind {
+    STOA_LESSON_MOVE_SELECT = 1,
+    STOA_LESSON_MOVE_GRAB,
+    STOA_LESSON_MOVE_RELEASE,
+    STOA_LESSON_MOVE_PLACE,
+} stoa_lesson_move_kind;
+
+typedef struct stoa_lesson_move {
+    stoa_lesson_move_kind kind;
+    const char *node;
+    const char *zone; // place: the zone; NULL in a `wrong` place = anywhere else, or no zone
+    stoa_lesson_loc loc, node_loc, zone_loc;
+} stoa_lesson_move;
+
+#define STOA_LESSON_TASK_MAX_STEPS 8
+
+// A state's task (docs/lesson-format.md, "Tasks"): the right steps, in
+// order unless any_order, and the wrong moves that count as errors. Each
+// matching event is one piece of evidence on the task's concepts.
+typedef struct stoa_lesson_task {
+    const char *id;
+    stoa_lesson_text title;          // optional; traces name the task by it
+    uint32_t step_count;             // 1..STOA_LESSON_TASK_MAX_STEPS
+    const stoa_lesson_move *steps;
+    uint32_t wrong_count;            // 0..STOA_LESSON_TASK_MAX_STEPS
+    const stoa_lesson_move *wrong;
+    bool any_order;
+    uint32_t concept_count;          // 0 = the state's concepts
+    const char **concepts;
+    stoa_lesson_loc loc;
+} stoa_lesson_task;
+
+const char *stoa_lesson_move_kind_str(stoa_lesson_move_kind k); // "select", ...
+
 // ---- states and the lesson -------------------------------------------------
 
 typedef struct stoa_lesson_state {
@@ -194,6 +232,7 @@ typedef struct stoa_lesson_state {
     int32_t skip_index;
     stoa_lesson_loc skip_loc;
     bool ends;                // has an `end` action
+    const stoa_lesson_task *task; // NULL = none
 } stoa_lesson_state;
 
 // A self-report question asked when the lesson ends (docs/lesson-format.md,

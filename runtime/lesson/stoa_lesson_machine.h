@@ -54,7 +54,7 @@ typedef enum stoa_lesson_event_kind {
     STOA_LESSON_EV_SELECT,        // node
     STOA_LESSON_EV_GRAB,          // node
     STOA_LESSON_EV_RELEASE,       // node
-    STOA_LESSON_EV_PLACE,         // node placed into zone
+    STOA_LESSON_EV_PLACE,         // node placed into zone (zone NULL: put down outside every zone)
     STOA_LESSON_EV_ENTER_ZONE,    // node = the zone
     STOA_LESSON_EV_LEAVE_ZONE,    // node = the zone
     STOA_LESSON_EV_NARRATION_DONE, // id = the narration's id (from the NARRATE action)
@@ -108,7 +108,16 @@ typedef enum stoa_lesson_action_type {
     STOA_LESSON_ACT_RESTARTED,         // reset the scene (visibility, animations, learner)
     STOA_LESSON_ACT_OVERDUE,           // state, value = expected_seconds: the learner is stuck
     STOA_LESSON_ACT_ENDED,             // outcome, total = score
+    STOA_LESSON_ACT_TASK_STEP,         // task, step, task_result, correct, value = attempt at
+                                       // the step, node/zone = what the learner did
 } stoa_lesson_action_type;
+
+// How a learner's move in a task went.
+typedef enum stoa_lesson_task_result {
+    STOA_LESSON_TASK_RIGHT = 0, // the step (the next one, when in order)
+    STOA_LESSON_TASK_WRONG,     // one of the task's wrong moves
+    STOA_LESSON_TASK_ORDER,     // a later step before the one due
+} stoa_lesson_task_result;
 
 typedef enum stoa_lesson_cause {
     STOA_LESSON_CAUSE_TRIGGER = 0,
@@ -137,6 +146,11 @@ typedef struct stoa_lesson_action {
     stoa_lesson_cause cause;
     int32_t trigger;
     stoa_lesson_outcome outcome;
+    const stoa_lesson_task *task;   // TASK_STEP
+    uint32_t step;                  // TASK_STEP: 0-based step the move counts for
+    stoa_lesson_task_result task_result;
+    const char *zone;               // TASK_STEP: the zone of a place, or NULL
+    stoa_lesson_move_kind move;     // TASK_STEP: what the learner did
 } stoa_lesson_action;
 
 // Output list. With stoa_lesson_out_init the caller owns a fixed array; with

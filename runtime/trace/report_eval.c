@@ -41,7 +41,8 @@ void rp_eval_feed(const rp_set *set, const rp_run *run, const cJSON *json)
         rp_warn(set, "%s: out of memory; run left out of the evaluation", run->file);
         return;
     }
-    size_t a = 0, s = 0, nl = 0;
+    size_t a = 0, s = 0, nl = 0, narrations = 0;
+    double narration = 0;
     int64_t start = run->events[0].t;
     bool started = false;
     for (size_t i = 0; i < run->n_events; i++) {
@@ -52,13 +53,21 @@ void rp_eval_feed(const rp_set *set, const rp_run *run, const cJSON *json)
         if (e->kind == RP_STATE || e->kind == RP_ANSWERED)
             cJSON_ArrayForEach(c, e->concepts) if (cJSON_IsString(c) && !e->survey)
                 add_unique(lesson_concepts, &nl, c->valuestring);
+        if (e->kind == RP_LISTENED && e->completion >= 0) {
+            // heard to the end counts whole, cut short half; facing the
+            // source (when it has one) scales it (docs/curriculum-format.md)
+            narration += (e->attention >= 0 ? e->attention : 1.0) * (e->completion ? 1.0 : 0.5);
+            narrations++;
+        }
         if (e->kind != RP_ANSWERED || !e->iri)
             continue;
         stoa_eval_answer *x = &answers[a++];
         *x = (stoa_eval_answer){.question = e->iri, .question_name = e->name,
                                 .concepts = strings + s, .response = e->response ? e->response : "",
                                 .success = e->success == 1, .t_ns = e->t, .survey = e->survey,
-                                .interaction_type = e->interaction_type};
+                                .interaction_type = e->interaction_type,
+                                .task_step = e->interaction_type && strcmp(e->interaction_type, "performance") == 0,
+                                .order_error = e->task_error && strcmp(e->task_error, "order") == 0};
         cJSON_ArrayForEach(c, e->concepts) if (cJSON_IsString(c)) strings[s++] = c->valuestring;
         x->concept_count = (size_t)(strings + s - x->concepts);
     }
@@ -79,7 +88,8 @@ void rp_eval_feed(const rp_set *set, const rp_run *run, const cJSON *json)
                    : strcmp(result, "failed") == 0 ? STOA_EVAL_FAILED
                                                    : STOA_EVAL_NONE,
         .has_score = cJSON_IsNumber(score), .score_scaled = cJSON_IsNumber(score) ? score->valuedouble : 0,
-        .key_dwell_s = key_dwell, .answers = answers, .answer_count = a};
+        .key_dwell_s = key_dwell, .answers = answers, .answer_count = a,
+        .narration_score = narration, .narrations = narrations};
     stoa_error err = {0};
     if (stoa_eval_add_run(ev, &r, &err) != STOA_OK)
         rp_warn(set, "%s: %s", run->file, err.message);

@@ -79,7 +79,8 @@ static stoa_result learner_tables(const cJSON *ev, const char *dir, stoa_error *
     row(&rec, (const char *const[]){"account", "name", "rank", "lesson", "lesson_name", "concepts", "reason", NULL});
     row(&runs, (const char *const[]){"account", "lesson", "lesson_name", "started", "completed", "result",
                                      "score_scaled", "time_s", "idle_s", "attempt", "answers",
-                                     "right_first_try", "errors", NULL});
+                                     "right_first_try", "errors", "task_steps", "task_steps_right_first_time",
+                                     "task_errors", "order_errors", "narration_attention", NULL});
     const cJSON *weeks = RP_GET(ev, "weeks"), *l;
     cJSON_ArrayForEach(l, RP_GET(ev, "learners"))
     {
@@ -129,6 +130,9 @@ static stoa_result learner_tables(const cJSON *ev, const char *dir, stoa_error *
             fn(&runs, RP_GET(c, "score_scaled")), fn(&runs, RP_GET(c, "time_s")), fn(&runs, RP_GET(c, "idle_s"));
             fn(&runs, RP_GET(c, "attempt")), fn(&runs, RP_GET(c, "answers"));
             fn(&runs, RP_GET(c, "right_first_try")), fn(&runs, RP_GET(c, "errors"));
+            fn(&runs, RP_GET(c, "task_steps")), fn(&runs, RP_GET(c, "task_steps_right_first_time"));
+            fn(&runs, RP_GET(c, "task_errors")), fn(&runs, RP_GET(c, "order_errors"));
+            fn(&runs, RP_GET(c, "narration_attention"));
             end(&runs);
         }
     }

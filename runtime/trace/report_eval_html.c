@@ -135,10 +135,13 @@ static void runs_table(rp_out *o, const cJSON *l, const rp_words *w)
 {
     bool zh = strcmp(w->lang, "zh-CN") == 0;
     rp_printf(o, "<table class=\"runs\"><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th class=n>%s</th>"
-                 "<th class=n>%s</th><th class=n>%s</th><th class=n>%s</th><th class=n>%s</th></tr>",
+                 "<th class=n>%s</th><th class=n>%s</th><th class=n>%s</th><th class=n>%s</th>"
+                 "<th class=n>%s</th><th class=n>%s</th></tr>",
               zh ? "日期" : "date", zh ? "课程" : "lesson", zh ? "完成" : "completed", zh ? "结果" : "result",
               zh ? "得分" : "score", zh ? "时长" : "time", zh ? "第几次" : "attempt",
-              zh ? "首答正确" : "right first try", zh ? "错误" : "errors");
+              zh ? "首答正确" : "right first try", zh ? "错误" : "errors",
+              zh ? "操作步骤一次做对（顺序错误）" : "task steps right first time (order errors)",
+              zh ? "听讲解时的注意" : "attention to narration");
     const cJSON *r;
     cJSON_ArrayForEach(r, RP_GET(l, "runs"))
     {
@@ -150,9 +153,16 @@ static void runs_table(rp_out *o, const cJSON *l, const rp_words *w)
                   rp_str(r, "result"));
         pct(o, RP_GET(r, "score_scaled"));
         rp_printf(o, "</td><td class=n>%s</td><td class=n>%.0f</td><td class=n>%.0f / %.0f</td>"
-                     "<td class=n>%.0f</td></tr>",
+                     "<td class=n>%.0f</td>",
                   t, rp_num(r, "attempt"), rp_num(r, "right_first_try"), rp_num(r, "answers"),
                   rp_num(r, "errors"));
+        if (rp_num(r, "task_steps") > 0)
+            rp_printf(o, "<td class=n>%.0f / %.0f (%.0f)</td><td class=n>", rp_num(r, "task_steps_right_first_time"),
+                      rp_num(r, "task_steps"), rp_num(r, "order_errors"));
+        else
+            rp_put(o, "<td class=n>–</td><td class=n>");
+        pct(o, RP_GET(r, "narration_attention"));
+        rp_put(o, "</td></tr>");
     }
     rp_put(o, "</table>");
 }

@@ -26,6 +26,7 @@ typedef enum rp_kind {
     RP_GAZED,
     RP_ACTION, // interacted, grabbed, released, pointed, teleported
     RP_TRACKED,
+    RP_LISTENED, // a narration ended or was cut short (docs/traces.md)
 } rp_kind;
 
 typedef struct rp_event {
@@ -40,6 +41,9 @@ typedef struct rp_event {
     const cJSON *score;
     const char *interaction_type; // questions: cmi.interaction type
     bool survey;                  // a self-report question (docs/lesson-format.md)
+    const char *task_error;       // task steps: "wrong" or "order"; NULL = right
+    double attention;             // listened: share of it spent facing the source; -1 none
+    int completion;               // listened: 1 heard to the end, 0 cut short, -1 unknown
     int line;
 } rp_event;
 

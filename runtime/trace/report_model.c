@@ -55,7 +55,7 @@ static const struct {
     {"/answered", RP_ANSWERED},   {"/completed", RP_COMPLETED},     {"/passed", RP_PASSED},
     {"/failed", RP_FAILED},       {"/gazed", RP_GAZED},             {"/interacted", RP_ACTION},
     {"/grabbed", RP_ACTION},      {"/released", RP_ACTION},         {"/pointed", RP_ACTION},
-    {"/teleported", RP_ACTION},   {"/tracked", RP_TRACKED},
+    {"/teleported", RP_ACTION},   {"/tracked", RP_TRACKED},       {"/listened", RP_LISTENED},
 };
 
 static rp_kind kind_of(const char *verb_iri, const char *object_type)
@@ -127,7 +127,7 @@ static void fill_event(rp_event *ev, const cJSON *st, int line, const char *lang
 {
     const cJSON *obj = OBJ(st, "object"), *def = OBJ(obj, "definition");
     const cJSON *res = OBJ(st, "result");
-    *ev = (rp_event){.line = line, .success = -1, .dur = -1};
+    *ev = (rp_event){.line = line, .success = -1, .dur = -1, .attention = -1, .completion = -1};
     stoa_trace_parse_timestamp(str_at(st, "timestamp"), &ev->t);
     ev->kind = kind_of(str_at(OBJ(st, "verb"), "id"), str_at(def, "type"));
     ev->iri = str_at(obj, "id");
@@ -147,6 +147,12 @@ static void fill_event(rp_event *ev, const cJSON *st, int line, const char *lang
     ev->score = cJSON_IsObject(OBJ(res, "score")) ? OBJ(res, "score") : NULL;
     ev->interaction_type = str_at(def, "interactionType");
     ev->survey = cJSON_IsTrue(OBJ(OBJ(def, "extensions"), STOA_EXT_SURVEY));
+    ev->task_error = str_at(OBJ(res, "extensions"), STOA_EXT_TASK_ERROR);
+    const cJSON *att = OBJ(OBJ(res, "extensions"), STOA_EXT_ATTENTION), *done = OBJ(res, "completion");
+    if (cJSON_IsNumber(att) && att->valuedouble >= 0 && att->valuedouble <= 1)
+        ev->attention = att->valuedouble;
+    if (cJSON_IsBool(done))
+        ev->completion = cJSON_IsTrue(done);
 }
 
 

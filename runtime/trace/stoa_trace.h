@@ -124,6 +124,11 @@ typedef struct stoa_trace_answer {
     // right or wrong (no result.success), no concepts; the definition
     // carries the extension `survey: true`. Likert answers are "1".."5".
     bool survey;
+    // A task step (docs/lesson-format.md, "Tasks"): question_id is the
+    // task's id and the activity is .../tasks/<id>/steps/<task_step>
+    // (1-based); task_error ("wrong", "order") goes in result.extensions.
+    uint32_t task_step;
+    const char *task_error; // NULL = the step was done right
 } stoa_trace_answer;
 // `answered`, with result.duration = time since question_shown (or since
 // the state was entered when it was never shown).
@@ -149,6 +154,14 @@ bool stoa_trace_node_event(stoa_trace_log *log, stoa_trace_node_verb verb, const
 // trigger fires). key_node: the lesson marks the node as one that matters.
 bool stoa_trace_gaze_dwell(stoa_trace_log *log, const char *node_id, stoa_trace_names names,
                            bool key_node, int64_t dwell_ns, int64_t now_ns);
+// `listened` to a narration (docs/traces.md, "Attention to narration"),
+// when it ends (finished) or is cut short (not finished): result.duration =
+// time it played, result.completion = finished; with a source node
+// (source_node non-NULL), result.extensions `attention` = the share of that
+// time the learner faced the source (0..1).
+bool stoa_trace_narration(stoa_trace_log *log, const char *narration_id, stoa_trace_names names,
+                          const char *source_node, double attention, bool finished,
+                          int64_t played_ns, int64_t now_ns);
 // `teleported` to a position (metres, scene space).
 bool stoa_trace_teleported(stoa_trace_log *log, const float position[3], int64_t now_ns);
 

@@ -22,6 +22,8 @@
 #define STOA_EXT_POSITION STOA_XAPI_EXT "position"
 #define STOA_EXT_SESSION_MS STOA_XAPI_EXT "session-ms"
 #define STOA_EXT_SURVEY STOA_XAPI_EXT "survey"
+#define STOA_EXT_TASK_ERROR STOA_XAPI_EXT "task-error"
+#define STOA_EXT_ATTENTION STOA_XAPI_EXT "attention"
 
 #define STOA_UUID_STR_LEN 36
 

@@ -433,7 +433,14 @@ bool stoa_trace_answered(stoa_trace_log *log, const stoa_trace_answer *a, int64_
     for (int i = 0; a->interaction_type && g_interaction_types[i]; i++)
         if (strcmp(a->interaction_type, g_interaction_types[i]) == 0)
             type = a->interaction_type;
-    char *iri = child_iri(log, "questions", a->question_id);
+    char *iri = child_iri(log, a->task_step ? "tasks" : "questions", a->question_id);
+    if (iri && a->task_step) {
+        char *step = malloc(strlen(iri) + 24);
+        if (step)
+            sprintf(step, "%s/steps/%u", iri, a->task_step);
+        free(iri);
+        iri = step;
+    }
     if (!iri)
         return false;
     const char *const *concepts = a->concepts;
@@ -458,6 +465,9 @@ bool stoa_trace_answered(stoa_trace_log *log, const stoa_trace_answer *a, int64_
         cJSON_AddBoolToObject(res, "success", a->success);
     cJSON_AddStringToObject(res, "response", a->response ? a->response : "");
     stoa_trace_json_add_duration(res, now_ns - question_started(log, iri));
+    if (a->task_step && a->task_error)
+        cJSON_AddStringToObject(cJSON_AddObjectToObject(res, "extensions"), STOA_EXT_TASK_ERROR,
+                                a->task_error);
     free(iri);
     return emit(log, STOA_VERB_ANSWERED, obj, res, NULL, STOA_TRACE_SYNC_NOW, now_ns);
 }
@@ -498,6 +508,29 @@ bool stoa_trace_gaze_dwell(stoa_trace_log *log, const char *node_id, stoa_trace_
     cJSON *res = cJSON_CreateObject();
     stoa_trace_json_add_duration(res, dwell_ns);
     return emit(log, STOA_VERB_GAZED, obj, res, NULL, 0, now_ns);
+}
+
+bool stoa_trace_narration(stoa_trace_log *log, const char *narration_id, stoa_trace_names names,
+                          const char *source_node, double attention, bool finished,
+                          int64_t played_ns, int64_t now_ns)
+{
+    if (!narration_id || !*narration_id || !in_session(log, "narration", now_ns))
+        return false;
+    char *iri = child_iri(log, "narrations", narration_id);
+    if (!iri)
+        return false;
+    cJSON *obj = stoa_trace_json_activity(&(stoa_trace_activity_desc){
+        .iri = iri, .type_iri = STOA_ACT_NARRATION, .names = names, .fallback_name = narration_id});
+    free(iri);
+    cJSON *res = cJSON_CreateObject();
+    cJSON_AddBoolToObject(res, "completion", finished);
+    stoa_trace_json_add_duration(res, played_ns > 0 ? played_ns : 0);
+    if (source_node) {
+        double a = attention < 0 ? 0 : attention > 1 ? 1 : attention;
+        cJSON_AddNumberToObject(cJSON_AddObjectToObject(res, "extensions"), STOA_EXT_ATTENTION,
+                                round(a * 1000) / 1000);
+    }
+    return emit(log, STOA_VERB_LISTENED, obj, res, NULL, 0, now_ns);
 }
 
 static double r3(float v)

@@ -26,6 +26,7 @@ static const struct {
     [STOA_VERB_GAZED] = {STOA_XAPI_VERB_NS "gazed", "gazed at"},
     [STOA_VERB_TELEPORTED] = {STOA_XAPI_VERB_NS "teleported", "teleported to"},
     [STOA_VERB_TRACKED] = {STOA_XAPI_VERB_NS "tracked", "was tracked in"},
+    [STOA_VERB_LISTENED] = {STOA_XAPI_VERB_NS "listened", "listened to"},
 };
 
 const char *stoa_trace_verb_iri(stoa_trace_verb v)

@@ -24,6 +24,7 @@ typedef enum stoa_trace_verb {
     STOA_VERB_GAZED,
     STOA_VERB_TELEPORTED,
     STOA_VERB_TRACKED,
+    STOA_VERB_LISTENED,
     STOA_VERB_COUNT,
 } stoa_trace_verb;
 
@@ -36,6 +37,7 @@ const char *stoa_trace_verb_display(stoa_trace_verb v);
 #define STOA_ACT_STATE STOA_XAPI_ACT_NS "lesson-state"
 #define STOA_ACT_NODE STOA_XAPI_ACT_NS "scene-node"
 #define STOA_ACT_PLACE STOA_XAPI_ACT_NS "place"
+#define STOA_ACT_NARRATION STOA_XAPI_ACT_NS "narration"
 
 // {"objectType":"Agent","account":{"homePage":..,"name":..},"name":..}
 // real_name may be NULL (then no "name": the pseudonym stays the only id).

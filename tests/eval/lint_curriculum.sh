@@ -53,4 +53,11 @@ check "... at the state's line" grep -q "lessons/zeno-zh.yaml:[0-9]*:[0-9]*: war
 check "--allow-warnings" test $? -eq 0
 "$stoa" lint --no-scene --no-assets "$src/scenes/agora/lessons/zeno-zh.yaml" --curriculum "$work/small.yaml" >"$work/l.out" 2>&1
 check "stoa lint LESSON --curriculum reports unknown concepts" grep -q "'review', which curriculum" "$work/l.out"
+# a task's own concepts are checked too
+sed 's/^      id: place-amphora$/      id: place-amphora\n      concepts: [exhibit, handling]/' \
+  "$src/scenes/agora/lessons/stoa-poikile.yaml" >"$work/lessons/task.yaml"
+"$stoa" lint --no-scene --no-assets "$work/lessons/task.yaml" --curriculum "$src/scenes/agora/curriculum.yaml" \
+  >"$work/t.out" 2>&1
+check "a task's concept the curriculum does not know is reported" \
+  grep -q "task.yaml:[0-9]*:[0-9]*: warning: task 'place-amphora' tags concept 'handling'" "$work/t.out"
 exit $fail

@@ -101,6 +101,21 @@ for d in ("knowledge", "engagement", "skill", "efficiency", "self_report"):
     check(ev["class"]["dimensions_median"][d] is not None, f"class median of {d}")
 check(len(ev["lessons"]) == 4 and all(x["learners"] == 30 for x in ev["lessons"]), "lesson effectiveness")
 
+# --- task steps and attention to narration (docs/curriculum-format.md, "Evidence") ---
+runs = [r for l in ev["learners"] for r in l["runs"]]
+check(all(r["task_steps"] == 4 and r["narration_attention"] is not None for r in runs),
+      "every run: 4 task steps (2 concepts x 2 steps) and attention to narration")
+check(sum(r["order_errors"] for r in runs) > 0 and
+      all(r["task_errors"] >= r["order_errors"] for r in runs), "order errors counted among task errors")
+# a task step is right first time as often as an answer: weak learners err more
+weak_runs = [r for l in ev["learners"] for r in l["runs"] if want[l["account"]]]
+none_runs = [r for l in ev["learners"] for r in l["runs"] if not want[l["account"]]]
+rate = lambda rs: sum(r["task_steps_right_first_time"] for r in rs) / max(1, sum(r["task_steps"] for r in rs))
+check(rate(none_runs) > rate(weak_runs) + 0.1,
+      f"task steps right first time: {rate(none_runs):.2f} with nothing weak, {rate(weak_runs):.2f} with weak concepts")
+hdr = next(csv.reader(open(os.path.join(rep, "archive_runs.csv"), encoding="utf-8-sig")))
+check({"task_steps", "task_errors", "order_errors", "narration_attention"} <= set(hdr), "archive_runs.csv: task and narration columns")
+
 # --- files ------------------------------------------------------------------------
 for f in ("class.html", "report.html", "evaluation.json", "mastery.csv", "mastery_weekly.csv",
           "dimensions.csv", "recommendations.csv", "archive_runs.csv", "items.csv", "choices.csv",

@@ -114,7 +114,7 @@ def test_right(stoa, src, out):
     v = verbs(st)
     check(v[:2] == ["launched", "initialized"] and v[-1] == "terminated",
           f"right: cmi5 order launched, initialized ... terminated ({v[:2]} ... {v[-1:]})")
-    answers = [s for s in st if s["verb"]["id"].endswith("/answered")]
+    answers = [s for s in st if s["verb"]["id"].endswith("/answered") and "/questions/" in s["object"]["id"]]
     check(len(answers) == 1 and answers[0]["result"]["success"] is True and
           answers[0]["result"]["response"] == "a", f"right: one right answer, response 'a' ({[a.get('result') for a in answers]})")
     check("passed" in v and "completed" in v, "right: passed and completed are in the trace")
@@ -149,7 +149,7 @@ def test_wrong(stoa, src, out):
     check(code == 0 and "wrong" in states and "right" not in states and states[-1] == "finish",
           f"wrong: the wrong branch is taken ({states})")
     check("lesson ended: failed, score 0" in run.stdout, "wrong: the lesson ends failed")
-    answers = [s for s in run.statements() if s["verb"]["id"].endswith("/answered")]
+    answers = [s for s in run.statements() if s["verb"]["id"].endswith("/answered") and "/questions/" in s["object"]["id"]]
     check(len(answers) == 1 and answers[0]["result"]["success"] is False and
           answers[0]["result"]["response"] == "b", "wrong: the answer 'b' is recorded as wrong (by gaze)")
     rc, _ = trace_check(stoa, run.traces())

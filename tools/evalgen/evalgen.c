@@ -12,7 +12,9 @@
 // concept a lesson asks QUESTIONS_PER_CONCEPT five-choice questions; a
 // learner answers right with P_STRONG on a strong concept and P_WEAK on a
 // weak one (a guess), retries a wrong answer once, looks at the key node
-// for a time that follows their engagement, and ends with a survey.
+// for a time that follows their engagement, and ends with a survey. Each
+// concept also has a narration (attention follows engagement) and a
+// two-step task whose steps are right first time as often as answers are.
 // --extra K adds K short gaze statements per run (to size benchmarks).
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,7 @@
 #include "trace/stoa_trace.h"
 
 #define QUESTIONS_PER_CONCEPT 12
+#define TASK_STEPS 2
 #define P_STRONG 0.92
 #define P_WEAK 0.2 // a guess among five choices
 #define PASS 0.7
@@ -123,6 +126,34 @@ static int run_lesson(const char *dir, learner *l, int li, int64_t start, int ex
         const char *concept = les->concepts[c];
         bool weak = l->weak[concept_index(concept)];
         stoa_trace_state_entered(log, concept, (stoa_trace_names){0}, &les->concepts[c], 1, t += 2 * S);
+        // The state's narration at a node: the engaged face it and stay.
+        int64_t heard = 12 * S;
+        bool stayed = rnd() < 0.4 + 0.6 * l->engagement;
+        stoa_trace_narration(log, concept, (stoa_trace_names){0}, "Stele", l->engagement * (0.6 + 0.4 * rnd()),
+                             stayed, stayed ? heard : heard / 3, t += stayed ? heard : heard / 3);
+        // A two-step task on the concept (docs/lesson-format.md, "Tasks"),
+        // right first time as often as a question is; a miss is a wrong
+        // move or the later step first, then the step done right.
+        for (int k = 1; k <= TASK_STEPS; k++) {
+            char tid[64];
+            snprintf(tid, sizeof tid, "%s-task", concept);
+            stoa_trace_text tn[] = {{"en", "Put the stele in its place"}};
+            static const char *const want[] = {"", "grab[.]Stele", "place[.]Stele@Zone_Wall"};
+            bool ok = rnd() < (weak ? P_WEAK : P_STRONG);
+            if (!ok) {
+                bool order = k == 1 && rnd() < 0.5;
+                stoa_trace_answered(log, &(stoa_trace_answer){.question_id = tid, .names = {tn, 1}, .task_step = (uint32_t)k,
+                                                              .interaction_type = "performance",
+                                                              .response = order ? want[2] : "place[.]Stele@Zone_Door",
+                                                              .correct_response = want[k], .success = false,
+                                                              .task_error = order ? "order" : "wrong"},
+                                    t += 6 * S);
+            }
+            stoa_trace_answered(log, &(stoa_trace_answer){.question_id = tid, .names = {tn, 1}, .task_step = (uint32_t)k,
+                                                          .interaction_type = "performance", .response = want[k],
+                                                          .correct_response = want[k], .success = true},
+                                t += 6 * S);
+        }
         for (int q = 0; q < QUESTIONS_PER_CONCEPT; q++) {
             char qid[64], text[128];
             snprintf(qid, sizeof qid, "%s-q%d", concept, q + 1);
