@@ -426,6 +426,7 @@ void run_lesson_update(run_lesson *rl, stoa_interact *ia, int64_t now_ns)
         stoa_interact_place_head(ia, rl->teleport_point, rl->teleport_yaw);
         stoa_trace_teleported(rl->trace, rl->teleport_point, now_ns - rl->display0_ns);
         rl->teleport_pending = false;
+        rl->layout_reanchor = true; // panels in front stand where the learner now looks
     }
 }
 

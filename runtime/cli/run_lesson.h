@@ -112,6 +112,7 @@ typedef struct run_lesson {
     run_panel panels[RUN_MAX_PANELS];
     uint32_t panel_seq;          // counts panels shown (run_panel.shown_seq)
     bool layout_set;             // the stack's anchor below is in use
+    bool layout_reanchor;        // a teleport moved the learner: anchor again at the next pose
     float layout_center[3], layout_right[3];
     float head_world[3], head_forward[3];
     const stoa_pose *pose; // the scene as last posed (audio sources follow its nodes)

@@ -205,6 +205,10 @@ uint32_t run_lesson_input(run_lesson *rl, const stoa_interact_output *io,
         return 0;
     rl->now_ns = now_ns;
     memcpy(rl->head_world, io->head_world.position, sizeof rl->head_world);
+    if (rl->layout_reanchor) { // the first pose after a teleport: the column follows the learner
+        rl->layout_set = false;
+        rl->layout_reanchor = false;
+    }
     // The listener is the learner's head, every frame.
     stoa_audio_set_listener(rl->audio, io->head_world.position, io->head_world.orientation);
     dir_of(io->gaze.origin, io->gaze.position, rl->head_forward);
