@@ -35,14 +35,35 @@
 typedef struct dump {
     FILE *f;
     size_t n;
+    const cJSON *names; // {learner_id: name}: the roster's names of this run's learners
 } dump;
 
+// The report's copy of a statement names the learner (xAPI's Agent "name"):
+// this file is the hub's own, behind the teacher's login; the stored
+// statement and every trace keep only the learner id.
 static bool write_row(void *user, int64_t seq, const char *json, int64_t stored_ns)
 {
     (void)seq, (void)stored_ns;
     dump *d = user;
-    fputs(json, d->f);
+    cJSON *st = NULL;
+    stoa_error err = {0};
+    const char *name = NULL;
+    if (d->names->child &&
+        stoa_json_parse(json, strlen(json), HUB_JSON_POLICY(HUB_MAX_BODY), &st, &err) == STOA_OK) {
+        cJSON *actor = cJSON_GetObjectItemCaseSensitive(st, "actor");
+        const char *acc = cJSON_GetStringValue(
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(actor, "account"), "name"));
+        name = acc ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d->names, acc)) : NULL;
+        if (name) {
+            cJSON_DeleteItemFromObjectCaseSensitive(actor, "name");
+            cJSON_AddStringToObject(actor, "name", name);
+        }
+    }
+    char *named = name ? cJSON_PrintUnformatted(st) : NULL;
+    fputs(named ? named : json, d->f);
     fputc('\n', d->f);
+    free(named);
+    cJSON_Delete(st);
     d->n++;
     return true;
 }
@@ -142,7 +163,11 @@ stoa_result hub_report_make(stoa_hub *hub, const char *run_id, char *out_path, s
     stoa_result res = STOA_OK;
     cJSON *regs = hub_db_run_registrations(hub, run_id);
     int64_t seq = 0, count = 0;
-    char dir[1200], log[1300], key_path[1300], key[64];
+    char dir[1200], log[1300], key_path[1300], key[160], names_sha[65];
+    cJSON *names = hub_class_run_names(hub, run_id);
+    char *names_text = cJSON_PrintUnformatted(names);
+    hub_sha256_hex(names_text ? names_text : "", names_text ? strlen(names_text) : 0, names_sha);
+    free(names_text);
     if (!regs) {
         res = stoa_error_set(err, STOA_ERROR_NOT_FOUND, "no such run");
         goto out;
@@ -158,11 +183,12 @@ stoa_result hub_report_make(stoa_hub *hub, const char *run_id, char *out_path, s
     snprintf(dir, sizeof dir, "%s/%s", hub->reports_dir, run_id);
     snprintf(out_path, size, "%s/report.html", dir);
     snprintf(key_path, sizeof key_path, "%s/built", dir);
-    snprintf(key, sizeof key, "%" PRId64 " %" PRId64 "\n", seq, count);
+    // A renamed learner changes the report too: the names are part of the key.
+    snprintf(key, sizeof key, "%" PRId64 " %" PRId64 " %s\n", seq, count, names_sha);
     uint8_t *have = NULL;
     size_t have_len = 0;
     stoa_error ignored = {0};
-    if (stoa_file_read(key_path, 64, &have, &have_len, &ignored) == STOA_OK && have_len == strlen(key) &&
+    if (stoa_file_read(key_path, sizeof key, &have, &have_len, &ignored) == STOA_OK && have_len == strlen(key) &&
         memcmp(have, key, have_len) == 0 && stoa_file_mtime_ns(out_path) != 0) {
         free(have);
         goto out; // nothing changed since it was built
@@ -174,7 +200,7 @@ stoa_result hub_report_make(stoa_hub *hub, const char *run_id, char *out_path, s
         goto out;
     }
     snprintf(log, sizeof log, "%s/statements.jsonl", dir);
-    dump d = {fopen(log, "w"), 0};
+    dump d = {fopen(log, "w"), 0, names};
     if (!d.f) {
         fprintf(stderr, "stoa hub: %s: %s\n", log, strerror(errno));
         res = stoa_error_set(err, STOA_ERROR_IO, "cannot write the report");
@@ -199,6 +225,40 @@ stoa_result hub_report_make(stoa_hub *hub, const char *run_id, char *out_path, s
         stoa_file_write_atomic(key_path, key, strlen(key), &ignored);
 out:
     cJSON_Delete(regs);
+    cJSON_Delete(names);
     pthread_mutex_unlock(&hub->report_mu);
     return res;
+}
+
+void hub_report_problem_page(hub_req *c, int status, hub_problem what, const char *lang, const char *detail)
+{
+    bool zh = strncmp(lang, "zh", 2) == 0;
+    const char *title = zh ? "报告" : "Report";
+    const char *text = what == HUB_PROBLEM_NO_RECORDS
+        ? (zh ? "这次课还没有任何学习记录：头显还没有开始这节课，或者它的记录还在路上。请稍后刷新。"
+              : "This run has no records yet: the headset has not started the lesson, or its records are "
+                "still on their way. Refresh this page in a moment.")
+        : (zh ? "无法生成这份报告。" : "This report could not be made.");
+    char page[2048];
+    // detail is the hub's own message (never a path); escaped all the same.
+    char safe[300];
+    size_t k = 0;
+    for (const char *p = detail ? detail : ""; *p && k + 6 < sizeof safe; p++) {
+        const char *e = *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : *p == '&' ? "&amp;" : *p == '"' ? "&quot;" : NULL;
+        if (e) {
+            memcpy(safe + k, e, strlen(e));
+            k += strlen(e);
+        } else {
+            safe[k++] = *p;
+        }
+    }
+    safe[k] = 0;
+    int n = snprintf(page, sizeof page,
+                     "<!DOCTYPE html><html lang=\"%s\"><head><meta charset=\"utf-8\"><title>%s</title>"
+                     "<style>body{font:16px system-ui,sans-serif;margin:3em auto;max-width:40em;color:#222}"
+                     "p.detail{color:#666;font-size:14px}</style></head><body><h1>%s</h1><p class=\"problem\">%s</p>"
+                     "<p class=\"detail\">%s</p></body></html>",
+                     zh ? "zh-CN" : "en", title, title, text, what == HUB_PROBLEM_FAILED ? safe : "");
+    hub_send_text(c, status, "text/html; charset=utf-8", page, (size_t)n,
+                  "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'\r\n");
 }
