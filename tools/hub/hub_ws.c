@@ -93,9 +93,15 @@ static void on_hello(stoa_hub *hub, uint64_t conn, const cJSON *msg)
     cJSON_AddStringToObject(o, "name", row.name);
     ws_send_json(hub, conn, o);
     cJSON_Delete(o);
-    // A headset that comes back finds its class and its learner as it left them.
-    hub_ws_send_class(hub, row.id);
-    hub_ws_send_signin(hub, row.id);
+    // A headset that comes back finds its class and its learner as it left
+    // them (nothing is said when the hub has no class or no learner on it,
+    // so a headset of before issue 11 hears what it always heard).
+    char *current = hub_db_get_setting(hub, "class_current"), learner[40];
+    if (current)
+        hub_ws_send_class(hub, row.id);
+    free(current);
+    if (hub_class_signed_in(hub, row.id, learner))
+        hub_ws_send_signin(hub, row.id);
 }
 
 void hub_ws_take_statements(stoa_hub *hub, int64_t device_id, const cJSON *items, cJSON *acks,
