@@ -103,6 +103,11 @@ cJSON *hub_db_list_runs(stoa_hub *hub, int limit)
         "SELECT r.id, r.lesson, min(r.started_ns), count(*),"
         " (SELECT count(*) FROM statements s WHERE s.registration IN"
         "   (SELECT registration FROM runs WHERE id = r.id))"
+        // The roster's names of its learners (unit separator between them).
+        ", (SELECT group_concat(ro.name, char(31)) FROM runs r2"
+        "   LEFT JOIN launches l ON l.registration = r2.registration"
+        "   LEFT JOIN registrations g ON g.registration = r2.registration"
+        "   JOIN roster ro ON ro.learner_id = coalesce(l.learner_id, substr(g.actor, -36)) WHERE r2.id = r.id)"
         " FROM runs r GROUP BY r.id ORDER BY min(r.started_ns) DESC LIMIT ?1");
     if (st) {
         sqlite3_bind_int(st, 1, limit);
@@ -115,6 +120,15 @@ cJSON *hub_db_list_runs(stoa_hub *hub, int limit)
             cJSON_AddStringToObject(o, "started", iso);
             cJSON_AddNumberToObject(o, "learners", (double)sqlite3_column_int64(st, 3));
             cJSON_AddNumberToObject(o, "statements", (double)sqlite3_column_int64(st, 4));
+            cJSON *names = cJSON_AddArrayToObject(o, "names");
+            const char *all = (const char *)sqlite3_column_text(st, 5);
+            for (const char *p = all; p && *p;) {
+                size_t n = strcspn(p, "\x1f");
+                char one[HUB_NAME_MAX + 1];
+                snprintf(one, sizeof one, "%.*s", (int)(n < HUB_NAME_MAX ? n : HUB_NAME_MAX), p);
+                cJSON_AddItemToArray(names, cJSON_CreateString(one));
+                p += n + (p[n] != 0);
+            }
             cJSON_AddItemToArray(arr, o);
         }
         sqlite3_finalize(st);
