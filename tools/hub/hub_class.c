@@ -256,6 +256,10 @@ hub_signin_result hub_class_sign_in(stoa_hub *hub, int64_t device_id, const char
     ok = ok && hub_db_exec(hub, "DELETE FROM signins WHERE device_id=?1 OR learner_id=?2", "it", args, NULL, NULL);
     ok = ok && hub_db_exec(hub, "INSERT INTO signins(device_id,learner_id,since_ns) VALUES(?1,?2,?3)", "iti", args,
                            NULL, NULL);
+    // A learner signed in here is this headset's from now on: the hold of the
+    // headset they wrote on before (HUB_LEARNER_HOLD_NS) passes to this one.
+    ok = ok && hub_db_exec(hub, "UPDATE learners SET device_id=?1, last_ns=?3 WHERE substr(actor, -37) = ' ' || ?2",
+                           "iti", args, NULL, NULL);
     ok = ok && sqlite3_exec(hub->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
     if (!ok)
         sqlite3_exec(hub->db, "ROLLBACK", NULL, NULL, NULL);

@@ -256,6 +256,7 @@ cJSON *hub_roster_json(stoa_hub *hub)
         cJSON_AddNumberToObject(h, "wrong", d->answers_wrong);
         cJSON_AddNumberToObject(h, "stored", (double)d->stored);
         cJSON_AddStringToObject(h, "phase", d->phase);
+        cJSON_AddStringToObject(h, "registration", d->registration);
         cJSON_AddStringToObject(h, "learner_id", d->learner);
         if (d->transfer_total > 0) {
             cJSON *t = cJSON_AddObjectToObject(h, "transfer");
