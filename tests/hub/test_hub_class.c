@@ -491,6 +491,14 @@ STOA_TEST(gradebook_csv_and_xlsx)
         CHECK_MSG(rc == 0, "the XLSX did not read back");
 }
 
+STOA_TEST(evaluation_names_learners)
+{
+    char *out = NULL;
+    CHECK(get("/api/evaluation", &out, NULL, 0) == 200);
+    CHECK_MSG(out && strstr(out, "Li Wei 李伟"), "the evaluation shows accounts, not names");
+    free(out);
+}
+
 STOA_TEST(export_and_delete_a_learner)
 {
     char path[200], *out = NULL, body[200];

@@ -309,3 +309,15 @@ cJSON *hub_class_run_names(stoa_hub *hub, const char *run_id)
     pthread_mutex_unlock(&hub->db_mu);
     return o;
 }
+
+cJSON *hub_class_names(stoa_hub *hub)
+{
+    cJSON *o = cJSON_CreateObject();
+    pthread_mutex_lock(&hub->db_mu);
+    sqlite3_stmt *st = hub_db_prep(hub, "SELECT learner_id, name FROM roster");
+    while (st && sqlite3_step(st) == SQLITE_ROW)
+        cJSON_AddStringToObject(o, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1));
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&hub->db_mu);
+    return o;
+}

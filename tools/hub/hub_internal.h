@@ -346,6 +346,7 @@ bool hub_class_name(stoa_hub *hub, const char *learner_id, char *name, size_t na
 bool hub_class_signed_in(stoa_hub *hub, int64_t device_id, char out_learner[40]);
 // {learner_id: name} of the roster learners a run records (its report names them).
 cJSON *hub_class_run_names(stoa_hub *hub, const char *run_id);
+cJSON *hub_class_names(stoa_hub *hub); // {learner_id: name} of every roster (the evaluation pages)
 typedef enum hub_signin_result {
     HUB_SIGNIN_OK = 0, HUB_SIGNIN_UNKNOWN, HUB_SIGNIN_BAD_PIN, HUB_SIGNIN_ELSEWHERE, HUB_SIGNIN_TOO_MANY,
     HUB_SIGNIN_FAILED,
