@@ -293,7 +293,34 @@ def written(folder):
     return out
 
 
+def check(folders, db_path):
+    """What the hub stored against what the headsets wrote: a summary."""
+    import sqlite3
+    db = sqlite3.connect(db_path)
+    stored = {r[0]: (r[1], json.loads(r[2])) for r in db.execute('SELECT id, registration, json FROM statements')}
+    run_of = dict(db.execute('SELECT registration, id FROM runs'))
+    wrote, per_run, wrong = {}, {}, []
+    for f in folders:
+        wrote.update(written(f))
+    for sid, rec in wrote.items():
+        w = per_run.setdefault(rec['run'], [0, 0])
+        w[0] += 1
+        reg, st = stored.get(sid, (None, None))
+        if st is None or reg != rec['registration'] or run_of.get(reg) != rec['run'] or \
+                (rec['learner'] and st['actor']['account']['name'] != rec['learner']):
+            wrong.append(sid)
+        else:
+            w[1] += 1
+    empty = db.execute('SELECT count(*) FROM runs r WHERE NOT EXISTS (SELECT 1 FROM statements s'
+                       ' WHERE s.registration = r.registration)').fetchone()[0]
+    return {'written': len(wrote), 'stored': len(stored), 'wrong': wrong[:10], 'empty_runs': empty,
+            'per_run': per_run}
+
+
 def main():
+    if sys.argv[1] == '--check':
+        print(json.dumps(check(sys.argv[3:], sys.argv[2])))
+        return
     url, code, n, folder = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
     host, port = url.split('//')[1].rstrip('/').split(':')
     fleet = [Headset(host, int(port), code, 'Headset %02d' % (i + 1), os.path.join(folder, 'h%02d' % i))
