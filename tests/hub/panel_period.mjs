@@ -58,7 +58,7 @@ const port = await freePort();
 const url = `http://127.0.0.1:${port}/`;
 const hubData = join(work, 'hub');
 const hub = start(hubBin, ['--listen', `127.0.0.1:${port}`, '--data', hubData, '--lessons',
-  join(source, 'scenes/agora/lessons'), '--joins-per-minute', '100', '--no-browser'], { STOA_HUB_PASSWORD: PASSWORD });
+  join(source, 'scenes/agora/lessons'), '--joins-per-minute', '100', '--max-connections-per-address', '128', '--no-browser'], { STOA_HUB_PASSWORD: PASSWORD });
 await waitFor('the join code', () => /join code (\w{6})/.test(hub.output));
 const code = /join code (\w{6})/.exec(hub.output)[1];
 
@@ -92,8 +92,8 @@ try {
   const learners = (await page.evaluate(async () => (await fetch('/api/classes')).json())).learners;
   const idOf = (i) => learners.find((l) => l.number === String(100 + i)).learner_id;
 
-  // A lesson of eight one-second parts: long enough to pause and switch it mid-lesson.
-  fleet = start('python3', [join(here, 'period_fleet.py'), url, code, String(N), join(work, 'fleet')], { STOA_FLEET_STEP: '1' });
+  // A lesson of eight parts of 0.75 s: long enough to pause and switch it mid-lesson.
+  fleet = start('python3', [join(here, 'period_fleet.py'), url, code, String(N), join(work, 'fleet')], { STOA_FLEET_STEP: '0.75' });
   await waitFor('30 headsets online', async () => (await page.$$('.headset .dot.on')).length === N);
   for (let i = 0; i < N; i++) await card(HEADSETS[i]).locator('select.assign').selectOption(idOf(i));
   await waitFor('30 learners signed in', async () => (await state()).headsets.filter((h) => h.learner_id).length === N);
@@ -119,9 +119,9 @@ try {
   };
 
   await launch('lesson A on all', '#launch-all', 'stoa-poikile.yaml', HEADSETS);
-  await shot('period-02-lesson-a.png');
   await page.click('#pause');
   await waitFor('30 paused', async () => (await page.$$('.alert.paused')).length === N);
+  await shot('period-02-lesson-a-paused.png');
   await page.fill('#message', 'Look at the columns / 看这些柱子');
   await page.click('#send-message');
   await page.click('#resume');
@@ -155,9 +155,10 @@ try {
 
   // Every run's report opens and names its learners.
   await waitFor('three runs listed', async () => (await page.$$('#runs li')).length === 3);
-  const runs = await page.$$eval('#runs li', (lis) => lis.map((li) => ({ href: li.querySelector('a').getAttribute('href'),
-    meta: li.querySelector('.run-meta').textContent })));
+  const listed = (await state()).runs;
+  const runs = await page.$$eval('#runs li', (lis) => lis.map((li) => ({ href: li.querySelector('a').getAttribute('href') })));
   for (const r of runs) {
+    r.meta = (listed.find((x) => r.href.includes(x.run)) || { names: [] }).names.join(', ');
     const res = await context.request.get(new URL(r.href, url).href);
     const html = await res.text();
     if (res.status() !== 200) problems.push(`report ${r.href}: HTTP ${res.status()}`);

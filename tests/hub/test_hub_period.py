@@ -44,7 +44,8 @@ def main():
     sock.close()
     hub = subprocess.Popen([hub_bin, '--listen', '127.0.0.1:%d' % port, '--data', os.path.join(work, 'hub'),
                             '--lessons', os.path.join(source, 'scenes/agora/lessons'), '--joins-per-minute', '100',
-                            '--no-browser'], env=dict(os.environ, STOA_HUB_PASSWORD=PASSWORD),
+                            # 30 headsets on one loopback address (a room has one address each)
+                            '--max-connections-per-address', '128', '--no-browser'], env=dict(os.environ, STOA_HUB_PASSWORD=PASSWORD),
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     problems = []
     try:

@@ -45,7 +45,7 @@ const STOA_TEXT = {
     archive: 'Archive', unarchive: 'Restore', export: 'Export', delete: 'Delete',
     confirm_delete_learner: 'Delete {n} and all their records? This cannot be undone.',
     deleted_learner: 'Deleted {n}: {s} records in {r} run(s).', imported: '{n} learners imported.',
-    import_failed: 'Nothing was imported: fix these lines and try again.', line: 'Line {n}',
+    import_failed: 'Nothing was imported: fix these lines and try again.', line: 'Line {n}', and_more: 'and {n} more',
   },
   'zh-CN': {
     app_title: 'Stoa 课堂', join_hint: '头显加入码', language: '语言',
@@ -88,7 +88,7 @@ const STOA_TEXT = {
     archive: '归档', unarchive: '恢复', export: '导出', delete: '删除',
     confirm_delete_learner: '要删除 {n} 及其全部记录吗？此操作无法撤销。',
     deleted_learner: '已删除 {n}：{r} 次课中的 {s} 条记录。', imported: '已导入 {n} 名学生。',
-    import_failed: '没有导入任何内容：请修改以下各行后重试。', line: '第 {n} 行',
+    import_failed: '没有导入任何内容：请修改以下各行后重试。', line: '第 {n} 行', and_more: '等另外 {n} 人',
   },
 };
 

@@ -342,7 +342,8 @@ function renderRuns(runs) {
     const when = new Date(r.started).toLocaleString(panel.lang, { dateStyle: 'medium', timeStyle: 'short' });
     li.append(el('span', 'run-title', (lesson ? textIn(lesson.title) : r.lesson)),
       el('span', 'run-meta', when + ' · ' + r.learners + ' ' + t('learners') + ' · ' +
-        t('statements', { n: r.statements }) + (r.names && r.names.length ? ' · ' + r.names.join(', ') : '')));
+        t('statements', { n: r.statements }) + (r.names && r.names.length ? ' · ' + r.names.slice(0, 8).join(', ') +
+          (r.names.length > 8 ? ' ' + t('and_more', { n: r.names.length - 8 }) : '') : '')));
     const a = el('a', 'button', t('open_report'));
     a.href = '/api/report?run=' + encodeURIComponent(r.run) + '&lang=' + encodeURIComponent(panel.lang);
     a.target = '_blank';
