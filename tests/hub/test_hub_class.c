@@ -240,6 +240,13 @@ STOA_TEST(no_run_without_records_and_a_run_not_launched_is_filed)
     char headers[4096];
     CHECK(get(path, &out, headers, sizeof headers) == 200);
     CHECK_CONTAINS(headers, "text/html");
+    CHECK_MSG(out && !strstr(out, "<span>passed</span>"), "a lesson without a pass rule reports \"0 / N passed\"");
+    free(out);
+    // In the teacher's language: headings, labels and durations.
+    snprintf(path, sizeof path, "/api/report?run=%s&lang=zh-CN", own);
+    CHECK(get(path, &out, NULL, 0) == 200);
+    CHECK_MSG(out && strstr(out, "<h2>每名学生</h2>") && strstr(out, "名学生") && strstr(out, " 秒") &&
+              !strstr(out, "<h2>Learners</h2>"), "the report is not in Chinese");
     free(out);
     // A run without records (never filed) answers a page, not JSON.
     char none[37];
@@ -443,6 +450,7 @@ STOA_TEST(sign_in_and_write_only_for_the_learner)
     snprintf(path, sizeof path, "/api/report?run=%s", run);
     CHECK(get(path, &out, NULL, 0) == 200);
     CHECK_MSG(out && strstr(out, "Ana"), "the report does not name Ana");
+    CHECK_MSG(out && strstr(out, "Because Zeno taught in the Stoa Poikile"), "the report shows answers as letters");
     free(out);
     snprintf(path, sizeof path, "/xapi/statements?registration=%s", A.reg);
     CHECK(get(path, &out, NULL, 0) == 200);

@@ -178,7 +178,7 @@ static void handle_report(stoa_hub *hub, hub_req *c)
     }
     char lang[16] = "en";
     hub_query_var(c, "lang", lang, sizeof lang);
-    if (hub_report_make(hub, run, path, sizeof path, &err) != STOA_OK) {
+    if (hub_report_make(hub, run, lang, path, sizeof path, &err) != STOA_OK) {
         // The panel opens this link in a tab: a page a teacher can read, not JSON.
         hub_report_problem_page(c, err.code == STOA_ERROR_NOT_FOUND ? 404 : err.code == STOA_TIMEOUT ? 503 : 500,
                                 err.code == STOA_ERROR_NOT_FOUND ? HUB_PROBLEM_NO_RECORDS : HUB_PROBLEM_FAILED, lang,

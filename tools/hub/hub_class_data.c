@@ -210,11 +210,12 @@ cJSON *hub_class_export_learner(stoa_hub *hub, const char *id)
 // one, which held the learner's records, is gone at once).
 static void drop_report(stoa_hub *hub, const char *run)
 {
-    static const char *const files[] = {"statements.jsonl", "report.html", "built"};
+    static const char *const files[] = {"statements.jsonl", "report-en.html", "built-en", "report-zh-CN.html",
+                                        "built-zh-CN"};
     char path[1400];
     if (!hub_is_uuid(run))
         return;
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < 5; i++) {
         snprintf(path, sizeof path, "%s/%s/%s", hub->reports_dir, run, files[i]);
         unlink(path);
     }

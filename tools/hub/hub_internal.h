@@ -399,7 +399,8 @@ stoa_result hub_lesson_read(stoa_hub *hub, const char *name, char **out_text, si
                             char out_sha[65], char out_id[128], stoa_error *err);
 // Writes the report of a run (its registrations), in a child process with
 // bounded memory and time, once per change of the run; returns the HTML's path.
-stoa_result hub_report_make(stoa_hub *hub, const char *run_id, char *out_path, size_t size,
+// lang: "en" or "zh-CN" (anything else is "en"): the page's language.
+stoa_result hub_report_make(stoa_hub *hub, const char *run_id, const char *lang, char *out_path, size_t size,
                             stoa_error *err);
 
 // hub_content.c: a library lesson's files [{path,sha256,size}] (never NULL),
@@ -409,6 +410,8 @@ void hub_handle_content(stoa_hub *hub, hub_req *c, const char *sha);
 // A readable page instead of an error object, for links the panel opens in
 // a tab (a report of a run without records).
 typedef enum hub_problem { HUB_PROBLEM_NO_RECORDS, HUB_PROBLEM_FAILED } hub_problem;
+// {question IRI: [choice text in lang...]} of the library's quizzes.
+cJSON *hub_report_choices(stoa_hub *hub, const char *lang);
 void hub_report_problem_page(hub_req *c, int status, hub_problem what, const char *lang, const char *detail);
 // hub_api_class.c: the panel's roster, sign-in, export and gradebook API
 // (true when it answered the path).

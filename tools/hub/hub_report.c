@@ -36,11 +36,40 @@ typedef struct dump {
     FILE *f;
     size_t n;
     const cJSON *names; // {learner_id: name}: the roster's names of this run's learners
+    cJSON *choices;     // {question IRI: [choice text...]} of the library's lessons
 } dump;
 
 // The report's copy of a statement names the learner (xAPI's Agent "name"):
 // this file is the hub's own, behind the teacher's login; the stored
 // statement and every trace keep only the learner id.
+// An answer shows the text of the choices picked, not their letters: the
+// response "a[,]c" of a library lesson's question becomes "text a; text c".
+static bool choice_text(const cJSON *choices, cJSON *st)
+{
+    const char *obj = cJSON_GetStringValue(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(st, "object"), "id"));
+    cJSON *res = cJSON_GetObjectItemCaseSensitive(st, "result");
+    const char *resp = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "response"));
+    const cJSON *list = obj ? cJSON_GetObjectItemCaseSensitive(choices, obj) : NULL;
+    if (!list || !resp)
+        return false;
+    char text[1024] = "";
+    size_t n = 0;
+    for (const char *r = resp; *r; r++) {
+        const cJSON *c = *r >= 'a' && *r <= 'z' ? cJSON_GetArrayItem(list, *r - 'a') : NULL;
+        if (!c)
+            continue;
+        int w = snprintf(text + n, sizeof text - n, "%s%s", n ? "; " : "", c->valuestring);
+        if (w < 0 || n + (size_t)w >= sizeof text)
+            break;
+        n += (size_t)w;
+    }
+    if (!n)
+        return false;
+    cJSON_ReplaceItemInObjectCaseSensitive(res, "response", cJSON_CreateString(text));
+    return true;
+}
+
 static bool write_row(void *user, int64_t seq, const char *json, int64_t stored_ns)
 {
     (void)seq, (void)stored_ns;
@@ -48,7 +77,7 @@ static bool write_row(void *user, int64_t seq, const char *json, int64_t stored_
     cJSON *st = NULL;
     stoa_error err = {0};
     const char *name = NULL;
-    if (d->names->child &&
+    if ((d->names->child || d->choices->child) &&
         stoa_json_parse(json, strlen(json), HUB_JSON_POLICY(HUB_MAX_BODY), &st, &err) == STOA_OK) {
         cJSON *actor = cJSON_GetObjectItemCaseSensitive(st, "actor");
         const char *acc = cJSON_GetStringValue(
@@ -59,7 +88,8 @@ static bool write_row(void *user, int64_t seq, const char *json, int64_t stored_
             cJSON_AddStringToObject(actor, "name", name);
         }
     }
-    char *named = name ? cJSON_PrintUnformatted(st) : NULL;
+    bool answer = st && choice_text(d->choices, st);
+    char *named = name || answer ? cJSON_PrintUnformatted(st) : NULL;
     fputs(named ? named : json, d->f);
     fputc('\n', d->f);
     free(named);
@@ -74,7 +104,7 @@ static void quiet(void *user, const char *message)
 }
 
 typedef struct child_job {
-    const char *log, *html;
+    const char *log, *html, *language;
     int status;
 } child_job;
 
@@ -84,7 +114,8 @@ static void *build_main(void *arg)
     const char *paths[1] = {j->log};
     cJSON *report = NULL;
     stoa_error err = {0};
-    if (stoa_report_build(paths, 1, &(stoa_report_desc){.on_warning = quiet}, &report, &err) != STOA_OK)
+    if (stoa_report_build(paths, 1, &(stoa_report_desc){.on_warning = quiet, .language = j->language}, &report,
+                          &err) != STOA_OK)
         j->status = 3;
     else
         j->status = stoa_report_write_html(report, j->html, &err) == STOA_OK ? 0 : 4;
@@ -94,7 +125,7 @@ static void *build_main(void *arg)
 // In the child: build and write, then _exit (no atexit handlers, no
 // sanitizer leak report for the parent's memory). The build runs on a
 // thread of its own with a full-size stack: the child began on a worker's.
-static void build_child(const char *log, const char *html)
+static void build_child(const char *log, const char *html, const char *language)
 {
 #ifndef HUB_ASAN // the sanitizer's shadow memory does not fit an address-space limit
     struct rlimit as = {REPORT_MEMORY, REPORT_MEMORY};
@@ -102,7 +133,7 @@ static void build_child(const char *log, const char *html)
 #endif
     struct rlimit cpu = {REPORT_SECONDS, REPORT_SECONDS};
     setrlimit(RLIMIT_CPU, &cpu);
-    child_job j = {log, html, 5};
+    child_job j = {log, html, language, 5};
     pthread_attr_t attr;
     pthread_t t;
     pthread_attr_init(&attr);
@@ -114,14 +145,14 @@ static void build_child(const char *log, const char *html)
     _exit(j.status);
 }
 
-static stoa_result run_child(const char *log, const char *html, stoa_error *err)
+static stoa_result run_child(const char *log, const char *html, const char *language, stoa_error *err)
 {
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "cannot start the report builder");
     if (pid == 0)
-        build_child(log, html);
+        build_child(log, html, language);
     int status = 0;
     struct timespec t0, now;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -148,7 +179,7 @@ static stoa_result run_child(const char *log, const char *html, stoa_error *err)
                           WIFSIGNALED(status) ? "stopped" : "failed");
 }
 
-stoa_result hub_report_make(stoa_hub *hub, const char *run_id, char *out_path, size_t size,
+stoa_result hub_report_make(stoa_hub *hub, const char *run_id, const char *lang, char *out_path, size_t size,
                             stoa_error *err)
 {
     if (!hub_is_uuid(run_id)) // the run id names a folder: only a UUID may
@@ -181,8 +212,10 @@ stoa_result hub_report_make(stoa_hub *hub, const char *run_id, char *out_path, s
         goto out;
     }
     snprintf(dir, sizeof dir, "%s/%s", hub->reports_dir, run_id);
-    snprintf(out_path, size, "%s/report.html", dir);
-    snprintf(key_path, sizeof key_path, "%s/built", dir);
+    // One page per language the panel speaks (the tag names a file: only these two).
+    const char *language = lang && strcmp(lang, "zh-CN") == 0 ? "zh-CN" : "en";
+    snprintf(out_path, size, "%s/report-%s.html", dir, language);
+    snprintf(key_path, sizeof key_path, "%s/built-%s", dir, language);
     // A renamed learner changes the report too: the names are part of the key.
     snprintf(key, sizeof key, "%" PRId64 " %" PRId64 " %s\n", seq, count, names_sha);
     uint8_t *have = NULL;
@@ -200,8 +233,9 @@ stoa_result hub_report_make(stoa_hub *hub, const char *run_id, char *out_path, s
         goto out;
     }
     snprintf(log, sizeof log, "%s/statements.jsonl", dir);
-    dump d = {fopen(log, "w"), 0, names};
+    dump d = {fopen(log, "w"), 0, names, hub_report_choices(hub, language)};
     if (!d.f) {
+        cJSON_Delete(d.choices);
         fprintf(stderr, "stoa hub: %s: %s\n", log, strerror(errno));
         res = stoa_error_set(err, STOA_ERROR_IO, "cannot write the report");
         goto out;
@@ -217,11 +251,12 @@ stoa_result hub_report_make(stoa_hub *hub, const char *run_id, char *out_path, s
         }
     }
     bool written = fclose(d.f) == 0;
+    cJSON_Delete(d.choices);
     if (!written) {
         res = stoa_error_set(err, STOA_ERROR_IO, "cannot write the report");
         goto out;
     }
-    if ((res = run_child(log, out_path, err)) == STOA_OK)
+    if ((res = run_child(log, out_path, language, err)) == STOA_OK)
         stoa_file_write_atomic(key_path, key, strlen(key), &ignored);
 out:
     cJSON_Delete(regs);
@@ -261,4 +296,37 @@ void hub_report_problem_page(hub_req *c, int status, hub_problem what, const cha
                      zh ? "zh-CN" : "en", title, title, text, what == HUB_PROBLEM_FAILED ? safe : "");
     hub_send_text(c, status, "text/html; charset=utf-8", page, (size_t)n,
                   "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'\r\n");
+}
+
+cJSON *hub_report_choices(stoa_hub *hub, const char *lang)
+{
+    cJSON *out = cJSON_CreateObject(), *lessons = hub_lessons_list(hub);
+    const cJSON *l, *q, *c;
+    cJSON_ArrayForEach(l, lessons) {
+        char seg[300];
+        if (!hub_iri_segment(cJSON_GetStringValue(cJSON_GetObjectItem(l, "id")), seg, sizeof seg))
+            continue;
+        cJSON_ArrayForEach(q, cJSON_GetObjectItem(l, "quizzes")) {
+            char iri[800];
+            snprintf(iri, sizeof iri, "https://stoa.dev/xapi/lessons/%s/questions/%s", seg,
+                     cJSON_GetStringValue(cJSON_GetObjectItem(q, "iri_id")));
+            cJSON *texts = cJSON_CreateArray();
+            cJSON_ArrayForEach(c, cJSON_GetObjectItem(q, "choices")) {
+                const char *t = cJSON_GetStringValue(cJSON_GetObjectItem(c, lang));
+                if (!t && strncmp(lang, "zh", 2) == 0)
+                    t = cJSON_GetStringValue(cJSON_GetObjectItem(c, "zh"));
+                if (!t)
+                    t = cJSON_GetStringValue(cJSON_GetObjectItem(c, "en"));
+                if (!t)
+                    t = c->child ? cJSON_GetStringValue(c->child) : "?";
+                cJSON_AddItemToArray(texts, cJSON_CreateString(t ? t : "?"));
+            }
+            if (!cJSON_GetObjectItemCaseSensitive(out, iri))
+                cJSON_AddItemToObject(out, iri, texts);
+            else
+                cJSON_Delete(texts);
+        }
+    }
+    cJSON_Delete(lessons);
+    return out;
 }
