@@ -23,6 +23,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/stoa_file.h"
 #include "hub_test_util.h"
 #include "stoa_test.h"
 
@@ -497,6 +498,73 @@ STOA_TEST(gradebook_csv_and_xlsx)
         printf("python3 is missing: the XLSX was not read back\n");
     else
         CHECK_MSG(rc == 0, "the XLSX did not read back");
+}
+
+// Builds an upload body with Python's tarfile/zipfile (kind: good, escape,
+// unlinted); returns the JSON text (caller frees).
+static char *archive_body(const char *kind)
+{
+    char cmd[3000], file[400];
+    snprintf(file, sizeof file, "%s/upload-%s.json", g_dir, kind);
+    const char *src = getenv("STOA_SOURCE_DIR") ? getenv("STOA_SOURCE_DIR") : ".";
+    snprintf(cmd, sizeof cmd,
+             "python3 - '%s' '%s' '%s' <<'EOF'\n"
+             "import base64, io, json, sys, tarfile, zipfile\n"
+             "src, kind, out = sys.argv[1], sys.argv[2], sys.argv[3]\n"
+             "y = open(src + '/scenes/agora/lessons/stoa-poikile.yaml').read()\n"
+             "y = y.replace('id: agora.stoa-poikile', 'id: agora.uploaded').replace('../agora.glb', 'scene/agora.glb')"
+             ".replace('../narration/', 'narration/')\n"
+             "files = {'uploaded.yaml': y.encode(), 'scene/agora.glb': b'glTF' * 100}\n"
+             "import os\n"
+             "for w in os.listdir(src + '/scenes/agora/narration'):\n"
+             "    files['narration/' + w] = open(src + '/scenes/agora/narration/' + w, 'rb').read()\n"
+             "if kind == 'unlinted': del files['scene/agora.glb']\n"
+             "b = io.BytesIO()\n"
+             "if kind == 'escape':\n"
+             "    t = tarfile.open(fileobj=b, mode='w:gz')\n"
+             "    i = tarfile.TarInfo('../evil.yaml'); i.size = 3; t.addfile(i, io.BytesIO(b'id:')); t.close()\n"
+             "else:\n"
+             "    z = zipfile.ZipFile(b, 'w', zipfile.ZIP_DEFLATED)\n"
+             "    [z.writestr(k, v) for k, v in files.items()]; z.close()\n"
+             "open(out, 'w').write(json.dumps({'name': 'l.zip', 'data': base64.b64encode(b.getvalue()).decode()}))\n"
+             "EOF",
+             src, kind, file);
+    if (system(cmd) != 0)
+        return NULL;
+    uint8_t *text = NULL;
+    size_t len = 0;
+    stoa_error err = {0};
+    if (stoa_file_read(file, 64u << 20, &text, &len, &err) != STOA_OK)
+        return NULL;
+    return (char *)text;
+}
+
+STOA_TEST(lesson_archive_upload_is_checked)
+{
+    char *body = archive_body("escape"), *out = NULL;
+    CHECK(body != NULL);
+    CHECK(post("/api/lessons/upload", body ? body : "{}", &out) == 422);
+    CHECK_MSG(out && strstr(out, "outside the lesson"), "%s", out);
+    free(body), free(out);
+    body = archive_body("unlinted");
+    CHECK(post("/api/lessons/upload", body ? body : "{}", &out) == 422);
+    CHECK_MSG(out && strstr(out, "agora.glb"), "%s", out);
+    free(body), free(out);
+    body = archive_body("good");
+    CHECK(post("/api/lessons/upload", body ? body : "{}", &out) == 200);
+    CHECK_MSG(out && strstr(out, "uploaded.yaml") && strstr(out, "scene/agora.glb"), "%s", out);
+    free(body), free(out);
+    CHECK(get("/api/lessons", &out, NULL, 0) == 200);
+    CHECK(out && strstr(out, "agora.uploaded") && strstr(out, "\"concepts\"") && strstr(out, "zh-CN"));
+    free(out);
+    const hs *b[] = {&B};
+    status(&B, NULL);
+    CHECK(launch("uploaded.yaml", b, 1, NULL) == 1);
+    cJSON *l = take_launch(&B);
+    char *files = cJSON_PrintUnformatted(cJSON_GetObjectItem(l, "files"));
+    CHECK_MSG(files && strstr(files, "\"path\":\"scene/agora.glb\""), "%s", files);
+    free(files);
+    cJSON_Delete(l);
 }
 
 STOA_TEST(evaluation_names_learners)

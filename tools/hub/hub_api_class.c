@@ -329,6 +329,7 @@ bool hub_api_class_route(stoa_hub *hub, hub_req *c, const char *p)
         {"device/rename", "POST", device_rename},
         {"device/remove", "POST", device_remove},
         {"gradebook", "GET", hub_handle_gradebook},
+        {"lessons/upload", "POST", hub_handle_upload},
     };
     for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
         if (strcmp(p, routes[i].path) != 0)

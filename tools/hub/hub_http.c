@@ -265,6 +265,8 @@ size_t hub_body_limit(void *user, const hub_http_head *h)
         return HUB_MAX_COMMAND_BODY;
     if (strcmp(h->path, "/api/class/import") == 0)
         return HUB_MAX_IMPORT_BODY;
+    if (strcmp(h->path, "/api/lessons/upload") == 0)
+        return HUB_MAX_UPLOAD_BODY;
     if (strncmp(h->path, "/api/", 5) == 0)
         return HUB_MAX_SMALL_BODY;
     return 0;

@@ -37,6 +37,7 @@
 #define HUB_JOIN_GLOBAL_PER_MINUTE 300  // joins, all addresses together
 #define HUB_STATUS_SILENT_NS (2500LL * 1000000LL) // a headset whose status stopped is leaving
 #define HUB_MAX_IMPORT_BODY (512 * 1024) // a class list (CSV in JSON)
+#define HUB_MAX_UPLOAD_BODY (24u << 20)  // a lesson archive in base64 (18 MiB of archive)
 #define HUB_WORKER_STACK (1u << 20)     // see docs/hub.md: JSON depth is bounded, so is recursion
 
 // The JSON policy of everything a client sends.
@@ -372,6 +373,8 @@ cJSON *hub_class_delete_learner(stoa_hub *hub, const char *learner_id);
 // Returns the fields (cJSON array of strings) and advances *pos; NULL at
 // the end. *why is set (and NULL returned) for a malformed record.
 cJSON *hub_csv_next(const char *text, size_t len, size_t *pos, const char **why);
+// hub_upload.c: POST /api/lessons/upload (a lesson archive, checked).
+void hub_handle_upload(stoa_hub *hub, hub_req *c);
 // hub_gradebook.c: GET /api/gradebook?run=ID|class=ID&format=csv|xlsx.
 void hub_handle_gradebook(stoa_hub *hub, hub_req *c);
 // hub_xlsx.c: a one-sheet workbook from rows of strings (the first row is

@@ -46,6 +46,8 @@ const STOA_TEXT = {
     confirm_delete_learner: 'Delete {n} and all their records? This cannot be undone.',
     deleted_learner: 'Deleted {n}: {s} records in {r} run(s).', imported: '{n} learners imported.',
     import_failed: 'Nothing was imported: fix these lines and try again.', line: 'Line {n}', and_more: 'and {n} more',
+    upload_lesson: 'Add a lesson (zip or tar with its scene and audio)', upload_failed: 'The lesson was not added: see the problems below.',
+    uploaded: 'Added to the library: {n} file(s).',
   },
   'zh-CN': {
     app_title: 'Stoa 课堂', join_hint: '头显加入码', language: '语言',
@@ -89,6 +91,8 @@ const STOA_TEXT = {
     confirm_delete_learner: '要删除 {n} 及其全部记录吗？此操作无法撤销。',
     deleted_learner: '已删除 {n}：{r} 次课中的 {s} 条记录。', imported: '已导入 {n} 名学生。',
     import_failed: '没有导入任何内容：请修改以下各行后重试。', line: '第 {n} 行', and_more: '等另外 {n} 人',
+    upload_lesson: '添加课程（含场景和音频的 zip 或 tar）', upload_failed: '课程没有添加：请看下面的问题。',
+    uploaded: '已添加到课程库：{n} 个文件。',
   },
 };
 

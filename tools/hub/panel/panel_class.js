@@ -118,7 +118,24 @@ function gradebookLink(query, format) {
   return a;
 }
 
+/* A lesson archive goes to the hub in base64 (the API takes JSON only). */
+async function uploadLesson(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  const { status, data } = await api('POST', '/api/lessons/upload', { name: file.name, data: btoa(bin) });
+  const box = $('upload-problems');
+  box.replaceChildren();
+  for (const p of (data.problems || [])) box.append(el('li', '', (p.file ? p.file + (p.line ? ':' + p.line : '') + ': ' : '') + p.message));
+  if (status !== 200) return toast(t('upload_failed'), true);
+  toast(t('uploaded', { n: (data.added || []).length }));
+  panel.lessons = (await api('GET', '/api/lessons')).data.lessons || [];
+  fillLessons();
+  renderLibrary();
+}
+
 function wireClass() {
+  $('lesson-file').addEventListener('change', () => { const f = $('lesson-file').files[0]; if (f) uploadLesson(f); $('lesson-file').value = ''; });
   $('class-select').addEventListener('change', async () => {
     await api('POST', '/api/class/current', { class_id: $('class-select').value });
     loadClasses();
