@@ -63,10 +63,15 @@ def main():
 
 
 def run_period(hub, port, work, problems):
-    line = ''
+    line, printed = '', ''
     deadline = time.time() + 20
     while 'join code' not in line and time.time() < deadline:
         line = hub.stdout.readline()
+        printed += line
+    # --listen 127.0.0.1:PORT: the join address printed is one the listener serves.
+    join = re.search(r'headsets join\s+(\S+)', printed)
+    if not join or not join.group(1).startswith('http://127.0.0.1:%d' % port):
+        problems.append('the join address printed is not the one listened on: %r' % printed)
     code = re.search(r'join code (\w{6})', line).group(1)
     host = '127.0.0.1'
     status, head, body = pf.http(host, port, 'POST', '/api/login', {'password': PASSWORD})
