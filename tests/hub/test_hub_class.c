@@ -323,12 +323,17 @@ STOA_TEST(devices_sorted_renamed_removed)
     // An offline headset goes below the online ones whatever its name.
     hs D;
     join(&D, "AAA gone");
+    send_text(D.fd, "{\"t\":\"status\",\"phase\":\"lesson\",\"lesson\":\"agora.stoa-poikile\",\"progress\":0.33}");
+    test_sleep_ms(100);
     close(D.fd);
     test_sleep_ms(300);
     st = state();
     h = cJSON_GetObjectItem(st, "headsets");
-    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(h, cJSON_GetArraySize(h) - 1), "name")),
-              "AAA gone");
+    const cJSON *gone = cJSON_GetArrayItem(h, cJSON_GetArraySize(h) - 1);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(gone, "name")), "AAA gone");
+    // Offline, its card shows where it stopped.
+    CHECK(!cJSON_IsTrue(cJSON_GetObjectItem(gone, "connected")));
+    CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetObjectItem(gone, "progress")), 0.33, 1e-9);
     cJSON_Delete(st);
     snprintf(body, sizeof body, "{\"device\":%d}", D.id);
     CHECK(post("/api/device/remove", body, NULL) == 200);
