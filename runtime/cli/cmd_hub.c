@@ -193,9 +193,13 @@ int stoa_cmd_hub(int argc, char **argv)
     lan_address(lan, sizeof lan);
     const char *url = stoa_hub_url(hub);
     printf("stoa hub: control panel  %s\n", url);
-    if (lan[0] && strstr(url, "127.0.0.1"))
+    // The room's address only when the listener serves it: a hub on
+    // 127.0.0.1 (or one address) is joined at that address.
+    if (lan[0] && stoa_hub_serves_all_interfaces(hub))
         printf("stoa hub: headsets join  %s://%s:%s --join %s\n", strncmp(url, "https", 5) ? "http" : "https",
                lan, strrchr(url, ':') + 1, stoa_hub_join_code(hub));
+    else
+        printf("stoa hub: headsets join  %.*s --join %s\n", (int)strlen(url) - 1, url, stoa_hub_join_code(hub));
     printf("stoa hub: class join code %s\n", stoa_hub_join_code(hub));
     if (cli_hub_service_start(hub) && stoa_hub_new_password(hub))
         printf("stoa hub: instructor password %s  (shown once; --reset-password to change)\n",

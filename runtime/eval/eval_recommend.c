@@ -48,7 +48,7 @@ void ev_lesson_concepts(const stoa_eval *e, const ev_lesson_seen *ls, long cur, 
         }
     } else if (ls) {
         *out = calloc(ls->n_concepts + 1, sizeof **out);
-        if (*out)
+        if (*out && ls->n_concepts) // a lesson without concepts has no array to copy
             memcpy(*out, ls->concepts, ls->n_concepts * sizeof **out);
         *n = *out ? ls->n_concepts : 0;
     }

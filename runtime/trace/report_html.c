@@ -42,7 +42,7 @@ static const char *k_css =
 static void fmt_time(rp_out *o, double s)
 {
     char t[32];
-    rp_fmt_time(s, t, sizeof t);
+    rp_fmt_time_lang(o, s, t, sizeof t);
     rp_put(o, t);
 }
 
@@ -63,7 +63,7 @@ static void badge(rp_out *o, const char *result, bool completed)
                                                         : "not finished";
     rp_printf(o, "<span class=\"badge %s\">%s</span>",
               strcmp(result, "passed") == 0 || strcmp(result, "failed") == 0 ? result : "none",
-              label);
+              rp_tr(o, label));
 }
 
 static void score_text(rp_out *o, const cJSON *l)
@@ -79,24 +79,27 @@ static void summary(rp_out *o, const cJSON *les)
     const cJSON *cls = RP_GET(les, "class"), *sc = RP_GET(cls, "score_scaled");
     int n = (int)rp_num(cls, "learners");
     rp_put(o, "<div class=\"cards\">");
-    rp_printf(o, "<div class=\"card\"><b>%d</b><span>learners</span></div>", n);
-    rp_printf(o, "<div class=\"card\"><b>%d / %d</b><span>completed the lesson</span></div>",
+    rp_printf(o, rp_tr(o, "<div class=\"card\"><b>%d</b><span>learners</span></div>"), n);
+    rp_printf(o, rp_tr(o, "<div class=\"card\"><b>%d / %d</b><span>completed the lesson</span></div>"),
               (int)rp_num(cls, "completed"), n);
-    rp_printf(o, "<div class=\"card\"><b>%d / %d</b><span>passed</span></div>",
-              (int)rp_num(cls, "passed"), n);
+    // Only a lesson with a pass rule passes or fails anyone: without one,
+    // "0 / N passed" would read as a class that failed.
+    if (rp_num(cls, "passed") + rp_num(cls, "failed") > 0)
+        rp_printf(o, rp_tr(o, "<div class=\"card\"><b>%d / %d</b><span>passed</span></div>"),
+                  (int)rp_num(cls, "passed"), n);
     if (rp_num(sc, "count") > 0)
-        rp_printf(o, "<div class=\"card\"><b>%.0f%%</b><span>median score (%.0f%%–%.0f%%)</span></div>",
+        rp_printf(o, rp_tr(o, "<div class=\"card\"><b>%.0f%%</b><span>median score (%.0f%%–%.0f%%)</span></div>"),
                   rp_num(sc, "median") * 100, rp_num(sc, "min") * 100, rp_num(sc, "max") * 100);
     rp_put(o, "<div class=\"card\"><b>");
     fmt_time(o, rp_num(RP_GET(cls, "time_s"), "median"));
-    rp_put(o, "</b><span>median time in the lesson</span></div></div>");
+    rp_put(o, rp_tr(o, "</b><span>median time in the lesson</span></div></div>"));
 }
 
 static void learners_table(rp_out *o, const cJSON *les)
 {
-    rp_put(o, "<section class=\"box\"><table><tr><th>learner</th><th>result</th><th class=\"n\">"
+    rp_put(o, rp_tr(o, "<section class=\"box\"><table><tr><th>learner</th><th>result</th><th class=\"n\">"
               "score</th><th class=\"n\">attempts</th><th class=\"n\">time</th><th class=\"n\">"
-              "idle</th><th class=\"n\">right first try</th></tr>");
+              "idle</th><th class=\"n\">right first try</th></tr>"));
     const cJSON *l;
     cJSON_ArrayForEach(l, RP_GET(les, "learners"))
     {
@@ -122,11 +125,11 @@ static void stuck_table(rp_out *o, const cJSON *les)
     double max = 0.001;
     cJSON_ArrayForEach(s, RP_GET(RP_GET(les, "class"), "states"))
         max = fmax(max, rp_num(RP_GET(s, "time_s"), "max"));
-    rp_put(o, "<section class=\"box\"><p class=\"hint\">Time each learner spent in each part of the "
+    rp_put(o, rp_tr(o, "<section class=\"box\"><p class=\"hint\">Time each learner spent in each part of the "
               "lesson (pauses not counted). <em>Stuck</em>: the learner's last attempt ended there "
               "unfinished, or they took more than twice the class median (and 30 s more).</p>"
               "<table><tr><th>part of the lesson</th><th>median time</th><th class=\"n\">longest"
-              "</th><th class=\"n\">learners</th><th>stuck</th></tr>");
+              "</th><th class=\"n\">learners</th><th>stuck</th></tr>"));
     cJSON_ArrayForEach(s, RP_GET(RP_GET(les, "class"), "states"))
     {
         const cJSON *t = RP_GET(s, "time_s");
@@ -157,16 +160,16 @@ static void missed_table(rp_out *o, const cJSON *les)
     const cJSON *qs = RP_GET(RP_GET(les, "class"), "questions");
     if (cJSON_GetArraySize(qs) == 0)
         return;
-    rp_put(o, "<h2>Questions most often answered wrongly</h2><section class=\"box\"><table><tr>"
+    rp_put(o, rp_tr(o, "<h2>Questions most often answered wrongly</h2><section class=\"box\"><table><tr>"
               "<th>question</th><th>wrong on the first try</th><th class=\"n\">wrong answers</th>"
-              "<th class=\"n\">mean time to answer</th></tr>");
+              "<th class=\"n\">mean time to answer</th></tr>"));
     const cJSON *q;
     cJSON_ArrayForEach(q, qs)
     {
         rp_put(o, "<tr><td>");
         rp_esc(o, rp_str(q, "name"));
-        rp_printf(o, "</td><td><span class=\"bar\" style=\"width:%.0fpx\"></span>%.0f of %.0f "
-                     "learners</td><td class=\"n\">%.0f of %.0f</td><td class=\"n\">",
+        rp_printf(o, rp_tr(o, "</td><td><span class=\"bar\" style=\"width:%.0fpx\"></span>%.0f of %.0f "
+                     "learners</td><td class=\"n\">%.0f of %.0f</td><td class=\"n\">"),
                   120 * rp_num(q, "wrong_first_try_rate"), rp_num(q, "wrong_first_try"),
                   rp_num(q, "learners"), rp_num(q, "wrong_answers"), rp_num(q, "answers"));
         fmt_time(o, rp_num(q, "mean_time_to_answer_s"));
@@ -186,9 +189,9 @@ static void state_legend(rp_out *o, const cJSON *les)
         rp_esc(o, rp_str(s, "name"));
         rp_put(o, "</span>");
     }
-    rp_put(o, "<span><i style=\"background:repeating-linear-gradient(45deg,#bbb 0 "
+    rp_put(o, rp_tr(o, "<span><i style=\"background:repeating-linear-gradient(45deg,#bbb 0 "
               "3px,#fff 3px 6px)\"></i>idle</span><span><i style=\"background:#555\"></i>paused"
-              "</span><span>✓ / ✗ answers</span></div>");
+              "</span><span>✓ / ✗ answers</span></div>"));
 }
 
 static void learner_answers(rp_out *o, const cJSON *run)
@@ -196,8 +199,8 @@ static void learner_answers(rp_out *o, const cJSON *run)
     const cJSON *q, *a;
     if (cJSON_GetArraySize(RP_GET(run, "questions")) == 0)
         return;
-    rp_put(o, "<table><tr><th>question</th><th>answers (in order)</th><th class=\"n\">time to "
-              "answer</th></tr>");
+    rp_put(o, rp_tr(o, "<table><tr><th>question</th><th>answers (in order)</th><th class=\"n\">time to "
+              "answer</th></tr>"));
     cJSON_ArrayForEach(q, RP_GET(run, "questions"))
     {
         rp_put(o, "<tr><td>");
@@ -213,7 +216,7 @@ static void learner_answers(rp_out *o, const cJSON *run)
             any = true;
         }
         if (!any)
-            rp_put(o, "<span class=\"muted\">not answered</span>");
+            rp_put(o, rp_tr(o, "<span class=\"muted\">not answered</span>"));
         rp_put(o, "</td><td class=\"n\">");
         if (RP_GET(q, "time_to_answer_s"))
             fmt_time(o, rp_num(q, "time_to_answer_s"));
@@ -228,11 +231,11 @@ static void learner_section(rp_out *o, const cJSON *les, const cJSON *l)
     rp_esc(o, rp_str(l, "name"));
     rp_put(o, "</h3><div class=\"facts\">");
     badge(o, rp_str(l, "result"), cJSON_IsTrue(RP_GET(l, "completed")));
-    rp_put(o, " &nbsp;score ");
+    rp_put(o, rp_tr(o, " &nbsp;score "));
     score_text(o, l);
-    rp_printf(o, " · %.0f attempt%s · ", rp_num(l, "attempts"), rp_num(l, "attempts") == 1 ? "" : "s");
+    rp_printf(o, rp_tr(o, " · %.0f attempt%s · "), rp_num(l, "attempts"), rp_num(l, "attempts") == 1 ? "" : "s");
     fmt_time(o, rp_num(l, "time_s"));
-    rp_put(o, " in the lesson · idle ");
+    rp_put(o, rp_tr(o, " in the lesson · idle "));
     fmt_time(o, rp_num(l, "idle_s"));
     rp_put(o, "</div></div>");
     const cJSON *run;
@@ -241,19 +244,19 @@ static void learner_section(rp_out *o, const cJSON *les, const cJSON *l)
     {
         k++;
         if (n > 1)
-            rp_printf(o, "<p class=\"hint\">attempt %d — started ", k);
+            rp_printf(o, rp_tr(o, "<p class=\"hint\">attempt %d — started "), k);
         else
-            rp_put(o, "<p class=\"hint\">started ");
+            rp_put(o, rp_tr(o, "<p class=\"hint\">started "));
         when(o, rp_str(run, "started"));
         if (!cJSON_IsTrue(RP_GET(run, "terminated")))
-            rp_put(o, " · <b>interrupted</b> (no proper end in the log)");
+            rp_put(o, rp_tr(o, " · <b>interrupted</b> (no proper end in the log)"));
         rp_put(o, "</p>");
         rp_svg_timeline(o, run, RP_GET(RP_GET(les, "class"), "states"));
         learner_answers(o, run);
     }
     if (cJSON_GetArraySize(RP_GET(l, "attention")) > 0) {
-        rp_put(o, "<p class=\"hint\">What they looked at, and for how long (★ = a key object of the "
-                  "lesson):</p>");
+        rp_put(o, rp_tr(o, "<p class=\"hint\">What they looked at, and for how long (★ = a key object of the "
+                  "lesson):</p>"));
         rp_svg_attention(o, RP_GET(l, "attention"));
     }
     rp_put(o, "</div>");
@@ -264,28 +267,28 @@ static void lesson_html(rp_out *o, const cJSON *les)
     rp_put(o, "<h1>");
     rp_esc(o, rp_str(les, "name"));
     rp_put(o, "</h1>");
-    rp_printf(o, "<p class=\"sub\">Lesson report · ");
+    rp_printf(o, rp_tr(o, "<p class=\"sub\">Lesson report · "));
     rp_esc(o, rp_str(les, "id"));
     rp_put(o, "</p>");
     summary(o, les);
-    rp_put(o, "<h2>Learners</h2>");
+    rp_put(o, rp_tr(o, "<h2>Learners</h2>"));
     learners_table(o, les);
     if (cJSON_GetArraySize(RP_GET(les, "concepts")) > 0) {
-        rp_put(o, "<h2>Concept mastery</h2><section class=\"box\"><p class=\"hint\">Share of "
+        rp_put(o, rp_tr(o, "<h2>Concept mastery</h2><section class=\"box\"><p class=\"hint\">Share of "
                   "answers that were right on the questions of each concept (right / answers). "
-                  "Red cells show who needs help with what.</p>");
+                  "Red cells show who needs help with what.</p>"));
         rp_svg_heat_table(o, les);
         rp_put(o, "</section>");
     }
     if (rp_num(RP_GET(RP_GET(les, "class"), "score_scaled"), "count") > 0) {
-        rp_put(o, "<h2>Score distribution</h2><section class=\"box\">");
+        rp_put(o, rp_tr(o, "<h2>Score distribution</h2><section class=\"box\">"));
         rp_svg_histogram(o, RP_GET(les, "class"));
         rp_put(o, "</section>");
     }
-    rp_put(o, "<h2>Where learners spent their time</h2>");
+    rp_put(o, rp_tr(o, "<h2>Where learners spent their time</h2>"));
     stuck_table(o, les);
     missed_table(o, les);
-    rp_put(o, "<h2>Each learner</h2>");
+    rp_put(o, rp_tr(o, "<h2>Each learner</h2>"));
     state_legend(o, les);
     const cJSON *l;
     cJSON_ArrayForEach(l, RP_GET(les, "learners")) learner_section(o, les, l);
@@ -293,10 +296,10 @@ static void lesson_html(rp_out *o, const cJSON *les)
 
 stoa_result stoa_report_write_html(const cJSON *report, const char *path, stoa_error *err)
 {
-    rp_out o = {0};
-    rp_put(&o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    rp_out o = {.zh = strncmp(rp_str(report, "language"), "zh", 2) == 0};
+    rp_put(&o, rp_tr(&o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-               "<title>Stoa lesson report</title><style>");
+               "<title>Stoa lesson report</title><style>"));
     rp_put(&o, k_css);
     rp_put(&o, "</style></head><body><main>"
                "<svg width=\"0\" height=\"0\" style=\"position:absolute\" aria-hidden=\"true\"><defs>"
@@ -314,10 +317,10 @@ stoa_result stoa_report_write_html(const cJSON *report, const char *path, stoa_e
         n++;
     }
     if (n == 0)
-        rp_put(&o, "<h1>No lesson runs found</h1><p>The trace files held no valid statements.</p>");
-    rp_put(&o, "<p class=\"hint\" style=\"margin-top:32px\">Made by stoa report on ");
+        rp_put(&o, rp_tr(&o, "<h1>No lesson runs found</h1><p>The trace files held no valid statements.</p>"));
+    rp_put(&o, rp_tr(&o, "<p class=\"hint\" style=\"margin-top:32px\">Made by stoa report on "));
     when(&o, rp_str(report, "generated_at"));
-    rp_printf(&o, " from %d trace file%s. Idle = no action for %.0f s or more.</p></main></body></html>\n",
+    rp_printf(&o, rp_tr(&o, " from %d trace file%s. Idle = no action for %.0f s or more.</p></main></body></html>\n"),
               cJSON_GetArraySize(RP_GET(report, "files")),
               cJSON_GetArraySize(RP_GET(report, "files")) == 1 ? "" : "s",
               rp_num(report, "idle_threshold_s"));

@@ -157,9 +157,16 @@ void rp_heat_colour(double v, char out[8])
 
 const char *rp_state_colour(int i)
 {
+    // Ten chosen colours, then thirty more around the colour wheel (golden-angle
+    // hues): a lesson of up to forty parts never shows two parts in one colour.
     static const char *const c[] = {"#8ecae6", "#ffb703", "#90be6d", "#f4a3c4", "#b5a8e6",
-                                    "#f9844a", "#5ec8b8", "#e9c46a", "#a3b1c6", "#d4a373"};
-    return c[(i < 0 ? 0 : i) % 10];
+                                    "#f9844a", "#5ec8b8", "#e9c46a", "#a3b1c6", "#d4a373",
+                                    "#da9e80", "#80dab8", "#d280da", "#c7da80", "#80adda", "#da8093", "#80da88",
+                                    "#a280da", "#dabc80", "#80dad6", "#da80c3", "#a9da80", "#808fda", "#da8b80",
+                                    "#80daa6", "#c080da", "#dada80", "#80bfda", "#da80a5", "#8bda80", "#8f80da",
+                                    "#daa980", "#80dac4", "#da80d6", "#bcda80", "#80a1da", "#da8087", "#80da93",
+                                    "#ad80da", "#dac780"};
+    return c[(i < 0 ? 0 : i) % (int)(sizeof c / sizeof *c)];
 }
 
 double rp_num(const cJSON *o, const char *k)

@@ -12,7 +12,14 @@ typedef struct rp_out {
     char *p;
     size_t n, cap;
     bool oom;
+    bool zh; // the report's language is Chinese (report_lang.c)
 } rp_out;
+
+// The report's text in its language (report_lang.c): the Chinese of an
+// English fragment of report_html.c, or the fragment itself.
+const char *rp_tr(const rp_out *o, const char *en);
+// A duration for people in the report's language ("5.5 s", "5.5 秒").
+void rp_fmt_time_lang(const rp_out *o, double seconds, char *out, size_t cap);
 
 void rp_put(rp_out *o, const char *s);
 void rp_printf(rp_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -444,6 +444,8 @@ cJSON *stoa_report_finish(stoa_report_builder **pb)
     char now[40];
     stoa_trace_format_timestamp(stoa_time_unix_ns(), now, sizeof now);
     cJSON_AddStringToObject(rep, "generated_at", set->desc->generated_at ? set->desc->generated_at : now);
+    if (set->desc->language) // the HTML's headings and labels follow it (report_lang.c)
+        cJSON_AddStringToObject(rep, "language", set->desc->language);
     cJSON_AddNumberToObject(rep, "idle_threshold_s",
                             set->desc->idle_threshold_s > 0 ? set->desc->idle_threshold_s : 30);
     cJSON_AddItemToObject(rep, "files", set->files);

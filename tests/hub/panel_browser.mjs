@@ -183,6 +183,13 @@ try {
   await page.selectOption('#lang', 'zh-CN');
   await waitFor('Chinese labels', async () => (await page.textContent('#launch-all')) === '在所有头显上开始');
   await shot('07-chinese.png');
+  if (!real) { // the lesson's own Chinese: state titles and questions, not the headset's English
+    const cjk = /[\u4e00-\u9fff]/;
+    const states = await texts('.headset .state');
+    if (!states.some((x) => cjk.test(x))) problems.push(`state titles not in Chinese: ${JSON.stringify(states)}`);
+    const questions = await texts('#quiz tbody td:first-child');
+    if (!questions.every((x) => cjk.test(x))) problems.push(`questions not in Chinese: ${JSON.stringify(questions)}`);
+  }
 
   if (await page.evaluate(() => window.pwned)) problems.push('a headset name ran as script');
 } catch (e) {

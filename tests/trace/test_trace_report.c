@@ -416,4 +416,25 @@ STOA_TEST(cli_writes_html_csv_and_json)
     free(out);
 }
 
+// Issue 11: `stoa report --lang zh-CN` gives a report whose headings, labels
+// and durations are Chinese, not only the lesson's name.
+STOA_TEST(cli_report_in_chinese)
+{
+    char dir[512], cmd[4096], *out = NULL;
+    tt_make_temp_dir(dir, sizeof dir, "report-zh");
+    write_class(dir);
+    snprintf(cmd, sizeof cmd, "%s report %s/a.jsonl %s/b.jsonl --lang zh-CN --out %s/out", STOA_TRACE_CLI, dir, dir,
+             dir);
+    CHECK(tt_run(cmd, &out) == 0);
+    free(out);
+    snprintf(cmd, sizeof cmd, "cat %s/out/report.html", dir);
+    CHECK(tt_run(cmd, &out) == 0);
+    CHECK_CONTAINS(out, "<html lang=\"zh-CN\">");
+    CHECK_CONTAINS(out, "<h2>每名学生</h2>");
+    CHECK_CONTAINS(out, "<span>名学生</span>");
+    CHECK_CONTAINS(out, " 秒");
+    CHECK(out && !strstr(out, "<h2>Learners</h2>") && !strstr(out, "median time in the lesson"));
+    free(out);
+}
+
 STOA_TEST_MAIN()

@@ -129,6 +129,7 @@ static stoa_result start_server(stoa_hub *hub, const stoa_hub_desc *desc, stoa_e
     if (r != STOA_OK)
         return r;
     hub->port = hub_server_port(hub->srv);
+    hub->listen_any = strncmp(listen, "0.0.0.0:", 8) == 0 || strncmp(listen, "[::]:", 5) == 0;
     const char *colon = strrchr(listen, ':');
     char host[64] = "127.0.0.1";
     if (colon && colon != listen && strncmp(listen, "0.0.0.0", 7) != 0 && listen[0] != '[' &&
@@ -229,6 +230,7 @@ void stoa_hub_destroy(stoa_hub **hub)
 }
 
 const char *stoa_hub_url(const stoa_hub *hub) { return hub->url; }
+bool stoa_hub_serves_all_interfaces(const stoa_hub *hub) { return hub->listen_any; }
 const char *stoa_hub_join_code(const stoa_hub *hub) { return hub->join_code; }
 const char *stoa_hub_new_password(const stoa_hub *hub) { return hub->new_password[0] ? hub->new_password : NULL; }
 

@@ -31,18 +31,23 @@ static void handle_lessons(stoa_hub *hub, hub_req *c)
     cJSON_Delete(o);
 }
 
-// Connected devices among the requested ones (none requested = all).
+// Connected devices among the requested ones (none requested = all). A
+// headset reports its status several times a second: one whose reports
+// stopped is quitting (its socket stays open while it flushes its log) and
+// is no target, so "Sent to N" counts only headsets that are there.
 static size_t pick_targets(stoa_hub *hub, const cJSON *targets, int64_t *out, size_t cap)
 {
     size_t n = 0;
     bool all = !cJSON_IsArray(targets) || cJSON_GetArraySize(targets) == 0;
+    int64_t now = hub_mono_ns();
     pthread_mutex_lock(&hub->mu);
     for (int i = 0; i < hub->device_count && n < cap; i++) {
         const hub_device *d = &hub->devices[i];
         bool hit = all;
         const cJSON *t;
         cJSON_ArrayForEach(t, targets) hit = hit || (cJSON_IsNumber(t) && t->valuedouble == (double)d->id);
-        if (hit && d->conn)
+        bool live = d->conn && (!d->status_ns || now - d->status_ns < HUB_STATUS_SILENT_NS);
+        if (hit && live)
             out[n++] = d->id;
     }
     pthread_mutex_unlock(&hub->mu);
@@ -61,13 +66,15 @@ static int launch(stoa_hub *hub, hub_req *c, const char *file, const int64_t *id
         return -1;
     }
     free(text);
+    cJSON *files = hub_lesson_files(hub, file);
     hub_uuid(run);
     hub_roster_new_run(hub);
     int sent = 0;
     for (size_t i = 0; i < n; i++) {
-        char reg[37];
+        char reg[37], learner[40];
         hub_uuid(reg);
-        if (!hub_db_add_run(hub, run, lesson_id, ids[i], reg))
+        hub_class_signed_in(hub, ids[i], learner);
+        if (!hub_db_add_run(hub, run, lesson_id, ids[i], reg, learner))
             continue;
         cJSON *m = cJSON_CreateObject();
         cJSON_AddStringToObject(m, "t", "cmd");
@@ -77,12 +84,16 @@ static int launch(stoa_hub *hub, hub_req *c, const char *file, const int64_t *id
         cJSON_AddStringToObject(m, "sha256", sha);
         cJSON_AddStringToObject(m, "registration", reg);
         cJSON_AddStringToObject(m, "run", run);
+        if (learner[0])
+            cJSON_AddStringToObject(m, "learner_id", learner);
+        cJSON_AddItemToObject(m, "files", files ? cJSON_Duplicate(files, 1) : cJSON_CreateArray());
         char *s = cJSON_PrintUnformatted(m);
         if (s)
             sent += hub_ws_send_command(hub, &ids[i], 1, s);
         free(s);
         cJSON_Delete(m);
     }
+    cJSON_Delete(files);
     return sent;
 }
 
@@ -165,8 +176,13 @@ static void handle_report(stoa_hub *hub, hub_req *c)
         hub_send_error(c, 400, "run: expected a run id");
         return;
     }
-    if (hub_report_make(hub, run, path, sizeof path, &err) != STOA_OK) {
-        hub_send_error(c, err.code == STOA_ERROR_NOT_FOUND ? 404 : err.code == STOA_TIMEOUT ? 503 : 500, err.message);
+    char lang[16] = "en";
+    hub_query_var(c, "lang", lang, sizeof lang);
+    if (hub_report_make(hub, run, lang, path, sizeof path, &err) != STOA_OK) {
+        // The panel opens this link in a tab: a page a teacher can read, not JSON.
+        hub_report_problem_page(c, err.code == STOA_ERROR_NOT_FOUND ? 404 : err.code == STOA_TIMEOUT ? 503 : 500,
+                                err.code == STOA_ERROR_NOT_FOUND ? HUB_PROBLEM_NO_RECORDS : HUB_PROBLEM_FAILED, lang,
+                                err.message);
         return;
     }
     // The report is one self-contained page with its own <style>: no script at all.
@@ -276,6 +292,15 @@ static void handle_rotate_key(stoa_hub *hub, hub_req *c)
 void hub_api_route(stoa_hub *hub, hub_req *c)
 {
     const char *p = c->head.path + 5; // after "/api/"
+    if (strncmp(p, "headset/content/", 16) == 0) {
+        if (strcmp(hub_method(c), "GET") != 0)
+            hub_send_error(c, 405, "method not allowed");
+        else
+            hub_handle_content(hub, c, p + 16);
+        return;
+    }
+    if (hub_api_class_route(hub, c, p))
+        return;
     struct {
         const char *path, *method;
         void (*fn)(stoa_hub *, hub_req *);

@@ -35,7 +35,27 @@ static const char k_schema[] =
     "CREATE TABLE IF NOT EXISTS registrations(registration TEXT PRIMARY KEY,"
     "  device_id INTEGER NOT NULL, actor TEXT, created_ns INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS learners(actor TEXT PRIMARY KEY, device_id INTEGER NOT NULL,"
-    "  last_ns INTEGER NOT NULL);";
+    "  last_ns INTEGER NOT NULL);"
+    // Issue 11: launches (a run's row is made by its first record), class
+    // rosters with named learners, and who is signed in on which headset.
+    "CREATE TABLE IF NOT EXISTS launches(registration TEXT PRIMARY KEY, run TEXT NOT NULL,"
+    "  lesson TEXT NOT NULL, device_id INTEGER NOT NULL, learner_id TEXT, created_ns INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS launches_run ON launches(run);"
+    "CREATE TABLE IF NOT EXISTS classes(id TEXT PRIMARY KEY, title TEXT NOT NULL,"
+    "  created_ns INTEGER NOT NULL, archived INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS roster(learner_id TEXT PRIMARY KEY, class_id TEXT NOT NULL,"
+    "  name TEXT NOT NULL, number TEXT NOT NULL DEFAULT '', pin_hash TEXT,"
+    "  archived INTEGER NOT NULL DEFAULT 0, created_ns INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS roster_class ON roster(class_id);"
+    "CREATE TABLE IF NOT EXISTS signins(device_id INTEGER PRIMARY KEY, learner_id TEXT UNIQUE NOT NULL,"
+    "  since_ns INTEGER NOT NULL);";
+
+// Version 3: a device can be removed from the panel (its token revoked, its
+// card gone); runs without a record (launches that never reached their
+// headset, from hubs before this one) are dropped.
+static const char k_migrate_v3[] =
+    "ALTER TABLE devices ADD COLUMN removed INTEGER NOT NULL DEFAULT 0;"
+    "DELETE FROM runs WHERE NOT EXISTS (SELECT 1 FROM statements s WHERE s.registration = runs.registration);";
 
 // Version 2 (this hub): devices gain admission, revocation, first use and a
 // statement count; registrations are filled from what was stored before.
@@ -86,6 +106,13 @@ stoa_result hub_db_open_path(const char *data_dir, sqlite3 **out, stoa_error *er
         if (!ok)
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     }
+    if (ok && !has_column(db, "devices", "removed")) {
+        ok = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) == SQLITE_OK &&
+             sqlite3_exec(db, k_migrate_v3, NULL, NULL, &msg) == SQLITE_OK &&
+             sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) == SQLITE_OK;
+        if (!ok)
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
     if (!ok) {
         stoa_error_set(err, STOA_ERROR_IO, "%s: %s", path, msg ? msg : "schema failed");
         sqlite3_free(msg);
@@ -108,7 +135,7 @@ void hub_db_close(stoa_hub *hub)
     hub->db = NULL;
 }
 
-static sqlite3_stmt *prep(stoa_hub *hub, const char *sql)
+sqlite3_stmt *hub_db_prep(stoa_hub *hub, const char *sql)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(hub->db, sql, -1, &st, NULL) != SQLITE_OK) {
@@ -121,10 +148,10 @@ static sqlite3_stmt *prep(stoa_hub *hub, const char *sql)
 // One statement with bound text/int parameters ("t" text, "i" int64), run to
 // completion (db_mu held by the caller). Returns the first column of the
 // first row as int64 in *out (when out), and whether it succeeded.
-static bool exec1(stoa_hub *hub, const char *sql, const char *types, const void *const *args, int64_t *out,
+bool hub_db_exec(stoa_hub *hub, const char *sql, const char *types, const void *const *args, int64_t *out,
                   bool *had_row)
 {
-    sqlite3_stmt *st = prep(hub, sql);
+    sqlite3_stmt *st = hub_db_prep(hub, sql);
     if (!st)
         return false;
     for (int i = 0; types[i]; i++) {
@@ -150,7 +177,7 @@ char *hub_db_get_setting(stoa_hub *hub, const char *key)
 {
     char *out = NULL;
     pthread_mutex_lock(&hub->db_mu);
-    sqlite3_stmt *st = prep(hub, "SELECT value FROM settings WHERE key=?1");
+    sqlite3_stmt *st = hub_db_prep(hub, "SELECT value FROM settings WHERE key=?1");
     if (st) {
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW)
@@ -165,7 +192,7 @@ bool hub_db_set_setting(stoa_hub *hub, const char *key, const char *value)
 {
     bool ok = false;
     pthread_mutex_lock(&hub->db_mu);
-    sqlite3_stmt *st = prep(hub, "INSERT INTO settings(key,value) VALUES(?1,?2)"
+    sqlite3_stmt *st = hub_db_prep(hub, "INSERT INTO settings(key,value) VALUES(?1,?2)"
                                  " ON CONFLICT(key) DO UPDATE SET value=excluded.value");
     if (st) {
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -181,7 +208,7 @@ int64_t hub_db_add_device(stoa_hub *hub, const char *name, const char *token_has
 {
     int64_t id = 0;
     pthread_mutex_lock(&hub->db_mu);
-    sqlite3_stmt *st = prep(hub, "INSERT INTO devices(name,token_hash,joined_ns,admitted) VALUES(?1,?2,?3,?4)");
+    sqlite3_stmt *st = hub_db_prep(hub, "INSERT INTO devices(name,token_hash,joined_ns,admitted) VALUES(?1,?2,?3,?4)");
     if (st) {
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, token_hash, -1, SQLITE_STATIC);
@@ -200,7 +227,7 @@ bool hub_db_find_device(stoa_hub *hub, const char *token_hash, hub_device_row *o
     bool found = false;
     memset(out, 0, sizeof *out);
     pthread_mutex_lock(&hub->db_mu);
-    sqlite3_stmt *st = prep(hub, "SELECT id, name, admitted, stored FROM devices"
+    sqlite3_stmt *st = hub_db_prep(hub, "SELECT id, name, admitted, stored FROM devices"
                                  " WHERE token_hash=?1 AND revoked_ns IS NULL");
     if (st) {
         sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_STATIC);
@@ -222,7 +249,7 @@ void hub_db_device_used(stoa_hub *hub, int64_t id)
     int64_t now = hub_now_ns();
     const void *args[] = {&id, &now};
     pthread_mutex_lock(&hub->db_mu);
-    exec1(hub, "UPDATE devices SET used_ns=?2 WHERE id=?1 AND used_ns IS NULL", "ii", args, NULL, NULL);
+    hub_db_exec(hub, "UPDATE devices SET used_ns=?2 WHERE id=?1 AND used_ns IS NULL", "ii", args, NULL, NULL);
     pthread_mutex_unlock(&hub->db_mu);
 }
 
@@ -231,7 +258,7 @@ bool hub_db_device_exists(stoa_hub *hub, int64_t id)
     bool row = false;
     const void *args[] = {&id};
     pthread_mutex_lock(&hub->db_mu);
-    exec1(hub, "SELECT 1 FROM devices WHERE id=?1 AND revoked_ns IS NULL", "i", args, NULL, &row);
+    hub_db_exec(hub, "SELECT 1 FROM devices WHERE id=?1 AND revoked_ns IS NULL", "i", args, NULL, &row);
     pthread_mutex_unlock(&hub->db_mu);
     return row;
 }
@@ -241,7 +268,7 @@ bool hub_db_admit_device(stoa_hub *hub, int64_t id)
     int64_t now = hub_now_ns();
     const void *args[] = {&id, &now};
     pthread_mutex_lock(&hub->db_mu);
-    bool ok = exec1(hub, "UPDATE devices SET admitted=1, used_ns=coalesce(used_ns, ?2)"
+    bool ok = hub_db_exec(hub, "UPDATE devices SET admitted=1, used_ns=coalesce(used_ns, ?2)"
                          " WHERE id=?1 AND revoked_ns IS NULL", "ii", args, NULL, NULL) &&
               sqlite3_changes(hub->db) == 1;
     pthread_mutex_unlock(&hub->db_mu);
@@ -255,10 +282,10 @@ bool hub_db_revoke_device(stoa_hub *hub, int64_t id)
     pthread_mutex_lock(&hub->db_mu);
     bool ok = sqlite3_exec(hub->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
     // The token's hash goes: nothing can match it again. The row stays for the records.
-    ok = ok && exec1(hub, "UPDATE devices SET revoked_ns=?2, token_hash='revoked:'||id"
+    ok = ok && hub_db_exec(hub, "UPDATE devices SET revoked_ns=?2, token_hash='revoked:'||id"
                           " WHERE id=?1 AND revoked_ns IS NULL", "ii", args, NULL, NULL);
     bool changed = ok && sqlite3_changes(hub->db) == 1;
-    ok = ok && exec1(hub, "DELETE FROM learners WHERE device_id=?1", "i", args, NULL, NULL);
+    ok = ok && hub_db_exec(hub, "DELETE FROM learners WHERE device_id=?1", "i", args, NULL, NULL);
     ok = ok && sqlite3_exec(hub->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
     if (!ok)
         sqlite3_exec(hub->db, "ROLLBACK", NULL, NULL, NULL);
@@ -266,12 +293,34 @@ bool hub_db_revoke_device(stoa_hub *hub, int64_t id)
     return ok && changed;
 }
 
+bool hub_db_rename_device(stoa_hub *hub, int64_t id, const char *name)
+{
+    const void *args[] = {&id, name};
+    pthread_mutex_lock(&hub->db_mu);
+    bool ok = hub_db_exec(hub, "UPDATE devices SET name=?2 WHERE id=?1 AND removed=0", "it", args, NULL, NULL) &&
+              sqlite3_changes(hub->db) == 1;
+    pthread_mutex_unlock(&hub->db_mu);
+    return ok;
+}
+
+bool hub_db_remove_device(stoa_hub *hub, int64_t id)
+{
+    hub_db_revoke_device(hub, id); // false when revoked already: it can still be removed
+    const void *args[] = {&id};
+    pthread_mutex_lock(&hub->db_mu);
+    bool ok = hub_db_exec(hub, "UPDATE devices SET removed=1 WHERE id=?1 AND removed=0", "i", args, NULL, NULL) &&
+              sqlite3_changes(hub->db) == 1;
+    hub_db_exec(hub, "DELETE FROM signins WHERE device_id=?1", "i", args, NULL, NULL);
+    pthread_mutex_unlock(&hub->db_mu);
+    return ok;
+}
+
 int hub_db_expire_unused(stoa_hub *hub)
 {
     int64_t before = hub_now_ns() - HUB_UNUSED_TOKEN_TTL_NS;
     const void *args[] = {&before};
     pthread_mutex_lock(&hub->db_mu);
-    int n = exec1(hub, "DELETE FROM devices WHERE used_ns IS NULL AND revoked_ns IS NULL"
+    int n = hub_db_exec(hub, "DELETE FROM devices WHERE used_ns IS NULL AND revoked_ns IS NULL"
                        " AND joined_ns < ?1", "i", args, NULL, NULL) ? sqlite3_changes(hub->db) : 0;
     pthread_mutex_unlock(&hub->db_mu);
     return n;
@@ -294,8 +343,37 @@ static hub_store_result existing(sqlite3_stmt *sel, const char *id, const char *
 }
 
 typedef struct authz {
-    sqlite3_stmt *reg_get, *reg_add, *reg_actor, *learner_get, *learner_put;
+    sqlite3_stmt *reg_get, *reg_add, *reg_actor, *learner_get, *learner_put, *launch_get, *roster_has;
+    char signed_in[40]; // the roster learner signed in on this headset ("" = none)
 } authz;
+
+// Named learners (issue 11): a launch made for a learner records only them,
+// and only the launch's lesson; a headset's own registration records its
+// signed-in learner; nobody writes as a roster learner who is not signed in
+// on this headset. NULL = yes.
+static const char *authorize_learner(authz *a, const hub_prepared *p)
+{
+    sqlite3_reset(a->roster_has);
+    sqlite3_bind_text(a->roster_has, 1, p->account, -1, SQLITE_STATIC);
+    bool named = p->account[0] && sqlite3_step(a->roster_has) == SQLITE_ROW;
+    sqlite3_reset(a->launch_get);
+    sqlite3_bind_text(a->launch_get, 1, p->registration, -1, SQLITE_STATIC);
+    if (sqlite3_step(a->launch_get) == SQLITE_ROW) {
+        const char *lesson = (const char *)sqlite3_column_text(a->launch_get, 0);
+        const char *learner = (const char *)sqlite3_column_text(a->launch_get, 1);
+        char seg[400];
+        bool other_lesson = p->lesson[0] && lesson && hub_iri_segment(lesson, seg, sizeof seg) &&
+                            strcmp(seg, p->lesson) != 0;
+        if (other_lesson)
+            return "context.registration: this registration belongs to a launch of another lesson";
+        if (learner ? strcmp(learner, p->account) != 0 : named)
+            return "actor: this launch was made for another learner";
+        return NULL;
+    }
+    if (named && strcmp(a->signed_in, p->account) != 0)
+        return "actor: this learner is not signed in on this headset";
+    return NULL;
+}
 
 // May this device write this (new) statement? Records a first use of a
 // registration or learner. NULL = yes, else why not.
@@ -314,6 +392,9 @@ static const char *authorize(stoa_hub *hub, authz *a, int64_t device_id, const h
         const char *actor = (const char *)sqlite3_column_text(a->reg_get, 1);
         if (actor && strcmp(actor, p->actor) != 0)
             return "actor: this registration records another learner";
+        const char *named = authorize_learner(a, p);
+        if (named)
+            return named;
         if (!actor) {
             sqlite3_reset(a->reg_actor);
             sqlite3_bind_text(a->reg_actor, 1, p->registration, -1, SQLITE_STATIC);
@@ -321,6 +402,9 @@ static const char *authorize(stoa_hub *hub, authz *a, int64_t device_id, const h
             *failed = *failed || sqlite3_step(a->reg_actor) != SQLITE_DONE;
         }
     } else if (rc == SQLITE_DONE) { // first use: it becomes this headset's
+        const char *named = authorize_learner(a, p);
+        if (named)
+            return named;
         sqlite3_reset(a->reg_add);
         sqlite3_bind_text(a->reg_add, 1, p->registration, -1, SQLITE_STATIC);
         sqlite3_bind_int64(a->reg_add, 2, device_id);
@@ -355,21 +439,31 @@ bool hub_db_store(stoa_hub *hub, size_t n, const hub_prepared *p, int64_t device
     for (size_t i = 0; i < n; i++)
         why[i] = NULL;
     pthread_mutex_lock(&hub->db_mu);
-    sqlite3_stmt *sel = prep(hub, "SELECT json FROM statements WHERE id=?1");
-    sqlite3_stmt *ins = prep(hub, "INSERT INTO statements(id,registration,device_id,stored_ns,json)"
+    sqlite3_stmt *sel = hub_db_prep(hub, "SELECT json FROM statements WHERE id=?1");
+    sqlite3_stmt *ins = hub_db_prep(hub, "INSERT INTO statements(id,registration,device_id,stored_ns,json)"
                                   " VALUES(?1,?2,?3,?4,?5)");
     authz a = {0};
     if (device_id > 0) {
-        a.reg_get = prep(hub, "SELECT device_id, actor FROM registrations WHERE registration=?1");
-        a.reg_add = prep(hub, "INSERT INTO registrations(registration,device_id,actor,created_ns) VALUES(?1,?2,?3,?4)");
-        a.reg_actor = prep(hub, "UPDATE registrations SET actor=?2 WHERE registration=?1 AND actor IS NULL");
-        a.learner_get = prep(hub, "SELECT l.device_id, l.last_ns, d.revoked_ns FROM learners l"
+        a.reg_get = hub_db_prep(hub, "SELECT device_id, actor FROM registrations WHERE registration=?1");
+        a.reg_add = hub_db_prep(hub, "INSERT INTO registrations(registration,device_id,actor,created_ns) VALUES(?1,?2,?3,?4)");
+        a.reg_actor = hub_db_prep(hub, "UPDATE registrations SET actor=?2 WHERE registration=?1 AND actor IS NULL");
+        a.learner_get = hub_db_prep(hub, "SELECT l.device_id, l.last_ns, d.revoked_ns FROM learners l"
                                   " LEFT JOIN devices d ON d.id = l.device_id WHERE l.actor=?1");
-        a.learner_put = prep(hub, "INSERT INTO learners(actor,device_id,last_ns) VALUES(?1,?2,?3)"
+        a.learner_put = hub_db_prep(hub, "INSERT INTO learners(actor,device_id,last_ns) VALUES(?1,?2,?3)"
                                   " ON CONFLICT(actor) DO UPDATE SET device_id=excluded.device_id,"
                                   " last_ns=excluded.last_ns");
+        a.launch_get = hub_db_prep(hub, "SELECT lesson, learner_id FROM launches WHERE registration=?1");
+        a.roster_has = hub_db_prep(hub, "SELECT 1 FROM roster WHERE learner_id=?1");
+        sqlite3_stmt *who = hub_db_prep(hub, "SELECT learner_id FROM signins WHERE device_id=?1");
+        if (who) {
+            sqlite3_bind_int64(who, 1, device_id);
+            if (sqlite3_step(who) == SQLITE_ROW)
+                snprintf(a.signed_in, sizeof a.signed_in, "%s", (const char *)sqlite3_column_text(who, 0));
+            sqlite3_finalize(who);
+        }
     }
-    bool prepared = sel && ins && (device_id <= 0 || (a.reg_get && a.reg_add && a.reg_actor && a.learner_get && a.learner_put));
+    bool prepared = sel && ins && (device_id <= 0 || (a.reg_get && a.reg_add && a.reg_actor && a.learner_get &&
+                                                      a.learner_put && a.launch_get && a.roster_has));
     if (!prepared || sqlite3_exec(hub->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
         ok = false;
         goto out;
@@ -377,7 +471,7 @@ bool hub_db_store(stoa_hub *hub, size_t n, const hub_prepared *p, int64_t device
     int64_t now = hub_now_ns(), have = 0, fresh = 0;
     if (device_id > 0) {
         const void *args[] = {&device_id};
-        exec1(hub, "SELECT stored FROM devices WHERE id=?1", "i", args, &have, NULL);
+        hub_db_exec(hub, "SELECT stored FROM devices WHERE id=?1", "i", args, &have, NULL);
     }
     bool spoiled = false, failed = false;
     for (size_t i = 0; i < n; i++) {
@@ -417,10 +511,16 @@ bool hub_db_store(stoa_hub *hub, size_t n, const hub_prepared *p, int64_t device
         sqlite3_bind_int64(ins, 4, now);
         sqlite3_bind_text(ins, 5, p[i].canon, -1, SQLITE_STATIC);
         failed = sqlite3_step(ins) != SQLITE_DONE;
+        // The run's row comes with its first record (once per registration in a batch).
+        bool filed = false;
+        for (size_t j = 0; j < i && !filed; j++)
+            filed = results[j] == HUB_STORED && strcmp(p[j].registration, p[i].registration) == 0;
+        if (!failed && device_id > 0 && p[i].registration[0] && !filed)
+            failed = !hub_db_file_run(hub, p[i].registration, device_id, p[i].lesson, now);
     }
     if (!failed && device_id > 0 && fresh && !(all_or_nothing && spoiled)) {
         const void *args[] = {&device_id, &fresh};
-        failed = !exec1(hub, "UPDATE devices SET stored = stored + ?2 WHERE id=?1", "ii", args, NULL, NULL);
+        failed = !hub_db_exec(hub, "UPDATE devices SET stored = stored + ?2 WHERE id=?1", "ii", args, NULL, NULL);
     }
     if (!failed && !(all_or_nothing && spoiled)) {
         ok = sqlite3_exec(hub->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
@@ -442,6 +542,8 @@ out:
     sqlite3_finalize(a.reg_actor);
     sqlite3_finalize(a.learner_get);
     sqlite3_finalize(a.learner_put);
+    sqlite3_finalize(a.launch_get);
+    sqlite3_finalize(a.roster_has);
     pthread_mutex_unlock(&hub->db_mu);
     return ok;
 }
@@ -450,7 +552,7 @@ char *hub_db_get_statement(stoa_hub *hub, const char *id, int64_t device_id, int
 {
     char *out = NULL;
     pthread_mutex_lock(&hub->db_mu);
-    sqlite3_stmt *st = prep(hub, "SELECT json, stored_ns FROM statements WHERE id=?1"
+    sqlite3_stmt *st = hub_db_prep(hub, "SELECT json, stored_ns FROM statements WHERE id=?1"
                                  " AND (?2 = 0 OR device_id = ?2)");
     if (st) {
         sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -470,7 +572,7 @@ int64_t hub_db_query(stoa_hub *hub, int64_t since_ns, const char *registration, 
 {
     int64_t last = 0;
     pthread_mutex_lock(&hub->db_mu);
-    sqlite3_stmt *st = prep(hub, ascending
+    sqlite3_stmt *st = hub_db_prep(hub, ascending
         ? "SELECT seq, json, stored_ns FROM statements WHERE stored_ns > ?1"
           " AND (?2 IS NULL OR registration = ?2) AND (?5 = 0 OR device_id = ?5)"
           " AND seq > ?3 ORDER BY seq ASC LIMIT ?4"
@@ -503,143 +605,17 @@ int64_t hub_db_count(stoa_hub *hub, int64_t device_id)
     int64_t n = -1;
     const void *args[] = {&device_id};
     pthread_mutex_lock(&hub->db_mu);
-    exec1(hub, "SELECT count(*) FROM statements WHERE ?1 = 0 OR device_id = ?1", "i", args, &n, NULL);
+    hub_db_exec(hub, "SELECT count(*) FROM statements WHERE ?1 = 0 OR device_id = ?1", "i", args, &n, NULL);
     pthread_mutex_unlock(&hub->db_mu);
     return n;
-}
-
-bool hub_db_add_run(stoa_hub *hub, const char *run_id, const char *lesson, int64_t device_id,
-                    const char *registration)
-{
-    int64_t now = hub_now_ns();
-    const void *args[] = {run_id, lesson, &now, &device_id, registration};
-    pthread_mutex_lock(&hub->db_mu);
-    bool ok = sqlite3_exec(hub->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
-    ok = ok && exec1(hub, "INSERT INTO runs(id,lesson,started_ns,device_id,registration) VALUES(?1,?2,?3,?4,?5)",
-                     "ttiit", args, NULL, NULL);
-    const void *rargs[] = {registration, &device_id, &now};
-    ok = ok && exec1(hub, "INSERT INTO registrations(registration,device_id,actor,created_ns) VALUES(?1,?2,NULL,?3)",
-                     "tii", rargs, NULL, NULL);
-    ok = ok && sqlite3_exec(hub->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
-    if (!ok)
-        sqlite3_exec(hub->db, "ROLLBACK", NULL, NULL, NULL);
-    pthread_mutex_unlock(&hub->db_mu);
-    return ok;
-}
-
-// db_mu held.
-static bool claim(stoa_hub *hub, int64_t device_id, const char *registration)
-{
-    int64_t now = hub_now_ns(), owner = 0;
-    const void *args[] = {registration, &device_id, &now};
-    bool row = false;
-    return exec1(hub, "INSERT OR IGNORE INTO registrations(registration,device_id,actor,created_ns)"
-                      " VALUES(?1,?2,NULL,?3)", "tii", args, NULL, NULL) &&
-           exec1(hub, "SELECT device_id FROM registrations WHERE registration=?1", "t", args, &owner, &row) &&
-           row && owner == device_id;
-}
-
-bool hub_db_claim_registration(stoa_hub *hub, int64_t device_id, const char *registration)
-{
-    pthread_mutex_lock(&hub->db_mu);
-    bool ok = claim(hub, device_id, registration);
-    pthread_mutex_unlock(&hub->db_mu);
-    return ok;
-}
-
-bool hub_db_rebind_run(stoa_hub *hub, int64_t device_id, const char *proposed, const char *used)
-{
-    bool ok = false, row = false;
-    int64_t owner = 0;
-    pthread_mutex_lock(&hub->db_mu);
-    if (sqlite3_exec(hub->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
-        const void *pa[] = {proposed, &device_id};
-        // Only this headset's own launch, and only onto a registration that is its own.
-        ok = exec1(hub, "SELECT device_id FROM runs WHERE registration=?1", "t", pa, &owner, &row) && row &&
-             owner == device_id && claim(hub, device_id, used);
-        const void *args[] = {proposed, used, &device_id};
-        ok = ok && exec1(hub, "UPDATE OR IGNORE runs SET registration=?2 WHERE registration=?1 AND device_id=?3",
-                         "tti", args, NULL, NULL);
-        if (ok && sqlite3_exec(hub->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
-            ok = true;
-        else
-            sqlite3_exec(hub->db, "ROLLBACK", NULL, NULL, NULL), ok = false;
-    }
-    pthread_mutex_unlock(&hub->db_mu);
-    return ok;
-}
-
-cJSON *hub_db_list_runs(stoa_hub *hub, int limit)
-{
-    cJSON *arr = cJSON_CreateArray();
-    pthread_mutex_lock(&hub->db_mu);
-    sqlite3_stmt *st = prep(hub,
-        "SELECT r.id, r.lesson, min(r.started_ns), count(*),"
-        " (SELECT count(*) FROM statements s WHERE s.registration IN"
-        "   (SELECT registration FROM runs WHERE id = r.id))"
-        " FROM runs r GROUP BY r.id ORDER BY min(r.started_ns) DESC LIMIT ?1");
-    if (st) {
-        sqlite3_bind_int(st, 1, limit);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            cJSON *o = cJSON_CreateObject();
-            char iso[32];
-            hub_format_iso(sqlite3_column_int64(st, 2), iso);
-            cJSON_AddStringToObject(o, "run", (const char *)sqlite3_column_text(st, 0));
-            cJSON_AddStringToObject(o, "lesson", (const char *)sqlite3_column_text(st, 1));
-            cJSON_AddStringToObject(o, "started", iso);
-            cJSON_AddNumberToObject(o, "learners", (double)sqlite3_column_int64(st, 3));
-            cJSON_AddNumberToObject(o, "statements", (double)sqlite3_column_int64(st, 4));
-            cJSON_AddItemToArray(arr, o);
-        }
-        sqlite3_finalize(st);
-    }
-    pthread_mutex_unlock(&hub->db_mu);
-    return arr;
-}
-
-cJSON *hub_db_run_registrations(stoa_hub *hub, const char *run_id)
-{
-    cJSON *arr = NULL;
-    pthread_mutex_lock(&hub->db_mu);
-    sqlite3_stmt *st = prep(hub, "SELECT registration FROM runs WHERE id=?1");
-    if (st) {
-        sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            if (!arr)
-                arr = cJSON_CreateArray();
-            cJSON_AddItemToArray(arr, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
-        }
-        sqlite3_finalize(st);
-    }
-    pthread_mutex_unlock(&hub->db_mu);
-    return arr;
-}
-
-bool hub_db_run_watermark(stoa_hub *hub, const char *run_id, int64_t *out_seq, int64_t *out_count)
-{
-    bool ok = false;
-    pthread_mutex_lock(&hub->db_mu);
-    sqlite3_stmt *st = prep(hub, "SELECT coalesce(max(seq),0), count(*) FROM statements WHERE registration IN"
-                                 " (SELECT registration FROM runs WHERE id=?1)");
-    if (st) {
-        sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            *out_seq = sqlite3_column_int64(st, 0);
-            *out_count = sqlite3_column_int64(st, 1);
-            ok = true;
-        }
-        sqlite3_finalize(st);
-    }
-    pthread_mutex_unlock(&hub->db_mu);
-    return ok;
 }
 
 cJSON *hub_db_list_devices(stoa_hub *hub)
 {
     cJSON *arr = cJSON_CreateArray();
     pthread_mutex_lock(&hub->db_mu);
-    sqlite3_stmt *st = prep(hub, "SELECT id, name, admitted, revoked_ns, used_ns, stored, joined_ns FROM devices"
-                                 " ORDER BY id");
+    sqlite3_stmt *st = hub_db_prep(hub, "SELECT id, name, admitted, revoked_ns, used_ns, stored, joined_ns FROM devices"
+                                 " WHERE removed=0 ORDER BY name, id");
     if (st) {
         while (sqlite3_step(st) == SQLITE_ROW) {
             cJSON *o = cJSON_CreateObject();

@@ -23,6 +23,7 @@
 typedef struct feed {
     stoa_report_builder *b;
     int line, statements, skipped;
+    cJSON *names; // {learner_id: name} of the rosters: pages show names, not accounts
 } feed;
 
 static bool on_row(void *user, int64_t seq, const char *json, int64_t stored_ns)
@@ -35,6 +36,14 @@ static bool on_row(void *user, int64_t seq, const char *json, int64_t stored_ns)
     stoa_error jerr = {0};
     if (stoa_json_parse_str(json, &(stoa_json_policy){.max_bytes = 1u << 20}, &st, &jerr) != STOA_OK)
         st = NULL;
+    cJSON *actor = cJSON_GetObjectItemCaseSensitive(st, "actor");
+    const char *acc = cJSON_GetStringValue(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(actor, "account"), "name"));
+    const char *name = acc ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f->names, acc)) : NULL;
+    if (name) {
+        cJSON_DeleteItemFromObjectCaseSensitive(actor, "name");
+        cJSON_AddStringToObject(actor, "name", name);
+    }
     if (st)
         stoa_report_add_statement(f->b, "hub", ++f->line, st, &f->statements, &f->skipped);
     cJSON_Delete(st);
@@ -78,10 +87,11 @@ static cJSON *evaluate(stoa_hub *hub, const char *language, const char *learner,
         stoa_report_begin(&(stoa_report_desc){.language = language, .learner = learner, .eval = ev,
                                               .on_warning = quiet},
                           &b, err) == STOA_OK) {
-        feed f = {.b = b};
+        feed f = {.b = b, .names = hub_class_names(hub)};
         int64_t after = 0, last;
         while ((last = hub_db_query(hub, 0, NULL, 0, after, EVAL_PAGE, true, on_row, &f)) > after)
             after = last;
+        cJSON_Delete(f.names);
         stoa_report_end_source(b, "hub", f.statements, f.skipped);
         cJSON_Delete(stoa_report_finish(&b));
         out = stoa_eval_analyse(ev, 0);

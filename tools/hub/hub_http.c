@@ -263,6 +263,10 @@ size_t hub_body_limit(void *user, const hub_http_head *h)
         return HUB_MAX_BODY;
     if (strcmp(h->path, "/api/command") == 0)
         return HUB_MAX_COMMAND_BODY;
+    if (strcmp(h->path, "/api/class/import") == 0)
+        return HUB_MAX_IMPORT_BODY;
+    if (strcmp(h->path, "/api/lessons/upload") == 0)
+        return HUB_MAX_UPLOAD_BODY;
     if (strncmp(h->path, "/api/", 5) == 0)
         return HUB_MAX_SMALL_BODY;
     return 0;

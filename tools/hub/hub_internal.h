@@ -35,6 +35,9 @@
 #define HUB_LEARNER_HOLD_NS (10LL * 60 * 1000000000LL) // a learner stays with a silent headset this long
 #define HUB_LOGIN_GLOBAL_PER_MINUTE 30  // logins from other machines, all addresses together
 #define HUB_JOIN_GLOBAL_PER_MINUTE 300  // joins, all addresses together
+#define HUB_STATUS_SILENT_NS (2500LL * 1000000LL) // a headset whose status stopped is leaving
+#define HUB_MAX_IMPORT_BODY (512 * 1024) // a class list (CSV in JSON)
+#define HUB_MAX_UPLOAD_BODY (24u << 20)  // a lesson archive in base64 (18 MiB of archive)
 #define HUB_WORKER_STACK (1u << 20)     // see docs/hub.md: JSON depth is bounded, so is recursion
 
 // The JSON policy of everything a client sends.
@@ -72,6 +75,12 @@ typedef struct hub_device {
     int64_t state_since_ns, last_seen_ns;
     int answers_right, answers_wrong;
     char claimed[40], rebound[40]; // the last registration and launch its status named (checked once each)
+    int64_t status_ns;    // last status on this connection (mono; 0 = none yet)
+    char phase[16];       // lobby | loading | lesson | result ("" = an older headset)
+    char learner[40];     // the learner signed in on it, as it reports
+    int64_t transfer_done, transfer_total; // content being fetched for a launch
+    bool result_known, result_completed;
+    double result_score;  // -1 = none
     int64_t stored;       // statements stored since the hub started
     int64_t stored_total; // statements stored ever (the quota counts these)
 } hub_device;
@@ -85,6 +94,14 @@ typedef struct hub_pending {
 } hub_pending;
 
 // Live quiz results of the class: one row per question seen.
+// Wrong PINs of one learner within a window (hub_class.c).
+typedef struct hub_pin_try {
+    char learner[40];
+    int count;
+    int64_t since_ns;
+} hub_pin_try;
+#define HUB_PIN_SLOTS 256
+
 typedef struct hub_quiz {
     char id[200];
     char name[160];
@@ -99,6 +116,7 @@ struct stoa_hub {
     char url[128], join_code[8], xapi_key[40], new_password[32];
     char data_dir[900], lessons_dir[1024], panel_dir[1024], reports_dir[1024];
     bool tls, admit_by_teacher;
+    bool listen_any; // the listener's address is 0.0.0.0 or [::]
     int port;
     int login_per_minute, join_per_minute, max_headsets;
     int64_t device_quota;
@@ -119,6 +137,7 @@ struct stoa_hub {
     bool maint_started, stop;
     pthread_cond_t maint_cv;
     int64_t auth_epoch;
+    hub_pin_try pin_tries[HUB_PIN_SLOTS]; // under mu
 };
 
 // ---- hub_util.c -------------------------------------------------------------
@@ -133,6 +152,9 @@ bool hub_parse_iso(const char *s, int64_t *out_ns);
 // Copies at most HUB_NAME_MAX bytes of printable text (control bytes dropped,
 // UTF-8 kept whole); "" when nothing remains.
 void hub_clean_name(const char *in, char out[HUB_NAME_MAX + 1]);
+// An id as the trace writer puts it in an IRI (RFC 3986 unreserved bytes
+// kept, the rest %XX); false when it does not fit.
+bool hub_iri_segment(const char *id, char *out, size_t size);
 
 // ---- hub_http.c ---------------------------------------------------------------
 typedef hub_request hub_req;
@@ -184,6 +206,9 @@ void hub_db_device_used(stoa_hub *hub, int64_t id);
 bool hub_db_device_exists(stoa_hub *hub, int64_t id); // joined and not revoked
 bool hub_db_admit_device(stoa_hub *hub, int64_t id);
 bool hub_db_revoke_device(stoa_hub *hub, int64_t id);
+bool hub_db_rename_device(stoa_hub *hub, int64_t id, const char *name);
+// Revokes (if not yet) and hides the device from the panel's lists.
+bool hub_db_remove_device(stoa_hub *hub, int64_t id);
 // Deletes tokens never used within HUB_UNUSED_TOKEN_TTL_NS; returns how many.
 int hub_db_expire_unused(stoa_hub *hub);
 
@@ -202,6 +227,8 @@ typedef struct hub_prepared {
     char registration[37]; // "" when none
     char *actor;           // the actor's identity key (malloc'd)
     char *canon;           // canonical JSON (malloc'd)
+    char account[64];      // actor.account.name ("" when none or longer): a roster learner_id?
+    char lesson[128];      // the lesson's id: last segment of the parent lesson activity's IRI ("" = none)
 } hub_prepared;
 
 // Stores statements in one transaction; results[i] and (for refusals)
@@ -223,9 +250,16 @@ typedef bool (*hub_db_row_fn)(void *user, int64_t seq, const char *json, int64_t
 int64_t hub_db_query(stoa_hub *hub, int64_t since_ns, const char *registration, int64_t device_id,
                      int64_t after, int limit, bool ascending, hub_db_row_fn fn, void *user);
 int64_t hub_db_count(stoa_hub *hub, int64_t device_id); // device_id 0 = all
-// A launch: the run's row for this headset, and the registration is its.
+// Prepared statement / one-shot statement with "t"/"i" arguments (db_mu held).
+sqlite3_stmt *hub_db_prep(stoa_hub *hub, const char *sql);
+bool hub_db_exec(stoa_hub *hub, const char *sql, const char *types, const void *const *args, int64_t *out,
+                 bool *had_row);
+// hub_db_runs.c. A launch on one headset (learner_id: who is signed in on
+// it, or NULL); the registration is the headset's, the run's row is made by
+// the first record (hub_db_file_run, db_mu held, inside the store).
 bool hub_db_add_run(stoa_hub *hub, const char *run_id, const char *lesson, int64_t device_id,
-                    const char *registration);
+                    const char *registration, const char *learner_id);
+bool hub_db_file_run(stoa_hub *hub, const char *registration, int64_t device_id, const char *lesson, int64_t now);
 // A registration a headset names in its status: it becomes the headset's if
 // nobody has it. true when it is (now) this device's.
 bool hub_db_claim_registration(stoa_hub *hub, int64_t device_id, const char *registration);
@@ -283,6 +317,7 @@ void hub_ws_take_statements(stoa_hub *hub, int64_t device_id, const cJSON *items
 hub_device *hub_roster_get(stoa_hub *hub, int64_t id, const char *name);
 hub_device *hub_roster_find(stoa_hub *hub, int64_t id); // mu held; never adds
 void hub_roster_remove(stoa_hub *hub, int64_t id);      // takes mu
+bool hub_roster_rename(stoa_hub *hub, int64_t id, const char *name); // takes mu
 void hub_roster_status(stoa_hub *hub, int64_t id, const cJSON *status);
 void hub_roster_statement(stoa_hub *hub, int64_t id, const cJSON *st);
 cJSON *hub_roster_json(stoa_hub *hub);
@@ -292,6 +327,59 @@ void hub_roster_new_run(stoa_hub *hub);
 // Headsets waiting for the teacher (mu held for the first).
 void hub_pending_note(stoa_hub *hub, int64_t id, const char *name, const char *remote);
 void hub_pending_drop(stoa_hub *hub, int64_t id);
+
+// ---- hub_class.c: rosters and sign-in (named learners) ---------------------------------
+bool hub_class_create(stoa_hub *hub, const char *title, char out_id[37]);
+bool hub_class_exists(stoa_hub *hub, const char *class_id);
+cJSON *hub_class_list(stoa_hub *hub); // [{id,title,archived,learners}]
+// [{learner_id,name,number,pin,archived,device?}] of one class.
+cJSON *hub_class_learners(stoa_hub *hub, const char *class_id, bool archived_too);
+bool hub_class_pin_ok(const char *pin); // "" / NULL (no PIN) or four digits
+bool hub_class_add_learner(stoa_hub *hub, const char *class_id, const char *name, const char *number,
+                           const char *pin, char out_id[37]);
+// NULL keeps a field; pin "" removes the PIN; archived -1 keeps it.
+bool hub_class_edit_learner(stoa_hub *hub, const char *learner_id, const char *name, const char *number,
+                            const char *pin, int archived);
+// The roster's name and number of a learner id (the small lookup the
+// reports, exports and evaluation pages use). false when not a roster learner.
+bool hub_class_name(stoa_hub *hub, const char *learner_id, char *name, size_t name_size, char *number,
+                    size_t number_size);
+bool hub_class_signed_in(stoa_hub *hub, int64_t device_id, char out_learner[40]);
+// {learner_id: name} of the roster learners a run records (its report names them).
+cJSON *hub_class_run_names(stoa_hub *hub, const char *run_id);
+cJSON *hub_class_names(stoa_hub *hub); // {learner_id: name} of every roster (the evaluation pages)
+typedef enum hub_signin_result {
+    HUB_SIGNIN_OK = 0, HUB_SIGNIN_UNKNOWN, HUB_SIGNIN_BAD_PIN, HUB_SIGNIN_ELSEWHERE, HUB_SIGNIN_TOO_MANY,
+    HUB_SIGNIN_FAILED,
+} hub_signin_result;
+// by_teacher: the panel assigns (no PIN, moves the learner from another
+// headset); else the headset asks for a learner of the current class.
+hub_signin_result hub_class_sign_in(stoa_hub *hub, int64_t device_id, const char *learner_id, const char *pin,
+                                    bool by_teacher);
+// Signs out the device's learner (learner_id NULL) or that learner wherever
+// they are; returns the device they were on (0 = none).
+int64_t hub_class_sign_out(stoa_hub *hub, int64_t device_id, const char *learner_id);
+const char *hub_signin_why(hub_signin_result r); // the protocol's "why"
+// hub_class_data.c. A class list as CSV (UTF-8, BOM or not, quoted fields;
+// columns name, number, pin, by a header row or in that order): all rows or
+// none. {"added":N,"errors":[{"line","why"}]}.
+cJSON *hub_class_import_csv(stoa_hub *hub, const char *class_id, const char *text, size_t len);
+// {"learner":{...},"statements":[...],"runs":[...]}; NULL when unknown.
+cJSON *hub_class_export_learner(stoa_hub *hub, const char *learner_id);
+// Deletes the learner and every statement, run and registration recording
+// them; {"deleted":{"learner","statements","runs","registrations"}}.
+cJSON *hub_class_delete_learner(stoa_hub *hub, const char *learner_id);
+// hub_csv.c: one CSV record at a time (RFC 4180 quoting, CRLF or LF).
+// Returns the fields (cJSON array of strings) and advances *pos; NULL at
+// the end. *why is set (and NULL returned) for a malformed record.
+cJSON *hub_csv_next(const char *text, size_t len, size_t *pos, const char **why);
+// hub_upload.c: POST /api/lessons/upload (a lesson archive, checked).
+void hub_handle_upload(stoa_hub *hub, hub_req *c);
+// hub_gradebook.c: GET /api/gradebook?run=ID|class=ID&format=csv|xlsx.
+void hub_handle_gradebook(stoa_hub *hub, hub_req *c);
+// hub_xlsx.c: a one-sheet workbook from rows of strings (the first row is
+// the header); malloc'd bytes in *out.
+bool hub_xlsx_write(const cJSON *rows, const char *sheet_name, uint8_t **out, size_t *out_len);
 
 // ---- hub_forward.c -------------------------------------------------------------------
 stoa_result hub_forward_start(stoa_hub *hub, const char *url, const char *auth, const char *ca_file,
@@ -314,8 +402,28 @@ stoa_result hub_lesson_read(stoa_hub *hub, const char *name, char **out_text, si
                             char out_sha[65], char out_id[128], stoa_error *err);
 // Writes the report of a run (its registrations), in a child process with
 // bounded memory and time, once per change of the run; returns the HTML's path.
-stoa_result hub_report_make(stoa_hub *hub, const char *run_id, char *out_path, size_t size,
+// lang: "en" or "zh-CN" (anything else is "en"): the page's language.
+stoa_result hub_report_make(stoa_hub *hub, const char *run_id, const char *lang, char *out_path, size_t size,
                             stoa_error *err);
+
+// hub_content.c: a library lesson's files [{path,sha256,size}] (never NULL),
+// and GET /api/headset/content/<sha256>.
+cJSON *hub_lesson_files(stoa_hub *hub, const char *name);
+void hub_handle_content(stoa_hub *hub, hub_req *c, const char *sha);
+// A readable page instead of an error object, for links the panel opens in
+// a tab (a report of a run without records).
+typedef enum hub_problem { HUB_PROBLEM_NO_RECORDS, HUB_PROBLEM_FAILED } hub_problem;
+// {question IRI: [choice text in lang...]} of the library's quizzes.
+cJSON *hub_report_choices(stoa_hub *hub, const char *lang);
+void hub_report_problem_page(hub_req *c, int status, hub_problem what, const char *lang, const char *detail);
+// hub_api_class.c: the panel's roster, sign-in, export and gradebook API
+// (true when it answered the path).
+bool hub_api_class_route(stoa_hub *hub, hub_req *c, const char *path);
+// hub_ws_class.c: what a headset hears about its class and learner.
+void hub_ws_send_class(stoa_hub *hub, int64_t device_id);  // device 0: every connected headset
+void hub_ws_send_signin(stoa_hub *hub, int64_t device_id); // signin or signout, as the hub has it
+void hub_ws_on_signin(stoa_hub *hub, uint64_t conn, int64_t device_id, const cJSON *msg);
+void hub_ws_on_signout(stoa_hub *hub, int64_t device_id);
 
 // ---- hub_statement.c ----------------------------------------------------------------
 // One incoming statement made ready to store: checked against xAPI 1.0.3

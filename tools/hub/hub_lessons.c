@@ -60,6 +60,41 @@ static cJSON *describe(const stoa_lesson *l, const char *file, const char *sha)
             cJSON_AddItemToArray(nodes, cJSON_CreateString(s->key_nodes[k]));
         cJSON_AddItemToArray(states, so);
     }
+    // Questions and their choices in every language the lesson has: the
+    // panel shows them in the teacher's language.
+    cJSON *quizzes = cJSON_AddArrayToObject(o, "quizzes");
+    for (uint32_t i = 0; i < l->state_count; i++)
+        for (uint32_t k = 0; k < l->states[i].step_count; k++) {
+            const stoa_lesson_quiz *q = l->states[i].steps[k].quiz;
+            if (l->states[i].steps[k].kind != STOA_LESSON_STEP_QUIZ || !q || !q->id)
+                continue;
+            cJSON *qo = cJSON_CreateObject();
+            char seg[300];
+            cJSON_AddStringToObject(qo, "id", q->id);
+            cJSON_AddStringToObject(qo, "iri_id", hub_iri_segment(q->id, seg, sizeof seg) ? seg : q->id);
+            cJSON_AddItemToObject(qo, "question", text_map(&q->question));
+            cJSON *ch = cJSON_AddArrayToObject(qo, "choices");
+            for (uint32_t c = 0; c < q->choice_count; c++)
+                cJSON_AddItemToArray(ch, text_map(&q->choices[c]));
+            cJSON_AddItemToArray(quizzes, qo);
+        }
+    cJSON *langs = cJSON_AddArrayToObject(o, "languages");
+    for (uint32_t i = 0; i < l->title.count; i++)
+        if (l->title.entries[i].lang)
+            cJSON_AddItemToArray(langs, cJSON_CreateString(l->title.entries[i].lang));
+    double expected = 0;
+    for (uint32_t i = 0; i < l->state_count; i++)
+        expected += l->states[i].expected_seconds;
+    cJSON_AddNumberToObject(o, "expected_s", expected);
+    cJSON *concepts = cJSON_AddArrayToObject(o, "concepts");
+    for (uint32_t i = 0; i < l->state_count; i++)
+        for (uint32_t k = 0; k < l->states[i].concept_count; k++) {
+            bool seen = false;
+            const cJSON *c;
+            cJSON_ArrayForEach(c, concepts) seen = seen || strcmp(c->valuestring, l->states[i].concepts[k]) == 0;
+            if (!seen)
+                cJSON_AddItemToArray(concepts, cJSON_CreateString(l->states[i].concepts[k]));
+        }
     return o;
 }
 

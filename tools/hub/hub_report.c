@@ -35,14 +35,65 @@
 typedef struct dump {
     FILE *f;
     size_t n;
+    const cJSON *names; // {learner_id: name}: the roster's names of this run's learners
+    cJSON *choices;     // {question IRI: [choice text...]} of the library's lessons
 } dump;
+
+// The report's copy of a statement names the learner (xAPI's Agent "name"):
+// this file is the hub's own, behind the teacher's login; the stored
+// statement and every trace keep only the learner id.
+// An answer shows the text of the choices picked, not their letters: the
+// response "a[,]c" of a library lesson's question becomes "text a; text c".
+static bool choice_text(const cJSON *choices, cJSON *st)
+{
+    const char *obj = cJSON_GetStringValue(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(st, "object"), "id"));
+    cJSON *res = cJSON_GetObjectItemCaseSensitive(st, "result");
+    const char *resp = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "response"));
+    const cJSON *list = obj ? cJSON_GetObjectItemCaseSensitive(choices, obj) : NULL;
+    if (!list || !resp)
+        return false;
+    char text[1024] = "";
+    size_t n = 0;
+    for (const char *r = resp; *r; r++) {
+        const cJSON *c = *r >= 'a' && *r <= 'z' ? cJSON_GetArrayItem(list, *r - 'a') : NULL;
+        if (!c)
+            continue;
+        int w = snprintf(text + n, sizeof text - n, "%s%s", n ? "; " : "", c->valuestring);
+        if (w < 0 || n + (size_t)w >= sizeof text)
+            break;
+        n += (size_t)w;
+    }
+    if (!n)
+        return false;
+    cJSON_ReplaceItemInObjectCaseSensitive(res, "response", cJSON_CreateString(text));
+    return true;
+}
 
 static bool write_row(void *user, int64_t seq, const char *json, int64_t stored_ns)
 {
     (void)seq, (void)stored_ns;
     dump *d = user;
-    fputs(json, d->f);
+    cJSON *st = NULL;
+    stoa_error err = {0};
+    const char *name = NULL;
+    if ((d->names->child || d->choices->child) &&
+        stoa_json_parse(json, strlen(json), HUB_JSON_POLICY(HUB_MAX_BODY), &st, &err) == STOA_OK) {
+        cJSON *actor = cJSON_GetObjectItemCaseSensitive(st, "actor");
+        const char *acc = cJSON_GetStringValue(
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(actor, "account"), "name"));
+        name = acc ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d->names, acc)) : NULL;
+        if (name) {
+            cJSON_DeleteItemFromObjectCaseSensitive(actor, "name");
+            cJSON_AddStringToObject(actor, "name", name);
+        }
+    }
+    bool answer = st && choice_text(d->choices, st);
+    char *named = name || answer ? cJSON_PrintUnformatted(st) : NULL;
+    fputs(named ? named : json, d->f);
     fputc('\n', d->f);
+    free(named);
+    cJSON_Delete(st);
     d->n++;
     return true;
 }
@@ -53,7 +104,7 @@ static void quiet(void *user, const char *message)
 }
 
 typedef struct child_job {
-    const char *log, *html;
+    const char *log, *html, *language;
     int status;
 } child_job;
 
@@ -63,7 +114,8 @@ static void *build_main(void *arg)
     const char *paths[1] = {j->log};
     cJSON *report = NULL;
     stoa_error err = {0};
-    if (stoa_report_build(paths, 1, &(stoa_report_desc){.on_warning = quiet}, &report, &err) != STOA_OK)
+    if (stoa_report_build(paths, 1, &(stoa_report_desc){.on_warning = quiet, .language = j->language}, &report,
+                          &err) != STOA_OK)
         j->status = 3;
     else
         j->status = stoa_report_write_html(report, j->html, &err) == STOA_OK ? 0 : 4;
@@ -73,7 +125,7 @@ static void *build_main(void *arg)
 // In the child: build and write, then _exit (no atexit handlers, no
 // sanitizer leak report for the parent's memory). The build runs on a
 // thread of its own with a full-size stack: the child began on a worker's.
-static void build_child(const char *log, const char *html)
+static void build_child(const char *log, const char *html, const char *language)
 {
 #ifndef HUB_ASAN // the sanitizer's shadow memory does not fit an address-space limit
     struct rlimit as = {REPORT_MEMORY, REPORT_MEMORY};
@@ -81,7 +133,7 @@ static void build_child(const char *log, const char *html)
 #endif
     struct rlimit cpu = {REPORT_SECONDS, REPORT_SECONDS};
     setrlimit(RLIMIT_CPU, &cpu);
-    child_job j = {log, html, 5};
+    child_job j = {log, html, language, 5};
     pthread_attr_t attr;
     pthread_t t;
     pthread_attr_init(&attr);
@@ -93,14 +145,14 @@ static void build_child(const char *log, const char *html)
     _exit(j.status);
 }
 
-static stoa_result run_child(const char *log, const char *html, stoa_error *err)
+static stoa_result run_child(const char *log, const char *html, const char *language, stoa_error *err)
 {
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "cannot start the report builder");
     if (pid == 0)
-        build_child(log, html);
+        build_child(log, html, language);
     int status = 0;
     struct timespec t0, now;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -127,7 +179,7 @@ static stoa_result run_child(const char *log, const char *html, stoa_error *err)
                           WIFSIGNALED(status) ? "stopped" : "failed");
 }
 
-stoa_result hub_report_make(stoa_hub *hub, const char *run_id, char *out_path, size_t size,
+stoa_result hub_report_make(stoa_hub *hub, const char *run_id, const char *lang, char *out_path, size_t size,
                             stoa_error *err)
 {
     if (!hub_is_uuid(run_id)) // the run id names a folder: only a UUID may
@@ -142,7 +194,11 @@ stoa_result hub_report_make(stoa_hub *hub, const char *run_id, char *out_path, s
     stoa_result res = STOA_OK;
     cJSON *regs = hub_db_run_registrations(hub, run_id);
     int64_t seq = 0, count = 0;
-    char dir[1200], log[1300], key_path[1300], key[64];
+    char dir[1200], log[1300], key_path[1300], key[160], names_sha[65];
+    cJSON *names = hub_class_run_names(hub, run_id);
+    char *names_text = cJSON_PrintUnformatted(names);
+    hub_sha256_hex(names_text ? names_text : "", names_text ? strlen(names_text) : 0, names_sha);
+    free(names_text);
     if (!regs) {
         res = stoa_error_set(err, STOA_ERROR_NOT_FOUND, "no such run");
         goto out;
@@ -156,13 +212,16 @@ stoa_result hub_report_make(stoa_hub *hub, const char *run_id, char *out_path, s
         goto out;
     }
     snprintf(dir, sizeof dir, "%s/%s", hub->reports_dir, run_id);
-    snprintf(out_path, size, "%s/report.html", dir);
-    snprintf(key_path, sizeof key_path, "%s/built", dir);
-    snprintf(key, sizeof key, "%" PRId64 " %" PRId64 "\n", seq, count);
+    // One page per language the panel speaks (the tag names a file: only these two).
+    const char *language = lang && strcmp(lang, "zh-CN") == 0 ? "zh-CN" : "en";
+    snprintf(out_path, size, "%s/report-%s.html", dir, language);
+    snprintf(key_path, sizeof key_path, "%s/built-%s", dir, language);
+    // A renamed learner changes the report too: the names are part of the key.
+    snprintf(key, sizeof key, "%" PRId64 " %" PRId64 " %s\n", seq, count, names_sha);
     uint8_t *have = NULL;
     size_t have_len = 0;
     stoa_error ignored = {0};
-    if (stoa_file_read(key_path, 64, &have, &have_len, &ignored) == STOA_OK && have_len == strlen(key) &&
+    if (stoa_file_read(key_path, sizeof key, &have, &have_len, &ignored) == STOA_OK && have_len == strlen(key) &&
         memcmp(have, key, have_len) == 0 && stoa_file_mtime_ns(out_path) != 0) {
         free(have);
         goto out; // nothing changed since it was built
@@ -174,8 +233,9 @@ stoa_result hub_report_make(stoa_hub *hub, const char *run_id, char *out_path, s
         goto out;
     }
     snprintf(log, sizeof log, "%s/statements.jsonl", dir);
-    dump d = {fopen(log, "w"), 0};
+    dump d = {fopen(log, "w"), 0, names, hub_report_choices(hub, language)};
     if (!d.f) {
+        cJSON_Delete(d.choices);
         fprintf(stderr, "stoa hub: %s: %s\n", log, strerror(errno));
         res = stoa_error_set(err, STOA_ERROR_IO, "cannot write the report");
         goto out;
@@ -191,14 +251,82 @@ stoa_result hub_report_make(stoa_hub *hub, const char *run_id, char *out_path, s
         }
     }
     bool written = fclose(d.f) == 0;
+    cJSON_Delete(d.choices);
     if (!written) {
         res = stoa_error_set(err, STOA_ERROR_IO, "cannot write the report");
         goto out;
     }
-    if ((res = run_child(log, out_path, err)) == STOA_OK)
+    if ((res = run_child(log, out_path, language, err)) == STOA_OK)
         stoa_file_write_atomic(key_path, key, strlen(key), &ignored);
 out:
     cJSON_Delete(regs);
+    cJSON_Delete(names);
     pthread_mutex_unlock(&hub->report_mu);
     return res;
+}
+
+void hub_report_problem_page(hub_req *c, int status, hub_problem what, const char *lang, const char *detail)
+{
+    bool zh = strncmp(lang, "zh", 2) == 0;
+    const char *title = zh ? "报告" : "Report";
+    const char *text = what == HUB_PROBLEM_NO_RECORDS
+        ? (zh ? "这次课还没有任何学习记录：头显还没有开始这节课，或者它的记录还在路上。请稍后刷新。"
+              : "This run has no records yet: the headset has not started the lesson, or its records are "
+                "still on their way. Refresh this page in a moment.")
+        : (zh ? "无法生成这份报告。" : "This report could not be made.");
+    char page[2048];
+    // detail is the hub's own message (never a path); escaped all the same.
+    char safe[300];
+    size_t k = 0;
+    for (const char *p = detail ? detail : ""; *p && k + 6 < sizeof safe; p++) {
+        const char *e = *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : *p == '&' ? "&amp;" : *p == '"' ? "&quot;" : NULL;
+        if (e) {
+            memcpy(safe + k, e, strlen(e));
+            k += strlen(e);
+        } else {
+            safe[k++] = *p;
+        }
+    }
+    safe[k] = 0;
+    int n = snprintf(page, sizeof page,
+                     "<!DOCTYPE html><html lang=\"%s\"><head><meta charset=\"utf-8\"><title>%s</title>"
+                     "<style>body{font:16px system-ui,sans-serif;margin:3em auto;max-width:40em;color:#222}"
+                     "p.detail{color:#666;font-size:14px}</style></head><body><h1>%s</h1><p class=\"problem\">%s</p>"
+                     "<p class=\"detail\">%s</p></body></html>",
+                     zh ? "zh-CN" : "en", title, title, text, what == HUB_PROBLEM_FAILED ? safe : "");
+    hub_send_text(c, status, "text/html; charset=utf-8", page, (size_t)n,
+                  "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'\r\n");
+}
+
+cJSON *hub_report_choices(stoa_hub *hub, const char *lang)
+{
+    cJSON *out = cJSON_CreateObject(), *lessons = hub_lessons_list(hub);
+    const cJSON *l, *q, *c;
+    cJSON_ArrayForEach(l, lessons) {
+        char seg[300];
+        if (!hub_iri_segment(cJSON_GetStringValue(cJSON_GetObjectItem(l, "id")), seg, sizeof seg))
+            continue;
+        cJSON_ArrayForEach(q, cJSON_GetObjectItem(l, "quizzes")) {
+            char iri[800];
+            snprintf(iri, sizeof iri, "https://stoa.dev/xapi/lessons/%s/questions/%s", seg,
+                     cJSON_GetStringValue(cJSON_GetObjectItem(q, "iri_id")));
+            cJSON *texts = cJSON_CreateArray();
+            cJSON_ArrayForEach(c, cJSON_GetObjectItem(q, "choices")) {
+                const char *t = cJSON_GetStringValue(cJSON_GetObjectItem(c, lang));
+                if (!t && strncmp(lang, "zh", 2) == 0)
+                    t = cJSON_GetStringValue(cJSON_GetObjectItem(c, "zh"));
+                if (!t)
+                    t = cJSON_GetStringValue(cJSON_GetObjectItem(c, "en"));
+                if (!t)
+                    t = c->child ? cJSON_GetStringValue(c->child) : "?";
+                cJSON_AddItemToArray(texts, cJSON_CreateString(t ? t : "?"));
+            }
+            if (!cJSON_GetObjectItemCaseSensitive(out, iri))
+                cJSON_AddItemToObject(out, iri, texts);
+            else
+                cJSON_Delete(texts);
+        }
+    }
+    cJSON_Delete(lessons);
+    return out;
 }

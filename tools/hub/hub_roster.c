@@ -2,6 +2,7 @@
 // The live roster: what each headset last reported, kept in memory (the
 // panel polls it once a second) and the class's live quiz results.
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hub_internal.h"
@@ -115,7 +116,21 @@ void hub_roster_status(stoa_hub *hub, int64_t id, const cJSON *s)
         d->fps = num(s, "fps", 0, 1000);
         d->expected_s = num(s, "expected_s", 0, 1e9);
         d->paused = cJSON_IsTrue(cJSON_GetObjectItem(s, "paused"));
-        d->last_seen_ns = hub_mono_ns();
+        d->last_seen_ns = d->status_ns = hub_mono_ns();
+        // The class-period protocol (issue 11): where the headset is, who is on
+        // it, a transfer in progress and the result of the lesson just ended.
+        d->phase[0] = d->learner[0] = 0;
+        copy_str(d->phase, sizeof d->phase, s, "phase");
+        const char *learner = cJSON_GetStringValue(cJSON_GetObjectItem(s, "learner_id"));
+        if (hub_is_uuid(learner))
+            snprintf(d->learner, sizeof d->learner, "%s", learner);
+        const cJSON *tr = cJSON_GetObjectItem(s, "transfer");
+        d->transfer_done = (int64_t)num(tr, "done", 0, 1e15);
+        d->transfer_total = (int64_t)num(tr, "total", 0, 1e15);
+        const cJSON *res = cJSON_GetObjectItem(s, "result");
+        d->result_known = cJSON_IsObject(res);
+        d->result_completed = cJSON_IsTrue(cJSON_GetObjectItem(res, "completed"));
+        d->result_score = cJSON_IsNumber(cJSON_GetObjectItem(res, "score")) ? num(res, "score", -1e9, 1e9) : -1;
     }
     pthread_mutex_unlock(&hub->mu);
 }
@@ -181,6 +196,37 @@ void hub_roster_new_run(stoa_hub *hub)
     pthread_mutex_unlock(&hub->mu);
 }
 
+static int by_presence_and_name(const void *a, const void *b)
+{
+    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+    bool xo = cJSON_IsTrue(cJSON_GetObjectItem(x, "connected")), yo = cJSON_IsTrue(cJSON_GetObjectItem(y, "connected"));
+    if (xo != yo)
+        return xo ? -1 : 1;
+    int c = strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(x, "name")), cJSON_GetStringValue(cJSON_GetObjectItem(y, "name")));
+    if (c)
+        return c;
+    double d = cJSON_GetNumberValue(cJSON_GetObjectItem(x, "id")) - cJSON_GetNumberValue(cJSON_GetObjectItem(y, "id"));
+    return d < 0 ? -1 : d > 0;
+}
+
+// The panel lists headsets online first, then by name (not in the order they
+// happened to join): the array is rebuilt in that order.
+static void sort_headsets(cJSON *arr)
+{
+    int n = cJSON_GetArraySize(arr);
+    if (n < 2)
+        return;
+    cJSON **items = malloc((size_t)n * sizeof *items);
+    if (!items)
+        return;
+    for (int i = n - 1; i >= 0; i--)
+        items[i] = cJSON_DetachItemFromArray(arr, i);
+    qsort(items, (size_t)n, sizeof *items, by_presence_and_name);
+    for (int i = 0; i < n; i++)
+        cJSON_AddItemToArray(arr, items[i]);
+    free(items);
+}
+
 cJSON *hub_roster_json(stoa_hub *hub)
 {
     cJSON *o = cJSON_CreateObject();
@@ -209,6 +255,20 @@ cJSON *hub_roster_json(stoa_hub *hub)
         cJSON_AddNumberToObject(h, "right", d->answers_right);
         cJSON_AddNumberToObject(h, "wrong", d->answers_wrong);
         cJSON_AddNumberToObject(h, "stored", (double)d->stored);
+        cJSON_AddStringToObject(h, "phase", d->phase);
+        cJSON_AddStringToObject(h, "registration", d->registration);
+        cJSON_AddStringToObject(h, "learner_id", d->learner);
+        if (d->transfer_total > 0) {
+            cJSON *t = cJSON_AddObjectToObject(h, "transfer");
+            cJSON_AddNumberToObject(t, "done", (double)d->transfer_done);
+            cJSON_AddNumberToObject(t, "total", (double)d->transfer_total);
+        }
+        if (d->result_known) {
+            cJSON *r = cJSON_AddObjectToObject(h, "result");
+            cJSON_AddBoolToObject(r, "completed", d->result_completed);
+            if (d->result_score >= 0)
+                cJSON_AddNumberToObject(r, "score", d->result_score);
+        }
         cJSON_AddItemToArray(arr, h);
     }
     cJSON *pending = cJSON_AddArrayToObject(o, "waiting");
@@ -232,5 +292,16 @@ cJSON *hub_roster_json(stoa_hub *hub)
         cJSON_AddItemToArray(quiz, q);
     }
     pthread_mutex_unlock(&hub->mu);
+    sort_headsets(arr);
     return o;
+}
+
+bool hub_roster_rename(stoa_hub *hub, int64_t id, const char *name)
+{
+    pthread_mutex_lock(&hub->mu);
+    hub_device *d = hub_roster_find(hub, id);
+    if (d)
+        snprintf(d->name, sizeof d->name, "%s", name);
+    pthread_mutex_unlock(&hub->mu);
+    return d != NULL;
 }

@@ -58,6 +58,21 @@ static char *actor_key(const cJSON *actor)
     return k;
 }
 
+// The lesson a statement belongs to: its context's parent activity (the
+// trace writer puts the lesson there), or the object itself for the
+// lesson-level verbs; the IRI's last segment is the lesson's id.
+static void lesson_of(const cJSON *st, char *out, size_t size)
+{
+    const cJSON *ca = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(st, "context"), "contextActivities"),
+        "parent");
+    const char *iri = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(ca, 0), "id"));
+    const char *tail = iri ? strstr(iri, "/lessons/") : NULL;
+    out[0] = 0;
+    if (tail && !strchr(tail + 9, '/') && strlen(tail + 9) < size)
+        snprintf(out, size, "%s", tail + 9);
+}
+
 bool hub_statement_prepare(cJSON *st, bool assign_id, hub_prepared *out, char *why, size_t why_size)
 {
     memset(out, 0, sizeof *out);
@@ -101,6 +116,11 @@ bool hub_statement_prepare(cJSON *st, bool assign_id, hub_prepared *out, char *w
         out->registration[36] = 0;
     }
     out->actor = actor_key(cJSON_GetObjectItemCaseSensitive(st, "actor"));
+    const char *acc = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(st, "actor"), "account"), "name"));
+    if (acc && strlen(acc) < sizeof out->account)
+        snprintf(out->account, sizeof out->account, "%s", acc);
+    lesson_of(st, out->lesson, sizeof out->lesson);
     out->canon = cJSON_PrintUnformatted(st);
     if (!out->canon || !out->actor) {
         hub_prepared_free(out);

@@ -156,3 +156,24 @@ void hub_clean_name(const char *in, char out[HUB_NAME_MAX + 1])
     }
     out[o] = 0;
 }
+
+bool hub_iri_segment(const char *id, char *out, size_t size)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = 0;
+    for (const unsigned char *c = (const unsigned char *)id; *c; c++) {
+        bool keep = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+                    *c == '-' || *c == '.' || *c == '_' || *c == '~';
+        if (n + (keep ? 1 : 3) >= size)
+            return false;
+        if (keep) {
+            out[n++] = (char)*c;
+        } else {
+            out[n++] = '%';
+            out[n++] = hex[*c >> 4];
+            out[n++] = hex[*c & 15];
+        }
+    }
+    out[n] = 0;
+    return true;
+}

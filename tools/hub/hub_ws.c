@@ -75,6 +75,7 @@ static void on_hello(stoa_hub *hub, uint64_t conn, const cJSON *msg)
     if (d) {
         old = d->conn != conn ? d->conn : 0;
         d->conn = conn; // a reconnect replaces a connection that has not closed yet
+        d->status_ns = 0;
         d->stored_total = row.stored_total;
         d->last_seen_ns = hub_mono_ns();
     }
@@ -92,6 +93,15 @@ static void on_hello(stoa_hub *hub, uint64_t conn, const cJSON *msg)
     cJSON_AddStringToObject(o, "name", row.name);
     ws_send_json(hub, conn, o);
     cJSON_Delete(o);
+    // A headset that comes back finds its class and its learner as it left
+    // them (nothing is said when the hub has no class or no learner on it,
+    // so a headset of before issue 11 hears what it always heard).
+    char *current = hub_db_get_setting(hub, "class_current"), learner[40];
+    if (current)
+        hub_ws_send_class(hub, row.id);
+    free(current);
+    if (hub_class_signed_in(hub, row.id, learner))
+        hub_ws_send_signin(hub, row.id);
 }
 
 void hub_ws_take_statements(stoa_hub *hub, int64_t device_id, const cJSON *items, cJSON *acks,
@@ -237,6 +247,10 @@ void hub_ws_on_message(void *user, uint64_t conn, int64_t tag, int opcode, bool 
         on_status(hub, conn, tag, msg);
     else if (strcmp(t, "st") == 0)
         on_statements(hub, conn, tag, msg);
+    else if (strcmp(t, "signin") == 0)
+        hub_ws_on_signin(hub, conn, tag, msg);
+    else if (strcmp(t, "signout") == 0)
+        hub_ws_on_signout(hub, tag);
     else if (strcmp(t, "ping") == 0)
         ws_send_text(hub, conn, "{\"t\":\"pong\"}");
     else

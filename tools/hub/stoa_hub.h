@@ -66,6 +66,9 @@ void stoa_hub_destroy(stoa_hub **hub);
 
 // The panel's address, e.g. "http://127.0.0.1:8480/". Owned by the hub.
 const char *stoa_hub_url(const stoa_hub *hub);
+// Whether the listener serves every interface (0.0.0.0, [::]): only then is
+// an address of another interface (the room's network) one headsets can use.
+bool stoa_hub_serves_all_interfaces(const stoa_hub *hub);
 // The class join code headsets give to `stoa run --join`. Owned by the hub.
 const char *stoa_hub_join_code(const stoa_hub *hub);
 // The password generated at this start (none was stored, or a reset

@@ -26,6 +26,8 @@ function applyLanguage() {
   });
   document.title = t('app_title');
   fillLessons();
+  if (typeof renderClasses === 'function' && klass.classes.length) renderClasses();
+  if (typeof renderLibrary === 'function') renderLibrary();
 }
 
 function textIn(map) {
@@ -33,11 +35,27 @@ function textIn(map) {
   return map[panel.lang] || map[panel.lang.split('-')[0]] || map.en || map.und || Object.values(map)[0] || '';
 }
 
+/* Durations in the teacher's language ("57 s" / "57 秒"). */
 function duration(s) {
   s = Math.round(s);
-  if (s < 60) return s + ' s';
+  if (s < 60) return t('dur_s', { n: s });
   const m = Math.floor(s / 60);
-  return m < 60 ? m + ' min' : Math.floor(m / 60) + ' h ' + (m % 60) + ' min';
+  return m < 60 ? t('dur_min', { n: m }) : t('dur_h', { h: Math.floor(m / 60), n: m % 60 });
+}
+
+/* The library's lesson with this id, and a state's or question's text in
+   the teacher's language (the headset reports them in its own). */
+function lessonById(id) { return panel.lessons.find((l) => l.id === id); }
+function stateTitle(h) {
+  const lesson = lessonById(h.lesson);
+  const s = lesson && lesson.states.find((x) => x.id === h.state);
+  return (s && textIn(s.title)) || h.state_title || h.state;
+}
+function questionText(q) {
+  const tail = q.id.slice(q.id.lastIndexOf('/') + 1);
+  for (const l of panel.lessons)
+    for (const x of (l.quizzes || [])) if (x.iri_id === tail && q.id.includes(l.id)) return textIn(x.question);
+  return q.name;
 }
 
 async function api(method, path, body) {
@@ -76,6 +94,8 @@ async function showApp() {
   const { data } = await api('GET', '/api/lessons');
   panel.lessons = data.lessons || [];
   fillLessons();
+  renderLibrary();
+  await loadClasses();
   await refresh();
   panel.timer = setInterval(refresh, 1000);
 }
@@ -188,31 +208,53 @@ function makeRow(h) {
   // Removing a headset revokes its token: it must join again with the code.
   const remove = el('button', 'remove', t('remove'));
   remove.dataset.i18n = 'remove';
+  const rename = el('button', 'remove', t('rename'));
+  rename.dataset.i18n = 'rename';
+  rename.addEventListener('click', async () => {
+    const name = window.prompt(t('device_name'), h.name);
+    if (!name) return;
+    const { status, data } = await api('POST', '/api/device/rename', { device: h.id, name });
+    if (status !== 200) toast(t('error', { m: data.error || status }), true);
+    refresh();
+  });
   remove.addEventListener('click', async () => {
     if (!window.confirm(t('confirm_remove', { n: h.name }))) return;
-    const { status, data } = await api('POST', '/api/device/revoke', { device: h.id });
+    const { status, data } = await api('POST', '/api/device/remove', { device: h.id });
     if (status !== 200) return toast(t('error', { m: data.error || status }), true);
     panel.selected.delete(h.id);
     panel.rows.delete(h.id);
     row.remove();
     toast(t('removed', { n: h.name }));
   });
-  head.append(name, el('span', 'dot'), remove);
+  head.append(name, el('span', 'dot'), rename, remove);
   const bar = el('div', 'bar');
   bar.append(el('div', 'fill'));
-  row.append(head, el('div', 'state'), bar, el('div', 'meta'), el('div', 'alerts'));
-  row.parts = { box, label: name.querySelector('.label'), dot: head.querySelector('.dot'),
-    state: row.children[1], fill: bar.firstChild, bar, meta: row.children[3], alerts: row.children[4] };
+  const who = el('select', 'assign');
+  who.addEventListener('change', () => assign(row.h, who.value));
+  row.append(head, who, el('div', 'state'), bar, el('div', 'meta'), el('div', 'alerts'));
+  row.parts = { box, label: name.querySelector('.label'), dot: head.querySelector('.dot'), who,
+    state: row.children[2], fill: bar.firstChild, bar, meta: row.children[4], alerts: row.children[5] };
   return row;
 }
 
 function updateRow(row, h) {
   const p = row.parts;
+  row.h = h;
   p.label.textContent = h.name;
+  p.who.setAttribute('aria-label', t('signed_in') + ' ' + h.name);
+  fillAssign(p.who, h);
   p.box.setAttribute('aria-label', t('select') + ' ' + h.name);
   p.dot.textContent = h.connected ? t('online') : t('offline');
   p.dot.className = 'dot ' + (h.connected ? 'on' : 'off');
-  p.state.textContent = h.lesson ? (h.state_title || h.state || '…') : t('no_lesson');
+  // Where the headset is: the lobby, loading (with the transfer), the lesson's
+  // part (in the teacher's language), or the result of the lesson just ended.
+  const lesson = lessonById(h.lesson);
+  let where = h.lesson ? (stateTitle(h) || '…') : t('no_lesson');
+  if (h.phase === 'lobby') where = t('in_lobby');
+  if (h.phase === 'loading') where = t('loading') + (h.transfer ? ' ' + Math.round(100 * h.transfer.done / Math.max(1, h.transfer.total)) + '%' : '');
+  if (h.phase === 'result' && h.result) where = t(h.result.completed ? 'result_done' : 'result_stopped');
+  if (h.phase === 'lesson' && lesson) where = textIn(lesson.title) + ' — ' + where;
+  p.state.textContent = where;
   const pct = Math.round(Math.max(0, Math.min(1, h.progress)) * 100);
   p.fill.style.width = pct + '%';
   p.bar.title = t('progress') + ' ' + pct + '%';
@@ -227,7 +269,8 @@ function updateRow(row, h) {
   if (h.connected && h.lesson && !h.paused && h.expected_s > 0 && h.in_state_s > h.expected_s)
     alert('stuck', t('stuck', { s: duration(h.in_state_s), e: duration(h.expected_s) }));
   row.classList.toggle('offline', !h.connected);
-  row.classList.toggle('idle-card', !h.lesson); // no lesson: no bar to read
+  // No lesson yet: no bar to read. Offline, the bar stays where the lesson stopped.
+  row.classList.toggle('idle-card', !h.lesson && !(h.progress > 0));
   row.classList.toggle('warn', p.alerts.childElementCount > 0 && !h.paused);
 }
 
@@ -240,15 +283,16 @@ function renderRoster(headsets) {
   for (const [id, row] of panel.rows) {
     if (!present.has(id)) { row.remove(); panel.rows.delete(id); panel.selected.delete(id); }
   }
-  for (const h of headsets) {
+  // The hub's order: online first, then by name; cards move when it changes.
+  headsets.forEach((h, i) => {
     let row = panel.rows.get(h.id);
     if (!row) {
       row = makeRow(h);
       panel.rows.set(h.id, row);
-      roster.append(row);
     }
+    if (roster.children[i] !== row) roster.insertBefore(row, roster.children[i] || null);
     updateRow(row, h);
-  }
+  });
 }
 
 function renderWaiting(waiting) {
@@ -283,7 +327,7 @@ function renderQuiz(quiz) {
     bar.append(fill);
     const td = el('td');
     td.append(bar);
-    tr.append(el('td', '', q.name), el('td', 'num', String(q.right)), el('td', 'num', String(q.wrong)), td);
+    tr.append(el('td', '', questionText(q)), el('td', 'num', String(q.right)), el('td', 'num', String(q.wrong)), td);
     body.append(tr);
   }
 }
@@ -293,17 +337,19 @@ function renderRuns(runs) {
   const list = $('runs');
   list.replaceChildren();
   for (const r of runs) {
-    const lesson = panel.lessons.find((l) => l.id === r.lesson);
+    const lesson = lessonById(r.lesson);
     const li = el('li');
-    const when = new Date(r.started).toLocaleString(panel.lang);
+    const when = new Date(r.started).toLocaleString(panel.lang, { dateStyle: 'medium', timeStyle: 'short' });
     li.append(el('span', 'run-title', (lesson ? textIn(lesson.title) : r.lesson)),
       el('span', 'run-meta', when + ' · ' + r.learners + ' ' + t('learners') + ' · ' +
-        t('statements', { n: r.statements })));
+        t('statements', { n: r.statements }) + (r.names && r.names.length ? ' · ' + r.names.slice(0, 8).join(', ') +
+          (r.names.length > 8 ? ' ' + t('and_more', { n: r.names.length - 8 }) : '') : '')));
     const a = el('a', 'button', t('open_report'));
-    a.href = '/api/report?run=' + encodeURIComponent(r.run);
+    a.href = '/api/report?run=' + encodeURIComponent(r.run) + '&lang=' + encodeURIComponent(panel.lang);
     a.target = '_blank';
     a.rel = 'noopener';
-    li.append(a);
+    li.append(a, gradebookLink('run=' + encodeURIComponent(r.run), 'csv'),
+      gradebookLink('run=' + encodeURIComponent(r.run), 'xlsx'));
     list.append(li);
   }
 }
@@ -330,6 +376,7 @@ async function start() {
   $('lang').value = panel.lang;
   applyLanguage();
   wireButtons();
+  wireClass();
   const { data } = await api('GET', '/api/session');
   if (data.logged_in) {
     panel.csrf = data.csrf;
