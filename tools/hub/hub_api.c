@@ -66,7 +66,15 @@ static int launch(stoa_hub *hub, hub_req *c, const char *file, const int64_t *id
         return -1;
     }
     free(text);
-    cJSON *files = hub_lesson_files(hub, file);
+    // A lesson that names files outside its folder (the sample library's
+    // "../agora.glb") is sent as an older hub sends it, without "files": the
+    // headset keeps it beside the lesson it started with, where those files are.
+    bool complete = true;
+    cJSON *files = hub_lesson_files(hub, file, &complete);
+    if (!complete) {
+        cJSON_Delete(files);
+        files = NULL;
+    }
     hub_uuid(run);
     hub_roster_new_run(hub);
     int sent = 0;
@@ -86,7 +94,8 @@ static int launch(stoa_hub *hub, hub_req *c, const char *file, const int64_t *id
         cJSON_AddStringToObject(m, "run", run);
         if (learner[0])
             cJSON_AddStringToObject(m, "learner_id", learner);
-        cJSON_AddItemToObject(m, "files", files ? cJSON_Duplicate(files, 1) : cJSON_CreateArray());
+        if (files)
+            cJSON_AddItemToObject(m, "files", cJSON_Duplicate(files, 1));
         char *s = cJSON_PrintUnformatted(m);
         if (s)
             sent += hub_ws_send_command(hub, &ids[i], 1, s);

@@ -72,26 +72,32 @@ static bool hash_file(const char *path, char sha[65], int64_t *out_size)
     return true;
 }
 
-static void add_file(cJSON *arr, const char *lesson_path, const char *rel)
+// false: the lesson names a file that the protocol's paths cannot carry
+// (outside its folder, e.g. "../agora.glb"): the headset must hold it.
+static bool add_file(cJSON *arr, const char *lesson_path, const char *rel)
 {
-    if (!rel || !*rel || rel[0] == '/' || strstr(rel, "..") || strlen(rel) > 512)
-        return;
+    if (!rel || !*rel)
+        return true;
+    if (rel[0] == '/' || strstr(rel, "..") || strlen(rel) > 512)
+        return false;
     const cJSON *it;
-    cJSON_ArrayForEach(it, arr) if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(it, "path")), rel) == 0) return;
+    cJSON_ArrayForEach(it, arr) if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(it, "path")), rel) == 0) return true;
     char full[1100], sha[65];
     int64_t size = 0;
     stoa_error err = {0};
     if (stoa_lesson_resolve_path(lesson_path, rel, full, sizeof full, &err) != STOA_OK || !hash_file(full, sha, &size))
-        return;
+        return true; // a missing file: stoa lint's to report, the launch fails on the headset
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "path", rel);
     cJSON_AddStringToObject(o, "sha256", sha);
     cJSON_AddNumberToObject(o, "size", (double)size);
     cJSON_AddItemToArray(arr, o);
+    return true;
 }
 
-cJSON *hub_lesson_files(stoa_hub *hub, const char *name)
+cJSON *hub_lesson_files(stoa_hub *hub, const char *name, bool *out_complete)
 {
+    bool complete = true;
     char path[2300];
     snprintf(path, sizeof path, "%s/%s", hub->lessons_dir, name);
     stoa_lesson *l = NULL;
@@ -99,14 +105,16 @@ cJSON *hub_lesson_files(stoa_hub *hub, const char *name)
     if (stoa_lesson_load_file(path, &l, NULL, &err) != STOA_OK)
         return cJSON_CreateArray();
     cJSON *arr = cJSON_CreateArray();
-    add_file(arr, path, l->scene);
+    complete = add_file(arr, path, l->scene) && complete;
     for (uint32_t s = 0; s < l->state_count; s++)
         for (uint32_t k = 0; k < l->states[s].step_count; k++) {
             const stoa_lesson_text *a = &l->states[s].steps[k].audio;
             for (uint32_t i = 0; i < a->count; i++)
-                add_file(arr, path, a->entries[i].value);
+                complete = add_file(arr, path, a->entries[i].value) && complete;
         }
     stoa_lesson_destroy(&l);
+    if (out_complete)
+        *out_complete = complete;
     return arr;
 }
 
@@ -125,7 +133,7 @@ static bool find_content(stoa_hub *hub, const char *sha, char *out, size_t size)
                 bool named = false;
                 const cJSON *l;
                 cJSON_ArrayForEach(l, lessons) {
-                    cJSON *files = hub_lesson_files(hub, cJSON_GetStringValue(cJSON_GetObjectItem(l, "file")));
+                    cJSON *files = hub_lesson_files(hub, cJSON_GetStringValue(cJSON_GetObjectItem(l, "file")), NULL);
                     const cJSON *f;
                     cJSON_ArrayForEach(f, files) named = named ||
                         strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256")), sha) == 0;
@@ -138,7 +146,7 @@ static bool find_content(stoa_hub *hub, const char *sha, char *out, size_t size)
         if (pass == 0) {
             cJSON *lessons = hub_lessons_list(hub);
             const cJSON *l;
-            cJSON_ArrayForEach(l, lessons) cJSON_Delete(hub_lesson_files(hub, cJSON_GetStringValue(cJSON_GetObjectItem(l, "file"))));
+            cJSON_ArrayForEach(l, lessons) cJSON_Delete(hub_lesson_files(hub, cJSON_GetStringValue(cJSON_GetObjectItem(l, "file")), NULL));
             cJSON_Delete(lessons);
         }
     }

@@ -407,8 +407,9 @@ stoa_result hub_report_make(stoa_hub *hub, const char *run_id, const char *lang,
                             stoa_error *err);
 
 // hub_content.c: a library lesson's files [{path,sha256,size}] (never NULL),
-// and GET /api/headset/content/<sha256>.
-cJSON *hub_lesson_files(stoa_hub *hub, const char *name);
+// and GET /api/headset/content/<sha256>. *out_complete (may be NULL) is false
+// when the lesson names a file outside its folder, which the list cannot carry.
+cJSON *hub_lesson_files(stoa_hub *hub, const char *name, bool *out_complete);
 void hub_handle_content(stoa_hub *hub, hub_req *c, const char *sha);
 // A readable page instead of an error object, for links the panel opens in
 // a tab (a report of a run without records).
