@@ -120,26 +120,28 @@ def main():
     check(got == [("interest", "likert", "3", False), ("pace", "choice", "b", False)],
           f"the survey answers: interest 3 (likert), pace 'right' (choice b), no success ({got})")
 
-    # The survey panel in the headset: a frame while it is up (36 s: the
-    # first or the second question), beside one from the same place just
-    # before it went up (33 s; the head then pitched 7 degrees down: the
-    # background barely moves).
+    # The survey panel in the headset: a frame while its first question is up
+    # (35 s), beside one from the same head pose just before it went up (33 s).
+    # The panel stands on top of the column of panels in front of the learner
+    # (runtime/cli/run_layout.c), above the feedback, summary and subtitle that
+    # are there in both frames; the crop is the panel's upper part, where the
+    # 33 s frame shows only the stoa behind.
     frames = os.path.join(out, "frames")
-    up, gone = frame(frames, int(36.0 * FPS)), frame(frames, int(33.0 * FPS))
+    up, gone = frame(frames, int(35.0 * FPS)), frame(frames, int(33.0 * FPS))
     if up and gone:
         # Coordinates in the left eye at 160 px (the script's size); a
         # larger STOA_XRSIM_EYE_SIZE (same field of view) scales them.
         k = int(os.environ.get("STOA_XRSIM_EYE_SIZE", "160x160").split("x")[0]) // 160 or 1
         shot = os.path.join(out, "survey-panel.png")
         subprocess.run(["convert", up, "-crop", f"{160 * k}x{160 * k}+0+0", "+repage", "-crop",
-                        f"{70 * k}x{40 * k}+{57 * k}+{50 * k}", "+repage", "-scale", f"{800 // k}%", shot],
+                        f"{50 * k}x{28 * k}+{66 * k}+{56 * k}", "+repage", "-scale", f"{800 // k}%", shot],
                        check=True)
-        crop = f"{40 * k}x{16 * k}+{72 * k}+{62 * k}"  # the panel's rectangle
+        crop = f"{36 * k}x{8 * k}+{73 * k}+{60 * k}"  # the panel's upper part
         a, b = luma(up, crop), luma(gone, crop)
         check(b - a > 25, f"the survey panel shows in front of the learner (brightness {b} without, {a} with)")
         print(f"screenshot: {shot}")
     else:
-        check(False, "frames at 33 s and 36 s were captured")
+        check(False, "frames at 33 s and 35 s were captured")
 
     # The report: names, mastery, skill, engagement, self-report.
     names = os.path.join(out, "names.csv")
