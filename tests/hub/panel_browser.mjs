@@ -156,7 +156,7 @@ try {
   await page.click('#end');
   // Every headset waits for the next lesson (`stoa run --hub` goes back to its lobby).
   await waitFor('every headset to finish', async () =>
-    (await texts('.headset .state')).every((s) => s === 'Waiting for a lesson'), 30000);
+    (await texts('.headset .state')).every((s) => s === 'Waiting for a lesson' || s === 'In the lobby, waiting for you'), 30000);
   await waitFor('a report link', async () => (await page.$$('#runs a')).length > 0);
   await shot('04-ended.png');
   for (const h of children.slice(1))
