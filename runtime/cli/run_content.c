@@ -175,8 +175,8 @@ stoa_result run_content_load(run_session *s, stoa_error *err)
 //
 // The new lesson and (when it differs) its scene are read, parsed, made
 // ready for picking and copied to the GPU (buffers, images, descriptor
-// pool, texture pixels: stoa_gfx_scene_upload_begin and _fill may run off
-// the renderer's thread) on a worker, into a scratch run_session, while the
+// pool, pipelines, texture pixels: stoa_gfx_scene_upload_begin, _prepare
+// and _fill may run off the renderer's thread) on a worker, into a scratch run_session, while the
 // old lesson keeps drawing. The frame thread then only submits the upload
 // and swaps the pieces over (run_content_switch_poll).
 
@@ -196,10 +196,18 @@ static void *switch_main(void *arg)
         double t0 = stoa_time_seconds();
         w->result = stoa_gfx_scene_upload_begin(w->renderer, t->scene, &w->upload, &w->err);
         double t1 = stoa_time_seconds();
+        // Its pipelines too (a material variant no scene had before), so
+        // that the frame thread's stoa_xr_prepare after the swap only looks up.
+        if (w->upload && w->result >= 0 && w->pass.pass)
+            w->result = stoa_gfx_scene_upload_prepare(w->upload, &w->pass, &w->err);
+        double t2 = stoa_time_seconds();
         if (w->upload && w->result >= 0)
             w->result = stoa_gfx_scene_upload_fill(w->upload, &w->err);
-        STOA_LOGD("run", "%s: GPU objects made in %.1f ms, pixels in %.1f ms, on the worker",
-                  t->lesson.scene_path, (t1 - t0) * 1e3, (stoa_time_seconds() - t1) * 1e3);
+        STOA_LOGD("run",
+                  "%s: GPU objects made in %.1f ms, pipelines in %.1f ms, pixels in %.1f ms, "
+                  "on the worker",
+                  t->lesson.scene_path, (t1 - t0) * 1e3, (t2 - t1) * 1e3,
+                  (stoa_time_seconds() - t2) * 1e3);
     }
     atomic_store(&w->done, 1);
     return NULL;
@@ -222,6 +230,9 @@ stoa_result run_content_switch_lesson(run_session *s, const char *path, const ch
     snprintf(w->current_scene, sizeof w->current_scene, "%s",
              s->scene && s->scene->path ? s->scene->path : "");
     w->renderer = s->xr ? stoa_xr_renderer(s->xr) : NULL;
+    stoa_error perr = {0};
+    if (s->xr && stoa_xr_pass_info(s->xr, false, &w->pass, &perr) < 0) // then made after the swap
+        STOA_LOGW("run", "pipelines for %s: %s", path, perr.message);
     run_session *t = w->scratch;
     t->opt = s->opt;
     t->lesson_desc = s->opt->lesson;

@@ -81,6 +81,8 @@ void run_period_switch(run_session *s)
         s->hidden_version = UINT32_MAX; // new content: rebuild picking
         for (int i = 0; i < RUN_MAX_PANELS; i++)
             s->overlay.versions[i] = UINT32_MAX; // new panels, whatever their numbers
+        // The worker made them (run_content.c): a lookup, unless the headset's
+        // render pass changed meanwhile (a session lost and begun again).
         stoa_error perr = {0};
         if (stoa_xr_prepare(s->xr, s->gscene, false, &perr) < 0)
             STOA_LOGW("run", "pipelines for the new scene: %s", perr.message);

@@ -65,6 +65,9 @@ typedef struct run_switch {
     // frame thread only submits it: stoa_gfx_scene_upload_end).
     stoa_gfx_renderer *renderer;
     stoa_gfx_upload *upload;
+    // The headset's render pass, taken when the switch starts: the worker
+    // makes the new scene's pipelines for it (stoa_gfx_scene_upload_prepare).
+    stoa_gfx_pass_info pass;
     // What the worker makes (lesson, scene, pose, BVH, interaction), in a
     // session of its own on the heap; the frame thread takes the pieces over.
     run_session *scratch;

@@ -86,6 +86,8 @@ stoa_result gfx_cache_init(stoa_gfx_renderer *r, stoa_error *err)
         data = NULL;
         size = 0;
     }
+    // No VK_PIPELINE_CACHE_CREATE_EXTERNALLY_SYNCHRONIZED_BIT: a loader thread
+    // compiles a new scene's pipelines beside the frame thread (gfx_pipeline.c).
     VkPipelineCacheCreateInfo info = {
         .sType = VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO,
         .initialDataSize = data ? size : 0,

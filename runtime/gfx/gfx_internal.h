@@ -295,6 +295,9 @@ struct stoa_gfx_renderer {
     gfx_pass *passes;
     uint32_t pipeline_count, pipeline_cap;
     gfx_pipeline *pipelines;
+    // A loader thread makes a switched scene's pipelines while the frame
+    // thread looks up its own: the table is looked up and grown under this.
+    pthread_mutex_t pipeline_lock;
     uint32_t sampler_count, sampler_cap;
     gfx_sampler *samplers;
     pthread_mutex_t sampler_lock; // scene uploads on loader threads share the samplers
@@ -366,8 +369,14 @@ stoa_result gfx_pipeline_init(stoa_gfx_renderer *r, stoa_error *err);
 void gfx_pipeline_fini(stoa_gfx_renderer *r);
 stoa_result gfx_render_pass_get(stoa_gfx_renderer *r, const gfx_pass_key *key,
                                 VkRenderPass *out, stoa_error *err);
+// Any thread (the table is locked; the pipeline is compiled outside the
+// lock). `recording`: asked for while a frame is recorded (counted apart).
 stoa_result gfx_pipeline_get(stoa_gfx_renderer *r, VkRenderPass pass, uint32_t samples,
-                             bool multiview, uint32_t variant, VkPipeline *out, stoa_error *err);
+                             bool multiview, uint32_t variant, bool recording, VkPipeline *out,
+                             stoa_error *err);
+// stoa_gfx_prepare for a pass taken before (any thread).
+stoa_result gfx_prepare_scene(stoa_gfx_renderer *r, const stoa_gfx_scene *scene,
+                              const stoa_gfx_pass_info *info, stoa_error *err);
 stoa_result gfx_sampler_get(stoa_gfx_renderer *r, int mag, int min, int wrap_s, int wrap_t,
                             VkSampler *out, stoa_error *err);
 

@@ -346,30 +346,58 @@ static stoa_result create_pipeline(stoa_gfx_renderer *r, VkRenderPass pass, uint
     return GFX_VK(err, vkCreateGraphicsPipelines(r->dev->h.device, r->cache, 1, &info, NULL, out));
 }
 
-stoa_result gfx_pipeline_get(stoa_gfx_renderer *r, VkRenderPass pass, uint32_t samples,
-                             bool multiview, uint32_t variant, VkPipeline *out, stoa_error *err)
+static bool pipeline_find(const stoa_gfx_renderer *r, VkRenderPass pass, bool multiview,
+                          uint32_t variant, VkPipeline *out)
 {
     for (uint32_t i = 0; i < r->pipeline_count; i++) {
         const gfx_pipeline *p = &r->pipelines[i];
         if (p->pass == pass && p->variant == variant && p->multiview == multiview) {
             *out = p->pipeline;
-            return STOA_OK;
+            return true;
         }
+    }
+    return false;
+}
+
+// The frame thread looks up while a loader thread may be compiling a new
+// scene's pipelines, so the lock is held for the table only, never across
+// vkCreateGraphicsPipelines (the VkPipelineCache is made without
+// VK_PIPELINE_CACHE_CREATE_EXTERNALLY_SYNCHRONIZED_BIT: it locks itself).
+// Two threads that both miss compile the same pipeline; the second to
+// insert keeps the first's and destroys its own.
+stoa_result gfx_pipeline_get(stoa_gfx_renderer *r, VkRenderPass pass, uint32_t samples,
+                             bool multiview, uint32_t variant, bool recording, VkPipeline *out,
+                             stoa_error *err)
+{
+    pthread_mutex_lock(&r->pipeline_lock);
+    bool found = pipeline_find(r, pass, multiview, variant, out);
+    pthread_mutex_unlock(&r->pipeline_lock);
+    if (found)
+        return STOA_OK;
+    VkPipeline pipeline;
+    gfx_count_pipeline(recording);
+    stoa_result res = create_pipeline(r, pass, samples, multiview, variant, &pipeline, err);
+    if (res < 0)
+        return res;
+    pthread_mutex_lock(&r->pipeline_lock);
+    if (pipeline_find(r, pass, multiview, variant, out)) {
+        pthread_mutex_unlock(&r->pipeline_lock);
+        vkDestroyPipeline(r->dev->h.device, pipeline, NULL);
+        return STOA_OK;
     }
     if (r->pipeline_count == r->pipeline_cap) {
         uint32_t cap = r->pipeline_cap ? r->pipeline_cap * 2 : 16;
         gfx_pipeline *grown = realloc(r->pipelines, cap * sizeof *grown);
-        if (!grown)
+        if (!grown) {
+            pthread_mutex_unlock(&r->pipeline_lock);
+            vkDestroyPipeline(r->dev->h.device, pipeline, NULL);
             return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
+        }
         r->pipelines = grown;
         r->pipeline_cap = cap;
     }
-    VkPipeline pipeline;
-    gfx_count_pipeline(r->recording);
-    stoa_result res = create_pipeline(r, pass, samples, multiview, variant, &pipeline, err);
-    if (res < 0)
-        return res;
     r->pipelines[r->pipeline_count++] = (gfx_pipeline){pass, variant, multiview, pipeline};
+    pthread_mutex_unlock(&r->pipeline_lock);
     *out = pipeline;
     return STOA_OK;
 }

@@ -83,7 +83,7 @@ static stoa_result draw_one(render_ctx *c, uint32_t index, uint32_t instances, s
         variant |= GFX_VARIANT_MIRRORED;
     VkPipeline pipeline;
     stoa_result res = gfx_pipeline_get(c->r, c->pass, c->t->desc.samples, c->multiview, variant,
-                                       &pipeline, err);
+                                       c->r->recording, &pipeline, err);
     if (res < 0)
         return res;
     if (pipeline != c->bound_pipeline) {
@@ -313,17 +313,28 @@ stoa_result stoa_gfx_render_now(stoa_gfx_renderer *renderer, stoa_gfx_target *ta
     return res < 0 ? res : sub;
 }
 
-stoa_result stoa_gfx_prepare(stoa_gfx_renderer *renderer, stoa_gfx_target *target,
-                             const stoa_gfx_scene *scene, stoa_gfx_stereo_mode stereo,
-                             bool no_clear, stoa_error *err)
+stoa_result stoa_gfx_target_pass_info(stoa_gfx_renderer *renderer, const stoa_gfx_target *target,
+                                      stoa_gfx_stereo_mode stereo, bool no_clear,
+                                      stoa_gfx_pass_info *out, stoa_error *err)
 {
-    if (!renderer || !target || !scene || scene->r != renderer)
-        return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT, "gfx: prepare: bad arguments");
+    if (!renderer || !target || !out || target->r != renderer)
+        return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT, "gfx: pass info: bad arguments");
     bool multiview = target->desc.layers > 1 && target->pass_multiview &&
                      (stereo == STOA_GFX_STEREO_MULTIVIEW ||
                       (stereo == STOA_GFX_STEREO_AUTO && renderer->dev->h.multiview_auto));
-    VkRenderPass pass = multiview ? (no_clear ? target->pass_multiview_load : target->pass_multiview)
-                                  : (no_clear ? target->pass_single_load : target->pass_single);
+    *out = (stoa_gfx_pass_info){
+        .pass = multiview ? (no_clear ? target->pass_multiview_load : target->pass_multiview)
+                          : (no_clear ? target->pass_single_load : target->pass_single),
+        .samples = target->desc.samples,
+        .multiview = multiview,
+    };
+    return STOA_OK;
+}
+
+// Any thread: touches the scene's draw list and the (locked) pipeline table.
+stoa_result gfx_prepare_scene(stoa_gfx_renderer *renderer, const stoa_gfx_scene *scene,
+                              const stoa_gfx_pass_info *info, stoa_error *err)
+{
     // Which variants the draws use, with the winding flipped where the rest
     // pose mirrors a node (decided per frame: an animation that mirrors a
     // node later compiles that one pipeline then, and is counted).
@@ -334,11 +345,22 @@ stoa_result stoa_gfx_prepare(stoa_gfx_renderer *renderer, stoa_gfx_target *targe
         used[(d->variant | (mirrored ? GFX_VARIANT_MIRRORED : 0)) & (GFX_VARIANT_COUNT - 1)] = true;
     }
     stoa_result res = STOA_OK;
-    for (uint32_t v = 0; v < GFX_VARIANT_COUNT && res >= 0 && pass; v++) {
+    for (uint32_t v = 0; v < GFX_VARIANT_COUNT && res >= 0 && info->pass; v++) {
         VkPipeline pipeline;
         if (used[v])
-            res = gfx_pipeline_get(renderer, pass, target->desc.samples, multiview, v, &pipeline,
-                                   err);
+            res = gfx_pipeline_get(renderer, info->pass, info->samples, info->multiview, v, false,
+                                   &pipeline, err);
     }
     return res;
+}
+
+stoa_result stoa_gfx_prepare(stoa_gfx_renderer *renderer, stoa_gfx_target *target,
+                             const stoa_gfx_scene *scene, stoa_gfx_stereo_mode stereo,
+                             bool no_clear, stoa_error *err)
+{
+    if (!renderer || !target || !scene || scene->r != renderer)
+        return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT, "gfx: prepare: bad arguments");
+    stoa_gfx_pass_info info;
+    stoa_result res = stoa_gfx_target_pass_info(renderer, target, stereo, no_clear, &info, err);
+    return res < 0 ? res : gfx_prepare_scene(renderer, scene, &info, err);
 }

@@ -94,6 +94,7 @@ stoa_result stoa_gfx_renderer_create(stoa_gfx_device *device, const stoa_gfx_ren
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
     r->dev = device;
     pthread_mutex_init(&r->sampler_lock, NULL);
+    pthread_mutex_init(&r->pipeline_lock, NULL);
     r->frames_in_flight = desc->frames_in_flight ? desc->frames_in_flight : 2;
     r->frame_bytes = desc->frame_buffer_bytes ? desc->frame_buffer_bytes : DEFAULT_FRAME_BYTES;
     for (uint32_t i = 0; i < GFX_MAX_FRAMES; i++)
@@ -137,6 +138,7 @@ void stoa_gfx_renderer_destroy(stoa_gfx_renderer **renderer)
     if (r->frame_pool)
         vkDestroyDescriptorPool(d, r->frame_pool, NULL);
     gfx_pipeline_fini(r);
+    pthread_mutex_destroy(&r->pipeline_lock);
     free(r);
     *renderer = NULL;
 }

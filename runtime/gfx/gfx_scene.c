@@ -428,6 +428,19 @@ stoa_result stoa_gfx_scene_upload_fill(stoa_gfx_upload *up, stoa_error *err)
     return up->res;
 }
 
+stoa_result stoa_gfx_scene_upload_prepare(stoa_gfx_upload *up, const stoa_gfx_pass_info *pass,
+                                          stoa_error *err)
+{
+    if (!up || !pass)
+        return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT, "gfx: prepare: no upload");
+    if (up->res < 0) {
+        if (err)
+            *err = up->err;
+        return up->res;
+    }
+    return gfx_prepare_scene(up->r, up->s, pass, err);
+}
+
 stoa_result stoa_gfx_scene_upload_end(stoa_gfx_upload **pup, stoa_gfx_scene **out_scene,
                                       stoa_error *err)
 {

@@ -36,8 +36,8 @@
 // WARNING or ERROR message is logged through stoa_log("gfx") and counted
 // (stoa_gfx_validation_message_count). INFO and VERBOSE messages are ignored.
 // Threading: one thread at a time per device and everything made from it
-// (the renderer's thread), except stoa_gfx_scene_upload_begin and _fill,
-// which loader threads may run beside it (see there).
+// (the renderer's thread), except stoa_gfx_scene_upload_begin, _prepare and
+// _fill, which loader threads may run beside it (see there).
 // (stoa_gfx_scene_create writes texture pixels on a few short-lived worker
 // threads of its own; they are gone when it returns.)
 //
@@ -426,3 +426,24 @@ stoa_result stoa_gfx_render_now(stoa_gfx_renderer *renderer, stoa_gfx_target *ta
 stoa_result stoa_gfx_prepare(stoa_gfx_renderer *renderer, stoa_gfx_target *target,
                              const stoa_gfx_scene *scene, stoa_gfx_stereo_mode stereo,
                              bool no_clear, stoa_error *err);
+
+// The render pass drawing into target with the stereo mode uses (no_clear as
+// in stoa_gfx_prepare), taken on the renderer's thread so that a loader
+// thread can make a new scene's pipelines without touching the target:
+// render passes belong to the renderer and live as long as it does.
+typedef struct stoa_gfx_pass_info {
+    VkRenderPass pass;
+    uint32_t samples;
+    bool multiview;
+} stoa_gfx_pass_info;
+stoa_result stoa_gfx_target_pass_info(stoa_gfx_renderer *renderer, const stoa_gfx_target *target,
+                                      stoa_gfx_stereo_mode stereo, bool no_clear,
+                                      stoa_gfx_pass_info *out, stoa_error *err);
+
+// stoa_gfx_prepare for a scene still being uploaded, on the thread that
+// began the upload (after a successful begin; before end): its pipelines
+// are made there, so that the renderer's thread, when it swaps the scene
+// in and calls stoa_gfx_prepare, only looks them up. The pipeline table is
+// locked; the frame thread may draw meanwhile.
+stoa_result stoa_gfx_scene_upload_prepare(stoa_gfx_upload *upload, const stoa_gfx_pass_info *pass,
+                                          stoa_error *err);

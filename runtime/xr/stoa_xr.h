@@ -127,6 +127,11 @@ stoa_result stoa_xr_end_frame(stoa_xr *xr, const stoa_xr_frame *frame, const sto
 stoa_result stoa_xr_prepare(stoa_xr *xr, const stoa_gfx_scene *scene, bool over,
                             stoa_error *err);
 
+// The render pass stoa_xr_prepare would make pipelines for, for a loader
+// thread's stoa_gfx_scene_upload_prepare (taken on the frame thread). Without
+// a session: STOA_OK and out->pass VK_NULL_HANDLE (nothing to prepare).
+stoa_result stoa_xr_pass_info(stoa_xr *xr, bool over, stoa_gfx_pass_info *out, stoa_error *err);
+
 // CPU time the last end_frame spent recording draw commands, microseconds
 // (not waiting for the GPU): for `stoa bench frame`.
 double stoa_xr_last_record_us(const stoa_xr *xr);

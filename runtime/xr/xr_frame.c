@@ -390,6 +390,14 @@ stoa_result stoa_xr_prepare(stoa_xr *xr, const stoa_gfx_scene *scene, bool over,
     return stoa_gfx_prepare(xr->renderer, xr->target, scene, xr->desc.stereo, over, err);
 }
 
+stoa_result stoa_xr_pass_info(stoa_xr *xr, bool over, stoa_gfx_pass_info *out, stoa_error *err)
+{
+    *out = (stoa_gfx_pass_info){0};
+    if (!xr->target)
+        return STOA_OK;
+    return stoa_gfx_target_pass_info(xr->renderer, xr->target, xr->desc.stereo, over, out, err);
+}
+
 double stoa_xr_last_record_us(const stoa_xr *xr)
 {
     return xr->record_us;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Scene uploads and texture writes prepared on loader threads while the
 // renderer's thread keeps drawing, so that the frame thread creates no GPU
-// object (stoa_gfx_frame_scope counts what it does create); textures that
+// object (stoa_gfx_frame_scope counts what it does create), pipelines for a
+// material variant no scene had included; textures that
 // arrive late bound without a device-idle wait; and the test hook
 // STOA_GFX_FAULT=frame-full@N (its own ctest entry, with that variable).
 #include <pthread.h>
@@ -133,6 +134,90 @@ done:
     free(a);
     free(b);
     stoa_scene_destroy(&sc);
+}
+
+// A lesson switch to a scene with materials no scene before had (alpha.gltf:
+// BLEND, double-sided): the loader makes its pipelines beside the frames
+// drawn, and the swap on the frame thread (stoa_gfx_prepare, then frames of
+// the new scene) only looks them up.
+typedef struct pipe_loader {
+    stoa_gfx_renderer *r;
+    const stoa_scene *sc;
+    stoa_gfx_pass_info pass;
+    stoa_gfx_upload *up;
+    stoa_result res;
+    stoa_error err;
+} pipe_loader;
+
+static void *pipe_loader_main(void *arg)
+{
+    pipe_loader *l = arg;
+    l->res = stoa_gfx_scene_upload_begin(l->r, l->sc, &l->up, &l->err);
+    if (l->res >= 0)
+        l->res = stoa_gfx_scene_upload_prepare(l->up, &l->pass, &l->err);
+    if (l->res >= 0)
+        l->res = stoa_gfx_scene_upload_fill(l->up, &l->err);
+    return NULL;
+}
+
+STOA_TEST(loader_makes_the_pipelines_of_a_new_material_variant)
+{
+    stoa_gfx_renderer *r = gt_renderer();
+    stoa_scene *old = gt_load("textured/textured.glb"), *sc = gt_load("alpha/alpha.gltf");
+    stoa_gfx_target *t = NULL;
+    stoa_gfx_scene *drawn = NULL, *made = NULL;
+    stoa_error err = {0};
+    stoa_gfx_target_desc td = {.width = SIZE, .height = SIZE, .layers = 1};
+    pipe_loader l = {.r = r, .sc = sc};
+    if (!r || !old || !sc || stoa_gfx_target_create(r, &td, &t, &err) < 0 ||
+        stoa_gfx_scene_create(r, old, &drawn, &err) < 0 ||
+        stoa_gfx_prepare(r, t, drawn, STOA_GFX_STEREO_AUTO, false, &err) < 0 ||
+        stoa_gfx_target_pass_info(r, t, STOA_GFX_STEREO_AUTO, false, &l.pass, &err) < 0) {
+        CHECK_MSG(false, "set-up: %s", err.message);
+        goto done;
+    }
+    CHECK(shot(t, old, drawn, NULL));
+    stoa_gfx_stats s0 = stoa_gfx_stats_get();
+    stoa_gfx_frame_scope(true);
+    pthread_t th;
+    bool started = pthread_create(&th, NULL, pipe_loader_main, &l) == 0;
+    CHECK(started);
+    for (int f = 0; f < 4; f++) // the old scene keeps drawing meanwhile
+        CHECK(shot(t, old, drawn, NULL));
+    if (started)
+        pthread_join(th, NULL);
+    CHECK_MSG(started && l.res >= 0, "loader: %s", l.err.message);
+    stoa_gfx_stats s1 = stoa_gfx_stats_get();
+    // The swap: a submit, the pipelines looked up, frames of the new scene.
+    if (l.up)
+        CHECK(stoa_gfx_scene_upload_end(&l.up, &made, &err) >= 0 && made);
+    if (made) {
+        CHECK_MSG(stoa_gfx_prepare(r, t, made, STOA_GFX_STEREO_AUTO, false, &err) >= 0, "%s",
+                  err.message);
+        for (int f = 0; f < 2; f++)
+            CHECK(shot(t, sc, made, NULL));
+    }
+    stoa_gfx_frame_scope(false);
+    stoa_gfx_stats s2 = stoa_gfx_stats_get();
+    // The premise: alpha.gltf needs pipelines textured.glb did not.
+    CHECK_MSG(s1.pipelines_created > s0.pipelines_created, "the loader made no pipeline");
+    CHECK_MSG(s2.frame_objects == s0.frame_objects, "%llu GPU objects made on the frame thread",
+              (unsigned long long)(s2.frame_objects - s0.frame_objects));
+    CHECK_MSG(s2.pipelines_created == s1.pipelines_created,
+              "%llu pipelines made on the frame thread after the swap",
+              (unsigned long long)(s2.pipelines_created - s1.pipelines_created));
+    CHECK(s2.pipelines_while_recording == s0.pipelines_while_recording);
+done:
+    if (l.up) { // a failed load still ends its upload
+        stoa_gfx_scene *none = NULL;
+        stoa_gfx_scene_upload_end(&l.up, &none, NULL);
+        stoa_gfx_scene_destroy(&none);
+    }
+    stoa_gfx_scene_destroy(&made);
+    stoa_gfx_scene_destroy(&drawn);
+    stoa_gfx_target_destroy(&t);
+    stoa_scene_destroy(&sc);
+    stoa_scene_destroy(&old);
 }
 
 // A frame of the caller's own, submitted and not waited for (its fence).
