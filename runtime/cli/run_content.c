@@ -280,13 +280,28 @@ void run_content_switch_cancel(run_session *s)
     memset(w, 0, sizeof *w);
 }
 
+// What a switch lets go, freed off the frame thread.
+typedef struct retire_job {
+    run_session *old;
+    stoa_net *net;   // the hub's, or NULL
+    char log[4096];  // the old run's trace log ("" = none)
+} retire_job;
+
 static void *retire_main(void *arg)
 {
-    run_session *old = arg;
+    retire_job *j = arg;
+    run_session *old = j->old;
     if (old->lesson_on)
         run_lesson_fini(&old->lesson); // the old run's trace ends (terminated)
+    // The hub follows the new run's log by now: what the old run wrote while
+    // it was being let go (its last statements) is sent from its log, which
+    // is complete here. The hub stores each statement once and ignores the
+    // ones it has.
+    if (j->net && j->log[0])
+        stoa_net_resend_log(j->net, j->log);
     run_content_drop_scene(old);
     free(old);
+    free(j);
     return NULL;
 }
 
@@ -300,10 +315,22 @@ void run_content_retire_wait(run_session *s)
 static void retire(run_session *s, run_session *old)
 {
     run_content_retire_wait(s); // the one before (long done: switches are seconds apart)
-    if (pthread_create(&s->retire_thread, NULL, retire_main, old) == 0)
+    retire_job *j = calloc(1, sizeof *j);
+    if (!j) { // out of memory: let go here; the log is offered again at the next start
+        if (old->lesson_on)
+            run_lesson_fini(&old->lesson);
+        run_content_drop_scene(old);
+        free(old);
+        return;
+    }
+    j->old = old;
+    j->net = s->hub.net;
+    const char *log = old->lesson_on && old->lesson.trace ? stoa_trace_log_path(old->lesson.trace) : NULL;
+    snprintf(j->log, sizeof j->log, "%s", log ? log : "");
+    if (pthread_create(&s->retire_thread, NULL, retire_main, j) == 0)
         s->retiring = true;
     else
-        retire_main(old); // no thread to be had: here, then
+        retire_main(j); // no thread to be had: here, then
 }
 
 stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_error *err)
