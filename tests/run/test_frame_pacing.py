@@ -28,9 +28,11 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from class_common import Proc  # noqa: E402  (one child-process helper for the run tests)
 
 # Bounds for Stoa's own time per frame on the frame thread (taking a
 # switched lesson in, input, lesson, panels, posing, recording; GPU and
@@ -56,43 +58,6 @@ PASSES, FAILS = [], []
 def check(cond, what):
     print(("ok   " if cond else "FAIL ") + what, flush=True)
     (PASSES if cond else FAILS).append(what)
-
-
-class Proc:
-    """A child whose output is gathered by a thread, for waiting on lines."""
-
-    def __init__(self, cmd, env, log_path):
-        self.lines, self.lock = [], threading.Lock()
-        self.p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                  text=True, errors="replace")
-        self.log = open(log_path, "w")
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.p.stdout:
-            self.log.write(line)
-            self.log.flush()
-            with self.lock:
-                self.lines.append(line.rstrip("\n"))
-
-    def text(self):
-        with self.lock:
-            return "\n".join(self.lines)
-
-    def wait_for(self, pattern, timeout, after=0):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            with self.lock:
-                for i, l in enumerate(self.lines[after:], after):
-                    if re.search(pattern, l):
-                        return i + 1
-            if self.p.poll() is not None:
-                time.sleep(0.3)  # the reader may still hold the last lines
-                with self.lock:
-                    if not any(re.search(pattern, l) for l in self.lines[after:]):
-                        return None
-            time.sleep(0.1)
-        return None
 
 
 class Hub:
