@@ -14,12 +14,11 @@
 // the lesson themselves, the panel's launch restarts it, and the test moves
 // them on with "Skip" (the sample lesson waits for gazes and timers).
 import { createRequire } from 'node:module';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, sleep, starter, waitFor as waitForEvery } from './panel_common.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(resolve(here, '../browser/package.json'));
@@ -37,28 +36,12 @@ const PASSWORD = 'panel test password';
 const EVIL = '<img src=x onerror=pwned=1><script>pwned=1</script>Bob'; // fits the 64-byte name limit
 const NAMES = ['Ana', 'Li Wei 李伟', EVIL];
 
-const freePort = () => new Promise((ok) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); });
-});
-const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 const children = [];
 const problems = [];
 
-function start(bin, args, env) {
-  const child = spawn(bin, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.output = '';
-  child.exited = new Promise((ok) => child.on('exit', (code, signal) => ok({ code, signal })));
-  child.stdout.on('data', (d) => { child.output += d; });
-  child.stderr.on('data', (d) => { child.output += d; });
-  children.push(child);
-  return child;
-}
+const start = starter(children, 'ignore');
 
-async function waitFor(what, fn, ms = 30000) {
-  for (const end = Date.now() + ms; Date.now() < end; await sleep(100)) if (await fn()) return;
-  throw new Error(`timed out waiting for ${what}`);
-}
+const waitFor = (what, fn, ms = 30000) => waitForEvery(what, fn, ms, 100);
 
 const port = await freePort();
 const url = `http://127.0.0.1:${port}/`;

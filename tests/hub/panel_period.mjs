@@ -14,12 +14,12 @@
 //
 //   node panel_period.mjs HUB_DRIVER OUT_DIR
 import { createRequire } from 'node:module';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, sleep, starter, waitFor as waitForEvery } from './panel_common.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(resolve(here, '../browser/package.json'));
@@ -34,25 +34,9 @@ const N = 30;
 const NAMES = Array.from({ length: N }, (_, i) => (i % 3 === 0 ? `学生${String(i).padStart(2, '0')} 王` : `Learner ${String(i).padStart(2, '0')}`));
 const HEADSETS = Array.from({ length: N }, (_, i) => `Headset ${String(i + 1).padStart(2, '0')}`);
 const problems = [];
-const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
-const freePort = () => new Promise((ok) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); });
-});
 const children = [];
-function start(bin, args, env) {
-  const child = spawn(bin, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-  child.output = '';
-  child.exited = new Promise((ok) => child.on('exit', (code, signal) => ok({ code, signal })));
-  child.stdout.on('data', (d) => { child.output += d; });
-  child.stderr.on('data', (d) => { child.output += d; });
-  children.push(child);
-  return child;
-}
-async function waitFor(what, fn, ms = 20000) {
-  for (const end = Date.now() + ms; Date.now() < end; await sleep(50)) if (await fn()) return;
-  throw new Error(`timed out waiting for ${what}`);
-}
+const start = starter(children, 'pipe');
+const waitFor = (what, fn, ms = 20000) => waitForEvery(what, fn, ms, 50);
 
 const port = await freePort();
 const url = `http://127.0.0.1:${port}/`;
