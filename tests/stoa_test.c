@@ -7,6 +7,16 @@ int stoa_test_failed_checks;
 
 const char *stoa_test_require_samples(void)
 {
+    // Under ctest, only a test labelled "samples" may read them: the fresh-clone
+    // check (tools/test-fresh-clone) runs just those, so an unlabelled reader
+    // would never be tried without ../shared.
+    const char *labels = getenv("STOA_TEST_LABELS");
+    if (labels && !strstr(labels, ",samples,")) {
+        printf("FAIL: this test reads the Khronos samples but its CMake entry lacks the "
+               "\"samples\" label (labels: %s)\n", labels);
+        fflush(stdout);
+        exit(1);
+    }
     const char *env = getenv("STOA_GLTF_SAMPLES");
     const char *dir = env && *env ? env : "../shared/gltf-samples";
     char manifest[4096];
