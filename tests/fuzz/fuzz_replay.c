@@ -2,7 +2,9 @@
 // Replay of a libFuzzer harness as a ctest test (no clang needed): every
 // corpus file given (files or folders), then --mutate N deterministic
 // mutations of each, through LLVMFuzzerTestOneInput. A crash, a sanitizer
-// report or an abort() in the harness fails the test.
+// report or an abort() in the harness fails the test. One driver for every
+// harness: the mutations cover text (JSON, HTTP, YAML) and binary (glb)
+// inputs alike.
 //
 //   fuzz_hub_ws_replay --mutate 200 tests/fuzz/corpus/ws
 #include <dirent.h>
@@ -21,11 +23,22 @@ static uint32_t rnd(void)
     return g_rng >> 8;
 }
 
+// Inserts s (l bytes) at a random place when it fits.
+static void insert(uint8_t *d, size_t *n, size_t cap, const void *s, size_t l)
+{
+    size_t at = rnd() % *n;
+    if (*n + l > cap)
+        return;
+    memmove(d + at + l, d + at, *n - at);
+    memcpy(d + at, s, l);
+    *n += l;
+}
+
 static void mutate(uint8_t *d, size_t *n, size_t cap)
 {
     if (*n == 0)
         return;
-    switch (rnd() % 6) {
+    switch (rnd() % 8) {
     case 0: // flip bits
         for (int i = 0; i < 1 + (int)(rnd() % 4); i++)
             d[rnd() % *n] ^= (uint8_t)(1u << (rnd() % 8));
@@ -34,27 +47,20 @@ static void mutate(uint8_t *d, size_t *n, size_t cap)
         *n = rnd() % *n;
         break;
     case 2: { // nest: repeat an opening bracket many times
-        size_t at = rnd() % *n, k = 1 + rnd() % 200;
-        if (*n + k <= cap) {
-            memmove(d + at + k, d + at, *n - at);
-            memset(d + at, rnd() % 2 ? '[' : '{', k);
-            *n += k;
-        }
+        uint8_t open[200];
+        size_t k = 1 + rnd() % 200;
+        memset(open, rnd() % 2 ? '[' : '{', k);
+        insert(d, n, cap, open, k);
         break;
     }
     case 3: { // a hostile token
         static const char *const t[] = {"\\u0000", "1e999", "\\ud800", "\xc0\xaf", "\"id\":", "%00",
                                         "\r\n\r\n", "Content-Length: 99999999\r\n", "\xff\xff\xff\xff"};
-        const char *s = t[rnd() % (sizeof t / sizeof *t)];
-        size_t l = strlen(s), at = rnd() % *n;
-        if (*n + l <= cap) {
-            memmove(d + at + l, d + at, *n - at);
-            memcpy(d + at, s, l);
-            *n += l;
-        }
+        const char *tok = t[rnd() % (sizeof t / sizeof *t)];
+        insert(d, n, cap, tok, strlen(tok));
         break;
     }
-    case 4: // change a digit
+    case 4: // change a digit, e.g. an index or a count
         for (int tries = 0; tries < 64; tries++) {
             size_t at = rnd() % *n;
             if (d[at] >= '0' && d[at] <= '9') {
@@ -63,6 +69,23 @@ static void mutate(uint8_t *d, size_t *n, size_t cap)
             }
         }
         break;
+    case 5: // grow a number: huge counts and offsets
+        for (int tries = 0; tries < 64; tries++) {
+            size_t at = rnd() % *n;
+            if (d[at] >= '0' && d[at] <= '9') {
+                insert(d, n, cap, "999", 3);
+                break;
+            }
+        }
+        break;
+    case 6: { // stamp an extreme 32-bit value (binary headers and chunk lengths)
+        static const uint32_t v[] = {0, 0xffffffffu, 0x7fffffffu, 0x80000000u, 0x10000u};
+        size_t at = rnd() % *n;
+        uint32_t x = v[rnd() % 5];
+        for (size_t k = 0; k < 4 && at + k < *n; k++)
+            d[at + k] = (uint8_t)(x >> (8 * k));
+        break;
+    }
     default: { // copy a slice over another place
         size_t a = rnd() % *n, b = rnd() % *n, len = rnd() % 64;
         if (a + len > *n)
