@@ -142,9 +142,21 @@ STOA_TEST(random_queries)
                             "%ff", "%c3%28", "2026-01-01T00:00:00Z", "a4f5e2b8-0000-4000-8000-000000000000", "%"};
     int counts[6] = {0};
     for (int i = 0; i < 300; i++) {
-        char q[600] = "";
-        size_t len = 0;
+        char q[700] = "";
+        // Half start from a valid context, so that the junk after it meets the later checks too.
+        size_t len = i % 2 ? 0
+                           : (size_t)snprintf(q, sizeof q, "activityId=http%%3A%%2F%%2Fx&agent=%%7B%%22mbox%%22%%3A"
+                                                           "%%22mailto%%3Aa%%40b.c%%22%%7D&");
+        static const char *const whole[] = {"stateId=s", "registration=a4f5e2b8-0000-4000-8000-000000000000",
+                                            "since=2026-01-01T00:00:00Z", "profileId=p", "stateId=%FF"};
         int parts = 1 + (int)(rand_r(&seed) % 12);
+        if (len) { // whole parameters, sometimes one twice, rarely junk
+            parts = (int)(rand_r(&seed) % 3);
+            for (int k = 0; k < parts; k++)
+                len += (size_t)snprintf(q + len, sizeof q - len, "%s%s", k ? "&" : "",
+                                        whole[rand_r(&seed) % (sizeof whole / sizeof *whole)]);
+            parts = rand_r(&seed) % 4 == 0;
+        }
         for (int k = 0; k < parts && len < sizeof q - 64; k++) {
             if (rand_r(&seed) % 5 == 0)
                 len += (size_t)snprintf(q + len, sizeof q - len, "%%%02X", rand_r(&seed) % 256);
@@ -160,7 +172,7 @@ STOA_TEST(random_queries)
     }
     printf("random queries: 400 %d, 204 %d, 200 %d, 404 %d, 409/412 %d, other %d\n", counts[0], counts[1],
            counts[2], counts[3], counts[4], counts[5]);
-    CHECK_MSG(counts[0] > 100, "most random queries are refused as malformed (%d)", counts[0]);
+    CHECK_MSG(counts[0] > 100 && counts[0] < 280, "most random queries are refused as malformed, not all (%d)", counts[0]);
     alive(port);
 }
 

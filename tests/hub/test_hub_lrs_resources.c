@@ -228,4 +228,43 @@ STOA_TEST(credentials_and_headsets)
     free(actor), free(st), free(mine_state), free(other_state), free(ap);
 }
 
+// Communication 1.3: a POST with ?method=X and the headers, parameters and
+// document in a form is the request it stands for (1.3.s3.b15: MUST support).
+STOA_TEST(alternate_request_syntax)
+{
+    CHECK(lrs_setup() > 0);
+    const char *auth = lrs_key_auth() + strlen("Authorization: ");
+    char *plain_auth = strndup(auth, strcspn(auth, "\r")), *enc_auth = lrs_enc(plain_auth);
+    free(plain_auth);
+    char *act = lrs_enc(k_act), *agent = lrs_enc(k_agent);
+    char form[2048];
+    snprintf(form, sizeof form,
+             "Authorization=%s&X-Experience-API-Version=1.0.3&Content-Type=application%%2Fjson&If-None-Match=*"
+             "&activityId=%s&agent=%s&stateId=alt&content=%%7B%%22via%%22%%3A%%22form%%22%%7D",
+             enc_auth, act, agent);
+    const char *form_type = "Content-Type: application/x-www-form-urlencoded\r\n";
+    // No Authorization or version header on the request itself: the form carries them (1.3.s3.b7).
+    lrs_answer a = lrs_req("POST", "/xapi/activities/state?method=PUT", "", form_type, form, strlen(form), true);
+    CHECK_MSG(a.status == 204, "1.3.s3.b15/b7/b14: PUT through the form -> 204, got %d %s", a.status, a.body);
+    lrs_free(&a);
+    char *p = lrs_path("activities/state", "activityId", k_act, "agent", k_agent, "stateId", "alt", NULL);
+    a = lrs_req("GET", p, NULL, NULL, NULL, 0, false);
+    CHECK_MSG(a.status == 200 && a.body && strcmp(a.body, "{\"via\":\"form\"}") == 0,
+              "1.3.s3.b4/b5: content is the document: %s", a.body);
+    lrs_free(&a);
+    snprintf(form, sizeof form, "Authorization=%s&X-Experience-API-Version=1.0.3&activityId=%s&agent=%s&stateId=alt",
+             enc_auth, act, agent);
+    a = lrs_req("POST", "/xapi/activities/state?method=GET", "", form_type, form, strlen(form), true);
+    CHECK_MSG(a.status == 200 && a.body && strstr(a.body, "form"), "1.3: GET through the form: %d", a.status);
+    lrs_free(&a);
+    a = lrs_req("POST", "/xapi/activities/state?method=GET&stateId=alt", "", form_type, form, strlen(form), true);
+    CHECK_MSG(a.status == 400, "1.3.s3.b3: another query parameter beside method -> 400, got %d", a.status);
+    lrs_free(&a);
+    a = lrs_req("POST", "/xapi/activities/state?method=GET", "", "Content-Type: application/json\r\n", form,
+                strlen(form), true);
+    CHECK_MSG(a.status == 400, "3.2.s3.b6: the alternate syntax without a form content type -> 400, got %d", a.status);
+    lrs_free(&a);
+    free(p), free(enc_auth), free(act), free(agent);
+}
+
 STOA_TEST_MAIN()

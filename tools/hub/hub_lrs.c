@@ -278,6 +278,10 @@ void hub_lrs_route(stoa_hub *hub, hub_req *c)
         return;
     }
     bool docs = res <= R_AGENT_PROFILE;
+    if (hub_lrs_is_alternate(c)) { // Communication 1.3: answered as the request it stands for
+        hub_lrs_alternate(hub, c);
+        return;
+    }
     if (strcmp(m, "OPTIONS") == 0) { // a preflight: what a cross-origin xAPI client may send
         hub_send_text(c, 204, "text/plain", "", 0,
                       LRS_HEADERS "Access-Control-Allow-Methods: GET, HEAD, PUT, POST, DELETE\r\n"
@@ -289,10 +293,6 @@ void hub_lrs_route(stoa_hub *hub, hub_req *c)
     bool writes = strcmp(m, "PUT") == 0 || strcmp(m, "POST") == 0 || strcmp(m, "DELETE") == 0;
     if (!reads && !(docs && writes)) {
         hub_lrs_error(c, 405, "%s: not a method of this resource", m);
-        return;
-    }
-    if (strcmp(m, "POST") == 0 && (strncmp(c->head.query, "method=", 7) == 0 || strstr(c->head.query, "&method="))) {
-        hub_lrs_error(c, 400, "method: the alternate request syntax (Communication 1.3) is not supported here");
         return;
     }
     // Communication 2.8.s5.b4: About answers whatever the version header says.

@@ -9,6 +9,7 @@
 //   hub_lrs_doc.c     the document resources: ETags, If-Match/If-None-Match,
 //                     the JSON merge of POST
 //   hub_lrs_doc_db.c  their SQLite tables (made by hub_lrs_db_migrate)
+//   hub_lrs_alt.c     the alternate request syntax (Communication 1.3)
 //   hub_lrs_about.c   About, Activities and Agents (Person objects), and the
 //                     fold that builds their data from stored statements
 //
@@ -41,6 +42,11 @@ void hub_lrs_route(stoa_hub *hub, hub_req *c);
 // Creates the LRS tables in an open database (a new hub, or one made by an
 // older hub: only new tables, nothing existing changes). false: *msg says why.
 bool hub_lrs_db_migrate(sqlite3 *db, char **msg);
+
+// hub_lrs_alt.c: the alternate request syntax (Communication 1.3): a POST
+// with ?method=X and a form body, answered as the request it stands for.
+bool hub_lrs_is_alternate(hub_req *c);
+void hub_lrs_alternate(stoa_hub *hub, hub_req *c);
 
 // ---- shared by the hub_lrs files --------------------------------------------------
 
