@@ -9,6 +9,8 @@
 
 #include <cjson/cJSON.h>
 #include <openssl/evp.h>
+#include <sodium.h>
+#include <sqlite3.h>
 
 #include "lrs_test_util.h"
 #include "stoa_test.h"
@@ -283,6 +285,62 @@ STOA_TEST(head_and_size)
     CHECK_MSG(a.status == 413, "3.2.s3.b11: a document over the limit -> 413, got %d", a.status);
     lrs_free(&a);
     free(body), free(p);
+}
+
+// The LRS tables are a migration that keeps an older hub's database working:
+// a database without them (as every hub before issue 14 left it) opens, its
+// statements stay, and the new resources work on it, the Activities resource
+// included for statements stored before the tables existed.
+STOA_TEST(migration_keeps_old_databases)
+{
+    char dir[256], path[300], id[37];
+    test_temp_dir(dir);
+    int port = 0;
+    stoa_hub *hub = test_hub_start(dir, &port);
+    CHECK(hub != NULL);
+    if (!hub)
+        return;
+    test_uuid(id);
+    char st[600], key_auth[200], cred[80], b64[120];
+    snprintf(st, sizeof st,
+             "{\"id\":\"%s\",\"actor\":{\"mbox\":\"mailto:m@example.com\"},\"verb\":{\"id\":"
+             "\"http://adlnet.gov/expapi/verbs/experienced\"},\"object\":{\"id\":\"http://example.com/old\","
+             "\"definition\":{\"name\":{\"en\":\"old\"}}},\"timestamp\":\"2026-01-01T00:00:00Z\"}",
+             id);
+    snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(hub));
+    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred), sodium_base64_VARIANT_ORIGINAL);
+    snprintf(key_auth, sizeof key_auth, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
+    CHECK(test_http(port, "POST", "/xapi/statements", key_auth, st, strlen(st), NULL, NULL, 0) == 200);
+    stoa_hub_destroy(&hub);
+    // Make it an old hub's database: none of the LRS tables.
+    sqlite3 *db = NULL;
+    snprintf(path, sizeof path, "%s/hub.sqlite", dir);
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, "DROP TABLE lrs_documents; DROP TABLE lrs_activities; DROP TABLE lrs_agent_names;"
+                           " DELETE FROM settings WHERE key='lrs_fold_seq';", NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    hub = test_hub_start(dir, &port);
+    CHECK_MSG(hub != NULL, "issue 14: a database without the LRS tables opens");
+    if (!hub)
+        return;
+    snprintf(key_auth, sizeof key_auth, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
+    char p[200], *out = NULL;
+    snprintf(p, sizeof p, "/xapi/statements?statementId=%s", id);
+    CHECK_MSG(test_http(port, "GET", p, key_auth, NULL, 0, &out, NULL, 0) == 200 && out && strstr(out, id),
+              "issue 14: the old statements stay");
+    free(out);
+    cJSON *sj = cJSON_Parse(st);
+    const char *act = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(sj, "object"), "id"));
+    char *ap = lrs_path("activities", "activityId", act, NULL);
+    CHECK_MSG(test_http(port, "GET", ap, key_auth, NULL, 0, &out, NULL, 0) == 200 && out && strstr(out, "definition"),
+              "2.5.s1: statements stored before the tables are folded in: %s", out ? out : "");
+    free(out);
+    char *sp = lrs_path("activities/state", "activityId", act, "agent", "{\"mbox\":\"mailto:m@example.com\"}",
+                        "stateId", "s", NULL);
+    CHECK_MSG(test_http(port, "PUT", sp, key_auth, "{}", 2, NULL, NULL, 0) == 204, "2.3.s3: State works after the migration");
+    free(ap), free(sp);
+    cJSON_Delete(sj);
+    stoa_hub_destroy(&hub);
 }
 
 STOA_TEST_MAIN()

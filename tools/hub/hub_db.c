@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "hub_internal.h"
-#include "hub_lrs.h"
 
 static const char k_schema[] =
     "PRAGMA journal_mode=WAL;"
@@ -99,7 +98,7 @@ stoa_result hub_db_open_path(const char *data_dir, sqlite3 **out, stoa_error *er
         return STOA_ERROR_IO;
     }
     char *msg = NULL;
-    bool ok = sqlite3_exec(db, k_schema, NULL, NULL, &msg) == SQLITE_OK && hub_lrs_db_migrate(db, &msg);
+    bool ok = sqlite3_exec(db, k_schema, NULL, NULL, &msg) == SQLITE_OK;
     if (ok && !has_column(db, "devices", "admitted")) {
         ok = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) == SQLITE_OK &&
              sqlite3_exec(db, k_migrate_v2, NULL, NULL, &msg) == SQLITE_OK &&

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hub_lrs.h"
+#include "hub_lrs_doc.h"
 
 #define FOLD_CHUNK 500 // statements per transaction; db_mu is released between chunks
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The alternate request syntax of xAPI 1.0.3 (Communication 1.3) for the
-// resources of hub_lrs.c: a POST whose only query parameter is `method`,
+// resources of hub_lrs_doc.c: a POST whose only query parameter is `method`,
 // with a form body (application/x-www-form-urlencoded) carrying the
 // headers (Authorization, X-Experience-API-Version, Content-Type,
 // Content-Length, If-Match, If-None-Match), the parameters, and the
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "hub_lrs.h"
+#include "hub_lrs_doc.h"
 
 static const char *const k_methods[] = {"GET", "HEAD", "PUT", "POST", "DELETE"};
 static const char *const k_headers[] = {"Authorization", "X-Experience-API-Version", "Content-Type",

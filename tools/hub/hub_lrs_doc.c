@@ -1,267 +1,371 @@
 // SPDX-License-Identifier: Apache-2.0
-// The three document resources of xAPI 1.0.3 (Communication 2.2, 2.3, 2.6,
-// 2.7) with the concurrency rules of 3.1: documents of any content type,
-// kept with it; an ETag (the quoted SHA-1 of the content) on every GET;
-// If-Match / If-None-Match on PUT, POST and DELETE (412 when they fail); a
-// PUT without either header over an existing profile document is a 409.
-// A State PUT without them overwrites: 3.1.s3 says the State Resource
-// permits PUT, POST and DELETE without concurrency headers.
-//
-// POST merges JSON objects (2.2.s7): the posted object's top-level
-// properties replace the stored one's; anything but two JSON objects of
-// type application/json is a 400 and changes nothing (2.2.s8.b1).
+// The dispatch of the LRS resources other than Statements (hub_lrs_doc.h): the
+// checks every one of them shares, in the order xAPI 1.0.3 implies —
+// version header (Communication 3.3), credentials (4.0), method, then the
+// parameters (3.2.s3.b7/b8: an unknown parameter, or a known one in the
+// wrong case, is a 400 naming it; so is a missing or malformed one).
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
-#include "hub_lrs.h"
+#include "hub_lrs_doc.h"
 
-static bool is_json_type(const char *type)
+#define LRS_CORS "Access-Control-Allow-Origin: *\r\n" \
+                 "Access-Control-Expose-Headers: X-Experience-API-Version, ETag, Last-Modified\r\n"
+#define LRS_HEADERS "X-Experience-API-Version: " HUB_LRS_VERSION "\r\n" LRS_CORS
+#define LRS_AGENT_JSON_MAX 8192 // an agent parameter (an Agent object is small)
+
+void hub_lrs_send(hub_req *c, int status, const char *type, const void *body, size_t len, const char *extra)
 {
-    if (!type)
-        return false;
-    while (*type == ' ')
-        type++;
-    size_t n = strcspn(type, ";");
-    while (n && (type[n - 1] == ' ' || type[n - 1] == '\t'))
-        n--;
-    return n == 16 && strncasecmp(type, "application/json", 16) == 0;
+    char headers[1024];
+    snprintf(headers, sizeof headers, LRS_HEADERS "%s", extra ? extra : "");
+    hub_send_text(c, status, type, body, len, headers);
 }
 
-// RFC 7231's IMF-fixdate, without the locale's names.
-static void http_date(int64_t unix_ns, char out[40])
+void hub_lrs_error(hub_req *c, int status, const char *fmt, ...)
 {
-    static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    time_t t = (time_t)(unix_ns / 1000000000LL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    snprintf(out, 40, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday % 7], tm.tm_mday,
-             months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
-// Does a header's list of entity tags ("a", W/"b", ...) name this one?
-static bool etag_listed(const char *list, const char *etag)
-{
-    const char *p = list;
-    size_t el = strlen(etag);
-    while (p && *p) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        if (strncmp(p, "W/", 2) == 0)
-            p += 2;
-        size_t n = strcspn(p, ",");
-        size_t t = n;
-        while (t && p[t - 1] == ' ')
-            t--;
-        const char *v = p;
-        if (t >= 2 && v[0] == '"' && v[t - 1] == '"')
-            v++, t -= 2;
-        if (t == el && strncasecmp(v, etag, el) == 0)
-            return true;
-        p += n;
-    }
-    return false;
-}
-
-// The precondition of a write (3.1.s4.b5-b8). Returns 0 when it may go on,
-// with *expect what the transaction must still find (NULL = anything), or
-// the status to answer.
-static int precondition(hub_lrs_req *r, hub_lrs_kind kind, const hub_lrs_doc *cur, bool exists,
-                        const char **expect)
-{
-    const char *im = hub_header(r->c, "If-Match"), *inm = hub_header(r->c, "If-None-Match");
-    *expect = NULL;
-    if (im) {
-        if (!exists || (strcmp(im, "*") != 0 && !etag_listed(im, cur->etag)))
-            return 412;
-        *expect = cur->etag;
-    }
-    if (inm) {
-        if (exists && (strcmp(inm, "*") == 0 || etag_listed(inm, cur->etag)))
-            return 412;
-        *expect = exists ? cur->etag : "";
-    }
-    if (!im && !inm && exists && strcmp(r->method, "PUT") == 0 && kind != HUB_LRS_STATE)
-        return 409;
-    return 0;
-}
-
-static stoa_result parse_object(const char *text, size_t len, cJSON **out, stoa_error *err)
-{
-    stoa_result res = stoa_json_parse(text, len,
-                                      &(stoa_json_policy){.max_bytes = HUB_LRS_DOC_MAX, .max_depth = HUB_LRS_DOC_DEPTH,
-                                                          .max_nodes = HUB_JSON_NODES},
-                                      out, err);
-    if (res == STOA_OK && !cJSON_IsObject(*out)) {
-        cJSON_Delete(*out);
-        *out = NULL;
-        return stoa_error_set(err, STOA_ERROR_PARSE, "not a JSON object");
-    }
-    return res;
-}
-
-static void get_one(hub_lrs_req *r, const hub_lrs_addr *a)
-{
-    hub_lrs_doc d;
-    int found = hub_lrs_doc_get(r->hub, a, &d);
-    if (found < 0) {
-        hub_lrs_error(r->c, 503, "the database failed; try again");
-    } else if (!found) {
-        hub_lrs_error(r->c, 404, "no document with this %s here", r->id_name);
-    } else {
-        char extra[160], date[40];
-        http_date(d.updated_ns, date);
-        snprintf(extra, sizeof extra, "ETag: \"%s\"\r\nLast-Modified: %s\r\n", d.etag, date);
-        hub_lrs_send(r->c, 200, d.type, d.content, d.len, extra);
-    }
-    hub_lrs_doc_free(&d);
-}
-
-static void get_ids(hub_lrs_req *r, const hub_lrs_addr *a)
-{
-    int64_t latest = 0;
-    cJSON *ids = hub_lrs_doc_ids(r->hub, a, r->since ? r->since_ns : INT64_MIN, &latest);
-    char *s = ids ? cJSON_PrintUnformatted(ids) : NULL;
-    cJSON_Delete(ids);
-    if (!s) {
-        hub_lrs_error(r->c, 503, "the database failed; try again");
-        return;
-    }
-    char extra[160] = "", etag[41], date[40];
-    hub_lrs_sha1_hex(s, strlen(s), etag);
-    http_date(latest, date);
-    // 2.2.s6.b2: Last-Modified of the newest document listed (when any is).
-    snprintf(extra, sizeof extra, "ETag: \"%s\"\r\n%s%s%s", etag, latest ? "Last-Modified: " : "",
-             latest ? date : "", latest ? "\r\n" : "");
-    hub_lrs_send(r->c, 200, "application/json; charset=utf-8", s, strlen(s), extra);
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "error", msg);
+    char *s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (s)
+        hub_lrs_send(c, status, "application/json; charset=utf-8", s, strlen(s), NULL);
+    else
+        hub_lrs_send(c, 500, "text/plain", "out of memory", 13, NULL);
     free(s);
 }
 
-// PUT and POST.
-static void write_doc(hub_lrs_req *r, hub_lrs_kind kind, const hub_lrs_addr *a)
+// ---- agents ---------------------------------------------------------------------------
+
+// An absolute IRI as xAPI uses them: a scheme, a colon, something after it,
+// no space or control byte (Data 4.2's IRI, checked for shape only).
+static bool is_iri(const char *s)
+{
+    if (!s || !((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z'))
+        return false;
+    const char *p = s + 1;
+    while (((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') || (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' ||
+           *p == '.')
+        p++;
+    if (*p != ':' || !p[1])
+        return false;
+    for (; *p; p++)
+        if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+            return false;
+    return true;
+}
+
+bool hub_lrs_agent_key(const cJSON *agent, char *out, size_t size, const char **why)
+{
+    if (!cJSON_IsObject(agent)) {
+        *why = "not a JSON object";
+        return false;
+    }
+    int ifis = 0;
+    const cJSON *ifi = NULL;
+    for (const cJSON *m = agent->child; m; m = m->next) {
+        const char *k = m->string;
+        if (strcmp(k, "mbox") == 0 || strcmp(k, "mbox_sha1sum") == 0 || strcmp(k, "openid") == 0 ||
+            strcmp(k, "account") == 0) {
+            ifis++, ifi = m;
+        } else if (strcmp(k, "objectType") == 0) {
+            // Communication 2.4/2.6: the parameter is an Agent, not a Group or a Person.
+            if (!cJSON_IsString(m) || strcmp(m->valuestring, "Agent") != 0) {
+                *why = "objectType: must be \"Agent\"";
+                return false;
+            }
+        } else if (strcmp(k, "name") == 0) {
+            if (!cJSON_IsString(m)) {
+                *why = "name: not a string";
+                return false;
+            }
+        } else {
+            *why = "a property an Agent does not have";
+            return false;
+        }
+    }
+    // Data 2.4.2.1: exactly one Inverse Functional Identifier.
+    if (ifis != 1) {
+        *why = ifis ? "more than one inverse functional identifier" : "no inverse functional identifier"
+                                                                      " (mbox, mbox_sha1sum, openid or account)";
+        return false;
+    }
+    const char *k = ifi->string;
+    int n = 0;
+    if (strcmp(k, "account") == 0) {
+        const cJSON *home = cJSON_GetObjectItemCaseSensitive(ifi, "homePage");
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(ifi, "name");
+        if (!cJSON_IsObject(ifi) || cJSON_GetArraySize(ifi) != 2 || !cJSON_IsString(home) || !cJSON_IsString(name) ||
+            !is_iri(home->valuestring) || !name->valuestring[0]) {
+            *why = "account: needs homePage (an IRI) and name, nothing else";
+            return false;
+        }
+        n = snprintf(out, size, "account %s %s", home->valuestring, name->valuestring);
+    } else {
+        const char *v = cJSON_GetStringValue(ifi);
+        bool ok = v != NULL;
+        if (ok && strcmp(k, "mbox") == 0) { // Data 2.4.2.3: "mailto:" and an address
+            const char *at = strncmp(v, "mailto:", 7) == 0 ? strchr(v + 7, '@') : NULL;
+            ok = at && at > v + 7 && at[1] && !strchr(at + 1, '@') && !strpbrk(v, " \t<>");
+        } else if (ok && strcmp(k, "mbox_sha1sum") == 0) {
+            ok = strlen(v) == 40 && strspn(v, "0123456789abcdefABCDEF") == 40;
+        } else if (ok) {
+            ok = is_iri(v);
+        }
+        if (!ok) {
+            *why = strcmp(k, "mbox") == 0 ? "mbox: not a mailto: IRI with an address"
+                   : strcmp(k, "openid") == 0 ? "openid: not an IRI"
+                                               : "mbox_sha1sum: not 40 hexadecimal digits";
+            return false;
+        }
+        n = snprintf(out, size, "%s %s", k, v);
+    }
+    if (n < 0 || (size_t)n >= size) {
+        *why = "too long";
+        return false;
+    }
+    return true;
+}
+
+// ---- parameters -------------------------------------------------------------------------
+
+typedef struct param_spec {
+    const char *name;
+    char **slot;
+} param_spec;
+
+// Reads the query: each name once, each one known in exactly this spelling.
+static bool read_params(hub_lrs_req *r, const param_spec *specs, size_t n_specs)
+{
+    const char *q = r->c->head.query;
+    while (q && *q) {
+        size_t len = strcspn(q, "&");
+        if (len) {
+            size_t nl = strcspn(q, "=");
+            if (nl > len)
+                nl = len;
+            char name[64];
+            if (nl >= sizeof name || !hub_url_decode(q, nl, name, sizeof name)) {
+                hub_lrs_error(r->c, 400, "unknown parameter (a name of %zu bytes)", nl);
+                return false;
+            }
+            size_t i = 0;
+            while (i < n_specs && strcmp(specs[i].name, name) != 0)
+                i++;
+            if (i == n_specs) {
+                for (i = 0; i < n_specs && strcasecmp(specs[i].name, name) != 0; i++)
+                    ;
+                if (i < n_specs)
+                    hub_lrs_error(r->c, 400, "%s: parameter names are case sensitive, this one is %s", name,
+                                  specs[i].name);
+                else
+                    hub_lrs_error(r->c, 400, "%.60s: not a parameter of this resource and method", name);
+                return false;
+            }
+            if (*specs[i].slot) {
+                hub_lrs_error(r->c, 400, "%s: given more than once", name);
+                return false;
+            }
+            size_t vl = nl < len ? len - nl - 1 : 0;
+            char *v = malloc(vl + 1);
+            if (!v || !hub_url_decode(q + nl + 1, vl, v, vl + 1)) {
+                free(v);
+                hub_lrs_error(r->c, 400, "%s: not a valid URL-encoded UTF-8 value", name);
+                return false;
+            }
+            *specs[i].slot = v;
+        }
+        q += len + (q[len] == '&');
+    }
+    return true;
+}
+
+static bool require(hub_lrs_req *r, const char *value, const char *name)
+{
+    if (value)
+        return true;
+    hub_lrs_error(r->c, 400, "%s: missing (required by this resource and method)", name);
+    return false;
+}
+
+// Checks what was given: IRIs, the agent, a UUID, a timestamp, id lengths.
+static bool check_params(hub_lrs_req *r)
+{
+    if (r->activity_id && (strlen(r->activity_id) > HUB_LRS_ID_MAX || !is_iri(r->activity_id))) {
+        hub_lrs_error(r->c, 400, "activityId: not an IRI");
+        return false;
+    }
+    if (r->doc_id && (!r->doc_id[0] || strlen(r->doc_id) > HUB_LRS_ID_MAX)) {
+        hub_lrs_error(r->c, 400, "%s: empty or longer than %d bytes", r->id_name, HUB_LRS_ID_MAX);
+        return false;
+    }
+    if (r->registration) {
+        for (char *p = r->registration; *p; p++) // one spelling, as statements store it
+            *p = (char)(*p >= 'A' && *p <= 'F' ? *p + 32 : *p);
+        if (!hub_is_uuid(r->registration)) {
+            hub_lrs_error(r->c, 400, "registration: not a UUID");
+            return false;
+        }
+    }
+    if (r->since && !hub_parse_iso(r->since, &r->since_ns)) {
+        hub_lrs_error(r->c, 400, "since: not an ISO 8601 timestamp");
+        return false;
+    }
+    if (r->agent_json) {
+        stoa_error err = {0};
+        const char *why = NULL;
+        if (stoa_json_parse_str(r->agent_json, &(stoa_json_policy){.max_bytes = LRS_AGENT_JSON_MAX, .max_depth = 4},
+                                &r->agent, &err) != STOA_OK) {
+            hub_lrs_error(r->c, 400, "agent: not JSON: %.200s", err.message);
+            return false;
+        }
+        if (!hub_lrs_agent_key(r->agent, r->agent_key, sizeof r->agent_key, &why)) {
+            hub_lrs_error(r->c, 400, "agent: not an Agent object: %s", why);
+            return false;
+        }
+    }
+    return true;
+}
+
+// ---- the dispatch -----------------------------------------------------------------------
+
+enum { R_STATE, R_ACT_PROFILE, R_AGENT_PROFILE, R_ACTIVITIES, R_AGENTS, R_ABOUT, R_NONE };
+
+static int resource_of(const char *path)
+{
+    static const char *const paths[] = {"/xapi/activities/state", "/xapi/activities/profile",
+                                        "/xapi/agents/profile",   "/xapi/activities",
+                                        "/xapi/agents",           "/xapi/about"};
+    for (int i = 0; i < R_NONE; i++)
+        if (strcmp(path, paths[i]) == 0)
+            return i;
+    return R_NONE;
+}
+
+static bool authorize(hub_lrs_req *r, int res, bool writes)
 {
     hub_req *c = r->c;
-    if (c->body_len > HUB_LRS_DOC_MAX) { // 3.2.s3.b11
-        hub_lrs_error(c, 413, "a document is at most %d bytes", HUB_LRS_DOC_MAX);
-        return;
+    r->who = hub_xapi_authorized(r->hub, c, &r->device_id);
+    if (r->who == HUB_XAPI_NOBODY) {
+        hub_lrs_error(c, 401, "authorization required (Basic xapi:<key> or a device token)");
+        return false;
     }
-    const char *type = hub_header(c, "Content-Type");
-    if (!type || !*type)
-        type = "application/octet-stream";
-    if (strlen(type) >= sizeof ((hub_lrs_doc *)0)->type) {
-        hub_lrs_error(c, 400, "Content-Type: longer than 255 bytes");
-        return;
+    if (r->who == HUB_XAPI_INSTRUCTOR && (writes || !hub_origin_ok(r->hub, c))) {
+        hub_lrs_error(c, 403, writes ? "the instructor's session reads the LRS, it does not write it"
+                                     : "cross-origin request refused");
+        return false;
     }
-    bool post = strcmp(r->method, "POST") == 0;
-    cJSON *posted = NULL, *stored = NULL;
-    stoa_error err = {0};
-    if (post && is_json_type(type) && parse_object(c->body, c->body_len, &posted, &err) != STOA_OK) {
-        hub_lrs_error(c, 400, "the posted document is application/json but not a JSON object: %.200s", err.message);
-        return;
+    if (r->who == HUB_XAPI_DEVICE && res == R_ACT_PROFILE && writes) {
+        hub_lrs_error(c, 403, "a headset reads Activity Profile documents, it does not write them");
+        return false;
     }
-    hub_lrs_doc cur;
-    int exists = hub_lrs_doc_get(r->hub, a, &cur);
-    const char *expect = NULL;
-    int status = exists < 0 ? 503 : precondition(r, kind, &cur, exists == 1, &expect);
-    char *merged = NULL;
-    if (status == 0 && post && exists == 1) {
-        // 2.2.s8.b1: both JSON objects of type application/json, or a 400 and no change.
-        if (!posted || !is_json_type(cur.type) || parse_object(cur.content, cur.len, &stored, &err) != STOA_OK) {
-            status = 400;
-        } else {
-            for (cJSON *m = posted->child; m; m = m->next) {
-                cJSON *copy = cJSON_Duplicate(m, true);
-                if (!copy || (cJSON_HasObjectItem(stored, m->string)
-                                  ? !cJSON_ReplaceItemInObjectCaseSensitive(stored, m->string, copy)
-                                  : !cJSON_AddItemToObject(stored, m->string, copy))) {
-                    cJSON_Delete(copy);
-                    status = 503;
-                    break;
-                }
-            }
-            merged = status ? NULL : cJSON_PrintUnformatted(stored);
-            status = status ? status : merged ? 0 : 503;
-            type = "application/json";
-        }
-    }
-    if (status == 0) {
-        const char *body = merged ? merged : c->body;
-        size_t len = merged ? strlen(merged) : c->body_len;
-        if (merged && len > HUB_LRS_DOC_MAX)
-            status = 413;
-        else {
-            int w = hub_lrs_doc_put(r->hub, a, expect, type, body, len);
-            status = w == 1 ? 204 : w == 0 ? 412 : 503;
-        }
-    }
-    if (status == 204)
-        hub_lrs_send(c, 204, "text/plain", "", 0, NULL);
-    else if (status == 409)
-        hub_lrs_error(c, 409, "this document already exists: GET it, then PUT again with If-Match set to its"
-                              " ETag (or If-None-Match: * to create only)");
-    else if (status == 412)
-        hub_lrs_error(c, 412, "If-Match / If-None-Match: the stored document is not the one named");
-    else if (status == 400)
-        hub_lrs_error(c, 400, posted ? "POST merges JSON: the stored document is not an application/json object"
-                                     : "POST merges JSON: the posted document is not application/json");
-    else if (status == 413)
-        hub_lrs_error(c, 413, "the merged document would exceed %d bytes", HUB_LRS_DOC_MAX);
-    else
-        hub_lrs_error(c, 503, "the database failed; try again");
-    free(merged);
-    cJSON_Delete(posted);
-    cJSON_Delete(stored);
-    if (exists == 1)
-        hub_lrs_doc_free(&cur);
+    return true;
 }
 
-static void delete_doc(hub_lrs_req *r, hub_lrs_kind kind, const hub_lrs_addr *a)
+void hub_lrs_route(stoa_hub *hub, hub_req *c)
 {
-    const char *expect = NULL;
-    int status = 0;
-    if (a->id) {
-        hub_lrs_doc cur;
-        int exists = hub_lrs_doc_get(r->hub, a, &cur);
-        status = exists < 0 ? 503 : precondition(r, kind, &cur, exists == 1, &expect);
-        if (exists == 1)
-            hub_lrs_doc_free(&cur);
+    const char *m = hub_method(c);
+    int res = resource_of(c->head.path);
+    if (res == R_NONE) {
+        hub_lrs_error(c, 404, "no such xAPI resource");
+        return;
     }
-    if (status == 0) {
-        int d = hub_lrs_doc_delete(r->hub, a, expect);
-        status = d == 1 ? 204 : d == 0 ? 412 : 503;
+    bool docs = res <= R_AGENT_PROFILE;
+    if (hub_lrs_is_alternate(c)) { // Communication 1.3: answered as the request it stands for
+        hub_lrs_alternate(hub, c);
+        return;
     }
-    if (status == 204)
-        hub_lrs_send(r->c, 204, "text/plain", "", 0, NULL);
-    else if (status == 412)
-        hub_lrs_error(r->c, 412, "If-Match / If-None-Match: the stored document is not the one named");
-    else
-        hub_lrs_error(r->c, 503, "the database failed; try again");
-}
-
-void hub_lrs_documents(hub_lrs_req *r, hub_lrs_kind kind)
-{
-    hub_lrs_addr a = {
-        .kind = kind,
-        .activity = kind == HUB_LRS_AGENT_PROFILE ? "" : r->activity_id,
-        .agent = kind == HUB_LRS_ACTIVITY_PROFILE ? "" : r->agent_key,
-        .registration = r->registration ? r->registration : "",
-        .id = r->doc_id,
-    };
-    if (strcmp(r->method, "GET") == 0) {
-        if (r->doc_id)
-            get_one(r, &a);
+    if (strcmp(m, "OPTIONS") == 0) { // a preflight: what a cross-origin xAPI client may send
+        hub_send_text(c, 204, "text/plain", "", 0,
+                      LRS_HEADERS "Access-Control-Allow-Methods: GET, HEAD, PUT, POST, DELETE\r\n"
+                      "Access-Control-Allow-Headers: Authorization, Content-Type, X-Experience-API-Version,"
+                      " If-Match, If-None-Match\r\nAccess-Control-Max-Age: 600\r\n");
+        return;
+    }
+    bool reads = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
+    bool writes = strcmp(m, "PUT") == 0 || strcmp(m, "POST") == 0 || strcmp(m, "DELETE") == 0;
+    if (!reads && !(docs && writes)) {
+        hub_lrs_error(c, 405, "%s: not a method of this resource", m);
+        return;
+    }
+    // Communication 2.8.s5.b4: About answers whatever the version header says.
+    const char *version = hub_header(c, "X-Experience-API-Version");
+    if (res != R_ABOUT &&
+        (!version || strncmp(version, "1.0", 3) != 0 || (version[3] && version[3] != '.'))) {
+        hub_lrs_error(c, 400, "X-Experience-API-Version: 1.0.x required");
+        return;
+    }
+    const char *id_name = res == R_STATE ? "stateId" : "profileId";
+    hub_lrs_req r = {.hub = hub, .c = c, .method = strcmp(m, "HEAD") == 0 ? "GET" : m, .id_name = id_name};
+    if (res != R_ABOUT && !authorize(&r, res, writes)) // 2.8.s5.b3: About is open to all
+        return;
+    bool get = reads, single_verb = strcmp(m, "PUT") == 0 || strcmp(m, "POST") == 0;
+    param_spec specs[6];
+    size_t n = 0;
+    if (res == R_STATE || res == R_ACT_PROFILE || res == R_ACTIVITIES)
+        specs[n++] = (param_spec){"activityId", &r.activity_id};
+    if (res == R_STATE || res == R_AGENT_PROFILE || res == R_AGENTS)
+        specs[n++] = (param_spec){"agent", &r.agent_json};
+    if (res == R_STATE)
+        specs[n++] = (param_spec){"registration", &r.registration};
+    if (docs)
+        specs[n++] = (param_spec){id_name, &r.doc_id};
+    if (docs && get)
+        specs[n++] = (param_spec){"since", &r.since};
+    bool ok = read_params(&r, specs, n);
+    for (size_t i = 0; ok && i < n; i++) {
+        bool needed = strcmp(specs[i].name, "activityId") == 0 || strcmp(specs[i].name, "agent") == 0 ||
+                      (specs[i].slot == &r.doc_id && (single_verb || (res != R_STATE && !get)));
+        ok = !needed || require(&r, *specs[i].slot, specs[i].name);
+    }
+    if (ok && r.since && r.doc_id) {
+        hub_lrs_error(c, 400, "since: only for the list of ids (without %s)", id_name);
+        ok = false;
+    }
+    ok = ok && check_params(&r);
+    if (ok && r.who == HUB_XAPI_DEVICE && r.agent &&
+        !hub_lrs_device_owns(hub, r.device_id, r.agent, r.agent_key)) {
+        hub_lrs_error(c, 403, "agent: a headset reaches only its own learner's documents");
+        ok = false;
+    }
+    if (ok) {
+        if (docs)
+            hub_lrs_documents(&r, res == R_STATE           ? HUB_LRS_STATE
+                                  : res == R_ACT_PROFILE   ? HUB_LRS_ACTIVITY_PROFILE
+                                                           : HUB_LRS_AGENT_PROFILE);
+        else if (res == R_ABOUT)
+            hub_lrs_about(&r);
+        else if (res == R_ACTIVITIES)
+            hub_lrs_activities(&r);
         else
-            get_ids(r, &a);
-    } else if (strcmp(r->method, "DELETE") == 0) {
-        // Without a registration, deleting all of a State context covers every registration.
-        if (!r->doc_id && !r->registration)
-            a.registration = NULL;
-        delete_doc(r, kind, &a);
-    } else {
-        write_doc(r, kind, &a);
+            hub_lrs_agents(&r);
     }
+    free(r.activity_id), free(r.agent_json), free(r.registration), free(r.doc_id), free(r.since);
+    cJSON_Delete(r.agent);
+}
+
+bool hub_lrs_device_owns(stoa_hub *hub, int64_t device_id, const cJSON *agent, const char *agent_key)
+{
+    // The roster learner signed in on it: the trace writes them as an
+    // account whose name is the learner id (its homePage is the hub's URL as
+    // the headset reached it, which differs by network: not compared).
+    char learner[40];
+    const char *acc = cJSON_GetStringValue(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(agent, "account"), "name"));
+    if (acc && hub_class_signed_in(hub, device_id, learner) && strcmp(learner, acc) == 0)
+        return true;
+    // Or the actor it last wrote statements as (hub_db_store's `learners`).
+    bool row = false;
+    const void *args[] = {agent_key, &device_id};
+    pthread_mutex_lock(&hub->db_mu);
+    bool ok = hub_db_exec(hub, "SELECT 1 FROM learners WHERE actor=?1 AND device_id=?2", "ti", args, NULL, &row);
+    pthread_mutex_unlock(&hub->db_mu);
+    return ok && row;
 }

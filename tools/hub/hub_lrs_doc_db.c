@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The LRS's own tables (hub_lrs.h). Documents are addressed by kind,
+// The LRS's own tables (hub_lrs_doc.h). Documents are addressed by kind,
 // activity, agent (its Inverse Functional Identifier as one string),
 // registration and id, with "" for the parts a kind has not, so that one
 // primary key serves all three resources and every list is a key prefix.
@@ -11,7 +11,7 @@
 
 #include <openssl/evp.h>
 
-#include "hub_lrs.h"
+#include "hub_lrs_doc.h"
 
 // Only new tables: a database made by an older hub gains them and nothing
 // else changes (CREATE ... IF NOT EXISTS is the whole migration).
@@ -25,9 +25,17 @@ static const char k_lrs_schema[] =
     "CREATE TABLE IF NOT EXISTS lrs_agent_names(agent TEXT NOT NULL, name TEXT NOT NULL, seq INTEGER NOT NULL,"
     "  PRIMARY KEY(agent, name));";
 
-bool hub_lrs_db_migrate(sqlite3 *db, char **msg)
+stoa_result hub_lrs_db_open(stoa_hub *hub, stoa_error *err)
 {
-    return sqlite3_exec(db, k_lrs_schema, NULL, NULL, msg) == SQLITE_OK;
+    char *msg = NULL;
+    pthread_mutex_lock(&hub->db_mu);
+    bool ok = sqlite3_exec(hub->db, k_lrs_schema, NULL, NULL, &msg) == SQLITE_OK;
+    pthread_mutex_unlock(&hub->db_mu);
+    if (!ok)
+        stoa_error_set(err, STOA_ERROR_IO, "%s/hub.sqlite: the LRS tables: %s", hub->data_dir,
+                       msg ? msg : "failed");
+    sqlite3_free(msg);
+    return ok ? STOA_OK : STOA_ERROR_IO;
 }
 
 void hub_lrs_sha1_hex(const void *data, size_t len, char out[41])

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// The hub's xAPI 1.0.3 LRS resources other than Statements (Communication
+// The hub's xAPI 1.0.3 LRS resources other than Statements (hub_lrs.h and
+// hub_xapi*.c have those) (Communication
 // part 2, docs/lrs-documents.md): the three document resources (State,
 // Activity Profile, Agent Profile), Activities, Agents and About.
 //
-//   hub_lrs.c         the dispatch: version header, credentials, parameters,
+//   hub_lrs_doc.c     the dispatch: version header, credentials, parameters,
 //                     agent JSON, answers (every answer carries
 //                     X-Experience-API-Version)
-//   hub_lrs_doc.c     the document resources: ETags, If-Match/If-None-Match,
+//   hub_lrs_doc_res.c the document resources: ETags, If-Match/If-None-Match,
 //                     the JSON merge of POST
-//   hub_lrs_doc_db.c  their SQLite tables (made by hub_lrs_db_migrate)
+//   hub_lrs_doc_db.c  their SQLite tables (made by hub_lrs_db_open)
 //   hub_lrs_alt.c     the alternate request syntax (Communication 1.3)
 //   hub_lrs_about.c   About, Activities and Agents (Person objects), and the
 //                     fold that builds their data from stored statements
@@ -39,9 +40,10 @@
 // Routes every /xapi/ path but /xapi/statements (answers 404 to unknown ones).
 void hub_lrs_route(stoa_hub *hub, hub_req *c);
 
-// Creates the LRS tables in an open database (a new hub, or one made by an
-// older hub: only new tables, nothing existing changes). false: *msg says why.
-bool hub_lrs_db_migrate(sqlite3 *db, char **msg);
+// Creates the LRS tables in the hub's database (a new hub, or one made by an
+// older hub: only new tables, nothing existing changes). Called once by
+// stoa_hub_create after hub_db_open.
+stoa_result hub_lrs_db_open(stoa_hub *hub, stoa_error *err);
 
 // hub_lrs_alt.c: the alternate request syntax (Communication 1.3): a POST
 // with ?method=X and a form body, answered as the request it stands for.
