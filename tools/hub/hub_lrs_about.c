@@ -54,24 +54,30 @@ static void note_activity(fold_ctx *f, const cJSON *act)
     if (!id || !cJSON_IsObject(def) || !def->child)
         return;
     cJSON *have = NULL;
+    char *before = NULL;
     sqlite3_reset(f->get_def);
     sqlite3_bind_text(f->get_def, 1, id, -1, SQLITE_STATIC);
-    if (sqlite3_step(f->get_def) == SQLITE_ROW)
-        stoa_json_parse_str((const char *)sqlite3_column_text(f->get_def, 0), HUB_JSON_POLICY(HUB_MAX_BODY), &have,
-                            &(stoa_error){0});
+    if (sqlite3_step(f->get_def) == SQLITE_ROW) {
+        before = strdup((const char *)sqlite3_column_text(f->get_def, 0));
+        if (before)
+            stoa_json_parse_str(before, HUB_JSON_POLICY(HUB_MAX_BODY), &have, &(stoa_error){0});
+    }
     if (!have)
         have = cJSON_CreateObject();
-    if (!have)
+    if (!have) {
+        free(before);
         return;
+    }
     merge_definition(have, def);
     char *s = cJSON_PrintUnformatted(have);
-    if (s) {
+    // Most statements repeat what is known: no write then.
+    if (s && (!before || strcmp(before, s) != 0)) {
         sqlite3_reset(f->put_def);
         sqlite3_bind_text(f->put_def, 1, id, -1, SQLITE_STATIC);
         sqlite3_bind_text(f->put_def, 2, s, -1, SQLITE_STATIC);
         sqlite3_step(f->put_def);
     }
-    free(s);
+    free(s), free(before);
     cJSON_Delete(have);
 }
 
