@@ -45,7 +45,7 @@ STOA_TEST(state_put_get_delete)
     CHECK(lrs_setup() > 0);
     char *p = state_path("bookmark", NULL), h[128];
     lrs_answer a = put(p, "Content-Type: text/plain\r\n", NULL, "page 12");
-    CHECK_MSG(a.status == 204, "2.3.s3: PUT returns 204 No Content, got %d", a.status);
+    CHECK_MSG(a.status == 204, "2.3.s3 / 2.2.s4.b2: PUT for an activity and agent never seen returns 204, got %d", a.status);
     lrs_free(&a);
     a = get(p);
     CHECK_MSG(a.status == 200, "2.3.s3: GET with stateId returns 200, got %d", a.status);
