@@ -24,23 +24,31 @@ int lrs_setup(void)
         return 0;
     char cred[128], b64[200];
     snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(g_hub));
-    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred), sodium_base64_VARIANT_ORIGINAL);
+    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred),
+                      sodium_base64_VARIANT_ORIGINAL);
     snprintf(g_auth, sizeof g_auth, "Authorization: Basic %s\r\n", b64);
     return g_port;
 }
 
-stoa_hub *lrs_hub(void) { return g_hub; }
-const char *lrs_key_auth(void) { return g_auth; }
+stoa_hub *lrs_hub(void)
+{
+    return g_hub;
+}
+const char *lrs_key_auth(void)
+{
+    return g_auth;
+}
 
-lrs_answer lrs_req(const char *method, const char *path, const char *auth, const char *extra, const char *body,
-                   size_t body_len, bool no_version)
+lrs_answer lrs_req(const char *method, const char *path, const char *auth, const char *extra,
+                   const char *body, size_t body_len, bool no_version)
 {
     lrs_answer a = {0};
     size_t hl = strlen(auth ? auth : g_auth) + (extra ? strlen(extra) : 0) + 64;
     char *h = malloc(hl);
-    snprintf(h, hl, "%s%s%s", auth ? auth : g_auth, no_version ? "" : "X-Experience-API-Version: 1.0.3\r\n",
-             extra ? extra : "");
-    a.status = test_http(g_port, method, path, h, body, body_len, &a.body, a.headers, sizeof a.headers);
+    snprintf(h, hl, "%s%s%s", auth ? auth : g_auth,
+             no_version ? "" : "X-Experience-API-Version: 1.0.3\r\n", extra ? extra : "");
+    a.status =
+        test_http(g_port, method, path, h, body, body_len, &a.body, a.headers, sizeof a.headers);
     free(h);
     return a;
 }
@@ -72,7 +80,8 @@ char *lrs_enc(const char *s)
 {
     char *out = malloc(strlen(s) * 3 + 1), *o = out;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-._~", *p))
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~", *p))
             *o++ = (char)*p;
         else
             o += sprintf(o, "%%%02X", *p);

@@ -10,7 +10,7 @@
 
 typedef struct lrs_answer {
     int status;
-    char *body;        // malloc'd, NUL-terminated (NULL when none)
+    char *body; // malloc'd, NUL-terminated (NULL when none)
     char headers[4096];
 } lrs_answer;
 
@@ -22,8 +22,8 @@ const char *lrs_key_auth(void);
 // A request; extra: more header lines ("Name: v\r\n"), NULL = none. auth:
 // the Authorization line to send (NULL = the xAPI key, "" = none). The
 // version header is added unless no_version.
-lrs_answer lrs_req(const char *method, const char *path, const char *auth, const char *extra, const char *body,
-                   size_t body_len, bool no_version);
+lrs_answer lrs_req(const char *method, const char *path, const char *auth, const char *extra,
+                   const char *body, size_t body_len, bool no_version);
 void lrs_free(lrs_answer *a);
 // A header's value in an answer ("" when absent), copied into out.
 const char *lrs_header(const lrs_answer *a, const char *name, char *out, size_t size);

@@ -17,15 +17,16 @@
 static const char k_act[] = "http://example.com/activities/fuzz";
 
 // A request with an arbitrary (already encoded) query, sent raw.
-static int raw_get(int port, const char *method, const char *query, const char *type, const char *body,
-                   size_t body_len)
+static int raw_get(int port, const char *method, const char *query, const char *type,
+                   const char *body, size_t body_len)
 {
     size_t cap = strlen(query) + body_len + 1024;
     char *req = malloc(cap);
-    int n = snprintf(req, cap,
-                     "%s /xapi/activities/state?%s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n"
-                     "%sX-Experience-API-Version: 1.0.3\r\nContent-Type: %s\r\nContent-Length: %zu\r\n\r\n",
-                     method, query, port, lrs_key_auth(), type, body_len);
+    int n = snprintf(
+        req, cap,
+        "%s /xapi/activities/state?%s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n"
+        "%sX-Experience-API-Version: 1.0.3\r\nContent-Type: %s\r\nContent-Length: %zu\r\n\r\n",
+        method, query, port, lrs_key_auth(), type, body_len);
     memcpy(req + n, body, body_len);
     char *answer = NULL;
     int status = test_http_raw(port, req, (size_t)n + body_len, &answer);
@@ -66,23 +67,38 @@ STOA_TEST(hostile_agents)
     memset(long_name + n, 'x', 12000);
     strcpy(long_name + n + 12000, "\"}");
     const char *agents[] = {
-        deep, long_name, "{\"mbox\":\"mailto:a@b.c\",\"mbox\":\"mailto:c@d.e\"}", "{\"mbox\":\"mailto:a\\u0000@b.c\"}",
-        "{\"mbox\":\"mailto:\xff@b.c\"}", "{\"mbox\":\"mailto:\\ud800@b.c\"}",
+        deep,
+        long_name,
+        "{\"mbox\":\"mailto:a@b.c\",\"mbox\":\"mailto:c@d.e\"}",
+        "{\"mbox\":\"mailto:a\\u0000@b.c\"}",
+        "{\"mbox\":\"mailto:\xff@b.c\"}",
+        "{\"mbox\":\"mailto:\\ud800@b.c\"}",
         "{\"account\":{\"homePage\":\"http://h\",\"name\":\"n\",\"extra\":{\"x\":[[[[1]]]]}}}",
-        "{\"mbox\":\"mailto:a@b.c\",\"member\":[{\"mbox\":\"mailto:c@d.e\"}]}", "{\"mbox\":1e999}",
-        "{\"mbox\":\"mailto:a@b.c\"", "", "null", "{\"account\":\"x\"}", "{\"openid\":\"not an iri\"}",
+        "{\"mbox\":\"mailto:a@b.c\",\"member\":[{\"mbox\":\"mailto:c@d.e\"}]}",
+        "{\"mbox\":1e999}",
+        "{\"mbox\":\"mailto:a@b.c\"",
+        "",
+        "null",
+        "{\"account\":\"x\"}",
+        "{\"openid\":\"not an iri\"}",
     };
     for (size_t i = 0; i < sizeof agents / sizeof *agents; i++) {
         char *q = agent_query(agents[i]);
         int s = raw_get(port, "GET", q, "text/plain", "", 0);
         // A query over the head's bound is refused by the server itself (431).
-        CHECK_MSG(s == 400 || s == 431, "hostile agent %zu (%.40s...) -> 400/431, got %d", i, agents[i], s);
+        CHECK_MSG(s == 400 || s == 431, "hostile agent %zu (%.40s...) -> 400/431, got %d", i,
+                  agents[i], s);
         free(q);
     }
     // Bad escapes and control bytes in the query itself.
-    const char *queries[] = {"activityId=%zz&agent=%7B%7D&stateId=s", "activityId=http%3A%2F%2Fa%00b&agent=x&stateId=s",
-                             "activityId=http%3A%2F%2Fa&agent=%7B%22mbox%22%3A%22mailto%3Aa%40b%2Ec%22%7D&stateId=%01",
-                             "&&&&", "=&=&=", "activityId", "agent=&activityId=&stateId="};
+    const char *queries[] = {
+        "activityId=%zz&agent=%7B%7D&stateId=s",
+        "activityId=http%3A%2F%2Fa%00b&agent=x&stateId=s",
+        "activityId=http%3A%2F%2Fa&agent=%7B%22mbox%22%3A%22mailto%3Aa%40b%2Ec%22%7D&stateId=%01",
+        "&&&&",
+        "=&=&=",
+        "activityId",
+        "agent=&activityId=&stateId="};
     for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
         int s = raw_get(port, "GET", queries[i], "text/plain", "", 0);
         CHECK_MSG(s == 400, "malformed query %zu -> 400, got %d", i, s);
@@ -137,18 +153,37 @@ STOA_TEST(random_queries)
     // Fixed seed: a failure can be replayed. Pieces of real parameters, cut
     // and shuffled, with random bytes between them.
     unsigned seed = 14;
-    const char *pieces[] = {"activityId=", "agent=", "stateId=", "registration=", "since=", "profileId=", "%7B",
-                            "%22mbox%22", "%3A", "%22mailto%3Aa%40b.c%22", "%7D", "&", "=", "http%3A%2F%2Fx",
-                            "%ff", "%c3%28", "2026-01-01T00:00:00Z", "a4f5e2b8-0000-4000-8000-000000000000", "%"};
+    const char *pieces[] = {"activityId=",
+                            "agent=",
+                            "stateId=",
+                            "registration=",
+                            "since=",
+                            "profileId=",
+                            "%7B",
+                            "%22mbox%22",
+                            "%3A",
+                            "%22mailto%3Aa%40b.c%22",
+                            "%7D",
+                            "&",
+                            "=",
+                            "http%3A%2F%2Fx",
+                            "%ff",
+                            "%c3%28",
+                            "2026-01-01T00:00:00Z",
+                            "a4f5e2b8-0000-4000-8000-000000000000",
+                            "%"};
     int counts[6] = {0};
     for (int i = 0; i < 300; i++) {
         char q[700] = "";
         // Half start from a valid context, so that the junk after it meets the later checks too.
-        size_t len = i % 2 ? 0
-                           : (size_t)snprintf(q, sizeof q, "activityId=http%%3A%%2F%%2Fx&agent=%%7B%%22mbox%%22%%3A"
-                                                           "%%22mailto%%3Aa%%40b.c%%22%%7D&");
-        static const char *const whole[] = {"stateId=s", "registration=a4f5e2b8-0000-4000-8000-000000000000",
-                                            "since=2026-01-01T00:00:00Z", "profileId=p", "stateId=%FF"};
+        size_t len =
+            i % 2 ? 0
+                  : (size_t)snprintf(q, sizeof q,
+                                     "activityId=http%%3A%%2F%%2Fx&agent=%%7B%%22mbox%%22%%3A"
+                                     "%%22mailto%%3Aa%%40b.c%%22%%7D&");
+        static const char *const whole[] = {
+            "stateId=s", "registration=a4f5e2b8-0000-4000-8000-000000000000",
+            "since=2026-01-01T00:00:00Z", "profileId=p", "stateId=%FF"};
         int parts = 1 + (int)(rand_r(&seed) % 12);
         if (len) { // whole parameters, sometimes one twice, rarely junk
             parts = (int)(rand_r(&seed) % 3);
@@ -166,13 +201,20 @@ STOA_TEST(random_queries)
         }
         static const char *const methods[] = {"GET", "PUT", "POST", "DELETE", "HEAD"};
         const char *m = methods[rand_r(&seed) % 5];
-        int s = raw_get(port, m, q, "application/json", "{\"r\":1}", strcmp(m, "PUT") && strcmp(m, "POST") ? 0 : 7);
+        int s = raw_get(port, m, q, "application/json", "{\"r\":1}",
+                        strcmp(m, "PUT") && strcmp(m, "POST") ? 0 : 7);
         CHECK_MSG(s >= 200 && s < 500, "random query %d (%s %s) -> %d", i, m, q, s);
-        counts[s == 400 ? 0 : s == 204 ? 1 : s == 200 ? 2 : s == 404 ? 3 : s == 409 || s == 412 ? 4 : 5]++;
+        counts[s == 400               ? 0
+               : s == 204             ? 1
+               : s == 200             ? 2
+               : s == 404             ? 3
+               : s == 409 || s == 412 ? 4
+                                      : 5]++;
     }
-    printf("random queries: 400 %d, 204 %d, 200 %d, 404 %d, 409/412 %d, other %d\n", counts[0], counts[1],
-           counts[2], counts[3], counts[4], counts[5]);
-    CHECK_MSG(counts[0] > 100 && counts[0] < 280, "most random queries are refused as malformed, not all (%d)", counts[0]);
+    printf("random queries: 400 %d, 204 %d, 200 %d, 404 %d, 409/412 %d, other %d\n", counts[0],
+           counts[1], counts[2], counts[3], counts[4], counts[5]);
+    CHECK_MSG(counts[0] > 100 && counts[0] < 280,
+              "most random queries are refused as malformed, not all (%d)", counts[0]);
     alive(port);
 }
 

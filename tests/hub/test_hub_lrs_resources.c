@@ -16,18 +16,24 @@
 static const char k_act[] = "http://example.com/activities/resources";
 static const char k_agent[] = "{\"mbox\":\"mailto:res@example.com\"}";
 
-static lrs_answer get(const char *path) { return lrs_req("GET", path, NULL, NULL, NULL, 0, false); }
-
-static void expect(const char *method, const char *path, int status, const char *needle, const char *why)
+static lrs_answer get(const char *path)
 {
-    lrs_answer a = lrs_req(method, path, NULL, strcmp(method, "PUT") == 0 ? "If-None-Match: *\r\n" : NULL,
-                           strcmp(method, "PUT") == 0 || strcmp(method, "POST") == 0 ? "{}" : NULL,
-                           strcmp(method, "PUT") == 0 || strcmp(method, "POST") == 0 ? 2 : 0, false);
-    CHECK_MSG(a.status == status && (!needle || (a.body && strstr(a.body, needle))), "%s: %s %s -> %d %s", why,
-              method, path, a.status, a.body ? a.body : "");
+    return lrs_req("GET", path, NULL, NULL, NULL, 0, false);
+}
+
+static void expect(const char *method, const char *path, int status, const char *needle,
+                   const char *why)
+{
+    lrs_answer a =
+        lrs_req(method, path, NULL, strcmp(method, "PUT") == 0 ? "If-None-Match: *\r\n" : NULL,
+                strcmp(method, "PUT") == 0 || strcmp(method, "POST") == 0 ? "{}" : NULL,
+                strcmp(method, "PUT") == 0 || strcmp(method, "POST") == 0 ? 2 : 0, false);
+    CHECK_MSG(a.status == status && (!needle || (a.body && strstr(a.body, needle))),
+              "%s: %s %s -> %d %s", why, method, path, a.status, a.body ? a.body : "");
     char v[32];
     CHECK_MSG(strcmp(lrs_header(&a, "X-Experience-API-Version", v, sizeof v), "1.0.3") == 0,
-              "3.3.s3.b1/b2: X-Experience-API-Version: 1.0.3 on every answer (%s %s)", method, path);
+              "3.3.s3.b1/b2: X-Experience-API-Version: 1.0.3 on every answer (%s %s)", method,
+              path);
     lrs_free(&a);
 }
 
@@ -36,7 +42,8 @@ STOA_TEST(about)
     CHECK(lrs_setup() > 0);
     // 2.8.s5.b3/b4: open to all, whatever the version header.
     lrs_answer a = lrs_req("GET", "/xapi/about", "", NULL, NULL, 0, true);
-    CHECK_MSG(a.status == 200, "2.8.s5.b3/b4: About without credentials or version header, got %d", a.status);
+    CHECK_MSG(a.status == 200, "2.8.s5.b3/b4: About without credentials or version header, got %d",
+              a.status);
     cJSON *j = cJSON_Parse(a.body);
     cJSON *v = cJSON_GetObjectItem(j, "version");
     CHECK_MSG(cJSON_IsArray(v) && cJSON_GetArraySize(v) >= 1 &&
@@ -44,13 +51,16 @@ STOA_TEST(about)
               "2.8.s5.b1: version is an array with 1.0.3: %s", a.body);
     int props = cJSON_GetArraySize(j);
     cJSON *ext = cJSON_GetObjectItem(j, "extensions");
-    CHECK_MSG(props == 2 && cJSON_IsObject(ext), "2.8.s5.b2: only version and extensions: %s", a.body);
-    CHECK_MSG(cJSON_GetNumberValue(cJSON_GetObjectItem(ext, "https://stoa.dev/xapi/about/statements-limit")) == 500,
+    CHECK_MSG(props == 2 && cJSON_IsObject(ext), "2.8.s5.b2: only version and extensions: %s",
+              a.body);
+    CHECK_MSG(cJSON_GetNumberValue(
+                  cJSON_GetObjectItem(ext, "https://stoa.dev/xapi/about/statements-limit")) == 500,
               "issue 14: About states the statement limit cap: %s", a.body);
     cJSON_Delete(j);
     lrs_free(&a);
     a = lrs_req("HEAD", "/xapi/about", "", NULL, NULL, 0, true);
-    CHECK_MSG(a.status == 200 && (!a.body || !a.body[0]), "1.1.s3.b1: HEAD About, no body (%d)", a.status);
+    CHECK_MSG(a.status == 200 && (!a.body || !a.body[0]), "1.1.s3.b1: HEAD About, no body (%d)",
+              a.status);
     lrs_free(&a);
 }
 
@@ -58,7 +68,8 @@ STOA_TEST(parameters)
 {
     CHECK(lrs_setup() > 0);
     char *p;
-    // Missing required parameters: 400 naming them (2.3.s3.table1, 2.6.s3.table1, 2.7.s3.table1, 2.4.s2, 2.5.s1).
+    // Missing required parameters: 400 naming them
+    // (2.3.s3.table1, 2.6.s3.table1, 2.7.s3.table1, 2.4.s2, 2.5.s1).
     p = lrs_path("activities/state", "agent", k_agent, "stateId", "x", NULL);
     expect("GET", p, 400, "activityId", "2.3.s3.table1.row1: activityId required");
     expect("PUT", p, 400, "activityId", "2.3.s3.table1.row1: activityId required");
@@ -79,20 +90,26 @@ STOA_TEST(parameters)
     expect("GET", "/xapi/agents", 400, "agent", "2.4.s2.table1.row1: agent required");
     expect("GET", "/xapi/activities", 400, "activityId", "2.5.s1.table1.row1: activityId required");
     // Malformed values.
-    const char *bad_agents[] = {"{\"mbox\":\"ada@example.com\"}", "{\"name\":\"no identifier\"}",
+    const char *bad_agents[] = {"{\"mbox\":\"ada@example.com\"}",
+                                "{\"name\":\"no identifier\"}",
                                 "{\"mbox\":\"mailto:a@b.c\",\"openid\":\"http://o.example/a\"}",
-                                "{\"objectType\":\"Group\",\"mbox\":\"mailto:a@b.c\"}", "not json", "[1]",
-                                "{\"account\":{\"name\":\"x\"}}", "{\"mbox_sha1sum\":\"xyz\"}"};
+                                "{\"objectType\":\"Group\",\"mbox\":\"mailto:a@b.c\"}",
+                                "not json",
+                                "[1]",
+                                "{\"account\":{\"name\":\"x\"}}",
+                                "{\"mbox_sha1sum\":\"xyz\"}"};
     for (size_t i = 0; i < sizeof bad_agents / sizeof *bad_agents; i++) {
         p = lrs_path("agents/profile", "agent", bad_agents[i], NULL);
-        expect("GET", p, 400, "agent", "2.6.s3.table1.row1 / Data 2.4.2.1: agent must be an Agent with one IFI");
+        expect("GET", p, 400, "agent",
+               "2.6.s3.table1.row1 / Data 2.4.2.1: agent must be an Agent with one IFI");
         free(p);
     }
-    p = lrs_path("activities/state", "activityId", k_act, "agent", k_agent, "stateId", "x", "registration", "nope",
-                 NULL);
+    p = lrs_path("activities/state", "activityId", k_act, "agent", k_agent, "stateId", "x",
+                 "registration", "nope", NULL);
     expect("GET", p, 400, "registration", "2.3.s3.table1.row3: registration must be a UUID");
     free(p);
-    p = lrs_path("activities/state", "activityId", k_act, "agent", k_agent, "since", "yesterday", NULL);
+    p = lrs_path("activities/state", "activityId", k_act, "agent", k_agent, "since", "yesterday",
+                 NULL);
     expect("GET", p, 400, "since", "2.3.s4.table1.row4: since must be a timestamp");
     free(p);
     p = lrs_path("activities", "activityId", "{\"id\":1}", NULL);
@@ -108,7 +125,8 @@ STOA_TEST(parameters)
     p = lrs_path("activities/profile", "activityId", k_act, "activityId", k_act, NULL);
     expect("GET", p, 400, "more than once", "3.2.s3.b7: a parameter given twice -> 400");
     free(p);
-    p = lrs_path("activities/profile", "activityId", k_act, "profileId", "x", "since", "2020-01-01T00:00:00Z", NULL);
+    p = lrs_path("activities/profile", "activityId", k_act, "profileId", "x", "since",
+                 "2020-01-01T00:00:00Z", NULL);
     expect("GET", p, 400, "since", "2.7.s4: since belongs to the list of ids only");
     free(p);
     // 3.3.s3.b4 (and 2.8.s5.b4 by contrast): no version header -> 400 on every other resource.
@@ -117,7 +135,8 @@ STOA_TEST(parameters)
     CHECK_MSG(a.status == 400, "3.3.s4: no X-Experience-API-Version -> 400, got %d", a.status);
     lrs_free(&a);
     free(p);
-    expect("DELETE", "/xapi/activities?activityId=http%3A%2F%2Fx", 405, NULL, "a method the resource has not");
+    expect("DELETE", "/xapi/activities?activityId=http%3A%2F%2Fx", 405, NULL,
+           "a method the resource has not");
     expect("PUT", "/xapi/about", 405, NULL, "About is GET only");
     expect("GET", "/xapi/nothing", 404, NULL, "an unknown resource");
 }
@@ -125,13 +144,18 @@ STOA_TEST(parameters)
 STOA_TEST(activities_canonical)
 {
     CHECK(lrs_setup() > 0);
-    // Two statements describe one activity in two languages: the LRS returns both (2.5, XAPI-00254).
-    const char *st = "[{\"actor\":{\"mbox\":\"mailto:res@example.com\"},\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/attempted\"},"
-                     "\"object\":{\"id\":\"%s\",\"definition\":{\"name\":{\"en-US\":\"meeting\"},\"type\":\"http://adlnet.gov/expapi/activities/meeting\"}},"
-                     "\"timestamp\":\"2026-01-01T00:00:00Z\"},"
-                     "{\"actor\":{\"mbox\":\"mailto:res@example.com\",\"name\":\"Res\"},\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/attended\"},"
-                     "\"object\":{\"id\":\"%s\",\"definition\":{\"name\":{\"fr-FR\":\"r\\u00e9union\"}}},"
-                     "\"timestamp\":\"2026-01-01T00:00:01Z\"}]";
+    // Two statements describe one activity in two languages: the LRS returns both (2.5,
+    // XAPI-00254).
+    const char *st =
+        "[{\"actor\":{\"mbox\":\"mailto:res@example.com\"},\"verb\":{\"id\":\"http://adlnet.gov/"
+        "expapi/verbs/attempted\"},"
+        "\"object\":{\"id\":\"%s\",\"definition\":{\"name\":{\"en-US\":\"meeting\"},\"type\":"
+        "\"http://adlnet.gov/expapi/activities/meeting\"}},"
+        "\"timestamp\":\"2026-01-01T00:00:00Z\"},"
+        "{\"actor\":{\"mbox\":\"mailto:res@example.com\",\"name\":\"Res\"},\"verb\":{\"id\":\"http:"
+        "//adlnet.gov/expapi/verbs/attended\"},"
+        "\"object\":{\"id\":\"%s\",\"definition\":{\"name\":{\"fr-FR\":\"r\\u00e9union\"}}},"
+        "\"timestamp\":\"2026-01-01T00:00:01Z\"}]";
     char body[2048];
     snprintf(body, sizeof body, st, k_act, k_act);
     lrs_answer a = lrs_req("POST", "/xapi/statements", NULL, NULL, body, strlen(body), false);
@@ -141,7 +165,8 @@ STOA_TEST(activities_canonical)
     a = get(p);
     cJSON *j = cJSON_Parse(a.body), *def = cJSON_GetObjectItem(j, "definition");
     cJSON *name = cJSON_GetObjectItem(def, "name");
-    CHECK_MSG(a.status == 200 && strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(j, "id")), k_act) == 0 &&
+    CHECK_MSG(a.status == 200 &&
+                  strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(j, "id")), k_act) == 0 &&
                   cJSON_GetObjectItem(name, "en-US") && cJSON_GetObjectItem(name, "fr-FR") &&
                   cJSON_GetObjectItem(def, "type"),
               "2.5.s1: the complete Activity object from every statement: %s", a.body);
@@ -153,7 +178,8 @@ STOA_TEST(activities_canonical)
     // 2.5.s2.b1: an activity the LRS never saw is still an Activity object.
     p = lrs_path("activities", "activityId", "http://example.com/never-seen", NULL);
     a = get(p);
-    CHECK_MSG(a.status == 200 && a.body && strstr(a.body, "\"id\":\"http://example.com/never-seen\""),
+    CHECK_MSG(a.status == 200 && a.body &&
+                  strstr(a.body, "\"id\":\"http://example.com/never-seen\""),
               "2.5.s2.b1: unknown activity -> Activity object: %s", a.body);
     lrs_free(&a);
     free(p);
@@ -161,16 +187,19 @@ STOA_TEST(activities_canonical)
     p = lrs_path("agents", "agent", k_agent, NULL);
     a = get(p);
     j = cJSON_Parse(a.body);
-    CHECK_MSG(a.status == 200 && strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(j, "objectType")), "Person") == 0 &&
-                  cJSON_IsArray(cJSON_GetObjectItem(j, "mbox")) && cJSON_IsArray(cJSON_GetObjectItem(j, "name")) &&
-                  strstr(a.body, "\"Res\""),
+    CHECK_MSG(a.status == 200 &&
+                  strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(j, "objectType")), "Person") ==
+                      0 &&
+                  cJSON_IsArray(cJSON_GetObjectItem(j, "mbox")) &&
+                  cJSON_IsArray(cJSON_GetObjectItem(j, "name")) && strstr(a.body, "\"Res\""),
               "2.4.s5/s6: a Person object with array properties: %s", a.body);
     cJSON_Delete(j);
     lrs_free(&a);
     free(p);
     p = lrs_path("agents", "agent", "{\"openid\":\"http://id.example/nobody\"}", NULL);
     a = get(p);
-    CHECK_MSG(a.status == 200 && a.body && strstr(a.body, "\"openid\":[\"http://id.example/nobody\"]"),
+    CHECK_MSG(a.status == 200 && a.body &&
+                  strstr(a.body, "\"openid\":[\"http://id.example/nobody\"]"),
               "2.4.s3.b3: an unknown agent -> a Person with what was asked: %s", a.body);
     lrs_free(&a);
     free(p);
@@ -181,11 +210,12 @@ STOA_TEST(credentials_and_headsets)
     int port = lrs_setup();
     CHECK(port > 0);
     char *mine_state = NULL, *other_state = NULL;
-    lrs_answer a = lrs_req("GET", "/xapi/activities?activityId=http%3A%2F%2Fe.x%2Fa", "", NULL, NULL, 0, false);
+    lrs_answer a = lrs_req("GET", "/xapi/activities?activityId=http%3A%2F%2Fe.x%2Fa", "", NULL,
+                           NULL, 0, false);
     CHECK_MSG(a.status == 401, "4.0 / 3.2.s2.b2: no credentials -> 401, got %d", a.status);
     lrs_free(&a);
-    a = lrs_req("GET", "/xapi/activities?activityId=http%3A%2F%2Fe.x%2Fa", "Authorization: Basic eGFwaTp3cm9uZw==\r\n",
-                NULL, NULL, 0, false);
+    a = lrs_req("GET", "/xapi/activities?activityId=http%3A%2F%2Fe.x%2Fa",
+                "Authorization: Basic eGFwaTp3cm9uZw==\r\n", NULL, NULL, 0, false);
     CHECK_MSG(a.status == 401, "4.0: wrong key -> 401, got %d", a.status);
     lrs_free(&a);
     // A headset writes as its learner, then reaches that learner's state and nobody else's.
@@ -199,20 +229,26 @@ STOA_TEST(credentials_and_headsets)
     lrs_free(&a);
     cJSON *sj = cJSON_Parse(st);
     char *actor = cJSON_PrintUnformatted(cJSON_GetObjectItem(sj, "actor"));
-    mine_state = lrs_path("activities/state", "activityId", k_act, "agent", actor, "stateId", "s", NULL);
-    other_state = lrs_path("activities/state", "activityId", k_act, "agent", k_agent, "stateId", "s", NULL);
+    mine_state =
+        lrs_path("activities/state", "activityId", k_act, "agent", actor, "stateId", "s", NULL);
+    other_state =
+        lrs_path("activities/state", "activityId", k_act, "agent", k_agent, "stateId", "s", NULL);
     a = lrs_req("PUT", mine_state, auth, "Content-Type: text/plain\r\n", "mine", 4, false);
-    CHECK_MSG(a.status == 204, "hub rule: a headset writes its own learner's state, got %d %s", a.status, a.body);
+    CHECK_MSG(a.status == 204, "hub rule: a headset writes its own learner's state, got %d %s",
+              a.status, a.body);
     lrs_free(&a);
     a = lrs_req("GET", mine_state, auth, NULL, NULL, 0, false);
-    CHECK_MSG(a.status == 200 && a.body && strcmp(a.body, "mine") == 0, "hub rule: and reads it back (%d)", a.status);
+    CHECK_MSG(a.status == 200 && a.body && strcmp(a.body, "mine") == 0,
+              "hub rule: and reads it back (%d)", a.status);
     lrs_free(&a);
     a = lrs_req("GET", other_state, auth, NULL, NULL, 0, false);
-    CHECK_MSG(a.status == 403, "3.2.s3.b10: another agent's state with a headset token -> 403, got %d", a.status);
+    CHECK_MSG(a.status == 403,
+              "3.2.s3.b10: another agent's state with a headset token -> 403, got %d", a.status);
     lrs_free(&a);
     char *ap = lrs_path("activities/profile", "activityId", k_act, "profileId", "p", NULL);
     a = lrs_req("PUT", ap, auth, "If-None-Match: *\r\n", "{}", 2, false);
-    CHECK_MSG(a.status == 403, "3.2.s3.b10: a headset does not write activity profiles -> 403, got %d", a.status);
+    CHECK_MSG(a.status == 403,
+              "3.2.s3.b10: a headset does not write activity profiles -> 403, got %d", a.status);
     lrs_free(&a);
     // The instructor's session reads, never writes.
     char cookie[128], csrf[65], h[256];
@@ -222,7 +258,8 @@ STOA_TEST(credentials_and_headsets)
     CHECK_MSG(a.status == 200, "the instructor reads documents, got %d", a.status);
     lrs_free(&a);
     a = lrs_req("DELETE", mine_state, h, NULL, NULL, 0, false);
-    CHECK_MSG(a.status == 403, "3.2.s3.b10: the instructor's session does not write -> 403, got %d", a.status);
+    CHECK_MSG(a.status == 403, "3.2.s3.b10: the instructor's session does not write -> 403, got %d",
+              a.status);
     lrs_free(&a);
     cJSON_Delete(sj);
     free(actor), free(st), free(mine_state), free(other_state), free(ap);
@@ -239,30 +276,41 @@ STOA_TEST(alternate_request_syntax)
     char *act = lrs_enc(k_act), *agent = lrs_enc(k_agent);
     char form[2048];
     snprintf(form, sizeof form,
-             "Authorization=%s&X-Experience-API-Version=1.0.3&Content-Type=application%%2Fjson&If-None-Match=*"
+             "Authorization=%s&X-Experience-API-Version=1.0.3&Content-Type=application%%2Fjson&If-"
+             "None-Match=*"
              "&activityId=%s&agent=%s&stateId=alt&content=%%7B%%22via%%22%%3A%%22form%%22%%7D",
              enc_auth, act, agent);
     const char *form_type = "Content-Type: application/x-www-form-urlencoded\r\n";
     // No Authorization or version header on the request itself: the form carries them (1.3.s3.b7).
-    lrs_answer a = lrs_req("POST", "/xapi/activities/state?method=PUT", "", form_type, form, strlen(form), true);
-    CHECK_MSG(a.status == 204, "1.3.s3.b15/b7/b14: PUT through the form -> 204, got %d %s", a.status, a.body);
+    lrs_answer a = lrs_req("POST", "/xapi/activities/state?method=PUT", "", form_type, form,
+                           strlen(form), true);
+    CHECK_MSG(a.status == 204, "1.3.s3.b15/b7/b14: PUT through the form -> 204, got %d %s",
+              a.status, a.body);
     lrs_free(&a);
-    char *p = lrs_path("activities/state", "activityId", k_act, "agent", k_agent, "stateId", "alt", NULL);
+    char *p =
+        lrs_path("activities/state", "activityId", k_act, "agent", k_agent, "stateId", "alt", NULL);
     a = lrs_req("GET", p, NULL, NULL, NULL, 0, false);
     CHECK_MSG(a.status == 200 && a.body && strcmp(a.body, "{\"via\":\"form\"}") == 0,
               "1.3.s3.b4/b5: content is the document: %s", a.body);
     lrs_free(&a);
-    snprintf(form, sizeof form, "Authorization=%s&X-Experience-API-Version=1.0.3&activityId=%s&agent=%s&stateId=alt",
+    snprintf(form, sizeof form,
+             "Authorization=%s&X-Experience-API-Version=1.0.3&activityId=%s&agent=%s&stateId=alt",
              enc_auth, act, agent);
-    a = lrs_req("POST", "/xapi/activities/state?method=GET", "", form_type, form, strlen(form), true);
-    CHECK_MSG(a.status == 200 && a.body && strstr(a.body, "form"), "1.3: GET through the form: %d", a.status);
+    a = lrs_req("POST", "/xapi/activities/state?method=GET", "", form_type, form, strlen(form),
+                true);
+    CHECK_MSG(a.status == 200 && a.body && strstr(a.body, "form"), "1.3: GET through the form: %d",
+              a.status);
     lrs_free(&a);
-    a = lrs_req("POST", "/xapi/activities/state?method=GET&stateId=alt", "", form_type, form, strlen(form), true);
-    CHECK_MSG(a.status == 400, "1.3.s3.b3: another query parameter beside method -> 400, got %d", a.status);
-    lrs_free(&a);
-    a = lrs_req("POST", "/xapi/activities/state?method=GET", "", "Content-Type: application/json\r\n", form,
+    a = lrs_req("POST", "/xapi/activities/state?method=GET&stateId=alt", "", form_type, form,
                 strlen(form), true);
-    CHECK_MSG(a.status == 400, "3.2.s3.b6: the alternate syntax without a form content type -> 400, got %d", a.status);
+    CHECK_MSG(a.status == 400, "1.3.s3.b3: another query parameter beside method -> 400, got %d",
+              a.status);
+    lrs_free(&a);
+    a = lrs_req("POST", "/xapi/activities/state?method=GET", "",
+                "Content-Type: application/json\r\n", form, strlen(form), true);
+    CHECK_MSG(a.status == 400,
+              "3.2.s3.b6: the alternate syntax without a form content type -> 400, got %d",
+              a.status);
     lrs_free(&a);
     free(p), free(enc_auth), free(act), free(agent);
 }

@@ -144,15 +144,19 @@ static bool fold(stoa_hub *hub)
         pthread_mutex_lock(&hub->db_mu);
         fold_ctx f = {
             .get_def = hub_db_prep(hub, "SELECT definition FROM lrs_activities WHERE id=?1"),
-            .put_def = hub_db_prep(hub, "INSERT OR REPLACE INTO lrs_activities(id, definition) VALUES(?1,?2)"),
-            .put_name = hub_db_prep(hub, "INSERT INTO lrs_agent_names(agent, name, seq) VALUES(?1,?2,?3)"
-                                         " ON CONFLICT(agent, name) DO UPDATE SET seq=max(seq, excluded.seq)"),
+            .put_def = hub_db_prep(
+                hub, "INSERT OR REPLACE INTO lrs_activities(id, definition) VALUES(?1,?2)"),
+            .put_name = hub_db_prep(
+                hub, "INSERT INTO lrs_agent_names(agent, name, seq) VALUES(?1,?2,?3)"
+                     " ON CONFLICT(agent, name) DO UPDATE SET seq=max(seq, excluded.seq)"),
         };
-        sqlite3_stmt *rows = hub_db_prep(hub, "SELECT seq, json FROM statements WHERE seq > "
-                                              "coalesce((SELECT CAST(value AS INTEGER) FROM settings"
-                                              " WHERE key='lrs_fold_seq'), 0) ORDER BY seq LIMIT ?1");
-        sqlite3_stmt *mark = hub_db_prep(hub, "INSERT INTO settings(key, value) VALUES('lrs_fold_seq', ?1)"
-                                              " ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+        sqlite3_stmt *rows =
+            hub_db_prep(hub, "SELECT seq, json FROM statements WHERE seq > "
+                             "coalesce((SELECT CAST(value AS INTEGER) FROM settings"
+                             " WHERE key='lrs_fold_seq'), 0) ORDER BY seq LIMIT ?1");
+        sqlite3_stmt *mark =
+            hub_db_prep(hub, "INSERT INTO settings(key, value) VALUES('lrs_fold_seq', ?1)"
+                             " ON CONFLICT(key) DO UPDATE SET value=excluded.value");
         ok = f.get_def && f.put_def && f.put_name && rows && mark &&
              sqlite3_exec(hub->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
         int n = 0;
@@ -163,7 +167,8 @@ static bool fold(stoa_hub *hub)
                 f.seq = sqlite3_column_int64(rows, 0);
                 cJSON *st = NULL;
                 const char *json = (const char *)sqlite3_column_text(rows, 1);
-                if (json && stoa_json_parse_str(json, HUB_JSON_POLICY(HUB_MAX_BODY), &st, &(stoa_error){0}) == STOA_OK)
+                if (json && stoa_json_parse_str(json, HUB_JSON_POLICY(HUB_MAX_BODY), &st,
+                                                &(stoa_error){0}) == STOA_OK)
                     note_statement(&f, st, false);
                 cJSON_Delete(st);
                 n++;
@@ -209,7 +214,8 @@ void hub_lrs_about(hub_lrs_req *r)
     cJSON_AddItemToArray(v, cJSON_CreateString(HUB_LRS_VERSION));
     // What a client may want to know before it asks (the bounds it will meet).
     cJSON *ext = cJSON_AddObjectToObject(o, "extensions");
-    cJSON_AddNumberToObject(ext, "https://stoa.dev/xapi/about/statements-limit", HUB_LRS_STATEMENT_LIMIT);
+    cJSON_AddNumberToObject(ext, "https://stoa.dev/xapi/about/statements-limit",
+                            HUB_LRS_STATEMENT_LIMIT);
     cJSON_AddNumberToObject(ext, "https://stoa.dev/xapi/about/statements-per-request", 1000);
     cJSON_AddNumberToObject(ext, "https://stoa.dev/xapi/about/document-max-bytes", HUB_LRS_DOC_MAX);
     send_object(r, o);
@@ -228,8 +234,8 @@ void hub_lrs_activities(hub_lrs_req *r)
     if (st) {
         sqlite3_bind_text(st, 1, r->activity_id, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW)
-            stoa_json_parse_str((const char *)sqlite3_column_text(st, 0), HUB_JSON_POLICY(HUB_MAX_BODY), &def,
-                                &(stoa_error){0});
+            stoa_json_parse_str((const char *)sqlite3_column_text(st, 0),
+                                HUB_JSON_POLICY(HUB_MAX_BODY), &def, &(stoa_error){0});
         sqlite3_finalize(st);
     }
     pthread_mutex_unlock(&r->hub->db_mu);
@@ -265,9 +271,10 @@ void hub_lrs_agents(hub_lrs_req *r)
     if (asked)
         add_unique(names, asked);
     pthread_mutex_lock(&r->hub->db_mu);
-    sqlite3_stmt *st = hub_db_prep(r->hub, "SELECT n.name FROM lrs_agent_names n WHERE n.agent=?1 AND EXISTS"
-                                           " (SELECT 1 FROM statements s WHERE s.seq = n.seq) ORDER BY n.seq DESC"
-                                           " LIMIT 100");
+    sqlite3_stmt *st =
+        hub_db_prep(r->hub, "SELECT n.name FROM lrs_agent_names n WHERE n.agent=?1 AND EXISTS"
+                            " (SELECT 1 FROM statements s WHERE s.seq = n.seq) ORDER BY n.seq DESC"
+                            " LIMIT 100");
     if (st) {
         sqlite3_bind_text(st, 1, r->agent_key, -1, SQLITE_STATIC);
         while (sqlite3_step(st) == SQLITE_ROW)
@@ -279,7 +286,8 @@ void hub_lrs_agents(hub_lrs_req *r)
     const cJSON *acc = cJSON_GetObjectItemCaseSensitive(r->agent, "account");
     const char *learner = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(acc, "name"));
     char roster_name[200], number[64];
-    if (learner && hub_class_name(r->hub, learner, roster_name, sizeof roster_name, number, sizeof number) &&
+    if (learner &&
+        hub_class_name(r->hub, learner, roster_name, sizeof roster_name, number, sizeof number) &&
         roster_name[0])
         add_unique(names, roster_name);
     if (names->child)

@@ -15,8 +15,9 @@
 #include "hub_lrs_doc.h"
 
 static const char *const k_methods[] = {"GET", "HEAD", "PUT", "POST", "DELETE"};
-static const char *const k_headers[] = {"Authorization", "X-Experience-API-Version", "Content-Type",
-                                        "Content-Length", "If-Match", "If-None-Match"};
+static const char *const k_headers[] = {"Authorization", "X-Experience-API-Version",
+                                        "Content-Type",  "Content-Length",
+                                        "If-Match",      "If-None-Match"};
 
 bool hub_lrs_is_alternate(hub_req *c)
 {
@@ -44,8 +45,10 @@ void hub_lrs_alternate(stoa_hub *hub, hub_req *c)
 {
     // 1.3.s3.b3: `method` is the only query parameter.
     char method[16];
-    if (strchr(c->head.query, '&') || !hub_query_get(c->head.query, "method", method, sizeof method)) {
-        hub_lrs_error(c, 400, "method: the alternate request syntax takes no other query parameter");
+    if (strchr(c->head.query, '&') ||
+        !hub_query_get(c->head.query, "method", method, sizeof method)) {
+        hub_lrs_error(c, 400,
+                      "method: the alternate request syntax takes no other query parameter");
         return;
     }
     const char *m = NULL;
@@ -54,9 +57,10 @@ void hub_lrs_alternate(stoa_hub *hub, hub_req *c)
             m = k_methods[i];
     const char *type = hub_header(c, "Content-Type");
     if (!m || !type || strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0) {
-        hub_lrs_error(c, 400, m ? "Content-Type: the alternate request syntax sends a form"
-                                                      " (application/x-www-form-urlencoded)"
-                                : "method: not GET, HEAD, PUT, POST or DELETE");
+        hub_lrs_error(c, 400,
+                      m ? "Content-Type: the alternate request syntax sends a form"
+                          " (application/x-www-form-urlencoded)"
+                        : "method: not GET, HEAD, PUT, POST or DELETE");
         return;
     }
     hub_req alt = *c;
@@ -104,15 +108,18 @@ void hub_lrs_alternate(stoa_hub *hub, hub_req *c)
         // (1.3.s3.b7: form values are headers); the form's own type goes.
         for (int i = 0; i < c->head.header_count; i++) {
             size_t h = 0;
-            while (h < sizeof k_headers / sizeof *k_headers && strcasecmp(k_headers[h], c->head.headers[i].name) != 0)
+            while (h < sizeof k_headers / sizeof *k_headers &&
+                   strcasecmp(k_headers[h], c->head.headers[i].name) != 0)
                 h++;
-            bool replaced = h < sizeof k_headers / sizeof *k_headers && (values[h] || h == 2 || h == 3);
+            bool replaced =
+                h < sizeof k_headers / sizeof *k_headers && (values[h] || h == 2 || h == 3);
             if (!replaced)
                 alt.head.headers[alt.head.header_count++] = c->head.headers[i];
         }
         for (size_t h = 0; h < sizeof k_headers / sizeof *k_headers; h++)
             if (values[h] && h != 3 && alt.head.header_count < HUB_HTTP_MAX_HEADERS)
-                alt.head.headers[alt.head.header_count++] = (hub_http_header){k_headers[h], values[h]};
+                alt.head.headers[alt.head.header_count++] =
+                    (hub_http_header){k_headers[h], values[h]};
         alt.head.query = query;
         alt.body = content ? content : "";
         alt.body_len = content ? strlen(content) : 0;

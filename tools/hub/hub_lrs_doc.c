@@ -12,12 +12,14 @@
 
 #include "hub_lrs_doc.h"
 
-#define LRS_CORS "Access-Control-Allow-Origin: *\r\n" \
-                 "Access-Control-Expose-Headers: X-Experience-API-Version, ETag, Last-Modified\r\n"
+#define LRS_CORS                                                                                   \
+    "Access-Control-Allow-Origin: *\r\n"                                                           \
+    "Access-Control-Expose-Headers: X-Experience-API-Version, ETag, Last-Modified\r\n"
 #define LRS_HEADERS "X-Experience-API-Version: " HUB_LRS_VERSION "\r\n" LRS_CORS
 #define LRS_AGENT_JSON_MAX 8192 // an agent parameter (an Agent object is small)
 
-void hub_lrs_send(hub_req *c, int status, const char *type, const void *body, size_t len, const char *extra)
+void hub_lrs_send(hub_req *c, int status, const char *type, const void *body, size_t len,
+                  const char *extra)
 {
     char headers[1024];
     snprintf(headers, sizeof headers, LRS_HEADERS "%s", extra ? extra : "");
@@ -51,8 +53,8 @@ static bool is_iri(const char *s)
     if (!s || !((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z'))
         return false;
     const char *p = s + 1;
-    while (((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') || (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' ||
-           *p == '.')
+    while (((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') || (*p >= '0' && *p <= '9') || *p == '+' ||
+           *p == '-' || *p == '.')
         p++;
     if (*p != ':' || !p[1])
         return false;
@@ -93,8 +95,9 @@ bool hub_lrs_agent_key(const cJSON *agent, char *out, size_t size, const char **
     }
     // Data 2.4.2.1: exactly one Inverse Functional Identifier.
     if (ifis != 1) {
-        *why = ifis ? "more than one inverse functional identifier" : "no inverse functional identifier"
-                                                                      " (mbox, mbox_sha1sum, openid or account)";
+        *why = ifis ? "more than one inverse functional identifier"
+                    : "no inverse functional identifier"
+                      " (mbox, mbox_sha1sum, openid or account)";
         return false;
     }
     const char *k = ifi->string;
@@ -102,8 +105,8 @@ bool hub_lrs_agent_key(const cJSON *agent, char *out, size_t size, const char **
     if (strcmp(k, "account") == 0) {
         const cJSON *home = cJSON_GetObjectItemCaseSensitive(ifi, "homePage");
         const cJSON *name = cJSON_GetObjectItemCaseSensitive(ifi, "name");
-        if (!cJSON_IsObject(ifi) || cJSON_GetArraySize(ifi) != 2 || !cJSON_IsString(home) || !cJSON_IsString(name) ||
-            !is_iri(home->valuestring) || !name->valuestring[0]) {
+        if (!cJSON_IsObject(ifi) || cJSON_GetArraySize(ifi) != 2 || !cJSON_IsString(home) ||
+            !cJSON_IsString(name) || !is_iri(home->valuestring) || !name->valuestring[0]) {
             *why = "account: needs homePage (an IRI) and name, nothing else";
             return false;
         }
@@ -120,9 +123,9 @@ bool hub_lrs_agent_key(const cJSON *agent, char *out, size_t size, const char **
             ok = is_iri(v);
         }
         if (!ok) {
-            *why = strcmp(k, "mbox") == 0 ? "mbox: not a mailto: IRI with an address"
+            *why = strcmp(k, "mbox") == 0     ? "mbox: not a mailto: IRI with an address"
                    : strcmp(k, "openid") == 0 ? "openid: not an IRI"
-                                               : "mbox_sha1sum: not 40 hexadecimal digits";
+                                              : "mbox_sha1sum: not 40 hexadecimal digits";
             return false;
         }
         n = snprintf(out, size, "%s %s", k, v);
@@ -163,10 +166,12 @@ static bool read_params(hub_lrs_req *r, const param_spec *specs, size_t n_specs)
                 for (i = 0; i < n_specs && strcasecmp(specs[i].name, name) != 0; i++)
                     ;
                 if (i < n_specs)
-                    hub_lrs_error(r->c, 400, "%s: parameter names are case sensitive, this one is %s", name,
+                    hub_lrs_error(r->c, 400,
+                                  "%s: parameter names are case sensitive, this one is %s", name,
                                   specs[i].name);
                 else
-                    hub_lrs_error(r->c, 400, "%.60s: not a parameter of this resource and method", name);
+                    hub_lrs_error(r->c, 400, "%.60s: not a parameter of this resource and method",
+                                  name);
                 return false;
             }
             if (*specs[i].slot) {
@@ -221,8 +226,9 @@ static bool check_params(hub_lrs_req *r)
     if (r->agent_json) {
         stoa_error err = {0};
         const char *why = NULL;
-        if (stoa_json_parse_str(r->agent_json, &(stoa_json_policy){.max_bytes = LRS_AGENT_JSON_MAX, .max_depth = 4},
-                                &r->agent, &err) != STOA_OK) {
+        if (stoa_json_parse_str(
+                r->agent_json, &(stoa_json_policy){.max_bytes = LRS_AGENT_JSON_MAX, .max_depth = 4},
+                &r->agent, &err) != STOA_OK) {
             hub_lrs_error(r->c, 400, "agent: not JSON: %.200s", err.message);
             return false;
         }
@@ -258,8 +264,9 @@ static bool authorize(hub_lrs_req *r, int res, bool writes)
         return false;
     }
     if (r->who == HUB_XAPI_INSTRUCTOR && (writes || !hub_origin_ok(r->hub, c))) {
-        hub_lrs_error(c, 403, writes ? "the instructor's session reads the LRS, it does not write it"
-                                     : "cross-origin request refused");
+        hub_lrs_error(c, 403,
+                      writes ? "the instructor's session reads the LRS, it does not write it"
+                             : "cross-origin request refused");
         return false;
     }
     if (r->who == HUB_XAPI_DEVICE && res == R_ACT_PROFILE && writes) {
@@ -283,10 +290,12 @@ void hub_lrs_route(stoa_hub *hub, hub_req *c)
         return;
     }
     if (strcmp(m, "OPTIONS") == 0) { // a preflight: what a cross-origin xAPI client may send
-        hub_send_text(c, 204, "text/plain", "", 0,
-                      LRS_HEADERS "Access-Control-Allow-Methods: GET, HEAD, PUT, POST, DELETE\r\n"
-                      "Access-Control-Allow-Headers: Authorization, Content-Type, X-Experience-API-Version,"
-                      " If-Match, If-None-Match\r\nAccess-Control-Max-Age: 600\r\n");
+        hub_send_text(
+            c, 204, "text/plain", "", 0,
+            LRS_HEADERS
+            "Access-Control-Allow-Methods: GET, HEAD, PUT, POST, DELETE\r\n"
+            "Access-Control-Allow-Headers: Authorization, Content-Type, X-Experience-API-Version,"
+            " If-Match, If-None-Match\r\nAccess-Control-Max-Age: 600\r\n");
         return;
     }
     bool reads = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
@@ -303,7 +312,8 @@ void hub_lrs_route(stoa_hub *hub, hub_req *c)
         return;
     }
     const char *id_name = res == R_STATE ? "stateId" : "profileId";
-    hub_lrs_req r = {.hub = hub, .c = c, .method = strcmp(m, "HEAD") == 0 ? "GET" : m, .id_name = id_name};
+    hub_lrs_req r = {
+        .hub = hub, .c = c, .method = strcmp(m, "HEAD") == 0 ? "GET" : m, .id_name = id_name};
     if (res != R_ABOUT && !authorize(&r, res, writes)) // 2.8.s5.b3: About is open to all
         return;
     bool get = reads, single_verb = strcmp(m, "PUT") == 0 || strcmp(m, "POST") == 0;
@@ -321,7 +331,8 @@ void hub_lrs_route(stoa_hub *hub, hub_req *c)
         specs[n++] = (param_spec){"since", &r.since};
     bool ok = read_params(&r, specs, n);
     for (size_t i = 0; ok && i < n; i++) {
-        bool needed = strcmp(specs[i].name, "activityId") == 0 || strcmp(specs[i].name, "agent") == 0 ||
+        bool needed = strcmp(specs[i].name, "activityId") == 0 ||
+                      strcmp(specs[i].name, "agent") == 0 ||
                       (specs[i].slot == &r.doc_id && (single_verb || (res != R_STATE && !get)));
         ok = !needed || require(&r, *specs[i].slot, specs[i].name);
     }
@@ -337,9 +348,9 @@ void hub_lrs_route(stoa_hub *hub, hub_req *c)
     }
     if (ok) {
         if (docs)
-            hub_lrs_documents(&r, res == R_STATE           ? HUB_LRS_STATE
-                                  : res == R_ACT_PROFILE   ? HUB_LRS_ACTIVITY_PROFILE
-                                                           : HUB_LRS_AGENT_PROFILE);
+            hub_lrs_documents(&r, res == R_STATE         ? HUB_LRS_STATE
+                                  : res == R_ACT_PROFILE ? HUB_LRS_ACTIVITY_PROFILE
+                                                         : HUB_LRS_AGENT_PROFILE);
         else if (res == R_ABOUT)
             hub_lrs_about(&r);
         else if (res == R_ACTIVITIES)
@@ -351,21 +362,23 @@ void hub_lrs_route(stoa_hub *hub, hub_req *c)
     cJSON_Delete(r.agent);
 }
 
-bool hub_lrs_device_owns(stoa_hub *hub, int64_t device_id, const cJSON *agent, const char *agent_key)
+bool hub_lrs_device_owns(stoa_hub *hub, int64_t device_id, const cJSON *agent,
+                         const char *agent_key)
 {
     // The roster learner signed in on it: the trace writes them as an
     // account whose name is the learner id (its homePage is the hub's URL as
     // the headset reached it, which differs by network: not compared).
     char learner[40];
-    const char *acc = cJSON_GetStringValue(
-        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(agent, "account"), "name"));
+    const char *acc = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(agent, "account"), "name"));
     if (acc && hub_class_signed_in(hub, device_id, learner) && strcmp(learner, acc) == 0)
         return true;
     // Or the actor it last wrote statements as (hub_db_store's `learners`).
     bool row = false;
     const void *args[] = {agent_key, &device_id};
     pthread_mutex_lock(&hub->db_mu);
-    bool ok = hub_db_exec(hub, "SELECT 1 FROM learners WHERE actor=?1 AND device_id=?2", "ti", args, NULL, &row);
+    bool ok = hub_db_exec(hub, "SELECT 1 FROM learners WHERE actor=?1 AND device_id=?2", "ti", args,
+                          NULL, &row);
     pthread_mutex_unlock(&hub->db_mu);
     return ok && row;
 }

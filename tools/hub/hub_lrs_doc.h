@@ -30,12 +30,13 @@
 
 #include "hub_internal.h"
 
-#define HUB_LRS_DOC_MAX HUB_MAX_BODY   // one document (413 above; the server refuses larger bodies first)
-#define HUB_LRS_ID_MAX 2048            // an IRI, stateId or profileId (bytes)
-#define HUB_LRS_DOC_DEPTH 32           // JSON documents merged by POST
-#define HUB_LRS_IDS_MAX 10000          // ids in one multiple-document GET
+#define HUB_LRS_DOC_MAX                                                                            \
+    HUB_MAX_BODY              // one document (413 above; the server refuses larger bodies first)
+#define HUB_LRS_ID_MAX 2048   // an IRI, stateId or profileId (bytes)
+#define HUB_LRS_DOC_DEPTH 32  // JSON documents merged by POST
+#define HUB_LRS_IDS_MAX 10000 // ids in one multiple-document GET
 #define HUB_LRS_VERSION "1.0.3"
-#define HUB_LRS_STATEMENT_LIMIT 500    // the Statements resource's largest page (About states it)
+#define HUB_LRS_STATEMENT_LIMIT 500 // the Statements resource's largest page (About states it)
 
 // Routes every /xapi/ path but /xapi/statements (answers 404 to unknown ones).
 void hub_lrs_route(stoa_hub *hub, hub_req *c);
@@ -52,14 +53,18 @@ void hub_lrs_alternate(stoa_hub *hub, hub_req *c);
 
 // ---- shared by the hub_lrs files --------------------------------------------------
 
-typedef enum hub_lrs_kind { HUB_LRS_STATE = 1, HUB_LRS_ACTIVITY_PROFILE, HUB_LRS_AGENT_PROFILE } hub_lrs_kind;
+typedef enum hub_lrs_kind {
+    HUB_LRS_STATE = 1,
+    HUB_LRS_ACTIVITY_PROFILE,
+    HUB_LRS_AGENT_PROFILE
+} hub_lrs_kind;
 
 // One parsed request (parameters decoded, checked, the agent made a key).
 typedef struct hub_lrs_req {
     stoa_hub *hub;
     hub_req *c;
     const char *id_name; // "stateId" or "profileId"
-    const char *method; // GET, HEAD, PUT, POST, DELETE (HEAD is answered as GET without a body)
+    const char *method;  // GET, HEAD, PUT, POST, DELETE (HEAD is answered as GET without a body)
     hub_xapi_who who;
     int64_t device_id;
     char *activity_id, *agent_json, *registration, *doc_id, *since; // NULL when absent
@@ -69,14 +74,17 @@ typedef struct hub_lrs_req {
 } hub_lrs_req;
 
 // An error answer {"error": message} with the xAPI headers.
-void hub_lrs_error(hub_req *c, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void hub_lrs_error(hub_req *c, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 // Any answer with the xAPI headers (extra may be NULL).
-void hub_lrs_send(hub_req *c, int status, const char *type, const void *body, size_t len, const char *extra);
+void hub_lrs_send(hub_req *c, int status, const char *type, const void *body, size_t len,
+                  const char *extra);
 // The Inverse Functional Identifier of an agent in the hub's actor-key form
 // ("mbox mailto:x@y", "account HOME NAME", ...). false: *why names the problem.
 bool hub_lrs_agent_key(const cJSON *agent, char *out, size_t size, const char **why);
 // Does a device token reach this agent (its own learner)?
-bool hub_lrs_device_owns(stoa_hub *hub, int64_t device_id, const cJSON *agent, const char *agent_key);
+bool hub_lrs_device_owns(stoa_hub *hub, int64_t device_id, const cJSON *agent,
+                         const char *agent_key);
 
 void hub_lrs_documents(hub_lrs_req *r, hub_lrs_kind kind);
 void hub_lrs_about(hub_lrs_req *r);

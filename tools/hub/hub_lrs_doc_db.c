@@ -17,12 +17,14 @@
 // else changes (CREATE ... IF NOT EXISTS is the whole migration).
 static const char k_lrs_schema[] =
     "CREATE TABLE IF NOT EXISTS lrs_documents(kind INTEGER NOT NULL, activity TEXT NOT NULL,"
-    "  agent TEXT NOT NULL, registration TEXT NOT NULL, doc_id TEXT NOT NULL, content_type TEXT NOT NULL,"
+    "  agent TEXT NOT NULL, registration TEXT NOT NULL, doc_id TEXT NOT NULL, content_type TEXT "
+    "NOT NULL,"
     "  content BLOB NOT NULL, etag TEXT NOT NULL, updated_ns INTEGER NOT NULL,"
     "  PRIMARY KEY(kind, activity, agent, registration, doc_id));"
     // Activities and agents as statements describe them (hub_lrs_about.c's fold).
     "CREATE TABLE IF NOT EXISTS lrs_activities(id TEXT PRIMARY KEY, definition TEXT NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS lrs_agent_names(agent TEXT NOT NULL, name TEXT NOT NULL, seq INTEGER NOT NULL,"
+    "CREATE TABLE IF NOT EXISTS lrs_agent_names(agent TEXT NOT NULL, name TEXT NOT NULL, seq "
+    "INTEGER NOT NULL,"
     "  PRIMARY KEY(agent, name));";
 
 stoa_result hub_lrs_db_open(stoa_hub *hub, stoa_error *err)
@@ -78,7 +80,8 @@ int hub_lrs_doc_get(stoa_hub *hub, const hub_lrs_addr *a, hub_lrs_doc *out)
 {
     memset(out, 0, sizeof *out);
     pthread_mutex_lock(&hub->db_mu);
-    sqlite3_stmt *st = hub_db_prep(hub, "SELECT content, content_type, etag, updated_ns FROM lrs_documents" WHERE_ONE);
+    sqlite3_stmt *st = hub_db_prep(
+        hub, "SELECT content, content_type, etag, updated_ns FROM lrs_documents" WHERE_ONE);
     int found = -1;
     if (st) {
         bind_addr(st, a);
@@ -91,8 +94,10 @@ int hub_lrs_doc_get(stoa_hub *hub, const hub_lrs_addr *a, hub_lrs_doc *out)
                 if (out->len)
                     memcpy(out->content, sqlite3_column_blob(st, 0), out->len);
                 out->content[out->len] = 0;
-                snprintf(out->type, sizeof out->type, "%s", (const char *)sqlite3_column_text(st, 1));
-                snprintf(out->etag, sizeof out->etag, "%s", (const char *)sqlite3_column_text(st, 2));
+                snprintf(out->type, sizeof out->type, "%s",
+                         (const char *)sqlite3_column_text(st, 1));
+                snprintf(out->etag, sizeof out->etag, "%s",
+                         (const char *)sqlite3_column_text(st, 2));
                 out->updated_ns = sqlite3_column_int64(st, 3);
             } else {
                 found = -1;
@@ -144,9 +149,10 @@ int hub_lrs_doc_put(stoa_hub *hub, const hub_lrs_addr *a, const char *expect_eta
     }
     int rc = precondition(hub, a, expect_etag);
     if (rc == 1) {
-        sqlite3_stmt *st = hub_db_prep(hub, "INSERT OR REPLACE INTO lrs_documents(kind, activity, agent,"
-                                            " registration, doc_id, content_type, content, etag, updated_ns)"
-                                            " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+        sqlite3_stmt *st =
+            hub_db_prep(hub, "INSERT OR REPLACE INTO lrs_documents(kind, activity, agent,"
+                             " registration, doc_id, content_type, content, etag, updated_ns)"
+                             " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)");
         if (st) {
             bind_addr(st, a);
             sqlite3_bind_text(st, 6, type, -1, SQLITE_STATIC);
@@ -171,12 +177,13 @@ int hub_lrs_doc_delete(stoa_hub *hub, const hub_lrs_addr *a, const char *expect_
     }
     int rc = a->id ? precondition(hub, a, expect_etag) : 1;
     if (rc == 1) {
-        sqlite3_stmt *st = hub_db_prep(hub, a->id ? "DELETE FROM lrs_documents" WHERE_ONE
-                                       : a->registration
-                                           ? "DELETE FROM lrs_documents WHERE kind=?1 AND activity=?2 AND agent=?3"
-                                             " AND registration=?4"
-                                           : "DELETE FROM lrs_documents WHERE kind=?1 AND activity=?2 AND agent=?3"
-                                             " AND ?4 = ''");
+        sqlite3_stmt *st = hub_db_prep(
+            hub, a->id ? "DELETE FROM lrs_documents" WHERE_ONE
+                 : a->registration
+                     ? "DELETE FROM lrs_documents WHERE kind=?1 AND activity=?2 AND agent=?3"
+                       " AND registration=?4"
+                     : "DELETE FROM lrs_documents WHERE kind=?1 AND activity=?2 AND agent=?3"
+                       " AND ?4 = ''");
         if (st) {
             bind_addr(st, a);
             rc = sqlite3_step(st) == SQLITE_DONE ? 1 : -1;

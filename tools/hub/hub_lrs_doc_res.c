@@ -93,7 +93,8 @@ static int precondition(hub_lrs_req *r, hub_lrs_kind kind, const hub_lrs_doc *cu
 static stoa_result parse_object(const char *text, size_t len, cJSON **out, stoa_error *err)
 {
     stoa_result res = stoa_json_parse(text, len,
-                                      &(stoa_json_policy){.max_bytes = HUB_LRS_DOC_MAX, .max_depth = HUB_LRS_DOC_DEPTH,
+                                      &(stoa_json_policy){.max_bytes = HUB_LRS_DOC_MAX,
+                                                          .max_depth = HUB_LRS_DOC_DEPTH,
                                                           .max_nodes = HUB_JSON_NODES},
                                       out, err);
     if (res == STOA_OK && !cJSON_IsObject(*out)) {
@@ -152,15 +153,18 @@ static void write_doc(hub_lrs_req *r, hub_lrs_kind kind, const hub_lrs_addr *a)
     const char *type = hub_header(c, "Content-Type");
     if (!type || !*type)
         type = "application/octet-stream";
-    if (strlen(type) >= sizeof ((hub_lrs_doc *)0)->type) {
+    if (strlen(type) >= sizeof((hub_lrs_doc *)0)->type) {
         hub_lrs_error(c, 400, "Content-Type: longer than 255 bytes");
         return;
     }
     bool post = strcmp(r->method, "POST") == 0;
     cJSON *posted = NULL, *stored = NULL;
     stoa_error err = {0};
-    if (post && is_json_type(type) && parse_object(c->body, c->body_len, &posted, &err) != STOA_OK) {
-        hub_lrs_error(c, 400, "the posted document is application/json but not a JSON object: %.200s", err.message);
+    if (post && is_json_type(type) &&
+        parse_object(c->body, c->body_len, &posted, &err) != STOA_OK) {
+        hub_lrs_error(c, 400,
+                      "the posted document is application/json but not a JSON object: %.200s",
+                      err.message);
         return;
     }
     hub_lrs_doc cur;
@@ -170,7 +174,8 @@ static void write_doc(hub_lrs_req *r, hub_lrs_kind kind, const hub_lrs_addr *a)
     char *merged = NULL;
     if (status == 0 && post && exists == 1) {
         // 2.2.s8.b1: both JSON objects of type application/json, or a 400 and no change.
-        if (!posted || !is_json_type(cur.type) || parse_object(cur.content, cur.len, &stored, &err) != STOA_OK) {
+        if (!posted || !is_json_type(cur.type) ||
+            parse_object(cur.content, cur.len, &stored, &err) != STOA_OK) {
             status = 400;
         } else {
             for (cJSON *m = posted->child; m; m = m->next) {
@@ -201,13 +206,17 @@ static void write_doc(hub_lrs_req *r, hub_lrs_kind kind, const hub_lrs_addr *a)
     if (status == 204)
         hub_lrs_send(c, 204, "text/plain", "", 0, NULL);
     else if (status == 409)
-        hub_lrs_error(c, 409, "this document already exists: GET it, then PUT again with If-Match set to its"
-                              " ETag (or If-None-Match: * to create only)");
+        hub_lrs_error(
+            c, 409,
+            "this document already exists: GET it, then PUT again with If-Match set to its"
+            " ETag (or If-None-Match: * to create only)");
     else if (status == 412)
         hub_lrs_error(c, 412, "If-Match / If-None-Match: the stored document is not the one named");
     else if (status == 400)
-        hub_lrs_error(c, 400, posted ? "POST merges JSON: the stored document is not an application/json object"
-                                     : "POST merges JSON: the posted document is not application/json");
+        hub_lrs_error(
+            c, 400,
+            posted ? "POST merges JSON: the stored document is not an application/json object"
+                   : "POST merges JSON: the posted document is not application/json");
     else if (status == 413)
         hub_lrs_error(c, 413, "the merged document would exceed %d bytes", HUB_LRS_DOC_MAX);
     else
@@ -237,7 +246,8 @@ static void delete_doc(hub_lrs_req *r, hub_lrs_kind kind, const hub_lrs_addr *a)
     if (status == 204)
         hub_lrs_send(r->c, 204, "text/plain", "", 0, NULL);
     else if (status == 412)
-        hub_lrs_error(r->c, 412, "If-Match / If-None-Match: the stored document is not the one named");
+        hub_lrs_error(r->c, 412,
+                      "If-Match / If-None-Match: the stored document is not the one named");
     else
         hub_lrs_error(r->c, 503, "the database failed; try again");
 }
