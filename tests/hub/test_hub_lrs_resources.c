@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "hub_internal.h"
 #include "lrs_test_util.h"
 #include "stoa_test.h"
 
@@ -313,6 +314,48 @@ STOA_TEST(alternate_request_syntax)
               a.status);
     lrs_free(&a);
     free(p), free(enc_auth), free(act), free(agent);
+}
+
+// Deleting a learner (the panel's delete, docs/hub.md) takes their LRS
+// documents and the names statements gave them too.
+STOA_TEST(deleting_a_learner_forgets_their_documents)
+{
+    CHECK(lrs_setup() > 0);
+    char class_id[37], learner[37], agent[200], id[37], st[700];
+    CHECK(hub_class_create(lrs_hub(), "LRS class", class_id));
+    CHECK(hub_class_add_learner(lrs_hub(), class_id, "Roster Name", "7", NULL, learner));
+    snprintf(agent, sizeof agent, "{\"account\":{\"homePage\":\"http://hub.example\",\"name\":\"%s\"}}",
+             learner);
+    char *prof = lrs_path("agents/profile", "agent", agent, "profileId", "notes", NULL);
+    lrs_answer a = lrs_req("PUT", prof, NULL, "If-None-Match: *\r\n", "{}", 2, false);
+    CHECK(a.status == 204);
+    lrs_free(&a);
+    test_uuid(id);
+    snprintf(st, sizeof st,
+             "{\"id\":\"%s\",\"actor\":{\"name\":\"Secret Name\",\"account\":{\"homePage\":"
+             "\"http://hub.example\",\"name\":\"%s\"}},\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/"
+             "experienced\"},\"object\":{\"id\":\"http://example.com/x\"},\"timestamp\":"
+             "\"2026-01-01T00:00:00Z\"}",
+             id, learner);
+    a = lrs_req("POST", "/xapi/statements", NULL, NULL, st, strlen(st), false);
+    CHECK(a.status == 200);
+    lrs_free(&a);
+    char *who = lrs_path("agents", "agent", agent, NULL);
+    a = lrs_req("GET", who, NULL, NULL, NULL, 0, false);
+    CHECK_MSG(a.body && strstr(a.body, "Secret Name") && strstr(a.body, "Roster Name"),
+              "2.4: the Person has the statement's and the roster's names: %s", a.body);
+    lrs_free(&a);
+    cJSON *gone = hub_class_delete_learner(lrs_hub(), learner);
+    CHECK(gone != NULL);
+    cJSON_Delete(gone);
+    a = lrs_req("GET", prof, NULL, NULL, NULL, 0, false);
+    CHECK_MSG(a.status == 404, "the deleted learner's agent profile is gone, got %d", a.status);
+    lrs_free(&a);
+    a = lrs_req("GET", who, NULL, NULL, NULL, 0, false);
+    CHECK_MSG(a.status == 200 && a.body && !strstr(a.body, "Secret Name") && !strstr(a.body, "Roster Name"),
+              "the deleted learner's names are gone: %s", a.body);
+    lrs_free(&a);
+    free(prof), free(who);
 }
 
 STOA_TEST_MAIN()
