@@ -316,8 +316,9 @@ STOA_TEST(alternate_request_syntax)
     free(p), free(enc_auth), free(act), free(agent);
 }
 
-// Deleting a learner (the panel's delete, docs/hub.md) takes their LRS
-// documents and the names statements gave them too.
+// A learner's export carries their LRS documents; deleting the learner (the
+// panel's delete, docs/hub.md) takes the documents and the names statements
+// gave them too.
 STOA_TEST(deleting_a_learner_forgets_their_documents)
 {
     CHECK(lrs_setup() > 0);
@@ -345,6 +346,12 @@ STOA_TEST(deleting_a_learner_forgets_their_documents)
     CHECK_MSG(a.body && strstr(a.body, "Secret Name") && strstr(a.body, "Roster Name"),
               "2.4: the Person has the statement's and the roster's names: %s", a.body);
     lrs_free(&a);
+    cJSON *exp = hub_class_export_learner(lrs_hub(), learner);
+    cJSON *doc = cJSON_GetArrayItem(cJSON_GetObjectItem(exp, "documents"), 0);
+    CHECK_MSG(doc && strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(doc, "id")), "notes") == 0 &&
+                  strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(doc, "content")), "{}") == 0,
+              "the learner export carries their documents");
+    cJSON_Delete(exp);
     cJSON *gone = hub_class_delete_learner(lrs_hub(), learner);
     CHECK(gone != NULL);
     cJSON_Delete(gone);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "hub_internal.h"
+#include "hub_lrs_doc.h"
 
 #define HUB_MAX_IMPORT_ROWS 2000
 
@@ -201,6 +202,7 @@ cJSON *hub_class_export_learner(stoa_hub *hub, const char *id)
             free(text);
         }
         sqlite3_finalize(st);
+        hub_lrs_export_documents(hub, id, cJSON_AddArrayToObject(out, "documents")); // hub_lrs_doc.h
     }
     pthread_mutex_unlock(&hub->db_mu);
     return out;

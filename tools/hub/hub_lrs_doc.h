@@ -38,6 +38,10 @@
 #define HUB_LRS_VERSION "1.0.3"
 #define HUB_LRS_STATEMENT_LIMIT 500 // the Statements resource's largest page (About states it)
 
+// A learner's documents (agents whose account.name is the learner id) as
+// JSON objects appended to `into`, for the learner export (db_mu held).
+void hub_lrs_export_documents(stoa_hub *hub, const char *learner_id, cJSON *into);
+
 // Routes every /xapi/ path but /xapi/statements (answers 404 to unknown ones).
 void hub_lrs_route(stoa_hub *hub, hub_req *c);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <openssl/evp.h>
+#include <sodium.h>
 
 #include "hub_lrs_doc.h"
 
@@ -228,4 +229,50 @@ cJSON *hub_lrs_doc_ids(stoa_hub *hub, const hub_lrs_addr *a, int64_t since_ns, i
         return NULL;
     }
     return ids;
+}
+
+void hub_lrs_export_documents(stoa_hub *hub, const char *learner_id, cJSON *into)
+{
+    static const char *const kinds[] = {"", "state", "activity profile", "agent profile"};
+    sqlite3_stmt *st = into ? hub_db_prep(hub, "SELECT kind, activity, registration, doc_id, content_type, content,"
+                                               " updated_ns FROM lrs_documents WHERE substr(agent, 1, 8) = 'account '"
+                                               " AND substr(agent, -37) = ' ' || ?1 ORDER BY kind, activity, doc_id")
+                              : NULL;
+    if (st)
+        sqlite3_bind_text(st, 1, learner_id, -1, SQLITE_STATIC);
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        int kind = sqlite3_column_int(st, 0);
+        const char *content = sqlite3_column_blob(st, 5);
+        size_t len = (size_t)sqlite3_column_bytes(st, 5);
+        char iso[32];
+        hub_format_iso(sqlite3_column_int64(st, 6), iso);
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "resource", kinds[kind >= 1 && kind <= 3 ? kind : 0]);
+        if (kind != HUB_LRS_AGENT_PROFILE)
+            cJSON_AddStringToObject(d, "activityId", (const char *)sqlite3_column_text(st, 1));
+        if (*(const char *)sqlite3_column_text(st, 2))
+            cJSON_AddStringToObject(d, "registration", (const char *)sqlite3_column_text(st, 2));
+        cJSON_AddStringToObject(d, "id", (const char *)sqlite3_column_text(st, 3));
+        cJSON_AddStringToObject(d, "contentType", (const char *)sqlite3_column_text(st, 4));
+        cJSON_AddStringToObject(d, "updated", iso);
+        // Text as text; anything else (or text with a NUL) as base64.
+        char *copy = malloc(len + 1);
+        bool text = copy && (!len || (hub_utf8_valid(content, len) && !memchr(content, 0, len)));
+        if (copy && text) {
+            memcpy(copy, content ? content : "", len);
+            copy[len] = 0;
+            cJSON_AddStringToObject(d, "content", copy);
+        } else if (copy) {
+            size_t b64 = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+            char *e = malloc(b64);
+            if (e) {
+                sodium_bin2base64(e, b64, (const unsigned char *)content, len, sodium_base64_VARIANT_ORIGINAL);
+                cJSON_AddStringToObject(d, "contentBase64", e);
+            }
+            free(e);
+        }
+        free(copy);
+        cJSON_AddItemToArray(into, d);
+    }
+    sqlite3_finalize(st);
 }
