@@ -251,6 +251,29 @@ STOA_TEST(credentials_and_headsets)
     CHECK_MSG(a.status == 403,
               "3.2.s3.b10: a headset does not write activity profiles -> 403, got %d", a.status);
     lrs_free(&a);
+    // The roster learner signed in on it is its learner too, whatever homePage
+    // the headset used; another roster learner is not.
+    char class_id[37], mine[37], theirs[37], tok_hash[65], agent[200];
+    hub_device_row row;
+    hub_sha256_hex(token, 64, tok_hash);
+    CHECK(hub_db_find_device(lrs_hub(), tok_hash, &row));
+    CHECK(hub_class_create(lrs_hub(), "headset class", class_id));
+    CHECK(hub_class_add_learner(lrs_hub(), class_id, "Mine", "1", NULL, mine));
+    CHECK(hub_class_add_learner(lrs_hub(), class_id, "Theirs", "2", NULL, theirs));
+    CHECK(hub_class_sign_in(lrs_hub(), row.id, mine, NULL, true) == HUB_SIGNIN_OK);
+    for (int k = 0; k < 2; k++) {
+        snprintf(agent, sizeof agent,
+                 "{\"account\":{\"homePage\":\"http://10.0.0.%d:8480/\",\"name\":\"%s\"}}", k + 2,
+                 k ? theirs : mine);
+        char *sp = lrs_path("activities/state", "activityId", k_act, "agent", agent, "stateId",
+                            "signed-in", NULL);
+        a = lrs_req("PUT", sp, auth, "Content-Type: text/plain\r\n", "x", 1, false);
+        CHECK_MSG(a.status == (k ? 403 : 204),
+                  "hub rule: the signed-in learner's state %s (got %d)",
+                  k ? "only: another roster learner's is 403" : "is the headset's", a.status);
+        lrs_free(&a);
+        free(sp);
+    }
     // The instructor's session reads, never writes.
     char cookie[128], csrf[65], h[256];
     CHECK(test_login(port, TEST_PASSWORD, cookie, csrf) == 200);
@@ -325,8 +348,8 @@ STOA_TEST(deleting_a_learner_forgets_their_documents)
     char class_id[37], learner[37], agent[200], id[37], st[700];
     CHECK(hub_class_create(lrs_hub(), "LRS class", class_id));
     CHECK(hub_class_add_learner(lrs_hub(), class_id, "Roster Name", "7", NULL, learner));
-    snprintf(agent, sizeof agent, "{\"account\":{\"homePage\":\"http://hub.example\",\"name\":\"%s\"}}",
-             learner);
+    snprintf(agent, sizeof agent,
+             "{\"account\":{\"homePage\":\"http://hub.example\",\"name\":\"%s\"}}", learner);
     char *prof = lrs_path("agents/profile", "agent", agent, "profileId", "notes", NULL);
     lrs_answer a = lrs_req("PUT", prof, NULL, "If-None-Match: *\r\n", "{}", 2, false);
     CHECK(a.status == 204);
@@ -334,7 +357,8 @@ STOA_TEST(deleting_a_learner_forgets_their_documents)
     test_uuid(id);
     snprintf(st, sizeof st,
              "{\"id\":\"%s\",\"actor\":{\"name\":\"Secret Name\",\"account\":{\"homePage\":"
-             "\"http://hub.example\",\"name\":\"%s\"}},\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/"
+             "\"http://hub.example\",\"name\":\"%s\"}},\"verb\":{\"id\":\"http://adlnet.gov/expapi/"
+             "verbs/"
              "experienced\"},\"object\":{\"id\":\"http://example.com/x\"},\"timestamp\":"
              "\"2026-01-01T00:00:00Z\"}",
              id, learner);
@@ -359,7 +383,8 @@ STOA_TEST(deleting_a_learner_forgets_their_documents)
     CHECK_MSG(a.status == 404, "the deleted learner's agent profile is gone, got %d", a.status);
     lrs_free(&a);
     a = lrs_req("GET", who, NULL, NULL, NULL, 0, false);
-    CHECK_MSG(a.status == 200 && a.body && !strstr(a.body, "Secret Name") && !strstr(a.body, "Roster Name"),
+    CHECK_MSG(a.status == 200 && a.body && !strstr(a.body, "Secret Name") &&
+                  !strstr(a.body, "Roster Name"),
               "the deleted learner's names are gone: %s", a.body);
     lrs_free(&a);
     free(prof), free(who);

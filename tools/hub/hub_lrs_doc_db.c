@@ -234,10 +234,12 @@ cJSON *hub_lrs_doc_ids(stoa_hub *hub, const hub_lrs_addr *a, int64_t since_ns, i
 void hub_lrs_export_documents(stoa_hub *hub, const char *learner_id, cJSON *into)
 {
     static const char *const kinds[] = {"", "state", "activity profile", "agent profile"};
-    sqlite3_stmt *st = into ? hub_db_prep(hub, "SELECT kind, activity, registration, doc_id, content_type, content,"
-                                               " updated_ns FROM lrs_documents WHERE substr(agent, 1, 8) = 'account '"
-                                               " AND substr(agent, -37) = ' ' || ?1 ORDER BY kind, activity, doc_id")
-                              : NULL;
+    sqlite3_stmt *st =
+        into ? hub_db_prep(hub,
+                           "SELECT kind, activity, registration, doc_id, content_type, content,"
+                           " updated_ns FROM lrs_documents WHERE substr(agent, 1, 8) = 'account '"
+                           " AND substr(agent, -37) = ' ' || ?1 ORDER BY kind, activity, doc_id")
+             : NULL;
     if (st)
         sqlite3_bind_text(st, 1, learner_id, -1, SQLITE_STATIC);
     while (st && sqlite3_step(st) == SQLITE_ROW) {
@@ -266,7 +268,8 @@ void hub_lrs_export_documents(stoa_hub *hub, const char *learner_id, cJSON *into
             size_t b64 = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
             char *e = malloc(b64);
             if (e) {
-                sodium_bin2base64(e, b64, (const unsigned char *)content, len, sodium_base64_VARIANT_ORIGINAL);
+                sodium_bin2base64(e, b64, (const unsigned char *)content, len,
+                                  sodium_base64_VARIANT_ORIGINAL);
                 cJSON_AddStringToObject(d, "contentBase64", e);
             }
             free(e);
