@@ -176,6 +176,36 @@ STOA_TEST(activities_canonical)
     cJSON_Delete(j);
     lrs_free(&a);
     free(p);
+    // One statement naming 2000 activities (more than the fold keeps in memory
+    // at once): each one's definition is found.
+    size_t cap = 400000, len = 0;
+    char *big = malloc(cap);
+    len += (size_t)snprintf(
+        big, cap,
+        "{\"actor\":{\"mbox\":\"mailto:res@example.com\"},\"verb\":{\"id\":"
+        "\"http://adlnet.gov/expapi/verbs/attended\"},\"object\":{\"id\":\"%s\"},"
+        "\"timestamp\":\"2026-01-01T00:00:02Z\",\"context\":{\"contextActivities\":"
+        "{\"other\":[",
+        k_act);
+    for (int i = 0; i < 2000; i++)
+        len += (size_t)snprintf(big + len, cap - len,
+                                "%s{\"id\":\"http://example.com/many/%d\",\"definition\":{\"name\":"
+                                "{\"en\":\"m%d\"}}}",
+                                i ? "," : "", i, i);
+    len += (size_t)snprintf(big + len, cap - len, "]}}}");
+    a = lrs_req("POST", "/xapi/statements", NULL, NULL, big, len, false);
+    CHECK_MSG(a.status == 200, "a statement with 2000 context activities: %d %s", a.status, a.body);
+    lrs_free(&a);
+    free(big);
+    const char *firstlast[] = {"http://example.com/many/0", "http://example.com/many/1999"};
+    for (int i = 0; i < 2; i++) {
+        p = lrs_path("activities", "activityId", firstlast[i], NULL);
+        a = get(p);
+        CHECK_MSG(a.status == 200 && a.body && strstr(a.body, i ? "\"m1999\"" : "\"m0\""),
+                  "2.5.s1: context activities' definitions too: %s", a.body);
+        lrs_free(&a);
+        free(p);
+    }
     // 2.5.s2.b1: an activity the LRS never saw is still an Activity object.
     p = lrs_path("activities", "activityId", "http://example.com/never-seen", NULL);
     a = get(p);

@@ -23,20 +23,38 @@
 
 static pthread_mutex_t g_fold_mu = PTHREAD_MUTEX_INITIALIZER; // one fold at a time keeps seq order
 
+#define FOLD_SLOTS 2048 // activities kept in memory during a chunk (a power of two)
+
+// An activity's definition while a chunk is folded: read from the table at
+// its first mention, merged in memory, written once at the chunk's end if
+// a statement added to it (most repeat what is known).
+typedef struct act_slot {
+    char *id;
+    cJSON *def;
+    bool dirty;
+} act_slot;
+
 typedef struct fold_ctx {
     sqlite3_stmt *get_def, *put_def, *put_name;
     int64_t seq;
+    act_slot *acts; // FOLD_SLOTS, open addressing
+    size_t used;
 } fold_ctx;
 
-static void merge_definition(cJSON *into, const cJSON *def)
+// Language maps merge by language; other properties are replaced. true when
+// `into` changed.
+static bool merge_definition(cJSON *into, const cJSON *def)
 {
+    bool changed = false;
     for (const cJSON *m = def->child; m; m = m->next) {
         cJSON *old = cJSON_GetObjectItemCaseSensitive(into, m->string);
         bool lang_map = strcmp(m->string, "name") == 0 || strcmp(m->string, "description") == 0;
         if (lang_map && cJSON_IsObject(old) && cJSON_IsObject(m)) {
-            merge_definition(old, m); // one level: a language map's values are strings
+            changed |= merge_definition(old, m); // one level: a language map's values are strings
             continue;
         }
+        if (old && cJSON_Compare(old, m, true))
+            continue;
         cJSON *copy = cJSON_Duplicate(m, true);
         if (!copy)
             continue;
@@ -44,6 +62,58 @@ static void merge_definition(cJSON *into, const cJSON *def)
             cJSON_ReplaceItemInObjectCaseSensitive(into, m->string, copy);
         else
             cJSON_AddItemToObject(into, m->string, copy);
+        changed = true;
+    }
+    return changed;
+}
+
+static void flush_activities(fold_ctx *f)
+{
+    for (size_t i = 0; i < FOLD_SLOTS; i++) {
+        act_slot *a = &f->acts[i];
+        char *s = a->id && a->dirty ? cJSON_PrintUnformatted(a->def) : NULL;
+        if (s) {
+            sqlite3_reset(f->put_def);
+            sqlite3_bind_text(f->put_def, 1, a->id, -1, SQLITE_STATIC);
+            sqlite3_bind_text(f->put_def, 2, s, -1, SQLITE_STATIC);
+            sqlite3_step(f->put_def);
+        }
+        free(s), free(a->id);
+        cJSON_Delete(a->def);
+        *a = (act_slot){0};
+    }
+    f->used = 0;
+}
+
+static act_slot *activity_slot(fold_ctx *f, const char *id)
+{
+    if (f->used >= FOLD_SLOTS * 3 / 4)
+        flush_activities(f);
+    uint32_t h = 2166136261u; // FNV-1a
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    for (size_t i = h & (FOLD_SLOTS - 1);; i = (i + 1) & (FOLD_SLOTS - 1)) {
+        act_slot *a = &f->acts[i];
+        if (a->id && strcmp(a->id, id) == 0)
+            return a;
+        if (a->id)
+            continue;
+        sqlite3_reset(f->get_def);
+        sqlite3_bind_text(f->get_def, 1, id, -1, SQLITE_STATIC);
+        if (sqlite3_step(f->get_def) == SQLITE_ROW)
+            stoa_json_parse_str((const char *)sqlite3_column_text(f->get_def, 0),
+                                HUB_JSON_POLICY(HUB_MAX_BODY), &a->def, &(stoa_error){0});
+        if (!a->def)
+            a->def = cJSON_CreateObject();
+        a->id = strdup(id);
+        if (!a->id || !a->def) {
+            free(a->id);
+            cJSON_Delete(a->def);
+            *a = (act_slot){0};
+            return NULL;
+        }
+        f->used++;
+        return a;
     }
 }
 
@@ -53,32 +123,9 @@ static void note_activity(fold_ctx *f, const cJSON *act)
     const cJSON *def = cJSON_GetObjectItemCaseSensitive(act, "definition");
     if (!id || !cJSON_IsObject(def) || !def->child)
         return;
-    cJSON *have = NULL;
-    char *before = NULL;
-    sqlite3_reset(f->get_def);
-    sqlite3_bind_text(f->get_def, 1, id, -1, SQLITE_STATIC);
-    if (sqlite3_step(f->get_def) == SQLITE_ROW) {
-        before = strdup((const char *)sqlite3_column_text(f->get_def, 0));
-        if (before)
-            stoa_json_parse_str(before, HUB_JSON_POLICY(HUB_MAX_BODY), &have, &(stoa_error){0});
-    }
-    if (!have)
-        have = cJSON_CreateObject();
-    if (!have) {
-        free(before);
-        return;
-    }
-    merge_definition(have, def);
-    char *s = cJSON_PrintUnformatted(have);
-    // Most statements repeat what is known: no write then.
-    if (s && (!before || strcmp(before, s) != 0)) {
-        sqlite3_reset(f->put_def);
-        sqlite3_bind_text(f->put_def, 1, id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(f->put_def, 2, s, -1, SQLITE_STATIC);
-        sqlite3_step(f->put_def);
-    }
-    free(s), free(before);
-    cJSON_Delete(have);
+    act_slot *a = activity_slot(f, id);
+    if (a && merge_definition(a->def, def))
+        a->dirty = true;
 }
 
 static void note_agent(fold_ctx *f, const cJSON *agent)
@@ -139,10 +186,14 @@ static void note_statement(fold_ctx *f, const cJSON *st, bool sub)
 static bool fold(stoa_hub *hub)
 {
     bool ok = true, more = true;
+    act_slot *acts = calloc(FOLD_SLOTS, sizeof *acts);
+    if (!acts)
+        return false;
     pthread_mutex_lock(&g_fold_mu);
     while (ok && more) {
         pthread_mutex_lock(&hub->db_mu);
         fold_ctx f = {
+            .acts = acts,
             .get_def = hub_db_prep(hub, "SELECT definition FROM lrs_activities WHERE id=?1"),
             .put_def = hub_db_prep(
                 hub, "INSERT OR REPLACE INTO lrs_activities(id, definition) VALUES(?1,?2)"),
@@ -173,6 +224,7 @@ static bool fold(stoa_hub *hub)
                 cJSON_Delete(st);
                 n++;
             }
+            flush_activities(&f);
             ok = rc == SQLITE_DONE;
             if (ok && n) {
                 char v[24];
@@ -190,6 +242,7 @@ static bool fold(stoa_hub *hub)
         more = n == FOLD_CHUNK;
     }
     pthread_mutex_unlock(&g_fold_mu);
+    free(acts);
     return ok;
 }
 
