@@ -15,6 +15,7 @@
 
 #include "core/stoa_log.h"
 #include "hub_internal.h"
+#include "hub_lrs_doc.h"
 
 #ifndef STOA_HUB_PANEL_DIR
 #define STOA_HUB_PANEL_DIR "panel"
@@ -182,6 +183,8 @@ stoa_result stoa_hub_create(const stoa_hub_desc *desc, stoa_hub **out_hub, stoa_
         (!desc->lessons_dir && !make_dir(hub->lessons_dir, err)))
         goto fail;
     if ((r = hub_db_open(hub, err)) != STOA_OK || (r = hub_auth_init(hub, desc, err)) != STOA_OK)
+        goto fail;
+    if ((r = hub_lrs_db_open(hub, err)) != STOA_OK) // the LRS's document tables (hub_lrs_doc.h)
         goto fail;
     hub->auth_epoch = read_epoch(hub);
     if ((r = start_server(hub, desc, err)) != STOA_OK)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "hub_internal.h"
+#include "hub_lrs_doc.h"
 
 #define HUB_MAX_IMPORT_ROWS 2000
 
@@ -201,6 +202,7 @@ cJSON *hub_class_export_learner(stoa_hub *hub, const char *id)
             free(text);
         }
         sqlite3_finalize(st);
+        hub_lrs_export_documents(hub, id, cJSON_AddArrayToObject(out, "documents")); // hub_lrs_doc.h
     }
     pthread_mutex_unlock(&hub->db_mu);
     return out;
@@ -245,6 +247,9 @@ cJSON *hub_class_delete_learner(stoa_hub *hub, const char *id)
         "DELETE FROM learners WHERE substr(actor, -37) = ' ' || ?1",
         "DELETE FROM signins WHERE learner_id = ?1",
         "DELETE FROM roster WHERE learner_id = ?1",
+        // Their LRS documents and the names statements gave them (hub_lrs_doc.h).
+        "DELETE FROM lrs_documents WHERE substr(agent, 1, 8) = 'account ' AND substr(agent, -37) = ' ' || ?1",
+        "DELETE FROM lrs_agent_names WHERE substr(agent, 1, 8) = 'account ' AND substr(agent, -37) = ' ' || ?1",
     };
     for (size_t i = 0; ok && i < sizeof steps / sizeof *steps; i++) {
         ok = hub_db_exec(hub, steps[i], "t", args, NULL, NULL);

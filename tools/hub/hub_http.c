@@ -9,6 +9,7 @@
 
 #include "core/stoa_file.h"
 #include "hub_internal.h"
+#include "hub_lrs_doc.h"
 
 // Sent with every answer: no framing, no sniffing, and a panel that may only
 // run its own scripts (names from headsets are data, never markup).
@@ -306,6 +307,7 @@ void hub_on_request(void *user, hub_request *c)
         hub_xapi_handle(hub, c); // meant to be cross-origin: its own CORS answers
         return;
     }
+    if (strncmp(path, "/xapi/", 6) == 0) { hub_lrs_route(hub, c); return; } // the other LRS resources (hub_lrs_doc.h)
     if (strcmp(m, "OPTIONS") == 0) { // no CORS for the panel's API: a preflight gets nothing
         hub_send_error(c, 403, "cross-origin requests are not allowed here");
         return;
