@@ -169,11 +169,16 @@ void run_view_frame(run_view *v, stoa_xr *xr, run_hub *hub, run_lesson *rl, run_
     stoa_net_view_want want;
     stoa_net_get_view_want(net, &want);
     // A picture the GPU has finished goes to the net thread (a copy).
+    // One copy, straight from the mapped snapshot into the net thread's
+    // buffer; the channel order is the net thread's business.
     uint64_t user = 0;
-    if (v->snap && v->rgba && stoa_gfx_snap_take(v->snap, v->rgba, &user)) {
+    bool bgra = false;
+    const uint8_t *pixels = v->snap ? stoa_gfx_snap_map(v->snap, &user, &bgra) : NULL;
+    if (pixels) {
         stoa_net_view_meta meta;
         unpack(user, &meta);
-        if (stoa_net_send_view(net, v->rgba, v->width, v->height, &meta))
+        meta.bgra = bgra;
+        if (stoa_net_send_view(net, pixels, v->width, v->height, &meta))
             v->sent++;
     }
     uint32_t w = want.width & ~3u, h = (want.width * 3 / 4) & ~3u;
@@ -188,22 +193,23 @@ void run_view_frame(run_view *v, stoa_xr *xr, run_hub *hub, run_lesson *rl, run_
             v->snap = NULL;
         }
         stoa_error err = {0};
-        free(v->rgba);
-        v->rgba = malloc((size_t)w * h * 4);
-        if (v->rgba && stoa_gfx_snap_create(dev, &(stoa_gfx_snap_desc){.width = w, .height = h, .format = v->format},
+        if (stoa_gfx_snap_create(dev, &(stoa_gfx_snap_desc){.width = w, .height = h, .format = v->format},
                                             &v->snap, &err) >= 0) {
             v->device = dev;
             v->width = w, v->height = h;
         } else {
-            STOA_LOGW("run", "live view: %s", err.message[0] ? err.message : "out of memory");
+            STOA_LOGW("run", "live view: %s", err.message);
         }
     }
-    if (want.on && v->snap && now_ns >= v->next_ns) {
+    // Pictures are paced by the wall clock: the teacher's rates are in real
+    // seconds, whatever the display clock does (xrsim's fast clock).
+    int64_t wall_ns = (int64_t)(stoa_time_seconds() * 1e9);
+    if (want.on && v->snap && wall_ns >= v->next_ns) {
         float g[2] = {0.5f, 0.5f};
         bool has = gaze_point(f, v->width, v->height, g);
         v->user = pack(unix_ms(), has, g);
         v->armed = true;
-        v->next_ns = now_ns + (int64_t)(1e9 / want.fps);
+        v->next_ns = wall_ns + (int64_t)(1e9 / want.fps);
     }
     if (!want.on)
         v->armed = false;
@@ -215,6 +221,14 @@ void run_view_frame(run_view *v, stoa_xr *xr, run_hub *hub, run_lesson *rl, run_
         else
             run_panels_hide(panels, WATCHED_PANEL);
         v->indicator = want.on;
+    }
+    if (want.on != v->watched || (want.on && want.width != v->told_width)) { // for the log and the tests
+        if (want.on)
+            printf("stoa run: live view on: %u px, %.1f a second\n", want.width, want.fps);
+        else
+            printf("stoa run: live view off\n");
+        fflush(stdout);
+        v->told_width = want.width;
     }
     v->watched = want.on;
     v->frame_us += (stoa_time_seconds() - t0) * 1e6;
@@ -240,7 +254,6 @@ void run_view_release_gpu(run_view *v)
 void run_view_free(run_view *v)
 {
     run_view_release_gpu(v);
-    free(v->rgba);
     free(v->cpu_us);
     memset(v, 0, sizeof *v);
 }

@@ -32,11 +32,11 @@ typedef struct run_view {
     stoa_gfx_snap *retired;  // the ring of the size before, freed a few frames later
     int retired_frames;
     uint32_t width, height;
-    uint8_t *rgba;         // scratch for one picture
     bool armed;            // the next frame's command buffer records a snapshot
     int64_t next_ns;       // when the next picture is due
     float gaze[2];         // the gaze point of the frame being recorded, in the picture
     bool has_gaze, watched, indicator;
+    uint32_t told_width; // the width the log last named
     VkFormat format;       // of the eye, as the last frame's tap saw it (0 = not yet)
     uint64_t user;         // what the armed snapshot carries: drawn time and gaze (packed)
     // the hand: the menu button held, the lobby or lesson panel's button

@@ -206,7 +206,8 @@ bool stoa_gfx_snap_record(stoa_gfx_snap *s, VkCommandBuffer cmd, VkImage eye, ui
     return true;
 }
 
-bool stoa_gfx_snap_take(stoa_gfx_snap *s, uint8_t *rgba, uint64_t *out_user)
+// The newest finished slot (older finished ones are let go); NULL when none.
+static snap_slot *newest_done(stoa_gfx_snap *s)
 {
     snap_slot *best = NULL;
     for (int i = 0; i < SNAP_SLOTS; i++) {
@@ -215,34 +216,52 @@ bool stoa_gfx_snap_take(stoa_gfx_snap *s, uint8_t *rgba, uint64_t *out_user)
             vkGetEventStatus(s->dev->h.device, c->event) == VK_EVENT_SET)
             best = c;
     }
-    if (!best)
-        return false;
-    // Older finished ones are dropped: only the newest picture matters.
-    for (int i = 0; i < SNAP_SLOTS; i++) {
+    for (int i = 0; best && i < SNAP_SLOTS; i++) {
         snap_slot *c = &s->slots[i];
         if (c->state == SNAP_PENDING && c->seq <= best->seq &&
             vkGetEventStatus(s->dev->h.device, c->event) == VK_EVENT_SET) {
             vkResetEvent(s->dev->h.device, c->event);
-            c->state = SNAP_FREE;
+            c->state = SNAP_FREE; // free for a record from now on: read it before the next one
         }
     }
-    VkMappedMemoryRange range = {
-        .sType = VK_STRUCTURE_TYPE_MAPPED_MEMORY_RANGE,
-        .memory = best->buffer.alloc.memory,
-        .offset = best->buffer.alloc.offset,
-        .size = VK_WHOLE_SIZE,
-    };
-    vkInvalidateMappedMemoryRanges(s->dev->h.device, 1, &range);
+    if (best) {
+        VkMappedMemoryRange range = {
+            .sType = VK_STRUCTURE_TYPE_MAPPED_MEMORY_RANGE,
+            .memory = best->buffer.alloc.memory,
+            .offset = best->buffer.alloc.offset,
+            .size = VK_WHOLE_SIZE,
+        };
+        vkInvalidateMappedMemoryRanges(s->dev->h.device, 1, &range);
+    }
+    return best;
+}
+
+const uint8_t *stoa_gfx_snap_map(stoa_gfx_snap *s, uint64_t *out_user, bool *out_bgra)
+{
+    snap_slot *best = newest_done(s);
+    if (!best)
+        return NULL;
+    if (out_user)
+        *out_user = best->user;
+    if (out_bgra)
+        *out_bgra = swizzled(s->format);
+    return best->buffer.alloc.mapped;
+}
+
+bool stoa_gfx_snap_take(stoa_gfx_snap *s, uint8_t *rgba, uint64_t *out_user)
+{
+    bool bgra = false;
+    const uint8_t *src = stoa_gfx_snap_map(s, out_user, &bgra);
+    if (!src)
+        return false;
     size_t bytes = (size_t)s->width * s->height * 4;
-    memcpy(rgba, best->buffer.alloc.mapped, bytes);
-    if (swizzled(s->format))
+    memcpy(rgba, src, bytes);
+    if (bgra)
         for (size_t i = 0; i < bytes; i += 4) {
             uint8_t t = rgba[i];
             rgba[i] = rgba[i + 2];
             rgba[i + 2] = t;
         }
-    if (out_user)
-        *out_user = best->user;
     return true;
 }
 

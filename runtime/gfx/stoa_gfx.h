@@ -474,4 +474,8 @@ bool stoa_gfx_snap_record(stoa_gfx_snap *snap, VkCommandBuffer cmd, VkImage eye,
 // The newest finished snapshot into rgba (width*height*4, row 0 at the top,
 // RGBA, sRGB-encoded) and its user value; false when none is finished yet.
 bool stoa_gfx_snap_take(stoa_gfx_snap *snap, uint8_t *rgba, uint64_t *out_user);
+// The same without a copy: the newest finished snapshot's mapped pixels (in
+// the eye's channel order: *out_bgra for a BGRA eye), valid until the next
+// stoa_gfx_snap_record; NULL when none is finished.
+const uint8_t *stoa_gfx_snap_map(stoa_gfx_snap *snap, uint64_t *out_user, bool *out_bgra);
 void stoa_gfx_snap_size(const stoa_gfx_snap *snap, uint32_t *out_width, uint32_t *out_height);

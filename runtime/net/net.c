@@ -146,6 +146,7 @@ void stoa_net_destroy(stoa_net **pnet, int flush_ms)
         free(net->ctl[i]);
     free(net->cls);
     free(net->view_rgba);
+    free(net->view_spare);
     if (net->follow_fd >= 0)
         close(net->follow_fd);
     free(net->partial);

@@ -71,6 +71,8 @@ struct stoa_net {
     // live views (net_view.c)
     stoa_net_view_want view_want;
     uint8_t *view_rgba;     // the picture waiting to be sent (NULL = none)
+    uint8_t *view_spare;    // a buffer given back by the net thread, for the next picture
+    size_t view_spare_bytes;
     uint32_t view_w, view_h;
     stoa_net_view_meta view_meta;
     uint64_t view_seq, views_sent, view_bytes;

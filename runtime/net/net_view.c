@@ -37,6 +37,9 @@ void net_view_reset(stoa_net *net)
     net->view_want = (stoa_net_view_want){0};
     free(net->view_rgba);
     net->view_rgba = NULL;
+    free(net->view_spare);
+    net->view_spare = NULL;
+    net->view_spare_bytes = 0;
 }
 
 void stoa_net_get_view_want(stoa_net *net, stoa_net_view_want *out)
@@ -54,26 +57,37 @@ bool stoa_net_send_view(stoa_net *net, const uint8_t *rgba, uint32_t width, uint
     if (!rgba || width == 0 || height == 0 || width > VIEW_MAX_SIDE || height > VIEW_MAX_SIDE)
         return false;
     size_t bytes = (size_t)width * height * 4;
+    // The copy is made outside the lock, into the buffer the net thread
+    // gave back (no allocation, no page faults once running): the frame
+    // thread holds the lock only to swap pointers.
     pthread_mutex_lock(&net->mu);
     bool on = net->view_want.on;
-    uint8_t *buf = NULL;
-    if (on) {
-        // The waiting one's buffer is reused when the size is the same.
-        buf = net->view_rgba && net->view_w == width && net->view_h == height ? net->view_rgba : NULL;
-        if (!buf) {
-            free(net->view_rgba);
-            net->view_rgba = buf = malloc(bytes);
-        }
-        if (buf) {
-            memcpy(buf, rgba, bytes);
-            net->view_w = width;
-            net->view_h = height;
-            net->view_meta = meta ? *meta : (stoa_net_view_meta){0};
-            pthread_cond_signal(&net->cv);
-        }
-    }
+    uint8_t *buf = net->view_spare_bytes == bytes ? net->view_spare : NULL;
+    if (buf)
+        net->view_spare = NULL, net->view_spare_bytes = 0;
     pthread_mutex_unlock(&net->mu);
-    return on && buf;
+    if (!on) {
+        free(buf);
+        return false;
+    }
+    if (!buf && !(buf = malloc(bytes)))
+        return false;
+    memcpy(buf, rgba, bytes);
+    pthread_mutex_lock(&net->mu);
+    uint8_t *older = net->view_rgba; // not sent yet: the newer one replaces it
+    size_t older_bytes = (size_t)net->view_w * net->view_h * 4;
+    net->view_rgba = buf;
+    net->view_w = width;
+    net->view_h = height;
+    net->view_meta = meta ? *meta : (stoa_net_view_meta){0};
+    if (older && !net->view_spare) {
+        net->view_spare = older, net->view_spare_bytes = older_bytes;
+        older = NULL;
+    }
+    pthread_cond_signal(&net->cv);
+    pthread_mutex_unlock(&net->mu);
+    free(older);
+    return true;
 }
 
 void stoa_net_view_counts(stoa_net *net, uint64_t *out_sent, uint64_t *out_bytes)
@@ -100,7 +114,7 @@ char *net_view_next(stoa_net *net)
     unsigned long jlen = 0;
     char *msg = NULL;
     tjhandle tj = tjInitCompress();
-    if (tj && tjCompress2(tj, rgba, (int)w, 0, (int)h, TJPF_RGBX, &jpeg, &jlen, TJSAMP_420, VIEW_QUALITY,
+    if (tj && tjCompress2(tj, rgba, (int)w, 0, (int)h, meta.bgra ? TJPF_BGRX : TJPF_RGBX, &jpeg, &jlen, TJSAMP_420, VIEW_QUALITY,
                           TJFLAG_FASTDCT) == 0) {
         size_t b64 = sodium_base64_encoded_len(jlen, sodium_base64_VARIANT_ORIGINAL);
         msg = malloc(b64 + 256);
@@ -125,6 +139,12 @@ char *net_view_next(stoa_net *net)
         tjFree(jpeg);
     if (tj)
         tjDestroy(tj);
+    pthread_mutex_lock(&net->mu); // the buffer goes back for the next picture
+    if (!net->view_spare) {
+        net->view_spare = rgba, net->view_spare_bytes = (size_t)w * h * 4;
+        rgba = NULL;
+    }
+    pthread_mutex_unlock(&net->mu);
     free(rgba);
     return msg;
 }

@@ -194,8 +194,9 @@ typedef struct stoa_net_view_meta {
     int64_t drawn_unix_ms; // when the frame it shows was drawn (for the latency)
     bool has_gaze;
     float gaze[2];         // where the learner looks in the picture, 0..1 from the top left
+    bool bgra;             // the pixels are B, G, R, A (a BGRA swapchain's)
 } stoa_net_view_meta;
-// One picture (8-bit RGBA, row 0 at the top), copied: the net thread encodes
+// One picture (8-bit RGBA, or BGRA with meta->bgra, row 0 at the top), copied: the net thread encodes
 // it as JPEG (libjpeg-turbo) and sends it after status, commands' answers and
 // statements (a picture never goes before a statement waiting to be sent).
 // A newer picture replaces one not sent yet. false when it is refused (too
