@@ -216,6 +216,7 @@ void hub_view_on_message(stoa_hub *hub, int64_t device, const cJSON *msg, size_t
         free(s->jpeg);
         s->jpeg = jpeg, jpeg = NULL;
         s->len = len;
+        uint32_t prev_w = s->w;
         s->w = (uint32_t)w, s->h = (uint32_t)h;
         s->seq++;
         s->drawn_ms = drawn > 0 && drawn < 1e15 ? (int64_t)drawn : 0;
@@ -226,7 +227,7 @@ void hub_view_on_message(stoa_hub *hub, int64_t device, const cJSON *msg, size_t
             s->gaze[i] = g >= 0 && g <= 1 ? g : 0.5;
         }
         // The cost of a picture of this size, for the budget.
-        bool same = s->avg_wire > 0 && s->w == s->told_width;
+        bool same = s->avg_wire > 0 && s->w == prev_w;
         s->avg_wire = same ? 0.8 * s->avg_wire + 0.2 * (double)wire_len : (double)wire_len;
         hub->views->wire_total += wire_len;
     }

@@ -206,14 +206,16 @@ function updateLarge() {
   const h = row && row.h;
   if (!h) return closeLarge();
   L.title.textContent = t('view_of', { n: h.name });
-  L.state.textContent = row.parts.state.textContent + (h.hand_s !== undefined ? '  ·  ✋ ' + t('hand_up') : '');
+  L.state.textContent = row.parts.state.textContent + (h.hand_s !== undefined ? '  ·  ⚑ ' + t('hand_up') : '');
   // "Look here": the nodes of the lesson the learner plays (its key nodes first).
-  const lesson = lessonById(h.lesson);
+  // (In the lobby: the lesson chosen at the top, the one about to start.)
+  const lesson = lessonById(h.lesson) || panel.lessons.find((l) => l.file === $('lesson').value);
   const names = [];
   for (const s of (lesson && lesson.states) || []) for (const n of s.key_nodes || []) if (!names.includes(n)) names.push(n);
-  if (L.node.dataset.lesson !== (h.lesson || '')) {
+  const key = (lesson && lesson.id) || '';
+  if (L.node.dataset.lesson !== key) {
     L.node.replaceChildren(...names.map((n) => new Option(n, n)));
-    L.node.dataset.lesson = h.lesson || '';
+    L.node.dataset.lesson = key;
   }
 }
 
@@ -267,7 +269,7 @@ function renderHands(headsets) {
       li.append(li.parts.name, li.parts.since, input, answer, look);
       ui.handItems.set(h.id, li);
     }
-    li.parts.name.textContent = '✋ ' + h.name;
+    li.parts.name.textContent = '⚑ ' + h.name;
     li.parts.since.textContent = ' ' + duration(h.hand_s) + ' ';
     if (ui.handList.children[i] !== li) ui.handList.insertBefore(li, ui.handList.children[i] || null);
   });
@@ -288,7 +290,7 @@ function renderAttention(headsets) {
     if (on) {
       known++;
       if (h.attention) looking++;
-      badge.textContent = h.attention ? '👁 ' + t('looking') : '↷ ' + t('looking_away');
+      badge.textContent = (h.attention ? '◉ ' : '○ ') + t(h.attention ? 'looking' : 'looking_away');
       badge.className = 'attention ' + (h.attention ? 'yes' : 'no');
     }
     row.classList.toggle('hand', h.connected && h.hand_s !== undefined);
