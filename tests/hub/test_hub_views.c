@@ -17,6 +17,7 @@
 #include <cjson/cJSON.h>
 
 #include "hub_test_util.h"
+#include "net/stoa_net.h"
 #include "stoa_test.h"
 
 static stoa_hub *g_hub;
@@ -246,6 +247,60 @@ static void hands_and_attention_in_the_state(void)
     free(out);
 }
 
+// runtime/net's side: the want, a picture encoded (a gradient, BGRA as a
+// BGRA swapchain gives it) and served; after views off the want goes.
+static void headset_library(void)
+{
+    char url[64], token_path[320], *out = NULL, headers[2048];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", g_port);
+    snprintf(token_path, sizeof token_path, "%s/net-token", g_dir);
+    stoa_net *net = NULL;
+    stoa_error err = {0};
+    CHECK(stoa_net_create(&(stoa_net_desc){.hub_url = url, .join_code = stoa_hub_join_code(g_hub),
+                                           .token_path = token_path, .device_name = "Headset N"}, &net, &err) == STOA_OK);
+    stoa_net_info info = {0};
+    for (int i = 0; i < 100 && !info.connected; i++, test_sleep_ms(50))
+        stoa_net_get_info(net, &info);
+    CHECK(info.connected);
+    stoa_net_send_status(net, &(stoa_net_status){.phase = "lobby"});
+    test_sleep_ms(400);
+    char path[128];
+    snprintf(path, sizeof path, "/api/view?device=%lld&from=panel", (long long)info.device_id);
+    CHECK(get(path, &out, NULL, 0) == 204);
+    free(out);
+    stoa_net_view_want want = {0};
+    for (int i = 0; i < 100 && !want.on; i++, test_sleep_ms(50))
+        stoa_net_get_view_want(net, &want);
+    CHECK(want.on && want.width == 256 && want.fps == 2.0);
+    uint32_t w = 256, h = 192;
+    uint8_t *px = malloc((size_t)w * h * 4);
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            uint8_t *p = px + ((size_t)y * w + x) * 4;
+            p[0] = (uint8_t)x, p[1] = (uint8_t)y, p[2] = 200, p[3] = 255;
+        }
+    CHECK(stoa_net_send_view(net, px, w, h, &(stoa_net_view_meta){.drawn_unix_ms = 1234, .has_gaze = true,
+                                                                  .gaze = {0.5f, 0.5f}, .bgra = true}));
+    CHECK(!stoa_net_send_view(net, px, 4096, 4096, NULL)); // too big: refused
+    free(px);
+    int status = 0;
+    for (int i = 0; i < 60 && status != 200; i++, test_sleep_ms(50)) {
+        headers[0] = 0;
+        status = get(path, &out, headers, sizeof headers);
+        free(out);
+    }
+    CHECK(status == 200 && strstr(headers, "X-Stoa-Size: 256x192") && strstr(headers, "X-Stoa-Drawn: 1234"));
+    uint64_t sent = 0, bytes = 0;
+    stoa_net_view_counts(net, &sent, &bytes);
+    CHECK(sent == 1 && bytes > 300);
+    CHECK(post("/api/views", "{\"enabled\":false}") == 200);
+    for (int i = 0; i < 100 && want.on; i++, test_sleep_ms(50))
+        stoa_net_get_view_want(net, &want);
+    CHECK(!want.on);
+    CHECK(post("/api/views", "{\"enabled\":true}") == 200);
+    stoa_net_destroy(&net, 500);
+}
+
 // One hub, the steps in order (each leaves the state the next starts from).
 STOA_TEST(live_views)
 {
@@ -254,6 +309,7 @@ STOA_TEST(live_views)
     large_view_and_budget();
     views_off_stop_and_keep_nothing();
     hands_and_attention_in_the_state();
+    headset_library();
     close(A.fd), close(B.fd);
     stoa_hub_destroy(&g_hub);
 }
