@@ -166,8 +166,14 @@ void run_view_frame(run_view *v, stoa_xr *xr, run_hub *hub, run_lesson *rl, run_
     stoa_gfx_device *dev = stoa_xr_device(xr);
     if (v->retired && --v->retired_frames <= 0)
         stoa_gfx_snap_destroy(&v->retired);
-    stoa_net_view_want want;
-    stoa_net_get_view_want(net, &want);
+    // What the hub wants changes a few times a minute: asked ten times a
+    // second, not every frame (the net module's lock is shared with its thread).
+    int64_t wall_ns = (int64_t)(stoa_time_seconds() * 1e9);
+    if (wall_ns >= v->want_next_ns) {
+        stoa_net_get_view_want(net, &v->want);
+        v->want_next_ns = wall_ns + 100000000LL;
+    }
+    stoa_net_view_want want = v->want;
     // A picture the GPU has finished goes to the net thread (a copy).
     // One copy, straight from the mapped snapshot into the net thread's
     // buffer; the channel order is the net thread's business.
@@ -203,7 +209,6 @@ void run_view_frame(run_view *v, stoa_xr *xr, run_hub *hub, run_lesson *rl, run_
     }
     // Pictures are paced by the wall clock: the teacher's rates are in real
     // seconds, whatever the display clock does (xrsim's fast clock).
-    int64_t wall_ns = (int64_t)(stoa_time_seconds() * 1e9);
     if (want.on && v->snap && wall_ns >= v->next_ns) {
         float g[2] = {0.5f, 0.5f};
         bool has = gaze_point(f, v->width, v->height, g);

@@ -33,7 +33,9 @@ typedef struct run_view {
     int retired_frames;
     uint32_t width, height;
     bool armed;            // the next frame's command buffer records a snapshot
-    int64_t next_ns;       // when the next picture is due
+    int64_t next_ns;       // when the next picture is due (wall clock)
+    stoa_net_view_want want; // as last asked of the net module
+    int64_t want_next_ns;    // when to ask again
     float gaze[2];         // the gaze point of the frame being recorded, in the picture
     bool has_gaze, watched, indicator;
     uint32_t told_width; // the width the log last named
