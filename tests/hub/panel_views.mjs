@@ -190,7 +190,7 @@ try {
 } finally {
   await browser.close();
   for (const c of children) c.kill('SIGINT');
-  await Promise.all(children.map((c) => Promise.race([c.exited, sleep(8000)])));
+  await Promise.all(children.map((c) => Promise.race([c.exited, sleep(4000)])));
   for (const c of children) c.kill('SIGKILL');
 }
 if (problems.length) {
