@@ -50,7 +50,7 @@ for (let i = 0; i < N; i++) {
   const dir = join(work, `h${i}`);
   mkdirSync(dir, { recursive: true });
   heads.push(start(stoa, ['run', join(lessons, 'stoa-poikile.yaml'), '--sim', '--hub', url, '--join', code,
-    '--device', `Headset ${String(i + 1).padStart(2, '0')}`, '--traces', join(dir, 'traces'), '--max-seconds', String(SECONDS * 4 + 120)],
+    '--device', `Headset ${String(i + 1).padStart(2, '0')}`, '--traces', join(dir, 'traces'), '--max-seconds', '1200'],
   { XDG_STATE_HOME: join(dir, 'state'), XDG_CACHE_HOME: join(dir, 'cache'), STOA_XRSIM_EYE_SIZE: EYE,
     STOA_XRSIM_REALTIME: '1', STOA_XRSIM_REFRESH_HZ: process.env.BENCH_HZ || '30', STOA_AUDIO_SILENT: '1',
     STOA_LOG: 'warn', STOA_XRSIM_SCRIPT: join(work, 'turn.yaml') }));
