@@ -5,7 +5,7 @@
 // holds its menu button (a raised hand). Checks: the thumbnails appear and
 // change as A turns (pictures compared pixel by pixel, not only counted);
 // the large view follows A at 720 px with its gaze point and sequence
-// numbers rising; B's hand reaches the panel, the teacher's answer reaches
+// numbers rising, and its "look here" reaches A only; B's hand reaches the panel, the teacher's answer reaches
 // B only and lowers the hand; after a launch every card shows attention
 // and A's changes as it turns (the lesson is launched at the start and loads
 // meanwhile); turning the views off stops the pictures.
@@ -152,6 +152,12 @@ try {
   const title = await page.textContent('#large-view h3');
   check(title.includes('Headset A'), `the large view names the learner (${title})`);
   await page.screenshot({ path: join(outDir, 'views-large.png'), fullPage: false });
+  // "Look here" from the large view goes to A only.
+  await waitFor('key nodes in the large view', async () => (await page.$$('#large-node option')).length > 0);
+  await page.click('#large-look');
+  await waitFor('A hears "look here"', () => /instructor says: look_here/.test(heads.A.output));
+  await sleep(500);
+  check(!/look_here/.test(heads.B.output), '"look here" from the large view reaches that learner only');
 
   // 3. B's raised hand, answered to B only.
   await waitFor('B\'s hand in the panel', async () => (await page.$$('.hand-item')).length === 1, 20000);
