@@ -36,8 +36,7 @@ typedef struct run_view {
     int64_t next_ns;       // when the next picture is due (wall clock)
     stoa_net_view_want want; // as last asked of the net module
     int64_t want_next_ns;    // when to ask again
-    float gaze[2];         // the gaze point of the frame being recorded, in the picture
-    bool has_gaze, watched, indicator;
+    bool watched, indicator; // the hub wants pictures; the learner's sign shows
     uint32_t told_width; // the width the log last named
     VkFormat format;       // of the eye, as the last frame's tap saw it (0 = not yet)
     uint64_t user;         // what the armed snapshot carries: drawn time and gaze (packed)
