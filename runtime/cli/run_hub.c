@@ -109,10 +109,12 @@ static void obey(run_hub *h, run_lesson *rl, run_class *cls, run_lesson *panels,
     case STOA_NET_CMD_RESTART: feed(rl, STOA_LESSON_EV_RESTART, NULL); break;
     case STOA_NET_CMD_END: feed(rl, STOA_LESSON_EV_END, NULL); break;
     case STOA_NET_CMD_LOOK_HERE:
+        h->answered = true; // a raised hand is answered (run_view.c)
         if (rl && rl->scene)
             run_lesson_look_here(rl, stoa_scene_find_node(rl->scene, c->node));
         break;
     case STOA_NET_CMD_MESSAGE:
+        h->answered = true;
         if (panels) {
             // The newest message replaces the last and stays for a time the
             // teacher is told (status "message_s"), then goes.
@@ -140,7 +142,7 @@ static void obey(run_hub *h, run_lesson *rl, run_class *cls, run_lesson *panels,
 
 static void report(run_hub *h, run_lesson *rl, run_class *cls, run_lesson *panels)
 {
-    stoa_net_status st = {.fps = h->fps, .error = h->error};
+    stoa_net_status st = {.fps = h->fps, .error = h->error, .hand = h->hand, .attention = h->attention};
     const stoa_lesson_state *state = rl && rl->machine ? stoa_lesson_machine_state(rl->machine) : NULL;
     if (state) {
         uint32_t index = (uint32_t)(state - rl->lesson->states);

@@ -41,6 +41,9 @@ typedef struct run_hub {
     double last_progress; // of the last lesson, kept in the result and the lobby
     double message_s; // how long the teacher's last message stays up
     struct stoa_net_class *roster; // scratch for the class roster (heap)
+    bool hand;     // the learner's hand is up (run_view.c)
+    int attention; // on the state's key nodes (run_view.c; stoa_net_status.attention)
+    bool answered; // the teacher sent this headset a message or "look here": the hand goes down
 } run_hub;
 
 // Starts the hub connection (joining happens in the background).

@@ -57,6 +57,7 @@ static void destroy_xr(run_session *s)
         stoa_desktop_mirror_detach(s->mirror);
     if (s->xr)
         stoa_gfx_device_wait_idle(stoa_xr_device(s->xr));
+    run_view_release_gpu(&s->view);
     run_overlay_release_gpu(&s->overlay, NULL);
     stoa_gfx_scene_destroy(&s->gscene);
     stoa_xr_destroy(&s->xr);
@@ -98,6 +99,8 @@ void run_session_fini(run_session *s)
     run_hub_stop(&s->hub); // after the lesson: its last statements still reach the hub
     run_class_fini(&s->cls);
     destroy_xr(s);
+    run_view_report(&s->view);
+    run_view_free(&s->view);
     run_overlay_fini(&s->overlay, NULL);
     stoa_desktop_mirror_close(&s->mirror);
     if (s->events)
@@ -346,6 +349,8 @@ static stoa_result frame(run_session *s, stoa_error *err)
     // menu is up) or waiting in the lobby: the scene dims behind the panels.
     if (run_period_dimmed(s))
         draws[0].options.exposure = 0.3f;
+    run_view_frame(&s->view, s->xr, &s->hub, s->lesson_on ? &s->lesson : NULL, run_period_panels(s), &f,
+                   f.display_time_ns); // the teacher's live view, the hand
     stoa_error derr = {0};
     r = stoa_xr_end_frame(s->xr, &f, draws, 2, &derr);
     // Stoa's own CPU work: input to posing here, plus recording in end_frame.

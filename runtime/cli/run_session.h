@@ -18,6 +18,7 @@
 #include "run_hub.h"
 #include "run_lesson.h"
 #include "run_overlay.h"
+#include "run_view.h"
 #include "xr/stoa_xr.h"
 
 typedef struct run_options {
@@ -97,6 +98,7 @@ struct run_session {
     bool in_class;     // --hub: lessons come from launches, the session outlives them
     run_lesson *drawn_panels; // whose panels the overlay showed last frame
     run_hub hub;       // classroom hub connection (run_hub.c); idle without --hub
+    run_view view;     // the teacher's live view, the hand, attention (run_view.c)
     run_switch sw;     // a launched lesson loading on a worker
     pthread_t retire_thread; // frees what the last switch let go (run_content.c)
     bool retiring;

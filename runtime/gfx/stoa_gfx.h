@@ -447,3 +447,35 @@ stoa_result stoa_gfx_target_pass_info(stoa_gfx_renderer *renderer, const stoa_gf
 // locked; the frame thread may draw meanwhile.
 stoa_result stoa_gfx_scene_upload_prepare(stoa_gfx_upload *upload, const stoa_gfx_pass_info *pass,
                                           stoa_error *err);
+
+// ---- snapshots -------------------------------------------------------------------
+
+// Small pictures of a rendered eye read back without waiting for the GPU
+// (the teacher's live view of a headset, gfx_snap.c). Record a snapshot
+// into the frame's command buffer after its drawing; a frame or more later
+// stoa_gfx_snap_take hands over the newest one the GPU has finished (it
+// polls a VkEvent, it never waits). Three slots: a record that finds all
+// three waiting to be read is skipped (false). The renderer's thread only.
+// Destroy after stoa_gfx_device_wait_idle (teardown), like targets.
+typedef struct stoa_gfx_snap stoa_gfx_snap;
+typedef struct stoa_gfx_snap_desc {
+    uint32_t width, height; // the picture (8..2048 each)
+    VkFormat format;        // the eye's colour format (8-bit RGBA or BGRA)
+} stoa_gfx_snap_desc;
+stoa_result stoa_gfx_snap_create(stoa_gfx_device *device, const stoa_gfx_snap_desc *desc,
+                                 stoa_gfx_snap **out_snap, stoa_error *err);
+void stoa_gfx_snap_destroy(stoa_gfx_snap **snap);
+// Records a blit of the centre of layer 0 of `eye` (crop: that share of the
+// eye's width, 0 = all of it, with the picture's aspect) into a free slot.
+// `layout` is the eye's layout before and after (it is put back). `user` is
+// handed back by take (e.g. the time the frame was drawn).
+bool stoa_gfx_snap_record(stoa_gfx_snap *snap, VkCommandBuffer cmd, VkImage eye, uint32_t eye_width,
+                          uint32_t eye_height, VkImageLayout layout, float crop, uint64_t user);
+// The newest finished snapshot into rgba (width*height*4, row 0 at the top,
+// RGBA, sRGB-encoded) and its user value; false when none is finished yet.
+bool stoa_gfx_snap_take(stoa_gfx_snap *snap, uint8_t *rgba, uint64_t *out_user);
+// The same without a copy: the newest finished snapshot's mapped pixels (in
+// the eye's channel order: *out_bgra for a BGRA eye), valid until the next
+// stoa_gfx_snap_record; NULL when none is finished.
+const uint8_t *stoa_gfx_snap_map(stoa_gfx_snap *snap, uint64_t *out_user, bool *out_bgra);
+void stoa_gfx_snap_size(const stoa_gfx_snap *snap, uint32_t *out_width, uint32_t *out_height);

@@ -145,6 +145,8 @@ void stoa_net_destroy(stoa_net **pnet, int flush_ms)
     for (size_t i = 0; i < net->ctl_n; i++)
         free(net->ctl[i]);
     free(net->cls);
+    free(net->view_rgba);
+    free(net->view_spare);
     if (net->follow_fd >= 0)
         close(net->follow_fd);
     free(net->partial);

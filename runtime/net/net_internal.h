@@ -68,6 +68,14 @@ struct stoa_net {
     bool cls_new;
     uint64_t transfer_done, transfer_total; // a launch's files being fetched
     bool transferring;
+    // live views (net_view.c)
+    stoa_net_view_want view_want;
+    uint8_t *view_rgba;     // the picture waiting to be sent (NULL = none)
+    uint8_t *view_spare;    // a buffer given back by the net thread, for the next picture
+    size_t view_spare_bytes;
+    uint32_t view_w, view_h;
+    stoa_net_view_meta view_meta;
+    uint64_t view_seq, views_sent, view_bytes;
 };
 
 int64_t net_now_ns(void);
@@ -120,3 +128,11 @@ void net_follow_poll(stoa_net *net);
 void *net_thread_main(void *arg);
 // Called by the connection's reader thread with one message from the hub.
 void net_on_message(stoa_net *net, const char *data, size_t len);
+
+// ---- net_view.c ----
+// {"t":"view",...} from the hub (mu held).
+void net_view_on_message(stoa_net *net, const cJSON *msg);
+// The waiting picture as a message, JPEG in base64; NULL when none (takes mu).
+char *net_view_next(stoa_net *net);
+// The connection went: nobody watches (mu held).
+void net_view_reset(stoa_net *net);

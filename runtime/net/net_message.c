@@ -76,6 +76,10 @@ char *net_status_json(const stoa_net *net, const stoa_net_status *s)
         else
             cJSON_AddNullToObject(r, "score");
     }
+    if (s->hand)
+        cJSON_AddBoolToObject(o, "hand", true);
+    if (s->attention)
+        cJSON_AddBoolToObject(o, "attention", s->attention > 0);
     char *str = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return str;

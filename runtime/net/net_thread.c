@@ -123,6 +123,8 @@ void net_on_message(stoa_net *net, const char *data, size_t len)
         }
     } else if (strcmp(t, "cmd") == 0) {
         take_command(net, msg);
+    } else if (strcmp(t, "view") == 0) {
+        net_view_on_message(net, msg);
     } else if (strcmp(t, "class") == 0) {
         net_take_class(net, msg);
     } else if (strcmp(t, "signin_refused") == 0) {
@@ -216,6 +218,7 @@ static void disconnect(stoa_net *net)
     net->closed = false;
     net->welcomed = false;
     net->info.connected = false;
+    net_view_reset(net);
     for (size_t i = net->head; i < net->out_n; i++)
         net->out[i].inflight = false; // the hub may not have them: send again
     pthread_mutex_unlock(&net->mu);
@@ -326,15 +329,24 @@ static bool pump(stoa_net *net, int64_t now)
         ok = ws_send(net, "{\"t\":\"ping\"}", 12);
         net->last_ping_ns = now;
     }
+    bool drained = false;
     for (int rounds = 0; ok && welcomed && rounds < 16; rounds++) {
         pthread_mutex_lock(&net->mu);
         char *batch = next_batch(net);
         pthread_mutex_unlock(&net->mu);
-        if (!batch)
+        if (!batch) {
+            drained = true;
             break;
+        }
         ok = ws_send(net, batch, strlen(batch));
         free(batch);
     }
+    // A picture of the learner's view goes last, and only when no statement
+    // waits to be sent: pictures never delay the trace (docs/hub.md).
+    char *view = ok && welcomed && drained ? net_view_next(net) : NULL;
+    if (view && strlen(view) < NET_BATCH_BYTES * 2 - 64) // under the hub's 256 KiB
+        ok = ws_send(net, view, strlen(view));
+    free(view);
     return ok;
 }
 

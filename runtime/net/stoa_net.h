@@ -77,6 +77,9 @@ typedef struct stoa_net_status {
     bool has_score;
     double result_score;
     double message_s;  // seconds the teacher's message stays up from now (0 = none shown)
+    // Live views (docs/hub.md, "Live views, hands and attention"):
+    bool hand;         // the learner's hand is raised
+    int attention;     // the gaze is on one of the state's key nodes: 1, elsewhere: -1; 0 = not known (not sent)
     // The transfer of a launch's files ({"done","total"}) is added by the
     // net thread itself while it fetches them.
 } stoa_net_status;
@@ -177,3 +180,28 @@ void stoa_net_get_info(stoa_net *net, stoa_net_info *out);
 stoa_result stoa_net_flush(stoa_net *net, int timeout_ms);
 
 const char *stoa_net_command_name(stoa_net_command_kind kind); // "launch", ...
+
+// ---- live views (net_view.c) ------------------------------------------------
+// What the hub asks for ({"t":"view","on","width","fps"}): the teacher's
+// panel is watching this headset. Off after a disconnect.
+typedef struct stoa_net_view_want {
+    bool on;
+    uint32_t width; // of the picture, pixels (the hub's choice, clamped 64..1024)
+    double fps;     // pictures a second (clamped 0.1..15)
+} stoa_net_view_want;
+void stoa_net_get_view_want(stoa_net *net, stoa_net_view_want *out);
+typedef struct stoa_net_view_meta {
+    int64_t drawn_unix_ms; // when the frame it shows was drawn (for the latency)
+    bool has_gaze;
+    float gaze[2];         // where the learner looks in the picture, 0..1 from the top left
+    bool bgra;             // the pixels are B, G, R, A (a BGRA swapchain's)
+} stoa_net_view_meta;
+// One picture (8-bit RGBA, or BGRA with meta->bgra, row 0 at the top), copied: the net thread encodes
+// it as JPEG (libjpeg-turbo) and sends it after status, commands' answers and
+// statements (a picture never goes before a statement waiting to be sent).
+// A newer picture replaces one not sent yet. false when it is refused (too
+// big, out of memory).
+bool stoa_net_send_view(stoa_net *net, const uint8_t *rgba, uint32_t width, uint32_t height,
+                        const stoa_net_view_meta *meta);
+// Pictures sent and bytes of JPEG in them since create.
+void stoa_net_view_counts(stoa_net *net, uint64_t *out_sent, uint64_t *out_bytes);

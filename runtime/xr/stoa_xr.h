@@ -146,6 +146,9 @@ stoa_gfx_target *stoa_xr_last_target(stoa_xr *xr, uint32_t *out_image_index);
 typedef void (*stoa_xr_mirror_fn)(void *user, VkCommandBuffer cmd, VkImage image, uint32_t width,
                                   uint32_t height, VkFormat format);
 void stoa_xr_set_mirror(stoa_xr *xr, stoa_xr_mirror_fn fn, void *user);
+// A second such hook, called after the mirror's: the teacher's live view of
+// this headset records its snapshot of the left eye here (run_view.c).
+void stoa_xr_set_tap(stoa_xr *xr, stoa_xr_mirror_fn fn, void *user);
 
 void stoa_xr_haptic(stoa_xr *xr, stoa_xr_hand_id hand, float amplitude, float seconds);
 // Asks to end the session (Ctrl-C, lesson over); the loop keeps polling until

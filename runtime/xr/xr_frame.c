@@ -270,6 +270,9 @@ static stoa_result record_submit(stoa_xr *xr, uint32_t idx, const stoa_xr_draw *
         xr->mirror(xr->mirror_user, cmd, xr->color.images[idx],
                    xr->view_config[0].recommendedImageRectWidth,
                    xr->view_config[0].recommendedImageRectHeight, (VkFormat)xr->color.format);
+    if (xr->tap && r >= 0)
+        xr->tap(xr->tap_user, cmd, xr->color.images[idx], xr->view_config[0].recommendedImageRectWidth,
+                xr->view_config[0].recommendedImageRectHeight, (VkFormat)xr->color.format);
     XR_VK(vkEndCommandBuffer(cmd));
     clock_gettime(CLOCK_MONOTONIC, &t1);
     xr->record_us = (double)(t1.tv_sec - t0.tv_sec) * 1e6 + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-3;
@@ -380,6 +383,12 @@ void stoa_xr_set_mirror(stoa_xr *xr, stoa_xr_mirror_fn fn, void *user)
 {
     xr->mirror = fn;
     xr->mirror_user = user;
+}
+
+void stoa_xr_set_tap(stoa_xr *xr, stoa_xr_mirror_fn fn, void *user)
+{
+    xr->tap = fn;
+    xr->tap_user = user;
 }
 
 stoa_result stoa_xr_prepare(stoa_xr *xr, const stoa_gfx_scene *scene, bool over,

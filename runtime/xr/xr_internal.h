@@ -85,6 +85,8 @@ struct stoa_xr {
     uint64_t frames_begun;
     stoa_xr_mirror_fn mirror;
     void *mirror_user;
+    stoa_xr_mirror_fn tap;
+    void *tap_user;
     double record_us;
     float world_from_tracking[16];
     bool session_lost_pending; // recreate the session on the next polls

@@ -85,6 +85,7 @@ static void *maint_main(void *arg)
         if (stop)
             break;
         follow_auth_changes(hub);
+        hub_view_tick(hub); // live views: who is watched, the budget
         int64_t now = hub_mono_ns();
         if (now - last_expiry > 30LL * 1000000000LL) {
             last_expiry = now;
@@ -227,6 +228,7 @@ void stoa_hub_destroy(stoa_hub **hub)
     pthread_mutex_destroy(&h->mu);
     pthread_mutex_destroy(&h->report_mu);
     pthread_cond_destroy(&h->maint_cv);
+    hub_view_free(h);
     free(h->devices);
     free(h);
     *hub = NULL;

@@ -310,6 +310,8 @@ void hub_api_route(stoa_hub *hub, hub_req *c)
     }
     if (hub_api_class_route(hub, c, p))
         return;
+    if (hub_view_route(hub, c, p)) // live views (hub_view.c)
+        return;
     struct {
         const char *path, *method;
         void (*fn)(stoa_hub *, hub_req *);

@@ -83,6 +83,8 @@ typedef struct hub_device {
     double result_score;  // -1 = none
     int64_t stored;       // statements stored since the hub started
     int64_t stored_total; // statements stored ever (the quota counts these)
+    int64_t hand_since_ns; // the learner's hand went up (mono; 0 = down)
+    int attention;        // gaze on the state's key nodes: 1, elsewhere -1, 0 = not known
 } hub_device;
 
 // A joined headset the teacher has not admitted yet (admit_by_teacher).
@@ -109,8 +111,11 @@ typedef struct hub_quiz {
 } hub_quiz;
 #define HUB_MAX_QUIZ 64
 
+typedef struct hub_views hub_views;
+
 struct stoa_hub {
     hub_server *srv;
+    hub_views *views; // live views (hub_view.c), under mu; made on first use
     sqlite3 *db;
     pthread_mutex_t db_mu, mu, report_mu;
     char url[128], join_code[8], xapi_key[40], new_password[32];
@@ -436,3 +441,15 @@ void hub_prepared_free(hub_prepared *p);
 // The stored form returned to xAPI clients: canon + "stored", as text,
 // without parsing the stored JSON again. Caller frees.
 char *hub_statement_stored_text(const char *canon, int64_t stored_ns);
+
+// ---- hub_view.c: live views of the headsets (issue 16) ----------------------
+// GET /api/view, GET|POST /api/views; false when the path is another's.
+bool hub_view_route(stoa_hub *hub, hub_req *c, const char *path);
+// A {"t":"view"} picture from a headset (wire_len: the message's size).
+void hub_view_on_message(stoa_hub *hub, int64_t device, const cJSON *msg, size_t wire_len);
+// The headset's connection closed: its picture goes, it starts unwatched.
+void hub_view_forget(stoa_hub *hub, int64_t device);
+// Once a second (the maintenance thread): the measured rate, who is still
+// watched, the rates fitted into the budget; tells headsets what changed.
+void hub_view_tick(stoa_hub *hub);
+void hub_view_free(stoa_hub *hub);

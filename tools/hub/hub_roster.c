@@ -116,6 +116,12 @@ void hub_roster_status(stoa_hub *hub, int64_t id, const cJSON *s)
         d->fps = num(s, "fps", 0, 1000);
         d->expected_s = num(s, "expected_s", 0, 1e9);
         d->paused = cJSON_IsTrue(cJSON_GetObjectItem(s, "paused"));
+        // Live views (issue 16): the raised hand keeps its first time (the
+        // panel lists hands in order), attention as the headset judged it.
+        bool hand = cJSON_IsTrue(cJSON_GetObjectItem(s, "hand"));
+        d->hand_since_ns = !hand ? 0 : d->hand_since_ns ? d->hand_since_ns : hub_mono_ns();
+        const cJSON *att = cJSON_GetObjectItem(s, "attention");
+        d->attention = cJSON_IsBool(att) ? (cJSON_IsTrue(att) ? 1 : -1) : 0;
         d->last_seen_ns = d->status_ns = hub_mono_ns();
         // The class-period protocol (issue 11): where the headset is, who is on
         // it, a transfer in progress and the result of the lesson just ended.
@@ -258,6 +264,10 @@ cJSON *hub_roster_json(stoa_hub *hub)
         cJSON_AddStringToObject(h, "phase", d->phase);
         cJSON_AddStringToObject(h, "registration", d->registration);
         cJSON_AddStringToObject(h, "learner_id", d->learner);
+        if (d->hand_since_ns && d->conn) // seconds the hand has been up
+            cJSON_AddNumberToObject(h, "hand_s", (double)(now - d->hand_since_ns) / 1e9);
+        if (d->attention && d->conn)
+            cJSON_AddBoolToObject(h, "attention", d->attention > 0);
         if (d->transfer_total > 0) {
             cJSON *t = cJSON_AddObjectToObject(h, "transfer");
             cJSON_AddNumberToObject(t, "done", (double)d->transfer_done);

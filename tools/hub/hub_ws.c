@@ -251,6 +251,8 @@ void hub_ws_on_message(void *user, uint64_t conn, int64_t tag, int opcode, bool 
         hub_ws_on_signin(hub, conn, tag, msg);
     else if (strcmp(t, "signout") == 0)
         hub_ws_on_signout(hub, tag);
+    else if (strcmp(t, "view") == 0)
+        hub_view_on_message(hub, tag, msg, len);
     else if (strcmp(t, "ping") == 0)
         ws_send_text(hub, conn, "{\"t\":\"pong\"}");
     else
@@ -261,7 +263,8 @@ void hub_ws_on_message(void *user, uint64_t conn, int64_t tag, int opcode, bool 
 void hub_ws_on_close(void *user, uint64_t conn, int64_t tag)
 {
     stoa_hub *hub = user;
-    (void)tag;
+    if (tag > 0)
+        hub_view_forget(hub, tag);
     pthread_mutex_lock(&hub->mu);
     for (int i = 0; i < hub->device_count; i++)
         if (hub->devices[i].conn == conn) {
