@@ -9,7 +9,7 @@
 
 #include "core/stoa_path.h"
 #include "gfx/stoa_gfx.h"
-#include "run_session.h"
+#include "run/run_session.h"
 #include "stoa_cli.h"
 
 static volatile int g_stop;
