@@ -149,7 +149,7 @@ static int parse(int argc, char **argv, run_options *o, bool *sim)
 
 int stoa_cmd_run(int argc, char **argv)
 {
-    run_options opt = {0};
+    run_options opt = {.lesson.device_type = "headset"}; // the trace's context says so
     bool sim = false;
     int rc = parse(argc, argv, &opt, &sim);
     if (rc >= 0)
