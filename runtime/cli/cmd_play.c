@@ -23,7 +23,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: stoa play LESSON [--traces DIR] [--lang LANG] [--learner NAME] [--seed N]\n"
-            "                 [--max-seconds S] [--size WxH] [--events FILE] [--dwell SECONDS]\n"
+            "                 [--max-seconds S] [--size WxH] [--msaa N] [--events FILE] [--dwell SECONDS]\n"
             "                 [--overlay] [--no-reload] [--hub URL --join CODE [--device NAME]]\n"
             "Plays a lesson (.yaml) for one learner in a desktop window: the same lesson\n"
             "machine, panels, narration and trace as on a headset (the trace's context says\n"
@@ -70,6 +70,8 @@ static int parse(int argc, char **argv, run_play_options *o)
                 fprintf(stderr, "stoa play: --size wants WxH, got '%s'\n", v);
                 return 2;
             }
+        } else if (!strcmp(a, "--msaa") && v) {
+            o->msaa = (uint32_t)strtoul(argv[++i], NULL, 10);
         } else if (!strcmp(a, "--overlay")) {
             o->overlay = true;
         } else if (!strcmp(a, "--no-reload")) {

@@ -10,6 +10,7 @@
 #include "core/stoa_file.h"
 #include "core/stoa_log.h"
 #include "desktop/stoa_desktop_window.h"
+#include "run_overlay_mesh.h"
 #include "run_play_author.h"
 
 #define LOOK_RAD_PER_PX 0.0025f
@@ -94,6 +95,17 @@ static void make_view(stoa_desktop_window *w, const float world_from_tracking[16
     stoa_gfx_projection_perspective(1.0f, (float)fw / (float)fh, 0.05f, 0.0f, out->projection);
 }
 
+// The right hand's laser leaves the eye: seen end-on it would be a square in
+// the middle of the window. The reticle where it hits is what a desktop shows.
+static void hide_laser(run_session *s)
+{
+    if (!s->overlay.pose)
+        return;
+    const float t[3] = {0, 0, 0}, r[4] = {0, 0, 0, 1}, z[3] = {0, 0, 0};
+    stoa_pose_set_local(s->overlay.pose, OV_NODE_LASER_R, t, r, z);
+    stoa_pose_update(s->overlay.pose);
+}
+
 static stoa_result upload_scene(run_session *s, stoa_error *err)
 {
     stoa_gfx_scene_destroy(&s->gscene);
@@ -123,6 +135,7 @@ stoa_result run_play(run_play_options *opt, volatile int *stop_flag, run_play_su
     stoa_desktop_window *w = NULL;
     stoa_result r = stoa_desktop_window_open(
         &(stoa_desktop_window_desc){.title = title, .width = opt->width, .height = opt->height,
+                                    .msaa = opt->msaa,
                                     .hud_chars = HUD_CHARS, .hud_lines = HUD_LINES},
         &w, err);
     if (r < 0)
@@ -164,6 +177,7 @@ stoa_result run_play(run_play_options *opt, volatile int *stop_flag, run_play_su
         if (run_session_step(&s, &fin, ldt, lesson_ns, &st, &oerr) < 0 && s.frames % 100 == 0)
             STOA_LOGW("play", "panels: %s", oerr.message);
         s.overlay.needs_prepare = false; // pipelines are made when first drawn here
+        hide_laser(&s);
         run_play_author_marks(&author, &st.draws[0].options);
         stoa_gfx_view view;
         make_view(w, st.world_from_tracking, &head, &view);

@@ -15,6 +15,7 @@
 typedef struct run_play_options {
     run_options run;          // run.front is set to RUN_FRONT_DESKTOP
     uint32_t width, height;   // window size; 0 = 1280 x 720
+    uint32_t msaa;            // 0 = 4
     bool overlay;             // start with the author's overlay shown
     bool no_reload;           // do not reload the lesson when its file changes
 } run_play_options;
