@@ -17,9 +17,15 @@ struct stoa_desktop_window {
     double mouse_x, mouse_y;
     bool mouse_known;
     float look_dx, look_dy;
-    uint32_t pressed;
+    uint8_t presses[STOA_DESKTOP_KEY_COUNT];
     bool escape;
 };
+
+static void press(stoa_desktop_window *w, stoa_desktop_key k)
+{
+    if (w->presses[k] < UINT8_MAX)
+        w->presses[k]++;
+}
 
 static void on_key(GLFWwindow *gw, int key, int scancode, int action, int mods)
 {
@@ -31,13 +37,13 @@ static void on_key(GLFWwindow *gw, int key, int scancode, int action, int mods)
     switch (key) {
     case GLFW_KEY_ESCAPE: w->escape = true; break;
     case GLFW_KEY_F1:
-    case GLFW_KEY_TAB: w->pressed |= STOA_DESKTOP_KEY_OVERLAY; break;
-    case GLFW_KEY_F2: w->pressed |= STOA_DESKTOP_KEY_FASTER; break;
-    case GLFW_KEY_F5: w->pressed |= STOA_DESKTOP_KEY_RESTART; break;
-    case GLFW_KEY_PAGE_DOWN: w->pressed |= STOA_DESKTOP_KEY_NEXT; break;
-    case GLFW_KEY_PAGE_UP: w->pressed |= STOA_DESKTOP_KEY_PREV; break;
+    case GLFW_KEY_TAB: press(w, STOA_DESKTOP_KEY_OVERLAY); break;
+    case GLFW_KEY_F2: press(w, STOA_DESKTOP_KEY_FASTER); break;
+    case GLFW_KEY_F5: press(w, STOA_DESKTOP_KEY_RESTART); break;
+    case GLFW_KEY_PAGE_DOWN: press(w, STOA_DESKTOP_KEY_NEXT); break;
+    case GLFW_KEY_PAGE_UP: press(w, STOA_DESKTOP_KEY_PREV); break;
     case GLFW_KEY_ENTER:
-    case GLFW_KEY_KP_ENTER: w->pressed |= STOA_DESKTOP_KEY_JUMP; break;
+    case GLFW_KEY_KP_ENTER: press(w, STOA_DESKTOP_KEY_JUMP); break;
     default: break;
     }
 }
@@ -142,8 +148,8 @@ void stoa_desktop_window_poll(stoa_desktop_window *w, stoa_desktop_input *out)
     out->select = glfwGetMouseButton(gw, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS;
     out->grab = glfwGetMouseButton(gw, GLFW_MOUSE_BUTTON_RIGHT) == GLFW_PRESS;
     out->teleport = glfwGetKey(gw, GLFW_KEY_T) == GLFW_PRESS;
-    out->pressed = w->pressed;
-    w->pressed = 0;
+    memcpy(out->presses, w->presses, sizeof out->presses);
+    memset(w->presses, 0, sizeof w->presses);
     out->close = w->escape || glfwWindowShouldClose(gw);
 }
 

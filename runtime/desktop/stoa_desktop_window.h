@@ -25,14 +25,16 @@ typedef struct stoa_desktop_draw {
     stoa_gfx_render_options options; // clear_color and no_clear are set by the window
 } stoa_desktop_draw;
 
-// Keys a front-end reacts to once per press (bits of stoa_desktop_input.pressed).
+// Keys a front-end reacts to once per press (stoa_desktop_input.presses counts
+// them: a slow frame may see several).
 typedef enum stoa_desktop_key {
-    STOA_DESKTOP_KEY_OVERLAY = 1u << 0, // F1 or Tab: the author's overlay
-    STOA_DESKTOP_KEY_RESTART = 1u << 1, // F5: the lesson from its start
-    STOA_DESKTOP_KEY_FASTER = 1u << 2,  // F2: lesson time runs faster (cycles 1, 2, 4, 8)
-    STOA_DESKTOP_KEY_NEXT = 1u << 3,    // PageDown: the next state in the overlay's list
-    STOA_DESKTOP_KEY_PREV = 1u << 4,    // PageUp: the previous one
-    STOA_DESKTOP_KEY_JUMP = 1u << 5,    // Enter: jump to the state chosen in the overlay
+    STOA_DESKTOP_KEY_OVERLAY = 0, // F1 or Tab: the author's overlay
+    STOA_DESKTOP_KEY_RESTART,     // F5: the lesson from its start
+    STOA_DESKTOP_KEY_FASTER,      // F2: lesson time runs faster (cycles 1, 2, 4, 8)
+    STOA_DESKTOP_KEY_NEXT,        // PageDown: the next state in the overlay's list
+    STOA_DESKTOP_KEY_PREV,        // PageUp: the previous one
+    STOA_DESKTOP_KEY_JUMP,        // Enter: jump to the state chosen in the overlay
+    STOA_DESKTOP_KEY_COUNT
 } stoa_desktop_key;
 
 typedef struct stoa_desktop_input {
@@ -41,7 +43,7 @@ typedef struct stoa_desktop_input {
     bool fast;                       // Shift held
     bool select, grab;  // left and right mouse buttons held
     bool teleport;      // T held: the teleport arc (released: the learner lands there)
-    uint32_t pressed;   // stoa_desktop_key bits pressed since the last poll
+    uint8_t presses[STOA_DESKTOP_KEY_COUNT]; // presses of each key since the last poll
     bool close;         // the window was closed or Esc was pressed
 } stoa_desktop_input;
 

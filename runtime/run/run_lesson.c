@@ -390,6 +390,13 @@ void run_lesson_feed(run_lesson *rl, const stoa_lesson_event *ev)
 
 stoa_result run_lesson_restore(run_lesson *rl, const char *blob, size_t len, stoa_error *err)
 {
+    // What the start state showed goes: the restore shows what the saved one had.
+    for (int i = 0; i < RUN_MAX_PANELS; i++)
+        if (rl->panels[i].visible)
+            run_panels_hide(rl, rl->panels[i].id);
+    for (uint32_t n = 0; rl->highlighted && rl->scene && n < rl->scene->node_count; n++)
+        rl->highlighted[n] = false;
+    rl->arrow_node = -1;
     stoa_result r = stoa_lesson_machine_restore(rl->machine, blob, len, rl->now_ns, &rl->out, err);
     if (r >= 0)
         apply_all(rl);

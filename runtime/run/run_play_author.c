@@ -140,18 +140,18 @@ stoa_result run_play_author_frame(run_play_author *a, const stoa_desktop_input *
     (void)err;
     *out_rescene = false;
     const stoa_lesson *l = lesson_of(a);
-    if (in->pressed & STOA_DESKTOP_KEY_OVERLAY)
+    const uint8_t *n = in->presses;
+    if (n[STOA_DESKTOP_KEY_OVERLAY] % 2)
         a->shown = !a->shown;
-    if (in->pressed & STOA_DESKTOP_KEY_FASTER)
+    for (int i = 0; i < n[STOA_DESKTOP_KEY_FASTER]; i++)
         a->speed = a->speed >= 8.0 ? 1.0 : a->speed * 2.0;
     if (l && l->state_count) {
-        if (in->pressed & STOA_DESKTOP_KEY_NEXT)
-            a->pick = (a->pick + 1) % (int32_t)l->state_count;
-        if (in->pressed & STOA_DESKTOP_KEY_PREV)
-            a->pick = (a->pick + (int32_t)l->state_count - 1) % (int32_t)l->state_count;
-        if (in->pressed & STOA_DESKTOP_KEY_JUMP)
+        int32_t count = (int32_t)l->state_count;
+        int32_t step = (int32_t)n[STOA_DESKTOP_KEY_NEXT] - (int32_t)n[STOA_DESKTOP_KEY_PREV];
+        a->pick = ((a->pick + step) % count + count) % count;
+        if (n[STOA_DESKTOP_KEY_JUMP])
             feed(a, STOA_LESSON_EV_GOTO, l->states[a->pick].name);
-        if (in->pressed & STOA_DESKTOP_KEY_RESTART)
+        if (n[STOA_DESKTOP_KEY_RESTART])
             feed(a, STOA_LESSON_EV_RESTART, NULL);
     }
     double now = stoa_time_seconds();

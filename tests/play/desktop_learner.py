@@ -64,8 +64,9 @@ class Learner:
                 return line
         return None
 
-    def wait_state(self, name, timeout=40):
-        if name in self.states:
+    def wait_state(self, name, timeout=40, fresh=False):
+        """Waits for state name (fresh: a new entry, not one seen before)."""
+        if name in self.states and not fresh:
             return True
         return self.wait_line(lambda l: l == "stoa run: state " + name, timeout) is not None
 
