@@ -76,7 +76,7 @@ static void fill_input(const play_head *h, const stoa_desktop_input *in, int64_t
 }
 
 static void make_view(stoa_desktop_window *w, const float world_from_tracking[16],
-                      const play_head *h, stoa_gfx_view *out)
+                      const play_head *h, stoa_gfx_view *out, float out_eye[3])
 {
     stoa_interact_pose p;
     head_pose(h, &p);
@@ -89,6 +89,9 @@ static void make_view(stoa_desktop_window *w, const float world_from_tracking[16
     head[3][2] = p.position[2];
     memcpy(rig, world_from_tracking, sizeof rig);
     glm_mat4_mul(rig, head, world);
+    out_eye[0] = world[3][0];
+    out_eye[1] = world[3][1];
+    out_eye[2] = world[3][2];
     glm_mat4_inv(world, (vec4 *)out->view);
     uint32_t fw, fh;
     stoa_desktop_window_size(w, &fw, &fh);
@@ -96,13 +99,21 @@ static void make_view(stoa_desktop_window *w, const float world_from_tracking[16
 }
 
 // The right hand's laser leaves the eye: seen end-on it would be a square in
-// the middle of the window. The reticle where it hits is what a desktop shows.
-static void hide_laser(run_session *s)
+// the middle of the window, so it goes. The reticle where the gaze lands is
+// what a desktop shows: sized by its distance, it stays a few pixels wide
+// (a headset's 1.5 cm cube is a speck at ten metres on a monitor).
+static void desktop_reticle(run_session *s, const stoa_interact_output *io, const float eye[3])
 {
     if (!s->overlay.pose)
         return;
     const float t[3] = {0, 0, 0}, r[4] = {0, 0, 0, 1}, z[3] = {0, 0, 0};
     stoa_pose_set_local(s->overlay.pose, OV_NODE_LASER_R, t, r, z);
+    float d = 0.0f;
+    for (int i = 0; i < 3; i++)
+        d += (io->gaze.position[i] - eye[i]) * (io->gaze.position[i] - eye[i]);
+    float size = fmaxf(0.012f * sqrtf(d), 0.004f) * (1.0f + io->gaze.dwell_progress);
+    const float sc[3] = {size, size, size};
+    stoa_pose_set_local(s->overlay.pose, OV_NODE_RETICLE, io->gaze.position, r, sc);
     stoa_pose_update(s->overlay.pose);
 }
 
@@ -177,10 +188,11 @@ stoa_result run_play(run_play_options *opt, volatile int *stop_flag, run_play_su
         if (run_session_step(&s, &fin, ldt, lesson_ns, &st, &oerr) < 0 && s.frames % 100 == 0)
             STOA_LOGW("play", "panels: %s", oerr.message);
         s.overlay.needs_prepare = false; // pipelines are made when first drawn here
-        hide_laser(&s);
         run_play_author_marks(&author, &st.draws[0].options);
         stoa_gfx_view view;
-        make_view(w, st.world_from_tracking, &head, &view);
+        float eye[3];
+        make_view(w, st.world_from_tracking, &head, &view, eye);
+        desktop_reticle(&s, st.out, eye);
         stoa_desktop_draw draws[2];
         for (int i = 0; i < 2; i++)
             draws[i] = (stoa_desktop_draw){.scene = st.draws[i].scene, .pose = st.draws[i].pose,

@@ -26,7 +26,7 @@ class Learner:
         self.events_path = os.path.join(out_dir, "events.jsonl")
         self.traces = os.path.join(out_dir, "traces")
         cmd = [stoa, "play", lesson, "--size", size, "--traces", self.traces,
-               "--events", self.events_path, "--max-seconds", "120"] + list(extra)
+               "--events", self.events_path, "--max-seconds", "360"] + list(extra)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True)
         self.lines = queue.Queue()
@@ -185,8 +185,13 @@ class Learner:
         self.events_seen = len(self.events())
 
     def screenshot(self, path):
-        subprocess.run(["import", "-window", self.wid, path], check=True, timeout=30)
-        return path
+        """The play window as a PNG; None (and a note) when it cannot be taken."""
+        try:
+            subprocess.run(["import", "-window", self.wid, path], check=True, timeout=30)
+            return path
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+            print(f"note: no screenshot {path}: {e}", flush=True)
+            return None
 
     def finish(self, timeout=60):
         try:

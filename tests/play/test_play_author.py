@@ -91,6 +91,14 @@ def main():
     # one: ... statue, welcome, statue; then F5's welcome.
     check(states[-4:] == ["statue", "welcome", "statue", "welcome"],
           f"jump, reload resumed at 'statue', restart ({states})")
+    with open(lesson, "w", encoding="utf-8") as f:
+        f.write(edited)
+    # `stoa preview LESSON.yaml` plays it too (it used to say "not a glTF file").
+    r = subprocess.run([stoa, "preview", lesson, "--size", "320x240", "--msaa", "1",
+                        "--max-seconds", "3", "--traces", os.path.join(out, "preview-traces")],
+                       capture_output=True, text=True, timeout=120)
+    check(r.returncode == 0 and "stoa play: ready" in r.stdout and "glTF" not in r.stderr,
+          f"stoa preview LESSON.yaml plays the lesson (rc {r.returncode}: {r.stderr[-200:]})")
     print(f"{len(FAILS)} failed")
     sys.exit(1 if FAILS else 0)
 
