@@ -18,6 +18,7 @@ struct stoa_desktop_window {
     bool mouse_known;
     float look_dx, look_dy;
     uint8_t presses[STOA_DESKTOP_KEY_COUNT];
+    bool clicked[2]; // left, right pressed since the last poll (held or not now)
     bool escape;
 };
 
@@ -46,6 +47,16 @@ static void on_key(GLFWwindow *gw, int key, int scancode, int action, int mods)
     case GLFW_KEY_KP_ENTER: press(w, STOA_DESKTOP_KEY_JUMP); break;
     default: break;
     }
+}
+
+// A click shorter than a slow frame still reaches the poll: the button
+// reads as held for that one frame.
+static void on_mouse_button(GLFWwindow *gw, int button, int action, int mods)
+{
+    (void)mods;
+    stoa_desktop_window *w = glfwGetWindowUserPointer(gw);
+    if (action == GLFW_PRESS && (button == GLFW_MOUSE_BUTTON_LEFT || button == GLFW_MOUSE_BUTTON_RIGHT))
+        w->clicked[button == GLFW_MOUSE_BUTTON_RIGHT] = true;
 }
 
 static void on_cursor(GLFWwindow *gw, double x, double y)
@@ -88,6 +99,7 @@ stoa_result stoa_desktop_window_open(const stoa_desktop_window_desc *desc,
     glfwSetWindowUserPointer(gw, w);
     glfwSetKeyCallback(gw, on_key);
     glfwSetCursorPosCallback(gw, on_cursor);
+    glfwSetMouseButtonCallback(gw, on_mouse_button);
     // Mouse look: the cursor is hidden and held in the window (GLFW keeps
     // reporting motion as positions that run on without bounds).
     glfwSetInputMode(gw, GLFW_CURSOR, GLFW_CURSOR_DISABLED);
@@ -145,8 +157,9 @@ void stoa_desktop_window_poll(stoa_desktop_window *w, stoa_desktop_input *out)
     out->move_forward = axis(gw, GLFW_KEY_W, GLFW_KEY_UP, GLFW_KEY_S, GLFW_KEY_DOWN);
     out->fast = glfwGetKey(gw, GLFW_KEY_LEFT_SHIFT) == GLFW_PRESS ||
                 glfwGetKey(gw, GLFW_KEY_RIGHT_SHIFT) == GLFW_PRESS;
-    out->select = glfwGetMouseButton(gw, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS;
-    out->grab = glfwGetMouseButton(gw, GLFW_MOUSE_BUTTON_RIGHT) == GLFW_PRESS;
+    out->select = glfwGetMouseButton(gw, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS || w->clicked[0];
+    out->grab = glfwGetMouseButton(gw, GLFW_MOUSE_BUTTON_RIGHT) == GLFW_PRESS || w->clicked[1];
+    w->clicked[0] = w->clicked[1] = false;
     out->teleport = glfwGetKey(gw, GLFW_KEY_T) == GLFW_PRESS;
     memcpy(out->presses, w->presses, sizeof out->presses);
     memset(w->presses, 0, sizeof w->presses);
