@@ -9,7 +9,7 @@
 
 #include "core/stoa_log.h"
 #include "core/stoa_path.h"
-#include "run_session.h"
+#include "run/run_session.h"
 #include "stoa_cli.h"
 
 static int bench_one(const char *path, stoa_gfx_stereo_mode mode, const char *label)

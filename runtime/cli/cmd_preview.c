@@ -12,6 +12,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: stoa preview SCENE [--size WxH] [--camera NAME] [--time SECONDS] [--paused]\n"
                "                    [--msaa N] [--exit-after SECONDS]\n"
+               "       stoa preview LESSON.yaml [stoa play's options]   (plays it: `stoa play`)\n"
                "Opens a window onto a glTF scene. Mouse: left-drag looks around, right-drag\n"
                "pans, wheel zooms. Keys: Tab orbit/fly (WASD, Q/E, Shift), Space play/pause,\n"
                "N next animation, F frame the scene, Esc quit. The scene reloads when its\n"
@@ -26,8 +27,18 @@ static void on_ready(void *user)
     fflush(stdout);
 }
 
+static bool is_lesson(const char *path)
+{
+    const char *ext = strrchr(path, '.');
+    return ext && (!strcmp(ext, ".yaml") || !strcmp(ext, ".yml"));
+}
+
 int stoa_cmd_preview(int argc, char **argv)
 {
+    // A lesson is previewed by playing it (the same window and options as `stoa play`).
+    for (int i = 1; i < argc; i++)
+        if (argv[i][0] != '-' && is_lesson(argv[i]))
+            return stoa_cmd_play(argc, argv);
     stoa_desktop_preview_desc d = {.on_ready = on_ready};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];

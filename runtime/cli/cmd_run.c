@@ -9,7 +9,7 @@
 
 #include "core/stoa_path.h"
 #include "gfx/stoa_gfx.h"
-#include "run_session.h"
+#include "run/run_session.h"
 #include "stoa_cli.h"
 
 static volatile int g_stop;
@@ -149,7 +149,7 @@ static int parse(int argc, char **argv, run_options *o, bool *sim)
 
 int stoa_cmd_run(int argc, char **argv)
 {
-    run_options opt = {0};
+    run_options opt = {.lesson.device_type = "headset"}; // the trace's context says so
     bool sim = false;
     int rc = parse(argc, argv, &opt, &sim);
     if (rc >= 0)

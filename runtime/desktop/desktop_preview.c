@@ -18,7 +18,7 @@
 #include "stoa_camera.h"
 #include "stoa_desktop.h"
 
-#define HUD_CHARS 64
+#define HUD_CHARS 80
 #define HUD_LINES 4
 #define RELOAD_POLL_S 0.5
 
@@ -240,9 +240,10 @@ static void build_hud(preview *p, double now)
     else
         snprintf(l2, sizeof l2, "%s | %.56s",
                  p->cam.mode == STOA_CAMERA_ORBIT ? "orbit" : "fly", anim_label(p, ab, sizeof ab));
-    snprintf(l3, sizeof l3, "%.64s",
+    snprintf(l3, sizeof l3, "%.80s",
              p->status[0] ? p->status
-                          : "drag: look  wheel: zoom  tab: fly  space: pause  n: anim  f: frame");
+                          : "drag: look  wheel: zoom  tab: fly  space: pause  n: anim  f: frame  "
+                            "esc: quit");
     desktop_hud_draw(&p->hud, lines, HUD_LINES, progress);
 }
 
@@ -322,7 +323,8 @@ static stoa_result run_loop(preview *p, stoa_error *err)
         if (p->scene)
             pose_scene(p);
         build_hud(p, now);
-        r = desktop_swapchain_draw(&p->sc, &view, p->gscene, p->pose, clear, p->hud.pixels, err);
+        stoa_desktop_draw draw = {.scene = p->gscene, .pose = p->pose};
+        r = desktop_swapchain_draw(&p->sc, &view, &draw, 1, clear, p->hud.pixels, err);
         if (r < 0)
             return r;
         if (r == STOA_OK && p->scene && !p->ready_sent) {

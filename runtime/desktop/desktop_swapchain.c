@@ -144,6 +144,7 @@ static stoa_result create_swapchain(desktop_swapchain *sc, stoa_error *err)
         .color_images = sc->images,
         .initial_layout = VK_IMAGE_LAYOUT_UNDEFINED,
         .final_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+        .keep_contents = true, // play mode draws its panels over the scene
     };
     return stoa_gfx_target_create(sc->renderer, &td, &sc->target, err);
 }
@@ -241,8 +242,8 @@ bool desktop_swapchain_is_bgra(const desktop_swapchain *sc)
 }
 
 static stoa_result record(desktop_swapchain *sc, desktop_frame *f, uint32_t idx,
-                          const stoa_gfx_view *view, const stoa_gfx_scene *scene,
-                          const stoa_pose *pose, const float clear[4], const uint8_t *hud,
+                          const stoa_gfx_view *view, const stoa_desktop_draw *draws,
+                          uint32_t draw_count, const float clear[4], const uint8_t *hud,
                           stoa_error *err)
 {
     VkCommandBuffer cmd = f->cmd;
@@ -251,13 +252,22 @@ static stoa_result record(desktop_swapchain *sc, desktop_frame *f, uint32_t idx,
     VK_CHECK(vkBeginCommandBuffer(cmd, &bi), "vkBeginCommandBuffer");
     stoa_gfx_begin_frame(sc->renderer);
     VkImage image = sc->images[idx];
-    if (scene) {
-        stoa_gfx_render_options opt = {.stereo = STOA_GFX_STEREO_AUTO};
-        memcpy(opt.clear_color, clear, sizeof opt.clear_color);
-        stoa_result r = stoa_gfx_render(sc->renderer, cmd, sc->target, idx, view, 1, scene, pose,
-                                        &opt, err);
-        if (r < 0)
-            return r;
+    if (draw_count > 0 && draws[0].scene) {
+        // The first draw clears; later ones (panels, lasers) go over it,
+        // depth-tested against it (the target keeps its contents).
+        for (uint32_t d = 0; d < draw_count; d++) {
+            if (!draws[d].scene)
+                continue;
+            stoa_gfx_render_options opt = draws[d].options;
+            opt.stereo = STOA_GFX_STEREO_AUTO;
+            if (d == 0)
+                memcpy(opt.clear_color, clear, sizeof opt.clear_color);
+            opt.no_clear = d > 0;
+            stoa_result r = stoa_gfx_render(sc->renderer, cmd, sc->target, idx, view, 1,
+                                            draws[d].scene, draws[d].pose, &opt, err);
+            if (r < 0)
+                return r;
+        }
     } else {
         desktop_vk_barrier(cmd, image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 0,
                 VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT,
@@ -292,7 +302,7 @@ static stoa_result record(desktop_swapchain *sc, desktop_frame *f, uint32_t idx,
 }
 
 stoa_result desktop_swapchain_draw(desktop_swapchain *sc, const stoa_gfx_view *view,
-                                   const stoa_gfx_scene *scene, const stoa_pose *pose,
+                                   const stoa_desktop_draw *draws, uint32_t draw_count,
                                    const float clear[4], const uint8_t *hud_pixels,
                                    stoa_error *err)
 {
@@ -318,7 +328,7 @@ stoa_result desktop_swapchain_draw(desktop_swapchain *sc, const stoa_gfx_view *v
         return stoa_error_set(err, STOA_ERROR_VULKAN, "vkAcquireNextImageKHR failed (%d)", ar);
     VK_CHECK(vkResetFences(dev, 1, &f->fence), "vkResetFences");
     VK_CHECK(vkResetCommandBuffer(f->cmd, 0), "vkResetCommandBuffer");
-    stoa_result r = record(sc, f, idx, view, scene, pose, clear, hud_pixels, err);
+    stoa_result r = record(sc, f, idx, view, draws, draw_count, clear, hud_pixels, err);
     if (r < 0)
         return r;
     VkPipelineStageFlags wait_stage = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT |

@@ -10,6 +10,7 @@
 
 #include "core/stoa_result.h"
 #include "gfx/stoa_gfx.h"
+#include "stoa_desktop_window.h"
 
 struct GLFWwindow;
 
@@ -51,12 +52,13 @@ stoa_result desktop_swapchain_init(desktop_swapchain *sc, const char *title, uin
                                    uint32_t hud_height, stoa_error *err);
 void desktop_swapchain_fini(desktop_swapchain *sc);
 
-// One frame. With scene == NULL only clears (loading screen). The HUD pixels
+// One frame: draws[0] clears, the others are drawn over it. With no draw (or
+// draws[0].scene NULL) only clears (loading screen). The HUD pixels
 // (hud_width*hud_height*4, in the swapchain's byte order) go top-left.
 // Returns STOA_OK, or STOA_TIMEOUT when the window is minimised or the
 // swapchain had to be recreated (nothing drawn this time).
 stoa_result desktop_swapchain_draw(desktop_swapchain *sc, const stoa_gfx_view *view,
-                                   const stoa_gfx_scene *scene, const stoa_pose *pose,
+                                   const stoa_desktop_draw *draws, uint32_t draw_count,
                                    const float clear[4], const uint8_t *hud_pixels,
                                    stoa_error *err);
 

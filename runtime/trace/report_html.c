@@ -105,6 +105,11 @@ static void learners_table(rp_out *o, const cJSON *les)
     {
         rp_put(o, "<tr><td>");
         rp_esc(o, rp_str(l, "name"));
+        if (RP_GET(l, "device")) { // the seat: "headset" or "desktop"
+            rp_put(o, " <span class=\"hint\">(");
+            rp_esc(o, rp_str(l, "device"));
+            rp_put(o, ")</span>");
+        }
         rp_put(o, "</td><td>");
         badge(o, rp_str(l, "result"), cJSON_IsTrue(RP_GET(l, "completed")));
         rp_put(o, "</td><td class=\"n\">");

@@ -61,6 +61,7 @@ typedef struct rp_run {
     bool done, excluded;    // finished; left out by --from/--to/--learner
     cJSON *json;            // the analysed run (finished runs)
     char *owned;            // the strings above, copied when the statements go
+    char device[16];        // context.extensions.device-type: "headset", "desktop" or ""
 } rp_run;
 
 typedef struct rp_set {

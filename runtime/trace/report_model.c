@@ -229,6 +229,10 @@ void rp_take_statement(rp_set *set, const char *source, int line, cJSON *st, int
         run->lesson_iri = str_at(lesson, "id") ? str_at(lesson, "id") : "unknown";
         run->lesson_name = rp_pick_name(OBJ(OBJ(lesson, "definition"), "name"),
                                         set->desc->language, run->lesson_iri);
+        // Which seat the learner had: a headset or a desktop (`stoa play`).
+        const char *dev = str_at(OBJ(OBJ(copy, "context"), "extensions"),
+                                 "https://stoa.dev/xapi/extensions/device-type");
+        snprintf(run->device, sizeof run->device, "%s", dev ? dev : "");
     }
     if (ev->kind == RP_TERMINATED) // always a run's last statement
         rp_finish_run(set, run);

@@ -270,6 +270,8 @@ cJSON *rp_run_json(const rp_set *set, const rp_run *run)
     cJSON *out = cJSON_CreateObject();
     add_str(out, "file", run->file);
     add_str(out, "registration", run->registration);
+    if (run->device[0])
+        add_str(out, "device", run->device);
     if (run->n_events == 0)
         return out;
     run_ctx c = {.run = run};

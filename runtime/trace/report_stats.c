@@ -99,6 +99,13 @@ static cJSON *learner_json(const rp_set *set, const char *lesson, const char *ke
 
     cJSON_AddStringToObject(l, "account", key);
     cJSON_AddStringToObject(l, "name", name);
+    // The seat of the latest run that says (a desktop seat is named in the report).
+    const char *device = NULL;
+    for (int i = 0; i < n && sorted; i++)
+        if (GET(sorted[i], "device"))
+            device = str(sorted[i], "device");
+    if (device)
+        cJSON_AddStringToObject(l, "device", device);
     cJSON_AddNumberToObject(l, "attempts", n);
     bool completed = false, passed = false, failed = false, scored = false;
     double best = -2, time_s = 0, idle_s = 0;

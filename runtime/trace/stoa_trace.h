@@ -54,6 +54,7 @@ typedef struct stoa_trace_log_desc {
     const char *lesson_iri;        // NULL = https://stoa.dev/xapi/lessons/<id>
     stoa_trace_names lesson_names;
     const char *language;          // language the learner sees (context.language); NULL = none
+    const char *device_type;       // "headset" or "desktop" (context.extensions.device-type); NULL = none
     const char *account_home_page; // NULL = "https://stoa.dev/accounts"
     const char *learner_account;   // pseudonym; NULL = "anonymous-<8 hex>"
     const char *learner_name;      // a real name, ONLY when the instructor maps one

@@ -26,6 +26,7 @@ struct stoa_trace_log {
     char registration[STOA_UUID_STR_LEN + 1];
     char path[4096];
     char *lesson_id, *lesson_iri, *home_page, *language;
+    char *device_type; // context.extensions.device-type, or NULL
     cJSON *lesson_activity, *actor, *instructor;
 
     bool launched, initialized, terminated, suspended;
@@ -134,6 +135,7 @@ stoa_result stoa_trace_log_create(const stoa_trace_log_desc *desc, stoa_trace_lo
                                 ? desc->account_home_page
                                 : "https://stoa.dev/accounts");
     log->language = desc->language ? strdup(desc->language) : NULL;
+    log->device_type = desc->device_type ? strdup(desc->device_type) : NULL;
     log->actor = stoa_trace_json_agent(log->home_page, learner, desc->learner_name);
     if (desc->instructor_account && *desc->instructor_account)
         log->instructor =
@@ -204,6 +206,8 @@ static cJSON *context_for(stoa_trace_log *log, bool object_is_state)
     cJSON *ext = cJSON_CreateObject();
     if (log->state_iri)
         cJSON_AddStringToObject(ext, STOA_EXT_STATE, log->state_iri);
+    if (log->device_type)
+        cJSON_AddStringToObject(ext, STOA_EXT_DEVICE_TYPE, log->device_type);
     if (log->state_concepts && cJSON_GetArraySize(log->state_concepts) > 0)
         cJSON_AddItemToObject(ext, STOA_EXT_CONCEPTS, cJSON_Duplicate(log->state_concepts, true));
     if (log->samples) {
@@ -607,6 +611,7 @@ void stoa_trace_log_destroy(stoa_trace_log **plog)
     free(log->lesson_iri);
     free(log->home_page);
     free(log->language);
+    free(log->device_type);
     free(log);
     *plog = NULL;
 }

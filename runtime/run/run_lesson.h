@@ -71,6 +71,7 @@ typedef struct run_lesson_desc {
     const char *lesson_path;
     const char *language;   // NULL = the lesson's first language
     const char *traces_dir; // NULL = the per-user default
+    const char *device_type; // "headset" or "desktop": the trace's context says which
     const char *learner;    // pseudonym; NULL = anonymous
     uint64_t seed;
     bool quiet; // no progress lines on stdout (benchmarks)
@@ -167,3 +168,6 @@ double run_lesson_idle_s(const run_lesson *rl);
 
 // Hands one event to the lesson machine and applies what it answers.
 void run_lesson_feed(run_lesson *rl, const stoa_lesson_event *ev);
+// Puts a started lesson where a saved machine was (stoa_lesson_machine_save
+// of the same lesson) and applies what that shows (play mode's reload).
+stoa_result run_lesson_restore(run_lesson *rl, const char *blob, size_t len, stoa_error *err);

@@ -21,7 +21,16 @@
 #include "run_view.h"
 #include "xr/stoa_xr.h"
 
+// Who drives the session: the headset's frame loop (run_session_loop, OpenXR)
+// or the desktop's play mode (run_play.c, a GLFW window). Both call
+// run_session_step each frame: one lesson machine, interaction and UI.
+typedef enum run_front {
+    RUN_FRONT_HEADSET = 0,
+    RUN_FRONT_DESKTOP,
+} run_front;
+
 typedef struct run_options {
+    run_front front;
     const char *scene_path;
     const char *events_path;     // JSON Lines of interaction events, or NULL
     stoa_gfx_stereo_mode stereo; // AUTO, MULTIVIEW or MULTIPASS
@@ -80,7 +89,8 @@ struct run_session {
     stoa_pose *pose;
     stoa_bvh *bvh;
     stoa_interact *interact;
-    stoa_xr *xr;
+    stoa_xr *xr;                  // the headset front-end; NULL on a desktop
+    stoa_gfx_renderer *renderer;  // the desktop front-end's (xr's own when NULL)
     stoa_gfx_scene *gscene;
     FILE *events;
     double anim_time;
@@ -182,6 +192,35 @@ typedef struct run_frame_report {
 } run_frame_report;
 run_frame_report run_session_report(const run_session *s);
 
+// One scene a front-end draws this frame (the first clears the image).
+typedef struct run_draw {
+    const stoa_gfx_scene *scene; // NULL: skip
+    const stoa_pose *pose;
+    stoa_gfx_render_options options;
+} run_draw;
+
+// One frame of the session, the same whatever drives it.
+typedef struct run_step {
+    stoa_gfx_device *device;     // in: where the overlay's GPU copy lives
+    stoa_gfx_renderer *renderer; // in
+    // out:
+    float world_from_tracking[16]; // the rig (teleports move it)
+    run_draw draws[2];             // the scene, then the overlay (panels, lasers, reticle)
+    const stoa_interact_output *out; // this frame's interaction (haptics for a headset)
+    stoa_result overlay_result;    // < 0: the overlay could not be made (draws[1] is empty)
+    double split_ms[4];            // pose+input, lesson, hub, picking (slow-frame log)
+} run_step;
+
+// Poses the scene (dt seconds on), runs interaction on `in` (poses in
+// tracking space; pose and bvh are filled here), the lesson or the lobby,
+// the hub, and the overlay, and says what to draw. now_ns is the frame's
+// display time on the session's clock. Returns the overlay's result (the
+// frame can be shown without it).
+stoa_result run_session_step(run_session *s, stoa_interact_frame *in, double dt, int64_t now_ns,
+                             run_step *st, stoa_error *err);
+
+// With RUN_FRONT_DESKTOP no headset is made: the caller sets the renderer
+// (run_session.renderer) and makes s->gscene (run_play.c).
 stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error *err);
 // Runs the frame loop until the runtime ends the session (or a signal asks).
 stoa_result run_session_loop(run_session *s, volatile int *stop_flag, stoa_error *err);

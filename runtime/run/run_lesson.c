@@ -76,6 +76,7 @@ static stoa_result make_trace(run_lesson *rl, const run_lesson_desc *desc, stoa_
         .lesson_id = rl->lesson->id,
         .lesson_names = run_lesson_names(rl, &rl->lesson->title, names, 8),
         .language = rl->lang,
+        .device_type = desc->device_type,
         .learner_account = desc->learner,
         .account_home_page = desc->account_home_page,
         .registration = desc->registration,
@@ -385,6 +386,21 @@ void run_lesson_feed(run_lesson *rl, const stoa_lesson_event *ev)
         return;
     stoa_lesson_machine_handle_event(rl->machine, ev, rl->now_ns, &rl->out);
     apply_all(rl);
+}
+
+stoa_result run_lesson_restore(run_lesson *rl, const char *blob, size_t len, stoa_error *err)
+{
+    // What the start state showed goes: the restore shows what the saved one had.
+    for (int i = 0; i < RUN_MAX_PANELS; i++)
+        if (rl->panels[i].visible)
+            run_panels_hide(rl, rl->panels[i].id);
+    for (uint32_t n = 0; rl->highlighted && rl->scene && n < rl->scene->node_count; n++)
+        rl->highlighted[n] = false;
+    rl->arrow_node = -1;
+    stoa_result r = stoa_lesson_machine_restore(rl->machine, blob, len, rl->now_ns, &rl->out, err);
+    if (r >= 0)
+        apply_all(rl);
+    return r;
 }
 
 static void audio_events(run_lesson *rl)

@@ -72,7 +72,7 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
         return r;
     if ((r = run_overlay_init(&s->overlay, err)) < 0)
         return r;
-    if (opt->mirror &&
+    if (opt->mirror && opt->front == RUN_FRONT_HEADSET &&
         (r = stoa_desktop_mirror_open("Stoa - what the learner sees", 960, 540, &s->mirror,
                                       err)) < 0)
         return r;
@@ -86,6 +86,8 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
         return r;
     if ((r = run_period_init(s, err)) < 0) // with a hub: the lobby first
         return r;
+    if (opt->front == RUN_FRONT_DESKTOP)
+        return STOA_OK; // the desktop front-end (run_play.c) brings its window and renderer
     return create_xr(s, err);
 }
 
@@ -215,9 +217,6 @@ static void apply_output(run_session *s, const stoa_interact_output *out)
             s->moved[g->node] = true;
             grabbing = true;
         }
-        if (out->haptics[h].requested)
-            stoa_xr_haptic(s->xr, (stoa_xr_hand_id)h, out->haptics[h].amplitude,
-                           (float)out->haptics[h].duration_ns * 1e-9f);
     }
     for (uint32_t i = 0; i < out->event_count; i++)
         write_event(s, &out->events[i]);
@@ -296,6 +295,43 @@ run_frame_report run_session_report(const run_session *s)
     return rep;
 }
 
+stoa_result run_session_step(run_session *s, stoa_interact_frame *in, double dt, int64_t now_ns,
+                             run_step *st, stoa_error *err)
+{
+    double t0 = stoa_time_seconds(), tp[4];
+    pose_scene(s, dt);
+    stoa_pose_update(s->pose);
+    in->pose = s->pose;
+    in->bvh = s->bvh;
+    const stoa_interact_output *out = stoa_interact_update(s->interact, in);
+    tp[0] = stoa_time_seconds();
+    run_period_frame(s, out, in, now_ns); // the lesson, or the lobby
+    tp[1] = stoa_time_seconds();
+    run_hub_frame(&s->hub, s->lesson_on ? &s->lesson : NULL, s->in_class ? &s->cls : NULL,
+                  now_ns); // classroom hub
+    tp[2] = stoa_time_seconds();
+    apply_output(s, out);
+    tp[3] = stoa_time_seconds();
+    rig_matrix(s, st->world_from_tracking);
+    st->overlay_result = run_overlay_update(&s->overlay, st->device, st->renderer,
+                                            run_period_panels(s), out, s->pose, s->anim_time, err);
+    st->out = out;
+    // Without its overlay the frame still shows the scene (panels come back
+    // with the next frame that can make them).
+    st->draws[0] = (run_draw){.scene = s->gscene, .pose = s->pose,
+                              .options = {.clear_color = {0.55f, 0.70f, 0.90f, 1.0f}}};
+    st->draws[1] = (run_draw){.scene = st->overlay_result >= 0 ? s->overlay.gscene : NULL,
+                              .pose = s->overlay.pose};
+    set_highlights(s, &st->draws[0].options);
+    // Paused (the teacher is talking, the session is coming back, a system
+    // menu is up) or waiting in the lobby: the scene dims behind the panels.
+    if (run_period_dimmed(s))
+        st->draws[0].options.exposure = 0.3f;
+    for (int i = 0; i < 4; i++)
+        st->split_ms[i] = (tp[i] - (i ? tp[i - 1] : t0)) * 1e3;
+    return st->overlay_result;
+}
+
 static stoa_result frame(run_session *s, stoa_error *err)
 {
     // Taking a switched lesson in is the frame thread's work too, between
@@ -309,46 +345,31 @@ static stoa_result frame(run_session *s, stoa_error *err)
         return r < 0 ? r : STOA_OK; // the session went away: the next poll says so
     if (s->frames == 0)
         s->gfx_at_start = stoa_gfx_stats_get();
-    double t0 = stoa_time_seconds() - switch_s, tp[6];
+    double t0 = stoa_time_seconds() - switch_s;
     double dt = s->last_display_ns ? (double)(f.display_time_ns - s->last_display_ns) * 1e-9 : 0.0;
     s->last_display_ns = f.display_time_ns;
-    pose_scene(s, dt);
-    stoa_pose_update(s->pose);
-    stoa_interact_frame in = {.pose = s->pose, .bvh = s->bvh};
+    stoa_interact_frame in = {0};
     fill_input(&f, &in);
-    const stoa_interact_output *out = stoa_interact_update(s->interact, &in);
-    tp[0] = stoa_time_seconds();
-    run_period_frame(s, out, &in, f.display_time_ns); // the lesson, or the lobby
-    tp[1] = stoa_time_seconds();
-    run_hub_frame(&s->hub, s->lesson_on ? &s->lesson : NULL, s->in_class ? &s->cls : NULL,
-                  f.display_time_ns); // classroom hub
-    tp[2] = stoa_time_seconds();
-    apply_output(s, out);
-    tp[3] = stoa_time_seconds();
-    float world_from_tracking[16];
-    rig_matrix(s, world_from_tracking);
-    stoa_xr_set_world_from_tracking(s->xr, world_from_tracking);
-    stoa_result ovr = run_overlay_update(&s->overlay, stoa_xr_device(s->xr), stoa_xr_renderer(s->xr),
-                                         run_period_panels(s), out, s->pose,
-                                         s->anim_time, err);
+    run_step st = {.device = stoa_xr_device(s->xr), .renderer = stoa_xr_renderer(s->xr)};
+    stoa_result ovr = run_session_step(s, &in, dt, f.display_time_ns, &st, err);
+    if (s->xr)
+        for (int h = 0; h < 2; h++)
+            if (st.out->haptics[h].requested)
+                stoa_xr_haptic(s->xr, (stoa_xr_hand_id)h, st.out->haptics[h].amplitude,
+                               (float)st.out->haptics[h].duration_ns * 1e-9f);
+    stoa_xr_set_world_from_tracking(s->xr, st.world_from_tracking);
     if (ovr >= 0 && s->overlay.needs_prepare) {
         stoa_result pr = stoa_xr_prepare(s->xr, s->overlay.gscene, true, err);
         s->overlay.needs_prepare = pr < 0;
         ovr = pr;
+        if (pr < 0)
+            st.draws[1].scene = NULL;
     }
     double t1 = stoa_time_seconds();
-    // Without its overlay the frame still shows the scene (panels come back
-    // with the next frame that can make them).
-    stoa_xr_draw draws[2] = {
-        {.scene = s->gscene, .pose = s->pose,
-         .options = {.clear_color = {0.55f, 0.70f, 0.90f, 1.0f}}},
-        {.scene = ovr >= 0 ? s->overlay.gscene : NULL, .pose = s->overlay.pose},
-    };
-    set_highlights(s, &draws[0].options);
-    // Paused (the teacher is talking, the session is coming back, a system
-    // menu is up) or waiting in the lobby: the scene dims behind the panels.
-    if (run_period_dimmed(s))
-        draws[0].options.exposure = 0.3f;
+    stoa_xr_draw draws[2];
+    for (int i = 0; i < 2; i++)
+        draws[i] = (stoa_xr_draw){.scene = st.draws[i].scene, .pose = st.draws[i].pose,
+                                  .options = st.draws[i].options};
     run_view_frame(&s->view, s->xr, &s->hub, s->lesson_on ? &s->lesson : NULL, run_period_panels(s), &f,
                    f.display_time_ns); // the teacher's live view, the hand
     stoa_error derr = {0};
@@ -360,9 +381,11 @@ static stoa_result frame(run_session *s, stoa_error *err)
     if ((t1 - t0) * 1e3 + rec_us * 1e-3 > 8.0) // a slow frame: where the time went (STOA_LOG=debug)
         STOA_LOGD("run", "slow frame %llu: switch %.1f, pose+input %.1f, lesson %.1f, hub %.1f, "
                          "picking %.1f, panels %.1f, recording %.1f ms",
-                  (unsigned long long)s->frames, switch_s * 1e3, (tp[0] - t0 - switch_s) * 1e3,
-                  (tp[1] - tp[0]) * 1e3, (tp[2] - tp[1]) * 1e3, (tp[3] - tp[2]) * 1e3,
-                  (t1 - tp[3]) * 1e3, rec_us * 1e-3);
+                  (unsigned long long)s->frames, switch_s * 1e3, st.split_ms[0], st.split_ms[1],
+                  st.split_ms[2], st.split_ms[3],
+                  (t1 - t0 - switch_s) * 1e3 - st.split_ms[0] - st.split_ms[1] - st.split_ms[2] -
+                      st.split_ms[3],
+                  rec_us * 1e-3);
     s->frames++;
     if (r < 0) {
         *err = derr;

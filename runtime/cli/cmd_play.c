@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: Apache-2.0
+// stoa play LESSON: the lesson in a desktop window (runtime/run/run_play.c).
+// Only options here: the session is stoa_run's.
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/stoa_path.h"
+#include "gfx/stoa_gfx.h"
+#include "run/run_play.h"
+#include "stoa_cli.h"
+
+static volatile int g_stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: stoa play LESSON [--traces DIR] [--lang LANG] [--learner NAME] [--seed N]\n"
+            "                 [--max-seconds S] [--size WxH] [--msaa N] [--events FILE] [--dwell SECONDS]\n"
+            "                 [--overlay] [--no-reload] [--hub URL --join CODE [--device NAME]]\n"
+            "Plays a lesson (.yaml) for one learner in a desktop window: the same lesson\n"
+            "machine, panels, narration and trace as on a headset (the trace's context says\n"
+            "device-type \"desktop\"). Mouse: look around; the centre reticle is the laser:\n"
+            "left button selects (and clicks panels and quiz answers), right button grabs.\n"
+            "W/A/S/D or the arrows walk, Shift faster, T held shows the teleport arc (let go\n"
+            "to land). F1 or Tab: the author's overlay (state, triggers, variables, the nodes\n"
+            "the lesson names lit); F2: lesson time x1/x2/x4/x8; F5: restart; PageUp/PageDown\n"
+            "then Enter: jump to a state. The lesson reloads when its file changes, resuming\n"
+            "at the same state. Esc or closing the window ends the session. --hub/--join\n"
+            "joins a class as a desktop seat (--device names it; default desktop-HOST).\n");
+}
+
+static int parse(int argc, char **argv, run_play_options *o)
+{
+    run_options *r = &o->run;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--hub") && v) {
+            r->hub.url = argv[++i];
+        } else if (!strcmp(a, "--join") && v) {
+            r->hub.join_code = argv[++i];
+        } else if (!strcmp(a, "--device") && v) {
+            r->hub.device_name = argv[++i];
+        } else if (!strcmp(a, "--traces") && v) {
+            r->lesson.traces_dir = argv[++i];
+        } else if (!strcmp(a, "--lang") && v) {
+            r->lesson.language = argv[++i];
+        } else if (!strcmp(a, "--learner") && v) {
+            r->lesson.learner = argv[++i];
+        } else if (!strcmp(a, "--seed") && v) {
+            r->lesson.seed = strtoull(argv[++i], NULL, 10);
+        } else if (!strcmp(a, "--events") && v) {
+            r->events_path = argv[++i];
+        } else if (!strcmp(a, "--dwell") && v) {
+            r->dwell_s = strtof(argv[++i], NULL);
+        } else if ((!strcmp(a, "--max-seconds") || !strcmp(a, "--exit-after")) && v) {
+            r->max_seconds = strtod(argv[++i], NULL);
+        } else if (!strcmp(a, "--size") && v) {
+            if (!stoa_cli_parse_size(argv[++i], &o->width, &o->height)) {
+                fprintf(stderr, "stoa play: --size wants WxH, got '%s'\n", v);
+                return 2;
+            }
+        } else if (!strcmp(a, "--msaa") && v) {
+            o->msaa = (uint32_t)strtoul(argv[++i], NULL, 10);
+        } else if (!strcmp(a, "--overlay")) {
+            o->overlay = true;
+        } else if (!strcmp(a, "--no-reload")) {
+            o->no_reload = true;
+        } else if (a[0] == '-' || r->scene_path) {
+            fprintf(stderr, "stoa play: unexpected argument '%s'\n", a);
+            usage(stderr);
+            return 2;
+        } else {
+            r->scene_path = a;
+        }
+    }
+    const char *ext = r->scene_path ? strrchr(r->scene_path, '.') : NULL;
+    if (!ext || (strcmp(ext, ".yaml") && strcmp(ext, ".yml"))) {
+        fprintf(stderr, "stoa play: give a lesson file (.yaml); `stoa preview` shows a scene\n");
+        usage(stderr);
+        return 2;
+    }
+    static char lesson_dir[4096];
+    r->lesson_path = r->scene_path;
+    r->lesson.lesson_path = r->scene_path;
+    stoa_path_dirname(r->scene_path, lesson_dir, sizeof lesson_dir);
+    r->hub.lesson_dir = lesson_dir; // lessons the hub launches land beside it
+    static char device[300];
+    if (r->hub.url && !r->hub.device_name) {
+        // The roster tells a desktop seat from a headset by its name.
+        char host[256] = "";
+        const char *h = getenv("HOSTNAME");
+        snprintf(host, sizeof host, "%s", h && h[0] ? h : "host");
+        FILE *f = fopen("/etc/hostname", "r");
+        if (f) {
+            if (fgets(host, sizeof host, f))
+                host[strcspn(host, "\r\n")] = '\0';
+            fclose(f);
+        }
+        snprintf(device, sizeof device, "desktop-%s", host[0] ? host : "host");
+        r->hub.device_name = device;
+    }
+    return -1;
+}
+
+int stoa_cmd_play(int argc, char **argv)
+{
+    run_play_options opt = {0};
+    int rc = parse(argc, argv, &opt);
+    if (rc >= 0)
+        return rc;
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    run_play_summary sum;
+    stoa_error err = {0};
+    stoa_result r = run_play(&opt, &g_stop, &sum, &err);
+    if (r < 0) {
+        fprintf(stderr, "stoa play: %s (%s)\n", err.message, stoa_result_str(r));
+        return 1;
+    }
+    printf("stoa play: %llu frames, %u interaction events, %u reloads, last state %s%s\n",
+           (unsigned long long)sum.frames, sum.events, sum.reloads,
+           sum.last_state[0] ? sum.last_state : "-", sum.ended ? " (the lesson ended)" : "");
+    if (stoa_gfx_validation_requested() && stoa_gfx_validation_message_count() > 0) {
+        fprintf(stderr, "stoa play: %u Vulkan validation messages\n",
+                stoa_gfx_validation_message_count());
+        return 1;
+    }
+    return 0;
+}

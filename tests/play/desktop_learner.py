@@ -1,0 +1,203 @@
+# SPDX-License-Identifier: Apache-2.0
+"""A scripted desktop learner for `stoa play`: real X input events (xdotool,
+XTEST) into the play window under Xvfb. It knows the scene's geometry (the
+.glb's node bounds) and where it looks (the mouse it moved: 0.0025 rad per
+pixel, run_play.c's LOOK_RAD_PER_PX), and checks each aim against the
+interaction events `stoa play --events` writes."""
+import json
+import math
+import os
+import queue
+import subprocess
+import threading
+import time
+
+LOOK_RAD_PER_PX = 0.0025
+EYE_HEIGHT = 1.6
+
+
+def xdo(*args):
+    subprocess.run(["xdotool"] + [str(a) for a in args], check=True, timeout=20)
+
+
+class Learner:
+    def __init__(self, stoa, lesson, out_dir, extra=(), size="640x480"):
+        self.out = out_dir
+        self.events_path = os.path.join(out_dir, "events.jsonl")
+        self.traces = os.path.join(out_dir, "traces")
+        cmd = [stoa, "play", lesson, "--size", size, "--traces", self.traces,
+               "--events", self.events_path, "--max-seconds", "360"] + list(extra)
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True)
+        self.lines = queue.Queue()
+        self.stdout = []
+        self.stderr = []
+        threading.Thread(target=self._read, args=(self.proc.stdout, self.stdout, True),
+                         daemon=True).start()
+        threading.Thread(target=self._read, args=(self.proc.stderr, self.stderr, False),
+                         daemon=True).start()
+        self.states = []
+        # Where the learner is: the rig (world) and the head in it.
+        self.rig = [0.0, 0.0, 0.0]
+        self.rig_yaw = 0.0
+        self.head = [0.0, EYE_HEIGHT, 0.0]
+        self.yaw = 0.0
+        self.pitch = 0.0
+        self.events_seen = 0
+
+    def _read(self, f, keep, to_queue):
+        for line in f:
+            keep.append(line)
+            if to_queue:
+                self.lines.put(line.rstrip("\n"))
+
+    def wait_line(self, pred, timeout):
+        end = time.time() + timeout
+        while time.time() < end:
+            try:
+                line = self.lines.get(timeout=max(0.05, end - time.time()))
+            except queue.Empty:
+                break
+            if line.startswith("stoa run: state "):
+                self.states.append(line.split()[-1])
+            if pred(line):
+                return line
+        return None
+
+    def wait_state(self, name, timeout=40, fresh=False):
+        """Waits for state name (fresh: a new entry, not one seen before)."""
+        if name in self.states and not fresh:
+            return True
+        return self.wait_line(lambda l: l == "stoa run: state " + name, timeout) is not None
+
+    def focus(self):
+        wid = subprocess.run(["xdotool", "search", "--sync", "--name", "Stoa play"],
+                             capture_output=True, text=True, timeout=30).stdout.split()[0]
+        # Away from the screen's edges: the pointer must not stop at one
+        # before the window re-centres it.
+        xdo("windowmove", "--sync", wid, 192, 144)
+        xdo("windowfocus", "--sync", wid)
+        self.wid = wid
+
+    # ---- looking -------------------------------------------------------------
+    def eye(self):
+        c, s = math.cos(self.rig_yaw), math.sin(self.rig_yaw)
+        hx, hy, hz = self.head
+        return [self.rig[0] + c * hx + s * hz, self.rig[1] + hy, self.rig[2] - s * hx + c * hz]
+
+    def turn(self, dyaw, dpitch):
+        """Turns the head by mouse motion, in steps the window re-centres between."""
+        dx = round(-dyaw / LOOK_RAD_PER_PX)
+        dy = round(-dpitch / LOOK_RAD_PER_PX)
+        while dx or dy:
+            sx = max(-120, min(120, dx))
+            sy = max(-120, min(120, dy))
+            xdo("mousemove_relative", "--", sx, sy)
+            dx -= sx
+            dy -= sy
+            self.yaw -= sx * LOOK_RAD_PER_PX
+            self.pitch -= sy * LOOK_RAD_PER_PX
+            time.sleep(0.25)
+
+    def look_at(self, p):
+        e = self.eye()
+        d = [p[i] - e[i] for i in range(3)]
+        want_world_yaw = math.atan2(-d[0], -d[2])
+        want_pitch = math.atan2(d[1], math.hypot(d[0], d[2]))
+        dyaw = want_world_yaw - (self.rig_yaw + self.yaw)
+        dyaw = (dyaw + math.pi) % (2 * math.pi) - math.pi
+        self.turn(dyaw, want_pitch - self.pitch)
+
+    # ---- walking -------------------------------------------------------------
+    def walk_to(self, x, z, speed=1.4):
+        """Faces (x, z) and holds W for as long as the distance takes."""
+        e = self.eye()
+        d = math.hypot(x - e[0], z - e[2])
+        self.look_at([x, e[1], z])
+        xdo("keydown", "w")
+        time.sleep(d / speed)
+        xdo("keyup", "w")
+        yaw = self.rig_yaw + self.yaw
+        # Back into the head's tracking space (what the rig does not move).
+        wx, wz = -math.sin(yaw) * d, -math.cos(yaw) * d
+        c, s = math.cos(self.rig_yaw), math.sin(self.rig_yaw)
+        self.head[0] += c * wx - s * wz
+        self.head[2] += s * wx + c * wz
+
+    def teleported(self, x, z, yaw=0.0):
+        self.rig = [x, 0.0, z]
+        self.rig_yaw = yaw
+
+    # ---- hands ---------------------------------------------------------------
+    def click(self, button=1, hold=0.5):
+        xdo("mousedown", button)
+        time.sleep(hold)
+        xdo("mouseup", button)
+
+    def key(self, name):
+        xdo("key", name)
+
+    def events(self):
+        try:
+            with open(self.events_path) as f:
+                rows = [json.loads(l) for l in f if l.strip()]
+        except FileNotFoundError:
+            return []
+        return rows
+
+    def wait_event(self, type_, node, timeout=6.0):
+        end = time.time() + timeout
+        while time.time() < end:
+            for e in self.events()[self.events_seen:]:
+                if e.get("type") == type_ and e.get("node") == node:
+                    return True
+            time.sleep(0.2)
+        return False
+
+    def hovering(self, node):
+        """Whether the right hand's laser is on node now (its last enter/leave)."""
+        last = None
+        for e in self.events()[self.events_seen:]:
+            if e.get("node") == node and e.get("type") in ("hover_enter", "hover_leave"):
+                last = e["type"]
+        return last == "hover_enter"
+
+    def aim(self, node, point, settle=2.0):
+        """Looks at point; when the laser is not on node (the walk was a
+        little off), searches around it in widening steps."""
+        self.mark_events()
+        self.look_at(point)
+        offsets = [(0, 0)] + [(dy * k, dp * k) for k in (0.03, 0.06, 0.1, 0.15)
+                              for dy, dp in ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, -1),
+                                             (1, -1), (-1, 1))]
+        at = (0.0, 0.0)
+        for oy, op in offsets:
+            self.turn(oy - at[0], op - at[1])
+            at = (oy, op)
+            end = time.time() + (settle if (oy, op) == (0, 0) else 1.2)
+            while time.time() < end:
+                if self.hovering(node):
+                    return True
+                time.sleep(0.15)
+        return False
+
+    def mark_events(self):
+        self.events_seen = len(self.events())
+
+    def screenshot(self, path):
+        """The play window as a PNG; None (and a note) when it cannot be taken."""
+        try:
+            subprocess.run(["import", "-window", self.wid, path], check=True, timeout=30)
+            return path
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+            print(f"note: no screenshot {path}: {e}", flush=True)
+            return None
+
+    def finish(self, timeout=60):
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        time.sleep(0.2)
+        return self.proc.returncode, "".join(self.stdout), "".join(self.stderr)

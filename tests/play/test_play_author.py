@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""`stoa play`'s author side under Xvfb (xdotool key presses): the overlay
+toggles, a jump to a chosen state, a reload when the lesson file changes
+that resumes at the same state (and shows the edit), a broken edit that
+keeps the lesson playing, and a restart. Works on a copy of scenes/agora.
+
+usage: test_play_author.py STOA SOURCE_DIR OUT_DIR   (re-runs itself under xvfb-run)
+"""
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from desktop_learner import Learner  # noqa: E402
+
+FAILS = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        FAILS.append(what)
+    return cond
+
+
+def dark(path, x0, y0, x1, y1):
+    """Near-black pixels in a box of a screenshot (the overlay's backdrop)."""
+    raw = subprocess.run(["convert", path, "-crop", f"{x1 - x0}x{y1 - y0}+{x0}+{y0}", "-depth", "8",
+                          "gray:-"], check=True, capture_output=True).stdout
+    return sum(1 for b in raw if b < 40)
+
+
+def main():
+    stoa, src, out = sys.argv[1:4]
+    if not shutil.which("xdotool") or not shutil.which("xvfb-run"):
+        print("skipped: xdotool and xvfb-run are needed (tools/setup installs them)")
+        sys.exit(77)
+    if not os.environ.get("DISPLAY"):
+        os.execvp("xvfb-run", ["xvfb-run", "-a", "-s", "-screen 0 1024x768x24",
+                               sys.executable] + sys.argv)
+    shutil.rmtree(out, ignore_errors=True)
+    work = os.path.join(out, "agora")
+    shutil.copytree(os.path.join(src, "scenes/agora"), work)
+    lesson = os.path.join(work, "lessons/stoa-poikile.yaml")
+    L = Learner(stoa, lesson, out, extra=["--msaa", "1"])
+    if not check(L.wait_line(lambda l: l == "stoa play: ready", 60) is not None, "window open"):
+        sys.exit(1)
+    L.focus()
+    time.sleep(1.0)
+    L.screenshot(os.path.join(out, "a1_no_overlay.png"))
+    L.key("F1")
+    off = dark(os.path.join(out, "a1_no_overlay.png"), 0, 0, 400, 100)
+    on = off
+    end = time.time() + 15  # a slow machine (or ASan) shows it a few frames later
+    while time.time() < end and on <= off + 20000:
+        time.sleep(1.0)
+        L.screenshot(os.path.join(out, "a2_overlay.png"))
+        on = dark(os.path.join(out, "a2_overlay.png"), 0, 0, 400, 100)
+    check(on > off + 20000, f"F1 shows the overlay top left ({off} -> {on} dark pixels)")
+    # Jump: the third state in the file is 'statue'.
+    for _ in range(2):
+        L.key("Next")
+        time.sleep(0.3)
+    L.key("Return")
+    check(L.wait_state("statue", 20, fresh=True), "PageDown twice, Enter: a jump to 'statue'")
+    time.sleep(1.0)
+    # An edit: the statue's narration text changes; the state stays.
+    text = open(lesson, encoding="utf-8").read()
+    edited = text.replace("Around 300 BC, Zeno of Citium taught here.",
+                          "EDITED: Zeno of Citium taught here.")
+    check(edited != text, "the test's edit applies to the lesson")
+    with open(lesson + ".new", "w", encoding="utf-8") as f:
+        f.write(edited)
+    os.replace(lesson + ".new", lesson)
+    # The reload starts the new lesson, then restores the saved state.
+    check(L.wait_state("welcome", 30, fresh=True) and L.wait_state("statue", 30, fresh=True),
+          "the edit reloads the lesson back into 'statue'")
+    time.sleep(2.0)
+    L.screenshot(os.path.join(out, "a3_reloaded.png"))
+    # A broken edit keeps the lesson going.
+    with open(lesson, "w", encoding="utf-8") as f:
+        f.write(edited.replace("states:", "states: [", 1))
+    time.sleep(3.0)
+    L.key("F5")
+    check(L.wait_state("welcome", 30, fresh=True), "F5 restarts the lesson at 'welcome'")
+    L.key("Escape")
+    code, so, se = L.finish()
+    check(code == 0, f"stoa play exits 0 ({code})")
+    check("reloaded; resumed at the same state" in se, "the edit reloads and resumes at the same state")
+    check("reload failed" in se and "stoa-poikile.yaml" in se,
+          "the broken edit is reported with the file name, the lesson goes on")
+    states = [l.split()[-1] for l in so.splitlines() if l.startswith("stoa run: state ")]
+    # A reload starts the new lesson (its first state) and restores the saved
+    # one: ... statue, welcome, statue; then F5's welcome.
+    check(states[-4:] == ["statue", "welcome", "statue", "welcome"],
+          f"jump, reload resumed at 'statue', restart ({states})")
+    with open(lesson, "w", encoding="utf-8") as f:
+        f.write(edited)
+    # `stoa preview LESSON.yaml` plays it too (it used to say "not a glTF file").
+    r = subprocess.run([stoa, "preview", lesson, "--size", "320x240", "--msaa", "1",
+                        "--max-seconds", "3", "--traces", os.path.join(out, "preview-traces")],
+                       capture_output=True, text=True, timeout=120)
+    check(r.returncode == 0 and "stoa play: ready" in r.stdout and "glTF" not in r.stderr,
+          f"stoa preview LESSON.yaml plays the lesson (rc {r.returncode}: {r.stderr[-200:]})")
+    print(f"{len(FAILS)} failed")
+    sys.exit(1 if FAILS else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""`stoa play` under Xvfb: a scripted desktop learner (real X events through
+xdotool) plays the sample lesson (scenes/agora/lessons/stoa-poikile.yaml) to
+its end; screenshots at several states (panels, the author's overlay); the
+trace passes `stoa trace check`, says device-type "desktop", and `stoa
+report` names the seat.
+
+usage: test_play_desktop.py STOA SOURCE_DIR OUT_DIR   (re-runs itself under xvfb-run)
+"""
+import glob
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gltf_nodes  # noqa: E402
+from desktop_learner import Learner  # noqa: E402
+
+FAILS = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        FAILS.append(what)
+    return cond
+
+
+def play(stoa, src, out):
+    lesson = os.path.join(src, "scenes/agora/lessons/stoa-poikile.yaml")
+    nodes = gltf_nodes.node_centres(os.path.join(src, "scenes/agora/agora.glb"))
+    L = Learner(stoa, lesson, out, extra=["--learner", "desk-learner-1", "--msaa", "1"])
+    if not check(L.wait_line(lambda l: l == "stoa play: ready", 60) is not None,
+                 "stoa play opens its window"):
+        return L
+    L.focus()
+    subprocess.run(["xdotool", "mousemove", "512", "384"], check=True)
+    spawn = nodes["Spawn"]["centre"]
+    L.teleported(spawn[0], spawn[2])  # welcome: teleport Spawn (facing -Z)
+    for _ in range(3):  # lesson time x8: narrations and timers (apart, or X calls them repeats)
+        L.key("F2")
+        time.sleep(0.3)
+    check(L.wait_state("welcome", 20), "the lesson starts in 'welcome'")
+    L.screenshot(os.path.join(out, "01_welcome.png"))
+    check(L.wait_state("stoa", 30), "the welcome narration ends: 'stoa'")
+    # stoa: look at the painted back wall for 3 s (above the door, between columns).
+    L.mark_events()
+    L.look_at([0.0, 4.5, -11.7])
+    check(L.wait_event("gaze_enter", "BackWall"), "the reticle is on the back wall")
+    L.key("Tab")  # the author's overlay on
+    time.sleep(1.0)
+    L.screenshot(os.path.join(out, "02_stoa_overlay.png"))
+    L.key("Tab")
+    check(L.wait_state("statue", 20), "three seconds of gaze: 'statue'")
+    # statue: point at Zeno's statue and click.
+    check(L.aim("Statue", nodes["Statue"]["centre"]), "the reticle is on the statue")
+    L.screenshot(os.path.join(out, "03_statue.png"))
+    L.click(1)
+    check(L.wait_state("inscription", 20), "a click on the statue: 'inscription'")
+    # inscription: grab the stele (right button), and put it down again.
+    # Its panel stands in front of its middle: aim at the foot of the stele.
+    ins = nodes["Inscription"]
+    check(L.aim("Inscription", [ins["centre"][0], 0.35, ins["centre"][2]]),
+          "the reticle is on the inscription")
+    L.screenshot(os.path.join(out, "04_inscription.png"))
+    L.click(3, hold=1.0)
+    check(L.wait_state("door", 20), "grabbing the inscription: 'door'")
+    # door: click the door at the back of the stoa.
+    check(L.aim("Door", nodes["Door"]["centre"]), "the reticle is on the door")
+    L.click(1)
+    check(L.wait_state("door_open", 20), "a click on the door: 'door_open'")
+    # door_open: walk into the doorway (W held, the walk timed).
+    zd = nodes["Zone_Door"]["centre"]
+    L.walk_to(zd[0], zd[2])
+    check(L.wait_state("exhibit", 20), "walking into the doorway: 'exhibit'")
+    # exhibit: grab the amphora and carry it to the pedestal by the statue.
+    if not check(L.aim("Exhibit", nodes["Exhibit"]["centre"]), "the reticle is on the amphora"):
+        L.screenshot(os.path.join(out, "fail_exhibit.png"))
+    xdo_down = ["xdotool", "mousedown", "3"]
+    subprocess.run(xdo_down, check=True)
+    check(L.wait_state("placing", 20), "grabbing the amphora: 'placing'")
+    # A grabbed node keeps its distance along the laser: stand that far from
+    # the pedestal and look at it.
+    e = L.eye()
+    ex = nodes["Exhibit"]["centre"]
+    hold = math.dist(e, ex)
+    zs = nodes["Zone_Statue"]["centre"]
+    u = [e[0] - zs[0], e[2] - zs[2]]
+    n = math.hypot(*u)
+    L.walk_to(zs[0] + u[0] / n * hold, zs[2] + u[1] / n * hold)
+    L.look_at([zs[0], 1.0, zs[2]])
+    time.sleep(0.5)
+    L.screenshot(os.path.join(out, "05_placing.png"))
+    L.key("F2")  # lesson time back to x1: a quiz answers itself to a long enough look
+    time.sleep(0.3)
+    subprocess.run(["xdotool", "mouseup", "3"], check=True)
+    check(L.wait_state("quiz", 20), "the amphora put down on the pedestal: 'quiz'")
+    # The quiz stands level in front of the learner (run_layout.c): look
+    # level, then 15 px down, at choice A (0.0021 rad per pixel at 480 px high).
+    L.turn(0.0, -L.pitch - 0.032)
+    time.sleep(1.0)
+    L.screenshot(os.path.join(out, "06_quiz.png"))
+    L.click(1)
+    check(L.wait_state("right", 20), "choice A clicked: 'right'")
+    L.key("F2"), time.sleep(0.3), L.key("F2"), time.sleep(0.3), L.key("F2")  # x8 again
+    check(L.wait_state("finish", 30), "the feedback narration ends: 'finish'")
+    check(L.wait_line(lambda l: "the lesson ended" in l or l.startswith("stoa play:"), 40)
+          is not None, "the lesson ends and stoa play exits by itself")
+    return L, nodes
+
+
+def check_trace(stoa, L, out):
+    traces = glob.glob(os.path.join(L.traces, "*.jsonl"))
+    if not check(len(traces) == 1, f"one trace written ({traces})"):
+        return
+    rows = [json.loads(line) for line in open(traces[0])]
+    ext = "https://stoa.dev/xapi/extensions/device-type"
+    kinds = {r["context"].get("extensions", {}).get(ext) for r in rows}
+    check(kinds == {"desktop"}, f"every statement's context says device-type desktop ({kinds})")
+    verbs = [r["verb"]["id"].rsplit("/", 1)[-1] for r in rows]
+    check("completed" in verbs or "passed" in verbs, f"the trace ends the lesson ({verbs[-4:]})")
+    answers = [r for r in rows if r["verb"]["id"].endswith("/answered")
+               and "/questions/" in r["object"]["id"]]
+    check(len(answers) == 1 and answers[0]["result"].get("success") is True,
+          "the quiz was answered right, once")
+    r = subprocess.run([stoa, "trace", "check", traces[0]], capture_output=True, text=True,
+                       timeout=60)
+    check(r.returncode == 0, f"stoa trace check passes ({r.stdout.strip()[-200:]} {r.stderr.strip()[-200:]})")
+    rep = os.path.join(out, "report")
+    r = subprocess.run([stoa, "report", traces[0], "--out", rep], capture_output=True, text=True,
+                       timeout=60)
+    text = r.stdout + r.stderr
+    for f in glob.glob(os.path.join(rep, "*")):
+        if f.endswith((".md", ".txt", ".html", ".json", ".csv")):
+            text += open(f, errors="replace").read()
+    check(r.returncode == 0 and "desk-learner-1" in text and "desktop" in text,
+          f"stoa report names the desktop seat (rc {r.returncode})")
+
+
+def main():
+    stoa, src, out = sys.argv[1:4]
+    if not shutil.which("xdotool") or not shutil.which("xvfb-run"):
+        print("skipped: xdotool and xvfb-run are needed (tools/setup installs them)")
+        sys.exit(77)
+    if not os.environ.get("DISPLAY"):
+        os.execvp("xvfb-run", ["xvfb-run", "-a", "-s", "-screen 0 1024x768x24",
+                               sys.executable] + sys.argv)
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    t0 = time.time()
+    res = play(stoa, src, out)
+    L = res[0] if isinstance(res, tuple) else res
+    L.key("Escape")
+    code, so, se = L.finish()
+    print(so[-2000:])
+    print(se[-1500:])
+    check(code == 0, f"stoa play exits 0 (got {code})")
+    check_trace(stoa, L, out)
+    print(f"{time.time() - t0:.1f} s, {len(FAILS)} failed")
+    sys.exit(1 if FAILS else 0)
+
+
+if __name__ == "__main__":
+    main()
