@@ -68,15 +68,16 @@ static const char *type_name(const cJSON *j)
     return "an object";
 }
 
-// Nulls and empty objects anywhere outside extension values.
+// Nulls anywhere outside extension values (xAPI Data 2.2: "The LRS MUST
+// reject Statements with any null values (except inside extensions)").
+// Empty objects are valid: `definition: {}` and `extensions: {}` are sent
+// by most clients.
 static void check_shape(checker *c, const cJSON *j, const char *where)
 {
     if (cJSON_IsNull(j)) {
         fail(c, where, "null value (leave the property out instead)");
         return;
     }
-    if (cJSON_IsObject(j) && !j->child)
-        fail(c, where, "empty object");
     if (!cJSON_IsObject(j) && !cJSON_IsArray(j))
         return;
     int i = 0;
@@ -87,11 +88,8 @@ static void check_shape(checker *c, const cJSON *j, const char *where)
         else
             join_index(w, where, i);
         if (cJSON_IsObject(j) && e->string && strcmp(e->string, "extensions") == 0 &&
-            cJSON_IsObject(e)) {
-            if (!e->child)
-                fail(c, w, "empty object");
+            cJSON_IsObject(e))
             continue; // extension values are free-form
-        }
         check_shape(c, e, w);
     }
 }
@@ -159,8 +157,6 @@ static void check_lang_map(checker *c, const cJSON *o, const char *k, const char
     WHERE(w, where, k);
     if (!m)
         return;
-    if (!m->child)
-        return; // "empty object" comes from check_shape
     for (const cJSON *e = m->child; e; e = e->next) {
         if (!stoa_trace_parse_lang_tag(e->string))
             fail(c, w, "\"%s\" is not an RFC 5646 language tag", e->string);
@@ -186,8 +182,9 @@ static int count_ifis(checker *c, const cJSON *a, const char *where)
     const cJSON *v;
     WHERE(wm, where, "mbox");
     if ((v = get_str(c, a, "mbox", where, false)) && ++n &&
-        strncmp(v->valuestring, "mailto:", 7) != 0)
-        fail(c, wm, "must be a mailto: IRI");
+        (strncmp(v->valuestring, "mailto:", 7) != 0 || !strchr(v->valuestring + 7, '@') ||
+         v->valuestring[7] == '@' || !stoa_trace_parse_iri(v->valuestring)))
+        fail(c, wm, "must be a mailto: IRI with an e-mail address (mailto:name@example.org)");
     WHERE(ws, where, "mbox_sha1sum");
     if ((v = get_str(c, a, "mbox_sha1sum", where, false)) && ++n &&
         (strlen(v->valuestring) != 40 || strspn(v->valuestring, "0123456789abcdefABCDEF") != 40))
@@ -259,6 +256,41 @@ static const char *const g_interaction_types[] = {
     "true-false", "choice", "fill-in", "long-fill-in", "matching", "performance",
     "sequencing", "likert", "numeric", "other", NULL};
 
+// Interaction components (xAPI Data 2.4.4.1 "Interaction Components"):
+// an array of {id, description}, ids unique within the array.
+static void check_components(checker *c, const cJSON *d, const char *key, const char *where)
+{
+    const cJSON *l = cJSON_GetObjectItemCaseSensitive(d, key);
+    WHERE(w, where, key);
+    if (!l || cJSON_IsNull(l))
+        return;
+    if (!cJSON_IsArray(l)) {
+        fail(c, w, "must be an array of interaction components");
+        return;
+    }
+    int i = 0;
+    for (const cJSON *e = l->child; e; e = e->next, i++) {
+        char we[256];
+        join_index(we, w, i);
+        if (!cJSON_IsObject(e)) {
+            fail(c, we, "must be an object {id, description}");
+            continue;
+        }
+        static const char *const keys[] = {"id", "description", NULL};
+        only_keys(c, e, we, keys);
+        const cJSON *id = get_str(c, e, "id", we, true);
+        WHERE(wid, we, "id");
+        if (id && !*id->valuestring)
+            fail(c, wid, "empty id");
+        for (const cJSON *o = l->child; id && o != e; o = o->next) {
+            const char *other = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "id"));
+            if (other && strcmp(other, id->valuestring) == 0)
+                fail(c, wid, "\"%s\" is used twice in %s", id->valuestring, key);
+        }
+        check_lang_map(c, e, "description", we);
+    }
+}
+
 static void check_definition(checker *c, const cJSON *act, const char *where)
 {
     const cJSON *d = get_obj(c, act, "definition", where, false);
@@ -290,6 +322,30 @@ static void check_definition(checker *c, const cJSON *act, const char *where)
             for (const cJSON *e = crp->child; e; e = e->next)
                 if (!cJSON_IsString(e) && !cJSON_IsNull(e))
                     fail(c, wc, "must be an array of strings");
+    }
+    // xAPI Data 2.4.4.1: "An LRS ... interaction Activities MUST have a valid
+    // interactionType"; the interaction properties come only with one, and
+    // each component list only with the types that define it.
+    static const struct { const char *key, *types; } k_parts[] = {
+        {"correctResponsesPattern", "*"},
+        {"choices", " choice sequencing "},
+        {"scale", " likert "},
+        {"source", " matching "},
+        {"target", " matching "},
+        {"steps", " performance "},
+    };
+    for (size_t i = 0; i < sizeof k_parts / sizeof *k_parts; i++) {
+        if (!cJSON_GetObjectItemCaseSensitive(d, k_parts[i].key))
+            continue;
+        WHERE(wp, w, k_parts[i].key);
+        char needle[32];
+        snprintf(needle, sizeof needle, " %s ", it ? it->valuestring : "");
+        if (!it)
+            fail(c, wp, "only allowed with an interactionType");
+        else if (known && k_parts[i].types[0] != '*' && !strstr(k_parts[i].types, needle))
+            fail(c, wp, "not allowed with interactionType \"%s\"", it->valuestring);
+        if (i > 0)
+            check_components(c, d, k_parts[i].key, w);
     }
 }
 
@@ -437,6 +493,75 @@ static void check_context(checker *c, const cJSON *ctx, const char *where, bool 
     check_extensions(c, ctx, where);
 }
 
+static bool version_ok(const char *v)
+{
+    if (strncmp(v, "1.0", 3) != 0)
+        return false;
+    if (!v[3])
+        return true;
+    if (v[3] != '.' || !v[4])
+        return false;
+    return strspn(v + 4, "0123456789") == strlen(v + 4);
+}
+
+// Data 2.4.9: "Authority MUST be an Agent, except in 3-legged OAuth, where
+// it MUST be a Group with two Agents."
+static void check_authority(checker *c, const cJSON *auth)
+{
+    check_agent(c, auth, "authority", true);
+    const cJSON *ot = cJSON_GetObjectItemCaseSensitive(auth, "objectType");
+    if (cJSON_IsString(ot) && strcmp(ot->valuestring, "Group") == 0) {
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(auth, "member");
+        if (!cJSON_IsArray(m) || cJSON_GetArraySize(m) != 2)
+            fail(c, "authority", "a Group authority must have exactly two members (3-legged OAuth)");
+    }
+}
+
+// Data 2.4.11 Attachments: usageType IRI, display (language map),
+// description, contentType (an Internet media type), length (an integer),
+// sha2 (hex), fileUrl (an IRL); nothing else.
+static void check_attachments(checker *c, const cJSON *st, const char *where)
+{
+    const cJSON *l = get(c, st, "attachments", where, cJSON_IsArray, "an array", false);
+    WHERE(w, where, "attachments");
+    int i = 0;
+    for (const cJSON *a = l ? l->child : NULL; a; a = a->next, i++) {
+        char wa[256];
+        join_index(wa, w, i);
+        if (!cJSON_IsObject(a)) {
+            if (!cJSON_IsNull(a))
+                fail(c, wa, "must be an attachment object, not %s", type_name(a));
+            continue;
+        }
+        static const char *const keys[] = {"usageType", "display", "description", "contentType",
+                                           "length", "sha2", "fileUrl", NULL};
+        only_keys(c, a, wa, keys);
+        check_iri_at(c, a, "usageType", wa, true);
+        if (!cJSON_GetObjectItemCaseSensitive(a, "display")) {
+            WHERE(wd, wa, "display");
+            fail(c, wd, "missing");
+        }
+        check_lang_map(c, a, "display", wa);
+        check_lang_map(c, a, "description", wa);
+        const cJSON *ct = get_str(c, a, "contentType", wa, true);
+        WHERE(wct, wa, "contentType");
+        const char *slash = ct ? strchr(ct->valuestring, '/') : NULL;
+        if (ct && (!slash || slash == ct->valuestring || !slash[1] || strpbrk(ct->valuestring, " \t\r\n")))
+            fail(c, wct, "\"%s\" is not an Internet media type", ct->valuestring);
+        const cJSON *len = get(c, a, "length", wa, cJSON_IsNumber, "a number", true);
+        WHERE(wl, wa, "length");
+        if (len && (len->valuedouble < 0 || len->valuedouble != floor(len->valuedouble)))
+            fail(c, wl, "must be a non-negative integer");
+        const cJSON *sha = get_str(c, a, "sha2", wa, true);
+        WHERE(ws, wa, "sha2");
+        size_t sl = sha ? strlen(sha->valuestring) : 0;
+        if (sha && ((sl != 56 && sl != 64 && sl != 96 && sl != 128) ||
+                    strspn(sha->valuestring, "0123456789abcdefABCDEF") != sl))
+            fail(c, ws, "must be a SHA-2 digest in hexadecimal");
+        check_iri_at(c, a, "fileUrl", wa, false);
+    }
+}
+
 static void check_statement_body(checker *c, const cJSON *st, const char *where, bool sub)
 {
     const cJSON *actor = cJSON_GetObjectItemCaseSensitive(st, "actor");
@@ -453,6 +578,13 @@ static void check_statement_body(checker *c, const cJSON *st, const char *where,
     WHERE(wo, where, "object");
     if (obj)
         check_object(c, obj, wo, sub);
+    // Data 2.3.2: "the Object of that voiding Statement MUST have the
+    // objectType property set to StatementRef".
+    const char *vid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(verb, "id"));
+    const char *oty = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "objectType"));
+    WHERE(wot, wo, "objectType");
+    if (vid && obj && strcmp(vid, STOA_XAPI_VERB_VOIDED) == 0 && (!oty || strcmp(oty, "StatementRef") != 0))
+        fail(c, wot, "a voiding statement's object must be a StatementRef");
     const cJSON *res = get_obj(c, st, "result", where, false);
     WHERE(wr, where, "result");
     if (res)
@@ -464,10 +596,13 @@ static void check_statement_body(checker *c, const cJSON *st, const char *where,
         bool activity = !cJSON_IsString(ot) || strcmp(ot->valuestring, "Activity") == 0;
         check_context(c, ctx, wc, activity);
     }
-    const cJSON *ts = get_str(c, st, "timestamp", where, !sub); // Stoa: always stamped
+    // Optional (xAPI Data 2.4.7: the LRS sets a missing one to "stored").
+    const cJSON *ts = get_str(c, st, "timestamp", where, false);
     WHERE(wt, where, "timestamp");
     if (ts && !stoa_trace_parse_timestamp(ts->valuestring, NULL))
         fail(c, wt, "\"%s\" is not an ISO 8601 date-time with a time zone", ts->valuestring);
+    if (sub)
+        check_attachments(c, st, where);
 }
 
 int stoa_trace_check_statement(const cJSON *st, stoa_trace_check_fn fn, void *user)
@@ -481,17 +616,23 @@ int stoa_trace_check_statement(const cJSON *st, stoa_trace_check_fn fn, void *us
     static const char *const keys[] = {"id", "actor", "verb", "object", "result", "context",
         "timestamp", "stored", "authority", "version", "attachments", NULL};
     only_keys(&c, st, "", keys);
-    check_uuid_at(&c, st, "id", "", true); // Stoa: ids make re-sending safe
+    check_uuid_at(&c, st, "id", "", false); // the LRS assigns a missing one (Data 2.4.1)
     check_statement_body(&c, st, "", false);
     const cJSON *stored = get_str(&c, st, "stored", "", false);
     if (stored && !stoa_trace_parse_timestamp(stored->valuestring, NULL))
         fail(&c, "stored", "\"%s\" is not an ISO 8601 date-time", stored->valuestring);
     const cJSON *auth = cJSON_GetObjectItemCaseSensitive(st, "authority");
     if (auth)
-        check_agent(&c, auth, "authority", true);
+        check_authority(&c, auth);
     const cJSON *ver = get_str(&c, st, "version", "", false);
-    if (ver && strncmp(ver->valuestring, "1.0", 3) != 0)
+    // Data 2.4.10: "An LRS MUST reject all Statements with a version
+    // specified that does not start with 1.0."
+    if (ver && !version_ok(ver->valuestring))
         fail(&c, "version", "\"%s\" is not an xAPI 1.0.x version", ver->valuestring);
-    get(&c, st, "attachments", "", cJSON_IsArray, "an array", false);
+    check_attachments(&c, st, "");
     return c.problems;
 }
+
+bool stoa_trace_check_iri(const char *s) { return stoa_trace_parse_iri(s); }
+
+bool stoa_trace_check_timestamp(const char *s, int64_t *out_ns) { return stoa_trace_parse_timestamp(s, out_ns); }

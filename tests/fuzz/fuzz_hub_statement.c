@@ -4,7 +4,8 @@
 // checker, id, actor key, canonical print), then the promise the store
 // makes: the canonical text reads back to the same tree, prepares to the
 // same text again, and its stored form ("stored" added without parsing) is
-// valid JSON with the same members.
+// valid JSON with the same members; the LRS's statement comparison finds
+// it the same as itself, and the ids/canonical formats never crash.
 //
 //   build-fuzz/tests/fuzz/fuzz_hub_statement -max_total_time=600 corpus/ tests/fuzz/corpus/statement
 #include <stdint.h>
@@ -13,6 +14,7 @@
 
 #include "core/stoa_json.h"
 #include "hub_internal.h"
+#include "hub_lrs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -22,7 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     hub_prepared p;
     char why[300];
-    if (!hub_statement_prepare(st, size % 2 == 0, &p, why, sizeof why)) {
+    cJSON *authority = cJSON_Parse("{\"objectType\":\"Agent\",\"account\":{\"homePage\":\"http://hub/\",\"name\":\"k\"}}");
+    if (!hub_statement_prepare(st, size % 2 == 0, authority, &p, why, sizeof why)) {
+        cJSON_Delete(authority);
         cJSON_Delete(st);
         return 0;
     }
@@ -32,9 +36,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!cJSON_Compare(st, back, 1))
         abort(); // ... to the same statement
     hub_prepared q;
-    if (!hub_statement_prepare(back, false, &q, why, sizeof why) || strcmp(p.canon, q.canon) != 0 ||
+    if (!hub_statement_prepare(back, false, authority, &q, why, sizeof why) || strcmp(p.canon, q.canon) != 0 ||
         strcmp(p.id, q.id) != 0 || strcmp(p.actor, q.actor) != 0)
         abort(); // canonical: preparing it again changes nothing
+    if (!hub_statement_same(p.canon, q.canon))
+        abort();
+    for (int f = HUB_FORMAT_IDS; f <= HUB_FORMAT_CANONICAL; f++) {
+        cJSON *copy = cJSON_Duplicate(back, 1);
+        hub_statement_format(copy, (hub_xapi_format)f, "fr;q=0.5, en-US, *;q=0.1");
+        cJSON_Delete(copy);
+    }
     char *stored = hub_statement_stored_text(p.canon, 1700000000000000000LL);
     cJSON *s2 = NULL;
     if (!stored || stoa_json_parse_str(stored, HUB_JSON_POLICY(4 * HUB_MAX_BODY), &s2, &err) != STOA_OK ||
@@ -49,5 +60,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hub_prepared_free(&p);
     cJSON_Delete(back);
     cJSON_Delete(st);
+    cJSON_Delete(authority);
     return 0;
 }

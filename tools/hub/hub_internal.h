@@ -229,6 +229,10 @@ typedef struct hub_prepared {
     char *canon;           // canonical JSON (malloc'd)
     char account[64];      // actor.account.name ("" when none or longer): a roster learner_id?
     char lesson[128];      // the lesson's id: last segment of the parent lesson activity's IRI ("" = none)
+    char ref[37];          // the object's StatementRef id ("" = none)
+    bool voiding;          // verb "voided": ref is the statement it voids
+    bool stamp;            // no timestamp: the LRS sets it to "stored" as it stores
+    cJSON *keys;           // query index entries ["<kind><key>", ...] (hub_statement_index_keys)
 } hub_prepared;
 
 // Stores statements in one transaction; results[i] and (for refusals)
@@ -296,6 +300,9 @@ int64_t hub_device_from_bearer(stoa_hub *hub, hub_req *c);
 // access, the instructor read-only), or a headset (its own records only).
 typedef enum hub_xapi_who { HUB_XAPI_NOBODY = 0, HUB_XAPI_KEY, HUB_XAPI_INSTRUCTOR, HUB_XAPI_DEVICE } hub_xapi_who;
 hub_xapi_who hub_xapi_authorized(stoa_hub *hub, hub_req *c, int64_t *out_device);
+// The same with the Authorization value given (xAPI's alternate request
+// syntax carries it as a form field).
+hub_xapi_who hub_xapi_authorized_as(stoa_hub *hub, hub_req *c, const char *authorization, int64_t *out_device);
 // A new xAPI key (stored, effective at once); copied into out.
 bool hub_rotate_xapi_key(stoa_hub *hub, char out[40]);
 
@@ -431,8 +438,14 @@ void hub_ws_on_signout(stoa_hub *hub, int64_t device_id);
 // (runtime/trace's checker), nested at most HUB_STATEMENT_DEPTH, given an id
 // when it has none (allowed only when assign_id), and printed canonically
 // (without the LRS-set "stored"/"authority"). false: *why says what is wrong.
-bool hub_statement_prepare(cJSON *st, bool assign_id, hub_prepared *out, char *why, size_t why_size);
+// authority: the Agent the LRS writes as "authority" (the credential's).
+bool hub_statement_prepare(cJSON *st, bool assign_id, const cJSON *authority, hub_prepared *out, char *why,
+                           size_t why_size);
+// An Agent or Group's identity key ("mbox mailto:a@b", "account <home> <name>", ...).
+char *hub_statement_actor_key(const cJSON *actor);
 void hub_prepared_free(hub_prepared *p);
 // The stored form returned to xAPI clients: canon + "stored", as text,
 // without parsing the stored JSON again. Caller frees.
 char *hub_statement_stored_text(const char *canon, int64_t stored_ns);
+// The same with another property name ("timestamp" for one the LRS sets).
+char *hub_statement_stored_text_as(const char *canon, const char *name, int64_t stored_ns);

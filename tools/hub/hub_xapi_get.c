@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: Apache-2.0
+// GET (and HEAD) /xapi/statements, Communication 2.1.3: one statement by
+// statementId or voidedStatementId, or a StatementResult filtered by agent,
+// verb, activity, registration (related_agents/related_activities widen
+// the first and third), since/until, in stored order (ascending or not),
+// at most `limit` (HUB_XAPI_LIMIT_MAX), in format exact, ids or canonical.
+// The page is assembled as text; `more` carries the filters and the last
+// seq given, so the next page neither repeats nor skips a statement however
+// many are stored meanwhile.
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hub_lrs.h"
+#include "hub_xapi.h"
+#include "trace/stoa_trace_check.h"
+
+static const char *const k_params[] = {"statementId", "voidedStatementId", "agent", "verb", "activity",
+    "registration", "related_activities", "related_agents", "since", "until", "limit", "format", "attachments",
+    "ascending", "cursor", NULL};
+static const char *const k_form_fields[] = {"Authorization", "X-Experience-API-Version", "Content-Type",
+    "Content-Length", "If-Match", "If-None-Match", "content", NULL};
+
+static bool in_list(const char *const *l, const char *name)
+{
+    for (int i = 0; l[i]; i++)
+        if (strcmp(l[i], name) == 0)
+            return true;
+    return false;
+}
+
+bool hub_xapi_params_ok(hub_req *c, const char *query, const char *allowed, bool form)
+{
+    const char *p = query ? query : "";
+    char seen[16][24];
+    int nseen = 0;
+    while (*p) {
+        size_t plen = strcspn(p, "&");
+        size_t klen = strcspn(p, "=&");
+        char name[24] = "", msg[160];
+        if (klen == 0 || klen >= sizeof name) {
+            snprintf(msg, sizeof msg, "unknown parameter \"%.*s\"", (int)(klen < 40 ? klen : 40), p);
+            hub_xapi_error(c, 400, msg);
+            return false;
+        }
+        memcpy(name, p, klen);
+        bool skip = form && in_list(k_form_fields, name);
+        if (!skip) {
+            // Names are case sensitive (Data 2.2: "where the case of a key
+            // does not match ... MUST reject").
+            char padded[32];
+            snprintf(padded, sizeof padded, " %s ", name);
+            char list[200];
+            snprintf(list, sizeof list, " %s ", allowed);
+            if (!strstr(list, padded)) {
+                snprintf(msg, sizeof msg, "%s: %s", name,
+                         in_list(k_params, name) ? "not allowed with this request" : "unknown parameter");
+                hub_xapi_error(c, 400, msg);
+                return false;
+            }
+            for (int i = 0; i < nseen; i++)
+                if (strcmp(seen[i], name) == 0) {
+                    snprintf(msg, sizeof msg, "%s: given twice", name);
+                    hub_xapi_error(c, 400, msg);
+                    return false;
+                }
+            if (nseen < 16)
+                snprintf(seen[nseen++], sizeof seen[0], "%s", name);
+        }
+        p += plen;
+        if (*p == '&')
+            p++;
+    }
+    return true;
+}
+
+typedef struct page {
+    char *buf;
+    size_t len, cap;
+    int n;
+    bool full;
+    hub_xapi_format format;
+    const char *accept;
+} page;
+
+static char *render(const char *json, int64_t stored_ns, hub_xapi_format f, const char *accept)
+{
+    char *st = hub_statement_stored_text(json, stored_ns);
+    if (!st || f == HUB_FORMAT_EXACT)
+        return st;
+    cJSON *j = cJSON_Parse(st); // the hub's own canonical text, bounded when it was stored
+    free(st);
+    if (!j)
+        return NULL;
+    hub_statement_format(j, f, accept);
+    st = cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
+    return st;
+}
+
+static bool add_row(void *user, int64_t seq, const char *json, int64_t stored_ns)
+{
+    (void)seq;
+    page *pg = user;
+    char *st = render(json, stored_ns, pg->format, pg->accept);
+    if (!st)
+        return true;
+    size_t l = strlen(st);
+    if (pg->n > 0 && pg->len + l + 1 > HUB_XAPI_MAX_ANSWER) {
+        free(st);
+        pg->full = true;
+        return false;
+    }
+    if (pg->len + l + 2 > pg->cap) {
+        size_t cap = (pg->cap + l + 2) * 2;
+        char *g = realloc(pg->buf, cap);
+        if (!g) {
+            free(st);
+            pg->full = true;
+            return false;
+        }
+        pg->buf = g, pg->cap = cap;
+    }
+    if (pg->n++)
+        pg->buf[pg->len++] = ',';
+    memcpy(pg->buf + pg->len, st, l);
+    pg->len += l;
+    free(st);
+    return true;
+}
+
+static bool bool_param(hub_req *c, const char *q, const char *name, bool *out)
+{
+    char v[8];
+    *out = false;
+    if (!hub_query_get(q, name, v, sizeof v))
+        return true;
+    if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0) {
+        *out = v[0] == 't';
+        return true;
+    }
+    char msg[96];
+    snprintf(msg, sizeof msg, "%s: must be true or false", name);
+    hub_xapi_error(c, 400, msg);
+    return false;
+}
+
+// Sends the page as JSON, or for attachments=true as multipart/mixed
+// (Communication 2.1.3) with the statements as its only part: the hub
+// keeps no attachment data (it accepts fileUrl attachments only).
+static void send_result(hub_req *c, const char *json, size_t len, bool multipart, const char *extra)
+{
+    if (!multipart) {
+        hub_xapi_send(c, 200, "application/json; charset=utf-8", json, len, extra);
+        return;
+    }
+    static const char boundary[] = "stoa-xapi-7f3e1c2a9b";
+    size_t cap = len + 256;
+    char *out = malloc(cap);
+    if (!out) {
+        hub_xapi_error(c, 503, "out of memory");
+        return;
+    }
+    int n = snprintf(out, cap, "--%s\r\nContent-Type: application/json\r\n\r\n%.*s\r\n--%s--\r\n", boundary,
+                     (int)len, json, boundary);
+    hub_xapi_send(c, 200, "multipart/mixed; boundary=stoa-xapi-7f3e1c2a9b", out, (size_t)n, extra);
+    free(out);
+}
+
+static bool uuid_param(hub_req *c, const char *q, const char *name, char out[64], bool *has)
+{
+    *has = hub_query_get(q, name, out, 64);
+    for (char *p = out; *has && *p; p++) // ids are stored in lower case
+        *p = (char)(*p >= 'A' && *p <= 'F' ? *p + 32 : *p);
+    if (*has && !hub_is_uuid(out)) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "%s: not a UUID", name);
+        hub_xapi_error(c, 400, msg);
+        return false;
+    }
+    return true;
+}
+
+static void get_one(stoa_hub *hub, hub_req *c, const char *id, bool voided, hub_xapi_format f, bool multipart,
+                    int64_t device_id)
+{
+    int64_t stored;
+    char *json = hub_db_xapi_get(hub, id, voided, device_id, &stored);
+    char *st = json ? render(json, stored, f, hub_header(c, "Accept-Language")) : NULL;
+    free(json);
+    if (!st) {
+        // Communication 2.1.4: a voided statement is found only by
+        // voidedStatementId, a statement not voided only by statementId.
+        hub_xapi_error(c, 404, voided ? "voidedStatementId: no voided statement with this id"
+                                      : "statementId: no statement with this id (or it was voided)");
+        return;
+    }
+    char extra[96], iso[32];
+    hub_format_iso(stored, iso);
+    snprintf(extra, sizeof extra, "Last-Modified: %s\r\n", iso);
+    send_result(c, st, strlen(st), multipart, extra);
+    free(st);
+}
+
+// The next page: the same parameters (form header fields left out) and the
+// last seq given, as a JSON string literal (quotes included). Caller frees.
+static char *hub_xapi_more_link(const char *q, bool form, int64_t last)
+{
+    size_t cap = strlen(q ? q : "") + 64;
+    char *s = malloc(cap);
+    if (!s)
+        return NULL;
+    size_t n = (size_t)snprintf(s, cap, "/xapi/statements?");
+    for (const char *p = q ? q : ""; *p;) {
+        size_t plen = strcspn(p, "&"), klen = strcspn(p, "=&");
+        char name[24] = "";
+        if (klen < sizeof name)
+            memcpy(name, p, klen);
+        if (strcmp(name, "cursor") != 0 && !(form && in_list(k_form_fields, name))) {
+            memcpy(s + n, p, plen);
+            n += plen;
+            s[n++] = '&';
+        }
+        p += plen;
+        if (*p == '&')
+            p++;
+    }
+    snprintf(s + n, cap - n, "cursor=%" PRId64, last);
+    cJSON *str = cJSON_CreateString(s);
+    free(s);
+    char *lit = str ? cJSON_PrintUnformatted(str) : NULL;
+    cJSON_Delete(str);
+    return lit;
+}
+
+void hub_xapi_get(stoa_hub *hub, hub_req *c, const char *q, bool form, int64_t device_id)
+{
+    char id[64], vid[64], reg[64], fmt[16] = "exact", since[64], until[64], limit_s[16], cursor[24];
+    bool has_id, has_vid, has_reg, attachments, ascending, rel_agents, rel_acts;
+    if (!hub_xapi_params_ok(c, q, "statementId voidedStatementId agent verb activity registration "
+                                  "related_activities related_agents since until limit format attachments "
+                                  "ascending cursor", form) ||
+        !uuid_param(c, q, "statementId", id, &has_id) || !uuid_param(c, q, "voidedStatementId", vid, &has_vid) ||
+        !uuid_param(c, q, "registration", reg, &has_reg) || !bool_param(c, q, "attachments", &attachments) ||
+        !bool_param(c, q, "ascending", &ascending) || !bool_param(c, q, "related_agents", &rel_agents) ||
+        !bool_param(c, q, "related_activities", &rel_acts))
+        return;
+    hub_query_get(q, "format", fmt, sizeof fmt);
+    hub_xapi_format f = strcmp(fmt, "exact") == 0 ? HUB_FORMAT_EXACT
+                      : strcmp(fmt, "ids") == 0   ? HUB_FORMAT_IDS
+                      : strcmp(fmt, "canonical") == 0 ? HUB_FORMAT_CANONICAL : (hub_xapi_format)-1;
+    if ((int)f < 0) {
+        hub_xapi_error(c, 400, "format: must be ids, exact or canonical");
+        return;
+    }
+    if (has_id || has_vid) {
+        // "MUST reject ... both statementId and voidedStatementId" and
+        // "... any other parameter besides attachments or format".
+        if (has_id && has_vid) {
+            hub_xapi_error(c, 400, "statementId: not with voidedStatementId");
+            return;
+        }
+        if (!hub_xapi_params_ok(c, q, has_id ? "statementId format attachments" : "voidedStatementId format attachments",
+                                form))
+            return;
+        get_one(hub, c, has_id ? id : vid, has_vid, f, attachments, device_id);
+        return;
+    }
+    hub_xapi_filter flt = {.device_id = device_id, .ascending = ascending};
+    char verb[2048], act[2048], agent_json[2048];
+    char *agent_key = NULL;
+    if (hub_query_get(q, "agent", agent_json, sizeof agent_json)) {
+        cJSON *a = NULL;
+        stoa_error err = {0};
+        int problems = 1;
+        if (stoa_json_parse_str(agent_json, HUB_JSON_POLICY(sizeof agent_json), &a, &err) == STOA_OK &&
+            cJSON_IsObject(a)) {
+            // Communication 2.1.3 / Data 2.2: parameters are validated as
+            // the same values in statements are: an Agent or identified Group.
+            cJSON *probe = cJSON_CreateObject();
+            cJSON_AddItemToObject(probe, "actor", cJSON_Duplicate(a, 1));
+            cJSON *vb = cJSON_AddObjectToObject(probe, "verb");
+            cJSON_AddStringToObject(vb, "id", "http://example.org/v");
+            cJSON *ob = cJSON_AddObjectToObject(probe, "object");
+            cJSON_AddStringToObject(ob, "id", "http://example.org/o");
+            problems = stoa_trace_check_statement(probe, NULL, NULL);
+            cJSON_Delete(probe);
+            bool identified = cJSON_GetObjectItem(a, "mbox") || cJSON_GetObjectItem(a, "mbox_sha1sum") ||
+                              cJSON_GetObjectItem(a, "openid") || cJSON_GetObjectItem(a, "account");
+            if (!problems && identified)
+                agent_key = hub_statement_actor_key(a);
+            problems = problems || !identified;
+        }
+        cJSON_Delete(a);
+        if (problems || !agent_key) {
+            hub_xapi_error(c, 400, "agent: not an Agent or identified Group (JSON)");
+            return;
+        }
+        flt.kind[flt.nkeys] = rel_agents ? HUB_IDX_AGENT_RELATED : HUB_IDX_AGENT;
+        flt.key[flt.nkeys++] = agent_key;
+    }
+    if (hub_query_get(q, "verb", verb, sizeof verb)) {
+        if (!stoa_trace_check_iri(verb)) {
+            free(agent_key);
+            hub_xapi_error(c, 400, "verb: not an absolute IRI");
+            return;
+        }
+        flt.kind[flt.nkeys] = HUB_IDX_VERB;
+        flt.key[flt.nkeys++] = verb;
+    }
+    if (hub_query_get(q, "activity", act, sizeof act)) {
+        if (!stoa_trace_check_iri(act)) {
+            free(agent_key);
+            hub_xapi_error(c, 400, "activity: not an absolute IRI");
+            return;
+        }
+        flt.kind[flt.nkeys] = rel_acts ? HUB_IDX_ACTIVITY_RELATED : HUB_IDX_ACTIVITY;
+        flt.key[flt.nkeys++] = act;
+    }
+    if (has_reg) {
+        flt.kind[flt.nkeys] = HUB_IDX_REGISTRATION;
+        flt.key[flt.nkeys++] = reg;
+    }
+    bool bad_time = (hub_query_get(q, "since", since, sizeof since) && !stoa_trace_check_timestamp(since, &flt.since_ns)) ||
+                    (hub_query_get(q, "until", until, sizeof until) && !stoa_trace_check_timestamp(until, &flt.until_ns));
+    int limit = HUB_XAPI_LIMIT_MAX;
+    char *end = NULL;
+    if (hub_query_get(q, "limit", limit_s, sizeof limit_s)) {
+        long l = strtol(limit_s, &end, 10);
+        if (!*limit_s || *end || l < 0 || limit_s[0] == '-' || limit_s[0] == '+') {
+            free(agent_key);
+            hub_xapi_error(c, 400, "limit: not a non-negative integer");
+            return;
+        }
+        // "0 indicates return the maximum the server will allow"
+        limit = l == 0 || l > HUB_XAPI_LIMIT_MAX ? HUB_XAPI_LIMIT_MAX : (int)l;
+    }
+    if (hub_query_get(q, "cursor", cursor, sizeof cursor)) {
+        flt.cursor = strtoll(cursor, &end, 10);
+        bad_time = bad_time || flt.cursor <= 0 || *end;
+    }
+    if (bad_time) {
+        free(agent_key);
+        hub_xapi_error(c, 400, "since/until/cursor: not an ISO 8601 timestamp with a zone (or a bad cursor)");
+        return;
+    }
+    flt.limit = limit;
+    page pg = {.format = f, .accept = hub_header(c, "Accept-Language")};
+    int64_t last = hub_db_xapi_query(hub, &flt, add_row, &pg);
+    free(agent_key);
+    char *more = NULL;
+    if (pg.n == limit || pg.full)
+        more = hub_xapi_more_link(q, form, last);
+    size_t cap = pg.len + (more ? strlen(more) : 0) + 64;
+    char *out = malloc(cap);
+    if (!out) {
+        free(pg.buf), free(more);
+        hub_xapi_error(c, 503, "out of memory");
+        return;
+    }
+    int n = snprintf(out, cap, "{\"statements\":[%.*s],\"more\":%s}", (int)pg.len, pg.buf ? pg.buf : "",
+                     more ? more : "\"\"");
+    free(pg.buf), free(more);
+    send_result(c, out, (size_t)n, attachments, NULL);
+    free(out);
+}
