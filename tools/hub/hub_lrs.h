@@ -29,6 +29,9 @@
 // (agents by hub_statement_actor_key). NULL when out of memory.
 cJSON *hub_statement_index_keys(const cJSON *st);
 
+// contextActivities lists given as one Activity become arrays of one (Data 2.4.6.2).
+void hub_statement_activity_arrays(cJSON *context_activities);
+
 // The statement comparison of xAPI Data 2.3.1: true when `have` (as stored)
 // and `got` (prepared, not yet stored) differ only where Statement
 // Immutability allows (id/UUID case, authority, stored, version, a

@@ -80,16 +80,21 @@ static void context_arrays(cJSON *st)
 {
     cJSON *ca = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(st, "context"),
                                                  "contextActivities");
-    for (cJSON *e = ca ? ca->child : NULL; e; e = e->next) {
+    hub_statement_activity_arrays(ca);
+}
+
+void hub_statement_activity_arrays(cJSON *ca)
+{
+    static const char *const lists[] = {"parent", "grouping", "category", "other"};
+    for (size_t i = 0; ca && i < 4; i++) {
+        cJSON *e = cJSON_GetObjectItemCaseSensitive(ca, lists[i]);
         if (!cJSON_IsObject(e))
             continue;
         cJSON *arr = cJSON_CreateArray();
         if (!arr)
             return;
-        cJSON *one = cJSON_Duplicate(e, 1);
-        cJSON_AddItemToArray(arr, one);
-        cJSON_ReplaceItemViaPointer(ca, e, arr);
-        e = arr;
+        cJSON_AddItemToArray(arr, cJSON_Duplicate(e, 1));
+        cJSON_ReplaceItemInObjectCaseSensitive(ca, lists[i], arr);
     }
 }
 

@@ -179,13 +179,8 @@ static void normalize_body(cJSON *st)
     sort_members(cJSON_GetObjectItemCaseSensitive(ctx, "team"));
     sort_members(cJSON_GetObjectItemCaseSensitive(ctx, "instructor"));
     cJSON *ca = cJSON_GetObjectItemCaseSensitive(ctx, "contextActivities");
+    hub_statement_activity_arrays(ca);
     for (cJSON *e = ca ? ca->child : NULL; e; e = e->next) {
-        if (cJSON_IsObject(e)) {
-            cJSON *arr = cJSON_CreateArray();
-            cJSON_AddItemToArray(arr, cJSON_Duplicate(e, 1));
-            cJSON_ReplaceItemViaPointer(ca, e, arr);
-            e = arr;
-        }
         cJSON *a;
         cJSON_ArrayForEach(a, e) strip_activity(a);
     }

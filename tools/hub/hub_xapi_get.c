@@ -33,12 +33,12 @@ static bool in_list(const char *const *l, const char *name)
 bool hub_xapi_params_ok(hub_req *c, const char *query, const char *allowed, bool form)
 {
     const char *p = query ? query : "";
-    char seen[16][24];
+    char seen[16][40];
     int nseen = 0;
     while (*p) {
         size_t plen = strcspn(p, "&");
         size_t klen = strcspn(p, "=&");
-        char name[24] = "", msg[160];
+        char name[40] = "", msg[160];
         if (klen == 0 || klen >= sizeof name) {
             snprintf(msg, sizeof msg, "unknown parameter \"%.*s\"", (int)(klen < 40 ? klen : 40), p);
             hub_xapi_error(c, 400, msg);
@@ -214,7 +214,7 @@ static char *hub_xapi_more_link(const char *q, bool form, int64_t last)
     size_t n = (size_t)snprintf(s, cap, "/xapi/statements?");
     for (const char *p = q ? q : ""; *p;) {
         size_t plen = strcspn(p, "&"), klen = strcspn(p, "=&");
-        char name[24] = "";
+        char name[40] = "";
         if (klen < sizeof name)
             memcpy(name, p, klen);
         if (strcmp(name, "cursor") != 0 && !(form && in_list(k_form_fields, name))) {
