@@ -445,8 +445,8 @@ bool hub_db_store(stoa_hub *hub, size_t n, const hub_prepared *p, int64_t device
         why[i] = NULL;
     pthread_mutex_lock(&hub->db_mu);
     sqlite3_stmt *sel = hub_db_prep(hub, "SELECT json FROM statements WHERE id=?1");
-    sqlite3_stmt *ins = hub_db_prep(hub, "INSERT INTO statements(id,registration,device_id,stored_ns,json,voids)"
-                                  " VALUES(?1,?2,?3,?4,?5,?6)");
+    sqlite3_stmt *ins = hub_db_prep(hub, "INSERT INTO statements(id,registration,device_id,stored_ns,json,voids,"
+                                  "cred_id) VALUES(?1,?2,?3,?4,?5,?6,?7)");
     hub_xapi_stmts x = {0};
     bool x_ok = hub_db_xapi_prepare(hub, &x);
     authz a = {0};
@@ -524,6 +524,10 @@ bool hub_db_store(stoa_hub *hub, size_t n, const hub_prepared *p, int64_t device
             sqlite3_bind_text(ins, 6, p[i].ref, -1, SQLITE_STATIC);
         else
             sqlite3_bind_null(ins, 6);
+        if (p[i].cred_id > 0)
+            sqlite3_bind_int64(ins, 7, p[i].cred_id);
+        else
+            sqlite3_bind_null(ins, 7);
         failed = sqlite3_step(ins) != SQLITE_DONE || !hub_db_xapi_index(&x, sqlite3_last_insert_rowid(hub->db), &p[i]);
         // The run's row comes with its first record (once per registration in a batch).
         bool filed = false;

@@ -18,7 +18,13 @@ static const char k_migrate_v4[] =
     "  PRIMARY KEY(kind, key, seq)) WITHOUT ROWID;"
     "ALTER TABLE statements ADD COLUMN voided INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE statements ADD COLUMN voids TEXT;"
-    "CREATE INDEX IF NOT EXISTS statements_voids ON statements(voids) WHERE voids IS NOT NULL;";
+    "CREATE INDEX IF NOT EXISTS statements_voids ON statements(voids) WHERE voids IS NOT NULL;"
+    // Credentials made in the panel (hub_xapi_cred.c); which one stored what.
+    "CREATE TABLE IF NOT EXISTS xapi_credentials(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+    "  key TEXT UNIQUE NOT NULL, secret_hash TEXT NOT NULL, scope TEXT NOT NULL, created_ns INTEGER NOT NULL,"
+    "  revoked_ns INTEGER);"
+    "ALTER TABLE statements ADD COLUMN cred_id INTEGER;"
+    "CREATE INDEX IF NOT EXISTS statements_cred ON statements(cred_id) WHERE cred_id IS NOT NULL;";
 
 static bool fill_index(sqlite3 *db)
 {
@@ -122,16 +128,19 @@ int hub_db_xapi_is_voiding(stoa_hub *hub, const char *id)
     return !ok ? -1 : row && n;
 }
 
-char *hub_db_xapi_get(stoa_hub *hub, const char *id, bool voided, int64_t device_id, int64_t *out_stored_ns)
+char *hub_db_xapi_get(stoa_hub *hub, const char *id, bool voided, int64_t device_id, int64_t cred_id,
+                      int64_t *out_stored_ns)
 {
     char *out = NULL;
     pthread_mutex_lock(&hub->db_mu);
     sqlite3_stmt *st = hub_db_prep(hub, "SELECT json, stored_ns FROM statements WHERE id=?1"
-                                        " AND (?2 = 0 OR device_id = ?2) AND voided=?3");
+                                        " AND (?2 = 0 OR device_id = ?2) AND voided=?3"
+                                        " AND (?4 = 0 OR cred_id = ?4)");
     if (st) {
         sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, device_id);
         sqlite3_bind_int(st, 3, voided);
+        sqlite3_bind_int64(st, 4, cred_id);
         if (sqlite3_step(st) == SQLITE_ROW) {
             out = strdup((const char *)sqlite3_column_text(st, 0));
             *out_stored_ns = sqlite3_column_int64(st, 1);
@@ -168,11 +177,13 @@ int64_t hub_db_xapi_query(stoa_hub *hub, const hub_xapi_filter *f, hub_db_row_fn
     int n = 0;
     if (f->nkeys == 0) {
         n = snprintf(sql, sizeof sql, "SELECT s.seq, s.json, s.stored_ns FROM statements s WHERE s.seq > ?1"
-                                      " AND s.seq < ?2 AND s.voided = 0 AND (?3 = 0 OR s.device_id = ?3)");
+                                      " AND s.seq < ?2 AND s.voided = 0 AND (?3 = 0 OR s.device_id = ?3)"
+                                      " AND (?21 = 0 OR s.cred_id = ?21)");
     } else {
         n = snprintf(sql, sizeof sql, "SELECT s.seq, s.json, s.stored_ns FROM xidx i JOIN statements s"
                                       " ON s.seq = i.seq WHERE i.kind = ?5 AND i.key = ?6 AND i.seq > ?1"
-                                      " AND i.seq < ?2 AND s.voided = 0 AND (?3 = 0 OR s.device_id = ?3)");
+                                      " AND i.seq < ?2 AND s.voided = 0 AND (?3 = 0 OR s.device_id = ?3)"
+                                      " AND (?21 = 0 OR s.cred_id = ?21)");
         for (int k = 1; k < f->nkeys; k++)
             n += snprintf(sql + n, sizeof sql - (size_t)n,
                           " AND EXISTS (SELECT 1 FROM xidx j WHERE j.kind = ?%d AND j.key = ?%d AND j.seq = s.seq)",
@@ -186,6 +197,7 @@ int64_t hub_db_xapi_query(stoa_hub *hub, const hub_xapi_filter *f, hub_db_row_fn
         sqlite3_bind_int64(st, 2, hi);
         sqlite3_bind_int64(st, 3, f->device_id);
         sqlite3_bind_int(st, 4, f->limit);
+        sqlite3_bind_int64(st, 21, f->cred_id);
         for (int k = 0; k < f->nkeys; k++) {
             sqlite3_bind_text(st, 5 + 2 * k, &f->kind[k], 1, SQLITE_STATIC);
             sqlite3_bind_text(st, 6 + 2 * k, f->key[k], -1, SQLITE_STATIC);

@@ -232,6 +232,7 @@ typedef struct hub_prepared {
     char ref[37];          // the object's StatementRef id ("" = none)
     bool voiding;          // verb "voided": ref is the statement it voids
     bool stamp;            // no timestamp: the LRS sets it to "stored" as it stores
+    int64_t cred_id;       // the panel-made xAPI credential that stores it (0 = none)
     cJSON *keys;           // query index entries ["<kind><key>", ...] (hub_statement_index_keys)
 } hub_prepared;
 
@@ -395,6 +396,10 @@ void hub_forward_stop(stoa_hub *hub);
 
 // ---- hub_api.c, hub_xapi.c, hub_lessons.c, hub_report.c ------------------------------
 void hub_api_route(stoa_hub *hub, hub_req *c);
+// hub_xapi_cred.c: GET /api/xapi-credentials, POST .../new, POST .../revoke.
+void hub_api_xapi_credentials(stoa_hub *hub, hub_req *c);
+void hub_api_xapi_credential_new(stoa_hub *hub, hub_req *c);
+void hub_api_xapi_credential_revoke(stoa_hub *hub, hub_req *c);
 void hub_xapi_handle(stoa_hub *hub, hub_req *c);
 // hub_eval.c: GET /api/evaluation and the /evaluation/ pages.
 void hub_handle_evaluation(stoa_hub *hub, hub_req *c);

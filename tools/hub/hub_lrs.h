@@ -62,13 +62,15 @@ bool hub_db_xapi_index(hub_xapi_stmts *x, int64_t seq, const hub_prepared *p);
 // absent), -1 when the database failed.
 int hub_db_xapi_is_voiding(stoa_hub *hub, const char *id);
 // A statement by id: voided = false for statementId, true for voidedStatementId.
-char *hub_db_xapi_get(stoa_hub *hub, const char *id, bool voided, int64_t device_id, int64_t *out_stored_ns);
+// cred_id > 0: only the statements that credential stored ("mine").
+char *hub_db_xapi_get(stoa_hub *hub, const char *id, bool voided, int64_t device_id, int64_t cred_id,
+                      int64_t *out_stored_ns);
 #define HUB_XAPI_MAX_KEYS 4
 typedef struct hub_xapi_filter {
     int nkeys;
     char kind[HUB_XAPI_MAX_KEYS];
     const char *key[HUB_XAPI_MAX_KEYS];
-    int64_t since_ns, until_ns, cursor, device_id; // 0 = none
+    int64_t since_ns, until_ns, cursor, device_id, cred_id; // 0 = none
     int limit;
     bool ascending;
 } hub_xapi_filter;
@@ -76,3 +78,14 @@ typedef struct hub_xapi_filter {
 // passed to fn (false stops). Returns the last seq given, or 0.
 typedef bool (*hub_xapi_row_fn)(void *user, int64_t seq, const char *json, int64_t stored_ns);
 int64_t hub_db_xapi_query(stoa_hub *hub, const hub_xapi_filter *f, hub_xapi_row_fn fn, void *user);
+
+// ---- hub_xapi_cred.c: credentials made in the panel ------------------------------------------
+typedef struct hub_xapi_cred {
+    int64_t id;
+    char name[72], key[48];
+    bool read, write, mine; // mine: reads only the statements it stored
+} hub_xapi_cred;
+// Basic key:secret of a live credential: true and *out filled.
+bool hub_xapi_cred_check(stoa_hub *hub, const char *key, const char *secret, hub_xapi_cred *out);
+// The authority of statements stored with it (an Agent by account).
+cJSON *hub_xapi_cred_authority(stoa_hub *hub, const hub_xapi_cred *cred);

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sodium.h>
+
 #include "hub_internal.h"
 #include "hub_lrs.h"
 #include "hub_xapi.h"
@@ -70,7 +72,8 @@ static const char *attachments_without_url(const cJSON *st)
 
 // Stores one statement or an array; all or nothing. Answers itself.
 // put_id: the statementId of a PUT (NULL for POST).
-static void store(stoa_hub *hub, hub_req *c, cJSON *body, const char *put_id, int64_t device_id)
+static void store(stoa_hub *hub, hub_req *c, cJSON *body, const char *put_id, int64_t device_id,
+                  const hub_xapi_cred *cred)
 {
     bool array = cJSON_IsArray(body);
     size_t n = array ? (size_t)cJSON_GetArraySize(body) : 1;
@@ -88,7 +91,7 @@ static void store(stoa_hub *hub, hub_req *c, cJSON *body, const char *put_id, in
     pthread_mutex_lock(&hub->mu);
     quota = hub->device_quota;
     pthread_mutex_unlock(&hub->mu);
-    cJSON *authority = hub_xapi_authority(hub, device_id);
+    cJSON *authority = cred ? hub_xapi_cred_authority(hub, cred) : hub_xapi_authority(hub, device_id);
     if (p && res && why && authority) {
         cJSON *st = array ? body->child : body;
         for (; ready < n && st; ready++, st = st->next) {
@@ -101,6 +104,7 @@ static void store(stoa_hub *hub, hub_req *c, cJSON *body, const char *put_id, in
             }
             if (!hub_statement_prepare(st, !put_id, authority, &p[ready], reason, sizeof reason))
                 break;
+            p[ready].cred_id = cred ? cred->id : 0;
             if (put_id && strcasecmp(p[ready].id, put_id) != 0) {
                 snprintf(reason, sizeof reason, "id: differs from statementId");
                 hub_prepared_free(&p[ready]);
@@ -257,6 +261,27 @@ static cJSON *read_statements(hub_req *c, const xreq *x)
     return j;
 }
 
+// Basic <key>:<secret> of a credential made in the panel ("lrs-..." keys;
+// the hub's own key is user "xapi", hub_auth.c).
+static bool panel_credential(stoa_hub *hub, const char *auth, hub_xapi_cred *out)
+{
+    if (!auth || strncmp(auth, "Basic ", 6) != 0)
+        return false;
+    unsigned char dec[128];
+    size_t len = 0;
+    if (sodium_base642bin(dec, sizeof dec - 1, auth + 6, strlen(auth + 6), NULL, &len, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0)
+        return false;
+    dec[len] = 0;
+    char *colon = strchr((char *)dec, ':');
+    if (!colon || strlen((char *)dec) != len)
+        return false;
+    *colon = 0;
+    bool ok = hub_xapi_cred_check(hub, (const char *)dec, colon + 1, out);
+    sodium_memzero(dec, sizeof dec);
+    return ok;
+}
+
 void hub_xapi_handle(stoa_hub *hub, hub_req *c)
 {
     const char *m = hub_method(c);
@@ -291,7 +316,21 @@ void hub_xapi_handle(stoa_hub *hub, hub_req *c)
     }
     bool read_only = strcmp(x.method, "GET") == 0 || strcmp(x.method, "HEAD") == 0;
     int64_t device_id = 0;
-    hub_xapi_who who = hub_xapi_authorized_as(hub, c, x.auth, &device_id);
+    hub_xapi_cred cred_buf, *cred = NULL;
+    hub_xapi_who who = HUB_XAPI_NOBODY;
+    if (panel_credential(hub, x.auth, &cred_buf)) {
+        cred = &cred_buf;
+        // Scopes: read (GET/HEAD), write (PUT/POST); "mine" narrows reads.
+        if (read_only ? !cred->read : !cred->write) {
+            hub_xapi_error(c, 403, read_only ? "this credential may not read statements"
+                                             : "this credential may not write statements");
+            xreq_free(&x);
+            return;
+        }
+        who = HUB_XAPI_KEY;
+    } else {
+        who = hub_xapi_authorized_as(hub, c, x.auth, &device_id);
+    }
     // A form post is what any web page can send: cookies never count there.
     if (who == HUB_XAPI_INSTRUCTOR && x.form)
         who = HUB_XAPI_NOBODY;
@@ -307,7 +346,7 @@ void hub_xapi_handle(stoa_hub *hub, hub_req *c)
         return;
     }
     if (read_only) {
-        hub_xapi_get(hub, c, x.query, x.form != NULL, device_id);
+        hub_xapi_get(hub, c, x.query, x.form != NULL, device_id, cred && cred->mine ? cred->id : 0);
         xreq_free(&x);
         return;
     }
@@ -329,7 +368,7 @@ void hub_xapi_handle(stoa_hub *hub, hub_req *c)
     }
     cJSON *j = read_statements(c, &x);
     if (j)
-        store(hub, c, j, is_put ? put_id : NULL, device_id);
+        store(hub, c, j, is_put ? put_id : NULL, device_id, cred);
     cJSON_Delete(j);
     xreq_free(&x);
 }

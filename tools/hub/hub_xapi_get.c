@@ -183,10 +183,10 @@ static bool uuid_param(hub_req *c, const char *q, const char *name, char out[64]
 }
 
 static void get_one(stoa_hub *hub, hub_req *c, const char *id, bool voided, hub_xapi_format f, bool multipart,
-                    int64_t device_id)
+                    int64_t device_id, int64_t cred_id)
 {
     int64_t stored;
-    char *json = hub_db_xapi_get(hub, id, voided, device_id, &stored);
+    char *json = hub_db_xapi_get(hub, id, voided, device_id, cred_id, &stored);
     char *st = json ? render(json, stored, f, hub_header(c, "Accept-Language")) : NULL;
     free(json);
     if (!st) {
@@ -234,7 +234,7 @@ static char *hub_xapi_more_link(const char *q, bool form, int64_t last)
     return lit;
 }
 
-void hub_xapi_get(stoa_hub *hub, hub_req *c, const char *q, bool form, int64_t device_id)
+void hub_xapi_get(stoa_hub *hub, hub_req *c, const char *q, bool form, int64_t device_id, int64_t cred_id)
 {
     char id[64], vid[64], reg[64], fmt[16] = "exact", since[64], until[64], limit_s[16], cursor[24];
     bool has_id, has_vid, has_reg, attachments, ascending, rel_agents, rel_acts;
@@ -264,10 +264,10 @@ void hub_xapi_get(stoa_hub *hub, hub_req *c, const char *q, bool form, int64_t d
         if (!hub_xapi_params_ok(c, q, has_id ? "statementId format attachments" : "voidedStatementId format attachments",
                                 form))
             return;
-        get_one(hub, c, has_id ? id : vid, has_vid, f, attachments, device_id);
+        get_one(hub, c, has_id ? id : vid, has_vid, f, attachments, device_id, cred_id);
         return;
     }
-    hub_xapi_filter flt = {.device_id = device_id, .ascending = ascending};
+    hub_xapi_filter flt = {.device_id = device_id, .cred_id = cred_id, .ascending = ascending};
     char verb[2048], act[2048], agent_json[2048];
     char *agent_key = NULL;
     if (hub_query_get(q, "agent", agent_json, sizeof agent_json)) {
