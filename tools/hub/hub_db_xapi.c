@@ -24,7 +24,9 @@ static const char k_migrate_v4[] =
     "  key TEXT UNIQUE NOT NULL, secret_hash TEXT NOT NULL, scope TEXT NOT NULL, created_ns INTEGER NOT NULL,"
     "  revoked_ns INTEGER);"
     "ALTER TABLE statements ADD COLUMN cred_id INTEGER;"
-    "CREATE INDEX IF NOT EXISTS statements_cred ON statements(cred_id) WHERE cred_id IS NOT NULL;";
+    "CREATE INDEX IF NOT EXISTS statements_cred ON statements(cred_id) WHERE cred_id IS NOT NULL;"
+    // Attachment data received over multipart/mixed, once per SHA-2.
+    "CREATE TABLE IF NOT EXISTS xapi_attachments(sha2 TEXT PRIMARY KEY, type TEXT NOT NULL, data BLOB NOT NULL);";
 
 static bool fill_index(sqlite3 *db)
 {
@@ -212,4 +214,55 @@ int64_t hub_db_xapi_query(stoa_hub *hub, const hub_xapi_filter *f, hub_db_row_fn
     }
     pthread_mutex_unlock(&hub->db_mu);
     return last;
+}
+
+bool hub_db_xapi_put_attachment(stoa_hub *hub, const hub_xapi_part *part)
+{
+    char low[sizeof part->sha2];
+    size_t i = 0;
+    for (; part->sha2[i] && i + 1 < sizeof low; i++)
+        low[i] = (char)(part->sha2[i] >= 'A' && part->sha2[i] <= 'F' ? part->sha2[i] + 32 : part->sha2[i]);
+    low[i] = 0;
+    pthread_mutex_lock(&hub->db_mu);
+    sqlite3_stmt *st = hub_db_prep(hub, "INSERT OR IGNORE INTO xapi_attachments(sha2,type,data) VALUES(?1,?2,?3)");
+    bool ok = st != NULL;
+    if (st) {
+        sqlite3_bind_text(st, 1, low, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, part->type[0] ? part->type : "application/octet-stream", -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 3, part->data, (int)part->len, SQLITE_STATIC);
+        ok = sqlite3_step(st) == SQLITE_DONE;
+        sqlite3_finalize(st);
+    }
+    pthread_mutex_unlock(&hub->db_mu);
+    return ok;
+}
+
+void *hub_db_xapi_get_attachment(stoa_hub *hub, const char *sha2, size_t *len, char **type)
+{
+    void *out = NULL;
+    *type = NULL;
+    char low[160];
+    size_t i = 0;
+    for (; sha2[i] && i + 1 < sizeof low; i++)
+        low[i] = (char)(sha2[i] >= 'A' && sha2[i] <= 'F' ? sha2[i] + 32 : sha2[i]);
+    low[i] = 0;
+    pthread_mutex_lock(&hub->db_mu);
+    sqlite3_stmt *st = hub_db_prep(hub, "SELECT data, type FROM xapi_attachments WHERE sha2=?1");
+    if (st) {
+        sqlite3_bind_text(st, 1, low, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            *len = (size_t)sqlite3_column_bytes(st, 0);
+            out = malloc(*len + 1);
+            *type = strdup((const char *)sqlite3_column_text(st, 1));
+            if (out && *type) {
+                memcpy(out, sqlite3_column_blob(st, 0), *len);
+            } else {
+                free(out), free(*type);
+                out = NULL, *type = NULL;
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    pthread_mutex_unlock(&hub->db_mu);
+    return out;
 }

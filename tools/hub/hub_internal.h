@@ -20,6 +20,7 @@
 
 // ---- limits (docs/hub.md, "Threat model", lists them all) --------------------
 #define HUB_MAX_BODY (256 * 1024)       // xAPI bodies
+#define HUB_MAX_XAPI_BODY (4u << 20)    // POST/PUT /xapi/statements with attachment data
 #define HUB_MAX_SMALL_BODY 4096         // login, join, device actions
 #define HUB_MAX_COMMAND_BODY 16384      // panel commands
 #define HUB_MAX_WS_MESSAGE (256 * 1024) // one WebSocket message

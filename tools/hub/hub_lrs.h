@@ -16,6 +16,8 @@
 #define HUB_XAPI_MAX_BATCH 1000            // statements in one POST
 #define HUB_XAPI_MAX_ANSWER (4u << 20)     // a GET page stops here (and says "more")
 #define HUB_VERB_VOIDED "http://adlnet.gov/expapi/verbs/voided"
+#define HUB_SIGNATURE_USAGE "http://adlnet.gov/expapi/attachments/signature"
+#define HUB_XAPI_MAX_PARTS 64              // parts of one multipart/mixed request
 
 // Query index kinds: one character before the key in each index entry.
 #define HUB_IDX_AGENT 'a'            // actor or object Agent/Group (and a Group's members)
@@ -89,3 +91,26 @@ typedef struct hub_xapi_cred {
 bool hub_xapi_cred_check(stoa_hub *hub, const char *key, const char *secret, hub_xapi_cred *out);
 // The authority of statements stored with it (an Agent by account).
 cJSON *hub_xapi_cred_authority(stoa_hub *hub, const hub_xapi_cred *cred);
+
+// ---- hub_xapi_parts.c: multipart/mixed and signed statements ------------------------------
+typedef struct hub_xapi_part {
+    const char *data; // inside the request body
+    size_t len;
+    char type[128], sha2[132];
+} hub_xapi_part;
+typedef struct hub_xapi_parts {
+    int n; // part[0] is the statements
+    hub_xapi_part part[HUB_XAPI_MAX_PARTS];
+} hub_xapi_parts;
+// Splits a multipart/mixed body; NULL, or why it is refused.
+const char *hub_xapi_parts_parse(const char *content_type, const char *body, size_t len, hub_xapi_parts *out);
+// Does data hash to hex (SHA-224/256/384/512 by its length)?
+bool hub_xapi_sha2_matches(const void *data, size_t len, const char *hex);
+// The attachment part (not the statements) with this sha2, or NULL.
+const hub_xapi_part *hub_xapi_parts_find(const hub_xapi_parts *parts, const char *sha2);
+// A signed statement's JWS checked (Data 2.6); NULL when well formed.
+const char *hub_xapi_check_signature(const cJSON *st, const hub_xapi_part *jws);
+// Attachment data by sha2 (hub_db_xapi.c): stored once per hash.
+bool hub_db_xapi_put_attachment(stoa_hub *hub, const hub_xapi_part *part);
+// The data and content type of a stored attachment; NULL when absent. Caller frees both.
+void *hub_db_xapi_get_attachment(stoa_hub *hub, const char *sha2, size_t *len, char **type);

@@ -59,22 +59,42 @@ cJSON *hub_xapi_authority(stoa_hub *hub, int64_t device_id)
     return a;
 }
 
-// Data 2.4.11 / Communication 1.5.1: over application/json every
-// attachment needs a fileUrl (there is no part to carry its data).
-static const char *attachments_without_url(const cJSON *st)
+// Communication 1.5.1/1.5.2: over application/json every attachment needs
+// a fileUrl; over multipart/mixed one without must match a part by its
+// SHA-2 ("It MUST not do so any other way"). A signature attachment's part
+// is a JWS checked against the statement (Data 2.6). used[i]: part i
+// matched.
+static const char *check_attachments(const cJSON *st, const hub_xapi_parts *parts, bool *used)
 {
     const cJSON *a;
-    cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(st, "attachments")) if (
-        !cJSON_GetObjectItemCaseSensitive(a, "fileUrl")) return "attachments: an attachment without fileUrl "
-                                                                "needs multipart/mixed with its data";
+    cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(st, "attachments")) {
+        const char *sha2 = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "sha2"));
+        const char *usage = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "usageType"));
+        const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "contentType"));
+        const hub_xapi_part *part = sha2 ? hub_xapi_parts_find(parts, sha2) : NULL;
+        bool signature = usage && strcmp(usage, HUB_SIGNATURE_USAGE) == 0;
+        if (!part && (signature || !cJSON_GetObjectItemCaseSensitive(a, "fileUrl")))
+            return !parts ? "attachments: an attachment without fileUrl needs multipart/mixed with its data"
+                          : "attachments: no part has this attachment's sha2 (and it has no fileUrl)";
+        if (part)
+            used[part - parts->part] = true;
+        if (signature) {
+            if (!type || strcmp(type, "application/octet-stream") != 0)
+                return "attachments: a signature's contentType must be application/octet-stream";
+            const char *why = hub_xapi_check_signature(st, part);
+            if (why)
+                return why;
+        }
+    }
     return NULL;
 }
 
 // Stores one statement or an array; all or nothing. Answers itself.
 // put_id: the statementId of a PUT (NULL for POST).
 static void store(stoa_hub *hub, hub_req *c, cJSON *body, const char *put_id, int64_t device_id,
-                  const hub_xapi_cred *cred)
+                  const hub_xapi_cred *cred, const hub_xapi_parts *parts)
 {
+    bool used[HUB_XAPI_MAX_PARTS] = {true};
     bool array = cJSON_IsArray(body);
     size_t n = array ? (size_t)cJSON_GetArraySize(body) : 1;
     if (n == 0 || n > HUB_XAPI_MAX_BATCH || (put_id && array)) {
@@ -97,7 +117,7 @@ static void store(stoa_hub *hub, hub_req *c, cJSON *body, const char *put_id, in
         for (; ready < n && st; ready++, st = st->next) {
             if (put_id && cJSON_IsObject(st) && !cJSON_GetObjectItemCaseSensitive(st, "id"))
                 cJSON_AddStringToObject(st, "id", put_id);
-            const char *nourl = attachments_without_url(st);
+            const char *nourl = cJSON_IsObject(st) ? check_attachments(st, parts, used) : NULL;
             if (nourl) {
                 snprintf(reason, sizeof reason, "%s", nourl);
                 break;
@@ -131,6 +151,13 @@ static void store(stoa_hub *hub, hub_req *c, cJSON *body, const char *put_id, in
             }
         }
     }
+    for (int i = 1; ready == n && parts && i < parts->n; i++)
+        if (!used[i]) {
+            snprintf(reason, sizeof reason, "attachments: part %d matches no attachment of any statement", i);
+            ready = n - 1; // the whole request is refused
+            hub_prepared_free(&p[ready]);
+            break;
+        }
     if (ready < n) {
         char msg[460];
         snprintf(msg, sizeof msg, "statement %zu: %s", ready, reason);
@@ -161,6 +188,10 @@ static void store(stoa_hub *hub, hub_req *c, cJSON *body, const char *put_id, in
             free(s);
             cJSON_Delete(out);
         }
+        // The data stays with the hub, once per hash, for attachments=true
+        // and for the school's LRS (forwarding).
+        for (int i = 1; parts && i < parts->n && !conflicts && !refused; i++)
+            hub_db_xapi_put_attachment(hub, &parts->part[i]);
         cJSON *st = array ? body->child : body;
         for (size_t i = 0; i < n && st && !conflicts && !refused; i++, st = array ? st->next : NULL)
             if (res[i] == HUB_STORED)
@@ -236,22 +267,36 @@ static void xreq_free(xreq *x)
         free(x->fields[i]);
 }
 
-static cJSON *read_statements(hub_req *c, const xreq *x)
+// The statements of a request: its JSON body, or the first part of a
+// multipart/mixed one (*parts then filled; not in the alternate syntax,
+// which cannot carry binary data).
+static cJSON *read_statements(hub_req *c, const xreq *x, hub_xapi_parts **parts)
 {
     const char *type = x->type;
     size_t tl = type ? strcspn(type, ";") : 0;
     while (tl && (type[tl - 1] == ' ' || type[tl - 1] == '\t'))
         tl--;
-    if (!type || tl != 16 || strncasecmp(type, "application/json", 16) != 0) {
-        hub_xapi_error(c, 415, tl >= 15 && strncasecmp(type, "multipart/mixed", 15) == 0
-                                   ? "multipart/mixed (attachment data, signed statements) is not accepted by this "
-                                     "hub; send application/json with fileUrl attachments"
-                                   : "the body must be JSON (Content-Type: application/json)");
+    const char *json = x->body ? x->body : "";
+    size_t json_len = x->body_len;
+    if (type && tl == 15 && strncasecmp(type, "multipart/mixed", 15) == 0 && !x->form) {
+        *parts = malloc(sizeof **parts);
+        const char *why = *parts ? hub_xapi_parts_parse(type, x->body, x->body_len, *parts) : "out of memory";
+        if (why) {
+            hub_xapi_error(c, 400, why);
+            return NULL;
+        }
+        json = (*parts)->part[0].data;
+        json_len = (*parts)->part[0].len;
+    } else if (!type || tl != 16 || strncasecmp(type, "application/json", 16) != 0) {
+        hub_xapi_error(c, 415, "the body must be application/json or multipart/mixed");
+        return NULL;
+    } else if (x->body_len > HUB_MAX_BODY) {
+        hub_xapi_error(c, 413, "a JSON body is at most 256 KiB (attachments go in multipart/mixed parts)");
         return NULL;
     }
     cJSON *j = NULL;
     stoa_error err = {0};
-    stoa_result r = stoa_json_parse(x->body ? x->body : "", x->body_len, HUB_JSON_POLICY(HUB_MAX_BODY), &j, &err);
+    stoa_result r = stoa_json_parse(json, json_len, HUB_JSON_POLICY(HUB_MAX_BODY), &j, &err);
     if (r != STOA_OK) {
         char msg[300];
         snprintf(msg, sizeof msg, "the body is not acceptable JSON: %.200s", err.message);
@@ -366,9 +411,11 @@ void hub_xapi_handle(stoa_hub *hub, hub_req *c)
         xreq_free(&x);
         return;
     }
-    cJSON *j = read_statements(c, &x);
+    hub_xapi_parts *parts = NULL;
+    cJSON *j = read_statements(c, &x, &parts);
     if (j)
-        store(hub, c, j, is_put ? put_id : NULL, device_id, cred);
+        store(hub, c, j, is_put ? put_id : NULL, device_id, cred, parts);
     cJSON_Delete(j);
+    free(parts);
     xreq_free(&x);
 }

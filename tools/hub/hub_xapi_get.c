@@ -49,7 +49,7 @@ bool hub_xapi_params_ok(hub_req *c, const char *query, const char *allowed, bool
         if (!skip) {
             // Names are case sensitive (Data 2.2: "where the case of a key
             // does not match ... MUST reject").
-            char padded[32];
+            char padded[48];
             snprintf(padded, sizeof padded, " %s ", name);
             char list[200];
             snprintf(list, sizeof list, " %s ", allowed);
@@ -75,6 +75,31 @@ bool hub_xapi_params_ok(hub_req *c, const char *query, const char *allowed, bool
     return true;
 }
 
+#define MAX_PAGE_ATTACHMENTS 256
+
+// The attachment hashes of the statements answered (attachments=true).
+typedef struct hashes {
+    char v[MAX_PAGE_ATTACHMENTS][132];
+    int n;
+} hashes;
+
+static void collect(hashes *h, const char *st_json)
+{
+    if (!h)
+        return;
+    cJSON *st = cJSON_Parse(st_json); // the hub's own stored text
+    const cJSON *a;
+    cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(st, "attachments")) {
+        const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "sha2"));
+        bool have = !s || strlen(s) >= sizeof h->v[0];
+        for (int i = 0; i < h->n && !have; i++)
+            have = strcmp(h->v[i], s) == 0;
+        if (!have && h->n < MAX_PAGE_ATTACHMENTS)
+            snprintf(h->v[h->n++], sizeof h->v[0], "%s", s);
+    }
+    cJSON_Delete(st);
+}
+
 typedef struct page {
     char *buf;
     size_t len, cap;
@@ -82,6 +107,7 @@ typedef struct page {
     bool full;
     hub_xapi_format format;
     const char *accept;
+    hashes *atts; // NULL unless attachments=true
 } page;
 
 static char *render(const char *json, int64_t stored_ns, hub_xapi_format f, const char *accept)
@@ -122,6 +148,7 @@ static bool add_row(void *user, int64_t seq, const char *json, int64_t stored_ns
         }
         pg->buf = g, pg->cap = cap;
     }
+    collect(pg->atts, st);
     if (pg->n++)
         pg->buf[pg->len++] = ',';
     memcpy(pg->buf + pg->len, st, l);
@@ -146,25 +173,56 @@ static bool bool_param(hub_req *c, const char *q, const char *name, bool *out)
     return false;
 }
 
-// Sends the page as JSON, or for attachments=true as multipart/mixed
-// (Communication 2.1.3) with the statements as its only part: the hub
-// keeps no attachment data (it accepts fileUrl attachments only).
-static void send_result(hub_req *c, const char *json, size_t len, bool multipart, const char *extra)
+static bool append(char **buf, size_t *len, size_t *cap, const void *data, size_t n)
 {
-    if (!multipart) {
+    if (*len + n + 1 > *cap) {
+        size_t c2 = (*cap + n + 1) * 2;
+        char *g = realloc(*buf, c2);
+        if (!g)
+            return false;
+        *buf = g, *cap = c2;
+    }
+    memcpy(*buf + *len, data, n);
+    *len += n;
+    return true;
+}
+
+// Sends the page as JSON, or for attachments=true as multipart/mixed
+// (Communication 1.5.2, 2.1.3): the statements, then the data of each
+// attachment the hub holds (once per SHA-2), each part with its hash.
+static void send_result(stoa_hub *hub, hub_req *c, const char *json, size_t len, const hashes *atts,
+                        const char *extra)
+{
+    if (!atts) {
         hub_xapi_send(c, 200, "application/json; charset=utf-8", json, len, extra);
         return;
     }
     static const char boundary[] = "stoa-xapi-7f3e1c2a9b";
-    size_t cap = len + 256;
-    char *out = malloc(cap);
-    if (!out) {
-        hub_xapi_error(c, 503, "out of memory");
-        return;
+    char *out = NULL, head[400];
+    size_t n = 0, cap = 0;
+    int hl = snprintf(head, sizeof head, "--%s\r\nContent-Type: application/json\r\n\r\n", boundary);
+    bool ok = append(&out, &n, &cap, head, (size_t)hl) && append(&out, &n, &cap, json, len);
+    for (int i = 0; ok && i < atts->n; i++) {
+        size_t dl = 0;
+        char *type = NULL;
+        void *data = hub_db_xapi_get_attachment(hub, atts->v[i], &dl, &type);
+        if (!data)
+            continue; // a fileUrl attachment: no data here
+        if (n + dl > 2 * HUB_XAPI_MAX_ANSWER) {
+            free(data), free(type);
+            break;
+        }
+        hl = snprintf(head, sizeof head, "\r\n--%s\r\nContent-Type: %.100s\r\nContent-Transfer-Encoding: binary\r\n"
+                                         "X-Experience-API-Hash: %s\r\n\r\n", boundary, type, atts->v[i]);
+        ok = append(&out, &n, &cap, head, (size_t)hl) && append(&out, &n, &cap, data, dl);
+        free(data), free(type);
     }
-    int n = snprintf(out, cap, "--%s\r\nContent-Type: application/json\r\n\r\n%.*s\r\n--%s--\r\n", boundary,
-                     (int)len, json, boundary);
-    hub_xapi_send(c, 200, "multipart/mixed; boundary=stoa-xapi-7f3e1c2a9b", out, (size_t)n, extra);
+    hl = snprintf(head, sizeof head, "\r\n--%s--\r\n", boundary);
+    ok = ok && append(&out, &n, &cap, head, (size_t)hl);
+    if (ok)
+        hub_xapi_send(c, 200, "multipart/mixed; boundary=stoa-xapi-7f3e1c2a9b", out, n, extra);
+    else
+        hub_xapi_error(c, 503, "out of memory");
     free(out);
 }
 
@@ -189,6 +247,8 @@ static void get_one(stoa_hub *hub, hub_req *c, const char *id, bool voided, hub_
     char *json = hub_db_xapi_get(hub, id, voided, device_id, cred_id, &stored);
     char *st = json ? render(json, stored, f, hub_header(c, "Accept-Language")) : NULL;
     free(json);
+    hashes *atts = multipart && st ? calloc(1, sizeof *atts) : NULL;
+    collect(atts, st ? st : "");
     if (!st) {
         // Communication 2.1.4: a voided statement is found only by
         // voidedStatementId, a statement not voided only by statementId.
@@ -199,7 +259,11 @@ static void get_one(stoa_hub *hub, hub_req *c, const char *id, bool voided, hub_
     char extra[96], iso[32];
     hub_format_iso(stored, iso);
     snprintf(extra, sizeof extra, "Last-Modified: %s\r\n", iso);
-    send_result(c, st, strlen(st), multipart, extra);
+    if (multipart && !atts)
+        hub_xapi_error(c, 503, "out of memory");
+    else
+        send_result(hub, c, st, strlen(st), atts, extra);
+    free(atts);
     free(st);
 }
 
@@ -346,7 +410,13 @@ void hub_xapi_get(stoa_hub *hub, hub_req *c, const char *q, bool form, int64_t d
         return;
     }
     flt.limit = limit;
-    page pg = {.format = f, .accept = hub_header(c, "Accept-Language")};
+    page pg = {.format = f, .accept = hub_header(c, "Accept-Language"),
+               .atts = attachments ? calloc(1, sizeof(hashes)) : NULL};
+    if (attachments && !pg.atts) {
+        free(agent_key);
+        hub_xapi_error(c, 503, "out of memory");
+        return;
+    }
     int64_t last = hub_db_xapi_query(hub, &flt, add_row, &pg);
     free(agent_key);
     char *more = NULL;
@@ -355,13 +425,14 @@ void hub_xapi_get(stoa_hub *hub, hub_req *c, const char *q, bool form, int64_t d
     size_t cap = pg.len + (more ? strlen(more) : 0) + 64;
     char *out = malloc(cap);
     if (!out) {
-        free(pg.buf), free(more);
+        free(pg.buf), free(more), free(pg.atts);
         hub_xapi_error(c, 503, "out of memory");
         return;
     }
     int n = snprintf(out, cap, "{\"statements\":[%.*s],\"more\":%s}", (int)pg.len, pg.buf ? pg.buf : "",
                      more ? more : "\"\"");
     free(pg.buf), free(more);
-    send_result(c, out, (size_t)n, attachments, NULL);
+    send_result(hub, c, out, (size_t)n, pg.atts, NULL);
+    free(pg.atts);
     free(out);
 }
