@@ -195,6 +195,69 @@ STOA_TEST(signed_statements_are_verified)
     EVP_PKEY_free(key);
 }
 
+// Communication 1.5.2 "An LRS MUST NOT push Statements into another LRS
+// without including Attachment data received": forwarding to a school's
+// LRS (a second hub here) carries the data, and voiding arrives as voiding.
+STOA_TEST(forwarding_carries_attachments_and_voiding)
+{
+    setup();
+    char lrs_dir[256], dir[256], url[128], auth[64], listen[64], lrs_h[300], b64[200];
+    int lrs_port = 0;
+    test_temp_dir(lrs_dir);
+    stoa_hub *lrs = test_hub_start(lrs_dir, &lrs_port);
+    CHECK(lrs != NULL);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/xapi/", lrs_port);
+    snprintf(auth, sizeof auth, "xapi:%s", test_xapi_key(lrs));
+    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)auth, strlen(auth), sodium_base64_VARIANT_ORIGINAL);
+    snprintf(lrs_h, sizeof lrs_h, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
+    test_temp_dir(dir);
+    int port = test_free_port();
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+    stoa_hub *hub = NULL;
+    stoa_error err = {0};
+    CHECK(stoa_hub_create(&(stoa_hub_desc){.listen = listen, .data_dir = dir, .password = TEST_PASSWORD,
+                                          .forward_url = url, .forward_auth = auth}, &hub, &err) == STOA_OK);
+    int saved_port = g_port;
+    char saved_auth[300];
+    memcpy(saved_auth, g_auth, sizeof g_auth);
+    char cred[64], hb64[100];
+    snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(hub));
+    sodium_bin2base64(hb64, sizeof hb64, (const unsigned char *)cred, strlen(cred), sodium_base64_VARIANT_ORIGINAL);
+    snprintf(g_auth, sizeof g_auth, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n"
+                                    "Content-Type: multipart/mixed; boundary=xyzzy\r\n", hb64);
+    g_port = port;
+    const char *data = "a drawing, in bytes";
+    char hash[65], id[37], vid[37], voiding[512], *out = NULL;
+    sha256_hex(data, strlen(data), hash);
+    test_uuid(id), test_uuid(vid);
+    char *st = statement(id, "http://example.org/usage/drawing", "image/png", hash, strlen(data));
+    CHECK(post(st, 1, &data, (const char *const[]){hash}, &out) == 200);
+    free(out), free(st);
+    snprintf(voiding, sizeof voiding, "{\"id\":\"%s\",\"actor\":{\"mbox\":\"mailto:t@example.org\"},"
+             "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/voided\"},"
+             "\"object\":{\"objectType\":\"StatementRef\",\"id\":\"%s\"}}", vid, id);
+    CHECK(post(voiding, 0, NULL, NULL, &out) == 200);
+    free(out);
+    out = NULL;
+    g_port = saved_port;
+    memcpy(g_auth, saved_auth, sizeof g_auth);
+    // Bounded wait: the target arrives voided, with its data.
+    char path[200];
+    snprintf(path, sizeof path, "/xapi/statements?voidedStatementId=%s&attachments=true", id);
+    int s = 0;
+    for (int t = 0; t < 100 && s != 200; t++) {
+        free(out);
+        out = NULL;
+        s = test_http(lrs_port, "GET", path, lrs_h, NULL, 0, &out, NULL, 0);
+        if (s != 200)
+            test_sleep_ms(100);
+    }
+    CHECK_MSG(s == 200 && out && strstr(out, data), "%d %s", s, out ? out : "");
+    free(out);
+    stoa_hub_destroy(&hub);
+    stoa_hub_destroy(&lrs);
+}
+
 STOA_TEST(zz_teardown)
 {
     stoa_hub_destroy(&g_hub);

@@ -110,6 +110,12 @@ bool hub_xapi_sha2_matches(const void *data, size_t len, const char *hex);
 const hub_xapi_part *hub_xapi_parts_find(const hub_xapi_parts *parts, const char *sha2);
 // A signed statement's JWS checked (Data 2.6); NULL when well formed.
 const char *hub_xapi_check_signature(const cJSON *st, const hub_xapi_part *jws);
+// A forwarded batch (a JSON array of stored statements) as multipart/mixed
+// with the attachment data the hub holds (Communication 1.5.2: "An LRS MUST
+// NOT push Statements into another LRS without including Attachment data
+// received"); NULL when it has none to send (send the JSON). Caller frees.
+#define HUB_XAPI_MULTIPART_TYPE "multipart/mixed; boundary=stoa-xapi-7f3e1c2a9b"
+char *hub_xapi_forward_body(stoa_hub *hub, const char *json_array, size_t *out_len);
 // Attachment data by sha2 (hub_db_xapi.c): stored once per hash.
 bool hub_db_xapi_put_attachment(stoa_hub *hub, const hub_xapi_part *part);
 // The data and content type of a stored attachment; NULL when absent. Caller frees both.

@@ -187,19 +187,18 @@ static bool append(char **buf, size_t *len, size_t *cap, const void *data, size_
     return true;
 }
 
-// Sends the page as JSON, or for attachments=true as multipart/mixed
-// (Communication 1.5.2, 2.1.3): the statements, then the data of each
-// attachment the hub holds (once per SHA-2), each part with its hash.
-static void send_result(stoa_hub *hub, hub_req *c, const char *json, size_t len, const hashes *atts,
-                        const char *extra)
+#define BOUNDARY "stoa-xapi-7f3e1c2a9b"
+
+// The statements as multipart/mixed (Communication 1.5.2): the JSON, then
+// the data of each attachment the hub holds (once per SHA-2), each part
+// with its hash. *parts_out: how many data parts. NULL when out of memory.
+static char *build_multipart(stoa_hub *hub, const char *json, size_t len, const hashes *atts, size_t *out_len,
+                             int *parts_out)
 {
-    if (!atts) {
-        hub_xapi_send(c, 200, "application/json; charset=utf-8", json, len, extra);
-        return;
-    }
-    static const char boundary[] = "stoa-xapi-7f3e1c2a9b";
+    static const char boundary[] = BOUNDARY;
     char *out = NULL, head[400];
     size_t n = 0, cap = 0;
+    int parts = 0;
     int hl = snprintf(head, sizeof head, "--%s\r\nContent-Type: application/json\r\n\r\n", boundary);
     bool ok = append(&out, &n, &cap, head, (size_t)hl) && append(&out, &n, &cap, json, len);
     for (int i = 0; ok && i < atts->n; i++) {
@@ -215,15 +214,58 @@ static void send_result(stoa_hub *hub, hub_req *c, const char *json, size_t len,
         hl = snprintf(head, sizeof head, "\r\n--%s\r\nContent-Type: %.100s\r\nContent-Transfer-Encoding: binary\r\n"
                                          "X-Experience-API-Hash: %s\r\n\r\n", boundary, type, atts->v[i]);
         ok = append(&out, &n, &cap, head, (size_t)hl) && append(&out, &n, &cap, data, dl);
+        parts++;
         free(data), free(type);
     }
     hl = snprintf(head, sizeof head, "\r\n--%s--\r\n", boundary);
     ok = ok && append(&out, &n, &cap, head, (size_t)hl);
-    if (ok)
-        hub_xapi_send(c, 200, "multipart/mixed; boundary=stoa-xapi-7f3e1c2a9b", out, n, extra);
+    if (!ok) {
+        free(out);
+        return NULL;
+    }
+    *out_len = n;
+    if (parts_out)
+        *parts_out = parts;
+    return out;
+}
+
+// Sends the page as JSON, or for attachments=true as multipart/mixed.
+static void send_result(stoa_hub *hub, hub_req *c, const char *json, size_t len, const hashes *atts,
+                        const char *extra)
+{
+    if (!atts) {
+        hub_xapi_send(c, 200, "application/json; charset=utf-8", json, len, extra);
+        return;
+    }
+    size_t n = 0;
+    char *out = build_multipart(hub, json, len, atts, &n, NULL);
+    if (out)
+        hub_xapi_send(c, 200, "multipart/mixed; boundary=" BOUNDARY, out, n, extra);
     else
         hub_xapi_error(c, 503, "out of memory");
     free(out);
+}
+
+char *hub_xapi_forward_body(stoa_hub *hub, const char *json_array, size_t *out_len)
+{
+    hashes *atts = calloc(1, sizeof *atts);
+    cJSON *arr = atts ? cJSON_Parse(json_array) : NULL; // the hub's own stored texts
+    const cJSON *st;
+    cJSON_ArrayForEach(st, arr) {
+        char *s = cJSON_PrintUnformatted(st);
+        if (s)
+            collect(atts, s);
+        free(s);
+    }
+    cJSON_Delete(arr);
+    int parts = 0;
+    char *out = atts && atts->n ? build_multipart(hub, json_array, strlen(json_array), atts, out_len, &parts) : NULL;
+    free(atts);
+    if (out && parts == 0) { // only fileUrl attachments: plain JSON will do
+        free(out);
+        out = NULL;
+    }
+    return out;
 }
 
 static bool uuid_param(hub_req *c, const char *q, const char *name, char out[64], bool *has)
