@@ -134,10 +134,15 @@ bool hub_statement_prepare(cJSON *st, bool assign_id, const cJSON *authority, hu
     cJSON_DeleteItemFromObjectCaseSensitive(st, "authority");
     // Data 2.4.9 "The LRS MUST ensure that all Statements stored have an
     // authority" and SHOULD overwrite it from the credentials used.
+    // One order for what the LRS sets (authority, then version), so that a
+    // stored statement prepared again prints the same text.
+    cJSON *version = cJSON_DetachItemFromObjectCaseSensitive(st, "version");
     if (authority)
         cJSON_AddItemToObject(st, "authority", cJSON_Duplicate(authority, 1));
     // Data 2.4.10 "If they lack a version, the version MUST be set to 1.0.0."
-    if (!cJSON_GetObjectItemCaseSensitive(st, "version"))
+    if (version)
+        cJSON_AddItemToObject(st, "version", version);
+    else
         cJSON_AddStringToObject(st, "version", "1.0.0");
     context_arrays(st);
     out->stamp = !cJSON_GetObjectItemCaseSensitive(st, "timestamp");
