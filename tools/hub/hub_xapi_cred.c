@@ -116,7 +116,7 @@ static void create(stoa_hub *hub, hub_req *c)
     hub_db_exec(hub, "SELECT count(*) FROM xapi_credentials", "", NULL, &count, NULL);
     bool ok = count < CRED_MAX &&
               hub_db_exec(hub, "INSERT INTO xapi_credentials(name,key,secret_hash,scope,created_ns)"
-                               " VALUES(?1,?2,?3,?4,?5)", "ttttt", args, NULL, NULL);
+                               " VALUES(?1,?2,?3,?4,?5)", "tttti", args, NULL, NULL);
     pthread_mutex_unlock(&hub->db_mu);
     if (!ok) {
         hub_send_error(c, count >= CRED_MAX ? 409 : 500,
