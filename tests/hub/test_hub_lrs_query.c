@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include "hub_lrs.h"
 #include "hub_test_util.h"
@@ -187,6 +188,48 @@ STOA_TEST(formats)
                     sizeof headers) == 200);
     CHECK(strstr(headers, "multipart/mixed; boundary=") != NULL);
     free(out);
+}
+
+// A store made before the index (schema 3) is indexed when a new hub first
+// opens it: its statements answer verb queries and can be voided.
+STOA_TEST(old_stores_are_indexed_on_upgrade)
+{
+    char dir[256], path[400];
+    test_temp_dir(dir);
+    int port = 0;
+    stoa_hub *hub = test_hub_start(dir, &port);
+    CHECK(hub != NULL);
+    int saved = g_port;
+    g_port = port;
+    char auth[300];
+    memcpy(auth, g_auth, sizeof auth);
+    char cred[64], b64[100];
+    snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(hub));
+    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred), sodium_base64_VARIANT_ORIGINAL);
+    snprintf(g_auth, sizeof g_auth, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
+    post_n(1);
+    stoa_hub_destroy(&hub);
+    // Back to schema 3: no index, no voiding columns.
+    snprintf(path, sizeof path, "%s/hub.sqlite", dir);
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, "DROP TABLE xidx; DROP TABLE xapi_credentials; DROP TABLE xapi_attachments;"
+                           "DROP INDEX statements_voids; DROP INDEX statements_cred;"
+                           "ALTER TABLE statements DROP COLUMN voided; ALTER TABLE statements DROP COLUMN voids;"
+                           "ALTER TABLE statements DROP COLUMN cred_id;", NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    hub = test_hub_start(dir, &port);
+    CHECK(hub != NULL);
+    snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(hub));
+    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred), sodium_base64_VARIANT_ORIGINAL);
+    snprintf(g_auth, sizeof g_auth, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
+    char ids[1024];
+    int s;
+    ids_of("/xapi/statements?verb=http%3A%2F%2Fexample.org%2Fverbs%2Fv1", &s, ids, sizeof ids, NULL, 0);
+    CHECK_STR(ids, "aaaaaaaa-0000-4000-8000-000000000001");
+    stoa_hub_destroy(&hub);
+    g_port = saved;
+    memcpy(g_auth, auth, sizeof auth);
 }
 
 STOA_TEST(zz_teardown)
