@@ -146,6 +146,8 @@ STOA_TEST(parameters_are_checked)
         "/xapi/statements?verb=not-an-iri", "/xapi/statements?agent=%7B%7D",
         "/xapi/statements?format=full", "/xapi/statements?ascending=yes",
         "/xapi/statements?since=2008-09-15T15:53:00-00:00",
+        // A value that does not decode is refused, not ignored (an unfiltered answer).
+        "/xapi/statements?verb=%zz", "/xapi/statements?statementId=%ff%fe",
         // "MUST reject ... statementId or voidedStatementId ... and also any
         // other parameter besides attachments or format"; and both together.
         "/xapi/statements?statementId=aaaaaaaa-0000-4000-8000-000000000001&limit=1",

@@ -17,6 +17,7 @@
 #define HUB_XAPI_MAX_ANSWER (4u << 20)     // a GET page stops here (and says "more")
 #define HUB_VERB_VOIDED "http://adlnet.gov/expapi/verbs/voided"
 #define HUB_SIGNATURE_USAGE "http://adlnet.gov/expapi/attachments/signature"
+#define HUB_XAPI_MAX_PARAM 2048              // agent, verb, activity values (decoded)
 #define HUB_XAPI_MAX_PARTS 64              // parts of one multipart/mixed request
 
 // Query index kinds: one character before the key in each index entry.

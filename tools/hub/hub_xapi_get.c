@@ -59,6 +59,15 @@ bool hub_xapi_params_ok(hub_req *c, const char *query, const char *allowed, bool
                 hub_xapi_error(c, 400, msg);
                 return false;
             }
+            // A value that does not decode (or does not fit) is refused here,
+            // never taken for an absent parameter (an unfiltered answer).
+            bool big = strcmp(name, "agent") == 0 || strcmp(name, "verb") == 0 || strcmp(name, "activity") == 0;
+            char value[HUB_XAPI_MAX_PARAM];
+            if (!hub_query_get(query, name, value, big ? sizeof value : 64)) {
+                snprintf(msg, sizeof msg, "%s: badly encoded or too long", name);
+                hub_xapi_error(c, 400, msg);
+                return false;
+            }
             for (int i = 0; i < nseen; i++)
                 if (strcmp(seen[i], name) == 0) {
                     snprintf(msg, sizeof msg, "%s: given twice", name);
@@ -374,7 +383,7 @@ void hub_xapi_get(stoa_hub *hub, hub_req *c, const char *q, bool form, int64_t d
         return;
     }
     hub_xapi_filter flt = {.device_id = device_id, .cred_id = cred_id, .ascending = ascending};
-    char verb[2048], act[2048], agent_json[2048];
+    char verb[HUB_XAPI_MAX_PARAM], act[HUB_XAPI_MAX_PARAM], agent_json[HUB_XAPI_MAX_PARAM];
     char *agent_key = NULL;
     if (hub_query_get(q, "agent", agent_json, sizeof agent_json)) {
         cJSON *a = NULL;
