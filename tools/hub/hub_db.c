@@ -22,6 +22,7 @@ static const char k_schema[] =
     "PRAGMA journal_mode=WAL;"
     "PRAGMA synchronous=NORMAL;"
     "PRAGMA busy_timeout=5000;"
+    "PRAGMA cache_size=-65536;" // 64 MiB: the query index and the id index stay in memory at 1M statements
     "CREATE TABLE IF NOT EXISTS settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS devices(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
     "  token_hash TEXT UNIQUE NOT NULL, joined_ns INTEGER NOT NULL);"
