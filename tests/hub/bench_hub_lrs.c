@@ -34,7 +34,7 @@ static size_t statement(char *out, size_t cap, long n)
         "\"verb\":{\"id\":\"http://example.org/verbs/v%ld\",\"display\":{\"en\":\"did\"}},"
         "\"object\":{\"id\":\"http://example.org/activities/a%ld\"},"
         "\"context\":{\"contextActivities\":{\"parent\":[{\"id\":\"http://example.org/course\"}]}},"
-        "\"result\":{\"success\":true,\"score\":{\"scaled\":0.5}}}", id, n % 1000, n % 20, n % 5000);
+        "\"result\":{\"success\":true,\"score\":{\"scaled\":0.5}},\"timestamp\":\"2026-01-01T00:00:00Z\"}", id, n % 1000, n % 20, n % 5000);
 }
 
 static double post_batches(long count, int batch)
