@@ -245,7 +245,7 @@ STOA_TEST(forwarding_carries_attachments_and_voiding)
     char path[200];
     snprintf(path, sizeof path, "/xapi/statements?voidedStatementId=%s&attachments=true", id);
     int s = 0;
-    for (int t = 0; t < 100 && s != 200; t++) {
+    for (int t = 0; t < 200 && s != 200; t++) { // at most 20 s: the forwarder retries every 5 s
         free(out);
         out = NULL;
         s = test_http(lrs_port, "GET", path, lrs_h, NULL, 0, &out, NULL, 0);

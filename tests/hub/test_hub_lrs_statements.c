@@ -154,6 +154,19 @@ STOA_TEST(voiding)
                         "\"object\":{\"objectType\":\"StatementRef\",\"id\":\"33333333-3333-4333-8333-333333333332\"}}";
     CHECK(req("POST", "/xapi/statements", again, &out) == 400);
     free(out);
+    // "SHOULD NOT* reject the request on the grounds of the Object of that
+    // voiding Statement not being present": the target, arriving later, is voided.
+    const char *early = "{\"id\":\"33333333-3333-4333-8333-333333333334\",\"actor\":{\"mbox\":\"mailto:t@example.org\"},"
+                        "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/voided\"},"
+                        "\"object\":{\"objectType\":\"StatementRef\",\"id\":\"33333333-3333-4333-8333-333333333335\"}}";
+    CHECK(req("POST", "/xapi/statements", early, &out) == 200);
+    free(out);
+    CHECK(req("POST", "/xapi/statements", ST("33333333-3333-4333-8333-333333333335", ""), &out) == 200);
+    free(out);
+    CHECK(req("GET", "/xapi/statements?statementId=33333333-3333-4333-8333-333333333335", NULL, &out) == 404);
+    free(out);
+    CHECK(req("GET", "/xapi/statements?voidedStatementId=33333333-3333-4333-8333-333333333335", NULL, &out) == 200);
+    free(out);
     // Data 2.3.2: the object of a voiding statement MUST be a StatementRef.
     const char *bad = "{\"actor\":{\"mbox\":\"mailto:t@example.org\"},"
                       "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/voided\"},\"object\":{\"id\":\"http://e.org/a\"}}";

@@ -80,7 +80,8 @@ bool hub_db_xapi_prepare(stoa_hub *hub, hub_xapi_stmts *x)
     // Data 2.3.2: a statement is voided iff a voiding statement targets it
     // and it is not itself a voiding statement (either may arrive first).
     x->void_target = hub_db_prep(hub, "UPDATE statements SET voided=1 WHERE id=?1 AND voids IS NULL");
-    x->void_self = hub_db_prep(hub, "UPDATE statements SET voided=1 WHERE id=?1 AND voids IS NULL AND EXISTS"
+    // By seq (the row just written, a hot page), not by its random UUID.
+    x->void_self = hub_db_prep(hub, "UPDATE statements SET voided=1 WHERE seq=?2 AND EXISTS"
                                     " (SELECT 1 FROM statements v WHERE v.voids=?1)");
     return x->ins && x->inherit && x->void_target && x->void_self;
 }
@@ -116,6 +117,8 @@ bool hub_db_xapi_index(hub_xapi_stmts *x, int64_t seq, const hub_prepared *p)
     sqlite3_stmt *v = p->voiding ? x->void_target : x->void_self;
     sqlite3_reset(v);
     sqlite3_bind_text(v, 1, p->voiding ? p->ref : p->id, -1, SQLITE_STATIC);
+    if (!p->voiding)
+        sqlite3_bind_int64(v, 2, seq);
     return ok && step_done(v);
 }
 
