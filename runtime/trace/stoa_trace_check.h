@@ -15,6 +15,9 @@
 // objects (extension values are free-form and exempt, as xAPI says).
 #pragma once
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include <cjson/cJSON.h>
 
 // where: a JSON path such as "result.score.scaled" ("" = the statement).
@@ -22,3 +25,9 @@ typedef void (*stoa_trace_check_fn)(void *user, const char *where, const char *m
 
 // Returns the number of problems (each reported once through fn, if set).
 int stoa_trace_check_statement(const cJSON *st, stoa_trace_check_fn fn, void *user);
+
+// The checker's formats, for values that come outside a statement (an LRS
+// validates query parameters "to the same standards", xAPI Data 2.2).
+bool stoa_trace_check_iri(const char *s);
+// ISO 8601 date-time with a zone ("-00:00" refused); *out_ns when valid.
+bool stoa_trace_check_timestamp(const char *s, int64_t *out_ns);

@@ -9,17 +9,9 @@
 #include <string.h>
 
 #include "trace_internal.h"
+#include "trace_check_internal.h"
 
-typedef struct checker {
-    stoa_trace_check_fn fn;
-    void *user;
-    int problems;
-} checker;
-
-static void fail(checker *c, const char *where, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void fail(checker *c, const char *where, const char *fmt, ...)
+void stoa_trace_ck_fail(checker *c, const char *where, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -32,7 +24,7 @@ static void fail(checker *c, const char *where, const char *fmt, ...)
 }
 
 // JSON paths for messages; long ones are cut (they only label a message).
-static void join(char out[256], const char *parent, const char *sep, const char *name)
+void stoa_trace_ck_join(char out[256], const char *parent, const char *sep, const char *name)
 {
     size_t n = 0;
     const char *parts[] = {parent, *parent ? sep : "", name};
@@ -42,18 +34,15 @@ static void join(char out[256], const char *parent, const char *sep, const char 
     out[n] = '\0';
 }
 
-static void join_index(char out[256], const char *parent, int i)
+void stoa_trace_ck_join_index(char out[256], const char *parent, int i)
 {
     char idx[16];
     snprintf(idx, sizeof idx, "[%d]", i);
-    join(out, parent, "", idx);
+    stoa_trace_ck_join(out, parent, "", idx);
 }
 
-#define WHERE(buf, parent, name)                                                                   \
-    char buf[256];                                                                                 \
-    join(buf, parent, ".", name)
 
-static const char *type_name(const cJSON *j)
+const char *stoa_trace_ck_type_name(const cJSON *j)
 {
     if (cJSON_IsNull(j))
         return "null";
@@ -68,191 +57,187 @@ static const char *type_name(const cJSON *j)
     return "an object";
 }
 
-// Nulls and empty objects anywhere outside extension values.
+// Nulls anywhere outside extension values (xAPI Data 2.2: "The LRS MUST
+// reject Statements with any null values (except inside extensions)").
+// Empty objects are valid: `definition: {}` and `extensions: {}` are sent
+// by most clients.
 static void check_shape(checker *c, const cJSON *j, const char *where)
 {
     if (cJSON_IsNull(j)) {
-        fail(c, where, "null value (leave the property out instead)");
+        stoa_trace_ck_fail(c, where, "null value (leave the property out instead)");
         return;
     }
-    if (cJSON_IsObject(j) && !j->child)
-        fail(c, where, "empty object");
     if (!cJSON_IsObject(j) && !cJSON_IsArray(j))
         return;
     int i = 0;
     for (const cJSON *e = j->child; e; e = e->next, i++) {
         char w[256];
         if (cJSON_IsObject(j))
-            join(w, where, ".", e->string);
+            stoa_trace_ck_join(w, where, ".", e->string);
         else
-            join_index(w, where, i);
+            stoa_trace_ck_join_index(w, where, i);
         if (cJSON_IsObject(j) && e->string && strcmp(e->string, "extensions") == 0 &&
-            cJSON_IsObject(e)) {
-            if (!e->child)
-                fail(c, w, "empty object");
+            cJSON_IsObject(e))
             continue; // extension values are free-form
-        }
         check_shape(c, e, w);
     }
 }
 
-static void only_keys(checker *c, const cJSON *obj, const char *where, const char *const *allowed)
+void stoa_trace_ck_only_keys(checker *c, const cJSON *obj, const char *where, const char *const *allowed)
 {
     for (const cJSON *e = obj->child; e; e = e->next) {
         bool ok = false;
         for (int i = 0; allowed[i] && !ok; i++)
             ok = strcmp(e->string, allowed[i]) == 0;
         if (!ok)
-            fail(c, where, "unknown property \"%s\"", e->string);
+            stoa_trace_ck_fail(c, where, "unknown property \"%s\"", e->string);
     }
 }
 
 // Fetches a property of the wanted type; reports a wrong type.
-static const cJSON *get(checker *c, const cJSON *obj, const char *key, const char *where,
+const cJSON *stoa_trace_ck_get(checker *c, const cJSON *obj, const char *key, const char *where,
                         cJSON_bool (*is)(const cJSON *), const char *want, bool required)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     WHERE(w, where, key);
     if (!v) {
         if (required)
-            fail(c, w, "missing");
+            stoa_trace_ck_fail(c, w, "missing");
         return NULL;
     }
     if (cJSON_IsNull(v))
         return NULL; // reported by check_shape
     if (!is(v)) {
-        fail(c, w, "must be %s, not %s", want, type_name(v));
+        stoa_trace_ck_fail(c, w, "must be %s, not %s", want, stoa_trace_ck_type_name(v));
         return NULL;
     }
     return v;
 }
 
-static const cJSON *get_str(checker *c, const cJSON *o, const char *k, const char *where, bool req)
+const cJSON *stoa_trace_ck_get_str(checker *c, const cJSON *o, const char *k, const char *where, bool req)
 {
-    return get(c, o, k, where, cJSON_IsString, "a string", req);
+    return stoa_trace_ck_get(c, o, k, where, cJSON_IsString, "a string", req);
 }
 
-static const cJSON *get_obj(checker *c, const cJSON *o, const char *k, const char *where, bool req)
+const cJSON *stoa_trace_ck_get_obj(checker *c, const cJSON *o, const char *k, const char *where, bool req)
 {
-    return get(c, o, k, where, cJSON_IsObject, "an object", req);
+    return stoa_trace_ck_get(c, o, k, where, cJSON_IsObject, "an object", req);
 }
 
-static void check_iri_at(checker *c, const cJSON *o, const char *k, const char *where, bool req)
+void stoa_trace_ck_check_iri_at(checker *c, const cJSON *o, const char *k, const char *where, bool req)
 {
-    const cJSON *v = get_str(c, o, k, where, req);
+    const cJSON *v = stoa_trace_ck_get_str(c, o, k, where, req);
     WHERE(w, where, k);
     if (v && !stoa_trace_parse_iri(v->valuestring))
-        fail(c, w, "\"%s\" is not an absolute IRI", v->valuestring);
+        stoa_trace_ck_fail(c, w, "\"%s\" is not an absolute IRI", v->valuestring);
 }
 
-static void check_uuid_at(checker *c, const cJSON *o, const char *k, const char *where, bool req)
+void stoa_trace_ck_check_uuid_at(checker *c, const cJSON *o, const char *k, const char *where, bool req)
 {
-    const cJSON *v = get_str(c, o, k, where, req);
+    const cJSON *v = stoa_trace_ck_get_str(c, o, k, where, req);
     WHERE(w, where, k);
     if (v && !stoa_trace_parse_uuid(v->valuestring))
-        fail(c, w, "\"%s\" is not a UUID", v->valuestring);
+        stoa_trace_ck_fail(c, w, "\"%s\" is not a UUID", v->valuestring);
 }
 
-static void check_lang_map(checker *c, const cJSON *o, const char *k, const char *where)
+void stoa_trace_ck_check_lang_map(checker *c, const cJSON *o, const char *k, const char *where)
 {
-    const cJSON *m = get_obj(c, o, k, where, false);
+    const cJSON *m = stoa_trace_ck_get_obj(c, o, k, where, false);
     WHERE(w, where, k);
     if (!m)
         return;
-    if (!m->child)
-        return; // "empty object" comes from check_shape
     for (const cJSON *e = m->child; e; e = e->next) {
         if (!stoa_trace_parse_lang_tag(e->string))
-            fail(c, w, "\"%s\" is not an RFC 5646 language tag", e->string);
+            stoa_trace_ck_fail(c, w, "\"%s\" is not an RFC 5646 language tag", e->string);
         if (!cJSON_IsString(e) && !cJSON_IsNull(e))
-            fail(c, w, "the \"%s\" entry must be a string", e->string);
+            stoa_trace_ck_fail(c, w, "the \"%s\" entry must be a string", e->string);
     }
 }
 
-static void check_extensions(checker *c, const cJSON *o, const char *where)
+void stoa_trace_ck_check_extensions(checker *c, const cJSON *o, const char *where)
 {
-    const cJSON *ext = get_obj(c, o, "extensions", where, false);
+    const cJSON *ext = stoa_trace_ck_get_obj(c, o, "extensions", where, false);
     WHERE(w, where, "extensions");
     for (const cJSON *e = ext ? ext->child : NULL; e; e = e->next)
         if (!stoa_trace_parse_iri(e->string))
-            fail(c, w, "key \"%s\" is not an absolute IRI", e->string);
+            stoa_trace_ck_fail(c, w, "key \"%s\" is not an absolute IRI", e->string);
 }
 
-static void check_agent(checker *c, const cJSON *a, const char *where, bool group_ok);
 
 static int count_ifis(checker *c, const cJSON *a, const char *where)
 {
     int n = 0;
     const cJSON *v;
     WHERE(wm, where, "mbox");
-    if ((v = get_str(c, a, "mbox", where, false)) && ++n &&
-        strncmp(v->valuestring, "mailto:", 7) != 0)
-        fail(c, wm, "must be a mailto: IRI");
+    if ((v = stoa_trace_ck_get_str(c, a, "mbox", where, false)) && ++n &&
+        (strncmp(v->valuestring, "mailto:", 7) != 0 || !strchr(v->valuestring + 7, '@') ||
+         v->valuestring[7] == '@' || !stoa_trace_parse_iri(v->valuestring)))
+        stoa_trace_ck_fail(c, wm, "must be a mailto: IRI with an e-mail address (mailto:name@example.org)");
     WHERE(ws, where, "mbox_sha1sum");
-    if ((v = get_str(c, a, "mbox_sha1sum", where, false)) && ++n &&
+    if ((v = stoa_trace_ck_get_str(c, a, "mbox_sha1sum", where, false)) && ++n &&
         (strlen(v->valuestring) != 40 || strspn(v->valuestring, "0123456789abcdefABCDEF") != 40))
-        fail(c, ws, "must be 40 hexadecimal digits");
+        stoa_trace_ck_fail(c, ws, "must be 40 hexadecimal digits");
     if (cJSON_GetObjectItemCaseSensitive(a, "openid")) {
         n++;
-        check_iri_at(c, a, "openid", where, false);
+        stoa_trace_ck_check_iri_at(c, a, "openid", where, false);
     }
-    const cJSON *acc = get_obj(c, a, "account", where, false);
+    const cJSON *acc = stoa_trace_ck_get_obj(c, a, "account", where, false);
     if (acc) {
         n++;
         WHERE(wa, where, "account");
         static const char *const keys[] = {"homePage", "name", NULL};
-        only_keys(c, acc, wa, keys);
-        check_iri_at(c, acc, "homePage", wa, true);
-        const cJSON *name = get_str(c, acc, "name", wa, true);
+        stoa_trace_ck_only_keys(c, acc, wa, keys);
+        stoa_trace_ck_check_iri_at(c, acc, "homePage", wa, true);
+        const cJSON *name = stoa_trace_ck_get_str(c, acc, "name", wa, true);
         WHERE(wn, wa, "name");
         if (name && !*name->valuestring)
-            fail(c, wn, "empty account name");
+            stoa_trace_ck_fail(c, wn, "empty account name");
     }
     return n;
 }
 
-static void check_agent(checker *c, const cJSON *a, const char *where, bool group_ok)
+void stoa_trace_ck_check_agent(checker *c, const cJSON *a, const char *where, bool group_ok)
 {
     if (!cJSON_IsObject(a)) {
         if (!cJSON_IsNull(a))
-            fail(c, where, "must be an object, not %s", type_name(a));
+            stoa_trace_ck_fail(c, where, "must be an object, not %s", stoa_trace_ck_type_name(a));
         return;
     }
     static const char *const keys[] = {"objectType", "name", "mbox", "mbox_sha1sum", "openid",
                                        "account", "member", NULL};
-    only_keys(c, a, where, keys);
-    const cJSON *ot = get_str(c, a, "objectType", where, false);
+    stoa_trace_ck_only_keys(c, a, where, keys);
+    const cJSON *ot = stoa_trace_ck_get_str(c, a, "objectType", where, false);
     bool group = ot && strcmp(ot->valuestring, "Group") == 0;
     WHERE(wt, where, "objectType");
     if (ot && !group && strcmp(ot->valuestring, "Agent") != 0)
-        fail(c, wt, "must be \"Agent\" or \"Group\", not \"%s\"", ot->valuestring);
+        stoa_trace_ck_fail(c, wt, "must be \"Agent\" or \"Group\", not \"%s\"", ot->valuestring);
     if (group && !group_ok)
-        fail(c, wt, "a Group is not allowed here");
-    get_str(c, a, "name", where, false);
+        stoa_trace_ck_fail(c, wt, "a Group is not allowed here");
+    stoa_trace_ck_get_str(c, a, "name", where, false);
     int ifis = count_ifis(c, a, where);
     const cJSON *members = cJSON_GetObjectItemCaseSensitive(a, "member");
     if (members && !group) {
-        fail(c, where, "only a Group has members");
+        stoa_trace_ck_fail(c, where, "only a Group has members");
     } else if (group) {
         if (members && !cJSON_IsArray(members)) {
-            fail(c, where, "member must be an array");
+            stoa_trace_ck_fail(c, where, "member must be an array");
         } else if (members) {
             int i = 0;
             for (const cJSON *m = members->child; m; m = m->next, i++) {
                 char wm[256], w[256];
-                join(wm, where, ".", "member");
-                join_index(w, wm, i);
-                check_agent(c, m, w, false);
+                stoa_trace_ck_join(wm, where, ".", "member");
+                stoa_trace_ck_join_index(w, wm, i);
+                stoa_trace_ck_check_agent(c, m, w, false);
             }
         }
         if (ifis == 0 && (!members || !members->child))
-            fail(c, where, "an anonymous Group needs members");
+            stoa_trace_ck_fail(c, where, "an anonymous Group needs members");
     }
     if (ifis > 1)
-        fail(c, where, "has %d identifiers (mbox, mbox_sha1sum, openid, account); exactly one "
+        stoa_trace_ck_fail(c, where, "has %d identifiers (mbox, mbox_sha1sum, openid, account); exactly one "
                        "is allowed", ifis);
     if (ifis == 0 && !group)
-        fail(c, where, "an Agent needs one identifier (mbox, mbox_sha1sum, openid or account)");
+        stoa_trace_ck_fail(c, where, "an Agent needs one identifier (mbox, mbox_sha1sum, openid or account)");
 }
 
 static const char *const g_interaction_types[] = {
@@ -261,43 +246,67 @@ static const char *const g_interaction_types[] = {
 
 static void check_definition(checker *c, const cJSON *act, const char *where)
 {
-    const cJSON *d = get_obj(c, act, "definition", where, false);
+    const cJSON *d = stoa_trace_ck_get_obj(c, act, "definition", where, false);
     if (!d)
         return;
     WHERE(w, where, "definition");
     static const char *const keys[] = {"name", "description", "type", "moreInfo", "extensions",
         "interactionType", "correctResponsesPattern", "choices", "scale", "source", "target",
         "steps", NULL};
-    only_keys(c, d, w, keys);
-    check_lang_map(c, d, "name", w);
-    check_lang_map(c, d, "description", w);
-    check_iri_at(c, d, "type", w, false);
-    check_iri_at(c, d, "moreInfo", w, false);
-    check_extensions(c, d, w);
-    const cJSON *it = get_str(c, d, "interactionType", w, false);
+    stoa_trace_ck_only_keys(c, d, w, keys);
+    stoa_trace_ck_check_lang_map(c, d, "name", w);
+    stoa_trace_ck_check_lang_map(c, d, "description", w);
+    stoa_trace_ck_check_iri_at(c, d, "type", w, false);
+    stoa_trace_ck_check_iri_at(c, d, "moreInfo", w, false);
+    stoa_trace_ck_check_extensions(c, d, w);
+    const cJSON *it = stoa_trace_ck_get_str(c, d, "interactionType", w, false);
     bool known = false;
     for (int i = 0; it && g_interaction_types[i]; i++)
         known |= strcmp(it->valuestring, g_interaction_types[i]) == 0;
     WHERE(wi, w, "interactionType");
     if (it && !known)
-        fail(c, wi, "\"%s\" is not an xAPI interaction type", it->valuestring);
+        stoa_trace_ck_fail(c, wi, "\"%s\" is not an xAPI interaction type", it->valuestring);
     const cJSON *crp = cJSON_GetObjectItemCaseSensitive(d, "correctResponsesPattern");
     WHERE(wc, w, "correctResponsesPattern");
     if (crp && !cJSON_IsNull(crp)) {
         if (!cJSON_IsArray(crp))
-            fail(c, wc, "must be an array of strings");
+            stoa_trace_ck_fail(c, wc, "must be an array of strings");
         else
             for (const cJSON *e = crp->child; e; e = e->next)
                 if (!cJSON_IsString(e) && !cJSON_IsNull(e))
-                    fail(c, wc, "must be an array of strings");
+                    stoa_trace_ck_fail(c, wc, "must be an array of strings");
+    }
+    // xAPI Data 2.4.4.1: "An LRS ... interaction Activities MUST have a valid
+    // interactionType"; the interaction properties come only with one, and
+    // each component list only with the types that define it.
+    static const struct { const char *key, *types; } k_parts[] = {
+        {"correctResponsesPattern", "*"},
+        {"choices", " choice sequencing "},
+        {"scale", " likert "},
+        {"source", " matching "},
+        {"target", " matching "},
+        {"steps", " performance "},
+    };
+    for (size_t i = 0; i < sizeof k_parts / sizeof *k_parts; i++) {
+        if (!cJSON_GetObjectItemCaseSensitive(d, k_parts[i].key))
+            continue;
+        WHERE(wp, w, k_parts[i].key);
+        char needle[32];
+        snprintf(needle, sizeof needle, " %s ", it ? it->valuestring : "");
+        if (!it)
+            stoa_trace_ck_fail(c, wp, "only allowed with an interactionType");
+        else if (known && k_parts[i].types[0] != '*' && !strstr(k_parts[i].types, needle))
+            stoa_trace_ck_fail(c, wp, "not allowed with interactionType \"%s\"", it->valuestring);
+        if (i > 0)
+            stoa_trace_ck_check_components(c, d, k_parts[i].key, w);
     }
 }
 
 static void check_activity(checker *c, const cJSON *a, const char *where)
 {
     static const char *const keys[] = {"objectType", "id", "definition", NULL};
-    only_keys(c, a, where, keys);
-    check_iri_at(c, a, "id", where, true);
+    stoa_trace_ck_only_keys(c, a, where, keys);
+    stoa_trace_ck_check_iri_at(c, a, "id", where, true);
     check_definition(c, a, where);
 }
 
@@ -305,68 +314,68 @@ static void check_statement_body(checker *c, const cJSON *st, const char *where,
 
 static void check_object(checker *c, const cJSON *o, const char *where, bool sub)
 {
-    const cJSON *ot = get_str(c, o, "objectType", where, false);
+    const cJSON *ot = stoa_trace_ck_get_str(c, o, "objectType", where, false);
     const char *t = ot ? ot->valuestring : "Activity";
     if (strcmp(t, "Activity") == 0) {
         check_activity(c, o, where);
     } else if (strcmp(t, "Agent") == 0 || strcmp(t, "Group") == 0) {
-        check_agent(c, o, where, true);
+        stoa_trace_ck_check_agent(c, o, where, true);
     } else if (strcmp(t, "StatementRef") == 0) {
         static const char *const keys[] = {"objectType", "id", NULL};
-        only_keys(c, o, where, keys);
-        check_uuid_at(c, o, "id", where, true);
+        stoa_trace_ck_only_keys(c, o, where, keys);
+        stoa_trace_ck_check_uuid_at(c, o, "id", where, true);
     } else if (strcmp(t, "SubStatement") == 0 && !sub) {
         static const char *const keys[] = {"objectType", "actor", "verb", "object", "result",
                                            "context", "timestamp", "attachments", NULL};
-        only_keys(c, o, where, keys);
+        stoa_trace_ck_only_keys(c, o, where, keys);
         check_statement_body(c, o, where, true);
     } else {
         WHERE(w, where, "objectType");
-        fail(c, w, "\"%s\" is not allowed here", t);
+        stoa_trace_ck_fail(c, w, "\"%s\" is not allowed here", t);
     }
 }
 
 static void check_verb(checker *c, const cJSON *v, const char *where)
 {
     static const char *const keys[] = {"id", "display", NULL};
-    only_keys(c, v, where, keys);
-    check_iri_at(c, v, "id", where, true);
-    check_lang_map(c, v, "display", where);
+    stoa_trace_ck_only_keys(c, v, where, keys);
+    stoa_trace_ck_check_iri_at(c, v, "id", where, true);
+    stoa_trace_ck_check_lang_map(c, v, "display", where);
 }
 
 static void check_result(checker *c, const cJSON *r, const char *where)
 {
     static const char *const keys[] = {"score", "success", "completion", "response", "duration",
                                        "extensions", NULL};
-    only_keys(c, r, where, keys);
-    get(c, r, "success", where, cJSON_IsBool, "a boolean", false);
-    get(c, r, "completion", where, cJSON_IsBool, "a boolean", false);
-    get_str(c, r, "response", where, false);
-    const cJSON *d = get_str(c, r, "duration", where, false);
+    stoa_trace_ck_only_keys(c, r, where, keys);
+    stoa_trace_ck_get(c, r, "success", where, cJSON_IsBool, "a boolean", false);
+    stoa_trace_ck_get(c, r, "completion", where, cJSON_IsBool, "a boolean", false);
+    stoa_trace_ck_get_str(c, r, "response", where, false);
+    const cJSON *d = stoa_trace_ck_get_str(c, r, "duration", where, false);
     WHERE(wd, where, "duration");
     if (d && !stoa_trace_parse_duration(d->valuestring, NULL))
-        fail(c, wd, "\"%s\" is not an ISO 8601 duration", d->valuestring);
-    check_extensions(c, r, where);
-    const cJSON *s = get_obj(c, r, "score", where, false);
+        stoa_trace_ck_fail(c, wd, "\"%s\" is not an ISO 8601 duration", d->valuestring);
+    stoa_trace_ck_check_extensions(c, r, where);
+    const cJSON *s = stoa_trace_ck_get_obj(c, r, "score", where, false);
     if (!s)
         return;
     WHERE(ws, where, "score");
     static const char *const skeys[] = {"scaled", "raw", "min", "max", NULL};
-    only_keys(c, s, ws, skeys);
+    stoa_trace_ck_only_keys(c, s, ws, skeys);
     const cJSON *v[4];
     for (int i = 0; i < 4; i++)
-        v[i] = get(c, s, skeys[i], ws, cJSON_IsNumber, "a number", false);
+        v[i] = stoa_trace_ck_get(c, s, skeys[i], ws, cJSON_IsNumber, "a number", false);
     WHERE(wsc, ws, "scaled");
     if (v[0] && (v[0]->valuedouble < -1 || v[0]->valuedouble > 1))
-        fail(c, wsc, "%g is outside -1..1", v[0]->valuedouble);
+        stoa_trace_ck_fail(c, wsc, "%g is outside -1..1", v[0]->valuedouble);
     WHERE(wr, ws, "raw");
     if (v[1] && v[2] && v[1]->valuedouble < v[2]->valuedouble)
-        fail(c, wr, "%g is below min %g", v[1]->valuedouble, v[2]->valuedouble);
+        stoa_trace_ck_fail(c, wr, "%g is below min %g", v[1]->valuedouble, v[2]->valuedouble);
     if (v[1] && v[3] && v[1]->valuedouble > v[3]->valuedouble)
-        fail(c, wr, "%g is above max %g", v[1]->valuedouble, v[3]->valuedouble);
+        stoa_trace_ck_fail(c, wr, "%g is above max %g", v[1]->valuedouble, v[3]->valuedouble);
     WHERE(wm, ws, "min");
     if (v[2] && v[3] && !(v[2]->valuedouble < v[3]->valuedouble))
-        fail(c, wm, "min %g must be less than max %g", v[2]->valuedouble, v[3]->valuedouble);
+        stoa_trace_ck_fail(c, wm, "min %g must be less than max %g", v[2]->valuedouble, v[3]->valuedouble);
 }
 
 static void check_activity_list(checker *c, const cJSON *l, const char *where)
@@ -377,17 +386,17 @@ static void check_activity_list(checker *c, const cJSON *l, const char *where)
     }
     if (!cJSON_IsArray(l)) {
         if (!cJSON_IsNull(l))
-            fail(c, where, "must be an Activity or an array of Activities");
+            stoa_trace_ck_fail(c, where, "must be an Activity or an array of Activities");
         return;
     }
     int i = 0;
     for (const cJSON *a = l->child; a; a = a->next, i++) {
         char w[256];
-        join_index(w, where, i);
+        stoa_trace_ck_join_index(w, where, i);
         if (cJSON_IsObject(a))
             check_activity(c, a, w);
         else if (!cJSON_IsNull(a))
-            fail(c, w, "must be an Activity object");
+            stoa_trace_ck_fail(c, w, "must be an Activity object");
     }
 }
 
@@ -395,25 +404,25 @@ static void check_context(checker *c, const cJSON *ctx, const char *where, bool 
 {
     static const char *const keys[] = {"registration", "instructor", "team", "contextActivities",
         "revision", "platform", "language", "statement", "extensions", NULL};
-    only_keys(c, ctx, where, keys);
-    check_uuid_at(c, ctx, "registration", where, false);
+    stoa_trace_ck_only_keys(c, ctx, where, keys);
+    stoa_trace_ck_check_uuid_at(c, ctx, "registration", where, false);
     const cJSON *ins = cJSON_GetObjectItemCaseSensitive(ctx, "instructor");
     WHERE(wi, where, "instructor");
     if (ins)
-        check_agent(c, ins, wi, true);
+        stoa_trace_ck_check_agent(c, ins, wi, true);
     const cJSON *team = cJSON_GetObjectItemCaseSensitive(ctx, "team");
     WHERE(wt, where, "team");
     if (team) {
         const cJSON *ot = cJSON_GetObjectItemCaseSensitive(team, "objectType");
         if (!cJSON_IsString(ot) || strcmp(ot->valuestring, "Group") != 0)
-            fail(c, wt, "must be a Group");
-        check_agent(c, team, wt, true);
+            stoa_trace_ck_fail(c, wt, "must be a Group");
+        stoa_trace_ck_check_agent(c, team, wt, true);
     }
-    const cJSON *ca = get_obj(c, ctx, "contextActivities", where, false);
+    const cJSON *ca = stoa_trace_ck_get_obj(c, ctx, "contextActivities", where, false);
     WHERE(wc, where, "contextActivities");
     if (ca) {
         static const char *const ckeys[] = {"parent", "grouping", "category", "other", NULL};
-        only_keys(c, ca, wc, ckeys);
+        stoa_trace_ck_only_keys(c, ca, wc, ckeys);
         for (const cJSON *e = ca->child; e; e = e->next) {
             WHERE(we, wc, e->string);
             check_activity_list(c, e, we);
@@ -421,20 +430,20 @@ static void check_context(checker *c, const cJSON *ctx, const char *where, bool 
     }
     for (int i = 0; i < 2; i++) {
         const char *k = i ? "platform" : "revision";
-        const cJSON *v = get_str(c, ctx, k, where, false);
+        const cJSON *v = stoa_trace_ck_get_str(c, ctx, k, where, false);
         WHERE(w, where, k);
         if (v && !object_is_activity)
-            fail(c, w, "only allowed when the object is an Activity");
+            stoa_trace_ck_fail(c, w, "only allowed when the object is an Activity");
     }
-    const cJSON *lang = get_str(c, ctx, "language", where, false);
+    const cJSON *lang = stoa_trace_ck_get_str(c, ctx, "language", where, false);
     WHERE(wl, where, "language");
     if (lang && !stoa_trace_parse_lang_tag(lang->valuestring))
-        fail(c, wl, "\"%s\" is not an RFC 5646 language tag", lang->valuestring);
-    const cJSON *sr = get_obj(c, ctx, "statement", where, false);
+        stoa_trace_ck_fail(c, wl, "\"%s\" is not an RFC 5646 language tag", lang->valuestring);
+    const cJSON *sr = stoa_trace_ck_get_obj(c, ctx, "statement", where, false);
     WHERE(ws, where, "statement");
     if (sr)
         check_object(c, sr, ws, true);
-    check_extensions(c, ctx, where);
+    stoa_trace_ck_check_extensions(c, ctx, where);
 }
 
 static void check_statement_body(checker *c, const cJSON *st, const char *where, bool sub)
@@ -442,56 +451,72 @@ static void check_statement_body(checker *c, const cJSON *st, const char *where,
     const cJSON *actor = cJSON_GetObjectItemCaseSensitive(st, "actor");
     WHERE(wa, where, "actor");
     if (!actor)
-        fail(c, wa, "missing");
+        stoa_trace_ck_fail(c, wa, "missing");
     else
-        check_agent(c, actor, wa, true);
-    const cJSON *verb = get_obj(c, st, "verb", where, true);
+        stoa_trace_ck_check_agent(c, actor, wa, true);
+    const cJSON *verb = stoa_trace_ck_get_obj(c, st, "verb", where, true);
     WHERE(wv, where, "verb");
     if (verb)
         check_verb(c, verb, wv);
-    const cJSON *obj = get_obj(c, st, "object", where, true);
+    const cJSON *obj = stoa_trace_ck_get_obj(c, st, "object", where, true);
     WHERE(wo, where, "object");
     if (obj)
         check_object(c, obj, wo, sub);
-    const cJSON *res = get_obj(c, st, "result", where, false);
+    // Data 2.3.2: "the Object of that voiding Statement MUST have the
+    // objectType property set to StatementRef".
+    const char *vid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(verb, "id"));
+    const char *oty = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "objectType"));
+    WHERE(wot, wo, "objectType");
+    if (vid && obj && strcmp(vid, STOA_XAPI_VERB_VOIDED) == 0 && (!oty || strcmp(oty, "StatementRef") != 0))
+        stoa_trace_ck_fail(c, wot, "a voiding statement's object must be a StatementRef");
+    const cJSON *res = stoa_trace_ck_get_obj(c, st, "result", where, false);
     WHERE(wr, where, "result");
     if (res)
         check_result(c, res, wr);
-    const cJSON *ctx = get_obj(c, st, "context", where, false);
+    const cJSON *ctx = stoa_trace_ck_get_obj(c, st, "context", where, false);
     WHERE(wc, where, "context");
     if (ctx) {
         const cJSON *ot = obj ? cJSON_GetObjectItemCaseSensitive(obj, "objectType") : NULL;
         bool activity = !cJSON_IsString(ot) || strcmp(ot->valuestring, "Activity") == 0;
         check_context(c, ctx, wc, activity);
     }
-    const cJSON *ts = get_str(c, st, "timestamp", where, !sub); // Stoa: always stamped
+    // Optional (xAPI Data 2.4.7: the LRS sets a missing one to "stored").
+    const cJSON *ts = stoa_trace_ck_get_str(c, st, "timestamp", where, false);
     WHERE(wt, where, "timestamp");
     if (ts && !stoa_trace_parse_timestamp(ts->valuestring, NULL))
-        fail(c, wt, "\"%s\" is not an ISO 8601 date-time with a time zone", ts->valuestring);
+        stoa_trace_ck_fail(c, wt, "\"%s\" is not an ISO 8601 date-time with a time zone", ts->valuestring);
+    if (sub)
+        stoa_trace_ck_check_attachments(c, st, where);
 }
 
 int stoa_trace_check_statement(const cJSON *st, stoa_trace_check_fn fn, void *user)
 {
     checker c = {.fn = fn, .user = user};
     if (!cJSON_IsObject(st)) {
-        fail(&c, "", "a statement must be a JSON object, not %s", type_name(st));
+        stoa_trace_ck_fail(&c, "", "a statement must be a JSON object, not %s", stoa_trace_ck_type_name(st));
         return c.problems;
     }
     check_shape(&c, st, "");
     static const char *const keys[] = {"id", "actor", "verb", "object", "result", "context",
         "timestamp", "stored", "authority", "version", "attachments", NULL};
-    only_keys(&c, st, "", keys);
-    check_uuid_at(&c, st, "id", "", true); // Stoa: ids make re-sending safe
+    stoa_trace_ck_only_keys(&c, st, "", keys);
+    stoa_trace_ck_check_uuid_at(&c, st, "id", "", false); // the LRS assigns a missing one (Data 2.4.1)
     check_statement_body(&c, st, "", false);
-    const cJSON *stored = get_str(&c, st, "stored", "", false);
+    const cJSON *stored = stoa_trace_ck_get_str(&c, st, "stored", "", false);
     if (stored && !stoa_trace_parse_timestamp(stored->valuestring, NULL))
-        fail(&c, "stored", "\"%s\" is not an ISO 8601 date-time", stored->valuestring);
+        stoa_trace_ck_fail(&c, "stored", "\"%s\" is not an ISO 8601 date-time", stored->valuestring);
     const cJSON *auth = cJSON_GetObjectItemCaseSensitive(st, "authority");
     if (auth)
-        check_agent(&c, auth, "authority", true);
-    const cJSON *ver = get_str(&c, st, "version", "", false);
-    if (ver && strncmp(ver->valuestring, "1.0", 3) != 0)
-        fail(&c, "version", "\"%s\" is not an xAPI 1.0.x version", ver->valuestring);
-    get(&c, st, "attachments", "", cJSON_IsArray, "an array", false);
+        stoa_trace_ck_check_authority(&c, auth);
+    const cJSON *ver = stoa_trace_ck_get_str(&c, st, "version", "", false);
+    // Data 2.4.10: "An LRS MUST reject all Statements with a version
+    // specified that does not start with 1.0."
+    if (ver && !stoa_trace_ck_version_ok(ver->valuestring))
+        stoa_trace_ck_fail(&c, "version", "\"%s\" is not an xAPI 1.0.x version", ver->valuestring);
+    stoa_trace_ck_check_attachments(&c, st, "");
     return c.problems;
 }
+
+bool stoa_trace_check_iri(const char *s) { return stoa_trace_parse_iri(s); }
+
+bool stoa_trace_check_timestamp(const char *s, int64_t *out_ns) { return stoa_trace_parse_timestamp(s, out_ns); }

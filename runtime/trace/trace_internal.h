@@ -13,6 +13,7 @@
 #define STOA_XAPI_EXT STOA_XAPI_NS "extensions/"
 #define STOA_XAPI_VERB_NS STOA_XAPI_NS "verbs/"
 #define STOA_XAPI_ACT_NS STOA_XAPI_NS "activities/"
+#define STOA_XAPI_VERB_VOIDED "http://adlnet.gov/expapi/verbs/voided"
 
 #define STOA_EXT_CONCEPTS STOA_XAPI_EXT "concepts"
 #define STOA_EXT_KEY_NODE STOA_XAPI_EXT "key-node"

@@ -4,6 +4,7 @@
 #include "trace_internal.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -87,6 +88,9 @@ bool stoa_trace_parse_timestamp(const char *s, int64_t *out_unix_ns)
         p++;
         if (!digits(&p, 2, &oh) || !expect(&p, ':') || !digits(&p, 2, &om) || oh > 23 || om > 59)
             return false;
+        if (sign < 0 && oh == 0 && om == 0)
+            return false; // RFC 3339 "-00:00" = offset unknown; xAPI Data 4.5 refuses it
+
         offset_s = sign * (oh * 3600 + om * 60);
     } else {
         return false; // xAPI needs an explicit zone to order statements
@@ -96,8 +100,12 @@ bool stoa_trace_parse_timestamp(const char *s, int64_t *out_unix_ns)
     struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
                     .tm_min = mi, .tm_sec = se};
     int64_t secs = (int64_t)timegm(&tm) - offset_s;
+    // Nanoseconds since 1970 fit int64 only until 2262: later (and much
+    // earlier) times saturate, which keeps them ordered.
     if (out_unix_ns)
-        *out_unix_ns = secs * 1000000000LL + frac_ns;
+        *out_unix_ns = secs > INT64_MAX / 1000000000LL - 1   ? INT64_MAX
+                     : secs < INT64_MIN / 1000000000LL + 1 ? INT64_MIN
+                                                           : secs * 1000000000LL + frac_ns;
     return true;
 }
 
@@ -170,6 +178,10 @@ bool stoa_trace_parse_duration(const char *s, int64_t *out_ns)
         p++;
     }
     if (parts == 0 || (in_time && s[strlen(s) - 1] == 'T'))
+        return false;
+    // ISO 8601:2004 4.4.3.2 (xAPI Data 4.6): weeks stand alone ("P4W", never "P4W1D").
+    const char *w = strchr(s, 'W');
+    if (w && (w[1] || strpbrk(s + 1, "YMDTHS")))
         return false;
     if (out_ns)
         *out_ns = (int64_t)(total * 1e9 + 0.5);

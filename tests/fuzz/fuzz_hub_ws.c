@@ -40,7 +40,7 @@ static void take_message(const char *text, size_t len)
         cJSON *st = cJSON_Duplicate(it, 1);
         hub_prepared p;
         char why[300];
-        if (st && hub_statement_prepare(st, false, &p, why, sizeof why)) {
+        if (st && hub_statement_prepare(st, false, NULL, &p, why, sizeof why)) {
             if (strlen(p.id) != 36 || !p.canon || !p.actor)
                 abort();
             hub_prepared_free(&p);

@@ -103,7 +103,7 @@ STOA_TEST(rejects_raw_above_max)
     EXPECT_INVALID("result.score.raw", "11", "result.score.raw: 11 is above max 10");
 }
 
-STOA_TEST(rejects_empty_display) { EXPECT_INVALID("verb.display", "{}", "verb.display: empty object"); }
+STOA_TEST(rejects_bad_display_tag) { EXPECT_INVALID("verb.display", "{\"en_US\":\"x\"}", "verb.display: "); }
 
 STOA_TEST(rejects_null_values)
 {

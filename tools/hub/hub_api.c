@@ -324,6 +324,9 @@ void hub_api_route(stoa_hub *hub, hub_req *c)
         {"devices", "GET", handle_devices},      {"device/revoke", "POST", handle_revoke},
         {"device/admit", "POST", handle_admit},  {"xapi-key", "POST", handle_rotate_key},
         {"evaluation", "GET", hub_handle_evaluation},
+        {"xapi-credentials", "GET", hub_api_xapi_credentials},
+        {"xapi-credentials/new", "POST", hub_api_xapi_credential_new},
+        {"xapi-credentials/revoke", "POST", hub_api_xapi_credential_revoke},
     };
     for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
         if (strcmp(p, routes[i].path) != 0)

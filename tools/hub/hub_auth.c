@@ -295,8 +295,12 @@ int64_t hub_device_from_bearer(stoa_hub *hub, hub_req *c)
 
 hub_xapi_who hub_xapi_authorized(stoa_hub *hub, hub_req *c, int64_t *out_device)
 {
+    return hub_xapi_authorized_as(hub, c, hub_header(c, "Authorization"), out_device);
+}
+
+hub_xapi_who hub_xapi_authorized_as(stoa_hub *hub, hub_req *c, const char *a, int64_t *out_device)
+{
     *out_device = 0;
-    const char *a = hub_header(c, "Authorization");
     if (a && strncmp(a, "Basic ", 6) == 0) {
         unsigned char dec[128];
         size_t len = 0;

@@ -16,11 +16,13 @@
 #include <string.h>
 
 #include "hub_internal.h"
+#include "hub_lrs.h"
 
 static const char k_schema[] =
     "PRAGMA journal_mode=WAL;"
     "PRAGMA synchronous=NORMAL;"
     "PRAGMA busy_timeout=5000;"
+    "PRAGMA cache_size=-65536;" // 64 MiB: the query index and the id index stay in memory at 1M statements
     "CREATE TABLE IF NOT EXISTS settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS devices(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
     "  token_hash TEXT UNIQUE NOT NULL, joined_ns INTEGER NOT NULL);"
@@ -113,6 +115,8 @@ stoa_result hub_db_open_path(const char *data_dir, sqlite3 **out, stoa_error *er
         if (!ok)
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     }
+    if (ok)
+        ok = hub_db_xapi_migrate(db, &msg);
     if (!ok) {
         stoa_error_set(err, STOA_ERROR_IO, "%s: %s", path, msg ? msg : "schema failed");
         sqlite3_free(msg);
@@ -339,7 +343,9 @@ static hub_store_result existing(sqlite3_stmt *sel, const char *id, const char *
     if (rc != SQLITE_ROW)
         return HUB_STORE_FAILED;
     const char *have = (const char *)sqlite3_column_text(sel, 0);
-    return have && strcmp(have, canon) == 0 ? HUB_DUPLICATE : HUB_CONFLICT;
+    // Communication 2.1.1/2.1.2: the same statement again is no conflict,
+    // "same" as Data 2.3.1's Statement Comparison Requirements say.
+    return have && hub_statement_same(have, canon) ? HUB_DUPLICATE : HUB_CONFLICT;
 }
 
 typedef struct authz {
@@ -440,8 +446,10 @@ bool hub_db_store(stoa_hub *hub, size_t n, const hub_prepared *p, int64_t device
         why[i] = NULL;
     pthread_mutex_lock(&hub->db_mu);
     sqlite3_stmt *sel = hub_db_prep(hub, "SELECT json FROM statements WHERE id=?1");
-    sqlite3_stmt *ins = hub_db_prep(hub, "INSERT INTO statements(id,registration,device_id,stored_ns,json)"
-                                  " VALUES(?1,?2,?3,?4,?5)");
+    sqlite3_stmt *ins = hub_db_prep(hub, "INSERT INTO statements(id,registration,device_id,stored_ns,json,voids,"
+                                  "cred_id) VALUES(?1,?2,?3,?4,?5,?6,?7)");
+    hub_xapi_stmts x = {0};
+    bool x_ok = hub_db_xapi_prepare(hub, &x);
     authz a = {0};
     if (device_id > 0) {
         a.reg_get = hub_db_prep(hub, "SELECT device_id, actor FROM registrations WHERE registration=?1");
@@ -462,7 +470,7 @@ bool hub_db_store(stoa_hub *hub, size_t n, const hub_prepared *p, int64_t device
             sqlite3_finalize(who);
         }
     }
-    bool prepared = sel && ins && (device_id <= 0 || (a.reg_get && a.reg_add && a.reg_actor && a.learner_get &&
+    bool prepared = sel && ins && x_ok && (device_id <= 0 || (a.reg_get && a.reg_add && a.reg_actor && a.learner_get &&
                                                       a.learner_put && a.launch_get && a.roster_has));
     if (!prepared || sqlite3_exec(hub->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
         ok = false;
@@ -479,7 +487,7 @@ bool hub_db_store(stoa_hub *hub, size_t n, const hub_prepared *p, int64_t device
         // A second copy inside the same batch is a duplicate of the first.
         for (size_t j = 0; j < i && results[i] == HUB_STORED; j++)
             if (strcmp(p[j].id, p[i].id) == 0 && results[j] != HUB_REFUSED)
-                results[i] = strcmp(p[j].canon, p[i].canon) == 0 ? HUB_DUPLICATE : HUB_CONFLICT;
+                results[i] = hub_statement_same(p[j].canon, p[i].canon) ? HUB_DUPLICATE : HUB_CONFLICT;
         if (results[i] == HUB_STORE_FAILED)
             failed = true;
         if (results[i] == HUB_STORED && device_id > 0) {
@@ -509,8 +517,19 @@ bool hub_db_store(stoa_hub *hub, size_t n, const hub_prepared *p, int64_t device
         else
             sqlite3_bind_null(ins, 3);
         sqlite3_bind_int64(ins, 4, now);
-        sqlite3_bind_text(ins, 5, p[i].canon, -1, SQLITE_STATIC);
-        failed = sqlite3_step(ins) != SQLITE_DONE;
+        // Data 2.4.7: a missing timestamp is set to the value of "stored".
+        char *stamped = p[i].stamp ? hub_statement_stored_text_as(p[i].canon, "timestamp", now) : NULL;
+        sqlite3_bind_text(ins, 5, stamped ? stamped : p[i].canon, -1, SQLITE_TRANSIENT);
+        free(stamped);
+        if (p[i].voiding)
+            sqlite3_bind_text(ins, 6, p[i].ref, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(ins, 6);
+        if (p[i].cred_id > 0)
+            sqlite3_bind_int64(ins, 7, p[i].cred_id);
+        else
+            sqlite3_bind_null(ins, 7);
+        failed = sqlite3_step(ins) != SQLITE_DONE || !hub_db_xapi_index(&x, sqlite3_last_insert_rowid(hub->db), &p[i]);
         // The run's row comes with its first record (once per registration in a batch).
         bool filed = false;
         for (size_t j = 0; j < i && !filed; j++)
@@ -537,6 +556,7 @@ bool hub_db_store(stoa_hub *hub, size_t n, const hub_prepared *p, int64_t device
 out:
     sqlite3_finalize(sel);
     sqlite3_finalize(ins);
+    hub_db_xapi_finalize(&x);
     sqlite3_finalize(a.reg_get);
     sqlite3_finalize(a.reg_add);
     sqlite3_finalize(a.reg_actor);

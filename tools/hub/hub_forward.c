@@ -28,6 +28,7 @@
 #include "core/stoa_log.h"
 #include "core/stoa_url.h"
 #include "hub_internal.h"
+#include "hub_lrs.h"
 
 #define FORWARD_BATCH 100
 #define FORWARD_IDLE_MS 1000
@@ -92,7 +93,7 @@ static bool io_all(int fd, SSL *ssl, const char *data, size_t len)
 
 // POSTs a JSON body; returns the HTTP status (0 = the LRS cannot be reached
 // or could not be trusted).
-static int post(hub_forward *f, const char *body)
+static int post(hub_forward *f, const char *type, const char *body, size_t body_len)
 {
     int fd = connect_to(&f->url);
     if (fd < 0) {
@@ -122,13 +123,13 @@ static int post(hub_forward *f, const char *body)
     }
     char head[1800];
     int hl = snprintf(head, sizeof head,
-                      "POST %s HTTP/1.1\r\nHost: %s%s%s:%d\r\nContent-Type: application/json\r\n"
+                      "POST %s HTTP/1.1\r\nHost: %s%s%s:%d\r\nContent-Type: %s\r\n"
                       "X-Experience-API-Version: 1.0.3\r\n%sContent-Length: %zu\r\nConnection: close\r\n\r\n",
-                      f->path, f->url.ipv6 ? "[" : "", f->url.host, f->url.ipv6 ? "]" : "", f->url.port,
-                      f->auth_header, strlen(body));
+                      f->path, f->url.ipv6 ? "[" : "", f->url.host, f->url.ipv6 ? "]" : "", f->url.port, type,
+                      f->auth_header, body_len);
     int status = 0;
     if (hl > 0 && (size_t)hl < sizeof head && io_all(fd, ssl, head, (size_t)hl) &&
-        io_all(fd, ssl, body, strlen(body))) {
+        io_all(fd, ssl, body, body_len)) {
         char buf[512];
         size_t got = 0;
         while (got < sizeof buf - 1 && !memchr(buf, '\n', got)) {
@@ -184,6 +185,16 @@ static void save_cursor(stoa_hub *hub, int64_t seq)
     hub_db_set_setting(hub, "forward_seq", v);
 }
 
+// Sends statements (a JSON array) with their attachment data, if any.
+static int post_statements(stoa_hub *hub, hub_forward *f, const char *json)
+{
+    size_t len = 0;
+    char *mp = hub_xapi_forward_body(hub, json, &len);
+    int status = mp ? post(f, HUB_XAPI_MULTIPART_TYPE, mp, len) : post(f, "application/json", json, strlen(json));
+    free(mp);
+    return status;
+}
+
 static char *join_items(char *const *items, int n)
 {
     size_t len = 3;
@@ -216,7 +227,7 @@ static bool forward_round(stoa_hub *hub, hub_forward *f, bool *failed)
     *failed = false;
     if (b.n > 0) {
         char *body = join_items(b.items, b.n);
-        int status = body ? post(f, body) : 0;
+        int status = body ? post_statements(hub, f, body) : 0;
         free(body);
         if (status == 200 || status == 204) {
             save_cursor(hub, b.seqs[b.n - 1]);
@@ -225,7 +236,7 @@ static bool forward_round(stoa_hub *hub, hub_forward *f, bool *failed)
             // One statement spoils the batch: send them singly, skip the refused.
             for (int i = 0; i < b.n; i++) {
                 char *s = join_items(&b.items[i], 1);
-                int r = s ? post(f, s) : 0;
+                int r = s ? post_statements(hub, f, s) : 0;
                 free(s);
                 if (r != 200 && r != 204 && r != 400 && r != 409)
                     break;

@@ -260,6 +260,8 @@ bool hub_origin_ok(stoa_hub *hub, hub_req *c)
 size_t hub_body_limit(void *user, const hub_http_head *h)
 {
     (void)user;
+    if (strcmp(h->path, "/xapi/statements") == 0)
+        return HUB_MAX_XAPI_BODY; // multipart/mixed with attachment data (JSON alone: HUB_MAX_BODY)
     if (strncmp(h->path, "/xapi/", 6) == 0)
         return HUB_MAX_BODY;
     if (strcmp(h->path, "/api/command") == 0)

@@ -20,6 +20,7 @@
 
 // ---- limits (docs/hub.md, "Threat model", lists them all) --------------------
 #define HUB_MAX_BODY (256 * 1024)       // xAPI bodies
+#define HUB_MAX_XAPI_BODY (4u << 20)    // POST/PUT /xapi/statements with attachment data
 #define HUB_MAX_SMALL_BODY 4096         // login, join, device actions
 #define HUB_MAX_COMMAND_BODY 16384      // panel commands
 #define HUB_MAX_WS_MESSAGE (256 * 1024) // one WebSocket message
@@ -234,6 +235,11 @@ typedef struct hub_prepared {
     char *canon;           // canonical JSON (malloc'd)
     char account[64];      // actor.account.name ("" when none or longer): a roster learner_id?
     char lesson[128];      // the lesson's id: last segment of the parent lesson activity's IRI ("" = none)
+    char ref[37];          // the object's StatementRef id ("" = none)
+    bool voiding;          // verb "voided": ref is the statement it voids
+    bool stamp;            // no timestamp: the LRS sets it to "stored" as it stores
+    int64_t cred_id;       // the panel-made xAPI credential that stores it (0 = none)
+    cJSON *keys;           // query index entries ["<kind><key>", ...] (hub_statement_index_keys)
 } hub_prepared;
 
 // Stores statements in one transaction; results[i] and (for refusals)
@@ -301,6 +307,9 @@ int64_t hub_device_from_bearer(stoa_hub *hub, hub_req *c);
 // access, the instructor read-only), or a headset (its own records only).
 typedef enum hub_xapi_who { HUB_XAPI_NOBODY = 0, HUB_XAPI_KEY, HUB_XAPI_INSTRUCTOR, HUB_XAPI_DEVICE } hub_xapi_who;
 hub_xapi_who hub_xapi_authorized(stoa_hub *hub, hub_req *c, int64_t *out_device);
+// The same with the Authorization value given (xAPI's alternate request
+// syntax carries it as a form field).
+hub_xapi_who hub_xapi_authorized_as(stoa_hub *hub, hub_req *c, const char *authorization, int64_t *out_device);
 // A new xAPI key (stored, effective at once); copied into out.
 bool hub_rotate_xapi_key(stoa_hub *hub, char out[40]);
 
@@ -393,6 +402,10 @@ void hub_forward_stop(stoa_hub *hub);
 
 // ---- hub_api.c, hub_xapi.c, hub_lessons.c, hub_report.c ------------------------------
 void hub_api_route(stoa_hub *hub, hub_req *c);
+// hub_xapi_cred.c: GET /api/xapi-credentials, POST .../new, POST .../revoke.
+void hub_api_xapi_credentials(stoa_hub *hub, hub_req *c);
+void hub_api_xapi_credential_new(stoa_hub *hub, hub_req *c);
+void hub_api_xapi_credential_revoke(stoa_hub *hub, hub_req *c);
 void hub_xapi_handle(stoa_hub *hub, hub_req *c);
 // hub_eval.c: GET /api/evaluation and the /evaluation/ pages.
 void hub_handle_evaluation(stoa_hub *hub, hub_req *c);
@@ -436,11 +449,17 @@ void hub_ws_on_signout(stoa_hub *hub, int64_t device_id);
 // (runtime/trace's checker), nested at most HUB_STATEMENT_DEPTH, given an id
 // when it has none (allowed only when assign_id), and printed canonically
 // (without the LRS-set "stored"/"authority"). false: *why says what is wrong.
-bool hub_statement_prepare(cJSON *st, bool assign_id, hub_prepared *out, char *why, size_t why_size);
+// authority: the Agent the LRS writes as "authority" (the credential's).
+bool hub_statement_prepare(cJSON *st, bool assign_id, const cJSON *authority, hub_prepared *out, char *why,
+                           size_t why_size);
+// An Agent or Group's identity key ("mbox mailto:a@b", "account <home> <name>", ...).
+char *hub_statement_actor_key(const cJSON *actor);
 void hub_prepared_free(hub_prepared *p);
 // The stored form returned to xAPI clients: canon + "stored", as text,
 // without parsing the stored JSON again. Caller frees.
 char *hub_statement_stored_text(const char *canon, int64_t stored_ns);
+// The same with another property name ("timestamp" for one the LRS sets).
+char *hub_statement_stored_text_as(const char *canon, const char *name, int64_t stored_ns);
 
 // ---- hub_view.c: live views of the headsets (issue 16) ----------------------
 // GET /api/view, GET|POST /api/views; false when the path is another's.

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hub_lrs.h"
 #include "hub_lrs_doc.h"
 
 #define LRS_CORS                                                                                   \
@@ -259,6 +260,20 @@ static bool authorize(hub_lrs_req *r, int res, bool writes)
 {
     hub_req *c = r->c;
     r->who = hub_xapi_authorized(r->hub, c, &r->device_id);
+    hub_xapi_cred cred;
+    if (r->who == HUB_XAPI_NOBODY && hub_xapi_panel_credential(r->hub, hub_header(c, "Authorization"), &cred)) {
+        // A panel-made credential: its read/write scopes; "mine" (its own
+        // statements only) does not reach what other statements say of agents.
+        if (writes ? !cred.write : !cred.read) {
+            hub_lrs_error(c, 403, "this credential may not %s the LRS", writes ? "write" : "read");
+            return false;
+        }
+        if (cred.mine && res == R_AGENTS) {
+            hub_lrs_error(c, 403, "a credential for its own statements only does not read Person objects");
+            return false;
+        }
+        r->who = HUB_XAPI_KEY;
+    }
     if (r->who == HUB_XAPI_NOBODY) {
         hub_lrs_error(c, 401, "authorization required (Basic xapi:<key> or a device token)");
         return false;

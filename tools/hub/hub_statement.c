@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hub_internal.h"
+#include "hub_lrs.h"
 #include "trace/stoa_trace_check.h"
 
 typedef struct first_problem {
@@ -35,7 +36,7 @@ static char *join3(const char *a, const char *b, const char *c)
 
 // Who the statement is about, as one string: the actor's inverse functional
 // identifier (xAPI 1.0.3 §2.4.2.3), or its whole canonical text.
-static char *actor_key(const cJSON *actor)
+char *hub_statement_actor_key(const cJSON *actor)
 {
     const cJSON *acc = cJSON_GetObjectItemCaseSensitive(actor, "account");
     const char *home = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(acc, "homePage"));
@@ -73,7 +74,32 @@ static void lesson_of(const cJSON *st, char *out, size_t size)
         snprintf(out, size, "%s", tail + 9);
 }
 
-bool hub_statement_prepare(cJSON *st, bool assign_id, hub_prepared *out, char *why, size_t why_size)
+// Data 2.4.6.2: "The LRS MUST return every value in the contextActivities
+// Object as an array, even if it arrived as a single Activity Object."
+static void context_arrays(cJSON *st)
+{
+    cJSON *ca = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(st, "context"),
+                                                 "contextActivities");
+    hub_statement_activity_arrays(ca);
+}
+
+void hub_statement_activity_arrays(cJSON *ca)
+{
+    static const char *const lists[] = {"parent", "grouping", "category", "other"};
+    for (size_t i = 0; ca && i < 4; i++) {
+        cJSON *e = cJSON_GetObjectItemCaseSensitive(ca, lists[i]);
+        if (!cJSON_IsObject(e))
+            continue;
+        cJSON *arr = cJSON_CreateArray();
+        if (!arr)
+            return;
+        cJSON_AddItemToArray(arr, cJSON_Duplicate(e, 1));
+        cJSON_ReplaceItemInObjectCaseSensitive(ca, lists[i], arr);
+    }
+}
+
+bool hub_statement_prepare(cJSON *st, bool assign_id, const cJSON *authority, hub_prepared *out, char *why,
+                           size_t why_size)
 {
     memset(out, 0, sizeof *out);
     if (!cJSON_IsObject(st)) {
@@ -84,26 +110,42 @@ bool hub_statement_prepare(cJSON *st, bool assign_id, hub_prepared *out, char *w
         snprintf(why, why_size, "nested deeper than %d levels", HUB_STATEMENT_DEPTH);
         return false;
     }
-    // The LRS sets these; a client's values are dropped, as xAPI allows.
-    cJSON_DeleteItemFromObjectCaseSensitive(st, "stored");
-    cJSON_DeleteItemFromObjectCaseSensitive(st, "authority");
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(st, "id");
-    if (!id) {
-        if (!assign_id) {
-            snprintf(why, why_size, "id: missing");
-            return false;
-        }
-        hub_uuid(out->id);
-        cJSON_AddStringToObject(st, "id", out->id);
+    if (!id && !assign_id) {
+        snprintf(why, why_size, "id: missing");
+        return false;
     }
+    // Everything the client sent is checked first, the LRS-set properties
+    // included (Data 2.4.8 "An LRS SHOULD validate and then MUST overwrite"
+    // stored; Data 2.4.9 authority).
     first_problem p = {why, why_size, 0};
     if (stoa_trace_check_statement(st, on_problem, &p) > 0)
         return false;
+    if (!id) {
+        hub_uuid(out->id);
+        cJSON_AddStringToObject(st, "id", out->id);
+    }
     id = cJSON_GetObjectItemCaseSensitive(st, "id");
     if (!hub_is_uuid(cJSON_GetStringValue(id))) {
         snprintf(why, why_size, "id: not a UUID");
         return false;
     }
+    cJSON_DeleteItemFromObjectCaseSensitive(st, "stored");
+    cJSON_DeleteItemFromObjectCaseSensitive(st, "authority");
+    // Data 2.4.9 "The LRS MUST ensure that all Statements stored have an
+    // authority" and SHOULD overwrite it from the credentials used.
+    // One order for what the LRS sets (authority, then version), so that a
+    // stored statement prepared again prints the same text.
+    cJSON *version = cJSON_DetachItemFromObjectCaseSensitive(st, "version");
+    if (authority)
+        cJSON_AddItemToObject(st, "authority", cJSON_Duplicate(authority, 1));
+    // Data 2.4.10 "If they lack a version, the version MUST be set to 1.0.0."
+    if (version)
+        cJSON_AddItemToObject(st, "version", version);
+    else
+        cJSON_AddStringToObject(st, "version", "1.0.0");
+    context_arrays(st);
+    out->stamp = !cJSON_GetObjectItemCaseSensitive(st, "timestamp");
     // Ids are compared as text: one spelling for every UUID.
     for (int i = 0; i < 36; i++)
         out->id[i] = (char)(id->valuestring[i] | (id->valuestring[i] >= 'A' && id->valuestring[i] <= 'F' ? 0x20 : 0));
@@ -115,14 +157,25 @@ bool hub_statement_prepare(cJSON *st, bool assign_id, hub_prepared *out, char *w
             out->registration[i] = (char)(reg[i] | (reg[i] >= 'A' && reg[i] <= 'F' ? 0x20 : 0));
         out->registration[36] = 0;
     }
-    out->actor = actor_key(cJSON_GetObjectItemCaseSensitive(st, "actor"));
+    const cJSON *obj = cJSON_GetObjectItemCaseSensitive(st, "object");
+    const char *oty = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "objectType"));
+    const char *ref = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "id"));
+    if (oty && strcmp(oty, "StatementRef") == 0 && hub_is_uuid(ref)) {
+        for (int i = 0; i < 36; i++)
+            out->ref[i] = (char)(ref[i] | (ref[i] >= 'A' && ref[i] <= 'F' ? 0x20 : 0));
+        const char *verb = cJSON_GetStringValue(
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(st, "verb"), "id"));
+        out->voiding = verb && strcmp(verb, HUB_VERB_VOIDED) == 0;
+    }
+    out->actor = hub_statement_actor_key(cJSON_GetObjectItemCaseSensitive(st, "actor"));
     const char *acc = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(st, "actor"), "account"), "name"));
     if (acc && strlen(acc) < sizeof out->account)
         snprintf(out->account, sizeof out->account, "%s", acc);
     lesson_of(st, out->lesson, sizeof out->lesson);
     out->canon = cJSON_PrintUnformatted(st);
-    if (!out->canon || !out->actor) {
+    out->keys = hub_statement_index_keys(st);
+    if (!out->canon || !out->actor || !out->keys) {
         hub_prepared_free(out);
         snprintf(why, why_size, "out of memory");
         return false;
@@ -134,10 +187,17 @@ void hub_prepared_free(hub_prepared *p)
 {
     free(p->canon);
     free(p->actor);
+    cJSON_Delete(p->keys);
     p->canon = p->actor = NULL;
+    p->keys = NULL;
 }
 
 char *hub_statement_stored_text(const char *canon, int64_t stored_ns)
+{
+    return hub_statement_stored_text_as(canon, "stored", stored_ns);
+}
+
+char *hub_statement_stored_text_as(const char *canon, const char *name, int64_t stored_ns)
 {
     size_t n = strlen(canon);
     if (n < 2 || canon[n - 1] != '}')
@@ -147,6 +207,6 @@ char *hub_statement_stored_text(const char *canon, int64_t stored_ns)
     size_t cap = n + 64;
     char *out = malloc(cap);
     if (out)
-        snprintf(out, cap, "%.*s%s\"stored\":\"%s\"}", (int)(n - 1), canon, n > 2 ? "," : "", iso);
+        snprintf(out, cap, "%.*s%s\"%s\":\"%s\"}", (int)(n - 1), canon, n > 2 ? "," : "", name, iso);
     return out;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "hub_internal.h"
+#include "hub_xapi.h"
 
 #define HUB_MAX_BATCH 512 // statements in one "st" message
 
@@ -112,6 +113,7 @@ void hub_ws_take_statements(stoa_hub *hub, int64_t device_id, const cJSON *items
     hub_store_result *res = calloc(cap ? cap : 1, sizeof *res);
     const char **why = calloc(cap ? cap : 1, sizeof *why);
     cJSON **parsed = calloc(cap ? cap : 1, sizeof *parsed);
+    cJSON *authority = NULL;
     int64_t quota;
     pthread_mutex_lock(&hub->mu);
     quota = hub->device_quota;
@@ -119,11 +121,12 @@ void hub_ws_take_statements(stoa_hub *hub, int64_t device_id, const cJSON *items
     if (!p || !res || !why || !parsed)
         goto out;
     const cJSON *it;
+    authority = hub_xapi_authority(hub, device_id);
     cJSON_ArrayForEach(it, items) {
         char reason[300];
         cJSON *st = cJSON_Duplicate(it, 1);
         const char *given = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "id"));
-        if (!st || !hub_statement_prepare(st, false, &p[n], reason, sizeof reason)) {
+        if (!st || !hub_statement_prepare(st, false, authority, &p[n], reason, sizeof reason)) {
             cJSON *r = cJSON_CreateObject();
             cJSON_AddStringToObject(r, "id", given && hub_is_uuid(given) ? given : "");
             cJSON_AddStringToObject(r, "why", st ? reason : "out of memory");
@@ -161,6 +164,7 @@ out:
         hub_prepared_free(&p[i]);
         cJSON_Delete(parsed[i]);
     }
+    cJSON_Delete(authority);
     free(p), free(res), free(why), free(parsed);
 }
 

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+// The LRS benchmark (docs/lrs.md; not a ctest, not in CI): statements/s
+// stored over HTTP one at a time and in batches of 100, then query latency
+// by agent and by verb once the store holds STOA_BENCH_N statements
+// (default 1,000,000), and the database's size.
+//
+//   STOA_BENCH_N=1000000 build/tests/hub/bench_hub_lrs
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "hub_test_util.h"
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int g_port;
+static char g_auth[300];
+
+static size_t statement(char *out, size_t cap, long n)
+{
+    char id[37];
+    test_uuid(id);
+    return (size_t)snprintf(out, cap,
+        "{\"id\":\"%s\",\"actor\":{\"mbox\":\"mailto:learner-%ld@example.org\"},"
+        "\"verb\":{\"id\":\"http://example.org/verbs/v%ld\",\"display\":{\"en\":\"did\"}},"
+        "\"object\":{\"id\":\"http://example.org/activities/a%ld\"},"
+        "\"context\":{\"contextActivities\":{\"parent\":[{\"id\":\"http://example.org/course\"}]}},"
+        "\"result\":{\"success\":true,\"score\":{\"scaled\":0.5}},\"timestamp\":\"2026-01-01T00:00:00Z\"}", id, n % 1000, n % 20, n % 5000);
+}
+
+static double post_batches(long count, int batch)
+{
+    size_t cap = (size_t)batch * 600 + 16;
+    char *body = malloc(cap), *out = NULL;
+    double t0 = now_s();
+    for (long done = 0; done < count; done += batch) {
+        size_t n = 0;
+        if (batch > 1)
+            body[n++] = '[';
+        for (int i = 0; i < batch; i++) {
+            if (i)
+                body[n++] = ',';
+            n += statement(body + n, cap - n, done + i);
+        }
+        if (batch > 1)
+            body[n++] = ']';
+        int s = test_http(g_port, "POST", "/xapi/statements", g_auth, body, n, &out, NULL, 0);
+        free(out);
+        if (s != 200) {
+            fprintf(stderr, "POST answered %d\n", s);
+            exit(1);
+        }
+    }
+    free(body);
+    return (double)count / (now_s() - t0);
+}
+
+static void query(const char *label, const char *path)
+{
+    char *out = NULL;
+    double best = 1e9, sum = 0;
+    for (int i = 0; i < 20; i++) {
+        double t0 = now_s();
+        int s = test_http(g_port, "GET", path, g_auth, NULL, 0, &out, NULL, 0);
+        double dt = now_s() - t0;
+        free(out);
+        if (s != 200) {
+            fprintf(stderr, "%s answered %d\n", path, s);
+            exit(1);
+        }
+        best = dt < best ? dt : best;
+        sum += dt;
+    }
+    printf("query %-28s mean %.1f ms, best %.1f ms (20 runs)\n", label, sum / 20 * 1e3, best * 1e3);
+}
+
+int main(void)
+{
+    long total = getenv("STOA_BENCH_N") ? atol(getenv("STOA_BENCH_N")) : 1000000;
+    char dir[256], cred[128], b64[160];
+    test_temp_dir(dir);
+    stoa_hub *hub = test_hub_start(dir, &g_port);
+    if (!hub)
+        return 1;
+    snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(hub));
+    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred), sodium_base64_VARIANT_ORIGINAL);
+    snprintf(g_auth, sizeof g_auth, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
+    printf("single statements: %.0f statements/s (2000 POSTs)\n", post_batches(2000, 1));
+    printf("batches of 100:    %.0f statements/s (first 100,000)\n", post_batches(100000, 100));
+    double t0 = now_s();
+    long left = total - 102000;
+    if (left > 0)
+        post_batches(left / 100 * 100, 100);
+    printf("filled to %ld statements in %.0f s\n", total, now_s() - t0);
+    query("by agent (limit 100)", "/xapi/statements?limit=100&agent=%7B%22mbox%22%3A%22mailto%3Alearner-7%40example.org%22%7D");
+    query("by verb (limit 100)", "/xapi/statements?limit=100&verb=http%3A%2F%2Fexample.org%2Fverbs%2Fv3");
+    query("by agent+verb (limit 100)", "/xapi/statements?limit=100&verb=http%3A%2F%2Fexample.org%2Fverbs%2Fv7"
+                                       "&agent=%7B%22mbox%22%3A%22mailto%3Alearner-7%40example.org%22%7D");
+    query("by activity (limit 100)", "/xapi/statements?limit=100&activity=http%3A%2F%2Fexample.org%2Factivities%2Fa42");
+    char path[400];
+    struct stat sb;
+    long long bytes = 0;
+    const char *parts[] = {"hub.sqlite", "hub.sqlite-wal"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, parts[i]);
+        if (stat(path, &sb) == 0)
+            bytes += sb.st_size;
+    }
+    printf("database: %.1f MiB (%s)\n", (double)bytes / 1048576.0, dir);
+    stoa_hub_destroy(&hub);
+    return 0;
+}

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: Apache-2.0
+// GET /xapi/statements as an xAPI 1.0.3 LRS answers it (Communication
+// 2.1.3): every filter applied (and a filter nothing matches returns
+// nothing), parameters checked, `more` pages stable while statements keep
+// arriving, formats. Each check cites its requirement.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "hub_lrs.h"
+#include "hub_test_util.h"
+#include "stoa_test.h"
+
+static stoa_hub *g_hub;
+static int g_port;
+static char g_auth[300];
+
+static void setup(void)
+{
+    if (g_hub)
+        return;
+    char dir[256], cred[128], b64[160];
+    test_temp_dir(dir);
+    g_hub = test_hub_start(dir, &g_port);
+    snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(g_hub));
+    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred), sodium_base64_VARIANT_ORIGINAL);
+    snprintf(g_auth, sizeof g_auth, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n"
+                                    "Accept-Language: fr, en;q=0.5\r\n", b64);
+}
+
+static int req(const char *method, const char *path, const char *body, char **out)
+{
+    return test_http(g_port, method, path, g_auth, body, body ? strlen(body) : 0, out, NULL, 0);
+}
+
+// The ids a query returns, in order, as one string "i1 i2 ..."; status in *st.
+static void ids_of(const char *path, int *status, char *ids, size_t cap, char *more, size_t mcap)
+{
+    char *out = NULL;
+    *status = req("GET", path, NULL, &out);
+    ids[0] = 0;
+    if (more)
+        more[0] = 0;
+    cJSON *j = out ? cJSON_Parse(out) : NULL;
+    const cJSON *s;
+    cJSON_ArrayForEach(s, cJSON_GetObjectItem(j, "statements")) {
+        size_t n = strlen(ids);
+        snprintf(ids + n, cap - n, "%s%s", n ? " " : "", cJSON_GetStringValue(cJSON_GetObjectItem(s, "id")));
+    }
+    if (more)
+        snprintf(more, mcap, "%s", cJSON_GetStringValue(cJSON_GetObjectItem(j, "more")) ? cJSON_GetStringValue(cJSON_GetObjectItem(j, "more")) : "");
+    cJSON_Delete(j);
+    free(out);
+}
+
+// Statement n: actor agent-(n%3), verb v(n%2), object act-(n%4), context
+// parent "course", registration R for n < 4.
+static void post_n(int n)
+{
+    char body[1024], *out = NULL;
+    snprintf(body, sizeof body,
+             "{\"id\":\"aaaaaaaa-0000-4000-8000-%012d\",\"actor\":{\"mbox\":\"mailto:agent-%d@example.org\"},"
+             "\"verb\":{\"id\":\"http://example.org/verbs/v%d\",\"display\":{\"en\":\"done\",\"fr\":\"fait\"}},"
+             "\"object\":{\"id\":\"http://example.org/act-%d\",\"definition\":{\"name\":{\"en\":\"Act\",\"fr\":\"Acte\"}}},"
+             "\"context\":{%s\"contextActivities\":{\"parent\":[{\"id\":\"http://example.org/course\"}]}}}",
+             n, n % 3, n % 2, n % 4, n < 4 ? "\"registration\":\"bbbbbbbb-0000-4000-8000-000000000001\"," : "");
+    CHECK(req("POST", "/xapi/statements", body, &out) == 200);
+    free(out);
+}
+
+STOA_TEST(filters_are_applied)
+{
+    setup();
+    CHECK(g_hub != NULL);
+    for (int i = 0; i < 12; i++)
+        post_n(i);
+    char ids[8192];
+    int s;
+    // The issue's symptom: a verb no statement has returns nothing.
+    ids_of("/xapi/statements?verb=http%3A%2F%2Fexample.org%2Fverbs%2Fnone", &s, ids, sizeof ids, NULL, 0);
+    CHECK(s == 200 && ids[0] == 0);
+    ids_of("/xapi/statements?verb=http%3A%2F%2Fexample.org%2Fverbs%2Fv1&ascending=true", &s, ids, sizeof ids, NULL, 0);
+    CHECK_STR(ids, "aaaaaaaa-0000-4000-8000-000000000001 aaaaaaaa-0000-4000-8000-000000000003 "
+                   "aaaaaaaa-0000-4000-8000-000000000005 aaaaaaaa-0000-4000-8000-000000000007 "
+                   "aaaaaaaa-0000-4000-8000-000000000009 aaaaaaaa-0000-4000-8000-000000000011");
+    // agent: "the specified Agent ... is the Actor or Object"; combined with verb.
+    ids_of("/xapi/statements?agent=%7B%22mbox%22%3A%22mailto%3Aagent-1%40example.org%22%7D"
+           "&verb=http%3A%2F%2Fexample.org%2Fverbs%2Fv0", &s, ids, sizeof ids, NULL, 0);
+    CHECK_STR(ids, "aaaaaaaa-0000-4000-8000-000000000010 aaaaaaaa-0000-4000-8000-000000000004");
+    // activity: the Object only, unless related_activities (context too).
+    ids_of("/xapi/statements?activity=http%3A%2F%2Fexample.org%2Fcourse", &s, ids, sizeof ids, NULL, 0);
+    CHECK(s == 200 && ids[0] == 0);
+    ids_of("/xapi/statements?activity=http%3A%2F%2Fexample.org%2Fcourse&related_activities=true&limit=3", &s, ids,
+           sizeof ids, NULL, 0);
+    CHECK_STR(ids, "aaaaaaaa-0000-4000-8000-000000000011 aaaaaaaa-0000-4000-8000-000000000010 "
+                   "aaaaaaaa-0000-4000-8000-000000000009");
+    ids_of("/xapi/statements?activity=http%3A%2F%2Fexample.org%2Fact-2", &s, ids, sizeof ids, NULL, 0);
+    CHECK_STR(ids, "aaaaaaaa-0000-4000-8000-000000000010 aaaaaaaa-0000-4000-8000-000000000006 "
+                   "aaaaaaaa-0000-4000-8000-000000000002");
+    ids_of("/xapi/statements?registration=bbbbbbbb-0000-4000-8000-000000000001&ascending=true&activity="
+           "http%3A%2F%2Fexample.org%2Fact-1", &s, ids, sizeof ids, NULL, 0);
+    CHECK_STR(ids, "aaaaaaaa-0000-4000-8000-000000000001");
+    // until: "stored at or before"; since in the future: nothing.
+    ids_of("/xapi/statements?until=2000-01-01T00:00:00Z", &s, ids, sizeof ids, NULL, 0);
+    CHECK(s == 200 && ids[0] == 0);
+    ids_of("/xapi/statements?since=2200-01-01T00:00:00Z", &s, ids, sizeof ids, NULL, 0);
+    CHECK(s == 200 && ids[0] == 0);
+    // related_agents: the authority (the xAPI key's Agent) is related.
+    ids_of("/xapi/statements?agent=%7B%22account%22%3A%7B%22homePage%22%3A%22http%3A%2F%2Fnowhere%2F%22%2C%22name"
+           "%22%3A%22xapi-key%22%7D%7D&related_agents=true", &s, ids, sizeof ids, NULL, 0);
+    CHECK(s == 200 && ids[0] == 0); // another homePage: another Agent
+}
+
+STOA_TEST(more_links_are_stable_under_writes)
+{
+    setup();
+    char ids[8192], more[600], all[16384] = "";
+    int s, pages = 0;
+    ids_of("/xapi/statements?verb=http%3A%2F%2Fexample.org%2Fverbs%2Fv0&limit=2", &s, ids, sizeof ids, more, sizeof more);
+    snprintf(all, sizeof all, "%s", ids);
+    while (s == 200 && more[0] && pages++ < 10) {
+        post_n(100 + pages * 2); // a newer v0 statement between pages
+        ids_of(more, &s, ids, sizeof ids, more, sizeof more);
+        size_t n = strlen(all);
+        snprintf(all + n, sizeof all - n, "%s%s", ids[0] && n ? " " : "", ids);
+    }
+    // Every v0 statement stored before the first page, once, newest first;
+    // none of those written meanwhile.
+    CHECK_STR(all, "aaaaaaaa-0000-4000-8000-000000000010 aaaaaaaa-0000-4000-8000-000000000008 "
+                   "aaaaaaaa-0000-4000-8000-000000000006 aaaaaaaa-0000-4000-8000-000000000004 "
+                   "aaaaaaaa-0000-4000-8000-000000000002 aaaaaaaa-0000-4000-8000-000000000000");
+}
+
+STOA_TEST(parameters_are_checked)
+{
+    setup();
+    const char *bad[] = {
+        "/xapi/statements?Verb=http%3A%2F%2Fe.org%2Fv",           // wrong case
+        "/xapi/statements?colour=red",                            // unknown
+        "/xapi/statements?limit=1&limit=2",                       // twice
+        "/xapi/statements?limit=abc", "/xapi/statements?limit=-1",
+        "/xapi/statements?verb=not-an-iri", "/xapi/statements?agent=%7B%7D",
+        "/xapi/statements?format=full", "/xapi/statements?ascending=yes",
+        "/xapi/statements?since=2008-09-15T15:53:00-00:00",
+        // A value that does not decode is refused, not ignored (an unfiltered answer).
+        "/xapi/statements?verb=%zz", "/xapi/statements?statementId=%ff%fe",
+        // "MUST reject ... statementId or voidedStatementId ... and also any
+        // other parameter besides attachments or format"; and both together.
+        "/xapi/statements?statementId=aaaaaaaa-0000-4000-8000-000000000001&limit=1",
+        "/xapi/statements?statementId=aaaaaaaa-0000-4000-8000-000000000001"
+        "&voidedStatementId=aaaaaaaa-0000-4000-8000-000000000002",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *out = NULL, headers[1024] = "";
+        int s = test_http(g_port, "GET", bad[i], g_auth, NULL, 0, &out, headers, sizeof headers);
+        CHECK_MSG(s == 400, "%s -> %d %s", bad[i], s, out ? out : "");
+        CHECK(strstr(headers, "X-Experience-API-Consistent-Through:") != NULL);
+        free(out);
+    }
+    // limit is capped at the stated maximum (About says HUB_XAPI_LIMIT_MAX).
+    char ids[65536];
+    int s;
+    ids_of("/xapi/statements?limit=100000&format=ids", &s, ids, sizeof ids, NULL, 0);
+    CHECK(s == 200 && ids[0]);
+}
+
+STOA_TEST(formats)
+{
+    setup();
+    char *out = NULL;
+    // format=ids: "only include minimum information necessary ... to identify them".
+    CHECK(req("GET", "/xapi/statements?statementId=aaaaaaaa-0000-4000-8000-000000000001&format=ids", NULL, &out) == 200);
+    CHECK(out && !strstr(out, "display") && !strstr(out, "definition") && strstr(out, "http://example.org/verbs/v1"));
+    free(out);
+    // format=canonical: one language per map, chosen by Accept-Language (fr first).
+    CHECK(req("GET", "/xapi/statements?statementId=aaaaaaaa-0000-4000-8000-000000000001&format=canonical", NULL, &out) == 200);
+    CHECK(out && strstr(out, "\"fr\":\"fait\"") && !strstr(out, "\"en\":\"done\"") && strstr(out, "Acte"));
+    free(out);
+    // exact: as stored, both languages.
+    CHECK(req("GET", "/xapi/statements?statementId=aaaaaaaa-0000-4000-8000-000000000001", NULL, &out) == 200);
+    CHECK(out && strstr(out, "\"fr\":\"fait\"") && strstr(out, "\"en\":\"done\""));
+    free(out);
+    // attachments=true: "the LRS MUST use the multipart response format".
+    char headers[1024] = "";
+    CHECK(test_http(g_port, "GET", "/xapi/statements?limit=1&attachments=true", g_auth, NULL, 0, &out, headers,
+                    sizeof headers) == 200);
+    CHECK(strstr(headers, "multipart/mixed; boundary=") != NULL);
+    free(out);
+}
+
+// A store made before the index (schema 3) is indexed when a new hub first
+// opens it: its statements answer verb queries and can be voided.
+STOA_TEST(old_stores_are_indexed_on_upgrade)
+{
+    char dir[256], path[400];
+    test_temp_dir(dir);
+    int port = 0;
+    stoa_hub *hub = test_hub_start(dir, &port);
+    CHECK(hub != NULL);
+    int saved = g_port;
+    g_port = port;
+    char auth[300];
+    memcpy(auth, g_auth, sizeof auth);
+    char cred[64], b64[100];
+    snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(hub));
+    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred), sodium_base64_VARIANT_ORIGINAL);
+    snprintf(g_auth, sizeof g_auth, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
+    post_n(1);
+    stoa_hub_destroy(&hub);
+    // Back to schema 3: no index, no voiding columns.
+    snprintf(path, sizeof path, "%s/hub.sqlite", dir);
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, "DROP TABLE xidx; DROP TABLE xapi_credentials; DROP TABLE xapi_attachments;"
+                           "DROP INDEX statements_voids; DROP INDEX statements_cred;"
+                           "ALTER TABLE statements DROP COLUMN voided; ALTER TABLE statements DROP COLUMN voids;"
+                           "ALTER TABLE statements DROP COLUMN cred_id;", NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    hub = test_hub_start(dir, &port);
+    CHECK(hub != NULL);
+    snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(hub));
+    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred), sodium_base64_VARIANT_ORIGINAL);
+    snprintf(g_auth, sizeof g_auth, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
+    char ids[1024];
+    int s;
+    ids_of("/xapi/statements?verb=http%3A%2F%2Fexample.org%2Fverbs%2Fv1", &s, ids, sizeof ids, NULL, 0);
+    CHECK_STR(ids, "aaaaaaaa-0000-4000-8000-000000000001");
+    stoa_hub_destroy(&hub);
+    g_port = saved;
+    memcpy(g_auth, auth, sizeof auth);
+}
+
+STOA_TEST(zz_teardown)
+{
+    stoa_hub_destroy(&g_hub);
+    CHECK(g_hub == NULL);
+}
+
+STOA_TEST_MAIN()
