@@ -274,6 +274,10 @@ typedef struct stoa_lesson {
 
 typedef struct stoa_lesson_parse_desc {
     const char *file_name; // used in messages; NULL = "lesson"
+    // With errors, still hand back what parsed (and return STOA_ERROR_PARSE),
+    // so that `stoa lint` can also check its nodes, files and translations.
+    // Such a lesson is for stoa_lesson_check_partial() only: never run it.
+    bool keep_partial;
 } stoa_lesson_parse_desc;
 
 // Parses a lesson from UTF-8 YAML text (need not be NUL-terminated).
@@ -290,6 +294,9 @@ stoa_result stoa_lesson_parse(const char *text, size_t size, const stoa_lesson_p
 // Reads `path` (at most 4 MiB) and parses it, file_name = path.
 stoa_result stoa_lesson_load_file(const char *path, stoa_lesson **out_lesson,
                                   stoa_lesson_diags *diags, stoa_error *err);
+// The same with keep_partial (see stoa_lesson_parse_desc): for `stoa lint`.
+stoa_result stoa_lesson_load_file_partial(const char *path, stoa_lesson **out_lesson,
+                                          stoa_lesson_diags *diags, stoa_error *err);
 
 void stoa_lesson_destroy(stoa_lesson **lesson);
 

@@ -66,6 +66,11 @@ typedef struct stoa_lesson_check_desc {
 // number of errors it added.
 uint32_t stoa_lesson_check(const stoa_lesson *lesson, const stoa_lesson_check_desc *desc,
                            stoa_lesson_diags *diags);
+// For a lesson that parsed with errors (kept with keep_partial): only the
+// checks that do not depend on what failed to parse — scene names, audio
+// files, translations — so that one `stoa lint` run reports them all.
+uint32_t stoa_lesson_check_partial(const stoa_lesson *lesson, const stoa_lesson_check_desc *desc,
+                                   stoa_lesson_diags *diags);
 
 // The state graph as Graphviz DOT: states labelled with their titles in
 // `lang` (NULL = the lesson's first language), triggers as labelled edges,
