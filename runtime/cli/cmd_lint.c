@@ -166,11 +166,12 @@ static void print_json(const char *file, const stoa_lesson_diags *d)
 {
     printf("{\"file\": ");
     json_string(stdout, file);
-    printf(", \"errors\": %u, \"warnings\": %u, \"diagnostics\": [", d->errors, d->warnings);
+    printf(", \"errors\": %u, \"warnings\": %u, \"notes\": %u, \"diagnostics\": [", d->errors,
+           d->warnings, d->notes);
     for (uint32_t i = 0; i < d->count; i++) {
         const stoa_lesson_diag *g = &d->items[i];
         printf("%s\n  {\"severity\": \"%s\", \"line\": %u, \"column\": %u, \"code\": ", i ? "," : "",
-               g->severity == STOA_LESSON_SEV_ERROR ? "error" : "warning", g->line, g->column);
+               stoa_lesson_severity_str(g->severity), g->line, g->column);
         json_string(stdout, g->code);
         printf(", \"message\": ");
         json_string(stdout, g->message);
@@ -270,8 +271,11 @@ int stoa_cmd_lint(int argc, char **argv)
             stoa_lesson_diag_format(&d.items[i], o.lesson, line, sizeof line);
             puts(line);
         }
-        fprintf(stderr, "%s: %u error%s, %u warning%s\n", o.lesson, d.errors,
+        fprintf(stderr, "%s: %u error%s, %u warning%s", o.lesson, d.errors,
                 d.errors == 1 ? "" : "s", d.warnings, d.warnings == 1 ? "" : "s");
+        if (d.notes) // notes never change the exit status
+            fprintf(stderr, ", %u note%s", d.notes, d.notes == 1 ? "" : "s");
+        fputc('\n', stderr);
     }
     bool graph_ok = !o.graph || !l || partial || write_graph(l, &o);
     rc = d.errors || (d.warnings && !o.allow_warnings) ? 1 : 0;

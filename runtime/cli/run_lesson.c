@@ -143,7 +143,7 @@ static int32_t node_index(const run_lesson *rl, const char *name)
 
 static void narrate(run_lesson *rl, const stoa_lesson_action *a)
 {
-    const char *audio = a->audio ? stoa_lesson_text_get(a->audio, rl->lang) : NULL;
+    const char *audio = a->audio ? stoa_lesson_audio_get(a->audio, rl->lang) : NULL;
     const char *text = tr(rl, a->text);
     char path[4096];
     stoa_error perr = {0};
@@ -156,6 +156,10 @@ static void narrate(run_lesson *rl, const stoa_lesson_action *a)
         audio = path;
     }
     stoa_audio_narration_desc nd = {.path = audio && *audio ? audio : NULL, .text = text};
+    if (!nd.path) // no recording (yet): the subtitle is timed by its reading time
+        STOA_LOGI("run", "narration '%s' has no recording in %s: subtitle for %.1f s: %s",
+                  a->id ? a->id : "", rl->lang ? rl->lang : "the first language",
+                  stoa_audio_estimate_reading_s(text), text ? text : "");
     int32_t node = node_index(rl, a->node);
     if (node >= 0) {
         nd.place.anchor = STOA_AUDIO_AT_NODE;

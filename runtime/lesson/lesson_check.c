@@ -22,6 +22,8 @@ typedef struct ck {
     } while (0)
 #define WARN(c, loc, code, ...)                                                                    \
     stoa_lesson_diags_add((c)->diags, STOA_LESSON_SEV_WARNING, (loc), (code), __VA_ARGS__)
+#define NOTE(c, loc, code, ...)                                                                    \
+    stoa_lesson_diags_add((c)->diags, STOA_LESSON_SEV_NOTE, (loc), (code), __VA_ARGS__)
 
 // ---- the state graph ---------------------------------------------------------
 
@@ -282,9 +284,35 @@ static void check_text(ck *c, const stoa_lesson_text *t, const char *field, bool
     }
 }
 
+// A narration without a recording in some language is not an error: its
+// subtitle is shown for its reading time. Say which, so an author knows
+// what to record (or to generate with tools/narration/narrate).
 static void check_audio(ck *c, const stoa_lesson_step *s)
 {
-    check_text(c, &s->audio, "audio", true);
+    const stoa_lesson *L = c->L;
+    if (s->audio.count == 0) {
+        NOTE(c, s->text.loc.line ? s->text.loc : s->loc, "no-recording",
+             "narration '%s' has no recording: its subtitle is shown for its reading time",
+             s->id ? s->id : "?");
+    } else if (!(s->audio.count == 1 && !s->audio.entries[0].lang)) {
+        for (uint32_t l = 0; l < L->language_count; l++) {
+            const char *v = stoa_lesson_audio_get(&s->audio, L->languages[l]);
+            if (!v)
+                NOTE(c, s->audio.loc, "no-recording",
+                     "narration '%s' has no '%s' recording: its subtitle is shown for its "
+                     "reading time",
+                     s->id ? s->id : "?", L->languages[l]);
+        }
+        for (uint32_t i = 0; i < s->audio.count; i++) {
+            bool declared = false;
+            for (uint32_t l = 0; l < L->language_count && !declared; l++)
+                declared = lesson_lang_eq(s->audio.entries[i].lang, L->languages[l]);
+            if (!declared)
+                WARN(c, s->audio.loc, "undeclared-language",
+                     "'audio' has language '%s', which the lesson does not declare in 'languages'",
+                     s->audio.entries[i].lang);
+        }
+    }
     if (!c->desc || !c->desc->asset_exists)
         return;
     for (uint32_t i = 0; i < s->audio.count; i++)

@@ -63,6 +63,21 @@ const char *stoa_lesson_text_get(const stoa_lesson_text *t, const char *lang)
     return t->entries[0].value;
 }
 
+const char *stoa_lesson_audio_get(const stoa_lesson_text *t, const char *lang)
+{
+    if (!t || t->count == 0)
+        return NULL;
+    if (!lang)
+        return stoa_lesson_text_get(t, NULL);
+    for (uint32_t i = 0; i < t->count; i++)
+        if (!t->entries[i].lang || lesson_lang_eq(t->entries[i].lang, lang))
+            return t->entries[i].value;
+    for (uint32_t i = 0; i < t->count; i++)
+        if (same_primary(t->entries[i].lang, lang))
+            return t->entries[i].value;
+    return NULL;
+}
+
 const char *stoa_lesson_outcome_str(stoa_lesson_outcome o)
 {
     switch (o) {

@@ -47,6 +47,11 @@ typedef struct stoa_lesson_text {
 // the same primary language ("zh" for "zh-TW"), then a plain string, then the
 // first entry. Never NULL ("" when the text is absent).
 const char *stoa_lesson_text_get(const stoa_lesson_text *text, const char *lang);
+// A narration's recording for `lang`: the plain path (every language), else
+// the entry of that language (exact, then same primary language), else NULL
+// — never another language's voice: without one the subtitle is timed by
+// its reading time. lang NULL = as stoa_lesson_text_get.
+const char *stoa_lesson_audio_get(const stoa_lesson_text *audio, const char *lang);
 // The entry for exactly `lang` (case-insensitive), or NULL. Plain strings
 // match every language.
 const char *stoa_lesson_text_exact(const stoa_lesson_text *text, const char *lang);

@@ -121,10 +121,22 @@ STOA_TEST(lint_missing_required_field)
 {
     CHECK_LINT(LESSON_HDR "states:\n"
                           "  a:\n"
-                          "    on_enter: [narrate: {text: hi}]\n"
+                          "    on_enter: [narrate: {audio: a.wav}]\n"
                           "    triggers: [{select: Door, goto: z}]\n" END_STATE,
-               "x.yaml:8:25: error: missing required field 'audio' in narrate "
+               "x.yaml:8:25: error: missing required field 'text' in narrate "
                "[missing-field]\n");
+}
+
+// Narration without a recording is a note (its subtitle is timed), never an
+// error or a warning: such a lesson lints clean.
+STOA_TEST(lint_narration_without_recording)
+{
+    CHECK_LINT(LESSON_HDR "states:\n"
+                          "  a:\n"
+                          "    on_enter: [narrate: {id: hi, text: hi}]\n"
+                          "    triggers: [{select: Door, goto: z}]\n" END_STATE,
+               "x.yaml:8:40: note: narration 'hi' has no recording: its subtitle is shown for "
+               "its reading time [no-recording]\n");
 }
 
 STOA_TEST(lint_unknown_state_with_suggestion)
@@ -265,7 +277,8 @@ STOA_TEST(lint_missing_translations)
                "zh-CN [missing-translation]\n"
                "x.yaml:11:38: warning: 'feedback' has language 'fr', which the lesson does not "
                "declare in 'languages' [undeclared-language]\n"
-               "x.yaml:12:26: error: 'audio' has no 'zh-CN' audio [missing-translation]\n");
+               "x.yaml:12:26: note: narration 'a#1' has no 'zh-CN' recording: its subtitle is "
+               "shown for its reading time [no-recording]\n");
 }
 
 STOA_TEST(lint_quiz_problems)
