@@ -277,6 +277,9 @@ static void trace_answer(run_lesson *rl, const stoa_lesson_action *a, int64_t t)
         .response = response,
         .correct_response = correct,
         .success = a->correct,
+        .has_score = a->quiz->has_points,
+        .score_raw = a->total,
+        .feedback = a->text ? tr(rl, a->text) : NULL,
     };
     stoa_trace_answered(rl->trace, &ans, t);
 }
@@ -331,7 +334,7 @@ static void apply(run_lesson *rl, const stoa_lesson_action *a)
                                   run_lesson_names(rl, &a->quiz->question, names, 8), t);
         break;
     }
-    case STOA_LESSON_ACT_HIDE_QUIZ: run_panels_hide(rl, a->quiz->id); break;
+    case STOA_LESSON_ACT_HIDE_QUIZ: run_panels_hide_quiz(rl, a->quiz->id); break;
     case STOA_LESSON_ACT_QUIZ_ANSWERED:
         trace_answer(rl, a, t);
         run_panels_quiz_answered(rl, a->quiz, a->choices, a->correct);

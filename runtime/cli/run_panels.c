@@ -172,6 +172,19 @@ void run_panels_feedback(run_lesson *rl, const char *text)
     run_panels_show_text(rl, "feedback", text, -1);
 }
 
+// A quiz answered with feedback and left at once (its state's `quiz:`
+// trigger) would take the feedback with it: it stays as a text panel.
+void run_panels_hide_quiz(run_lesson *rl, const char *id)
+{
+    run_panel *q = run_panels_find(rl, id);
+    char feedback[sizeof q->footer] = "";
+    if (q && q->answered && q->footer[0])
+        snprintf(feedback, sizeof feedback, "%s", q->footer);
+    run_panels_hide(rl, id);
+    if (feedback[0])
+        run_panels_show_text(rl, "feedback", feedback, -1);
+}
+
 void run_panels_subtitle(run_lesson *rl, const char *text)
 {
     if (!text || !*text) {

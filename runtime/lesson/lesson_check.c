@@ -341,8 +341,13 @@ static void check_step(ck *c, const stoa_lesson_step *s)
     case STOA_LESSON_STEP_QUIZ:
         if (s->quiz) {
             check_text(c, &s->quiz->question, "question", false);
-            for (uint32_t k = 0; k < s->quiz->choice_count; k++)
+            for (uint32_t k = 0; k < s->quiz->choice_count; k++) {
                 check_text(c, &s->quiz->choices[k], "choices", false);
+                if (s->quiz->choice_feedback)
+                    check_text(c, &s->quiz->choice_feedback[k], "feedback", false);
+            }
+            check_text(c, &s->quiz->feedback_right, "feedback", false);
+            check_text(c, &s->quiz->feedback_wrong, "feedback", false);
         }
         break;
     default: break;

@@ -98,7 +98,22 @@ typedef struct stoa_lesson_quiz {
     const stoa_lesson_text *choices;
     uint32_t correct; // bit i set = choice i is correct
     stoa_lesson_loc loc;
+    // What an answer adds to the score and says back, without a state per
+    // outcome (docs/lesson-format.md, "Quizzes"); all optional.
+    bool has_points;
+    double right_points;                     // `score: N`: for a right answer
+    const double *choice_points;             // `score: [..]`: per choice (NULL = right_points)
+    const stoa_lesson_text *choice_feedback; // `feedback: [..]`: per choice, or NULL
+    stoa_lesson_text feedback_right;         // `feedback: {right: .., wrong: ..}`
+    stoa_lesson_text feedback_wrong;
 } stoa_lesson_quiz;
+
+// Points an answer (bit mask of choices) earns: the sum of the chosen
+// choices' points with `score: [..]`, else right_points when it is right.
+double stoa_lesson_quiz_points(const stoa_lesson_quiz *q, uint32_t choices);
+// The feedback an answer gets: `feedback: {right, wrong}` by rightness, else
+// the first chosen choice's text of `feedback: [..]`; NULL when none.
+const stoa_lesson_text *stoa_lesson_quiz_feedback(const stoa_lesson_quiz *q, uint32_t choices);
 
 // One entry action. Which fields are used depends on kind (see the format
 // reference); unused pointers are NULL.

@@ -24,6 +24,7 @@
 #define STOA_EXT_SURVEY STOA_XAPI_EXT "survey"
 #define STOA_EXT_TASK_ERROR STOA_XAPI_EXT "task-error"
 #define STOA_EXT_ATTENTION STOA_XAPI_EXT "attention"
+#define STOA_EXT_FEEDBACK STOA_XAPI_EXT "feedback"
 
 #define STOA_UUID_STR_LEN 36
 
