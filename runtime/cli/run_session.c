@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "run_session.h"
+#include "run_simworld.h"
 
 #include <cglm/cglm.h>
 #include <cjson/cJSON.h>
@@ -321,6 +322,7 @@ static stoa_result frame(run_session *s, stoa_error *err)
                   f.display_time_ns); // classroom hub
     tp[2] = stoa_time_seconds();
     apply_output(s, out);
+    run_simworld_frame(s, f.display_time_ns); // only for xrsim's learner actions
     tp[3] = stoa_time_seconds();
     float world_from_tracking[16];
     rig_matrix(s, world_from_tracking);
