@@ -12,6 +12,11 @@
   quiz      the sample lesson with `score:` and `feedback:` on its quiz,
             answered right by the scripted learner: the feedback is in the
             answer's xAPI result with the points, and the total counts them.
+  actions   the sample lesson played to its end by a learner written with
+            xrsim's learner actions (learner_actions.yaml: look_at, select,
+            grab held while selecting the door, grab + place, answer), plus
+            one action on a node that does not exist: said, counted, and
+            the lesson goes on.
 
 Each case runs from a folder other than the lesson's.
 usage: test_author_run.py STOA SOURCE_DIR OUT_DIR CASE
@@ -62,7 +67,7 @@ def library(src, out):
     return lib
 
 
-def run(stoa, lesson, out, name, lang=None, script=None, frames=240):
+def run(stoa, lesson, out, name, lang=None, script=None, frames=240, summary=None):
     d = os.path.join(out, name)
     os.makedirs(d, exist_ok=True)
     env = dict(os.environ, STOA_XRSIM_FAST="1", STOA_XRSIM_EYE_SIZE="48x48",
@@ -70,6 +75,8 @@ def run(stoa, lesson, out, name, lang=None, script=None, frames=240):
                STOA_XRSIM_FRAMES=str(frames))
     if script:
         env["STOA_XRSIM_SCRIPT"] = script
+    if summary:
+        env["STOA_XRSIM_SUMMARY"] = summary
     cmd = [stoa, "run", "--sim", lesson, "--traces", os.path.join(d, "traces")]
     if lang:
         cmd += ["--lang", lang]
@@ -207,12 +214,51 @@ def case_quiz(stoa, src, out):
     check(traces and tc.returncode == 0, f"stoa trace check passes ({tc.stdout[-300:]})")
 
 
+RIGHT_PATH = ["welcome", "stoa", "statue", "inscription", "door", "door_open", "exhibit",
+              "placing", "quiz", "right", "finish"]
+
+
+def case_actions(stoa, src, out):
+    script = open(os.path.join(src, "tests/author/learner_actions.yaml"), encoding="utf-8").read()
+    script = script.replace("events:\n", "events:\n  - {t: 3.0, select: NoSuchNode}\n", 1)
+    path = os.path.join(out, "learner.yaml")
+    open(path, "w", encoding="utf-8").write(script)
+    summary = os.path.join(out, "summary.json")
+    rc, log, stmts, traces = run(stoa, os.path.join(src, "scenes/agora/lessons/stoa-poikile.yaml"),
+                                 out, "right", script=path, frames=760, summary=summary)
+    check(rc == 0, f"run exits 0 ({rc})")
+    check(states(log) == RIGHT_PATH, f"every state of the right path ({states(log)})")
+    check("stoa run: lesson ended: passed" in log, "the learner passes")
+    for what in ("look at BackWall", "select Statue", "grab Inscription", "select Door",
+                 "grab Exhibit", "answer choice 0"):
+        check(re.search(r"script line \d+ \(t [\d.]+\): " + what + " at \(", log), f"action: {what}")
+    check(re.search(r"learner action not done: node 'NoSuchNode' is not in", log),
+          "an action on a node that is not there is said")
+    la = json.load(open(summary)).get("learner_actions", {}) if os.path.exists(summary) else {}
+    check(la == {"done": 6, "failed": 1}, f"the summary counts them ({la})")
+    gazed = [s for s in stmts if verb(s) == "gazed" and s["object"]["id"].endswith("/BackWall")]
+    check(gazed, "look_at: the back wall was gazed at")
+    by_verb = {}
+    for s in stmts:
+        by_verb.setdefault(verb(s), []).append(s["object"]["id"].rsplit("/", 1)[-1])
+    check("Statue" in by_verb.get("interacted", []) and "Door" in by_verb.get("interacted", []),
+          f"select: the statue and the door ({by_verb.get('interacted')})")
+    check("Inscription" in by_verb.get("grabbed", []) and "Exhibit" in by_verb.get("grabbed", []),
+          f"grab: the inscription and the vase ({by_verb.get('grabbed')})")
+    answers = [s for s in stmts if verb(s) == "answered" and s["object"]["id"].endswith("stoics-name")]
+    check(len(answers) == 1 and answers[0]["result"]["response"] == "a" and answers[0]["result"]["success"],
+          "answer: choice 0, right")
+    tc = subprocess.run([stoa, "trace", "check"] + traces, capture_output=True, text=True)
+    check(traces and tc.returncode == 0, f"stoa trace check passes ({tc.stdout[-300:]})")
+
+
 def main():
     stoa, src, out, case = sys.argv[1:5]
     stoa, src, out = os.path.abspath(stoa), os.path.abspath(src), os.path.abspath(out)
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
-    rc = {"textonly": case_textonly, "narrate": case_narrate, "quiz": case_quiz}[case](stoa, src, out)
+    rc = {"textonly": case_textonly, "narrate": case_narrate, "quiz": case_quiz,
+          "actions": case_actions}[case](stoa, src, out)
     if rc == SKIP:
         return SKIP
     print(f"{len(PASSES)} passed, {len(FAILS)} failed")
