@@ -15,8 +15,8 @@
   actions   the sample lesson played to its end by a learner written with
             xrsim's learner actions (learner_actions.yaml: look_at, select,
             grab held while selecting the door, grab + place, answer), plus
-            one action on a node that does not exist: said, counted, and
-            the lesson goes on.
+            two teleports (to a point, to a node) and one action on a node
+            that does not exist: said, counted, and the lesson goes on.
 
 Each case runs from a folder other than the lesson's.
 usage: test_author_run.py STOA SOURCE_DIR OUT_DIR CASE
@@ -220,7 +220,10 @@ RIGHT_PATH = ["welcome", "stoa", "statue", "inscription", "door", "door_open", "
 
 def case_actions(stoa, src, out):
     script = open(os.path.join(src, "tests/author/learner_actions.yaml"), encoding="utf-8").read()
-    script = script.replace("events:\n", "events:\n  - {t: 3.0, select: NoSuchNode}\n", 1)
+    # Teleports 3 m ahead and back to the Spawn node while the welcome plays,
+    # and one action on a node that is not there.
+    script = script.replace("events:\n", "events:\n  - {t: 1.0, teleport: [0, 0, -3]}\n"
+                            "  - {t: 2.5, teleport: Spawn}\n  - {t: 3.0, select: NoSuchNode}\n", 1)
     path = os.path.join(out, "learner.yaml")
     open(path, "w", encoding="utf-8").write(script)
     summary = os.path.join(out, "summary.json")
@@ -229,13 +232,19 @@ def case_actions(stoa, src, out):
     check(rc == 0, f"run exits 0 ({rc})")
     check(states(log) == RIGHT_PATH, f"every state of the right path ({states(log)})")
     check("stoa run: lesson ended: passed" in log, "the learner passes")
-    for what in ("look at BackWall", "select Statue", "grab Inscription", "select Door",
+    for what in ("teleport to the point", "teleport to Spawn", "look at BackWall", "select Statue", "grab Inscription", "select Door",
                  "grab Exhibit", "answer choice 0"):
         check(re.search(r"script line \d+ \(t [\d.]+\): " + what + " at \(", log), f"action: {what}")
     check(re.search(r"learner action not done: node 'NoSuchNode' is not in", log),
           "an action on a node that is not there is said")
     la = json.load(open(summary)).get("learner_actions", {}) if os.path.exists(summary) else {}
-    check(la == {"done": 6, "failed": 1}, f"the summary counts them ({la})")
+    check(la == {"done": 8, "failed": 1}, f"the summary counts them ({la})")
+    tele = [s["object"]["id"].rsplit("/", 1)[-1] for s in stmts if verb(s) == "teleported"]
+    # The lesson's own two (welcome, finish: Spawn) and the learner's two,
+    # 3 m ahead of Spawn (world z = 7) and back.
+    check(len(tele) == 4 and re.fullmatch(r"-?0\.\d\d_0\.00_4\.0\d", tele[1] or "") and
+          re.fullmatch(r"-?0\.\d\d_0\.00_(6\.9\d|7\.0\d)", tele[2] or ""),
+          f"teleport: there and back ({tele})")
     gazed = [s for s in stmts if verb(s) == "gazed" and s["object"]["id"].endswith("/BackWall")]
     check(gazed, "look_at: the back wall was gazed at")
     by_verb = {}

@@ -139,7 +139,7 @@ STOA_TEST(script_learner_actions)
           s.keys[XRSIM_TRACK_RIGHT][2].t == 9);
     XrPosef fb = {{0, 0, 0, 1}, {0, 0, 0}};
     CHECK_NEAR(xrsim_script_pose(&s, XRSIM_TRACK_RIGHT, 5, fb).position.x, 9, 1e-6);
-    CHECK(xrsim_script_add_input(&s, 2.5, "/user/hand/right/input/trigger", 1.0f));
+    CHECK(xrsim_script_add_input(&s, 2.5, "/user/hand/right/input/trigger", 1.0f, 0));
     CHECK(s.event_count == 6 && s.events[2].t == 2.5 && s.events[2].kind == XRSIM_EV_INPUT);
     float x = 0, y = 0;
     CHECK(!xrsim_script_input(&s, "/user/hand/right/input/trigger", 2.4, &x, &y));

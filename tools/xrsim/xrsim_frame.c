@@ -130,7 +130,8 @@ static XrResult run_script(xrsim_session *s)
         case XRSIM_EV_LOOK_AT:
         case XRSIM_EV_SELECT:
         case XRSIM_EV_GRAB:
-        case XRSIM_EV_ANSWER: {
+        case XRSIM_EV_ANSWER:
+        case XRSIM_EV_TELEPORT: {
             // Adds keys and inputs to the script: `e` and `sc->events` may move.
             xrsim_script_event copy = *e;
             xrsim_learner_fire(inst, &copy, now);

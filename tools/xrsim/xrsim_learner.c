@@ -22,6 +22,8 @@
 #define AIM_S 0.1      // turning to the target
 #define PRESS_S 0.15   // the button goes down this long after the action starts...
 #define RELEASE_S 0.45 // ...and up again here (select, answer)
+#define RETRY_S 0.1    // a target not (yet) published is looked for again...
+#define RETRIES 30     // ...for up to 3 s (a quiz's panel is laid out on a worker)
 
 // Finds `kind` ("node" or "choice") named `name` in the world file.
 static bool world_find(const char *kind, const char *name, XrVector3f *out, char *why, size_t n)
@@ -95,8 +97,8 @@ static bool press(xrsim_script *s, xrsim_track hand, const char *button, double 
     char path[96];
     snprintf(path, sizeof path, "/user/hand/%s/input/%s", hand == XRSIM_TRACK_LEFT ? "left" : "right",
              button);
-    return xrsim_script_add_input(s, down, path, 1.0f) &&
-           (up <= down || xrsim_script_add_input(s, up, path, 0.0f));
+    return xrsim_script_add_input(s, down, path, 1.0f, 0) &&
+           (up <= down || xrsim_script_add_input(s, up, path, 0.0f, 0));
 }
 
 // Points `hand` at `target` from where the hand is, pulls `button`.
@@ -139,27 +141,73 @@ static bool grab(xrsim_script *s, const xrsim_script_event *e, double t, XrVecto
            press(s, e->hand, "squeeze", t + PRESS_S, end);
 }
 
+// Stoa's teleport arc (runtime/interact, docs/interaction.md): launched
+// from the locomotion hand's aim at 7 m/s under 9.81 m/s², for at most
+// 32 × 0.05 s; the stick pushed forward shows it, let go teleports.
+#define ARC_SPEED 7.0f
+#define ARC_GRAVITY 9.81f
+#define ARC_MAX_S 1.55f
+
+// Aims the right hand so the arc lands on `to`, then flicks the stick.
+static bool teleport(xrsim_script *s, double t, XrVector3f to, char *why, size_t n)
+{
+    XrPosef p = now_pose(s, XRSIM_TRACK_RIGHT, t);
+    float dx = to.x - p.position.x, dz = to.z - p.position.z, dy = to.y - p.position.y;
+    float d = sqrtf(dx * dx + dz * dz), v2 = ARC_SPEED * ARC_SPEED;
+    float disc = v2 * v2 - ARC_GRAVITY * (ARC_GRAVITY * d * d + 2 * dy * v2);
+    if (d < 0.3f || disc < 0) {
+        snprintf(why, n, "(%.2f, %.2f, %.2f) is %s for the teleport arc", to.x, to.y, to.z,
+                 d < 0.3f ? "too close" : "too far");
+        return false;
+    }
+    float pitch = atanf((v2 - sqrtf(disc)) / (ARC_GRAVITY * d)); // the flatter of the two arcs
+    if (d / (ARC_SPEED * cosf(pitch)) > ARC_MAX_S) {
+        snprintf(why, n, "(%.2f, %.2f, %.2f) is too far for the teleport arc", to.x, to.y, to.z);
+        return false;
+    }
+    const float deg = 180.0f / (float)M_PI;
+    p.orientation = xrsim_quat_from_euler_deg(atan2f(-dx, -dz) * deg, pitch * deg, 0);
+    char path[] = "/user/hand/right/input/thumbstick";
+    // Forward on the stick at +0.15 s shows the arc; back to rest at +0.45 s lands.
+    return move(s, XRSIM_TRACK_RIGHT, t, p, t + RELEASE_S + 0.1) &&
+           xrsim_script_add_input(s, t + PRESS_S, path, 0.0f, 1.0f) &&
+           xrsim_script_add_input(s, t + RELEASE_S, path, 0.0f, 0.0f);
+}
+
 void xrsim_learner_fire(xrsim_instance *inst, const xrsim_script_event *ev, double t)
 {
     xrsim_script *s = &inst->script;
     xrsim_script_event e = *ev; // the script's arrays grow below
     char why[300] = "", name[64];
     XrVector3f at;
-    bool ok;
+    bool ok, missing = false;
     if (e.kind == XRSIM_EV_ANSWER) {
         snprintf(name, sizeof name, "%d", e.choice);
-        ok = world_find("choice", name, &at, why, sizeof why) &&
-             point_and_press(s, e.hand, t, at, "trigger", 0);
+        missing = !world_find("choice", name, &at, why, sizeof why);
+        ok = !missing && point_and_press(s, e.hand, t, at, "trigger", 0);
+    } else if (e.kind == XRSIM_EV_TELEPORT && e.has_point) {
+        at = (XrVector3f){e.point[0], e.point[1], e.point[2]};
+        snprintf(e.target, sizeof e.target, "the point");
+        ok = teleport(s, t, at, why, sizeof why);
     } else if (!world_find("node", e.target, &at, why, sizeof why)) {
         ok = false;
+        missing = true;
     } else if (e.kind == XRSIM_EV_LOOK_AT) {
         XrPosef head = now_pose(s, XRSIM_TRACK_HEAD, t);
         head.orientation = look(head.position, at);
         ok = move(s, XRSIM_TRACK_HEAD, t, head, t + AIM_S + (e.seconds > 0 ? e.seconds : 0));
+    } else if (e.kind == XRSIM_EV_TELEPORT) {
+        ok = teleport(s, t, at, why, sizeof why);
     } else if (e.kind == XRSIM_EV_SELECT) {
         ok = point_and_press(s, e.hand, t, at, "trigger", 0);
     } else {
         ok = grab(s, &e, t, at, why, sizeof why);
+    }
+    if (!ok && missing && e.tries < RETRIES) {
+        e.tries++;
+        e.t = t + RETRY_S;
+        if (xrsim_script_add_event(s, &e))
+            return;
     }
     if (!ok) {
         STOA_LOGW(XRSIM_LOG, "script line %d (t %.2f): learner action not done: %s", e.line, t,
@@ -172,6 +220,7 @@ void xrsim_learner_fire(xrsim_instance *inst, const xrsim_script_event *ev, doub
               e.kind == XRSIM_EV_LOOK_AT   ? "look at"
               : e.kind == XRSIM_EV_SELECT  ? "select"
               : e.kind == XRSIM_EV_GRAB    ? "grab"
+              : e.kind == XRSIM_EV_TELEPORT ? "teleport to"
                                            : "answer choice",
               e.kind == XRSIM_EV_ANSWER ? name : e.target, at.x, at.y, at.z);
 }

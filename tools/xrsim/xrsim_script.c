@@ -198,6 +198,17 @@ static bool parse_learner_key(ctx *c, yaml_node_t *kn, const char *key, yaml_nod
         return true;
     }
     double d;
+    if (strcmp(key, "teleport") == 0) {
+        e->kind = XRSIM_EV_TELEPORT;
+        if (v->type == YAML_SEQUENCE_NODE) {
+            e->has_point = true;
+            return numbers(c, v, e->point, 3);
+        }
+        if (!val || !*val || strlen(val) >= sizeof e->target)
+            return fail(c, v, "'teleport' takes a node's name or a point [x, y, z]");
+        snprintf(e->target, sizeof e->target, "%s", val);
+        return true;
+    }
     if (strcmp(key, "answer") == 0) {
         if (!number(c, v, &d))
             return false;
@@ -222,7 +233,7 @@ static bool parse_learner_key(ctx *c, yaml_node_t *kn, const char *key, yaml_nod
         return true;
     }
     return fail(c, kn, "unknown key '%s' in an event (t, do, set, value, hold, look_at, "
-                         "select, grab, place, answer, hand, seconds)", key);
+                         "select, grab, place, answer, teleport, hand, seconds)", key);
 }
 
 static bool parse_event(ctx *c, yaml_node_t *map, xrsim_script_event *e)
@@ -466,7 +477,7 @@ bool xrsim_script_add_key(xrsim_script *s, xrsim_track track, double t_from, xrs
     return true;
 }
 
-bool xrsim_script_add_input(xrsim_script *s, double t, const char *path, float value)
+bool xrsim_script_add_event(xrsim_script *s, const xrsim_script_event *ev)
 {
     uint32_t n = s->event_count;
     xrsim_script_event *e = realloc(s->events, (n + 1) * sizeof *e);
@@ -474,14 +485,17 @@ bool xrsim_script_add_input(xrsim_script *s, double t, const char *path, float v
         return false;
     s->events = e;
     uint32_t at = n;
-    while (at > 0 && e[at - 1].t > t)
+    while (at > 0 && e[at - 1].t > ev->t)
         at--;
     memmove(&e[at + 1], &e[at], (n - at) * sizeof *e);
-    memset(&e[at], 0, sizeof *e);
-    e[at].t = t;
-    e[at].kind = XRSIM_EV_INPUT;
-    e[at].x = value;
-    snprintf(e[at].path, sizeof e[at].path, "%s", path);
+    e[at] = *ev;
     s->event_count = n + 1;
     return true;
+}
+
+bool xrsim_script_add_input(xrsim_script *s, double t, const char *path, float x, float y)
+{
+    xrsim_script_event e = {.t = t, .kind = XRSIM_EV_INPUT, .x = x, .y = y};
+    snprintf(e.path, sizeof e.path, "%s", path);
+    return xrsim_script_add_event(s, &e);
 }

@@ -32,6 +32,7 @@ typedef enum xrsim_event_kind {
     XRSIM_EV_SELECT,  // target: the hand points at the node, pulls the trigger
     XRSIM_EV_GRAB,    // target (+ zone): squeeze on the node (carry it into zone, let go)
     XRSIM_EV_ANSWER,  // choice: point at choice N of the quiz on show, pull the trigger
+    XRSIM_EV_TELEPORT, // target, or `point` when has_point: the teleport arc lands there
 } xrsim_event_kind;
 
 typedef struct xrsim_script_event {
@@ -46,6 +47,9 @@ typedef struct xrsim_script_event {
     int32_t choice;    // XRSIM_EV_ANSWER
     xrsim_track hand;  // XRSIM_TRACK_RIGHT unless `hand: left`
     double seconds;    // how long the action lasts (0 = its default)
+    uint32_t tries;    // learner actions: times it found nothing yet (it tries again)
+    bool has_point;    // XRSIM_EV_TELEPORT to `point` (STAGE) instead of a node
+    float point[3];
 } xrsim_script_event;
 
 typedef struct xrsim_script {
@@ -81,4 +85,6 @@ bool xrsim_script_input(const xrsim_script *s, const char *identifier_path, doub
 // (t_from, key.t]) or an input event at t (after every event already there
 // at t); false when out of memory. For learner actions (xrsim_learner.c).
 bool xrsim_script_add_key(xrsim_script *s, xrsim_track track, double t_from, xrsim_pose_key key);
-bool xrsim_script_add_input(xrsim_script *s, double t, const char *path, float value);
+bool xrsim_script_add_input(xrsim_script *s, double t, const char *path, float x, float y);
+// Adds a copy of `e` at its time e->t (after every event already there).
+bool xrsim_script_add_event(xrsim_script *s, const xrsim_script_event *e);
