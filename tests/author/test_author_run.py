@@ -67,11 +67,11 @@ def library(src, out):
     return lib
 
 
-def run(stoa, lesson, out, name, lang=None, script=None, frames=240, summary=None):
+def run(stoa, lesson, out, name, lang=None, script=None, frames=240, summary=None, hz=20):
     d = os.path.join(out, name)
     os.makedirs(d, exist_ok=True)
     env = dict(os.environ, STOA_XRSIM_FAST="1", STOA_XRSIM_EYE_SIZE="48x48",
-               STOA_XRSIM_REFRESH_HZ="20", STOA_AUDIO_SILENT="1", STOA_LOG="info",
+               STOA_XRSIM_REFRESH_HZ=str(hz), STOA_AUDIO_SILENT="1", STOA_LOG="info",
                STOA_XRSIM_FRAMES=str(frames))
     if script:
         env["STOA_XRSIM_SCRIPT"] = script
@@ -113,7 +113,7 @@ def case_textonly(stoa, src, out):
                          lint.stdout)) == 2, "lint notes both narrations without a recording")
     check("0 errors, 0 warnings, 2 notes" in lint.stderr, "notes are counted apart")
 
-    rc, log, stmts, traces = run(stoa, lesson, out, "zh", lang="zh-CN")
+    rc, log, stmts, traces = run(stoa, lesson, out, "zh", lang="zh-CN", hz=10)
     check(rc == 0, f"run exits 0 ({rc})")
     check(states(log) == ["hello", "more", "done"], f"every state in order ({states(log)})")
     check("stoa run: lesson ended: completed" in log, "the lesson plays to its end")
@@ -137,7 +137,7 @@ def case_textonly(stoa, src, out):
     check(traces and tc.returncode == 0, f"stoa trace check passes ({tc.stdout[-300:]})")
 
     # English: words, not characters, set the time (4 words: 1 + 4 / 2.5 = 2.6 s).
-    rc, log, _, _ = run(stoa, lesson, out, "en", lang="en", frames=60)
+    rc, log, _, _ = run(stoa, lesson, out, "en", lang="en", frames=30, hz=10)
     m = re.search(r"narration 'hi' has no recording in en: subtitle for ([\d.]+) s", log)
     check(m and abs(float(m.group(1)) - 2.6) < 0.11, f"reading time by words ({m and m.group(1)})")
 
@@ -173,7 +173,7 @@ def case_narrate(stoa, src, out):
     again = subprocess.run([tool, lesson], capture_output=True, text=True, cwd=out, timeout=60)
     check("0 recordings" in again.stderr, "a second run has nothing left to make")
 
-    rc, log, stmts, _ = run(stoa, lesson, out, "zh", lang="zh-CN")
+    rc, log, stmts, _ = run(stoa, lesson, out, "zh", lang="zh-CN", hz=10)
     check(rc == 0 and states(log) == ["hello", "more", "done"], f"the lesson plays to its end ({states(log)})")
     check("has no recording" not in log, "every narration now has a recording")
     listened = [s for s in stmts if verb(s) == "listened"]
@@ -228,7 +228,7 @@ def case_actions(stoa, src, out):
     open(path, "w", encoding="utf-8").write(script)
     summary = os.path.join(out, "summary.json")
     rc, log, stmts, traces = run(stoa, os.path.join(src, "scenes/agora/lessons/stoa-poikile.yaml"),
-                                 out, "right", script=path, frames=760, summary=summary)
+                                 out, "right", script=path, frames=380, summary=summary, hz=10)
     check(rc == 0, f"run exits 0 ({rc})")
     check(states(log) == RIGHT_PATH, f"every state of the right path ({states(log)})")
     check("stoa run: lesson ended: passed" in log, "the learner passes")
