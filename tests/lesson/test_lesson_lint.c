@@ -281,6 +281,31 @@ STOA_TEST(lint_missing_translations)
                "shown for its reading time [no-recording]\n");
 }
 
+// A quiz's own score and feedback (issue 15): one value per choice, points
+// in range, a feedback map of right/wrong only; a clean one lints clean.
+STOA_TEST(lint_quiz_score_and_feedback)
+{
+    CHECK_LINT(LESSON_HDR "states:\n"
+                          "  a:\n"
+                          "    on_enter:\n"
+                          "      - quiz: {id: q1, question: Q, choices: [x, y, z], correct: 0, "
+                          "score: [1, 0]}\n"
+                          "      - quiz: {id: q2, question: Q, choices: [x, y], correct: 0, "
+                          "score: 5000, feedback: [ok]}\n"
+                          "      - quiz: {id: q3, question: Q, choices: [x, y], correct: 0, "
+                          "feedback: {rite: ok}}\n"
+                          "      - quiz: {id: q4, question: Q, choices: [x, y], correct: 1, "
+                          "score: [0, 2], feedback: {right: yes, wrong: no}}\n"
+                          "    triggers: [{quiz: {id: q4, answer: right}, goto: z}]\n" END_STATE,
+               "x.yaml:10:80: error: quiz 'q1': 'score' lists 2 values for 3 choices (one per "
+               "choice) [quiz-outcomes]\n"
+               "x.yaml:11:77: error: 'score' of a quiz must lie in -1000..1000, not 5000 [range]\n"
+               "x.yaml:11:93: error: quiz 'q2': 'feedback' lists 1 texts for 2 choices (one per "
+               "choice) [quiz-outcomes]\n"
+               "x.yaml:12:81: error: unknown key 'rite' in feedback; did you mean 'right'? "
+               "[unknown-key]\n");
+}
+
 STOA_TEST(lint_quiz_problems)
 {
     CHECK_LINT(LESSON_HDR "states:\n"
