@@ -297,13 +297,14 @@ STOA_TEST(lint_quiz_score_and_feedback)
                           "      - quiz: {id: q4, question: Q, choices: [x, y], correct: 1, "
                           "score: [0, 2], feedback: {right: yes, wrong: no}}\n"
                           "    triggers: [{quiz: {id: q4, answer: right}, goto: z}]\n" END_STATE,
-               "x.yaml:10:80: error: quiz 'q1': 'score' lists 2 values for 3 choices (one per "
+               "x.yaml:9:76: error: quiz 'q1': 'score' lists 2 values for 3 choices (one per "
                "choice) [quiz-outcomes]\n"
-               "x.yaml:11:77: error: 'score' of a quiz must lie in -1000..1000, not 5000 [range]\n"
-               "x.yaml:11:93: error: quiz 'q2': 'feedback' lists 1 texts for 2 choices (one per "
+               "x.yaml:10:73: error: 'score' of a quiz must lie in -1000..1000, not 5000 [range]\n"
+               "x.yaml:10:89: error: quiz 'q2': 'feedback' lists 1 texts for 2 choices (one per "
                "choice) [quiz-outcomes]\n"
-               "x.yaml:12:81: error: unknown key 'rite' in feedback; did you mean 'right'? "
-               "[unknown-key]\n");
+               "x.yaml:11:76: error: quiz 'q3': 'feedback' as a map needs 'right' or 'wrong' "
+               "[missing-field]\n"
+               "x.yaml:11:77: error: unknown key 'rite' in feedback [unknown-key]\n");
 }
 
 STOA_TEST(lint_quiz_problems)
