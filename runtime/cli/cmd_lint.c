@@ -89,12 +89,14 @@ typedef struct scene_names {
 
 // Loads the lesson's scene for its node and animation names. Problems become
 // diagnostics on the lesson's `scene:` line.
-static bool load_scene(const stoa_lesson *l, const char *lesson_path, scene_names *out,
-                       stoa_lesson_diags *diags)
+static bool load_scene(const stoa_lesson *l, const char *lesson_path, bool partial,
+                       scene_names *out, stoa_lesson_diags *diags)
 {
     char path[4096];
     stoa_error err = {0};
     if (stoa_lesson_resolve_path(lesson_path, l->scene, path, sizeof path, &err) != STOA_OK) {
+        if (partial) // the parser has said so already
+            return false;
         stoa_lesson_diags_add(diags, STOA_LESSON_SEV_ERROR, l->scene_loc, "unsafe-path", "scene: %s",
                               err.message);
         return false;
@@ -164,11 +166,12 @@ static void print_json(const char *file, const stoa_lesson_diags *d)
 {
     printf("{\"file\": ");
     json_string(stdout, file);
-    printf(", \"errors\": %u, \"warnings\": %u, \"diagnostics\": [", d->errors, d->warnings);
+    printf(", \"errors\": %u, \"warnings\": %u, \"notes\": %u, \"diagnostics\": [", d->errors,
+           d->warnings, d->notes);
     for (uint32_t i = 0; i < d->count; i++) {
         const stoa_lesson_diag *g = &d->items[i];
         printf("%s\n  {\"severity\": \"%s\", \"line\": %u, \"column\": %u, \"code\": ", i ? "," : "",
-               g->severity == STOA_LESSON_SEV_ERROR ? "error" : "warning", g->line, g->column);
+               stoa_lesson_severity_str(g->severity), g->line, g->column);
         json_string(stdout, g->code);
         printf(", \"message\": ");
         json_string(stdout, g->message);
@@ -230,7 +233,10 @@ int stoa_cmd_lint(int argc, char **argv)
     stoa_lesson_diags_init(&d);
     stoa_lesson *l = NULL;
     stoa_error err = {0};
-    stoa_result r = stoa_lesson_load_file(o.lesson, &l, &d, &err);
+    // A lesson with parse errors is kept as far as it parsed, so that its
+    // node, file and translation errors come in the same run.
+    stoa_result r = stoa_lesson_load_file_partial(o.lesson, &l, &d, &err);
+    bool partial = r == STOA_ERROR_PARSE && l;
     if (r == STOA_ERROR_IO || r == STOA_ERROR_NOT_FOUND || (r != STOA_OK && !l && d.errors == 0)) {
         // Unreadable (missing, not a regular file, ...): never "0 errors".
         fprintf(stderr, "stoa lint: %s\n", err.message);
@@ -240,7 +246,7 @@ int stoa_cmd_lint(int argc, char **argv)
     scene_names names = {0};
     if (l) {
         stoa_lesson_check_desc desc = {0};
-        if (!o.no_scene && load_scene(l, o.lesson, &names, &d)) {
+        if (!o.no_scene && l->scene && load_scene(l, o.lesson, partial, &names, &d)) {
             desc.has_scene = true;
             desc.node_count = names.node_count;
             desc.nodes = names.nodes;
@@ -251,7 +257,10 @@ int stoa_cmd_lint(int argc, char **argv)
             desc.asset_exists = asset_exists;
             desc.user = (void *)o.lesson;
         }
-        stoa_lesson_check(l, &desc, &d);
+        if (partial)
+            stoa_lesson_check_partial(l, &desc, &d);
+        else
+            stoa_lesson_check(l, &desc, &d);
     }
     stoa_lesson_diags_sort(&d);
     if (o.json) {
@@ -262,12 +271,15 @@ int stoa_cmd_lint(int argc, char **argv)
             stoa_lesson_diag_format(&d.items[i], o.lesson, line, sizeof line);
             puts(line);
         }
-        fprintf(stderr, "%s: %u error%s, %u warning%s\n", o.lesson, d.errors,
+        fprintf(stderr, "%s: %u error%s, %u warning%s", o.lesson, d.errors,
                 d.errors == 1 ? "" : "s", d.warnings, d.warnings == 1 ? "" : "s");
+        if (d.notes) // notes never change the exit status
+            fprintf(stderr, ", %u note%s", d.notes, d.notes == 1 ? "" : "s");
+        fputc('\n', stderr);
     }
-    bool graph_ok = !o.graph || !l || write_graph(l, &o);
+    bool graph_ok = !o.graph || !l || partial || write_graph(l, &o);
     rc = d.errors || (d.warnings && !o.allow_warnings) ? 1 : 0;
-    if (o.curriculum && l) {
+    if (o.curriculum && l && !partial) {
         stoa_eval_curriculum *cur = stoa_lint_load_curriculum(o.curriculum);
         int unknown = cur ? stoa_lint_lesson_concepts(l, o.lesson, cur, o.curriculum) : 0;
         if (!cur || (unknown && !o.allow_warnings))

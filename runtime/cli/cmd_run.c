@@ -44,6 +44,13 @@ static void usage(FILE *f)
             "Ctrl-C ends the session cleanly.\n");
 }
 
+static void remove_sim_world(void)
+{
+    const char *w = getenv("STOA_XRSIM_WORLD");
+    if (w && *w)
+        remove(w);
+}
+
 // Points the OpenXR loader at xrsim's manifest, built or installed with this
 // binary (cli_paths.c).
 int stoa_cli_use_sim(void)
@@ -54,6 +61,17 @@ int stoa_cli_use_sim(void)
         return -1;
     }
     setenv("XR_RUNTIME_JSON", path, 1);
+    // A script's learner actions ("select: Door") need to know where things
+    // are: the session publishes it there for xrsim (run_simworld.c).
+    const char *script = getenv("STOA_XRSIM_SCRIPT"), *world = getenv("STOA_XRSIM_WORLD");
+    if (script && *script && !(world && *world)) {
+        static char file[256];
+        const char *tmp = getenv("TMPDIR");
+        snprintf(file, sizeof file, "%s/stoa-sim-world-%ld", tmp && *tmp ? tmp : "/tmp",
+                 (long)getpid());
+        setenv("STOA_XRSIM_WORLD", file, 1);
+        atexit(remove_sim_world);
+    }
     return 0;
 }
 

@@ -102,8 +102,9 @@ bool interact_is_ancestor(const stoa_scene *scene, uint32_t anc, uint32_t node);
 
 // ---- interact_pick.c ---------------------------------------------------------------
 // Nearest hit that is not on a transparent node.
+// skip_held: also pass through nodes a hand holds (lasers).
 bool interact_cast(const stoa_interact *ia, const float origin[3], const float dir[3],
-                   float max_distance, stoa_ray_hit *out_hit);
+                   float max_distance, bool skip_held, stoa_ray_hit *out_hit);
 void interact_update_gaze(stoa_interact *ia, const stoa_interact_pose *gaze_world);
 void interact_update_pointer(stoa_interact *ia, stoa_interact_hand h,
                              const stoa_interact_hand_input *in, const stoa_interact_pose *aim);

@@ -108,7 +108,7 @@ static void compute_arc(stoa_interact *ia, const stoa_interact_pose *aim)
         float len = sqrtf(seg[0] * seg[0] + seg[1] * seg[1] + seg[2] * seg[2]);
         arc->point_count = k + 1;
         stoa_ray_hit hit;
-        if (len > 0 && interact_cast(ia, prev, seg, len, &hit)) {
+        if (len > 0 && interact_cast(ia, prev, seg, len, false, &hit)) {
             memcpy(p, hit.point, sizeof hit.point);
             memcpy(arc->target, hit.point, sizeof arc->target);
             arc->hit_node = hit.node;

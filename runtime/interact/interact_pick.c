@@ -9,8 +9,22 @@
 // does not hit it again.
 #define PASS_EPSILON 1e-4f
 
+// Whether `node` is, or hangs below, a node a hand holds.
+static bool held(const stoa_interact *ia, int32_t node)
+{
+    for (int h = 0; h < STOA_INTERACT_HAND_COUNT; h++) {
+        if (!ia->hands[h].grabbing)
+            continue;
+        for (int32_t n = node, depth = 0; n >= 0 && (uint32_t)n < ia->scene->node_count && depth < 256;
+             n = ia->scene->nodes[n].parent, depth++)
+            if ((uint32_t)n == ia->hands[h].grab_node)
+                return true;
+    }
+    return false;
+}
+
 bool interact_cast(const stoa_interact *ia, const float origin[3], const float dir[3],
-                   float max_distance, stoa_ray_hit *out_hit)
+                   float max_distance, bool skip_held, stoa_ray_hit *out_hit)
 {
     if (!ia->bvh)
         return false;
@@ -25,7 +39,7 @@ bool interact_cast(const stoa_interact *ia, const float origin[3], const float d
         if (!stoa_scene_raycast(ia->bvh, o, d, max_distance - travelled, &hit))
             return false;
         bool transparent = hit.node >= 0 && (uint32_t)hit.node < ia->scene->node_count &&
-                           ia->nodes[hit.node].transparent;
+                           (ia->nodes[hit.node].transparent || (skip_held && held(ia, hit.node)));
         if (!transparent) {
             hit.distance += travelled;
             *out_hit = hit;
@@ -69,7 +83,7 @@ void interact_update_gaze(stoa_interact *ia, const stoa_interact_pose *gaze_worl
     interact_pose_forward(gaze_world, dir);
     memcpy(r->origin, gaze_world->position, sizeof r->origin);
     stoa_ray_hit hit;
-    r->hit = interact_cast(ia, gaze_world->position, dir, ia->desc.gaze_max_m, &hit);
+    r->hit = interact_cast(ia, gaze_world->position, dir, ia->desc.gaze_max_m, false, &hit);
     ray_end(gaze_world->position, dir, r->hit ? hit.distance : ia->desc.reticle_distance_m,
             r->position);
     int32_t target = r->hit ? stoa_interact_resolve(ia, hit.node, STOA_INTERACT_PICKABLE) : -1;
@@ -122,7 +136,9 @@ void interact_update_pointer(stoa_interact *ia, stoa_interact_hand h,
     l->visible = true;
     memcpy(l->origin, aim->position, sizeof l->origin);
     stoa_ray_hit hit;
-    l->hit = interact_cast(ia, aim->position, dir, ia->desc.pointer_max_m, &hit);
+    // A held node moves rigidly with the hand, so one grabbed by its laser
+    // stays on that laser: it must not hide what the laser points at next.
+    l->hit = interact_cast(ia, aim->position, dir, ia->desc.pointer_max_m, true, &hit);
     ray_end(aim->position, dir, l->hit ? hit.distance : ia->desc.pointer_max_m, l->end);
     if (l->hit) {
         l->hit_node = hit.node;

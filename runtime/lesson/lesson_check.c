@@ -22,6 +22,8 @@ typedef struct ck {
     } while (0)
 #define WARN(c, loc, code, ...)                                                                    \
     stoa_lesson_diags_add((c)->diags, STOA_LESSON_SEV_WARNING, (loc), (code), __VA_ARGS__)
+#define NOTE(c, loc, code, ...)                                                                    \
+    stoa_lesson_diags_add((c)->diags, STOA_LESSON_SEV_NOTE, (loc), (code), __VA_ARGS__)
 
 // ---- the state graph ---------------------------------------------------------
 
@@ -282,9 +284,35 @@ static void check_text(ck *c, const stoa_lesson_text *t, const char *field, bool
     }
 }
 
+// A narration without a recording in some language is not an error: its
+// subtitle is shown for its reading time. Say which, so an author knows
+// what to record (or to generate with tools/narration/narrate).
 static void check_audio(ck *c, const stoa_lesson_step *s)
 {
-    check_text(c, &s->audio, "audio", true);
+    const stoa_lesson *L = c->L;
+    if (s->audio.count == 0) {
+        NOTE(c, s->text.loc.line ? s->text.loc : s->loc, "no-recording",
+             "narration '%s' has no recording: its subtitle is shown for its reading time",
+             s->id ? s->id : "?");
+    } else if (!(s->audio.count == 1 && !s->audio.entries[0].lang)) {
+        for (uint32_t l = 0; l < L->language_count; l++) {
+            const char *v = stoa_lesson_audio_get(&s->audio, L->languages[l]);
+            if (!v)
+                NOTE(c, s->audio.loc, "no-recording",
+                     "narration '%s' has no '%s' recording: its subtitle is shown for its "
+                     "reading time",
+                     s->id ? s->id : "?", L->languages[l]);
+        }
+        for (uint32_t i = 0; i < s->audio.count; i++) {
+            bool declared = false;
+            for (uint32_t l = 0; l < L->language_count && !declared; l++)
+                declared = lesson_lang_eq(s->audio.entries[i].lang, L->languages[l]);
+            if (!declared)
+                WARN(c, s->audio.loc, "undeclared-language",
+                     "'audio' has language '%s', which the lesson does not declare in 'languages'",
+                     s->audio.entries[i].lang);
+        }
+    }
     if (!c->desc || !c->desc->asset_exists)
         return;
     for (uint32_t i = 0; i < s->audio.count; i++)
@@ -313,21 +341,30 @@ static void check_step(ck *c, const stoa_lesson_step *s)
     case STOA_LESSON_STEP_QUIZ:
         if (s->quiz) {
             check_text(c, &s->quiz->question, "question", false);
-            for (uint32_t k = 0; k < s->quiz->choice_count; k++)
+            for (uint32_t k = 0; k < s->quiz->choice_count; k++) {
                 check_text(c, &s->quiz->choices[k], "choices", false);
+                if (s->quiz->choice_feedback)
+                    check_text(c, &s->quiz->choice_feedback[k], "feedback", false);
+            }
+            check_text(c, &s->quiz->feedback_right, "feedback", false);
+            check_text(c, &s->quiz->feedback_wrong, "feedback", false);
         }
         break;
     default: break;
     }
 }
 
-uint32_t stoa_lesson_check(const stoa_lesson *L, const stoa_lesson_check_desc *desc,
-                           stoa_lesson_diags *diags)
+// `whole`: the lesson parsed without error, so its graph can be checked
+// too; a partial lesson (stoa_lesson_parse_desc.keep_partial) may have
+// unresolved targets, whose graph problems would only echo the parse errors.
+static uint32_t check(const stoa_lesson *L, const stoa_lesson_check_desc *desc,
+                      stoa_lesson_diags *diags, bool whole)
 {
     ck c = {L, desc, diags, 0};
     if (!L || L->state_count == 0)
         return 0;
-    check_graph(&c);
+    if (whole)
+        check_graph(&c);
     check_text(&c, &L->title, "title", false);
     check_text(&c, &L->description, "description", false);
     for (uint32_t s = 0; s < L->state_count; s++) {
@@ -350,8 +387,21 @@ uint32_t stoa_lesson_check(const stoa_lesson *L, const stoa_lesson_check_desc *d
             const stoa_lesson_trigger *t = &st->triggers[i];
             check_name(&c, t->node, t->node_loc, false);
             check_name(&c, t->zone, t->zone_loc, false);
-            check_trigger(&c, st, i);
+            if (whole)
+                check_trigger(&c, st, i);
         }
     }
     return c.errors;
+}
+
+uint32_t stoa_lesson_check(const stoa_lesson *L, const stoa_lesson_check_desc *desc,
+                           stoa_lesson_diags *diags)
+{
+    return check(L, desc, diags, true);
+}
+
+uint32_t stoa_lesson_check_partial(const stoa_lesson *L, const stoa_lesson_check_desc *desc,
+                                   stoa_lesson_diags *diags)
+{
+    return check(L, desc, diags, false);
 }

@@ -46,6 +46,8 @@ void stoa_lesson_diags_add(stoa_lesson_diags *d, stoa_lesson_severity sev, stoa_
     va_end(ap);
     if (sev == STOA_LESSON_SEV_ERROR)
         d->errors++;
+    else if (sev == STOA_LESSON_SEV_NOTE)
+        d->notes++;
     else
         d->warnings++;
 }
@@ -66,10 +68,15 @@ void stoa_lesson_diags_sort(stoa_lesson_diags *d)
         qsort(d->items, d->count, sizeof *d->items, diag_cmp);
 }
 
+const char *stoa_lesson_severity_str(stoa_lesson_severity sev)
+{
+    return sev == STOA_LESSON_SEV_ERROR ? "error" : sev == STOA_LESSON_SEV_NOTE ? "note" : "warning";
+}
+
 void stoa_lesson_diag_format(const stoa_lesson_diag *g, const char *file, char *out,
                              size_t out_size)
 {
-    const char *sev = g->severity == STOA_LESSON_SEV_ERROR ? "error" : "warning";
+    const char *sev = stoa_lesson_severity_str(g->severity);
     snprintf(out, out_size, "%s:%u:%u: %s: %s [%s]", file ? file : "lesson", g->line, g->column,
              sev, g->message, g->code);
 }

@@ -273,6 +273,21 @@ static bool absorb(stoa_lesson_machine *m, const stoa_lesson_event *ev)
         a->choices = ev->choices;
         a->correct = ev->choices == quiz->correct;
         a->value = m->quiz_attempts[q];
+        // The quiz's own score and feedback: points count at the first
+        // attempt only (retrying never farms points), feedback every time.
+        const stoa_lesson_text *fb = stoa_lesson_quiz_feedback(quiz, ev->choices);
+        double pts = m->quiz_attempts[q] == 1 ? stoa_lesson_quiz_points(quiz, ev->choices) : 0;
+        a->total = pts;
+        a->text = fb;
+        if (quiz->has_points || fb) {
+            m->score += pts;
+            stoa_lesson_action *s = lm_emit(m, STOA_LESSON_ACT_SCORE);
+            s->id = quiz->id;
+            s->quiz = quiz;
+            s->value = pts;
+            s->total = m->score;
+            s->text = fb;
+        }
         return true;
     }
     case STOA_LESSON_EV_SELECT:

@@ -384,6 +384,10 @@ stoa_result stoa_lesson_parse(const char *text, size_t size, const stoa_lesson_p
     free(p.vars);
     free(p.var_init);
     if (p.errors) {
+        if (desc && desc->keep_partial && !priv->arena.failed) {
+            *out_lesson = L;
+            return STOA_ERROR_PARSE;
+        }
         stoa_lesson_destroy(&L);
         return STOA_ERROR_PARSE;
     }
@@ -391,8 +395,8 @@ stoa_result stoa_lesson_parse(const char *text, size_t size, const stoa_lesson_p
     return r;
 }
 
-stoa_result stoa_lesson_load_file(const char *path, stoa_lesson **out_lesson,
-                                  stoa_lesson_diags *diags, stoa_error *err)
+static stoa_result load_file(const char *path, bool partial, stoa_lesson **out_lesson,
+                             stoa_lesson_diags *diags, stoa_error *err)
 {
     uint8_t *data = NULL;
     size_t size = 0;
@@ -403,10 +407,22 @@ stoa_result stoa_lesson_load_file(const char *path, stoa_lesson **out_lesson,
                               "the file is larger than 4 MiB");
     if (r != STOA_OK)
         return r;
-    r = stoa_lesson_parse((const char *)data, size, &(stoa_lesson_parse_desc){.file_name = path},
+    r = stoa_lesson_parse((const char *)data, size, &(stoa_lesson_parse_desc){.file_name = path, .keep_partial = partial},
                           out_lesson, diags, err);
     free(data);
     return r;
+}
+
+stoa_result stoa_lesson_load_file(const char *path, stoa_lesson **out_lesson,
+                                  stoa_lesson_diags *diags, stoa_error *err)
+{
+    return load_file(path, false, out_lesson, diags, err);
+}
+
+stoa_result stoa_lesson_load_file_partial(const char *path, stoa_lesson **out_lesson,
+                                          stoa_lesson_diags *diags, stoa_error *err)
+{
+    return load_file(path, true, out_lesson, diags, err);
 }
 
 void stoa_lesson_destroy(stoa_lesson **lesson)

@@ -18,7 +18,7 @@ static const char *const k_panel[] = {"id", "text", "at", "keep"};
 static const char *const k_highlight[] = {"node", "arrow", "keep"};
 static const char *const k_play[] = {"animation", "loop"};
 static const char *const k_score[] = {"points", "feedback"};
-static const char *const k_quiz[] = {"id", "question", "choices", "correct"};
+static const char *const k_quiz[] = {"id", "question", "choices", "correct", "score", "feedback"};
 static const char *const k_end[] = {"pass_score"};
 
 // `at: learner` (the default) places a narration at the learner's head and a
@@ -61,7 +61,9 @@ static void parse_narrate(lp *p, yaml_node_t *n, stoa_lesson_step *s, stoa_lesso
         snprintf(buf, sizeof buf, "%s#%u", p->state, ordinal);
         s->id = lesson_arena_strdup(p->arena, buf);
     }
-    if ((v = lp_need(p, n, "audio", "narrate")) && lp_text(p, v, "audio", &s->audio)) {
+    // Without `audio` the subtitle stays up for its reading time and the
+    // narration "finishes" then (lint notes it; tools/narration makes one).
+    if ((v = lp_get(p, n, "audio")) && lp_text(p, v, "audio", &s->audio)) {
         for (uint32_t i = 0; i < s->audio.count; i++) {
             char out[4096];
             stoa_error perr = {0};
@@ -255,6 +257,7 @@ static void parse_quiz(lp *p, yaml_node_t *n, stoa_lesson_step *s)
         lp_error(p, correct ? lp_loc(correct) : lp_loc(n), "quiz-no-correct",
                  "quiz '%s' has no correct answer (add 'correct: N', choices numbered from 0)",
                  q->id);
+    lp_parse_quiz_outcomes(p, n, q);
     if (p->quiz_count == p->quiz_cap) {
         uint32_t cap = p->quiz_cap ? p->quiz_cap * 2 : 8;
         const stoa_lesson_quiz **qs = realloc(p->quizzes, cap * sizeof *qs);

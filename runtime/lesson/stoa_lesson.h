@@ -47,6 +47,11 @@ typedef struct stoa_lesson_text {
 // the same primary language ("zh" for "zh-TW"), then a plain string, then the
 // first entry. Never NULL ("" when the text is absent).
 const char *stoa_lesson_text_get(const stoa_lesson_text *text, const char *lang);
+// A narration's recording for `lang`: the plain path (every language), else
+// the entry of that language (exact, then same primary language), else NULL
+// — never another language's voice: without one the subtitle is timed by
+// its reading time. lang NULL = as stoa_lesson_text_get.
+const char *stoa_lesson_audio_get(const stoa_lesson_text *audio, const char *lang);
 // The entry for exactly `lang` (case-insensitive), or NULL. Plain strings
 // match every language.
 const char *stoa_lesson_text_exact(const stoa_lesson_text *text, const char *lang);
@@ -93,7 +98,22 @@ typedef struct stoa_lesson_quiz {
     const stoa_lesson_text *choices;
     uint32_t correct; // bit i set = choice i is correct
     stoa_lesson_loc loc;
+    // What an answer adds to the score and says back, without a state per
+    // outcome (docs/lesson-format.md, "Quizzes"); all optional.
+    bool has_points;
+    double right_points;                     // `score: N`: for a right answer
+    const double *choice_points;             // `score: [..]`: per choice (NULL = right_points)
+    const stoa_lesson_text *choice_feedback; // `feedback: [..]`: per choice, or NULL
+    stoa_lesson_text feedback_right;         // `feedback: {right: .., wrong: ..}`
+    stoa_lesson_text feedback_wrong;
 } stoa_lesson_quiz;
+
+// Points an answer (bit mask of choices) earns: the sum of the chosen
+// choices' points with `score: [..]`, else right_points when it is right.
+double stoa_lesson_quiz_points(const stoa_lesson_quiz *q, uint32_t choices);
+// The feedback an answer gets: `feedback: {right, wrong}` by rightness, else
+// the first chosen choice's text of `feedback: [..]`; NULL when none.
+const stoa_lesson_text *stoa_lesson_quiz_feedback(const stoa_lesson_quiz *q, uint32_t choices);
 
 // One entry action. Which fields are used depends on kind (see the format
 // reference); unused pointers are NULL.
@@ -274,6 +294,10 @@ typedef struct stoa_lesson {
 
 typedef struct stoa_lesson_parse_desc {
     const char *file_name; // used in messages; NULL = "lesson"
+    // With errors, still hand back what parsed (and return STOA_ERROR_PARSE),
+    // so that `stoa lint` can also check its nodes, files and translations.
+    // Such a lesson is for stoa_lesson_check_partial() only: never run it.
+    bool keep_partial;
 } stoa_lesson_parse_desc;
 
 // Parses a lesson from UTF-8 YAML text (need not be NUL-terminated).
@@ -290,6 +314,9 @@ stoa_result stoa_lesson_parse(const char *text, size_t size, const stoa_lesson_p
 // Reads `path` (at most 4 MiB) and parses it, file_name = path.
 stoa_result stoa_lesson_load_file(const char *path, stoa_lesson **out_lesson,
                                   stoa_lesson_diags *diags, stoa_error *err);
+// The same with keep_partial (see stoa_lesson_parse_desc): for `stoa lint`.
+stoa_result stoa_lesson_load_file_partial(const char *path, stoa_lesson **out_lesson,
+                                          stoa_lesson_diags *diags, stoa_error *err);
 
 void stoa_lesson_destroy(stoa_lesson **lesson);
 

@@ -15,6 +15,7 @@
 typedef enum stoa_lesson_severity {
     STOA_LESSON_SEV_ERROR = 0,
     STOA_LESSON_SEV_WARNING,
+    STOA_LESSON_SEV_NOTE, // for the author's information; never fails a lint
 } stoa_lesson_severity;
 
 typedef struct stoa_lesson_diag {
@@ -29,7 +30,7 @@ typedef struct stoa_lesson_diag {
 struct stoa_lesson_diags {
     stoa_lesson_diag *items;
     uint32_t count, capacity;
-    uint32_t errors, warnings;
+    uint32_t errors, warnings, notes;
 };
 
 void stoa_lesson_diags_init(stoa_lesson_diags *d);
@@ -38,6 +39,8 @@ void stoa_lesson_diags_add(stoa_lesson_diags *d, stoa_lesson_severity sev, stoa_
                            const char *code, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 void stoa_lesson_diags_sort(stoa_lesson_diags *d);
+// "error", "warning", "note".
+const char *stoa_lesson_severity_str(stoa_lesson_severity sev);
 // "FILE:LINE:COL: error: MESSAGE [CODE]" into out (truncated to out_size).
 void stoa_lesson_diag_format(const stoa_lesson_diag *diag, const char *file, char *out,
                              size_t out_size);
@@ -66,6 +69,11 @@ typedef struct stoa_lesson_check_desc {
 // number of errors it added.
 uint32_t stoa_lesson_check(const stoa_lesson *lesson, const stoa_lesson_check_desc *desc,
                            stoa_lesson_diags *diags);
+// For a lesson that parsed with errors (kept with keep_partial): only the
+// checks that do not depend on what failed to parse — scene names, audio
+// files, translations — so that one `stoa lint` run reports them all.
+uint32_t stoa_lesson_check_partial(const stoa_lesson *lesson, const stoa_lesson_check_desc *desc,
+                                   stoa_lesson_diags *diags);
 
 // The state graph as Graphviz DOT: states labelled with their titles in
 // `lang` (NULL = the lesson's first language), triggers as labelled edges,

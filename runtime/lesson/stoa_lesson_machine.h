@@ -102,7 +102,9 @@ typedef enum stoa_lesson_action_type {
     STOA_LESSON_ACT_SCORE,             // value = points, total = new score, text = feedback
     STOA_LESSON_ACT_QUIZ,              // quiz: show it
     STOA_LESSON_ACT_HIDE_QUIZ,         // quiz
-    STOA_LESSON_ACT_QUIZ_ANSWERED,     // quiz, choices, correct, value = attempt number
+    STOA_LESSON_ACT_QUIZ_ANSWERED,     // quiz, choices, correct, value = attempt number,
+                                       // total = points the quiz gave, text = its feedback
+                                       // (then a SCORE action with quiz set, when it has either)
     STOA_LESSON_ACT_PAUSED,
     STOA_LESSON_ACT_RESUMED,
     STOA_LESSON_ACT_RESTARTED,         // reset the scene (visibility, animations, learner)

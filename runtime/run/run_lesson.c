@@ -144,7 +144,7 @@ static int32_t node_index(const run_lesson *rl, const char *name)
 
 static void narrate(run_lesson *rl, const stoa_lesson_action *a)
 {
-    const char *audio = a->audio ? stoa_lesson_text_get(a->audio, rl->lang) : NULL;
+    const char *audio = a->audio ? stoa_lesson_audio_get(a->audio, rl->lang) : NULL;
     const char *text = tr(rl, a->text);
     char path[4096];
     stoa_error perr = {0};
@@ -157,6 +157,10 @@ static void narrate(run_lesson *rl, const stoa_lesson_action *a)
         audio = path;
     }
     stoa_audio_narration_desc nd = {.path = audio && *audio ? audio : NULL, .text = text};
+    if (!nd.path) // no recording (yet): the subtitle is timed by its reading time
+        STOA_LOGI("run", "narration '%s' has no recording in %s: subtitle for %.1f s: %s",
+                  a->id ? a->id : "", rl->lang ? rl->lang : "the first language",
+                  stoa_audio_estimate_reading_s(text), text ? text : "");
     int32_t node = node_index(rl, a->node);
     if (node >= 0) {
         nd.place.anchor = STOA_AUDIO_AT_NODE;
@@ -274,6 +278,9 @@ static void trace_answer(run_lesson *rl, const stoa_lesson_action *a, int64_t t)
         .response = response,
         .correct_response = correct,
         .success = a->correct,
+        .has_score = a->quiz->has_points,
+        .score_raw = a->total,
+        .feedback = a->text ? tr(rl, a->text) : NULL,
     };
     stoa_trace_answered(rl->trace, &ans, t);
 }
@@ -328,7 +335,7 @@ static void apply(run_lesson *rl, const stoa_lesson_action *a)
                                   run_lesson_names(rl, &a->quiz->question, names, 8), t);
         break;
     }
-    case STOA_LESSON_ACT_HIDE_QUIZ: run_panels_hide(rl, a->quiz->id); break;
+    case STOA_LESSON_ACT_HIDE_QUIZ: run_panels_hide_quiz(rl, a->quiz->id); break;
     case STOA_LESSON_ACT_QUIZ_ANSWERED:
         trace_answer(rl, a, t);
         run_panels_quiz_answered(rl, a->quiz, a->choices, a->correct);

@@ -7,6 +7,7 @@
 
 #define PANEL_DISTANCE_M 1.5f
 #define PANEL_WIDTH_M 0.9f
+#define QUIZ_FEEDBACK_S 6.0 // a quiz's feedback, left on screen after its quiz
 
 run_panel *run_panels_find(run_lesson *rl, const char *id)
 {
@@ -170,6 +171,23 @@ void run_panels_feedback(run_lesson *rl, const char *text)
         return;
     }
     run_panels_show_text(rl, "feedback", text, -1);
+}
+
+// A quiz answered with feedback and left at once (its state's `quiz:`
+// trigger) would take the feedback with it: it stays as a text panel.
+void run_panels_hide_quiz(run_lesson *rl, const char *id)
+{
+    run_panel *q = run_panels_find(rl, id);
+    char feedback[sizeof q->footer] = "";
+    if (q && q->answered && q->footer[0])
+        snprintf(feedback, sizeof feedback, "%s", q->footer);
+    run_panels_hide(rl, id);
+    if (!feedback[0])
+        return;
+    run_panels_show_text(rl, "feedback", feedback, -1);
+    run_panel *f = run_panels_find(rl, "feedback");
+    if (f) // long enough to read, then out of the way of the next state's panels
+        f->until_ns = run_layout_clock_ns() + (int64_t)(QUIZ_FEEDBACK_S * 1e9);
 }
 
 void run_panels_subtitle(run_lesson *rl, const char *text)

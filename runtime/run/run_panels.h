@@ -19,6 +19,8 @@ void run_panels_feedback(run_lesson *rl, const char *text);
 // The narration subtitle under the learner's view; NULL hides it.
 void run_panels_subtitle(run_lesson *rl, const char *text);
 void run_panels_hide(run_lesson *rl, const char *id);
+// Hides a quiz; feedback shown on it stays up as the "feedback" panel.
+void run_panels_hide_quiz(run_lesson *rl, const char *id);
 
 // The open quiz panel, or NULL.
 run_panel *run_panels_quiz(run_lesson *rl);

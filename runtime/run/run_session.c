@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "run_session.h"
+#include "run_simworld.h"
 
 #include <cglm/cglm.h>
 #include <cjson/cJSON.h>
@@ -352,6 +353,7 @@ static stoa_result frame(run_session *s, stoa_error *err)
     fill_input(&f, &in);
     run_step st = {.device = stoa_xr_device(s->xr), .renderer = stoa_xr_renderer(s->xr)};
     stoa_result ovr = run_session_step(s, &in, dt, f.display_time_ns, &st, err);
+    run_simworld_frame(s, f.display_time_ns); // only for xrsim's learner actions
     if (s->xr)
         for (int h = 0; h < 2; h++)
             if (st.out->haptics[h].requested)

@@ -99,6 +99,7 @@ struct run_session {
     uint32_t event_count;
     uint32_t session_losses;
     bool grabbing;
+    bool simworld_warned; // run_simworld.c could not write its file (said once)
     run_lesson lesson; // used when opt->lesson_path is set
     run_lesson_desc lesson_desc; // the lesson now played (a hub launch may change it)
     char switch_path[4096];      // storage for a lesson the hub launched

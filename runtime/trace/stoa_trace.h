@@ -130,6 +130,12 @@ typedef struct stoa_trace_answer {
     // (1-based); task_error ("wrong", "order") goes in result.extensions.
     uint32_t task_step;
     const char *task_error; // NULL = the step was done right
+    // A quiz with its own score and feedback (docs/lesson-format.md,
+    // "Quizzes"): result.score.raw = the points this answer added, and the
+    // feedback shown, in the learner's language, as result.extensions.feedback.
+    bool has_score;
+    double score_raw;
+    const char *feedback; // NULL = none
 } stoa_trace_answer;
 // `answered`, with result.duration = time since question_shown (or since
 // the state was entered when it was never shown).

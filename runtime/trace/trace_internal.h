@@ -26,6 +26,7 @@
 #define STOA_EXT_TASK_ERROR STOA_XAPI_EXT "task-error"
 #define STOA_EXT_ATTENTION STOA_XAPI_EXT "attention"
 #define STOA_EXT_DEVICE_TYPE STOA_XAPI_EXT "device-type"
+#define STOA_EXT_FEEDBACK STOA_XAPI_EXT "feedback"
 
 #define STOA_UUID_STR_LEN 36
 

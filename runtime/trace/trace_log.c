@@ -469,9 +469,15 @@ bool stoa_trace_answered(stoa_trace_log *log, const stoa_trace_answer *a, int64_
         cJSON_AddBoolToObject(res, "success", a->success);
     cJSON_AddStringToObject(res, "response", a->response ? a->response : "");
     stoa_trace_json_add_duration(res, now_ns - question_started(log, iri));
+    if (a->has_score)
+        cJSON_AddNumberToObject(cJSON_AddObjectToObject(res, "score"), "raw", a->score_raw);
+    cJSON *ext = NULL;
     if (a->task_step && a->task_error)
-        cJSON_AddStringToObject(cJSON_AddObjectToObject(res, "extensions"), STOA_EXT_TASK_ERROR,
-                                a->task_error);
+        cJSON_AddStringToObject(ext = cJSON_AddObjectToObject(res, "extensions"),
+                                STOA_EXT_TASK_ERROR, a->task_error);
+    if (a->feedback && *a->feedback)
+        cJSON_AddStringToObject(ext ? ext : cJSON_AddObjectToObject(res, "extensions"),
+                                STOA_EXT_FEEDBACK, a->feedback);
     free(iri);
     return emit(log, STOA_VERB_ANSWERED, obj, res, NULL, STOA_TRACE_SYNC_NOW, now_ns);
 }

@@ -121,6 +121,39 @@ STOA_TEST(grab_by_ray_resolves_to_ancestor)
     fixture_fini(&f);
 }
 
+// Issue 15: a node grabbed by the laser moves rigidly with the hand, so it
+// stays on that laser however the hand turns; holding it longer must not
+// make it hide what the laser selects next.
+STOA_TEST(held_node_does_not_block_the_laser)
+{
+    fixture f;
+    fixture_init(&f, NULL);
+    int32_t vase = fixture_node(&f, "Vase"), lamp = fixture_node(&f, "Lamp");
+    fixture_register(&f, "Vase", STOA_INTERACT_GRABBABLE, 0);
+    stoa_interact_hand_input *r = right(&f);
+    r->active = true;
+    fixture_look_at(&r->aim, (float[3]){0, 1, 0}, (float[3]){0, 1, -2});
+    r->grip = r->aim;
+    r->grab_value = 1;
+    fixture_step(&f);
+    CHECK(fixture_count(&f, STOA_INTERACT_GRAB, vase) == 1);
+    // Still holding, turn to the lamp: the vase swings onto the new laser.
+    for (int i = 1; i <= 10; i++) {
+        float k = (float)i / 10;
+        fixture_look_at(&r->aim, (float[3]){0, 1, 0}, (float[3]){2 * k, 1 + 0.5f * k, -2 - 2 * k});
+        r->grip = r->aim;
+        fixture_step(&f);
+    }
+    const stoa_interact_laser *l = &f.out->lasers[STOA_INTERACT_RIGHT];
+    CHECK_MSG(l->target == lamp, "laser target %d, want the lamp %d", l->target, lamp);
+    r->select_value = 1;
+    fixture_step(&f);
+    CHECK(fixture_count(&f, STOA_INTERACT_SELECT, lamp) == 1);
+    CHECK(fixture_count(&f, STOA_INTERACT_SELECT, vase) == 0);
+    CHECK(f.out->grabs[STOA_INTERACT_RIGHT].active); // still held
+    fixture_fini(&f);
+}
+
 STOA_TEST(squeeze_on_nothing_grabs_nothing)
 {
     fixture f;

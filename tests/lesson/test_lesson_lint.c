@@ -121,10 +121,22 @@ STOA_TEST(lint_missing_required_field)
 {
     CHECK_LINT(LESSON_HDR "states:\n"
                           "  a:\n"
-                          "    on_enter: [narrate: {text: hi}]\n"
+                          "    on_enter: [narrate: {audio: a.wav}]\n"
                           "    triggers: [{select: Door, goto: z}]\n" END_STATE,
-               "x.yaml:8:25: error: missing required field 'audio' in narrate "
+               "x.yaml:8:25: error: missing required field 'text' in narrate "
                "[missing-field]\n");
+}
+
+// Narration without a recording is a note (its subtitle is timed), never an
+// error or a warning: such a lesson lints clean.
+STOA_TEST(lint_narration_without_recording)
+{
+    CHECK_LINT(LESSON_HDR "states:\n"
+                          "  a:\n"
+                          "    on_enter: [narrate: {id: hi, text: hi}]\n"
+                          "    triggers: [{select: Door, goto: z}]\n" END_STATE,
+               "x.yaml:8:40: note: narration 'hi' has no recording: its subtitle is shown for "
+               "its reading time [no-recording]\n");
 }
 
 STOA_TEST(lint_unknown_state_with_suggestion)
@@ -265,7 +277,34 @@ STOA_TEST(lint_missing_translations)
                "zh-CN [missing-translation]\n"
                "x.yaml:11:38: warning: 'feedback' has language 'fr', which the lesson does not "
                "declare in 'languages' [undeclared-language]\n"
-               "x.yaml:12:26: error: 'audio' has no 'zh-CN' audio [missing-translation]\n");
+               "x.yaml:12:26: note: narration 'a#1' has no 'zh-CN' recording: its subtitle is "
+               "shown for its reading time [no-recording]\n");
+}
+
+// A quiz's own score and feedback (issue 15): one value per choice, points
+// in range, a feedback map of right/wrong only; a clean one lints clean.
+STOA_TEST(lint_quiz_score_and_feedback)
+{
+    CHECK_LINT(LESSON_HDR "states:\n"
+                          "  a:\n"
+                          "    on_enter:\n"
+                          "      - quiz: {id: q1, question: Q, choices: [x, y, z], correct: 0, "
+                          "score: [1, 0]}\n"
+                          "      - quiz: {id: q2, question: Q, choices: [x, y], correct: 0, "
+                          "score: 5000, feedback: [ok]}\n"
+                          "      - quiz: {id: q3, question: Q, choices: [x, y], correct: 0, "
+                          "feedback: {rite: ok}}\n"
+                          "      - quiz: {id: q4, question: Q, choices: [x, y], correct: 1, "
+                          "score: [0, 2], feedback: {right: yes, wrong: no}}\n"
+                          "    triggers: [{quiz: {id: q4, answer: right}, goto: z}]\n" END_STATE,
+               "x.yaml:9:76: error: quiz 'q1': 'score' lists 2 values for 3 choices (one per "
+               "choice) [quiz-outcomes]\n"
+               "x.yaml:10:73: error: 'score' of a quiz must lie in -1000..1000, not 5000 [range]\n"
+               "x.yaml:10:89: error: quiz 'q2': 'feedback' lists 1 texts for 2 choices (one per "
+               "choice) [quiz-outcomes]\n"
+               "x.yaml:11:76: error: quiz 'q3': 'feedback' as a map needs 'right' or 'wrong' "
+               "[missing-field]\n"
+               "x.yaml:11:77: error: unknown key 'rite' in feedback [unknown-key]\n");
 }
 
 STOA_TEST(lint_quiz_problems)

@@ -212,6 +212,45 @@ STOA_TEST(trigger_quiz_right_wrong_choice)
     rig_fini(&r);
 }
 
+// A quiz's own score and feedback (issue 15): no state per outcome. The
+// wrong answer stays in the state (no trigger for it) and is retried; points
+// count at the first attempt only, feedback every time; `pass_score` then
+// judges the total.
+STOA_TEST(quiz_score_and_feedback_without_extra_states)
+{
+    rig r;
+    if (!rig_init(&r, LESSON_HDR "states:\n"
+                                 "  a:\n    on_enter:\n"
+                                 "      - quiz: {id: q, question: Q, choices: [x, y, z], correct: 0,\n"
+                                 "               score: [3, -1, 1], feedback: [Yes, No, Almost]}\n"
+                                 "      - quiz: {id: r, question: R, choices: [x, y], correct: 1,\n"
+                                 "               score: 2, feedback: {right: Good, wrong: Bad}}\n"
+                                 "    triggers: [{quiz: {id: r, answer: any}, goto: z}]\n"
+                                 "  z: {on_enter: [end: {pass_score: 4}]}\n",
+                  1))
+        return;
+    CHECK_STR(rig_ev(&r, EV(ANSWER, .id = "q", .choices = STOA_LESSON_CHOICE(1))),
+              "quiz_answered:q score");
+    CHECK(r.out.items[0].total == -1 && !strcmp(r.out.items[0].text->entries[0].value, "No"));
+    CHECK(r.out.items[1].value == -1 && r.out.items[1].total == -1);
+    CHECK(!strcmp(r.out.items[1].text->entries[0].value, "No"));
+    // Right at the second attempt: feedback, but no points.
+    rig_ev(&r, EV(ANSWER, .id = "q", .choices = STOA_LESSON_CHOICE(0)));
+    CHECK(r.out.items[1].value == 0 && !strcmp(r.out.items[1].text->entries[0].value, "Yes"));
+    CHECK(stoa_lesson_machine_score(r.m) == -1);
+    // Several choices: the sum of their points, the first chosen's feedback.
+    CHECK(stoa_lesson_quiz_points(r.lesson->quizzes[0], 5) == 4);
+    CHECK(!strcmp(stoa_lesson_quiz_feedback(r.lesson->quizzes[0], 6)->entries[0].value, "No"));
+    // A right answer to r: 2 points, its "right" feedback; the trigger then
+    // leaves for z, where -1 + 2 < 4 fails.
+    CHECK_STR(rig_ev(&r, EV(ANSWER, .id = "r", .choices = STOA_LESSON_CHOICE(1))),
+              "quiz_answered:r score hide_quiz:r hide_quiz:q state_exited:a state_entered:z "
+              "ended:failed");
+    CHECK(r.out.items[1].value == 2 && !strcmp(r.out.items[1].text->entries[0].value, "Good"));
+    CHECK(stoa_lesson_machine_score(r.m) == 1);
+    rig_fini(&r);
+}
+
 STOA_TEST(quiz_answers_only_count_for_the_quiz_on_show)
 {
     rig r;

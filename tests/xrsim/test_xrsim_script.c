@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "stoa_test.h"
@@ -90,7 +91,7 @@ STOA_TEST(script_errors_name_file_and_line)
 {
     expect_error("e1.yaml", "frames: 10\nhead:\n  - {t: 0, positon: [0, 1, 0]}\n", ":3:",
                  "unknown key 'positon'");
-    expect_error("e2.yaml", "events:\n  - {t: 1}\n", ":2:", "needs 'do' or 'set'");
+    expect_error("e2.yaml", "events:\n  - {t: 1}\n", ":2:", "needs 'do', 'set'");
     expect_error("e3.yaml", "events:\n  - {t: 1, do: explode}\n", ":2:", "'do' is one of");
     expect_error("e4.yaml", "head:\n  - {t: 1, position: [0, 1]}\n", ":2:", "3 numbers");
     expect_error("e5.yaml", "frames: [1\n", ":", "");
@@ -103,6 +104,55 @@ STOA_TEST(script_errors_name_file_and_line)
     char err[256];
     CHECK(!xrsim_script_load(&s, "/nonexistent/script.yaml", err, sizeof err));
     CHECK_CONTAINS(err, "/nonexistent/script.yaml: cannot open");
+}
+
+// Learner actions (issue 15): parsed into events resolved when they fire;
+// keys and inputs added while the script runs keep their order.
+STOA_TEST(script_learner_actions)
+{
+    const char *path = write_tmp("la.yaml",
+                                 "right:\n  - {t: 0, position: [0.2, 1.2, -0.3]}\n"
+                                 "  - {t: 1, position: [0.4, 1.2, -0.3]}\n"
+                                 "  - {t: 9, position: [0.6, 1.2, -0.3]}\n"
+                                 "events:\n"
+                                 "  - {t: 4, answer: 2}\n"
+                                 "  - {t: 1, look_at: Statue, seconds: 3}\n"
+                                 "  - {t: 2, select: Door, hand: left}\n"
+                                 "  - {t: 3, grab: Exhibit, place: Zone_Statue, seconds: 4}\n"
+                                 "  - {t: 3.5, grab: Vase}\n");
+    xrsim_script s;
+    char err[256];
+    CHECK_MSG(xrsim_script_load(&s, path, err, sizeof err), "%s", err);
+    CHECK(s.event_count == 5);
+    if (s.event_count == 5) {
+        CHECK(s.events[0].kind == XRSIM_EV_LOOK_AT && !strcmp(s.events[0].target, "Statue") &&
+              s.events[0].seconds == 3 && s.events[0].hand == XRSIM_TRACK_RIGHT);
+        CHECK(s.events[1].kind == XRSIM_EV_SELECT && s.events[1].hand == XRSIM_TRACK_LEFT);
+        CHECK(s.events[2].kind == XRSIM_EV_GRAB && !strcmp(s.events[2].zone, "Zone_Statue"));
+        CHECK(s.events[3].kind == XRSIM_EV_GRAB && !s.events[3].zone[0]);
+        CHECK(s.events[4].kind == XRSIM_EV_ANSWER && s.events[4].choice == 2);
+    }
+    // A key added at 5 (the action holding from 0.5) drops the key at 1.
+    XrPosef p = {{0, 0, 0, 1}, {9, 9, 9}};
+    CHECK(xrsim_script_add_key(&s, XRSIM_TRACK_RIGHT, 0.5, (xrsim_pose_key){5, p}));
+    CHECK(s.key_count[XRSIM_TRACK_RIGHT] == 3 && s.keys[XRSIM_TRACK_RIGHT][1].t == 5 &&
+          s.keys[XRSIM_TRACK_RIGHT][2].t == 9);
+    XrPosef fb = {{0, 0, 0, 1}, {0, 0, 0}};
+    CHECK_NEAR(xrsim_script_pose(&s, XRSIM_TRACK_RIGHT, 5, fb).position.x, 9, 1e-6);
+    CHECK(xrsim_script_add_input(&s, 2.5, "/user/hand/right/input/trigger", 1.0f, 0));
+    CHECK(s.event_count == 6 && s.events[2].t == 2.5 && s.events[2].kind == XRSIM_EV_INPUT);
+    float x = 0, y = 0;
+    CHECK(!xrsim_script_input(&s, "/user/hand/right/input/trigger", 2.4, &x, &y));
+    CHECK(xrsim_script_input(&s, "/user/hand/right/input/trigger", 2.6, &x, &y) && x == 1.0f);
+    xrsim_script_fini(&s);
+    unlink(path);
+
+    expect_error("la1.yaml", "events:\n  - {t: 1, answer: -1}\n", ":2:", "choice number");
+    expect_error("la2.yaml", "events:\n  - {t: 1, select: Door, hand: middle}\n", ":2:",
+                 "'hand' is left or right");
+    expect_error("la3.yaml", "events:\n  - {t: 1, select: Door, place: Zone}\n", ":2:",
+                 "'place' goes with 'grab'");
+    expect_error("la4.yaml", "events:\n  - {t: 1, selct: Door}\n", ":2:", "unknown key 'selct'");
 }
 
 STOA_TEST(script_holds_session_states)

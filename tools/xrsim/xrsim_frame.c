@@ -127,6 +127,16 @@ static XrResult run_script(xrsim_session *s)
             STOA_LOGI(XRSIM_LOG, "script: losing the instance");
             break;
         }
+        case XRSIM_EV_LOOK_AT:
+        case XRSIM_EV_SELECT:
+        case XRSIM_EV_GRAB:
+        case XRSIM_EV_ANSWER:
+        case XRSIM_EV_TELEPORT: {
+            // Adds keys and inputs to the script: `e` and `sc->events` may move.
+            xrsim_script_event copy = *e;
+            xrsim_learner_fire(inst, &copy, now);
+            break;
+        }
         default: break; // inputs are read by time, not fired
         }
     }

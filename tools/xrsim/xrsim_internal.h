@@ -300,6 +300,8 @@ void xrsim_swapchains_free_for(xrsim_session *s);
 // ---- frames (xrsim_frame.c) ------------------------------------------------------------
 // Script time (seconds since the first frame) of a display time.
 double xrsim_script_time(const xrsim_session *s, int64_t t);
+// A learner action of the script fires at script time t (xrsim_learner.c).
+void xrsim_learner_fire(xrsim_instance *inst, const xrsim_script_event *e, double t);
 // Checks one composition layer of xrEndFrame (xrsim_layer.c).
 XrResult xrsim_layer_check(xrsim_session *s, const XrCompositionLayerBaseHeader *layer);
 

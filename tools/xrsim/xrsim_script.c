@@ -178,8 +178,67 @@ static bool parse_hold(ctx *c, yaml_node_t *v, XrSessionState *out)
     return fail(c, v, "a hold is one of none, idle, ready, synchronized, visible, focused");
 }
 
+// The learner actions' keys: look_at, select, grab, place, answer (with
+// hand, seconds). False (with the error) for an unknown key.
+static bool parse_learner_key(ctx *c, yaml_node_t *kn, const char *key, yaml_node_t *v,
+                              xrsim_script_event *e)
+{
+    static const char *names[] = {"look_at", "select", "grab", "place"};
+    static const xrsim_event_kind kinds[] = {XRSIM_EV_LOOK_AT, XRSIM_EV_SELECT, XRSIM_EV_GRAB, 0};
+    const char *val = scalar(v);
+    for (int i = 0; i < 4; i++) {
+        if (strcmp(key, names[i]) != 0)
+            continue;
+        char *out = i == 3 ? e->zone : e->target;
+        if (!val || !*val || strlen(val) >= sizeof e->target)
+            return fail(c, v, "'%s' takes a node's name", key);
+        snprintf(out, sizeof e->target, "%s", val);
+        if (kinds[i])
+            e->kind = kinds[i];
+        return true;
+    }
+    double d;
+    if (strcmp(key, "teleport") == 0) {
+        e->kind = XRSIM_EV_TELEPORT;
+        if (v->type == YAML_SEQUENCE_NODE) {
+            e->has_point = true;
+            return numbers(c, v, e->point, 3);
+        }
+        if (!val || !*val || strlen(val) >= sizeof e->target)
+            return fail(c, v, "'teleport' takes a node's name or a point [x, y, z]");
+        snprintf(e->target, sizeof e->target, "%s", val);
+        return true;
+    }
+    if (strcmp(key, "answer") == 0) {
+        if (!number(c, v, &d))
+            return false;
+        if (d < 0 || d > 31 || d != (double)(int)d)
+            return fail(c, v, "'answer' takes a choice number, 0 for the first");
+        e->choice = (int32_t)d;
+        e->kind = XRSIM_EV_ANSWER;
+        return true;
+    }
+    if (strcmp(key, "hand") == 0) {
+        if (!val || (strcmp(val, "left") != 0 && strcmp(val, "right") != 0))
+            return fail(c, v, "'hand' is left or right");
+        e->hand = val[0] == 'l' ? XRSIM_TRACK_LEFT : XRSIM_TRACK_RIGHT;
+        return true;
+    }
+    if (strcmp(key, "seconds") == 0) {
+        if (!number(c, v, &d))
+            return false;
+        if (!(d > 0 && d <= 600))
+            return fail(c, v, "'seconds' lies in 0..600");
+        e->seconds = d;
+        return true;
+    }
+    return fail(c, kn, "unknown key '%s' in an event (t, do, set, value, hold, look_at, "
+                         "select, grab, place, answer, teleport, hand, seconds)", key);
+}
+
 static bool parse_event(ctx *c, yaml_node_t *map, xrsim_script_event *e)
 {
+    e->hand = XRSIM_TRACK_RIGHT;
     bool has_t = false, has_value = false;
     e->line = (int)map->start_mark.line + 1;
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
@@ -215,16 +274,18 @@ static bool parse_event(ctx *c, yaml_node_t *map, xrsim_script_event *e)
             if (!parse_event_value(c, v, e))
                 return false;
             has_value = true;
-        } else {
-            return fail(c, kn, "unknown key '%s' in an event (t, do, set, value, hold)", key);
+        } else if (!parse_learner_key(c, kn, key, v, e)) {
+            return false;
         }
     }
     if (!has_t)
         return fail(c, map, "event without 't'");
     if (!e->kind)
-        return fail(c, map, "event needs 'do' or 'set' (or 'hold')");
+        return fail(c, map, "event needs 'do', 'set', 'hold' or a learner action");
     if (e->kind == XRSIM_EV_INPUT && !has_value)
         return fail(c, map, "'set' needs a 'value'");
+    if (e->zone[0] && e->kind != XRSIM_EV_GRAB)
+        return fail(c, map, "'place' goes with 'grab' (grab: NODE, place: ZONE)");
     return true;
 }
 

@@ -26,6 +26,13 @@ typedef enum xrsim_event_kind {
     XRSIM_EV_LOSE_SESSION,
     XRSIM_EV_LOSE_INSTANCE,
     XRSIM_EV_HOLD, // hold the session at `hold` (below)
+    // Learner actions, resolved against the app's world when they fire
+    // (xrsim_learner.c; docs/xrsim.md, "Learner actions").
+    XRSIM_EV_LOOK_AT, // target: the head turns to the node
+    XRSIM_EV_SELECT,  // target: the hand points at the node, pulls the trigger
+    XRSIM_EV_GRAB,    // target (+ zone): squeeze on the node (carry it into zone, let go)
+    XRSIM_EV_ANSWER,  // choice: point at choice N of the quiz on show, pull the trigger
+    XRSIM_EV_TELEPORT, // target, or `point` when has_point: the teleport arc lands there
 } xrsim_event_kind;
 
 typedef struct xrsim_script_event {
@@ -35,6 +42,14 @@ typedef struct xrsim_script_event {
     float x, y;
     XrSessionState hold; // XRSIM_EV_HOLD: IDLE..FOCUSED, or 0 = let go
     int line;
+    char target[128];  // learner actions: a node's name
+    char zone[128];    // XRSIM_EV_GRAB: "" = only grab (hold it until a later release)
+    int32_t choice;    // XRSIM_EV_ANSWER
+    xrsim_track hand;  // XRSIM_TRACK_RIGHT unless `hand: left`
+    double seconds;    // how long the action lasts (0 = its default)
+    uint32_t tries;    // learner actions: times it found nothing yet (it tries again)
+    bool has_point;    // XRSIM_EV_TELEPORT to `point` (STAGE) instead of a node
+    float point[3];
 } xrsim_script_event;
 
 typedef struct xrsim_script {
@@ -65,3 +80,11 @@ XrPosef xrsim_script_pose(const xrsim_script *s, xrsim_track track, double t, Xr
 // at or before t). False when the script never sets it.
 bool xrsim_script_input(const xrsim_script *s, const char *identifier_path, double t, float *x,
                         float *y);
+
+// Adds, while the script runs, a pose key (dropping the track's keys in
+// (t_from, key.t]) or an input event at t (after every event already there
+// at t); false when out of memory. For learner actions (xrsim_learner.c).
+bool xrsim_script_add_key(xrsim_script *s, xrsim_track track, double t_from, xrsim_pose_key key);
+bool xrsim_script_add_input(xrsim_script *s, double t, const char *path, float x, float y);
+// Adds a copy of `e` at its time e->t (after every event already there).
+bool xrsim_script_add_event(xrsim_script *s, const xrsim_script_event *e);

@@ -118,6 +118,9 @@ bool xrsim_summary_write(const xrsim_summary *s, const char *path)
     cJSON_AddBoolToObject(root, "session_lost", s->session_lost);
     cJSON_AddBoolToObject(root, "instance_lost", s->instance_lost);
     cJSON_AddNumberToObject(root, "registry_violations", s->registry_violations);
+    cJSON *la = cJSON_AddObjectToObject(root, "learner_actions");
+    cJSON_AddNumberToObject(la, "done", s->learner_actions);
+    cJSON_AddNumberToObject(la, "failed", s->learner_actions_failed);
     cJSON_AddStringToObject(root, "exit_reason", s->exit_reason[0] ? s->exit_reason : "app");
 
     char *text = cJSON_Print(root);

@@ -49,6 +49,7 @@ typedef struct xrsim_summary {
     uint64_t no_end_frame_waits; // longest such run
     bool session_lost, instance_lost;
     uint32_t registry_violations; // results xrsim gave that the registry forbids (xrsim bugs)
+    uint32_t learner_actions, learner_actions_failed; // the script's (xrsim_learner.c)
     char exit_reason[64];
 } xrsim_summary;
 
