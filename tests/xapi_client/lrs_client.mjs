@@ -3,7 +3,7 @@
 // of the hub (@xapi/xapi from npm, pinned in package-lock.json) against a
 // real `stoa hub` on 127.0.0.1. It records statements, queries them by verb
 // and by agent, stores a State document, reads it back and deletes it, and
-// reads the Activity and About resources. Each step says which part of
+// reads the Activity and About resources; it also voids a statement. Each step says which part of
 // xAPI 1.0.3 (Communication part 2) it exercises.
 //
 //   node lrs_client.mjs HUB_DRIVER WORK_DIR
@@ -88,8 +88,18 @@ try {
   check(one.data.id === statements[2].id && typeof one.data.stored === 'string',
         'GET statements?statementId=: the statement with stored (2.1.3)');
 
-  // ---- VOIDING (left for the lead): voidStatement, then check that getStatement
-  // ---- answers 404 and getVoidedStatement returns it (2.1.4). Not a dependency here.
+  // Voiding (Data 2.3.2, Communication 2.1.3): Bob's statement is voided; a
+  // plain GET no longer finds it, voidedStatementId does, and queries leave it out.
+  const voided = await xapi.voidStatement({ actor: bob, statementId: statements[2].id });
+  check(voided.status === 200 && voided.data.length === 1, 'POST a voiding statement: 200 (2.1.2)');
+  const status = await xapi.getStatement({ statementId: statements[2].id }).then((r) => r.status,
+                                                                                 (e) => e.response?.status);
+  check(status === 404, `GET statementId= of a voided statement: 404 (2.1.3.s1.b3; got ${status})`);
+  const back = await xapi.getVoidedStatement({ voidedStatementId: statements[2].id });
+  check(back.data.id === statements[2].id, 'GET voidedStatementId=: the voided statement (2.1.3.s1.b2)');
+  const afterVoid = (await xapi.getStatements({ verb: XAPI.Verbs.COMPLETED.id })).data.statements;
+  check(!afterVoid.some((s) => s.id === statements[2].id),
+        'GET statements?verb=: a voided statement is not returned (Data 2.3.2.s2.b3)');
 
   // State (2.3): store, read back, list, delete.
   const stateParams = { agent: ada, activityId: activity.id, registration: randomUUID(), stateId: 'bookmark' };
