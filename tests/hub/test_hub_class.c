@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -179,6 +180,12 @@ STOA_TEST(start)
              " > '%s/agora.glb' && mkdir -p '%s/narration' && cp '%s'/scenes/agora/narration/*.wav '%s/narration/'",
              src, g_lessons, src, g_lessons, src, g_lessons, g_lessons, src, g_lessons);
     CHECK(system(cmd) == 0);
+    // zeno-zh.yaml names "../agora.glb" and "../narration/": the library's
+    // own tree above lessons/ (other bytes than lessons/agora.glb).
+    snprintf(cmd, sizeof cmd, "head -c 7000 '%s/scenes/agora/agora.glb' > '%s/agora.glb' && mkdir -p '%s/narration' && "
+             "cp '%s'/scenes/agora/narration/statue.wav '%s'/scenes/agora/narration/end.wav '%s/narration/'",
+             src, g_dir, g_dir, src, src, g_dir);
+    CHECK(system(cmd) == 0);
     char data[300], listen[64];
     snprintf(data, sizeof data, "%s/hub", g_dir);
     g_port = test_free_port();
@@ -196,6 +203,55 @@ STOA_TEST(start)
     join(&C, "Headset 3");
     status(&A, NULL), status(&B, NULL), status(&C, NULL);
     test_sleep_ms(100);
+}
+
+// hub_content.c: lesson files parsed so far (once per change of a lesson).
+uint64_t hub_content_parses(void);
+
+static const cJSON *file_at(const cJSON *list, const char *path)
+{
+    const cJSON *f;
+    cJSON_ArrayForEach(f, list) if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(f, "path")), path) == 0) return f;
+    return NULL;
+}
+
+STOA_TEST(a_lesson_beyond_its_folder_carries_its_tree)
+{
+    // Before: no "files" and nothing else, so a headset without the scene
+    // could not play the sample lessons.
+    const hs *a[] = {&A};
+    char run[37], path[200], hdr[300], head[2048] = "", *out = NULL;
+    CHECK(launch("zeno-zh.yaml", a, 1, run) == 1);
+    cJSON *la = take_launch(&A);
+    CHECK_MSG(!cJSON_GetObjectItem(la, "files"), "an older headset gets no files it cannot lay out");
+    const cJSON *layout = cJSON_GetObjectItem(la, "layout"), *files = cJSON_GetObjectItem(layout, "files");
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(layout, "lesson")), "lessons/zeno-zh.yaml");
+    CHECK_MSG(cJSON_GetArraySize(files) == 3, "%s", cJSON_PrintUnformatted(files));
+    CHECK(file_at(files, "narration/statue.wav") && file_at(files, "narration/end.wav"));
+    const cJSON *glb = file_at(files, "agora.glb");
+    CHECK(glb && cJSON_GetNumberValue(cJSON_GetObjectItem(glb, "size")) == 7000);
+    // The content endpoint serves the tree's file, by its hash.
+    snprintf(path, sizeof path, "/api/headset/content/%s", glb ? cJSON_GetStringValue(cJSON_GetObjectItem(glb, "sha256")) : "");
+    snprintf(hdr, sizeof hdr, "Authorization: Bearer %s\r\n", A.token);
+    CHECK(test_http(g_port, "GET", path, hdr, NULL, 0, &out, head, sizeof head) == 200);
+    CHECK_MSG(strstr(head, "ength: 7000\r\n"), "%s", head);
+    free(out);
+    uint64_t parses = hub_content_parses(); // the whole library is known now
+    cJSON_Delete(la);
+    // Launches and content requests do not parse the library again...
+    CHECK(launch("zeno-zh.yaml", a, 1, run) == 1);
+    cJSON_Delete(take_launch(&A));
+    CHECK(test_http(g_port, "GET", path, hdr, NULL, 0, &out, NULL, 0) == 200);
+    free(out);
+    CHECK_MSG(hub_content_parses() == parses, "parsed %llu times more",
+              (unsigned long long)(hub_content_parses() - parses));
+    // ...until the lesson changes.
+    char lesson[400];
+    snprintf(lesson, sizeof lesson, "%s/zeno-zh.yaml", g_lessons);
+    CHECK(utimensat(AT_FDCWD, lesson, (struct timespec[2]){{0, UTIME_OMIT}, {12345, 0}}, 0) == 0);
+    CHECK(launch("zeno-zh.yaml", a, 1, run) == 1);
+    cJSON_Delete(take_launch(&A));
+    CHECK(hub_content_parses() == parses + 1);
 }
 
 STOA_TEST(no_run_without_records_and_a_run_not_launched_is_filed)
