@@ -39,3 +39,16 @@ void run_layout_arrange(run_lesson *rl, int64_t now_ns);
 int64_t run_layout_clock_ns(void);
 // Seconds a teacher's message of this text stays up (sent to the hub).
 double run_layout_message_s(const char *text);
+// A panel with an until_ns fades out over its last RUN_LAYOUT_FADE_S
+// (p->fade from 0 to 1 in RUN_LAYOUT_FADE_STEPS steps, each a new picture).
+#define RUN_LAYOUT_FADE_S 1.0
+#define RUN_LAYOUT_FADE_STEPS 8
+
+// Where the "look here" arrow at the edge of the view stands and where its
+// tip points, for a learner at head looking along forward, the node at
+// node_pos (world). False when the learner faces the node (within 35
+// degrees): the arrow over the node does instead. out_dir is the unit
+// vector from out_pos to the node itself (before, it ran across the view and
+// missed a node 3 m away by ~21 degrees).
+bool run_layout_edge_arrow(const float head[3], const float forward[3], const float node_pos[3],
+                           float out_pos[3], float out_dir[3]);
