@@ -27,6 +27,10 @@ run_panel *run_panels_quiz(run_lesson *rl);
 float run_panels_hit(const run_panel *p, const float origin[3], const float dir[3],
                      int32_t *out_choice);
 
+// The world point at the middle of choice i of p (its drawn rectangle), for
+// rays and for tests that aim at it; false when there is no such choice.
+bool run_panels_choice_point(const run_panel *p, uint32_t i, float out[3]);
+
 // run_layout.c: the layout manager. Panels in front of the learner (the
 // lesson's, the teacher's message, the pause panel, subtitles) are stacked
 // so that none overlaps another: the newest teacher message on top, then the
