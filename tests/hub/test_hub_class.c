@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <sodium.h>
 
 #include "core/stoa_file.h"
 #include "hub_test_util.h"
@@ -626,6 +627,69 @@ STOA_TEST(evaluation_names_learners)
     CHECK(get("/api/evaluation", &out, NULL, 0) == 200);
     CHECK_MSG(out && strstr(out, "Li Wei 李伟"), "the evaluation shows accounts, not names");
     free(out);
+}
+
+// Reads a whole answer from fd: its bytes after the head, counted and hashed.
+static int64_t body_sha(int fd, char sha[65])
+{
+    static char buf[1 << 16];
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    int64_t body = -1;
+    char head[4096];
+    size_t hl = 0;
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) {
+        size_t off = 0;
+        if (body < 0) { // still in the head
+            size_t take = (size_t)n < sizeof head - 1 - hl ? (size_t)n : sizeof head - 1 - hl;
+            memcpy(head + hl, buf, take);
+            head[hl + take] = 0;
+            char *end = strstr(head, "\r\n\r\n");
+            if (!end) {
+                hl += take;
+                continue;
+            }
+            off = (size_t)(end + 4 - head) - hl;
+            body = 0;
+        }
+        crypto_hash_sha256_update(&st, (unsigned char *)buf + off, (unsigned long long)((size_t)n - off));
+        body += (int64_t)((size_t)n - off);
+    }
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&st, h);
+    sodium_bin2hex(sha, 65, h, sizeof h);
+    return body;
+}
+
+STOA_TEST(a_scene_larger_than_32_mib_is_served_streamed)
+{
+    // Before: the hub read a served file whole, at most 32 MiB, and listed
+    // no larger file. A 48 MiB scene (sparse: no disk, no repository).
+    char cmd[800], path[200], req[400];
+    snprintf(cmd, sizeof cmd, "truncate -s 48M '%s/big.glb' && printf 'stoa_lesson: 1\\nid: big\\ntitle: {en: Big}\\nlanguages: [en]\\n"
+             "scene: big.glb\\nstart: a\\nstates:\\n  a:\\n    on_enter:\\n      - end: completed\\n' > '%s/big.yaml'",
+             g_lessons, g_lessons);
+    CHECK(system(cmd) == 0);
+    const hs *b[] = {&B};
+    char run[37];
+    CHECK(launch("big.yaml", b, 1, run) == 1);
+    cJSON *la = take_launch(&B);
+    const cJSON *f = cJSON_GetArrayItem(cJSON_GetObjectItem(la, "files"), 0);
+    CHECK_MSG(f && cJSON_GetNumberValue(cJSON_GetObjectItem(f, "size")) == 48.0 * 1048576, "%s", cJSON_PrintUnformatted(la));
+    snprintf(path, sizeof path, "/api/headset/content/%s", f ? cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256")) : "");
+    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nAuthorization: Bearer %s\r\n\r\n", path, g_port, B.token);
+    int fd = test_connect_from(g_port, "127.0.0.1");
+    CHECK(fd >= 0 && test_send_all(fd, req, strlen(req)));
+    char sha[65] = "";
+    int64_t got = fd >= 0 ? body_sha(fd, sha) : -1;
+    if (fd >= 0)
+        close(fd);
+    CHECK_MSG(got == 48 * 1048576, "%lld bytes came", (long long)got);
+    CHECK_STR(sha, f ? cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256")) : "?");
+    cJSON_Delete(la);
+    snprintf(cmd, sizeof cmd, "rm -f '%s/big.glb' '%s/big.yaml'", g_lessons, g_lessons);
+    CHECK(system(cmd) == 0);
 }
 
 STOA_TEST(export_and_delete_a_learner)

@@ -414,7 +414,7 @@ stoa_result hub_report_make(stoa_hub *hub, const char *run_id, const char *lang,
 // root, "files": [{path,sha256,size}] relative to that root}. Caller frees
 // both; false (both NULL) when the lesson cannot be read. And
 // GET /api/headset/content/<sha256>.
-#define HUB_MAX_CONTENT_FILE (32ull << 20) // one scene or sound, hashed and served (hub_serve_file)
+#define HUB_MAX_CONTENT_FILE (1ull << 30) // one scene or sound (1 GiB, as a headset takes), served streamed
 bool hub_lesson_content(stoa_hub *hub, const char *name, cJSON **out_files, cJSON **out_layout);
 void hub_handle_content(stoa_hub *hub, hub_req *c, const char *sha);
 // Lesson files parsed by hub_lesson_content so far (tests: once per change).
