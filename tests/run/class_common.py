@@ -26,7 +26,7 @@ class Proc:
 
     def __init__(self, cmd, env, log_path, cwd=None):
         self.cmd, self.env, self.log_path = cmd, env, log_path
-        self.lines, self.lock = [], threading.Lock()
+        self.lines, self.times, self.lock = [], [], threading.Lock()
         self.log = open(log_path, "a")
         self.p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                   text=True, errors="replace", cwd=cwd)
@@ -38,6 +38,7 @@ class Proc:
             self.log.flush()
             with self.lock:
                 self.lines.append(line.rstrip("\n"))
+                self.times.append(time.monotonic())
 
     def mark(self):
         with self.lock:

@@ -63,10 +63,20 @@ def main():
               not os.listdir(os.path.join(out, "hs", "cache", "stoa", "content")),
               "the headset's content cache starts empty")
 
+        def send(cmd, **kw):
+            # A headset whose status is late (a loaded machine, a scene
+            # loading) is no target for a moment: "Sent to 0"; say it again.
+            end = time.monotonic() + 30
+            while time.monotonic() < end:
+                if hub.command(cmd, **kw).get("sent"):
+                    return True
+                time.sleep(0.3)
+            return False
+
         def play(first):
             mark = head.mark()
             t0 = time.monotonic()
-            hub.command("launch", lesson=LESSON)
+            send("launch", lesson=LESSON)
             got = head.wait_for(r"lesson files: ", 30, mark)
             line = head.lines[got - 1] if got else ""
             m = re.search(r"(\d+) fetched \((\d+) bytes\), (\d+) from the cache", line)
@@ -79,11 +89,12 @@ def main():
                       f"{time.monotonic() - t0:.2f} s")
             # The lesson's states, to its end (its closing narration is end.wav).
             head.wait_for(r"state ", 20, mark)
-            hub.command("goto", state="结束")
-            res = head.wait_for(r"showing the result", 60, mark)
-            back = head.wait_for(r"in the lobby", 30, mark)
-            check(res is not None and back is not None,
-                  f"launch {'1' if first else '2'}: the lesson ends, the result, then the lobby")
+            send("goto", state="结束")
+            # Its end is what this test needs (run_class_hub checks the result
+            # and the lobby): the next launch replaces it at once.
+            ended = head.wait_for(r"lesson ended: completed", 60, mark)
+            check(ended is not None, f"launch {'1' if first else '2'}: the lesson plays to its end")
+            print(f"FIGURES launch {'1' if first else '2'}: ended after {time.monotonic() - t0:.1f} s")
             return fetched, nbytes, cached, mark
 
         fetched, nbytes, cached, mark = play(True)
@@ -99,7 +110,7 @@ def main():
               f"launch 2: nothing is transferred, every file comes from the cache "
               f"({fetched} fetched, {cached} cached)")
 
-        time.sleep(1.0)
+        check(head.stop() == 0, "Ctrl-C ends the headset cleanly (its last statements sent)")
         regs = by_registration(written(traces))
         ok, detail = len(regs) == 2, []
         for reg, sts in regs.items():
@@ -108,8 +119,10 @@ def main():
             ok = ok and set(ids) == {s["id"] for s in sts} and len(ids) == len(set(ids))
         print("FIGURES statements: " + "; ".join(detail))
         check(ok, f"every statement of both runs is stored once ({'; '.join(detail)})")
-        check(head.stop() == 0, "Ctrl-C ends the headset cleanly")
         print(f"FIGURES whole test: {time.monotonic() - t_start:.1f} s")
+        if os.environ.get("STOA_TEST_TIMELINE"):
+            for t, line in zip(head.times, head.lines):
+                print(f"  {t - t_start:6.2f} {line}")
     except Exception as e:  # a broken step is a failure, said, not a silent exit
         import traceback
         traceback.print_exc()

@@ -162,7 +162,9 @@ def main():
 
         def play(who):
             m = head.mark()
-            hub.command("launch", lesson="short.yaml")
+            end = time.monotonic() + 30  # a late status: "Sent to 0" for a moment
+            while time.monotonic() < end and not hub.command("launch", lesson="short.yaml").get("sent"):
+                time.sleep(0.3)
             got = head.wait_for(r"learner trace: (\S+)", 60, m)
             done = head.wait_for(r"in the lobby", 60, m)
             if not got or not done:
