@@ -78,7 +78,9 @@ static bool fetch(stoa_net *net, const char *target, const char *sha, uint64_t l
 {
     char tmp[1200], dst[1200], ebuf[256] = "";
     snprintf(dst, sizeof dst, "%s/%s", net->cache_dir, sha);
-    snprintf(tmp, sizeof tmp, "%s/.part-%s", net->cache_dir, sha);
+    // A name of this process's own: headsets that share a cache (tests, a
+    // machine with several) never write into one another's file.
+    snprintf(tmp, sizeof tmp, "%s/.part-%s-%ld", net->cache_dir, sha, (long)getpid());
     struct mg_client_options o = {.host = net->host, .port = net->port, .host_name = net->host,
                                   .server_cert = net->hub_cert[0] ? net->hub_cert : NULL};
     struct mg_connection *c = net->tls ? mg_connect_client_secure(&o, ebuf, sizeof ebuf)
@@ -147,16 +149,25 @@ static bool cached(stoa_net *net, const char *sha, uint64_t size, bool check_siz
     return true;
 }
 
-// Puts cache/<sha> at dest: a hard link (no copy), else a copy.
+// Puts cache/<sha> at dest: a hard link (no copy), else a copy; made under
+// a name of its own and renamed over dest, so that what stands at dest (a
+// link to a cache file, perhaps another headset's) is replaced, never
+// written through.
 static bool place(stoa_net *net, const char *sha, const char *dest)
 {
-    char src[1200];
+    char src[1200], tmp[2100];
     snprintf(src, sizeof src, "%s/%s", net->cache_dir, sha);
+    if (snprintf(tmp, sizeof tmp, "%s.part-%ld", dest, (long)getpid()) >= (int)sizeof tmp)
+        return false;
     mkdirs(dest);
-    unlink(dest);
-    if (link(src, dest) == 0)
-        return true;
-    int in = open(src, O_RDONLY | O_CLOEXEC), out = open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    unlink(tmp);
+    if (link(src, tmp) == 0) {
+        if (rename(tmp, dest) == 0)
+            return true;
+        unlink(tmp);
+        return false;
+    }
+    int in = open(src, O_RDONLY | O_CLOEXEC), out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     bool ok = in >= 0 && out >= 0;
     char buf[65536];
     ssize_t n;
@@ -166,6 +177,9 @@ static bool place(stoa_net *net, const char *sha, const char *dest)
         close(in);
     if (out >= 0)
         ok = close(out) == 0 && ok;
+    ok = ok && rename(tmp, dest) == 0;
+    if (!ok)
+        unlink(tmp);
     return ok;
 }
 
