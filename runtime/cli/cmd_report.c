@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "core/stoa_file.h"
+#include "cli_choices.h"
 #include "cli_names.h"
 #include "eval/stoa_eval.h"
 #include "stoa_cli.h"
@@ -24,7 +25,7 @@ static int usage(FILE *f)
     fprintf(f,
             "usage: stoa report LOG...|FOLDER... [--out DIR] [--curriculum FILE] [--lang TAG]\n"
             "                   [--from DATE] [--to DATE] [--learner ID] [--idle SECONDS] [--no-fit]\n"
-            "                   [--names FILE]\n"
+            "                   [--names FILE] [--lessons DIR]\n"
             "       stoa report --lrs URL [same options]\n\n"
             "Reads trace logs (*.jsonl; a folder means every *.jsonl in it) or the statements of an\n"
             "xAPI LRS and writes to DIR (default ./stoa-report):\n"
@@ -37,6 +38,8 @@ static int usage(FILE *f)
             "  --from/--to DATE    only runs started in [from, to] (YYYY-MM-DD, UTC, inclusive)\n"
             "  --learner ID        only this learner account\n"
             "  --names FILE        learners' names: a CSV of account,name lines\n"
+            "  --lessons DIR       the lessons played (DIR and its folders): answers show the\n"
+            "                      choices' text instead of their letters\n"
             "  --lang TAG          names and pages in this language (en, zh-CN)\n"
             "  --idle SECONDS      no action this long counts as idle (default 30)\n"
             "  --no-fit            keep the default BKT parameters instead of fitting them\n"
@@ -73,7 +76,7 @@ static bool parse_date(const char *s, bool end_of_day, int64_t *out)
 }
 
 typedef struct opts {
-    const char *out, *curriculum, *lrs, *lrs_auth, *lrs_cert, *from_s, *to_s, *names;
+    const char *out, *curriculum, *lrs, *lrs_auth, *lrs_cert, *from_s, *to_s, *names, *lessons;
     const char **logs;
     size_t n_logs, cap_logs;
     bool no_fit;
@@ -207,6 +210,14 @@ static int run(opts *o, stoa_report_desc *desc, int *warnings)
         return 1;
     }
     desc->eval = ev;
+    cJSON *choices = NULL;
+    if (o->lessons && !(choices = cli_choices_load(o->lessons, desc->language, &err))) {
+        fprintf(stderr, "stoa report: %s\n", err.message);
+        stoa_eval_destroy(&ev);
+        stoa_eval_curriculum_destroy(&cur);
+        return 1;
+    }
+    desc->choice_texts = choices;
     stoa_report_builder *b = NULL;
     stoa_result r = stoa_report_begin(desc, &b, &err);
     for (size_t i = 0; r == STOA_OK && i < o->n_logs; i++)
@@ -237,6 +248,7 @@ static int run(opts *o, stoa_report_desc *desc, int *warnings)
     int learners = cJSON_GetArraySize(cJSON_GetObjectItem(evj, "learners"));
     cJSON_Delete(rep);
     cJSON_Delete(evj);
+    cJSON_Delete(choices);
     stoa_eval_destroy(&ev);
     stoa_eval_curriculum_destroy(&cur);
     if (r != STOA_OK) {
@@ -276,6 +288,8 @@ int stoa_cmd_report(int argc, char **argv)
             desc.language = argv[++i];
         } else if (strcmp(a, "--names") == 0 && has) {
             o.names = argv[++i];
+        } else if (strcmp(a, "--lessons") == 0 && has) {
+            o.lessons = argv[++i];
         } else if (strcmp(a, "--curriculum") == 0 && has) {
             o.curriculum = argv[++i];
         } else if (strcmp(a, "--learner") == 0 && has) {

@@ -149,3 +149,16 @@ stoa_result stoa_lesson_resolve_path(const char *lesson_path, const char *rel, c
     }
     return stoa_path_confine(dir, rel, out, out_size, err);
 }
+
+const char *stoa_lesson_content_root(const char *lesson_path, char *out, size_t out_size)
+{
+    char dir[4096];
+    stoa_path_dirname(lesson_path, dir, sizeof dir);
+    const char *name = stoa_path_basename(lesson_path);
+    if (strcmp(stoa_path_basename(dir), "lessons") == 0) { // as stoa_lesson_resolve_path
+        stoa_path_dirname(dir, out, out_size);
+        return name - strlen("lessons/") >= lesson_path ? name - strlen("lessons/") : name;
+    }
+    snprintf(out, out_size, "%s", dir);
+    return name;
+}

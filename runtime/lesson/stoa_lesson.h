@@ -330,3 +330,9 @@ int32_t stoa_lesson_find_var(const stoa_lesson *lesson, const char *name);
 // lesson can name "../agora.glb" but nothing outside scenes/NAME/.
 stoa_result stoa_lesson_resolve_path(const char *lesson_path, const char *rel, char *out,
                                      size_t out_size, stoa_error *err);
+
+// The lesson's content root (the folder stoa_lesson_resolve_path confines its
+// paths to) into out; returns the lesson file's path below it ("x.yaml", or
+// "lessons/x.yaml"), a pointer into lesson_path. A hub sends a lesson's files
+// relative to this root so that a headset lays them out as the same tree.
+const char *stoa_lesson_content_root(const char *lesson_path, char *out, size_t out_size);

@@ -60,8 +60,8 @@ static void mkdirs(const char *path) // every folder above path
 
 static void set_error(char *err, size_t size, const char *fmt, const char *a, const char *b)
 {
-    if (!err[0])
-        snprintf(err, size, fmt, a, b);
+    if (!err[0] && snprintf(err, size, fmt, a, b) >= (int)size) // a long path: cut short
+        err[size - 1] = 0;
 }
 
 static void progress(stoa_net *net, uint64_t add)
@@ -78,7 +78,9 @@ static bool fetch(stoa_net *net, const char *target, const char *sha, uint64_t l
 {
     char tmp[1200], dst[1200], ebuf[256] = "";
     snprintf(dst, sizeof dst, "%s/%s", net->cache_dir, sha);
-    snprintf(tmp, sizeof tmp, "%s/.part-%s", net->cache_dir, sha);
+    // A name of this process's own: headsets that share a cache (tests, a
+    // machine with several) never write into one another's file.
+    snprintf(tmp, sizeof tmp, "%s/.part-%s-%ld", net->cache_dir, sha, (long)getpid());
     struct mg_client_options o = {.host = net->host, .port = net->port, .host_name = net->host,
                                   .server_cert = net->hub_cert[0] ? net->hub_cert : NULL};
     struct mg_connection *c = net->tls ? mg_connect_client_secure(&o, ebuf, sizeof ebuf)
@@ -147,16 +149,25 @@ static bool cached(stoa_net *net, const char *sha, uint64_t size, bool check_siz
     return true;
 }
 
-// Puts cache/<sha> at dest: a hard link (no copy), else a copy.
+// Puts cache/<sha> at dest: a hard link (no copy), else a copy; made under
+// a name of its own and renamed over dest, so that what stands at dest (a
+// link to a cache file, perhaps another headset's) is replaced, never
+// written through.
 static bool place(stoa_net *net, const char *sha, const char *dest)
 {
-    char src[1200];
+    char src[1200], tmp[2100];
     snprintf(src, sizeof src, "%s/%s", net->cache_dir, sha);
+    if (snprintf(tmp, sizeof tmp, "%s.part-%ld", dest, (long)getpid()) >= (int)sizeof tmp)
+        return false;
     mkdirs(dest);
-    unlink(dest);
-    if (link(src, dest) == 0)
-        return true;
-    int in = open(src, O_RDONLY | O_CLOEXEC), out = open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    unlink(tmp);
+    if (link(src, tmp) == 0) {
+        if (rename(tmp, dest) == 0)
+            return true;
+        unlink(tmp);
+        return false;
+    }
+    int in = open(src, O_RDONLY | O_CLOEXEC), out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     bool ok = in >= 0 && out >= 0;
     char buf[65536];
     ssize_t n;
@@ -166,6 +177,9 @@ static bool place(stoa_net *net, const char *sha, const char *dest)
         close(in);
     if (out >= 0)
         ok = close(out) == 0 && ok;
+    ok = ok && rename(tmp, dest) == 0;
+    if (!ok)
+        unlink(tmp);
     return ok;
 }
 
@@ -252,13 +266,19 @@ static void prune_layouts(stoa_net *net, const char *root, const char *keep)
     snprintf(net->layout_prev, sizeof net->layout_prev, "%s", keep);
 }
 
-bool net_content_launch(stoa_net *net, const char *lesson, const char *sha256, const cJSON *files,
-                        char *out_path, size_t size, char *err, size_t err_size)
+bool net_content_launch(stoa_net *net, const char *lesson, const char *sha256, const char *lesson_rel,
+                        const cJSON *files, stoa_net_command *cmd)
 {
+    char *out_path = cmd->lesson_path, *err = cmd->error;
+    size_t size = sizeof cmd->lesson_path, err_size = sizeof cmd->error;
     out_path[0] = err[0] = 0;
     int count = cJSON_GetArraySize(files);
-    if (!lesson[0] || strchr(lesson, '/') || !is_sha(sha256) || count > NET_MAX_FILES) {
-        snprintf(err, err_size, "launch: bad lesson name, hash or file list (%d files)", count);
+    size_t rl = lesson_rel ? strlen(lesson_rel) : 0, ll = strlen(lesson);
+    // The lesson's place in the tree: its name, below folders of the tree.
+    bool rel_ok = !lesson_rel || (rl >= ll && strcmp(lesson_rel + rl - ll, lesson) == 0 &&
+                                  (rl == ll || lesson_rel[rl - ll - 1] == '/'));
+    if (!lesson[0] || strchr(lesson, '/') || !is_sha(sha256) || count > NET_MAX_FILES || !rel_ok) {
+        snprintf(err, err_size, "launch: bad lesson name, place, hash or file list (%d files)", count);
         return false;
     }
     // Layouts sit beside the cache, one folder per lesson content.
@@ -299,8 +319,13 @@ bool net_content_launch(stoa_net *net, const char *lesson, const char *sha256, c
         bool had = cached(net, sha, sz, true);
         ok = (had || fetch(net, target, sha, sz, err, err_size)) &&
              safe_rel(dir, path, dest, sizeof dest) && place(net, sha, dest);
-        if (ok && !had)
+        if (ok && !had) {
             net_transfer_tick(net);
+            cmd->files_fetched++;
+            cmd->bytes_fetched += sz;
+        } else if (ok) {
+            cmd->files_cached++;
+        }
         if (!ok) {
             set_error(err, err_size, "launch: cannot lay out %s%s", path, "");
             break;
@@ -310,12 +335,19 @@ bool net_content_launch(stoa_net *net, const char *lesson, const char *sha256, c
         char enc[800];
         mg_url_encode(lesson, enc, sizeof enc);
         snprintf(target, sizeof target, "/api/headset/lesson?name=%.250s", enc);
-        snprintf(dest, sizeof dest, "%s/%s", dir, lesson);
-        ok = (cached(net, sha256, 0, false) ||
-              fetch(net, target, sha256, NET_MAX_LESSON_FILE, err, err_size)) &&
+        char lesson_at[1200];
+        ok = safe_rel(dir, lesson_rel ? lesson_rel : lesson, lesson_at, sizeof lesson_at);
+        snprintf(dest, sizeof dest, "%s", lesson_at);
+        struct stat lst;
+        bool had = ok && cached(net, sha256, 0, false);
+        ok = ok && (had || fetch(net, target, sha256, NET_MAX_LESSON_FILE, err, err_size)) &&
              place(net, sha256, dest);
-        if (ok)
-            snprintf(out_path, size, "%s", dest);
+        if (ok && snprintf(out_path, size, "%s", dest) >= (int)size)
+            ok = false, set_error(err, err_size, "launch: the path of %s is too long%s", lesson, "");
+        if (ok && had) // the lesson file itself counts as one of its files
+            cmd->files_cached++;
+        else if (ok && stat(dest, &lst) == 0)
+            cmd->files_fetched++, cmd->bytes_fetched += (uint64_t)lst.st_size;
         else
             set_error(err, err_size, "launch: cannot fetch the lesson %s%s", lesson, "");
     }

@@ -110,10 +110,13 @@ char *net_status_json(const stoa_net *net, const stoa_net_status *s);
 // Lays a launch's lesson out from the content cache: the lesson file (by its
 // name, fetched as net_fetch_lesson does) and each of `files` ([{path,
 // sha256,size}]) fetched when the cache lacks it, hash checked, under a
-// folder of its own. Fills out_path with the lesson file; false and err
-// filled when any of it fails. Runs on the net thread.
-bool net_content_launch(stoa_net *net, const char *lesson, const char *sha256, const cJSON *files,
-                        char *out_path, size_t size, char *err, size_t err_size);
+// folder of its own. lesson_rel: the lesson's path in that folder (the
+// launch's layout.lesson, e.g. "lessons/x.yaml"; NULL = its name), the
+// files' paths being relative to the folder; it must end in the lesson's
+// name. Fills cmd->lesson_path with the lesson file and cmd's transfer
+// counts; false and cmd->error filled when any of it fails. Net thread.
+bool net_content_launch(stoa_net *net, const char *lesson, const char *sha256, const char *lesson_rel,
+                        const cJSON *files, stoa_net_command *cmd);
 
 // ---- net_thread.c ----
 // Sends status (with the transfer's progress), pings and statements while the

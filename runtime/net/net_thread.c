@@ -377,11 +377,17 @@ static void fetch_lessons(stoa_net *net)
         net_copy_str(cmd.registration, sizeof cmd.registration, msg, "registration");
         net_copy_str(cmd.learner_id, sizeof cmd.learner_id, msg, "learner_id");
         const cJSON *files = cJSON_GetObjectItem(msg, "files");
+        const cJSON *layout = cJSON_GetObjectItem(msg, "layout");
         // A hub that lists the files lays the lesson out from the content
-        // cache; an older one sends the lesson alone, kept in lesson_dir.
-        if (cJSON_IsArray(files) || !net->lesson_dir[0]) {
-            net_content_launch(net, cmd.lesson, cmd.sha256, files, cmd.lesson_path,
-                               sizeof cmd.lesson_path, cmd.error, sizeof cmd.error);
+        // cache (`layout`: as the tree below the lesson's content root, for
+        // a lesson that names "../agora.glb"); an older one sends the lesson
+        // alone, kept in lesson_dir.
+        if (cJSON_IsObject(layout)) {
+            net_content_launch(net, cmd.lesson, cmd.sha256,
+                               cJSON_GetStringValue(cJSON_GetObjectItem(layout, "lesson")),
+                               cJSON_GetObjectItem(layout, "files"), &cmd);
+        } else if (cJSON_IsArray(files) || !net->lesson_dir[0]) {
+            net_content_launch(net, cmd.lesson, cmd.sha256, NULL, files, &cmd);
         } else if (!net_fetch_lesson(net, cmd.lesson, cmd.sha256, cmd.lesson_path,
                                      sizeof cmd.lesson_path)) {
             pthread_mutex_lock(&net->mu);

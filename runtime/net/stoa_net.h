@@ -115,6 +115,10 @@ typedef struct stoa_net_command {
     // launch: why the lesson or one of its files could not be fetched
     // (lesson_path is then ""); the headset stays where it is and says so.
     char error[256];
+    // launch: the lesson's files fetched from the hub for it, and those the
+    // content cache already held (nothing is sent twice).
+    uint32_t files_fetched, files_cached;
+    uint64_t bytes_fetched;
 } stoa_net_command;
 
 // The class roster the lobby lists for self sign-in ({"t":"class"}).

@@ -271,11 +271,34 @@ static void dir_of(const float a[3], const float b[3], float out[3])
         out[i] = len > 1e-6f ? d[i] / len : 0.0f;
 }
 
+// The picker's choices where they stand, once drawn and whenever they move
+// (debug log of "run"): a scripted learner aims at them (tests/run/
+// test_class_signin.py), as a learner aims at what they see.
+static void log_aim(run_class *c, const run_panel *q)
+{
+    if (!q->drawn || (q->version == c->aim_version && fabsf(q->center[0] - c->aim_center[0]) < 1e-4f &&
+                      fabsf(q->center[1] - c->aim_center[1]) < 1e-4f &&
+                      fabsf(q->center[2] - c->aim_center[2]) < 1e-4f))
+        return;
+    c->aim_version = q->version;
+    memcpy(c->aim_center, q->center, sizeof c->aim_center);
+    char line[2048];
+    int n = snprintf(line, sizeof line, "lobby-pick aim %u:", q->choice_count);
+    for (uint32_t i = 0; i < q->choice_count && n > 0 && (size_t)n < sizeof line - 64; i++) {
+        float pt[3];
+        run_panels_choice_point(q, i, pt);
+        n += snprintf(line + n, sizeof line - (size_t)n, " %.4f,%.4f,%.4f", pt[0], pt[1], pt[2]);
+    }
+    STOA_LOGD("run", "%s", line);
+}
+
 // Controller rays (trigger) on the picker's choices.
 static void pick_input(run_class *c, const stoa_interact_output *io, const stoa_interact_frame *in)
 {
     run_panel *q = run_panels_find(&c->panels, "lobby-pick");
     int32_t hovered = -1, choice = -1;
+    if (q)
+        log_aim(c, q);
     for (int h = 0; q && h < 2; h++) {
         const stoa_interact_laser *l = &io->lasers[h];
         float v = in->hands[h].select_pressed ? 1.0f : in->hands[h].select_value, dir[3];

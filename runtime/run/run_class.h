@@ -40,6 +40,8 @@ typedef struct run_class {
     int64_t result_until_ns;
     bool dirty;             // the panels say something new
     float select_prev[2];
+    uint32_t aim_version;   // the picker's geometry last logged (run_class_frame)
+    float aim_center[3];
     // What the learner asked for in the lobby, for the hub (run_hub.c sends it).
     bool want_signin, want_signout;
     char want_id[40], want_pin[5];

@@ -87,6 +87,10 @@ static void obey(run_hub *h, run_lesson *rl, run_class *cls, run_lesson *panels,
                 run_class_notice(cls, zh ? "课程无法开始。" : "The lesson could not start.");
             break;
         }
+        // What the launch cost the network (nothing for content held before).
+        printf("stoa run: lesson files: %u fetched (%llu bytes), %u from the cache\n",
+               c->files_fetched, (unsigned long long)c->bytes_fetched, c->files_cached);
+        fflush(stdout);
         snprintf(h->switch_path, sizeof h->switch_path, "%s", c->lesson_path);
         snprintf(h->switch_registration, sizeof h->switch_registration, "%s", c->registration);
         snprintf(h->switch_learner, sizeof h->switch_learner, "%s", c->learner_id);

@@ -75,6 +75,18 @@ void run_layout_arrange(run_lesson *rl, int64_t now_ns)
         if (p->visible && p->until_ns > 0 && now_ns >= p->until_ns) {
             p->visible = false; // the teacher's message has had its time
             p->version++;
+        } else if (p->visible && p->until_ns > 0) {
+            // Its last second fades it out (a new picture per step), so the
+            // learner sees it going instead of it vanishing mid-sentence.
+            double left = (double)(p->until_ns - now_ns) * 1e-9;
+            float fade = left >= RUN_LAYOUT_FADE_S
+                             ? 0.0f
+                             : ceilf((float)(1.0 - left / RUN_LAYOUT_FADE_S) * RUN_LAYOUT_FADE_STEPS) /
+                                   RUN_LAYOUT_FADE_STEPS;
+            if (fade != p->fade) {
+                p->fade = fade;
+                p->version++;
+            }
         }
         if (p->visible && p->front)
             col[n++] = p;
@@ -102,4 +114,46 @@ void run_layout_arrange(run_lesson *rl, int64_t now_ns)
         p->up[1] = 1.0f;
         top -= h + LAYOUT_GAP_M;
     }
+}
+
+static float dot3(const float a[3], const float b[3])
+{
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+
+static bool unit3(float v[3])
+{
+    float n = sqrtf(dot3(v, v));
+    if (n < 1e-6f)
+        return false;
+    for (int i = 0; i < 3; i++)
+        v[i] /= n;
+    return true;
+}
+
+bool run_layout_edge_arrow(const float head[3], const float forward[3], const float node_pos[3],
+                           float out_pos[3], float out_dir[3])
+{
+    float f[3] = {forward[0], forward[1], forward[2]};
+    float to[3] = {node_pos[0] - head[0], node_pos[1] - head[1], node_pos[2] - head[2]};
+    if (!unit3(f) || !unit3(to) || dot3(f, to) > cosf(35.0f * (float)M_PI / 180.0f))
+        return false;
+    // It stands 1 m ahead, 0.38 m off towards the node across the view...
+    float d[3];
+    for (int i = 0; i < 3; i++)
+        d[i] = to[i] - f[i] * dot3(to, f);
+    if (!unit3(d)) { // right behind: off to the right
+        d[0] = -f[2], d[1] = 0.0f, d[2] = f[0];
+        if (!unit3(d))
+            d[0] = 1.0f, d[1] = d[2] = 0.0f;
+    }
+    for (int i = 0; i < 3; i++)
+        out_pos[i] = head[i] + f[i] + d[i] * 0.38f;
+    // ...and its tip points at the node from where it stands, not along the
+    // view's edge (which is off by atan(1 / (distance - 0.38)): 21 degrees at 3 m).
+    for (int i = 0; i < 3; i++)
+        out_dir[i] = node_pos[i] - out_pos[i];
+    if (!unit3(out_dir))
+        memcpy(out_dir, d, sizeof d);
+    return true;
 }

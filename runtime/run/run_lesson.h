@@ -56,6 +56,7 @@ typedef struct run_panel {
     float scale;                         // grows with distance so text stays readable
     bool front;                          // in front of the learner (stacked by run_layout.c)
     int64_t until_ns;                    // > 0: hidden at this display time
+    float fade;                          // 0 opaque .. 1 gone: a message's last second (run_layout.c)
     uint32_t shown_seq;                  // order shown in (newest highest)
     uint32_t version;                    // bumps when the picture must be remade
 } run_panel;

@@ -8,6 +8,7 @@
 
 #include "core/stoa_log.h"
 #include "run_overlay_mesh.h"
+#include "run_panels.h"
 
 stoa_result run_overlay_init(run_overlay *o, stoa_error *err)
 {
@@ -80,6 +81,14 @@ void run_overlay_draw_panel(stoa_ui_fonts *fonts, run_panel *p, stoa_ui_panel_im
     }
     p->width = img->width_m;
     p->height = img->height_m;
+    // A fading message (run_layout.c): the picture is premultiplied, so
+    // every channel scales with its opacity.
+    if (p->fade > 0.0f && img->rgba) {
+        uint32_t keep = (uint32_t)((1.0f - (p->fade < 1.0f ? p->fade : 1.0f)) * 256.0f);
+        size_t n = (size_t)img->width * (size_t)img->height * 4;
+        for (size_t i = 0; i < n; i++)
+            img->rgba[i] = (uint8_t)((img->rgba[i] * keep) >> 8);
+    }
     STOA_LOGD("run", "panel '%s' %.2fx%.2f m at (%.2f %.2f %.2f), %d choices", p->id, p->width,
               p->height, p->center[0], p->center[1], p->center[2], img->choice_count);
     for (int i = 0; i < img->choice_count && i < RUN_MAX_CHOICES; i++) {
@@ -171,28 +180,24 @@ static bool place_edge_arrow(run_overlay *o, const stoa_pose *scene_pose, const 
                              double t)
 {
     const float *m = stoa_pose_world(scene_pose, (uint32_t)rl->arrow_node);
-    vec3 f, to = {m[12] - rl->head_world[0], m[13] - rl->head_world[1], m[14] - rl->head_world[2]};
-    glm_vec3_normalize_to((float *)rl->head_forward, f);
-    glm_vec3_normalize(to);
-    if (glm_vec3_dot(f, to) > cosf(glm_rad(35.0f)) || glm_vec3_norm(f) < 0.5f)
+    vec3 pos, d, f;
+    if (!run_layout_edge_arrow(rl->head_world, rl->head_forward, &m[12], pos, d))
         return false;
-    vec3 d, side; // towards the node, across the view
-    glm_vec3_scale(f, glm_vec3_dot(to, f), side);
-    glm_vec3_sub(to, side, d);
-    if (glm_vec3_norm(d) < 1e-3f) // right behind: point to the right
-        glm_vec3_cross(f, (vec3){0, 1, 0}, d);
-    glm_vec3_normalize(d);
-    float bob = 0.03f * (float)sin(t * 5.0);
-    vec3 pos;
+    glm_vec3_normalize_to((float *)rl->head_forward, f);
+    float bob = 0.03f * (float)sin(t * 5.0); // along its own axis: it keeps pointing at the node
     for (int i = 0; i < 3; i++)
-        pos[i] = rl->head_world[i] + f[i] * 1.0f + d[i] * (0.38f + bob);
+        pos[i] += d[i] * bob;
     mat3 rot;
-    vec3 y, x;
+    vec3 y, x, z;
     glm_vec3_negate_to(d, y); // the pyramid's tip is its -Y: towards the node
-    glm_vec3_cross(y, f, x);
+    glm_vec3_cross(y, f, x);  // its faces turned to the learner as far as the tip allows
+    if (glm_vec3_norm(x) < 1e-3f)
+        glm_vec3_cross(y, (vec3){0, 1, 0}, x);
+    glm_vec3_normalize(x);
+    glm_vec3_cross(x, y, z);
     glm_vec3_copy(x, rot[0]);
     glm_vec3_copy(y, rot[1]);
-    glm_vec3_copy(f, rot[2]);
+    glm_vec3_copy(z, rot[2]);
     float scale[3] = {0.08f, 0.14f, 0.08f};
     place(o, OV_NODE_ARROW, pos, rot, scale);
     return true;

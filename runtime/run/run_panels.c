@@ -248,3 +248,15 @@ float run_panels_hit(const run_panel *p, const float o[3], const float d[3], int
             *out_choice = (int32_t)i;
     return t;
 }
+
+bool run_panels_choice_point(const run_panel *p, uint32_t i, float out[3])
+{
+    if (i >= p->choice_count)
+        return false;
+    float u = 0.5f * (p->choice_uv[i][0] + p->choice_uv[i][2]);
+    float v = 0.5f * (p->choice_uv[i][1] + p->choice_uv[i][3]);
+    float x = (u - 0.5f) * p->width * p->scale, y = (0.5f - v) * p->height * p->scale;
+    for (int k = 0; k < 3; k++)
+        out[k] = p->center[k] + p->right[k] * x + p->up[k] * y;
+    return true;
+}

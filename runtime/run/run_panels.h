@@ -29,6 +29,10 @@ run_panel *run_panels_quiz(run_lesson *rl);
 float run_panels_hit(const run_panel *p, const float origin[3], const float dir[3],
                      int32_t *out_choice);
 
+// The world point at the middle of choice i of p (its drawn rectangle), for
+// rays and for tests that aim at it; false when there is no such choice.
+bool run_panels_choice_point(const run_panel *p, uint32_t i, float out[3]);
+
 // run_layout.c: the layout manager. Panels in front of the learner (the
 // lesson's, the teacher's message, the pause panel, subtitles) are stacked
 // so that none overlaps another: the newest teacher message on top, then the
@@ -41,3 +45,16 @@ void run_layout_arrange(run_lesson *rl, int64_t now_ns);
 int64_t run_layout_clock_ns(void);
 // Seconds a teacher's message of this text stays up (sent to the hub).
 double run_layout_message_s(const char *text);
+// A panel with an until_ns fades out over its last RUN_LAYOUT_FADE_S
+// (p->fade from 0 to 1 in RUN_LAYOUT_FADE_STEPS steps, each a new picture).
+#define RUN_LAYOUT_FADE_S 1.0
+#define RUN_LAYOUT_FADE_STEPS 8
+
+// Where the "look here" arrow at the edge of the view stands and where its
+// tip points, for a learner at head looking along forward, the node at
+// node_pos (world). False when the learner faces the node (within 35
+// degrees): the arrow over the node does instead. out_dir is the unit
+// vector from out_pos to the node itself (before, it ran across the view and
+// missed a node 3 m away by ~21 degrees).
+bool run_layout_edge_arrow(const float head[3], const float forward[3], const float node_pos[3],
+                           float out_pos[3], float out_dir[3]);

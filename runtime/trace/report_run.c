@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // One lesson run -> its JSON: timeline, time per state (pauses excluded),
 // answers and time to answer, attention per node, idle periods.
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@ typedef struct span {
 
 typedef struct run_ctx {
     const rp_run *run;
+    const cJSON *choices; // desc->choice_texts
     int64_t t0, end;
     span *pauses;
     size_t n_pauses;
@@ -120,6 +122,26 @@ static cJSON *find_by(cJSON *arr, const char *key, const char *value)
     return NULL;
 }
 
+// "a[,]c" -> "text a; text c" when the question's choices are known.
+static bool choice_text(const cJSON *choices, const char *iri, const char *resp, char *out, size_t size)
+{
+    const cJSON *list = choices && iri ? cJSON_GetObjectItemCaseSensitive(choices, iri) : NULL;
+    if (!cJSON_IsArray(list) || !resp)
+        return false;
+    size_t n = 0;
+    out[0] = 0;
+    for (const char *r = resp; *r; r++) {
+        const cJSON *ch = *r >= 'a' && *r <= 'z' ? cJSON_GetArrayItem(list, *r - 'a') : NULL;
+        if (!cJSON_IsString(ch))
+            continue;
+        int w = snprintf(out + n, size - n, "%s%s", n ? "; " : "", ch->valuestring);
+        if (w < 0 || n + (size_t)w >= size)
+            break;
+        n += (size_t)w;
+    }
+    return n > 0;
+}
+
 static void add_questions(const run_ctx *c, cJSON *out)
 {
     const rp_run *r = c->run;
@@ -147,7 +169,13 @@ static void add_questions(const run_ctx *c, cJSON *out)
         cJSON *answers = cJSON_GetObjectItem(q, "answers");
         bool first = cJSON_GetArraySize(answers) == 0;
         cJSON *a = cJSON_CreateObject();
-        add_str(a, "response", e->response);
+        char text[1024];
+        if (choice_text(c->choices, e->iri, e->response, text, sizeof text)) {
+            add_str(a, "response", text);
+            add_str(a, "response_ids", e->response);
+        } else {
+            add_str(a, "response", e->response);
+        }
         cJSON_AddBoolToObject(a, "success", e->success == 1);
         if (e->dur >= 0)
             cJSON_AddNumberToObject(a, "time_s", rp_secs(e->dur));
@@ -274,7 +302,7 @@ cJSON *rp_run_json(const rp_set *set, const rp_run *run)
         add_str(out, "device", run->device);
     if (run->n_events == 0)
         return out;
-    run_ctx c = {.run = run};
+    run_ctx c = {.run = run, .choices = set->desc->choice_texts};
     find_bounds(&c);
     add_session(&c, out);
     add_states(&c, out);
@@ -284,4 +312,19 @@ cJSON *rp_run_json(const rp_set *set, const rp_run *run)
     add_idle(&c, out, th);
     free(c.pauses);
     return out;
+}
+
+char *stoa_report_question_iri(const char *lesson_id, const char *question_id)
+{
+    char *lesson = stoa_trace_iri_join(STOA_XAPI_NS "lessons/", lesson_id);
+    if (!lesson)
+        return NULL;
+    size_t n = strlen(lesson) + 16;
+    char *prefix = malloc(n);
+    char *iri = prefix && snprintf(prefix, n, "%s/questions/", lesson) > 0
+                    ? stoa_trace_iri_join(prefix, question_id)
+                    : NULL;
+    free(prefix);
+    free(lesson);
+    return iri;
 }

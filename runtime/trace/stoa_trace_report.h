@@ -28,6 +28,11 @@ typedef struct stoa_report_desc {
     // When set, every run kept is fed to this evaluation (eval/stoa_eval.h),
     // so that one pass over the logs serves both.
     struct stoa_eval *eval;
+    // {question IRI: [choice text, ...]} (the lessons' quizzes, in the
+    // report's language): an answer "a[,]c" to a listed question is shown
+    // as its choices' text ("response"; the letters stay in "response_ids").
+    // NULL: letters (stoa report --lessons DIR fills it).
+    const cJSON *choice_texts;
 } stoa_report_desc;
 
 // Reads every log and analyses it. *out_report is a new cJSON tree the
@@ -49,6 +54,10 @@ void stoa_report_end_source(stoa_report_builder *b, const char *source, int stat
 // The report (as stoa_report_build's); frees the builder.
 cJSON *stoa_report_finish(stoa_report_builder **b);
 void stoa_report_abort(stoa_report_builder **b);
+
+// The IRI a trace gives a lesson's question (https://stoa.dev/xapi/lessons/
+// <id>/questions/<question id>, percent-encoded). Caller frees; NULL = no memory.
+char *stoa_report_question_iri(const char *lesson_id, const char *question_id);
 
 // Writers of the views; each writes atomically.
 stoa_result stoa_report_write_json(const cJSON *report, const char *path, stoa_error *err);

@@ -123,7 +123,7 @@ def main():
     # The survey panel in the headset: a frame while its first question is up
     # (35 s), beside one from the same head pose just before it went up (33 s).
     # The panel stands on top of the column of panels in front of the learner
-    # (runtime/cli/run_layout.c), above the feedback, summary and subtitle that
+    # (runtime/run/run_layout.c), above the feedback, summary and subtitle that
     # are there in both frames; the crop is the panel's upper part, where the
     # 33 s frame shows only the stoa behind.
     frames = os.path.join(out, "frames")

@@ -56,13 +56,15 @@ const otherLesson = join(source, 'scenes/agora/lessons/zeno-zh.yaml');
 NAMES.forEach((name, i) => {
   const dir = join(work, `headset${i}`);
   if (!real) {
-    start(headsetBin, ['--hub', url, '--join', code, '--name', name, '--dir', dir, '--step', '1.5', '--seconds', '150']);
+    // A content cache of its own, as each headset has (not the user's).
+    start(headsetBin, ['--hub', url, '--join', code, '--name', name, '--dir', dir, '--step', '1.5', '--seconds', '150'],
+      { XDG_CACHE_HOME: join(dir, 'cache') });
     return;
   }
   mkdirSync(dir, { recursive: true });
   start(real, ['run', i === 0 ? otherLesson : lessonFile, '--sim', '--hub', url, '--join', code, '--device', name,
     '--traces', join(dir, 'traces'), '--max-seconds', '150'],
-  { XDG_STATE_HOME: dir, STOA_XRSIM_EYE_SIZE: '64x64', STOA_XRSIM_REFRESH_HZ: '30', STOA_XRSIM_REALTIME: '1' });
+  { XDG_STATE_HOME: dir, XDG_CACHE_HOME: join(dir, 'cache'), STOA_XRSIM_EYE_SIZE: '64x64', STOA_XRSIM_REFRESH_HZ: '30', STOA_XRSIM_REALTIME: '1' });
 });
 
 const browser = await chromium.launch({

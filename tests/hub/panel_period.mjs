@@ -122,6 +122,11 @@ try {
   for (const i of [0, 1, 2]) fleet.stdin.write(`start ${i}\n`);
   await waitFor('all back online', async () => (await page.$$('.headset .dot.on')).length === N);
   await waitFor('everyone in the lobby', async () => (await state()).headsets.every((h) => h.phase === 'lobby'), 30000);
+  // A headset fetching a launch's files shows the transfer on its card.
+  fleet.stdin.write('transfer 5 1200 3000\n');
+  await waitFor('the transfer on the card', async () => /\b40%/.test(await card(HEADSETS[5]).locator('.state').textContent()));
+  fleet.stdin.write('transfer 5 0 0\n');
+  await waitFor('back in the lobby', async () => (await state()).headsets.every((h) => h.phase === 'lobby'));
   // Learners 0 and 1 swap headsets.
   await card(HEADSETS[1]).locator('select.assign').selectOption(idOf(0));
   await card(HEADSETS[0]).locator('select.assign').selectOption(idOf(1));
@@ -130,6 +135,9 @@ try {
     return hs.find((h) => h.name === HEADSETS[0]).learner_id === idOf(1) && hs.find((h) => h.name === HEADSETS[1]).learner_id === idOf(0);
   });
   await select(HEADSETS.slice(0, 2), true);
+  // A lesson of 39 short parts (s1..s40 but the question's): its report
+  // needs 39 legend colours (the report has 40).
+  fleet.stdin.write('parts 41 0.04\n');
   await launch('lesson A, swapped', '#launch-selected', 'stoa-poikile.yaml', HEADSETS.slice(0, 2));
   await select(HEADSETS.slice(0, 2), false);
   await waitFor('everyone in the lobby again', async () => (await state()).headsets.every((h) => h.phase === 'lobby'), 30000);
@@ -150,6 +158,16 @@ try {
     if (named.length === 0) problems.push(`run without names in the history: ${r.meta}`);
     for (const n of named) if (!html.includes(n)) problems.push(`report ${r.href} does not name ${n}`);
   }
+  // The swapped run's 39 parts each have a colour of their own in the
+  // legend (before: ten colours, used again from the eleventh part on).
+  const swapped = runs.find((r) => r.meta.split(', ').length === 2);
+  const legend = await context.newPage();
+  await legend.goto(new URL(swapped.href, url).href);
+  const colours = await legend.$$eval('.legend i', (is) => is.map((i) => getComputedStyle(i).backgroundColor + getComputedStyle(i).backgroundImage));
+  const parts = colours.length - 2; // idle and paused close the legend
+  if (parts < 39 || new Set(colours).size !== colours.length) problems.push(`the legend has ${parts} parts in ${new Set(colours).size - 2} colours`);
+  figures.push(`legend: ${parts} parts, ${new Set(colours).size - 2} colours`);
+  await legend.close();
   const report = await context.newPage();
   await report.goto(new URL(runs[0].href, url).href);
   await report.screenshot({ path: join(outDir, 'period-05-report.png'), fullPage: false });

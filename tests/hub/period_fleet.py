@@ -12,7 +12,9 @@ queue only when the hub acknowledges it; killed and started again, a headset
 sends everything unacknowledged from its log again, as `stoa run` does.
 
 Used by test_hub_period.py (in-process) and by panel_period.mjs (as a child
-process reading commands on stdin: "kill I", "start I", "quit").
+process reading commands on stdin: "kill I", "start I", "quit"; "transfer I
+DONE TOTAL" shows headset I loading a launch's files, "transfer I 0 0" ends
+it; "parts N STEP" makes later lessons N parts of STEP seconds).
 No renderer, no lesson engine: each part of a lesson lasts STEP seconds.
 """
 import base64
@@ -276,6 +278,8 @@ class Headset:
                     status.update(lesson=self.lesson[0], registration=self.lesson[1], state='s%d' % self.part)
                 if self.phase == 'result':
                     status['result'] = self.result
+                if self.phase == 'loading' and getattr(self, 'transfer', None):
+                    status['transfer'] = self.transfer
             try:
                 self.sock.send(status)
             except OSError:
@@ -336,6 +340,15 @@ def main():
             fleet[int(words[1])].kill()
         elif words[0] == 'start':
             fleet[int(words[1])].start()
+        elif words[0] == 'transfer':
+            h = fleet[int(words[1])]
+            with h.mu:
+                done, total = int(words[2]), int(words[3])
+                h.transfer = {'done': done, 'total': total} if total else None
+                h.phase = 'loading' if total else 'lobby'
+        elif words[0] == 'parts':
+            global PARTS, STEP
+            PARTS, STEP = int(words[1]), float(words[2])
         elif words[0] == 'quit':
             break
         print('fleet: ' + line.strip() + ' done', flush=True)

@@ -18,10 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <sodium.h>
 
 #include "core/stoa_file.h"
 #include "hub_test_util.h"
@@ -179,6 +181,12 @@ STOA_TEST(start)
              " > '%s/agora.glb' && mkdir -p '%s/narration' && cp '%s'/scenes/agora/narration/*.wav '%s/narration/'",
              src, g_lessons, src, g_lessons, src, g_lessons, g_lessons, src, g_lessons);
     CHECK(system(cmd) == 0);
+    // zeno-zh.yaml names "../agora.glb" and "../narration/": the library's
+    // own tree above lessons/ (other bytes than lessons/agora.glb).
+    snprintf(cmd, sizeof cmd, "head -c 7000 '%s/scenes/agora/agora.glb' > '%s/agora.glb' && mkdir -p '%s/narration' && "
+             "cp '%s'/scenes/agora/narration/statue.wav '%s'/scenes/agora/narration/end.wav '%s/narration/'",
+             src, g_dir, g_dir, src, src, g_dir);
+    CHECK(system(cmd) == 0);
     char data[300], listen[64];
     snprintf(data, sizeof data, "%s/hub", g_dir);
     g_port = test_free_port();
@@ -196,6 +204,55 @@ STOA_TEST(start)
     join(&C, "Headset 3");
     status(&A, NULL), status(&B, NULL), status(&C, NULL);
     test_sleep_ms(100);
+}
+
+// hub_content.c: lesson files parsed so far (once per change of a lesson).
+uint64_t hub_content_parses(void);
+
+static const cJSON *file_at(const cJSON *list, const char *path)
+{
+    const cJSON *f;
+    cJSON_ArrayForEach(f, list) if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(f, "path")), path) == 0) return f;
+    return NULL;
+}
+
+STOA_TEST(a_lesson_beyond_its_folder_carries_its_tree)
+{
+    // Before: no "files" and nothing else, so a headset without the scene
+    // could not play the sample lessons.
+    const hs *a[] = {&A};
+    char run[37], path[200], hdr[300], head[2048] = "", *out = NULL;
+    CHECK(launch("zeno-zh.yaml", a, 1, run) == 1);
+    cJSON *la = take_launch(&A);
+    CHECK_MSG(!cJSON_GetObjectItem(la, "files"), "an older headset gets no files it cannot lay out");
+    const cJSON *layout = cJSON_GetObjectItem(la, "layout"), *files = cJSON_GetObjectItem(layout, "files");
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(layout, "lesson")), "lessons/zeno-zh.yaml");
+    CHECK_MSG(cJSON_GetArraySize(files) == 3, "%s", cJSON_PrintUnformatted(files));
+    CHECK(file_at(files, "narration/statue.wav") && file_at(files, "narration/end.wav"));
+    const cJSON *glb = file_at(files, "agora.glb");
+    CHECK(glb && cJSON_GetNumberValue(cJSON_GetObjectItem(glb, "size")) == 7000);
+    // The content endpoint serves the tree's file, by its hash.
+    snprintf(path, sizeof path, "/api/headset/content/%s", glb ? cJSON_GetStringValue(cJSON_GetObjectItem(glb, "sha256")) : "");
+    snprintf(hdr, sizeof hdr, "Authorization: Bearer %s\r\n", A.token);
+    CHECK(test_http(g_port, "GET", path, hdr, NULL, 0, &out, head, sizeof head) == 200);
+    CHECK_MSG(strstr(head, "ength: 7000\r\n"), "%s", head);
+    free(out);
+    uint64_t parses = hub_content_parses(); // the whole library is known now
+    cJSON_Delete(la);
+    // Launches and content requests do not parse the library again...
+    CHECK(launch("zeno-zh.yaml", a, 1, run) == 1);
+    cJSON_Delete(take_launch(&A));
+    CHECK(test_http(g_port, "GET", path, hdr, NULL, 0, &out, NULL, 0) == 200);
+    free(out);
+    CHECK_MSG(hub_content_parses() == parses, "parsed %llu times more",
+              (unsigned long long)(hub_content_parses() - parses));
+    // ...until the lesson changes.
+    char lesson[400];
+    snprintf(lesson, sizeof lesson, "%s/zeno-zh.yaml", g_lessons);
+    CHECK(utimensat(AT_FDCWD, lesson, (struct timespec[2]){{0, UTIME_OMIT}, {12345, 0}}, 0) == 0);
+    CHECK(launch("zeno-zh.yaml", a, 1, run) == 1);
+    cJSON_Delete(take_launch(&A));
+    CHECK(hub_content_parses() == parses + 1);
 }
 
 STOA_TEST(no_run_without_records_and_a_run_not_launched_is_filed)
@@ -570,6 +627,69 @@ STOA_TEST(evaluation_names_learners)
     CHECK(get("/api/evaluation", &out, NULL, 0) == 200);
     CHECK_MSG(out && strstr(out, "Li Wei 李伟"), "the evaluation shows accounts, not names");
     free(out);
+}
+
+// Reads a whole answer from fd: its bytes after the head, counted and hashed.
+static int64_t body_sha(int fd, char sha[65])
+{
+    static char buf[1 << 16];
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    int64_t body = -1;
+    char head[4096];
+    size_t hl = 0;
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) {
+        size_t off = 0;
+        if (body < 0) { // still in the head
+            size_t take = (size_t)n < sizeof head - 1 - hl ? (size_t)n : sizeof head - 1 - hl;
+            memcpy(head + hl, buf, take);
+            head[hl + take] = 0;
+            char *end = strstr(head, "\r\n\r\n");
+            if (!end) {
+                hl += take;
+                continue;
+            }
+            off = (size_t)(end + 4 - head) - hl;
+            body = 0;
+        }
+        crypto_hash_sha256_update(&st, (unsigned char *)buf + off, (unsigned long long)((size_t)n - off));
+        body += (int64_t)((size_t)n - off);
+    }
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&st, h);
+    sodium_bin2hex(sha, 65, h, sizeof h);
+    return body;
+}
+
+STOA_TEST(a_scene_larger_than_32_mib_is_served_streamed)
+{
+    // Before: the hub read a served file whole, at most 32 MiB, and listed
+    // no larger file. A 48 MiB scene (sparse: no disk, no repository).
+    char cmd[800], path[200], req[400];
+    snprintf(cmd, sizeof cmd, "truncate -s 48M '%s/big.glb' && printf 'stoa_lesson: 1\\nid: big\\ntitle: {en: Big}\\nlanguages: [en]\\n"
+             "scene: big.glb\\nstart: a\\nstates:\\n  a:\\n    on_enter:\\n      - end: completed\\n' > '%s/big.yaml'",
+             g_lessons, g_lessons);
+    CHECK(system(cmd) == 0);
+    const hs *b[] = {&B};
+    char run[37];
+    CHECK(launch("big.yaml", b, 1, run) == 1);
+    cJSON *la = take_launch(&B);
+    const cJSON *f = cJSON_GetArrayItem(cJSON_GetObjectItem(la, "files"), 0);
+    CHECK_MSG(f && cJSON_GetNumberValue(cJSON_GetObjectItem(f, "size")) == 48.0 * 1048576, "%s", cJSON_PrintUnformatted(la));
+    snprintf(path, sizeof path, "/api/headset/content/%s", f ? cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256")) : "");
+    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nAuthorization: Bearer %s\r\n\r\n", path, g_port, B.token);
+    int fd = test_connect_from(g_port, "127.0.0.1");
+    CHECK(fd >= 0 && test_send_all(fd, req, strlen(req)));
+    char sha[65] = "";
+    int64_t got = fd >= 0 ? body_sha(fd, sha) : -1;
+    if (fd >= 0)
+        close(fd);
+    CHECK_MSG(got == 48 * 1048576, "%lld bytes came", (long long)got);
+    CHECK_STR(sha, f ? cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256")) : "?");
+    cJSON_Delete(la);
+    snprintf(cmd, sizeof cmd, "rm -f '%s/big.glb' '%s/big.yaml'", g_lessons, g_lessons);
+    CHECK(system(cmd) == 0);
 }
 
 STOA_TEST(export_and_delete_a_learner)

@@ -24,12 +24,12 @@ def check(cond, what):
 class Proc:
     """A child whose output is gathered by a thread, for waiting on lines."""
 
-    def __init__(self, cmd, env, log_path):
+    def __init__(self, cmd, env, log_path, cwd=None):
         self.cmd, self.env, self.log_path = cmd, env, log_path
-        self.lines, self.lock = [], threading.Lock()
+        self.lines, self.times, self.lock = [], [], threading.Lock()
         self.log = open(log_path, "a")
         self.p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                  text=True, errors="replace")
+                                  text=True, errors="replace", cwd=cwd)
         threading.Thread(target=self._read, args=(self.p,), daemon=True).start()
 
     def _read(self, p):
@@ -38,6 +38,7 @@ class Proc:
             self.log.flush()
             with self.lock:
                 self.lines.append(line.rstrip("\n"))
+                self.times.append(time.monotonic())
 
     def mark(self):
         with self.lock:

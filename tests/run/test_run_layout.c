@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The headset's layout manager (runtime/cli/run_layout.c) and the lobby's
+// The headset's layout manager (runtime/run/run_layout.c) and the lobby's
 // sign-in (run_class.c), without a headset: panels in front of the learner
 // never overlap, the teacher's message stands on top and goes after its
 // time; picking a name and typing a PIN asks the hub for that learner.
@@ -96,6 +96,79 @@ STOA_TEST(the_newest_message_replaces_the_last_and_stays_on_top)
     CHECK(m->center[1] > run_panels_find(&rl, "facts")->center[1]);
     CHECK(run_layout_message_s("short") >= 8.0);
     CHECK(run_layout_message_s("") <= 30.0);
+}
+
+STOA_TEST(the_teachers_message_fades_over_its_last_second)
+{
+    // Before: it stood fully drawn until its time was up, then vanished.
+    run_lesson rl;
+    setup(&rl);
+    int64_t s = 1000000000LL, until = 100 * s;
+    run_panel *m = run_panels_show_text(&rl, "hub-message", "Look at the board", -1);
+    m->until_ns = until;
+    run_layout_arrange(&rl, until - 3 * s);
+    CHECK(m->visible && m->fade == 0.0f);
+    uint32_t v = m->version;
+    run_layout_arrange(&rl, until - s / 2); // half-way through its last second
+    CHECK(m->visible);
+    CHECK_MSG(fabsf(m->fade - 0.5f) < 0.01f, "fade %.3f", m->fade);
+    CHECK(m->version != v); // a new, fainter picture
+    float last = m->fade;
+    run_layout_arrange(&rl, until - s / 10);
+    CHECK(m->visible && m->fade > last && m->fade <= 1.0f);
+    v = m->version;
+    run_layout_arrange(&rl, until - s / 10 + 1000); // the same step: no new picture
+    CHECK(m->version == v);
+    run_layout_arrange(&rl, until);
+    CHECK(!m->visible);
+    // A panel without a time never fades.
+    run_panel *p = run_panels_show_text(&rl, "facts", "A lesson panel", -1);
+    run_layout_arrange(&rl, until + 100 * s);
+    CHECK(p->visible && p->fade == 0.0f);
+}
+
+static float angle_deg(const float a[3], const float b[3])
+{
+    float d = a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+    float na = sqrtf(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]), nb = sqrtf(b[0] * b[0] + b[1] * b[1] + b[2] * b[2]);
+    float c = d / (na * nb);
+    return acosf(c > 1.0f ? 1.0f : c < -1.0f ? -1.0f : c) * 180.0f / (float)M_PI;
+}
+
+STOA_TEST(look_here_lights_the_node_and_the_edge_arrow_points_at_it)
+{
+    run_lesson rl;
+    setup(&rl);
+    stoa_scene scene = {.node_count = 4};
+    bool lit[4] = {0};
+    rl.scene = &scene;
+    rl.highlighted = lit;
+    run_lesson_look_here(&rl, 2);
+    CHECK(rl.arrow_node == 2 && lit[2]);
+    const float head[3] = {0, 1.7f, 0}, ahead[3] = {0, 0, -1};
+    // Nodes away from where the learner looks (right, behind, left and
+    // low, far): the arrow is shown and its tip points at the node itself.
+    const float nodes[][3] = {{3, 1.7f, 0}, {0, 1.0f, 3}, {-2, 0.2f, -1}, {10, 3, 8}};
+    for (size_t i = 0; i < sizeof nodes / sizeof *nodes; i++) {
+        float pos[3], dir[3];
+        CHECK(run_layout_edge_arrow(head, ahead, nodes[i], pos, dir));
+        float to[3] = {nodes[i][0] - pos[0], nodes[i][1] - pos[1], nodes[i][2] - pos[2]};
+        CHECK_MSG(angle_deg(dir, to) < 0.5f, "node %zu: the arrow is %.1f degrees off", i, angle_deg(dir, to));
+        CHECK(fabsf(sqrtf(dir[0] * dir[0] + dir[1] * dir[1] + dir[2] * dir[2]) - 1.0f) < 1e-4f);
+        // At the edge of the view: 1 m ahead, off to the node's side.
+        CHECK(fabsf(pos[2] + 1.0f) < 1e-4f);
+    }
+    // Facing the node (within 35 degrees): no edge arrow (the one over the node shows).
+    const float near_ahead[][3] = {{0, 1.7f, -3}, {1, 1.2f, -3}};
+    for (size_t i = 0; i < 2; i++) {
+        float pos[3], dir[3];
+        CHECK(!run_layout_edge_arrow(head, ahead, near_ahead[i], pos, dir));
+    }
+    // "Look here" elsewhere moves the glow; none clears it.
+    run_lesson_look_here(&rl, 1);
+    CHECK(!lit[2] && lit[1] && rl.arrow_node == 1);
+    run_lesson_look_here(&rl, -1);
+    CHECK(!lit[1] && rl.arrow_node == -1);
 }
 
 static stoa_net_class *roster(uint32_t n)

@@ -437,4 +437,47 @@ STOA_TEST(cli_report_in_chinese)
     free(out);
 }
 
+// Issue 11: with the lessons at hand (--lessons DIR), an answer reads as its
+// choices' text, not the letters the trace keeps (before: "c").
+STOA_TEST(cli_report_answers_as_choice_text)
+{
+    char dir[512], cmd[4096], *out = NULL;
+    tt_make_temp_dir(dir, sizeof dir, "report-choices");
+    write_class(dir);
+    char lessons[700], path[800];
+    snprintf(lessons, sizeof lessons, "%s/library/agora/lessons", dir);
+    snprintf(cmd, sizeof cmd, "mkdir -p %s && echo 'not: [a lesson' > %s/../curriculum.yaml", lessons, lessons);
+    CHECK(tt_run(cmd, &out) == 0);
+    free(out);
+    snprintf(path, sizeof path, "%s/agora.yaml", lessons);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs("stoa_lesson: 1\nid: agora\ntitle: {en: The Agora of Athens, zh-CN: 雅典的广场}\n"
+          "languages: [zh-CN, en]\nscene: agora.glb\nstart: s\nstates:\n  s:\n    on_enter:\n"
+          "      - quiz:\n          id: q1\n          question: {en: What was a stoa for?, zh-CN: 柱廊是做什么用的？}\n"
+          "          choices:\n            - {en: Talking, zh-CN: 聊天}\n            - {en: Sleeping, zh-CN: 睡觉}\n"
+          "            - {en: Fighting, zh-CN: 打仗}\n          correct: 0\n"
+          "    triggers:\n      - quiz: right\n        goto: v\n  v:\n    on_enter:\n"
+          "      - quiz:\n          id: q2\n          question: {en: Who could vote?, zh-CN: 谁可以投票？}\n"
+          "          choices:\n            - {en: Everyone, zh-CN: 所有人}\n            - {en: Slaves, zh-CN: 奴隶}\n"
+          "            - {en: Citizens, zh-CN: 公民}\n          correct: 2\n"
+          "    triggers:\n      - quiz: right\n        goto: e\n  e:\n    on_enter:\n      - end: completed\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "%s report %s/a.jsonl %s/b.jsonl %s/c1.jsonl %s/c2.jsonl --lessons %s/library --out %s/out",
+             STOA_TRACE_CLI, dir, dir, dir, dir, dir, dir);
+    CHECK(tt_run(cmd, &out) == 0);
+    free(out);
+    snprintf(cmd, sizeof cmd, "cat %s/out/answers.csv %s/out/report.html", dir, dir);
+    CHECK(tt_run(cmd, &out) == 0);
+    CHECK_CONTAINS(out, "雅典的广场,learner-c,2,谁可以投票？,3,公民,true,12");
+    CHECK_CONTAINS(out, "睡觉");
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s report %s/a.jsonl --lessons %s/nowhere --out %s/out2", STOA_TRACE_CLI, dir, dir, dir);
+    CHECK(tt_run(cmd, &out) != 0); // a folder that is not there is said, not ignored
+    CHECK_CONTAINS(out, "--lessons");
+    free(out);
+}
+
 STOA_TEST_MAIN()

@@ -172,6 +172,39 @@ STOA_TEST(script_holds_session_states)
     expect_error("h2.yaml", "hold: sleeping\n", ":1:", "a hold is one of");
 }
 
+// `wait_for`: the gate's event, and what a released gate's file does to the
+// rest of the script (tests/run/test_class_signin.py drives a learner so).
+STOA_TEST(script_wait_for_gates_splice_the_next_part)
+{
+    xrsim_script s;
+    char err[256] = "";
+    const char *text = "right:\n  - {t: 0, position: [0.2, 1.3, -0.3]}\n  - {t: 9, position: [0, 0, 0]}\n"
+                       "events:\n  - {t: 0.5, set: /user/hand/right/input/trigger, value: 1}\n"
+                       "  - {t: 1, wait_for: /tmp/gate-one}\n  - {t: 5, do: exit}\n";
+    CHECK_MSG(xrsim_script_load(&s, write_tmp("w.yaml", text), err, sizeof err), "%s", err);
+    CHECK(s.event_count == 3 && s.events[1].kind == XRSIM_EV_WAIT);
+    CHECK(s.events[1].kind == XRSIM_EV_WAIT && !strcmp(s.events[1].path, "/tmp/gate-one"));
+    // An empty file only opens the gate.
+    CHECK(xrsim_script_splice(&s, 2, 1.0, write_tmp("empty", ""), err, sizeof err));
+    CHECK(s.event_count == 3 && s.key_count[XRSIM_TRACK_RIGHT] == 2);
+    // A script replaces what follows the gate: its times start there, keys
+    // after it go, the events before it (the trigger's value) stay.
+    const char *part = "right:\n  - {t: 0, position: [1, 2, 3]}\nevents:\n"
+                       "  - {t: 0.25, set: /user/hand/right/input/trigger, value: 0}\n";
+    CHECK_MSG(xrsim_script_splice(&s, 2, 1.0, write_tmp("part.yaml", part), err, sizeof err), "%s", err);
+    CHECK(s.key_count[XRSIM_TRACK_RIGHT] == 2);
+    CHECK(fabs(s.keys[XRSIM_TRACK_RIGHT][1].t - 1.0) < 1e-9 && s.keys[XRSIM_TRACK_RIGHT][1].pose.position.x == 1.0f);
+    CHECK(s.event_count == 3 && fabs(s.events[2].t - 1.25) < 1e-9); // the exit at 5 is gone
+    float x = -1, y = 0;
+    CHECK(xrsim_script_input(&s, "/user/hand/right/input/trigger", 1.1, &x, &y) && x == 1.0f);
+    CHECK(xrsim_script_input(&s, "/user/hand/right/input/trigger", 1.3, &x, &y) && x == 0.0f);
+    // A broken file says where; the script stays as it was.
+    CHECK(!xrsim_script_splice(&s, 3, 2.0, write_tmp("bad.yaml", "events: [{t: 1}]\n"), err, sizeof err));
+    CHECK(s.event_count == 3);
+    xrsim_script_fini(&s);
+    expect_error("w2.yaml", "events:\n  - {t: 1, wait_for: ''}\n", ":2:", "'wait_for' takes a file path");
+}
+
 STOA_TEST(pose_interpolation_lerp_and_slerp)
 {
     xrsim_script s;

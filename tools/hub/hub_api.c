@@ -67,14 +67,11 @@ static int launch(stoa_hub *hub, hub_req *c, const char *file, const int64_t *id
     }
     free(text);
     // A lesson that names files outside its folder (the sample library's
-    // "../agora.glb") is sent as an older hub sends it, without "files": the
-    // headset keeps it beside the lesson it started with, where those files are.
-    bool complete = true;
-    cJSON *files = hub_lesson_files(hub, file, &complete);
-    if (!complete) {
-        cJSON_Delete(files);
-        files = NULL;
-    }
+    // "../agora.glb") goes without "files", as an older hub sends it (an
+    // older headset keeps it beside the lesson it started with), and with
+    // "layout": its files relative to its content root (hub_content.c).
+    cJSON *files = NULL, *layout = NULL;
+    hub_lesson_content(hub, file, &files, &layout);
     hub_uuid(run);
     hub_roster_new_run(hub);
     int sent = 0;
@@ -96,6 +93,8 @@ static int launch(stoa_hub *hub, hub_req *c, const char *file, const int64_t *id
             cJSON_AddStringToObject(m, "learner_id", learner);
         if (files)
             cJSON_AddItemToObject(m, "files", cJSON_Duplicate(files, 1));
+        if (layout)
+            cJSON_AddItemToObject(m, "layout", cJSON_Duplicate(layout, 1));
         char *s = cJSON_PrintUnformatted(m);
         if (s)
             sent += hub_ws_send_command(hub, &ids[i], 1, s);
@@ -103,6 +102,7 @@ static int launch(stoa_hub *hub, hub_req *c, const char *file, const int64_t *id
         cJSON_Delete(m);
     }
     cJSON_Delete(files);
+    cJSON_Delete(layout);
     return sent;
 }
 

@@ -1,14 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 // A lesson's files besides the lesson itself (its scene and narration audio)
-// for `launch`'s "files", and GET /api/headset/content/<sha256>: the hub
-// serves a file only when a lesson of its library names it, found by the
-// SHA-256 of its bytes (docs/hub.md, "The class-period protocol").
+// for `launch`, and GET /api/headset/content/<sha256>: the hub serves a file
+// only when a lesson of its library names it, found by the SHA-256 of its
+// bytes (docs/hub.md, "The class-period protocol").
 //
-// Paths are relative to the lesson file's folder, resolved and confined by
-// the lesson library (stoa_lesson_resolve_path). A path that climbs out of
-// the folder ("../agora.glb", the layout of scenes/NAME/lessons/) is not
-// listed: the protocol's paths have no "..", so such a file must already be
-// on the headset, as before.
+// Two lists, for two generations of headsets:
+//   - `files`: paths relative to the lesson file's folder, without "..";
+//     only for a lesson whose files all lie in its folder (an older headset
+//     lays them out beside the lesson);
+//   - `layout`: {"lesson": its path below the content root, "files": paths
+//     relative to that root}. The root is the folder stoa_lesson_resolve_path
+//     confines the lesson to (its own, or the parent of a "lessons" folder:
+//     the sample library's scenes/agora/{agora.glb, narration/, lessons/}),
+//     so a headset that lays the files out as the same tree resolves the
+//     lesson's "../agora.glb" as on the hub. An older headset ignores it.
+//
+// A lesson's paths are parsed once per change of its file (size, mtime,
+// inode), not on every launch or content request; a file's hash once per
+// change of the file.
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,18 +28,30 @@
 #include "hub_internal.h"
 #include "lesson/stoa_lesson.h"
 
-#define HUB_MAX_CONTENT_FILE (32ull << 20) // one scene or sound: what hub_serve_file sends (32 MiB)
-#define HUB_CONTENT_CACHE 512             // hashes remembered (path, size, mtime)
+#define HUB_CONTENT_CACHE 512 // hashes remembered (path, size, mtime)
+#define HUB_LESSON_CACHE 512  // lessons' parsed paths remembered
+#define HUB_LESSON_PATHS 256  // files one lesson may name
 
 typedef struct content_entry {
     char sha[65];
-    char path[1100];
+    char path[2400];
     int64_t size, mtime_ns;
 } content_entry;
+
+typedef struct lesson_entry {
+    char name[256];
+    int64_t size, mtime_ns, inode;
+    int count;
+    char (*paths)[520]; // as the lesson writes them (relative to its folder)
+} lesson_entry;
 
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
 static content_entry g_cache[HUB_CONTENT_CACHE];
 static int g_n, g_next;
+static lesson_entry g_lessons[HUB_LESSON_CACHE];
+static int g_lesson_n, g_lesson_next;
+static const stoa_hub *g_hub; // whose library g_lessons holds (tests run several hubs)
+static uint64_t g_parses;     // lesson files parsed here (hub_content_stats)
 
 static int64_t mtime_of(const struct stat *st)
 {
@@ -38,6 +59,7 @@ static int64_t mtime_of(const struct stat *st)
 }
 
 // The file's hash, from the cache when its size and time are unchanged.
+// Read in chunks: a scene of any size is hashed in bounded memory.
 static bool hash_file(const char *path, char sha[65], int64_t *out_size)
 {
     struct stat st;
@@ -54,103 +76,174 @@ static bool hash_file(const char *path, char sha[65], int64_t *out_size)
         }
     }
     pthread_mutex_unlock(&g_mu);
-    uint8_t *data = NULL;
-    size_t size = 0;
-    stoa_error err = {0};
-    if (stoa_file_read(path, HUB_MAX_CONTENT_FILE, &data, &size, &err) != STOA_OK)
+    int64_t size = 0;
+    if (!hub_sha256_file(path, HUB_MAX_CONTENT_FILE, sha, &size))
         return false;
-    hub_sha256_hex(data, size, sha);
-    free(data);
-    *out_size = (int64_t)size;
+    *out_size = size;
     pthread_mutex_lock(&g_mu);
     content_entry *e = g_n < HUB_CONTENT_CACHE ? &g_cache[g_n++] : &g_cache[g_next++ % HUB_CONTENT_CACHE];
     memcpy(e->sha, sha, 65);
     snprintf(e->path, sizeof e->path, "%s", path);
-    e->size = (int64_t)size;
+    e->size = size;
     e->mtime_ns = mtime_of(&st);
     pthread_mutex_unlock(&g_mu);
     return true;
 }
 
-// false: the lesson names a file that the protocol's paths cannot carry
-// (outside its folder, e.g. "../agora.glb"): the headset must hold it.
-static bool add_file(cJSON *arr, const char *lesson_path, const char *rel)
+static void add_path(lesson_entry *e, const char *rel)
 {
-    if (!rel || !*rel)
-        return true;
-    if (rel[0] == '/' || strstr(rel, "..") || strlen(rel) > 512)
-        return false;
-    const cJSON *it;
-    cJSON_ArrayForEach(it, arr) if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(it, "path")), rel) == 0) return true;
-    char full[1100], sha[65];
-    int64_t size = 0;
-    stoa_error err = {0};
-    if (stoa_lesson_resolve_path(lesson_path, rel, full, sizeof full, &err) != STOA_OK || !hash_file(full, sha, &size))
-        return true; // a missing file: stoa lint's to report, the launch fails on the headset
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "path", rel);
-    cJSON_AddStringToObject(o, "sha256", sha);
-    cJSON_AddNumberToObject(o, "size", (double)size);
-    cJSON_AddItemToArray(arr, o);
-    return true;
+    if (!rel || !*rel || strlen(rel) >= sizeof e->paths[0] || e->count >= HUB_LESSON_PATHS)
+        return;
+    for (int i = 0; i < e->count; i++)
+        if (strcmp(e->paths[i], rel) == 0)
+            return;
+    snprintf(e->paths[e->count++], sizeof e->paths[0], "%s", rel);
 }
 
-cJSON *hub_lesson_files(stoa_hub *hub, const char *name, bool *out_complete)
+// The paths a library lesson names (g_mu held): parsed when its file
+// changed since the last time, else from the cache. NULL: not a lesson.
+static lesson_entry *lesson_paths(stoa_hub *hub, const char *name, const char *path)
 {
-    bool complete = true;
-    char path[2300];
-    snprintf(path, sizeof path, "%s/%s", hub->lessons_dir, name);
+    struct stat st;
+    if (strlen(name) >= sizeof g_lessons[0].name || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return NULL;
+    if (g_hub != hub) { // another hub in this process: start afresh
+        for (int i = 0; i < g_lesson_n; i++)
+            free(g_lessons[i].paths);
+        memset(g_lessons, 0, sizeof g_lessons);
+        g_lesson_n = g_lesson_next = 0;
+        g_hub = hub;
+    }
+    lesson_entry *e = NULL;
+    for (int i = 0; i < g_lesson_n && !e; i++)
+        if (strcmp(g_lessons[i].name, name) == 0)
+            e = &g_lessons[i];
+    if (e && e->size == (int64_t)st.st_size && e->mtime_ns == mtime_of(&st) && e->inode == (int64_t)st.st_ino)
+        return e;
+    if (!e)
+        e = g_lesson_n < HUB_LESSON_CACHE ? &g_lessons[g_lesson_n++]
+                                          : &g_lessons[g_lesson_next++ % HUB_LESSON_CACHE];
+    free(e->paths);
+    memset(e, 0, sizeof *e);
     stoa_lesson *l = NULL;
     stoa_error err = {0};
-    if (stoa_lesson_load_file(path, &l, NULL, &err) != STOA_OK)
-        return cJSON_CreateArray();
-    cJSON *arr = cJSON_CreateArray();
-    complete = add_file(arr, path, l->scene) && complete;
+    g_parses++;
+    if (stoa_lesson_load_file(path, &l, NULL, &err) != STOA_OK ||
+        !(e->paths = calloc(HUB_LESSON_PATHS, sizeof *e->paths))) {
+        stoa_lesson_destroy(&l);
+        return NULL; // parsed again next time: the listing says why it is skipped
+    }
+    snprintf(e->name, sizeof e->name, "%s", name);
+    e->size = (int64_t)st.st_size, e->mtime_ns = mtime_of(&st), e->inode = (int64_t)st.st_ino;
+    add_path(e, l->scene);
     for (uint32_t s = 0; s < l->state_count; s++)
         for (uint32_t k = 0; k < l->states[s].step_count; k++) {
             const stoa_lesson_text *a = &l->states[s].steps[k].audio;
             for (uint32_t i = 0; i < a->count; i++)
-                complete = add_file(arr, path, a->entries[i].value) && complete;
+                add_path(e, a->entries[i].value);
         }
     stoa_lesson_destroy(&l);
-    if (out_complete)
-        *out_complete = complete;
-    return arr;
+    return e;
 }
 
-// The path of a library file with this hash: the cache first, then every
-// lesson's files listed afresh (which fills the cache).
+static cJSON *file_item(const char *rel, const char *sha, int64_t size)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "path", rel);
+    cJSON_AddStringToObject(o, "sha256", sha);
+    cJSON_AddNumberToObject(o, "size", (double)size);
+    return o;
+}
+
+bool hub_lesson_content(stoa_hub *hub, const char *name, cJSON **out_files, cJSON **out_layout)
+{
+    *out_files = *out_layout = NULL;
+    char path[2300], root[2300];
+    snprintf(path, sizeof path, "%s/%s", hub->lessons_dir, name);
+    const char *lesson_rel = stoa_lesson_content_root(path, root, sizeof root);
+    size_t root_len = strlen(root);
+    pthread_mutex_lock(&g_mu);
+    lesson_entry *e = lesson_paths(hub, name, path);
+    int count = e ? e->count : 0;
+    char(*paths)[520] = count ? malloc((size_t)count * sizeof *paths) : NULL;
+    if (paths)
+        memcpy(paths, e->paths, (size_t)count * sizeof *paths);
+    pthread_mutex_unlock(&g_mu);
+    if (!e || (count && !paths)) {
+        free(paths);
+        return false;
+    }
+    cJSON *files = cJSON_CreateArray(), *tree = cJSON_CreateArray();
+    bool in_folder = true;
+    for (int i = 0; i < count; i++) {
+        const char *rel = paths[i];
+        char full[2400], sha[65];
+        int64_t size = 0;
+        stoa_error err = {0};
+        // Confined to the content root (as the headset resolves it); a
+        // missing file is stoa lint's to report, the launch fails on the headset.
+        if (stoa_lesson_resolve_path(path, rel, full, sizeof full, &err) != STOA_OK ||
+            strncmp(full, root, root_len) != 0 || full[root_len] != '/' || !hash_file(full, sha, &size))
+            continue;
+        cJSON_AddItemToArray(tree, file_item(full + root_len + 1, sha, size));
+        if (rel[0] == '/' || strstr(rel, ".."))
+            in_folder = false; // the protocol's first list cannot carry it
+        else
+            cJSON_AddItemToArray(files, file_item(rel, sha, size));
+    }
+    free(paths);
+    if (in_folder) {
+        *out_files = files;
+        cJSON_Delete(tree);
+    } else {
+        cJSON_Delete(files);
+        *out_layout = cJSON_CreateObject();
+        cJSON_AddStringToObject(*out_layout, "lesson", lesson_rel);
+        cJSON_AddItemToObject(*out_layout, "files", tree);
+    }
+    return true;
+}
+
+// The path of a library file with this hash: every lesson's files, from the
+// caches (nothing is parsed or hashed again unless it changed).
 static bool find_content(stoa_hub *hub, const char *sha, char *out, size_t size)
 {
-    for (int pass = 0; pass < 2; pass++) {
-        pthread_mutex_lock(&g_mu);
-        for (int i = 0; i < g_n; i++)
-            if (strcmp(g_cache[i].sha, sha) == 0) {
-                snprintf(out, size, "%s", g_cache[i].path);
-                pthread_mutex_unlock(&g_mu);
-                // Only while a library lesson still names it: listed again below.
-                cJSON *lessons = hub_lessons_list(hub);
-                bool named = false;
-                const cJSON *l;
-                cJSON_ArrayForEach(l, lessons) {
-                    cJSON *files = hub_lesson_files(hub, cJSON_GetStringValue(cJSON_GetObjectItem(l, "file")), NULL);
-                    const cJSON *f;
-                    cJSON_ArrayForEach(f, files) named = named ||
-                        strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256")), sha) == 0;
-                    cJSON_Delete(files);
-                }
-                cJSON_Delete(lessons);
-                return named;
+    cJSON *lessons = hub_lessons_list(hub);
+    bool found = false;
+    const cJSON *l;
+    cJSON_ArrayForEach(l, lessons) {
+        const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(l, "file"));
+        cJSON *files = NULL, *layout = NULL;
+        if (found || !name || !hub_lesson_content(hub, name, &files, &layout))
+            continue;
+        const cJSON *list = files ? files : cJSON_GetObjectItem(layout, "files"), *f;
+        cJSON_ArrayForEach(f, list) {
+            if (found || strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256")), sha) != 0)
+                continue;
+            char path[2300], root[2300];
+            snprintf(path, sizeof path, "%s/%s", hub->lessons_dir, name);
+            const char *rel = cJSON_GetStringValue(cJSON_GetObjectItem(f, "path"));
+            if (files) {
+                stoa_error err = {0};
+                found = stoa_lesson_resolve_path(path, rel, out, size, &err) == STOA_OK;
+            } else {
+                stoa_lesson_content_root(path, root, sizeof root);
+                found = snprintf(out, size, "%s/%s", root, rel) < (int)size;
             }
-        pthread_mutex_unlock(&g_mu);
-        if (pass == 0) {
-            cJSON *lessons = hub_lessons_list(hub);
-            const cJSON *l;
-            cJSON_ArrayForEach(l, lessons) cJSON_Delete(hub_lesson_files(hub, cJSON_GetStringValue(cJSON_GetObjectItem(l, "file")), NULL));
-            cJSON_Delete(lessons);
         }
+        cJSON_Delete(files);
+        cJSON_Delete(layout);
     }
-    return false;
+    cJSON_Delete(lessons);
+    return found;
+}
+
+uint64_t hub_content_parses(void)
+{
+    pthread_mutex_lock(&g_mu);
+    uint64_t n = g_parses;
+    pthread_mutex_unlock(&g_mu);
+    return n;
 }
 
 void hub_handle_content(stoa_hub *hub, hub_req *c, const char *sha)
@@ -163,7 +256,7 @@ void hub_handle_content(stoa_hub *hub, hub_req *c, const char *sha)
         hub_send_error(c, 400, "expected a SHA-256 in lower-case hex");
         return;
     }
-    char path[1100];
+    char path[2300];
     if (!find_content(hub, sha, path, sizeof path)) {
         hub_send_error(c, 404, "no lesson of the library has this file");
         return;

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/stoa_file.h"
 #include "hub_internal.h"
@@ -136,15 +139,30 @@ static const char *mime_for(const char *name)
 
 void hub_serve_file(hub_req *c, const char *path, const char *type, const char *headers)
 {
-    uint8_t *data = NULL;
-    size_t size = 0;
-    stoa_error err = {0};
-    if (stoa_file_read(path, 32u << 20, &data, &size, &err) != STOA_OK) {
+    // Streamed: the server reads it a chunk at a time as the client takes
+    // it (hub_server_respond_file), so a scene of any size costs 64 KiB.
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fd >= 0)
+            close(fd);
         hub_send_error(c, 404, "not found");
         return;
     }
-    hub_send_text(c, 200, type ? type : mime_for(path), (const char *)data, size, headers);
-    free(data);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK); // a FIFO was not waited on; a file is read plainly
+    char head[2048];
+    int n = snprintf(head, sizeof head,
+                     "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %lld\r\n%s%s%s"
+                     "Connection: close\r\n\r\n",
+                     type ? type : mime_for(path), (long long)st.st_size, k_common_headers,
+                     headers && strstr(headers, "Content-Security-Policy") ? "" : k_default_csp,
+                     headers ? headers : "");
+    if (n < 0 || (size_t)n >= sizeof head) {
+        close(fd);
+        hub_send_error(c, 500, "answer head too long");
+        return;
+    }
+    hub_server_respond_file(c, head, (size_t)n, fd, (uint64_t)st.st_size);
 }
 
 void hub_serve_panel_file(stoa_hub *hub, hub_req *c, const char *name)

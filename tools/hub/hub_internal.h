@@ -152,6 +152,8 @@ int64_t hub_mono_ns(void);         // monotonic
 void hub_random_hex(char *out, size_t bytes); // out holds 2*bytes+1
 void hub_uuid(char out[37]);
 void hub_sha256_hex(const void *data, size_t size, char out[65]);
+// A file's SHA-256, read in chunks; false when unreadable or over limit bytes.
+bool hub_sha256_file(const char *path, uint64_t limit, char out[65], int64_t *out_size);
 bool hub_is_uuid(const char *s);
 void hub_format_iso(int64_t unix_ns, char out[32]);
 bool hub_parse_iso(const char *s, int64_t *out_ns);
@@ -424,11 +426,17 @@ stoa_result hub_lesson_read(stoa_hub *hub, const char *name, char **out_text, si
 stoa_result hub_report_make(stoa_hub *hub, const char *run_id, const char *lang, char *out_path, size_t size,
                             stoa_error *err);
 
-// hub_content.c: a library lesson's files [{path,sha256,size}] (never NULL),
-// and GET /api/headset/content/<sha256>. *out_complete (may be NULL) is false
-// when the lesson names a file outside its folder, which the list cannot carry.
-cJSON *hub_lesson_files(stoa_hub *hub, const char *name, bool *out_complete);
+// hub_content.c: a library lesson's files for `launch`: *out_files
+// [{path,sha256,size}] relative to the lesson's folder when every file lies
+// in it, else NULL and *out_layout {"lesson": its path below the content
+// root, "files": [{path,sha256,size}] relative to that root}. Caller frees
+// both; false (both NULL) when the lesson cannot be read. And
+// GET /api/headset/content/<sha256>.
+#define HUB_MAX_CONTENT_FILE (1ull << 30) // one scene or sound (1 GiB, as a headset takes), served streamed
+bool hub_lesson_content(stoa_hub *hub, const char *name, cJSON **out_files, cJSON **out_layout);
 void hub_handle_content(stoa_hub *hub, hub_req *c, const char *sha);
+// Lesson files parsed by hub_lesson_content so far (tests: once per change).
+uint64_t hub_content_parses(void);
 // A readable page instead of an error object, for links the panel opens in
 // a tab (a report of a run without records).
 typedef enum hub_problem { HUB_PROBLEM_NO_RECORDS, HUB_PROBLEM_FAILED } hub_problem;

@@ -232,6 +232,27 @@ void hub_server_respond(hub_request *req, const char *head, size_t head_len, con
     pthread_mutex_unlock(&s->mu);
 }
 
+void hub_server_respond_file(hub_request *req, const char *head, size_t head_len, int fd, uint64_t size)
+{
+    hub_server *s = req->srv;
+    bool taken = false;
+    if (!req->answered) {
+        req->answered = true;
+        if (strcmp(req->head.method, "HEAD") == 0)
+            size = 0;
+        pthread_mutex_lock(&s->mu);
+        conn *c = hub_srv_lookup(s, req->conn);
+        if (c && !c->dead && hub_srv_append_out(s, c, head, head_len, NULL, 0, true) && size) {
+            c->file_on = taken = true;
+            c->file_fd = fd;
+            c->file_left = size;
+        }
+        pthread_mutex_unlock(&s->mu);
+    }
+    if (!taken)
+        close(fd);
+}
+
 bool hub_server_ws_accept(hub_request *req, const char *extra_headers)
 {
     const char *version = hub_http_header_get(&req->head, "Sec-WebSocket-Version");
@@ -434,6 +455,8 @@ static void free_server(hub_server *s)
                 n = b->next;
                 free(b);
             }
+            if (c->file_on)
+                close(c->file_fd);
         }
     }
     free(s->conns);

@@ -94,6 +94,11 @@ int hub_server_port(const hub_server *srv);
 // the body is not sent. Answers over the memory budget become a 503.
 void hub_server_respond(hub_request *req, const char *head, size_t head_len, const void *body,
                         size_t body_len);
+// The head (with its blank line), then `size` bytes read from fd, a chunk
+// at a time as the client takes them: a file of any size in bounded memory.
+// fd is taken (closed when sent, or when the connection goes). Under HEAD
+// only the head is sent.
+void hub_server_respond_file(hub_request *req, const char *head, size_t head_len, int fd, uint64_t size);
 // Accepts a WebSocket upgrade (checks the key and version; false = not a
 // valid upgrade, nothing sent). After the handler returns the connection
 // carries frames; extra_headers may be NULL.

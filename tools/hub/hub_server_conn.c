@@ -98,8 +98,17 @@ static void addr_drop(hub_server *s, const uint8_t key[16])
         *a = s->addrs[--s->naddrs];
 }
 
+static void close_file(conn *c)
+{
+    if (c->file_on)
+        close(c->file_fd);
+    c->file_on = false;
+    c->file_left = 0;
+}
+
 static void free_out(hub_server *s, conn *c)
 {
+    close_file(c);
     for (outbuf *b = c->out, *n; b; b = n) {
         n = b->next;
         hub_srv_release(s, b->len);
@@ -332,7 +341,7 @@ void hub_srv_update_events(hub_server *s, conn *c) // mu held
     case C_WS: in = !c->has_pending && !c->want_close; break;
     default: break;
     }
-    bool out = c->out != NULL || c->ssl_want_write;
+    bool out = c->out != NULL || c->file_on || c->ssl_want_write;
     uint32_t ev = (in ? EPOLLIN : 0) | (out ? EPOLLOUT : 0);
     if (ev != c->events) {
         struct epoll_event e = {.events = ev, .data.u32 = (uint32_t)(c - s->conns)};
@@ -351,10 +360,37 @@ static void start_linger(hub_server *s, conn *c) // mu held
     (void)s;
 }
 
+// The next chunk of a file answer, once what was queued has gone: memory
+// stays at one chunk per connection whatever the file's size. A local read
+// of 64 KiB is the one blocking call here (the content cache's files).
+static bool file_refill(hub_server *s, conn *c)
+{
+    if (!c->file_on || c->out)
+        return c->out != NULL;
+    size_t n = c->file_left < FILE_CHUNK ? (size_t)c->file_left : FILE_CHUNK;
+    outbuf *o = malloc(sizeof *o + n);
+    ssize_t got = o ? read(c->file_fd, o->data, n) : -1;
+    if (got <= 0) { // shorter than it said (changed meanwhile): the client sees a cut answer
+        free(o);
+        hub_srv_kill_conn(s, c);
+        return false;
+    }
+    charge(s, (size_t)got);
+    o->next = NULL;
+    o->len = (size_t)got;
+    o->off = 0;
+    c->out = c->out_tail = o;
+    c->out_bytes += o->len;
+    c->file_left -= (uint64_t)got;
+    if (!c->file_left)
+        close_file(c);
+    return true;
+}
+
 void hub_srv_flush(hub_server *s, conn *c) // mu held (the syscalls do not block)
 {
     c->ssl_want_write = false;
-    while (c->out && !c->dead) {
+    while (!c->dead && (c->out || file_refill(s, c))) {
         outbuf *b = c->out;
         ssize_t w = conn_write(c, b->data + b->off, b->len - b->off);
         if (w == -1)
@@ -374,7 +410,7 @@ void hub_srv_flush(hub_server *s, conn *c) // mu held (the syscalls do not block
             free(b);
         }
     }
-    if (!c->dead && !c->out && c->want_close && (c->state == C_WRITE || c->state == C_WS)) {
+    if (!c->dead && !c->out && !c->file_on && c->want_close && (c->state == C_WRITE || c->state == C_WS)) {
         if (c->state == C_WS)
             s->stats.websockets--;
         start_linger(s, c);

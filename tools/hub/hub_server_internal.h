@@ -40,6 +40,7 @@
 #define LINGER_MAX_BYTES (4u << 20)
 #define SMALL_ANSWER 4096               // error answers go out even over the budget
 #define READ_CHUNK 16384
+#define FILE_CHUNK 65536               // a file answer's bytes in memory per connection
 
 typedef struct outbuf {
     struct outbuf *next;
@@ -92,6 +93,11 @@ typedef struct conn {
     // output
     outbuf *out, *out_tail;
     size_t out_bytes;
+    // a file answer's body (hub_server_respond_file), read a chunk at a time
+    // as the client takes the previous one
+    bool file_on;
+    int file_fd;
+    uint64_t file_left;
 } conn;
 
 typedef enum jkind { J_REQ, J_WS, J_CLOSE } jkind;

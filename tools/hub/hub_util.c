@@ -50,6 +50,28 @@ void hub_sha256_hex(const void *data, size_t size, char out[65])
     sodium_bin2hex(out, 65, h, sizeof h);
 }
 
+bool hub_sha256_file(const char *path, uint64_t limit, char out[65], int64_t *out_size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    unsigned char buf[65536], h[crypto_hash_sha256_BYTES];
+    uint64_t total = 0;
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0 && (total += n) <= limit)
+        crypto_hash_sha256_update(&st, buf, n);
+    bool ok = !ferror(f) && total <= limit;
+    fclose(f);
+    if (!ok)
+        return false;
+    crypto_hash_sha256_final(&st, h);
+    sodium_bin2hex(out, 65, h, sizeof h);
+    *out_size = (int64_t)total;
+    return true;
+}
+
 bool hub_is_uuid(const char *s)
 {
     if (!s || strlen(s) != 36)

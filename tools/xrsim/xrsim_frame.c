@@ -3,7 +3,9 @@
 // real time with STOA_XRSIM_REALTIME=1), advances the session's states and
 // the script; xrBeginFrame/xrEndFrame check order and layers, then count,
 // capture and end the run when asked.
+#include <stdio.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/stoa_log.h"
 #include "xrsim_api.h"
@@ -13,8 +15,11 @@
 
 double xrsim_script_time(const xrsim_session *s, int64_t t)
 {
-    const int64_t t0 = s->instance->timeline.t0_ns;
-    return t0 ? (double)(t - t0) / 1e9 : 0.0;
+    const struct xrsim_timeline *tl = &s->instance->timeline;
+    if (!tl->t0_ns)
+        return 0.0;
+    double v = (double)(t - tl->t0_ns - tl->paused_ns) / 1e9;
+    return tl->waiting && v > tl->wait_t ? tl->wait_t : v;
 }
 
 // How long xrWaitFrame waits for the previous frame's xrBeginFrame. The
@@ -107,7 +112,33 @@ static XrResult run_script(xrsim_session *s)
     XrResult result = XR_SUCCESS;
     uint32_t *cursor = &inst->timeline.cursor;
     while (*cursor < sc->event_count && sc->events[*cursor].t <= now + 1e-6) {
-        const xrsim_script_event *e = &sc->events[(*cursor)++];
+        const xrsim_script_event *e = &sc->events[*cursor];
+        if (e->kind == XRSIM_EV_WAIT) {
+            struct xrsim_timeline *tl = &inst->timeline;
+            if (access(e->path, F_OK) != 0) { // the clock stands until the file is there
+                if (!tl->waiting)
+                    STOA_LOGI(XRSIM_LOG, "script: waiting for %s at t = %.3f", e->path, e->t);
+                tl->waiting = true;
+                tl->wait_t = e->t;
+                break;
+            }
+            // Go on from wait_t: the time stood still is not the script's.
+            double raw = (double)(s->predicted_ns - tl->t0_ns - tl->paused_ns) / 1e9;
+            if (raw > e->t)
+                tl->paused_ns += (int64_t)((raw - e->t) * 1e9);
+            tl->waiting = false;
+            double at = e->t;
+            char path[sizeof e->path], err[512];
+            snprintf(path, sizeof path, "%s", e->path);
+            (*cursor)++;
+            if (!xrsim_script_splice(&inst->script, *cursor, at, path, err, sizeof err))
+                STOA_LOGW(XRSIM_LOG, "script: %s (the timeline goes on unchanged)", err);
+            else
+                STOA_LOGI(XRSIM_LOG, "script: %s is there, going on at t = %.3f", path, at);
+            now = xrsim_script_time(s, s->predicted_ns);
+            continue;
+        }
+        (*cursor)++;
         switch (e->kind) {
         case XRSIM_EV_RECENTRE: xrsim_space_recentre(s, s->predicted_ns); break;
         case XRSIM_EV_HOLD: xrsim_session_set_hold(s, e->hold); break;

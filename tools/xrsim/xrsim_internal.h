@@ -127,6 +127,11 @@ struct xrsim_instance {
         int64_t t0_ns;    // display time of the first frame (script t = 0)
         uint32_t cursor;  // next script event to fire
         XrSessionState hold; // the script's hold (0 = none): states stop there
+        // `wait_for`: the script's clock stands at wait_t while waiting;
+        // paused_ns is how long it stood, over every wait so far.
+        bool waiting;
+        double wait_t;
+        int64_t paused_ns;
     } timeline;
 };
 

@@ -6,7 +6,7 @@
 // rest of xrsim (poses by time, inputs by time) is unchanged.
 //
 // Where things are: the app publishes it in the file STOA_XRSIM_WORLD
-// (`stoa run` does, runtime/cli/run_simworld.c): lines "node NAME x y z"
+// (`stoa run` does, runtime/run/run_simworld.c): lines "node NAME x y z"
 // and "choice N x y z", tab-separated, in STAGE coordinates. OpenXR has no
 // channel from an app to its runtime for this; a file is the plainest one.
 #include <math.h>

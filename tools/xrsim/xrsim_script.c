@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "xrsim_script.h"
@@ -232,7 +233,7 @@ static bool parse_learner_key(ctx *c, yaml_node_t *kn, const char *key, yaml_nod
         e->seconds = d;
         return true;
     }
-    return fail(c, kn, "unknown key '%s' in an event (t, do, set, value, hold, look_at, "
+    return fail(c, kn, "unknown key '%s' in an event (t, do, set, value, hold, wait_for, look_at, "
                          "select, grab, place, answer, teleport, hand, seconds)", key);
 }
 
@@ -263,6 +264,11 @@ static bool parse_event(ctx *c, yaml_node_t *map, xrsim_script_event *e)
             if (!parse_hold(c, v, &e->hold))
                 return false;
             e->kind = XRSIM_EV_HOLD;
+        } else if (strcmp(key, "wait_for") == 0) {
+            if (!val || !val[0] || strlen(val) >= sizeof e->path)
+                return fail(c, v, "'wait_for' takes a file path");
+            snprintf(e->path, sizeof e->path, "%s", val);
+            e->kind = XRSIM_EV_WAIT;
         } else if (strcmp(key, "set") == 0) {
             if (!val || strlen(val) >= sizeof e->path)
                 return fail(c, v, "'set' takes an input path");
@@ -281,7 +287,7 @@ static bool parse_event(ctx *c, yaml_node_t *map, xrsim_script_event *e)
     if (!has_t)
         return fail(c, map, "event without 't'");
     if (!e->kind)
-        return fail(c, map, "event needs 'do', 'set', 'hold' or a learner action");
+        return fail(c, map, "event needs 'do', 'set', 'hold', 'wait_for' or a learner action");
     if (e->kind == XRSIM_EV_INPUT && !has_value)
         return fail(c, map, "'set' needs a 'value'");
     if (e->zone[0] && e->kind != XRSIM_EV_GRAB)
@@ -454,4 +460,52 @@ bool xrsim_script_input(const xrsim_script *s, const char *identifier_path, doub
         }
     }
     return found;
+}
+
+bool xrsim_script_splice(xrsim_script *s, uint32_t cursor, double t, const char *file, char *err,
+                         size_t err_size)
+{
+    struct stat st;
+    if (stat(file, &st) == 0 && st.st_size == 0)
+        return true; // only a gate
+    xrsim_script f;
+    if (!xrsim_script_load(&f, file, err, err_size))
+        return false;
+    for (int k = 0; k < XRSIM_TRACKS; k++) {
+        if (!f.key_count[k])
+            continue;
+        uint32_t keep = 0;
+        while (keep < s->key_count[k] && s->keys[k][keep].t <= t)
+            keep++;
+        xrsim_pose_key *keys = calloc(keep + f.key_count[k], sizeof *keys);
+        if (!keys) {
+            xrsim_script_fini(&f);
+            snprintf(err, err_size, "%s: out of memory", file);
+            return false;
+        }
+        memcpy(keys, s->keys[k], keep * sizeof *keys);
+        for (uint32_t i = 0; i < f.key_count[k]; i++) {
+            keys[keep + i] = f.keys[k][i];
+            keys[keep + i].t += t;
+        }
+        free(s->keys[k]);
+        s->keys[k] = keys;
+        s->key_count[k] = keep + f.key_count[k];
+    }
+    xrsim_script_event *ev = calloc(cursor + f.event_count + 1, sizeof *ev);
+    if (!ev) {
+        xrsim_script_fini(&f);
+        snprintf(err, err_size, "%s: out of memory", file);
+        return false;
+    }
+    memcpy(ev, s->events, cursor * sizeof *ev);
+    for (uint32_t i = 0; i < f.event_count; i++) {
+        ev[cursor + i] = f.events[i];
+        ev[cursor + i].t += t;
+    }
+    free(s->events);
+    s->events = ev;
+    s->event_count = cursor + f.event_count;
+    xrsim_script_fini(&f);
+    return true;
 }

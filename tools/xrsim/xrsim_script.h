@@ -26,6 +26,7 @@ typedef enum xrsim_event_kind {
     XRSIM_EV_LOSE_SESSION,
     XRSIM_EV_LOSE_INSTANCE,
     XRSIM_EV_HOLD, // hold the session at `hold` (below)
+    XRSIM_EV_WAIT, // `wait_for: FILE`: the timeline stops here until FILE exists (path)
     // Learner actions, resolved against the app's world when they fire
     // (xrsim_learner.c; docs/xrsim.md, "Learner actions").
     XRSIM_EV_LOOK_AT, // target: the head turns to the node
@@ -38,7 +39,7 @@ typedef enum xrsim_event_kind {
 typedef struct xrsim_script_event {
     double t;
     xrsim_event_kind kind;
-    char path[192]; // XRSIM_EV_INPUT: /user/hand/<side>/input/<identifier>
+    char path[1024]; // XRSIM_EV_INPUT: /user/hand/<side>/input/<identifier>; XRSIM_EV_WAIT: the file
     float x, y;
     XrSessionState hold; // XRSIM_EV_HOLD: IDLE..FOCUSED, or 0 = let go
     int line;
@@ -71,6 +72,14 @@ typedef struct xrsim_script {
 // Parses `file`. On failure returns false and writes "file:line: message" to err.
 bool xrsim_script_load(xrsim_script *s, const char *file, char *err, size_t err_size);
 void xrsim_script_fini(xrsim_script *s);
+
+// `wait_for: FILE` released at script time t: a FILE that holds a script
+// replaces what follows t (its own t = 0 is t here; tracks it does not give
+// keep their keys). An empty FILE only lets the timeline go on. The events
+// before `cursor` stay (inputs hold their values). False and err: FILE is
+// not a valid script (the timeline goes on unchanged).
+bool xrsim_script_splice(xrsim_script *s, uint32_t cursor, double t, const char *file, char *err,
+                         size_t err_size);
 
 // Pose of a track at time t, interpolated between keys (lerp + slerp), held
 // before the first key and after the last; `fallback` when the track is empty.
