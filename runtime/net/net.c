@@ -144,6 +144,7 @@ void stoa_net_destroy(stoa_net **pnet, int flush_ms)
     cJSON_Delete(net->fetches);
     for (size_t i = 0; i < net->ctl_n; i++)
         free(net->ctl[i]);
+    free(net->status_kept);
     free(net->cls);
     free(net->view_rgba);
     free(net->view_spare);
@@ -157,9 +158,17 @@ void stoa_net_destroy(stoa_net **pnet, int flush_ms)
     *pnet = NULL;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
 void stoa_net_send_status(stoa_net *net, const stoa_net_status *status)
 {
     pthread_mutex_lock(&net->mu);
+    if (net->status_dirty && !net->status_kept &&
+        (!same_str(net->status.phase, status->phase) || !same_str(net->status.registration, status->registration)))
+        net->status_kept = net_status_json(net, &net->status);
     net->status = *status;
     keep_status_strs(net);
     net->status_dirty = true;

@@ -55,6 +55,10 @@ struct stoa_net {
     stoa_net_status status;
     char status_strs[8][256];
     bool status_dirty;
+    // A status that a newer one with another phase or run replaced before it
+    // was sent (a one-second lesson between two sends): sent first, whatever
+    // the rate, so that the hub sees every lesson a headset went through.
+    char *status_kept;
     stoa_net_command cmds[NET_MAX_COMMANDS];
     size_t cmd_head, cmd_n;
     cJSON *fetches; // launch commands waiting for their lesson file

@@ -301,17 +301,25 @@ static bool pump(stoa_net *net, int64_t now)
 {
     pthread_mutex_lock(&net->mu);
     bool welcomed = net->welcomed, dead = now - net->last_rx_ns > NET_DEAD_NS;
-    char *status = NULL;
+    char *status = NULL, *kept = welcomed ? net->status_kept : NULL;
+    if (kept)
+        net->status_kept = NULL;
     if (welcomed && net->status_dirty && now - net->last_status_ns >= NET_STATUS_NS) {
         status = net_status_json(net, &net->status);
         net->status_dirty = false;
         net->last_status_ns = now;
     }
     pthread_mutex_unlock(&net->mu);
-    if (dead || (!welcomed && now - net->hello_ns > NET_HELLO_NS))
+    if (dead || (!welcomed && now - net->hello_ns > NET_HELLO_NS)) {
+        free(kept);
+        free(status);
         return false;
+    }
     bool ok = true;
-    if (status)
+    if (kept)
+        ok = ws_send(net, kept, strlen(kept));
+    free(kept);
+    if (ok && status)
         ok = ws_send(net, status, strlen(status));
     free(status);
     while (ok && welcomed) {

@@ -272,8 +272,9 @@ static void handle_view(stoa_hub *hub, hub_req *c)
         return;
     }
     hub_query_var(c, "size", size, sizeof size);
-    // The panel asks before the first picture came: "not yet" is 204 for it
-    // (a browser logs every 404), 404 for scripts.
+    // The panel asks before the first picture came, or just after the views
+    // were turned off: "nothing to show" is 204 for it (a browser logs every
+    // 404 as an error), 404 for scripts.
     char from[8] = "";
     bool panel = hub_query_var(c, "from", from, sizeof from) && strcmp(from, "panel") == 0;
     bool large = strcmp(size, "large") == 0;
@@ -309,10 +310,10 @@ static void handle_view(stoa_hub *hub, hub_req *c)
         apply(hub); // tell the headset now, not at the next tick
     if (!known)
         hub_send_error(c, 404, "no such headset");
+    else if (!copy && panel) // no picture yet, or views just turned off: the panel polls on
+        hub_send_text(c, 204, "text/plain", "", 0, "Cache-Control: no-store\r\n");
     else if (!enabled)
         hub_send_error(c, 404, "live views are turned off");
-    else if (!copy && panel)
-        hub_send_text(c, 204, "text/plain", "", 0, "Cache-Control: no-store\r\n"); // the panel polls on
     else if (!copy)
         hub_send_error(c, 404, "no picture of this headset yet");
     else
