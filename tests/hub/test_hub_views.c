@@ -207,6 +207,11 @@ static void views_off_stop_and_keep_nothing(void)
     CHECK(get(path, &out, NULL, 0) == 404);
     free(out);
     send_text(A.fd, "{\"t\":\"view\",\"w\":256,\"h\":192,\"jpeg\":\"" JPEG_B64 "\"}"); // sent anyway: not kept
+    // The hub answers a ping after the picture (one connection, in order):
+    // only then may the views go on again, or the picture could come after.
+    send_text(A.fd, "{\"t\":\"ping\"}");
+    char pong[4096];
+    CHECK(recv_until(A.fd, "\"t\":\"pong\"", pong, sizeof pong, 3000));
     CHECK(post("/api/views", "{\"enabled\":true}") == 200);
     CHECK(test_http(g_port, "GET", path, g_headers, NULL, 0, &out, NULL, 0) == 404);
     free(out);
