@@ -128,8 +128,18 @@ void stoa_net_destroy(stoa_net **pnet, int flush_ms)
     if (!pnet || !*pnet)
         return;
     stoa_net *net = *pnet;
-    if (flush_ms > 0)
+    if (flush_ms > 0) {
+        // Quitting: the hub is told at once (status phase "leaving"), so that
+        // it no longer counts this headset as a target while the log flushes.
+        pthread_mutex_lock(&net->mu);
+        net->status.phase = "leaving";
+        keep_str(net, 6, &net->status.phase);
+        net->status_dirty = true;
+        net->last_status_ns = 0;
+        pthread_cond_signal(&net->cv);
+        pthread_mutex_unlock(&net->mu);
         stoa_net_flush(net, flush_ms);
+    }
     pthread_mutex_lock(&net->mu);
     net->stop = true;
     pthread_cond_broadcast(&net->cv);

@@ -32,9 +32,11 @@ static void handle_lessons(stoa_hub *hub, hub_req *c)
 }
 
 // Connected devices among the requested ones (none requested = all). A
-// headset reports its status several times a second: one whose reports
-// stopped is quitting (its socket stays open while it flushes its log) and
-// is no target, so "Sent to N" counts only headsets that are there.
+// quitting headset says so (status phase "leaving") while its socket stays
+// open to flush its log; it is no target, so "Sent to N" counts only
+// headsets that are there. A headset whose reports stopped for long (an
+// older one that does not say "leaving") is no target either; a slow one
+// (a loaded machine, a long frame) still is.
 static size_t pick_targets(stoa_hub *hub, const cJSON *targets, int64_t *out, size_t cap)
 {
     size_t n = 0;
@@ -46,7 +48,8 @@ static size_t pick_targets(stoa_hub *hub, const cJSON *targets, int64_t *out, si
         bool hit = all;
         const cJSON *t;
         cJSON_ArrayForEach(t, targets) hit = hit || (cJSON_IsNumber(t) && t->valuedouble == (double)d->id);
-        bool live = d->conn && (!d->status_ns || now - d->status_ns < HUB_STATUS_SILENT_NS);
+        bool live = d->conn && strcmp(d->phase, "leaving") != 0 &&
+                    (!d->status_ns || now - d->status_ns < HUB_STATUS_SILENT_NS);
         if (hit && live)
             out[n++] = d->id;
     }

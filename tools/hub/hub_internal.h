@@ -36,7 +36,7 @@
 #define HUB_LEARNER_HOLD_NS (10LL * 60 * 1000000000LL) // a learner stays with a silent headset this long
 #define HUB_LOGIN_GLOBAL_PER_MINUTE 30  // logins from other machines, all addresses together
 #define HUB_JOIN_GLOBAL_PER_MINUTE 300  // joins, all addresses together
-#define HUB_STATUS_SILENT_NS (2500LL * 1000000LL) // a headset whose status stopped is leaving
+#define HUB_STATUS_SILENT_NS (10000LL * 1000000LL) // a headset silent this long is gone (hub_api.c)
 #define HUB_MAX_IMPORT_BODY (512 * 1024) // a class list (CSV in JSON)
 #define HUB_MAX_UPLOAD_BODY (24u << 20)  // a lesson archive in base64 (18 MiB of archive)
 #define HUB_WORKER_STACK (1u << 20)     // see docs/hub.md: JSON depth is bounded, so is recursion
@@ -77,7 +77,7 @@ typedef struct hub_device {
     int answers_right, answers_wrong;
     char claimed[40], rebound[40]; // the last registration and launch its status named (checked once each)
     int64_t status_ns;    // last status on this connection (mono; 0 = none yet)
-    char phase[16];       // lobby | loading | lesson | result ("" = an older headset)
+    char phase[16];       // lobby | loading | lesson | result | leaving ("" = an older headset)
     char learner[40];     // the learner signed in on it, as it reports
     int64_t transfer_done, transfer_total; // content being fetched for a launch
     bool result_known, result_completed;
