@@ -146,7 +146,9 @@ int test_http_raw(int port, const void *data, size_t len, char **out_answer)
 int test_http(int port, const char *method, const char *path, const char *headers,
               const char *body, size_t body_len, char **out_body, char *out_headers, size_t hsize)
 {
-    size_t cap = body_len + 4096;
+    // Room for the head whatever the path and headers (a long query, many
+    // headers): the body is copied after what snprintf wrote.
+    size_t cap = body_len + strlen(method) + strlen(path) + (headers ? strlen(headers) : 0) + 256;
     char *req = malloc(cap);
     // A body is JSON unless the test says otherwise.
     bool typed = headers && strcasestr(headers, "Content-Type:");
