@@ -8,6 +8,7 @@
 
 #include "core/stoa_path.h"
 #include "gfx/stoa_gfx.h"
+#include "cli_session_opts.h"
 #include "run/run_play.h"
 #include "stoa_cli.h"
 
@@ -45,26 +46,8 @@ static int parse(int argc, char **argv, run_play_options *o)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             return 0;
-        } else if (!strcmp(a, "--hub") && v) {
-            r->hub.url = argv[++i];
-        } else if (!strcmp(a, "--join") && v) {
-            r->hub.join_code = argv[++i];
-        } else if (!strcmp(a, "--device") && v) {
-            r->hub.device_name = argv[++i];
-        } else if (!strcmp(a, "--traces") && v) {
-            r->lesson.traces_dir = argv[++i];
-        } else if (!strcmp(a, "--lang") && v) {
-            r->lesson.language = argv[++i];
-        } else if (!strcmp(a, "--learner") && v) {
-            r->lesson.learner = argv[++i];
-        } else if (!strcmp(a, "--seed") && v) {
-            r->lesson.seed = strtoull(argv[++i], NULL, 10);
-        } else if (!strcmp(a, "--events") && v) {
-            r->events_path = argv[++i];
-        } else if (!strcmp(a, "--dwell") && v) {
-            r->dwell_s = strtof(argv[++i], NULL);
-        } else if ((!strcmp(a, "--max-seconds") || !strcmp(a, "--exit-after")) && v) {
-            r->max_seconds = strtod(argv[++i], NULL);
+        } else if (stoa_cli_session_option(argc, argv, &i, r)) {
+            continue;
         } else if (!strcmp(a, "--size") && v) {
             if (!stoa_cli_parse_size(argv[++i], &o->width, &o->height)) {
                 fprintf(stderr, "stoa play: --size wants WxH, got '%s'\n", v);

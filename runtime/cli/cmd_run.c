@@ -9,6 +9,7 @@
 
 #include "core/stoa_path.h"
 #include "gfx/stoa_gfx.h"
+#include "cli_session_opts.h"
 #include "run/run_session.h"
 #include "stoa_cli.h"
 
@@ -84,12 +85,8 @@ static int parse(int argc, char **argv, run_options *o, bool *sim)
             return 0;
         } else if (!strcmp(a, "--sim")) {
             *sim = true;
-        } else if (!strcmp(a, "--hub") && v) { // classroom hub: run_hub.c
-            o->hub.url = argv[++i];
-        } else if (!strcmp(a, "--join") && v) {
-            o->hub.join_code = argv[++i];
-        } else if (!strcmp(a, "--device") && v) {
-            o->hub.device_name = argv[++i];
+        } else if (stoa_cli_session_option(argc, argv, &i, o)) {
+            continue;
         } else if (!strcmp(a, "--cache-max") && v) {
             char *end = NULL;
             unsigned long long mib = strtoull(argv[++i], &end, 10);
@@ -104,24 +101,10 @@ static int parse(int argc, char **argv, run_options *o, bool *sim)
             o->seated = true;
         } else if (!strcmp(a, "--vulkan1")) {
             o->force_vulkan1 = true;
-        } else if (!strcmp(a, "--events") && v) {
-            o->events_path = argv[++i];
         } else if (!strcmp(a, "--msaa") && v) {
             o->msaa = (uint32_t)strtoul(argv[++i], NULL, 10);
-        } else if (!strcmp(a, "--traces") && v) {
-            o->lesson.traces_dir = argv[++i];
-        } else if (!strcmp(a, "--lang") && v) {
-            o->lesson.language = argv[++i];
-        } else if (!strcmp(a, "--learner") && v) {
-            o->lesson.learner = argv[++i];
-        } else if (!strcmp(a, "--seed") && v) {
-            o->lesson.seed = strtoull(argv[++i], NULL, 10);
         } else if (!strcmp(a, "--grab") && v) {
             o->grab_nodes = argv[++i];
-        } else if (!strcmp(a, "--dwell") && v) {
-            o->dwell_s = strtof(argv[++i], NULL);
-        } else if (!strcmp(a, "--max-seconds") && v) {
-            o->max_seconds = strtod(argv[++i], NULL);
         } else if (!strcmp(a, "--stereo") && v) {
             i++;
             if (!strcmp(v, "multiview"))
