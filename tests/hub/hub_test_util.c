@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include <cjson/cJSON.h>
 
 void test_sleep_ms(int ms)
@@ -323,6 +325,27 @@ const char *test_xapi_key(stoa_hub *hub)
     static _Thread_local char key[64];
     stoa_hub_xapi_key(hub, key);
     return key;
+}
+
+char *test_basic_auth(const char *user, const char *secret, const char *extra, char *out, size_t size)
+{
+    char cred[256], b64[sodium_base64_ENCODED_LEN(sizeof cred, sodium_base64_VARIANT_ORIGINAL)];
+    int n = snprintf(cred, sizeof cred, "%s:%s", user, secret);
+    out[0] = 0;
+    if (n < 0 || (size_t)n >= sizeof cred)
+        return out;
+    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, (size_t)n, sodium_base64_VARIANT_ORIGINAL);
+    n = snprintf(out, size, "Authorization: Basic %s\r\n%s", b64, extra ? extra : "");
+    if (n < 0 || (size_t)n >= size)
+        out[0] = 0;
+    return out;
+}
+
+char *test_xapi_auth(stoa_hub *hub, const char *extra, char *out, size_t size)
+{
+    char more[512];
+    snprintf(more, sizeof more, TEST_XAPI_VERSION "%s", extra ? extra : "");
+    return test_basic_auth("xapi", test_xapi_key(hub), more, out, size);
 }
 
 char *test_statement(const char *id, const char *registration, int n)

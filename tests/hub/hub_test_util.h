@@ -54,5 +54,12 @@ char *test_statement(const char *id, const char *registration, int n);
 char *test_statement_as(const char *id, const char *registration, int n, const char *learner);
 // The hub's xAPI key now (a buffer of this thread).
 const char *test_xapi_key(stoa_hub *hub);
+// "Authorization: Basic <base64 of user:secret>\r\n" then `extra` (more
+// header lines, or NULL) into out; returns out ("" when it does not fit).
+#define TEST_XAPI_VERSION "X-Experience-API-Version: 1.0.3\r\n"
+char *test_basic_auth(const char *user, const char *secret, const char *extra, char *out, size_t size);
+// The headers of an xAPI request with the hub's key: Basic xapi:<key> and
+// TEST_XAPI_VERSION, then `extra` (or NULL).
+char *test_xapi_auth(stoa_hub *hub, const char *extra, char *out, size_t size);
 void test_uuid(char out[37]);
 void test_sleep_ms(int ms);

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
-#include <sodium.h>
 #include <sqlite3.h>
 
 #include "hub_lrs.h"
@@ -17,19 +16,16 @@
 
 static stoa_hub *g_hub;
 static int g_port;
-static char g_auth[300];
+static char g_auth[300], g_dir[256];
 
 static void setup(void)
 {
     if (g_hub)
         return;
-    char dir[256], cred[128], b64[160];
-    test_temp_dir(dir);
-    g_hub = test_hub_start(dir, &g_port);
-    snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(g_hub));
-    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred), sodium_base64_VARIANT_ORIGINAL);
-    snprintf(g_auth, sizeof g_auth, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n"
-                                    "Accept-Language: fr, en;q=0.5\r\n", b64);
+    test_temp_dir(g_dir);
+    g_hub = test_hub_start(g_dir, &g_port);
+    if (g_hub)
+        test_xapi_auth(g_hub, "Accept-Language: fr, en;q=0.5\r\n", g_auth, sizeof g_auth);
 }
 
 static int req(const char *method, const char *path, const char *body, char **out)
@@ -194,7 +190,99 @@ STOA_TEST(formats)
 
 // A store made before the index (schema 3) is indexed when a new hub first
 // opens it: its statements answer verb queries and can be voided.
-STOA_TEST(old_stores_are_indexed_on_upgrade)
+// Statement `id` by `actor` (an mbox) with verb v, object a StatementRef to `ref`.
+static void post_ref(const char *id, const char *actor, const char *verb, const char *ref)
+{
+    char body[700], *out = NULL;
+    snprintf(body, sizeof body,
+             "{\"id\":\"%s\",\"actor\":{\"mbox\":\"mailto:%s\"},\"verb\":{\"id\":\"http://example.org/verbs/%s\"},"
+             "\"object\":{\"objectType\":\"StatementRef\",\"id\":\"%s\"}}", id, actor, verb, ref);
+    CHECK(req("POST", "/xapi/statements", body, &out) == 200);
+    free(out);
+}
+
+STOA_TEST(statement_refs_match_their_targets_filters_in_any_order)
+{
+    setup();
+    CHECK(g_hub != NULL);
+    // Communication 2.1.3 "Filter Conditions for StatementRefs": a statement
+    // targeting another matches the filters (not time or limit) its target
+    // matches, recursively: c -> b -> a. Stored c, b, then a (targets last).
+    post_ref("cccccccc-0000-4000-8000-00000000000c", "ref-c@example.org", "refers", "CCCCCCCC-0000-4000-8000-00000000000B");
+    post_ref("cccccccc-0000-4000-8000-00000000000b", "ref-b@example.org", "refers", "cccccccc-0000-4000-8000-00000000000a");
+    char body[600], *out = NULL, ids[2048];
+    snprintf(body, sizeof body,
+             "{\"id\":\"cccccccc-0000-4000-8000-00000000000a\",\"actor\":{\"mbox\":\"mailto:ref-a@example.org\"},"
+             "\"verb\":{\"id\":\"http://example.org/verbs/ref-target\"},"
+             "\"object\":{\"id\":\"http://example.org/ref-activity\"},"
+             "\"context\":{\"registration\":\"dddddddd-0000-4000-8000-000000000001\"}}");
+    CHECK(req("POST", "/xapi/statements", body, &out) == 200);
+    free(out);
+    int s;
+    const char *all = "cccccccc-0000-4000-8000-00000000000c cccccccc-0000-4000-8000-00000000000b "
+                      "cccccccc-0000-4000-8000-00000000000a"; // in stored order
+    ids_of("/xapi/statements?activity=http%3A%2F%2Fexample.org%2Fref-activity&ascending=true", &s, ids, sizeof ids,
+           NULL, 0);
+    CHECK(s == 200);
+    CHECK_STR(ids, all); // 2.1.3 StatementRefs: activity reaches through the chain
+    ids_of("/xapi/statements?verb=http%3A%2F%2Fexample.org%2Fverbs%2Fref-target&ascending=true", &s, ids, sizeof ids,
+           NULL, 0);
+    CHECK_STR(ids, all); // verb
+    ids_of("/xapi/statements?agent=%7B%22mbox%22%3A%22mailto%3Aref-a%40example.org%22%7D&ascending=true", &s, ids,
+           sizeof ids, NULL, 0);
+    CHECK_STR(ids, all); // agent
+    ids_of("/xapi/statements?registration=dddddddd-0000-4000-8000-000000000001&ascending=true", &s, ids, sizeof ids,
+           NULL, 0);
+    CHECK_STR(ids, all); // registration
+    // Each filter is met by the statement or by its target: b's own actor
+    // with a's verb (and c, which targets b).
+    ids_of("/xapi/statements?agent=%7B%22mbox%22%3A%22mailto%3Aref-b%40example.org%22%7D"
+           "&verb=http%3A%2F%2Fexample.org%2Fverbs%2Fref-target&ascending=true", &s, ids, sizeof ids, NULL, 0);
+    CHECK_STR(ids, "cccccccc-0000-4000-8000-00000000000c cccccccc-0000-4000-8000-00000000000b");
+    // The target does not take on the filters of what refers to it.
+    ids_of("/xapi/statements?agent=%7B%22mbox%22%3A%22mailto%3Aref-c%40example.org%22%7D&ascending=true", &s, ids,
+           sizeof ids, NULL, 0);
+    CHECK_STR(ids, "cccccccc-0000-4000-8000-00000000000c");
+    // Stored first, target later, in one batch too (target second).
+    CHECK(req("POST", "/xapi/statements",
+              "[{\"id\":\"cccccccc-0000-4000-8000-0000000000e2\",\"actor\":{\"mbox\":\"mailto:ref-e@example.org\"},"
+              "\"verb\":{\"id\":\"http://example.org/verbs/refers\"},"
+              "\"object\":{\"objectType\":\"StatementRef\",\"id\":\"cccccccc-0000-4000-8000-0000000000e1\"}},"
+              "{\"id\":\"cccccccc-0000-4000-8000-0000000000e1\",\"actor\":{\"mbox\":\"mailto:ref-e@example.org\"},"
+              "\"verb\":{\"id\":\"http://example.org/verbs/batch-target\"},\"object\":{\"id\":\"http://example.org/x\"}}]",
+              &out) == 200);
+    free(out);
+    ids_of("/xapi/statements?verb=http%3A%2F%2Fexample.org%2Fverbs%2Fbatch-target&ascending=true", &s, ids,
+           sizeof ids, NULL, 0);
+    CHECK_STR(ids, "cccccccc-0000-4000-8000-0000000000e2 cccccccc-0000-4000-8000-0000000000e1");
+}
+
+STOA_TEST(index_rows_are_checked_against_the_statement)
+{
+    setup();
+    CHECK(g_hub != NULL);
+    // The index holds 64-bit hashes; a row whose statement does not have the
+    // key (what a collision would give) is left out, and the page still
+    // says "more" when the index filled it.
+    char path[400], ids[2048], more[512];
+    sqlite3 *db = NULL;
+    snprintf(path, sizeof path, "%s/hub.sqlite", g_dir);
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    char sql[300];
+    snprintf(sql, sizeof sql, "INSERT INTO xhash(h, seq) SELECT %lld, seq FROM statements",
+             (long long)hub_xidx_hash(HUB_IDX_VERB, "http://example.org/verbs/collides"));
+    CHECK(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    int s;
+    ids_of("/xapi/statements?verb=http%3A%2F%2Fexample.org%2Fverbs%2Fcollides&limit=2", &s, ids, sizeof ids, more,
+           sizeof more);
+    CHECK(s == 200 && ids[0] == 0);
+    CHECK(more[0] != 0);
+}
+
+// Stores one statement with a hub, takes its database back to an older
+// schema (`older` SQL), and opens it with this hub: the index is rebuilt.
+static void upgrade_from(const char *older)
 {
     char dir[256], path[400];
     test_temp_dir(dir);
@@ -205,33 +293,41 @@ STOA_TEST(old_stores_are_indexed_on_upgrade)
     g_port = port;
     char auth[300];
     memcpy(auth, g_auth, sizeof auth);
-    char cred[64], b64[100];
-    snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(hub));
-    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred), sodium_base64_VARIANT_ORIGINAL);
-    snprintf(g_auth, sizeof g_auth, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
+    test_xapi_auth(hub, NULL, g_auth, sizeof g_auth);
     post_n(1);
     stoa_hub_destroy(&hub);
-    // Back to schema 3: no index, no voiding columns.
     snprintf(path, sizeof path, "%s/hub.sqlite", dir);
     sqlite3 *db = NULL;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-    CHECK(sqlite3_exec(db, "DROP TABLE xidx; DROP TABLE xapi_credentials; DROP TABLE xapi_attachments;"
-                           "DROP INDEX statements_voids; DROP INDEX statements_cred;"
-                           "ALTER TABLE statements DROP COLUMN voided; ALTER TABLE statements DROP COLUMN voids;"
-                           "ALTER TABLE statements DROP COLUMN cred_id;", NULL, NULL, NULL) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, older, NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
     hub = test_hub_start(dir, &port);
     CHECK(hub != NULL);
-    snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(hub));
-    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred), sodium_base64_VARIANT_ORIGINAL);
-    snprintf(g_auth, sizeof g_auth, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
+    test_xapi_auth(hub, NULL, g_auth, sizeof g_auth);
     char ids[1024];
     int s;
     ids_of("/xapi/statements?verb=http%3A%2F%2Fexample.org%2Fverbs%2Fv1", &s, ids, sizeof ids, NULL, 0);
     CHECK_STR(ids, "aaaaaaaa-0000-4000-8000-000000000001");
+    ids_of("/xapi/statements?verb=http%3A%2F%2Fexample.org%2Fverbs%2Fv0", &s, ids, sizeof ids, NULL, 0);
+    CHECK(s == 200 && ids[0] == 0);
     stoa_hub_destroy(&hub);
     g_port = saved;
     memcpy(g_auth, auth, sizeof auth);
+}
+
+STOA_TEST(old_stores_are_indexed_on_upgrade)
+{
+    setup();
+    // Schema 3: no index, no voiding columns.
+    upgrade_from("DROP TABLE xhash; DROP TABLE xapi_credentials; DROP TABLE xapi_attachments;"
+                 "DROP INDEX statements_voids; DROP INDEX statements_cred; DROP INDEX statements_ref;"
+                 "ALTER TABLE statements DROP COLUMN voided; ALTER TABLE statements DROP COLUMN voids;"
+                 "ALTER TABLE statements DROP COLUMN cred_id; ALTER TABLE statements DROP COLUMN ref;");
+    // Schema 4: the index as texts (xidx), no ref column.
+    upgrade_from("DROP TABLE xhash; DROP INDEX statements_ref; ALTER TABLE statements DROP COLUMN ref;"
+                 "CREATE TABLE xidx(kind TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL,"
+                 "  PRIMARY KEY(kind, key, seq)) WITHOUT ROWID;"
+                 "INSERT INTO xidx VALUES('v', 'http://example.org/verbs/v1', 1);");
 }
 
 STOA_TEST(zz_teardown)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// The Statements resource's side of the database (docs/lrs.md): the query
-// index (xidx: one row per (kind, key, statement) — agent, verb, activity,
-// registration, each "direct" and "related"), voiding, and the queries,
-// which walk one index range in seq order and test the other filters by
-// primary-key look-ups, so a page costs the same at 1M statements as at 1K.
+// The Statements resource's side of the database (docs/lrs.md): the schema
+// (versions 4 and 5), the query index (xhash: one row per (hash of kind and
+// key, statement) — agent, verb, activity, registration, each "direct" and
+// "related"), voiding, and attachment data. The queries are in
+// hub_db_xapi_query.c.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +11,8 @@
 #include "hub_internal.h"
 #include "hub_lrs.h"
 
-// Version 4 (issue 14): the index, voiding, and the index of the statements
-// stored before (filled once, by the hub that migrates).
+// Version 4 (issue 14): voiding, credentials, attachments.
 static const char k_migrate_v4[] =
-    "CREATE TABLE IF NOT EXISTS xidx(kind TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL,"
-    "  PRIMARY KEY(kind, key, seq)) WITHOUT ROWID;"
     "ALTER TABLE statements ADD COLUMN voided INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE statements ADD COLUMN voids TEXT;"
     "CREATE INDEX IF NOT EXISTS statements_voids ON statements(voids) WHERE voids IS NOT NULL;"
@@ -28,21 +25,53 @@ static const char k_migrate_v4[] =
     // Attachment data received over multipart/mixed, once per SHA-2.
     "CREATE TABLE IF NOT EXISTS xapi_attachments(sha2 TEXT PRIMARY KEY, type TEXT NOT NULL, data BLOB NOT NULL);";
 
-static bool fill_index(sqlite3 *db)
+// Version 5: the query index holds 64-bit hashes of its keys (xhash; the
+// text index xidx of version 4 was a third of the store at 1M statements),
+// and every StatementRef's target id is kept (ref) so that a target stored
+// after the statements that refer to it still passes its filters on to them.
+static const char k_migrate_v5[] =
+    "CREATE TABLE IF NOT EXISTS xhash(h INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    "  PRIMARY KEY(h, seq)) WITHOUT ROWID;"
+    "ALTER TABLE statements ADD COLUMN ref TEXT;"
+    "CREATE INDEX IF NOT EXISTS statements_ref ON statements(ref) WHERE ref IS NOT NULL;"
+    "UPDATE statements SET ref = lower(json_extract(json, '$.object.id'))"
+    "  WHERE CASE WHEN json_valid(json) THEN json_extract(json, '$.object.objectType') END = 'StatementRef';";
+
+static bool has_table(sqlite3 *db, const char *name)
+{
+    sqlite3_stmt *st = NULL;
+    bool have = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE name=?1", -1, &st, NULL) == SQLITE_OK &&
+                sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return have;
+}
+
+// The index of the statements stored before: from version 4's text index
+// when there is one (its rows already include the StatementRef targets'),
+// else from each statement.
+static bool fill_index(sqlite3 *db, bool from_xidx)
 {
     sqlite3_stmt *sel = NULL, *ins = NULL;
-    bool ok = sqlite3_prepare_v2(db, "SELECT seq, json FROM statements", -1, &sel, NULL) == SQLITE_OK &&
-              sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO xidx(kind,key,seq) VALUES(?1,?2,?3)", -1, &ins,
-                                 NULL) == SQLITE_OK;
+    bool ok = sqlite3_prepare_v2(db, from_xidx ? "SELECT seq, kind, key FROM xidx" : "SELECT seq, json FROM statements",
+                                 -1, &sel, NULL) == SQLITE_OK &&
+              sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO xhash(h,seq) VALUES(?1,?2)", -1, &ins, NULL) == SQLITE_OK;
     while (ok && sqlite3_step(sel) == SQLITE_ROW) {
+        int64_t seq = sqlite3_column_int64(sel, 0);
+        if (from_xidx) {
+            const char *kind = (const char *)sqlite3_column_text(sel, 1);
+            sqlite3_reset(ins);
+            sqlite3_bind_int64(ins, 1, hub_xidx_hash(kind[0], (const char *)sqlite3_column_text(sel, 2)));
+            sqlite3_bind_int64(ins, 2, seq);
+            ok = sqlite3_step(ins) == SQLITE_DONE;
+            continue;
+        }
         cJSON *st = cJSON_Parse((const char *)sqlite3_column_text(sel, 1));
         cJSON *keys = st ? hub_statement_index_keys(st) : NULL;
         const cJSON *k;
         cJSON_ArrayForEach(k, keys) {
             sqlite3_reset(ins);
-            sqlite3_bind_text(ins, 1, k->valuestring, 1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 2, k->valuestring + 1, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(ins, 3, sqlite3_column_int64(sel, 0));
+            sqlite3_bind_int64(ins, 1, hub_xidx_hash(k->valuestring[0], k->valuestring + 1));
+            sqlite3_bind_int64(ins, 2, seq);
             ok = ok && sqlite3_step(ins) == SQLITE_DONE;
         }
         cJSON_Delete(keys);
@@ -50,46 +79,71 @@ static bool fill_index(sqlite3 *db)
     }
     sqlite3_finalize(sel);
     sqlite3_finalize(ins);
+    // Each statement that refers to another takes on its target's rows,
+    // whichever came first (a chain of n references needs n rounds).
+    for (int round = 0; ok && round < 16; round++) {
+        ok = sqlite3_exec(db, "INSERT OR IGNORE INTO xhash(h, seq) SELECT x.h, r.seq FROM statements r"
+                              " JOIN statements t ON t.id = r.ref JOIN xhash x ON x.seq = t.seq"
+                              " WHERE r.ref IS NOT NULL", NULL, NULL, NULL) == SQLITE_OK;
+        if (sqlite3_changes(db) == 0)
+            break;
+    }
     return ok;
 }
 
-bool hub_db_xapi_migrate(sqlite3 *db, char **msg)
+static bool migrate(sqlite3 *db, const char *sql, bool fill, bool from_xidx, char **msg)
 {
-    sqlite3_stmt *st = NULL;
-    bool have = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE name='xidx'", -1, &st, NULL) == SQLITE_OK &&
-                sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
-    if (have)
-        return true;
     bool ok = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, msg) == SQLITE_OK &&
-              sqlite3_exec(db, k_migrate_v4, NULL, NULL, msg) == SQLITE_OK && fill_index(db) &&
+              sqlite3_exec(db, sql, NULL, NULL, msg) == SQLITE_OK && (!fill || fill_index(db, from_xidx)) &&
+              (!from_xidx || sqlite3_exec(db, "DROP TABLE xidx", NULL, NULL, msg) == SQLITE_OK) &&
               sqlite3_exec(db, "COMMIT", NULL, NULL, msg) == SQLITE_OK;
     if (!ok)
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     return ok;
 }
 
+bool hub_db_xapi_migrate(sqlite3 *db, char **msg)
+{
+    // Version 4 made xidx (dropped by 5); a store without it and without
+    // xhash is older than both.
+    bool v4 = has_table(db, "xidx"), v5 = has_table(db, "xhash");
+    if (!v4 && !v5 && !migrate(db, k_migrate_v4, false, false, msg))
+        return false;
+    if (!v5 && !migrate(db, k_migrate_v5, true, v4, msg))
+        return false;
+    return true;
+}
+
 bool hub_db_xapi_prepare(stoa_hub *hub, hub_xapi_stmts *x)
 {
-    x->ins = hub_db_prep(hub, "INSERT OR IGNORE INTO xidx(kind,key,seq) VALUES(?1,?2,?3)");
+    x->ins = hub_db_prep(hub, "INSERT OR IGNORE INTO xhash(h,seq) VALUES(?1,?2)");
     // Communication 2.1.3 "Filter Conditions for StatementRefs": a statement
     // targeting another matches the filters its target matches (recursively:
     // the target's rows already include its own target's).
-    x->inherit = hub_db_prep(hub, "INSERT OR IGNORE INTO xidx(kind,key,seq) SELECT kind, key, ?1 FROM xidx"
+    x->inherit = hub_db_prep(hub, "INSERT OR IGNORE INTO xhash(h,seq) SELECT h, ?1 FROM xhash"
                                   " WHERE seq = (SELECT seq FROM statements WHERE id=?2)");
+    x->set_ref = hub_db_prep(hub, "UPDATE statements SET ref=?2 WHERE seq=?1");
+    // ... and when the target comes after them: the statements that refer
+    // to it (and to those, ...) take on its rows now.
+    x->spread = hub_db_prep(hub, "WITH RECURSIVE r(seq, id) AS (SELECT seq, id FROM statements WHERE ref=?2"
+                                 " UNION SELECT s.seq, s.id FROM statements s JOIN r ON s.ref = r.id)"
+                                 " INSERT OR IGNORE INTO xhash(h, seq) SELECT x.h, r.seq FROM xhash x, r"
+                                 " WHERE x.seq = ?1");
     // Data 2.3.2: a statement is voided iff a voiding statement targets it
     // and it is not itself a voiding statement (either may arrive first).
     x->void_target = hub_db_prep(hub, "UPDATE statements SET voided=1 WHERE id=?1 AND voids IS NULL");
     // By seq (the row just written, a hot page), not by its random UUID.
     x->void_self = hub_db_prep(hub, "UPDATE statements SET voided=1 WHERE seq=?2 AND EXISTS"
                                     " (SELECT 1 FROM statements v WHERE v.voids=?1)");
-    return x->ins && x->inherit && x->void_target && x->void_self;
+    return x->ins && x->inherit && x->set_ref && x->spread && x->void_target && x->void_self;
 }
 
 void hub_db_xapi_finalize(hub_xapi_stmts *x)
 {
     sqlite3_finalize(x->ins);
     sqlite3_finalize(x->inherit);
+    sqlite3_finalize(x->set_ref);
+    sqlite3_finalize(x->spread);
     sqlite3_finalize(x->void_target);
     sqlite3_finalize(x->void_self);
     memset(x, 0, sizeof *x);
@@ -103,16 +157,24 @@ bool hub_db_xapi_index(hub_xapi_stmts *x, int64_t seq, const hub_prepared *p)
     const cJSON *k;
     cJSON_ArrayForEach(k, p->keys) {
         sqlite3_reset(x->ins);
-        sqlite3_bind_text(x->ins, 1, k->valuestring, 1, SQLITE_STATIC);
-        sqlite3_bind_text(x->ins, 2, k->valuestring + 1, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(x->ins, 3, seq);
+        sqlite3_bind_int64(x->ins, 1, hub_xidx_hash(k->valuestring[0], k->valuestring + 1));
+        sqlite3_bind_int64(x->ins, 2, seq);
         ok = ok && step_done(x->ins);
     }
     if (ok && p->ref[0]) {
+        sqlite3_reset(x->set_ref);
+        sqlite3_bind_int64(x->set_ref, 1, seq);
+        sqlite3_bind_text(x->set_ref, 2, p->ref, -1, SQLITE_STATIC);
         sqlite3_reset(x->inherit);
         sqlite3_bind_int64(x->inherit, 1, seq);
         sqlite3_bind_text(x->inherit, 2, p->ref, -1, SQLITE_STATIC);
-        ok = step_done(x->inherit);
+        ok = step_done(x->set_ref) && step_done(x->inherit);
+    }
+    if (ok) {
+        sqlite3_reset(x->spread);
+        sqlite3_bind_int64(x->spread, 1, seq);
+        sqlite3_bind_text(x->spread, 2, p->id, -1, SQLITE_STATIC);
+        ok = step_done(x->spread);
     }
     sqlite3_stmt *v = p->voiding ? x->void_target : x->void_self;
     sqlite3_reset(v);
@@ -131,92 +193,6 @@ int hub_db_xapi_is_voiding(stoa_hub *hub, const char *id)
     bool ok = hub_db_exec(hub, "SELECT voids IS NOT NULL FROM statements WHERE id=?1", "t", args, &n, &row);
     pthread_mutex_unlock(&hub->db_mu);
     return !ok ? -1 : row && n;
-}
-
-char *hub_db_xapi_get(stoa_hub *hub, const char *id, bool voided, int64_t device_id, int64_t cred_id,
-                      int64_t *out_stored_ns)
-{
-    char *out = NULL;
-    pthread_mutex_lock(&hub->db_mu);
-    sqlite3_stmt *st = hub_db_prep(hub, "SELECT json, stored_ns FROM statements WHERE id=?1"
-                                        " AND (?2 = 0 OR device_id = ?2) AND voided=?3"
-                                        " AND (?4 = 0 OR cred_id = ?4)");
-    if (st) {
-        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, device_id);
-        sqlite3_bind_int(st, 3, voided);
-        sqlite3_bind_int64(st, 4, cred_id);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            out = strdup((const char *)sqlite3_column_text(st, 0));
-            *out_stored_ns = sqlite3_column_int64(st, 1);
-        }
-        sqlite3_finalize(st);
-    }
-    pthread_mutex_unlock(&hub->db_mu);
-    return out;
-}
-
-// The seq bounds of stored time: statements stored after since_ns start
-// past the last seq stored at or before it (seq grows with stored time:
-// both are taken under db_mu in one transaction).
-static int64_t seq_at(stoa_hub *hub, int64_t ns)
-{
-    int64_t seq = 0;
-    const void *args[] = {&ns};
-    hub_db_exec(hub, "SELECT coalesce(max(seq), 0) FROM statements WHERE stored_ns <= ?1", "i", args, &seq, NULL);
-    return seq;
-}
-
-int64_t hub_db_xapi_query(stoa_hub *hub, const hub_xapi_filter *f, hub_db_row_fn fn, void *user)
-{
-    int64_t last = 0;
-    char sql[1400];
-    pthread_mutex_lock(&hub->db_mu);
-    int64_t lo = f->since_ns ? seq_at(hub, f->since_ns) : 0;
-    int64_t hi = f->until_ns ? seq_at(hub, f->until_ns) + 1 : INT64_MAX;
-    if (f->cursor > 0 && f->ascending && f->cursor > lo)
-        lo = f->cursor;
-    if (f->cursor > 0 && !f->ascending && f->cursor < hi)
-        hi = f->cursor;
-    // Only fixed text goes into the SQL; every value is bound.
-    int n = 0;
-    if (f->nkeys == 0) {
-        n = snprintf(sql, sizeof sql, "SELECT s.seq, s.json, s.stored_ns FROM statements s WHERE s.seq > ?1"
-                                      " AND s.seq < ?2 AND s.voided = 0 AND (?3 = 0 OR s.device_id = ?3)"
-                                      " AND (?21 = 0 OR s.cred_id = ?21)");
-    } else {
-        n = snprintf(sql, sizeof sql, "SELECT s.seq, s.json, s.stored_ns FROM xidx i JOIN statements s"
-                                      " ON s.seq = i.seq WHERE i.kind = ?5 AND i.key = ?6 AND i.seq > ?1"
-                                      " AND i.seq < ?2 AND s.voided = 0 AND (?3 = 0 OR s.device_id = ?3)"
-                                      " AND (?21 = 0 OR s.cred_id = ?21)");
-        for (int k = 1; k < f->nkeys; k++)
-            n += snprintf(sql + n, sizeof sql - (size_t)n,
-                          " AND EXISTS (SELECT 1 FROM xidx j WHERE j.kind = ?%d AND j.key = ?%d AND j.seq = s.seq)",
-                          5 + 2 * k, 6 + 2 * k);
-    }
-    snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY %s LIMIT ?4",
-             f->nkeys ? (f->ascending ? "i.seq ASC" : "i.seq DESC") : (f->ascending ? "s.seq ASC" : "s.seq DESC"));
-    sqlite3_stmt *st = hub_db_prep(hub, sql);
-    if (st) {
-        sqlite3_bind_int64(st, 1, lo);
-        sqlite3_bind_int64(st, 2, hi);
-        sqlite3_bind_int64(st, 3, f->device_id);
-        sqlite3_bind_int(st, 4, f->limit);
-        sqlite3_bind_int64(st, 21, f->cred_id);
-        for (int k = 0; k < f->nkeys; k++) {
-            sqlite3_bind_text(st, 5 + 2 * k, &f->kind[k], 1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 6 + 2 * k, f->key[k], -1, SQLITE_STATIC);
-        }
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            int64_t seq = sqlite3_column_int64(st, 0);
-            if (!fn(user, seq, (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2)))
-                break;
-            last = seq;
-        }
-        sqlite3_finalize(st);
-    }
-    pthread_mutex_unlock(&hub->db_mu);
-    return last;
 }
 
 bool hub_db_xapi_put_attachment(stoa_hub *hub, const hub_xapi_part *part)

@@ -31,6 +31,10 @@
 // The index entries of a statement: a cJSON array of "<kind><key>" strings
 // (agents by hub_statement_actor_key). NULL when out of memory.
 cJSON *hub_statement_index_keys(const cJSON *st);
+// The 64-bit key the index stores for (kind, key): the table xhash(h, seq)
+// holds hashes, not texts (a quarter of the size); a query checks each
+// candidate statement against the texts (collisions are harmless).
+int64_t hub_xidx_hash(char kind, const char *key);
 
 // contextActivities lists given as one Activity become arrays of one (Data 2.4.6.2).
 void hub_statement_activity_arrays(cJSON *context_activities);
@@ -55,7 +59,7 @@ typedef struct hub_prepared hub_prepared;
 // Schema version 4 (the index, voiding); fills the index of older stores.
 bool hub_db_xapi_migrate(sqlite3 *db, char **msg);
 typedef struct hub_xapi_stmts {
-    sqlite3_stmt *ins, *inherit, *void_target, *void_self;
+    sqlite3_stmt *ins, *inherit, *set_ref, *spread, *void_target, *void_self;
 } hub_xapi_stmts;
 bool hub_db_xapi_prepare(stoa_hub *hub, hub_xapi_stmts *x); // db_mu held
 void hub_db_xapi_finalize(hub_xapi_stmts *x);
@@ -78,9 +82,11 @@ typedef struct hub_xapi_filter {
     bool ascending;
 } hub_xapi_filter;
 // Statements not voided, matching every (kind, key), in seq order; each
-// passed to fn (false stops). Returns the last seq given, or 0.
+// passed to fn (false stops). Returns the last seq looked at (a page's
+// `more` cursor), or 0; *seen: how many rows the index gave (at most
+// f->limit; a hash collision can make it more than were passed to fn).
 typedef bool (*hub_xapi_row_fn)(void *user, int64_t seq, const char *json, int64_t stored_ns);
-int64_t hub_db_xapi_query(stoa_hub *hub, const hub_xapi_filter *f, hub_xapi_row_fn fn, void *user);
+int64_t hub_db_xapi_query(stoa_hub *hub, const hub_xapi_filter *f, hub_xapi_row_fn fn, void *user, int *seen);
 
 // ---- hub_xapi_cred.c: credentials made in the panel ------------------------------------------
 typedef struct hub_xapi_cred {

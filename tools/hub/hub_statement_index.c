@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sodium.h>
+
 #include "hub_internal.h"
 #include "hub_lrs.h"
 
@@ -110,6 +112,27 @@ cJSON *hub_statement_index_keys(const cJSON *st)
         add_key(keys, HUB_IDX_REGISTRATION, low);
     }
     return keys;
+}
+
+int64_t hub_xidx_hash(char kind, const char *key)
+{
+    // SipHash-2-4 under a fixed key: stable across runs and hubs (the index
+    // is on disk). A collision only adds a candidate row, which the query
+    // drops when the statement does not have the key (hub_db_xapi_query.c).
+    static const unsigned char k[crypto_shorthash_KEYBYTES] = "stoa xapi index";
+    size_t n = strlen(key);
+    unsigned char small[256], *buf = n + 1 <= sizeof small ? small : malloc(n + 1), out[crypto_shorthash_BYTES];
+    if (!buf)
+        return 0;
+    buf[0] = (unsigned char)kind;
+    memcpy(buf + 1, key, n);
+    crypto_shorthash(out, buf, n + 1, k);
+    if (buf != small)
+        free(buf);
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v |= (uint64_t)out[i] << (8 * i);
+    return (int64_t)v;
 }
 
 // ---- comparison ---------------------------------------------------------------------

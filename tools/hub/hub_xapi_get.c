@@ -468,10 +468,11 @@ void hub_xapi_get(stoa_hub *hub, hub_req *c, const char *q, bool form, int64_t d
         hub_xapi_error(c, 503, "out of memory");
         return;
     }
-    int64_t last = hub_db_xapi_query(hub, &flt, add_row, &pg);
+    int seen = 0;
+    int64_t last = hub_db_xapi_query(hub, &flt, add_row, &pg, &seen);
     free(agent_key);
     char *more = NULL;
-    if (pg.n == limit || pg.full)
+    if (seen == limit || pg.full)
         more = hub_xapi_more_link(q, form, last);
     size_t cap = pg.len + (more ? strlen(more) : 0) + 64;
     char *out = malloc(cap);
