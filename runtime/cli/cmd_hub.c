@@ -49,6 +49,8 @@ static int usage(FILE *f)
             "  --max-headsets N    places in the roster (default 500)\n"
             "  --device-quota N    statements one headset may store (default 200000)\n"
             "  --max-connections N, --max-connections-per-address N  (default 1024, 32)\n"
+            "  --lrs-document-max BYTES  largest xAPI State/Profile document (default 262144)\n"
+            "  --lrs-statements-limit N  most statements in one xAPI GET page (default 500)\n"
             "Administration of DIR (a running hub follows within a second):\n"
             "  --list-devices      the headsets that joined\n"
             "  --revoke-device ID|NAME  the headset's token stops working; its socket closes\n"
@@ -158,6 +160,10 @@ int stoa_cmd_hub(int argc, char **argv)
             desc.max_headsets = atoi(argv[++i]);
         else if (strcmp(a, "--device-quota") == 0 && has)
             desc.device_quota = atoll(argv[++i]);
+        else if (strcmp(a, "--lrs-document-max") == 0 && has)
+            desc.lrs_document_max = (size_t)strtoull(argv[++i], NULL, 10);
+        else if (strcmp(a, "--lrs-statements-limit") == 0 && has)
+            desc.lrs_statements_limit = atoi(argv[++i]);
         else if (strcmp(a, "--max-connections") == 0 && has)
             desc.max_connections = atoi(argv[++i]);
         else if (strcmp(a, "--max-connections-per-address") == 0 && has)

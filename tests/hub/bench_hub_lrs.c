@@ -11,8 +11,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <sodium.h>
-
 #include "hub_test_util.h"
 
 static double now_s(void)
@@ -86,20 +84,26 @@ static void query(const char *label, const char *path)
 int main(void)
 {
     long total = getenv("STOA_BENCH_N") ? atol(getenv("STOA_BENCH_N")) : 1000000;
-    char dir[256], cred[128], b64[160];
+    // STOA_BENCH_FIRST: the statements of the "first" batched phase (100,000).
+    long first = getenv("STOA_BENCH_FIRST") ? atol(getenv("STOA_BENCH_FIRST")) / 100 * 100 : 100000;
+    char dir[256];
     test_temp_dir(dir);
     stoa_hub *hub = test_hub_start(dir, &g_port);
     if (!hub)
         return 1;
-    snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(hub));
-    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred), sodium_base64_VARIANT_ORIGINAL);
-    snprintf(g_auth, sizeof g_auth, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
+    test_xapi_auth(hub, NULL, g_auth, sizeof g_auth);
+    setvbuf(stdout, NULL, _IOLBF, 0);
     printf("single statements: %.0f statements/s (2000 POSTs)\n", post_batches(2000, 1));
-    printf("batches of 100:    %.0f statements/s (first 100,000)\n", post_batches(100000, 100));
+    printf("batches of 100:    %.0f statements/s (first %ld)\n", post_batches(first, 100), first);
+    // The rest in steps of 100,000, each rate printed: how storing slows as the store grows.
     double t0 = now_s();
-    long left = total - 102000;
-    if (left > 0)
-        post_batches(left / 100 * 100, 100);
+    long done = 2000 + first;
+    while (done + 100 <= total) {
+        long step = total - done < 100000 ? (total - done) / 100 * 100 : 100000;
+        double rate = post_batches(step, 100);
+        done += step;
+        printf("  batches of 100 up to %ld: %.0f statements/s\n", done, rate);
+    }
     printf("filled to %ld statements in %.0f s\n", total, now_s() - t0);
     query("by agent (limit 100)", "/xapi/statements?limit=100&agent=%7B%22mbox%22%3A%22mailto%3Alearner-7%40example.org%22%7D");
     query("by verb (limit 100)", "/xapi/statements?limit=100&verb=http%3A%2F%2Fexample.org%2Fverbs%2Fv3");

@@ -156,6 +156,12 @@ stoa_result stoa_hub_create(const stoa_hub_desc *desc, stoa_hub **out_hub, stoa_
     hub->join_per_minute = desc->join_per_minute > 0 ? desc->join_per_minute : 30;
     hub->max_headsets = desc->max_headsets > 0 ? desc->max_headsets : 500;
     hub->device_quota = desc->device_quota > 0 ? desc->device_quota : 200000;
+    hub->lrs_doc_max = desc->lrs_document_max > 0 ? desc->lrs_document_max : HUB_LRS_DOC_MAX_DEFAULT;
+    if (hub->lrs_doc_max > HUB_LRS_DOC_MAX_CAP)
+        hub->lrs_doc_max = HUB_LRS_DOC_MAX_CAP;
+    hub->lrs_limit = desc->lrs_statements_limit > 0 ? desc->lrs_statements_limit : HUB_XAPI_LIMIT_MAX;
+    if (hub->lrs_limit > HUB_XAPI_LIMIT_CAP)
+        hub->lrs_limit = HUB_XAPI_LIMIT_CAP;
     hub->admit_by_teacher = desc->admit_by_teacher;
     hub->devices = calloc((size_t)hub->max_headsets, sizeof *hub->devices);
     snprintf(hub->allowed_hosts, sizeof hub->allowed_hosts, ",%s,", desc->allowed_hosts ? desc->allowed_hosts : "");

@@ -46,6 +46,8 @@ static bool has_table(sqlite3 *db, const char *name)
     return have;
 }
 
+static bool fill_refs(sqlite3 *db);
+
 // The index of the statements stored before: from version 4's text index
 // when there is one (its rows already include the StatementRef targets'),
 // else from each statement.
@@ -59,6 +61,8 @@ static bool fill_index(sqlite3 *db, bool from_xidx)
         int64_t seq = sqlite3_column_int64(sel, 0);
         if (from_xidx) {
             const char *kind = (const char *)sqlite3_column_text(sel, 1);
+            if (hub_xidx_stored_kind(kind[0]) != kind[0])
+                continue; // its related row is there too
             sqlite3_reset(ins);
             sqlite3_bind_int64(ins, 1, hub_xidx_hash(kind[0], (const char *)sqlite3_column_text(sel, 2)));
             sqlite3_bind_int64(ins, 2, seq);
@@ -69,6 +73,8 @@ static bool fill_index(sqlite3 *db, bool from_xidx)
         cJSON *keys = st ? hub_statement_index_keys(st) : NULL;
         const cJSON *k;
         cJSON_ArrayForEach(k, keys) {
+            if (hub_xidx_stored_kind(k->valuestring[0]) != k->valuestring[0])
+                continue;
             sqlite3_reset(ins);
             sqlite3_bind_int64(ins, 1, hub_xidx_hash(k->valuestring[0], k->valuestring + 1));
             sqlite3_bind_int64(ins, 2, seq);
@@ -79,16 +85,7 @@ static bool fill_index(sqlite3 *db, bool from_xidx)
     }
     sqlite3_finalize(sel);
     sqlite3_finalize(ins);
-    // Each statement that refers to another takes on its target's rows,
-    // whichever came first (a chain of n references needs n rounds).
-    for (int round = 0; ok && round < 16; round++) {
-        ok = sqlite3_exec(db, "INSERT OR IGNORE INTO xhash(h, seq) SELECT x.h, r.seq FROM statements r"
-                              " JOIN statements t ON t.id = r.ref JOIN xhash x ON x.seq = t.seq"
-                              " WHERE r.ref IS NOT NULL", NULL, NULL, NULL) == SQLITE_OK;
-        if (sqlite3_changes(db) == 0)
-            break;
-    }
-    return ok;
+    return ok && fill_refs(db);
 }
 
 static bool migrate(sqlite3 *db, const char *sql, bool fill, bool from_xidx, char **msg)
@@ -117,33 +114,24 @@ bool hub_db_xapi_migrate(sqlite3 *db, char **msg)
 bool hub_db_xapi_prepare(stoa_hub *hub, hub_xapi_stmts *x)
 {
     x->ins = hub_db_prep(hub, "INSERT OR IGNORE INTO xhash(h,seq) VALUES(?1,?2)");
-    // Communication 2.1.3 "Filter Conditions for StatementRefs": a statement
-    // targeting another matches the filters its target matches (recursively:
-    // the target's rows already include its own target's).
-    x->inherit = hub_db_prep(hub, "INSERT OR IGNORE INTO xhash(h,seq) SELECT h, ?1 FROM xhash"
-                                  " WHERE seq = (SELECT seq FROM statements WHERE id=?2)");
+    x->target = hub_db_prep(hub, "SELECT json FROM statements WHERE id=?1");
     x->set_ref = hub_db_prep(hub, "UPDATE statements SET ref=?2 WHERE seq=?1");
-    // ... and when the target comes after them: the statements that refer
-    // to it (and to those, ...) take on its rows now.
-    x->spread = hub_db_prep(hub, "WITH RECURSIVE r(seq, id) AS (SELECT seq, id FROM statements WHERE ref=?2"
-                                 " UNION SELECT s.seq, s.id FROM statements s JOIN r ON s.ref = r.id)"
-                                 " INSERT OR IGNORE INTO xhash(h, seq) SELECT x.h, r.seq FROM xhash x, r"
-                                 " WHERE x.seq = ?1");
+    x->referrers = hub_db_prep(hub, "SELECT seq, id FROM statements WHERE ref=?1");
     // Data 2.3.2: a statement is voided iff a voiding statement targets it
     // and it is not itself a voiding statement (either may arrive first).
     x->void_target = hub_db_prep(hub, "UPDATE statements SET voided=1 WHERE id=?1 AND voids IS NULL");
     // By seq (the row just written, a hot page), not by its random UUID.
     x->void_self = hub_db_prep(hub, "UPDATE statements SET voided=1 WHERE seq=?2 AND EXISTS"
                                     " (SELECT 1 FROM statements v WHERE v.voids=?1)");
-    return x->ins && x->inherit && x->set_ref && x->spread && x->void_target && x->void_self;
+    return x->ins && x->target && x->set_ref && x->referrers && x->void_target && x->void_self;
 }
 
 void hub_db_xapi_finalize(hub_xapi_stmts *x)
 {
     sqlite3_finalize(x->ins);
-    sqlite3_finalize(x->inherit);
+    sqlite3_finalize(x->target);
     sqlite3_finalize(x->set_ref);
-    sqlite3_finalize(x->spread);
+    sqlite3_finalize(x->referrers);
     sqlite3_finalize(x->void_target);
     sqlite3_finalize(x->void_self);
     memset(x, 0, sizeof *x);
@@ -151,31 +139,123 @@ void hub_db_xapi_finalize(hub_xapi_stmts *x)
 
 static bool step_done(sqlite3_stmt *st) { return sqlite3_step(st) == SQLITE_DONE; }
 
-bool hub_db_xapi_index(hub_xapi_stmts *x, int64_t seq, const hub_prepared *p)
+// A statement's index rows as hashes (a growing array).
+typedef struct hashes {
+    int64_t *h;
+    size_t n, cap;
+} hashes;
+
+static bool add_keys(hashes *hs, const cJSON *keys)
+{
+    const cJSON *k;
+    cJSON_ArrayForEach(k, keys) {
+        if (hub_xidx_stored_kind(k->valuestring[0]) != k->valuestring[0])
+            continue; // stored as the related kind (which every direct key has too)
+        if (hs->n == hs->cap) {
+            size_t cap = hs->cap ? hs->cap * 2 : 32;
+            int64_t *g = realloc(hs->h, cap * sizeof *g);
+            if (!g)
+                return false;
+            hs->h = g, hs->cap = cap;
+        }
+        hs->h[hs->n++] = hub_xidx_hash(k->valuestring[0], k->valuestring + 1);
+    }
+    return true;
+}
+
+static bool insert_all(hub_xapi_stmts *x, const hashes *hs, int64_t seq)
 {
     bool ok = true;
-    const cJSON *k;
-    cJSON_ArrayForEach(k, p->keys) {
+    for (size_t i = 0; ok && i < hs->n; i++) {
         sqlite3_reset(x->ins);
-        sqlite3_bind_int64(x->ins, 1, hub_xidx_hash(k->valuestring[0], k->valuestring + 1));
+        sqlite3_bind_int64(x->ins, 1, hs->h[i]);
         sqlite3_bind_int64(x->ins, 2, seq);
-        ok = ok && step_done(x->ins);
+        ok = step_done(x->ins);
     }
+    return ok;
+}
+
+#define REF_CHAIN 16     // StatementRef targets followed from one statement
+#define REF_SPREAD 1000  // statements a newly stored target passes its rows on to
+
+// Communication 2.1.3 "Filter Conditions for StatementRefs": a statement
+// targeting another matches the filters its target matches, recursively.
+// The target's rows (its own keys, and its targets') are read from the
+// targets' texts, whichever were stored.
+static bool add_targets(hub_xapi_stmts *x, const char *ref, hashes *hs)
+{
+    char cur[37];
+    snprintf(cur, sizeof cur, "%s", ref);
+    for (int depth = 0; depth < REF_CHAIN && cur[0]; depth++) {
+        sqlite3_reset(x->target);
+        sqlite3_bind_text(x->target, 1, cur, -1, SQLITE_TRANSIENT);
+        int rc = sqlite3_step(x->target);
+        if (rc != SQLITE_ROW)
+            return rc == SQLITE_DONE;
+        cJSON *st = cJSON_Parse((const char *)sqlite3_column_text(x->target, 0)); // the hub's own text
+        cJSON *keys = st ? hub_statement_index_keys(st) : NULL;
+        bool ok = keys && add_keys(hs, keys);
+        cJSON_Delete(keys);
+        const cJSON *obj = cJSON_GetObjectItemCaseSensitive(st, "object");
+        const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "objectType"));
+        const char *next = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "id"));
+        cur[0] = 0;
+        if (type && strcmp(type, "StatementRef") == 0 && hub_is_uuid(next))
+            for (int i = 0; i <= 36; i++)
+                cur[i] = (char)(next[i] >= 'A' && next[i] <= 'F' ? next[i] + 32 : next[i]);
+        cJSON_Delete(st);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+// ... and when a target is stored after the statements that refer to it,
+// they (and what refers to them, breadth first) take on its rows now.
+static bool spread(hub_xapi_stmts *x, const char *id, const hashes *hs)
+{
+    sqlite3_reset(x->referrers);
+    sqlite3_bind_text(x->referrers, 1, id, -1, SQLITE_TRANSIENT);
+    int first = sqlite3_step(x->referrers);
+    sqlite3_reset(x->referrers);
+    if (first != SQLITE_ROW) // almost always: nothing refers to it
+        return first == SQLITE_DONE;
+    char (*queue)[37] = malloc(REF_SPREAD * sizeof *queue);
+    if (!queue)
+        return false;
+    size_t head = 0, tail = 0;
+    snprintf(queue[tail++], 37, "%s", id);
+    bool ok = true;
+    while (ok && head < tail) {
+        sqlite3_reset(x->referrers);
+        sqlite3_bind_text(x->referrers, 1, queue[head++], -1, SQLITE_TRANSIENT);
+        int64_t seqs[64];
+        int n = 0, rc;
+        while (n < 64 && (rc = sqlite3_step(x->referrers)) == SQLITE_ROW) {
+            seqs[n++] = sqlite3_column_int64(x->referrers, 0);
+            if (tail < REF_SPREAD)
+                snprintf(queue[tail++], 37, "%s", (const char *)sqlite3_column_text(x->referrers, 1));
+        }
+        sqlite3_reset(x->referrers);
+        for (int i = 0; ok && i < n; i++)
+            ok = insert_all(x, hs, seqs[i]);
+    }
+    free(queue);
+    return ok;
+}
+
+bool hub_db_xapi_index(hub_xapi_stmts *x, int64_t seq, const hub_prepared *p)
+{
+    hashes hs = {0};
+    bool ok = add_keys(&hs, p->keys);
     if (ok && p->ref[0]) {
         sqlite3_reset(x->set_ref);
         sqlite3_bind_int64(x->set_ref, 1, seq);
         sqlite3_bind_text(x->set_ref, 2, p->ref, -1, SQLITE_STATIC);
-        sqlite3_reset(x->inherit);
-        sqlite3_bind_int64(x->inherit, 1, seq);
-        sqlite3_bind_text(x->inherit, 2, p->ref, -1, SQLITE_STATIC);
-        ok = step_done(x->set_ref) && step_done(x->inherit);
+        ok = step_done(x->set_ref) && add_targets(x, p->ref, &hs);
     }
-    if (ok) {
-        sqlite3_reset(x->spread);
-        sqlite3_bind_int64(x->spread, 1, seq);
-        sqlite3_bind_text(x->spread, 2, p->id, -1, SQLITE_STATIC);
-        ok = step_done(x->spread);
-    }
+    ok = ok && insert_all(x, &hs, seq) && spread(x, p->id, &hs);
+    free(hs.h);
     sqlite3_stmt *v = p->voiding ? x->void_target : x->void_self;
     sqlite3_reset(v);
     sqlite3_bind_text(v, 1, p->voiding ? p->ref : p->id, -1, SQLITE_STATIC);
@@ -244,4 +324,27 @@ void *hub_db_xapi_get_attachment(stoa_hub *hub, const char *sha2, size_t *len, c
     }
     pthread_mutex_unlock(&hub->db_mu);
     return out;
+}
+
+// The migration's part of the above: each statement that refers to another
+// takes on its target's rows, whichever was stored first.
+static bool fill_refs(sqlite3 *db)
+{
+    hub_xapi_stmts x = {0};
+    sqlite3_stmt *sel = NULL;
+    bool ok = sqlite3_prepare_v2(db, "SELECT seq, ref FROM statements WHERE ref IS NOT NULL", -1, &sel, NULL) ==
+                  SQLITE_OK &&
+              sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO xhash(h,seq) VALUES(?1,?2)", -1, &x.ins, NULL) ==
+                  SQLITE_OK &&
+              sqlite3_prepare_v2(db, "SELECT json FROM statements WHERE id=?1", -1, &x.target, NULL) == SQLITE_OK;
+    while (ok && sqlite3_step(sel) == SQLITE_ROW) {
+        hashes hs = {0};
+        const char *ref = (const char *)sqlite3_column_text(sel, 1);
+        ok = ref && strlen(ref) == 36 ? add_targets(&x, ref, &hs) && insert_all(&x, &hs, sqlite3_column_int64(sel, 0))
+                                     : true;
+        free(hs.h);
+    }
+    sqlite3_finalize(sel);
+    hub_db_xapi_finalize(&x);
+    return ok;
 }

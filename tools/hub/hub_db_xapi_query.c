@@ -89,11 +89,11 @@ static unsigned missing(stoa_hub *hub, const char *json, const hub_xapi_filter *
     return need;
 }
 
-int64_t hub_db_xapi_query(stoa_hub *hub, const hub_xapi_filter *f, hub_db_row_fn fn, void *user, int *seen)
+int64_t hub_db_xapi_query(stoa_hub *hub, const hub_xapi_filter *f, hub_db_row_fn fn, void *user, bool *more)
 {
     int64_t last = 0;
     char sql[1400];
-    *seen = 0;
+    *more = false;
     pthread_mutex_lock(&hub->db_mu);
     int64_t lo = f->since_ns ? seq_at(hub, f->since_ns) : 0;
     int64_t hi = f->until_ns ? seq_at(hub, f->until_ns) + 1 : INT64_MAX;
@@ -123,23 +123,31 @@ int64_t hub_db_xapi_query(stoa_hub *hub, const hub_xapi_filter *f, hub_db_row_fn
         sqlite3_bind_int64(st, 1, lo);
         sqlite3_bind_int64(st, 2, hi);
         sqlite3_bind_int64(st, 3, f->device_id);
-        sqlite3_bind_int(st, 4, f->limit);
         sqlite3_bind_int64(st, 21, f->cred_id);
         for (int k = 0; k < f->nkeys; k++)
-            sqlite3_bind_int64(st, 5 + k, hub_xidx_hash(f->kind[k], f->key[k]));
+            sqlite3_bind_int64(st, 5 + k, hub_xidx_hash(hub_xidx_stored_kind(f->kind[k]), f->key[k]));
+        // Candidates looked at for one page: a direct filter walks the
+        // related rows, so some are dropped; past the budget the page ends
+        // early (with `more`), so that no request walks the whole store.
+        int budget = f->nkeys ? f->limit * 20 + 1000 : f->limit, seen = 0, given = 0;
+        sqlite3_bind_int(st, 4, budget);
         unsigned all = (1u << f->nkeys) - 1;
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        while (given < f->limit && sqlite3_step(st) == SQLITE_ROW) {
             int64_t seq = sqlite3_column_int64(st, 0);
             const char *json = (const char *)sqlite3_column_text(st, 1);
-            ++*seen;
+            seen++;
             if (f->nkeys && missing(hub, json, f, all, 0) != 0) {
                 last = seq;
                 continue;
             }
-            if (!fn(user, seq, json, sqlite3_column_int64(st, 2)))
+            if (!fn(user, seq, json, sqlite3_column_int64(st, 2))) {
+                *more = true; // the page is full
                 break;
+            }
+            given++;
             last = seq;
         }
+        *more = *more || given == f->limit || seen == budget;
         sqlite3_finalize(st);
     }
     pthread_mutex_unlock(&hub->db_mu);

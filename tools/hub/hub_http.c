@@ -277,11 +277,11 @@ bool hub_origin_ok(stoa_hub *hub, hub_req *c)
 
 size_t hub_body_limit(void *user, const hub_http_head *h)
 {
-    (void)user;
+    stoa_hub *hub = user;
     if (strcmp(h->path, "/xapi/statements") == 0)
         return HUB_MAX_XAPI_BODY; // multipart/mixed with attachment data (JSON alone: HUB_MAX_BODY)
-    if (strncmp(h->path, "/xapi/", 6) == 0)
-        return HUB_MAX_BODY;
+    if (strncmp(h->path, "/xapi/", 6) == 0) // documents (or their alternate-syntax form, encoded: up to 3x)
+        return hub->lrs_doc_max > HUB_MAX_BODY ? 3 * hub->lrs_doc_max + 4096 : HUB_MAX_BODY;
     if (strcmp(h->path, "/api/command") == 0)
         return HUB_MAX_COMMAND_BODY;
     if (strcmp(h->path, "/api/class/import") == 0)

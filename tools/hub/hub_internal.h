@@ -126,6 +126,8 @@ struct stoa_hub {
     int port;
     int login_per_minute, join_per_minute, max_headsets;
     int64_t device_quota;
+    size_t lrs_doc_max; // xAPI document bytes (stoa_hub_desc.lrs_document_max)
+    int lrs_limit;      // statements of one GET page (stoa_hub_desc.lrs_statements_limit)
     char allowed_hosts[1024]; // ",name,name," lower case
     char host_name[256];      // gethostname(), lower case
     hub_session sessions[HUB_MAX_SESSIONS];

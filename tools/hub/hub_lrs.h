@@ -11,8 +11,13 @@
 #include <cjson/cJSON.h>
 
 #define HUB_XAPI_VERSION "1.0.3"
-// GET /xapi/statements: `limit` is capped here; limit=0 or none means this many.
+// GET /xapi/statements: `limit` is capped here; limit=0 or none means this many
+// (the default of stoa hub --lrs-statements-limit, which may not exceed the cap).
 #define HUB_XAPI_LIMIT_MAX 500
+#define HUB_XAPI_LIMIT_CAP 10000
+// One State/Profile document: the default of stoa hub --lrs-document-max, and its cap.
+#define HUB_LRS_DOC_MAX_DEFAULT (256u * 1024u)
+#define HUB_LRS_DOC_MAX_CAP (64u << 20)
 #define HUB_XAPI_MAX_BATCH 1000            // statements in one POST
 #define HUB_XAPI_MAX_ANSWER (4u << 20)     // a GET page stops here (and says "more")
 #define HUB_VERB_VOIDED "http://adlnet.gov/expapi/verbs/voided"
@@ -34,7 +39,11 @@ cJSON *hub_statement_index_keys(const cJSON *st);
 // The 64-bit key the index stores for (kind, key): the table xhash(h, seq)
 // holds hashes, not texts (a quarter of the size); a query checks each
 // candidate statement against the texts (collisions are harmless).
+// Direct kinds (agent, activity) are stored as their related kind (a
+// superset): a direct filter walks the related rows and the check drops
+// the statements where the key is only related. hub_xidx_stored_kind says which.
 int64_t hub_xidx_hash(char kind, const char *key);
+char hub_xidx_stored_kind(char kind);
 
 // contextActivities lists given as one Activity become arrays of one (Data 2.4.6.2).
 void hub_statement_activity_arrays(cJSON *context_activities);
@@ -59,7 +68,7 @@ typedef struct hub_prepared hub_prepared;
 // Schema version 4 (the index, voiding); fills the index of older stores.
 bool hub_db_xapi_migrate(sqlite3 *db, char **msg);
 typedef struct hub_xapi_stmts {
-    sqlite3_stmt *ins, *inherit, *set_ref, *spread, *void_target, *void_self;
+    sqlite3_stmt *ins, *target, *set_ref, *referrers, *void_target, *void_self;
 } hub_xapi_stmts;
 bool hub_db_xapi_prepare(stoa_hub *hub, hub_xapi_stmts *x); // db_mu held
 void hub_db_xapi_finalize(hub_xapi_stmts *x);
@@ -82,11 +91,12 @@ typedef struct hub_xapi_filter {
     bool ascending;
 } hub_xapi_filter;
 // Statements not voided, matching every (kind, key), in seq order; each
-// passed to fn (false stops). Returns the last seq looked at (a page's
-// `more` cursor), or 0; *seen: how many rows the index gave (at most
-// f->limit; a hash collision can make it more than were passed to fn).
+// passed to fn (false: the page is full) until f->limit were. Returns the
+// last seq looked at (the next page's cursor), or 0; *more: the page ended
+// before the store did (limit reached, page full, or the candidates a page
+// may look at were used up).
 typedef bool (*hub_xapi_row_fn)(void *user, int64_t seq, const char *json, int64_t stored_ns);
-int64_t hub_db_xapi_query(stoa_hub *hub, const hub_xapi_filter *f, hub_xapi_row_fn fn, void *user, int *seen);
+int64_t hub_db_xapi_query(stoa_hub *hub, const hub_xapi_filter *f, hub_xapi_row_fn fn, void *user, bool *more);
 
 // ---- hub_xapi_cred.c: credentials made in the panel ------------------------------------------
 typedef struct hub_xapi_cred {

@@ -267,10 +267,10 @@ void hub_lrs_about(hub_lrs_req *r)
     cJSON_AddItemToArray(v, cJSON_CreateString(HUB_LRS_VERSION));
     // What a client may want to know before it asks (the bounds it will meet).
     cJSON *ext = cJSON_AddObjectToObject(o, "extensions");
-    cJSON_AddNumberToObject(ext, "https://stoa.dev/xapi/about/statements-limit",
-                            HUB_LRS_STATEMENT_LIMIT);
+    cJSON_AddNumberToObject(ext, "https://stoa.dev/xapi/about/statements-limit", r->hub->lrs_limit);
     cJSON_AddNumberToObject(ext, "https://stoa.dev/xapi/about/statements-per-request", 1000);
-    cJSON_AddNumberToObject(ext, "https://stoa.dev/xapi/about/document-max-bytes", HUB_LRS_DOC_MAX);
+    cJSON_AddNumberToObject(ext, "https://stoa.dev/xapi/about/document-max-bytes",
+                            (double)r->hub->lrs_doc_max);
     send_object(r, o);
     cJSON_Delete(o);
 }

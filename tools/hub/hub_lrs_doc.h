@@ -31,13 +31,10 @@
 #include "hub_internal.h"
 #include "hub_lrs.h"
 
-#define HUB_LRS_DOC_MAX                                                                            \
-    HUB_MAX_BODY              // one document (413 above; the server refuses larger bodies first)
 #define HUB_LRS_ID_MAX 2048   // an IRI, stateId or profileId (bytes)
 #define HUB_LRS_DOC_DEPTH 32  // JSON documents merged by POST
 #define HUB_LRS_IDS_MAX 10000 // ids in one multiple-document GET
 #define HUB_LRS_VERSION "1.0.3"
-#define HUB_LRS_STATEMENT_LIMIT HUB_XAPI_LIMIT_MAX // the Statements resource's largest page (hub_lrs.h; About states it)
 
 // A learner's documents (agents whose account.name is the learner id) as
 // JSON objects appended to `into`, for the learner export (db_mu held).

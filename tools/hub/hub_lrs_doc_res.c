@@ -90,10 +90,10 @@ static int precondition(hub_lrs_req *r, hub_lrs_kind kind, const hub_lrs_doc *cu
     return 0;
 }
 
-static stoa_result parse_object(const char *text, size_t len, cJSON **out, stoa_error *err)
+static stoa_result parse_object(const char *text, size_t len, size_t max, cJSON **out, stoa_error *err)
 {
     stoa_result res = stoa_json_parse(text, len,
-                                      &(stoa_json_policy){.max_bytes = HUB_LRS_DOC_MAX,
+                                      &(stoa_json_policy){.max_bytes = max,
                                                           .max_depth = HUB_LRS_DOC_DEPTH,
                                                           .max_nodes = HUB_JSON_NODES},
                                       out, err);
@@ -146,8 +146,8 @@ static void get_ids(hub_lrs_req *r, const hub_lrs_addr *a)
 static void write_doc(hub_lrs_req *r, hub_lrs_kind kind, const hub_lrs_addr *a)
 {
     hub_req *c = r->c;
-    if (c->body_len > HUB_LRS_DOC_MAX) { // 3.2.s3.b11
-        hub_lrs_error(c, 413, "a document is at most %d bytes", HUB_LRS_DOC_MAX);
+    if (c->body_len > r->hub->lrs_doc_max) { // 3.2.s3.b11
+        hub_lrs_error(c, 413, "a document is at most %zu bytes (stoa hub --lrs-document-max)", r->hub->lrs_doc_max);
         return;
     }
     const char *type = hub_header(c, "Content-Type");
@@ -161,7 +161,7 @@ static void write_doc(hub_lrs_req *r, hub_lrs_kind kind, const hub_lrs_addr *a)
     cJSON *posted = NULL, *stored = NULL;
     stoa_error err = {0};
     if (post && is_json_type(type) &&
-        parse_object(c->body, c->body_len, &posted, &err) != STOA_OK) {
+        parse_object(c->body, c->body_len, r->hub->lrs_doc_max, &posted, &err) != STOA_OK) {
         hub_lrs_error(c, 400,
                       "the posted document is application/json but not a JSON object: %.200s",
                       err.message);
@@ -175,7 +175,7 @@ static void write_doc(hub_lrs_req *r, hub_lrs_kind kind, const hub_lrs_addr *a)
     if (status == 0 && post && exists == 1) {
         // 2.2.s8.b1: both JSON objects of type application/json, or a 400 and no change.
         if (!posted || !is_json_type(cur.type) ||
-            parse_object(cur.content, cur.len, &stored, &err) != STOA_OK) {
+            parse_object(cur.content, cur.len, r->hub->lrs_doc_max, &stored, &err) != STOA_OK) {
             status = 400;
         } else {
             for (cJSON *m = posted->child; m; m = m->next) {
@@ -196,7 +196,7 @@ static void write_doc(hub_lrs_req *r, hub_lrs_kind kind, const hub_lrs_addr *a)
     if (status == 0) {
         const char *body = merged ? merged : c->body;
         size_t len = merged ? strlen(merged) : c->body_len;
-        if (merged && len > HUB_LRS_DOC_MAX)
+        if (merged && len > r->hub->lrs_doc_max)
             status = 413;
         else {
             int w = hub_lrs_doc_put(r->hub, a, expect, type, body, len);
@@ -218,7 +218,8 @@ static void write_doc(hub_lrs_req *r, hub_lrs_kind kind, const hub_lrs_addr *a)
             posted ? "POST merges JSON: the stored document is not an application/json object"
                    : "POST merges JSON: the posted document is not application/json");
     else if (status == 413)
-        hub_lrs_error(c, 413, "the merged document would exceed %d bytes", HUB_LRS_DOC_MAX);
+        hub_lrs_error(c, 413, "the merged document would exceed %zu bytes (stoa hub --lrs-document-max)",
+                      r->hub->lrs_doc_max);
     else
         hub_lrs_error(c, 503, "the database failed; try again");
     free(merged);

@@ -114,6 +114,11 @@ cJSON *hub_statement_index_keys(const cJSON *st)
     return keys;
 }
 
+char hub_xidx_stored_kind(char kind)
+{
+    return kind == HUB_IDX_AGENT ? HUB_IDX_AGENT_RELATED : kind == HUB_IDX_ACTIVITY ? HUB_IDX_ACTIVITY_RELATED : kind;
+}
+
 int64_t hub_xidx_hash(char kind, const char *key)
 {
     // SipHash-2-4 under a fixed key: stable across runs and hubs (the index

@@ -114,6 +114,7 @@ typedef struct page {
     size_t len, cap;
     int n;
     bool full;
+    int64_t latest_ns; // the latest `stored` on the page (Last-Modified)
     hub_xapi_format format;
     const char *accept;
     hashes *atts; // NULL unless attachments=true
@@ -158,6 +159,8 @@ static bool add_row(void *user, int64_t seq, const char *json, int64_t stored_ns
         pg->buf = g, pg->cap = cap;
     }
     collect(pg->atts, st);
+    if (stored_ns > pg->latest_ns)
+        pg->latest_ns = stored_ns;
     if (pg->n++)
         pg->buf[pg->len++] = ',';
     memcpy(pg->buf + pg->len, st, l);
@@ -439,7 +442,7 @@ void hub_xapi_get(stoa_hub *hub, hub_req *c, const char *q, bool form, int64_t d
     }
     bool bad_time = (hub_query_get(q, "since", since, sizeof since) && !stoa_trace_check_timestamp(since, &flt.since_ns)) ||
                     (hub_query_get(q, "until", until, sizeof until) && !stoa_trace_check_timestamp(until, &flt.until_ns));
-    int limit = HUB_XAPI_LIMIT_MAX;
+    int limit = hub->lrs_limit;
     char *end = NULL;
     if (hub_query_get(q, "limit", limit_s, sizeof limit_s)) {
         long l = strtol(limit_s, &end, 10);
@@ -449,7 +452,7 @@ void hub_xapi_get(stoa_hub *hub, hub_req *c, const char *q, bool form, int64_t d
             return;
         }
         // "0 indicates return the maximum the server will allow"
-        limit = l == 0 || l > HUB_XAPI_LIMIT_MAX ? HUB_XAPI_LIMIT_MAX : (int)l;
+        limit = l == 0 || l > hub->lrs_limit ? hub->lrs_limit : (int)l;
     }
     if (hub_query_get(q, "cursor", cursor, sizeof cursor)) {
         flt.cursor = strtoll(cursor, &end, 10);
@@ -468,11 +471,11 @@ void hub_xapi_get(stoa_hub *hub, hub_req *c, const char *q, bool form, int64_t d
         hub_xapi_error(c, 503, "out of memory");
         return;
     }
-    int seen = 0;
-    int64_t last = hub_db_xapi_query(hub, &flt, add_row, &pg, &seen);
+    bool page_more = false;
+    int64_t last = hub_db_xapi_query(hub, &flt, add_row, &pg, &page_more);
     free(agent_key);
     char *more = NULL;
-    if (seen == limit || pg.full)
+    if (page_more)
         more = hub_xapi_more_link(q, form, last);
     size_t cap = pg.len + (more ? strlen(more) : 0) + 64;
     char *out = malloc(cap);
@@ -484,7 +487,14 @@ void hub_xapi_get(stoa_hub *hub, hub_req *c, const char *q, bool form, int64_t d
     int n = snprintf(out, cap, "{\"statements\":[%.*s],\"more\":%s}", (int)pg.len, pg.buf ? pg.buf : "",
                      more ? more : "\"\"");
     free(pg.buf), free(more);
-    send_result(hub, c, out, (size_t)n, pg.atts, NULL);
+    // Communication 2.1.3: Last-Modified "matches the stored Timestamp"; for
+    // a page of several, the latest of them (none on an empty page).
+    char extra[96] = "", iso[32];
+    if (pg.n) {
+        hub_format_iso(pg.latest_ns, iso);
+        snprintf(extra, sizeof extra, "Last-Modified: %s\r\n", iso);
+    }
+    send_result(hub, c, out, (size_t)n, pg.atts, extra);
     free(pg.atts);
     free(out);
 }

@@ -54,6 +54,11 @@ typedef struct stoa_hub_desc {
     // https:// forwarding verifies the LRS's certificate against the system's
     // CAs; forward_ca: a PEM file of the school's own CA(s) to trust instead.
     const char *forward_ca;
+    // The LRS's bounds (docs/lrs-documents.md; About states them): bytes of
+    // one State/Profile document (0 = 256 KiB, at most 64 MiB) and the most
+    // statements of one GET page (0 = 500, at most 10000).
+    size_t lrs_document_max;
+    int lrs_statements_limit;
 } stoa_hub_desc;
 
 typedef struct stoa_hub stoa_hub;
