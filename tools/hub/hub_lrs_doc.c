@@ -78,8 +78,18 @@ bool hub_lrs_agent_key(const cJSON *agent, char *out, size_t size, const char **
         if (strcmp(k, "mbox") == 0 || strcmp(k, "mbox_sha1sum") == 0 || strcmp(k, "openid") == 0 ||
             strcmp(k, "account") == 0) {
             ifis++, ifi = m;
-        } else if (strcmp(k, "objectType") == 0) {
-            // Communication 2.4/2.6: the parameter is an Agent, not a Group or a Person.
+        } else if (strcmp(k, "objectType") == 0 || strcmp(k, "member") == 0) {
+            // Communication 2.3/2.4/2.6 tables: the parameter is an "Agent
+            // object", and 2.6's note: "The agent parameter is an Agent Object
+            // and not a Group. Learning Record Providers wishing to store data
+            // against an Identified Group can use the Identified Group's
+            // identifier within an Agent Object."
+            if (strcmp(k, "member") == 0 || (cJSON_IsString(m) && strcmp(m->valuestring, "Group") == 0)) {
+                *why = "a Group is not accepted here (xAPI 1.0.3 Communication 2.6: the agent parameter is an "
+                       "Agent); for a document of an identified Group, send the Group's identifier (mbox, "
+                       "mbox_sha1sum, openid or account) in an Agent object";
+                return false;
+            }
             if (!cJSON_IsString(m) || strcmp(m->valuestring, "Agent") != 0) {
                 *why = "objectType: must be \"Agent\"";
                 return false;
