@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "hub_internal.h"
+#include "hub_lrs.h"
 
 static const char k_code_alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I
 
@@ -293,6 +294,27 @@ int64_t hub_device_from_bearer(stoa_hub *hub, hub_req *c)
     return hub_db_find_device(hub, h, &row) && row.admitted ? row.id : 0;
 }
 
+// Basic <key>:<secret> of a credential made in the panel ("lrs-..." keys;
+// the hub's own key is user "xapi", below).
+bool hub_xapi_panel_credential(stoa_hub *hub, const char *auth, hub_xapi_cred *out)
+{
+    if (!auth || strncmp(auth, "Basic ", 6) != 0)
+        return false;
+    unsigned char dec[128];
+    size_t len = 0;
+    if (sodium_base642bin(dec, sizeof dec - 1, auth + 6, strlen(auth + 6), NULL, &len, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0)
+        return false;
+    dec[len] = 0;
+    char *colon = strchr((char *)dec, ':');
+    if (!colon || strlen((char *)dec) != len)
+        return false;
+    *colon = 0;
+    bool ok = hub_xapi_cred_check(hub, (const char *)dec, colon + 1, out);
+    sodium_memzero(dec, sizeof dec);
+    return ok;
+}
+
 hub_xapi_who hub_xapi_authorized(stoa_hub *hub, hub_req *c, int64_t *out_device)
 {
     return hub_xapi_authorized_as(hub, c, hub_header(c, "Authorization"), out_device);
@@ -316,7 +338,47 @@ hub_xapi_who hub_xapi_authorized_as(stoa_hub *hub, hub_req *c, const char *a, in
         sodium_memzero(want, sizeof want);
         return ok ? HUB_XAPI_KEY : HUB_XAPI_NOBODY;
     }
-    if ((*out_device = hub_device_from_bearer(hub, c)) > 0)
-        return HUB_XAPI_DEVICE;
+    if (a && strncmp(a, "Bearer ", 7) == 0 && strlen(a + 7) == 64) { // the header, or the alternate syntax's field
+        char h[65];
+        hub_device_row row;
+        hub_sha256_hex(a + 7, 64, h);
+        *out_device = hub_db_find_device(hub, h, &row) && row.admitted ? row.id : 0;
+        return *out_device > 0 ? HUB_XAPI_DEVICE : HUB_XAPI_NOBODY;
+    }
     return hub_session_valid(hub, c, NULL) ? HUB_XAPI_INSTRUCTOR : HUB_XAPI_NOBODY;
+}
+
+bool hub_lrs_authorize(stoa_hub *hub, hub_req *c, const char *authorization, bool writes, bool form,
+                       hub_lrs_caller *out)
+{
+    memset(out, 0, sizeof *out);
+    out->status = 401;
+    out->why = "authorization required (Basic xapi:<key>, a credential made in the panel, or a device token)";
+    if (hub_xapi_panel_credential(hub, authorization, &out->cred)) {
+        // Scopes: read (GET/HEAD), write (PUT/POST/DELETE); "mine" narrows
+        // reads (the resource applies it).
+        out->has_cred = true;
+        out->who = HUB_XAPI_KEY;
+        if (writes ? !out->cred.write : !out->cred.read) {
+            out->status = 403;
+            out->why = writes ? "this credential may not write the LRS" : "this credential may not read the LRS";
+            return false;
+        }
+        return true;
+    }
+    out->who = hub_xapi_authorized_as(hub, c, authorization, &out->device_id);
+    // A form post (the alternate syntax) is what any web page can send:
+    // a session cookie never counts there.
+    if (out->who == HUB_XAPI_INSTRUCTOR && form)
+        out->who = HUB_XAPI_NOBODY;
+    if (out->who == HUB_XAPI_NOBODY)
+        return false;
+    if (out->who == HUB_XAPI_INSTRUCTOR && (writes || !hub_origin_ok(hub, c))) {
+        // The session reads, from the panel's own pages only.
+        out->status = 403;
+        out->why = writes ? "the instructor's session reads the LRS, it does not write it"
+                          : "cross-origin request refused";
+        return false;
+    }
+    return true;
 }

@@ -106,8 +106,24 @@ typedef struct hub_xapi_cred {
 } hub_xapi_cred;
 // Basic key:secret of a live credential: true and *out filled.
 bool hub_xapi_cred_check(stoa_hub *hub, const char *key, const char *secret, hub_xapi_cred *out);
-// The same from an Authorization header (Basic lrs-...:secret); hub_xapi.c.
+// The same from an Authorization header (Basic lrs-...:secret); hub_auth.c.
 bool hub_xapi_panel_credential(stoa_hub *hub, const char *auth, hub_xapi_cred *out);
+// Who calls an LRS resource (hub_auth.c, the one check of every xAPI
+// resource): the hub's key or a panel credential within its scopes (KEY),
+// a headset's device token (DEVICE, device_id), or the instructor's session
+// reading from the panel's own origin (never in a form: the alternate
+// syntax). false: refuse with status (401/403) and why.
+typedef struct hub_lrs_caller {
+    int who; // hub_xapi_who
+    int64_t device_id;
+    bool has_cred; // a panel-made credential (cred)
+    hub_xapi_cred cred;
+    int status;
+    const char *why;
+} hub_lrs_caller;
+typedef struct hub_request hub_req;
+bool hub_lrs_authorize(stoa_hub *hub, hub_req *c, const char *authorization, bool writes, bool form,
+                       hub_lrs_caller *out);
 // The authority of statements stored with it (an Agent by account).
 cJSON *hub_xapi_cred_authority(stoa_hub *hub, const hub_xapi_cred *cred);
 

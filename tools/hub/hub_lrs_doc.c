@@ -269,29 +269,16 @@ static int resource_of(const char *path)
 static bool authorize(hub_lrs_req *r, int res, bool writes)
 {
     hub_req *c = r->c;
-    r->who = hub_xapi_authorized(r->hub, c, &r->device_id);
-    hub_xapi_cred cred;
-    if (r->who == HUB_XAPI_NOBODY && hub_xapi_panel_credential(r->hub, hub_header(c, "Authorization"), &cred)) {
-        // A panel-made credential: its read/write scopes; "mine" (its own
-        // statements only) does not reach what other statements say of agents.
-        if (writes ? !cred.write : !cred.read) {
-            hub_lrs_error(c, 403, "this credential may not %s the LRS", writes ? "write" : "read");
-            return false;
-        }
-        if (cred.mine && res == R_AGENTS) {
-            hub_lrs_error(c, 403, "a credential for its own statements only does not read Person objects");
-            return false;
-        }
-        r->who = HUB_XAPI_KEY;
-    }
-    if (r->who == HUB_XAPI_NOBODY) {
-        hub_lrs_error(c, 401, "authorization required (Basic xapi:<key> or a device token)");
+    hub_lrs_caller who;
+    if (!hub_lrs_authorize(r->hub, c, hub_header(c, "Authorization"), writes, false, &who)) {
+        hub_lrs_error(c, who.status, "%s", who.why);
         return false;
     }
-    if (r->who == HUB_XAPI_INSTRUCTOR && (writes || !hub_origin_ok(r->hub, c))) {
-        hub_lrs_error(c, 403,
-                      writes ? "the instructor's session reads the LRS, it does not write it"
-                             : "cross-origin request refused");
+    r->who = (hub_xapi_who)who.who;
+    r->device_id = who.device_id;
+    // "mine" (its own statements only) does not reach what other statements say of agents.
+    if (who.has_cred && who.cred.mine && res == R_AGENTS) {
+        hub_lrs_error(c, 403, "a credential for its own statements only does not read Person objects");
         return false;
     }
     if (r->who == HUB_XAPI_DEVICE && res == R_ACT_PROFILE && writes) {

@@ -14,8 +14,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <sodium.h>
-
 #include "hub_internal.h"
 #include "hub_lrs.h"
 #include "hub_xapi.h"
@@ -306,27 +304,6 @@ static cJSON *read_statements(hub_req *c, const xreq *x, hub_xapi_parts **parts)
     return j;
 }
 
-// Basic <key>:<secret> of a credential made in the panel ("lrs-..." keys;
-// the hub's own key is user "xapi", hub_auth.c).
-bool hub_xapi_panel_credential(stoa_hub *hub, const char *auth, hub_xapi_cred *out)
-{
-    if (!auth || strncmp(auth, "Basic ", 6) != 0)
-        return false;
-    unsigned char dec[128];
-    size_t len = 0;
-    if (sodium_base642bin(dec, sizeof dec - 1, auth + 6, strlen(auth + 6), NULL, &len, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) != 0)
-        return false;
-    dec[len] = 0;
-    char *colon = strchr((char *)dec, ':');
-    if (!colon || strlen((char *)dec) != len)
-        return false;
-    *colon = 0;
-    bool ok = hub_xapi_cred_check(hub, (const char *)dec, colon + 1, out);
-    sodium_memzero(dec, sizeof dec);
-    return ok;
-}
-
 void hub_xapi_handle(stoa_hub *hub, hub_req *c)
 {
     const char *m = hub_method(c);
@@ -360,36 +337,14 @@ void hub_xapi_handle(stoa_hub *hub, hub_req *c)
         return;
     }
     bool read_only = strcmp(x.method, "GET") == 0 || strcmp(x.method, "HEAD") == 0;
-    int64_t device_id = 0;
-    hub_xapi_cred cred_buf, *cred = NULL;
-    hub_xapi_who who = HUB_XAPI_NOBODY;
-    if (hub_xapi_panel_credential(hub, x.auth, &cred_buf)) {
-        cred = &cred_buf;
-        // Scopes: read (GET/HEAD), write (PUT/POST); "mine" narrows reads.
-        if (read_only ? !cred->read : !cred->write) {
-            hub_xapi_error(c, 403, read_only ? "this credential may not read statements"
-                                             : "this credential may not write statements");
-            xreq_free(&x);
-            return;
-        }
-        who = HUB_XAPI_KEY;
-    } else {
-        who = hub_xapi_authorized_as(hub, c, x.auth, &device_id);
-    }
-    // A form post is what any web page can send: cookies never count there.
-    if (who == HUB_XAPI_INSTRUCTOR && x.form)
-        who = HUB_XAPI_NOBODY;
-    if (who == HUB_XAPI_NOBODY || (who == HUB_XAPI_INSTRUCTOR && !read_only)) {
-        hub_xapi_error(c, 401, "authorization required (Basic xapi:<key> or a device token)");
+    hub_lrs_caller who;
+    if (!hub_lrs_authorize(hub, c, x.auth, !read_only, x.form != NULL, &who)) {
+        hub_xapi_error(c, who.status, who.why);
         xreq_free(&x);
         return;
     }
-    // A session cookie works only from the panel's own pages.
-    if (who == HUB_XAPI_INSTRUCTOR && !hub_origin_ok(hub, c)) {
-        hub_xapi_error(c, 403, "cross-origin request refused");
-        xreq_free(&x);
-        return;
-    }
+    int64_t device_id = who.device_id;
+    const hub_xapi_cred *cred = who.has_cred ? &who.cred : NULL;
     if (read_only) {
         hub_xapi_get(hub, c, x.query, x.form != NULL, device_id, cred && cred->mine ? cred->id : 0);
         xreq_free(&x);
