@@ -86,6 +86,7 @@ static void *maint_main(void *arg)
             break;
         follow_auth_changes(hub);
         hub_view_tick(hub); // live views: who is watched, the budget
+        hub_lrs_fold_step(hub, 500000000); // xAPI Activities/Agents (hub_lrs_about.c): 0.5 s a second at most
         int64_t now = hub_mono_ns();
         if (now - last_expiry > 30LL * 1000000000LL) {
             last_expiry = now;

@@ -7,8 +7,11 @@
 // in seq order, and keeps two small tables: each activity's canonical
 // definition (language maps merged, other properties from the latest
 // statement: Data 2.4.4.1's "the LRS updates its internal definition") and
-// each agent's names. Each GET first folds what is new, so an answer
-// reflects every statement stored before it. A name remembers the last
+// each agent's names. The hub's housekeeping thread folds in the background
+// (hub_lrs_fold_step, a bounded time each second: a hub upgraded with 1M
+// statements catches up without any request waiting for it), and each GET
+// first folds what is new since, so an answer reflects every statement
+// stored before it once the background has caught up. A name remembers the last
 // statement it came from and is only shown while that statement is still
 // stored: deleting a learner (hub_class_delete_learner) takes their names
 // out of Person objects too.
@@ -20,6 +23,7 @@
 #include "hub_lrs_doc.h"
 
 #define FOLD_CHUNK 500 // statements per transaction; db_mu is released between chunks
+#define HUB_LRS_FOLD_REQUEST_CHUNKS 4 // a request folds at most 2,000 statements (the background the rest)
 
 static pthread_mutex_t g_fold_mu = PTHREAD_MUTEX_INITIALIZER; // one fold at a time keeps seq order
 
@@ -182,15 +186,17 @@ static void note_statement(fold_ctx *f, const cJSON *st, bool sub)
     note_context(f, cJSON_GetObjectItemCaseSensitive(st, "context"));
 }
 
-// Folds the statements stored since the last fold. false when the database failed.
-static bool fold(stoa_hub *hub)
+// Folds up to `chunks` chunks of the statements stored since the last fold
+// (g_fold_mu is taken per chunk, so a request waits for at most one chunk
+// of the background's). 1: all folded, 0: more left, -1: the database failed.
+static int fold(stoa_hub *hub, int chunks)
 {
     bool ok = true, more = true;
     act_slot *acts = calloc(FOLD_SLOTS, sizeof *acts);
     if (!acts)
-        return false;
-    pthread_mutex_lock(&g_fold_mu);
-    while (ok && more) {
+        return -1;
+    while (ok && more && chunks-- > 0) {
+        pthread_mutex_lock(&g_fold_mu);
         pthread_mutex_lock(&hub->db_mu);
         fold_ctx f = {
             .acts = acts,
@@ -239,11 +245,30 @@ static bool fold(stoa_hub *hub)
         sqlite3_finalize(f.get_def), sqlite3_finalize(f.put_def), sqlite3_finalize(f.put_name);
         sqlite3_finalize(rows), sqlite3_finalize(mark);
         pthread_mutex_unlock(&hub->db_mu);
+        pthread_mutex_unlock(&g_fold_mu);
         more = n == FOLD_CHUNK;
     }
-    pthread_mutex_unlock(&g_fold_mu);
     free(acts);
-    return ok;
+    return !ok ? -1 : more ? 0 : 1;
+}
+
+int hub_lrs_fold_step(stoa_hub *hub, int64_t budget_ns)
+{
+    int64_t t0 = hub_mono_ns();
+    int r;
+    while ((r = fold(hub, 1)) == 0 && hub_mono_ns() - t0 < budget_ns)
+        ;
+    return r;
+}
+
+// Before Activities/Agents answer: what is new since the background's last
+// step (at most a second's worth), so the answer reflects every statement
+// stored before it. A store far behind (a hub upgraded with many statements,
+// before the background has caught up) is not folded here: the request
+// answers from what is folded so far instead of waiting for all of it.
+static bool fold_for_request(stoa_hub *hub)
+{
+    return fold(hub, HUB_LRS_FOLD_REQUEST_CHUNKS) >= 0;
 }
 
 static void send_object(hub_lrs_req *r, cJSON *o)
@@ -277,7 +302,7 @@ void hub_lrs_about(hub_lrs_req *r)
 
 void hub_lrs_activities(hub_lrs_req *r)
 {
-    if (!fold(r->hub)) {
+    if (!fold_for_request(r->hub)) {
         hub_lrs_error(r->c, 503, "the database failed; try again");
         return;
     }
@@ -312,7 +337,7 @@ static void add_unique(cJSON *arr, const char *s)
 
 void hub_lrs_agents(hub_lrs_req *r)
 {
-    if (!fold(r->hub)) {
+    if (!fold_for_request(r->hub)) {
         hub_lrs_error(r->c, 503, "the database failed; try again");
         return;
     }

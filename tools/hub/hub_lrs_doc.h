@@ -90,6 +90,10 @@ bool hub_lrs_device_owns(stoa_hub *hub, int64_t device_id, const cJSON *agent,
 
 void hub_lrs_documents(hub_lrs_req *r, hub_lrs_kind kind);
 void hub_lrs_about(hub_lrs_req *r);
+// The background fold of what Activities and Agents answer from (hub.c's
+// housekeeping, each second): folds chunks for at most budget_ns.
+// 1: caught up, 0: more left, -1: the database failed.
+int hub_lrs_fold_step(stoa_hub *hub, int64_t budget_ns);
 void hub_lrs_activities(hub_lrs_req *r);
 void hub_lrs_agents(hub_lrs_req *r);
 
