@@ -7,7 +7,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <sodium.h>
 
 static stoa_hub *g_hub;
 static int g_port;
@@ -22,11 +21,7 @@ int lrs_setup(void)
     g_hub = test_hub_start(dir, &g_port);
     if (!g_hub)
         return 0;
-    char cred[128], b64[200];
-    snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(g_hub));
-    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred),
-                      sodium_base64_VARIANT_ORIGINAL);
-    snprintf(g_auth, sizeof g_auth, "Authorization: Basic %s\r\n", b64);
+    test_basic_auth("xapi", test_xapi_key(g_hub), NULL, g_auth, sizeof g_auth);
     return g_port;
 }
 

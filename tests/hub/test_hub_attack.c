@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
-#include <sodium.h>
 
 #include "hub_test_util.h"
 #include "stoa_test.h"
@@ -76,10 +75,7 @@ static void setup(void)
                                           .idle_timeout_ms = 6000}, &g_hub, &err) == STOA_OK);
     CHECK(test_login(g_port, TEST_PASSWORD, g_cookie, g_csrf) == 200);
     CHECK(test_join(g_port, stoa_hub_join_code(g_hub), "good headset", g_token) == 200);
-    char cred[128], b64[200];
-    snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(g_hub));
-    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred), sodium_base64_VARIANT_ORIGINAL);
-    snprintf(g_xauth, sizeof g_xauth, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
+    test_xapi_auth(g_hub, NULL, g_xauth, sizeof g_xauth);
     test_uuid(g_reg);
 }
 

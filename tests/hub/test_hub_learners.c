@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
-#include <sodium.h>
 
 #include "hub_test_util.h"
 #include "stoa_test.h"
@@ -28,10 +27,7 @@ static headset A = {"headset A", "ana"}, B = {"headset B", "bo"};
 
 static void key_header(const char *key, char out[300])
 {
-    char cred[128], b64[200];
-    snprintf(cred, sizeof cred, "xapi:%s", key);
-    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred), sodium_base64_VARIANT_ORIGINAL);
-    snprintf(out, 300, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
+    test_basic_auth("xapi", key, TEST_XAPI_VERSION, out, 300);
 }
 
 // Reads frames until one contains `want` (or times out); the text in out.

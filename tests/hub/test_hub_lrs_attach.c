@@ -23,13 +23,10 @@ static void setup(void)
 {
     if (g_hub)
         return;
-    char dir[256], cred[128], b64[160];
+    char dir[256];
     test_temp_dir(dir);
     g_hub = test_hub_start(dir, &g_port);
-    snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(g_hub));
-    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred), sodium_base64_VARIANT_ORIGINAL);
-    snprintf(g_auth, sizeof g_auth, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n"
-                                    "Content-Type: multipart/mixed; boundary=xyzzy\r\n", b64);
+    test_xapi_auth(g_hub, "Content-Type: multipart/mixed; boundary=xyzzy\r\n", g_auth, sizeof g_auth);
 }
 
 static void sha256_hex(const void *d, size_t n, char out[65])
@@ -201,15 +198,14 @@ STOA_TEST(signed_statements_are_verified)
 STOA_TEST(forwarding_carries_attachments_and_voiding)
 {
     setup();
-    char lrs_dir[256], dir[256], url[128], auth[64], listen[64], lrs_h[300], b64[200];
+    char lrs_dir[256], dir[256], url[128], auth[64], listen[64], lrs_h[300];
     int lrs_port = 0;
     test_temp_dir(lrs_dir);
     stoa_hub *lrs = test_hub_start(lrs_dir, &lrs_port);
     CHECK(lrs != NULL);
     snprintf(url, sizeof url, "http://127.0.0.1:%d/xapi/", lrs_port);
-    snprintf(auth, sizeof auth, "xapi:%s", test_xapi_key(lrs));
-    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)auth, strlen(auth), sodium_base64_VARIANT_ORIGINAL);
-    snprintf(lrs_h, sizeof lrs_h, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
+    snprintf(auth, sizeof auth, "xapi:%s", test_xapi_key(lrs)); // forward_auth below
+    test_xapi_auth(lrs, NULL, lrs_h, sizeof lrs_h);
     test_temp_dir(dir);
     int port = test_free_port();
     snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
@@ -220,11 +216,7 @@ STOA_TEST(forwarding_carries_attachments_and_voiding)
     int saved_port = g_port;
     char saved_auth[300];
     memcpy(saved_auth, g_auth, sizeof g_auth);
-    char cred[64], hb64[100];
-    snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(hub));
-    sodium_bin2base64(hb64, sizeof hb64, (const unsigned char *)cred, strlen(cred), sodium_base64_VARIANT_ORIGINAL);
-    snprintf(g_auth, sizeof g_auth, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n"
-                                    "Content-Type: multipart/mixed; boundary=xyzzy\r\n", hb64);
+    test_xapi_auth(hub, "Content-Type: multipart/mixed; boundary=xyzzy\r\n", g_auth, sizeof g_auth);
     g_port = port;
     const char *data = "a drawing, in bytes";
     char hash[65], id[37], vid[37], voiding[512], *out = NULL;

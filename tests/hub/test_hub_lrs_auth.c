@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
-#include <sodium.h>
 
 #include "hub_test_util.h"
 #include "stoa_test.h"
@@ -39,11 +38,8 @@ static int make(const char *body, char key[64], char headers[300])
     const char *k = cJSON_GetStringValue(cJSON_GetObjectItem(j, "key"));
     const char *sec = cJSON_GetStringValue(cJSON_GetObjectItem(j, "secret"));
     if (s == 200 && k && sec) {
-        char cred[128], b64[200];
         snprintf(key, 64, "%s", k);
-        snprintf(cred, sizeof cred, "%s:%s", k, sec);
-        sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred), sodium_base64_VARIANT_ORIGINAL);
-        snprintf(headers, 300, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
+        test_basic_auth(k, sec, TEST_XAPI_VERSION, headers, 300);
     }
     cJSON_Delete(j);
     free(out);

@@ -9,7 +9,6 @@
 
 #include <cjson/cJSON.h>
 #include <openssl/evp.h>
-#include <sodium.h>
 #include <sqlite3.h>
 
 #include "lrs_test_util.h"
@@ -330,18 +329,14 @@ STOA_TEST(migration_keeps_old_databases)
     if (!hub)
         return;
     test_uuid(id);
-    char st[600], key_auth[200], cred[80], b64[120];
+    char st[600], key_auth[200];
     snprintf(st, sizeof st,
              "{\"id\":\"%s\",\"actor\":{\"mbox\":\"mailto:m@example.com\"},\"verb\":{\"id\":"
              "\"http://adlnet.gov/expapi/verbs/experienced\"},\"object\":{\"id\":\"http://"
              "example.com/old\","
              "\"definition\":{\"name\":{\"en\":\"old\"}}},\"timestamp\":\"2026-01-01T00:00:00Z\"}",
              id);
-    snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(hub));
-    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred),
-                      sodium_base64_VARIANT_ORIGINAL);
-    snprintf(key_auth, sizeof key_auth,
-             "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
+    test_xapi_auth(hub, NULL, key_auth, sizeof key_auth);
     CHECK(test_http(port, "POST", "/xapi/statements", key_auth, st, strlen(st), NULL, NULL, 0) ==
           200);
     stoa_hub_destroy(&hub);
@@ -359,8 +354,7 @@ STOA_TEST(migration_keeps_old_databases)
     CHECK_MSG(hub != NULL, "issue 14: a database without the LRS tables opens");
     if (!hub)
         return;
-    snprintf(key_auth, sizeof key_auth,
-             "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
+    test_xapi_auth(hub, NULL, key_auth, sizeof key_auth);
     char p[200], *out = NULL;
     snprintf(p, sizeof p, "/xapi/statements?statementId=%s", id);
     CHECK_MSG(test_http(port, "GET", p, key_auth, NULL, 0, &out, NULL, 0) == 200 && out &&

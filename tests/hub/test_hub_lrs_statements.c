@@ -27,8 +27,8 @@ static void setup(void)
     char cred[128];
     snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(g_hub));
     sodium_bin2base64(g_basic, sizeof g_basic, (const unsigned char *)cred, strlen(cred),
-                      sodium_base64_VARIANT_ORIGINAL);
-    snprintf(g_auth, sizeof g_auth, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", g_basic);
+                      sodium_base64_VARIANT_ORIGINAL); // the alternate syntax's Authorization field
+    test_xapi_auth(g_hub, NULL, g_auth, sizeof g_auth);
 }
 
 static int req(const char *method, const char *path, const char *body, char **out)

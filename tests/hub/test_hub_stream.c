@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
-#include <sodium.h>
 
 #include "hub_test_util.h"
 #include "net/stoa_net.h"
@@ -22,10 +21,8 @@
 // The ids stored for a registration, via the xAPI resource (all pages).
 static cJSON *stored_ids(int port, const char *xapi_key, const char *reg)
 {
-    char cred[128], b64[200], headers[400], path[512];
-    snprintf(cred, sizeof cred, "xapi:%s", xapi_key);
-    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred), sodium_base64_VARIANT_ORIGINAL);
-    snprintf(headers, sizeof headers, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
+    char headers[400], path[512];
+    test_basic_auth("xapi", xapi_key, TEST_XAPI_VERSION, headers, sizeof headers);
     snprintf(path, sizeof path, "/xapi/statements?registration=%s&limit=500&ascending=true", reg);
     cJSON *ids = cJSON_CreateArray();
     for (int page = 0; page < 100 && path[0]; page++) {

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
 #include <sqlite3.h>
 
 #include "hub_test_util.h"
@@ -109,7 +108,7 @@ static bool stored_in(const char *data_dir, const char *id)
 // posts one statement and says whether the LRS got it within ms.
 static bool forwarded(const char *url, const char *auth, const char *ca, const char *lrs_dir, int ms)
 {
-    char dir[256], listen[64], id[37], cred[128], b64[200], headers[300], *out = NULL;
+    char dir[256], listen[64], id[37], headers[300], *out = NULL;
     test_temp_dir(dir);
     int port = test_free_port();
     snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
@@ -120,9 +119,7 @@ static bool forwarded(const char *url, const char *auth, const char *ca, const c
                           &hub, &err) == STOA_OK);
     if (!hub)
         return false;
-    snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(hub));
-    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred), sodium_base64_VARIANT_ORIGINAL);
-    snprintf(headers, sizeof headers, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
+    test_xapi_auth(hub, NULL, headers, sizeof headers);
     test_uuid(id);
     char *st = test_statement(id, NULL, 1);
     CHECK(test_http(port, "POST", "/xapi/statements", headers, st, strlen(st), &out, NULL, 0) == 200);

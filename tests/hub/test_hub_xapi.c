@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
-#include <sodium.h>
 
 #include "hub_test_util.h"
 #include "stoa_test.h"
@@ -22,11 +21,7 @@ static void setup(void)
     char dir[256];
     test_temp_dir(dir);
     g_hub = test_hub_start(dir, &g_port);
-    char cred[128], b64[200];
-    snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(g_hub));
-    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred),
-                      sodium_base64_VARIANT_ORIGINAL);
-    snprintf(g_auth, sizeof g_auth, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
+    test_xapi_auth(g_hub, NULL, g_auth, sizeof g_auth);
 }
 
 static int xapi(const char *method, const char *path, const char *body, char **out)
@@ -192,7 +187,7 @@ STOA_TEST(forwards_to_the_schools_lrs)
 {
     setup();
     char dir[256], lrs_dir[256], url[128], auth[64], listen[64];
-    char lrs_headers[400], lrs_b64[200];
+    char lrs_headers[400];
     int lrs_port = 0;
     test_temp_dir(lrs_dir);
     stoa_hub *lrs = test_hub_start(lrs_dir, &lrs_port);
@@ -207,10 +202,8 @@ STOA_TEST(forwards_to_the_schools_lrs)
     CHECK(stoa_hub_create(&(stoa_hub_desc){.listen = listen, .data_dir = dir, .password = TEST_PASSWORD,
                                           .forward_url = url, .forward_auth = auth}, &hub, &err) == STOA_OK);
     // Post into the classroom hub (its own key).
-    char cred[128], b64[200], headers[300], ids[5][37], body[8192] = "[";
-    snprintf(cred, sizeof cred, "xapi:%s", test_xapi_key(hub));
-    sodium_bin2base64(b64, sizeof b64, (const unsigned char *)cred, strlen(cred), sodium_base64_VARIANT_ORIGINAL);
-    snprintf(headers, sizeof headers, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", b64);
+    char headers[300], ids[5][37], body[8192] = "[";
+    test_xapi_auth(hub, NULL, headers, sizeof headers);
     for (int i = 0; i < 5; i++) {
         test_uuid(ids[i]);
         char *st = test_statement(ids[i], NULL, 20 + i);
@@ -229,10 +222,7 @@ STOA_TEST(forwards_to_the_schools_lrs)
         for (int i = 0; i < 5; i++) {
             char path[128];
             snprintf(path, sizeof path, "/xapi/statements?statementId=%.36s", ids[i]);
-
-            sodium_bin2base64(lrs_b64, sizeof lrs_b64, (const unsigned char *)auth, strlen(auth),
-                              sodium_base64_VARIANT_ORIGINAL);
-            snprintf(lrs_headers, sizeof lrs_headers, "Authorization: Basic %s\r\nX-Experience-API-Version: 1.0.3\r\n", lrs_b64);
+            test_xapi_auth(lrs, NULL, lrs_headers, sizeof lrs_headers);
             found += test_http(lrs_port, "GET", path, lrs_headers, NULL, 0, &out, NULL, 0) == 200;
             free(out);
         }
