@@ -121,6 +121,16 @@ STOA_TEST(statements_limit_is_an_option)
     CHECK(strstr(headers, "X-Experience-API-Consistent-Through: ") != NULL);
     cJSON_Delete(j);
     free(out);
+    // The server's own refusal (a body over the limit, refused before it is
+    // read) is an answer to a Statements request too: Consistent-Through on it.
+    const char big[] = "POST /xapi/statements HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                       "X-Experience-API-Version: 1.0.3\r\nContent-Length: 999999999\r\n\r\n";
+    char *answer = NULL;
+    CHECK(test_http_raw(g_port, big, strlen(big), &answer) == 413);
+    CHECK_MSG(answer && strstr(answer, "X-Experience-API-Consistent-Through: ") &&
+                  strstr(answer, "X-Experience-API-Version: 1.0.3"),
+              "2.1.3: Consistent-Through on all responses, the server's 413 too: %s", answer ? answer : "");
+    free(answer);
     stoa_hub_destroy(&hub);
 }
 

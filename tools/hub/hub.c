@@ -16,6 +16,7 @@
 #include "core/stoa_log.h"
 #include "hub_internal.h"
 #include "hub_lrs_doc.h"
+#include "hub_xapi.h"
 
 #ifndef STOA_HUB_PANEL_DIR
 #define STOA_HUB_PANEL_DIR "panel"
@@ -124,6 +125,7 @@ static stoa_result start_server(stoa_hub *hub, const stoa_hub_desc *desc, stoa_e
         .user = hub,
         .on_request = hub_on_request,
         .body_limit = hub_body_limit,
+        .refusal_headers = hub_xapi_refusal_headers,
         .is_slow = hub_is_slow,
         .on_ws_message = hub_ws_on_message,
         .on_ws_close = hub_ws_on_close,

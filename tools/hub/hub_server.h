@@ -54,6 +54,9 @@ typedef struct hub_server_callbacks {
     // the largest body this request may have, and whether it goes to the slow queue.
     size_t (*body_limit)(void *user, const hub_http_head *head);
     bool (*is_slow)(void *user, const hub_http_head *head);
+    // On the I/O thread (optional): header lines ("Name: v\r\n") for the
+    // server's own refusal of a request whose head was read (413, 503).
+    void (*refusal_headers)(void *user, const hub_http_head *head, char *out, size_t size);
     // On a worker, one at a time per connection: one complete frame of an
     // upgraded connection (text, binary, or a fragment: fin false), NUL-terminated.
     void (*on_ws_message)(void *user, uint64_t conn, int64_t tag, int opcode, bool fin, char *data,

@@ -247,13 +247,18 @@ static const char *reason(int status)
 // A short JSON error answered by the server itself, then close (mu held).
 void hub_srv_answer_error(hub_server *s, conn *c, int status, const char *message)
 {
-    char body[256], head[512];
+    hub_srv_answer_error_h(s, c, status, message, "");
+}
+
+void hub_srv_answer_error_h(hub_server *s, conn *c, int status, const char *message, const char *extra)
+{
+    char body[256], head[1024];
     int bl = snprintf(body, sizeof body, "{\"error\":\"%s\"}", message);
     int hl = snprintf(head, sizeof head,
                       "HTTP/1.1 %d %s\r\nContent-Type: application/json; charset=utf-8\r\n"
                       "Content-Length: %d\r\nX-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n"
-                      "%sConnection: close\r\n\r\n",
-                      status, reason(status), bl, status == 503 ? "Retry-After: 5\r\n" : "");
+                      "%s%sConnection: close\r\n\r\n",
+                      status, reason(status), bl, status == 503 ? "Retry-After: 5\r\n" : "", extra);
     hub_srv_append_out(s, c, head, (size_t)hl, body, (size_t)bl, true);
     c->state = C_WRITE;
     c->t_state = c->t_tx = hub_srv_now_ns();

@@ -35,6 +35,15 @@ static void dispatch_request(hub_server *s, conn *c) // mu held
     hub_srv_push_job(s, j, slow);
 }
 
+// A refusal of a request whose head was read: with the application's headers.
+static void refuse(hub_server *s, conn *c, int status, const char *message)
+{
+    char extra[512] = "";
+    if (s->cb.refusal_headers)
+        s->cb.refusal_headers(s->cb.user, &c->req->head, extra, sizeof extra);
+    hub_srv_answer_error_h(s, c, status, message, extra);
+}
+
 static void head_complete(hub_server *s, conn *c, size_t head_len) // mu held
 {
     hub_http_head *h = &c->req->head;
@@ -42,22 +51,22 @@ static void head_complete(hub_server *s, conn *c, size_t head_len) // mu held
     size_t limit = s->cb.body_limit ? s->cb.body_limit(s->cb.user, h) : 0;
     long long cl = h->content_length < 0 ? 0 : h->content_length;
     if (h->upgrade_websocket && cl > 0) {
-        hub_srv_answer_error(s, c, 400, "an upgrade has no body");
+        refuse(s, c, 400, "an upgrade has no body");
         return;
     }
     if ((unsigned long long)cl > limit) {
         s->stats.too_large++;
-        hub_srv_answer_error(s, c, 413, "request body too large");
+        refuse(s, c, 413, "request body too large");
         return;
     }
     if (!hub_srv_reserve(s, (size_t)cl + 1)) {
-        hub_srv_answer_error(s, c, 503, "busy: try again in a few seconds");
+        refuse(s, c, 503, "busy: try again in a few seconds");
         return;
     }
     c->body_charged = (size_t)cl + 1;
     c->body = malloc((size_t)cl + 1);
     if (!c->body) {
-        hub_srv_answer_error(s, c, 503, "out of memory");
+        refuse(s, c, 503, "out of memory");
         return;
     }
     c->body_want = (size_t)cl;

@@ -146,6 +146,8 @@ struct hub_server {
 // ---- hub_server_conn.c
 addr_count *hub_srv_addr_entry(hub_server *s, const uint8_t key[16], bool add);
 void hub_srv_answer_error(hub_server *s, conn *c, int status, const char *message);
+// The same with more header lines (the refusal_headers callback's).
+void hub_srv_answer_error_h(hub_server *s, conn *c, int status, const char *message, const char *extra);
 bool hub_srv_append_out(hub_server *s, conn *c, const void *a, size_t al, const void *b, size_t bl, bool force);
 uint64_t hub_srv_conn_id(hub_server *s, const conn *c);
 ssize_t hub_srv_conn_read(conn *c, void *buf, size_t n);

@@ -30,6 +30,22 @@ void hub_xapi_send(hub_req *c, int status, const char *type, const char *body, s
     hub_send_text(c, status, type, body, len, headers);
 }
 
+void hub_xapi_refusal_headers(void *user, const hub_http_head *h, char *out, size_t size)
+{
+    (void)user;
+    // The server's own refusals (a body over the limit: 413; busy: 503)
+    // are answers to xAPI requests too: the version and, for Statements,
+    // Consistent-Through (Communication 2.1.3 "on all responses").
+    if (strncmp(h->path, "/xapi/", 6) != 0)
+        return;
+    char now[32];
+    hub_format_iso(hub_now_ns(), now);
+    if (strcmp(h->path, "/xapi/statements") == 0)
+        snprintf(out, size, XAPI_HEADERS "X-Experience-API-Consistent-Through: %s\r\n", now);
+    else
+        snprintf(out, size, "X-Experience-API-Version: 1.0.3\r\n");
+}
+
 void hub_xapi_error(hub_req *c, int status, const char *message)
 {
     cJSON *o = cJSON_CreateObject();

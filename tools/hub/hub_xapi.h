@@ -12,6 +12,8 @@
 // An answer with the xAPI headers (version, CORS, Consistent-Through).
 void hub_xapi_send(hub_req *c, int status, const char *type, const char *body, size_t len, const char *extra);
 void hub_xapi_error(hub_req *c, int status, const char *message);
+// The server's refusal_headers callback (hub_server.h): xAPI headers on its own refusals of /xapi/ requests.
+void hub_xapi_refusal_headers(void *user, const hub_http_head *h, char *out, size_t size);
 // GET/HEAD on the parameters in query (the URL's or the alternate form's).
 // cred_id > 0: a "mine" credential, which reads only what it stored.
 void hub_xapi_get(stoa_hub *hub, hub_req *c, const char *query, bool form, int64_t device_id, int64_t cred_id);
