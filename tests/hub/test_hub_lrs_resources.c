@@ -349,6 +349,21 @@ STOA_TEST(credentials_and_headsets)
     CHECK_MSG(a.status == 403, "3.2.s3.b10: the instructor's session does not write -> 403, got %d",
               a.status);
     lrs_free(&a);
+    // The same one check (hub_lrs_authorize) for Statements: reads, never writes.
+    a = lrs_req("GET", "/xapi/statements?limit=1", h, NULL, NULL, 0, false);
+    CHECK_MSG(a.status == 200, "the instructor reads statements, got %d", a.status);
+    lrs_free(&a);
+    a = lrs_req("POST", "/xapi/statements", h, NULL, st, strlen(st), false);
+    CHECK_MSG(a.status == 403, "the instructor's session does not write statements -> 403, got %d", a.status);
+    lrs_free(&a);
+    // A device token in the alternate syntax's form is the headset's (1.3.s3.b7: form values are headers).
+    char form[400];
+    snprintf(form, sizeof form, "Authorization=Bearer%%20%s&X-Experience-API-Version=1.0.3&limit=1", token);
+    a = lrs_req("POST", "/xapi/statements?method=GET", "", "Content-Type: application/x-www-form-urlencoded\r\n",
+                form, strlen(form), true);
+    CHECK_MSG(a.status == 200, "1.3: a Bearer token in the form authorizes the headset, got %d %s", a.status,
+              a.body ? a.body : "");
+    lrs_free(&a);
     cJSON_Delete(sj);
     free(actor), free(st), free(mine_state), free(other_state), free(ap);
 }
