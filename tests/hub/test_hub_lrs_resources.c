@@ -142,40 +142,6 @@ STOA_TEST(parameters)
     expect("GET", "/xapi/nothing", 404, NULL, "an unknown resource");
 }
 
-STOA_TEST(groups_as_the_agent_of_documents)
-{
-    CHECK(lrs_setup() > 0);
-    // Communication 2.6 note: "The agent parameter is an Agent Object and not
-    // a Group" (and 2.3/2.4 take an "Agent object" too): a Group, identified
-    // or not, is a 400 that says what to send instead ...
-    const char *groups[] = {"{\"objectType\":\"Group\",\"mbox\":\"mailto:team@example.com\"}",
-                            "{\"objectType\":\"Group\",\"mbox\":\"mailto:team@example.com\","
-                            "\"member\":[{\"mbox\":\"mailto:m1@example.com\"}]}",
-                            "{\"mbox\":\"mailto:team@example.com\",\"member\":[]}"};
-    for (size_t i = 0; i < sizeof groups / sizeof *groups; i++) {
-        char *p = lrs_path("activities/state", "activityId", k_act, "agent", groups[i], "stateId", "g", NULL);
-        expect("PUT", p, 400, "identified Group", "2.3.s3.table1.row2: State agent is an Agent, not a Group");
-        free(p);
-        p = lrs_path("agents/profile", "agent", groups[i], "profileId", "g", NULL);
-        expect("GET", p, 400, "identified Group", "2.6 note: Agent Profile agent is an Agent, not a Group");
-        free(p);
-        p = lrs_path("agents", "agent", groups[i], NULL);
-        expect("GET", p, 400, "identified Group", "2.4.s2.table1.row1: Agents agent is an Agent, not a Group");
-        free(p);
-    }
-    // ... and the identified Group's identifier in an Agent object keeps
-    // the Group's documents (what the note tells providers to do).
-    const char *as_agent = "{\"objectType\":\"Agent\",\"mbox\":\"mailto:team@example.com\"}";
-    char *p = lrs_path("activities/state", "activityId", k_act, "agent", as_agent, "stateId", "g", NULL);
-    lrs_answer a = lrs_req("PUT", p, NULL, NULL, "{\"team\":1}", 10, false);
-    CHECK_MSG(a.status == 204, "2.6 note: a Group's identifier in an Agent object stores (%d)", a.status);
-    lrs_free(&a);
-    a = lrs_req("GET", p, NULL, NULL, NULL, 0, false);
-    CHECK(a.status == 200 && a.body && strcmp(a.body, "{\"team\":1}") == 0);
-    lrs_free(&a);
-    free(p);
-}
-
 STOA_TEST(activities_canonical)
 {
     CHECK(lrs_setup() > 0);
