@@ -59,9 +59,11 @@ static stoa_result upload_textures(stoa_gfx_scene *s, const stoa_scene *sc, gfx_
         if (!t->rgba || t->width == 0 || t->height == 0)
             continue; // drawn with the white texture
         // glTF min filters 9728 NEAREST and 9729 LINEAR read level 0 alone.
-        gfx_texture_desc d = {t->rgba, t->width, t->height, u->tex_srgb && u->tex_srgb[i],
+        bool srgb = u->tex_srgb && u->tex_srgb[i];
+        gfx_texture_desc d = {t->rgba, t->width, t->height, srgb,
                               .no_mips = t->sampler.min_filter == 9728 ||
-                                         t->sampler.min_filter == 9729};
+                                         t->sampler.min_filter == 9729,
+                              .mips = t->mips && t->mips_srgb == srgb ? t->mips : NULL};
         res = gfx_texture_create(u->dev, u->cmd, &u->staging, &d, &s->textures[i],
                                  &fills[nfill], err);
         nfill += res >= 0;
