@@ -136,7 +136,7 @@ static stoa_result read_file(const char *file, uint64_t key, stoa_scene **out, s
     struct stat st;
     void *map = MAP_FAILED;
     if (fstat(fd, &st) == 0 && st.st_size > 0)
-        map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_POPULATE,
+        map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
                    fd, 0);
     close(fd);
     if (map == MAP_FAILED)
