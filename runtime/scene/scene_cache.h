@@ -27,6 +27,9 @@
 #define CACHE_MAX_SECTIONS 32u
 #define CACHE_CHUNK ((size_t)1 << 20)
 #define CACHE_SECTION_REQUIRED 1u
+// Scenes with at least this many texel bytes have their texel chunks checked
+// when a texture is first used (stoa_scene_texture_check), not at load.
+#define CACHE_LAZY_TEXELS ((uint64_t)8 << 20)
 
 #define CACHE_ID(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
 enum {
@@ -79,6 +82,15 @@ struct scene_baked {
     bool writing;
     char file[4096]; // the cache file to write
     uint64_t key;
+    // Checking DATA per chunk: chunks below lazy_from at load, the rest on
+    // first use. state: 0 unchecked, 1 good, 2 damaged; guarded by lock.
+    const uint8_t *data, *chunk_hashes;
+    uint64_t data_size, lazy_from, chunk_count;
+    uint8_t *chunk_state;
+    bool trust_data; // stoa_scene_cache_parse without hash checks (fuzzing)
+    bool has_lock;
+    pthread_mutex_t lock;
+    bool damaged_logged;
 };
 
 // A fast 64-bit hash (not cryptographic: it catches damage, not forgery).
@@ -93,7 +105,11 @@ uint64_t scene_cache_key(scene_doc *doc, bool no_generated_tangents);
 stoa_result scene_cache_write(const stoa_scene *scene, uint64_t key, const char *file,
                               stoa_error *err);
 
-// Checks header, table and hashes of a file's bytes; returns the sections.
+// Checks DATA chunks [first, end) that are still unchecked (on a few threads
+// when there are many); false when one is damaged.
+bool scene_cache_check_chunks(struct scene_baked *b, uint64_t first, uint64_t end);
+// Checks header, table and the hashes of every section but DATA (whose
+// chunks scene_cache_check_chunks checks); returns the sections.
 stoa_result scene_cache_check(const uint8_t *bytes, size_t size, uint64_t expect_key,
                               bool check_hashes, const cache_section **out_table,
                               uint32_t *out_count, stoa_error *err);

@@ -350,6 +350,14 @@ static stoa_result read_meta(rd *meta, rd *rs, stoa_scene *s, stoa_error *err)
     get(meta, &s->triangle_count, 8);
     get_f32s(meta, s->bounds_min, 3);
     get_f32s(meta, s->bounds_max, 3);
+    uint64_t lazy_from;
+    get(meta, &lazy_from, 8);
+    struct scene_baked *b = s->baked;
+    if (lazy_from > rs[0].data_size || (lazy_from % CACHE_CHUNK && lazy_from != rs[0].data_size))
+        fail(meta, "texel chunks start outside DATA");
+    if (meta->at != meta->n)
+        fail(meta, "bytes left over after the last field");
+    b->lazy_from = lazy_from;
     static const size_t min_bytes[9] = {77, 209, 236, 63, 41, 37, 41, 13, 5};
     for (int i = 0; i < 9 && !meta->bad; i++)
         if (c[i] > rs[i].n / min_bytes[i])

@@ -24,10 +24,8 @@ static bool known(uint32_t id)
 }
 
 typedef struct chunk_check {
-    const uint8_t *data;
-    uint64_t size;
-    const uint8_t *hashes;
-    uint64_t count;
+    struct scene_baked *b;
+    uint64_t end;
     atomic_uint_fast64_t next;
     atomic_bool bad;
 } chunk_check;
@@ -35,33 +33,46 @@ typedef struct chunk_check {
 static void *check_chunks(void *arg)
 {
     chunk_check *c = arg;
-    for (uint64_t i; !atomic_load(&c->bad) && (i = atomic_fetch_add(&c->next, 1)) < c->count;) {
-        uint64_t at = i * CACHE_CHUNK, n = c->size - at < CACHE_CHUNK ? c->size - at : CACHE_CHUNK;
+    struct scene_baked *b = c->b;
+    for (uint64_t i; !atomic_load(&c->bad) && (i = atomic_fetch_add(&c->next, 1)) < c->end;) {
+        if (b->chunk_state[i] != 0) {
+            if (b->chunk_state[i] == 2)
+                atomic_store(&c->bad, true);
+            continue;
+        }
+        uint64_t at = i * CACHE_CHUNK;
+        uint64_t n = b->data_size - at < CACHE_CHUNK ? b->data_size - at : CACHE_CHUNK;
         uint64_t want;
-        memcpy(&want, c->hashes + i * 8, 8);
-        if (scene_hash64(c->data + at, n, 0) != want)
+        memcpy(&want, b->chunk_hashes + i * 8, 8);
+        bool good = scene_hash64(b->data + at, n, 0) == want;
+        b->chunk_state[i] = good ? 1 : 2; // each index is this thread's alone
+        if (!good)
             atomic_store(&c->bad, true);
     }
     return NULL;
 }
 
-static bool data_hashes_match(const uint8_t *data, uint64_t size, const uint8_t *hashes,
-                              uint64_t count)
+bool scene_cache_check_chunks(struct scene_baked *b, uint64_t first, uint64_t end)
 {
-    chunk_check c = {.data = data, .size = size, .hashes = hashes, .count = count};
-    atomic_init(&c.next, 0);
+    end = end < b->chunk_count ? end : b->chunk_count;
+    if (first >= end)
+        return true;
+    chunk_check c = {.b = b, .end = end};
+    atomic_init(&c.next, first);
     atomic_init(&c.bad, false);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     uint64_t want = cores > 1 ? (uint64_t)cores - 1 : 0;
     want = want < MAX_CHECKERS ? want : MAX_CHECKERS;
-    want = want < count / 4 ? want : count / 4; // small files: this thread alone
+    want = want < (end - first) / 4 ? want : (end - first) / 4; // few chunks: this thread
     pthread_t t[MAX_CHECKERS];
     uint32_t started = 0;
+    pthread_mutex_lock(&b->lock);
     while (started < want && pthread_create(&t[started], NULL, check_chunks, &c) == 0)
         started++;
     check_chunks(&c);
     for (uint32_t i = 0; i < started; i++)
         pthread_join(t[i], NULL);
+    pthread_mutex_unlock(&b->lock);
     return !atomic_load(&c.bad);
 }
 
@@ -101,9 +112,6 @@ static stoa_result check_table(const uint8_t *bytes, size_t size, const cache_se
     if (data->offset != CACHE_DATA_OFFSET || chnk->size != chunks * 8)
         return BAD("DATA (%llu bytes) and its %llu chunk checksums disagree",
                    (unsigned long long)data->size, (unsigned long long)(chnk->size / 8));
-    if (check_hashes &&
-        !data_hashes_match(bytes + data->offset, data->size, bytes + chnk->offset, chunks))
-        return BAD("DATA: checksum mismatch");
     return STOA_OK;
 }
 

@@ -66,6 +66,9 @@ void scene_baked_destroy(stoa_scene *s)
     if (!s->baked)
         return;
     stoa_scene_cache_wait(s);
+    if (s->baked->has_lock)
+        pthread_mutex_destroy(&s->baked->lock);
+    free(s->baked->chunk_state);
     if (s->baked->mapped)
         munmap(s->baked->bytes, s->baked->size);
     else
@@ -100,14 +103,69 @@ static stoa_result from_bytes(uint8_t *bytes, size_t size, bool mapped, uint64_t
     const cache_section *table;
     uint32_t count;
     stoa_result r = scene_cache_check(bytes, size, key, check_hashes, &table, &count, err);
+    for (uint32_t i = 0; r >= 0 && i < count; i++) {
+        if (table[i].id == CACHE_DATA) {
+            b->data = bytes + table[i].offset;
+            b->data_size = table[i].size;
+            b->chunk_count = (b->data_size + CACHE_CHUNK - 1) / CACHE_CHUNK;
+        } else if (table[i].id == CACHE_CHNK) {
+            b->chunk_hashes = bytes + table[i].offset;
+        }
+    }
+    if (r >= 0) {
+        b->trust_data = !check_hashes;
+        b->has_lock = pthread_mutex_init(&b->lock, NULL) == 0;
+        if (!b->has_lock || !(b->chunk_state = calloc(b->chunk_count + 1, 1)))
+            r = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
+    }
     if (r >= 0)
         r = scene_cache_build(s, bytes, size, table, count, err);
+    // Everything but a large scene's texels now; those on first use.
+    if (r >= 0 && check_hashes &&
+        !scene_cache_check_chunks(b, 0, (b->lazy_from + CACHE_CHUNK - 1) / CACHE_CHUNK))
+        r = stoa_error_set(err, STOA_ERROR_PARSE, "DATA: checksum mismatch");
     if (r < 0) {
         stoa_scene_destroy(&s);
         return r;
     }
     *out = s;
     return STOA_OK;
+}
+
+static bool range_ok(struct scene_baked *b, const uint8_t *p, size_t size)
+{
+    if (!p || size == 0)
+        return true;
+    uint64_t at = (uint64_t)(p - b->data);
+    return scene_cache_check_chunks(b, at / CACHE_CHUNK, (at + size + CACHE_CHUNK - 1) / CACHE_CHUNK);
+}
+
+bool stoa_scene_texture_check(const stoa_scene *s, uint32_t i)
+{
+    if (!s || i >= s->texture_count)
+        return false;
+    struct scene_baked *b = s->baked;
+    const stoa_texture *t = &s->textures[i];
+    if (!b || !b->chunk_state || b->trust_data || !t->rgba)
+        return true;
+    size_t level0 = (size_t)t->width * t->height * 4, chain = 0;
+    for (uint32_t w = t->width, h = t->height; t->mips && (w > 1 || h > 1);) {
+        w = w > 1 ? w / 2 : 1;
+        h = h > 1 ? h / 2 : 1;
+        chain += (size_t)w * h * 4;
+    }
+    if (range_ok(b, t->rgba, level0) && range_ok(b, t->mips, chain))
+        return true;
+    pthread_mutex_lock(&b->lock);
+    if (!b->damaged_logged) {
+        STOA_LOGW("scene", "%s: scene cache %s rejected (texture %u: DATA checksum mismatch); "
+                           "the texture is left out and the next load rebuilds the cache",
+                  s->path, b->file, i);
+        unlink(b->file);
+        b->damaged_logged = true;
+    }
+    pthread_mutex_unlock(&b->lock);
+    return false;
 }
 
 stoa_result stoa_scene_cache_parse(const uint8_t *bytes, size_t size, uint64_t expect_key,
@@ -226,6 +284,9 @@ stoa_result stoa_scene_bake(const char *path, const char *cache_dir, char *out_f
     stoa_scene_destroy(&s);
     if (o != STOA_SCENE_CACHE_HIT) { // check what was written by reading it back
         r = stoa_scene_load(path, &d, &s, err);
+        for (uint32_t i = 0; r >= 0 && s && i < s->texture_count; i++)
+            if (!stoa_scene_texture_check(s, i))
+                r = stoa_error_set(err, STOA_ERROR_IO, "%s: the scene cache is damaged", path);
         if (r >= 0 && stoa_scene_cache_outcome_of(s) != STOA_SCENE_CACHE_HIT)
             r = stoa_error_set(err, STOA_ERROR_IO, "%s: the scene cache could not be written in %s",
                                path, dir);

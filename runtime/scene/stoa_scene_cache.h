@@ -56,6 +56,15 @@ stoa_result stoa_scene_bake(const char *path, const char *cache_dir, char *out_f
 // on disk. Destroying the scene waits too.
 void stoa_scene_cache_wait(stoa_scene *scene);
 
+// Whether texture i's pixels (and baked mips) may be used: true for a scene
+// not from the cache and for pixels already checked. A large cached scene's
+// texels are checked here, on first use, not at load (so that `stoa info`
+// and the first frame do not read every texel twice); the renderer calls it
+// before each upload. When the bytes are damaged it logs it, removes the
+// cache file (the next load rebuilds it) and returns false: the texture is
+// then drawn as if it had no image. Call from one thread at a time.
+bool stoa_scene_texture_check(const stoa_scene *scene, uint32_t i);
+
 // For tests and fuzzing: parses cache bytes (a copy of a file) as a scene.
 // check_hashes = false skips the hash checks so that a fuzzer reaches the
 // parser; every bound is still checked. expect_key 0 accepts any key.

@@ -124,7 +124,48 @@ STOA_TEST(round_trip_equals_fresh_load)
 #endif
 }
 
-#ifndef STOA_ON_SAMPLES
+#ifdef STOA_ON_SAMPLES
+// A large scene's texels are checked on first use: a flipped texel byte is
+// found by stoa_scene_texture_check, logged, the file removed and rebuilt.
+STOA_TEST(damaged_texels_found_on_first_use)
+{
+    char path[2048], cache[256], file[4200];
+    snprintf(path, sizeof path, "%s/DamagedHelmet/glTF-Binary/DamagedHelmet.glb", tu_samples());
+    tu_mkdtemp(cache, sizeof cache, "cache");
+    stoa_scene *s = load(path, cache);
+    stoa_scene_destroy(&s);
+    CHECK(cache_file(cache, file, sizeof file));
+    size_t n;
+    uint8_t *bytes = (uint8_t *)tu_read(file, &n);
+    CHECK(bytes && n > (64u << 20));
+    if (bytes) {
+        bytes[n / 2] ^= 0x04; // among the texels
+        CHECK(tu_write(file, bytes, n) == 0);
+    }
+    free(bytes);
+    s = load(path, cache);
+    CHECK(s && stoa_scene_cache_outcome_of(s) == STOA_SCENE_CACHE_HIT); // geometry checked
+    g_log[0] = 0;
+    stoa_log_set_sink(sink, NULL);
+    uint32_t bad = 0;
+    for (uint32_t i = 0; s && i < s->texture_count; i++)
+        bad += !stoa_scene_texture_check(s, i);
+    stoa_log_set_sink(NULL, NULL);
+    CHECK_MSG(bad == 1, "%u textures failed their check", bad);
+    CHECK_CONTAINS(g_log, "rejected (texture");
+    CHECK(!cache_file(cache, file, sizeof file)); // removed
+    stoa_scene_destroy(&s);
+    s = load(path, cache);
+    CHECK(s && stoa_scene_cache_outcome_of(s) == STOA_SCENE_CACHE_MISS);
+    stoa_scene_destroy(&s);
+    s = load(path, cache);
+    CHECK(s && stoa_scene_cache_outcome_of(s) == STOA_SCENE_CACHE_HIT);
+    for (uint32_t i = 0; s && i < s->texture_count; i++)
+        CHECK(stoa_scene_texture_check(s, i));
+    stoa_scene_destroy(&s);
+    tu_rmdir(cache);
+}
+#else
 // A copy of the textured model in a fresh folder: scene path into out.
 static void textured_copy(char *dir, size_t dsize, char *out, size_t size)
 {
