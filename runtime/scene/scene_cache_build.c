@@ -186,8 +186,9 @@ static void read_mesh(rd *r, stoa_scene *s, stoa_mesh *m)
         worst = m->indices[k] > worst ? m->indices[k] : worst;
     if (m->index_count && worst >= m->vertex_count)
         fail(r, "mesh index past its vertices");
-    uint32_t joints = m->skin >= 0 ? s->skins[m->skin].joint_count : 0;
-    for (size_t k = 0; !r->bad && m->joints && m->skin >= 0 && k < vc * 4; k++)
+    bool skinned = !r->bad && m->skin >= 0 && (uint32_t)m->skin < s->skin_count;
+    uint32_t joints = skinned ? s->skins[m->skin].joint_count : 0;
+    for (size_t k = 0; !r->bad && m->joints && skinned && k < vc * 4; k++)
         if (m->joints[k] >= joints)
             fail(r, "vertex joint past its skin's joints");
 }
