@@ -27,9 +27,6 @@
 #define CACHE_MAX_SECTIONS 32u
 #define CACHE_CHUNK ((size_t)1 << 20)
 #define CACHE_SECTION_REQUIRED 1u
-// Scenes with at least this many texel bytes have their texel chunks checked
-// when a texture is first used (stoa_scene_texture_check), not at load.
-#define CACHE_LAZY_TEXELS ((uint64_t)8 << 20)
 
 #define CACHE_ID(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
 enum {
@@ -99,6 +96,10 @@ uint64_t scene_hash64(const void *data, size_t size, uint64_t seed);
 // The cache key of an opened document: its file, every buffer and image
 // file it names, the format and Assimp versions and the load options.
 uint64_t scene_cache_key(scene_doc *doc, bool no_generated_tangents);
+// The same from the scene file's bytes alone; *needs_doc when the file may
+// name other files (then scene_cache_key, which reads them, is the key).
+uint64_t scene_cache_key_file(const uint8_t *file, size_t size, bool no_generated_tangents,
+                              bool *needs_doc);
 
 // Writes scene (every texture ready) to `file` through a temporary file and
 // a rename.

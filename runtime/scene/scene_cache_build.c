@@ -354,8 +354,8 @@ static stoa_result read_meta(rd *meta, rd *rs, stoa_scene *s, stoa_error *err)
     uint64_t lazy_from;
     get(meta, &lazy_from, 8);
     struct scene_baked *b = s->baked;
-    if (lazy_from > rs[0].data_size || (lazy_from % CACHE_CHUNK && lazy_from != rs[0].data_size))
-        fail(meta, "texel chunks start outside DATA");
+    if (lazy_from > rs[0].data_size)
+        fail(meta, "texels start outside DATA");
     if (meta->at != meta->n)
         fail(meta, "bytes left over after the last field");
     b->lazy_from = lazy_from;

@@ -87,6 +87,32 @@ static uint64_t hash_file(scene_doc *doc, const char *uri, uint64_t h)
     return h;
 }
 
+// Whether the scene file may name other files (a "uri" key anywhere in it).
+static bool names_files(const uint8_t *p, size_t n)
+{
+    static const char k[] = "\"uri\"";
+    for (size_t i = 0; i + 5 <= n; i++) {
+        const uint8_t *q = memchr(p + i, '"', n - i);
+        if (!q || (size_t)(q - p) + 5 > n)
+            return false;
+        i = (size_t)(q - p);
+        if (memcmp(q, k, 5) == 0)
+            return true;
+    }
+    return false;
+}
+
+uint64_t scene_cache_key_file(const uint8_t *file, size_t size, bool no_generated_tangents,
+                              bool *needs_doc)
+{
+    uint64_t h = hash_str("stoa scene cache", STOA_SCENE_CACHE_VERSION);
+    h = hash_str(stoa_scene_assimp_version(), h);
+    h = scene_hash64(&(uint8_t){no_generated_tangents}, 1, h);
+    h = scene_hash64(file, size, h);
+    *needs_doc = names_files(file, size);
+    return h ? h : 1;
+}
+
 uint64_t scene_cache_key(scene_doc *doc, bool no_generated_tangents)
 {
     uint64_t h = hash_str("stoa scene cache", STOA_SCENE_CACHE_VERSION);

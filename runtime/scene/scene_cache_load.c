@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/stoa_file.h"
 #include "core/stoa_log.h"
 #include "scene_cache.h"
 
@@ -215,16 +216,27 @@ stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
     char dir[3900];
     if (!stoa_scene_cache_dir(desc->cache_dir, dir, sizeof dir))
         return 1;
-    scene_doc doc;
-    stoa_error derr = {0};
-    if (scene_doc_open(&doc, path, desc->max_file_size ? desc->max_file_size : DEFAULT_MAX_FILE,
-                       &derr) < 0) {
-        scene_doc_close(&doc);
-        return 1; // the import reports it
-    }
+    // The key: the scene file's bytes, and when it names other files (a
+    // .gltf with a .bin, images), theirs too, found through its JSON.
     progress(desc, 0.0f, "reading");
-    uint64_t key = scene_cache_key(&doc, desc->no_generated_tangents);
-    scene_doc_close(&doc);
+    uint8_t *bytes = NULL;
+    size_t size = 0;
+    stoa_error derr = {0};
+    size_t max = desc->max_file_size ? desc->max_file_size : DEFAULT_MAX_FILE;
+    if (stoa_file_read(path, max, &bytes, &size, &derr) < 0)
+        return 1; // the import reports it
+    bool needs_doc;
+    uint64_t key = scene_cache_key_file(bytes, size, desc->no_generated_tangents, &needs_doc);
+    free(bytes);
+    if (needs_doc) {
+        scene_doc doc;
+        if (scene_doc_open(&doc, path, max, &derr) < 0) {
+            scene_doc_close(&doc);
+            return 1;
+        }
+        key = scene_cache_key(&doc, desc->no_generated_tangents);
+        scene_doc_close(&doc);
+    }
     char file[4096];
     snprintf(file, sizeof file, "%s/%016llx.stoabake", dir, (unsigned long long)key);
     stoa_error rerr = {0};

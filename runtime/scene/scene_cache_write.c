@@ -204,25 +204,12 @@ static uint8_t *make_mips(const stoa_texture *t, bool srgb, size_t *out_size)
     return chain;
 }
 
-// Texel bytes of every texture with its chain (about 4/3 of level 0).
-static uint64_t texel_bytes(const stoa_scene *s)
-{
-    uint64_t n = 0;
-    for (uint32_t i = 0; i < s->texture_count; i++)
-        n += (uint64_t)s->textures[i].width * s->textures[i].height * 16 / 3 + 64;
-    return n;
-}
-
-// Texels go last in DATA. When they are many they start on a chunk of their
-// own, and a load checks them only when a texture is used
-// (stoa_scene_texture_check): *lazy_from is where, else DATA's end.
+// Texels go last in DATA, from *lazy_from on: a load checks the chunks
+// before it and leaves the rest to the first use of each texture
+// (stoa_scene_texture_check).
 static void write_textures(const stoa_scene *s, wbuf *b, data_out *d, uint64_t *lazy_from)
 {
-    *lazy_from = UINT64_MAX;
-    if (texel_bytes(s) >= CACHE_LAZY_TEXELS) {
-        data_bytes(d, NULL, (CACHE_CHUNK - d->pos % CACHE_CHUNK) % CACHE_CHUNK);
-        *lazy_from = d->pos;
-    }
+    *lazy_from = d->pos;
     for (uint32_t i = 0; i < s->texture_count; i++) {
         const stoa_texture *t = &s->textures[i];
         bool srgb = texture_is_colour(s, i);
@@ -404,8 +391,6 @@ stoa_result scene_cache_write(const stoa_scene *s, uint64_t key, const char *fil
     write_meshes(s, &w[8], &d);
     uint64_t lazy_from;
     write_textures(s, &w[9], &d, &lazy_from);
-    if (lazy_from == UINT64_MAX)
-        lazy_from = d.pos;
     put(&w[7], &lazy_from, 8); // META's last field
     flush_chunk(&d);
     bool ok = !d.failed && finish(d.fd, key, &d, w, ids, NW);
