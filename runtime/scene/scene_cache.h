@@ -95,7 +95,32 @@ uint64_t scene_hash64(const void *data, size_t size, uint64_t seed);
 
 // The cache key of an opened document: its file, every buffer and image
 // file it names, the format and Assimp versions and the load options.
-uint64_t scene_cache_key(scene_doc *doc, bool no_generated_tangents);
+// The files a key was made of besides the scene file (for the memo).
+#define SCENE_CACHE_MAX_DEPS 64
+typedef struct scene_cache_stat {
+    uint64_t size;
+    int64_t mtime_ns, ctime_ns;
+    uint64_t ino, dev;
+} scene_cache_stat;
+// Each file's stat is taken before its bytes are read: a file changed while
+// it is hashed then differs from its memo next time.
+typedef struct scene_cache_deps {
+    char path[SCENE_CACHE_MAX_DEPS + 1][PATH_MAX]; // [0]: the scene file
+    scene_cache_stat st[SCENE_CACHE_MAX_DEPS + 1];
+    uint32_t count;
+    bool incomplete; // too many files, or one could not be stat'ed: no memo
+} scene_cache_deps;
+bool scene_cache_stat_of(const char *path, scene_cache_stat *out);
+uint64_t scene_cache_key(scene_doc *doc, bool no_generated_tangents, scene_cache_deps *deps);
+
+// The key memo (scene_cache_memo.c): a scene's key is remembered with the
+// size, times and inode of every file it was made of, so that a load whose
+// files are all unchanged skips reading and hashing them (as ccache's direct
+// mode and git's index do). Any change to any of them recomputes the key.
+bool scene_cache_memo_get(const char *dir, const char *path, bool no_generated_tangents,
+                          uint64_t *key);
+void scene_cache_memo_put(const char *dir, const char *path, bool no_generated_tangents,
+                          uint64_t key, const scene_cache_deps *deps);
 // The same from the scene file's bytes alone; *needs_doc when the file may
 // name other files (then scene_cache_key, which reads them, is the key).
 uint64_t scene_cache_key_file(const uint8_t *file, size_t size, bool no_generated_tangents,

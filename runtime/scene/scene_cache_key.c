@@ -70,7 +70,7 @@ static uint64_t hash_str(const char *s, uint64_t h)
 
 // A referenced file: its name and bytes (a missing file hashes as missing,
 // so that its later arrival changes the key).
-static uint64_t hash_file(scene_doc *doc, const char *uri, uint64_t h)
+static uint64_t hash_file(scene_doc *doc, const char *uri, uint64_t h, scene_cache_deps *deps)
 {
     h = hash_str(uri, h);
     if (strncmp(uri, "data:", 5) == 0)
@@ -79,11 +79,21 @@ static uint64_t hash_file(scene_doc *doc, const char *uri, uint64_t h)
     stoa_error e = {0};
     uint8_t *bytes = NULL;
     size_t size = 0;
-    if (stoa_path_confine(doc->dir, uri, full, sizeof full, &e) < 0 ||
-        stoa_file_read(full, 0, &bytes, &size, &e) < 0)
+    scene_cache_stat st;
+    bool confined = stoa_path_confine(doc->dir, uri, full, sizeof full, &e) >= 0;
+    if (deps && (!confined || deps->count > SCENE_CACHE_MAX_DEPS ||
+                 !scene_cache_stat_of(full, &deps->st[deps->count])))
+        deps->incomplete = true; // a missing file: no memo (its arrival must be seen)
+    else if (deps)
+        st = deps->st[deps->count];
+    if (!confined || stoa_file_read(full, 0, &bytes, &size, &e) < 0)
         return hash_str("(missing)", h);
     h = scene_hash64(bytes, size, h);
     free(bytes);
+    if (deps && !deps->incomplete && deps->count <= SCENE_CACHE_MAX_DEPS) {
+        deps->st[deps->count] = st;
+        snprintf(deps->path[deps->count++], PATH_MAX, "%s", full);
+    }
     return h;
 }
 
@@ -113,7 +123,7 @@ uint64_t scene_cache_key_file(const uint8_t *file, size_t size, bool no_generate
     return h ? h : 1;
 }
 
-uint64_t scene_cache_key(scene_doc *doc, bool no_generated_tangents)
+uint64_t scene_cache_key(scene_doc *doc, bool no_generated_tangents, scene_cache_deps *deps)
 {
     uint64_t h = hash_str("stoa scene cache", STOA_SCENE_CACHE_VERSION);
     h = hash_str(stoa_scene_assimp_version(), h);
@@ -126,7 +136,7 @@ uint64_t scene_cache_key(scene_doc *doc, bool no_generated_tangents)
         {
             const char *uri = scene_json_str(e, "uri");
             if (uri)
-                h = hash_file(doc, uri, h);
+                h = hash_file(doc, uri, h, deps);
         }
     }
     return h ? h : 1; // 0 means "any key" to stoa_scene_cache_parse

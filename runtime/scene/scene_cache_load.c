@@ -210,33 +210,50 @@ static void progress(const stoa_scene_load_desc *d, float f, const char *stage)
         d->progress(d->progress_user, f, stage);
 }
 
+// The key: the scene file's bytes, and when it names other files (a .gltf
+// with a .bin, images), theirs too, found through its JSON; remembered in
+// the memo with the files' stats.
+static stoa_result compute_key(const char *dir, const char *path, const stoa_scene_load_desc *desc,
+                               uint64_t *key)
+{
+    scene_cache_deps *deps = calloc(1, sizeof *deps);
+    uint8_t *bytes = NULL;
+    size_t size = 0;
+    stoa_error derr = {0};
+    size_t max = desc->max_file_size ? desc->max_file_size : DEFAULT_MAX_FILE;
+    if (deps) {
+        deps->count = 1;
+        deps->incomplete = !scene_cache_stat_of(path, &deps->st[0]);
+    }
+    stoa_result r = stoa_file_read(path, max, &bytes, &size, &derr);
+    bool needs_doc = false;
+    if (r >= 0)
+        *key = scene_cache_key_file(bytes, size, desc->no_generated_tangents, &needs_doc);
+    free(bytes);
+    if (r >= 0 && needs_doc) {
+        scene_doc doc;
+        r = scene_doc_open(&doc, path, max, &derr);
+        if (r >= 0)
+            *key = scene_cache_key(&doc, desc->no_generated_tangents, deps);
+        scene_doc_close(&doc);
+    }
+    if (r >= 0 && deps)
+        scene_cache_memo_put(dir, path, desc->no_generated_tangents, *key, deps);
+    free(deps);
+    return r;
+}
+
 stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
                              stoa_scene **out_scene, stoa_error *err)
 {
     char dir[3900];
     if (!stoa_scene_cache_dir(desc->cache_dir, dir, sizeof dir))
         return 1;
-    // The key: the scene file's bytes, and when it names other files (a
-    // .gltf with a .bin, images), theirs too, found through its JSON.
     progress(desc, 0.0f, "reading");
-    uint8_t *bytes = NULL;
-    size_t size = 0;
-    stoa_error derr = {0};
-    size_t max = desc->max_file_size ? desc->max_file_size : DEFAULT_MAX_FILE;
-    if (stoa_file_read(path, max, &bytes, &size, &derr) < 0)
-        return 1; // the import reports it
-    bool needs_doc;
-    uint64_t key = scene_cache_key_file(bytes, size, desc->no_generated_tangents, &needs_doc);
-    free(bytes);
-    if (needs_doc) {
-        scene_doc doc;
-        if (scene_doc_open(&doc, path, max, &derr) < 0) {
-            scene_doc_close(&doc);
-            return 1;
-        }
-        key = scene_cache_key(&doc, desc->no_generated_tangents);
-        scene_doc_close(&doc);
-    }
+    uint64_t key;
+    if (!scene_cache_memo_get(dir, path, desc->no_generated_tangents, &key) &&
+        compute_key(dir, path, desc, &key) < 0)
+        return 1; // the import reports why the file cannot be read
     char file[4096];
     snprintf(file, sizeof file, "%s/%016llx.stoabake", dir, (unsigned long long)key);
     stoa_error rerr = {0};

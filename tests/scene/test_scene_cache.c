@@ -232,6 +232,43 @@ STOA_TEST(edited_texture_or_gltf_is_a_new_cache)
     tu_rmdir(src);
 }
 
+// The key memo: files older than two seconds get one; an edit after it is
+// still seen (its size, time or inode changed), and the scene is imported.
+STOA_TEST(key_memo_sees_edits)
+{
+    char src[256], path[1300], cache[256], png[1300], memo[4200];
+    textured_copy(src, sizeof src, path, sizeof path);
+    tu_mkdtemp(cache, sizeof cache, "cache");
+    usleep(2200 * 1000); // older than the memo's two-second guard
+    stoa_scene *a = load(path, cache);
+    CHECK(a && stoa_scene_cache_outcome_of(a) == STOA_SCENE_CACHE_MISS);
+    stoa_scene_destroy(&a);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "ls %s/*.memo 2>/dev/null | head -1", cache);
+    FILE *p = popen(cmd, "r");
+    memo[0] = 0;
+    if (p && fgets(memo, sizeof memo, p))
+        memo[strcspn(memo, "\n")] = 0;
+    if (p)
+        pclose(p);
+    CHECK_MSG(memo[0] != 0, "no key memo written");
+    a = load(path, cache);
+    CHECK(a && stoa_scene_cache_outcome_of(a) == STOA_SCENE_CACHE_HIT);
+    stoa_scene_destroy(&a);
+    char other[1024];
+    stoa_test_model(other, sizeof other, "jpeg/photo.jpg");
+    snprintf(png, sizeof png, "%s/quadrants.png", src);
+    CHECK(tu_copy(other, png) == 0);
+    stoa_scene *b = load(path, cache), *fresh = load(path, NULL);
+    CHECK(b && stoa_scene_cache_outcome_of(b) == STOA_SCENE_CACHE_MISS);
+    if (b && fresh)
+        sc_scene_same(fresh, b, "edited texture after a memo");
+    stoa_scene_destroy(&b);
+    stoa_scene_destroy(&fresh);
+    tu_rmdir(cache);
+    tu_rmdir(src);
+}
+
 typedef void (*damage_fn)(uint8_t *bytes, size_t *size);
 
 static void truncate_half(uint8_t *b, size_t *n)
