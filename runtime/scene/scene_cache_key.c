@@ -144,6 +144,9 @@ uint64_t scene_cache_key(scene_doc *doc, bool no_generated_tangents, scene_cache
 
 static bool make_dirs(char *path)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return true; // the usual case: one call
     for (char *p = path + 1; *p; p++) {
         if (*p != '/')
             continue;
