@@ -45,6 +45,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_files.h"
 #include "core/stoa_json.h"
 #include "gfx/stoa_gfx.h"
 #include "scene/stoa_scene.h"
@@ -70,49 +71,6 @@ static double median(double *v, int n)
 {
     qsort(v, (size_t)n, sizeof *v, cmp_double);
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-static bool is_dir(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-// $STOA_GLTF_SAMPLES (when set, the only place looked at), else
-// ../shared/gltf-samples beside the source tree (seen from the working folder
-// or from the build folder holding `stoa`).
-static bool find_samples(char *out, size_t size)
-{
-    const char *env = getenv("STOA_GLTF_SAMPLES");
-    if (env && *env) {
-        snprintf(out, size, "%s", env);
-        return is_dir(env);
-    }
-    const char *dir = stoa_cli_exe_dir();
-    const char *candidates[] = {"../shared/gltf-samples", "%s/../../shared/gltf-samples",
-                                "%s/../shared/gltf-samples"};
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(out, size, candidates[i], dir);
-        if (is_dir(out))
-            return true;
-    }
-    return false;
-}
-
-// $STOA_TESTMODELS, else testmodels/ beside the binary (the build folder,
-// where the `testmodels` target writes them), else ./testmodels.
-static bool find_testmodels(char *out, size_t size)
-{
-    const char *env = getenv("STOA_TESTMODELS");
-    if (env && *env) {
-        snprintf(out, size, "%s", env);
-        return is_dir(env);
-    }
-    snprintf(out, size, "%s/testmodels", stoa_cli_exe_dir());
-    if (is_dir(out))
-        return true;
-    snprintf(out, size, "testmodels");
-    return is_dir(out);
 }
 
 // Time spent in each stage that stoa_scene_load reports through its progress
@@ -290,122 +248,6 @@ static int bench_file(stoa_gfx_renderer *r, const char *path, int repeat, timing
     return 0;
 }
 
-// A list of files to bench, owned strings.
-typedef struct file_list {
-    char **path;
-    int count;
-} file_list;
-
-static int list_add(file_list *l, const char *root, const char *rel)
-{
-    char **grown = realloc(l->path, (size_t)(l->count + 1) * sizeof *grown);
-    if (!grown)
-        return 1;
-    l->path = grown;
-    size_t len = (root ? strlen(root) + 1 : 0) + strlen(rel) + 1;
-    if (!(l->path[l->count] = malloc(len)))
-        return 1;
-    snprintf(l->path[l->count], len, "%s%s%s", root ? root : "", root ? "/" : "", rel);
-    l->count++;
-    return 0;
-}
-
-static void list_free(file_list *l)
-{
-    for (int i = 0; i < l->count; i++)
-        free(l->path[i]);
-    free(l->path);
-    *l = (file_list){0};
-}
-
-// Reads a whole small file; NULL when it cannot.
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *text = NULL;
-    long n = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
-    if (n >= 0 && fseek(f, 0, SEEK_SET) == 0 && (text = malloc((size_t)n + 1))) {
-        if (fread(text, 1, (size_t)n, f) != (size_t)n) {
-            free(text);
-            text = NULL;
-        } else {
-            text[n] = '\0';
-        }
-    }
-    fclose(f);
-    return text;
-}
-
-// Appends every model of the generated set's manifest.json ("models"[].file;
-// the "refused" bad-input files are not benched).
-static int testmodel_files(const char *root, file_list *out)
-{
-    char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/manifest.json", root);
-    char *text = read_text(path);
-    if (!text) {
-        fprintf(stderr, "stoa bench: cannot read %s\n", path);
-        return 1;
-    }
-    cJSON *doc = NULL;
-    stoa_error jerr = {0};
-    if (stoa_json_parse_str(text, &(stoa_json_policy){.max_bytes = 16u << 20}, &doc, &jerr) != STOA_OK)
-        fprintf(stderr, "stoa bench: %s: %s\n", path, jerr.message);
-    free(text);
-    const cJSON *models = cJSON_GetObjectItemCaseSensitive(doc, "models");
-    int rc = cJSON_IsArray(models) ? 0 : 1;
-    if (rc)
-        fprintf(stderr, "stoa bench: %s: no \"models\" array\n", path);
-    const cJSON *m;
-    cJSON_ArrayForEach(m, models)
-    {
-        const cJSON *file = cJSON_GetObjectItemCaseSensitive(m, "file");
-        if (rc == 0 && !cJSON_IsString(file)) {
-            fprintf(stderr, "stoa bench: %s: a model without a \"file\" string\n", path);
-            rc = 1;
-        }
-        if (rc == 0)
-            rc = list_add(out, root, file->valuestring);
-    }
-    cJSON_Delete(doc);
-    return rc;
-}
-
-// Appends the sample MANIFEST's files that Assimp can read.
-static int sample_files(const char *root, file_list *out)
-{
-    char path[PATH_MAX + 32], line[4096];
-    snprintf(path, sizeof path, "%s/MANIFEST.tsv", root);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "stoa bench: cannot read %s\n", path);
-        return 1;
-    }
-    bool header = true;
-    int rc = 0;
-    while (rc == 0 && fgets(line, sizeof line, f)) {
-        if (header) {
-            header = false;
-            continue;
-        }
-        char *fields[8] = {0};
-        int n = 0;
-        for (char *p = line; p && n < 8; n++) {
-            fields[n] = p;
-            p = strchr(p, '\t');
-            if (p)
-                *p++ = '\0';
-        }
-        if (n < 7 || strncmp(fields[6], "yes", 3) != 0)
-            continue;
-        rc = list_add(out, root, fields[2]);
-    }
-    fclose(f);
-    return rc;
-}
-
 // One line: the load column split by stage (means per run, summed over the
 // files). Images decode on worker threads from the start of "geometry";
 // "textures" is the wait for whatever decoding is left.
@@ -489,41 +331,6 @@ static int bench_set(stoa_gfx_renderer *r, const file_list *files, int repeat,
     return 0;
 }
 
-// The compressed and quantized variants of the generated models that
-// tests/gltf/test_gltf_variants.py leaves (gltfpack, glTF Transform):
-// $STOA_GLTF_VARIANTS, else test-output/gltf-variants beside the binary.
-// Sorted, so each model's variants sit together.
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int variant_files(char *root, file_list *out)
-{
-    const char *env = getenv("STOA_GLTF_VARIANTS");
-    if (env && *env)
-        snprintf(root, PATH_MAX, "%s", env);
-    else
-        snprintf(root, PATH_MAX, "%s/test-output/gltf-variants", stoa_cli_exe_dir());
-    DIR *d = opendir(root);
-    if (!d) {
-        fprintf(stderr, "stoa bench: no compressed variants at %s (ctest -R test_gltf_variants "
-                        "makes them)\n", root);
-        return 0;
-    }
-    struct dirent *e;
-    int rc = 0;
-    while (rc == 0 && (e = readdir(d))) {
-        size_t n = strlen(e->d_name);
-        if (n > 4 && strcmp(e->d_name + n - 4, ".glb") == 0)
-            rc = list_add(out, root, e->d_name);
-    }
-    closedir(d);
-    if (out->count > 1)
-        qsort(out->path, (size_t)out->count, sizeof *out->path, cmp_str);
-    return rc;
-}
-
 enum { SET_GENERATED = 1, SET_SAMPLES = 2 };
 
 // Fills the default sets (see the top of the file) that `want` asks for.
@@ -531,16 +338,16 @@ static int default_sets(int want, file_list *gen, file_list *smp, char *gen_root
                         char *smp_root)
 {
     if (want & SET_GENERATED) {
-        if (!find_testmodels(gen_root, PATH_MAX)) {
+        if (!bench_find_testmodels(gen_root, PATH_MAX)) {
             fprintf(stderr, "stoa bench: no generated test models at %s: build the "
                             "`testmodels` target or set STOA_TESTMODELS\n", gen_root);
             return 1;
         }
-        if (testmodel_files(gen_root, gen) != 0)
+        if (bench_testmodel_files(gen_root, gen) != 0)
             return 1;
     }
     if (want & SET_SAMPLES) {
-        if (!find_samples(smp_root, PATH_MAX)) {
+        if (!bench_find_samples(smp_root, PATH_MAX)) {
             if (want != (SET_GENERATED | SET_SAMPLES)) {
                 fprintf(stderr, "stoa bench: no Khronos sample corpus: set STOA_GLTF_SAMPLES "
                                 "or put ../shared/gltf-samples beside the repository\n");
@@ -551,7 +358,7 @@ static int default_sets(int want, file_list *gen, file_list *smp, char *gen_root
                             "../shared/gltf-samples): the generated set only\n");
             return 0;
         }
-        return sample_files(smp_root, smp);
+        return bench_sample_files(smp_root, smp);
     }
     return 0;
 }
@@ -578,7 +385,7 @@ static int bench_load(int argc, char **argv)
             fprintf(stderr, "stoa bench: unknown option %s\n", argv[i]);
             rc = 2;
         } else {
-            rc = list_add(&files, NULL, argv[i]);
+            rc = bench_list_add(&files, NULL, argv[i]);
         }
     }
     if (rc == 0 && want && files.count > 0) {
@@ -591,7 +398,7 @@ static int bench_load(int argc, char **argv)
         rc = default_sets(want ? want : SET_GENERATED | SET_SAMPLES, &gen, &smp, gen_root,
                           smp_root);
     if (rc == 0 && files.count == 0 && (!want || (want & SET_GENERATED)))
-        rc = variant_files(var_root, &var);
+        rc = bench_variant_files(var_root, &var);
     stoa_error err = {0};
     stoa_gfx_device *dev = NULL;
     stoa_gfx_renderer *r = NULL;
@@ -638,10 +445,10 @@ static int bench_load(int argc, char **argv)
         rmdir(g_cache_dir);
     stoa_gfx_renderer_destroy(&r);
     stoa_gfx_device_destroy(&dev);
-    list_free(&files);
-    list_free(&gen);
-    list_free(&smp);
-    list_free(&var);
+    bench_list_free(&files);
+    bench_list_free(&gen);
+    bench_list_free(&smp);
+    bench_list_free(&var);
     return rc;
 }
 
