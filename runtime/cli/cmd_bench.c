@@ -12,6 +12,13 @@
 // (stoa_scene_textures_ready waiting) and uploaded
 // (stoa_gfx_scene_update_textures). A last line splits the (normal) load
 // time by the stages stoa_scene_load reports.
+// The baked scene cache (stoa_scene_cache.h) adds: cached = stoa_scene_load
+// from a valid cache file (in a fresh folder made for the run, filled by one
+// load before timing); ratio = assimp / cached (how many times faster);
+// cached+up = that load + upload. The deferred runs start each time with no
+// cache file, as a first load in class does. --json prints one JSON object
+// per line and file (medians, ms), then one with the totals and the load
+// average.
 //
 // Without FILES it benches Stoa's generated test models (tools/testmodels,
 // every model in their manifest.json but the refused ones), found through
@@ -36,10 +43,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "bench_files.h"
 #include "core/stoa_json.h"
 #include "gfx/stoa_gfx.h"
 #include "scene/stoa_scene.h"
+#include "scene/stoa_scene_cache.h"
 #include "stoa_cli.h"
 
 #define MAX_REPEAT 101
@@ -61,49 +71,6 @@ static double median(double *v, int n)
 {
     qsort(v, (size_t)n, sizeof *v, cmp_double);
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-static bool is_dir(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-// $STOA_GLTF_SAMPLES (when set, the only place looked at), else
-// ../shared/gltf-samples beside the source tree (seen from the working folder
-// or from the build folder holding `stoa`).
-static bool find_samples(char *out, size_t size)
-{
-    const char *env = getenv("STOA_GLTF_SAMPLES");
-    if (env && *env) {
-        snprintf(out, size, "%s", env);
-        return is_dir(env);
-    }
-    const char *dir = stoa_cli_exe_dir();
-    const char *candidates[] = {"../shared/gltf-samples", "%s/../../shared/gltf-samples",
-                                "%s/../shared/gltf-samples"};
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(out, size, candidates[i], dir);
-        if (is_dir(out))
-            return true;
-    }
-    return false;
-}
-
-// $STOA_TESTMODELS, else testmodels/ beside the binary (the build folder,
-// where the `testmodels` target writes them), else ./testmodels.
-static bool find_testmodels(char *out, size_t size)
-{
-    const char *env = getenv("STOA_TESTMODELS");
-    if (env && *env) {
-        snprintf(out, size, "%s", env);
-        return is_dir(env);
-    }
-    snprintf(out, size, "%s/testmodels", stoa_cli_exe_dir());
-    if (is_dir(out))
-        return true;
-    snprintf(out, size, "testmodels");
-    return is_dir(out);
 }
 
 // Time spent in each stage that stoa_scene_load reports through its progress
@@ -145,7 +112,49 @@ static void on_progress(void *user, float fraction, const char *stage)
 typedef struct timing {
     double assimp, load, upload; // medians, ms
     double first, all;           // deferred path: drawable, every texture in
+    double cached, cached_up;    // from the baked scene cache: load, load + upload
 } timing;
+
+// The run's cache folder (a fresh temporary one) and whether --json is on.
+static char g_cache_dir[PATH_MAX];
+static bool g_json;
+
+static void remove_cache_files(void)
+{
+    DIR *d = g_cache_dir[0] ? opendir(g_cache_dir) : NULL;
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        char p[PATH_MAX + 300];
+        snprintf(p, sizeof p, "%s/%s", g_cache_dir, e->d_name);
+        if (strstr(e->d_name, ".stoabake"))
+            unlink(p);
+    }
+    if (d)
+        closedir(d);
+}
+
+// One load + upload through the cache; *load and *up in ms. The scene must
+// come from its cache file (a miss is an error: the file was made first).
+static stoa_result time_cached(stoa_gfx_renderer *r, const char *path, double *load, double *up,
+                               stoa_error *err)
+{
+    stoa_scene *scene = NULL;
+    stoa_gfx_scene *gs = NULL;
+    stoa_scene_load_desc desc = {.use_cache = true, .cache_dir = g_cache_dir};
+    double t0 = now_ms();
+    stoa_result res = stoa_scene_load(path, &desc, &scene, err);
+    double t1 = now_ms();
+    if (res >= 0 && stoa_scene_cache_outcome_of(scene) != STOA_SCENE_CACHE_HIT)
+        res = stoa_error_set(err, STOA_ERROR_STATE, "%s: not loaded from the scene cache", path);
+    if (res >= 0)
+        res = stoa_gfx_scene_create(r, scene, &gs, err);
+    double t2 = now_ms();
+    stoa_gfx_scene_destroy(&gs);
+    stoa_scene_destroy(&scene);
+    *load = t1 - t0;
+    *up = t2 - t0;
+    return res;
+}
 
 // One deferred load: ms until the scene is drawable (*first) and until every
 // texture is decoded and on the GPU (*all), both from the start of the load.
@@ -154,7 +163,9 @@ static stoa_result time_deferred(stoa_gfx_renderer *r, const char *path, double 
 {
     stoa_scene *scene = NULL;
     stoa_gfx_scene *gs = NULL;
-    stoa_scene_load_desc desc = {.defer_textures = true};
+    stoa_scene_load_desc desc = {.defer_textures = true, .use_cache = true,
+                                 .cache_dir = g_cache_dir};
+    remove_cache_files(); // a first load: no cache file yet
     double t0 = now_ms();
     stoa_result res = stoa_scene_load(path, &desc, &scene, err);
     if (res >= 0)
@@ -176,6 +187,7 @@ static int bench_file(stoa_gfx_renderer *r, const char *path, int repeat, timing
                       stage_clock *stages)
 {
     double a[MAX_REPEAT], l[MAX_REPEAT], u[MAX_REPEAT], f[MAX_REPEAT], w[MAX_REPEAT];
+    double c[MAX_REPEAT], cu[MAX_REPEAT];
     stage_clock warm = {0};
     for (int i = -1; i < repeat; i++) { // run -1 warms the page cache
         double t0 = now_ms();
@@ -203,9 +215,14 @@ static int bench_file(stoa_gfx_renderer *r, const char *path, int repeat, timing
         double t4 = now_ms();
         stoa_gfx_scene_destroy(&gs);
         stoa_scene_destroy(&scene);
-        double first = 0, all = 0;
+        double first = 0, all = 0, cached = 0, cached_up = 0;
         if (res >= 0)
             res = time_deferred(r, path, &first, &all, &err);
+        if (res >= 0 && i < 0) { // the cache file the cached runs read
+            res = stoa_scene_bake(path, g_cache_dir, NULL, 0, NULL, &err);
+        }
+        if (res >= 0)
+            res = time_cached(r, path, &cached, &cached_up, &err);
         if (res < 0) {
             fprintf(stderr, "stoa bench: %s\n", err.message);
             return 1;
@@ -216,6 +233,8 @@ static int bench_file(stoa_gfx_renderer *r, const char *path, int repeat, timing
             u[i] = t4 - t3;
             f[i] = first;
             w[i] = all;
+            c[i] = cached;
+            cu[i] = cached_up;
         }
     }
     out->assimp = median(a, repeat);
@@ -223,123 +242,10 @@ static int bench_file(stoa_gfx_renderer *r, const char *path, int repeat, timing
     out->upload = median(u, repeat);
     out->first = median(f, repeat);
     out->all = median(w, repeat);
+    out->cached = median(c, repeat);
+    out->cached_up = median(cu, repeat);
+    remove_cache_files();
     return 0;
-}
-
-// A list of files to bench, owned strings.
-typedef struct file_list {
-    char **path;
-    int count;
-} file_list;
-
-static int list_add(file_list *l, const char *root, const char *rel)
-{
-    char **grown = realloc(l->path, (size_t)(l->count + 1) * sizeof *grown);
-    if (!grown)
-        return 1;
-    l->path = grown;
-    size_t len = (root ? strlen(root) + 1 : 0) + strlen(rel) + 1;
-    if (!(l->path[l->count] = malloc(len)))
-        return 1;
-    snprintf(l->path[l->count], len, "%s%s%s", root ? root : "", root ? "/" : "", rel);
-    l->count++;
-    return 0;
-}
-
-static void list_free(file_list *l)
-{
-    for (int i = 0; i < l->count; i++)
-        free(l->path[i]);
-    free(l->path);
-    *l = (file_list){0};
-}
-
-// Reads a whole small file; NULL when it cannot.
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *text = NULL;
-    long n = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
-    if (n >= 0 && fseek(f, 0, SEEK_SET) == 0 && (text = malloc((size_t)n + 1))) {
-        if (fread(text, 1, (size_t)n, f) != (size_t)n) {
-            free(text);
-            text = NULL;
-        } else {
-            text[n] = '\0';
-        }
-    }
-    fclose(f);
-    return text;
-}
-
-// Appends every model of the generated set's manifest.json ("models"[].file;
-// the "refused" bad-input files are not benched).
-static int testmodel_files(const char *root, file_list *out)
-{
-    char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/manifest.json", root);
-    char *text = read_text(path);
-    if (!text) {
-        fprintf(stderr, "stoa bench: cannot read %s\n", path);
-        return 1;
-    }
-    cJSON *doc = NULL;
-    stoa_error jerr = {0};
-    if (stoa_json_parse_str(text, &(stoa_json_policy){.max_bytes = 16u << 20}, &doc, &jerr) != STOA_OK)
-        fprintf(stderr, "stoa bench: %s: %s\n", path, jerr.message);
-    free(text);
-    const cJSON *models = cJSON_GetObjectItemCaseSensitive(doc, "models");
-    int rc = cJSON_IsArray(models) ? 0 : 1;
-    if (rc)
-        fprintf(stderr, "stoa bench: %s: no \"models\" array\n", path);
-    const cJSON *m;
-    cJSON_ArrayForEach(m, models)
-    {
-        const cJSON *file = cJSON_GetObjectItemCaseSensitive(m, "file");
-        if (rc == 0 && !cJSON_IsString(file)) {
-            fprintf(stderr, "stoa bench: %s: a model without a \"file\" string\n", path);
-            rc = 1;
-        }
-        if (rc == 0)
-            rc = list_add(out, root, file->valuestring);
-    }
-    cJSON_Delete(doc);
-    return rc;
-}
-
-// Appends the sample MANIFEST's files that Assimp can read.
-static int sample_files(const char *root, file_list *out)
-{
-    char path[PATH_MAX + 32], line[4096];
-    snprintf(path, sizeof path, "%s/MANIFEST.tsv", root);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "stoa bench: cannot read %s\n", path);
-        return 1;
-    }
-    bool header = true;
-    int rc = 0;
-    while (rc == 0 && fgets(line, sizeof line, f)) {
-        if (header) {
-            header = false;
-            continue;
-        }
-        char *fields[8] = {0};
-        int n = 0;
-        for (char *p = line; p && n < 8; n++) {
-            fields[n] = p;
-            p = strchr(p, '\t');
-            if (p)
-                *p++ = '\0';
-        }
-        if (n < 7 || strncmp(fields[6], "yes", 3) != 0)
-            continue;
-        rc = list_add(out, root, fields[2]);
-    }
-    fclose(f);
-    return rc;
 }
 
 // One line: the load column split by stage (means per run, summed over the
@@ -356,26 +262,45 @@ static void print_stages(const stage_clock *c, int repeat)
 
 static void print_header(void)
 {
+    if (g_json)
+        return;
     printf("columns (ms, median of runs): assimp = Assimp's bare import; load = stoa_scene_load "
            "(waits for every image); upload = stoa_gfx_scene_create; stoa = load + upload; "
-           "ratio = stoa / assimp;\n  deferred (.defer_textures): first = load + upload until "
-           "drawable, textures as stand-ins; ratio = first / assimp; all = until every texture "
-           "is decoded and uploaded\n");
-    printf("%-44s %10s %10s %10s %10s %7s %10s %7s %10s\n", "file", "assimp", "load", "upload",
-           "stoa", "ratio", "first", "ratio", "all");
+           "ratio = stoa / assimp;\n  deferred (.defer_textures, no cache file): first = load + "
+           "upload until drawable, textures as stand-ins; ratio = first / assimp; all = until "
+           "every texture is decoded and uploaded;\n  cached = stoa_scene_load from the baked "
+           "scene cache; x = assimp / cached (times faster); cached+up = with the upload\n");
+    printf("%-40s %9s %9s %9s %9s %6s %9s %6s %9s %8s %7s %9s\n", "file", "assimp", "load",
+           "upload", "stoa", "ratio", "first", "ratio", "all", "cached", "x", "cached+up");
 }
 
-static void print_row(const char *name, const timing *t)
+static void json_row(const char *name, const timing *t, bool total)
 {
-    double stoa = t->load + t->upload;
-    if (t->assimp < 0) { // no Assimp baseline for this file
-        printf("%-44.44s %10s %10.2f %10.2f %10.2f %7s %10.2f %7s %10.2f\n", name, "n/a", t->load,
-               t->upload, stoa, "n/a", t->first, "n/a", t->all);
+    printf("{\"%s\": \"", total ? "total" : "file");
+    for (const char *p = name; *p; p++)
+        printf(*p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
+    printf("\", \"assimp_ms\": %.3f, \"load_ms\": %.3f, \"upload_ms\": %.3f, "
+           "\"first_frame_ms\": %.3f, \"all_textures_ms\": %.3f, \"cached_ms\": %.3f, "
+           "\"cached_upload_ms\": %.3f}\n",
+           t->assimp, t->load, t->upload, t->first, t->all, t->cached, t->cached_up);
+}
+
+static void print_row(const char *name, const timing *t, bool total)
+{
+    if (g_json) {
+        json_row(name, t, total);
         return;
     }
-    printf("%-44.44s %10.2f %10.2f %10.2f %10.2f %7.2f %10.2f %7.2f %10.2f\n", name, t->assimp,
-           t->load, t->upload, stoa, t->assimp > 0 ? stoa / t->assimp : 0.0, t->first,
-           t->assimp > 0 ? t->first / t->assimp : 0.0, t->all);
+    double stoa = t->load + t->upload;
+    char a[16] = "n/a", r1[16] = "n/a", r2[16] = "n/a", r3[16] = "n/a";
+    if (t->assimp >= 0) { // else no Assimp baseline for this file
+        snprintf(a, sizeof a, "%.2f", t->assimp);
+        snprintf(r1, sizeof r1, "%.2f", t->assimp > 0 ? stoa / t->assimp : 0.0);
+        snprintf(r2, sizeof r2, "%.2f", t->assimp > 0 ? t->first / t->assimp : 0.0);
+        snprintf(r3, sizeof r3, "%.1f", t->cached > 0 ? t->assimp / t->cached : 0.0);
+    }
+    printf("%-40.40s %9s %9.2f %9.2f %9.2f %6s %9.2f %6s %9.2f %8.3f %7s %9.2f\n", name, a,
+           t->load, t->upload, stoa, r1, t->first, r2, t->all, t->cached, r3, t->cached_up);
 }
 
 // Benches each file of one set, prints a row per file and the set's total.
@@ -392,51 +317,18 @@ static int bench_set(stoa_gfx_renderer *r, const file_list *files, int repeat,
             continue;
         }
         const char *name = strrchr(files->path[i], '/');
-        print_row(name ? name + 1 : files->path[i], &t);
+        print_row(name ? name + 1 : files->path[i], &t, false);
         total.assimp = total.assimp < 0 || t.assimp < 0 ? -1 : total.assimp + t.assimp;
         total.load += t.load;
         total.upload += t.upload;
         total.first += t.first;
         total.all += t.all;
+        total.cached += t.cached;
+        total.cached_up += t.cached_up;
     }
     if (files->count > 0)
-        print_row(total_name, &total);
+        print_row(total_name, &total, true);
     return 0;
-}
-
-// The compressed and quantized variants of the generated models that
-// tests/gltf/test_gltf_variants.py leaves (gltfpack, glTF Transform):
-// $STOA_GLTF_VARIANTS, else test-output/gltf-variants beside the binary.
-// Sorted, so each model's variants sit together.
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int variant_files(char *root, file_list *out)
-{
-    const char *env = getenv("STOA_GLTF_VARIANTS");
-    if (env && *env)
-        snprintf(root, PATH_MAX, "%s", env);
-    else
-        snprintf(root, PATH_MAX, "%s/test-output/gltf-variants", stoa_cli_exe_dir());
-    DIR *d = opendir(root);
-    if (!d) {
-        fprintf(stderr, "stoa bench: no compressed variants at %s (ctest -R test_gltf_variants "
-                        "makes them)\n", root);
-        return 0;
-    }
-    struct dirent *e;
-    int rc = 0;
-    while (rc == 0 && (e = readdir(d))) {
-        size_t n = strlen(e->d_name);
-        if (n > 4 && strcmp(e->d_name + n - 4, ".glb") == 0)
-            rc = list_add(out, root, e->d_name);
-    }
-    closedir(d);
-    if (out->count > 1)
-        qsort(out->path, (size_t)out->count, sizeof *out->path, cmp_str);
-    return rc;
 }
 
 enum { SET_GENERATED = 1, SET_SAMPLES = 2 };
@@ -446,16 +338,16 @@ static int default_sets(int want, file_list *gen, file_list *smp, char *gen_root
                         char *smp_root)
 {
     if (want & SET_GENERATED) {
-        if (!find_testmodels(gen_root, PATH_MAX)) {
+        if (!bench_find_testmodels(gen_root, PATH_MAX)) {
             fprintf(stderr, "stoa bench: no generated test models at %s: build the "
                             "`testmodels` target or set STOA_TESTMODELS\n", gen_root);
             return 1;
         }
-        if (testmodel_files(gen_root, gen) != 0)
+        if (bench_testmodel_files(gen_root, gen) != 0)
             return 1;
     }
     if (want & SET_SAMPLES) {
-        if (!find_samples(smp_root, PATH_MAX)) {
+        if (!bench_find_samples(smp_root, PATH_MAX)) {
             if (want != (SET_GENERATED | SET_SAMPLES)) {
                 fprintf(stderr, "stoa bench: no Khronos sample corpus: set STOA_GLTF_SAMPLES "
                                 "or put ../shared/gltf-samples beside the repository\n");
@@ -466,7 +358,7 @@ static int default_sets(int want, file_list *gen, file_list *smp, char *gen_root
                             "../shared/gltf-samples): the generated set only\n");
             return 0;
         }
-        return sample_files(smp_root, smp);
+        return bench_sample_files(smp_root, smp);
     }
     return 0;
 }
@@ -483,6 +375,8 @@ static int bench_load(int argc, char **argv)
                 fprintf(stderr, "stoa bench: --repeat wants 1..%d\n", MAX_REPEAT);
                 rc = 2;
             }
+        } else if (strcmp(argv[i], "--json") == 0) {
+            g_json = true;
         } else if (strcmp(argv[i], "--generated") == 0) {
             want |= SET_GENERATED;
         } else if (strcmp(argv[i], "--samples") == 0) {
@@ -491,7 +385,7 @@ static int bench_load(int argc, char **argv)
             fprintf(stderr, "stoa bench: unknown option %s\n", argv[i]);
             rc = 2;
         } else {
-            rc = list_add(&files, NULL, argv[i]);
+            rc = bench_list_add(&files, NULL, argv[i]);
         }
     }
     if (rc == 0 && want && files.count > 0) {
@@ -504,7 +398,7 @@ static int bench_load(int argc, char **argv)
         rc = default_sets(want ? want : SET_GENERATED | SET_SAMPLES, &gen, &smp, gen_root,
                           smp_root);
     if (rc == 0 && files.count == 0 && (!want || (want & SET_GENERATED)))
-        rc = variant_files(var_root, &var);
+        rc = bench_variant_files(var_root, &var);
     stoa_error err = {0};
     stoa_gfx_device *dev = NULL;
     stoa_gfx_renderer *r = NULL;
@@ -514,31 +408,47 @@ static int bench_load(int argc, char **argv)
         fprintf(stderr, "stoa bench: %s\n", err.message);
         rc = 1;
     }
+    snprintf(g_cache_dir, sizeof g_cache_dir, "%s/stoa-bench-cache-XXXXXX",
+             getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (rc == 0 && !mkdtemp(g_cache_dir)) {
+        fprintf(stderr, "stoa bench: cannot make a cache folder %s\n", g_cache_dir);
+        rc = 1;
+    }
     if (rc == 0)
         print_header();
     stage_clock stages = {0};
     if (rc == 0)
         rc = bench_set(r, &files, repeat, "total", &stages, false);
     if (rc == 0 && gen.count > 0) {
-        printf("generated test models (%d files in %s):\n", gen.count, gen_root);
+        if (!g_json)
+            printf("generated test models (%d files in %s):\n", gen.count, gen_root);
         rc = bench_set(r, &gen, repeat, "total generated", &stages, false);
     }
     if (rc == 0 && var.count > 0) {
-        printf("their compressed variants (%d files in %s):\n", var.count, var_root);
+        if (!g_json)
+            printf("their compressed variants (%d files in %s):\n", var.count, var_root);
         rc = bench_set(r, &var, repeat, "total variants", &stages, true);
     }
     if (rc == 0 && smp.count > 0) {
-        printf("Khronos sample models (%d files in %s):\n", smp.count, smp_root);
+        if (!g_json)
+            printf("Khronos sample models (%d files in %s):\n", smp.count, smp_root);
         rc = bench_set(r, &smp, repeat, "total samples", &stages, false);
     }
-    if (rc == 0)
+    if (rc == 0 && !g_json)
         print_stages(&stages, repeat);
+    double loadavg[3] = {0};
+    if (rc == 0 && getloadavg(loadavg, 3) > 0)
+        printf(g_json ? "{\"load_average\": %.2f}\n" : "load average at the end: %.2f\n",
+               loadavg[0]);
+    remove_cache_files();
+    if (g_cache_dir[0])
+        rmdir(g_cache_dir);
     stoa_gfx_renderer_destroy(&r);
     stoa_gfx_device_destroy(&dev);
-    list_free(&files);
-    list_free(&gen);
-    list_free(&smp);
-    list_free(&var);
+    bench_list_free(&files);
+    bench_list_free(&gen);
+    bench_list_free(&smp);
+    bench_list_free(&var);
     return rc;
 }
 
@@ -548,9 +458,12 @@ int stoa_cmd_bench(int argc, char **argv)
         return bench_load(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "frame") == 0)
         return stoa_bench_frame(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "launch") == 0)
+        return stoa_bench_launch(argc - 1, argv + 1);
     FILE *f = argc >= 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr;
-    fprintf(f, "usage: stoa bench load [--repeat N] [--generated|--samples] [FILES...]\n"
+    fprintf(f, "usage: stoa bench load [--repeat N] [--json] [--generated|--samples] [FILES...]\n"
                "       stoa bench frame [SCENE_OR_LESSON...]\n"
+               "       stoa bench launch [--repeat N] [LESSON|SCENE]\n"
                "  Times Assimp's bare import of each file against Stoa's import + GPU\n"
                "  upload; medians of N runs. Without FILES: Stoa's generated test models\n"
                "  ($STOA_TESTMODELS, else testmodels/ beside the stoa binary), then the\n"

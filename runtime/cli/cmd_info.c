@@ -116,7 +116,7 @@ int stoa_cmd_info(int argc, char **argv)
     }
     stoa_scene *scene = NULL;
     stoa_error err = {0};
-    if (stoa_scene_load(path, NULL, &scene, &err) < 0) {
+    if (stoa_scene_load(path, &(stoa_scene_load_desc){.use_cache = true}, &scene, &err) < 0) {
         fprintf(stderr, "stoa info: %s\n", err.message);
         return 1;
     }

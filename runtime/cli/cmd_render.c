@@ -186,7 +186,7 @@ int stoa_cmd_render(int argc, char **argv)
         return rc;
     stoa_error err = {0};
     stoa_scene *scene = NULL;
-    stoa_scene_load_desc load = {0};
+    stoa_scene_load_desc load = {.use_cache = true};
     if (stoa_scene_load(a.scene, &load, &scene, &err) < 0) {
         fprintf(stderr, "stoa render: %s\n", err.message);
         return 1;

@@ -39,3 +39,5 @@ int stoa_cli_use_sim(void);
 
 // `stoa bench frame`, called by the bench command's dispatcher.
 int stoa_bench_frame(int argc, char **argv);
+// `stoa bench launch` (bench_launch.c).
+int stoa_bench_launch(int argc, char **argv);

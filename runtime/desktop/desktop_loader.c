@@ -19,7 +19,7 @@ static void *load_main(void *arg)
     // The preview draws the scene as soon as its geometry is in, with
     // stand-ins for textures still decoding (desktop_preview.c collects them).
     stoa_scene_load_desc desc = {
-        .progress = on_progress, .progress_user = l, .defer_textures = true};
+        .progress = on_progress, .progress_user = l, .defer_textures = true, .use_cache = true};
     l->result = stoa_scene_load(l->path, &desc, &l->scene, &l->err);
     atomic_store(&l->done, true);
     return NULL;

@@ -168,6 +168,9 @@ typedef struct gfx_texture_desc {
     // Level 0 only: every sampler of the texture filters without mip maps
     // (glTF min filter NEAREST or LINEAR), so a chain would never be read.
     bool no_mips;
+    // Levels 1.. of the full chain, made with this `srgb` (a baked scene
+    // texture: stoa_texture.mips), packed tightly; NULL = made here.
+    const uint8_t *mips;
 } gfx_texture_desc;
 
 // A staging buffer filled front to back (16-byte aligned pieces).

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "gfx_scene_internal.h"
+#include "scene/stoa_scene_cache.h"
 
 // std140 mirror of `Material` in shaders/pbr.frag.
 typedef struct gfx_material_ubo {
@@ -56,12 +57,14 @@ static stoa_result upload_textures(stoa_gfx_scene *s, const stoa_scene *sc, gfx_
     // written afterwards by gfx_tex_fill_run_all, in parallel.
     for (uint32_t i = 0; i < sc->texture_count && res >= 0; i++) {
         const stoa_texture *t = &sc->textures[i];
-        if (!t->rgba || t->width == 0 || t->height == 0)
-            continue; // drawn with the white texture
+        if (!t->rgba || t->width == 0 || t->height == 0 || !stoa_scene_texture_check(sc, i))
+            continue; // drawn with the white texture (a damaged cache file: logged)
         // glTF min filters 9728 NEAREST and 9729 LINEAR read level 0 alone.
-        gfx_texture_desc d = {t->rgba, t->width, t->height, u->tex_srgb && u->tex_srgb[i],
+        bool srgb = u->tex_srgb && u->tex_srgb[i];
+        gfx_texture_desc d = {t->rgba, t->width, t->height, srgb,
                               .no_mips = t->sampler.min_filter == 9728 ||
-                                         t->sampler.min_filter == 9729};
+                                         t->sampler.min_filter == 9729,
+                              .mips = t->mips && t->mips_srgb == srgb ? t->mips : NULL};
         res = gfx_texture_create(u->dev, u->cmd, &u->staging, &d, &s->textures[i],
                                  &fills[nfill], err);
         nfill += res >= 0;

@@ -109,7 +109,8 @@ static void register_lesson_nodes(run_session *s)
 static stoa_result load_scene(run_session *s, const char *path, stoa_error *err)
 {
     const run_options *opt = s->opt;
-    stoa_result r = stoa_scene_load(path, NULL, &s->scene, err);
+    stoa_result r =
+        stoa_scene_load(path, &(stoa_scene_load_desc){.use_cache = true}, &s->scene, err);
     if (r < 0)
         return r;
     for (uint32_t i = 0; i < s->scene->warning_count; i++)

@@ -376,6 +376,8 @@ static stoa_result frame(run_session *s, stoa_error *err)
                    f.display_time_ns); // the teacher's live view, the hand
     stoa_error derr = {0};
     r = stoa_xr_end_frame(s->xr, &f, draws, 2, &derr);
+    run_launch_frame_submitted(s->scene, r >= 0 && f.should_render && f.eyes[0].valid &&
+                                             f.eyes[1].valid);
     // Stoa's own CPU work: input to posing here, plus recording in end_frame.
     double rec_us = f.should_render ? stoa_xr_last_record_us(s->xr) : 0.0;
     if (f.should_render)

@@ -226,3 +226,10 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
 // Runs the frame loop until the runtime ends the session (or a signal asks).
 stoa_result run_session_loop(run_session *s, volatile int *stop_flag, stoa_error *err);
 void run_session_fini(run_session *s);
+
+// ---- run_launch.c: launch time ------------------------------------------------
+// Milliseconds since the process started (before main).
+double run_launch_ms(void);
+// Logs "launch: first tracked frame submitted N ms after process start" the
+// first time a frame with tracked views is submitted.
+void run_launch_frame_submitted(const stoa_scene *scene, bool tracked);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/stoa_log.h"
+#include "scene_cache.h"
 #include "scene_internal.h"
 
 struct scene_deferred {
@@ -86,7 +87,9 @@ uint32_t stoa_scene_textures_ready(stoa_scene *scene, bool wait)
         scene_images_wait(d->images);
     collect(scene, d);
     uint32_t left = d->pending;
-    if (left == 0)
+    if (left == 0) {
         scene_deferred_destroy(scene);
+        scene_cache_textures_done(scene); // the import's cache file can be written now
+    }
     return left;
 }

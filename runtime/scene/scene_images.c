@@ -78,7 +78,11 @@ static void decode(scene_image *img, const job *jb)
         snprintf(img->why, sizeof img->why, "not a PNG, JPEG or WebP image");
     } else if (w < 1 || h < 1 || w > MAX_IMAGE_DIM || h > MAX_IMAGE_DIM) {
         snprintf(img->why, sizeof img->why, "image is %dx%d (limit %d)", w, h, MAX_IMAGE_DIM);
-    } else {
+    } else if (scene_png_decode(bytes, size, MAX_IMAGE_DIM, &img->rgba, &img->width,
+                                &img->height, img->why, sizeof img->why)) {
+        img->why[0] = 0;
+    } else { // what libspng refuses, stb_image may still read (as before)
+        img->why[0] = 0;
         img->rgba = stbi_load_from_memory(bytes, (int)size, &w, &h, &comp, 4);
         if (!img->rgba)
             snprintf(img->why, sizeof img->why, "corrupt image: %s", stbi_failure_reason());

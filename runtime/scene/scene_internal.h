@@ -93,6 +93,9 @@ bool scene_is_webp(const uint8_t *bytes, size_t size);
 bool scene_jpeg_decode(const uint8_t *bytes, size_t size, uint32_t max_dim, uint8_t **rgba,
                        uint32_t *w, uint32_t *h, char *why, size_t why_size);
 bool scene_is_jpeg(const uint8_t *bytes, size_t size);
+// Decodes a PNG with libspng into 8-bit RGBA (free()); false with `why` (scene_png.c).
+bool scene_png_decode(const uint8_t *bytes, size_t size, uint32_t max_dim, uint8_t **rgba,
+                      uint32_t *w, uint32_t *h, char *why, size_t why_size);
 
 // ---- scene_texture_transform.c ---------------------------------------------------
 // Reads a textureInfo's KHR_texture_transform into r (matrix, texCoord).

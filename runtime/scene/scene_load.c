@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/stoa_log.h"
+#include "scene_cache.h"
 #include "scene_internal.h"
 
 #define DEFAULT_MAX_FILE (256u << 20)
@@ -146,6 +147,11 @@ stoa_result stoa_scene_load(const char *path, const stoa_scene_load_desc *desc,
     if (!out_scene || !path)
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT, "stoa_scene_load: NULL argument");
     *out_scene = NULL;
+    if (d.use_cache) {
+        stoa_result cached = scene_cache_load(path, &d, out_scene, err);
+        if (cached != 1)
+            return cached;
+    }
     scene_doc doc;
     progress(&d, 0.0f, "reading");
     stoa_result r =
@@ -181,25 +187,25 @@ stoa_result stoa_scene_load(const char *path, const stoa_scene_load_desc *desc,
     return STOA_OK;
 }
 
-static void free_mesh(stoa_mesh *m)
+static void free_mesh(stoa_scene *s, stoa_mesh *m)
 {
-    free(m->name);
-    free(m->positions);
-    free(m->normals);
-    free(m->tangents);
-    free(m->uv0);
-    free(m->uv1);
-    free(m->colors);
-    free(m->joints);
-    free(m->weights);
-    free(m->indices);
+    scene_free_owned(s, m->name);
+    scene_free_owned(s, m->positions);
+    scene_free_owned(s, m->normals);
+    scene_free_owned(s, m->tangents);
+    scene_free_owned(s, m->uv0);
+    scene_free_owned(s, m->uv1);
+    scene_free_owned(s, m->colors);
+    scene_free_owned(s, m->joints);
+    scene_free_owned(s, m->weights);
+    scene_free_owned(s, m->indices);
     for (uint32_t t = 0; m->morph_targets && t < m->morph_target_count; t++) {
-        free(m->morph_targets[t].positions);
-        free(m->morph_targets[t].normals);
-        free(m->morph_targets[t].tangents);
+        scene_free_owned(s, m->morph_targets[t].positions);
+        scene_free_owned(s, m->morph_targets[t].normals);
+        scene_free_owned(s, m->morph_targets[t].tangents);
     }
     free(m->morph_targets);
-    free(m->default_weights);
+    scene_free_owned(s, m->default_weights);
 }
 
 void stoa_scene_destroy(stoa_scene **pscene)
@@ -208,38 +214,39 @@ void stoa_scene_destroy(stoa_scene **pscene)
         return;
     stoa_scene *s = *pscene;
     scene_deferred_destroy(s); // joins running decodes first
+    stoa_scene_cache_wait(s);  // and the cache writer, which reads the scene
     for (uint32_t i = 0; s->nodes && i < s->node_count; i++) {
-        free(s->nodes[i].name);
-        free(s->nodes[i].meshes);
+        scene_free_owned(s, s->nodes[i].name);
+        scene_free_owned(s, s->nodes[i].meshes);
     }
     for (uint32_t i = 0; s->meshes && i < s->mesh_count; i++)
-        free_mesh(&s->meshes[i]);
+        free_mesh(s, &s->meshes[i]);
     for (uint32_t i = 0; s->materials && i < s->material_count; i++)
-        free(s->materials[i].name);
+        scene_free_owned(s, s->materials[i].name);
     for (uint32_t i = 0; s->textures && i < s->texture_count; i++) {
-        free(s->textures[i].name);
-        free(s->textures[i].rgba);
+        scene_free_owned(s, s->textures[i].name);
+        scene_free_owned(s, s->textures[i].rgba);
     }
     for (uint32_t i = 0; s->skins && i < s->skin_count; i++) {
-        free(s->skins[i].name);
-        free(s->skins[i].joints);
-        free(s->skins[i].inverse_bind);
+        scene_free_owned(s, s->skins[i].name);
+        scene_free_owned(s, s->skins[i].joints);
+        scene_free_owned(s, s->skins[i].inverse_bind);
     }
     for (uint32_t i = 0; s->cameras && i < s->camera_count; i++)
-        free(s->cameras[i].name);
+        scene_free_owned(s, s->cameras[i].name);
     for (uint32_t i = 0; s->lights && i < s->light_count; i++)
-        free(s->lights[i].name);
+        scene_free_owned(s, s->lights[i].name);
     for (uint32_t i = 0; s->animations && i < s->animation_count; i++) {
         stoa_animation *a = &s->animations[i];
         for (uint32_t c = 0; a->channels && c < a->channel_count; c++) {
-            free(a->channels[c].times);
-            free(a->channels[c].values);
+            scene_free_owned(s, a->channels[c].times);
+            scene_free_owned(s, a->channels[c].values);
         }
         free(a->channels);
-        free(a->name);
+        scene_free_owned(s, a->name);
     }
     for (uint32_t i = 0; i < s->warning_count; i++)
-        free(s->warnings[i]);
+        scene_free_owned(s, s->warnings[i]);
     free(s->warnings);
     free(s->nodes);
     free(s->meshes);
@@ -250,6 +257,7 @@ void stoa_scene_destroy(stoa_scene **pscene)
     free(s->lights);
     free(s->animations);
     free(s->path);
+    scene_baked_destroy(s);
     free(s);
     *pscene = NULL;
 }

@@ -36,6 +36,10 @@ typedef struct stoa_texture {
                       // magenta/black checker stands in for it
     bool pending;     // still decoding (load with .defer_textures): rgba NULL,
                       // width/height 0 until stoa_scene_textures_ready fills it
+    // From the baked scene cache (stoa_scene_cache.h): levels 1.. of the full
+    // mip chain, packed tightly, averaged as colour when mips_srgb; else NULL.
+    const uint8_t *mips;
+    bool mips_srgb;
 } stoa_texture;
 
 typedef struct stoa_texture_ref {
@@ -214,6 +218,9 @@ typedef struct stoa_scene {
     // Private: image decodes still running after a .defer_textures load
     // (NULL once every texture is ready).
     struct scene_deferred *deferred;
+    // Private: the baked scene cache's mapping (arrays may point into it)
+    // and its writer (stoa_scene_cache.h); NULL without .use_cache.
+    struct scene_baked *baked;
 } stoa_scene;
 
 // Called on the loading thread as loading advances (fraction 0..1, a short
@@ -233,6 +240,12 @@ typedef struct stoa_scene_load_desc {
     // stoa_scene_textures_ready to collect them. Off by default: the load
     // waits for every image.
     bool defer_textures;
+    // Load through the baked scene cache (stoa_scene_cache.h): a valid cache
+    // file is mapped instead of importing; otherwise the scene is imported
+    // and its cache file written on a background thread. cache_dir NULL =
+    // stoa_scene_cache_dir's default ($STOA_SCENE_CACHE, XDG cache folder).
+    bool use_cache;
+    const char *cache_dir;
 } stoa_scene_load_desc;
 
 // Loads .gltf (with .bin / data URIs) or .glb. Every file the scene refers

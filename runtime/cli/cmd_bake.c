@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+// `stoa bake [--cache-dir DIR] SCENE|LESSON|FOLDER...`: fills the baked scene
+// cache ahead of time (stoa_scene_cache.h), so that a lesson library's first
+// load in class maps a cache file instead of importing. A lesson bakes the
+// scene it names; a folder bakes every .gltf/.glb and lesson (.yaml) in it.
+#include <dirent.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/stoa_clock.h"
+#include "core/stoa_path.h"
+#include "lesson/stoa_lesson.h"
+#include "lesson/stoa_lesson_check.h"
+#include "scene/stoa_scene_cache.h"
+#include "stoa_cli.h"
+
+#define MAX_DEPTH 8
+
+#define MAX_SEEN 1024
+
+typedef struct bake_run {
+    const char *cache_dir;
+    int baked, fresh, failed;
+    char *seen[MAX_SEEN]; // real paths of the scenes baked (lessons share scenes)
+    int seen_count;
+} bake_run;
+
+// Whether path was baked already in this run; remembers it otherwise.
+static bool seen(bake_run *b, const char *path)
+{
+    char real[PATH_MAX];
+    if (!realpath(path, real))
+        return false;
+    for (int i = 0; i < b->seen_count; i++)
+        if (strcmp(b->seen[i], real) == 0)
+            return true;
+    if (b->seen_count < MAX_SEEN)
+        b->seen[b->seen_count++] = strdup(real);
+    return false;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: stoa bake [--cache-dir DIR] SCENE.gltf|SCENE.glb|LESSON.yaml|FOLDER...\n\n"
+               "Imports each scene once and writes its baked cache file (scene arrays, vertex\n"
+               "data, textures with mip chains), so that info, render, preview, run and play\n"
+               "load it without importing. A lesson bakes its scene; a folder bakes every\n"
+               "scene and lesson in it. The cache folder is DIR, else $STOA_SCENE_CACHE, else\n"
+               "$XDG_CACHE_HOME/stoa/scenes (~/.cache/stoa/scenes). Exits 1 if any failed.\n");
+}
+
+static void bake_scene(bake_run *b, const char *path)
+{
+    char file[4096];
+    stoa_scene_cache_outcome o;
+    stoa_error err = {0};
+    if (seen(b, path))
+        return;
+    int64_t t0 = stoa_clock_now(stoa_clock_monotonic());
+    if (stoa_scene_bake(path, b->cache_dir, file, sizeof file, &o, &err) < 0) {
+        fprintf(stderr, "stoa bake: %s\n", err.message);
+        b->failed++;
+        return;
+    }
+    b->baked++;
+    b->fresh += o != STOA_SCENE_CACHE_HIT;
+    printf("%s: %s %s (%.0f ms)\n", path, o == STOA_SCENE_CACHE_HIT ? "already baked" : "baked",
+           file, (double)(stoa_clock_now(stoa_clock_monotonic()) - t0) / 1e6);
+}
+
+static void bake_lesson(bake_run *b, const char *path)
+{
+    stoa_lesson *l = NULL;
+    stoa_error err = {0};
+    char scene[4096];
+    stoa_lesson_diags diags;
+    stoa_lesson_diags_init(&diags);
+    if (stoa_lesson_load_file(path, &l, &diags, &err) < 0 ||
+        stoa_lesson_resolve_path(path, l->scene, scene, sizeof scene, &err) < 0) {
+        fprintf(stderr, "stoa bake: %s\n", err.message);
+        b->failed++;
+    } else {
+        bake_scene(b, scene);
+    }
+    stoa_lesson_destroy(&l);
+    stoa_lesson_diags_fini(&diags);
+}
+
+static void bake_path(bake_run *b, const char *path, int depth)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        fprintf(stderr, "stoa bake: %s: no such file or folder\n", path);
+        b->failed++;
+        return;
+    }
+    const char *ext = stoa_path_ext(path);
+    if (!S_ISDIR(st.st_mode)) {
+        if (strcmp(ext, "yaml") == 0 || strcmp(ext, "yml") == 0)
+            bake_lesson(b, path);
+        else
+            bake_scene(b, path);
+        return;
+    }
+    DIR *d = depth < MAX_DEPTH ? opendir(path) : NULL;
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char child[4096];
+        snprintf(child, sizeof child, "%s/%s", path, e->d_name);
+        const char *ce = stoa_path_ext(child);
+        struct stat cs;
+        if (stat(child, &cs) != 0)
+            continue;
+        if (S_ISDIR(cs.st_mode))
+            bake_path(b, child, depth + 1);
+        else if (!strcmp(ce, "gltf") || !strcmp(ce, "glb"))
+            bake_scene(b, child);
+        else if ((!strcmp(ce, "yaml") || !strcmp(ce, "yml")) && strstr(path, "lessons"))
+            bake_lesson(b, child);
+    }
+    if (d)
+        closedir(d);
+}
+
+int stoa_cmd_bake(int argc, char **argv)
+{
+    bake_run b = {0};
+    int first = 1;
+    for (; first < argc && argv[first][0] == '-'; first++) {
+        if (!strcmp(argv[first], "--help") || !strcmp(argv[first], "-h")) {
+            usage(stdout);
+            return 0;
+        }
+        if (!strcmp(argv[first], "--cache-dir") && first + 1 < argc) {
+            b.cache_dir = argv[++first];
+        } else {
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (first >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    for (int i = first; i < argc; i++)
+        bake_path(&b, argv[i], 0);
+    for (int i = 0; i < b.seen_count; i++)
+        free(b.seen[i]);
+    printf("%d scene%s baked (%d new), %d failed\n", b.baked, b.baked == 1 ? "" : "s", b.fresh,
+           b.failed);
+    return b.failed ? 1 : 0;
+}

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: Apache-2.0
+// Private to runtime/scene: the baked scene cache's file layout, hash and
+// the pieces of stoa_scene_cache.h.
+//
+// Layout (little-endian; docs/scene-cache.md):
+//   0     header (64 bytes, cache_header)
+//   64    section table: section_count entries of cache_section (at most 32)
+//   4096  DATA: vertex, index and texel arrays, each 16-byte aligned; hashed
+//         per MiB (the CHNK section holds one hash per chunk)
+//   ...   the other sections: streams of fields in a fixed order per section
+// New arrays (e.g. levels of detail) go in new sections: a reader skips an
+// unknown section unless its REQUIRED flag is set, and rejects the file then.
+#pragma once
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scene/stoa_scene.h"
+#include "scene/stoa_scene_cache.h"
+#include "scene_internal.h"
+
+#define CACHE_MAGIC "STOABAKE"
+#define CACHE_ENDIAN 0x01020304u
+#define CACHE_DATA_OFFSET 4096u
+#define CACHE_MAX_SECTIONS 32u
+#define CACHE_CHUNK ((size_t)1 << 20)
+#define CACHE_SECTION_REQUIRED 1u
+
+#define CACHE_ID(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
+enum {
+    CACHE_META = CACHE_ID('M', 'E', 'T', 'A'),
+    CACHE_NODE = CACHE_ID('N', 'O', 'D', 'E'),
+    CACHE_MESH = CACHE_ID('M', 'E', 'S', 'H'),
+    CACHE_MATL = CACHE_ID('M', 'A', 'T', 'L'),
+    CACHE_TEXR = CACHE_ID('T', 'E', 'X', 'R'),
+    CACHE_SKIN = CACHE_ID('S', 'K', 'I', 'N'),
+    CACHE_CAMR = CACHE_ID('C', 'A', 'M', 'R'),
+    CACHE_LITE = CACHE_ID('L', 'I', 'T', 'E'),
+    CACHE_ANIM = CACHE_ID('A', 'N', 'I', 'M'),
+    CACHE_WARN = CACHE_ID('W', 'A', 'R', 'N'),
+    CACHE_DATA = CACHE_ID('D', 'A', 'T', 'A'),
+    CACHE_CHNK = CACHE_ID('C', 'H', 'N', 'K'),
+};
+
+typedef struct cache_header {
+    char magic[8];
+    uint32_t version;
+    uint32_t endian;
+    uint64_t key;
+    uint64_t file_size;
+    uint32_t section_count;
+    uint32_t chunk_size;
+    uint64_t table_hash;  // of the section table
+    uint64_t reserved;    // 0
+    uint64_t header_hash; // of the 56 bytes before it
+} cache_header;
+
+typedef struct cache_section {
+    uint32_t id;
+    uint32_t flags;
+    uint64_t offset;
+    uint64_t size;
+    uint64_t hash; // of the section's bytes (DATA: 0, see CHNK)
+} cache_section;
+
+_Static_assert(sizeof(cache_header) == 64, "cache header layout");
+_Static_assert(sizeof(cache_section) == 32, "cache section layout");
+
+// The scene's link to its cache: the bytes its arrays may point into, and
+// the writer of a new cache file.
+struct scene_baked {
+    uint8_t *bytes; // the mapping (or a heap copy: stoa_scene_cache_parse)
+    size_t size;
+    bool mapped;
+    stoa_scene_cache_outcome outcome;
+    pthread_t writer;
+    bool writing;
+    char file[4096]; // the cache file to write
+    uint64_t key;
+    // Checking DATA per chunk: chunks below lazy_from at load, the rest on
+    // first use. state: 0 unchecked, 1 good, 2 damaged; guarded by lock.
+    const uint8_t *data, *chunk_hashes;
+    uint64_t data_size, lazy_from, chunk_count;
+    uint8_t *chunk_state;
+    bool trust_data; // stoa_scene_cache_parse without hash checks (fuzzing)
+    bool has_lock;
+    pthread_mutex_t lock;
+    bool damaged_logged;
+};
+
+// A fast 64-bit hash (not cryptographic: it catches damage, not forgery).
+uint64_t scene_hash64(const void *data, size_t size, uint64_t seed);
+
+// The cache key of an opened document: its file, every buffer and image
+// file it names, the format and Assimp versions and the load options.
+// The files a key was made of besides the scene file (for the memo).
+#define SCENE_CACHE_MAX_DEPS 64
+typedef struct scene_cache_stat {
+    uint64_t size;
+    int64_t mtime_ns, ctime_ns;
+    uint64_t ino, dev;
+} scene_cache_stat;
+// Each file's stat is taken before its bytes are read: a file changed while
+// it is hashed then differs from its memo next time.
+typedef struct scene_cache_deps {
+    char path[SCENE_CACHE_MAX_DEPS + 1][PATH_MAX]; // [0]: the scene file
+    scene_cache_stat st[SCENE_CACHE_MAX_DEPS + 1];
+    uint32_t count;
+    bool incomplete; // too many files, or one could not be stat'ed: no memo
+} scene_cache_deps;
+bool scene_cache_stat_of(const char *path, scene_cache_stat *out);
+uint64_t scene_cache_key(scene_doc *doc, bool no_generated_tangents, scene_cache_deps *deps);
+
+// The key memo (scene_cache_memo.c): a scene's key is remembered with the
+// size, times and inode of every file it was made of, so that a load whose
+// files are all unchanged skips reading and hashing them (as ccache's direct
+// mode and git's index do). Any change to any of them recomputes the key.
+bool scene_cache_memo_get(const char *dir, const char *path, bool no_generated_tangents,
+                          uint64_t *key);
+void scene_cache_memo_put(const char *dir, const char *path, bool no_generated_tangents,
+                          uint64_t key, const scene_cache_deps *deps);
+// The same from the scene file's bytes alone; *needs_doc when the file may
+// name other files (then scene_cache_key, which reads them, is the key).
+uint64_t scene_cache_key_file(const uint8_t *file, size_t size, bool no_generated_tangents,
+                              bool *needs_doc);
+
+// Writes scene (every texture ready) to `file` through a temporary file and
+// a rename.
+stoa_result scene_cache_write(const stoa_scene *scene, uint64_t key, const char *file,
+                              stoa_error *err);
+
+// Checks DATA chunks [first, end) that are still unchecked (on a few threads
+// when there are many); false when one is damaged.
+bool scene_cache_check_chunks(struct scene_baked *b, uint64_t first, uint64_t end);
+// Checks header, table and the hashes of every section but DATA (whose
+// chunks scene_cache_check_chunks checks); returns the sections.
+stoa_result scene_cache_check(const uint8_t *bytes, size_t size, uint64_t expect_key,
+                              bool check_hashes, const cache_section **out_table,
+                              uint32_t *out_count, stoa_error *err);
+// Builds the scene from checked bytes (scene->baked already set to them).
+stoa_result scene_cache_build(stoa_scene *scene, const uint8_t *bytes, size_t size,
+                              const cache_section *table, uint32_t count, stoa_error *err);
+
+// Frees p unless it points into the scene's cache bytes.
+void scene_free_owned(stoa_scene *scene, void *p);
+// Joins the writer and unmaps; called by stoa_scene_destroy.
+void scene_baked_destroy(stoa_scene *scene);
+// The load through the cache (scene_cache_load.c); stoa_scene_load calls it
+// when desc->use_cache. Returns 1 when it did not handle the load.
+stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
+                             stoa_scene **out_scene, stoa_error *err);
+// After a deferred load's last texture arrived: starts the pending write.
+void scene_cache_textures_done(stoa_scene *scene);

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+// Checking a baked scene cache file before anything in it is used: header,
+// version, key, size, section table, and the hash of every section and of
+// every MiB of DATA (on a few threads: the texels are most of the file).
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scene_cache.h"
+
+#define MAX_CHECKERS 4
+
+static const uint32_t k_known[] = {CACHE_META, CACHE_NODE, CACHE_MESH, CACHE_MATL,
+                                   CACHE_TEXR, CACHE_SKIN, CACHE_CAMR, CACHE_LITE,
+                                   CACHE_ANIM, CACHE_WARN, CACHE_DATA, CACHE_CHNK};
+
+static bool known(uint32_t id)
+{
+    for (size_t i = 0; i < sizeof k_known / sizeof *k_known; i++)
+        if (k_known[i] == id)
+            return true;
+    return false;
+}
+
+typedef struct chunk_check {
+    struct scene_baked *b;
+    uint64_t end;
+    atomic_uint_fast64_t next;
+    atomic_bool bad;
+} chunk_check;
+
+static void *check_chunks(void *arg)
+{
+    chunk_check *c = arg;
+    struct scene_baked *b = c->b;
+    for (uint64_t i; !atomic_load(&c->bad) && (i = atomic_fetch_add(&c->next, 1)) < c->end;) {
+        if (b->chunk_state[i] != 0) {
+            if (b->chunk_state[i] == 2)
+                atomic_store(&c->bad, true);
+            continue;
+        }
+        uint64_t at = i * CACHE_CHUNK;
+        uint64_t n = b->data_size - at < CACHE_CHUNK ? b->data_size - at : CACHE_CHUNK;
+        uint64_t want;
+        memcpy(&want, b->chunk_hashes + i * 8, 8);
+        bool good = scene_hash64(b->data + at, n, 0) == want;
+        b->chunk_state[i] = good ? 1 : 2; // each index is this thread's alone
+        if (!good)
+            atomic_store(&c->bad, true);
+    }
+    return NULL;
+}
+
+bool scene_cache_check_chunks(struct scene_baked *b, uint64_t first, uint64_t end)
+{
+    end = end < b->chunk_count ? end : b->chunk_count;
+    if (first >= end)
+        return true;
+    chunk_check c = {.b = b, .end = end};
+    atomic_init(&c.next, first);
+    atomic_init(&c.bad, false);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    uint64_t want = cores > 1 ? (uint64_t)cores - 1 : 0;
+    want = want < MAX_CHECKERS ? want : MAX_CHECKERS;
+    want = want < (end - first) / 4 ? want : (end - first) / 4; // few chunks: this thread
+    pthread_t t[MAX_CHECKERS];
+    uint32_t started = 0;
+    pthread_mutex_lock(&b->lock);
+    while (started < want && pthread_create(&t[started], NULL, check_chunks, &c) == 0)
+        started++;
+    check_chunks(&c);
+    for (uint32_t i = 0; i < started; i++)
+        pthread_join(t[i], NULL);
+    pthread_mutex_unlock(&b->lock);
+    return !atomic_load(&c.bad);
+}
+
+static const cache_section *find(const cache_section *table, uint32_t n, uint32_t id)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (table[i].id == id)
+            return &table[i];
+    return NULL;
+}
+
+#define BAD(...) stoa_error_set(err, STOA_ERROR_PARSE, __VA_ARGS__)
+
+static stoa_result check_table(const uint8_t *bytes, size_t size, const cache_section *table,
+                               uint32_t n, bool check_hashes, stoa_error *err)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        const cache_section *s = &table[i];
+        if (s->offset % 16 || s->offset < CACHE_DATA_OFFSET || s->offset > size ||
+            s->size > size - s->offset)
+            return BAD("section %u lies outside the file (offset %llu, %llu bytes)", i,
+                       (unsigned long long)s->offset, (unsigned long long)s->size);
+        if (find(table, i, s->id))
+            return BAD("section %u repeats an earlier one", i);
+        if (!known(s->id) && (s->flags & CACHE_SECTION_REQUIRED))
+            return BAD("section %u (%.4s) is needed and unknown to this Stoa", i,
+                       (const char *)&s->id);
+        if (check_hashes && s->id != CACHE_DATA &&
+            scene_hash64(bytes + s->offset, s->size, 0) != s->hash)
+            return BAD("section %.4s: checksum mismatch", (const char *)&s->id);
+    }
+    for (size_t k = 0; k < sizeof k_known / sizeof *k_known; k++)
+        if (!find(table, n, k_known[k]))
+            return BAD("section %.4s is missing", (const char *)&k_known[k]);
+    const cache_section *data = find(table, n, CACHE_DATA), *chnk = find(table, n, CACHE_CHNK);
+    uint64_t chunks = (data->size + CACHE_CHUNK - 1) / CACHE_CHUNK;
+    if (data->offset != CACHE_DATA_OFFSET || chnk->size != chunks * 8)
+        return BAD("DATA (%llu bytes) and its %llu chunk checksums disagree",
+                   (unsigned long long)data->size, (unsigned long long)(chnk->size / 8));
+    return STOA_OK;
+}
+
+stoa_result scene_cache_check(const uint8_t *bytes, size_t size, uint64_t expect_key,
+                              bool check_hashes, const cache_section **out_table,
+                              uint32_t *out_count, stoa_error *err)
+{
+    cache_header h;
+    if (size < CACHE_DATA_OFFSET)
+        return BAD("truncated (%zu bytes)", size);
+    memcpy(&h, bytes, sizeof h);
+    if (memcmp(h.magic, CACHE_MAGIC, 8) != 0)
+        return BAD("not a Stoa scene cache file");
+    if (h.version != STOA_SCENE_CACHE_VERSION || h.endian != CACHE_ENDIAN)
+        return BAD("format version %u (this Stoa reads %u)", h.version, STOA_SCENE_CACHE_VERSION);
+    if (check_hashes && scene_hash64(&h, offsetof(cache_header, header_hash), 0) != h.header_hash)
+        return BAD("header checksum mismatch");
+    if (expect_key && h.key != expect_key)
+        return BAD("made from other content (key %016llx, expected %016llx)",
+                   (unsigned long long)h.key, (unsigned long long)expect_key);
+    if (h.file_size != size)
+        return BAD("%zu bytes where the header says %llu (truncated or grown)", size,
+                   (unsigned long long)h.file_size);
+    if (h.section_count == 0 || h.section_count > CACHE_MAX_SECTIONS ||
+        h.chunk_size != CACHE_CHUNK)
+        return BAD("bad section count %u or chunk size %u", h.section_count, h.chunk_size);
+    const cache_section *table = (const cache_section *)(bytes + sizeof h);
+    if (check_hashes && scene_hash64(table, h.section_count * sizeof *table, 0) != h.table_hash)
+        return BAD("section table checksum mismatch");
+    stoa_result r = check_table(bytes, size, table, h.section_count, check_hashes, err);
+    if (r < 0)
+        return r;
+    *out_table = table;
+    *out_count = h.section_count;
+    return STOA_OK;
+}

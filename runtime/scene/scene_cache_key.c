@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: Apache-2.0
+// The baked scene cache's hash, key and folder.
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/stoa_file.h"
+#include "core/stoa_path.h"
+#include "scene/stoa_scene_version.h"
+#include "scene_cache.h"
+
+#define P1 0x9E3779B185EBCA87ull
+#define P2 0xC2B2AE3D27D4EB4Full
+#define P3 0x165667B19E3779F9ull
+
+static inline uint64_t rotl(uint64_t x, int r)
+{
+    return (x << r) | (x >> (64 - r));
+}
+
+static inline uint64_t load64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline uint64_t lane(uint64_t acc, uint64_t w)
+{
+    return rotl(acc + w * P2, 31) * P1;
+}
+
+// Four independent lanes of 8 bytes (memory bound, several GB/s), merged
+// and avalanched at the end.
+uint64_t scene_hash64(const void *data, size_t size, uint64_t seed)
+{
+    const uint8_t *p = data;
+    size_t n = size;
+    uint64_t v[4] = {seed + P1 + P2, seed + P2, seed, seed - P1};
+    while (n >= 32) {
+        v[0] = lane(v[0], load64(p));
+        v[1] = lane(v[1], load64(p + 8));
+        v[2] = lane(v[2], load64(p + 16));
+        v[3] = lane(v[3], load64(p + 24));
+        p += 32;
+        n -= 32;
+    }
+    uint64_t h = rotl(v[0], 1) + rotl(v[1], 7) + rotl(v[2], 12) + rotl(v[3], 18);
+    for (int i = 0; i < 4; i++)
+        h = (h ^ lane(0, v[i])) * P1 + P3;
+    h += (uint64_t)size;
+    for (; n >= 8; n -= 8, p += 8)
+        h = rotl(h ^ lane(0, load64(p)), 27) * P1 + P3;
+    for (; n > 0; n--, p++)
+        h = rotl(h ^ (*p * P3), 11) * P1;
+    h ^= h >> 33;
+    h *= P2;
+    h ^= h >> 29;
+    h *= P3;
+    h ^= h >> 32;
+    return h;
+}
+
+static uint64_t hash_str(const char *s, uint64_t h)
+{
+    return scene_hash64(s, strlen(s) + 1, h);
+}
+
+// A referenced file: its name and bytes (a missing file hashes as missing,
+// so that its later arrival changes the key).
+static uint64_t hash_file(scene_doc *doc, const char *uri, uint64_t h, scene_cache_deps *deps)
+{
+    h = hash_str(uri, h);
+    if (strncmp(uri, "data:", 5) == 0)
+        return h; // part of the scene file's bytes
+    char full[PATH_MAX];
+    stoa_error e = {0};
+    uint8_t *bytes = NULL;
+    size_t size = 0;
+    scene_cache_stat st;
+    bool confined = stoa_path_confine(doc->dir, uri, full, sizeof full, &e) >= 0;
+    if (deps && (!confined || deps->count > SCENE_CACHE_MAX_DEPS ||
+                 !scene_cache_stat_of(full, &deps->st[deps->count])))
+        deps->incomplete = true; // a missing file: no memo (its arrival must be seen)
+    else if (deps)
+        st = deps->st[deps->count];
+    if (!confined || stoa_file_read(full, 0, &bytes, &size, &e) < 0)
+        return hash_str("(missing)", h);
+    h = scene_hash64(bytes, size, h);
+    free(bytes);
+    if (deps && !deps->incomplete && deps->count <= SCENE_CACHE_MAX_DEPS) {
+        deps->st[deps->count] = st;
+        snprintf(deps->path[deps->count++], PATH_MAX, "%s", full);
+    }
+    return h;
+}
+
+// Whether the scene file may name other files (a "uri" key anywhere in it).
+static bool names_files(const uint8_t *p, size_t n)
+{
+    static const char k[] = "\"uri\"";
+    for (size_t i = 0; i + 5 <= n; i++) {
+        const uint8_t *q = memchr(p + i, '"', n - i);
+        if (!q || (size_t)(q - p) + 5 > n)
+            return false;
+        i = (size_t)(q - p);
+        if (memcmp(q, k, 5) == 0)
+            return true;
+    }
+    return false;
+}
+
+uint64_t scene_cache_key_file(const uint8_t *file, size_t size, bool no_generated_tangents,
+                              bool *needs_doc)
+{
+    uint64_t h = hash_str("stoa scene cache", STOA_SCENE_CACHE_VERSION);
+    h = hash_str(stoa_scene_assimp_version(), h);
+    h = scene_hash64(&(uint8_t){no_generated_tangents}, 1, h);
+    h = scene_hash64(file, size, h);
+    *needs_doc = names_files(file, size);
+    return h ? h : 1;
+}
+
+uint64_t scene_cache_key(scene_doc *doc, bool no_generated_tangents, scene_cache_deps *deps)
+{
+    uint64_t h = hash_str("stoa scene cache", STOA_SCENE_CACHE_VERSION);
+    h = hash_str(stoa_scene_assimp_version(), h);
+    h = scene_hash64(&(uint8_t){no_generated_tangents}, 1, h);
+    h = scene_hash64(doc->file, doc->file_size, h);
+    const char *arrays[2] = {"buffers", "images"};
+    for (int a = 0; a < 2; a++) {
+        cJSON *e;
+        cJSON_ArrayForEach(e, scene_json_arr(doc->root, arrays[a]))
+        {
+            const char *uri = scene_json_str(e, "uri");
+            if (uri)
+                h = hash_file(doc, uri, h, deps);
+        }
+    }
+    return h ? h : 1; // 0 means "any key" to stoa_scene_cache_parse
+}
+
+static bool make_dirs(char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return true; // the usual case: one call
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = 0;
+        int r = mkdir(path, 0700);
+        *p = '/';
+        if (r != 0 && errno != EEXIST)
+            return false;
+    }
+    return mkdir(path, 0700) == 0 || errno == EEXIST;
+}
+
+bool stoa_scene_cache_dir(const char *dir, char *out, size_t out_size)
+{
+    const char *env = getenv("STOA_SCENE_CACHE");
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    int n;
+    if (dir && dir[0])
+        n = snprintf(out, out_size, "%s", dir);
+    else if (env && strcmp(env, "off") == 0)
+        return false;
+    else if (env && env[0])
+        n = snprintf(out, out_size, "%s", env);
+    else if (xdg && xdg[0])
+        n = snprintf(out, out_size, "%s/stoa/scenes", xdg);
+    else if (home && home[0])
+        n = snprintf(out, out_size, "%s/.cache/stoa/scenes", home);
+    else
+        return false;
+    return n > 0 && (size_t)n < out_size && make_dirs(out);
+}

@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: Apache-2.0
+// Writing a baked scene cache file (layout: scene_cache.h). The bulk arrays
+// stream into the DATA section as they are met, hashed per MiB; the other
+// sections are built in memory and written after it; the header and the
+// section table last, at the front. All into a temporary file renamed over
+// the final name, so that a reader never sees half a file.
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scene_cache.h"
+
+typedef struct wbuf {
+    uint8_t *p;
+    size_t n, cap;
+    bool oom;
+} wbuf;
+
+typedef struct data_out {
+    int fd;
+    uint64_t pos;   // bytes of DATA so far
+    uint8_t *chunk; // the chunk being filled (CACHE_CHUNK bytes)
+    size_t fill;
+    wbuf hashes; // one uint64_t per chunk
+    bool failed;
+} data_out;
+
+static void put(wbuf *b, const void *v, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->n + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->n + n)
+            cap *= 2;
+        uint8_t *grown = realloc(b->p, cap);
+        if (!grown) {
+            b->oom = true;
+            return;
+        }
+        b->p = grown;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, v, n);
+    b->n += n;
+}
+
+static void put_u32(wbuf *b, uint32_t v)
+{
+    put(b, &v, 4);
+}
+
+static void put_i32(wbuf *b, int32_t v)
+{
+    put(b, &v, 4);
+}
+
+static void put_f32s(wbuf *b, const float *v, size_t n)
+{
+    put(b, v, n * sizeof *v);
+}
+
+static void put_u8(wbuf *b, bool v)
+{
+    put(b, &(uint8_t){v ? 1 : 0}, 1);
+}
+
+static void put_str(wbuf *b, const char *s)
+{
+    s = s ? s : "";
+    uint32_t n = (uint32_t)strlen(s);
+    put_u32(b, n);
+    put(b, s, (size_t)n + 1);
+}
+
+static void flush_chunk(data_out *d)
+{
+    if (d->fill == 0)
+        return;
+    uint64_t h = scene_hash64(d->chunk, d->fill, 0);
+    put(&d->hashes, &h, 8);
+    uint64_t at = CACHE_DATA_OFFSET + d->pos - d->fill;
+    size_t done = 0;
+    while (!d->failed && done < d->fill) {
+        ssize_t w = pwrite(d->fd, d->chunk + done, d->fill - done, (off_t)(at + done));
+        if (w <= 0)
+            d->failed = true;
+        else
+            done += (size_t)w;
+    }
+    d->fill = 0;
+}
+
+static void data_bytes(data_out *d, const uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        size_t take = CACHE_CHUNK - d->fill < n ? CACHE_CHUNK - d->fill : n;
+        if (p)
+            memcpy(d->chunk + d->fill, p, take);
+        else
+            memset(d->chunk + d->fill, 0, take);
+        d->fill += take;
+        d->pos += take;
+        n -= take;
+        if (p)
+            p += take;
+        if (d->fill == CACHE_CHUNK)
+            flush_chunk(d);
+    }
+}
+
+// A reference to an array in DATA: offset (UINT64_MAX for NULL) and size.
+static void put_ref(wbuf *b, data_out *d, const void *p, size_t size)
+{
+    uint64_t ref[2] = {UINT64_MAX, 0};
+    if (p) {
+        data_bytes(d, NULL, (16 - d->pos % 16) % 16);
+        ref[0] = d->pos;
+        ref[1] = size;
+        data_bytes(d, p, size);
+    }
+    put(b, ref, sizeof ref);
+}
+
+static void put_texref(wbuf *b, const stoa_texture_ref *r)
+{
+    put_i32(b, r->texture);
+    put_u32(b, r->texcoord);
+    put_f32s(b, &r->scale, 1);
+    put_u8(b, r->transformed);
+    put_f32s(b, r->uv_matrix, 6);
+}
+
+static void write_meshes(const stoa_scene *s, wbuf *b, data_out *d)
+{
+    for (uint32_t i = 0; i < s->mesh_count; i++) {
+        const stoa_mesh *m = &s->meshes[i];
+        size_t v3 = (size_t)m->vertex_count * 12, v2 = (size_t)m->vertex_count * 8,
+               v4 = (size_t)m->vertex_count * 16;
+        put_str(b, m->name);
+        put_u32(b, m->vertex_count);
+        put_u32(b, m->index_count);
+        put_ref(b, d, m->positions, v3);
+        put_ref(b, d, m->normals, v3);
+        put_ref(b, d, m->tangents, v4);
+        put_ref(b, d, m->uv0, v2);
+        put_ref(b, d, m->uv1, v2);
+        put_ref(b, d, m->colors, v4);
+        put_ref(b, d, m->joints, v2);
+        put_ref(b, d, m->weights, v4);
+        put_ref(b, d, m->indices, (size_t)m->index_count * 4);
+        put_i32(b, m->material);
+        put_i32(b, m->skin);
+        put_u32(b, m->morph_target_count);
+        for (uint32_t t = 0; t < m->morph_target_count; t++) {
+            put_ref(b, d, m->morph_targets[t].positions, v3);
+            put_ref(b, d, m->morph_targets[t].normals, v3);
+            put_ref(b, d, m->morph_targets[t].tangents, v3);
+        }
+        put_ref(b, d, m->default_weights, (size_t)m->morph_target_count * 4);
+        put_f32s(b, m->bounds_min, 3);
+        put_f32s(b, m->bounds_max, 3);
+    }
+}
+
+// Whether texture i is sampled as colour (as the renderer decides it).
+static bool texture_is_colour(const stoa_scene *s, uint32_t i)
+{
+    for (uint32_t k = 0; k < s->material_count; k++)
+        if (s->materials[k].base_color_tex.texture == (int32_t)i ||
+            s->materials[k].emissive_tex.texture == (int32_t)i)
+            return true;
+    return false;
+}
+
+// Levels 1.. of t's chain, packed; NULL when out of memory or 1x1.
+static uint8_t *make_mips(const stoa_texture *t, bool srgb, size_t *out_size)
+{
+    size_t total = 0;
+    uint32_t w = t->width, h = t->height;
+    while (w > 1 || h > 1) {
+        w = w > 1 ? w / 2 : 1;
+        h = h > 1 ? h / 2 : 1;
+        total += (size_t)w * h * 4;
+    }
+    uint8_t *chain = total ? malloc(total) : NULL;
+    if (!chain)
+        return NULL;
+    const uint8_t *src = t->rgba;
+    uint8_t *dst = chain;
+    w = t->width;
+    h = t->height;
+    while (w > 1 || h > 1) {
+        uint32_t nw = w > 1 ? w / 2 : 1, nh = h > 1 ? h / 2 : 1;
+        stoa_scene_mip_halve(src, w, h, (size_t)w * 4, dst, (size_t)nw * 4, srgb);
+        src = dst;
+        dst += (size_t)nw * nh * 4;
+        w = nw;
+        h = nh;
+    }
+    *out_size = total;
+    return chain;
+}
+
+// Texels go last in DATA, from *lazy_from on: a load checks the chunks
+// before it and leaves the rest to the first use of each texture
+// (stoa_scene_texture_check).
+static void write_textures(const stoa_scene *s, wbuf *b, data_out *d, uint64_t *lazy_from)
+{
+    *lazy_from = d->pos;
+    for (uint32_t i = 0; i < s->texture_count; i++) {
+        const stoa_texture *t = &s->textures[i];
+        bool srgb = texture_is_colour(s, i);
+        size_t mips_size = 0;
+        uint8_t *mips = t->rgba ? make_mips(t, srgb, &mips_size) : NULL;
+        put_str(b, t->name);
+        put_u32(b, t->width);
+        put_u32(b, t->height);
+        put_ref(b, d, t->rgba, (size_t)t->width * t->height * 4);
+        put_i32(b, t->sampler.mag_filter);
+        put_i32(b, t->sampler.min_filter);
+        put_i32(b, t->sampler.wrap_s);
+        put_i32(b, t->sampler.wrap_t);
+        put_u8(b, t->placeholder);
+        put_u8(b, srgb);
+        put_ref(b, d, mips, mips_size);
+        free(mips);
+    }
+}
+
+static void write_rest(const stoa_scene *s, wbuf w[], data_out *d)
+{
+    wbuf *b = &w[0]; // NODE
+    for (uint32_t i = 0; i < s->node_count; i++) {
+        const stoa_node *n = &s->nodes[i];
+        put_str(b, n->name);
+        put_i32(b, n->parent);
+        put_f32s(b, n->translation, 3);
+        put_f32s(b, n->rotation, 4);
+        put_f32s(b, n->scale, 3);
+        put_u32(b, n->mesh_count);
+        put_ref(b, d, n->meshes, (size_t)n->mesh_count * 4);
+        put_i32(b, n->camera);
+        put_i32(b, n->light);
+    }
+    b = &w[1]; // MATL
+    for (uint32_t i = 0; i < s->material_count; i++) {
+        const stoa_material *m = &s->materials[i];
+        put_str(b, m->name);
+        put_f32s(b, m->base_color, 4);
+        put_f32s(b, &m->metallic, 1);
+        put_f32s(b, &m->roughness, 1);
+        put_f32s(b, m->emissive, 3);
+        put_texref(b, &m->base_color_tex);
+        put_texref(b, &m->metallic_roughness_tex);
+        put_texref(b, &m->normal_tex);
+        put_texref(b, &m->occlusion_tex);
+        put_texref(b, &m->emissive_tex);
+        put_u32(b, (uint32_t)m->alpha_mode);
+        put_f32s(b, &m->alpha_cutoff, 1);
+        put_u8(b, m->double_sided);
+        put_u8(b, m->unlit);
+    }
+    b = &w[2]; // SKIN
+    for (uint32_t i = 0; i < s->skin_count; i++) {
+        put_str(b, s->skins[i].name);
+        put_u32(b, s->skins[i].joint_count);
+        put_ref(b, d, s->skins[i].joints, (size_t)s->skins[i].joint_count * 4);
+        put_ref(b, d, s->skins[i].inverse_bind, (size_t)s->skins[i].joint_count * 64);
+    }
+    b = &w[3]; // CAMR
+    for (uint32_t i = 0; i < s->camera_count; i++) {
+        const stoa_camera *c = &s->cameras[i];
+        put_str(b, c->name);
+        put_i32(b, c->node);
+        put_u32(b, (uint32_t)c->type);
+        float f[6] = {c->yfov, c->aspect, c->znear, c->zfar, c->xmag, c->ymag};
+        put_f32s(b, f, 6);
+    }
+    b = &w[4]; // LITE
+    for (uint32_t i = 0; i < s->light_count; i++) {
+        const stoa_light *l = &s->lights[i];
+        put_str(b, l->name);
+        put_i32(b, l->node);
+        put_u32(b, (uint32_t)l->type);
+        float f[7] = {l->color[0], l->color[1], l->color[2], l->intensity,
+                      l->range,    l->inner_cone, l->outer_cone};
+        put_f32s(b, f, 7);
+    }
+    b = &w[5]; // ANIM
+    for (uint32_t i = 0; i < s->animation_count; i++) {
+        const stoa_animation *a = &s->animations[i];
+        put_str(b, a->name);
+        put_f32s(b, &a->duration, 1);
+        put_u32(b, a->channel_count);
+        for (uint32_t c = 0; c < a->channel_count; c++) {
+            const stoa_anim_channel *ch = &a->channels[c];
+            put_i32(b, ch->node);
+            put_u32(b, (uint32_t)ch->path);
+            put_u32(b, (uint32_t)ch->interp);
+            put_u32(b, ch->key_count);
+            put_u32(b, ch->components);
+            size_t nv = (size_t)ch->key_count * ch->components *
+                        (ch->interp == STOA_INTERP_CUBIC ? 3 : 1);
+            put_ref(b, d, ch->times, (size_t)ch->key_count * 4);
+            put_ref(b, d, ch->values, nv * 4);
+        }
+    }
+    b = &w[6]; // WARN
+    for (uint32_t i = 0; i < s->warning_count; i++)
+        put_str(b, s->warnings[i]);
+    b = &w[7]; // META
+    uint32_t counts[9] = {s->node_count,   s->mesh_count,   s->material_count,
+                          s->texture_count, s->skin_count,  s->camera_count,
+                          s->light_count,   s->animation_count, s->warning_count};
+    put(b, counts, sizeof counts);
+    put(b, &s->triangle_count, 8);
+    put_f32s(b, s->bounds_min, 3);
+    put_f32s(b, s->bounds_max, 3);
+}
+
+static bool pwrite_all(int fd, const void *p, size_t n, uint64_t at)
+{
+    const uint8_t *b = p;
+    while (n > 0) {
+        ssize_t w = pwrite(fd, b, n, (off_t)at);
+        if (w <= 0)
+            return false;
+        b += w;
+        n -= (size_t)w;
+        at += (uint64_t)w;
+    }
+    return true;
+}
+
+// Sections after DATA, the table and the header.
+static bool finish(int fd, uint64_t key, data_out *d, wbuf w[], const uint32_t ids[], uint32_t nw)
+{
+    cache_section table[CACHE_MAX_SECTIONS];
+    uint32_t n = 0;
+    uint64_t at = CACHE_DATA_OFFSET + d->pos;
+    table[n++] = (cache_section){CACHE_DATA, CACHE_SECTION_REQUIRED, CACHE_DATA_OFFSET, d->pos, 0};
+    for (uint32_t i = 0; i <= nw; i++) {
+        wbuf *b = i < nw ? &w[i] : &d->hashes;
+        if (b->oom)
+            return false;
+        at = (at + 15) & ~(uint64_t)15;
+        table[n++] = (cache_section){i < nw ? ids[i] : CACHE_CHNK, CACHE_SECTION_REQUIRED, at,
+                                     b->n, scene_hash64(b->p, b->n, 0)};
+        if (b->n && !pwrite_all(fd, b->p, b->n, at))
+            return false;
+        at += b->n;
+    }
+    cache_header h = {.version = STOA_SCENE_CACHE_VERSION,
+                      .endian = CACHE_ENDIAN,
+                      .key = key,
+                      .file_size = at,
+                      .section_count = n,
+                      .chunk_size = (uint32_t)CACHE_CHUNK};
+    memcpy(h.magic, CACHE_MAGIC, 8);
+    h.table_hash = scene_hash64(table, n * sizeof *table, 0);
+    h.header_hash = scene_hash64(&h, offsetof(cache_header, header_hash), 0);
+    return pwrite_all(fd, table, n * sizeof *table, sizeof h) && pwrite_all(fd, &h, sizeof h, 0) &&
+           ftruncate(fd, (off_t)at) == 0;
+}
+
+stoa_result scene_cache_write(const stoa_scene *s, uint64_t key, const char *file, stoa_error *err)
+{
+    for (uint32_t i = 0; i < s->texture_count; i++)
+        if (s->textures[i].pending)
+            return stoa_error_set(err, STOA_ERROR_STATE, "%s: textures still decoding", file);
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", file);
+    data_out d = {.fd = mkstemp(tmp), .chunk = malloc(CACHE_CHUNK)};
+    if (d.fd < 0 || !d.chunk) {
+        int e = errno;
+        free(d.chunk);
+        if (d.fd >= 0) {
+            close(d.fd);
+            unlink(tmp);
+        }
+        return stoa_error_set(err, STOA_ERROR_IO, "%s: cannot write: %s", file, strerror(e));
+    }
+    static const uint32_t ids[] = {CACHE_NODE, CACHE_MATL, CACHE_SKIN, CACHE_CAMR, CACHE_LITE,
+                                   CACHE_ANIM, CACHE_WARN, CACHE_META, CACHE_MESH, CACHE_TEXR};
+    enum { NW = sizeof ids / sizeof ids[0] };
+    wbuf w[NW] = {0};
+    write_rest(s, w, &d);
+    write_meshes(s, &w[8], &d);
+    uint64_t lazy_from;
+    write_textures(s, &w[9], &d, &lazy_from);
+    put(&w[7], &lazy_from, 8); // META's last field
+    flush_chunk(&d);
+    bool ok = !d.failed && finish(d.fd, key, &d, w, ids, NW);
+    ok = close(d.fd) == 0 && ok;
+    ok = ok && rename(tmp, file) == 0;
+    int e = errno;
+    if (!ok)
+        unlink(tmp);
+    for (uint32_t i = 0; i < NW; i++)
+        free(w[i].p);
+    free(d.hashes.p);
+    free(d.chunk);
+    if (!ok)
+        return stoa_error_set(err, STOA_ERROR_IO, "%s: cannot write: %s", file, strerror(e));
+    return STOA_OK;
+}

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+// The baked scene cache: what stoa_scene_load makes of a glTF, kept in one
+// file per scene so that the next load maps it instead of importing again.
+//
+// A cache file holds the scene's arrays (nodes, meshes with their vertex and
+// index data laid out for upload, materials, skins, cameras, lights,
+// animations, warnings) and every texture as 8-bit RGBA with its full mip
+// chain already made. It is named by a 64-bit hash of the scene file, of
+// every file it refers to (buffers, images) and of the format version and
+// Assimp's version: an edited scene or texture simply has another name.
+// Loading maps the file (copy-on-write) and points the scene's arrays into
+// the mapping; nothing is decoded or converted. Every byte is checked first
+// (header, section table, per-section and per-MiB hashes, every count, size,
+// offset and index): a damaged, truncated or foreign file is rejected with
+// a log line and rebuilt, never trusted. Files are written to a temporary
+// name and renamed, so that concurrent writers and readers never see half a
+// file. Format: docs/scene-cache.md.
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/stoa_result.h"
+#include "scene/stoa_scene.h"
+
+// Bump whenever the importer's output or the file layout changes: older
+// files are then ignored (and replaced on the next load).
+#define STOA_SCENE_CACHE_VERSION 1u
+
+// The cache folder: `dir` when non-empty; else $STOA_SCENE_CACHE ("off":
+// no cache, returns false); else $XDG_CACHE_HOME/stoa/scenes, else
+// ~/.cache/stoa/scenes. The folder is created when missing.
+bool stoa_scene_cache_dir(const char *dir, char *out, size_t out_size);
+
+typedef enum stoa_scene_cache_outcome {
+    STOA_SCENE_CACHE_UNUSED = 0, // no cache (off, or no folder)
+    STOA_SCENE_CACHE_HIT,        // loaded from a valid cache file
+    STOA_SCENE_CACHE_MISS,       // imported; the cache file is being written
+    STOA_SCENE_CACHE_REJECTED,   // a cache file was there but damaged or stale: imported
+} stoa_scene_cache_outcome;
+
+// How the scene was loaded (STOA_SCENE_CACHE_UNUSED for a scene loaded
+// without .use_cache).
+stoa_scene_cache_outcome stoa_scene_cache_outcome_of(const stoa_scene *scene);
+
+// Bakes ahead of time: loads `path` through the cache in `cache_dir` (NULL:
+// as stoa_scene_cache_dir) and waits until its cache file is written and
+// valid. out_file (may be NULL) gets the file's path; out_outcome whether
+// it was already there (HIT) or made now.
+stoa_result stoa_scene_bake(const char *path, const char *cache_dir, char *out_file,
+                            size_t out_file_size, stoa_scene_cache_outcome *out_outcome,
+                            stoa_error *err);
+
+// Waits until a cache file being written for this scene (after a MISS) is
+// on disk. Destroying the scene waits too.
+void stoa_scene_cache_wait(stoa_scene *scene);
+
+// Whether texture i's pixels (and baked mips) may be used: true for a scene
+// not from the cache and for pixels already checked. A large cached scene's
+// texels are checked here, on first use, not at load (so that `stoa info`
+// and the first frame do not read every texel twice); the renderer calls it
+// before each upload. When the bytes are damaged it logs it, removes the
+// cache file (the next load rebuilds it) and returns false: the texture is
+// then drawn as if it had no image. Call from one thread at a time.
+bool stoa_scene_texture_check(const stoa_scene *scene, uint32_t i);
+
+// For tests and fuzzing: parses cache bytes (a copy of a file) as a scene.
+// check_hashes = false skips the hash checks so that a fuzzer reaches the
+// parser; every bound is still checked. expect_key 0 accepts any key.
+stoa_result stoa_scene_cache_parse(const uint8_t *bytes, size_t size, uint64_t expect_key,
+                                   bool check_hashes, stoa_scene **out_scene, stoa_error *err);
+
+// One 2x2 box-filter step of a mip chain (8-bit RGBA; sRGB colour averaged
+// in linear light, alpha and data averaged as stored). Shared with the
+// renderer's own mip maker, so that baked and fresh chains are identical.
+void stoa_scene_mip_halve(const uint8_t *src, uint32_t w, uint32_t h, size_t src_pitch,
+                          uint8_t *dst, size_t dst_pitch, bool srgb);

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""The baked scene cache from the command line: `stoa bake` on a lesson
+library (scenes/agora), `stoa render` pictures identical without the cache,
+from a fresh cache file and from an existing one; a damaged cache file is
+rejected with a log line and rebuilt; `stoa bench load --json` prints one
+JSON object per file with the documented keys, then totals."""
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+stoa, models, source = sys.argv[1], sys.argv[2], sys.argv[3]
+failed = 0
+
+
+def check(cond, what):
+    global failed
+    if not cond:
+        failed += 1
+        print("FAIL:", what)
+    else:
+        print("ok  ", what)
+
+
+def run(args, env=None, timeout=300):
+    e = dict(os.environ)
+    e.update(env or {})
+    p = subprocess.run([stoa, *args], capture_output=True, text=True, timeout=timeout, env=e)
+    return p.returncode, p.stdout, p.stderr
+
+
+tmp = tempfile.mkdtemp(prefix="stoa-bake-test-")
+try:
+    cache = os.path.join(tmp, "cache")
+    # A lesson library: the agora folder (its scene and its lessons, which name it).
+    rc, out, err = run(["bake", "--cache-dir", cache, os.path.join(source, "scenes/agora")])
+    check(rc == 0, "stoa bake scenes/agora exits 0 (%s)" % err.strip()[-300:])
+    check("1 scene baked (1 new), 0 failed" in out, "one scene baked once for the library: " + out.strip()[-200:])
+    files = glob.glob(os.path.join(cache, "*.stoabake"))
+    check(len(files) == 1, "one cache file: %s" % files)
+    rc, out, _ = run(["bake", "--cache-dir", cache,
+                      os.path.join(source, "scenes/agora/lessons/stoa-poikile.yaml")])
+    check(rc == 0 and "already baked" in out, "a lesson of the library finds its scene baked")
+    rc, out, err = run(["bake", "--cache-dir", cache, os.path.join(tmp, "missing.glb")])
+    check(rc == 1 and "missing.glb" in err, "a missing scene fails naming it")
+
+    # Pictures: no cache, first load (writes), second load (maps the file).
+    scene = os.path.join(models, "textured/textured.gltf")
+    pics = []
+    for tag, env in (("off", {"STOA_SCENE_CACHE": "off"}),
+                     ("miss", {"STOA_SCENE_CACHE": os.path.join(tmp, "rc")}),
+                     ("hit", {"STOA_SCENE_CACHE": os.path.join(tmp, "rc")})):
+        png = os.path.join(tmp, "render-%s.png" % tag)
+        rc, _, err = run(["render", scene, "--out", png, "--size", "160x120"], env)
+        check(rc == 0, "render %s (%s)" % (tag, err.strip()[-300:]))
+        pics.append(open(png, "rb").read() if os.path.exists(png) else b"")
+    check(pics[0] and pics[0] == pics[1] == pics[2],
+          "the picture is the same without the cache, on a miss and on a hit")
+    # Damage the cache file: rejected, said so, the picture unchanged, rebuilt.
+    cf = glob.glob(os.path.join(tmp, "rc", "*.stoabake"))
+    check(len(cf) == 1, "render left one cache file")
+    if cf:
+        data = bytearray(open(cf[0], "rb").read())
+        data[len(data) // 2] ^= 0xFF
+        open(cf[0], "wb").write(data)
+        png = os.path.join(tmp, "render-damaged.png")
+        rc, _, err = run(["render", scene, "--out", png, "--size", "160x120"],
+                         {"STOA_SCENE_CACHE": os.path.join(tmp, "rc")})
+        check(rc == 0 and "rejected" in err and "checksum mismatch" in err,
+              "a damaged cache file is rejected with a log line: " + err.strip()[-300:])
+        check(os.path.exists(png) and open(png, "rb").read() == pics[0],
+              "the picture from a rejected cache equals the fresh one")
+        rc, _, err = run(["info", scene], {"STOA_SCENE_CACHE": os.path.join(tmp, "rc")})
+        check(rc == 0 and "rejected" not in err, "the cache file was rebuilt")
+
+    # bench load --json on a tiny input.
+    rc, out, err = run(["bench", "load", "--repeat", "1", "--json",
+                        os.path.join(models, "box/box.glb")], timeout=600)
+    check(rc == 0, "bench load --json exits 0 (%s)" % err.strip()[-300:])
+    lines = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+    keys = {"assimp_ms", "first_frame_ms", "all_textures_ms", "cached_ms"}
+    check(len(lines) == 3, "one object per file, the totals and the load average: %d" % len(lines))
+    if len(lines) == 3:
+        check(lines[0].get("file") == "box.glb" and keys <= set(lines[0]),
+              "the file's object has file and %s" % sorted(keys))
+        check(all(isinstance(lines[0][k], (int, float)) and lines[0][k] >= 0 for k in keys),
+              "medians are numbers")
+        check("total" in lines[1] and keys <= set(lines[1]), "totals")
+        check("load_average" in lines[2], "load average")
+finally:
+    shutil.rmtree(tmp, ignore_errors=True)
+
+print("%d failed" % failed)
+sys.exit(1 if failed else 0)
