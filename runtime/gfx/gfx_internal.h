@@ -475,7 +475,10 @@ struct stoa_gfx_scene {
     uint32_t opaque_count;
     gfx_tex_write *writes; // stoa_gfx_scene_write_texture, recorded by the next render
     uint32_t write_count, write_cap;
+    struct gfx_select *select; // culling and levels of detail (gfx_cull.h)
 };
+// Fills the culling / level-of-detail figures of stoa_gfx_stats (gfx_batch.c).
+void gfx_batch_stats(stoa_gfx_stats *out);
 
 enum { GFX_STAND_IN_NORMAL = 0, GFX_STAND_IN_BLACK = 1 };
 

@@ -188,6 +188,12 @@ typedef struct stoa_gfx_stats {
     // pools, samplers, command pools, pipelines).
     uint64_t frame_descriptor_pools;
     uint64_t frame_objects;
+    // Culling and levels of detail (gfx_batch.c), summed over the views of
+    // every render call: divide by views_drawn for figures per eye.
+    uint64_t views_drawn;     // views rendered (a stereo frame counts 2)
+    uint64_t draws_visible;   // draws (mesh instances) drawn in those views
+    uint64_t triangles_drawn; // triangles drawn, at the level each draw took
+    uint64_t triangles_full;  // triangles every draw at full detail would have cost
 } stoa_gfx_stats;
 stoa_gfx_stats stoa_gfx_stats_get(void);
 
@@ -392,6 +398,13 @@ typedef struct stoa_gfx_render_options {
     const uint32_t *highlight_nodes;
     uint32_t highlight_count;
     float highlight_color[4];
+    // Every draw in every view (no frustum culling), every mesh at full detail
+    // (no levels). STOA_GFX_CULL=off / STOA_GFX_LOD=off do the same for a
+    // whole process (benchmarks). lod_pixels: the screen error a level may
+    // make, in pixels of the target (0 = 1 pixel).
+    bool no_cull;
+    bool no_lod;
+    float lod_pixels;
 } stoa_gfx_render_options;
 
 // Starts a new frame of the renderer's per-frame data (see frames_in_flight).

@@ -129,6 +129,8 @@ static stoa_result build(scene_doc *doc, stoa_scene *scene, const stoa_scene_loa
         warn_extensions(doc, scene);
         scene_compute_bounds(scene);
     }
+    if (r == STOA_OK && !d->no_lods)
+        r = stoa_scene_build_lods(scene, err);
     // The scene takes the workers and the document; last, as it empties doc.
     if (r == STOA_OK && d->defer_textures)
         r = scene_deferred_start(scene, doc, &images, err);
@@ -241,6 +243,7 @@ void stoa_scene_destroy(stoa_scene **pscene)
     for (uint32_t i = 0; i < s->warning_count; i++)
         free(s->warnings[i]);
     free(s->warnings);
+    stoa_scene_free_lods(s);
     free(s->nodes);
     free(s->meshes);
     free(s->materials);
