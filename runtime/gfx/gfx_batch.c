@@ -187,10 +187,21 @@ void gfx_select_frame(stoa_gfx_scene *s, const stoa_pose *pose, const stoa_gfx_v
         tris += (uint64_t)views_seeing * (sel->index_count[i] / 3);
         full += (uint64_t)view_count * (d->index_count / 3);
     }
+    sel->stats.renders++;
+    sel->stats.views_drawn += view_count;
+    sel->stats.draws_visible += draws;
+    sel->stats.triangles_drawn += tris;
+    sel->stats.triangles_full += full;
     atomic_fetch_add(&g_views, view_count);
     atomic_fetch_add(&g_draws, draws);
     atomic_fetch_add(&g_tris, tris);
     atomic_fetch_add(&g_tris_full, full);
+}
+
+stoa_gfx_scene_stats stoa_gfx_scene_stats_get(const stoa_gfx_scene *scene)
+{
+    stoa_gfx_scene_stats none = {0};
+    return scene && scene->select ? scene->select->stats : none;
 }
 
 uint32_t gfx_batch_pass(const stoa_gfx_scene *s, uint32_t begin, uint32_t end, uint32_t view_bits)

@@ -84,6 +84,7 @@ typedef struct gfx_select {
     uint8_t *level; // level drawn (kept for hysteresis)
     uint32_t *first_index, *index_count;
     uint32_t *list; // gfx_batch.c: one pass's draws
+    stoa_gfx_scene_stats stats; // since the scene was made (frame thread only)
 } gfx_select;
 
 // Index-buffer entries the scene's levels take (after the meshes' own).

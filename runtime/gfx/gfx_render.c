@@ -137,6 +137,7 @@ static stoa_result draw_one(render_ctx *c, const uint32_t *list, uint32_t k, uin
     vkCmdDrawIndexed(c->cmd, c->s->select->index_count[index], instances,
                      c->s->select->first_index[index], d->vertex_base, 0);
     gfx_count_draw_call();
+    c->s->select->stats.draw_calls++;
     return STOA_OK;
 }
 

@@ -197,6 +197,19 @@ typedef struct stoa_gfx_stats {
 } stoa_gfx_stats;
 stoa_gfx_stats stoa_gfx_stats_get(void);
 
+// The same figures for one scene since it was made (stoa_gfx_render calls
+// that drew it), so that a benchmark can tell the lesson's scene from the
+// overlay drawn over it. Read on the thread that renders the scene.
+typedef struct stoa_gfx_scene_stats {
+    uint64_t renders;         // stoa_gfx_render calls
+    uint64_t views_drawn;     // views of those calls
+    uint64_t draw_calls;      // vkCmdDrawIndexed calls (a multiview pass: one for all views)
+    uint64_t draws_visible;   // mesh instances drawn, summed over views
+    uint64_t triangles_drawn; // summed over views, at the level each draw took
+    uint64_t triangles_full;  // every draw in every view at full detail
+} stoa_gfx_scene_stats;
+stoa_gfx_scene_stats stoa_gfx_scene_stats_get(const stoa_gfx_scene *scene);
+
 // Marks the calling thread as on the frame path (on) or not (off), for the
 // frame_* figures of stoa_gfx_stats. Loader threads never set it.
 void stoa_gfx_frame_scope(bool on);
