@@ -204,6 +204,68 @@ stoa_gfx_scene_stats stoa_gfx_scene_stats_get(const stoa_gfx_scene *scene)
     return scene && scene->select ? scene->select->stats : none;
 }
 
+static uint32_t batch_commands(const stoa_gfx_scene *s, const stoa_pose *pose, const uint32_t *list,
+                               uint32_t n, uint32_t first_slot, float *m,
+                               VkDrawIndexedIndirectCommand *cmds)
+{
+    const gfx_select *sel = s->select;
+    uint32_t count = 0;
+    for (uint32_t j = 0; j < n; j++) {
+        uint32_t i = list[j];
+        memcpy(m + (size_t)j * 16, gfx_frame_world(s, pose, s->draws[i].node), 64);
+        VkDrawIndexedIndirectCommand *prev = count ? &cmds[count - 1] : NULL;
+        if (prev && prev->firstIndex == sel->first_index[i] &&
+            prev->indexCount == sel->index_count[i] &&
+            prev->vertexOffset == s->draws[i].vertex_base) {
+            prev->instanceCount++;
+            continue;
+        }
+        cmds[count++] = (VkDrawIndexedIndirectCommand){
+            .indexCount = sel->index_count[i],
+            .instanceCount = 1,
+            .firstIndex = sel->first_index[i],
+            .vertexOffset = s->draws[i].vertex_base,
+            .firstInstance = first_slot + j,
+        };
+    }
+    return count;
+}
+
+stoa_result gfx_batch_record(stoa_gfx_renderer *r, VkCommandBuffer cmd, const stoa_gfx_scene *s,
+                             const stoa_pose *pose, const uint32_t *list, uint32_t n,
+                             int32_t view_base, const float tint[4], stoa_error *err)
+{
+    const gfx_draw *d = &s->draws[list[0]];
+    VkDeviceSize moff, coff;
+    float *m = gfx_frame_alloc(r, (VkDeviceSize)n * 64, 64, &moff); // whole 64-byte slots
+    VkDrawIndexedIndirectCommand *cmds =
+        m ? gfx_frame_alloc(r, (VkDeviceSize)n * sizeof *cmds, 16, &coff) : NULL;
+    if (!cmds)
+        return stoa_error_set(err, STOA_ERROR_LIMIT, "gfx: frame ring buffer is full");
+    uint32_t count = batch_commands(s, pose, list, n, (uint32_t)(moff / 64), m, cmds);
+    for (uint32_t k = 0; k < count; k++)
+        if (cmds[k].instanceCount > 1)
+            gfx_count_instanced_draw(cmds[k].instanceCount); // copies of one mesh at once
+    gfx_push push;
+    memcpy(push.model, m, sizeof push.model); // unused: flag 4 reads the ring
+    push.joint_base = -1;
+    push.weight_base = 0; // ring[gl_InstanceIndex * 4]: firstInstance is the slot
+    push.morph_count = 0;
+    push.vertex_base = d->vertex_base;
+    push.morph_base = 0;
+    push.vertex_count = (int32_t)d->vertex_count;
+    push.flags = (d->has_tangents ? 1 : 0) | 4;
+    push.view_base = view_base;
+    memcpy(push.tint, tint, sizeof push.tint);
+    vkCmdPushConstants(cmd, r->layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
+                       sizeof push, &push);
+    vkCmdDrawIndexedIndirect(cmd, r->frames[r->frame].ring.buffer, coff, count, sizeof *cmds);
+    gfx_count_draw_call();
+    s->select->stats.draw_calls++;
+    s->select->stats.indirect_commands += count;
+    return STOA_OK;
+}
+
 uint32_t gfx_batch_pass(const stoa_gfx_scene *s, uint32_t begin, uint32_t end, uint32_t view_bits)
 {
     gfx_select *sel = s->select;

@@ -104,6 +104,14 @@ void gfx_select_free(gfx_select *sel);
 void gfx_select_frame(struct stoa_gfx_scene *s, const stoa_pose *pose,
                       const stoa_gfx_view *views, uint32_t view_count, uint32_t height_px,
                       const stoa_gfx_render_options *opt);
+// Records draws list[0 .. n) (one material and variant, bound by the
+// caller, none skinned or morphed) as one vkCmdDrawIndexedIndirect: model
+// matrices and commands in the frame ring, copies of one mesh at one level
+// as one command's instances (gl_InstanceIndex counts from its firstInstance).
+stoa_result gfx_batch_record(stoa_gfx_renderer *r, VkCommandBuffer cmd,
+                             const struct stoa_gfx_scene *s, const stoa_pose *pose,
+                             const uint32_t *list, uint32_t n, int32_t view_base,
+                             const float tint[4], stoa_error *err);
 // The draws [begin, end) of the scene drawn in a pass over views view_bits,
 // in draw order, into sel->list: their count.
 uint32_t gfx_batch_pass(const struct stoa_gfx_scene *s, uint32_t begin, uint32_t end,

@@ -101,6 +101,7 @@ struct stoa_gfx_device {
     pthread_mutex_t mem_lock;
     gfx_block blocks[GFX_MAX_BLOCKS];
     gfx_tex_caps tex_caps[2]; // [0] UNORM, [1] sRGB; filled when the device is made
+    bool multi_draw; // multiDrawIndirect and drawIndirectFirstInstance enabled (gfx_batch.c)
 };
 
 stoa_result gfx_mem_alloc(stoa_gfx_device *dev, const VkMemoryRequirements *req,

@@ -77,19 +77,9 @@ static uint32_t instance_run(render_ctx *c, const uint32_t *list, uint32_t k, ui
     return n;
 }
 
-// Draws draws[list[k]] and, when instances > 1, the next instances - 1 draws
-// of the list (the same primitive) in one instanced call (model matrices in
-// the ring), at the level of detail gfx_select_frame chose.
-static stoa_result draw_one(render_ctx *c, const uint32_t *list, uint32_t k, uint32_t instances,
-                            stoa_error *err)
+// Binds the pipeline of a variant and draw d's material, where not bound yet.
+static stoa_result bind_for(render_ctx *c, const gfx_draw *d, uint32_t variant, stoa_error *err)
 {
-    uint32_t index = list[k];
-    const gfx_draw *d = &c->s->draws[index];
-    const float *world = gfx_frame_world(c->s, c->pose, d->node);
-    bool skinned = d->skin >= 0 && !c->opt->no_skinning;
-    uint32_t variant = d->variant;
-    if (!skinned && det3(world) < 0.0f)
-        variant |= GFX_VARIANT_MIRRORED;
     VkPipeline pipeline;
     stoa_result res = gfx_pipeline_get(c->r, c->pass, c->t->desc.samples, c->multiview, variant,
                                        c->r->recording, &pipeline, err);
@@ -104,6 +94,64 @@ static stoa_result draw_one(render_ctx *c, const uint32_t *list, uint32_t k, uin
                                 &c->s->material_sets[d->material], 0, NULL);
         c->bound_material = d->material;
     }
+    return STOA_OK;
+}
+
+// Opaque draws list[k+1..] that can share draw list[k]'s pipeline, material
+// and push constants in one indirect draw (gfx_batch.c): every mesh of a
+// material at once, whatever its level. Skinned and morphed draws never.
+static uint32_t batch_run(render_ctx *c, const uint32_t *list, uint32_t k, uint32_t end)
+{
+    const gfx_draw *d = &c->s->draws[list[k]];
+    if (d->skin >= 0 || d->morph_targets)
+        return 1;
+    bool mirrored = det3(gfx_frame_world(c->s, c->pose, d->node)) < 0.0f;
+    bool glow = c->opt->highlight_count && highlighted(c, d->node);
+    uint32_t n = 1;
+    for (uint32_t j = k + 1; j < end && n < GFX_MAX_INSTANCES; j++, n++) {
+        const gfx_draw *e = &c->s->draws[list[j]];
+        if (e->material != d->material || e->variant != d->variant || e->skin >= 0 ||
+            e->morph_targets || e->has_tangents != d->has_tangents ||
+            (det3(gfx_frame_world(c->s, c->pose, e->node)) < 0.0f) != mirrored ||
+            (c->opt->highlight_count && highlighted(c, e->node)) != glow)
+            break;
+    }
+    return n;
+}
+
+// draws[list[k .. k + n)] in one indirect draw call (gfx_batch_record).
+static stoa_result draw_batch(render_ctx *c, const uint32_t *list, uint32_t k, uint32_t n,
+                              stoa_error *err)
+{
+    const gfx_draw *d = &c->s->draws[list[k]];
+    const float *world = gfx_frame_world(c->s, c->pose, d->node);
+    uint32_t variant = d->variant | (det3(world) < 0.0f ? GFX_VARIANT_MIRRORED : 0);
+    stoa_result res = bind_for(c, d, variant, err);
+    if (res < 0)
+        return res;
+    bool glow = c->opt->highlight_count && highlighted(c, d->node);
+    float tint[4];
+    for (int i = 0; i < 4; i++)
+        tint[i] = glow ? c->opt->highlight_color[i] : 0.0f;
+    return gfx_batch_record(c->r, c->cmd, c->s, c->pose, list + k, n, c->view_base, tint, err);
+}
+
+// Draws draws[list[k]] and, when instances > 1, the next instances - 1 draws
+// of the list (the same primitive) in one instanced call (model matrices in
+// the ring), at the level of detail gfx_select_frame chose.
+static stoa_result draw_one(render_ctx *c, const uint32_t *list, uint32_t k, uint32_t instances,
+                            stoa_error *err)
+{
+    uint32_t index = list[k];
+    const gfx_draw *d = &c->s->draws[index];
+    const float *world = gfx_frame_world(c->s, c->pose, d->node);
+    bool skinned = d->skin >= 0 && !c->opt->no_skinning;
+    uint32_t variant = d->variant;
+    if (!skinned && det3(world) < 0.0f)
+        variant |= GFX_VARIANT_MIRRORED;
+    stoa_result res = bind_for(c, d, variant, err);
+    if (res < 0)
+        return res;
     gfx_push push;
     memcpy(push.model, world, sizeof push.model);
     push.joint_base = skinned ? c->r->joint_base[d->skin] : -1;
@@ -209,9 +257,18 @@ static stoa_result record_pass(render_ctx *c, VkFramebuffer fb, stoa_error *err)
     // What this pass's views see (gfx_select_frame chose it for the frame).
     const uint32_t *list = s->select->list;
     uint32_t count = gfx_batch_pass(s, 0, s->opaque_count, c->view_bits);
+    static int env_batch = -1; // read once: a benchmark's switch
+    if (env_batch < 0)
+        env_batch = getenv("STOA_GFX_NO_BATCH") == NULL;
+    bool batch = c->r->dev->multi_draw && !c->opt->no_batch && env_batch;
     for (uint32_t k = 0; k < count && res >= 0;) {
-        uint32_t n = instance_run(c, list, k, count);
-        res = draw_one(c, list, k, n, err);
+        uint32_t n = batch ? batch_run(c, list, k, count) : 1;
+        if (n > 1) {
+            res = draw_batch(c, list, k, n, err);
+        } else {
+            n = instance_run(c, list, k, count);
+            res = draw_one(c, list, k, n, err);
+        }
         k += n;
     }
     // Blended draws stay one by one, in their back-to-front order.

@@ -181,7 +181,8 @@ typedef struct stoa_gfx_stats {
     uint64_t deferred_frees;      // scenes and buffers freed by the frame-fenced queue
     uint64_t texture_writes;      // stoa_gfx_scene_write_texture calls
     uint64_t draw_calls;          // vkCmdDrawIndexed calls recorded (per view pass)
-    uint64_t instanced_draws;     // of those, drawing copies of one mesh at once
+    uint64_t instanced_draws;     // of those, drawing copies of one mesh at once (in a
+                                  // batched indirect call, each such command counts)
     uint64_t instances_drawn;     // the copies those drew
     // Made by a thread while it was inside stoa_gfx_frame_scope: what the
     // frame path itself created (GPU objects: buffers, images, descriptor
@@ -203,7 +204,8 @@ stoa_gfx_stats stoa_gfx_stats_get(void);
 typedef struct stoa_gfx_scene_stats {
     uint64_t renders;         // stoa_gfx_render calls
     uint64_t views_drawn;     // views of those calls
-    uint64_t draw_calls;      // vkCmdDrawIndexed calls (a multiview pass: one for all views)
+    uint64_t draw_calls;      // draw calls recorded (a multiview pass: one for all views)
+    uint64_t indirect_commands; // of those, the commands inside batched indirect calls
     uint64_t draws_visible;   // mesh instances drawn, summed over views
     uint64_t triangles_drawn; // summed over views, at the level each draw took
     uint64_t triangles_full;  // every draw in every view at full detail
@@ -418,6 +420,9 @@ typedef struct stoa_gfx_render_options {
     bool no_cull;
     bool no_lod;
     float lod_pixels;
+    // One draw call per mesh (or per instanced copies) instead of one
+    // indirect call per material (STOA_GFX_NO_BATCH=1 for a whole process).
+    bool no_batch;
 } stoa_gfx_render_options;
 
 // Starts a new frame of the renderer's per-frame data (see frames_in_flight).
