@@ -3,7 +3,7 @@
 // Writes the heavy test scene of issue 18: a scan-like ruin (millions of
 // dense, irregular triangles and four 4096x4096 JPEG textures at full size)
 // in a large instanced site. Deterministic: the same bytes for the same
-// arguments. `small` is about 70 000 triangles (each tile still gets levels of
+// arguments. `small` is about 150 000 triangles (each tile still gets levels of
 // detail) and 256x256 textures, for tests.
 #include <stdio.h>
 #include <stdlib.h>
