@@ -127,8 +127,16 @@ void gfx_select_frame(stoa_gfx_scene *s, const stoa_pose *pose, const stoa_gfx_v
                       uint32_t view_count, uint32_t height_px, const stoa_gfx_render_options *opt)
 {
     gfx_select *sel = s->select;
-    if (!sel || !sel->list || view_count > 8)
+    if (!sel || !sel->list)
         return;
+    if (view_count > 8) { // more views than a mask holds (never: GFX_MAX_VIEWS): draw all
+        memset(sel->mask, 0xff, sel->draw_count);
+        for (uint32_t i = 0; i < sel->draw_count; i++) {
+            sel->first_index[i] = s->draws[i].first_index;
+            sel->index_count[i] = s->draws[i].index_count;
+        }
+        return;
+    }
     static int env_cull = -1, env_lod = -1; // read once: a benchmark's switch
     if (env_cull < 0) {
         env_cull = !env_off("STOA_GFX_CULL");
