@@ -2,7 +2,11 @@
 // `stoa bench frame [SCENE...]`: CPU time per frame in Stoa's own code on the
 // simulated headset — input, interaction, lesson, posing, overlay placement
 // and command recording, not waiting for the GPU — median and 99th
-// percentile, with multiview and with two passes, measured in the same run.
+// percentile, with multiview and with two passes, measured in the same run;
+// then what the GPU was given per eye: draw calls, draws (mesh instances)
+// and triangles, with culling and levels of detail against everything at
+// full detail, and the frames over twice the median (hitches).
+// STOA_GFX_CULL=off / STOA_GFX_LOD=off turn either off for a comparison run.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +15,76 @@
 #include "core/stoa_path.h"
 #include "run/run_session.h"
 #include "stoa_cli.h"
+
+typedef struct draw_figures {
+    char file[40], label[12];
+    double calls, draws, tris, full; // per eye per frame
+    uint32_t hitches, measured;
+} draw_figures;
+
+static draw_figures g_figs[64];
+static uint32_t g_fig_count;
+
+static int cmp_us(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+// Frames whose CPU time is over twice the median (the first ten left out,
+// as run_session_report does).
+static uint32_t hitches(const run_session *s)
+{
+    uint32_t skip = s->cpu_count > 20 ? 10 : 0, n = s->cpu_count - skip, count = 0;
+    double *v = n ? malloc(n * sizeof *v) : NULL;
+    if (!v)
+        return 0;
+    memcpy(v, s->cpu_us + skip, n * sizeof *v);
+    qsort(v, n, sizeof *v, cmp_us);
+    double median = v[(n - 1) / 2];
+    for (uint32_t i = 0; i < n; i++)
+        count += v[i] > 2.0 * median;
+    free(v);
+    return count;
+}
+
+static void keep_figures(const run_session *s, const char *path, const char *label)
+{
+    // The lesson's scene alone (not the overlay drawn over it), since it was made.
+    stoa_gfx_scene_stats st = stoa_gfx_scene_stats_get(s->gscene);
+    if (g_fig_count >= sizeof g_figs / sizeof g_figs[0])
+        return;
+    draw_figures *f = &g_figs[g_fig_count++];
+    snprintf(f->file, sizeof f->file, "%s", stoa_path_basename(path));
+    snprintf(f->label, sizeof f->label, "%s", label);
+    double views = (double)st.views_drawn;
+    if (views > 0) {
+        f->calls = (double)st.draw_calls / (double)st.renders;
+        if (!strcmp(label, "two-pass"))
+            f->calls /= 2.0; // a pass per eye; multiview's one pass draws both
+        f->draws = (double)st.draws_visible / views;
+        f->tris = (double)st.triangles_drawn / views;
+        f->full = (double)st.triangles_full / views;
+    }
+    f->hitches = hitches(s);
+    f->measured = s->cpu_count > 20 ? s->cpu_count - 10 : s->cpu_count;
+}
+
+static void print_figures(void)
+{
+    printf("\nWhat the GPU is given, per eye and frame (mean over the run)\n");
+    printf("%-36s %-10s %8s %8s %11s %11s %7s %8s\n", "file", "stereo", "calls", "draws",
+           "triangles", "full", "factor", "hitches");
+    for (uint32_t i = 0; i < g_fig_count; i++) {
+        const draw_figures *f = &g_figs[i];
+        printf("%-36s %-10s %8.1f %8.1f %11.0f %11.0f %6.1fx %4u/%-4u\n", f->file, f->label,
+               f->calls, f->draws, f->tris, f->full, f->tris > 0 ? f->full / f->tris : 0.0,
+               f->hitches, f->measured);
+    }
+    printf("calls: draw calls recorded (multiview: one call draws both eyes); draws: mesh instances\n"
+           "drawn; triangles: at the level of detail each took; full: every draw in every eye at full\n"
+           "detail (no culling, no levels); factor: full / triangles; hitches: frames over 2x the median\n");
+}
 
 static int bench_one(const char *path, stoa_gfx_stereo_mode mode, const char *label)
 {
@@ -34,6 +108,7 @@ static int bench_one(const char *path, stoa_gfx_stereo_mode mode, const char *la
     }
     // The first frames fill caches: left out (run_session_report).
     run_frame_report rep = run_session_report(&s);
+    keep_figures(&s, path, label);
     printf("%-36s %-10s %6u %9.3f %9.3f %9.3f %5llu %5llu %5llu\n", stoa_path_basename(path), label,
            rep.frames_measured, rep.median_ms, rep.p99_ms, rep.max_ms,
            (unsigned long long)rep.idle_waits, (unsigned long long)rep.descriptor_pools,
@@ -74,6 +149,7 @@ int stoa_bench_frame(int argc, char **argv)
         rc |= bench_one(files[i], STOA_GFX_STEREO_MULTIVIEW, "multiview");
         rc |= bench_one(files[i], STOA_GFX_STEREO_MULTIPASS, "two-pass");
     }
+    print_figures();
     printf("idle: device-idle waits on the frame path (must be 0); pools: descriptor pools the frame thread made;\n"
            "pipes: pipelines compiled while a frame was recorded (0 once prepared)\n");
     printf("aim: under 1 ms median for the sample scene (11.1 ms is the whole frame at 90 Hz)\n");

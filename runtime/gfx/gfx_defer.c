@@ -62,7 +62,7 @@ void gfx_count_pipeline(bool while_recording)
 
 stoa_gfx_stats stoa_gfx_stats_get(void)
 {
-    return (stoa_gfx_stats){
+    stoa_gfx_stats out = {
         .device_idle_waits = atomic_load(&g_stats[ST_IDLE]),
         .descriptor_pools = atomic_load(&g_stats[ST_POOLS]),
         .pipelines_created = atomic_load(&g_stats[ST_PIPES]),
@@ -75,6 +75,8 @@ stoa_gfx_stats stoa_gfx_stats_get(void)
         .frame_descriptor_pools = atomic_load(&g_stats[ST_FRAME_POOLS]),
         .frame_objects = atomic_load(&g_stats[ST_FRAME_OBJECTS]),
     };
+    gfx_batch_stats(&out);
+    return out;
 }
 
 static stoa_result grave_push(stoa_gfx_renderer *r, const gfx_grave *g)

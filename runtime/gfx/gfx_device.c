@@ -236,6 +236,9 @@ static stoa_result create_device(stoa_gfx_device *dev, const stoa_gfx_device_des
                                           .pNext = &mv};
     features.features.samplerAnisotropy = avail.features.samplerAnisotropy;
     features.features.shaderStorageBufferArrayDynamicIndexing = VK_FALSE;
+    // Batched draws (gfx_batch.c): many meshes in one indirect call.
+    features.features.multiDrawIndirect = avail.features.multiDrawIndirect;
+    features.features.drawIndirectFirstInstance = avail.features.drawIndirectFirstInstance;
 
     const char *exts[MAX_EXTENSIONS];
     uint32_t ext_count = 0;
@@ -266,6 +269,7 @@ static stoa_result create_device(stoa_gfx_device *dev, const stoa_gfx_device_des
         return res;
     dev->owns_device = true;
     dev->h.multiview = mv.multiview == VK_TRUE;
+    dev->multi_draw = features.features.multiDrawIndirect && features.features.drawIndirectFirstInstance;
     return STOA_OK;
 }
 

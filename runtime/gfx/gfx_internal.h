@@ -101,6 +101,7 @@ struct stoa_gfx_device {
     pthread_mutex_t mem_lock;
     gfx_block blocks[GFX_MAX_BLOCKS];
     gfx_tex_caps tex_caps[2]; // [0] UNORM, [1] sRGB; filled when the device is made
+    bool multi_draw; // multiDrawIndirect and drawIndirectFirstInstance enabled (gfx_batch.c)
 };
 
 stoa_result gfx_mem_alloc(stoa_gfx_device *dev, const VkMemoryRequirements *req,
@@ -478,7 +479,10 @@ struct stoa_gfx_scene {
     uint32_t opaque_count;
     gfx_tex_write *writes; // stoa_gfx_scene_write_texture, recorded by the next render
     uint32_t write_count, write_cap;
+    struct gfx_select *select; // culling and levels of detail (gfx_cull.h)
 };
+// Fills the culling / level-of-detail figures of stoa_gfx_stats (gfx_batch.c).
+void gfx_batch_stats(stoa_gfx_stats *out);
 
 enum { GFX_STAND_IN_NORMAL = 0, GFX_STAND_IN_BLACK = 1 };
 

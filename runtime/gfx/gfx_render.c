@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gfx_cull.h"
 #include "gfx_internal.h"
 #include "scene/stoa_scene.h"
 
@@ -20,6 +21,7 @@ typedef struct render_ctx {
     bool multiview;
     uint32_t ubo_offset;
     int32_t view_base;
+    uint32_t view_bits; // the views this pass draws (bit v: view v)
     VkPipeline bound_pipeline;
     uint32_t bound_material;
 } render_ctx;
@@ -47,21 +49,25 @@ static bool highlighted(const render_ctx *c, uint32_t node)
     return false;
 }
 
-// Opaque draws i+1.. that can join draw i in one instanced draw call: the
-// same primitive and material, neither skinned nor morphed, the same
-// handedness and highlight. EXT_mesh_gpu_instancing's instances (expanded
-// into nodes by runtime/scene) and any other copies of a mesh qualify.
-static uint32_t instance_run(render_ctx *c, uint32_t i, uint32_t end)
+// Opaque draws list[k+1..] that can join draw list[k] in one instanced draw
+// call: the same primitive at the same level of detail, the same material,
+// neither skinned nor morphed, the same handedness and highlight.
+// EXT_mesh_gpu_instancing's instances (expanded into nodes by runtime/scene)
+// and any other copies of a mesh qualify. list: this pass's visible draws.
+static uint32_t instance_run(render_ctx *c, const uint32_t *list, uint32_t k, uint32_t end)
 {
+    const gfx_select *sel = c->s->select;
+    uint32_t i = list[k];
     const gfx_draw *d = &c->s->draws[i];
     if (d->skin >= 0 || d->morph_targets)
         return 1;
     bool mirrored = det3(gfx_frame_world(c->s, c->pose, d->node)) < 0.0f;
     bool glow = c->opt->highlight_count && highlighted(c, d->node);
     uint32_t n = 1;
-    for (uint32_t j = i + 1; j < end && n < GFX_MAX_INSTANCES; j++, n++) {
-        const gfx_draw *e = &c->s->draws[j];
-        if (e->first_index != d->first_index || e->index_count != d->index_count ||
+    for (uint32_t j = k + 1; j < end && n < GFX_MAX_INSTANCES; j++, n++) {
+        const gfx_draw *e = &c->s->draws[list[j]];
+        if (sel->first_index[list[j]] != sel->first_index[i] ||
+            sel->index_count[list[j]] != sel->index_count[i] ||
             e->vertex_base != d->vertex_base || e->material != d->material ||
             e->variant != d->variant || e->skin >= 0 || e->morph_targets ||
             (det3(gfx_frame_world(c->s, c->pose, e->node)) < 0.0f) != mirrored ||
@@ -71,16 +77,9 @@ static uint32_t instance_run(render_ctx *c, uint32_t i, uint32_t end)
     return n;
 }
 
-// Draws draws[index] and, when instances > 1, the next instances - 1 draws
-// of the same primitive in one instanced call (model matrices in the ring).
-static stoa_result draw_one(render_ctx *c, uint32_t index, uint32_t instances, stoa_error *err)
+// Binds the pipeline of a variant and draw d's material, where not bound yet.
+static stoa_result bind_for(render_ctx *c, const gfx_draw *d, uint32_t variant, stoa_error *err)
 {
-    const gfx_draw *d = &c->s->draws[index];
-    const float *world = gfx_frame_world(c->s, c->pose, d->node);
-    bool skinned = d->skin >= 0 && !c->opt->no_skinning;
-    uint32_t variant = d->variant;
-    if (!skinned && det3(world) < 0.0f)
-        variant |= GFX_VARIANT_MIRRORED;
     VkPipeline pipeline;
     stoa_result res = gfx_pipeline_get(c->r, c->pass, c->t->desc.samples, c->multiview, variant,
                                        c->r->recording, &pipeline, err);
@@ -95,6 +94,64 @@ static stoa_result draw_one(render_ctx *c, uint32_t index, uint32_t instances, s
                                 &c->s->material_sets[d->material], 0, NULL);
         c->bound_material = d->material;
     }
+    return STOA_OK;
+}
+
+// Opaque draws list[k+1..] that can share draw list[k]'s pipeline, material
+// and push constants in one indirect draw (gfx_batch.c): every mesh of a
+// material at once, whatever its level. Skinned and morphed draws never.
+static uint32_t batch_run(render_ctx *c, const uint32_t *list, uint32_t k, uint32_t end)
+{
+    const gfx_draw *d = &c->s->draws[list[k]];
+    if (d->skin >= 0 || d->morph_targets)
+        return 1;
+    bool mirrored = det3(gfx_frame_world(c->s, c->pose, d->node)) < 0.0f;
+    bool glow = c->opt->highlight_count && highlighted(c, d->node);
+    uint32_t n = 1;
+    for (uint32_t j = k + 1; j < end && n < GFX_MAX_INSTANCES; j++, n++) {
+        const gfx_draw *e = &c->s->draws[list[j]];
+        if (e->material != d->material || e->variant != d->variant || e->skin >= 0 ||
+            e->morph_targets || e->has_tangents != d->has_tangents ||
+            (det3(gfx_frame_world(c->s, c->pose, e->node)) < 0.0f) != mirrored ||
+            (c->opt->highlight_count && highlighted(c, e->node)) != glow)
+            break;
+    }
+    return n;
+}
+
+// draws[list[k .. k + n)] in one indirect draw call (gfx_batch_record).
+static stoa_result draw_batch(render_ctx *c, const uint32_t *list, uint32_t k, uint32_t n,
+                              stoa_error *err)
+{
+    const gfx_draw *d = &c->s->draws[list[k]];
+    const float *world = gfx_frame_world(c->s, c->pose, d->node);
+    uint32_t variant = d->variant | (det3(world) < 0.0f ? GFX_VARIANT_MIRRORED : 0);
+    stoa_result res = bind_for(c, d, variant, err);
+    if (res < 0)
+        return res;
+    bool glow = c->opt->highlight_count && highlighted(c, d->node);
+    float tint[4];
+    for (int i = 0; i < 4; i++)
+        tint[i] = glow ? c->opt->highlight_color[i] : 0.0f;
+    return gfx_batch_record(c->r, c->cmd, c->s, c->pose, list + k, n, c->view_base, tint, err);
+}
+
+// Draws draws[list[k]] and, when instances > 1, the next instances - 1 draws
+// of the list (the same primitive) in one instanced call (model matrices in
+// the ring), at the level of detail gfx_select_frame chose.
+static stoa_result draw_one(render_ctx *c, const uint32_t *list, uint32_t k, uint32_t instances,
+                            stoa_error *err)
+{
+    uint32_t index = list[k];
+    const gfx_draw *d = &c->s->draws[index];
+    const float *world = gfx_frame_world(c->s, c->pose, d->node);
+    bool skinned = d->skin >= 0 && !c->opt->no_skinning;
+    uint32_t variant = d->variant;
+    if (!skinned && det3(world) < 0.0f)
+        variant |= GFX_VARIANT_MIRRORED;
+    stoa_result res = bind_for(c, d, variant, err);
+    if (res < 0)
+        return res;
     gfx_push push;
     memcpy(push.model, world, sizeof push.model);
     push.joint_base = skinned ? c->r->joint_base[d->skin] : -1;
@@ -110,8 +167,8 @@ static stoa_result draw_one(render_ctx *c, uint32_t index, uint32_t instances, s
         float *m = gfx_frame_alloc(c->r, (VkDeviceSize)instances * 64, 16, &off);
         if (!m)
             return stoa_error_set(err, STOA_ERROR_LIMIT, "gfx: frame ring buffer is full");
-        for (uint32_t k = 0; k < instances; k++)
-            memcpy(m + (size_t)k * 16, gfx_frame_world(c->s, c->pose, c->s->draws[index + k].node),
+        for (uint32_t j = 0; j < instances; j++)
+            memcpy(m + (size_t)j * 16, gfx_frame_world(c->s, c->pose, c->s->draws[list[k + j]].node),
                    64);
         push.flags |= 4;
         push.weight_base = (int32_t)(off / 16);
@@ -125,8 +182,10 @@ static stoa_result draw_one(render_ctx *c, uint32_t index, uint32_t instances, s
     vkCmdPushConstants(c->cmd, c->r->layout,
                        VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof push,
                        &push);
-    vkCmdDrawIndexed(c->cmd, d->index_count, instances, d->first_index, d->vertex_base, 0);
+    vkCmdDrawIndexed(c->cmd, c->s->select->index_count[index], instances,
+                     c->s->select->first_index[index], d->vertex_base, 0);
     gfx_count_draw_call();
+    c->s->select->stats.draw_calls++;
     return STOA_OK;
 }
 
@@ -195,14 +254,29 @@ static stoa_result record_pass(render_ctx *c, VkFramebuffer fb, stoa_error *err)
     c->bound_pipeline = VK_NULL_HANDLE;
     c->bound_material = UINT32_MAX;
     stoa_result res = STOA_OK;
-    for (uint32_t i = 0; i < s->opaque_count && res >= 0;) {
-        uint32_t n = instance_run(c, i, s->opaque_count);
-        res = draw_one(c, i, n, err);
-        i += n;
+    // What this pass's views see (gfx_select_frame chose it for the frame).
+    const uint32_t *list = s->select->list;
+    uint32_t count = gfx_batch_pass(s, 0, s->opaque_count, c->view_bits);
+    static int env_batch = -1; // read once: a benchmark's switch
+    if (env_batch < 0)
+        env_batch = getenv("STOA_GFX_NO_BATCH") == NULL;
+    bool batch = c->r->dev->multi_draw && !c->opt->no_batch && env_batch;
+    for (uint32_t k = 0; k < count && res >= 0;) {
+        uint32_t n = batch ? batch_run(c, list, k, count) : 1;
+        if (n > 1) {
+            res = draw_batch(c, list, k, n, err);
+        } else {
+            n = instance_run(c, list, k, count);
+            res = draw_one(c, list, k, n, err);
+        }
+        k += n;
     }
     // Blended draws stay one by one, in their back-to-front order.
-    for (uint32_t k = 0; k < s->draw_count - s->opaque_count && res >= 0; k++)
-        res = draw_one(c, s->opaque_count + c->r->blend_order[k], 1, err);
+    for (uint32_t k = 0; k < s->draw_count - s->opaque_count && res >= 0; k++) {
+        uint32_t i = s->opaque_count + c->r->blend_order[k];
+        if (s->select->mask[i] & c->view_bits)
+            res = draw_one(c, &i, 0, 1, err);
+    }
     vkCmdEndRenderPass(c->cmd);
     return res;
 }
@@ -275,15 +349,19 @@ stoa_result stoa_gfx_render(stoa_gfx_renderer *renderer, VkCommandBuffer cmd,
     if (res < 0)
         return res;
     sort_blended(&c, views, view_count);
+    // Culling for every view at once and levels of detail, once a frame.
+    gfx_select_frame((stoa_gfx_scene *)scene, pose, views, view_count, target->desc.height, opt);
     const gfx_target_image *im = &target->images[image_index];
     c.multiview = multiview;
     if (multiview) {
         c.pass = opt->no_clear ? target->pass_multiview_load : target->pass_multiview;
+        c.view_bits = (1u << view_count) - 1;
         res = record_pass(&c, im->fb_multiview, err);
     } else {
         c.pass = opt->no_clear ? target->pass_single_load : target->pass_single;
         for (uint32_t v = 0; v < view_count && res >= 0; v++) {
             c.view_base = (int32_t)v;
+            c.view_bits = 1u << v;
             res = record_pass(&c, im->fb_layer[v], err);
         }
     }

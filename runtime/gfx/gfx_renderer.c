@@ -27,7 +27,8 @@ static stoa_result create_frames(stoa_gfx_renderer *r, stoa_error *err)
         gfx_frame_slot *f = &r->frames[i];
         res = gfx_buffer_create(r->dev, r->frame_bytes,
                                 VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT |
-                                    VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
+                                    VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
+                                    VK_BUFFER_USAGE_INDIRECT_BUFFER_BIT, // gfx_batch.c
                                 GFX_MEM_UPLOAD, &f->ring, err);
         if (res < 0)
             break;

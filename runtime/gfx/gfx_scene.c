@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gfx_cull.h"
 #include "gfx_scene_internal.h"
 #include "scene/stoa_scene.h"
 
@@ -131,6 +132,8 @@ static stoa_result upload_geometry(stoa_gfx_scene *s, const stoa_scene *sc, gfx_
         indices += sc->meshes[i].index_count;
         morph += (uint64_t)sc->meshes[i].morph_target_count * 2 * sc->meshes[i].vertex_count;
     }
+    uint64_t mesh_indices = indices;
+    indices += gfx_lod_index_total(sc); // levels of detail after the meshes' own
     if (verts > INT32_MAX || indices > UINT32_MAX / 4 || morph > INT32_MAX)
         return stoa_error_set(err, STOA_ERROR_LIMIT, "gfx: scene geometry is too large");
     VkDeviceSize total = 0;
@@ -174,7 +177,7 @@ static stoa_result upload_geometry(stoa_gfx_scene *s, const stoa_scene *sc, gfx_
         ix += m->index_count;
         mo += m->morph_target_count * 2 * m->vertex_count;
     }
-    return STOA_OK;
+    return gfx_select_init(s, sc, idst + mesh_indices, (uint32_t)mesh_indices, err);
 }
 
 // ---- nodes, skins, lights --------------------------------------------------------
@@ -316,7 +319,7 @@ static stoa_result build_draws(stoa_gfx_scene *s, const stoa_scene *sc, stoa_err
     while (s->opaque_count < s->draw_count &&
            !(s->draws[s->opaque_count].variant & GFX_VARIANT_BLEND))
         s->opaque_count++;
-    return STOA_OK;
+    return gfx_select_finish(s, sc, err);
 }
 
 // ---- create / destroy ----------------------------------------------------------------
@@ -359,6 +362,7 @@ static stoa_result begin_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upl
             staging += (VkDeviceSize)m->morph_target_count * 2 * m->vertex_count * 16 + 16;
         }
         staging += (VkDeviceSize)(sc->material_count + 1) * 512;
+        staging += gfx_lod_index_total(sc) * 4 + 16; // levels of detail
     }
     stoa_result res = gfx_buffer_create(u->dev, staging, VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
                                         GFX_MEM_UPLOAD, &u->staging.buffer, err);
@@ -502,6 +506,7 @@ void gfx_scene_free(stoa_gfx_scene *s)
 {
     stoa_gfx_device *dev = s->r->dev;
     gfx_scene_drop_writes(s);
+    gfx_select_free(s->select);
     free(s->draws);
     free(s->mesh_weights);
     gfx_materials_destroy(s);

@@ -181,15 +181,36 @@ typedef struct stoa_gfx_stats {
     uint64_t deferred_frees;      // scenes and buffers freed by the frame-fenced queue
     uint64_t texture_writes;      // stoa_gfx_scene_write_texture calls
     uint64_t draw_calls;          // vkCmdDrawIndexed calls recorded (per view pass)
-    uint64_t instanced_draws;     // of those, drawing copies of one mesh at once
+    uint64_t instanced_draws;     // of those, drawing copies of one mesh at once (in a
+                                  // batched indirect call, each such command counts)
     uint64_t instances_drawn;     // the copies those drew
     // Made by a thread while it was inside stoa_gfx_frame_scope: what the
     // frame path itself created (GPU objects: buffers, images, descriptor
     // pools, samplers, command pools, pipelines).
     uint64_t frame_descriptor_pools;
     uint64_t frame_objects;
+    // Culling and levels of detail (gfx_batch.c), summed over the views of
+    // every render call: divide by views_drawn for figures per eye.
+    uint64_t views_drawn;     // views rendered (a stereo frame counts 2)
+    uint64_t draws_visible;   // draws (mesh instances) drawn in those views
+    uint64_t triangles_drawn; // triangles drawn, at the level each draw took
+    uint64_t triangles_full;  // triangles every draw at full detail would have cost
 } stoa_gfx_stats;
 stoa_gfx_stats stoa_gfx_stats_get(void);
+
+// The same figures for one scene since it was made (stoa_gfx_render calls
+// that drew it), so that a benchmark can tell the lesson's scene from the
+// overlay drawn over it. Read on the thread that renders the scene.
+typedef struct stoa_gfx_scene_stats {
+    uint64_t renders;         // stoa_gfx_render calls
+    uint64_t views_drawn;     // views of those calls
+    uint64_t draw_calls;      // draw calls recorded (a multiview pass: one for all views)
+    uint64_t indirect_commands; // of those, the commands inside batched indirect calls
+    uint64_t draws_visible;   // mesh instances drawn, summed over views
+    uint64_t triangles_drawn; // summed over views, at the level each draw took
+    uint64_t triangles_full;  // every draw in every view at full detail
+} stoa_gfx_scene_stats;
+stoa_gfx_scene_stats stoa_gfx_scene_stats_get(const stoa_gfx_scene *scene);
 
 // Marks the calling thread as on the frame path (on) or not (off), for the
 // frame_* figures of stoa_gfx_stats. Loader threads never set it.
@@ -392,6 +413,16 @@ typedef struct stoa_gfx_render_options {
     const uint32_t *highlight_nodes;
     uint32_t highlight_count;
     float highlight_color[4];
+    // Every draw in every view (no frustum culling), every mesh at full detail
+    // (no levels). STOA_GFX_CULL=off / STOA_GFX_LOD=off do the same for a
+    // whole process (benchmarks). lod_pixels: the screen error a level may
+    // make, in pixels of the target (0 = 1 pixel).
+    bool no_cull;
+    bool no_lod;
+    float lod_pixels;
+    // One draw call per mesh (or per instanced copies) instead of one
+    // indirect call per material (STOA_GFX_NO_BATCH=1 for a whole process).
+    bool no_batch;
 } stoa_gfx_render_options;
 
 // Starts a new frame of the renderer's per-frame data (see frames_in_flight).

@@ -130,6 +130,8 @@ static stoa_result build(scene_doc *doc, stoa_scene *scene, const stoa_scene_loa
         warn_extensions(doc, scene);
         scene_compute_bounds(scene);
     }
+    if (r == STOA_OK && !d->no_lods)
+        r = stoa_scene_build_lods(scene, err);
     // The scene takes the workers and the document; last, as it empties doc.
     if (r == STOA_OK && d->defer_textures)
         r = scene_deferred_start(scene, doc, &images, err);
@@ -149,6 +151,10 @@ stoa_result stoa_scene_load(const char *path, const stoa_scene_load_desc *desc,
     *out_scene = NULL;
     if (d.use_cache) {
         stoa_result cached = scene_cache_load(path, &d, out_scene, err);
+        // The cache holds no levels of detail yet (no section for them):
+        // a cached scene makes them again, as an imported one does.
+        if (cached == STOA_OK && !d.no_lods && (cached = stoa_scene_build_lods(*out_scene, err)) < 0)
+            stoa_scene_destroy(out_scene);
         if (cached != 1)
             return cached;
     }
@@ -248,6 +254,7 @@ void stoa_scene_destroy(stoa_scene **pscene)
     for (uint32_t i = 0; i < s->warning_count; i++)
         scene_free_owned(s, s->warnings[i]);
     free(s->warnings);
+    stoa_scene_free_lods(s);
     free(s->nodes);
     free(s->meshes);
     free(s->materials);

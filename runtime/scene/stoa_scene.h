@@ -109,6 +109,17 @@ typedef struct stoa_mesh {
     float bounds_max[3];
 } stoa_mesh;
 
+// A coarser level of detail of a mesh (scene_lod.c): the same vertices,
+// fewer triangles, made by meshoptimizer's simplifier with the mesh's border
+// locked (tiles of a scan stay joined whatever level each one draws).
+typedef struct stoa_mesh_lod {
+    uint32_t mesh;        // index into scene->meshes
+    uint32_t index_count; // multiple of 3, fewer than the level before
+    uint32_t *indices;    // into the mesh's own vertices
+    float error;          // mesh-space distance the level may stray from the mesh (metres
+                          // before the node's scale), at least the level before's
+} stoa_mesh_lod;
+
 // ---- nodes, skins, cameras, lights ----------------------------------------
 
 // Nodes are stored parents-first: nodes[i].parent < i, so one forward pass
@@ -221,6 +232,13 @@ typedef struct stoa_scene {
     // Private: the baked scene cache's mapping (arrays may point into it)
     // and its writer (stoa_scene_cache.h); NULL without .use_cache.
     struct scene_baked *baked;
+    // Levels of detail (stoa_scene_build_lods; made at load unless .no_lods):
+    // mesh m's coarser levels are lods[mesh_lod_first[m] .. mesh_lod_first[m + 1]),
+    // finer first. mesh_lod_first has mesh_count + 1 entries, or is NULL
+    // (lod_count 0) when no mesh has levels. Owned by the scene.
+    uint32_t lod_count;
+    stoa_mesh_lod *lods;
+    uint32_t *mesh_lod_first;
 } stoa_scene;
 
 // Called on the loading thread as loading advances (fraction 0..1, a short
@@ -246,6 +264,8 @@ typedef struct stoa_scene_load_desc {
     // stoa_scene_cache_dir's default ($STOA_SCENE_CACHE, XDG cache folder).
     bool use_cache;
     const char *cache_dir;
+    // No levels of detail (stoa_scene_build_lods is not run).
+    bool no_lods;
 } stoa_scene_load_desc;
 
 // Loads .gltf (with .bin / data URIs) or .glb. Every file the scene refers
@@ -277,6 +297,16 @@ void stoa_scene_destroy(stoa_scene **scene);
 // defer_textures always returns 0. Each texture's pixels equal a normal
 // load's.
 uint32_t stoa_scene_textures_ready(stoa_scene *scene, bool wait);
+
+// Levels of detail for every mesh of at least STOA_LOD_MIN_TRIANGLES
+// triangles that is neither skinned nor morphed: about a quarter of the
+// triangles each level, down to a few hundred, stopping when the simplifier
+// cannot take a quarter away. Replaces levels made before. stoa_scene_load
+// calls it (unless .no_lods); a scene cache may store the arrays instead.
+// Meshes are simplified on a few worker threads. Fails only when out of memory.
+#define STOA_LOD_MIN_TRIANGLES 1024u
+stoa_result stoa_scene_build_lods(stoa_scene *scene, stoa_error *err);
+void stoa_scene_free_lods(stoa_scene *scene);
 
 // The Assimp post-processing flags stoa_scene_load uses (aiPostProcessSteps
 // bits), so that a benchmark can time Assimp's bare import of the same work.
