@@ -86,6 +86,8 @@ stoa_result xr_instance_create(stoa_xr *xr, stoa_error *err)
         enabled[count++] = XR_EXT_EYE_GAZE_INTERACTION_EXTENSION_NAME;
     if ((xr->has_hand_tracking = has_ext(exts, n, XR_EXT_HAND_TRACKING_EXTENSION_NAME)))
         enabled[count++] = XR_EXT_HAND_TRACKING_EXTENSION_NAME;
+    if ((xr->blend.has_fb = has_ext(exts, n, XR_FB_PASSTHROUGH_EXTENSION_NAME)))
+        enabled[count++] = XR_FB_PASSTHROUGH_EXTENSION_NAME;
     free(exts);
 
     XrInstanceCreateInfo ci = {XR_TYPE_INSTANCE_CREATE_INFO};

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+// The lesson over the real room (docs/ar.md): which environment blend mode
+// a session gets (run_ar_pick.c: what the headset offers, what the lesson
+// and the command line ask), and what AR changes in a frame (run_ar.c): a
+// transparent clear, the lesson's environment-only nodes hidden, the fade
+// between the room and the scene (`passthrough:` actions).
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/stoa_result.h"
+#include "lesson/stoa_lesson.h"
+#include "xr/stoa_xr.h"
+
+// --ar / --vr: what the command line asks, over the lesson's presentation.
+typedef enum run_present {
+    RUN_PRESENT_LESSON = 0, // as the lesson says (a bare scene: VR)
+    RUN_PRESENT_VR,
+    RUN_PRESENT_AR,
+} run_present;
+
+typedef struct run_ar_choice {
+    stoa_xr_blend blend;
+    bool fb_passthrough; // OPAQUE with XR_FB_passthrough's layer under the scene
+    bool ar;             // shown over the room: transparent clear, environment hidden
+    char note[240];      // why, for the log ("" when nothing to say)
+} run_ar_choice;
+
+// Picks the mode (pure: no headset needed). offered: the headset's modes in
+// its order of preference. `what`: the lesson's file name, for messages.
+// A lesson that can only be AR (or --ar) on a headset that shows only VR:
+// STOA_ERROR_UNSUPPORTED and a message saying why and what to do.
+stoa_result run_ar_pick(const stoa_xr_blend *offered, uint32_t count, bool has_fb,
+                        stoa_lesson_presentation want, run_present force, const char *what,
+                        const char *headset, run_ar_choice *out, stoa_error *err);
+
+typedef struct run_ar {
+    run_ar_choice choice;
+    bool *env;          // per scene node: environment-only (hidden over the room)
+    uint32_t env_count; // nodes in env (the scene's node count)
+    bool *hidden;       // the lesson's hidden nodes or env's, for picking
+    uint32_t version;   // changes when what AR hides changes
+    bool env_hidden;    // env nodes hidden now
+    // How much of the room shows where the scene is clear: 1 in AR, 0 in
+    // VR; a `passthrough:` action fades it from `from` to `to`.
+    float room, from, to;
+    int64_t fade_start_ns;
+    double fade_s;
+} run_ar;
+
+typedef struct run_session run_session;
+struct stoa_scene;
+
+// Chooses and sets the headset's mode for the lesson (or bare scene) the
+// session plays: after the headset is made, and after a lesson switch.
+stoa_result run_ar_start(run_session *s, stoa_error *err);
+// The scene changed (or the lesson): which nodes are environment-only.
+stoa_result run_ar_scene(run_session *s, stoa_error *err);
+// A `passthrough: {to, seconds}` action: fade the room in (to 1) or out (0).
+void run_ar_fade(run_ar *ar, float to, double seconds, int64_t now_ns);
+// Each frame: the fade's progress; hides environment nodes in `pose` while
+// the room shows; the clear colour (premultiplied: transparent where the
+// room shows).
+void run_ar_frame(run_session *s, int64_t now_ns, float clear[4]);
+// The nodes picking must skip: the lesson's hidden ones and, in AR, the
+// environment's. NULL when none.
+const bool *run_ar_hidden(run_session *s, const bool *lesson_hidden);
+void run_ar_free(run_ar *ar);
