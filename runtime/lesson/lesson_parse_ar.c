@@ -74,3 +74,23 @@ void lp_parse_ar(lp *p, yaml_node_t *root, stoa_lesson *L)
                 "a tabletop lesson is shown in AR: add 'presentation: ar' or 'any' "
                 "(as it is, it runs in VR, life size)");
 }
+
+// `passthrough: {to: 0..1, seconds: N}`: how much of the real room shows
+// where the scene is clear (1 = all of it, 0 = none: the scene's own
+// surroundings), reached over `seconds` (default 1).
+void lp_parse_passthrough(lp *p, yaml_node_t *n, stoa_lesson_step *s)
+{
+    static const char *const keys[] = {"to", "seconds"};
+    s->room_seconds = 1.0;
+    if (!lp_keys(p, n, "passthrough", keys, COUNT(keys)))
+        return;
+    yaml_node_t *v;
+    if ((v = lp_need(p, n, "to", "passthrough")) && lp_number(p, v, "to", &s->room_to) &&
+        !(s->room_to >= 0.0 && s->room_to <= 1.0))
+        lp_error(p, lp_loc(v), "passthrough", "passthrough 'to' is between 0 and 1, not %g",
+                 s->room_to);
+    if ((v = lp_get(p, n, "seconds")) && lp_number(p, v, "seconds", &s->room_seconds) &&
+        !(s->room_seconds >= 0.0 && s->room_seconds <= 600.0))
+        lp_error(p, lp_loc(v), "passthrough",
+                 "passthrough 'seconds' is between 0 and 600, not %g", s->room_seconds);
+}

@@ -79,6 +79,7 @@ typedef enum stoa_lesson_step_kind {
     STOA_LESSON_STEP_SCORE,
     STOA_LESSON_STEP_QUIZ,
     STOA_LESSON_STEP_END,
+    STOA_LESSON_STEP_PASSTHROUGH, // AR: fade the real room in or out (docs/ar.md)
 } stoa_lesson_step_kind;
 
 typedef enum stoa_lesson_outcome {
@@ -138,6 +139,7 @@ typedef struct stoa_lesson_step {
     stoa_lesson_outcome outcome; // end; FAILED/PASSED chosen at run time when by_score
     bool by_score;
     double pass_score;
+    double room_to, room_seconds; // passthrough: the room's share 0..1, over seconds
 } stoa_lesson_step;
 
 // ---- triggers --------------------------------------------------------------

@@ -39,6 +39,7 @@ stoa_result run_ar_start(run_session *s, stoa_error *err)
               ar->choice.fb_passthrough ? " + XR_FB_passthrough" : "");
     ar->room = ar->from = ar->to = ar->choice.ar ? 1.0f : 0.0f;
     ar->fade_s = 0;
+    ar->room_version = s->lesson_on ? s->lesson.room_version : 0;
     ar->version++;
     return run_ar_scene(s, err);
 }
@@ -85,6 +86,12 @@ void run_ar_fade(run_ar *ar, float to, double seconds, int64_t now_ns)
 void run_ar_frame(run_session *s, int64_t now_ns, float clear[4])
 {
     run_ar *ar = &s->ar;
+    if (s->lesson_on && s->lesson.room_version != ar->room_version) {
+        ar->room_version = s->lesson.room_version;
+        float start = ar->choice.ar ? 1.0f : 0.0f;
+        run_ar_fade(ar, s->lesson.room_to < 0 ? start : s->lesson.room_to, s->lesson.room_s,
+                    now_ns);
+    }
     if (ar->room != ar->to && ar->fade_s > 0) {
         double t = (double)(now_ns - ar->fade_start_ns) * 1e-9 / ar->fade_s;
         t = t < 0 ? 0 : t > 1 ? 1 : t;

@@ -47,6 +47,7 @@ typedef struct run_ar {
     float room, from, to;
     int64_t fade_start_ns;
     double fade_s;
+    uint32_t room_version; // of the lesson's passthrough actions taken
 } run_ar;
 
 typedef struct run_session run_session;

@@ -165,4 +165,26 @@ STOA_TEST(lesson_presentation_fields)
     stoa_lesson_diags_fini(d);
 }
 
+STOA_TEST(passthrough_action)
+{
+    stoa_lesson *L = NULL;
+    stoa_lesson_diags dd, *d = &dd;
+    stoa_lesson_diags_init(d);
+    const char *ok = "stoa_lesson: 1\nid: t\ntitle: T\nlanguages: [en]\nscene: s.glb\nstart: a\n"
+                     "presentation: ar\nstates:\n  a:\n    on_enter:\n"
+                     "      - passthrough: {to: 0, seconds: 2.5}\n      - end: completed\n";
+    stoa_error err = {0};
+    CHECK(stoa_lesson_parse(ok, strlen(ok), NULL, &L, d, &err) == STOA_OK);
+    const stoa_lesson_step *st = L ? &L->states[0].steps[0] : NULL;
+    CHECK(st && st->kind == STOA_LESSON_STEP_PASSTHROUGH && st->room_to == 0.0 &&
+          st->room_seconds == 2.5);
+    stoa_lesson_destroy(&L);
+    const char *bad = "stoa_lesson: 1\nid: t\ntitle: T\nlanguages: [en]\nscene: s.glb\nstart: a\n"
+                      "states:\n  a:\n    on_enter:\n"
+                      "      - passthrough: {to: 2}\n      - end: completed\n";
+    CHECK(stoa_lesson_parse(bad, strlen(bad), NULL, &L, d, &err) == STOA_ERROR_PARSE);
+    CHECK(has_code(d, "passthrough", 10));
+    stoa_lesson_diags_fini(d);
+}
+
 STOA_TEST_MAIN()
