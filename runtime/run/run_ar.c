@@ -40,6 +40,11 @@ stoa_result run_ar_start(run_session *s, stoa_error *err)
     ar->room = ar->from = ar->to = ar->choice.ar ? 1.0f : 0.0f;
     ar->fade_s = 0;
     ar->room_version = s->lesson_on ? s->lesson.room_version : 0;
+    if (s->overlay.plates != ar->choice.ar) { // panels redrawn with (or without) their plate
+        s->overlay.plates = ar->choice.ar;
+        for (int i = 0; i < RUN_MAX_PANELS; i++)
+            s->overlay.versions[i] = UINT32_MAX;
+    }
     ar->version++;
     return run_ar_scene(s, err);
 }

@@ -68,3 +68,8 @@ void run_ar_frame(run_session *s, int64_t now_ns, float clear[4]);
 // environment's. NULL when none.
 const bool *run_ar_hidden(run_session *s, const bool *lesson_hidden);
 void run_ar_free(run_ar *ar);
+
+struct stoa_ui_panel_image;
+// run_ar_panel.c: a panel picture (premultiplied) put on an opaque backing
+// plate of its own shape, so that the room never shows through its text.
+void run_ar_panel_plate(struct stoa_ui_panel_image *img);

@@ -10,6 +10,7 @@
 #include "lesson/stoa_lesson_check.h"
 #include "run_ar.h"
 #include "stoa_test.h"
+#include "ui/stoa_ui.h"
 
 static const stoa_xr_blend k_opaque[] = {STOA_XR_BLEND_OPAQUE};
 static const stoa_xr_blend k_video[] = {STOA_XR_BLEND_OPAQUE, STOA_XR_BLEND_ALPHA};
@@ -185,6 +186,21 @@ STOA_TEST(passthrough_action)
     CHECK(stoa_lesson_parse(bad, strlen(bad), NULL, &L, d, &err) == STOA_ERROR_PARSE);
     CHECK(has_code(d, "passthrough", 10));
     stoa_lesson_diags_fini(d);
+}
+
+STOA_TEST(panel_plate_is_opaque_and_keeps_colour)
+{
+    // Premultiplied pixels: the theme's slate at 92%, light text on it, an
+    // anti-aliased rim at 20%, and clear.
+    uint8_t px[4][4] = {{17, 22, 30, 235}, {212, 216, 221, 255}, {4, 5, 6, 51}, {0, 0, 0, 0}};
+    stoa_ui_panel_image img = {.width = 4, .height = 1, .rgba = &px[0][0]};
+    run_ar_panel_plate(&img);
+    CHECK(px[0][3] == 255 && px[0][0] == 17 && px[0][2] == 30); // over black: colour kept
+    CHECK(px[1][3] == 255 && px[1][0] == 212);
+    CHECK(px[2][3] == 102 && px[2][0] == 4); // the rim stays soft
+    CHECK(px[3][3] == 0 && px[3][0] == 0);   // outside the panel: still clear
+    for (int i = 0; i < 4; i++)
+        CHECK(px[i][0] <= px[i][3] && px[i][1] <= px[i][3] && px[i][2] <= px[i][3]);
 }
 
 STOA_TEST_MAIN()
