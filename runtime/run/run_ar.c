@@ -75,7 +75,7 @@ stoa_result run_ar_scene(run_session *s, stoa_error *err)
     if (ar->choice.ar)
         STOA_LOGI("run", "AR: %u environment node(s) hidden over the room", marked);
     ar->version++;
-    return STOA_OK;
+    return run_tabletop_start(s, err);
 }
 
 void run_ar_fade(run_ar *ar, float to, double seconds, int64_t now_ns)
@@ -117,6 +117,7 @@ void run_ar_frame(run_session *s, int64_t now_ns, float clear[4])
         ar->env_hidden = hide;
         ar->version++;
     }
+    run_tabletop_apply(s); // the model on the table: its root transform
     if (!hide || !ar->env || ar->env_count != s->scene->node_count)
         return;
     static const float zero[3] = {0, 0, 0};
@@ -139,6 +140,7 @@ const bool *run_ar_hidden(run_session *s, const bool *lesson_hidden)
 
 void run_ar_free(run_ar *ar)
 {
+    run_tabletop_free(&ar->table);
     free(ar->env);
     free(ar->hidden);
     memset(ar, 0, sizeof *ar);

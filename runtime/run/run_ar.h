@@ -35,6 +35,23 @@ stoa_result run_ar_pick(const stoa_xr_blend *offered, uint32_t count, bool has_f
                         stoa_lesson_presentation want, run_present force, const char *what,
                         const char *headset, run_ar_choice *out, stoa_error *err);
 
+// Tabletop mode (run_tabletop.c): where the model stands on a real surface.
+typedef struct run_tabletop {
+    bool active;          // the lesson asks for it and the session is AR
+    bool placed;          // the learner has put it down (the lesson plays)
+    bool aimed;           // the ray has met the surface at least once
+    bool on_plane;        // the surface is a plane the headset detected
+    bool trigger_was, ltrigger_was, adjusting, rebuild;
+    int32_t node;         // the lesson's tabletop node, -1 = the whole scene
+    bool *keep;           // nodes shown: the node, its ancestors and descendants
+    float anchor[3];      // the model's point on the surface (scene units)
+    float size;           // its larger horizontal extent (scene units)
+    float pos[3];         // where that point stands (tracking space, metres)
+    float yaw, scale, base_scale;
+    float surface_y;      // the surface's height
+    uint32_t version;     // changes as the placement moves
+} run_tabletop;
+
 typedef struct run_ar {
     run_ar_choice choice;
     bool *env;          // per scene node: environment-only (hidden over the room)
@@ -48,6 +65,7 @@ typedef struct run_ar {
     int64_t fade_start_ns;
     double fade_s;
     uint32_t room_version; // of the lesson's passthrough actions taken
+    run_tabletop table;
 } run_ar;
 
 typedef struct run_session run_session;
@@ -68,6 +86,23 @@ void run_ar_frame(run_session *s, int64_t now_ns, float clear[4]);
 // environment's. NULL when none.
 const bool *run_ar_hidden(run_session *s, const bool *lesson_hidden);
 void run_ar_free(run_ar *ar);
+
+struct stoa_interact_frame;
+struct stoa_interact_hand_input;
+// run_tabletop.c (see there for the learner's controls).
+stoa_result run_tabletop_start(run_session *s, stoa_error *err); // after run_ar_scene
+// Before interaction: the learner places, turns and scales the model.
+void run_tabletop_input(run_session *s, const struct stoa_interact_frame *in, double dt);
+// After posing: the placement as the scene's root transform.
+void run_tabletop_apply(run_session *s);
+bool run_tabletop_waiting(const run_session *s); // placing: the lesson waits
+bool run_tabletop_take_rebuild(run_session *s);  // placed or moved: rebuild picking
+void run_tabletop_free(run_tabletop *t);
+// run_ar_anchor.c: the surface under the right controller's ray when the
+// headset detects planes; the placement kept as a spatial anchor.
+bool run_ar_plane_height(run_session *s, const struct stoa_interact_hand_input *aim,
+                         float *out_y);
+void run_ar_anchor_placed(run_session *s);
 
 struct stoa_ui_panel_image;
 // run_ar_panel.c: a panel picture (premultiplied) put on an opaque backing

@@ -307,13 +307,17 @@ stoa_result run_session_step(run_session *s, stoa_interact_frame *in, double dt,
     double t0 = stoa_time_seconds(), tp[4];
     pose_scene(s, dt);
     float clear[4];
+    run_tabletop_input(s, in, dt); // tabletop: placing, turning, scaling by hand
     run_ar_frame(s, now_ns, clear); // AR: the room's share, environment nodes hidden
     stoa_pose_update(s->pose);
+    if (run_tabletop_take_rebuild(s))
+        run_pick_rebuild(s); // the model stands somewhere new: rays see it there
     in->pose = s->pose;
     in->bvh = s->bvh;
     const stoa_interact_output *out = stoa_interact_update(s->interact, in);
     tp[0] = stoa_time_seconds();
-    run_period_frame(s, out, in, now_ns); // the lesson, or the lobby
+    if (!run_tabletop_waiting(s)) // placing the model first: the lesson waits
+        run_period_frame(s, out, in, now_ns); // the lesson, or the lobby
     tp[1] = stoa_time_seconds();
     run_hub_frame(&s->hub, s->lesson_on ? &s->lesson : NULL, s->in_class ? &s->cls : NULL,
                   now_ns); // classroom hub
