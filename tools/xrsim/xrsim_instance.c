@@ -213,6 +213,15 @@ XrResult xrsim_xrCreateInstance(const XrInstanceCreateInfo *ci, XrInstance *out)
         }
     }
     apply_script_config(inst);
+    xrsim_ar_resolve(&inst->script.ar, &inst->ar);
+    char cam_err[1200];
+    if (!xrsim_camera_init(&inst->camera, &inst->ar, cam_err, sizeof cam_err)) {
+        STOA_LOGE(XRSIM_LOG, "%s: %s", script, cam_err);
+        fprintf(stderr, "xrsim: script error: %s: %s\n", script, cam_err);
+        xrsim_script_fini(&inst->script);
+        free(inst);
+        return XR_ERROR_INITIALIZATION_FAILED;
+    }
     // XrTime is CLOCK_MONOTONIC (see xrsim_frame.c); the display clock starts now.
     inst->timeline.clock_ns = xrsim_mono_ns();
     inst->timeline.hold = inst->script.hold;
@@ -241,6 +250,7 @@ static void instance_free(xrsim_instance *inst)
     }
     xrsim_paths_free(inst);
     xrsim_script_fini(&inst->script);
+    xrsim_camera_fini(&inst->camera);
     if (g_instance == inst)
         g_instance = NULL;
     xrsim_handle_release(inst);

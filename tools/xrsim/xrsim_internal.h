@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "xr/stoa_openxr_ext.h"
+#include "xrsim_camera.h"
 #include "xrsim_math.h"
 #include "xrsim_openxr11.h"
 #include "xrsim_script.h"
@@ -84,6 +86,14 @@ void xrsim_config_from_env(xrsim_config *cfg);
 // Eye size and refresh rate from the environment, over script values.
 void xrsim_config_apply_env_display(xrsim_config *cfg);
 
+// ---- AR configuration (xrsim_ar.c) --------------------------------------------
+// Fills in the defaults of a video-passthrough headset where the script is silent.
+void xrsim_ar_resolve(const xrsim_script_ar *given, xrsim_script_ar *ar);
+bool xrsim_ar_blend_offered(const xrsim_script_ar *ar, XrEnvironmentBlendMode mode);
+// The AR configuration from STOA_XRSIM_SCRIPT before an instance exists
+// (the extension list depends on it); defaults when the script is bad.
+void xrsim_ar_from_env(xrsim_script_ar *ar);
+
 // ---- objects -----------------------------------------------------------------
 typedef struct xrsim_instance xrsim_instance;
 typedef struct xrsim_session xrsim_session;
@@ -102,6 +112,8 @@ struct xrsim_instance {
     bool loss_pending, lost;
     xrsim_config cfg;
     xrsim_script script;
+    xrsim_script_ar ar; // the script's AR keys with the defaults filled in (xrsim_ar.c)
+    xrsim_camera camera; // the real room behind the display (captures)
     xrsim_summary summary;
 
     XrEventDataBuffer events[XRSIM_MAX_EVENTS];
@@ -189,7 +201,19 @@ typedef struct xrsim_capture_eye {
     int32_t image_index;
     XrRect2Di rect;
     uint32_t array_index;
+    XrPosef pose; // the view's pose in STAGE at the frame's display time
+    XrFovf fov;
 } xrsim_capture_eye;
+
+// How a captured frame is composited (xrsim_capture.c): the environment
+// blend mode, the projection layer's flags, and the passthrough layers
+// (XR_FB_passthrough) below and above it, each reduced to one opacity
+// (layers of one image over each other: 1 - (1 - a1)(1 - a2)...).
+typedef struct xrsim_composition {
+    XrEnvironmentBlendMode blend;
+    XrCompositionLayerFlags proj_flags;
+    float passthrough_below, passthrough_above; // 0: none
+} xrsim_composition;
 
 struct xrsim_session {
     xrsim_instance *instance;
@@ -228,6 +252,7 @@ struct xrsim_session {
     bool profile_event_sent;
 
     xrsim_capture_eye last_eyes[2];
+    xrsim_composition last_comp;
     bool last_layer_valid, last_layer_captured;
     uint64_t last_layer_frame;
     int64_t last_layer_time;
@@ -312,8 +337,8 @@ XrResult xrsim_layer_check(xrsim_session *s, const XrCompositionLayerBaseHeader 
 
 // ---- capture (xrsim_capture.c) -----------------------------------------------------------
 // Reads back both eyes and writes DIR/frame_NNNNNN_TTTTns.png. False on failure.
-bool xrsim_capture_eyes(xrsim_session *s, const xrsim_capture_eye eyes[2], uint64_t frame,
-                        int64_t display_time);
+bool xrsim_capture_eyes(xrsim_session *s, const xrsim_capture_eye eyes[2],
+                        const xrsim_composition *comp, uint64_t frame, int64_t display_time);
 // Captures the last submitted frame if it was not captured yet ("always the last").
 void xrsim_capture_last(xrsim_session *s);
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The simulated system: one stereo HMD with opaque blending, and the
+// The simulated system: one stereo HMD, its blend modes (the script's), and the
 // configuration that shapes it (environment variables, script).
 #include <math.h>
 #include <stdio.h>
@@ -217,6 +217,7 @@ XrResult xrsim_xrEnumerateEnvironmentBlendModes(XrInstance instance, XrSystemId 
         r = xrsim_check_view_config(inst, t, fn);
     if (r != XR_SUCCESS)
         return r;
-    static const XrEnvironmentBlendMode opaque = XR_ENVIRONMENT_BLEND_MODE_OPAQUE;
-    return xrsim_fill(inst, fn, cap, count, modes, &opaque, 1, sizeof opaque);
+    // The script's `blend_modes`, in its order (default OPAQUE, ALPHA_BLEND).
+    return xrsim_fill(inst, fn, cap, count, modes, inst->ar.blend, inst->ar.blend_count,
+                      sizeof inst->ar.blend[0]);
 }
