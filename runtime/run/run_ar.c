@@ -24,7 +24,7 @@ stoa_result run_ar_start(run_session *s, stoa_error *err)
         stoa_xr_blend offered[3];
         uint32_t n = stoa_xr_blend_modes(s->xr, offered);
         stoa_result r = run_ar_pick(offered, n, stoa_xr_has_fb_passthrough(s->xr),
-                                    l ? l->presentation : STOA_LESSON_PRESENT_VR,
+                                    l ? l->presentation : STOA_LESSON_PRESENT_ANY, // a bare scene: either
                                     s->opt->present, l ? l->file_name : s->opt->scene_path,
                                     stoa_xr_runtime_name(s->xr), &ar->choice, err);
         if (r < 0)
