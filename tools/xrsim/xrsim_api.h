@@ -37,6 +37,13 @@
 
 #define XRSIM_TIMESPEC_FUNCTIONS(X) X(xrConvertTimespecTimeToTimeKHR) X(xrConvertTimeToTimespecTimeKHR)
 
+#define XRSIM_FB_PASSTHROUGH_FUNCTIONS(X)                                                          \
+    X(xrCreatePassthroughFB) X(xrDestroyPassthroughFB) X(xrPassthroughStartFB)                     \
+    X(xrPassthroughPauseFB) X(xrCreatePassthroughLayerFB) X(xrDestroyPassthroughLayerFB)           \
+    X(xrPassthroughLayerPauseFB) X(xrPassthroughLayerResumeFB) X(xrPassthroughLayerSetStyleFB)     \
+    X(xrCreateGeometryInstanceFB) X(xrDestroyGeometryInstanceFB)                                   \
+    X(xrGeometryInstanceSetTransformFB)
+
 // OpenXR 1.1 core, for 1.1 instances only (prototype in xrsim_openxr11.h).
 #define XRSIM_CORE11_FUNCTIONS(X) X(xrLocateSpaces)
 XrResult xrsim_xrLocateSpaces(XrSession session, const xrsim_spaces_locate_info *info,
@@ -48,6 +55,11 @@ XRSIM_VK1_FUNCTIONS(XRSIM_DECLARE)
 XRSIM_VK2_FUNCTIONS(XRSIM_DECLARE)
 XRSIM_TIMESPEC_FUNCTIONS(XRSIM_DECLARE)
 #undef XRSIM_DECLARE
+// The AR extensions' functions have no prototypes in every header
+// (stoa_openxr_ext.h has only the function pointer types): typed from those.
+#define XRSIM_DECLARE_PFN(name) extern __typeof__(*(PFN_##name)0) xrsim_##name;
+XRSIM_FB_PASSTHROUGH_FUNCTIONS(XRSIM_DECLARE_PFN)
+#undef XRSIM_DECLARE_PFN
 
 // xrsim_checked_<name> (xrsim_result_wrap.c, generated from the registry)
 // calls xrsim_<name> and checks its result against the registry's list;
@@ -59,4 +71,5 @@ XRSIM_VK1_FUNCTIONS(XRSIM_DECLARE_CHECKED)
 XRSIM_VK2_FUNCTIONS(XRSIM_DECLARE_CHECKED)
 XRSIM_TIMESPEC_FUNCTIONS(XRSIM_DECLARE_CHECKED)
 XRSIM_CORE11_FUNCTIONS(XRSIM_DECLARE_CHECKED)
+XRSIM_FB_PASSTHROUGH_FUNCTIONS(XRSIM_DECLARE_CHECKED)
 #undef XRSIM_DECLARE_CHECKED

@@ -366,6 +366,16 @@ static XrResult end_frame(XrSession session, const XrFrameEndInfo *info)
     xrsim_composition comp = {.blend = info->environmentBlendMode};
     for (uint32_t i = 0; i < info->layerCount; i++) {
         const XrCompositionLayerBaseHeader *l = info->layers ? info->layers[i] : NULL;
+        if (l && l->type == XR_TYPE_COMPOSITION_LAYER_PASSTHROUGH_FB) {
+            // The camera image at its place in the layer order.
+            float opacity = 0;
+            r = xrsim_passthrough_layer_check(s, l, &opacity);
+            if (r != XR_SUCCESS)
+                return r;
+            float *acc = proj ? &comp.passthrough_above : &comp.passthrough_below;
+            *acc = 1 - (1 - *acc) * (1 - opacity);
+            continue;
+        }
         r = xrsim_layer_check(s, l);
         if (r != XR_SUCCESS)
             return r;

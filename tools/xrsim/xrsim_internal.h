@@ -42,6 +42,11 @@ typedef enum xrsim_type {
     XRSIM_SWAPCHAIN,
     XRSIM_ACTION_SET,
     XRSIM_ACTION,
+    XRSIM_PASSTHROUGH,       // XR_FB_passthrough (xrsim_passthrough.c)
+    XRSIM_PASSTHROUGH_LAYER,
+    XRSIM_PLANE_DETECTOR,    // XR_EXT_plane_detection (xrsim_plane.c)
+    XRSIM_ANCHOR,            // XR_MSFT_spatial_anchor (xrsim_anchor.c)
+    XRSIM_ANCHOR_STORE,      // XR_MSFT_spatial_anchor_persistence
 } xrsim_type;
 
 // ---- handle table (xrsim_handle.c) -----------------------------------------
@@ -108,6 +113,7 @@ struct xrsim_instance {
     char app_name[XR_MAX_APPLICATION_NAME_SIZE];
     int api_minor; // the instance's OpenXR version: 1.0 or 1.1
     bool ext_vk1, ext_vk2, ext_timespec, ext_depth;
+    bool ext_passthrough, ext_planes, ext_anchor, ext_anchor_store; // AR extensions
     bool gfx_reqs_queried;
     bool loss_pending, lost;
     xrsim_config cfg;
@@ -334,6 +340,13 @@ double xrsim_script_time(const xrsim_session *s, int64_t t);
 void xrsim_learner_fire(xrsim_instance *inst, const xrsim_script_event *e, double t);
 // Checks one composition layer of xrEndFrame (xrsim_layer.c).
 XrResult xrsim_layer_check(xrsim_session *s, const XrCompositionLayerBaseHeader *layer);
+
+// ---- XR_FB_passthrough (xrsim_passthrough.c) -------------------------------------------
+// Checks a XrCompositionLayerPassthroughFB of xrEndFrame; *opacity is what
+// it shows of the camera image now (0 when it or its passthrough is paused).
+XrResult xrsim_passthrough_layer_check(xrsim_session *s, const XrCompositionLayerBaseHeader *l,
+                                       float *opacity);
+void xrsim_passthrough_free_for(xrsim_session *s);
 
 // ---- capture (xrsim_capture.c) -----------------------------------------------------------
 // Reads back both eyes and writes DIR/frame_NNNNNN_TTTTns.png. False on failure.

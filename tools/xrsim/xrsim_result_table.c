@@ -268,6 +268,54 @@ const xrsim_result_rule xrsim_rule_xrGetVulkanGraphicsDevice2KHR = {"xrGetVulkan
 static const XrResult k_xrGetVulkanGraphicsRequirements2KHR[] = {0, -7, -1, -2, -12, -13, -18};
 const xrsim_result_rule xrsim_rule_xrGetVulkanGraphicsRequirements2KHR = {"xrGetVulkanGraphicsRequirements2KHR", k_xrGetVulkanGraphicsRequirements2KHR, 7};
 
+// xrCreatePassthroughFB: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_LIMIT_REACHED, ERROR_UNKNOWN_PASSTHROUGH_FB, ERROR_NOT_PERMITTED_PASSTHROUGH_FB, ERROR_FEATURE_UNSUPPORTED, ERROR_FEATURE_ALREADY_CREATED_PASSTHROUGH_FB
+static const XrResult k_xrCreatePassthroughFB[] = {0, 3, -7, -1, -2, -12, -13, -17, -3, -10, -1000118050, -1000118003, -8, -1000118001};
+const xrsim_result_rule xrsim_rule_xrCreatePassthroughFB = {"xrCreatePassthroughFB", k_xrCreatePassthroughFB, 14};
+
+// xrDestroyPassthroughFB: SUCCESS, ERROR_FUNCTION_UNSUPPORTED, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_FEATURE_UNSUPPORTED
+static const XrResult k_xrDestroyPassthroughFB[] = {0, -7, -2, -12, -8};
+const xrsim_result_rule xrsim_rule_xrDestroyPassthroughFB = {"xrDestroyPassthroughFB", k_xrDestroyPassthroughFB, 5};
+
+// xrPassthroughStartFB: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_UNEXPECTED_STATE_PASSTHROUGH_FB, ERROR_FEATURE_UNSUPPORTED
+static const XrResult k_xrPassthroughStartFB[] = {0, 3, -7, -1, -2, -12, -13, -17, -1000118000, -8};
+const xrsim_result_rule xrsim_rule_xrPassthroughStartFB = {"xrPassthroughStartFB", k_xrPassthroughStartFB, 10};
+
+// xrPassthroughPauseFB: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_UNEXPECTED_STATE_PASSTHROUGH_FB, ERROR_FEATURE_UNSUPPORTED
+static const XrResult k_xrPassthroughPauseFB[] = {0, 3, -7, -1, -2, -12, -13, -17, -1000118000, -8};
+const xrsim_result_rule xrsim_rule_xrPassthroughPauseFB = {"xrPassthroughPauseFB", k_xrPassthroughPauseFB, 10};
+
+// xrCreatePassthroughLayerFB: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_LIMIT_REACHED, ERROR_UNKNOWN_PASSTHROUGH_FB, ERROR_INSUFFICIENT_RESOURCES_PASSTHROUGH_FB, ERROR_FEATURE_UNSUPPORTED, ERROR_FEATURE_REQUIRED_PASSTHROUGH_FB
+static const XrResult k_xrCreatePassthroughLayerFB[] = {0, 3, -7, -1, -2, -12, -13, -17, -3, -10, -1000118050, -1000118004, -8, -1000118002};
+const xrsim_result_rule xrsim_rule_xrCreatePassthroughLayerFB = {"xrCreatePassthroughLayerFB", k_xrCreatePassthroughLayerFB, 14};
+
+// xrDestroyPassthroughLayerFB: SUCCESS, ERROR_FUNCTION_UNSUPPORTED, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_FEATURE_UNSUPPORTED
+static const XrResult k_xrDestroyPassthroughLayerFB[] = {0, -7, -2, -12, -8};
+const xrsim_result_rule xrsim_rule_xrDestroyPassthroughLayerFB = {"xrDestroyPassthroughLayerFB", k_xrDestroyPassthroughLayerFB, 5};
+
+// xrPassthroughLayerPauseFB: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_UNEXPECTED_STATE_PASSTHROUGH_FB, ERROR_FEATURE_UNSUPPORTED
+static const XrResult k_xrPassthroughLayerPauseFB[] = {0, 3, -7, -1, -2, -12, -13, -17, -1000118000, -8};
+const xrsim_result_rule xrsim_rule_xrPassthroughLayerPauseFB = {"xrPassthroughLayerPauseFB", k_xrPassthroughLayerPauseFB, 10};
+
+// xrPassthroughLayerResumeFB: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_UNEXPECTED_STATE_PASSTHROUGH_FB, ERROR_FEATURE_UNSUPPORTED
+static const XrResult k_xrPassthroughLayerResumeFB[] = {0, 3, -7, -1, -2, -12, -13, -17, -1000118000, -8};
+const xrsim_result_rule xrsim_rule_xrPassthroughLayerResumeFB = {"xrPassthroughLayerResumeFB", k_xrPassthroughLayerResumeFB, 10};
+
+// xrPassthroughLayerSetStyleFB: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_FEATURE_UNSUPPORTED
+static const XrResult k_xrPassthroughLayerSetStyleFB[] = {0, 3, -7, -1, -2, -12, -13, -17, -8};
+const xrsim_result_rule xrsim_rule_xrPassthroughLayerSetStyleFB = {"xrPassthroughLayerSetStyleFB", k_xrPassthroughLayerSetStyleFB, 9};
+
+// xrCreateGeometryInstanceFB: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_LIMIT_REACHED, ERROR_POSE_INVALID, ERROR_INSUFFICIENT_RESOURCES_PASSTHROUGH_FB, ERROR_FEATURE_UNSUPPORTED
+static const XrResult k_xrCreateGeometryInstanceFB[] = {0, 3, -7, -1, -2, -12, -13, -17, -3, -10, -39, -1000118004, -8};
+const xrsim_result_rule xrsim_rule_xrCreateGeometryInstanceFB = {"xrCreateGeometryInstanceFB", k_xrCreateGeometryInstanceFB, 13};
+
+// xrDestroyGeometryInstanceFB: SUCCESS, ERROR_FUNCTION_UNSUPPORTED, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_FEATURE_UNSUPPORTED
+static const XrResult k_xrDestroyGeometryInstanceFB[] = {0, -7, -2, -12, -8};
+const xrsim_result_rule xrsim_rule_xrDestroyGeometryInstanceFB = {"xrDestroyGeometryInstanceFB", k_xrDestroyGeometryInstanceFB, 5};
+
+// xrGeometryInstanceSetTransformFB: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_TIME_INVALID, ERROR_POSE_INVALID, ERROR_FEATURE_UNSUPPORTED
+static const XrResult k_xrGeometryInstanceSetTransformFB[] = {0, 3, -7, -1, -2, -12, -13, -17, -30, -39, -8};
+const xrsim_result_rule xrsim_rule_xrGeometryInstanceSetTransformFB = {"xrGeometryInstanceSetTransformFB", k_xrGeometryInstanceSetTransformFB, 11};
+
 const xrsim_result_rule *const xrsim_result_rules[] = {
     &xrsim_rule_xrGetInstanceProcAddr,
     &xrsim_rule_xrEnumerateApiLayerProperties,
@@ -335,6 +383,18 @@ const xrsim_result_rule *const xrsim_result_rules[] = {
     &xrsim_rule_xrCreateVulkanDeviceKHR,
     &xrsim_rule_xrGetVulkanGraphicsDevice2KHR,
     &xrsim_rule_xrGetVulkanGraphicsRequirements2KHR,
+    &xrsim_rule_xrCreatePassthroughFB,
+    &xrsim_rule_xrDestroyPassthroughFB,
+    &xrsim_rule_xrPassthroughStartFB,
+    &xrsim_rule_xrPassthroughPauseFB,
+    &xrsim_rule_xrCreatePassthroughLayerFB,
+    &xrsim_rule_xrDestroyPassthroughLayerFB,
+    &xrsim_rule_xrPassthroughLayerPauseFB,
+    &xrsim_rule_xrPassthroughLayerResumeFB,
+    &xrsim_rule_xrPassthroughLayerSetStyleFB,
+    &xrsim_rule_xrCreateGeometryInstanceFB,
+    &xrsim_rule_xrDestroyGeometryInstanceFB,
+    &xrsim_rule_xrGeometryInstanceSetTransformFB,
 };
 const unsigned xrsim_result_rule_count =
     sizeof xrsim_result_rules / sizeof xrsim_result_rules[0];

@@ -400,3 +400,75 @@ XrResult xrsim_checked_xrGetVulkanGraphicsRequirements2KHR(XrInstance instance, 
 {
     return xrsim_result_check(&xrsim_rule_xrGetVulkanGraphicsRequirements2KHR, xrsim_xrGetVulkanGraphicsRequirements2KHR(instance, systemId, graphicsRequirements));
 }
+
+extern const xrsim_result_rule xrsim_rule_xrCreatePassthroughFB;
+XrResult xrsim_checked_xrCreatePassthroughFB(XrSession session, const XrPassthroughCreateInfoFB* createInfo, XrPassthroughFB* outPassthrough)
+{
+    return xrsim_result_check(&xrsim_rule_xrCreatePassthroughFB, xrsim_xrCreatePassthroughFB(session, createInfo, outPassthrough));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrDestroyPassthroughFB;
+XrResult xrsim_checked_xrDestroyPassthroughFB(XrPassthroughFB passthrough)
+{
+    return xrsim_result_check(&xrsim_rule_xrDestroyPassthroughFB, xrsim_xrDestroyPassthroughFB(passthrough));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrPassthroughStartFB;
+XrResult xrsim_checked_xrPassthroughStartFB(XrPassthroughFB passthrough)
+{
+    return xrsim_result_check(&xrsim_rule_xrPassthroughStartFB, xrsim_xrPassthroughStartFB(passthrough));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrPassthroughPauseFB;
+XrResult xrsim_checked_xrPassthroughPauseFB(XrPassthroughFB passthrough)
+{
+    return xrsim_result_check(&xrsim_rule_xrPassthroughPauseFB, xrsim_xrPassthroughPauseFB(passthrough));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrCreatePassthroughLayerFB;
+XrResult xrsim_checked_xrCreatePassthroughLayerFB(XrSession session, const XrPassthroughLayerCreateInfoFB* createInfo, XrPassthroughLayerFB* outLayer)
+{
+    return xrsim_result_check(&xrsim_rule_xrCreatePassthroughLayerFB, xrsim_xrCreatePassthroughLayerFB(session, createInfo, outLayer));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrDestroyPassthroughLayerFB;
+XrResult xrsim_checked_xrDestroyPassthroughLayerFB(XrPassthroughLayerFB layer)
+{
+    return xrsim_result_check(&xrsim_rule_xrDestroyPassthroughLayerFB, xrsim_xrDestroyPassthroughLayerFB(layer));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrPassthroughLayerPauseFB;
+XrResult xrsim_checked_xrPassthroughLayerPauseFB(XrPassthroughLayerFB layer)
+{
+    return xrsim_result_check(&xrsim_rule_xrPassthroughLayerPauseFB, xrsim_xrPassthroughLayerPauseFB(layer));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrPassthroughLayerResumeFB;
+XrResult xrsim_checked_xrPassthroughLayerResumeFB(XrPassthroughLayerFB layer)
+{
+    return xrsim_result_check(&xrsim_rule_xrPassthroughLayerResumeFB, xrsim_xrPassthroughLayerResumeFB(layer));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrPassthroughLayerSetStyleFB;
+XrResult xrsim_checked_xrPassthroughLayerSetStyleFB(XrPassthroughLayerFB layer, const XrPassthroughStyleFB* style)
+{
+    return xrsim_result_check(&xrsim_rule_xrPassthroughLayerSetStyleFB, xrsim_xrPassthroughLayerSetStyleFB(layer, style));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrCreateGeometryInstanceFB;
+XrResult xrsim_checked_xrCreateGeometryInstanceFB(XrSession session, const XrGeometryInstanceCreateInfoFB* createInfo, XrGeometryInstanceFB* outGeometryInstance)
+{
+    return xrsim_result_check(&xrsim_rule_xrCreateGeometryInstanceFB, xrsim_xrCreateGeometryInstanceFB(session, createInfo, outGeometryInstance));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrDestroyGeometryInstanceFB;
+XrResult xrsim_checked_xrDestroyGeometryInstanceFB(XrGeometryInstanceFB instance)
+{
+    return xrsim_result_check(&xrsim_rule_xrDestroyGeometryInstanceFB, xrsim_xrDestroyGeometryInstanceFB(instance));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrGeometryInstanceSetTransformFB;
+XrResult xrsim_checked_xrGeometryInstanceSetTransformFB(XrGeometryInstanceFB instance, const XrGeometryInstanceTransformFB* transformation)
+{
+    return xrsim_result_check(&xrsim_rule_xrGeometryInstanceSetTransformFB, xrsim_xrGeometryInstanceSetTransformFB(instance, transformation));
+}
