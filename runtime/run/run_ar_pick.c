@@ -2,9 +2,13 @@
 // Which environment blend mode a session gets (docs/ar.md, "Which mode"):
 //   VR asked (a `vr` lesson, a bare scene, --vr): OPAQUE; a see-through
 //       headset that has no OPAQUE shows the scene, sky and all, over the room.
-//   AR asked (an `ar` lesson, --ar): XR_FB_passthrough when the runtime has
-//       it, else ALPHA_BLEND (video passthrough), else ADDITIVE (see-through);
-//       a headset with none of them cannot: the session stops, saying why.
+//   AR asked (an `ar` lesson, --ar): ALPHA_BLEND (core video passthrough),
+//       else XR_FB_passthrough's layer under an OPAQUE frame (headsets that
+//       offer passthrough only that way), else ADDITIVE (see-through); a
+//       headset with none of them cannot: the session stops, saying why.
+//       Core first: it is portable, the FB layer adds nothing the frame's
+//       own premultiplied alpha does not, and Debian's OpenXR validation
+//       layer (1.0.20) cannot check frames with the FB layer.
 //   `any`: the headset's preferred mode (its first), AR or VR.
 // --ar / --vr win over the lesson (with a note when they contradict it).
 #include <stdio.h>
@@ -61,10 +65,10 @@ stoa_result run_ar_pick(const stoa_xr_blend *offered, uint32_t n, bool has_fb,
         }
         return STOA_OK;
     }
-    if (has_fb && has(offered, n, STOA_XR_BLEND_OPAQUE))
-        set(out, STOA_XR_BLEND_OPAQUE, true, true);
-    else if (has(offered, n, STOA_XR_BLEND_ALPHA))
+    if (has(offered, n, STOA_XR_BLEND_ALPHA))
         set(out, STOA_XR_BLEND_ALPHA, false, true);
+    else if (has_fb && has(offered, n, STOA_XR_BLEND_OPAQUE))
+        set(out, STOA_XR_BLEND_OPAQUE, true, true);
     else if (has(offered, n, STOA_XR_BLEND_ADDITIVE))
         set(out, STOA_XR_BLEND_ADDITIVE, false, true);
     else {

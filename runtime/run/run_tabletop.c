@@ -198,6 +198,9 @@ static void placement(const run_tabletop *t, mat4 out)
 void run_tabletop_apply(run_session *s)
 {
     run_tabletop *t = &s->ar.table;
+    // The highlight's arrow at the model's scale (a fifth of life size at
+    // least, a tenth at most: 2.5 cm over a 1:50 model).
+    s->overlay.arrow_scale = t->active ? fminf(1.0f, fmaxf(0.1f, t->scale * 5.0f)) : 0.0f;
     if (!t->active)
         return;
     const stoa_scene *sc = s->scene;

@@ -48,9 +48,10 @@ STOA_TEST(ar_lessons_get_passthrough)
     stoa_error err;
     CHECK(pick(k_video, 2, false, STOA_LESSON_PRESENT_AR, RUN_PRESENT_LESSON, &c, &err) == STOA_OK);
     CHECK(c.blend == STOA_XR_BLEND_ALPHA && c.ar && !c.fb_passthrough);
-    // XR_FB_passthrough is preferred when the runtime has it (OPAQUE + its layer).
+    // Core ALPHA_BLEND before XR_FB_passthrough; FB's layer (under an OPAQUE
+    // frame) where the headset has no ALPHA_BLEND.
     CHECK(pick(k_video, 2, true, STOA_LESSON_PRESENT_AR, RUN_PRESENT_LESSON, &c, &err) == STOA_OK);
-    CHECK(c.blend == STOA_XR_BLEND_OPAQUE && c.ar && c.fb_passthrough);
+    CHECK(c.blend == STOA_XR_BLEND_ALPHA && c.ar && !c.fb_passthrough);
     CHECK(pick(k_opaque, 1, true, STOA_LESSON_PRESENT_AR, RUN_PRESENT_LESSON, &c, &err) == STOA_OK);
     CHECK(c.blend == STOA_XR_BLEND_OPAQUE && c.fb_passthrough);
     CHECK(pick(k_see_through, 1, false, STOA_LESSON_PRESENT_AR, RUN_PRESENT_LESSON, &c, &err) ==
