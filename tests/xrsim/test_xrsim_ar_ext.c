@@ -217,4 +217,159 @@ STOA_TEST(passthrough_functions_under_validation)
     tapp_destroy(&a);
 }
 
+typedef struct plane_fns {
+    PFN_xrCreatePlaneDetectorEXT create;
+    PFN_xrBeginPlaneDetectionEXT begin;
+    PFN_xrGetPlaneDetectionStateEXT state;
+    PFN_xrGetPlaneDetectionsEXT get;
+    PFN_xrGetPlanePolygonBufferEXT polygon;
+    PFN_xrDestroyPlaneDetectorEXT destroy;
+} plane_fns;
+
+// Detects with `bi` (orientation filter optional) in STAGE; returns the count.
+static uint32_t detect(tapp *a, const plane_fns *p, XrSpace stage, XrPlaneDetectorEXT det,
+                       const XrPlaneDetectorOrientationEXT *only, XrPlaneDetectorLocationEXT *out,
+                       uint32_t cap)
+{
+    XrFrameState fs;
+    CHECK(tapp_frame(a, &fs) == XR_SUCCESS);
+    XrPlaneDetectorBeginInfoEXT bi = {XR_TYPE_PLANE_DETECTOR_BEGIN_INFO_EXT};
+    bi.baseSpace = stage;
+    bi.time = fs.predictedDisplayTime;
+    bi.orientationCount = only ? 1 : 0;
+    bi.orientations = only;
+    bi.maxPlanes = 8;
+    bi.boundingBoxPose.orientation.w = 1;
+    bi.boundingBoxExtent = (XrExtent3DfEXT){20, 20, 20};
+    CHECK(p->begin(det, &bi) == XR_SUCCESS);
+    XrPlaneDetectionStateEXT st = XR_PLANE_DETECTION_STATE_NONE_EXT;
+    CHECK(p->state(det, &st) == XR_SUCCESS);
+    CHECK(st == XR_PLANE_DETECTION_STATE_PENDING_EXT); // done at the next frame
+    for (int i = 0; i < 3 && st != XR_PLANE_DETECTION_STATE_DONE_EXT; i++) {
+        CHECK(tapp_frame(a, &fs) == XR_SUCCESS);
+        CHECK(p->state(det, &st) == XR_SUCCESS);
+    }
+    CHECK(st == XR_PLANE_DETECTION_STATE_DONE_EXT);
+    XrPlaneDetectorGetInfoEXT gi = {XR_TYPE_PLANE_DETECTOR_GET_INFO_EXT, NULL, stage,
+                                    fs.predictedDisplayTime};
+    XrPlaneDetectorLocationsEXT locs = {XR_TYPE_PLANE_DETECTOR_LOCATIONS_EXT};
+    CHECK(p->get(det, &gi, &locs) == XR_SUCCESS); // the count first
+    for (uint32_t i = 0; i < cap; i++)
+        out[i] = (XrPlaneDetectorLocationEXT){XR_TYPE_PLANE_DETECTOR_LOCATION_EXT};
+    locs.planeLocationCapacityInput = cap;
+    locs.planeLocations = out;
+    CHECK(p->get(det, &gi, &locs) == XR_SUCCESS);
+    return locs.planeLocationCountOutput;
+}
+
+// Rotates v by q (test's own math).
+static XrVector3f rot(XrQuaternionf q, XrVector3f v)
+{
+    XrVector3f t = {2 * (q.y * v.z - q.z * v.y), 2 * (q.z * v.x - q.x * v.z),
+                    2 * (q.x * v.y - q.y * v.x)};
+    return (XrVector3f){v.x + q.w * t.x + (q.y * t.z - q.z * t.y),
+                        v.y + q.w * t.y + (q.z * t.x - q.x * t.z),
+                        v.z + q.w * t.z + (q.x * t.y - q.y * t.x)};
+}
+
+STOA_TEST(default_planes_are_the_floor_and_the_table)
+{
+    tapp a;
+    env(&a, NULL);
+    a.extra_extensions[0] = XR_EXT_PLANE_DETECTION_EXTENSION_NAME;
+    CHECK(tapp_create(&a) == XR_SUCCESS);
+    CHECK(tapp_session(&a) == XR_SUCCESS);
+    plane_fns p = {(PFN_xrCreatePlaneDetectorEXT)fn(&a, "xrCreatePlaneDetectorEXT"),
+                   (PFN_xrBeginPlaneDetectionEXT)fn(&a, "xrBeginPlaneDetectionEXT"),
+                   (PFN_xrGetPlaneDetectionStateEXT)fn(&a, "xrGetPlaneDetectionStateEXT"),
+                   (PFN_xrGetPlaneDetectionsEXT)fn(&a, "xrGetPlaneDetectionsEXT"),
+                   (PFN_xrGetPlanePolygonBufferEXT)fn(&a, "xrGetPlanePolygonBufferEXT"),
+                   (PFN_xrDestroyPlaneDetectorEXT)fn(&a, "xrDestroyPlaneDetectorEXT")};
+    XrSpace stage;
+    arf_begin(&a, &stage);
+    tapp_run_until(&a, XR_SESSION_STATE_FOCUSED, 4);
+    XrPlaneDetectorCreateInfoEXT ci = {XR_TYPE_PLANE_DETECTOR_CREATE_INFO_EXT, NULL,
+                                       XR_PLANE_DETECTOR_ENABLE_CONTOUR_BIT_EXT};
+    XrPlaneDetectorEXT det;
+    CHECK(p.create(a.session, &ci, &det) == XR_SUCCESS);
+    XrPlaneDetectorLocationEXT l[8];
+    uint32_t n = detect(&a, &p, stage, det, NULL, l, 8);
+    CHECK(n == 2);
+    for (uint32_t i = 0; i < n && i < 8; i++) {
+        CHECK(l[i].locationFlags & XR_SPACE_LOCATION_POSITION_TRACKED_BIT);
+        CHECK(l[i].orientation == XR_PLANE_DETECTOR_ORIENTATION_HORIZONTAL_UPWARD_EXT);
+        // The plane's +Z (its normal) points up; its +Y ahead (-Z).
+        XrVector3f normal = rot(l[i].pose.orientation, (XrVector3f){0, 0, 1});
+        XrVector3f ahead = rot(l[i].pose.orientation, (XrVector3f){0, 1, 0});
+        CHECK_NEAR(normal.y, 1, 1e-4);
+        CHECK_NEAR(ahead.z, -1, 1e-4);
+        CHECK(l[i].polygonBufferCount == 1);
+    }
+    const XrPlaneDetectorLocationEXT *table =
+        l[0].semanticType == XR_PLANE_DETECTOR_SEMANTIC_TYPE_PLATFORM_EXT ? &l[0] : &l[1];
+    CHECK(table->semanticType == XR_PLANE_DETECTOR_SEMANTIC_TYPE_PLATFORM_EXT);
+    CHECK_NEAR(table->pose.position.x, 0, 1e-5);
+    CHECK_NEAR(table->pose.position.y, 0.75, 1e-5);
+    CHECK_NEAR(table->pose.position.z, -1.0, 1e-5);
+    CHECK_NEAR(table->extents.width, 1.2, 1e-5);
+    CHECK_NEAR(table->extents.height, 0.8, 1e-5);
+    // Its contour: the rectangle, counter-clockwise about +Z.
+    XrVector2f v[8];
+    XrPlaneDetectorPolygonBufferEXT pb = {XR_TYPE_PLANE_DETECTOR_POLYGON_BUFFER_EXT};
+    CHECK(p.polygon(det, table->planeId, 0, &pb) == XR_SUCCESS);
+    CHECK(pb.vertexCountOutput == 4);
+    pb.vertexCapacityInput = 8;
+    pb.vertices = v;
+    CHECK(p.polygon(det, table->planeId, 0, &pb) == XR_SUCCESS);
+    double area2 = 0;
+    for (int i = 0; i < 4; i++) {
+        CHECK_NEAR(fabs(v[i].x), 0.6, 1e-5);
+        CHECK_NEAR(fabs(v[i].y), 0.4, 1e-5);
+        area2 += v[i].x * v[(i + 1) % 4].y - v[(i + 1) % 4].x * v[i].y;
+    }
+    CHECK_NEAR(area2 / 2, 1.2 * 0.8, 1e-4); // positive: counter-clockwise
+    CHECK(p.destroy(det) == XR_SUCCESS);
+    tapp_destroy(&a);
+}
+
+STOA_TEST(script_planes_and_filters)
+{
+    tapp a;
+    env(&a, "planes:\n"
+            "  - {semantic: table, position: [1, 0.9, -2], size: [2, 1], yaw: 90}\n"
+            "  - {semantic: wall, position: [0, 1.5, -5], size: [8, 3]}\n");
+    a.extra_extensions[0] = XR_EXT_PLANE_DETECTION_EXTENSION_NAME;
+    CHECK(tapp_create(&a) == XR_SUCCESS);
+    CHECK(tapp_session(&a) == XR_SUCCESS);
+    plane_fns p = {(PFN_xrCreatePlaneDetectorEXT)fn(&a, "xrCreatePlaneDetectorEXT"),
+                   (PFN_xrBeginPlaneDetectionEXT)fn(&a, "xrBeginPlaneDetectionEXT"),
+                   (PFN_xrGetPlaneDetectionStateEXT)fn(&a, "xrGetPlaneDetectionStateEXT"),
+                   (PFN_xrGetPlaneDetectionsEXT)fn(&a, "xrGetPlaneDetectionsEXT"),
+                   (PFN_xrGetPlanePolygonBufferEXT)fn(&a, "xrGetPlanePolygonBufferEXT"),
+                   (PFN_xrDestroyPlaneDetectorEXT)fn(&a, "xrDestroyPlaneDetectorEXT")};
+    XrSpace stage;
+    arf_begin(&a, &stage);
+    tapp_run_until(&a, XR_SESSION_STATE_FOCUSED, 4);
+    XrPlaneDetectorCreateInfoEXT ci = {XR_TYPE_PLANE_DETECTOR_CREATE_INFO_EXT};
+    XrPlaneDetectorEXT det;
+    CHECK(p.create(a.session, &ci, &det) == XR_SUCCESS);
+    XrPlaneDetectorLocationEXT l[8];
+    const XrPlaneDetectorOrientationEXT up = XR_PLANE_DETECTOR_ORIENTATION_HORIZONTAL_UPWARD_EXT;
+    CHECK(detect(&a, &p, stage, det, &up, l, 8) == 1); // the wall is filtered out
+    CHECK(l[0].semanticType == XR_PLANE_DETECTOR_SEMANTIC_TYPE_PLATFORM_EXT);
+    CHECK_NEAR(l[0].pose.position.y, 0.9, 1e-5);
+    CHECK(l[0].polygonBufferCount == 0); // no contour asked for
+    // Turned 90° left: its width (X) runs along -Z of STAGE.
+    XrVector3f x = rot(l[0].pose.orientation, (XrVector3f){1, 0, 0});
+    CHECK_NEAR(x.z, -1, 1e-4);
+    CHECK(detect(&a, &p, stage, det, NULL, l, 8) == 2);
+    const XrPlaneDetectorLocationEXT *wall =
+        l[0].semanticType == XR_PLANE_DETECTOR_SEMANTIC_TYPE_WALL_EXT ? &l[0] : &l[1];
+    CHECK(wall->orientation == XR_PLANE_DETECTOR_ORIENTATION_VERTICAL_EXT);
+    XrVector3f normal = rot(wall->pose.orientation, (XrVector3f){0, 0, 1});
+    CHECK_NEAR(normal.z, 1, 1e-4); // faces into the room
+    CHECK(p.destroy(det) == XR_SUCCESS);
+    tapp_destroy(&a);
+}
+
 STOA_TEST_MAIN()

@@ -44,6 +44,10 @@
     X(xrCreateGeometryInstanceFB) X(xrDestroyGeometryInstanceFB)                                   \
     X(xrGeometryInstanceSetTransformFB)
 
+#define XRSIM_PLANE_FUNCTIONS(X)                                                                   \
+    X(xrCreatePlaneDetectorEXT) X(xrDestroyPlaneDetectorEXT) X(xrBeginPlaneDetectionEXT)           \
+    X(xrGetPlaneDetectionStateEXT) X(xrGetPlaneDetectionsEXT) X(xrGetPlanePolygonBufferEXT)
+
 // OpenXR 1.1 core, for 1.1 instances only (prototype in xrsim_openxr11.h).
 #define XRSIM_CORE11_FUNCTIONS(X) X(xrLocateSpaces)
 XrResult xrsim_xrLocateSpaces(XrSession session, const xrsim_spaces_locate_info *info,
@@ -59,6 +63,7 @@ XRSIM_TIMESPEC_FUNCTIONS(XRSIM_DECLARE)
 // (stoa_openxr_ext.h has only the function pointer types): typed from those.
 #define XRSIM_DECLARE_PFN(name) extern __typeof__(*(PFN_##name)0) xrsim_##name;
 XRSIM_FB_PASSTHROUGH_FUNCTIONS(XRSIM_DECLARE_PFN)
+XRSIM_PLANE_FUNCTIONS(XRSIM_DECLARE_PFN)
 #undef XRSIM_DECLARE_PFN
 
 // xrsim_checked_<name> (xrsim_result_wrap.c, generated from the registry)
@@ -72,4 +77,5 @@ XRSIM_VK2_FUNCTIONS(XRSIM_DECLARE_CHECKED)
 XRSIM_TIMESPEC_FUNCTIONS(XRSIM_DECLARE_CHECKED)
 XRSIM_CORE11_FUNCTIONS(XRSIM_DECLARE_CHECKED)
 XRSIM_FB_PASSTHROUGH_FUNCTIONS(XRSIM_DECLARE_CHECKED)
+XRSIM_PLANE_FUNCTIONS(XRSIM_DECLARE_CHECKED)
 #undef XRSIM_DECLARE_CHECKED

@@ -113,6 +113,8 @@ static const XrExtensionProperties k_extensions[] = {
     // script's headset has passthrough (xrsim_ar.c).
     {XR_TYPE_EXTENSION_PROPERTIES, NULL, XR_FB_PASSTHROUGH_EXTENSION_NAME,
      XR_FB_passthrough_SPEC_VERSION},
+    {XR_TYPE_EXTENSION_PROPERTIES, NULL, XR_EXT_PLANE_DETECTION_EXTENSION_NAME,
+     XR_EXT_plane_detection_SPEC_VERSION},
 };
 #define EXT_COUNT (uint32_t)(sizeof k_extensions / sizeof k_extensions[0])
 #define EXT_PASSTHROUGH 4 // index of XR_FB_passthrough
@@ -173,6 +175,7 @@ static XrResult enable_extensions(xrsim_instance *inst, const XrInstanceCreateIn
         inst->ext_timespec |= strcmp(e, XR_KHR_CONVERT_TIMESPEC_TIME_EXTENSION_NAME) == 0;
         inst->ext_depth |= strcmp(e, XR_KHR_COMPOSITION_LAYER_DEPTH_EXTENSION_NAME) == 0;
         inst->ext_passthrough |= strcmp(e, XR_FB_PASSTHROUGH_EXTENSION_NAME) == 0;
+        inst->ext_planes |= strcmp(e, XR_EXT_PLANE_DETECTION_EXTENSION_NAME) == 0;
     }
     return XR_SUCCESS;
 }

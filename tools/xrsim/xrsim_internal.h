@@ -348,6 +348,11 @@ XrResult xrsim_passthrough_layer_check(xrsim_session *s, const XrCompositionLaye
                                        float *opacity);
 void xrsim_passthrough_free_for(xrsim_session *s);
 
+// ---- XR_EXT_plane_detection (xrsim_plane.c) ----------------------------------------------
+void xrsim_planes_free_for(xrsim_session *s);
+// Fills XrSystemPlaneDetectionPropertiesEXT in xrGetSystemProperties' chain.
+void xrsim_planes_system_properties(const xrsim_instance *inst, XrSystemProperties *p);
+
 // ---- capture (xrsim_capture.c) -----------------------------------------------------------
 // Reads back both eyes and writes DIR/frame_NNNNNN_TTTTns.png. False on failure.
 bool xrsim_capture_eyes(xrsim_session *s, const xrsim_capture_eye eyes[2],

@@ -316,6 +316,30 @@ const xrsim_result_rule xrsim_rule_xrDestroyGeometryInstanceFB = {"xrDestroyGeom
 static const XrResult k_xrGeometryInstanceSetTransformFB[] = {0, 3, -7, -1, -2, -12, -13, -17, -30, -39, -8};
 const xrsim_result_rule xrsim_rule_xrGeometryInstanceSetTransformFB = {"xrGeometryInstanceSetTransformFB", k_xrGeometryInstanceSetTransformFB, 11};
 
+// xrCreatePlaneDetectorEXT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_LIMIT_REACHED, ERROR_PLANE_DETECTION_PERMISSION_DENIED_EXT, ERROR_FEATURE_UNSUPPORTED
+static const XrResult k_xrCreatePlaneDetectorEXT[] = {0, 3, -7, -1, -2, -12, -13, -17, -3, -10, -1000429001, -8};
+const xrsim_result_rule xrsim_rule_xrCreatePlaneDetectorEXT = {"xrCreatePlaneDetectorEXT", k_xrCreatePlaneDetectorEXT, 12};
+
+// xrDestroyPlaneDetectorEXT: SUCCESS, ERROR_FUNCTION_UNSUPPORTED, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID
+static const XrResult k_xrDestroyPlaneDetectorEXT[] = {0, -7, -2, -12};
+const xrsim_result_rule xrsim_rule_xrDestroyPlaneDetectorEXT = {"xrDestroyPlaneDetectorEXT", k_xrDestroyPlaneDetectorEXT, 4};
+
+// xrBeginPlaneDetectionEXT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_TIME_INVALID, ERROR_SPACE_NOT_LOCATABLE_EXT, ERROR_POSE_INVALID
+static const XrResult k_xrBeginPlaneDetectionEXT[] = {0, 3, -7, -1, -2, -12, -13, -17, -30, -1000429000, -39};
+const xrsim_result_rule xrsim_rule_xrBeginPlaneDetectionEXT = {"xrBeginPlaneDetectionEXT", k_xrBeginPlaneDetectionEXT, 11};
+
+// xrGetPlaneDetectionStateEXT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST
+static const XrResult k_xrGetPlaneDetectionStateEXT[] = {0, 3, -7, -1, -2, -12, -13, -17};
+const xrsim_result_rule xrsim_rule_xrGetPlaneDetectionStateEXT = {"xrGetPlaneDetectionStateEXT", k_xrGetPlaneDetectionStateEXT, 8};
+
+// xrGetPlaneDetectionsEXT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_TIME_INVALID, ERROR_SPACE_NOT_LOCATABLE_EXT, ERROR_CALL_ORDER_INVALID
+static const XrResult k_xrGetPlaneDetectionsEXT[] = {0, 3, -7, -1, -2, -12, -13, -17, -30, -1000429000, -37};
+const xrsim_result_rule xrsim_rule_xrGetPlaneDetectionsEXT = {"xrGetPlaneDetectionsEXT", k_xrGetPlaneDetectionsEXT, 11};
+
+// xrGetPlanePolygonBufferEXT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST
+static const XrResult k_xrGetPlanePolygonBufferEXT[] = {0, 3, -7, -1, -2, -12, -13, -17};
+const xrsim_result_rule xrsim_rule_xrGetPlanePolygonBufferEXT = {"xrGetPlanePolygonBufferEXT", k_xrGetPlanePolygonBufferEXT, 8};
+
 const xrsim_result_rule *const xrsim_result_rules[] = {
     &xrsim_rule_xrGetInstanceProcAddr,
     &xrsim_rule_xrEnumerateApiLayerProperties,
@@ -395,6 +419,12 @@ const xrsim_result_rule *const xrsim_result_rules[] = {
     &xrsim_rule_xrCreateGeometryInstanceFB,
     &xrsim_rule_xrDestroyGeometryInstanceFB,
     &xrsim_rule_xrGeometryInstanceSetTransformFB,
+    &xrsim_rule_xrCreatePlaneDetectorEXT,
+    &xrsim_rule_xrDestroyPlaneDetectorEXT,
+    &xrsim_rule_xrBeginPlaneDetectionEXT,
+    &xrsim_rule_xrGetPlaneDetectionStateEXT,
+    &xrsim_rule_xrGetPlaneDetectionsEXT,
+    &xrsim_rule_xrGetPlanePolygonBufferEXT,
 };
 const unsigned xrsim_result_rule_count =
     sizeof xrsim_result_rules / sizeof xrsim_result_rules[0];

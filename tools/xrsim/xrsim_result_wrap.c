@@ -472,3 +472,39 @@ XrResult xrsim_checked_xrGeometryInstanceSetTransformFB(XrGeometryInstanceFB ins
 {
     return xrsim_result_check(&xrsim_rule_xrGeometryInstanceSetTransformFB, xrsim_xrGeometryInstanceSetTransformFB(instance, transformation));
 }
+
+extern const xrsim_result_rule xrsim_rule_xrCreatePlaneDetectorEXT;
+XrResult xrsim_checked_xrCreatePlaneDetectorEXT(XrSession session, const XrPlaneDetectorCreateInfoEXT* createInfo, XrPlaneDetectorEXT* planeDetector)
+{
+    return xrsim_result_check(&xrsim_rule_xrCreatePlaneDetectorEXT, xrsim_xrCreatePlaneDetectorEXT(session, createInfo, planeDetector));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrDestroyPlaneDetectorEXT;
+XrResult xrsim_checked_xrDestroyPlaneDetectorEXT(XrPlaneDetectorEXT planeDetector)
+{
+    return xrsim_result_check(&xrsim_rule_xrDestroyPlaneDetectorEXT, xrsim_xrDestroyPlaneDetectorEXT(planeDetector));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrBeginPlaneDetectionEXT;
+XrResult xrsim_checked_xrBeginPlaneDetectionEXT(XrPlaneDetectorEXT planeDetector, const XrPlaneDetectorBeginInfoEXT* beginInfo)
+{
+    return xrsim_result_check(&xrsim_rule_xrBeginPlaneDetectionEXT, xrsim_xrBeginPlaneDetectionEXT(planeDetector, beginInfo));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrGetPlaneDetectionStateEXT;
+XrResult xrsim_checked_xrGetPlaneDetectionStateEXT(XrPlaneDetectorEXT planeDetector, XrPlaneDetectionStateEXT* state)
+{
+    return xrsim_result_check(&xrsim_rule_xrGetPlaneDetectionStateEXT, xrsim_xrGetPlaneDetectionStateEXT(planeDetector, state));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrGetPlaneDetectionsEXT;
+XrResult xrsim_checked_xrGetPlaneDetectionsEXT(XrPlaneDetectorEXT planeDetector, const XrPlaneDetectorGetInfoEXT* info, XrPlaneDetectorLocationsEXT* locations)
+{
+    return xrsim_result_check(&xrsim_rule_xrGetPlaneDetectionsEXT, xrsim_xrGetPlaneDetectionsEXT(planeDetector, info, locations));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrGetPlanePolygonBufferEXT;
+XrResult xrsim_checked_xrGetPlanePolygonBufferEXT(XrPlaneDetectorEXT planeDetector, uint64_t planeId, uint32_t polygonBufferIndex, XrPlaneDetectorPolygonBufferEXT* polygonBuffer)
+{
+    return xrsim_result_check(&xrsim_rule_xrGetPlanePolygonBufferEXT, xrsim_xrGetPlanePolygonBufferEXT(planeDetector, planeId, polygonBufferIndex, polygonBuffer));
+}

@@ -120,6 +120,7 @@ XrResult xrsim_xrGetSystemProperties(XrInstance instance, XrSystemId id, XrSyste
     p->graphicsProperties.maxLayerCount = XRSIM_MAX_LAYERS;
     p->trackingProperties.orientationTracking = XR_TRUE;
     p->trackingProperties.positionTracking = XR_TRUE;
+    xrsim_planes_system_properties(inst, p);
     return XR_SUCCESS;
 }
 
