@@ -142,9 +142,8 @@ void run_tabletop_input(run_session *s, const stoa_interact_frame *in, double dt
     bool trig = r->select_value > PRESS, ltrig = l->select_value > PRESS;
     bool grip = l->grab_value > PRESS;
     if (!t->placed) {
-        if (run_ar_plane_height(s, r, &t->surface_y))
-            t->on_plane = true;
-        else if (l->active && fabsf(l->thumbstick[1]) > 0.3f) // the table height by hand
+        t->on_plane = run_ar_plane_height(s, r, &t->surface_y);
+        if (!t->on_plane && l->active && fabsf(l->thumbstick[1]) > 0.3f) // the table height by hand
             t->surface_y = fminf(1.2f, fmaxf(0.0f, t->surface_y + l->thumbstick[1] * (float)dt * 0.5f));
         float hit[3];
         if (r->active && ray_hit(t, r, hit)) {

@@ -200,3 +200,19 @@ bool stoa_xr_fb_passthrough_on(const stoa_xr *xr);
 // layer under the scene shows.
 void stoa_xr_set_passthrough_opacity(stoa_xr *xr, float opacity);
 const char *stoa_xr_blend_name(stoa_xr_blend mode); // "OPAQUE", "ADDITIVE", "ALPHA_BLEND"
+
+// ---- the room's surfaces: XR_EXT_plane_detection (xr_planes.c) ----------------
+typedef struct stoa_xr_plane {
+    float position[3];    // tracking space
+    float orientation[4]; // x, y, z, w: +Z is the plane's normal
+    float width, height;  // its extents along its own X and Y (metres)
+    bool floor;           // the runtime says it is the floor
+} stoa_xr_plane;
+
+// The runtime detects planes (XR_EXT_plane_detection, and the system can).
+bool stoa_xr_has_planes(const stoa_xr *xr);
+// The horizontal, upward-facing planes found so far (tables, the floor),
+// at most `max`: the first call starts detecting, each later one takes a
+// finished detection and starts the next. Between stoa_xr_begin_frame and
+// stoa_xr_end_frame. Returns how many (0 without plane detection).
+uint32_t stoa_xr_planes(stoa_xr *xr, stoa_xr_plane *out, uint32_t max);

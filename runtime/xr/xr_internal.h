@@ -7,6 +7,8 @@
 #include <openxr/openxr.h>
 #include <openxr/openxr_platform.h>
 
+#include "stoa_openxr_ext.h" // XR_EXT_plane_detection (newer than Debian's headers)
+
 #include "core/stoa_log.h"
 #include "stoa_xr.h"
 
@@ -68,6 +70,23 @@ typedef struct xr_blend {
     PFN_xrPassthroughLayerSetStyleFB set_style;
 } xr_blend;
 
+// XR_EXT_plane_detection (xr_planes.c): one detector per session, its last
+// results kept between detections.
+#define XR_MAX_PLANES 16
+typedef struct xr_planes {
+    bool has;      // enabled on the instance and the system detects planes
+    bool begun;    // a detection is under way
+    bool failed;   // said once
+    XrPlaneDetectorEXT detector;
+    stoa_xr_plane found[XR_MAX_PLANES];
+    uint32_t count;
+    PFN_xrCreatePlaneDetectorEXT create;
+    PFN_xrDestroyPlaneDetectorEXT destroy;
+    PFN_xrBeginPlaneDetectionEXT begin;
+    PFN_xrGetPlaneDetectionStateEXT state;
+    PFN_xrGetPlaneDetectionsEXT get;
+} xr_planes;
+
 struct stoa_xr {
     stoa_xr_desc desc;
     XrInstance instance;
@@ -114,6 +133,7 @@ struct stoa_xr {
     bool exit_sent;            // xrRequestExitSession succeeded: EXITING will follow
     double exit_asked_s;       // stoa_time_seconds() of the exit request
     xr_blend blend;            // environment blend modes and passthrough (xr_blend.c)
+    xr_planes planes;          // the room's surfaces (xr_planes.c)
 };
 
 // xr_instance.c
@@ -138,6 +158,9 @@ stoa_result xr_render_views(stoa_xr *xr, const stoa_xr_draw *draws, uint32_t dra
 // LOSS_PENDING) and return STOA_TIMEOUT so the caller just skips the frame.
 stoa_result xr_session_lost(stoa_xr *xr);
 
+// xr_planes.c
+stoa_result xr_planes_init(stoa_xr *xr, stoa_error *err); // per instance (system known)
+void xr_planes_session_destroy(stoa_xr *xr);
 // xr_blend.c
 stoa_result xr_blend_init(stoa_xr *xr, stoa_error *err);          // per instance (system known)
 stoa_result xr_blend_session_create(stoa_xr *xr, stoa_error *err); // passthrough objects

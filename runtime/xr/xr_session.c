@@ -68,6 +68,7 @@ void xr_session_destroy(stoa_xr *xr)
     }
     xr_swapchains_destroy(xr);
     xr_blend_session_destroy(xr);
+    xr_planes_session_destroy(xr);
     xr_actions_destroy_spaces(xr);
     if (xr->view_space)
         xrDestroySpace(xr->view_space);
@@ -262,6 +263,8 @@ stoa_result stoa_xr_create(const stoa_xr_desc *desc, stoa_xr **out, stoa_error *
     stoa_result r = xr_instance_create(xr, err);
     if (r >= 0)
         r = xr_blend_init(xr, err);
+    if (r >= 0)
+        r = xr_planes_init(xr, err);
     if (r >= 0)
         r = xr_actions_create(xr, err);
     if (r >= 0)

@@ -7,7 +7,9 @@ answers the quiz of scenes/agora/lessons/agora-tabletop.yaml. The trace and
 `stoa report` are the same kind as a VR run's (test_lesson_run.py). The
 Vulkan and OpenXR validation layers are on; any message fails the test.
 
-usage: test_lesson_tabletop.py STOA SOURCE_DIR OUT_DIR
+usage: test_lesson_tabletop.py STOA SOURCE_DIR OUT_DIR [high-table]
+With `high-table`, only the placement, on a simulated plane at 0.9 m
+(XR_EXT_plane_detection), not on the set 0.75 m table height.
 """
 import glob
 import json
@@ -47,10 +49,17 @@ def frame_at(folder, index):
 
 def main():
     stoa, src, out = sys.argv[1:4]
+    high = sys.argv[4:5] == ["high-table"]
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
+    script = os.path.join(src, "tests/lesson_run/tabletop_learner.yaml")
+    if high:  # the detected table is at 0.9 m: the ray meets it a little nearer
+        text = open(script).read().replace("frames: 900", "frames: 60")
+        text += "planes:\n  - {position: [0, 0.9, -0.9], size: [1.2, 0.8], semantic: table}\n"
+        script = os.path.join(out, "high_table.yaml")
+        open(script, "w").write(text)
     env = dict(os.environ, STOA_VALIDATION="1", STOA_XRSIM_FAST="1",
-               STOA_XRSIM_SCRIPT=os.path.join(src, "tests/lesson_run/tabletop_learner.yaml"),
+               STOA_XRSIM_SCRIPT=script,
                STOA_XRSIM_CAPTURE=os.path.join(out, "frames"), STOA_XRSIM_CAPTURE_EVERY="20",
                XR_ENABLE_API_LAYERS="XR_APILAYER_LUNARG_core_validation")
     cmd = [stoa, "run", "--sim", os.path.join(src, "scenes/agora/lessons/agora-tabletop.yaml"),
@@ -62,8 +71,15 @@ def main():
     check(not bad, f"no validation messages ({bad[:2]})")
     check(p.returncode == 0, f"exit code 0 (got {p.returncode}: {log.strip()[-300:]})")
     check("presentation: AR (ALPHA_BLEND)" in log, "the lesson runs in AR (ALPHA_BLEND)")
-    m = re.search(r"tabletop: placed at \((\S+), (\S+), (\S+)\) m, facing (\S+) deg, 1:(\d+)", log)
+    m = re.search(r"tabletop: placed at \((\S+), (\S+), (\S+)\) m, facing (\S+) deg, 1:(\d+)(.*)",
+                  log)
     check(m is not None, "the learner placed the model")
+    check(m is not None and "on a detected plane" in m.group(6),
+          "on a plane the headset detected (XR_EXT_plane_detection)")
+    if m and high:
+        y = float(m.group(2))
+        check(abs(y - 0.9) < 0.01, f"on the detected table at 0.9 m, not the set height ({y})")
+        return
     if m:
         x, y, z = (float(m.group(i)) for i in (1, 2, 3))
         check(abs(x) < 0.1 and abs(y - 0.75) < 0.01 and abs(z + 1.0) < 0.1,
