@@ -5,7 +5,16 @@
 // opaque, premultiplied edges blended in linear light. Runs under the
 // OpenXR core validation layer (tests/xrsim/CMakeLists.txt).
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wunused-function"
+#define STB_IMAGE_WRITE_STATIC
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb_image_write.h>
+#pragma GCC diagnostic pop
 
 #include "stoa_test.h"
 #include "xrsim_ar_frame.h"
@@ -22,12 +31,16 @@ enum { COL_CLEAR = 8, COL_HALF = 24, COL_GREEN = 40, COL_UNPRE = 56 };
 // The pattern: x < 16 transparent; 16..31 premultiplied half-alpha red
 // (linear 0.5 red at alpha 0.5 -> 128, 0, 0, 128); 32..47 opaque green;
 // 48..63 (unused by the premultiplied cases) the same texel as 16..31.
+static bool g_clear; // the camera test: every texel transparent
+
 static void pattern(arf_frame *f)
 {
     for (int y = 0; y < ARF_EYE_H; y++)
         for (int x = 0; x < ARF_EYE_W; x++) {
             uint8_t *t = f->texels[y][x];
             t[0] = t[1] = t[2] = t[3] = 0;
+            if (g_clear)
+                continue;
             if (x >= 16 && (x < 32 || x >= 48))
                 t[0] = 128, t[3] = 128;
             else if (x >= 32 && x < 48)
@@ -247,6 +260,69 @@ STOA_TEST(built_in_classroom_is_seen_from_each_eye)
         CHECK_MSG(p[2] > 200 && p[2] > p[0] + 30, "eye %d window: %d %d %d", e, p[0], p[1], p[2]);
     }
     free(g.png);
+}
+
+STOA_TEST(camera_image_is_an_environment_map)
+{
+    // A 4 x 2 equirectangular image: columns red, green, blue, white from
+    // behind-left round to behind-right; straight ahead (-Z) is column 2.
+    tapp a;
+    tapp_env(&a, false);
+    const uint8_t px[2][4][3] = {{{255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {255, 255, 255}},
+                                 {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {255, 255, 255}}};
+    char png[300], script[400];
+    snprintf(png, sizeof png, "%s/pano.png", a.dir);
+    CHECK(stbi_write_png(png, 4, 2, 3, px, 12) != 0);
+    snprintf(script, sizeof script, "camera: {image: %s}\n", png);
+    arf_frame f = {0};
+    g_clear = true;
+    run(&f, script, XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND,
+        XR_COMPOSITION_LAYER_BLEND_TEXTURE_SOURCE_ALPHA_BIT);
+    g_clear = false;
+    if (!f.png)
+        return;
+    // Identity views with a 90° field: the centre looks along -Z (blue),
+    // the left edge 45° to the left (green); the layer is transparent there.
+    const uint8_t *c = arf_px(&f, 0, ARF_EYE_W / 2 + 4, 4);
+    CHECK_MSG(c[0] < 5 && c[1] < 5 && c[2] > 250, "ahead: %d %d %d", c[0], c[1], c[2]);
+    const uint8_t *l = arf_px(&f, 0, 1, 4);
+    CHECK_MSG(l[0] < 5 && l[1] > 250 && l[2] < 5, "left: %d %d %d", l[0], l[1], l[2]);
+    free(f.png);
+}
+
+STOA_TEST(camera_image_that_cannot_be_read_fails_the_instance)
+{
+    tapp a;
+    tapp_env(&a, false);
+    // Not under the validation layer: Debian's (1.0.20) prints "INTERNAL
+    // VALIDATION LAYER ERROR: Null handle" when a runtime refuses xrCreateInstance.
+    unsetenv("XR_ENABLE_API_LAYERS");
+    tapp_script(&a, "camera: {image: no-such-picture.png}\n");
+    CHECK(tapp_create(&a) == XR_ERROR_INITIALIZATION_FAILED);
+    tapp_destroy(&a);
+}
+
+STOA_TEST(xrEndFrame_refuses_a_blend_mode_not_offered)
+{
+    tapp a;
+    tapp_env(&a, false);
+    setenv("XR_ENABLE_API_LAYERS", "XR_APILAYER_LUNARG_core_validation", 1);
+    tapp_script(&a, "blend_modes: [OPAQUE]\n"); // a VR-only headset
+    CHECK(tapp_create(&a) == XR_SUCCESS);
+    CHECK(tapp_session(&a) == XR_SUCCESS);
+    XrSessionBeginInfo bi = {XR_TYPE_SESSION_BEGIN_INFO, NULL,
+                             XR_VIEW_CONFIGURATION_TYPE_PRIMARY_STEREO};
+    tapp_poll(&a);
+    CHECK(xrBeginSession(a.session, &bi) == XR_SUCCESS);
+    XrFrameState fs = {XR_TYPE_FRAME_STATE};
+    CHECK(xrWaitFrame(a.session, NULL, &fs) == XR_SUCCESS);
+    CHECK(xrBeginFrame(a.session, NULL) == XR_SUCCESS);
+    XrFrameEndInfo end = {XR_TYPE_FRAME_END_INFO, NULL, fs.predictedDisplayTime,
+                          XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND, 0, NULL};
+    CHECK(xrEndFrame(a.session, &end) == XR_ERROR_ENVIRONMENT_BLEND_MODE_UNSUPPORTED);
+    end.environmentBlendMode = XR_ENVIRONMENT_BLEND_MODE_OPAQUE;
+    CHECK(xrEndFrame(a.session, &end) == XR_SUCCESS);
+    tapp_destroy(&a);
 }
 
 STOA_TEST_MAIN()

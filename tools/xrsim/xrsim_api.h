@@ -48,6 +48,15 @@
     X(xrCreatePlaneDetectorEXT) X(xrDestroyPlaneDetectorEXT) X(xrBeginPlaneDetectionEXT)           \
     X(xrGetPlaneDetectionStateEXT) X(xrGetPlaneDetectionsEXT) X(xrGetPlanePolygonBufferEXT)
 
+#define XRSIM_ANCHOR_FUNCTIONS(X)                                                                  \
+    X(xrCreateSpatialAnchorMSFT) X(xrCreateSpatialAnchorSpaceMSFT) X(xrDestroySpatialAnchorMSFT)
+
+#define XRSIM_ANCHOR_STORE_FUNCTIONS(X)                                                            \
+    X(xrCreateSpatialAnchorStoreConnectionMSFT) X(xrDestroySpatialAnchorStoreConnectionMSFT)       \
+    X(xrPersistSpatialAnchorMSFT) X(xrEnumeratePersistedSpatialAnchorNamesMSFT)                   \
+    X(xrCreateSpatialAnchorFromPersistedNameMSFT) X(xrUnpersistSpatialAnchorMSFT)                 \
+    X(xrClearSpatialAnchorStoreMSFT)
+
 // OpenXR 1.1 core, for 1.1 instances only (prototype in xrsim_openxr11.h).
 #define XRSIM_CORE11_FUNCTIONS(X) X(xrLocateSpaces)
 XrResult xrsim_xrLocateSpaces(XrSession session, const xrsim_spaces_locate_info *info,
@@ -64,6 +73,8 @@ XRSIM_TIMESPEC_FUNCTIONS(XRSIM_DECLARE)
 #define XRSIM_DECLARE_PFN(name) extern __typeof__(*(PFN_##name)0) xrsim_##name;
 XRSIM_FB_PASSTHROUGH_FUNCTIONS(XRSIM_DECLARE_PFN)
 XRSIM_PLANE_FUNCTIONS(XRSIM_DECLARE_PFN)
+XRSIM_ANCHOR_FUNCTIONS(XRSIM_DECLARE_PFN)
+XRSIM_ANCHOR_STORE_FUNCTIONS(XRSIM_DECLARE_PFN)
 #undef XRSIM_DECLARE_PFN
 
 // xrsim_checked_<name> (xrsim_result_wrap.c, generated from the registry)
@@ -78,4 +89,6 @@ XRSIM_TIMESPEC_FUNCTIONS(XRSIM_DECLARE_CHECKED)
 XRSIM_CORE11_FUNCTIONS(XRSIM_DECLARE_CHECKED)
 XRSIM_FB_PASSTHROUGH_FUNCTIONS(XRSIM_DECLARE_CHECKED)
 XRSIM_PLANE_FUNCTIONS(XRSIM_DECLARE_CHECKED)
+XRSIM_ANCHOR_FUNCTIONS(XRSIM_DECLARE_CHECKED)
+XRSIM_ANCHOR_STORE_FUNCTIONS(XRSIM_DECLARE_CHECKED)
 #undef XRSIM_DECLARE_CHECKED

@@ -19,10 +19,13 @@ typedef struct entry {
 #define E4(name) {#name, (PFN_xrVoidFunction)xrsim_checked_##name, 4},
 #define E5(name) {#name, (PFN_xrVoidFunction)xrsim_checked_##name, 5},
 #define E6(name) {#name, (PFN_xrVoidFunction)xrsim_checked_##name, 6},
+#define E7(name) {#name, (PFN_xrVoidFunction)xrsim_checked_##name, 7},
+#define E8(name) {#name, (PFN_xrVoidFunction)xrsim_checked_##name, 8},
 static const entry k_table[] = {
     XRSIM_CORE_FUNCTIONS(E0) XRSIM_VK1_FUNCTIONS(E1) XRSIM_VK2_FUNCTIONS(E2)
         XRSIM_TIMESPEC_FUNCTIONS(E3) XRSIM_CORE11_FUNCTIONS(E4)
-            XRSIM_FB_PASSTHROUGH_FUNCTIONS(E5) XRSIM_PLANE_FUNCTIONS(E6){NULL, NULL, 0},
+            XRSIM_FB_PASSTHROUGH_FUNCTIONS(E5) XRSIM_PLANE_FUNCTIONS(E6)
+                XRSIM_ANCHOR_FUNCTIONS(E7) XRSIM_ANCHOR_STORE_FUNCTIONS(E8){NULL, NULL, 0},
 };
 
 static const entry *find(const char *name)

@@ -115,6 +115,10 @@ static const XrExtensionProperties k_extensions[] = {
      XR_FB_passthrough_SPEC_VERSION},
     {XR_TYPE_EXTENSION_PROPERTIES, NULL, XR_EXT_PLANE_DETECTION_EXTENSION_NAME,
      XR_EXT_plane_detection_SPEC_VERSION},
+    {XR_TYPE_EXTENSION_PROPERTIES, NULL, XR_MSFT_SPATIAL_ANCHOR_EXTENSION_NAME,
+     XR_MSFT_spatial_anchor_SPEC_VERSION},
+    {XR_TYPE_EXTENSION_PROPERTIES, NULL, XR_MSFT_SPATIAL_ANCHOR_PERSISTENCE_EXTENSION_NAME,
+     XR_MSFT_spatial_anchor_persistence_SPEC_VERSION},
 };
 #define EXT_COUNT (uint32_t)(sizeof k_extensions / sizeof k_extensions[0])
 #define EXT_PASSTHROUGH 4 // index of XR_FB_passthrough
@@ -176,7 +180,12 @@ static XrResult enable_extensions(xrsim_instance *inst, const XrInstanceCreateIn
         inst->ext_depth |= strcmp(e, XR_KHR_COMPOSITION_LAYER_DEPTH_EXTENSION_NAME) == 0;
         inst->ext_passthrough |= strcmp(e, XR_FB_PASSTHROUGH_EXTENSION_NAME) == 0;
         inst->ext_planes |= strcmp(e, XR_EXT_PLANE_DETECTION_EXTENSION_NAME) == 0;
+        inst->ext_anchor |= strcmp(e, XR_MSFT_SPATIAL_ANCHOR_EXTENSION_NAME) == 0;
+        inst->ext_anchor_store |= strcmp(e, XR_MSFT_SPATIAL_ANCHOR_PERSISTENCE_EXTENSION_NAME) == 0;
     }
+    // XR_MSFT_spatial_anchor_persistence requires XR_MSFT_spatial_anchor.
+    if (inst->ext_anchor_store && !inst->ext_anchor)
+        return XRSIM_ERROR_EXTENSION_DEPENDENCY_NOT_ENABLED;
     return XR_SUCCESS;
 }
 

@@ -190,7 +190,11 @@ typedef struct xrsim_swapchain {
     uint32_t next_index;
 } xrsim_swapchain;
 
-typedef enum xrsim_space_kind { XRSIM_SPACE_REFERENCE, XRSIM_SPACE_ACTION } xrsim_space_kind;
+typedef enum xrsim_space_kind {
+    XRSIM_SPACE_REFERENCE,
+    XRSIM_SPACE_ACTION,
+    XRSIM_SPACE_ANCHOR, // XR_MSFT_spatial_anchor (xrsim_anchor.c)
+} xrsim_space_kind;
 
 typedef struct xrsim_space {
     xrsim_session *session;
@@ -199,6 +203,8 @@ typedef struct xrsim_space {
     struct xrsim_action *action;
     XrPath subaction;
     XrPosef offset;
+    struct xrsim_anchor *anchor; // XRSIM_SPACE_ANCHOR; anchor_pose once it is destroyed
+    XrPosef anchor_pose;
 } xrsim_space;
 
 // One eye of the last submitted projection layer, kept for the final capture.
@@ -328,6 +334,10 @@ XrPosef xrsim_head_pose(xrsim_session *s, int64_t t);
 // Pose of a space in STAGE coordinates; false when it is not tracked now.
 bool xrsim_space_stage_pose(xrsim_space *sp, int64_t t, XrPosef *out);
 void xrsim_space_recentre(xrsim_session *s, int64_t t);
+bool xrsim_pose_valid(const XrPosef *p); // unit quaternion, finite position
+XrResult xrsim_space_new(xrsim_session *s, xrsim_space tmpl, XrSpace *out);
+// STAGE pose of an anchor space's anchor (xrsim_anchor.c).
+XrPosef xrsim_anchor_space_base(xrsim_space *sp);
 void xrsim_spaces_free_for(xrsim_session *s);
 
 // ---- swapchains (xrsim_swapchain.c) ---------------------------------------------------
@@ -347,6 +357,16 @@ XrResult xrsim_layer_check(xrsim_session *s, const XrCompositionLayerBaseHeader 
 XrResult xrsim_passthrough_layer_check(xrsim_session *s, const XrCompositionLayerBaseHeader *l,
                                        float *opacity);
 void xrsim_passthrough_free_for(xrsim_session *s);
+
+// ---- XR_MSFT_spatial_anchor(_persistence) (xrsim_anchor.c, xrsim_anchor_store.c) --------
+typedef struct xrsim_anchor {
+    xrsim_session *session;
+    XrPosef pose; // in STAGE: where it was made, fixed to the room
+} xrsim_anchor;
+// A new anchor at `pose` (STAGE).
+XrResult xrsim_anchor_new(xrsim_session *s, XrPosef pose, XrSpatialAnchorMSFT *out);
+void xrsim_anchors_free_for(xrsim_session *s);
+void xrsim_anchor_stores_free_for(xrsim_session *s);
 
 // ---- XR_EXT_plane_detection (xrsim_plane.c) ----------------------------------------------
 void xrsim_planes_free_for(xrsim_session *s);

@@ -252,6 +252,18 @@ const xrsim_result_rule xrsim_rule_xrConvertTimespecTimeToTimeKHR = {"xrConvertT
 static const XrResult k_xrConvertTimeToTimespecTimeKHR[] = {0, -7, -1, -2, -12, -13, -30};
 const xrsim_result_rule xrsim_rule_xrConvertTimeToTimespecTimeKHR = {"xrConvertTimeToTimespecTimeKHR", k_xrConvertTimeToTimespecTimeKHR, 7};
 
+// xrCreateSpatialAnchorMSFT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_LIMIT_REACHED, ERROR_TIME_INVALID, ERROR_POSE_INVALID, ERROR_CREATE_SPATIAL_ANCHOR_FAILED_MSFT
+static const XrResult k_xrCreateSpatialAnchorMSFT[] = {0, 3, -7, -1, -12, -13, -17, -3, -10, -30, -39, -1000039001};
+const xrsim_result_rule xrsim_rule_xrCreateSpatialAnchorMSFT = {"xrCreateSpatialAnchorMSFT", k_xrCreateSpatialAnchorMSFT, 12};
+
+// xrCreateSpatialAnchorSpaceMSFT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_LIMIT_REACHED, ERROR_POSE_INVALID
+static const XrResult k_xrCreateSpatialAnchorSpaceMSFT[] = {0, 3, -7, -1, -12, -13, -17, -3, -10, -39};
+const xrsim_result_rule xrsim_rule_xrCreateSpatialAnchorSpaceMSFT = {"xrCreateSpatialAnchorSpaceMSFT", k_xrCreateSpatialAnchorSpaceMSFT, 10};
+
+// xrDestroySpatialAnchorMSFT: SUCCESS, ERROR_FUNCTION_UNSUPPORTED, ERROR_HANDLE_INVALID
+static const XrResult k_xrDestroySpatialAnchorMSFT[] = {0, -7, -12};
+const xrsim_result_rule xrsim_rule_xrDestroySpatialAnchorMSFT = {"xrDestroySpatialAnchorMSFT", k_xrDestroySpatialAnchorMSFT, 3};
+
 // xrCreateVulkanInstanceKHR: SUCCESS, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_OUT_OF_MEMORY, ERROR_LIMIT_REACHED, ERROR_SYSTEM_INVALID
 static const XrResult k_xrCreateVulkanInstanceKHR[] = {0, -7, -1, -2, -12, -13, -3, -10, -18};
 const xrsim_result_rule xrsim_rule_xrCreateVulkanInstanceKHR = {"xrCreateVulkanInstanceKHR", k_xrCreateVulkanInstanceKHR, 9};
@@ -315,6 +327,34 @@ const xrsim_result_rule xrsim_rule_xrDestroyGeometryInstanceFB = {"xrDestroyGeom
 // xrGeometryInstanceSetTransformFB: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_TIME_INVALID, ERROR_POSE_INVALID, ERROR_FEATURE_UNSUPPORTED
 static const XrResult k_xrGeometryInstanceSetTransformFB[] = {0, 3, -7, -1, -2, -12, -13, -17, -30, -39, -8};
 const xrsim_result_rule xrsim_rule_xrGeometryInstanceSetTransformFB = {"xrGeometryInstanceSetTransformFB", k_xrGeometryInstanceSetTransformFB, 11};
+
+// xrCreateSpatialAnchorStoreConnectionMSFT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_LIMIT_REACHED
+static const XrResult k_xrCreateSpatialAnchorStoreConnectionMSFT[] = {0, 3, -7, -1, -12, -13, -17, -3, -10};
+const xrsim_result_rule xrsim_rule_xrCreateSpatialAnchorStoreConnectionMSFT = {"xrCreateSpatialAnchorStoreConnectionMSFT", k_xrCreateSpatialAnchorStoreConnectionMSFT, 9};
+
+// xrDestroySpatialAnchorStoreConnectionMSFT: SUCCESS, ERROR_FUNCTION_UNSUPPORTED, ERROR_HANDLE_INVALID, ERROR_OUT_OF_MEMORY
+static const XrResult k_xrDestroySpatialAnchorStoreConnectionMSFT[] = {0, -7, -12, -3};
+const xrsim_result_rule xrsim_rule_xrDestroySpatialAnchorStoreConnectionMSFT = {"xrDestroySpatialAnchorStoreConnectionMSFT", k_xrDestroySpatialAnchorStoreConnectionMSFT, 4};
+
+// xrPersistSpatialAnchorMSFT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_SPATIAL_ANCHOR_NAME_INVALID_MSFT
+static const XrResult k_xrPersistSpatialAnchorMSFT[] = {0, 3, -7, -1, -12, -13, -17, -3, -1000142002};
+const xrsim_result_rule xrsim_rule_xrPersistSpatialAnchorMSFT = {"xrPersistSpatialAnchorMSFT", k_xrPersistSpatialAnchorMSFT, 9};
+
+// xrEnumeratePersistedSpatialAnchorNamesMSFT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_SIZE_INSUFFICIENT
+static const XrResult k_xrEnumeratePersistedSpatialAnchorNamesMSFT[] = {0, 3, -7, -1, -12, -13, -17, -3, -11};
+const xrsim_result_rule xrsim_rule_xrEnumeratePersistedSpatialAnchorNamesMSFT = {"xrEnumeratePersistedSpatialAnchorNamesMSFT", k_xrEnumeratePersistedSpatialAnchorNamesMSFT, 9};
+
+// xrCreateSpatialAnchorFromPersistedNameMSFT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_LIMIT_REACHED, ERROR_SPATIAL_ANCHOR_NAME_NOT_FOUND_MSFT, ERROR_SPATIAL_ANCHOR_NAME_INVALID_MSFT
+static const XrResult k_xrCreateSpatialAnchorFromPersistedNameMSFT[] = {0, 3, -7, -1, -12, -13, -17, -3, -10, -1000142001, -1000142002};
+const xrsim_result_rule xrsim_rule_xrCreateSpatialAnchorFromPersistedNameMSFT = {"xrCreateSpatialAnchorFromPersistedNameMSFT", k_xrCreateSpatialAnchorFromPersistedNameMSFT, 11};
+
+// xrUnpersistSpatialAnchorMSFT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_SPATIAL_ANCHOR_NAME_NOT_FOUND_MSFT, ERROR_SPATIAL_ANCHOR_NAME_INVALID_MSFT
+static const XrResult k_xrUnpersistSpatialAnchorMSFT[] = {0, 3, -7, -1, -12, -13, -17, -3, -1000142001, -1000142002};
+const xrsim_result_rule xrsim_rule_xrUnpersistSpatialAnchorMSFT = {"xrUnpersistSpatialAnchorMSFT", k_xrUnpersistSpatialAnchorMSFT, 10};
+
+// xrClearSpatialAnchorStoreMSFT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY
+static const XrResult k_xrClearSpatialAnchorStoreMSFT[] = {0, 3, -7, -1, -12, -13, -17, -3};
+const xrsim_result_rule xrsim_rule_xrClearSpatialAnchorStoreMSFT = {"xrClearSpatialAnchorStoreMSFT", k_xrClearSpatialAnchorStoreMSFT, 8};
 
 // xrCreatePlaneDetectorEXT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_LIMIT_REACHED, ERROR_PLANE_DETECTION_PERMISSION_DENIED_EXT, ERROR_FEATURE_UNSUPPORTED
 static const XrResult k_xrCreatePlaneDetectorEXT[] = {0, 3, -7, -1, -2, -12, -13, -17, -3, -10, -1000429001, -8};
@@ -403,6 +443,9 @@ const xrsim_result_rule *const xrsim_result_rules[] = {
     &xrsim_rule_xrGetVulkanGraphicsRequirementsKHR,
     &xrsim_rule_xrConvertTimespecTimeToTimeKHR,
     &xrsim_rule_xrConvertTimeToTimespecTimeKHR,
+    &xrsim_rule_xrCreateSpatialAnchorMSFT,
+    &xrsim_rule_xrCreateSpatialAnchorSpaceMSFT,
+    &xrsim_rule_xrDestroySpatialAnchorMSFT,
     &xrsim_rule_xrCreateVulkanInstanceKHR,
     &xrsim_rule_xrCreateVulkanDeviceKHR,
     &xrsim_rule_xrGetVulkanGraphicsDevice2KHR,
@@ -419,6 +462,13 @@ const xrsim_result_rule *const xrsim_result_rules[] = {
     &xrsim_rule_xrCreateGeometryInstanceFB,
     &xrsim_rule_xrDestroyGeometryInstanceFB,
     &xrsim_rule_xrGeometryInstanceSetTransformFB,
+    &xrsim_rule_xrCreateSpatialAnchorStoreConnectionMSFT,
+    &xrsim_rule_xrDestroySpatialAnchorStoreConnectionMSFT,
+    &xrsim_rule_xrPersistSpatialAnchorMSFT,
+    &xrsim_rule_xrEnumeratePersistedSpatialAnchorNamesMSFT,
+    &xrsim_rule_xrCreateSpatialAnchorFromPersistedNameMSFT,
+    &xrsim_rule_xrUnpersistSpatialAnchorMSFT,
+    &xrsim_rule_xrClearSpatialAnchorStoreMSFT,
     &xrsim_rule_xrCreatePlaneDetectorEXT,
     &xrsim_rule_xrDestroyPlaneDetectorEXT,
     &xrsim_rule_xrBeginPlaneDetectionEXT,

@@ -377,6 +377,24 @@ XrResult xrsim_checked_xrConvertTimeToTimespecTimeKHR(XrInstance instance, XrTim
     return xrsim_result_check(&xrsim_rule_xrConvertTimeToTimespecTimeKHR, xrsim_xrConvertTimeToTimespecTimeKHR(instance, time, timespecTime));
 }
 
+extern const xrsim_result_rule xrsim_rule_xrCreateSpatialAnchorMSFT;
+XrResult xrsim_checked_xrCreateSpatialAnchorMSFT(XrSession session, const XrSpatialAnchorCreateInfoMSFT* createInfo, XrSpatialAnchorMSFT* anchor)
+{
+    return xrsim_result_check(&xrsim_rule_xrCreateSpatialAnchorMSFT, xrsim_xrCreateSpatialAnchorMSFT(session, createInfo, anchor));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrCreateSpatialAnchorSpaceMSFT;
+XrResult xrsim_checked_xrCreateSpatialAnchorSpaceMSFT(XrSession session, const XrSpatialAnchorSpaceCreateInfoMSFT* createInfo, XrSpace* space)
+{
+    return xrsim_result_check(&xrsim_rule_xrCreateSpatialAnchorSpaceMSFT, xrsim_xrCreateSpatialAnchorSpaceMSFT(session, createInfo, space));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrDestroySpatialAnchorMSFT;
+XrResult xrsim_checked_xrDestroySpatialAnchorMSFT(XrSpatialAnchorMSFT anchor)
+{
+    return xrsim_result_check(&xrsim_rule_xrDestroySpatialAnchorMSFT, xrsim_xrDestroySpatialAnchorMSFT(anchor));
+}
+
 extern const xrsim_result_rule xrsim_rule_xrCreateVulkanInstanceKHR;
 XrResult xrsim_checked_xrCreateVulkanInstanceKHR(XrInstance instance, const XrVulkanInstanceCreateInfoKHR* createInfo, VkInstance* vulkanInstance, VkResult* vulkanResult)
 {
@@ -471,6 +489,48 @@ extern const xrsim_result_rule xrsim_rule_xrGeometryInstanceSetTransformFB;
 XrResult xrsim_checked_xrGeometryInstanceSetTransformFB(XrGeometryInstanceFB instance, const XrGeometryInstanceTransformFB* transformation)
 {
     return xrsim_result_check(&xrsim_rule_xrGeometryInstanceSetTransformFB, xrsim_xrGeometryInstanceSetTransformFB(instance, transformation));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrCreateSpatialAnchorStoreConnectionMSFT;
+XrResult xrsim_checked_xrCreateSpatialAnchorStoreConnectionMSFT(XrSession session, XrSpatialAnchorStoreConnectionMSFT* spatialAnchorStore)
+{
+    return xrsim_result_check(&xrsim_rule_xrCreateSpatialAnchorStoreConnectionMSFT, xrsim_xrCreateSpatialAnchorStoreConnectionMSFT(session, spatialAnchorStore));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrDestroySpatialAnchorStoreConnectionMSFT;
+XrResult xrsim_checked_xrDestroySpatialAnchorStoreConnectionMSFT(XrSpatialAnchorStoreConnectionMSFT spatialAnchorStore)
+{
+    return xrsim_result_check(&xrsim_rule_xrDestroySpatialAnchorStoreConnectionMSFT, xrsim_xrDestroySpatialAnchorStoreConnectionMSFT(spatialAnchorStore));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrPersistSpatialAnchorMSFT;
+XrResult xrsim_checked_xrPersistSpatialAnchorMSFT(XrSpatialAnchorStoreConnectionMSFT spatialAnchorStore, const XrSpatialAnchorPersistenceInfoMSFT* spatialAnchorPersistenceInfo)
+{
+    return xrsim_result_check(&xrsim_rule_xrPersistSpatialAnchorMSFT, xrsim_xrPersistSpatialAnchorMSFT(spatialAnchorStore, spatialAnchorPersistenceInfo));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrEnumeratePersistedSpatialAnchorNamesMSFT;
+XrResult xrsim_checked_xrEnumeratePersistedSpatialAnchorNamesMSFT(XrSpatialAnchorStoreConnectionMSFT spatialAnchorStore, uint32_t spatialAnchorNameCapacityInput, uint32_t* spatialAnchorNameCountOutput, XrSpatialAnchorPersistenceNameMSFT* spatialAnchorNames)
+{
+    return xrsim_result_check(&xrsim_rule_xrEnumeratePersistedSpatialAnchorNamesMSFT, xrsim_xrEnumeratePersistedSpatialAnchorNamesMSFT(spatialAnchorStore, spatialAnchorNameCapacityInput, spatialAnchorNameCountOutput, spatialAnchorNames));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrCreateSpatialAnchorFromPersistedNameMSFT;
+XrResult xrsim_checked_xrCreateSpatialAnchorFromPersistedNameMSFT(XrSession session, const XrSpatialAnchorFromPersistedAnchorCreateInfoMSFT* spatialAnchorCreateInfo, XrSpatialAnchorMSFT* spatialAnchor)
+{
+    return xrsim_result_check(&xrsim_rule_xrCreateSpatialAnchorFromPersistedNameMSFT, xrsim_xrCreateSpatialAnchorFromPersistedNameMSFT(session, spatialAnchorCreateInfo, spatialAnchor));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrUnpersistSpatialAnchorMSFT;
+XrResult xrsim_checked_xrUnpersistSpatialAnchorMSFT(XrSpatialAnchorStoreConnectionMSFT spatialAnchorStore, const XrSpatialAnchorPersistenceNameMSFT* spatialAnchorPersistenceName)
+{
+    return xrsim_result_check(&xrsim_rule_xrUnpersistSpatialAnchorMSFT, xrsim_xrUnpersistSpatialAnchorMSFT(spatialAnchorStore, spatialAnchorPersistenceName));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrClearSpatialAnchorStoreMSFT;
+XrResult xrsim_checked_xrClearSpatialAnchorStoreMSFT(XrSpatialAnchorStoreConnectionMSFT spatialAnchorStore)
+{
+    return xrsim_result_check(&xrsim_rule_xrClearSpatialAnchorStoreMSFT, xrsim_xrClearSpatialAnchorStoreMSFT(spatialAnchorStore));
 }
 
 extern const xrsim_result_rule xrsim_rule_xrCreatePlaneDetectorEXT;
