@@ -50,6 +50,11 @@ typedef struct run_tabletop {
     float yaw, scale, base_scale;
     float surface_y;      // the surface's height
     uint32_t version;     // changes as the placement moves
+    // The placement as a spatial anchor (run_ar_anchor.c).
+    bool anchor_tried;    // the store was asked for this lesson's anchor
+    bool anchored;        // the headset holds an anchor for the placement
+    bool from_store;      // ...kept from an earlier session: placed once located
+    char anchor_name[128];
 } run_tabletop;
 
 typedef struct run_ar {
@@ -103,6 +108,9 @@ void run_tabletop_free(run_tabletop *t);
 bool run_ar_plane_height(run_session *s, const struct stoa_interact_hand_input *aim,
                          float *out_y);
 void run_ar_anchor_placed(run_session *s);
+// Each tabletop frame: the anchor kept from an earlier session places the
+// model; the anchor's location this frame moves it with the room.
+void run_ar_anchor_frame(run_session *s);
 
 struct stoa_ui_panel_image;
 // run_ar_panel.c: a panel picture (premultiplied) put on an opaque backing

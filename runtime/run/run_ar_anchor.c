@@ -4,6 +4,7 @@
 // kept as a spatial anchor.
 #include <cglm/cglm.h>
 #include <math.h>
+#include <string.h>
 
 #include "core/stoa_log.h"
 #include "run_session.h"
@@ -49,5 +50,58 @@ bool run_ar_plane_height(run_session *s, const stoa_interact_hand_input *aim, fl
 
 void run_ar_anchor_placed(run_session *s)
 {
-    (void)s; // spatial anchors: not yet (the placement lasts the session)
+    run_tabletop *t = &s->ar.table;
+    if (!s->xr || !stoa_xr_has_anchors(s->xr))
+        return; // the placement lasts the session, in the tracking space
+    float q[4] = {0.0f, sinf(t->yaw * 0.5f), 0.0f, cosf(t->yaw * 0.5f)};
+    const char *name = stoa_xr_has_anchor_store(s->xr) ? t->anchor_name : NULL;
+    stoa_error err = {0};
+    if (stoa_xr_anchor_set(s->xr, t->pos, q, name, &err) < 0) {
+        STOA_LOGW("run", "tabletop: no spatial anchor: %s", err.message);
+        return;
+    }
+    t->anchored = true;
+    STOA_LOGI("run", "tabletop: kept as a spatial anchor%s%s", name ? ", persisted as " : "",
+              name ? name : "");
+}
+
+void run_ar_anchor_frame(run_session *s)
+{
+    run_tabletop *t = &s->ar.table;
+    if (!t->active || !s->xr || !stoa_xr_has_anchors(s->xr))
+        return;
+    if (!t->anchor_tried) {
+        t->anchor_tried = true;
+        if (stoa_xr_anchor_load(s->xr, t->anchor_name))
+            t->anchored = t->from_store = true;
+    }
+    if (!t->anchored || t->adjusting || (!t->placed && !t->from_store))
+        return;
+    float p[3], q[4];
+    if (!stoa_xr_anchor_locate(s->xr, p, q))
+        return; // not located now: the model stays where it was last
+    versor vq = {q[0], q[1], q[2], q[3]};
+    vec3 f = {0, 0, 1};
+    glm_quat_rotatev(vq, f, f);
+    float yaw = atan2f(f[0], f[2]);
+    float moved = sqrtf((p[0] - t->pos[0]) * (p[0] - t->pos[0]) +
+                        (p[1] - t->pos[1]) * (p[1] - t->pos[1]) +
+                        (p[2] - t->pos[2]) * (p[2] - t->pos[2]));
+    if (!t->placed) {
+        memcpy(t->pos, p, sizeof t->pos);
+        t->yaw = yaw;
+        t->placed = t->rebuild = true;
+        t->from_store = false;
+        t->version++;
+        STOA_LOGI("run", "tabletop: placed where it was kept (spatial anchor %s) at (%.2f, %.2f, "
+                         "%.2f) m, facing %.0f deg, 1:%.0f",
+                  t->anchor_name, p[0], p[1], p[2], yaw * 57.29578f, 1.0 / t->scale);
+        return;
+    }
+    if (moved > 0.001f || fabsf(yaw - t->yaw) > 0.001f) { // the runtime's view of the room improved
+        memcpy(t->pos, p, sizeof t->pos);
+        t->yaw = yaw;
+        t->version++;
+        t->rebuild |= moved > 0.01f;
+    }
 }

@@ -19,6 +19,7 @@
 #include <cglm/cglm.h>
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,6 +101,7 @@ stoa_result run_tabletop_start(run_session *s, stoa_error *err)
     t->surface_y = TABLE_Y;
     t->pos[1] = TABLE_Y;
     t->pos[2] = -1.0f;
+    snprintf(t->anchor_name, sizeof t->anchor_name, "stoa.tabletop.%s", l->id ? l->id : "lesson");
     STOA_LOGI("run", "tabletop: %s at 1:%.0f (%.2f m across); aim at a surface and pull the "
                      "right trigger",
               t->node >= 0 ? l->tabletop_node : "the scene", 1.0 / t->scale, t->size * t->scale);
@@ -138,6 +140,7 @@ void run_tabletop_input(run_session *s, const stoa_interact_frame *in, double dt
     // The learner walks around the model: the headset's own space, always.
     stoa_interact_rig rig = {{0, 0, 0}, 0.0f};
     stoa_interact_set_rig(s->interact, &rig);
+    run_ar_anchor_frame(s); // kept from before, or moved with the room
     const stoa_interact_hand_input *r = &in->hands[1], *l = &in->hands[0];
     bool trig = r->select_value > PRESS, ltrig = l->select_value > PRESS;
     bool grip = l->grab_value > PRESS;

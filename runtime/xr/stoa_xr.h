@@ -216,3 +216,20 @@ bool stoa_xr_has_planes(const stoa_xr *xr);
 // finished detection and starts the next. Between stoa_xr_begin_frame and
 // stoa_xr_end_frame. Returns how many (0 without plane detection).
 uint32_t stoa_xr_planes(stoa_xr *xr, stoa_xr_plane *out, uint32_t max);
+
+// ---- the placement kept in the room: XR_MSFT_spatial_anchor (xr_anchor.c) ----
+// One anchor per session (the tabletop model's). Poses in tracking space;
+// orientation x, y, z, w.
+bool stoa_xr_has_anchors(const stoa_xr *xr);      // XR_MSFT_spatial_anchor
+bool stoa_xr_has_anchor_store(const stoa_xr *xr); // ..._persistence
+// Puts the anchor at the pose (replacing the one before), between
+// begin_frame and end_frame; with `name` and a store, it is also kept there
+// under that name for later sessions.
+stoa_result stoa_xr_anchor_set(stoa_xr *xr, const float position[3], const float orientation[4],
+                               const char *name, stoa_error *err);
+// The anchor kept under `name` by an earlier session, made this session's:
+// false when the store has none (or there is no store).
+bool stoa_xr_anchor_load(stoa_xr *xr, const char *name);
+// Where the anchor is at this frame's display time: false when there is
+// none or the runtime cannot locate it now.
+bool stoa_xr_anchor_locate(stoa_xr *xr, float position[3], float orientation[4]);

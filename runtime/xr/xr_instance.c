@@ -90,6 +90,11 @@ stoa_result xr_instance_create(stoa_xr *xr, stoa_error *err)
         enabled[count++] = XR_FB_PASSTHROUGH_EXTENSION_NAME;
     if ((xr->planes.has = has_ext(exts, n, XR_EXT_PLANE_DETECTION_EXTENSION_NAME)))
         enabled[count++] = XR_EXT_PLANE_DETECTION_EXTENSION_NAME;
+    if ((xr->anchor.has = has_ext(exts, n, XR_MSFT_SPATIAL_ANCHOR_EXTENSION_NAME)))
+        enabled[count++] = XR_MSFT_SPATIAL_ANCHOR_EXTENSION_NAME;
+    if ((xr->anchor.has_store =
+             xr->anchor.has && has_ext(exts, n, XR_MSFT_SPATIAL_ANCHOR_PERSISTENCE_EXTENSION_NAME)))
+        enabled[count++] = XR_MSFT_SPATIAL_ANCHOR_PERSISTENCE_EXTENSION_NAME;
     free(exts);
 
     XrInstanceCreateInfo ci = {XR_TYPE_INSTANCE_CREATE_INFO};

@@ -87,6 +87,23 @@ typedef struct xr_planes {
     PFN_xrGetPlaneDetectionsEXT get;
 } xr_planes;
 
+// XR_MSFT_spatial_anchor (+ _persistence) (xr_anchor.c): one anchor, the
+// tabletop placement's, per session.
+typedef struct xr_anchor {
+    bool has, has_store;
+    XrSpatialAnchorMSFT anchor;
+    XrSpace space;
+    XrSpatialAnchorStoreConnectionMSFT store;
+    PFN_xrCreateSpatialAnchorMSFT create;
+    PFN_xrCreateSpatialAnchorSpaceMSFT create_space;
+    PFN_xrDestroySpatialAnchorMSFT destroy;
+    PFN_xrCreateSpatialAnchorStoreConnectionMSFT store_open;
+    PFN_xrDestroySpatialAnchorStoreConnectionMSFT store_close;
+    PFN_xrPersistSpatialAnchorMSFT persist;
+    PFN_xrUnpersistSpatialAnchorMSFT unpersist;
+    PFN_xrCreateSpatialAnchorFromPersistedNameMSFT load;
+} xr_anchor;
+
 struct stoa_xr {
     stoa_xr_desc desc;
     XrInstance instance;
@@ -134,6 +151,7 @@ struct stoa_xr {
     double exit_asked_s;       // stoa_time_seconds() of the exit request
     xr_blend blend;            // environment blend modes and passthrough (xr_blend.c)
     xr_planes planes;          // the room's surfaces (xr_planes.c)
+    xr_anchor anchor;          // the placement kept in the room (xr_anchor.c)
 };
 
 // xr_instance.c
@@ -158,6 +176,9 @@ stoa_result xr_render_views(stoa_xr *xr, const stoa_xr_draw *draws, uint32_t dra
 // LOSS_PENDING) and return STOA_TIMEOUT so the caller just skips the frame.
 stoa_result xr_session_lost(stoa_xr *xr);
 
+// xr_anchor.c
+stoa_result xr_anchor_init(stoa_xr *xr, stoa_error *err); // per instance
+void xr_anchor_session_destroy(stoa_xr *xr);
 // xr_planes.c
 stoa_result xr_planes_init(stoa_xr *xr, stoa_error *err); // per instance (system known)
 void xr_planes_session_destroy(stoa_xr *xr);

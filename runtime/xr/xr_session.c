@@ -69,6 +69,7 @@ void xr_session_destroy(stoa_xr *xr)
     xr_swapchains_destroy(xr);
     xr_blend_session_destroy(xr);
     xr_planes_session_destroy(xr);
+    xr_anchor_session_destroy(xr);
     xr_actions_destroy_spaces(xr);
     if (xr->view_space)
         xrDestroySpace(xr->view_space);
@@ -265,6 +266,8 @@ stoa_result stoa_xr_create(const stoa_xr_desc *desc, stoa_xr **out, stoa_error *
         r = xr_blend_init(xr, err);
     if (r >= 0)
         r = xr_planes_init(xr, err);
+    if (r >= 0)
+        r = xr_anchor_init(xr, err);
     if (r >= 0)
         r = xr_actions_create(xr, err);
     if (r >= 0)

@@ -7,9 +7,12 @@ answers the quiz of scenes/agora/lessons/agora-tabletop.yaml. The trace and
 `stoa report` are the same kind as a VR run's (test_lesson_run.py). The
 Vulkan and OpenXR validation layers are on; any message fails the test.
 
-usage: test_lesson_tabletop.py STOA SOURCE_DIR OUT_DIR [high-table]
+usage: test_lesson_tabletop.py STOA SOURCE_DIR OUT_DIR [high-table|anchor]
 With `high-table`, only the placement, on a simulated plane at 0.9 m
-(XR_EXT_plane_detection), not on the set 0.75 m table height.
+(XR_EXT_plane_detection), not on the set 0.75 m table height. With
+`anchor`, two short runs sharing xrsim's anchor store: the first places the
+model (a spatial anchor, persisted: XR_MSFT_spatial_anchor_persistence),
+the second, whose learner never pulls the trigger, finds it placed there.
 """
 import glob
 import json
@@ -47,8 +50,49 @@ def frame_at(folder, index):
     return found[0] if found else None
 
 
+PLACED_RE = r"tabletop: placed (?:at|where it was kept \(spatial anchor \S+\) at) \((\S+), (\S+), (\S+)\)"
+
+
+def anchor(stoa, src, out):
+    base = open(os.path.join(src, "tests/lesson_run/tabletop_learner.yaml")).read()
+    base = base.replace("frames: 900", "frames: 50")
+    store = os.path.join(out, "store")
+    where = []
+    for run, text in (("first", base), ("second", re.sub(r"  - \{t: 1\.[03], set: .*\n", "", base))):
+        script = os.path.join(out, run + ".yaml")
+        open(script, "w").write(text)
+        env = dict(os.environ, STOA_VALIDATION="1", STOA_XRSIM_FAST="1", STOA_XRSIM_SCRIPT=script,
+                   STOA_XRSIM_ANCHOR_STORE=store,
+                   XR_ENABLE_API_LAYERS="XR_APILAYER_LUNARG_core_validation")
+        p = subprocess.run([stoa, "run", "--sim",
+                            os.path.join(src, "scenes/agora/lessons/agora-tabletop.yaml"),
+                            "--traces", os.path.join(out, "traces-" + run)],
+                           env=env, capture_output=True, text=True, timeout=300)
+        log = p.stdout + p.stderr
+        open(os.path.join(out, run + ".log"), "w").write(log)
+        bad = [l for l in log.splitlines() if VALIDATION_RE.search(l)]
+        check(not bad and p.returncode == 0, f"{run}: exit 0, no validation messages ({bad[:2]})")
+        m = re.search(PLACED_RE, log)
+        where.append(tuple(float(m.group(i)) for i in (1, 2, 3)) if m else None)
+        if run == "first":
+            check("kept as a spatial anchor, persisted as stoa.tabletop.agora.tabletop" in log,
+                  "first: the placement is kept as a persisted spatial anchor")
+        else:
+            check("placed where it was kept (spatial anchor stoa.tabletop.agora.tabletop)" in log,
+                  "second: the model is placed from the kept anchor, no trigger pulled")
+            check("stoa run: state model" in p.stdout, "second: the lesson starts")
+    check(where[0] is not None and where[1] is not None and
+          max(abs(a - b) for a, b in zip(where[0], where[1])) < 0.01,
+          f"the same place in both sessions ({where})")
+
+
 def main():
     stoa, src, out = sys.argv[1:4]
+    if sys.argv[4:5] == ["anchor"]:
+        shutil.rmtree(out, ignore_errors=True)
+        os.makedirs(out)
+        anchor(stoa, src, out)
+        return
     high = sys.argv[4:5] == ["high-table"]
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
