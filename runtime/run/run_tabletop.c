@@ -222,6 +222,9 @@ void run_tabletop_apply(run_session *s)
             continue;
         mat4 w, placed, rot;
         memcpy(w, stoa_pose_world(s->pose, n), sizeof w);
+        if (glm_vec3_norm2(w[0]) < 1e-12f || glm_vec3_norm2(w[1]) < 1e-12f ||
+            glm_vec3_norm2(w[2]) < 1e-12f)
+            continue; // hidden (scale 0): nothing to place, nothing to decompose
         glm_mat4_mul(p, w, placed);
         vec4 tr;
         vec3 scl;
