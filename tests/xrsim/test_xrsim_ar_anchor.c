@@ -130,6 +130,37 @@ STOA_TEST(anchor_stays_where_it_was_made_while_the_head_moves)
     tapp_destroy(&a);
 }
 
+STOA_TEST(anchor_goes_with_the_room_when_tracking_drifts)
+{
+    tapp a;
+    fns f;
+    // At t = 0.2 the tracking drifts: the room is 0.5 m further along +X
+    // and turned 90° in STAGE from then on.
+    start(&a, &f, "events:\n  - {t: 0.2, do: drift, offset: [0.5, 0, 0], turn: 90}\n", NULL);
+    XrSpace stage = ref_space(&a, XR_REFERENCE_SPACE_TYPE_STAGE);
+    XrFrameState fs;
+    CHECK(tapp_frame(&a, &fs) == XR_SUCCESS);
+    XrSpatialAnchorCreateInfoMSFT ci = {XR_TYPE_SPATIAL_ANCHOR_CREATE_INFO_MSFT, NULL, stage,
+                                        {{0, 0, 0, 1}, {0, 0.75f, -1}}, fs.predictedDisplayTime};
+    XrSpatialAnchorMSFT anchor;
+    CHECK(f.create(a.session, &ci, &anchor) == XR_SUCCESS);
+    XrSpatialAnchorSpaceCreateInfoMSFT si = {XR_TYPE_SPATIAL_ANCHOR_SPACE_CREATE_INFO_MSFT, NULL,
+                                             anchor, {{0, 0, 0, 1}, {0, 0, 0}}};
+    XrSpace aspace;
+    CHECK(f.space(a.session, &si, &aspace) == XR_SUCCESS);
+    XrSpaceLocation l = locate(aspace, stage, fs.predictedDisplayTime);
+    CHECK_NEAR(l.pose.position.z, -1, 1e-5);
+    for (int i = 0; i < 30; i++)
+        CHECK(tapp_frame(&a, &fs) == XR_SUCCESS);
+    // (0, 0.75, -1) turned 90° left about +Y is (-1, 0.75, 0); then +0.5 in x.
+    l = locate(aspace, stage, fs.predictedDisplayTime);
+    CHECK_NEAR(l.pose.position.x, -0.5, 1e-4);
+    CHECK_NEAR(l.pose.position.y, 0.75, 1e-4);
+    CHECK_NEAR(l.pose.position.z, 0, 1e-4);
+    CHECK_NEAR(fabs(l.pose.orientation.y), sinf((float)M_PI / 4), 1e-4);
+    tapp_destroy(&a);
+}
+
 static void name(XrSpatialAnchorPersistenceNameMSFT *n, const char *s)
 {
     memset(n, 0, sizeof *n);

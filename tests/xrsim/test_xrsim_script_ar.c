@@ -58,6 +58,15 @@ STOA_TEST(ar_keys_load)
     // Relative paths are taken from the script's folder.
     CHECK_CONTAINS(s.ar.anchor_store, "/tmp/anchor-dir");
     xrsim_script_fini(&s);
+    // A drift of the tracking against the room.
+    CHECK_MSG(xrsim_script_load(&s, write_tmp("d.yaml", "events:\n  - {t: 2, do: drift, "
+                                                        "offset: [0.1, 0, -0.2], turn: 5}\n"),
+                                err, sizeof err),
+              "%s", err);
+    CHECK(s.event_count == 1 && s.events[0].kind == XRSIM_EV_DRIFT);
+    CHECK_NEAR(s.events[0].point[2], -0.2, 1e-6);
+    CHECK_NEAR(s.events[0].x, 5, 1e-6);
+    xrsim_script_fini(&s);
     // Defaults: nothing given (xrsim_ar.c fills in the headset's defaults).
     CHECK(xrsim_script_load(&s, write_tmp("none.yaml", "frames: 1\n"), err, sizeof err));
     CHECK(s.ar.blend_count == 0 && s.ar.passthrough == 0 && !s.ar.planes_given &&
@@ -92,6 +101,11 @@ STOA_TEST(ar_key_errors_name_the_key)
     expect_error("l5.yaml", "planes: {a: 1}\n", ":1:", "'planes' is a list");
     expect_error("a1.yaml", "anchors: {folder: x}\n", ":1:", "unknown key 'folder' in 'anchors'");
     expect_error("u1.yaml", "blend: [OPAQUE]\n", ":1:", "unknown key 'blend'");
+    expect_error("d1.yaml", "events:\n  - {t: 1, do: drift}\n", ":2:", "'do: drift' takes");
+    expect_error("d2.yaml", "events:\n  - {t: 1, do: exit, offset: [0, 0, 1]}\n", ":2:",
+                 "and only it does");
+    expect_error("d3.yaml", "events:\n  - {t: 1, do: drift, offset: [0, 1]}\n", ":2:",
+                 "3 numbers");
 }
 
 STOA_TEST_MAIN()

@@ -141,6 +141,14 @@ static XrResult run_script(xrsim_session *s)
         (*cursor)++;
         switch (e->kind) {
         case XRSIM_EV_RECENTRE: xrsim_space_recentre(s, s->predicted_ns); break;
+        case XRSIM_EV_DRIFT: {
+            XrPosef delta = {xrsim_quat_from_euler_deg(e->x, 0, 0),
+                             {e->point[0], e->point[1], e->point[2]}};
+            inst->timeline.room = xrsim_pose_mul(delta, inst->timeline.room);
+            STOA_LOGI(XRSIM_LOG, "script: the room drifts by (%.3f, %.3f, %.3f), %.1f deg",
+                      e->point[0], e->point[1], e->point[2], e->x);
+            break;
+        }
         case XRSIM_EV_HOLD: xrsim_session_set_hold(s, e->hold); break;
         case XRSIM_EV_EXIT: xrsim_session_request_stop(s, "script exit"); break;
         case XRSIM_EV_LOSE_SESSION:

@@ -258,6 +258,7 @@ XrResult xrsim_xrCreateInstance(const XrInstanceCreateInfo *ci, XrInstance *out)
     // XrTime is CLOCK_MONOTONIC (see xrsim_frame.c); the display clock starts now.
     inst->timeline.clock_ns = xrsim_mono_ns();
     inst->timeline.hold = inst->script.hold;
+    inst->timeline.room = xrsim_pose_identity();
     carry_in(inst);
     xrsim_handle_add(inst, XRSIM_INSTANCE);
     g_instance = inst;
