@@ -317,8 +317,12 @@ STOA_TEST(xrEndFrame_refuses_a_blend_mode_not_offered)
     XrFrameState fs = {XR_TYPE_FRAME_STATE};
     CHECK(xrWaitFrame(a.session, NULL, &fs) == XR_SUCCESS);
     CHECK(xrBeginFrame(a.session, NULL) == XR_SUCCESS);
-    XrFrameEndInfo end = {XR_TYPE_FRAME_END_INFO, NULL, fs.predictedDisplayTime,
-                          XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND, 0, NULL};
+    XrFrameEndInfo end = {XR_TYPE_FRAME_END_INFO,
+                          NULL,
+                          fs.predictedDisplayTime,
+                          XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND,
+                          0,
+                          NULL};
     CHECK(xrEndFrame(a.session, &end) == XR_ERROR_ENVIRONMENT_BLEND_MODE_UNSUPPORTED);
     end.environmentBlendMode = XR_ENVIRONMENT_BLEND_MODE_OPAQUE;
     CHECK(xrEndFrame(a.session, &end) == XR_SUCCESS);

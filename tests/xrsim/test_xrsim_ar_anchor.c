@@ -72,8 +72,8 @@ static void start(tapp *a, fns *f, const char *script, const char *store)
 
 static XrSpace ref_space(tapp *a, XrReferenceSpaceType t)
 {
-    XrReferenceSpaceCreateInfo ri = {XR_TYPE_REFERENCE_SPACE_CREATE_INFO, NULL, t,
-                                     {{0, 0, 0, 1}, {0, 0, 0}}};
+    XrReferenceSpaceCreateInfo ri = {
+        XR_TYPE_REFERENCE_SPACE_CREATE_INFO, NULL, t, {{0, 0, 0, 1}, {0, 0, 0}}};
     XrSpace s = XR_NULL_HANDLE;
     CHECK(xrCreateReferenceSpace(a->session, &ri, &s) == XR_SUCCESS);
     return s;
@@ -104,12 +104,15 @@ STOA_TEST(anchor_stays_where_it_was_made_while_the_head_moves)
     XrFrameState fs;
     CHECK(tapp_frame(&a, &fs) == XR_SUCCESS);
     // 1 m ahead and 0.5 m below the head's start: STAGE (0.2, 1.2, -1).
-    XrSpatialAnchorCreateInfoMSFT ci = {XR_TYPE_SPATIAL_ANCHOR_CREATE_INFO_MSFT, NULL, local,
-                                        {{0, 0, 0, 1}, {0.2f, -0.5f, -1}}, fs.predictedDisplayTime};
+    XrSpatialAnchorCreateInfoMSFT ci = {XR_TYPE_SPATIAL_ANCHOR_CREATE_INFO_MSFT,
+                                        NULL,
+                                        local,
+                                        {{0, 0, 0, 1}, {0.2f, -0.5f, -1}},
+                                        fs.predictedDisplayTime};
     XrSpatialAnchorMSFT anchor;
     CHECK(f.create(a.session, &ci, &anchor) == XR_SUCCESS);
-    XrSpatialAnchorSpaceCreateInfoMSFT si = {XR_TYPE_SPATIAL_ANCHOR_SPACE_CREATE_INFO_MSFT, NULL,
-                                             anchor, {{0, 0, 0, 1}, {0, 0, 0}}};
+    XrSpatialAnchorSpaceCreateInfoMSFT si = {
+        XR_TYPE_SPATIAL_ANCHOR_SPACE_CREATE_INFO_MSFT, NULL, anchor, {{0, 0, 0, 1}, {0, 0, 0}}};
     XrSpace aspace;
     CHECK(f.space(a.session, &si, &aspace) == XR_SUCCESS);
     for (int i = 0; i < 40; i++) // 0.44 s at 90 Hz: past the walk and the recentre
@@ -140,12 +143,15 @@ STOA_TEST(anchor_goes_with_the_room_when_tracking_drifts)
     XrSpace stage = ref_space(&a, XR_REFERENCE_SPACE_TYPE_STAGE);
     XrFrameState fs;
     CHECK(tapp_frame(&a, &fs) == XR_SUCCESS);
-    XrSpatialAnchorCreateInfoMSFT ci = {XR_TYPE_SPATIAL_ANCHOR_CREATE_INFO_MSFT, NULL, stage,
-                                        {{0, 0, 0, 1}, {0, 0.75f, -1}}, fs.predictedDisplayTime};
+    XrSpatialAnchorCreateInfoMSFT ci = {XR_TYPE_SPATIAL_ANCHOR_CREATE_INFO_MSFT,
+                                        NULL,
+                                        stage,
+                                        {{0, 0, 0, 1}, {0, 0.75f, -1}},
+                                        fs.predictedDisplayTime};
     XrSpatialAnchorMSFT anchor;
     CHECK(f.create(a.session, &ci, &anchor) == XR_SUCCESS);
-    XrSpatialAnchorSpaceCreateInfoMSFT si = {XR_TYPE_SPATIAL_ANCHOR_SPACE_CREATE_INFO_MSFT, NULL,
-                                             anchor, {{0, 0, 0, 1}, {0, 0, 0}}};
+    XrSpatialAnchorSpaceCreateInfoMSFT si = {
+        XR_TYPE_SPATIAL_ANCHOR_SPACE_CREATE_INFO_MSFT, NULL, anchor, {{0, 0, 0, 1}, {0, 0, 0}}};
     XrSpace aspace;
     CHECK(f.space(a.session, &si, &aspace) == XR_SUCCESS);
     XrSpaceLocation l = locate(aspace, stage, fs.predictedDisplayTime);
@@ -182,8 +188,11 @@ STOA_TEST(anchor_persisted_in_one_run_is_found_in_the_next)
     CHECK(tapp_frame(&a, &fs) == XR_SUCCESS);
     const float yaw = 0.3f;
     XrSpatialAnchorCreateInfoMSFT ci = {
-        XR_TYPE_SPATIAL_ANCHOR_CREATE_INFO_MSFT, NULL, stage,
-        {{0, sinf(yaw / 2), 0, cosf(yaw / 2)}, {0.1f, 0.75f, -1.1f}}, fs.predictedDisplayTime};
+        XR_TYPE_SPATIAL_ANCHOR_CREATE_INFO_MSFT,
+        NULL,
+        stage,
+        {{0, sinf(yaw / 2), 0, cosf(yaw / 2)}, {0.1f, 0.75f, -1.1f}},
+        fs.predictedDisplayTime};
     XrSpatialAnchorMSFT anchor;
     CHECK(f.create(a.session, &ci, &anchor) == XR_SUCCESS);
     XrSpatialAnchorStoreConnectionMSFT st;
@@ -218,8 +227,8 @@ STOA_TEST(anchor_persisted_in_one_run_is_found_in_the_next)
         XR_TYPE_SPATIAL_ANCHOR_FROM_PERSISTED_ANCHOR_CREATE_INFO_MSFT, NULL, st};
     name(&fi.spatialAnchorPersistenceName, "agora");
     CHECK(f.from_name(a.session, &fi, &anchor) == XR_SUCCESS);
-    XrSpatialAnchorSpaceCreateInfoMSFT si = {XR_TYPE_SPATIAL_ANCHOR_SPACE_CREATE_INFO_MSFT, NULL,
-                                             anchor, {{0, 0, 0, 1}, {0, 0, 0}}};
+    XrSpatialAnchorSpaceCreateInfoMSFT si = {
+        XR_TYPE_SPATIAL_ANCHOR_SPACE_CREATE_INFO_MSFT, NULL, anchor, {{0, 0, 0, 1}, {0, 0, 0}}};
     XrSpace aspace;
     CHECK(f.space(a.session, &si, &aspace) == XR_SUCCESS);
     XrSpaceLocation l = locate(aspace, stage, fs.predictedDisplayTime);

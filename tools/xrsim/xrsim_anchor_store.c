@@ -127,8 +127,8 @@ static bool save(const xrsim_instance *inst, const store *st)
     for (uint32_t i = 0; i < st->count; i++) {
         const XrPosef *p = &st->items[i].pose;
         fprintf(f, "%s\t%.9g %.9g %.9g %.9g %.9g %.9g %.9g\n", st->items[i].name, p->position.x,
-                p->position.y, p->position.z, p->orientation.x, p->orientation.y,
-                p->orientation.z, p->orientation.w);
+                p->position.y, p->position.z, p->orientation.x, p->orientation.y, p->orientation.z,
+                p->orientation.w);
     }
     bool ok = fclose(f) == 0 && rename(tmp, path) == 0;
     if (!ok)

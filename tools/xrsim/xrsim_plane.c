@@ -210,7 +210,8 @@ XrResult xrsim_xrGetPlaneDetectionsEXT(XrPlaneDetectorEXT h, const XrPlaneDetect
         const xrsim_script_plane *p = &s->instance->ar.planes[d->index[i]];
         l->planeId = d->index[i] + 1;
         l->locationFlags = k_tracked;
-        l->pose = xrsim_pose_mul(to_base, xrsim_pose_mul(s->instance->timeline.room, plane_pose(p)));
+        l->pose =
+            xrsim_pose_mul(to_base, xrsim_pose_mul(s->instance->timeline.room, plane_pose(p)));
         l->extents = (XrExtent2Df){p->width, p->depth};
         l->orientation = (XrPlaneDetectorOrientationEXT)p->orientation;
         l->semanticType = (XrPlaneDetectorSemanticTypeEXT)p->semantic;
@@ -220,7 +221,8 @@ XrResult xrsim_xrGetPlaneDetectionsEXT(XrPlaneDetectorEXT h, const XrPlaneDetect
 }
 
 XrResult xrsim_xrGetPlanePolygonBufferEXT(XrPlaneDetectorEXT h, uint64_t plane_id,
-                                          uint32_t buffer_index, XrPlaneDetectorPolygonBufferEXT *pb)
+                                          uint32_t buffer_index,
+                                          XrPlaneDetectorPolygonBufferEXT *pb)
 {
     XRSIM_API_LOCK();
     const char *fn = "xrGetPlanePolygonBufferEXT";
