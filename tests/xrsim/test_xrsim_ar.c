@@ -63,7 +63,7 @@ static void run(arf_frame *f, const char *script, XrEnvironmentBlendMode blend,
                 XrCompositionLayerFlags flags)
 {
     tapp a;
-    tapp_env(&a, false);
+    tapp_env(&a, true);
     arf_env(&a);
     setenv("XR_ENABLE_API_LAYERS", "XR_APILAYER_LUNARG_core_validation", 1);
     tapp_script(&a, script);
@@ -76,6 +76,14 @@ static void run(arf_frame *f, const char *script, XrEnvironmentBlendMode blend,
     f->flags = flags;
     CHECK(arf_submit(&a, local, f));
     tapp_destroy(&a);
+    // The summary counts the frame under its blend mode.
+    static const char *names[] = {"", "OPAQUE", "ADDITIVE", "ALPHA_BLEND"};
+    cJSON *sum = tapp_summary(&a);
+    cJSON *by = cJSON_GetObjectItem(cJSON_GetObjectItem(sum, "ar"), "frames_by_blend_mode");
+    cJSON *n = cJSON_GetObjectItem(by, names[blend]);
+    CHECK_MSG(cJSON_IsNumber(n) && n->valuedouble >= 1, "summary ar.frames_by_blend_mode.%s",
+              names[blend]);
+    cJSON_Delete(sum);
 }
 
 static const char *k_flat = "camera: {color: [200, 100, 50]}\n";

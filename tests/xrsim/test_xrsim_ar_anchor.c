@@ -36,7 +36,7 @@ static PFN_xrVoidFunction fn(tapp *a, const char *name)
 // Instance with both anchor extensions, session running and FOCUSED.
 static void start(tapp *a, fns *f, const char *script, const char *store)
 {
-    tapp_env(a, false);
+    tapp_env(a, true);
     setenv("XR_ENABLE_API_LAYERS", "XR_APILAYER_LUNARG_core_validation", 1);
     setenv("STOA_XRSIM_FAST", "1", 1);
     if (store)
@@ -206,6 +206,11 @@ STOA_TEST(anchor_persisted_in_one_run_is_found_in_the_next)
     CHECK(f.unpersist(st, &pi.spatialAnchorPersistenceName) == XR_SUCCESS);
     CHECK(f.unstore(st) == XR_SUCCESS);
     tapp_destroy(&a);
+    cJSON *sum = tapp_summary(&a);
+    cJSON *ar = cJSON_GetObjectItem(sum, "ar");
+    CHECK(cJSON_GetObjectItem(ar, "anchors_created")->valuedouble == 1);
+    CHECK(cJSON_GetObjectItem(ar, "anchors_persisted")->valuedouble == 2);
+    cJSON_Delete(sum);
     char file[400];
     snprintf(file, sizeof file, "%s/xrsim-anchors.txt", store);
     FILE *fp = fopen(file, "r");

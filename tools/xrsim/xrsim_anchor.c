@@ -23,6 +23,7 @@ XrResult xrsim_anchor_new(xrsim_session *s, XrPosef pose, XrSpatialAnchorMSFT *o
         return XR_ERROR_OUT_OF_MEMORY;
     a->session = s;
     a->pose = pose;
+    s->instance->summary.anchors_created++;
     xrsim_handle_add(a, XRSIM_ANCHOR);
     *out = (XrSpatialAnchorMSFT)a;
     return XR_SUCCESS;

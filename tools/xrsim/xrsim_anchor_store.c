@@ -223,6 +223,7 @@ XrResult xrsim_xrPersistSpatialAnchorMSFT(XrSpatialAnchorStoreConnectionMSFT h,
         snprintf(g_work.items[i].name, sizeof g_work.items[i].name, "%s", name);
     }
     g_work.items[i].pose = ((xrsim_anchor *)info->spatialAnchor)->pose;
+    s->instance->summary.anchors_persisted++;
     // The registry lists no I/O error here: a store that cannot be written
     // is out of space as far as the app can tell (the log says why).
     return save(s->instance, &g_work)

@@ -320,6 +320,9 @@ static void after_submit(xrsim_session *s, const XrFrameEndInfo *info,
     s->frames_ended++;
     sum->frames_submitted++;
     sum->frames_with_layers[info->layerCount]++;
+    if (comp->blend >= 1 && comp->blend <= 3)
+        sum->frames_by_blend[comp->blend]++;
+    sum->frames_with_passthrough += comp->has_passthrough;
     if (inst->cfg.realtime && xrsim_mono_ns() > info->displayTime)
         sum->frames_late++;
     bool last = inst->cfg.frames_limit && (int64_t)s->frames_ended >= inst->cfg.frames_limit;
@@ -380,6 +383,7 @@ static XrResult end_frame(XrSession session, const XrFrameEndInfo *info)
             r = xrsim_passthrough_layer_check(s, l, &opacity);
             if (r != XR_SUCCESS)
                 return r;
+            comp.has_passthrough = true;
             float *acc = proj ? &comp.passthrough_above : &comp.passthrough_below;
             *acc = 1 - (1 - *acc) * (1 - opacity);
             continue;

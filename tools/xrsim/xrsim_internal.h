@@ -229,6 +229,7 @@ typedef struct xrsim_composition {
     XrEnvironmentBlendMode blend;
     XrCompositionLayerFlags proj_flags;
     float passthrough_below, passthrough_above; // 0: none
+    bool has_passthrough; // a passthrough layer was submitted (running or not)
 } xrsim_composition;
 
 struct xrsim_session {

@@ -143,6 +143,7 @@ XrResult xrsim_xrBeginPlaneDetectionEXT(XrPlaneDetectorEXT h, const XrPlaneDetec
             d->index[d->count++] = i;
     }
     d->begun = true;
+    s->instance->summary.plane_detections++;
     d->begin_frame = s->frames_waited;
     return XR_SUCCESS;
 }
