@@ -9,6 +9,7 @@
 #include <string.h>
 #include <math.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "stoa_test.h"
 #include "xrsim_ar_frame.h"
@@ -246,6 +247,74 @@ STOA_TEST(anchor_persisted_in_one_run_is_found_in_the_next)
     CHECK(f.clear(st) == XR_SUCCESS);
     CHECK(f.names(st, 0, &n, NULL) == XR_SUCCESS);
     CHECK(n == 0);
+    tapp_destroy(&a);
+}
+
+// Run 1 of the next test, in a process of its own: persists "table" at
+// STAGE (0.3, 0.75, -0.9) in the store XRSIM_TEST_CHILD_STORE names.
+// Does nothing in a normal run.
+STOA_TEST(child_persists_an_anchor)
+{
+    const char *store = getenv("XRSIM_TEST_CHILD_STORE");
+    if (!store)
+        return;
+    char dir[300];
+    snprintf(dir, sizeof dir, "%s", store);
+    tapp a;
+    fns f;
+    start(&a, &f, NULL, dir);
+    XrSpace stage = ref_space(&a, XR_REFERENCE_SPACE_TYPE_STAGE);
+    XrFrameState fs;
+    CHECK(tapp_frame(&a, &fs) == XR_SUCCESS);
+    XrSpatialAnchorCreateInfoMSFT ci = {XR_TYPE_SPATIAL_ANCHOR_CREATE_INFO_MSFT,
+                                        NULL,
+                                        stage,
+                                        {{0, 0, 0, 1}, {0.3f, 0.75f, -0.9f}},
+                                        fs.predictedDisplayTime};
+    XrSpatialAnchorMSFT anchor;
+    CHECK(f.create(a.session, &ci, &anchor) == XR_SUCCESS);
+    XrSpatialAnchorStoreConnectionMSFT st;
+    CHECK(f.store(a.session, &st) == XR_SUCCESS);
+    XrSpatialAnchorPersistenceInfoMSFT pi = {XR_TYPE_SPATIAL_ANCHOR_PERSISTENCE_INFO_MSFT};
+    name(&pi.spatialAnchorPersistenceName, "table");
+    pi.spatialAnchor = anchor;
+    CHECK(f.persist(st, &pi) == XR_SUCCESS);
+    tapp_destroy(&a);
+}
+
+STOA_TEST(anchor_persisted_by_another_process_is_found)
+{
+    if (getenv("XRSIM_TEST_CHILD_STORE"))
+        return; // the child runs only its own test
+    tapp a;
+    fns f;
+    start(&a, &f, NULL, NULL);
+    char store[300], cmd[700];
+    snprintf(store, sizeof store, "%s/shared-store", a.dir);
+    tapp_destroy(&a);
+    // Run 1: another process (this test program, running only the child test).
+    snprintf(cmd, sizeof cmd, "XRSIM_TEST_CHILD_STORE='%s' /proc/%d/exe child_persists_an_anchor",
+             store, (int)getpid());
+    CHECK(system(cmd) == 0);
+    // Run 2: here.
+    start(&a, &f, NULL, store);
+    XrSpace stage = ref_space(&a, XR_REFERENCE_SPACE_TYPE_STAGE);
+    XrFrameState fs;
+    CHECK(tapp_frame(&a, &fs) == XR_SUCCESS);
+    XrSpatialAnchorStoreConnectionMSFT st;
+    CHECK(f.store(a.session, &st) == XR_SUCCESS);
+    XrSpatialAnchorFromPersistedAnchorCreateInfoMSFT fi = {
+        XR_TYPE_SPATIAL_ANCHOR_FROM_PERSISTED_ANCHOR_CREATE_INFO_MSFT, NULL, st};
+    name(&fi.spatialAnchorPersistenceName, "table");
+    XrSpatialAnchorMSFT anchor;
+    CHECK(f.from_name(a.session, &fi, &anchor) == XR_SUCCESS);
+    XrSpatialAnchorSpaceCreateInfoMSFT si = {
+        XR_TYPE_SPATIAL_ANCHOR_SPACE_CREATE_INFO_MSFT, NULL, anchor, {{0, 0, 0, 1}, {0, 0, 0}}};
+    XrSpace aspace;
+    CHECK(f.space(a.session, &si, &aspace) == XR_SUCCESS);
+    XrSpaceLocation l = locate(aspace, stage, fs.predictedDisplayTime);
+    CHECK_NEAR(l.pose.position.x, 0.3, 1e-5);
+    CHECK_NEAR(l.pose.position.z, -0.9, 1e-5);
     tapp_destroy(&a);
 }
 
