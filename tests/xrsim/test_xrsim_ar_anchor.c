@@ -276,9 +276,15 @@ STOA_TEST(child_persists_an_anchor)
     XrSpatialAnchorStoreConnectionMSFT st;
     CHECK(f.store(a.session, &st) == XR_SUCCESS);
     XrSpatialAnchorPersistenceInfoMSFT pi = {XR_TYPE_SPATIAL_ANCHOR_PERSISTENCE_INFO_MSFT};
-    name(&pi.spatialAnchorPersistenceName, "table");
-    pi.spatialAnchor = anchor;
-    CHECK(f.persist(st, &pi) == XR_SUCCESS);
+    const char *base = getenv("XRSIM_TEST_CHILD_NAME");
+    // Several names, one persist each, so that two children overlap.
+    for (int i = 0; i < (base ? 8 : 1); i++) {
+        char n[64];
+        snprintf(n, sizeof n, "%s-%d", base ? base : "table", i);
+        name(&pi.spatialAnchorPersistenceName, base ? n : "table");
+        pi.spatialAnchor = anchor;
+        CHECK(f.persist(st, &pi) == XR_SUCCESS);
+    }
     tapp_destroy(&a);
 }
 
@@ -315,6 +321,33 @@ STOA_TEST(anchor_persisted_by_another_process_is_found)
     XrSpaceLocation l = locate(aspace, stage, fs.predictedDisplayTime);
     CHECK_NEAR(l.pose.position.x, 0.3, 1e-5);
     CHECK_NEAR(l.pose.position.z, -0.9, 1e-5);
+    tapp_destroy(&a);
+}
+
+STOA_TEST(two_headsets_persisting_at_once_lose_nothing)
+{
+    if (getenv("XRSIM_TEST_CHILD_STORE"))
+        return;
+    tapp a;
+    fns f;
+    start(&a, &f, NULL, NULL);
+    char store[300], cmd[1200];
+    snprintf(store, sizeof store, "%s/class-store", a.dir);
+    tapp_destroy(&a);
+    // Two simulated headsets (processes) share one store, 8 names each.
+    snprintf(cmd, sizeof cmd,
+             "XRSIM_TEST_CHILD_STORE='%s' XRSIM_TEST_CHILD_NAME=left /proc/%d/exe "
+             "child_persists_an_anchor & "
+             "XRSIM_TEST_CHILD_STORE='%s' XRSIM_TEST_CHILD_NAME=right /proc/%d/exe "
+             "child_persists_an_anchor & wait",
+             store, (int)getpid(), store, (int)getpid());
+    CHECK(system(cmd) == 0);
+    start(&a, &f, NULL, store);
+    XrSpatialAnchorStoreConnectionMSFT st;
+    CHECK(f.store(a.session, &st) == XR_SUCCESS);
+    uint32_t n = 0;
+    CHECK(f.names(st, 0, &n, NULL) == XR_SUCCESS);
+    CHECK_MSG(n == 16, "%u of 16 names in the store", n);
     tapp_destroy(&a);
 }
 
