@@ -249,8 +249,9 @@ XrResult xrsim_xrCreateInstance(const XrInstanceCreateInfo *ci, XrInstance *out)
     xrsim_ar_resolve(&inst->script.ar, &inst->ar);
     char cam_err[1200];
     if (!xrsim_camera_init(&inst->camera, &inst->ar, cam_err, sizeof cam_err)) {
-        STOA_LOGE(XRSIM_LOG, "%s: %s", script, cam_err);
-        fprintf(stderr, "xrsim: script error: %s: %s\n", script, cam_err);
+        // Only a script's camera.image can fail here.
+        STOA_LOGE(XRSIM_LOG, "%s: %s", script ? script : "", cam_err);
+        fprintf(stderr, "xrsim: script error: %s: %s\n", script ? script : "", cam_err);
         xrsim_script_fini(&inst->script);
         free(inst);
         return XR_ERROR_INITIALIZATION_FAILED;
