@@ -59,13 +59,20 @@ typedef enum XrPlaneDetectionStateEXT {
 } XrPlaneDetectionStateEXT;
 
 typedef XrFlags64 XrPlaneDetectionCapabilityFlagsEXT;
-static const XrPlaneDetectionCapabilityFlagsEXT XR_PLANE_DETECTION_CAPABILITY_PLANE_DETECTION_BIT_EXT = 0x00000001;
-static const XrPlaneDetectionCapabilityFlagsEXT XR_PLANE_DETECTION_CAPABILITY_PLANE_HOLES_BIT_EXT = 0x00000002;
-static const XrPlaneDetectionCapabilityFlagsEXT XR_PLANE_DETECTION_CAPABILITY_SEMANTIC_CEILING_BIT_EXT = 0x00000004;
-static const XrPlaneDetectionCapabilityFlagsEXT XR_PLANE_DETECTION_CAPABILITY_SEMANTIC_FLOOR_BIT_EXT = 0x00000008;
-static const XrPlaneDetectionCapabilityFlagsEXT XR_PLANE_DETECTION_CAPABILITY_SEMANTIC_WALL_BIT_EXT = 0x00000010;
-static const XrPlaneDetectionCapabilityFlagsEXT XR_PLANE_DETECTION_CAPABILITY_SEMANTIC_PLATFORM_BIT_EXT = 0x00000020;
-static const XrPlaneDetectionCapabilityFlagsEXT XR_PLANE_DETECTION_CAPABILITY_ORIENTATION_BIT_EXT = 0x00000040;
+static const XrPlaneDetectionCapabilityFlagsEXT
+    XR_PLANE_DETECTION_CAPABILITY_PLANE_DETECTION_BIT_EXT = 0x00000001;
+static const XrPlaneDetectionCapabilityFlagsEXT XR_PLANE_DETECTION_CAPABILITY_PLANE_HOLES_BIT_EXT =
+    0x00000002;
+static const XrPlaneDetectionCapabilityFlagsEXT
+    XR_PLANE_DETECTION_CAPABILITY_SEMANTIC_CEILING_BIT_EXT = 0x00000004;
+static const XrPlaneDetectionCapabilityFlagsEXT
+    XR_PLANE_DETECTION_CAPABILITY_SEMANTIC_FLOOR_BIT_EXT = 0x00000008;
+static const XrPlaneDetectionCapabilityFlagsEXT
+    XR_PLANE_DETECTION_CAPABILITY_SEMANTIC_WALL_BIT_EXT = 0x00000010;
+static const XrPlaneDetectionCapabilityFlagsEXT
+    XR_PLANE_DETECTION_CAPABILITY_SEMANTIC_PLATFORM_BIT_EXT = 0x00000020;
+static const XrPlaneDetectionCapabilityFlagsEXT XR_PLANE_DETECTION_CAPABILITY_ORIENTATION_BIT_EXT =
+    0x00000040;
 
 typedef XrFlags64 XrPlaneDetectorFlagsEXT;
 static const XrPlaneDetectorFlagsEXT XR_PLANE_DETECTOR_ENABLE_CONTOUR_BIT_EXT = 0x00000001;
@@ -146,10 +153,10 @@ typedef XrResult(XRAPI_PTR *PFN_xrDestroyPlaneDetectorEXT)(XrPlaneDetectorEXT pl
 typedef XrResult(XRAPI_PTR *PFN_xrBeginPlaneDetectionEXT)(
     XrPlaneDetectorEXT planeDetector, const XrPlaneDetectorBeginInfoEXT *beginInfo);
 typedef XrResult(XRAPI_PTR *PFN_xrGetPlaneDetectionStateEXT)(XrPlaneDetectorEXT planeDetector,
-                                                            XrPlaneDetectionStateEXT *state);
+                                                             XrPlaneDetectionStateEXT *state);
 typedef XrResult(XRAPI_PTR *PFN_xrGetPlaneDetectionsEXT)(XrPlaneDetectorEXT planeDetector,
-                                                        const XrPlaneDetectorGetInfoEXT *info,
-                                                        XrPlaneDetectorLocationsEXT *locations);
+                                                         const XrPlaneDetectorGetInfoEXT *info,
+                                                         XrPlaneDetectorLocationsEXT *locations);
 typedef XrResult(XRAPI_PTR *PFN_xrGetPlanePolygonBufferEXT)(
     XrPlaneDetectorEXT planeDetector, uint64_t planeId, uint32_t polygonBufferIndex,
     XrPlaneDetectorPolygonBufferEXT *polygonBuffer);

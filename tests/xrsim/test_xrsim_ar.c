@@ -63,7 +63,7 @@ static void run(arf_frame *f, const char *script, XrEnvironmentBlendMode blend,
                 XrCompositionLayerFlags flags)
 {
     tapp a;
-    tapp_env(&a, false);
+    tapp_env(&a, true);
     arf_env(&a);
     setenv("XR_ENABLE_API_LAYERS", "XR_APILAYER_LUNARG_core_validation", 1);
     tapp_script(&a, script);
@@ -76,6 +76,14 @@ static void run(arf_frame *f, const char *script, XrEnvironmentBlendMode blend,
     f->flags = flags;
     CHECK(arf_submit(&a, local, f));
     tapp_destroy(&a);
+    // The summary counts the frame under its blend mode.
+    static const char *names[] = {"", "OPAQUE", "ADDITIVE", "ALPHA_BLEND"};
+    cJSON *sum = tapp_summary(&a);
+    cJSON *by = cJSON_GetObjectItem(cJSON_GetObjectItem(sum, "ar"), "frames_by_blend_mode");
+    cJSON *n = cJSON_GetObjectItem(by, names[blend]);
+    CHECK_MSG(cJSON_IsNumber(n) && n->valuedouble >= 1, "summary ar.frames_by_blend_mode.%s",
+              names[blend]);
+    cJSON_Delete(sum);
 }
 
 static const char *k_flat = "camera: {color: [200, 100, 50]}\n";
@@ -317,8 +325,12 @@ STOA_TEST(xrEndFrame_refuses_a_blend_mode_not_offered)
     XrFrameState fs = {XR_TYPE_FRAME_STATE};
     CHECK(xrWaitFrame(a.session, NULL, &fs) == XR_SUCCESS);
     CHECK(xrBeginFrame(a.session, NULL) == XR_SUCCESS);
-    XrFrameEndInfo end = {XR_TYPE_FRAME_END_INFO, NULL, fs.predictedDisplayTime,
-                          XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND, 0, NULL};
+    XrFrameEndInfo end = {XR_TYPE_FRAME_END_INFO,
+                          NULL,
+                          fs.predictedDisplayTime,
+                          XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND,
+                          0,
+                          NULL};
     CHECK(xrEndFrame(a.session, &end) == XR_ERROR_ENVIRONMENT_BLEND_MODE_UNSUPPORTED);
     end.environmentBlendMode = XR_ENVIRONMENT_BLEND_MODE_OPAQUE;
     CHECK(xrEndFrame(a.session, &end) == XR_SUCCESS);

@@ -196,7 +196,8 @@ STOA_TEST(passthrough_functions_under_validation)
         (PFN_xrPassthroughLayerResumeFB)fn(&a, "xrPassthroughLayerResumeFB");
     PFN_xrDestroyPassthroughLayerFB destroy_layer =
         (PFN_xrDestroyPassthroughLayerFB)fn(&a, "xrDestroyPassthroughLayerFB");
-    PFN_xrDestroyPassthroughFB destroy = (PFN_xrDestroyPassthroughFB)fn(&a, "xrDestroyPassthroughFB");
+    PFN_xrDestroyPassthroughFB destroy =
+        (PFN_xrDestroyPassthroughFB)fn(&a, "xrDestroyPassthroughFB");
     XrPassthroughCreateInfoFB pci = {XR_TYPE_PASSTHROUGH_CREATE_INFO_FB, NULL,
                                      XR_PASSTHROUGH_IS_RUNNING_AT_CREATION_BIT_FB};
     XrPassthroughFB pt;

@@ -79,7 +79,8 @@ static int32_t memory_type(tapp *a, uint32_t bits)
 static void upload(tapp *a, VkImage image, const uint8_t *texels)
 {
     const VkDeviceSize size = ARF_EYE_W * ARF_EYE_H * 4;
-    VkBufferCreateInfo bci = {.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO, .size = size,
+    VkBufferCreateInfo bci = {.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+                              .size = size,
                               .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT};
     VkBuffer buf;
     vkCreateBuffer(a->device, &bci, NULL, &buf);
@@ -116,8 +117,8 @@ static void upload(tapp *a, VkImage image, const uint8_t *texels)
                                .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
                                .image = image,
                                .subresourceRange = range};
-    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
-                         0, 0, NULL, 0, NULL, 1, &to);
+    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0,
+                         0, NULL, 0, NULL, 1, &to);
     for (int e = 0; e < 2; e++) {
         VkBufferImageCopy r = {.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
                                .imageOffset = {e * ARF_EYE_W, 0, 0},
@@ -129,11 +130,11 @@ static void upload(tapp *a, VkImage image, const uint8_t *texels)
     back.dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
     back.oldLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
     back.newLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
-    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT,
-                         0, 0, NULL, 0, NULL, 1, &back);
+    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0,
+                         0, NULL, 0, NULL, 1, &back);
     vkEndCommandBuffer(cb);
-    VkSubmitInfo si = {.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO, .commandBufferCount = 1,
-                       .pCommandBuffers = &cb};
+    VkSubmitInfo si = {
+        .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO, .commandBufferCount = 1, .pCommandBuffers = &cb};
     vkQueueSubmit(a->queue, 1, &si, VK_NULL_HANDLE);
     vkQueueWaitIdle(a->queue);
     vkDestroyCommandPool(a->device, pool, NULL);
@@ -203,8 +204,8 @@ bool arf_submit(tapp *a, XrSpace local, arf_frame *f)
     layers[n++] = (const XrCompositionLayerBaseHeader *)&proj;
     if (f->after)
         layers[n++] = f->after;
-    XrFrameEndInfo end = {XR_TYPE_FRAME_END_INFO, NULL, fs.predictedDisplayTime, f->blend, n,
-                          layers};
+    XrFrameEndInfo end = {
+        XR_TYPE_FRAME_END_INFO, NULL, fs.predictedDisplayTime, f->blend, n, layers};
     XrResult r = xrEndFrame(a->session, &end);
     CHECK_MSG(r == XR_SUCCESS, "xrEndFrame %d", (int)r);
     char dir[300], png[600];

@@ -9,8 +9,10 @@
 
 #include "xrsim_test_app.h"
 
+#ifndef ARF_EYE_W // overridable to look at bigger pictures by hand
 #define ARF_EYE_W 64
 #define ARF_EYE_H 32
+#endif
 
 typedef struct arf_frame {
     // In: the layer's texels, RGBA UNORM (linear), ARF_EYE_W x ARF_EYE_H,

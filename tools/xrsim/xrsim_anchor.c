@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// XR_MSFT_spatial_anchor: an anchor is a pose fixed to the simulated room
-// (STAGE), taken from a space at a time; an anchor space locates it. The
-// room does not move, so an anchor stays exactly where it was made whatever
-// the head does and across LOCAL's recentring. An anchor space outlives its
+// XR_MSFT_spatial_anchor: an anchor is a pose fixed to the simulated room,
+// taken from a space at a time; an anchor space locates it. An anchor
+// stays exactly where it was made in the room whatever the head does and
+// across LOCAL's recentring; when the script's `do: drift` moves the
+// tracking against the room, it goes with the room (kept in the room's
+// coordinates; those are also what the store persists). An anchor space outlives its
 // anchor (it keeps the last pose).
 #include <stdlib.h>
 
@@ -21,6 +23,7 @@ XrResult xrsim_anchor_new(xrsim_session *s, XrPosef pose, XrSpatialAnchorMSFT *o
         return XR_ERROR_OUT_OF_MEMORY;
     a->session = s;
     a->pose = pose;
+    s->instance->summary.anchors_created++;
     xrsim_handle_add(a, XRSIM_ANCHOR);
     *out = (XrSpatialAnchorMSFT)a;
     return XR_SUCCESS;
@@ -48,7 +51,9 @@ XrResult xrsim_xrCreateSpatialAnchorMSFT(XrSession session, const XrSpatialAncho
     if (!xrsim_space_stage_pose((xrsim_space *)ci->space, ci->time, &base))
         return xrsim_app_error(s->instance, fn, XR_ERROR_CREATE_SPATIAL_ANCHOR_FAILED_MSFT,
                                "the space is not tracked now");
-    return xrsim_anchor_new(s, xrsim_pose_mul(base, ci->pose), out);
+    XrPosef in_room = xrsim_pose_mul(xrsim_pose_inverse(s->instance->timeline.room),
+                                     xrsim_pose_mul(base, ci->pose));
+    return xrsim_anchor_new(s, in_room, out);
 }
 
 XrResult xrsim_xrCreateSpatialAnchorSpaceMSFT(XrSession session,
@@ -90,7 +95,7 @@ XrPosef xrsim_anchor_space_base(xrsim_space *sp)
 {
     if (xrsim_handle_live(sp->anchor, XRSIM_ANCHOR))
         sp->anchor_pose = sp->anchor->pose;
-    return sp->anchor_pose;
+    return xrsim_pose_mul(sp->session->instance->timeline.room, sp->anchor_pose);
 }
 
 void xrsim_anchors_free_for(xrsim_session *s)

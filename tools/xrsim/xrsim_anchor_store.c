@@ -9,13 +9,18 @@
 // File: a line "xrsim-anchors 1", then one line per anchor:
 // NAME<TAB>px<TAB>py<TAB>pz<TAB>qx<TAB>qy<TAB>qz<TAB>qw (STAGE). Bounded: at
 // most XRSIM_STORE_MAX anchors, lines of at most 511 bytes; a line that does
-// not parse is skipped and logged.
+// not parse is skipped and logged. Changes hold an exclusive flock on
+// `xrsim-anchors.lock` from read to rename, so several simulated headsets
+// (processes) can share one store, as one room's headsets share anchors.
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/stoa_log.h"
 #include "xrsim_api.h"
@@ -45,6 +50,32 @@ static bool file_path(const xrsim_instance *inst, char *out, size_t size, const 
         return false;
     snprintf(out, size, "%s/xrsim-anchors.txt%s", inst->ar.anchor_store, suffix);
     return true;
+}
+
+// Takes the store's lock for a change (-1: no folder, or no lock to be had:
+// the change goes on without it, logged).
+static int lock_store(const xrsim_instance *inst)
+{
+    char path[1200];
+    if (!file_path(inst, path, sizeof path, ""))
+        return -1;
+    snprintf(path, sizeof path, "%s/xrsim-anchors.lock", inst->ar.anchor_store);
+    if (mkdir(inst->ar.anchor_store, 0755) != 0 && errno != EEXIST)
+        return -1;
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd >= 0 && flock(fd, LOCK_EX) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    if (fd < 0)
+        STOA_LOGW(XRSIM_LOG, "anchor store %s: no lock (%s)", path, strerror(errno));
+    return fd;
+}
+
+static void unlock_store(int fd)
+{
+    if (fd >= 0)
+        close(fd); // releases the flock
 }
 
 static bool parse_line(char *line, entry *e)
@@ -127,8 +158,8 @@ static bool save(const xrsim_instance *inst, const store *st)
     for (uint32_t i = 0; i < st->count; i++) {
         const XrPosef *p = &st->items[i].pose;
         fprintf(f, "%s\t%.9g %.9g %.9g %.9g %.9g %.9g %.9g\n", st->items[i].name, p->position.x,
-                p->position.y, p->position.z, p->orientation.x, p->orientation.y,
-                p->orientation.z, p->orientation.w);
+                p->position.y, p->position.z, p->orientation.x, p->orientation.y, p->orientation.z,
+                p->orientation.w);
     }
     bool ok = fclose(f) == 0 && rename(tmp, path) == 0;
     if (!ok)
@@ -213,19 +244,25 @@ XrResult xrsim_xrPersistSpatialAnchorMSFT(XrSpatialAnchorStoreConnectionMSFT h,
     if (!name_ok(&info->spatialAnchorPersistenceName))
         return xrsim_app_error(s->instance, fn, XR_ERROR_SPATIAL_ANCHOR_NAME_INVALID_MSFT,
                                "a name is 1..255 bytes without control characters");
+    int lock = lock_store(s->instance);
     load(s->instance, &g_work);
     const char *name = info->spatialAnchorPersistenceName.name;
     int i = find(&g_work, name);
-    if (i < 0 && g_work.count == XRSIM_STORE_MAX)
+    if (i < 0 && g_work.count == XRSIM_STORE_MAX) {
+        unlock_store(lock);
         return xrsim_app_error(s->instance, fn, XR_ERROR_OUT_OF_MEMORY, "the store is full");
+    }
     if (i < 0) {
         i = (int)g_work.count++;
         snprintf(g_work.items[i].name, sizeof g_work.items[i].name, "%s", name);
     }
     g_work.items[i].pose = ((xrsim_anchor *)info->spatialAnchor)->pose;
+    s->instance->summary.anchors_persisted++;
     // The registry lists no I/O error here: a store that cannot be written
     // is out of space as far as the app can tell (the log says why).
-    return save(s->instance, &g_work)
+    bool saved = save(s->instance, &g_work);
+    unlock_store(lock);
+    return saved
                ? XR_SUCCESS
                : xrsim_app_error(s->instance, fn, XR_ERROR_OUT_OF_MEMORY, "cannot write the store");
 }
@@ -294,13 +331,18 @@ XrResult xrsim_xrUnpersistSpatialAnchorMSFT(XrSpatialAnchorStoreConnectionMSFT h
     if (!name_ok(name))
         return xrsim_app_error(s->instance, fn, XR_ERROR_SPATIAL_ANCHOR_NAME_INVALID_MSFT,
                                "a name is 1..255 bytes without control characters");
+    int lock = lock_store(s->instance);
     load(s->instance, &g_work);
     int i = find(&g_work, name->name);
-    if (i < 0)
+    if (i < 0) {
+        unlock_store(lock);
         return xrsim_app_error(s->instance, fn, XR_ERROR_SPATIAL_ANCHOR_NAME_NOT_FOUND_MSFT,
                                "no anchor of that name in the store");
+    }
     g_work.items[i] = g_work.items[--g_work.count];
-    return save(s->instance, &g_work)
+    bool saved = save(s->instance, &g_work);
+    unlock_store(lock);
+    return saved
                ? XR_SUCCESS
                : xrsim_app_error(s->instance, fn, XR_ERROR_OUT_OF_MEMORY, "cannot write the store");
 }
@@ -314,7 +356,10 @@ XrResult xrsim_xrClearSpatialAnchorStoreMSFT(XrSpatialAnchorStoreConnectionMSFT 
     if (r != XR_SUCCESS)
         return r;
     g_work.count = 0;
-    return save(s->instance, &g_work)
+    int lock = lock_store(s->instance);
+    bool saved = save(s->instance, &g_work);
+    unlock_store(lock);
+    return saved
                ? XR_SUCCESS
                : xrsim_app_error(s->instance, fn, XR_ERROR_OUT_OF_MEMORY, "cannot write the store");
 }

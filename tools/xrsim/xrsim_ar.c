@@ -16,14 +16,22 @@ void xrsim_ar_resolve(const xrsim_script_ar *given, xrsim_script_ar *ar)
         ar->blend_count = 2;
     }
     if (!ar->passthrough) // on where the headset has cameras to pass through
-        ar->passthrough = xrsim_ar_blend_offered(ar, XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND) ? 1 : -1;
+        ar->passthrough =
+            xrsim_ar_blend_offered(ar, XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND) ? 1 : -1;
     if (!ar->planes_given) {
         // The classroom's floor, and its table: 1.2 m x 0.8 m, 0.75 m high,
         // 1 m in front of the start pose (STAGE origin, looking along -Z).
         ar->plane_count = 2;
-        ar->planes[0] = (xrsim_script_plane){{0, 0, -1}, 0, 8, 8, XR_PLANE_DETECTOR_SEMANTIC_TYPE_FLOOR_EXT,
+        ar->planes[0] = (xrsim_script_plane){{0, 0, -1},
+                                             0,
+                                             8,
+                                             8,
+                                             XR_PLANE_DETECTOR_SEMANTIC_TYPE_FLOOR_EXT,
                                              XR_PLANE_DETECTOR_ORIENTATION_HORIZONTAL_UPWARD_EXT};
-        ar->planes[1] = (xrsim_script_plane){{0, 0.75f, -1}, 0, 1.2f, 0.8f,
+        ar->planes[1] = (xrsim_script_plane){{0, 0.75f, -1},
+                                             0,
+                                             1.2f,
+                                             0.8f,
                                              XR_PLANE_DETECTOR_SEMANTIC_TYPE_PLATFORM_EXT,
                                              XR_PLANE_DETECTOR_ORIENTATION_HORIZONTAL_UPWARD_EXT};
         ar->planes_given = true;

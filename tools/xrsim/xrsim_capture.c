@@ -24,6 +24,7 @@ typedef struct copy_job {
     const xrsim_capture_eye *eyes;
     const xrsim_composition *comp;
     const xrsim_camera *camera;
+    XrPosef room;
     VkBuffer buffer;
     VkDeviceSize offset[2];
 } copy_job;
@@ -114,6 +115,16 @@ static void composite(const xrsim_composition *c, const float px[4], const float
     }
 }
 
+// Whether the room shows through a pixel whose texel alpha is `alpha`.
+static bool needs_camera(const xrsim_composition *c, float alpha)
+{
+    if (c->blend == XR_ENVIRONMENT_BLEND_MODE_ADDITIVE || c->passthrough_above > 0)
+        return true;
+    bool src_alpha = c->proj_flags & XR_COMPOSITION_LAYER_BLEND_TEXTURE_SOURCE_ALPHA_BIT;
+    bool below = c->blend == XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND || c->passthrough_below > 0;
+    return below && src_alpha && alpha < 1.0f;
+}
+
 // The direction of pixel (x, y) of an eye, in STAGE.
 static XrVector3f pixel_dir(const xrsim_capture_eye *e, uint32_t x, uint32_t y, uint32_t w,
                             uint32_t h)
@@ -136,6 +147,9 @@ static void convert_eye(uint8_t *dst, uint32_t dst_w, uint32_t x0, const uint8_t
     bool bgra = f == VK_FORMAT_B8G8R8A8_SRGB || f == VK_FORMAT_B8G8R8A8_UNORM;
     bool linear = f == VK_FORMAT_R8G8B8A8_UNORM || f == VK_FORMAT_B8G8R8A8_UNORM;
     bool stored = as_stored(job->comp);
+    // The room's coordinates (it may have drifted in STAGE).
+    const XrPosef to_room = xrsim_pose_inverse(job->room);
+    const XrPosef eye_room = xrsim_pose_mul(to_room, e->pose);
     uint32_t w = (uint32_t)e->rect.extent.width, h = (uint32_t)e->rect.extent.height;
     for (uint32_t y = 0; y < h; y++)
         for (uint32_t x = 0; x < w; x++) {
@@ -152,7 +166,12 @@ static void convert_eye(uint8_t *dst, uint32_t dst_w, uint32_t x0, const uint8_t
             for (int c = 0; c < 3; c++)
                 px[c] = linear ? rgb[c] / 255.0f : xrsim_srgb_to_linear(rgb[c]);
             px[3] = p[3] / 255.0f;
-            xrsim_camera_sample(job->camera, e->pose.position, pixel_dir(e, x, y, w, h), cam);
+            if (needs_camera(job->comp, px[3]))
+                xrsim_camera_sample(job->camera, eye_room.position,
+                                    xrsim_quat_rotate(to_room.orientation, pixel_dir(e, x, y, w, h)),
+                                    cam);
+            else // the layer hides the room here: skip the ray
+                cam[0] = cam[1] = cam[2] = 0;
             composite(job->comp, px, cam, out);
             for (int c = 0; c < 3; c++)
                 q[c] = xrsim_linear_to_srgb(out[c]);
@@ -197,7 +216,8 @@ bool xrsim_capture_eyes(xrsim_session *s, const xrsim_capture_eye eyes[2],
                       (unsigned long long)frame);
             return false;
         }
-    copy_job job = {.eyes = eyes, .comp = comp, .camera = &s->instance->camera};
+    copy_job job = {.eyes = eyes, .comp = comp, .camera = &s->instance->camera,
+                    .room = s->instance->timeline.room};
     VkDeviceSize size0 = (VkDeviceSize)eyes[0].rect.extent.width * eyes[0].rect.extent.height * 4;
     VkDeviceSize size = size0 + (VkDeviceSize)eyes[1].rect.extent.width * eyes[1].rect.extent.height * 4;
     job.offset[1] = size0;

@@ -141,6 +141,14 @@ static XrResult run_script(xrsim_session *s)
         (*cursor)++;
         switch (e->kind) {
         case XRSIM_EV_RECENTRE: xrsim_space_recentre(s, s->predicted_ns); break;
+        case XRSIM_EV_DRIFT: {
+            XrPosef delta = {xrsim_quat_from_euler_deg(e->x, 0, 0),
+                             {e->point[0], e->point[1], e->point[2]}};
+            inst->timeline.room = xrsim_pose_mul(delta, inst->timeline.room);
+            STOA_LOGI(XRSIM_LOG, "script: the room drifts by (%.3f, %.3f, %.3f), %.1f deg",
+                      e->point[0], e->point[1], e->point[2], e->x);
+            break;
+        }
         case XRSIM_EV_HOLD: xrsim_session_set_hold(s, e->hold); break;
         case XRSIM_EV_EXIT: xrsim_session_request_stop(s, "script exit"); break;
         case XRSIM_EV_LOSE_SESSION:
@@ -312,6 +320,9 @@ static void after_submit(xrsim_session *s, const XrFrameEndInfo *info,
     s->frames_ended++;
     sum->frames_submitted++;
     sum->frames_with_layers[info->layerCount]++;
+    if (comp->blend >= 1 && comp->blend <= 3)
+        sum->frames_by_blend[comp->blend]++;
+    sum->frames_with_passthrough += comp->has_passthrough;
     if (inst->cfg.realtime && xrsim_mono_ns() > info->displayTime)
         sum->frames_late++;
     bool last = inst->cfg.frames_limit && (int64_t)s->frames_ended >= inst->cfg.frames_limit;
@@ -372,6 +383,7 @@ static XrResult end_frame(XrSession session, const XrFrameEndInfo *info)
             r = xrsim_passthrough_layer_check(s, l, &opacity);
             if (r != XR_SUCCESS)
                 return r;
+            comp.has_passthrough = true;
             float *acc = proj ? &comp.passthrough_above : &comp.passthrough_below;
             *acc = 1 - (1 - *acc) * (1 - opacity);
             continue;

@@ -249,8 +249,9 @@ XrResult xrsim_xrCreateInstance(const XrInstanceCreateInfo *ci, XrInstance *out)
     xrsim_ar_resolve(&inst->script.ar, &inst->ar);
     char cam_err[1200];
     if (!xrsim_camera_init(&inst->camera, &inst->ar, cam_err, sizeof cam_err)) {
-        STOA_LOGE(XRSIM_LOG, "%s: %s", script, cam_err);
-        fprintf(stderr, "xrsim: script error: %s: %s\n", script, cam_err);
+        // Only a script's camera.image can fail here.
+        STOA_LOGE(XRSIM_LOG, "%s: %s", script ? script : "", cam_err);
+        fprintf(stderr, "xrsim: script error: %s: %s\n", script ? script : "", cam_err);
         xrsim_script_fini(&inst->script);
         free(inst);
         return XR_ERROR_INITIALIZATION_FAILED;
@@ -258,6 +259,7 @@ XrResult xrsim_xrCreateInstance(const XrInstanceCreateInfo *ci, XrInstance *out)
     // XrTime is CLOCK_MONOTONIC (see xrsim_frame.c); the display clock starts now.
     inst->timeline.clock_ns = xrsim_mono_ns();
     inst->timeline.hold = inst->script.hold;
+    inst->timeline.room = xrsim_pose_identity();
     carry_in(inst);
     xrsim_handle_add(inst, XRSIM_INSTANCE);
     g_instance = inst;

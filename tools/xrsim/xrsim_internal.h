@@ -150,6 +150,10 @@ struct xrsim_instance {
         bool waiting;
         double wait_t;
         int64_t paused_ns;
+        // The real room in STAGE: identity until the script's `do: drift`
+        // moves the tracking against it (the camera image, planes and
+        // anchors go with the room; reference spaces do not).
+        XrPosef room;
     } timeline;
 };
 
@@ -225,6 +229,7 @@ typedef struct xrsim_composition {
     XrEnvironmentBlendMode blend;
     XrCompositionLayerFlags proj_flags;
     float passthrough_below, passthrough_above; // 0: none
+    bool has_passthrough; // a passthrough layer was submitted (running or not)
 } xrsim_composition;
 
 struct xrsim_session {
@@ -361,7 +366,7 @@ void xrsim_passthrough_free_for(xrsim_session *s);
 // ---- XR_MSFT_spatial_anchor(_persistence) (xrsim_anchor.c, xrsim_anchor_store.c) --------
 typedef struct xrsim_anchor {
     xrsim_session *session;
-    XrPosef pose; // in STAGE: where it was made, fixed to the room
+    XrPosef pose; // in the room's coordinates (timeline.room): where it was made
 } xrsim_anchor;
 // A new anchor at `pose` (STAGE).
 XrResult xrsim_anchor_new(xrsim_session *s, XrPosef pose, XrSpatialAnchorMSFT *out);

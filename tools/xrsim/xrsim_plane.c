@@ -4,7 +4,8 @@
 // along +Z, its extents along X (width) and Y (height), and its contour is
 // the rectangle, counter-clockwise in the pose's XY plane. Detection is
 // PENDING until the next xrWaitFrame after xrBeginPlaneDetectionEXT, then
-// DONE; the planes are fixed in STAGE, so any base space locates them.
+// DONE; the planes are fixed to the room (STAGE unless the script's
+// `do: drift` moved the tracking), so any base space locates them.
 #include <math.h>
 #include <stdlib.h>
 
@@ -135,13 +136,14 @@ XrResult xrsim_xrBeginPlaneDetectionEXT(XrPlaneDetectorEXT h, const XrPlaneDetec
     d->count = 0;
     for (uint32_t i = 0; i < ar->plane_count && d->count < bi->maxPlanes; i++) {
         const xrsim_script_plane *p = &ar->planes[i];
-        XrVector3f c = {p->position[0], p->position[1], p->position[2]};
+        XrVector3f c = xrsim_pose_mul(s->instance->timeline.room, plane_pose(p)).position;
         if (listed((const int32_t *)bi->orientations, bi->orientationCount, p->orientation) &&
             listed((const int32_t *)bi->semanticTypes, bi->semanticTypeCount, p->semantic) &&
             p->width * p->depth >= bi->minArea && in_box(box, &bi->boundingBoxExtent, c))
             d->index[d->count++] = i;
     }
     d->begun = true;
+    s->instance->summary.plane_detections++;
     d->begin_frame = s->frames_waited;
     return XR_SUCCESS;
 }
@@ -209,7 +211,8 @@ XrResult xrsim_xrGetPlaneDetectionsEXT(XrPlaneDetectorEXT h, const XrPlaneDetect
         const xrsim_script_plane *p = &s->instance->ar.planes[d->index[i]];
         l->planeId = d->index[i] + 1;
         l->locationFlags = k_tracked;
-        l->pose = xrsim_pose_mul(to_base, plane_pose(p));
+        l->pose =
+            xrsim_pose_mul(to_base, xrsim_pose_mul(s->instance->timeline.room, plane_pose(p)));
         l->extents = (XrExtent2Df){p->width, p->depth};
         l->orientation = (XrPlaneDetectorOrientationEXT)p->orientation;
         l->semanticType = (XrPlaneDetectorSemanticTypeEXT)p->semantic;
@@ -219,7 +222,8 @@ XrResult xrsim_xrGetPlaneDetectionsEXT(XrPlaneDetectorEXT h, const XrPlaneDetect
 }
 
 XrResult xrsim_xrGetPlanePolygonBufferEXT(XrPlaneDetectorEXT h, uint64_t plane_id,
-                                          uint32_t buffer_index, XrPlaneDetectorPolygonBufferEXT *pb)
+                                          uint32_t buffer_index,
+                                          XrPlaneDetectorPolygonBufferEXT *pb)
 {
     XRSIM_API_LOCK();
     const char *fn = "xrGetPlanePolygonBufferEXT";

@@ -227,14 +227,15 @@ static bool parse_learner_key(xrsim_sy_ctx *c, yaml_node_t *kn, const char *key,
         e->seconds = d;
         return true;
     }
-    return xrsim_sy_fail(c, kn, "unknown key '%s' in an event (t, do, set, value, hold, wait_for, look_at, "
-                         "select, grab, place, answer, teleport, hand, seconds)", key);
+    return xrsim_sy_fail(c, kn, "unknown key '%s' in an event (t, do, set, value, hold, "
+                                "wait_for, offset, turn, look_at, select, grab, place, answer, "
+                                "teleport, hand, seconds)", key);
 }
 
 static bool parse_event(xrsim_sy_ctx *c, yaml_node_t *map, xrsim_script_event *e)
 {
     e->hand = XRSIM_TRACK_RIGHT;
-    bool has_t = false, has_value = false;
+    bool has_t = false, has_value = false, has_drift = false;
     e->line = (int)map->start_mark.line + 1;
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
         yaml_node_t *kn = xrsim_sy_node(c, p->key), *v = xrsim_sy_node(c, p->value);
@@ -246,14 +247,27 @@ static bool parse_event(xrsim_sy_ctx *c, yaml_node_t *map, xrsim_script_event *e
                 return false;
             has_t = true;
         } else if (strcmp(key, "do") == 0) {
-            static const char *names[] = {"recentre", "exit", "lose_session", "lose_instance"};
+            static const char *names[] = {"recentre", "exit", "lose_session", "lose_instance",
+                                          "drift"};
             static const xrsim_event_kind kinds[] = {XRSIM_EV_RECENTRE, XRSIM_EV_EXIT,
-                                                     XRSIM_EV_LOSE_SESSION, XRSIM_EV_LOSE_INSTANCE};
-            for (int i = 0; val && i < 4; i++)
+                                                     XRSIM_EV_LOSE_SESSION, XRSIM_EV_LOSE_INSTANCE,
+                                                     XRSIM_EV_DRIFT};
+            for (int i = 0; val && i < 5; i++)
                 if (strcmp(val, names[i]) == 0)
                     e->kind = kinds[i];
             if (!e->kind)
-                return xrsim_sy_fail(c, v, "'do' is one of recentre, exit, lose_session, lose_instance");
+                return xrsim_sy_fail(c, v, "'do' is one of recentre, exit, lose_session, "
+                                           "lose_instance, drift");
+        } else if (strcmp(key, "offset") == 0) { // do: drift
+            if (!xrsim_sy_numbers(c, v, e->point, 3))
+                return false;
+            has_drift = true;
+        } else if (strcmp(key, "turn") == 0) { // do: drift
+            double d;
+            if (!xrsim_sy_number(c, v, &d))
+                return false;
+            e->x = (float)d;
+            has_drift = true;
         } else if (strcmp(key, "hold") == 0) {
             if (!parse_hold(c, v, &e->hold))
                 return false;
@@ -282,6 +296,9 @@ static bool parse_event(xrsim_sy_ctx *c, yaml_node_t *map, xrsim_script_event *e
         return xrsim_sy_fail(c, map, "event without 't'");
     if (!e->kind)
         return xrsim_sy_fail(c, map, "event needs 'do', 'set', 'hold', 'wait_for' or a learner action");
+    if (has_drift != (e->kind == XRSIM_EV_DRIFT))
+        return xrsim_sy_fail(c, map, "'do: drift' takes 'offset' [x, y, z] and/or 'turn' "
+                                     "(degrees), and only it does");
     if (e->kind == XRSIM_EV_INPUT && !has_value)
         return xrsim_sy_fail(c, map, "'set' needs a 'value'");
     if (e->zone[0] && e->kind != XRSIM_EV_GRAB)

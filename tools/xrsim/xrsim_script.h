@@ -34,6 +34,7 @@ typedef enum xrsim_event_kind {
     XRSIM_EV_GRAB,    // target (+ zone): squeeze on the node (carry it into zone, let go)
     XRSIM_EV_ANSWER,  // choice: point at choice N of the quiz on show, pull the trigger
     XRSIM_EV_TELEPORT, // target, or `point` when has_point: the teleport arc lands there
+    XRSIM_EV_DRIFT,    // the tracking drifts against the room: it moves by `point`, turns by x degrees
 } xrsim_event_kind;
 
 typedef struct xrsim_script_event {

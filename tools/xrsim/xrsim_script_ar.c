@@ -20,8 +20,9 @@ static bool script_path(xrsim_sy_ctx *c, yaml_node_t *v, const char *key, char *
     if (!p || !p[0])
         return xrsim_sy_fail(c, v, "'%s' takes a path", key);
     const char *slash = strrchr(c->file, '/');
-    int n = p[0] == '/' || !slash ? snprintf(out, size, "%s", p)
-                                  : snprintf(out, size, "%.*s/%s", (int)(slash - c->file), c->file, p);
+    int n = p[0] == '/' || !slash
+                ? snprintf(out, size, "%s", p)
+                : snprintf(out, size, "%.*s/%s", (int)(slash - c->file), c->file, p);
     if (n < 0 || (size_t)n >= size)
         return xrsim_sy_fail(c, v, "'%s': path too long", key);
     return true;
@@ -35,8 +36,9 @@ static bool parse_blend_modes(xrsim_sy_ctx *c, yaml_node_t *v)
                                                    XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND};
     xrsim_script_ar *ar = &c->s->ar;
     if (v->type != YAML_SEQUENCE_NODE || seq_len(v) < 1 || seq_len(v) > XRSIM_MAX_BLEND_MODES)
-        return xrsim_sy_fail(c, v, "'blend_modes' is a list of 1 to 3 of OPAQUE, ADDITIVE, "
-                                   "ALPHA_BLEND (the order offered)");
+        return xrsim_sy_fail(c, v,
+                             "'blend_modes' is a list of 1 to 3 of OPAQUE, ADDITIVE, "
+                             "ALPHA_BLEND (the order offered)");
     ar->blend_count = 0;
     for (size_t i = 0; i < seq_len(v); i++) {
         yaml_node_t *item = xrsim_sy_node(c, v->data.sequence.items.start[i]);
@@ -46,8 +48,10 @@ static bool parse_blend_modes(xrsim_sy_ctx *c, yaml_node_t *v)
             if (strcasecmp(t, names[k]) == 0)
                 found = k;
         if (found < 0)
-            return xrsim_sy_fail(c, item, "'blend_modes': '%s' is not OPAQUE, ADDITIVE or "
-                                          "ALPHA_BLEND", t ? t : "(not a word)");
+            return xrsim_sy_fail(c, item,
+                                 "'blend_modes': '%s' is not OPAQUE, ADDITIVE or "
+                                 "ALPHA_BLEND",
+                                 t ? t : "(not a word)");
         for (uint32_t j = 0; j < ar->blend_count; j++)
             if (ar->blend[j] == modes[found])
                 return xrsim_sy_fail(c, item, "'blend_modes': %s given twice", t);
@@ -74,9 +78,11 @@ static bool parse_camera(xrsim_sy_ctx *c, yaml_node_t *v)
         ar->camera = XRSIM_CAMERA_CLASSROOM;
         return true;
     }
-    if (v->type != YAML_MAPPING_NODE || v->data.mapping.pairs.top - v->data.mapping.pairs.start != 1)
-        return xrsim_sy_fail(c, v, "'camera' is classroom, {color: [r, g, b]} (sRGB 0..255) or "
-                                   "{image: FILE} (equirectangular PNG/JPEG)");
+    if (v->type != YAML_MAPPING_NODE ||
+        v->data.mapping.pairs.top - v->data.mapping.pairs.start != 1)
+        return xrsim_sy_fail(c, v,
+                             "'camera' is classroom, {color: [r, g, b]} (sRGB 0..255) or "
+                             "{image: FILE} (equirectangular PNG/JPEG)");
     yaml_node_pair_t *p = v->data.mapping.pairs.start;
     yaml_node_t *kn = xrsim_sy_node(c, p->key), *val = xrsim_sy_node(c, p->value);
     const char *key = xrsim_sy_scalar(kn);
@@ -120,11 +126,13 @@ static bool parse_plane(xrsim_sy_ctx *c, yaml_node_t *map, xrsim_script_plane *p
     static const char *semantics[] = {"undefined", "ceiling", "floor", "wall", "table"};
     static const char *orients[] = {"up", "down", "vertical"};
     if (map->type != YAML_MAPPING_NODE)
-        return xrsim_sy_fail(c, map, "a plane is a mapping (position, size, yaw, semantic, "
-                                     "orientation)");
+        return xrsim_sy_fail(c, map,
+                             "a plane is a mapping (position, size, yaw, semantic, "
+                             "orientation)");
     bool has_pos = false, has_size = false, has_orient = false;
     pl->semantic = XR_PLANE_DETECTOR_SEMANTIC_TYPE_UNDEFINED_EXT;
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+         p++) {
         yaml_node_t *kn = xrsim_sy_node(c, p->key), *v = xrsim_sy_node(c, p->value);
         const char *key = xrsim_sy_scalar(kn);
         double d;
@@ -139,8 +147,9 @@ static bool parse_plane(xrsim_sy_ctx *c, yaml_node_t *map, xrsim_script_plane *p
             if (!xrsim_sy_numbers(c, v, wd, 2))
                 return false;
             if (!(wd[0] > 0 && wd[0] <= 100 && wd[1] > 0 && wd[1] <= 100))
-                return xrsim_sy_fail(c, v, "'planes.size': [width, depth] in metres, each in "
-                                           "(0, 100]");
+                return xrsim_sy_fail(c, v,
+                                     "'planes.size': [width, depth] in metres, each in "
+                                     "(0, 100]");
             pl->width = wd[0], pl->depth = wd[1];
             has_size = true;
         } else if (strcmp(key, "yaw") == 0) {
@@ -155,8 +164,10 @@ static bool parse_plane(xrsim_sy_ctx *c, yaml_node_t *map, xrsim_script_plane *p
                 return false;
             has_orient = true;
         } else {
-            return xrsim_sy_fail(c, kn, "unknown key '%s' in a plane (position, size, yaw, "
-                                        "semantic, orientation)", key);
+            return xrsim_sy_fail(c, kn,
+                                 "unknown key '%s' in a plane (position, size, yaw, "
+                                 "semantic, orientation)",
+                                 key);
         }
     }
     if (!has_pos || !has_size)
