@@ -16,6 +16,7 @@ CASE: alpha (ALPHA_BLEND) | additive | opaque-any | opaque-ar | fb (XR_FB_passth
       | fade (a passthrough action fades the room out)
 """
 import glob
+import json
 import os
 import re
 import shutil
@@ -106,6 +107,7 @@ def run(stoa, src, out, models, presentation, modes, extra="", args=(), frames=2
                               cam=", ".join(map(str, CAM)), extra=extra))
     env = dict(os.environ, STOA_VALIDATION="1", STOA_XRSIM_SCRIPT=script, STOA_XRSIM_FAST="1",
                STOA_XRSIM_CAPTURE=os.path.join(out, "frames"), STOA_XRSIM_CAPTURE_EVERY="1000",
+               STOA_XRSIM_SUMMARY=os.path.join(out, "summary.json"),
                XR_ENABLE_API_LAYERS="XR_APILAYER_LUNARG_core_validation")
     if not xr_layer:
         # Debian's OpenXR core validation layer (1.0.20) knows XR_FB_passthrough's
@@ -126,6 +128,21 @@ def run(stoa, src, out, models, presentation, modes, extra="", args=(), frames=2
     return p.returncode, log, frames_
 
 
+def frames_by_mode(out):
+    """xrsim's count of submitted frames per blend mode."""
+    try:
+        with open(os.path.join(out, "summary.json")) as f:
+            return json.load(f).get("ar", {}).get("frames_by_blend_mode", {})
+    except (OSError, ValueError):
+        return {}
+
+
+def only_mode(out, mode):
+    by = frames_by_mode(out)
+    check(by.get(mode, 0) > 0 and all(v == 0 for k, v in by.items() if k != mode),
+          "xrsim saw every frame in %s (%s)" % (mode, by))
+
+
 def main():
     stoa, src, out, models, case = sys.argv[1:6]
     if case == "opaque-ar":
@@ -138,6 +155,7 @@ def main():
         rc, log, frames = run(stoa, src, out, models, "any", ["OPAQUE"], extra="passthrough: false")
         check(rc == 0, "an `any` lesson runs on an OPAQUE-only headset (rc %d)" % rc)
         check("presentation: VR (OPAQUE)" in log, "it runs in VR")
+        only_mode(out, "OPAQUE")
         check(frames, "frames captured")
         if frames:
             img = load_rgb(frames[-1])
@@ -173,6 +191,13 @@ def main():
     want = {"alpha": "presentation: AR (ALPHA_BLEND)", "additive": "presentation: AR (ADDITIVE)",
             "fb": "presentation: AR (OPAQUE + XR_FB_passthrough)"}[case]
     check(want in log, want)
+    only_mode(out, {"alpha": "ALPHA_BLEND", "additive": "ADDITIVE", "fb": "OPAQUE"}[case])
+    if fb:
+        try:
+            pt = json.load(open(os.path.join(out, "summary.json")))["ar"]["frames_with_passthrough"]
+        except (OSError, ValueError, KeyError):
+            pt = 0
+        check(pt > 0, "the frames carried the XR_FB_passthrough layer (%d)" % pt)
     check("1 environment node(s) hidden" in log, "the backdrop is hidden over the room")
     check(frames, "frames captured")
     if not frames:
