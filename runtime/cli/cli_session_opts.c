@@ -9,8 +9,12 @@
 bool stoa_cli_session_option(int argc, char **argv, int *i, run_options *o)
 {
     const char *a = argv[*i];
+    if (!strcmp(a, "--ar") || !strcmp(a, "--vr")) { // over the lesson's presentation (docs/ar.md)
+        o->present = a[2] == 'a' ? RUN_PRESENT_AR : RUN_PRESENT_VR;
+        return true;
+    }
     if (*i + 1 >= argc)
-        return false; // every shared option takes a value
+        return false; // every other shared option takes a value
     const char *v = argv[*i + 1];
     if (!strcmp(a, "--hub"))
         o->hub.url = v; // classroom hub: run_hub.c

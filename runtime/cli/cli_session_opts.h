@@ -6,5 +6,5 @@
 
 // One of the options `stoa run` and `stoa play` share (--hub, --join,
 // --device, --traces, --lang, --learner, --seed, --events, --dwell,
-// --max-seconds): true when argv[*i] was one, *i then on its value.
+// --max-seconds, --ar, --vr): true when argv[*i] was one, *i then on its value.
 bool stoa_cli_session_option(int argc, char **argv, int *i, run_options *o);

@@ -27,7 +27,7 @@ static void usage(FILE *f)
             "usage: stoa run LESSON|SCENE [--sim] [--traces DIR] [--lang LANG] [--learner NAME]\n"
             "                [--seed N] [--events FILE] [--stereo auto|multiview|multipass]\n"
             "                [--msaa N] [--seated] [--vulkan1] [--max-seconds S]\n"
-            "                [--grab NODE[,NODE...]] [--dwell SECONDS] [--mirror]\n"
+            "                [--grab NODE[,NODE...]] [--dwell SECONDS] [--mirror] [--ar|--vr]\n"
             "                [--hub URL --join CODE [--device NAME]]\n"
             "       stoa run [LESSON] --hub URL [--join CODE] [--device NAME] [--cache-max MIB] ...\n"
             "Plays a lesson (.yaml) or shows a scene (.gltf/.glb) on the headset through\n"
@@ -42,6 +42,8 @@ static void usage(FILE *f)
             "scene) until the teacher launches a lesson, shows the result at its end and goes\n"
             "back to the lobby; it does not exit. --cache-max bounds the cache of lesson files\n"
             "sent by the hub (default 2048 MiB).\n"
+            "--ar shows the lesson over the real room (passthrough or a see-through display),\n"
+            "--vr in VR, whatever the lesson's `presentation` says (docs/ar.md).\n"
             "Ctrl-C ends the session cleanly.\n");
 }
 

@@ -367,6 +367,9 @@ static uint32_t check(const stoa_lesson *L, const stoa_lesson_check_desc *desc,
         check_graph(&c);
     check_text(&c, &L->title, "title", false);
     check_text(&c, &L->description, "description", false);
+    for (uint32_t k = 0; k < L->environment_count; k++) // AR: hidden over the room
+        check_name(&c, L->environment[k], L->environment_locs[k], false);
+    check_name(&c, L->tabletop_node, L->tabletop_node_loc, false);
     for (uint32_t s = 0; s < L->state_count; s++) {
         const stoa_lesson_state *st = &L->states[s];
         check_text(&c, &st->title, "title", false);

@@ -401,6 +401,11 @@ static void run_step(stoa_lesson_machine *m, uint32_t i)
         a->text = &s->text;
         break;
     case STOA_LESSON_STEP_END: run_end(m, s); break;
+    case STOA_LESSON_STEP_PASSTHROUGH:
+        a = lm_emit(m, STOA_LESSON_ACT_PASSTHROUGH);
+        a->value = s->room_to;
+        a->total = s->room_seconds;
+        break;
     }
 }
 

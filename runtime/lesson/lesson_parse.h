@@ -68,5 +68,9 @@ bool lp_parse_triggers(lp *p, yaml_node_t *n, stoa_lesson_state *st);
 void lp_parse_task(lp *p, yaml_node_t *n, stoa_lesson_state *st);
 // The lesson's end-of-lesson survey (lesson_parse_survey.c); n may be NULL.
 void lp_parse_survey(lp *p, yaml_node_t *n, stoa_lesson *L);
+// The lesson's `presentation`, `environment` and `tabletop` (lesson_parse_ar.c).
+void lp_parse_ar(lp *p, yaml_node_t *root, stoa_lesson *L);
+// A `passthrough: {to, seconds}` action (lesson_parse_ar.c).
+void lp_parse_passthrough(lp *p, yaml_node_t *n, stoa_lesson_step *s);
 // A quiz's optional `score` and `feedback` (lesson_parse_quiz.c); after its choices.
 void lp_parse_quiz_outcomes(lp *p, yaml_node_t *quiz, stoa_lesson_quiz *q);

@@ -11,7 +11,7 @@
 static const char *const k_actions[] = {"narrate", "show_panel", "hide_panel", "highlight",
                                         "unhighlight", "show", "hide", "play",
                                         "stop", "teleport", "set", "add",
-                                        "score", "quiz", "end"};
+                                        "score", "quiz", "end", "passthrough"};
 
 static const char *const k_narrate[] = {"id", "audio", "at", "text"};
 static const char *const k_panel[] = {"id", "text", "at", "keep"};
@@ -334,6 +334,9 @@ static void parse_step(lp *p, const char *kind, yaml_node_t *v, stoa_lesson_step
         s->kind = STOA_LESSON_STEP_END;
         parse_end(p, v, s);
         st->ends = true;
+    } else if (strcmp(kind, "passthrough") == 0) {
+        s->kind = STOA_LESSON_STEP_PASSTHROUGH;
+        lp_parse_passthrough(p, v, s);
     }
 }
 

@@ -79,6 +79,7 @@ typedef enum stoa_lesson_step_kind {
     STOA_LESSON_STEP_SCORE,
     STOA_LESSON_STEP_QUIZ,
     STOA_LESSON_STEP_END,
+    STOA_LESSON_STEP_PASSTHROUGH, // AR: fade the real room in or out (docs/ar.md)
 } stoa_lesson_step_kind;
 
 typedef enum stoa_lesson_outcome {
@@ -138,6 +139,7 @@ typedef struct stoa_lesson_step {
     stoa_lesson_outcome outcome; // end; FAILED/PASSED chosen at run time when by_score
     bool by_score;
     double pass_score;
+    double room_to, room_seconds; // passthrough: the room's share 0..1, over seconds
 } stoa_lesson_step;
 
 // ---- triggers --------------------------------------------------------------
@@ -266,6 +268,17 @@ typedef struct stoa_lesson_survey_item {
     stoa_lesson_loc loc;
 } stoa_lesson_survey_item;
 
+// How a lesson wants to be shown (docs/ar.md): VR (the scene fills the
+// view, the default), AR (over the real room: a headset with passthrough or
+// a see-through display), or either.
+typedef enum stoa_lesson_presentation {
+    STOA_LESSON_PRESENT_VR = 0,
+    STOA_LESSON_PRESENT_AR,
+    STOA_LESSON_PRESENT_ANY,
+} stoa_lesson_presentation;
+
+const char *stoa_lesson_presentation_str(stoa_lesson_presentation p); // "vr", "ar", "any"
+
 typedef struct stoa_lesson {
     const char *file_name; // as given to the parser, for messages
     const char *id;
@@ -289,6 +302,19 @@ typedef struct stoa_lesson {
     uint32_t declared_var_count;
     uint32_t survey_count;          // 0 = no survey
     const stoa_lesson_survey_item *survey;
+    // AR (lesson_parse_ar.c, docs/ar.md). presentation: `presentation:`.
+    // environment: `environment: [..]`, the nodes only a virtual
+    // surrounding needs (sky, ground, walls), hidden over the real room.
+    // tabletop_scale > 0: `tabletop: {scale, node}`, the scene (or node)
+    // placed on a real surface at that scale in AR.
+    stoa_lesson_presentation presentation;
+    stoa_lesson_loc presentation_loc;
+    uint32_t environment_count;
+    const char **environment;
+    const stoa_lesson_loc *environment_locs;
+    double tabletop_scale;
+    const char *tabletop_node; // NULL = the whole scene
+    stoa_lesson_loc tabletop_loc, tabletop_node_loc;
     struct stoa_lesson_private *priv;
 } stoa_lesson;
 

@@ -112,6 +112,7 @@ typedef enum stoa_lesson_action_type {
     STOA_LESSON_ACT_ENDED,             // outcome, total = score
     STOA_LESSON_ACT_TASK_STEP,         // task, step, task_result, correct, value = attempt at
                                        // the step, node/zone = what the learner did
+    STOA_LESSON_ACT_PASSTHROUGH,       // value = the room's share (0..1), total = seconds
 } stoa_lesson_action_type;
 
 // How a learner's move in a task went.

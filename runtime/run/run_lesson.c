@@ -343,7 +343,15 @@ static void apply(run_lesson *rl, const stoa_lesson_action *a)
     case STOA_LESSON_ACT_TASK_STEP: run_task_step(rl, a, t); break;
     case STOA_LESSON_ACT_PAUSED: stoa_trace_suspended(rl->trace, STOA_TRACE_PAUSED, t); break;
     case STOA_LESSON_ACT_RESUMED: stoa_trace_resumed(rl->trace, t); break;
+    case STOA_LESSON_ACT_PASSTHROUGH: // run_ar.c fades the room
+        rl->room_to = (float)a->value;
+        rl->room_s = a->total;
+        rl->room_version++;
+        break;
     case STOA_LESSON_ACT_RESTARTED:
+        rl->room_to = -1.0f; // the room as the lesson began
+        rl->room_s = 0;
+        rl->room_version++;
         memset(rl->hidden, 0, rl->scene->node_count * sizeof *rl->hidden);
         rl->hidden_version++;
         memset(rl->highlighted, 0, rl->scene->node_count * sizeof *rl->highlighted);

@@ -98,6 +98,11 @@ typedef struct run_lesson {
     stoa_clock trace_clock; // display time mapped onto wall time
     int64_t now_ns, display0_ns;
     bool started, ended;
+    // The last `passthrough:` action, for run_ar.c (room_to < 0: back to
+    // the start, after a restart); room_version counts them.
+    float room_to;
+    double room_s;
+    uint32_t room_version;
     int64_t ended_ns;
     stoa_lesson_outcome outcome;
     bool *hidden;      // per node

@@ -167,9 +167,10 @@ static void place_arrow(run_overlay *o, const stoa_pose *scene_pose, const stoa_
             top = y > top ? y : top;
         }
     }
-    float pos[3] = {m[12], top + 0.25f + 0.08f * (float)sin(t * 3.0), m[14]};
+    float k = o->arrow_scale > 0 ? o->arrow_scale : 1.0f; // run_tabletop.c
+    float pos[3] = {m[12], top + k * (0.25f + 0.08f * (float)sin(t * 3.0)), m[14]};
     mat3 rot = GLM_MAT3_IDENTITY_INIT;
-    float scale[3] = {0.25f, 0.4f, 0.25f};
+    float scale[3] = {0.25f * k, 0.4f * k, 0.25f * k};
     place(o, OV_NODE_ARROW, pos, rot, scale);
 }
 

@@ -26,6 +26,8 @@ typedef struct run_overlay {
     int tex_w[RUN_MAX_PANELS], tex_h[RUN_MAX_PANELS];
     struct run_overlay_job *job; // pictures and uploads on a worker (run_overlay_job.c)
     bool force_rebuild;      // an in-place write failed: the next job rebuilds
+    bool plates;             // AR: panels on an opaque backing plate (run_ar_panel.c)
+    float arrow_scale;       // the highlight arrow's size (0 = 1; small on a tabletop model)
     uint32_t rebuilds;       // new overlay scenes (a panel shown, hidden or resized)
     uint32_t writes;         // pictures updated in place (hover, answers)
     bool needs_prepare;      // a new gscene: its pipelines are still to be made

@@ -18,6 +18,7 @@
 
 #include "core/stoa_clock.h"
 #include "core/stoa_log.h"
+#include "run_ar.h"
 #include "run_overlay.h"
 #include "run_overlay_mesh.h"
 
@@ -43,6 +44,7 @@ typedef struct run_overlay_job {
     stoa_gfx_upload *upload;
     stoa_result result;
     stoa_error err;
+    bool plates; // run_overlay.plates when the job began
 } run_overlay_job;
 
 static void job_clear(run_overlay_job *j)
@@ -67,6 +69,8 @@ static void *draw_main(void *arg)
     for (int i = 0; i < RUN_MAX_PANELS; i++) {
         if (j->draw[i])
             run_overlay_draw_panel(j->fonts, &j->panels[i], &j->images[i]);
+        if (j->draw[i] && j->plates)
+            run_ar_panel_plate(&j->images[i]); // readable over a bright room
         bool had = j->tex_w[i] > 0;
         if (j->shown[i] != had && !(j->shown[i] && !j->draw[i] && !j->keep[i]->rgba))
             rebuild = true; // shown or hidden
@@ -155,6 +159,7 @@ static void start(run_overlay *o, stoa_gfx_renderer *renderer, run_lesson *rl)
     if (!any)
         return;
     j->fonts = o->fonts;
+    j->plates = o->plates;
     j->renderer = renderer;
     j->gscene = o->gscene; // stays until this job is taken or cancelled
     j->have_gscene = o->gscene != NULL;

@@ -75,6 +75,16 @@ void run_period_switch(run_session *s)
     if (run_content_switch_poll(s, &switched, &err) < 0) {
         launch_failed(s, err.message);
     } else if (switched) {
+        stoa_error aerr = {0};
+        if (run_ar_start(s, &aerr) < 0 && s->lesson_on) {
+            // An AR lesson on a headset that shows only VR: not played; the
+            // scene stays (the lobby), the hub hears why.
+            run_lesson_fini(&s->lesson);
+            s->lesson_on = false;
+            launch_failed(s, aerr.message);
+            run_ar_start(s, &aerr); // the scene, in VR
+            return;
+        }
         run_hub_launch_done(&s->hub);
         if (s->in_class)
             run_class_enter(&s->cls, RUN_PHASE_LESSON);

@@ -34,6 +34,8 @@ static stoa_result create_xr(run_session *s, stoa_error *err)
         stoa_xr_set_mirror(s->xr, stoa_desktop_mirror_record, s->mirror);
     }
     STOA_LOGI("run", "headset: %s", stoa_xr_runtime_name(s->xr));
+    if ((r = run_ar_start(s, err)) < 0) // the blend mode for the lesson (AR or VR)
+        return r;
     r = stoa_gfx_scene_create(stoa_xr_renderer(s->xr), s->scene, &s->gscene, err);
     // Pipelines now, not while the first frame is recorded: the scene's, and
     // the overlay's (an empty overlay has every material a full one has).
@@ -88,7 +90,7 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
     if ((r = run_period_init(s, err)) < 0) // with a hub: the lobby first
         return r;
     if (opt->front == RUN_FRONT_DESKTOP)
-        return STOA_OK; // the desktop front-end (run_play.c) brings its window and renderer
+        return run_ar_start(s, err); // the desktop front-end (run_play.c) brings its window and renderer
     return create_xr(s, err);
 }
 
@@ -109,6 +111,7 @@ void run_session_fini(run_session *s)
     if (s->events)
         fclose(s->events);
     run_content_drop_scene(s);
+    run_ar_free(&s->ar);
     free(s->cpu_us);
     memset(s, 0, sizeof *s);
 }
@@ -228,9 +231,11 @@ static void apply_output(run_session *s, const stoa_interact_output *out)
         run_pick_rebuild(s);
     run_pick_poll(s);
     // Shown or hidden by the lesson: hidden nodes catch no ray (no rebuild).
-    uint32_t hv = s->lesson_on ? s->lesson.hidden_version : 0;
+    // In AR the environment-only nodes too (run_ar.c).
+    uint32_t hv = (s->lesson_on ? s->lesson.hidden_version : 0) + s->ar.version;
     if (hv != s->hidden_version &&
-        stoa_bvh_set_hidden(s->bvh, s->scene, s->lesson_on ? s->lesson.hidden : NULL))
+        stoa_bvh_set_hidden(s->bvh, s->scene,
+                            run_ar_hidden(s, s->lesson_on ? s->lesson.hidden : NULL)))
         s->hidden_version = hv;
     s->grabbing = grabbing;
 }
@@ -301,12 +306,18 @@ stoa_result run_session_step(run_session *s, stoa_interact_frame *in, double dt,
 {
     double t0 = stoa_time_seconds(), tp[4];
     pose_scene(s, dt);
+    float clear[4];
+    run_tabletop_input(s, in, dt); // tabletop: placing, turning, scaling by hand
+    run_ar_frame(s, now_ns, clear); // AR: the room's share, environment nodes hidden
     stoa_pose_update(s->pose);
+    if (run_tabletop_take_rebuild(s))
+        run_pick_rebuild(s); // the model stands somewhere new: rays see it there
     in->pose = s->pose;
     in->bvh = s->bvh;
     const stoa_interact_output *out = stoa_interact_update(s->interact, in);
     tp[0] = stoa_time_seconds();
-    run_period_frame(s, out, in, now_ns); // the lesson, or the lobby
+    if (!run_tabletop_waiting(s)) // placing the model first: the lesson waits
+        run_period_frame(s, out, in, now_ns); // the lesson, or the lobby
     tp[1] = stoa_time_seconds();
     run_hub_frame(&s->hub, s->lesson_on ? &s->lesson : NULL, s->in_class ? &s->cls : NULL,
                   now_ns); // classroom hub
@@ -320,7 +331,8 @@ stoa_result run_session_step(run_session *s, stoa_interact_frame *in, double dt,
     // Without its overlay the frame still shows the scene (panels come back
     // with the next frame that can make them).
     st->draws[0] = (run_draw){.scene = s->gscene, .pose = s->pose,
-                              .options = {.clear_color = {0.55f, 0.70f, 0.90f, 1.0f}}};
+                              .options = {.clear_color = {clear[0], clear[1], clear[2],
+                                                          clear[3]}}};
     st->draws[1] = (run_draw){.scene = st->overlay_result >= 0 ? s->overlay.gscene : NULL,
                               .pose = s->overlay.pose};
     set_highlights(s, &st->draws[0].options);

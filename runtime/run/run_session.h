@@ -14,6 +14,7 @@
 #include "interact/stoa_interact.h"
 #include "scene/stoa_scene.h"
 #include "desktop/stoa_mirror.h"
+#include "run_ar.h"
 #include "run_class.h"
 #include "run_hub.h"
 #include "run_lesson.h"
@@ -46,6 +47,7 @@ typedef struct run_options {
     const char *lesson_path;
     run_lesson_desc lesson;
     run_hub_options hub; // --hub/--join: the classroom hub (run_hub.c)
+    run_present present; // --ar / --vr over the lesson's presentation (run_ar.c)
 } run_options;
 
 typedef struct run_session run_session;
@@ -136,6 +138,7 @@ struct run_session {
     uint32_t instance_rebuilds;   // OpenXR instance / Vulkan device made again
     uint32_t launches_failed;     // hub launches that could not start
     uint32_t hidden_version;      // of the lesson's hidden nodes, as the BVH has them
+    run_ar ar;                    // AR: blend mode, environment hidden, room fade (run_ar.c)
 };
 
 // run_content.c: the scene and lesson the session shows.

@@ -170,3 +170,66 @@ void stoa_xr_request_exit(stoa_xr *xr);
 // The session's state as OpenXR names it ("IDLE", "FOCUSED", ...; "NONE"
 // while there is no session): for logs and tests.
 const char *stoa_xr_state_name(const stoa_xr *xr);
+
+// ---- the real room: environment blend modes and passthrough (xr_blend.c) ----
+// The values are OpenXR's XrEnvironmentBlendMode.
+typedef enum stoa_xr_blend {
+    STOA_XR_BLEND_OPAQUE = 1,   // VR: the scene fills the view
+    STOA_XR_BLEND_ADDITIVE = 2, // see-through display: light adds to the room, black is clear
+    STOA_XR_BLEND_ALPHA = 3,    // video passthrough: premultiplied alpha over the camera image
+} stoa_xr_blend;
+
+// The modes the headset offers, in its order of preference; returns how
+// many (1..3).
+uint32_t stoa_xr_blend_modes(const stoa_xr *xr, stoa_xr_blend out[3]);
+// The runtime has XR_FB_passthrough (the room through a layer under the
+// scene, with the OPAQUE mode).
+bool stoa_xr_has_fb_passthrough(const stoa_xr *xr);
+// Frames go out in `mode` from the next one on; `mode` must be offered
+// (else STOA_ERROR_UNSUPPORTED). fb_passthrough (OPAQUE only, when the
+// runtime has it): XR_FB_passthrough's layer is submitted under the scene.
+// In every mode but plain OPAQUE the projection layer carries premultiplied
+// alpha (XR_COMPOSITION_LAYER_BLEND_TEXTURE_SOURCE_ALPHA_BIT): the caller
+// clears to transparent black and draws premultiplied colour (gfx does:
+// straight-alpha blending onto a transparent clear gives premultiplied).
+stoa_result stoa_xr_set_blend(stoa_xr *xr, stoa_xr_blend mode, bool fb_passthrough,
+                              stoa_error *err);
+stoa_xr_blend stoa_xr_get_blend(const stoa_xr *xr);
+bool stoa_xr_fb_passthrough_on(const stoa_xr *xr);
+// XR_FB_passthrough's opacity (0..1; 1 at first): how much of the room the
+// layer under the scene shows.
+void stoa_xr_set_passthrough_opacity(stoa_xr *xr, float opacity);
+const char *stoa_xr_blend_name(stoa_xr_blend mode); // "OPAQUE", "ADDITIVE", "ALPHA_BLEND"
+
+// ---- the room's surfaces: XR_EXT_plane_detection (xr_planes.c) ----------------
+typedef struct stoa_xr_plane {
+    float position[3];    // tracking space
+    float orientation[4]; // x, y, z, w: +Z is the plane's normal
+    float width, height;  // its extents along its own X and Y (metres)
+    bool floor;           // the runtime says it is the floor
+} stoa_xr_plane;
+
+// The runtime detects planes (XR_EXT_plane_detection, and the system can).
+bool stoa_xr_has_planes(const stoa_xr *xr);
+// The horizontal, upward-facing planes found so far (tables, the floor),
+// at most `max`: the first call starts detecting, each later one takes a
+// finished detection and starts the next. Between stoa_xr_begin_frame and
+// stoa_xr_end_frame. Returns how many (0 without plane detection).
+uint32_t stoa_xr_planes(stoa_xr *xr, stoa_xr_plane *out, uint32_t max);
+
+// ---- the placement kept in the room: XR_MSFT_spatial_anchor (xr_anchor.c) ----
+// One anchor per session (the tabletop model's). Poses in tracking space;
+// orientation x, y, z, w.
+bool stoa_xr_has_anchors(const stoa_xr *xr);      // XR_MSFT_spatial_anchor
+bool stoa_xr_has_anchor_store(const stoa_xr *xr); // ..._persistence
+// Puts the anchor at the pose (replacing the one before), between
+// begin_frame and end_frame; with `name` and a store, it is also kept there
+// under that name for later sessions.
+stoa_result stoa_xr_anchor_set(stoa_xr *xr, const float position[3], const float orientation[4],
+                               const char *name, stoa_error *err);
+// The anchor kept under `name` by an earlier session, made this session's:
+// false when the store has none (or there is no store).
+bool stoa_xr_anchor_load(stoa_xr *xr, const char *name);
+// Where the anchor is at this frame's display time: false when there is
+// none or the runtime cannot locate it now.
+bool stoa_xr_anchor_locate(stoa_xr *xr, float position[3], float orientation[4]);

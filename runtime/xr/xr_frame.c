@@ -150,7 +150,7 @@ stoa_result stoa_xr_begin_frame(stoa_xr *xr, stoa_xr_frame *frame, stoa_error *e
         // The frame was begun: end it empty so the next xrWaitFrame is in order.
         XrFrameEndInfo ei = {XR_TYPE_FRAME_END_INFO};
         ei.displayTime = xr->frame_state.predictedDisplayTime;
-        ei.environmentBlendMode = XR_ENVIRONMENT_BLEND_MODE_OPAQUE;
+        ei.environmentBlendMode = xr->blend.mode;
         XrResult er = xrEndFrame(xr->session, &ei);
         if (er == XR_ERROR_SESSION_LOST || r == STOA_ERROR_SESSION_LOST)
             return xr_session_lost(xr);
@@ -328,10 +328,12 @@ stoa_result stoa_xr_end_frame(stoa_xr *xr, const stoa_xr_frame *frame, const sto
     XrCompositionLayerProjectionView pv[2];
     XrCompositionLayerDepthInfoKHR depth[2];
     XrCompositionLayerProjection layer = {XR_TYPE_COMPOSITION_LAYER_PROJECTION};
-    const XrCompositionLayerBaseHeader *layers[1] = {(const void *)&layer};
+    XrCompositionLayerPassthroughFB passthrough;
+    const XrCompositionLayerBaseHeader *layers[2];
     XrFrameEndInfo ei = {XR_TYPE_FRAME_END_INFO};
     ei.displayTime = xr->frame_state.predictedDisplayTime;
-    ei.environmentBlendMode = XR_ENVIRONMENT_BLEND_MODE_OPAQUE;
+    // The mode the caller chose (xr_blend.c; OPAQUE unless asked otherwise).
+    ei.environmentBlendMode = xr->blend.mode;
     if (frame->should_render) {
         stoa_result r = xr_render_views(xr, draws, draw_count, err);
         if (r == STOA_ERROR_SESSION_LOST)
@@ -369,7 +371,13 @@ stoa_result stoa_xr_end_frame(stoa_xr *xr, const stoa_xr_frame *frame, const sto
         layer.space = xr->app_space;
         layer.viewCount = 2;
         layer.views = pv;
-        ei.layerCount = 1;
+        // Alpha for the room behind (premultiplied), in AR modes.
+        layer.layerFlags = xr_blend_projection_flags(xr);
+        uint32_t n = xr_blend_under_layers(xr, &passthrough);
+        if (n)
+            layers[0] = (const void *)&passthrough;
+        layers[n] = (const void *)&layer;
+        ei.layerCount = n + 1;
         ei.layers = layers;
     }
     XrResult xres = xrEndFrame(xr->session, &ei);

@@ -65,7 +65,7 @@ stoa_result xr_instance_create(stoa_xr *xr, stoa_error *err)
         free(exts);
         return no_runtime(r, err);
     }
-    const char *enabled[8];
+    const char *enabled[12];
     uint32_t count = 0;
     bool v2 = has_ext(exts, n, XR_KHR_VULKAN_ENABLE2_EXTENSION_NAME) && !xr->desc.force_vulkan1;
     if (v2)
@@ -86,6 +86,15 @@ stoa_result xr_instance_create(stoa_xr *xr, stoa_error *err)
         enabled[count++] = XR_EXT_EYE_GAZE_INTERACTION_EXTENSION_NAME;
     if ((xr->has_hand_tracking = has_ext(exts, n, XR_EXT_HAND_TRACKING_EXTENSION_NAME)))
         enabled[count++] = XR_EXT_HAND_TRACKING_EXTENSION_NAME;
+    if ((xr->blend.has_fb = has_ext(exts, n, XR_FB_PASSTHROUGH_EXTENSION_NAME)))
+        enabled[count++] = XR_FB_PASSTHROUGH_EXTENSION_NAME;
+    if ((xr->planes.has = has_ext(exts, n, XR_EXT_PLANE_DETECTION_EXTENSION_NAME)))
+        enabled[count++] = XR_EXT_PLANE_DETECTION_EXTENSION_NAME;
+    if ((xr->anchor.has = has_ext(exts, n, XR_MSFT_SPATIAL_ANCHOR_EXTENSION_NAME)))
+        enabled[count++] = XR_MSFT_SPATIAL_ANCHOR_EXTENSION_NAME;
+    if ((xr->anchor.has_store =
+             xr->anchor.has && has_ext(exts, n, XR_MSFT_SPATIAL_ANCHOR_PERSISTENCE_EXTENSION_NAME)))
+        enabled[count++] = XR_MSFT_SPATIAL_ANCHOR_PERSISTENCE_EXTENSION_NAME;
     free(exts);
 
     XrInstanceCreateInfo ci = {XR_TYPE_INSTANCE_CREATE_INFO};

@@ -7,6 +7,8 @@
 #include <openxr/openxr.h>
 #include <openxr/openxr_platform.h>
 
+#include "stoa_openxr_ext.h" // XR_EXT_plane_detection (newer than Debian's headers)
+
 #include "core/stoa_log.h"
 #include "stoa_xr.h"
 
@@ -48,6 +50,59 @@ typedef struct xr_actions {
     XrSpace aim_space[2], grip_space[2], eye_space;
     bool attached;
 } xr_actions;
+
+// Environment blend modes the system offers, the one frames are submitted
+// with, and XR_FB_passthrough's objects when the runtime has it (xr_blend.c).
+typedef struct xr_blend {
+    XrEnvironmentBlendMode offered[4]; // in the runtime's order of preference
+    uint32_t count;
+    XrEnvironmentBlendMode mode;       // what xrEndFrame is given
+    bool has_fb;                       // XR_FB_passthrough enabled on the instance
+    bool fb_on;                        // the passthrough layer goes under the scene
+    float fb_opacity;                  // its textureOpacityFactor
+    float fb_opacity_set;              // the last one given to the runtime (-1: none)
+    XrPassthroughFB fb;                // per session
+    XrPassthroughLayerFB fb_layer;
+    PFN_xrCreatePassthroughFB create;
+    PFN_xrDestroyPassthroughFB destroy;
+    PFN_xrCreatePassthroughLayerFB create_layer;
+    PFN_xrDestroyPassthroughLayerFB destroy_layer;
+    PFN_xrPassthroughLayerSetStyleFB set_style;
+} xr_blend;
+
+// XR_EXT_plane_detection (xr_planes.c): one detector per session, its last
+// results kept between detections.
+#define XR_MAX_PLANES 16
+typedef struct xr_planes {
+    bool has;      // enabled on the instance and the system detects planes
+    bool begun;    // a detection is under way
+    bool failed;   // said once
+    XrPlaneDetectorEXT detector;
+    stoa_xr_plane found[XR_MAX_PLANES];
+    uint32_t count;
+    PFN_xrCreatePlaneDetectorEXT create;
+    PFN_xrDestroyPlaneDetectorEXT destroy;
+    PFN_xrBeginPlaneDetectionEXT begin;
+    PFN_xrGetPlaneDetectionStateEXT state;
+    PFN_xrGetPlaneDetectionsEXT get;
+} xr_planes;
+
+// XR_MSFT_spatial_anchor (+ _persistence) (xr_anchor.c): one anchor, the
+// tabletop placement's, per session.
+typedef struct xr_anchor {
+    bool has, has_store;
+    XrSpatialAnchorMSFT anchor;
+    XrSpace space;
+    XrSpatialAnchorStoreConnectionMSFT store;
+    PFN_xrCreateSpatialAnchorMSFT create;
+    PFN_xrCreateSpatialAnchorSpaceMSFT create_space;
+    PFN_xrDestroySpatialAnchorMSFT destroy;
+    PFN_xrCreateSpatialAnchorStoreConnectionMSFT store_open;
+    PFN_xrDestroySpatialAnchorStoreConnectionMSFT store_close;
+    PFN_xrPersistSpatialAnchorMSFT persist;
+    PFN_xrUnpersistSpatialAnchorMSFT unpersist;
+    PFN_xrCreateSpatialAnchorFromPersistedNameMSFT load;
+} xr_anchor;
 
 struct stoa_xr {
     stoa_xr_desc desc;
@@ -94,6 +149,9 @@ struct stoa_xr {
     bool focused_once;         // this session has been FOCUSED (see status.system_paused)
     bool exit_sent;            // xrRequestExitSession succeeded: EXITING will follow
     double exit_asked_s;       // stoa_time_seconds() of the exit request
+    xr_blend blend;            // environment blend modes and passthrough (xr_blend.c)
+    xr_planes planes;          // the room's surfaces (xr_planes.c)
+    xr_anchor anchor;          // the placement kept in the room (xr_anchor.c)
 };
 
 // xr_instance.c
@@ -117,5 +175,21 @@ stoa_result xr_render_views(stoa_xr *xr, const stoa_xr_draw *draws, uint32_t dra
 // A frame call answered XR_ERROR_SESSION_LOST: drop the session (as on
 // LOSS_PENDING) and return STOA_TIMEOUT so the caller just skips the frame.
 stoa_result xr_session_lost(stoa_xr *xr);
+
+// xr_anchor.c
+stoa_result xr_anchor_init(stoa_xr *xr, stoa_error *err); // per instance
+void xr_anchor_session_destroy(stoa_xr *xr);
+// xr_planes.c
+stoa_result xr_planes_init(stoa_xr *xr, stoa_error *err); // per instance (system known)
+void xr_planes_session_destroy(stoa_xr *xr);
+// xr_blend.c
+stoa_result xr_blend_init(stoa_xr *xr, stoa_error *err);          // per instance (system known)
+stoa_result xr_blend_session_create(stoa_xr *xr, stoa_error *err); // passthrough objects
+void xr_blend_session_destroy(stoa_xr *xr);
+// The layers a frame goes out with, under the projection layer (FB
+// passthrough): fills *pt, returns how many (0 or 1); and the projection
+// layer's flags for the current mode.
+uint32_t xr_blend_under_layers(stoa_xr *xr, XrCompositionLayerPassthroughFB *pt);
+XrCompositionLayerFlags xr_blend_projection_flags(const stoa_xr *xr);
 
 void xr_pose_from(const XrPosef *p, bool valid, stoa_xr_pose *out);

@@ -52,6 +52,8 @@ stoa_result xr_session_create(stoa_xr *xr, stoa_error *err)
         r = xr_actions_attach(xr, err);
     if (r >= 0)
         r = xr_swapchains_create(xr, err);
+    if (r >= 0)
+        r = xr_blend_session_create(xr, err); // XR_FB_passthrough's layer, when on
     return r;
 }
 
@@ -65,6 +67,9 @@ void xr_session_destroy(stoa_xr *xr)
             stoa_gfx_device_wait_idle(xr->device); // a lost device: nothing better
     }
     xr_swapchains_destroy(xr);
+    xr_blend_session_destroy(xr);
+    xr_planes_session_destroy(xr);
+    xr_anchor_session_destroy(xr);
     xr_actions_destroy_spaces(xr);
     if (xr->view_space)
         xrDestroySpace(xr->view_space);
@@ -257,6 +262,12 @@ stoa_result stoa_xr_create(const stoa_xr_desc *desc, stoa_xr **out, stoa_error *
     for (int i = 0; i < 16; i++)
         xr->world_from_tracking[i] = i % 5 == 0 ? 1.0f : 0.0f;
     stoa_result r = xr_instance_create(xr, err);
+    if (r >= 0)
+        r = xr_blend_init(xr, err);
+    if (r >= 0)
+        r = xr_planes_init(xr, err);
+    if (r >= 0)
+        r = xr_anchor_init(xr, err);
     if (r >= 0)
         r = xr_actions_create(xr, err);
     if (r >= 0)

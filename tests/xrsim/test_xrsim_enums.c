@@ -107,7 +107,8 @@ STOA_TEST(reference_space_types_blend_modes_and_action_types)
     EXPECT(XR_ERROR_VALIDATION_FAILURE, xrCreateAction, set, &ai, &act);
     ai.actionType = XR_ACTION_TYPE_VIBRATION_OUTPUT;
     EXPECT(XR_SUCCESS, xrCreateAction, set, &ai, &act);
-    // §10.5 xrEndFrame: a valid blend mode the system lacks is
+    // §10.5 xrEndFrame: a valid blend mode the system lacks (the default
+    // headset offers OPAQUE and ALPHA_BLEND, not ADDITIVE) is
     // XR_ERROR_ENVIRONMENT_BLEND_MODE_UNSUPPORTED, an invalid one is not.
     XrSessionBeginInfo bi = {XR_TYPE_SESSION_BEGIN_INFO, NULL,
                              XR_VIEW_CONFIGURATION_TYPE_PRIMARY_STEREO};
@@ -116,7 +117,7 @@ STOA_TEST(reference_space_types_blend_modes_and_action_types)
     EXPECT(XR_SUCCESS, xrWaitFrame, a.session, NULL, &fs);
     EXPECT(XR_SUCCESS, xrBeginFrame, a.session, NULL);
     XrFrameEndInfo end = {XR_TYPE_FRAME_END_INFO, NULL, fs.predictedDisplayTime,
-                          XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND, 0, NULL};
+                          XR_ENVIRONMENT_BLEND_MODE_ADDITIVE, 0, NULL};
     EXPECT(XR_ERROR_ENVIRONMENT_BLEND_MODE_UNSUPPORTED, xrEndFrame, a.session, &end);
     end.environmentBlendMode = XR_ENVIRONMENT_BLEND_MODE_MAX_ENUM;
     EXPECT(XR_ERROR_VALIDATION_FAILURE, xrEndFrame, a.session, &end);

@@ -168,13 +168,17 @@ static XrResult create_vulkan(tapp *a)
 
 XrResult tapp_create(tapp *a)
 {
-    const char *exts[] = {XR_KHR_VULKAN_ENABLE2_EXTENSION_NAME,
-                          XR_KHR_CONVERT_TIMESPEC_TIME_EXTENSION_NAME};
+    const char *exts[2 + TAPP_MAX_EXTRA_EXTENSIONS] = {XR_KHR_VULKAN_ENABLE2_EXTENSION_NAME};
+    uint32_t n = 1;
+    if (a->timespec)
+        exts[n++] = XR_KHR_CONVERT_TIMESPEC_TIME_EXTENSION_NAME;
+    for (int i = 0; i < TAPP_MAX_EXTRA_EXTENSIONS && a->extra_extensions[i]; i++)
+        exts[n++] = a->extra_extensions[i];
     XrInstanceCreateInfo ci = {XR_TYPE_INSTANCE_CREATE_INFO};
     snprintf(ci.applicationInfo.applicationName, sizeof ci.applicationInfo.applicationName,
              "xrsim-test");
     ci.applicationInfo.apiVersion = a->api_version ? a->api_version : XR_MAKE_VERSION(1, 0, 0);
-    ci.enabledExtensionCount = a->timespec ? 2 : 1;
+    ci.enabledExtensionCount = n;
     ci.enabledExtensionNames = exts;
     XrResult r = xrCreateInstance(&ci, &a->instance);
     if (r != XR_SUCCESS)

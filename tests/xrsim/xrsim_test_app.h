@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #define TAPP_MAX_STATES 64
+#define TAPP_MAX_EXTRA_EXTENSIONS 4
 
 typedef struct tapp {
     XrInstance instance;
@@ -37,6 +38,8 @@ typedef struct tapp {
     // (0: 1.0) and whether XR_KHR_convert_timespec_time is enabled.
     XrVersion api_version;
     bool timespec;
+    // More extensions to enable (NULL-terminated unless full).
+    const char *extra_extensions[TAPP_MAX_EXTRA_EXTENSIONS];
 } tapp;
 
 // Clears every STOA_XRSIM_* variable, points the loader at xrsim and makes a

@@ -27,7 +27,9 @@ import xml.etree.ElementTree as ET
 
 FEATURES = ("XR_VERSION_1_0", "XR_VERSION_1_1")
 EXTENSIONS = ("XR_KHR_vulkan_enable", "XR_KHR_vulkan_enable2", "XR_KHR_convert_timespec_time",
-              "XR_KHR_composition_layer_depth")
+              "XR_KHR_composition_layer_depth", "XR_FB_passthrough",
+              "XR_EXT_plane_detection", "XR_MSFT_spatial_anchor",
+              "XR_MSFT_spatial_anchor_persistence")
 ENUMS = ("XrViewConfigurationType", "XrReferenceSpaceType", "XrEnvironmentBlendMode",
          "XrFormFactor", "XrActionType")
 # 1.1 types that Debian's 1.0 headers lack: xrsim declares them under its

@@ -37,6 +37,26 @@
 
 #define XRSIM_TIMESPEC_FUNCTIONS(X) X(xrConvertTimespecTimeToTimeKHR) X(xrConvertTimeToTimespecTimeKHR)
 
+#define XRSIM_FB_PASSTHROUGH_FUNCTIONS(X)                                                          \
+    X(xrCreatePassthroughFB) X(xrDestroyPassthroughFB) X(xrPassthroughStartFB)                     \
+    X(xrPassthroughPauseFB) X(xrCreatePassthroughLayerFB) X(xrDestroyPassthroughLayerFB)           \
+    X(xrPassthroughLayerPauseFB) X(xrPassthroughLayerResumeFB) X(xrPassthroughLayerSetStyleFB)     \
+    X(xrCreateGeometryInstanceFB) X(xrDestroyGeometryInstanceFB)                                   \
+    X(xrGeometryInstanceSetTransformFB)
+
+#define XRSIM_PLANE_FUNCTIONS(X)                                                                   \
+    X(xrCreatePlaneDetectorEXT) X(xrDestroyPlaneDetectorEXT) X(xrBeginPlaneDetectionEXT)           \
+    X(xrGetPlaneDetectionStateEXT) X(xrGetPlaneDetectionsEXT) X(xrGetPlanePolygonBufferEXT)
+
+#define XRSIM_ANCHOR_FUNCTIONS(X)                                                                  \
+    X(xrCreateSpatialAnchorMSFT) X(xrCreateSpatialAnchorSpaceMSFT) X(xrDestroySpatialAnchorMSFT)
+
+#define XRSIM_ANCHOR_STORE_FUNCTIONS(X)                                                            \
+    X(xrCreateSpatialAnchorStoreConnectionMSFT) X(xrDestroySpatialAnchorStoreConnectionMSFT)       \
+    X(xrPersistSpatialAnchorMSFT) X(xrEnumeratePersistedSpatialAnchorNamesMSFT)                   \
+    X(xrCreateSpatialAnchorFromPersistedNameMSFT) X(xrUnpersistSpatialAnchorMSFT)                 \
+    X(xrClearSpatialAnchorStoreMSFT)
+
 // OpenXR 1.1 core, for 1.1 instances only (prototype in xrsim_openxr11.h).
 #define XRSIM_CORE11_FUNCTIONS(X) X(xrLocateSpaces)
 XrResult xrsim_xrLocateSpaces(XrSession session, const xrsim_spaces_locate_info *info,
@@ -48,6 +68,14 @@ XRSIM_VK1_FUNCTIONS(XRSIM_DECLARE)
 XRSIM_VK2_FUNCTIONS(XRSIM_DECLARE)
 XRSIM_TIMESPEC_FUNCTIONS(XRSIM_DECLARE)
 #undef XRSIM_DECLARE
+// The AR extensions' functions have no prototypes in every header
+// (stoa_openxr_ext.h has only the function pointer types): typed from those.
+#define XRSIM_DECLARE_PFN(name) extern __typeof__(*(PFN_##name)0) xrsim_##name;
+XRSIM_FB_PASSTHROUGH_FUNCTIONS(XRSIM_DECLARE_PFN)
+XRSIM_PLANE_FUNCTIONS(XRSIM_DECLARE_PFN)
+XRSIM_ANCHOR_FUNCTIONS(XRSIM_DECLARE_PFN)
+XRSIM_ANCHOR_STORE_FUNCTIONS(XRSIM_DECLARE_PFN)
+#undef XRSIM_DECLARE_PFN
 
 // xrsim_checked_<name> (xrsim_result_wrap.c, generated from the registry)
 // calls xrsim_<name> and checks its result against the registry's list;
@@ -59,4 +87,8 @@ XRSIM_VK1_FUNCTIONS(XRSIM_DECLARE_CHECKED)
 XRSIM_VK2_FUNCTIONS(XRSIM_DECLARE_CHECKED)
 XRSIM_TIMESPEC_FUNCTIONS(XRSIM_DECLARE_CHECKED)
 XRSIM_CORE11_FUNCTIONS(XRSIM_DECLARE_CHECKED)
+XRSIM_FB_PASSTHROUGH_FUNCTIONS(XRSIM_DECLARE_CHECKED)
+XRSIM_PLANE_FUNCTIONS(XRSIM_DECLARE_CHECKED)
+XRSIM_ANCHOR_FUNCTIONS(XRSIM_DECLARE_CHECKED)
+XRSIM_ANCHOR_STORE_FUNCTIONS(XRSIM_DECLARE_CHECKED)
 #undef XRSIM_DECLARE_CHECKED

@@ -22,6 +22,9 @@
 
 typedef struct copy_job {
     const xrsim_capture_eye *eyes;
+    const xrsim_composition *comp;
+    const xrsim_camera *camera;
+    XrPosef room;
     VkBuffer buffer;
     VkDeviceSize offset[2];
 } copy_job;
@@ -69,37 +72,109 @@ static void record_copy(xrsim_vk *vk, VkCommandBuffer cb, void *user)
     }
 }
 
-static uint8_t linear_to_srgb(uint8_t v)
+// Whether the picture is the layer's colour as stored: OPAQUE, no
+// passthrough, and no colour to multiply by alpha.
+static bool as_stored(const xrsim_composition *c)
 {
-    static uint8_t lut[256];
-    static bool ready;
-    if (!ready) {
-        for (int i = 0; i < 256; i++) {
-            double l = i / 255.0;
-            double s = l <= 0.0031308 ? 12.92 * l : 1.055 * pow(l, 1 / 2.4) - 0.055;
-            lut[i] = (uint8_t)lround(s * 255.0);
-        }
-        ready = true;
-    }
-    return lut[v];
+    const XrCompositionLayerFlags both = XR_COMPOSITION_LAYER_BLEND_TEXTURE_SOURCE_ALPHA_BIT |
+                                         XR_COMPOSITION_LAYER_UNPREMULTIPLIED_ALPHA_BIT;
+    return c->blend == XR_ENVIRONMENT_BLEND_MODE_OPAQUE && c->passthrough_below <= 0 &&
+           c->passthrough_above <= 0 && (c->proj_flags & both) != both;
 }
 
-// Copies one eye into the side-by-side picture, as sRGB-encoded RGBA.
+// One pixel as the headset shows it, in linear light (spec "Composition
+// layer blending" and XrEnvironmentBlendMode). `px` is the layer's texel in
+// linear light (alpha linear in every format), `cam` the real room's.
+static void composite(const xrsim_composition *c, const float px[4], const float cam[3],
+                      float out[3])
+{
+    // Layers over transparent black, premultiplied: passthrough below, the
+    // projection layer, passthrough above.
+    float rgb[3], a = c->passthrough_below;
+    for (int i = 0; i < 3; i++)
+        rgb[i] = cam[i] * a;
+    // Without BLEND_TEXTURE_SOURCE_ALPHA the texture's alpha is taken as 1;
+    // UNPREMULTIPLIED_ALPHA: its colour is multiplied by alpha first.
+    bool src_alpha = c->proj_flags & XR_COMPOSITION_LAYER_BLEND_TEXTURE_SOURCE_ALPHA_BIT;
+    float sa = src_alpha ? px[3] : 1.0f;
+    bool unpremul = src_alpha && (c->proj_flags & XR_COMPOSITION_LAYER_UNPREMULTIPLIED_ALPHA_BIT);
+    for (int i = 0; i < 3; i++)
+        rgb[i] = (unpremul ? px[i] * sa : px[i]) + (1 - sa) * rgb[i];
+    a = sa + (1 - sa) * a;
+    float pa = c->passthrough_above;
+    for (int i = 0; i < 3; i++)
+        rgb[i] = cam[i] * pa + (1 - pa) * rgb[i];
+    a = pa + (1 - pa) * a;
+    // The composited image against the real world.
+    for (int i = 0; i < 3; i++) {
+        switch (c->blend) {
+        case XR_ENVIRONMENT_BLEND_MODE_ADDITIVE: out[i] = fminf(1.0f, cam[i] + rgb[i]); break;
+        case XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND: out[i] = rgb[i] + (1 - a) * cam[i]; break;
+        default: out[i] = rgb[i]; break; // OPAQUE: alpha ignored
+        }
+    }
+}
+
+// Whether the room shows through a pixel whose texel alpha is `alpha`.
+static bool needs_camera(const xrsim_composition *c, float alpha)
+{
+    if (c->blend == XR_ENVIRONMENT_BLEND_MODE_ADDITIVE || c->passthrough_above > 0)
+        return true;
+    bool src_alpha = c->proj_flags & XR_COMPOSITION_LAYER_BLEND_TEXTURE_SOURCE_ALPHA_BIT;
+    bool below = c->blend == XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND || c->passthrough_below > 0;
+    return below && src_alpha && alpha < 1.0f;
+}
+
+// The direction of pixel (x, y) of an eye, in STAGE.
+static XrVector3f pixel_dir(const xrsim_capture_eye *e, uint32_t x, uint32_t y, uint32_t w,
+                            uint32_t h)
+{
+    float l = tanf(e->fov.angleLeft), r = tanf(e->fov.angleRight);
+    float u = tanf(e->fov.angleUp), d = tanf(e->fov.angleDown);
+    XrVector3f v = {l + ((float)x + 0.5f) / (float)w * (r - l),
+                    u - ((float)y + 0.5f) / (float)h * (u - d), -1.0f};
+    return xrsim_quat_rotate(e->pose.orientation, v);
+}
+
+// Copies one eye into the side-by-side picture, composited as the headset
+// shows it, sRGB-encoded RGBA. Blending is done in linear light: an sRGB
+// swapchain's texels are decoded first (as a compositor's sampler does),
+// a UNORM swapchain holds linear values; the result is encoded to sRGB.
 static void convert_eye(uint8_t *dst, uint32_t dst_w, uint32_t x0, const uint8_t *src,
-                        const xrsim_capture_eye *e)
+                        const xrsim_capture_eye *e, const copy_job *job)
 {
     VkFormat f = e->swapchain->format;
     bool bgra = f == VK_FORMAT_B8G8R8A8_SRGB || f == VK_FORMAT_B8G8R8A8_UNORM;
     bool linear = f == VK_FORMAT_R8G8B8A8_UNORM || f == VK_FORMAT_B8G8R8A8_UNORM;
+    bool stored = as_stored(job->comp);
+    // The room's coordinates (it may have drifted in STAGE).
+    const XrPosef to_room = xrsim_pose_inverse(job->room);
+    const XrPosef eye_room = xrsim_pose_mul(to_room, e->pose);
     uint32_t w = (uint32_t)e->rect.extent.width, h = (uint32_t)e->rect.extent.height;
     for (uint32_t y = 0; y < h; y++)
         for (uint32_t x = 0; x < w; x++) {
             const uint8_t *p = src + ((size_t)y * w + x) * 4;
             uint8_t *q = dst + ((size_t)y * dst_w + x0 + x) * 4;
             uint8_t rgb[3] = {bgra ? p[2] : p[0], p[1], bgra ? p[0] : p[2]};
+            q[3] = 255; // the picture is what the eye sees: opaque
+            if (stored) {
+                for (int c = 0; c < 3; c++)
+                    q[c] = linear ? xrsim_linear_to_srgb(rgb[c] / 255.0f) : rgb[c];
+                continue;
+            }
+            float px[4], cam[3], out[3];
             for (int c = 0; c < 3; c++)
-                q[c] = linear ? linear_to_srgb(rgb[c]) : rgb[c];
-            q[3] = 255; // opaque blend mode: alpha is not shown
+                px[c] = linear ? rgb[c] / 255.0f : xrsim_srgb_to_linear(rgb[c]);
+            px[3] = p[3] / 255.0f;
+            if (needs_camera(job->comp, px[3]))
+                xrsim_camera_sample(job->camera, eye_room.position,
+                                    xrsim_quat_rotate(to_room.orientation, pixel_dir(e, x, y, w, h)),
+                                    cam);
+            else // the layer hides the room here: skip the ray
+                cam[0] = cam[1] = cam[2] = 0;
+            composite(job->comp, px, cam, out);
+            for (int c = 0; c < 3; c++)
+                q[c] = xrsim_linear_to_srgb(out[c]);
         }
 }
 
@@ -113,8 +188,8 @@ static bool write_png(xrsim_session *s, const uint8_t *mapped, const copy_job *j
     uint8_t *img = calloc((size_t)W * H, 4);
     if (!img)
         return false;
-    convert_eye(img, W, 0, mapped + job->offset[0], &e[0]);
-    convert_eye(img, W, w0, mapped + job->offset[1], &e[1]);
+    convert_eye(img, W, 0, mapped + job->offset[0], &e[0], job);
+    convert_eye(img, W, w0, mapped + job->offset[1], &e[1], job);
     const char *dir = s->instance->cfg.capture_dir;
     if (mkdir(dir, 0755) != 0 && errno != EEXIST)
         STOA_LOGW(XRSIM_LOG, "cannot create capture folder %s: %s", dir, strerror(errno));
@@ -130,8 +205,8 @@ static bool write_png(xrsim_session *s, const uint8_t *mapped, const copy_job *j
     return ok;
 }
 
-bool xrsim_capture_eyes(xrsim_session *s, const xrsim_capture_eye eyes[2], uint64_t frame,
-                        int64_t display_time)
+bool xrsim_capture_eyes(xrsim_session *s, const xrsim_capture_eye eyes[2],
+                        const xrsim_composition *comp, uint64_t frame, int64_t display_time)
 {
     xrsim_vk *vk = &s->vk;
     for (int i = 0; i < 2; i++)
@@ -141,7 +216,8 @@ bool xrsim_capture_eyes(xrsim_session *s, const xrsim_capture_eye eyes[2], uint6
                       (unsigned long long)frame);
             return false;
         }
-    copy_job job = {.eyes = eyes};
+    copy_job job = {.eyes = eyes, .comp = comp, .camera = &s->instance->camera,
+                    .room = s->instance->timeline.room};
     VkDeviceSize size0 = (VkDeviceSize)eyes[0].rect.extent.width * eyes[0].rect.extent.height * 4;
     VkDeviceSize size = size0 + (VkDeviceSize)eyes[1].rect.extent.width * eyes[1].rect.extent.height * 4;
     job.offset[1] = size0;
@@ -187,5 +263,5 @@ void xrsim_capture_last(xrsim_session *s)
     if (!s->last_layer_valid || s->last_layer_captured || !s->instance->cfg.capture_dir[0])
         return;
     s->last_layer_captured = true; // one try: a failure is logged, not repeated
-    xrsim_capture_eyes(s, s->last_eyes, s->last_layer_frame, s->last_layer_time);
+    xrsim_capture_eyes(s, s->last_eyes, &s->last_comp, s->last_layer_frame, s->last_layer_time);
 }

@@ -7,7 +7,8 @@
 typedef struct entry {
     const char *name;
     PFN_xrVoidFunction fn;
-    int ext; // 0 core, 1 vulkan_enable, 2 vulkan_enable2, 3 convert_timespec_time, 4 core 1.1
+    int ext; // 0 core, 1 vulkan_enable, 2 vulkan_enable2, 3 convert_timespec_time, 4 core 1.1,
+             // 5 FB_passthrough, 6 EXT_plane_detection, 7 MSFT_spatial_anchor, 8 its persistence
 } entry;
 
 // Every entry point is handed out through its checking wrapper (xrsim_api.h).
@@ -16,9 +17,15 @@ typedef struct entry {
 #define E2(name) {#name, (PFN_xrVoidFunction)xrsim_checked_##name, 2},
 #define E3(name) {#name, (PFN_xrVoidFunction)xrsim_checked_##name, 3},
 #define E4(name) {#name, (PFN_xrVoidFunction)xrsim_checked_##name, 4},
+#define E5(name) {#name, (PFN_xrVoidFunction)xrsim_checked_##name, 5},
+#define E6(name) {#name, (PFN_xrVoidFunction)xrsim_checked_##name, 6},
+#define E7(name) {#name, (PFN_xrVoidFunction)xrsim_checked_##name, 7},
+#define E8(name) {#name, (PFN_xrVoidFunction)xrsim_checked_##name, 8},
 static const entry k_table[] = {
     XRSIM_CORE_FUNCTIONS(E0) XRSIM_VK1_FUNCTIONS(E1) XRSIM_VK2_FUNCTIONS(E2)
-        XRSIM_TIMESPEC_FUNCTIONS(E3) XRSIM_CORE11_FUNCTIONS(E4){NULL, NULL, 0},
+        XRSIM_TIMESPEC_FUNCTIONS(E3) XRSIM_CORE11_FUNCTIONS(E4)
+            XRSIM_FB_PASSTHROUGH_FUNCTIONS(E5) XRSIM_PLANE_FUNCTIONS(E6)
+                XRSIM_ANCHOR_FUNCTIONS(E7) XRSIM_ANCHOR_STORE_FUNCTIONS(E8){NULL, NULL, 0},
 };
 
 static const entry *find(const char *name)
@@ -36,6 +43,10 @@ static bool enabled(const xrsim_instance *inst, int ext)
     case 2: return inst->ext_vk2;
     case 3: return inst->ext_timespec;
     case 4: return inst->api_minor >= 1;
+    case 5: return inst->ext_passthrough;
+    case 6: return inst->ext_planes;
+    case 7: return inst->ext_anchor;
+    case 8: return inst->ext_anchor_store;
     default: return true;
     }
 }

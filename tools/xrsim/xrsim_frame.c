@@ -141,6 +141,14 @@ static XrResult run_script(xrsim_session *s)
         (*cursor)++;
         switch (e->kind) {
         case XRSIM_EV_RECENTRE: xrsim_space_recentre(s, s->predicted_ns); break;
+        case XRSIM_EV_DRIFT: {
+            XrPosef delta = {xrsim_quat_from_euler_deg(e->x, 0, 0),
+                             {e->point[0], e->point[1], e->point[2]}};
+            inst->timeline.room = xrsim_pose_mul(delta, inst->timeline.room);
+            STOA_LOGI(XRSIM_LOG, "script: the room drifts by (%.3f, %.3f, %.3f), %.1f deg",
+                      e->point[0], e->point[1], e->point[2], e->x);
+            break;
+        }
         case XRSIM_EV_HOLD: xrsim_session_set_hold(s, e->hold); break;
         case XRSIM_EV_EXIT: xrsim_session_request_stop(s, "script exit"); break;
         case XRSIM_EV_LOSE_SESSION:
@@ -293,14 +301,28 @@ XrResult xrsim_xrBeginFrame(XrSession session, const XrFrameBeginInfo *info)
     return r;
 }
 
+// The view's pose in STAGE at display time t (the head's when the layer's
+// space is not tracked now).
+static XrPosef view_stage_pose(xrsim_session *s, const XrCompositionLayerProjection *proj, int e,
+                               int64_t t)
+{
+    XrPosef base;
+    if (!xrsim_space_stage_pose((xrsim_space *)proj->space, t, &base))
+        return xrsim_head_pose(s, t);
+    return xrsim_pose_mul(base, proj->views[e].pose);
+}
+
 static void after_submit(xrsim_session *s, const XrFrameEndInfo *info,
-                         const XrCompositionLayerProjection *proj)
+                         const XrCompositionLayerProjection *proj, const xrsim_composition *comp)
 {
     xrsim_instance *inst = s->instance;
     xrsim_summary *sum = &inst->summary;
     s->frames_ended++;
     sum->frames_submitted++;
     sum->frames_with_layers[info->layerCount]++;
+    if (comp->blend >= 1 && comp->blend <= 3)
+        sum->frames_by_blend[comp->blend]++;
+    sum->frames_with_passthrough += comp->has_passthrough;
     if (inst->cfg.realtime && xrsim_mono_ns() > info->displayTime)
         sum->frames_late++;
     bool last = inst->cfg.frames_limit && (int64_t)s->frames_ended >= inst->cfg.frames_limit;
@@ -309,8 +331,11 @@ static void after_submit(xrsim_session *s, const XrFrameEndInfo *info,
             const XrSwapchainSubImage *sub = &proj->views[e].subImage;
             xrsim_swapchain *sc = (xrsim_swapchain *)sub->swapchain;
             s->last_eyes[e] = (xrsim_capture_eye){sc, sc->last_released, sub->imageRect,
-                                                  sub->imageArrayIndex};
+                                                  sub->imageArrayIndex,
+                                                  view_stage_pose(s, proj, e, info->displayTime),
+                                                  proj->views[e].fov};
         }
+        s->last_comp = *comp;
         s->last_layer_valid = true;
         s->last_layer_captured = false;
         s->last_layer_frame = sum->frames_submitted;
@@ -343,23 +368,37 @@ static XrResult end_frame(XrSession session, const XrFrameEndInfo *info)
         return xrsim_app_error(inst, fn, XR_ERROR_TIME_INVALID, "displayTime <= 0");
     if (!xrsim_enum_valid("XrEnvironmentBlendMode", info->environmentBlendMode, inst->api_minor))
         return xrsim_app_error(inst, fn, XR_ERROR_VALIDATION_FAILURE, "invalid blend mode");
-    if (info->environmentBlendMode != XR_ENVIRONMENT_BLEND_MODE_OPAQUE)
+    if (!xrsim_ar_blend_offered(&inst->ar, info->environmentBlendMode))
         return xrsim_app_error(inst, fn, XR_ERROR_ENVIRONMENT_BLEND_MODE_UNSUPPORTED,
-                               "only OPAQUE");
+                               "a blend mode xrEnumerateEnvironmentBlendModes does not offer");
     if (info->layerCount > XRSIM_MAX_LAYERS)
         return xrsim_app_error(inst, fn, XR_ERROR_LAYER_LIMIT_EXCEEDED, "too many layers");
     const XrCompositionLayerProjection *proj = NULL;
+    xrsim_composition comp = {.blend = info->environmentBlendMode};
     for (uint32_t i = 0; i < info->layerCount; i++) {
         const XrCompositionLayerBaseHeader *l = info->layers ? info->layers[i] : NULL;
+        if (l && l->type == XR_TYPE_COMPOSITION_LAYER_PASSTHROUGH_FB) {
+            // The camera image at its place in the layer order.
+            float opacity = 0;
+            r = xrsim_passthrough_layer_check(s, l, &opacity);
+            if (r != XR_SUCCESS)
+                return r;
+            comp.has_passthrough = true;
+            float *acc = proj ? &comp.passthrough_above : &comp.passthrough_below;
+            *acc = 1 - (1 - *acc) * (1 - opacity);
+            continue;
+        }
         r = xrsim_layer_check(s, l);
         if (r != XR_SUCCESS)
             return r;
-        if (!proj && l->type == XR_TYPE_COMPOSITION_LAYER_PROJECTION)
+        if (!proj && l->type == XR_TYPE_COMPOSITION_LAYER_PROJECTION) {
             proj = (const XrCompositionLayerProjection *)l;
+            comp.proj_flags = proj->layerFlags;
+        }
     }
     s->frame_begun = false;
     s->waits_without_end = 0;
-    after_submit(s, info, proj);
+    after_submit(s, info, proj, &comp);
     return XR_SUCCESS;
 }
 

@@ -109,8 +109,31 @@ static const XrExtensionProperties k_extensions[] = {
      XR_KHR_convert_timespec_time_SPEC_VERSION},
     {XR_TYPE_EXTENSION_PROPERTIES, NULL, XR_KHR_COMPOSITION_LAYER_DEPTH_EXTENSION_NAME,
      XR_KHR_composition_layer_depth_SPEC_VERSION},
+    // AR (docs/xrsim.md, "AR"); the first is offered only when the
+    // script's headset has passthrough (xrsim_ar.c).
+    {XR_TYPE_EXTENSION_PROPERTIES, NULL, XR_FB_PASSTHROUGH_EXTENSION_NAME,
+     XR_FB_passthrough_SPEC_VERSION},
+    {XR_TYPE_EXTENSION_PROPERTIES, NULL, XR_EXT_PLANE_DETECTION_EXTENSION_NAME,
+     XR_EXT_plane_detection_SPEC_VERSION},
+    {XR_TYPE_EXTENSION_PROPERTIES, NULL, XR_MSFT_SPATIAL_ANCHOR_EXTENSION_NAME,
+     XR_MSFT_spatial_anchor_SPEC_VERSION},
+    {XR_TYPE_EXTENSION_PROPERTIES, NULL, XR_MSFT_SPATIAL_ANCHOR_PERSISTENCE_EXTENSION_NAME,
+     XR_MSFT_spatial_anchor_persistence_SPEC_VERSION},
 };
 #define EXT_COUNT (uint32_t)(sizeof k_extensions / sizeof k_extensions[0])
+#define EXT_PASSTHROUGH 4 // index of XR_FB_passthrough
+
+// The extensions this headset offers: all but passthrough where the script's has none.
+static uint32_t offered(const XrExtensionProperties **out)
+{
+    xrsim_script_ar ar;
+    xrsim_ar_from_env(&ar);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < EXT_COUNT; i++)
+        if (i != EXT_PASSTHROUGH || ar.passthrough > 0)
+            out[n++] = &k_extensions[i];
+    return n;
+}
 
 XrResult xrsim_xrEnumerateInstanceExtensionProperties(const char *layer, uint32_t cap,
                                                       uint32_t *count, XrExtensionProperties *props)
@@ -120,39 +143,49 @@ XrResult xrsim_xrEnumerateInstanceExtensionProperties(const char *layer, uint32_
         return XR_ERROR_API_LAYER_NOT_PRESENT;
     if (!count || (cap && !props))
         return XR_ERROR_VALIDATION_FAILURE;
-    *count = EXT_COUNT;
+    const XrExtensionProperties *list[EXT_COUNT];
+    const uint32_t n = offered(list);
+    *count = n;
     if (cap == 0)
         return XR_SUCCESS;
-    if (cap < EXT_COUNT)
+    if (cap < n)
         return XR_ERROR_SIZE_INSUFFICIENT;
-    for (uint32_t i = 0; i < EXT_COUNT; i++) {
+    for (uint32_t i = 0; i < n; i++) {
         if (props[i].type != XR_TYPE_EXTENSION_PROPERTIES)
             return XR_ERROR_VALIDATION_FAILURE;
-        memcpy(props[i].extensionName, k_extensions[i].extensionName, XR_MAX_EXTENSION_NAME_SIZE);
-        props[i].extensionVersion = k_extensions[i].extensionVersion;
+        memcpy(props[i].extensionName, list[i]->extensionName, XR_MAX_EXTENSION_NAME_SIZE);
+        props[i].extensionVersion = list[i]->extensionVersion;
     }
     return XR_SUCCESS;
 }
 
 static XrResult enable_extensions(xrsim_instance *inst, const XrInstanceCreateInfo *ci)
 {
+    const XrExtensionProperties *list[EXT_COUNT];
+    const uint32_t n = offered(list);
     for (uint32_t i = 0; i < ci->enabledExtensionCount; i++) {
         const char *e = ci->enabledExtensionNames[i];
         if (!e)
             return XR_ERROR_VALIDATION_FAILURE;
-        if (strcmp(e, XR_KHR_VULKAN_ENABLE_EXTENSION_NAME) == 0)
-            inst->ext_vk1 = true;
-        else if (strcmp(e, XR_KHR_VULKAN_ENABLE2_EXTENSION_NAME) == 0)
-            inst->ext_vk2 = true;
-        else if (strcmp(e, XR_KHR_CONVERT_TIMESPEC_TIME_EXTENSION_NAME) == 0)
-            inst->ext_timespec = true;
-        else if (strcmp(e, XR_KHR_COMPOSITION_LAYER_DEPTH_EXTENSION_NAME) == 0)
-            inst->ext_depth = true;
-        else {
-            STOA_LOGW(XRSIM_LOG, "app asked for extension %s, which xrsim does not have", e);
+        bool found = false;
+        for (uint32_t k = 0; k < n; k++)
+            found = found || strcmp(e, list[k]->extensionName) == 0;
+        if (!found) {
+            STOA_LOGW(XRSIM_LOG, "app asked for extension %s, which xrsim does not offer", e);
             return XR_ERROR_EXTENSION_NOT_PRESENT;
         }
+        inst->ext_vk1 |= strcmp(e, XR_KHR_VULKAN_ENABLE_EXTENSION_NAME) == 0;
+        inst->ext_vk2 |= strcmp(e, XR_KHR_VULKAN_ENABLE2_EXTENSION_NAME) == 0;
+        inst->ext_timespec |= strcmp(e, XR_KHR_CONVERT_TIMESPEC_TIME_EXTENSION_NAME) == 0;
+        inst->ext_depth |= strcmp(e, XR_KHR_COMPOSITION_LAYER_DEPTH_EXTENSION_NAME) == 0;
+        inst->ext_passthrough |= strcmp(e, XR_FB_PASSTHROUGH_EXTENSION_NAME) == 0;
+        inst->ext_planes |= strcmp(e, XR_EXT_PLANE_DETECTION_EXTENSION_NAME) == 0;
+        inst->ext_anchor |= strcmp(e, XR_MSFT_SPATIAL_ANCHOR_EXTENSION_NAME) == 0;
+        inst->ext_anchor_store |= strcmp(e, XR_MSFT_SPATIAL_ANCHOR_PERSISTENCE_EXTENSION_NAME) == 0;
     }
+    // XR_MSFT_spatial_anchor_persistence requires XR_MSFT_spatial_anchor.
+    if (inst->ext_anchor_store && !inst->ext_anchor)
+        return XRSIM_ERROR_EXTENSION_DEPENDENCY_NOT_ENABLED;
     return XR_SUCCESS;
 }
 
@@ -213,9 +246,20 @@ XrResult xrsim_xrCreateInstance(const XrInstanceCreateInfo *ci, XrInstance *out)
         }
     }
     apply_script_config(inst);
+    xrsim_ar_resolve(&inst->script.ar, &inst->ar);
+    char cam_err[1200];
+    if (!xrsim_camera_init(&inst->camera, &inst->ar, cam_err, sizeof cam_err)) {
+        // Only a script's camera.image can fail here.
+        STOA_LOGE(XRSIM_LOG, "%s: %s", script ? script : "", cam_err);
+        fprintf(stderr, "xrsim: script error: %s: %s\n", script ? script : "", cam_err);
+        xrsim_script_fini(&inst->script);
+        free(inst);
+        return XR_ERROR_INITIALIZATION_FAILED;
+    }
     // XrTime is CLOCK_MONOTONIC (see xrsim_frame.c); the display clock starts now.
     inst->timeline.clock_ns = xrsim_mono_ns();
     inst->timeline.hold = inst->script.hold;
+    inst->timeline.room = xrsim_pose_identity();
     carry_in(inst);
     xrsim_handle_add(inst, XRSIM_INSTANCE);
     g_instance = inst;
@@ -241,6 +285,7 @@ static void instance_free(xrsim_instance *inst)
     }
     xrsim_paths_free(inst);
     xrsim_script_fini(&inst->script);
+    xrsim_camera_fini(&inst->camera);
     if (g_instance == inst)
         g_instance = NULL;
     xrsim_handle_release(inst);

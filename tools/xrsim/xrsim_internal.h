@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "xr/stoa_openxr_ext.h"
+#include "xrsim_camera.h"
 #include "xrsim_math.h"
 #include "xrsim_openxr11.h"
 #include "xrsim_script.h"
@@ -40,6 +42,11 @@ typedef enum xrsim_type {
     XRSIM_SWAPCHAIN,
     XRSIM_ACTION_SET,
     XRSIM_ACTION,
+    XRSIM_PASSTHROUGH,       // XR_FB_passthrough (xrsim_passthrough.c)
+    XRSIM_PASSTHROUGH_LAYER,
+    XRSIM_PLANE_DETECTOR,    // XR_EXT_plane_detection (xrsim_plane.c)
+    XRSIM_ANCHOR,            // XR_MSFT_spatial_anchor (xrsim_anchor.c)
+    XRSIM_ANCHOR_STORE,      // XR_MSFT_spatial_anchor_persistence
 } xrsim_type;
 
 // ---- handle table (xrsim_handle.c) -----------------------------------------
@@ -84,6 +91,14 @@ void xrsim_config_from_env(xrsim_config *cfg);
 // Eye size and refresh rate from the environment, over script values.
 void xrsim_config_apply_env_display(xrsim_config *cfg);
 
+// ---- AR configuration (xrsim_ar.c) --------------------------------------------
+// Fills in the defaults of a video-passthrough headset where the script is silent.
+void xrsim_ar_resolve(const xrsim_script_ar *given, xrsim_script_ar *ar);
+bool xrsim_ar_blend_offered(const xrsim_script_ar *ar, XrEnvironmentBlendMode mode);
+// The AR configuration from STOA_XRSIM_SCRIPT before an instance exists
+// (the extension list depends on it); defaults when the script is bad.
+void xrsim_ar_from_env(xrsim_script_ar *ar);
+
 // ---- objects -----------------------------------------------------------------
 typedef struct xrsim_instance xrsim_instance;
 typedef struct xrsim_session xrsim_session;
@@ -98,10 +113,13 @@ struct xrsim_instance {
     char app_name[XR_MAX_APPLICATION_NAME_SIZE];
     int api_minor; // the instance's OpenXR version: 1.0 or 1.1
     bool ext_vk1, ext_vk2, ext_timespec, ext_depth;
+    bool ext_passthrough, ext_planes, ext_anchor, ext_anchor_store; // AR extensions
     bool gfx_reqs_queried;
     bool loss_pending, lost;
     xrsim_config cfg;
     xrsim_script script;
+    xrsim_script_ar ar; // the script's AR keys with the defaults filled in (xrsim_ar.c)
+    xrsim_camera camera; // the real room behind the display (captures)
     xrsim_summary summary;
 
     XrEventDataBuffer events[XRSIM_MAX_EVENTS];
@@ -132,6 +150,10 @@ struct xrsim_instance {
         bool waiting;
         double wait_t;
         int64_t paused_ns;
+        // The real room in STAGE: identity until the script's `do: drift`
+        // moves the tracking against it (the camera image, planes and
+        // anchors go with the room; reference spaces do not).
+        XrPosef room;
     } timeline;
 };
 
@@ -172,7 +194,11 @@ typedef struct xrsim_swapchain {
     uint32_t next_index;
 } xrsim_swapchain;
 
-typedef enum xrsim_space_kind { XRSIM_SPACE_REFERENCE, XRSIM_SPACE_ACTION } xrsim_space_kind;
+typedef enum xrsim_space_kind {
+    XRSIM_SPACE_REFERENCE,
+    XRSIM_SPACE_ACTION,
+    XRSIM_SPACE_ANCHOR, // XR_MSFT_spatial_anchor (xrsim_anchor.c)
+} xrsim_space_kind;
 
 typedef struct xrsim_space {
     xrsim_session *session;
@@ -181,6 +207,8 @@ typedef struct xrsim_space {
     struct xrsim_action *action;
     XrPath subaction;
     XrPosef offset;
+    struct xrsim_anchor *anchor; // XRSIM_SPACE_ANCHOR; anchor_pose once it is destroyed
+    XrPosef anchor_pose;
 } xrsim_space;
 
 // One eye of the last submitted projection layer, kept for the final capture.
@@ -189,7 +217,20 @@ typedef struct xrsim_capture_eye {
     int32_t image_index;
     XrRect2Di rect;
     uint32_t array_index;
+    XrPosef pose; // the view's pose in STAGE at the frame's display time
+    XrFovf fov;
 } xrsim_capture_eye;
+
+// How a captured frame is composited (xrsim_capture.c): the environment
+// blend mode, the projection layer's flags, and the passthrough layers
+// (XR_FB_passthrough) below and above it, each reduced to one opacity
+// (layers of one image over each other: 1 - (1 - a1)(1 - a2)...).
+typedef struct xrsim_composition {
+    XrEnvironmentBlendMode blend;
+    XrCompositionLayerFlags proj_flags;
+    float passthrough_below, passthrough_above; // 0: none
+    bool has_passthrough; // a passthrough layer was submitted (running or not)
+} xrsim_composition;
 
 struct xrsim_session {
     xrsim_instance *instance;
@@ -228,6 +269,7 @@ struct xrsim_session {
     bool profile_event_sent;
 
     xrsim_capture_eye last_eyes[2];
+    xrsim_composition last_comp;
     bool last_layer_valid, last_layer_captured;
     uint64_t last_layer_frame;
     int64_t last_layer_time;
@@ -297,6 +339,10 @@ XrPosef xrsim_head_pose(xrsim_session *s, int64_t t);
 // Pose of a space in STAGE coordinates; false when it is not tracked now.
 bool xrsim_space_stage_pose(xrsim_space *sp, int64_t t, XrPosef *out);
 void xrsim_space_recentre(xrsim_session *s, int64_t t);
+bool xrsim_pose_valid(const XrPosef *p); // unit quaternion, finite position
+XrResult xrsim_space_new(xrsim_session *s, xrsim_space tmpl, XrSpace *out);
+// STAGE pose of an anchor space's anchor (xrsim_anchor.c).
+XrPosef xrsim_anchor_space_base(xrsim_space *sp);
 void xrsim_spaces_free_for(xrsim_session *s);
 
 // ---- swapchains (xrsim_swapchain.c) ---------------------------------------------------
@@ -310,10 +356,32 @@ void xrsim_learner_fire(xrsim_instance *inst, const xrsim_script_event *e, doubl
 // Checks one composition layer of xrEndFrame (xrsim_layer.c).
 XrResult xrsim_layer_check(xrsim_session *s, const XrCompositionLayerBaseHeader *layer);
 
+// ---- XR_FB_passthrough (xrsim_passthrough.c) -------------------------------------------
+// Checks a XrCompositionLayerPassthroughFB of xrEndFrame; *opacity is what
+// it shows of the camera image now (0 when it or its passthrough is paused).
+XrResult xrsim_passthrough_layer_check(xrsim_session *s, const XrCompositionLayerBaseHeader *l,
+                                       float *opacity);
+void xrsim_passthrough_free_for(xrsim_session *s);
+
+// ---- XR_MSFT_spatial_anchor(_persistence) (xrsim_anchor.c, xrsim_anchor_store.c) --------
+typedef struct xrsim_anchor {
+    xrsim_session *session;
+    XrPosef pose; // in the room's coordinates (timeline.room): where it was made
+} xrsim_anchor;
+// A new anchor at `pose` (STAGE).
+XrResult xrsim_anchor_new(xrsim_session *s, XrPosef pose, XrSpatialAnchorMSFT *out);
+void xrsim_anchors_free_for(xrsim_session *s);
+void xrsim_anchor_stores_free_for(xrsim_session *s);
+
+// ---- XR_EXT_plane_detection (xrsim_plane.c) ----------------------------------------------
+void xrsim_planes_free_for(xrsim_session *s);
+// Fills XrSystemPlaneDetectionPropertiesEXT in xrGetSystemProperties' chain.
+void xrsim_planes_system_properties(const xrsim_instance *inst, XrSystemProperties *p);
+
 // ---- capture (xrsim_capture.c) -----------------------------------------------------------
 // Reads back both eyes and writes DIR/frame_NNNNNN_TTTTns.png. False on failure.
-bool xrsim_capture_eyes(xrsim_session *s, const xrsim_capture_eye eyes[2], uint64_t frame,
-                        int64_t display_time);
+bool xrsim_capture_eyes(xrsim_session *s, const xrsim_capture_eye eyes[2],
+                        const xrsim_composition *comp, uint64_t frame, int64_t display_time);
 // Captures the last submitted frame if it was not captured yet ("always the last").
 void xrsim_capture_last(xrsim_session *s);
 

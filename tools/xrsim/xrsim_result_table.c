@@ -252,6 +252,18 @@ const xrsim_result_rule xrsim_rule_xrConvertTimespecTimeToTimeKHR = {"xrConvertT
 static const XrResult k_xrConvertTimeToTimespecTimeKHR[] = {0, -7, -1, -2, -12, -13, -30};
 const xrsim_result_rule xrsim_rule_xrConvertTimeToTimespecTimeKHR = {"xrConvertTimeToTimespecTimeKHR", k_xrConvertTimeToTimespecTimeKHR, 7};
 
+// xrCreateSpatialAnchorMSFT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_LIMIT_REACHED, ERROR_TIME_INVALID, ERROR_POSE_INVALID, ERROR_CREATE_SPATIAL_ANCHOR_FAILED_MSFT
+static const XrResult k_xrCreateSpatialAnchorMSFT[] = {0, 3, -7, -1, -12, -13, -17, -3, -10, -30, -39, -1000039001};
+const xrsim_result_rule xrsim_rule_xrCreateSpatialAnchorMSFT = {"xrCreateSpatialAnchorMSFT", k_xrCreateSpatialAnchorMSFT, 12};
+
+// xrCreateSpatialAnchorSpaceMSFT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_LIMIT_REACHED, ERROR_POSE_INVALID
+static const XrResult k_xrCreateSpatialAnchorSpaceMSFT[] = {0, 3, -7, -1, -12, -13, -17, -3, -10, -39};
+const xrsim_result_rule xrsim_rule_xrCreateSpatialAnchorSpaceMSFT = {"xrCreateSpatialAnchorSpaceMSFT", k_xrCreateSpatialAnchorSpaceMSFT, 10};
+
+// xrDestroySpatialAnchorMSFT: SUCCESS, ERROR_FUNCTION_UNSUPPORTED, ERROR_HANDLE_INVALID
+static const XrResult k_xrDestroySpatialAnchorMSFT[] = {0, -7, -12};
+const xrsim_result_rule xrsim_rule_xrDestroySpatialAnchorMSFT = {"xrDestroySpatialAnchorMSFT", k_xrDestroySpatialAnchorMSFT, 3};
+
 // xrCreateVulkanInstanceKHR: SUCCESS, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_OUT_OF_MEMORY, ERROR_LIMIT_REACHED, ERROR_SYSTEM_INVALID
 static const XrResult k_xrCreateVulkanInstanceKHR[] = {0, -7, -1, -2, -12, -13, -3, -10, -18};
 const xrsim_result_rule xrsim_rule_xrCreateVulkanInstanceKHR = {"xrCreateVulkanInstanceKHR", k_xrCreateVulkanInstanceKHR, 9};
@@ -267,6 +279,106 @@ const xrsim_result_rule xrsim_rule_xrGetVulkanGraphicsDevice2KHR = {"xrGetVulkan
 // xrGetVulkanGraphicsRequirements2KHR: SUCCESS, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SYSTEM_INVALID
 static const XrResult k_xrGetVulkanGraphicsRequirements2KHR[] = {0, -7, -1, -2, -12, -13, -18};
 const xrsim_result_rule xrsim_rule_xrGetVulkanGraphicsRequirements2KHR = {"xrGetVulkanGraphicsRequirements2KHR", k_xrGetVulkanGraphicsRequirements2KHR, 7};
+
+// xrCreatePassthroughFB: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_LIMIT_REACHED, ERROR_UNKNOWN_PASSTHROUGH_FB, ERROR_NOT_PERMITTED_PASSTHROUGH_FB, ERROR_FEATURE_UNSUPPORTED, ERROR_FEATURE_ALREADY_CREATED_PASSTHROUGH_FB
+static const XrResult k_xrCreatePassthroughFB[] = {0, 3, -7, -1, -2, -12, -13, -17, -3, -10, -1000118050, -1000118003, -8, -1000118001};
+const xrsim_result_rule xrsim_rule_xrCreatePassthroughFB = {"xrCreatePassthroughFB", k_xrCreatePassthroughFB, 14};
+
+// xrDestroyPassthroughFB: SUCCESS, ERROR_FUNCTION_UNSUPPORTED, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_FEATURE_UNSUPPORTED
+static const XrResult k_xrDestroyPassthroughFB[] = {0, -7, -2, -12, -8};
+const xrsim_result_rule xrsim_rule_xrDestroyPassthroughFB = {"xrDestroyPassthroughFB", k_xrDestroyPassthroughFB, 5};
+
+// xrPassthroughStartFB: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_UNEXPECTED_STATE_PASSTHROUGH_FB, ERROR_FEATURE_UNSUPPORTED
+static const XrResult k_xrPassthroughStartFB[] = {0, 3, -7, -1, -2, -12, -13, -17, -1000118000, -8};
+const xrsim_result_rule xrsim_rule_xrPassthroughStartFB = {"xrPassthroughStartFB", k_xrPassthroughStartFB, 10};
+
+// xrPassthroughPauseFB: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_UNEXPECTED_STATE_PASSTHROUGH_FB, ERROR_FEATURE_UNSUPPORTED
+static const XrResult k_xrPassthroughPauseFB[] = {0, 3, -7, -1, -2, -12, -13, -17, -1000118000, -8};
+const xrsim_result_rule xrsim_rule_xrPassthroughPauseFB = {"xrPassthroughPauseFB", k_xrPassthroughPauseFB, 10};
+
+// xrCreatePassthroughLayerFB: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_LIMIT_REACHED, ERROR_UNKNOWN_PASSTHROUGH_FB, ERROR_INSUFFICIENT_RESOURCES_PASSTHROUGH_FB, ERROR_FEATURE_UNSUPPORTED, ERROR_FEATURE_REQUIRED_PASSTHROUGH_FB
+static const XrResult k_xrCreatePassthroughLayerFB[] = {0, 3, -7, -1, -2, -12, -13, -17, -3, -10, -1000118050, -1000118004, -8, -1000118002};
+const xrsim_result_rule xrsim_rule_xrCreatePassthroughLayerFB = {"xrCreatePassthroughLayerFB", k_xrCreatePassthroughLayerFB, 14};
+
+// xrDestroyPassthroughLayerFB: SUCCESS, ERROR_FUNCTION_UNSUPPORTED, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_FEATURE_UNSUPPORTED
+static const XrResult k_xrDestroyPassthroughLayerFB[] = {0, -7, -2, -12, -8};
+const xrsim_result_rule xrsim_rule_xrDestroyPassthroughLayerFB = {"xrDestroyPassthroughLayerFB", k_xrDestroyPassthroughLayerFB, 5};
+
+// xrPassthroughLayerPauseFB: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_UNEXPECTED_STATE_PASSTHROUGH_FB, ERROR_FEATURE_UNSUPPORTED
+static const XrResult k_xrPassthroughLayerPauseFB[] = {0, 3, -7, -1, -2, -12, -13, -17, -1000118000, -8};
+const xrsim_result_rule xrsim_rule_xrPassthroughLayerPauseFB = {"xrPassthroughLayerPauseFB", k_xrPassthroughLayerPauseFB, 10};
+
+// xrPassthroughLayerResumeFB: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_UNEXPECTED_STATE_PASSTHROUGH_FB, ERROR_FEATURE_UNSUPPORTED
+static const XrResult k_xrPassthroughLayerResumeFB[] = {0, 3, -7, -1, -2, -12, -13, -17, -1000118000, -8};
+const xrsim_result_rule xrsim_rule_xrPassthroughLayerResumeFB = {"xrPassthroughLayerResumeFB", k_xrPassthroughLayerResumeFB, 10};
+
+// xrPassthroughLayerSetStyleFB: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_FEATURE_UNSUPPORTED
+static const XrResult k_xrPassthroughLayerSetStyleFB[] = {0, 3, -7, -1, -2, -12, -13, -17, -8};
+const xrsim_result_rule xrsim_rule_xrPassthroughLayerSetStyleFB = {"xrPassthroughLayerSetStyleFB", k_xrPassthroughLayerSetStyleFB, 9};
+
+// xrCreateGeometryInstanceFB: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_LIMIT_REACHED, ERROR_POSE_INVALID, ERROR_INSUFFICIENT_RESOURCES_PASSTHROUGH_FB, ERROR_FEATURE_UNSUPPORTED
+static const XrResult k_xrCreateGeometryInstanceFB[] = {0, 3, -7, -1, -2, -12, -13, -17, -3, -10, -39, -1000118004, -8};
+const xrsim_result_rule xrsim_rule_xrCreateGeometryInstanceFB = {"xrCreateGeometryInstanceFB", k_xrCreateGeometryInstanceFB, 13};
+
+// xrDestroyGeometryInstanceFB: SUCCESS, ERROR_FUNCTION_UNSUPPORTED, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_FEATURE_UNSUPPORTED
+static const XrResult k_xrDestroyGeometryInstanceFB[] = {0, -7, -2, -12, -8};
+const xrsim_result_rule xrsim_rule_xrDestroyGeometryInstanceFB = {"xrDestroyGeometryInstanceFB", k_xrDestroyGeometryInstanceFB, 5};
+
+// xrGeometryInstanceSetTransformFB: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_TIME_INVALID, ERROR_POSE_INVALID, ERROR_FEATURE_UNSUPPORTED
+static const XrResult k_xrGeometryInstanceSetTransformFB[] = {0, 3, -7, -1, -2, -12, -13, -17, -30, -39, -8};
+const xrsim_result_rule xrsim_rule_xrGeometryInstanceSetTransformFB = {"xrGeometryInstanceSetTransformFB", k_xrGeometryInstanceSetTransformFB, 11};
+
+// xrCreateSpatialAnchorStoreConnectionMSFT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_LIMIT_REACHED
+static const XrResult k_xrCreateSpatialAnchorStoreConnectionMSFT[] = {0, 3, -7, -1, -12, -13, -17, -3, -10};
+const xrsim_result_rule xrsim_rule_xrCreateSpatialAnchorStoreConnectionMSFT = {"xrCreateSpatialAnchorStoreConnectionMSFT", k_xrCreateSpatialAnchorStoreConnectionMSFT, 9};
+
+// xrDestroySpatialAnchorStoreConnectionMSFT: SUCCESS, ERROR_FUNCTION_UNSUPPORTED, ERROR_HANDLE_INVALID, ERROR_OUT_OF_MEMORY
+static const XrResult k_xrDestroySpatialAnchorStoreConnectionMSFT[] = {0, -7, -12, -3};
+const xrsim_result_rule xrsim_rule_xrDestroySpatialAnchorStoreConnectionMSFT = {"xrDestroySpatialAnchorStoreConnectionMSFT", k_xrDestroySpatialAnchorStoreConnectionMSFT, 4};
+
+// xrPersistSpatialAnchorMSFT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_SPATIAL_ANCHOR_NAME_INVALID_MSFT
+static const XrResult k_xrPersistSpatialAnchorMSFT[] = {0, 3, -7, -1, -12, -13, -17, -3, -1000142002};
+const xrsim_result_rule xrsim_rule_xrPersistSpatialAnchorMSFT = {"xrPersistSpatialAnchorMSFT", k_xrPersistSpatialAnchorMSFT, 9};
+
+// xrEnumeratePersistedSpatialAnchorNamesMSFT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_SIZE_INSUFFICIENT
+static const XrResult k_xrEnumeratePersistedSpatialAnchorNamesMSFT[] = {0, 3, -7, -1, -12, -13, -17, -3, -11};
+const xrsim_result_rule xrsim_rule_xrEnumeratePersistedSpatialAnchorNamesMSFT = {"xrEnumeratePersistedSpatialAnchorNamesMSFT", k_xrEnumeratePersistedSpatialAnchorNamesMSFT, 9};
+
+// xrCreateSpatialAnchorFromPersistedNameMSFT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_LIMIT_REACHED, ERROR_SPATIAL_ANCHOR_NAME_NOT_FOUND_MSFT, ERROR_SPATIAL_ANCHOR_NAME_INVALID_MSFT
+static const XrResult k_xrCreateSpatialAnchorFromPersistedNameMSFT[] = {0, 3, -7, -1, -12, -13, -17, -3, -10, -1000142001, -1000142002};
+const xrsim_result_rule xrsim_rule_xrCreateSpatialAnchorFromPersistedNameMSFT = {"xrCreateSpatialAnchorFromPersistedNameMSFT", k_xrCreateSpatialAnchorFromPersistedNameMSFT, 11};
+
+// xrUnpersistSpatialAnchorMSFT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_SPATIAL_ANCHOR_NAME_NOT_FOUND_MSFT, ERROR_SPATIAL_ANCHOR_NAME_INVALID_MSFT
+static const XrResult k_xrUnpersistSpatialAnchorMSFT[] = {0, 3, -7, -1, -12, -13, -17, -3, -1000142001, -1000142002};
+const xrsim_result_rule xrsim_rule_xrUnpersistSpatialAnchorMSFT = {"xrUnpersistSpatialAnchorMSFT", k_xrUnpersistSpatialAnchorMSFT, 10};
+
+// xrClearSpatialAnchorStoreMSFT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY
+static const XrResult k_xrClearSpatialAnchorStoreMSFT[] = {0, 3, -7, -1, -12, -13, -17, -3};
+const xrsim_result_rule xrsim_rule_xrClearSpatialAnchorStoreMSFT = {"xrClearSpatialAnchorStoreMSFT", k_xrClearSpatialAnchorStoreMSFT, 8};
+
+// xrCreatePlaneDetectorEXT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_OUT_OF_MEMORY, ERROR_LIMIT_REACHED, ERROR_PLANE_DETECTION_PERMISSION_DENIED_EXT, ERROR_FEATURE_UNSUPPORTED
+static const XrResult k_xrCreatePlaneDetectorEXT[] = {0, 3, -7, -1, -2, -12, -13, -17, -3, -10, -1000429001, -8};
+const xrsim_result_rule xrsim_rule_xrCreatePlaneDetectorEXT = {"xrCreatePlaneDetectorEXT", k_xrCreatePlaneDetectorEXT, 12};
+
+// xrDestroyPlaneDetectorEXT: SUCCESS, ERROR_FUNCTION_UNSUPPORTED, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID
+static const XrResult k_xrDestroyPlaneDetectorEXT[] = {0, -7, -2, -12};
+const xrsim_result_rule xrsim_rule_xrDestroyPlaneDetectorEXT = {"xrDestroyPlaneDetectorEXT", k_xrDestroyPlaneDetectorEXT, 4};
+
+// xrBeginPlaneDetectionEXT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_TIME_INVALID, ERROR_SPACE_NOT_LOCATABLE_EXT, ERROR_POSE_INVALID
+static const XrResult k_xrBeginPlaneDetectionEXT[] = {0, 3, -7, -1, -2, -12, -13, -17, -30, -1000429000, -39};
+const xrsim_result_rule xrsim_rule_xrBeginPlaneDetectionEXT = {"xrBeginPlaneDetectionEXT", k_xrBeginPlaneDetectionEXT, 11};
+
+// xrGetPlaneDetectionStateEXT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST
+static const XrResult k_xrGetPlaneDetectionStateEXT[] = {0, 3, -7, -1, -2, -12, -13, -17};
+const xrsim_result_rule xrsim_rule_xrGetPlaneDetectionStateEXT = {"xrGetPlaneDetectionStateEXT", k_xrGetPlaneDetectionStateEXT, 8};
+
+// xrGetPlaneDetectionsEXT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST, ERROR_TIME_INVALID, ERROR_SPACE_NOT_LOCATABLE_EXT, ERROR_CALL_ORDER_INVALID
+static const XrResult k_xrGetPlaneDetectionsEXT[] = {0, 3, -7, -1, -2, -12, -13, -17, -30, -1000429000, -37};
+const xrsim_result_rule xrsim_rule_xrGetPlaneDetectionsEXT = {"xrGetPlaneDetectionsEXT", k_xrGetPlaneDetectionsEXT, 11};
+
+// xrGetPlanePolygonBufferEXT: SUCCESS, SESSION_LOSS_PENDING, ERROR_FUNCTION_UNSUPPORTED, ERROR_VALIDATION_FAILURE, ERROR_RUNTIME_FAILURE, ERROR_HANDLE_INVALID, ERROR_INSTANCE_LOST, ERROR_SESSION_LOST
+static const XrResult k_xrGetPlanePolygonBufferEXT[] = {0, 3, -7, -1, -2, -12, -13, -17};
+const xrsim_result_rule xrsim_rule_xrGetPlanePolygonBufferEXT = {"xrGetPlanePolygonBufferEXT", k_xrGetPlanePolygonBufferEXT, 8};
 
 const xrsim_result_rule *const xrsim_result_rules[] = {
     &xrsim_rule_xrGetInstanceProcAddr,
@@ -331,10 +443,38 @@ const xrsim_result_rule *const xrsim_result_rules[] = {
     &xrsim_rule_xrGetVulkanGraphicsRequirementsKHR,
     &xrsim_rule_xrConvertTimespecTimeToTimeKHR,
     &xrsim_rule_xrConvertTimeToTimespecTimeKHR,
+    &xrsim_rule_xrCreateSpatialAnchorMSFT,
+    &xrsim_rule_xrCreateSpatialAnchorSpaceMSFT,
+    &xrsim_rule_xrDestroySpatialAnchorMSFT,
     &xrsim_rule_xrCreateVulkanInstanceKHR,
     &xrsim_rule_xrCreateVulkanDeviceKHR,
     &xrsim_rule_xrGetVulkanGraphicsDevice2KHR,
     &xrsim_rule_xrGetVulkanGraphicsRequirements2KHR,
+    &xrsim_rule_xrCreatePassthroughFB,
+    &xrsim_rule_xrDestroyPassthroughFB,
+    &xrsim_rule_xrPassthroughStartFB,
+    &xrsim_rule_xrPassthroughPauseFB,
+    &xrsim_rule_xrCreatePassthroughLayerFB,
+    &xrsim_rule_xrDestroyPassthroughLayerFB,
+    &xrsim_rule_xrPassthroughLayerPauseFB,
+    &xrsim_rule_xrPassthroughLayerResumeFB,
+    &xrsim_rule_xrPassthroughLayerSetStyleFB,
+    &xrsim_rule_xrCreateGeometryInstanceFB,
+    &xrsim_rule_xrDestroyGeometryInstanceFB,
+    &xrsim_rule_xrGeometryInstanceSetTransformFB,
+    &xrsim_rule_xrCreateSpatialAnchorStoreConnectionMSFT,
+    &xrsim_rule_xrDestroySpatialAnchorStoreConnectionMSFT,
+    &xrsim_rule_xrPersistSpatialAnchorMSFT,
+    &xrsim_rule_xrEnumeratePersistedSpatialAnchorNamesMSFT,
+    &xrsim_rule_xrCreateSpatialAnchorFromPersistedNameMSFT,
+    &xrsim_rule_xrUnpersistSpatialAnchorMSFT,
+    &xrsim_rule_xrClearSpatialAnchorStoreMSFT,
+    &xrsim_rule_xrCreatePlaneDetectorEXT,
+    &xrsim_rule_xrDestroyPlaneDetectorEXT,
+    &xrsim_rule_xrBeginPlaneDetectionEXT,
+    &xrsim_rule_xrGetPlaneDetectionStateEXT,
+    &xrsim_rule_xrGetPlaneDetectionsEXT,
+    &xrsim_rule_xrGetPlanePolygonBufferEXT,
 };
 const unsigned xrsim_result_rule_count =
     sizeof xrsim_result_rules / sizeof xrsim_result_rules[0];

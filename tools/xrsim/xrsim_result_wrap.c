@@ -377,6 +377,24 @@ XrResult xrsim_checked_xrConvertTimeToTimespecTimeKHR(XrInstance instance, XrTim
     return xrsim_result_check(&xrsim_rule_xrConvertTimeToTimespecTimeKHR, xrsim_xrConvertTimeToTimespecTimeKHR(instance, time, timespecTime));
 }
 
+extern const xrsim_result_rule xrsim_rule_xrCreateSpatialAnchorMSFT;
+XrResult xrsim_checked_xrCreateSpatialAnchorMSFT(XrSession session, const XrSpatialAnchorCreateInfoMSFT* createInfo, XrSpatialAnchorMSFT* anchor)
+{
+    return xrsim_result_check(&xrsim_rule_xrCreateSpatialAnchorMSFT, xrsim_xrCreateSpatialAnchorMSFT(session, createInfo, anchor));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrCreateSpatialAnchorSpaceMSFT;
+XrResult xrsim_checked_xrCreateSpatialAnchorSpaceMSFT(XrSession session, const XrSpatialAnchorSpaceCreateInfoMSFT* createInfo, XrSpace* space)
+{
+    return xrsim_result_check(&xrsim_rule_xrCreateSpatialAnchorSpaceMSFT, xrsim_xrCreateSpatialAnchorSpaceMSFT(session, createInfo, space));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrDestroySpatialAnchorMSFT;
+XrResult xrsim_checked_xrDestroySpatialAnchorMSFT(XrSpatialAnchorMSFT anchor)
+{
+    return xrsim_result_check(&xrsim_rule_xrDestroySpatialAnchorMSFT, xrsim_xrDestroySpatialAnchorMSFT(anchor));
+}
+
 extern const xrsim_result_rule xrsim_rule_xrCreateVulkanInstanceKHR;
 XrResult xrsim_checked_xrCreateVulkanInstanceKHR(XrInstance instance, const XrVulkanInstanceCreateInfoKHR* createInfo, VkInstance* vulkanInstance, VkResult* vulkanResult)
 {
@@ -399,4 +417,154 @@ extern const xrsim_result_rule xrsim_rule_xrGetVulkanGraphicsRequirements2KHR;
 XrResult xrsim_checked_xrGetVulkanGraphicsRequirements2KHR(XrInstance instance, XrSystemId systemId, XrGraphicsRequirementsVulkanKHR* graphicsRequirements)
 {
     return xrsim_result_check(&xrsim_rule_xrGetVulkanGraphicsRequirements2KHR, xrsim_xrGetVulkanGraphicsRequirements2KHR(instance, systemId, graphicsRequirements));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrCreatePassthroughFB;
+XrResult xrsim_checked_xrCreatePassthroughFB(XrSession session, const XrPassthroughCreateInfoFB* createInfo, XrPassthroughFB* outPassthrough)
+{
+    return xrsim_result_check(&xrsim_rule_xrCreatePassthroughFB, xrsim_xrCreatePassthroughFB(session, createInfo, outPassthrough));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrDestroyPassthroughFB;
+XrResult xrsim_checked_xrDestroyPassthroughFB(XrPassthroughFB passthrough)
+{
+    return xrsim_result_check(&xrsim_rule_xrDestroyPassthroughFB, xrsim_xrDestroyPassthroughFB(passthrough));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrPassthroughStartFB;
+XrResult xrsim_checked_xrPassthroughStartFB(XrPassthroughFB passthrough)
+{
+    return xrsim_result_check(&xrsim_rule_xrPassthroughStartFB, xrsim_xrPassthroughStartFB(passthrough));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrPassthroughPauseFB;
+XrResult xrsim_checked_xrPassthroughPauseFB(XrPassthroughFB passthrough)
+{
+    return xrsim_result_check(&xrsim_rule_xrPassthroughPauseFB, xrsim_xrPassthroughPauseFB(passthrough));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrCreatePassthroughLayerFB;
+XrResult xrsim_checked_xrCreatePassthroughLayerFB(XrSession session, const XrPassthroughLayerCreateInfoFB* createInfo, XrPassthroughLayerFB* outLayer)
+{
+    return xrsim_result_check(&xrsim_rule_xrCreatePassthroughLayerFB, xrsim_xrCreatePassthroughLayerFB(session, createInfo, outLayer));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrDestroyPassthroughLayerFB;
+XrResult xrsim_checked_xrDestroyPassthroughLayerFB(XrPassthroughLayerFB layer)
+{
+    return xrsim_result_check(&xrsim_rule_xrDestroyPassthroughLayerFB, xrsim_xrDestroyPassthroughLayerFB(layer));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrPassthroughLayerPauseFB;
+XrResult xrsim_checked_xrPassthroughLayerPauseFB(XrPassthroughLayerFB layer)
+{
+    return xrsim_result_check(&xrsim_rule_xrPassthroughLayerPauseFB, xrsim_xrPassthroughLayerPauseFB(layer));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrPassthroughLayerResumeFB;
+XrResult xrsim_checked_xrPassthroughLayerResumeFB(XrPassthroughLayerFB layer)
+{
+    return xrsim_result_check(&xrsim_rule_xrPassthroughLayerResumeFB, xrsim_xrPassthroughLayerResumeFB(layer));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrPassthroughLayerSetStyleFB;
+XrResult xrsim_checked_xrPassthroughLayerSetStyleFB(XrPassthroughLayerFB layer, const XrPassthroughStyleFB* style)
+{
+    return xrsim_result_check(&xrsim_rule_xrPassthroughLayerSetStyleFB, xrsim_xrPassthroughLayerSetStyleFB(layer, style));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrCreateGeometryInstanceFB;
+XrResult xrsim_checked_xrCreateGeometryInstanceFB(XrSession session, const XrGeometryInstanceCreateInfoFB* createInfo, XrGeometryInstanceFB* outGeometryInstance)
+{
+    return xrsim_result_check(&xrsim_rule_xrCreateGeometryInstanceFB, xrsim_xrCreateGeometryInstanceFB(session, createInfo, outGeometryInstance));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrDestroyGeometryInstanceFB;
+XrResult xrsim_checked_xrDestroyGeometryInstanceFB(XrGeometryInstanceFB instance)
+{
+    return xrsim_result_check(&xrsim_rule_xrDestroyGeometryInstanceFB, xrsim_xrDestroyGeometryInstanceFB(instance));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrGeometryInstanceSetTransformFB;
+XrResult xrsim_checked_xrGeometryInstanceSetTransformFB(XrGeometryInstanceFB instance, const XrGeometryInstanceTransformFB* transformation)
+{
+    return xrsim_result_check(&xrsim_rule_xrGeometryInstanceSetTransformFB, xrsim_xrGeometryInstanceSetTransformFB(instance, transformation));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrCreateSpatialAnchorStoreConnectionMSFT;
+XrResult xrsim_checked_xrCreateSpatialAnchorStoreConnectionMSFT(XrSession session, XrSpatialAnchorStoreConnectionMSFT* spatialAnchorStore)
+{
+    return xrsim_result_check(&xrsim_rule_xrCreateSpatialAnchorStoreConnectionMSFT, xrsim_xrCreateSpatialAnchorStoreConnectionMSFT(session, spatialAnchorStore));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrDestroySpatialAnchorStoreConnectionMSFT;
+XrResult xrsim_checked_xrDestroySpatialAnchorStoreConnectionMSFT(XrSpatialAnchorStoreConnectionMSFT spatialAnchorStore)
+{
+    return xrsim_result_check(&xrsim_rule_xrDestroySpatialAnchorStoreConnectionMSFT, xrsim_xrDestroySpatialAnchorStoreConnectionMSFT(spatialAnchorStore));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrPersistSpatialAnchorMSFT;
+XrResult xrsim_checked_xrPersistSpatialAnchorMSFT(XrSpatialAnchorStoreConnectionMSFT spatialAnchorStore, const XrSpatialAnchorPersistenceInfoMSFT* spatialAnchorPersistenceInfo)
+{
+    return xrsim_result_check(&xrsim_rule_xrPersistSpatialAnchorMSFT, xrsim_xrPersistSpatialAnchorMSFT(spatialAnchorStore, spatialAnchorPersistenceInfo));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrEnumeratePersistedSpatialAnchorNamesMSFT;
+XrResult xrsim_checked_xrEnumeratePersistedSpatialAnchorNamesMSFT(XrSpatialAnchorStoreConnectionMSFT spatialAnchorStore, uint32_t spatialAnchorNameCapacityInput, uint32_t* spatialAnchorNameCountOutput, XrSpatialAnchorPersistenceNameMSFT* spatialAnchorNames)
+{
+    return xrsim_result_check(&xrsim_rule_xrEnumeratePersistedSpatialAnchorNamesMSFT, xrsim_xrEnumeratePersistedSpatialAnchorNamesMSFT(spatialAnchorStore, spatialAnchorNameCapacityInput, spatialAnchorNameCountOutput, spatialAnchorNames));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrCreateSpatialAnchorFromPersistedNameMSFT;
+XrResult xrsim_checked_xrCreateSpatialAnchorFromPersistedNameMSFT(XrSession session, const XrSpatialAnchorFromPersistedAnchorCreateInfoMSFT* spatialAnchorCreateInfo, XrSpatialAnchorMSFT* spatialAnchor)
+{
+    return xrsim_result_check(&xrsim_rule_xrCreateSpatialAnchorFromPersistedNameMSFT, xrsim_xrCreateSpatialAnchorFromPersistedNameMSFT(session, spatialAnchorCreateInfo, spatialAnchor));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrUnpersistSpatialAnchorMSFT;
+XrResult xrsim_checked_xrUnpersistSpatialAnchorMSFT(XrSpatialAnchorStoreConnectionMSFT spatialAnchorStore, const XrSpatialAnchorPersistenceNameMSFT* spatialAnchorPersistenceName)
+{
+    return xrsim_result_check(&xrsim_rule_xrUnpersistSpatialAnchorMSFT, xrsim_xrUnpersistSpatialAnchorMSFT(spatialAnchorStore, spatialAnchorPersistenceName));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrClearSpatialAnchorStoreMSFT;
+XrResult xrsim_checked_xrClearSpatialAnchorStoreMSFT(XrSpatialAnchorStoreConnectionMSFT spatialAnchorStore)
+{
+    return xrsim_result_check(&xrsim_rule_xrClearSpatialAnchorStoreMSFT, xrsim_xrClearSpatialAnchorStoreMSFT(spatialAnchorStore));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrCreatePlaneDetectorEXT;
+XrResult xrsim_checked_xrCreatePlaneDetectorEXT(XrSession session, const XrPlaneDetectorCreateInfoEXT* createInfo, XrPlaneDetectorEXT* planeDetector)
+{
+    return xrsim_result_check(&xrsim_rule_xrCreatePlaneDetectorEXT, xrsim_xrCreatePlaneDetectorEXT(session, createInfo, planeDetector));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrDestroyPlaneDetectorEXT;
+XrResult xrsim_checked_xrDestroyPlaneDetectorEXT(XrPlaneDetectorEXT planeDetector)
+{
+    return xrsim_result_check(&xrsim_rule_xrDestroyPlaneDetectorEXT, xrsim_xrDestroyPlaneDetectorEXT(planeDetector));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrBeginPlaneDetectionEXT;
+XrResult xrsim_checked_xrBeginPlaneDetectionEXT(XrPlaneDetectorEXT planeDetector, const XrPlaneDetectorBeginInfoEXT* beginInfo)
+{
+    return xrsim_result_check(&xrsim_rule_xrBeginPlaneDetectionEXT, xrsim_xrBeginPlaneDetectionEXT(planeDetector, beginInfo));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrGetPlaneDetectionStateEXT;
+XrResult xrsim_checked_xrGetPlaneDetectionStateEXT(XrPlaneDetectorEXT planeDetector, XrPlaneDetectionStateEXT* state)
+{
+    return xrsim_result_check(&xrsim_rule_xrGetPlaneDetectionStateEXT, xrsim_xrGetPlaneDetectionStateEXT(planeDetector, state));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrGetPlaneDetectionsEXT;
+XrResult xrsim_checked_xrGetPlaneDetectionsEXT(XrPlaneDetectorEXT planeDetector, const XrPlaneDetectorGetInfoEXT* info, XrPlaneDetectorLocationsEXT* locations)
+{
+    return xrsim_result_check(&xrsim_rule_xrGetPlaneDetectionsEXT, xrsim_xrGetPlaneDetectionsEXT(planeDetector, info, locations));
+}
+
+extern const xrsim_result_rule xrsim_rule_xrGetPlanePolygonBufferEXT;
+XrResult xrsim_checked_xrGetPlanePolygonBufferEXT(XrPlaneDetectorEXT planeDetector, uint64_t planeId, uint32_t polygonBufferIndex, XrPlaneDetectorPolygonBufferEXT* polygonBuffer)
+{
+    return xrsim_result_check(&xrsim_rule_xrGetPlanePolygonBufferEXT, xrsim_xrGetPlanePolygonBufferEXT(planeDetector, planeId, polygonBufferIndex, polygonBuffer));
 }

@@ -34,6 +34,7 @@ typedef enum xrsim_event_kind {
     XRSIM_EV_GRAB,    // target (+ zone): squeeze on the node (carry it into zone, let go)
     XRSIM_EV_ANSWER,  // choice: point at choice N of the quiz on show, pull the trigger
     XRSIM_EV_TELEPORT, // target, or `point` when has_point: the teleport arc lands there
+    XRSIM_EV_DRIFT,    // the tracking drifts against the room: it moves by `point`, turns by x degrees
 } xrsim_event_kind;
 
 typedef struct xrsim_script_event {
@@ -53,8 +54,43 @@ typedef struct xrsim_script_event {
     float point[3];
 } xrsim_script_event;
 
+// A simulated real-world plane (XR_EXT_plane_detection): a rectangle in
+// STAGE coordinates, centred at `position`; horizontal planes face up (or
+// down for a ceiling), vertical planes face +Z turned by `yaw`.
+typedef struct xrsim_script_plane {
+    float position[3];
+    float yaw_deg;
+    float width, depth;  // extents along the plane's X and its Y (Z for horizontal planes)
+    int32_t semantic;    // XrPlaneDetectorSemanticTypeEXT
+    int32_t orientation; // XrPlaneDetectorOrientationEXT
+} xrsim_script_plane;
+
+#define XRSIM_MAX_PLANES 16
+#define XRSIM_MAX_BLEND_MODES 3
+
+typedef enum xrsim_camera_kind {
+    XRSIM_CAMERA_CLASSROOM = 0, // the built-in procedural classroom
+    XRSIM_CAMERA_COLOR,         // one flat sRGB colour
+    XRSIM_CAMERA_IMAGE,         // an equirectangular image file
+} xrsim_camera_kind;
+
+// What the simulated headset offers for AR (docs/xrsim.md, "AR").
+typedef struct xrsim_script_ar {
+    uint32_t blend_count; // 0: not given (OPAQUE, ALPHA_BLEND)
+    XrEnvironmentBlendMode blend[XRSIM_MAX_BLEND_MODES];
+    int passthrough;      // 0 not given, 1 on, -1 off (XR_FB_passthrough)
+    xrsim_camera_kind camera;
+    uint8_t camera_color[3];  // XRSIM_CAMERA_COLOR: sRGB
+    char camera_image[1024];  // XRSIM_CAMERA_IMAGE
+    bool planes_given;        // false: the default floor and table
+    uint32_t plane_count;
+    xrsim_script_plane planes[XRSIM_MAX_PLANES];
+    char anchor_store[1024];  // "" : STOA_XRSIM_ANCHOR_STORE or none
+} xrsim_script_ar;
+
 typedef struct xrsim_script {
     bool loaded;
+    xrsim_script_ar ar;
     xrsim_pose_key *keys[XRSIM_TRACKS];
     uint32_t key_count[XRSIM_TRACKS];
     xrsim_script_event *events; // sorted by t (stable)

@@ -87,6 +87,10 @@ void xrsim_session_lose(xrsim_session *s)
 void xrsim_session_free(xrsim_session *s)
 {
     xrsim_capture_last(s);
+    xrsim_passthrough_free_for(s);
+    xrsim_planes_free_for(s);
+    xrsim_anchors_free_for(s);
+    xrsim_anchor_stores_free_for(s);
     xrsim_spaces_free_for(s);
     xrsim_swapchains_free_for(s);
     xrsim_vk_fini(&s->vk);

@@ -36,6 +36,8 @@ bool xrsim_space_stage_pose(xrsim_space *sp, int64_t t, XrPosef *out)
         if (!xrsim_action_pose_source(s, sp->action, sp->subaction, &hand))
             return false;
         base = hand_pose(s, hand, t);
+    } else if (sp->kind == XRSIM_SPACE_ANCHOR) {
+        base = xrsim_anchor_space_base(sp);
     } else if (sp->ref_type == XR_REFERENCE_SPACE_TYPE_VIEW) {
         base = xrsim_head_pose(s, t);
     } else if (sp->ref_type == XR_REFERENCE_SPACE_TYPE_LOCAL) {
@@ -77,7 +79,7 @@ void xrsim_space_recentre(xrsim_session *s, int64_t t)
     STOA_LOGI(XRSIM_LOG, "script: recentred LOCAL");
 }
 
-static bool pose_valid(const XrPosef *p)
+bool xrsim_pose_valid(const XrPosef *p)
 {
     const XrQuaternionf *q = &p->orientation;
     float n = q->x * q->x + q->y * q->y + q->z * q->z + q->w * q->w;
@@ -107,7 +109,7 @@ XrResult xrsim_xrEnumerateReferenceSpaces(XrSession session, uint32_t cap, uint3
                       ref_type_count(s->instance), sizeof k_ref_types[0]);
 }
 
-static XrResult space_new(xrsim_session *s, xrsim_space tmpl, XrSpace *out)
+XrResult xrsim_space_new(xrsim_session *s, xrsim_space tmpl, XrSpace *out)
 {
     xrsim_space *sp = malloc(sizeof *sp);
     if (!sp)
@@ -130,7 +132,7 @@ XrResult xrsim_xrCreateReferenceSpace(XrSession session, const XrReferenceSpaceC
         return r;
     if (!ci || !out || ci->type != XR_TYPE_REFERENCE_SPACE_CREATE_INFO)
         return xrsim_app_error(s->instance, fn, XR_ERROR_VALIDATION_FAILURE, "bad create info");
-    if (!pose_valid(&ci->poseInReferenceSpace))
+    if (!xrsim_pose_valid(&ci->poseInReferenceSpace))
         return xrsim_app_error(s->instance, fn, XR_ERROR_POSE_INVALID, "unnormalised pose");
     bool known = false;
     for (uint32_t i = 0; i < ref_type_count(s->instance); i++)
@@ -141,7 +143,7 @@ XrResult xrsim_xrCreateReferenceSpace(XrSession session, const XrReferenceSpaceC
     xrsim_space t = {.kind = XRSIM_SPACE_REFERENCE,
                      .ref_type = ci->referenceSpaceType,
                      .offset = ci->poseInReferenceSpace};
-    return space_new(s, t, out);
+    return xrsim_space_new(s, t, out);
 }
 
 XrResult xrsim_xrCreateActionSpace(XrSession session, const XrActionSpaceCreateInfo *ci,
@@ -163,13 +165,13 @@ XrResult xrsim_xrCreateActionSpace(XrSession session, const XrActionSpaceCreateI
     if (ci->subactionPath && xrsim_action_subaction_slot(a, ci->subactionPath) < 0)
         return xrsim_app_error(s->instance, fn, XR_ERROR_PATH_UNSUPPORTED,
                                "subaction path not declared by the action");
-    if (!pose_valid(&ci->poseInActionSpace))
+    if (!xrsim_pose_valid(&ci->poseInActionSpace))
         return xrsim_app_error(s->instance, fn, XR_ERROR_POSE_INVALID, "unnormalised pose");
     xrsim_space t = {.kind = XRSIM_SPACE_ACTION,
                      .action = a,
                      .subaction = ci->subactionPath,
                      .offset = ci->poseInActionSpace};
-    return space_new(s, t, out);
+    return xrsim_space_new(s, t, out);
 }
 
 XrResult xrsim_xrGetReferenceSpaceBoundsRect(XrSession session, XrReferenceSpaceType type,

@@ -121,6 +121,15 @@ bool xrsim_summary_write(const xrsim_summary *s, const char *path)
     cJSON *la = cJSON_AddObjectToObject(root, "learner_actions");
     cJSON_AddNumberToObject(la, "done", s->learner_actions);
     cJSON_AddNumberToObject(la, "failed", s->learner_actions_failed);
+    cJSON *ar = cJSON_AddObjectToObject(root, "ar");
+    cJSON *blend = cJSON_AddObjectToObject(ar, "frames_by_blend_mode");
+    static const char *modes[4] = {NULL, "OPAQUE", "ADDITIVE", "ALPHA_BLEND"};
+    for (int i = 1; i < 4; i++)
+        cJSON_AddNumberToObject(blend, modes[i], (double)s->frames_by_blend[i]);
+    cJSON_AddNumberToObject(ar, "frames_with_passthrough", (double)s->frames_with_passthrough);
+    cJSON_AddNumberToObject(ar, "plane_detections", s->plane_detections);
+    cJSON_AddNumberToObject(ar, "anchors_created", s->anchors_created);
+    cJSON_AddNumberToObject(ar, "anchors_persisted", s->anchors_persisted);
     cJSON_AddStringToObject(root, "exit_reason", s->exit_reason[0] ? s->exit_reason : "app");
 
     char *text = cJSON_Print(root);

@@ -50,6 +50,12 @@ typedef struct xrsim_summary {
     bool session_lost, instance_lost;
     uint32_t registry_violations; // results xrsim gave that the registry forbids (xrsim bugs)
     uint32_t learner_actions, learner_actions_failed; // the script's (xrsim_learner.c)
+    // AR (docs/xrsim.md, "AR"): frames by environment blend mode (index: the
+    // XrEnvironmentBlendMode, 1..3), frames with a passthrough layer, plane
+    // detections begun, anchors made (created or loaded) and persisted.
+    uint64_t frames_by_blend[4];
+    uint64_t frames_with_passthrough;
+    uint32_t plane_detections, anchors_created, anchors_persisted;
     char exit_reason[64];
 } xrsim_summary;
 

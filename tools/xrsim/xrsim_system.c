@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The simulated system: one stereo HMD with opaque blending, and the
+// The simulated system: one stereo HMD, its blend modes (the script's), and the
 // configuration that shapes it (environment variables, script).
 #include <math.h>
 #include <stdio.h>
@@ -120,6 +120,7 @@ XrResult xrsim_xrGetSystemProperties(XrInstance instance, XrSystemId id, XrSyste
     p->graphicsProperties.maxLayerCount = XRSIM_MAX_LAYERS;
     p->trackingProperties.orientationTracking = XR_TRUE;
     p->trackingProperties.positionTracking = XR_TRUE;
+    xrsim_planes_system_properties(inst, p);
     return XR_SUCCESS;
 }
 
@@ -217,6 +218,7 @@ XrResult xrsim_xrEnumerateEnvironmentBlendModes(XrInstance instance, XrSystemId 
         r = xrsim_check_view_config(inst, t, fn);
     if (r != XR_SUCCESS)
         return r;
-    static const XrEnvironmentBlendMode opaque = XR_ENVIRONMENT_BLEND_MODE_OPAQUE;
-    return xrsim_fill(inst, fn, cap, count, modes, &opaque, 1, sizeof opaque);
+    // The script's `blend_modes`, in its order (default OPAQUE, ALPHA_BLEND).
+    return xrsim_fill(inst, fn, cap, count, modes, inst->ar.blend, inst->ar.blend_count,
+                      sizeof inst->ar.blend[0]);
 }
