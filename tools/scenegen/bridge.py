@@ -24,6 +24,7 @@ T_SPRING = math.asin(SPAN / 2 / R_IN)         # springing angle from the vertica
 HALF_L, HALF_W = 50.82 / 2, 4.5               # length 50.82 m, width 9 m
 CROWN_TOP, END_TOP, DECK_T = 8.75, 5.5, 0.3   # deck top at the crown and at the banks
 BANK_TOP, QUAY_TOP, WATER_Y = END_TOP, 0.2, -0.5
+JETTY = (-18.95, -9.0, 10.0, 13.0)            # x0, x1, z0, z1 of the landing stage
 SPANDREL_Z = HALF_W - 0.05                    # spandrel walls stand 5 cm behind the arch face
 RIBS, SLOT_RIB = 43, 3                        # voussoirs along the arch; the missing one (from the west)
 RIB_Z = HALF_W - 0.32                         # the outermost of the 28 parallel rings is 0.32 m wide
@@ -141,6 +142,9 @@ def _banks():
     for s in (-1.0, 1.0):
         quay = centred_box((HALF_L - 18.9, 2.5, 80.0), (s * (HALF_L + 18.9) / 2, QUAY_TOP - 1.25, 0.0), 2.0)
         m.extend(quay)
+    # a landing stage into the river, downstream of the west half: the view of the arch
+    m.extend(centred_box((JETTY[1] - JETTY[0], 2.5, JETTY[3] - JETTY[2]),
+                         ((JETTY[0] + JETTY[1]) / 2, QUAY_TOP - 1.25, (JETTY[2] + JETTY[3]) / 2), 2.0))
     return m
 
 
@@ -239,6 +243,8 @@ def build():
 
     spawn = (-21.5, QUAY_TOP, 8.5)
     node("Spawn", t=spawn, r=flat_look(spawn, (-14.0, 0.0, 3.0)))
+    view = (-17.0, QUAY_TOP, 11.5)
+    node("Spawn_View", t=view, r=flat_look(view, (-4.0, 0.0, 0.0)))
     bank = (-33.0, BANK_TOP, 16.0)
     node("Spawn_Bank", t=bank, r=flat_look(bank, (0.0, 0.0, 0.0)))
     on_deck = (-6.0, deck_top(-6.0), 0.0)

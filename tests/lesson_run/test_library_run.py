@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""The lesson library (issue 19) played to its end by scripted learners on
+the simulated headset, in each language, with small eyes and xrsim's fast
+clock (seconds each):
+
+  bridge-en, bridge-zh  scenes/bridge/lessons/zhaozhou.yaml: look at the arch,
+                        look at a small arch, the flood, the voussoir put back
+                        (a task: grab, then place in Zone_Voussoir), the quiz
+                        answered right; passed with score 2.
+
+Each run checks: every state in order, the outcome, the task's statements
+(`answered` on .../tasks/ID/steps/N with success and task-error), the
+quiz answer, `stoa trace check`, and captured frames (OUT/CASE/frames/, the
+two eyes side by side) for a person to look at.
+
+usage: test_library_run.py STOA SOURCE_DIR OUT_DIR CASE"""
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+PASSES, FAILS = [], []
+EXT_ERROR = "https://stoa.dev/xapi/extensions/task-error"
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    (PASSES if cond else FAILS).append(what)
+
+
+def verb(s):
+    return s["verb"]["id"].rsplit("/", 1)[-1]
+
+
+def play(stoa, src, out, lesson, learner, lang, every):
+    env = dict(os.environ, STOA_XRSIM_FAST="1", STOA_AUDIO_SILENT="1", STOA_LOG="info",
+               STOA_XRSIM_SCRIPT=os.path.join(src, "tests/lesson_run", learner),
+               STOA_XRSIM_SUMMARY=os.path.join(out, "summary.json"),
+               STOA_XRSIM_CAPTURE=os.path.join(out, "frames"), STOA_XRSIM_CAPTURE_EVERY=str(every))
+    cmd = [stoa, "run", "--sim", os.path.join(src, lesson), "--lang", lang,
+           "--traces", os.path.join(out, "traces"), "--learner", "learner-" + lang]
+    p = subprocess.run(cmd, env=env, cwd=out, capture_output=True, text=True, timeout=600)
+    log = p.stdout + p.stderr
+    open(os.path.join(out, "log.txt"), "w", encoding="utf-8").write(log)
+    traces = sorted(glob.glob(os.path.join(out, "traces", "*.jsonl")))
+    stmts = [json.loads(l) for t in traces for l in open(t, encoding="utf-8") if l.strip()]
+    return p.returncode, log, stmts, traces
+
+
+def task_moves(stmts, task):
+    """(step, success, error) of each judged move of the task, in order."""
+    out = []
+    for s in stmts:
+        m = re.search(r"/tasks/%s/steps/(\d+)$" % re.escape(task), s["object"]["id"])
+        if verb(s) == "answered" and m:
+            res = s.get("result", {})
+            out.append((int(m.group(1)), res.get("success"), res.get("extensions", {}).get(EXT_ERROR)))
+    return out
+
+
+def common(stoa, log, stmts, traces, rc, path, outcome, out):
+    check(rc == 0, f"run exits 0 ({rc})")
+    got = re.findall(r"^stoa run: state (\S+)$", log, re.M)
+    check(got == path, f"every state in order ({got})")
+    check(re.search(r"stoa run: lesson ended: " + outcome, log), f"the lesson ends: {outcome}")
+    check("learner action not done" not in log, "every learner action was done")
+    tc = subprocess.run([stoa, "trace", "check"] + traces, capture_output=True, text=True)
+    check(traces and tc.returncode == 0, f"stoa trace check passes ({tc.stdout[-300:]})")
+    frames = glob.glob(os.path.join(out, "frames", "*.png"))
+    check(len(frames) >= 3, f"frames captured for a person to look at ({len(frames)} in {out}/frames)")
+
+
+BRIDGE_PATH = ["welcome", "arch", "spandrels", "flood", "voussoir", "voussoir_set", "quiz", "right", "finish"]
+
+
+def case_bridge(stoa, src, out, lang):
+    learner = "learner_bridge_en.yaml" if lang == "en" else "learner_bridge_zh.yaml"
+    rc, log, stmts, traces = play(stoa, src, out, "scenes/bridge/lessons/zhaozhou.yaml", learner, lang, 40)
+    common(stoa, log, stmts, traces, rc, BRIDGE_PATH, r"passed, score 2", out)
+    moves = task_moves(stmts, "replace-voussoir")
+    check(moves == [(1, True, None), (2, True, None)], f"the task: grab, then place in the arch ({moves})")
+    ans = [s for s in stmts if verb(s) == "answered" and s["object"]["id"].endswith("/small-arches")]
+    check(len(ans) == 1 and ans[0]["result"]["success"] is True, "the quiz answered right")
+    check(any(verb(s) == "gazed" and s["object"]["id"].endswith("/SpandrelArch_1") for s in stmts),
+          "the small arch was looked at")
+    lang_tags = {s.get("context", {}).get("language") for s in stmts} - {None}
+    check(lang_tags == {lang}, f"the statements say the language ({lang_tags})")
+
+
+CASES = {"bridge-en": (case_bridge, "en"), "bridge-zh": (case_bridge, "zh-CN")}
+
+
+def main():
+    stoa, src, out, case = sys.argv[1:5]
+    stoa, src, out = os.path.abspath(stoa), os.path.abspath(src), os.path.abspath(out)
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    fn, lang = CASES[case]
+    fn(stoa, src, out, lang)
+    print(f"{len(PASSES)} passed, {len(FAILS)} failed")
+    return 1 if FAILS else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
