@@ -341,6 +341,7 @@ static void apply(run_lesson *rl, const stoa_lesson_action *a)
         run_panels_quiz_answered(rl, a->quiz, a->choices, a->correct);
         break;
     case STOA_LESSON_ACT_TASK_STEP: run_task_step(rl, a, t); break;
+    case STOA_LESSON_ACT_TASK_DONE: run_task_done(rl, a, t); break;
     case STOA_LESSON_ACT_PAUSED: stoa_trace_suspended(rl->trace, STOA_TRACE_PAUSED, t); break;
     case STOA_LESSON_ACT_RESUMED: stoa_trace_resumed(rl->trace, t); break;
     case STOA_LESSON_ACT_RESTARTED:
