@@ -8,6 +8,11 @@ clock (seconds each):
                         look at a small arch, the flood, the voussoir put back
                         (a task: grab, then place in Zone_Voussoir), the quiz
                         answered right; passed with score 2.
+  fire-en, fire-zh      scenes/classroom/lessons/fire-extinguisher.yaml: PASS
+                        as a task with a time limit; in English by the book
+                        (passed), in Chinese with an order error and a wrong
+                        aim first and the quiz wrong (failed); the whole
+                        task's result and stoa report's evidence.
 
 Each run checks: every state in order, the outcome, the task's statements
 (`answered` on .../tasks/ID/steps/N with success and task-error), the
@@ -91,7 +96,58 @@ def case_bridge(stoa, src, out, lang):
     check(lang_tags == {lang}, f"the statements say the language ({lang_tags})")
 
 
-CASES = {"bridge-en": (case_bridge, "en"), "bridge-zh": (case_bridge, "zh-CN")}
+FIRE_PATH = ["alarm", "pass", "out", "quiz", "finish"]
+TASK_WHOLE = "https://stoa.dev/xapi/extensions/task-errors"
+
+
+def task_whole(stmts, task):
+    got = [s["result"] for s in stmts if verb(s) == "answered" and s["object"]["id"].endswith("/tasks/" + task)]
+    return got[0] if len(got) == 1 else None
+
+
+def case_fire(stoa, src, out, lang):
+    right = lang == "en"
+    learner = "learner_fire_en.yaml" if right else "learner_fire_zh.yaml"
+    rc, log, stmts, traces = play(stoa, src, out, "scenes/classroom/lessons/fire-extinguisher.yaml", learner,
+                                  lang, 30)
+    common(stoa, log, stmts, traces, rc, FIRE_PATH, "passed, score 1" if right else "failed, score 0", out)
+    moves = task_moves(stmts, "pass")
+    whole = task_whole(stmts, "pass")
+    if right:
+        want = [(1, True, None), (2, True, None), (3, True, None), (4, True, None)]
+        check(moves == want, f"pull, aim, squeeze, sweep: each right, in order ({moves})")
+        check(whole and whole["success"] is True and whole["response"] == "done" and
+              whole["extensions"][TASK_WHOLE] == 0 and whole["score"]["raw"] == 4 and
+              whole["score"]["max"] == 4, f"the whole task: done right in time ({whole})")
+    else:
+        # squeeze before the pin: an order error on step 1; the flames: wrong on step 2
+        want = [(1, False, "order"), (1, True, None), (2, False, "wrong"), (2, True, None), (3, True, None),
+                (4, True, None)]
+        check(moves == want, f"an order error, a wrong aim, then every step ({moves})")
+        check(whole and whole["success"] is False and whole["response"] == "errors" and
+              whole["extensions"][TASK_WHOLE] == 2 and whole["score"]["raw"] == 2,
+              f"the whole task: done with 2 errors, 2 of 4 steps right first ({whole})")
+    secs = re.fullmatch(r"PT([\d.]+)S", whole["duration"]) if whole else None
+    check(secs and 3 < float(secs.group(1)) < 30, f"the time to finish is recorded, under the limit ({whole and whole['duration']})")
+    check(whole and whole["extensions"].get("https://stoa.dev/xapi/extensions/time-limit") == 30,
+          "and the time limit beside it")
+    ans = [s for s in stmts if verb(s) == "answered" and s["object"]["id"].endswith("/questions/aim")]
+    check(len(ans) == 1 and ans[0]["result"]["success"] is right, f"the quiz answered {'right' if right else 'wrong'}")
+    # stoa report turns the task into skill evidence on its concepts
+    rep = os.path.join(out, "report")
+    r = subprocess.run([stoa, "report"] + traces + ["--out", rep, "--curriculum",
+                        os.path.join(src, "scenes/classroom/curriculum.yaml")], capture_output=True, text=True)
+    ev = json.load(open(os.path.join(rep, "evaluation.json"), encoding="utf-8")) if r.returncode == 0 else {}
+    learner_ev = (ev.get("learners") or [{}])[0]
+    run = (learner_ev.get("runs") or [{}])[0]
+    check(run.get("task_steps") == 4 and run.get("order_errors") == (0 if right else 1),
+          f"stoa report: 4 task steps, the order errors counted ({ {k: run.get(k) for k in ('task_steps', 'task_errors', 'order_errors')} })")
+    order = learner_ev.get("concepts", {}).get("pass-order", {})
+    check(order.get("observations", 0) >= 2, f"stoa report: evidence on the concept pass-order ({order})")
+
+
+CASES = {"bridge-en": (case_bridge, "en"), "bridge-zh": (case_bridge, "zh-CN"),
+         "fire-en": (case_fire, "en"), "fire-zh": (case_fire, "zh-CN")}
 
 
 def main():
