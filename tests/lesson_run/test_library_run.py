@@ -134,6 +134,12 @@ def case_fire(stoa, src, out, lang):
     check(secs and 3 < float(secs.group(1)) < 30, f"the time to finish is recorded, under the limit ({whole and whole['duration']})")
     check(whole and whole["extensions"].get("https://stoa.dev/xapi/extensions/time-limit") == 30,
           "and the time limit beside it")
+    # interface sounds (run_ui_sound.c), from their sources: a select per
+    # select, right/wrong per judged step and per answer, one per panel shown
+    m = re.search(r"interface sounds: (\d+) select, (\d+) hover, (\d+) right, (\d+) wrong, (\d+) panel", log)
+    got = tuple(int(m.group(k)) for k in (1, 3, 4, 5)) if m else None
+    want = (3, 5, 0, 3) if right else (5, 4, 3, 3)
+    check(got == want, f"interface sounds: select, right, wrong, panel {want} ({got})")
     ans = [s for s in stmts if verb(s) == "answered" and s["object"]["id"].endswith("/questions/aim")]
     check(len(ans) == 1 and ans[0]["result"]["success"] is right, f"the quiz answered {'right' if right else 'wrong'}")
     # stoa report turns the task into skill evidence on its concepts
