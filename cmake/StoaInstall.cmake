@@ -17,6 +17,8 @@ set(STOA_HUB_CONF "${CMAKE_INSTALL_FULL_SYSCONFDIR}/stoa/hub.conf")
 file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/share/stoa)
 file(CREATE_LINK ${CMAKE_SOURCE_DIR}/tools/hub/panel ${CMAKE_BINARY_DIR}/share/stoa/panel SYMBOLIC)
 file(CREATE_LINK ${CMAKE_SOURCE_DIR}/scenes ${CMAKE_BINARY_DIR}/share/stoa/scenes SYMBOLIC)
+file(CREATE_LINK ${CMAKE_SOURCE_DIR}/assets/sounds ${CMAKE_BINARY_DIR}/share/stoa/sounds SYMBOLIC)
+file(CREATE_LINK ${CMAKE_SOURCE_DIR}/assets/icons ${CMAKE_BINARY_DIR}/share/stoa/icons SYMBOLIC)
 
 # Shipped binaries resolve every symbol at load time (full RELRO, as Debian's
 # hardening wants): a missing library fails at start, not mid-lesson.
@@ -47,6 +49,10 @@ install(DIRECTORY ${CMAKE_SOURCE_DIR}/tools/hub/panel/ DESTINATION ${STOA_INSTAL
         COMPONENT stoa)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/scenes/ DESTINATION ${STOA_INSTALL_DATADIR}/scenes
         COMPONENT stoa)
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/assets/sounds/ DESTINATION ${STOA_INSTALL_DATADIR}/sounds
+        COMPONENT stoa FILES_MATCHING PATTERN "*.wav")
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/assets/icons/ DESTINATION ${STOA_INSTALL_DATADIR}/icons
+        COMPONENT stoa FILES_MATCHING PATTERN "*.png")
 install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT stoa)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT stoa)
 install(FILES ${STOA_PKG_DIR}/stoa.bash-completion DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions

@@ -78,6 +78,9 @@ static int parse(int argc, char **argv, run_play_options *o)
     r->lesson.lesson_path = r->scene_path;
     stoa_path_dirname(r->scene_path, lesson_dir, sizeof lesson_dir);
     r->hub.lesson_dir = lesson_dir; // lessons the hub launches land beside it
+    static char sounds[4096]; // the interface sounds (share/stoa/sounds)
+    if (stoa_cli_data_path("sounds", sounds, sizeof sounds))
+        r->lesson.sounds_dir = sounds;
     static char device[300];
     if (r->hub.url && !r->hub.device_name) {
         // The roster tells a desktop seat from a headset by its name.

@@ -159,6 +159,9 @@ int stoa_cmd_run(int argc, char **argv)
         return rc;
     if (sim && stoa_cli_use_sim() != 0)
         return 1;
+    static char sounds[4096]; // the interface sounds (share/stoa/sounds)
+    if (stoa_cli_data_path("sounds", sounds, sizeof sounds))
+        opt.lesson.sounds_dir = sounds;
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
@@ -175,6 +178,8 @@ int stoa_cmd_run(int argc, char **argv)
              failed = s.launches_failed + s.hub.launches_failed, dropped = s.lesson.actions_dropped;
     run_frame_report rep = run_session_report(&s);
     uint32_t panel_rebuilds = s.overlay.rebuilds, panel_writes = s.overlay.writes;
+    uint32_t played[6];
+    memcpy(played, s.lesson.sounds_played, sizeof played);
     run_session_fini(&s);
     if (r < 0) {
         fprintf(stderr, "stoa run: %s (%s)\n", err.message, stoa_result_str(r));
@@ -192,6 +197,8 @@ int stoa_cmd_run(int argc, char **argv)
            (unsigned long long)rep.pipelines_while_recording,
            (unsigned long long)rep.deferred_frees);
     printf("stoa run: panels: %u rebuilt, %u updated in place\n", panel_rebuilds, panel_writes);
+    printf("stoa run: interface sounds: %u select, %u hover, %u right, %u wrong, %u panel, %u message\n",
+           played[0], played[1], played[2], played[3], played[4], played[5]);
     printf("stoa run: frame CPU time over %u frames: median %.3f ms, p99 %.3f ms, max %.3f ms\n",
            rep.frames_measured, rep.median_ms, rep.p99_ms, rep.max_ms);
     if (stoa_gfx_validation_requested() && stoa_gfx_validation_message_count() > 0) {

@@ -392,6 +392,7 @@ const char *stoa_lesson_action_type_str(stoa_lesson_action_type t)
         "hide_arrow",  "show_node",     "hide_node",    "play_animation", "stop_animation",
         "complete_animation", "teleport", "variable",   "score",        "quiz",
         "hide_quiz",   "quiz_answered", "paused",       "resumed",      "restarted",
-        "overdue",     "ended",         "task_step",    "passthrough"};
+        "overdue",     "ended",         "task_step",    "passthrough",
+        "task_done"};
     return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
 }

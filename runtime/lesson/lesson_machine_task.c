@@ -48,6 +48,25 @@ static int32_t first_open(const stoa_lesson_machine *m, const stoa_lesson_task *
     return -1;
 }
 
+// Every step is done: how it went as a whole, for evaluation (time to
+// finish, errors, steps right at the first try).
+static void task_finished(stoa_lesson_machine *m, const stoa_lesson_task *t)
+{
+    uint32_t moves = 0, first_try = 0;
+    for (uint32_t i = 0; i < t->step_count; i++) {
+        moves += m->task_tries[i];
+        first_try += m->task_tries[i] == 1;
+    }
+    double seconds = lm_elapsed(m);
+    stoa_lesson_action *a = lm_emit(m, STOA_LESSON_ACT_TASK_DONE);
+    a->id = t->id;
+    a->task = t;
+    a->value = seconds;
+    a->total = (double)(moves - t->step_count);
+    a->step = first_try;
+    a->correct = moves == t->step_count && (t->time_limit <= 0 || seconds <= t->time_limit);
+}
+
 void lm_task_event(stoa_lesson_machine *m, const stoa_lesson_event *ev)
 {
     const stoa_lesson_task *t = m->lesson->states[m->state].task;
@@ -88,4 +107,6 @@ void lm_task_event(stoa_lesson_machine *m, const stoa_lesson_event *ev)
     a->node = ev->node;
     a->zone = ev->zone;
     a->move = move_of(ev->kind);
+    if (res == STOA_LESSON_TASK_RIGHT && lm_task_done(m))
+        task_finished(m, t);
 }

@@ -9,7 +9,8 @@
 
 #define COUNT(a) ((uint32_t)(sizeof(a) / sizeof((a)[0])))
 
-static const char *const k_task[] = {"id", "title", "steps", "wrong", "order", "concepts"};
+static const char *const k_task[] = {"id", "title", "steps", "wrong", "order", "concepts",
+                                       "time_limit"};
 static const char *const k_move[] = {"select", "grab", "release", "place"};
 static const char *const k_place[] = {"node", "zone"};
 
@@ -127,5 +128,11 @@ void lp_parse_task(lp *p, yaml_node_t *n, stoa_lesson_state *st)
     }
     if ((v = lp_get(p, n, "concepts")))
         lp_names(p, v, "concepts", &t->concept_count, &t->concepts, NULL);
+    // Time to finish counts for success (the TASK_DONE action, docs/lesson-format.md).
+    if ((v = lp_get(p, n, "time_limit")) && lp_number(p, v, "time_limit", &t->time_limit) &&
+        !(t->time_limit > 0 && t->time_limit <= 3600)) {
+        lp_error(p, lp_loc(v), "range", "'time_limit' is seconds, more than 0 and at most 3600");
+        t->time_limit = 0;
+    }
     st->task = t;
 }

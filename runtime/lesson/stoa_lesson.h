@@ -226,6 +226,7 @@ typedef struct stoa_lesson_task {
     uint32_t wrong_count;            // 0..STOA_LESSON_TASK_MAX_STEPS
     const stoa_lesson_move *wrong;
     bool any_order;
+    double time_limit;               // seconds to finish every step for success; 0 = none
     uint32_t concept_count;          // 0 = the state's concepts
     const char **concepts;
     stoa_lesson_loc loc;

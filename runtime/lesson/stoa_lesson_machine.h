@@ -113,6 +113,11 @@ typedef enum stoa_lesson_action_type {
     STOA_LESSON_ACT_TASK_STEP,         // task, step, task_result, correct, value = attempt at
                                        // the step, node/zone = what the learner did
     STOA_LESSON_ACT_PASSTHROUGH,       // value = the room's share (0..1), total = seconds
+    STOA_LESSON_ACT_TASK_DONE,         // task: every step done (right after the TASK_STEP
+                                       // that finished it); value = seconds in the state,
+                                       // total = errors (wrong and order moves), step =
+                                       // steps right at the first try, correct = no
+                                       // errors and within the task's time_limit
 } stoa_lesson_action_type;
 
 // How a learner's move in a task went.

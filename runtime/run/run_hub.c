@@ -13,6 +13,7 @@
 #include "run_class.h"
 #include "run_lesson.h"
 #include "run_panels.h"
+#include "run_ui_sound.h"
 
 static void default_token_path(char *out, size_t size)
 {
@@ -126,6 +127,7 @@ static void obey(run_hub *h, run_lesson *rl, run_class *cls, run_lesson *panels,
             snprintf(p->title, sizeof p->title, "%s", zh ? "老师" : "Your teacher");
             h->message_s = run_layout_message_s(c->text);
             p->until_ns = run_layout_clock_ns() + (int64_t)(h->message_s * 1e9);
+            run_ui_sound(panels, RUN_SOUND_MESSAGE, -1, p->center);
         }
         break;
     case STOA_NET_CMD_SIGNIN:

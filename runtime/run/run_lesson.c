@@ -14,6 +14,7 @@
 #include "run_panels.h"
 #include "run_survey.h"
 #include "run_task.h"
+#include "run_ui_sound.h"
 
 static int64_t trace_now(stoa_clock *c)
 {
@@ -123,6 +124,8 @@ stoa_result run_lesson_start(run_lesson *rl, const stoa_scene *scene, const run_
     stoa_result r = stoa_audio_create(&ad, &rl->audio, err);
     if (r < 0)
         return r;
+    if (desc->sounds_dir)
+        snprintf(rl->sounds_dir, sizeof rl->sounds_dir, "%s", desc->sounds_dir);
     if ((r = make_trace(rl, desc, err)) < 0)
         return r;
     stoa_lesson_machine_desc md = {.seed = desc->seed};
@@ -301,7 +304,11 @@ static void apply(run_lesson *rl, const stoa_lesson_action *a)
         break;
     case STOA_LESSON_ACT_NARRATE: narrate(rl, a); break;
     case STOA_LESSON_ACT_STOP_NARRATION: stop_narration(rl, a->id); break;
-    case STOA_LESSON_ACT_SHOW_PANEL: run_panels_show_text(rl, a->id, tr(rl, a->text), node); break;
+    case STOA_LESSON_ACT_SHOW_PANEL: {
+        run_panel *p = run_panels_show_text(rl, a->id, tr(rl, a->text), node);
+        run_ui_sound(rl, RUN_SOUND_PANEL, node, p ? p->center : NULL);
+        break;
+    }
     case STOA_LESSON_ACT_HIDE_PANEL: run_panels_hide(rl, a->id); break;
     case STOA_LESSON_ACT_HIGHLIGHT:
     case STOA_LESSON_ACT_UNHIGHLIGHT:
@@ -339,8 +346,16 @@ static void apply(run_lesson *rl, const stoa_lesson_action *a)
     case STOA_LESSON_ACT_QUIZ_ANSWERED:
         trace_answer(rl, a, t);
         run_panels_quiz_answered(rl, a->quiz, a->choices, a->correct);
+        {
+            run_panel *q = run_panels_quiz(rl);
+            run_ui_sound(rl, a->correct ? RUN_SOUND_RIGHT : RUN_SOUND_WRONG, -1, q ? q->center : NULL);
+        }
         break;
-    case STOA_LESSON_ACT_TASK_STEP: run_task_step(rl, a, t); break;
+    case STOA_LESSON_ACT_TASK_STEP:
+        run_task_step(rl, a, t);
+        run_ui_sound(rl, a->correct ? RUN_SOUND_RIGHT : RUN_SOUND_WRONG, node, NULL);
+        break;
+    case STOA_LESSON_ACT_TASK_DONE: run_task_done(rl, a, t); break;
     case STOA_LESSON_ACT_PAUSED: stoa_trace_suspended(rl->trace, STOA_TRACE_PAUSED, t); break;
     case STOA_LESSON_ACT_RESUMED: stoa_trace_resumed(rl->trace, t); break;
     case STOA_LESSON_ACT_PASSTHROUGH: // run_ar.c fades the room

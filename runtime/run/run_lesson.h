@@ -80,6 +80,8 @@ typedef struct run_lesson_desc {
     // The actor's account homePage: the hub's address when a signed-in
     // learner's id is the account name (docs/hub.md); NULL = Stoa's default.
     const char *account_home_page;
+    // The interface sounds' folder (share/stoa/sounds; run_ui_sound.h); NULL = none.
+    const char *sounds_dir;
 } run_lesson_desc;
 
 typedef struct run_lesson {
@@ -137,6 +139,8 @@ typedef struct run_lesson {
     bool quiet;
     struct run_survey *survey; // the end-of-lesson survey while it runs (run_survey.c)
     struct run_attention *attention; // narrations being listened to (run_attention.c)
+    char sounds_dir[1024];           // interface sounds (run_ui_sound.c); "" = none
+    uint32_t sounds_played[6];       // per run_sound, since start
 } run_lesson;
 
 // Loads the lesson (and says which scene it needs through scene_path).

@@ -11,6 +11,7 @@
 #include "run_panels.h"
 #include "run_survey.h"
 #include "run_task.h"
+#include "run_ui_sound.h"
 
 #define QUIZ_GAZE_S 2.0
 #define PRESS 0.75f
@@ -61,6 +62,7 @@ static void one_event(run_lesson *rl, const stoa_interact_event *e, uint32_t ign
         rl->gaze_node = e->node;
         rl->gaze_since_ns = e->time_ns;
         return;
+    case STOA_INTERACT_HOVER_ENTER: run_ui_sound(rl, RUN_SOUND_HOVER, (int32_t)e->node, NULL); return;
     case STOA_INTERACT_GAZE_LEAVE: trace_gaze_leave(rl, e->time_ns); return;
     case STOA_INTERACT_GAZE_DWELL:
         le = (stoa_lesson_event){.kind = STOA_LESSON_EV_GAZE, .node = node, .seconds = e->value};
@@ -69,6 +71,7 @@ static void one_event(run_lesson *rl, const stoa_interact_event *e, uint32_t ign
         if (e->hand >= 0 && (ignore_select & (1u << e->hand)))
             return; // the press went to a panel in front of the node
         node_statement(rl, STOA_TRACE_INTERACTED, node, now);
+        run_ui_sound(rl, RUN_SOUND_SELECT, (int32_t)e->node, NULL);
         le = (stoa_lesson_event){.kind = STOA_LESSON_EV_SELECT, .node = node};
         break;
     case STOA_INTERACT_GRAB:

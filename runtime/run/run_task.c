@@ -52,6 +52,41 @@ void run_task_step(run_lesson *rl, const stoa_lesson_action *a, int64_t trace_ns
     }
 }
 
+void run_task_done(run_lesson *rl, const stoa_lesson_action *a, int64_t trace_ns)
+{
+    const stoa_lesson_task *t = a->task;
+    if (!t)
+        return;
+    uint32_t errors = a->total > 0 ? (uint32_t)a->total : 0;
+    bool over = t->time_limit > 0 && a->value > t->time_limit;
+    const char *response = errors ? "errors" : over ? "over-time" : "done";
+    stoa_trace_text names[8];
+    const stoa_lesson_text *title = t->title.count ? &t->title : &a->state->title;
+    stoa_trace_answer ans = {
+        .question_id = t->id,
+        .names = run_lesson_names(rl, title, names, 8),
+        .interaction_type = "other",
+        .response = response,
+        .correct_response = "done",
+        .success = a->correct,
+        .concepts = t->concept_count ? (const char *const *)t->concepts : NULL,
+        .concept_count = t->concept_count,
+        .has_score = true,
+        .score_raw = a->step,
+        .score_max = t->step_count,
+        .task_done = true,
+        .task_errors = errors,
+        .time_limit_s = t->time_limit,
+    };
+    stoa_trace_answered(rl->trace, &ans, trace_ns);
+    STOA_LOGI("run", "task '%s' done in %.1f s, %u errors (%s)", t->id, a->value, errors, response);
+    if (!rl->quiet) {
+        printf("stoa run: task %s done in %.1f s, %u errors, %u of %u steps right first: %s\n", t->id,
+               a->value, errors, a->step, t->step_count, response);
+        fflush(stdout);
+    }
+}
+
 void run_task_put_down(run_lesson *rl, const stoa_interact_output *io, uint32_t i, const char *node)
 {
     const stoa_interact_event *rel = &io->events[i];

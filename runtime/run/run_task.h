@@ -10,6 +10,10 @@
 
 // Writes one judged task move to the trace.
 void run_task_step(run_lesson *rl, const stoa_lesson_action *a, int64_t trace_ns);
+// Writes the whole task's result (TASK_DONE): time to finish, errors, and
+// success (no errors, within the time limit) as an `answered` statement on
+// .../tasks/<id> (docs/traces.md, "Task steps").
+void run_task_done(run_lesson *rl, const stoa_lesson_action *a, int64_t trace_ns);
 // After a RELEASE of `node` (event index i of this frame's output): when no
 // PLACE of the same node follows it in the frame, the learner put it down
 // outside every zone: the machine hears a PLACE with no zone (task moves

@@ -136,6 +136,16 @@ typedef struct stoa_trace_answer {
     bool has_score;
     double score_raw;
     const char *feedback; // NULL = none
+    // A whole task, once every step is done (docs/traces.md, "Task steps"):
+    // question_id is the task's id and the activity .../tasks/<id>;
+    // result.duration = the time to finish (since the state was entered),
+    // result.score raw = steps right at the first try of score_max (the
+    // step count), extensions task-errors and, when the task has one,
+    // time-limit (seconds). Use interaction type "other": it is not a step.
+    bool task_done;
+    uint32_t task_errors;
+    uint32_t score_max;
+    double time_limit_s; // 0 = none
 } stoa_trace_answer;
 // `answered`, with result.duration = time since question_shown (or since
 // the state was entered when it was never shown).

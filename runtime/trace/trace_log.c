@@ -437,7 +437,7 @@ bool stoa_trace_answered(stoa_trace_log *log, const stoa_trace_answer *a, int64_
     for (int i = 0; a->interaction_type && g_interaction_types[i]; i++)
         if (strcmp(a->interaction_type, g_interaction_types[i]) == 0)
             type = a->interaction_type;
-    char *iri = child_iri(log, a->task_step ? "tasks" : "questions", a->question_id);
+    char *iri = child_iri(log, a->task_step || a->task_done ? "tasks" : "questions", a->question_id);
     if (iri && a->task_step) {
         char *step = malloc(strlen(iri) + 24);
         if (step)
@@ -469,9 +469,22 @@ bool stoa_trace_answered(stoa_trace_log *log, const stoa_trace_answer *a, int64_
         cJSON_AddBoolToObject(res, "success", a->success);
     cJSON_AddStringToObject(res, "response", a->response ? a->response : "");
     stoa_trace_json_add_duration(res, now_ns - question_started(log, iri));
-    if (a->has_score)
-        cJSON_AddNumberToObject(cJSON_AddObjectToObject(res, "score"), "raw", a->score_raw);
+    if (a->has_score) {
+        cJSON *score = cJSON_AddObjectToObject(res, "score");
+        cJSON_AddNumberToObject(score, "raw", a->score_raw);
+        if (a->score_max > 0 && a->score_raw >= 0 && a->score_raw <= a->score_max) {
+            cJSON_AddNumberToObject(score, "min", 0);
+            cJSON_AddNumberToObject(score, "max", a->score_max);
+            cJSON_AddNumberToObject(score, "scaled", a->score_raw / a->score_max);
+        }
+    }
     cJSON *ext = NULL;
+    if (a->task_done) {
+        ext = cJSON_AddObjectToObject(res, "extensions");
+        cJSON_AddNumberToObject(ext, STOA_EXT_TASK_ERRORS, a->task_errors);
+        if (a->time_limit_s > 0)
+            cJSON_AddNumberToObject(ext, STOA_EXT_TIME_LIMIT, a->time_limit_s);
+    }
     if (a->task_step && a->task_error)
         cJSON_AddStringToObject(ext = cJSON_AddObjectToObject(res, "extensions"),
                                 STOA_EXT_TASK_ERROR, a->task_error);

@@ -125,8 +125,8 @@ class GlbBuilder:
 
     # ---- output ------------------------------------------------------------------
 
-    def glb(self, root_nodes):
-        self.doc["scenes"].append({"name": "Agora", "nodes": root_nodes})
+    def glb(self, root_nodes, scene_name="Agora"):
+        self.doc["scenes"].append({"name": scene_name, "nodes": root_nodes})
         while len(self.bin) % 4:
             self.bin.append(0)
         self.doc["buffers"].append({"byteLength": len(self.bin)})
