@@ -234,10 +234,10 @@ const float *run_lesson_node_world(const run_lesson *rl, int32_t node)
     return stoa_pose_world(rl->pose, (uint32_t)node);
 }
 
-static void teleport(run_lesson *rl, const char *node_name)
+void run_lesson_teleport_node(run_lesson *rl, int32_t node)
 {
     // Position and facing (-Z) of the node as the scene stands now.
-    const float *m = run_lesson_node_world(rl, node_index(rl, node_name));
+    const float *m = run_lesson_node_world(rl, node);
     if (!m)
         return;
     rl->teleport_point[0] = m[12];
@@ -323,7 +323,7 @@ static void apply(run_lesson *rl, const stoa_lesson_action *a)
     case STOA_LESSON_ACT_PLAY_ANIMATION:
     case STOA_LESSON_ACT_STOP_ANIMATION:
     case STOA_LESSON_ACT_COMPLETE_ANIMATION: animation(rl, a); break;
-    case STOA_LESSON_ACT_TELEPORT: teleport(rl, a->node); break;
+    case STOA_LESSON_ACT_TELEPORT: run_lesson_teleport_node(rl, node_index(rl, a->node)); break;
     case STOA_LESSON_ACT_SCORE:
         if (a->text)
             run_panels_feedback(rl, tr(rl, a->text));

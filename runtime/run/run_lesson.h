@@ -147,6 +147,10 @@ uint32_t run_lesson_input(run_lesson *rl, const stoa_interact_output *io,
 void run_lesson_update(run_lesson *rl, stoa_interact *ia, int64_t now_ns);
 // Poses the scene for the lesson (animations, hidden nodes); call after reset.
 void run_lesson_pose(run_lesson *rl, stoa_pose *pose);
+// Moves the learner onto node (standing there, facing its -Z) at the next
+// update, traced as `teleported`: the lesson's teleport step, and a desktop
+// learner's click on one of the lesson's teleport points (run_play.c).
+void run_lesson_teleport_node(run_lesson *rl, int32_t node);
 // Sets or clears one pause source (RUN_PAUSE_*). The lesson machine pauses
 // when the first source is set and resumes when the last is cleared. The
 // session source also writes suspended/resumed (session-lost) to the trace.

@@ -12,6 +12,7 @@
 #include "desktop/stoa_desktop_window.h"
 #include "run_overlay_mesh.h"
 #include "run_play_author.h"
+#include "run_play_marks.h"
 
 #define LOOK_RAD_PER_PX 0.0025f
 #define WALK_M_PER_S 1.4f
@@ -159,6 +160,10 @@ stoa_result run_play(run_play_options *opt, volatile int *stop_flag, run_play_su
         s.renderer = stoa_desktop_window_renderer(w);
         r = upload_scene(&s, err);
     }
+    run_play_marks marks;
+    memset(&marks, 0, sizeof marks);
+    const stoa_lesson *marks_for = NULL; // the lesson the markers were made for
+    bool was_select = false;
     play_head head = {.position = {0.0f, EYE_HEIGHT_M, 0.0f}};
     double start = stoa_time_seconds(), last = start;
     int64_t lesson_ns = 1000000000; // the session's clock: wall time, sped up by the author
@@ -178,6 +183,12 @@ stoa_result run_play(run_play_options *opt, volatile int *stop_flag, run_play_su
             break;
         if (rescene && (r = upload_scene(&s, err)) < 0)
             break;
+        const stoa_lesson *now_lesson = s.lesson_on ? s.lesson.lesson : NULL;
+        if (rescene || now_lesson != marks_for) { // a launch, a reload, the lobby
+            marks_for = now_lesson;
+            if ((r = run_play_marks_build(&marks, &s, s.renderer, err)) < 0)
+                break;
+        }
         move_head(&head, &in, dt);
         double ldt = (double)dt * author.speed;
         lesson_ns += (int64_t)(ldt * 1e9);
@@ -193,14 +204,34 @@ stoa_result run_play(run_play_options *opt, volatile int *stop_flag, run_play_su
         float eye[3];
         make_view(w, st.world_from_tracking, &head, &view, eye);
         desktop_reticle(&s, st.out, eye);
-        stoa_desktop_draw draws[2];
+        // The lesson's teleport points: a click on one stands the learner there.
+        const stoa_interact_reticle *g = &st.out->gaze;
+        float dir[3], len = 0.0f;
+        for (int i = 0; i < 3; i++) {
+            dir[i] = g->position[i] - g->origin[i];
+            len += dir[i] * dir[i];
+        }
+        len = sqrtf(len);
+        for (int i = 0; i < 3 && len > 0.0f; i++)
+            dir[i] /= len;
+        run_draw mark_draw;
+        run_play_marks_frame(&marks, &s, g->origin, dir, g->hit ? len : -1.0f, author.shown,
+                             &mark_draw);
+        if (in.select && !was_select && s.lesson_on && run_play_marks_hot(&marks) >= 0) {
+            STOA_LOGI("play", "teleport to %s (clicked)", s.scene->nodes[run_play_marks_hot(&marks)].name);
+            run_lesson_teleport_node(&s.lesson, run_play_marks_hot(&marks));
+        }
+        was_select = in.select;
+        stoa_desktop_draw draws[3];
+        draws[2] = (stoa_desktop_draw){.scene = mark_draw.scene, .pose = mark_draw.pose};
         for (int i = 0; i < 2; i++)
             draws[i] = (stoa_desktop_draw){.scene = st.draws[i].scene, .pose = st.draws[i].pose,
                                            .options = st.draws[i].options};
         const char *lines[HUD_LINES];
         uint32_t n = run_play_author_hud(&author, lines, HUD_LINES);
         stoa_gfx_frame_scope(true);
-        r = stoa_desktop_window_draw(w, &view, draws, 2, n ? lines : NULL, n, err);
+        r = stoa_desktop_window_draw(w, &view, draws, mark_draw.scene ? 3 : 2, n ? lines : NULL, n,
+                                     err);
         stoa_gfx_frame_scope(false);
         if (r == STOA_TIMEOUT)
             r = STOA_OK;
@@ -215,6 +246,7 @@ stoa_result run_play(run_play_options *opt, volatile int *stop_flag, run_play_su
     out->reloads = author.reloads;
     if (s.renderer)
         stoa_gfx_device_wait_idle(stoa_desktop_window_device(w));
+    run_play_marks_free(&marks);
     run_play_author_fini(&author);
     run_session_fini(&s); // frees the GPU copies (frame-fenced) before the window goes
     stoa_desktop_window_close(&w);

@@ -295,7 +295,7 @@ uint32_t run_play_author_hud(run_play_author *a, const char **lines, uint32_t ma
         n = add(a, n, "jump to: < %s >  (%d/%u)", l->states[a->pick].name, a->pick + 1,
                 l->state_count);
     }
-    n = add(a, n, "mouse: look  WASD: walk  left: select/click  right: grab  T: teleport");
+    n = add(a, n, "mouse: look  WASD: walk  left: select (green disc: go there)  right: grab  T: teleport");
     for (uint32_t i = 0; i < n && i < max; i++)
         lines[i] = a->lines[i];
     return n < max ? n : max;
