@@ -142,6 +142,7 @@ stoa_result run_play(run_play_options *opt, volatile int *stop_flag, run_play_su
     opt->run.front = RUN_FRONT_DESKTOP;
     if (!opt->run.lesson.device_type)
         opt->run.lesson.device_type = "desktop";
+    opt->run.hub.seat = "desktop"; // the panel shows the seat as a desktop
     char title[600];
     snprintf(title, sizeof title, "Stoa play - %s", opt->run.scene_path);
     stoa_desktop_window *w = NULL;
