@@ -120,9 +120,13 @@ stoa_result run_lesson_start(run_lesson *rl, const stoa_scene *scene, const run_
                           .node_position_user = rl};
     if (getenv("STOA_AUDIO_SILENT"))
         ad.device = STOA_AUDIO_DEVICE_SILENT;
+    if (run_audio_probe_wanted()) // a test measures what is heard (loopback, HRTF on)
+        ad.device = STOA_AUDIO_DEVICE_LOOPBACK;
     stoa_result r = stoa_audio_create(&ad, &rl->audio, err);
     if (r < 0)
         return r;
+    if (ad.device == STOA_AUDIO_DEVICE_LOOPBACK)
+        run_audio_probe_open(&rl->probe);
     if ((r = make_trace(rl, desc, err)) < 0)
         return r;
     stoa_lesson_machine_desc md = {.seed = desc->seed};
@@ -440,6 +444,7 @@ void run_lesson_update(run_lesson *rl, stoa_interact *ia, int64_t now_ns)
         return;
     rl->now_ns = now_ns;
     stoa_audio_update(rl->audio, now_ns);
+    run_audio_probe_frame(&rl->probe, rl->audio, now_ns, rl->head_forward);
     audio_events(rl);
     if (!rl->ended) {
         stoa_lesson_machine_update(rl->machine, now_ns, &rl->out);
@@ -505,6 +510,7 @@ void run_lesson_fini(run_lesson *rl)
     }
     stoa_lesson_machine_destroy(&rl->machine);
     stoa_lesson_out_fini(&rl->out);
+    run_audio_probe_close(&rl->probe);
     stoa_audio_destroy(&rl->audio);
     stoa_lesson_destroy(&rl->lesson);
     free(rl->hidden);

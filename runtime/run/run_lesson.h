@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "run_audio_probe.h"
 #include "audio/stoa_audio.h"
 #include "interact/stoa_interact.h"
 #include "lesson/stoa_lesson.h"
@@ -94,6 +95,7 @@ typedef struct run_lesson {
     uint32_t pause_sources;   // RUN_PAUSE_* bits
     uint32_t hidden_version;  // bumps when a node is shown or hidden (picking)
     stoa_audio *audio;
+    run_audio_probe probe; // STOA_AUDIO_PROBE: what is heard, measured (run_audio_probe.h)
     stoa_trace_log *trace;
     stoa_clock trace_clock; // display time mapped onto wall time
     int64_t now_ns, display0_ns;
