@@ -38,7 +38,7 @@ enum {
 stoa_scene *overlay_scene_build(const stoa_ui_panel_image *images, const bool *shown);
 bool overlay_scene_ok(const stoa_scene *s);
 
-// Pieces for other scenes made in memory (run_play_marks.c): a copied
+// Pieces for other scenes made in memory (runtime/play/play_marks.c): a copied
 // string, a mesh's arrays, its bounds, a unit box (z from z0 to z1), an
 // unlit double-sided material (blended when a < 1), a node hidden until placed.
 char *run_ov_dup(const char *s);

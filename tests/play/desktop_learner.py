@@ -2,7 +2,7 @@
 """A scripted desktop learner for `stoa play`: real X input events (xdotool,
 XTEST) into the play window under Xvfb. It knows the scene's geometry (the
 .glb's node bounds) and where it looks (the mouse it moved: 0.0025 rad per
-pixel, run_play.c's LOOK_RAD_PER_PX), and checks each aim against the
+pixel, runtime/play/play.c's LOOK_RAD_PER_PX), and checks each aim against the
 interaction events `stoa play --events` writes."""
 import json
 import math

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "run_play_marks.h"
+#include "play_marks.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "run_overlay_mesh.h"
+#include "run/run_overlay_mesh.h"
 
 #define DISC_SEGMENTS 24
 #define DISC_RADIUS_M 0.45f // as drawn; a click lands within TELEPORT_PICK_M of the centre
@@ -15,7 +15,7 @@ enum { MESH_DISC, MESH_DISC_HOT, MESH_ZONE, MESH_ICON, MESH_COUNT };
 
 static void add(int32_t *list, uint32_t *count, int32_t node)
 {
-    if (node < 0 || *count >= RUN_MARKS_MAX)
+    if (node < 0 || *count >= PLAY_MARKS_MAX)
         return;
     for (uint32_t i = 0; i < *count; i++)
         if (list[i] == node)
@@ -23,7 +23,7 @@ static void add(int32_t *list, uint32_t *count, int32_t node)
     list[(*count)++] = node;
 }
 
-static void collect(run_play_marks *m, const run_session *s)
+static void collect(play_marks *m, const run_session *s)
 {
     m->teleport_count = m->zone_count = m->narration_count = 0;
     const stoa_lesson *l = s->lesson_on ? s->lesson.lesson : NULL;
@@ -94,7 +94,7 @@ static bool diamond(stoa_mesh *mesh, const char *name, int32_t material)
     return true;
 }
 
-static stoa_scene *build_scene(const run_play_marks *m)
+static stoa_scene *build_scene(const play_marks *m)
 {
     stoa_scene *s = calloc(1, sizeof *s);
     if (!s)
@@ -132,10 +132,10 @@ static stoa_scene *build_scene(const run_play_marks *m)
     return s;
 }
 
-stoa_result run_play_marks_build(run_play_marks *m, run_session *s, stoa_gfx_renderer *renderer,
+stoa_result play_marks_build(play_marks *m, run_session *s, stoa_gfx_renderer *renderer,
                                  stoa_error *err)
 {
-    run_play_marks_free(m);
+    play_marks_free(m);
     collect(m, s);
     if (m->teleport_count + m->zone_count + m->narration_count == 0)
         return STOA_OK;
@@ -201,7 +201,7 @@ static void hide(stoa_pose *pose, uint32_t node)
     place(pose, node, z, z);
 }
 
-static int32_t pick(const run_play_marks *m, const stoa_pose *pose, const float eye[3],
+static int32_t pick(const play_marks *m, const stoa_pose *pose, const float eye[3],
                     const float dir[3], float hit_distance)
 {
     int32_t best = -1;
@@ -222,7 +222,7 @@ static int32_t pick(const run_play_marks *m, const stoa_pose *pose, const float 
     return best;
 }
 
-void run_play_marks_frame(run_play_marks *m, const run_session *s, const float eye[3],
+void play_marks_frame(play_marks *m, const run_session *s, const float eye[3],
                           const float dir[3], float hit_distance, bool author, run_draw *out)
 {
     memset(out, 0, sizeof *out);
@@ -273,12 +273,12 @@ void run_play_marks_frame(run_play_marks *m, const run_session *s, const float e
     out->pose = m->pose;
 }
 
-int32_t run_play_marks_hot(const run_play_marks *m)
+int32_t play_marks_hot(const play_marks *m)
 {
     return m->hot >= 0 ? m->teleports[m->hot] : -1;
 }
 
-void run_play_marks_free(run_play_marks *m)
+void play_marks_free(play_marks *m)
 {
     stoa_gfx_scene_destroy(&m->gscene);
     stoa_pose_destroy(&m->pose);
