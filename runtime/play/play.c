@@ -164,7 +164,7 @@ stoa_result play_run(play_options *opt, volatile int *stop_flag, play_summary *o
     play_marks marks;
     memset(&marks, 0, sizeof marks);
     const stoa_lesson *marks_for = NULL; // the lesson the markers were made for
-    bool was_select = false;
+    bool was_select = false, was_walking = false;
     play_head head = {.position = {0.0f, EYE_HEIGHT_M, 0.0f}};
     double start = stoa_time_seconds(), last = start;
     int64_t lesson_ns = 1000000000; // the session's clock: wall time, sped up by the author
@@ -207,6 +207,15 @@ stoa_result play_run(play_options *opt, volatile int *stop_flag, play_summary *o
         float eye[3];
         make_view(w, st.world_from_tracking, &head, &view, eye);
         desktop_reticle(&s, st.out, eye);
+        // Where a walk ended, for a scripted learner that walks by holding keys
+        // (tests/play/desktop_learner.py corrects its course from it).
+        bool walking = in.move_forward != 0.0f || in.move_right != 0.0f;
+        if (was_walking && !walking) {
+            printf("stoa play: stopped at %.3f %.3f %.3f yaw %.4f pitch %.4f\n", eye[0], eye[1],
+                   eye[2], head.yaw, head.pitch); // the head's, in tracking space
+            fflush(stdout);
+        }
+        was_walking = walking;
         // The lesson's teleport points: a click on one stands the learner there.
         const stoa_interact_reticle *g = &st.out->gaze;
         float dir[3], len = 0.0f;
