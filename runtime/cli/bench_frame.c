@@ -13,7 +13,7 @@
 
 #include "core/stoa_log.h"
 #include "core/stoa_path.h"
-#include "run/run_session.h"
+#include "headset/headset_loop.h"
 #include "stoa_cli.h"
 
 typedef struct draw_figures {
@@ -98,9 +98,9 @@ static int bench_one(const char *path, stoa_gfx_stereo_mode mode, const char *la
     }
     run_session s;
     stoa_error err = {0};
-    stoa_result r = run_session_init(&s, &opt, &err);
+    stoa_result r = headset_open(&s, &opt, &err);
     if (r >= 0)
-        r = run_session_loop(&s, NULL, &err);
+        r = headset_loop(&s, NULL, &err);
     if (r < 0) {
         fprintf(stderr, "stoa bench frame: %s: %s\n", path, err.message);
         run_session_fini(&s);

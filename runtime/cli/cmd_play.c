@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// stoa play LESSON: the lesson in a desktop window (runtime/run/run_play.c).
+// stoa play LESSON: the lesson in a desktop window (runtime/play/play.c).
 // Only options here: the session is stoa_run's.
 #include <signal.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include "core/stoa_path.h"
 #include "gfx/stoa_gfx.h"
 #include "cli_session_opts.h"
-#include "run/run_play.h"
+#include "play/play.h"
 #include "stoa_cli.h"
 
 static volatile int g_stop;
@@ -38,7 +38,7 @@ static void usage(FILE *f)
             "joins a class as a desktop seat (--device names it; default desktop-HOST).\n");
 }
 
-static int parse(int argc, char **argv, run_play_options *o)
+static int parse(int argc, char **argv, play_options *o)
 {
     run_options *r = &o->run;
     for (int i = 1; i < argc; i++) {
@@ -101,7 +101,7 @@ static int parse(int argc, char **argv, run_play_options *o)
 
 int stoa_cmd_play(int argc, char **argv)
 {
-    run_play_options opt = {0};
+    play_options opt = {0};
     int rc = parse(argc, argv, &opt);
     if (rc >= 0)
         return rc;
@@ -109,9 +109,9 @@ int stoa_cmd_play(int argc, char **argv)
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    run_play_summary sum;
+    play_summary sum;
     stoa_error err = {0};
-    stoa_result r = run_play(&opt, &g_stop, &sum, &err);
+    stoa_result r = play_run(&opt, &g_stop, &sum, &err);
     if (r < 0) {
         fprintf(stderr, "stoa play: %s (%s)\n", err.message, stoa_result_str(r));
         return 1;

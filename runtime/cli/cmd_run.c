@@ -10,7 +10,7 @@
 #include "core/stoa_path.h"
 #include "gfx/stoa_gfx.h"
 #include "cli_session_opts.h"
-#include "run/run_session.h"
+#include "headset/headset_loop.h"
 #include "stoa_cli.h"
 
 static volatile int g_stop;
@@ -169,9 +169,9 @@ int stoa_cmd_run(int argc, char **argv)
 
     run_session s;
     stoa_error err = {0};
-    stoa_result r = run_session_init(&s, &opt, &err);
+    stoa_result r = headset_open(&s, &opt, &err);
     if (r >= 0)
-        r = run_session_loop(&s, &g_stop, &err);
+        r = headset_loop(&s, &g_stop, &err);
     uint64_t frames = s.frames;
     uint32_t events = s.event_count, losses = s.session_losses;
     uint32_t skipped = s.frames_skipped, rebuilds = s.instance_rebuilds,

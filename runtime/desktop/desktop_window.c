@@ -161,6 +161,7 @@ void stoa_desktop_window_poll(stoa_desktop_window *w, stoa_desktop_input *out)
     out->grab = glfwGetMouseButton(gw, GLFW_MOUSE_BUTTON_RIGHT) == GLFW_PRESS || w->clicked[1];
     w->clicked[0] = w->clicked[1] = false;
     out->teleport = glfwGetKey(gw, GLFW_KEY_T) == GLFW_PRESS;
+    out->hand = glfwGetKey(gw, GLFW_KEY_H) == GLFW_PRESS;
     memcpy(out->presses, w->presses, sizeof out->presses);
     memset(w->presses, 0, sizeof w->presses);
     out->close = w->escape || glfwWindowShouldClose(gw);

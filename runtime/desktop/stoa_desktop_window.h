@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // A desktop window for a front-end that lives above this module (the
-// lesson's play mode, runtime/run/run_play.c): it owns the GLFW window, the
+// lesson's play mode, runtime/play/play.c): it owns the GLFW window, the
 // Vulkan device and renderer, turns mouse and keyboard into a small input
 // record, and draws a list of scenes with a text HUD. GLFW's types stay here.
 //
@@ -43,6 +43,7 @@ typedef struct stoa_desktop_input {
     bool fast;                       // Shift held
     bool select, grab;  // left and right mouse buttons held
     bool teleport;      // T held: the teleport arc (released: the learner lands there)
+    bool hand;          // H held: a controller's menu button (held 1 s: raise or lower the hand)
     uint8_t presses[STOA_DESKTOP_KEY_COUNT]; // presses of each key since the last poll
     bool close;         // the window was closed or Esc was pressed
 } stoa_desktop_input;

@@ -61,6 +61,7 @@ static void keep_status_strs(stoa_net *net)
     keep_str(net, 5, &net->status.error);
     keep_str(net, 6, &net->status.phase);
     keep_str(net, 7, &net->status.learner_id);
+    keep_str(net, 8, &net->status.seat);
 }
 
 stoa_result stoa_net_create(const stoa_net_desc *desc, stoa_net **out_net, stoa_error *err)

@@ -54,7 +54,7 @@ struct stoa_net {
     net_entry *out; // the outbox, oldest first, from index head
     size_t head, out_n, out_cap;
     stoa_net_status status;
-    char status_strs[8][256];
+    char status_strs[9][256];
     bool status_dirty;
     // A status that a newer one with another phase or run replaced before it
     // was sent (a one-second lesson between two sends): sent first, whatever

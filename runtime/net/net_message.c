@@ -78,6 +78,8 @@ char *net_status_json(const stoa_net *net, const stoa_net_status *s)
     }
     if (s->hand)
         cJSON_AddBoolToObject(o, "hand", true);
+    if (s->seat && s->seat[0])
+        cJSON_AddStringToObject(o, "seat", s->seat);
     if (s->attention)
         cJSON_AddBoolToObject(o, "attention", s->attention > 0);
     char *str = cJSON_PrintUnformatted(o);

@@ -80,6 +80,7 @@ typedef struct stoa_net_status {
     // Live views (docs/hub.md, "Live views, hands and attention"):
     bool hand;         // the learner's hand is raised
     int attention;     // the gaze is on one of the state's key nodes: 1, elsewhere: -1; 0 = not known (not sent)
+    const char *seat;  // "desktop" for `stoa play`; NULL/"" = a headset (not sent)
     // The transfer of a launch's files ({"done","total"}) is added by the
     // net thread itself while it fetches them.
 } stoa_net_status;

@@ -230,9 +230,9 @@ stoa_result run_content_switch_lesson(run_session *s, const char *path, const ch
     // The scene on the headset now (the lobby keeps the last lesson's).
     snprintf(w->current_scene, sizeof w->current_scene, "%s",
              s->scene && s->scene->path ? s->scene->path : "");
-    w->renderer = s->xr ? stoa_xr_renderer(s->xr) : s->renderer;
+    w->renderer = s->renderer;
     stoa_error perr = {0};
-    if (s->xr && stoa_xr_pass_info(s->xr, false, &w->pass, &perr) < 0) // then made after the swap
+    if (s->front && s->front->pass_info && s->front->pass_info(s->front_user, &w->pass, &perr) < 0) // then made after the swap
         STOA_LOGW("run", "pipelines for %s: %s", path, perr.message);
     run_session *t = w->scratch;
     t->opt = s->opt;

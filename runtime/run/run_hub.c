@@ -51,6 +51,7 @@ stoa_result run_hub_start(run_hub *h, const run_hub_options *o, stoa_error *err)
                                                      .lesson_dir = o->lesson_dir,
                                                      .cache_max_bytes = o->cache_max_bytes},
                                     &h->net, err);
+    h->seat = o->seat;
     if (r == STOA_OK) {
         printf("stoa run: reporting to the hub at %s\n", o->url);
         fflush(stdout);
@@ -148,7 +149,8 @@ static void obey(run_hub *h, run_lesson *rl, run_class *cls, run_lesson *panels,
 
 static void report(run_hub *h, run_lesson *rl, run_class *cls, run_lesson *panels)
 {
-    stoa_net_status st = {.fps = h->fps, .error = h->error, .hand = h->hand, .attention = h->attention};
+    stoa_net_status st = {.fps = h->fps, .error = h->error, .hand = h->hand, .attention = h->attention,
+                          .seat = h->seat};
     const stoa_lesson_state *state = rl && rl->machine ? stoa_lesson_machine_state(rl->machine) : NULL;
     if (state) {
         uint32_t index = (uint32_t)(state - rl->lesson->states);

@@ -23,6 +23,7 @@ typedef struct run_hub_options {
     // with, so that their relative scene and audio paths resolve as there.
     const char *lesson_dir;
     uint64_t cache_max_bytes; // the content cache's bound; 0 = 2 GiB (stoa_net)
+    const char *seat;         // "desktop" from `stoa play` (the panel says so); NULL = a headset
 } run_hub_options;
 
 typedef struct run_hub {
@@ -37,6 +38,7 @@ typedef struct run_hub {
     char switch_registration[40];
     char switch_learner[40];      // the launch's learner_id ("" = the one signed in)
     char error[512]; // told to the hub with each status until cleared
+    const char *seat; // run_hub_options.seat
     uint32_t launches_failed; // launches whose files could not be fetched
     double last_progress; // of the last lesson, kept in the result and the lobby
     double message_s; // how long the teacher's last message stays up

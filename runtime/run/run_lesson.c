@@ -121,11 +121,15 @@ stoa_result run_lesson_start(run_lesson *rl, const stoa_scene *scene, const run_
                           .node_position_user = rl};
     if (getenv("STOA_AUDIO_SILENT"))
         ad.device = STOA_AUDIO_DEVICE_SILENT;
+    if (run_audio_probe_wanted()) // a test measures what is heard (loopback, HRTF on)
+        ad.device = STOA_AUDIO_DEVICE_LOOPBACK;
     stoa_result r = stoa_audio_create(&ad, &rl->audio, err);
     if (r < 0)
         return r;
     if (desc->sounds_dir)
         snprintf(rl->sounds_dir, sizeof rl->sounds_dir, "%s", desc->sounds_dir);
+    if (ad.device == STOA_AUDIO_DEVICE_LOOPBACK)
+        run_audio_probe_open(&rl->probe);
     if ((r = make_trace(rl, desc, err)) < 0)
         return r;
     stoa_lesson_machine_desc md = {.seed = desc->seed};
@@ -237,10 +241,10 @@ const float *run_lesson_node_world(const run_lesson *rl, int32_t node)
     return stoa_pose_world(rl->pose, (uint32_t)node);
 }
 
-static void teleport(run_lesson *rl, const char *node_name)
+void run_lesson_teleport_node(run_lesson *rl, int32_t node)
 {
     // Position and facing (-Z) of the node as the scene stands now.
-    const float *m = run_lesson_node_world(rl, node_index(rl, node_name));
+    const float *m = run_lesson_node_world(rl, node);
     if (!m)
         return;
     rl->teleport_point[0] = m[12];
@@ -330,7 +334,7 @@ static void apply(run_lesson *rl, const stoa_lesson_action *a)
     case STOA_LESSON_ACT_PLAY_ANIMATION:
     case STOA_LESSON_ACT_STOP_ANIMATION:
     case STOA_LESSON_ACT_COMPLETE_ANIMATION: animation(rl, a); break;
-    case STOA_LESSON_ACT_TELEPORT: teleport(rl, a->node); break;
+    case STOA_LESSON_ACT_TELEPORT: run_lesson_teleport_node(rl, node_index(rl, a->node)); break;
     case STOA_LESSON_ACT_SCORE:
         if (a->text)
             run_panels_feedback(rl, tr(rl, a->text));
@@ -463,6 +467,7 @@ void run_lesson_update(run_lesson *rl, stoa_interact *ia, int64_t now_ns)
         return;
     rl->now_ns = now_ns;
     stoa_audio_update(rl->audio, now_ns);
+    run_audio_probe_frame(&rl->probe, rl->audio, now_ns, rl->head_forward);
     audio_events(rl);
     if (!rl->ended) {
         stoa_lesson_machine_update(rl->machine, now_ns, &rl->out);
@@ -528,6 +533,7 @@ void run_lesson_fini(run_lesson *rl)
     }
     stoa_lesson_machine_destroy(&rl->machine);
     stoa_lesson_out_fini(&rl->out);
+    run_audio_probe_close(&rl->probe);
     stoa_audio_destroy(&rl->audio);
     stoa_lesson_destroy(&rl->lesson);
     free(rl->hidden);

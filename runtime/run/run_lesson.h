@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "run_audio_probe.h"
 #include "audio/stoa_audio.h"
 #include "interact/stoa_interact.h"
 #include "lesson/stoa_lesson.h"
@@ -96,6 +97,8 @@ typedef struct run_lesson {
     uint32_t pause_sources;   // RUN_PAUSE_* bits
     uint32_t hidden_version;  // bumps when a node is shown or hidden (picking)
     stoa_audio *audio;
+    uint32_t select_taken; // hands whose select a panel of the session took this frame (run_hand.c)
+    run_audio_probe probe; // STOA_AUDIO_PROBE: what is heard, measured (run_audio_probe.h)
     stoa_trace_log *trace;
     stoa_clock trace_clock; // display time mapped onto wall time
     int64_t now_ns, display0_ns;
@@ -156,6 +159,10 @@ uint32_t run_lesson_input(run_lesson *rl, const stoa_interact_output *io,
 void run_lesson_update(run_lesson *rl, stoa_interact *ia, int64_t now_ns);
 // Poses the scene for the lesson (animations, hidden nodes); call after reset.
 void run_lesson_pose(run_lesson *rl, stoa_pose *pose);
+// Moves the learner onto node (standing there, facing its -Z) at the next
+// update, traced as `teleported`: the lesson's teleport step, and a desktop
+// learner's click on one of the lesson's teleport points (runtime/play).
+void run_lesson_teleport_node(run_lesson *rl, int32_t node);
 // Sets or clears one pause source (RUN_PAUSE_*). The lesson machine pauses
 // when the first source is set and resumes when the last is cleared. The
 // session source also writes suspended/resumed (session-lost) to the trace.

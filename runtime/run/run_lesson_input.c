@@ -217,7 +217,8 @@ uint32_t run_lesson_input(run_lesson *rl, const stoa_interact_output *io,
     dir_of(io->gaze.origin, io->gaze.position, rl->head_forward);
     track_activity(rl, io, now_ns);
     run_attention_tick(rl, now_ns);
-    uint32_t taken = quiz_input(rl, io, in);
+    uint32_t taken = quiz_input(rl, io, in) | rl->select_taken; // the hand button's too
+    rl->select_taken = 0;
     for (uint32_t i = 0; i < io->event_count; i++) {
         one_event(rl, &io->events[i], taken);
         if (io->events[i].type == STOA_INTERACT_RELEASE)

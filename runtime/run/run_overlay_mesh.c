@@ -5,7 +5,7 @@
 
 #include "run_overlay_mesh.h"
 
-static char *dup(const char *s)
+char *run_ov_dup(const char *s)
 {
     size_t n = strlen(s) + 1;
     char *d = malloc(n);
@@ -14,10 +14,10 @@ static char *dup(const char *s)
     return d;
 }
 
-static bool mesh_alloc(stoa_mesh *m, const char *name, uint32_t verts, uint32_t idx,
+bool run_ov_mesh_alloc(stoa_mesh *m, const char *name, uint32_t verts, uint32_t idx,
                        int32_t material)
 {
-    m->name = dup(name);
+    m->name = run_ov_dup(name);
     m->vertex_count = verts;
     m->index_count = idx;
     m->positions = calloc(verts * 3, sizeof(float));
@@ -29,7 +29,7 @@ static bool mesh_alloc(stoa_mesh *m, const char *name, uint32_t verts, uint32_t 
     return m->name && m->positions && m->normals && m->uv0 && m->indices;
 }
 
-static void bounds(stoa_mesh *m)
+void run_ov_bounds(stoa_mesh *m)
 {
     for (int c = 0; c < 3; c++) {
         m->bounds_min[c] = 1e30f;
@@ -49,7 +49,7 @@ static bool quad(stoa_mesh *m, const char *name, int32_t material)
     static const float p[4][2] = {{-0.5f, 0.5f}, {0.5f, 0.5f}, {0.5f, -0.5f}, {-0.5f, -0.5f}};
     static const float uv[4][2] = {{0, 0}, {1, 0}, {1, 1}, {0, 1}};
     static const uint32_t idx[6] = {0, 3, 2, 0, 2, 1};
-    if (!mesh_alloc(m, name, 4, 6, material))
+    if (!run_ov_mesh_alloc(m, name, 4, 6, material))
         return false;
     for (int v = 0; v < 4; v++) {
         m->positions[v * 3] = p[v][0];
@@ -59,19 +59,19 @@ static bool quad(stoa_mesh *m, const char *name, int32_t material)
         m->uv0[v * 2 + 1] = uv[v][1];
     }
     memcpy(m->indices, idx, sizeof idx);
-    bounds(m);
+    run_ov_bounds(m);
     return true;
 }
 
 // A box with flat faces; z from z0 to z1 (a laser runs from 0 to -1).
-static bool box(stoa_mesh *m, const char *name, int32_t material, float z0, float z1)
+bool run_ov_box(stoa_mesh *m, const char *name, int32_t material, float z0, float z1)
 {
     static const int faces[6][4][3] = {
         {{1, 0, 0}, {1, 1, 0}, {1, 1, 1}, {1, 0, 1}}, {{0, 0, 1}, {0, 1, 1}, {0, 1, 0}, {0, 0, 0}},
         {{0, 1, 0}, {0, 1, 1}, {1, 1, 1}, {1, 1, 0}}, {{0, 0, 1}, {0, 0, 0}, {1, 0, 0}, {1, 0, 1}},
         {{0, 0, 1}, {1, 0, 1}, {1, 1, 1}, {0, 1, 1}}, {{1, 0, 0}, {0, 0, 0}, {0, 1, 0}, {1, 1, 0}}};
     static const float n[6][3] = {{1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}, {0, 0, -1}};
-    if (!mesh_alloc(m, name, 24, 36, material))
+    if (!run_ov_mesh_alloc(m, name, 24, 36, material))
         return false;
     for (int f = 0; f < 6; f++) {
         for (int v = 0; v < 4; v++) {
@@ -91,7 +91,7 @@ static bool box(stoa_mesh *m, const char *name, int32_t material, float z0, floa
     }
     // Winding chosen per face above may be either way round: the overlay
     // materials are double-sided, so it does not matter for drawing.
-    bounds(m);
+    run_ov_bounds(m);
     return true;
 }
 
@@ -99,7 +99,7 @@ static bool box(stoa_mesh *m, const char *name, int32_t material, float z0, floa
 static bool arrow(stoa_mesh *m, const char *name, int32_t material)
 {
     static const float base[4][2] = {{-0.5f, -0.5f}, {0.5f, -0.5f}, {0.5f, 0.5f}, {-0.5f, 0.5f}};
-    if (!mesh_alloc(m, name, 12, 12, material))
+    if (!run_ov_mesh_alloc(m, name, 12, 12, material))
         return false;
     for (int s = 0; s < 4; s++) {
         float *p = &m->positions[s * 9];
@@ -115,13 +115,13 @@ static bool arrow(stoa_mesh *m, const char *name, int32_t material)
             m->indices[s * 3 + v] = (uint32_t)(s * 3 + v);
         }
     }
-    bounds(m);
+    run_ov_bounds(m);
     return true;
 }
 
-static void solid(stoa_material *mat, const char *name, float r, float g, float b, float a)
+void run_ov_solid(stoa_material *mat, const char *name, float r, float g, float b, float a)
 {
-    mat->name = dup(name);
+    mat->name = run_ov_dup(name);
     mat->base_color[0] = r, mat->base_color[1] = g, mat->base_color[2] = b, mat->base_color[3] = a;
     mat->metallic = 0.0f;
     mat->roughness = 1.0f;
@@ -134,9 +134,9 @@ static void solid(stoa_material *mat, const char *name, float r, float g, float 
     mat->unlit = true;
 }
 
-static void node(stoa_node *n, const char *name, int32_t mesh)
+void run_ov_node(stoa_node *n, const char *name, int32_t mesh)
 {
-    n->name = dup(name);
+    n->name = run_ov_dup(name);
     n->parent = -1;
     n->rotation[3] = 1.0f;
     n->scale[0] = n->scale[1] = n->scale[2] = 0.0f; // hidden until placed
@@ -154,7 +154,7 @@ stoa_scene *overlay_scene_build(const stoa_ui_panel_image *images, const bool *s
     stoa_scene *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    s->path = dup("(overlay)");
+    s->path = run_ov_dup("(overlay)");
     s->node_count = OV_NODE_COUNT;
     s->mesh_count = OV_MESH_COUNT;
     s->material_count = OV_MATERIAL_COUNT;
@@ -168,7 +168,7 @@ stoa_scene *overlay_scene_build(const stoa_ui_panel_image *images, const bool *s
     bool ok = true;
     for (uint32_t i = 0; i < RUN_MAX_PANELS; i++) {
         stoa_texture *t = &s->textures[i];
-        t->name = dup("panel");
+        t->name = run_ov_dup("panel");
         bool has = shown[i] && images[i].rgba;
         t->width = has ? (uint32_t)images[i].width : 1;
         t->height = has ? (uint32_t)images[i].height : 1;
@@ -178,25 +178,25 @@ stoa_scene *overlay_scene_build(const stoa_ui_panel_image *images, const bool *s
             stoa_ui_unpremultiply(t->rgba, (size_t)t->width * t->height);
         }
         t->sampler = (stoa_sampler){9729, 9729, 33071, 33071};
-        solid(&s->materials[i], "panel", 1, 1, 1, 0.99f);
+        run_ov_solid(&s->materials[i], "panel", 1, 1, 1, 0.99f);
         s->materials[i].base_color_tex = (stoa_texture_ref){(int32_t)i, 0, 1};
         ok = ok && t->rgba && quad(&s->meshes[i], "panel", (int32_t)i);
-        node(&s->nodes[OV_NODE_PANEL0 + i], "panel", (int32_t)i);
+        run_ov_node(&s->nodes[OV_NODE_PANEL0 + i], "panel", (int32_t)i);
     }
-    solid(&s->materials[OV_MAT_LASER], "laser", 0.25f, 0.85f, 1.0f, 1.0f);
-    solid(&s->materials[OV_MAT_RETICLE], "reticle", 1.0f, 1.0f, 1.0f, 1.0f);
-    solid(&s->materials[OV_MAT_ARROW], "arrow", 1.0f, 0.65f, 0.1f, 1.0f);
-    solid(&s->materials[OV_MAT_ARC], "arc", 0.3f, 1.0f, 0.45f, 1.0f);
-    ok = ok && box(&s->meshes[OV_MESH_LASER], "laser", OV_MAT_LASER, 0.0f, -1.0f) &&
-         box(&s->meshes[OV_MESH_RETICLE], "reticle", OV_MAT_RETICLE, 0.5f, -0.5f) &&
+    run_ov_solid(&s->materials[OV_MAT_LASER], "laser", 0.25f, 0.85f, 1.0f, 1.0f);
+    run_ov_solid(&s->materials[OV_MAT_RETICLE], "reticle", 1.0f, 1.0f, 1.0f, 1.0f);
+    run_ov_solid(&s->materials[OV_MAT_ARROW], "arrow", 1.0f, 0.65f, 0.1f, 1.0f);
+    run_ov_solid(&s->materials[OV_MAT_ARC], "arc", 0.3f, 1.0f, 0.45f, 1.0f);
+    ok = ok && run_ov_box(&s->meshes[OV_MESH_LASER], "laser", OV_MAT_LASER, 0.0f, -1.0f) &&
+         run_ov_box(&s->meshes[OV_MESH_RETICLE], "reticle", OV_MAT_RETICLE, 0.5f, -0.5f) &&
          arrow(&s->meshes[OV_MESH_ARROW], "arrow", OV_MAT_ARROW) &&
-         box(&s->meshes[OV_MESH_ARC], "arc", OV_MAT_ARC, 0.5f, -0.5f);
-    node(&s->nodes[OV_NODE_LASER_L], "laser_left", OV_MESH_LASER);
-    node(&s->nodes[OV_NODE_LASER_R], "laser_right", OV_MESH_LASER);
-    node(&s->nodes[OV_NODE_RETICLE], "reticle", OV_MESH_RETICLE);
-    node(&s->nodes[OV_NODE_ARROW], "arrow", OV_MESH_ARROW);
+         run_ov_box(&s->meshes[OV_MESH_ARC], "arc", OV_MAT_ARC, 0.5f, -0.5f);
+    run_ov_node(&s->nodes[OV_NODE_LASER_L], "laser_left", OV_MESH_LASER);
+    run_ov_node(&s->nodes[OV_NODE_LASER_R], "laser_right", OV_MESH_LASER);
+    run_ov_node(&s->nodes[OV_NODE_RETICLE], "reticle", OV_MESH_RETICLE);
+    run_ov_node(&s->nodes[OV_NODE_ARROW], "arrow", OV_MESH_ARROW);
     for (uint32_t i = 0; i < OV_ARC_NODES; i++)
-        node(&s->nodes[OV_NODE_ARC0 + i], "arc", OV_MESH_ARC);
+        run_ov_node(&s->nodes[OV_NODE_ARC0 + i], "arc", OV_MESH_ARC);
     if (!ok)
         s->mesh_count = 0; // marks a failed build
     return s;

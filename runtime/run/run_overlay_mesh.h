@@ -37,3 +37,14 @@ enum {
 // runtime/ui makes them; stored straight). Free with stoa_scene_destroy.
 stoa_scene *overlay_scene_build(const stoa_ui_panel_image *images, const bool *shown);
 bool overlay_scene_ok(const stoa_scene *s);
+
+// Pieces for other scenes made in memory (runtime/play/play_marks.c): a copied
+// string, a mesh's arrays, its bounds, a unit box (z from z0 to z1), an
+// unlit double-sided material (blended when a < 1), a node hidden until placed.
+char *run_ov_dup(const char *s);
+bool run_ov_mesh_alloc(stoa_mesh *m, const char *name, uint32_t verts, uint32_t idx,
+                       int32_t material);
+void run_ov_bounds(stoa_mesh *m);
+bool run_ov_box(stoa_mesh *m, const char *name, int32_t material, float z0, float z1);
+void run_ov_solid(stoa_material *mat, const char *name, float r, float g, float b, float a);
+void run_ov_node(stoa_node *n, const char *name, int32_t mesh);

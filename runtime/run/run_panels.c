@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "run_panels.h"
+#include "run_hand.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -216,7 +217,8 @@ void run_panels_hide(run_lesson *rl, const char *id)
 run_panel *run_panels_quiz(run_lesson *rl)
 {
     for (int i = 0; i < RUN_MAX_PANELS; i++)
-        if (rl->panels[i].visible && rl->panels[i].kind == RUN_PANEL_QUIZ)
+        if (rl->panels[i].visible && rl->panels[i].kind == RUN_PANEL_QUIZ &&
+            strcmp(rl->panels[i].id, RUN_HAND_PANEL) != 0) // the hand button is no quiz
             return &rl->panels[i];
     return NULL;
 }

@@ -94,7 +94,8 @@ void run_period_switch(run_session *s)
         // The worker made them (run_content.c): a lookup, unless the headset's
         // render pass changed meanwhile (a session lost and begun again).
         stoa_error perr = {0};
-        if (s->xr && stoa_xr_prepare(s->xr, s->gscene, false, &perr) < 0)
+        if (s->front && s->front->prepare &&
+            s->front->prepare(s->front_user, s->gscene, false, &perr) < 0)
             STOA_LOGW("run", "pipelines for the new scene: %s", perr.message);
     }
 }
@@ -127,9 +128,7 @@ static void lesson_frame(run_session *s, const stoa_interact_output *out,
         s->lesson_on = false;
         return;
     }
-    s->exit_requested = true;
-    if (s->xr) // a desktop front-end sees exit_requested itself
-        stoa_xr_request_exit(s->xr);
+    run_session_request_exit(s);
 }
 
 run_lesson *run_period_panels(run_session *s)

@@ -13,18 +13,18 @@
 #include "gfx/stoa_gfx.h"
 #include "interact/stoa_interact.h"
 #include "scene/stoa_scene.h"
-#include "desktop/stoa_mirror.h"
 #include "run_ar.h"
 #include "run_class.h"
 #include "run_hub.h"
 #include "run_lesson.h"
 #include "run_overlay.h"
 #include "run_view.h"
-#include "xr/stoa_xr.h"
 
-// Who drives the session: the headset's frame loop (run_session_loop, OpenXR)
-// or the desktop's play mode (run_play.c, a GLFW window). Both call
-// run_session_step each frame: one lesson machine, interaction and UI.
+// Who drives the session: the headset's frame loop (runtime/headset, OpenXR)
+// or the desktop's play mode (runtime/play, a GLFW window). Both call
+// run_session_step each frame: one lesson machine, interaction and UI. This
+// module knows neither: what it needs of the front-end goes through
+// run_front_ops (the module graph stays one way: headset and play use run).
 typedef enum run_front {
     RUN_FRONT_HEADSET = 0,
     RUN_FRONT_DESKTOP,
@@ -41,7 +41,7 @@ typedef struct run_options {
     double max_seconds; // > 0: ask the runtime to exit after this long
     const char *grab_nodes; // comma-separated node names the learner may pick up
     float dwell_s;          // gaze dwell threshold, 0 = the interaction default
-    bool mirror;            // show the left eye in a desktop window
+    bool mirror;            // show the left eye in a desktop window (the headset front-end)
     // A lesson (.yaml) instead of a bare scene: scene_path is then the
     // lesson's; these go to run_lesson.
     const char *lesson_path;
@@ -51,6 +51,21 @@ typedef struct run_options {
 } run_options;
 
 typedef struct run_session run_session;
+
+// What the shared session asks of its front-end; any may be NULL.
+typedef struct run_front_ops {
+    // Pipelines for a scene just swapped in (the frame thread; overlay: the
+    // overlay's pass). NULL: the front-end makes them when first drawn.
+    stoa_result (*prepare)(void *user, const stoa_gfx_scene *scene, bool overlay, stoa_error *err);
+    // The render pass a loader makes a new scene's pipelines for.
+    stoa_result (*pass_info)(void *user, stoa_gfx_pass_info *out, stoa_error *err);
+    // The lesson ended (without a hub): end the front-end's session too.
+    void (*request_exit)(void *user);
+    // run_session_fini, after the workers stopped: the GPU copies
+    // (run_session_release_gpu) and the front-end's device go. NULL:
+    // run_session_fini releases the GPU copies itself.
+    void (*release)(void *user);
+} run_front_ops;
 
 // The picking BVH rebuilt on a worker (run_pick.c).
 typedef struct run_pick {
@@ -91,8 +106,12 @@ struct run_session {
     stoa_pose *pose;
     stoa_bvh *bvh;
     stoa_interact *interact;
-    stoa_xr *xr;                  // the headset front-end; NULL on a desktop
-    stoa_gfx_renderer *renderer;  // the desktop front-end's (xr's own when NULL)
+    const run_front_ops *front;   // who drives the session (set by the front-end)
+    void *front_user;
+    stoa_gfx_renderer *renderer;  // the front-end's, for GPU copies of scenes
+    // The headset front-end's OpenXR session, for AR only (run_ar*.c: blend
+    // modes, passthrough, planes, anchors); NULL on a desktop.
+    struct stoa_xr *xr;
     stoa_gfx_scene *gscene;
     FILE *events;
     double anim_time;
@@ -117,7 +136,6 @@ struct run_session {
     bool retiring;
     run_pick pick;     // the picking BVH rebuilt on a worker
     run_overlay overlay;
-    stoa_desktop_mirror *mirror;
     uint32_t *highlights; // node indices for the renderer
     bool lesson_on;
     bool exit_requested;
@@ -223,11 +241,10 @@ typedef struct run_step {
 stoa_result run_session_step(run_session *s, stoa_interact_frame *in, double dt, int64_t now_ns,
                              run_step *st, stoa_error *err);
 
-// With RUN_FRONT_DESKTOP no headset is made: the caller sets the renderer
-// (run_session.renderer) and makes s->gscene (run_play.c).
+// Loads the content, starts the hub connection and the class period. The
+// front-end then sets s->front, s->renderer and makes s->gscene
+// (runtime/headset, runtime/play).
 stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error *err);
-// Runs the frame loop until the runtime ends the session (or a signal asks).
-stoa_result run_session_loop(run_session *s, volatile int *stop_flag, stoa_error *err);
 void run_session_fini(run_session *s);
 
 // ---- run_launch.c: launch time ------------------------------------------------
@@ -236,3 +253,10 @@ double run_launch_ms(void);
 // Logs "launch: first tracked frame submitted N ms after process start" the
 // first time a frame with tracked views is submitted.
 void run_launch_frame_submitted(const stoa_scene *scene, bool tracked);
+// Frees the GPU copies (scene, overlay, live-view snapshots); the device
+// must be idle (front-ends' teardown and recovery).
+void run_session_release_gpu(run_session *s);
+// Stoa's own CPU time of one frame (µs), for run_session_report.
+void run_session_record_cpu(run_session *s, double us);
+// The front-end's session ends (the lesson ended without a hub).
+void run_session_request_exit(run_session *s);

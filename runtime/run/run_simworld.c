@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "core/stoa_log.h"
+#include "run_hand.h"
 #include "run_panels.h"
 #include "run_session.h"
 #include "run_simworld.h"
@@ -114,6 +115,11 @@ void run_simworld_frame(run_session *s, int64_t display_ns)
         node_centre(sc, s->pose, n, w);
         to_tracking(s, w, t);
         fprintf(f, "node\t%s\t%.4f\t%.4f\t%.4f\n", sc->nodes[n].name, t[0], t[1], t[2]);
+    }
+    float hb[3], ht[3];
+    if (run_hand_point(s, hb)) { // the "raise my hand" button: select: hand-button
+        to_tracking(s, hb, ht);
+        fprintf(f, "node\thand-button\t%.4f\t%.4f\t%.4f\n", ht[0], ht[1], ht[2]);
     }
     run_lesson *rl = run_period_panels(s);
     run_panel *q = rl ? run_panels_quiz(rl) : NULL;

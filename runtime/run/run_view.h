@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The teacher's live view of this headset, the learner's raised hand and
 // attention at a glance (docs/hub.md, "Live views, hands and attention";
-// docs/learner-runtime.md). Internal to `stoa run`; the hook calls sit in
-// run_session.c, the status fields go out through run_hub.c.
+// docs/learner-runtime.md). The state lives here, in the session, with what
+// every front-end shares (the hand, attention, the "watched" sign); the
+// status fields go out through run_hub.c. The headset's pictures are made
+// by runtime/headset (headset_view.c):
 //
 // Pictures: while the hub says a panel watches (stoa_net_get_view_want),
 // every 1/fps s the left eye's centre is recorded into the frame's own
@@ -18,7 +20,6 @@
 
 #include "gfx/stoa_gfx.h"
 #include "net/stoa_net.h"
-#include "xr/stoa_xr.h"
 
 typedef struct run_lesson run_lesson;
 typedef struct run_hub run_hub;
@@ -45,6 +46,10 @@ typedef struct run_view {
     int64_t menu_since_ns; // the menu button went down (0 = up)
     bool menu_used;        // this press already toggled the hand
     int attention;         // as stoa_net_status.attention
+    // the panel button (run_hand.c): where it is shown, with which label
+    run_lesson *hand_panels;
+    bool hand_shown;
+    float hand_select_prev[2];
     // the added CPU time on the frame thread, microseconds per frame
     double *cpu_us;
     uint32_t cpu_count, cpu_cap;
@@ -52,13 +57,15 @@ typedef struct run_view {
     uint64_t sent, skipped;
 } run_view;
 
-// Once per frame, before stoa_xr_end_frame: takes a finished picture and
-// hands it to the net thread, follows what the hub asks for, arms the next
-// snapshot, reads the menu button (the hand) and the gaze (attention on the
-// state's key nodes). rl: the lesson playing (NULL: the lobby); panels: the
-// run_lesson whose panels show the "watched" sign.
-void run_view_frame(run_view *v, stoa_xr *xr, run_hub *hub, run_lesson *rl, run_lesson *panels,
-                    const stoa_xr_frame *f, int64_t now_ns);
+// Once per frame, from any front-end: the hand (menu_down: a controller's
+// menu button, or a desktop's key, held RUN_VIEW_HAND_HOLD_S raises or
+// lowers it), the teacher's answer lowering it, attention (the gaze on the
+// state's key nodes), and both for the hub's status. rl: the lesson playing
+// (NULL: the lobby).
+void run_view_common(run_view *v, run_hub *hub, run_lesson *rl, bool menu_down, int64_t now_ns);
+// What the hub asks for (want): the learner's "watched" sign on `panels`
+// (the run_lesson whose panels the overlay shows) and the log lines.
+void run_view_watched(run_view *v, run_lesson *panels, const stoa_net_view_want *want);
 // The learner raised or lowered the hand (a panel's button); the teacher
 // answered (a message or "look here": the hand goes down).
 void run_view_set_hand(run_view *v, bool up);

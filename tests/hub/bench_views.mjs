@@ -14,7 +14,7 @@
 // `stoa run` prints it at exit). Screenshots of the panel: OUT_DIR/bench-*.png.
 import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, sleep, starter, waitFor as waitForEvery } from './panel_common.mjs';
@@ -56,7 +56,7 @@ for (let i = 0; i < N; i++) {
     STOA_LOG: 'warn', STOA_XRSIM_SCRIPT: join(work, 'turn.yaml') }));
 }
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
-const out = { headsets: N, eye: EYE, seconds: SECONDS };
+const out = { headsets: N, eye: EYE, seconds: SECONDS, hz: Number(process.env.BENCH_HZ || 30), loadavg: { start: loadavg() } };
 try {
   const page = await (await browser.newContext({ viewport: { width: 1500, height: 1100 } })).newPage();
   await page.goto(url);
@@ -65,7 +65,7 @@ try {
   await page.waitForSelector('#app:not([hidden])');
   const state = () => page.evaluate(async () => (await fetch('/api/state')).json());
   const views = () => page.evaluate(async () => (await fetch('/api/views')).json());
-  await waitFor('every headset online', async () => (await state()).headsets.filter((h) => h.connected).length === N, 180000);
+  await waitFor('every headset online', async () => (await state()).headsets.filter((h) => h.connected).length === N, 300000);
   // ids[i] is heads[i]'s device (by name: the panel lists online first, then by name).
   const byName = Object.fromEntries((await state()).headsets.map((h) => [h.name, h.id]));
   const ids = heads.map((_, i) => byName[`Headset ${String(i + 1).padStart(2, '0')}`]);
@@ -90,7 +90,15 @@ try {
   };
 
   // Every headset past its start (reporting in time: a command target).
-  await waitFor('every headset reporting', async () => (await state()).headsets.filter((h) => h.connected && h.fps > 5).length === N, 180000);
+  // BENCH_MIN_FPS: what counts as running (30 lavapipe headsets on 2 cores draw 2-4 frames a second).
+  const minFps = Number(process.env.BENCH_MIN_FPS || 5);
+  // On a machine too small for N, the run goes on after BENCH_WAIT_S with
+  // those that report (the figures say how many).
+  const waitS = Number(process.env.BENCH_WAIT_S || 300);
+  const reporting = async () => (await state()).headsets.filter((h) => h.connected && h.fps > minFps).length;
+  await waitFor('every headset reporting', async () => (await reporting()) === N, waitS * 1000).catch(() => {});
+  out.reporting_at_start = await reporting();
+  out.fps_at_start = (await state()).headsets.map((h) => h.fps);
   // 1. No pictures: views off.
   await page.uncheck('#views-on');
   await sleep(5000);
@@ -98,7 +106,8 @@ try {
 
   // 2. Every thumbnail watched by the panel.
   await page.check('#views-on');
-  await waitFor('thumbnails on every card', async () => (await page.$$('canvas.thumb.has-picture')).length >= N, 120000);
+  await waitFor('thumbnails on every card', async () => (await page.$$('canvas.thumb.has-picture')).length >= N, waitS * 1000).catch(() => {});
+  out.thumbnails_shown = (await page.$$('canvas.thumb.has-picture')).length;
   await sleep(3000);
   const sampleLatency = async (sel, secs) => {
     const ms = [];
@@ -130,6 +139,7 @@ try {
     latency_ms_at_draw: { median: pct(largeLat, 0.5), p95: pct(largeLat, 0.95) }, last_seq: seq,
     rate: after2.headsets.find((h) => h.large) };
   await page.screenshot({ path: join(outDir, 'bench-large.png') });
+  out.loadavg.end = loadavg();
 } finally {
   await browser.close();
   for (const c of children) c.kill('SIGINT');

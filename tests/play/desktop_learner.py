@@ -2,7 +2,7 @@
 """A scripted desktop learner for `stoa play`: real X input events (xdotool,
 XTEST) into the play window under Xvfb. It knows the scene's geometry (the
 .glb's node bounds) and where it looks (the mouse it moved: 0.0025 rad per
-pixel, run_play.c's LOOK_RAD_PER_PX), and checks each aim against the
+pixel, runtime/play/play.c's LOOK_RAD_PER_PX), and checks each aim against the
 interaction events `stoa play --events` writes."""
 import json
 import math
@@ -109,20 +109,43 @@ class Learner:
         self.turn(dyaw, want_pitch - self.pitch)
 
     # ---- walking -------------------------------------------------------------
-    def walk_to(self, x, z, speed=1.4):
-        """Faces (x, z) and holds W for as long as the distance takes."""
+    def walk_to(self, x, z, speed=1.4, within=0.2):
+        """Faces (x, z) and holds W for as long as the distance takes; then
+        reads where the walk ended (`stoa play: stopped at X Y Z yaw A pitch B`: a loaded
+        machine's slow frames make a timed walk fall short or long) and
+        walks the rest, up to three times."""
+        for leg in range(4):
+            e = self.eye()
+            d = math.hypot(x - e[0], z - e[2])
+            if d <= within:
+                return True
+            self.look_at([x, e[1], z])
+            run = leg == 0 and d > 2.5  # the first leg of a long walk runs (Shift: 3x)
+            if run:
+                xdo("keydown", "shift")
+            xdo("keydown", "w")
+            time.sleep(d / (speed * 3 if run else speed))
+            xdo("keyup", "w")
+            if run:
+                xdo("keyup", "shift")
+            line = self.wait_line(lambda l: l.startswith("stoa play: stopped at "), 10)
+            if line:  # where it is and where it looks (a mouse step lost to a slow frame)
+                w = line.split()
+                self.set_eye([float(v) for v in w[4:7]])  # stoa play: stopped at X Y Z yaw A pitch B
+                if len(w) >= 11:
+                    self.yaw, self.pitch = float(w[8]), float(w[10])
+            else:  # an older stoa play: trust the clock
+                yaw = self.rig_yaw + self.yaw
+                self.set_eye([e[0] - math.sin(yaw) * d, e[1], e[2] - math.cos(yaw) * d])
         e = self.eye()
-        d = math.hypot(x - e[0], z - e[2])
-        self.look_at([x, e[1], z])
-        xdo("keydown", "w")
-        time.sleep(d / speed)
-        xdo("keyup", "w")
-        yaw = self.rig_yaw + self.yaw
-        # Back into the head's tracking space (what the rig does not move).
-        wx, wz = -math.sin(yaw) * d, -math.cos(yaw) * d
+        return math.hypot(x - e[0], z - e[2]) <= within
+
+    def set_eye(self, eye):
+        """The head in tracking space from where the eye is in the world."""
+        dx, dz = eye[0] - self.rig[0], eye[2] - self.rig[2]
         c, s = math.cos(self.rig_yaw), math.sin(self.rig_yaw)
-        self.head[0] += c * wx - s * wz
-        self.head[2] += s * wx + c * wz
+        self.head[0] = c * dx - s * dz
+        self.head[2] = s * dx + c * dz
 
     def teleported(self, x, z, yaw=0.0):
         self.rig = [x, 0.0, z]

@@ -79,6 +79,7 @@ typedef struct hub_device {
     int64_t status_ns;    // last status on this connection (mono; 0 = none yet)
     char phase[16];       // lobby | loading | lesson | result | leaving ("" = an older headset)
     char learner[40];     // the learner signed in on it, as it reports
+    char seat[16];        // "desktop" (`stoa play`) or "" (a headset), as it reports
     int64_t transfer_done, transfer_total; // content being fetched for a launch
     bool result_known, result_completed;
     double result_score;  // -1 = none

@@ -127,6 +127,8 @@ void hub_roster_status(stoa_hub *hub, int64_t id, const cJSON *s)
         // it, a transfer in progress and the result of the lesson just ended.
         d->phase[0] = d->learner[0] = 0;
         copy_str(d->phase, sizeof d->phase, s, "phase");
+        const char *seat = cJSON_GetStringValue(cJSON_GetObjectItem(s, "seat"));
+        snprintf(d->seat, sizeof d->seat, "%s", seat && !strcmp(seat, "desktop") ? seat : "");
         const char *learner = cJSON_GetStringValue(cJSON_GetObjectItem(s, "learner_id"));
         if (hub_is_uuid(learner))
             snprintf(d->learner, sizeof d->learner, "%s", learner);
@@ -270,6 +272,8 @@ cJSON *hub_roster_json(stoa_hub *hub)
         cJSON_AddStringToObject(h, "phase", d->phase);
         cJSON_AddStringToObject(h, "registration", d->registration);
         cJSON_AddStringToObject(h, "learner_id", d->learner);
+        if (d->seat[0]) // a desktop seat (`stoa play`); absent: a headset
+            cJSON_AddStringToObject(h, "seat", d->seat);
         if (d->hand_since_ns && d->conn) // seconds the hand has been up
             cJSON_AddNumberToObject(h, "hand_s", (double)(now - d->hand_since_ns) / 1e9);
         if (d->attention && d->conn)

@@ -15,6 +15,7 @@ Object.assign(STOA_TEXT.en, {
   answer_placeholder: 'A message to this learner only', attention_share: 'Looking at the step: {n} of {m}',
   looking: 'Looking at the step', looking_away: 'Looking elsewhere', close: 'Close',
   view_of: 'What {n} sees', no_picture: 'Waiting for a picture…',
+  desktop_seat: 'Desktop', desktop_seat_hint: 'A learner at a computer (stoa play), not in a headset',
 });
 Object.assign(STOA_TEXT['zh-CN'], {
   views_on: '实时画面', views_budget: '带宽上限 (MB/s)', views_rate: '{r} / {b} MB/s',
@@ -23,6 +24,7 @@ Object.assign(STOA_TEXT['zh-CN'], {
   answer_placeholder: '只发给这位学生的消息', attention_share: '在看当前内容：{n} / {m}',
   looking: '在看当前内容', looking_away: '在看别处', close: '关闭',
   view_of: '{n} 看到的画面', no_picture: '等待画面…',
+  desktop_seat: '电脑', desktop_seat_hint: '在电脑上学习的学生（stoa play），不是头显',
 });
 
 const views = {
@@ -298,6 +300,21 @@ function renderAttention(headsets) {
   viewsUi().share.textContent = known ? t('attention_share', { n: looking, m: known }) : '';
 }
 
+// A desktop seat (`stoa play`) says so beside its name; a headset has no badge.
+function renderSeats(headsets) {
+  for (const h of headsets) {
+    const row = panel.rows.get(h.id);
+    if (!row) continue;
+    let badge = row.querySelector('.seat');
+    if (!badge && h.seat === 'desktop') {
+      badge = el('span', 'seat', t('desktop_seat'));
+      badge.title = t('desktop_seat_hint');
+      row.parts.label.after(badge);
+    }
+    if (badge) badge.hidden = h.seat !== 'desktop';
+  }
+}
+
 /* ---- hooks -------------------------------------------------------------------- */
 
 const baseRenderRoster = renderRoster;
@@ -312,6 +329,7 @@ renderRoster = function (headsets) {
   for (const id of [...views.thumbs.keys()]) if (!panel.rows.has(id)) views.thumbs.delete(id);
   renderHands(headsets);
   renderAttention(headsets);
+  renderSeats(headsets);
   updateLarge();
   api('GET', '/api/views').then(({ status, data }) => { if (status === 200) takeViews(data); });
 };

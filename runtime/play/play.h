@@ -10,26 +10,26 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "run_session.h"
+#include "run/run_session.h"
 
-typedef struct run_play_options {
+typedef struct play_options {
     run_options run;          // run.front is set to RUN_FRONT_DESKTOP
     uint32_t width, height;   // window size; 0 = 1280 x 720
     uint32_t msaa;            // 0 = 4
     bool overlay;             // start with the author's overlay shown
     bool no_reload;           // do not reload the lesson when its file changes
-} run_play_options;
+} play_options;
 
 // What the play session did, for the command's summary line.
-typedef struct run_play_summary {
+typedef struct play_summary {
     uint64_t frames;
     uint32_t events, reloads;
     char last_state[128];
     bool ended;
-} run_play_summary;
+} play_summary;
 
 // Plays until the lesson ends (with a hub: until the window is closed), Esc,
 // the window closes, *stop_flag or run.max_seconds. Returns STOA_OK or < 0
 // with err filled (no display, no Vulkan surface, a lesson that cannot load).
-stoa_result run_play(run_play_options *opt, volatile int *stop_flag, run_play_summary *out,
+stoa_result play_run(play_options *opt, volatile int *stop_flag, play_summary *out,
                      stoa_error *err);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "run_play.h"
+#include "play.h"
 
 #include <cglm/cglm.h>
 #include <math.h>
@@ -10,8 +10,9 @@
 #include "core/stoa_file.h"
 #include "core/stoa_log.h"
 #include "desktop/stoa_desktop_window.h"
-#include "run_overlay_mesh.h"
-#include "run_play_author.h"
+#include "run/run_overlay_mesh.h"
+#include "play_author.h"
+#include "play_marks.h"
 
 #define LOOK_RAD_PER_PX 0.0025f
 #define WALK_M_PER_S 1.4f
@@ -123,7 +124,7 @@ static stoa_result upload_scene(run_session *s, stoa_error *err)
     return stoa_gfx_scene_create(s->renderer, s->scene, &s->gscene, err);
 }
 
-static void summarise(const run_session *s, run_play_summary *out)
+static void summarise(const run_session *s, play_summary *out)
 {
     out->frames = s->frames;
     out->events = s->event_count;
@@ -134,13 +135,14 @@ static void summarise(const run_session *s, run_play_summary *out)
     out->ended = s->lesson_on && s->lesson.ended;
 }
 
-stoa_result run_play(run_play_options *opt, volatile int *stop_flag, run_play_summary *out,
+stoa_result play_run(play_options *opt, volatile int *stop_flag, play_summary *out,
                      stoa_error *err)
 {
     memset(out, 0, sizeof *out);
     opt->run.front = RUN_FRONT_DESKTOP;
     if (!opt->run.lesson.device_type)
         opt->run.lesson.device_type = "desktop";
+    opt->run.hub.seat = "desktop"; // the panel shows the seat as a desktop
     char title[600];
     snprintf(title, sizeof title, "Stoa play - %s", opt->run.scene_path);
     stoa_desktop_window *w = NULL;
@@ -153,12 +155,18 @@ stoa_result run_play(run_play_options *opt, volatile int *stop_flag, run_play_su
         return r;
     static run_session s; // large; one play session per process
     r = run_session_init(&s, &opt->run, err);
-    run_play_author author;
-    run_play_author_init(&author, &s, opt->overlay, !opt->no_reload);
+    if (r >= 0) // the desktop: VR, unless --ar asks to preview AR (environment hidden)
+        r = run_ar_start(&s, err);
+    play_author author;
+    play_author_init(&author, &s, opt->overlay, !opt->no_reload);
     if (r >= 0) {
         s.renderer = stoa_desktop_window_renderer(w);
         r = upload_scene(&s, err);
     }
+    play_marks marks;
+    memset(&marks, 0, sizeof marks);
+    const stoa_lesson *marks_for = NULL; // the lesson the markers were made for
+    bool was_select = false, was_walking = false;
     play_head head = {.position = {0.0f, EYE_HEIGHT_M, 0.0f}};
     double start = stoa_time_seconds(), last = start;
     int64_t lesson_ns = 1000000000; // the session's clock: wall time, sped up by the author
@@ -174,10 +182,16 @@ stoa_result run_play(run_play_options *opt, volatile int *stop_flag, run_play_su
             break;
         run_period_switch(&s); // a lesson the hub launched, between frames
         bool rescene = false;
-        if ((r = run_play_author_frame(&author, &in, &rescene, err)) < 0)
+        if ((r = play_author_frame(&author, &in, &rescene, err)) < 0)
             break;
         if (rescene && (r = upload_scene(&s, err)) < 0)
             break;
+        const stoa_lesson *now_lesson = s.lesson_on ? s.lesson.lesson : NULL;
+        if (rescene || now_lesson != marks_for) { // a launch, a reload, the lobby
+            marks_for = now_lesson;
+            if ((r = play_marks_build(&marks, &s, s.renderer, err)) < 0)
+                break;
+        }
         move_head(&head, &in, dt);
         double ldt = (double)dt * author.speed;
         lesson_ns += (int64_t)(ldt * 1e9);
@@ -188,19 +202,50 @@ stoa_result run_play(run_play_options *opt, volatile int *stop_flag, run_play_su
         if (run_session_step(&s, &fin, ldt, lesson_ns, &st, &oerr) < 0 && s.frames % 100 == 0)
             STOA_LOGW("play", "panels: %s", oerr.message);
         s.overlay.needs_prepare = false; // pipelines are made when first drawn here
-        run_play_author_marks(&author, &st.draws[0].options);
+        // The hand (H held, as a controller's menu button), attention: the headset's code.
+        run_view_common(&s.view, &s.hub, s.lesson_on ? &s.lesson : NULL, in.hand, lesson_ns);
+        play_author_marks(&author, &st.draws[0].options);
         stoa_gfx_view view;
         float eye[3];
         make_view(w, st.world_from_tracking, &head, &view, eye);
         desktop_reticle(&s, st.out, eye);
-        stoa_desktop_draw draws[2];
+        // Where a walk ended, for a scripted learner that walks by holding keys
+        // (tests/play/desktop_learner.py corrects its course from it).
+        bool walking = in.move_forward != 0.0f || in.move_right != 0.0f;
+        if (was_walking && !walking) {
+            printf("stoa play: stopped at %.3f %.3f %.3f yaw %.4f pitch %.4f\n", eye[0], eye[1],
+                   eye[2], head.yaw, head.pitch); // the head's, in tracking space
+            fflush(stdout);
+        }
+        was_walking = walking;
+        // The lesson's teleport points: a click on one stands the learner there.
+        const stoa_interact_reticle *g = &st.out->gaze;
+        float dir[3], len = 0.0f;
+        for (int i = 0; i < 3; i++) {
+            dir[i] = g->position[i] - g->origin[i];
+            len += dir[i] * dir[i];
+        }
+        len = sqrtf(len);
+        for (int i = 0; i < 3 && len > 0.0f; i++)
+            dir[i] /= len;
+        run_draw mark_draw;
+        play_marks_frame(&marks, &s, g->origin, dir, g->hit ? len : -1.0f, author.shown,
+                             &mark_draw);
+        if (in.select && !was_select && s.lesson_on && play_marks_hot(&marks) >= 0) {
+            STOA_LOGI("play", "teleport to %s (clicked)", s.scene->nodes[play_marks_hot(&marks)].name);
+            run_lesson_teleport_node(&s.lesson, play_marks_hot(&marks));
+        }
+        was_select = in.select;
+        stoa_desktop_draw draws[3];
+        draws[2] = (stoa_desktop_draw){.scene = mark_draw.scene, .pose = mark_draw.pose};
         for (int i = 0; i < 2; i++)
             draws[i] = (stoa_desktop_draw){.scene = st.draws[i].scene, .pose = st.draws[i].pose,
                                            .options = st.draws[i].options};
         const char *lines[HUD_LINES];
-        uint32_t n = run_play_author_hud(&author, lines, HUD_LINES);
+        uint32_t n = play_author_hud(&author, lines, HUD_LINES);
         stoa_gfx_frame_scope(true);
-        r = stoa_desktop_window_draw(w, &view, draws, 2, n ? lines : NULL, n, err);
+        r = stoa_desktop_window_draw(w, &view, draws, mark_draw.scene ? 3 : 2, n ? lines : NULL, n,
+                                     err);
         stoa_gfx_frame_scope(false);
         if (r == STOA_TIMEOUT)
             r = STOA_OK;
@@ -215,7 +260,8 @@ stoa_result run_play(run_play_options *opt, volatile int *stop_flag, run_play_su
     out->reloads = author.reloads;
     if (s.renderer)
         stoa_gfx_device_wait_idle(stoa_desktop_window_device(w));
-    run_play_author_fini(&author);
+    play_marks_free(&marks);
+    play_author_fini(&author);
     run_session_fini(&s); // frees the GPU copies (frame-fenced) before the window goes
     stoa_desktop_window_close(&w);
     return r;

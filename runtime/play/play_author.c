@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "run_play_author.h"
+#include "play_author.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,22 +13,22 @@
 #define RELOAD_POLL_S 0.5
 #define SAVE_MAX 16384
 
-static const stoa_lesson *lesson_of(const run_play_author *a)
+static const stoa_lesson *lesson_of(const play_author *a)
 {
     return a->s->lesson_on ? a->s->lesson.lesson : NULL;
 }
 
-static const stoa_lesson_state *state_of(const run_play_author *a)
+static const stoa_lesson_state *state_of(const play_author *a)
 {
     const run_lesson *rl = &a->s->lesson;
     return a->s->lesson_on && rl->machine ? stoa_lesson_machine_state(rl->machine) : NULL;
 }
 
-static void mark(run_play_author *a, const char *name)
+static void mark(play_author *a, const char *name)
 {
     const stoa_scene *sc = a->s->scene;
     int32_t n = name && sc ? stoa_scene_find_node(sc, name) : -1;
-    if (n < 0 || a->mark_count >= RUN_AUTHOR_MARKS)
+    if (n < 0 || a->mark_count >= PLAY_AUTHOR_MARKS)
         return;
     for (uint32_t i = 0; i < a->mark_count; i++)
         if (a->marks[i] == (uint32_t)n)
@@ -38,7 +38,7 @@ static void mark(run_play_author *a, const char *name)
 
 // Every node the lesson names: trigger nodes and zones, key nodes, and the
 // nodes its steps act on (narration sources, panels, teleport points).
-static void collect_marks(run_play_author *a)
+static void collect_marks(play_author *a)
 {
     a->mark_count = 0;
     const stoa_lesson *l = lesson_of(a);
@@ -55,7 +55,7 @@ static void collect_marks(run_play_author *a)
     }
 }
 
-void run_play_author_init(run_play_author *a, run_session *s, bool shown, bool reload)
+void play_author_init(play_author *a, run_session *s, bool shown, bool reload)
 {
     memset(a, 0, sizeof *a);
     a->s = s;
@@ -68,12 +68,12 @@ void run_play_author_init(run_play_author *a, run_session *s, bool shown, bool r
     collect_marks(a);
 }
 
-void run_play_author_fini(run_play_author *a)
+void play_author_fini(play_author *a)
 {
     memset(a, 0, sizeof *a);
 }
 
-static void feed(run_play_author *a, stoa_lesson_event_kind kind, const char *id)
+static void feed(play_author *a, stoa_lesson_event_kind kind, const char *id)
 {
     run_lesson *rl = &a->s->lesson;
     if (!a->s->lesson_on || !rl->machine)
@@ -86,7 +86,7 @@ static void feed(run_play_author *a, stoa_lesson_event_kind kind, const char *id
 
 // The lesson file changed: load it again; when it still plays in the same
 // scene, take the old machine's state over (same state, variables, panels).
-static void reload(run_play_author *a)
+static void reload(play_author *a)
 {
     run_session *s = a->s;
     if (!s->lesson_on || !s->lesson.machine)
@@ -134,7 +134,7 @@ static void reload(run_play_author *a)
     collect_marks(a);
 }
 
-stoa_result run_play_author_frame(run_play_author *a, const stoa_desktop_input *in,
+stoa_result play_author_frame(play_author *a, const stoa_desktop_input *in,
                                   bool *out_rescene, stoa_error *err)
 {
     (void)err;
@@ -166,11 +166,11 @@ stoa_result run_play_author_frame(run_play_author *a, const stoa_desktop_input *
     return STOA_OK;
 }
 
-static uint32_t add(run_play_author *a, uint32_t n, const char *fmt, ...)
+static uint32_t add(play_author *a, uint32_t n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static uint32_t add(run_play_author *a, uint32_t n, const char *fmt, ...)
+static uint32_t add(play_author *a, uint32_t n, const char *fmt, ...)
 {
-    if (n >= RUN_AUTHOR_LINES)
+    if (n >= PLAY_AUTHOR_LINES)
         return n;
     va_list ap;
     va_start(ap, fmt);
@@ -202,7 +202,7 @@ static const char *trigger_kind(stoa_lesson_trigger_kind k)
 
 // Whether the learner is on the way to this trigger now: looking at its
 // node, a narration it waits for still playing, a timer running.
-static bool under_way(const run_play_author *a, const stoa_lesson_trigger *t)
+static bool under_way(const play_author *a, const stoa_lesson_trigger *t)
 {
     const run_lesson *rl = &a->s->lesson;
     const stoa_scene *sc = a->s->scene;
@@ -216,7 +216,7 @@ static bool under_way(const run_play_author *a, const stoa_lesson_trigger *t)
     }
 }
 
-static uint32_t state_lines(run_play_author *a, uint32_t n, const stoa_lesson_state *st)
+static uint32_t state_lines(play_author *a, uint32_t n, const stoa_lesson_state *st)
 {
     const run_lesson *rl = &a->s->lesson;
     double in_state = stoa_lesson_machine_elapsed(rl->machine, rl->now_ns);
@@ -243,9 +243,9 @@ static uint32_t state_lines(run_play_author *a, uint32_t n, const stoa_lesson_st
     return n;
 }
 
-static uint32_t scene_lines(run_play_author *a, uint32_t n, const stoa_lesson_state *st)
+static uint32_t scene_lines(play_author *a, uint32_t n, const stoa_lesson_state *st)
 {
-    char buf[RUN_AUTHOR_CHARS + 1] = "";
+    char buf[PLAY_AUTHOR_CHARS + 1] = "";
     size_t used = 0;
     for (uint32_t k = 0; k < st->step_count; k++) {
         const stoa_lesson_step *sp = &st->steps[k];
@@ -261,7 +261,7 @@ static uint32_t scene_lines(run_play_author *a, uint32_t n, const stoa_lesson_st
     }
     if (used)
         n = add(a, n, "here: %s", buf);
-    char marks[RUN_AUTHOR_CHARS + 1] = "";
+    char marks[PLAY_AUTHOR_CHARS + 1] = "";
     used = 0;
     for (uint32_t i = 0; i < a->mark_count && used < sizeof marks - 1; i++) {
         int w = snprintf(marks + used, sizeof marks - used, "%s ",
@@ -271,7 +271,7 @@ static uint32_t scene_lines(run_play_author *a, uint32_t n, const stoa_lesson_st
     return add(a, n, "named (lit): %s", marks);
 }
 
-uint32_t run_play_author_hud(run_play_author *a, const char **lines, uint32_t max)
+uint32_t play_author_hud(play_author *a, const char **lines, uint32_t max)
 {
     uint32_t n = 0;
     if (!a->shown)
@@ -295,20 +295,20 @@ uint32_t run_play_author_hud(run_play_author *a, const char **lines, uint32_t ma
         n = add(a, n, "jump to: < %s >  (%d/%u)", l->states[a->pick].name, a->pick + 1,
                 l->state_count);
     }
-    n = add(a, n, "mouse: look  WASD: walk  left: select/click  right: grab  T: teleport");
+    n = add(a, n, "mouse: look  WASD: walk  left: select (green disc: go there)  right: grab  T: teleport");
     for (uint32_t i = 0; i < n && i < max; i++)
         lines[i] = a->lines[i];
     return n < max ? n : max;
 }
 
-void run_play_author_marks(run_play_author *a, stoa_gfx_render_options *o)
+void play_author_marks(play_author *a, stoa_gfx_render_options *o)
 {
     if (!a->shown || !a->mark_count)
         return;
     // The lesson's own highlights stay lit; the named nodes join them.
-    static uint32_t all[RUN_AUTHOR_MARKS * 2];
+    static uint32_t all[PLAY_AUTHOR_MARKS * 2];
     uint32_t n = 0;
-    for (uint32_t i = 0; i < o->highlight_count && n < RUN_AUTHOR_MARKS; i++)
+    for (uint32_t i = 0; i < o->highlight_count && n < PLAY_AUTHOR_MARKS; i++)
         all[n++] = o->highlight_nodes[i];
     for (uint32_t i = 0; i < a->mark_count; i++)
         all[n++] = a->marks[i];
