@@ -30,7 +30,12 @@ bool stoa_gfx_sky_parse_time(const char *text, float *out_hour)
     if (!text)
         return false;
     int h = 0, m = 0, n = 0;
-    if (sscanf(text, "%2d:%2d%n", &h, &m, &n) != 2 || text[n] || strlen(text) < 4 ||
+    size_t len = strlen(text);
+    // H:MM or HH:MM, digits only.
+    if (len < 4 || len > 5 || text[len - 3] != ':' || text[0] < '0' || text[0] > '9')
+        return false;
+    if (sscanf(text, "%2d:%2d%n", &h, &m, &n) != 2 || text[n] || text[len - 2] < '0' ||
+        text[len - 1] < '0' || text[len - 2] > '9' || text[len - 1] > '9' ||
         h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m))
         return false;
     *out_hour = (float)h + (float)m / 60.0f;
