@@ -68,5 +68,7 @@ bool lp_parse_triggers(lp *p, yaml_node_t *n, stoa_lesson_state *st);
 void lp_parse_task(lp *p, yaml_node_t *n, stoa_lesson_state *st);
 // The lesson's end-of-lesson survey (lesson_parse_survey.c); n may be NULL.
 void lp_parse_survey(lp *p, yaml_node_t *n, stoa_lesson *L);
+// The lesson's sky: {time, shadows} (lesson_parse_sky.c); n may be NULL.
+void lp_parse_sky(lp *p, yaml_node_t *n, stoa_lesson *L);
 // A quiz's optional `score` and `feedback` (lesson_parse_quiz.c); after its choices.
 void lp_parse_quiz_outcomes(lp *p, yaml_node_t *quiz, stoa_lesson_quiz *q);

@@ -289,6 +289,10 @@ typedef struct stoa_lesson {
     uint32_t declared_var_count;
     uint32_t survey_count;          // 0 = no survey
     const stoa_lesson_survey_item *survey;
+    // sky: {time: "HH:MM", shadows: off|low|high} (docs/environment.md), as
+    // written and checked; NULL when not given.
+    const char *sky_time;
+    const char *sky_shadows;
     struct stoa_lesson_private *priv;
 } stoa_lesson;
 

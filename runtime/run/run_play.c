@@ -157,6 +157,7 @@ stoa_result run_play(run_play_options *opt, volatile int *stop_flag, run_play_su
     run_play_author_init(&author, &s, opt->overlay, !opt->no_reload);
     if (r >= 0) {
         s.renderer = stoa_desktop_window_renderer(w);
+        run_sky_frame(&s, s.renderer); // the sky before the scene's pipelines
         r = upload_scene(&s, err);
     }
     play_head head = {.position = {0.0f, EYE_HEIGHT_M, 0.0f}};

@@ -34,6 +34,7 @@ static stoa_result create_xr(run_session *s, stoa_error *err)
         stoa_xr_set_mirror(s->xr, stoa_desktop_mirror_record, s->mirror);
     }
     STOA_LOGI("run", "headset: %s", stoa_xr_runtime_name(s->xr));
+    run_sky_frame(s, stoa_xr_renderer(s->xr)); // before the pipelines: the sky's are made too
     r = stoa_gfx_scene_create(stoa_xr_renderer(s->xr), s->scene, &s->gscene, err);
     // Pipelines now, not while the first frame is recorded: the scene's, and
     // the overlay's (an empty overlay has every material a full one has).
@@ -68,7 +69,11 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
 {
     memset(s, 0, sizeof *s);
     s->opt = opt;
-    stoa_result r = run_content_load(s, err);
+    stoa_gfx_sky sky;
+    stoa_result r = run_sky_resolve(opt, NULL, &sky, err);
+    if (r < 0)
+        return r;
+    r = run_content_load(s, err);
     if (r < 0)
         return r;
     if ((r = run_overlay_init(&s->overlay, err)) < 0)
@@ -314,6 +319,7 @@ stoa_result run_session_step(run_session *s, stoa_interact_frame *in, double dt,
     apply_output(s, out);
     tp[3] = stoa_time_seconds();
     rig_matrix(s, st->world_from_tracking);
+    run_sky_frame(s, st->renderer); // the sky and sun, replacing the clear colour
     st->overlay_result = run_overlay_update(&s->overlay, st->device, st->renderer,
                                             run_period_panels(s), out, s->pose, s->anim_time, err);
     st->out = out;

@@ -46,6 +46,10 @@ typedef struct run_options {
     const char *lesson_path;
     run_lesson_desc lesson;
     run_hub_options hub; // --hub/--join: the classroom hub (run_hub.c)
+    // --sky HH:MM|off and --shadows off|low|high (run_sky.c); NULL: the
+    // lesson's sky, else 10:30 with low shadows.
+    const char *sky;
+    const char *shadows;
 } run_options;
 
 typedef struct run_session run_session;
@@ -219,6 +223,12 @@ typedef struct run_step {
 // frame can be shown without it).
 stoa_result run_session_step(run_session *s, stoa_interact_frame *in, double dt, int64_t now_ns,
                              run_step *st, stoa_error *err);
+
+// The session's sky from the options and the lesson (run_sky.c); err names
+// the option. run_sky_frame sets it on the renderer (each frame; cheap).
+stoa_result run_sky_resolve(const run_options *o, const stoa_lesson *L, stoa_gfx_sky *out,
+                            stoa_error *err);
+void run_sky_frame(run_session *s, stoa_gfx_renderer *renderer);
 
 // With RUN_FRONT_DESKTOP no headset is made: the caller sets the renderer
 // (run_session.renderer) and makes s->gscene (run_play.c).
