@@ -17,6 +17,7 @@ set(STOA_HUB_CONF "${CMAKE_INSTALL_FULL_SYSCONFDIR}/stoa/hub.conf")
 file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/share/stoa)
 file(CREATE_LINK ${CMAKE_SOURCE_DIR}/tools/hub/panel ${CMAKE_BINARY_DIR}/share/stoa/panel SYMBOLIC)
 file(CREATE_LINK ${CMAKE_SOURCE_DIR}/scenes ${CMAKE_BINARY_DIR}/share/stoa/scenes SYMBOLIC)
+file(CREATE_LINK ${CMAKE_SOURCE_DIR}/assets ${CMAKE_BINARY_DIR}/share/stoa/assets SYMBOLIC)
 
 # Shipped binaries resolve every symbol at load time (full RELRO, as Debian's
 # hardening wants): a missing library fails at start, not mid-lesson.
@@ -46,6 +47,8 @@ endif()
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/tools/hub/panel/ DESTINATION ${STOA_INSTALL_DATADIR}/panel
         COMPONENT stoa)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/scenes/ DESTINATION ${STOA_INSTALL_DATADIR}/scenes
+        COMPONENT stoa)
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/assets/ DESTINATION ${STOA_INSTALL_DATADIR}/assets
         COMPONENT stoa)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT stoa)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT stoa)

@@ -158,6 +158,9 @@ int stoa_cmd_run(int argc, char **argv)
         return rc;
     if (sim && stoa_cli_use_sim() != 0)
         return 1;
+    static char controllers[4096]; // the hands' models (run_hands.c)
+    if (stoa_cli_data_path("assets/controllers/controllers.glb", controllers, sizeof controllers))
+        opt.controllers_path = controllers;
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);

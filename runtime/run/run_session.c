@@ -42,7 +42,7 @@ static stoa_result create_xr(run_session *s, stoa_error *err)
         r = stoa_xr_prepare(s->xr, s->gscene, false, err);
     stoa_ui_panel_image none[RUN_MAX_PANELS] = {0};
     bool hidden[RUN_MAX_PANELS] = {false};
-    stoa_scene *ov = r >= 0 ? overlay_scene_build(none, hidden) : NULL;
+    stoa_scene *ov = r >= 0 ? overlay_scene_build(none, hidden, &s->overlay.hands) : NULL;
     stoa_gfx_scene *gov = NULL;
     if (ov && overlay_scene_ok(ov) &&
         stoa_gfx_scene_create(stoa_xr_renderer(s->xr), ov, &gov, err) >= 0)
@@ -78,6 +78,8 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
         return r;
     if ((r = run_overlay_init(&s->overlay, err)) < 0)
         return r;
+    if (opt->front == RUN_FRONT_HEADSET)
+        run_hands_load(&s->overlay.hands, opt->controllers_path);
     if (opt->mirror && opt->front == RUN_FRONT_HEADSET &&
         (r = stoa_desktop_mirror_open("Stoa - what the learner sees", 960, 540, &s->mirror,
                                       err)) < 0)
@@ -320,6 +322,8 @@ stoa_result run_session_step(run_session *s, stoa_interact_frame *in, double dt,
     tp[3] = stoa_time_seconds();
     rig_matrix(s, st->world_from_tracking);
     run_sky_frame(s, st->renderer); // the sky and sun, replacing the clear colour
+    run_hands_set(&s->overlay.hands, in, st->world_from_tracking,
+                  st->profiles[0] || st->profiles[1] ? st->profiles : NULL);
     st->overlay_result = run_overlay_update(&s->overlay, st->device, st->renderer,
                                             run_period_panels(s), out, s->pose, s->anim_time, err);
     st->out = out;
@@ -357,7 +361,8 @@ static stoa_result frame(run_session *s, stoa_error *err)
     s->last_display_ns = f.display_time_ns;
     stoa_interact_frame in = {0};
     fill_input(&f, &in);
-    run_step st = {.device = stoa_xr_device(s->xr), .renderer = stoa_xr_renderer(s->xr)};
+    run_step st = {.device = stoa_xr_device(s->xr), .renderer = stoa_xr_renderer(s->xr),
+                   .profiles = {f.hands[0].profile, f.hands[1].profile}};
     stoa_result ovr = run_session_step(s, &in, dt, f.display_time_ns, &st, err);
     run_simworld_frame(s, f.display_time_ns); // only for xrsim's learner actions
     if (s->xr)

@@ -50,6 +50,9 @@ typedef struct run_options {
     // lesson's sky, else 10:30 with low shadows.
     const char *sky;
     const char *shadows;
+    // assets/controllers/controllers.glb: the hands' models (run_hands.c);
+    // NULL = lasers only.
+    const char *controllers_path;
 } run_options;
 
 typedef struct run_session run_session;
@@ -208,6 +211,7 @@ typedef struct run_draw {
 typedef struct run_step {
     stoa_gfx_device *device;     // in: where the overlay's GPU copy lives
     stoa_gfx_renderer *renderer; // in
+    const char *profiles[2];     // in: the hands' interaction profiles (headset; NULL on a desktop)
     // out:
     float world_from_tracking[16]; // the rig (teleports move it)
     run_draw draws[2];             // the scene, then the overlay (panels, lasers, reticle)
