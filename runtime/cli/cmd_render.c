@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `stoa render SCENE --out FILE.png [--size WxH] [--camera NAME] [--time S] [--msaa N]
-//  [--sky HH:MM|off] [--shadows off|low|high]`:
+//  [--sky HH:MM|off] [--shadows off|low|high|auto]`:
 // a headless picture of a scene, posed at a time, from its own camera or a
 // 3/4 view that frames its bounds, under the procedural sky (docs/environment.md).
 #include <math.h>
@@ -24,7 +24,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: stoa render SCENE --out FILE.png [--size WxH] [--camera NAME|INDEX]\n"
                "                   [--time SECONDS] [--msaa 1|2|4|8] [--sky HH:MM|off]\n"
-               "                   [--shadows off|low|high]\n"
+               "                   [--shadows off|low|high|auto]\n"
                "Renders SCENE headless into a PNG. Without --camera the view frames the\n"
                "scene's bounds from a 3/4 view; --time poses every animation at that time.\n"
                "--sky sets the time of day of the sky and sun (default 10:30; off: the\n"
@@ -80,7 +80,8 @@ static int parse_args(int argc, char **argv, render_args *a)
             i++;
         } else if (strcmp(arg, "--shadows") == 0 && val) {
             if (!stoa_gfx_shadows_parse(val, &a->sky.shadows)) {
-                fprintf(stderr, "stoa render: --shadows wants off, low or high, not '%s'\n", val);
+                fprintf(stderr, "stoa render: --shadows wants off, low, high or auto, not '%s'\n",
+                        val);
                 return 2;
             }
             i++;

@@ -78,25 +78,27 @@ static stoa_result first_layouts(stoa_gfx_renderer *r, gfx_env *e, stoa_error *e
     stoa_result res = gfx_oneshot_begin(r->dev, &cmd, err);
     if (res < 0)
         return res;
-    VkImageMemoryBarrier b[2] = {{
-        .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
-        .dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
-        .oldLayout = VK_IMAGE_LAYOUT_UNDEFINED,
-        .newLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-        .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-        .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-        .image = e->cube.image,
-        .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, GFX_ENV_MIPS, 0, 6},
-    }, {
-        .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
-        .dstAccessMask = VK_ACCESS_SHADER_READ_BIT,
-        .oldLayout = VK_IMAGE_LAYOUT_UNDEFINED,
-        .newLayout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
-        .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-        .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-        .image = e->shadow.image,
-        .subresourceRange = {VK_IMAGE_ASPECT_DEPTH_BIT, 0, 1, 0, 1},
-    }};
+    VkImageMemoryBarrier b[2] = {
+        {
+            .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
+            .dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
+            .oldLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+            .newLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+            .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+            .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+            .image = e->cube.image,
+            .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, GFX_ENV_MIPS, 0, 6},
+        },
+        {
+            .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
+            .dstAccessMask = VK_ACCESS_SHADER_READ_BIT,
+            .oldLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+            .newLayout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
+            .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+            .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+            .image = e->shadow.image,
+            .subresourceRange = {VK_IMAGE_ASPECT_DEPTH_BIT, 0, 1, 0, 1},
+        }};
     vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT,
                          VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, 0,
                          0, NULL, 0, NULL, 2, b);
@@ -178,8 +180,8 @@ void gfx_env_write_set(stoa_gfx_renderer *r, VkDescriptorSet set)
 
 // The sun as light 0; the scene's directional lights (outdoor suns of
 // their own) give way to it, its point and spot lights stay.
-static void sun_light(const gfx_env *e, const stoa_gfx_scene *s,
-                      const stoa_gfx_render_options *opt, gfx_frame_ubo *u)
+static void sun_light(const gfx_env *e, const stoa_gfx_scene *s, const stoa_gfx_render_options *opt,
+                      gfx_frame_ubo *u)
 {
     uint32_t count = (s->light_count == 0 || opt->default_lights) ? 0 : (uint32_t)u->ambient[3];
     uint32_t kept = 0;
@@ -261,8 +263,8 @@ static stoa_result make_sky_pipeline(stoa_gfx_renderer *r, VkRenderPass pass, ui
     VkPipelineShaderStageCreateInfo stages[2] = {
         {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, NULL, 0, VK_SHADER_STAGE_VERTEX_BIT,
          multiview ? e->sky_vert_mv : e->sky_vert, "main", NULL},
-        {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, NULL, 0,
-         VK_SHADER_STAGE_FRAGMENT_BIT, e->sky_frag, "main", NULL},
+        {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, NULL, 0, VK_SHADER_STAGE_FRAGMENT_BIT,
+         e->sky_frag, "main", NULL},
     };
     VkPipelineVertexInputStateCreateInfo vertex = {
         .sType = VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
@@ -374,8 +376,8 @@ stoa_result gfx_sky_draw(stoa_gfx_renderer *r, VkCommandBuffer cmd, VkRenderPass
     gfx_push push;
     memset(&push, 0, sizeof push);
     push.view_base = view_base;
-    vkCmdPushConstants(cmd, r->layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT,
-                       0, sizeof push, &push);
+    vkCmdPushConstants(cmd, r->layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
+                       sizeof push, &push);
     vkCmdDraw(cmd, 3, 1, 0, 0);
     gfx_count_draw_call();
     return STOA_OK;

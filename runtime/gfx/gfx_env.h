@@ -9,21 +9,21 @@
 
 #include "gfx_internal.h"
 
-#define GFX_ENV_CUBE 64     // texels along a face of mip 0
-#define GFX_ENV_MIPS 7      // 64 .. 1
+#define GFX_ENV_CUBE 64      // texels along a face of mip 0
+#define GFX_ENV_MIPS 7       // 64 .. 1
 #define GFX_SHADOW_SIZE 2048 // the high quality map; low uses a 1024 corner
 #define GFX_SKY_PIPES 16
 
 // The sky model's state for one sky (gfx_sky.c).
 typedef struct gfx_sky_model {
-    float sun[3];       // towards the sun
-    float light[3];     // the sun as a directional light (rgb * intensity)
-    float disk[3];      // radiance of the sun's disk in the sky
-    float sky_sun[3];   // sunlight reaching the air that scatters it
+    float sun[3];          // towards the sun
+    float light[3];        // the sun as a directional light (rgb * intensity)
+    float disk[3];         // radiance of the sun's disk in the sky
+    float sky_sun[3];      // sunlight reaching the air that scatters it
     float tau_r[3], tau_m; // optical depths at the zenith: Rayleigh, Mie
-    float night[3];     // what remains of the sky at night
-    float multiple[3];  // multiple scattering, a blue that outlasts the sun
-    float ground[3];    // radiance of the ground below the horizon
+    float night[3];        // what remains of the sky at night
+    float multiple[3];     // multiple scattering, a blue that outlasts the sun
+    float ground[3];       // radiance of the ground below the horizon
 } gfx_sky_model;
 
 void gfx_sky_model_make(const stoa_gfx_sky *sky, gfx_sky_model *out);
@@ -98,9 +98,7 @@ stoa_result gfx_shadow_init(stoa_gfx_renderer *r, stoa_error *err);
 void gfx_shadow_fini(stoa_gfx_renderer *r);
 stoa_result gfx_shadow_pipeline(stoa_gfx_renderer *r, stoa_error *err);
 // The sun's view-projection for the scene and views into out (false: none).
-bool gfx_shadow_matrix(stoa_gfx_renderer *r, const stoa_gfx_scene *s,
-                       const stoa_gfx_view *views, uint32_t view_count, const float sun[3],
-                       float out[16]);
-stoa_result gfx_shadow_record(stoa_gfx_renderer *r, VkCommandBuffer cmd,
-                              const stoa_gfx_scene *s, const stoa_pose *pose,
-                              uint32_t ubo_offset, stoa_error *err);
+bool gfx_shadow_matrix(stoa_gfx_renderer *r, const stoa_gfx_scene *s, const stoa_gfx_view *views,
+                       uint32_t view_count, const float sun[3], float out[16]);
+stoa_result gfx_shadow_record(stoa_gfx_renderer *r, VkCommandBuffer cmd, const stoa_gfx_scene *s,
+                              const stoa_pose *pose, uint32_t ubo_offset, stoa_error *err);

@@ -21,7 +21,10 @@
 
 static uint16_t half_from_float(float f)
 {
-    union { float f; uint32_t u; } v = {f};
+    union {
+        float f;
+        uint32_t u;
+    } v = {f};
     uint32_t sign = (v.u >> 16) & 0x8000u;
     int32_t exp = (int32_t)((v.u >> 23) & 0xffu) - 127 + 15;
     uint32_t mant = v.u & 0x7fffffu;
@@ -98,8 +101,8 @@ static void sh_project(const grid *g, float sh[9][4])
                 sh[k][c] += g->rgb[i][c] * y[k] * g->area[i];
     }
     // Irradiance convolution (pi, 2pi/3, pi/4 per band), then / pi.
-    static const float band[9] = {1.0f, 2.0f / 3.0f, 2.0f / 3.0f, 2.0f / 3.0f, 0.25f,
-                                  0.25f, 0.25f, 0.25f, 0.25f};
+    static const float band[9] = {1.0f,  2.0f / 3.0f, 2.0f / 3.0f, 2.0f / 3.0f, 0.25f,
+                                  0.25f, 0.25f,       0.25f,       0.25f};
     for (int k = 0; k < 9; k++)
         for (int c = 0; c < 3; c++)
             sh[k][c] *= band[k];

@@ -20,8 +20,8 @@ static const uint32_t k_shadow_vert[] =
 static VkFormat pick_format(stoa_gfx_renderer *r, bool *linear)
 {
     static const VkFormat formats[] = {VK_FORMAT_D16_UNORM, VK_FORMAT_D32_SFLOAT};
-    const VkFormatFeatureFlags need = VK_FORMAT_FEATURE_DEPTH_STENCIL_ATTACHMENT_BIT |
-                                      VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT;
+    const VkFormatFeatureFlags need =
+        VK_FORMAT_FEATURE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT;
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < 2; i++) {
             VkFormatProperties p;
@@ -54,8 +54,8 @@ static stoa_result make_pass(stoa_gfx_renderer *r, gfx_env *e, stoa_error *err)
         .pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS,
         .pDepthStencilAttachment = &ref,
     };
-    const VkPipelineStageFlags tests = VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT |
-                                       VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT;
+    const VkPipelineStageFlags tests =
+        VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT;
     // Before: the last frame's eyes sampled the map. After: this frame's will.
     VkSubpassDependency deps[2] = {
         {VK_SUBPASS_EXTERNAL, 0, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, tests, 0,
@@ -73,8 +73,8 @@ static stoa_result make_pass(stoa_gfx_renderer *r, gfx_env *e, stoa_error *err)
         .dependencyCount = 2,
         .pDependencies = deps,
     };
-    stoa_result res = GFX_VK(err, vkCreateRenderPass(r->dev->h.device, &info, NULL,
-                                                     &e->shadow_pass));
+    stoa_result res =
+        GFX_VK(err, vkCreateRenderPass(r->dev->h.device, &info, NULL, &e->shadow_pass));
     if (res < 0)
         return res;
     VkFramebufferCreateInfo fb = {
@@ -162,9 +162,13 @@ stoa_result gfx_shadow_pipeline(stoa_gfx_renderer *r, stoa_error *err)
     pthread_mutex_unlock(&r->pipeline_lock);
     if (have)
         return STOA_OK;
-    VkPipelineShaderStageCreateInfo stage = {
-        VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, NULL, 0, VK_SHADER_STAGE_VERTEX_BIT,
-        e->shadow_vert, "main", NULL};
+    VkPipelineShaderStageCreateInfo stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
+                                             NULL,
+                                             0,
+                                             VK_SHADER_STAGE_VERTEX_BIT,
+                                             e->shadow_vert,
+                                             "main",
+                                             NULL};
     VkPipelineVertexInputStateCreateInfo vertex = {
         .sType = VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO,
         .vertexBindingDescriptionCount = GFX_STREAM_COUNT,
@@ -255,9 +259,8 @@ static void normalize3(float v[3])
         v[i] /= n;
 }
 
-bool gfx_shadow_matrix(stoa_gfx_renderer *r, const stoa_gfx_scene *s,
-                       const stoa_gfx_view *views, uint32_t view_count, const float sun[3],
-                       float out[16])
+bool gfx_shadow_matrix(stoa_gfx_renderer *r, const stoa_gfx_scene *s, const stoa_gfx_view *views,
+                       uint32_t view_count, const float sun[3], float out[16])
 {
     (void)r;
     float lo[3], hi[3], eye[3] = {0, 0, 0};
@@ -316,16 +319,14 @@ bool gfx_shadow_matrix(stoa_gfx_renderer *r, const stoa_gfx_scene *s,
     return true;
 }
 
-stoa_result gfx_shadow_record(stoa_gfx_renderer *r, VkCommandBuffer cmd,
-                              const stoa_gfx_scene *s, const stoa_pose *pose,
-                              uint32_t ubo_offset, stoa_error *err)
+stoa_result gfx_shadow_record(stoa_gfx_renderer *r, VkCommandBuffer cmd, const stoa_gfx_scene *s,
+                              const stoa_pose *pose, uint32_t ubo_offset, stoa_error *err)
 {
     gfx_env *e = r->env;
     stoa_result res = gfx_shadow_pipeline(r, err);
     if (res < 0)
         return res;
-    uint32_t size = e->sky.shadows == STOA_GFX_SHADOWS_HIGH ? GFX_SHADOW_SIZE
-                                                            : GFX_SHADOW_SIZE / 2;
+    uint32_t size = e->sky.shadows == STOA_GFX_SHADOWS_HIGH ? GFX_SHADOW_SIZE : GFX_SHADOW_SIZE / 2;
     VkClearValue clear = {.depthStencil = {1.0f, 0}};
     VkRenderPassBeginInfo begin = {
         .sType = VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO,

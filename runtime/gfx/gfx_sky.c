@@ -20,9 +20,12 @@
 
 void stoa_gfx_sky_default(stoa_gfx_sky *out)
 {
-    *out = (stoa_gfx_sky){.enabled = true, .hour = 10.5f, .latitude_deg = 38.0f,
-                          .day_of_year = 100.0f, .turbidity = 2.5f,
-                          .shadows = STOA_GFX_SHADOWS_LOW};
+    *out = (stoa_gfx_sky){.enabled = true,
+                          .hour = 10.5f,
+                          .latitude_deg = 38.0f,
+                          .day_of_year = 100.0f,
+                          .turbidity = 2.5f,
+                          .shadows = STOA_GFX_SHADOWS_AUTO};
 }
 
 bool stoa_gfx_sky_parse_time(const char *text, float *out_hour)
@@ -35,8 +38,8 @@ bool stoa_gfx_sky_parse_time(const char *text, float *out_hour)
     if (len < 4 || len > 5 || text[len - 3] != ':' || text[0] < '0' || text[0] > '9')
         return false;
     if (sscanf(text, "%2d:%2d%n", &h, &m, &n) != 2 || text[n] || text[len - 2] < '0' ||
-        text[len - 1] < '0' || text[len - 2] > '9' || text[len - 1] > '9' ||
-        h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m))
+        text[len - 1] < '0' || text[len - 2] > '9' || text[len - 1] > '9' || h < 0 || h > 24 ||
+        m < 0 || m > 59 || (h == 24 && m))
         return false;
     *out_hour = (float)h + (float)m / 60.0f;
     return true;
@@ -44,8 +47,8 @@ bool stoa_gfx_sky_parse_time(const char *text, float *out_hour)
 
 bool stoa_gfx_shadows_parse(const char *text, stoa_gfx_shadows *out)
 {
-    static const char *const names[] = {"off", "low", "high"};
-    for (int i = 0; text && i < 3; i++)
+    static const char *const names[] = {"off", "low", "high", "auto"};
+    for (int i = 0; text && i < 4; i++)
         if (strcmp(text, names[i]) == 0) {
             *out = (stoa_gfx_shadows)i;
             return true;
@@ -101,8 +104,9 @@ static void sky_scatter(const gfx_sky_model *m, const float d[3], float mu, floa
     float pm = (1.0f - g * g) / (4.0f * PI_F * powf(1.0f + g * g - 2.0f * g * cg, 1.5f));
     for (int c = 0; c < 3; c++) {
         float tau = m->tau_r[c] + m->tau_m;
-        out[c] = m->sky_sun[c] * (m->tau_r[c] * pr + m->tau_m * pm) / tau *
-                     (1.0f - expf(-tau * mv)) + m->multiple[c] + m->night[c];
+        out[c] =
+            m->sky_sun[c] * (m->tau_r[c] * pr + m->tau_m * pm) / tau * (1.0f - expf(-tau * mv)) +
+            m->multiple[c] + m->night[c];
     }
 }
 
@@ -137,8 +141,8 @@ void gfx_sky_model_make(const stoa_gfx_sky *sky, gfx_sky_model *m)
     m->tau_m = 0.012f * clampf(sky->turbidity > 0 ? sky->turbidity : 2.5f, 1.0f, 10.0f);
     float mu = m->sun[1];
     float ms = air_mass(mu);
-    float set = smooth(-0.035f, 0.02f, mu);      // the disk going under
-    float twilight = smooth(-0.15f, 0.03f, mu);  // the sky still lit after sunset
+    float set = smooth(-0.035f, 0.02f, mu);     // the disk going under
+    float twilight = smooth(-0.15f, 0.03f, mu); // the sky still lit after sunset
     float maxc = 0.0f;
     for (int c = 0; c < 3; c++) {
         m->tau_r[c] = rayleigh[c];
@@ -197,12 +201,16 @@ stoa_result stoa_gfx_renderer_set_sky(stoa_gfx_renderer *r, const stoa_gfx_sky *
         !isfinite(sky->latitude_deg) || fabsf(sky->latitude_deg) > 90.0f ||
         !isfinite(sky->day_of_year) || sky->day_of_year < 0.0f || sky->day_of_year > 366.0f ||
         !isfinite(sky->north_deg) || !isfinite(sky->turbidity) || sky->turbidity > 10.0f ||
-        (unsigned)sky->shadows > STOA_GFX_SHADOWS_HIGH)
+        (unsigned)sky->shadows > STOA_GFX_SHADOWS_AUTO)
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
                               "gfx: set_sky: hour 0..24, latitude -90..90, day 0..366, "
-                              "turbidity 0..10, shadows off/low/high");
+                              "turbidity 0..10, shadows off/low/high/auto");
     bool recompute = !e->on || !same_sky(&e->sky, sky);
     e->sky = *sky;
+    if (e->sky.shadows == STOA_GFX_SHADOWS_AUTO)
+        e->sky.shadows = r->dev->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU
+                             ? STOA_GFX_SHADOWS_OFF
+                             : STOA_GFX_SHADOWS_LOW;
     e->on = true;
     if (!recompute)
         return STOA_OK;

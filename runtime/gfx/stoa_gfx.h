@@ -486,6 +486,8 @@ typedef enum stoa_gfx_shadows {
     STOA_GFX_SHADOWS_OFF = 0,
     STOA_GFX_SHADOWS_LOW,  // 1024x1024 shadow map, one filtered tap (2x2 PCF)
     STOA_GFX_SHADOWS_HIGH, // 2048x2048, 3x3 filtered taps (4x4 PCF)
+    STOA_GFX_SHADOWS_AUTO, // low on a GPU, off on a CPU device (lavapipe): software
+                           // rendering cannot afford the extra pass in a headset's frame
 } stoa_gfx_shadows;
 
 // A procedural sky at a time of day (docs/environment.md). The sun's place
@@ -502,11 +504,11 @@ typedef struct stoa_gfx_sky {
 } stoa_gfx_sky;
 
 // Enabled, 10:30, latitude 38 (Athens), day 100 (April), north -Z,
-// turbidity 2.5, shadows low.
+// turbidity 2.5, shadows auto.
 void stoa_gfx_sky_default(stoa_gfx_sky *out);
 // "HH:MM" (00:00..24:00) into hours; false on anything else.
 bool stoa_gfx_sky_parse_time(const char *text, float *out_hour);
-// "off", "low" or "high"; false on anything else.
+// "off", "low", "high" or "auto"; false on anything else.
 bool stoa_gfx_shadows_parse(const char *text, stoa_gfx_shadows *out);
 // The unit direction towards the sun (y up; below the horizon at night)
 // and the sunlight's colour times intensity as the renderer uses it.

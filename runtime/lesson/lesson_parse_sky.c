@@ -2,7 +2,8 @@
 // The lesson's sky (docs/environment.md):
 //   sky: {time: "17:30", shadows: high}
 // time is the time of day of the procedural sky and its sun (H:MM or
-// HH:MM, 00:00..24:00); shadows the sun's shadow quality (off, low, high).
+// HH:MM, 00:00..24:00); shadows the sun's shadow quality (off, low, high,
+// auto).
 // Both are optional; the renderer is not this module's: the words are
 // checked here and handed on as written.
 #include <string.h>
@@ -39,10 +40,10 @@ void lp_parse_sky(lp *p, yaml_node_t *n, stoa_lesson *L)
                      "sky.time '%s' is not a time of day HH:MM (00:00 to 24:00)", s);
     }
     if ((v = lp_get(p, n, "shadows")) && lp_string(p, v, "sky.shadows", &s)) {
-        if (!strcmp(s, "off") || !strcmp(s, "low") || !strcmp(s, "high"))
+        if (!strcmp(s, "off") || !strcmp(s, "low") || !strcmp(s, "high") || !strcmp(s, "auto"))
             L->sky_shadows = s;
         else
             lp_error(p, lp_loc(v), "sky-shadows",
-                     "sky.shadows '%s' is not one of off, low, high", s);
+                     "sky.shadows '%s' is not one of off, low, high, auto", s);
     }
 }

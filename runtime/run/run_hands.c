@@ -80,8 +80,8 @@ void run_hands_set(run_hands *h, const stoa_interact_frame *in, const float worl
         glm_vec3_copy((float *)hi->aim.position, aim[3]);
         glm_mat4_mul((vec4 *)world_from_tracking, aim, w);
         memcpy(h->world[k], w, sizeof h->world[k]);
-        float stick = sqrtf(hi->thumbstick[0] * hi->thumbstick[0] +
-                            hi->thumbstick[1] * hi->thumbstick[1]);
+        float stick =
+            sqrtf(hi->thumbstick[0] * hi->thumbstick[0] + hi->thumbstick[1] * hi->thumbstick[1]);
         h->lit[k][0] = false;
         h->lit[k][1] = hi->select_value > 0.5f || hi->select_pressed;
         h->lit[k][2] = hi->grab_value > 0.5f || hi->grab_pressed;
@@ -162,8 +162,8 @@ bool run_hands_build(const run_hands *h, stoa_scene *s, uint32_t mesh0, uint32_t
         }
         for (int hand = 0; hand < 2; hand++)
             for (int l = 0; l < 2; l++) {
-                stoa_node *n = &s->nodes[node0 + (uint32_t)hand * 2 * h->part_count + 2 * k +
-                                         (uint32_t)l];
+                stoa_node *n =
+                    &s->nodes[node0 + (uint32_t)hand * 2 * h->part_count + 2 * k + (uint32_t)l];
                 n->name = dup("controller");
                 n->parent = -1;
                 n->rotation[3] = 1.0f; // scale 0: hidden until placed

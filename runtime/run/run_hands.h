@@ -16,14 +16,14 @@
 #define RUN_HAND_SLOTS (RUN_HAND_MODELS * RUN_HAND_PARTS)
 
 typedef struct run_hands {
-    stoa_scene *models; // NULL: no models (lasers only)
-    uint32_t part_count;                 // parts the file has, <= RUN_HAND_SLOTS
-    uint32_t part_mesh[RUN_HAND_SLOTS];  // mesh of models
+    stoa_scene *models;                 // NULL: no models (lasers only)
+    uint32_t part_count;                // parts the file has, <= RUN_HAND_SLOTS
+    uint32_t part_mesh[RUN_HAND_SLOTS]; // mesh of models
     uint8_t part_model[RUN_HAND_SLOTS], part_kind[RUN_HAND_SLOTS];
     // This frame (the frame thread's): set by run_hands_set.
     bool active[2];
     int model[2];
-    float world[2][16];  // world from the hand's aim space
+    float world[2][16]; // world from the hand's aim space
     bool lit[2][RUN_HAND_PARTS];
 } run_hands;
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The session's sky (docs/environment.md): --sky and --shadows on the
 // command line first, then the lesson's `sky:`, then the default (10:30,
-// shadows low). Set on the renderer every frame: the renderer recomputes
-// its environment only when the sky changed (a lesson the hub switched to
-// may bring another time of day).
+// shadows auto: low on a GPU, off on lavapipe). Set on the renderer every frame: the renderer
+// recomputes its environment only when the sky changed (a lesson the hub switched to may bring
+// another time of day).
 #include <string.h>
 
 #include "gfx/stoa_gfx.h"
@@ -24,7 +24,7 @@ stoa_result run_sky_resolve(const run_options *o, const stoa_lesson *L, stoa_gfx
                               "--sky wants a time of day HH:MM or off, not '%s'", time);
     if (shadows && !stoa_gfx_shadows_parse(shadows, &out->shadows))
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
-                              "--shadows wants off, low or high, not '%s'", shadows);
+                              "--shadows wants off, low, high or auto, not '%s'", shadows);
     return STOA_OK;
 }
 

@@ -33,6 +33,7 @@ STOA_TEST(time_and_quality_words_parse)
     CHECK(stoa_gfx_shadows_parse("high", &q) && q == STOA_GFX_SHADOWS_HIGH);
     CHECK(stoa_gfx_shadows_parse("low", &q) && q == STOA_GFX_SHADOWS_LOW);
     CHECK(stoa_gfx_shadows_parse("off", &q) && q == STOA_GFX_SHADOWS_OFF);
+    CHECK(stoa_gfx_shadows_parse("auto", &q) && q == STOA_GFX_SHADOWS_AUTO);
     CHECK(!stoa_gfx_shadows_parse("medium", &q) && !stoa_gfx_shadows_parse(NULL, &q));
 }
 
@@ -101,6 +102,10 @@ STOA_TEST(set_sky_refuses_what_it_cannot_draw)
     CHECK(strstr(err.message, "hour 0..24") != NULL);
     s = sky_at(12.0f, (stoa_gfx_shadows)7);
     CHECK(stoa_gfx_renderer_set_sky(r, &s, &err) == STOA_ERROR_INVALID_ARGUMENT);
+    s = sky_at(12.0f, STOA_GFX_SHADOWS_AUTO); // fine: low or off, as the device allows
+    CHECK(stoa_gfx_renderer_set_sky(r, &s, &err) == STOA_OK);
+    s = sky_at(12.0f, (stoa_gfx_shadows)4);
+    CHECK(stoa_gfx_renderer_set_sky(r, &s, &err) == STOA_ERROR_INVALID_ARGUMENT);
     s = sky_at(12.0f, STOA_GFX_SHADOWS_LOW);
     s.latitude_deg = NAN;
     CHECK(stoa_gfx_renderer_set_sky(r, &s, &err) == STOA_ERROR_INVALID_ARGUMENT);
@@ -143,8 +148,8 @@ STOA_TEST(both_eyes_see_one_sky_and_one_shadow_map_in_either_stereo_mode)
     CHECK(stoa_gfx_renderer_set_sky(r, &s, &err) == STOA_OK);
     stoa_gfx_view views[2];
     eyes(views);
-    gt_render_desc d = {.w = 128, .h = 112, .layers = 2, .views = views,
-                        .options = {.clear_color = {1, 0, 1, 1}}};
+    gt_render_desc d = {
+        .w = 128, .h = 112, .layers = 2, .views = views, .options = {.clear_color = {1, 0, 1, 1}}};
     gt_image mv[2] = {{0}}, mp[2] = {{0}};
     d.options.stereo = STOA_GFX_STEREO_MULTIPASS;
     CHECK(gt_render(scene, &d, mp));
@@ -220,8 +225,8 @@ STOA_TEST(low_and_high_shadows_agree_and_time_of_day_changes_the_light)
     gt_mean(&pic[1], 0, 0, 96, 84, a);
     gt_mean(&pic[2], 0, 0, 96, 84, b);
     CHECK_MSG(b[0] + b[1] + b[2] < a[0] + a[1] + a[2] && b[2] / b[0] < a[2] / a[0],
-              "dusk %.0f %.0f %.0f is not darker and warmer than 15:00 %.0f %.0f %.0f", b[0],
-              b[1], b[2], a[0], a[1], a[2]);
+              "dusk %.0f %.0f %.0f is not darker and warmer than 15:00 %.0f %.0f %.0f", b[0], b[1],
+              b[2], a[0], a[1], a[2]);
     CHECK(stoa_gfx_renderer_set_sky(r, NULL, &err) == STOA_OK);
     for (int i = 0; i < 3; i++)
         gt_free(&pic[i]);

@@ -31,7 +31,7 @@ STOA_TEST(bad_skies_are_errors_at_their_place)
         {"{time: \"12:60\"}", "is not a time of day HH:MM", 13},
         {"{time: noon}", "'noon' is not a time of day", 13},
         {"{time: \"24:30\"}", "is not a time of day", 13},
-        {"{shadows: medium}", "'medium' is not one of off, low, high", 16},
+        {"{shadows: medium}", "'medium' is not one of off, low, high, auto", 16},
         {"{colour: red}", "colour", 7},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -41,9 +41,8 @@ STOA_TEST(bad_skies_are_errors_at_their_place)
         stoa_lesson_diags d;
         stoa_lesson_diags_init(&d);
         stoa_error err = {0};
-        stoa_result r = stoa_lesson_parse(yaml, strlen(yaml),
-                                          &(stoa_lesson_parse_desc){.file_name = "x.yaml"}, &l,
-                                          &d, &err);
+        stoa_result r = stoa_lesson_parse(
+            yaml, strlen(yaml), &(stoa_lesson_parse_desc){.file_name = "x.yaml"}, &l, &d, &err);
         CHECK_MSG(r == STOA_ERROR_PARSE && !l, "%s parsed", bad[i].sky);
         CHECK_MSG(d.count >= 1 && d.items[0].line == 6 && d.items[0].column == bad[i].col,
                   "%s: %u:%u", bad[i].sky, d.count ? d.items[0].line : 0,
