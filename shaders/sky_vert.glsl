@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// The sky: one triangle covering the view at the far plane; each corner
-// carries the world direction through it (the near plane's point less the
-// eye), which interpolates linearly across the screen.
+// The sky: two triangles covering the view at the far plane (inside the
+// clip volume, so no clipping: lavapipe's multiview clips the second view
+// wrongly); each corner carries the world direction through it (the near
+// plane's point less the eye), which interpolates linearly across the screen.
 #include "pbr_common.glsl"
 
 layout(location = 0) out vec3 out_dir;
@@ -13,7 +14,9 @@ void main()
 #else
     int view = draw.view_base;
 #endif
-    vec2 p = vec2((gl_VertexIndex << 1) & 2, gl_VertexIndex & 2) * 2.0 - 1.0;
+    const vec2 corners[6] = vec2[](vec2(-1, -1), vec2(1, -1), vec2(-1, 1), vec2(-1, 1),
+                                   vec2(1, -1), vec2(1, 1));
+    vec2 p = corners[gl_VertexIndex];
     gl_Position = vec4(p, 1.0, 1.0);
     vec4 near = inverse(frame.view_proj[view]) * vec4(p, 0.0, 1.0);
     out_dir = near.xyz / near.w - frame.camera_pos[view].xyz;

@@ -378,7 +378,7 @@ stoa_result gfx_sky_draw(stoa_gfx_renderer *r, VkCommandBuffer cmd, VkRenderPass
     push.view_base = view_base;
     vkCmdPushConstants(cmd, r->layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
                        sizeof push, &push);
-    vkCmdDraw(cmd, 3, 1, 0, 0);
+    vkCmdDraw(cmd, 6, 1, 0, 0);
     gfx_count_draw_call();
     return STOA_OK;
 }
