@@ -161,6 +161,7 @@ void stoa_net_destroy(stoa_net **pnet, int flush_ms)
     if (net->follow_fd >= 0)
         close(net->follow_fd);
     free(net->partial);
+    net_layouts_release(&net->layouts);
     mg_exit_library();
     pthread_mutex_destroy(&net->mu);
     pthread_cond_destroy(&net->cv);

@@ -5,11 +5,10 @@
 // first), then laid out under a folder of the lesson's own with the paths
 // the lesson names them by. Nothing is sent twice: a file whose hash the
 // cache holds is not asked for. Runs on the net thread.
-#define _XOPEN_SOURCE 700 // nftw
+#define _XOPEN_SOURCE 700
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,32 +239,6 @@ static void evict(stoa_net *net, const cJSON *keep, const char *lesson_sha)
     free(files);
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    remove(path); // what cannot go now goes next time
-    return 0;
-}
-
-// Layouts hold hard links, so an evicted file's bytes stay while one does:
-// only the lesson being laid out and the one before it (perhaps still
-// playing while the new one loads) are kept.
-static void prune_layouts(stoa_net *net, const char *root, const char *keep)
-{
-    DIR *d = opendir(root);
-    struct dirent *e;
-    char path[1400];
-    while (d && (e = readdir(d))) {
-        snprintf(path, sizeof path, "%s/%s", root, e->d_name);
-        if (e->d_name[0] == '.' || !strcmp(path, keep) || !strcmp(path, net->layout_prev))
-            continue;
-        nftw(path, remove_one, 8, FTW_DEPTH | FTW_PHYS);
-    }
-    if (d)
-        closedir(d);
-    snprintf(net->layout_prev, sizeof net->layout_prev, "%s", keep);
-}
-
 bool net_content_launch(stoa_net *net, const char *lesson, const char *sha256, const char *lesson_rel,
                         const cJSON *files, stoa_net_command *cmd)
 {
@@ -287,6 +260,10 @@ bool net_content_launch(stoa_net *net, const char *lesson, const char *sha256, c
     mkdirs(dir);
     snprintf(root, sizeof root, "%s-lessons", net->cache_dir);
     snprintf(dir, sizeof dir, "%s/%.16s", root, sha256);
+    if (!net_layouts_hold(&net->layouts, dir)) { // before any file goes in: nobody prunes it
+        set_error(err, err_size, "launch: cannot hold the layout folder %s: %s", dir, strerror(errno));
+        return false;
+    }
     uint64_t total = 0;
     const cJSON *f;
     cJSON_ArrayForEach(f, files) {
@@ -357,7 +334,7 @@ bool net_content_launch(stoa_net *net, const char *lesson, const char *sha256, c
     if (!ok)
         snprintf(net->info.last_error, sizeof net->info.last_error, "%s", err);
     pthread_mutex_unlock(&net->mu);
-    prune_layouts(net, root, dir);
+    net_layouts_prune(&net->layouts, root);
     evict(net, files, sha256);
     return ok;
 }

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "net/stoa_net.h"
+#include "net_layout.h"
 
 #define NET_MAX_COMMANDS 64
 #define NET_BATCH 64                 // statements per message
@@ -32,7 +33,7 @@ struct stoa_net {
     size_t max_queue;
     char cache_dir[1024]; // content-addressed files of launched lessons (net_content.c)
     uint64_t cache_max;
-    char layout_prev[1200]; // the last lesson laid out from the cache (net thread only)
+    net_layouts layouts; // the lesson layouts this headset holds (net thread only)
     pthread_t thread;
 
     // thread-only

@@ -152,8 +152,14 @@ void hub_roster_statement(stoa_hub *hub, int64_t id, const cJSON *st)
 {
     const char *verb = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(st, "verb"), "id"));
     const cJSON *success = cJSON_GetObjectItem(cJSON_GetObjectItem(st, "result"), "success");
-    bool answer = verb && strcmp(verb, k_answered) == 0 && cJSON_IsBool(success);
     const cJSON *object = cJSON_GetObjectItem(st, "object");
+    // A task's steps are answered as "performance" interactions: they are
+    // skills, not quiz questions, so neither the live quiz table nor a card's
+    // right/wrong count takes them (the evaluation reads them from the record).
+    const char *itype = cJSON_GetStringValue(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(object, "definition"), "interactionType"));
+    bool answer = verb && strcmp(verb, k_answered) == 0 && cJSON_IsBool(success) &&
+                  !(itype && strcmp(itype, "performance") == 0);
     const char *qid = cJSON_GetStringValue(cJSON_GetObjectItem(object, "id"));
     pthread_mutex_lock(&hub->mu);
     hub_device *d = id > 0 ? hub_roster_find(hub, id) : NULL;
