@@ -19,6 +19,7 @@ file(CREATE_LINK ${CMAKE_SOURCE_DIR}/tools/hub/panel ${CMAKE_BINARY_DIR}/share/s
 file(CREATE_LINK ${CMAKE_SOURCE_DIR}/scenes ${CMAKE_BINARY_DIR}/share/stoa/scenes SYMBOLIC)
 file(CREATE_LINK ${CMAKE_SOURCE_DIR}/assets/sounds ${CMAKE_BINARY_DIR}/share/stoa/sounds SYMBOLIC)
 file(CREATE_LINK ${CMAKE_SOURCE_DIR}/assets/icons ${CMAKE_BINARY_DIR}/share/stoa/icons SYMBOLIC)
+file(CREATE_LINK ${CMAKE_SOURCE_DIR}/assets ${CMAKE_BINARY_DIR}/share/stoa/assets SYMBOLIC)
 
 # Shipped binaries resolve every symbol at load time (full RELRO, as Debian's
 # hardening wants): a missing library fails at start, not mid-lesson.
@@ -53,6 +54,8 @@ install(DIRECTORY ${CMAKE_SOURCE_DIR}/assets/sounds/ DESTINATION ${STOA_INSTALL_
         COMPONENT stoa FILES_MATCHING PATTERN "*.wav")
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/assets/icons/ DESTINATION ${STOA_INSTALL_DATADIR}/icons
         COMPONENT stoa FILES_MATCHING PATTERN "*.png")
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/assets/ DESTINATION ${STOA_INSTALL_DATADIR}/assets
+        COMPONENT stoa)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT stoa)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT stoa)
 install(FILES ${STOA_PKG_DIR}/stoa.bash-completion DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // glTF PBR metallic-roughness: GGX specular, Lambert diffuse, punctual lights
-// plus a hemisphere ambient term; normal, occlusion and emissive maps; alpha
-// mask and blend; unlit. Output is linear into an sRGB target, or encoded
+// plus a hemisphere ambient term, or with a sky (frame.sky.x) its SH9
+// irradiance, a prefiltered specular cube and the sun's shadow on light 0;
+// normal, occlusion and emissive maps; alpha mask and blend; unlit. Output is linear into an sRGB target, or encoded
 // here when the target is UNORM (frame.params.y).
 #version 450
 #include "pbr_common.glsl"
@@ -22,6 +23,9 @@ layout(set = 2, binding = 2) uniform sampler2D tex_mr;
 layout(set = 2, binding = 3) uniform sampler2D tex_normal;
 layout(set = 2, binding = 4) uniform sampler2D tex_occlusion;
 layout(set = 2, binding = 5) uniform sampler2D tex_emissive;
+
+layout(set = 0, binding = 2) uniform samplerCube env_cube;
+layout(set = 0, binding = 3) uniform sampler2DShadow shadow_map;
 
 layout(location = 0) in vec3 in_world;
 layout(location = 1) in vec3 in_normal;
@@ -122,6 +126,45 @@ vec3 light_radiance(int i, vec3 p, out vec3 l)
     return c * att;
 }
 
+vec3 sky_irradiance(vec3 n)
+{
+    vec3 r = frame.sh[0].rgb * 0.282095;
+    r += (frame.sh[1].rgb * n.y + frame.sh[2].rgb * n.z + frame.sh[3].rgb * n.x) * 0.488603;
+    r += (frame.sh[4].rgb * n.x * n.y + frame.sh[5].rgb * n.y * n.z +
+          frame.sh[7].rgb * n.x * n.z) * 1.092548;
+    r += frame.sh[6].rgb * (0.315392 * (3.0 * n.z * n.z - 1.0));
+    r += frame.sh[8].rgb * (0.546274 * (n.x * n.x - n.y * n.y));
+    return max(r, vec3(0.0));
+}
+
+// The split-sum's scale and bias of f0 for the prefiltered cube, in the
+// usual analytic fit (no lookup texture).
+vec2 env_brdf(float rough, float nv)
+{
+    vec4 r = rough * vec4(-1.0, -0.0275, -0.572, 0.022) + vec4(1.0, 0.0425, 1.04, -0.04);
+    float a004 = min(r.x * r.x, exp2(-9.28 * nv)) * r.x + r.y;
+    return vec2(-1.04, 1.04) * a004 + r.zw;
+}
+
+// How much of the sun reaches p (1 lit, 0 shadowed): 1 or 3x3 bilinear
+// compare taps, the point pushed out along its normal against acne.
+float sun_shadow(vec3 p, vec3 n, float nl)
+{
+    float texel = frame.sky.z;
+    vec4 c = frame.shadow_vp * vec4(p + n * (0.02 + 0.04 * (1.0 - nl)), 1.0);
+    vec2 st = (c.xy * 0.5 + 0.5);
+    if (any(lessThan(st, vec2(0.0))) || any(greaterThan(st, vec2(1.0))) || c.z > 1.0)
+        return 1.0;
+    st *= frame.sun_disk.w; // low quality draws a corner of the map
+    if (frame.sky.y < 1.5)
+        return texture(shadow_map, vec3(st, c.z));
+    float sum = 0.0;
+    for (int y = -1; y <= 1; y++)
+        for (int x = -1; x <= 1; x++)
+            sum += texture(shadow_map, vec3(st + vec2(x, y) * texel, c.z));
+    return sum / 9.0;
+}
+
 void main()
 {
     vec4 base = mat.base_color * in_color;
@@ -158,12 +201,21 @@ void main()
             float vh = max(dot(v, h), 0.0);
             vec3 f = f0 + (1.0 - f0) * pow(1.0 - vh, 5.0);
             vec3 spec = f * ggx(max(dot(n, h), 0.0), a) * smith(nl, nv, a);
-            color += ((1.0 - f) * diffuse / PI + spec) * radiance * nl;
+            float lit = (i == 0 && frame.sky.y > 0.5) ? sun_shadow(in_world, n, nl) : 1.0;
+            color += ((1.0 - f) * diffuse / PI + spec) * radiance * nl * lit;
         }
-        // Hemisphere ambient: brighter from above, so shapes read without lights.
-        float up = 0.5 + 0.5 * n.y;
-        vec3 ambient = frame.ambient.rgb * mix(0.5, 1.0, up);
-        vec3 amb = ambient * (diffuse + f0 * (1.0 - rough) * 0.5);
+        vec3 amb;
+        if (frame.sky.x > 0.5) {
+            // The sky's light: SH9 irradiance and the prefiltered cube.
+            vec2 ab = env_brdf(rough, nv);
+            vec3 refl = textureLod(env_cube, reflect(-v, n), rough * frame.sky.w).rgb;
+            amb = diffuse * sky_irradiance(n) + refl * (f0 * ab.x + ab.y);
+        } else {
+            // Hemisphere ambient: brighter from above, so shapes read without lights.
+            float up = 0.5 + 0.5 * n.y;
+            vec3 ambient = frame.ambient.rgb * mix(0.5, 1.0, up);
+            amb = ambient * (diffuse + f0 * (1.0 - rough) * 0.5);
+        }
         if ((mat.flags.x & MAT_OCCLUSION_TEX) != 0) {
             float ao = texture(tex_occlusion, uv(SLOT_OCCLUSION, mat.texcoord.w)).r;
             amb *= 1.0 + mat.factors.w * (ao - 1.0);

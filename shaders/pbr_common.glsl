@@ -13,6 +13,11 @@ layout(set = 0, binding = 0, std140) uniform Frame {
     vec4 light_cone[MAX_LIGHTS];  // x scale, y offset (spot)
     vec4 ambient;                 // rgb, w = light count
     vec4 params;                  // x exposure, y encode sRGB in the shader
+    vec4 sh[9];                   // sky irradiance / pi, SH9 (rgb)
+    mat4 shadow_vp;               // world -> the sun's shadow clip space
+    vec4 sky;                     // x 1 = sky on, y shadows 0/1/2, z texel, w cube mips - 1
+    vec4 sun;                     // xyz towards the sun, w cos of the disk's radius
+    vec4 sun_disk;                // rgb disk radiance, w shadow uv scale
 } frame;
 
 // Joint matrices and morph weights of this frame, as vec4s.

@@ -63,5 +63,9 @@ void main()
     out_uv1 = in_uv1;
     out_color = in_color;
     out_camera = frame.camera_pos[view].xyz;
+#ifdef STOA_SHADOW
+    gl_Position = frame.shadow_vp * world;
+#else
     gl_Position = frame.view_proj[view] * world;
+#endif
 }

@@ -89,6 +89,10 @@ static void print_figures(void)
 static int bench_one(const char *path, stoa_gfx_stereo_mode mode, const char *label)
 {
     run_options opt = {.scene_path = path, .stereo = mode};
+    opt.shadows = getenv("STOA_BENCH_SHADOWS"); // off|low|high|auto: the sun's shadow map (run_sky.c)
+    static char models[4096]; // the controllers drawn, as `stoa run` does
+    if (stoa_cli_data_path("assets/controllers/controllers.glb", models, sizeof models))
+        opt.controllers_path = models;
     const char *ext = strrchr(path, '.');
     if (ext && (!strcmp(ext, ".yaml") || !strcmp(ext, ".yml"))) {
         opt.lesson_path = path;

@@ -34,6 +34,10 @@ bool stoa_cli_session_option(int argc, char **argv, int *i, run_options *o)
         o->events_path = v;
     else if (!strcmp(a, "--dwell"))
         o->dwell_s = strtof(v, NULL);
+    else if (!strcmp(a, "--sky"))
+        o->sky = v; // checked by run_session_init (run_sky.c)
+    else if (!strcmp(a, "--shadows"))
+        o->shadows = v;
     else if (!strcmp(a, "--max-seconds") || !strcmp(a, "--exit-after"))
         o->max_seconds = strtod(v, NULL);
     else

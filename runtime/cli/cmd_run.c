@@ -29,6 +29,7 @@ static void usage(FILE *f)
             "                [--msaa N] [--seated] [--vulkan1] [--max-seconds S]\n"
             "                [--grab NODE[,NODE...]] [--dwell SECONDS] [--mirror] [--ar|--vr]\n"
             "                [--hub URL --join CODE [--device NAME]]\n"
+            "                [--sky HH:MM|off] [--shadows off|low|high|auto]\n"
             "       stoa run [LESSON] --hub URL [--join CODE] [--device NAME] [--cache-max MIB] ...\n"
             "Plays a lesson (.yaml) or shows a scene (.gltf/.glb) on the headset through\n"
             "OpenXR. Lessons write the learner's trace (xAPI, JSON Lines) under --traces\n"
@@ -162,6 +163,9 @@ int stoa_cmd_run(int argc, char **argv)
     static char sounds[4096]; // the interface sounds (share/stoa/sounds)
     if (stoa_cli_data_path("sounds", sounds, sizeof sounds))
         opt.lesson.sounds_dir = sounds;
+    static char controllers[4096]; // the hands' models (run_hands.c)
+    if (stoa_cli_data_path("assets/controllers/controllers.glb", controllers, sizeof controllers))
+        opt.controllers_path = controllers;
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);

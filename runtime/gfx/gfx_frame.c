@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gfx_internal.h"
+#include "gfx_env.h"
 #include "scene/stoa_scene.h"
 
 const float *gfx_frame_world(const stoa_gfx_scene *s, const stoa_pose *pose, uint32_t node)
@@ -183,6 +183,7 @@ stoa_result gfx_frame_prepare(stoa_gfx_renderer *r, const stoa_gfx_scene *s,
         scene_lights(u, s, pose);
     u->params[0] = opt->exposure > 0.0f ? opt->exposure : 1.0f;
     u->params[1] = encode_srgb ? 1.0f : 0.0f;
+    gfx_env_frame(r, s, pose, views, view_count, opt, u);
     *out_ubo_offset = (uint32_t)off;
     res = write_joints(r, s, pose, err);
     if (res >= 0)

@@ -321,6 +321,7 @@ struct stoa_gfx_renderer {
     gfx_grave *graves;
     uint32_t grave_count, grave_cap;
     VkPipelineCache cache; // kept between runs (gfx_pipeline.c)
+    struct gfx_env *env;   // sky, environment light, shadow map (gfx_env.h)
 };
 
 // ---- gfx_cache.c: the pipeline cache file ----------------------------------------
@@ -436,6 +437,9 @@ typedef struct gfx_draw {
 enum { GFX_STREAM_POSITION = 0, GFX_STREAM_NORMAL, GFX_STREAM_TANGENT, GFX_STREAM_UV0,
        GFX_STREAM_UV1, GFX_STREAM_COLOR, GFX_STREAM_JOINTS, GFX_STREAM_WEIGHTS,
        GFX_STREAM_COUNT };
+// The vertex streams every scene pipeline reads (gfx_pipeline.c).
+extern const VkVertexInputBindingDescription gfx_vertex_bindings[GFX_STREAM_COUNT];
+extern const VkVertexInputAttributeDescription gfx_vertex_attributes[GFX_STREAM_COUNT];
 
 typedef struct gfx_tex_write {
     uint32_t texture;
@@ -477,6 +481,7 @@ struct stoa_gfx_scene {
     uint32_t draw_count;
     gfx_draw *draws; // opaque and mask first (sorted by variant, material), blend last
     uint32_t opaque_count;
+    float bounds_min[3], bounds_max[3]; // world, rest pose (the sun's shadow box)
     gfx_tex_write *writes; // stoa_gfx_scene_write_texture, recorded by the next render
     uint32_t write_count, write_cap;
     struct gfx_select *select; // culling and levels of detail (gfx_cull.h)
@@ -524,6 +529,12 @@ typedef struct gfx_frame_ubo {
     float light_cone[GFX_MAX_LIGHTS][4];  // x = scale, y = offset (spot)
     float ambient[4];                     // rgb, w = light count
     float params[4];                      // x exposure, y encode sRGB
+    // The sky (gfx_env.h): zero when the renderer has none.
+    float sh[9][4];       // irradiance / pi, SH9, rgb
+    float shadow_vp[16];  // world -> the sun's shadow clip space
+    float sky[4];         // x 1 = sky on, y shadows (0 off, 1 low, 2 high), z texel, w cube mips - 1
+    float sun[4];         // xyz towards the sun, w cos of the disk's radius
+    float sun_disk[4];    // rgb radiance of the disk, w shadow uv scale
 } gfx_frame_ubo;
 
 // Writes the frame uniform block, joint matrices and morph weights of one

@@ -45,6 +45,9 @@ static stoa_result make_layouts(stoa_gfx_renderer *r, stoa_error *err)
     VkDescriptorSetLayoutBinding frame[] = {
         {0, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC, 1, vf, NULL},
         {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_VERTEX_BIT, NULL},
+        // The sky's specular cube and the sun's shadow map (gfx_env.h).
+        {2, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, NULL},
+        {3, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, NULL},
     };
     VkDescriptorSetLayoutBinding scene[] = {
         {0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_VERTEX_BIT, NULL},
@@ -56,7 +59,7 @@ static stoa_result make_layouts(stoa_gfx_renderer *r, stoa_error *err)
         material[1 + i] = (VkDescriptorSetLayoutBinding){
             1 + i, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_FRAGMENT_BIT,
             NULL};
-    stoa_result res = make_set_layout(r, frame, 2, &r->frame_layout, err);
+    stoa_result res = make_set_layout(r, frame, 4, &r->frame_layout, err);
     if (res >= 0)
         res = make_set_layout(r, scene, 1, &r->scene_layout, err);
     if (res >= 0)
@@ -246,13 +249,13 @@ stoa_result gfx_render_pass_get(stoa_gfx_renderer *r, const gfx_pass_key *key, V
     return STOA_OK;
 }
 
-static const VkVertexInputBindingDescription k_bindings[GFX_STREAM_COUNT] = {
+const VkVertexInputBindingDescription gfx_vertex_bindings[GFX_STREAM_COUNT] = {
     {0, 12, VK_VERTEX_INPUT_RATE_VERTEX}, {1, 12, VK_VERTEX_INPUT_RATE_VERTEX},
     {2, 16, VK_VERTEX_INPUT_RATE_VERTEX}, {3, 8, VK_VERTEX_INPUT_RATE_VERTEX},
     {4, 8, VK_VERTEX_INPUT_RATE_VERTEX},  {5, 16, VK_VERTEX_INPUT_RATE_VERTEX},
     {6, 8, VK_VERTEX_INPUT_RATE_VERTEX},  {7, 16, VK_VERTEX_INPUT_RATE_VERTEX},
 };
-static const VkVertexInputAttributeDescription k_attributes[GFX_STREAM_COUNT] = {
+const VkVertexInputAttributeDescription gfx_vertex_attributes[GFX_STREAM_COUNT] = {
     {0, 0, VK_FORMAT_R32G32B32_SFLOAT, 0},    {1, 1, VK_FORMAT_R32G32B32_SFLOAT, 0},
     {2, 2, VK_FORMAT_R32G32B32A32_SFLOAT, 0}, {3, 3, VK_FORMAT_R32G32_SFLOAT, 0},
     {4, 4, VK_FORMAT_R32G32_SFLOAT, 0},       {5, 5, VK_FORMAT_R32G32B32A32_SFLOAT, 0},
@@ -272,9 +275,9 @@ static stoa_result create_pipeline(stoa_gfx_renderer *r, VkRenderPass pass, uint
     VkPipelineVertexInputStateCreateInfo vertex = {
         .sType = VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO,
         .vertexBindingDescriptionCount = GFX_STREAM_COUNT,
-        .pVertexBindingDescriptions = k_bindings,
+        .pVertexBindingDescriptions = gfx_vertex_bindings,
         .vertexAttributeDescriptionCount = GFX_STREAM_COUNT,
-        .pVertexAttributeDescriptions = k_attributes,
+        .pVertexAttributeDescriptions = gfx_vertex_attributes,
     };
     VkPipelineInputAssemblyStateCreateInfo ia = {
         .sType = VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gfx_cull.h"
+#include "gfx_env.h"
 #include "gfx_internal.h"
 #include "scene/stoa_scene.h"
 
@@ -271,6 +272,11 @@ static stoa_result record_pass(render_ctx *c, VkFramebuffer fb, stoa_error *err)
         }
         k += n;
     }
+    if (res >= 0 && !c->opt->no_clear) { // the sky where nothing opaque was drawn
+        res = gfx_sky_draw(c->r, c->cmd, c->pass, t->desc.samples, c->multiview, c->view_base,
+                           err);
+        c->bound_pipeline = VK_NULL_HANDLE;
+    }
     // Blended draws stay one by one, in their back-to-front order.
     for (uint32_t k = 0; k < s->draw_count - s->opaque_count && res >= 0; k++) {
         uint32_t i = s->opaque_count + c->r->blend_order[k];
@@ -351,6 +357,11 @@ stoa_result stoa_gfx_render(stoa_gfx_renderer *renderer, VkCommandBuffer cmd,
     sort_blended(&c, views, view_count);
     // Culling for every view at once and levels of detail, once a frame.
     gfx_select_frame((stoa_gfx_scene *)scene, pose, views, view_count, target->desc.height, opt);
+    res = gfx_env_before_passes(renderer, cmd, scene, pose, opt, c.ubo_offset, err);
+    if (res < 0) {
+        renderer->recording = false;
+        return res;
+    }
     const gfx_target_image *im = &target->images[image_index];
     c.multiview = multiview;
     if (multiview) {
@@ -422,7 +433,9 @@ stoa_result gfx_prepare_scene(stoa_gfx_renderer *renderer, const stoa_gfx_scene 
         bool mirrored = det3(scene->rest_world + (size_t)d->node * 16) < 0.0f;
         used[(d->variant | (mirrored ? GFX_VARIANT_MIRRORED : 0)) & (GFX_VARIANT_COUNT - 1)] = true;
     }
-    stoa_result res = STOA_OK;
+    stoa_result res = info->pass ? gfx_env_prepare(renderer, info->pass, info->samples,
+                                                   info->multiview, err)
+                                 : STOA_OK;
     for (uint32_t v = 0; v < GFX_VARIANT_COUNT && res >= 0 && info->pass; v++) {
         VkPipeline pipeline;
         if (used[v])

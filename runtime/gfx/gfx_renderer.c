@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gfx_internal.h"
+#include "gfx_env.h"
 
 #define DEFAULT_FRAME_BYTES (4u << 20)
 
@@ -15,11 +15,12 @@ static stoa_result create_frames(stoa_gfx_renderer *r, stoa_error *err)
     VkDescriptorPoolSize sizes[] = {
         {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC, GFX_MAX_FRAMES},
         {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, GFX_MAX_FRAMES},
+        {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 2 * GFX_MAX_FRAMES}, // gfx_env_write_set
     };
     VkDescriptorPoolCreateInfo pool = {
         .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
         .maxSets = GFX_MAX_FRAMES,
-        .poolSizeCount = 2,
+        .poolSizeCount = 3,
         .pPoolSizes = sizes,
     };
     stoa_result res = GFX_VK(err, vkCreateDescriptorPool(d, &pool, NULL, &r->frame_pool));
@@ -51,6 +52,7 @@ static stoa_result create_frames(stoa_gfx_renderer *r, stoa_error *err)
              VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, NULL, &ring, NULL},
         };
         vkUpdateDescriptorSets(d, 2, writes, 0, NULL);
+        gfx_env_write_set(r, f->set);
     }
     return res;
 }
@@ -102,6 +104,8 @@ stoa_result stoa_gfx_renderer_create(stoa_gfx_device *device, const stoa_gfx_ren
         r->frames[i].ring.alloc.block = -1;
     stoa_result res = gfx_pipeline_init(r, err);
     if (res >= 0)
+        res = gfx_env_init(r, err);
+    if (res >= 0)
         res = create_frames(r, err);
     if (res >= 0)
         res = create_white(r, err);
@@ -134,6 +138,7 @@ void stoa_gfx_renderer_destroy(stoa_gfx_renderer **renderer)
     free(r->blend_depth);
     free(r->joint_base);
     gfx_texture_destroy(r->dev, &r->white);
+    gfx_env_fini(r);
     for (uint32_t i = r->frames_in_flight; i-- > 0;)
         gfx_buffer_destroy(r->dev, &r->frames[i].ring);
     if (r->frame_pool)

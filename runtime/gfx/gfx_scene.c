@@ -314,6 +314,8 @@ static stoa_result build_draws(stoa_gfx_scene *s, const stoa_scene *sc, stoa_err
         }
     }
     free(weight_offset);
+    memcpy(s->bounds_min, sc->bounds_min, sizeof s->bounds_min);
+    memcpy(s->bounds_max, sc->bounds_max, sizeof s->bounds_max);
     qsort(s->draws, s->draw_count, sizeof *s->draws, compare_draws);
     s->opaque_count = 0;
     while (s->opaque_count < s->draw_count &&

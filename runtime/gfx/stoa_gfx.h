@@ -510,3 +510,50 @@ bool stoa_gfx_snap_take(stoa_gfx_snap *snap, uint8_t *rgba, uint64_t *out_user);
 // stoa_gfx_snap_record; NULL when none is finished.
 const uint8_t *stoa_gfx_snap_map(stoa_gfx_snap *snap, uint64_t *out_user, bool *out_bgra);
 void stoa_gfx_snap_size(const stoa_gfx_snap *snap, uint32_t *out_width, uint32_t *out_height);
+
+// ---- sky, environment light and sun shadows (gfx_sky.c, gfx_ibl.c, gfx_shadow.c) ----
+
+typedef enum stoa_gfx_shadows {
+    STOA_GFX_SHADOWS_OFF = 0,
+    STOA_GFX_SHADOWS_LOW,  // 1024x1024 shadow map, one filtered tap (2x2 PCF)
+    STOA_GFX_SHADOWS_HIGH, // 2048x2048, 3x3 filtered taps (4x4 PCF)
+    STOA_GFX_SHADOWS_AUTO, // low on a GPU, off on a CPU device (lavapipe): software
+                           // rendering cannot afford the extra pass in a headset's frame
+} stoa_gfx_shadows;
+
+// A procedural sky at a time of day (docs/environment.md). The sun's place
+// follows the time, latitude and day of the year (solar time, no time
+// zones); scene north is -Z turned by north_deg about +Y (towards +X).
+typedef struct stoa_gfx_sky {
+    bool enabled;       // false: the clear colour and the hemisphere ambient, as before
+    float hour;         // local solar time, 0..24 (12 = noon)
+    float latitude_deg; // -89..89
+    float day_of_year;  // 1..366
+    float north_deg;
+    float turbidity;    // haze, 1 (clear) .. 10 (hazy)
+    stoa_gfx_shadows shadows;
+} stoa_gfx_sky;
+
+// Enabled, 10:30, latitude 38 (Athens), day 100 (April), north -Z,
+// turbidity 2.5, shadows auto.
+void stoa_gfx_sky_default(stoa_gfx_sky *out);
+// "HH:MM" (00:00..24:00) into hours; false on anything else.
+bool stoa_gfx_sky_parse_time(const char *text, float *out_hour);
+// "off", "low", "high" or "auto"; false on anything else.
+bool stoa_gfx_shadows_parse(const char *text, stoa_gfx_shadows *out);
+// The unit direction towards the sun (y up; below the horizon at night)
+// and the sunlight's colour times intensity as the renderer uses it.
+void stoa_gfx_sky_sun(const stoa_gfx_sky *sky, float out_dir[3], float out_color[3]);
+// Sky radiance (linear RGB, the renderer's units) seen along unit `dir`.
+void stoa_gfx_sky_radiance(const stoa_gfx_sky *sky, const float dir[3], float out_rgb[3]);
+
+// Sets the renderer's sky (NULL or !enabled: none). With a sky every
+// stoa_gfx_render draws it behind the scene (not with options.no_clear),
+// lights the scene with its irradiance (SH9) and a prefiltered specular
+// cube, and adds its sun as a directional light that stands in for the
+// scene's own directional lights (point and spot lights stay), with a
+// shadow map per the quality. The environment is computed here on the CPU
+// (a few ms) when the sky changed, and uploaded by the next render: call
+// it on the renderer's thread, between frames, e.g. as time of day moves.
+stoa_result stoa_gfx_renderer_set_sky(stoa_gfx_renderer *renderer, const stoa_gfx_sky *sky,
+                                      stoa_error *err);

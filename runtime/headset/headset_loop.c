@@ -48,6 +48,7 @@ static stoa_result create_xr(headset *h, stoa_error *err)
     if ((r = run_ar_start(s, err)) < 0) // the blend mode for the lesson (AR or VR)
         return r;
     s->renderer = stoa_xr_renderer(h->xr); // GPU copies of launched lessons' scenes
+    run_sky_frame(s, s->renderer); // before the pipelines: the sky's are made too
     r = stoa_gfx_scene_create(stoa_xr_renderer(h->xr), s->scene, &s->gscene, err);
     // Pipelines now, not while the first frame is recorded: the scene's, and
     // the overlay's (an empty overlay has every material a full one has).
@@ -55,7 +56,7 @@ static stoa_result create_xr(headset *h, stoa_error *err)
         r = stoa_xr_prepare(h->xr, s->gscene, false, err);
     stoa_ui_panel_image none[RUN_MAX_PANELS] = {0};
     bool hidden[RUN_MAX_PANELS] = {false};
-    stoa_scene *ov = r >= 0 ? overlay_scene_build(none, hidden) : NULL;
+    stoa_scene *ov = r >= 0 ? overlay_scene_build(none, hidden, &s->overlay.hands) : NULL;
     stoa_gfx_scene *gov = NULL;
     if (ov && overlay_scene_ok(ov) &&
         stoa_gfx_scene_create(stoa_xr_renderer(h->xr), ov, &gov, err) >= 0)
@@ -124,7 +125,8 @@ static stoa_result frame(headset *h, stoa_error *err)
     s->last_display_ns = f.display_time_ns;
     stoa_interact_frame in = {0};
     fill_input(&f, &in);
-    run_step st = {.device = stoa_xr_device(h->xr), .renderer = stoa_xr_renderer(h->xr)};
+    run_step st = {.device = stoa_xr_device(h->xr), .renderer = stoa_xr_renderer(h->xr),
+                   .profiles = {f.hands[0].profile, f.hands[1].profile}};
     stoa_result ovr = run_session_step(s, &in, dt, f.display_time_ns, &st, err);
     run_simworld_frame(s, f.display_time_ns); // only for xrsim's learner actions
     for (int i = 0; i < 2; i++)

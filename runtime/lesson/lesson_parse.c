@@ -15,7 +15,7 @@ enum { LESSON_MAX_BYTES = 4 << 20 };
 static const char *const k_top_keys[] = {"stoa_lesson", "id",    "title",     "description",
                                          "languages",   "scene", "start",     "variables",
                                          "states",      "survey",
-                                         "presentation", "environment", "tabletop"};
+                                         "presentation", "environment", "tabletop", "sky"};
 static const char *const k_state_keys[] = {"title",    "concepts",         "weight",
                                            "key_nodes", "expected_seconds", "skip_to",
                                            "on_enter", "triggers",         "task"};
@@ -258,6 +258,7 @@ static void parse_root(lp *p, yaml_node_t *root, stoa_lesson *L)
     parse_states(p, lp_need(p, root, "states", "the lesson"), L);
     lp_parse_survey(p, lp_get(p, root, "survey"), L);
     lp_parse_ar(p, root, L);
+    lp_parse_sky(p, lp_get(p, root, "sky"), L);
     if (L->start && L->state_count)
         L->start_index = resolve_state(p, L->start, lp_loc(start), "start");
     resolve(p, L);

@@ -72,5 +72,7 @@ void lp_parse_survey(lp *p, yaml_node_t *n, stoa_lesson *L);
 void lp_parse_ar(lp *p, yaml_node_t *root, stoa_lesson *L);
 // A `passthrough: {to, seconds}` action (lesson_parse_ar.c).
 void lp_parse_passthrough(lp *p, yaml_node_t *n, stoa_lesson_step *s);
+// The lesson's sky: {time, shadows} (lesson_parse_sky.c); n may be NULL.
+void lp_parse_sky(lp *p, yaml_node_t *n, stoa_lesson *L);
 // A quiz's optional `score` and `feedback` (lesson_parse_quiz.c); after its choices.
 void lp_parse_quiz_outcomes(lp *p, yaml_node_t *quiz, stoa_lesson_quiz *q);

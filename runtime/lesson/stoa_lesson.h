@@ -316,6 +316,10 @@ typedef struct stoa_lesson {
     double tabletop_scale;
     const char *tabletop_node; // NULL = the whole scene
     stoa_lesson_loc tabletop_loc, tabletop_node_loc;
+    // sky: {time: "HH:MM", shadows: off|low|high} (docs/environment.md), as
+    // written and checked; NULL when not given.
+    const char *sky_time;
+    const char *sky_shadows;
     struct stoa_lesson_private *priv;
 } stoa_lesson;
 

@@ -161,6 +161,7 @@ stoa_result play_run(play_options *opt, volatile int *stop_flag, play_summary *o
     play_author_init(&author, &s, opt->overlay, !opt->no_reload);
     if (r >= 0) {
         s.renderer = stoa_desktop_window_renderer(w);
+        run_sky_frame(&s, s.renderer); // the sky before the scene's pipelines
         r = upload_scene(&s, err);
     }
     play_marks marks;

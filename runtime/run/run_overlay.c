@@ -31,6 +31,7 @@ void run_overlay_release_gpu(run_overlay *o, stoa_gfx_device *device)
 void run_overlay_fini(run_overlay *o, stoa_gfx_device *device)
 {
     run_overlay_release_gpu(o, device);
+    run_hands_fini(&o->hands);
     stoa_pose_destroy(&o->pose);
     stoa_scene_destroy(&o->scene);
     for (int i = 0; i < RUN_MAX_PANELS; i++)
@@ -221,6 +222,7 @@ stoa_result run_overlay_update(run_overlay *o, stoa_gfx_device *device,
         if (io->lasers[h].visible)
             place_segment(o, OV_NODE_LASER_L + (uint32_t)h, io->lasers[h].origin,
                           io->lasers[h].end, 0.006f);
+    run_hands_place(&o->hands, o->pose, OV_NODE_COUNT); // the controllers, at the lasers' start
     // The reticle grows while a dwell builds up.
     place_cube(o, OV_NODE_RETICLE, io->gaze.position,
                0.015f + 0.02f * io->gaze.dwell_progress);

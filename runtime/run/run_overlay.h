@@ -10,6 +10,7 @@
 
 #include "gfx/stoa_gfx.h"
 #include "interact/stoa_interact.h"
+#include "run_hands.h"
 #include "run_lesson.h"
 #include "ui/stoa_ui.h"
 
@@ -31,6 +32,7 @@ typedef struct run_overlay {
     uint32_t rebuilds;       // new overlay scenes (a panel shown, hidden or resized)
     uint32_t writes;         // pictures updated in place (hover, answers)
     bool needs_prepare;      // a new gscene: its pipelines are still to be made
+    run_hands hands;         // controller and hand models (run_hands.c)
 } run_overlay;
 
 // run_overlay_job.c: panel pictures are drawn, and a rebuilt overlay's

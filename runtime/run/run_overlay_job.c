@@ -29,6 +29,7 @@ typedef struct run_overlay_job {
     pthread_t thread;
     atomic_int done;
     stoa_ui_fonts *fonts;
+    const run_hands *hands; // the overlay's models (read-only on the worker)
     stoa_gfx_renderer *renderer; // the rebuilt overlay's GPU copy is made for it
     bool shown[RUN_MAX_PANELS]; // the set the job makes
     bool draw[RUN_MAX_PANELS];  // pictures it draws anew
@@ -85,7 +86,7 @@ static void *draw_main(void *arg)
             merged[i] = j->draw[i] ? j->images[i]
                         : j->shown[i] ? *j->keep[i]
                                       : (stoa_ui_panel_image){0};
-        j->scene = overlay_scene_build(merged, j->shown);
+        j->scene = overlay_scene_build(merged, j->shown, j->hands);
         if (!overlay_scene_ok(j->scene))
             j->result = stoa_error_set(&j->err, STOA_ERROR_OUT_OF_MEMORY, "out of memory building panels");
         // Its GPU copy here too; a failed one still needs its end (frame thread).
@@ -160,6 +161,7 @@ static void start(run_overlay *o, stoa_gfx_renderer *renderer, run_lesson *rl)
         return;
     j->fonts = o->fonts;
     j->plates = o->plates;
+    j->hands = &o->hands;
     j->renderer = renderer;
     j->gscene = o->gscene; // stays until this job is taken or cancelled
     j->have_gscene = o->gscene != NULL;

@@ -149,15 +149,17 @@ void run_ov_node(stoa_node *n, const char *name, int32_t mesh)
     }
 }
 
-stoa_scene *overlay_scene_build(const stoa_ui_panel_image *images, const bool *shown)
+stoa_scene *overlay_scene_build(const stoa_ui_panel_image *images, const bool *shown,
+                                const run_hands *hands)
 {
     stoa_scene *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
+    bool with_hands = hands && hands->part_count;
     s->path = run_ov_dup("(overlay)");
-    s->node_count = OV_NODE_COUNT;
-    s->mesh_count = OV_MESH_COUNT;
-    s->material_count = OV_MATERIAL_COUNT;
+    s->node_count = OV_NODE_COUNT + (with_hands ? run_hands_node_count(hands) : 0);
+    s->mesh_count = OV_MESH_COUNT + (with_hands ? run_hands_mesh_count(hands) : 0);
+    s->material_count = OV_MATERIAL_COUNT + (with_hands ? RUN_HANDS_MATERIALS : 0);
     s->texture_count = RUN_MAX_PANELS;
     s->nodes = calloc(s->node_count, sizeof *s->nodes);
     s->meshes = calloc(s->mesh_count, sizeof *s->meshes);
@@ -197,6 +199,8 @@ stoa_scene *overlay_scene_build(const stoa_ui_panel_image *images, const bool *s
     run_ov_node(&s->nodes[OV_NODE_ARROW], "arrow", OV_MESH_ARROW);
     for (uint32_t i = 0; i < OV_ARC_NODES; i++)
         run_ov_node(&s->nodes[OV_NODE_ARC0 + i], "arc", OV_MESH_ARC);
+    if (with_hands)
+        ok = ok && run_hands_build(hands, s, OV_MESH_COUNT, OV_MATERIAL_COUNT, OV_NODE_COUNT);
     if (!ok)
         s->mesh_count = 0; // marks a failed build
     return s;

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "run_hands.h"
 #include "run_lesson.h"
 #include "scene/stoa_scene.h"
 #include "ui/stoa_ui.h"
@@ -34,8 +35,11 @@ enum {
 };
 
 // Builds the overlay scene with the given panel pictures (premultiplied, as
-// runtime/ui makes them; stored straight). Free with stoa_scene_destroy.
-stoa_scene *overlay_scene_build(const stoa_ui_panel_image *images, const bool *shown);
+// runtime/ui makes them; stored straight), and the controller models after
+// the OV_* nodes, meshes and materials (hands may be NULL). Free with
+// stoa_scene_destroy.
+stoa_scene *overlay_scene_build(const stoa_ui_panel_image *images, const bool *shown,
+                                const run_hands *hands);
 bool overlay_scene_ok(const stoa_scene *s);
 
 // Pieces for other scenes made in memory (runtime/play/play_marks.c): a copied

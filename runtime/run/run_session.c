@@ -16,11 +16,17 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
 {
     memset(s, 0, sizeof *s);
     s->opt = opt;
-    stoa_result r = run_content_load(s, err);
+    stoa_gfx_sky sky;
+    stoa_result r = run_sky_resolve(opt, NULL, &sky, err);
+    if (r < 0)
+        return r;
+    r = run_content_load(s, err);
     if (r < 0)
         return r;
     if ((r = run_overlay_init(&s->overlay, err)) < 0)
         return r;
+    if (opt->front == RUN_FRONT_HEADSET) // the hands' models (desktop: none)
+        run_hands_load(&s->overlay.hands, opt->controllers_path);
     if (opt->events_path) {
         s->events = fopen(opt->events_path, "w");
         if (!s->events)
@@ -254,6 +260,9 @@ stoa_result run_session_step(run_session *s, stoa_interact_frame *in, double dt,
     apply_output(s, out);
     tp[3] = stoa_time_seconds();
     rig_matrix(s, st->world_from_tracking);
+    run_sky_frame(s, st->renderer); // the sky and sun, replacing the clear colour
+    run_hands_set(&s->overlay.hands, in, st->world_from_tracking,
+                  st->profiles[0] || st->profiles[1] ? st->profiles : NULL);
     st->overlay_result = run_overlay_update(&s->overlay, st->device, st->renderer,
                                             run_period_panels(s), out, s->pose, s->anim_time, err);
     st->out = out;

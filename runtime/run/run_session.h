@@ -48,6 +48,13 @@ typedef struct run_options {
     run_lesson_desc lesson;
     run_hub_options hub; // --hub/--join: the classroom hub (run_hub.c)
     run_present present; // --ar / --vr over the lesson's presentation (run_ar.c)
+    // --sky HH:MM|off and --shadows off|low|high (run_sky.c); NULL: the
+    // lesson's sky, else 10:30 with low shadows.
+    const char *sky;
+    const char *shadows;
+    // assets/controllers/controllers.glb: the hands' models (run_hands.c);
+    // NULL = lasers only.
+    const char *controllers_path;
 } run_options;
 
 typedef struct run_session run_session;
@@ -225,6 +232,7 @@ typedef struct run_draw {
 typedef struct run_step {
     stoa_gfx_device *device;     // in: where the overlay's GPU copy lives
     stoa_gfx_renderer *renderer; // in
+    const char *profiles[2];     // in: the hands' interaction profiles (headset; NULL on a desktop)
     // out:
     float world_from_tracking[16]; // the rig (teleports move it)
     run_draw draws[2];             // the scene, then the overlay (panels, lasers, reticle)
@@ -244,6 +252,12 @@ stoa_result run_session_step(run_session *s, stoa_interact_frame *in, double dt,
 // Loads the content, starts the hub connection and the class period. The
 // front-end then sets s->front, s->renderer and makes s->gscene
 // (runtime/headset, runtime/play).
+// The session's sky from the options and the lesson (run_sky.c); err names
+// the option. run_sky_frame sets it on the renderer (each frame; cheap).
+stoa_result run_sky_resolve(const run_options *o, const stoa_lesson *L, stoa_gfx_sky *out,
+                            stoa_error *err);
+void run_sky_frame(run_session *s, stoa_gfx_renderer *renderer);
+
 stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error *err);
 void run_session_fini(run_session *s);
 

@@ -29,7 +29,9 @@ def main():
             pic = os.path.join(out, name + ".png")
             cmd = [stoa, "render", os.path.join(models, m["file"]), "--out", pic,
                    "--camera", r["camera"], "--size", "%dx%d" % tuple(r["size"]),
-                   "--time", str(r["time"])]
+                   "--time", str(r["time"]),
+                   # the expected colours are unlit materials over the clear colour
+                   "--sky", "off"]
             run = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
             if run.returncode != 0:
                 print("FAIL %s: stoa render exited %d: %s" % (name, run.returncode,

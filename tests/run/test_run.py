@@ -227,7 +227,8 @@ def test_mirror(stoa, src, out):
     w = img[0]
     sky = img[2][(60 * w + 480) * 3:(60 * w + 480) * 3 + 3]
     floor = img[2][(500 * w + 480) * 3:(500 * w + 480) * 3 + 3]
-    check(sky[2] > 200 and sky[0] < 230 and floor[0] > 150 and floor[2] < 170,
+    # The procedural sky at 10:30 (docs/environment.md), blue above the stoa.
+    check(sky[2] > 130 and sky[2] > sky[0] + 40 and floor[0] > 150 and floor[2] < 170,
           f"mirror: the window shows the agora (sky {tuple(sky)}, paving {tuple(floor)})")
 
 
