@@ -9,7 +9,7 @@
 set -u
 stoa=$1 mode=$2 dir=$3
 fail=0
-row='[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+$'
+row='([0-9.]+ +){10}[0-9.]+$' # assimp load upload stoa ratio first ratio all cached x cached+up
 if [ "$mode" = samples ]; then
     if [ ! -f "$dir/MANIFEST.tsv" ]; then
         echo "skipped: the Khronos sample models are not at $dir (an extra: set STOA_SHARED_DIR or put ../shared beside the repository)"
