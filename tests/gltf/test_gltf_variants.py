@@ -64,7 +64,9 @@ def glb_json(path):
 
 def render(stoa, path, r, out):
     run = subprocess.run([stoa, "render", path, "--out", out, "--camera", "0",
-                          "--size", "%dx%d" % tuple(r["size"]), "--time", str(r["time"])],
+                          "--size", "%dx%d" % tuple(r["size"]), "--time", str(r["time"]),
+                          # the manifest's expected colours read the clear colour, not a sky
+                          "--sky", "off"],
                          capture_output=True, text=True, timeout=120)
     if run.returncode != 0:
         return None, run.stderr.strip()[-300:]
