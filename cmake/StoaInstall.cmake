@@ -54,8 +54,11 @@ install(DIRECTORY ${CMAKE_SOURCE_DIR}/assets/sounds/ DESTINATION ${STOA_INSTALL_
         COMPONENT stoa FILES_MATCHING PATTERN "*.wav")
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/assets/icons/ DESTINATION ${STOA_INSTALL_DATADIR}/icons
         COMPONENT stoa FILES_MATCHING PATTERN "*.png")
-install(DIRECTORY ${CMAKE_SOURCE_DIR}/assets/ DESTINATION ${STOA_INSTALL_DATADIR}/assets
-        COMPONENT stoa)
+# The hands' models only (sounds and icons above; the scripts that make
+# them stay in the source tree).
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/assets/controllers/
+        DESTINATION ${STOA_INSTALL_DATADIR}/assets/controllers COMPONENT stoa
+        FILES_MATCHING PATTERN "*.glb")
 install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT stoa)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT stoa)
 install(FILES ${STOA_PKG_DIR}/stoa.bash-completion DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
