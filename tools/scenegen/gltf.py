@@ -136,3 +136,27 @@ class GlbBuilder:
         body = (struct.pack("<II", len(text), 0x4E4F534A) + text +
                 struct.pack("<II", len(self.bin), 0x004E4942) + bytes(self.bin))
         return struct.pack("<III", 0x46546C67, 2, 12 + len(body)) + body
+
+
+def write_scene_main(doc, build, tool, extra_args=None, after=None):
+    """The command line every make_*.py shares: --out FILE (and what
+    extra_args(ap) adds), the scene's bytes from build() written through a
+    temporary file, so that a half-written scene is never left behind;
+    after(args) runs once it is written. Returns the exit status."""
+    import argparse
+    import os
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("--out", required=True, help="the .glb to write")
+    if extra_args:
+        extra_args(ap)
+    args = ap.parse_args()
+    data = build()
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    tmp = args.out + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, args.out)
+    print("%s: wrote %s (%d bytes)" % (tool, args.out, len(data)))
+    if after:
+        after(args)
+    return 0

@@ -9,34 +9,24 @@ binary. Standard library only; the output is the same bytes on every run.
 --preview DIR also renders the written file (read back from disk) with a
 small software rasteriser: top.png and front.png (orthographic), overview.png
 (through OverviewCamera) and spawn.png (from Spawn at eye height)."""
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import agora  # noqa: E402
+import gltf  # noqa: E402
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", required=True, help="the .glb to write")
-    ap.add_argument("--preview", metavar="DIR", help="also render preview PNGs into DIR")
-    args = ap.parse_args()
-    data = agora.build()
-    folder = os.path.dirname(os.path.abspath(args.out))
-    os.makedirs(folder, exist_ok=True)
-    tmp = args.out + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, args.out)  # never leave a half-written scene behind
-    print("make_agora: wrote %s (%d bytes)" % (args.out, len(data)))
+def previews(args):
     if args.preview:
         import preview
         for path in preview.render_all(args.out, args.preview):
             print("make_agora: preview %s" % path)
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(gltf.write_scene_main(
+        __doc__, agora.build, "make_agora", after=previews,
+        extra_args=lambda ap: ap.add_argument("--preview", metavar="DIR",
+                                              help="also render preview PNGs into DIR")))
