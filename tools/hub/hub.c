@@ -196,6 +196,8 @@ stoa_result stoa_hub_create(const stoa_hub_desc *desc, stoa_hub **out_hub, stoa_
         goto fail;
     if ((r = hub_lrs_db_open(hub, err)) != STOA_OK) // the LRS's document tables (hub_lrs_doc.h)
         goto fail;
+    if ((r = hub_db_ckpt_start(hub, err)) != STOA_OK)
+        goto fail;
     hub->auth_epoch = read_epoch(hub);
     if ((r = start_server(hub, desc, err)) != STOA_OK)
         goto fail;
@@ -208,6 +210,7 @@ stoa_result stoa_hub_create(const stoa_hub_desc *desc, stoa_hub **out_hub, stoa_
     *out_hub = hub;
     return STOA_OK;
 fail:
+    hub_db_ckpt_stop(hub);
     hub_db_close(hub);
     pthread_mutex_destroy(&hub->db_mu);
     pthread_mutex_destroy(&hub->mu);
@@ -232,6 +235,7 @@ void stoa_hub_destroy(stoa_hub **hub)
         pthread_join(h->maint, NULL);
     }
     hub_server_stop(&h->srv);
+    hub_db_ckpt_stop(h);
     hub_db_close(h);
     pthread_mutex_destroy(&h->db_mu);
     pthread_mutex_destroy(&h->mu);

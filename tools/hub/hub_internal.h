@@ -114,11 +114,13 @@ typedef struct hub_quiz {
 #define HUB_MAX_QUIZ 64
 
 typedef struct hub_views hub_views;
+typedef struct hub_ckpt hub_ckpt;
 
 struct stoa_hub {
     hub_server *srv;
     hub_views *views; // live views (hub_view.c), under mu; made on first use
     sqlite3 *db;
+    hub_ckpt *ckpt; // the WAL checkpoint thread (hub_db_ckpt.c)
     pthread_mutex_t db_mu, mu, report_mu;
     char url[128], join_code[8], xapi_key[40], new_password[32];
     char data_dir[900], lessons_dir[1024], panel_dir[1024], reports_dir[1024];
@@ -198,6 +200,13 @@ bool hub_origin_ok(stoa_hub *hub, hub_req *c);
 // ---- hub_db.c -------------------------------------------------------------------
 stoa_result hub_db_open(stoa_hub *hub, stoa_error *err);
 stoa_result hub_db_open_path(const char *data_dir, sqlite3 **out, stoa_error *err);
+// The WAL checkpoint thread (hub_db_ckpt.c): started after hub_db_open,
+// stopped before hub_db_close. hub_db_ckpt_runs: the checkpoints it made
+// (-1 without one); frames > 0 sets its threshold (tests).
+stoa_result hub_db_ckpt_start(stoa_hub *hub, stoa_error *err);
+void hub_db_ckpt_stop(stoa_hub *hub);
+int64_t hub_db_ckpt_runs(stoa_hub *hub, int frames);
+double hub_db_ckpt_cpu(stoa_hub *hub); // the thread's CPU seconds so far
 void hub_db_close(stoa_hub *hub);
 // settings: NULL/false when absent. Caller frees the returned string.
 char *hub_db_get_setting(stoa_hub *hub, const char *key);
