@@ -80,7 +80,7 @@ STOA_TEST(checkpoints_run_beside_the_requests)
         free(body);
     }
     int64_t runs = 0;
-    for (int i = 0; i < 200 && (runs = hub_db_ckpt_runs(hub, 0)) == 0; i++)
+    for (int i = 0; i < 600 && (runs = hub_db_ckpt_runs(hub, 0)) == 0; i++)
         test_sleep_ms(50);
     CHECK_MSG(runs > 0, "the checkpoint thread copied the WAL back (%lld times)", (long long)runs);
     // The last batch reads back, by id and by a filter.
