@@ -143,6 +143,10 @@ stoa_result scene_cache_check(const uint8_t *bytes, size_t size, uint64_t expect
 stoa_result scene_cache_build(stoa_scene *scene, const uint8_t *bytes, size_t size,
                               const cache_section *table, uint32_t count, stoa_error *err);
 
+// After a cache file was written: trims its folder to the cap
+// (scene_cache_evict.c), keeping that file.
+void scene_cache_after_write(const char *file);
+
 // Frees p unless it points into the scene's cache bytes.
 void scene_free_owned(stoa_scene *scene, void *p);
 // Joins the writer and unmaps; called by stoa_scene_destroy.

@@ -34,8 +34,10 @@ static void *writer(void *arg)
     stoa_error e = {0};
     if (scene_cache_write(s, s->baked->key, s->baked->file, &e) < 0)
         STOA_LOGW("scene", "%s: the scene cache was not written: %s", s->path, e.message);
-    else
+    else {
         STOA_LOGD("scene", "%s: wrote the scene cache %s", s->path, s->baked->file);
+        scene_cache_after_write(s->baked->file);
+    }
     return NULL;
 }
 
@@ -262,6 +264,7 @@ stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
     if (r >= 0 && (s->path = scene_strdup(path))) {
         snprintf(s->baked->file, sizeof s->baked->file, "%s", file);
         s->baked->key = key;
+        stoa_scene_cache_touch(file); // least recently used goes first
         for (uint32_t i = 0; i < s->warning_count; i++)
             STOA_LOGW("scene", "%s: %s", path, s->warnings[i]);
         progress(desc, 1.0f, "done");
