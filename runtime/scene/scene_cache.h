@@ -42,6 +42,7 @@ enum {
     CACHE_WARN = CACHE_ID('W', 'A', 'R', 'N'),
     CACHE_DATA = CACHE_ID('D', 'A', 'T', 'A'),
     CACHE_CHNK = CACHE_ID('C', 'H', 'N', 'K'),
+    CACHE_LODS = CACHE_ID('L', 'O', 'D', 'S'), // levels of detail (format 2)
 };
 
 typedef struct cache_header {
