@@ -71,6 +71,11 @@ bool stoa_scene_texture_check(const stoa_scene *scene, uint32_t i);
 stoa_result stoa_scene_cache_parse(const uint8_t *bytes, size_t size, uint64_t expect_key,
                                    bool check_hashes, stoa_scene **out_scene, stoa_error *err);
 
+// What a cache file made here fits: "stoabake-<format version> assimp-<version>".
+// A headset takes the hub's baked files only when it is the same string
+// (then the key, checked at load, can match).
+void stoa_scene_cache_format(char *out, size_t size);
+
 // The cache's size cap (docs/scene-cache.md, "Size and eviction"): after
 // each write, least recently used files go until the folder fits. A load
 // that hits marks its file used (its modification time). The cap is
