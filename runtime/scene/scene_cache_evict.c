@@ -144,7 +144,7 @@ stoa_result stoa_scene_cache_prune(const char *dir, uint64_t max_bytes, const ch
             }
             files = g;
         }
-        snprintf(files[n].name, sizeof files[n].name, "%s", e->d_name);
+        snprintf(files[n].name, sizeof files[n].name, "%.39s", e->d_name); // is_bake: 25 long
         files[n].size = (uint64_t)st.st_size;
         files[n].used_ns = mtime_ns(&st);
         files[n].gone = false;
