@@ -123,6 +123,16 @@ char *net_status_json(const stoa_net *net, const stoa_net_status *s);
 // counts; false and cmd->error filled when any of it fails. Net thread.
 bool net_content_launch(stoa_net *net, const char *lesson, const char *sha256, const char *lesson_rel,
                         const cJSON *files, stoa_net_command *cmd);
+// net_content.c's pieces that net_content_bake.c shares: a lower-case hex
+// SHA-256; a relative path without "." or ".." confined below base; one
+// answer streamed into the content cache and its hash checked; whether the
+// cache holds a file (marking it used); a cache file linked or copied to dest.
+bool net_is_sha(const char *s);
+bool net_safe_rel(const char *base, const char *rel, char *out, size_t size);
+bool net_fetch_content(stoa_net *net, const char *target, const char *sha, uint64_t limit,
+                       char *err, size_t err_size);
+bool net_content_cached(stoa_net *net, const char *sha, uint64_t size, bool check_size);
+bool net_content_place(stoa_net *net, const char *sha, const char *dest);
 // After a launch laid out: the launch's `bakes` whose format is this
 // headset's and whose key its scene cache lacks, fetched and laid out
 // beside their scene (docs/hub.md, "Baked scenes"). Never fails the launch:

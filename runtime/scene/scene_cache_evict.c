@@ -40,7 +40,8 @@ bool stoa_scene_cache_parse_size(const char *text, uint64_t *out)
         return false;
     static const char units[] = "KMGT";
     const char *u = *end ? strchr(units, toupper((unsigned char)*end)) : NULL;
-    if (*end && (!u || (end[1] && strcmp(end + 1, "B") && strcmp(end + 1, "iB") && strcmp(end + 1, "b"))))
+    if (*end &&
+        (!u || (end[1] && strcmp(end + 1, "B") && strcmp(end + 1, "iB") && strcmp(end + 1, "b"))))
         return false;
     for (const char *k = units; u && k <= u; k++)
         v *= 1024.0;
@@ -85,7 +86,8 @@ static int64_t mtime_ns(const struct stat *st)
 // "<16 hex>.stoabake"
 static bool is_bake(const char *name)
 {
-    return strlen(name) == 25 && strspn(name, "0123456789abcdef") == 16 && !strcmp(name + 16, ".stoabake");
+    return strlen(name) == 25 && strspn(name, "0123456789abcdef") == 16 &&
+           !strcmp(name + 16, ".stoabake");
 }
 
 // "<16 hex>.stoabake.tmp.XXXXXX" (scene_cache_write.c)
@@ -190,8 +192,9 @@ void scene_cache_after_write(const char *file)
     if (stoa_scene_cache_prune(dir, max, file, &u, &e) < 0)
         STOA_LOGW("scene", "scene cache %s: not trimmed: %s", dir, e.message);
     else if (u.removed_files)
-        STOA_LOGI("scene", "scene cache %s: removed %llu least recently used file(s), %.1f MiB "
-                           "(cap %.0f MiB, STOA_SCENE_CACHE_MAX)",
+        STOA_LOGI("scene",
+                  "scene cache %s: removed %llu least recently used file(s), %.1f MiB "
+                  "(cap %.0f MiB, STOA_SCENE_CACHE_MAX)",
                   dir, (unsigned long long)u.removed_files, (double)u.removed_bytes / 1048576.0,
                   (double)max / 1048576.0);
 }

@@ -188,7 +188,8 @@ stoa_result stoa_scene_cache_parse(const uint8_t *bytes, size_t size, uint64_t e
 }
 
 // STOA_ERROR_NOT_FOUND when there is no file; another error when it is bad.
-static stoa_result read_file(const char *file, uint64_t key, stoa_scene **out, stoa_error *err)
+stoa_result scene_cache_read_file(const char *file, uint64_t key, stoa_scene **out,
+                                  stoa_error *err)
 {
     int fd = open(file, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -204,79 +205,6 @@ static stoa_result read_file(const char *file, uint64_t key, stoa_scene **out, s
         return stoa_error_set(err, STOA_ERROR_PARSE, "empty or unreadable (%lld bytes)",
                               (long long)st.st_size);
     return from_bytes(map, (size_t)st.st_size, true, key, true, out, err);
-}
-
-// Puts a checked baked file at `file` in the cache: a hard link where the
-// two folders share a file system (no copy), else a copy; under a
-// temporary name renamed over `file`, as a writer does.
-static bool adopt(const char *from, const char *file)
-{
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", file, (long)getpid());
-    unlink(tmp);
-    bool ok = link(from, tmp) == 0;
-    if (!ok) {
-        int in = open(from, O_RDONLY | O_CLOEXEC);
-        int out = in >= 0 ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
-        static __thread char buf[65536];
-        ssize_t n = 0;
-        ok = out >= 0;
-        while (ok && (n = read(in, buf, sizeof buf)) > 0)
-            ok = write(out, buf, (size_t)n) == n;
-        ok = ok && n == 0;
-        if (in >= 0)
-            close(in);
-        if (out >= 0)
-            ok = close(out) == 0 && ok;
-    }
-    ok = ok && rename(tmp, file) == 0;
-    if (!ok)
-        unlink(tmp);
-    return ok;
-}
-
-// A baked file shipped beside the scene, "<scene>.stoabake" (the hub sends
-// one with a lesson's files: docs/scene-cache.md, "Baked files from the
-// hub"). Used when it was made from the same content (the same key: the
-// scene's and its files' bytes, the format and Assimp versions, the
-// options), after every byte of it is checked as a cache file's is, the
-// texels too (it came from elsewhere); then taken into the cache.
-// STOA_ERROR_NOT_FOUND: none there, or made for other content.
-static stoa_result from_sidecar(const char *path, const char *file, uint64_t key, stoa_scene **out)
-{
-    char side[4200];
-    cache_header h;
-    if (snprintf(side, sizeof side, "%s.stoabake", path) >= (int)sizeof side)
-        return STOA_ERROR_NOT_FOUND;
-    int fd = open(side, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return STOA_ERROR_NOT_FOUND;
-    ssize_t got = pread(fd, &h, sizeof h, 0);
-    close(fd);
-    if (got != (ssize_t)sizeof h || memcmp(h.magic, CACHE_MAGIC, 8) != 0 ||
-        h.version != STOA_SCENE_CACHE_VERSION || h.endian != CACHE_ENDIAN || h.key != key) {
-        STOA_LOGI("scene", "%s: the baked file %s was made for other content or by another "
-                           "Stoa; importing", path, side);
-        return STOA_ERROR_NOT_FOUND;
-    }
-    stoa_error e = {0};
-    stoa_scene *s = NULL;
-    stoa_result r = read_file(side, key, &s, &e);
-    if (r >= 0 && !scene_cache_check_chunks(s->baked, 0, s->baked->chunk_count))
-        r = stoa_error_set(&e, STOA_ERROR_PARSE, "DATA: checksum mismatch");
-    if (r < 0) {
-        STOA_LOGW("scene", "%s: the baked file %s rejected (%s); importing and baking here",
-                  path, side, e.message);
-        stoa_scene_destroy(&s);
-        return r;
-    }
-    if (adopt(side, file)) {
-        STOA_LOGI("scene", "%s: scene cache: took the baked file %s (key %016llx, checked)",
-                  path, side, (unsigned long long)key);
-        scene_cache_after_write(file);
-    }
-    *out = s;
-    return STOA_OK;
 }
 
 static void progress(const stoa_scene_load_desc *d, float f, const char *stage)
@@ -333,8 +261,8 @@ stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
     snprintf(file, sizeof file, "%s/%016llx.stoabake", dir, (unsigned long long)key);
     stoa_error rerr = {0};
     stoa_scene *s = NULL;
-    stoa_result r = read_file(file, key, &s, &rerr);
-    stoa_result side = r == STOA_ERROR_NOT_FOUND ? from_sidecar(path, file, key, &s) : r;
+    stoa_result r = scene_cache_read_file(file, key, &s, &rerr);
+    stoa_result side = r == STOA_ERROR_NOT_FOUND ? scene_cache_from_sidecar(path, file, key, &s) : r;
     if (side >= 0)
         r = side;
     if (r >= 0 && (s->path = scene_strdup(path))) {

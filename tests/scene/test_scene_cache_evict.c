@@ -71,8 +71,8 @@ STOA_TEST(prune_least_recently_used)
     put_file(dir, "00000000000000a2.stoabake", 102400, 1800);
     put_file(dir, "00000000000000a3.stoabake", 102400, 1200);
     put_file(dir, "00000000000000a4.stoabake", 102400, 600);
-    put_file(dir, "00000000000000b1.stoabake.tmp.Xy12Ab", 500000, 60);         // a writer now
-    put_file(dir, "00000000000000b2.stoabake.tmp.Zz99Qq", 500000, 2 * 86400);  // a dead writer
+    put_file(dir, "00000000000000b1.stoabake.tmp.Xy12Ab", 500000, 60);        // a writer now
+    put_file(dir, "00000000000000b2.stoabake.tmp.Zz99Qq", 500000, 2 * 86400); // a dead writer
     put_file(dir, "src-0123456789abcdef.memo", 100, 5000);                    // not a bake
     put_file(dir, "notes.txt", 300000, 9000);                                 // not ours
     stoa_scene_cache_usage u;
@@ -94,7 +94,8 @@ STOA_TEST(prune_least_recently_used)
           has(dir, "src-0123456789abcdef.memo"));
     // A cap below one file: everything goes but the file kept (one just written).
     CHECK(stoa_scene_cache_prune(dir, 1000, "00000000000000a4.stoabake", &u, &err) == STOA_OK);
-    CHECK(u.files == 1 && has(dir, "00000000000000a4.stoabake") && !has(dir, "00000000000000a1.stoabake"));
+    CHECK(u.files == 1 && has(dir, "00000000000000a4.stoabake") &&
+          !has(dir, "00000000000000a1.stoabake"));
     CHECK(stoa_scene_cache_prune("/nonexistent/stoa-cache", 1, NULL, &u, &err) < 0);
     tu_rmdir(dir);
 }

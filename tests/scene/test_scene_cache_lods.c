@@ -86,10 +86,10 @@ STOA_TEST(levels_come_from_the_cache)
 }
 
 typedef struct lods_at {
-    uint64_t section;    // LODS in the file
-    uint64_t first_ref;  // its mesh_lod_first array, in the file
-    uint64_t level0;     // level 0's record, in the file
-    uint64_t indices0;   // level 0's indices, in the file
+    uint64_t section;   // LODS in the file
+    uint64_t first_ref; // its mesh_lod_first array, in the file
+    uint64_t level0;    // level 0's record, in the file
+    uint64_t indices0;  // level 0's indices, in the file
 } lods_at;
 
 // Where the LODS section and its first level lie (layout: scene_cache.h).

@@ -24,9 +24,9 @@
 #define HUB_BAKES 64
 
 typedef struct bake_entry {
-    char scene[2400]; // the scene file's full path
+    char scene[2400];       // the scene file's full path
     int64_t size, mtime_ns; // of the scene when it was baked
-    char file[4096]; // the cache file
+    char file[4096];        // the cache file
     char sha[65], key[17];
     int64_t file_size;
     bool busy, ready, failed;
