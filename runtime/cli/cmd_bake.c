@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// `stoa bake [--cache-dir DIR] SCENE|LESSON|FOLDER...`: fills the baked scene
-// cache ahead of time (stoa_scene_cache.h), so that a lesson library's first
-// load in class maps a cache file instead of importing. A lesson bakes the
-// scene it names; a folder bakes every .gltf/.glb and lesson (.yaml) in it.
+// `stoa bake [--cache-dir DIR] [--max-size SIZE] SCENE|LESSON|FOLDER...`:
+// fills the baked scene cache ahead of time (stoa_scene_cache.h), so that a
+// lesson library's first load in class maps a cache file instead of
+// importing. A lesson bakes the scene it names; a folder bakes every
+// .gltf/.glb and lesson (.yaml) in it. `stoa bake --prune [--max-size SIZE]`
+// trims the cache folder to its cap by hand, least recently used first.
 #include <dirent.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -24,6 +26,7 @@
 typedef struct bake_run {
     const char *cache_dir;
     int baked, fresh, failed;
+    uint64_t bytes; // of the cache files of this run
     char *seen[MAX_SEEN]; // real paths of the scenes baked (lessons share scenes)
     int seen_count;
 } bake_run;
@@ -44,12 +47,16 @@ static bool seen(bake_run *b, const char *path)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: stoa bake [--cache-dir DIR] SCENE.gltf|SCENE.glb|LESSON.yaml|FOLDER...\n\n"
+    fprintf(f, "usage: stoa bake [--cache-dir DIR] [--max-size SIZE] SCENE.gltf|SCENE.glb|LESSON.yaml|FOLDER...\n"
+               "       stoa bake --prune [--cache-dir DIR] [--max-size SIZE]\n\n"
                "Imports each scene once and writes its baked cache file (scene arrays, vertex\n"
                "data, textures with mip chains), so that info, render, preview, run and play\n"
                "load it without importing. A lesson bakes its scene; a folder bakes every\n"
                "scene and lesson in it. The cache folder is DIR, else $STOA_SCENE_CACHE, else\n"
-               "$XDG_CACHE_HOME/stoa/scenes (~/.cache/stoa/scenes). Exits 1 if any failed.\n");
+               "$XDG_CACHE_HOME/stoa/scenes (~/.cache/stoa/scenes). Exits 1 if any failed.\n\n"
+               "The folder is kept under a size cap, least recently used files out first:\n"
+               "SIZE (e.g. 4G, 500M, off), else $STOA_SCENE_CACHE_MAX, else 4G. --prune\n"
+               "trims it now and prints what is left.\n");
 }
 
 static void bake_scene(bake_run *b, const char *path)
@@ -67,6 +74,8 @@ static void bake_scene(bake_run *b, const char *path)
     }
     b->baked++;
     b->fresh += o != STOA_SCENE_CACHE_HIT;
+    struct stat st;
+    b->bytes += stat(file, &st) == 0 ? (uint64_t)st.st_size : 0;
     printf("%s: %s %s (%.0f ms)\n", path, o == STOA_SCENE_CACHE_HIT ? "already baked" : "baked",
            file, (double)(stoa_clock_now(stoa_clock_monotonic()) - t0) / 1e6);
 }
@@ -127,10 +136,32 @@ static void bake_path(bake_run *b, const char *path, int depth)
         closedir(d);
 }
 
+static int prune(const char *cache_dir, uint64_t max)
+{
+    char dir[4096];
+    stoa_scene_cache_usage u;
+    stoa_error err = {0};
+    if (!stoa_scene_cache_dir(cache_dir, dir, sizeof dir)) {
+        fprintf(stderr, "stoa bake: no scene cache folder (STOA_SCENE_CACHE=off, or no HOME)\n");
+        return 1;
+    }
+    if (stoa_scene_cache_prune(dir, max, NULL, &u, &err) < 0) {
+        fprintf(stderr, "stoa bake: %s\n", err.message);
+        return 1;
+    }
+    printf("%s: removed %llu file%s (%.1f MiB); %llu left, %.1f MiB (cap %s%.0f MiB)\n", dir,
+           (unsigned long long)u.removed_files, u.removed_files == 1 ? "" : "s",
+           (double)u.removed_bytes / 1048576.0, (unsigned long long)u.files,
+           (double)u.bytes / 1048576.0, max ? "" : "none, ", (double)max / 1048576.0);
+    return 0;
+}
+
 int stoa_cmd_bake(int argc, char **argv)
 {
     bake_run b = {0};
     int first = 1;
+    bool do_prune = false;
+    uint64_t max = stoa_scene_cache_max();
     for (; first < argc && argv[first][0] == '-'; first++) {
         if (!strcmp(argv[first], "--help") || !strcmp(argv[first], "-h")) {
             usage(stdout);
@@ -138,12 +169,25 @@ int stoa_cmd_bake(int argc, char **argv)
         }
         if (!strcmp(argv[first], "--cache-dir") && first + 1 < argc) {
             b.cache_dir = argv[++first];
+        } else if (!strcmp(argv[first], "--prune")) {
+            do_prune = true;
+        } else if (!strcmp(argv[first], "--max-size") && first + 1 < argc) {
+            if (!stoa_scene_cache_parse_size(argv[++first], &max)) {
+                fprintf(stderr, "stoa bake: --max-size %s: not a size (e.g. 4G, 500M, off)\n",
+                        argv[first]);
+                return 2;
+            }
+            char text[32]; // the writers trim to it after each file
+            snprintf(text, sizeof text, "%llu", (unsigned long long)max);
+            setenv("STOA_SCENE_CACHE_MAX", text, 1);
         } else {
             usage(stderr);
             return 2;
         }
     }
-    if (first >= argc) {
+    if (do_prune && first >= argc)
+        return prune(b.cache_dir, max);
+    if (first >= argc || do_prune) {
         usage(stderr);
         return 2;
     }
@@ -153,5 +197,10 @@ int stoa_cmd_bake(int argc, char **argv)
         free(b.seen[i]);
     printf("%d scene%s baked (%d new), %d failed\n", b.baked, b.baked == 1 ? "" : "s", b.fresh,
            b.failed);
+    if (max && b.bytes > max)
+        fprintf(stderr, "stoa bake: warning: these scenes' cache files (%.0f MiB) are more than the "
+                        "cache's cap (%.0f MiB): the least recently used were removed; raise "
+                        "--max-size or STOA_SCENE_CACHE_MAX\n",
+                (double)b.bytes / 1048576.0, (double)max / 1048576.0);
     return b.failed ? 1 : 0;
 }

@@ -89,6 +89,10 @@ stoa_result stoa_net_create(const stoa_net_desc *desc, stoa_net **out_net, stoa_
     else
         snprintf(net->cache_dir, sizeof net->cache_dir, "%s/.cache/stoa/content", home ? home : ".");
     net->cache_max = desc->cache_max_bytes ? desc->cache_max_bytes : (2ull << 30);
+    if (desc->bake_format && desc->scene_cache_dir) {
+        snprintf(net->bake_format, sizeof net->bake_format, "%s", desc->bake_format);
+        snprintf(net->scene_cache_dir, sizeof net->scene_cache_dir, "%s", desc->scene_cache_dir);
+    }
     if (desc->device_name)
         snprintf(net->name, sizeof net->name, "%s", desc->device_name);
     else if (gethostname(net->name, sizeof net->name - 1) != 0)

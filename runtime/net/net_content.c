@@ -17,6 +17,7 @@
 
 #include <sodium.h>
 
+#include "core/stoa_log.h"
 #include "core/stoa_path.h"
 #include "net_internal.h"
 
@@ -25,13 +26,13 @@
 #define NET_MAX_FILES 256           // files one launch may list
 #define NET_CONTENT_TIMEOUT_MS 10000
 
-static bool is_sha(const char *s)
+bool net_is_sha(const char *s)
 {
     return s && strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
 }
 
 // A path the lesson names a file by: relative, inside its folder, no "..".
-static bool safe_rel(const char *base, const char *rel, char *out, size_t size)
+bool net_safe_rel(const char *base, const char *rel, char *out, size_t size)
 {
     stoa_error err = {0};
     if (!rel || !rel[0] || rel[0] == '/' || strlen(rel) > 512)
@@ -72,8 +73,8 @@ static void progress(stoa_net *net, uint64_t add)
 
 // Streams one answer into the cache: a temporary file, the hash checked, then
 // renamed to its hash. Returns true when cache/<sha> now holds the bytes.
-static bool fetch(stoa_net *net, const char *target, const char *sha, uint64_t limit, char *err,
-                  size_t err_size)
+bool net_fetch_content(stoa_net *net, const char *target, const char *sha, uint64_t limit,
+                       char *err, size_t err_size)
 {
     char tmp[1200], dst[1200], ebuf[256] = "";
     snprintf(dst, sizeof dst, "%s/%s", net->cache_dir, sha);
@@ -137,7 +138,7 @@ static bool fetch(stoa_net *net, const char *target, const char *sha, uint64_t l
 }
 
 // In the cache already? Marks it used (its time is the LRU order).
-static bool cached(stoa_net *net, const char *sha, uint64_t size, bool check_size)
+bool net_content_cached(stoa_net *net, const char *sha, uint64_t size, bool check_size)
 {
     char path[1200];
     snprintf(path, sizeof path, "%s/%s", net->cache_dir, sha);
@@ -152,7 +153,7 @@ static bool cached(stoa_net *net, const char *sha, uint64_t size, bool check_siz
 // a name of its own and renamed over dest, so that what stands at dest (a
 // link to a cache file, perhaps another headset's) is replaced, never
 // written through.
-static bool place(stoa_net *net, const char *sha, const char *dest)
+bool net_content_place(stoa_net *net, const char *sha, const char *dest)
 {
     char src[1200], tmp[2100];
     snprintf(src, sizeof src, "%s/%s", net->cache_dir, sha);
@@ -208,7 +209,7 @@ static void evict(stoa_net *net, const cJSON *keep, const char *lesson_sha)
         char path[1400];
         struct stat st;
         snprintf(path, sizeof path, "%s/%s", net->cache_dir, e->d_name);
-        if (!is_sha(e->d_name) || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        if (!net_is_sha(e->d_name) || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
@@ -250,7 +251,7 @@ bool net_content_launch(stoa_net *net, const char *lesson, const char *sha256, c
     // The lesson's place in the tree: its name, below folders of the tree.
     bool rel_ok = !lesson_rel || (rl >= ll && strcmp(lesson_rel + rl - ll, lesson) == 0 &&
                                   (rl == ll || lesson_rel[rl - ll - 1] == '/'));
-    if (!lesson[0] || strchr(lesson, '/') || !is_sha(sha256) || count > NET_MAX_FILES || !rel_ok) {
+    if (!lesson[0] || strchr(lesson, '/') || !net_is_sha(sha256) || count > NET_MAX_FILES || !rel_ok) {
         snprintf(err, err_size, "launch: bad lesson name, place, hash or file list (%d files)", count);
         return false;
     }
@@ -270,13 +271,13 @@ bool net_content_launch(stoa_net *net, const char *lesson, const char *sha256, c
         const char *path = cJSON_GetStringValue(cJSON_GetObjectItem(f, "path"));
         const char *sha = cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256"));
         double sz = cJSON_GetNumberValue(cJSON_GetObjectItem(f, "size"));
-        if (!safe_rel(dir, path, dest, sizeof dest) || !is_sha(sha) || !(sz >= 0) ||
+        if (!net_safe_rel(dir, path, dest, sizeof dest) || !net_is_sha(sha) || !(sz >= 0) ||
             sz > (double)NET_MAX_FILE || sz > (double)net->cache_max) {
             snprintf(err, err_size, "launch: file '%s' is refused (path outside the lesson's "
                      "folder, bad hash or size over the limit)", path ? path : "?");
             return false;
         }
-        if (!cached(net, sha, (uint64_t)sz, true))
+        if (!net_content_cached(net, sha, (uint64_t)sz, true))
             total += (uint64_t)sz;
     }
     pthread_mutex_lock(&net->mu);
@@ -293,9 +294,9 @@ bool net_content_launch(stoa_net *net, const char *lesson, const char *sha256, c
         const char *sha = cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256"));
         uint64_t sz = (uint64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(f, "size"));
         snprintf(target, sizeof target, "/api/headset/content/%s", sha);
-        bool had = cached(net, sha, sz, true);
-        ok = (had || fetch(net, target, sha, sz, err, err_size)) &&
-             safe_rel(dir, path, dest, sizeof dest) && place(net, sha, dest);
+        bool had = net_content_cached(net, sha, sz, true);
+        ok = (had || net_fetch_content(net, target, sha, sz, err, err_size)) &&
+             net_safe_rel(dir, path, dest, sizeof dest) && net_content_place(net, sha, dest);
         if (ok && !had) {
             net_transfer_tick(net);
             cmd->files_fetched++;
@@ -313,12 +314,12 @@ bool net_content_launch(stoa_net *net, const char *lesson, const char *sha256, c
         mg_url_encode(lesson, enc, sizeof enc);
         snprintf(target, sizeof target, "/api/headset/lesson?name=%.250s", enc);
         char lesson_at[1200];
-        ok = safe_rel(dir, lesson_rel ? lesson_rel : lesson, lesson_at, sizeof lesson_at);
+        ok = net_safe_rel(dir, lesson_rel ? lesson_rel : lesson, lesson_at, sizeof lesson_at);
         snprintf(dest, sizeof dest, "%s", lesson_at);
         struct stat lst;
-        bool had = ok && cached(net, sha256, 0, false);
-        ok = ok && (had || fetch(net, target, sha256, NET_MAX_LESSON_FILE, err, err_size)) &&
-             place(net, sha256, dest);
+        bool had = ok && net_content_cached(net, sha256, 0, false);
+        ok = ok && (had || net_fetch_content(net, target, sha256, NET_MAX_LESSON_FILE, err, err_size)) &&
+             net_content_place(net, sha256, dest);
         if (ok && snprintf(out_path, size, "%s", dest) >= (int)size)
             ok = false, set_error(err, err_size, "launch: the path of %s is too long%s", lesson, "");
         if (ok && had) // the lesson file itself counts as one of its files
@@ -338,3 +339,4 @@ bool net_content_launch(stoa_net *net, const char *lesson, const char *sha256, c
     evict(net, files, sha256);
     return ok;
 }
+

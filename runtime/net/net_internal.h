@@ -33,6 +33,7 @@ struct stoa_net {
     size_t max_queue;
     char cache_dir[1024]; // content-addressed files of launched lessons (net_content.c)
     uint64_t cache_max;
+    char bake_format[128], scene_cache_dir[1024]; // baked scenes taken (net_content.c)
     net_layouts layouts; // the lesson layouts this headset holds (net thread only)
     pthread_t thread;
 
@@ -122,6 +123,22 @@ char *net_status_json(const stoa_net *net, const stoa_net_status *s);
 // counts; false and cmd->error filled when any of it fails. Net thread.
 bool net_content_launch(stoa_net *net, const char *lesson, const char *sha256, const char *lesson_rel,
                         const cJSON *files, stoa_net_command *cmd);
+// net_content.c's pieces that net_content_bake.c shares: a lower-case hex
+// SHA-256; a relative path without "." or ".." confined below base; one
+// answer streamed into the content cache and its hash checked; whether the
+// cache holds a file (marking it used); a cache file linked or copied to dest.
+bool net_is_sha(const char *s);
+bool net_safe_rel(const char *base, const char *rel, char *out, size_t size);
+bool net_fetch_content(stoa_net *net, const char *target, const char *sha, uint64_t limit,
+                       char *err, size_t err_size);
+bool net_content_cached(stoa_net *net, const char *sha, uint64_t size, bool check_size);
+bool net_content_place(stoa_net *net, const char *sha, const char *dest);
+// After a launch laid out: the launch's `bakes` whose format is this
+// headset's and whose key its scene cache lacks, fetched and laid out
+// beside their scene (docs/hub.md, "Baked scenes"). Never fails the launch:
+// a baked file that cannot be had is logged, and the scene is imported.
+void net_content_bakes(stoa_net *net, const char *lesson_sha, const cJSON *bakes,
+                       stoa_net_command *cmd);
 
 // ---- net_thread.c ----
 // Sends status (with the transfer's progress), pings and statements while the

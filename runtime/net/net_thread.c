@@ -394,8 +394,10 @@ static void fetch_lessons(stoa_net *net)
             net_content_launch(net, cmd.lesson, cmd.sha256,
                                cJSON_GetStringValue(cJSON_GetObjectItem(layout, "lesson")),
                                cJSON_GetObjectItem(layout, "files"), &cmd);
+            net_content_bakes(net, cmd.sha256, cJSON_GetObjectItem(msg, "bakes"), &cmd);
         } else if (cJSON_IsArray(files) || !net->lesson_dir[0]) {
             net_content_launch(net, cmd.lesson, cmd.sha256, NULL, files, &cmd);
+            net_content_bakes(net, cmd.sha256, cJSON_GetObjectItem(msg, "bakes"), &cmd);
         } else if (!net_fetch_lesson(net, cmd.lesson, cmd.sha256, cmd.lesson_path,
                                      sizeof cmd.lesson_path)) {
             pthread_mutex_lock(&net->mu);

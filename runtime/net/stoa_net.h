@@ -47,6 +47,13 @@ typedef struct stoa_net_desc {
     // NULL = $XDG_CACHE_HOME/stoa/content (~/.cache/stoa/content).
     const char *cache_dir;
     uint64_t cache_max_bytes; // 0 = 2 GiB
+    // A launch's baked scene (`bakes`, docs/hub.md "Baked scenes") is fetched
+    // and laid out beside the scene ("<scene>.stoabake", which the scene
+    // loader checks and takes into its cache) when its `format` is this
+    // string (stoa_scene_cache_format) and scene_cache_dir has no file of
+    // its key yet. NULL: baked scenes are not fetched (the scene is imported).
+    const char *bake_format;
+    const char *scene_cache_dir;
 } stoa_net_desc;
 
 // What the panel shows for this headset; strings are copied.

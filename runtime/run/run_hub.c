@@ -14,6 +14,7 @@
 #include "run_lesson.h"
 #include "run_panels.h"
 #include "run_ui_sound.h"
+#include "scene/stoa_scene_cache.h"
 
 static void default_token_path(char *out, size_t size)
 {
@@ -46,10 +47,16 @@ stoa_result run_hub_start(run_hub *h, const run_hub_options *o, stoa_error *err)
         snprintf(token, sizeof token, "%s", o->token_path);
     else
         default_token_path(token, sizeof token);
+    // Baked scenes from the hub go where this headset's scene loads look.
+    char format[128], scenes[1024];
+    stoa_scene_cache_format(format, sizeof format);
+    bool bakes = stoa_scene_cache_dir(NULL, scenes, sizeof scenes);
     stoa_result r = stoa_net_create(&(stoa_net_desc){.hub_url = o->url, .join_code = o->join_code,
                                                      .token_path = token, .device_name = o->device_name,
                                                      .lesson_dir = o->lesson_dir,
-                                                     .cache_max_bytes = o->cache_max_bytes},
+                                                     .cache_max_bytes = o->cache_max_bytes,
+                                                     .bake_format = bakes ? format : NULL,
+                                                     .scene_cache_dir = bakes ? scenes : NULL},
                                     &h->net, err);
     h->seat = o->seat;
     if (r == STOA_OK) {

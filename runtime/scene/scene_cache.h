@@ -42,6 +42,7 @@ enum {
     CACHE_WARN = CACHE_ID('W', 'A', 'R', 'N'),
     CACHE_DATA = CACHE_ID('D', 'A', 'T', 'A'),
     CACHE_CHNK = CACHE_ID('C', 'H', 'N', 'K'),
+    CACHE_LODS = CACHE_ID('L', 'O', 'D', 'S'), // levels of detail (format 2)
 };
 
 typedef struct cache_header {
@@ -142,6 +143,19 @@ stoa_result scene_cache_check(const uint8_t *bytes, size_t size, uint64_t expect
 // Builds the scene from checked bytes (scene->baked already set to them).
 stoa_result scene_cache_build(stoa_scene *scene, const uint8_t *bytes, size_t size,
                               const cache_section *table, uint32_t count, stoa_error *err);
+
+// Maps and checks a cache file (scene_cache_load.c): STOA_ERROR_NOT_FOUND
+// when there is none; another error when it is bad.
+stoa_result scene_cache_read_file(const char *file, uint64_t key, stoa_scene **out,
+                                  stoa_error *err);
+// On a miss: "<path>.stoabake" beside the scene, when made from the same
+// content (key) and whole, checked in full and taken into the cache as
+// `file` (scene_cache_sidecar.c). STOA_ERROR_NOT_FOUND: none, or for other content.
+stoa_result scene_cache_from_sidecar(const char *path, const char *file, uint64_t key,
+                                     stoa_scene **out);
+// After a cache file was written: trims its folder to the cap
+// (scene_cache_evict.c), keeping that file.
+void scene_cache_after_write(const char *file);
 
 // Frees p unless it points into the scene's cache bytes.
 void scene_free_owned(stoa_scene *scene, void *p);

@@ -10,106 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scene_cache.h"
+#include "scene_cache_io.h"
 
 #define MAX_DIM 16384u
-
-typedef struct rd {
-    const uint8_t *p; // the section
-    size_t n, at;
-    uint8_t *data; // DATA
-    uint64_t data_size;
-    bool bad;
-    char why[160];
-} rd;
-
-static void fail(rd *r, const char *why)
-{
-    if (!r->bad)
-        snprintf(r->why, sizeof r->why, "%s", why);
-    r->bad = true;
-}
-
-static void get(rd *r, void *out, size_t n)
-{
-    if (r->bad || n > r->n - r->at) {
-        fail(r, "record runs past the section's end");
-        memset(out, 0, n);
-        return;
-    }
-    memcpy(out, r->p + r->at, n);
-    r->at += n;
-}
-
-static uint32_t get_u32(rd *r)
-{
-    uint32_t v;
-    get(r, &v, 4);
-    return v;
-}
-
-static int32_t get_i32(rd *r)
-{
-    int32_t v;
-    get(r, &v, 4);
-    return v;
-}
-
-static bool get_u8(rd *r)
-{
-    uint8_t v;
-    get(r, &v, 1);
-    if (v > 1)
-        fail(r, "flag is neither 0 nor 1");
-    return v == 1;
-}
-
-static void get_f32s(rd *r, float *out, size_t n)
-{
-    get(r, out, n * sizeof *out);
-}
-
-static char *get_str(rd *r)
-{
-    uint32_t len = get_u32(r);
-    if (r->bad || len >= r->n - r->at || r->p[r->at + len] != 0) {
-        fail(r, "string runs past the section's end");
-        return NULL; // the scene is destroyed: no name is read
-    }
-    char *s = (char *)(r->p + r->at);
-    r->at += (size_t)len + 1;
-    return s;
-}
-
-// An array in DATA of exactly `size` bytes, or NULL when absent (then
-// `required` fails it).
-static void *get_ref(rd *r, size_t size, bool required)
-{
-    uint64_t ref[2];
-    get(r, ref, sizeof ref);
-    if (r->bad)
-        return NULL;
-    if (ref[0] == UINT64_MAX && ref[1] == 0) {
-        if (required)
-            fail(r, "a required array is absent");
-        return NULL;
-    }
-    if (ref[0] % 16 || ref[0] > r->data_size || ref[1] > r->data_size - ref[0] || ref[1] != size) {
-        fail(r, "array outside DATA or of the wrong size");
-        return NULL;
-    }
-    return r->data + ref[0];
-}
-
-// A count of records of at least `min_bytes` each that must fit in the rest.
-static bool count_fits(rd *r, uint64_t count, size_t min_bytes)
-{
-    if (r->bad || count > (r->n - r->at) / min_bytes) {
-        fail(r, "count larger than its section");
-        return false;
-    }
-    return true;
-}
 
 static void get_texref(rd *r, stoa_texture_ref *t, uint32_t textures)
 {
@@ -412,6 +315,13 @@ stoa_result scene_cache_build(stoa_scene *s, const uint8_t *bytes, size_t size,
     read_cameras_lights(&rs[5], &rs[6], s);
     for (uint32_t i = 0; i < s->mesh_count && !rs[1].bad; i++)
         read_mesh(&rs[1], s, &s->meshes[i]);
+    rd lods = reader(bytes, table, n, CACHE_LODS, data);
+    if (!rs[1].bad)
+        scene_cache_read_lods(&lods, s);
+    if (!lods.bad && lods.at != lods.n)
+        fail(&lods, "bytes left over after the last record");
+    if (lods.bad)
+        return stoa_error_set(err, STOA_ERROR_PARSE, "LODS: %s", lods.why);
     read_nodes(&rs[0], s);
     read_animations(&rs[7], s);
     for (uint32_t i = 0; i < s->warning_count && !rs[8].bad; i++)

@@ -13,7 +13,8 @@
 
 static const uint32_t k_known[] = {CACHE_META, CACHE_NODE, CACHE_MESH, CACHE_MATL,
                                    CACHE_TEXR, CACHE_SKIN, CACHE_CAMR, CACHE_LITE,
-                                   CACHE_ANIM, CACHE_WARN, CACHE_DATA, CACHE_CHNK};
+                                   CACHE_ANIM, CACHE_WARN, CACHE_DATA, CACHE_CHNK,
+                                   CACHE_LODS};
 
 static bool known(uint32_t id)
 {

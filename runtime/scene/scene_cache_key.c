@@ -178,3 +178,8 @@ bool stoa_scene_cache_dir(const char *dir, char *out, size_t out_size)
         return false;
     return n > 0 && (size_t)n < out_size && make_dirs(out);
 }
+
+void stoa_scene_cache_format(char *out, size_t size)
+{
+    snprintf(out, size, "stoabake-%u assimp-%s", STOA_SCENE_CACHE_VERSION, stoa_scene_assimp_version());
+}

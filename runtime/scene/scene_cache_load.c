@@ -34,8 +34,10 @@ static void *writer(void *arg)
     stoa_error e = {0};
     if (scene_cache_write(s, s->baked->key, s->baked->file, &e) < 0)
         STOA_LOGW("scene", "%s: the scene cache was not written: %s", s->path, e.message);
-    else
+    else {
         STOA_LOGD("scene", "%s: wrote the scene cache %s", s->path, s->baked->file);
+        scene_cache_after_write(s->baked->file);
+    }
     return NULL;
 }
 
@@ -186,7 +188,8 @@ stoa_result stoa_scene_cache_parse(const uint8_t *bytes, size_t size, uint64_t e
 }
 
 // STOA_ERROR_NOT_FOUND when there is no file; another error when it is bad.
-static stoa_result read_file(const char *file, uint64_t key, stoa_scene **out, stoa_error *err)
+stoa_result scene_cache_read_file(const char *file, uint64_t key, stoa_scene **out,
+                                  stoa_error *err)
 {
     int fd = open(file, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -258,10 +261,14 @@ stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
     snprintf(file, sizeof file, "%s/%016llx.stoabake", dir, (unsigned long long)key);
     stoa_error rerr = {0};
     stoa_scene *s = NULL;
-    stoa_result r = read_file(file, key, &s, &rerr);
+    stoa_result r = scene_cache_read_file(file, key, &s, &rerr);
+    stoa_result side = r == STOA_ERROR_NOT_FOUND ? scene_cache_from_sidecar(path, file, key, &s) : r;
+    if (side >= 0)
+        r = side;
     if (r >= 0 && (s->path = scene_strdup(path))) {
         snprintf(s->baked->file, sizeof s->baked->file, "%s", file);
         s->baked->key = key;
+        stoa_scene_cache_touch(file); // least recently used goes first
         for (uint32_t i = 0; i < s->warning_count; i++)
             STOA_LOGW("scene", "%s: %s", path, s->warnings[i]);
         progress(desc, 1.0f, "done");
@@ -274,6 +281,8 @@ stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
         STOA_LOGW("scene", "%s: scene cache %s rejected (%s); importing again and rebuilding it",
                   path, file, rerr.message);
         outcome = STOA_SCENE_CACHE_REJECTED;
+    } else {
+        STOA_LOGD("scene", "%s: not in the scene cache; importing", path);
     }
     stoa_scene_load_desc plain = *desc;
     plain.use_cache = false;

@@ -10,119 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "scene_cache.h"
-
-typedef struct wbuf {
-    uint8_t *p;
-    size_t n, cap;
-    bool oom;
-} wbuf;
-
-typedef struct data_out {
-    int fd;
-    uint64_t pos;   // bytes of DATA so far
-    uint8_t *chunk; // the chunk being filled (CACHE_CHUNK bytes)
-    size_t fill;
-    wbuf hashes; // one uint64_t per chunk
-    bool failed;
-} data_out;
-
-static void put(wbuf *b, const void *v, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->n + n)
-            cap *= 2;
-        uint8_t *grown = realloc(b->p, cap);
-        if (!grown) {
-            b->oom = true;
-            return;
-        }
-        b->p = grown;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, v, n);
-    b->n += n;
-}
-
-static void put_u32(wbuf *b, uint32_t v)
-{
-    put(b, &v, 4);
-}
-
-static void put_i32(wbuf *b, int32_t v)
-{
-    put(b, &v, 4);
-}
-
-static void put_f32s(wbuf *b, const float *v, size_t n)
-{
-    put(b, v, n * sizeof *v);
-}
-
-static void put_u8(wbuf *b, bool v)
-{
-    put(b, &(uint8_t){v ? 1 : 0}, 1);
-}
-
-static void put_str(wbuf *b, const char *s)
-{
-    s = s ? s : "";
-    uint32_t n = (uint32_t)strlen(s);
-    put_u32(b, n);
-    put(b, s, (size_t)n + 1);
-}
-
-static void flush_chunk(data_out *d)
-{
-    if (d->fill == 0)
-        return;
-    uint64_t h = scene_hash64(d->chunk, d->fill, 0);
-    put(&d->hashes, &h, 8);
-    uint64_t at = CACHE_DATA_OFFSET + d->pos - d->fill;
-    size_t done = 0;
-    while (!d->failed && done < d->fill) {
-        ssize_t w = pwrite(d->fd, d->chunk + done, d->fill - done, (off_t)(at + done));
-        if (w <= 0)
-            d->failed = true;
-        else
-            done += (size_t)w;
-    }
-    d->fill = 0;
-}
-
-static void data_bytes(data_out *d, const uint8_t *p, size_t n)
-{
-    while (n > 0) {
-        size_t take = CACHE_CHUNK - d->fill < n ? CACHE_CHUNK - d->fill : n;
-        if (p)
-            memcpy(d->chunk + d->fill, p, take);
-        else
-            memset(d->chunk + d->fill, 0, take);
-        d->fill += take;
-        d->pos += take;
-        n -= take;
-        if (p)
-            p += take;
-        if (d->fill == CACHE_CHUNK)
-            flush_chunk(d);
-    }
-}
-
-// A reference to an array in DATA: offset (UINT64_MAX for NULL) and size.
-static void put_ref(wbuf *b, data_out *d, const void *p, size_t size)
-{
-    uint64_t ref[2] = {UINT64_MAX, 0};
-    if (p) {
-        data_bytes(d, NULL, (16 - d->pos % 16) % 16);
-        ref[0] = d->pos;
-        ref[1] = size;
-        data_bytes(d, p, size);
-    }
-    put(b, ref, sizeof ref);
-}
+#include "scene_cache_io.h"
 
 static void put_texref(wbuf *b, const stoa_texture_ref *r)
 {
@@ -383,12 +271,25 @@ stoa_result scene_cache_write(const stoa_scene *s, uint64_t key, const char *fil
         }
         return stoa_error_set(err, STOA_ERROR_IO, "%s: cannot write: %s", file, strerror(e));
     }
-    static const uint32_t ids[] = {CACHE_NODE, CACHE_MATL, CACHE_SKIN, CACHE_CAMR, CACHE_LITE,
-                                   CACHE_ANIM, CACHE_WARN, CACHE_META, CACHE_MESH, CACHE_TEXR};
+    static const uint32_t ids[] = {CACHE_NODE, CACHE_MATL, CACHE_SKIN, CACHE_CAMR,
+                                   CACHE_LITE, CACHE_ANIM, CACHE_WARN, CACHE_META,
+                                   CACHE_MESH, CACHE_TEXR, CACHE_LODS};
     enum { NW = sizeof ids / sizeof ids[0] };
     wbuf w[NW] = {0};
     write_rest(s, w, &d);
     write_meshes(s, &w[8], &d);
+    // A scene loaded with .no_lods gets its levels made here, on a shallow
+    // copy (the writer thread only reads the scene): the file always has them.
+    stoa_scene levels = *s;
+    stoa_error lerr = {0};
+    if (!s->mesh_lod_first) {
+        levels.lods = NULL, levels.mesh_lod_first = NULL, levels.lod_count = 0;
+        if (stoa_scene_build_lods(&levels, &lerr) < 0)
+            d.failed = true;
+    }
+    scene_cache_write_lods(&levels, &w[10], &d);
+    if (!s->mesh_lod_first)
+        stoa_scene_free_lods(&levels);
     uint64_t lazy_from;
     write_textures(s, &w[9], &d, &lazy_from);
     put(&w[7], &lazy_from, 8); // META's last field

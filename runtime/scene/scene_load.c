@@ -151,10 +151,10 @@ stoa_result stoa_scene_load(const char *path, const stoa_scene_load_desc *desc,
     *out_scene = NULL;
     if (d.use_cache) {
         stoa_result cached = scene_cache_load(path, &d, out_scene, err);
-        // The cache holds no levels of detail yet (no section for them):
-        // a cached scene makes them again, as an imported one does.
-        if (cached == STOA_OK && !d.no_lods && (cached = stoa_scene_build_lods(*out_scene, err)) < 0)
-            stoa_scene_destroy(out_scene);
+        // A cache file holds the levels of detail (its LODS section): a hit
+        // does no simplifying; a miss imported and made them below.
+        if (cached == STOA_OK && d.no_lods)
+            stoa_scene_free_lods(*out_scene);
         if (cached != 1)
             return cached;
     }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scene_cache.h"
 #include "scene_internal.h"
 
 #define MAX_LEVELS 4
@@ -87,10 +88,11 @@ void stoa_scene_free_lods(stoa_scene *scene)
 {
     if (!scene)
         return;
+    // From a cache file, the index arrays and offsets point into its bytes.
     for (uint32_t i = 0; scene->lods && i < scene->lod_count; i++)
-        free(scene->lods[i].indices);
+        scene_free_owned(scene, scene->lods[i].indices);
     free(scene->lods);
-    free(scene->mesh_lod_first);
+    scene_free_owned(scene, scene->mesh_lod_first);
     scene->lods = NULL;
     scene->mesh_lod_first = NULL;
     scene->lod_count = 0;

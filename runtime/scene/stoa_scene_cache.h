@@ -26,7 +26,7 @@
 
 // Bump whenever the importer's output or the file layout changes: older
 // files are then ignored (and replaced on the next load).
-#define STOA_SCENE_CACHE_VERSION 1u
+#define STOA_SCENE_CACHE_VERSION 2u // 2: levels of detail (LODS)
 
 // The cache folder: `dir` when non-empty; else $STOA_SCENE_CACHE ("off":
 // no cache, returns false); else $XDG_CACHE_HOME/stoa/scenes, else
@@ -70,6 +70,36 @@ bool stoa_scene_texture_check(const stoa_scene *scene, uint32_t i);
 // parser; every bound is still checked. expect_key 0 accepts any key.
 stoa_result stoa_scene_cache_parse(const uint8_t *bytes, size_t size, uint64_t expect_key,
                                    bool check_hashes, stoa_scene **out_scene, stoa_error *err);
+
+// What a cache file made here fits: "stoabake-<format version> assimp-<version>".
+// A headset takes the hub's baked files only when it is the same string
+// (then the key, checked at load, can match).
+void stoa_scene_cache_format(char *out, size_t size);
+
+// The cache's size cap (docs/scene-cache.md, "Size and eviction"): after
+// each write, least recently used files go until the folder fits. A load
+// that hits marks its file used (its modification time). The cap is
+// $STOA_SCENE_CACHE_MAX (bytes, or with a K/M/G/T suffix in binary units;
+// "off" or 0: no cap), else STOA_SCENE_CACHE_DEFAULT_MAX.
+#define STOA_SCENE_CACHE_DEFAULT_MAX ((uint64_t)4 << 30)
+uint64_t stoa_scene_cache_max(void);
+// "4G", "500M", "1.5G", "123456", "off" (0) -> bytes; false when not a size.
+bool stoa_scene_cache_parse_size(const char *text, uint64_t *out);
+// Marks a cache file used now (its place in the least-recently-used order).
+void stoa_scene_cache_touch(const char *file);
+
+typedef struct stoa_scene_cache_usage {
+    uint64_t files, bytes;                 // what is left
+    uint64_t removed_files, removed_bytes; // what was removed
+} stoa_scene_cache_usage;
+
+// Trims the cache folder `dir` to at most max_bytes (0: no trimming, just
+// count), least recently used first, never `keep` (a cache file's path or
+// name; may be NULL). Safe beside other processes: a mapped file stays
+// readable after removal, a file used again since it was listed stays, a
+// writer's temporary file stays unless untouched for a day. out may be NULL.
+stoa_result stoa_scene_cache_prune(const char *dir, uint64_t max_bytes, const char *keep,
+                                   stoa_scene_cache_usage *out, stoa_error *err);
 
 // One 2x2 box-filter step of a mip chain (8-bit RGBA; sRGB colour averaged
 // in linear light, alpha and data averaged as stored). Shared with the

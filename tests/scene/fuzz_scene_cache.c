@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fuzzing the baked scene cache reader: bytes -> stoa_scene_cache_parse
 // (with the hash checks off, so that mutations reach the parser; every bound
-// must hold without them) -> pose, animation, BVH, raycast -> destroy. The
+// must hold without them) -> pose, animation, BVH, raycast, levels of
+// detail -> destroy. The
 // same bytes with the hash checks on must never parse where a mutation
 // broke a hash. Two builds, as fuzz_scene_load.c:
 //  - libFuzzer (-DSTOA_FUZZ=ON with clang): ./fuzz_scene_cache CORPUS_DIR,
@@ -41,10 +42,21 @@ static void exercise(const stoa_scene *s)
     volatile size_t sum = 0;
     for (uint32_t i = 0; i < s->node_count; i++)
         sum += strlen(s->nodes[i].name);
+    // Every level of detail's indices name vertices of its mesh.
+    volatile float lod_sum = 0.0f;
+    for (uint32_t m = 0; s->mesh_lod_first && m < s->mesh_count; m++)
+        for (uint32_t l = s->mesh_lod_first[m]; l < s->mesh_lod_first[m + 1]; l++) {
+            const stoa_mesh_lod *lod = &s->lods[l];
+            if (lod->mesh != m)
+                abort();
+            for (uint32_t k = 0; k < lod->index_count; k++)
+                lod_sum += s->meshes[m].positions[lod->indices[k] * 3];
+        }
     for (uint32_t i = 0; i < s->texture_count; i++)
         if (s->textures[i].rgba)
             sum += s->textures[i].rgba[(size_t)s->textures[i].width * s->textures[i].height * 4 - 1];
     (void)sum;
+    (void)lod_sum;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -123,5 +123,16 @@ static inline bool sc_scene_same(const stoa_scene *a, const stoa_scene *b, const
                   "%s: animation %u differs", what, i);
     for (uint32_t i = 0; ok && i < a->warning_count; i++)
         CHECK_MSG(ok = !strcmp(a->warnings[i], b->warnings[i]), "%s: warning %u differs", what, i);
+    // Levels of detail (the cache's LODS section).
+    CHECK_MSG(ok = ok && a->lod_count == b->lod_count && !a->mesh_lod_first == !b->mesh_lod_first &&
+                   (!a->mesh_lod_first ||
+                    !memcmp(a->mesh_lod_first, b->mesh_lod_first, (a->mesh_count + 1) * 4ul)),
+              "%s: levels of detail differ (%u and %u)", what, a->lod_count, b->lod_count);
+    for (uint32_t i = 0; ok && i < a->lod_count; i++) {
+        const stoa_mesh_lod *x = &a->lods[i], *y = &b->lods[i];
+        CHECK_MSG(ok = x->mesh == y->mesh && x->index_count == y->index_count &&
+                       x->error == y->error && !memcmp(x->indices, y->indices, x->index_count * 4ul),
+                  "%s: level of detail %u differs", what, i);
+    }
     return ok;
 }

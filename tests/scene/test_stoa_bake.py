@@ -48,6 +48,21 @@ try:
     rc, out, err = run(["bake", "--cache-dir", cache, os.path.join(tmp, "missing.glb")])
     check(rc == 1 and "missing.glb" in err, "a missing scene fails naming it")
 
+    # The size cap by hand: --prune counts, then trims to --max-size.
+    size = os.path.getsize(files[0]) if files else 0
+    rc, out, err = run(["bake", "--prune", "--cache-dir", cache])
+    check(rc == 0 and "removed 0 files" in out and "1 left" in out, "--prune within the cap: " + out + err)
+    rc, out, err = run(["bake", "--prune", "--cache-dir", cache, "--max-size", "lots"])
+    check(rc == 2 and "not a size" in err, "--max-size lots is refused: " + err)
+    rc, out, err = run(["bake", "--prune", "--cache-dir", cache, "--max-size", str(size - 1)])
+    check(rc == 0 and "removed 1 file " in out and "0 left" in out and
+          not glob.glob(os.path.join(cache, "*.stoabake")), "--prune over the cap removes it: " + out + err)
+    rc, out, err = run(["bake", "--cache-dir", cache, "--max-size", "1K",
+                        os.path.join(source, "scenes/agora/agora.glb")])
+    check(rc == 0 and "more than the cache's cap" in err, "baking more than the cap warns: " + err)
+    rc, out, err = run(["bake", "--cache-dir", cache, os.path.join(source, "scenes/agora/agora.glb")])
+    check(rc == 0, "baked again")
+
     # Pictures: no cache, first load (writes), second load (maps the file).
     scene = os.path.join(models, "textured/textured.gltf")
     pics = []

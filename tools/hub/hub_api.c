@@ -75,6 +75,7 @@ static int launch(stoa_hub *hub, hub_req *c, const char *file, const int64_t *id
     // "layout": its files relative to its content root (hub_content.c).
     cJSON *files = NULL, *layout = NULL;
     hub_lesson_content(hub, file, &files, &layout);
+    cJSON *bakes = files || layout ? hub_lesson_bakes(hub, file, layout != NULL) : NULL;
     hub_uuid(run);
     hub_roster_new_run(hub);
     int sent = 0;
@@ -98,6 +99,8 @@ static int launch(stoa_hub *hub, hub_req *c, const char *file, const int64_t *id
             cJSON_AddItemToObject(m, "files", cJSON_Duplicate(files, 1));
         if (layout)
             cJSON_AddItemToObject(m, "layout", cJSON_Duplicate(layout, 1));
+        if (bakes)
+            cJSON_AddItemToObject(m, "bakes", cJSON_Duplicate(bakes, 1));
         char *s = cJSON_PrintUnformatted(m);
         if (s)
             sent += hub_ws_send_command(hub, &ids[i], 1, s);
@@ -106,6 +109,7 @@ static int launch(stoa_hub *hub, hub_req *c, const char *file, const int64_t *id
     }
     cJSON_Delete(files);
     cJSON_Delete(layout);
+    cJSON_Delete(bakes);
     return sent;
 }
 

@@ -42,6 +42,7 @@ typedef struct lesson_entry {
     char name[256];
     int64_t size, mtime_ns, inode;
     int count;
+    bool scene_first; // paths[0] is the lesson's scene
     char (*paths)[520]; // as the lesson writes them (relative to its folder)
 } lesson_entry;
 
@@ -136,6 +137,7 @@ static lesson_entry *lesson_paths(stoa_hub *hub, const char *name, const char *p
     snprintf(e->name, sizeof e->name, "%s", name);
     e->size = (int64_t)st.st_size, e->mtime_ns = mtime_of(&st), e->inode = (int64_t)st.st_ino;
     add_path(e, l->scene);
+    e->scene_first = e->count == 1;
     for (uint32_t s = 0; s < l->state_count; s++)
         for (uint32_t k = 0; k < l->states[s].step_count; k++) {
             const stoa_lesson_text *a = &l->states[s].steps[k].audio;
@@ -204,6 +206,32 @@ bool hub_lesson_content(stoa_hub *hub, const char *name, cJSON **out_files, cJSO
     return true;
 }
 
+cJSON *hub_lesson_bakes(stoa_hub *hub, const char *name, bool layout)
+{
+    char path[2300], root[2300], rel[520] = "", full[2400];
+    snprintf(path, sizeof path, "%s/%s", hub->lessons_dir, name);
+    stoa_lesson_content_root(path, root, sizeof root);
+    size_t root_len = strlen(root);
+    pthread_mutex_lock(&g_mu);
+    lesson_entry *e = lesson_paths(hub, name, path);
+    if (e && e->scene_first)
+        snprintf(rel, sizeof rel, "%s", e->paths[0]);
+    pthread_mutex_unlock(&g_mu);
+    stoa_error err = {0};
+    const char *ext = strrchr(rel, '.');
+    // The scene as hub_lesson_content lists it: confined to the content root.
+    if (!rel[0] || !ext || (strcmp(ext, ".glb") && strcmp(ext, ".gltf")) ||
+        stoa_lesson_resolve_path(path, rel, full, sizeof full, &err) != STOA_OK ||
+        strncmp(full, root, root_len) != 0 || full[root_len] != '/')
+        return NULL;
+    cJSON *item = hub_bake_item(hub, full, layout ? full + root_len + 1 : rel);
+    if (!item)
+        return NULL;
+    cJSON *list = cJSON_CreateArray();
+    cJSON_AddItemToArray(list, item);
+    return list;
+}
+
 // The path of a library file with this hash: every lesson's files, from the
 // caches (nothing is parsed or hashed again unless it changed).
 static bool find_content(stoa_hub *hub, const char *sha, char *out, size_t size)
@@ -256,8 +284,8 @@ void hub_handle_content(stoa_hub *hub, hub_req *c, const char *sha)
         hub_send_error(c, 400, "expected a SHA-256 in lower-case hex");
         return;
     }
-    char path[2300];
-    if (!find_content(hub, sha, path, sizeof path)) {
+    char path[4200];
+    if (!hub_bake_find(sha, path, sizeof path) && !find_content(hub, sha, path, sizeof path)) {
         hub_send_error(c, 404, "no lesson of the library has this file");
         return;
     }

@@ -449,6 +449,14 @@ bool hub_lesson_content(stoa_hub *hub, const char *name, cJSON **out_files, cJSO
 void hub_handle_content(stoa_hub *hub, hub_req *c, const char *sha);
 // Lesson files parsed by hub_lesson_content so far (tests: once per change).
 uint64_t hub_content_parses(void);
+// hub_bake.c: the lesson's scene baked for headsets (docs/hub.md, "Baked
+// scenes"): `bakes` [{path, sha256, size, format, key}] with the scene's
+// path as the files list names it (+ ".stoabake"), or NULL while it is
+// being baked (the first call starts it) or cannot be. Caller frees.
+cJSON *hub_lesson_bakes(stoa_hub *hub, const char *name, bool layout);
+cJSON *hub_bake_item(stoa_hub *hub, const char *scene, const char *rel);
+// The baked file with this SHA-256 (GET /api/headset/content/<sha256>).
+bool hub_bake_find(const char *sha, char *out, size_t size);
 // A readable page instead of an error object, for links the panel opens in
 // a tab (a report of a run without records).
 typedef enum hub_problem { HUB_PROBLEM_NO_RECORDS, HUB_PROBLEM_FAILED } hub_problem;

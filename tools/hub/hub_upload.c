@@ -274,6 +274,10 @@ void hub_handle_upload(stoa_hub *hub, hub_req *c)
     cJSON_Delete(u.files);
     if (ok)
         fprintf(stderr, "stoa hub: a lesson archive was added to the library\n");
+    const cJSON *a; // their scenes baked for headsets now, in the background (hub_bake.c)
+    cJSON_ArrayForEach(a, added)
+        if (is_lesson(a->valuestring))
+            cJSON_Delete(hub_lesson_bakes(hub, a->valuestring, false));
     hub_send_json(c, ok ? 200 : 422, o, NULL);
     cJSON_Delete(o);
 }
