@@ -178,6 +178,7 @@ static void set_highlights(run_session *s, stoa_gfx_render_options *o)
 
 void run_session_release_gpu(run_session *s)
 {
+    run_stream_stop(s);
     run_view_release_gpu(&s->view);
     run_overlay_release_gpu(&s->overlay, NULL);
     stoa_gfx_scene_destroy(&s->gscene);
@@ -266,6 +267,7 @@ stoa_result run_session_step(run_session *s, stoa_interact_frame *in, double dt,
     st->overlay_result = run_overlay_update(&s->overlay, st->device, st->renderer,
                                             run_period_panels(s), out, s->pose, s->anim_time, err);
     st->out = out;
+    run_stream_frame(s, now_ns); // textures that arrived, before they are drawn
     // Without its overlay the frame still shows the scene (panels come back
     // with the next frame that can make them).
     st->draws[0] = (run_draw){.scene = s->gscene, .pose = s->pose,

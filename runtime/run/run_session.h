@@ -120,6 +120,8 @@ struct run_session {
     // modes, passthrough, planes, anchors); NULL on a desktop.
     struct stoa_xr *xr;
     stoa_gfx_scene *gscene;
+    stoa_gfx_stream *stream;      // gscene's textures still streaming in (run_stream.c)
+    bool stream_started;          // for this gscene (run_stream_stop resets it)
     FILE *events;
     double anim_time;
     int64_t last_display_ns;
@@ -165,6 +167,12 @@ struct run_session {
     uint32_t hidden_version;      // of the lesson's hidden nodes, as the BVH has them
     run_ar ar;                    // AR: blend mode, environment hidden, room fade (run_ar.c)
 };
+
+// run_stream.c: the scene's textures stream in while frames are drawn.
+// run_stream_frame: the frame thread, once per frame, before drawing;
+// run_stream_stop: before gscene or scene is destroyed or replaced.
+void run_stream_frame(run_session *s, int64_t now_ns);
+void run_stream_stop(run_session *s);
 
 // run_content.c: the scene and lesson the session shows.
 stoa_result run_content_load(run_session *s, stoa_error *err);
