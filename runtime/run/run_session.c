@@ -17,16 +17,20 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
     memset(s, 0, sizeof *s);
     s->opt = opt;
     stoa_gfx_sky sky;
+    run_launch_mark("main");
     stoa_result r = run_sky_resolve(opt, NULL, &sky, err);
     if (r < 0)
         return r;
     r = run_content_load(s, err);
     if (r < 0)
         return r;
+    run_launch_mark("lesson and scene loaded");
     if ((r = run_overlay_init(&s->overlay, err)) < 0)
         return r;
+    run_launch_mark("overlay (fonts, panels)");
     if (opt->front == RUN_FRONT_HEADSET) // the hands' models (desktop: none)
         run_hands_load(&s->overlay.hands, opt->controllers_path);
+    run_launch_mark("controller models");
     if (opt->events_path) {
         s->events = fopen(opt->events_path, "w");
         if (!s->events)
@@ -35,7 +39,9 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
     }
     if (opt->hub.url && (r = run_hub_start(&s->hub, &opt->hub, err)) < 0) // classroom hub
         return r;
-    return run_period_init(s, err); // with a hub: the lobby first
+    r = run_period_init(s, err); // with a hub: the lobby first
+    run_launch_mark("period (lesson machine, audio)");
+    return r;
 }
 
 void run_session_fini(run_session *s)

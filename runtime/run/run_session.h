@@ -122,6 +122,7 @@ struct run_session {
     stoa_gfx_scene *gscene;
     stoa_gfx_stream *stream;      // gscene's textures still streaming in (run_stream.c)
     bool stream_started;          // for this gscene (run_stream_stop resets it)
+    uint32_t stream_span[2];      // cpu_count when textures began / finished streaming in
     FILE *events;
     double anim_time;
     int64_t last_display_ns;
@@ -275,6 +276,7 @@ void run_session_fini(run_session *s);
 // ---- run_launch.c: launch time ------------------------------------------------
 // Milliseconds since the process started (before main).
 double run_launch_ms(void);
+void run_launch_mark(const char *what); // STOA_LAUNCH_TRACE=1: a step of the launch, timed
 // Logs "launch: first tracked frame submitted N ms after process start" the
 // first time a frame with tracked views is submitted.
 void run_launch_frame_submitted(const stoa_scene *scene, bool tracked);

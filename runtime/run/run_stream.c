@@ -20,7 +20,8 @@ void run_stream_frame(run_session *s, int64_t now_ns)
         s->stream_started = true; // once per GPU copy (run_stream_stop resets it)
         if (stoa_gfx_stream_start(s->gscene, s->scene, &s->stream, &err) < 0)
             STOA_LOGW("run", "textures of %s stay stand-ins: %s", s->scene->path, err.message);
-        else if (s->stream)
+        s->stream_span[0] = s->stream_span[1] = s->cpu_count;
+        if (s->stream)
             STOA_LOGI("run", "%s: first frames with stand-ins, %u textures streaming in",
                       s->scene->path, stoa_gfx_scene_pending_textures(s->gscene));
     }
@@ -32,6 +33,7 @@ void run_stream_frame(run_session *s, int64_t now_ns)
         STOA_LOGW("run", "streaming the textures of %s: %s", s->scene->path, err.message);
         stoa_gfx_stream_destroy(&s->stream);
     } else if (stoa_gfx_stream_done(s->stream)) {
+        s->stream_span[1] = s->cpu_count;
         STOA_LOGI("run", "%s: every texture in (%u still pending)", s->scene->path,
                   stoa_gfx_scene_pending_textures(s->gscene));
         stoa_gfx_stream_destroy(&s->stream);
