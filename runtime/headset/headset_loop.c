@@ -11,6 +11,7 @@
 #include "core/stoa_log.h"
 #include "desktop/stoa_mirror.h"
 #include "headset_view.h"
+#include "headset_warm.h"
 #include "run/run_overlay_mesh.h"
 #include "run/run_simworld.h"
 #include "xr/stoa_xr.h"
@@ -20,6 +21,7 @@ typedef struct headset {
     run_session *s;
     stoa_xr *xr;
     stoa_desktop_mirror *mirror; // the left eye in a desktop window (--mirror)
+    headset_warm warm;           // the overlay's pipelines, compiled on a worker
 } headset;
 
 static stoa_result create_xr(headset *h, stoa_error *err)
@@ -61,13 +63,12 @@ static stoa_result create_xr(headset *h, stoa_error *err)
     stoa_ui_panel_image none[RUN_MAX_PANELS] = {0};
     bool hidden[RUN_MAX_PANELS] = {false};
     stoa_scene *ov = r >= 0 ? overlay_scene_build(none, hidden, &s->overlay.hands) : NULL;
-    stoa_gfx_scene *gov = NULL;
-    if (ov && overlay_scene_ok(ov) &&
-        stoa_gfx_scene_create(stoa_xr_renderer(h->xr), ov, &gov, err) >= 0)
-        r = stoa_xr_prepare(h->xr, gov, true, err);
-    stoa_gfx_scene_destroy(&gov);
-    stoa_scene_destroy(&ov);
-    run_launch_mark("overlay pipelines");
+    if (ov && !overlay_scene_ok(ov))
+        stoa_scene_destroy(&ov);
+    // On a worker: the first frame does not wait for them (headset_warm.c).
+    if (ov)
+        r = headset_warm_start(&h->warm, h->xr, ov, err);
+    run_launch_mark("overlay pipelines started");
     return r;
 }
 
@@ -75,6 +76,7 @@ static stoa_result create_xr(headset *h, stoa_error *err)
 static void destroy_xr(headset *h)
 {
     run_session *s = h->s;
+    headset_warm_poll(&h->warm, true); // its upload needs the renderer
     if (h->mirror)
         stoa_desktop_mirror_detach(h->mirror);
     if (h->xr)
@@ -124,6 +126,7 @@ static stoa_result frame(headset *h, stoa_error *err)
     if (r != STOA_OK)
         return r < 0 ? r : STOA_OK; // the session went away: the next poll says so
     run_launch_mark("frame begun (xrWaitFrame)");
+    headset_warm_poll(&h->warm, false);
     if (s->frames == 0)
         s->gfx_at_start = stoa_gfx_stats_get();
     double t0 = stoa_time_seconds() - switch_s, c0 = stoa_thread_cpu_seconds() - switch_cpu_s;
