@@ -41,6 +41,10 @@ stoa_result headset_warm_start(headset_warm *w, stoa_xr *xr, stoa_scene *scene, 
 
 void headset_warm_poll(headset_warm *w, bool wait)
 {
+    // The upload was submitted after the frame then begun: its images go once
+    // later frames have begun, so that the frame-fenced destroy comes after it.
+    if (w->made && (wait || ++w->polls > 3))
+        stoa_gfx_scene_destroy(&w->made);
     if (!w->scene)
         return;
     if (w->running) {
@@ -50,9 +54,10 @@ void headset_warm_poll(headset_warm *w, bool wait)
         w->running = false;
     }
     if (w->upload) {
-        stoa_gfx_scene *gs = NULL;
-        stoa_gfx_scene_upload_end(&w->upload, &gs, NULL); // a submit: no wait while drawing
-        stoa_gfx_scene_destroy(&gs);                       // frame-fenced
+        stoa_gfx_scene_upload_end(&w->upload, &w->made, NULL); // a submit: no wait while drawing
+        w->polls = 0;
+        if (wait)
+            stoa_gfx_scene_destroy(&w->made);
     }
     if (w->result < 0) // the frame thread makes them when the overlay needs them
         STOA_LOGW("run", "overlay pipelines: %s", w->err.message);

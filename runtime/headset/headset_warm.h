@@ -22,6 +22,8 @@ typedef struct headset_warm {
     stoa_gfx_pass_info pass;
     stoa_scene *scene;    // the empty overlay (owned)
     stoa_gfx_upload *upload;
+    stoa_gfx_scene *made; // the upload's result, destroyed a few frames after its submit
+    uint32_t polls;       // since the submit
     stoa_result result;
     stoa_error err;
 } headset_warm;
