@@ -251,8 +251,11 @@ stoa_result stoa_scene_extras_parse(const char *path, const uint8_t *bytes, size
         return stoa_error_set(err, STOA_ERROR_PARSE, "%s: broken JSON (%s)", c.path, jerr.message);
     stoa_result r = parse_root(&c, root);
     cJSON_Delete(root);
-    if (r < 0)
+    if (r < 0) { // all or nothing: half of a sky is not what the author meant
         stoa_scene_extras_fini(out);
+        memset(out, 0, sizeof *out);
+        out->environment_intensity = 1.0f;
+    }
     return r;
 }
 
