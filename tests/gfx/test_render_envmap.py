@@ -8,7 +8,7 @@ that picture behind the scene (pink looking north, cyan looking south),
 light the ball from it (pink-ish on top, green-ish below: the SH ambient),
 let --sky beat the scene, take the scene's `sky` time, and fall back to the
 procedural sky with a warning naming the file and the field when the image
-is missing or not 2:1.
+is missing or not 2:1; `stoa lint` reports missing images.
 
   test_render_envmap.py STOA SOURCE_DIR OUT_DIR"""
 import base64
@@ -181,6 +181,25 @@ def main():
     err = render(stoa, bad, os.path.join(out, "envmap-bad.png"))
     check("asset.extras.stoa.environment" in err, "a path out of the scene's folder is refused: "
           + err.strip())
+
+    # `stoa lint` names what a run would fall back from.
+    def lint(scene, sky):
+        lesson = os.path.join(out, "lint.yaml")
+        with open(lesson, "w") as f:
+            f.write("stoa_lesson: 1\nid: test.envmap\ntitle: Env\nlanguages: [en]\n"
+                    "scene: %s\n%sstart: a\nstates:\n  a:\n    on_enter: [end: completed]\n"
+                    % (scene, "sky: {environment: %s}\n" % sky if sky else ""))
+        run = subprocess.run([stoa, "lint", lesson], capture_output=True, text=True, timeout=120)
+        return run.returncode, run.stdout + run.stderr
+
+    rc, text = lint("north.gltf", "env.png")
+    check(rc == 0 and "environment" not in text, "lint: a good image passes (%d: %s)"
+          % (rc, text.strip()[-200:]))
+    rc, text = lint("missing.gltf", None)
+    check(rc != 0 and "scene-environment" in text and "nowhere.png" in text,
+          "lint: the scene's missing image is an error: " + text.strip()[-200:])
+    rc, text = lint("north.gltf", "nowhere.jpg")
+    check(rc != 0 and "sky-environment" in text, "lint: the lesson's missing image is an error")
 
     print("%d checks failed" % len(failures) if failures else "all environment checks passed")
     return 1 if failures else 0
