@@ -108,6 +108,12 @@ static float *decode(const uint8_t *bytes, size_t size, uint32_t *w, uint32_t *h
     }
     if (!ok)
         return NULL;
+    if (*h > STOA_SCENE_ENV_MAX_WIDTH / 2) { // before the float copy, three times the size
+        snprintf(why, why_size, "%ux%u is larger than %ux%u", *w, *h, STOA_SCENE_ENV_MAX_WIDTH,
+                 STOA_SCENE_ENV_MAX_WIDTH / 2);
+        free(rgba);
+        return NULL;
+    }
     size_t n = (size_t)*w * *h;
     float *f = malloc(n * 3 * sizeof *f);
     if (!f)
