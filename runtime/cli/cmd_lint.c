@@ -87,6 +87,36 @@ typedef struct scene_names {
     void *scene;
 } scene_names;
 
+#ifdef STOA_HAVE_SCENE
+// The sky's files (docs/environment.md): the scene's glTF extras and the
+// environment image they or the lesson's `sky.environment` name.
+static void lint_sky(const stoa_lesson *l, const char *lesson_path, const char *scene_path,
+                     stoa_lesson_diags *diags)
+{
+    stoa_scene_extras x;
+    stoa_error err = {0};
+    char img[4096];
+    FILE *f;
+    if (stoa_scene_extras_read(scene_path, &x, &err) < 0)
+        stoa_lesson_diags_add(diags, STOA_LESSON_SEV_ERROR, l->scene_loc, "scene-extras",
+                              "scene '%s': %s", l->scene, err.message);
+    else if (x.environment[0] && !(f = fopen(x.environment, "rb")))
+        stoa_lesson_diags_add(diags, STOA_LESSON_SEV_ERROR, l->scene_loc, "scene-environment",
+                              "scene '%s': %s names '%s', which cannot be opened", l->scene,
+                              x.environment_field, x.environment);
+    else if (x.environment[0])
+        fclose(f);
+    stoa_scene_extras_fini(&x);
+    if (l->sky_environment &&
+        (stoa_lesson_resolve_path(lesson_path, l->sky_environment, img, sizeof img, &err) < 0 ||
+         !(f = fopen(img, "rb"))))
+        stoa_lesson_diags_add(diags, STOA_LESSON_SEV_ERROR, l->scene_loc, "sky-environment",
+                              "sky.environment '%s' cannot be opened", l->sky_environment);
+    else if (l->sky_environment)
+        fclose(f);
+}
+#endif
+
 // Loads the lesson's scene for its node and animation names. Problems become
 // diagnostics on the lesson's `scene:` line.
 static bool load_scene(const stoa_lesson *l, const char *lesson_path, bool partial,
@@ -119,6 +149,7 @@ static bool load_scene(const stoa_lesson *l, const char *lesson_path, bool parti
         out->nodes[i] = scene->nodes[i].name;
     for (uint32_t i = 0; i < scene->animation_count; i++)
         out->animations[i] = scene->animations[i].name;
+    lint_sky(l, lesson_path, path, diags);
     return true;
 #else
     (void)out;

@@ -26,7 +26,7 @@ static void usage(FILE *f)
             "usage: stoa play LESSON [--traces DIR] [--lang LANG] [--learner NAME] [--seed N]\n"
             "                 [--max-seconds S] [--size WxH] [--msaa N] [--events FILE] [--dwell SECONDS]\n"
             "                 [--overlay] [--no-reload] [--hub URL --join CODE [--device NAME]]\n"
-            "                 [--sky HH:MM|off] [--shadows off|low|high|auto]\n"
+            "                 [--sky HH:MM|off|IMAGE] [--shadows off|low|high|auto]\n"
             "Plays a lesson (.yaml) for one learner in a desktop window: the same lesson\n"
             "machine, panels, narration and trace as on a headset (the trace's context says\n"
             "device-type \"desktop\"). Mouse: look around; the centre reticle is the laser:\n"

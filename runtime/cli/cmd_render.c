@@ -18,18 +18,21 @@ typedef struct render_args {
     float time;
     unsigned msaa;
     stoa_gfx_sky sky;
+    const char *sky_word, *shadows_word; // as given: they beat the scene's extras
+    float *env;                          // an environment image's pixels (render_sky)
 } render_args;
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: stoa render SCENE --out FILE.png [--size WxH] [--camera NAME|INDEX]\n"
-               "                   [--time SECONDS] [--msaa 1|2|4|8] [--sky HH:MM|off]\n"
+               "                   [--time SECONDS] [--msaa 1|2|4|8] [--sky HH:MM|off|IMAGE]\n"
                "                   [--shadows off|low|high|auto]\n"
                "Renders SCENE headless into a PNG. Without --camera the view frames the\n"
                "scene's bounds from a 3/4 view; --time poses every animation at that time.\n"
-               "--sky sets the time of day of the sky and sun (default 10:30; off: the\n"
-               "grey void and the scene's own lights); --shadows the sun's shadow map\n"
-               "(default high).\n");
+               "--sky sets the time of day of the sky and sun (default: the scene's own,\n"
+               "else 10:30; off: the grey void and the scene's own lights) or names an\n"
+               "equirectangular environment image; --shadows the sun's shadow map\n"
+               "(default: the scene's own, else high).\n");
 }
 
 static int parse_args(int argc, char **argv, render_args *a)
@@ -72,13 +75,20 @@ static int parse_args(int argc, char **argv, render_args *a)
             i++;
         } else if (strcmp(arg, "--sky") == 0 && val) {
             a->sky.enabled = strcmp(val, "off") != 0;
-            if (a->sky.enabled && !stoa_gfx_sky_parse_time(val, &a->sky.hour)) {
-                fprintf(stderr, "stoa render: --sky wants a time of day HH:MM or off, not '%s'\n",
-                        val);
+            FILE *f = NULL;
+            if (a->sky.enabled && !stoa_gfx_sky_parse_time(val, &a->sky.hour) &&
+                !(f = fopen(val, "rb"))) {
+                fprintf(stderr,
+                        "stoa render: --sky wants a time of day HH:MM, off or an environment "
+                        "image file, not '%s' (no such file)\n", val);
                 return 2;
             }
+            if (f)
+                fclose(f);
+            a->sky_word = val;
             i++;
         } else if (strcmp(arg, "--shadows") == 0 && val) {
+            a->shadows_word = val;
             if (!stoa_gfx_shadows_parse(val, &a->sky.shadows)) {
                 fprintf(stderr, "stoa render: --shadows wants off, low, high or auto, not '%s'\n",
                         val);
@@ -203,6 +213,48 @@ static int render(stoa_gfx_renderer *r, const stoa_scene *scene, const stoa_pose
     return res < 0 ? 1 : 0;
 }
 
+// The sky: --sky and --shadows first, then the scene's glTF extras
+// (stoa.sky, stoa.environment; docs/environment.md), then the defaults. An
+// image that cannot be read leaves the procedural sky, with a warning.
+static void render_sky(render_args *a)
+{
+    stoa_scene_extras x;
+    stoa_error err = {0};
+    if (stoa_scene_extras_read(a->scene, &x, &err) < 0)
+        fprintf(stderr, "stoa render: warning: %s; the scene's extras are ignored\n",
+                err.message);
+    if (!a->shadows_word && x.sky_shadows[0])
+        stoa_gfx_shadows_parse(x.sky_shadows, &a->sky.shadows);
+    const char *image = NULL, *field = "--sky";
+    float intensity = 1.0f, hour;
+    if (a->sky_word) {
+        if (strcmp(a->sky_word, "off") != 0 && !stoa_gfx_sky_parse_time(a->sky_word, &hour))
+            image = a->sky_word;
+    } else {
+        if (x.sky_time[0]) {
+            a->sky.enabled = strcmp(x.sky_time, "off") != 0;
+            stoa_gfx_sky_parse_time(x.sky_time, &a->sky.hour);
+        }
+        if (x.environment[0]) {
+            image = x.environment;
+            field = x.environment_field;
+            intensity = x.environment_intensity;
+        }
+    }
+    stoa_scene_env_image img;
+    if (image && stoa_scene_env_image_load(image, intensity, &img, &err) < 0) {
+        fprintf(stderr, "stoa render: warning: the environment image named by %s: %s; the "
+                        "procedural sky instead\n", field, err.message);
+    } else if (image) {
+        a->env = img.rgb;
+        a->sky.enabled = true;
+        a->sky.env_rgb = img.rgb;
+        a->sky.env_width = img.width;
+        a->sky.env_height = img.height;
+    }
+    stoa_scene_extras_fini(&x);
+}
+
 int stoa_cmd_render(int argc, char **argv)
 {
     render_args a;
@@ -230,6 +282,7 @@ int stoa_cmd_render(int argc, char **argv)
             stoa_pose_apply_animation(pose, i, a.time);
         stoa_pose_update(pose);
         err.message[0] = '\0';
+        render_sky(&a);
         rc = render(r, scene, pose, &a, &err);
         stoa_gfx_device_wait_idle(dev);
     }
@@ -239,6 +292,7 @@ int stoa_cmd_render(int argc, char **argv)
     stoa_gfx_device_destroy(&dev);
     stoa_pose_destroy(&pose);
     stoa_scene_destroy(&scene);
+    free(a.env);
     uint32_t messages = stoa_gfx_validation_message_count();
     if (messages && stoa_gfx_validation_requested()) {
         fprintf(stderr, "stoa render: %u Vulkan validation messages (see above)\n", messages);

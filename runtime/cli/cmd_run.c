@@ -29,7 +29,7 @@ static void usage(FILE *f)
             "                [--msaa N] [--seated] [--vulkan1] [--max-seconds S]\n"
             "                [--grab NODE[,NODE...]] [--dwell SECONDS] [--mirror] [--ar|--vr]\n"
             "                [--hub URL --join CODE [--device NAME]]\n"
-            "                [--sky HH:MM|off] [--shadows off|low|high|auto]\n"
+            "                [--sky HH:MM|off|IMAGE] [--shadows off|low|high|auto]\n"
             "       stoa run [LESSON] --hub URL [--join CODE] [--device NAME] [--cache-max MIB] ...\n"
             "Plays a lesson (.yaml) or shows a scene (.gltf/.glb) on the headset through\n"
             "OpenXR. Lessons write the learner's trace (xAPI, JSON Lines) under --traces\n"

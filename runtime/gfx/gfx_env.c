@@ -211,6 +211,34 @@ static void sun_light(const gfx_env *e, const stoa_gfx_scene *s, const stoa_gfx_
     u->ambient[3] = (float)(kept + 1);
 }
 
+// Under an environment image the scene's lights (or the default rig) stay
+// as they are; its first directional light moves to light 0, which casts
+// the shadows. false when it has none.
+static bool image_sun(gfx_frame_ubo *u, float sun[3])
+{
+    uint32_t count = (uint32_t)u->ambient[3];
+    for (uint32_t i = 0; i < count && i < GFX_MAX_LIGHTS; i++) {
+        if (u->light_pos[i][3] != 0.0f)
+            continue;
+        float (*arrays[4])[4] = {u->light_pos, u->light_dir, u->light_color, u->light_cone};
+        for (int a = 0; a < 4; a++) {
+            float t[4];
+            memcpy(t, arrays[a][0], 16);
+            memcpy(arrays[a][0], arrays[a][i], 16);
+            memcpy(arrays[a][i], t, 16);
+        }
+        float len = sqrtf(u->light_dir[0][0] * u->light_dir[0][0] +
+                          u->light_dir[0][1] * u->light_dir[0][1] +
+                          u->light_dir[0][2] * u->light_dir[0][2]);
+        for (int c = 0; c < 3; c++)
+            sun[c] = len > 0.0f ? -u->light_dir[0][c] / len : (float)(c == 1);
+        return u->light_color[0][0] + u->light_color[0][1] + u->light_color[0][2] > 1e-3f;
+    }
+    sun[0] = sun[2] = 0.0f;
+    sun[1] = 1.0f;
+    return false;
+}
+
 void gfx_env_frame(stoa_gfx_renderer *r, const stoa_gfx_scene *s, const stoa_pose *pose,
                    const stoa_gfx_view *views, uint32_t view_count,
                    const stoa_gfx_render_options *opt, gfx_frame_ubo *u)
@@ -219,20 +247,27 @@ void gfx_env_frame(stoa_gfx_renderer *r, const stoa_gfx_scene *s, const stoa_pos
     gfx_env *e = r->env;
     if (!e || !e->on)
         return;
-    sun_light(e, s, opt, u);
+    float sun[3];
+    bool lit;
+    if (e->image) {
+        lit = image_sun(u, sun);
+    } else {
+        sun_light(e, s, opt, u);
+        memcpy(sun, e->model.sun, sizeof sun);
+        lit = e->model.light[0] + e->model.light[1] + e->model.light[2] > 1e-3f;
+    }
     memcpy(u->sh, e->sh, sizeof u->sh);
     u->sky[0] = 1.0f;
     u->sky[3] = (float)(GFX_ENV_MIPS - 1);
-    memcpy(u->sun, e->model.sun, 12);
+    memcpy(u->sun, sun, 12);
     u->sun[3] = cosf(0.9f * 3.14159265f / 180.0f);
-    memcpy(u->sun_disk, e->model.disk, 12);
-    bool lit = e->model.light[0] + e->model.light[1] + e->model.light[2] > 1e-3f;
+    memcpy(u->sun_disk, e->model.disk, 12); // zero under an image
     if (e->sky.shadows == STOA_GFX_SHADOWS_OFF || !lit) {
         e->shadow_valid = false;
         return;
     }
     if (!opt->no_clear) // drawn over: the shadow map of the render before
-        e->shadow_valid = gfx_shadow_matrix(r, s, views, view_count, e->model.sun, e->shadow_vp);
+        e->shadow_valid = gfx_shadow_matrix(r, s, views, view_count, sun, e->shadow_vp);
     if (!e->shadow_valid)
         return;
     float size = e->sky.shadows == STOA_GFX_SHADOWS_HIGH ? GFX_SHADOW_SIZE : GFX_SHADOW_SIZE / 2;
@@ -260,67 +295,14 @@ static stoa_result make_sky_pipeline(stoa_gfx_renderer *r, VkRenderPass pass, ui
                                      bool multiview, VkPipeline *out, stoa_error *err)
 {
     gfx_env *e = r->env;
-    VkPipelineShaderStageCreateInfo stages[2] = {
-        {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, NULL, 0, VK_SHADER_STAGE_VERTEX_BIT,
-         multiview ? e->sky_vert_mv : e->sky_vert, "main", NULL},
-        {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, NULL, 0, VK_SHADER_STAGE_FRAGMENT_BIT,
-         e->sky_frag, "main", NULL},
-    };
-    VkPipelineVertexInputStateCreateInfo vertex = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
-    VkPipelineInputAssemblyStateCreateInfo ia = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO,
-        .topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST,
-    };
-    VkPipelineViewportStateCreateInfo vp = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO,
-        .viewportCount = 1,
-        .scissorCount = 1,
-    };
-    VkPipelineRasterizationStateCreateInfo rs = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO,
-        .polygonMode = VK_POLYGON_MODE_FILL,
-        .cullMode = VK_CULL_MODE_NONE,
-        .lineWidth = 1.0f,
-    };
-    VkPipelineMultisampleStateCreateInfo ms = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO,
-        .rasterizationSamples = (VkSampleCountFlagBits)samples,
-    };
     // At the far plane, where nothing was drawn; no depth written.
-    VkPipelineDepthStencilStateCreateInfo ds = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_DEPTH_STENCIL_STATE_CREATE_INFO,
-        .depthTestEnable = VK_TRUE,
-        .depthCompareOp = VK_COMPARE_OP_LESS_OR_EQUAL,
+    gfx_pipe_desc d = {
+        .vert = multiview ? e->sky_vert_mv : e->sky_vert,
+        .frag = e->sky_frag,
+        .pass = pass,
+        .samples = samples,
     };
-    VkPipelineColorBlendAttachmentState cb = {.colorWriteMask = 0xf};
-    VkPipelineColorBlendStateCreateInfo blend = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO,
-        .attachmentCount = 1,
-        .pAttachments = &cb,
-    };
-    VkDynamicState dyn[] = {VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR};
-    VkPipelineDynamicStateCreateInfo dynamic = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO,
-        .dynamicStateCount = 2,
-        .pDynamicStates = dyn,
-    };
-    VkGraphicsPipelineCreateInfo info = {
-        .sType = VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO,
-        .stageCount = 2,
-        .pStages = stages,
-        .pVertexInputState = &vertex,
-        .pInputAssemblyState = &ia,
-        .pViewportState = &vp,
-        .pRasterizationState = &rs,
-        .pMultisampleState = &ms,
-        .pDepthStencilState = &ds,
-        .pColorBlendState = &blend,
-        .pDynamicState = &dynamic,
-        .layout = r->layout,
-        .renderPass = pass,
-    };
-    return GFX_VK(err, vkCreateGraphicsPipelines(r->dev->h.device, r->cache, 1, &info, NULL, out));
+    return gfx_pipe_build(r, &d, out, err);
 }
 
 static bool sky_find(gfx_env *e, VkRenderPass pass, bool multiview, VkPipeline *out)

@@ -24,6 +24,10 @@ typedef struct gfx_sky_model {
     float night[3];        // what remains of the sky at night
     float multiple[3];     // multiple scattering, a blue that outlasts the sun
     float ground[3];       // radiance of the ground below the horizon
+    // An environment image instead (stoa_gfx_sky.env_rgb): only while
+    // stoa_gfx_renderer_set_sky computes the light from it; NULL after.
+    const float *env;
+    uint32_t env_w, env_h;
 } gfx_sky_model;
 
 void gfx_sky_model_make(const stoa_gfx_sky *sky, gfx_sky_model *out);
@@ -38,6 +42,7 @@ typedef struct gfx_sky_pipe {
 
 typedef struct gfx_env {
     bool on;
+    bool image; // the sky is an environment image: no sun, the scene's lights stay
     stoa_gfx_sky sky;
     gfx_sky_model model;
     float sh[9][4]; // irradiance / pi, rgb, as SH9 coefficients (gfx_ibl.c)

@@ -59,6 +59,25 @@ typedef struct grid {
     float area[GRID_W * GRID_H]; // solid angle
 } grid;
 
+// The mean radiance over grid cell (y, x), from 8 x 8 directions in it.
+static void cell_mean(const gfx_sky_model *m, int y, int x, float out[3])
+{
+    float sum[3] = {0, 0, 0}, wsum = 0.0f;
+    for (int j = 0; j < 8; j++) {
+        float theta = PI_F * ((float)y + ((float)j + 0.5f) / 8.0f) / GRID_H;
+        for (int i = 0; i < 8; i++) {
+            float phi = 2.0f * PI_F * ((float)x + ((float)i + 0.5f) / 8.0f) / GRID_W;
+            float d[3] = {sinf(theta) * cosf(phi), cosf(theta), sinf(theta) * sinf(phi)}, c[3];
+            gfx_sky_model_radiance(m, d, c);
+            for (int k = 0; k < 3; k++)
+                sum[k] += c[k] * sinf(theta);
+            wsum += sinf(theta);
+        }
+    }
+    for (int k = 0; k < 3; k++)
+        out[k] = wsum > 0.0f ? sum[k] / wsum : 0.0f;
+}
+
 static void grid_fill(const gfx_sky_model *m, grid *g)
 {
     for (int y = 0; y < GRID_H; y++) {
@@ -71,7 +90,10 @@ static void grid_fill(const gfx_sky_model *m, grid *g)
             g->dir[i][1] = cosf(theta);
             g->dir[i][2] = sinf(theta) * sinf(phi);
             g->area[i] = area;
-            gfx_sky_model_radiance(m, g->dir[i], g->rgb[i]);
+            if (m->env) // a picture has detail (a sun) finer than a cell: its mean
+                cell_mean(m, y, x, g->rgb[i]);
+            else
+                gfx_sky_model_radiance(m, g->dir[i], g->rgb[i]);
         }
     }
 }

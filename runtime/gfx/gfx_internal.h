@@ -374,6 +374,21 @@ stoa_result gfx_pipeline_init(stoa_gfx_renderer *r, stoa_error *err);
 void gfx_pipeline_fini(stoa_gfx_renderer *r);
 stoa_result gfx_render_pass_get(stoa_gfx_renderer *r, const gfx_pass_key *key,
                                 VkRenderPass *out, stoa_error *err);
+// What the renderer's graphics pipelines differ in (gfx_pipe_build.c);
+// zero is the default (no culling, counter-clockwise front, 1 sample, no
+// depth writes, no blending, no vertex input, no bias, one colour target).
+typedef struct gfx_pipe_desc {
+    VkShaderModule vert, frag; // frag VK_NULL_HANDLE: a depth-only pass
+    VkRenderPass pass;
+    uint32_t samples;
+    bool scene_vertices; // the scene's vertex streams (gfx_vertex_bindings)
+    VkCullModeFlags cull;
+    VkFrontFace front;
+    bool depth_write, blend, depth_only;
+    float depth_bias, depth_bias_slope;
+} gfx_pipe_desc;
+stoa_result gfx_pipe_build(stoa_gfx_renderer *r, const gfx_pipe_desc *d, VkPipeline *out,
+                           stoa_error *err);
 // Any thread (the table is locked; the pipeline is compiled outside the
 // lock). `recording`: asked for while a frame is recorded (counted apart).
 stoa_result gfx_pipeline_get(stoa_gfx_renderer *r, VkRenderPass pass, uint32_t samples,

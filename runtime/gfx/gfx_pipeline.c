@@ -266,87 +266,22 @@ static stoa_result create_pipeline(stoa_gfx_renderer *r, VkRenderPass pass, uint
                                    bool multiview, uint32_t variant, VkPipeline *out,
                                    stoa_error *err)
 {
-    VkPipelineShaderStageCreateInfo stages[2] = {
-        {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, NULL, 0, VK_SHADER_STAGE_VERTEX_BIT,
-         multiview ? r->vert_mv : r->vert, "main", NULL},
-        {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, NULL, 0,
-         VK_SHADER_STAGE_FRAGMENT_BIT, r->frag, "main", NULL},
-    };
-    VkPipelineVertexInputStateCreateInfo vertex = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO,
-        .vertexBindingDescriptionCount = GFX_STREAM_COUNT,
-        .pVertexBindingDescriptions = gfx_vertex_bindings,
-        .vertexAttributeDescriptionCount = GFX_STREAM_COUNT,
-        .pVertexAttributeDescriptions = gfx_vertex_attributes,
-    };
-    VkPipelineInputAssemblyStateCreateInfo ia = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO,
-        .topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST,
-    };
-    VkPipelineViewportStateCreateInfo vp = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO,
-        .viewportCount = 1,
-        .scissorCount = 1,
-    };
     bool blend = variant & GFX_VARIANT_BLEND;
     // The projection flips y, which keeps glTF's counter-clockwise front faces
     // counter-clockwise on screen; a mirrored node transform flips them.
-    VkPipelineRasterizationStateCreateInfo rs = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO,
-        .polygonMode = VK_POLYGON_MODE_FILL,
-        .cullMode = (variant & GFX_VARIANT_DOUBLE_SIDED) ? VK_CULL_MODE_NONE
-                                                         : VK_CULL_MODE_BACK_BIT,
-        .frontFace = (variant & GFX_VARIANT_MIRRORED) ? VK_FRONT_FACE_CLOCKWISE
-                                                      : VK_FRONT_FACE_COUNTER_CLOCKWISE,
-        .lineWidth = 1.0f,
+    gfx_pipe_desc d = {
+        .vert = multiview ? r->vert_mv : r->vert,
+        .frag = r->frag,
+        .pass = pass,
+        .samples = samples,
+        .scene_vertices = true,
+        .cull = (variant & GFX_VARIANT_DOUBLE_SIDED) ? VK_CULL_MODE_NONE : VK_CULL_MODE_BACK_BIT,
+        .front = (variant & GFX_VARIANT_MIRRORED) ? VK_FRONT_FACE_CLOCKWISE
+                                                  : VK_FRONT_FACE_COUNTER_CLOCKWISE,
+        .depth_write = !blend,
+        .blend = blend,
     };
-    VkPipelineMultisampleStateCreateInfo ms = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO,
-        .rasterizationSamples = (VkSampleCountFlagBits)samples,
-    };
-    VkPipelineDepthStencilStateCreateInfo ds = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_DEPTH_STENCIL_STATE_CREATE_INFO,
-        .depthTestEnable = VK_TRUE,
-        .depthWriteEnable = blend ? VK_FALSE : VK_TRUE,
-        .depthCompareOp = VK_COMPARE_OP_LESS_OR_EQUAL,
-    };
-    VkPipelineColorBlendAttachmentState cb = {
-        .blendEnable = blend ? VK_TRUE : VK_FALSE,
-        .srcColorBlendFactor = VK_BLEND_FACTOR_SRC_ALPHA,
-        .dstColorBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA,
-        .colorBlendOp = VK_BLEND_OP_ADD,
-        .srcAlphaBlendFactor = VK_BLEND_FACTOR_ONE,
-        .dstAlphaBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA,
-        .alphaBlendOp = VK_BLEND_OP_ADD,
-        .colorWriteMask = 0xf,
-    };
-    VkPipelineColorBlendStateCreateInfo blend_state = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO,
-        .attachmentCount = 1,
-        .pAttachments = &cb,
-    };
-    VkDynamicState dyn[] = {VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR};
-    VkPipelineDynamicStateCreateInfo dynamic = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO,
-        .dynamicStateCount = 2,
-        .pDynamicStates = dyn,
-    };
-    VkGraphicsPipelineCreateInfo info = {
-        .sType = VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO,
-        .stageCount = 2,
-        .pStages = stages,
-        .pVertexInputState = &vertex,
-        .pInputAssemblyState = &ia,
-        .pViewportState = &vp,
-        .pRasterizationState = &rs,
-        .pMultisampleState = &ms,
-        .pDepthStencilState = &ds,
-        .pColorBlendState = &blend_state,
-        .pDynamicState = &dynamic,
-        .layout = r->layout,
-        .renderPass = pass,
-    };
-    return GFX_VK(err, vkCreateGraphicsPipelines(r->dev->h.device, r->cache, 1, &info, NULL, out));
+    return gfx_pipe_build(r, &d, out, err);
 }
 
 static bool pipeline_find(const stoa_gfx_renderer *r, VkRenderPass pass, bool multiview,

@@ -162,77 +162,20 @@ stoa_result gfx_shadow_pipeline(stoa_gfx_renderer *r, stoa_error *err)
     pthread_mutex_unlock(&r->pipeline_lock);
     if (have)
         return STOA_OK;
-    VkPipelineShaderStageCreateInfo stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-                                             NULL,
-                                             0,
-                                             VK_SHADER_STAGE_VERTEX_BIT,
-                                             e->shadow_vert,
-                                             "main",
-                                             NULL};
-    VkPipelineVertexInputStateCreateInfo vertex = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO,
-        .vertexBindingDescriptionCount = GFX_STREAM_COUNT,
-        .pVertexBindingDescriptions = gfx_vertex_bindings,
-        .vertexAttributeDescriptionCount = GFX_STREAM_COUNT,
-        .pVertexAttributeDescriptions = gfx_vertex_attributes,
-    };
-    VkPipelineInputAssemblyStateCreateInfo ia = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO,
-        .topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST,
-    };
-    VkPipelineViewportStateCreateInfo vp = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO,
-        .viewportCount = 1,
-        .scissorCount = 1,
-    };
     // Both faces cast (thin walls, double-sided leaves); the bias keeps lit
     // faces from shadowing themselves.
-    VkPipelineRasterizationStateCreateInfo rs = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO,
-        .polygonMode = VK_POLYGON_MODE_FILL,
-        .cullMode = VK_CULL_MODE_NONE,
-        .depthBiasEnable = VK_TRUE,
-        .depthBiasConstantFactor = 2.0f,
-        .depthBiasSlopeFactor = 2.0f,
-        .lineWidth = 1.0f,
-    };
-    VkPipelineMultisampleStateCreateInfo ms = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO,
-        .rasterizationSamples = VK_SAMPLE_COUNT_1_BIT,
-    };
-    VkPipelineDepthStencilStateCreateInfo ds = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_DEPTH_STENCIL_STATE_CREATE_INFO,
-        .depthTestEnable = VK_TRUE,
-        .depthWriteEnable = VK_TRUE,
-        .depthCompareOp = VK_COMPARE_OP_LESS_OR_EQUAL,
-    };
-    VkPipelineColorBlendStateCreateInfo blend = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO};
-    VkDynamicState dyn[] = {VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR};
-    VkPipelineDynamicStateCreateInfo dynamic = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO,
-        .dynamicStateCount = 2,
-        .pDynamicStates = dyn,
-    };
-    VkGraphicsPipelineCreateInfo info = {
-        .sType = VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO,
-        .stageCount = 1,
-        .pStages = &stage,
-        .pVertexInputState = &vertex,
-        .pInputAssemblyState = &ia,
-        .pViewportState = &vp,
-        .pRasterizationState = &rs,
-        .pMultisampleState = &ms,
-        .pDepthStencilState = &ds,
-        .pColorBlendState = &blend,
-        .pDynamicState = &dynamic,
-        .layout = r->layout,
-        .renderPass = e->shadow_pass,
+    gfx_pipe_desc d = {
+        .vert = e->shadow_vert,
+        .pass = e->shadow_pass,
+        .scene_vertices = true,
+        .depth_write = true,
+        .depth_only = true,
+        .depth_bias = 2.0f,
+        .depth_bias_slope = 2.0f,
     };
     gfx_count_pipeline(r->recording);
     VkPipeline p;
-    stoa_result res =
-        GFX_VK(err, vkCreateGraphicsPipelines(r->dev->h.device, r->cache, 1, &info, NULL, &p));
+    stoa_result res = gfx_pipe_build(r, &d, &p, err);
     if (res < 0)
         return res;
     pthread_mutex_lock(&r->pipeline_lock);

@@ -110,8 +110,31 @@ static void sky_scatter(const gfx_sky_model *m, const float d[3], float mu, floa
     }
 }
 
+// The environment image along dir, bilinear (wrapping round the horizon).
+static void image_radiance(const gfx_sky_model *m, const float dir[3], float out[3])
+{
+    uint32_t w = m->env_w, h = m->env_h;
+    float u = 0.5f + atan2f(dir[0], -dir[2]) / (2.0f * PI_F);
+    float v = acosf(clampf(dir[1], -1.0f, 1.0f)) / PI_F;
+    float fx = u * (float)w - 0.5f, fy = clampf(v * (float)h - 0.5f, 0.0f, (float)(h - 1));
+    int ix = (int)floorf(fx), iy = (int)floorf(fy);
+    float tx = fx - (float)ix, ty = fy - (float)iy;
+    uint32_t xa = (uint32_t)(((ix % (int)w) + (int)w) % (int)w), xb = (xa + 1) % w;
+    uint32_t ya = (uint32_t)iy, yb = ya + 1 < h ? ya + 1 : ya;
+    const float *p = m->env;
+    for (int c = 0; c < 3; c++) {
+        float a = p[3 * (ya * w + xa) + c], b = p[3 * (ya * w + xb) + c];
+        float d = p[3 * (yb * w + xa) + c], e = p[3 * (yb * w + xb) + c];
+        out[c] = (a + (b - a) * tx) * (1.0f - ty) + (d + (e - d) * tx) * ty;
+    }
+}
+
 void gfx_sky_model_radiance(const gfx_sky_model *m, const float dir[3], float out[3])
 {
+    if (m->env) {
+        image_radiance(m, dir, out);
+        return;
+    }
     float mu = dir[1];
     if (mu >= 0.0f) {
         sky_scatter(m, dir, mu, out);
@@ -134,6 +157,13 @@ void gfx_sky_model_radiance(const gfx_sky_model *m, const float dir[3], float ou
 void gfx_sky_model_make(const stoa_gfx_sky *sky, gfx_sky_model *m)
 {
     memset(m, 0, sizeof *m);
+    if (sky->env_rgb) { // no sun, no air: the picture is all there is
+        m->env = sky->env_rgb;
+        m->env_w = sky->env_width;
+        m->env_h = sky->env_height;
+        m->sun[1] = 1.0f;
+        return;
+    }
     sun_direction(sky, m->sun);
     static const float rayleigh[3] = {0.046f, 0.108f, 0.265f};
     static const float white[3] = {1.0f, 0.97f, 0.93f};
@@ -184,7 +214,8 @@ static bool same_sky(const stoa_gfx_sky *a, const stoa_gfx_sky *b)
 {
     return a->hour == b->hour && a->latitude_deg == b->latitude_deg &&
            a->day_of_year == b->day_of_year && a->north_deg == b->north_deg &&
-           a->turbidity == b->turbidity;
+           a->turbidity == b->turbidity && a->env_rgb == b->env_rgb &&
+           a->env_width == b->env_width && a->env_height == b->env_height;
 }
 
 stoa_result stoa_gfx_renderer_set_sky(stoa_gfx_renderer *r, const stoa_gfx_sky *sky,
@@ -201,10 +232,13 @@ stoa_result stoa_gfx_renderer_set_sky(stoa_gfx_renderer *r, const stoa_gfx_sky *
         !isfinite(sky->latitude_deg) || fabsf(sky->latitude_deg) > 90.0f ||
         !isfinite(sky->day_of_year) || sky->day_of_year < 0.0f || sky->day_of_year > 366.0f ||
         !isfinite(sky->north_deg) || !isfinite(sky->turbidity) || sky->turbidity > 10.0f ||
-        (unsigned)sky->shadows > STOA_GFX_SHADOWS_AUTO)
+        (unsigned)sky->shadows > STOA_GFX_SHADOWS_AUTO ||
+        (sky->env_rgb && (sky->env_height < 2 || sky->env_width != 2 * sky->env_height ||
+                          sky->env_width > 16384)))
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
                               "gfx: set_sky: hour 0..24, latitude -90..90, day 0..366, "
-                              "turbidity 0..10, shadows off/low/high/auto");
+                              "turbidity 0..10, shadows off/low/high/auto, an environment "
+                              "image 2:1 up to 16384 wide");
     bool recompute = !e->on || !same_sky(&e->sky, sky);
     e->sky = *sky;
     if (e->sky.shadows == STOA_GFX_SHADOWS_AUTO)
@@ -215,7 +249,9 @@ stoa_result stoa_gfx_renderer_set_sky(stoa_gfx_renderer *r, const stoa_gfx_sky *
     if (!recompute)
         return STOA_OK;
     gfx_sky_model_make(sky, &e->model);
+    e->image = sky->env_rgb != NULL;
     stoa_result res = gfx_ibl_compute(r, err);
+    e->model.env = NULL; // the caller's pixels are not kept
     if (res < 0)
         e->on = false;
     return res;

@@ -556,6 +556,16 @@ typedef struct stoa_gfx_sky {
     float north_deg;
     float turbidity;    // haze, 1 (clear) .. 10 (hazy)
     stoa_gfx_shadows shadows;
+    // An environment image in place of the procedural sky (docs/environment.md;
+    // NULL: none): linear RGB floats, equirectangular (env_width = 2 x
+    // env_height, row 0 the zenith, the centre column north). It is the
+    // background and the source of the ambient and specular light; there is
+    // no sun then: the scene's own lights stay, and its first directional
+    // light casts the shadows. Read only inside stoa_gfx_renderer_set_sky;
+    // the pointer tells skies apart, so new pixels need a new buffer (or a
+    // set_sky(NULL) before).
+    const float *env_rgb;
+    uint32_t env_width, env_height;
 } stoa_gfx_sky;
 
 // Enabled, 10:30, latitude 38 (Athens), day 100 (April), north -Z,

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The lesson's sky (docs/environment.md):
 //   sky: {time: "17:30", shadows: high}
+//   sky: {environment: images/sky.jpg}
 // time is the time of day of the procedural sky and its sun (H:MM or
 // HH:MM, 00:00..24:00); shadows the sun's shadow quality (off, low, high,
-// auto).
+// auto); environment an equirectangular image beside the lesson, drawn as
+// the sky and lighting the scene instead of the procedural sky.
 // Both are optional; the renderer is not this module's: the words are
 // checked here and handed on as written.
 #include <string.h>
@@ -27,8 +29,8 @@ static bool time_ok(const char *t)
 
 void lp_parse_sky(lp *p, yaml_node_t *n, stoa_lesson *L)
 {
-    static const char *const keys[] = {"time", "shadows"};
-    if (!n || !lp_keys(p, n, "sky", keys, 2))
+    static const char *const keys[] = {"time", "shadows", "environment"};
+    if (!n || !lp_keys(p, n, "sky", keys, 3))
         return;
     yaml_node_t *v;
     const char *s;
@@ -38,6 +40,14 @@ void lp_parse_sky(lp *p, yaml_node_t *n, stoa_lesson *L)
         else
             lp_error(p, lp_loc(v), "sky-time",
                      "sky.time '%s' is not a time of day HH:MM (00:00 to 24:00)", s);
+    }
+    if ((v = lp_get(p, n, "environment")) && lp_string(p, v, "sky.environment", &s)) {
+        if (s[0] && s[0] != '/' && !strstr(s, ".."))
+            L->sky_environment = s;
+        else
+            lp_error(p, lp_loc(v), "sky-environment",
+                     "sky.environment '%s' is not an image file name inside the lesson's folder",
+                     s);
     }
     if ((v = lp_get(p, n, "shadows")) && lp_string(p, v, "sky.shadows", &s)) {
         if (!strcmp(s, "off") || !strcmp(s, "low") || !strcmp(s, "high") || !strcmp(s, "auto"))

@@ -320,6 +320,7 @@ typedef struct stoa_lesson {
     // written and checked; NULL when not given.
     const char *sky_time;
     const char *sky_shadows;
+    const char *sky_environment; // sky.environment: an image file, relative to the lesson
     struct stoa_lesson_private *priv;
 } stoa_lesson;
 

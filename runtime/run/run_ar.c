@@ -72,6 +72,13 @@ stoa_result run_ar_scene(run_session *s, stoa_error *err)
         ar->env[node] = true;
         marked++;
     }
+    const stoa_scene_extras *x = run_sky_extras(s); // glTF nodes[].extras.stoa.environment
+    for (uint32_t i = 0; x && i < x->env_node_count; i++) {
+        int32_t node = stoa_scene_find_node(s->scene, x->env_nodes[i]);
+        marked += node >= 0 && !ar->env[node];
+        if (node >= 0)
+            ar->env[node] = true;
+    }
     if (ar->choice.ar)
         STOA_LOGI("run", "AR: %u environment node(s) hidden over the room", marked);
     ar->version++;

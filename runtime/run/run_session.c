@@ -53,6 +53,7 @@ void run_session_fini(run_session *s)
         run_lesson_fini(&s->lesson);
     run_hub_stop(&s->hub); // after the lesson: its last statements still reach the hub
     run_class_fini(&s->cls);
+    run_sky_fini(s);
     if (s->front && s->front->release)
         s->front->release(s->front_user); // the GPU copies, then the front-end's device
     else

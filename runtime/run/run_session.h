@@ -169,6 +169,7 @@ struct run_session {
     uint32_t launches_failed;     // hub launches that could not start
     uint32_t hidden_version;      // of the lesson's hidden nodes, as the BVH has them
     run_ar ar;                    // AR: blend mode, environment hidden, room fade (run_ar.c)
+    struct run_sky *sky_state;    // the resolved sky and the scene's extras (run_sky.c)
 };
 
 // run_stream.c: the scene's textures stream in while frames are drawn.
@@ -269,6 +270,10 @@ stoa_result run_session_step(run_session *s, stoa_interact_frame *in, double dt,
 stoa_result run_sky_resolve(const run_options *o, const stoa_lesson *L, stoa_gfx_sky *out,
                             stoa_error *err);
 void run_sky_frame(run_session *s, stoa_gfx_renderer *renderer);
+// The current scene's glTF extras (read once per scene; NULL without a
+// scene): its sky and the nodes it marks environment-only (run_ar.c).
+const stoa_scene_extras *run_sky_extras(run_session *s);
+void run_sky_fini(run_session *s);
 
 stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error *err);
 void run_session_fini(run_session *s);

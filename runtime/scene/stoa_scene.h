@@ -13,6 +13,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/stoa_result.h"
@@ -379,3 +380,45 @@ typedef struct stoa_ray_hit {
 // Returns true and fills out_hit on a hit.
 bool stoa_scene_raycast(const stoa_bvh *bvh, const float origin[3], const float dir[3],
                         float max_distance, stoa_ray_hit *out_hit);
+
+// ---- the glTF's own extras for Stoa (scene_extras.c, docs/environment.md) ----
+
+#define STOA_SCENE_EXTRAS_MAX_NODES 4096
+
+// What a glTF asks of Stoa in `asset.extras.stoa`, `scenes[n].extras.stoa`
+// (the default scene's win) and `nodes[i].extras.stoa`. Strings are empty
+// when the glTF says nothing; fini frees env_nodes.
+typedef struct stoa_scene_extras {
+    char sky_time[8];              // "HH:MM" or "off" (stoa.sky / stoa.sky.time)
+    char sky_shadows[8];           // off|low|high|auto (stoa.sky.shadows)
+    char environment[4096];        // the environment image's path, confined to the glTF's folder
+    char environment_field[96];    // where it was named ("scenes[0].extras.stoa.environment")
+    float environment_intensity;   // stoa.environment.intensity (1 when not given)
+    uint32_t env_node_count;       // nodes marked {"stoa": {"environment": true}}, by name
+    char **env_nodes;
+} stoa_scene_extras;
+
+// Reads the extras of the glTF (or .glb: its JSON chunk only) at path.
+// Errors name the file and the field; *out is then empty.
+stoa_result stoa_scene_extras_read(const char *path, stoa_scene_extras *out, stoa_error *err);
+// The same from the file's bytes (a fuzz harness's entry); path names it in
+// errors and is the folder the environment image is confined to.
+stoa_result stoa_scene_extras_parse(const char *path, const uint8_t *bytes, size_t size,
+                                    stoa_scene_extras *out, stoa_error *err);
+void stoa_scene_extras_fini(stoa_scene_extras *x);
+
+// An equirectangular environment image (scene_envmap.c): width = 2 x height,
+// row 0 the zenith, the centre column north (-Z), +X a quarter to the right.
+// PNG, JPEG or WebP (sRGB, decoded to linear) or Radiance .hdr (linear), at
+// most 8192 x 4096 and at least 16 x 8, resampled to exactly
+// STOA_SCENE_ENV_WIDTH x STOA_SCENE_ENV_HEIGHT linear RGB floats, times
+// intensity. Caller free()s out->rgb.
+#define STOA_SCENE_ENV_WIDTH 512
+#define STOA_SCENE_ENV_HEIGHT 256
+#define STOA_SCENE_ENV_MAX_WIDTH 8192
+typedef struct stoa_scene_env_image {
+    uint32_t width, height;
+    float *rgb;
+} stoa_scene_env_image;
+stoa_result stoa_scene_env_image_load(const char *path, float intensity,
+                                      stoa_scene_env_image *out, stoa_error *err);

@@ -112,6 +112,49 @@ STOA_TEST(set_sky_refuses_what_it_cannot_draw)
     CHECK(stoa_gfx_renderer_set_sky(r, NULL, &err) == STOA_OK);
 }
 
+// An environment image (docs/environment.md): row 0 the zenith, the
+// centre column north (-Z), +X a quarter to the right; set_sky refuses an
+// image that is not 2:1.
+STOA_TEST(an_environment_image_is_the_sky_in_its_documented_orientation)
+{
+    enum { W = 16, H = 8 };
+    static float img[W * H * 3];
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            float *p = img + 3 * (y * W + x);
+            int quarter = x * 4 / W; // 0: south-west half .. centre north .. 3
+            p[0] = y < H / 2 ? (quarter == 1 || quarter == 2 ? 1.0f : 0.0f) : 0.0f;
+            p[1] = y >= H / 2 ? 1.0f : 0.0f;                  // green ground
+            p[2] = y < H / 2 && (quarter == 0 || quarter == 3) ? 1.0f : 0.0f; // blue south
+        }
+    stoa_gfx_sky s = sky_at(12.0f, STOA_GFX_SHADOWS_OFF);
+    s.env_rgb = img;
+    s.env_width = W;
+    s.env_height = H;
+    float c[3];
+    const float north[3] = {0.0f, 0.3f, -0.95f}, south[3] = {0.0f, 0.3f, 0.95f},
+                down[3] = {0.0f, -1.0f, 0.0f};
+    stoa_gfx_sky_radiance(&s, north, c);
+    CHECK_MSG(c[0] > 0.9f && c[2] < 0.1f, "north %g %g %g", c[0], c[1], c[2]);
+    stoa_gfx_sky_radiance(&s, south, c);
+    CHECK_MSG(c[2] > 0.9f && c[0] < 0.1f, "south %g %g %g", c[0], c[1], c[2]);
+    stoa_gfx_sky_radiance(&s, down, c);
+    CHECK_MSG(c[1] > 0.9f && c[0] < 0.1f, "down %g %g %g", c[0], c[1], c[2]);
+    float sun[3], light[3];
+    stoa_gfx_sky_sun(&s, sun, light);
+    CHECK(light[0] + light[1] + light[2] == 0.0f); // no sun of its own
+    stoa_gfx_renderer *r = gt_renderer();
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    stoa_error err = {0};
+    CHECK(stoa_gfx_renderer_set_sky(r, &s, &err) == STOA_OK);
+    s.env_width = W - 2; // not 2:1
+    CHECK(stoa_gfx_renderer_set_sky(r, &s, &err) == STOA_ERROR_INVALID_ARGUMENT);
+    CHECK(strstr(err.message, "environment") != NULL);
+    CHECK(stoa_gfx_renderer_set_sky(r, NULL, &err) == STOA_OK);
+}
+
 static stoa_scene *agora(void)
 {
     const char *src = getenv("STOA_SOURCE_DIR");

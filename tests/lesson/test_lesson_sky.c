@@ -16,8 +16,12 @@ STOA_TEST(sky_time_and_shadows_are_kept)
     l = parse_ok(LESSON_HDR "sky: {time: \"6:05\"}\n" STATES);
     CHECK(l && l->sky_time && !strcmp(l->sky_time, "6:05") && !l->sky_shadows);
     stoa_lesson_destroy(&l);
+    l = parse_ok(LESSON_HDR "sky: {environment: images/sky.jpg, shadows: off}\n" STATES);
+    CHECK(l && l->sky_environment && !strcmp(l->sky_environment, "images/sky.jpg") &&
+          !l->sky_time);
+    stoa_lesson_destroy(&l);
     l = parse_ok(LESSON_HDR STATES);
-    CHECK(l && !l->sky_time && !l->sky_shadows);
+    CHECK(l && !l->sky_time && !l->sky_shadows && !l->sky_environment);
     stoa_lesson_destroy(&l);
 }
 
@@ -33,6 +37,7 @@ STOA_TEST(bad_skies_are_errors_at_their_place)
         {"{time: \"24:30\"}", "is not a time of day", 13},
         {"{shadows: medium}", "'medium' is not one of off, low, high, auto", 16},
         {"{colour: red}", "colour", 7},
+        {"{environment: ../sky.jpg}", "is not an image file name inside the lesson's folder", 20},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char yaml[512];
