@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -39,6 +40,7 @@ typedef struct view_slot {
     uint32_t w, h;
     uint64_t seq;
     int64_t drawn_ms, received_ns;
+    int64_t ready_ms, enc_ms, hub_ms; // the stages' unix times: picked up, encoded, received here
     bool has_gaze;
     double gaze[2];
     int64_t thumb_until_ns, large_until_ns;
@@ -210,6 +212,11 @@ void hub_view_on_message(stoa_hub *hub, int64_t device, const cJSON *msg, size_t
     load(hub);
     const cJSON *gaze = cJSON_GetObjectItemCaseSensitive(msg, "gaze");
     double drawn = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(msg, "drawn"));
+    double ready = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(msg, "ready"));
+    double enc = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(msg, "enc"));
+    struct timespec now_ts;
+    clock_gettime(CLOCK_REALTIME, &now_ts);
+    int64_t hub_ms = (int64_t)now_ts.tv_sec * 1000 + now_ts.tv_nsec / 1000000;
     pthread_mutex_lock(&hub->mu);
     view_slot *s = hub->views && hub->views->enabled ? slot_of(hub, device, true) : NULL;
     if (s) {
@@ -221,6 +228,9 @@ void hub_view_on_message(stoa_hub *hub, int64_t device, const cJSON *msg, size_t
         s->seq++;
         s->drawn_ms = drawn > 0 && drawn < 1e15 ? (int64_t)drawn : 0;
         s->received_ns = hub_mono_ns();
+        s->ready_ms = ready > 0 && ready < 1e15 ? (int64_t)ready : 0;
+        s->enc_ms = enc > 0 && enc < 1e15 ? (int64_t)enc : 0;
+        s->hub_ms = hub_ms;
         s->has_gaze = cJSON_GetArraySize(gaze) == 2;
         for (int i = 0; i < 2 && s->has_gaze; i++) {
             double g = cJSON_GetNumberValue(cJSON_GetArrayItem(gaze, i));
@@ -287,7 +297,7 @@ static void handle_view(stoa_hub *hub, hub_req *c)
     bool start = false;
     unsigned char *copy = NULL;
     size_t len = 0;
-    char headers[256] = "";
+    char headers[384] = "";
     if (s) {
         start = large ? s->large_until_ns <= now : s->thumb_until_ns <= now && s->large_until_ns <= now;
         if (large)
@@ -299,8 +309,9 @@ static void handle_view(stoa_hub *hub, hub_req *c)
             len = s->len;
             int n = snprintf(headers, sizeof headers,
                              "Cache-Control: no-store\r\nX-Stoa-Seq: %llu\r\nX-Stoa-Drawn: %lld\r\n"
-                             "X-Stoa-Size: %ux%u\r\n",
-                             (unsigned long long)s->seq, (long long)s->drawn_ms, s->w, s->h);
+                             "X-Stoa-Size: %ux%u\r\nX-Stoa-Stages: %lld,%lld,%lld\r\n",
+                             (unsigned long long)s->seq, (long long)s->drawn_ms, s->w, s->h,
+                             (long long)s->ready_ms, (long long)s->enc_ms, (long long)s->hub_ms);
             if (s->has_gaze)
                 snprintf(headers + n, sizeof headers - (size_t)n, "X-Stoa-Gaze: %.4f,%.4f\r\n", s->gaze[0], s->gaze[1]);
         }

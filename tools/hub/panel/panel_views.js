@@ -112,6 +112,8 @@ async function fetchView(id, canvas, large) {
   canvas.classList.add('has-picture');
   canvas.dataset.seq = seq || '';
   canvas.dataset.latency = drawn ? String(Date.now() - drawn) : '';
+  // The picture's way (Unix ms): drawn, picked up from the GPU, encoded, at the hub, here.
+  canvas.dataset.stages = drawn ? [drawn, ...(res.headers.get('X-Stoa-Stages') || '0,0,0').split(',').map(Number), Date.now()].join(',') : '';
   return { seq, gaze: gaze.length === 2 && gaze.every((v) => v >= 0 && v <= 1) ? gaze : null };
 }
 
