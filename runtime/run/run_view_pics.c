@@ -28,6 +28,9 @@ struct run_view_pics {
     stoa_gfx_snap *snap;    // v->snap, as the picker sees it
     uint32_t width, height;
     uint64_t pending_user;  // the newest recorded snapshot's tag, 0 = none waits
+    uint64_t rec_user[4];   // the last snapshots' tags and when their frames were recorded (unix ms)
+    int64_t rec_ms[4];
+    unsigned rec_next;
     uint64_t sent;
 };
 
@@ -72,6 +75,9 @@ static void *picker(void *arg)
             unpack(user, &meta);
             meta.bgra = bgra;
             meta.ready_unix_ms = unix_ms();
+            for (int i = 0; i < 4; i++)
+                if (p->rec_user[i] == user)
+                    meta.recorded_unix_ms = p->rec_ms[i];
             // The copy is made under the lock: the slot may be recorded
             // into again once it is let go (the frame thread skips then).
             if (stoa_net_send_view(p->net, px, p->width, p->height, &meta))
@@ -134,6 +140,8 @@ void run_view_pics_tap(run_view *v, VkCommandBuffer cmd, VkImage image, uint32_t
         if (stoa_gfx_snap_record(v->snap, cmd, image, width, height, layout, RUN_VIEW_CROP, v->user)) {
             v->armed = false;
             p->pending_user = v->user;
+            p->rec_user[p->rec_next % 4] = v->user;
+            p->rec_ms[p->rec_next++ % 4] = unix_ms();
             pthread_cond_signal(&p->cv);
         } else {
             v->skipped++;

@@ -48,7 +48,7 @@ const hub = start(stoa, ['hub', '--listen', `127.0.0.1:${port}`, '--data', join(
 await waitFor('the hub to print its join code', () => /join code (\w{6})/.test(hub.output));
 const code = /join code (\w{6})/.exec(hub.output)[1];
 const desk = start(stoa, ['play', join(lessons, 'stoa-poikile.yaml'), '--hub', url, '--join', code, '--device', 'Desk 9',
-  '--traces', join(work, 'traces'), '--size', '480x360', '--msaa', '1', '--max-seconds', '110'],
+  '--traces', join(work, 'traces'), '--size', '480x360', '--msaa', '1', '--max-seconds', '150'],
 { XDG_STATE_HOME: join(work, 'state'), XDG_CACHE_HOME: join(work, 'cache'), STOA_AUDIO_SILENT: '1' });
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu'] });
@@ -65,28 +65,36 @@ try {
   const card = page.locator('.headset', { has: page.locator('.label', { hasText: 'Desk 9' }) });
   const thumb = card.locator('canvas.thumb');
   // The thumbnail's pixels (RGB) and its sequence number.
-  const grab = (sel) => page.evaluate((sel) => {
-    const c = document.querySelector(sel);
+  // A canvas's pixels (RGBA), size and sequence number: the desktop card's
+  // thumbnail (sel null; found by its name each time: cards are redrawn) or sel.
+  const grab = (sel, png = true) => page.evaluate(([sel, png]) => {
+    let c = sel ? document.querySelector(sel) : null;
+    if (!sel)
+      for (const card of document.querySelectorAll('.headset'))
+        if (card.textContent.includes('Desk 9')) c = card.querySelector('canvas.thumb');
     if (!c || !c.classList.contains('has-picture')) return null;
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    if (!png) return { seq: Number(c.dataset.seq), w: c.width, h: c.height };
+    // Compared at 64x48 (averaged by the scaling): small to carry, enough to see a turn.
+    const small = document.createElement('canvas');
+    small.width = 64;
+    small.height = 48;
+    small.getContext('2d').drawImage(c, 0, 0, 64, 48);
+    const d = small.getContext('2d').getImageData(0, 0, 64, 48).data;
     return { seq: Number(c.dataset.seq), w: c.width, h: c.height, px: Array.from(d), png: c.toDataURL('image/png'), stages: c.dataset.stages };
-  }, sel);
-  const thumbSel = `.headset:has(.label:text-is("Desk 9")) canvas.thumb`;
-  await waitFor('the card\'s thumbnail', async () => (await thumb.count()) === 1, 30000).catch(() => {});
-  const cardSel = await page.evaluate(() => {
-    for (const c of document.querySelectorAll('.headset')) if (c.textContent.includes('Desk 9')) { c.id = c.id || 'desk9-card'; return '#' + c.id; }
-    return null;
-  });
-  const sel = cardSel ? `${cardSel} canvas.thumb` : thumbSel;
-  await waitFor('a picture on the desktop\'s thumbnail', async () => (await grab(sel)) !== null, 60000)
+  }, [sel, png]);
+  const sel = null;
+  await waitFor('a picture on the desktop\'s thumbnail', async () => (await grab(sel, false)) !== null, 60000)
     .catch(() => {});
   const save = (name, g) => g && writeFileSync(join(outDir, name), Buffer.from(g.png.split(',')[1], 'base64'));
+  // A few pictures in: the lobby is built and the "watched" sign shows in them.
+  const first = await grab(sel, false);
+  await waitFor('a third thumbnail', async () => { const g = await grab(sel, false); return g && first && g.seq >= first.seq + 2; }, 20000).catch(() => {});
   const a = await grab(sel);
   check(a !== null, 'the desktop seat\'s card shows a thumbnail');
   check(/live view on/.test(desk.output), '`stoa play` says its live view is on (the "watched" sign)');
   save('view-thumb-a.png', a);
   // The same view a little later: the same picture (nothing moves in the lobby but the light).
-  await waitFor('a newer thumbnail', async () => { const g = await grab(sel); return g && g.seq > a.seq; }, 20000).catch(() => {});
+  await waitFor('a newer thumbnail', async () => { const g = await grab(sel, false); return g && g.seq > a.seq; }, 20000).catch(() => {});
   const a2 = await grab(sel);
   const diff = (p, q) => { let s = 0, n = 0; for (let i = 0; i < p.px.length; i += 4, n++) s += Math.abs(p.px[i] - q.px[i]) + Math.abs(p.px[i + 1] - q.px[i + 1]) + Math.abs(p.px[i + 2] - q.px[i + 2]); return s / (3 * n); };
   const still = a && a2 && a2.seq > a.seq ? diff(a, a2) : NaN;
@@ -98,8 +106,8 @@ try {
   xdo('mousemove', 192 + 240, 144 + 180);
   await sleep(500);
   for (let i = 0; i < 12; i++, await sleep(100)) xdo('mousemove_relative', '--', 40, 0);
-  const seqTurned = (await grab(sel)).seq;
-  await waitFor('a thumbnail after the turn', async () => { const g = await grab(sel); return g && g.seq > seqTurned + 1; }, 30000).catch(() => {});
+  const seqTurned = (await grab(sel, false)).seq;
+  await waitFor('a thumbnail after the turn', async () => { const g = await grab(sel, false); return g && g.seq > seqTurned + 1; }, 30000).catch(() => {});
   const b = await grab(sel);
   save('view-thumb-b.png', b);
   const turned = b ? diff(a, b) : NaN;
@@ -109,12 +117,15 @@ try {
     return { status: r.status, type: r.headers.get('Content-Type'), drawn: Number(r.headers.get('X-Stoa-Drawn')), stages: r.headers.get('X-Stoa-Stages') }; }, me.id);
   const st = (api.stages || '').split(',').map(Number);
   check(api.status === 200 && api.type === 'image/jpeg', `/api/view serves the desktop's picture (${api.status} ${api.type})`);
-  check(st.length === 3 && api.drawn > 0 && api.drawn <= st[0] && st[0] <= st[1] && st[1] <= st[2],
-    `the picture carries its stages' times in order: drawn ${api.drawn}, ready/encoded/at the hub ${api.stages}`);
+  check(st.length === 4 && api.drawn > 0 && api.drawn <= st[0] && st[0] <= st[1] && st[1] <= st[2] && st[2] <= st[3],
+    `the picture carries its stages' times in order: drawn ${api.drawn}, recorded/ready/encoded/at the hub ${api.stages}`);
   if (b && b.stages) console.log(`     stages of the last thumbnail (ms after drawn): ${b.stages.split(',').map(Number).map((v, i, s) => v - s[0]).join(', ')}`);
   await page.screenshot({ path: join(outDir, 'view-panel.png'), fullPage: true });
   // The large view.
-  await page.locator(sel).click();
+  await thumb.click({ timeout: 20000 });
+  check(true, 'the thumbnail is clicked');
+  await waitFor('the desktop told 720 px', () => /live view on: 720 px/.test(desk.output), 40000)
+    .then(() => check(true, 'the desktop is asked for the large view (720 px)'), (e) => check(false, e.message));
   await waitFor('the large view at 720 px', () => page.evaluate(() => { const c = document.querySelector('#large-view canvas');
     return c && c.width === 720 && c.classList.contains('has-picture'); }), 40000).catch(() => {});
   const large = await grab('#large-view canvas');

@@ -40,7 +40,8 @@ typedef struct view_slot {
     uint32_t w, h;
     uint64_t seq;
     int64_t drawn_ms, received_ns;
-    int64_t ready_ms, enc_ms, hub_ms; // the stages' unix times: picked up, encoded, received here
+    int64_t rec_ms, ready_ms, enc_ms, hub_ms; // the stages' unix times: recorded, picked up, encoded, received here
+    double interval_ns;       // between pictures received (moving average), for X-Stoa-Next
     bool has_gaze;
     double gaze[2];
     int64_t thumb_until_ns, large_until_ns;
@@ -212,6 +213,7 @@ void hub_view_on_message(stoa_hub *hub, int64_t device, const cJSON *msg, size_t
     load(hub);
     const cJSON *gaze = cJSON_GetObjectItemCaseSensitive(msg, "gaze");
     double drawn = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(msg, "drawn"));
+    double rec = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(msg, "rec"));
     double ready = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(msg, "ready"));
     double enc = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(msg, "enc"));
     struct timespec now_ts;
@@ -227,7 +229,11 @@ void hub_view_on_message(stoa_hub *hub, int64_t device, const cJSON *msg, size_t
         s->w = (uint32_t)w, s->h = (uint32_t)h;
         s->seq++;
         s->drawn_ms = drawn > 0 && drawn < 1e15 ? (int64_t)drawn : 0;
-        s->received_ns = hub_mono_ns();
+        int64_t got_ns = hub_mono_ns(), gap = s->received_ns ? got_ns - s->received_ns : 0;
+        if (gap > 0 && gap < 10LL * 1000000000LL)
+            s->interval_ns = s->interval_ns > 0 ? 0.7 * s->interval_ns + 0.3 * (double)gap : (double)gap;
+        s->received_ns = got_ns;
+        s->rec_ms = rec > 0 && rec < 1e15 ? (int64_t)rec : 0;
         s->ready_ms = ready > 0 && ready < 1e15 ? (int64_t)ready : 0;
         s->enc_ms = enc > 0 && enc < 1e15 ? (int64_t)enc : 0;
         s->hub_ms = hub_ms;
@@ -309,11 +315,18 @@ static void handle_view(stoa_hub *hub, hub_req *c)
             len = s->len;
             int n = snprintf(headers, sizeof headers,
                              "Cache-Control: no-store\r\nX-Stoa-Seq: %llu\r\nX-Stoa-Drawn: %lld\r\n"
-                             "X-Stoa-Size: %ux%u\r\nX-Stoa-Stages: %lld,%lld,%lld\r\n",
+                             "X-Stoa-Size: %ux%u\r\nX-Stoa-Stages: %lld,%lld,%lld,%lld\r\n",
                              (unsigned long long)s->seq, (long long)s->drawn_ms, s->w, s->h,
-                             (long long)s->ready_ms, (long long)s->enc_ms, (long long)s->hub_ms);
+                             (long long)s->rec_ms, (long long)s->ready_ms, (long long)s->enc_ms, (long long)s->hub_ms);
             if (s->has_gaze)
-                snprintf(headers + n, sizeof headers - (size_t)n, "X-Stoa-Gaze: %.4f,%.4f\r\n", s->gaze[0], s->gaze[1]);
+                n += snprintf(headers + n, sizeof headers - (size_t)n, "X-Stoa-Gaze: %.4f,%.4f\r\n", s->gaze[0], s->gaze[1]);
+            // When the next picture should be here (ms from now): the panel
+            // asks then rather than on its own beat (docs/hub.md, "latency").
+            if (s->interval_ns > 0 && n < (int)sizeof headers) {
+                double next = (s->interval_ns - (double)(now - s->received_ns)) / 1e6;
+                snprintf(headers + n, sizeof headers - (size_t)n, "X-Stoa-Next: %d\r\n",
+                         next < 0 ? 0 : next > 10000 ? 10000 : (int)next);
+            }
         }
     }
     pthread_mutex_unlock(&hub->mu);
