@@ -169,4 +169,16 @@ out.headset_added_cpu_us = { reported_by: cpu.length, median_of_medians: pct(cpu
 const frames = heads.map((h) => /frame CPU time over \d+ frames: median ([\d.]+) ms, p99 ([\d.]+) ms/.exec(h.output)).filter(Boolean);
 out.headset_frame_cpu_ms = { median_of_medians: pct(frames.map((m) => Number(m[1])), 0.5), median_of_p99: pct(frames.map((m) => Number(m[2])), 0.5) };
 console.log(JSON.stringify(out, null, 2));
+// One line a figure, for bench_views_pair.sh and the docs' table.
+const lat = (l) => l ? `${l.median} / ${l.p95} ms over ${l.pictures} pictures` + (l.stages ? '; by stage (median/p95): ' +
+  Object.entries(l.stages).map(([k, v]) => `${k} ${v.median}/${v.p95}`).join(', ') : '') : 'none';
+const cmd = (c) => `${c.median} / ${c.p95} ms (n ${c.n}, no target ${c.not_targets}, lost ${c.lost})`;
+const la = (a) => a ? a.map((v) => v.toFixed(1)).join(' ') : '?';
+for (const line of [
+  `load average ${la(out.loadavg.start)} -> ${la(out.loadavg.end)}; ${out.reporting_at_start} of ${N} reporting, ${out.thumbnails_shown} thumbnails shown`,
+  `thumbnails: ${out.thumbnails ? out.thumbnails.bytes_per_s : '?'} B/s; drawn -> panel ${lat(out.thumbnails && out.thumbnails.latency_ms_at_draw)}`,
+  `large view: ${out.large ? out.large.bytes_per_s : '?'} B/s; drawn -> panel ${lat(out.large && out.large.latency_ms_at_draw)}`,
+  `headset added CPU per frame (frame thread): median of medians ${out.headset_added_cpu_us.median_of_medians} us, median p99 ${out.headset_added_cpu_us.median_of_p99} us, worst p99 ${out.headset_added_cpu_us.worst_p99} us`,
+  `commands: no pictures ${cmd(out.command_ms_without_pictures || {})}; thumbnails ${cmd(out.command_ms_with_thumbnails || {})}; + large ${cmd(out.command_ms_with_large_view || {})}`,
+]) console.log('summary ' + line);
 writeFileSync(join(outDir, 'bench-views.json'), JSON.stringify(out, null, 2));
