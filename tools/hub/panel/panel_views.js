@@ -37,7 +37,6 @@ const views = {
 const THUMB_MS = 500;  // the hub fits the real rate into the budget; asking more often costs nothing
 const LARGE_MS = 100;
 const NEXT_MARGIN_MS = 25; // after the hub's X-Stoa-Next: the picture's way from the headset varies a little
-const NEXT_MAX_MS = 2000;  // a watched headset is asked at least this often (the hub stops it after 3 s)
 
 function viewsUi() {
   if (views.ui) return views.ui;
@@ -144,10 +143,10 @@ function pollThumbs() {
     if (views.large && views.large.id === id) continue; // the large view asks for this one
     th.busy = true;
     th.due = now + THUMB_MS;
-    // The hub says when the next picture should be there: asked then (not a
-    // picture's age later); the same picture again: back on the beat.
+    // The hub says when the next picture should be there: asked then (never
+    // later than the beat, which a headset's uneven pictures fall back to).
     fetchView(id, th.canvas, false).then((got) => {
-      if (got && got.next !== null && got.seq !== th.seq) th.due = Date.now() + Math.min(NEXT_MAX_MS, got.next + NEXT_MARGIN_MS);
+      if (got && got.next !== null && got.seq !== th.seq) th.due = Date.now() + Math.min(THUMB_MS, got.next + NEXT_MARGIN_MS);
       else if (got) th.due = Date.now() + THUMB_MS / 2; // late: asked again sooner than the beat
       if (got) th.seq = got.seq;
     }).catch(() => null).finally(() => { th.busy = false; });
