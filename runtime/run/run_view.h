@@ -2,12 +2,13 @@
 // The teacher's live view of this headset, the learner's raised hand and
 // attention at a glance (docs/hub.md, "Live views, hands and attention";
 // docs/learner-runtime.md). The state lives here, in the session, with what
-// every front-end shares (the hand, attention, the "watched" sign); the
-// status fields go out through run_hub.c. The headset's pictures are made
-// by runtime/headset (headset_view.c):
+// every front-end shares (the hand, attention, the "watched" sign, the
+// pictures); the status fields go out through run_hub.c. The front-ends
+// hook the pictures into their frames: runtime/headset/headset_view.c (the
+// left eye), runtime/play/play_view.c (the desktop's window).
 //
 // Pictures: while the hub says a panel watches (stoa_net_get_view_want),
-// every 1/fps s the left eye's centre is recorded into the frame's own
+// every 1/fps s the picture's centre is recorded into the frame's own
 // command buffer (a blit into a small image and a copy into host-visible
 // memory, runtime/gfx's snapshots); a picker thread polls the copy's event
 // and, as soon as the GPU has got there, hands the pixels to the net thread,
