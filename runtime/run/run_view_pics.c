@@ -18,6 +18,7 @@
 #include "run_hub.h"
 
 #define PICK_POLL_NS 2000000L // the picker looks at the pending snapshot every 2 ms
+#define PICK_GIVE_UP_S 5.0     // ... for at most this long
 
 struct run_view_pics {
     pthread_mutex_t mu;
@@ -28,6 +29,7 @@ struct run_view_pics {
     stoa_gfx_snap *snap;    // v->snap, as the picker sees it
     uint32_t width, height;
     uint64_t pending_user;  // the newest recorded snapshot's tag, 0 = none waits
+    double pending_since;   // when it was recorded (stoa_time_seconds)
     uint64_t rec_user[4];   // the last snapshots' tags and when their frames were recorded (unix ms)
     int64_t rec_ms[4];
     unsigned rec_next;
@@ -86,6 +88,8 @@ static void *picker(void *arg)
                 p->pending_user = 0;
             continue;
         }
+        if (stoa_time_seconds() - p->pending_since > PICK_GIVE_UP_S)
+            p->pending_user = 0; // its frame never reached the GPU (a failed submit): stop polling
         pthread_mutex_unlock(&p->mu);
         nanosleep(&(struct timespec){0, PICK_POLL_NS}, NULL);
         pthread_mutex_lock(&p->mu);
@@ -140,6 +144,7 @@ void run_view_pics_tap(run_view *v, VkCommandBuffer cmd, VkImage image, uint32_t
         if (stoa_gfx_snap_record(v->snap, cmd, image, width, height, layout, RUN_VIEW_CROP, v->user)) {
             v->armed = false;
             p->pending_user = v->user;
+            p->pending_since = stoa_time_seconds();
             p->rec_user[p->rec_next % 4] = v->user;
             p->rec_ms[p->rec_next++ % 4] = unix_ms();
             pthread_cond_signal(&p->cv);
