@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "core/stoa_clock.h"
+#include "run/run_hub.h"
 
 // Called inside the frame's command buffer (stoa_xr_set_tap): the eye is
 // still the app's, COLOR_ATTACHMENT_OPTIMAL.
@@ -60,7 +61,7 @@ void headset_view_frame(run_view *v, stoa_xr *xr, run_hub *hub, run_lesson *rl, 
     stoa_xr_set_tap(xr, tap, v);
     // The picture is 4:3 whatever its width (run_view_pics.c).
     float g[2] = {0.5f, 0.5f};
-    bool has = gaze_point(f, 4, 3, g);
+    bool has = hub && hub->net && v->want.on && gaze_point(f, 4, 3, g); // only while watched
     double gaze_us = (stoa_time_seconds() - t0) * 1e6;
     run_view_pics_frame(v, stoa_xr_device(xr), hub, panels, has, g); // starts this frame's count
     v->frame_us += gaze_us;

@@ -73,7 +73,7 @@ static void *picker(void *arg)
         bool bgra = false;
         const uint8_t *px = stoa_gfx_snap_map(p->snap, &user, &bgra);
         if (px) {
-            stoa_net_view_meta meta;
+            stoa_net_view_meta meta = {0};
             unpack(user, &meta);
             meta.bgra = bgra;
             meta.ready_unix_ms = unix_ms();
