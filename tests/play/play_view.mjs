@@ -64,8 +64,7 @@ try {
   const me = (await state()).headsets.find((h) => h.name === 'Desk 9');
   const card = page.locator('.headset', { has: page.locator('.label', { hasText: 'Desk 9' }) });
   const thumb = card.locator('canvas.thumb');
-  // The thumbnail's pixels (RGB) and its sequence number.
-  // A canvas's pixels (RGBA), size and sequence number: the desktop card's
+  // A canvas's size and sequence number (png: and a 64x48 copy's RGBA, the PNG): the desktop card's
   // thumbnail (sel null; found by its name each time: cards are redrawn) or sel.
   const grab = (sel, png = true) => page.evaluate(([sel, png]) => {
     let c = sel ? document.querySelector(sel) : null;
