@@ -121,6 +121,8 @@ static stoa_result create_swapchain(desktop_swapchain *sc, stoa_error *err)
     ci.imageExtent = extent;
     ci.imageArrayLayers = 1;
     ci.imageUsage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+    // A tap (the teacher's live view, runtime/play/play_view.c) reads the image.
+    ci.imageUsage |= caps.supportedUsageFlags & VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
     ci.imageSharingMode = VK_SHARING_MODE_EXCLUSIVE;
     ci.preTransform = caps.currentTransform;
     ci.compositeAlpha = VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR;
@@ -282,6 +284,9 @@ static stoa_result record(desktop_swapchain *sc, desktop_frame *f, uint32_t idx,
             VK_ACCESS_TRANSFER_WRITE_BIT,
             VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
             VK_PIPELINE_STAGE_TRANSFER_BIT);
+    if (sc->tap) // the picture without the HUD
+        sc->tap(sc->tap_user, cmd, image, sc->extent.width, sc->extent.height, sc->format.format,
+                VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL);
     if (hud) {
         uint32_t w = sc->hud_width < sc->extent.width ? sc->hud_width : sc->extent.width;
         uint32_t h = sc->hud_height < sc->extent.height ? sc->hud_height : sc->extent.height;

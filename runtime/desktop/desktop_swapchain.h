@@ -44,6 +44,8 @@ typedef struct desktop_swapchain {
     uint32_t msaa;
     uint32_t hud_width, hud_height; // size of the HUD staging buffers
     bool needs_recreate;
+    stoa_desktop_tap_fn tap; // stoa_desktop_window_set_tap
+    void *tap_user;
 } desktop_swapchain;
 
 // Creates the window, the device (with the surface) and the renderer.

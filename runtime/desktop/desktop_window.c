@@ -180,3 +180,9 @@ stoa_result stoa_desktop_window_draw(stoa_desktop_window *w, const stoa_gfx_view
     const float clear[4] = {0.55f, 0.70f, 0.90f, 1.0f};
     return desktop_swapchain_draw(&w->sc, view, draws, draw_count, clear, hud, err);
 }
+
+void stoa_desktop_window_set_tap(stoa_desktop_window *w, stoa_desktop_tap_fn fn, void *user)
+{
+    w->sc.tap = fn;
+    w->sc.tap_user = user;
+}

@@ -62,6 +62,13 @@ stoa_gfx_device *stoa_desktop_window_device(stoa_desktop_window *w);
 stoa_gfx_renderer *stoa_desktop_window_renderer(stoa_desktop_window *w);
 // Framebuffer size in pixels (for the projection).
 void stoa_desktop_window_size(stoa_desktop_window *w, uint32_t *out_width, uint32_t *out_height);
+// Called inside each frame's command buffer once the scenes are drawn,
+// before the HUD goes over them: `image` (width x height, `format`) is in
+// `layout` and must be left so (the teacher's live view records its
+// snapshot here, runtime/play/play_view.c). NULL removes it.
+typedef void (*stoa_desktop_tap_fn)(void *user, VkCommandBuffer cmd, VkImage image, uint32_t width,
+                                    uint32_t height, VkFormat format, VkImageLayout layout);
+void stoa_desktop_window_set_tap(stoa_desktop_window *w, stoa_desktop_tap_fn fn, void *user);
 // Processes window events and fills *out with what happened since the last call.
 void stoa_desktop_window_poll(stoa_desktop_window *w, stoa_desktop_input *out);
 // Draws one frame and presents it. hud_lines may be NULL (no HUD this

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 #include <turbojpeg.h>
@@ -119,9 +120,16 @@ char *net_view_next(stoa_net *net)
         size_t b64 = sodium_base64_encoded_len(jlen, sodium_base64_VARIANT_ORIGINAL);
         msg = malloc(b64 + 256);
         if (msg) {
+            // The stages' times (unix ms) for the latency: drawn, recorded,
+            // picked up from the GPU, encoded (docs/hub.md, "Benchmark").
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            long long enc = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
             int n = snprintf(msg, 256,
-                             "{\"t\":\"view\",\"w\":%u,\"h\":%u,\"seq\":%llu,\"drawn\":%lld,", w, h,
-                             (unsigned long long)seq, (long long)meta.drawn_unix_ms);
+                             "{\"t\":\"view\",\"w\":%u,\"h\":%u,\"seq\":%llu,\"drawn\":%lld,\"rec\":%lld,"
+                             "\"ready\":%lld,\"enc\":%lld,",
+                             w, h, (unsigned long long)seq, (long long)meta.drawn_unix_ms,
+                             (long long)meta.recorded_unix_ms, (long long)meta.ready_unix_ms, enc);
             if (meta.has_gaze)
                 n += snprintf(msg + n, 256 - (size_t)n, "\"gaze\":[%.4f,%.4f],", (double)meta.gaze[0],
                               (double)meta.gaze[1]);

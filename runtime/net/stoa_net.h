@@ -207,6 +207,8 @@ typedef struct stoa_net_view_meta {
     bool has_gaze;
     float gaze[2];         // where the learner looks in the picture, 0..1 from the top left
     bool bgra;             // the pixels are B, G, R, A (a BGRA swapchain's)
+    int64_t recorded_unix_ms; // when the frame's commands (the snapshot's with them) were recorded (0 = not known)
+    int64_t ready_unix_ms; // when the GPU's copy was picked up (0 = not known)
 } stoa_net_view_meta;
 // One picture (8-bit RGBA, or BGRA with meta->bgra, row 0 at the top), copied: the net thread encodes
 // it as JPEG (libjpeg-turbo) and sends it after status, commands' answers and

@@ -13,6 +13,7 @@
 #include "run/run_overlay_mesh.h"
 #include "play_author.h"
 #include "play_marks.h"
+#include "play_view.h"
 
 #define LOOK_RAD_PER_PX 0.0025f
 #define WALK_M_PER_S 1.4f
@@ -204,8 +205,7 @@ stoa_result play_run(play_options *opt, volatile int *stop_flag, play_summary *o
         if (run_session_step(&s, &fin, ldt, lesson_ns, &st, &oerr) < 0 && s.frames % 100 == 0)
             STOA_LOGW("play", "panels: %s", oerr.message);
         s.overlay.needs_prepare = false; // pipelines are made when first drawn here
-        // The hand (H held, as a controller's menu button), attention: the headset's code.
-        run_view_common(&s.view, &s.hub, s.lesson_on ? &s.lesson : NULL, in.hand, lesson_ns);
+        play_view_frame(&s, w, in.hand, lesson_ns); // the hand, attention, the teacher's live view
         play_author_marks(&author, &st.draws[0].options);
         stoa_gfx_view view;
         float eye[3];

@@ -51,6 +51,7 @@ void run_session_fini(run_session *s)
     run_pick_cancel(s);
     if (s->lesson_on)
         run_lesson_fini(&s->lesson);
+    run_view_pics_stop(&s->view); // its picker hands pictures to the hub's connection
     run_hub_stop(&s->hub); // after the lesson: its last statements still reach the hub
     run_class_fini(&s->cls);
     run_sky_fini(s);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The raised hand, attention at a glance and the "watched" sign, for any
-// front-end (run_view.h); the headset's pictures are runtime/headset's.
+// front-end (run_view.h); the pictures are run_view_pics.c's.
 #include "run_view.h"
 
 #include <math.h>
@@ -92,10 +92,7 @@ void run_view_set_hand(run_view *v, bool up)
 
 void run_view_release_gpu(run_view *v)
 {
-    stoa_gfx_snap_destroy(&v->snap);
-    stoa_gfx_snap_destroy(&v->retired);
-    v->device = NULL;
-    v->armed = false;
+    run_view_pics_release_gpu(v);
 }
 
 void run_view_free(run_view *v)

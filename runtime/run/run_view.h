@@ -2,17 +2,19 @@
 // The teacher's live view of this headset, the learner's raised hand and
 // attention at a glance (docs/hub.md, "Live views, hands and attention";
 // docs/learner-runtime.md). The state lives here, in the session, with what
-// every front-end shares (the hand, attention, the "watched" sign); the
-// status fields go out through run_hub.c. The headset's pictures are made
-// by runtime/headset (headset_view.c):
+// every front-end shares (the hand, attention, the "watched" sign, the
+// pictures); the status fields go out through run_hub.c. The front-ends
+// hook the pictures into their frames: runtime/headset/headset_view.c (the
+// left eye), runtime/play/play_view.c (the desktop's window).
 //
 // Pictures: while the hub says a panel watches (stoa_net_get_view_want),
-// every 1/fps s the left eye's centre is recorded into the frame's own
+// every 1/fps s the picture's centre is recorded into the frame's own
 // command buffer (a blit into a small image and a copy into host-visible
-// memory, runtime/gfx's snapshots); a frame or more later, when the GPU has
-// got there, the pixels are handed to the net thread, which encodes and
-// sends them. The frame thread never waits for the device for it; what it
-// spends is measured (run_view_cpu_us).
+// memory, runtime/gfx's snapshots); a picker thread polls the copy's event
+// and, as soon as the GPU has got there, hands the pixels to the net thread,
+// which encodes and sends them (run_view_pics.c, for every front-end: the
+// headset's eye, the desktop's window). The frame thread never waits for
+// the device for it; what it spends is measured (run_view_cpu_us).
 #pragma once
 
 #include <stdbool.h>
@@ -23,6 +25,7 @@
 
 typedef struct run_lesson run_lesson;
 typedef struct run_hub run_hub;
+typedef struct run_view_pics run_view_pics; // the picker thread (run_view_pics.c)
 
 #define RUN_VIEW_CROP 0.6f       // the picture shows this share of the eye's width, centred
 #define RUN_VIEW_HAND_HOLD_S 1.0 // holding the menu button this long raises (or lowers) the hand
@@ -55,6 +58,7 @@ typedef struct run_view {
     uint32_t cpu_count, cpu_cap;
     double frame_us; // this frame's so far
     uint64_t sent, skipped;
+    run_view_pics *pics; // started with the first picture asked for
 } run_view;
 
 // Once per frame, from any front-end: the hand (menu_down: a controller's
@@ -73,6 +77,19 @@ void run_view_set_hand(run_view *v, bool up);
 // GPU side. The device must be idle.
 void run_view_release_gpu(run_view *v);
 void run_view_free(run_view *v);
+// Pictures (run_view_pics.c). Once per frame, before the frame's command
+// buffer is recorded: follows what the hub asks for, arms the next snapshot
+// (gaze: where the learner looks in the picture, 0..1 from the top left),
+// and runs run_view_watched. dev: the device the frame is drawn on.
+void run_view_pics_frame(run_view *v, stoa_gfx_device *dev, run_hub *hub, run_lesson *panels, bool has_gaze,
+                         const float gaze[2]);
+// Inside the frame's command buffer, once the picture the learner sees is
+// drawn (image: in `layout`, left so): records the armed snapshot.
+void run_view_pics_tap(run_view *v, VkCommandBuffer cmd, VkImage image, uint32_t width, uint32_t height,
+                       VkFormat format, VkImageLayout layout);
+// Stops the picker thread (before the hub's connection goes).
+void run_view_pics_stop(run_view *v);
+void run_view_pics_release_gpu(run_view *v);
 // Prints what the live view cost (pictures, the added CPU time per frame)
 // when any picture was sent.
 void run_view_report(const run_view *v);

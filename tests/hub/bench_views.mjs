@@ -109,10 +109,26 @@ try {
   await waitFor('thumbnails on every card', async () => (await page.$$('canvas.thumb.has-picture')).length >= N, waitS * 1000).catch(() => {});
   out.thumbnails_shown = (await page.$$('canvas.thumb.has-picture')).length;
   await sleep(3000);
+  // Each picture once (a canvas's seq): its latency at the panel, and by
+  // stage when the hub and headsets send the stages' times (X-Stoa-Stages:
+  // drawn (the frame began), its commands recorded, picked up from the GPU,
+  // encoded, at the hub, at the panel).
   const sampleLatency = async (sel, secs) => {
-    const ms = [];
-    for (const end = Date.now() + secs * 1000; Date.now() < end; await sleep(100))
-      ms.push(...await page.evaluate((sel) => [...document.querySelectorAll(sel)].map((c) => Number(c.dataset.latency)).filter((v) => v > 0), sel));
+    const seen = new Map();
+    for (const end = Date.now() + secs * 1000; Date.now() < end; await sleep(100)) {
+      const got = await page.evaluate((sel) => [...document.querySelectorAll(sel)].map((c, i) =>
+        [`${i}:${c.dataset.seq}`, Number(c.dataset.latency), c.dataset.stages || '']), sel);
+      for (const [k, ms, st] of got) if (ms > 0 && !seen.has(k)) seen.set(k, { ms, st: st.split(',').map(Number) });
+    }
+    const all = [...seen.values()];
+    const ms = all.map((v) => v.ms);
+    const staged = all.filter((v) => v.st.length === 6 && v.st.every((x) => x > 0));
+    const names = ['frame_to_record', 'gpu_and_pickup', 'queue_and_encode', 'send_to_hub', 'hub_to_panel'];
+    ms.stages = staged.length ? Object.fromEntries(names.map((n, i) => {
+      const d = staged.map((v) => v.st[i + 1] - v.st[i]);
+      return [n, { median: pct(d, 0.5), p95: pct(d, 0.95) }];
+    })) : null;
+    ms.pictures = all.length;
     return ms;
   };
   const before = await views();
@@ -122,7 +138,7 @@ try {
   const after = await views();
   out.thumbnails = { bytes_per_s: Math.round((after.bytes_total - before.bytes_total) / ((Date.now() - tb) / 1000)),
     hub_rate_bytes_per_s: after.bytes_per_s, rates: after.headsets.slice(0, 3),
-    latency_ms_at_draw: { median: pct(thumbLat, 0.5), p95: pct(thumbLat, 0.95) } };
+    latency_ms_at_draw: { median: pct(thumbLat, 0.5), p95: pct(thumbLat, 0.95), pictures: thumbLat.pictures, stages: thumbLat.stages } };
   await page.screenshot({ path: join(outDir, 'bench-thumbnails.png'), fullPage: true });
 
   // 3. One large view on top.
@@ -136,10 +152,11 @@ try {
   const after2 = await views();
   const seq = await page.evaluate(() => Number(document.querySelector('#large-view canvas').dataset.seq));
   out.large = { bytes_per_s: Math.round((after2.bytes_total - before2.bytes_total) / ((Date.now() - tl) / 1000)),
-    latency_ms_at_draw: { median: pct(largeLat, 0.5), p95: pct(largeLat, 0.95) }, last_seq: seq,
+    latency_ms_at_draw: { median: pct(largeLat, 0.5), p95: pct(largeLat, 0.95), pictures: largeLat.pictures, stages: largeLat.stages }, last_seq: seq,
     rate: after2.headsets.find((h) => h.large) };
   await page.screenshot({ path: join(outDir, 'bench-large.png') });
   out.loadavg.end = loadavg();
+  out.stoa = stoa;
 } finally {
   await browser.close();
   for (const c of children) c.kill('SIGINT');
@@ -152,4 +169,16 @@ out.headset_added_cpu_us = { reported_by: cpu.length, median_of_medians: pct(cpu
 const frames = heads.map((h) => /frame CPU time over \d+ frames: median ([\d.]+) ms, p99 ([\d.]+) ms/.exec(h.output)).filter(Boolean);
 out.headset_frame_cpu_ms = { median_of_medians: pct(frames.map((m) => Number(m[1])), 0.5), median_of_p99: pct(frames.map((m) => Number(m[2])), 0.5) };
 console.log(JSON.stringify(out, null, 2));
+// One line a figure, for bench_views_pair.sh and the docs' table.
+const lat = (l) => l ? `${l.median} / ${l.p95} ms over ${l.pictures} pictures` + (l.stages ? '; by stage (median/p95): ' +
+  Object.entries(l.stages).map(([k, v]) => `${k} ${v.median}/${v.p95}`).join(', ') : '') : 'none';
+const cmd = (c) => `${c.median} / ${c.p95} ms (n ${c.n}, no target ${c.not_targets}, lost ${c.lost})`;
+const la = (a) => a ? a.map((v) => v.toFixed(1)).join(' ') : '?';
+for (const line of [
+  `load average ${la(out.loadavg.start)} -> ${la(out.loadavg.end)}; ${out.reporting_at_start} of ${N} reporting, ${out.thumbnails_shown} thumbnails shown`,
+  `thumbnails: ${out.thumbnails ? out.thumbnails.bytes_per_s : '?'} B/s; drawn -> panel ${lat(out.thumbnails && out.thumbnails.latency_ms_at_draw)}`,
+  `large view: ${out.large ? out.large.bytes_per_s : '?'} B/s; drawn -> panel ${lat(out.large && out.large.latency_ms_at_draw)}`,
+  `headset added CPU per frame (frame thread): median of medians ${out.headset_added_cpu_us.median_of_medians} us, median p99 ${out.headset_added_cpu_us.median_of_p99} us, worst p99 ${out.headset_added_cpu_us.worst_p99} us`,
+  `commands: no pictures ${cmd(out.command_ms_without_pictures || {})}; thumbnails ${cmd(out.command_ms_with_thumbnails || {})}; + large ${cmd(out.command_ms_with_large_view || {})}`,
+]) console.log('summary ' + line);
 writeFileSync(join(outDir, 'bench-views.json'), JSON.stringify(out, null, 2));

@@ -112,7 +112,8 @@ try {
     for (let i = 0; i < d.length; i += 4) data.push(d[i], d[i + 1]);
     return { seq: c.dataset.seq, data };
   }, id);
-  await waitFor('thumbnails on both cards', async () => (await pixels(ids.A)) && (await pixels(ids.B)), 20000);
+  // (generous: under load the launched lesson takes a while to load and draw)
+  await waitFor('thumbnails on both cards', async () => (await pixels(ids.A)) && (await pixels(ids.B)), 75000);
   const diff = (a, b) => { let s = 0; for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]); return s / a.length; };
   const a1 = await pixels(ids.A);
   await waitFor('a newer thumbnail of A', async () => (await pixels(ids.A)).seq !== a1.seq);

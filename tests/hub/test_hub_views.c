@@ -127,6 +127,7 @@ static void views_follow_the_panel(void)
     CHECK(!told(&B, &on, &width, &fps, 300)); // nobody watches B
     char msg[512];
     snprintf(msg, sizeof msg, "{\"t\":\"view\",\"w\":256,\"h\":192,\"seq\":1,\"drawn\":1700000000000,"
+             "\"rec\":1700000000001,\"ready\":1700000000020,\"enc\":1700000000025,"
              "\"gaze\":[0.25,0.75],\"jpeg\":\"%s\"}", JPEG_B64);
     send_text(A.fd, msg);
     test_sleep_ms(200);
@@ -137,6 +138,17 @@ static void views_follow_the_panel(void)
     free(out);
     CHECK(strstr(headers, "image/jpeg") && strstr(headers, "X-Stoa-Gaze: 0.2500,0.7500") &&
           strstr(headers, "X-Stoa-Drawn: 1700000000000") && strstr(headers, "no-store"));
+    // The stages' times come through (the hub's own arrival time last), and
+    // after a second picture the hub says when it expects the next.
+    CHECK(strstr(headers, "X-Stoa-Stages: 1700000000001,1700000000020,1700000000025,") != NULL);
+    CHECK(strstr(headers, "X-Stoa-Next:") == NULL);
+    send_text(A.fd, msg);
+    test_sleep_ms(200);
+    headers[0] = 0;
+    CHECK(get(path, &out, headers, sizeof headers) == 200);
+    free(out);
+    const char *next = strstr(headers, "X-Stoa-Next: ");
+    CHECK(next && atoi(next + 13) >= 0 && atoi(next + 13) <= 10000);
     // Bad pictures are dropped; the connection and the last picture stay.
     send_text(A.fd, "{\"t\":\"view\",\"w\":256,\"h\":192,\"jpeg\":\"aGVsbG8gd29ybGQ=\"}"); // not a JPEG
     send_text(A.fd, "{\"t\":\"view\",\"w\":99999,\"h\":192,\"jpeg\":\"" JPEG_B64 "\"}");
@@ -146,7 +158,7 @@ static void views_follow_the_panel(void)
     headers[0] = 0;
     CHECK(get(path, &out, headers, sizeof headers) == 200);
     free(out);
-    CHECK(strstr(headers, "X-Stoa-Seq: 1\r\n") != NULL);
+    CHECK(strstr(headers, "X-Stoa-Seq: 2\r\n") != NULL);
     // The panel's poll before the first picture: 204, not an error.
     char pb[128];
     snprintf(pb, sizeof pb, "/api/view?device=%d&from=panel", B.id);
@@ -284,7 +296,8 @@ static void headset_library(void)
             uint8_t *p = px + ((size_t)y * w + x) * 4;
             p[0] = (uint8_t)x, p[1] = (uint8_t)y, p[2] = 200, p[3] = 255;
         }
-    CHECK(stoa_net_send_view(net, px, w, h, &(stoa_net_view_meta){.drawn_unix_ms = 1234, .has_gaze = true,
+    CHECK(stoa_net_send_view(net, px, w, h, &(stoa_net_view_meta){.drawn_unix_ms = 1234, .recorded_unix_ms = 1250,
+                                                                  .ready_unix_ms = 1300, .has_gaze = true,
                                                                   .gaze = {0.5f, 0.5f}, .bgra = true}));
     CHECK(!stoa_net_send_view(net, px, 4096, 4096, NULL)); // too big: refused
     free(px);
@@ -295,6 +308,7 @@ static void headset_library(void)
         free(out);
     }
     CHECK(status == 200 && strstr(headers, "X-Stoa-Size: 256x192") && strstr(headers, "X-Stoa-Drawn: 1234"));
+    CHECK(strstr(headers, "X-Stoa-Stages: 1250,1300,") != NULL); // the encode's and the hub's times follow
     uint64_t sent = 0, bytes = 0;
     stoa_net_view_counts(net, &sent, &bytes);
     CHECK(sent == 1 && bytes > 300);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -39,6 +40,8 @@ typedef struct view_slot {
     uint32_t w, h;
     uint64_t seq;
     int64_t drawn_ms, received_ns;
+    int64_t rec_ms, ready_ms, enc_ms, hub_ms; // the stages' unix times: recorded, picked up, encoded, received here
+    double interval_ns;       // between pictures received (moving average), for X-Stoa-Next
     bool has_gaze;
     double gaze[2];
     int64_t thumb_until_ns, large_until_ns;
@@ -210,6 +213,12 @@ void hub_view_on_message(stoa_hub *hub, int64_t device, const cJSON *msg, size_t
     load(hub);
     const cJSON *gaze = cJSON_GetObjectItemCaseSensitive(msg, "gaze");
     double drawn = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(msg, "drawn"));
+    double rec = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(msg, "rec"));
+    double ready = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(msg, "ready"));
+    double enc = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(msg, "enc"));
+    struct timespec now_ts;
+    clock_gettime(CLOCK_REALTIME, &now_ts);
+    int64_t hub_ms = (int64_t)now_ts.tv_sec * 1000 + now_ts.tv_nsec / 1000000;
     pthread_mutex_lock(&hub->mu);
     view_slot *s = hub->views && hub->views->enabled ? slot_of(hub, device, true) : NULL;
     if (s) {
@@ -220,7 +229,14 @@ void hub_view_on_message(stoa_hub *hub, int64_t device, const cJSON *msg, size_t
         s->w = (uint32_t)w, s->h = (uint32_t)h;
         s->seq++;
         s->drawn_ms = drawn > 0 && drawn < 1e15 ? (int64_t)drawn : 0;
-        s->received_ns = hub_mono_ns();
+        int64_t got_ns = hub_mono_ns(), gap = s->received_ns ? got_ns - s->received_ns : 0;
+        if (gap > 0 && gap < 10LL * 1000000000LL)
+            s->interval_ns = s->interval_ns > 0 ? 0.7 * s->interval_ns + 0.3 * (double)gap : (double)gap;
+        s->received_ns = got_ns;
+        s->rec_ms = rec > 0 && rec < 1e15 ? (int64_t)rec : 0;
+        s->ready_ms = ready > 0 && ready < 1e15 ? (int64_t)ready : 0;
+        s->enc_ms = enc > 0 && enc < 1e15 ? (int64_t)enc : 0;
+        s->hub_ms = hub_ms;
         s->has_gaze = cJSON_GetArraySize(gaze) == 2;
         for (int i = 0; i < 2 && s->has_gaze; i++) {
             double g = cJSON_GetNumberValue(cJSON_GetArrayItem(gaze, i));
@@ -287,7 +303,7 @@ static void handle_view(stoa_hub *hub, hub_req *c)
     bool start = false;
     unsigned char *copy = NULL;
     size_t len = 0;
-    char headers[256] = "";
+    char headers[384] = "";
     if (s) {
         start = large ? s->large_until_ns <= now : s->thumb_until_ns <= now && s->large_until_ns <= now;
         if (large)
@@ -299,10 +315,18 @@ static void handle_view(stoa_hub *hub, hub_req *c)
             len = s->len;
             int n = snprintf(headers, sizeof headers,
                              "Cache-Control: no-store\r\nX-Stoa-Seq: %llu\r\nX-Stoa-Drawn: %lld\r\n"
-                             "X-Stoa-Size: %ux%u\r\n",
-                             (unsigned long long)s->seq, (long long)s->drawn_ms, s->w, s->h);
+                             "X-Stoa-Size: %ux%u\r\nX-Stoa-Stages: %lld,%lld,%lld,%lld\r\n",
+                             (unsigned long long)s->seq, (long long)s->drawn_ms, s->w, s->h,
+                             (long long)s->rec_ms, (long long)s->ready_ms, (long long)s->enc_ms, (long long)s->hub_ms);
             if (s->has_gaze)
-                snprintf(headers + n, sizeof headers - (size_t)n, "X-Stoa-Gaze: %.4f,%.4f\r\n", s->gaze[0], s->gaze[1]);
+                n += snprintf(headers + n, sizeof headers - (size_t)n, "X-Stoa-Gaze: %.4f,%.4f\r\n", s->gaze[0], s->gaze[1]);
+            // When the next picture should be here (ms from now): the panel
+            // asks then rather than on its own beat (docs/hub.md, "latency").
+            if (s->interval_ns > 0 && n < (int)sizeof headers) {
+                double next = (s->interval_ns - (double)(now - s->received_ns)) / 1e6;
+                snprintf(headers + n, sizeof headers - (size_t)n, "X-Stoa-Next: %d\r\n",
+                         next < 0 ? 0 : next > 10000 ? 10000 : (int)next);
+            }
         }
     }
     pthread_mutex_unlock(&hub->mu);

@@ -36,6 +36,7 @@ const views = {
 
 const THUMB_MS = 500;  // the hub fits the real rate into the budget; asking more often costs nothing
 const LARGE_MS = 100;
+const NEXT_MARGIN_MS = 25; // after the hub's X-Stoa-Next: the picture's way from the headset varies a little
 
 function viewsUi() {
   if (views.ui) return views.ui;
@@ -112,7 +113,11 @@ async function fetchView(id, canvas, large) {
   canvas.classList.add('has-picture');
   canvas.dataset.seq = seq || '';
   canvas.dataset.latency = drawn ? String(Date.now() - drawn) : '';
-  return { seq, gaze: gaze.length === 2 && gaze.every((v) => v >= 0 && v <= 1) ? gaze : null };
+  // The picture's way (Unix ms): drawn, recorded, picked up from the GPU, encoded, at the hub, here.
+  canvas.dataset.stages = drawn ? [drawn, ...(res.headers.get('X-Stoa-Stages') || '0,0,0,0').split(',').map(Number), Date.now()].join(',') : '';
+  const next = res.headers.get('X-Stoa-Next');
+  return { seq, gaze: gaze.length === 2 && gaze.every((v) => v >= 0 && v <= 1) ? gaze : null,
+    next: next === null ? null : Number(next) };
 }
 
 function thumbOf(row, h) {
@@ -134,11 +139,17 @@ function pollThumbs() {
   const now = Date.now();
   for (const [id, th] of views.thumbs) {
     const h = th.row.h;
-    if (!views.enabled || !h || !h.connected || th.busy || now - th.last < THUMB_MS) continue;
+    if (!views.enabled || !h || !h.connected || th.busy || now < (th.due || 0)) continue;
     if (views.large && views.large.id === id) continue; // the large view asks for this one
     th.busy = true;
-    th.last = now;
-    fetchView(id, th.canvas, false).catch(() => null).finally(() => { th.busy = false; });
+    th.due = now + THUMB_MS;
+    // The hub says when the next picture should be there: asked then (never
+    // later than the beat, which a headset's uneven pictures fall back to).
+    fetchView(id, th.canvas, false).then((got) => {
+      if (got && got.next !== null && got.seq !== th.seq) th.due = Date.now() + Math.min(THUMB_MS, got.next + NEXT_MARGIN_MS);
+      else if (got) th.due = Date.now() + THUMB_MS / 2; // late: asked again sooner than the beat
+      if (got) th.seq = got.seq;
+    }).catch(() => null).finally(() => { th.busy = false; });
   }
 }
 
@@ -334,5 +345,5 @@ renderRoster = function (headsets) {
   api('GET', '/api/views').then(({ status, data }) => { if (status === 200) takeViews(data); });
 };
 
-setInterval(pollThumbs, 100);
+setInterval(pollThumbs, 25);
 document.addEventListener('keydown', (e) => { if (e.key === 'Escape') closeLarge(); });
