@@ -46,8 +46,7 @@ static stoa_result read_file(const char *path, uint8_t **out, size_t *out_size, 
     if (bad || n > STOA_UI_MAX_ICON_BYTES) {
         free(buf);
         return stoa_error_set(err, bad ? STOA_ERROR_IO : STOA_ERROR_LIMIT,
-                              bad ? "ui: icon %s: read error"
-                                  : "ui: icon %s: larger than %d bytes",
+                              bad ? "ui: icon %s: read error" : "ui: icon %s: larger than %d bytes",
                               path, STOA_UI_MAX_ICON_BYTES);
     }
     *out = buf;
@@ -83,9 +82,8 @@ stoa_result stoa_ui_icon_decode(const uint8_t *bytes, size_t size, const char *n
         free(rgba);
         if (e == SPNG_EWIDTH || e == SPNG_EHEIGHT || e == SPNG_EUSER_WIDTH ||
             e == SPNG_EUSER_HEIGHT)
-            return stoa_error_set(err, STOA_ERROR_LIMIT,
-                                  "ui: icon %s: larger than %dx%d px", name, STOA_UI_MAX_ICON_PX,
-                                  STOA_UI_MAX_ICON_PX);
+            return stoa_error_set(err, STOA_ERROR_LIMIT, "ui: icon %s: larger than %dx%d px", name,
+                                  STOA_UI_MAX_ICON_PX, STOA_UI_MAX_ICON_PX);
         return stoa_error_set(err, STOA_ERROR_PARSE, "ui: icon %s: not a PNG it can read (%s)",
                               name, e ? spng_strerror(e) : "size mismatch");
     }

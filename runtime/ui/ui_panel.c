@@ -40,9 +40,9 @@ typedef struct ui_panel_plan {
     int title_y, rule_y, body_y, footer_y;
     ui_choice_plan choices[STOA_UI_MAX_CHOICES];
     int width, height;
-    int corner_px;  // the corner icon's size; 0 = none
+    int corner_px;      // the corner icon's size; 0 = none
     int footer_icon_px; // the footer's right/wrong icon; 0 = none
-    int icon_count; // icons drawn, and where (copied to the image)
+    int icon_count;     // icons drawn, and where (copied to the image)
     stoa_ui_rect icon_rects[STOA_UI_MAX_CHOICES + 2];
     stoa_ui_icon_id icon_ids[STOA_UI_MAX_CHOICES + 2];
 } ui_panel_plan;
@@ -147,14 +147,14 @@ static stoa_result plan_panel(stoa_ui_fonts *fonts, ui_panel_plan *p, stoa_error
     }
     if (r == STOA_OK && has_text(d->body)) {
         // Half a line between paragraphs: a lesson text reads as blocks, not a wall.
-        r = stoa_ui_layout_text(fonts,
-                                &(stoa_ui_text_desc){.text = d->body,
-                                                     .size_px = d->body_px,
-                                                     .max_width_px =
-                                                         has_text(d->title) ? content_w : head_w,
-                                                     .line_spacing = 1.25f,
-                                                     .paragraph_spacing = 0.5f},
-                                &p->body, err);
+        r = stoa_ui_layout_text(
+            fonts,
+            &(stoa_ui_text_desc){.text = d->body,
+                                 .size_px = d->body_px,
+                                 .max_width_px = has_text(d->title) ? content_w : head_w,
+                                 .line_spacing = 1.25f,
+                                 .paragraph_spacing = 0.5f},
+            &p->body, err);
         p->body_y = y;
         y += p->body.height;
     }
@@ -164,7 +164,8 @@ static stoa_result plan_panel(stoa_ui_fonts *fonts, ui_panel_plan *p, stoa_error
     for (int i = 0; r == STOA_OK && i < d->choice_count; i++) {
         r = plan_choice(fonts, p, i, y, err);
         row_h = p->choices[i].rect.h > row_h ? p->choices[i].rect.h : row_h;
-        if (i % cols == cols - 1 || i == d->choice_count - 1) { // a grid row is as tall as its tallest cell
+        if (i % cols == cols - 1 ||
+            i == d->choice_count - 1) { // a grid row is as tall as its tallest cell
             for (int j = i - i % cols; j <= i; j++)
                 p->choices[j].rect.h = row_h;
             y += row_h + UI_CHOICE_GAP;
@@ -246,7 +247,7 @@ static void draw_panel(ui_canvas *cv, stoa_ui_fonts *fonts, ui_panel_plan *p)
         draw_choice(cv, fonts, p, &p->choices[i], i);
     if (p->corner_px)
         put_icon(cv, p, p->d.icon, p->width - pad - p->corner_px, pad, p->corner_px,
-                 p->d.icon_color                      ? p->d.icon_color
+                 p->d.icon_color                   ? p->d.icon_color
                  : p->d.icon == STOA_UI_ICON_RIGHT ? t->positive
                  : p->d.icon == STOA_UI_ICON_WRONG ? t->negative
                                                    : t->accent);

@@ -115,15 +115,15 @@ STOA_TEST(quiz_feedback_shows_right_and_wrong_icons)
     CHECK(stoa_ui_fonts_create(NULL, &f, NULL) == STOA_OK);
     stoa_ui_icons *icons = load_icons();
     stoa_ui_theme t = stoa_ui_theme_default();
-    stoa_ui_panel_desc d = {.title = "Quiz",
-                            .body = "Why does the bridge have four small arches?",
-                            .choices = {"Less weight, and flood water passes", "Decoration",
-                                        "To hold the railing"},
-                            .choice_count = 3,
-                            .choice_states = {STOA_UI_CHOICE_CORRECT, STOA_UI_CHOICE_WRONG},
-                            .footer = "Right: lighter, and the flood goes through.",
-                            .footer_tone = STOA_UI_TONE_POSITIVE,
-                            .icons = icons};
+    stoa_ui_panel_desc d = {
+        .title = "Quiz",
+        .body = "Why does the bridge have four small arches?",
+        .choices = {"Less weight, and flood water passes", "Decoration", "To hold the railing"},
+        .choice_count = 3,
+        .choice_states = {STOA_UI_CHOICE_CORRECT, STOA_UI_CHOICE_WRONG},
+        .footer = "Right: lighter, and the flood goes through.",
+        .footer_tone = STOA_UI_TONE_POSITIVE,
+        .icons = icons};
     stoa_ui_panel_image img = {0}, plain = {0}, open = {0};
     CHECK(stoa_ui_panel_render(f, &d, &img, NULL) == STOA_OK);
     write_png("quiz", &img);
@@ -183,8 +183,8 @@ STOA_TEST(hand_button_and_pause_corner)
     int ink = tinted(&hand, r, t.text);
     CHECK_MSG(ink > r.w * r.h / 20, "%d pixels in the hand", ink);
 
-    stoa_ui_panel_desc pd = {.body = "Look at the teacher", .icons = icons,
-                             .icon = STOA_UI_ICON_PAUSE};
+    stoa_ui_panel_desc pd = {
+        .body = "Look at the teacher", .icons = icons, .icon = STOA_UI_ICON_PAUSE};
     CHECK(stoa_ui_panel_render(f, &pd, &pause, NULL) == STOA_OK);
     write_png("pause", &pause);
     CHECK(find(&pause, STOA_UI_ICON_PAUSE, &r) == 1);
