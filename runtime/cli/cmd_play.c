@@ -82,6 +82,9 @@ static int parse(int argc, char **argv, play_options *o)
     static char sounds[4096]; // the interface sounds (share/stoa/sounds)
     if (stoa_cli_data_path("sounds", sounds, sizeof sounds))
         r->lesson.sounds_dir = sounds;
+    static char icons[4096]; // the panels' icons (share/stoa/icons)
+    if (stoa_cli_data_path("icons", icons, sizeof icons))
+        r->icons_dir = icons;
     static char device[300];
     if (r->hub.url && !r->hub.device_name) {
         // The roster tells a desktop seat from a headset by its name.

@@ -166,6 +166,9 @@ int stoa_cmd_run(int argc, char **argv)
     static char controllers[4096]; // the hands' models (run_hands.c)
     if (stoa_cli_data_path("assets/controllers/controllers.glb", controllers, sizeof controllers))
         opt.controllers_path = controllers;
+    static char icons[4096]; // the panels' icons (share/stoa/icons)
+    if (stoa_cli_data_path("icons", icons, sizeof icons))
+        opt.icons_dir = icons;
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);

@@ -51,9 +51,11 @@ void run_audio_probe_frame(run_audio_probe *p, stoa_audio *a, int64_t now_ns,
         r += (double)p->buf[2 * i + 1] * p->buf[2 * i + 1];
     }
     double yaw = atan2(-(double)head_forward[0], -(double)head_forward[2]);
-    fprintf(p->out, "{\"t\":%.4f,\"yaw\":%.4f,\"l\":%.6g,\"r\":%.6g,\"narration\":%s}\n",
+    fprintf(p->out,
+            "{\"t\":%.4f,\"yaw\":%.4f,\"l\":%.6g,\"r\":%.6g,\"narration\":%s,\"ui\":\"%s\"}\n",
             (double)now_ns * 1e-9, yaw, sqrt(l / frames), sqrt(r / frames),
-            stoa_audio_narration_busy(a) ? "true" : "false");
+            stoa_audio_narration_busy(a) ? "true" : "false", p->ui);
+    p->ui[0] = '\0';
     fflush(p->out);
 }
 

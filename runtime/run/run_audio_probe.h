@@ -5,7 +5,9 @@
 // JSON line a frame goes to FILE: {"t","yaw","l","r","narration"} — lesson
 // seconds, the head's world yaw (radians, 0 = looking down -Z, positive =
 // turned left), the RMS of the left and right channels, and whether a
-// narration is playing. The same for a headset (`stoa run`) and a desktop
+// narration is playing; "ui" lists the interface sounds started since the
+// line before, each with where it plays ("right@x,y,z"; run_ui_sound.c).
+// The same for a headset (`stoa run`) and a desktop
 // (`stoa play`): tests/play/test_play_audio.py turns the desktop camera.
 #pragma once
 
@@ -20,6 +22,7 @@ typedef struct run_audio_probe {
     int64_t last_ns;
     float *buf;
     int cap; // frames
+    char ui[256]; // interface sounds started since the last line (run_ui_sound.c)
 } run_audio_probe;
 
 // Whether STOA_AUDIO_PROBE asks for a probe (the audio device to make: LOOPBACK).

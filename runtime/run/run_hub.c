@@ -15,6 +15,7 @@
 #include "run_panels.h"
 #include "run_ui_sound.h"
 #include "scene/stoa_scene_cache.h"
+#include "ui/stoa_ui.h"
 
 static void default_token_path(char *out, size_t size)
 {
@@ -108,8 +109,9 @@ static void obey(run_hub *h, run_lesson *rl, run_class *cls, run_lesson *panels,
     case STOA_NET_CMD_PAUSE:
         if (rl && rl->machine)
             run_lesson_set_paused(rl, RUN_PAUSE_TEACHER, true);
-        if (panels)
-            run_panels_show_text(panels, "hub-pause", zh ? "请看老师" : "Look at the teacher", -1);
+        if (panels) // the pause icon in its corner: the teacher paused the lesson
+            run_panels_show_text(panels, "hub-pause", zh ? "请看老师" : "Look at the teacher", -1)
+                ->icon = STOA_UI_ICON_PAUSE;
         break;
     case STOA_NET_CMD_RESUME:
         if (panels)

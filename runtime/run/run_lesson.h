@@ -60,6 +60,7 @@ typedef struct run_panel {
     float fade;                          // 0 opaque .. 1 gone: a message's last second (run_layout.c)
     uint32_t shown_seq;                  // order shown in (newest highest)
     uint32_t version;                    // bumps when the picture must be remade
+    uint8_t icon;                        // stoa_ui_icon_id in its corner (0 = none)
 } run_panel;
 
 typedef struct run_anim {

@@ -8,6 +8,7 @@
 
 #include "core/stoa_log.h"
 #include "run_overlay_mesh.h"
+#include "run_hand.h"
 #include "run_panels.h"
 
 stoa_result run_overlay_init(run_overlay *o, stoa_error *err)
@@ -19,6 +20,18 @@ stoa_result run_overlay_init(run_overlay *o, stoa_error *err)
         STOA_LOGW("run", "panels cannot be drawn: %s", ferr.message);
     (void)err;
     return STOA_OK;
+}
+
+void run_overlay_load_icons(run_overlay *o, const char *dir)
+{
+    const char *env = getenv("STOA_ICONS_DIR");
+    dir = env && env[0] ? env : dir;
+    stoa_error ierr = {0};
+    stoa_ui_icons_destroy(&o->icons);
+    if (!dir)
+        STOA_LOGW("run", "no icon folder (share/stoa/icons): panels show no icons");
+    else if (stoa_ui_icons_load(dir, &o->icons, &ierr) < 0)
+        STOA_LOGW("run", "panels show no icons: %s", ierr.message);
 }
 
 void run_overlay_release_gpu(run_overlay *o, stoa_gfx_device *device)
@@ -38,6 +51,7 @@ void run_overlay_fini(run_overlay *o, stoa_gfx_device *device)
         stoa_ui_panel_image_fini(&o->images[i]);
     free(o->job);
     stoa_ui_fonts_destroy(&o->fonts);
+    stoa_ui_icons_destroy(&o->icons);
     memset(o, 0, sizeof *o);
 }
 
@@ -53,7 +67,8 @@ static stoa_ui_choice_state choice_state(const run_panel *p, uint32_t i)
 
 // Draws one panel's picture and takes its real size and choice areas back
 // into p (a worker's copy: run_overlay_job.c writes them back on swap).
-void run_overlay_draw_panel(stoa_ui_fonts *fonts, run_panel *p, stoa_ui_panel_image *img)
+void run_overlay_draw_panel(stoa_ui_fonts *fonts, const stoa_ui_icons *icons, run_panel *p,
+                            stoa_ui_panel_image *img)
 {
     stoa_ui_panel_image_fini(img);
     stoa_error err = {0};
@@ -67,12 +82,17 @@ void run_overlay_draw_panel(stoa_ui_fonts *fonts, run_panel *p, stoa_ui_panel_im
                                  .footer = p->footer[0] ? p->footer : NULL,
                                  .footer_tone = p->answered ? (p->correct ? STOA_UI_TONE_POSITIVE
                                                                           : STOA_UI_TONE_NEGATIVE)
-                                                            : STOA_UI_TONE_NEUTRAL};
+                                                            : STOA_UI_TONE_NEUTRAL,
+                                 .icons = icons,
+                                 .icon = (stoa_ui_icon_id)p->icon};
         pd.choice_count = (int)p->choice_count;
         pd.choice_columns = (int)p->choice_columns;
         for (uint32_t i = 0; i < p->choice_count; i++) {
             pd.choices[i] = p->choices[i];
             pd.choice_states[i] = choice_state(p, i);
+            // The raise-my-hand button shows the hand, not a letter.
+            pd.choice_icons[i] = !strcmp(p->id, RUN_HAND_PANEL) ? STOA_UI_ICON_HAND
+                                                                : STOA_UI_ICON_NONE;
         }
         r = stoa_ui_panel_render(fonts, &pd, img, &err);
     }

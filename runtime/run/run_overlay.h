@@ -33,6 +33,7 @@ typedef struct run_overlay {
     uint32_t writes;         // pictures updated in place (hover, answers)
     bool needs_prepare;      // a new gscene: its pipelines are still to be made
     run_hands hands;         // controller and hand models (run_hands.c)
+    stoa_ui_icons *icons;    // the panels' icons; NULL: marks drawn as glyphs
 } run_overlay;
 
 // run_overlay_job.c: panel pictures are drawn, and a rebuilt overlay's
@@ -43,7 +44,11 @@ stoa_result run_overlay_job_step(run_overlay *o, stoa_gfx_renderer *renderer, ru
                                  stoa_error *err);
 // Waits for a job in flight and throws it away (before the renderer goes).
 void run_overlay_job_cancel(run_overlay *o);
-void run_overlay_draw_panel(stoa_ui_fonts *fonts, run_panel *p, stoa_ui_panel_image *img);
+void run_overlay_draw_panel(stoa_ui_fonts *fonts, const stoa_ui_icons *icons, run_panel *p,
+                            stoa_ui_panel_image *img);
+// Loads the panels' icons from $STOA_ICONS_DIR, else dir; a missing or bad
+// file is a warning naming it, and the panels keep their glyph marks.
+void run_overlay_load_icons(run_overlay *o, const char *dir);
 
 stoa_result run_overlay_init(run_overlay *o, stoa_error *err);
 void run_overlay_fini(run_overlay *o, stoa_gfx_device *device);

@@ -29,6 +29,7 @@ typedef struct run_overlay_job {
     pthread_t thread;
     atomic_int done;
     stoa_ui_fonts *fonts;
+    const stoa_ui_icons *icons; // the overlay's (read-only on the worker)
     const run_hands *hands; // the overlay's models (read-only on the worker)
     stoa_gfx_renderer *renderer; // the rebuilt overlay's GPU copy is made for it
     bool shown[RUN_MAX_PANELS]; // the set the job makes
@@ -69,7 +70,7 @@ static void *draw_main(void *arg)
     bool rebuild = !j->have_gscene || j->force_rebuild;
     for (int i = 0; i < RUN_MAX_PANELS; i++) {
         if (j->draw[i])
-            run_overlay_draw_panel(j->fonts, &j->panels[i], &j->images[i]);
+            run_overlay_draw_panel(j->fonts, j->icons, &j->panels[i], &j->images[i]);
         if (j->draw[i] && j->plates)
             run_ar_panel_plate(&j->images[i]); // readable over a bright room
         bool had = j->tex_w[i] > 0;
@@ -160,6 +161,7 @@ static void start(run_overlay *o, stoa_gfx_renderer *renderer, run_lesson *rl)
     if (!any)
         return;
     j->fonts = o->fonts;
+    j->icons = o->icons;
     j->plates = o->plates;
     j->hands = &o->hands;
     j->renderer = renderer;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "run_panels.h"
 #include "run_hand.h"
+#include "ui/stoa_ui.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -180,15 +181,16 @@ void run_panels_hide_quiz(run_lesson *rl, const char *id)
 {
     run_panel *q = run_panels_find(rl, id);
     char feedback[sizeof q->footer] = "";
+    bool correct = q && q->correct;
     if (q && q->answered && q->footer[0])
         snprintf(feedback, sizeof feedback, "%s", q->footer);
     run_panels_hide(rl, id);
     if (!feedback[0])
         return;
-    run_panels_show_text(rl, "feedback", feedback, -1);
-    run_panel *f = run_panels_find(rl, "feedback");
-    if (f) // long enough to read, then out of the way of the next state's panels
-        f->until_ns = run_layout_clock_ns() + (int64_t)(QUIZ_FEEDBACK_S * 1e9);
+    run_panel *f = run_panels_show_text(rl, "feedback", feedback, -1);
+    f->icon = correct ? STOA_UI_ICON_RIGHT : STOA_UI_ICON_WRONG; // the answer's, in its corner
+    // long enough to read, then out of the way of the next state's panels
+    f->until_ns = run_layout_clock_ns() + (int64_t)(QUIZ_FEEDBACK_S * 1e9);
 }
 
 void run_panels_subtitle(run_lesson *rl, const char *text)

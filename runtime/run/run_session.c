@@ -28,6 +28,7 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
     if ((r = run_overlay_init(&s->overlay, err)) < 0)
         return r;
     run_launch_mark("overlay (fonts, panels)");
+    run_overlay_load_icons(&s->overlay, opt->icons_dir); // panels' icons (run_overlay.c)
     if (opt->front == RUN_FRONT_HEADSET) // the hands' models (desktop: none)
         run_hands_load(&s->overlay.hands, opt->controllers_path);
     run_launch_mark("controller models");

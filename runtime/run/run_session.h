@@ -55,6 +55,9 @@ typedef struct run_options {
     // assets/controllers/controllers.glb: the hands' models (run_hands.c);
     // NULL = lasers only.
     const char *controllers_path;
+    // The panel icons' folder (share/stoa/icons; $STOA_ICONS_DIR overrides);
+    // NULL or missing = the panels' marks stay glyphs, with a warning.
+    const char *icons_dir;
 } run_options;
 
 typedef struct run_session run_session;

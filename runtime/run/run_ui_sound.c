@@ -52,6 +52,11 @@ void run_ui_sound(run_lesson *rl, run_sound s, int32_t node, const float *pos)
         return;
     }
     rl->sounds_played[s]++;
+    if (rl->probe.out) { // what the probe's next line heard start (run_audio_probe.h)
+        size_t n = strlen(rl->probe.ui);
+        snprintf(rl->probe.ui + n, sizeof rl->probe.ui - n, "%s%s@%.2f,%.2f,%.2f", n ? " " : "",
+                 k_names[s], place.position[0], place.position[1], place.position[2]);
+    }
     STOA_LOGD("run", "sound %s at %s (%.2f, %.2f, %.2f)", k_names[s],
               place.anchor == STOA_AUDIO_AT_NODE       ? "node"
               : place.anchor == STOA_AUDIO_AT_POSITION ? "position"

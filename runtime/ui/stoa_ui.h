@@ -146,6 +146,37 @@ stoa_result stoa_ui_layout_text(stoa_ui_fonts *fonts, const stoa_ui_text_desc *d
                                 stoa_ui_layout *out, stoa_error *err);
 void stoa_ui_layout_fini(stoa_ui_layout *layout);
 
+// ---- icons ------------------------------------------------------------------
+
+// The panel icons of assets/icons (make_icons.py): white shapes on
+// transparency, tinted when drawn.
+typedef enum stoa_ui_icon_id {
+    STOA_UI_ICON_NONE = 0,
+    STOA_UI_ICON_PLAY,  // play.png
+    STOA_UI_ICON_PAUSE, // pause.png: the teacher paused the lesson
+    STOA_UI_ICON_HAND,  // hand.png: the raise-my-hand button
+    STOA_UI_ICON_RIGHT, // right.png: a right answer (tick)
+    STOA_UI_ICON_WRONG, // wrong.png: a wrong answer (cross)
+    STOA_UI_ICON_COUNT,
+} stoa_ui_icon_id;
+
+#define STOA_UI_MAX_ICON_PX 256        // either side; larger icons fail with STOA_ERROR_LIMIT
+#define STOA_UI_MAX_ICON_BYTES 1048576 // per file
+
+typedef struct stoa_ui_icons stoa_ui_icons;
+
+// Loads NAME.png for every icon above from dir (assets/icons in the source
+// tree, share/stoa/icons installed). All or nothing: a missing, oversized or
+// unreadable file fails with an error naming that file. Free with destroy.
+stoa_result stoa_ui_icons_load(const char *dir, stoa_ui_icons **out_icons, stoa_error *err);
+void stoa_ui_icons_destroy(stoa_ui_icons **icons);
+bool stoa_ui_icons_has(const stoa_ui_icons *icons, stoa_ui_icon_id id);
+const char *stoa_ui_icon_name(stoa_ui_icon_id id); // "hand"; "none" out of range
+// Decodes one icon PNG held in memory (bounded as above) into premultiplied
+// RGBA that the caller frees; name is used in errors. For tests and fuzzing.
+stoa_result stoa_ui_icon_decode(const uint8_t *bytes, size_t size, const char *name,
+                                uint8_t **out_rgba, int *out_w, int *out_h, stoa_error *err);
+
 // ---- panels -----------------------------------------------------------------
 
 // A quiz has 2..6; a keypad (the lobby's PIN panel) has 12.
@@ -190,6 +221,14 @@ typedef struct stoa_ui_panel_desc {
     int padding_px;                              // 0 = 36
     float px_per_m;                              // 0 = 1000 (1 px = 1 mm)
     const stoa_ui_theme *theme;                  // NULL = stoa_ui_theme_default()
+    // Icons (stoa_ui_icons_load); NULL = none. With icons, a judged choice
+    // shows the right/wrong icon in place of its mark (✔ ✘) and a positive or
+    // negative footer starts with the right/wrong icon.
+    const stoa_ui_icons *icons;
+    stoa_ui_icon_id icon; // in the top-right corner (title and body wrap before it)
+    uint32_t icon_color;  // 0xRRGGBBAA; 0 = positive/negative for right/wrong, else the accent
+    // In place of a choice's letter badge (the raise-my-hand button).
+    stoa_ui_icon_id choice_icons[STOA_UI_MAX_CHOICES];
 } stoa_ui_panel_desc;
 
 typedef struct stoa_ui_rect {
@@ -209,6 +248,11 @@ typedef struct stoa_ui_panel_image {
     stoa_ui_rect choice_rects[STOA_UI_MAX_CHOICES];
     stoa_ui_uv_rect choice_uvs[STOA_UI_MAX_CHOICES];
     stoa_ui_rect body_rect;  // where the body text was drawn (empty if none)
+    // Where icons were drawn (the corner icon, a badge, a mark, the footer's),
+    // and which; icon_count 0 when none was.
+    int icon_count;
+    stoa_ui_rect icon_rects[STOA_UI_MAX_CHOICES + 2];
+    stoa_ui_icon_id icon_ids[STOA_UI_MAX_CHOICES + 2];
     float width_m, height_m; // physical size of the quad at the desc's px_per_m
 } stoa_ui_panel_image;
 

@@ -6,7 +6,7 @@
 
 #include <math.h>
 
-static void blend(ui_canvas *c, int x, int y, uint32_t color, float coverage)
+void ui_blend(ui_canvas *c, int x, int y, uint32_t color, float coverage)
 {
     if (x < 0 || y < 0 || x >= c->width || y >= c->height || coverage <= 0.0f)
         return;
@@ -50,9 +50,9 @@ void ui_draw_rounded_rect(ui_canvas *c, float x, float y, float w, float h, floa
             if (outer <= 0)
                 continue;
             float inner = border_px > 0 ? clamp01(0.5f - (d + border_px)) : outer;
-            blend(c, px, py, fill, inner);
+            ui_blend(c, px, py, fill, inner);
             if (border_px > 0)
-                blend(c, px, py, border, outer - inner);
+                ui_blend(c, px, py, border, outer - inner);
         }
     }
 }
@@ -63,7 +63,7 @@ static void draw_glyph(ui_canvas *c, const stoa_ui_glyph_bitmap *bm, int ox, int
         for (int x = 0; x < bm->width; x++) {
             uint8_t cov = bm->coverage[(size_t)y * (size_t)bm->width + (size_t)x];
             if (cov)
-                blend(c, ox + x, oy + y, color, (float)cov / 255.0f);
+                ui_blend(c, ox + x, oy + y, color, (float)cov / 255.0f);
         }
 }
 

@@ -27,6 +27,12 @@ typedef struct ui_canvas {
 // `border_px` inside its edge in `border`; colours 0xRRGGBBAA straight alpha.
 void ui_draw_rounded_rect(ui_canvas *c, float x, float y, float w, float h, float radius,
                           uint32_t fill, uint32_t border, float border_px);
+// Blends color (straight alpha) at one pixel with coverage 0..1.
+void ui_blend(ui_canvas *c, int x, int y, uint32_t color, float coverage);
+// Draws an icon (ui_icon.c) as a size x size square at (x, y) in `tint`;
+// false when the set lacks it (nothing drawn).
+bool ui_draw_icon(ui_canvas *c, const stoa_ui_icons *icons, stoa_ui_icon_id id, int x, int y,
+                  int size, uint32_t tint);
 // Draws a laid-out text with its top-left at (x, y).
 void ui_draw_layout(ui_canvas *c, stoa_ui_fonts *fonts, const stoa_ui_layout *layout, int x, int y,
                     uint32_t color);

@@ -40,6 +40,11 @@ typedef struct ui_panel_plan {
     int title_y, rule_y, body_y, footer_y;
     ui_choice_plan choices[STOA_UI_MAX_CHOICES];
     int width, height;
+    int corner_px;      // the corner icon's size; 0 = none
+    int footer_icon_px; // the footer's right/wrong icon; 0 = none
+    int icon_count;     // icons drawn, and where (copied to the image)
+    stoa_ui_rect icon_rects[STOA_UI_MAX_CHOICES + 2];
+    stoa_ui_icon_id icon_ids[STOA_UI_MAX_CHOICES + 2];
 } ui_panel_plan;
 
 enum { UI_RULE_W = 72, UI_RULE_H = 4, UI_CHOICE_GAP = 14, UI_CHOICE_PAD = 14 };
@@ -54,6 +59,26 @@ static void plan_fini(ui_panel_plan *p)
         stoa_ui_layout_fini(&p->choices[i].badge);
         stoa_ui_layout_fini(&p->choices[i].mark);
     }
+}
+
+// Draws an icon of the desc's set and notes where; false when it lacks it.
+static bool put_icon(ui_canvas *cv, ui_panel_plan *p, stoa_ui_icon_id id, int x, int y, int size,
+                     uint32_t tint)
+{
+    if (p->icon_count >= STOA_UI_MAX_CHOICES + 2 ||
+        !ui_draw_icon(cv, p->d.icons, id, x, y, size, tint))
+        return false;
+    p->icon_rects[p->icon_count] = (stoa_ui_rect){x, y, size, size};
+    p->icon_ids[p->icon_count++] = id;
+    return true;
+}
+
+static stoa_ui_icon_id tone_icon(const ui_panel_plan *p)
+{
+    stoa_ui_icon_id id = p->d.footer_tone == STOA_UI_TONE_POSITIVE   ? STOA_UI_ICON_RIGHT
+                         : p->d.footer_tone == STOA_UI_TONE_NEGATIVE ? STOA_UI_ICON_WRONG
+                                                                     : STOA_UI_ICON_NONE;
+    return stoa_ui_icons_has(p->d.icons, id) ? id : STOA_UI_ICON_NONE;
 }
 
 static bool has_text(const char *s)
@@ -110,8 +135,11 @@ static stoa_result plan_panel(stoa_ui_fonts *fonts, ui_panel_plan *p, stoa_error
     const stoa_ui_panel_desc *d = &p->d;
     int pad = d->padding_px, content_w = p->width - 2 * pad, y = pad;
     stoa_result r = STOA_OK;
+    // The corner icon takes the top-right; the first text block wraps before it.
+    p->corner_px = stoa_ui_icons_has(d->icons, d->icon) ? d->title_px * 3 / 2 : 0;
+    int head_w = content_w - (p->corner_px ? p->corner_px + 16 : 0);
     if (has_text(d->title)) {
-        r = lay(fonts, d->title, d->title_px, true, content_w, 1.05f, &p->title, err);
+        r = lay(fonts, d->title, d->title_px, true, head_w, 1.05f, &p->title, err);
         p->title_y = y;
         y += p->title.height + 10;
         p->rule_y = y;
@@ -119,13 +147,14 @@ static stoa_result plan_panel(stoa_ui_fonts *fonts, ui_panel_plan *p, stoa_error
     }
     if (r == STOA_OK && has_text(d->body)) {
         // Half a line between paragraphs: a lesson text reads as blocks, not a wall.
-        r = stoa_ui_layout_text(fonts,
-                                &(stoa_ui_text_desc){.text = d->body,
-                                                     .size_px = d->body_px,
-                                                     .max_width_px = content_w,
-                                                     .line_spacing = 1.25f,
-                                                     .paragraph_spacing = 0.5f},
-                                &p->body, err);
+        r = stoa_ui_layout_text(
+            fonts,
+            &(stoa_ui_text_desc){.text = d->body,
+                                 .size_px = d->body_px,
+                                 .max_width_px = has_text(d->title) ? content_w : head_w,
+                                 .line_spacing = 1.25f,
+                                 .paragraph_spacing = 0.5f},
+            &p->body, err);
         p->body_y = y;
         y += p->body.height;
     }
@@ -135,7 +164,8 @@ static stoa_result plan_panel(stoa_ui_fonts *fonts, ui_panel_plan *p, stoa_error
     for (int i = 0; r == STOA_OK && i < d->choice_count; i++) {
         r = plan_choice(fonts, p, i, y, err);
         row_h = p->choices[i].rect.h > row_h ? p->choices[i].rect.h : row_h;
-        if (i % cols == cols - 1 || i == d->choice_count - 1) { // a grid row is as tall as its tallest cell
+        if (i % cols == cols - 1 ||
+            i == d->choice_count - 1) { // a grid row is as tall as its tallest cell
             for (int j = i - i % cols; j <= i; j++)
                 p->choices[j].rect.h = row_h;
             y += row_h + UI_CHOICE_GAP;
@@ -144,19 +174,23 @@ static stoa_result plan_panel(stoa_ui_fonts *fonts, ui_panel_plan *p, stoa_error
     }
     if (r == STOA_OK && has_text(d->footer)) {
         y += d->choice_count ? 8 : 22;
-        r = lay(fonts, d->footer, d->footer_px, d->footer_tone != STOA_UI_TONE_NEUTRAL, content_w,
-                1.1f, &p->footer, err);
+        p->footer_icon_px = tone_icon(p) ? d->footer_px * 3 / 2 : 0;
+        int icon_w = p->footer_icon_px ? p->footer_icon_px + 12 : 0;
+        r = lay(fonts, d->footer, d->footer_px, d->footer_tone != STOA_UI_TONE_NEUTRAL,
+                content_w - icon_w, 1.1f, &p->footer, err);
         p->footer_y = y;
-        y += p->footer.height;
+        y += p->footer.height > p->footer_icon_px ? p->footer.height : p->footer_icon_px;
     } else if (d->choice_count) {
         y -= UI_CHOICE_GAP;
     }
     p->height = y + pad;
+    if (p->corner_px && p->height < 2 * pad + p->corner_px)
+        p->height = 2 * pad + p->corner_px;
     return r;
 }
 
-static void draw_choice(ui_canvas *cv, stoa_ui_fonts *fonts, const ui_panel_plan *p,
-                        const ui_choice_plan *c)
+static void draw_choice(ui_canvas *cv, stoa_ui_fonts *fonts, ui_panel_plan *p,
+                        const ui_choice_plan *c, int index)
 {
     const stoa_ui_theme *t = &p->theme;
     const stoa_ui_rect *r = &c->rect;
@@ -173,20 +207,30 @@ static void draw_choice(ui_canvas *cv, stoa_ui_fonts *fonts, const ui_panel_plan
     }
     ui_draw_rounded_rect(cv, (float)bx, (float)by, (float)badge, (float)badge, (float)badge / 2,
                          plain ? 0xFFFFFF2E : t->choice_border[c->state], 0, 0);
+    int inset = badge / 6, tx = bx + badge + UI_CHOICE_PAD;
+    if (put_icon(cv, p, p->d.choice_icons[index], bx + inset, by + inset, badge - 2 * inset,
+                 plain ? t->text : t->badge_text)) {
+        ui_draw_layout(cv, fonts, &c->text, tx, r->y + (r->h - c->text.height) / 2, t->text);
+        return; // an icon button (the raised hand): no letter, no mark
+    }
     // Centre the capital letter on its cap height (about 0.73 em in DejaVu).
     int letter_base = by + badge / 2 + (c->badge.size_px * 73 / 100) / 2;
     ui_draw_line(cv, fonts, &c->badge, 0, bx + (badge - c->badge.width) / 2,
                  letter_base - c->badge.lines[0].baseline, plain ? t->text : t->badge_text);
-    int tx = bx + badge + UI_CHOICE_PAD;
     ui_draw_layout(cv, fonts, &c->text, tx, r->y + (r->h - c->text.height) / 2, t->text);
     if (c->mark.width > 0) {
-        uint32_t col = c->state == STOA_UI_CHOICE_CORRECT ? t->positive : t->negative;
+        bool right = c->state == STOA_UI_CHOICE_CORRECT;
+        uint32_t col = right ? t->positive : t->negative;
+        int mark = size * 3 / 2; // the width plan_choice keeps for it
+        if (put_icon(cv, p, right ? STOA_UI_ICON_RIGHT : STOA_UI_ICON_WRONG,
+                     r->x + r->w - UI_CHOICE_PAD - mark, r->y + (r->h - mark) / 2, mark, col))
+            return;
         ui_draw_layout(cv, fonts, &c->mark, r->x + r->w - UI_CHOICE_PAD - c->mark.width,
                        r->y + (r->h - c->mark.height) / 2, col);
     }
 }
 
-static void draw_panel(ui_canvas *cv, stoa_ui_fonts *fonts, const ui_panel_plan *p)
+static void draw_panel(ui_canvas *cv, stoa_ui_fonts *fonts, ui_panel_plan *p)
 {
     const stoa_ui_theme *t = &p->theme;
     int pad = p->d.padding_px;
@@ -200,12 +244,24 @@ static void draw_panel(ui_canvas *cv, stoa_ui_fonts *fonts, const ui_panel_plan 
     if (p->body.line_count)
         ui_draw_layout(cv, fonts, &p->body, pad, p->body_y, t->text);
     for (int i = 0; i < p->d.choice_count; i++)
-        draw_choice(cv, fonts, p, &p->choices[i]);
+        draw_choice(cv, fonts, p, &p->choices[i], i);
+    if (p->corner_px)
+        put_icon(cv, p, p->d.icon, p->width - pad - p->corner_px, pad, p->corner_px,
+                 p->d.icon_color                   ? p->d.icon_color
+                 : p->d.icon == STOA_UI_ICON_RIGHT ? t->positive
+                 : p->d.icon == STOA_UI_ICON_WRONG ? t->negative
+                                                   : t->accent);
     if (p->footer.line_count) {
         uint32_t col = p->d.footer_tone == STOA_UI_TONE_POSITIVE   ? t->positive
                        : p->d.footer_tone == STOA_UI_TONE_NEGATIVE ? t->negative
                                                                    : t->muted;
-        ui_draw_layout(cv, fonts, &p->footer, pad, p->footer_y, col);
+        int fx = pad, fi = p->footer_icon_px;
+        if (fi) { // beside the first line, centred on it
+            int first_h = p->footer.line_height;
+            put_icon(cv, p, tone_icon(p), pad, p->footer_y + (first_h - fi) / 2, fi, col);
+            fx += fi + 12;
+        }
+        ui_draw_layout(cv, fonts, &p->footer, fx, p->footer_y, col);
     }
 }
 
@@ -276,6 +332,9 @@ stoa_result stoa_ui_panel_render(stoa_ui_fonts *fonts, const stoa_ui_panel_desc 
                                   (float)(rc.x + rc.w) / (float)out->width,
                                   (float)(rc.y + rc.h) / (float)out->height};
         }
+        out->icon_count = p->icon_count;
+        memcpy(out->icon_rects, p->icon_rects, sizeof out->icon_rects);
+        memcpy(out->icon_ids, p->icon_ids, sizeof out->icon_ids);
         if (p->body.line_count)
             out->body_rect =
                 (stoa_ui_rect){p->d.padding_px, p->body_y, p->body.width, p->body.height};

@@ -82,6 +82,134 @@ def common(stoa, log, stmts, traces, rc, path, outcome, out):
     check(len(frames) >= 3, f"frames captured for a person to look at ({len(frames)} in {out}/frames)")
 
 
+# ---- the portrait: sky, shadows and controllers in one picture ---------------
+
+def read_png(path):
+    """xrsim's 8-bit RGBA PNG -> (w, h, rows of (r, g, b))."""
+    import struct
+    import zlib
+    data = open(path, "rb").read()
+    pos, idat = 8, b""
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"IHDR":
+            w, h, _, ctype = struct.unpack(">IIBB", data[pos + 8:pos + 18])
+            ch = {6: 4, 2: 3}[ctype]
+        elif kind == b"IDAT":
+            idat += data[pos + 8:pos + 8 + n]
+        pos += 12 + n
+    raw, rows, prev, stride = zlib.decompress(idat), [], bytearray(w * ch), w * ch
+    for y in range(h):
+        f = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - ch] if i >= ch else 0
+            b, c = prev[i], (prev[i - ch] if i >= ch else 0)
+            if f == 1:
+                line[i] = (line[i] + a) & 255
+            elif f == 2:
+                line[i] = (line[i] + b) & 255
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append([tuple(line[x * ch:x * ch + 3]) for x in range(w)])
+        prev = line
+    return w, h, rows
+
+
+def project(p, head, pitch_deg, eye_x, size):
+    """Where a STAGE point lands in the left eye (xrsim's FOV: left -50,
+    right 43, up 47, down -53 degrees) of a head pitched down/up."""
+    import math
+    a = math.radians(pitch_deg)
+    x, y, z = p[0] - head[0] - eye_x, p[1] - head[1], p[2] - head[2]
+    ye, ze = y * math.cos(a) + z * math.sin(a), -y * math.sin(a) + z * math.cos(a)
+    tx, ty = x / -ze, ye / -ze
+    l, r, u, d = (math.tan(math.radians(v)) for v in (-50, 43, 47, -53))
+    return round((tx - l) / (r - l) * size), round((u - ty) / (u - d) * size)
+
+
+HANDS_UP = {"LX": -0.15, "LY": 1.45, "RX": 0.15, "RY": 1.45}
+HANDS_DOWN = {"LX": -0.3, "LY": 0.4, "RX": 0.3, "RY": 0.4}
+
+
+def portrait(stoa, src, out, lesson, lang, indoors=False):
+    """Three short runs at once at the lesson's first stop (portrait.yaml):
+    hands up with shadows high ("on"), the same with shadows off ("flat"),
+    and hands down with shadows high ("bare"). The sky is checked on "on",
+    the controllers on "on" against "bare", the shadows on "on" against
+    "flat". Pictures kept as OUT/portrait-{on,flat,bare}.png."""
+    text = open(os.path.join(src, "tests/lesson_run/portrait.yaml")).read()
+    procs = []
+    runs = (("on", HANDS_UP, "high"), ("flat", HANDS_UP, "off"), ("bare", HANDS_DOWN, "high"))
+    for name, hands, shadows in runs:
+        d = os.path.join(out, "portrait-" + name)
+        os.makedirs(d, exist_ok=True)
+        script = text
+        for k, v in hands.items():
+            script = script.replace(k, str(v))
+        open(os.path.join(d, "learner.yaml"), "w").write(script)
+        env = dict(os.environ, STOA_XRSIM_FAST="1", STOA_AUDIO_SILENT="1",
+                   STOA_XRSIM_SCRIPT=os.path.join(d, "learner.yaml"),
+                   STOA_XRSIM_CAPTURE=os.path.join(d, "frames"), STOA_XRSIM_CAPTURE_EVERY="10")
+        log = open(os.path.join(d, "log.txt"), "w")
+        procs.append(subprocess.Popen([stoa, "run", "--sim", os.path.join(src, lesson), "--lang", lang,
+                                       "--shadows", shadows, "--traces", os.path.join(d, "traces")],
+                                      env=env, cwd=d, stdout=log, stderr=subprocess.STDOUT))
+    imgs = {}
+    for (name, _, _), p in zip(runs, procs):
+        rc = p.wait(timeout=240)
+        frames = sorted(glob.glob(os.path.join(out, "portrait-" + name, "frames", "frame_000020_*.png")))
+        check(rc == 0 and frames, f"portrait ({name}): stoa run exits 0 and frame 20 is captured ({rc})")
+        if frames:
+            shutil.copy(frames[0], os.path.join(out, f"portrait-{name}.png"))
+            imgs[name] = read_png(frames[0])
+    if len(imgs) < 3:
+        return
+    (w, h, on), flat, off = imgs["on"], imgs["flat"][2], imgs["bare"][2]
+    size = w // 2  # the left eye
+    if not indoors:
+        # The sky above: the top rows bluish, brighter than the ground, and
+        # not one flat clear colour.
+        top = [on[y][x] for y in range(0, size // 8) for x in range(size)]
+        blue = sum(1 for r, g, b in top if b > r + 15 and b > 90)
+        check(blue >= len(top) * 0.6, f"the sky fills the top of the view ({blue} of {len(top)} px blue)")
+        check(len(set(top)) > 8, f"...a sky, not a flat clear colour ({len(set(top))} colours)")
+    # The controllers: where each aim pose lands, the picture with the hands
+    # up differs from the one without them.
+    boxes = []
+    for hx in (HANDS_UP["LX"], HANDS_UP["RX"]):
+        u, v = project((hx, HANDS_UP["LY"], -0.45), (0, 1.7, 0), -20, -0.0315, size)
+        box = (u - 10, v - 6, u + 10, v + 24)  # the model runs back from its tip, towards the learner
+        boxes.append(box)
+        n = sum(1 for y in range(max(0, box[1]), min(size, box[3])) for x in range(max(0, box[0]), min(size, box[2]))
+                if max(abs(on[y][x][k] - off[y][x][k]) for k in range(3)) > 40)
+        check(n >= 25, f"a controller model at its aim pose ({u}, {v}) in the left eye ({n} px)")
+
+    def in_boxes(x, y):
+        return any(b[0] - 6 <= x <= b[2] + 6 and b[1] - 6 <= y <= b[3] + 30 for b in boxes)
+
+    # Shadows: the same pose and hands, shadows on against off; outside the
+    # hands (which receive shadow) it darkens part of the scene and
+    # brightens almost nothing. (Outdoors the bridge, far off, shades a
+    # little water; indoors the closed room is in the shade of its roof:
+    # the sun does not reach in.)
+    darker = brighter = total = 0
+    for y in range(size):
+        for x in range(size):
+            if in_boxes(x, y):
+                continue
+            total += 1
+            s_on, s_off = sum(on[y][x]), sum(flat[y][x])
+            darker += s_on < s_off - 45
+            brighter += s_on > s_off + 45
+    check(darker >= max(12, total * 0.001), f"shadows darken the scene ({darker} of {total} px)")
+    check(brighter <= max(darker // 4, 2), f"...and brighten little ({brighter} px)")
+
+
 BRIDGE_PATH = ["welcome", "arch", "spandrels", "flood", "voussoir", "voussoir_set", "quiz", "right", "finish"]
 
 
@@ -97,6 +225,7 @@ def case_bridge(stoa, src, out, lang):
           "the small arch was looked at")
     lang_tags = {s.get("context", {}).get("language") for s in stmts} - {None}
     check(lang_tags == {lang}, f"the statements say the language ({lang_tags})")
+    portrait(stoa, src, out, "scenes/bridge/lessons/zhaozhou.yaml", lang)
 
 
 FIRE_PATH = ["alarm", "pass", "out", "quiz", "finish"]
@@ -153,6 +282,7 @@ def case_fire(stoa, src, out, lang):
           f"stoa report: 4 task steps, the order errors counted ({ {k: run.get(k) for k in ('task_steps', 'task_errors', 'order_errors')} })")
     order = learner_ev.get("concepts", {}).get("pass-order", {})
     check(order.get("observations", 0) >= 2, f"stoa report: evidence on the concept pass-order ({order})")
+    portrait(stoa, src, out, "scenes/classroom/lessons/fire-extinguisher.yaml", lang, indoors=True)
 
 
 TOUR_PATH = ["全景", "大拱", "小拱", "拱石", "桥面", "结束", "完"]
@@ -171,6 +301,7 @@ def case_tour(stoa, src, out, lang):
              if verb(s) == "listened"}
     stops = ["tour_overview", "tour_arch", "tour_spandrels", "tour_voussoirs", "tour_road", "tour_end"]
     check(all(heard.get(n) is True for n in stops), f"every stop's narration heard to its end ({heard})")
+    portrait(stoa, src, out, "scenes/bridge/lessons/tour-zh.yaml", lang)
 
 
 CASES = {"bridge-en": (case_bridge, "en"), "bridge-zh": (case_bridge, "zh-CN"),
