@@ -55,7 +55,17 @@ typedef struct run_tabletop {
     bool anchored;        // the headset holds an anchor for the placement
     bool from_store;      // ...kept from an earlier session: placed once located
     char anchor_name[128];
+    // Placing together (run_ar_share.c): the teacher asked the class to put
+    // the model at one physical spot.
+    int share;            // RUN_SHARE_NONE, _ANCHOR (the class's anchor), _MARKER
+    bool shared;          // placed at the class's anchor (this headset's or another's)
+    int64_t share_until_ns, share_poll_ns; // checking the class's anchor again (monotonic)
+    char share_name[128]; // "stoa.class.LESSON_ID"
+    // The hint panel while placing (run_ar_hint.c): what it says now.
+    int hint_shown;       // 0 none, else 1 + the hint's kind
 } run_tabletop;
+
+enum { RUN_SHARE_NONE = 0, RUN_SHARE_ANCHOR, RUN_SHARE_MARKER };
 
 typedef struct run_ar {
     run_ar_choice choice;
@@ -111,6 +121,20 @@ void run_ar_anchor_placed(run_session *s);
 // Each tabletop frame: the anchor kept from an earlier session places the
 // model; the anchor's location this frame moves it with the room.
 void run_ar_anchor_frame(run_session *s);
+
+// run_ar_share.c, placing together (docs/ar.md): each frame, the teacher's
+// "place together" (run_hub.place_together) is taken, the class's anchor
+// followed and what the hub is told (run_hub.placement) set.
+void run_ar_share_frame(run_session *s);
+// The learner pulled the trigger to place the model: true when that placed
+// it (at the class's anchor, or as the class's anchor).
+bool run_ar_share_placed(run_session *s);
+// The learner moved the model by hand: it is no longer at the class's spot.
+void run_ar_share_leave(run_session *s);
+struct stoa_interact_output;
+// run_ar_hint.c: the hint panel while placing (gone once placed); while the
+// lesson waits for the placement, the lesson's panels are arranged here.
+void run_ar_hint_frame(run_session *s, const struct stoa_interact_output *out, bool waiting);
 
 struct stoa_ui_panel_image;
 // run_ar_panel.c: a panel picture (premultiplied) put on an opaque backing

@@ -135,12 +135,15 @@ static bool ray_hit(const run_tabletop *t, const stoa_interact_hand_input *h, fl
 void run_tabletop_input(run_session *s, const stoa_interact_frame *in, double dt)
 {
     run_tabletop *t = &s->ar.table;
-    if (!t->active)
+    if (!t->active) {
+        run_ar_share_frame(s); // a "place together" here says there is nothing to place
         return;
+    }
     // The learner walks around the model: the headset's own space, always.
     stoa_interact_rig rig = {{0, 0, 0}, 0.0f};
     stoa_interact_set_rig(s->interact, &rig);
     run_ar_anchor_frame(s); // kept from before, or moved with the room
+    run_ar_share_frame(s);  // the teacher's "place together"
     const stoa_interact_hand_input *r = &in->hands[1], *l = &in->hands[0];
     bool trig = r->select_value > PRESS, ltrig = l->select_value > PRESS;
     bool grip = l->grab_value > PRESS;
@@ -155,7 +158,7 @@ void run_tabletop_input(run_session *s, const stoa_interact_frame *in, double dt
             t->version++;
             t->aimed = true;
         }
-        if (trig && !t->trigger_was && t->aimed) {
+        if (trig && !t->trigger_was && t->aimed && !run_ar_share_placed(s)) {
             t->placed = true;
             t->rebuild = true;
             STOA_LOGI("run", "tabletop: placed at (%.2f, %.2f, %.2f) m, facing %.0f deg, 1:%.0f%s",
@@ -166,6 +169,7 @@ void run_tabletop_input(run_session *s, const stoa_interact_frame *in, double dt
     } else if (grip) {
         if (ltrig && !t->ltrigger_was) {
             t->placed = t->aimed = false; // place it again
+            run_ar_share_leave(s);
             STOA_LOGI("run", "tabletop: picked up to be placed again");
         }
         float x = fabsf(l->thumbstick[0]) > 0.2f ? l->thumbstick[0] : 0.0f;
@@ -175,6 +179,8 @@ void run_tabletop_input(run_session *s, const stoa_interact_frame *in, double dt
             float sc = t->scale * powf(2.0f, y * (float)dt);
             t->scale = fminf(fminf(1.0f, t->base_scale * 4.0f), fmaxf(t->base_scale * 0.25f, sc));
             t->version++;
+            if (!t->adjusting)
+                run_ar_share_leave(s);
             t->adjusting = true;
         }
     }
