@@ -102,6 +102,11 @@ stoa_result run_tabletop_start(run_session *s, stoa_error *err)
     t->pos[1] = TABLE_Y;
     t->pos[2] = -1.0f;
     snprintf(t->anchor_name, sizeof t->anchor_name, "stoa.tabletop.%s", l->id ? l->id : "lesson");
+    // A headset's own placement is its own, even where the room's headsets
+    // share one store (the class's spot is run_ar_share.c's anchor).
+    if (s->opt->hub.url && s->opt->hub.device_name)
+        snprintf(t->anchor_name + strlen(t->anchor_name), sizeof t->anchor_name - strlen(t->anchor_name),
+                 ".%s", s->opt->hub.device_name);
     STOA_LOGI("run", "tabletop: %s at 1:%.0f (%.2f m across); aim at a surface and pull the "
                      "right trigger",
               t->node >= 0 ? l->tabletop_node : "the scene", 1.0 / t->scale, t->size * t->scale);
