@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/stoa_log.h"
+#include "run_ar_keep.h"
 #include "run_session.h"
 
 // The nearest upward plane the right controller's ray meets inside its
@@ -63,6 +64,10 @@ void run_ar_anchor_placed(run_session *s)
     t->anchored = true;
     STOA_LOGI("run", "tabletop: kept as a spatial anchor%s%s", name ? ", persisted as " : "",
               name ? name : "");
+    // The anchor keeps the pose (and so the turn); the size the learner
+    // chose is kept beside it, under its name.
+    if (name && run_ar_keep_save(name, t->scale, t->yaw * 57.29578f))
+        STOA_LOGI("run", "tabletop: scale 1:%.0f kept for %s", 1.0 / t->scale, name);
 }
 
 void run_ar_anchor_frame(run_session *s)
@@ -90,6 +95,9 @@ void run_ar_anchor_frame(run_session *s)
     if (!t->placed) {
         memcpy(t->pos, p, sizeof t->pos);
         t->yaw = yaw;
+        run_ar_kept kept;
+        if (run_ar_keep_load(t->anchor_name, &kept)) // the learner's own size, within the bounds
+            t->scale = fminf(fminf(1.0f, t->base_scale * 4.0f), fmaxf(t->base_scale * 0.25f, kept.scale));
         t->placed = t->rebuild = true;
         t->from_store = false;
         t->version++;

@@ -62,11 +62,19 @@ def anchor(stoa, src, out):
     base = base.replace("frames: 900", "frames: 50")
     store = os.path.join(out, "store")
     where = []
-    for run, text in (("first", base), ("second", re.sub(r"  - \{t: 1\.[03], set: .*\n", "", base))):
+    # The first learner also doubles the model's size by hand (left grip,
+    # left stick up for a second: 1:50 -> 1:25); the second session comes
+    # back at that size, kept beside the anchor (run_ar_keep.c).
+    first = base.replace("frames: 50", "frames: 70").replace("events:\n", "events:\n"
+        "  - {t: 1.6, set: /user/hand/left/input/squeeze/value, value: 1.0}\n"
+        "  - {t: 1.7, set: /user/hand/left/input/thumbstick, value: [0, 1]}\n"
+        "  - {t: 2.7, set: /user/hand/left/input/thumbstick, value: [0, 0]}\n"
+        "  - {t: 2.9, set: /user/hand/left/input/squeeze/value, value: 0.0}\n")
+    for run, text in (("first", first), ("second", re.sub(r"  - \{t: 1\.[03], set: .*\n", "", base))):
         script = os.path.join(out, run + ".yaml")
         open(script, "w").write(text)
         env = dict(os.environ, STOA_VALIDATION="1", STOA_XRSIM_FAST="1", STOA_XRSIM_SCRIPT=script,
-                   STOA_XRSIM_ANCHOR_STORE=store,
+                   STOA_XRSIM_ANCHOR_STORE=store, XDG_STATE_HOME=os.path.join(out, "state"),
                    XR_ENABLE_API_LAYERS="XR_APILAYER_LUNARG_core_validation")
         p = subprocess.run([stoa, "run", "--sim",
                             os.path.join(src, "scenes/agora/lessons/agora-tabletop.yaml"),
@@ -81,9 +89,17 @@ def anchor(stoa, src, out):
         if run == "first":
             check("kept as a spatial anchor, persisted as stoa.tabletop.agora.tabletop" in log,
                   "first: the placement is kept as a persisted spatial anchor")
+            kept = re.findall(r"tabletop: scale 1:(\d+) kept for stoa.tabletop.agora.tabletop", log)
+            check(kept[:1] == ["50"] and len(kept) >= 2 and 23 <= int(kept[-1]) <= 27,
+                  f"first: the scale is kept at placing (1:50) and after the hand doubles it "
+                  f"(1:25): {kept}")
         else:
             check("placed where it was kept (spatial anchor stoa.tabletop.agora.tabletop)" in log,
                   "second: the model is placed from the kept anchor, no trigger pulled")
+            m = re.search(r"placed where it was kept \(spatial anchor \S+\) at .*, 1:(\d+)", log)
+            check(m is not None and m.group(1) == kept[-1],
+                  f"second: back at the learner's own scale (1:{m.group(1) if m else None}, "
+                  f"kept 1:{kept[-1] if kept else None})")
             check("stoa run: state model" in p.stdout, "second: the lesson starts")
     check(where[0] is not None and where[1] is not None and
           max(abs(a - b) for a, b in zip(where[0], where[1])) < 0.01,
