@@ -57,7 +57,7 @@ void run_ar_hint_frame(run_session *s, const stoa_interact_output *out, bool wai
     int kind = !t->active || t->placed     ? HINT_NONE
                : t->share == RUN_SHARE_MARKER ? HINT_MARKER
                : t->share == RUN_SHARE_ANCHOR ? HINT_WAIT
-               : s->xr && stoa_xr_has_planes(s->xr) ? HINT_PLACE // surfaces found: no height to set
+               : run_xr_on(s) && run_xr_has_planes(s) ? HINT_PLACE // surfaces found: no height to set
                                            : HINT_PLACE_HEIGHT;
     if (kind != t->hint_shown) {
         if (kind == HINT_NONE) {

@@ -78,9 +78,9 @@ static bool follow(run_session *s)
 {
     run_tabletop *t = &s->ar.table;
     float p[3], q[4];
-    if (!stoa_xr_anchor_load(s->xr, t->share_name))
+    if (!run_xr_anchor_load(s, t->share_name))
         return false;
-    if (!stoa_xr_anchor_locate(s->xr, p, q))
+    if (!run_xr_anchor_locate(s, p, q))
         return false; // not located this frame: the next check tries again
     adopt(s, p, q);
     return true;
@@ -92,7 +92,7 @@ static void publish(run_session *s)
     run_tabletop *t = &s->ar.table;
     float q[4] = {0.0f, sinf(t->yaw * 0.5f), 0.0f, cosf(t->yaw * 0.5f)};
     stoa_error err = {0};
-    if (stoa_xr_anchor_set(s->xr, t->pos, q, t->share_name, &err) < 0) {
+    if (run_xr_anchor_set(s, t->pos, q, t->share_name, &err) < 0) {
         STOA_LOGW("run", "tabletop: the class's anchor could not be set: %s", err.message);
         return;
     }
@@ -116,7 +116,7 @@ static void start(run_session *s)
     }
     snprintf(t->share_name, sizeof t->share_name, "stoa.class.%s", l->id ? l->id : "lesson");
     t->adjusting = false;
-    if (s->xr && stoa_xr_has_anchor_store(s->xr)) {
+    if (run_xr_on(s) && run_xr_has_anchor_store(s)) {
         t->share = RUN_SHARE_ANCHOR;
         t->shared = false;
         keep_checking(t);
@@ -146,7 +146,7 @@ void run_ar_share_frame(run_session *s)
         s->hub.place_together = false;
         start(s);
     }
-    if (t->share == RUN_SHARE_ANCHOR && s->xr) {
+    if (t->share == RUN_SHARE_ANCHOR && run_xr_on(s)) {
         int64_t now = mono_ns();
         bool checking = !t->placed || now < t->share_until_ns;
         if (checking && now >= t->share_poll_ns) {
@@ -174,7 +174,7 @@ bool run_ar_share_placed(run_session *s)
         fflush(stdout);
         return false; // then as any placement (kept as this headset's anchor)
     }
-    if (t->share != RUN_SHARE_ANCHOR || !s->xr)
+    if (t->share != RUN_SHARE_ANCHOR || !run_xr_on(s))
         return false;
     if (!follow(s)) { // someone placed first: theirs; else this one is the class's
         t->placed = true;
