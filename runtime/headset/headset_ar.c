@@ -16,7 +16,10 @@ static stoa_xr *xr_of(void *user)
     return ((headset *)user)->xr;
 }
 
-static bool on(void *user) { return xr_of(user) != NULL; }
+static bool on(void *user)
+{
+    return xr_of(user) != NULL;
+}
 
 static uint32_t blend_modes(void *user, run_blend out[3])
 {
@@ -27,16 +30,28 @@ static uint32_t blend_modes(void *user, run_blend out[3])
     return n < 3 ? n : 3;
 }
 
-static bool has_fb(void *user) { return stoa_xr_has_fb_passthrough(xr_of(user)); }
-static const char *runtime_name(void *user) { return stoa_xr_runtime_name(xr_of(user)); }
+static bool has_fb(void *user)
+{
+    return stoa_xr_has_fb_passthrough(xr_of(user));
+}
+static const char *runtime_name(void *user)
+{
+    return stoa_xr_runtime_name(xr_of(user));
+}
 
 static stoa_result set_blend(void *user, run_blend blend, bool fb, stoa_error *err)
 {
     return stoa_xr_set_blend(xr_of(user), (stoa_xr_blend)blend, fb, err);
 }
 
-static void set_opacity(void *user, float opacity) { stoa_xr_set_passthrough_opacity(xr_of(user), opacity); }
-static bool has_planes(void *user) { return stoa_xr_has_planes(xr_of(user)); }
+static void set_opacity(void *user, float opacity)
+{
+    stoa_xr_set_passthrough_opacity(xr_of(user), opacity);
+}
+static bool has_planes(void *user)
+{
+    return stoa_xr_has_planes(xr_of(user));
+}
 
 static uint32_t planes(void *user, run_plane *out, uint32_t max)
 {
@@ -52,8 +67,14 @@ static uint32_t planes(void *user, run_plane *out, uint32_t max)
     return n;
 }
 
-static bool has_anchors(void *user) { return stoa_xr_has_anchors(xr_of(user)); }
-static bool has_anchor_store(void *user) { return stoa_xr_has_anchor_store(xr_of(user)); }
+static bool has_anchors(void *user)
+{
+    return stoa_xr_has_anchors(xr_of(user));
+}
+static bool has_anchor_store(void *user)
+{
+    return stoa_xr_has_anchor_store(xr_of(user));
+}
 
 static stoa_result anchor_set(void *user, const float p[3], const float q[4], const char *name,
                               stoa_error *err)
@@ -61,7 +82,10 @@ static stoa_result anchor_set(void *user, const float p[3], const float q[4], co
     return stoa_xr_anchor_set(xr_of(user), p, q, name, err);
 }
 
-static bool anchor_load(void *user, const char *name) { return stoa_xr_anchor_load(xr_of(user), name); }
+static bool anchor_load(void *user, const char *name)
+{
+    return stoa_xr_anchor_load(xr_of(user), name);
+}
 
 static bool anchor_locate(void *user, float p[3], float q[4])
 {
@@ -69,8 +93,17 @@ static bool anchor_locate(void *user, float p[3], float q[4])
 }
 
 const run_xr_ops headset_xr_ops = {
-    .on = on, .blend_modes = blend_modes, .has_fb_passthrough = has_fb, .runtime_name = runtime_name,
-    .set_blend = set_blend, .set_passthrough_opacity = set_opacity, .has_planes = has_planes,
-    .planes = planes, .has_anchors = has_anchors, .has_anchor_store = has_anchor_store,
-    .anchor_set = anchor_set, .anchor_load = anchor_load, .anchor_locate = anchor_locate,
+    .on = on,
+    .blend_modes = blend_modes,
+    .has_fb_passthrough = has_fb,
+    .runtime_name = runtime_name,
+    .set_blend = set_blend,
+    .set_passthrough_opacity = set_opacity,
+    .has_planes = has_planes,
+    .planes = planes,
+    .has_anchors = has_anchors,
+    .has_anchor_store = has_anchor_store,
+    .anchor_set = anchor_set,
+    .anchor_load = anchor_load,
+    .anchor_locate = anchor_locate,
 };

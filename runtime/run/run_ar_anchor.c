@@ -97,7 +97,8 @@ void run_ar_anchor_frame(run_session *s)
         t->yaw = yaw;
         run_ar_kept kept;
         if (run_ar_keep_load(t->anchor_name, &kept)) // the learner's own size, within the bounds
-            t->scale = fminf(fminf(1.0f, t->base_scale * 4.0f), fmaxf(t->base_scale * 0.25f, kept.scale));
+            t->scale =
+                fminf(fminf(1.0f, t->base_scale * 4.0f), fmaxf(t->base_scale * 0.25f, kept.scale));
         t->placed = t->rebuild = true;
         t->from_store = false;
         t->version++;

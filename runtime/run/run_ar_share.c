@@ -50,8 +50,9 @@ static void adopt(run_session *s, const float p[3], const float q[4])
     // The yaw of the anchor's +Z (placements are turned about +Y only).
     float fx = 2.0f * (q[0] * q[2] + q[3] * q[1]), fz = 1.0f - 2.0f * (q[0] * q[0] + q[1] * q[1]);
     float yaw = atan2f(fx, fz);
-    float d = sqrtf((p[0] - t->pos[0]) * (p[0] - t->pos[0]) + (p[1] - t->pos[1]) * (p[1] - t->pos[1]) +
-                    (p[2] - t->pos[2]) * (p[2] - t->pos[2]));
+    float d =
+        sqrtf((p[0] - t->pos[0]) * (p[0] - t->pos[0]) + (p[1] - t->pos[1]) * (p[1] - t->pos[1]) +
+              (p[2] - t->pos[2]) * (p[2] - t->pos[2]));
     bool news = !t->placed || !t->shared || d > 0.001f || fabsf(yaw - t->yaw) > 0.001f;
     memcpy(t->pos, p, sizeof t->pos);
     t->yaw = yaw;
@@ -64,11 +65,12 @@ static void adopt(run_session *s, const float p[3], const float q[4])
     t->rebuild = true;
     t->version++;
     keep_checking(t);
-    STOA_LOGI("run", "tabletop: placed together with the class (spatial anchor %s) at (%.2f, %.2f, "
-                     "%.2f) m, facing %.0f deg, 1:%.0f",
+    STOA_LOGI("run",
+              "tabletop: placed together with the class (spatial anchor %s) at (%.2f, %.2f, "
+              "%.2f) m, facing %.0f deg, 1:%.0f",
               t->share_name, p[0], p[1], p[2], yaw * 57.29578f, 1.0 / t->scale);
-    printf("stoa run: tabletop placed together at (%.3f, %.3f, %.3f) facing %.1f\n", p[0], p[1], p[2],
-           yaw * 57.29578f);
+    printf("stoa run: tabletop placed together at (%.3f, %.3f, %.3f) facing %.1f\n", p[0], p[1],
+           p[2], yaw * 57.29578f);
     fflush(stdout);
 }
 
@@ -98,8 +100,9 @@ static void publish(run_session *s)
     }
     t->anchored = t->shared = true;
     keep_checking(t);
-    STOA_LOGI("run", "tabletop: placed together: this placement is the class's (spatial anchor %s) "
-                     "at (%.2f, %.2f, %.2f) m, facing %.0f deg",
+    STOA_LOGI("run",
+              "tabletop: placed together: this placement is the class's (spatial anchor %s) "
+              "at (%.2f, %.2f, %.2f) m, facing %.0f deg",
               t->share_name, t->pos[0], t->pos[1], t->pos[2], t->yaw * 57.29578f);
     printf("stoa run: tabletop placed together at (%.3f, %.3f, %.3f) facing %.1f (published)\n",
            t->pos[0], t->pos[1], t->pos[2], t->yaw * 57.29578f);
@@ -125,8 +128,9 @@ static void start(run_session *s)
         if (t->placed)
             publish(s);
         else
-            STOA_LOGI("run", "tabletop: placing together: waiting for the class's spot (%s), or "
-                             "this learner's placement sets it",
+            STOA_LOGI("run",
+                      "tabletop: placing together: waiting for the class's spot (%s), or "
+                      "this learner's placement sets it",
                       t->share_name);
         return;
     }
@@ -156,7 +160,7 @@ void run_ar_share_frame(run_session *s)
     }
     const char *p = NULL;
     if (t->active)
-        p = t->placed ? (t->shared ? "shared" : "placed")
+        p = t->placed                      ? (t->shared ? "shared" : "placed")
             : t->share == RUN_SHARE_MARKER ? "marker"
             : t->share == RUN_SHARE_ANCHOR ? "waiting"
                                            : "placing";
@@ -169,8 +173,8 @@ bool run_ar_share_placed(run_session *s)
     if (t->share == RUN_SHARE_MARKER) {
         t->share = RUN_SHARE_NONE;
         STOA_LOGI("run", "tabletop: placed at the teacher's marker");
-        printf("stoa run: tabletop placed at the marker (%.3f, %.3f, %.3f) facing %.1f\n", t->pos[0],
-               t->pos[1], t->pos[2], t->yaw * 57.29578f);
+        printf("stoa run: tabletop placed at the marker (%.3f, %.3f, %.3f) facing %.1f\n",
+               t->pos[0], t->pos[1], t->pos[2], t->yaw * 57.29578f);
         fflush(stdout);
         return false; // then as any placement (kept as this headset's anchor)
     }

@@ -17,7 +17,10 @@ const char *run_blend_name(run_blend b)
     return (unsigned)b < 4 ? k_blend_names[b] : "?";
 }
 
-bool run_xr_on(const run_session *s) { return ops(s) != NULL; }
+bool run_xr_on(const run_session *s)
+{
+    return ops(s) != NULL;
+}
 
 uint32_t run_xr_blend_modes(run_session *s, run_blend out[3])
 {

@@ -36,9 +36,9 @@ STOA_TEST(keep_skips_bad_lines)
     CHECK(parse("") == 0);
     CHECK(parse("stoa-tabletop 2\na\t0.5\t0\n") == 0); // another version
     CHECK(parse("a\t0.5\t0\n") == 0);                  // no header
-    const char *bad[] = {"a 0.5 0", "\t0.5\t0", "a\t0.5", "a\t0.5\t0\tx", "a\tnan\t0", "a\t0.5\tinf",
-                         "a\t2\t0", "a\t0\t0", "a\t-0.5\t0", "a\t0.5\t1000", "a\t0.5x\t0",
-                         "a\x01\t0.5\t0", "a\t\t0", "a\t0.5\t"};
+    const char *bad[] = {"a 0.5 0",     "\t0.5\t0",      "a\t0.5",  "a\t0.5\t0\tx", "a\tnan\t0",
+                         "a\t0.5\tinf", "a\t2\t0",       "a\t0\t0", "a\t-0.5\t0",   "a\t0.5\t1000",
+                         "a\t0.5x\t0",  "a\x01\t0.5\t0", "a\t\t0",  "a\t0.5\t"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char text[256];
         snprintf(text, sizeof text, "stoa-tabletop 1\n%s\nok\t0.5\t0\n", bad[i]);
