@@ -88,7 +88,10 @@ for (const name of ['A', 'B']) {
   { XDG_STATE_HOME: join(dir, 'state'), XDG_CACHE_HOME: join(dir, 'cache'), XDG_DATA_HOME: join(dir, 'data'),
     STOA_XRSIM_EYE_SIZE: '128x96', STOA_XRSIM_REALTIME: '1', STOA_XRSIM_REFRESH_HZ: '20', STOA_AUDIO_SILENT: '1',
     STOA_VALIDATION: '1', XR_ENABLE_API_LAYERS: 'XR_APILAYER_LUNARG_core_validation',
-    STOA_XRSIM_ANCHOR_STORE: join(work, 'room-anchors'), STOA_XRSIM_SCRIPT: join(work, name + '.yaml') });
+    STOA_XRSIM_ANCHOR_STORE: join(work, 'room-anchors'), STOA_XRSIM_SCRIPT: join(work, name + '.yaml'),
+    // To look at what headset A shows (not in CI): PANEL_AR_CAPTURE=DIR.
+    ...(name === 'A' && process.env.PANEL_AR_CAPTURE ? { STOA_XRSIM_CAPTURE: process.env.PANEL_AR_CAPTURE,
+      STOA_XRSIM_CAPTURE_EVERY: '5', STOA_XRSIM_EYE_SIZE: '480x360' } : {}) });
 }
 
 // "stoa run: tabletop placed together at (x, y, z) facing yaw": the last one.
