@@ -13,16 +13,9 @@
 #include "headset_view.h"
 #include "headset_warm.h"
 #include "run/run_overlay_mesh.h"
+#include "headset_internal.h"
 #include "run/run_simworld.h"
 #include "xr/stoa_xr.h"
-
-// What the session does not know of its front-end.
-typedef struct headset {
-    run_session *s;
-    stoa_xr *xr;
-    stoa_desktop_mirror *mirror; // the left eye in a desktop window (--mirror)
-    headset_warm warm;           // the overlay's pipelines, compiled on a worker
-} headset;
 
 static stoa_result create_xr(headset *h, stoa_error *err)
 {
@@ -47,7 +40,6 @@ static stoa_result create_xr(headset *h, stoa_error *err)
         stoa_xr_set_mirror(h->xr, stoa_desktop_mirror_record, h->mirror);
     }
     STOA_LOGI("run", "headset: %s", stoa_xr_runtime_name(h->xr));
-    s->xr = h->xr;
     if ((r = run_ar_start(s, err)) < 0) // the blend mode for the lesson (AR or VR)
         return r;
     s->renderer = stoa_xr_renderer(h->xr); // GPU copies of launched lessons' scenes
@@ -83,7 +75,6 @@ static void destroy_xr(headset *h)
         stoa_gfx_device_wait_idle(stoa_xr_device(h->xr));
     run_session_release_gpu(s);
     stoa_xr_destroy(&h->xr);
-    s->xr = NULL;
     s->renderer = NULL;
 }
 
@@ -353,7 +344,8 @@ static void op_release(void *user)
 }
 
 static const run_front_ops headset_ops = {.prepare = op_prepare, .pass_info = op_pass_info,
-                                          .request_exit = op_request_exit, .release = op_release};
+                                          .request_exit = op_request_exit, .release = op_release,
+                                          .xr = &headset_xr_ops};
 
 stoa_result headset_open(run_session *s, const run_options *opt, stoa_error *err)
 {

@@ -328,7 +328,8 @@ const char *stoa_net_command_name(stoa_net_command_kind kind)
 {
     static const char *const names[] = {"none", "launch", "pause", "resume", "skip",
                                         "goto", "restart", "end", "look_here", "message",
-                                        "signin", "signout", "signin_refused"};
+                                        "signin", "signout", "signin_refused",
+                                        "place_together"};
     return (unsigned)kind < sizeof names / sizeof *names ? names[kind] : "unknown";
 }
 

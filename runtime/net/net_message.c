@@ -82,6 +82,8 @@ char *net_status_json(const stoa_net *net, const stoa_net_status *s)
         cJSON_AddStringToObject(o, "seat", s->seat);
     if (s->attention)
         cJSON_AddBoolToObject(o, "attention", s->attention > 0);
+    if (s->placement && s->placement[0])
+        cJSON_AddStringToObject(o, "placement", s->placement);
     char *str = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return str;

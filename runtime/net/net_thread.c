@@ -53,8 +53,9 @@ static void take_command(stoa_net *net, cJSON *msg)
 {
     const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(msg, "cmd"));
     stoa_net_command cmd = {0};
-    for (int k = STOA_NET_CMD_LAUNCH; k <= STOA_NET_CMD_SIGNOUT && name; k++)
-        if (strcmp(name, stoa_net_command_name((stoa_net_command_kind)k)) == 0)
+    for (int k = STOA_NET_CMD_LAUNCH; k <= STOA_NET_CMD_PLACE_TOGETHER && name; k++)
+        if (k != STOA_NET_CMD_SIGNIN_REFUSED &&
+            strcmp(name, stoa_net_command_name((stoa_net_command_kind)k)) == 0)
             cmd.kind = (stoa_net_command_kind)k;
     if (cmd.kind == STOA_NET_CMD_NONE)
         return;

@@ -88,6 +88,9 @@ typedef struct stoa_net_status {
     bool hand;         // the learner's hand is raised
     int attention;     // the gaze is on one of the state's key nodes: 1, elsewhere: -1; 0 = not known (not sent)
     const char *seat;  // "desktop" for `stoa play`; NULL/"" = a headset (not sent)
+    // Tabletop AR (docs/ar.md, "Placing together"): "placing", "marker",
+    // "waiting", "placed" or "shared"; NULL = no model to place (not sent).
+    const char *placement;
     // The transfer of a launch's files ({"done","total"}) is added by the
     // net thread itself while it fetches them.
 } stoa_net_status;
@@ -106,6 +109,7 @@ typedef enum stoa_net_command_kind {
     STOA_NET_CMD_SIGNIN,    // learner_id, text = the name, number: a learner signed in here
     STOA_NET_CMD_SIGNOUT,   // back to no learner
     STOA_NET_CMD_SIGNIN_REFUSED, // learner_id, text = why ({"t":"signin_refused"})
+    STOA_NET_CMD_PLACE_TOGETHER, // tabletop AR: the class's model at one physical spot (docs/ar.md)
 } stoa_net_command_kind;
 
 typedef struct stoa_net_command {

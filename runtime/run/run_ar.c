@@ -17,25 +17,25 @@ stoa_result run_ar_start(run_session *s, stoa_error *err)
 {
     run_ar *ar = &s->ar;
     const stoa_lesson *l = s->lesson_on ? s->lesson.lesson : NULL;
-    if (!s->xr) { // the desktop: VR, unless --ar asks to preview AR (a flat room)
-        ar->choice = (run_ar_choice){.blend = STOA_XR_BLEND_OPAQUE,
+    if (!run_xr_on(s)) { // the desktop: VR, unless --ar asks to preview AR (a flat room)
+        ar->choice = (run_ar_choice){.blend = RUN_BLEND_OPAQUE,
                                      .ar = s->opt->present == RUN_PRESENT_AR};
     } else {
-        stoa_xr_blend offered[3];
-        uint32_t n = stoa_xr_blend_modes(s->xr, offered);
-        stoa_result r = run_ar_pick(offered, n, stoa_xr_has_fb_passthrough(s->xr),
+        run_blend offered[3];
+        uint32_t n = run_xr_blend_modes(s, offered);
+        stoa_result r = run_ar_pick(offered, n, run_xr_has_fb_passthrough(s),
                                     l ? l->presentation : STOA_LESSON_PRESENT_ANY, // a bare scene: either
                                     s->opt->present, l ? l->file_name : s->opt->scene_path,
-                                    stoa_xr_runtime_name(s->xr), &ar->choice, err);
+                                    run_xr_runtime_name(s), &ar->choice, err);
         if (r < 0)
             return r;
         if (ar->choice.note[0])
             STOA_LOGW("run", "%s", ar->choice.note);
-        if ((r = stoa_xr_set_blend(s->xr, ar->choice.blend, ar->choice.fb_passthrough, err)) < 0)
+        if ((r = run_xr_set_blend(s, ar->choice.blend, ar->choice.fb_passthrough, err)) < 0)
             return r;
     }
     STOA_LOGI("run", "presentation: %s (%s%s)", ar->choice.ar ? "AR" : "VR",
-              stoa_xr_blend_name(ar->choice.blend),
+              run_blend_name(ar->choice.blend),
               ar->choice.fb_passthrough ? " + XR_FB_passthrough" : "");
     ar->room = ar->from = ar->to = ar->choice.ar ? 1.0f : 0.0f;
     ar->fade_s = 0;
@@ -115,8 +115,8 @@ void run_ar_frame(run_session *s, int64_t now_ns, float clear[4])
     for (int c = 0; c < 3; c++)
         clear[c] = k_sky[c] * (1.0f - room);
     clear[3] = 1.0f - room;
-    if (s->xr && ar->choice.fb_passthrough)
-        stoa_xr_set_passthrough_opacity(s->xr, room);
+    if (run_xr_on(s) && ar->choice.fb_passthrough)
+        run_xr_set_passthrough_opacity(s, room);
     // The environment (sky dome, ground, walls) stands in for the room: it
     // goes while the room shows, and comes back past the fade's midpoint.
     bool hide = room > 0.5f;

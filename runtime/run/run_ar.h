@@ -11,7 +11,42 @@
 
 #include "core/stoa_result.h"
 #include "lesson/stoa_lesson.h"
-#include "xr/stoa_xr.h"
+
+// An environment blend mode (OpenXR's numbers).
+typedef enum run_blend {
+    RUN_BLEND_OPAQUE = 1,   // VR: the scene fills the view
+    RUN_BLEND_ADDITIVE = 2, // see-through display: light adds to the room, black is clear
+    RUN_BLEND_ALPHA = 3,    // video passthrough: premultiplied alpha over the camera image
+} run_blend;
+const char *run_blend_name(run_blend b); // "OPAQUE", "ADDITIVE", "ALPHA_BLEND"
+
+// A surface the headset detected (tracking space).
+typedef struct run_plane {
+    float position[3];
+    float orientation[4]; // x, y, z, w: +Z is the plane's normal
+    float width, height;  // its extents along its own X and Y (metres)
+    bool floor;
+} run_plane;
+
+// What AR asks of the headset (run_front_ops.xr; the headset front-end
+// answers with runtime/xr, so that this module needs no OpenXR). `user` is
+// the session's front_user. Each answers "none" while no headset is up.
+typedef struct run_xr_ops {
+    bool (*on)(void *user); // a headset is up
+    uint32_t (*blend_modes)(void *user, run_blend out[3]); // in its order of preference
+    bool (*has_fb_passthrough)(void *user);
+    const char *(*runtime_name)(void *user);
+    stoa_result (*set_blend)(void *user, run_blend blend, bool fb_passthrough, stoa_error *err);
+    void (*set_passthrough_opacity)(void *user, float opacity);
+    bool (*has_planes)(void *user);
+    uint32_t (*planes)(void *user, run_plane *out, uint32_t max);
+    bool (*has_anchors)(void *user);
+    bool (*has_anchor_store)(void *user);
+    stoa_result (*anchor_set)(void *user, const float position[3], const float orientation[4],
+                              const char *name, stoa_error *err);
+    bool (*anchor_load)(void *user, const char *name);
+    bool (*anchor_locate)(void *user, float position[3], float orientation[4]);
+} run_xr_ops;
 
 // --ar / --vr: what the command line asks, over the lesson's presentation.
 typedef enum run_present {
@@ -21,7 +56,7 @@ typedef enum run_present {
 } run_present;
 
 typedef struct run_ar_choice {
-    stoa_xr_blend blend;
+    run_blend blend;
     bool fb_passthrough; // OPAQUE with XR_FB_passthrough's layer under the scene
     bool ar;             // shown over the room: transparent clear, environment hidden
     char note[240];      // why, for the log ("" when nothing to say)
@@ -31,7 +66,7 @@ typedef struct run_ar_choice {
 // its order of preference. `what`: the lesson's file name, for messages.
 // A lesson that can only be AR (or --ar) on a headset that shows only VR:
 // STOA_ERROR_UNSUPPORTED and a message saying why and what to do.
-stoa_result run_ar_pick(const stoa_xr_blend *offered, uint32_t count, bool has_fb,
+stoa_result run_ar_pick(const run_blend *offered, uint32_t count, bool has_fb,
                         stoa_lesson_presentation want, run_present force, const char *what,
                         const char *headset, run_ar_choice *out, stoa_error *err);
 
@@ -55,7 +90,17 @@ typedef struct run_tabletop {
     bool anchored;        // the headset holds an anchor for the placement
     bool from_store;      // ...kept from an earlier session: placed once located
     char anchor_name[128];
+    // Placing together (run_ar_share.c): the teacher asked the class to put
+    // the model at one physical spot.
+    int share;            // RUN_SHARE_NONE, _ANCHOR (the class's anchor), _MARKER
+    bool shared;          // placed at the class's anchor (this headset's or another's)
+    int64_t share_until_ns, share_poll_ns; // checking the class's anchor again (monotonic)
+    char share_name[128]; // "stoa.class.LESSON_ID"
+    // The hint panel while placing (run_ar_hint.c): what it says now.
+    int hint_shown;       // 0 none, else 1 + the hint's kind
 } run_tabletop;
+
+enum { RUN_SHARE_NONE = 0, RUN_SHARE_ANCHOR, RUN_SHARE_MARKER };
 
 typedef struct run_ar {
     run_ar_choice choice;
@@ -75,6 +120,23 @@ typedef struct run_ar {
 
 typedef struct run_session run_session;
 struct stoa_scene;
+
+// run_ar_xr.c: the headset's AR calls through run_front_ops.xr; on the
+// desktop (no ops, or no headset up) each answers "none".
+bool run_xr_on(const run_session *s);
+uint32_t run_xr_blend_modes(run_session *s, run_blend out[3]);
+bool run_xr_has_fb_passthrough(run_session *s);
+const char *run_xr_runtime_name(run_session *s);
+stoa_result run_xr_set_blend(run_session *s, run_blend blend, bool fb, stoa_error *err);
+void run_xr_set_passthrough_opacity(run_session *s, float opacity);
+bool run_xr_has_planes(run_session *s);
+uint32_t run_xr_planes(run_session *s, run_plane *out, uint32_t max);
+bool run_xr_has_anchors(run_session *s);
+bool run_xr_has_anchor_store(run_session *s);
+stoa_result run_xr_anchor_set(run_session *s, const float position[3], const float orientation[4],
+                              const char *name, stoa_error *err);
+bool run_xr_anchor_load(run_session *s, const char *name);
+bool run_xr_anchor_locate(run_session *s, float position[3], float orientation[4]);
 
 // Chooses and sets the headset's mode for the lesson (or bare scene) the
 // session plays: after the headset is made, and after a lesson switch.
@@ -111,6 +173,20 @@ void run_ar_anchor_placed(run_session *s);
 // Each tabletop frame: the anchor kept from an earlier session places the
 // model; the anchor's location this frame moves it with the room.
 void run_ar_anchor_frame(run_session *s);
+
+// run_ar_share.c, placing together (docs/ar.md): each frame, the teacher's
+// "place together" (run_hub.place_together) is taken, the class's anchor
+// followed and what the hub is told (run_hub.placement) set.
+void run_ar_share_frame(run_session *s);
+// The learner pulled the trigger to place the model: true when that placed
+// it (at the class's anchor, or as the class's anchor).
+bool run_ar_share_placed(run_session *s);
+// The learner moved the model by hand: it is no longer at the class's spot.
+void run_ar_share_leave(run_session *s);
+struct stoa_interact_output;
+// run_ar_hint.c: the hint panel while placing (gone once placed); while the
+// lesson waits for the placement, the lesson's panels are arranged here.
+void run_ar_hint_frame(run_session *s, const struct stoa_interact_output *out, bool waiting);
 
 struct stoa_ui_panel_image;
 // run_ar_panel.c: a panel picture (premultiplied) put on an opaque backing

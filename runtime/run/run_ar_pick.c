@@ -16,7 +16,7 @@
 
 #include "run_ar.h"
 
-static bool has(const stoa_xr_blend *offered, uint32_t n, stoa_xr_blend m)
+static bool has(const run_blend *offered, uint32_t n, run_blend m)
 {
     for (uint32_t i = 0; i < n; i++)
         if (offered[i] == m)
@@ -24,14 +24,14 @@ static bool has(const stoa_xr_blend *offered, uint32_t n, stoa_xr_blend m)
     return false;
 }
 
-static void set(run_ar_choice *c, stoa_xr_blend blend, bool fb, bool ar)
+static void set(run_ar_choice *c, run_blend blend, bool fb, bool ar)
 {
     c->blend = blend;
     c->fb_passthrough = fb;
     c->ar = ar;
 }
 
-stoa_result run_ar_pick(const stoa_xr_blend *offered, uint32_t n, bool has_fb,
+stoa_result run_ar_pick(const run_blend *offered, uint32_t n, bool has_fb,
                         stoa_lesson_presentation want, run_present force, const char *what,
                         const char *headset, run_ar_choice *out, stoa_error *err)
 {
@@ -49,13 +49,13 @@ stoa_result run_ar_pick(const stoa_xr_blend *offered, uint32_t n, bool has_fb,
         snprintf(out->note, sizeof out->note,
                  "%s is made for AR (presentation: ar); shown in VR as --vr asks", what);
     if (!ask_ar && !ask_vr) { // any: the headset's preference
-        stoa_xr_blend first = offered[0];
-        set(out, first, false, first != STOA_XR_BLEND_OPAQUE);
+        run_blend first = offered[0];
+        set(out, first, false, first != RUN_BLEND_OPAQUE);
         return STOA_OK;
     }
     if (ask_vr) {
-        if (has(offered, n, STOA_XR_BLEND_OPAQUE)) {
-            set(out, STOA_XR_BLEND_OPAQUE, false, false);
+        if (has(offered, n, RUN_BLEND_OPAQUE)) {
+            set(out, RUN_BLEND_OPAQUE, false, false);
         } else {
             // A see-through display: the whole scene, sky and ground too.
             set(out, offered[0], false, false);
@@ -65,12 +65,12 @@ stoa_result run_ar_pick(const stoa_xr_blend *offered, uint32_t n, bool has_fb,
         }
         return STOA_OK;
     }
-    if (has(offered, n, STOA_XR_BLEND_ALPHA))
-        set(out, STOA_XR_BLEND_ALPHA, false, true);
-    else if (has_fb && has(offered, n, STOA_XR_BLEND_OPAQUE))
-        set(out, STOA_XR_BLEND_OPAQUE, true, true);
-    else if (has(offered, n, STOA_XR_BLEND_ADDITIVE))
-        set(out, STOA_XR_BLEND_ADDITIVE, false, true);
+    if (has(offered, n, RUN_BLEND_ALPHA))
+        set(out, RUN_BLEND_ALPHA, false, true);
+    else if (has_fb && has(offered, n, RUN_BLEND_OPAQUE))
+        set(out, RUN_BLEND_OPAQUE, true, true);
+    else if (has(offered, n, RUN_BLEND_ADDITIVE))
+        set(out, RUN_BLEND_ADDITIVE, false, true);
     else {
         char who[300];
         if (force == RUN_PRESENT_AR)

@@ -140,6 +140,7 @@ static void obey(run_hub *h, run_lesson *rl, run_class *cls, run_lesson *panels,
             run_ui_sound(panels, RUN_SOUND_MESSAGE, -1, p->center);
         }
         break;
+    case STOA_NET_CMD_PLACE_TOGETHER: h->place_together = true; break; // run_ar_share.c
     case STOA_NET_CMD_SIGNIN:
         if (cls)
             run_class_signin(cls, c->learner_id, c->text, c->number);
@@ -159,7 +160,7 @@ static void obey(run_hub *h, run_lesson *rl, run_class *cls, run_lesson *panels,
 static void report(run_hub *h, run_lesson *rl, run_class *cls, run_lesson *panels)
 {
     stoa_net_status st = {.fps = h->fps, .error = h->error, .hand = h->hand, .attention = h->attention,
-                          .seat = h->seat};
+                          .seat = h->seat, .placement = h->placement};
     const stoa_lesson_state *state = rl && rl->machine ? stoa_lesson_machine_state(rl->machine) : NULL;
     if (state) {
         uint32_t index = (uint32_t)(state - rl->lesson->states);

@@ -46,6 +46,8 @@ typedef struct run_hub {
     bool hand;     // the learner's hand is up (run_view.c)
     int attention; // on the state's key nodes (run_view.c; stoa_net_status.attention)
     bool answered; // the teacher sent this headset a message or "look here": the hand goes down
+    bool place_together;   // the teacher asked for the model at one spot (run_ar_share.c)
+    const char *placement; // tabletop AR: what the hub is told (stoa_net_status.placement)
 } run_hub;
 
 // Starts the hub connection (joining happens in the background).

@@ -265,8 +265,10 @@ stoa_result run_session_step(run_session *s, stoa_interact_frame *in, double dt,
     const stoa_interact_output *out = stoa_interact_update(s->interact, in);
     tp[0] = stoa_time_seconds();
     run_hand_frame(s, out, in); // the learner's "raise my hand" button
-    if (!run_tabletop_waiting(s)) // placing the model first: the lesson waits
+    bool placing = run_tabletop_waiting(s);
+    if (!placing) // placing the model first: the lesson waits
         run_period_frame(s, out, in, now_ns); // the lesson, or the lobby
+    run_ar_hint_frame(s, out, placing); // tabletop: what to do while placing
     tp[1] = stoa_time_seconds();
     run_hub_frame(&s->hub, s->lesson_on ? &s->lesson : NULL, s->in_class ? &s->cls : NULL,
                   now_ns); // classroom hub

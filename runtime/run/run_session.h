@@ -75,6 +75,9 @@ typedef struct run_front_ops {
     // (run_session_release_gpu) and the front-end's device go. NULL:
     // run_session_fini releases the GPU copies itself.
     void (*release)(void *user);
+    // AR: blend modes, passthrough, planes, anchors (run_ar_xr.c); NULL on
+    // a desktop.
+    const run_xr_ops *xr;
 } run_front_ops;
 
 // The picking BVH rebuilt on a worker (run_pick.c).
@@ -119,9 +122,6 @@ struct run_session {
     const run_front_ops *front;   // who drives the session (set by the front-end)
     void *front_user;
     stoa_gfx_renderer *renderer;  // the front-end's, for GPU copies of scenes
-    // The headset front-end's OpenXR session, for AR only (run_ar*.c: blend
-    // modes, passthrough, planes, anchors); NULL on a desktop.
-    struct stoa_xr *xr;
     stoa_gfx_scene *gscene;
     stoa_gfx_stream *stream;      // gscene's textures still streaming in (run_stream.c)
     bool stream_started;          // for this gscene (run_stream_stop resets it)

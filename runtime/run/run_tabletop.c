@@ -102,6 +102,11 @@ stoa_result run_tabletop_start(run_session *s, stoa_error *err)
     t->pos[1] = TABLE_Y;
     t->pos[2] = -1.0f;
     snprintf(t->anchor_name, sizeof t->anchor_name, "stoa.tabletop.%s", l->id ? l->id : "lesson");
+    // A headset's own placement is its own, even where the room's headsets
+    // share one store (the class's spot is run_ar_share.c's anchor).
+    if (s->opt->hub.url && s->opt->hub.device_name)
+        snprintf(t->anchor_name + strlen(t->anchor_name), sizeof t->anchor_name - strlen(t->anchor_name),
+                 ".%s", s->opt->hub.device_name);
     STOA_LOGI("run", "tabletop: %s at 1:%.0f (%.2f m across); aim at a surface and pull the "
                      "right trigger",
               t->node >= 0 ? l->tabletop_node : "the scene", 1.0 / t->scale, t->size * t->scale);
@@ -135,12 +140,15 @@ static bool ray_hit(const run_tabletop *t, const stoa_interact_hand_input *h, fl
 void run_tabletop_input(run_session *s, const stoa_interact_frame *in, double dt)
 {
     run_tabletop *t = &s->ar.table;
-    if (!t->active)
+    if (!t->active) {
+        run_ar_share_frame(s); // a "place together" here says there is nothing to place
         return;
+    }
     // The learner walks around the model: the headset's own space, always.
     stoa_interact_rig rig = {{0, 0, 0}, 0.0f};
     stoa_interact_set_rig(s->interact, &rig);
     run_ar_anchor_frame(s); // kept from before, or moved with the room
+    run_ar_share_frame(s);  // the teacher's "place together"
     const stoa_interact_hand_input *r = &in->hands[1], *l = &in->hands[0];
     bool trig = r->select_value > PRESS, ltrig = l->select_value > PRESS;
     bool grip = l->grab_value > PRESS;
@@ -155,7 +163,7 @@ void run_tabletop_input(run_session *s, const stoa_interact_frame *in, double dt
             t->version++;
             t->aimed = true;
         }
-        if (trig && !t->trigger_was && t->aimed) {
+        if (trig && !t->trigger_was && t->aimed && !run_ar_share_placed(s)) {
             t->placed = true;
             t->rebuild = true;
             STOA_LOGI("run", "tabletop: placed at (%.2f, %.2f, %.2f) m, facing %.0f deg, 1:%.0f%s",
@@ -166,6 +174,7 @@ void run_tabletop_input(run_session *s, const stoa_interact_frame *in, double dt
     } else if (grip) {
         if (ltrig && !t->ltrigger_was) {
             t->placed = t->aimed = false; // place it again
+            run_ar_share_leave(s);
             STOA_LOGI("run", "tabletop: picked up to be placed again");
         }
         float x = fabsf(l->thumbstick[0]) > 0.2f ? l->thumbstick[0] : 0.0f;
@@ -175,6 +184,8 @@ void run_tabletop_input(run_session *s, const stoa_interact_frame *in, double dt
             float sc = t->scale * powf(2.0f, y * (float)dt);
             t->scale = fminf(fminf(1.0f, t->base_scale * 4.0f), fmaxf(t->base_scale * 0.25f, sc));
             t->version++;
+            if (!t->adjusting)
+                run_ar_share_leave(s);
             t->adjusting = true;
         }
     }

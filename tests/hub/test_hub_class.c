@@ -371,6 +371,46 @@ STOA_TEST(sent_counts_only_headsets_that_are_there)
     test_sleep_ms(100);
 }
 
+// Tabletop AR (docs/ar.md, "Placing together"): "place_together" reaches
+// the headsets as a command; the "placement" each reports shows in the
+// state, and only the five words the hub knows.
+STOA_TEST(place_together_and_placement)
+{
+    char *out = NULL, got[8192];
+    char body[100];
+    snprintf(body, sizeof body, "{\"cmd\":\"place_together\",\"targets\":[%d]}", A.id);
+    CHECK(post("/api/command", body, &out) == 200);
+    CHECK(out && strstr(out, "\"sent\":1"));
+    free(out);
+    CHECK(recv_until(A.fd, "\"cmd\":\"place_together\"", got, sizeof got, 5000));
+    status(&A, ",\"placement\":\"shared\"");
+    status(&B, ",\"placement\":\"<b>everywhere</b>\"");
+    cJSON *st = state();
+    int seen = 0;
+    const cJSON *h;
+    cJSON_ArrayForEach(h, cJSON_GetObjectItem(st, "headsets")) {
+        int id = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(h, "id"));
+        const char *p = cJSON_GetStringValue(cJSON_GetObjectItem(h, "placement"));
+        if (id == A.id) {
+            seen++;
+            CHECK(p && strcmp(p, "shared") == 0);
+        }
+        if (id == B.id) {
+            seen++;
+            CHECK(p == NULL);
+        }
+    }
+    CHECK(seen == 2);
+    cJSON_Delete(st);
+    status(&A, NULL); // no tabletop model: no placement
+    st = state();
+    cJSON_ArrayForEach(h, cJSON_GetObjectItem(st, "headsets")) {
+        if ((int)cJSON_GetNumberValue(cJSON_GetObjectItem(h, "id")) == A.id)
+            CHECK(!cJSON_GetObjectItem(h, "placement"));
+    }
+    cJSON_Delete(st);
+}
+
 STOA_TEST(devices_sorted_renamed_removed)
 {
     cJSON *st = state();

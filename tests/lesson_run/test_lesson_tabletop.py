@@ -7,12 +7,16 @@ answers the quiz of scenes/agora/lessons/agora-tabletop.yaml. The trace and
 `stoa report` are the same kind as a VR run's (test_lesson_run.py). The
 Vulkan and OpenXR validation layers are on; any message fails the test.
 
-usage: test_lesson_tabletop.py STOA SOURCE_DIR OUT_DIR [high-table|anchor]
+usage: test_lesson_tabletop.py STOA SOURCE_DIR OUT_DIR [high-table|anchor|hint]
 With `high-table`, only the placement, on a simulated plane at 0.9 m
 (XR_EXT_plane_detection), not on the set 0.75 m table height. With
 `anchor`, two short runs sharing xrsim's anchor store: the first places the
 model (a spatial anchor, persisted: XR_MSFT_spatial_anchor_persistence),
 the second, whose learner never pulls the trigger, finds it placed there.
+With `hint`, the hint panel while placing, in English and Chinese: in the
+picture before the trigger the panel column (the panels' slate colour) is
+there with nothing else to show; after it, only the lesson's first panel,
+a shorter column than the hint's, so the hint is gone.
 """
 import glob
 import json
@@ -58,11 +62,19 @@ def anchor(stoa, src, out):
     base = base.replace("frames: 900", "frames: 50")
     store = os.path.join(out, "store")
     where = []
-    for run, text in (("first", base), ("second", re.sub(r"  - \{t: 1\.[03], set: .*\n", "", base))):
+    # The first learner also doubles the model's size by hand (left grip,
+    # left stick up for a second: 1:50 -> 1:25); the second session comes
+    # back at that size, kept beside the anchor (run_ar_keep.c).
+    first = base.replace("frames: 50", "frames: 70").replace("events:\n", "events:\n"
+        "  - {t: 1.6, set: /user/hand/left/input/squeeze/value, value: 1.0}\n"
+        "  - {t: 1.7, set: /user/hand/left/input/thumbstick, value: [0, 1]}\n"
+        "  - {t: 2.7, set: /user/hand/left/input/thumbstick, value: [0, 0]}\n"
+        "  - {t: 2.9, set: /user/hand/left/input/squeeze/value, value: 0.0}\n")
+    for run, text in (("first", first), ("second", re.sub(r"  - \{t: 1\.[03], set: .*\n", "", base))):
         script = os.path.join(out, run + ".yaml")
         open(script, "w").write(text)
         env = dict(os.environ, STOA_VALIDATION="1", STOA_XRSIM_FAST="1", STOA_XRSIM_SCRIPT=script,
-                   STOA_XRSIM_ANCHOR_STORE=store,
+                   STOA_XRSIM_ANCHOR_STORE=store, XDG_STATE_HOME=os.path.join(out, "state"),
                    XR_ENABLE_API_LAYERS="XR_APILAYER_LUNARG_core_validation")
         p = subprocess.run([stoa, "run", "--sim",
                             os.path.join(src, "scenes/agora/lessons/agora-tabletop.yaml"),
@@ -77,17 +89,82 @@ def anchor(stoa, src, out):
         if run == "first":
             check("kept as a spatial anchor, persisted as stoa.tabletop.agora.tabletop" in log,
                   "first: the placement is kept as a persisted spatial anchor")
+            kept = re.findall(r"tabletop: scale 1:(\d+) kept for stoa.tabletop.agora.tabletop", log)
+            check(kept[:1] == ["50"] and len(kept) >= 2 and 23 <= int(kept[-1]) <= 27,
+                  f"first: the scale is kept at placing (1:50) and after the hand doubles it "
+                  f"(1:25): {kept}")
         else:
             check("placed where it was kept (spatial anchor stoa.tabletop.agora.tabletop)" in log,
                   "second: the model is placed from the kept anchor, no trigger pulled")
+            m = re.search(r"placed where it was kept \(spatial anchor \S+\) at .*, 1:(\d+)", log)
+            check(m is not None and m.group(1) == kept[-1],
+                  f"second: back at the learner's own scale (1:{m.group(1) if m else None}, "
+                  f"kept 1:{kept[-1] if kept else None})")
             check("stoa run: state model" in p.stdout, "second: the lesson starts")
     check(where[0] is not None and where[1] is not None and
           max(abs(a - b) for a, b in zip(where[0], where[1])) < 0.01,
           f"the same place in both sessions ({where})")
 
 
+SLATE = (22, 22, 35)  # the panels' background (sRGB)
+
+
+def slate_rows(path):
+    """Rows of the left eye that show a panel (10+ pixels of its slate)."""
+    w, h = (int(v) for v in subprocess.run(["identify", "-format", "%w %h", path], check=True,
+                                           capture_output=True, text=True).stdout.split())
+    raw = subprocess.run(["convert", path, "-depth", "8", "rgb:-"], check=True,
+                         capture_output=True).stdout
+    rows = 0
+    for y in range(h):
+        n = 0
+        for x in range(w // 2):
+            i = (y * w + x) * 3
+            n += abs(raw[i] - SLATE[0]) + abs(raw[i + 1] - SLATE[1]) + abs(raw[i + 2] - SLATE[2]) <= 12
+        rows += n >= 10
+    return rows
+
+
+def hint(stoa, src, out):
+    text = open(os.path.join(src, "tests/lesson_run/tabletop_learner.yaml")).read()
+    script = os.path.join(out, "hint.yaml")
+    # The trigger at 4 s, not 1 s (the overlay may take a few frames to come
+    # up under load); the learner stands still meanwhile.
+    text = re.sub(r"  - \{t: [3579]\.0, position.*\n", "", text.replace("frames: 900", "frames: 100"))
+    text = text.replace("{t: 1.0, set:", "{t: 4.0, set:").replace("{t: 1.3, set:", "{t: 4.3, set:")
+    open(script, "w").write(text)
+    for lang in ("en", "zh-CN"):
+        frames = os.path.join(out, "frames-" + lang)
+        env = dict(os.environ, STOA_VALIDATION="1", STOA_XRSIM_FAST="1", STOA_XRSIM_SCRIPT=script,
+                   STOA_XRSIM_CAPTURE=frames, STOA_XRSIM_CAPTURE_EVERY="5",
+                   XR_ENABLE_API_LAYERS="XR_APILAYER_LUNARG_core_validation")
+        p = subprocess.run([stoa, "run", "--sim", "--lang", lang,
+                            os.path.join(src, "scenes/agora/lessons/agora-tabletop.yaml"),
+                            "--traces", os.path.join(out, "traces-" + lang)],
+                           env=env, capture_output=True, text=True, timeout=300)
+        log = p.stdout + p.stderr
+        open(os.path.join(out, lang + ".log"), "w").write(log)
+        bad = [l for l in log.splitlines() if VALIDATION_RE.search(l)]
+        check(not bad and p.returncode == 0, f"{lang}: exit 0, no validation messages ({bad[:2]})")
+        # Before the trigger (frames up to 3.75 s): the tallest column of
+        # panels; after it (5 s): the lesson's first panel alone.
+        rb, before = max(((slate_rows(f), f) for f in (frame_at(frames, i) for i in range(5, 80, 5))
+                          if f), default=(0, None))
+        after = frame_at(frames, 100)
+        ra = slate_rows(after) if after else 0
+        print(f"{lang}: panel rows before placing {rb} ({before}), after {ra} ({after})")
+        check(rb >= 8, f"{lang}: the hint panel shows while placing ({rb} rows of slate)")
+        check(0 < ra < rb, f"{lang}: once placed the hint is gone: only the lesson's shorter panel "
+                           f"({ra} rows, the hint's {rb})")
+
+
 def main():
     stoa, src, out = sys.argv[1:4]
+    if sys.argv[4:5] == ["hint"]:
+        shutil.rmtree(out, ignore_errors=True)
+        os.makedirs(out)
+        hint(stoa, src, out)
+        return
     if sys.argv[4:5] == ["anchor"]:
         shutil.rmtree(out, ignore_errors=True)
         os.makedirs(out)

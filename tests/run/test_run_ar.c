@@ -12,12 +12,12 @@
 #include "stoa_test.h"
 #include "ui/stoa_ui.h"
 
-static const stoa_xr_blend k_opaque[] = {STOA_XR_BLEND_OPAQUE};
-static const stoa_xr_blend k_video[] = {STOA_XR_BLEND_OPAQUE, STOA_XR_BLEND_ALPHA};
-static const stoa_xr_blend k_video_ar_first[] = {STOA_XR_BLEND_ALPHA, STOA_XR_BLEND_OPAQUE};
-static const stoa_xr_blend k_see_through[] = {STOA_XR_BLEND_ADDITIVE};
+static const run_blend k_opaque[] = {RUN_BLEND_OPAQUE};
+static const run_blend k_video[] = {RUN_BLEND_OPAQUE, RUN_BLEND_ALPHA};
+static const run_blend k_video_ar_first[] = {RUN_BLEND_ALPHA, RUN_BLEND_OPAQUE};
+static const run_blend k_see_through[] = {RUN_BLEND_ADDITIVE};
 
-static stoa_result pick(const stoa_xr_blend *m, uint32_t n, bool fb, stoa_lesson_presentation want,
+static stoa_result pick(const run_blend *m, uint32_t n, bool fb, stoa_lesson_presentation want,
                         run_present force, run_ar_choice *c, stoa_error *err)
 {
     memset(err, 0, sizeof *err);
@@ -29,16 +29,16 @@ STOA_TEST(vr_lessons_get_opaque)
     run_ar_choice c;
     stoa_error err;
     CHECK(pick(k_video, 2, false, STOA_LESSON_PRESENT_VR, RUN_PRESENT_LESSON, &c, &err) == STOA_OK);
-    CHECK(c.blend == STOA_XR_BLEND_OPAQUE && !c.ar && !c.fb_passthrough);
+    CHECK(c.blend == RUN_BLEND_OPAQUE && !c.ar && !c.fb_passthrough);
     CHECK(c.note[0] == 0);
     // A see-through headset has no opaque view: the scene as it is, with a note.
     CHECK(pick(k_see_through, 1, false, STOA_LESSON_PRESENT_VR, RUN_PRESENT_LESSON, &c, &err) ==
           STOA_OK);
-    CHECK(c.blend == STOA_XR_BLEND_ADDITIVE && !c.ar);
+    CHECK(c.blend == RUN_BLEND_ADDITIVE && !c.ar);
     CHECK_CONTAINS(c.note, "no opaque view");
     // --vr over an AR lesson: VR, with a note.
     CHECK(pick(k_video, 2, false, STOA_LESSON_PRESENT_AR, RUN_PRESENT_VR, &c, &err) == STOA_OK);
-    CHECK(c.blend == STOA_XR_BLEND_OPAQUE && !c.ar);
+    CHECK(c.blend == RUN_BLEND_OPAQUE && !c.ar);
     CHECK_CONTAINS(c.note, "--vr");
 }
 
@@ -47,19 +47,19 @@ STOA_TEST(ar_lessons_get_passthrough)
     run_ar_choice c;
     stoa_error err;
     CHECK(pick(k_video, 2, false, STOA_LESSON_PRESENT_AR, RUN_PRESENT_LESSON, &c, &err) == STOA_OK);
-    CHECK(c.blend == STOA_XR_BLEND_ALPHA && c.ar && !c.fb_passthrough);
+    CHECK(c.blend == RUN_BLEND_ALPHA && c.ar && !c.fb_passthrough);
     // Core ALPHA_BLEND before XR_FB_passthrough; FB's layer (under an OPAQUE
     // frame) where the headset has no ALPHA_BLEND.
     CHECK(pick(k_video, 2, true, STOA_LESSON_PRESENT_AR, RUN_PRESENT_LESSON, &c, &err) == STOA_OK);
-    CHECK(c.blend == STOA_XR_BLEND_ALPHA && c.ar && !c.fb_passthrough);
+    CHECK(c.blend == RUN_BLEND_ALPHA && c.ar && !c.fb_passthrough);
     CHECK(pick(k_opaque, 1, true, STOA_LESSON_PRESENT_AR, RUN_PRESENT_LESSON, &c, &err) == STOA_OK);
-    CHECK(c.blend == STOA_XR_BLEND_OPAQUE && c.fb_passthrough);
+    CHECK(c.blend == RUN_BLEND_OPAQUE && c.fb_passthrough);
     CHECK(pick(k_see_through, 1, false, STOA_LESSON_PRESENT_AR, RUN_PRESENT_LESSON, &c, &err) ==
           STOA_OK);
-    CHECK(c.blend == STOA_XR_BLEND_ADDITIVE && c.ar);
+    CHECK(c.blend == RUN_BLEND_ADDITIVE && c.ar);
     // --ar over a VR lesson or a bare scene: AR, with a note for the lesson.
     CHECK(pick(k_video, 2, false, STOA_LESSON_PRESENT_VR, RUN_PRESENT_AR, &c, &err) == STOA_OK);
-    CHECK(c.blend == STOA_XR_BLEND_ALPHA && c.ar);
+    CHECK(c.blend == RUN_BLEND_ALPHA && c.ar);
     CHECK_CONTAINS(c.note, "--ar");
 }
 
@@ -68,14 +68,14 @@ STOA_TEST(any_follows_the_headset)
     run_ar_choice c;
     stoa_error err;
     CHECK(pick(k_video, 2, false, STOA_LESSON_PRESENT_ANY, RUN_PRESENT_LESSON, &c, &err) == STOA_OK);
-    CHECK(c.blend == STOA_XR_BLEND_OPAQUE && !c.ar);
+    CHECK(c.blend == RUN_BLEND_OPAQUE && !c.ar);
     CHECK(pick(k_video_ar_first, 2, false, STOA_LESSON_PRESENT_ANY, RUN_PRESENT_LESSON, &c, &err) ==
           STOA_OK);
-    CHECK(c.blend == STOA_XR_BLEND_ALPHA && c.ar);
+    CHECK(c.blend == RUN_BLEND_ALPHA && c.ar);
     CHECK(pick(k_opaque, 1, false, STOA_LESSON_PRESENT_ANY, RUN_PRESENT_LESSON, &c, &err) == STOA_OK);
-    CHECK(c.blend == STOA_XR_BLEND_OPAQUE && !c.ar);
+    CHECK(c.blend == RUN_BLEND_OPAQUE && !c.ar);
     CHECK(pick(k_video, 2, false, STOA_LESSON_PRESENT_ANY, RUN_PRESENT_AR, &c, &err) == STOA_OK);
-    CHECK(c.blend == STOA_XR_BLEND_ALPHA && c.ar);
+    CHECK(c.blend == RUN_BLEND_ALPHA && c.ar);
 }
 
 STOA_TEST(ar_on_an_opaque_only_headset_is_refused)

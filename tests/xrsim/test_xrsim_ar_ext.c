@@ -57,6 +57,19 @@ STOA_TEST(passthrough_is_offered_by_the_video_passthrough_headset_only)
     CHECK(offers(XR_FB_PASSTHROUGH_EXTENSION_NAME));
 }
 
+// A headset that keeps no anchors across sessions (anchors.persistence:
+// false): XR_MSFT_spatial_anchor without its persistence extension.
+STOA_TEST(anchor_persistence_can_be_withheld)
+{
+    tapp a;
+    env(&a, NULL);
+    CHECK(offers(XR_MSFT_SPATIAL_ANCHOR_EXTENSION_NAME) &&
+          offers(XR_MSFT_SPATIAL_ANCHOR_PERSISTENCE_EXTENSION_NAME));
+    env(&a, "anchors: {persistence: false}\n");
+    CHECK(offers(XR_MSFT_SPATIAL_ANCHOR_EXTENSION_NAME));
+    CHECK(!offers(XR_MSFT_SPATIAL_ANCHOR_PERSISTENCE_EXTENSION_NAME));
+}
+
 typedef struct pt_fns {
     PFN_xrCreatePassthroughFB create;
     PFN_xrPassthroughStartFB start;

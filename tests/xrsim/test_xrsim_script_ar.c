@@ -58,6 +58,7 @@ STOA_TEST(ar_keys_load)
           s.ar.planes[2].orientation == XR_PLANE_DETECTOR_ORIENTATION_VERTICAL_EXT);
     // Relative paths are taken from the script's folder.
     CHECK_CONTAINS(s.ar.anchor_store, "/tmp/anchor-dir");
+    CHECK(!s.ar.no_anchor_store);
     xrsim_script_fini(&s);
     // A drift of the tracking against the room.
     CHECK_MSG(xrsim_script_load(&s,
@@ -103,6 +104,7 @@ STOA_TEST(ar_key_errors_name_the_key)
                  ":2:", "unknown key 'normal' in a plane");
     expect_error("l5.yaml", "planes: {a: 1}\n", ":1:", "'planes' is a list");
     expect_error("a1.yaml", "anchors: {folder: x}\n", ":1:", "unknown key 'folder' in 'anchors'");
+    expect_error("a2.yaml", "anchors: {persistence: maybe}\n", ":1:", "anchors.persistence");
     expect_error("u1.yaml", "blend: [OPAQUE]\n", ":1:", "unknown key 'blend'");
     expect_error("d1.yaml", "events:\n  - {t: 1, do: drift}\n", ":2:", "'do: drift' takes");
     expect_error("d2.yaml", "events:\n  - {t: 1, do: exit, offset: [0, 0, 1]}\n",

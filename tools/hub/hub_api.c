@@ -114,7 +114,8 @@ static int launch(stoa_hub *hub, hub_req *c, const char *file, const int64_t *id
 }
 
 static const char *const k_commands[] = {"launch", "pause", "resume", "skip", "goto",
-                                         "restart", "end", "look_here", "message"};
+                                         "restart", "end", "look_here", "message",
+                                         "place_together"};
 
 static void handle_command(stoa_hub *hub, hub_req *c)
 {

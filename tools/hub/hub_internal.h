@@ -87,6 +87,7 @@ typedef struct hub_device {
     int64_t stored_total; // statements stored ever (the quota counts these)
     int64_t hand_since_ns; // the learner's hand went up (mono; 0 = down)
     int attention;        // gaze on the state's key nodes: 1, elsewhere -1, 0 = not known
+    char placement[12];   // tabletop AR: placing|marker|waiting|placed|shared ("" = none)
 } hub_device;
 
 // A joined headset the teacher has not admitted yet (admit_by_teacher).

@@ -95,6 +95,16 @@ static double num(const cJSON *o, const char *key, double lo, double hi)
     return v->valuedouble;
 }
 
+// Tabletop AR (docs/ar.md, "Placing together"): one of the known words, else none.
+static void hub_roster_placement(hub_device *d, const char *p)
+{
+    static const char *const known[] = {"placing", "marker", "waiting", "placed", "shared"};
+    d->placement[0] = 0;
+    for (size_t i = 0; p && i < sizeof known / sizeof *known; i++)
+        if (strcmp(p, known[i]) == 0)
+            snprintf(d->placement, sizeof d->placement, "%s", known[i]);
+}
+
 void hub_roster_status(stoa_hub *hub, int64_t id, const cJSON *s)
 {
     // (hub_ws.c already checked and filed "registration" and "launched_as".)
@@ -122,6 +132,7 @@ void hub_roster_status(stoa_hub *hub, int64_t id, const cJSON *s)
         d->hand_since_ns = !hand ? 0 : d->hand_since_ns ? d->hand_since_ns : hub_mono_ns();
         const cJSON *att = cJSON_GetObjectItem(s, "attention");
         d->attention = cJSON_IsBool(att) ? (cJSON_IsTrue(att) ? 1 : -1) : 0;
+        hub_roster_placement(d, cJSON_GetStringValue(cJSON_GetObjectItem(s, "placement")));
         d->last_seen_ns = d->status_ns = hub_mono_ns();
         // The class-period protocol (issue 11): where the headset is, who is on
         // it, a transfer in progress and the result of the lesson just ended.
@@ -278,6 +289,8 @@ cJSON *hub_roster_json(stoa_hub *hub)
             cJSON_AddNumberToObject(h, "hand_s", (double)(now - d->hand_since_ns) / 1e9);
         if (d->attention && d->conn)
             cJSON_AddBoolToObject(h, "attention", d->attention > 0);
+        if (d->placement[0] && d->conn) // tabletop AR: where the model stands
+            cJSON_AddStringToObject(h, "placement", d->placement);
         if (d->transfer_total > 0) {
             cJSON *t = cJSON_AddObjectToObject(h, "transfer");
             cJSON_AddNumberToObject(t, "done", (double)d->transfer_done);

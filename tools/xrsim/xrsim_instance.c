@@ -122,6 +122,7 @@ static const XrExtensionProperties k_extensions[] = {
 };
 #define EXT_COUNT (uint32_t)(sizeof k_extensions / sizeof k_extensions[0])
 #define EXT_PASSTHROUGH 4 // index of XR_FB_passthrough
+#define EXT_ANCHOR_STORE 7 // index of XR_MSFT_spatial_anchor_persistence
 
 // The extensions this headset offers: all but passthrough where the script's has none.
 static uint32_t offered(const XrExtensionProperties **out)
@@ -130,7 +131,8 @@ static uint32_t offered(const XrExtensionProperties **out)
     xrsim_ar_from_env(&ar);
     uint32_t n = 0;
     for (uint32_t i = 0; i < EXT_COUNT; i++)
-        if (i != EXT_PASSTHROUGH || ar.passthrough > 0)
+        if ((i != EXT_PASSTHROUGH || ar.passthrough > 0) &&
+            (i != EXT_ANCHOR_STORE || !ar.no_anchor_store))
             out[n++] = &k_extensions[i];
     return n;
 }

@@ -86,6 +86,7 @@ typedef struct xrsim_script_ar {
     uint32_t plane_count;
     xrsim_script_plane planes[XRSIM_MAX_PLANES];
     char anchor_store[1024];  // "" : STOA_XRSIM_ANCHOR_STORE or none
+    bool no_anchor_store;     // anchors.persistence: false (no XR_MSFT_spatial_anchor_persistence)
 } xrsim_script_ar;
 
 typedef struct xrsim_script {

@@ -200,7 +200,7 @@ static bool parse_planes(xrsim_sy_ctx *c, yaml_node_t *v)
 static bool parse_anchors(xrsim_sy_ctx *c, yaml_node_t *v)
 {
     if (v->type != YAML_MAPPING_NODE)
-        return xrsim_sy_fail(c, v, "'anchors' is a mapping (store)");
+        return xrsim_sy_fail(c, v, "'anchors' is a mapping (store, persistence)");
     for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
         yaml_node_t *kn = xrsim_sy_node(c, p->key), *val = xrsim_sy_node(c, p->value);
         const char *key = xrsim_sy_scalar(kn);
@@ -208,8 +208,14 @@ static bool parse_anchors(xrsim_sy_ctx *c, yaml_node_t *v)
             if (!script_path(c, val, "anchors.store", c->s->ar.anchor_store,
                              sizeof c->s->ar.anchor_store))
                 return false;
+        } else if (key && strcmp(key, "persistence") == 0) {
+            bool on = true;
+            if (!parse_bool(c, val, "anchors.persistence", &on))
+                return false;
+            c->s->ar.no_anchor_store = !on;
         } else {
-            return xrsim_sy_fail(c, kn, "unknown key '%s' in 'anchors' (store)", key ? key : "");
+            return xrsim_sy_fail(c, kn, "unknown key '%s' in 'anchors' (store, persistence)",
+                                 key ? key : "");
         }
     }
     return true;
