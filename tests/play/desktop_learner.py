@@ -13,6 +13,7 @@ import threading
 import time
 
 LOOK_RAD_PER_PX = 0.0025
+STEP_PX = 100  # inside a 480x360 window from its centre
 EYE_HEIGHT = 1.6
 
 
@@ -44,10 +45,16 @@ class Learner:
         self.yaw = 0.0
         self.pitch = 0.0
         self.events_seen = 0
+        self.look = (0.0, 0.0)  # the last `stoa play: looking` line's yaw and pitch
+        self.look_n = 0
 
     def _read(self, f, keep, to_queue):
         for line in f:
             keep.append(line)
+            if to_queue and line.startswith("stoa play: looking yaw "):
+                w = line.split()
+                self.look = (float(w[4]), float(w[6]))
+                self.look_n += 1
             if to_queue:
                 self.lines.put(line.rstrip("\n"))
 
@@ -86,18 +93,30 @@ class Learner:
         return [self.rig[0] + c * hx + s * hz, self.rig[1] + hy, self.rig[2] - s * hx + c * hz]
 
     def turn(self, dyaw, dpitch):
-        """Turns the head by mouse motion, in steps the window re-centres between."""
-        dx = round(-dyaw / LOOK_RAD_PER_PX)
-        dy = round(-dpitch / LOOK_RAD_PER_PX)
-        while dx or dy:
-            sx = max(-120, min(120, dx))
-            sy = max(-120, min(120, dy))
+        """Turns the head by mouse motion, one step at a time: after each,
+        `stoa play --events` says where the head looks (`stoa play: looking
+        yaw A pitch B`, the frame after the motion), so motion a slow frame
+        lost (the pointer stopped at the window's edge) is made up by the
+        next step. Without that line (an older stoa play): dead reckoning."""
+        want_yaw = self.yaw + dyaw
+        want_pitch = max(-1.5, min(1.5, self.pitch + dpitch))
+        for _ in range(40):
+            dx = round(-(want_yaw - self.yaw) / LOOK_RAD_PER_PX)
+            dy = round(-(want_pitch - self.pitch) / LOOK_RAD_PER_PX)
+            if not dx and not dy:
+                return
+            sx = max(-STEP_PX, min(STEP_PX, dx))
+            sy = max(-STEP_PX, min(STEP_PX, dy))
+            seen = self.look_n
             xdo("mousemove_relative", "--", sx, sy)
-            dx -= sx
-            dy -= sy
-            self.yaw -= sx * LOOK_RAD_PER_PX
-            self.pitch -= sy * LOOK_RAD_PER_PX
-            time.sleep(0.25)
+            end = time.time() + 15
+            while self.look_n == seen and time.time() < end:
+                time.sleep(0.02)
+            if self.look_n == seen:  # no answer: trust the step
+                self.yaw -= sx * LOOK_RAD_PER_PX
+                self.pitch -= sy * LOOK_RAD_PER_PX
+            else:
+                self.yaw, self.pitch = self.look
 
     def look_at(self, p):
         e = self.eye()
