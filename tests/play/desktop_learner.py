@@ -132,14 +132,15 @@ class Learner:
         """Faces (x, z) and holds W for as long as the distance takes; then
         reads where the walk ended (`stoa play: stopped at X Y Z yaw A pitch B`: a loaded
         machine's slow frames make a timed walk fall short or long) and
-        walks the rest, up to three times."""
+        walks the rest, up to three times. within: how close is close
+        enough (a zone: most of its half-width)."""
         for leg in range(4):
             e = self.eye()
             d = math.hypot(x - e[0], z - e[2])
             if d <= within:
                 return True
             self.look_at([x, e[1], z])
-            run = leg == 0 and d > 2.5  # the first leg of a long walk runs (Shift: 3x)
+            run = d > 4.0  # a long leg runs (Shift: 3x); a slow frame overshoots it by less than that
             if run:
                 xdo("keydown", "shift")
             xdo("keydown", "w")

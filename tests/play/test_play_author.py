@@ -52,6 +52,8 @@ def main():
     time.sleep(1.0)
     L.screenshot(os.path.join(out, "a1_no_overlay.png"))
     L.key("F1")
+    check(L.wait_line(lambda l: l == "stoa play: overlay on", 60) is not None,
+          "F1: stoa play says the overlay is on")
     off = dark(os.path.join(out, "a1_no_overlay.png"), 0, 0, 400, 100)
     on = off
     end = time.time() + 15  # a slow machine (or ASan) shows it a few frames later

@@ -52,13 +52,15 @@ def play(stoa, src, out):
     L.screenshot(os.path.join(out, "01_welcome.png"))
     check(L.wait_state("stoa", 30), "the welcome narration ends: 'stoa'")
     # stoa: look at the painted back wall for 3 s (above the door, between columns).
-    L.mark_events()
-    L.look_at([0.0, 4.5, -11.7])
-    check(L.wait_event("gaze_enter", "BackWall"), "the reticle is on the back wall")
-    L.key("Tab")  # the author's overlay on
+    L.key("Tab")  # the author's overlay on: state 'stoa', its gaze trigger pending
+    check(L.wait_line(lambda l: l == "stoa play: overlay on", 30) is not None, "Tab: the overlay is on")
     time.sleep(1.0)
     L.screenshot(os.path.join(out, "02_stoa_overlay.png"))
     L.key("Tab")
+    check(L.wait_line(lambda l: l == "stoa play: overlay off", 30) is not None, "Tab: the overlay is off")
+    L.mark_events()
+    L.look_at([0.0, 4.5, -11.7])
+    check(L.wait_event("gaze_enter", "BackWall"), "the reticle is on the back wall")
     check(L.wait_state("statue", 20), "three seconds of gaze: 'statue'")
     # statue: point at Zeno's statue and click.
     check(L.aim("Statue", nodes["Statue"]["centre"]), "the reticle is on the statue")
@@ -79,7 +81,7 @@ def play(stoa, src, out):
     check(L.wait_state("door_open", 20), "a click on the door: 'door_open'")
     # door_open: walk into the doorway (W held, the walk timed).
     zd = nodes["Zone_Door"]["centre"]
-    L.walk_to(zd[0], zd[2])
+    L.walk_to(zd[0], zd[2], within=0.6)  # the zone is 3 m wide, 2 m deep
     check(L.wait_state("exhibit", 20), "walking into the doorway: 'exhibit'")
     # exhibit: grab the amphora and carry it to the pedestal by the statue.
     if not check(L.aim("Exhibit", nodes["Exhibit"]["centre"]), "the reticle is on the amphora"):
@@ -95,7 +97,7 @@ def play(stoa, src, out):
     zs = nodes["Zone_Statue"]["centre"]
     u = [e[0] - zs[0], e[2] - zs[2]]
     n = math.hypot(*u)
-    L.walk_to(zs[0] + u[0] / n * hold, zs[2] + u[1] / n * hold)
+    L.walk_to(zs[0] + u[0] / n * hold, zs[2] + u[1] / n * hold, within=0.6)  # 3.6 m square
     L.look_at([zs[0], 1.0, zs[2]])
     time.sleep(0.5)
     L.screenshot(os.path.join(out, "05_placing.png"))
