@@ -13,7 +13,7 @@ import threading
 import time
 
 LOOK_RAD_PER_PX = 0.0025
-STEP_PX = 100  # inside a 480x360 window from its centre
+STEP_PX = 160  # one step at a time, inside a 480x360 window from its centre
 EYE_HEIGHT = 1.6
 
 
@@ -129,23 +129,36 @@ class Learner:
 
     # ---- walking -------------------------------------------------------------
     def walk_to(self, x, z, speed=1.4, within=0.2):
-        """Faces (x, z) and holds W for as long as the distance takes; then
-        reads where the walk ended (`stoa play: stopped at X Y Z yaw A pitch B`: a loaded
-        machine's slow frames make a timed walk fall short or long) and
-        walks the rest, up to three times. within: how close is close
+        """Walks to (x, z) without turning: W/S for the part ahead or behind,
+        A/D for the part aside, each held as long as its distance takes; then
+        reads where the walk ended (`stoa play: stopped at X Y Z yaw A pitch B`:
+        a loaded machine's slow frames make a timed walk fall short or long)
+        and walks the rest, up to three times. within: how close is close
         enough (a zone: most of its half-width)."""
         for leg in range(4):
             e = self.eye()
             d = math.hypot(x - e[0], z - e[2])
             if d <= within:
                 return True
-            self.look_at([x, e[1], z])
+            yaw = self.rig_yaw + self.yaw
+            dx, dz = x - e[0], z - e[2]
+            ahead = -math.sin(yaw) * dx - math.cos(yaw) * dz
+            aside = math.cos(yaw) * dx - math.sin(yaw) * dz
             run = d > 4.0  # a long leg runs (Shift: 3x); a slow frame overshoots it by less than that
+            v = speed * (3 if run else 1)
+            holds = sorted([(abs(ahead) / v, "w" if ahead > 0 else "s"),
+                            (abs(aside) / v, "d" if aside > 0 else "a")])
+            holds = [h for h in holds if h[0] >= 0.05]
+            if not holds:
+                return True
             if run:
                 xdo("keydown", "shift")
-            xdo("keydown", "w")
-            time.sleep(d / (speed * 3 if run else speed))
-            xdo("keyup", "w")
+            for _, key in holds:
+                xdo("keydown", key)
+            start = time.time()
+            for t, key in holds:
+                time.sleep(max(0.0, t - (time.time() - start)))
+                xdo("keyup", key)
             if run:
                 xdo("keyup", "shift")
             line = self.wait_line(lambda l: l.startswith("stoa play: stopped at "), 10)
@@ -155,8 +168,7 @@ class Learner:
                 if len(w) >= 11:
                     self.yaw, self.pitch = float(w[8]), float(w[10])
             else:  # an older stoa play: trust the clock
-                yaw = self.rig_yaw + self.yaw
-                self.set_eye([e[0] - math.sin(yaw) * d, e[1], e[2] - math.cos(yaw) * d])
+                self.set_eye([x, e[1], z])
         e = self.eye()
         return math.hypot(x - e[0], z - e[2]) <= within
 

@@ -45,7 +45,9 @@ def play(stoa, src, out):
                  "stoa play opens its window"):
         return L
     L.focus()
-    subprocess.run(["xdotool", "mousemove", "512", "384"], check=True)
+    # The pointer on the window's centre (focus() puts it at 192, 144; 480x360):
+    # anywhere else, the first frame would read the offset as a turn.
+    subprocess.run(["xdotool", "mousemove", "432", "324"], check=True)
     spawn = nodes["Spawn"]["centre"]
     L.teleported(spawn[0], spawn[2])  # welcome: teleport Spawn (facing -Z)
     check(L.wait_state("welcome", 20), "the lesson starts in 'welcome'")
