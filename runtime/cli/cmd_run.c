@@ -205,6 +205,9 @@ int stoa_cmd_run(int argc, char **argv)
            played[0], played[1], played[2], played[3], played[4], played[5]);
     printf("stoa run: frame CPU time over %u frames: median %.3f ms, p99 %.3f ms, max %.3f ms\n",
            rep.frames_measured, rep.median_ms, rep.p99_ms, rep.max_ms);
+    printf("stoa run: the same by the wall clock (with time descheduled): median %.3f ms, "
+           "p99 %.3f ms, max %.3f ms\n",
+           rep.wall_median_ms, rep.wall_p99_ms, rep.wall_max_ms);
     if (stoa_gfx_validation_requested() && stoa_gfx_validation_message_count() > 0) {
         fprintf(stderr, "stoa run: %u Vulkan validation messages\n",
                 stoa_gfx_validation_message_count());

@@ -274,9 +274,7 @@ static stoa_result take_loaded(preview *p, stoa_error *err)
         snprintf(p->status, sizeof p->status, "reload failed: %.130s", lerr.message);
         return STOA_OK;
     }
-    p->status[0] = '\0';
-    for (uint32_t i = 0; i < scene->warning_count; i++)
-        STOA_LOGW("desktop", "%s", scene->warnings[i]);
+    p->status[0] = '\0'; // the scene's warnings were logged by stoa_scene_load
     stoa_result r = install_scene(p, scene, err);
     if (r < 0 && p->scene) {
         snprintf(p->status, sizeof p->status, "reload failed: %.130s", err->message);

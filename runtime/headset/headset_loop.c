@@ -111,16 +111,16 @@ static stoa_result frame(headset *h, stoa_error *err)
     run_session *s = h->s;
     // Taking a switched lesson in is the frame thread's work too, between
     // frames: counted in this frame's CPU time.
-    double ts = stoa_time_seconds();
+    double ts = stoa_time_seconds(), cs = stoa_thread_cpu_seconds();
     run_period_switch(s);
-    double switch_s = stoa_time_seconds() - ts;
+    double switch_s = stoa_time_seconds() - ts, switch_cpu_s = stoa_thread_cpu_seconds() - cs;
     stoa_xr_frame f;
     stoa_result r = stoa_xr_begin_frame(h->xr, &f, err);
     if (r != STOA_OK)
         return r < 0 ? r : STOA_OK; // the session went away: the next poll says so
     if (s->frames == 0)
         s->gfx_at_start = stoa_gfx_stats_get();
-    double t0 = stoa_time_seconds() - switch_s;
+    double t0 = stoa_time_seconds() - switch_s, c0 = stoa_thread_cpu_seconds() - switch_cpu_s;
     double dt = s->last_display_ns ? (double)(f.display_time_ns - s->last_display_ns) * 1e-9 : 0.0;
     s->last_display_ns = f.display_time_ns;
     stoa_interact_frame in = {0};
@@ -141,7 +141,7 @@ static stoa_result frame(headset *h, stoa_error *err)
         if (pr < 0)
             st.draws[1].scene = NULL;
     }
-    double t1 = stoa_time_seconds();
+    double t1 = stoa_time_seconds(), c1 = stoa_thread_cpu_seconds();
     stoa_xr_draw draws[2];
     for (int i = 0; i < 2; i++)
         draws[i] = (stoa_xr_draw){.scene = st.draws[i].scene, .pose = st.draws[i].pose,
@@ -155,7 +155,8 @@ static stoa_result frame(headset *h, stoa_error *err)
     // Stoa's own CPU work: input to posing here, plus recording in end_frame.
     double rec_us = f.should_render ? stoa_xr_last_record_us(h->xr) : 0.0;
     if (f.should_render)
-        run_session_record_cpu(s, (t1 - t0) * 1e6 + rec_us);
+        run_session_record_cpu(s, (c1 - c0) * 1e6 + stoa_xr_last_record_cpu_us(h->xr),
+                               (t1 - t0) * 1e6 + rec_us);
     if ((t1 - t0) * 1e3 + rec_us * 1e-3 > 8.0) // a slow frame: where the time went (STOA_LOG=debug)
         STOA_LOGD("run", "slow frame %llu: switch %.1f, pose+input %.1f, lesson %.1f, hub %.1f, "
                          "picking %.1f, panels %.1f, recording %.1f ms",

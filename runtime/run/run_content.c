@@ -113,8 +113,7 @@ static stoa_result load_scene(run_session *s, const char *path, stoa_error *err)
         stoa_scene_load(path, &(stoa_scene_load_desc){.use_cache = true}, &s->scene, err);
     if (r < 0)
         return r;
-    for (uint32_t i = 0; i < s->scene->warning_count; i++)
-        STOA_LOGW("run", "%s", s->scene->warnings[i]);
+    // The scene's warnings were logged by stoa_scene_load, with its path.
     s->pose = stoa_pose_create(s->scene);
     s->moved = calloc(s->scene->node_count, sizeof *s->moved);
     s->moved_trs = calloc(s->scene->node_count, sizeof *s->moved_trs);

@@ -190,17 +190,18 @@ void run_session_request_exit(run_session *s)
         s->front->request_exit(s->front_user);
 }
 
-void run_session_record_cpu(run_session *s, double us)
+void run_session_record_cpu(run_session *s, double cpu_us, double wall_us)
 {
     if (s->cpu_count == s->cpu_cap) {
         uint32_t cap = s->cpu_cap ? s->cpu_cap * 2 : 1024;
-        double *p = realloc(s->cpu_us, cap * sizeof *p);
+        double (*p)[2] = realloc(s->cpu_us, cap * sizeof *p);
         if (!p)
             return;
         s->cpu_us = p;
         s->cpu_cap = cap;
     }
-    s->cpu_us[s->cpu_count++] = us;
+    s->cpu_us[s->cpu_count][0] = cpu_us;
+    s->cpu_us[s->cpu_count++][1] = wall_us;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -223,15 +224,18 @@ run_frame_report run_session_report(const run_session *s)
     // The first frames fill caches: left out, as `stoa bench frame` does.
     uint32_t skip = s->cpu_count > 20 ? 10 : 0, n = s->cpu_count - skip;
     double *v = n ? malloc(n * sizeof *v) : NULL;
-    if (v) {
-        memcpy(v, s->cpu_us + skip, n * sizeof *v);
+    for (int k = 0; v && k < 2; k++) {
+        for (uint32_t i = 0; i < n; i++)
+            v[i] = s->cpu_us[skip + i][k];
         qsort(v, n, sizeof *v, cmp_double);
+        double med = v[(n - 1) / 2] / 1000.0, p99 = v[(uint32_t)(0.99 * (n - 1) + 0.5)] / 1000.0,
+               max = v[n - 1] / 1000.0;
         rep.frames_measured = n;
-        rep.median_ms = v[(n - 1) / 2] / 1000.0;
-        rep.p99_ms = v[(uint32_t)(0.99 * (n - 1) + 0.5)] / 1000.0;
-        rep.max_ms = v[n - 1] / 1000.0;
-        free(v);
+        *(k ? &rep.wall_median_ms : &rep.median_ms) = med;
+        *(k ? &rep.wall_p99_ms : &rep.p99_ms) = p99;
+        *(k ? &rep.wall_max_ms : &rep.max_ms) = max;
     }
+    free(v);
     return rep;
 }
 

@@ -151,8 +151,10 @@ struct run_session {
     // animation pass resets the pose every frame).
     bool *moved;
     float (*moved_trs)[10];
-    // Per-frame CPU time in Stoa's own code (µs), for `stoa bench frame`.
-    double *cpu_us;
+    // Per-frame time in Stoa's own code (µs): pairs of the frame thread's
+    // CPU time and the wall-clock time of the same span (which adds time
+    // spent descheduled on a busy machine).
+    double (*cpu_us)[2];
     uint32_t cpu_count, cpu_cap;
     // What the frame path did that could stall it, and what went wrong and
     // was survived (docs/learner-runtime.md, "Errors").
@@ -217,7 +219,8 @@ typedef struct run_frame_report {
     uint64_t idle_waits, descriptor_pools, frame_objects, pipelines_while_recording,
         deferred_frees;
     uint32_t frames_measured;
-    double median_ms, p99_ms, max_ms;
+    double median_ms, p99_ms, max_ms;               // the frame thread's CPU time
+    double wall_median_ms, wall_p99_ms, wall_max_ms; // the same, by the wall clock
 } run_frame_report;
 run_frame_report run_session_report(const run_session *s);
 
@@ -270,7 +273,8 @@ void run_launch_frame_submitted(const stoa_scene *scene, bool tracked);
 // Frees the GPU copies (scene, overlay, live-view snapshots); the device
 // must be idle (front-ends' teardown and recovery).
 void run_session_release_gpu(run_session *s);
-// Stoa's own CPU time of one frame (µs), for run_session_report.
-void run_session_record_cpu(run_session *s, double us);
+// Stoa's own time of one frame (µs), for run_session_report: the frame
+// thread's CPU time and the same span by the wall clock.
+void run_session_record_cpu(run_session *s, double cpu_us, double wall_us);
 // The front-end's session ends (the lesson ended without a hub).
 void run_session_request_exit(run_session *s);

@@ -135,6 +135,8 @@ stoa_result stoa_xr_pass_info(stoa_xr *xr, bool over, stoa_gfx_pass_info *out, s
 // CPU time the last end_frame spent recording draw commands, microseconds
 // (not waiting for the GPU): for `stoa bench frame`.
 double stoa_xr_last_record_us(const stoa_xr *xr);
+// The same recording's CPU time on the calling thread (not time descheduled).
+double stoa_xr_last_record_cpu_us(const stoa_xr *xr);
 
 // The left eye of the last rendered frame, for a desktop mirror (may be NULL
 // until a frame has been rendered). Valid until the next end_frame.

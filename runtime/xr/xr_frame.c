@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/stoa_clock.h"
 #include "xr_internal.h"
 
 static const int64_t g_color_formats[] = {VK_FORMAT_R8G8B8A8_SRGB, VK_FORMAT_B8G8R8A8_SRGB,
@@ -254,6 +255,7 @@ static stoa_result record_submit(stoa_xr *xr, uint32_t idx, const stoa_xr_draw *
     eye_view(xr, 1, &views[1]);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    double c0 = stoa_thread_cpu_seconds();
     stoa_gfx_begin_frame(xr->renderer);
     stoa_result r = STOA_OK;
     for (uint32_t d = 0; d < draw_count && r >= 0; d++) {
@@ -276,6 +278,7 @@ static stoa_result record_submit(stoa_xr *xr, uint32_t idx, const stoa_xr_draw *
     XR_VK(vkEndCommandBuffer(cmd));
     clock_gettime(CLOCK_MONOTONIC, &t1);
     xr->record_us = (double)(t1.tv_sec - t0.tv_sec) * 1e6 + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-3;
+    xr->record_cpu_us = (stoa_thread_cpu_seconds() - c0) * 1e6;
     if (r < 0)
         return r; // nothing submitted: the fence stays signalled for the next use
     XR_VK(vkResetFences(vk->device, 1, &xr->fence[slot]));
@@ -418,6 +421,11 @@ stoa_result stoa_xr_pass_info(stoa_xr *xr, bool over, stoa_gfx_pass_info *out, s
 double stoa_xr_last_record_us(const stoa_xr *xr)
 {
     return xr->record_us;
+}
+
+double stoa_xr_last_record_cpu_us(const stoa_xr *xr)
+{
+    return xr->record_cpu_us;
 }
 
 stoa_gfx_target *stoa_xr_last_target(stoa_xr *xr, uint32_t *out_image_index)

@@ -143,6 +143,7 @@ struct stoa_xr {
     stoa_xr_mirror_fn tap;
     void *tap_user;
     double record_us;
+    double record_cpu_us; // the same span on this thread's CPU clock
     float world_from_tracking[16];
     bool session_lost_pending; // recreate the session on the next polls
     bool loss_unreported;      // the next poll says session_lost
