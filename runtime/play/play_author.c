@@ -150,6 +150,10 @@ stoa_result play_author_frame(play_author *a, const stoa_desktop_input *in,
     }
     for (int i = 0; i < n[STOA_DESKTOP_KEY_FASTER]; i++)
         a->speed = a->speed >= 8.0 ? 1.0 : a->speed * 2.0;
+    if (n[STOA_DESKTOP_KEY_FASTER] && a->s->events) {
+        printf("stoa play: speed x%g\n", a->speed);
+        fflush(stdout);
+    }
     if (l && l->state_count) {
         int32_t count = (int32_t)l->state_count;
         int32_t step = (int32_t)n[STOA_DESKTOP_KEY_NEXT] - (int32_t)n[STOA_DESKTOP_KEY_PREV];
