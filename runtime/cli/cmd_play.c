@@ -25,15 +25,18 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: stoa play LESSON [--traces DIR] [--lang LANG] [--learner NAME] [--seed N]\n"
             "                 [--max-seconds S] [--size WxH] [--msaa N] [--events FILE] [--dwell SECONDS]\n"
-            "                 [--overlay] [--no-reload] [--hub URL --join CODE [--device NAME]]\n"
-            "                 [--sky HH:MM|off|IMAGE] [--shadows off|low|high|auto]\n"
+            "                 [--overlay] [--no-reload] [--speed X] [--hub URL --join CODE [--device NAME]]
+"
+            "                 [--sky HH:MM|off|IMAGE] [--shadows off|low|high|auto]
+"
             "Plays a lesson (.yaml) for one learner in a desktop window: the same lesson\n"
             "machine, panels, narration and trace as on a headset (the trace's context says\n"
             "device-type \"desktop\"). Mouse: look around; the centre reticle is the laser:\n"
             "left button selects (and clicks panels and quiz answers), right button grabs.\n"
             "W/A/S/D or the arrows walk, Shift faster, T held shows the teleport arc (let go\n"
             "to land). F1 or Tab: the author's overlay (state, triggers, variables, the nodes\n"
-            "the lesson names lit); F2: lesson time x1/x2/x4/x8; F5: restart; PageUp/PageDown\n"
+            "the lesson names lit); F2: lesson time x1/x2/x4/x8 (--speed X starts at X: timers,\n"
+            "narration and reading times, dwell); F5: restart; PageUp/PageDown\n"
             "then Enter: jump to a state. The lesson reloads when its file changes, resuming\n"
             "at the same state. Esc or closing the window ends the session. --hub/--join\n"
             "joins a class as a desktop seat (--device names it; default desktop-HOST).\n");
@@ -58,6 +61,13 @@ static int parse(int argc, char **argv, play_options *o)
             o->msaa = (uint32_t)strtoul(argv[++i], NULL, 10);
         } else if (!strcmp(a, "--overlay")) {
             o->overlay = true;
+        } else if (!strcmp(a, "--speed") && v) {
+            char *end = NULL;
+            o->speed = strtod(argv[++i], &end);
+            if (!end || *end || !(o->speed >= 0.25 && o->speed <= 16.0)) {
+                fprintf(stderr, "stoa play: --speed wants a number from 0.25 to 16, got '%s'\n", v);
+                return 2;
+            }
         } else if (!strcmp(a, "--no-reload")) {
             o->no_reload = true;
         } else if (a[0] == '-' || r->scene_path) {

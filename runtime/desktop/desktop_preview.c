@@ -19,7 +19,7 @@
 #include "stoa_desktop.h"
 
 #define HUD_CHARS 80
-#define HUD_LINES 4
+#define HUD_LINES 5 // the help takes two: it must fit a 640 px window
 #define RELOAD_POLL_S 0.5
 
 typedef struct preview {
@@ -225,7 +225,7 @@ static void poll_reload(preview *p, double now)
 static void build_hud(preview *p, double now)
 {
     char l0[HUD_CHARS + 1], l1[HUD_CHARS + 1], l2[HUD_CHARS + 1], l3[HUD_CHARS + 1], ab[96];
-    const char *lines[HUD_LINES] = {l0, l1, l2, l3};
+    const char *lines[HUD_LINES] = {l0, l1, l2, l3, p->status[0] ? "" : "n: anim  f: frame  esc: quit"};
     float progress = -1.0f;
     snprintf(l0, sizeof l0, "%s", stoa_path_basename(p->desc->scene_path));
     if (p->loader.running) {
@@ -246,8 +246,7 @@ static void build_hud(preview *p, double now)
                  p->cam.mode == STOA_CAMERA_ORBIT ? "orbit" : "fly", anim_label(p, ab, sizeof ab));
     snprintf(l3, sizeof l3, "%.80s",
              p->status[0] ? p->status
-                          : "drag: look  wheel: zoom  tab: fly  space: pause  n: anim  f: frame  "
-                            "esc: quit");
+                          : "drag: look  wheel: zoom  tab: fly  space: pause");
     desktop_hud_draw(&p->hud, lines, HUD_LINES, progress);
 }
 

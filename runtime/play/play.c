@@ -161,6 +161,8 @@ stoa_result play_run(play_options *opt, volatile int *stop_flag, play_summary *o
         r = run_ar_start(&s, err);
     play_author author;
     play_author_init(&author, &s, opt->overlay, !opt->no_reload);
+    if (opt->speed > 0.0)
+        author.speed = opt->speed;
     if (r >= 0) {
         s.renderer = stoa_desktop_window_renderer(w);
         run_sky_frame(&s, s.renderer); // the sky before the scene's pipelines
@@ -169,7 +171,7 @@ stoa_result play_run(play_options *opt, volatile int *stop_flag, play_summary *o
     play_marks marks;
     memset(&marks, 0, sizeof marks);
     const stoa_lesson *marks_for = NULL; // the lesson the markers were made for
-    bool was_select = false, was_walking = false;
+    bool was_select = false, was_walking = false, was_looking = false;
     play_head head = {.position = {0.0f, EYE_HEIGHT_M, 0.0f}};
     double start = stoa_time_seconds(), last = start;
     int64_t lesson_ns = 1000000000; // the session's clock: wall time, sped up by the author
@@ -220,6 +222,14 @@ stoa_result play_run(play_options *opt, volatile int *stop_flag, play_summary *o
             fflush(stdout);
         }
         was_walking = walking;
+        // Where a turn ended, for the same learner (only with --events: a
+        // script's aid, not a person's): it corrects motion lost to slow frames.
+        bool looking = in.look_dx != 0.0f || in.look_dy != 0.0f;
+        if (was_looking && !looking && s.events) {
+            printf("stoa play: looking yaw %.4f pitch %.4f\n", head.yaw, head.pitch);
+            fflush(stdout);
+        }
+        was_looking = looking;
         // The lesson's teleport points: a click on one stands the learner there.
         const stoa_interact_reticle *g = &st.out->gaze;
         float dir[3], len = 0.0f;

@@ -18,6 +18,7 @@ typedef struct play_options {
     uint32_t msaa;            // 0 = 4
     bool overlay;             // start with the author's overlay shown
     bool no_reload;           // do not reload the lesson when its file changes
+    double speed;             // lesson time per wall second at the start (F2 changes it); 0 = 1
 } play_options;
 
 // What the play session did, for the command's summary line.

@@ -141,10 +141,19 @@ stoa_result play_author_frame(play_author *a, const stoa_desktop_input *in,
     *out_rescene = false;
     const stoa_lesson *l = lesson_of(a);
     const uint8_t *n = in->presses;
-    if (n[STOA_DESKTOP_KEY_OVERLAY] % 2)
+    if (n[STOA_DESKTOP_KEY_OVERLAY] % 2) {
         a->shown = !a->shown;
+        if (a->s->events) { // with --events: a script's aid (tests wait for it)
+            printf("stoa play: overlay %s\n", a->shown ? "on" : "off");
+            fflush(stdout);
+        }
+    }
     for (int i = 0; i < n[STOA_DESKTOP_KEY_FASTER]; i++)
         a->speed = a->speed >= 8.0 ? 1.0 : a->speed * 2.0;
+    if (n[STOA_DESKTOP_KEY_FASTER] && a->s->events) {
+        printf("stoa play: speed x%g\n", a->speed);
+        fflush(stdout);
+    }
     if (l && l->state_count) {
         int32_t count = (int32_t)l->state_count;
         int32_t step = (int32_t)n[STOA_DESKTOP_KEY_NEXT] - (int32_t)n[STOA_DESKTOP_KEY_PREV];

@@ -78,6 +78,12 @@ def test_shows_model(stoa, models, out):
     check(abs(edge[0] - edge[2]) < 40, f"background around the model is not red ({edge})")
     lit = sum(1 for y in range(4, 60) for x in range(4, 300) if pixel(shot, x, y)[1] > 200)
     check(lit > 200, f"the HUD shows text ({lit} lit pixels)")
+    # The help's two lines (4th, 5th: 20 px each at scale 2) end inside a 640 px
+    # window: nothing cut off ("f: fra"), Esc named on the last one.
+    for row, (y0, y1) in enumerate(((64, 82), (84, 102)), start=4):
+        xs = [x for y in range(y0, y1) for x in range(4, 640) if pixel(shot, x, y)[1] > 200]
+        check(xs and max(xs) < 600, f"help line {row} is drawn and ends inside the window "
+              f"(last lit x {max(xs) if xs else None})")
     code, err = p.finish()
     check(code == 0, f"preview exits 0 (got {code}; stderr: {err.strip()[-400:]})")
 

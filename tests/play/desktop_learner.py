@@ -13,6 +13,7 @@ import threading
 import time
 
 LOOK_RAD_PER_PX = 0.0025
+STEP_PX = 160  # one step at a time, inside a 480x360 window from its centre
 EYE_HEIGHT = 1.6
 
 
@@ -44,10 +45,16 @@ class Learner:
         self.yaw = 0.0
         self.pitch = 0.0
         self.events_seen = 0
+        self.look = (0.0, 0.0)  # the last `stoa play: looking` line's yaw and pitch
+        self.look_n = 0
 
     def _read(self, f, keep, to_queue):
         for line in f:
             keep.append(line)
+            if to_queue and line.startswith("stoa play: looking yaw "):
+                w = line.split()
+                self.look = (float(w[4]), float(w[6]))
+                self.look_n += 1
             if to_queue:
                 self.lines.put(line.rstrip("\n"))
 
@@ -86,18 +93,30 @@ class Learner:
         return [self.rig[0] + c * hx + s * hz, self.rig[1] + hy, self.rig[2] - s * hx + c * hz]
 
     def turn(self, dyaw, dpitch):
-        """Turns the head by mouse motion, in steps the window re-centres between."""
-        dx = round(-dyaw / LOOK_RAD_PER_PX)
-        dy = round(-dpitch / LOOK_RAD_PER_PX)
-        while dx or dy:
-            sx = max(-120, min(120, dx))
-            sy = max(-120, min(120, dy))
+        """Turns the head by mouse motion, one step at a time: after each,
+        `stoa play --events` says where the head looks (`stoa play: looking
+        yaw A pitch B`, the frame after the motion), so motion a slow frame
+        lost (the pointer stopped at the window's edge) is made up by the
+        next step. Without that line (an older stoa play): dead reckoning."""
+        want_yaw = self.yaw + dyaw
+        want_pitch = max(-1.5, min(1.5, self.pitch + dpitch))
+        for _ in range(40):
+            dx = round(-(want_yaw - self.yaw) / LOOK_RAD_PER_PX)
+            dy = round(-(want_pitch - self.pitch) / LOOK_RAD_PER_PX)
+            if not dx and not dy:
+                return
+            sx = max(-STEP_PX, min(STEP_PX, dx))
+            sy = max(-STEP_PX, min(STEP_PX, dy))
+            seen = self.look_n
             xdo("mousemove_relative", "--", sx, sy)
-            dx -= sx
-            dy -= sy
-            self.yaw -= sx * LOOK_RAD_PER_PX
-            self.pitch -= sy * LOOK_RAD_PER_PX
-            time.sleep(0.25)
+            end = time.time() + 15
+            while self.look_n == seen and time.time() < end:
+                time.sleep(0.02)
+            if self.look_n == seen:  # no answer: trust the step
+                self.yaw -= sx * LOOK_RAD_PER_PX
+                self.pitch -= sy * LOOK_RAD_PER_PX
+            else:
+                self.yaw, self.pitch = self.look
 
     def look_at(self, p):
         e = self.eye()
@@ -110,22 +129,36 @@ class Learner:
 
     # ---- walking -------------------------------------------------------------
     def walk_to(self, x, z, speed=1.4, within=0.2):
-        """Faces (x, z) and holds W for as long as the distance takes; then
-        reads where the walk ended (`stoa play: stopped at X Y Z yaw A pitch B`: a loaded
-        machine's slow frames make a timed walk fall short or long) and
-        walks the rest, up to three times."""
+        """Walks to (x, z) without turning: W/S for the part ahead or behind,
+        A/D for the part aside, each held as long as its distance takes; then
+        reads where the walk ended (`stoa play: stopped at X Y Z yaw A pitch B`:
+        a loaded machine's slow frames make a timed walk fall short or long)
+        and walks the rest, up to three times. within: how close is close
+        enough (a zone: most of its half-width)."""
         for leg in range(4):
             e = self.eye()
             d = math.hypot(x - e[0], z - e[2])
             if d <= within:
                 return True
-            self.look_at([x, e[1], z])
-            run = leg == 0 and d > 2.5  # the first leg of a long walk runs (Shift: 3x)
+            yaw = self.rig_yaw + self.yaw
+            dx, dz = x - e[0], z - e[2]
+            ahead = -math.sin(yaw) * dx - math.cos(yaw) * dz
+            aside = math.cos(yaw) * dx - math.sin(yaw) * dz
+            run = d > 4.0  # a long leg runs (Shift: 3x); a slow frame overshoots it by less than that
+            v = speed * (3 if run else 1)
+            holds = sorted([(abs(ahead) / v, "w" if ahead > 0 else "s"),
+                            (abs(aside) / v, "d" if aside > 0 else "a")])
+            holds = [h for h in holds if h[0] >= 0.05]
+            if not holds:
+                return True
             if run:
                 xdo("keydown", "shift")
-            xdo("keydown", "w")
-            time.sleep(d / (speed * 3 if run else speed))
-            xdo("keyup", "w")
+            for _, key in holds:
+                xdo("keydown", key)
+            start = time.time()
+            for t, key in holds:
+                time.sleep(max(0.0, t - (time.time() - start)))
+                xdo("keyup", key)
             if run:
                 xdo("keyup", "shift")
             line = self.wait_line(lambda l: l.startswith("stoa play: stopped at "), 10)
@@ -135,8 +168,7 @@ class Learner:
                 if len(w) >= 11:
                     self.yaw, self.pitch = float(w[8]), float(w[10])
             else:  # an older stoa play: trust the clock
-                yaw = self.rig_yaw + self.yaw
-                self.set_eye([e[0] - math.sin(yaw) * d, e[1], e[2] - math.cos(yaw) * d])
+                self.set_eye([x, e[1], z])
         e = self.eye()
         return math.hypot(x - e[0], z - e[2]) <= within
 

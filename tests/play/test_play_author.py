@@ -52,6 +52,8 @@ def main():
     time.sleep(1.0)
     L.screenshot(os.path.join(out, "a1_no_overlay.png"))
     L.key("F1")
+    check(L.wait_line(lambda l: l == "stoa play: overlay on", 60) is not None,
+          "F1: stoa play says the overlay is on")
     off = dark(os.path.join(out, "a1_no_overlay.png"), 0, 0, 400, 100)
     on = off
     end = time.time() + 15  # a slow machine (or ASan) shows it a few frames later
@@ -107,6 +109,11 @@ def main():
                        capture_output=True, text=True, timeout=120)
     check(r.returncode == 0 and "stoa play: ready" in r.stdout and "glTF" not in r.stderr,
           f"stoa preview LESSON.yaml plays the lesson (rc {r.returncode}: {r.stderr[-200:]})")
+    # --speed: F2's setting from the start; out of range is refused, naming the option.
+    r = subprocess.run([stoa, "play", lesson, "--speed", "99"], capture_output=True, text=True,
+                       timeout=60)
+    check(r.returncode == 2 and "--speed wants a number from 0.25 to 16" in r.stderr,
+          f"stoa play --speed 99 is refused (rc {r.returncode}: {r.stderr[-120:]})")
     print(f"{len(FAILS)} failed")
     sys.exit(1 if FAILS else 0)
 

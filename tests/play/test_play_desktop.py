@@ -24,39 +24,63 @@ from desktop_learner import Learner  # noqa: E402
 FAILS = []
 
 
+T0 = time.time()
+
+
 def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    print(("ok   " if cond else "FAIL ") + f"[{time.time() - T0:5.1f} s] " + what, flush=True)
     if not cond:
         FAILS.append(what)
     return cond
 
 
+def speed(L, want):
+    """F2 until lesson time runs `want` times faster (x1, x2, x4, x8, x1...);
+    stoa play --events says each change."""
+    for _ in range(4):
+        L.key("F2")
+        line = L.wait_line(lambda l: l.startswith("stoa play: speed x"), 30)
+        if line and line.endswith(f"x{want}"):
+            return True
+        time.sleep(0.3)  # presses apart, or X calls them repeats
+    return False
+
+
 def play(stoa, src, out):
     lesson = os.path.join(src, "scenes/agora/lessons/stoa-poikile.yaml")
     nodes = gltf_nodes.node_centres(os.path.join(src, "scenes/agora/agora.glb"))
-    L = Learner(stoa, lesson, out, extra=["--learner", "desk-learner-1", "--msaa", "1"])
+    # Lesson time x8 from the start (--speed, F2's setting): narrations, timers
+    # and dwell run eight times faster; a 480x360 window draws in half the time.
+    L = Learner(stoa, lesson, out, size="480x360",
+                extra=["--learner", "desk-learner-1", "--msaa", "1", "--speed", "8"])
     if not check(L.wait_line(lambda l: l == "stoa play: ready", 60) is not None,
                  "stoa play opens its window"):
         return L
     L.focus()
-    subprocess.run(["xdotool", "mousemove", "512", "384"], check=True)
+    # The pointer on the window's centre (focus() puts it at 192, 144; 480x360):
+    # anywhere else, the first frame would read the offset as a turn.
+    subprocess.run(["xdotool", "mousemove", "432", "324"], check=True)
     spawn = nodes["Spawn"]["centre"]
     L.teleported(spawn[0], spawn[2])  # welcome: teleport Spawn (facing -Z)
-    for _ in range(3):  # lesson time x8: narrations and timers (apart, or X calls them repeats)
-        L.key("F2")
-        time.sleep(0.3)
     check(L.wait_state("welcome", 20), "the lesson starts in 'welcome'")
     L.screenshot(os.path.join(out, "01_welcome.png"))
     check(L.wait_state("stoa", 30), "the welcome narration ends: 'stoa'")
+    # Lesson time x1 while a timer could stand in for the learner ('stoa'
+    # goes on to 'statue' after 60 s anyway, 'door_open' to 'exhibit' after 30 s):
+    # the gaze and the walk must be what moves the lesson on.
+    check(speed(L, 1), "F2: lesson time x1")
     # stoa: look at the painted back wall for 3 s (above the door, between columns).
-    L.mark_events()
-    L.look_at([0.0, 4.5, -11.7])
-    check(L.wait_event("gaze_enter", "BackWall"), "the reticle is on the back wall")
-    L.key("Tab")  # the author's overlay on
+    L.key("Tab")  # the author's overlay on: state 'stoa', its gaze trigger pending
+    check(L.wait_line(lambda l: l == "stoa play: overlay on", 30) is not None, "Tab: the overlay is on")
     time.sleep(1.0)
     L.screenshot(os.path.join(out, "02_stoa_overlay.png"))
     L.key("Tab")
+    check(L.wait_line(lambda l: l == "stoa play: overlay off", 30) is not None, "Tab: the overlay is off")
+    L.mark_events()
+    L.look_at([0.0, 4.5, -11.7])
+    check(L.wait_event("gaze_enter", "BackWall"), "the reticle is on the back wall")
     check(L.wait_state("statue", 20), "three seconds of gaze: 'statue'")
+    check(speed(L, 8), "F2 x3: lesson time x8")
     # statue: point at Zeno's statue and click.
     check(L.aim("Statue", nodes["Statue"]["centre"]), "the reticle is on the statue")
     L.screenshot(os.path.join(out, "03_statue.png"))
@@ -74,10 +98,15 @@ def play(stoa, src, out):
     check(L.aim("Door", nodes["Door"]["centre"]), "the reticle is on the door")
     L.click(1)
     check(L.wait_state("door_open", 20), "a click on the door: 'door_open'")
+    check(speed(L, 1), "F2: lesson time x1 (door_open's 30 s timer)")
+    L.mark_events()
+    t_open = time.time()
     # door_open: walk into the doorway (W held, the walk timed).
     zd = nodes["Zone_Door"]["centre"]
-    L.walk_to(zd[0], zd[2])
-    check(L.wait_state("exhibit", 20), "walking into the doorway: 'exhibit'")
+    L.walk_to(zd[0], zd[2], within=0.6)  # the zone is 3 m wide, 2 m deep
+    check(L.wait_state("exhibit", 20) and L.wait_event("zone_enter", "Zone_Door"),
+          f"walking into the doorway: 'exhibit' ({time.time() - t_open:.1f} s of the timer's 30)")
+    check(speed(L, 8), "F2 x3: lesson time x8")
     # exhibit: grab the amphora and carry it to the pedestal by the statue.
     if not check(L.aim("Exhibit", nodes["Exhibit"]["centre"]), "the reticle is on the amphora"):
         L.screenshot(os.path.join(out, "fail_exhibit.png"))
@@ -92,12 +121,11 @@ def play(stoa, src, out):
     zs = nodes["Zone_Statue"]["centre"]
     u = [e[0] - zs[0], e[2] - zs[2]]
     n = math.hypot(*u)
-    L.walk_to(zs[0] + u[0] / n * hold, zs[2] + u[1] / n * hold)
+    L.walk_to(zs[0] + u[0] / n * hold, zs[2] + u[1] / n * hold, within=0.6)  # 3.6 m square
     L.look_at([zs[0], 1.0, zs[2]])
     time.sleep(0.5)
     L.screenshot(os.path.join(out, "05_placing.png"))
-    L.key("F2")  # lesson time back to x1: a quiz answers itself to a long enough look
-    time.sleep(0.3)
+    check(speed(L, 1), "lesson time back to x1: a quiz answers itself to a long enough look")
     subprocess.run(["xdotool", "mouseup", "3"], check=True)
     check(L.wait_state("quiz", 20), "the amphora put down on the pedestal: 'quiz'")
     # The quiz stands level in front of the learner (run_layout.c): look
@@ -107,7 +135,7 @@ def play(stoa, src, out):
     L.screenshot(os.path.join(out, "06_quiz.png"))
     L.click(1)
     check(L.wait_state("right", 20), "choice A clicked: 'right'")
-    L.key("F2"), time.sleep(0.3), L.key("F2"), time.sleep(0.3), L.key("F2")  # x8 again
+    check(speed(L, 8), "x8 again for the feedback narration")
     check(L.wait_state("finish", 30), "the feedback narration ends: 'finish'")
     check(L.wait_line(lambda l: "the lesson ended" in l or l.startswith("stoa play:"), 40)
           is not None, "the lesson ends and stoa play exits by itself")
