@@ -25,10 +25,8 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: stoa play LESSON [--traces DIR] [--lang LANG] [--learner NAME] [--seed N]\n"
             "                 [--max-seconds S] [--size WxH] [--msaa N] [--events FILE] [--dwell SECONDS]\n"
-            "                 [--overlay] [--no-reload] [--speed X] [--hub URL --join CODE [--device NAME]]
-"
-            "                 [--sky HH:MM|off|IMAGE] [--shadows off|low|high|auto]
-"
+            "                 [--overlay] [--no-reload] [--speed X] [--hub URL --join CODE [--device NAME]]\n"
+            "                 [--sky HH:MM|off|IMAGE] [--shadows off|low|high|auto]\n"
             "Plays a lesson (.yaml) for one learner in a desktop window: the same lesson\n"
             "machine, panels, narration and trace as on a headset (the trace's context says\n"
             "device-type \"desktop\"). Mouse: look around; the centre reticle is the laser:\n"
