@@ -82,7 +82,7 @@ vec3 shading_normal()
         b = cross(n, t) * (dot(cross(n, t), -tv) < 0.0 ? -1.0 : 1.0);
     }
     vec3 m = texture(tex_normal, st).xyz * 2.0 - 1.0;
-    m.xy *= mat.factors.z * draw.fade.x; // fading in from a flat normal
+    m.xy *= mat.factors.z;
     return normalize(mat3(t, b, n) * m);
 }
 
@@ -169,7 +169,7 @@ void main()
 {
     vec4 base = mat.base_color * in_color;
     if ((mat.flags.x & MAT_BASE_TEX) != 0)
-        base *= mix(vec4(1.0), texture(tex_base, uv(SLOT_BASE, mat.texcoord.x)), draw.fade.x);
+        base *= texture(tex_base, uv(SLOT_BASE, mat.texcoord.x));
     if ((mat.flags.x & MAT_MASK) != 0 && base.a < mat.emissive.a)
         discard;
     vec3 color;
@@ -178,7 +178,7 @@ void main()
     } else {
         float metallic = mat.factors.x, rough = mat.factors.y;
         if ((mat.flags.x & MAT_MR_TEX) != 0) {
-            vec4 mr = mix(vec4(1.0), texture(tex_mr, uv(SLOT_MR, mat.texcoord.y)), draw.fade.x);
+            vec4 mr = texture(tex_mr, uv(SLOT_MR, mat.texcoord.y));
             rough *= mr.g;
             metallic *= mr.b;
         }
@@ -217,15 +217,14 @@ void main()
             amb = ambient * (diffuse + f0 * (1.0 - rough) * 0.5);
         }
         if ((mat.flags.x & MAT_OCCLUSION_TEX) != 0) {
-            float ao = mix(1.0, texture(tex_occlusion, uv(SLOT_OCCLUSION, mat.texcoord.w)).r,
-                           draw.fade.x);
+            float ao = texture(tex_occlusion, uv(SLOT_OCCLUSION, mat.texcoord.w)).r;
             amb *= 1.0 + mat.factors.w * (ao - 1.0);
         }
         color += amb;
     }
     vec3 emissive = mat.emissive.rgb;
     if ((mat.flags.x & MAT_EMISSIVE_TEX) != 0)
-        emissive *= texture(tex_emissive, uv(SLOT_EMISSIVE, mat.flags.y)).rgb * draw.fade.x;
+        emissive *= texture(tex_emissive, uv(SLOT_EMISSIVE, mat.flags.y)).rgb;
     color = (color + emissive) * frame.params.x + draw.tint.rgb * draw.tint.a;
     if (frame.params.y > 0.5)
         color = srgb_encode(color);
