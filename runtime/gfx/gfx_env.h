@@ -42,6 +42,7 @@ typedef struct gfx_sky_pipe {
 
 typedef struct gfx_env {
     bool on;
+    bool computed; // the image-based light is for `sky` (kept while the sky is off)
     bool image; // the sky is an environment image: no sun, the scene's lights stay
     stoa_gfx_sky sky;
     gfx_sky_model model;

@@ -239,7 +239,9 @@ stoa_result stoa_gfx_renderer_set_sky(stoa_gfx_renderer *r, const stoa_gfx_sky *
                               "gfx: set_sky: hour 0..24, latitude -90..90, day 0..366, "
                               "turbidity 0..10, shadows off/low/high/auto, an environment "
                               "image 2:1 up to 16384 wide");
-    bool recompute = !e->on || !same_sky(&e->sky, sky);
+    // A sky turned off and on again (a lesson switch, the room shown in AR)
+    // keeps its light: recomputed only when it changed, never per switch.
+    bool recompute = !e->computed || !same_sky(&e->sky, sky);
     e->sky = *sky;
     if (e->sky.shadows == STOA_GFX_SHADOWS_AUTO)
         e->sky.shadows = r->dev->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU
@@ -252,6 +254,7 @@ stoa_result stoa_gfx_renderer_set_sky(stoa_gfx_renderer *r, const stoa_gfx_sky *
     e->image = sky->env_rgb != NULL;
     stoa_result res = gfx_ibl_compute(r, err);
     e->model.env = NULL; // the caller's pixels are not kept
+    e->computed = res >= 0;
     if (res < 0)
         e->on = false;
     return res;
