@@ -6,10 +6,11 @@
 
 #include <errno.h>
 #include <math.h>
-#include <spng.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/stoa_png.h"
 
 typedef struct ui_icon {
     uint8_t *rgba; // premultiplied
@@ -58,41 +59,28 @@ stoa_result stoa_ui_icon_decode(const uint8_t *bytes, size_t size, const char *n
                                 uint8_t **out_rgba, int *out_w, int *out_h, stoa_error *err)
 {
     *out_rgba = NULL;
-    spng_ctx *ctx = spng_ctx_new(0);
-    if (!ctx)
+    uint8_t *rgba = NULL;
+    uint32_t w = 0, h = 0;
+    char why[160];
+    stoa_png_status st = stoa_png_decode(
+        bytes, size,
+        (stoa_png_limits){.max_dim = STOA_UI_MAX_ICON_PX, .max_chunk = STOA_UI_MAX_ICON_BYTES},
+        &rgba, &w, &h, why, sizeof why);
+    if (st == STOA_PNG_TOO_LARGE)
+        return stoa_error_set(err, STOA_ERROR_LIMIT, "ui: icon %s: larger than %dx%d px", name,
+                              STOA_UI_MAX_ICON_PX, STOA_UI_MAX_ICON_PX);
+    if (st == STOA_PNG_NO_MEMORY)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "ui: out of memory");
-    struct spng_ihdr ihdr = {0};
-    size_t out_size = 0;
-    int e = spng_set_image_limits(ctx, STOA_UI_MAX_ICON_PX, STOA_UI_MAX_ICON_PX);
-    if (!e)
-        e = spng_set_chunk_limits(ctx, STOA_UI_MAX_ICON_BYTES, STOA_UI_MAX_ICON_BYTES);
-    if (!e)
-        e = spng_set_png_buffer(ctx, bytes, size);
-    if (!e)
-        e = spng_get_ihdr(ctx, &ihdr);
-    if (!e)
-        e = spng_decoded_image_size(ctx, SPNG_FMT_RGBA8, &out_size);
-    uint8_t *rgba = e ? NULL : malloc(out_size);
-    if (!e && !rgba)
-        e = SPNG_EMEM;
-    if (!e)
-        e = spng_decode_image(ctx, rgba, out_size, SPNG_FMT_RGBA8, SPNG_DECODE_TRNS);
-    spng_ctx_free(ctx);
-    if (e || out_size != (size_t)ihdr.width * ihdr.height * 4 || ihdr.width == 0) {
-        free(rgba);
-        if (e == SPNG_EWIDTH || e == SPNG_EHEIGHT || e == SPNG_EUSER_WIDTH ||
-            e == SPNG_EUSER_HEIGHT)
-            return stoa_error_set(err, STOA_ERROR_LIMIT, "ui: icon %s: larger than %dx%d px", name,
-                                  STOA_UI_MAX_ICON_PX, STOA_UI_MAX_ICON_PX);
+    if (st != STOA_PNG_OK)
         return stoa_error_set(err, STOA_ERROR_PARSE, "ui: icon %s: not a PNG it can read (%s)",
-                              name, e ? spng_strerror(e) : "size mismatch");
-    }
+                              name, why);
+    size_t out_size = (size_t)w * h * 4;
     for (size_t i = 0; i < out_size; i += 4) // premultiply, as every panel picture is
         for (int k = 0; k < 3; k++)
             rgba[i + k] = (uint8_t)((rgba[i + k] * rgba[i + 3] + 127) / 255);
     *out_rgba = rgba;
-    *out_w = (int)ihdr.width;
-    *out_h = (int)ihdr.height;
+    *out_w = (int)w;
+    *out_h = (int)h;
     return STOA_OK;
 }
 
