@@ -19,22 +19,14 @@
 // Screenshot: OUT_DIR/ar-MODE.png.
 //
 //   node panel_ar.mjs STOA OUT_DIR anchor|marker
-import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, sleep, starter, waitFor as waitForEvery } from './panel_common.mjs';
+import { freePort, sleep, starter, waitFor as waitForEvery, chromiumOrSkip, launchChromium, logIn } from './panel_common.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(resolve(here, '../browser/package.json'));
-let chromium;
-try {
-  ({ chromium } = require('playwright-core'));
-} catch (e) {
-  console.log('SKIP: playwright-core is not installed (npm ci in tests/browser)');
-  process.exit(77);
-}
+const chromium = chromiumOrSkip();
 
 const [stoa, outDir, mode] = process.argv.slice(2);
 if (mode !== 'anchor' && mode !== 'marker') {
@@ -105,8 +97,7 @@ const firstPlaced = (out) => {
   return m ? m.slice(1, 4).map(Number) : null;
 };
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu'] });
+const browser = await launchChromium(chromium);
 try {
   const context = await browser.newContext({ viewport: { width: 1300, height: 1000 }, locale: 'en-US' });
   const page = await context.newPage();
@@ -114,10 +105,7 @@ try {
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
   const state = () => page.evaluate(async () => (await fetch('/api/state')).json());
   const placement = async () => Object.fromEntries((await state()).headsets.map((h) => [h.name.slice(-1), h.placement]));
-  await page.goto(url);
-  await page.fill('#password', PASSWORD);
-  await page.click('#login-form button');
-  await page.waitForSelector('#app:not([hidden])');
+  await logIn(page, url, PASSWORD);
   await waitFor('both headsets online', async () => (await state()).headsets.filter((h) => h.connected).length === 2, 60000);
   // No live pictures: the headsets' time goes to the lesson (the views have tests of their own).
   await page.waitForSelector('#views-on');

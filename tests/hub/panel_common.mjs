@@ -2,6 +2,7 @@
 // What the panel's browser tests share: child processes whose output is
 // kept, a free loopback port, and polling with a deadline.
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 
 export const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
@@ -29,4 +30,28 @@ export function starter(children, stdin = 'ignore') {
 export async function waitFor(what, fn, ms, stepMs) {
   for (const end = Date.now() + ms; Date.now() < end; await sleep(stepMs)) if (await fn()) return;
   throw new Error(`timed out waiting for ${what}`);
+}
+
+// playwright-core from tests/browser (npm ci there), or exit 77 (ctest's
+// skip) saying so.
+export function chromiumOrSkip() {
+  const require = createRequire(new URL('../browser/package.json', import.meta.url));
+  try {
+    return require('playwright-core').chromium;
+  } catch (e) {
+    console.log('SKIP: playwright-core is not installed (npm ci in tests/browser)');
+    process.exit(77);
+  }
+}
+
+// Debian's Chromium, headless, never a downloaded browser.
+export const launchChromium = (chromium) => chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+
+// Opens the panel at url and signs the instructor in.
+export async function logIn(page, url, password) {
+  await page.goto(url);
+  await page.fill('#password', password);
+  await page.click('#login-form button');
+  await page.waitForSelector('#app:not([hidden])');
 }

@@ -13,17 +13,15 @@
 // Screenshots (devices, class, history, gradebook, Chinese) go to OUT_DIR.
 //
 //   node panel_period.mjs HUB_DRIVER OUT_DIR
-import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, sleep, starter, waitFor as waitForEvery } from './panel_common.mjs';
+import { freePort, sleep, starter, waitFor as waitForEvery, chromiumOrSkip, launchChromium, logIn } from './panel_common.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(resolve(here, '../browser/package.json'));
-const { chromium } = require('playwright-core');
+const chromium = chromiumOrSkip();
 
 const [hubBin, outDir] = process.argv.slice(2);
 mkdirSync(outDir, { recursive: true });
@@ -46,8 +44,7 @@ const hub = start(hubBin, ['--listen', `127.0.0.1:${port}`, '--data', hubData, '
 await waitFor('the join code', () => /join code (\w{6})/.test(hub.output));
 const code = /join code (\w{6})/.exec(hub.output)[1];
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu'] });
+const browser = await launchChromium(chromium);
 let failed = false;
 let fleet;
 const figures = [];
@@ -62,10 +59,7 @@ try {
   const state = () => page.evaluate(async () => (await fetch('/api/state')).json());
   const card = (name) => page.locator('.headset', { has: page.locator('.label', { hasText: name }) });
 
-  await page.goto(url);
-  await page.fill('#password', PASSWORD);
-  await page.click('#login-form button');
-  await page.waitForSelector('#app:not([hidden])');
+  await logIn(page, url, PASSWORD);
 
   // The class, from a spreadsheet's CSV (BOM, quotes, Chinese, numbers).
   await page.click('#class-new');

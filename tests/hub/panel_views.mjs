@@ -12,22 +12,14 @@
 // Screenshots: OUT_DIR/views-thumbnails.png, views-large.png.
 //
 //   node panel_views.mjs STOA OUT_DIR
-import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, sleep, starter, waitFor as waitForEvery } from './panel_common.mjs';
+import { freePort, sleep, starter, waitFor as waitForEvery, chromiumOrSkip, launchChromium, logIn } from './panel_common.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(resolve(here, '../browser/package.json'));
-let chromium;
-try {
-  ({ chromium } = require('playwright-core'));
-} catch (e) {
-  console.log('SKIP: playwright-core is not installed (npm ci in tests/browser)');
-  process.exit(77);
-}
+const chromium = chromiumOrSkip();
 
 const [stoa, outDir] = process.argv.slice(2);
 mkdirSync(outDir, { recursive: true });
@@ -66,8 +58,7 @@ for (const [name, script] of [['A', 'turn.yaml'], ['B', 'hand.yaml']]) {
     STOA_XRSIM_REALTIME: '1', STOA_XRSIM_REFRESH_HZ: '20', STOA_AUDIO_SILENT: '1', STOA_LOG: 'warn', STOA_XRSIM_SCRIPT: join(work, script) });
 }
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu'] });
+const browser = await launchChromium(chromium);
 try {
   const context = await browser.newContext({ viewport: { width: 1300, height: 1100 }, locale: 'en-US' });
   const page = await context.newPage();
@@ -78,10 +69,7 @@ try {
   });
   const state = () => page.evaluate(async () => (await fetch('/api/state')).json());
   const viewsNow = () => page.evaluate(async () => (await fetch('/api/views')).json());
-  await page.goto(url);
-  await page.fill('#password', PASSWORD);
-  await page.click('#login-form button');
-  await page.waitForSelector('#app:not([hidden])');
+  await logIn(page, url, PASSWORD);
   await waitFor('both headsets online', async () => (await state()).headsets.filter((h) => h.connected).length === 2, 25000);
   const ids = Object.fromEntries((await state()).headsets.map((h) => [h.name.slice(-1), h.id]));
   // The lesson (key nodes: attention) loads meanwhile; the views go on through the switch.

@@ -10,22 +10,14 @@
 //
 //   xvfb-run -a node play_view.mjs STOA OUT_DIR
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, sleep, starter, waitFor as waitForEvery } from '../hub/panel_common.mjs';
+import { freePort, sleep, starter, waitFor as waitForEvery, chromiumOrSkip, launchChromium, logIn } from '../hub/panel_common.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(resolve(here, '../browser/package.json'));
-let chromium;
-try {
-  ({ chromium } = require('playwright-core'));
-} catch (e) {
-  console.log('SKIP: playwright-core is not installed (npm ci in tests/browser)');
-  process.exit(77);
-}
+const chromium = chromiumOrSkip();
 const [stoa, outDir] = process.argv.slice(2);
 mkdirSync(outDir, { recursive: true });
 if (!process.env.DISPLAY) { console.log('SKIP: no X display (run under xvfb-run)'); process.exit(77); }
@@ -50,16 +42,12 @@ const code = /join code (\w{6})/.exec(hub.output)[1];
 const desk = start(stoa, ['play', join(lessons, 'stoa-poikile.yaml'), '--hub', url, '--join', code, '--device', 'Desk 9',
   '--traces', join(work, 'traces'), '--size', '480x360', '--msaa', '1', '--max-seconds', '150'],
 { XDG_STATE_HOME: join(work, 'state'), XDG_CACHE_HOME: join(work, 'cache'), STOA_AUDIO_SILENT: '1' });
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu'] });
+const browser = await launchChromium(chromium);
 try {
   const page = await (await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'en-US' })).newPage();
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   const state = () => page.evaluate(async () => (await fetch('/api/state')).json());
-  await page.goto(url);
-  await page.fill('#password', PASSWORD);
-  await page.click('#login-form button');
-  await page.waitForSelector('#app:not([hidden])');
+  await logIn(page, url, PASSWORD);
   await waitFor('the desktop online', async () => (await state()).headsets.some((h) => h.connected && h.name === 'Desk 9'), 60000);
   const me = (await state()).headsets.find((h) => h.name === 'Desk 9');
   const card = page.locator('.headset', { has: page.locator('.label', { hasText: 'Desk 9' }) });
