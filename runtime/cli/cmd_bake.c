@@ -16,7 +16,9 @@
 #include "core/stoa_path.h"
 #include "lesson/stoa_lesson.h"
 #include "lesson/stoa_lesson_check.h"
+#include "gfx/stoa_gfx.h"
 #include "scene/stoa_scene_cache.h"
+#include "scene/stoa_scene_texfmt.h"
 #include "stoa_cli.h"
 
 #define MAX_DEPTH 8
@@ -25,6 +27,7 @@
 
 typedef struct bake_run {
     const char *cache_dir;
+    stoa_texture_target target; // resolved
     int baked, fresh, failed;
     uint64_t bytes; // of the cache files of this run
     char *seen[MAX_SEEN]; // real paths of the scenes baked (lessons share scenes)
@@ -47,7 +50,8 @@ static bool seen(bake_run *b, const char *path)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: stoa bake [--cache-dir DIR] [--max-size SIZE] SCENE.gltf|SCENE.glb|LESSON.yaml|FOLDER...\n"
+    fprintf(f, "usage: stoa bake [--cache-dir DIR] [--max-size SIZE] [--format auto|rgba8|bc|astc]\n"
+               "                 SCENE.gltf|SCENE.glb|LESSON.yaml|FOLDER...\n"
                "       stoa bake --prune [--cache-dir DIR] [--max-size SIZE]\n\n"
                "Imports each scene once and writes its baked cache file (scene arrays, vertex\n"
                "data, textures with mip chains), so that info, render, preview, run and play\n"
@@ -56,7 +60,29 @@ static void usage(FILE *f)
                "$XDG_CACHE_HOME/stoa/scenes (~/.cache/stoa/scenes). Exits 1 if any failed.\n\n"
                "The folder is kept under a size cap, least recently used files out first:\n"
                "SIZE (e.g. 4G, 500M, off), else $STOA_SCENE_CACHE_MAX, else 4G. --prune\n"
-               "trims it now and prints what is left.\n");
+               "trims it now and prints what is left.\n\n"
+               "--format: the GPU texture format of the baked textures (docs/scene-cache.md):\n"
+               "rgba8 (any device), bc (BC7: desktop GPUs), astc (ASTC: standalone headsets);\n"
+               "auto (default): $STOA_TEXTURE_FORMAT, else what this machine's Vulkan device\n"
+               "samples (ASTC, else BC, else RGBA8). Loads use the file of their device's format.\n");
+}
+
+// "auto" asks this machine's Vulkan device (a headless one, made and
+// destroyed here) unless $STOA_TEXTURE_FORMAT says.
+static stoa_texture_target resolve_target(stoa_texture_target t)
+{
+    stoa_texture_target env;
+    if (t != STOA_TEXTURE_TARGET_AUTO ||
+        (stoa_texture_target_parse(getenv("STOA_TEXTURE_FORMAT"), &env) &&
+         env != STOA_TEXTURE_TARGET_AUTO))
+        return stoa_texture_target_resolve(t);
+    stoa_gfx_device *dev = NULL;
+    stoa_error err = {0};
+    if (stoa_gfx_device_create(&(stoa_gfx_device_desc){.headless = true}, &dev, &err) < 0)
+        fprintf(stderr, "stoa bake: no Vulkan device (%s): textures baked as RGBA8\n",
+                err.message);
+    stoa_gfx_device_destroy(&dev);
+    return stoa_texture_target_resolve(t);
 }
 
 static void bake_scene(bake_run *b, const char *path)
@@ -67,7 +93,7 @@ static void bake_scene(bake_run *b, const char *path)
     if (seen(b, path))
         return;
     int64_t t0 = stoa_clock_now(stoa_clock_monotonic());
-    if (stoa_scene_bake(path, b->cache_dir, file, sizeof file, &o, &err) < 0) {
+    if (stoa_scene_bake_for(path, b->cache_dir, b->target, file, sizeof file, &o, &err) < 0) {
         fprintf(stderr, "stoa bake: %s\n", err.message);
         b->failed++;
         return;
@@ -76,8 +102,10 @@ static void bake_scene(bake_run *b, const char *path)
     b->fresh += o != STOA_SCENE_CACHE_HIT;
     struct stat st;
     b->bytes += stat(file, &st) == 0 ? (uint64_t)st.st_size : 0;
-    printf("%s: %s %s (%.0f ms)\n", path, o == STOA_SCENE_CACHE_HIT ? "already baked" : "baked",
-           file, (double)(stoa_clock_now(stoa_clock_monotonic()) - t0) / 1e6);
+    printf("%s: %s %s (textures %s, %.0f ms)\n", path,
+           o == STOA_SCENE_CACHE_HIT ? "already baked" : "baked", file,
+           stoa_texture_target_name(b->target),
+           (double)(stoa_clock_now(stoa_clock_monotonic()) - t0) / 1e6);
 }
 
 static void bake_lesson(bake_run *b, const char *path)
@@ -169,6 +197,12 @@ int stoa_cmd_bake(int argc, char **argv)
         }
         if (!strcmp(argv[first], "--cache-dir") && first + 1 < argc) {
             b.cache_dir = argv[++first];
+        } else if (!strcmp(argv[first], "--format") && first + 1 < argc) {
+            if (!stoa_texture_target_parse(argv[++first], &b.target)) {
+                fprintf(stderr, "stoa bake: --format %s: not auto, rgba8, bc or astc\n",
+                        argv[first]);
+                return 2;
+            }
         } else if (!strcmp(argv[first], "--prune")) {
             do_prune = true;
         } else if (!strcmp(argv[first], "--max-size") && first + 1 < argc) {
@@ -191,6 +225,7 @@ int stoa_cmd_bake(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    b.target = resolve_target(b.target);
     for (int i = first; i < argc; i++)
         bake_path(&b, argv[i], 0);
     for (int i = 0; i < b.seen_count; i++)

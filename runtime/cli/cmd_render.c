@@ -263,20 +263,22 @@ int stoa_cmd_render(int argc, char **argv)
         return rc;
     stoa_error err = {0};
     stoa_scene *scene = NULL;
-    stoa_scene_load_desc load = {.use_cache = true};
-    if (stoa_scene_load(a.scene, &load, &scene, &err) < 0) {
-        fprintf(stderr, "stoa render: %s\n", err.message);
-        return 1;
-    }
-    stoa_pose *pose = stoa_pose_create(scene);
     stoa_gfx_device *dev = NULL;
     stoa_gfx_renderer *r = NULL;
     stoa_gfx_device_desc dd = {.headless = true};
+    // The device first: the scene cache file is the one for its texture format.
+    stoa_result dr = stoa_gfx_device_create(&dd, &dev, &err);
+    stoa_scene_load_desc load = {.use_cache = true};
+    if (stoa_scene_load(a.scene, &load, &scene, &err) < 0) {
+        fprintf(stderr, "stoa render: %s\n", err.message);
+        stoa_gfx_device_destroy(&dev);
+        return 1;
+    }
+    stoa_pose *pose = stoa_pose_create(scene);
     rc = 1;
     if (!pose)
         snprintf(err.message, sizeof err.message, "out of memory");
-    else if (stoa_gfx_device_create(&dd, &dev, &err) >= 0 &&
-             stoa_gfx_renderer_create(dev, NULL, &r, &err) >= 0) {
+    else if (dr >= 0 && stoa_gfx_renderer_create(dev, NULL, &r, &err) >= 0) {
         stoa_pose_reset(pose);
         for (uint32_t i = 0; i < scene->animation_count; i++)
             stoa_pose_apply_animation(pose, i, a.time);

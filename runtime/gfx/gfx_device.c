@@ -7,6 +7,7 @@
 
 #include "core/stoa_log.h"
 #include "gfx_internal.h"
+#include "scene/stoa_scene_texfmt.h"
 
 #define VALIDATION_LAYER "VK_LAYER_KHRONOS_validation"
 #define MAX_EXTENSIONS 64
@@ -239,6 +240,8 @@ static stoa_result create_device(stoa_gfx_device *dev, const stoa_gfx_device_des
     // Batched draws (gfx_batch.c): many meshes in one indirect call.
     features.features.multiDrawIndirect = avail.features.multiDrawIndirect;
     features.features.drawIndirectFirstInstance = avail.features.drawIndirectFirstInstance;
+    // Block-compressed scene textures (gfx_texture_blocks.c).
+    gfx_texture_blocks_features(dev->h.physical_device, &avail.features, &features.features);
 
     const char *exts[MAX_EXTENSIONS];
     uint32_t ext_count = 0;
@@ -270,6 +273,10 @@ static stoa_result create_device(stoa_gfx_device *dev, const stoa_gfx_device_des
     dev->owns_device = true;
     dev->h.multiview = mv.multiview == VK_TRUE;
     dev->multi_draw = features.features.multiDrawIndirect && features.features.drawIndirectFirstInstance;
+    dev->tex_bc = features.features.textureCompressionBC;
+    dev->tex_astc = features.features.textureCompressionASTC_LDR;
+    // What the scene cache bakes for when asked for "auto" (stoa_scene_texfmt.h).
+    stoa_texture_target_set_device(dev->tex_bc, dev->tex_astc);
     return STOA_OK;
 }
 

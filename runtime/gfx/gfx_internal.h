@@ -102,6 +102,9 @@ struct stoa_gfx_device {
     gfx_block blocks[GFX_MAX_BLOCKS];
     gfx_tex_caps tex_caps[2]; // [0] UNORM, [1] sRGB; filled when the device is made
     bool multi_draw; // multiDrawIndirect and drawIndirectFirstInstance enabled (gfx_batch.c)
+    // Block-compressed textures enabled and sampled (gfx_texture_blocks.c);
+    // STOA_GFX_TEXTURE_COMPRESSION=off turns both off.
+    bool tex_bc, tex_astc;
 };
 
 stoa_result gfx_mem_alloc(stoa_gfx_device *dev, const VkMemoryRequirements *req,
@@ -158,6 +161,7 @@ typedef struct gfx_texture {
     uint32_t width, height;
     bool srgb;     // levels averaged in linear light
     bool writable; // TRANSFER_DST: stoa_gfx_scene_write_texture can replace its pixels
+    uint32_t format; // stoa_texfmt: RGBA8 or a block format
 } gfx_texture;
 
 typedef struct gfx_texture_desc {
@@ -172,6 +176,10 @@ typedef struct gfx_texture_desc {
     // Levels 1.. of the full chain, made with this `srgb` (a baked scene
     // texture: stoa_texture.mips), packed tightly; NULL = made here.
     const uint8_t *mips;
+    // A chain in a GPU format (a stoa_texfmt, stoa_texture.blocks; rgba
+    // NULL): every level, packed, copied as it is (gfx_texture_blocks.c).
+    uint32_t format;
+    const uint8_t *blocks;
 } gfx_texture_desc;
 
 // A staging buffer filled front to back (16-byte aligned pieces).
@@ -216,6 +224,26 @@ stoa_result gfx_texture_create(stoa_gfx_device *dev, VkCommandBuffer cmd, gfx_st
                                const gfx_texture_desc *desc, gfx_texture *out, gfx_tex_fill *fill,
                                stoa_error *err);
 void gfx_texture_destroy(stoa_gfx_device *dev, gfx_texture *t);
+
+// ---- block-compressed textures (gfx_texture_blocks.c) ---------------------------------
+
+// The Vulkan format of a stoa_texfmt block format (UNDEFINED for RGBA8).
+VkFormat gfx_block_format(uint32_t format, bool srgb);
+// Which compression features to enable: those the device has and samples
+// with linear filtering, unless STOA_GFX_TEXTURE_COMPRESSION=off.
+void gfx_texture_blocks_features(VkPhysicalDevice pd, const VkPhysicalDeviceFeatures *avail,
+                                 VkPhysicalDeviceFeatures *enable);
+bool gfx_texture_blocks_supported(const stoa_gfx_device *dev, uint32_t format);
+VkDeviceSize gfx_texture_blocks_staging_bytes(uint32_t format, uint32_t width, uint32_t height);
+// Creates t's image and views and records the copies of its levels from st;
+// f (src set, t->mips set) gets the staging destinations.
+stoa_result gfx_texture_plan_blocks(stoa_gfx_device *dev, VkCommandBuffer cmd, gfx_staging *st,
+                                    gfx_texture *t, gfx_tex_fill *f, stoa_error *err);
+// The fill of a block texture: each level's bytes copied as they are.
+void gfx_texture_fill_blocks(const gfx_tex_fill *f);
+// Level 0 of a block texture decoded to RGBA8 (malloc'ed; NULL on failure),
+// for a device that does not sample its format.
+uint8_t *gfx_texture_blocks_decode(const gfx_texture_desc *d);
 
 // ---- CPU mip levels (gfx_mips.c) ----------------------------------------------------
 

@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/stoa_log.h"
 #include "gfx_scene_internal.h"
 #include "scene/stoa_scene_cache.h"
+#include "scene/stoa_scene_texfmt.h"
 
 // std140 mirror of `Material` in shaders/pbr.frag.
 typedef struct gfx_material_ubo {
@@ -57,17 +59,30 @@ static stoa_result upload_textures(stoa_gfx_scene *s, const stoa_scene *sc, gfx_
     // written afterwards by gfx_tex_fill_run_all, in parallel.
     for (uint32_t i = 0; i < sc->texture_count && res >= 0; i++) {
         const stoa_texture *t = &sc->textures[i];
-        if (!t->rgba || t->width == 0 || t->height == 0 || !stoa_scene_texture_check(sc, i))
+        if (!(t->rgba || t->blocks) || t->width == 0 || t->height == 0 ||
+            !stoa_scene_texture_check(sc, i))
             continue; // drawn with the white texture (a damaged cache file: logged)
         // glTF min filters 9728 NEAREST and 9729 LINEAR read level 0 alone.
         bool srgb = u->tex_srgb && u->tex_srgb[i];
         gfx_texture_desc d = {t->rgba, t->width, t->height, srgb,
                               .no_mips = t->sampler.min_filter == 9728 ||
                                          t->sampler.min_filter == 9729,
-                              .mips = t->mips && t->mips_srgb == srgb ? t->mips : NULL};
+                              .mips = t->mips && t->mips_srgb == srgb ? t->mips : NULL,
+                              .format = t->gpu_format, .blocks = t->blocks};
+        uint8_t *decoded = NULL; // a format this device does not sample: RGBA8
+        if (d.blocks && !gfx_texture_blocks_supported(u->dev, d.format)) {
+            STOA_LOGW("gfx", "%s: texture %u is %s, which this device does not sample: "
+                             "decoded to RGBA8 on the CPU (bake with --format rgba8 or auto)",
+                      sc->path ? sc->path : "scene", i, stoa_texfmt_name(d.format));
+            if (!(decoded = gfx_texture_blocks_decode(&d)))
+                continue;
+            d = (gfx_texture_desc){decoded, t->width, t->height, srgb, .no_mips = d.no_mips};
+        }
+        // A decoded copy is filled now (the fills run later, after it is freed).
         res = gfx_texture_create(u->dev, u->cmd, &u->staging, &d, &s->textures[i],
-                                 &fills[nfill], err);
-        nfill += res >= 0;
+                                 decoded ? NULL : &fills[nfill], err);
+        nfill += res >= 0 && !decoded;
+        free(decoded);
         s->texture_count = i + 1;
     }
     if (res >= 0) {

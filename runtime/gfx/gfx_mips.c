@@ -121,6 +121,10 @@ static void fill_baked(const gfx_tex_fill *f)
 static bool fill_one(const gfx_tex_fill *f)
 {
     const gfx_texture_desc *d = &f->src;
+    if (d->blocks) {
+        gfx_texture_fill_blocks(f);
+        return true;
+    }
     if (d->mips && f->levels >= 2) {
         fill_baked(f);
         return true;
@@ -161,7 +165,8 @@ static uint32_t helper_threads(const gfx_tex_fill *fills, uint32_t count)
 {
     size_t bytes = 0;
     for (uint32_t i = 0; i < count; i++)
-        bytes += (size_t)fills[i].src.width * fills[i].src.height * 4;
+        bytes += fills[i].src.blocks ? fills[i].pitch[0] // a block texture's level 0
+                                     : (size_t)fills[i].src.width * fills[i].src.height * 4;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     if (bytes < PARALLEL_BYTES || count < 2 || cores < 2)
         return 0;

@@ -331,7 +331,10 @@ static VkDeviceSize texture_bytes(const gfx_upload *u, const stoa_scene *sc)
     VkDeviceSize n = 0;
     for (uint32_t i = 0; i < sc->texture_count; i++) {
         const stoa_texture *t = &sc->textures[i];
-        if (t->rgba && t->width && t->height)
+        if (t->blocks && t->width && t->height) // copied, or decoded when not sampled here
+            n += gfx_texture_blocks_staging_bytes(t->gpu_format, t->width, t->height) +
+                 gfx_texture_staging_bytes(u->dev, t->width, t->height, u->tex_srgb[i]) + 16;
+        else if (t->rgba && t->width && t->height)
             n += gfx_texture_staging_bytes(u->dev, t->width, t->height, u->tex_srgb[i]) + 16;
     }
     return n;

@@ -277,10 +277,17 @@ static stoa_result plan(stoa_gfx_device *dev, VkCommandBuffer cmd, gfx_staging *
     memset(f, 0, sizeof *f);
     f->src = *d;
     uint32_t max = dev->props.limits.maxImageDimension2D;
-    if (!d->rgba || d->width == 0 || d->height == 0 || d->width > max || d->height > max ||
-        gfx_mip_count(d->width, d->height) > GFX_MAX_MIPS)
+    if (!(d->rgba || d->blocks) || d->width == 0 || d->height == 0 || d->width > max ||
+        d->height > max || gfx_mip_count(d->width, d->height) > GFX_MAX_MIPS)
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
                               "gfx: texture of %ux%u (device limit %u)", d->width, d->height, max);
+    if (d->blocks) { // a GPU format from the scene cache: copied as it is
+        out->mips = d->no_mips ? 1 : gfx_mip_count(d->width, d->height);
+        out->width = d->width;
+        out->height = d->height;
+        out->srgb = d->srgb;
+        return gfx_texture_plan_blocks(dev, cmd, st, out, f, err);
+    }
     gfx_tex_path path = gfx_texture_path(dev, d->width, d->height, d->srgb);
     out->mips = d->no_mips ? 1 : gfx_mip_count(d->width, d->height);
     out->width = d->width;

@@ -80,6 +80,7 @@ struct scene_baked {
     bool writing;
     char file[4096]; // the cache file to write
     uint64_t key;
+    uint32_t texture_target; // the resolved stoa_texture_target the file is for
     // Checking DATA per chunk: chunks below lazy_from at load, the rest on
     // first use. state: 0 unchecked, 1 good, 2 damaged; guarded by lock.
     const uint8_t *data, *chunk_hashes;
@@ -124,13 +125,18 @@ void scene_cache_memo_put(const char *dir, const char *path, bool no_generated_t
                           uint64_t key, const scene_cache_deps *deps);
 // The same from the scene file's bytes alone; *needs_doc when the file may
 // name other files (then scene_cache_key, which reads them, is the key).
+// The key of a file baked for a texture target: the content key and the
+// target (stoa_texture_target, resolved), so that files for different GPU
+// formats have different names and none is read for another target.
+uint64_t scene_cache_key_target(uint64_t content_key, uint32_t target);
 uint64_t scene_cache_key_file(const uint8_t *file, size_t size, bool no_generated_tangents,
                               bool *needs_doc);
 
 // Writes scene (every texture ready) to `file` through a temporary file and
 // a rename.
-stoa_result scene_cache_write(const stoa_scene *scene, uint64_t key, const char *file,
-                              stoa_error *err);
+// target: the stoa_texture_target (resolved) the textures are encoded for.
+stoa_result scene_cache_write(const stoa_scene *scene, uint64_t key, uint32_t target,
+                              const char *file, stoa_error *err);
 
 // Checks DATA chunks [first, end) that are still unchecked (on a few threads
 // when there are many); false when one is damaged.

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scene/stoa_scene_texfmt.h"
 #include "scene_cache_io.h"
 
 #define MAX_DIM 16384u
@@ -149,7 +150,16 @@ static void read_textures(rd *r, stoa_scene *s)
         t->placeholder = get_u8(r);
         t->mips_srgb = get_u8(r);
         t->mips = get_ref(r, chain_bytes(t->width, t->height), false);
-        if (sized != (t->rgba != NULL) || (t->mips && !t->rgba))
+        t->gpu_format = get_u32(r); // since format 3
+        if (t->gpu_format >= STOA_TEXFMT_COUNT)
+            fail(r, "texture format unknown");
+        size_t blocks = t->gpu_format && sized
+                            ? stoa_texfmt_chain_bytes(t->gpu_format, t->width, t->height)
+                            : 0;
+        t->blocks = get_ref(r, blocks, false);
+        t->blocks_size = t->blocks ? blocks : 0;
+        if (sized != (t->rgba || t->blocks) || (t->mips && !t->rgba) ||
+            (t->gpu_format != STOA_TEXFMT_RGBA8) != (t->blocks != NULL) || (t->blocks && t->rgba))
             fail(r, "texture pixels absent or of the wrong size");
     }
 }

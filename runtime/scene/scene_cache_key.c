@@ -123,6 +123,12 @@ uint64_t scene_cache_key_file(const uint8_t *file, size_t size, bool no_generate
     return h ? h : 1;
 }
 
+uint64_t scene_cache_key_target(uint64_t key, uint32_t target)
+{
+    uint64_t h = scene_hash64(&target, sizeof target, key);
+    return h ? h : 1;
+}
+
 uint64_t scene_cache_key(scene_doc *doc, bool no_generated_tangents, scene_cache_deps *deps)
 {
     uint64_t h = hash_str("stoa scene cache", STOA_SCENE_CACHE_VERSION);

@@ -14,6 +14,7 @@
 
 #include "core/stoa_file.h"
 #include "core/stoa_log.h"
+#include "scene/stoa_scene_texfmt.h"
 #include "scene_cache.h"
 
 #define DEFAULT_MAX_FILE (256u << 20)
@@ -32,7 +33,7 @@ static void *writer(void *arg)
     // Below the frame loop: on a small machine the first frames come first.
     setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
     stoa_error e = {0};
-    if (scene_cache_write(s, s->baked->key, s->baked->file, &e) < 0)
+    if (scene_cache_write(s, s->baked->key, s->baked->texture_target, s->baked->file, &e) < 0)
         STOA_LOGW("scene", "%s: the scene cache was not written: %s", s->path, e.message);
     else {
         STOA_LOGD("scene", "%s: wrote the scene cache %s", s->path, s->baked->file);
@@ -149,7 +150,7 @@ bool stoa_scene_texture_check(const stoa_scene *s, uint32_t i)
         return false;
     struct scene_baked *b = s->baked;
     const stoa_texture *t = &s->textures[i];
-    if (!b || !b->chunk_state || b->trust_data || !t->rgba)
+    if (!b || !b->chunk_state || b->trust_data || (!t->rgba && !t->blocks))
         return true;
     size_t level0 = (size_t)t->width * t->height * 4, chain = 0;
     for (uint32_t w = t->width, h = t->height; t->mips && (w > 1 || h > 1);) {
@@ -157,7 +158,10 @@ bool stoa_scene_texture_check(const stoa_scene *s, uint32_t i)
         h = h > 1 ? h / 2 : 1;
         chain += (size_t)w * h * 4;
     }
-    if (range_ok(b, t->rgba, level0) && range_ok(b, t->mips, chain))
+    if (!t->rgba)
+        level0 = 0;
+    if (range_ok(b, t->rgba, level0) && range_ok(b, t->mips, chain) &&
+        range_ok(b, t->blocks, t->blocks_size))
         return true;
     pthread_mutex_lock(&b->lock);
     if (!b->damaged_logged) {
@@ -257,6 +261,8 @@ stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
     if (!scene_cache_memo_get(dir, path, desc->no_generated_tangents, &key) &&
         compute_key(dir, path, desc, &key) < 0)
         return 1; // the import reports why the file cannot be read
+    uint32_t target = stoa_texture_target_resolve((stoa_texture_target)desc->texture_target);
+    key = scene_cache_key_target(key, target);
     char file[4096];
     snprintf(file, sizeof file, "%s/%016llx.stoabake", dir, (unsigned long long)key);
     stoa_error rerr = {0};
@@ -295,6 +301,7 @@ stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
     }
     s->baked->outcome = outcome;
     s->baked->key = key;
+    s->baked->texture_target = target;
     snprintf(s->baked->file, sizeof s->baked->file, "%s", file);
     start_writer(s); // now, or once the last deferred texture arrives
     *out_scene = s;
@@ -305,12 +312,21 @@ stoa_result stoa_scene_bake(const char *path, const char *cache_dir, char *out_f
                             size_t out_file_size, stoa_scene_cache_outcome *out_outcome,
                             stoa_error *err)
 {
+    return stoa_scene_bake_for(path, cache_dir, STOA_TEXTURE_TARGET_AUTO, out_file, out_file_size,
+                               out_outcome, err);
+}
+
+stoa_result stoa_scene_bake_for(const char *path, const char *cache_dir, uint32_t texture_target,
+                                char *out_file, size_t out_file_size,
+                                stoa_scene_cache_outcome *out_outcome, stoa_error *err)
+{
     char dir[3900];
     if (!stoa_scene_cache_dir(cache_dir, dir, sizeof dir))
         return stoa_error_set(err, STOA_ERROR_IO,
                               "no scene cache folder (STOA_SCENE_CACHE=off, or no HOME)");
     stoa_scene *s = NULL;
-    stoa_scene_load_desc d = {.use_cache = true, .cache_dir = cache_dir};
+    stoa_scene_load_desc d = {.use_cache = true, .cache_dir = cache_dir,
+                              .texture_target = texture_target};
     stoa_result r = stoa_scene_load(path, &d, &s, err);
     if (r < 0)
         return r;

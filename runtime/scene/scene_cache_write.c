@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/stoa_log.h"
+#include "scene/stoa_scene_texfmt.h"
 #include "scene_cache_io.h"
 
 static void put_texref(wbuf *b, const stoa_texture_ref *r)
@@ -92,21 +94,45 @@ static uint8_t *make_mips(const stoa_texture *t, bool srgb, size_t *out_size)
     return chain;
 }
 
+// The role that picks texture i's GPU format (stoa_texfmt_for).
+static stoa_texture_role texture_role(const stoa_scene *s, uint32_t i)
+{
+    if (texture_is_colour(s, i))
+        return STOA_TEXTURE_ROLE_COLOUR;
+    for (uint32_t k = 0; k < s->material_count; k++)
+        if (s->materials[k].normal_tex.texture == (int32_t)i)
+            return STOA_TEXTURE_ROLE_NORMAL;
+    return STOA_TEXTURE_ROLE_DATA;
+}
+
 // Texels go last in DATA, from *lazy_from on: a load checks the chunks
 // before it and leaves the rest to the first use of each texture
-// (stoa_scene_texture_check).
-static void write_textures(const stoa_scene *s, wbuf *b, data_out *d, uint64_t *lazy_from)
+// (stoa_scene_texture_check). For a GPU target each image's whole chain is
+// encoded here (stoa_scene_texfmt.h) and stored instead of RGBA8; a
+// placeholder, or an image the encoder fails on, stays RGBA8.
+static void write_textures(const stoa_scene *s, uint32_t target, wbuf *b, data_out *d,
+                           uint64_t *lazy_from)
 {
     *lazy_from = d->pos;
     for (uint32_t i = 0; i < s->texture_count; i++) {
         const stoa_texture *t = &s->textures[i];
         bool srgb = texture_is_colour(s, i);
-        size_t mips_size = 0;
-        uint8_t *mips = t->rgba ? make_mips(t, srgb, &mips_size) : NULL;
+        stoa_texfmt fmt = stoa_texfmt_for((stoa_texture_target)target, texture_role(s, i));
+        size_t mips_size = 0, blocks_size = 0;
+        uint8_t *blocks = NULL, *mips = NULL;
+        if (t->rgba && !t->placeholder && fmt != STOA_TEXFMT_RGBA8 &&
+            !(blocks = stoa_texfmt_encode_chain(fmt, t->rgba, t->width, t->height, srgb, 0,
+                                                &blocks_size)))
+            STOA_LOGW("scene", "%s: texture %u (%s) kept as RGBA8: the %s encoder failed",
+                      s->path, i, t->name, stoa_texfmt_name(fmt));
+        if (!blocks)
+            fmt = STOA_TEXFMT_RGBA8;
+        if (t->rgba && !blocks)
+            mips = make_mips(t, srgb, &mips_size);
         put_str(b, t->name);
         put_u32(b, t->width);
         put_u32(b, t->height);
-        put_ref(b, d, t->rgba, (size_t)t->width * t->height * 4);
+        put_ref(b, d, blocks ? NULL : t->rgba, (size_t)t->width * t->height * 4);
         put_i32(b, t->sampler.mag_filter);
         put_i32(b, t->sampler.min_filter);
         put_i32(b, t->sampler.wrap_s);
@@ -114,7 +140,10 @@ static void write_textures(const stoa_scene *s, wbuf *b, data_out *d, uint64_t *
         put_u8(b, t->placeholder);
         put_u8(b, srgb);
         put_ref(b, d, mips, mips_size);
+        put_u32(b, (uint32_t)fmt); // since format 3
+        put_ref(b, d, blocks, blocks_size);
         free(mips);
+        free(blocks);
     }
 }
 
@@ -254,7 +283,8 @@ static bool finish(int fd, uint64_t key, data_out *d, wbuf w[], const uint32_t i
            ftruncate(fd, (off_t)at) == 0;
 }
 
-stoa_result scene_cache_write(const stoa_scene *s, uint64_t key, const char *file, stoa_error *err)
+stoa_result scene_cache_write(const stoa_scene *s, uint64_t key, uint32_t target, const char *file,
+                              stoa_error *err)
 {
     for (uint32_t i = 0; i < s->texture_count; i++)
         if (s->textures[i].pending)
@@ -291,7 +321,7 @@ stoa_result scene_cache_write(const stoa_scene *s, uint64_t key, const char *fil
     if (!s->mesh_lod_first)
         stoa_scene_free_lods(&levels);
     uint64_t lazy_from;
-    write_textures(s, &w[9], &d, &lazy_from);
+    write_textures(s, target, &w[9], &d, &lazy_from);
     put(&w[7], &lazy_from, 8); // META's last field
     flush_chunk(&d);
     bool ok = !d.failed && finish(d.fd, key, &d, w, ids, NW);

@@ -41,6 +41,12 @@ typedef struct stoa_texture {
     // mip chain, packed tightly, averaged as colour when mips_srgb; else NULL.
     const uint8_t *mips;
     bool mips_srgb;
+    // From a cache file baked for a GPU format (stoa_scene_texfmt.h): the
+    // whole chain in `gpu_format` (a stoa_texfmt), level 0 to 1x1, packed,
+    // blocks_size bytes; rgba and mips are then NULL. 0 (RGBA8): none.
+    uint32_t gpu_format;
+    const uint8_t *blocks;
+    size_t blocks_size;
 } stoa_texture;
 
 typedef struct stoa_texture_ref {
@@ -267,6 +273,10 @@ typedef struct stoa_scene_load_desc {
     const char *cache_dir;
     // No levels of detail (stoa_scene_build_lods is not run).
     bool no_lods;
+    // The GPU texture format a cache file is baked for (a
+    // stoa_texture_target, stoa_scene_texfmt.h; 0 = auto: what the device
+    // samples). Part of the cache key. Without use_cache: ignored.
+    uint32_t texture_target;
 } stoa_scene_load_desc;
 
 // Loads .gltf (with .bin / data URIs) or .glb. Every file the scene refers

@@ -26,7 +26,7 @@
 
 // Bump whenever the importer's output or the file layout changes: older
 // files are then ignored (and replaced on the next load).
-#define STOA_SCENE_CACHE_VERSION 2u // 2: levels of detail (LODS)
+#define STOA_SCENE_CACHE_VERSION 3u // 2: levels of detail (LODS); 3: GPU texture formats
 
 // The cache folder: `dir` when non-empty; else $STOA_SCENE_CACHE ("off":
 // no cache, returns false); else $XDG_CACHE_HOME/stoa/scenes, else
@@ -51,6 +51,12 @@ stoa_scene_cache_outcome stoa_scene_cache_outcome_of(const stoa_scene *scene);
 stoa_result stoa_scene_bake(const char *path, const char *cache_dir, char *out_file,
                             size_t out_file_size, stoa_scene_cache_outcome *out_outcome,
                             stoa_error *err);
+
+// The same for a GPU texture target (a stoa_texture_target,
+// stoa_scene_texfmt.h; 0 = auto): stoa_scene_bake bakes for auto.
+stoa_result stoa_scene_bake_for(const char *path, const char *cache_dir, uint32_t texture_target,
+                                char *out_file, size_t out_file_size,
+                                stoa_scene_cache_outcome *out_outcome, stoa_error *err);
 
 // Waits until a cache file being written for this scene (after a MISS) is
 // on disk. Destroying the scene waits too.

@@ -47,6 +47,11 @@ try:
     check(rc == 0 and "already baked" in out, "a lesson of the library finds its scene baked")
     rc, out, err = run(["bake", "--cache-dir", cache, os.path.join(tmp, "missing.glb")])
     check(rc == 1 and "missing.glb" in err, "a missing scene fails naming it")
+    rc, out, err = run(["bake", "--format", "bogus", os.path.join(models, "box/box.glb")])
+    check(rc == 2 and "not auto, rgba8, bc or astc" in err, "--format bogus is refused: " + err)
+    rc, out, err = run(["bake", "--cache-dir", os.path.join(tmp, "bc"), "--format", "bc",
+                        os.path.join(models, "textured/textured.glb")])
+    check(rc == 0 and "(textures bc," in out, "--format bc bakes for BC: " + out + err)
 
     # The size cap by hand: --prune counts, then trims to --max-size.
     size = os.path.getsize(files[0]) if files else 0
@@ -63,12 +68,14 @@ try:
     rc, out, err = run(["bake", "--cache-dir", cache, os.path.join(source, "scenes/agora/agora.glb")])
     check(rc == 0, "baked again")
 
-    # Pictures: no cache, first load (writes), second load (maps the file).
+    # Pictures: no cache, first load (writes), second load (maps the file),
+    # equal with an RGBA8 cache file (BC: test_texfmt_render, within bounds).
     scene = os.path.join(models, "textured/textured.gltf")
     pics = []
+    rgba8 = {"STOA_TEXTURE_FORMAT": "rgba8"}
     for tag, env in (("off", {"STOA_SCENE_CACHE": "off"}),
-                     ("miss", {"STOA_SCENE_CACHE": os.path.join(tmp, "rc")}),
-                     ("hit", {"STOA_SCENE_CACHE": os.path.join(tmp, "rc")})):
+                     ("miss", dict(rgba8, STOA_SCENE_CACHE=os.path.join(tmp, "rc"))),
+                     ("hit", dict(rgba8, STOA_SCENE_CACHE=os.path.join(tmp, "rc")))):
         png = os.path.join(tmp, "render-%s.png" % tag)
         rc, _, err = run(["render", scene, "--out", png, "--size", "160x120"], env)
         check(rc == 0, "render %s (%s)" % (tag, err.strip()[-300:]))
@@ -84,7 +91,7 @@ try:
         open(cf[0], "wb").write(data)
         png = os.path.join(tmp, "render-damaged.png")
         rc, _, err = run(["render", scene, "--out", png, "--size", "160x120"],
-                         {"STOA_SCENE_CACHE": os.path.join(tmp, "rc")})
+                         dict(rgba8, STOA_SCENE_CACHE=os.path.join(tmp, "rc")))
         check(rc == 0 and "rejected" in err and "checksum mismatch" in err,
               "a damaged cache file is rejected with a log line: " + err.strip()[-300:])
         check(os.path.exists(png) and open(png, "rb").read() == pics[0],
