@@ -4,10 +4,12 @@
 //
 // A cache file holds the scene's arrays (nodes, meshes with their vertex and
 // index data laid out for upload, materials, skins, cameras, lights,
-// animations, warnings) and every texture as 8-bit RGBA with its full mip
-// chain already made. It is named by a 64-bit hash of the scene file, of
-// every file it refers to (buffers, images) and of the format version and
-// Assimp's version: an edited scene or texture simply has another name.
+// animations, warnings) and every texture with its full mip chain already
+// made, as 8-bit RGBA or in the GPU block format of the file's texture
+// target (BC7, ASTC: stoa_scene_texfmt.h). It is named by a 64-bit hash of
+// the scene file, of every file it refers to (buffers, images), of the
+// format version, Assimp's version and the texture target: an edited scene
+// or texture, or another GPU format, simply has another name.
 // Loading maps the file (copy-on-write) and points the scene's arrays into
 // the mapping; nothing is decoded or converted. Every byte is checked first
 // (header, section table, per-section and per-MiB hashes, every count, size,
