@@ -147,8 +147,8 @@ void gfx_texture_fill_blocks(const gfx_tex_fill *f)
 uint8_t *gfx_texture_blocks_decode(const gfx_texture_desc *d)
 {
     uint8_t *rgba = malloc((size_t)d->width * d->height * 4);
-    if (rgba && !stoa_texfmt_decode_level(d->format, d->blocks, d->width, d->height, d->srgb,
-                                          rgba)) {
+    if (rgba &&
+        !stoa_texfmt_decode_level(d->format, d->blocks, d->width, d->height, d->srgb, rgba)) {
         free(rgba);
         rgba = NULL;
     }

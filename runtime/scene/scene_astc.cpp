@@ -12,7 +12,8 @@
 
 #include "scene_texfmt_internal.h"
 
-namespace {
+namespace
+{
 
 astcenc_context *make_context(uint32_t bx, uint32_t by, bool srgb, unsigned threads,
                               bool decode_only)
@@ -49,8 +50,8 @@ extern "C" bool scene_astc_encode(void *ctx, const uint8_t *rgba, uint32_t w, ui
     void *rows = const_cast<uint8_t *>(rgba);
     astcenc_image image = {w, h, 1, ASTCENC_TYPE_U8, &rows};
     astcenc_swizzle swz = {ASTCENC_SWZ_R, ASTCENC_SWZ_G, ASTCENC_SWZ_B, ASTCENC_SWZ_A};
-    return astcenc_compress_image(static_cast<astcenc_context *>(ctx), &image, &swz, out,
-                                  out_size, thread_index) == ASTCENC_SUCCESS;
+    return astcenc_compress_image(static_cast<astcenc_context *>(ctx), &image, &swz, out, out_size,
+                                  thread_index) == ASTCENC_SUCCESS;
 }
 
 extern "C" void scene_astc_reset(void *ctx)

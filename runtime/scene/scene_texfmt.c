@@ -81,8 +81,9 @@ stoa_texture_target stoa_texture_target_resolve(stoa_texture_target t)
         env != STOA_TEXTURE_TARGET_AUTO)
         return env;
     unsigned d = atomic_load(&g_device);
-    return d & 2 ? STOA_TEXTURE_TARGET_ASTC : d & 1 ? STOA_TEXTURE_TARGET_BC
-                                                    : STOA_TEXTURE_TARGET_RGBA8;
+    return d & 2   ? STOA_TEXTURE_TARGET_ASTC
+           : d & 1 ? STOA_TEXTURE_TARGET_BC
+                   : STOA_TEXTURE_TARGET_RGBA8;
 }
 
 stoa_texfmt stoa_texfmt_for(stoa_texture_target target, stoa_texture_role role)
@@ -191,8 +192,8 @@ uint8_t *stoa_texfmt_encode_chain(stoa_texfmt f, const uint8_t *rgba, uint32_t w
     level_job j = {.f = f, .threads = thread_count(threads)};
     atomic_init(&j.failed, false);
     if (f == STOA_TEXFMT_ASTC_4x4 || f == STOA_TEXFMT_ASTC_6x6)
-        j.astc = scene_astc_context(stoa_texfmt_block(f), stoa_texfmt_block(f), srgb, j.threads,
-                                    false);
+        j.astc =
+            scene_astc_context(stoa_texfmt_block(f), stoa_texfmt_block(f), srgb, j.threads, false);
     bool ok = out && scratch && (f == STOA_TEXFMT_RGBA8 || f == STOA_TEXFMT_BC7 || j.astc);
     const uint8_t *level = rgba;
     size_t at = 0;

@@ -71,8 +71,8 @@ static inline uint8_t *bumps(uint32_t w, uint32_t h)
 
 // Encodes the chain, then decodes every level and compares it with the
 // RGBA8 chain (made with the same box filter); returns level 0's PSNR.
-static inline double chain_psnr(stoa_texfmt f, const uint8_t *img, uint32_t w, uint32_t h, bool srgb,
-                         double min_level_psnr)
+static inline double chain_psnr(stoa_texfmt f, const uint8_t *img, uint32_t w, uint32_t h,
+                                bool srgb, double min_level_psnr)
 {
     size_t size = 0;
     uint8_t *blocks = stoa_texfmt_encode_chain(f, img, w, h, srgb, 2, &size);
@@ -219,7 +219,8 @@ static void round_trip(const char *model, const char *dir, stoa_texture_target t
     CHECK(fresh && hit && hit->texture_count == fresh->texture_count);
     for (uint32_t i = 0; fresh && hit && i < hit->texture_count; i++) {
         const stoa_texture *t = &hit->textures[i], *f = &fresh->textures[i];
-        stoa_texfmt want = f->placeholder ? STOA_TEXFMT_RGBA8 : stoa_texfmt_for(target, role_of(hit, i));
+        stoa_texfmt want =
+            f->placeholder ? STOA_TEXFMT_RGBA8 : stoa_texfmt_for(target, role_of(hit, i));
         CHECK_MSG(t->gpu_format == want, "%s texture %u: %s, expected %s", model, i,
                   stoa_texfmt_name(t->gpu_format), stoa_texfmt_name(want));
         CHECK(t->width == f->width && t->height == f->height);
