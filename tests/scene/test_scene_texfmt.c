@@ -30,7 +30,7 @@ static double psnr(const uint8_t *a, const uint8_t *b, uint32_t w, uint32_t h, b
 }
 
 // A photograph-like image: smooth light, two hues, fine noise, an edge.
-static inline uint8_t *photo(uint32_t w, uint32_t h)
+static uint8_t *photo(uint32_t w, uint32_t h)
 {
     uint8_t *p = malloc((size_t)w * h * 4);
     uint32_t seed = 18;
@@ -53,7 +53,7 @@ static inline uint8_t *photo(uint32_t w, uint32_t h)
 }
 
 // A normal map of round bumps (tangent space, Z up).
-static inline uint8_t *bumps(uint32_t w, uint32_t h)
+static uint8_t *bumps(uint32_t w, uint32_t h)
 {
     uint8_t *p = malloc((size_t)w * h * 4);
     for (uint32_t y = 0; y < h; y++)
@@ -71,7 +71,7 @@ static inline uint8_t *bumps(uint32_t w, uint32_t h)
 
 // Encodes the chain, then decodes every level and compares it with the
 // RGBA8 chain (made with the same box filter); returns level 0's PSNR.
-static inline double chain_psnr(stoa_texfmt f, const uint8_t *img, uint32_t w, uint32_t h,
+static double chain_psnr(stoa_texfmt f, const uint8_t *img, uint32_t w, uint32_t h,
                                 bool srgb, double min_level_psnr)
 {
     size_t size = 0;
@@ -103,7 +103,6 @@ static inline double chain_psnr(stoa_texfmt f, const uint8_t *img, uint32_t w, u
     return first;
 }
 
-#ifndef STOA_ON_SAMPLES
 STOA_TEST(formats_decode_within_bounds)
 {
     // 67 x 45: neither whole 4x4 nor 6x6 blocks, down to 1x1.
@@ -148,9 +147,6 @@ STOA_TEST(formats_decode_within_bounds)
     free(big);
 }
 
-#endif
-
-#ifndef STOA_ON_SAMPLES
 STOA_TEST(target_follows_device_and_environment)
 {
     unsetenv("STOA_TEXTURE_FORMAT");
@@ -174,8 +170,6 @@ STOA_TEST(target_follows_device_and_environment)
           STOA_TEXFMT_ASTC_6x6);
     CHECK(stoa_texfmt_for(STOA_TEXTURE_TARGET_BC, STOA_TEXTURE_ROLE_DATA) == STOA_TEXFMT_BC7);
 }
-
-#endif
 
 static stoa_scene *load(const char *path, const char *dir, uint32_t target,
                         stoa_scene_cache_outcome want)
@@ -209,10 +203,7 @@ static void round_trip(const char *model, const char *dir, stoa_texture_target t
                        double min_psnr)
 {
     char path[1024];
-    if (model[0] == '/')
-        snprintf(path, sizeof path, "%s", model);
-    else
-        stoa_test_model(path, sizeof path, model);
+    stoa_test_model(path, sizeof path, model);
     stoa_scene *fresh = load(path, NULL, 0, STOA_SCENE_CACHE_UNUSED);
     stoa_scene *miss = load(path, dir, target, STOA_SCENE_CACHE_MISS);
     stoa_scene *hit = load(path, dir, target, STOA_SCENE_CACHE_HIT);
@@ -243,7 +234,7 @@ static void round_trip(const char *model, const char *dir, stoa_texture_target t
     stoa_scene_destroy(&hit);
 }
 
-static inline int count_files(const char *dir)
+static int count_files(const char *dir)
 {
     char cmd[600];
     snprintf(cmd, sizeof cmd, "ls '%s'/*.stoabake 2>/dev/null | wc -l", dir);
@@ -256,7 +247,6 @@ static inline int count_files(const char *dir)
     return n;
 }
 
-#ifndef STOA_ON_SAMPLES
 STOA_TEST(cache_files_per_target_round_trip)
 {
     char dir[256];
@@ -273,7 +263,7 @@ STOA_TEST(cache_files_per_target_round_trip)
 }
 
 // Finds `needle` (n bytes) in the file's bytes: its offset, or -1.
-static inline long find_in(const char *hay, size_t size, const uint8_t *needle, size_t n)
+static long find_in(const char *hay, size_t size, const uint8_t *needle, size_t n)
 {
     for (size_t i = 0; i + n <= size; i++)
         if (memcmp(hay + i, needle, n) == 0)
@@ -325,20 +315,5 @@ STOA_TEST(damaged_blocks_are_caught_and_rebuilt)
     stoa_scene_destroy(&s);
     tu_rmdir(dir);
 }
-
-#else
-// DamagedHelmet's five 2048² textures (colour, ORM, normal, emissive,
-// occlusion) baked for BC and for ASTC: PSNR per texture.
-STOA_TEST(damaged_helmet_per_texture_psnr)
-{
-    char dir[256], path[1024];
-    snprintf(path, sizeof path, "%s/DamagedHelmet/glTF-Binary/DamagedHelmet.glb",
-             stoa_test_require_samples());
-    tu_mkdtemp(dir, sizeof dir, "texfmt-helmet");
-    round_trip(path, dir, STOA_TEXTURE_TARGET_BC, 34);
-    round_trip(path, dir, STOA_TEXTURE_TARGET_ASTC, 30);
-    tu_rmdir(dir);
-}
-#endif
 
 STOA_TEST_MAIN()
