@@ -159,6 +159,8 @@ stoa_result scene_cache_read_file(const char *file, uint64_t key, stoa_scene **o
 // `file` (scene_cache_sidecar.c). STOA_ERROR_NOT_FOUND: none, or for other content.
 stoa_result scene_cache_from_sidecar(const char *path, const char *file, uint64_t key,
                                      stoa_scene **out);
+// The key in the header of "<path>.stoabake"; false when there is none.
+bool scene_cache_sidecar_key(const char *path, uint64_t *out_key);
 // After a cache file was written: trims its folder to the cap
 // (scene_cache_evict.c), keeping that file.
 void scene_cache_after_write(const char *file);

@@ -262,9 +262,20 @@ stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
         compute_key(dir, path, desc, &key) < 0)
         return 1; // the import reports why the file cannot be read
     uint32_t target = stoa_texture_target_resolve((stoa_texture_target)desc->texture_target);
-    key = scene_cache_key_target(key, target);
+    uint64_t content_key = key, side_key;
+    key = scene_cache_key_target(content_key, target);
     char file[4096];
     snprintf(file, sizeof file, "%s/%016llx.stoabake", dir, (unsigned long long)key);
+    // A baked file beside the scene made for RGBA8 (the hub bakes with no
+    // device, so for RGBA8), which every device draws: used, under its own
+    // key, when there is no file for this device's format.
+    uint64_t rgba8_key = scene_cache_key_target(content_key, STOA_TEXTURE_TARGET_RGBA8);
+    if (target != STOA_TEXTURE_TARGET_RGBA8 && access(file, F_OK) != 0 &&
+        scene_cache_sidecar_key(path, &side_key) && side_key == rgba8_key) {
+        key = rgba8_key;
+        target = STOA_TEXTURE_TARGET_RGBA8;
+        snprintf(file, sizeof file, "%s/%016llx.stoabake", dir, (unsigned long long)key);
+    }
     stoa_error rerr = {0};
     stoa_scene *s = NULL;
     stoa_result r = scene_cache_read_file(file, key, &s, &rerr);

@@ -39,6 +39,23 @@ static bool adopt(const char *from, const char *file)
     return ok;
 }
 
+bool scene_cache_sidecar_key(const char *path, uint64_t *out_key)
+{
+    char side[4200];
+    cache_header h;
+    if (snprintf(side, sizeof side, "%s.stoabake", path) >= (int)sizeof side)
+        return false;
+    int fd = open(side, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t got = pread(fd, &h, sizeof h, 0);
+    close(fd);
+    if (got != (ssize_t)sizeof h || memcmp(h.magic, CACHE_MAGIC, 8) != 0)
+        return false;
+    *out_key = h.key;
+    return true;
+}
+
 // A baked file shipped beside the scene, "<scene>.stoabake" (the hub sends
 // one with a lesson's files: docs/scene-cache.md, "Baked files from the
 // hub"). Used when it was made from the same content (the same key: the

@@ -316,4 +316,34 @@ STOA_TEST(damaged_blocks_are_caught_and_rebuilt)
     tu_rmdir(dir);
 }
 
+// The hub bakes with no device, so for RGBA8: a BC device takes that file
+// from beside the scene (every device draws RGBA8) rather than importing.
+STOA_TEST(rgba8_file_beside_the_scene_serves_a_bc_load)
+{
+    char dir[256], src[1024], scene[600], hub[600], mine[600], side[700], cmd[2000];
+    tu_mkdtemp(dir, sizeof dir, "texfmt-side");
+    stoa_test_model(src, sizeof src, "textured/textured.glb");
+    snprintf(scene, sizeof scene, "%s/t.glb", dir);
+    snprintf(hub, sizeof hub, "%s/hub", dir);
+    snprintf(mine, sizeof mine, "%s/mine", dir);
+    CHECK(tu_copy(src, scene) == 0);
+    char file[4200];
+    stoa_error err = {0};
+    CHECK(stoa_scene_bake_for(scene, hub, STOA_TEXTURE_TARGET_RGBA8, file, sizeof file, NULL,
+                              &err) == STOA_OK);
+    snprintf(side, sizeof side, "%s.stoabake", scene);
+    CHECK(tu_copy(file, side) == 0);
+    stoa_scene *s = load(scene, mine, STOA_TEXTURE_TARGET_BC, STOA_SCENE_CACHE_HIT);
+    CHECK(s && s->texture_count == 1 && s->textures[0].gpu_format == STOA_TEXFMT_RGBA8 &&
+          s->textures[0].rgba);
+    stoa_scene_destroy(&s);
+    const char *name = strrchr(file, '/');
+    snprintf(cmd, sizeof cmd, "%s%s", mine, name ? name : "/?");
+    size_t n = 0;
+    char *taken = tu_read(cmd, &n);
+    CHECK_MSG(taken != NULL, "the hub's file is in the cache under its own key");
+    free(taken);
+    tu_rmdir(dir);
+}
+
 STOA_TEST_MAIN()
