@@ -78,6 +78,16 @@ try {
   await logIn(page, url, PASSWORD);
   await waitFor('both headsets online', async () => (await state()).headsets.filter((h) => h.connected).length === 2, 90000);
   const ids = Object.fromEntries((await state()).headsets.map((h) => [h.name.slice(-1), h.id]));
+  // The "Live views" switch sits by its label; the library shows no "0 s"
+  // for a lesson without expected times (zeno-zh.yaml has none).
+  const [boxW, gap] = await page.evaluate(() => {
+    const box = document.querySelector('#views-on').getBoundingClientRect();
+    return [box.width, document.querySelector('#views-on').nextElementSibling.getBoundingClientRect().left - box.right];
+  });
+  check(boxW < 32 && gap >= 0 && gap < 16, `the "Live views" checkbox sits by its label (${boxW.toFixed(0)} px wide, ${gap.toFixed(0)} px apart)`);
+  await waitFor('the lesson library', async () => /Zeno/.test(await page.textContent('#library')));
+  const library = await page.textContent('#library');
+  check(!/\b0 s\b/.test(library), `no lesson is listed as lasting "0 s" (${library.replace(/\s+/g, ' ').slice(0, 160)})`);
   // The lesson (key nodes: attention) loads meanwhile; the views go on through the switch.
   // A headset busy starting (its reports late) is no target yet: each is
   // launched until the hub says it went.
