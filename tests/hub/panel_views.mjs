@@ -66,6 +66,7 @@ const browser = await launchChromium(chromium);
 try {
   const context = await browser.newContext({ viewport: { width: 1300, height: 1100 }, locale: 'en-US' });
   const page = await context.newPage();
+  page.setDefaultTimeout(120000); // the sign-in's Argon2id and the clicks, on a machine at load 50+
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   let fetched = 0; // the panel's own fetches of pictures (none while they are pushed)
   page.on('request', (r) => { if (/\/api\/view\?.*from=panel/.test(r.url())) fetched++; });

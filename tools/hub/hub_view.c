@@ -377,6 +377,7 @@ static void handle_views(stoa_hub *hub, hub_req *c)
     cJSON_AddNumberToObject(o, "budget", v ? v->budget : VIEW_BUDGET_DEFAULT);
     cJSON_AddNumberToObject(o, "bytes_per_s", v ? round(v->rate) : 0);
     cJSON_AddNumberToObject(o, "bytes_total", v ? (double)v->wire_total : 0);
+    cJSON_AddNumberToObject(o, "pushed_total", v ? (double)v->pushed_total : 0); // out to panels (/ws/panel)
     cJSON *arr = cJSON_AddArrayToObject(o, "headsets");
     for (int i = 0; v && i < v->n; i++) {
         hub_view_slot *s = &v->slots[i];
