@@ -9,8 +9,9 @@
 //    once, without the panel asking; an unwatched headset's never does, and
 //    a picture is sent once, not again on the next watch message;
 //  - GET /api/view still answers beside it;
-//  - a bad message closes only that panel; after logout the next watch
-//    message closes it.
+//  - a bad message (hostile ones: deep nesting, too many ids, wrong types,
+//    binary) closes only that panel; after logout the next watch message
+//    closes it.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,6 +191,38 @@ static void pictures_pushed(void)
     CHECK(recv_until(A.fd, "pong", buf, sizeof buf, 5000));
 }
 
+// Hostile watch messages: each closes only its own panel with an error,
+// never the hub; ids that are not headsets are ignored.
+static void hostile_watch(void)
+{
+    static char deep[3000], many[4000];
+    memset(deep, '[', 1500);
+    snprintf(deep + 1500, sizeof deep - 1500, "]");
+    int n = snprintf(many, sizeof many, "{\"t\":\"watch\",\"thumbs\":[");
+    for (int i = 0; i < 300; i++)
+        n += snprintf(many + n, sizeof many - (size_t)n, "%s%d", i ? "," : "", i + 1);
+    snprintf(many + n, sizeof many - (size_t)n, "]}");
+    const char *bad[] = {deep, many, "{\"t\":\"watch\"}", "{\"t\":\"watch\",\"thumbs\":[],\"large\":\"1\"}",
+                         "{\"t\":\"hello\",\"token\":\"x\"}", "not json", "{\"t\":\"watch\",\"thumbs\":{}}"};
+    char buf[512];
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int p = open_panel(g_headers);
+        CHECK(p >= 0);
+        send_text(p, bad[i]);
+        CHECK_MSG(recv_until(p, "\"t\":\"error\"", buf, sizeof buf, 5000), "hostile message %zu", i);
+        close(p);
+    }
+    // Odd ids (not headsets, huge, negative, fractions, strings) are let be.
+    int p = open_panel(g_headers);
+    CHECK(p >= 0);
+    send_text(p, "{\"t\":\"watch\",\"thumbs\":[424242,1e300,-5,0.5,\"x\",null,[1]],\"large\":-1}");
+    test_ws_send(p, 0x82, "\x01\x02", 2, 0); // binary: refused
+    CHECK(recv_until(p, "text_messages_only", buf, sizeof buf, 5000));
+    close(p);
+    send_text(A.fd, "{\"t\":\"ping\"}");
+    CHECK(recv_until(A.fd, "pong", buf, sizeof buf, 5000));
+}
+
 static void logout_stops_it(void)
 {
     char msg[256], buf[512], *out = NULL;
@@ -215,6 +248,7 @@ STOA_TEST(pictures_pushed_to_the_panel)
     setup();
     who_may_open();
     pictures_pushed();
+    hostile_watch();
     logout_stops_it();
     close(A.fd), close(B.fd);
     stoa_hub_destroy(&g_hub);
