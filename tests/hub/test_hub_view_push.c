@@ -7,7 +7,8 @@
 //    view) and each new picture of a watched headset comes on the panel's
 //    socket as one binary message (header + the JPEG byte for byte), at
 //    once, without the panel asking; an unwatched headset's never does, and
-//    a picture is sent once, not again on the next watch message;
+//    a picture is sent once, not again on the next watch message (but
+//    again when its headset moves to the large view);
 //  - GET /api/view still answers beside it;
 //  - a bad message (hostile ones: deep nesting, too many ids, wrong types,
 //    binary) closes only that panel; after logout the next watch message
@@ -167,9 +168,13 @@ static void pictures_pushed(void)
     snprintf(path, sizeof path, "/api/view?device=%d", A.id);
     CHECK(test_http(g_port, "GET", path, g_headers, NULL, 0, &out, NULL, 0) == 200);
     free(out);
-    // The large view: 720 px asked; its picture is pushed too.
+    // The large view: its canvas gets the newest picture at once, 720 px
+    // are asked, and those are pushed too.
     snprintf(msg, sizeof msg, "{\"t\":\"watch\",\"thumbs\":[],\"large\":%d}", A.id);
     send_text(p, msg);
+    h = pushed(p, 5000, &ok);
+    CHECK(h && ok && cJSON_GetNumberValue(cJSON_GetObjectItem(h, "seq")) == 1);
+    cJSON_Delete(h);
     CHECK(told(&A, &on, &width, 5000) && on && width == 720);
     picture(&A, 720, 0.5);
     h = pushed(p, 5000, &ok);

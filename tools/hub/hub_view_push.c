@@ -276,9 +276,12 @@ void hub_view_panel_message(stoa_hub *hub, uint64_t conn, int opcode, bool fin, 
                 p->ids[p->n++] = id;
         }
         for (int i = 0; i < p->n; i++) {
-            p->sent[i] = 0; // what it had of this headset before, if it watched it then
+            // What it had of this headset before, if it watched it then in
+            // the same way: a headset moved to the large view (or back) gets
+            // its newest picture again at once, on the other canvas.
+            p->sent[i] = 0;
             for (int j = 0; j < old.n; j++)
-                if (old.ids[j] == p->ids[i])
+                if (old.ids[j] == p->ids[i] && (old.large && j == 0) == (p->large && i == 0))
                     p->sent[i] = old.sent[j];
             hub_device *d = hub_roster_find(hub, p->ids[i]);
             hub_view_slot *s = v->enabled && d ? hub_view_slot_of(hub, p->ids[i], true) : NULL;
