@@ -33,7 +33,9 @@ void main()
 #else
     int view = draw.view_base;
 #endif
-    vec3 pos = in_position;
+    // Quantised positions (16-bit UNORM) come back to mesh units here unless
+    // the dequantisation is folded into the model matrix (identity then).
+    vec3 pos = draw.dequant.xyz + draw.dequant.w * in_position;
     vec3 nrm = in_normal;
     int local = gl_VertexIndex - draw.vertex_base;
     for (int t = 0; t < draw.morph_count; t++) {

@@ -220,7 +220,8 @@ static uint32_t batch_commands(const stoa_gfx_scene *s, const stoa_pose *pose, c
     uint32_t count = 0;
     for (uint32_t j = 0; j < n; j++) {
         uint32_t i = list[j];
-        memcpy(m + (size_t)j * 16, gfx_frame_world(s, pose, s->draws[i].node), 64);
+        float folded[16];
+        memcpy(m + (size_t)j * 16, gfx_draw_model(s, pose, &s->draws[i], folded), 64);
         VkDrawIndexedIndirectCommand *prev = count ? &cmds[count - 1] : NULL;
         if (prev && prev->firstIndex == sel->first_index[i] &&
             prev->indexCount == sel->index_count[i] &&
@@ -256,6 +257,7 @@ stoa_result gfx_batch_record(stoa_gfx_renderer *r, VkCommandBuffer cmd, const st
             gfx_count_instanced_draw(cmds[k].instanceCount); // copies of one mesh at once
     gfx_push push;
     memcpy(push.model, m, sizeof push.model); // unused: flag 4 reads the ring
+    gfx_draw_push_dequant(d, push.dequant); // identity: folded into the ring's matrices
     push.joint_base = -1;
     push.weight_base = 0; // ring[gl_InstanceIndex * 4]: firstInstance is the slot
     push.morph_count = 0;

@@ -89,6 +89,9 @@ struct scene_baked {
     bool has_lock;
     pthread_mutex_t lock;
     bool damaged_logged;
+    // The quantised vertex streams read from the file (QVTX, format 4;
+    // stoa_scene_quant_baked), arrays in the mapping; NULL when none.
+    struct stoa_scene_quant *quant;
 };
 
 // A fast 64-bit hash (not cryptographic: it catches damage, not forgery).
