@@ -43,6 +43,7 @@ enum {
     CACHE_DATA = CACHE_ID('D', 'A', 'T', 'A'),
     CACHE_CHNK = CACHE_ID('C', 'H', 'N', 'K'),
     CACHE_LODS = CACHE_ID('L', 'O', 'D', 'S'), // levels of detail (format 2)
+    CACHE_QVTX = CACHE_ID('Q', 'V', 'T', 'X'), // quantised vertex streams (format 4)
 };
 
 typedef struct cache_header {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "gfx_test_util.h"
+#include "scene/stoa_scene_cache.h"
 #include "scene/stoa_scene_quant.h"
 #include "stoa_test.h"
 
@@ -164,6 +165,39 @@ STOA_TEST(the_agora_quantised_looks_the_same)
     compare(s, "agora", STOA_QUANT_POSITION | STOA_QUANT_NORMAL, NULL);
     g_zoom = 1.0f;
     stoa_scene_destroy(&s);
+}
+
+// A cached load uploads the baked file's quantised streams (QVTX): the same
+// bytes on the GPU, the same picture to the bit as the import's.
+STOA_TEST(a_cached_load_uploads_the_baked_streams)
+{
+    char dir[] = "/tmp/stoa-quant-XXXXXX", path[4096];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/skin/skin.glb", getenv("STOA_TESTMODELS"));
+    stoa_scene_load_desc desc = {.use_cache = true, .cache_dir = dir};
+    stoa_scene *s[2] = {NULL, NULL};
+    quant_pic pic[2];
+    memset(pic, 0, sizeof pic);
+    for (int i = 0; i < 2; i++) {
+        stoa_error err = {0};
+        CHECK_MSG(stoa_scene_load(path, &desc, &s[i], &err) >= 0, "%s", err.message);
+        if (!s[i])
+            break;
+        stoa_scene_cache_wait(s[i]);
+        CHECK(draw(s[i], "on", NULL, &pic[i]));
+    }
+    CHECK(s[1] && stoa_scene_cache_outcome_of(s[1]) == STOA_SCENE_CACHE_HIT);
+    CHECK(s[1] && stoa_scene_quant_baked(s[1]) != NULL);
+    CHECK(pic[0].format == pic[1].format && pic[0].bytes == pic[1].bytes && pic[1].format);
+    if (pic[0].img.rgba && pic[1].img.rgba)
+        CHECK(gt_max_diff(&pic[0].img, &pic[1].img, 0, "quant-cached-diff") == 0);
+    for (int i = 0; i < 2; i++) {
+        gt_free(&pic[i].img);
+        stoa_scene_destroy(&s[i]);
+    }
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
 }
 
 // Skinned and morphed meshes: positions dequantised before the joints and
