@@ -141,9 +141,13 @@ void gfx_draw_push_dequant(const gfx_draw *d, float out[4])
     memcpy(out, d->dequant_folded ? identity : d->dequant, 4 * sizeof(float));
 }
 
-uint64_t stoa_gfx_scene_vertex_bytes(const stoa_gfx_scene *scene, uint32_t *out_quantised)
+uint64_t stoa_gfx_scene_vertex_bytes(const stoa_gfx_scene *scene, uint32_t *out_quantised,
+                                     uint64_t *out_geometry)
 {
     if (out_quantised)
         *out_quantised = scene ? scene->vertex_format : 0;
+    if (out_geometry)
+        *out_geometry =
+            scene ? scene->vertices.size + scene->indices.size + scene->morphs.size : 0;
     return scene ? scene->vertex_bytes : 0;
 }

@@ -35,7 +35,7 @@ static bool draw(const stoa_scene *s, const char *quant, const stoa_pose *pose, 
         fprintf(stderr, "upload: %s\n", err.message);
         return false;
     }
-    out->bytes = stoa_gfx_scene_vertex_bytes(gs, &out->format);
+    out->bytes = stoa_gfx_scene_vertex_bytes(gs, &out->format, NULL);
     stoa_gfx_scene_destroy(&gs);
     float mn[3], mx[3];
     for (int a = 0; a < 3; a++) {
