@@ -27,7 +27,7 @@ layout(set = 0, binding = 1, std430) readonly buffer Ring { vec4 ring[]; };
 layout(set = 1, binding = 0, std430) readonly buffer Morphs { vec4 morphs[]; };
 
 layout(push_constant) uniform Draw {
-    mat4 model;
+    mat4 model;      // skinned draws: column 0 dequantises positions (gfx_quant.c)
     int joint_base;  // -1 = not skinned
     int weight_base;
     int morph_count;
@@ -38,7 +38,6 @@ layout(push_constant) uniform Draw {
                      // model matrices are in the ring from weight_base, one per instance
     int view_base;
     vec4 tint;       // glow added to highlighted nodes: rgb * a
-    vec4 dequant;    // quantised positions: xyz + w * in_position (runtime/gfx/gfx_quant.c)
 } draw;
 
 #define MAT_BASE_TEX 1

@@ -33,9 +33,7 @@ void main()
 #else
     int view = draw.view_base;
 #endif
-    // Quantised positions (16-bit UNORM) come back to mesh units here unless
-    // the dequantisation is folded into the model matrix (identity then).
-    vec3 pos = draw.dequant.xyz + draw.dequant.w * in_position;
+    vec3 pos = in_position;
     vec3 nrm = in_normal;
     int local = gl_VertexIndex - draw.vertex_base;
     for (int t = 0; t < draw.morph_count; t++) {
@@ -48,6 +46,12 @@ void main()
             nrm += w * morphs[base + draw.vertex_count + local].xyz;
     }
     // Skinned vertices go straight to world space (joint = world * inverse bind).
+    // Quantised positions (16-bit UNORM, runtime/gfx/gfx_quant.c) come back
+    // to mesh units through the model matrix; a skinned draw, which has no
+    // model matrix, carries the dequantisation in its column 0 instead
+    // (identity: 0, 0, 0, 1). Morph deltas were divided by the scale at upload.
+    if (draw.joint_base >= 0)
+        pos = draw.model[0].xyz + draw.model[0].w * pos;
     mat4 m = draw.model;
     if ((draw.flags & 4) != 0) {
         int b = draw.weight_base + gl_InstanceIndex * 4;

@@ -257,7 +257,6 @@ stoa_result gfx_batch_record(stoa_gfx_renderer *r, VkCommandBuffer cmd, const st
             gfx_count_instanced_draw(cmds[k].instanceCount); // copies of one mesh at once
     gfx_push push;
     memcpy(push.model, m, sizeof push.model); // unused: flag 4 reads the ring
-    gfx_draw_push_dequant(d, push.dequant); // identity: folded into the ring's matrices
     push.joint_base = -1;
     push.weight_base = 0; // ring[gl_InstanceIndex * 4]: firstInstance is the slot
     push.morph_count = 0;

@@ -449,9 +449,8 @@ typedef struct gfx_draw {
     bool has_tangents, has_morph_normals;
     float center[3]; // mesh-space centre of the bounds, for sorting blended draws
     // Quantised positions: mesh position = xyz + w * stored (0, 0, 0, 1 for
-    // floats); folded into the model matrix unless skinned or morphed.
+    // floats), folded into the model matrix (gfx_draw_model).
     float dequant[4];
-    bool dequant_folded;
 } gfx_draw;
 
 enum { GFX_STREAM_POSITION = 0, GFX_STREAM_NORMAL, GFX_STREAM_TANGENT, GFX_STREAM_UV0,
@@ -472,10 +471,13 @@ uint32_t gfx_quant_supported(stoa_gfx_device *dev);
 // the streams it names ("position,normal,uv,color").
 uint32_t gfx_quant_wanted(stoa_gfx_device *dev);
 // Draw d's model matrix with its dequantisation folded in (tmp holds it),
-// or its node's world matrix; and the dequantisation its push constants carry.
+// or its node's world matrix when its positions are floats.
 const float *gfx_draw_model(const stoa_gfx_scene *s, const stoa_pose *pose, const gfx_draw *d,
                             float tmp[16]);
-void gfx_draw_push_dequant(const gfx_draw *d, float out[4]);
+// The push constants' model of draw d: gfx_draw_model's, or for a skinned
+// draw (no model matrix: its joints place it) the dequantisation in column 0.
+void gfx_draw_push_model(const stoa_gfx_scene *s, const stoa_pose *pose, const gfx_draw *d,
+                         bool skinned, float out[16]);
 
 typedef struct gfx_tex_write {
     uint32_t texture;
@@ -555,7 +557,6 @@ typedef struct gfx_push {
                           // (model matrices in the ring from weight_base)
     int32_t view_base;    // added to gl_ViewIndex (multi-pass path)
     float tint[4];        // added glow: rgb * a (highlighted nodes)
-    float dequant[4];     // quantised positions: xyz + w * stored (gfx_quant.c)
 } gfx_push;
 
 // Frame uniform block, std140, shared with the shaders.

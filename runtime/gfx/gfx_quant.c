@@ -2,12 +2,13 @@
 // Quantised vertex streams on the GPU (runtime/scene/stoa_scene_quant.h):
 // the vertex input formats of each scene vertex format, which of them the
 // device can read from a vertex buffer, writing a mesh's streams, and the
-// dequantisation of positions: folded into the model matrix of unskinned,
-// unmorphed draws (so batched and instanced draws, whose matrices come from
-// the frame ring, need nothing more), applied in the vertex shader before
-// morphing and skinning for the others (gfx_push.dequant). The scale is the
-// same on every axis, so normals are not bent by it: the fragment shader
-// normalises them.
+// dequantisation of positions: folded into the model matrix (so batched
+// and instanced draws, whose matrices come from the frame ring, need nothing
+// more; a morphed mesh's position deltas are divided by its scale at
+// upload), and for a skinned draw, which has no model matrix, put in the
+// model's column 0 and applied by the vertex shader before the joints. The
+// push constants do not grow. The scale is the same on every axis, so
+// normals are not bent by it: the fragment shader normalises them.
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,25 +121,35 @@ void gfx_draw_set_dequant(gfx_draw *d, uint32_t vfmt, const stoa_mesh_quant *q)
     d->dequant[1] = on ? q->offset[1] : 0.0f;
     d->dequant[2] = on ? q->offset[2] : 0.0f;
     d->dequant[3] = on ? q->scale : 1.0f;
-    d->dequant_folded = on && d->skin < 0 && !d->morph_targets;
+}
+
+float gfx_morph_scale(uint32_t vfmt, const stoa_mesh_quant *q)
+{
+    return (vfmt & STOA_QUANT_POSITION) && q && q->scale > 0 ? 1.0f / q->scale : 1.0f;
 }
 
 const float *gfx_draw_model(const stoa_gfx_scene *s, const stoa_pose *pose, const gfx_draw *d,
                             float tmp[16])
 {
     const float *world = gfx_frame_world(s, pose, d->node);
-    if (!d->dequant_folded)
-        return world;
     const float *q = d->dequant;
+    if (q[0] == 0.0f && q[1] == 0.0f && q[2] == 0.0f && q[3] == 1.0f)
+        return world;
     float deq[16] = {q[3], 0, 0, 0, 0, q[3], 0, 0, 0, 0, q[3], 0, q[0], q[1], q[2], 1};
     gfx_mat4_mul(world, deq, tmp);
     return tmp;
 }
 
-void gfx_draw_push_dequant(const gfx_draw *d, float out[4])
+void gfx_draw_push_model(const stoa_gfx_scene *s, const stoa_pose *pose, const gfx_draw *d,
+                         bool skinned, float out[16])
 {
-    static const float identity[4] = {0, 0, 0, 1};
-    memcpy(out, d->dequant_folded ? identity : d->dequant, 4 * sizeof(float));
+    if (skinned) {
+        memset(out, 0, 16 * sizeof(float));
+        memcpy(out, d->dequant, 4 * sizeof(float));
+        return;
+    }
+    float tmp[16];
+    memcpy(out, gfx_draw_model(s, pose, d, tmp), 16 * sizeof(float));
 }
 
 uint64_t stoa_gfx_scene_vertex_bytes(const stoa_gfx_scene *scene, uint32_t *out_quantised,
@@ -147,7 +158,6 @@ uint64_t stoa_gfx_scene_vertex_bytes(const stoa_gfx_scene *scene, uint32_t *out_
     if (out_quantised)
         *out_quantised = scene ? scene->vertex_format : 0;
     if (out_geometry)
-        *out_geometry =
-            scene ? scene->vertices.size + scene->indices.size + scene->morphs.size : 0;
+        *out_geometry = scene ? scene->vertices.size + scene->indices.size + scene->morphs.size : 0;
     return scene ? scene->vertex_bytes : 0;
 }

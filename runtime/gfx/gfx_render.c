@@ -155,8 +155,7 @@ static stoa_result draw_one(render_ctx *c, const uint32_t *list, uint32_t k, uin
         return res;
     gfx_push push;
     float folded[16];
-    memcpy(push.model, gfx_draw_model(c->s, c->pose, d, folded), sizeof push.model);
-    gfx_draw_push_dequant(d, push.dequant);
+    gfx_draw_push_model(c->s, c->pose, d, skinned, push.model);
     push.joint_base = skinned ? c->r->joint_base[d->skin] : -1;
     int32_t wb = c->r->weight_base[index];
     push.weight_base = wb >= 0 ? wb : 0;

@@ -43,7 +43,7 @@ stoa_result gfx_upload_buffer(gfx_upload *u, VkDeviceSize size, VkBufferUsageFla
 
 // ---- geometry ------------------------------------------------------------------
 
-static void write_morphs(float *dst, const stoa_mesh *m)
+static void write_morphs(float *dst, const stoa_mesh *m, float scale)
 {
     size_t n = m->vertex_count;
     for (uint32_t t = 0; t < m->morph_target_count; t++) {
@@ -51,9 +51,9 @@ static void write_morphs(float *dst, const stoa_mesh *m)
         float *p = dst + (size_t)t * 2 * n * 4;
         float *q = p + n * 4;
         for (size_t v = 0; v < n; v++) {
-            p[v * 4 + 0] = mt->positions[v * 3 + 0];
-            p[v * 4 + 1] = mt->positions[v * 3 + 1];
-            p[v * 4 + 2] = mt->positions[v * 3 + 2];
+            p[v * 4 + 0] = mt->positions[v * 3 + 0] * scale;
+            p[v * 4 + 1] = mt->positions[v * 3 + 1] * scale;
+            p[v * 4 + 2] = mt->positions[v * 3 + 2] * scale;
             p[v * 4 + 3] = 0.0f;
             q[v * 4 + 0] = mt->normals ? mt->normals[v * 3 + 0] : 0.0f;
             q[v * 4 + 1] = mt->normals ? mt->normals[v * 3 + 1] : 0.0f;
@@ -170,7 +170,9 @@ static stoa_result upload_geometry(stoa_gfx_scene *s, const stoa_scene *sc, gfx_
                                s->vertex_format ? &u->quant->meshes[i] : NULL, v);
         memcpy(idst + ix, m->indices, (size_t)m->index_count * 4);
         if (m->morph_target_count)
-            write_morphs(mdst + (size_t)mo * 4, m);
+            write_morphs(mdst + (size_t)mo * 4, m,
+                         gfx_morph_scale(s->vertex_format,
+                                         s->vertex_format ? &u->quant->meshes[i] : NULL));
         v += m->vertex_count;
         ix += m->index_count;
         mo += m->morph_target_count * 2 * m->vertex_count;

@@ -43,6 +43,9 @@ struct stoa_mesh_quant;
 void gfx_write_mesh_streams(uint8_t *const base[GFX_STREAM_COUNT], uint32_t vfmt,
                             const stoa_mesh *m, const struct stoa_mesh_quant *q, uint32_t first);
 void gfx_draw_set_dequant(gfx_draw *d, uint32_t vfmt, const struct stoa_mesh_quant *q);
+// What a mesh's morph position deltas are multiplied by on the GPU (1 / its
+// position scale when quantised, else 1).
+float gfx_morph_scale(uint32_t vfmt, const struct stoa_mesh_quant *q);
 
 stoa_result gfx_materials_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upload *u,
                                  stoa_error *err);

@@ -322,8 +322,7 @@ stoa_result gfx_shadow_record(stoa_gfx_renderer *r, VkCommandBuffer cmd, const s
         gfx_push push;
         memset(&push, 0, sizeof push);
         float folded[16];
-        memcpy(push.model, gfx_draw_model(s, pose, d, folded), sizeof push.model);
-        gfx_draw_push_dequant(d, push.dequant);
+        gfx_draw_push_model(s, pose, d, d->skin >= 0, push.model);
         push.joint_base = d->skin >= 0 ? r->joint_base[d->skin] : -1;
         int32_t wb = r->weight_base[i];
         push.weight_base = wb >= 0 ? wb : 0;

@@ -70,6 +70,13 @@ static void compare(const stoa_scene *s, const char *name, uint32_t expect, cons
     CHECK(draw(s, "on", pose, &q));
     if (!f.img.rgba || !q.img.rgba)
         return;
+    if (pose) { // the pose must move something, or the test shows nothing
+        quant_pic rest = {0};
+        CHECK(draw(s, "off", NULL, &rest));
+        CHECK_MSG(rest.img.rgba && gt_diff_fraction(&rest.img, &f.img, 24) > 0.001,
+                  "%s: the posed picture equals the rest pose's", name);
+        gt_free(&rest.img);
+    }
     CHECK_MSG(f.format == 0, "%s: floats asked for, format %#x", name, f.format);
     CHECK_MSG((q.format & expect) == expect, "%s: quantised streams %#x, expected %#x", name,
               q.format, expect);
@@ -116,14 +123,24 @@ static void compare(const stoa_scene *s, const char *name, uint32_t expect, cons
 STOA_TEST(sample_spheres_and_mirrored_tangents_quantised_look_the_same)
 {
     const char *files[] = {"MetalRoughSpheresNoTextures/glTF/MetalRoughSpheresNoTextures.gltf",
-                           "NormalTangentMirrorTest/glTF/NormalTangentMirrorTest.gltf"};
-    const char *names[] = {"spheres", "tangent-mirror"};
-    for (int i = 0; i < 2; i++) {
+                           "NormalTangentMirrorTest/glTF/NormalTangentMirrorTest.gltf",
+                           "CesiumMan/glTF/CesiumMan.gltf",
+                           "AnimatedMorphCube/glTF/AnimatedMorphCube.gltf"};
+    const char *names[] = {"spheres", "tangent-mirror", "cesium-man", "morph-cube"};
+    for (int i = 0; i < 4; i++) {
         stoa_scene *s = gt_load_sample(files[i]);
         CHECK_MSG(s != NULL, "%s did not load", files[i]);
         if (!s)
             continue;
-        compare(s, names[i], STOA_QUANT_POSITION | STOA_QUANT_NORMAL, NULL);
+        // The skinned and morphed ones posed part way through their animation.
+        stoa_pose *pose = i >= 2 ? stoa_pose_create(s) : NULL;
+        if (pose) {
+            stoa_pose_reset(pose);
+            stoa_pose_apply_animation(pose, 0, 0.3f * s->animations[0].duration);
+            stoa_pose_update(pose);
+        }
+        compare(s, names[i], STOA_QUANT_POSITION | STOA_QUANT_NORMAL, pose);
+        stoa_pose_destroy(&pose);
         stoa_scene_destroy(&s);
     }
 }
