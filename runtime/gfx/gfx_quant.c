@@ -135,8 +135,13 @@ const float *gfx_draw_model(const stoa_gfx_scene *s, const stoa_pose *pose, cons
     const float *q = d->dequant;
     if (q[0] == 0.0f && q[1] == 0.0f && q[2] == 0.0f && q[3] == 1.0f)
         return world;
-    float deq[16] = {q[3], 0, 0, 0, 0, q[3], 0, 0, 0, 0, q[3], 0, q[0], q[1], q[2], 1};
-    gfx_mat4_mul(world, deq, tmp);
+    // world * translate(q.xyz) * scale(q.w), written out (on the frame
+    // path for every quantised draw): columns 0-2 scaled, column 3 moved.
+    for (int c = 0; c < 3; c++)
+        for (int r = 0; r < 4; r++)
+            tmp[c * 4 + r] = world[c * 4 + r] * q[3];
+    for (int r = 0; r < 4; r++)
+        tmp[12 + r] = world[r] * q[0] + world[4 + r] * q[1] + world[8 + r] * q[2] + world[12 + r];
     return tmp;
 }
 

@@ -138,6 +138,9 @@ static stoa_result upload_geometry(stoa_gfx_scene *s, const stoa_scene *sc, gfx_
         total += (verts * gfx_stream_stride(s->vertex_format, k) + 15) & ~(VkDeviceSize)15;
     }
     s->vertex_bytes = total;
+    STOA_LOGD("gfx", "%s: vertex streams %llu bytes for %llu vertices (quantised streams %#x)",
+              sc->path ? sc->path : "scene", (unsigned long long)total, (unsigned long long)verts,
+              s->vertex_format);
     stoa_result res = gfx_upload_buffer(u, total, VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, &s->vertices,
                                         err);
     if (res >= 0)
