@@ -169,9 +169,41 @@ static const char *mesh_name(const stoa_mesh *m)
     return m->name && m->name[0] ? m->name : "(unnamed)";
 }
 
-// Returns false only when out of memory.
+// The largest scale (world matrix column length) of the nodes that draw
+// each mesh at rest, so that the position bound holds in metres: a mesh in
+// centimetres under a 0.01 scale may take a coarser grid. 1 for skinned
+// meshes (their joints place them) and meshes no node draws. NULL when out
+// of memory.
+static float *world_scales(const stoa_scene *sc)
+{
+    float *scale = calloc((size_t)sc->mesh_count + 1, sizeof *scale);
+    stoa_pose *pose = scale ? stoa_pose_create(sc) : NULL;
+    if (pose) {
+        stoa_pose_reset(pose);
+        stoa_pose_update(pose);
+        for (uint32_t n = 0; n < sc->node_count; n++) {
+            const float *w = stoa_pose_world(pose, n);
+            float c = 0;
+            for (int k = 0; k < 3; k++)
+                c = fmaxf(c, sqrtf(w[k * 4] * w[k * 4] + w[k * 4 + 1] * w[k * 4 + 1] +
+                                   w[k * 4 + 2] * w[k * 4 + 2]));
+            for (uint32_t i = 0; i < sc->nodes[n].mesh_count; i++) {
+                uint32_t m = sc->nodes[n].meshes[i];
+                if (m < sc->mesh_count && isfinite(c))
+                    scale[m] = fmaxf(scale[m], c);
+            }
+        }
+        stoa_pose_destroy(&pose);
+    }
+    for (uint32_t m = 0; scale && m < sc->mesh_count; m++)
+        if (!(scale[m] > 1e-6f) || sc->meshes[m].skin >= 0)
+            scale[m] = 1.0f;
+    return scale;
+}
+
+// Returns false only when out of memory. world_scale: world_scales's.
 static bool quantise_mesh(stoa_scene_quant *q, const stoa_mesh *m, stoa_mesh_quant *o,
-                          uint32_t index)
+                          uint32_t index, float world_scale)
 {
     size_t n = m->vertex_count;
     char why[192];
@@ -179,14 +211,15 @@ static bool quantise_mesh(stoa_scene_quant *q, const stoa_mesh *m, stoa_mesh_qua
     if (q->flags & STOA_QUANT_POSITION) {
         if (!(o->positions = malloc(n * 8 + 1)))
             return false;
-        if (!stoa_quant_positions(m->positions, m->vertex_count, STOA_QUANT_POSITION_BOUND,
-                                  o->positions, o->offset, &o->scale, &err)) {
+        if (!stoa_quant_positions(m->positions, m->vertex_count,
+                                  STOA_QUANT_POSITION_BOUND / world_scale, o->positions, o->offset,
+                                  &o->scale, &err)) {
             snprintf(why, sizeof why,
                      "positions: mesh %u (%s) would be off by %.3g mm (bound %.3g mm)", index,
-                     mesh_name(m), err * 1000.0, STOA_QUANT_POSITION_BOUND * 1000.0);
+                     mesh_name(m), err * world_scale * 1000.0, STOA_QUANT_POSITION_BOUND * 1000.0);
             give_up(q, STOA_QUANT_POSITION, why);
         } else {
-            q->position_error = fmaxf(q->position_error, err);
+            q->position_error = fmaxf(q->position_error, err * world_scale);
         }
     }
     if (q->flags & STOA_QUANT_NORMAL) {
@@ -249,11 +282,14 @@ stoa_result stoa_scene_quantise(const stoa_scene *scene, uint32_t want, stoa_sce
     q->owned = true;
     q->mesh_count = scene->mesh_count;
     q->flags = want & STOA_QUANT_ALL;
+    float *scale = world_scales(scene);
     for (uint32_t i = 0; i < scene->mesh_count; i++)
-        if (!quantise_mesh(q, &scene->meshes[i], &q->meshes[i], i)) {
+        if (!scale || !quantise_mesh(q, &scene->meshes[i], &q->meshes[i], i, scale[i])) {
+            free(scale);
             stoa_scene_quant_destroy(&q);
             return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "scene: out of memory (quantise)");
         }
+    free(scale);
     *out = q;
     return STOA_OK;
 }

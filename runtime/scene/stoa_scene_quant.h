@@ -5,9 +5,10 @@
 // untouched (picking, BVH, physics and lesson zones keep reading them).
 //
 //   stream     GPU format               error bound (else the stream stays float)
-//   position   16-bit UNORM x4 (w 0)    <= STOA_QUANT_POSITION_BOUND (1/4 mm) per axis,
-//              on a power-of-two grid   in mesh units: meshes up to 32 m across
-//              relative to the mesh's bounds
+//   position   16-bit UNORM x4 (w 0)    <= STOA_QUANT_POSITION_BOUND (1/4 mm) per axis
+//              on a power-of-two grid   in metres: the mesh's units times the largest
+//              relative to the mesh's   scale of a node drawing it at rest (1 when
+//              bounds                   skinned): meshes up to 32 m across at scale 1
 //   normal     8-bit SNORM x4 (w 0)     <= STOA_QUANT_NORMAL_BOUND_DEG between the float
 //   tangent    8-bit SNORM x4 (w +-1)   direction and the decoded one
 //   uv0, uv1   16-bit UNORM x2          every coordinate in [0, 1] (error <= 2^-17)
@@ -59,7 +60,7 @@ typedef struct stoa_scene_quant {
     uint32_t mesh_count;
     stoa_mesh_quant *meshes;
     // Largest errors measured over the quantised streams (decoded against
-    // the floats): metres, degrees, UV units.
+    // the floats): metres (at the rest pose's node scales), degrees, UV units.
     float position_error, normal_error_deg, uv_error;
     char reason[192]; // why a wanted stream stayed float; "" when none did
     bool owned;       // arrays malloc'd (else in a cache mapping)

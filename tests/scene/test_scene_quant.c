@@ -152,6 +152,8 @@ static void make_mesh(stoa_mesh *m, const char *name, uint32_t n, float length, 
     memset(m, 0, sizeof *m);
     m->name = (char *)name;
     m->vertex_count = n;
+    m->skin = -1;
+    m->material = -1;
     m->positions = calloc(n * 3, sizeof(float));
     m->normals = calloc(n * 3, sizeof(float));
     m->uv0 = calloc(n * 2, sizeof(float));
@@ -208,6 +210,31 @@ STOA_TEST(a_scene_keeps_floats_for_a_stream_one_mesh_cannot_take)
     CHECK(stoa_scene_quantise(&sc, STOA_QUANT_POSITION, &q, &err) >= 0);
     if (q) {
         CHECK(q->flags == STOA_QUANT_POSITION && q->meshes[0].normals == NULL);
+        stoa_scene_quant_destroy(&q);
+    }
+    // The 60 m ground under a node scaled by 0.01 is 60 cm in the world:
+    // the bound holds in metres, so its positions are quantised.
+    uint32_t ground = 0;
+    stoa_node node = {.name = "Ground",
+                      .parent = -1,
+                      .rotation = {0, 0, 0, 1},
+                      .scale = {0.01f, 0.01f, 0.01f},
+                      .mesh_count = 1,
+                      .meshes = &ground,
+                      .camera = -1,
+                      .light = -1};
+    stoa_scene scaled = {
+        .path = "test", .mesh_count = 1, .meshes = &meshes[1], .node_count = 1, .nodes = &node};
+    CHECK(stoa_scene_quantise(&scaled, STOA_QUANT_POSITION, &q, &err) >= 0);
+    if (q) {
+        CHECK_MSG(q->flags == STOA_QUANT_POSITION, "flags %#x: %s", q->flags, q->reason);
+        CHECK(q->position_error > 0 && q->position_error <= STOA_QUANT_POSITION_BOUND);
+        stoa_scene_quant_destroy(&q);
+    }
+    node.scale[0] = node.scale[1] = node.scale[2] = 1.0f; // at scale 1: refused again
+    CHECK(stoa_scene_quantise(&scaled, STOA_QUANT_POSITION, &q, &err) >= 0);
+    if (q) {
+        CHECK(q->flags == 0);
         stoa_scene_quant_destroy(&q);
     }
     for (int i = 0; i < 3; i++)
