@@ -28,7 +28,9 @@
 
 // Bump whenever the importer's output or the file layout changes: older
 // files are then ignored (and replaced on the next load).
-#define STOA_SCENE_CACHE_VERSION 3u // 2: levels of detail (LODS); 3: GPU texture formats
+// 2: levels of detail (LODS); 3: GPU texture formats (TEXR); 4: quantised
+// vertex streams (QVTX); 5: both.
+#define STOA_SCENE_CACHE_VERSION 5u
 
 // The cache folder: `dir` when non-empty; else $STOA_SCENE_CACHE ("off":
 // no cache, returns false); else $XDG_CACHE_HOME/stoa/scenes, else
