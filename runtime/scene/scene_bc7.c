@@ -182,9 +182,12 @@ void stoa_bc7_encode_block(const uint8_t px[64], uint8_t out[16])
     float e0[4], e1[4];
     principal_ends(px, e0, e1);
     candidate best = {.err = UINT32_MAX};
+    // A round that keeps the best candidate would refit it to the same ends
+    // again, so every later round would repeat it: stop there (lossless).
     for (int round = 0; round < 3 && best.err; round++) {
+        uint32_t before = best.err;
         try_endpoints(px, e0, e1, &best);
-        if (!refit(px, &best, e0, e1))
+        if (best.err >= before || !refit(px, &best, e0, e1))
             break;
     }
     if (best.idx[0] & 8) { // the first index's top bit is implied 0: swap the ends

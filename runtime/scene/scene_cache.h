@@ -13,6 +13,7 @@
 #pragma once
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -79,6 +80,9 @@ struct scene_baked {
     stoa_scene_cache_outcome outcome;
     pthread_t writer;
     bool writing;
+    // Set when the scene is destroyed while its file is being written: the
+    // writer encodes no more textures (the rest stay RGBA8 in the file).
+    atomic_bool hurry;
     char file[4096]; // the cache file to write
     uint64_t key;
     uint32_t texture_target; // the resolved stoa_texture_target the file is for
@@ -171,6 +175,11 @@ void scene_cache_after_write(const char *file);
 
 // Frees p unless it points into the scene's cache bytes.
 void scene_free_owned(stoa_scene *scene, void *p);
+// Tells a running writer to stop encoding textures into GPU formats (those
+// left are written RGBA8), so that destroying the scene does not wait for a
+// bake nobody in this process will use; called by stoa_scene_destroy.
+void scene_cache_hurry(stoa_scene *scene);
+
 // Joins the writer and unmaps; called by stoa_scene_destroy.
 void scene_baked_destroy(stoa_scene *scene);
 // The load through the cache (scene_cache_load.c); stoa_scene_load calls it

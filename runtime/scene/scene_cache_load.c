@@ -58,6 +58,12 @@ void scene_cache_textures_done(stoa_scene *s)
         start_writer(s);
 }
 
+void scene_cache_hurry(stoa_scene *s)
+{
+    if (s && s->baked && s->baked->writing)
+        atomic_store(&s->baked->hurry, true);
+}
+
 void stoa_scene_cache_wait(stoa_scene *s)
 {
     if (s && s->baked && s->baked->writing) {
@@ -70,6 +76,7 @@ void scene_baked_destroy(stoa_scene *s)
 {
     if (!s->baked)
         return;
+    scene_cache_hurry(s);
     stoa_scene_cache_wait(s);
     if (s->baked->has_lock)
         pthread_mutex_destroy(&s->baked->lock);
@@ -329,6 +336,19 @@ stoa_result stoa_scene_bake(const char *path, const char *cache_dir, char *out_f
                                out_outcome, err);
 }
 
+// Whether a cached scene from a file in the cache folder `dir`, for a GPU
+// target, has an image stored as RGBA8 (its writer was hurried, or failed).
+static bool partly_rgba8(const stoa_scene *s, const char *dir, uint32_t target)
+{
+    if (!s->baked || strncmp(s->baked->file, dir, strlen(dir)) ||
+        stoa_texture_target_resolve((stoa_texture_target)target) == STOA_TEXTURE_TARGET_RGBA8)
+        return false;
+    for (uint32_t i = 0; i < s->texture_count; i++)
+        if (s->textures[i].rgba && !s->textures[i].placeholder && !s->textures[i].blocks)
+            return true;
+    return false;
+}
+
 stoa_result stoa_scene_bake_for(const char *path, const char *cache_dir, uint32_t texture_target,
                                 char *out_file, size_t out_file_size,
                                 stoa_scene_cache_outcome *out_outcome, stoa_error *err)
@@ -345,6 +365,19 @@ stoa_result stoa_scene_bake_for(const char *path, const char *cache_dir, uint32_
         return r;
     stoa_scene_cache_wait(s);
     stoa_scene_cache_outcome o = stoa_scene_cache_outcome_of(s);
+    if (o == STOA_SCENE_CACHE_HIT && partly_rgba8(s, dir, texture_target)) {
+        // A file written while its scene was closed (scene_cache_hurry):
+        // bake it again, whole.
+        STOA_LOGI("scene", "%s: %s has RGBA8 textures for a GPU format; baking it again", path,
+                  s->baked->file);
+        unlink(s->baked->file);
+        stoa_scene_destroy(&s);
+        r = stoa_scene_load(path, &d, &s, err);
+        if (r < 0)
+            return r;
+        stoa_scene_cache_wait(s);
+        o = stoa_scene_cache_outcome_of(s);
+    }
     char file[4096] = "";
     if (s->baked && s->baked->file[0])
         snprintf(file, sizeof file, "%s", s->baked->file);

@@ -110,9 +110,16 @@ static stoa_texture_role texture_role(const stoa_scene *s, uint32_t i)
 // (stoa_scene_texture_check). For a GPU target each image's whole chain is
 // encoded here (stoa_scene_texfmt.h) and stored instead of RGBA8; a
 // placeholder, or an image the encoder fails on, stays RGBA8.
+static bool hurried(void *user)
+{
+    const stoa_scene *s = user;
+    return s->baked && atomic_load(&s->baked->hurry);
+}
+
 static void write_textures(const stoa_scene *s, uint32_t target, wbuf *b, data_out *d,
                            uint64_t *lazy_from)
 {
+    uint32_t kept = 0;
     *lazy_from = d->pos;
     for (uint32_t i = 0; i < s->texture_count; i++) {
         const stoa_texture *t = &s->textures[i];
@@ -120,11 +127,18 @@ static void write_textures(const stoa_scene *s, uint32_t target, wbuf *b, data_o
         stoa_texfmt fmt = stoa_texfmt_for((stoa_texture_target)target, texture_role(s, i));
         size_t mips_size = 0, blocks_size = 0;
         uint8_t *blocks = NULL, *mips = NULL;
-        if (t->rgba && !t->placeholder && fmt != STOA_TEXFMT_RGBA8 &&
-            !(blocks = stoa_texfmt_encode_chain(fmt, t->rgba, t->width, t->height, srgb, 0,
-                                                &blocks_size)))
-            STOA_LOGW("scene", "%s: texture %u (%s) kept as RGBA8: the %s encoder failed",
-                      s->path, i, t->name, stoa_texfmt_name(fmt));
+        if (t->rgba && !t->placeholder && fmt != STOA_TEXFMT_RGBA8 && hurried((void *)s))
+            kept++;
+        else if (t->rgba && !t->placeholder && fmt != STOA_TEXFMT_RGBA8 &&
+                 !(blocks = stoa_texfmt_encode_chain_until(fmt, t->rgba, t->width, t->height,
+                                                           srgb, 0, hurried, (void *)s,
+                                                           &blocks_size))) {
+            if (hurried((void *)s))
+                kept++;
+            else
+                STOA_LOGW("scene", "%s: texture %u (%s) kept as RGBA8: the %s encoder failed",
+                          s->path, i, t->name, stoa_texfmt_name(fmt));
+        }
         if (!blocks)
             fmt = STOA_TEXFMT_RGBA8;
         if (t->rgba && !blocks)
@@ -145,6 +159,11 @@ static void write_textures(const stoa_scene *s, uint32_t target, wbuf *b, data_o
         free(mips);
         free(blocks);
     }
+    if (kept)
+        STOA_LOGI("scene",
+                  "%s: %u texture(s) baked as RGBA8, not %s: the scene was closed before they "
+                  "were encoded (`stoa bake` bakes them)",
+                  s->path, kept, stoa_texture_target_name(target));
 }
 
 static void write_rest(const stoa_scene *s, wbuf w[], data_out *d)

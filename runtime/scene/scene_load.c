@@ -220,6 +220,7 @@ void stoa_scene_destroy(stoa_scene **pscene)
         return;
     stoa_scene *s = *pscene;
     scene_deferred_destroy(s); // joins running decodes first
+    scene_cache_hurry(s);      // no more GPU encoding: nobody here will use it
     stoa_scene_cache_wait(s);  // and the cache writer, which reads the scene
     for (uint32_t i = 0; s->nodes && i < s->node_count; i++) {
         scene_free_owned(s, s->nodes[i].name);

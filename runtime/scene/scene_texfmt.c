@@ -109,6 +109,8 @@ typedef struct level_job {
     void *astc;
     uint32_t threads;
     atomic_bool failed;
+    bool (*stop)(void *user);
+    void *user;
 } level_job;
 
 // BC7: thread t takes block rows t, t + threads, ...; texels past the edge
@@ -117,7 +119,11 @@ static void bc7_rows(level_job *j, uint32_t t)
 {
     uint32_t bw = (j->w + 3) / 4, bh = (j->h + 3) / 4;
     uint8_t px[64];
-    for (uint32_t by = t; by < bh; by += j->threads)
+    for (uint32_t by = t; by < bh; by += j->threads) {
+        if (j->stop && j->stop(j->user)) {
+            atomic_store(&j->failed, true);
+            return;
+        }
         for (uint32_t bx = 0; bx < bw; bx++) {
             for (uint32_t y = 0; y < 4; y++) {
                 uint32_t sy = by * 4 + y < j->h ? by * 4 + y : j->h - 1;
@@ -128,6 +134,7 @@ static void bc7_rows(level_job *j, uint32_t t)
             }
             stoa_bc7_encode_block(px, j->out + ((size_t)by * bw + bx) * 16);
         }
+    }
 }
 
 typedef struct worker_arg {
@@ -182,6 +189,13 @@ static uint32_t thread_count(uint32_t want)
 uint8_t *stoa_texfmt_encode_chain(stoa_texfmt f, const uint8_t *rgba, uint32_t w, uint32_t h,
                                   bool srgb, uint32_t threads, size_t *out_size)
 {
+    return stoa_texfmt_encode_chain_until(f, rgba, w, h, srgb, threads, NULL, NULL, out_size);
+}
+
+uint8_t *stoa_texfmt_encode_chain_until(stoa_texfmt f, const uint8_t *rgba, uint32_t w, uint32_t h,
+                                        bool srgb, uint32_t threads, bool (*stop)(void *user),
+                                        void *user, size_t *out_size)
+{
     if ((unsigned)f >= STOA_TEXFMT_COUNT || !rgba || !w || !h)
         return NULL;
     size_t total = stoa_texfmt_chain_bytes(f, w, h);
@@ -189,7 +203,7 @@ uint8_t *stoa_texfmt_encode_chain(stoa_texfmt f, const uint8_t *rgba, uint32_t w
     // Two scratch levels taken in turn (each level is at most half the last).
     size_t half = (size_t)(w > 1 ? w / 2 : 1) * (h > 1 ? h / 2 : 1) * 4;
     uint8_t *scratch = malloc(2 * half);
-    level_job j = {.f = f, .threads = thread_count(threads)};
+    level_job j = {.f = f, .threads = thread_count(threads), .stop = stop, .user = user};
     atomic_init(&j.failed, false);
     if (f == STOA_TEXFMT_ASTC_4x4 || f == STOA_TEXFMT_ASTC_6x6)
         j.astc =
@@ -203,7 +217,9 @@ uint8_t *stoa_texfmt_encode_chain(stoa_texfmt f, const uint8_t *rgba, uint32_t w
         j.h = lh;
         j.out = out + at;
         j.out_size = stoa_texfmt_level_bytes(f, lw, lh);
-        if (f == STOA_TEXFMT_RGBA8)
+        if (stop && stop(user))
+            ok = false;
+        else if (f == STOA_TEXFMT_RGBA8)
             memcpy(j.out, level, j.out_size);
         else
             ok = encode_level(&j);

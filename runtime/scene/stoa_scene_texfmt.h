@@ -74,6 +74,12 @@ stoa_texfmt stoa_texfmt_for(stoa_texture_target target, stoa_texture_role role);
 // encoder error). Uses up to `threads` threads (0: one per core).
 uint8_t *stoa_texfmt_encode_chain(stoa_texfmt f, const uint8_t *rgba, uint32_t w, uint32_t h,
                                   bool srgb, uint32_t threads, size_t *out_size);
+// The same, giving up (NULL) as soon as stop(user) returns true: it is
+// asked before each row of blocks (BC7) or each level (ASTC), from any of
+// the encoding threads. The cache writer stops when its scene is destroyed.
+uint8_t *stoa_texfmt_encode_chain_until(stoa_texfmt f, const uint8_t *rgba, uint32_t w, uint32_t h,
+                                        bool srgb, uint32_t threads, bool (*stop)(void *user),
+                                        void *user, size_t *out_size);
 
 // Decodes one level of f (stoa_texfmt_level_bytes(f, w, h) bytes) into
 // w*h*4 bytes of RGBA8. false when f has no decoder here or on an error.

@@ -71,8 +71,8 @@ static uint8_t *bumps(uint32_t w, uint32_t h)
 
 // Encodes the chain, then decodes every level and compares it with the
 // RGBA8 chain (made with the same box filter); returns level 0's PSNR.
-static double chain_psnr(stoa_texfmt f, const uint8_t *img, uint32_t w, uint32_t h,
-                                bool srgb, double min_level_psnr)
+static double chain_psnr(stoa_texfmt f, const uint8_t *img, uint32_t w, uint32_t h, bool srgb,
+                         double min_level_psnr)
 {
     size_t size = 0;
     uint8_t *blocks = stoa_texfmt_encode_chain(f, img, w, h, srgb, 2, &size);
@@ -343,6 +343,56 @@ STOA_TEST(rgba8_file_beside_the_scene_serves_a_bc_load)
     char *taken = tu_read(cmd, &n);
     CHECK_MSG(taken != NULL, "the hub's file is in the cache under its own key");
     free(taken);
+    tu_rmdir(dir);
+}
+
+static bool stop_now(void *user)
+{
+    (*(int *)user)++;
+    return true;
+}
+
+// A scene destroyed while its file is being written does not wait for the
+// GPU encoding: the file keeps RGBA8 for what was not encoded yet, still
+// loads, and `stoa bake` (stoa_scene_bake_for) bakes it again whole.
+STOA_TEST(destroy_hurries_the_bake)
+{
+    int asked = 0;
+    size_t n = 0;
+    uint8_t *img = photo(256, 256);
+    CHECK(!stoa_texfmt_encode_chain_until(STOA_TEXFMT_BC7, img, 256, 256, true, 2, stop_now, &asked,
+                                          &n));
+    CHECK(asked > 0);
+    free(img);
+
+    char dir[256], path[1024], file[4200];
+    tu_mkdtemp(dir, sizeof dir, "texfmt-hurry");
+    stoa_test_model(path, sizeof path, "large/large.glb");
+    stoa_scene *s = NULL;
+    stoa_error err = {0};
+    stoa_scene_load_desc d = {
+        .use_cache = true, .cache_dir = dir, .texture_target = STOA_TEXTURE_TARGET_BC};
+    CHECK_MSG(stoa_scene_load(path, &d, &s, &err) == STOA_OK, "%s", err.message);
+    stoa_scene_destroy(&s); // no stoa_scene_cache_wait: hurried
+    s = load(path, dir, STOA_TEXTURE_TARGET_BC, STOA_SCENE_CACHE_HIT);
+    uint32_t rgba8 = 0;
+    for (uint32_t i = 0; s && i < s->texture_count; i++) {
+        CHECK(stoa_scene_texture_check(s, i));
+        rgba8 += s->textures[i].gpu_format == STOA_TEXFMT_RGBA8;
+    }
+    printf("texfmt: destroyed at once: %u of %u textures left RGBA8\n", rgba8,
+           s ? s->texture_count : 0);
+    stoa_scene_destroy(&s);
+    stoa_scene_cache_outcome o;
+    CHECK_MSG(stoa_scene_bake_for(path, dir, STOA_TEXTURE_TARGET_BC, file, sizeof file, &o, &err) ==
+                  STOA_OK,
+              "%s", err.message);
+    CHECK(o == (rgba8 ? STOA_SCENE_CACHE_MISS : STOA_SCENE_CACHE_HIT));
+    s = load(path, dir, STOA_TEXTURE_TARGET_BC, STOA_SCENE_CACHE_HIT);
+    for (uint32_t i = 0; s && i < s->texture_count; i++)
+        CHECK(s->textures[i].gpu_format == STOA_TEXFMT_BC7);
+    stoa_scene_destroy(&s);
+    CHECK(count_files(dir) == 1);
     tu_rmdir(dir);
 }
 
