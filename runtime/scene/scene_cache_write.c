@@ -105,20 +105,34 @@ static stoa_texture_role texture_role(const stoa_scene *s, uint32_t i)
     return STOA_TEXTURE_ROLE_DATA;
 }
 
+// Once the scene is destroyed (scene_cache_hurry) the writer still encodes
+// up to HURRY_PIXELS texels (small images: a fraction of a second), then
+// keeps the rest RGBA8: a short-lived process (`stoa info`, one `stoa
+// render`) neither waits for a long bake nor leaves its small images
+// unencoded.
+#define HURRY_PIXELS (1u << 20)
+
+typedef struct hurry_state {
+    const stoa_scene *s;
+    uint64_t pixels;  // of the texture being encoded
+    uint64_t allowed; // left of HURRY_PIXELS
+} hurry_state;
+
+static bool hurried(void *user)
+{
+    const hurry_state *h = user;
+    return h->s->baked && atomic_load(&h->s->baked->hurry) && h->pixels > h->allowed;
+}
+
 // Texels go last in DATA, from *lazy_from on: a load checks the chunks
 // before it and leaves the rest to the first use of each texture
 // (stoa_scene_texture_check). For a GPU target each image's whole chain is
 // encoded here (stoa_scene_texfmt.h) and stored instead of RGBA8; a
 // placeholder, or an image the encoder fails on, stays RGBA8.
-static bool hurried(void *user)
-{
-    const stoa_scene *s = user;
-    return s->baked && atomic_load(&s->baked->hurry);
-}
-
 static void write_textures(const stoa_scene *s, uint32_t target, wbuf *b, data_out *d,
                            uint64_t *lazy_from)
 {
+    hurry_state hs = {.s = s, .allowed = HURRY_PIXELS};
     uint32_t kept = 0;
     *lazy_from = d->pos;
     for (uint32_t i = 0; i < s->texture_count; i++) {
@@ -127,13 +141,14 @@ static void write_textures(const stoa_scene *s, uint32_t target, wbuf *b, data_o
         stoa_texfmt fmt = stoa_texfmt_for((stoa_texture_target)target, texture_role(s, i));
         size_t mips_size = 0, blocks_size = 0;
         uint8_t *blocks = NULL, *mips = NULL;
-        if (t->rgba && !t->placeholder && fmt != STOA_TEXFMT_RGBA8 && hurried((void *)s))
+        hs.pixels = (uint64_t)t->width * t->height;
+        bool was_hurried = s->baked && atomic_load(&s->baked->hurry);
+        if (t->rgba && !t->placeholder && fmt != STOA_TEXFMT_RGBA8 && hurried(&hs))
             kept++;
         else if (t->rgba && !t->placeholder && fmt != STOA_TEXFMT_RGBA8 &&
                  !(blocks = stoa_texfmt_encode_chain_until(fmt, t->rgba, t->width, t->height,
-                                                           srgb, 0, hurried, (void *)s,
-                                                           &blocks_size))) {
-            if (hurried((void *)s))
+                                                           srgb, 0, hurried, &hs, &blocks_size))) {
+            if (hurried(&hs))
                 kept++;
             else
                 STOA_LOGW("scene", "%s: texture %u (%s) kept as RGBA8: the %s encoder failed",
@@ -156,6 +171,8 @@ static void write_textures(const stoa_scene *s, uint32_t target, wbuf *b, data_o
         put_ref(b, d, mips, mips_size);
         put_u32(b, (uint32_t)fmt); // since format 3
         put_ref(b, d, blocks, blocks_size);
+        if (blocks && (was_hurried || (s->baked && atomic_load(&s->baked->hurry))))
+            hs.allowed = hs.allowed > hs.pixels ? hs.allowed - hs.pixels : 0;
         free(mips);
         free(blocks);
     }
