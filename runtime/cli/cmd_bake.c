@@ -17,6 +17,7 @@
 #include "lesson/stoa_lesson.h"
 #include "lesson/stoa_lesson_check.h"
 #include "gfx/stoa_gfx.h"
+#include "gfx/stoa_gfx_probe.h"
 #include "scene/stoa_scene_cache.h"
 #include "scene/stoa_scene_texfmt.h"
 #include "stoa_cli.h"
@@ -67,8 +68,8 @@ static void usage(FILE *f)
                "samples (ASTC, else BC, else RGBA8). Loads use the file of their device's format.\n");
 }
 
-// "auto" asks this machine's Vulkan device (a headless one, made and
-// destroyed here) unless $STOA_TEXTURE_FORMAT says.
+// "auto" asks this machine's Vulkan device (stoa_gfx_probe_texture_target:
+// no logical device made) unless $STOA_TEXTURE_FORMAT says.
 static stoa_texture_target resolve_target(stoa_texture_target t)
 {
     stoa_texture_target env;
@@ -76,12 +77,8 @@ static stoa_texture_target resolve_target(stoa_texture_target t)
         (stoa_texture_target_parse(getenv("STOA_TEXTURE_FORMAT"), &env) &&
          env != STOA_TEXTURE_TARGET_AUTO))
         return stoa_texture_target_resolve(t);
-    stoa_gfx_device *dev = NULL;
-    stoa_error err = {0};
-    if (stoa_gfx_device_create(&(stoa_gfx_device_desc){.headless = true}, &dev, &err) < 0)
-        fprintf(stderr, "stoa bake: no Vulkan device (%s): textures baked as RGBA8\n",
-                err.message);
-    stoa_gfx_device_destroy(&dev);
+    if (!stoa_gfx_probe_texture_target())
+        fprintf(stderr, "stoa bake: no Vulkan device: textures baked as RGBA8\n");
     return stoa_texture_target_resolve(t);
 }
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gfx/stoa_gfx_probe.h"
 #include "scene/stoa_scene.h"
 #include "stoa_cli.h"
 
@@ -116,6 +117,7 @@ int stoa_cmd_info(int argc, char **argv)
     }
     stoa_scene *scene = NULL;
     stoa_error err = {0};
+    stoa_gfx_probe_texture_target(); // a cache file of the format `stoa render` would use
     if (stoa_scene_load(path, &(stoa_scene_load_desc){.use_cache = true}, &scene, &err) < 0) {
         fprintf(stderr, "stoa info: %s\n", err.message);
         return 1;

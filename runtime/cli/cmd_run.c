@@ -9,6 +9,7 @@
 
 #include "core/stoa_path.h"
 #include "gfx/stoa_gfx.h"
+#include "gfx/stoa_gfx_probe.h"
 #include "cli_session_opts.h"
 #include "headset/headset_loop.h"
 #include "stoa_cli.h"
@@ -174,6 +175,9 @@ int stoa_cmd_run(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
+    // The first lesson's scene loads before the headset's device exists:
+    // bake it for the format that device will sample (scene cache "auto").
+    stoa_gfx_probe_texture_target();
     run_session s;
     stoa_error err = {0};
     stoa_result r = headset_open(&s, &opt, &err);

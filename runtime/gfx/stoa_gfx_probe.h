@@ -25,3 +25,12 @@ typedef struct stoa_gfx_probe_result {
 
 // Always fills out; returns false when a format Stoa needs is missing.
 bool stoa_gfx_probe(const stoa_gfx_device *device, stoa_gfx_probe_result *out);
+
+// Before any device exists: asks the Vulkan device the renderer would pick
+// (a bare instance, features and format properties; no logical device)
+// which block formats it samples, and registers them for the scene cache's
+// "auto" texture target (stoa_texture_target_set_device), so that a scene
+// loaded before the renderer's device is baked for the same format as one
+// loaded after it. Nothing to ask when $STOA_TEXTURE_FORMAT names a target.
+// false when there is no usable Vulkan device (auto stays RGBA8).
+bool stoa_gfx_probe_texture_target(void);
