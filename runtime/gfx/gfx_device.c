@@ -276,7 +276,7 @@ static stoa_result create_device(stoa_gfx_device *dev, const stoa_gfx_device_des
     dev->tex_bc = features.features.textureCompressionBC;
     dev->tex_astc = features.features.textureCompressionASTC_LDR;
     // What the scene cache bakes for when asked for "auto" (stoa_scene_texfmt.h).
-    stoa_texture_target_set_device(dev->tex_bc, dev->tex_astc);
+    gfx_texture_blocks_register(dev->h.physical_device, dev->tex_bc, dev->tex_astc);
     return STOA_OK;
 }
 

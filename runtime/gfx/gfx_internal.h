@@ -234,6 +234,12 @@ VkFormat gfx_block_format(uint32_t format, bool srgb);
 void gfx_texture_blocks_features(VkPhysicalDevice pd, const VkPhysicalDeviceFeatures *avail,
                                  VkPhysicalDeviceFeatures *enable);
 bool gfx_texture_blocks_supported(const stoa_gfx_device *dev, uint32_t format);
+// Registers the enabled block formats as the scene cache's "auto" target
+// (stoa_texture_target_set_device) — except on a CPU device (lavapipe),
+// which samples blocks slower than RGBA8 (each texel fetch decodes its
+// block in software: a BC7 scene renders several times slower) and has no
+// VRAM to save; STOA_GFX_TEXTURE_COMPRESSION=on registers them there too.
+void gfx_texture_blocks_register(VkPhysicalDevice pd, bool bc, bool astc);
 VkDeviceSize gfx_texture_blocks_staging_bytes(uint32_t format, uint32_t width, uint32_t height);
 // Creates t's image and views and records the copies of its levels from st;
 // f (src set, t->mips set) gets the staging destinations.

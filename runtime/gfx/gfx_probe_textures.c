@@ -72,8 +72,8 @@ bool stoa_gfx_probe_texture_target(void)
         VkPhysicalDeviceFeatures avail, enable = {0};
         vkGetPhysicalDeviceFeatures(pd, &avail);
         gfx_texture_blocks_features(pd, &avail, &enable);
-        stoa_texture_target_set_device(enable.textureCompressionBC,
-                                       enable.textureCompressionASTC_LDR);
+        gfx_texture_blocks_register(pd, enable.textureCompressionBC,
+                                    enable.textureCompressionASTC_LDR);
         STOA_LOGD("gfx", "texture format probe: scenes baked for %s",
                   stoa_texture_target_name(stoa_texture_target_resolve(STOA_TEXTURE_TARGET_AUTO)));
     }

@@ -56,6 +56,19 @@ void gfx_texture_blocks_features(VkPhysicalDevice pd, const VkPhysicalDeviceFeat
                                          format_samples(pd, STOA_TEXFMT_ASTC_6x6);
 }
 
+void gfx_texture_blocks_register(VkPhysicalDevice pd, bool bc, bool astc)
+{
+    VkPhysicalDeviceProperties p;
+    vkGetPhysicalDeviceProperties(pd, &p);
+    const char *env = getenv("STOA_GFX_TEXTURE_COMPRESSION");
+    bool cpu = p.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU && !(env && strcmp(env, "on") == 0);
+    if (cpu && (bc || astc))
+        STOA_LOGD("gfx", "%s is a CPU device: scenes are baked with RGBA8 textures "
+                         "(STOA_GFX_TEXTURE_COMPRESSION=on bakes its block formats)",
+                  p.deviceName);
+    stoa_texture_target_set_device(bc && !cpu, astc && !cpu);
+}
+
 bool gfx_texture_blocks_supported(const stoa_gfx_device *dev, uint32_t format)
 {
     if (format == STOA_TEXFMT_BC7)
