@@ -184,6 +184,7 @@ void run_session_release_gpu(run_session *s)
     run_view_release_gpu(&s->view);
     run_overlay_release_gpu(&s->overlay, NULL);
     stoa_gfx_scene_destroy(&s->gscene);
+    run_sky_release_gpu(s);
 }
 
 void run_session_request_exit(run_session *s)

@@ -27,9 +27,11 @@ import shutil
 import signal
 import socket
 import subprocess
+import struct
 import sys
 import time
 import urllib.request
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from class_common import Proc  # noqa: E402  (one child-process helper for the run tests)
@@ -106,12 +108,37 @@ def heaviest_sample(src):
     return p if os.path.exists(p) else None
 
 
+def write_sky_png(path, width=2048, height=1024):
+    """An environment image (2:1, made here): a pink north, a cyan south
+    above a green ground. Large, so that decoding it is real work."""
+    row_sky = (b"\xff\x80\xc0" * (width // 4) + b"\x40\xe0\xff" * (width // 2)
+               + b"\xff\x80\xc0" * (width // 4))
+    row_ground = b"\x30\x90\x30" * width
+    raw = b"".join(b"\x00" + (row_sky if y < height // 2 else row_ground) for y in range(height))
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n"
+                + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(raw, 1)) + chunk(b"IEND", b""))
+
+
 def make_library(src, work):
     """The agora and its lessons copied (headsets keep fetched lessons beside
-    the one they started with), plus a heavy lesson and a broken one."""
+    the one they started with), plus a heavy lesson and a broken one. The
+    Chinese lesson is set at dusk and the heavy one under an environment
+    image: each switch brings another sky, whose light must be made on the
+    switch's loader, not on the frame thread."""
     scenes = os.path.join(work, "scenes")
     shutil.copytree(os.path.join(src, "scenes/agora"), scenes)
     lessons = os.path.join(scenes, "lessons")
+    zeno = os.path.join(lessons, "zeno-zh.yaml")
+    text = open(zeno, encoding="utf-8").read()
+    assert "\nscene: ../agora.glb\n" in text
+    open(zeno, "w", encoding="utf-8").write(
+        text.replace("\nscene: ../agora.glb\n", '\nscene: ../agora.glb\nsky: {time: "18:30"}\n', 1))
+    write_sky_png(os.path.join(lessons, "sky.png"))
     heavy = heaviest_sample(src)
     if heavy:
         shutil.copy(heavy, os.path.join(scenes, "heavy.glb"))
@@ -120,7 +147,8 @@ def make_library(src, work):
               "goes back to the agora instead of the heaviest corpus scene")
     with open(os.path.join(lessons, "heavy.yaml"), "w") as f:
         f.write("stoa_lesson: 1\nid: test.heavy\ntitle: {en: Heavy}\nlanguages: [en]\n"
-                f"scene: ../{'heavy.glb' if heavy else 'agora.glb'}\nstart: look\nstates:\n"
+                f"scene: ../{'heavy.glb' if heavy else 'agora.glb'}\nsky: {{environment: sky.png}}\n"
+                "start: look\nstates:\n"
                 "  look:\n    title: {en: Look}\n    on_enter:\n"
                 "      - show_panel: {text: {en: Look at the helmet.}}\n"
                 "    triggers:\n      - instructor: continue\n        goto: look\n")
@@ -152,6 +180,7 @@ def main():
         # however busy the machine is; the teacher acts on what the headset says.
         henv = dict(env, STOA_XRSIM_SCRIPT=os.path.join(src, "tests/run/pacing.yaml"),
                     STOA_AUDIO_SILENT="1", STOA_LOG=os.environ.get("PACING_LOG", "warn"),
+                    STOA_LOG_RUN="info",  # what the switches' loaders did with the skies
                     STOA_XRSIM_SUMMARY=os.path.join(out, "summary.json"))
         headset = Proc([stoa, "run", os.path.join(lessons, "stoa-poikile.yaml"), "--sim",
                         "--hub", url, "--join", code, "--device", "pacing",
@@ -182,12 +211,22 @@ def main():
         mark = len(headset.lines)
         hub.command("launch", lesson="zeno-zh.yaml")
         check(headset.wait_for(r"switching to lesson .*zeno-zh", 60, mark) is not None,
-              "switch 1: zeno-zh (same scene)")
+              "switch 1: zeno-zh (same scene, at dusk)")
+        check(any(re.search(r"sky for .*zeno-zh.yaml: its light baked on the loader", l)
+                  for l in headset.lines[mark:]),
+              "switch 1: the dusk sky's light is baked on the loader")
         hub.command("message", text="Now the helmet.")
         mark = len(headset.lines)
         hub.command("launch", lesson="heavy.yaml")
         check(headset.wait_for(r"switching to lesson .*heavy", 120, mark) is not None,
               f"switch 2: the {'heaviest corpus scene' if heavy else 'agora again'}, loaded on a worker")
+        lines = headset.lines[mark:]
+        check(any(re.search(r"sky: the environment image .*sky\.png \(sky\.environment\)", l)
+                  for l in lines)
+              and any(re.search(r"sky for .*heavy.yaml: its light baked on the loader", l)
+                      for l in lines),
+              "switch 2: the lesson's environment image (sent by the hub) is decoded and its "
+              "light baked on the loader")
         time.sleep(3)
         mark = len(headset.lines)
         hub.command("launch", lesson="broken.yaml")

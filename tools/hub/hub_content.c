@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// A lesson's files besides the lesson itself (its scene and narration audio)
+// A lesson's files besides the lesson itself (its scene, environment image
+// and narration audio)
 // for `launch`, and GET /api/headset/content/<sha256>: the hub serves a file
 // only when a lesson of its library names it, found by the SHA-256 of its
 // bytes (docs/hub.md, "The class-period protocol").
@@ -138,6 +139,7 @@ static lesson_entry *lesson_paths(stoa_hub *hub, const char *name, const char *p
     e->size = (int64_t)st.st_size, e->mtime_ns = mtime_of(&st), e->inode = (int64_t)st.st_ino;
     add_path(e, l->scene);
     e->scene_first = e->count == 1;
+    add_path(e, l->sky_environment); // the lesson's environment image (sky.environment)
     for (uint32_t s = 0; s < l->state_count; s++)
         for (uint32_t k = 0; k < l->states[s].step_count; k++) {
             const stoa_lesson_text *a = &l->states[s].steps[k].audio;
