@@ -58,9 +58,9 @@ uint64_t stoa_gfx_sky_key(const stoa_gfx_sky *sky)
 {
     uint64_t h = 0xcbf29ce484222325ull;
     if (sky->env_rgb) { // the picture is all there is: time and place do not matter
-        uint64_t e = sky->env_hash ? sky->env_hash
-                                   : stoa_gfx_sky_env_hash(sky->env_rgb, sky->env_width,
-                                                           sky->env_height);
+        uint64_t e = sky->env_hash
+                         ? sky->env_hash
+                         : stoa_gfx_sky_env_hash(sky->env_rgb, sky->env_width, sky->env_height);
         h = mix(mix(mix(h, 1u), (uint32_t)e), (uint32_t)(e >> 32));
         return mix(mix(h, sky->env_width), sky->env_height);
     }
@@ -78,8 +78,8 @@ static stoa_result check_sky(const stoa_gfx_sky *sky, stoa_error *err)
         !isfinite(sky->day_of_year) || sky->day_of_year < 0.0f || sky->day_of_year > 366.0f ||
         !isfinite(sky->north_deg) || !isfinite(sky->turbidity) || sky->turbidity > 10.0f ||
         (unsigned)sky->shadows > STOA_GFX_SHADOWS_AUTO ||
-        (sky->env_rgb && (sky->env_height < 2 || sky->env_width != 2 * sky->env_height ||
-                          sky->env_width > 16384)))
+        (sky->env_rgb &&
+         (sky->env_height < 2 || sky->env_width != 2 * sky->env_height || sky->env_width > 16384)))
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
                               "gfx: set_sky: hour 0..24, latitude -90..90, day 0..366, "
                               "turbidity 0..10, shadows off/low/high/auto, an environment "

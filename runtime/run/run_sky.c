@@ -28,9 +28,9 @@
 
 struct run_sky {
     bool resolved;
-    uint64_t say;            // what it was resolved from (say_key): content, not addresses
-    uint64_t key;            // stoa_gfx_sky_key of sky
-    char extras_for[4096];   // the scene file the extras were read from
+    uint64_t say;          // what it was resolved from (say_key): content, not addresses
+    uint64_t key;          // stoa_gfx_sky_key of sky
+    char extras_for[4096]; // the scene file the extras were read from
     stoa_scene_extras extras;
     stoa_scene_env_image image;
     stoa_gfx_sky sky;
@@ -56,7 +56,8 @@ stoa_result run_sky_resolve(const run_options *o, const stoa_lesson *L, stoa_gfx
         if (!f)
             return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
                                   "--sky wants a time of day HH:MM, off or an environment image "
-                                  "file, not '%s' (no such file)", time);
+                                  "file, not '%s' (no such file)",
+                                  time);
         fclose(f);
     }
     if (shadows && !stoa_gfx_shadows_parse(shadows, &out->shadows))
@@ -76,9 +77,10 @@ static struct run_sky *state(run_session *s)
 // the same string; the command line's may name a lesson).
 static const char *scene_file(const run_session *s)
 {
-    return s->lesson_on ? s->lesson.scene_path
+    return s->lesson_on                 ? s->lesson.scene_path
            : s->scene && s->scene->path ? s->scene->path
-           : s->opt ? s->opt->scene_path : NULL;
+           : s->opt                     ? s->opt->scene_path
+                                        : NULL;
 }
 
 static const stoa_scene_extras *extras_for(struct run_sky *k, const char *path)
@@ -158,9 +160,10 @@ static void resolve(const run_options *o, const stoa_lesson *L, const char *less
         say.file = scene_path;
         say.field = x->environment_field;
     }
-    const char *shadows = o->shadows ? o->shadows
-                          : L && L->sky_shadows ? L->sky_shadows
-                          : x && x->sky_shadows[0] ? x->sky_shadows : NULL;
+    const char *shadows = o->shadows               ? o->shadows
+                          : L && L->sky_shadows    ? L->sky_shadows
+                          : x && x->sky_shadows[0] ? x->sky_shadows
+                                                   : NULL;
     stoa_gfx_sky_default(&k->sky);
     if (shadows)
         stoa_gfx_shadows_parse(shadows, &k->sky.shadows); // checked where it was read
@@ -173,16 +176,17 @@ static void resolve(const run_options *o, const stoa_lesson *L, const char *less
     if (say.image) {
         stoa_error err = {0};
         if (stoa_scene_env_image_load(say.image, say.intensity, &k->image, &err) < 0) {
-            STOA_LOGE("run", "the environment image named by %s in %s: %s; the procedural sky "
-                             "instead", say.field, say.file, err.message);
+            STOA_LOGE("run",
+                      "the environment image named by %s in %s: %s; the procedural sky "
+                      "instead",
+                      say.field, say.file, err.message);
         } else {
             k->sky.enabled = true;
             k->sky.env_rgb = k->image.rgb;
             k->sky.env_width = k->image.width;
             k->sky.env_height = k->image.height;
             // Hashed once here, not by the renderer each frame.
-            k->sky.env_hash = stoa_gfx_sky_env_hash(k->image.rgb, k->image.width,
-                                                    k->image.height);
+            k->sky.env_hash = stoa_gfx_sky_env_hash(k->image.rgb, k->image.width, k->image.height);
             STOA_LOGI("run", "sky: the environment image %s (%s)", say.image, say.field);
         }
     }

@@ -59,12 +59,12 @@ STOA_TEST(keys_follow_content)
     memcpy(b, a, sizeof a);
     stoa_gfx_sky sa = image_sky(a), sb = image_sky(b);
     CHECK(stoa_gfx_sky_key(&sa) == stoa_gfx_sky_key(&sb)); // same pixels elsewhere: same sky
-    b[3 * (W * 2 + 5) + 1] += 0.01f;                      // one texel differs
+    b[3 * (W * 2 + 5) + 1] += 0.01f;                       // one texel differs
     CHECK(stoa_gfx_sky_key(&sa) != stoa_gfx_sky_key(&sb));
     sa.env_hash = stoa_gfx_sky_env_hash(a, W, H);
     sa.hour = 18.0f; // no sun under an image: the time does not change its light
-    CHECK(stoa_gfx_sky_key(&sa) == stoa_gfx_sky_key(&(stoa_gfx_sky){.env_rgb = a, .env_width = W,
-                                                                     .env_height = H}));
+    CHECK(stoa_gfx_sky_key(&sa) ==
+          stoa_gfx_sky_key(&(stoa_gfx_sky){.env_rgb = a, .env_width = W, .env_height = H}));
     stoa_gfx_sky p, q;
     stoa_gfx_sky_default(&p);
     q = p;
@@ -95,8 +95,8 @@ STOA_TEST(new_pixels_at_the_same_address_are_a_new_sky)
     fill(img, 0.1f, 0.8f, 1.0f); // cyan, same buffer, same size
     CHECK(stoa_gfx_renderer_set_sky(r, &s, &err) == STOA_OK);
     CHECK(sky_colour(scene, "sky-bake-same-buffer-cyan", c));
-    CHECK_MSG(c[2] > c[0] + 20, "the sky after new pixels %.0f %.0f %.0f: still the old one?",
-              c[0], c[1], c[2]);
+    CHECK_MSG(c[2] > c[0] + 20, "the sky after new pixels %.0f %.0f %.0f: still the old one?", c[0],
+              c[1], c[2]);
     CHECK(stoa_gfx_renderer_set_sky(r, NULL, &err) == STOA_OK);
     stoa_scene_destroy(&scene);
 }
