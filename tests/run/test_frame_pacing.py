@@ -183,9 +183,8 @@ def main():
                     STOA_AUDIO_SILENT="1", STOA_LOG=os.environ.get("PACING_LOG", "warn"),
                     STOA_LOG_RUN="info",  # what the switches' loaders did with the skies
                     STOA_LOG_XR="info",  # the session's states (the one after the loss)
-                    # Stoa's own CPU time is what is measured: small eyes make
-                    # lavapipe's share (not measured) small. 160x160 before.
-                    STOA_XRSIM_EYE_SIZE="96x96",
+                    # The script's 160x160 eyes: with 96x96 the hover check saw
+                    # 1 in-place panel update in 2 of 6 runs (not understood).
                     STOA_XRSIM_SUMMARY=os.path.join(out, "summary.json"))
         headset = Proc([stoa, "run", os.path.join(lessons, "stoa-poikile.yaml"), "--sim",
                         "--hub", url, "--join", code, "--device", "pacing",
