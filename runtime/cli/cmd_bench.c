@@ -462,7 +462,7 @@ int stoa_cmd_bench(int argc, char **argv)
         return stoa_bench_launch(argc - 1, argv + 1);
     FILE *f = argc >= 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr;
     fprintf(f, "usage: stoa bench load [--repeat N] [--json] [--generated|--samples] [FILES...]\n"
-               "       stoa bench frame [SCENE_OR_LESSON...]\n"
+               "       stoa bench frame [--stream] [SCENE_OR_LESSON...]\n"
                "       stoa bench launch [--repeat N] [LESSON|SCENE]\n"
                "  Times Assimp's bare import of each file against Stoa's import + GPU\n"
                "  upload; medians of N runs. Without FILES: Stoa's generated test models\n"

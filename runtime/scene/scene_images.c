@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/stoa_file.h"
@@ -92,6 +93,21 @@ static void decode(scene_image *img, const job *jb)
     free(owned);
 }
 
+// STOA_TEST_DECODE_DELAY_MS: each image takes that much longer to decode
+// (tests of streaming: stand-ins, fades). Waits in short steps, so that a
+// cancelled load does not wait for it.
+static bool test_delay(scene_images *si)
+{
+    const char *v = getenv("STOA_TEST_DECODE_DELAY_MS");
+    long ms = v ? strtol(v, NULL, 10) : 0;
+    for (long t = 0; t < ms && ms <= 60000; t += 5) {
+        if (atomic_load(&si->cancel))
+            return false;
+        nanosleep(&(struct timespec){0, 5000000L}, NULL);
+    }
+    return true;
+}
+
 static void *worker(void *arg)
 {
     scene_images *si = arg;
@@ -100,6 +116,8 @@ static void *worker(void *arg)
             return NULL;
         uint32_t i = atomic_fetch_add(&si->next, 1);
         if (i >= si->count)
+            return NULL;
+        if (si->images[i].used && !test_delay(si))
             return NULL;
         if (si->images[i].used && !si->images[i].why[0])
             decode(&si->images[i], &si->jobs[i]);
