@@ -341,6 +341,15 @@ stoa_result stoa_gfx_scene_upload_fill(stoa_gfx_upload *upload, stoa_error *err)
 stoa_result stoa_gfx_scene_upload_end(stoa_gfx_upload **upload, stoa_gfx_scene **out_scene,
                                       stoa_error *err);
 
+// Levels of detail of a stoa_scene loaded with .defer_lods, once
+// stoa_scene_lods_ready returned true: the GPU copy gets them (a new index
+// buffer; the former one goes through the frame-fenced queue, nothing waits
+// for the device). Does nothing, cheaply, when gs has levels already or the
+// scene has none, so it may be called every frame. `scene` must be the
+// stoa_scene gs was made from. On failure gs stays as it was (full detail).
+stoa_result stoa_gfx_scene_add_lods(stoa_gfx_renderer *renderer, stoa_gfx_scene *gs,
+                                    const stoa_scene *scene, stoa_error *err);
+
 // Textures of a stoa_scene loaded with .defer_textures that are still
 // `pending` are drawn meanwhile with neutral 1x1 stand-ins (white base
 // colour, metallic-roughness and occlusion: the material's factors alone;

@@ -109,9 +109,12 @@ static void register_lesson_nodes(run_session *s)
 static stoa_result load_scene(run_session *s, const char *path, stoa_error *err)
 {
     const run_options *opt = s->opt;
-    // The first frame does not wait for textures: they stream in (run_stream.c).
+    // The first frame does not wait for textures: they stream in (run_stream.c);
+    // nor for levels of detail: run_session_step takes them when made.
     stoa_result r = stoa_scene_load(
-        path, &(stoa_scene_load_desc){.use_cache = true, .defer_textures = true}, &s->scene, err);
+        path,
+        &(stoa_scene_load_desc){.use_cache = true, .defer_textures = true, .defer_lods = true},
+        &s->scene, err);
     if (r < 0)
         return r;
     // The scene's warnings were logged by stoa_scene_load, with its path.

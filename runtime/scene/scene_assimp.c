@@ -488,6 +488,7 @@ stoa_result scene_import_meshes(scene_doc *doc, stoa_scene *scene, uint32_t **ou
     uint32_t *ai_first = calloc(nm ? nm : 1, sizeof *ai_first);
     const struct aiScene *ai = NULL;
     stoa_result r = STOA_OK;
+    uint64_t t = 0; // stage timer
     if (!o.node_seen || !o.mesh_rank || !first || !prims || !ai_first) {
         r = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory", doc->path);
         goto done;
@@ -503,8 +504,12 @@ stoa_result scene_import_meshes(scene_doc *doc, stoa_scene *scene, uint32_t **ou
                 ai_first[m] = total;
                 total += scene_json_count(scene_json_at(doc->root, "meshes", m), "primitives");
             }
-    if ((r = run_assimp(doc, &ai, err)) < 0)
+    t = scene_stage_begin();
+    r = run_assimp(doc, &ai, err);
+    scene_stage_end(STOA_SCENE_STAGE_ASSIMP, t);
+    if (r < 0)
         goto done;
+    t = scene_stage_begin();
     scene->meshes = calloc(ai->mNumMeshes ? ai->mNumMeshes : 1, sizeof *scene->meshes);
     if (!scene->meshes) {
         r = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory", doc->path);
@@ -546,6 +551,7 @@ stoa_result scene_import_meshes(scene_doc *doc, stoa_scene *scene, uint32_t **ou
         }
     }
 done:
+    scene_stage_end(STOA_SCENE_STAGE_CONVERT, t); // 0 (nothing) before the convert starts
     if (ai)
         aiReleaseImport(ai);
     free(o.node_seen);
