@@ -215,3 +215,11 @@ bool scene_lod_later_failed(const stoa_scene *scene);
 // Cancels the thread (if running) and joins it / and frees the job.
 void scene_lod_later_stop(stoa_scene *scene);
 void scene_lod_later_destroy(stoa_scene *scene);
+
+// ---- scene_native.c: plain geometry without Assimp --------------------------------
+// Whether every primitive Assimp would import (mesh_rank[m] >= 0) can be
+// read directly to the same result; then scene_native_mesh reads primitive
+// p of glTF mesh `mesh` into m (name, material, positions, normals, indices).
+bool scene_native_ok(scene_doc *doc, const int32_t *mesh_rank);
+stoa_result scene_native_mesh(scene_doc *doc, uint32_t mesh, uint32_t p, stoa_mesh *m,
+                              const char *where, stoa_error *err);
