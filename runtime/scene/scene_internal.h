@@ -206,7 +206,10 @@ void scene_stage_end(stoa_scene_stage stage, uint64_t begun);
 // STOA_ERROR_STATE and no levels).
 stoa_result scene_build_lods_cancellable(stoa_scene *scene, atomic_bool *cancel,
                                          stoa_error *err);
-// .defer_lods: starts the background thread (scene->lods_later).
+// How many meshes stoa_scene_build_lods would simplify.
+uint32_t scene_lod_meshes(const stoa_scene *scene);
+// .defer_lods: starts the background thread (scene->lods_later) when some
+// mesh gets levels.
 stoa_result scene_lod_later_start(stoa_scene *scene, stoa_error *err);
 // Any thread: waits for the thread's levels; the copy that holds them, or
 // NULL when the scene has no background levels. _failed: none were made.

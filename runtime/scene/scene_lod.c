@@ -85,6 +85,14 @@ static void *lod_worker(void *arg)
     }
 }
 
+uint32_t scene_lod_meshes(const stoa_scene *scene)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < scene->mesh_count; i++)
+        n += wants_levels(&scene->meshes[i]);
+    return n;
+}
+
 void stoa_scene_free_lods(stoa_scene *scene)
 {
     if (!scene)
@@ -109,9 +117,7 @@ stoa_result scene_build_lods_cancellable(stoa_scene *scene, atomic_bool *cancel,
     if (!scene)
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT, "stoa_scene_build_lods: NULL");
     stoa_scene_free_lods(scene);
-    uint32_t wanted = 0;
-    for (uint32_t i = 0; i < scene->mesh_count; i++)
-        wanted += wants_levels(&scene->meshes[i]);
+    uint32_t wanted = scene_lod_meshes(scene);
     if (!wanted)
         return STOA_OK;
     lod_job job = {.scene = scene, .out = calloc(scene->mesh_count, sizeof(mesh_levels)),

@@ -48,6 +48,8 @@ static void *lod_thread(void *arg)
 
 stoa_result scene_lod_later_start(stoa_scene *scene, stoa_error *err)
 {
+    if (!scene_lod_meshes(scene))
+        return STOA_OK; // no mesh gets levels: no thread
     struct scene_lod_later *l = calloc(1, sizeof *l);
     if (!l)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory", scene->path);
