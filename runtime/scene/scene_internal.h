@@ -74,6 +74,10 @@ stoa_result scene_validate(scene_doc *doc, stoa_error *err);
 // ---- scene_accessor.c -----------------------------------------------------------
 // Reads accessor `acc` as floats (normalised integers are mapped to [0,1] or
 // [-1,1]); out gets count * components floats, caller frees.
+// A scalar unsigned accessor without sparse values (indices) as uint32: 1
+// when it is not one (then read it with scene_accessor_floats).
+stoa_result scene_accessor_indices(scene_doc *doc, uint32_t acc, uint32_t **out,
+                                   uint32_t *out_count, stoa_error *err);
 stoa_result scene_accessor_floats(scene_doc *doc, uint32_t acc, float **out, uint32_t *out_count,
                                   uint32_t *out_components, stoa_error *err);
 

@@ -83,7 +83,22 @@ static stoa_result read_indices(scene_doc *doc, const cJSON *prim, stoa_mesh *m,
     uint32_t n = m->vertex_count, count = n, nc = 1;
     float *f = NULL;
     if (cJSON_IsNumber(ji)) {
-        stoa_result r = scene_accessor_floats(doc, (uint32_t)ji->valuedouble, &f, &count, &nc, err);
+        uint32_t *u = NULL;
+        stoa_result r = scene_accessor_indices(doc, (uint32_t)ji->valuedouble, &u, &count, err);
+        if (r == STOA_OK) { // the usual case, read as integers
+            count = count / 3 * 3;
+            for (uint32_t i = 0; i < count; i++)
+                if (u[i] >= n) {
+                    free(u);
+                    return stoa_error_set(err, STOA_ERROR_PARSE,
+                                          "%s: index %u is past the %u vertices", doc->path, i, n);
+                }
+            m->indices = u;
+            m->index_count = count;
+            return STOA_OK;
+        }
+        if (r == 1)
+            r = scene_accessor_floats(doc, (uint32_t)ji->valuedouble, &f, &count, &nc, err);
         if (r < 0)
             return r;
     }
