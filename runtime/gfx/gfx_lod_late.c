@@ -112,5 +112,5 @@ stoa_result stoa_gfx_scene_add_lods(stoa_gfx_renderer *r, stoa_gfx_scene *s, con
     }
     gfx_defer_buffer(r, &s->indices); // frames in flight still read it
     s->indices = nb;
-    return STOA_OK;
+    return 1; // added
 }

@@ -345,8 +345,9 @@ stoa_result stoa_gfx_scene_upload_end(stoa_gfx_upload **upload, stoa_gfx_scene *
 // stoa_scene_lods_ready returned true: the GPU copy gets them (a new index
 // buffer; the former one goes through the frame-fenced queue, nothing waits
 // for the device). Does nothing, cheaply, when gs has levels already or the
-// scene has none, so it may be called every frame. `scene` must be the
-// stoa_scene gs was made from. On failure gs stays as it was (full detail).
+// scene has none, so it may be called every frame (then STOA_OK; 1 when it
+// added them). `scene` must be the stoa_scene gs was made from. On failure
+// gs stays as it was (full detail).
 stoa_result stoa_gfx_scene_add_lods(stoa_gfx_renderer *renderer, stoa_gfx_scene *gs,
                                     const stoa_scene *scene, stoa_error *err);
 

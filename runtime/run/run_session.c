@@ -20,7 +20,11 @@ static void lods_frame(run_session *s, stoa_gfx_renderer *renderer)
         return;
     stoa_error err = {0};
     static bool warned; // it is tried again each frame; said once
-    if (stoa_gfx_scene_add_lods(renderer, s->gscene, s->scene, &err) < 0 && !warned) {
+    stoa_result r = stoa_gfx_scene_add_lods(renderer, s->gscene, s->scene, &err);
+    if (r > 0)
+        STOA_LOGI("run", "%s: %u levels of detail in, made after the first frame",
+                  s->scene->path, s->scene->lod_count);
+    if (r < 0 && !warned) {
         warned = true;
         STOA_LOGW("run", "%s: drawn without levels of detail: %s", s->scene->path, err.message);
     }

@@ -275,10 +275,10 @@ STOA_TEST(levels_added_after_the_upload_draw_as_if_there_from_the_start)
     CHECK(stoa_gfx_scene_create(r, s, &gs, &err) >= 0);
     drawn before = {0}, after = {0}, fresh = {0};
     CHECK(render_gs(gs, views, 240, 180, false, false, &before)); // no levels yet
-    CHECK(stoa_gfx_scene_add_lods(r, gs, s, &err) >= 0); // none to add: nothing changes
+    CHECK(stoa_gfx_scene_add_lods(r, gs, s, &err) == STOA_OK); // none to add: nothing changes
     CHECK(stoa_scene_build_lods(s, &err) >= 0 && s->lod_count > 0);
-    CHECK_MSG(stoa_gfx_scene_add_lods(r, gs, s, &err) >= 0, "%s", err.message);
-    CHECK(stoa_gfx_scene_add_lods(r, gs, s, &err) >= 0); // twice: kept as is
+    CHECK_MSG(stoa_gfx_scene_add_lods(r, gs, s, &err) == 1, "%s", err.message); // added
+    CHECK(stoa_gfx_scene_add_lods(r, gs, s, &err) == STOA_OK); // twice: kept as is
     CHECK(render_gs(gs, views, 240, 180, false, false, &after));
     CHECK(render2(s, views, 240, 180, false, false, &fresh));
     // The scene's figures add up since it was made: the second frame's alone.
