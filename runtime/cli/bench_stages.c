@@ -57,7 +57,8 @@ void bench_stages_print(void)
     if (!g_count)
         return;
     printf("first load by stage (ms, mean per run; no cache file, textures deferred; "
-           "cache_write runs on a background thread after the first frame):\n%-34s", "file");
+           "cache_write runs on a background thread after the first frame):\n%-34s",
+           "file");
     for (int s = 0; s < STOA_SCENE_STAGE_COUNT; s++)
         printf(" %8.8s", stoa_scene_stage_name((stoa_scene_stage)s));
     printf(" %8s %8s %8s %8s\n", "up_begin", "up_fill", "up_end", "first");

@@ -24,8 +24,8 @@ struct scene_lod_later {
     bool taken; // the arrays moved into the scene (owner's thread)
     pthread_mutex_t lock;
     pthread_cond_t cond;
-    bool done;    // under lock
-    bool joined;  // owner's thread
+    bool done;   // under lock
+    bool joined; // owner's thread
 };
 
 static void *lod_thread(void *arg)

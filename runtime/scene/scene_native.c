@@ -36,8 +36,9 @@ static bool prim_ok(scene_doc *doc, const cJSON *prim)
             return false;
     }
     for (int i = 0; i < 2; i++) { // float, not sparse, within the exact range
-        const cJSON *acc = scene_json_at(doc->root, "accessors",
-                                         (uint32_t)attr_of(prim, i ? "NORMAL" : "POSITION")->valuedouble);
+        const cJSON *acc =
+            scene_json_at(doc->root, "accessors",
+                          (uint32_t)attr_of(prim, i ? "NORMAL" : "POSITION")->valuedouble);
         if (scene_json_int(acc, "componentType", 0) != 5126 ||
             cJSON_GetObjectItemCaseSensitive(acc, "sparse") ||
             scene_json_int(acc, "count", -1) > (int64_t)MAX_NATIVE_VERTICES)
@@ -56,7 +57,11 @@ bool scene_native_ok(scene_doc *doc, const int32_t *mesh_rank)
         if (mesh_rank[m] < 0)
             continue; // not imported either way
         const cJSON *p, *jm = scene_json_at(doc->root, "meshes", m);
-        cJSON_ArrayForEach(p, scene_json_arr(jm, "primitives")) if (!prim_ok(doc, p)) return false;
+        cJSON_ArrayForEach(p, scene_json_arr(jm, "primitives"))
+        {
+            if (!prim_ok(doc, p))
+                return false;
+        }
     }
     return true;
 }
@@ -130,15 +135,14 @@ stoa_result scene_native_mesh(scene_doc *doc, uint32_t mesh, uint32_t p, stoa_me
     uint32_t np = scene_json_count(jm, "primitives"), count = 0, nc = 0, ncount = 0, nnc = 0;
     m->name = mesh_name(jm, mesh, p, np);
     int64_t mat = scene_json_int(prim, "material", -1);
-    m->material = mat >= 0 && mat < (int64_t)scene_json_count(doc->root, "materials")
-                      ? (int32_t)mat
-                      : -1;
+    m->material =
+        mat >= 0 && mat < (int64_t)scene_json_count(doc->root, "materials") ? (int32_t)mat : -1;
     m->skin = -1;
     stoa_result r = scene_accessor_floats(doc, (uint32_t)attr_of(prim, "POSITION")->valuedouble,
                                           &m->positions, &count, &nc, err);
     if (r == STOA_OK)
-        r = scene_accessor_floats(doc, (uint32_t)attr_of(prim, "NORMAL")->valuedouble,
-                                  &m->normals, &ncount, &nnc, err);
+        r = scene_accessor_floats(doc, (uint32_t)attr_of(prim, "NORMAL")->valuedouble, &m->normals,
+                                  &ncount, &nnc, err);
     if (r < 0)
         return r;
     if (!m->name || nc != 3 || nnc != 3 || ncount != count)

@@ -17,16 +17,11 @@ static atomic_ullong g_ns[STOA_SCENE_STAGE_COUNT];
 static _Thread_local int t_open;
 
 static const char *const k_names[STOA_SCENE_STAGE_COUNT] = {
-    [STOA_SCENE_STAGE_KEY] = "key",
-    [STOA_SCENE_STAGE_READ] = "read",
-    [STOA_SCENE_STAGE_JSON] = "json",
-    [STOA_SCENE_STAGE_VALIDATE] = "validate",
-    [STOA_SCENE_STAGE_MESHOPT] = "meshopt",
-    [STOA_SCENE_STAGE_ASSIMP] = "assimp",
-    [STOA_SCENE_STAGE_CONVERT] = "convert",
-    [STOA_SCENE_STAGE_BUILD] = "build",
-    [STOA_SCENE_STAGE_LODS] = "lods",
-    [STOA_SCENE_STAGE_LODS_BG] = "lods_bg",
+    [STOA_SCENE_STAGE_KEY] = "key",           [STOA_SCENE_STAGE_READ] = "read",
+    [STOA_SCENE_STAGE_JSON] = "json",         [STOA_SCENE_STAGE_VALIDATE] = "validate",
+    [STOA_SCENE_STAGE_MESHOPT] = "meshopt",   [STOA_SCENE_STAGE_ASSIMP] = "assimp",
+    [STOA_SCENE_STAGE_CONVERT] = "convert",   [STOA_SCENE_STAGE_BUILD] = "build",
+    [STOA_SCENE_STAGE_LODS] = "lods",         [STOA_SCENE_STAGE_LODS_BG] = "lods_bg",
     [STOA_SCENE_STAGE_WRITE] = "cache_write",
 };
 

@@ -12,7 +12,7 @@
 #include "scene_cache_compare.h"
 #include "scene_test_util.h"
 
-static int g_native;       // "geometry read without Assimp" lines
+static int g_native;      // "geometry read without Assimp" lines
 static char g_last[4096]; // the last file that took it
 
 static void sink(void *user, const char *module, stoa_log_level level, const char *message)
