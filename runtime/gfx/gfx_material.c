@@ -175,13 +175,15 @@ static stoa_result create_pool(stoa_gfx_scene *s, stoa_error *err)
     return STOA_OK;
 }
 
+// A material shows its textures once all of them are in, so that they fade
+// in together (gfx_stream.c): until then every slot samples a stand-in.
 static stoa_result image_info(stoa_gfx_scene *s, const stoa_scene *sc,
-                              const stoa_texture_ref *ref, uint32_t slot, bool srgb,
+                              const stoa_texture_ref *ref, uint32_t slot, bool srgb, bool waiting,
                               VkDescriptorImageInfo *out, stoa_error *err)
 {
     out->imageLayout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
-    if (!tex_ok(s, ref) || tex_pending(s, ref)) {
-        out->imageView = tex_pending(s, ref) ? gfx_pending_view(s, slot) : s->r->white.view_linear;
+    if (!tex_ok(s, ref) || waiting) {
+        out->imageView = tex_ok(s, ref) ? gfx_pending_view(s, slot) : s->r->white.view_linear;
         out->sampler = s->r->white_sampler;
         return STOA_OK;
     }
@@ -201,9 +203,12 @@ stoa_result gfx_material_write_images(stoa_gfx_scene *s, const stoa_scene *sc, u
                                                    &m->emissive_tex};
     const bool srgb[GFX_TEX_SLOTS] = {true, false, false, false, true};
     VkDescriptorImageInfo images[GFX_TEX_SLOTS];
+    bool waiting = false;
+    for (uint32_t k = 0; k < GFX_TEX_SLOTS; k++)
+        waiting |= tex_pending(s, refs[k]);
     stoa_result res = STOA_OK;
     for (uint32_t k = 0; k < GFX_TEX_SLOTS && res >= 0; k++)
-        res = image_info(s, sc, refs[k], k, srgb[k], &images[k], err);
+        res = image_info(s, sc, refs[k], k, srgb[k], waiting, &images[k], err);
     if (res < 0)
         return res;
     VkWriteDescriptorSet w = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, NULL, s->material_sets[i],

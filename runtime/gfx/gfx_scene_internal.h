@@ -75,3 +75,17 @@ VkDeviceSize gfx_pending_staging_bytes(stoa_gfx_device *dev);
 // emission. slot is the material's texture binding (0 base .. 4 emissive).
 VkImageView gfx_pending_view(const stoa_gfx_scene *s, uint32_t slot);
 void gfx_pending_destroy(stoa_gfx_scene *s);
+
+// ---- gfx_stream_batch.c: textures that arrived, in one upload ----------------------
+typedef struct stoa_gfx_tex_batch stoa_gfx_tex_batch;
+// Any thread, while the renderer's thread leaves gs's texture state alone:
+// images, staging and recorded copies for the textures of sc that arrived
+// since gs was made (*out NULL when none did). Touches nothing a frame reads.
+stoa_result gfx_tex_batch_prepare(stoa_gfx_scene *gs, const stoa_scene *sc,
+                                  stoa_gfx_tex_batch **out, stoa_error *err);
+// The renderer's thread, between frames: submits the copies (no wait),
+// installs the images, rebinds the materials and starts the fade of each
+// material whose last texture this was. Frees the batch.
+stoa_result gfx_tex_batch_commit(stoa_gfx_scene *gs, const stoa_scene *sc,
+                                 stoa_gfx_tex_batch **batch, stoa_error *err);
+void gfx_tex_batch_discard(stoa_gfx_scene *gs, stoa_gfx_tex_batch **batch);

@@ -347,6 +347,16 @@ stoa_result stoa_gfx_scene_upload_fill(stoa_gfx_upload *upload, stoa_error *err)
 stoa_result stoa_gfx_scene_upload_end(stoa_gfx_upload **upload, stoa_gfx_scene **out_scene,
                                       stoa_error *err);
 
+// Levels of detail of a stoa_scene loaded with .defer_lods, once
+// stoa_scene_lods_ready returned true: the GPU copy gets them (a new index
+// buffer; the former one goes through the frame-fenced queue, nothing waits
+// for the device). Does nothing, cheaply, when gs has levels already or the
+// scene has none, so it may be called every frame (then STOA_OK; 1 when it
+// added them). `scene` must be the stoa_scene gs was made from. On failure
+// gs stays as it was (full detail).
+stoa_result stoa_gfx_scene_add_lods(stoa_gfx_renderer *renderer, stoa_gfx_scene *gs,
+                                    const stoa_scene *scene, stoa_error *err);
+
 // Textures of a stoa_scene loaded with .defer_textures that are still
 // `pending` are drawn meanwhile with neutral 1x1 stand-ins (white base
 // colour, metallic-roughness and occlusion: the material's factors alone;
@@ -363,6 +373,30 @@ stoa_result stoa_gfx_scene_update_textures(stoa_gfx_renderer *renderer, stoa_gfx
                                            const stoa_scene *scene, stoa_error *err);
 // How many of gs's textures still show a stand-in.
 uint32_t stoa_gfx_scene_pending_textures(const stoa_gfx_scene *gs);
+
+// Streaming the pending textures in while frames are drawn (gfx_stream.c).
+// A worker thread collects what finished decoding (stoa_scene_textures_ready:
+// the stream owns that call while it runs), makes the images and fills their
+// pixels and mip levels; stoa_gfx_stream_poll, on the renderer's thread
+// between frames, submits each prepared batch without waiting, points the
+// materials at it and starts their fade. A material shows its textures once
+// all of them are in. start gives *out NULL (and needs no poll) when nothing
+// is pending. destroy joins the worker and frees what was not committed: call
+// it before destroying gs or sc. gs and sc must stay the pair gs was made from.
+typedef struct stoa_gfx_stream stoa_gfx_stream;
+stoa_result stoa_gfx_stream_start(stoa_gfx_scene *gs, stoa_scene *sc, stoa_gfx_stream **out,
+                                  stoa_error *err);
+// Commits what the worker prepared (if anything); fails on the worker's
+// failure or the commit's. Cheap when nothing is ready.
+stoa_result stoa_gfx_stream_poll(stoa_gfx_stream *stream, stoa_error *err);
+// Every texture committed (true for NULL).
+bool stoa_gfx_stream_done(const stoa_gfx_stream *stream);
+void stoa_gfx_stream_destroy(stoa_gfx_stream **stream);
+// The scene's clock for fading textures in (any monotonic seconds: a
+// headset's display time, the wall clock): a material whose textures arrive
+// fades from its stand-ins to them over fade_s seconds, starting at the next
+// call. Never called, or fade_s 0: textures pop in. Call once per frame.
+void stoa_gfx_scene_fade_clock(stoa_gfx_scene *gs, double now_s, float fade_s);
 
 // Replaces the pixels of texture `texture` of gs (an index into the
 // stoa_scene's textures) in place: same width and height as when the scene

@@ -121,6 +121,7 @@ static void desktop_reticle(run_session *s, const stoa_interact_output *io, cons
 
 static stoa_result upload_scene(run_session *s, stoa_error *err)
 {
+    run_stream_stop(s);
     stoa_gfx_scene_destroy(&s->gscene);
     return stoa_gfx_scene_create(s->renderer, s->scene, &s->gscene, err);
 }

@@ -109,8 +109,12 @@ static void register_lesson_nodes(run_session *s)
 static stoa_result load_scene(run_session *s, const char *path, stoa_error *err)
 {
     const run_options *opt = s->opt;
-    stoa_result r =
-        stoa_scene_load(path, &(stoa_scene_load_desc){.use_cache = true}, &s->scene, err);
+    // The first frame does not wait for textures: they stream in (run_stream.c);
+    // nor for levels of detail: run_session_step takes them when made.
+    stoa_result r = stoa_scene_load(
+        path,
+        &(stoa_scene_load_desc){.use_cache = true, .defer_textures = true, .defer_lods = true},
+        &s->scene, err);
     if (r < 0)
         return r;
     // The scene's warnings were logged by stoa_scene_load, with its path.
@@ -143,6 +147,7 @@ static stoa_result load_scene(run_session *s, const char *path, stoa_error *err)
 
 void run_content_drop_scene(run_session *s)
 {
+    run_stream_stop(s);
     stoa_interact_destroy(&s->interact);
     stoa_bvh_destroy(&s->bvh);
     stoa_pose_destroy(&s->pose);
@@ -391,6 +396,7 @@ stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_err
     } else {
         // The old scene's GPU copy goes once the frames drawing it are done.
         run_pick_cancel(s); // a BVH of the old scene
+        run_stream_stop(s);
         stoa_gfx_scene_destroy(&s->gscene);
         if (old) {
             old->scene = s->scene, old->pose = s->pose, old->bvh = s->bvh;

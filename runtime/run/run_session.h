@@ -124,6 +124,9 @@ struct run_session {
     void *front_user;
     stoa_gfx_renderer *renderer;  // the front-end's, for GPU copies of scenes
     stoa_gfx_scene *gscene;
+    stoa_gfx_stream *stream;      // gscene's textures still streaming in (run_stream.c)
+    bool stream_started;          // for this gscene (run_stream_stop resets it)
+    uint32_t stream_span[2];      // cpu_count when textures began / finished streaming in
     FILE *events;
     double anim_time;
     int64_t last_display_ns;
@@ -172,6 +175,12 @@ struct run_session {
     run_ar ar;                    // AR: blend mode, environment hidden, room fade (run_ar.c)
     struct run_sky *sky_state;    // the resolved sky and the scene's extras (run_sky.c)
 };
+
+// run_stream.c: the scene's textures stream in while frames are drawn.
+// run_stream_frame: the frame thread, once per frame, before drawing;
+// run_stream_stop: before gscene or scene is destroyed or replaced.
+void run_stream_frame(run_session *s, int64_t now_ns);
+void run_stream_stop(run_session *s);
 
 // run_content.c: the scene and lesson the session shows.
 stoa_result run_content_load(run_session *s, stoa_error *err);
@@ -287,6 +296,7 @@ void run_session_fini(run_session *s);
 // ---- run_launch.c: launch time ------------------------------------------------
 // Milliseconds since the process started (before main).
 double run_launch_ms(void);
+void run_launch_mark(const char *what); // STOA_LAUNCH_TRACE=1: a step of the launch, timed
 // Logs "launch: first tracked frame submitted N ms after process start" the
 // first time a frame with tracked views is submitted.
 void run_launch_frame_submitted(const stoa_scene *scene, bool tracked);

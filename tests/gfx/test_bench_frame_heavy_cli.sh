@@ -16,9 +16,9 @@ for mode in multiview two-pass; do
     # file, stereo, frames, median, p99, max, idle 0, pools 0, pipes 0
     echo "$out" | grep -Eq "^heavy-small.glb +$mode +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +0 +0 +0$" ||
         { echo "FAIL: no timing row without stalls for $mode"; fail=1; }
-    row=$(echo "$out" | grep -E "^heavy-small.glb +$mode +[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+ +[0-9.]+x +[0-9]+/[0-9]+ *$")
+    row=$(echo "$out" | grep -E "^heavy-small.glb +$mode +[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+ +[0-9.]+x +[0-9]+/[0-9]+ +[0-9]+/[0-9]+ *$")
     [ -n "$row" ] || { echo "FAIL: no draw row for $mode"; fail=1; continue; }
-    # calls draws triangles full factor
+    # calls draws triangles full factor hitches streaming
     echo "$row" | awk '{ if (!($5 > 0 && $6 > $5 && $3 > 0 && $3 < $4)) exit 1 }' ||
         { echo "FAIL: $mode: want 0 < triangles < full and fewer calls than draws: $row"; fail=1; }
 done
