@@ -59,7 +59,8 @@ typedef struct hub_rate_slot {
     int count;
 } hub_rate_slot;
 typedef struct hub_rate {
-    int64_t window; // minute number of the counts below
+    int64_t window;    // minute number of the counts below, counted from origin_ns
+    int64_t origin_ns; // the limit's first use (monotonic): its windows start there
     int used, global;
     hub_rate_slot slots[HUB_RATE_SLOTS];
 } hub_rate;
