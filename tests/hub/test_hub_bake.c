@@ -40,7 +40,8 @@ static const char *const LESSON = "stoa_lesson: 1\n"
 static const char *const GLTF =
     "{\"asset\":{\"version\":\"2.0\"},\"scene\":0,\"scenes\":[{\"nodes\":[0]}],"
     "\"nodes\":[{\"mesh\":0,\"name\":\"floor\"}],"
-    "\"meshes\":[{\"primitives\":[{\"attributes\":{\"POSITION\":0,\"TEXCOORD_0\":1},\"material\":0}]}],"
+    "\"meshes\":[{\"primitives\":[{\"attributes\":{\"POSITION\":0,\"TEXCOORD_0\":1},\"material\":0}"
+    "]}],"
     "\"materials\":[{\"pbrMetallicRoughness\":{\"baseColorTexture\":{\"index\":0}}}],"
     "\"textures\":[{\"source\":0}],\"images\":[{\"uri\":\"tex.png\"}],"
     "\"accessors\":[{\"bufferView\":0,\"componentType\":5126,\"count\":3,\"type\":\"VEC3\","
@@ -98,10 +99,13 @@ static void start(hub_at *h, const char *lessons)
     h->port = test_free_port();
     snprintf(listen, sizeof listen, "127.0.0.1:%d", h->port);
     stoa_error err = {0};
-    CHECK_MSG(stoa_hub_create(&(stoa_hub_desc){.listen = listen, .data_dir = h->dir, .lessons_dir = lessons,
-                                                .password = TEST_PASSWORD,
-                                                // the test's headset says nothing while a bake runs
-                                                .idle_timeout_ms = 600000}, &h->hub, &err) == STOA_OK,
+    CHECK_MSG(stoa_hub_create(&(stoa_hub_desc){.listen = listen,
+                                               .data_dir = h->dir,
+                                               .lessons_dir = lessons,
+                                               .password = TEST_PASSWORD,
+                                               // the test's headset says nothing while a bake runs
+                                               .idle_timeout_ms = 600000},
+                              &h->hub, &err) == STOA_OK,
               "%s", err.message);
     CHECK(test_login(h->port, TEST_PASSWORD, cookie, csrf) == 200);
     snprintf(h->headers, sizeof h->headers, "Cookie: %s\r\nX-CSRF-Token: %s\r\n", cookie, csrf);
@@ -123,7 +127,8 @@ static cJSON *launch(hub_at *h)
 {
     const char *body = "{\"cmd\":\"launch\",\"lesson\":\"bake.yaml\"}";
     char *out = NULL;
-    CHECK(test_http(h->port, "POST", "/api/command", h->headers, body, strlen(body), &out, NULL, 0) == 200);
+    CHECK(test_http(h->port, "POST", "/api/command", h->headers, body, strlen(body), &out, NULL,
+                    0) == 200);
     free(out);
     static char msg[65536];
     for (int i = 0; i < 20; i++) {
@@ -173,8 +178,10 @@ static int fetch(hub_at *h, const cJSON *item, const char *path)
     const char *sha = cJSON_GetStringValue(cJSON_GetObjectItem(item, "sha256"));
     size_t size = (size_t)cJSON_GetNumberValue(cJSON_GetObjectItem(item, "size"));
     char req[512], *answer = NULL;
-    int n = snprintf(req, sizeof req, "GET /api/headset/content/%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                                      "Authorization: Bearer %s\r\nConnection: close\r\n\r\n", sha ?: "", h->token);
+    int n = snprintf(req, sizeof req,
+                     "GET /api/headset/content/%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     "Authorization: Bearer %s\r\nConnection: close\r\n\r\n",
+                     sha ?: "", h->token);
     int status = test_http_raw(h->port, req, (size_t)n, &answer);
     const char *body = answer ? strstr(answer, "\r\n\r\n") : NULL;
     if (status == 200 && body)
@@ -194,14 +201,16 @@ static void headset_loads(hub_at *h, const cJSON *launch_msg, const char *tag)
     mkdir(p, 0755);
     const cJSON *f;
     int n = 0;
-    cJSON_ArrayForEach(f, cJSON_GetObjectItem(launch_msg, "files")) {
+    cJSON_ArrayForEach(f, cJSON_GetObjectItem(launch_msg, "files"))
+    {
         snprintf(p, sizeof p, "%s/%s", dir, cJSON_GetStringValue(cJSON_GetObjectItem(f, "path")));
         CHECK_MSG(fetch(h, f, p) == 200, "%s", p);
         n++;
     }
     CHECK_MSG(n == 3, "the launch sends the scene, its .bin and its image (%d files)", n);
     const cJSON *b = cJSON_GetArrayItem(cJSON_GetObjectItem(launch_msg, "bakes"), 0);
-    CHECK_CONTAINS(cJSON_GetStringValue(cJSON_GetObjectItem(b, "path")) ?: "", "room/room.gltf.stoabake");
+    CHECK_CONTAINS(cJSON_GetStringValue(cJSON_GetObjectItem(b, "path")) ?: "",
+                   "room/room.gltf.stoabake");
     snprintf(p, sizeof p, "%s/room/room.gltf.stoabake", dir);
     CHECK(fetch(h, b, p) == 200);
     char scene[700], cache[700];
@@ -216,10 +225,11 @@ static void headset_loads(hub_at *h, const cJSON *launch_msg, const char *tag)
               "the bake's key %s is the one the headset computes (%s)",
               cJSON_GetStringValue(cJSON_GetObjectItem(b, "key")), hex);
     stoa_scene *s = NULL;
-    CHECK_MSG(stoa_scene_load(scene, &(stoa_scene_load_desc){.use_cache = true, .cache_dir = cache}, &s, &err) ==
-                  STOA_OK, "%s", err.message);
-    CHECK_MSG(stoa_scene_cache_outcome_of(s) == STOA_SCENE_CACHE_HIT, "%s: the headset imports (outcome %d)", tag,
-              (int)stoa_scene_cache_outcome_of(s));
+    CHECK_MSG(stoa_scene_load(scene, &(stoa_scene_load_desc){.use_cache = true, .cache_dir = cache},
+                              &s, &err) == STOA_OK,
+              "%s", err.message);
+    CHECK_MSG(stoa_scene_cache_outcome_of(s) == STOA_SCENE_CACHE_HIT,
+              "%s: the headset imports (outcome %d)", tag, (int)stoa_scene_cache_outcome_of(s));
     for (uint32_t i = 0; s && i < s->texture_count; i++)
         CHECK(stoa_scene_texture_check(s, i));
     stoa_scene_destroy(&s);
@@ -237,7 +247,8 @@ STOA_TEST(a_changed_image_is_baked_again)
     CHECK(first != 0);
     if (j)
         headset_loads(&a, j, "1");
-    const char *sha1 = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "bakes"), 0), "sha256"));
+    const char *sha1 = cJSON_GetStringValue(
+        cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "bakes"), 0), "sha256"));
     char bake_sha[65];
     snprintf(bake_sha, sizeof bake_sha, "%s", sha1 ?: "");
     cJSON_Delete(j);
@@ -247,9 +258,12 @@ STOA_TEST(a_changed_image_is_baked_again)
     hub_at b = {0};
     start(&b, lessons);
     char req[512], *answer = NULL;
-    int n = snprintf(req, sizeof req, "GET /api/headset/content/%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                                      "Authorization: Bearer %s\r\nConnection: close\r\n\r\n", bake_sha, b.token);
-    CHECK_MSG(test_http_raw(b.port, req, (size_t)n, &answer) == 404, "another hub serves this hub's bake");
+    int n = snprintf(req, sizeof req,
+                     "GET /api/headset/content/%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     "Authorization: Bearer %s\r\nConnection: close\r\n\r\n",
+                     bake_sha, b.token);
+    CHECK_MSG(test_http_raw(b.port, req, (size_t)n, &answer) == 404,
+              "another hub serves this hub's bake");
     free(answer);
     stop(&b);
 
@@ -257,7 +271,8 @@ STOA_TEST(a_changed_image_is_baked_again)
     snprintf(png, sizeof png, "%s/room/tex.png", lessons);
     write_png(png, 16, 30);
     uint64_t second = launch_until_baked(&a, first, &j);
-    CHECK_MSG(second != 0 && second != first, "baked again for the new image (%016" PRIx64 ")", second);
+    CHECK_MSG(second != 0 && second != first, "baked again for the new image (%016" PRIx64 ")",
+              second);
     if (j)
         headset_loads(&a, j, "2");
     cJSON_Delete(j);
@@ -290,9 +305,11 @@ STOA_TEST(an_uploaded_image_is_baked_at_once)
     unlink(png); // the library lacks the image
     hub_at a = {0};
     start(&a, lessons);
-    snprintf(cmd, sizeof cmd,
-             "set -e; cd '%s'; tar -czf a.tgz bake.yaml room;"
-             " printf '{\"name\":\"a.tgz\",\"data\":\"%%s\"}' \"$(base64 -w0 a.tgz)\" > upload.json", staging);
+    snprintf(
+        cmd, sizeof cmd,
+        "set -e; cd '%s'; tar -czf a.tgz bake.yaml room;"
+        " printf '{\"name\":\"a.tgz\",\"data\":\"%%s\"}' \"$(base64 -w0 a.tgz)\" > upload.json",
+        staging);
     CHECK(system(cmd) == 0);
     char path[400], *body = NULL, *out = NULL;
     snprintf(path, sizeof path, "%s/upload.json", staging);
@@ -306,8 +323,8 @@ STOA_TEST(an_uploaded_image_is_baked_at_once)
     CHECK(body != NULL);
     CHECK(baked_files(a.dir) == 0);
     // The lesson and scene are the library's own bytes (kept); the image is added.
-    CHECK(test_http(a.port, "POST", "/api/lessons/upload", a.headers, body ?: "{}", body ? strlen(body) : 2, &out,
-                    NULL, 0) == 200);
+    CHECK(test_http(a.port, "POST", "/api/lessons/upload", a.headers, body ?: "{}",
+                    body ? strlen(body) : 2, &out, NULL, 0) == 200);
     CHECK_MSG(out && strstr(out, "room/tex.png") && !strstr(out, "bake.yaml"), "%s", out ?: "");
     free(out);
     free(body);
@@ -315,7 +332,8 @@ STOA_TEST(an_uploaded_image_is_baked_at_once)
         test_sleep_ms(100);
     CHECK_MSG(baked_files(a.dir) == 1, "the upload baked the lesson whose image it added");
     cJSON *j = launch(&a);
-    CHECK_MSG(cJSON_GetArraySize(cJSON_GetObjectItem(j, "bakes")) == 1, "the first launch carries the bake");
+    CHECK_MSG(cJSON_GetArraySize(cJSON_GetObjectItem(j, "bakes")) == 1,
+              "the first launch carries the bake");
     if (j && cJSON_GetArraySize(cJSON_GetObjectItem(j, "bakes")) == 1)
         headset_loads(&a, j, "upload");
     cJSON_Delete(j);

@@ -79,7 +79,8 @@ static void *baker(void *arg)
         e->busy = false;
         e->ready = ok;
         e->failed = !ok;
-        if (ok) { // the key of what was baked (a file changed meanwhile: another key, baked next time)
+        if (ok) { // the key of what was baked (a file changed meanwhile: another key, baked next
+                  // time)
             snprintf(e->file, sizeof e->file, "%s", file);
             e->key = key;
             memcpy(e->sha, sha, 65);
@@ -176,7 +177,8 @@ cJSON *hub_bake_item(stoa_hub *hub, const char *scene, const char *rel)
 {
     hub_bakes *b = bakes_of(hub);
     struct stat st;
-    if (!b || stat(scene, &st) != 0 || !S_ISREG(st.st_mode) || strlen(scene) >= sizeof b->e[0].scene)
+    if (!b || stat(scene, &st) != 0 || !S_ISREG(st.st_mode) ||
+        strlen(scene) >= sizeof b->e[0].scene)
         return NULL;
     // The key as the headset will compute it: from the memo when no file
     // changed (a few stat calls), else read and hashed, outside the lock.
