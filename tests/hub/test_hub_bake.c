@@ -36,14 +36,15 @@ static const char *const LESSON = "stoa_lesson: 1\n"
                                   "    on_enter:\n"
                                   "      - end: completed\n";
 
-// One textured triangle: positions and UVs in room.bin, the image in tex.png.
+// One textured triangle: positions and UVs in room.bin, the image in tex.png
+// (named "./tex.png": sent as room/tex.png, a path a headset accepts).
 static const char *const GLTF =
     "{\"asset\":{\"version\":\"2.0\"},\"scene\":0,\"scenes\":[{\"nodes\":[0]}],"
     "\"nodes\":[{\"mesh\":0,\"name\":\"floor\"}],"
     "\"meshes\":[{\"primitives\":[{\"attributes\":{\"POSITION\":0,\"TEXCOORD_0\":1},\"material\":0}"
     "]}],"
     "\"materials\":[{\"pbrMetallicRoughness\":{\"baseColorTexture\":{\"index\":0}}}],"
-    "\"textures\":[{\"source\":0}],\"images\":[{\"uri\":\"tex.png\"}],"
+    "\"textures\":[{\"source\":0}],\"images\":[{\"uri\":\"./tex.png\"}],"
     "\"accessors\":[{\"bufferView\":0,\"componentType\":5126,\"count\":3,\"type\":\"VEC3\","
     "\"min\":[0,0,0],\"max\":[1,1,0]},"
     "{\"bufferView\":1,\"componentType\":5126,\"count\":3,\"type\":\"VEC2\"}],"
@@ -203,7 +204,12 @@ static void headset_loads(hub_at *h, const cJSON *launch_msg, const char *tag)
     int n = 0;
     cJSON_ArrayForEach(f, cJSON_GetObjectItem(launch_msg, "files"))
     {
-        snprintf(p, sizeof p, "%s/%s", dir, cJSON_GetStringValue(cJSON_GetObjectItem(f, "path")));
+        const char *rel = cJSON_GetStringValue(cJSON_GetObjectItem(f, "path"));
+        // What net_safe_rel takes: no empty, "." or ".." segment.
+        CHECK_MSG(rel && !strstr(rel, "/./") && !strstr(rel, "//") && !strstr(rel, "..") &&
+                      rel[0] != '/' && strncmp(rel, "./", 2) != 0,
+                  "a headset refuses the path '%s'", rel ?: "");
+        snprintf(p, sizeof p, "%s/%s", dir, rel ?: "");
         CHECK_MSG(fetch(h, f, p) == 200, "%s", p);
         n++;
     }

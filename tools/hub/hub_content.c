@@ -133,9 +133,14 @@ static void add_scene_file(void *user, const char *uri)
 {
     scene_files *f = user;
     char rel[1100];
+    while (strncmp(uri, "./", 2) == 0) // "./tex.png" is "tex.png" to the loader
+        uri += 2;
     // Inside the scene's folder, as the scene loader confines it; the
     // content root's confinement is checked again when the list is made.
-    if (uri[0] == '/' || strstr(uri, "..") || strchr(uri, '\\') ||
+    // No empty or "." segment either: a headset refuses a launch naming one.
+    size_t n = strlen(uri);
+    if (!n || strcmp(uri, ".") == 0 || uri[0] == '/' || strstr(uri, "..") || strchr(uri, '\\') ||
+        strstr(uri, "//") || strstr(uri, "/./") || uri[n - 1] == '/' || (n >= 2 && strcmp(uri + n - 2, "/.") == 0) ||
         snprintf(rel, sizeof rel, "%s%s", f->dir, uri) >= (int)sizeof f->e->paths[0])
         return;
     add_path(f->e, rel);
