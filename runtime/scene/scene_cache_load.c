@@ -346,3 +346,18 @@ stoa_result stoa_scene_bake(const char *path, const char *cache_dir, char *out_f
         *out_outcome = o;
     return r;
 }
+
+stoa_result stoa_scene_cache_key_of(const char *path, const char *cache_dir, uint64_t *out_key,
+                                    stoa_error *err)
+{
+    char dir[3900];
+    if (!stoa_scene_cache_dir(cache_dir, dir, sizeof dir))
+        return stoa_error_set(err, STOA_ERROR_IO,
+                              "no scene cache folder (STOA_SCENE_CACHE=off, or no HOME)");
+    // The options stoa_scene_bake loads with: the key of the file it writes.
+    stoa_scene_load_desc d = {.use_cache = true, .cache_dir = cache_dir};
+    if (scene_cache_memo_get(dir, path, d.no_generated_tangents, out_key) ||
+        compute_key(dir, path, &d, out_key) >= 0)
+        return STOA_OK;
+    return stoa_error_set(err, STOA_ERROR_IO, "%s: cannot be read", path);
+}
