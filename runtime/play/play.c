@@ -20,6 +20,7 @@
 #define EYE_HEIGHT_M 1.6f
 #define HUD_CHARS 90
 #define HUD_LINES 14
+#define HUD_PX 14 // the overlay's text size (tests/play/test_play_author.py looks for it)
 
 // The learner's head in tracking space (the rig, moved by teleports, puts it
 // in the world), turned by the mouse and walked by the keys.
@@ -150,7 +151,8 @@ stoa_result play_run(play_options *opt, volatile int *stop_flag, play_summary *o
     stoa_result r = stoa_desktop_window_open(
         &(stoa_desktop_window_desc){.title = title, .width = opt->width, .height = opt->height,
                                     .msaa = opt->msaa,
-                                    .hud_chars = HUD_CHARS, .hud_lines = HUD_LINES},
+                                    .hud_chars = HUD_CHARS, .hud_lines = HUD_LINES,
+                                    .hud_px = HUD_PX},
         &w, err);
     if (r < 0)
         return r;

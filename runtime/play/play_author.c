@@ -183,8 +183,18 @@ static uint32_t add(play_author *a, uint32_t n, const char *fmt, ...)
         return n;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(a->lines[n], sizeof a->lines[n], fmt, ap);
+    int len = vsnprintf(a->lines[n], sizeof a->lines[n], fmt, ap);
     va_end(ap);
+    if (len >= (int)sizeof a->lines[n]) { // cut: not inside a character (names may be Chinese)
+        char *l = a->lines[n];
+        size_t end = sizeof a->lines[n] - 1, k = end;
+        while (k > 0 && ((unsigned char)l[k - 1] & 0xC0) == 0x80)
+            k--; // l[k - 1]: the last character's first byte
+        unsigned char lead = k > 0 ? (unsigned char)l[k - 1] : 0;
+        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        if (k > 0 && k - 1 + need > end)
+            l[k - 1] = '\0';
+    }
     return n + 1;
 }
 
@@ -285,7 +295,7 @@ uint32_t play_author_hud(play_author *a, const char **lines, uint32_t max)
     uint32_t n = 0;
     if (!a->shown)
         return 0;
-    n = add(a, n, "AUTHOR  F1/Tab: hide  F2: speed x%.0f  F5: restart  PgUp/PgDn+Enter: jump  Esc: quit",
+    n = add(a, n, "AUTHOR  F1/Tab: hide  F2: speed x%g  F5: restart  PgUp/PgDn+Enter: jump  Esc: quit",
             a->speed);
     const stoa_lesson *l = lesson_of(a);
     const stoa_lesson_state *st = state_of(a);

@@ -15,7 +15,7 @@
 #include "run/run_session.h"
 
 #define PLAY_AUTHOR_LINES 14
-#define PLAY_AUTHOR_CHARS 90
+#define PLAY_AUTHOR_CHARS 240 // bytes a row keeps (a Chinese character takes 3)
 #define PLAY_AUTHOR_MARKS 64
 
 typedef struct play_author {

@@ -22,11 +22,11 @@ def xdo(*args):
 
 
 class Learner:
-    def __init__(self, stoa, lesson, out_dir, extra=(), size="640x480"):
+    def __init__(self, stoa, lesson, out_dir, extra=(), size="640x480", verb="play"):
         self.out = out_dir
         self.events_path = os.path.join(out_dir, "events.jsonl")
         self.traces = os.path.join(out_dir, "traces")
-        cmd = [stoa, "play", lesson, "--size", size, "--traces", self.traces,
+        cmd = [stoa, verb, lesson, "--size", size, "--traces", self.traces,
                "--events", self.events_path, "--max-seconds", "360"] + list(extra)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True)
