@@ -266,6 +266,11 @@ stoa_result play_run(play_options *opt, volatile int *stop_flag, play_summary *o
             ready = true; // tests wait for this line before sending input
             printf("stoa play: ready\n");
             fflush(stdout);
+        } else if (r == STOA_OK && s.events) {
+            // A script's aid: a screenshot taken two of these after an input
+            // shows it, however slow the frames (no fixed waits in tests).
+            printf("stoa play: frame %llu\n", (unsigned long long)s.frames);
+            fflush(stdout);
         }
         s.frames++;
     }

@@ -69,11 +69,11 @@ def main():
     work = os.path.join(out, "agora")
     shutil.copytree(os.path.join(src, "scenes/agora"), work)
     lesson = os.path.join(work, "lessons/stoa-poikile.yaml")
-    L = Learner(stoa, lesson, out, extra=["--msaa", "1"])
+    L = Learner(stoa, lesson, out, size="480x360", extra=["--msaa", "1"])
     if not check(L.wait_line(lambda l: l == "stoa play: ready", 60) is not None, "window open"):
         sys.exit(1)
     L.focus()
-    time.sleep(1.0)
+    L.wait_frames(2)
     L.screenshot(os.path.join(out, "a1_no_overlay.png"))
     L.key("F1")
     check(L.wait_line(lambda l: l == "stoa play: overlay on", 60) is not None,
@@ -82,17 +82,16 @@ def main():
     on = off
     end = time.time() + 15  # a slow machine (or ASan) shows it a few frames later
     while time.time() < end and on <= off + 20000:
-        time.sleep(1.0)
+        L.wait_frames(2)
         L.screenshot(os.path.join(out, "a2_overlay.png"))
         on = dark(os.path.join(out, "a2_overlay.png"), 0, 0, 400, 100)
     check(on > off + 20000, f"F1 shows the overlay top left ({off} -> {on} dark pixels)")
     # Jump: the third state in the file is 'statue'.
     for _ in range(2):
         L.key("Next")
-        time.sleep(0.3)
+        time.sleep(0.1)
     L.key("Return")
     check(L.wait_state("statue", 20, fresh=True), "PageDown twice, Enter: a jump to 'statue'")
-    time.sleep(1.0)
     # An edit: the statue's narration text changes; the state stays.
     text = open(lesson, encoding="utf-8").read()
     edited = text.replace("Around 300 BC, Zeno of Citium taught here.",
@@ -104,12 +103,14 @@ def main():
     # The reload starts the new lesson, then restores the saved state.
     check(L.wait_state("welcome", 30, fresh=True) and L.wait_state("statue", 30, fresh=True),
           "the edit reloads the lesson back into 'statue'")
-    time.sleep(2.0)
+    L.wait_frames(2)
     L.screenshot(os.path.join(out, "a3_reloaded.png"))
     # A broken edit keeps the lesson going.
     with open(lesson, "w", encoding="utf-8") as f:
         f.write(edited.replace("states:", "states: [", 1))
-    time.sleep(3.0)
+    end = time.time() + 30  # the file is looked at every half second
+    while time.time() < end and not any("reload failed" in l for l in L.stderr):
+        time.sleep(0.1)
     L.key("F5")
     check(L.wait_state("welcome", 30, fresh=True), "F5 restarts the lesson at 'welcome'")
     L.key("Escape")
@@ -141,11 +142,11 @@ def main():
     shot = os.path.join(out, "a4_overlay_zh.png")
     found, end = {}, time.time() + 30  # the first frames may still show the lobby
     while time.time() < end and not (found and all(s > 0.9 for s, _ in found.values())):
+        Z.wait_frames(2)
         if Z.screenshot(shot):
             found = hud_text(hud_find, shot, ZH_ROWS)
             if found is None:
                 break
-        time.sleep(0.5)
     if found is None:
         print("note: no Chinese font here: the overlay's Chinese is not checked")
     else:

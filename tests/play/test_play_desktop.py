@@ -72,7 +72,7 @@ def play(stoa, src, out):
     # stoa: look at the painted back wall for 3 s (above the door, between columns).
     L.key("Tab")  # the author's overlay on: state 'stoa', its gaze trigger pending
     check(L.wait_line(lambda l: l == "stoa play: overlay on", 30) is not None, "Tab: the overlay is on")
-    time.sleep(1.0)
+    L.wait_frames(2)
     L.screenshot(os.path.join(out, "02_stoa_overlay.png"))
     L.key("Tab")
     check(L.wait_line(lambda l: l == "stoa play: overlay off", 30) is not None, "Tab: the overlay is off")
@@ -92,7 +92,7 @@ def play(stoa, src, out):
     check(L.aim("Inscription", [ins["centre"][0], 0.35, ins["centre"][2]]),
           "the reticle is on the inscription")
     L.screenshot(os.path.join(out, "04_inscription.png"))
-    L.click(3, hold=1.0)
+    L.click(3, frames=4)
     check(L.wait_state("door", 20), "grabbing the inscription: 'door'")
     # door: click the door at the back of the stoa.
     check(L.aim("Door", nodes["Door"]["centre"]), "the reticle is on the door")
@@ -123,7 +123,7 @@ def play(stoa, src, out):
     n = math.hypot(*u)
     L.walk_to(zs[0] + u[0] / n * hold, zs[2] + u[1] / n * hold, within=0.6)  # 3.6 m square
     L.look_at([zs[0], 1.0, zs[2]])
-    time.sleep(0.5)
+    L.wait_frames(2)
     L.screenshot(os.path.join(out, "05_placing.png"))
     check(speed(L, 1), "lesson time back to x1: a quiz answers itself to a long enough look")
     subprocess.run(["xdotool", "mouseup", "3"], check=True)
@@ -131,7 +131,7 @@ def play(stoa, src, out):
     # The quiz stands level in front of the learner (run_layout.c): look
     # level, then 15 px down, at choice A (0.0021 rad per pixel at 480 px high).
     L.turn(0.0, -L.pitch - 0.032)
-    time.sleep(1.0)
+    L.wait_frames(3)
     L.screenshot(os.path.join(out, "06_quiz.png"))
     L.click(1)
     check(L.wait_state("right", 20), "choice A clicked: 'right'")
