@@ -62,8 +62,10 @@ void play_author_init(play_author *a, run_session *s, bool shown, bool reload)
     a->shown = shown;
     a->reload = reload;
     a->speed = 1.0;
-    if (s->lesson_desc.lesson_path)
+    if (s->lesson_desc.lesson_path) {
         a->mtime = stoa_file_mtime_ns(s->lesson_desc.lesson_path);
+        snprintf(a->watched, sizeof a->watched, "%s", s->lesson_desc.lesson_path);
+    }
     a->next_poll = stoa_time_seconds() + RELOAD_POLL_S;
     collect_marks(a);
 }
@@ -166,8 +168,14 @@ stoa_result play_author_frame(play_author *a, const stoa_desktop_input *in,
     double now = stoa_time_seconds();
     if (a->reload && now >= a->next_poll && a->s->lesson_desc.lesson_path) {
         a->next_poll = now + RELOAD_POLL_S;
-        int64_t m = stoa_file_mtime_ns(a->s->lesson_desc.lesson_path);
-        if (m != 0 && m != a->mtime) {
+        const char *path = a->s->lesson_desc.lesson_path;
+        int64_t m = stoa_file_mtime_ns(path);
+        if (strncmp(path, a->watched, sizeof a->watched) != 0) {
+            // Another lesson file (the hub launched one): watch it from now
+            // on; it is not an edit of the one that was playing.
+            snprintf(a->watched, sizeof a->watched, "%s", path);
+            a->mtime = m;
+        } else if (m != 0 && m != a->mtime) {
             a->mtime = m;
             reload(a);
         }
