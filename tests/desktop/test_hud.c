@@ -49,8 +49,9 @@ static hud_match find(desktop_hud *hud, const char *const *rows, uint32_t n, con
     desktop_hud_draw(hud, rows, n, -1.0f, 0);
     hud_template t;
     CHECK(hud_template_make(hud->fonts, text, hud->size_px, &t));
+    // A row's ink starts near the left margin (after any leading spaces).
     hud_match m = hud_match_find(&t, hud->pixels, 4, (int)hud->width, (int)hud->used_height, 0, 0,
-                                 (int)hud->used_width, (int)hud->used_height);
+                                 2 * hud->size_px, (int)hud->used_height);
     hud_template_fini(&t);
     printf("'%s': score %.3f at %d %d\n", text, m.score, m.x, m.y);
     return m;

@@ -23,8 +23,11 @@ from desktop_learner import Learner  # noqa: E402
 FAILS = []
 
 
+T0 = time.time()
+
+
 def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    print(("ok   " if cond else "FAIL ") + f"[{time.time() - T0:5.1f} s] " + what, flush=True)
     if not cond:
         FAILS.append(what)
     return cond

@@ -104,7 +104,7 @@ def play(stoa, src, out):
     check(L.aim("Inscription", [ins["centre"][0], 0.35, ins["centre"][2]]),
           "the reticle is on the inscription")
     L.screenshot(os.path.join(out, "04_inscription.png"))
-    L.click(3, frames=4)
+    L.click(3)
     check(L.wait_state("door", 20), "grabbing the inscription: 'door'")
     # door: click the door at the back of the stoa.
     check(L.aim("Door", nodes["Door"]["centre"]), "the reticle is on the door")

@@ -146,9 +146,10 @@ def main():
         check(b_on > b_off + 12, f"the zone is a translucent cyan box with the overlay (blue-red {b_off:.0f} -> {b_on:.0f})")
     L.key("Tab")  # overlay off: the disc is the learner's, shown anyway
 
-    # Click-to-teleport: walk 4 m away, turn round, click the green disc.
-    # Where exactly does not matter (the disc is then found by its colour).
-    L.walk_to(spawn[0], spawn[2] - 4.0, within=1.0)
+    # Click-to-teleport: walk 4 m away (back and to the right: a half turn
+    # takes twice the mouse steps), turn to the disc, click it. Where
+    # exactly does not matter (the disc is then found by its colour).
+    L.walk_to(spawn[0] + 3.0, spawn[2] + 2.5, within=1.0)
     disc = [spawn[0], 0.03, spawn[2]]
     L.look_at([disc[0], 0.5, disc[2]])  # the disc in view, the reticle above it
     away = shot(L, out, "p4_disc_far.png")
