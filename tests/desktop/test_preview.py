@@ -175,7 +175,9 @@ def test_missing_file(stoa, out):
 def main():
     stoa, models, out, hud_find = sys.argv[1:5]
     if not os.environ.get("DISPLAY"):
-        os.execvp("xvfb-run", ["xvfb-run", "-a", "-s", "-screen 0 1024x768x24",
+        # Its own X server: under ctest -j2 two tests start at once, and
+        # xvfb-run -a alone would give both the same free display.
+        os.execvp("xvfb-run", ["xvfb-run", "-a", "-n", str(100 + os.getpid() % 800), "-s", "-screen 0 1024x768x24",
                                sys.executable] + sys.argv)
     os.makedirs(out, exist_ok=True)
     t0 = time.time()
