@@ -20,6 +20,8 @@ typedef struct draw_figures {
     char file[40], label[12];
     double calls, draws, tris, full; // per eye per frame
     uint32_t hitches, measured;
+    uint64_t vertex_bytes, geometry_bytes; // the scene's buffers on the GPU
+    uint32_t quantised;                    // STOA_QUANT_* streams (stoa_scene_quant.h)
 } draw_figures;
 
 static draw_figures g_figs[64];
@@ -66,6 +68,8 @@ static void keep_figures(const run_session *s, const char *path, const char *lab
         f->tris = (double)st.triangles_drawn / views;
         f->full = (double)st.triangles_full / views;
     }
+    f->vertex_bytes =
+        stoa_gfx_scene_vertex_bytes(s->gscene, &f->quantised, &f->geometry_bytes);
     f->hitches = hitches(s);
     f->measured = s->cpu_count > 20 ? s->cpu_count - 10 : s->cpu_count;
 }
@@ -84,6 +88,18 @@ static void print_figures(void)
     printf("calls: draw calls recorded (multiview: one call draws both eyes); draws: mesh instances\n"
            "drawn; triangles: at the level of detail each took; full: every draw in every eye at full\n"
            "detail (no culling, no levels); factor: full / triangles; hitches: frames over 2x the median\n");
+    printf("\nThe scene's geometry on the GPU (STOA_GFX_QUANT=off: floats)\n");
+    printf("%-36s %-10s %12s %14s %s\n", "file", "stereo", "vertex MiB", "geometry MiB",
+           "quantised");
+    for (uint32_t i = 0; i < g_fig_count; i++) {
+        const draw_figures *f = &g_figs[i];
+        uint32_t q = f->quantised;
+        printf("%-36s %-10s %12.3f %14.3f %s%s%s%s%s\n", f->file, f->label,
+               f->vertex_bytes / 1048576.0, f->geometry_bytes / 1048576.0,
+               q & 1 ? "position " : "", q & 2 ? "normal " : "", q & 4 ? "uv " : "",
+               q & 8 ? "colour" : "", q ? "" : "none");
+    }
+    printf("vertex: every vertex stream; geometry: vertex, index and morph-target buffers\n");
 }
 
 static int bench_one(const char *path, stoa_gfx_stereo_mode mode, const char *label)
