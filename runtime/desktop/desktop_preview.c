@@ -20,6 +20,7 @@
 
 #define HUD_CHARS 80
 #define HUD_LINES 5 // the help takes two: it must fit a 640 px window
+#define HUD_PX 15    // text size (tests/desktop/test_preview.py looks for it)
 #define RELOAD_POLL_S 0.5
 
 typedef struct preview {
@@ -247,7 +248,7 @@ static void build_hud(preview *p, double now)
     snprintf(l3, sizeof l3, "%.80s",
              p->status[0] ? p->status
                           : "drag: look  wheel: zoom  tab: fly  space: pause");
-    desktop_hud_draw(&p->hud, lines, HUD_LINES, progress);
+    desktop_hud_draw(&p->hud, lines, HUD_LINES, progress, p->sc.extent.width);
 }
 
 static void update_timing(preview *p, double now)
@@ -329,7 +330,7 @@ static stoa_result run_loop(preview *p, stoa_error *err)
             pose_scene(p);
         build_hud(p, now);
         stoa_desktop_draw draw = {.scene = p->gscene, .pose = p->pose};
-        r = desktop_swapchain_draw(&p->sc, &view, &draw, 1, clear, p->hud.pixels, err);
+        r = desktop_swapchain_draw(&p->sc, &view, &draw, 1, clear, &p->hud, err);
         if (r < 0)
             return r;
         if (r == STOA_OK && p->scene && !p->ready_sent) {
@@ -352,7 +353,7 @@ stoa_result stoa_desktop_preview_run(const stoa_desktop_preview_desc *desc, stoa
     p.cam.yfov = 0.87f;
     char title[512];
     snprintf(title, sizeof title, "Stoa preview - %s", stoa_path_basename(desc->scene_path));
-    if (!desktop_hud_init(&p.hud, HUD_CHARS, HUD_LINES, 2, false))
+    if (!desktop_hud_init(&p.hud, HUD_CHARS, HUD_LINES, HUD_PX, false))
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
     stoa_result r = desktop_swapchain_init(&p.sc, title, desc->width ? desc->width : 1280,
                                            desc->height ? desc->height : 720,
