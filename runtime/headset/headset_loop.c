@@ -134,7 +134,11 @@ static stoa_result frame(headset *h, stoa_error *err)
             stoa_xr_haptic(h->xr, (stoa_xr_hand_id)i, st.out->haptics[i].amplitude,
                            (float)st.out->haptics[i].duration_ns * 1e-9f);
     stoa_xr_set_world_from_tracking(h->xr, st.world_from_tracking);
-    if (ovr >= 0 && s->overlay.needs_prepare) {
+    if (ovr >= 0 && s->overlay.needs_prepare && headset_warm_busy(&h->warm)) {
+        // Its pipelines are being compiled on the worker: the frame thread
+        // makes no GPU object, so the overlay waits (the first frames only).
+        st.draws[1].scene = NULL;
+    } else if (ovr >= 0 && s->overlay.needs_prepare) {
         stoa_result pr = stoa_xr_prepare(h->xr, s->overlay.gscene, true, err);
         s->overlay.needs_prepare = pr < 0;
         ovr = pr;
