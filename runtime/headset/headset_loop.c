@@ -135,10 +135,13 @@ static stoa_result frame(headset *h, stoa_error *err)
                            (float)st.out->haptics[i].duration_ns * 1e-9f);
     stoa_xr_set_world_from_tracking(h->xr, st.world_from_tracking);
     if (ovr >= 0 && s->overlay.needs_prepare && headset_warm_busy(&h->warm)) {
-        // Its pipelines are being compiled on the worker: the frame thread
-        // makes no GPU object, so the overlay waits (the first frames only).
-        st.draws[1].scene = NULL;
-    } else if (ovr >= 0 && s->overlay.needs_prepare) {
+        // Its pipelines are still being compiled on the worker: wait for it
+        // (the first frames only) rather than compile them here, so that the
+        // frame thread makes no GPU object and the overlay is not left out.
+        headset_warm_join(&h->warm);
+        headset_warm_poll(&h->warm, false);
+    }
+    if (ovr >= 0 && s->overlay.needs_prepare) {
         stoa_result pr = stoa_xr_prepare(h->xr, s->overlay.gscene, true, err);
         s->overlay.needs_prepare = pr < 0;
         ovr = pr;
