@@ -17,8 +17,10 @@
 #include "core/stoa_log.h"
 #include "run_hub.h"
 
-#define PICK_POLL_NS 2000000L // the picker looks at the pending snapshot every 2 ms
-#define PICK_GIVE_UP_S 5.0     // ... for at most this long
+#define PICK_POLL_NS 2000000L   // the picker looks at the pending snapshot every 2 ms
+#define PICK_SLOW_AFTER_S 5.0    // ... then, after this long (a GPU far behind), every 50 ms
+#define PICK_SLOW_POLL_NS 50000000L
+#define PICK_GIVE_UP_S 120.0     // its frame never reached the GPU (a failed submit): stop
 
 struct run_view_pics {
     pthread_mutex_t mu;
@@ -88,10 +90,15 @@ static void *picker(void *arg)
                 p->pending_user = 0;
             continue;
         }
-        if (stoa_time_seconds() - p->pending_since > PICK_GIVE_UP_S)
-            p->pending_user = 0; // its frame never reached the GPU (a failed submit): stop polling
+        // A GPU seconds behind (30 lavapipe headsets on two cores) still
+        // finishes the frame: its picture is taken then, not given up on
+        // (a snapshot given up on was sent later, when a newer one was
+        // recorded, with its old time: pictures minutes old).
+        double waited = stoa_time_seconds() - p->pending_since;
+        if (waited > PICK_GIVE_UP_S)
+            p->pending_user = 0;
         pthread_mutex_unlock(&p->mu);
-        nanosleep(&(struct timespec){0, PICK_POLL_NS}, NULL);
+        nanosleep(&(struct timespec){0, waited > PICK_SLOW_AFTER_S ? PICK_SLOW_POLL_NS : PICK_POLL_NS}, NULL);
         pthread_mutex_lock(&p->mu);
     }
     pthread_mutex_unlock(&p->mu);
@@ -150,6 +157,14 @@ void run_view_pics_tap(run_view *v, VkCommandBuffer cmd, VkImage image, uint32_t
             pthread_cond_signal(&p->cv);
         } else {
             v->skipped++;
+            // Every slot holds a snapshot not read yet: the picker takes
+            // the finished ones (and so frees their slots) if it had
+            // stopped looking; without this the ring stayed full for good.
+            if (!p->pending_user && p->rec_next) {
+                p->pending_user = p->rec_user[(p->rec_next - 1) % 4];
+                p->pending_since = stoa_time_seconds();
+                pthread_cond_signal(&p->cv);
+            }
         }
         pthread_mutex_unlock(&p->mu);
     }

@@ -59,6 +59,7 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || 
 const out = { headsets: N, eye: EYE, seconds: SECONDS, hz: Number(process.env.BENCH_HZ || 30), loadavg: { start: loadavg() } };
 try {
   const page = await (await browser.newContext({ viewport: { width: 1500, height: 1100 } })).newPage();
+  page.setDefaultTimeout(180000); // the sign-in (Argon2id) with 30 headsets drawing on the same cores
   await page.goto(url);
   await page.fill('#password', PASSWORD);
   await page.click('#login-form button');
@@ -136,7 +137,10 @@ try {
   const thumbLat = await sampleLatency('canvas.thumb.has-picture', SECONDS / 2);
   out.command_ms_with_thumbnails = await commandLatency(20);
   const after = await views();
+  // Out to the panel: pushed on its WebSocket (a build without it: 0, it fetches).
+  const pushedRate = (a, b, t) => a.pushed_total === undefined ? null : Math.round((b.pushed_total - a.pushed_total) / ((Date.now() - t) / 1000));
   out.thumbnails = { bytes_per_s: Math.round((after.bytes_total - before.bytes_total) / ((Date.now() - tb) / 1000)),
+    pushed_bytes_per_s: pushedRate(before, after, tb),
     hub_rate_bytes_per_s: after.bytes_per_s, rates: after.headsets.slice(0, 3),
     latency_ms_at_draw: { median: pct(thumbLat, 0.5), p95: pct(thumbLat, 0.95), pictures: thumbLat.pictures, stages: thumbLat.stages } };
   await page.screenshot({ path: join(outDir, 'bench-thumbnails.png'), fullPage: true });
@@ -152,6 +156,7 @@ try {
   const after2 = await views();
   const seq = await page.evaluate(() => Number(document.querySelector('#large-view canvas').dataset.seq));
   out.large = { bytes_per_s: Math.round((after2.bytes_total - before2.bytes_total) / ((Date.now() - tl) / 1000)),
+    pushed_bytes_per_s: pushedRate(before2, after2, tl),
     latency_ms_at_draw: { median: pct(largeLat, 0.5), p95: pct(largeLat, 0.95), pictures: largeLat.pictures, stages: largeLat.stages }, last_seq: seq,
     rate: after2.headsets.find((h) => h.large) };
   await page.screenshot({ path: join(outDir, 'bench-large.png') });
@@ -176,8 +181,8 @@ const cmd = (c) => `${c.median} / ${c.p95} ms (n ${c.n}, no target ${c.not_targe
 const la = (a) => a ? a.map((v) => v.toFixed(1)).join(' ') : '?';
 for (const line of [
   `load average ${la(out.loadavg.start)} -> ${la(out.loadavg.end)}; ${out.reporting_at_start} of ${N} reporting, ${out.thumbnails_shown} thumbnails shown`,
-  `thumbnails: ${out.thumbnails ? out.thumbnails.bytes_per_s : '?'} B/s; drawn -> panel ${lat(out.thumbnails && out.thumbnails.latency_ms_at_draw)}`,
-  `large view: ${out.large ? out.large.bytes_per_s : '?'} B/s; drawn -> panel ${lat(out.large && out.large.latency_ms_at_draw)}`,
+  `thumbnails: ${out.thumbnails ? out.thumbnails.bytes_per_s : '?'} B/s in (pushed out ${out.thumbnails ? out.thumbnails.pushed_bytes_per_s : '?'}); drawn -> panel ${lat(out.thumbnails && out.thumbnails.latency_ms_at_draw)}`,
+  `large view: ${out.large ? out.large.bytes_per_s : '?'} B/s in (pushed out ${out.large ? out.large.pushed_bytes_per_s : '?'}); drawn -> panel ${lat(out.large && out.large.latency_ms_at_draw)}`,
   `headset added CPU per frame (frame thread): median of medians ${out.headset_added_cpu_us.median_of_medians} us, median p99 ${out.headset_added_cpu_us.median_of_p99} us, worst p99 ${out.headset_added_cpu_us.worst_p99} us`,
   `commands: no pictures ${cmd(out.command_ms_without_pictures || {})}; thumbnails ${cmd(out.command_ms_with_thumbnails || {})}; + large ${cmd(out.command_ms_with_large_view || {})}`,
 ]) console.log('summary ' + line);

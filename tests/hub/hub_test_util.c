@@ -247,6 +247,37 @@ int test_ws_open_from(int port, const char *source)
     return fd;
 }
 
+int test_ws_open_path(int port, const char *path, const char *headers, int *status)
+{
+    int fd = connect_port(port);
+    if (fd < 0)
+        return -1;
+    char req[2048];
+    int n = snprintf(req, sizeof req,
+                     "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\n"
+                     "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                     "Sec-WebSocket-Version: 13\r\n%s\r\n", path, port, headers ? headers : "");
+    test_send_all(fd, req, (size_t)n);
+    char buf[2048];
+    size_t got = 0;
+    buf[0] = 0;
+    while (got < sizeof buf - 1) { // the answer's head byte by byte: frames follow it
+        ssize_t r = recv(fd, buf + got, 1, 0);
+        if (r <= 0)
+            break;
+        buf[++got] = 0;
+        if (got >= 4 && memcmp(buf + got - 4, "\r\n\r\n", 4) == 0)
+            break;
+    }
+    if (status)
+        *status = got > 12 ? atoi(buf + 9) : 0;
+    if (!strstr(buf, " 101 ")) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 bool test_ws_send(int fd, unsigned char first, const void *data, size_t len, unsigned long long announced)
 {
     unsigned long long L = announced ? announced : len;

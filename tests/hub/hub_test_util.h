@@ -36,6 +36,9 @@ int test_ws_open(int port);
 // The same from a chosen loopback source address (127.0.0.0/8): many
 // "machines" for per-address limits.
 int test_ws_open_from(int port, const char *source);
+// A raw WebSocket client on any path with extra header lines ("Name: v\r\n").
+// Returns a socket, or -1 and (when status is not NULL) the answer's status.
+int test_ws_open_path(int port, const char *path, const char *headers, int *status);
 int test_http_raw_from(int port, const char *source, const void *data, size_t len, char **out_answer);
 // A TCP connection to 127.0.0.1:port from that source address; -1 on failure.
 int test_connect_from(int port, const char *source);

@@ -332,12 +332,15 @@ void hub_on_request(void *user, hub_request *c)
         hub_send_error(c, 403, "cross-origin requests are not allowed here");
         return;
     }
-    if ((changes || strcmp(path, "/ws/headset") == 0) && !hub_origin_ok(hub, c)) {
+    bool ws = strcmp(path, "/ws/headset") == 0 || strcmp(path, "/ws/panel") == 0;
+    if ((changes || ws) && !hub_origin_ok(hub, c)) {
         hub_send_error(c, 403, "cross-origin request refused");
         return;
     }
     if (strcmp(path, "/ws/headset") == 0)
         hub_ws_open(hub, c);
+    else if (strcmp(path, "/ws/panel") == 0)
+        hub_view_panel_open(hub, c); // live views pushed (issue 16)
     else if (strncmp(path, "/api/", 5) == 0)
         hub_api_route(hub, c);
     else if (strncmp(path, "/evaluation/", 12) == 0)

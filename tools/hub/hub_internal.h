@@ -501,3 +501,10 @@ void hub_view_forget(stoa_hub *hub, int64_t device);
 // watched, the rates fitted into the budget; tells headsets what changed.
 void hub_view_tick(stoa_hub *hub);
 void hub_view_free(stoa_hub *hub);
+// ---- hub_view_push.c: the panel's WebSocket, pictures pushed (/ws/panel) ----
+// The upgrade (instructor session; the dispatcher checked the Origin).
+void hub_view_panel_open(stoa_hub *hub, hub_req *c);
+// A message on a panel's WebSocket (its tag is negative).
+void hub_view_panel_message(stoa_hub *hub, uint64_t conn, int opcode, bool fin, const char *data, size_t len);
+// A panel's WebSocket closed (no-op for any other connection).
+void hub_view_panel_close(stoa_hub *hub, uint64_t conn);

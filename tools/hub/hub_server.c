@@ -290,6 +290,23 @@ bool hub_server_ws_send(hub_server *s, uint64_t id, int opcode, const void *data
     return ok;
 }
 
+bool hub_server_ws_send_if_room(hub_server *s, uint64_t id, int opcode, const void *data, size_t len,
+                                size_t max_queued)
+{
+    bool ok = false;
+    pthread_mutex_lock(&s->mu);
+    conn *c = hub_srv_lookup(s, id);
+    if (c && !c->dead && c->state == C_WS && !c->want_close && c->out_bytes + len + 10 <= max_queued) {
+        ok = hub_srv_ws_queue(s, c, opcode, data, len, false);
+        if (ok)
+            hub_srv_mark_dirty(s, c);
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (ok)
+        hub_srv_wake(s);
+    return ok;
+}
+
 void hub_server_ws_close(hub_server *s, uint64_t id, int code)
 {
     pthread_mutex_lock(&s->mu);

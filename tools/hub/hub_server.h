@@ -110,6 +110,11 @@ bool hub_server_ws_accept(hub_request *req, const char *extra_headers);
 // Queues one frame (opcode 1 text, 8 close) to a WebSocket; never waits.
 // false: gone, or its send queue is full (then it is closed).
 bool hub_server_ws_send(hub_server *srv, uint64_t conn, int opcode, const void *data, size_t len);
+// The same for what may be dropped (a picture pushed to a panel): queued
+// only when the connection's send queue would then hold at most max_queued
+// bytes; false (and nothing else happens) when it would not, or it is gone.
+bool hub_server_ws_send_if_room(hub_server *srv, uint64_t conn, int opcode, const void *data, size_t len,
+                                size_t max_queued);
 // Sends a close frame with the code after what is queued, then closes.
 void hub_server_ws_close(hub_server *srv, uint64_t conn, int code);
 // Tags a WebSocket (e.g. with its device id): it has passed its hello (no

@@ -5,8 +5,10 @@
 // bandwidth budget the rates are fitted into.
 //
 // A panel watches a headset by fetching its picture (GET /api/view?device=ID,
-// &size=large for the large view): a headset whose picture nobody fetched
-// for a few seconds is told to stop. Wanted: thumbnails 256 px wide twice a
+// &size=large for the large view), or by naming it on its WebSocket
+// (/ws/panel, hub_view_push.c), which then carries each new picture the
+// moment it arrives: a headset that nobody watched for a few seconds is
+// told to stop. Wanted: thumbnails 256 px wide twice a
 // second, the large view 720 px ten times a second; when the class's
 // pictures would pass the budget, the thumbnails slow down first (to one in
 // five seconds), then the large view. Pictures travel after everything else
@@ -22,6 +24,7 @@
 #include <sodium.h>
 
 #include "hub_internal.h"
+#include "hub_view_internal.h"
 
 #define VIEW_THUMB_W 256
 #define VIEW_LARGE_W 720
@@ -32,38 +35,8 @@
 #define VIEW_BUDGET_DEFAULT 4000000.0         // bytes a second: a school Wi-Fi's share for 30 headsets
 #define VIEW_MAX_JPEG (192 * 1024)
 
-typedef struct view_slot {
-    int64_t device;
-    uint64_t conn;            // the connection the last instruction went to
-    unsigned char *jpeg;
-    size_t len;
-    uint32_t w, h;
-    uint64_t seq;
-    int64_t drawn_ms, received_ns;
-    int64_t rec_ms, ready_ms, enc_ms, hub_ms; // the stages' unix times: recorded, picked up, encoded, received here
-    double interval_ns;       // between pictures received (moving average), for X-Stoa-Next
-    bool has_gaze;
-    double gaze[2];
-    int64_t thumb_until_ns, large_until_ns;
-    bool told_on;             // what the headset was last told
-    uint32_t told_width;
-    double told_fps;
-    double avg_wire;          // bytes a picture costs on the wire (moving average)
-} view_slot;
-
-struct hub_views {
-    bool loaded, enabled;
-    double budget;            // bytes a second
-    view_slot *slots;
-    int n, cap;
-    uint64_t wire_total;      // picture bytes received since start
-    uint64_t rate_total;      // wire_total at the last rate update
-    int64_t rate_ns;
-    double rate;              // bytes a second, measured
-};
-
 // mu held. The device's slot, made when missing (NULL: out of memory).
-static view_slot *slot_of(stoa_hub *hub, int64_t device, bool make)
+hub_view_slot *hub_view_slot_of(stoa_hub *hub, int64_t device, bool make)
 {
     hub_views *v = hub->views;
     for (int i = 0; i < v->n; i++)
@@ -73,18 +46,18 @@ static view_slot *slot_of(stoa_hub *hub, int64_t device, bool make)
         return NULL;
     if (v->n == v->cap) {
         int cap = v->cap ? v->cap * 2 : 32;
-        view_slot *grown = realloc(v->slots, (size_t)cap * sizeof *grown);
+        hub_view_slot *grown = realloc(v->slots, (size_t)cap * sizeof *grown);
         if (!grown)
             return NULL;
         v->slots = grown, v->cap = cap;
     }
-    view_slot *s = &v->slots[v->n++];
-    *s = (view_slot){.device = device};
+    hub_view_slot *s = &v->slots[v->n++];
+    *s = (hub_view_slot){.device = device};
     return s;
 }
 
 // The settings, read once (outside mu: the database has its own lock).
-static void load(stoa_hub *hub)
+void hub_view_load(stoa_hub *hub)
 {
     pthread_mutex_lock(&hub->mu);
     bool loaded = hub->views && hub->views->loaded;
@@ -117,7 +90,7 @@ static int plan(stoa_hub *hub, int64_t now, view_order *orders, int max)
     hub_views *v = hub->views;
     double thumb_cost = 0, large_cost = 0;
     for (int i = 0; i < v->n; i++) {
-        view_slot *s = &v->slots[i];
+        hub_view_slot *s = &v->slots[i];
         hub_device *d = hub_roster_find(hub, s->device);
         bool online = d && d->conn;
         bool large = v->enabled && online && s->large_until_ns > now;
@@ -141,7 +114,7 @@ static int plan(stoa_hub *hub, int64_t now, view_order *orders, int max)
         large_scale = fmax(0.1, left / large_cost);
     int k = 0;
     for (int i = 0; i < v->n; i++) {
-        view_slot *s = &v->slots[i];
+        hub_view_slot *s = &v->slots[i];
         hub_device *d = hub_roster_find(hub, s->device);
         bool online = d && d->conn;
         bool large = v->enabled && online && s->large_until_ns > now;
@@ -161,9 +134,9 @@ static int plan(stoa_hub *hub, int64_t now, view_order *orders, int max)
     return k;
 }
 
-static void apply(stoa_hub *hub)
+void hub_view_apply(stoa_hub *hub)
 {
-    load(hub);
+    hub_view_load(hub);
     view_order *orders = NULL;
     int k = 0;
     pthread_mutex_lock(&hub->mu);
@@ -180,7 +153,7 @@ static void apply(stoa_hub *hub)
 
 void hub_view_tick(stoa_hub *hub)
 {
-    load(hub);
+    hub_view_load(hub);
     pthread_mutex_lock(&hub->mu);
     hub_views *v = hub->views;
     int64_t now = hub_mono_ns();
@@ -192,7 +165,7 @@ void hub_view_tick(stoa_hub *hub)
         v->rate_ns = now;
     }
     pthread_mutex_unlock(&hub->mu);
-    apply(hub);
+    hub_view_apply(hub);
 }
 
 void hub_view_on_message(stoa_hub *hub, int64_t device, const cJSON *msg, size_t wire_len)
@@ -210,7 +183,7 @@ void hub_view_on_message(stoa_hub *hub, int64_t device, const cJSON *msg, size_t
         free(jpeg);
         return;
     }
-    load(hub);
+    hub_view_load(hub);
     const cJSON *gaze = cJSON_GetObjectItemCaseSensitive(msg, "gaze");
     double drawn = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(msg, "drawn"));
     double rec = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(msg, "rec"));
@@ -220,7 +193,7 @@ void hub_view_on_message(stoa_hub *hub, int64_t device, const cJSON *msg, size_t
     clock_gettime(CLOCK_REALTIME, &now_ts);
     int64_t hub_ms = (int64_t)now_ts.tv_sec * 1000 + now_ts.tv_nsec / 1000000;
     pthread_mutex_lock(&hub->mu);
-    view_slot *s = hub->views && hub->views->enabled ? slot_of(hub, device, true) : NULL;
+    hub_view_slot *s = hub->views && hub->views->enabled ? hub_view_slot_of(hub, device, true) : NULL;
     if (s) {
         free(s->jpeg);
         s->jpeg = jpeg, jpeg = NULL;
@@ -248,13 +221,15 @@ void hub_view_on_message(stoa_hub *hub, int64_t device, const cJSON *msg, size_t
         hub->views->wire_total += wire_len;
     }
     pthread_mutex_unlock(&hub->mu);
+    if (s)
+        hub_view_push_new(hub, device); // the watching panels have it now, not when they next ask
     free(jpeg); // views off: nothing is kept
 }
 
 void hub_view_forget(stoa_hub *hub, int64_t device)
 {
     pthread_mutex_lock(&hub->mu);
-    view_slot *s = hub->views ? slot_of(hub, device, false) : NULL;
+    hub_view_slot *s = hub->views ? hub_view_slot_of(hub, device, false) : NULL;
     if (s) {
         free(s->jpeg);
         s->jpeg = NULL;
@@ -264,10 +239,22 @@ void hub_view_forget(stoa_hub *hub, int64_t device)
     pthread_mutex_unlock(&hub->mu);
 }
 
+bool hub_view_mark_watched(hub_views *v, hub_view_slot *s, bool large, int64_t now)
+{
+    (void)v;
+    bool start = large ? s->large_until_ns <= now : s->thumb_until_ns <= now && s->large_until_ns <= now;
+    if (large)
+        s->large_until_ns = now + VIEW_WATCH_NS;
+    else
+        s->thumb_until_ns = now + VIEW_WATCH_NS;
+    return start;
+}
+
 void hub_view_free(stoa_hub *hub)
 {
     if (!hub->views)
         return;
+    hub_view_push_free(hub->views);
     for (int i = 0; i < hub->views->n; i++)
         free(hub->views->slots[i].jpeg);
     free(hub->views->slots);
@@ -294,22 +281,18 @@ static void handle_view(stoa_hub *hub, hub_req *c)
     char from[8] = "";
     bool panel = hub_query_var(c, "from", from, sizeof from) && strcmp(from, "panel") == 0;
     bool large = strcmp(size, "large") == 0;
-    load(hub);
+    hub_view_load(hub);
     int64_t now = hub_mono_ns();
     pthread_mutex_lock(&hub->mu);
     bool enabled = hub->views && hub->views->enabled;
     bool known = hub_roster_find(hub, device) != NULL;
-    view_slot *s = enabled && known ? slot_of(hub, device, true) : NULL;
+    hub_view_slot *s = enabled && known ? hub_view_slot_of(hub, device, true) : NULL;
     bool start = false;
     unsigned char *copy = NULL;
     size_t len = 0;
     char headers[384] = "";
     if (s) {
-        start = large ? s->large_until_ns <= now : s->thumb_until_ns <= now && s->large_until_ns <= now;
-        if (large)
-            s->large_until_ns = now + VIEW_WATCH_NS;
-        else
-            s->thumb_until_ns = now + VIEW_WATCH_NS;
+        start = hub_view_mark_watched(hub->views, s, large, now);
         if (s->jpeg && (copy = malloc(s->len))) {
             memcpy(copy, s->jpeg, s->len);
             len = s->len;
@@ -331,7 +314,7 @@ static void handle_view(stoa_hub *hub, hub_req *c)
     }
     pthread_mutex_unlock(&hub->mu);
     if (start)
-        apply(hub); // tell the headset now, not at the next tick
+        hub_view_apply(hub); // tell the headset now, not at the next tick
     if (!known)
         hub_send_error(c, 404, "no such headset");
     else if (!copy && panel) // no picture yet, or views just turned off: the panel polls on
@@ -351,7 +334,7 @@ static void handle_views(stoa_hub *hub, hub_req *c)
     bool post = strcmp(hub_method(c), "POST") == 0;
     if (!hub_require_instructor(hub, c, post))
         return;
-    load(hub);
+    hub_view_load(hub);
     if (post) {
         cJSON *body = hub_read_json(c, HUB_MAX_SMALL_BODY);
         if (!body)
@@ -384,7 +367,7 @@ static void handle_views(stoa_hub *hub, hub_req *c)
             hub_db_set_setting(hub, "views_budget", b);
         }
         cJSON_Delete(body);
-        apply(hub);
+        hub_view_apply(hub);
     }
     cJSON *o = cJSON_CreateObject();
     int64_t now = hub_mono_ns();
@@ -394,9 +377,10 @@ static void handle_views(stoa_hub *hub, hub_req *c)
     cJSON_AddNumberToObject(o, "budget", v ? v->budget : VIEW_BUDGET_DEFAULT);
     cJSON_AddNumberToObject(o, "bytes_per_s", v ? round(v->rate) : 0);
     cJSON_AddNumberToObject(o, "bytes_total", v ? (double)v->wire_total : 0);
+    cJSON_AddNumberToObject(o, "pushed_total", v ? (double)v->pushed_total : 0); // out to panels (/ws/panel)
     cJSON *arr = cJSON_AddArrayToObject(o, "headsets");
     for (int i = 0; v && i < v->n; i++) {
-        view_slot *s = &v->slots[i];
+        hub_view_slot *s = &v->slots[i];
         if (!s->told_on)
             continue;
         cJSON *h = cJSON_CreateObject();

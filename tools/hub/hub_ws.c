@@ -227,6 +227,10 @@ static void on_status(stoa_hub *hub, uint64_t conn, int64_t device_id, cJSON *ms
 void hub_ws_on_message(void *user, uint64_t conn, int64_t tag, int opcode, bool fin, char *data, size_t len)
 {
     stoa_hub *hub = user;
+    if (tag < 0) { // a panel's (hub_view_push.c)
+        hub_view_panel_message(hub, conn, opcode, fin, data, len);
+        return;
+    }
     if (opcode != 1 || !fin) {
         ws_refuse(hub, conn, "text_messages_only", 1003);
         return;
@@ -269,6 +273,8 @@ void hub_ws_on_close(void *user, uint64_t conn, int64_t tag)
     stoa_hub *hub = user;
     if (tag > 0)
         hub_view_forget(hub, tag);
+    else
+        hub_view_panel_close(hub, conn);
     pthread_mutex_lock(&hub->mu);
     for (int i = 0; i < hub->device_count; i++)
         if (hub->devices[i].conn == conn) {

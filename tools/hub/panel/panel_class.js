@@ -105,7 +105,8 @@ function renderLibrary() {
   for (const l of panel.lessons) {
     const li = el('li');
     li.append(el('span', 'run-title', textIn(l.title) || l.id),
-      el('span', 'run-meta', [(l.languages || []).join(', '), duration(l.expected_s || 0),
+      // (no expected time in the lesson file: no duration, rather than "0 s")
+      el('span', 'run-meta', [(l.languages || []).join(', '), l.expected_s > 0 ? duration(l.expected_s) : '',
         (l.concepts || []).join(', ')].filter(Boolean).join(' · ')));
     list.append(li);
   }

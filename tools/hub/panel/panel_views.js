@@ -2,9 +2,12 @@
 /* Live views (issue 16): a thumbnail of what each learner sees on their
    card, a large live view of one learner with their gaze point and "look
    here", the class's switch and bandwidth budget, raised hands in order and
-   attention at a glance. Pictures come from GET /api/view (drawn on
-   canvases: the panel's CSP allows no blob: images); the hub tells a
-   headset to send pictures only while they are fetched here. Uses api(),
+   attention at a glance. Pictures are pushed on the panel's WebSocket
+   (/ws/panel: the hub sends each new picture of a watched headset the
+   moment it arrives); while that socket is not open they are fetched from
+   GET /api/view. Either way they are drawn on canvases (the panel's CSP
+   allows no blob: images), and the hub tells a headset to send pictures
+   only while they are watched here. Uses api(),
    t(), el(), toast(), $() and renderRoster() from panel.js. */
 'use strict';
 
@@ -110,14 +113,78 @@ async function fetchView(id, canvas, large) {
   const g = canvas.getContext('2d');
   g.drawImage(bitmap, 0, 0);
   bitmap.close();
-  canvas.classList.add('has-picture');
-  canvas.dataset.seq = seq || '';
-  canvas.dataset.latency = drawn ? String(Date.now() - drawn) : '';
-  // The picture's way (Unix ms): drawn, recorded, picked up from the GPU, encoded, at the hub, here.
-  canvas.dataset.stages = drawn ? [drawn, ...(res.headers.get('X-Stoa-Stages') || '0,0,0,0').split(',').map(Number), Date.now()].join(',') : '';
+  markCanvas(canvas, seq, drawn, (res.headers.get('X-Stoa-Stages') || '0,0,0,0').split(',').map(Number));
   const next = res.headers.get('X-Stoa-Next');
   return { seq, gaze: gaze.length === 2 && gaze.every((v) => v >= 0 && v <= 1) ? gaze : null,
     next: next === null ? null : Number(next) };
+}
+
+// The picture's way (Unix ms) on a canvas: drawn, recorded, picked up
+// from the GPU, encoded, at the hub, here (the tests and the bench read it).
+function markCanvas(canvas, seq, drawn, stages) {
+  canvas.classList.add('has-picture');
+  canvas.dataset.seq = seq || '';
+  canvas.dataset.latency = drawn ? String(Date.now() - drawn) : '';
+  canvas.dataset.stages = drawn ? [drawn, ...stages, Date.now()].join(',') : '';
+}
+
+/* ---- pictures pushed: the panel's WebSocket ---------------------------------- */
+
+const push = { ws: null, open: false, key: '', sent: 0, wait: 1000 };
+const WATCH_RENEW_MS = 1000; // keeps the headsets watched (the hub forgets after 3 s)
+
+function pushConnect() {
+  if (push.ws || typeof WebSocket === 'undefined') return;
+  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/panel`);
+  ws.binaryType = 'arraybuffer';
+  push.ws = ws;
+  ws.onopen = () => { push.open = true; push.wait = 1000; push.key = ''; sendWatch(); };
+  ws.onmessage = (e) => { if (typeof e.data !== 'string') takePushed(e.data); };
+  ws.onclose = () => {
+    push.ws = null;
+    push.open = false; // fetched meanwhile (pollThumbs), and tried again a little later
+    setTimeout(pushConnect, push.wait);
+    push.wait = Math.min(10000, push.wait * 2);
+  };
+}
+
+// What this panel looks at: the visible thumbnails, and the large view.
+function sendWatch() {
+  if (!push.open) return;
+  const large = views.large ? views.large.id : 0;
+  const thumbs = [];
+  if (views.enabled)
+    for (const [id, th] of views.thumbs) if (th.row.h && th.row.h.connected && id !== large) thumbs.push(id);
+  const key = views.enabled ? thumbs.join(',') + '|' + large : '';
+  const now = Date.now();
+  if (key === push.key && now - push.sent < WATCH_RENEW_MS) return;
+  push.key = key;
+  push.sent = now;
+  push.ws.send(JSON.stringify({ t: 'watch', thumbs, large: views.enabled ? large : 0 }));
+}
+
+// One pushed picture: 4 bytes the header's length, the JSON header, the JPEG.
+async function takePushed(buf) {
+  const n = new DataView(buf).getUint32(0);
+  const head = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, n)));
+  const L = views.large && views.large.id === head.device ? views.large : null;
+  const th = views.thumbs.get(head.device);
+  const canvas = L ? L.canvas : th && th.canvas;
+  if (!canvas || !views.enabled) return;
+  canvas.pushedSeq = head.seq;
+  const bitmap = await createImageBitmap(new Blob([new Uint8Array(buf, 4 + n)], { type: 'image/jpeg' }));
+  if (canvas.pushedSeq !== head.seq) return bitmap.close(); // a newer one came while this one was decoded
+  if (canvas.width !== bitmap.width || canvas.height !== bitmap.height) {
+    canvas.width = bitmap.width;
+    canvas.height = bitmap.height;
+  }
+  canvas.getContext('2d').drawImage(bitmap, 0, 0);
+  bitmap.close();
+  markCanvas(canvas, String(head.seq), head.drawn || 0, head.stages || [0, 0, 0, 0]);
+  if (L && views.large === L) {
+    L.waiting.hidden = true;
+    if (Array.isArray(head.gaze) && head.gaze.length === 2) drawGaze(canvas, head.gaze);
+  }
 }
 
 function thumbOf(row, h) {
@@ -136,6 +203,8 @@ function thumbOf(row, h) {
 }
 
 function pollThumbs() {
+  sendWatch();
+  if (push.open) return; // pushed
   const now = Date.now();
   for (const [id, th] of views.thumbs) {
     const h = th.row.h;
@@ -191,7 +260,7 @@ function openLarge(id) {
     const L = views.large;
     if (!L || L.id !== id) return;
     const t0 = Date.now();
-    const got = views.enabled ? await fetchView(id, canvas, true).catch(() => null) : null;
+    const got = views.enabled && !push.open ? await fetchView(id, canvas, true).catch(() => null) : null;
     if (got) {
       L.waiting.hidden = true;
       if (got.gaze) drawGaze(canvas, got.gaze);
@@ -333,6 +402,7 @@ const baseRenderRoster = renderRoster;
 renderRoster = function (headsets) {
   baseRenderRoster(headsets);
   viewsUi();
+  pushConnect(); // the roster is shown: the session is there
   for (const h of headsets) {
     const row = panel.rows.get(h.id);
     if (row) thumbOf(row, h).canvas.hidden = !views.enabled || !h.connected;
