@@ -27,7 +27,7 @@ layout(set = 0, binding = 1, std430) readonly buffer Ring { vec4 ring[]; };
 layout(set = 1, binding = 0, std430) readonly buffer Morphs { vec4 morphs[]; };
 
 layout(push_constant) uniform Draw {
-    mat4 model;
+    mat4 model;      // skinned draws: column 0 dequantises positions (gfx_quant.c)
     int joint_base;  // -1 = not skinned
     int weight_base;
     int morph_count;

@@ -46,6 +46,12 @@ void main()
             nrm += w * morphs[base + draw.vertex_count + local].xyz;
     }
     // Skinned vertices go straight to world space (joint = world * inverse bind).
+    // Quantised positions (16-bit UNORM, runtime/gfx/gfx_quant.c) come back
+    // to mesh units through the model matrix; a skinned draw, which has no
+    // model matrix, carries the dequantisation in its column 0 instead
+    // (identity: 0, 0, 0, 1). Morph deltas were divided by the scale at upload.
+    if (draw.joint_base >= 0)
+        pos = draw.model[0].xyz + draw.model[0].w * pos;
     mat4 m = draw.model;
     if ((draw.flags & 4) != 0) {
         int b = draw.weight_base + gl_InstanceIndex * 4;

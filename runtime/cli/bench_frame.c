@@ -21,6 +21,8 @@ typedef struct draw_figures {
     double calls, draws, tris, full; // per eye per frame
     uint32_t hitches, measured;
     uint32_t streamed, stream_hitches; // frames while textures streamed in, hitches among them
+    uint64_t vertex_bytes, geometry_bytes; // the scene's buffers on the GPU
+    uint32_t quantised;                    // STOA_QUANT_* streams (stoa_scene_quant.h)
 } draw_figures;
 
 static draw_figures g_figs[64];
@@ -76,6 +78,8 @@ static void keep_figures(const run_session *s, const char *path, const char *lab
     uint32_t from = s->stream_span[0] > 10 ? s->stream_span[0] : 10, to = s->stream_span[1];
     f->streamed = to > from ? to - from : 0;
     f->hitches = hitches(s, from, to, &f->stream_hitches);
+    f->vertex_bytes =
+        stoa_gfx_scene_vertex_bytes(s->gscene, &f->quantised, &f->geometry_bytes);
     f->measured = s->cpu_count > 20 ? s->cpu_count - 10 : s->cpu_count;
 }
 
@@ -95,6 +99,18 @@ static void print_figures(void)
            "drawn; triangles: at the level of detail each took; full: every draw in every eye at full\n"
            "detail (no culling, no levels); factor: full / triangles; hitches: frames over 2x the median;\n"
            "streaming: hitches / frames measured while textures streamed in (--stream: no scene cache)\n");
+    printf("\nThe scene's geometry on the GPU (STOA_GFX_QUANT=off: floats)\n");
+    printf("%-36s %-10s %12s %14s %s\n", "file", "stereo", "vertex MiB", "geometry MiB",
+           "quantised");
+    for (uint32_t i = 0; i < g_fig_count; i++) {
+        const draw_figures *f = &g_figs[i];
+        uint32_t q = f->quantised;
+        printf("%-36s %-10s %12.3f %14.3f %s%s%s%s%s\n", f->file, f->label,
+               f->vertex_bytes / 1048576.0, f->geometry_bytes / 1048576.0,
+               q & 1 ? "position " : "", q & 2 ? "normal " : "", q & 4 ? "uv " : "",
+               q & 8 ? "colour" : "", q ? "" : "none");
+    }
+    printf("vertex: every vertex stream; geometry: vertex, index and morph-target buffers\n");
 }
 
 static int bench_one(const char *path, stoa_gfx_stereo_mode mode, const char *label)

@@ -220,7 +220,8 @@ static uint32_t batch_commands(const stoa_gfx_scene *s, const stoa_pose *pose, c
     uint32_t count = 0;
     for (uint32_t j = 0; j < n; j++) {
         uint32_t i = list[j];
-        memcpy(m + (size_t)j * 16, gfx_frame_world(s, pose, s->draws[i].node), 64);
+        float folded[16];
+        memcpy(m + (size_t)j * 16, gfx_draw_model(s, pose, &s->draws[i], folded), 64);
         VkDrawIndexedIndirectCommand *prev = count ? &cmds[count - 1] : NULL;
         if (prev && prev->firstIndex == sel->first_index[i] &&
             prev->indexCount == sel->index_count[i] &&

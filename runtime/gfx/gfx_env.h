@@ -62,7 +62,7 @@ typedef struct gfx_env {
     VkRenderPass shadow_pass;
     VkFramebuffer shadow_fb;
     VkShaderModule shadow_vert, sky_vert, sky_vert_mv, sky_frag;
-    VkPipeline shadow_pipeline;
+    VkPipeline shadow_pipeline[16]; // per scene vertex format (STOA_QUANT_* bits)
     float shadow_vp[16]; // of the last shadow pass (renders drawn over reuse it)
     bool shadow_valid;
     uint32_t sky_pipe_count;
@@ -103,6 +103,10 @@ void gfx_ibl_record_upload(stoa_gfx_renderer *r, VkCommandBuffer cmd);
 stoa_result gfx_shadow_init(stoa_gfx_renderer *r, stoa_error *err);
 void gfx_shadow_fini(stoa_gfx_renderer *r);
 stoa_result gfx_shadow_pipeline(stoa_gfx_renderer *r, stoa_error *err);
+// The shadow pipeline of a scene vertex format (gfx_shadow_pipeline: the
+// float one); gfx_shadow_prepare compiles it when the sky casts shadows.
+stoa_result gfx_shadow_pipeline_for(stoa_gfx_renderer *r, uint32_t vfmt, stoa_error *err);
+stoa_result gfx_shadow_prepare(stoa_gfx_renderer *r, uint32_t vfmt, stoa_error *err);
 // The sun's view-projection for the scene and views into out (false: none).
 bool gfx_shadow_matrix(stoa_gfx_renderer *r, const stoa_gfx_scene *s, const stoa_gfx_view *views,
                        uint32_t view_count, const float sun[3], float out[16]);

@@ -382,7 +382,8 @@ typedef struct gfx_pipe_desc {
     VkShaderModule vert, frag; // frag VK_NULL_HANDLE: a depth-only pass
     VkRenderPass pass;
     uint32_t samples;
-    bool scene_vertices; // the scene's vertex streams (gfx_vertex_bindings)
+    bool scene_vertices; // the scene's vertex streams (gfx_vertex_input)
+    uint32_t vertex_format; // their STOA_QUANT_* quantised streams (gfx_quant.c)
     VkCullModeFlags cull;
     VkFrontFace front;
     bool depth_write, blend, depth_only;
@@ -448,14 +449,36 @@ typedef struct gfx_draw {
     uint32_t default_weights; // index into mesh_weights
     bool has_tangents, has_morph_normals;
     float center[3]; // mesh-space centre of the bounds, for sorting blended draws
+    // Quantised positions: mesh position = xyz + w * stored (0, 0, 0, 1 for
+    // floats), folded into the model matrix (gfx_draw_model).
+    float dequant[4];
 } gfx_draw;
 
 enum { GFX_STREAM_POSITION = 0, GFX_STREAM_NORMAL, GFX_STREAM_TANGENT, GFX_STREAM_UV0,
        GFX_STREAM_UV1, GFX_STREAM_COLOR, GFX_STREAM_JOINTS, GFX_STREAM_WEIGHTS,
        GFX_STREAM_COUNT };
-// The vertex streams every scene pipeline reads (gfx_pipeline.c).
-extern const VkVertexInputBindingDescription gfx_vertex_bindings[GFX_STREAM_COUNT];
-extern const VkVertexInputAttributeDescription gfx_vertex_attributes[GFX_STREAM_COUNT];
+// The vertex streams every scene pipeline reads, float or quantised
+// (gfx_quant.c). A scene's vertex format (STOA_QUANT_* bits of the streams
+// it uploaded quantised) is part of its draws' pipeline variant, from bit
+// GFX_VARIANT_VFMT_SHIFT.
+enum { GFX_VARIANT_VFMT_SHIFT = 3 };
+void gfx_vertex_input(uint32_t vfmt, VkVertexInputBindingDescription b[GFX_STREAM_COUNT],
+                      VkVertexInputAttributeDescription a[GFX_STREAM_COUNT]);
+uint32_t gfx_stream_stride(uint32_t vfmt, uint32_t stream);
+// The STOA_QUANT_* streams whose quantised format the device reads from
+// vertex buffers.
+uint32_t gfx_quant_supported(stoa_gfx_device *dev);
+// Those of them STOA_GFX_QUANT allows: unset or "on" all; "off" none; else
+// the streams it names ("position,normal,uv,color").
+uint32_t gfx_quant_wanted(stoa_gfx_device *dev);
+// Draw d's model matrix with its dequantisation folded in (tmp holds it),
+// or its node's world matrix when its positions are floats.
+const float *gfx_draw_model(const stoa_gfx_scene *s, const stoa_pose *pose, const gfx_draw *d,
+                            float tmp[16]);
+// The push constants' model of draw d: gfx_draw_model's, or for a skinned
+// draw (no model matrix: its joints place it) the dequantisation in column 0.
+void gfx_draw_push_model(const stoa_gfx_scene *s, const stoa_pose *pose, const gfx_draw *d,
+                         bool skinned, float out[16]);
 
 typedef struct gfx_tex_write {
     uint32_t texture;
@@ -479,6 +502,8 @@ struct stoa_gfx_scene {
     float *mesh_weights; // default morph weights of every mesh, back to back
     gfx_buffer vertices; // every stream of every mesh, one region per stream
     VkDeviceSize stream_offset[GFX_STREAM_COUNT];
+    uint32_t vertex_format;    // STOA_QUANT_* streams uploaded quantised
+    VkDeviceSize vertex_bytes; // the vertex streams' size on the GPU
     gfx_buffer indices;
     gfx_buffer morphs; // vec4 deltas
     gfx_buffer materials_ubo;

@@ -18,11 +18,14 @@ stoa_result gfx_pipe_build(stoa_gfx_renderer *r, const gfx_pipe_desc *d, VkPipel
     VkPipelineVertexInputStateCreateInfo vertex = {
         .sType = VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO,
     };
+    VkVertexInputBindingDescription bindings[GFX_STREAM_COUNT];
+    VkVertexInputAttributeDescription attributes[GFX_STREAM_COUNT];
     if (d->scene_vertices) {
+        gfx_vertex_input(d->vertex_format, bindings, attributes);
         vertex.vertexBindingDescriptionCount = GFX_STREAM_COUNT;
-        vertex.pVertexBindingDescriptions = gfx_vertex_bindings;
+        vertex.pVertexBindingDescriptions = bindings;
         vertex.vertexAttributeDescriptionCount = GFX_STREAM_COUNT;
-        vertex.pVertexAttributeDescriptions = gfx_vertex_attributes;
+        vertex.pVertexAttributeDescriptions = attributes;
     }
     VkPipelineInputAssemblyStateCreateInfo ia = {
         .sType = VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO,

@@ -249,19 +249,6 @@ stoa_result gfx_render_pass_get(stoa_gfx_renderer *r, const gfx_pass_key *key, V
     return STOA_OK;
 }
 
-const VkVertexInputBindingDescription gfx_vertex_bindings[GFX_STREAM_COUNT] = {
-    {0, 12, VK_VERTEX_INPUT_RATE_VERTEX}, {1, 12, VK_VERTEX_INPUT_RATE_VERTEX},
-    {2, 16, VK_VERTEX_INPUT_RATE_VERTEX}, {3, 8, VK_VERTEX_INPUT_RATE_VERTEX},
-    {4, 8, VK_VERTEX_INPUT_RATE_VERTEX},  {5, 16, VK_VERTEX_INPUT_RATE_VERTEX},
-    {6, 8, VK_VERTEX_INPUT_RATE_VERTEX},  {7, 16, VK_VERTEX_INPUT_RATE_VERTEX},
-};
-const VkVertexInputAttributeDescription gfx_vertex_attributes[GFX_STREAM_COUNT] = {
-    {0, 0, VK_FORMAT_R32G32B32_SFLOAT, 0},    {1, 1, VK_FORMAT_R32G32B32_SFLOAT, 0},
-    {2, 2, VK_FORMAT_R32G32B32A32_SFLOAT, 0}, {3, 3, VK_FORMAT_R32G32_SFLOAT, 0},
-    {4, 4, VK_FORMAT_R32G32_SFLOAT, 0},       {5, 5, VK_FORMAT_R32G32B32A32_SFLOAT, 0},
-    {6, 6, VK_FORMAT_R16G16B16A16_UINT, 0},   {7, 7, VK_FORMAT_R32G32B32A32_SFLOAT, 0},
-};
-
 static stoa_result create_pipeline(stoa_gfx_renderer *r, VkRenderPass pass, uint32_t samples,
                                    bool multiview, uint32_t variant, VkPipeline *out,
                                    stoa_error *err)
@@ -275,6 +262,7 @@ static stoa_result create_pipeline(stoa_gfx_renderer *r, VkRenderPass pass, uint
         .pass = pass,
         .samples = samples,
         .scene_vertices = true,
+        .vertex_format = variant >> GFX_VARIANT_VFMT_SHIFT,
         .cull = (variant & GFX_VARIANT_DOUBLE_SIDED) ? VK_CULL_MODE_NONE : VK_CULL_MODE_BACK_BIT,
         .front = (variant & GFX_VARIANT_MIRRORED) ? VK_FRONT_FACE_CLOCKWISE
                                                   : VK_FRONT_FACE_COUNTER_CLOCKWISE,

@@ -154,7 +154,8 @@ static stoa_result draw_one(render_ctx *c, const uint32_t *list, uint32_t k, uin
     if (res < 0)
         return res;
     gfx_push push;
-    memcpy(push.model, world, sizeof push.model);
+    float folded[16];
+    gfx_draw_push_model(c->s, c->pose, d, skinned, push.model);
     push.joint_base = skinned ? c->r->joint_base[d->skin] : -1;
     int32_t wb = c->r->weight_base[index];
     push.weight_base = wb >= 0 ? wb : 0;
@@ -169,8 +170,8 @@ static stoa_result draw_one(render_ctx *c, const uint32_t *list, uint32_t k, uin
         if (!m)
             return stoa_error_set(err, STOA_ERROR_LIMIT, "gfx: frame ring buffer is full");
         for (uint32_t j = 0; j < instances; j++)
-            memcpy(m + (size_t)j * 16, gfx_frame_world(c->s, c->pose, c->s->draws[list[k + j]].node),
-                   64);
+            memcpy(m + (size_t)j * 16,
+                   gfx_draw_model(c->s, c->pose, &c->s->draws[list[k + j]], folded), 64);
         push.flags |= 4;
         push.weight_base = (int32_t)(off / 16);
         push.morph_count = 0;
@@ -438,10 +439,13 @@ stoa_result gfx_prepare_scene(stoa_gfx_renderer *renderer, const stoa_gfx_scene 
     stoa_result res = info->pass ? gfx_env_prepare(renderer, info->pass, info->samples,
                                                    info->multiview, err)
                                  : STOA_OK;
+    if (res >= 0 && info->pass && scene->vertex_format)
+        res = gfx_shadow_prepare(renderer, scene->vertex_format, err);
     for (uint32_t v = 0; v < GFX_VARIANT_COUNT && res >= 0 && info->pass; v++) {
         VkPipeline pipeline;
         if (used[v])
-            res = gfx_pipeline_get(renderer, info->pass, info->samples, info->multiview, v, false,
+            res = gfx_pipeline_get(renderer, info->pass, info->samples, info->multiview,
+                                   v | scene->vertex_format << GFX_VARIANT_VFMT_SHIFT, false,
                                    &pipeline, err);
     }
     return res;

@@ -10,9 +10,9 @@
 
 #include "gfx_cull.h"
 #include "gfx_scene_internal.h"
+#include "core/stoa_log.h"
 #include "scene/stoa_scene.h"
-
-static const uint32_t k_stream_size[GFX_STREAM_COUNT] = {12, 12, 16, 8, 8, 16, 8, 16};
+#include "scene/stoa_scene_quant.h"
 
 // ---- upload helper -------------------------------------------------------------
 
@@ -43,38 +43,7 @@ stoa_result gfx_upload_buffer(gfx_upload *u, VkDeviceSize size, VkBufferUsageFla
 
 // ---- geometry ------------------------------------------------------------------
 
-static void fill_floats(float *dst, size_t n, float v)
-{
-    for (size_t i = 0; i < n; i++)
-        dst[i] = v;
-}
-
-static void copy_or(void *dst, const void *src, size_t bytes)
-{
-    if (src)
-        memcpy(dst, src, bytes);
-    else
-        memset(dst, 0, bytes);
-}
-
-static void write_mesh_streams(uint8_t *const base[GFX_STREAM_COUNT], const stoa_mesh *m,
-                               uint32_t first)
-{
-    size_t n = m->vertex_count;
-    memcpy(base[GFX_STREAM_POSITION] + first * 12u, m->positions, n * 12);
-    copy_or(base[GFX_STREAM_NORMAL] + first * 12u, m->normals, n * 12);
-    copy_or(base[GFX_STREAM_TANGENT] + first * 16u, m->tangents, n * 16);
-    copy_or(base[GFX_STREAM_UV0] + first * 8u, m->uv0, n * 8);
-    copy_or(base[GFX_STREAM_UV1] + first * 8u, m->uv1, n * 8);
-    if (m->colors)
-        memcpy(base[GFX_STREAM_COLOR] + first * 16u, m->colors, n * 16);
-    else
-        fill_floats((float *)(base[GFX_STREAM_COLOR] + first * 16u), n * 4, 1.0f);
-    copy_or(base[GFX_STREAM_JOINTS] + first * 8u, m->joints, n * 8);
-    copy_or(base[GFX_STREAM_WEIGHTS] + first * 16u, m->weights, n * 16);
-}
-
-static void write_morphs(float *dst, const stoa_mesh *m)
+static void write_morphs(float *dst, const stoa_mesh *m, float scale)
 {
     size_t n = m->vertex_count;
     for (uint32_t t = 0; t < m->morph_target_count; t++) {
@@ -82,9 +51,9 @@ static void write_morphs(float *dst, const stoa_mesh *m)
         float *p = dst + (size_t)t * 2 * n * 4;
         float *q = p + n * 4;
         for (size_t v = 0; v < n; v++) {
-            p[v * 4 + 0] = mt->positions[v * 3 + 0];
-            p[v * 4 + 1] = mt->positions[v * 3 + 1];
-            p[v * 4 + 2] = mt->positions[v * 3 + 2];
+            p[v * 4 + 0] = mt->positions[v * 3 + 0] * scale;
+            p[v * 4 + 1] = mt->positions[v * 3 + 1] * scale;
+            p[v * 4 + 2] = mt->positions[v * 3 + 2] * scale;
             p[v * 4 + 3] = 0.0f;
             q[v * 4 + 0] = mt->normals ? mt->normals[v * 3 + 0] : 0.0f;
             q[v * 4 + 1] = mt->normals ? mt->normals[v * 3 + 1] : 0.0f;
@@ -120,9 +89,36 @@ static stoa_result check_mesh(const stoa_scene *sc, uint32_t i, stoa_error *err)
     return STOA_OK;
 }
 
+// The quantised streams to upload: the baked file's (no per-vertex work),
+// else made now (gfx_quant_wanted: STOA_GFX_QUANT=off, none). Sets s->vertex_format to
+// the streams both quantised and readable by the device.
+static stoa_result choose_quant(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upload *u,
+                                stoa_error *err)
+{
+    uint32_t want = gfx_quant_wanted(u->dev);
+    s->vertex_format = 0;
+    if (!want)
+        return STOA_OK;
+    u->quant = stoa_scene_quant_baked(sc);
+    if (!u->quant || u->quant->mesh_count != sc->mesh_count) {
+        stoa_result res = stoa_scene_quantise(sc, want, &u->quant_own, err);
+        if (res < 0)
+            return res;
+        u->quant = u->quant_own;
+    }
+    s->vertex_format = u->quant->flags & want;
+    if (u->quant->reason[0])
+        STOA_LOGD("gfx", "%s: vertex stream kept as floats: %s", sc->path ? sc->path : "scene",
+                  u->quant->reason);
+    return STOA_OK;
+}
+
 static stoa_result upload_geometry(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upload *u,
                                    stoa_error *err)
 {
+    stoa_result qres = choose_quant(s, sc, u, err);
+    if (qres < 0)
+        return qres;
     uint64_t verts = 0, indices = 0, morph = 0;
     for (uint32_t i = 0; i < sc->mesh_count; i++) {
         stoa_result bad = check_mesh(sc, i, err);
@@ -139,8 +135,12 @@ static stoa_result upload_geometry(stoa_gfx_scene *s, const stoa_scene *sc, gfx_
     VkDeviceSize total = 0;
     for (uint32_t k = 0; k < GFX_STREAM_COUNT; k++) {
         s->stream_offset[k] = total;
-        total += (verts * k_stream_size[k] + 15) & ~(VkDeviceSize)15;
+        total += (verts * gfx_stream_stride(s->vertex_format, k) + 15) & ~(VkDeviceSize)15;
     }
+    s->vertex_bytes = total;
+    STOA_LOGD("gfx", "%s: vertex streams %llu bytes for %llu vertices (quantised streams %#x)",
+              sc->path ? sc->path : "scene", (unsigned long long)total, (unsigned long long)verts,
+              s->vertex_format);
     stoa_result res = gfx_upload_buffer(u, total, VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, &s->vertices,
                                         err);
     if (res >= 0)
@@ -169,10 +169,13 @@ static stoa_result upload_geometry(stoa_gfx_scene *s, const stoa_scene *sc, gfx_
         s->mesh_first_vertex[i] = v;
         s->mesh_first_index[i] = ix;
         s->mesh_morph_base[i] = m->morph_target_count ? (int32_t)mo : -1;
-        write_mesh_streams(base, m, v);
+        gfx_write_mesh_streams(base, s->vertex_format, m,
+                               s->vertex_format ? &u->quant->meshes[i] : NULL, v);
         memcpy(idst + ix, m->indices, (size_t)m->index_count * 4);
         if (m->morph_target_count)
-            write_morphs(mdst + (size_t)mo * 4, m);
+            write_morphs(mdst + (size_t)mo * 4, m,
+                         gfx_morph_scale(s->vertex_format,
+                                         s->vertex_format ? &u->quant->meshes[i] : NULL));
         v += m->vertex_count;
         ix += m->index_count;
         mo += m->morph_target_count * 2 * m->vertex_count;
@@ -261,7 +264,8 @@ static int compare_draws(const void *a, const void *b)
     return x->node < y->node ? -1 : x->node > y->node;
 }
 
-static stoa_result build_draws(stoa_gfx_scene *s, const stoa_scene *sc, stoa_error *err)
+static stoa_result build_draws(stoa_gfx_scene *s, const stoa_scene *sc, const gfx_upload *u,
+                               stoa_error *err)
 {
     uint32_t n = 0;
     for (uint32_t i = 0; i < sc->node_count; i++)
@@ -297,7 +301,8 @@ static stoa_result build_draws(stoa_gfx_scene *s, const stoa_scene *sc, stoa_err
             d->material = m->material >= 0 && (uint32_t)m->material < sc->material_count
                               ? (uint32_t)m->material
                               : sc->material_count; // the default material
-            d->variant = gfx_material_variant(s, d->material);
+            d->variant = gfx_material_variant(s, d->material) |
+                         s->vertex_format << GFX_VARIANT_VFMT_SHIFT;
             d->skin = m->skin >= 0 && (uint32_t)m->skin < sc->skin_count ? m->skin : -1;
             d->first_index = s->mesh_first_index[mi];
             d->index_count = m->index_count;
@@ -307,6 +312,8 @@ static stoa_result build_draws(stoa_gfx_scene *s, const stoa_scene *sc, stoa_err
             d->morph_base = s->mesh_morph_base[mi];
             d->default_weights = weight_offset[mi];
             d->has_tangents = m->tangents != NULL;
+            gfx_draw_set_dequant(d, s->vertex_format,
+                                 s->vertex_format ? &u->quant->meshes[mi] : NULL);
             for (uint32_t t = 0; t < m->morph_target_count; t++)
                 d->has_morph_normals |= m->morph_targets[t].normals != NULL;
             for (int c = 0; c < 3; c++)
@@ -415,7 +422,7 @@ stoa_result stoa_gfx_scene_upload_begin(stoa_gfx_renderer *renderer, const stoa_
     if (res >= 0)
         res = gfx_materials_upload(s, scene, u, err);
     if (res >= 0)
-        res = build_draws(s, scene, err);
+        res = build_draws(s, scene, u, err);
     up->res = res;
     if (res < 0)
         up->err = *err;
@@ -471,6 +478,7 @@ stoa_result stoa_gfx_scene_upload_end(stoa_gfx_upload **pup, stoa_gfx_scene **ou
     gfx_buffer_destroy(renderer->dev, &up->u.staging.buffer);
     free(up->u.tex_srgb);
     free(up->u.fills);
+    stoa_scene_quant_destroy(&up->u.quant_own);
     if (res < 0) {
         if (err)
             *err = up->err;

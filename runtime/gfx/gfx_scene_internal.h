@@ -18,6 +18,10 @@ typedef struct gfx_upload {
     bool defer_fills;
     gfx_tex_fill *fills;
     uint32_t fill_count;
+    // The quantised vertex streams uploaded (gfx_quant.c): the baked file's
+    // or quant_own, made for this upload and freed at its end.
+    const struct stoa_scene_quant *quant;
+    struct stoa_scene_quant *quant_own;
 } gfx_upload;
 
 // Creates a buffer that the upload can fill (host visible when possible).
@@ -31,6 +35,17 @@ void *gfx_upload_place(gfx_upload *u, gfx_buffer *dst, VkDeviceSize size);
 // Which of the scene's textures some material samples as colour (base
 // colour, emissive): a calloc'd array of texture_count + 1 flags, or NULL.
 bool *gfx_textures_srgb(const stoa_scene *sc);
+
+// gfx_quant.c: writes mesh m's streams at vertex `first` of each stream
+// (q: its quantised streams, used for the streams in vfmt), and sets a
+// draw's dequantisation.
+struct stoa_mesh_quant;
+void gfx_write_mesh_streams(uint8_t *const base[GFX_STREAM_COUNT], uint32_t vfmt,
+                            const stoa_mesh *m, const struct stoa_mesh_quant *q, uint32_t first);
+void gfx_draw_set_dequant(gfx_draw *d, uint32_t vfmt, const struct stoa_mesh_quant *q);
+// What a mesh's morph position deltas are multiplied by on the GPU (1 / its
+// position scale when quantised, else 1).
+float gfx_morph_scale(uint32_t vfmt, const struct stoa_mesh_quant *q);
 
 stoa_result gfx_materials_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upload *u,
                                  stoa_error *err);

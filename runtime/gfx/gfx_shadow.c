@@ -137,8 +137,9 @@ void gfx_shadow_fini(stoa_gfx_renderer *r)
 {
     gfx_env *e = r->env;
     VkDevice d = r->dev->h.device;
-    if (e->shadow_pipeline)
-        vkDestroyPipeline(d, e->shadow_pipeline, NULL);
+    for (int i = 16; i-- > 0;)
+        if (e->shadow_pipeline[i])
+            vkDestroyPipeline(d, e->shadow_pipeline[i], NULL);
     if (e->shadow_vert)
         vkDestroyShaderModule(d, e->shadow_vert, NULL);
     if (e->shadow_fb)
@@ -156,9 +157,22 @@ void gfx_shadow_fini(stoa_gfx_renderer *r)
 // Made once per renderer: the shadow pass has one render pass of its own.
 stoa_result gfx_shadow_pipeline(stoa_gfx_renderer *r, stoa_error *err)
 {
+    return gfx_shadow_pipeline_for(r, 0, err);
+}
+
+stoa_result gfx_shadow_prepare(stoa_gfx_renderer *r, uint32_t vfmt, stoa_error *err)
+{
+    if (!r->env || !r->env->on || r->env->sky.shadows == STOA_GFX_SHADOWS_OFF)
+        return STOA_OK;
+    return gfx_shadow_pipeline_for(r, vfmt, err);
+}
+
+stoa_result gfx_shadow_pipeline_for(stoa_gfx_renderer *r, uint32_t vfmt, stoa_error *err)
+{
     gfx_env *e = r->env;
+    vfmt &= 15;
     pthread_mutex_lock(&r->pipeline_lock);
-    bool have = e->shadow_pipeline != VK_NULL_HANDLE;
+    bool have = e->shadow_pipeline[vfmt] != VK_NULL_HANDLE;
     pthread_mutex_unlock(&r->pipeline_lock);
     if (have)
         return STOA_OK;
@@ -168,6 +182,7 @@ stoa_result gfx_shadow_pipeline(stoa_gfx_renderer *r, stoa_error *err)
         .vert = e->shadow_vert,
         .pass = e->shadow_pass,
         .scene_vertices = true,
+        .vertex_format = vfmt,
         .depth_write = true,
         .depth_only = true,
         .depth_bias = 2.0f,
@@ -179,9 +194,9 @@ stoa_result gfx_shadow_pipeline(stoa_gfx_renderer *r, stoa_error *err)
     if (res < 0)
         return res;
     pthread_mutex_lock(&r->pipeline_lock);
-    bool raced = e->shadow_pipeline != VK_NULL_HANDLE;
+    bool raced = e->shadow_pipeline[vfmt] != VK_NULL_HANDLE;
     if (!raced)
-        e->shadow_pipeline = p;
+        e->shadow_pipeline[vfmt] = p;
     pthread_mutex_unlock(&r->pipeline_lock);
     if (raced)
         vkDestroyPipeline(r->dev->h.device, p, NULL);
@@ -266,7 +281,7 @@ stoa_result gfx_shadow_record(stoa_gfx_renderer *r, VkCommandBuffer cmd, const s
                               const stoa_pose *pose, uint32_t ubo_offset, stoa_error *err)
 {
     gfx_env *e = r->env;
-    stoa_result res = gfx_shadow_pipeline(r, err);
+    stoa_result res = gfx_shadow_pipeline_for(r, s->vertex_format, err);
     if (res < 0)
         return res;
     uint32_t size = e->sky.shadows == STOA_GFX_SHADOWS_HIGH ? GFX_SHADOW_SIZE : GFX_SHADOW_SIZE / 2;
@@ -284,7 +299,8 @@ stoa_result gfx_shadow_record(stoa_gfx_renderer *r, VkCommandBuffer cmd, const s
     VkRect2D scissor = {{0, 0}, {size, size}};
     vkCmdSetViewport(cmd, 0, 1, &vp);
     vkCmdSetScissor(cmd, 0, 1, &scissor);
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, e->shadow_pipeline);
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS,
+                      e->shadow_pipeline[s->vertex_format & 15]);
     VkDescriptorSet sets[2] = {r->frames[r->frame].set, s->scene_set};
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, r->layout, 0, 2, sets, 1,
                             &ubo_offset);
@@ -305,7 +321,8 @@ stoa_result gfx_shadow_record(stoa_gfx_renderer *r, VkCommandBuffer cmd, const s
             n++;
         gfx_push push;
         memset(&push, 0, sizeof push);
-        memcpy(push.model, gfx_frame_world(s, pose, d->node), sizeof push.model);
+        float folded[16];
+        gfx_draw_push_model(s, pose, d, d->skin >= 0, push.model);
         push.joint_base = d->skin >= 0 ? r->joint_base[d->skin] : -1;
         int32_t wb = r->weight_base[i];
         push.weight_base = wb >= 0 ? wb : 0;
@@ -322,7 +339,7 @@ stoa_result gfx_shadow_record(stoa_gfx_renderer *r, VkCommandBuffer cmd, const s
                 return stoa_error_set(err, STOA_ERROR_LIMIT, "gfx: frame ring buffer is full");
             }
             for (uint32_t k = 0; k < n; k++)
-                memcpy(m + (size_t)k * 16, gfx_frame_world(s, pose, s->draws[i + k].node), 64);
+                memcpy(m + (size_t)k * 16, gfx_draw_model(s, pose, &s->draws[i + k], folded), 64);
             push.flags |= 4;
             push.weight_base = (int32_t)(off / 16);
             push.morph_count = 0;

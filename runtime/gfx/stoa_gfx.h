@@ -212,6 +212,12 @@ typedef struct stoa_gfx_scene_stats {
     uint64_t triangles_full;  // every draw in every view at full detail
 } stoa_gfx_scene_stats;
 stoa_gfx_scene_stats stoa_gfx_scene_stats_get(const stoa_gfx_scene *scene);
+// The scene's vertex streams on the GPU: their bytes, and (optional)
+// out_quantised, the STOA_QUANT_* streams uploaded quantised
+// (stoa_scene_quant.h; STOA_GFX_QUANT=off uploads floats), and
+// out_geometry, the bytes of its vertex, index and morph buffers. Any thread.
+uint64_t stoa_gfx_scene_vertex_bytes(const stoa_gfx_scene *scene, uint32_t *out_quantised,
+                                     uint64_t *out_geometry);
 
 // Marks the calling thread as on the frame path (on) or not (off), for the
 // frame_* figures of stoa_gfx_stats. Loader threads never set it.

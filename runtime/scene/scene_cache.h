@@ -43,6 +43,7 @@ enum {
     CACHE_DATA = CACHE_ID('D', 'A', 'T', 'A'),
     CACHE_CHNK = CACHE_ID('C', 'H', 'N', 'K'),
     CACHE_LODS = CACHE_ID('L', 'O', 'D', 'S'), // levels of detail (format 2)
+    CACHE_QVTX = CACHE_ID('Q', 'V', 'T', 'X'), // quantised vertex streams (format 4)
 };
 
 typedef struct cache_header {
@@ -89,6 +90,9 @@ struct scene_baked {
     bool has_lock;
     pthread_mutex_t lock;
     bool damaged_logged;
+    // The quantised vertex streams read from the file (QVTX, format 4;
+    // stoa_scene_quant_baked), arrays in the mapping; NULL when none.
+    struct stoa_scene_quant *quant;
 };
 
 // A fast 64-bit hash (not cryptographic: it catches damage, not forgery).

@@ -322,6 +322,13 @@ stoa_result scene_cache_build(stoa_scene *s, const uint8_t *bytes, size_t size,
         fail(&lods, "bytes left over after the last record");
     if (lods.bad)
         return stoa_error_set(err, STOA_ERROR_PARSE, "LODS: %s", lods.why);
+    rd quant = reader(bytes, table, n, CACHE_QVTX, data);
+    if (!rs[1].bad)
+        scene_cache_read_quant(&quant, s);
+    if (!quant.bad && quant.at != quant.n)
+        fail(&quant, "bytes left over after the last record");
+    if (quant.bad)
+        return stoa_error_set(err, STOA_ERROR_PARSE, "QVTX: %s", quant.why);
     read_nodes(&rs[0], s);
     read_animations(&rs[7], s);
     for (uint32_t i = 0; i < s->warning_count && !rs[8].bad; i++)

@@ -14,7 +14,7 @@
 static const uint32_t k_known[] = {CACHE_META, CACHE_NODE, CACHE_MESH, CACHE_MATL,
                                    CACHE_TEXR, CACHE_SKIN, CACHE_CAMR, CACHE_LITE,
                                    CACHE_ANIM, CACHE_WARN, CACHE_DATA, CACHE_CHNK,
-                                   CACHE_LODS};
+                                   CACHE_LODS, CACHE_QVTX};
 
 static bool known(uint32_t id)
 {

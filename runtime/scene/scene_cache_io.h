@@ -230,3 +230,7 @@ static inline void put_ref(wbuf *b, data_out *d, const void *p, size_t size)
 // The LODS section (scene_cache_lods.c); read after the meshes.
 void scene_cache_write_lods(const stoa_scene *scene, wbuf *b, data_out *d);
 void scene_cache_read_lods(rd *r, stoa_scene *scene);
+// The QVTX section (scene_cache_quant.c): the quantised vertex streams,
+// written after the levels; read after the meshes into scene->baked->quant.
+void scene_cache_write_quant(const stoa_scene *scene, wbuf *b, data_out *d);
+void scene_cache_read_quant(rd *r, stoa_scene *scene);

@@ -15,6 +15,7 @@
 #include "core/stoa_file.h"
 #include "core/stoa_log.h"
 #include "scene_cache.h"
+#include "scene/stoa_scene_quant.h"
 
 #define DEFAULT_MAX_FILE (256u << 20)
 
@@ -72,6 +73,7 @@ void scene_baked_destroy(stoa_scene *s)
     if (s->baked->has_lock)
         pthread_mutex_destroy(&s->baked->lock);
     free(s->baked->chunk_state);
+    stoa_scene_quant_destroy(&s->baked->quant);
     if (s->baked->mapped)
         munmap(s->baked->bytes, s->baked->size);
     else

@@ -273,7 +273,7 @@ stoa_result scene_cache_write(const stoa_scene *s, uint64_t key, const char *fil
     }
     static const uint32_t ids[] = {CACHE_NODE, CACHE_MATL, CACHE_SKIN, CACHE_CAMR,
                                    CACHE_LITE, CACHE_ANIM, CACHE_WARN, CACHE_META,
-                                   CACHE_MESH, CACHE_TEXR, CACHE_LODS};
+                                   CACHE_MESH, CACHE_TEXR, CACHE_LODS, CACHE_QVTX};
     enum { NW = sizeof ids / sizeof ids[0] };
     wbuf w[NW] = {0};
     write_rest(s, w, &d);
@@ -290,6 +290,7 @@ stoa_result scene_cache_write(const stoa_scene *s, uint64_t key, const char *fil
     scene_cache_write_lods(&levels, &w[10], &d);
     if (!s->mesh_lod_first)
         stoa_scene_free_lods(&levels);
+    scene_cache_write_quant(s, &w[11], &d);
     uint64_t lazy_from;
     write_textures(s, &w[9], &d, &lazy_from);
     put(&w[7], &lazy_from, 8); // META's last field

@@ -26,7 +26,9 @@
 
 // Bump whenever the importer's output or the file layout changes: older
 // files are then ignored (and replaced on the next load).
-#define STOA_SCENE_CACHE_VERSION 2u // 2: levels of detail (LODS)
+// 2: levels of detail (LODS); 3: texture formats (TEXR, branch texfmt);
+// 4: quantised vertex streams (QVTX).
+#define STOA_SCENE_CACHE_VERSION 4u
 
 // The cache folder: `dir` when non-empty; else $STOA_SCENE_CACHE ("off":
 // no cache, returns false); else $XDG_CACHE_HOME/stoa/scenes, else

@@ -2,7 +2,7 @@
 // Fuzzing the baked scene cache reader: bytes -> stoa_scene_cache_parse
 // (with the hash checks off, so that mutations reach the parser; every bound
 // must hold without them) -> pose, animation, BVH, raycast, levels of
-// detail -> destroy. The
+// detail, quantised vertex streams -> destroy. The
 // same bytes with the hash checks on must never parse where a mutation
 // broke a hash. Two builds, as fuzz_scene_load.c:
 //  - libFuzzer (-DSTOA_FUZZ=ON with clang): ./fuzz_scene_cache CORPUS_DIR,
@@ -16,6 +16,7 @@
 #include "core/stoa_log.h"
 #include "scene/stoa_scene.h"
 #include "scene/stoa_scene_cache.h"
+#include "scene/stoa_scene_quant.h"
 
 static void quiet(void *user, const char *module, stoa_log_level level, const char *message)
 {
@@ -54,7 +55,22 @@ static void exercise(const stoa_scene *s)
         }
     for (uint32_t i = 0; i < s->texture_count; i++)
         if (s->textures[i].rgba)
-            sum += s->textures[i].rgba[(size_t)s->textures[i].width * s->textures[i].height * 4 - 1];
+            sum +=
+                s->textures[i].rgba[(size_t)s->textures[i].width * s->textures[i].height * 4 - 1];
+    // Every quantised stream as long as its mesh (what the renderer copies).
+    const stoa_scene_quant *q = stoa_scene_quant_baked(s);
+    for (uint32_t m = 0; q && m < q->mesh_count && m < s->mesh_count; m++) {
+        const stoa_mesh_quant *mq = &q->meshes[m];
+        size_t n = s->meshes[m].vertex_count;
+        if (!n)
+            continue;
+        sum += mq->positions ? mq->positions[n * 4 - 1] : 0;
+        sum += mq->normals ? (uint8_t)mq->normals[n * 4 - 1] : 0;
+        sum += mq->tangents ? (uint8_t)mq->tangents[n * 4 - 1] : 0;
+        sum += mq->uv0 ? mq->uv0[n * 2 - 1] : 0;
+        sum += mq->uv1 ? mq->uv1[n * 2 - 1] : 0;
+        sum += mq->colors ? mq->colors[n * 4 - 1] : 0;
+    }
     (void)sum;
     (void)lod_sum;
 }

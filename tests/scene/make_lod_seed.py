@@ -3,7 +3,9 @@
 """A small glTF with levels of detail to make: one 32 x 32 grid of wavy
 ground (2 048 triangles, over STOA_LOD_MIN_TRIANGLES), the buffer embedded.
 A seed for the scene cache's fuzz replay, so that mutations reach the LODS
-section and its index arrays. Usage: make_lod_seed.py OUT.gltf"""
+section and its index arrays. Usage: make_lod_seed.py OUT.gltf [SPACING]
+(metres between grid points, 0.1 by default; 1.5 makes a 48 m grid whose
+positions are too wide to quantise, so that QVTX has a stream absent)."""
 import base64
 import json
 import math
@@ -11,10 +13,11 @@ import struct
 import sys
 
 N = 32
+D = float(sys.argv[2]) if len(sys.argv) > 2 else 0.1
 pos, idx = [], []
 for y in range(N + 1):
     for x in range(N + 1):
-        pos += [x * 0.1, 0.05 * math.sin(x * 0.9) * math.cos(y * 0.7), y * 0.1]
+        pos += [x * D, 0.05 * math.sin(x * 0.9) * math.cos(y * 0.7), y * D]
 for y in range(N):
     for x in range(N):
         a = y * (N + 1) + x

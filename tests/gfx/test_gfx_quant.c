@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: Apache-2.0
+// Quantised vertex streams (runtime/gfx/gfx_quant.c) drawn against the
+// same scenes uploaded as floats (STOA_GFX_QUANT=off): the pictures differ
+// by at most a few levels on average and in few pixels, and the vertex
+// streams take fewer bytes. The scenes: the heavy scan (tiles, instanced
+// columns: the dequantisation folded into batched matrices; also each
+// stream alone quantised, as on a device that reads only that format), the
+// agora, a cached load (the baked streams), the skin (dequantised in the
+// shader before the joints) and the morph test model (deltas scaled).
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gfx_test_util.h"
+#include "scene/stoa_scene_cache.h"
+#include "scene/stoa_scene_quant.h"
+#include "stoa_test.h"
+
+typedef struct quant_pic {
+    gt_image img;
+    uint64_t bytes;
+    uint32_t format;
+} quant_pic;
+
+// zoom: the view frames the middle 1/zoom of the scene's bounds (1: all).
+static float g_zoom = 1.0f;
+// Also draw each stream alone quantised (the heavy scene only: CI time).
+static bool g_each_stream;
+
+static bool draw(const stoa_scene *s, const char *quant, const stoa_pose *pose, quant_pic *out)
+{
+    setenv("STOA_GFX_QUANT", quant, 1);
+    stoa_gfx_renderer *r = gt_renderer();
+    stoa_error err = {0};
+    stoa_gfx_scene *gs = NULL;
+    if (!r || stoa_gfx_scene_create(r, s, &gs, &err) < 0) {
+        fprintf(stderr, "upload: %s\n", err.message);
+        return false;
+    }
+    out->bytes = stoa_gfx_scene_vertex_bytes(gs, &out->format, NULL);
+    stoa_gfx_scene_destroy(&gs);
+    float mn[3], mx[3];
+    for (int a = 0; a < 3; a++) {
+        float c = 0.5f * (s->bounds_min[a] + s->bounds_max[a]);
+        float h = 0.5f * (s->bounds_max[a] - s->bounds_min[a]) / (a == 1 ? 1.0f : g_zoom);
+        mn[a] = c - h;
+        mx[a] = c + h;
+    }
+    stoa_gfx_view view;
+    stoa_gfx_view_frame_bounds(mn, mx, 0.6f, 0.35f, 0.8f, 480.0f / 300.0f, &view);
+    gt_render_desc d = {.w = 480, .h = 300, .views = &view, .pose = pose};
+    d.options.clear_color[3] = 1.0f;
+    bool ok = gt_render(s, &d, &out->img);
+    unsetenv("STOA_GFX_QUANT");
+    return ok;
+}
+
+static double mean_diff(const gt_image *a, const gt_image *b)
+{
+    double sum = 0;
+    for (size_t i = 0; i < (size_t)a->w * a->h * 4; i++)
+        sum += abs((int)a->rgba[i] - (int)b->rgba[i]);
+    return sum / ((double)a->w * a->h * 4);
+}
+
+// Draws s quantised and as floats and compares; `expect` are the streams
+// that must come out quantised on lavapipe.
+static void compare(const stoa_scene *s, const char *name, uint32_t expect, const stoa_pose *pose)
+{
+    quant_pic f = {0}, q = {0};
+    CHECK(draw(s, "off", pose, &f));
+    CHECK(draw(s, "on", pose, &q));
+    if (!f.img.rgba || !q.img.rgba)
+        return;
+    if (pose) { // the pose must move something, or the test shows nothing
+        quant_pic rest = {0};
+        CHECK(draw(s, "off", NULL, &rest));
+        CHECK_MSG(rest.img.rgba && gt_diff_fraction(&rest.img, &f.img, 24) > 0.001,
+                  "%s: the posed picture equals the rest pose's", name);
+        gt_free(&rest.img);
+    }
+    CHECK_MSG(f.format == 0, "%s: floats asked for, format %#x", name, f.format);
+    CHECK_MSG((q.format & expect) == expect, "%s: quantised streams %#x, expected %#x", name,
+              q.format, expect);
+    CHECK_MSG(q.bytes < f.bytes, "%s: %llu vertex bytes quantised, %llu as floats", name,
+              (unsigned long long)q.bytes, (unsigned long long)f.bytes);
+    double mean = mean_diff(&f.img, &q.img);
+    double frac = gt_diff_fraction(&f.img, &q.img, 24);
+    char diff_name[128];
+    snprintf(diff_name, sizeof diff_name, "quant-%s-diff", name);
+    int max = gt_max_diff(&f.img, &q.img, 8, diff_name); // the diff picture kept
+    printf("%s: streams %#x, vertex bytes %llu -> %llu, mean diff %.4f, max %d, "
+           "%.4f%% of pixels over 24\n",
+           name, q.format, (unsigned long long)f.bytes, (unsigned long long)q.bytes, mean, max,
+           frac * 100.0);
+    CHECK_MSG(mean < 0.5, "%s: mean difference %.3f", name, mean);
+    CHECK_MSG(frac < 0.005, "%s: %.3f%% of pixels differ by more than 24", name, frac * 100.0);
+    char pic[128];
+    snprintf(pic, sizeof pic, "quant-%s-float", name);
+    gt_save(&f.img, pic);
+    snprintf(pic, sizeof pic, "quant-%s-quantised", name);
+    gt_save(&q.img, pic);
+    // Each stream alone quantised (the others as a device without their
+    // format would have them): the picture within the same bounds.
+    static const char *const one[] = {"position", "normal", "uv", "color"};
+    for (int k = 0; k < 4 && g_each_stream; k++) {
+        quant_pic p = {0};
+        CHECK(draw(s, one[k], pose, &p));
+        if (!p.img.rgba)
+            continue;
+        CHECK_MSG((p.format & ~(1u << k)) == 0, "%s: only %s asked for, got %#x", name, one[k],
+                  p.format);
+        CHECK_MSG(mean_diff(&f.img, &p.img) <= mean + 0.05, "%s with %s only: mean %.3f", name,
+                  one[k], mean_diff(&f.img, &p.img));
+        gt_free(&p.img);
+    }
+    gt_free(&f.img);
+    gt_free(&q.img);
+}
+
+#ifdef STOA_ON_SAMPLES
+// Khronos samples (an extra: skipped without ../shared/gltf-samples): the
+// smooth spheres show any error of 8-bit normals in their highlights; the
+// mirrored normal-mapped test, tangents and their handedness.
+STOA_TEST(sample_spheres_and_mirrored_tangents_quantised_look_the_same)
+{
+    const char *files[] = {"MetalRoughSpheresNoTextures/glTF/MetalRoughSpheresNoTextures.gltf",
+                           "NormalTangentMirrorTest/glTF/NormalTangentMirrorTest.gltf",
+                           "CesiumMan/glTF/CesiumMan.gltf",
+                           "AnimatedMorphCube/glTF/AnimatedMorphCube.gltf"};
+    const char *names[] = {"spheres", "tangent-mirror", "cesium-man", "morph-cube"};
+    for (int i = 0; i < 4; i++) {
+        stoa_scene *s = gt_load_sample(files[i]);
+        CHECK_MSG(s != NULL, "%s did not load", files[i]);
+        if (!s)
+            continue;
+        // The skinned and morphed ones posed part way through their animation.
+        stoa_pose *pose = i >= 2 ? stoa_pose_create(s) : NULL;
+        if (pose) {
+            stoa_pose_reset(pose);
+            stoa_pose_apply_animation(pose, 0, 0.3f * s->animations[0].duration);
+            stoa_pose_update(pose);
+        }
+        compare(s, names[i], STOA_QUANT_POSITION | STOA_QUANT_NORMAL, pose);
+        stoa_pose_destroy(&pose);
+        stoa_scene_destroy(&s);
+    }
+}
+#else
+static stoa_scene *load_path(const char *path)
+{
+    stoa_scene *s = NULL;
+    stoa_error err = {0};
+    if (stoa_scene_load(path, NULL, &s, &err) < 0)
+        fprintf(stderr, "%s\n", err.message);
+    return s;
+}
+
+STOA_TEST(the_heavy_scan_quantised_looks_the_same)
+{
+    char path[4096];
+    const char *dir = getenv("STOA_BUILD_DIR");
+    snprintf(path, sizeof path, "%s/scenes/heavy/heavy-small.glb", dir ? dir : ".");
+    stoa_scene *s = load_path(path);
+    CHECK_MSG(s != NULL, "heavy-small.glb did not load (target heavy_scene_small)");
+    if (!s)
+        return;
+    g_zoom = 3.0f;
+    g_each_stream = true;
+    compare(s, "heavy", STOA_QUANT_POSITION | STOA_QUANT_NORMAL, NULL);
+    g_each_stream = false;
+    g_zoom = 1.0f;
+    stoa_scene_destroy(&s);
+}
+
+STOA_TEST(the_agora_quantised_looks_the_same)
+{
+    char path[4096];
+    const char *dir = getenv("STOA_SOURCE_DIR");
+    snprintf(path, sizeof path, "%s/scenes/agora/agora.glb", dir ? dir : ".");
+    stoa_scene *s = load_path(path);
+    CHECK_MSG(s != NULL, "agora.glb did not load");
+    if (!s)
+        return;
+    g_zoom = 1.5f;
+    compare(s, "agora", STOA_QUANT_POSITION | STOA_QUANT_NORMAL, NULL);
+    g_zoom = 1.0f;
+    stoa_scene_destroy(&s);
+}
+
+// A cached load uploads the baked file's quantised streams (QVTX): the same
+// bytes on the GPU, the same picture to the bit as the import's.
+STOA_TEST(a_cached_load_uploads_the_baked_streams)
+{
+    char dir[] = "/tmp/stoa-quant-XXXXXX", path[4096];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/skin/skin.glb", getenv("STOA_TESTMODELS"));
+    stoa_scene_load_desc desc = {.use_cache = true, .cache_dir = dir};
+    stoa_scene *s[2] = {NULL, NULL};
+    quant_pic pic[2];
+    memset(pic, 0, sizeof pic);
+    for (int i = 0; i < 2; i++) {
+        stoa_error err = {0};
+        CHECK_MSG(stoa_scene_load(path, &desc, &s[i], &err) >= 0, "%s", err.message);
+        if (!s[i])
+            break;
+        stoa_scene_cache_wait(s[i]);
+        CHECK(draw(s[i], "on", NULL, &pic[i]));
+    }
+    CHECK(s[1] && stoa_scene_cache_outcome_of(s[1]) == STOA_SCENE_CACHE_HIT);
+    CHECK(s[1] && stoa_scene_quant_baked(s[1]) != NULL);
+    CHECK(pic[0].format == pic[1].format && pic[0].bytes == pic[1].bytes && pic[1].format);
+    if (pic[0].img.rgba && pic[1].img.rgba)
+        CHECK(gt_max_diff(&pic[0].img, &pic[1].img, 0, "quant-cached-diff") == 0);
+    for (int i = 0; i < 2; i++) {
+        gt_free(&pic[i].img);
+        stoa_scene_destroy(&s[i]);
+    }
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
+// Skinned and morphed meshes: positions dequantised before the joints and
+// the morph deltas (which stay in mesh units), posed mid-animation.
+STOA_TEST(skinned_and_morphed_meshes_quantised_pose_the_same)
+{
+    const char *files[] = {"skin/skin.glb", "morph/morph.gltf"};
+    for (int i = 0; i < 2; i++) {
+        stoa_scene *s = gt_load(files[i]);
+        CHECK_MSG(s != NULL, "%s did not load", files[i]);
+        if (!s)
+            continue;
+        stoa_pose *pose = stoa_pose_create(s);
+        CHECK(pose != NULL);
+        if (pose) {
+            stoa_pose_reset(pose);
+            if (s->animation_count)
+                stoa_pose_apply_animation(pose, 0, 0.5f * s->animations[0].duration);
+            stoa_pose_update(pose);
+            compare(s, i ? "morph" : "skin", STOA_QUANT_POSITION | STOA_QUANT_NORMAL, pose);
+            stoa_pose_destroy(&pose);
+        }
+        stoa_scene_destroy(&s);
+    }
+}
+
+#endif
+
+STOA_TEST(shutdown_leaves_no_validation_messages)
+{
+    CHECK(gt_shutdown() == 0);
+}
+
+STOA_TEST_MAIN()
