@@ -108,6 +108,7 @@ typedef struct run_switch {
     // The headset's render pass, taken when the switch starts: the worker
     // makes the new scene's pipelines for it (stoa_gfx_scene_upload_prepare).
     stoa_gfx_pass_info pass;
+    uint64_t sky_key; // the sky on the headset when the switch started (run_sky_key)
     // What the worker makes (lesson, scene, pose, BVH, interaction), in a
     // session of its own on the heap; the frame thread takes the pieces over.
     run_session *scratch;
@@ -270,7 +271,8 @@ stoa_result run_session_step(run_session *s, stoa_interact_frame *in, double dt,
 // front-end then sets s->front, s->renderer and makes s->gscene
 // (runtime/headset, runtime/play).
 // The session's sky from the options and the lesson (run_sky.c); err names
-// the option. run_sky_frame sets it on the renderer (each frame; cheap).
+// the option. run_sky_frame sets it on the renderer (each frame; cheap: a
+// switched lesson's sky comes resolved and baked, run_sky_prepare).
 stoa_result run_sky_resolve(const run_options *o, const stoa_lesson *L, stoa_gfx_sky *out,
                             stoa_error *err);
 void run_sky_frame(run_session *s, stoa_gfx_renderer *renderer);
@@ -278,6 +280,16 @@ void run_sky_frame(run_session *s, stoa_gfx_renderer *renderer);
 // scene): its sky and the nodes it marks environment-only (run_ar.c).
 const stoa_scene_extras *run_sky_extras(run_session *s);
 void run_sky_fini(run_session *s);
+// A lesson switch's loader (run_content.c), on its thread: the scratch
+// session's sky resolved (extras, image) and its light baked for renderer
+// unless it is current_key's (run_sky_key of the session on the headset).
+void run_sky_prepare(run_session *scratch, stoa_gfx_renderer *renderer, uint64_t current_key);
+uint64_t run_sky_key(run_session *s);
+// The frame thread, at the swap: the scratch session's sky becomes s's (the
+// old one goes with the scratch session).
+void run_sky_take(run_session *s, run_session *scratch);
+// A bake not yet handed to the renderer, freed before the renderer goes.
+void run_sky_release_gpu(run_session *s);
 
 stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error *err);
 void run_session_fini(run_session *s);

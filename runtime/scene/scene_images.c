@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,6 +45,7 @@ struct scene_images {
     pthread_t threads[MAX_WORKERS];
     uint32_t thread_count;
     atomic_bool cancel;   // destroy: take no more images
+    bool low_priority;    // threads below the loader's (.defer_textures)
     pthread_mutex_t lock; // guards images[].done and done_count
     pthread_cond_t changed;
     uint32_t done_count;
@@ -108,6 +111,19 @@ static bool test_delay(scene_images *si)
     return true;
 }
 
+static void *worker(void *arg);
+
+// A thread's entry: with .defer_textures the decodes run below the thread
+// that loads and uploads the geometry (and later below the frame loop), as
+// the cache writer does: on a small machine the first frame comes first.
+static void *thread_main(void *arg)
+{
+    scene_images *si = arg;
+    if (si->low_priority)
+        setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+    return worker(si);
+}
+
 static void *worker(void *arg)
 {
     scene_images *si = arg;
@@ -153,7 +169,8 @@ static void locate(scene_doc *doc, uint32_t i, scene_image *img, job *jb)
     }
 }
 
-stoa_result scene_images_start(scene_doc *doc, scene_images **out, stoa_error *err)
+stoa_result scene_images_start(scene_doc *doc, bool low_priority, scene_images **out,
+                               stoa_error *err)
 {
     uint32_t n = scene_json_count(doc->root, "images");
     scene_images *si = calloc(1, sizeof *si);
@@ -168,6 +185,7 @@ stoa_result scene_images_start(scene_doc *doc, scene_images **out, stoa_error *e
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory", doc->path);
     }
     si->count = n;
+    si->low_priority = low_priority;
     uint32_t used = 0;
     cJSON *t;
     cJSON_ArrayForEach(t, scene_json_arr(doc->root, "textures"))
@@ -187,7 +205,7 @@ stoa_result scene_images_start(scene_doc *doc, scene_images **out, stoa_error *e
     if (want > MAX_WORKERS)
         want = MAX_WORKERS;
     for (uint32_t k = 0; k < want; k++)
-        if (pthread_create(&si->threads[si->thread_count], NULL, worker, si) == 0)
+        if (pthread_create(&si->threads[si->thread_count], NULL, thread_main, si) == 0)
             si->thread_count++;
     if (si->thread_count == 0)
         worker(si); // no thread could start: decode here
