@@ -341,6 +341,7 @@ void gfx_count_instanced_draw(uint32_t instances);
 // Copies of one mesh drawn by one instanced call at most (gfx_render.c).
 #define GFX_MAX_INSTANCES 1024u
 void gfx_count_descriptor_pool(void);
+void gfx_count_texture_batch(void); // a batch of streamed textures installed
 // A GPU object (buffer, image, descriptor pool, sampler, command pool,
 // pipeline) created: counted as the frame path's when this thread is inside
 // stoa_gfx_frame_scope.

@@ -2,10 +2,12 @@
 // Streaming a scene's textures in while frames are drawn (stoa_gfx_stream):
 // the scene is drawn at once with stand-ins (gfx_pending.c); a worker thread
 // collects the textures that finished decoding (stoa_scene_textures_ready),
-// makes their images and fills their pixels and mip levels (a batch, in
-// gfx_stream_batch.c); the frame thread only submits that batch's copies
-// (no wait), points the materials at the new images and fades each material
-// in from its stand-ins over a short time.
+// makes their images, fills their pixels and mip levels and writes the
+// descriptor sets the materials will draw with, in a pool of the batch's own
+// (a batch, in gfx_stream_batch.c); the frame thread creates no GPU object:
+// it only submits that batch's copies (no wait), swaps in its sets (the
+// former pool is freed once the frames in flight are done) and fades each
+// material in from its stand-ins over a short time.
 //
 // The worker and the frame thread take turns on the pair (stoa_scene,
 // stoa_gfx_scene): the worker touches neither while a prepared batch waits

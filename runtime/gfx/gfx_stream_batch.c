@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // One batch of textures that arrived after their scene was uploaded
 // (stoa_scene_load_desc.defer_textures): prepared on any thread (images,
-// staging, pixels and mip levels, recorded copies), committed on the
-// renderer's thread (a submit that does not wait, new descriptor sets, the
-// fade started). gfx_stream.c runs it on a worker; stoa_gfx_scene_update_textures
-// (gfx_pending.c) runs both halves in one call.
+// staging, pixels and mip levels, recorded copies, and the descriptor pool
+// and sets the materials will draw with), committed on the renderer's
+// thread, which creates no GPU object there (a submit that does not wait,
+// pointers swapped, the former pool deferred, the fade started). gfx_stream.c
+// runs it on a worker; stoa_gfx_scene_update_textures (gfx_pending.c) runs
+// both halves in one call.
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +17,10 @@ struct stoa_gfx_tex_batch {
     VkCommandPool pool;
     VkCommandBuffer cmd;
     gfx_staging st;
-    uint32_t n;           // entries in which / tex
-    uint32_t *which;      // scene texture indices
-    gfx_texture *tex;     // their images (empty: the decode failed, drawn white)
+    uint32_t n;               // entries in which / tex
+    uint32_t *which;          // scene texture indices
+    gfx_texture *tex;         // their images (empty: the decode failed, drawn white)
+    gfx_material_binds binds; // every material's sets, as they are once tex is in
 };
 
 // Pending here, and the stoa_scene is done with it (pixels, or a failure).
@@ -37,10 +40,36 @@ void gfx_tex_batch_discard(stoa_gfx_scene *gs, stoa_gfx_tex_batch **bp)
     if (b->pool) // never submitted: nothing waits on it
         vkDestroyCommandPool(dev->h.device, b->pool, NULL);
     gfx_buffer_destroy(dev, &b->st.buffer);
+    gfx_material_binds_discard(dev, &b->binds);
     free(b->which);
     free(b->tex);
     free(b);
     *bp = NULL;
+}
+
+// The sets the materials draw with once b is installed, made here (off the
+// renderer's thread): the scene's textures with b's in their place, b's no
+// longer pending.
+static stoa_result prepare_binds(const stoa_gfx_scene *gs, const stoa_scene *sc,
+                                 stoa_gfx_tex_batch *b, stoa_error *err)
+{
+    gfx_texture *after = malloc((gs->texture_count + 1) * sizeof *after);
+    bool *pending = malloc((gs->texture_count + 1) * sizeof *pending);
+    stoa_result res = after && pending
+                          ? STOA_OK
+                          : stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
+    if (res >= 0) {
+        memcpy(after, gs->textures, gs->texture_count * sizeof *after);
+        memcpy(pending, gs->tex_pending, gs->texture_count * sizeof *pending);
+        for (uint32_t k = 0; k < b->n; k++) {
+            after[b->which[k]] = b->tex[k];
+            pending[b->which[k]] = false;
+        }
+        res = gfx_material_binds_prepare(gs, sc, after, pending, &b->binds, err);
+    }
+    free(after);
+    free(pending);
+    return res;
 }
 
 stoa_result gfx_tex_batch_prepare(stoa_gfx_scene *gs, const stoa_scene *sc,
@@ -92,6 +121,8 @@ stoa_result gfx_tex_batch_prepare(stoa_gfx_scene *gs, const stoa_scene *sc,
     }
     if (res >= 0)
         res = gfx_tex_fill_run_all(dev, fills, nfill, err);
+    if (res >= 0)
+        res = prepare_binds(gs, sc, b, err);
     free(fills);
     free(srgb);
     if (res < 0) {
@@ -137,19 +168,22 @@ stoa_result gfx_tex_batch_commit(stoa_gfx_scene *gs, const stoa_scene *sc,
     // The copies go first: frames recorded after this submit see the images.
     stoa_result res = gfx_upload_submit(gs->r, b->pool, b->cmd, &b->st.buffer, err);
     b->pool = VK_NULL_HANDLE; // taken over (freed once the next frame is done)
+    if (res < 0) { // nothing installed: the images and sets go with the batch
+        free(was);
+        gfx_tex_batch_discard(gs, bp);
+        return res;
+    }
     for (uint32_t k = 0; k < b->n; k++) {
         uint32_t i = b->which[k];
-        if (res >= 0) {
-            gs->textures[i] = b->tex[k];
-            memset(&b->tex[k], 0, sizeof b->tex[k]);
-        }
+        gs->textures[i] = b->tex[k];
+        memset(&b->tex[k], 0, sizeof b->tex[k]);
         gs->tex_pending[i] = false;
         gs->pending_count--;
     }
-    // Frames in flight sample through the current descriptor sets: new sets
-    // are made, the old ones deferred (no wait).
-    stoa_result rb = gfx_materials_rebind(gs, sc, err);
-    res = res < 0 ? res : rb;
+    // Frames in flight sample through the current sets: the batch's own
+    // replace them, the former pool is deferred (no wait, nothing made).
+    gfx_material_binds_install(gs, &b->binds);
+    gfx_count_texture_batch();
     for (uint32_t m = 0; fade && was && m < gs->material_count; m++)
         if (was[m] && !material_waiting(gs, sc, m))
             gs->fade_start[m] = NAN; // starts at the next clock

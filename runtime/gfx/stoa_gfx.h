@@ -195,6 +195,7 @@ typedef struct stoa_gfx_stats {
     uint64_t draws_visible;   // draws (mesh instances) drawn in those views
     uint64_t triangles_drawn; // triangles drawn, at the level each draw took
     uint64_t triangles_full;  // triangles every draw at full detail would have cost
+    uint64_t texture_batches; // batches of streamed textures installed (gfx_stream.c)
 } stoa_gfx_stats;
 stoa_gfx_stats stoa_gfx_stats_get(void);
 

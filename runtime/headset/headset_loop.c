@@ -134,6 +134,13 @@ static stoa_result frame(headset *h, stoa_error *err)
             stoa_xr_haptic(h->xr, (stoa_xr_hand_id)i, st.out->haptics[i].amplitude,
                            (float)st.out->haptics[i].duration_ns * 1e-9f);
     stoa_xr_set_world_from_tracking(h->xr, st.world_from_tracking);
+    if (ovr >= 0 && s->overlay.needs_prepare && headset_warm_busy(&h->warm)) {
+        // Its pipelines are still being compiled on the worker: wait for it
+        // (the first frames only) rather than compile them here, so that the
+        // frame thread makes no GPU object and the overlay is not left out.
+        headset_warm_join(&h->warm);
+        headset_warm_poll(&h->warm, false);
+    }
     if (ovr >= 0 && s->overlay.needs_prepare) {
         stoa_result pr = stoa_xr_prepare(h->xr, s->overlay.gscene, true, err);
         s->overlay.needs_prepare = pr < 0;

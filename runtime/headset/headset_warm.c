@@ -39,6 +39,14 @@ stoa_result headset_warm_start(headset_warm *w, stoa_xr *xr, stoa_scene *scene, 
     return STOA_OK;
 }
 
+void headset_warm_join(headset_warm *w)
+{
+    if (w->running) {
+        pthread_join(w->thread, NULL);
+        w->running = false;
+    }
+}
+
 void headset_warm_poll(headset_warm *w, bool wait)
 {
     // The upload was submitted after the frame then begun: its images go once

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The overlay's pipelines (every material an overlay can have) compiled on a
 // worker thread while the first frames are drawn, instead of before them:
-// the first frame needs only the scene's (and the few the overlay draws then,
-// which the frame thread makes if the worker has not yet). Internal to
-// runtime/headset.
+// the first frame needs only the scene's. An overlay that needs them before
+// the worker is done waits for it (headset_warm_join): the frame thread
+// compiles none itself.
+// Internal to runtime/headset.
 #pragma once
 
 #include <pthread.h>
@@ -34,3 +35,12 @@ stoa_result headset_warm_start(headset_warm *w, stoa_xr *xr, stoa_scene *scene, 
 // The frame thread: once the worker is done (or at once, waiting, with
 // `wait`: before the renderer goes), ends its upload and frees what it made.
 void headset_warm_poll(headset_warm *w, bool wait);
+// Whether the worker may still be compiling (until a poll has seen it done).
+static inline bool headset_warm_busy(const headset_warm *w)
+{
+    return w->scene != NULL;
+}
+// The frame thread, when the overlay needs the pipelines now: waits for the
+// worker to finish (a poll then ends its upload), so that the frame thread
+// compiles none itself. Only the first frames can wait here.
+void headset_warm_join(headset_warm *w);

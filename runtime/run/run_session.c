@@ -249,6 +249,7 @@ run_frame_report run_session_report(const run_session *s)
         rep.frame_objects = b->frame_objects - a->frame_objects;
         rep.pipelines_while_recording = b->pipelines_while_recording - a->pipelines_while_recording;
         rep.deferred_frees = b->deferred_frees - a->deferred_frees;
+        rep.texture_batches = b->texture_batches - a->texture_batches;
     }
     // The first frames fill caches: left out, as `stoa bench frame` does.
     uint32_t skip = s->cpu_count > 20 ? 10 : 0, n = s->cpu_count - skip;

@@ -232,6 +232,7 @@ void run_pick_cancel(run_session *s);
 typedef struct run_frame_report {
     uint64_t idle_waits, descriptor_pools, frame_objects, pipelines_while_recording,
         deferred_frees;
+    uint64_t texture_batches; // streamed textures installed between frames (run_stream.c)
     uint32_t frames_measured;
     double median_ms, p99_ms, max_ms;               // the frame thread's CPU time
     double wall_median_ms, wall_p99_ms, wall_max_ms; // the same, by the wall clock

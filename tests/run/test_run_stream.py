@@ -4,7 +4,9 @@
 fades them in: with each image's decoding held back (STOA_TEST_DECODE_DELAY_MS)
 the first captured frame shows the stand-in (the unlit cube's white base
 colour factor), a later one the real quadrants texture, and frames between a
-blend of the two. Validation layers on; any message fails.
+blend of the two. The frame thread creates no GPU object for the streamed
+batch (pool and sets are made on the stream's worker). Validation layers on;
+any message fails.
 
 usage: test_run_stream.py STOA SOURCE_DIR TESTMODELS_DIR OUT_DIR
 """
@@ -93,6 +95,15 @@ def main():
     bad = [l for l in log.splitlines() if VALIDATION_RE.search(l) and "output type" not in l]
     check(not bad, f"no validation messages ({bad[:3]})")
     check("first frames with stand-ins" in log, "the run says its first frames have stand-ins")
+    # The frame thread only swaps in what the stream's worker made: the
+    # batches' descriptor pools and sets count as made elsewhere.
+    m = re.search(r"frame path: (\d+) device-idle waits, (\d+) descriptor pools, (\d+) GPU "
+                  r"objects created, .*?(\d+) texture batches streamed in", log)
+    check(m is not None and int(m.group(4)) >= 1,
+          f"textures streamed in between frames ({m.group(4) if m else 'no report'} batches)")
+    check(m is not None and m.group(1) == m.group(2) == m.group(3) == "0",
+          "the frame thread waits for nothing and creates no GPU object "
+          f"({m.group(0) if m else 'no report'})")
     shots = sorted(glob.glob(os.path.join(frames, "*.png")))
     check(len(shots) >= 20, f"frames captured ({len(shots)})")
     if len(shots) < 20:
