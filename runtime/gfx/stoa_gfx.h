@@ -357,6 +357,18 @@ stoa_result stoa_gfx_scene_upload_end(stoa_gfx_upload **upload, stoa_gfx_scene *
 // gs stays as it was (full detail).
 stoa_result stoa_gfx_scene_add_lods(stoa_gfx_renderer *renderer, stoa_gfx_scene *gs,
                                     const stoa_scene *scene, stoa_error *err);
+// The same with the GPU work off the renderer's thread: stoa_gfx_lods_start
+// (once stoa_scene_lods_ready returned true) makes the new index buffer, its
+// copy and the levels' arrays on a worker; stoa_gfx_lods_poll, on the
+// renderer's thread each frame, submits it without waiting and swaps, once
+// the worker is done (1 when added, and *job is then NULL), creating no GPU
+// object there. *job NULL: nothing to add. stoa_gfx_lods_destroy before gs
+// or scene goes (joins the worker, drops what it made).
+typedef struct stoa_gfx_lods stoa_gfx_lods;
+stoa_result stoa_gfx_lods_start(stoa_gfx_renderer *renderer, stoa_gfx_scene *gs,
+                                const stoa_scene *scene, stoa_gfx_lods **job, stoa_error *err);
+stoa_result stoa_gfx_lods_poll(stoa_gfx_lods **job, stoa_error *err);
+void stoa_gfx_lods_destroy(stoa_gfx_lods **job);
 
 // Textures of a stoa_scene loaded with .defer_textures that are still
 // `pending` are drawn meanwhile with neutral 1x1 stand-ins (white base

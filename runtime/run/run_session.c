@@ -14,22 +14,6 @@
 
 // Levels of detail made after the first frame (.defer_lods, run_content.c):
 // once the scene has them, its GPU copy takes them (no wait on the device).
-static void lods_frame(run_session *s, stoa_gfx_renderer *renderer)
-{
-    if (!s->gscene || !s->scene || !stoa_scene_lods_ready(s->scene, false))
-        return;
-    stoa_error err = {0};
-    static bool warned; // it is tried again each frame; said once
-    stoa_result r = stoa_gfx_scene_add_lods(renderer, s->gscene, s->scene, &err);
-    if (r > 0)
-        STOA_LOGI("run", "%s: %u levels of detail in, made after the first frame",
-                  s->scene->path, s->scene->lod_count);
-    if (r < 0 && !warned) {
-        warned = true;
-        STOA_LOGW("run", "%s: drawn without levels of detail: %s", s->scene->path, err.message);
-    }
-}
-
 stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error *err)
 {
     memset(s, 0, sizeof *s);
@@ -303,7 +287,7 @@ stoa_result run_session_step(run_session *s, stoa_interact_frame *in, double dt,
                                             run_period_panels(s), out, s->pose, s->anim_time, err);
     st->out = out;
     run_stream_frame(s, now_ns); // textures that arrived, before they are drawn
-    lods_frame(s, st->renderer);
+    run_lods_frame(s, st->renderer);
     // Without its overlay the frame still shows the scene (panels come back
     // with the next frame that can make them).
     st->draws[0] = (run_draw){.scene = s->gscene, .pose = s->pose,

@@ -127,6 +127,8 @@ struct run_session {
     stoa_gfx_stream *stream;      // gscene's textures still streaming in (run_stream.c)
     bool stream_started;          // for this gscene (run_stream_stop resets it)
     uint32_t stream_span[2];      // cpu_count when textures began / finished streaming in
+    stoa_gfx_lods *lods_job;      // gscene's levels of detail being made ready (run_stream.c)
+    bool lods_started;            // for this gscene (run_stream_stop resets it)
     FILE *events;
     double anim_time;
     int64_t last_display_ns;
@@ -181,6 +183,9 @@ struct run_session {
 // run_stream_stop: before gscene or scene is destroyed or replaced.
 void run_stream_frame(run_session *s, int64_t now_ns);
 void run_stream_stop(run_session *s);
+// run_stream.c: the scene's levels of detail, once made, reach its GPU copy
+// (the frame thread, once per frame; the GPU work on a worker).
+void run_lods_frame(run_session *s, stoa_gfx_renderer *renderer);
 
 // run_content.c: the scene and lesson the session shows.
 stoa_result run_content_load(run_session *s, stoa_error *err);

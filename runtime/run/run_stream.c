@@ -44,4 +44,32 @@ void run_stream_stop(run_session *s)
 {
     stoa_gfx_stream_destroy(&s->stream);
     s->stream_started = false;
+    stoa_gfx_lods_destroy(&s->lods_job);
+    s->lods_started = false;
+}
+
+// Levels of detail made after the first frame (a .defer_lods load): once the
+// scene has them, a worker makes their GPU copy, and a later frame only
+// submits it and swaps (stoa_gfx_lods_start / _poll).
+void run_lods_frame(run_session *s, stoa_gfx_renderer *renderer)
+{
+    if (!s->gscene || !s->scene)
+        return;
+    stoa_error err = {0};
+    if (!s->lods_started) {
+        if (!stoa_scene_lods_ready(s->scene, false))
+            return;
+        s->lods_started = true; // once per GPU copy (run_stream_stop resets it)
+        if (stoa_gfx_lods_start(renderer, s->gscene, s->scene, &s->lods_job, &err) < 0)
+            STOA_LOGW("run", "%s: drawn without levels of detail: %s", s->scene->path, err.message);
+        return;
+    }
+    if (!s->lods_job)
+        return;
+    stoa_result r = stoa_gfx_lods_poll(&s->lods_job, &err);
+    if (r > 0)
+        STOA_LOGI("run", "%s: %u levels of detail in, made after the first frame", s->scene->path,
+                  s->scene->lod_count);
+    else if (r < 0)
+        STOA_LOGW("run", "%s: drawn without levels of detail: %s", s->scene->path, err.message);
 }

@@ -134,8 +134,30 @@ def main():
         name, s = blends[len(blends) // 2]
         ws = [(255 - s[k][1]) / (255 - QUADRANTS[k][1]) for k in ("top-left", "bottom-left")]
         check(abs(ws[0] - ws[1]) < 0.15, f"{name}: one weight for the whole material ({ws})")
+    lods_after_first_frame(stoa, src, env)
     print("passed" if not FAILS else f"{len(FAILS)} failed")
     return 1 if FAILS else 0
+
+
+def lods_after_first_frame(stoa, src, env):
+    """A first load (no cache) shows the agora before its levels of detail are
+    made; their GPU copy is made on a worker and only swapped in between
+    frames: the frame thread creates no GPU object for them either."""
+    env = dict(env, STOA_LOG_RUN="info", STOA_XRSIM_EYE_SIZE="64x64")
+    for k in ("STOA_XRSIM_SCRIPT", "STOA_XRSIM_CAPTURE", "STOA_TEST_DECODE_DELAY_MS"):
+        env.pop(k, None)
+    r = subprocess.run([stoa, "run", "--sim", os.path.join(src, "scenes/agora/agora.glb"),
+                        "--sky", "off", "--max-seconds", "4"], env=env,
+                       capture_output=True, text=True, timeout=300)
+    log = r.stdout + r.stderr
+    check(r.returncode == 0, f"agora: exit code 0 (got {r.returncode}: {log.strip()[-300:]})")
+    check(re.search(r"agora.glb: \d+ levels of detail in, made after the first frame", log),
+          "agora: its levels of detail arrive after the first frame")
+    m = re.search(r"frame path: (\d+) device-idle waits, (\d+) descriptor pools, (\d+) GPU "
+                  r"objects created", log)
+    check(m is not None and m.group(1) == m.group(2) == m.group(3) == "0",
+          "agora: the frame thread creates no GPU object for the levels "
+          f"({m.group(0) if m else 'no report'})")
 
 
 if __name__ == "__main__":
