@@ -82,7 +82,7 @@ vec3 shading_normal()
         b = cross(n, t) * (dot(cross(n, t), -tv) < 0.0 ? -1.0 : 1.0);
     }
     vec3 m = texture(tex_normal, st).xyz * 2.0 - 1.0;
-    m.xy *= mat.factors.z;
+    m.xy *= mat.factors.z * draw.fade.x; // fading in from a flat normal
     return normalize(mat3(t, b, n) * m);
 }
 
@@ -169,7 +169,7 @@ void main()
 {
     vec4 base = mat.base_color * in_color;
     if ((mat.flags.x & MAT_BASE_TEX) != 0)
-        base *= texture(tex_base, uv(SLOT_BASE, mat.texcoord.x));
+        base *= mix(vec4(1.0), texture(tex_base, uv(SLOT_BASE, mat.texcoord.x)), draw.fade.x);
     if ((mat.flags.x & MAT_MASK) != 0 && base.a < mat.emissive.a)
         discard;
     vec3 color;
@@ -178,7 +178,7 @@ void main()
     } else {
         float metallic = mat.factors.x, rough = mat.factors.y;
         if ((mat.flags.x & MAT_MR_TEX) != 0) {
-            vec4 mr = texture(tex_mr, uv(SLOT_MR, mat.texcoord.y));
+            vec4 mr = mix(vec4(1.0), texture(tex_mr, uv(SLOT_MR, mat.texcoord.y)), draw.fade.x);
             rough *= mr.g;
             metallic *= mr.b;
         }
@@ -217,14 +217,15 @@ void main()
             amb = ambient * (diffuse + f0 * (1.0 - rough) * 0.5);
         }
         if ((mat.flags.x & MAT_OCCLUSION_TEX) != 0) {
-            float ao = texture(tex_occlusion, uv(SLOT_OCCLUSION, mat.texcoord.w)).r;
+            float ao = mix(1.0, texture(tex_occlusion, uv(SLOT_OCCLUSION, mat.texcoord.w)).r,
+                           draw.fade.x);
             amb *= 1.0 + mat.factors.w * (ao - 1.0);
         }
         color += amb;
     }
     vec3 emissive = mat.emissive.rgb;
     if ((mat.flags.x & MAT_EMISSIVE_TEX) != 0)
-        emissive *= texture(tex_emissive, uv(SLOT_EMISSIVE, mat.flags.y)).rgb;
+        emissive *= texture(tex_emissive, uv(SLOT_EMISSIVE, mat.flags.y)).rgb * draw.fade.x;
     color = (color + emissive) * frame.params.x + draw.tint.rgb * draw.tint.a;
     if (frame.params.y > 0.5)
         color = srgb_encode(color);

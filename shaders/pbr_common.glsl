@@ -38,6 +38,7 @@ layout(push_constant) uniform Draw {
                      // model matrices are in the ring from weight_base, one per instance
     int view_base;
     vec4 tint;       // glow added to highlighted nodes: rgb * a
+    vec4 fade;       // x: the material's textures shown, 0 = their stand-ins .. 1
 } draw;
 
 #define MAT_BASE_TEX 1

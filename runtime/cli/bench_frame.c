@@ -20,6 +20,7 @@ typedef struct draw_figures {
     char file[40], label[12];
     double calls, draws, tris, full; // per eye per frame
     uint32_t hitches, measured;
+    uint32_t streamed, stream_hitches; // frames while textures streamed in, hitches among them
     uint64_t vertex_bytes, geometry_bytes; // the scene's buffers on the GPU
     uint32_t quantised;                    // STOA_QUANT_* streams (stoa_scene_quant.h)
 } draw_figures;
@@ -33,19 +34,25 @@ static int cmp_us(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-// Frames whose CPU time is over twice the median (the first ten left out,
-// as run_session_report does).
-static uint32_t hitches(const run_session *s)
+// Frames whose CPU time (the frame thread's clock) is over twice the median
+// (the first ten left out, as run_session_report does); *in_span: how many
+// of them lie in frames [from, to).
+static uint32_t hitches(const run_session *s, uint32_t from, uint32_t to, uint32_t *in_span)
 {
     uint32_t skip = s->cpu_count > 20 ? 10 : 0, n = s->cpu_count - skip, count = 0;
     double *v = n ? malloc(n * sizeof *v) : NULL;
+    *in_span = 0;
     if (!v)
         return 0;
-    memcpy(v, s->cpu_us + skip, n * sizeof *v);
+    for (uint32_t i = 0; i < n; i++)
+        v[i] = s->cpu_us[skip + i][0]; // pairs of (CPU, wall)
     qsort(v, n, sizeof *v, cmp_us);
     double median = v[(n - 1) / 2];
-    for (uint32_t i = 0; i < n; i++)
-        count += v[i] > 2.0 * median;
+    for (uint32_t i = skip; i < s->cpu_count; i++) {
+        bool hitch = s->cpu_us[i][0] > 2.0 * median;
+        count += hitch;
+        *in_span += hitch && i >= from && i < to;
+    }
     free(v);
     return count;
 }
@@ -68,26 +75,30 @@ static void keep_figures(const run_session *s, const char *path, const char *lab
         f->tris = (double)st.triangles_drawn / views;
         f->full = (double)st.triangles_full / views;
     }
+    uint32_t from = s->stream_span[0] > 10 ? s->stream_span[0] : 10, to = s->stream_span[1];
+    f->streamed = to > from ? to - from : 0;
+    f->hitches = hitches(s, from, to, &f->stream_hitches);
     f->vertex_bytes =
         stoa_gfx_scene_vertex_bytes(s->gscene, &f->quantised, &f->geometry_bytes);
-    f->hitches = hitches(s);
     f->measured = s->cpu_count > 20 ? s->cpu_count - 10 : s->cpu_count;
 }
 
 static void print_figures(void)
 {
     printf("\nWhat the GPU is given, per eye and frame (mean over the run)\n");
-    printf("%-36s %-10s %8s %8s %11s %11s %7s %8s\n", "file", "stereo", "calls", "draws",
-           "triangles", "full", "factor", "hitches");
+    printf("%-36s %-10s %8s %8s %11s %11s %7s %8s %10s\n", "file", "stereo", "calls", "draws",
+           "triangles", "full", "factor", "hitches", "streaming");
     for (uint32_t i = 0; i < g_fig_count; i++) {
         const draw_figures *f = &g_figs[i];
-        printf("%-36s %-10s %8.1f %8.1f %11.0f %11.0f %6.1fx %4u/%-4u\n", f->file, f->label,
-               f->calls, f->draws, f->tris, f->full, f->tris > 0 ? f->full / f->tris : 0.0,
-               f->hitches, f->measured);
+        printf("%-36s %-10s %8.1f %8.1f %11.0f %11.0f %6.1fx %4u/%-4u %4u/%-4u\n", f->file,
+               f->label, f->calls, f->draws, f->tris, f->full,
+               f->tris > 0 ? f->full / f->tris : 0.0, f->hitches, f->measured,
+               f->stream_hitches, f->streamed);
     }
     printf("calls: draw calls recorded (multiview: one call draws both eyes); draws: mesh instances\n"
            "drawn; triangles: at the level of detail each took; full: every draw in every eye at full\n"
-           "detail (no culling, no levels); factor: full / triangles; hitches: frames over 2x the median\n");
+           "detail (no culling, no levels); factor: full / triangles; hitches: frames over 2x the median;\n"
+           "streaming: hitches / frames measured while textures streamed in (--stream: no scene cache)\n");
     printf("\nThe scene's geometry on the GPU (STOA_GFX_QUANT=off: floats)\n");
     printf("%-36s %-10s %12s %14s %s\n", "file", "stereo", "vertex MiB", "geometry MiB",
            "quantised");
@@ -149,6 +160,11 @@ int stoa_bench_frame(int argc, char **argv)
     if (!getenv("STOA_XRSIM_EYE_SIZE"))
         setenv("STOA_XRSIM_EYE_SIZE", "512x512", 1);
     setenv("STOA_LOG", "warn", 0);
+    // --stream: no scene cache, so that the textures decode and stream in
+    // while the frames are measured (run_stream.c), as at a first load.
+    for (int i = 1; i < argc && argv[i][0] == '-'; i++)
+        if (!strcmp(argv[i], "--stream"))
+            setenv("STOA_SCENE_CACHE", "off", 1);
     setenv("STOA_AUDIO_SILENT", "1", 0);
     printf("Stoa's own CPU time per frame (input, interaction, posing, recording; not GPU waits)\n");
     printf("%-36s %-10s %6s %9s %9s %9s %5s %5s %5s\n", "file", "stereo", "frames", "median ms",

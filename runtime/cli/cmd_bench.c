@@ -5,12 +5,13 @@
 // Columns: assimp = aiImportFile alone; load = stoa_scene_load (which also
 // decodes every image, work Assimp's bare import does not do); upload =
 // stoa_gfx_scene_create; stoa = load + upload; ratio = stoa / assimp.
-// The deferred path (stoa_scene_load_desc.defer_textures) adds: first =
-// deferred load + upload, when the scene can be drawn (textures still
-// decoding show neutral stand-ins); ratio = first / assimp; all = from the
+// The deferred path (stoa_scene_load_desc.defer_textures and .defer_lods, as
+// `stoa run` loads) adds: first = deferred load + upload, when the scene can
+// be drawn at full detail (textures still decoding show neutral stand-ins;
+// levels of detail still being made); ratio = first / assimp; all = from the
 // start of that deferred load until every texture is decoded
 // (stoa_scene_textures_ready waiting) and uploaded
-// (stoa_gfx_scene_update_textures). A last line splits the (normal) load
+// (stoa_gfx_scene_update_textures) and the levels of detail are on the GPU. A last line splits the (normal) load
 // time by the stages stoa_scene_load reports.
 // The baked scene cache (stoa_scene_cache.h) adds: cached = stoa_scene_load
 // from a valid cache file (in a fresh folder made for the run, filled by one
@@ -18,7 +19,8 @@
 // cached+up = that load + upload. The deferred runs start each time with no
 // cache file, as a first load in class does. --json prints one JSON object
 // per line and file (medians, ms), then one with the totals and the load
-// average.
+// average. --stages adds a table of where the first loads spent their time,
+// per file and stage (bench_stages.c; the scene module's stage timers).
 //
 // Without FILES it benches Stoa's generated test models (tools/testmodels,
 // every model in their manifest.json but the refused ones), found through
@@ -46,6 +48,7 @@
 #include <unistd.h>
 
 #include "bench_files.h"
+#include "bench_stages.h"
 #include "core/stoa_json.h"
 #include "gfx/stoa_gfx.h"
 #include "scene/stoa_scene.h"
@@ -118,6 +121,9 @@ typedef struct timing {
 // The run's cache folder (a fresh temporary one) and whether --json is on.
 static char g_cache_dir[PATH_MAX];
 static bool g_json;
+// --stages: the first loads' stage timers, summed per file (bench_stages.c).
+static bool g_stages;
+static bench_stage_row g_stage_row;
 
 static void remove_cache_files(void)
 {
@@ -163,21 +169,44 @@ static stoa_result time_deferred(stoa_gfx_renderer *r, const char *path, double 
 {
     stoa_scene *scene = NULL;
     stoa_gfx_scene *gs = NULL;
-    stoa_scene_load_desc desc = {.defer_textures = true, .use_cache = true,
+    stoa_scene_load_desc desc = {.defer_textures = true, .defer_lods = true, .use_cache = true,
                                  .cache_dir = g_cache_dir};
     remove_cache_files(); // a first load: no cache file yet
+    if (g_stages)
+        bench_stages_start();
     double t0 = now_ms();
     stoa_result res = stoa_scene_load(path, &desc, &scene, err);
+    // stoa_gfx_scene_create's three steps, timed apart for --stages.
+    stoa_gfx_upload *up = NULL;
+    double u0 = now_ms();
     if (res >= 0)
-        res = stoa_gfx_scene_create(r, scene, &gs, err);
+        res = stoa_gfx_scene_upload_begin(r, scene, &up, err);
+    double u1 = now_ms();
+    if (up)
+        stoa_gfx_scene_upload_fill(up, err);
+    double u2 = now_ms();
+    if (up)
+        res = stoa_gfx_scene_upload_end(&up, &gs, err);
     double t1 = now_ms();
     if (res >= 0) {
         stoa_scene_textures_ready(scene, true);
         res = stoa_gfx_scene_update_textures(r, gs, scene, err);
     }
+    if (res >= 0) { // and the levels of detail, as stoa run takes them
+        stoa_scene_lods_ready(scene, true);
+        res = stoa_gfx_scene_add_lods(r, gs, scene, err);
+    }
     double t2 = now_ms();
     stoa_gfx_scene_destroy(&gs);
-    stoa_scene_destroy(&scene);
+    stoa_scene_destroy(&scene); // waits for the cache writer
+    if (g_stages) {
+        bench_stages_stop(&g_stage_row);
+        g_stage_row.upload[0] += u1 - u0;
+        g_stage_row.upload[1] += u2 - u1;
+        g_stage_row.upload[2] += t1 - u2;
+        g_stage_row.first += t1 - t0;
+        g_stage_row.runs++;
+    }
     *first = t1 - t0;
     *all = t2 - t0;
     return res;
@@ -190,6 +219,8 @@ static int bench_file(stoa_gfx_renderer *r, const char *path, int repeat, timing
     double c[MAX_REPEAT], cu[MAX_REPEAT];
     stage_clock warm = {0};
     for (int i = -1; i < repeat; i++) { // run -1 warms the page cache
+        if (i == 0)
+            g_stage_row = (bench_stage_row){0}; // the warm-up run is not counted
         double t0 = now_ms();
         const struct aiScene *ai = aiImportFile(path, stoa_scene_import_flags());
         double t1 = now_ms();
@@ -318,6 +349,8 @@ static int bench_set(stoa_gfx_renderer *r, const file_list *files, int repeat,
         }
         const char *name = strrchr(files->path[i], '/');
         print_row(name ? name + 1 : files->path[i], &t, false);
+        if (g_stages)
+            bench_stages_keep(name ? name + 1 : files->path[i], &g_stage_row);
         total.assimp = total.assimp < 0 || t.assimp < 0 ? -1 : total.assimp + t.assimp;
         total.load += t.load;
         total.upload += t.upload;
@@ -377,6 +410,8 @@ static int bench_load(int argc, char **argv)
             }
         } else if (strcmp(argv[i], "--json") == 0) {
             g_json = true;
+        } else if (strcmp(argv[i], "--stages") == 0) {
+            g_stages = true;
         } else if (strcmp(argv[i], "--generated") == 0) {
             want |= SET_GENERATED;
         } else if (strcmp(argv[i], "--samples") == 0) {
@@ -436,6 +471,8 @@ static int bench_load(int argc, char **argv)
     }
     if (rc == 0 && !g_json)
         print_stages(&stages, repeat);
+    if (rc == 0 && !g_json)
+        bench_stages_print();
     double loadavg[3] = {0};
     if (rc == 0 && getloadavg(loadavg, 3) > 0)
         printf(g_json ? "{\"load_average\": %.2f}\n" : "load average at the end: %.2f\n",
@@ -461,8 +498,9 @@ int stoa_cmd_bench(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "launch") == 0)
         return stoa_bench_launch(argc - 1, argv + 1);
     FILE *f = argc >= 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr;
-    fprintf(f, "usage: stoa bench load [--repeat N] [--json] [--generated|--samples] [FILES...]\n"
-               "       stoa bench frame [SCENE_OR_LESSON...]\n"
+    fprintf(f, "usage: stoa bench load [--repeat N] [--json] [--stages] [--generated|--samples] "
+               "[FILES...]\n"
+               "       stoa bench frame [--stream] [SCENE_OR_LESSON...]\n"
                "       stoa bench launch [--repeat N] [LESSON|SCENE]\n"
                "  Times Assimp's bare import of each file against Stoa's import + GPU\n"
                "  upload; medians of N runs. Without FILES: Stoa's generated test models\n"

@@ -202,11 +202,12 @@ int stoa_cmd_run(int argc, char **argv)
            "%u lesson actions over the limit\n",
            skipped, rebuilds, failed, dropped);
     printf("stoa run: frame path: %llu device-idle waits, %llu descriptor pools, %llu GPU objects "
-           "created, %llu pipelines compiled while recording, %llu deferred frees\n",
+           "created, %llu pipelines compiled while recording, %llu deferred frees, "
+           "%llu texture batches streamed in\n",
            (unsigned long long)rep.idle_waits, (unsigned long long)rep.descriptor_pools,
            (unsigned long long)rep.frame_objects,
            (unsigned long long)rep.pipelines_while_recording,
-           (unsigned long long)rep.deferred_frees);
+           (unsigned long long)rep.deferred_frees, (unsigned long long)rep.texture_batches);
     printf("stoa run: panels: %u rebuilt, %u updated in place\n", panel_rebuilds, panel_writes);
     printf("stoa run: interface sounds: %u select, %u hover, %u right, %u wrong, %u panel, %u message\n",
            played[0], played[1], played[2], played[3], played[4], played[5]);

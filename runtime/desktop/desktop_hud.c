@@ -4,91 +4,97 @@
 #include <stdlib.h>
 #include <string.h>
 
-// stb_easy_font has only static functions and a few unused ones.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#include <stb_easy_font.h>
-#pragma GCC diagnostic pop
+#include "core/stoa_log.h"
 
-#define LINE_PX 10 // stb_easy_font line height in its own units
-#define MARGIN 4
+// Colours: 0xRRGGBBAA. The box is opaque: the bitmap is copied, not blended.
+#define HUD_PANEL 0x181A1EFFu
+#define HUD_INK 0xEBEBE1FFu
+#define HUD_BAR_BG 0x3C4046FFu
+#define HUD_BAR_FG 0x5AAAFFFFu
 
-bool desktop_hud_init(desktop_hud *hud, uint32_t max_chars, uint32_t max_lines, uint32_t scale,
+bool desktop_hud_init(desktop_hud *hud, uint32_t max_chars, uint32_t max_lines, int size_px,
                       bool bgra)
 {
     memset(hud, 0, sizeof *hud);
-    if (scale == 0)
-        scale = 2;
-    hud->width = (max_chars * 6 + 2 * MARGIN) * scale;
-    hud->height = (max_lines * LINE_PX + 2 * MARGIN + 8) * scale;
+    hud->size_px = size_px > 0 ? size_px : 14;
+    hud->pad = hud->size_px / 3 > 2 ? hud->size_px / 3 : 2;
+    stoa_error err = {0};
+    if (stoa_ui_fonts_create(NULL, &hud->fonts, &err) < 0)
+        STOA_LOGW("desktop", "the HUD shows no text: %s", err.message);
+    hud->pitch = hud->fonts ? stoa_ui_lines_pitch(hud->fonts, hud->size_px) : hud->size_px;
+    // About 0.6 em per Latin character (DejaVu Sans averages less).
+    hud->width = max_chars * (uint32_t)hud->size_px * 3 / 5 + 2 * (uint32_t)hud->pad;
+    hud->height =
+        max_lines * (uint32_t)hud->pitch + 3 * (uint32_t)hud->pad + (uint32_t)hud->size_px / 2;
     hud->bgra = bgra;
     hud->pixels = calloc((size_t)hud->width * hud->height, 4);
-    hud->scale = scale;
     return hud->pixels != NULL;
 }
 
 void desktop_hud_fini(desktop_hud *hud)
 {
+    stoa_ui_fonts_destroy(&hud->fonts);
     free(hud->pixels);
     memset(hud, 0, sizeof *hud);
 }
 
-static void fill(desktop_hud *hud, int x0, int y0, int x1, int y1, const uint8_t rgb[3])
+static void fill(desktop_hud *hud, int x0, int y0, int x1, int y1, uint32_t rgba)
 {
-    if (x0 < 0)
-        x0 = 0;
-    if (y0 < 0)
-        y0 = 0;
-    if (x1 > (int)hud->width)
-        x1 = (int)hud->width;
-    if (y1 > (int)hud->height)
-        y1 = (int)hud->height;
-    for (int y = y0; y < y1; y++) {
-        uint8_t *row = hud->pixels + ((size_t)y * hud->width) * 4;
-        for (int x = x0; x < x1; x++) {
-            uint8_t *p = row + (size_t)x * 4;
-            p[0] = hud->bgra ? rgb[2] : rgb[0];
-            p[1] = rgb[1];
-            p[2] = hud->bgra ? rgb[0] : rgb[2];
-            p[3] = 255;
-        }
-    }
+    x0 = x0 < 0 ? 0 : x0, y0 = y0 < 0 ? 0 : y0;
+    x1 = x1 > (int)hud->width ? (int)hud->width : x1;
+    y1 = y1 > (int)hud->height ? (int)hud->height : y1;
+    const uint8_t px[4] = {(uint8_t)(rgba >> 24), (uint8_t)(rgba >> 16), (uint8_t)(rgba >> 8),
+                           (uint8_t)rgba};
+    for (int y = y0; y < y1; y++)
+        for (int x = x0; x < x1; x++)
+            memcpy(hud->pixels + ((size_t)y * hud->width + (size_t)x) * 4, px, 4);
 }
 
 void desktop_hud_draw(desktop_hud *hud, const char *const *lines, uint32_t line_count,
-                      float progress)
+                      float progress, uint32_t max_width)
 {
-    static const uint8_t panel[3] = {24, 26, 30}, ink[3] = {235, 235, 225},
-                         bar_bg[3] = {60, 64, 70}, bar_fg[3] = {90, 170, 255};
-    fill(hud, 0, 0, (int)hud->width, (int)hud->height, panel);
-    static char vbuf[64 * 1024];
-    const int scale_i = (int)hud->scale;
-    for (uint32_t l = 0; l < line_count; l++) {
-        int n = stb_easy_font_print(0, 0, (char *)lines[l], NULL, vbuf, sizeof vbuf);
-        const float *v = (const float *)vbuf;
-        for (int q = 0; q < n; q++) {
-            // Each quad is 4 vertices of (x, y, z, rgba) = 16 bytes.
-            const float *a = v + q * 16, *c = v + q * 16 + 8;
-            int x0 = (int)((a[0] + MARGIN) * scale_i), y0 = (int)((a[1] + MARGIN + l * LINE_PX) * scale_i);
-            int x1 = (int)((c[0] + MARGIN) * scale_i), y1 = (int)((c[1] + MARGIN + l * LINE_PX) * scale_i);
-            fill(hud, x0, y0, x1, y1, ink);
-        }
+    uint32_t max_w = max_width && max_width < hud->width ? max_width : hud->width;
+    fill(hud, 0, 0, (int)hud->width, (int)hud->height, HUD_PANEL);
+    int used_w = 0, used_h = 0;
+    if (hud->fonts && line_count) {
+        stoa_error err = {0};
+        if (stoa_ui_lines_draw(hud->fonts,
+                               &(stoa_ui_lines_desc){.lines = lines,
+                                                     .line_count = line_count,
+                                                     .size_px = hud->size_px,
+                                                     .padding_px = hud->pad,
+                                                     .max_width_px = (int)max_w,
+                                                     .color = HUD_INK},
+                               hud->pixels, (int)hud->width, (int)hud->height, &used_w, &used_h,
+                               &err) < 0)
+            STOA_LOGW("desktop", "HUD: %s", err.message);
+    } else if (line_count) {
+        used_h = (int)line_count * hud->pitch + 2 * hud->pad;
     }
     if (progress >= 0.0f) {
-        int y0 = (int)((line_count * LINE_PX + MARGIN + 2) * scale_i);
-        int y1 = y0 + 4 * scale_i;
-        int x0 = MARGIN * scale_i, x1 = (int)hud->width - MARGIN * scale_i;
-        fill(hud, x0, y0, x1, y1, bar_bg);
+        int y0 = (used_h > hud->pad ? used_h : hud->pad * 2) - hud->pad / 2;
+        int y1 = y0 + hud->size_px / 3 + 1;
+        int x0 = hud->pad, x1 = (int)max_w - hud->pad;
+        fill(hud, x0, y0, x1, y1, HUD_BAR_BG);
         float p = progress > 1.0f ? 1.0f : progress;
-        fill(hud, x0, y0, x0 + (int)((float)(x1 - x0) * p), y1, bar_fg);
+        fill(hud, x0, y0, x0 + (int)((float)(x1 - x0) * p), y1, HUD_BAR_FG);
+        used_w = (int)max_w;
+        used_h = y1 + hud->pad;
     }
+    hud->used_width = (uint32_t)used_w < max_w ? (uint32_t)used_w : max_w;
+    hud->used_height = (uint32_t)used_h < hud->height ? (uint32_t)used_h : hud->height;
+    if (hud->bgra) // the renderer draws RGBA; the swapchain may want B, G, R, A
+        for (size_t i = 0; i < (size_t)hud->width * hud->used_height; i++) {
+            uint8_t *p = hud->pixels + i * 4, r = p[0];
+            p[0] = p[2], p[2] = r;
+        }
 }
 
 uint32_t desktop_hud_lit_pixels(const desktop_hud *hud)
 {
     uint32_t n = 0;
-    for (size_t i = 0; i < (size_t)hud->width * hud->height; i++)
-        n += hud->pixels[i * 4 + 1] > 200;
+    for (uint32_t y = 0; y < hud->used_height; y++)
+        for (uint32_t x = 0; x < hud->used_width; x++)
+            n += hud->pixels[((size_t)y * hud->width + x) * 4 + 1] > 200;
     return n;
 }

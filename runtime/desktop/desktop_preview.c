@@ -20,6 +20,7 @@
 
 #define HUD_CHARS 80
 #define HUD_LINES 5 // the help takes two: it must fit a 640 px window
+#define HUD_PX 15    // text size (tests/desktop/test_preview.py looks for it)
 #define RELOAD_POLL_S 0.5
 
 typedef struct preview {
@@ -29,6 +30,7 @@ typedef struct preview {
     desktop_loader loader;
     stoa_scene *scene;
     stoa_gfx_scene *gscene;
+    stoa_gfx_stream *stream; // gscene's textures still coming (shared with stoa run)
     stoa_pose *pose;
     stoa_desktop_camera cam;
     bool camera_set;
@@ -113,11 +115,14 @@ static stoa_result install_scene(preview *p, stoa_scene *scene, stoa_error *err)
         return r;
     }
     stoa_gfx_device_wait_idle(p->sc.device);
+    stoa_gfx_stream_destroy(&p->stream);
     stoa_gfx_scene_destroy(&p->gscene);
     stoa_pose_destroy(&p->pose);
     stoa_scene_destroy(&p->scene);
     p->scene = scene;
     p->gscene = gscene;
+    if ((r = stoa_gfx_stream_start(gscene, scene, &p->stream, err)) < 0)
+        return r;
     p->pose = stoa_pose_create(scene);
     if (!p->pose)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory posing the scene");
@@ -243,7 +248,7 @@ static void build_hud(preview *p, double now)
     snprintf(l3, sizeof l3, "%.80s",
              p->status[0] ? p->status
                           : "drag: look  wheel: zoom  tab: fly  space: pause");
-    desktop_hud_draw(&p->hud, lines, HUD_LINES, progress);
+    desktop_hud_draw(&p->hud, lines, HUD_LINES, progress, p->sc.extent.width);
 }
 
 static void update_timing(preview *p, double now)
@@ -283,15 +288,19 @@ static stoa_result take_loaded(preview *p, stoa_error *err)
     return r;
 }
 
-// Textures still decoding after the load pop in as they finish: moved into
-// the scene, then uploaded (update_textures gives the scene new material
-// descriptors and defers the old ones: no wait for the GPU).
+// Textures still decoding after the load stream in as they finish, as in
+// `stoa run` (stoa_gfx_stream: decoded and filled on workers, submitted here
+// without a wait) and fade in over PREVIEW_FADE_S.
+#define PREVIEW_FADE_S 0.3f
 static stoa_result collect_textures(preview *p, stoa_error *err)
 {
-    if (!p->scene || stoa_gfx_scene_pending_textures(p->gscene) == 0)
+    if (!p->gscene)
         return STOA_OK;
-    stoa_scene_textures_ready(p->scene, false);
-    return stoa_gfx_scene_update_textures(p->sc.renderer, p->gscene, p->scene, err);
+    stoa_gfx_scene_fade_clock(p->gscene, stoa_time_seconds(), PREVIEW_FADE_S);
+    stoa_result r = stoa_gfx_stream_poll(p->stream, err);
+    if (r >= 0 && p->stream && stoa_gfx_stream_done(p->stream))
+        stoa_gfx_stream_destroy(&p->stream);
+    return r;
 }
 
 static stoa_result run_loop(preview *p, stoa_error *err)
@@ -321,7 +330,7 @@ static stoa_result run_loop(preview *p, stoa_error *err)
             pose_scene(p);
         build_hud(p, now);
         stoa_desktop_draw draw = {.scene = p->gscene, .pose = p->pose};
-        r = desktop_swapchain_draw(&p->sc, &view, &draw, 1, clear, p->hud.pixels, err);
+        r = desktop_swapchain_draw(&p->sc, &view, &draw, 1, clear, &p->hud, err);
         if (r < 0)
             return r;
         if (r == STOA_OK && p->scene && !p->ready_sent) {
@@ -344,7 +353,7 @@ stoa_result stoa_desktop_preview_run(const stoa_desktop_preview_desc *desc, stoa
     p.cam.yfov = 0.87f;
     char title[512];
     snprintf(title, sizeof title, "Stoa preview - %s", stoa_path_basename(desc->scene_path));
-    if (!desktop_hud_init(&p.hud, HUD_CHARS, HUD_LINES, 2, false))
+    if (!desktop_hud_init(&p.hud, HUD_CHARS, HUD_LINES, HUD_PX, false))
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
     stoa_result r = desktop_swapchain_init(&p.sc, title, desc->width ? desc->width : 1280,
                                            desc->height ? desc->height : 720,
@@ -364,6 +373,7 @@ stoa_result stoa_desktop_preview_run(const stoa_desktop_preview_desc *desc, stoa
         r = run_loop(&p, err);
     }
     desktop_loader_fini(&p.loader);
+    stoa_gfx_stream_destroy(&p.stream);
     if (p.sc.device)
         stoa_gfx_device_wait_idle(p.sc.device);
     stoa_gfx_scene_destroy(&p.gscene);

@@ -245,7 +245,7 @@ bool desktop_swapchain_is_bgra(const desktop_swapchain *sc)
 
 static stoa_result record(desktop_swapchain *sc, desktop_frame *f, uint32_t idx,
                           const stoa_gfx_view *view, const stoa_desktop_draw *draws,
-                          uint32_t draw_count, const float clear[4], const uint8_t *hud,
+                          uint32_t draw_count, const float clear[4], const desktop_hud *hud,
                           stoa_error *err)
 {
     VkCommandBuffer cmd = f->cmd;
@@ -287,10 +287,14 @@ static stoa_result record(desktop_swapchain *sc, desktop_frame *f, uint32_t idx,
     if (sc->tap) // the picture without the HUD
         sc->tap(sc->tap_user, cmd, image, sc->extent.width, sc->extent.height, sc->format.format,
                 VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL);
-    if (hud) {
-        uint32_t w = sc->hud_width < sc->extent.width ? sc->hud_width : sc->extent.width;
-        uint32_t h = sc->hud_height < sc->extent.height ? sc->hud_height : sc->extent.height;
-        memcpy(f->hud_mapped, hud, (size_t)sc->hud_width * sc->hud_height * 4);
+    // Only the box the HUD's rows took (the rest of its bitmap is not shown).
+    uint32_t hud_w = hud ? hud->used_width : 0, hud_h = hud ? hud->used_height : 0;
+    hud_w = hud_w < sc->hud_width ? hud_w : sc->hud_width;
+    hud_h = hud_h < sc->hud_height ? hud_h : sc->hud_height;
+    if (hud_w && hud_h && hud->width == sc->hud_width) {
+        uint32_t w = hud_w < sc->extent.width ? hud_w : sc->extent.width;
+        uint32_t h = hud_h < sc->extent.height ? hud_h : sc->extent.height;
+        memcpy(f->hud_mapped, hud->pixels, (size_t)sc->hud_width * h * 4);
         VkBufferImageCopy region = {0};
         region.bufferRowLength = sc->hud_width;
         region.bufferImageHeight = sc->hud_height;
@@ -308,7 +312,7 @@ static stoa_result record(desktop_swapchain *sc, desktop_frame *f, uint32_t idx,
 
 stoa_result desktop_swapchain_draw(desktop_swapchain *sc, const stoa_gfx_view *view,
                                    const stoa_desktop_draw *draws, uint32_t draw_count,
-                                   const float clear[4], const uint8_t *hud_pixels,
+                                   const float clear[4], const desktop_hud *hud,
                                    stoa_error *err)
 {
     int fw = 0, fh = 0;
@@ -333,7 +337,7 @@ stoa_result desktop_swapchain_draw(desktop_swapchain *sc, const stoa_gfx_view *v
         return stoa_error_set(err, STOA_ERROR_VULKAN, "vkAcquireNextImageKHR failed (%d)", ar);
     VK_CHECK(vkResetFences(dev, 1, &f->fence), "vkResetFences");
     VK_CHECK(vkResetCommandBuffer(f->cmd, 0), "vkResetCommandBuffer");
-    stoa_result r = record(sc, f, idx, view, draws, draw_count, clear, hud_pixels, err);
+    stoa_result r = record(sc, f, idx, view, draws, draw_count, clear, hud, err);
     if (r < 0)
         return r;
     VkPipelineStageFlags wait_stage = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT |

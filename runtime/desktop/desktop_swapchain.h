@@ -9,6 +9,7 @@
 #include <vulkan/vulkan.h>
 
 #include "core/stoa_result.h"
+#include "desktop_hud.h"
 #include "gfx/stoa_gfx.h"
 #include "stoa_desktop_window.h"
 
@@ -55,13 +56,14 @@ stoa_result desktop_swapchain_init(desktop_swapchain *sc, const char *title, uin
 void desktop_swapchain_fini(desktop_swapchain *sc);
 
 // One frame: draws[0] clears, the others are drawn over it. With no draw (or
-// draws[0].scene NULL) only clears (loading screen). The HUD pixels
-// (hud_width*hud_height*4, in the swapchain's byte order) go top-left.
+// draws[0].scene NULL) only clears (loading screen). The HUD's box
+// (used_width x used_height of its bitmap, which must be hud_width wide, in
+// the swapchain's byte order) goes top-left; hud may be NULL.
 // Returns STOA_OK, or STOA_TIMEOUT when the window is minimised or the
 // swapchain had to be recreated (nothing drawn this time).
 stoa_result desktop_swapchain_draw(desktop_swapchain *sc, const stoa_gfx_view *view,
                                    const stoa_desktop_draw *draws, uint32_t draw_count,
-                                   const float clear[4], const uint8_t *hud_pixels,
+                                   const float clear[4], const desktop_hud *hud,
                                    stoa_error *err);
 
 // True when the swapchain's format stores bytes as B, G, R, A.

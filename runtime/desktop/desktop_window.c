@@ -79,7 +79,7 @@ stoa_result stoa_desktop_window_open(const stoa_desktop_window_desc *desc,
     if (!w)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
     if (desc->hud_chars && desc->hud_lines) {
-        if (!desktop_hud_init(&w->hud, desc->hud_chars, desc->hud_lines, 1, false)) {
+        if (!desktop_hud_init(&w->hud, desc->hud_chars, desc->hud_lines, (int)desc->hud_px, false)) {
             free(w);
             return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
         }
@@ -172,10 +172,12 @@ stoa_result stoa_desktop_window_draw(stoa_desktop_window *w, const stoa_gfx_view
                                      const char *const *hud_lines, uint32_t hud_line_count,
                                      stoa_error *err)
 {
-    const uint8_t *hud = NULL;
+    const desktop_hud *hud = NULL;
     if (w->has_hud && hud_lines && hud_line_count) {
-        desktop_hud_draw(&w->hud, hud_lines, hud_line_count, -1.0f);
-        hud = w->hud.pixels;
+        uint32_t fw, fh;
+        stoa_desktop_window_size(w, &fw, &fh);
+        desktop_hud_draw(&w->hud, hud_lines, hud_line_count, -1.0f, fw);
+        hud = &w->hud;
     }
     const float clear[4] = {0.55f, 0.70f, 0.90f, 1.0f};
     return desktop_swapchain_draw(&w->sc, view, draws, draw_count, clear, hud, err);

@@ -2,7 +2,8 @@
 // A desktop window for a front-end that lives above this module (the
 // lesson's play mode, runtime/play/play.c): it owns the GLFW window, the
 // Vulkan device and renderer, turns mouse and keyboard into a small input
-// record, and draws a list of scenes with a text HUD. GLFW's types stay here.
+// record, and draws a list of scenes with a text HUD (the panels' text
+// renderer, runtime/ui: Chinese names show as on a panel). GLFW's types stay here.
 //
 // Lifetimes: stoa_desktop_window_open creates everything; close destroys it
 // in reverse order and nulls the handle. The device and renderer it hands
@@ -52,7 +53,8 @@ typedef struct stoa_desktop_window_desc {
     const char *title;
     uint32_t width, height;    // 0 = 1280 x 720
     uint32_t msaa;             // 0 = 4
-    uint32_t hud_chars, hud_lines; // the HUD bitmap's capacity (0 = no HUD)
+    uint32_t hud_chars, hud_lines; // the HUD's capacity: rows of ~Latin characters (0 = no HUD)
+    uint32_t hud_px;               // the HUD's text size in pixels (0 = 14)
 } stoa_desktop_window_desc;
 
 stoa_result stoa_desktop_window_open(const stoa_desktop_window_desc *desc,

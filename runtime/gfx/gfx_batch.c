@@ -266,6 +266,8 @@ stoa_result gfx_batch_record(stoa_gfx_renderer *r, VkCommandBuffer cmd, const st
     push.flags = (d->has_tangents ? 1 : 0) | 4;
     push.view_base = view_base;
     memcpy(push.tint, tint, sizeof push.tint);
+    const float fade[4] = {gfx_material_fade(s, d->material), 0, 0, 0};
+    memcpy(push.fade, fade, sizeof push.fade);
     vkCmdPushConstants(cmd, r->layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
                        sizeof push, &push);
     vkCmdDrawIndexedIndirect(cmd, r->frames[r->frame].ring.buffer, coff, count, sizeof *cmds);

@@ -95,6 +95,9 @@ uint64_t gfx_lod_index_total(const stoa_scene *sc);
 // meshes by index (gfx_draw.mesh).
 stoa_result gfx_select_init(struct stoa_gfx_scene *s, const stoa_scene *sc, uint32_t *idst,
                             uint32_t first_free, stoa_error *err);
+// The levels part of gfx_select_init, into sel (which no frame reads yet).
+stoa_result gfx_select_levels(gfx_select *sel, const stoa_scene *sc, uint32_t *idst,
+                              uint32_t first_free, stoa_error *err);
 stoa_result gfx_select_finish(struct stoa_gfx_scene *s, const stoa_scene *sc, stoa_error *err);
 void gfx_select_free(gfx_select *sel);
 

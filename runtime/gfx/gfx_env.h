@@ -42,7 +42,8 @@ typedef struct gfx_sky_pipe {
 
 typedef struct gfx_env {
     bool on;
-    bool computed; // the image-based light is for `sky` (kept while the sky is off)
+    bool computed; // the image-based light is for the sky of `key` (kept while the sky is off)
+    uint64_t key;  // stoa_gfx_sky_key of the sky the light was computed for
     bool image; // the sky is an environment image: no sun, the scene's lights stay
     stoa_gfx_sky sky;
     gfx_sky_model model;
@@ -94,8 +95,10 @@ stoa_result gfx_env_prepare(stoa_gfx_renderer *r, VkRenderPass pass, uint32_t sa
 stoa_result gfx_env_module(stoa_gfx_renderer *r, const uint32_t *code, size_t size,
                            VkShaderModule *out, stoa_error *err);
 
-// gfx_ibl.c: the cube's levels and the SH of the model into env->staging.
-stoa_result gfx_ibl_compute(stoa_gfx_renderer *r, stoa_error *err);
+// gfx_ibl.c: the SH of the model and the cube's levels in a new staging
+// buffer (any thread; the model's image only read here).
+stoa_result gfx_ibl_bake(stoa_gfx_device *dev, const gfx_sky_model *model, float sh[9][4],
+                         gfx_buffer *staging, stoa_error *err);
 // Records the staged levels' copy into the cube (then frees the staging).
 void gfx_ibl_record_upload(stoa_gfx_renderer *r, VkCommandBuffer cmd);
 

@@ -7,8 +7,9 @@
 //     shader draws it), mips 1-2 box-filtered from the level above, mips 3-6
 //     the grid convolved with a GGX lobe of roughness mip/6 (N = V = R), for
 //     the specular term sampled at lod = roughness * 6.
-// The levels go into a staging buffer as RGBA16F; the next render copies
-// them into the cube (gfx_ibl_record_upload).
+// The levels go into a staging buffer as RGBA16F (made by whoever bakes,
+// a loader thread too: gfx_sky_bake.c); the next render after the renderer
+// takes it copies them into the cube (gfx_ibl_record_upload).
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,9 +152,9 @@ static void ggx_texel(const grid *g, const float n[3], float rough, float out[3]
         out[c] = wsum > 0.0f ? sum[c] / wsum : 0.0f;
 }
 
-stoa_result gfx_ibl_compute(stoa_gfx_renderer *r, stoa_error *err)
+stoa_result gfx_ibl_bake(stoa_gfx_device *dev, const gfx_sky_model *model, float sh[9][4],
+                         gfx_buffer *staging, stoa_error *err)
 {
-    gfx_env *e = r->env;
     grid *g = malloc(sizeof *g);
     float *levels = malloc(sizeof(float) * 4 * 6 * GFX_ENV_CUBE * GFX_ENV_CUBE * 2);
     if (!g || !levels) {
@@ -161,8 +162,8 @@ stoa_result gfx_ibl_compute(stoa_gfx_renderer *r, stoa_error *err)
         free(levels);
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
     }
-    grid_fill(&e->model, g);
-    sh_project(g, e->sh);
+    grid_fill(model, g);
+    sh_project(g, sh);
     // Every level, face after face, as float RGBA: level offsets in texels.
     size_t offset[GFX_ENV_MIPS], texels = 0;
     for (uint32_t m = 0; m < GFX_ENV_MIPS; m++) {
@@ -179,7 +180,7 @@ stoa_result gfx_ibl_compute(stoa_gfx_renderer *r, stoa_error *err)
                     float d[3];
                     cube_dir(f, x, y, n, d);
                     if (m == 0) {
-                        gfx_sky_model_radiance(&e->model, d, px);
+                        gfx_sky_model_radiance(model, d, px);
                     } else if (m <= 2) {
                         const float *src = levels + 4 * (offset[m - 1] + (size_t)f * up * up);
                         for (int c = 0; c < 3; c++)
@@ -194,15 +195,12 @@ stoa_result gfx_ibl_compute(stoa_gfx_renderer *r, stoa_error *err)
                 }
     }
     free(g);
-    if (e->staging.buffer) // a sky set twice between renders: the first never went up
-        gfx_buffer_destroy(r->dev, &e->staging);
-    stoa_result res = gfx_buffer_create(r->dev, texels * 8, VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
-                                        GFX_MEM_UPLOAD, &e->staging, err);
+    stoa_result res = gfx_buffer_create(dev, texels * 8, VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
+                                        GFX_MEM_UPLOAD, staging, err);
     if (res >= 0) {
-        uint16_t *dst = e->staging.alloc.mapped;
+        uint16_t *dst = staging->alloc.mapped;
         for (size_t i = 0; i < texels * 4; i++)
             dst[i] = half_from_float(levels[i]);
-        e->upload = true;
     }
     free(levels);
     return res;

@@ -375,6 +375,7 @@ void gfx_count_instanced_draw(uint32_t instances);
 // Copies of one mesh drawn by one instanced call at most (gfx_render.c).
 #define GFX_MAX_INSTANCES 1024u
 void gfx_count_descriptor_pool(void);
+void gfx_count_texture_batch(void); // a batch of streamed textures installed
 // A GPU object (buffer, image, descriptor pool, sampler, command pool,
 // pipeline) created: counted as the frame path's when this thread is inside
 // stoa_gfx_frame_scope.
@@ -547,6 +548,11 @@ struct stoa_gfx_scene {
     bool *tex_pending;      // texture_count + 1 flags
     uint32_t pending_count;
     gfx_texture stand_in[2]; // GFX_STAND_IN_NORMAL, GFX_STAND_IN_BLACK
+    // Fading textures in (gfx_stream.c): per material, the scene clock when
+    // its textures were installed (NAN: at the next clock), or -1: shown.
+    double *fade_start;     // material_count entries, NULL = none fading
+    double fade_clock;      // seconds, the caller's (stoa_gfx_scene_fade_clock)
+    float fade_s;           // fade duration; 0 = textures pop in
     VkDescriptorPool pool;
     VkDescriptorSet scene_set;
     uint32_t material_count; // scene materials + 1 default
@@ -591,7 +597,10 @@ typedef struct gfx_push {
                           // (model matrices in the ring from weight_base)
     int32_t view_base;    // added to gl_ViewIndex (multi-pass path)
     float tint[4];        // added glow: rgb * a (highlighted nodes)
+    float fade[4];        // x: the material's textures shown, 0 = stand-ins .. 1 (gfx_stream.c)
 } gfx_push;
+// The x of gfx_push.fade for material m's draws (1: fully shown; gfx_stream.c).
+float gfx_material_fade(const stoa_gfx_scene *s, uint32_t material);
 
 // Frame uniform block, std140, shared with the shaders.
 typedef struct gfx_frame_ubo {

@@ -11,8 +11,8 @@
 #include "gfx_cull.h"
 #include "gfx_internal.h"
 
-uint32_t gfx_lod_pick(const float *errors, uint32_t levels, float px_per_unit,
-                      float threshold_px, uint32_t current)
+uint32_t gfx_lod_pick(const float *errors, uint32_t levels, float px_per_unit, float threshold_px,
+                      uint32_t current)
 {
     if (!(px_per_unit >= 0.0f) || !isfinite(px_per_unit)) // NaN or infinity: the finest
         return 0;
@@ -50,6 +50,12 @@ stoa_result gfx_select_init(stoa_gfx_scene *s, const stoa_scene *sc, uint32_t *i
     if (!sel)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
     s->select = sel;
+    return gfx_select_levels(sel, sc, idst, first_free, err);
+}
+
+stoa_result gfx_select_levels(gfx_select *sel, const stoa_scene *sc, uint32_t *idst,
+                              uint32_t first_free, stoa_error *err)
+{
     sel->mesh_count = sc->mesh_count;
     if (!sc->lod_count || !sc->lods || !sc->mesh_lod_first)
         return STOA_OK;
@@ -67,8 +73,8 @@ stoa_result gfx_select_init(stoa_gfx_scene *s, const stoa_scene *sc, uint32_t *i
         const stoa_mesh_lod *l = &sc->lods[i];
         const stoa_mesh *m = l->mesh < sc->mesh_count ? &sc->meshes[l->mesh] : NULL;
         // As check_mesh does for the meshes: the GPU never reads past a mesh.
-        bool ok = m && l->indices && l->index_count % 3 == 0 &&
-                  sc->mesh_lod_first[l->mesh] <= i && i < sc->mesh_lod_first[l->mesh + 1];
+        bool ok = m && l->indices && l->index_count % 3 == 0 && sc->mesh_lod_first[l->mesh] <= i &&
+                  i < sc->mesh_lod_first[l->mesh + 1];
         for (uint32_t k = 0; ok && k < l->index_count; k++)
             ok = l->indices[k] < m->vertex_count;
         if (!ok)

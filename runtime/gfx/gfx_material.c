@@ -101,21 +101,30 @@ static stoa_result upload_textures(stoa_gfx_scene *s, const stoa_scene *sc, gfx_
     return res;
 }
 
-static bool tex_pending(const stoa_gfx_scene *s, const stoa_texture_ref *ref)
+// What descriptor sets bind: a scene's textures and which of them still
+// wait for their pixels. A texture batch about to be installed passes the
+// state it will leave (gfx_stream_batch.c), the upload the scene's own.
+typedef struct gfx_bind_src {
+    const stoa_gfx_scene *s;
+    const gfx_texture *textures; // s->texture_count entries
+    const bool *pending;         // NULL: none
+} gfx_bind_src;
+
+static bool tex_pending(const gfx_bind_src *b, const stoa_texture_ref *ref)
 {
-    return ref->texture >= 0 && (uint32_t)ref->texture < s->texture_count && s->tex_pending &&
-           s->tex_pending[ref->texture];
+    return ref->texture >= 0 && (uint32_t)ref->texture < b->s->texture_count && b->pending &&
+           b->pending[ref->texture];
 }
 
 // A pending texture counts as present: its slot samples a neutral stand-in,
 // so that only the descriptor changes when the pixels arrive.
-static bool tex_ok(const stoa_gfx_scene *s, const stoa_texture_ref *ref)
+static bool tex_ok(const gfx_bind_src *b, const stoa_texture_ref *ref)
 {
-    return ref->texture >= 0 && (uint32_t)ref->texture < s->texture_count &&
-           (s->textures[ref->texture].image.image || tex_pending(s, ref));
+    return ref->texture >= 0 && (uint32_t)ref->texture < b->s->texture_count &&
+           (b->textures[ref->texture].image.image || tex_pending(b, ref));
 }
 
-static uint32_t material_flags(const stoa_gfx_scene *s, const stoa_material *m)
+static uint32_t material_flags(const gfx_bind_src *s, const stoa_material *m)
 {
     uint32_t f = 0;
     f |= tex_ok(s, &m->base_color_tex) ? GFX_MAT_BASE_TEX : 0;
@@ -156,7 +165,7 @@ static void fill_ubo(gfx_material_ubo *u, const stoa_material *m, uint32_t flags
     }
 }
 
-static stoa_result create_pool(stoa_gfx_scene *s, stoa_error *err)
+static stoa_result create_pool(const stoa_gfx_scene *s, gfx_material_binds *out, stoa_error *err)
 {
     uint32_t n = s->material_count;
     VkDescriptorPoolSize sizes[] = {
@@ -170,45 +179,49 @@ static stoa_result create_pool(stoa_gfx_scene *s, stoa_error *err)
         .poolSizeCount = 3,
         .pPoolSizes = sizes,
     };
+    VkDevice d = s->r->dev->h.device;
     gfx_count_descriptor_pool();
-    stoa_result res = GFX_VK(err, vkCreateDescriptorPool(s->r->dev->h.device, &info, NULL, &s->pool));
+    stoa_result res = GFX_VK(err, vkCreateDescriptorPool(d, &info, NULL, &out->pool));
     if (res < 0)
         return res;
     VkDescriptorSetAllocateInfo alloc = {
         .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
-        .descriptorPool = s->pool,
+        .descriptorPool = out->pool,
         .descriptorSetCount = 1,
         .pSetLayouts = &s->r->scene_layout,
     };
-    res = GFX_VK(err, vkAllocateDescriptorSets(s->r->dev->h.device, &alloc, &s->scene_set));
+    res = GFX_VK(err, vkAllocateDescriptorSets(d, &alloc, &out->scene_set));
     if (res < 0)
         return res;
     VkDescriptorBufferInfo morphs = {s->morphs.buffer, 0, VK_WHOLE_SIZE};
-    VkWriteDescriptorSet w = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, NULL, s->scene_set, 0, 0, 1,
+    VkWriteDescriptorSet w = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, NULL, out->scene_set, 0, 0, 1,
                               VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, NULL, &morphs, NULL};
-    vkUpdateDescriptorSets(s->r->dev->h.device, 1, &w, 0, NULL);
+    vkUpdateDescriptorSets(d, 1, &w, 0, NULL);
     return STOA_OK;
 }
 
-static stoa_result image_info(stoa_gfx_scene *s, const stoa_scene *sc,
-                              const stoa_texture_ref *ref, uint32_t slot, bool srgb,
+// A material shows its textures once all of them are in, so that they fade
+// in together (gfx_stream.c): until then every slot samples a stand-in.
+static stoa_result image_info(const gfx_bind_src *b, const stoa_scene *sc,
+                              const stoa_texture_ref *ref, uint32_t slot, bool srgb, bool waiting,
                               VkDescriptorImageInfo *out, stoa_error *err)
 {
     out->imageLayout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
-    if (!tex_ok(s, ref) || tex_pending(s, ref)) {
-        out->imageView = tex_pending(s, ref) ? gfx_pending_view(s, slot) : s->r->white.view_linear;
+    const stoa_gfx_scene *s = b->s;
+    if (!tex_ok(b, ref) || waiting) {
+        out->imageView = tex_ok(b, ref) ? gfx_pending_view(s, slot) : s->r->white.view_linear;
         out->sampler = s->r->white_sampler;
         return STOA_OK;
     }
-    const gfx_texture *t = &s->textures[ref->texture];
+    const gfx_texture *t = &b->textures[ref->texture];
     const stoa_sampler *sm = &sc->textures[ref->texture].sampler;
     out->imageView = srgb ? t->view_srgb : t->view_linear;
     return gfx_sampler_get(s->r, sm->mag_filter, sm->min_filter, sm->wrap_s, sm->wrap_t,
                            &out->sampler, err);
 }
 
-stoa_result gfx_material_write_images(stoa_gfx_scene *s, const stoa_scene *sc, uint32_t i,
-                                      stoa_error *err)
+static stoa_result write_images(const gfx_bind_src *b, const stoa_scene *sc, uint32_t i,
+                                VkDescriptorSet set, stoa_error *err)
 {
     const stoa_material *m = i < sc->material_count ? &sc->materials[i] : &k_default_material;
     const stoa_texture_ref *refs[GFX_TEX_SLOTS] = {&m->base_color_tex, &m->metallic_roughness_tex,
@@ -216,36 +229,64 @@ stoa_result gfx_material_write_images(stoa_gfx_scene *s, const stoa_scene *sc, u
                                                    &m->emissive_tex};
     const bool srgb[GFX_TEX_SLOTS] = {true, false, false, false, true};
     VkDescriptorImageInfo images[GFX_TEX_SLOTS];
+    bool waiting = false;
+    for (uint32_t k = 0; k < GFX_TEX_SLOTS; k++)
+        waiting |= tex_pending(b, refs[k]);
     stoa_result res = STOA_OK;
     for (uint32_t k = 0; k < GFX_TEX_SLOTS && res >= 0; k++)
-        res = image_info(s, sc, refs[k], k, srgb[k], &images[k], err);
+        res = image_info(b, sc, refs[k], k, srgb[k], waiting, &images[k], err);
     if (res < 0)
         return res;
-    VkWriteDescriptorSet w = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, NULL, s->material_sets[i],
-                              1, 0, GFX_TEX_SLOTS, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER,
+    VkWriteDescriptorSet w = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, NULL, set, 1, 0,
+                              GFX_TEX_SLOTS, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER,
                               images, NULL, NULL};
-    vkUpdateDescriptorSets(s->r->dev->h.device, 1, &w, 0, NULL);
+    vkUpdateDescriptorSets(b->s->r->dev->h.device, 1, &w, 0, NULL);
     return STOA_OK;
 }
 
-static stoa_result write_set(stoa_gfx_scene *s, const stoa_scene *sc, uint32_t i,
-                             VkDeviceSize stride, stoa_error *err)
+static stoa_result write_set(const gfx_bind_src *b, const stoa_scene *sc, uint32_t i,
+                             VkDeviceSize stride, gfx_material_binds *out, stoa_error *err)
 {
+    const stoa_gfx_scene *s = b->s;
     VkDescriptorSetAllocateInfo alloc = {
         .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
-        .descriptorPool = s->pool,
+        .descriptorPool = out->pool,
         .descriptorSetCount = 1,
         .pSetLayouts = &s->r->material_layout,
     };
     VkDevice d = s->r->dev->h.device;
-    stoa_result res = GFX_VK(err, vkAllocateDescriptorSets(d, &alloc, &s->material_sets[i]));
+    stoa_result res = GFX_VK(err, vkAllocateDescriptorSets(d, &alloc, &out->material_sets[i]));
     if (res < 0)
         return res;
     VkDescriptorBufferInfo ubo = {s->materials_ubo.buffer, stride * i, sizeof(gfx_material_ubo)};
-    VkWriteDescriptorSet w = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, NULL, s->material_sets[i], 0,
-                              0, 1, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, NULL, &ubo, NULL};
+    VkWriteDescriptorSet w = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, NULL, out->material_sets[i],
+                              0, 0, 1, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, NULL, &ubo, NULL};
     vkUpdateDescriptorSets(d, 1, &w, 0, NULL);
-    return gfx_material_write_images(s, sc, i, err);
+    return write_images(b, sc, i, out->material_sets[i], err);
+}
+
+static VkDeviceSize ubo_stride(const stoa_gfx_scene *s)
+{
+    VkDeviceSize align = s->r->dev->props.limits.minUniformBufferOffsetAlignment;
+    return (sizeof(gfx_material_ubo) + align - 1) / align * align;
+}
+
+// A pool and every set in it, written from b alone: nothing else touches
+// them until they are installed.
+static stoa_result make_binds(const gfx_bind_src *b, const stoa_scene *sc,
+                              gfx_material_binds *out, stoa_error *err)
+{
+    const stoa_gfx_scene *s = b->s;
+    *out = (gfx_material_binds){0};
+    out->material_sets = calloc(s->material_count, sizeof *out->material_sets);
+    if (!out->material_sets)
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
+    stoa_result res = create_pool(s, out, err);
+    for (uint32_t i = 0; i < s->material_count && res >= 0; i++)
+        res = write_set(b, sc, i, ubo_stride(s), out, err);
+    if (res < 0)
+        gfx_material_binds_discard(s->r->dev, out);
+    return res;
 }
 
 stoa_result gfx_materials_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upload *u,
@@ -255,12 +296,10 @@ stoa_result gfx_materials_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_up
     if (res < 0)
         return res;
     s->material_count = sc->material_count + 1;
-    s->material_sets = calloc(s->material_count, sizeof *s->material_sets);
     s->material_flags = calloc(s->material_count, sizeof *s->material_flags);
-    if (!s->material_sets || !s->material_flags)
+    if (!s->material_flags)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
-    VkDeviceSize align = s->r->dev->props.limits.minUniformBufferOffsetAlignment;
-    VkDeviceSize stride = (sizeof(gfx_material_ubo) + align - 1) / align * align;
+    VkDeviceSize stride = ubo_stride(s);
     res = gfx_upload_buffer(u, stride * s->material_count, VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT,
                             &s->materials_ubo, err);
     if (res < 0)
@@ -268,44 +307,51 @@ stoa_result gfx_materials_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_up
     uint8_t *dst = gfx_upload_place(u, &s->materials_ubo, stride * s->material_count);
     if (!dst)
         return stoa_error_set(err, STOA_ERROR_LIMIT, "gfx: staging buffer too small");
-    res = create_pool(s, err);
-    for (uint32_t i = 0; i < s->material_count && res >= 0; i++) {
+    gfx_bind_src src = {s, s->textures, s->tex_pending};
+    for (uint32_t i = 0; i < s->material_count; i++) {
         const stoa_material *m = i < sc->material_count ? &sc->materials[i] : &k_default_material;
-        s->material_flags[i] = material_flags(s, m);
+        s->material_flags[i] = material_flags(&src, m);
         fill_ubo((gfx_material_ubo *)(dst + stride * i), m, s->material_flags[i]);
-        res = write_set(s, sc, i, stride, err);
+    }
+    gfx_material_binds b;
+    res = make_binds(&src, sc, &b, err);
+    if (res >= 0) {
+        s->pool = b.pool;
+        s->scene_set = b.scene_set;
+        s->material_sets = b.material_sets;
     }
     return res;
 }
 
-stoa_result gfx_materials_rebind(stoa_gfx_scene *s, const stoa_scene *sc, stoa_error *err)
+stoa_result gfx_material_binds_prepare(const stoa_gfx_scene *s, const stoa_scene *sc,
+                                       const gfx_texture *textures, const bool *pending,
+                                       gfx_material_binds *out, stoa_error *err)
 {
-    VkDescriptorPool old_pool = s->pool;
-    VkDescriptorSet old_scene_set = s->scene_set;
-    VkDescriptorSet *old_sets = s->material_sets;
-    s->material_sets = calloc(s->material_count, sizeof *s->material_sets);
-    if (!s->material_sets) {
-        s->material_sets = old_sets;
-        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
-    }
-    VkDeviceSize align = s->r->dev->props.limits.minUniformBufferOffsetAlignment;
-    VkDeviceSize stride = (sizeof(gfx_material_ubo) + align - 1) / align * align;
-    s->pool = VK_NULL_HANDLE;
-    stoa_result res = create_pool(s, err);
-    for (uint32_t i = 0; i < s->material_count && res >= 0; i++)
-        res = write_set(s, sc, i, stride, err);
-    if (res < 0) { // keep drawing with the former sets
-        if (s->pool)
-            vkDestroyDescriptorPool(s->r->dev->h.device, s->pool, NULL);
-        free(s->material_sets);
-        s->pool = old_pool;
-        s->scene_set = old_scene_set;
-        s->material_sets = old_sets;
-        return res;
-    }
-    free(old_sets);
-    gfx_defer_descriptor_pool(s->r, old_pool);
-    return STOA_OK;
+    gfx_bind_src src = {s, textures, pending};
+    return make_binds(&src, sc, out, err);
+}
+
+void gfx_material_binds_install(stoa_gfx_scene *s, gfx_material_binds *b)
+{
+    if (!b->pool)
+        return;
+    // Frames in flight were recorded with the former sets: their pool is
+    // destroyed once those frames are done.
+    if (s->pool)
+        gfx_defer_descriptor_pool(s->r, s->pool);
+    free(s->material_sets);
+    s->pool = b->pool;
+    s->scene_set = b->scene_set;
+    s->material_sets = b->material_sets;
+    *b = (gfx_material_binds){0};
+}
+
+void gfx_material_binds_discard(stoa_gfx_device *dev, gfx_material_binds *b)
+{
+    if (b->pool) // never installed: no frame used its sets
+        vkDestroyDescriptorPool(dev->h.device, b->pool, NULL);
+    free(b->material_sets);
+    *b = (gfx_material_binds){0};
 }
 
 void gfx_materials_destroy(stoa_gfx_scene *s)

@@ -52,71 +52,8 @@ void gfx_pending_destroy(stoa_gfx_scene *s)
         gfx_texture_destroy(s->r->dev, &s->stand_in[k]);
     free(s->tex_pending);
     s->tex_pending = NULL;
-}
-
-// Textures pending here whose pixels the stoa_scene now has.
-static uint32_t count_arrived(const stoa_gfx_scene *gs, const stoa_scene *sc)
-{
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < gs->texture_count; i++)
-        n += gs->tex_pending[i] && !sc->textures[i].pending && sc->textures[i].rgba;
-    return n;
-}
-
-// One command buffer for every arrived texture, submitted without waiting
-// while the caller records frames (gfx_upload_submit). The new images were
-// in no frame's descriptor set yet.
-static stoa_result upload_arrived(stoa_gfx_scene *gs, const stoa_scene *sc, uint32_t n,
-                                  stoa_error *err)
-{
-    stoa_gfx_device *dev = gs->r->dev;
-    bool *srgb = gfx_textures_srgb(sc);
-    gfx_tex_fill *fills = calloc(n, sizeof *fills);
-    uint32_t *which = calloc(n, sizeof *which);
-    gfx_staging st = {.buffer.alloc.block = -1};
-    VkDeviceSize bytes = 256;
-    for (uint32_t i = 0, k = 0; srgb && which && i < gs->texture_count; i++)
-        if (gs->tex_pending[i] && !sc->textures[i].pending && sc->textures[i].rgba) {
-            which[k++] = i;
-            bytes += gfx_texture_staging_bytes(dev, sc->textures[i].width,
-                                               sc->textures[i].height, srgb[i]) + 16;
-        }
-    stoa_result res = srgb && fills && which
-                          ? gfx_buffer_create(dev, bytes, VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
-                                              GFX_MEM_UPLOAD, &st.buffer, err)
-                          : stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
-    VkCommandPool pool = VK_NULL_HANDLE;
-    VkCommandBuffer cmd = VK_NULL_HANDLE;
-    bool recording = false;
-    if (res >= 0)
-        recording = (res = gfx_own_commands_begin(dev, &pool, &cmd, err)) >= 0;
-    uint32_t made = 0;
-    for (; res >= 0 && made < n; made++) {
-        const stoa_texture *t = &sc->textures[which[made]];
-        gfx_texture_desc d = {t->rgba, t->width, t->height, srgb[which[made]]};
-        res = gfx_texture_create(dev, cmd, &st, &d, &gs->textures[which[made]], &fills[made],
-                                 err);
-    }
-    if (res >= 0)
-        res = gfx_tex_fill_run_all(dev, fills, made, err);
-    if (recording) {
-        stoa_error serr = {0};
-        stoa_result sub = gfx_upload_submit(gs->r, pool, cmd, &st.buffer, &serr);
-        if (res >= 0 && sub < 0) {
-            res = sub;
-            if (err)
-                *err = serr;
-        }
-    }
-    for (uint32_t k = 0; res >= 0 && k < n; k++) {
-        gs->tex_pending[which[k]] = false;
-        gs->pending_count--;
-    }
-    gfx_buffer_destroy(dev, &st.buffer);
-    free(which);
-    free(fills);
-    free(srgb);
-    return res;
+    free(s->fade_start);
+    s->fade_start = NULL;
 }
 
 stoa_result stoa_gfx_scene_update_textures(stoa_gfx_renderer *r, stoa_gfx_scene *gs,
@@ -130,14 +67,11 @@ stoa_result stoa_gfx_scene_update_textures(stoa_gfx_renderer *r, stoa_gfx_scene 
     if (sc->texture_count != gs->texture_count)
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
                               "gfx: update_textures: not the stoa_scene this scene was made from");
-    uint32_t n = count_arrived(gs, sc);
-    if (n == 0)
-        return STOA_OK;
-    // Frames still in flight sample the stand-ins through the current
-    // descriptor sets: new sets are made, the old ones deferred (no wait).
-    stoa_result res = upload_arrived(gs, sc, n, err);
-    if (res >= 0)
-        res = gfx_materials_rebind(gs, sc, err);
+    // Both halves of a streamed batch (gfx_stream_batch.c) here, in turn.
+    stoa_gfx_tex_batch *b = NULL;
+    stoa_result res = gfx_tex_batch_prepare(gs, sc, &b, err);
+    if (res >= 0 && b)
+        res = gfx_tex_batch_commit(gs, sc, &b, err);
     return res;
 }
 

@@ -181,6 +181,8 @@ static stoa_result draw_one(render_ctx *c, const uint32_t *list, uint32_t k, uin
     bool glow = c->opt->highlight_count && highlighted(c, d->node);
     for (int i = 0; i < 4; i++)
         push.tint[i] = glow ? c->opt->highlight_color[i] : 0.0f;
+    const float fade[4] = {gfx_material_fade(c->s, d->material), 0, 0, 0};
+    memcpy(push.fade, fade, sizeof push.fade);
     vkCmdPushConstants(c->cmd, c->r->layout,
                        VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof push,
                        &push);

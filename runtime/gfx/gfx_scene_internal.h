@@ -52,16 +52,26 @@ stoa_result gfx_materials_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_up
 void gfx_materials_destroy(stoa_gfx_scene *s);
 uint32_t gfx_material_variant(const stoa_gfx_scene *s, uint32_t material);
 
-// New descriptor sets for the scene and every material (in a new pool),
-// bound to what the textures are now; the former pool goes through the
-// frame-fenced queue, so frames in flight keep theirs. On failure the scene
-// keeps its former sets.
-stoa_result gfx_materials_rebind(stoa_gfx_scene *s, const stoa_scene *sc, stoa_error *err);
-
-// Rewrites the texture bindings of material i's descriptor set (i ==
-// scene material count: the default material). The set must not be in use.
-stoa_result gfx_material_write_images(stoa_gfx_scene *s, const stoa_scene *sc, uint32_t i,
-                                      stoa_error *err);
+// A descriptor pool with the scene's set and one set per material, made
+// and written on any thread (the pool is used by that thread alone until
+// installed), bound to `textures` (texture_count entries, the images each
+// scene texture will have) and `pending` (which still wait: their
+// materials sample stand-ins; NULL: none). Reads s's layouts, buffers and
+// stand-ins, which do not change after the upload. On failure *out is empty.
+typedef struct gfx_material_binds {
+    VkDescriptorPool pool;
+    VkDescriptorSet scene_set;
+    VkDescriptorSet *material_sets; // material_count, calloc'd
+} gfx_material_binds;
+stoa_result gfx_material_binds_prepare(const stoa_gfx_scene *s, const stoa_scene *sc,
+                                       const gfx_texture *textures, const bool *pending,
+                                       gfx_material_binds *out, stoa_error *err);
+// The renderer's thread, between frames: s draws with b's sets from now on;
+// the former pool goes through the frame-fenced queue (frames in flight
+// keep theirs). Creates nothing. Takes b over (empties it).
+void gfx_material_binds_install(stoa_gfx_scene *s, gfx_material_binds *b);
+// Frees binds that were never installed.
+void gfx_material_binds_discard(stoa_gfx_device *dev, gfx_material_binds *b);
 
 // ---- gfx_pending.c: textures still decoding ----------------------------------------
 // Flags the scene's pending textures and, when there are any, creates the
@@ -75,3 +85,21 @@ VkDeviceSize gfx_pending_staging_bytes(stoa_gfx_device *dev);
 // emission. slot is the material's texture binding (0 base .. 4 emissive).
 VkImageView gfx_pending_view(const stoa_gfx_scene *s, uint32_t slot);
 void gfx_pending_destroy(stoa_gfx_scene *s);
+
+// ---- gfx_stream_batch.c: textures that arrived, in one upload ----------------------
+typedef struct stoa_gfx_tex_batch stoa_gfx_tex_batch;
+// Any thread, while the renderer's thread leaves gs's texture state alone:
+// images, staging and recorded copies for the textures of sc that arrived
+// since gs was made, and a descriptor pool and sets bound as they will be
+// once those are in (*out NULL when none did). Touches nothing a frame
+// reads; the batch's pool and command pool are used by this thread alone
+// until the commit.
+stoa_result gfx_tex_batch_prepare(stoa_gfx_scene *gs, const stoa_scene *sc,
+                                  stoa_gfx_tex_batch **out, stoa_error *err);
+// The renderer's thread, between frames, creating no GPU object: submits the
+// copies (no wait), installs the images and the batch's descriptor sets (the
+// former pool deferred) and starts the fade of each material whose last
+// texture this was. Frees the batch.
+stoa_result gfx_tex_batch_commit(stoa_gfx_scene *gs, const stoa_scene *sc,
+                                 stoa_gfx_tex_batch **batch, stoa_error *err);
+void gfx_tex_batch_discard(stoa_gfx_scene *gs, stoa_gfx_tex_batch **batch);

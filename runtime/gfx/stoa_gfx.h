@@ -195,6 +195,7 @@ typedef struct stoa_gfx_stats {
     uint64_t draws_visible;   // draws (mesh instances) drawn in those views
     uint64_t triangles_drawn; // triangles drawn, at the level each draw took
     uint64_t triangles_full;  // triangles every draw at full detail would have cost
+    uint64_t texture_batches; // batches of streamed textures installed (gfx_stream.c)
 } stoa_gfx_stats;
 stoa_gfx_stats stoa_gfx_stats_get(void);
 
@@ -347,6 +348,28 @@ stoa_result stoa_gfx_scene_upload_fill(stoa_gfx_upload *upload, stoa_error *err)
 stoa_result stoa_gfx_scene_upload_end(stoa_gfx_upload **upload, stoa_gfx_scene **out_scene,
                                       stoa_error *err);
 
+// Levels of detail of a stoa_scene loaded with .defer_lods, once
+// stoa_scene_lods_ready returned true: the GPU copy gets them (a new index
+// buffer; the former one goes through the frame-fenced queue, nothing waits
+// for the device). Does nothing, cheaply, when gs has levels already or the
+// scene has none, so it may be called every frame (then STOA_OK; 1 when it
+// added them). `scene` must be the stoa_scene gs was made from. On failure
+// gs stays as it was (full detail).
+stoa_result stoa_gfx_scene_add_lods(stoa_gfx_renderer *renderer, stoa_gfx_scene *gs,
+                                    const stoa_scene *scene, stoa_error *err);
+// The same with the GPU work off the renderer's thread: stoa_gfx_lods_start
+// (once stoa_scene_lods_ready returned true) makes the new index buffer, its
+// copy and the levels' arrays on a worker; stoa_gfx_lods_poll, on the
+// renderer's thread each frame, submits it without waiting and swaps, once
+// the worker is done (1 when added, and *job is then NULL), creating no GPU
+// object there. *job NULL: nothing to add. stoa_gfx_lods_destroy before gs
+// or scene goes (joins the worker, drops what it made).
+typedef struct stoa_gfx_lods stoa_gfx_lods;
+stoa_result stoa_gfx_lods_start(stoa_gfx_renderer *renderer, stoa_gfx_scene *gs,
+                                const stoa_scene *scene, stoa_gfx_lods **job, stoa_error *err);
+stoa_result stoa_gfx_lods_poll(stoa_gfx_lods **job, stoa_error *err);
+void stoa_gfx_lods_destroy(stoa_gfx_lods **job);
+
 // Textures of a stoa_scene loaded with .defer_textures that are still
 // `pending` are drawn meanwhile with neutral 1x1 stand-ins (white base
 // colour, metallic-roughness and occlusion: the material's factors alone;
@@ -363,6 +386,30 @@ stoa_result stoa_gfx_scene_update_textures(stoa_gfx_renderer *renderer, stoa_gfx
                                            const stoa_scene *scene, stoa_error *err);
 // How many of gs's textures still show a stand-in.
 uint32_t stoa_gfx_scene_pending_textures(const stoa_gfx_scene *gs);
+
+// Streaming the pending textures in while frames are drawn (gfx_stream.c).
+// A worker thread collects what finished decoding (stoa_scene_textures_ready:
+// the stream owns that call while it runs), makes the images and fills their
+// pixels and mip levels; stoa_gfx_stream_poll, on the renderer's thread
+// between frames, submits each prepared batch without waiting, points the
+// materials at it and starts their fade. A material shows its textures once
+// all of them are in. start gives *out NULL (and needs no poll) when nothing
+// is pending. destroy joins the worker and frees what was not committed: call
+// it before destroying gs or sc. gs and sc must stay the pair gs was made from.
+typedef struct stoa_gfx_stream stoa_gfx_stream;
+stoa_result stoa_gfx_stream_start(stoa_gfx_scene *gs, stoa_scene *sc, stoa_gfx_stream **out,
+                                  stoa_error *err);
+// Commits what the worker prepared (if anything); fails on the worker's
+// failure or the commit's. Cheap when nothing is ready.
+stoa_result stoa_gfx_stream_poll(stoa_gfx_stream *stream, stoa_error *err);
+// Every texture committed (true for NULL).
+bool stoa_gfx_stream_done(const stoa_gfx_stream *stream);
+void stoa_gfx_stream_destroy(stoa_gfx_stream **stream);
+// The scene's clock for fading textures in (any monotonic seconds: a
+// headset's display time, the wall clock): a material whose textures arrive
+// fades from its stand-ins to them over fade_s seconds, starting at the next
+// call. Never called, or fade_s 0: textures pop in. Call once per frame.
+void stoa_gfx_scene_fade_clock(stoa_gfx_scene *gs, double now_s, float fade_s);
 
 // Replaces the pixels of texture `texture` of gs (an index into the
 // stoa_scene's textures) in place: same width and height as when the scene
@@ -543,11 +590,15 @@ typedef struct stoa_gfx_sky {
     // env_height, row 0 the zenith, the centre column north). It is the
     // background and the source of the ambient and specular light; there is
     // no sun then: the scene's own lights stay, and its first directional
-    // light casts the shadows. Read only inside stoa_gfx_renderer_set_sky;
-    // the pointer tells skies apart, so new pixels need a new buffer (or a
-    // set_sky(NULL) before).
+    // light casts the shadows. Read only inside stoa_gfx_renderer_set_sky
+    // and stoa_gfx_sky_bake_create; skies are told apart by content
+    // (stoa_gfx_sky_key), never by the pointer.
     const float *env_rgb;
     uint32_t env_width, env_height;
+    // stoa_gfx_sky_env_hash of env_rgb, so that a caller who sets the same
+    // sky every frame does not have the pixels hashed every frame; 0: hashed
+    // where needed.
+    uint64_t env_hash;
 } stoa_gfx_sky;
 
 // Enabled, 10:30, latitude 38 (Athens), day 100 (April), north -Z,
@@ -569,7 +620,35 @@ void stoa_gfx_sky_radiance(const stoa_gfx_sky *sky, const float dir[3], float ou
 // cube, and adds its sun as a directional light that stands in for the
 // scene's own directional lights (point and spot lights stay), with a
 // shadow map per the quality. The environment is computed here on the CPU
-// (a few ms) when the sky changed, and uploaded by the next render: call
-// it on the renderer's thread, between frames, e.g. as time of day moves.
+// (a few ms, and a staging buffer created) when the sky's content changed
+// (stoa_gfx_sky_key), and uploaded by the next render: call it on the
+// renderer's thread, between frames, e.g. as time of day moves. A headset's
+// frame thread bakes ahead instead (stoa_gfx_sky_bake_create).
 stoa_result stoa_gfx_renderer_set_sky(stoa_gfx_renderer *renderer, const stoa_gfx_sky *sky,
                                       stoa_error *err);
+
+// What a sky's light is computed from, as a number: the procedural sky's
+// parameters, or the environment image's size and pixels (env_hash, or
+// hashed here: about a millisecond for 512x256). Two skies with the same
+// key light the scene the same (shadows aside).
+uint64_t stoa_gfx_sky_key(const stoa_gfx_sky *sky);
+uint64_t stoa_gfx_sky_env_hash(const float *rgb, uint32_t width, uint32_t height);
+
+// A sky's light computed ahead, off the frame thread (gfx_sky_bake.c): the
+// SH and the specular cube's levels in a staging buffer of the renderer's
+// device. stoa_gfx_sky_bake_create may run on any thread (a lesson switch's
+// loader) while the renderer draws; the sky's pixels are read only during
+// the call. stoa_gfx_renderer_set_sky_bake then takes it in between frames
+// without computing or creating anything: the renderer owns it from then on
+// and *bake is NULL. A bake for another sky (key), or one the renderer does
+// not need (its light is that sky's already), is destroyed there. Destroy
+// an unused bake (any thread) before the renderer goes.
+typedef struct stoa_gfx_sky_bake stoa_gfx_sky_bake;
+stoa_result stoa_gfx_sky_bake_create(stoa_gfx_renderer *renderer, const stoa_gfx_sky *sky,
+                                     stoa_gfx_sky_bake **out, stoa_error *err);
+void stoa_gfx_sky_bake_destroy(stoa_gfx_sky_bake **bake);
+uint64_t stoa_gfx_sky_bake_key(const stoa_gfx_sky_bake *bake);
+// stoa_gfx_renderer_set_sky, with the light from *bake when it is this
+// sky's (bake NULL or *bake NULL: computed here when the sky changed).
+stoa_result stoa_gfx_renderer_set_sky_bake(stoa_gfx_renderer *renderer, const stoa_gfx_sky *sky,
+                                           stoa_gfx_sky_bake **bake, stoa_error *err);

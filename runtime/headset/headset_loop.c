@@ -11,6 +11,7 @@
 #include "core/stoa_log.h"
 #include "desktop/stoa_mirror.h"
 #include "headset_view.h"
+#include "headset_warm.h"
 #include "run/run_overlay_mesh.h"
 #include "headset_internal.h"
 #include "run/run_simworld.h"
@@ -32,6 +33,7 @@ static stoa_result create_xr(headset *h, stoa_error *err)
     stoa_result r = stoa_xr_create(&xd, &h->xr, err);
     if (r < 0)
         return r;
+    run_launch_mark("OpenXR + Vulkan + renderer");
     if (h->mirror) {
         if ((r = stoa_desktop_mirror_attach(h->mirror, stoa_xr_device(h->xr), err)) < 0)
             return r;
@@ -42,20 +44,23 @@ static stoa_result create_xr(headset *h, stoa_error *err)
         return r;
     s->renderer = stoa_xr_renderer(h->xr); // GPU copies of launched lessons' scenes
     run_sky_frame(s, s->renderer); // before the pipelines: the sky's are made too
+    run_launch_mark("AR, sky");
     r = stoa_gfx_scene_create(stoa_xr_renderer(h->xr), s->scene, &s->gscene, err);
+    run_launch_mark("scene upload");
     // Pipelines now, not while the first frame is recorded: the scene's, and
     // the overlay's (an empty overlay has every material a full one has).
     if (r >= 0)
         r = stoa_xr_prepare(h->xr, s->gscene, false, err);
+    run_launch_mark("scene pipelines");
     stoa_ui_panel_image none[RUN_MAX_PANELS] = {0};
     bool hidden[RUN_MAX_PANELS] = {false};
     stoa_scene *ov = r >= 0 ? overlay_scene_build(none, hidden, &s->overlay.hands) : NULL;
-    stoa_gfx_scene *gov = NULL;
-    if (ov && overlay_scene_ok(ov) &&
-        stoa_gfx_scene_create(stoa_xr_renderer(h->xr), ov, &gov, err) >= 0)
-        r = stoa_xr_prepare(h->xr, gov, true, err);
-    stoa_gfx_scene_destroy(&gov);
-    stoa_scene_destroy(&ov);
+    if (ov && !overlay_scene_ok(ov))
+        stoa_scene_destroy(&ov);
+    // On a worker: the first frame does not wait for them (headset_warm.c).
+    if (ov)
+        r = headset_warm_start(&h->warm, h->xr, ov, err);
+    run_launch_mark("overlay pipelines started");
     return r;
 }
 
@@ -63,6 +68,7 @@ static stoa_result create_xr(headset *h, stoa_error *err)
 static void destroy_xr(headset *h)
 {
     run_session *s = h->s;
+    headset_warm_poll(&h->warm, true); // its upload needs the renderer
     if (h->mirror)
         stoa_desktop_mirror_detach(h->mirror);
     if (h->xr)
@@ -110,6 +116,8 @@ static stoa_result frame(headset *h, stoa_error *err)
     stoa_result r = stoa_xr_begin_frame(h->xr, &f, err);
     if (r != STOA_OK)
         return r < 0 ? r : STOA_OK; // the session went away: the next poll says so
+    run_launch_mark("frame begun (xrWaitFrame)");
+    headset_warm_poll(&h->warm, false);
     if (s->frames == 0)
         s->gfx_at_start = stoa_gfx_stats_get();
     double t0 = stoa_time_seconds() - switch_s, c0 = stoa_thread_cpu_seconds() - switch_cpu_s;
@@ -126,6 +134,13 @@ static stoa_result frame(headset *h, stoa_error *err)
             stoa_xr_haptic(h->xr, (stoa_xr_hand_id)i, st.out->haptics[i].amplitude,
                            (float)st.out->haptics[i].duration_ns * 1e-9f);
     stoa_xr_set_world_from_tracking(h->xr, st.world_from_tracking);
+    if (ovr >= 0 && s->overlay.needs_prepare && headset_warm_busy(&h->warm)) {
+        // Its pipelines are still being compiled on the worker: wait for it
+        // (the first frames only) rather than compile them here, so that the
+        // frame thread makes no GPU object and the overlay is not left out.
+        headset_warm_join(&h->warm);
+        headset_warm_poll(&h->warm, false);
+    }
     if (ovr >= 0 && s->overlay.needs_prepare) {
         stoa_result pr = stoa_xr_prepare(h->xr, s->overlay.gscene, true, err);
         s->overlay.needs_prepare = pr < 0;
@@ -141,7 +156,9 @@ static stoa_result frame(headset *h, stoa_error *err)
     headset_view_frame(&s->view, h->xr, &s->hub, s->lesson_on ? &s->lesson : NULL, run_period_panels(s), &f,
                    f.display_time_ns); // the teacher's live view, the hand
     stoa_error derr = {0};
+    run_launch_mark("frame stepped");
     r = stoa_xr_end_frame(h->xr, &f, draws, 2, &derr);
+    run_launch_mark("frame recorded, submitted");
     run_launch_frame_submitted(s->scene, r >= 0 && f.should_render && f.eyes[0].valid &&
                                              f.eyes[1].valid);
     // Stoa's own CPU work: input to posing here, plus recording in end_frame.

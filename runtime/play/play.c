@@ -20,6 +20,7 @@
 #define EYE_HEIGHT_M 1.6f
 #define HUD_CHARS 90
 #define HUD_LINES 14
+#define HUD_PX 14 // the overlay's text size (tests/play/test_play_author.py looks for it)
 
 // The learner's head in tracking space (the rig, moved by teleports, puts it
 // in the world), turned by the mouse and walked by the keys.
@@ -121,6 +122,7 @@ static void desktop_reticle(run_session *s, const stoa_interact_output *io, cons
 
 static stoa_result upload_scene(run_session *s, stoa_error *err)
 {
+    run_stream_stop(s);
     stoa_gfx_scene_destroy(&s->gscene);
     return stoa_gfx_scene_create(s->renderer, s->scene, &s->gscene, err);
 }
@@ -150,7 +152,8 @@ stoa_result play_run(play_options *opt, volatile int *stop_flag, play_summary *o
     stoa_result r = stoa_desktop_window_open(
         &(stoa_desktop_window_desc){.title = title, .width = opt->width, .height = opt->height,
                                     .msaa = opt->msaa,
-                                    .hud_chars = HUD_CHARS, .hud_lines = HUD_LINES},
+                                    .hud_chars = HUD_CHARS, .hud_lines = HUD_LINES,
+                                    .hud_px = HUD_PX},
         &w, err);
     if (r < 0)
         return r;
@@ -263,6 +266,11 @@ stoa_result play_run(play_options *opt, volatile int *stop_flag, play_summary *o
         else if (r == STOA_OK && !ready) {
             ready = true; // tests wait for this line before sending input
             printf("stoa play: ready\n");
+            fflush(stdout);
+        } else if (r == STOA_OK && s.events) {
+            // A script's aid: a screenshot taken two of these after an input
+            // shows it, however slow the frames (no fixed waits in tests).
+            printf("stoa play: frame %llu\n", (unsigned long long)s.frames);
             fflush(stdout);
         }
         s.frames++;

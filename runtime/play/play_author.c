@@ -62,8 +62,10 @@ void play_author_init(play_author *a, run_session *s, bool shown, bool reload)
     a->shown = shown;
     a->reload = reload;
     a->speed = 1.0;
-    if (s->lesson_desc.lesson_path)
+    if (s->lesson_desc.lesson_path) {
         a->mtime = stoa_file_mtime_ns(s->lesson_desc.lesson_path);
+        snprintf(a->watched, sizeof a->watched, "%s", s->lesson_desc.lesson_path);
+    }
     a->next_poll = stoa_time_seconds() + RELOAD_POLL_S;
     collect_marks(a);
 }
@@ -166,8 +168,14 @@ stoa_result play_author_frame(play_author *a, const stoa_desktop_input *in,
     double now = stoa_time_seconds();
     if (a->reload && now >= a->next_poll && a->s->lesson_desc.lesson_path) {
         a->next_poll = now + RELOAD_POLL_S;
-        int64_t m = stoa_file_mtime_ns(a->s->lesson_desc.lesson_path);
-        if (m != 0 && m != a->mtime) {
+        const char *path = a->s->lesson_desc.lesson_path;
+        int64_t m = stoa_file_mtime_ns(path);
+        if (strncmp(path, a->watched, sizeof a->watched) != 0) {
+            // Another lesson file (the hub launched one): watch it from now
+            // on; it is not an edit of the one that was playing.
+            snprintf(a->watched, sizeof a->watched, "%s", path);
+            a->mtime = m;
+        } else if (m != 0 && m != a->mtime) {
             a->mtime = m;
             reload(a);
         }
@@ -183,8 +191,18 @@ static uint32_t add(play_author *a, uint32_t n, const char *fmt, ...)
         return n;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(a->lines[n], sizeof a->lines[n], fmt, ap);
+    int len = vsnprintf(a->lines[n], sizeof a->lines[n], fmt, ap);
     va_end(ap);
+    if (len >= (int)sizeof a->lines[n]) { // cut: not inside a character (names may be Chinese)
+        char *l = a->lines[n];
+        size_t end = sizeof a->lines[n] - 1, k = end;
+        while (k > 0 && ((unsigned char)l[k - 1] & 0xC0) == 0x80)
+            k--; // l[k - 1]: the last character's first byte
+        unsigned char lead = k > 0 ? (unsigned char)l[k - 1] : 0;
+        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        if (k > 0 && k - 1 + need > end)
+            l[k - 1] = '\0';
+    }
     return n + 1;
 }
 
@@ -285,7 +303,7 @@ uint32_t play_author_hud(play_author *a, const char **lines, uint32_t max)
     uint32_t n = 0;
     if (!a->shown)
         return 0;
-    n = add(a, n, "AUTHOR  F1/Tab: hide  F2: speed x%.0f  F5: restart  PgUp/PgDn+Enter: jump  Esc: quit",
+    n = add(a, n, "AUTHOR  F1/Tab: hide  F2: speed x%g  F5: restart  PgUp/PgDn+Enter: jump  Esc: quit",
             a->speed);
     const stoa_lesson *l = lesson_of(a);
     const stoa_lesson_state *st = state_of(a);

@@ -15,7 +15,7 @@
 #include "run/run_session.h"
 
 #define PLAY_AUTHOR_LINES 14
-#define PLAY_AUTHOR_CHARS 90
+#define PLAY_AUTHOR_CHARS 240 // bytes a row keeps (a Chinese character takes 3)
 #define PLAY_AUTHOR_MARKS 64
 
 typedef struct play_author {
@@ -25,6 +25,7 @@ typedef struct play_author {
     double speed;      // lesson time per wall second
     int32_t pick;      // the state chosen for a jump
     int64_t mtime;     // of the lesson file when last loaded
+    char watched[4096]; // that file's path (a hub's launch switches to another)
     double next_poll;  // wall time of the next look at the file
     uint32_t reloads;  // done, for the summary
     char status[160];  // the last reload's outcome

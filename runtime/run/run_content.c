@@ -109,8 +109,12 @@ static void register_lesson_nodes(run_session *s)
 static stoa_result load_scene(run_session *s, const char *path, stoa_error *err)
 {
     const run_options *opt = s->opt;
-    stoa_result r =
-        stoa_scene_load(path, &(stoa_scene_load_desc){.use_cache = true}, &s->scene, err);
+    // The first frame does not wait for textures: they stream in (run_stream.c);
+    // nor for levels of detail: run_session_step takes them when made.
+    stoa_result r = stoa_scene_load(
+        path,
+        &(stoa_scene_load_desc){.use_cache = true, .defer_textures = true, .defer_lods = true},
+        &s->scene, err);
     if (r < 0)
         return r;
     // The scene's warnings were logged by stoa_scene_load, with its path.
@@ -143,6 +147,7 @@ static stoa_result load_scene(run_session *s, const char *path, stoa_error *err)
 
 void run_content_drop_scene(run_session *s)
 {
+    run_stream_stop(s);
     stoa_interact_destroy(&s->interact);
     stoa_bvh_destroy(&s->bvh);
     stoa_pose_destroy(&s->pose);
@@ -191,6 +196,9 @@ static void *switch_main(void *arg)
         if (!w->same_scene)
             w->result = load_scene(t, t->lesson.scene_path, &w->err);
     }
+    // The lesson's sky too: its image decoded, its light baked (run_sky.c).
+    if (w->result >= 0)
+        run_sky_prepare(t, w->renderer, w->sky_key);
     if (w->result >= 0 && !w->same_scene && w->renderer) {
         // An upload that fails still needs its end (on the frame thread).
         double t0 = stoa_time_seconds();
@@ -230,6 +238,7 @@ stoa_result run_content_switch_lesson(run_session *s, const char *path, const ch
     snprintf(w->current_scene, sizeof w->current_scene, "%s",
              s->scene && s->scene->path ? s->scene->path : "");
     w->renderer = s->renderer;
+    w->sky_key = run_sky_key(s);
     stoa_error perr = {0};
     if (s->front && s->front->pass_info && s->front->pass_info(s->front_user, &w->pass, &perr) < 0) // then made after the swap
         STOA_LOGW("run", "pipelines for %s: %s", path, perr.message);
@@ -265,6 +274,7 @@ static void switch_discard(run_switch *w)
         if (t->lesson.lesson || t->lesson.machine)
             run_lesson_fini(&t->lesson);
         run_content_drop_scene(t);
+        run_sky_fini(t); // a sky it made, or the one a swap let go
         free(t);
     }
     w->scratch = NULL;
@@ -377,6 +387,7 @@ stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_err
     s->lesson_desc.registration = s->switch_registration[0] ? s->switch_registration : NULL;
     s->lesson_on = true;
     memset(&t->lesson, 0, sizeof t->lesson);
+    run_sky_take(s, t); // resolved and baked by the worker: run_sky_frame only hands it over
     printf("stoa run: switching to lesson %s\n", w->path);
     fflush(stdout);
     if (w->same_scene) {
@@ -385,6 +396,7 @@ stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_err
     } else {
         // The old scene's GPU copy goes once the frames drawing it are done.
         run_pick_cancel(s); // a BVH of the old scene
+        run_stream_stop(s);
         stoa_gfx_scene_destroy(&s->gscene);
         if (old) {
             old->scene = s->scene, old->pose = s->pose, old->bvh = s->bvh;

@@ -4,6 +4,9 @@
 // `stoa bench launch` reads. "Process start" is the moment this constructor
 // runs: after the dynamic loader, before main.
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/stoa_log.h"
@@ -23,6 +26,23 @@ double run_launch_ms(void)
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     return (double)(now.tv_sec - g_start.tv_sec) * 1e3 + (double)(now.tv_nsec - g_start.tv_nsec) * 1e-6;
+}
+
+// STOA_LAUNCH_TRACE=1: where launch time goes, one line per step on stderr
+// (`stoa bench launch --trace` sets it and sums the steps).
+void run_launch_mark(const char *what)
+{
+    static double last;
+    static int on = -1;
+    if (on < 0) {
+        const char *v = getenv("STOA_LAUNCH_TRACE");
+        on = v && *v && strcmp(v, "0") != 0;
+    }
+    if (!on || g_logged)
+        return;
+    double now = run_launch_ms();
+    fprintf(stderr, "launch-trace: %-28s %8.1f ms (+%.1f)\n", what, now, now - last);
+    last = now;
 }
 
 void run_launch_frame_submitted(const stoa_scene *scene, bool tracked)

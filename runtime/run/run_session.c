@@ -12,22 +12,28 @@
 #include "core/stoa_clock.h"
 #include "core/stoa_log.h"
 
+// Levels of detail made after the first frame (.defer_lods, run_content.c):
+// once the scene has them, its GPU copy takes them (no wait on the device).
 stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error *err)
 {
     memset(s, 0, sizeof *s);
     s->opt = opt;
     stoa_gfx_sky sky;
+    run_launch_mark("main");
     stoa_result r = run_sky_resolve(opt, NULL, &sky, err);
     if (r < 0)
         return r;
     r = run_content_load(s, err);
     if (r < 0)
         return r;
+    run_launch_mark("lesson and scene loaded");
     if ((r = run_overlay_init(&s->overlay, err)) < 0)
         return r;
+    run_launch_mark("overlay (fonts, panels)");
     run_overlay_load_icons(&s->overlay, opt->icons_dir); // panels' icons (run_overlay.c)
     if (opt->front == RUN_FRONT_HEADSET) // the hands' models (desktop: none)
         run_hands_load(&s->overlay.hands, opt->controllers_path);
+    run_launch_mark("controller models");
     if (opt->events_path) {
         s->events = fopen(opt->events_path, "w");
         if (!s->events)
@@ -36,7 +42,9 @@ stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error 
     }
     if (opt->hub.url && (r = run_hub_start(&s->hub, &opt->hub, err)) < 0) // classroom hub
         return r;
-    return run_period_init(s, err); // with a hub: the lobby first
+    r = run_period_init(s, err); // with a hub: the lobby first
+    run_launch_mark("period (lesson machine, audio)");
+    return r;
 }
 
 void run_session_fini(run_session *s)
@@ -181,9 +189,11 @@ static void set_highlights(run_session *s, stoa_gfx_render_options *o)
 
 void run_session_release_gpu(run_session *s)
 {
+    run_stream_stop(s);
     run_view_release_gpu(&s->view);
     run_overlay_release_gpu(&s->overlay, NULL);
     stoa_gfx_scene_destroy(&s->gscene);
+    run_sky_release_gpu(s);
 }
 
 void run_session_request_exit(run_session *s)
@@ -223,6 +233,7 @@ run_frame_report run_session_report(const run_session *s)
         rep.frame_objects = b->frame_objects - a->frame_objects;
         rep.pipelines_while_recording = b->pipelines_while_recording - a->pipelines_while_recording;
         rep.deferred_frees = b->deferred_frees - a->deferred_frees;
+        rep.texture_batches = b->texture_batches - a->texture_batches;
     }
     // The first frames fill caches: left out, as `stoa bench frame` does.
     uint32_t skip = s->cpu_count > 20 ? 10 : 0, n = s->cpu_count - skip;
@@ -275,6 +286,8 @@ stoa_result run_session_step(run_session *s, stoa_interact_frame *in, double dt,
     st->overlay_result = run_overlay_update(&s->overlay, st->device, st->renderer,
                                             run_period_panels(s), out, s->pose, s->anim_time, err);
     st->out = out;
+    run_stream_frame(s, now_ns); // textures that arrived, before they are drawn
+    run_lods_frame(s, st->renderer);
     // Without its overlay the frame still shows the scene (panels come back
     // with the next frame that can make them).
     st->draws[0] = (run_draw){.scene = s->gscene, .pose = s->pose,

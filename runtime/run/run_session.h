@@ -108,6 +108,7 @@ typedef struct run_switch {
     // The headset's render pass, taken when the switch starts: the worker
     // makes the new scene's pipelines for it (stoa_gfx_scene_upload_prepare).
     stoa_gfx_pass_info pass;
+    uint64_t sky_key; // the sky on the headset when the switch started (run_sky_key)
     // What the worker makes (lesson, scene, pose, BVH, interaction), in a
     // session of its own on the heap; the frame thread takes the pieces over.
     run_session *scratch;
@@ -123,6 +124,11 @@ struct run_session {
     void *front_user;
     stoa_gfx_renderer *renderer;  // the front-end's, for GPU copies of scenes
     stoa_gfx_scene *gscene;
+    stoa_gfx_stream *stream;      // gscene's textures still streaming in (run_stream.c)
+    bool stream_started;          // for this gscene (run_stream_stop resets it)
+    uint32_t stream_span[2];      // cpu_count when textures began / finished streaming in
+    stoa_gfx_lods *lods_job;      // gscene's levels of detail being made ready (run_stream.c)
+    bool lods_started;            // for this gscene (run_stream_stop resets it)
     FILE *events;
     double anim_time;
     int64_t last_display_ns;
@@ -171,6 +177,15 @@ struct run_session {
     run_ar ar;                    // AR: blend mode, environment hidden, room fade (run_ar.c)
     struct run_sky *sky_state;    // the resolved sky and the scene's extras (run_sky.c)
 };
+
+// run_stream.c: the scene's textures stream in while frames are drawn.
+// run_stream_frame: the frame thread, once per frame, before drawing;
+// run_stream_stop: before gscene or scene is destroyed or replaced.
+void run_stream_frame(run_session *s, int64_t now_ns);
+void run_stream_stop(run_session *s);
+// run_stream.c: the scene's levels of detail, once made, reach its GPU copy
+// (the frame thread, once per frame; the GPU work on a worker).
+void run_lods_frame(run_session *s, stoa_gfx_renderer *renderer);
 
 // run_content.c: the scene and lesson the session shows.
 stoa_result run_content_load(run_session *s, stoa_error *err);
@@ -222,6 +237,7 @@ void run_pick_cancel(run_session *s);
 typedef struct run_frame_report {
     uint64_t idle_waits, descriptor_pools, frame_objects, pipelines_while_recording,
         deferred_frees;
+    uint64_t texture_batches; // streamed textures installed between frames (run_stream.c)
     uint32_t frames_measured;
     double median_ms, p99_ms, max_ms;               // the frame thread's CPU time
     double wall_median_ms, wall_p99_ms, wall_max_ms; // the same, by the wall clock
@@ -260,7 +276,8 @@ stoa_result run_session_step(run_session *s, stoa_interact_frame *in, double dt,
 // front-end then sets s->front, s->renderer and makes s->gscene
 // (runtime/headset, runtime/play).
 // The session's sky from the options and the lesson (run_sky.c); err names
-// the option. run_sky_frame sets it on the renderer (each frame; cheap).
+// the option. run_sky_frame sets it on the renderer (each frame; cheap: a
+// switched lesson's sky comes resolved and baked, run_sky_prepare).
 stoa_result run_sky_resolve(const run_options *o, const stoa_lesson *L, stoa_gfx_sky *out,
                             stoa_error *err);
 void run_sky_frame(run_session *s, stoa_gfx_renderer *renderer);
@@ -268,6 +285,16 @@ void run_sky_frame(run_session *s, stoa_gfx_renderer *renderer);
 // scene): its sky and the nodes it marks environment-only (run_ar.c).
 const stoa_scene_extras *run_sky_extras(run_session *s);
 void run_sky_fini(run_session *s);
+// A lesson switch's loader (run_content.c), on its thread: the scratch
+// session's sky resolved (extras, image) and its light baked for renderer
+// unless it is current_key's (run_sky_key of the session on the headset).
+void run_sky_prepare(run_session *scratch, stoa_gfx_renderer *renderer, uint64_t current_key);
+uint64_t run_sky_key(run_session *s);
+// The frame thread, at the swap: the scratch session's sky becomes s's (the
+// old one goes with the scratch session).
+void run_sky_take(run_session *s, run_session *scratch);
+// A bake not yet handed to the renderer, freed before the renderer goes.
+void run_sky_release_gpu(run_session *s);
 
 stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error *err);
 void run_session_fini(run_session *s);
@@ -275,6 +302,7 @@ void run_session_fini(run_session *s);
 // ---- run_launch.c: launch time ------------------------------------------------
 // Milliseconds since the process started (before main).
 double run_launch_ms(void);
+void run_launch_mark(const char *what); // STOA_LAUNCH_TRACE=1: a step of the launch, timed
 // Logs "launch: first tracked frame submitted N ms after process start" the
 // first time a frame with tracked views is submitted.
 void run_launch_frame_submitted(const stoa_scene *scene, bool tracked);

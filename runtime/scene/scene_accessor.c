@@ -129,9 +129,12 @@ stoa_result scene_accessor_floats(scene_doc *doc, uint32_t acc, float **out, uin
             stride = (int64_t)csize(ct) * nc;
         // Matrices of 1- and 2-byte components pad each column to 4 bytes;
         // Stoa only reads float matrices, so plain packing is enough here.
-        for (uint32_t i = 0; r == STOA_OK && i < count; i++)
-            for (uint32_t c = 0; c < nc; c++)
-                f[(size_t)i * nc + c] = read_comp(p + i * stride + c * csize(ct), ct, norm);
+        if (r == STOA_OK && ct == 5126 && stride == (int64_t)nc * 4) // packed floats: a copy
+            memcpy(f, p, total * sizeof *f);
+        else
+            for (uint32_t i = 0; r == STOA_OK && i < count; i++)
+                for (uint32_t c = 0; c < nc; c++)
+                    f[(size_t)i * nc + c] = read_comp(p + i * stride + c * csize(ct), ct, norm);
     }
     cJSON *sp = cJSON_GetObjectItemCaseSensitive(a, "sparse");
     if (r == STOA_OK && sp)
@@ -143,5 +146,43 @@ stoa_result scene_accessor_floats(scene_doc *doc, uint32_t acc, float **out, uin
     *out = f;
     *out_count = count;
     *out_components = nc;
+    return STOA_OK;
+}
+
+stoa_result scene_accessor_indices(scene_doc *doc, uint32_t acc, uint32_t **out,
+                                   uint32_t *out_count, stoa_error *err)
+{
+    cJSON *a = scene_json_at(doc->root, "accessors", acc);
+    int64_t ct = scene_json_int(a, "componentType", 0);
+    if ((ct != 5121 && ct != 5123 && ct != 5125) || comps_of(scene_json_str(a, "type")) != 1 ||
+        cJSON_GetObjectItemCaseSensitive(a, "sparse") ||
+        !cJSON_GetObjectItemCaseSensitive(a, "bufferView"))
+        return 1;
+    uint32_t count = (uint32_t)scene_json_int(a, "count", 0);
+    const uint8_t *p = NULL;
+    int64_t stride = 0;
+    stoa_result r = view_ptr(doc, scene_json_int(a, "bufferView", 0),
+                             scene_json_int(a, "byteOffset", 0), &p, &stride, err);
+    if (r < 0)
+        return r;
+    if (stride == 0)
+        stride = csize(ct);
+    uint32_t *u = malloc((size_t)(count ? count : 1) * sizeof *u);
+    if (!u)
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory", doc->path);
+    if (ct == 5125 && stride == 4) {
+        memcpy(u, p, (size_t)count * 4);
+    } else if (ct == 5123) {
+        for (uint32_t i = 0; i < count; i++) {
+            uint16_t v;
+            memcpy(&v, p + (size_t)i * stride, 2);
+            u[i] = v;
+        }
+    } else {
+        for (uint32_t i = 0; i < count; i++)
+            u[i] = read_uint(p + (size_t)i * stride, ct);
+    }
+    *out = u;
+    *out_count = count;
     return STOA_OK;
 }

@@ -356,6 +356,9 @@ static bool prim_has_tangents(const cJSON *prim)
     return cJSON_GetObjectItemCaseSensitive(attrs, "TANGENT") != NULL;
 }
 
+static stoa_result finish_mesh(scene_doc *doc, const cJSON *prim, stoa_mesh *m, const char *where,
+                               stoa_error *err);
+
 // `prim` is the glTF primitive that Assimp's mesh `am` was made from.
 static stoa_result convert_mesh(scene_doc *doc, const cJSON *prim, const struct aiMesh *am,
                                 stoa_mesh *m, const char *where, stoa_error *err)
@@ -382,6 +385,14 @@ static stoa_result convert_mesh(scene_doc *doc, const cJSON *prim, const struct 
         (am->mNumBones && !convert_bones(am, m)) || (am->mNumAnimMeshes && !convert_morphs(am, m)))
         return stoa_error_set(err, STOA_ERROR_PARSE, "%s: %s: bad vertex, index or morph data",
                               doc->path, where);
+    return finish_mesh(doc, prim, m, where, err);
+}
+
+// What every mesh gets, however it was read: Stoa's own attribute reads,
+// the positions' check, the bounds.
+static stoa_result finish_mesh(scene_doc *doc, const cJSON *prim, stoa_mesh *m, const char *where,
+                               stoa_error *err)
+{
     stoa_result r = scene_mesh_attrs_from_gltf(doc, prim, m, err);
     if (r < 0)
         return r;
@@ -477,6 +488,35 @@ static int64_t prim_vertex_count(scene_doc *doc, const cJSON *prim)
     return scene_json_int(acc, "count", -1);
 }
 
+// The loop below, reading each primitive with scene_native_mesh.
+static stoa_result native_meshes(scene_doc *doc, stoa_scene *scene, const lazy_order *o,
+                                 uint32_t *first, uint32_t *prims, uint32_t total,
+                                 stoa_error *err)
+{
+    uint32_t nm = scene_json_count(doc->root, "meshes");
+    scene->meshes = calloc(total ? total : 1, sizeof *scene->meshes);
+    if (!scene->meshes)
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory", doc->path);
+    stoa_result r = STOA_OK;
+    for (uint32_t m = 0; m < nm && r == STOA_OK; m++) {
+        first[m] = scene->mesh_count;
+        if (o->mesh_rank[m] < 0)
+            continue;
+        const cJSON *jm = scene_json_at(doc->root, "meshes", m);
+        uint32_t np = scene_json_count(jm, "primitives");
+        for (uint32_t p = 0; p < np && r == STOA_OK; p++) {
+            char where[64];
+            snprintf(where, sizeof where, "meshes[%u].primitives[%u]", m, p);
+            stoa_mesh *sm = &scene->meshes[scene->mesh_count++];
+            r = scene_native_mesh(doc, m, p, sm, where, err);
+            if (r == STOA_OK)
+                r = finish_mesh(doc, scene_json_at(jm, "primitives", p), sm, where, err);
+            prims[m]++;
+        }
+    }
+    return r;
+}
+
 stoa_result scene_import_meshes(scene_doc *doc, stoa_scene *scene, uint32_t **out_first,
                                 uint32_t **out_prims, stoa_error *err)
 {
@@ -488,6 +528,7 @@ stoa_result scene_import_meshes(scene_doc *doc, stoa_scene *scene, uint32_t **ou
     uint32_t *ai_first = calloc(nm ? nm : 1, sizeof *ai_first);
     const struct aiScene *ai = NULL;
     stoa_result r = STOA_OK;
+    uint64_t t = 0; // stage timer
     if (!o.node_seen || !o.mesh_rank || !first || !prims || !ai_first) {
         r = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory", doc->path);
         goto done;
@@ -503,8 +544,19 @@ stoa_result scene_import_meshes(scene_doc *doc, stoa_scene *scene, uint32_t **ou
                 ai_first[m] = total;
                 total += scene_json_count(scene_json_at(doc->root, "meshes", m), "primitives");
             }
-    if ((r = run_assimp(doc, &ai, err)) < 0)
+    // Plain files are read without Assimp (scene_native.c), to the same result.
+    bool native = scene_native_ok(doc, o.mesh_rank);
+    t = scene_stage_begin();
+    r = native ? STOA_OK : run_assimp(doc, &ai, err);
+    scene_stage_end(STOA_SCENE_STAGE_ASSIMP, t);
+    if (r < 0)
         goto done;
+    t = scene_stage_begin();
+    if (native) {
+        STOA_LOGD("scene", "%s: geometry read without Assimp", doc->path);
+        r = native_meshes(doc, scene, &o, first, prims, total, err);
+        goto done;
+    }
     scene->meshes = calloc(ai->mNumMeshes ? ai->mNumMeshes : 1, sizeof *scene->meshes);
     if (!scene->meshes) {
         r = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory", doc->path);
@@ -546,6 +598,7 @@ stoa_result scene_import_meshes(scene_doc *doc, stoa_scene *scene, uint32_t **ou
         }
     }
 done:
+    scene_stage_end(STOA_SCENE_STAGE_CONVERT, t); // 0 (nothing) before the convert starts
     if (ai)
         aiReleaseImport(ai);
     free(o.node_seen);

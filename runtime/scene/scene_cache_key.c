@@ -148,6 +148,25 @@ uint64_t scene_cache_key(scene_doc *doc, bool no_generated_tangents, scene_cache
     return h ? h : 1; // 0 means "any key" to stoa_scene_cache_parse
 }
 
+stoa_result stoa_scene_file_uris(const char *path, void (*each)(void *user, const char *uri),
+                                 void *user, stoa_error *err)
+{
+    scene_doc doc;
+    stoa_result r = scene_doc_open(&doc, path, 256u << 20, err); // stoa_scene_load's default bound
+    const char *arrays[2] = {"buffers", "images"}; // as scene_cache_key counts them
+    for (int a = 0; r >= 0 && a < 2; a++) {
+        cJSON *e;
+        cJSON_ArrayForEach(e, scene_json_arr(doc.root, arrays[a]))
+        {
+            const char *uri = scene_json_str(e, "uri");
+            if (uri && strncmp(uri, "data:", 5) != 0)
+                each(user, uri);
+        }
+    }
+    scene_doc_close(&doc); // as compute_key: also after a failed open
+    return r;
+}
+
 static bool make_dirs(char *path)
 {
     struct stat st;

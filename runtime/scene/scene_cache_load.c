@@ -34,7 +34,11 @@ static void *writer(void *arg)
     // Below the frame loop: on a small machine the first frames come first.
     setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
     stoa_error e = {0};
-    if (scene_cache_write(s, s->baked->key, s->baked->texture_target, s->baked->file, &e) < 0)
+    uint64_t t = scene_stage_begin();
+    stoa_result r = scene_cache_write(s, s->baked->key, s->baked->texture_target, s->baked->file,
+                                      &e);
+    scene_stage_end(STOA_SCENE_STAGE_WRITE, t);
+    if (r < 0)
         STOA_LOGW("scene", "%s: the scene cache was not written: %s", s->path, e.message);
     else {
         STOA_LOGD("scene", "%s: wrote the scene cache %s", s->path, s->baked->file);
@@ -267,8 +271,11 @@ stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
         return 1;
     progress(desc, 0.0f, "reading");
     uint64_t key;
-    if (!scene_cache_memo_get(dir, path, desc->no_generated_tangents, &key) &&
-        compute_key(dir, path, desc, &key) < 0)
+    uint64_t t = scene_stage_begin();
+    bool keyed = scene_cache_memo_get(dir, path, desc->no_generated_tangents, &key) ||
+                 compute_key(dir, path, desc, &key) >= 0;
+    scene_stage_end(STOA_SCENE_STAGE_KEY, t);
+    if (!keyed)
         return 1; // the import reports why the file cannot be read
     uint32_t target = stoa_texture_target_resolve((stoa_texture_target)desc->texture_target);
     uint64_t content_key = key, side_key;
@@ -399,4 +406,23 @@ stoa_result stoa_scene_bake_for(const char *path, const char *cache_dir, uint32_
     if (out_outcome)
         *out_outcome = o;
     return r;
+}
+
+stoa_result stoa_scene_cache_key_of(const char *path, const char *cache_dir, uint64_t *out_key,
+                                    stoa_error *err)
+{
+    char dir[3900];
+    if (!stoa_scene_cache_dir(cache_dir, dir, sizeof dir))
+        return stoa_error_set(err, STOA_ERROR_IO,
+                              "no scene cache folder (STOA_SCENE_CACHE=off, or no HOME)");
+    // The options stoa_scene_bake loads with: the key of the file it writes.
+    // The file's key mixes in the texture target (auto, resolved here).
+    stoa_scene_load_desc d = {.use_cache = true, .cache_dir = cache_dir};
+    if (scene_cache_memo_get(dir, path, d.no_generated_tangents, out_key) ||
+        compute_key(dir, path, &d, out_key) >= 0) {
+        *out_key = scene_cache_key_target(
+            *out_key, stoa_texture_target_resolve(STOA_TEXTURE_TARGET_AUTO));
+        return STOA_OK;
+    }
+    return stoa_error_set(err, STOA_ERROR_IO, "%s: cannot be read", path);
 }

@@ -346,15 +346,23 @@ stoa_result scene_cache_write(const stoa_scene *s, uint64_t key, uint32_t target
     write_meshes(s, &w[8], &d);
     // A scene loaded with .no_lods gets its levels made here, on a shallow
     // copy (the writer thread only reads the scene): the file always has them.
+    // With .defer_lods they come from the background thread's copy (waited
+    // for here; the owner may take them into the scene meanwhile).
     stoa_scene levels = *s;
     stoa_error lerr = {0};
-    if (!s->mesh_lod_first) {
+    const stoa_scene *later = scene_lod_later_wait(s);
+    bool own = !later && !s->mesh_lod_first;
+    if (later) {
+        d.failed |= scene_lod_later_failed(s);
+        levels.lods = later->lods, levels.mesh_lod_first = later->mesh_lod_first;
+        levels.lod_count = later->lod_count;
+    } else if (own) {
         levels.lods = NULL, levels.mesh_lod_first = NULL, levels.lod_count = 0;
         if (stoa_scene_build_lods(&levels, &lerr) < 0)
             d.failed = true;
     }
     scene_cache_write_lods(&levels, &w[10], &d);
-    if (!s->mesh_lod_first)
+    if (own)
         stoa_scene_free_lods(&levels);
     scene_cache_write_quant(s, &w[11], &d);
     uint64_t lazy_from;

@@ -242,7 +242,9 @@ stoa_result scene_doc_open(scene_doc *doc, const char *path, size_t max_size, st
     memset(doc, 0, sizeof *doc);
     doc->path = path;
     stoa_path_dirname(path, doc->dir, sizeof doc->dir);
+    uint64_t t = scene_stage_begin();
     stoa_result r = stoa_file_read(path, max_size, &doc->file, &doc->file_size, err);
+    scene_stage_end(STOA_SCENE_STAGE_READ, t);
     if (r < 0)
         return r;
     const char *json = (const char *)doc->file;
@@ -265,7 +267,10 @@ stoa_result scene_doc_open(scene_doc *doc, const char *path, size_t max_size, st
             return stoa_error_set(err, STOA_ERROR_PARSE,
                                   "%s: not a glTF file (neither glTF JSON nor a .glb)", path);
     }
-    if ((r = parse_json(doc, json, json_size, err)) < 0)
+    t = scene_stage_begin();
+    r = parse_json(doc, json, json_size, err);
+    scene_stage_end(STOA_SCENE_STAGE_JSON, t);
+    if (r < 0)
         return r;
     doc->buffer_count = scene_json_count(doc->root, "buffers");
     doc->buffers = calloc(doc->buffer_count ? doc->buffer_count : 1, sizeof *doc->buffers);

@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/stoa_file.h"
@@ -42,6 +45,7 @@ struct scene_images {
     pthread_t threads[MAX_WORKERS];
     uint32_t thread_count;
     atomic_bool cancel;   // destroy: take no more images
+    bool low_priority;    // threads below the loader's (.defer_textures)
     pthread_mutex_t lock; // guards images[].done and done_count
     pthread_cond_t changed;
     uint32_t done_count;
@@ -92,6 +96,34 @@ static void decode(scene_image *img, const job *jb)
     free(owned);
 }
 
+// STOA_TEST_DECODE_DELAY_MS: each image takes that much longer to decode
+// (tests of streaming: stand-ins, fades). Waits in short steps, so that a
+// cancelled load does not wait for it.
+static bool test_delay(scene_images *si)
+{
+    const char *v = getenv("STOA_TEST_DECODE_DELAY_MS");
+    long ms = v ? strtol(v, NULL, 10) : 0;
+    for (long t = 0; t < ms && ms <= 60000; t += 5) {
+        if (atomic_load(&si->cancel))
+            return false;
+        nanosleep(&(struct timespec){0, 5000000L}, NULL);
+    }
+    return true;
+}
+
+static void *worker(void *arg);
+
+// A thread's entry: with .defer_textures the decodes run below the thread
+// that loads and uploads the geometry (and later below the frame loop), as
+// the cache writer does: on a small machine the first frame comes first.
+static void *thread_main(void *arg)
+{
+    scene_images *si = arg;
+    if (si->low_priority)
+        setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+    return worker(si);
+}
+
 static void *worker(void *arg)
 {
     scene_images *si = arg;
@@ -100,6 +132,8 @@ static void *worker(void *arg)
             return NULL;
         uint32_t i = atomic_fetch_add(&si->next, 1);
         if (i >= si->count)
+            return NULL;
+        if (si->images[i].used && !test_delay(si))
             return NULL;
         if (si->images[i].used && !si->images[i].why[0])
             decode(&si->images[i], &si->jobs[i]);
@@ -135,7 +169,8 @@ static void locate(scene_doc *doc, uint32_t i, scene_image *img, job *jb)
     }
 }
 
-stoa_result scene_images_start(scene_doc *doc, scene_images **out, stoa_error *err)
+stoa_result scene_images_start(scene_doc *doc, bool low_priority, scene_images **out,
+                               stoa_error *err)
 {
     uint32_t n = scene_json_count(doc->root, "images");
     scene_images *si = calloc(1, sizeof *si);
@@ -150,6 +185,7 @@ stoa_result scene_images_start(scene_doc *doc, scene_images **out, stoa_error *e
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory", doc->path);
     }
     si->count = n;
+    si->low_priority = low_priority;
     uint32_t used = 0;
     cJSON *t;
     cJSON_ArrayForEach(t, scene_json_arr(doc->root, "textures"))
@@ -169,7 +205,7 @@ stoa_result scene_images_start(scene_doc *doc, scene_images **out, stoa_error *e
     if (want > MAX_WORKERS)
         want = MAX_WORKERS;
     for (uint32_t k = 0; k < want; k++)
-        if (pthread_create(&si->threads[si->thread_count], NULL, worker, si) == 0)
+        if (pthread_create(&si->threads[si->thread_count], NULL, thread_main, si) == 0)
             si->thread_count++;
     if (si->thread_count == 0)
         worker(si); // no thread could start: decode here

@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -73,6 +74,10 @@ stoa_result scene_validate(scene_doc *doc, stoa_error *err);
 // ---- scene_accessor.c -----------------------------------------------------------
 // Reads accessor `acc` as floats (normalised integers are mapped to [0,1] or
 // [-1,1]); out gets count * components floats, caller frees.
+// A scalar unsigned accessor without sparse values (indices) as uint32: 1
+// when it is not one (then read it with scene_accessor_floats).
+stoa_result scene_accessor_indices(scene_doc *doc, uint32_t acc, uint32_t **out,
+                                   uint32_t *out_count, stoa_error *err);
 stoa_result scene_accessor_floats(scene_doc *doc, uint32_t acc, float **out, uint32_t *out_count,
                                   uint32_t *out_components, stoa_error *err);
 
@@ -154,7 +159,8 @@ typedef struct scene_image {
     size_t size;
 } scene_image;
 typedef struct scene_images scene_images;
-stoa_result scene_images_start(scene_doc *doc, scene_images **out, stoa_error *err);
+stoa_result scene_images_start(scene_doc *doc, bool low_priority, scene_images **out,
+                               stoa_error *err);
 // Joins the workers; the returned array has one entry per glTF image and
 // stays owned by `images` (free with scene_images_destroy).
 scene_image *scene_images_finish(scene_images *images);
@@ -193,3 +199,34 @@ void scene_mat_point(const float m[16], const float p[3], float out[3]);
 // morph targets, then skinning (straight to world) or the node's matrix.
 // out holds vertex_count * 3 floats.
 void scene_instance_positions(const stoa_pose *pose, uint32_t node, uint32_t mesh, float *out);
+
+// Stage timers (scene_stages.c): t = scene_stage_begin(); ...;
+// scene_stage_end(STOA_SCENE_STAGE_X, t). begin returns 0 when timing is off.
+uint64_t scene_stage_begin(void);
+void scene_stage_end(stoa_scene_stage stage, uint64_t begun);
+
+// ---- levels of detail (scene_lod.c, scene_lod_later.c) ------------------------------
+// stoa_scene_build_lods that stops between meshes once *cancel is set (then
+// STOA_ERROR_STATE and no levels).
+stoa_result scene_build_lods_cancellable(stoa_scene *scene, atomic_bool *cancel,
+                                         stoa_error *err);
+// How many meshes stoa_scene_build_lods would simplify.
+uint32_t scene_lod_meshes(const stoa_scene *scene);
+// .defer_lods: starts the background thread (scene->lods_later) when some
+// mesh gets levels.
+stoa_result scene_lod_later_start(stoa_scene *scene, stoa_error *err);
+// Any thread: waits for the thread's levels; the copy that holds them, or
+// NULL when the scene has no background levels. _failed: none were made.
+const stoa_scene *scene_lod_later_wait(const stoa_scene *scene);
+bool scene_lod_later_failed(const stoa_scene *scene);
+// Cancels the thread (if running) and joins it / and frees the job.
+void scene_lod_later_stop(stoa_scene *scene);
+void scene_lod_later_destroy(stoa_scene *scene);
+
+// ---- scene_native.c: plain geometry without Assimp --------------------------------
+// Whether every primitive Assimp would import (mesh_rank[m] >= 0) can be
+// read directly to the same result; then scene_native_mesh reads primitive
+// p of glTF mesh `mesh` into m (name, material, positions, normals, indices).
+bool scene_native_ok(scene_doc *doc, const int32_t *mesh_rank);
+stoa_result scene_native_mesh(scene_doc *doc, uint32_t mesh, uint32_t p, stoa_mesh *m,
+                              const char *where, stoa_error *err);

@@ -98,11 +98,14 @@ static stoa_result build(scene_doc *doc, stoa_scene *scene, const stoa_scene_loa
     if (!node_map)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory", doc->path);
     // Images decode on worker threads while Assimp imports the geometry.
-    stoa_result r = scene_images_start(doc, &images, err);
+    uint64_t t = scene_stage_begin();
+    stoa_result r = scene_images_start(doc, d->defer_textures, &images, err);
+    scene_stage_end(STOA_SCENE_STAGE_BUILD, t);
     progress(d, 0.2f, "geometry");
     if (r == STOA_OK)
         r = scene_import_meshes(doc, scene, &mesh_first, &mesh_prims, err);
     progress(d, 0.6f, "textures");
+    t = scene_stage_begin();
     if (r == STOA_OK)
         r = scene_expand_instancing(doc, err);
     if (r == STOA_OK && scene_json_count(doc->root, "nodes") > nn) { // instances became nodes
@@ -130,8 +133,11 @@ static stoa_result build(scene_doc *doc, stoa_scene *scene, const stoa_scene_loa
         warn_extensions(doc, scene);
         scene_compute_bounds(scene);
     }
+    scene_stage_end(STOA_SCENE_STAGE_BUILD, t);
+    t = scene_stage_begin();
     if (r == STOA_OK && !d->no_lods)
-        r = stoa_scene_build_lods(scene, err);
+        r = d->defer_lods ? scene_lod_later_start(scene, err) : stoa_scene_build_lods(scene, err);
+    scene_stage_end(STOA_SCENE_STAGE_LODS, t);
     // The scene takes the workers and the document; last, as it empties doc.
     if (r == STOA_OK && d->defer_textures)
         r = scene_deferred_start(scene, doc, &images, err);
@@ -164,14 +170,20 @@ stoa_result stoa_scene_load(const char *path, const stoa_scene_load_desc *desc,
         scene_doc_open(&doc, path, d.max_file_size ? d.max_file_size : DEFAULT_MAX_FILE, err);
     doc.no_generated_tangents = d.no_generated_tangents;
     progress(&d, 0.1f, "validating");
+    uint64_t t = scene_stage_begin();
     if (r == STOA_OK)
         r = check_required(&doc, err);
+    scene_stage_end(STOA_SCENE_STAGE_VALIDATE, t);
+    t = scene_stage_begin();
     if (r == STOA_OK)
         r = scene_meshopt_decode(&doc, err);
+    scene_stage_end(STOA_SCENE_STAGE_MESHOPT, t);
+    t = scene_stage_begin();
     if (r == STOA_OK)
         r = scene_validate(&doc, err);
     if (r == STOA_OK)
         scene_doc_check_assimp_needs(&doc);
+    scene_stage_end(STOA_SCENE_STAGE_VALIDATE, t);
     stoa_scene *scene = NULL;
     if (r == STOA_OK) {
         scene = calloc(1, sizeof *scene);
@@ -220,8 +232,12 @@ void stoa_scene_destroy(stoa_scene **pscene)
         return;
     stoa_scene *s = *pscene;
     scene_deferred_destroy(s); // joins running decodes first
-    scene_cache_hurry(s);      // no more GPU encoding: nobody here will use it
-    stoa_scene_cache_wait(s);  // and the cache writer, which reads the scene
+    scene_cache_hurry(s); // no more GPU encoding: nobody here will use it
+    // Levels still being made: stopped, unless a cache writer waits for them.
+    if (!(s->baked && s->baked->writing))
+        scene_lod_later_stop(s);
+    stoa_scene_cache_wait(s); // and the cache writer, which reads the scene
+    scene_lod_later_destroy(s);
     for (uint32_t i = 0; s->nodes && i < s->node_count; i++) {
         scene_free_owned(s, s->nodes[i].name);
         scene_free_owned(s, s->nodes[i].meshes);

@@ -29,6 +29,7 @@ typedef struct lod_job {
     const stoa_scene *scene;
     mesh_levels *out;
     atomic_uint next;
+    atomic_bool *cancel; // NULL: never
 } lod_job;
 
 static bool wants_levels(const stoa_mesh *m)
@@ -77,11 +78,19 @@ static void *lod_worker(void *arg)
     lod_job *job = arg;
     for (;;) {
         uint32_t i = atomic_fetch_add(&job->next, 1);
-        if (i >= job->scene->mesh_count)
+        if (i >= job->scene->mesh_count || (job->cancel && atomic_load(job->cancel)))
             return NULL;
         if (wants_levels(&job->scene->meshes[i]))
             simplify_mesh(&job->scene->meshes[i], &job->out[i]);
     }
+}
+
+uint32_t scene_lod_meshes(const stoa_scene *scene)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < scene->mesh_count; i++)
+        n += wants_levels(&scene->meshes[i]);
+    return n;
 }
 
 void stoa_scene_free_lods(stoa_scene *scene)
@@ -100,15 +109,19 @@ void stoa_scene_free_lods(stoa_scene *scene)
 
 stoa_result stoa_scene_build_lods(stoa_scene *scene, stoa_error *err)
 {
+    return scene_build_lods_cancellable(scene, NULL, err);
+}
+
+stoa_result scene_build_lods_cancellable(stoa_scene *scene, atomic_bool *cancel, stoa_error *err)
+{
     if (!scene)
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT, "stoa_scene_build_lods: NULL");
     stoa_scene_free_lods(scene);
-    uint32_t wanted = 0;
-    for (uint32_t i = 0; i < scene->mesh_count; i++)
-        wanted += wants_levels(&scene->meshes[i]);
+    uint32_t wanted = scene_lod_meshes(scene);
     if (!wanted)
         return STOA_OK;
-    lod_job job = {.scene = scene, .out = calloc(scene->mesh_count, sizeof(mesh_levels))};
+    lod_job job = {.scene = scene, .out = calloc(scene->mesh_count, sizeof(mesh_levels)),
+                   .cancel = cancel};
     if (!job.out)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory for levels of detail",
                               scene->path ? scene->path : "scene");
@@ -123,7 +136,7 @@ stoa_result stoa_scene_build_lods(stoa_scene *scene, stoa_error *err)
     for (uint32_t t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
     uint32_t total = 0;
-    bool failed = false;
+    bool cancelled = cancel && atomic_load(cancel), failed = cancelled;
     for (uint32_t i = 0; i < scene->mesh_count; i++) {
         total += job.out[i].count;
         failed |= job.out[i].failed;
@@ -155,8 +168,10 @@ stoa_result stoa_scene_build_lods(stoa_scene *scene, stoa_error *err)
         free(scene->mesh_lod_first);
         scene->lods = NULL;
         scene->mesh_lod_first = NULL;
-        r = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory for levels of detail",
-                           scene->path ? scene->path : "scene");
+        r = cancelled ? stoa_error_set(err, STOA_ERROR_STATE, "levels of detail cancelled")
+                      : stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY,
+                                       "%s: out of memory for levels of detail",
+                                       scene->path ? scene->path : "scene");
     } else {
         scene->lod_count = total;
     }

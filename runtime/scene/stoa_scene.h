@@ -246,6 +246,9 @@ typedef struct stoa_scene {
     uint32_t lod_count;
     stoa_mesh_lod *lods;
     uint32_t *mesh_lod_first;
+    // Private: levels still being made after a .defer_lods load (see
+    // stoa_scene_lods_ready); NULL without .defer_lods.
+    struct scene_lod_later *lods_later;
 } stoa_scene;
 
 // Called on the loading thread as loading advances (fraction 0..1, a short
@@ -277,6 +280,12 @@ typedef struct stoa_scene_load_desc {
     // stoa_texture_target, stoa_scene_texfmt.h; 0 = auto: what the device
     // samples). Part of the cache key. Without use_cache: ignored.
     uint32_t texture_target;
+    // Levels of detail made on a background thread after the load returns
+    // (a first load shows the scene at full detail sooner); the scene has
+    // none until stoa_scene_lods_ready takes them in. A scene cache file
+    // written by the load holds them all the same. A cache hit has its
+    // levels at once. Ignored with .no_lods.
+    bool defer_lods;
 } stoa_scene_load_desc;
 
 // Loads .gltf (with .bin / data URIs) or .glb. Every file the scene refers
@@ -317,7 +326,37 @@ uint32_t stoa_scene_textures_ready(stoa_scene *scene, bool wait);
 // Meshes are simplified on a few worker threads. Fails only when out of memory.
 #define STOA_LOD_MIN_TRIANGLES 1024u
 stoa_result stoa_scene_build_lods(stoa_scene *scene, stoa_error *err);
+// After a .defer_lods load: true when the scene has its final levels of
+// detail (taken in now if the background thread has made them; wait = true
+// blocks until it has), false while they are still being made. True at once
+// for a scene loaded without .defer_lods. Call on the scene's owner thread;
+// the levels arrays appear between two calls, never while the caller reads.
+bool stoa_scene_lods_ready(stoa_scene *scene, bool wait);
 void stoa_scene_free_lods(stoa_scene *scene);
+
+// Stage timers (`stoa bench load --stages`, or STOA_SCENE_STAGES=1 for the
+// whole process): wall time summed per stage over every stoa_scene_load
+// since the last reset, on whichever thread ran it (the cache writer runs
+// after the load returns; levels of detail may too, see .lods_later).
+// Off by default; when off each stage costs two relaxed atomic loads.
+typedef enum stoa_scene_stage {
+    STOA_SCENE_STAGE_KEY,      // the cache key: reading and hashing the sources (or the memo)
+    STOA_SCENE_STAGE_READ,     // reading the scene file
+    STOA_SCENE_STAGE_JSON,     // parsing its JSON
+    STOA_SCENE_STAGE_VALIDATE, // Stoa's checks of the document
+    STOA_SCENE_STAGE_MESHOPT,  // EXT_meshopt_compression decoding
+    STOA_SCENE_STAGE_ASSIMP,   // Assimp's import of the geometry (tangents included)
+    STOA_SCENE_STAGE_CONVERT,  // Assimp's meshes to Stoa's, attributes from the accessors
+    STOA_SCENE_STAGE_BUILD,    // nodes, materials, skins, animations, bounds
+    STOA_SCENE_STAGE_LODS,     // levels of detail (meshoptimizer), on the load's path
+    STOA_SCENE_STAGE_LODS_BG,  // the same after the load returned (.defer_lods; background)
+    STOA_SCENE_STAGE_WRITE,    // writing the cache file (background; waits for lods_bg)
+    STOA_SCENE_STAGE_COUNT
+} stoa_scene_stage;
+void stoa_scene_stages_enable(bool enable);
+void stoa_scene_stages_reset(void);
+double stoa_scene_stage_ms(stoa_scene_stage stage);
+const char *stoa_scene_stage_name(stoa_scene_stage stage);
 
 // The Assimp post-processing flags stoa_scene_load uses (aiPostProcessSteps
 // bits), so that a benchmark can time Assimp's bare import of the same work.

@@ -62,6 +62,24 @@ stoa_result stoa_scene_bake_for(const char *path, const char *cache_dir, uint32_
                                 char *out_file, size_t out_file_size,
                                 stoa_scene_cache_outcome *out_outcome, stoa_error *err);
 
+// The cache key of the scene at `path` as a load through the cache folder
+// `cache_dir` (NULL: as stoa_scene_cache_dir) computes it: from the scene
+// file's bytes, every buffer and image it names and this Stoa's format,
+// for the texture target stoa_scene_bake bakes for (auto).
+// From the key memo when none of those files changed since, else by reading
+// them (and remembered). A hub compares it with the key of a file it baked
+// (tools/hub/hub_bake.c): when they differ, the scene or a file it names changed.
+stoa_result stoa_scene_cache_key_of(const char *path, const char *cache_dir, uint64_t *out_key,
+                                    stoa_error *err);
+
+// The files a scene names besides itself, as its key counts them: each
+// "uri" of its glTF buffers and images that is not a data: URI, as written
+// there (relative to the scene's folder), passed to `each` in order. A .glb
+// that names none gives none. What a hub must send beside the scene so
+// that a headset has the same content (and computes the same key).
+stoa_result stoa_scene_file_uris(const char *path, void (*each)(void *user, const char *uri),
+                                 void *user, stoa_error *err);
+
 // Waits until a cache file being written for this scene (after a MISS) is
 // on disk. Destroying the scene waits too.
 void stoa_scene_cache_wait(stoa_scene *scene);

@@ -284,3 +284,28 @@ stoa_result stoa_ui_label_render(stoa_ui_fonts *fonts, const stoa_ui_label_desc 
 
 // Converts premultiplied RGBA to straight alpha (for PNG files), in place.
 void stoa_ui_unpremultiply(uint8_t *rgba, size_t pixel_count);
+
+// ---- lines of text on a window (the desktop's heads-up display) --------------
+
+typedef struct stoa_ui_lines_desc {
+    const char *const *lines; // UTF-8, one row each, left-aligned; NULL = an empty row
+    uint32_t line_count;
+    int size_px;      // 0 = 14
+    int padding_px;   // around the text; 0 = size_px / 3
+    int max_width_px; // a longer line ends with "…"; 0 = the canvas's width
+    uint32_t color;   // 0xRRGGBBAA, straight; 0 = the theme's text colour
+} stoa_ui_lines_desc;
+
+// Pixels from one row's top to the next's: the same for every row, whichever
+// faces (Latin, Chinese) a row uses, so rows line up as a list.
+int stoa_ui_lines_pitch(stoa_ui_fonts *fonts, int size_px);
+
+// Draws the rows into the caller's canvas (width x height, premultiplied like
+// every image here, top-left origin; what is there stays under the text):
+// row i's top at padding + i * pitch. Rows past the canvas are not drawn.
+// *out_width / *out_height (may be NULL): the box the text took, padding
+// included, at most the canvas. Fails only on bad arguments or a row longer
+// than STOA_UI_MAX_GLYPHS.
+stoa_result stoa_ui_lines_draw(stoa_ui_fonts *fonts, const stoa_ui_lines_desc *desc,
+                               uint8_t *rgba, int width, int height, int *out_width,
+                               int *out_height, stoa_error *err);

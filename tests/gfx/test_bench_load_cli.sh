@@ -15,11 +15,19 @@ if [ "$mode" = samples ]; then
         echo "skipped: the Khronos sample models are not at $dir (an extra: set STOA_SHARED_DIR or put ../shared beside the repository)"
         exit 77
     fi
-    out=$("$stoa" bench load --repeat 1 "$dir/Box/glTF-Binary/Box.glb" "$dir/Duck/glTF-Binary/Duck.glb" 2>&1) ||
+    out=$("$stoa" bench load --repeat 1 --stages "$dir/Box/glTF-Binary/Box.glb" "$dir/Duck/glTF-Binary/Duck.glb" 2>&1) ||
         { echo "FAIL: bench load exited non-zero"; fail=1; }
     echo "$out"
     for name in Box.glb Duck.glb total; do
         echo "$out" | grep -Eq "^$name +$row" || { echo "FAIL: no timing row for $name"; fail=1; }
+    done
+    # --stages: where each first load went, a row per file and the total.
+    echo "$out" | grep -q "^first load by stage" || { echo "FAIL: no stage table"; fail=1; }
+    echo "$out" | grep -Eq "^file +key +read +json +validate .* lods +lods_bg +cache_wr" ||
+        { echo "FAIL: stage table header"; fail=1; }
+    for name in Box.glb Duck.glb total; do
+        echo "$out" | grep -Eq "^$name +([0-9.]+ +){14}[0-9.]+$" ||
+            { echo "FAIL: no stage row for $name"; fail=1; }
     done
     exit $fail
 fi

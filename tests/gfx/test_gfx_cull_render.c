@@ -20,16 +20,14 @@ typedef struct drawn {
 
 static bool g_no_batch; // render2's no_batch, for the batching test
 
-static bool render2(const stoa_scene *scene, const stoa_gfx_view views[2], uint32_t w, uint32_t h,
-                    bool no_cull, bool no_lod, drawn *out)
+// Draws gs (kept) in two eyes.
+static bool render_gs(stoa_gfx_scene *gs, const stoa_gfx_view views[2], uint32_t w, uint32_t h,
+                      bool no_cull, bool no_lod, drawn *out)
 {
     stoa_gfx_renderer *r = gt_renderer();
-    if (!r)
-        return false;
     stoa_error err = {0};
-    stoa_gfx_scene *gs = NULL;
     stoa_gfx_target *t = NULL;
-    bool ok = stoa_gfx_scene_create(r, scene, &gs, &err) >= 0;
+    bool ok = r && gs;
     stoa_gfx_target_desc td = {.width = w, .height = h, .layers = 2};
     ok = ok && stoa_gfx_target_create(r, &td, &t, &err) >= 0;
     stoa_gfx_render_options opt = {.no_cull = no_cull, .no_lod = no_lod, .no_batch = g_no_batch};
@@ -44,6 +42,20 @@ static bool render2(const stoa_scene *scene, const stoa_gfx_view views[2], uint3
     if (!ok)
         fprintf(stderr, "render: %s\n", err.message);
     stoa_gfx_target_destroy(&t);
+    return ok;
+}
+
+static bool render2(const stoa_scene *scene, const stoa_gfx_view views[2], uint32_t w, uint32_t h,
+                    bool no_cull, bool no_lod, drawn *out)
+{
+    stoa_gfx_renderer *r = gt_renderer();
+    stoa_error err = {0};
+    stoa_gfx_scene *gs = NULL;
+    if (!r || stoa_gfx_scene_create(r, scene, &gs, &err) < 0) {
+        fprintf(stderr, "upload: %s\n", err.message);
+        return false;
+    }
+    bool ok = render_gs(gs, views, w, h, no_cull, no_lod, out);
     stoa_gfx_scene_destroy(&gs);
     return ok;
 }
@@ -235,6 +247,52 @@ STOA_TEST(one_indirect_call_per_material_draws_the_same_picture)
     CHECK(gt_max_diff(&batched.eye[1], &single.eye[1], 0, "batch-right") == 0);
     drawn_free(&batched);
     drawn_free(&single);
+    stoa_scene_destroy(&s);
+}
+
+// A first load draws before its levels exist (.defer_lods): the GPU copy
+// made without them takes them later (stoa_gfx_scene_add_lods) and then draws
+// exactly what a copy made with them draws.
+STOA_TEST(levels_added_after_the_upload_draw_as_if_there_from_the_start)
+{
+    const char *dir = getenv("STOA_BUILD_DIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/scenes/heavy/heavy-small.glb", dir ? dir : ".");
+    stoa_scene *s = NULL;
+    stoa_error err = {0};
+    CHECK_MSG(stoa_scene_load(path, &(stoa_scene_load_desc){.no_lods = true}, &s, &err) >= 0,
+              "%s", err.message);
+    stoa_gfx_renderer *r = gt_renderer();
+    if (!s || !r) {
+        stoa_scene_destroy(&s);
+        return;
+    }
+    stoa_gfx_view views[2];
+    for (int e = 0; e < 2; e++)
+        stoa_gfx_view_frame_bounds(s->bounds_min, s->bounds_max, 0.6f + 0.01f * (float)e, 0.5f,
+                                   0.8f, 4.0f / 3.0f, &views[e]);
+    stoa_gfx_scene *gs = NULL;
+    CHECK(stoa_gfx_scene_create(r, s, &gs, &err) >= 0);
+    drawn before = {0}, after = {0}, fresh = {0};
+    CHECK(render_gs(gs, views, 240, 180, false, false, &before)); // no levels yet
+    CHECK(stoa_gfx_scene_add_lods(r, gs, s, &err) == STOA_OK); // none to add: nothing changes
+    CHECK(stoa_scene_build_lods(s, &err) >= 0 && s->lod_count > 0);
+    CHECK_MSG(stoa_gfx_scene_add_lods(r, gs, s, &err) == 1, "%s", err.message); // added
+    CHECK(stoa_gfx_scene_add_lods(r, gs, s, &err) == STOA_OK); // twice: kept as is
+    CHECK(render_gs(gs, views, 240, 180, false, false, &after));
+    CHECK(render2(s, views, 240, 180, false, false, &fresh));
+    // The scene's figures add up since it was made: the second frame's alone.
+    uint64_t later = after.stats.triangles_drawn - before.stats.triangles_drawn;
+    CHECK_MSG(later * 2 < before.stats.triangles_drawn && later == fresh.stats.triangles_drawn,
+              "%llu triangles after the levels came, %llu before, %llu by a fresh copy",
+              (unsigned long long)later, (unsigned long long)before.stats.triangles_drawn,
+              (unsigned long long)fresh.stats.triangles_drawn);
+    CHECK(gt_max_diff(&after.eye[0], &fresh.eye[0], 0, "late-lods-left") == 0);
+    CHECK(gt_max_diff(&after.eye[1], &fresh.eye[1], 0, "late-lods-right") == 0);
+    drawn_free(&before);
+    drawn_free(&after);
+    drawn_free(&fresh);
+    stoa_gfx_scene_destroy(&gs);
     stoa_scene_destroy(&s);
 }
 

@@ -43,6 +43,11 @@ void test_temp_dir(char out[256])
 
 stoa_hub *test_hub_start(const char *data_dir, int *out_port)
 {
+    return test_hub_start_desc(&(stoa_hub_desc){0}, data_dir, out_port);
+}
+
+stoa_hub *test_hub_start_desc(const stoa_hub_desc *desc, const char *data_dir, int *out_port)
+{
     char listen[64], lessons[1024];
     const char *src = getenv("STOA_SOURCE_DIR");
     snprintf(lessons, sizeof lessons, "%s/scenes/agora/lessons", src ? src : ".");
@@ -51,8 +56,11 @@ stoa_hub *test_hub_start(const char *data_dir, int *out_port)
         snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
         stoa_hub *hub = NULL;
         stoa_error err = {0};
-        if (stoa_hub_create(&(stoa_hub_desc){.listen = listen, .data_dir = data_dir, .lessons_dir = lessons,
-                                              .password = TEST_PASSWORD}, &hub, &err) == STOA_OK) {
+        stoa_hub_desc d = *desc;
+        d.listen = listen, d.data_dir = data_dir, d.password = TEST_PASSWORD;
+        if (!d.lessons_dir)
+            d.lessons_dir = lessons;
+        if (stoa_hub_create(&d, &hub, &err) == STOA_OK) {
             *out_port = port;
             return hub;
         }

@@ -18,6 +18,9 @@ int test_free_port(void);
 void test_temp_dir(char out[256]);
 // Starts a hub in this process on 127.0.0.1:port (port 0 = free one).
 stoa_hub *test_hub_start(const char *data_dir, int *out_port);
+// The same with options (deadlines, limits); listen, data_dir, lessons_dir
+// (NULL: the sample library) and password are the test's.
+stoa_hub *test_hub_start_desc(const stoa_hub_desc *desc, const char *data_dir, int *out_port);
 
 // One HTTP request (raw: method, path, extra headers ending in \r\n, body).
 // Returns the status (0 = no answer); out_body malloc'd (NUL-terminated),

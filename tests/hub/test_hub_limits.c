@@ -31,15 +31,15 @@ static stoa_hub *start(const stoa_hub_desc *extra, int *port, char dir[256])
     return hub;
 }
 
-// The limits count in fixed minutes of the monotonic clock (the hub is in
-// this process): start a sequence that must fit in one early in a minute.
-static void fresh_window(void)
+// The limits count in fixed minutes from each limit's first use
+// (hub_rate_ok): a sequence that must fit in one window starts a limit's
+// first use on a fresh hub, and takes seconds. One that took longer than a
+// window (a machine far too slow) fails with a message saying so.
+static double seconds_since(const struct timespec *t0)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    int s = (int)(ts.tv_sec % 60);
-    if (s > 15)
-        test_sleep_ms((60 - s) * 1000 + 300);
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
 static int post_from(int port, const char *src, const char *path, const char *extra, const char *body)
@@ -58,7 +58,8 @@ STOA_TEST(rate_limits_cannot_be_reset_by_other_addresses)
     int port;
     stoa_hub *hub = start(&(stoa_hub_desc){0}, &port, dir);
     const char *wrong = "{\"password\":\"wrong\"}";
-    fresh_window();
+    struct timespec t0; // the login limit's first use is the next request
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     int s = 0, n = 0;
     while (n < 10 && (s = post_from(port, "127.0.7.1", "/api/login", NULL, wrong)) != 429)
         n++;
@@ -85,8 +86,10 @@ STOA_TEST(rate_limits_cannot_be_reset_by_other_addresses)
     }
     // ... and the other machines' guesses do not lock her out on the hub's own machine.
     CHECK(test_login(port, TEST_PASSWORD, cookie, csrf) == 200);
-    // Join-code guesses: 30 a minute per address, 300 for all together.
-    fresh_window();
+    CHECK_MSG(seconds_since(&t0) < 50, "the login sequence took %.0f s: more than one window", seconds_since(&t0));
+    // Join-code guesses: 30 a minute per address, 300 for all together
+    // (the join limit's first use is the next request).
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     n = 0;
     while (n < 40 && (s = post_from(port, "127.0.10.1", "/api/join", NULL, "{\"code\":\"AAAAAA\"}")) != 429)
         n++;
@@ -97,6 +100,7 @@ STOA_TEST(rate_limits_cannot_be_reset_by_other_addresses)
         ok += post_from(port, src, "/api/join", NULL, "{\"code\":\"AAAAAA\"}") == 403;
     }
     CHECK_MSG(ok <= 300 - 30, "%d wrong guesses answered across 290 addresses", ok);
+    CHECK_MSG(seconds_since(&t0) < 50, "the join sequence took %.0f s: more than one window", seconds_since(&t0));
     stoa_hub_destroy(&hub);
 }
 

@@ -22,11 +22,11 @@ def xdo(*args):
 
 
 class Learner:
-    def __init__(self, stoa, lesson, out_dir, extra=(), size="640x480"):
+    def __init__(self, stoa, lesson, out_dir, extra=(), size="640x480", verb="play"):
         self.out = out_dir
         self.events_path = os.path.join(out_dir, "events.jsonl")
         self.traces = os.path.join(out_dir, "traces")
-        cmd = [stoa, "play", lesson, "--size", size, "--traces", self.traces,
+        cmd = [stoa, verb, lesson, "--size", size, "--traces", self.traces,
                "--events", self.events_path, "--max-seconds", "360"] + list(extra)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True)
@@ -47,9 +47,13 @@ class Learner:
         self.events_seen = 0
         self.look = (0.0, 0.0)  # the last `stoa play: looking` line's yaw and pitch
         self.look_n = 0
+        self.frame = None  # the last `stoa play: frame N` (None: none seen yet)
 
     def _read(self, f, keep, to_queue):
         for line in f:
+            if to_queue and line.startswith("stoa play: frame "):
+                self.frame = int(line.split()[-1])  # neither kept nor queued: one a frame
+                continue
             keep.append(line)
             if to_queue and line.startswith("stoa play: looking yaw "):
                 w = line.split()
@@ -70,6 +74,17 @@ class Learner:
             if pred(line):
                 return line
         return None
+
+    def wait_frames(self, n=2, timeout=60):
+        """Until n more frames are on screen (`stoa play: frame N`, with
+        --events): what was sent before shows in a screenshot taken then,
+        however slow the frames. An older stoa play: a second's wait."""
+        if self.frame is None:
+            time.sleep(1.0)
+            return
+        want, end = self.frame + n, time.time() + timeout
+        while self.frame < want and time.time() < end and self.proc.poll() is None:
+            time.sleep(0.02)
 
     def wait_state(self, name, timeout=40, fresh=False):
         """Waits for state name (fresh: a new entry, not one seen before)."""
@@ -184,9 +199,14 @@ class Learner:
         self.rig_yaw = yaw
 
     # ---- hands ---------------------------------------------------------------
-    def click(self, button=1, hold=0.5):
+    def click(self, button=1, frames=2, hold=None):
+        """Presses and holds the button for `frames` frames (seen by each),
+        or for `hold` seconds."""
         xdo("mousedown", button)
-        time.sleep(hold)
+        if hold is not None:
+            time.sleep(hold)
+        else:
+            self.wait_frames(frames)
         xdo("mouseup", button)
 
     def key(self, name):
@@ -217,9 +237,24 @@ class Learner:
                 last = e["type"]
         return last == "hover_enter"
 
-    def aim(self, node, point, settle=2.0):
+    def until(self, pred, frames, timeout=60):
+        """pred() checked until it holds or `frames` more frames are on
+        screen (an older stoa play without frame lines: 1.2 s)."""
+        want = (self.frame or 0) + frames
+        end = time.time() + (timeout if self.frame is not None else 1.2)
+        while True:
+            if pred():
+                return True
+            if (self.frame is not None and self.frame >= want) or time.time() > end \
+                    or self.proc.poll() is not None:
+                return pred()
+            time.sleep(0.08)
+
+    def aim(self, node, point, frames=3):
         """Looks at point; when the laser is not on node (the walk was a
-        little off), searches around it in widening steps."""
+        little off), searches around it in widening steps. The laser's
+        hover event comes in the frame that turned: a few frames without
+        it is a miss, however slow the frames."""
         self.mark_events()
         self.look_at(point)
         offsets = [(0, 0)] + [(dy * k, dp * k) for k in (0.03, 0.06, 0.1, 0.15)
@@ -229,11 +264,8 @@ class Learner:
         for oy, op in offsets:
             self.turn(oy - at[0], op - at[1])
             at = (oy, op)
-            end = time.time() + (settle if (oy, op) == (0, 0) else 1.2)
-            while time.time() < end:
-                if self.hovering(node):
-                    return True
-                time.sleep(0.15)
+            if self.until(lambda: self.hovering(node), frames):
+                return True
         return False
 
     def mark_events(self):

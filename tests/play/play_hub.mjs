@@ -6,11 +6,13 @@
 // teacher launches the lesson on it; the learner plays with real input
 // (xdotool: looks up at the painted back wall until its gaze trigger fires),
 // the panel follows its states; the hub stores its statements and the run's
-// report (made from them) says "desktop". Screenshots: OUT_DIR/hub-*.png.
+// report (made from them) says "desktop". Lesson time runs x2 (--speed); the
+// local trace shows the gaze, not the state's timer, moved the lesson on.
+// Screenshots: OUT_DIR/hub-*.png.
 //
 //   xvfb-run -a node play_hub.mjs STOA OUT_DIR
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +42,7 @@ const hub = start(stoa, ['hub', '--listen', `127.0.0.1:${port}`, '--data', join(
 await waitFor('the hub to print its join code', () => /join code (\w{6})/.test(hub.output));
 const code = /join code (\w{6})/.exec(hub.output)[1];
 const desk = start(stoa, ['play', join(lessons, 'stoa-poikile.yaml'), '--hub', url, '--join', code, '--device', 'Desk 7',
-  '--traces', join(work, 'traces'), '--size', '480x360', '--msaa', '1', '--max-seconds', '150'],
+  '--traces', join(work, 'traces'), '--size', '480x360', '--msaa', '1', '--max-seconds', '150', '--speed', '2'],
 { XDG_STATE_HOME: join(work, 'state'), XDG_CACHE_HOME: join(work, 'cache'), STOA_AUDIO_SILENT: '1' });
 const browser = await launchChromium(chromium);
 try {
@@ -91,6 +93,18 @@ try {
   xdo('key', 'Escape');
   const ex = await Promise.race([desk.exited, sleep(30000).then(() => null)]);
   check(ex && ex.code === 0, `stoa play ends on Esc and exits 0 (${JSON.stringify(ex)})`);
+  // Lesson time runs x2 (--speed): the welcome narration and the gaze take
+  // half as long. 'stoa' also moves on by itself after 60 s of lesson time:
+  // its local trace's timestamps (lesson time) say the gaze was first.
+  const traces = readdirSync(join(work, 'traces')).filter((f) => f.endsWith('.jsonl'));
+  // A launch switches to the hub's copy of the lesson: not an edit to reload
+  // (that restarted the lesson in a second trace).
+  check(traces.length === 1, `one trace for one launch (${traces.join(', ')})`);
+  const rows = traces.flatMap((f) => readFileSync(join(work, 'traces', f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)));
+  const entered = (st) => rows.find((r) => r.verb.id.endsWith('/experienced') && r.object.id.endsWith(`/states/${st}`));
+  const a = entered('stoa'), b = entered('statue');
+  const inStoa = a && b ? (Date.parse(b.timestamp) - Date.parse(a.timestamp)) / 1000 : null;
+  check(inStoa !== null && inStoa < 55, `'statue' came from the gaze, not the 60-s timer (${inStoa} s of lesson time in 'stoa')`);
 } catch (e) {
   check(false, `${e.message}`);
 } finally {

@@ -41,7 +41,9 @@ def main():
         print("skipped: xdotool and xvfb-run are needed (tools/setup installs them)")
         sys.exit(77)
     if not os.environ.get("DISPLAY"):  # wide: a half turn is one mouse move
-        os.execvp("xvfb-run", ["xvfb-run", "-a", "-s", "-screen 0 2800x900x24",
+        # Its own X server: under ctest -j2 two tests start at once, and
+        # xvfb-run -a alone would give both the same free display.
+        os.execvp("xvfb-run", ["xvfb-run", "-a", "-n", str(100 + os.getpid() % 800), "-s", "-screen 0 2800x900x24",
                                sys.executable] + sys.argv)
     shutil.rmtree(out, ignore_errors=True)
     work = os.path.join(out, "agora")

@@ -32,40 +32,8 @@ from desktop_learner import Learner, xdo  # noqa: E402
 
 FAILS = []
 
-LESSON = """stoa_lesson: 1
-id: test.sounds
-title: {en: Sounds}
-languages: [en]
-scene: ../classroom.glb
-start: quiz
-states:
-  quiz:
-    title: {en: Question}
-    on_enter:
-      - quiz:
-          id: aim
-          question: {en: Where do you aim?}
-          choices:
-            - {en: At the base}
-            - {en: At the top}
-          correct: 0
-          score: 1
-          feedback:
-            right: {en: "Yes: the base."}
-            wrong: {en: "No: the base."}
-    triggers:
-      - quiz: {answer: any}
-        goto: done
-  done:
-    title: {en: Done}
-    triggers:
-      - timer: 3
-        goto: finish
-  finish:
-    title: {en: The end}
-    on_enter:
-      - end: {pass_score: 0}
-"""
+# The lesson: tests/run/one_question.yaml (shared with tests/run/test_run_icons.py),
+# its last wait shortened from 60 s to 3 s.
 
 
 def check(cond, what):
@@ -80,7 +48,9 @@ def play_once(stoa, out, answer):
     os.makedirs(os.path.join(out, "lessons"))
     shutil.copy(os.path.join(SRC, "scenes/classroom/classroom.glb"), out)
     lesson = os.path.join(out, "lessons", "sounds.yaml")
-    open(lesson, "w").write(LESSON)
+    text = open(os.path.join(SRC, "tests/run/one_question.yaml")).read()
+    assert "timer: 60" in text, "tests/run/one_question.yaml: its last wait changed"
+    open(lesson, "w").write(text.replace("timer: 60", "timer: 3"))
     probe = os.path.join(out, "probe.jsonl")
     os.environ["STOA_AUDIO_PROBE"] = probe
     L = Learner(stoa, lesson, out, extra=["--msaa", "1"], size="640x480")
@@ -155,7 +125,9 @@ def main():
         print("skipped: xdotool and xvfb-run are needed (tools/setup installs them)")
         sys.exit(77)
     if not os.environ.get("DISPLAY"):
-        os.execvp("xvfb-run", ["xvfb-run", "-a", "-s", "-screen 0 1280x900x24",
+        # Its own X server: under ctest -j2 two tests start at once, and
+        # xvfb-run -a alone would give both the same free display.
+        os.execvp("xvfb-run", ["xvfb-run", "-a", "-n", str(100 + os.getpid() % 800), "-s", "-screen 0 1280x900x24",
                                sys.executable] + sys.argv)
     shutil.rmtree(out, ignore_errors=True)
     os.environ.pop("STOA_AUDIO_SILENT", None)

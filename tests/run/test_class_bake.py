@@ -24,7 +24,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from class_common import FAILS, PASSES, Proc, check, fresh, headset_env  # noqa: E402
-from test_class_hub import PASSWORD, Hub, free_port  # noqa: E402
+from class_hub import hub_ready, start_hub  # noqa: E402
 
 LESSON = "zeno-zh.yaml"  # names ../agora.glb
 
@@ -33,24 +33,17 @@ def main():
     stoa, src, out = (os.path.abspath(a) for a in sys.argv[1:4])
     fresh(out)
     lessons = os.path.join(src, "scenes/agora/lessons")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    hub_dir = os.path.join(out, "hub")
-    hub_p = Proc([stoa, "hub", "--listen", f"127.0.0.1:{port}", "--data", hub_dir,
-                  "--lessons", lessons, "--no-browser"],
-                 dict(os.environ, STOA_HUB_PASSWORD=PASSWORD, STOA_LOG_HUB="info"),
-                 os.path.join(out, "hub.log"))
+    hub_dir = os.path.join(out, "hub")  # start_hub's data folder
+    hub_p, url = start_hub(stoa, out, lessons, dict(os.environ, STOA_LOG_HUB="info"))
     head = None
     home = os.path.join(out, "hs")
     os.makedirs(home)
     scenes = os.path.join(out, "hs-scenes")
     t_start = time.monotonic()
     try:
-        if not hub_p.wait_for(r"join code (\w{6})", 30):
-            check(False, f"the hub starts ({hub_p.text()[-400:]})")
+        code, hub = hub_ready(hub_p, url)
+        if not code:
             return
-        code = re.search(r"join code (\w{6})", hub_p.text()).group(1)
-        hub = Hub(url)
         env = headset_env(os.environ, out, "hs", eye="64x64")
         env.update(HOME=home, STOA_SCENE_CACHE=scenes, STOA_LOG_SCENE="debug", STOA_LOG_NET="info")
 
@@ -84,12 +77,13 @@ def main():
         # A launch starts the bake of its scene; this one reaches no headset.
         check(hub.command("launch", lesson=LESSON).get("sent", -1) == 0,
               "a launch with no headset connected is sent to none")
+        # The headset starts while the hub bakes (both take seconds: overlapped).
+        start(1)
         baked = hub_p.wait_for(r"baked .*agora\.glb for headsets", 60)
         check(baked is not None, "the hub bakes the lesson's scene once, in the background")
         files = glob.glob(os.path.join(hub_dir, "bakes", "*.stoabake"))
         check(len(files) == 1, f"one baked file in the hub's folder ({files})")
 
-        start(1)
         t0 = time.monotonic()
         log = launch(2)
         check(re.search(r"baked scene agora\.glb\.stoabake: fetched from the hub", log) is not None,

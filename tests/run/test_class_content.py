@@ -25,7 +25,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from class_common import (FAILS, PASSES, Proc, by_registration, check, fresh, headset_env,  # noqa: E402
                           written)
-from test_class_hub import PASSWORD, Hub, free_port  # noqa: E402
+from class_hub import hub_ready, start_hub  # noqa: E402
 
 LESSON = "zeno-zh.yaml"  # names ../agora.glb, ../narration/statue.wav and end.wav
 
@@ -34,21 +34,15 @@ def main():
     stoa, src, out = (os.path.abspath(a) for a in sys.argv[1:4])
     fresh(out)
     lessons = os.path.join(src, "scenes/agora/lessons")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    hub_p = Proc([stoa, "hub", "--listen", f"127.0.0.1:{port}", "--data", os.path.join(out, "hub"),
-                  "--lessons", lessons, "--no-browser"], dict(os.environ, STOA_HUB_PASSWORD=PASSWORD),
-                 os.path.join(out, "hub.log"))
+    hub_p, url = start_hub(stoa, out, lessons)
     head = None
     home = os.path.join(out, "hs")
     os.makedirs(home)
     t_start = time.monotonic()
     try:
-        if not hub_p.wait_for(r"join code (\w{6})", 30):
-            check(False, f"the hub starts ({hub_p.text()[-400:]})")
+        code, hub = hub_ready(hub_p, url)
+        if not code:
             return
-        code = re.search(r"join code (\w{6})", hub_p.text()).group(1)
-        hub = Hub(url)
         env = headset_env(os.environ, out, "hs", eye="64x64")
         env["HOME"] = home  # nothing of the library's in reach
         traces = os.path.join(home, "traces")

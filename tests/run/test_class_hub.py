@@ -22,64 +22,18 @@ The time from each launch to the headset being in the lesson is printed.
 usage: test_class_hub.py STOA SOURCE_DIR OUT_DIR [SCENE]
 SCENE: the lessons' scene (default the agora; CI gives a small generated box).
 """
-import http.cookiejar
-import json
 import os
 import re
 import shutil
-import socket
 import sys
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from class_common import (FAILS, PASSES, Proc, by_registration, check, fresh, headset_env,  # noqa: E402
                           trace_logs, write_lessons, written)
+from class_hub import hub_ready, start_hub  # noqa: E402
 
-PASSWORD = "class hub test password"
 HEADSETS = ("hs-a", "hs-b")
-
-
-class Hub:
-    def __init__(self, url):
-        self.url = url
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        self.csrf = self._call("POST", "/api/login", {"password": PASSWORD})["csrf"]
-
-    def _call(self, method, path, body=None, headers=None):
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.url + path, data=data, method=method)
-        req.add_header("Content-Type", "application/json")
-        for k, v in (headers or {}).items():
-            req.add_header(k, v)
-        if getattr(self, "csrf", None):
-            req.add_header("X-CSRF-Token", self.csrf)
-        with self.opener.open(req, timeout=10) as r:
-            return json.loads(r.read() or b"{}")
-
-    def command(self, cmd, **kw):
-        return self._call("POST", "/api/command", dict(cmd=cmd, **kw))
-
-    def headsets(self):
-        return {h.get("name"): h for h in self._call("GET", "/api/state").get("headsets", [])}
-
-    def stored(self, registration):
-        out, path = [], f"/xapi/statements?registration={registration}&limit=500&ascending=true"
-        while path:
-            r = self._call("GET", path, headers={"X-Experience-API-Version": "1.0.3"})
-            out += r.get("statements", [])
-            more = r.get("more") or ""
-            path = more[more.index("/xapi"):] if "/xapi" in more else None
-        return out
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def wait_all(heads, pattern, timeout, marks):
@@ -95,18 +49,12 @@ def main():
     os.makedirs(lessons)
     shutil.copy(scene, os.path.join(lib, "scene.glb"))
     write_lessons(lessons, "../scene.glb")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, STOA_HUB_PASSWORD=PASSWORD)
-    hub_p = Proc([stoa, "hub", "--listen", f"127.0.0.1:{port}", "--data", os.path.join(out, "hub"),
-                  "--lessons", lessons, "--no-browser"], env, os.path.join(out, "hub.log"))
+    hub_p, url = start_hub(stoa, out, lessons)
     heads = {}
     try:
-        if not hub_p.wait_for(r"join code (\w{6})", 30):
-            check(False, f"the hub starts ({hub_p.text()[-400:]})")
+        code, hub = hub_ready(hub_p, url)
+        if not code:
             return
-        code = re.search(r"join code (\w{6})", hub_p.text()).group(1)
-        hub = Hub(url)
         for n in HEADSETS:
             heads[n] = Proc([stoa, "run", os.path.join(lessons, "wait.yaml"), "--sim", "--hub", url,
                              "--join", code, "--device", n, "--traces", os.path.join(out, n, "traces"),

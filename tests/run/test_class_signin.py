@@ -28,7 +28,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from class_common import (FAILS, PASSES, Proc, check, fresh, headset_env,  # noqa: E402
                           write_lessons, written)
-from test_class_hub import PASSWORD, Hub, free_port  # noqa: E402
+from class_hub import hub_ready, start_hub  # noqa: E402
 
 HAND = [0.2, 1.3, -0.3]  # where the right controller is held (stage = world in the lobby)
 AIM = re.compile(r"lobby-pick aim (\d+):((?: -?[\d.]+,-?[\d.]+,-?[\d.]+)*)")
@@ -96,19 +96,13 @@ def main():
     os.makedirs(lessons)
     shutil.copy(scene, os.path.join(out, "library", "scene.glb"))
     write_lessons(lessons, "../scene.glb")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    hub_p = Proc([stoa, "hub", "--listen", f"127.0.0.1:{port}", "--data", os.path.join(out, "hub"),
-                  "--lessons", lessons, "--no-browser"], dict(os.environ, STOA_HUB_PASSWORD=PASSWORD),
-                 os.path.join(out, "hub.log"))
+    hub_p, url = start_hub(stoa, out, lessons)
     head = None
     t_start = time.monotonic()
     try:
-        if not hub_p.wait_for(r"join code (\w{6})", 30):
-            check(False, f"the hub starts ({hub_p.text()[-400:]})")
+        code, hub = hub_ready(hub_p, url)
+        if not code:
             return
-        code = re.search(r"join code (\w{6})", hub_p.text()).group(1)
-        hub = Hub(url)
         cls = hub._call("POST", "/api/class/create", {"title": "7B"})["id"]
         ana = hub._call("POST", "/api/learner/add", {"class_id": cls, "name": "Ana", "number": "1",
                                                      "pin": "1234"})["learner_id"]

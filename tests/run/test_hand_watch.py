@@ -15,7 +15,6 @@ usage: test_hand_watch.py STOA SOURCE_DIR OUT_DIR SCENE
 """
 import glob
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -24,7 +23,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from class_common import FAILS, Proc, check, fresh, headset_env, write_lessons  # noqa: E402
-from test_class_hub import PASSWORD, Hub, free_port  # noqa: E402
+from class_hub import hub_ready, start_hub  # noqa: E402
 
 
 def newest(capdir, after):
@@ -63,18 +62,13 @@ def main():
     os.makedirs(lessons)
     shutil.copy(scene, os.path.join(out, "library", "scene.glb"))
     write_lessons(lessons, "../scene.glb")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    hub_p = Proc([stoa, "hub", "--listen", f"127.0.0.1:{port}", "--data", os.path.join(out, "hub"),
-                  "--lessons", lessons, "--no-browser"], dict(os.environ, STOA_HUB_PASSWORD=PASSWORD),
-                 os.path.join(out, "hub.log"))
+    hub_p, url = start_hub(stoa, out, lessons)
     head = None
     t0 = time.time()
     try:
-        if not check(hub_p.wait_for(r"join code (\w{6})", 30), "the hub starts"):
+        code, hub = hub_ready(hub_p, url)
+        if not code:
             return
-        code = re.search(r"join code (\w{6})", hub_p.text()).group(1)
-        hub = Hub(url)
         capdir = os.path.join(out, "captures")
         gate = os.path.join(out, "gate")
         script = os.path.join(out, "learner.yaml")

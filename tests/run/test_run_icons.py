@@ -26,40 +26,7 @@ import struct
 
 FAILS = []
 
-LESSON = """stoa_lesson: 1
-id: test.icons
-title: {en: Icons}
-languages: [en]
-scene: ../classroom.glb
-start: quiz
-states:
-  quiz:
-    title: {en: Question}
-    on_enter:
-      - quiz:
-          id: aim
-          question: {en: Where do you aim?}
-          choices:
-            - {en: At the base}
-            - {en: At the top}
-          correct: 0
-          score: 1
-          feedback:
-            right: {en: "Yes: the base."}
-            wrong: {en: "No: the base."}
-    triggers:
-      - quiz: {answer: any}
-        goto: done
-  done:
-    title: {en: Done}
-    triggers:
-      - timer: 60
-        goto: finish
-  finish:
-    title: {en: The end}
-    on_enter:
-      - end: {pass_score: 0}
-"""
+# The lesson: tests/run/one_question.yaml (shared with tests/play/test_play_sounds.py).
 
 
 def check(cond, what):
@@ -107,7 +74,7 @@ def start(stoa, src, out, choice, icons_dir):
     os.makedirs(os.path.join(out, "lessons"), exist_ok=True)
     shutil.copy(os.path.join(src, "scenes/classroom/classroom.glb"), out)
     lesson = os.path.join(out, "lessons", "icons.yaml")
-    open(lesson, "w").write(LESSON)
+    shutil.copy(os.path.join(src, "tests/run/one_question.yaml"), lesson)
     script = os.path.join(out, "learner.yaml")
     text = open(os.path.join(src, "tests/run/icons_learner.yaml")).read()
     open(script, "w").write(text.replace("CHOICE", str(choice)))

@@ -85,6 +85,44 @@ STOA_TEST(levels_come_from_the_cache)
     tu_rmdir(dir);
 }
 
+// .defer_lods (a first load in `stoa run`): the scene comes back without
+// waiting for the levels; once stoa_scene_lods_ready says so it has the same
+// levels as a load that made them, and the cache file written meanwhile
+// holds them (a hit equals a fresh import, without simplifying). A scene
+// destroyed while its levels are still being made stops them cleanly.
+STOA_TEST(levels_made_after_the_load_are_the_same_and_reach_the_cache)
+{
+    char dir[256];
+    tu_mkdtemp(dir, sizeof dir, "lods");
+    stoa_scene *fresh = load(NULL, false, STOA_SCENE_CACHE_UNUSED);
+    stoa_scene *s = NULL;
+    stoa_error err = {0};
+    stoa_scene_load_desc d = {.use_cache = true, .cache_dir = dir, .defer_lods = true};
+    CHECK_MSG(stoa_scene_load(STOA_HEAVY_SMALL, &d, &s, &err) == STOA_OK, "%s", err.message);
+    CHECK(s && stoa_scene_cache_outcome_of(s) == STOA_SCENE_CACHE_MISS);
+    CHECK(stoa_scene_lods_ready(s, true));
+    CHECK(stoa_scene_lods_ready(s, false)); // stays ready
+    if (fresh && s)
+        sc_scene_same(fresh, s, "levels made after the load");
+    stoa_scene_destroy(&s); // waits for the writer
+    stoa_scene *hit = load(dir, false, STOA_SCENE_CACHE_HIT);
+    if (fresh && hit)
+        sc_scene_same(fresh, hit, "levels in the cache written after a .defer_lods load");
+    CHECK(stoa_scene_lods_ready(hit, false)); // a hit has them at once
+    stoa_scene_destroy(&hit);
+    tu_rmdir(dir);
+    // Destroyed at once, no cache: the thread is stopped (ASan/LSan: nothing leaks).
+    d = (stoa_scene_load_desc){.defer_lods = true};
+    CHECK(stoa_scene_load(STOA_HEAVY_SMALL, &d, &s, &err) == STOA_OK);
+    stoa_scene_destroy(&s);
+    // Asked for no levels: none come.
+    d = (stoa_scene_load_desc){.defer_lods = true, .no_lods = true};
+    CHECK(stoa_scene_load(STOA_HEAVY_SMALL, &d, &s, &err) == STOA_OK);
+    CHECK(s && stoa_scene_lods_ready(s, true) && s->lod_count == 0);
+    stoa_scene_destroy(&s);
+    stoa_scene_destroy(&fresh);
+}
+
 typedef struct lods_at {
     uint64_t section;   // LODS in the file
     uint64_t first_ref; // its mesh_lod_first array, in the file

@@ -235,6 +235,7 @@ void stoa_hub_destroy(stoa_hub **hub)
         pthread_join(h->maint, NULL);
     }
     hub_server_stop(&h->srv);
+    hub_bake_free(h); // after the server: no request starts another bake
     hub_db_ckpt_stop(h);
     hub_db_close(h);
     pthread_mutex_destroy(&h->db_mu);

@@ -84,9 +84,15 @@ bool hub_rotate_xapi_key(stoa_hub *hub, char out[40])
 
 bool hub_rate_ok(stoa_hub *hub, hub_rate *rate, int per_minute, int global_per_minute, hub_req *c)
 {
-    int64_t minute = hub_mono_ns() / (60LL * 1000000000LL);
+    int64_t now = hub_mono_ns();
     bool ok;
     pthread_mutex_lock(&hub->mu);
+    // Fixed windows of a minute from this limit's first use (not from the
+    // clock's whole minutes: a test then starts on a fresh window at once,
+    // instead of sleeping until the next whole minute).
+    if (!rate->origin_ns)
+        rate->origin_ns = now;
+    int64_t minute = (now - rate->origin_ns) / (60LL * 1000000000LL);
     if (rate->window != minute) { // a new window: everyone starts again, together
         rate->window = minute;
         rate->used = 0;

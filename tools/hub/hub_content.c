@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// A lesson's files besides the lesson itself (its scene and narration audio)
-// for `launch`, and GET /api/headset/content/<sha256>: the hub serves a file
+// A lesson's files besides the lesson itself (its scene, the buffers and
+// images a glTF scene names, its environment image and narration audio) for
+// `launch`, and GET /api/headset/content/<sha256>: the hub serves a file
 // only when a lesson of its library names it, found by the SHA-256 of its
 // bytes (docs/hub.md, "The class-period protocol").
 //
@@ -15,8 +16,8 @@
 //     so a headset that lays the files out as the same tree resolves the
 //     lesson's "../agora.glb" as on the hub. An older headset ignores it.
 //
-// A lesson's paths are parsed once per change of its file (size, mtime,
-// inode), not on every launch or content request; a file's hash once per
+// A lesson's paths are parsed once per change of its file or its scene's
+// (size, mtime, inode), not on every launch or content request; a file's hash once per
 // change of the file.
 #include <dirent.h>
 #include <stdio.h>
@@ -25,8 +26,10 @@
 #include <sys/stat.h>
 
 #include "core/stoa_file.h"
+#include "core/stoa_log.h"
 #include "hub_internal.h"
 #include "lesson/stoa_lesson.h"
+#include "scene/stoa_scene_cache.h"
 
 #define HUB_CONTENT_CACHE 512 // hashes remembered (path, size, mtime)
 #define HUB_LESSON_CACHE 512  // lessons' parsed paths remembered
@@ -41,6 +44,7 @@ typedef struct content_entry {
 typedef struct lesson_entry {
     char name[256];
     int64_t size, mtime_ns, inode;
+    int64_t scene_size, scene_mtime_ns, scene_inode; // the files it names change with it
     int count;
     bool scene_first; // paths[0] is the lesson's scene
     char (*paths)[520]; // as the lesson writes them (relative to its folder)
@@ -101,6 +105,70 @@ static void add_path(lesson_entry *e, const char *rel)
     snprintf(e->paths[e->count++], sizeof e->paths[0], "%s", rel);
 }
 
+// The scene's own stat (paths[0]), so that a scene that now names other
+// files is read again.
+static void scene_stat(const lesson_entry *e, const char *lesson, int64_t out[3])
+{
+    char full[2400];
+    struct stat st;
+    stoa_error err = {0};
+    out[0] = out[1] = out[2] = -1;
+    if (e->scene_first && stoa_lesson_resolve_path(lesson, e->paths[0], full, sizeof full, &err) == STOA_OK &&
+        stat(full, &st) == 0)
+        out[0] = (int64_t)st.st_size, out[1] = mtime_of(&st), out[2] = (int64_t)st.st_ino;
+}
+
+static bool scene_unchanged(const lesson_entry *e, const char *lesson)
+{
+    int64_t now[3];
+    scene_stat(e, lesson, now);
+    return now[0] == e->scene_size && now[1] == e->scene_mtime_ns && now[2] == e->scene_inode;
+}
+
+typedef struct scene_files {
+    lesson_entry *e;
+    char dir[520]; // the scene's folder as the lesson writes it ("" or ending in '/')
+} scene_files;
+
+static void add_scene_file(void *user, const char *uri)
+{
+    scene_files *f = user;
+    char rel[1100];
+    while (strncmp(uri, "./", 2) == 0) // "./tex.png" is "tex.png" to the loader
+        uri += 2;
+    // Inside the scene's folder, as the scene loader confines it; the
+    // content root's confinement is checked again when the list is made.
+    // No empty or "." segment either: a headset refuses a launch naming one.
+    size_t n = strlen(uri);
+    if (!n || strcmp(uri, ".") == 0 || uri[0] == '/' || strstr(uri, "..") || strchr(uri, '\\') ||
+        strstr(uri, "//") || strstr(uri, "/./") || uri[n - 1] == '/' || (n >= 2 && strcmp(uri + n - 2, "/.") == 0) ||
+        snprintf(rel, sizeof rel, "%s%s", f->dir, uri) >= (int)sizeof f->e->paths[0])
+        return;
+    add_path(f->e, rel);
+}
+
+// The buffers and images a glTF scene names (paths[0]), relative to the
+// lesson's folder: a headset needs them to load the scene, and to compute
+// the key the hub's bake has (stoa_scene_file_uris).
+static void add_scene_files(lesson_entry *e, const char *lesson)
+{
+    char full[2400];
+    stoa_error err = {0};
+    int64_t st[3];
+    scene_stat(e, lesson, st);
+    e->scene_size = st[0], e->scene_mtime_ns = st[1], e->scene_inode = st[2];
+    const char *ext = e->scene_first ? strrchr(e->paths[0], '.') : NULL;
+    if (!ext || (strcmp(ext, ".gltf") != 0 && strcmp(ext, ".glb") != 0) ||
+        stoa_lesson_resolve_path(lesson, e->paths[0], full, sizeof full, &err) != STOA_OK)
+        return;
+    scene_files f = {.e = e};
+    const char *slash = strrchr(e->paths[0], '/');
+    if (slash)
+        snprintf(f.dir, sizeof f.dir, "%.*s/", (int)(slash - e->paths[0]), e->paths[0]);
+    if (stoa_scene_file_uris(full, add_scene_file, &f, &err) != STOA_OK)
+        STOA_LOGW("hub", "%s: %s (its files are not sent with it)", full, err.message);
+}
+
 // The paths a library lesson names (g_mu held): parsed when its file
 // changed since the last time, else from the cache. NULL: not a lesson.
 static lesson_entry *lesson_paths(stoa_hub *hub, const char *name, const char *path)
@@ -119,7 +187,8 @@ static lesson_entry *lesson_paths(stoa_hub *hub, const char *name, const char *p
     for (int i = 0; i < g_lesson_n && !e; i++)
         if (strcmp(g_lessons[i].name, name) == 0)
             e = &g_lessons[i];
-    if (e && e->size == (int64_t)st.st_size && e->mtime_ns == mtime_of(&st) && e->inode == (int64_t)st.st_ino)
+    if (e && e->size == (int64_t)st.st_size && e->mtime_ns == mtime_of(&st) && e->inode == (int64_t)st.st_ino &&
+        scene_unchanged(e, path))
         return e;
     if (!e)
         e = g_lesson_n < HUB_LESSON_CACHE ? &g_lessons[g_lesson_n++]
@@ -138,6 +207,8 @@ static lesson_entry *lesson_paths(stoa_hub *hub, const char *name, const char *p
     e->size = (int64_t)st.st_size, e->mtime_ns = mtime_of(&st), e->inode = (int64_t)st.st_ino;
     add_path(e, l->scene);
     e->scene_first = e->count == 1;
+    add_scene_files(e, path);
+    add_path(e, l->sky_environment); // the lesson's environment image (sky.environment)
     for (uint32_t s = 0; s < l->state_count; s++)
         for (uint32_t k = 0; k < l->states[s].step_count; k++) {
             const stoa_lesson_text *a = &l->states[s].steps[k].audio;
@@ -285,7 +356,7 @@ void hub_handle_content(stoa_hub *hub, hub_req *c, const char *sha)
         return;
     }
     char path[4200];
-    if (!hub_bake_find(sha, path, sizeof path) && !find_content(hub, sha, path, sizeof path)) {
+    if (!hub_bake_find(hub, sha, path, sizeof path) && !find_content(hub, sha, path, sizeof path)) {
         hub_send_error(c, 404, "no lesson of the library has this file");
         return;
     }

@@ -59,7 +59,8 @@ typedef struct hub_rate_slot {
     int count;
 } hub_rate_slot;
 typedef struct hub_rate {
-    int64_t window; // minute number of the counts below
+    int64_t window;    // minute number of the counts below, counted from origin_ns
+    int64_t origin_ns; // the limit's first use (monotonic): its windows start there
     int used, global;
     hub_rate_slot slots[HUB_RATE_SLOTS];
 } hub_rate;
@@ -116,10 +117,12 @@ typedef struct hub_quiz {
 
 typedef struct hub_views hub_views;
 typedef struct hub_ckpt hub_ckpt;
+typedef struct hub_bakes hub_bakes;
 
 struct stoa_hub {
     hub_server *srv;
     hub_views *views; // live views (hub_view.c), under mu; made on first use
+    hub_bakes *bakes; // baked scenes (hub_bake.c), under mu; made on first use
     sqlite3 *db;
     hub_ckpt *ckpt; // the WAL checkpoint thread (hub_db_ckpt.c)
     pthread_mutex_t db_mu, mu, report_mu;
@@ -457,7 +460,9 @@ uint64_t hub_content_parses(void);
 cJSON *hub_lesson_bakes(stoa_hub *hub, const char *name, bool layout);
 cJSON *hub_bake_item(stoa_hub *hub, const char *scene, const char *rel);
 // The baked file with this SHA-256 (GET /api/headset/content/<sha256>).
-bool hub_bake_find(const char *sha, char *out, size_t size);
+bool hub_bake_find(stoa_hub *hub, const char *sha, char *out, size_t size);
+// Waits for the hub's running bakes, frees its bakes (stoa_hub_destroy).
+void hub_bake_free(stoa_hub *hub);
 // A readable page instead of an error object, for links the panel opens in
 // a tab (a report of a run without records).
 typedef enum hub_problem { HUB_PROBLEM_NO_RECORDS, HUB_PROBLEM_FAILED } hub_problem;

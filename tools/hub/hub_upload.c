@@ -271,13 +271,16 @@ void hub_handle_upload(stoa_hub *hub, hub_req *c)
     bool ok = cJSON_GetArraySize(added) > 0;
     cJSON_AddItemToObject(o, "added", added);
     cJSON_AddItemToObject(o, "problems", u.problems);
-    cJSON_Delete(u.files);
     if (ok)
         fprintf(stderr, "stoa hub: a lesson archive was added to the library\n");
-    const cJSON *a; // their scenes baked for headsets now, in the background (hub_bake.c)
-    cJSON_ArrayForEach(a, added)
+    // The archive's lessons' scenes baked for headsets now, in the background
+    // (hub_bake.c): also a lesson already there, whose scene's image or .bin
+    // this archive added (its bake's key changed).
+    const cJSON *a, *archived = ok ? u.files : NULL;
+    cJSON_ArrayForEach(a, archived)
         if (is_lesson(a->valuestring))
             cJSON_Delete(hub_lesson_bakes(hub, a->valuestring, false));
+    cJSON_Delete(u.files);
     hub_send_json(c, ok ? 200 : 422, o, NULL);
     cJSON_Delete(o);
 }
