@@ -6,6 +6,9 @@
 // (which encodes and sends them) as soon as the GPU is done, not a frame
 // later. The frame thread never waits: it only try-locks the picker's
 // mutex, and a snapshot that finds it busy is recorded a frame later.
+// Nor does it make the snapshot's ring (buffers, events) when the teacher
+// opens a view or changes its size: the picker makes it, and a later frame
+// swaps it in.
 #include "run_view.h"
 
 #include <pthread.h>
@@ -17,25 +20,33 @@
 #include "core/stoa_log.h"
 #include "run_hub.h"
 
-#define PICK_POLL_NS 2000000L   // the picker looks at the pending snapshot every 2 ms
-#define PICK_SLOW_AFTER_S 5.0    // ... then, after this long (a GPU far behind), every 50 ms
+#define PICK_POLL_NS 2000000L // the picker looks at the pending snapshot every 2 ms
+#define PICK_SLOW_AFTER_S 5.0 // ... then, after this long (a GPU far behind), every 50 ms
 #define PICK_SLOW_POLL_NS 50000000L
-#define PICK_GIVE_UP_S 120.0     // its frame never reached the GPU (a failed submit): stop
+#define PICK_GIVE_UP_S 120.0 // its frame never reached the GPU (a failed submit): stop
 
 struct run_view_pics {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     pthread_t thread;
     bool stop;
-    stoa_net *net;          // where pictures go (the frame thread sets it each frame)
-    stoa_gfx_snap *snap;    // v->snap, as the picker sees it
+    stoa_net *net;       // where pictures go (the frame thread sets it each frame)
+    stoa_gfx_snap *snap; // v->snap, as the picker sees it
     uint32_t width, height;
-    uint64_t pending_user;  // the newest recorded snapshot's tag, 0 = none waits
-    double pending_since;   // when it was recorded (stoa_time_seconds)
-    uint64_t rec_user[4];   // the last snapshots' tags and when their frames were recorded (unix ms)
+    uint64_t pending_user; // the newest recorded snapshot's tag, 0 = none waits
+    double pending_since;  // when it was recorded (stoa_time_seconds)
+    uint64_t rec_user[4];  // the last snapshots' tags and when their frames were recorded (unix ms)
     int64_t rec_ms[4];
     unsigned rec_next;
     uint64_t sent;
+    // A ring of another size asked of the picker (make_w 0: none), and the
+    // one it made for the frame thread to take.
+    stoa_gfx_device *dev;
+    uint32_t make_w, make_h;
+    VkFormat make_format;
+    stoa_gfx_snap *made;
+    uint32_t made_w, made_h;
+    uint32_t failed_w, failed_h; // a size the picker could not make (not asked again)
 };
 
 static int64_t unix_ms(void)
@@ -62,11 +73,34 @@ static void unpack(uint64_t user, stoa_net_view_meta *m)
     m->gaze[1] = (float)(user & 1023) / 1023.0f;
 }
 
+// The picker, mutex held: makes the ring asked for, unlocked meanwhile.
+static void make_ring(run_view_pics *p)
+{
+    stoa_gfx_snap_desc d = {.width = p->make_w, .height = p->make_h, .format = p->make_format};
+    stoa_gfx_device *dev = p->dev;
+    p->make_w = 0;
+    pthread_mutex_unlock(&p->mu);
+    stoa_gfx_snap *snap = NULL;
+    stoa_error err = {0};
+    if (stoa_gfx_snap_create(dev, &d, &snap, &err) < 0)
+        STOA_LOGW("run", "live view: %s", err.message);
+    pthread_mutex_lock(&p->mu);
+    stoa_gfx_snap_destroy(&p->made); // an older size, never taken: never used
+    p->made = snap;
+    p->made_w = d.width, p->made_h = d.height;
+    if (!snap)
+        p->failed_w = d.width, p->failed_h = d.height;
+}
+
 static void *picker(void *arg)
 {
     run_view_pics *p = arg;
     pthread_mutex_lock(&p->mu);
     while (!p->stop) {
+        if (p->make_w && p->dev) {
+            make_ring(p);
+            continue;
+        }
         if (!p->pending_user || !p->snap || !p->net) {
             pthread_cond_wait(&p->cv, &p->mu);
             continue;
@@ -98,7 +132,9 @@ static void *picker(void *arg)
         if (waited > PICK_GIVE_UP_S)
             p->pending_user = 0;
         pthread_mutex_unlock(&p->mu);
-        nanosleep(&(struct timespec){0, waited > PICK_SLOW_AFTER_S ? PICK_SLOW_POLL_NS : PICK_POLL_NS}, NULL);
+        nanosleep(
+            &(struct timespec){0, waited > PICK_SLOW_AFTER_S ? PICK_SLOW_POLL_NS : PICK_POLL_NS},
+            NULL);
         pthread_mutex_lock(&p->mu);
     }
     pthread_mutex_unlock(&p->mu);
@@ -134,6 +170,7 @@ void run_view_pics_stop(run_view *v)
     pthread_cond_signal(&p->cv);
     pthread_mutex_unlock(&p->mu);
     pthread_join(p->thread, NULL);
+    stoa_gfx_snap_destroy(&p->made); // never taken: never used
     v->sent += p->sent;
     pthread_cond_destroy(&p->cv);
     pthread_mutex_destroy(&p->mu);
@@ -141,14 +178,15 @@ void run_view_pics_stop(run_view *v)
     v->pics = NULL;
 }
 
-void run_view_pics_tap(run_view *v, VkCommandBuffer cmd, VkImage image, uint32_t width, uint32_t height,
-                       VkFormat format, VkImageLayout layout)
+void run_view_pics_tap(run_view *v, VkCommandBuffer cmd, VkImage image, uint32_t width,
+                       uint32_t height, VkFormat format, VkImageLayout layout)
 {
     double t0 = stoa_time_seconds();
     v->format = format;
     run_view_pics *p = v->pics;
     if (v->armed && v->snap && p && pthread_mutex_trylock(&p->mu) == 0) {
-        if (stoa_gfx_snap_record(v->snap, cmd, image, width, height, layout, RUN_VIEW_CROP, v->user)) {
+        if (stoa_gfx_snap_record(v->snap, cmd, image, width, height, layout, RUN_VIEW_CROP,
+                                 v->user)) {
             v->armed = false;
             p->pending_user = v->user;
             p->pending_since = stoa_time_seconds();
@@ -185,31 +223,35 @@ static void note_cpu(run_view *v)
     v->cpu_us[v->cpu_count++] = v->frame_us;
 }
 
-// A new size (the large view opened or closed): the old ring is destroyed
-// a few frames later, when no frame in flight can use it any more.
+// A new size (the large view opened or closed): the picker makes its ring
+// (asked here, p->mu held); once made, a later frame takes it, and the old
+// ring is destroyed a few frames later, when no frame in flight can use it.
 static void resize(run_view *v, run_view_pics *p, stoa_gfx_device *dev, uint32_t w, uint32_t h)
 {
-    if (v->snap) {
-        stoa_gfx_snap_destroy(&v->retired); // older still: long done
-        v->retired = v->snap;
-        v->retired_frames = 4;
-        v->snap = NULL;
-    }
-    stoa_error err = {0};
-    if (stoa_gfx_snap_create(dev, &(stoa_gfx_snap_desc){.width = w, .height = h, .format = v->format}, &v->snap,
-                             &err) >= 0) {
+    if (p->made && p->made_w == w && p->made_h == h) {
+        if (v->snap) {
+            stoa_gfx_snap_destroy(&v->retired); // older still: long done
+            v->retired = v->snap;
+            v->retired_frames = 4;
+        }
+        v->snap = p->made;
+        p->made = NULL;
         v->device = dev;
         v->width = w, v->height = h;
-    } else {
-        STOA_LOGW("run", "live view: %s", err.message);
+        p->snap = v->snap;
+        p->width = v->width, p->height = v->height;
+        p->pending_user = 0;
+        return;
     }
-    p->snap = v->snap;
-    p->width = v->width, p->height = v->height;
-    p->pending_user = 0;
+    if ((p->make_w == w && p->make_h == h) || (p->failed_w == w && p->failed_h == h))
+        return; // asked already, or it could not be made
+    p->dev = dev;
+    p->make_w = w, p->make_h = h, p->make_format = v->format;
+    pthread_cond_signal(&p->cv);
 }
 
-void run_view_pics_frame(run_view *v, stoa_gfx_device *dev, run_hub *hub, run_lesson *panels, bool has_gaze,
-                         const float gaze[2])
+void run_view_pics_frame(run_view *v, stoa_gfx_device *dev, run_hub *hub, run_lesson *panels,
+                         bool has_gaze, const float gaze[2])
 {
     note_cpu(v); // the last frame's, its tap included
     v->frame_us = 0;

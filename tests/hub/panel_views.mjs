@@ -181,6 +181,15 @@ try {
   await waitFor('B\'s hand in the panel', async () => (await page.$$('.hand-item')).length === 1);
   const handText = await page.textContent('.hand-item');
   check(handText.includes('Headset B') && await page.$('.headset.hand') !== null, `the hand reaches the panel and B's card lights up (${handText.trim().slice(0, 40)})`);
+  // The large view's Close button can be seen: its text stands out from the
+  // box (the header's white "plain" style made it white on white).
+  const closeLook = await page.$eval('#large-close', (b) => {
+    const lum = (c) => { const v = c.match(/[\d.]+/g).map(Number); return (0.299 * v[0] + 0.587 * v[1] + 0.114 * v[2]) / 255; };
+    const box = getComputedStyle(document.querySelector('.large-view')).backgroundColor;
+    const r = b.getBoundingClientRect();
+    return { text: lum(getComputedStyle(b).color), box: lum(box), visible: r.width > 0 && r.bottom <= innerHeight };
+  });
+  check(Math.abs(closeLook.text - closeLook.box) > 0.4 && closeLook.visible, `the large view's Close button can be seen (text ${closeLook.text.toFixed(2)} on ${closeLook.box.toFixed(2)}, in view ${closeLook.visible})`);
   await page.click('#large-close');
   await page.fill('.hand-item input', 'Coming to you');
   await page.click('.hand-item button');

@@ -15,6 +15,7 @@ usage: test_hand_watch.py STOA SOURCE_DIR OUT_DIR SCENE
 """
 import glob
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -131,6 +132,12 @@ def main():
         if head:
             head.stop()
         hub_p.stop()
+    # Watching made the snapshot ring (and views off let it go): the picker
+    # thread makes it, never the frame thread.
+    log = open(os.path.join(out, "hs-w.log"), errors="replace").read()
+    fp = re.search(r"frame path: \d+ device-idle waits, \d+ descriptor pools, (\d+) GPU objects", log)
+    check(fp is not None and fp.group(1) == "0",
+          f"the frame thread made no GPU object for the live view ({fp.group(0) if fp else 'no report'})")
     print(f"{time.time() - t0:.1f} s, {len(FAILS)} failed")
     sys.exit(1 if FAILS else 0)
 
