@@ -24,9 +24,9 @@ static void random_code(char *out, size_t len, const char *alphabet)
 
 static bool set_password(stoa_hub *hub, const char *password)
 {
-    if (crypto_pwhash_str_alg(hub->password_hash, password, strlen(password),
-                              crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
-                              crypto_pwhash_ALG_ARGON2ID13) != 0)
+    if (crypto_pwhash_str_alg(
+            hub->password_hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+            crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
         return false;
     return hub_db_set_setting(hub, "password_hash", hub->password_hash);
 }
@@ -108,22 +108,23 @@ bool hub_rate_ok(stoa_hub *hub, hub_rate *rate, int per_minute, int global_per_m
         slot->count = 0;
     }
     // No slot left this minute: more addresses than that are an attack, refused.
-    ok = slot && slot->count < per_minute && (!global_per_minute || rate->global < global_per_minute);
+    ok = slot && slot->count < per_minute &&
+         (!global_per_minute || rate->global < global_per_minute);
     if (slot)
         slot->count++;
     if (ok && global_per_minute)
         rate->global++;
     pthread_mutex_unlock(&hub->mu);
     if (!ok)
-        hub_send_text(c, 429, "application/json", "{\"error\":\"too many attempts, wait a minute\"}",
-                      43, "Retry-After: 60\r\n");
+        hub_send_text(c, 429, "application/json",
+                      "{\"error\":\"too many attempts, wait a minute\"}", 43,
+                      "Retry-After: 60\r\n");
     return ok;
 }
 
-static hub_session *find_session(stoa_hub *hub, hub_req *c)
+bool hub_session_cookie_hash(hub_req *c, char out[65])
 {
-    const char *cookies = hub_header(c, "Cookie");
-    const char *p = cookies;
+    const char *p = hub_header(c, "Cookie");
     char token[65] = "";
     // "name=value; name=value": the stoa_session one, exactly 64 hex digits.
     while (p && *p) {
@@ -135,16 +136,26 @@ static hub_session *find_session(stoa_hub *hub, hub_req *c)
         p += n;
     }
     if (strlen(token) != 64)
-        return NULL;
-    char h[65];
-    hub_sha256_hex(token, 64, h);
+        return false;
+    hub_sha256_hex(token, 64, out);
+    return true;
+}
+
+hub_session *hub_session_by_hash(stoa_hub *hub, const char *token_hash)
+{
     int64_t now = hub_mono_ns();
     for (int i = 0; i < HUB_MAX_SESSIONS; i++) {
         hub_session *s = &hub->sessions[i];
-        if (s->expires_ns > now && sodium_memcmp(s->token_hash, h, 64) == 0)
+        if (s->expires_ns > now && sodium_memcmp(s->token_hash, token_hash, 64) == 0)
             return s;
     }
     return NULL;
+}
+
+static hub_session *find_session(stoa_hub *hub, hub_req *c)
+{
+    char h[65];
+    return hub_session_cookie_hash(c, h) ? hub_session_by_hash(hub, h) : NULL;
 }
 
 bool hub_session_valid(stoa_hub *hub, hub_req *c, char out_csrf[65])
@@ -344,7 +355,8 @@ hub_xapi_who hub_xapi_authorized_as(stoa_hub *hub, hub_req *c, const char *a, in
         sodium_memzero(want, sizeof want);
         return ok ? HUB_XAPI_KEY : HUB_XAPI_NOBODY;
     }
-    if (a && strncmp(a, "Bearer ", 7) == 0 && strlen(a + 7) == 64) { // the header, or the alternate syntax's field
+    if (a && strncmp(a, "Bearer ", 7) == 0 &&
+        strlen(a + 7) == 64) { // the header, or the alternate syntax's field
         char h[65];
         hub_device_row row;
         hub_sha256_hex(a + 7, 64, h);
@@ -359,7 +371,8 @@ bool hub_lrs_authorize(stoa_hub *hub, hub_req *c, const char *authorization, boo
 {
     memset(out, 0, sizeof *out);
     out->status = 401;
-    out->why = "authorization required (Basic xapi:<key>, a credential made in the panel, or a device token)";
+    out->why = "authorization required (Basic xapi:<key>, a credential made in the panel, or a "
+               "device token)";
     if (hub_xapi_panel_credential(hub, authorization, &out->cred)) {
         // Scopes: read (GET/HEAD), write (PUT/POST/DELETE); "mine" narrows
         // reads (the resource applies it).
@@ -367,7 +380,8 @@ bool hub_lrs_authorize(stoa_hub *hub, hub_req *c, const char *authorization, boo
         out->who = HUB_XAPI_KEY;
         if (writes ? !out->cred.write : !out->cred.read) {
             out->status = 403;
-            out->why = writes ? "this credential may not write the LRS" : "this credential may not read the LRS";
+            out->why = writes ? "this credential may not write the LRS"
+                              : "this credential may not read the LRS";
             return false;
         }
         return true;

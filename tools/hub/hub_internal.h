@@ -312,6 +312,10 @@ stoa_result hub_auth_init(stoa_hub *hub, const stoa_hub_desc *desc, stoa_error *
 bool hub_rate_ok(stoa_hub *hub, hub_rate *rate, int per_minute, int global_per_minute, hub_req *c);
 // The instructor session of this request; out_csrf gets its CSRF token.
 bool hub_session_valid(stoa_hub *hub, hub_req *c, char out_csrf[65]);
+// The request's session cookie, hashed as the sessions keep it (false: none).
+bool hub_session_cookie_hash(hub_req *c, char out[65]);
+// The live session with that hash, or NULL (hub->mu held).
+hub_session *hub_session_by_hash(stoa_hub *hub, const char *token_hash);
 // For state-changing requests: a valid session and a matching X-CSRF-Token.
 // Answers 401/403 itself and returns false otherwise.
 bool hub_require_instructor(stoa_hub *hub, hub_req *c, bool state_changing);

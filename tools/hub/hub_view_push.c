@@ -19,8 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "core/stoa_json.h"
 #include "hub_view_internal.h"
 
@@ -48,42 +46,10 @@ static hub_view_panel *panel_of(hub_views *v, uint64_t conn)
     return NULL;
 }
 
-// mu held: is the session that opened this panel still logged in?
-static bool session_alive(stoa_hub *hub, const char *token_hash)
-{
-    int64_t now = hub_mono_ns();
-    for (int i = 0; i < HUB_MAX_SESSIONS; i++) {
-        hub_session *s = &hub->sessions[i];
-        if (s->expires_ns > now && sodium_memcmp(s->token_hash, token_hash, 64) == 0)
-            return true;
-    }
-    return false;
-}
-
-// The session cookie's hash (as hub_auth.c keeps it), or false.
-static bool cookie_hash(stoa_hub *hub, hub_req *c, char out[65])
-{
-    const char *p = hub_header(c, "Cookie");
-    while (p && *p) {
-        while (*p == ' ' || *p == ';')
-            p++;
-        size_t n = strcspn(p, ";");
-        if (n == 13 + 64 && strncmp(p, "stoa_session=", 13) == 0) {
-            char token[65];
-            memcpy(token, p + 13, 64), token[64] = 0;
-            hub_sha256_hex(token, 64, out);
-            (void)hub;
-            return true;
-        }
-        p += n;
-    }
-    return false;
-}
-
 void hub_view_panel_open(stoa_hub *hub, hub_req *c)
 {
     char h[65];
-    if (!hub_session_valid(hub, c, NULL) || !cookie_hash(hub, c, h)) {
+    if (!hub_session_valid(hub, c, NULL) || !hub_session_cookie_hash(c, h)) {
         hub_send_error(c, 401, "log in first");
         return;
     }
@@ -131,17 +97,20 @@ static unsigned char *frame_of(const hub_view_slot *s, size_t *out_len)
 {
     char head[400];
     int n = snprintf(head, sizeof head,
-                     "{\"device\":%lld,\"seq\":%llu,\"w\":%u,\"h\":%u,\"drawn\":%lld,\"stages\":[%lld,%lld,%lld,%lld]",
-                     (long long)s->device, (unsigned long long)s->seq, s->w, s->h, (long long)s->drawn_ms,
-                     (long long)s->rec_ms, (long long)s->ready_ms, (long long)s->enc_ms, (long long)s->hub_ms);
+                     "{\"device\":%lld,\"seq\":%llu,\"w\":%u,\"h\":%u,\"drawn\":%lld,\"stages\":[%"
+                     "lld,%lld,%lld,%lld]",
+                     (long long)s->device, (unsigned long long)s->seq, s->w, s->h,
+                     (long long)s->drawn_ms, (long long)s->rec_ms, (long long)s->ready_ms,
+                     (long long)s->enc_ms, (long long)s->hub_ms);
     if (s->has_gaze)
-        n += snprintf(head + n, sizeof head - (size_t)n, ",\"gaze\":[%.4f,%.4f]", s->gaze[0], s->gaze[1]);
+        n += snprintf(head + n, sizeof head - (size_t)n, ",\"gaze\":[%.4f,%.4f]", s->gaze[0],
+                      s->gaze[1]);
     n += snprintf(head + n, sizeof head - (size_t)n, "}");
     unsigned char *f = malloc(4 + (size_t)n + s->len);
     if (!f)
         return NULL;
-    f[0] = (unsigned char)(n >> 24), f[1] = (unsigned char)(n >> 16), f[2] = (unsigned char)(n >> 8),
-    f[3] = (unsigned char)n;
+    f[0] = (unsigned char)(n >> 24), f[1] = (unsigned char)(n >> 16),
+    f[2] = (unsigned char)(n >> 8), f[3] = (unsigned char)n;
     memcpy(f + 4, head, (size_t)n);
     memcpy(f + 4 + n, s->jpeg, s->len);
     *out_len = 4 + (size_t)n + s->len;
@@ -192,7 +161,8 @@ static void send_jobs(stoa_hub *hub, push_job *jobs, int k)
 {
     uint64_t bytes = 0;
     for (int i = 0; i < k; i++) {
-        if (!hub_server_ws_send_if_room(hub->srv, jobs[i].conn, 2, jobs[i].frame, jobs[i].len, PUSH_QUEUE_MAX))
+        if (!hub_server_ws_send_if_room(hub->srv, jobs[i].conn, 2, jobs[i].frame, jobs[i].len,
+                                        PUSH_QUEUE_MAX))
             jobs[i].seq = 0; // dropped: the next picture (or the next watch message) makes up
         else
             bytes += jobs[i].len;
@@ -226,14 +196,16 @@ void hub_view_push_new(stoa_hub *hub, int64_t device)
 }
 
 // {"t":"watch","thumbs":[...],"large":ID}: the panel's whole watch list.
-void hub_view_panel_message(stoa_hub *hub, uint64_t conn, int opcode, bool fin, const char *data, size_t len)
+void hub_view_panel_message(stoa_hub *hub, uint64_t conn, int opcode, bool fin, const char *data,
+                            size_t len)
 {
     cJSON *msg = NULL;
     stoa_error err = {0};
     const char *why = NULL;
     if (opcode != 1 || !fin)
         why = "text_messages_only";
-    else if (stoa_json_parse(data, len, HUB_JSON_POLICY(PUSH_MAX_MESSAGE), &msg, &err) < 0 || !cJSON_IsObject(msg))
+    else if (stoa_json_parse(data, len, HUB_JSON_POLICY(PUSH_MAX_MESSAGE), &msg, &err) < 0 ||
+             !cJSON_IsObject(msg))
         why = "malformed";
     const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "t"));
     const cJSON *thumbs = cJSON_GetObjectItemCaseSensitive(msg, "thumbs");
@@ -258,7 +230,7 @@ void hub_view_panel_message(stoa_hub *hub, uint64_t conn, int opcode, bool fin, 
     pthread_mutex_lock(&hub->mu);
     hub_views *v = hub->views;
     hub_view_panel *p = panel_of(v, conn);
-    alive = p && session_alive(hub, p->token_hash);
+    alive = p && hub_session_by_hash(hub, p->token_hash) != NULL;
     if (alive) {
         hub_view_panel old = *p;
         p->n = 0;
@@ -267,8 +239,11 @@ void hub_view_panel_message(stoa_hub *hub, uint64_t conn, int opcode, bool fin, 
         if (p->large)
             p->ids[p->n++] = (int64_t)big;
         const cJSON *it;
-        cJSON_ArrayForEach(it, thumbs) {
-            int64_t id = cJSON_IsNumber(it) && it->valuedouble >= 1 && it->valuedouble < 9e15 ? (int64_t)it->valuedouble : 0;
+        cJSON_ArrayForEach(it, thumbs)
+        {
+            int64_t id = cJSON_IsNumber(it) && it->valuedouble >= 1 && it->valuedouble < 9e15
+                             ? (int64_t)it->valuedouble
+                             : 0;
             for (int j = 0; j < p->n && id; j++)
                 if (p->ids[j] == id)
                     id = 0; // named twice: once
