@@ -14,42 +14,13 @@
 #include "core/stoa_log.h"
 #include "scene/stoa_scene_cache.h"
 #include "scene_cache_compare.h"
+#include "scene_cache_test.h"
 #include "scene_test_util.h"
-
-static char g_log[8192];
-
-__attribute__((unused)) static void sink(void *user, const char *module, stoa_log_level level, const char *message)
-{
-    (void)user, (void)module;
-    if (level >= STOA_LOG_WARN && strlen(g_log) + strlen(message) + 2 < sizeof g_log) {
-        strcat(g_log, message);
-        strcat(g_log, "\n");
-    }
-}
 
 static stoa_scene *load(const char *path, const char *cache_dir)
 {
-    stoa_scene *s = NULL;
-    stoa_error err = {0};
     stoa_scene_load_desc d = {.use_cache = cache_dir != NULL, .cache_dir = cache_dir};
-    CHECK_MSG(stoa_scene_load(path, &d, &s, &err) == STOA_OK, "%s: %s", path, err.message);
-    if (s)
-        stoa_scene_cache_wait(s);
-    return s;
-}
-
-// The one cache file in dir (path into out); false when there is none.
-__attribute__((unused)) static bool cache_file(const char *dir, char *out, size_t size)
-{
-    char cmd[4300];
-    snprintf(cmd, sizeof cmd, "ls %s/*.stoabake 2>/dev/null | head -1", dir);
-    FILE *p = popen(cmd, "r");
-    out[0] = 0;
-    if (p && fgets(out, (int)size, p))
-        out[strcspn(out, "\n")] = 0;
-    if (p)
-        pclose(p);
-    return out[0] != 0;
+    return sct_load(path, &d, -1);
 }
 
 // A miss (an import, which writes the cache file), then a hit: the hit
@@ -112,10 +83,14 @@ STOA_TEST(round_trip_equals_fresh_load)
         fclose(f);
     CHECK(files > 20);
 #else
-    static const char *const models[] = {"box/box.glb",       "textured/textured.gltf",
-                                         "skin/skin.glb",     "morph/morph.gltf",
-                                         "jpeg/jpeg.gltf",    "attributes/attributes.gltf",
-                                         "interpolation/interpolation.gltf", "nodes/nodes.gltf"};
+    static const char *const models[] = {"box/box.glb",
+                                         "textured/textured.gltf",
+                                         "skin/skin.glb",
+                                         "morph/morph.gltf",
+                                         "jpeg/jpeg.gltf",
+                                         "attributes/attributes.gltf",
+                                         "interpolation/interpolation.gltf",
+                                         "nodes/nodes.gltf"};
     for (size_t i = 0; i < sizeof models / sizeof *models; i++) {
         char path[1024], dir[256];
         stoa_test_model(path, sizeof path, models[i]);
@@ -139,7 +114,7 @@ STOA_TEST(damaged_texels_found_on_first_use)
     tu_mkdtemp(cache, sizeof cache, "cache");
     stoa_scene *s = load(path, cache);
     stoa_scene_destroy(&s);
-    CHECK(cache_file(cache, file, sizeof file));
+    CHECK(sct_cache_file(cache, file, sizeof file));
     size_t n;
     uint8_t *bytes = (uint8_t *)tu_read(file, &n);
     CHECK(bytes && n > (64u << 20));
@@ -158,7 +133,7 @@ STOA_TEST(damaged_texels_found_on_first_use)
     stoa_log_set_sink(NULL, NULL);
     CHECK_MSG(bad == 1, "%u textures failed their check", bad);
     CHECK_CONTAINS(g_log, "rejected (texture");
-    CHECK(!cache_file(cache, file, sizeof file)); // removed
+    CHECK(!sct_cache_file(cache, file, sizeof file)); // removed
     stoa_scene_destroy(&s);
     s = load(path, cache);
     CHECK(s && stoa_scene_cache_outcome_of(s) == STOA_SCENE_CACHE_MISS);
@@ -300,8 +275,10 @@ STOA_TEST(damaged_cache_is_rejected_and_rebuilt)
     static const struct {
         damage_fn fn;
         const char *why;
-    } cases[] = {{truncate_half, "truncated"},           {flip_texel, "DATA: checksum mismatch"},
-                 {flip_section, "checksum mismatch"},    {other_version, "format version"},
+    } cases[] = {{truncate_half, "truncated"},
+                 {flip_texel, "DATA: checksum mismatch"},
+                 {flip_section, "checksum mismatch"},
+                 {other_version, "format version"},
                  {flip_table, "section table checksum"}};
     char path[1024], cache[256], file[4200];
     stoa_test_model(path, sizeof path, "textured/textured.gltf");
@@ -310,7 +287,7 @@ STOA_TEST(damaged_cache_is_rejected_and_rebuilt)
         tu_mkdtemp(cache, sizeof cache, "cache");
         stoa_scene *s = load(path, cache);
         stoa_scene_destroy(&s);
-        CHECK(cache_file(cache, file, sizeof file));
+        CHECK(sct_cache_file(cache, file, sizeof file));
         size_t n;
         uint8_t *bytes = (uint8_t *)tu_read(file, &n);
         CHECK(bytes != NULL);
@@ -331,8 +308,8 @@ STOA_TEST(damaged_cache_is_rejected_and_rebuilt)
             sc_scene_same(fresh, s, cases[c].why);
         stoa_scene_destroy(&s);
         s = load(path, cache); // rebuilt by the load that rejected it
-        CHECK_MSG(s && stoa_scene_cache_outcome_of(s) == STOA_SCENE_CACHE_HIT, "case %s: not rebuilt",
-                  cases[c].why);
+        CHECK_MSG(s && stoa_scene_cache_outcome_of(s) == STOA_SCENE_CACHE_HIT,
+                  "case %s: not rebuilt", cases[c].why);
         if (s)
             sc_scene_same(fresh, s, cases[c].why);
         stoa_scene_destroy(&s);

@@ -13,44 +13,13 @@
 #include "core/stoa_log.h"
 #include "scene/stoa_scene_cache.h"
 #include "scene_cache_compare.h"
+#include "scene_cache_test.h"
 #include "scene_test_util.h"
-
-static char g_log[4096];
-
-static void sink(void *user, const char *module, stoa_log_level level, const char *message)
-{
-    (void)user, (void)module;
-    if (level >= STOA_LOG_WARN && strlen(g_log) + strlen(message) + 2 < sizeof g_log) {
-        strcat(g_log, message);
-        strcat(g_log, "\n");
-    }
-}
 
 static stoa_scene *load(const char *dir, bool no_lods, stoa_scene_cache_outcome want)
 {
-    stoa_scene *s = NULL;
-    stoa_error err = {0};
     stoa_scene_load_desc d = {.use_cache = dir != NULL, .cache_dir = dir, .no_lods = no_lods};
-    CHECK_MSG(stoa_scene_load(STOA_HEAVY_SMALL, &d, &s, &err) == STOA_OK, "%s", err.message);
-    if (!s)
-        return NULL;
-    stoa_scene_cache_wait(s);
-    CHECK_MSG(stoa_scene_cache_outcome_of(s) == want, "outcome %d, expected %d",
-              (int)stoa_scene_cache_outcome_of(s), (int)want);
-    return s;
-}
-
-static bool cache_file(const char *dir, char *out, size_t size)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "ls %s/*.stoabake 2>/dev/null | head -1", dir);
-    FILE *p = popen(cmd, "r");
-    out[0] = 0;
-    if (p && fgets(out, (int)size, p))
-        out[strcspn(out, "\n")] = 0;
-    if (p)
-        pclose(p);
-    return out[0] != 0;
+    return sct_load(STOA_HEAVY_SMALL, &d, (int)want);
 }
 
 STOA_TEST(levels_come_from_the_cache)
@@ -167,7 +136,7 @@ STOA_TEST(forged_levels_are_rejected)
     tu_mkdtemp(dir, sizeof dir, "lods");
     stoa_scene *s = load(dir, false, STOA_SCENE_CACHE_MISS);
     stoa_scene_destroy(&s);
-    CHECK(cache_file(dir, file, sizeof file));
+    CHECK(sct_cache_file(dir, file, sizeof file));
     size_t n = 0;
     uint8_t *good = (uint8_t *)tu_read(file, &n), *b = malloc(n);
     lods_at at;

@@ -11,29 +11,16 @@
 #include "core/stoa_log.h"
 #include "scene/stoa_scene_cache.h"
 #include "scene_cache_compare.h"
+#include "scene_cache_test.h"
 #include "scene_test_util.h"
-
-static char g_log[8192];
-
-static void sink(void *user, const char *module, stoa_log_level level, const char *message)
-{
-    (void)user, (void)module;
-    if (level >= STOA_LOG_INFO && strlen(g_log) + strlen(message) + 2 < sizeof g_log) {
-        strcat(g_log, message);
-        strcat(g_log, "\n");
-    }
-}
 
 static stoa_scene *load(const char *path, const char *dir, stoa_scene_cache_outcome want)
 {
-    stoa_scene *s = NULL;
-    stoa_error err = {0};
     stoa_scene_load_desc d = {.use_cache = dir != NULL, .cache_dir = dir};
     g_log[0] = 0;
+    g_log_min = STOA_LOG_INFO; // the sidecar's choices are logged at info
     stoa_log_set_sink(sink, NULL);
-    CHECK_MSG(stoa_scene_load(path, &d, &s, &err) == STOA_OK, "%s", err.message);
-    if (s)
-        stoa_scene_cache_wait(s);
+    stoa_scene *s = sct_load(path, &d, -1);
     stoa_log_set_sink(NULL, NULL);
     CHECK_MSG(stoa_scene_cache_outcome_of(s) == want, "outcome %d, expected %d: %s",
               (int)stoa_scene_cache_outcome_of(s), (int)want, g_log);

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+// Shared by the scene-cache tests: a log sink that keeps the messages of a
+// load (g_log), a load through the cache that checks its outcome, and the
+// one cache file a folder holds.
+#pragma once
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/stoa_log.h"
+#include "scene/stoa_scene_cache.h"
+#include "stoa_test.h"
+
+static char g_log[8192];
+static stoa_log_level g_log_min = STOA_LOG_WARN; // the least level kept
+
+__attribute__((unused)) static void sink(void *user, const char *module, stoa_log_level level,
+                                         const char *message)
+{
+    (void)user, (void)module;
+    if (level >= g_log_min && strlen(g_log) + strlen(message) + 2 < sizeof g_log) {
+        strcat(g_log, message);
+        strcat(g_log, "\n");
+    }
+}
+
+// path loaded with d (waiting for its cache writer); want < 0: any outcome.
+__attribute__((unused)) static stoa_scene *sct_load(const char *path, const stoa_scene_load_desc *d,
+                                                    int want)
+{
+    stoa_scene *s = NULL;
+    stoa_error err = {0};
+    CHECK_MSG(stoa_scene_load(path, d, &s, &err) == STOA_OK, "%s: %s", path, err.message);
+    if (!s)
+        return NULL;
+    stoa_scene_cache_wait(s);
+    if (want >= 0)
+        CHECK_MSG(stoa_scene_cache_outcome_of(s) == (stoa_scene_cache_outcome)want,
+                  "outcome %d, expected %d: %s", (int)stoa_scene_cache_outcome_of(s), want, g_log);
+    return s;
+}
+
+// The one cache file in dir (path into out); false when there is none.
+__attribute__((unused)) static bool sct_cache_file(const char *dir, char *out, size_t size)
+{
+    char cmd[4300];
+    snprintf(cmd, sizeof cmd, "ls %s/*.stoabake 2>/dev/null | head -1", dir);
+    FILE *p = popen(cmd, "r");
+    out[0] = 0;
+    if (p && fgets(out, (int)size, p))
+        out[strcspn(out, "\n")] = 0;
+    if (p)
+        pclose(p);
+    return out[0] != 0;
+}
