@@ -416,3 +416,36 @@ char *test_statement_as(const char *id, const char *registration, int n, const c
     cJSON_Delete(st);
     return s;
 }
+
+void test_ws_send_text(int fd, const char *text)
+{
+    test_ws_send(fd, 0x81, text, strlen(text), 0);
+}
+
+bool test_ws_recv_until(int fd, const char *want, char *out, size_t size, int ms)
+{
+    for (int i = 0; i < 60; i++) {
+        if (test_ws_recv(fd, out, size, ms) < 0)
+            return false;
+        if (strstr(out, want))
+            return true;
+    }
+    return false;
+}
+
+int test_headset_join(int port, const char *code, const char *name, char token[65], int *out_fd)
+{
+    char answer[4096], msg[200];
+    *out_fd = -1;
+    if (test_join(port, code, name, token) != 200)
+        return -1;
+    *out_fd = test_ws_open(port);
+    snprintf(msg, sizeof msg, "{\"t\":\"hello\",\"token\":\"%s\"}", token);
+    test_ws_send_text(*out_fd, msg);
+    if (!test_ws_recv_until(*out_fd, "welcome", answer, sizeof answer, 5000))
+        return -1;
+    cJSON *j = cJSON_Parse(answer);
+    int id = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(j, "device_id"));
+    cJSON_Delete(j);
+    return id;
+}

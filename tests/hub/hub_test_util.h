@@ -52,6 +52,14 @@ bool test_ws_send(int fd, unsigned char first, const void *data, size_t len, uns
 // Reads one frame's payload (text) into out; returns its opcode or -1 on
 // close/timeout.
 int test_ws_recv(int fd, char *out, size_t size, int timeout_ms);
+// A text frame from the client side.
+void test_ws_send_text(int fd, const char *text);
+// The next message containing `want` within ms each (others skipped, at
+// most 60): true and that message in out.
+bool test_ws_recv_until(int fd, const char *want, char *out, size_t size, int ms);
+// A headset joins with the class code as `name` and says hello on its
+// WebSocket (*out_fd): its device id, or -1.
+int test_headset_join(int port, const char *code, const char *name, char token[65], int *out_fd);
 
 // A valid xAPI statement with the given id (and registration, or NULL),
 // as a malloc'd one-line JSON string.

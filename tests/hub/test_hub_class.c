@@ -38,38 +38,18 @@ typedef struct hs {
     int fd, id;
 } hs;
 
-static bool recv_until(int fd, const char *want, char *out, size_t size, int ms)
-{
-    for (int i = 0; i < 60; i++) {
-        if (test_ws_recv(fd, out, size, ms) < 0)
-            return false;
-        if (strstr(out, want))
-            return true;
-    }
-    return false;
-}
-
-static void send_text(int fd, const char *s) { test_ws_send(fd, 0x81, s, strlen(s), 0); }
-
 static void join(hs *h, const char *name)
 {
-    char answer[4096], msg[200];
     snprintf(h->name, sizeof h->name, "%s", name);
-    CHECK(test_join(g_port, stoa_hub_join_code(g_hub), name, h->token) == 200);
-    h->fd = test_ws_open(g_port);
-    snprintf(msg, sizeof msg, "{\"t\":\"hello\",\"token\":\"%s\"}", h->token);
-    send_text(h->fd, msg);
-    CHECK(recv_until(h->fd, "welcome", answer, sizeof answer, 5000));
-    cJSON *j = cJSON_Parse(answer);
-    h->id = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(j, "device_id"));
-    cJSON_Delete(j);
+    h->id = test_headset_join(g_port, stoa_hub_join_code(g_hub), name, h->token, &h->fd);
+    CHECK_MSG(h->id >= 0, "%s joins", name);
 }
 
 static void status(hs *h, const char *extra)
 {
     char msg[600];
     snprintf(msg, sizeof msg, "{\"t\":\"status\",\"phase\":\"lobby\",\"progress\":0%s}", extra ? extra : "");
-    send_text(h->fd, msg);
+    test_ws_send_text(h->fd, msg);
     // Taken by another worker than the panel's request: let it land first
     // (a real headset reports four times a second).
     test_sleep_ms(150);
@@ -114,7 +94,7 @@ static int launch(const char *lesson, const hs *const *on, int n, char run[37])
 static cJSON *take_launch(hs *h)
 {
     char answer[65536];
-    CHECK_MSG(recv_until(h->fd, "\"launch\"", answer, sizeof answer, 5000), "%s: no launch", h->name);
+    CHECK_MSG(test_ws_recv_until(h->fd, "\"launch\"", answer, sizeof answer, 5000), "%s: no launch", h->name);
     cJSON *j = cJSON_Parse(answer);
     snprintf(h->reg, sizeof h->reg, "%s", cJSON_GetStringValue(cJSON_GetObjectItem(j, "registration")) ? cJSON_GetStringValue(cJSON_GetObjectItem(j, "registration")) : "");
     return j;
@@ -144,8 +124,8 @@ static void write_st(hs *h, const char *reg, const char *lesson, const char *acc
             answer ? "\"result\":{\"response\":\"a\",\"success\":true}," : "", reg, lesson, i % 10);
     }
     len += (size_t)snprintf(msg + len, sizeof msg - len, "]}");
-    send_text(h->fd, msg);
-    CHECK(recv_until(h->fd, "\"ack\"", ack, size, 5000));
+    test_ws_send_text(h->fd, msg);
+    CHECK(test_ws_recv_until(h->fd, "\"ack\"", ack, size, 5000));
 }
 
 static cJSON *state(void)
@@ -364,7 +344,7 @@ STOA_TEST(sent_counts_only_headsets_that_are_there)
     }
     CHECK_MSG(launch("stoa-poikile.yaml", all, 3, NULL) == 3, "a slow headset was left out");
     // C quits: it says "leaving" and keeps its socket open to flush its log.
-    send_text(C.fd, "{\"t\":\"status\",\"phase\":\"leaving\",\"progress\":0}");
+    test_ws_send_text(C.fd, "{\"t\":\"status\",\"phase\":\"leaving\",\"progress\":0}");
     test_sleep_ms(150);
     CHECK_MSG(launch("stoa-poikile.yaml", all, 3, NULL) == 2, "a headset that went counted as sent");
     status(&C, NULL);
@@ -382,7 +362,7 @@ STOA_TEST(place_together_and_placement)
     CHECK(post("/api/command", body, &out) == 200);
     CHECK(out && strstr(out, "\"sent\":1"));
     free(out);
-    CHECK(recv_until(A.fd, "\"cmd\":\"place_together\"", got, sizeof got, 5000));
+    CHECK(test_ws_recv_until(A.fd, "\"cmd\":\"place_together\"", got, sizeof got, 5000));
     status(&A, ",\"placement\":\"shared\"");
     status(&B, ",\"placement\":\"<b>everywhere</b>\"");
     cJSON *st = state();
@@ -428,7 +408,7 @@ STOA_TEST(devices_sorted_renamed_removed)
     // An offline headset goes below the online ones whatever its name.
     hs D;
     join(&D, "AAA gone");
-    send_text(D.fd, "{\"t\":\"status\",\"phase\":\"lesson\",\"lesson\":\"agora.stoa-poikile\",\"progress\":0.33}");
+    test_ws_send_text(D.fd, "{\"t\":\"status\",\"phase\":\"lesson\",\"lesson\":\"agora.stoa-poikile\",\"progress\":0.33}");
     test_sleep_ms(100);
     close(D.fd);
     test_sleep_ms(300);
@@ -453,8 +433,8 @@ STOA_TEST(devices_sorted_renamed_removed)
     int fd = test_ws_open(g_port);
     char msg[200], answer[512];
     snprintf(msg, sizeof msg, "{\"t\":\"hello\",\"token\":\"%s\"}", D.token);
-    send_text(fd, msg);
-    CHECK(recv_until(fd, "bad_token", answer, sizeof answer, 5000)); // its token is revoked
+    test_ws_send_text(fd, msg);
+    CHECK(test_ws_recv_until(fd, "bad_token", answer, sizeof answer, 5000)); // its token is revoked
     close(fd);
 }
 
@@ -507,12 +487,12 @@ STOA_TEST(sign_in_and_write_only_for_the_learner)
 {
     char body[300], answer[65536], ack[65536], run[37];
     // The class reaches the lobbies.
-    CHECK(recv_until(A.fd, "Li Wei 李伟", answer, sizeof answer, 5000));
+    CHECK(test_ws_recv_until(A.fd, "Li Wei 李伟", answer, sizeof answer, 5000));
     CHECK_CONTAINS(answer, "\"t\":\"class\"");
     // The teacher signs Ana in on A.
     snprintf(body, sizeof body, "{\"device\":%d,\"learner_id\":\"%s\"}", A.id, g_ana);
     CHECK(post("/api/learner/assign", body, NULL) == 200);
-    CHECK(recv_until(A.fd, "\"signin\"", answer, sizeof answer, 5000));
+    CHECK(test_ws_recv_until(A.fd, "\"signin\"", answer, sizeof answer, 5000));
     CHECK_CONTAINS(answer, "\"name\":\"Ana\"");
     const hs *a[] = {&A};
     status(&A, NULL);
@@ -526,16 +506,16 @@ STOA_TEST(sign_in_and_write_only_for_the_learner)
     CHECK_MSG(strstr(ack, "\"rejected\":[]"), "%s", ack);
     // B signs Li Wei in itself: a wrong PIN is refused, then the right one.
     snprintf(body, sizeof body, "{\"t\":\"signin\",\"learner_id\":\"%s\",\"pin\":\"0000\"}", g_li);
-    send_text(B.fd, body);
-    CHECK(recv_until(B.fd, "signin_refused", answer, sizeof answer, 5000));
+    test_ws_send_text(B.fd, body);
+    CHECK(test_ws_recv_until(B.fd, "signin_refused", answer, sizeof answer, 5000));
     CHECK_CONTAINS(answer, "bad_pin");
     snprintf(body, sizeof body, "{\"t\":\"signin\",\"learner_id\":\"%s\",\"pin\":\"1234\"}", g_li);
-    send_text(B.fd, body);
-    CHECK(recv_until(B.fd, "\"signin\"", answer, sizeof answer, 5000));
+    test_ws_send_text(B.fd, body);
+    CHECK(test_ws_recv_until(B.fd, "\"signin\"", answer, sizeof answer, 5000));
     // Ana is on A (connected): C cannot sign her in.
     snprintf(body, sizeof body, "{\"t\":\"signin\",\"learner_id\":\"%s\"}", g_ana);
-    send_text(C.fd, body);
-    CHECK(recv_until(C.fd, "signin_refused", answer, sizeof answer, 5000));
+    test_ws_send_text(C.fd, body);
+    CHECK(test_ws_recv_until(C.fd, "signin_refused", answer, sizeof answer, 5000));
     CHECK_CONTAINS(answer, "signed_in_elsewhere");
     // A registration B starts itself records only B's learner.
     char own[37];
@@ -545,16 +525,16 @@ STOA_TEST(sign_in_and_write_only_for_the_learner)
     write_st(&B, own, "agora.stoa-poikile", g_li, 2, ack, sizeof ack);
     CHECK_MSG(strstr(ack, "\"rejected\":[]"), "%s", ack);
     // B signs out; five wrong PINs for Li Wei on C: then even the right one waits.
-    send_text(B.fd, "{\"t\":\"signout\"}");
-    CHECK(recv_until(B.fd, "\"signout\"", answer, sizeof answer, 5000));
+    test_ws_send_text(B.fd, "{\"t\":\"signout\"}");
+    CHECK(test_ws_recv_until(B.fd, "\"signout\"", answer, sizeof answer, 5000));
     for (int i = 0; i < 5; i++) {
         snprintf(body, sizeof body, "{\"t\":\"signin\",\"learner_id\":\"%s\",\"pin\":\"99%02d\"}", g_li, i);
-        send_text(C.fd, body);
-        CHECK(recv_until(C.fd, "signin_refused", answer, sizeof answer, 5000));
+        test_ws_send_text(C.fd, body);
+        CHECK(test_ws_recv_until(C.fd, "signin_refused", answer, sizeof answer, 5000));
     }
     snprintf(body, sizeof body, "{\"t\":\"signin\",\"learner_id\":\"%s\",\"pin\":\"1234\"}", g_li);
-    send_text(C.fd, body);
-    CHECK(recv_until(C.fd, "signin_refused", answer, sizeof answer, 5000));
+    test_ws_send_text(C.fd, body);
+    CHECK(test_ws_recv_until(C.fd, "signin_refused", answer, sizeof answer, 5000));
     CHECK_CONTAINS(answer, "too_many_attempts");
     // The report names the learner; the trace does not.
     char path[200], *out = NULL;

@@ -30,19 +30,6 @@ static void key_header(const char *key, char out[300])
     test_basic_auth("xapi", key, TEST_XAPI_VERSION, out, 300);
 }
 
-// Reads frames until one contains `want` (or times out); the text in out.
-static bool recv_until(int fd, const char *want, char *out, size_t size, int ms)
-{
-    for (int i = 0; i < 50; i++) {
-        int op = test_ws_recv(fd, out, size, ms);
-        if (op < 0)
-            return false;
-        if (strstr(out, want))
-            return true;
-    }
-    return false;
-}
-
 static int hello(const char *token, char *answer, size_t size)
 {
     int fd = test_ws_open(g_port);
@@ -68,7 +55,7 @@ static void send_st(headset *h, const char *reg, const char *actor, int n, char 
     }
     len += (size_t)snprintf(msg + len, sizeof msg - len, "]}");
     test_ws_send(h->fd, 0x81, msg, len, 0);
-    if (!recv_until(h->fd, "\"ack\"", ack, size, 5000))
+    if (!test_ws_recv_until(h->fd, "\"ack\"", ack, size, 5000))
         ack[0] = 0;
 }
 
@@ -121,7 +108,7 @@ STOA_TEST(two_learners_launch_and_record)
     cJSON_Delete(j);
     free(out);
     for (int k = 0; k < 2; k++) {
-        CHECK_MSG(recv_until(hs[k]->fd, "launch", answer, sizeof answer, 15000), "headset %d: %s (command: %s)", k, answer, g_run);
+        CHECK_MSG(test_ws_recv_until(hs[k]->fd, "launch", answer, sizeof answer, 15000), "headset %d: %s (command: %s)", k, answer, g_run);
         j = cJSON_Parse(answer);
         const char *reg = cJSON_GetStringValue(cJSON_GetObjectItem(j, "registration"));
         snprintf(hs[k]->reg, sizeof hs[k]->reg, "%s", reg ? reg : "");
@@ -196,7 +183,7 @@ STOA_TEST(headset_b_cannot_touch_learner_a)
     snprintf(status, sizeof status, "{\"t\":\"status\",\"registration\":\"%s\",\"lesson\":\"x\"}", A.reg);
     test_ws_send(B.fd, 0x81, status, strlen(status), 0);
     test_ws_send(B.fd, 0x81, "{\"t\":\"ping\"}", 12, 0);
-    CHECK(recv_until(B.fd, "pong", answer, sizeof answer, 5000));
+    CHECK(test_ws_recv_until(B.fd, "pong", answer, sizeof answer, 5000));
     // Her record and report, and B's, are as they were.
     char *after_a = record_of(A.reg), *after_b = record_of(B.reg);
     CHECK(record_a && after_a && strcmp(record_a, after_a) == 0);

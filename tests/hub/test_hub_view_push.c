@@ -36,38 +36,18 @@ static hs A, B;
 // "/9j/4AAQSkZJRgABAQ==" is FF D8 FF E0 00 10 'JFIF' 00 01 01: a JPEG's start.
 #define JPEG_B64 "/9j/4AAQSkZJRgABAQ=="
 
-static void send_text(int fd, const char *s) { test_ws_send(fd, 0x81, s, strlen(s), 0); }
-
-static bool recv_until(int fd, const char *want, char *out, size_t size, int ms)
-{
-    for (int i = 0; i < 40; i++) {
-        if (test_ws_recv(fd, out, size, ms) < 0)
-            return false;
-        if (strstr(out, want))
-            return true;
-    }
-    return false;
-}
-
 static void join(hs *h, const char *name)
 {
-    char answer[4096], msg[200];
-    CHECK(test_join(g_port, stoa_hub_join_code(g_hub), name, h->token) == 200);
-    h->fd = test_ws_open(g_port);
-    snprintf(msg, sizeof msg, "{\"t\":\"hello\",\"token\":\"%s\"}", h->token);
-    send_text(h->fd, msg);
-    CHECK(recv_until(h->fd, "welcome", answer, sizeof answer, 5000));
-    cJSON *j = cJSON_Parse(answer);
-    h->id = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(j, "device_id"));
-    cJSON_Delete(j);
-    send_text(h->fd, "{\"t\":\"status\",\"phase\":\"lobby\",\"progress\":0}");
+    h->id = test_headset_join(g_port, stoa_hub_join_code(g_hub), name, h->token, &h->fd);
+    CHECK_MSG(h->id >= 0, "%s joins", name);
+    test_ws_send_text(h->fd, "{\"t\":\"status\",\"phase\":\"lobby\",\"progress\":0}");
 }
 
 // The view instruction a headset got (false when none came within ms).
 static bool told(hs *h, bool *on, int *width, int ms)
 {
     char msg[4096];
-    if (!recv_until(h->fd, "\"t\":\"view\"", msg, sizeof msg, ms))
+    if (!test_ws_recv_until(h->fd, "\"t\":\"view\"", msg, sizeof msg, ms))
         return false;
     cJSON *j = cJSON_Parse(msg);
     *on = cJSON_IsTrue(cJSON_GetObjectItem(j, "on"));
@@ -82,7 +62,7 @@ static void picture(hs *h, int w, double gx)
     snprintf(msg, sizeof msg, "{\"t\":\"view\",\"w\":%d,\"h\":%d,\"drawn\":1700000000000,\"rec\":1700000000001,"
              "\"ready\":1700000000020,\"enc\":1700000000025,\"gaze\":[%.2f,0.75],\"jpeg\":\"%s\"}",
              w, w * 3 / 4, gx, JPEG_B64);
-    send_text(h->fd, msg);
+    test_ws_send_text(h->fd, msg);
 }
 
 // The next pushed picture within ms: its header (parsed) and whether the
@@ -143,7 +123,7 @@ static void pictures_pushed(void)
     int p = open_panel(g_headers);
     CHECK(p >= 0);
     snprintf(msg, sizeof msg, "{\"t\":\"watch\",\"thumbs\":[%d],\"large\":0}", A.id);
-    send_text(p, msg);
+    test_ws_send_text(p, msg);
     CHECK(told(&A, &on, &width, 5000) && on && width == 256);
     CHECK(!told(&B, &on, &width, 300)); // nobody watches B
     picture(&A, 256, 0.25);
@@ -161,7 +141,7 @@ static void pictures_pushed(void)
     // An unwatched headset's picture does not come; the same picture does
     // not come twice (the next watch message finds nothing new).
     picture(&B, 256, 0.5);
-    send_text(p, msg);
+    test_ws_send_text(p, msg);
     CHECK(pushed(p, 400, &ok) == NULL);
     // The fetch beside it (scripts, a panel without its socket).
     char path[64];
@@ -171,7 +151,7 @@ static void pictures_pushed(void)
     // The large view: its canvas gets the newest picture at once, 720 px
     // are asked, and those are pushed too.
     snprintf(msg, sizeof msg, "{\"t\":\"watch\",\"thumbs\":[],\"large\":%d}", A.id);
-    send_text(p, msg);
+    test_ws_send_text(p, msg);
     h = pushed(p, 5000, &ok);
     CHECK(h && ok && cJSON_GetNumberValue(cJSON_GetObjectItem(h, "seq")) == 1);
     cJSON_Delete(h);
@@ -183,17 +163,17 @@ static void pictures_pushed(void)
     cJSON_Delete(h);
     // Watching B now: its newest picture comes at once (it was in before).
     snprintf(msg, sizeof msg, "{\"t\":\"watch\",\"thumbs\":[%d],\"large\":0}", B.id);
-    send_text(p, msg);
+    test_ws_send_text(p, msg);
     h = pushed(p, 5000, &ok);
     CHECK(h && ok && cJSON_GetNumberValue(cJSON_GetObjectItem(h, "device")) == B.id);
     cJSON_Delete(h);
     // Nonsense closes this panel, and only it.
     char buf[512];
-    send_text(p, "{\"t\":\"watch\",\"thumbs\":\"all\"}");
-    CHECK(recv_until(p, "bad_watch", buf, sizeof buf, 5000));
+    test_ws_send_text(p, "{\"t\":\"watch\",\"thumbs\":\"all\"}");
+    CHECK(test_ws_recv_until(p, "bad_watch", buf, sizeof buf, 5000));
     close(p);
-    send_text(A.fd, "{\"t\":\"ping\"}");
-    CHECK(recv_until(A.fd, "pong", buf, sizeof buf, 5000));
+    test_ws_send_text(A.fd, "{\"t\":\"ping\"}");
+    CHECK(test_ws_recv_until(A.fd, "pong", buf, sizeof buf, 5000));
 }
 
 // Hostile watch messages: each closes only its own panel with an error,
@@ -213,19 +193,19 @@ static void hostile_watch(void)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int p = open_panel(g_headers);
         CHECK(p >= 0);
-        send_text(p, bad[i]);
-        CHECK_MSG(recv_until(p, "\"t\":\"error\"", buf, sizeof buf, 5000), "hostile message %zu", i);
+        test_ws_send_text(p, bad[i]);
+        CHECK_MSG(test_ws_recv_until(p, "\"t\":\"error\"", buf, sizeof buf, 5000), "hostile message %zu", i);
         close(p);
     }
     // Odd ids (not headsets, huge, negative, fractions, strings) are let be.
     int p = open_panel(g_headers);
     CHECK(p >= 0);
-    send_text(p, "{\"t\":\"watch\",\"thumbs\":[424242,1e300,-5,0.5,\"x\",null,[1]],\"large\":-1}");
+    test_ws_send_text(p, "{\"t\":\"watch\",\"thumbs\":[424242,1e300,-5,0.5,\"x\",null,[1]],\"large\":-1}");
     test_ws_send(p, 0x82, "\x01\x02", 2, 0); // binary: refused
-    CHECK(recv_until(p, "text_messages_only", buf, sizeof buf, 5000));
+    CHECK(test_ws_recv_until(p, "text_messages_only", buf, sizeof buf, 5000));
     close(p);
-    send_text(A.fd, "{\"t\":\"ping\"}");
-    CHECK(recv_until(A.fd, "pong", buf, sizeof buf, 5000));
+    test_ws_send_text(A.fd, "{\"t\":\"ping\"}");
+    CHECK(test_ws_recv_until(A.fd, "pong", buf, sizeof buf, 5000));
 }
 
 static void logout_stops_it(void)
@@ -235,14 +215,14 @@ static void logout_stops_it(void)
     int p = open_panel(g_headers);
     CHECK(p >= 0);
     snprintf(msg, sizeof msg, "{\"t\":\"watch\",\"thumbs\":[%d],\"large\":0}", A.id);
-    send_text(p, msg);
+    test_ws_send_text(p, msg);
     cJSON *h = pushed(p, 5000, &ok); // A's newest, at once
     CHECK(h != NULL);
     cJSON_Delete(h);
     CHECK(test_http(g_port, "POST", "/api/logout", g_headers, "{}", 2, &out, NULL, 0) == 200);
     free(out);
-    send_text(p, msg);
-    CHECK(recv_until(p, "log_in_first", buf, sizeof buf, 5000));
+    test_ws_send_text(p, msg);
+    CHECK(test_ws_recv_until(p, "log_in_first", buf, sizeof buf, 5000));
     close(p);
     CHECK(open_panel(g_headers) == -401);
 }

@@ -30,38 +30,17 @@ typedef struct hs {
 } hs;
 static hs A, B;
 
-static void send_text(int fd, const char *s) { test_ws_send(fd, 0x81, s, strlen(s), 0); }
-
-// The next message containing `want` within ms (others are skipped).
-static bool recv_until(int fd, const char *want, char *out, size_t size, int ms)
-{
-    for (int i = 0; i < 40; i++) {
-        if (test_ws_recv(fd, out, size, ms) < 0)
-            return false;
-        if (strstr(out, want))
-            return true;
-    }
-    return false;
-}
-
 static void join(hs *h, const char *name)
 {
-    char answer[4096], msg[200];
-    CHECK(test_join(g_port, stoa_hub_join_code(g_hub), name, h->token) == 200);
-    h->fd = test_ws_open(g_port);
-    snprintf(msg, sizeof msg, "{\"t\":\"hello\",\"token\":\"%s\"}", h->token);
-    send_text(h->fd, msg);
-    CHECK(recv_until(h->fd, "welcome", answer, sizeof answer, 5000));
-    cJSON *j = cJSON_Parse(answer);
-    h->id = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(j, "device_id"));
-    cJSON_Delete(j);
+    h->id = test_headset_join(g_port, stoa_hub_join_code(g_hub), name, h->token, &h->fd);
+    CHECK_MSG(h->id >= 0, "%s joins", name);
 }
 
 static void status(hs *h, const char *extra)
 {
     char msg[400];
     snprintf(msg, sizeof msg, "{\"t\":\"status\",\"phase\":\"lobby\",\"progress\":0%s}", extra ? extra : "");
-    send_text(h->fd, msg);
+    test_ws_send_text(h->fd, msg);
     test_sleep_ms(150); // another worker takes it: let it land
 }
 
@@ -82,7 +61,7 @@ static int post(const char *path, const char *body)
 static bool told(hs *h, bool *on, int *width, double *fps, int ms)
 {
     char msg[4096];
-    if (!recv_until(h->fd, "\"t\":\"view\"", msg, sizeof msg, ms))
+    if (!test_ws_recv_until(h->fd, "\"t\":\"view\"", msg, sizeof msg, ms))
         return false;
     cJSON *j = cJSON_Parse(msg);
     *on = cJSON_IsTrue(cJSON_GetObjectItem(j, "on"));
@@ -129,7 +108,7 @@ static void views_follow_the_panel(void)
     snprintf(msg, sizeof msg, "{\"t\":\"view\",\"w\":256,\"h\":192,\"seq\":1,\"drawn\":1700000000000,"
              "\"rec\":1700000000001,\"ready\":1700000000020,\"enc\":1700000000025,"
              "\"gaze\":[0.25,0.75],\"jpeg\":\"%s\"}", JPEG_B64);
-    send_text(A.fd, msg);
+    test_ws_send_text(A.fd, msg);
     test_sleep_ms(200);
     headers[0] = 0;
     CHECK(get(path, &out, headers, sizeof headers) == 200);
@@ -142,7 +121,7 @@ static void views_follow_the_panel(void)
     // after a second picture the hub says when it expects the next.
     CHECK(strstr(headers, "X-Stoa-Stages: 1700000000001,1700000000020,1700000000025,") != NULL);
     CHECK(strstr(headers, "X-Stoa-Next:") == NULL);
-    send_text(A.fd, msg);
+    test_ws_send_text(A.fd, msg);
     test_sleep_ms(200);
     headers[0] = 0;
     CHECK(get(path, &out, headers, sizeof headers) == 200);
@@ -150,10 +129,10 @@ static void views_follow_the_panel(void)
     const char *next = strstr(headers, "X-Stoa-Next: ");
     CHECK(next && atoi(next + 13) >= 0 && atoi(next + 13) <= 10000);
     // Bad pictures are dropped; the connection and the last picture stay.
-    send_text(A.fd, "{\"t\":\"view\",\"w\":256,\"h\":192,\"jpeg\":\"aGVsbG8gd29ybGQ=\"}"); // not a JPEG
-    send_text(A.fd, "{\"t\":\"view\",\"w\":99999,\"h\":192,\"jpeg\":\"" JPEG_B64 "\"}");
-    send_text(A.fd, "{\"t\":\"view\",\"w\":256,\"h\":192,\"jpeg\":\"%%%%not base64\"}");
-    send_text(A.fd, "{\"t\":\"view\",\"w\":256,\"h\":192}");
+    test_ws_send_text(A.fd, "{\"t\":\"view\",\"w\":256,\"h\":192,\"jpeg\":\"aGVsbG8gd29ybGQ=\"}"); // not a JPEG
+    test_ws_send_text(A.fd, "{\"t\":\"view\",\"w\":99999,\"h\":192,\"jpeg\":\"" JPEG_B64 "\"}");
+    test_ws_send_text(A.fd, "{\"t\":\"view\",\"w\":256,\"h\":192,\"jpeg\":\"%%%%not base64\"}");
+    test_ws_send_text(A.fd, "{\"t\":\"view\",\"w\":256,\"h\":192}");
     status(&A, NULL);
     headers[0] = 0;
     CHECK(get(path, &out, headers, sizeof headers) == 200);
@@ -191,7 +170,7 @@ static void large_view_and_budget(void)
     int k = snprintf(big, 200, "{\"t\":\"view\",\"w\":720,\"h\":540,\"seq\":2,\"jpeg\":\"%s", "/9j/4AAQ");
     memset(big + k, 'A', n);
     memcpy(big + k + n, "\"}", 3);
-    send_text(A.fd, big);
+    test_ws_send_text(A.fd, big);
     free(big);
     test_sleep_ms(200);
     CHECK(post("/api/views", "{\"budget\":100000}") == 200);
@@ -218,12 +197,12 @@ static void views_off_stop_and_keep_nothing(void)
     snprintf(path, sizeof path, "/api/view?device=%d", A.id);
     CHECK(get(path, &out, NULL, 0) == 404);
     free(out);
-    send_text(A.fd, "{\"t\":\"view\",\"w\":256,\"h\":192,\"jpeg\":\"" JPEG_B64 "\"}"); // sent anyway: not kept
+    test_ws_send_text(A.fd, "{\"t\":\"view\",\"w\":256,\"h\":192,\"jpeg\":\"" JPEG_B64 "\"}"); // sent anyway: not kept
     // The hub answers a ping after the picture (one connection, in order):
     // only then may the views go on again, or the picture could come after.
-    send_text(A.fd, "{\"t\":\"ping\"}");
+    test_ws_send_text(A.fd, "{\"t\":\"ping\"}");
     char pong[4096];
-    CHECK(recv_until(A.fd, "\"t\":\"pong\"", pong, sizeof pong, 3000));
+    CHECK(test_ws_recv_until(A.fd, "\"t\":\"pong\"", pong, sizeof pong, 3000));
     CHECK(post("/api/views", "{\"enabled\":true}") == 200);
     CHECK(test_http(g_port, "GET", path, g_headers, NULL, 0, &out, NULL, 0) == 404);
     free(out);
