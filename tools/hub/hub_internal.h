@@ -471,6 +471,9 @@ void hub_bake_free(stoa_hub *hub);
 // a tab (a report of a run without records).
 typedef enum hub_problem { HUB_PROBLEM_NO_RECORDS, HUB_PROBLEM_FAILED } hub_problem;
 // {question IRI: [choice text in lang...]} of the library's quizzes.
+// hub_report_build.c: builds html from the JSON Lines log in a process of
+// its own (a fresh program, bounded in memory and time); waits for it.
+stoa_result hub_report_run_builder(const char *log, const char *html, const char *language, stoa_error *err);
 cJSON *hub_report_choices(stoa_hub *hub, const char *lang);
 void hub_report_problem_page(hub_req *c, int status, hub_problem what, const char *lang, const char *detail);
 // hub_api_class.c: the panel's roster, sign-in, export and gradebook API

@@ -2,35 +2,21 @@
 // `stoa report` for a lesson run, made from the hub's stored statements:
 // they are written out as one JSON Lines log per run (streamed from the
 // database, a page at a time) and handed to runtime/trace's report library
-// in a child process with bounded memory and time, so that no log, however
-// large, can take the hub down with it. A report is built once per change
+// in a builder process with bounded memory and time (hub_report_build.c), so
+// that no log, however large, can take the hub down with it. A report is built once per change
 // of its run (its newest statement and count are the key) and one at a time.
 #include <errno.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/stoa_file.h"
 #include "hub_internal.h"
 #include "trace/stoa_trace_report.h"
-
-#define REPORT_MEMORY (1ull << 30) // address space of the builder
-#define REPORT_SECONDS 120         // wall clock for one build
-
-#if defined(__SANITIZE_ADDRESS__)
-#define HUB_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define HUB_ASAN 1
-#endif
-#endif
 
 typedef struct dump {
     FILE *f;
@@ -96,87 +82,6 @@ static bool write_row(void *user, int64_t seq, const char *json, int64_t stored_
     cJSON_Delete(st);
     d->n++;
     return true;
-}
-
-static void quiet(void *user, const char *message)
-{
-    (void)user, (void)message;
-}
-
-typedef struct child_job {
-    const char *log, *html, *language;
-    int status;
-} child_job;
-
-static void *build_main(void *arg)
-{
-    child_job *j = arg;
-    const char *paths[1] = {j->log};
-    cJSON *report = NULL;
-    stoa_error err = {0};
-    if (stoa_report_build(paths, 1, &(stoa_report_desc){.on_warning = quiet, .language = j->language}, &report,
-                          &err) != STOA_OK)
-        j->status = 3;
-    else
-        j->status = stoa_report_write_html(report, j->html, &err) == STOA_OK ? 0 : 4;
-    return NULL;
-}
-
-// In the child: build and write, then _exit (no atexit handlers, no
-// sanitizer leak report for the parent's memory). The build runs on a
-// thread of its own with a full-size stack: the child began on a worker's.
-static void build_child(const char *log, const char *html, const char *language)
-{
-#ifndef HUB_ASAN // the sanitizer's shadow memory does not fit an address-space limit
-    struct rlimit as = {REPORT_MEMORY, REPORT_MEMORY};
-    setrlimit(RLIMIT_AS, &as);
-#endif
-    struct rlimit cpu = {REPORT_SECONDS, REPORT_SECONDS};
-    setrlimit(RLIMIT_CPU, &cpu);
-    child_job j = {log, html, language, 5};
-    pthread_attr_t attr;
-    pthread_t t;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, 16u << 20);
-    if (pthread_create(&t, &attr, build_main, &j) == 0)
-        pthread_join(t, NULL);
-    else
-        build_main(&j);
-    _exit(j.status);
-}
-
-static stoa_result run_child(const char *log, const char *html, const char *language, stoa_error *err)
-{
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0)
-        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "cannot start the report builder");
-    if (pid == 0)
-        build_child(log, html, language);
-    int status = 0;
-    struct timespec t0, now;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (;;) {
-        pid_t w = waitpid(pid, &status, WNOHANG);
-        if (w == pid)
-            break;
-        if (w < 0 && errno != EINTR) {
-            status = -1;
-            break;
-        }
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if (now.tv_sec - t0.tv_sec > REPORT_SECONDS) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            return stoa_error_set(err, STOA_TIMEOUT, "the report took too long to build");
-        }
-        struct timespec ts = {0, 20 * 1000000L};
-        nanosleep(&ts, NULL);
-    }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        return STOA_OK;
-    return stoa_error_set(err, STOA_ERROR_LIMIT, "the report could not be built within its limits (%s)",
-                          WIFSIGNALED(status) ? "stopped" : "failed");
 }
 
 stoa_result hub_report_make(stoa_hub *hub, const char *run_id, const char *lang, char *out_path, size_t size,
@@ -256,7 +161,7 @@ stoa_result hub_report_make(stoa_hub *hub, const char *run_id, const char *lang,
         res = stoa_error_set(err, STOA_ERROR_IO, "cannot write the report");
         goto out;
     }
-    if ((res = run_child(log, out_path, language, err)) == STOA_OK)
+    if ((res = hub_report_run_builder(log, out_path, language, err)) == STOA_OK)
         stoa_file_write_atomic(key_path, key, strlen(key), &ignored);
 out:
     cJSON_Delete(regs);

@@ -42,6 +42,7 @@ struct hub_views {
     double rate;              // bytes a second, measured
     hub_view_panel *panels;   // panels watching over /ws/panel
     int panel_n;
+    int64_t panel_tags;       // panels opened: the next one's tag is -(panel_tags + 1)
     uint64_t pushed_total;    // picture bytes pushed to panels
 };
 

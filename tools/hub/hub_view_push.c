@@ -54,7 +54,6 @@ void hub_view_panel_open(stoa_hub *hub, hub_req *c)
         return;
     }
     hub_view_load(hub);
-    static int64_t counter;
     pthread_mutex_lock(&hub->mu);
     hub_views *v = hub->views;
     hub_view_panel *p = NULL;
@@ -63,7 +62,7 @@ void hub_view_panel_open(stoa_hub *hub, hub_req *c)
             v->panels = calloc(PUSH_MAX_PANELS, sizeof *v->panels);
         if (v->panels) {
             p = &v->panels[v->panel_n++];
-            *p = (hub_view_panel){.conn = c->conn, .tag = -(++counter)};
+            *p = (hub_view_panel){.conn = c->conn, .tag = -(++v->panel_tags)};
             memcpy(p->token_hash, h, 65);
         }
     }
