@@ -166,6 +166,7 @@ stoa_result stoa_hub_create(const stoa_hub_desc *desc, stoa_hub **out_hub, stoa_
     if (hub->lrs_limit > HUB_XAPI_LIMIT_CAP)
         hub->lrs_limit = HUB_XAPI_LIMIT_CAP;
     hub->admit_by_teacher = desc->admit_by_teacher;
+    hub->silent_ns = desc->silent_ms > 0 ? (int64_t)desc->silent_ms * 1000000LL : HUB_STATUS_SILENT_NS;
     hub->devices = calloc((size_t)hub->max_headsets, sizeof *hub->devices);
     snprintf(hub->allowed_hosts, sizeof hub->allowed_hosts, ",%s,", desc->allowed_hosts ? desc->allowed_hosts : "");
     lower(hub->allowed_hosts);

@@ -34,9 +34,11 @@ static void handle_lessons(stoa_hub *hub, hub_req *c)
 // Connected devices among the requested ones (none requested = all). A
 // quitting headset says so (status phase "leaving") while its socket stays
 // open to flush its log; it is no target, so "Sent to N" counts only
-// headsets that are there. A headset whose reports stopped for long (an
-// older one that does not say "leaving") is no target either; a slow one
-// (a loaded machine, a long frame) still is.
+// headsets that are there. A headset that sent nothing for long, not even
+// the ping its network thread sends every 5 s (an older one that does not
+// say "leaving", still flushing), is no target either; a slow one (a loaded
+// machine, a scene loading: its frames, and so its status, stop for tens of
+// seconds while its pings go on) still is.
 static size_t pick_targets(stoa_hub *hub, const cJSON *targets, int64_t *out, size_t cap)
 {
     size_t n = 0;
@@ -49,7 +51,7 @@ static size_t pick_targets(stoa_hub *hub, const cJSON *targets, int64_t *out, si
         const cJSON *t;
         cJSON_ArrayForEach(t, targets) hit = hit || (cJSON_IsNumber(t) && t->valuedouble == (double)d->id);
         bool live = d->conn && strcmp(d->phase, "leaving") != 0 &&
-                    (!d->status_ns || now - d->status_ns < HUB_STATUS_SILENT_NS);
+                    (!d->status_ns || now - d->heard_ns < hub->silent_ns);
         if (hit && live)
             out[n++] = d->id;
     }

@@ -36,7 +36,7 @@
 #define HUB_LEARNER_HOLD_NS (10LL * 60 * 1000000000LL) // a learner stays with a silent headset this long
 #define HUB_LOGIN_GLOBAL_PER_MINUTE 30  // logins from other machines, all addresses together
 #define HUB_JOIN_GLOBAL_PER_MINUTE 300  // joins, all addresses together
-#define HUB_STATUS_SILENT_NS (10000LL * 1000000LL) // a headset silent this long is gone (hub_api.c)
+#define HUB_STATUS_SILENT_NS (10000LL * 1000000LL) // a headset that sent nothing this long (not even a ping) is gone (hub_api.c)
 #define HUB_MAX_IMPORT_BODY (512 * 1024) // a class list (CSV in JSON)
 #define HUB_MAX_UPLOAD_BODY (24u << 20)  // a lesson archive in base64 (18 MiB of archive)
 #define HUB_WORKER_STACK (1u << 20)     // see docs/hub.md: JSON depth is bounded, so is recursion
@@ -78,6 +78,7 @@ typedef struct hub_device {
     int answers_right, answers_wrong;
     char claimed[40], rebound[40]; // the last registration and launch its status named (checked once each)
     int64_t status_ns;    // last status on this connection (mono; 0 = none yet)
+    int64_t heard_ns;     // last message of any kind on it (its pings too; mono)
     char phase[16];       // lobby | loading | lesson | result | leaving ("" = an older headset)
     char learner[40];     // the learner signed in on it, as it reports
     char seat[16];        // "desktop" (`stoa play`) or "" (a headset), as it reports
@@ -129,6 +130,7 @@ struct stoa_hub {
     char url[128], join_code[8], xapi_key[40], new_password[32];
     char data_dir[900], lessons_dir[1024], panel_dir[1024], reports_dir[1024];
     bool tls, admit_by_teacher;
+    int64_t silent_ns; // HUB_STATUS_SILENT_NS, or stoa_hub_desc.silent_ms
     bool listen_any; // the listener's address is 0.0.0.0 or [::]
     int port;
     int login_per_minute, join_per_minute, max_headsets;

@@ -77,6 +77,7 @@ static void on_hello(stoa_hub *hub, uint64_t conn, const cJSON *msg)
         old = d->conn != conn ? d->conn : 0;
         d->conn = conn; // a reconnect replaces a connection that has not closed yet
         d->status_ns = 0;
+        d->heard_ns = hub_mono_ns();
         d->stored_total = row.stored_total;
         d->last_seen_ns = hub_mono_ns();
     }
@@ -238,6 +239,13 @@ void hub_ws_on_message(void *user, uint64_t conn, int64_t tag, int opcode, bool 
     if (tag > 0 && !hub_db_device_exists(hub, tag)) { // revoked meanwhile
         ws_refuse(hub, conn, "bad_token", 1008);
         return;
+    }
+    if (tag > 0) { // it is there: its network thread pings while a long frame (a scene loading) holds its status
+        pthread_mutex_lock(&hub->mu);
+        hub_device *d = hub_roster_find(hub, tag);
+        if (d && d->conn == conn)
+            d->heard_ns = hub_mono_ns();
+        pthread_mutex_unlock(&hub->mu);
     }
     cJSON *msg = NULL;
     stoa_error err = {0};

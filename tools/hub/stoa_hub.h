@@ -47,6 +47,9 @@ typedef struct stoa_hub_desc {
     // Deadlines (ms, 0 = the defaults of docs/hub.md): a request head, a
     // body, a WebSocket's hello, a silent WebSocket.
     int header_timeout_ms, body_timeout_ms, hello_timeout_ms, idle_timeout_ms;
+    // A headset that sent nothing this long (not even a ping) is no target
+    // of commands (0 = 10 s; tests shorten it).
+    int silent_ms;
     // A school's own LRS: every stored statement is also sent there, in
     // order, until it accepts it (the position survives restarts).
     const char *forward_url;  // "http(s)://HOST[:PORT]/PATH" of its xAPI endpoint (NULL = none)
