@@ -47,7 +47,13 @@ const port = await freePort();
 const url = `http://127.0.0.1:${port}/`;
 const hub = start(hubBin, ['--listen', `127.0.0.1:${port}`, '--data', join(work, 'hub'),
   '--lessons', join(source, 'scenes/agora/lessons'), '--no-browser'], { STOA_HUB_PASSWORD: PASSWORD });
-await waitFor('the hub to print its join code', () => /join code (\w{6})/.test(hub.output), 20000);
+// The hub hashes its password (Argon2id, 64 MiB) before it listens: seconds
+// on a loaded machine. A hub that never says so leaves no process behind.
+await waitFor('the hub to print its join code', () => /join code (\w{6})/.test(hub.output), 60000).catch((e) => {
+  for (const c of children) c.kill('SIGKILL');
+  console.error('hub output:\n' + hub.output);
+  throw e;
+});
 const code = /join code (\w{6})/.exec(hub.output)[1];
 const real = process.env.STOA_RUN;
 const lessonFile = join(source, 'scenes/agora/lessons/stoa-poikile.yaml');
@@ -197,6 +203,8 @@ try {
 for (const p of problems) console.error('problem:', p);
 if (failed || problems.length) {
   console.error('hub output:\n' + hub.output);
+  // What each headset was doing (a failed wait says only what did not come).
+  children.slice(1).forEach((c, i) => console.error(`headset ${i} (${NAMES[i]}) output, last lines:\n${c.output.slice(-2500)}`));
   process.exit(1);
 }
 console.log(`panel ok: screenshots in ${outDir}`);
