@@ -195,8 +195,11 @@ try {
   // Each must stop cleanly on SIGTERM (and, in a sanitizer build, report nothing).
   // A real headset tells the hub, flushes its log and ends its Vulkan device:
   // at a few per cent of a core (load 50) that took over 15 s.
+  // One deadline for all of them (they stop side by side), so that a
+  // failed run still prints its diagnosis within ctest's limit.
+  const deadline = sleep(real ? 60000 : 15000).then(() => ({ code: 'hung' }));
   for (const c of children) {
-    const { code, signal } = await Promise.race([c.exited, sleep(real ? 60000 : 15000).then(() => ({ code: 'hung' }))]);
+    const { code, signal } = await Promise.race([c.exited, deadline]);
     if (code !== 0) problems.push(`${c.spawnargs.slice(0, 1)} exited with ${code ?? signal}:\n${c.output.slice(-2000)}`);
   }
 }
