@@ -21,8 +21,9 @@ static void textures_frame(stoa_gfx_arrivals *a, stoa_gfx_scene *gs, stoa_scene 
             stoa_log(mod, STOA_LOG_WARN, "textures of %s stay stand-ins: %s", sc->path,
                      err.message);
         if (a->stream)
-            stoa_log(mod, STOA_LOG_INFO, "%s: first frames with stand-ins, %u textures streaming in",
-                     sc->path, stoa_gfx_scene_pending_textures(gs));
+            stoa_log(mod, STOA_LOG_INFO,
+                     "%s: first frames with stand-ins, %u textures streaming in", sc->path,
+                     stoa_gfx_scene_pending_textures(gs));
     }
     if (!a->stream)
         return;

@@ -23,7 +23,6 @@
 
 #include "gfx/stoa_gfx.h"
 
-
 typedef struct stoa_gfx_arrivals {
     stoa_gfx_stream *stream; // textures still coming in (NULL when none or done)
     stoa_gfx_lods *lods;     // levels of detail being made ready on a worker

@@ -18,11 +18,11 @@
 
 typedef struct run_reload {
     pthread_t thread;
-    bool busy;             // a worker was started and not yet joined
-    atomic_int done;       // the worker finished
-    run_session *scratch;  // its lesson and sky (a session of its own, on the heap)
+    bool busy;                   // a worker was started and not yet joined
+    atomic_int done;             // the worker finished
+    run_session *scratch;        // its lesson and sky (a session of its own, on the heap)
     stoa_gfx_renderer *renderer; // the sky's light is baked for it (NULL: not baked)
-    uint64_t sky_key;      // the sky shown when the reload started (run_sky_key)
+    uint64_t sky_key;            // the sky shown when the reload started (run_sky_key)
     stoa_result result;
     stoa_error err;
 } run_reload;

@@ -122,8 +122,9 @@ static void *complete_main(void *arg)
         if (scene_cache_write(&copy, s->baked->key, target, s->baked->file, &e) < 0)
             STOA_LOGW("scene", "%s: the scene cache was not completed: %s", s->path, e.message);
         else
-            STOA_LOGI("scene", "%s: scene cache %s written again: %d of the %u textures left "
-                               "RGBA8 encoded",
+            STOA_LOGI("scene",
+                      "%s: scene cache %s written again: %d of the %u textures left "
+                      "RGBA8 encoded",
                       s->path, s->baked->file, encoded, before);
     }
     for (uint32_t i = 0; tex && i < s->texture_count; i++)

@@ -166,9 +166,8 @@ static void write_textures(const stoa_scene *s, uint32_t target, wbuf *b, data_o
         } else if (t->rgba && !t->placeholder && fmt != STOA_TEXFMT_RGBA8 && hurried(&hs)) {
             kept++;
         } else if (t->rgba && !t->placeholder && fmt != STOA_TEXFMT_RGBA8 &&
-                   !(blocks = stoa_texfmt_encode_chain_until(fmt, t->rgba, t->width, t->height,
-                                                             srgb, 0, hurried, &hs,
-                                                             &blocks_size))) {
+                   !(blocks = stoa_texfmt_encode_chain_until(
+                         fmt, t->rgba, t->width, t->height, srgb, 0, hurried, &hs, &blocks_size))) {
             if (hurried(&hs))
                 kept++;
             else
