@@ -38,6 +38,17 @@ def wait_for(lines, pattern, timeout):
     return False
 
 
+def light_mean(path):
+    """A screenshot of the 320x240 window (at the screen's top left) and its
+    mean colour: the scene as the sky lights it."""
+    subprocess.run(["import", "-window", "root", "-crop", "320x240+0+0", path], check=True,
+                   timeout=60)
+    raw = subprocess.run(["convert", path, "-depth", "8", "rgb:-"], check=True,
+                         capture_output=True, timeout=60).stdout
+    n = len(raw) // 3
+    return [sum(raw[i::3]) / n for i in range(3)]
+
+
 def main():
     stoa, src, out = sys.argv[1:4]
     if not os.environ.get("DISPLAY"):
@@ -59,6 +70,7 @@ def main():
         threading.Thread(target=lambda f=f, keep=keep: keep.extend(f), daemon=True).start()
     check(wait_for(so, r"stoa play: ready", 90), "play says ready")
     time.sleep(1.0)  # a file time apart from the first read's
+    before = light_mean(os.path.join(out, "sky_before.png"))
     tmp = lesson + ".new"
     with open(tmp, "w") as f:
         f.write(text.replace("\nscene: ../agora.glb\n",
@@ -67,6 +79,9 @@ def main():
     check(wait_for(se, r"reloaded; resumed at the same state", 60),
           "the edit reloads the lesson and resumes it")
     time.sleep(1.5)  # frames drawn under the new sky
+    after = light_mean(os.path.join(out, "sky_after.png"))
+    check(sum(after) < sum(before) - 30,
+          f"the scene is lit by the dusk sky after the reload (mean {before} -> {after})")
     proc.send_signal(signal.SIGINT)
     try:
         proc.wait(timeout=60)
