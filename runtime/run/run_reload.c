@@ -2,6 +2,7 @@
 // A lesson read again on a worker, with its sky (run_reload.h).
 #include "run_reload.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,10 @@ stoa_result run_reload_start(run_reload *rl, run_session *s, stoa_error *err)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
     t->opt = s->opt;
     t->lesson_desc = s->lesson_desc;
+    // Its own copy of the path (a hub's launch may reuse s's storage meanwhile).
+    snprintf(rl->path, sizeof rl->path, "%s",
+             s->lesson_desc.lesson_path ? s->lesson_desc.lesson_path : "");
+    t->lesson_desc.lesson_path = rl->path;
     rl->renderer = s->renderer;
     rl->sky_key = run_sky_key(s); // the sky shown now: not baked again
     rl->scratch = t;

@@ -23,6 +23,7 @@ typedef struct run_reload {
     run_session *scratch;        // its lesson and sky (a session of its own, on the heap)
     stoa_gfx_renderer *renderer; // the sky's light is baked for it (NULL: not baked)
     uint64_t sky_key;            // the sky shown when the reload started (run_sky_key)
+    char path[4096];             // the lesson file read
     stoa_result result;
     stoa_error err;
 } run_reload;
