@@ -146,6 +146,17 @@ static const cJSON *run_in(const cJSON *st, const char *run)
 
 static hs A, B, C;
 
+// JSON for a failure message: "(none)" for NULL (printf's "%s" of NULL is
+// undefined: the sanitizer build stopped the test at the first failed check).
+static const char *show(const cJSON *j)
+{
+    static char buf[4096];
+    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    snprintf(buf, sizeof buf, "%s", s ? s : "(none)");
+    free(s);
+    return buf;
+}
+
 STOA_TEST(start)
 {
     // A library of its own: the sample lesson with its scene and narration
@@ -207,7 +218,7 @@ STOA_TEST(a_lesson_beyond_its_folder_carries_its_tree)
     CHECK_MSG(!cJSON_GetObjectItem(la, "files"), "an older headset gets no files it cannot lay out");
     const cJSON *layout = cJSON_GetObjectItem(la, "layout"), *files = cJSON_GetObjectItem(layout, "files");
     CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(layout, "lesson")), "lessons/zeno-zh.yaml");
-    CHECK_MSG(cJSON_GetArraySize(files) == 3, "%s", cJSON_PrintUnformatted(files));
+    CHECK_MSG(cJSON_GetArraySize(files) == 3, "%s", show(files));
     CHECK(file_at(files, "narration/statue.wav") && file_at(files, "narration/end.wav"));
     const cJSON *glb = file_at(files, "agora.glb");
     CHECK(glb && cJSON_GetNumberValue(cJSON_GetObjectItem(glb, "size")) == 7000);
@@ -244,7 +255,7 @@ STOA_TEST(no_run_without_records_and_a_run_not_launched_is_filed)
     cJSON *la = take_launch(&A), *lb = take_launch(&B);
     // The launch carries the lesson's files, content-addressed.
     const cJSON *files = cJSON_GetObjectItem(la, "files");
-    CHECK_MSG(cJSON_GetArraySize(files) >= 2, "files: %s", cJSON_PrintUnformatted(files));
+    CHECK_MSG(cJSON_GetArraySize(files) >= 2, "files: %s", show(files));
     const char *sha = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(files, 0), "sha256"));
     CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(files, 0), "path")), "agora.glb");
     char path[200], hdr[300], *out = NULL;
@@ -701,7 +712,7 @@ STOA_TEST(a_scene_larger_than_32_mib_is_served_streamed)
     CHECK(launch("big.yaml", b, 1, run) == 1);
     cJSON *la = take_launch(&B);
     const cJSON *f = cJSON_GetArrayItem(cJSON_GetObjectItem(la, "files"), 0);
-    CHECK_MSG(f && cJSON_GetNumberValue(cJSON_GetObjectItem(f, "size")) == 48.0 * 1048576, "%s", cJSON_PrintUnformatted(la));
+    CHECK_MSG(f && cJSON_GetNumberValue(cJSON_GetObjectItem(f, "size")) == 48.0 * 1048576, "%s", show(la));
     snprintf(path, sizeof path, "/api/headset/content/%s", f ? cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256")) : "");
     snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nAuthorization: Bearer %s\r\n\r\n", path, g_port, B.token);
     int fd = test_connect_from(g_port, "127.0.0.1");
