@@ -121,10 +121,75 @@ STOA_TEST(the_direct_path_reads_what_assimp_reads)
               "generated tangents too far from Assimp's");
 }
 
+// Tangents the direct path generates against the ones the file's author
+// baked (MikkTSpace in Blender): both files with TANGENT, loaded as they are
+// and with TANGENT removed (a copy beside a copy of their .bin; images stay
+// missing, as textures play no part). NormalTangentMirrorTest mirrors its
+// UVs in u and in v, so the handedness is tested both ways.
+static void generated_against_authored(const char *rel, bool assimp, nc_stats *st)
+{
+    char path[4096], dir[4096], bin[4096], *file = NULL;
+    snprintf(path, sizeof path, "%s/%s", tu_samples(), rel);
+    cJSON *root = tu_gltf_json(path, &file, NULL, NULL);
+    CHECK_MSG(root != NULL, "cannot read %s", path);
+    if (!root)
+        return;
+    tu_mkdtemp(dir, sizeof dir, "native-tangents");
+    const cJSON *m, *p, *b;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItem(root, "meshes"))
+        cJSON_ArrayForEach(p, cJSON_GetObjectItem(m, "primitives"))
+            cJSON_DeleteItemFromObject(cJSON_GetObjectItem(p, "attributes"), "TANGENT");
+    cJSON_ArrayForEach(b, cJSON_GetObjectItem(root, "buffers"))
+    {
+        const char *uri = cJSON_GetStringValue(cJSON_GetObjectItem(b, "uri"));
+        char from[4096];
+        snprintf(from, sizeof from, "%.*s%s", (int)(strrchr(path, '/') + 1 - path), path, uri);
+        snprintf(bin, sizeof bin, "%s/%s", dir, uri);
+        CHECK(tu_copy(from, bin) == 0);
+    }
+    char *text = cJSON_PrintUnformatted(root);
+    snprintf(path, sizeof path, "%s/stripped.gltf", dir);
+    CHECK(text && tu_write(path, text, strlen(text)) == 0);
+    stoa_scene *gen = load(path, assimp);
+    snprintf(path, sizeof path, "%s/%s", tu_samples(), rel);
+    stoa_scene *own = load(path, false);
+    for (uint32_t i = 0; gen && own && i < own->mesh_count && i < gen->mesh_count; i++) {
+        CHECK(own->meshes[i].tangents && gen->meshes[i].tangents &&
+              own->meshes[i].vertex_count == gen->meshes[i].vertex_count);
+        if (own->meshes[i].tangents && gen->meshes[i].tangents)
+            nc_tangents(own->meshes[i].tangents, gen->meshes[i].tangents,
+                        own->meshes[i].vertex_count, st);
+    }
+    stoa_scene_destroy(&gen);
+    stoa_scene_destroy(&own);
+    free(text);
+    free(file);
+    cJSON_Delete(root);
+    tu_rmdir(dir);
+}
+
+STOA_TEST(generated_tangents_agree_with_the_authors)
+{
+    for (int assimp = 0; assimp < 2; assimp++) { // Assimp's for comparison
+        nc_stats st = {0};
+        generated_against_authored("NormalTangentMirrorTest/glTF/NormalTangentMirrorTest.gltf",
+                                   assimp, &st);
+        generated_against_authored("Avocado/glTF/Avocado.gltf", assimp, &st);
+        printf("%s tangents of %llu vertices against the files' own: %.1f%% within 10 degrees, "
+               "%.1f%% within 45, %.1f%% same handedness\n",
+               assimp ? "Assimp's" : "generated", (unsigned long long)st.tangents,
+               100.0 * st.within_10 / st.tangents, 100.0 * st.within_45 / st.tangents,
+               100.0 * st.same_sign / st.tangents);
+        if (!assimp)
+            CHECK(st.tangents > 3000 && st.within_10 >= st.tangents * 0.90 &&
+                  st.same_sign >= st.tangents * 0.99);
+    }
+}
+
 // The generated test models and the fuzz seed of the direct path: every one
 // but the broken ones loads both ways to the same scene; the seed (quantized
 // UVs, uint8 and uint32 indices, its own TANGENT, morph targets with TANGENT
-// deltas, missing normals with and without indices) takes the direct path.
+// deltas, missing normals with and without indices) takes the direct path;
 // so does every model but skin.glb (see below).
 STOA_TEST(generated_models_read_the_same_both_ways)
 {
