@@ -224,10 +224,12 @@ bool scene_lod_later_failed(const stoa_scene *scene);
 void scene_lod_later_stop(stoa_scene *scene);
 void scene_lod_later_destroy(stoa_scene *scene);
 
-// ---- scene_native.c: plain geometry without Assimp --------------------------------
+// ---- scene_native.c: geometry without Assimp ---------------------------------------
 // Whether every primitive Assimp would import (mesh_rank[m] >= 0) can be
 // read directly to the same result; then scene_native_mesh reads primitive
-// p of glTF mesh `mesh` into m (name, material, positions, normals, indices).
+// p of glTF mesh `mesh` into m (name, material, positions, normals,
+// tangents, indices, morph targets, room for joints and weights), and
+// scene_finish_mesh completes it.
 bool scene_native_ok(scene_doc *doc, const int32_t *mesh_rank);
 stoa_result scene_native_mesh(scene_doc *doc, uint32_t mesh, uint32_t p, stoa_mesh *m,
                               const char *where, stoa_error *err);

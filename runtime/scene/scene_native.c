@@ -10,7 +10,7 @@
 // and morph deltas (Assimp's pass through base + delta). Left to Assimp:
 // Draco and other primitive extensions, points, lines, strips and fans,
 // attributes Stoa has no slot for, docs rewritten for meshopt, and
-// unindexed-normal-less meshes whose shared vertices would need splitting.
+// primitives without NORMAL whose shared vertices would need splitting.
 // STOA_SCENE_NATIVE=off always takes Assimp (for comparisons).
 #include <stdio.h>
 #include <stdlib.h>

@@ -128,7 +128,7 @@ STOA_TEST(the_direct_path_reads_what_assimp_reads)
 // UVs in u and in v, so the handedness is tested both ways.
 static void generated_against_authored(const char *rel, bool assimp, nc_stats *st)
 {
-    char path[4096], dir[4096], bin[4096], *file = NULL;
+    char path[4096], dir[512], bin[4096], *file = NULL;
     snprintf(path, sizeof path, "%s/%s", tu_samples(), rel);
     cJSON *root = tu_gltf_json(path, &file, NULL, NULL);
     CHECK_MSG(root != NULL, "cannot read %s", path);
@@ -143,8 +143,8 @@ static void generated_against_authored(const char *rel, bool assimp, nc_stats *s
     {
         const char *uri = cJSON_GetStringValue(cJSON_GetObjectItem(b, "uri"));
         char from[4096];
-        snprintf(from, sizeof from, "%.*s%s", (int)(strrchr(path, '/') + 1 - path), path, uri);
-        snprintf(bin, sizeof bin, "%s/%s", dir, uri);
+        snprintf(from, sizeof from, "%.*s%.1000s", (int)(strrchr(path, '/') + 1 - path), path, uri);
+        snprintf(bin, sizeof bin, "%s/%.1000s", dir, uri);
         CHECK(tu_copy(from, bin) == 0);
     }
     char *text = cJSON_PrintUnformatted(root);
