@@ -101,8 +101,7 @@ static void lazy_walk(scene_doc *doc, lazy_order *o)
 
 // Every primitive of every imported mesh read with scene_native_mesh.
 static stoa_result native_meshes(scene_doc *doc, stoa_scene *scene, const lazy_order *o,
-                                 uint32_t *first, uint32_t *prims, uint32_t total,
-                                 stoa_error *err)
+                                 uint32_t *first, uint32_t *prims, uint32_t total, stoa_error *err)
 {
     uint32_t nm = scene_json_count(doc->root, "meshes");
     scene->meshes = calloc(total ? total : 1, sizeof *scene->meshes);

@@ -31,7 +31,7 @@ static const cJSON *attr_of(const cJSON *prim, const char *name)
 // "_NAME" ones, go to Assimp); morph targets may move only the first three.
 static bool known_attr(const char *name, bool target)
 {
-    static const char *k_names[] = {"POSITION", "NORMAL",   "TANGENT",   "TEXCOORD_0",
+    static const char *k_names[] = {"POSITION",   "NORMAL",  "TANGENT",  "TEXCOORD_0",
                                     "TEXCOORD_1", "COLOR_0", "JOINTS_0", "WEIGHTS_0"};
     for (int i = 0; i < (target ? 3 : 8); i++)
         if (!strcmp(name, k_names[i]))
@@ -55,8 +55,8 @@ static bool flat_normals_fit(scene_doc *doc, const cJSON *prim)
                               &m.vertex_count, &nc, &err) == STOA_OK &&
         nc == 3 && read_indices(doc, prim, &m, &err) == STOA_OK) {
         float *n = malloc((size_t)(m.vertex_count ? m.vertex_count : 1) * 3 * sizeof *n);
-        fits = n && scene_native_flat_normals(m.positions, m.vertex_count, m.indices,
-                                              m.index_count, n);
+        fits = n &&
+               scene_native_flat_normals(m.positions, m.vertex_count, m.indices, m.index_count, n);
         free(n);
     }
     free(m.positions);
@@ -67,7 +67,8 @@ static bool flat_normals_fit(scene_doc *doc, const cJSON *prim)
 static bool prim_ok(scene_doc *doc, const cJSON *prim)
 {
     const cJSON *a, *t;
-    if (scene_json_int(prim, "mode", 4) != 4 || cJSON_GetObjectItemCaseSensitive(prim, "extensions"))
+    if (scene_json_int(prim, "mode", 4) != 4 ||
+        cJSON_GetObjectItemCaseSensitive(prim, "extensions"))
         return false;
     cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(prim, "attributes"))
     {
@@ -181,8 +182,8 @@ static stoa_result read_attr(scene_doc *doc, const cJSON *prim, const char *name
                              stoa_mesh *m, float **out, const char *where, stoa_error *err)
 {
     uint32_t count = 0, nc = 0;
-    stoa_result r =
-        scene_accessor_floats(doc, (uint32_t)attr_of(prim, name)->valuedouble, out, &count, &nc, err);
+    stoa_result r = scene_accessor_floats(doc, (uint32_t)attr_of(prim, name)->valuedouble, out,
+                                          &count, &nc, err);
     if (r < 0)
         return r;
     if (count != m->vertex_count || nc != comps)
@@ -222,8 +223,8 @@ static stoa_result normals_tangents(scene_doc *doc, const cJSON *prim, stoa_mesh
         // does for Assimp's meshes.
         if ((r = read_attr(doc, prim, "TEXCOORD_0", 2, m, &m->uv0, where, err)) < 0)
             return r;
-        if (scene_native_tangents(m->positions, m->normals, m->uv0, n, m->indices,
-                                  m->index_count, &m->tangents) < 0)
+        if (scene_native_tangents(m->positions, m->normals, m->uv0, n, m->indices, m->index_count,
+                                  &m->tangents) < 0)
             return oom(doc, err);
     }
     return STOA_OK;

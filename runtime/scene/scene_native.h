@@ -18,8 +18,8 @@ bool scene_native_flat_normals(const float *pos, uint32_t nv, const uint32_t *id
 // normal; w = +1 where the UV map keeps its orientation (glTF's bitangent,
 // cross(N, T) * w, points towards decreasing v), -1 where it is mirrored.
 // Vertices in no usable triangle get some unit vector perpendicular to N.
-stoa_result scene_native_tangents(const float *pos, const float *nrm, const float *uv,
-                                  uint32_t nv, const uint32_t *idx, uint32_t ni, float **out);
+stoa_result scene_native_tangents(const float *pos, const float *nrm, const float *uv, uint32_t nv,
+                                  const uint32_t *idx, uint32_t ni, float **out);
 
 // A file's own TANGENT as Stoa keeps it: xyz as stored, w made +1 or -1.
 void scene_native_tangent_signs(const float *nrm, float *tan, uint32_t nv);

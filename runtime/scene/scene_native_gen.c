@@ -112,8 +112,8 @@ static void add_triangle(const float *pos, const float *uv, const uint32_t *f, f
     }
 }
 
-stoa_result scene_native_tangents(const float *pos, const float *nrm, const float *uv,
-                                  uint32_t nv, const uint32_t *idx, uint32_t ni, float **out)
+stoa_result scene_native_tangents(const float *pos, const float *nrm, const float *uv, uint32_t nv,
+                                  const uint32_t *idx, uint32_t ni, float **out)
 {
     float *acc = calloc((size_t)(nv ? nv : 1) * 6, sizeof *acc);
     float *tan = malloc((size_t)(nv ? nv : 1) * 4 * sizeof *tan);

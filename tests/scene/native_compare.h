@@ -13,12 +13,12 @@
 #include "scene_cache_compare.h"
 
 typedef struct nc_stats {
-    uint64_t tangents;   // vertices whose generated tangents were compared
-    uint64_t exact;      // ... and were the same bytes
-    uint64_t within_10;  // ... and whose xyz lie within 10 degrees of Assimp's
-    uint64_t within_45;  // ... 45 degrees
-    uint64_t same_sign;  // ... and whose w agrees
-    float worst_delta;   // largest morph delta difference / (1 + |delta|)
+    uint64_t tangents;  // vertices whose generated tangents were compared
+    uint64_t exact;     // ... and were the same bytes
+    uint64_t within_10; // ... and whose xyz lie within 10 degrees of Assimp's
+    uint64_t within_45; // ... 45 degrees
+    uint64_t same_sign; // ... and whose w agrees
+    float worst_delta;  // largest morph delta difference / (1 + |delta|)
 } nc_stats;
 
 static inline bool nc_close(const float *a, const float *b, size_t n, nc_stats *st)
@@ -85,7 +85,8 @@ static inline bool nc_scene_same(const stoa_scene *a, const stoa_scene *b, const
               a->material_count == b->material_count && a->texture_count == b->texture_count &&
               a->skin_count == b->skin_count && a->animation_count == b->animation_count &&
               a->warning_count == b->warning_count && a->triangle_count == b->triangle_count &&
-              !memcmp(a->bounds_min, b->bounds_min, 12) && !memcmp(a->bounds_max, b->bounds_max, 12);
+              !memcmp(a->bounds_min, b->bounds_min, 12) &&
+              !memcmp(a->bounds_max, b->bounds_max, 12);
     CHECK_MSG(ok, "%s: counts or bounds differ", what);
     for (uint32_t i = 0; ok && i < a->node_count; i++)
         CHECK_MSG(ok = sc_node_same(&a->nodes[i], &b->nodes[i]), "%s: node %u differs", what, i);

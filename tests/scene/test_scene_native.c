@@ -108,8 +108,7 @@ STOA_TEST(the_direct_path_reads_what_assimp_reads)
            "within 10 degrees of Assimp's, %.1f%% within 45, %.1f%% same handedness; morph "
            "deltas within %.2g\n",
            files, native, (unsigned long long)st.tangents, 100.0 * st.within_10 / st.tangents,
-           100.0 * st.within_45 / st.tangents, 100.0 * st.same_sign / st.tangents,
-           st.worst_delta);
+           100.0 * st.within_45 / st.tangents, 100.0 * st.same_sign / st.tangents, st.worst_delta);
     CHECK(files >= 30);
     for (size_t i = 0; i < sizeof k_must / sizeof k_must[0]; i++)
         CHECK_MSG(must[i], "%s did not take the direct path", k_must[i]);
@@ -199,11 +198,11 @@ STOA_TEST(generated_models_read_the_same_both_ways)
     CHECK(src && models);
     if (!src || !models)
         return;
-    static const char *k_models[] = {"box/box.gltf",       "textured/textured.glb",
-                                     "attributes/attributes.gltf", "normals/normals.gltf",
-                                     "texcoord/texcoord.gltf", "skin/skin.glb",
-                                     "morph/morph.gltf",   "large/large.glb",
-                                     "alpha/alpha.gltf",   "nodes/nodes.gltf"};
+    static const char *k_models[] = {
+        "box/box.gltf",         "textured/textured.glb",  "attributes/attributes.gltf",
+        "normals/normals.gltf", "texcoord/texcoord.gltf", "skin/skin.glb",
+        "morph/morph.gltf",     "large/large.glb",        "alpha/alpha.gltf",
+        "nodes/nodes.gltf"};
     nc_stats st = {0};
     int native = 0;
     for (size_t i = 0; i < sizeof k_models / sizeof k_models[0]; i++) {
