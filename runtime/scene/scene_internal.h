@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Private to runtime/scene: the parsed glTF document and the build steps of
-// stoa_scene_load. Assimp's types appear only in scene_assimp.c.
+// stoa_scene_load. Assimp's types appear only in scene_assimp.c
+// and scene_assimp_io.c.
 //
 // Loading is staged (after cgltf): read + parse the JSON (scene_doc.c),
 // validate every index, range and URI (scene_validate.c), let Assimp decode
@@ -223,10 +224,25 @@ bool scene_lod_later_failed(const stoa_scene *scene);
 void scene_lod_later_stop(stoa_scene *scene);
 void scene_lod_later_destroy(stoa_scene *scene);
 
-// ---- scene_native.c: plain geometry without Assimp --------------------------------
+// ---- scene_native.c: geometry without Assimp ---------------------------------------
 // Whether every primitive Assimp would import (mesh_rank[m] >= 0) can be
 // read directly to the same result; then scene_native_mesh reads primitive
-// p of glTF mesh `mesh` into m (name, material, positions, normals, indices).
+// p of glTF mesh `mesh` into m (name, material, positions, normals,
+// tangents, indices, morph targets, room for joints and weights), and
+// scene_finish_mesh completes it.
 bool scene_native_ok(scene_doc *doc, const int32_t *mesh_rank);
 stoa_result scene_native_mesh(scene_doc *doc, uint32_t mesh, uint32_t p, stoa_mesh *m,
                               const char *where, stoa_error *err);
+
+// ---- scene_import.c / scene_assimp.c ----------------------------------------------
+// What every mesh gets, however it was read: the accessors' own TEXCOORD,
+// COLOR_0, JOINTS_0/WEIGHTS_0 and quantized data (scene_attrs.c), the check
+// that POSITION is finite, the bounds.
+stoa_result scene_finish_mesh(scene_doc *doc, const cJSON *prim, stoa_mesh *m, const char *where,
+                              stoa_error *err);
+// Runs Assimp and converts its meshes: mesh_rank and ai_first from the lazy
+// walk (scene_import.c), total the number of primitives Assimp imports;
+// fills scene->meshes, first[m] and prims[m] as scene_import_meshes says.
+stoa_result scene_assimp_meshes(scene_doc *doc, stoa_scene *scene, const int32_t *mesh_rank,
+                                const uint32_t *ai_first, uint32_t total, uint32_t *first,
+                                uint32_t *prims, stoa_error *err);

@@ -2,7 +2,7 @@
 // The document as Assimp must see it once Stoa has changed buffer bytes
 // (decoded EXT_meshopt_compression views): the JSON as it is now, with each
 // buffer named "stoa-buffer-N.bin", which the confined file system of
-// scene_assimp.c serves from memory. Images keep their own URIs.
+// scene_assimp_io.c serves from memory. Images keep their own URIs.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
