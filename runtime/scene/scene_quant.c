@@ -3,6 +3,7 @@
 // again and compared with the floats, so the error a bound is checked
 // against is the one measured, not one derived from the step.
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,20 +11,34 @@
 #include "scene_cache.h"
 #include "scene/stoa_scene_quant.h"
 
-bool stoa_quant_positions(const float *p, uint32_t n, float bound, uint16_t *out, float offset[3],
-                          float *scale, float *max_error)
+// (float)q / 65535.0f for every q, the division the decoder does; made once.
+static float k_unorm16[65536];
+static pthread_once_t k_unorm16_once = PTHREAD_ONCE_INIT;
+
+static void unorm16_init(void)
 {
-    double lo[3] = {0, 0, 0}, hi[3] = {0, 0, 0};
+    for (uint32_t q = 0; q < 65536; q++)
+        k_unorm16[q] = (float)q / 65535.0f;
+}
+
+// stoa_quant_positions, the largest error also as the double it was
+// measured as (a twin's bound is checked against it, as if measured anew).
+static bool quant_positions(const float *p, uint32_t n, float bound, uint16_t *out, float offset[3],
+                            float *scale, float *max_error, double *worst_out)
+{
+    *worst_out = INFINITY;
+    float flo[3] = {0, 0, 0}, fhi[3] = {0, 0, 0};
     for (uint32_t v = 0; v < n; v++)
         for (int a = 0; a < 3; a++) {
-            double x = p[(size_t)v * 3 + a];
+            float x = p[(size_t)v * 3 + a];
             if (!isfinite(x)) {
                 *max_error = INFINITY;
                 return false;
             }
-            lo[a] = v ? fmin(lo[a], x) : x;
-            hi[a] = v ? fmax(hi[a], x) : x;
+            flo[a] = v && flo[a] <= x ? flo[a] : x;
+            fhi[a] = v && fhi[a] >= x ? fhi[a] : x;
         }
+    double lo[3] = {flo[0], flo[1], flo[2]}, hi[3] = {fhi[0], fhi[1], fhi[2]};
     // The smallest power-of-two step whose grid, started at a multiple of
     // the step below the minimum, reaches every axis's maximum in 65535 steps.
     double extent = fmax(hi[0] - lo[0], fmax(hi[1] - lo[1], hi[2] - lo[2]));
@@ -39,21 +54,29 @@ bool stoa_quant_positions(const float *p, uint32_t n, float bound, uint16_t *out
         if (fits)
             break;
     }
+    pthread_once(&k_unorm16_once, unorm16_init);
     float s = (float)(step * 65535.0);
-    double worst = 0;
-    for (int a = 0; a < 3; a++)
+    // The step is a power of two: multiplying by its inverse is exact, the
+    // same as dividing by it.
+    double inv = ldexp(1.0, -e), worst = 0, off[3];
+    for (int a = 0; a < 3; a++) {
         offset[a] = (float)org[a];
+        off[a] = offset[a];
+    }
     for (uint32_t v = 0; v < n; v++) {
+        const float *x = p + (size_t)v * 3;
+        uint16_t *o = out + (size_t)v * 4;
         for (int a = 0; a < 3; a++) {
-            double x = p[(size_t)v * 3 + a];
-            double q = floor((x - offset[a]) / step + 0.5);
-            q = q < 0 ? 0 : q > 65535 ? 65535 : q;
+            // floor(y) clamped to [0, 65535]; y is finite here.
+            double y = ((double)x[a] - off[a]) * inv + 0.5;
+            uint32_t q = y < 0.0 ? 0 : y >= 65535.0 ? 65535 : (uint32_t)y;
             // What the GPU computes: offset + scale * (q / 65535).
-            float back = offset[a] + s * ((float)q / 65535.0f);
-            worst = fmax(worst, fabs((double)back - x));
-            out[(size_t)v * 4 + a] = (uint16_t)q;
+            float back = offset[a] + s * k_unorm16[q];
+            double d = fabs((double)back - x[a]);
+            worst = d > worst ? d : worst;
+            o[a] = (uint16_t)q;
         }
-        out[(size_t)v * 4 + 3] = 0;
+        o[3] = 0;
         if (worst > bound) {
             *max_error = (float)worst;
             return false;
@@ -61,7 +84,15 @@ bool stoa_quant_positions(const float *p, uint32_t n, float bound, uint16_t *out
     }
     *scale = s;
     *max_error = (float)worst;
+    *worst_out = worst;
     return true;
+}
+
+bool stoa_quant_positions(const float *p, uint32_t n, float bound, uint16_t *out, float offset[3],
+                          float *scale, float *max_error)
+{
+    double worst;
+    return quant_positions(p, n, bound, out, offset, scale, max_error, &worst);
 }
 
 static int8_t snorm8(double x)
@@ -73,7 +104,9 @@ static int8_t snorm8(double x)
 float stoa_quant_directions(const float *v, uint32_t n, bool with_w, int8_t *out)
 {
     size_t stride = with_w ? 4 : 3;
-    double worst = 0;
+    // The largest angle is the acos of the smallest cosine (acos falls
+    // monotonically): one acos per array instead of one per vector.
+    double least = 1.0;
     for (uint32_t i = 0; i < n; i++) {
         const float *d = v + i * stride;
         double len = sqrt((double)d[0] * d[0] + (double)d[1] * d[1] + (double)d[2] * d[2]);
@@ -85,11 +118,11 @@ float stoa_quant_directions(const float *v, uint32_t n, bool with_w, int8_t *out
                 o[a] = snorm8(d[a] / len);
             double ql = sqrt((double)o[0] * o[0] + (double)o[1] * o[1] + (double)o[2] * o[2]);
             double c = ql > 0 ? (o[0] * d[0] + o[1] * d[1] + o[2] * d[2]) / (ql * len) : -1.0;
-            worst = fmax(worst, acos(fmin(1.0, fmax(-1.0, c))) * 180.0 / M_PI);
+            least = c < least ? c : least;
         }
         o[3] = with_w ? (d[3] < 0 ? -127 : 127) : 0;
     }
-    return (float)worst;
+    return (float)(acos(fmax(-1.0, least)) * 180.0 / M_PI);
 }
 
 bool stoa_quant_unorm(const float *v, size_t count, int bits, void *out, float *max_error)
@@ -130,7 +163,9 @@ void stoa_scene_quant_destroy(stoa_scene_quant **pq)
         return;
     stoa_scene_quant *q = *pq;
     for (uint32_t i = 0; q->owned && q->meshes && i < q->mesh_count; i++)
-        free_mesh(&q->meshes[i]);
+        if (!q->twin_of || q->twin_of[i] == i)
+            free_mesh(&q->meshes[i]);
+    free(q->twin_of);
     free(q->meshes);
     free(q);
     *pq = NULL;
@@ -142,6 +177,19 @@ static void give_up(stoa_scene_quant *q, uint32_t flag, const char *why)
     q->flags &= ~flag;
     for (uint32_t i = 0; i < q->mesh_count; i++) {
         stoa_mesh_quant *m = &q->meshes[i];
+        if (q->twin_of && q->twin_of[i] != i) { // shares its twin's arrays
+            stoa_mesh_quant keep = *m;
+            *m = (stoa_mesh_quant){0};
+            memcpy(m->offset, keep.offset, sizeof m->offset);
+            m->scale = flag == STOA_QUANT_POSITION ? 0 : keep.scale;
+            m->positions = flag == STOA_QUANT_POSITION ? NULL : keep.positions;
+            m->normals = flag == STOA_QUANT_NORMAL ? NULL : keep.normals;
+            m->tangents = flag == STOA_QUANT_NORMAL ? NULL : keep.tangents;
+            m->uv0 = flag == STOA_QUANT_UV ? NULL : keep.uv0;
+            m->uv1 = flag == STOA_QUANT_UV ? NULL : keep.uv1;
+            m->colors = flag == STOA_QUANT_COLOR ? NULL : keep.colors;
+            continue;
+        }
         if (flag == STOA_QUANT_POSITION) {
             free(m->positions);
             m->positions = NULL;
@@ -203,7 +251,7 @@ static float *world_scales(const stoa_scene *sc)
 
 // Returns false only when out of memory. world_scale: world_scales's.
 static bool quantise_mesh(stoa_scene_quant *q, const stoa_mesh *m, stoa_mesh_quant *o,
-                          uint32_t index, float world_scale)
+                          uint32_t index, float world_scale, double *pos_worst)
 {
     size_t n = m->vertex_count;
     char why[192];
@@ -211,9 +259,8 @@ static bool quantise_mesh(stoa_scene_quant *q, const stoa_mesh *m, stoa_mesh_qua
     if (q->flags & STOA_QUANT_POSITION) {
         if (!(o->positions = malloc(n * 8 + 1)))
             return false;
-        if (!stoa_quant_positions(m->positions, m->vertex_count,
-                                  STOA_QUANT_POSITION_BOUND / world_scale, o->positions, o->offset,
-                                  &o->scale, &err)) {
+        if (!quant_positions(m->positions, m->vertex_count, STOA_QUANT_POSITION_BOUND / world_scale,
+                             o->positions, o->offset, &o->scale, &err, pos_worst)) {
             snprintf(why, sizeof why,
                      "positions: mesh %u (%s) would be off by %.3g mm (bound %.3g mm)", index,
                      mesh_name(m), err * world_scale * 1000.0, STOA_QUANT_POSITION_BOUND * 1000.0);
@@ -268,28 +315,55 @@ static bool quantise_mesh(stoa_scene_quant *q, const stoa_mesh *m, stoa_mesh_qua
     return true;
 }
 
+// Mesh i shares twin t's arrays (t < i, quantised already) when its
+// positions pass the bound at its own scale with t's measured error, so that
+// every figure is what quantising i anew would give. False: quantise i.
+static bool share_twin(stoa_scene_quant *q, uint32_t i, uint32_t t, float world_scale,
+                       const double *pos_worst)
+{
+    float bound = STOA_QUANT_POSITION_BOUND / world_scale;
+    if ((q->flags & STOA_QUANT_POSITION) && !(pos_worst[t] <= bound))
+        return false;
+    q->meshes[i] = q->meshes[t];
+    q->twin_of[i] = t;
+    if (q->flags & STOA_QUANT_POSITION)
+        q->position_error = fmaxf(q->position_error, (float)pos_worst[t] * world_scale);
+    return true; // normals', UVs' errors: t's, counted already
+}
+
 stoa_result stoa_scene_quantise(const stoa_scene *scene, uint32_t want, stoa_scene_quant **out,
                                 stoa_error *err)
 {
     *out = NULL;
     stoa_scene_quant *q = calloc(1, sizeof *q);
-    if (q)
+    if (q) {
         q->meshes = calloc(scene->mesh_count + 1, sizeof *q->meshes);
-    if (!q || !q->meshes) {
-        free(q);
+        q->twin_of = stoa_scene_mesh_twins(scene);
+    }
+    float *scale = world_scales(scene);
+    double *pos_worst = malloc(((size_t)scene->mesh_count + 1) * sizeof *pos_worst);
+    bool ok = q && q->meshes && q->twin_of && scale && pos_worst;
+    if (q) {
+        q->owned = true;
+        q->mesh_count = scene->mesh_count;
+        q->flags = want & STOA_QUANT_ALL;
+    }
+    for (uint32_t i = 0; ok && i < scene->mesh_count; i++) {
+        uint32_t t = q->twin_of[i];
+        pos_worst[i] = INFINITY;
+        if (t != i && share_twin(q, i, t, scale[i], pos_worst)) {
+            pos_worst[i] = pos_worst[t];
+            continue;
+        }
+        q->twin_of[i] = i;
+        ok = quantise_mesh(q, &scene->meshes[i], &q->meshes[i], i, scale[i], &pos_worst[i]);
+    }
+    free(scale);
+    free(pos_worst);
+    if (!ok) {
+        stoa_scene_quant_destroy(&q);
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "scene: out of memory (quantise)");
     }
-    q->owned = true;
-    q->mesh_count = scene->mesh_count;
-    q->flags = want & STOA_QUANT_ALL;
-    float *scale = world_scales(scene);
-    for (uint32_t i = 0; i < scene->mesh_count; i++)
-        if (!scale || !quantise_mesh(q, &scene->meshes[i], &q->meshes[i], i, scale[i])) {
-            free(scale);
-            stoa_scene_quant_destroy(&q);
-            return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "scene: out of memory (quantise)");
-        }
-    free(scale);
     *out = q;
     return STOA_OK;
 }
