@@ -326,6 +326,8 @@ static bool share_twin(stoa_scene_quant *q, uint32_t i, uint32_t t, float world_
         return false;
     q->meshes[i] = q->meshes[t];
     q->twin_of[i] = t;
+    if (!(q->flags & STOA_QUANT_POSITION)) // as a mesh that never had its positions tried
+        memset(q->meshes[i].offset, 0, sizeof q->meshes[i].offset);
     if (q->flags & STOA_QUANT_POSITION)
         q->position_error = fmaxf(q->position_error, (float)pos_worst[t] * world_scale);
     return true; // normals', UVs' errors: t's, counted already
@@ -334,11 +336,20 @@ static bool share_twin(stoa_scene_quant *q, uint32_t i, uint32_t t, float world_
 stoa_result stoa_scene_quantise(const stoa_scene *scene, uint32_t want, stoa_scene_quant **out,
                                 stoa_error *err)
 {
+    return stoa_scene_quantise_twins(scene, want, NULL, out, err);
+}
+
+stoa_result stoa_scene_quantise_twins(const stoa_scene *scene, uint32_t want, const uint32_t *twins,
+                                      stoa_scene_quant **out, stoa_error *err)
+{
     *out = NULL;
     stoa_scene_quant *q = calloc(1, sizeof *q);
     if (q) {
         q->meshes = calloc(scene->mesh_count + 1, sizeof *q->meshes);
-        q->twin_of = stoa_scene_mesh_twins(scene);
+        if (twins && (q->twin_of = malloc(((size_t)scene->mesh_count + 1) * sizeof *twins)))
+            memcpy(q->twin_of, twins, (size_t)scene->mesh_count * sizeof *twins);
+        else if (!twins)
+            q->twin_of = stoa_scene_mesh_twins(scene);
     }
     float *scale = world_scales(scene);
     double *pos_worst = malloc(((size_t)scene->mesh_count + 1) * sizeof *pos_worst);

@@ -73,6 +73,10 @@ typedef struct stoa_scene_quant {
 // every mesh. STOA_ERROR_OUT_OF_MEMORY is the only failure.
 stoa_result stoa_scene_quantise(const stoa_scene *scene, uint32_t want, stoa_scene_quant **out,
                                 stoa_error *err);
+// The same, with the scene's stoa_scene_mesh_twins when the caller has them
+// already (NULL: found here).
+stoa_result stoa_scene_quantise_twins(const stoa_scene *scene, uint32_t want, const uint32_t *twins,
+                                      stoa_scene_quant **out, stoa_error *err);
 void stoa_scene_quant_destroy(stoa_scene_quant **q);
 const stoa_scene_quant *stoa_scene_quant_baked(const stoa_scene *scene);
 

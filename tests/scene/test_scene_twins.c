@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: Apache-2.0
+// Twin meshes (stoa_scene_mesh_twins): meshes with equal vertex data and
+// indices are found, and nothing else is (one index, one stream more, a
+// morph target); the quantiser, which does a twin's work once, gives what
+// it gives when every mesh is quantised on its own (identity twins) to the
+// byte: arrays, offsets, scales, errors, flags and the reason, also when a
+// twin sits under a node scale that puts it over the position bound.
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scene/stoa_scene_quant.h"
+#include "stoa_test.h"
+
+enum { N = 300, MESHES = 6 };
+
+static void *dup_bytes(const void *p, size_t n)
+{
+    void *d = malloc(n);
+    memcpy(d, p, n);
+    return d;
+}
+
+// A bumpy strip `length` long: N vertices, every stream but joints/weights.
+static void make_mesh(stoa_mesh *m, float length)
+{
+    memset(m, 0, sizeof *m);
+    m->name = "strip";
+    m->vertex_count = N;
+    m->index_count = (N - 2) * 3;
+    m->skin = m->material = -1;
+    m->positions = malloc(N * 3 * sizeof(float));
+    m->normals = malloc(N * 3 * sizeof(float));
+    m->tangents = malloc(N * 4 * sizeof(float));
+    m->uv0 = malloc(N * 2 * sizeof(float));
+    m->indices = malloc(m->index_count * sizeof(uint32_t));
+    for (uint32_t i = 0; i < N; i++) {
+        float t = (float)i / (N - 1), a = 0.37f * (float)i;
+        float *p = m->positions + i * 3, *n = m->normals + i * 3, *g = m->tangents + i * 4;
+        p[0] = length * t, p[1] = 0.05f * sinf(a), p[2] = 0.2f * (float)(i & 1);
+        n[0] = 0.3f * sinf(a), n[1] = 1.0f, n[2] = 0.2f * cosf(a);
+        float l = sqrtf(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
+        n[0] /= l, n[1] /= l, n[2] /= l;
+        g[0] = 1.0f, g[1] = g[2] = 0.0f, g[3] = (i & 2) ? -1.0f : 1.0f;
+        m->uv0[i * 2] = t, m->uv0[i * 2 + 1] = 0.5f + 0.4f * sinf(a);
+    }
+    for (uint32_t k = 0; k < N - 2; k++)
+        for (uint32_t c = 0; c < 3; c++)
+            m->indices[k * 3 + c] = k + c;
+}
+
+static void copy_mesh(stoa_mesh *d, const stoa_mesh *s)
+{
+    *d = *s;
+    d->positions = dup_bytes(s->positions, N * 12);
+    d->normals = dup_bytes(s->normals, N * 12);
+    d->tangents = dup_bytes(s->tangents, N * 16);
+    d->uv0 = dup_bytes(s->uv0, N * 8);
+    d->indices = dup_bytes(s->indices, s->index_count * 4);
+}
+
+static void free_mesh(stoa_mesh *m)
+{
+    free(m->positions);
+    free(m->normals);
+    free(m->tangents);
+    free(m->uv0);
+    free(m->indices);
+}
+
+// meshes: 0 the strip, 1 a copy (twin of 0), 2 a copy with one index
+// changed, 3 a copy with a morph target, 4 a copy without tangents, 5 a
+// copy (twin of 0). Nodes draw each mesh once, at scale node_scale[i].
+typedef struct fixture {
+    stoa_mesh meshes[MESHES];
+    stoa_morph_target morph;
+    float weight;
+    stoa_node nodes[MESHES];
+    uint32_t node_mesh[MESHES];
+    stoa_scene scene;
+} fixture;
+
+static void make_fixture(fixture *f, float length, const float node_scale[MESHES])
+{
+    memset(f, 0, sizeof *f);
+    make_mesh(&f->meshes[0], length);
+    for (int i = 1; i < MESHES; i++)
+        copy_mesh(&f->meshes[i], &f->meshes[0]);
+    f->meshes[2].indices[7] = 9;
+    f->morph.positions = calloc(N * 3, sizeof(float));
+    f->meshes[3].morph_target_count = 1;
+    f->meshes[3].morph_targets = &f->morph;
+    f->meshes[3].default_weights = &f->weight;
+    free(f->meshes[4].tangents);
+    f->meshes[4].tangents = NULL;
+    for (int i = 0; i < MESHES; i++) {
+        f->node_mesh[i] = (uint32_t)i;
+        f->nodes[i] = (stoa_node){.name = "",
+                                  .parent = -1,
+                                  .rotation = {0, 0, 0, 1},
+                                  .scale = {node_scale[i], node_scale[i], node_scale[i]},
+                                  .mesh_count = 1,
+                                  .meshes = &f->node_mesh[i],
+                                  .camera = -1,
+                                  .light = -1};
+    }
+    f->scene = (stoa_scene){.path = "twins",
+                            .mesh_count = MESHES,
+                            .meshes = f->meshes,
+                            .node_count = MESHES,
+                            .nodes = f->nodes};
+}
+
+static void free_fixture(fixture *f)
+{
+    for (int i = 0; i < MESHES; i++)
+        free_mesh(&f->meshes[i]);
+    free(f->morph.positions);
+}
+
+STOA_TEST(twins_are_meshes_with_equal_data_and_only_those)
+{
+    const float ones[MESHES] = {1, 1, 1, 1, 1, 1};
+    fixture f;
+    make_fixture(&f, 3.0f, ones);
+    uint32_t *t = stoa_scene_mesh_twins(&f.scene);
+    CHECK(t != NULL);
+    const uint32_t want[MESHES] = {0, 0, 2, 3, 4, 0};
+    for (int i = 0; t && i < MESHES; i++)
+        CHECK_MSG(t[i] == want[i], "mesh %d: twin %u, expected %u", i, t[i], want[i]);
+    free(t);
+    // One float of the last vertex's UV differs: no longer a twin.
+    f.meshes[5].uv0[N * 2 - 1] += 0.25f;
+    t = stoa_scene_mesh_twins(&f.scene);
+    CHECK(t && t[5] == 5 && t[1] == 0);
+    free(t);
+    free_fixture(&f);
+}
+
+// a (twins shared) and b (every mesh on its own) say the same.
+static void same_quant(const stoa_scene_quant *a, const stoa_scene_quant *b, const char *what)
+{
+    CHECK_MSG(a->flags == b->flags, "%s: flags %#x / %#x", what, a->flags, b->flags);
+    CHECK_MSG(a->position_error == b->position_error &&
+                  a->normal_error_deg == b->normal_error_deg && a->uv_error == b->uv_error,
+              "%s: errors %g %g %g / %g %g %g", what, a->position_error, a->normal_error_deg,
+              a->uv_error, b->position_error, b->normal_error_deg, b->uv_error);
+    CHECK_MSG(!strcmp(a->reason, b->reason), "%s: reason '%s' / '%s'", what, a->reason, b->reason);
+    for (uint32_t i = 0; i < a->mesh_count; i++) {
+        const stoa_mesh_quant *x = &a->meshes[i], *y = &b->meshes[i];
+        CHECK_MSG(!memcmp(x->offset, y->offset, sizeof x->offset) && x->scale == y->scale,
+                  "%s: mesh %u offset/scale", what, i);
+        const void *xs[] = {x->positions, x->normals, x->tangents, x->uv0, x->uv1, x->colors};
+        const void *ys[] = {y->positions, y->normals, y->tangents, y->uv0, y->uv1, y->colors};
+        const size_t size[] = {N * 8, N * 4, N * 4, N * 4, N * 4, N * 4};
+        for (int k = 0; k < 6; k++)
+            CHECK_MSG((!xs[k] && !ys[k]) || (xs[k] && ys[k] && !memcmp(xs[k], ys[k], size[k])),
+                      "%s: mesh %u stream %d differs", what, i, k);
+    }
+}
+
+static void quantise_both_ways(const fixture *f, const char *what, uint32_t expect_flags)
+{
+    uint32_t alone[MESHES];
+    for (uint32_t i = 0; i < MESHES; i++)
+        alone[i] = i;
+    stoa_scene_quant *a = NULL, *b = NULL;
+    stoa_error err = {0};
+    CHECK(stoa_scene_quantise(&f->scene, STOA_QUANT_ALL, &a, &err) >= 0);
+    CHECK(stoa_scene_quantise_twins(&f->scene, STOA_QUANT_ALL, alone, &b, &err) >= 0);
+    if (a && b) {
+        same_quant(a, b, what);
+        CHECK_MSG(a->flags == expect_flags, "%s: flags %#x (%s)", what, a->flags, a->reason);
+        // The twins' work was shared where the bound allowed it.
+        CHECK(a->twin_of && a->twin_of[1] == 0 && a->twin_of[2] == 2);
+    }
+    stoa_scene_quant_destroy(&a);
+    stoa_scene_quant_destroy(&b);
+}
+
+STOA_TEST(the_quantiser_gives_for_twins_what_it_gives_for_each_mesh_alone)
+{
+    const uint32_t all = STOA_QUANT_POSITION | STOA_QUANT_NORMAL | STOA_QUANT_UV | STOA_QUANT_COLOR;
+    const float ones[MESHES] = {1, 1, 1, 1, 1, 1};
+    fixture f;
+    make_fixture(&f, 3.0f, ones);
+    quantise_both_ways(&f, "scale 1", all);
+    free_fixture(&f);
+    // A 6 m strip: its grid is fine enough at scale 1 and 2, not at 16 (a
+    // twin past the bound that its first passed: positions stay float,
+    // with the reason quantising that twin alone gives).
+    const float scaled[MESHES] = {1, 2, 1, 1, 1, 16};
+    make_fixture(&f, 6.0f, scaled);
+    quantise_both_ways(&f, "twin over the bound", all & ~STOA_QUANT_POSITION);
+    free_fixture(&f);
+    // The same twin first in the list: the first fails, the rest follow.
+    const float first[MESHES] = {16, 1, 1, 1, 1, 1};
+    make_fixture(&f, 6.0f, first);
+    quantise_both_ways(&f, "first over the bound", all & ~STOA_QUANT_POSITION);
+    free_fixture(&f);
+}
+
+STOA_TEST_MAIN()
