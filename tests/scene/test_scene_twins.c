@@ -4,7 +4,8 @@
 // morph target); the quantiser, which does a twin's work once, gives what
 // it gives when every mesh is quantised on its own (identity twins) to the
 // byte: arrays, offsets, scales, errors, flags and the reason, also when a
-// twin sits under a node scale that puts it over the position bound.
+// twin sits under a node scale that puts it over the position bound; the
+// levels of detail a twin gets are those it gets alone.
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +200,68 @@ STOA_TEST(the_quantiser_gives_for_twins_what_it_gives_for_each_mesh_alone)
     make_fixture(&f, 6.0f, first);
     quantise_both_ways(&f, "first over the bound", all & ~STOA_QUANT_POSITION);
     free_fixture(&f);
+}
+
+// A bumpy 48 x 48 grid (4418 triangles): enough for levels of detail.
+static void make_grid(stoa_mesh *m)
+{
+    enum { G = 48 };
+    memset(m, 0, sizeof *m);
+    m->name = "grid";
+    m->vertex_count = G * G;
+    m->index_count = (G - 1) * (G - 1) * 6;
+    m->skin = m->material = -1;
+    m->positions = malloc(G * G * 3 * sizeof(float));
+    m->normals = calloc(G * G * 3, sizeof(float));
+    m->indices = malloc(m->index_count * sizeof(uint32_t));
+    for (uint32_t y = 0; y < G; y++)
+        for (uint32_t x = 0; x < G; x++) {
+            float *p = m->positions + (y * G + x) * 3;
+            p[0] = 0.1f * x, p[1] = 0.1f * y, p[2] = 0.02f * sinf(0.3f * x) * cosf(0.2f * y);
+            m->normals[(y * G + x) * 3 + 2] = 1.0f;
+        }
+    uint32_t k = 0;
+    for (uint32_t y = 0; y + 1 < G; y++)
+        for (uint32_t x = 0; x + 1 < G; x++) {
+            uint32_t a = y * G + x, b = a + 1, c = a + G, d = c + 1;
+            const uint32_t tri[6] = {a, b, d, a, d, c};
+            for (int t = 0; t < 6; t++)
+                m->indices[k++] = tri[t];
+        }
+}
+
+// Levels of detail: a twin gets copies of its first's levels, the levels
+// the simplifier makes for it alone.
+STOA_TEST(twins_get_the_levels_they_would_get_alone)
+{
+    stoa_mesh meshes[2];
+    make_grid(&meshes[0]);
+    meshes[1] = meshes[0];
+    meshes[1].positions = dup_bytes(meshes[0].positions, meshes[0].vertex_count * 12);
+    meshes[1].normals = dup_bytes(meshes[0].normals, meshes[0].vertex_count * 12);
+    meshes[1].indices = dup_bytes(meshes[0].indices, meshes[0].index_count * 4);
+    stoa_scene both = {.path = "twins", .mesh_count = 2, .meshes = meshes};
+    stoa_scene alone = {.path = "alone", .mesh_count = 1, .meshes = &meshes[1]};
+    stoa_error err = {0};
+    CHECK(stoa_scene_build_lods(&both, &err) >= 0);
+    CHECK(stoa_scene_build_lods(&alone, &err) >= 0);
+    uint32_t first = both.mesh_lod_first ? both.mesh_lod_first[1] : 0;
+    uint32_t levels = both.mesh_lod_first ? both.mesh_lod_first[2] - first : 0;
+    CHECK_MSG(levels > 0 && levels == alone.lod_count && both.lod_count == 2 * levels,
+              "levels: %u of %u; alone %u", levels, both.lod_count, alone.lod_count);
+    for (uint32_t l = 0; l < levels && l < alone.lod_count; l++) {
+        const stoa_mesh_lod *t = &both.lods[first + l], *a = &alone.lods[l];
+        CHECK(t->mesh == 1 && t->index_count == a->index_count && t->error == a->error);
+        CHECK(t->indices != both.lods[l].indices); // a copy, freed on its own
+        CHECK(!memcmp(t->indices, a->indices, (size_t)a->index_count * 4));
+    }
+    stoa_scene_free_lods(&both);
+    stoa_scene_free_lods(&alone);
+    for (int i = 0; i < 2; i++) {
+        free(meshes[i].positions);
+        free(meshes[i].normals);
+        free(meshes[i].indices);
+    }
 }
 
 STOA_TEST_MAIN()
