@@ -161,7 +161,10 @@ static void same_quant(const stoa_scene_quant *a, const stoa_scene_quant *b, con
     }
 }
 
-static void quantise_both_ways(const fixture *f, const char *what, uint32_t expect_flags)
+// shared: the meshes expected to share mesh 0's arrays (1 and 5 where
+// their node's scale is mesh 0's; a twin under another scale is done alone).
+static void quantise_both_ways(const fixture *f, const char *what, uint32_t expect_flags,
+                               const bool shared[MESHES])
 {
     uint32_t alone[MESHES];
     for (uint32_t i = 0; i < MESHES; i++)
@@ -173,8 +176,9 @@ static void quantise_both_ways(const fixture *f, const char *what, uint32_t expe
     if (a && b) {
         same_quant(a, b, what);
         CHECK_MSG(a->flags == expect_flags, "%s: flags %#x (%s)", what, a->flags, a->reason);
-        // The twins' work was shared where the bound allowed it.
-        CHECK(a->twin_of && a->twin_of[1] == 0 && a->twin_of[2] == 2);
+        for (uint32_t i = 0; a->twin_of && i < MESHES; i++)
+            CHECK_MSG(a->twin_of[i] == (shared[i] ? 0 : i), "%s: mesh %u shares %u", what, i,
+                      a->twin_of[i]);
     }
     stoa_scene_quant_destroy(&a);
     stoa_scene_quant_destroy(&b);
@@ -186,19 +190,28 @@ STOA_TEST(the_quantiser_gives_for_twins_what_it_gives_for_each_mesh_alone)
     const float ones[MESHES] = {1, 1, 1, 1, 1, 1};
     fixture f;
     make_fixture(&f, 3.0f, ones);
-    quantise_both_ways(&f, "scale 1", all);
+    const bool both[MESHES] = {false, true, false, false, false, true};
+    quantise_both_ways(&f, "scale 1", all, both);
     free_fixture(&f);
     // A 6 m strip: its grid is fine enough at scale 1 and 2, not at 16 (a
     // twin past the bound that its first passed: positions stay float,
     // with the reason quantising that twin alone gives).
     const float scaled[MESHES] = {1, 2, 1, 1, 1, 16};
     make_fixture(&f, 6.0f, scaled);
-    quantise_both_ways(&f, "twin over the bound", all & ~STOA_QUANT_POSITION);
+    const bool none[MESHES] = {false};
+    quantise_both_ways(&f, "twin over the bound", all & ~STOA_QUANT_POSITION, none);
     free_fixture(&f);
     // The same twin first in the list: the first fails, the rest follow.
     const float first[MESHES] = {16, 1, 1, 1, 1, 1};
     make_fixture(&f, 6.0f, first);
-    quantise_both_ways(&f, "first over the bound", all & ~STOA_QUANT_POSITION);
+    const bool alone[MESHES] = {false, false, false, false, false, false};
+    quantise_both_ways(&f, "first over the bound", all & ~STOA_QUANT_POSITION, alone);
+    free_fixture(&f);
+    // Another mesh over the bound between the twins: the twin before it
+    // keeps its offset, the one after never had its positions tried.
+    const float between[MESHES] = {1, 1, 1, 1, 16, 1};
+    make_fixture(&f, 6.0f, between);
+    quantise_both_ways(&f, "between the twins", all & ~STOA_QUANT_POSITION, both);
     free_fixture(&f);
 }
 
