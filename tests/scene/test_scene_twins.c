@@ -277,4 +277,68 @@ STOA_TEST(twins_get_the_levels_they_would_get_alone)
     }
 }
 
+// n random points within 5 m, unit normals, UVs in [0, 1].
+static void make_cloud(stoa_mesh *m, uint32_t n, uint32_t seed)
+{
+    memset(m, 0, sizeof *m);
+    m->name = "cloud";
+    m->vertex_count = n;
+    m->skin = m->material = -1;
+    m->positions = malloc((size_t)n * 12);
+    m->normals = malloc((size_t)n * 12);
+    m->uv0 = malloc((size_t)n * 8);
+    for (uint32_t i = 0; i < n * 3; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        float r = (float)(seed >> 8) / 16777216.0f;
+        m->positions[i] = 5.0f * r;
+        m->normals[i] = 2.0f * r - 1.0f;
+        if (i < n * 2)
+            m->uv0[i] = r;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        float *d = m->normals + (size_t)i * 3;
+        float l = sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+        for (int a = 0; a < 3; a++)
+            d[a] = l > 0 ? d[a] / l : 0.0f;
+    }
+}
+
+// Large enough for the encoder threads: each mesh's arrays and the
+// scene's errors are what quantising that mesh alone gives.
+STOA_TEST(meshes_encoded_on_threads_match_each_mesh_alone)
+{
+    enum { BIG = 3, V = 70000 };
+    stoa_mesh meshes[BIG];
+    for (uint32_t i = 0; i < BIG; i++)
+        make_cloud(&meshes[i], V, 7 + i);
+    stoa_scene all = {.path = "clouds", .mesh_count = BIG, .meshes = meshes};
+    stoa_scene_quant *q = NULL, *one = NULL;
+    stoa_error err = {0};
+    CHECK(stoa_scene_quantise(&all, STOA_QUANT_ALL, &q, &err) >= 0);
+    float pos = 0, deg = 0, uv = 0;
+    for (uint32_t i = 0; q && i < BIG; i++) {
+        stoa_scene alone = {.path = "cloud", .mesh_count = 1, .meshes = &meshes[i]};
+        CHECK(stoa_scene_quantise(&alone, STOA_QUANT_ALL, &one, &err) >= 0);
+        if (!one)
+            continue;
+        const stoa_mesh_quant *a = &q->meshes[i], *b = &one->meshes[0];
+        CHECK(one->flags == q->flags && a->scale == b->scale &&
+              !memcmp(a->offset, b->offset, sizeof a->offset));
+        CHECK(a->positions && b->positions && !memcmp(a->positions, b->positions, V * 8));
+        CHECK(a->normals && b->normals && !memcmp(a->normals, b->normals, V * 4));
+        CHECK(a->uv0 && b->uv0 && !memcmp(a->uv0, b->uv0, V * 4));
+        pos = fmaxf(pos, one->position_error);
+        deg = fmaxf(deg, one->normal_error_deg);
+        uv = fmaxf(uv, one->uv_error);
+        stoa_scene_quant_destroy(&one);
+    }
+    CHECK(q && q->position_error == pos && q->normal_error_deg == deg && q->uv_error == uv);
+    stoa_scene_quant_destroy(&q);
+    for (uint32_t i = 0; i < BIG; i++) {
+        free(meshes[i].positions);
+        free(meshes[i].normals);
+        free(meshes[i].uv0);
+    }
+}
+
 STOA_TEST_MAIN()
