@@ -215,44 +215,63 @@ static void make_box(stoa_mesh *m, uint32_t extra)
         m->bounds_min[a] = -0.5f, m->bounds_max[a] = 0.5f;
 }
 
+// Two boxes (the second with `extra` unused vertices) drawn by three nodes,
+// the last two drawing the second box.
+typedef struct box_scene {
+    stoa_mesh meshes[2];
+    uint32_t mesh_of[3];
+    stoa_node nodes[3];
+    stoa_scene scene;
+} box_scene;
+
+static void make_box_scene(box_scene *b, uint32_t extra)
+{
+    make_box(&b->meshes[0], 0);
+    make_box(&b->meshes[1], extra);
+    for (uint32_t i = 0; i < 3; i++) {
+        b->mesh_of[i] = i ? 1 : 0;
+        b->nodes[i] = (stoa_node){.name = "",
+                                  .parent = -1,
+                                  .translation = {1.6f * (float)i - 1.6f, 0.3f * (float)i, 0},
+                                  .rotation = {0.2f, 0.3f, 0, 0.932738f},
+                                  .scale = {1, 1, 1},
+                                  .mesh_count = 1,
+                                  .meshes = &b->mesh_of[i],
+                                  .camera = -1,
+                                  .light = -1};
+    }
+    b->scene = (stoa_scene){.path = "twins",
+                            .mesh_count = 2,
+                            .meshes = b->meshes,
+                            .node_count = 3,
+                            .nodes = b->nodes,
+                            .bounds_min = {-2.5f, -1.0f, -1.0f},
+                            .bounds_max = {2.5f, 1.6f, 1.0f}};
+}
+
+static void free_box_scene(box_scene *b)
+{
+    for (int i = 0; i < 2; i++) {
+        free(b->meshes[i].positions);
+        free(b->meshes[i].normals);
+        free(b->meshes[i].indices);
+    }
+}
+
 // Meshes with equal data (twins, stoa_scene_mesh_twins) share one copy on
 // the GPU: fewer vertex bytes than when the second box has one unused
 // vertex more (not a twin), the same picture to the bit, quantised or not.
 STOA_TEST(twin_meshes_share_their_vertices_on_the_gpu)
 {
-    stoa_mesh meshes[2];
-    uint32_t mesh_of[3] = {0, 1, 1};
-    stoa_node nodes[3];
-    for (int i = 0; i < 3; i++)
-        nodes[i] = (stoa_node){.name = "",
-                               .parent = -1,
-                               .translation = {1.6f * (float)(i - 1), 0.3f * (float)i, 0},
-                               .rotation = {0.2f, 0.3f, 0, 0.932738f},
-                               .scale = {1, 1, 1},
-                               .mesh_count = 1,
-                               .meshes = &mesh_of[i],
-                               .camera = -1,
-                               .light = -1};
-    stoa_scene sc = {.path = "twins",
-                     .mesh_count = 2,
-                     .meshes = meshes,
-                     .node_count = 3,
-                     .nodes = nodes,
-                     .bounds_min = {-2.5f, -1.0f, -1.0f},
-                     .bounds_max = {2.5f, 1.6f, 1.0f}};
     static const char *const modes[] = {"off", "on"};
     for (int q = 0; q < 2; q++) {
         quant_pic pic[2];
         memset(pic, 0, sizeof pic);
         for (uint32_t extra = 0; extra < 2; extra++) {
-            make_box(&meshes[0], 0);
-            make_box(&meshes[1], extra);
-            CHECK(draw(&sc, modes[q], NULL, &pic[extra]));
-            for (int i = 0; i < 2; i++) {
-                free(meshes[i].positions);
-                free(meshes[i].normals);
-                free(meshes[i].indices);
-            }
+            box_scene b;
+            make_box_scene(&b, extra);
+            CHECK(draw(&b.scene, modes[q], NULL, &pic[extra]));
+            free_box_scene(&b);
         }
         CHECK_MSG(pic[0].bytes * 3 / 2 < pic[1].bytes, "%s: twins %llu vertex bytes, others %llu",
                   modes[q], (unsigned long long)pic[0].bytes, (unsigned long long)pic[1].bytes);
@@ -292,58 +311,37 @@ static bool render_one(stoa_gfx_scene *gs, const stoa_gfx_view *view, gt_image *
 // an upload that had them from the start. The levels: two faces of each box.
 STOA_TEST(levels_added_later_to_twins_keep_the_shared_layout)
 {
-    stoa_mesh meshes[2];
-    make_box(&meshes[0], 0);
-    make_box(&meshes[1], 0);
-    uint32_t mesh_of[2] = {0, 1}, lod_first[3] = {0, 1, 2};
-    stoa_node nodes[2];
-    for (int i = 0; i < 2; i++)
-        nodes[i] = (stoa_node){.name = "",
-                               .parent = -1,
-                               .translation = {1.6f * (float)i - 0.8f, 0, 0},
-                               .rotation = {0.2f, 0.3f, 0, 0.932738f},
-                               .scale = {1, 1, 1},
-                               .mesh_count = 1,
-                               .meshes = &mesh_of[i],
-                               .camera = -1,
-                               .light = -1};
-    stoa_mesh_lod lods[2] = {{.mesh = 0, .index_count = 12, .indices = meshes[0].indices},
-                             {.mesh = 1, .index_count = 12, .indices = meshes[1].indices}};
-    stoa_scene sc = {.path = "twins",
-                     .mesh_count = 2,
-                     .meshes = meshes,
-                     .node_count = 2,
-                     .nodes = nodes,
-                     .bounds_min = {-1.7f, -1.0f, -1.0f},
-                     .bounds_max = {1.7f, 1.0f, 1.0f}};
+    box_scene b;
+    make_box_scene(&b, 0);
+    stoa_scene *sc = &b.scene;
+    uint32_t lod_first[3] = {0, 1, 2};
+    stoa_mesh_lod lods[2] = {{.mesh = 0, .index_count = 12, .indices = b.meshes[0].indices},
+                             {.mesh = 1, .index_count = 12, .indices = b.meshes[1].indices}};
     stoa_gfx_renderer *r = gt_renderer();
     stoa_gfx_scene *late = NULL, *fresh = NULL;
     stoa_error err = {0};
-    CHECK(r && stoa_gfx_scene_create(r, &sc, &late, &err) >= 0);
-    sc.lods = lods, sc.lod_count = 2, sc.mesh_lod_first = lod_first;
-    CHECK_MSG(late && stoa_gfx_scene_add_lods(r, late, &sc, &err) == 1, "%s", err.message);
-    CHECK(r && stoa_gfx_scene_create(r, &sc, &fresh, &err) >= 0);
+    CHECK(r && stoa_gfx_scene_create(r, sc, &late, &err) >= 0);
+    sc->lods = lods, sc->lod_count = 2, sc->mesh_lod_first = lod_first;
+    CHECK_MSG(late && stoa_gfx_scene_add_lods(r, late, sc, &err) == 1, "%s", err.message);
+    CHECK(r && stoa_gfx_scene_create(r, sc, &fresh, &err) >= 0);
     uint64_t geo_late = 0, geo_fresh = 0;
     stoa_gfx_scene_vertex_bytes(late, NULL, &geo_late);
     stoa_gfx_scene_vertex_bytes(fresh, NULL, &geo_fresh);
     CHECK_MSG(geo_late == geo_fresh, "geometry bytes: levels added later %llu, from the start %llu",
               (unsigned long long)geo_late, (unsigned long long)geo_fresh);
     stoa_gfx_view view;
-    stoa_gfx_view_frame_bounds(sc.bounds_min, sc.bounds_max, 0.6f, 0.35f, 0.8f, 4.0f / 3.0f, &view);
-    gt_image a = {0}, b = {0};
-    if (late && fresh && render_one(late, &view, &a) && render_one(fresh, &view, &b)) {
-        CHECK(gt_max_diff(&a, &b, 0, "quant-twins-late-lods-diff") == 0);
-        CHECK(gt_count_near(&a, 0, 0, 0, 0) < a.w * a.h); // something drawn
+    stoa_gfx_view_frame_bounds(sc->bounds_min, sc->bounds_max, 0.6f, 0.35f, 0.8f, 4.0f / 3.0f,
+                               &view);
+    gt_image img[2] = {{0}, {0}};
+    if (late && fresh && render_one(late, &view, &img[0]) && render_one(fresh, &view, &img[1])) {
+        CHECK(gt_max_diff(&img[0], &img[1], 0, "quant-twins-late-lods-diff") == 0);
+        CHECK(gt_count_near(&img[0], 0, 0, 0, 0) < img[0].w * img[0].h); // something drawn
     }
-    gt_free(&a);
-    gt_free(&b);
+    gt_free(&img[0]);
+    gt_free(&img[1]);
     stoa_gfx_scene_destroy(&late);
     stoa_gfx_scene_destroy(&fresh);
-    for (int i = 0; i < 2; i++) {
-        free(meshes[i].positions);
-        free(meshes[i].normals);
-        free(meshes[i].indices);
-    }
+    free_box_scene(&b);
 }
 
 // A cached load uploads the baked file's quantised streams (QVTX): the same
