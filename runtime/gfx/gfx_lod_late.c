@@ -69,9 +69,12 @@ static stoa_result lods_prepare(stoa_gfx_renderer *r, const stoa_gfx_scene *gs,
     if (sel->mesh_count != sc->mesh_count)
         return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
                               "gfx: add_lods: not the scene the GPU copy was made from");
+    // The meshes' indices as upload_geometry laid them: twins (equal
+    // meshes) share the range of the first, which comes before theirs.
     uint64_t mesh_indices = 0;
     for (uint32_t i = 0; i < sc->mesh_count; i++)
-        mesh_indices += sc->meshes[i].index_count;
+        if (gs->mesh_first_index[i] >= mesh_indices)
+            mesh_indices = (uint64_t)gs->mesh_first_index[i] + sc->meshes[i].index_count;
     uint64_t total = mesh_indices + gfx_lod_index_total(sc);
     if (total > UINT32_MAX / 4)
         return stoa_error_set(err, STOA_ERROR_LIMIT, "gfx: scene geometry is too large");
@@ -95,9 +98,12 @@ static stoa_result lods_prepare(stoa_gfx_renderer *r, const stoa_gfx_scene *gs,
     uint32_t *idst = res >= 0 ? gfx_upload_place(&l->u, &l->nb, total * 4) : NULL;
     if (res >= 0 && !idst)
         res = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory for levels");
-    for (uint32_t i = 0; res >= 0 && i < sc->mesh_count; i++) // as upload_geometry laid them
-        memcpy(idst + gs->mesh_first_index[i], sc->meshes[i].indices,
-               (size_t)sc->meshes[i].index_count * 4);
+    for (uint32_t i = 0, end = 0; res >= 0 && i < sc->mesh_count; i++) // twins: once
+        if (gs->mesh_first_index[i] >= end) {
+            memcpy(idst + gs->mesh_first_index[i], sc->meshes[i].indices,
+                   (size_t)sc->meshes[i].index_count * 4);
+            end = gs->mesh_first_index[i] + sc->meshes[i].index_count;
+        }
     if (res >= 0)
         res = gfx_select_levels(l->levels, sc, idst + mesh_indices, (uint32_t)mesh_indices, err);
     if (res >= 0 && l->u.cmd) { // copies (if any) before the index reads of later frames

@@ -78,9 +78,8 @@ static stoa_result check_mesh(const stoa_scene *sc, uint32_t i, stoa_error *err)
             return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
                                   "gfx: mesh %u (%s): index %u = %u is past its %u vertices", i,
                                   m->name ? m->name : "", k, m->indices[k], m->vertex_count);
-    uint32_t joints = m->skin >= 0 && (uint32_t)m->skin < sc->skin_count
-                          ? sc->skins[m->skin].joint_count
-                          : 0;
+    uint32_t joints =
+        m->skin >= 0 && (uint32_t)m->skin < sc->skin_count ? sc->skins[m->skin].joint_count : 0;
     for (size_t k = 0; m->joints && k < (size_t)m->vertex_count * 4; k++)
         if (m->joints[k] >= joints && joints)
             return stoa_error_set(err, STOA_ERROR_INVALID_ARGUMENT,
@@ -101,7 +100,7 @@ static stoa_result choose_quant(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upl
         return STOA_OK;
     u->quant = stoa_scene_quant_baked(sc);
     if (!u->quant || u->quant->mesh_count != sc->mesh_count) {
-        stoa_result res = stoa_scene_quantise(sc, want, &u->quant_own, err);
+        stoa_result res = stoa_scene_quantise_twins(sc, want, u->twin, &u->quant_own, err);
         if (res < 0)
             return res;
         u->quant = u->quant_own;
@@ -113,17 +112,25 @@ static stoa_result choose_quant(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upl
     return STOA_OK;
 }
 
+// Twins (equal vertex data and indices) share one copy on the GPU: their
+// draws take the first one's vertex and index ranges. A twin's joints are
+// checked against its own skin; the rest was checked on the first.
 static stoa_result upload_geometry(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upload *u,
                                    stoa_error *err)
 {
     stoa_result qres = choose_quant(s, sc, u, err);
     if (qres < 0)
         return qres;
+    const uint32_t *twin = u->twin;
     uint64_t verts = 0, indices = 0, morph = 0;
     for (uint32_t i = 0; i < sc->mesh_count; i++) {
+        if (twin[i] != i && !sc->meshes[i].joints)
+            continue;
         stoa_result bad = check_mesh(sc, i, err);
         if (bad < 0)
             return bad;
+        if (twin[i] != i)
+            continue;
         verts += sc->meshes[i].vertex_count;
         indices += sc->meshes[i].index_count;
         morph += (uint64_t)sc->meshes[i].morph_target_count * 2 * sc->meshes[i].vertex_count;
@@ -141,14 +148,12 @@ static stoa_result upload_geometry(stoa_gfx_scene *s, const stoa_scene *sc, gfx_
     STOA_LOGD("gfx", "%s: vertex streams %llu bytes for %llu vertices (quantised streams %#x)",
               sc->path ? sc->path : "scene", (unsigned long long)total, (unsigned long long)verts,
               s->vertex_format);
-    stoa_result res = gfx_upload_buffer(u, total, VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, &s->vertices,
-                                        err);
+    stoa_result res =
+        gfx_upload_buffer(u, total, VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, &s->vertices, err);
     if (res >= 0)
-        res = gfx_upload_buffer(u, indices * 4, VK_BUFFER_USAGE_INDEX_BUFFER_BIT, &s->indices,
-                                err);
+        res = gfx_upload_buffer(u, indices * 4, VK_BUFFER_USAGE_INDEX_BUFFER_BIT, &s->indices, err);
     if (res >= 0)
-        res = gfx_upload_buffer(u, morph * 16, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, &s->morphs,
-                                err);
+        res = gfx_upload_buffer(u, morph * 16, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, &s->morphs, err);
     if (res < 0)
         return res;
     s->mesh_first_vertex = calloc(sc->mesh_count + 1, sizeof *s->mesh_first_vertex);
@@ -166,6 +171,12 @@ static stoa_result upload_geometry(stoa_gfx_scene *s, const stoa_scene *sc, gfx_
     uint32_t v = 0, ix = 0, mo = 0;
     for (uint32_t i = 0; i < sc->mesh_count; i++) {
         const stoa_mesh *m = &sc->meshes[i];
+        if (twin[i] != i) { // no morph targets (never twins)
+            s->mesh_first_vertex[i] = s->mesh_first_vertex[twin[i]];
+            s->mesh_first_index[i] = s->mesh_first_index[twin[i]];
+            s->mesh_morph_base[i] = -1;
+            continue;
+        }
         s->mesh_first_vertex[i] = v;
         s->mesh_first_index[i] = ix;
         s->mesh_morph_base[i] = m->morph_target_count ? (int32_t)mo : -1;
@@ -173,9 +184,9 @@ static stoa_result upload_geometry(stoa_gfx_scene *s, const stoa_scene *sc, gfx_
                                s->vertex_format ? &u->quant->meshes[i] : NULL, v);
         memcpy(idst + ix, m->indices, (size_t)m->index_count * 4);
         if (m->morph_target_count)
-            write_morphs(mdst + (size_t)mo * 4, m,
-                         gfx_morph_scale(s->vertex_format,
-                                         s->vertex_format ? &u->quant->meshes[i] : NULL));
+            write_morphs(
+                mdst + (size_t)mo * 4, m,
+                gfx_morph_scale(s->vertex_format, s->vertex_format ? &u->quant->meshes[i] : NULL));
         v += m->vertex_count;
         ix += m->index_count;
         mo += m->morph_target_count * 2 * m->vertex_count;
@@ -301,8 +312,8 @@ static stoa_result build_draws(stoa_gfx_scene *s, const stoa_scene *sc, const gf
             d->material = m->material >= 0 && (uint32_t)m->material < sc->material_count
                               ? (uint32_t)m->material
                               : sc->material_count; // the default material
-            d->variant = gfx_material_variant(s, d->material) |
-                         s->vertex_format << GFX_VARIANT_VFMT_SHIFT;
+            d->variant = gfx_material_variant(s, d->material) | s->vertex_format
+                                                                    << GFX_VARIANT_VFMT_SHIFT;
             d->skin = m->skin >= 0 && (uint32_t)m->skin < sc->skin_count ? m->skin : -1;
             d->first_index = s->mesh_first_index[mi];
             d->index_count = m->index_count;
@@ -354,7 +365,8 @@ static stoa_result begin_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upl
     u->dev = s->r->dev;
     u->staging.buffer.alloc.block = -1;
     u->tex_srgb = gfx_textures_srgb(sc);
-    if (!u->tex_srgb)
+    u->twin = stoa_scene_mesh_twins(sc);
+    if (!u->tex_srgb || !u->twin)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "gfx: out of memory");
     // Probe whether device-local memory is host visible: then only textures
     // need the staging buffer.
@@ -369,6 +381,8 @@ static stoa_result begin_upload(stoa_gfx_scene *s, const stoa_scene *sc, gfx_upl
     if (!u->mapped_ok) {
         for (uint32_t i = 0; i < sc->mesh_count; i++) {
             const stoa_mesh *m = &sc->meshes[i];
+            if (u->twin[i] != i)
+                continue; // drawn from its twin's copy
             staging += (VkDeviceSize)m->vertex_count * 96 + 16;
             staging += (VkDeviceSize)m->index_count * 4 + 16;
             staging += (VkDeviceSize)m->morph_target_count * 2 * m->vertex_count * 16 + 16;
@@ -422,6 +436,8 @@ stoa_result stoa_gfx_scene_upload_begin(stoa_gfx_renderer *renderer, const stoa_
     up->recording = res >= 0;
     if (res >= 0)
         res = upload_geometry(s, scene, u, err);
+    free(u->twin);
+    u->twin = NULL;
     if (res >= 0)
         res = gfx_materials_upload(s, scene, u, err);
     if (res >= 0)
@@ -471,8 +487,8 @@ stoa_result stoa_gfx_scene_upload_end(stoa_gfx_upload **pup, stoa_gfx_scene **ou
     stoa_gfx_renderer *renderer = up->r;
     if (up->recording) {
         stoa_error serr = {0};
-        stoa_result sub = gfx_upload_submit(renderer, up->u.pool, up->u.cmd,
-                                            &up->u.staging.buffer, &serr);
+        stoa_result sub =
+            gfx_upload_submit(renderer, up->u.pool, up->u.cmd, &up->u.staging.buffer, &serr);
         if (res >= 0 && sub < 0) {
             res = sub;
             up->err = serr;

@@ -22,6 +22,10 @@ typedef struct gfx_upload {
     // or quant_own, made for this upload and freed at its end.
     const struct stoa_scene_quant *quant;
     struct stoa_scene_quant *quant_own;
+    // Per mesh, the twin whose vertices and indices it draws
+    // (stoa_scene_mesh_twins: equal data, uploaded once); NULL after the
+    // geometry is written.
+    uint32_t *twin;
 } gfx_upload;
 
 // Creates a buffer that the upload can fill (host visible when possible).

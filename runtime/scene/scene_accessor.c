@@ -116,11 +116,14 @@ stoa_result scene_accessor_floats(scene_doc *doc, uint32_t acc, float **out, uin
     uint32_t count = (uint32_t)scene_json_int(a, "count", 0);
     bool norm = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "normalized"));
     size_t total = (size_t)count * nc;
-    float *f = calloc(total ? total : 1, sizeof *f);
+    // Every element is written below when there is a view (zeros otherwise).
+    bool view = cJSON_GetObjectItemCaseSensitive(a, "bufferView") != NULL;
+    float *f =
+        view ? malloc((total ? total : 1) * sizeof *f) : calloc(total ? total : 1, sizeof *f);
     if (!f)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory", doc->path);
     stoa_result r = STOA_OK;
-    if (cJSON_GetObjectItemCaseSensitive(a, "bufferView")) {
+    if (view) {
         const uint8_t *p = NULL;
         int64_t stride = 0;
         r = view_ptr(doc, scene_json_int(a, "bufferView", 0), scene_json_int(a, "byteOffset", 0),

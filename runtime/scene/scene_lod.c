@@ -12,6 +12,7 @@
 
 #include "scene_cache.h"
 #include "scene_internal.h"
+#include "scene/stoa_scene_quant.h"
 
 #define MAX_LEVELS 4
 #define MIN_LEVEL_TRIANGLES 128u
@@ -27,6 +28,7 @@ typedef struct mesh_levels {
 
 typedef struct lod_job {
     const stoa_scene *scene;
+    const uint32_t *twin; // stoa_scene_mesh_twins, or NULL
     mesh_levels *out;
     atomic_uint next;
     atomic_bool *cancel; // NULL: never
@@ -73,6 +75,8 @@ static void simplify_mesh(const stoa_mesh *m, mesh_levels *out)
     }
 }
 
+static bool copies_twin(const lod_job *job, uint32_t i);
+
 static void *lod_worker(void *arg)
 {
     lod_job *job = arg;
@@ -80,8 +84,27 @@ static void *lod_worker(void *arg)
         uint32_t i = atomic_fetch_add(&job->next, 1);
         if (i >= job->scene->mesh_count || (job->cancel && atomic_load(job->cancel)))
             return NULL;
-        if (wants_levels(&job->scene->meshes[i]))
+        if (wants_levels(&job->scene->meshes[i]) && !copies_twin(job, i))
             simplify_mesh(&job->scene->meshes[i], &job->out[i]);
+    }
+}
+
+// A twin (equal vertices and indices: the simplifier gives it the same
+// levels) takes copies of its first's levels after the workers.
+static bool copies_twin(const lod_job *job, uint32_t i)
+{
+    return job->twin && job->twin[i] != i && wants_levels(&job->scene->meshes[job->twin[i]]);
+}
+
+static void copy_twin_levels(const mesh_levels *from, mesh_levels *to)
+{
+    *to = *from;
+    for (uint32_t l = 0; l < from->count; l++) {
+        size_t bytes = (size_t)from->index_count[l] * sizeof *to->indices[l];
+        to->indices[l] = malloc(bytes ? bytes : 1);
+        if (to->indices[l])
+            memcpy(to->indices[l], from->indices[l], bytes);
+        to->failed |= !to->indices[l];
     }
 }
 
@@ -120,11 +143,16 @@ stoa_result scene_build_lods_cancellable(stoa_scene *scene, atomic_bool *cancel,
     uint32_t wanted = scene_lod_meshes(scene);
     if (!wanted)
         return STOA_OK;
-    lod_job job = {.scene = scene, .out = calloc(scene->mesh_count, sizeof(mesh_levels)),
+    lod_job job = {.scene = scene,
+                   .twin = stoa_scene_mesh_twins(scene), // NULL: each mesh its own
+                   .out = calloc(scene->mesh_count, sizeof(mesh_levels)),
                    .cancel = cancel};
-    if (!job.out)
-        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory for levels of detail",
+    if (!job.out) {
+        free((void *)job.twin);
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY,
+                              "%s: out of memory for levels of detail",
                               scene->path ? scene->path : "scene");
+    }
     atomic_init(&job.next, 0);
     pthread_t threads[WORKERS];
     uint32_t started = 0;
@@ -137,6 +165,10 @@ stoa_result scene_build_lods_cancellable(stoa_scene *scene, atomic_bool *cancel,
         pthread_join(threads[t], NULL);
     uint32_t total = 0;
     bool cancelled = cancel && atomic_load(cancel), failed = cancelled;
+    for (uint32_t i = 0; !failed && i < scene->mesh_count; i++)
+        if (wants_levels(&scene->meshes[i]) && copies_twin(&job, i))
+            copy_twin_levels(&job.out[job.twin[i]], &job.out[i]);
+    free((void *)job.twin);
     for (uint32_t i = 0; i < scene->mesh_count; i++) {
         total += job.out[i].count;
         failed |= job.out[i].failed;

@@ -64,14 +64,27 @@ typedef struct stoa_scene_quant {
     float position_error, normal_error_deg, uv_error;
     char reason[192]; // why a wanted stream stayed float; "" when none did
     bool owned;       // arrays malloc'd (else in a cache mapping)
+    // stoa_scene_quantise: per mesh, the mesh whose arrays it shares (its
+    // twin, stoa_scene_mesh_twins; itself when it owns them), or NULL.
+    uint32_t *twin_of;
 } stoa_scene_quant;
 
 // Quantises the streams in `want` (STOA_QUANT_*) that meet their bounds for
 // every mesh. STOA_ERROR_OUT_OF_MEMORY is the only failure.
 stoa_result stoa_scene_quantise(const stoa_scene *scene, uint32_t want, stoa_scene_quant **out,
                                 stoa_error *err);
+// The same, with the scene's stoa_scene_mesh_twins when the caller has them
+// already (NULL: found here).
+stoa_result stoa_scene_quantise_twins(const stoa_scene *scene, uint32_t want, const uint32_t *twins,
+                                      stoa_scene_quant **out, stoa_error *err);
 void stoa_scene_quant_destroy(stoa_scene_quant **q);
 const stoa_scene_quant *stoa_scene_quant_baked(const stoa_scene *scene);
+
+// Per mesh, the first mesh with the same vertex data and indices (every
+// stream equal byte for byte; itself when none; a mesh with morph targets is
+// always itself): work on a mesh's vertices can be done once per twin.
+// The caller frees the array (mesh_count entries); NULL when out of memory.
+uint32_t *stoa_scene_mesh_twins(const stoa_scene *scene);
 
 // One mesh's positions (n * 3 floats) onto the grid described above; out:
 // n * 4. Returns false (out untouched past what it wrote) when a coordinate
