@@ -8,7 +8,11 @@
 // The deferred path (stoa_scene_load_desc.defer_textures and .defer_lods, as
 // `stoa run` loads) adds: first = deferred load + upload, when the scene can
 // be drawn at full detail (textures still decoding show neutral stand-ins;
-// levels of detail still being made); ratio = first / assimp; all = from the
+// levels of detail still being made): when a frame drawing it could be
+// submitted. Uploads are submitted and not waited for (gfx_upload.c: a
+// frame submitted after them on the queue is ordered after their copies);
+// --stages shows the device's wait after first apart (up_gpu). The upload
+// and cached+up columns still wait until the device has done the copies; ratio = first / assimp; all = from the
 // start of that deferred load until every texture is decoded
 // (stoa_scene_textures_ready waiting) and uploaded
 // (stoa_gfx_scene_update_textures) and the levels of detail are on the GPU. A last line splits the (normal) load
@@ -64,7 +68,8 @@ static void print_header(const bench_load_ctx *ctx)
     printf("columns (ms, median of runs): assimp = Assimp's bare import; load = stoa_scene_load "
            "(waits for every image); upload = stoa_gfx_scene_create; stoa = load + upload; "
            "ratio = stoa / assimp;\n  deferred (.defer_textures, no cache file): first = load + "
-           "upload until drawable, textures as stand-ins; ratio = first / assimp; all = until "
+           "upload until drawable (a frame drawing it could be submitted: the upload is on the "
+           "queue, not waited for), textures as stand-ins; ratio = first / assimp; all = until "
            "every texture is decoded and uploaded;\n  cached = stoa_scene_load from the baked "
            "scene cache; x = assimp / cached (times faster); cached+up = with the upload\n");
     printf("%-40s %9s %9s %9s %9s %6s %9s %6s %9s %8s %7s %9s\n", "file", "assimp", "load",

@@ -110,7 +110,8 @@ static void grave_free(stoa_gfx_renderer *r, gfx_grave *g)
 
 void gfx_defer_scene(stoa_gfx_renderer *r, stoa_gfx_scene *s)
 {
-    if (!r->caller_frames) { // no frame of a caller's can hold it: free now
+    if (!r->caller_frames) { // no frame of a caller's can hold it: free now,
+        gfx_uploads_reap(r, true); // once no upload still writes into it
         gfx_scene_free(s);
         return;
     }
@@ -148,32 +149,8 @@ void gfx_defer_buffer(stoa_gfx_renderer *r, gfx_buffer *b)
     b->alloc.block = -1;
 }
 
-stoa_result gfx_upload_submit(stoa_gfx_renderer *r, VkCommandPool pool, VkCommandBuffer cmd,
-                              gfx_buffer *staging, stoa_error *err)
+void gfx_defer_upload(stoa_gfx_renderer *r, VkCommandPool pool, gfx_buffer *staging)
 {
-    stoa_result res = GFX_VK(err, vkEndCommandBuffer(cmd));
-    VkSubmitInfo submit = {
-        .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
-        .commandBufferCount = 1,
-        .pCommandBuffers = &cmd,
-    };
-    if (!r->caller_frames) { // before any frame (start-up, tools): wait here
-        if (res >= 0)
-            res = GFX_VK(err, vkQueueSubmit(r->dev->h.queue, 1, &submit, r->dev->fence));
-        if (res >= 0) {
-            res = GFX_VK(err, vkWaitForFences(r->dev->h.device, 1, &r->dev->fence, VK_TRUE,
-                                              UINT64_MAX));
-            vkResetFences(r->dev->h.device, 1, &r->dev->fence);
-        }
-        vkDestroyCommandPool(r->dev->h.device, pool, NULL);
-        gfx_buffer_destroy(r->dev, staging);
-        return res;
-    }
-    // The upload's own barriers leave its images in SHADER_READ_ONLY for the
-    // fragment stage; frames submitted later are ordered after them on the
-    // queue, so no semaphore or fence is needed.
-    if (res >= 0)
-        res = GFX_VK(err, vkQueueSubmit(r->dev->h.queue, 1, &submit, VK_NULL_HANDLE));
     // Submitted after the last begun frame: it is done once the next one is.
     gfx_grave g = {.serial = r->serial + 1, .buffer = *staging, .pool = pool};
     memset(staging, 0, sizeof *staging);
@@ -183,11 +160,11 @@ stoa_result gfx_upload_submit(stoa_gfx_renderer *r, VkCommandPool pool, VkComman
         vkDeviceWaitIdle(r->dev->h.device);
         grave_free(r, &g);
     }
-    return res;
 }
 
 void gfx_defer_collect(stoa_gfx_renderer *r, bool all)
 {
+    gfx_uploads_reap(r, all);
     uint32_t kept = 0;
     for (uint32_t i = 0; i < r->grave_count; i++) {
         gfx_grave *g = &r->graves[i];
@@ -202,6 +179,7 @@ void gfx_defer_collect(stoa_gfx_renderer *r, bool all)
 void gfx_defer_fini(stoa_gfx_renderer *r)
 {
     gfx_defer_collect(r, true);
+    gfx_uploads_fini(r);
     free(r->graves);
     r->graves = NULL;
     r->grave_count = r->grave_cap = 0;

@@ -440,6 +440,13 @@ void stoa_gfx_texture_write_discard(stoa_gfx_renderer *renderer, stoa_gfx_textur
 
 // Scenes and buffers waiting in the frame-fenced queue.
 uint32_t stoa_gfx_renderer_deferred_count(const stoa_gfx_renderer *renderer);
+// Uploads made before the caller's first frame (stoa_gfx_scene_create,
+// stoa_gfx_scene_upload_end) are submitted without waiting: the scene may be
+// drawn at once, by a frame submitted after them on the same queue.
+// stoa_gfx_renderer_finish_uploads waits until the device has done them all
+// and frees their staging memory (benchmarks, tests; nothing else needs it:
+// destroying a scene before any frame and the renderer's teardown wait).
+void stoa_gfx_renderer_finish_uploads(stoa_gfx_renderer *renderer);
 
 // ---- drawing -------------------------------------------------------------------
 

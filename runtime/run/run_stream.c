@@ -13,6 +13,11 @@
 
 void run_stream_frame(run_session *s, int64_t now_ns)
 {
+    // The scene's background work (decodes, levels, cache writer) was held
+    // (.hold_background) until a frame drawing it was submitted: frames
+    // counts the submitted ones.
+    if (s->frames > 0)
+        stoa_scene_release_background(s->scene);
     if (!s->gscene)
         return;
     if (!s->stream && !s->stream_started) {
