@@ -19,7 +19,8 @@
 #include "gfx_scene_internal.h"
 
 enum { ST_IDLE, ST_POOLS, ST_PIPES, ST_PIPES_DRAW, ST_FREED, ST_WRITES, ST_DRAWS, ST_INST_DRAWS,
-       ST_INSTANCES, ST_FRAME_POOLS, ST_FRAME_OBJECTS, ST_TEX_BATCHES, ST_COUNT };
+       ST_INSTANCES, ST_FRAME_POOLS, ST_FRAME_OBJECTS, ST_TEX_BATCHES, ST_UPLOADS_UNWAITED,
+       ST_UPLOAD_WAITS, ST_COUNT };
 static atomic_uint_fast64_t g_stats[ST_COUNT];
 // Whether this thread is on the frame path now (stoa_gfx_frame_scope).
 static _Thread_local bool t_frame_scope;
@@ -37,6 +38,10 @@ void gfx_count_instanced_draw(uint32_t instances)
     atomic_fetch_add(&g_stats[ST_INSTANCES], instances);
 }
 void gfx_count_texture_batch(void) { gfx_stat_add(ST_TEX_BATCHES); }
+void gfx_count_upload(bool waited_on_destroy)
+{
+    gfx_stat_add(waited_on_destroy ? ST_UPLOAD_WAITS : ST_UPLOADS_UNWAITED);
+}
 void gfx_count_descriptor_pool(void)
 {
     gfx_stat_add(ST_POOLS);
@@ -76,6 +81,8 @@ stoa_gfx_stats stoa_gfx_stats_get(void)
         .frame_descriptor_pools = atomic_load(&g_stats[ST_FRAME_POOLS]),
         .frame_objects = atomic_load(&g_stats[ST_FRAME_OBJECTS]),
         .texture_batches = atomic_load(&g_stats[ST_TEX_BATCHES]),
+        .uploads_unwaited = atomic_load(&g_stats[ST_UPLOADS_UNWAITED]),
+        .upload_waits_on_destroy = atomic_load(&g_stats[ST_UPLOAD_WAITS]),
     };
     gfx_batch_stats(&out);
     return out;

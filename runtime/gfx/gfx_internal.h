@@ -409,6 +409,7 @@ stoa_result gfx_upload_submit(stoa_gfx_renderer *r, VkCommandPool pool, VkComman
 // wait, waits for every one first (before their destinations are freed
 // outside the frame-fenced queue, and at teardown).
 void gfx_uploads_reap(stoa_gfx_renderer *r, bool wait);
+void gfx_count_upload(bool waited_on_destroy); // stoa_gfx_stats.uploads_unwaited / _waits_on_destroy
 void gfx_uploads_fini(stoa_gfx_renderer *r);
 // The frame-fenced half of gfx_upload_submit: pool and staging (taken over)
 // go once the frame after the last begun one is done.

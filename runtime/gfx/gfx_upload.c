@@ -67,8 +67,11 @@ static void reap_locked(stoa_gfx_renderer *r, bool wait)
     uint32_t kept = 0;
     for (uint32_t i = 0; i < r->inflight_count; i++) {
         struct gfx_inflight *u = &r->inflight[i];
-        VkResult st = wait ? vkWaitForFences(d, 1, &u->fence, VK_TRUE, UINT64_MAX)
-                           : vkGetFenceStatus(d, u->fence);
+        VkResult st = vkGetFenceStatus(d, u->fence);
+        if (st == VK_NOT_READY && wait) {
+            gfx_count_upload(true);
+            st = vkWaitForFences(d, 1, &u->fence, VK_TRUE, UINT64_MAX);
+        }
         if (st == VK_SUCCESS)
             inflight_free(r, u);
         else if (st == VK_NOT_READY || st == VK_TIMEOUT)
@@ -136,6 +139,7 @@ static stoa_result submit_fenced(stoa_gfx_renderer *r, VkCommandPool pool,
         if (res >= 0) {
             r->inflight[r->inflight_count++] =
                 (struct gfx_inflight){.fence = fence, .pool = pool, .staging = *staging};
+            gfx_count_upload(false);
             memset(staging, 0, sizeof *staging);
             staging->alloc.block = -1;
         } else {

@@ -196,6 +196,10 @@ typedef struct stoa_gfx_stats {
     uint64_t triangles_drawn; // triangles drawn, at the level each draw took
     uint64_t triangles_full;  // triangles every draw at full detail would have cost
     uint64_t texture_batches; // batches of streamed textures installed (gfx_stream.c)
+    // Uploads submitted before any frame of the caller's and not waited for
+    // (gfx_upload.c), and of those, ones that a scene destroyed before any
+    // frame still had to wait for (their fence not yet signalled).
+    uint64_t uploads_unwaited, upload_waits_on_destroy;
 } stoa_gfx_stats;
 stoa_gfx_stats stoa_gfx_stats_get(void);
 
