@@ -1,30 +1,36 @@
 // SPDX-License-Identifier: Apache-2.0
-// `stoa bench load [--repeat N] [--generated|--samples] [FILES...]`: Stoa's import + GPU upload
-// against Assimp's own bare import of the same file with the same
-// post-processing flags (stoa_scene_import_flags), median of N runs each.
+// `stoa bench load [--repeat N] [--generated|--samples] [FILES...]`: Stoa's
+// import + GPU upload against Assimp's own bare import of the same file with
+// the same post-processing flags (stoa_scene_import_flags), median of N runs
+// each.
+//
 // Columns: assimp = aiImportFile alone; load = stoa_scene_load (which also
 // decodes every image, work Assimp's bare import does not do); upload =
-// stoa_gfx_scene_create; stoa = load + upload; ratio = stoa / assimp.
-// The deferred path (stoa_scene_load_desc.defer_textures and .defer_lods, as
-// `stoa run` loads) adds: first = deferred load + upload, when the scene can
-// be drawn at full detail (textures still decoding show neutral stand-ins;
-// levels of detail still being made): when a frame drawing it could be
-// submitted. Uploads are submitted and not waited for (gfx_upload.c: a
-// frame submitted after them on the queue is ordered after their copies);
-// --stages shows the device's wait after first apart (up_gpu). The upload
-// and cached+up columns still wait until the device has done the copies; ratio = first / assimp; all = from the
-// start of that deferred load until every texture is decoded
-// (stoa_scene_textures_ready waiting) and uploaded
-// (stoa_gfx_scene_update_textures) and the levels of detail are on the GPU. A last line splits the (normal) load
-// time by the stages stoa_scene_load reports.
+// stoa_gfx_scene_create until the device has done its copies; stoa = load +
+// upload; ratio = stoa / assimp.
+//
+// The deferred path (stoa_scene_load_desc.defer_textures, .defer_lods and
+// .hold_background, as `stoa run` loads) adds: first = deferred load +
+// upload, until a frame drawing the scene at full detail could be submitted
+// (textures still decoding show neutral stand-ins; levels of detail still
+// being made; the upload is on the queue, not waited for: gfx_upload.c, a
+// frame submitted after it is ordered after its copies); ratio = first /
+// assimp; all = from the start of that deferred load until every texture is
+// decoded (stoa_scene_textures_ready waiting) and uploaded
+// (stoa_gfx_scene_update_textures) and the levels of detail are on the GPU.
+// --stages shows the device's wait after first apart (up_gpu).
+//
 // The baked scene cache (stoa_scene_cache.h) adds: cached = stoa_scene_load
 // from a valid cache file (in a fresh folder made for the run, filled by one
 // load before timing); ratio = assimp / cached (how many times faster);
-// cached+up = that load + upload. The deferred runs start each time with no
-// cache file, as a first load in class does. --json prints one JSON object
-// per line and file (medians, ms), then one with the totals and the load
-// average. --stages adds a table of where the first loads spent their time,
-// per file and stage (bench_stages.c; the scene module's stage timers).
+// cached+up = that load + upload (copies done). The deferred runs start each
+// time with no cache file, as a first load in class does.
+//
+// A last line splits the (normal) load time by the stages stoa_scene_load
+// reports. --json prints one JSON object per line and file (medians, ms),
+// then one with the totals and the load average. --stages adds a table of
+// where the first loads spent their time, per file and stage
+// (bench_stages.c; the scene module's stage timers).
 //
 // Without FILES it benches Stoa's generated test models (tools/testmodels,
 // every model in their manifest.json but the refused ones), found through
@@ -102,8 +108,8 @@ static void print_row(const bench_load_ctx *ctx, const char *name, const bench_t
         snprintf(r2, sizeof r2, "%.2f", t->assimp > 0 ? t->first / t->assimp : 0.0);
         snprintf(r3, sizeof r3, "%.1f", t->cached > 0 ? t->assimp / t->cached : 0.0);
     }
-    printf("%-40.40s %9s %9.2f %9.2f %9.2f %6s %9.2f %6s %9.2f %8.3f %7s %9.2f\n", name, a,
-           t->load, t->upload, stoa, r1, t->first, r2, t->all, t->cached, r3, t->cached_up);
+    printf("%-40.40s %9s %9.2f %9.2f %9.2f %6s %9.2f %6s %9.2f %8.3f %7s %9.2f\n", name, a, t->load,
+           t->upload, stoa, r1, t->first, r2, t->all, t->cached, r3, t->cached_up);
 }
 
 // Benches each file of one set, prints a row per file and the set's total.
@@ -139,13 +145,14 @@ static int bench_set(bench_load_ctx *ctx, const file_list *files, const char *to
 enum { SET_GENERATED = 1, SET_SAMPLES = 2 };
 
 // Fills the default sets (see the top of the file) that `want` asks for.
-static int default_sets(int want, file_list *gen, file_list *smp, char *gen_root,
-                        char *smp_root)
+static int default_sets(int want, file_list *gen, file_list *smp, char *gen_root, char *smp_root)
 {
     if (want & SET_GENERATED) {
         if (!bench_find_testmodels(gen_root, PATH_MAX)) {
-            fprintf(stderr, "stoa bench: no generated test models at %s: build the "
-                            "`testmodels` target or set STOA_TESTMODELS\n", gen_root);
+            fprintf(stderr,
+                    "stoa bench: no generated test models at %s: build the "
+                    "`testmodels` target or set STOA_TESTMODELS\n",
+                    gen_root);
             return 1;
         }
         if (bench_testmodel_files(gen_root, gen) != 0)
@@ -203,8 +210,8 @@ int stoa_bench_load(int argc, char **argv)
     }
     char gen_root[PATH_MAX], smp_root[PATH_MAX], var_root[PATH_MAX];
     if (rc == 0 && files.count == 0)
-        rc = default_sets(want ? want : SET_GENERATED | SET_SAMPLES, &gen, &smp, gen_root,
-                          smp_root);
+        rc =
+            default_sets(want ? want : SET_GENERATED | SET_SAMPLES, &gen, &smp, gen_root, smp_root);
     if (rc == 0 && files.count == 0 && (!want || (want & SET_GENERATED)))
         rc = bench_variant_files(var_root, &var);
     stoa_error err = {0};

@@ -36,9 +36,9 @@ typedef struct bench_stage_clock {
 typedef struct bench_load_ctx {
     stoa_gfx_renderer *r;
     int repeat;
-    bool json;                // --json
-    bool stages;              // --stages: the first loads' stage timers (bench_stages.c)
-    char cache_dir[PATH_MAX]; // the run's cache folder (a fresh temporary one)
+    bool json;                 // --json
+    bool stages;               // --stages: the first loads' stage timers (bench_stages.c)
+    char cache_dir[PATH_MAX];  // the run's cache folder (a fresh temporary one)
     bench_stage_row stage_row; // this file's first loads (--stages)
     bench_stage_clock clock;   // the load column by stage, over every file
 } bench_load_ctx;

@@ -103,15 +103,18 @@ static stoa_result time_cached(bench_load_ctx *ctx, const char *path, double *lo
 // it could be submitted; its upload is submitted, not waited for) and until
 // every texture is decoded and on the GPU (*all), both from the start of the
 // load.
-static stoa_result time_deferred(bench_load_ctx *ctx, const char *path, double *first,
-                                 double *all, stoa_error *err)
+static stoa_result time_deferred(bench_load_ctx *ctx, const char *path, double *first, double *all,
+                                 stoa_error *err)
 {
     stoa_scene *scene = NULL;
     stoa_gfx_scene *gs = NULL;
     stoa_gfx_renderer *r = ctx->r;
     // As `stoa run` loads: its background work held until the first frame.
-    stoa_scene_load_desc desc = {.defer_textures = true, .defer_lods = true, .use_cache = true,
-                                 .cache_dir = ctx->cache_dir, .hold_background = true};
+    stoa_scene_load_desc desc = {.defer_textures = true,
+                                 .defer_lods = true,
+                                 .use_cache = true,
+                                 .cache_dir = ctx->cache_dir,
+                                 .hold_background = true};
     bench_load_remove_cache_files(ctx); // a first load: no cache file yet
     if (ctx->stages)
         bench_stages_start();
@@ -174,8 +177,8 @@ int bench_load_file(bench_load_ctx *ctx, const char *path, bench_timing *out)
         // Assimp alone cannot read every file Stoa can (EXT_meshopt_compression):
         // no baseline then, shown as n/a.
         if (!ai && i < 0)
-            fprintf(stderr, "stoa bench: Assimp alone cannot import %s (%s): no baseline\n",
-                    path, aiGetErrorString());
+            fprintf(stderr, "stoa bench: Assimp alone cannot import %s (%s): no baseline\n", path,
+                    aiGetErrorString());
         if (!ai)
             t1 = t0 - 1;
         aiReleaseImport(ai);

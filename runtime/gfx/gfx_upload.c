@@ -117,8 +117,7 @@ void stoa_gfx_renderer_finish_uploads(stoa_gfx_renderer *r)
 // Before any frame: submitted with a fence of its own and kept until it
 // signals. Out of memory for the list or a fence: waited for here, as before.
 static stoa_result submit_fenced(stoa_gfx_renderer *r, VkCommandPool pool,
-                                 const VkSubmitInfo *submit, gfx_buffer *staging,
-                                 stoa_error *err)
+                                 const VkSubmitInfo *submit, gfx_buffer *staging, stoa_error *err)
 {
     pthread_mutex_lock(&r->upload_lock);
     reap_locked(r, false);
@@ -153,8 +152,8 @@ static stoa_result submit_fenced(stoa_gfx_renderer *r, VkCommandPool pool,
     pthread_mutex_unlock(&r->upload_lock);
     res = GFX_VK(err, vkQueueSubmit(r->dev->h.queue, 1, submit, r->dev->fence));
     if (res >= 0) {
-        res = GFX_VK(err, vkWaitForFences(r->dev->h.device, 1, &r->dev->fence, VK_TRUE,
-                                          UINT64_MAX));
+        res =
+            GFX_VK(err, vkWaitForFences(r->dev->h.device, 1, &r->dev->fence, VK_TRUE, UINT64_MAX));
         vkResetFences(r->dev->h.device, 1, &r->dev->fence);
     }
     vkDestroyCommandPool(r->dev->h.device, pool, NULL);

@@ -35,8 +35,8 @@ STOA_TEST(held_work_waits_for_the_release)
 {
     char dir[256];
     tu_mkdtemp(dir, sizeof dir, "hold");
-    stoa_scene_load_desc d = {.defer_textures = true, .use_cache = true, .cache_dir = dir,
-                              .hold_background = true};
+    stoa_scene_load_desc d = {
+        .defer_textures = true, .use_cache = true, .cache_dir = dir, .hold_background = true};
     stoa_scene *s = load("textured/textured.gltf", &d);
     if (!s)
         return;
@@ -69,8 +69,8 @@ STOA_TEST(a_wait_lets_the_held_writer_go)
 {
     char dir[256], file[4096];
     tu_mkdtemp(dir, sizeof dir, "hold");
-    stoa_scene_load_desc d = {.use_cache = true, .cache_dir = dir, .hold_background = true,
-                              .defer_lods = true};
+    stoa_scene_load_desc d = {
+        .use_cache = true, .cache_dir = dir, .hold_background = true, .defer_lods = true};
     stoa_scene *s = load("box/box.gltf", &d);
     if (!s)
         return;
@@ -107,8 +107,11 @@ STOA_TEST(destroy_while_held_is_clean)
 {
     char dir[256];
     tu_mkdtemp(dir, sizeof dir, "hold");
-    stoa_scene_load_desc d = {.defer_textures = true, .defer_lods = true, .use_cache = true,
-                              .cache_dir = dir, .hold_background = true};
+    stoa_scene_load_desc d = {.defer_textures = true,
+                              .defer_lods = true,
+                              .use_cache = true,
+                              .cache_dir = dir,
+                              .hold_background = true};
     for (int k = 0; k < 3; k++) {
         stoa_scene *s = load(k == 0 ? "large/large.glb" : "jpeg/jpeg.gltf", &d);
         stoa_scene_destroy(&s);
