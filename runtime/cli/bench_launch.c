@@ -6,20 +6,39 @@
 // file there). Eyes are 1832x1920 unless STOA_XRSIM_EYE_SIZE says otherwise.
 // Each run gets its own fresh cache folder for the cold case; medians.
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "stoa_cli.h"
 
 #define MAX_RUNS 51
 #define LINE_MAX_LEN 4096
+
+// Whether dir holds a finished cache file (not a writer's temporary one).
+static bool has_cache_file(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    bool found = false;
+    while (d && !found && (e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        found = n > 9 && strcmp(e->d_name + n - 9, ".stoabake") == 0;
+    }
+    if (d)
+        closedir(d);
+    return found;
+}
 
 static void empty_cache(const char *dir)
 {
@@ -36,8 +55,8 @@ static void empty_cache(const char *dir)
 }
 
 // One `stoa run --sim PATH`: the logged launch time in ms, or -1. The run is
-// asked to stop (SIGTERM, as Ctrl-C) once the line is seen, so that it
-// finishes writing its cache file.
+// asked to stop (SIGTERM, as Ctrl-C) once the line is seen and its cache
+// file is written, so that the warm runs find it.
 static double one_run(const char *exe, const char *path, const char *cache, const char *traces,
                       char *cache_state, size_t state_size)
 {
@@ -61,21 +80,54 @@ static double one_run(const char *exe, const char *path, const char *cache, cons
         _exit(127);
     }
     close(fds[1]);
-    FILE *f = fdopen(fds[0], "r");
-    char line[LINE_MAX_LEN];
+    // The run's stderr, read as it comes; once the launch line is seen, the
+    // run goes on until its cache file is there (its background work starts
+    // after the first frame: a run stopped at once would leave none, and
+    // the warm runs would be cold), at most 30 s more, then it is stopped.
+    char buf[LINE_MAX_LEN * 2];
+    size_t have = 0;
     double ms = -1;
-    while (f && fgets(line, sizeof line, f)) {
-        const char *at = strstr(line, "launch: first tracked frame submitted ");
-        if (at && ms < 0) {
-            ms = atof(at + strlen("launch: first tracked frame submitted "));
-            const char *c = strstr(at, "scene cache: ");
-            snprintf(cache_state, state_size, "%.*s", c ? (int)strcspn(c + 13, ")\n") : 1,
-                     c ? c + 13 : "?");
-            kill(pid, SIGTERM);
+    bool stopped = false;
+    struct timespec seen = {0};
+    for (;;) {
+        struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
+        int pr = poll(&pfd, 1, 50);
+        if (pr > 0) {
+            ssize_t n = read(fds[0], buf + have, sizeof buf - 1 - have);
+            if (n <= 0)
+                break; // the run ended
+            have += (size_t)n;
+            buf[have] = 0;
+            char *nl;
+            while ((nl = memchr(buf, '\n', have)) || have == sizeof buf - 1) {
+                size_t len = nl ? (size_t)(nl - buf) + 1 : have;
+                char line[LINE_MAX_LEN * 2];
+                memcpy(line, buf, len);
+                line[len] = 0;
+                memmove(buf, buf + len, have - len);
+                have -= len;
+                const char *at = strstr(line, "launch: first tracked frame submitted ");
+                if (at && ms < 0) {
+                    ms = atof(at + strlen("launch: first tracked frame submitted "));
+                    const char *c = strstr(at, "scene cache: ");
+                    snprintf(cache_state, state_size, "%.*s",
+                             c ? (int)strcspn(c + 13, ")\n") : 1, c ? c + 13 : "?");
+                    clock_gettime(CLOCK_MONOTONIC, &seen);
+                }
+            }
+        } else if (pr < 0 && errno != EINTR) {
+            break;
+        }
+        if (ms >= 0 && !stopped) {
+            struct timespec now;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            if (has_cache_file(cache) || now.tv_sec - seen.tv_sec > 30) {
+                kill(pid, SIGTERM);
+                stopped = true;
+            }
         }
     }
-    if (f)
-        fclose(f);
+    close(fds[0]);
     int status;
     waitpid(pid, &status, 0);
     return ms;

@@ -48,8 +48,8 @@ static void print_one(const char *name, const bench_stage_row *r)
     printf("%-34.34s", name);
     for (int s = 0; s < STOA_SCENE_STAGE_COUNT; s++)
         printf(" %8.2f", r->scene[s] / n);
-    printf(" %8.2f %8.2f %8.2f %8.2f\n", r->upload[0] / n, r->upload[1] / n, r->upload[2] / n,
-           r->first / n);
+    printf(" %8.2f %8.2f %8.2f %8.2f %8.2f\n", r->upload[0] / n, r->upload[1] / n,
+           r->upload[2] / n, r->first / n, r->gpu / n);
 }
 
 void bench_stages_print(void)
@@ -57,11 +57,13 @@ void bench_stages_print(void)
     if (!g_count)
         return;
     printf("first load by stage (ms, mean per run; no cache file, textures deferred; "
-           "cache_write runs on a background thread after the first frame):\n%-34s",
+           "cache_write runs on a background thread after the first frame;\n"
+           "up_end submits the upload without waiting; up_gpu = the wait, after first, until "
+           "the device has done its copies):\n%-34s",
            "file");
     for (int s = 0; s < STOA_SCENE_STAGE_COUNT; s++)
         printf(" %8.8s", stoa_scene_stage_name((stoa_scene_stage)s));
-    printf(" %8s %8s %8s %8s\n", "up_begin", "up_fill", "up_end", "first");
+    printf(" %8s %8s %8s %8s %8s\n", "up_begin", "up_fill", "up_end", "first", "up_gpu");
     bench_stage_row total = {0};
     for (int i = 0; i < g_count; i++) {
         const bench_stage_row *r = &g_rows[i].row;
@@ -72,6 +74,7 @@ void bench_stages_print(void)
         for (int u = 0; u < 3; u++)
             total.upload[u] += r->upload[u] / n;
         total.first += r->first / n;
+        total.gpu += r->gpu / n;
     }
     total.runs = 1;
     print_one("total", &total);

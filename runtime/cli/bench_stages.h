@@ -10,6 +10,7 @@ typedef struct bench_stage_row {
     double scene[STOA_SCENE_STAGE_COUNT]; // stoa_scene_stage_ms, summed over runs
     double upload[3];                     // upload begin, fill, end (summed)
     double first;                         // first-frame time (summed)
+    double gpu; // after first: waiting until the device has done the upload (summed)
     int runs;
 } bench_stage_row;
 

@@ -41,3 +41,5 @@ int stoa_cli_use_sim(void);
 int stoa_bench_frame(int argc, char **argv);
 // `stoa bench launch` (bench_launch.c).
 int stoa_bench_launch(int argc, char **argv);
+// `stoa bench load` (bench_load.c).
+int stoa_bench_load(int argc, char **argv);

@@ -19,7 +19,8 @@
 #include "gfx_scene_internal.h"
 
 enum { ST_IDLE, ST_POOLS, ST_PIPES, ST_PIPES_DRAW, ST_FREED, ST_WRITES, ST_DRAWS, ST_INST_DRAWS,
-       ST_INSTANCES, ST_FRAME_POOLS, ST_FRAME_OBJECTS, ST_TEX_BATCHES, ST_COUNT };
+       ST_INSTANCES, ST_FRAME_POOLS, ST_FRAME_OBJECTS, ST_TEX_BATCHES, ST_UPLOADS_UNWAITED,
+       ST_UPLOAD_WAITS, ST_COUNT };
 static atomic_uint_fast64_t g_stats[ST_COUNT];
 // Whether this thread is on the frame path now (stoa_gfx_frame_scope).
 static _Thread_local bool t_frame_scope;
@@ -37,6 +38,10 @@ void gfx_count_instanced_draw(uint32_t instances)
     atomic_fetch_add(&g_stats[ST_INSTANCES], instances);
 }
 void gfx_count_texture_batch(void) { gfx_stat_add(ST_TEX_BATCHES); }
+void gfx_count_upload(bool waited_on_destroy)
+{
+    gfx_stat_add(waited_on_destroy ? ST_UPLOAD_WAITS : ST_UPLOADS_UNWAITED);
+}
 void gfx_count_descriptor_pool(void)
 {
     gfx_stat_add(ST_POOLS);
@@ -76,6 +81,8 @@ stoa_gfx_stats stoa_gfx_stats_get(void)
         .frame_descriptor_pools = atomic_load(&g_stats[ST_FRAME_POOLS]),
         .frame_objects = atomic_load(&g_stats[ST_FRAME_OBJECTS]),
         .texture_batches = atomic_load(&g_stats[ST_TEX_BATCHES]),
+        .uploads_unwaited = atomic_load(&g_stats[ST_UPLOADS_UNWAITED]),
+        .upload_waits_on_destroy = atomic_load(&g_stats[ST_UPLOAD_WAITS]),
     };
     gfx_batch_stats(&out);
     return out;
@@ -110,7 +117,8 @@ static void grave_free(stoa_gfx_renderer *r, gfx_grave *g)
 
 void gfx_defer_scene(stoa_gfx_renderer *r, stoa_gfx_scene *s)
 {
-    if (!r->caller_frames) { // no frame of a caller's can hold it: free now
+    if (!r->caller_frames) { // no frame of a caller's can hold it: free now,
+        gfx_uploads_reap(r, true); // once no upload still writes into it
         gfx_scene_free(s);
         return;
     }
@@ -148,32 +156,8 @@ void gfx_defer_buffer(stoa_gfx_renderer *r, gfx_buffer *b)
     b->alloc.block = -1;
 }
 
-stoa_result gfx_upload_submit(stoa_gfx_renderer *r, VkCommandPool pool, VkCommandBuffer cmd,
-                              gfx_buffer *staging, stoa_error *err)
+void gfx_defer_upload(stoa_gfx_renderer *r, VkCommandPool pool, gfx_buffer *staging)
 {
-    stoa_result res = GFX_VK(err, vkEndCommandBuffer(cmd));
-    VkSubmitInfo submit = {
-        .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
-        .commandBufferCount = 1,
-        .pCommandBuffers = &cmd,
-    };
-    if (!r->caller_frames) { // before any frame (start-up, tools): wait here
-        if (res >= 0)
-            res = GFX_VK(err, vkQueueSubmit(r->dev->h.queue, 1, &submit, r->dev->fence));
-        if (res >= 0) {
-            res = GFX_VK(err, vkWaitForFences(r->dev->h.device, 1, &r->dev->fence, VK_TRUE,
-                                              UINT64_MAX));
-            vkResetFences(r->dev->h.device, 1, &r->dev->fence);
-        }
-        vkDestroyCommandPool(r->dev->h.device, pool, NULL);
-        gfx_buffer_destroy(r->dev, staging);
-        return res;
-    }
-    // The upload's own barriers leave its images in SHADER_READ_ONLY for the
-    // fragment stage; frames submitted later are ordered after them on the
-    // queue, so no semaphore or fence is needed.
-    if (res >= 0)
-        res = GFX_VK(err, vkQueueSubmit(r->dev->h.queue, 1, &submit, VK_NULL_HANDLE));
     // Submitted after the last begun frame: it is done once the next one is.
     gfx_grave g = {.serial = r->serial + 1, .buffer = *staging, .pool = pool};
     memset(staging, 0, sizeof *staging);
@@ -183,11 +167,11 @@ stoa_result gfx_upload_submit(stoa_gfx_renderer *r, VkCommandPool pool, VkComman
         vkDeviceWaitIdle(r->dev->h.device);
         grave_free(r, &g);
     }
-    return res;
 }
 
 void gfx_defer_collect(stoa_gfx_renderer *r, bool all)
 {
+    gfx_uploads_reap(r, all);
     uint32_t kept = 0;
     for (uint32_t i = 0; i < r->grave_count; i++) {
         gfx_grave *g = &r->graves[i];
@@ -202,6 +186,7 @@ void gfx_defer_collect(stoa_gfx_renderer *r, bool all)
 void gfx_defer_fini(stoa_gfx_renderer *r)
 {
     gfx_defer_collect(r, true);
+    gfx_uploads_fini(r);
     free(r->graves);
     r->graves = NULL;
     r->grave_count = r->grave_cap = 0;

@@ -354,6 +354,13 @@ struct stoa_gfx_renderer {
     bool fault_full;     // this frame's ring says it is full (gfx_fault.c, tests)
     gfx_grave *graves;
     uint32_t grave_count, grave_cap;
+    // Uploads submitted before any frame of the caller's (gfx_upload.c):
+    // each with its own fence, freed once it signals; behind upload_lock.
+    pthread_mutex_t upload_lock;
+    struct gfx_inflight *inflight;
+    uint32_t inflight_count, inflight_cap;
+    VkFence *spare_fences; // signalled and reset, for the next upload
+    uint32_t spare_count, spare_cap;
     VkPipelineCache cache; // kept between runs (gfx_pipeline.c)
     struct gfx_env *env;   // sky, environment light, shadow map (gfx_env.h)
 };
@@ -388,14 +395,25 @@ void gfx_defer_scene(stoa_gfx_renderer *r, stoa_gfx_scene *s);
 void gfx_defer_descriptor_pool(stoa_gfx_renderer *r, VkDescriptorPool pool);
 // Takes b over (b is zeroed) and frees it once this frame is done.
 void gfx_defer_buffer(stoa_gfx_renderer *r, gfx_buffer *b);
-// Ends and submits an upload's one-shot command buffer. While the caller
-// records frames of its own, it does not wait: the command buffer and the
-// staging buffer (taken over, zeroed) are freed once the next frame is done
-// (that frame is submitted after the upload, on the same queue). Otherwise
-// it waits for the upload's fence, as gfx_oneshot_end_submit does.
+// Ends and submits an upload's one-shot command buffer, and never waits
+// for it (gfx_upload.c). The command buffer's pool and the staging buffer
+// (taken over, zeroed) are freed: while the caller records frames of its
+// own, once the next frame is done (that frame is submitted after the
+// upload, on the same queue); before any such frame, once the upload's own
+// fence signals (gfx_uploads_reap). Either way a frame submitted after it
+// on the queue is ordered after its copies by the upload's own barriers.
 // cmd belongs to pool (gfx_own_commands_begin), which is destroyed with it.
 stoa_result gfx_upload_submit(stoa_gfx_renderer *r, VkCommandPool pool, VkCommandBuffer cmd,
                               gfx_buffer *staging, stoa_error *err);
+// Frees the uploads submitted before any frame that have finished; with
+// wait, waits for every one first (before their destinations are freed
+// outside the frame-fenced queue, and at teardown).
+void gfx_uploads_reap(stoa_gfx_renderer *r, bool wait);
+void gfx_count_upload(bool waited_on_destroy); // stoa_gfx_stats.uploads_unwaited / _waits_on_destroy
+void gfx_uploads_fini(stoa_gfx_renderer *r);
+// The frame-fenced half of gfx_upload_submit: pool and staging (taken over)
+// go once the frame after the last begun one is done.
+void gfx_defer_upload(stoa_gfx_renderer *r, VkCommandPool pool, gfx_buffer *staging);
 // Frees what the finished frames let go (all: everything; the device is idle).
 void gfx_defer_collect(stoa_gfx_renderer *r, bool all);
 void gfx_defer_fini(stoa_gfx_renderer *r);

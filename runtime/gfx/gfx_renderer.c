@@ -98,6 +98,7 @@ stoa_result stoa_gfx_renderer_create(stoa_gfx_device *device, const stoa_gfx_ren
     r->dev = device;
     pthread_mutex_init(&r->sampler_lock, NULL);
     pthread_mutex_init(&r->pipeline_lock, NULL);
+    pthread_mutex_init(&r->upload_lock, NULL); // gfx_upload.c
     r->frames_in_flight = desc->frames_in_flight ? desc->frames_in_flight : 2;
     r->frame_bytes = desc->frame_buffer_bytes ? desc->frame_buffer_bytes : DEFAULT_FRAME_BYTES;
     for (uint32_t i = 0; i < GFX_MAX_FRAMES; i++)

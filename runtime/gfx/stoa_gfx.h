@@ -196,6 +196,10 @@ typedef struct stoa_gfx_stats {
     uint64_t triangles_drawn; // triangles drawn, at the level each draw took
     uint64_t triangles_full;  // triangles every draw at full detail would have cost
     uint64_t texture_batches; // batches of streamed textures installed (gfx_stream.c)
+    // Uploads submitted before any frame of the caller's and not waited for
+    // (gfx_upload.c), and of those, ones that a scene destroyed before any
+    // frame still had to wait for (their fence not yet signalled).
+    uint64_t uploads_unwaited, upload_waits_on_destroy;
 } stoa_gfx_stats;
 stoa_gfx_stats stoa_gfx_stats_get(void);
 
@@ -440,6 +444,13 @@ void stoa_gfx_texture_write_discard(stoa_gfx_renderer *renderer, stoa_gfx_textur
 
 // Scenes and buffers waiting in the frame-fenced queue.
 uint32_t stoa_gfx_renderer_deferred_count(const stoa_gfx_renderer *renderer);
+// Uploads made before the caller's first frame (stoa_gfx_scene_create,
+// stoa_gfx_scene_upload_end) are submitted without waiting: the scene may be
+// drawn at once, by a frame submitted after them on the same queue.
+// stoa_gfx_renderer_finish_uploads waits until the device has done them all
+// and frees their staging memory (benchmarks, tests; nothing else needs it:
+// destroying a scene before any frame and the renderer's teardown wait).
+void stoa_gfx_renderer_finish_uploads(stoa_gfx_renderer *renderer);
 
 // ---- drawing -------------------------------------------------------------------
 

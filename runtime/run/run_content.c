@@ -113,7 +113,8 @@ static stoa_result load_scene(run_session *s, const char *path, stoa_error *err)
     // nor for levels of detail: run_session_step takes them when made.
     stoa_result r = stoa_scene_load(
         path,
-        &(stoa_scene_load_desc){.use_cache = true, .defer_textures = true, .defer_lods = true},
+        &(stoa_scene_load_desc){.use_cache = true, .defer_textures = true, .defer_lods = true,
+                                .hold_background = true}, // until the first frame: run_stream.c
         &s->scene, err);
     if (r < 0)
         return r;

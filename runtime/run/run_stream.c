@@ -15,6 +15,11 @@
 
 void run_stream_frame(run_session *s, stoa_gfx_renderer *renderer, int64_t now_ns)
 {
+    // The scene's background work (decodes, levels, cache writer) was held
+    // (.hold_background) until a frame drawing it was submitted: frames
+    // counts the submitted ones.
+    if (s->frames > 0 && s->scene)
+        stoa_scene_release_background(s->scene);
     uint32_t ev = stoa_gfx_arrivals_frame(&s->arrive, renderer, s->gscene, s->scene,
                                           (double)now_ns * 1e-9, RUN_TEXTURE_FADE_S, "run");
     if (ev & STOA_GFX_ARRIVE_STREAM_STARTED)

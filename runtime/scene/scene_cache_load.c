@@ -33,6 +33,7 @@ static void *writer(void *arg)
     stoa_scene *s = arg;
     // Below the frame loop: on a small machine the first frames come first.
     setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+    scene_gate_pass(s->gate); // held until the first frame (.hold_background)
     stoa_error e = {0};
     uint64_t t = scene_stage_begin();
     stoa_result r = scene_cache_write(s, s->baked->key, s->baked->texture_target, s->baked->file,
@@ -71,6 +72,7 @@ void scene_cache_hurry(stoa_scene *s)
 void stoa_scene_cache_wait(stoa_scene *s)
 {
     if (s && s->baked && s->baked->writing) {
+        scene_gate_open(s->gate); // waited for: held no longer
         pthread_join(s->baked->writer, NULL);
         s->baked->writing = false;
     }

@@ -46,6 +46,7 @@ struct scene_images {
     uint32_t thread_count;
     atomic_bool cancel;   // destroy: take no more images
     bool low_priority;    // threads below the loader's (.defer_textures)
+    scene_gate *gate;     // passed before the first image (NULL: none)
     pthread_mutex_t lock; // guards images[].done and done_count
     pthread_cond_t changed;
     uint32_t done_count;
@@ -121,6 +122,7 @@ static void *thread_main(void *arg)
     scene_images *si = arg;
     if (si->low_priority)
         setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+    scene_gate_pass(si->gate); // held until the first frame (.hold_background)
     return worker(si);
 }
 
@@ -169,8 +171,8 @@ static void locate(scene_doc *doc, uint32_t i, scene_image *img, job *jb)
     }
 }
 
-stoa_result scene_images_start(scene_doc *doc, bool low_priority, scene_images **out,
-                               stoa_error *err)
+stoa_result scene_images_start(scene_doc *doc, bool low_priority, scene_gate *gate,
+                               scene_images **out, stoa_error *err)
 {
     uint32_t n = scene_json_count(doc->root, "images");
     scene_images *si = calloc(1, sizeof *si);
@@ -186,6 +188,7 @@ stoa_result scene_images_start(scene_doc *doc, bool low_priority, scene_images *
     }
     si->count = n;
     si->low_priority = low_priority;
+    si->gate = gate;
     uint32_t used = 0;
     cJSON *t;
     cJSON_ArrayForEach(t, scene_json_arr(doc->root, "textures"))
@@ -215,6 +218,7 @@ stoa_result scene_images_start(scene_doc *doc, bool low_priority, scene_images *
 
 scene_image *scene_images_finish(scene_images *si)
 {
+    scene_gate_open(si->gate); // waited for: held no longer
     for (uint32_t k = 0; k < si->thread_count; k++)
         pthread_join(si->threads[k], NULL);
     si->thread_count = 0;
@@ -237,6 +241,7 @@ bool scene_images_done(scene_images *si, uint32_t i)
 
 void scene_images_wait(scene_images *si)
 {
+    scene_gate_open(si->gate);
     pthread_mutex_lock(&si->lock);
     while (si->done_count < si->count)
         pthread_cond_wait(&si->changed, &si->lock);
@@ -249,6 +254,8 @@ void scene_images_destroy(scene_images **psi)
         return;
     scene_images *si = *psi;
     atomic_store(&si->cancel, true);
+    if (si->thread_count) // held workers must see the cancel (no threads: nothing held)
+        scene_gate_open(si->gate);
     for (uint32_t k = 0; k < si->thread_count; k++)
         pthread_join(si->threads[k], NULL);
     pthread_mutex_destroy(&si->lock);

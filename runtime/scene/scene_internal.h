@@ -160,8 +160,11 @@ typedef struct scene_image {
     size_t size;
 } scene_image;
 typedef struct scene_images scene_images;
-stoa_result scene_images_start(scene_doc *doc, bool low_priority, scene_images **out,
-                               stoa_error *err);
+// The load's gate (scene_gate.c; NULL: none): the workers pass it before
+// their first image; finishing or destroying opens it.
+typedef struct scene_gate scene_gate;
+stoa_result scene_images_start(scene_doc *doc, bool low_priority, scene_gate *gate,
+                               scene_images **out, stoa_error *err);
 // Joins the workers; the returned array has one entry per glTF image and
 // stays owned by `images` (free with scene_images_destroy).
 scene_image *scene_images_finish(scene_images *images);
@@ -223,6 +226,15 @@ bool scene_lod_later_failed(const stoa_scene *scene);
 // Cancels the thread (if running) and joins it / and frees the job.
 void scene_lod_later_stop(stoa_scene *scene);
 void scene_lod_later_destroy(stoa_scene *scene);
+
+// ---- scene_gate.c: background work held until the first frame -------------------
+// (stoa_scene_load_desc.hold_background). NULL gates are open. _pass waits
+// until the gate opens or its time is up (a background thread's first step).
+scene_gate *scene_gate_create(void);
+void scene_gate_open(scene_gate *gate);
+void scene_gate_pass(scene_gate *gate);
+bool scene_gate_is_open(const scene_gate *gate);
+void scene_gate_destroy(scene_gate **gate);
 
 // ---- scene_native.c: geometry without Assimp ---------------------------------------
 // Whether every primitive Assimp would import (mesh_rank[m] >= 0) can be

@@ -99,7 +99,8 @@ static stoa_result build(scene_doc *doc, stoa_scene *scene, const stoa_scene_loa
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory", doc->path);
     // Images decode on worker threads while Assimp imports the geometry.
     uint64_t t = scene_stage_begin();
-    stoa_result r = scene_images_start(doc, d->defer_textures, &images, err);
+    stoa_result r = scene_images_start(doc, d->defer_textures,
+                                       d->defer_textures ? scene->gate : NULL, &images, err);
     scene_stage_end(STOA_SCENE_STAGE_BUILD, t);
     progress(d, 0.2f, "geometry");
     if (r == STOA_OK)
@@ -189,6 +190,8 @@ stoa_result stoa_scene_load(const char *path, const stoa_scene_load_desc *desc,
         scene = calloc(1, sizeof *scene);
         if (!scene || !(scene->path = scene_strdup(path)))
             r = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory", path);
+        else if (d.hold_background) // no gate (out of memory): nothing is held
+            scene->gate = scene_gate_create();
     }
     if (r == STOA_OK)
         r = build(&doc, scene, &d, err);
@@ -231,6 +234,7 @@ void stoa_scene_destroy(stoa_scene **pscene)
     if (!pscene || !*pscene)
         return;
     stoa_scene *s = *pscene;
+    scene_gate_open(s->gate); // held work goes on, to see that it should stop
     scene_deferred_destroy(s); // joins running decodes first
     scene_cache_hurry(s); // no more GPU encoding: nobody here will use it
     // Levels still being made: stopped, unless a cache writer waits for them.
@@ -282,6 +286,7 @@ void stoa_scene_destroy(stoa_scene **pscene)
     free(s->animations);
     free(s->path);
     scene_baked_destroy(s);
+    scene_gate_destroy(&s->gate); // every thread that passes it is joined
     free(s);
     *pscene = NULL;
 }

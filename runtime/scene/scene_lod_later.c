@@ -33,6 +33,7 @@ static void *lod_thread(void *arg)
     struct scene_lod_later *l = arg;
     // Below the frame loop, as the cache writer: the first frames come first.
     setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+    scene_gate_pass(l->levels.gate); // held until the first frame (.hold_background)
     stoa_error err = {0};
     uint64_t t = scene_stage_begin();
     l->result = scene_build_lods_cancellable(&l->levels, &l->cancel, &err);
@@ -78,6 +79,7 @@ const stoa_scene *scene_lod_later_wait(const stoa_scene *scene)
     struct scene_lod_later *l = scene->lods_later;
     if (!l)
         return NULL;
+    scene_gate_open(l->levels.gate); // waited for: held no longer
     pthread_mutex_lock(&l->lock);
     while (!l->done)
         pthread_cond_wait(&l->cond, &l->lock);
@@ -123,6 +125,7 @@ void scene_lod_later_stop(stoa_scene *scene)
     if (!l || l->joined)
         return;
     atomic_store(&l->cancel, true); // stops between meshes
+    scene_gate_open(l->levels.gate); // and a held thread sees it
     pthread_join(l->thread, NULL);
     l->joined = true;
 }

@@ -249,6 +249,8 @@ typedef struct stoa_scene {
     // Private: levels still being made after a .defer_lods load (see
     // stoa_scene_lods_ready); NULL without .defer_lods.
     struct scene_lod_later *lods_later;
+    // Private: the gate of a .hold_background load's background work.
+    struct scene_gate *gate;
 } stoa_scene;
 
 // Called on the loading thread as loading advances (fraction 0..1, a short
@@ -286,6 +288,16 @@ typedef struct stoa_scene_load_desc {
     // written by the load holds them all the same. A cache hit has its
     // levels at once. Ignored with .no_lods.
     bool defer_lods;
+    // The load's background work (image decodes of .defer_textures, levels
+    // of .defer_lods, the cache writer of .use_cache) waits, its threads
+    // made, until stoa_scene_release_background: call it once the first
+    // frame that draws the scene is submitted, so that on a small machine
+    // the load, its upload and that frame have the cores to themselves.
+    // Waiting for any of it (stoa_scene_textures_ready or
+    // stoa_scene_lods_ready with wait, stoa_scene_cache_wait) and destroying
+    // the scene release it too; it starts by itself 2 s after the load began
+    // at the latest.
+    bool hold_background;
 } stoa_scene_load_desc;
 
 // Loads .gltf (with .bin / data URIs) or .glb. Every file the scene refers
@@ -333,6 +345,9 @@ stoa_result stoa_scene_build_lods(stoa_scene *scene, stoa_error *err);
 // the levels arrays appear between two calls, never while the caller reads.
 bool stoa_scene_lods_ready(stoa_scene *scene, bool wait);
 void stoa_scene_free_lods(stoa_scene *scene);
+// After a .hold_background load: lets its background work go (see there).
+// Any thread; cheap once released (a frame loop may call it every frame).
+void stoa_scene_release_background(stoa_scene *scene);
 
 // Stage timers (`stoa bench load --stages`, or STOA_SCENE_STAGES=1 for the
 // whole process): wall time summed per stage over every stoa_scene_load

@@ -23,10 +23,10 @@ if [ "$mode" = samples ]; then
     done
     # --stages: where each first load went, a row per file and the total.
     echo "$out" | grep -q "^first load by stage" || { echo "FAIL: no stage table"; fail=1; }
-    echo "$out" | grep -Eq "^file +key +read +json +validate .* lods +lods_bg +cache_wr" ||
+    echo "$out" | grep -Eq "^file +key +read +json +validate .* lods +lods_bg +cache_wr .* up_end +first +up_gpu$" ||
         { echo "FAIL: stage table header"; fail=1; }
     for name in Box.glb Duck.glb total; do
-        echo "$out" | grep -Eq "^$name +([0-9.]+ +){14}[0-9.]+$" ||
+        echo "$out" | grep -Eq "^$name +([0-9.]+ +){15}[0-9.]+$" ||
             { echo "FAIL: no stage row for $name"; fail=1; }
     done
     exit $fail

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: Apache-2.0
+// The timed loads of one file for `stoa bench load` (bench_load.h): Assimp's
+// bare import, Stoa's normal load + upload, a deferred first load with no
+// cache file, and a load from the baked scene cache.
+//
+// This file includes Assimp's C API, the one place outside runtime/scene that
+// does: a benchmark against Assimp has to call it. No Assimp type goes
+// anywhere else.
+#include <assimp/cimport.h>
+#include <assimp/scene.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench_load.h"
+#include "scene/stoa_scene.h"
+#include "scene/stoa_scene_cache.h"
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static void stage_add(bench_stage_clock *c, const char *name, double ms)
+{
+    uint32_t i = 0;
+    while (i < c->count && strcmp(c->name[i], name) != 0)
+        i++;
+    if (i == BENCH_MAX_STAGES)
+        return;
+    if (i == c->count)
+        c->name[c->count++] = name;
+    c->ms[i] += ms;
+}
+
+static void on_progress(void *user, float fraction, const char *stage)
+{
+    (void)fraction;
+    bench_stage_clock *c = user;
+    double t = now_ms();
+    if (c->current)
+        stage_add(c, c->current, t - c->since);
+    c->current = stage && strcmp(stage, "done") != 0 ? stage : NULL;
+    c->since = t;
+}
+
+void bench_load_remove_cache_files(const bench_load_ctx *ctx)
+{
+    DIR *d = ctx->cache_dir[0] ? opendir(ctx->cache_dir) : NULL;
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        char p[PATH_MAX + 300];
+        snprintf(p, sizeof p, "%s/%s", ctx->cache_dir, e->d_name);
+        if (strstr(e->d_name, ".stoabake"))
+            unlink(p);
+    }
+    if (d)
+        closedir(d);
+}
+
+// One load + upload through the cache; *load and *up in ms. The scene must
+// come from its cache file (a miss is an error: the file was made first).
+static stoa_result time_cached(bench_load_ctx *ctx, const char *path, double *load, double *up,
+                               stoa_error *err)
+{
+    stoa_scene *scene = NULL;
+    stoa_gfx_scene *gs = NULL;
+    stoa_scene_load_desc desc = {.use_cache = true, .cache_dir = ctx->cache_dir};
+    double t0 = now_ms();
+    stoa_result res = stoa_scene_load(path, &desc, &scene, err);
+    double t1 = now_ms();
+    if (res >= 0 && stoa_scene_cache_outcome_of(scene) != STOA_SCENE_CACHE_HIT)
+        res = stoa_error_set(err, STOA_ERROR_STATE, "%s: not loaded from the scene cache", path);
+    if (res >= 0)
+        res = stoa_gfx_scene_create(ctx->r, scene, &gs, err);
+    stoa_gfx_renderer_finish_uploads(ctx->r); // the copies done, as before uploads were waited for
+    double t2 = now_ms();
+    stoa_gfx_scene_destroy(&gs);
+    stoa_scene_destroy(&scene);
+    *load = t1 - t0;
+    *up = t2 - t0;
+    return res;
+}
+
+// One deferred load: ms until the scene is drawable (*first: a frame drawing
+// it could be submitted; its upload is submitted, not waited for) and until
+// every texture is decoded and on the GPU (*all), both from the start of the
+// load.
+static stoa_result time_deferred(bench_load_ctx *ctx, const char *path, double *first, double *all,
+                                 stoa_error *err)
+{
+    stoa_scene *scene = NULL;
+    stoa_gfx_scene *gs = NULL;
+    stoa_gfx_renderer *r = ctx->r;
+    // As `stoa run` loads: its background work held until the first frame.
+    stoa_scene_load_desc desc = {.defer_textures = true,
+                                 .defer_lods = true,
+                                 .use_cache = true,
+                                 .cache_dir = ctx->cache_dir,
+                                 .hold_background = true};
+    bench_load_remove_cache_files(ctx); // a first load: no cache file yet
+    if (ctx->stages)
+        bench_stages_start();
+    double t0 = now_ms();
+    stoa_result res = stoa_scene_load(path, &desc, &scene, err);
+    // stoa_gfx_scene_create's three steps, timed apart for --stages.
+    stoa_gfx_upload *up = NULL;
+    double u0 = now_ms();
+    if (res >= 0)
+        res = stoa_gfx_scene_upload_begin(r, scene, &up, err);
+    double u1 = now_ms();
+    if (up)
+        stoa_gfx_scene_upload_fill(up, err);
+    double u2 = now_ms();
+    if (up)
+        res = stoa_gfx_scene_upload_end(&up, &gs, err);
+    double t1 = now_ms();
+    stoa_scene_release_background(scene); // as stoa run does after its first frame
+    // A frame could be submitted now (the upload is on the queue before it);
+    // how long the device takes to do the copies is shown apart (--stages).
+    stoa_gfx_renderer_finish_uploads(r);
+    double g1 = now_ms();
+    if (res >= 0) {
+        stoa_scene_textures_ready(scene, true);
+        res = stoa_gfx_scene_update_textures(r, gs, scene, err);
+    }
+    if (res >= 0) { // and the levels of detail, as stoa run takes them
+        stoa_scene_lods_ready(scene, true);
+        res = stoa_gfx_scene_add_lods(r, gs, scene, err);
+    }
+    double t2 = now_ms();
+    stoa_gfx_scene_destroy(&gs);
+    stoa_scene_destroy(&scene); // waits for the cache writer
+    if (ctx->stages) {
+        bench_stages_stop(&ctx->stage_row);
+        ctx->stage_row.upload[0] += u1 - u0;
+        ctx->stage_row.upload[1] += u2 - u1;
+        ctx->stage_row.upload[2] += t1 - u2;
+        ctx->stage_row.first += t1 - t0;
+        ctx->stage_row.gpu += g1 - t1;
+        ctx->stage_row.runs++;
+    }
+    *first = t1 - t0;
+    *all = t2 - t0;
+    return res;
+}
+
+int bench_load_file(bench_load_ctx *ctx, const char *path, bench_timing *out)
+{
+    int repeat = ctx->repeat;
+    double a[BENCH_MAX_REPEAT], l[BENCH_MAX_REPEAT], u[BENCH_MAX_REPEAT], f[BENCH_MAX_REPEAT],
+        w[BENCH_MAX_REPEAT], c[BENCH_MAX_REPEAT], cu[BENCH_MAX_REPEAT];
+    bench_stage_clock warm = {0};
+    for (int i = -1; i < repeat; i++) { // run -1 warms the page cache
+        if (i == 0)
+            ctx->stage_row = (bench_stage_row){0}; // the warm-up run is not counted
+        double t0 = now_ms();
+        const struct aiScene *ai = aiImportFile(path, stoa_scene_import_flags());
+        double t1 = now_ms();
+        // Assimp alone cannot read every file Stoa can (EXT_meshopt_compression):
+        // no baseline then, shown as n/a.
+        if (!ai && i < 0)
+            fprintf(stderr, "stoa bench: Assimp alone cannot import %s (%s): no baseline\n", path,
+                    aiGetErrorString());
+        if (!ai)
+            t1 = t0 - 1;
+        aiReleaseImport(ai);
+        stoa_error err = {0};
+        stoa_scene *scene = NULL;
+        stoa_gfx_scene *gs = NULL;
+        bench_stage_clock *clock = i >= 0 ? &ctx->clock : &warm;
+        stoa_scene_load_desc desc = {.progress = on_progress, .progress_user = clock};
+        double t2 = now_ms();
+        stoa_result res = stoa_scene_load(path, &desc, &scene, &err);
+        clock->current = NULL; // a failed load does not report "done"
+        double t3 = now_ms();
+        if (res >= 0)
+            res = stoa_gfx_scene_create(ctx->r, scene, &gs, &err);
+        stoa_gfx_renderer_finish_uploads(ctx->r); // upload: until the device has done it
+        double t4 = now_ms();
+        stoa_gfx_scene_destroy(&gs);
+        stoa_scene_destroy(&scene);
+        double first = 0, all = 0, cached = 0, cached_up = 0;
+        if (res >= 0)
+            res = time_deferred(ctx, path, &first, &all, &err);
+        if (res >= 0 && i < 0) // the cache file the cached runs read
+            res = stoa_scene_bake(path, ctx->cache_dir, NULL, 0, NULL, &err);
+        if (res >= 0)
+            res = time_cached(ctx, path, &cached, &cached_up, &err);
+        if (res < 0) {
+            fprintf(stderr, "stoa bench: %s\n", err.message);
+            return 1;
+        }
+        if (i >= 0) {
+            a[i] = t1 - t0;
+            l[i] = t3 - t2;
+            u[i] = t4 - t3;
+            f[i] = first;
+            w[i] = all;
+            c[i] = cached;
+            cu[i] = cached_up;
+        }
+    }
+    out->assimp = median(a, repeat);
+    out->load = median(l, repeat);
+    out->upload = median(u, repeat);
+    out->first = median(f, repeat);
+    out->all = median(w, repeat);
+    out->cached = median(c, repeat);
+    out->cached_up = median(cu, repeat);
+    bench_load_remove_cache_files(ctx);
+    return 0;
+}
