@@ -6,7 +6,7 @@
 //   0     header (64 bytes, cache_header)
 //   64    section table: section_count entries of cache_section (at most 32)
 //   4096  DATA: vertex, index and texel arrays, each 16-byte aligned; hashed
-//         per MiB (the CHNK section holds one hash per chunk)
+//         per 16 KiB chunk (the CHNK section holds one hash per chunk)
 //   ...   the other sections: streams of fields in a fixed order per section
 // New arrays (e.g. levels of detail) go in new sections: a reader skips an
 // unknown section unless its REQUIRED flag is set, and rejects the file then.
@@ -26,7 +26,9 @@
 #define CACHE_ENDIAN 0x01020304u
 #define CACHE_DATA_OFFSET 4096u
 #define CACHE_MAX_SECTIONS 32u
-#define CACHE_CHUNK ((size_t)1 << 20)
+// Small, so that a load checks little more than the bytes it uses: the
+// chunk where the texels begin is checked whole (format 6; 1 MiB before).
+#define CACHE_CHUNK ((size_t)1 << 14)
 #define CACHE_SECTION_REQUIRED 1u
 
 #define CACHE_ID(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
@@ -186,5 +188,11 @@ void scene_baked_destroy(stoa_scene *scene);
 // when desc->use_cache. Returns 1 when it did not handle the load.
 stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
                              stoa_scene **out_scene, stoa_error *err);
+// The cache folder's name (stoa_scene_cache_dir's choice) without making
+// it: a hit needs no call to see that it is there (scene_cache_key.c).
+bool scene_cache_dir_name(const char *dir, char *out, size_t out_size);
+// Makes the folder `path` and its parents as needed (edits and restores
+// `path` on the way); true when it is there.
+bool scene_cache_make_dir(char *path);
 // After a deferred load's last texture arrived: starts the pending write.
 void scene_cache_textures_done(stoa_scene *scene);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Checking a baked scene cache file before anything in it is used: header,
 // version, key, size, section table, and the hash of every section and of
-// every MiB of DATA (on a few threads: the texels are most of the file).
+// every chunk of DATA (on a few threads: the texels are most of the file).
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -10,6 +10,8 @@
 #include "scene_cache.h"
 
 #define MAX_CHECKERS 4
+// A thread is started for each this many bytes to check (at most MAX_CHECKERS).
+#define BYTES_PER_CHECKER ((uint64_t)4 << 20)
 
 static const uint32_t k_known[] = {CACHE_META, CACHE_NODE, CACHE_MESH, CACHE_MATL,
                                    CACHE_TEXR, CACHE_SKIN, CACHE_CAMR, CACHE_LITE,
@@ -61,10 +63,15 @@ bool scene_cache_check_chunks(struct scene_baked *b, uint64_t first, uint64_t en
     chunk_check c = {.b = b, .end = end};
     atomic_init(&c.next, first);
     atomic_init(&c.bad, false);
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    uint64_t want = cores > 1 ? (uint64_t)cores - 1 : 0;
-    want = want < MAX_CHECKERS ? want : MAX_CHECKERS;
-    want = want < (end - first) / 4 ? want : (end - first) / 4; // few chunks: this thread
+    uint64_t want = (end - first) / (BYTES_PER_CHECKER / CACHE_CHUNK); // few: this thread
+    if (want > 0) { // sysconf reads /sys each time: once per process
+        static atomic_long cores;
+        long c = atomic_load(&cores);
+        if (c == 0)
+            atomic_store(&cores, c = sysconf(_SC_NPROCESSORS_ONLN));
+        want = c - 1 < (long)want ? (c > 1 ? (uint64_t)c - 1 : 0) : want;
+        want = want < MAX_CHECKERS ? want : MAX_CHECKERS;
+    }
     pthread_t t[MAX_CHECKERS];
     uint32_t started = 0;
     pthread_mutex_lock(&b->lock);

@@ -7,7 +7,7 @@
 // section's bytes and every array reference must lie in DATA with exactly
 // the size its count implies. The first failure is kept (r->why) and every
 // later read returns zeros. Writing: fields into a growing buffer, arrays
-// into DATA (16-byte aligned, hashed per MiB) with a reference in the field
+// into DATA (16-byte aligned, hashed per CACHE_CHUNK) with a reference in the field
 // stream.
 #pragma once
 

@@ -204,24 +204,46 @@ stoa_result stoa_scene_cache_parse(const uint8_t *bytes, size_t size, uint64_t e
     return r;
 }
 
+// A cache file this small is read into the heap: one read costs less than
+// mapping it, its page faults and unmapping it.
+#define READ_BELOW (64u << 10)
+
 // STOA_ERROR_NOT_FOUND when there is no file; another error when it is bad.
-stoa_result scene_cache_read_file(const char *file, uint64_t key, stoa_scene **out,
-                                  stoa_error *err)
+// *mtime_ns: the file's modification time (its last use, scene_cache_evict.c).
+static stoa_result read_file(const char *file, uint64_t key, stoa_scene **out,
+                             int64_t *mtime_ns, stoa_error *err)
 {
     int fd = open(file, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return stoa_error_set(err, errno == ENOENT ? STOA_ERROR_NOT_FOUND : STOA_ERROR_IO, "%s",
                               strerror(errno));
     struct stat st;
-    void *map = MAP_FAILED;
-    if (fstat(fd, &st) == 0 && st.st_size > 0)
-        map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
-                   fd, 0);
+    void *bytes = MAP_FAILED;
+    bool mapped = true;
+    if (fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size < READ_BELOW) {
+        mapped = false;
+        bytes = malloc((size_t)st.st_size);
+        ssize_t got = bytes ? pread(fd, bytes, (size_t)st.st_size, 0) : -1;
+        if (got != st.st_size) { // shorter (truncated meanwhile) or failed
+            free(bytes);
+            bytes = MAP_FAILED;
+        }
+    } else if (st.st_size > 0) {
+        bytes = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    }
     close(fd);
-    if (map == MAP_FAILED)
+    if (bytes == MAP_FAILED)
         return stoa_error_set(err, STOA_ERROR_PARSE, "empty or unreadable (%lld bytes)",
                               (long long)st.st_size);
-    return from_bytes(map, (size_t)st.st_size, true, key, true, out, err);
+    *mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    return from_bytes(bytes, (size_t)st.st_size, mapped, key, true, out, err);
+}
+
+stoa_result scene_cache_read_file(const char *file, uint64_t key, stoa_scene **out,
+                                  stoa_error *err)
+{
+    int64_t mtime_ns;
+    return read_file(file, key, out, &mtime_ns, err);
 }
 
 static void progress(const stoa_scene_load_desc *d, float f, const char *stage)
@@ -263,45 +285,75 @@ static stoa_result compute_key(const char *dir, const char *path, const stoa_sce
     return r;
 }
 
+// A hit moves its file to the front of the least-recently-used order
+// (stoa_scene_cache_touch) unless it was used this recently: a reload in a
+// loop writes no inode each time.
+#define TOUCH_AFTER_NS (60LL * 1000000000LL)
+
+static void touch_if_old(const char *file, int64_t mtime_ns)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t now_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+    if (now_ns - mtime_ns >= TOUCH_AFTER_NS || now_ns < mtime_ns)
+        stoa_scene_cache_touch(file);
+}
+
+// The cache file for `key` in `dir`; on none, a baked file beside the scene
+// ("<path>.stoabake"): one made for RGBA8 (the hub bakes with no device, so
+// for RGBA8; every device draws it) is used under its own key when the
+// device's format has no file (*key and *target then say RGBA8).
+static stoa_result find_cached(const char *dir, const char *path, uint64_t content_key,
+                               uint64_t *key, uint32_t *target, char *file, size_t file_size,
+                               stoa_scene **s, int64_t *mtime_ns, stoa_error *err)
+{
+    snprintf(file, file_size, "%s/%016llx.stoabake", dir, (unsigned long long)*key);
+    stoa_result r = read_file(file, *key, s, mtime_ns, err);
+    uint64_t rgba8_key = scene_cache_key_target(content_key, STOA_TEXTURE_TARGET_RGBA8), side;
+    if (r == STOA_ERROR_NOT_FOUND && *target != STOA_TEXTURE_TARGET_RGBA8 &&
+        scene_cache_sidecar_key(path, &side) && side == rgba8_key) {
+        *key = rgba8_key;
+        *target = STOA_TEXTURE_TARGET_RGBA8;
+        snprintf(file, file_size, "%s/%016llx.stoabake", dir, (unsigned long long)*key);
+        r = read_file(file, *key, s, mtime_ns, err);
+    }
+    if (r == STOA_ERROR_NOT_FOUND) { // a rejected one logged why: still a miss here
+        stoa_result side = scene_cache_from_sidecar(path, file, *key, s);
+        *mtime_ns = INT64_MAX; // taken into the cache just now: no touch
+        r = side >= 0 ? side : r;
+    }
+    return r;
+}
+
 stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
                              stoa_scene **out_scene, stoa_error *err)
 {
+    // The folder is made on a miss (a hit finds its files in it: no call).
     char dir[3900];
-    if (!stoa_scene_cache_dir(desc->cache_dir, dir, sizeof dir))
+    if (!scene_cache_dir_name(desc->cache_dir, dir, sizeof dir))
         return 1;
     progress(desc, 0.0f, "reading");
     uint64_t key;
     uint64_t t = scene_stage_begin();
     bool keyed = scene_cache_memo_get(dir, path, desc->no_generated_tangents, &key) ||
-                 compute_key(dir, path, desc, &key) >= 0;
+                 (scene_cache_make_dir(dir) && compute_key(dir, path, desc, &key) >= 0);
     scene_stage_end(STOA_SCENE_STAGE_KEY, t);
     if (!keyed)
         return 1; // the import reports why the file cannot be read
     uint32_t target = stoa_texture_target_resolve((stoa_texture_target)desc->texture_target);
-    uint64_t content_key = key, side_key;
+    uint64_t content_key = key;
     key = scene_cache_key_target(content_key, target);
     char file[4096];
-    snprintf(file, sizeof file, "%s/%016llx.stoabake", dir, (unsigned long long)key);
-    // A baked file beside the scene made for RGBA8 (the hub bakes with no
-    // device, so for RGBA8), which every device draws: used, under its own
-    // key, when there is no file for this device's format.
-    uint64_t rgba8_key = scene_cache_key_target(content_key, STOA_TEXTURE_TARGET_RGBA8);
-    if (target != STOA_TEXTURE_TARGET_RGBA8 && access(file, F_OK) != 0 &&
-        scene_cache_sidecar_key(path, &side_key) && side_key == rgba8_key) {
-        key = rgba8_key;
-        target = STOA_TEXTURE_TARGET_RGBA8;
-        snprintf(file, sizeof file, "%s/%016llx.stoabake", dir, (unsigned long long)key);
-    }
     stoa_error rerr = {0};
     stoa_scene *s = NULL;
-    stoa_result r = scene_cache_read_file(file, key, &s, &rerr);
-    stoa_result side = r == STOA_ERROR_NOT_FOUND ? scene_cache_from_sidecar(path, file, key, &s) : r;
-    if (side >= 0)
-        r = side;
+    int64_t mtime_ns = 0;
+    stoa_result r = find_cached(dir, path, content_key, &key, &target, file, sizeof file, &s,
+                                &mtime_ns, &rerr);
     if (r >= 0 && (s->path = scene_strdup(path))) {
         snprintf(s->baked->file, sizeof s->baked->file, "%s", file);
         s->baked->key = key;
-        stoa_scene_cache_touch(file); // least recently used goes first
+        if (mtime_ns != INT64_MAX)
+            touch_if_old(file, mtime_ns);
         for (uint32_t i = 0; i < s->warning_count; i++)
             STOA_LOGW("scene", "%s: %s", path, s->warnings[i]);
         progress(desc, 1.0f, "done");
@@ -317,6 +369,7 @@ stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
     } else {
         STOA_LOGD("scene", "%s: not in the scene cache; importing", path);
     }
+    scene_cache_make_dir(dir); // the writer's folder (it says why when it cannot write)
     stoa_scene_load_desc plain = *desc;
     plain.use_cache = false;
     r = stoa_scene_load(path, &plain, &s, err);

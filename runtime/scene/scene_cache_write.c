@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Writing a baked scene cache file (layout: scene_cache.h). The bulk arrays
-// stream into the DATA section as they are met, hashed per MiB; the other
+// stream into the DATA section as they are met, hashed per chunk; the other
 // sections are built in memory and written after it; the header and the
 // section table last, at the front. All into a temporary file renamed over
 // the final name, so that a reader never sees half a file.

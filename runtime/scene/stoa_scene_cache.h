@@ -29,8 +29,8 @@
 // Bump whenever the importer's output or the file layout changes: older
 // files are then ignored (and replaced on the next load).
 // 2: levels of detail (LODS); 3: GPU texture formats (TEXR); 4: quantised
-// vertex streams (QVTX); 5: both.
-#define STOA_SCENE_CACHE_VERSION 5u
+// vertex streams (QVTX); 5: both; 6: DATA hashed per 16 KiB, not per MiB.
+#define STOA_SCENE_CACHE_VERSION 6u
 
 // The cache folder: `dir` when non-empty; else $STOA_SCENE_CACHE ("off":
 // no cache, returns false); else $XDG_CACHE_HOME/stoa/scenes, else
