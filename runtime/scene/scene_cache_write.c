@@ -327,7 +327,7 @@ stoa_result scene_cache_write(const stoa_scene *s, uint64_t key, uint32_t target
             return stoa_error_set(err, STOA_ERROR_STATE, "%s: textures still decoding", file);
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", file);
-    data_out d = {.fd = mkstemp(tmp), .chunk = malloc(CACHE_CHUNK)};
+    data_out d = {.fd = mkstemp(tmp), .chunk = malloc(CACHE_WRITE_RUN)};
     if (d.fd < 0 || !d.chunk) {
         int e = errno;
         free(d.chunk);
