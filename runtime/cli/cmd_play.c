@@ -131,6 +131,9 @@ int stoa_cmd_play(int argc, char **argv)
     printf("stoa play: %llu frames, %u interaction events, %u reloads, last state %s%s\n",
            (unsigned long long)sum.frames, sum.events, sum.reloads,
            sum.last_state[0] ? sum.last_state : "-", sum.ended ? " (the lesson ended)" : "");
+    printf("stoa play: frame path: %llu GPU objects created, %llu of them stepping the session "
+           "(the rest: pipelines made when first drawn)\n",
+           (unsigned long long)sum.frame_objects, (unsigned long long)sum.step_objects);
     if (stoa_gfx_validation_requested() && stoa_gfx_validation_message_count() > 0) {
         fprintf(stderr, "stoa play: %u Vulkan validation messages\n",
                 stoa_gfx_validation_message_count());

@@ -17,9 +17,14 @@ static void *load_main(void *arg)
 {
     desktop_loader *l = arg;
     // The preview draws the scene as soon as its geometry is in, with
-    // stand-ins for textures still decoding (desktop_preview.c collects them).
-    stoa_scene_load_desc desc = {
-        .progress = on_progress, .progress_user = l, .defer_textures = true, .use_cache = true};
+    // stand-ins for textures still decoding and at full detail until its
+    // levels of detail are made (desktop_preview.c collects both), as `stoa
+    // run` does (runtime/run/run_content.c).
+    stoa_scene_load_desc desc = {.progress = on_progress,
+                                 .progress_user = l,
+                                 .defer_textures = true,
+                                 .defer_lods = true,
+                                 .use_cache = true};
     l->result = stoa_scene_load(l->path, &desc, &l->scene, &l->err);
     atomic_store(&l->done, true);
     return NULL;

@@ -22,8 +22,9 @@ typedef struct desktop_loader {
     const char *_Atomic stage; // its stage name ("geometry", "textures"); static strings
 } desktop_loader;
 
-// Starts loading path (with .defer_textures: the scene may come back with
-// textures pending; see stoa_scene_textures_ready). Fails only when a load
+// Starts loading path (with .defer_textures and .defer_lods: the scene may
+// come back with textures pending and its levels of detail still being made;
+// see stoa_scene_textures_ready, stoa_scene_lods_ready). Fails only when a load
 // is already running.
 bool desktop_loader_start(desktop_loader *loader, const char *path);
 // When the load has finished: joins the thread, moves the scene (or NULL and

@@ -15,6 +15,7 @@
 #include "desktop_hud.h"
 #include "desktop_loader.h"
 #include "desktop_swapchain.h"
+#include "gfx/stoa_gfx_arrive.h"
 #include "stoa_camera.h"
 #include "stoa_desktop.h"
 
@@ -30,7 +31,8 @@ typedef struct preview {
     desktop_loader loader;
     stoa_scene *scene;
     stoa_gfx_scene *gscene;
-    stoa_gfx_stream *stream; // gscene's textures still coming (shared with stoa run)
+    stoa_gfx_arrivals arrive; // gscene's textures and levels of detail still coming
+    uint64_t arrive_waits;    // device-idle waits while collecting them (should stay 0)
     stoa_pose *pose;
     stoa_desktop_camera cam;
     bool camera_set;
@@ -115,14 +117,12 @@ static stoa_result install_scene(preview *p, stoa_scene *scene, stoa_error *err)
         return r;
     }
     stoa_gfx_device_wait_idle(p->sc.device);
-    stoa_gfx_stream_destroy(&p->stream);
+    stoa_gfx_arrivals_stop(&p->arrive);
     stoa_gfx_scene_destroy(&p->gscene);
     stoa_pose_destroy(&p->pose);
     stoa_scene_destroy(&p->scene);
     p->scene = scene;
     p->gscene = gscene;
-    if ((r = stoa_gfx_stream_start(gscene, scene, &p->stream, err)) < 0)
-        return r;
     p->pose = stoa_pose_create(scene);
     if (!p->pose)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory posing the scene");
@@ -288,19 +288,22 @@ static stoa_result take_loaded(preview *p, stoa_error *err)
     return r;
 }
 
-// Textures still decoding after the load stream in as they finish, as in
-// `stoa run` (stoa_gfx_stream: decoded and filled on workers, submitted here
-// without a wait) and fade in over PREVIEW_FADE_S.
+// Textures still decoding after the load stream in as they finish and fade
+// in over PREVIEW_FADE_S, and the levels of detail, made after the first
+// frame, are swapped in: the same path as `stoa run` (stoa_gfx_arrivals:
+// the GPU work on workers, submitted here without a wait). A failure leaves
+// the scene drawn with stand-ins or at full detail, and is logged.
 #define PREVIEW_FADE_S 0.3f
-static stoa_result collect_textures(preview *p, stoa_error *err)
+static void collect_arrivals(preview *p, double now)
 {
-    if (!p->gscene)
-        return STOA_OK;
-    stoa_gfx_scene_fade_clock(p->gscene, stoa_time_seconds(), PREVIEW_FADE_S);
-    stoa_result r = stoa_gfx_stream_poll(p->stream, err);
-    if (r >= 0 && p->stream && stoa_gfx_stream_done(p->stream))
-        stoa_gfx_stream_destroy(&p->stream);
-    return r;
+    // Counted as the frame path (stoa_gfx_stats.frame_*): it should make no
+    // GPU object and wait for nothing; the count is logged at exit.
+    uint64_t waits = stoa_gfx_stats_get().device_idle_waits;
+    stoa_gfx_frame_scope(true);
+    stoa_gfx_arrivals_frame(&p->arrive, p->sc.renderer, p->gscene, p->scene, now,
+                            PREVIEW_FADE_S, "desktop");
+    stoa_gfx_frame_scope(false);
+    p->arrive_waits += stoa_gfx_stats_get().device_idle_waits - waits;
 }
 
 static stoa_result run_loop(preview *p, stoa_error *err)
@@ -314,10 +317,9 @@ static stoa_result run_loop(preview *p, stoa_error *err)
         if (p->desc->exit_after > 0 && now - start >= p->desc->exit_after)
             break;
         stoa_result r = take_loaded(p, err);
-        if (r >= 0)
-            r = collect_textures(p, err);
         if (r < 0)
             return r;
+        collect_arrivals(p, now);
         poll_reload(p, now);
         update_timing(p, now);
         stoa_gfx_view view;
@@ -373,7 +375,10 @@ stoa_result stoa_desktop_preview_run(const stoa_desktop_preview_desc *desc, stoa
         r = run_loop(&p, err);
     }
     desktop_loader_fini(&p.loader);
-    stoa_gfx_stream_destroy(&p.stream);
+    stoa_gfx_arrivals_stop(&p.arrive);
+    STOA_LOGI("desktop", "arrivals: %llu device-idle waits, %llu GPU objects made on the frame path",
+              (unsigned long long)p.arrive_waits,
+              (unsigned long long)stoa_gfx_stats_get().frame_objects);
     if (p.sc.device)
         stoa_gfx_device_wait_idle(p.sc.device);
     stoa_gfx_scene_destroy(&p.gscene);

@@ -136,6 +136,7 @@ static void summarise(const run_session *s, play_summary *out)
     if (st)
         snprintf(out->last_state, sizeof out->last_state, "%s", st->name);
     out->ended = s->lesson_on && s->lesson.ended;
+    out->frame_objects = stoa_gfx_stats_get().frame_objects;
 }
 
 stoa_result play_run(play_options *opt, volatile int *stop_flag, play_summary *out,
@@ -178,6 +179,7 @@ stoa_result play_run(play_options *opt, volatile int *stop_flag, play_summary *o
     double start = stoa_time_seconds(), last = start;
     int64_t lesson_ns = 1000000000; // the session's clock: wall time, sped up by the author
     bool ready = false;
+    uint64_t step_objects = 0; // GPU objects made by the frame thread outside the draw
     while (r >= 0) {
         stoa_desktop_input in;
         stoa_desktop_window_poll(w, &in);
@@ -189,7 +191,12 @@ stoa_result play_run(play_options *opt, volatile int *stop_flag, play_summary *o
             break;
         run_period_switch(&s); // a lesson the hub launched, between frames
         bool rescene = false;
-        if ((r = play_author_frame(&author, &in, &rescene, err)) < 0)
+        uint64_t made = stoa_gfx_stats_get().frame_objects;
+        stoa_gfx_frame_scope(true); // counted: what the frame path makes (none, for a reload)
+        r = play_author_frame(&author, &in, &rescene, err);
+        stoa_gfx_frame_scope(false);
+        step_objects += stoa_gfx_stats_get().frame_objects - made;
+        if (r < 0)
             break;
         if (rescene && (r = upload_scene(&s, err)) < 0)
             break;
@@ -206,7 +213,12 @@ stoa_result play_run(play_options *opt, volatile int *stop_flag, play_summary *o
         fill_input(&head, &in, lesson_ns, &fin);
         run_step st = {.device = stoa_desktop_window_device(w), .renderer = s.renderer};
         stoa_error oerr = {0};
-        if (run_session_step(&s, &fin, ldt, lesson_ns, &st, &oerr) < 0 && s.frames % 100 == 0)
+        made = stoa_gfx_stats_get().frame_objects;
+        stoa_gfx_frame_scope(true);
+        stoa_result sr = run_session_step(&s, &fin, ldt, lesson_ns, &st, &oerr);
+        stoa_gfx_frame_scope(false);
+        step_objects += stoa_gfx_stats_get().frame_objects - made;
+        if (sr < 0 && s.frames % 100 == 0)
             STOA_LOGW("play", "panels: %s", oerr.message);
         s.overlay.needs_prepare = false; // pipelines are made when first drawn here
         play_view_frame(&s, w, in.hand, lesson_ns); // the hand, attention, the teacher's live view
@@ -277,6 +289,7 @@ stoa_result play_run(play_options *opt, volatile int *stop_flag, play_summary *o
     }
     summarise(&s, out);
     out->reloads = author.reloads;
+    out->step_objects = step_objects;
     if (s.renderer)
         stoa_gfx_device_wait_idle(stoa_desktop_window_device(w));
     play_marks_free(&marks);

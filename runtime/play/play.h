@@ -27,6 +27,11 @@ typedef struct play_summary {
     uint32_t events, reloads;
     char last_state[128];
     bool ended;
+    // GPU objects the frame thread made (stoa_gfx_stats.frame_objects):
+    // in all, and of those while it stepped the session and the author's
+    // side (a reload, a sky: none; the rest are pipelines made when first
+    // drawn, as the desktop does).
+    uint64_t frame_objects, step_objects;
 } play_summary;
 
 // Plays until the lesson ends (with a hub: until the window is closed), Esc,

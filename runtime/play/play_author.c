@@ -72,6 +72,7 @@ void play_author_init(play_author *a, run_session *s, bool shown, bool reload)
 
 void play_author_fini(play_author *a)
 {
+    run_reload_fini(&a->reloader);
     memset(a, 0, sizeof *a);
 }
 
@@ -86,44 +87,74 @@ static void feed(play_author *a, stoa_lesson_event_kind kind, const char *id)
     run_lesson_feed(rl, &ev);
 }
 
-// The lesson file changed: load it again; when it still plays in the same
-// scene, take the old machine's state over (same state, variables, panels).
+// The lesson file changed: read it again on a worker, with its sky
+// (run_reload.c); the frame thread reads no file and makes no sky for it.
 static void reload(play_author *a)
 {
     run_session *s = a->s;
     if (!s->lesson_on || !s->lesson.machine)
         return;
+    stoa_error err = {0};
+    if (a->reloader.busy) {
+        a->reload_again = true; // changed again while being read: once more after
+    } else if (run_reload_start(&a->reloader, s, &err) < 0) {
+        snprintf(a->status, sizeof a->status, "reload failed: %.140s", err.message);
+        STOA_LOGW("play", "reload failed, the lesson goes on as it was: %s", err.message);
+    }
+}
+
+static void reload_failed(play_author *a, const char *why)
+{
+    snprintf(a->status, sizeof a->status, "%s", why);
+    run_reload_fini(&a->reloader);
+}
+
+// Once the worker has read it: when it still plays in the same scene, the
+// new lesson takes the old machine's state over (same state, variables,
+// panels) and its sky.
+static void reload_finish(play_author *a)
+{
+    run_session *s = a->s;
+    run_lesson fresh;
+    memset(&fresh, 0, sizeof fresh);
+    stoa_result r = STOA_OK;
+    stoa_error err = {0};
+    if (!run_reload_take(&a->reloader, &fresh, &r, &err))
+        return;
+    if (r < 0) {
+        snprintf(a->status, sizeof a->status, "reload failed: %.140s", err.message);
+        STOA_LOGW("play", "reload failed, the lesson goes on as it was: %s", err.message);
+        run_reload_fini(&a->reloader);
+        return;
+    }
+    if (!s->lesson_on || !s->lesson.machine || strcmp(fresh.lesson_path, s->lesson.lesson_path)) {
+        run_lesson_fini(&fresh); // another lesson plays now (the hub launched one)
+        run_reload_fini(&a->reloader);
+        return;
+    }
+    if (strcmp(fresh.scene_path, s->lesson.scene_path) != 0) {
+        run_lesson_fini(&fresh);
+        reload_failed(a, "reload: the scene changed; restart stoa play");
+        return;
+    }
     char *blob = malloc(SAVE_MAX);
     size_t len = 0;
     if (!blob || stoa_lesson_machine_save(s->lesson.machine, s->lesson.now_ns, blob, SAVE_MAX,
                                           &len) < 0) {
         free(blob);
-        snprintf(a->status, sizeof a->status, "reload: the lesson's state cannot be saved");
-        return;
-    }
-    run_lesson fresh;
-    memset(&fresh, 0, sizeof fresh);
-    stoa_error err = {0};
-    if (run_lesson_load(&fresh, &s->lesson_desc, &err) < 0) {
-        snprintf(a->status, sizeof a->status, "reload failed: %.140s", err.message);
-        STOA_LOGW("play", "reload failed, the lesson goes on as it was: %s", err.message);
         run_lesson_fini(&fresh);
-        free(blob);
-        return;
-    }
-    if (strcmp(fresh.scene_path, s->lesson.scene_path) != 0) {
-        snprintf(a->status, sizeof a->status, "reload: the scene changed; restart stoa play");
-        run_lesson_fini(&fresh);
-        free(blob);
+        reload_failed(a, "reload: the lesson's state cannot be saved");
         return;
     }
     int64_t now = s->lesson.now_ns;
     run_lesson_fini(&s->lesson);
     s->lesson = fresh;
+    run_reload_take_sky(&a->reloader, s); // resolved and baked on the worker
+    run_reload_fini(&a->reloader);
     s->hidden_version = UINT32_MAX;
     for (int i = 0; i < RUN_MAX_PANELS; i++)
         s->overlay.versions[i] = UINT32_MAX;
-    stoa_result r = run_lesson_start(&s->lesson, s->scene, &s->lesson_desc, now, &err);
+    r = run_lesson_start(&s->lesson, s->scene, &s->lesson_desc, now, &err);
     if (r >= 0)
         r = run_lesson_restore(&s->lesson, blob, len, &err);
     if (r < 0)
@@ -179,6 +210,11 @@ stoa_result play_author_frame(play_author *a, const stoa_desktop_input *in,
             a->mtime = m;
             reload(a);
         }
+    }
+    reload_finish(a);
+    if (a->reload_again && !a->reloader.busy) {
+        a->reload_again = false;
+        reload(a);
     }
     return STOA_OK;
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "desktop/stoa_desktop_window.h"
+#include "run/run_reload.h"
 #include "run/run_session.h"
 
 #define PLAY_AUTHOR_LINES 14
@@ -28,6 +29,8 @@ typedef struct play_author {
     char watched[4096]; // that file's path (a hub's launch switches to another)
     double next_poll;  // wall time of the next look at the file
     uint32_t reloads;  // done, for the summary
+    run_reload reloader; // the lesson file being read again (run_reload.c)
+    bool reload_again; // it changed again meanwhile
     char status[160];  // the last reload's outcome
     char lines[PLAY_AUTHOR_LINES][PLAY_AUTHOR_CHARS + 1];
     uint32_t marks[PLAY_AUTHOR_MARKS]; // nodes the lesson names, lit in the scene

@@ -12,8 +12,6 @@
 #include "core/stoa_clock.h"
 #include "core/stoa_log.h"
 
-// Levels of detail made after the first frame (.defer_lods, run_content.c):
-// once the scene has them, its GPU copy takes them (no wait on the device).
 stoa_result run_session_init(run_session *s, const run_options *opt, stoa_error *err)
 {
     memset(s, 0, sizeof *s);
@@ -286,8 +284,8 @@ stoa_result run_session_step(run_session *s, stoa_interact_frame *in, double dt,
     st->overlay_result = run_overlay_update(&s->overlay, st->device, st->renderer,
                                             run_period_panels(s), out, s->pose, s->anim_time, err);
     st->out = out;
-    run_stream_frame(s, now_ns); // textures that arrived, before they are drawn
-    run_lods_frame(s, st->renderer);
+    // Textures and levels of detail that arrived, before they are drawn.
+    run_stream_frame(s, st->renderer, now_ns);
     // Without its overlay the frame still shows the scene (panels come back
     // with the next frame that can make them).
     st->draws[0] = (run_draw){.scene = s->gscene, .pose = s->pose,

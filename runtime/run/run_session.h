@@ -11,6 +11,7 @@
 
 #include "core/stoa_result.h"
 #include "gfx/stoa_gfx.h"
+#include "gfx/stoa_gfx_arrive.h"
 #include "interact/stoa_interact.h"
 #include "scene/stoa_scene.h"
 #include "run_ar.h"
@@ -124,11 +125,10 @@ struct run_session {
     void *front_user;
     stoa_gfx_renderer *renderer;  // the front-end's, for GPU copies of scenes
     stoa_gfx_scene *gscene;
-    stoa_gfx_stream *stream;      // gscene's textures still streaming in (run_stream.c)
-    bool stream_started;          // for this gscene (run_stream_stop resets it)
+    // gscene's textures and levels of detail still arriving (run_stream.c;
+    // run_stream_stop resets it for the next gscene).
+    stoa_gfx_arrivals arrive;
     uint32_t stream_span[2];      // cpu_count when textures began / finished streaming in
-    stoa_gfx_lods *lods_job;      // gscene's levels of detail being made ready (run_stream.c)
-    bool lods_started;            // for this gscene (run_stream_stop resets it)
     FILE *events;
     double anim_time;
     int64_t last_display_ns;
@@ -178,14 +178,12 @@ struct run_session {
     struct run_sky *sky_state;    // the resolved sky and the scene's extras (run_sky.c)
 };
 
-// run_stream.c: the scene's textures stream in while frames are drawn.
+// run_stream.c: the scene's textures stream in while frames are drawn, and
+// its levels of detail, once made, reach its GPU copy (stoa_gfx_arrivals).
 // run_stream_frame: the frame thread, once per frame, before drawing;
 // run_stream_stop: before gscene or scene is destroyed or replaced.
-void run_stream_frame(run_session *s, int64_t now_ns);
+void run_stream_frame(run_session *s, stoa_gfx_renderer *renderer, int64_t now_ns);
 void run_stream_stop(run_session *s);
-// run_stream.c: the scene's levels of detail, once made, reach its GPU copy
-// (the frame thread, once per frame; the GPU work on a worker).
-void run_lods_frame(run_session *s, stoa_gfx_renderer *renderer);
 
 // run_content.c: the scene and lesson the session shows.
 stoa_result run_content_load(run_session *s, stoa_error *err);

@@ -20,6 +20,7 @@
 
 #include "scene/stoa_scene.h"
 #include "scene/stoa_scene_cache.h"
+#include "scene/stoa_scene_texfmt.h"
 #include "scene_internal.h"
 
 #define CACHE_MAGIC "STOABAKE"
@@ -152,6 +153,16 @@ uint64_t scene_cache_key_file(const uint8_t *file, size_t size, bool no_generate
 // target: the stoa_texture_target (resolved) the textures are encoded for.
 stoa_result scene_cache_write(const stoa_scene *scene, uint64_t key, uint32_t target,
                               const char *file, stoa_error *err);
+// After a hit on `scene->baked->file` for target: when the file has
+// textures RGBA8 that the target encodes (a hurried writer left them),
+// starts a writer that encodes them and writes the file again with the
+// blocks it has (scene_cache_complete.c). The scene is drawn meanwhile as it
+// is: RGBA8, right, just not compressed. Returns whether a writer started.
+bool scene_cache_complete_later(stoa_scene *scene, uint32_t target);
+// The role that picks texture i's GPU format (stoa_texfmt_for) in a file.
+stoa_texture_role scene_cache_texture_role(const stoa_scene *scene, uint32_t i);
+// Texels a hurried writer still encodes (scene_cache_write.c).
+uint64_t scene_cache_hurry_pixels(void);
 
 // Checks DATA chunks [first, end) that are still unchecked (on a few threads
 // when there are many); false when one is damaged.

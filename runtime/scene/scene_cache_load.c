@@ -352,8 +352,9 @@ stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
     if (r >= 0 && (s->path = scene_strdup(path))) {
         snprintf(s->baked->file, sizeof s->baked->file, "%s", file);
         s->baked->key = key;
+        scene_cache_complete_later(s, target); // textures a hurried writer left RGBA8
         if (mtime_ns != INT64_MAX)
-            touch_if_old(file, mtime_ns);
+            touch_if_old(file, mtime_ns); // least recently used goes first
         for (uint32_t i = 0; i < s->warning_count; i++)
             STOA_LOGW("scene", "%s: %s", path, s->warnings[i]);
         progress(desc, 1.0f, "done");

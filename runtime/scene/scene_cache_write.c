@@ -95,7 +95,7 @@ static uint8_t *make_mips(const stoa_texture *t, bool srgb, size_t *out_size)
 }
 
 // The role that picks texture i's GPU format (stoa_texfmt_for).
-static stoa_texture_role texture_role(const stoa_scene *s, uint32_t i)
+stoa_texture_role scene_cache_texture_role(const stoa_scene *s, uint32_t i)
 {
     if (texture_is_colour(s, i))
         return STOA_TEXTURE_ROLE_COLOUR;
@@ -109,7 +109,12 @@ static stoa_texture_role texture_role(const stoa_scene *s, uint32_t i)
 // up to HURRY_PIXELS texels (small images: a fraction of a second), then
 // keeps the rest RGBA8: a short-lived process (`stoa info`, one `stoa
 // render`) neither waits for a long bake nor leaves its small images
-// unencoded.
+// unencoded. Such a file is right but not final: a later load that maps it
+// completes it (scene_cache_complete.c), reusing the blocks it has; that
+// writer, hurried in turn, keeps what it finished and encodes up to
+// HURRY_PIXELS more, so that short processes make progress without waiting
+// for a large texture (a longer one, or `stoa bake`, does those).
+// STOA_SCENE_CACHE_HURRY_PIXELS replaces HURRY_PIXELS (tests).
 #define HURRY_PIXELS (1u << 20)
 
 typedef struct hurry_state {
@@ -124,44 +129,59 @@ static bool hurried(void *user)
     return h->s->baked && atomic_load(&h->s->baked->hurry) && h->pixels > h->allowed;
 }
 
+uint64_t scene_cache_hurry_pixels(void)
+{
+    const char *e = getenv("STOA_SCENE_CACHE_HURRY_PIXELS");
+    char *end = NULL;
+    unsigned long long v = e && *e ? strtoull(e, &end, 10) : 0;
+    return e && *e && end && !*end ? (uint64_t)v : HURRY_PIXELS;
+}
+
 // Texels go last in DATA, from *lazy_from on: a load checks the chunks
 // before it and leaves the rest to the first use of each texture
 // (stoa_scene_texture_check). For a GPU target each image's whole chain is
 // encoded here (stoa_scene_texfmt.h) and stored instead of RGBA8; a
-// placeholder, or an image the encoder fails on, stays RGBA8.
+// placeholder, or an image the encoder fails on, stays RGBA8. A texture
+// that has its blocks in the target's format already (a scene read from a
+// cache file: scene_cache_complete.c) gives them as they are.
 static void write_textures(const stoa_scene *s, uint32_t target, wbuf *b, data_out *d,
                            uint64_t *lazy_from)
 {
-    hurry_state hs = {.s = s, .allowed = HURRY_PIXELS};
+    hurry_state hs = {.s = s, .allowed = scene_cache_hurry_pixels()};
     uint32_t kept = 0;
     *lazy_from = d->pos;
     for (uint32_t i = 0; i < s->texture_count; i++) {
         const stoa_texture *t = &s->textures[i];
         bool srgb = texture_is_colour(s, i);
-        stoa_texfmt fmt = stoa_texfmt_for((stoa_texture_target)target, texture_role(s, i));
+        stoa_texfmt fmt =
+            stoa_texfmt_for((stoa_texture_target)target, scene_cache_texture_role(s, i));
         size_t mips_size = 0, blocks_size = 0;
         uint8_t *blocks = NULL, *mips = NULL;
+        const uint8_t *given = NULL; // blocks the scene has (a cache file's)
         hs.pixels = (uint64_t)t->width * t->height;
         bool was_hurried = s->baked && atomic_load(&s->baked->hurry);
-        if (t->rgba && !t->placeholder && fmt != STOA_TEXFMT_RGBA8 && hurried(&hs))
+        if (t->blocks && t->gpu_format == (uint32_t)fmt) {
+            given = t->blocks;
+            blocks_size = t->blocks_size;
+        } else if (t->rgba && !t->placeholder && fmt != STOA_TEXFMT_RGBA8 && hurried(&hs)) {
             kept++;
-        else if (t->rgba && !t->placeholder && fmt != STOA_TEXFMT_RGBA8 &&
-                 !(blocks = stoa_texfmt_encode_chain_until(fmt, t->rgba, t->width, t->height,
-                                                           srgb, 0, hurried, &hs, &blocks_size))) {
+        } else if (t->rgba && !t->placeholder && fmt != STOA_TEXFMT_RGBA8 &&
+                   !(blocks = stoa_texfmt_encode_chain_until(
+                         fmt, t->rgba, t->width, t->height, srgb, 0, hurried, &hs, &blocks_size))) {
             if (hurried(&hs))
                 kept++;
             else
                 STOA_LOGW("scene", "%s: texture %u (%s) kept as RGBA8: the %s encoder failed",
                           s->path, i, t->name, stoa_texfmt_name(fmt));
         }
-        if (!blocks)
+        if (!blocks && !given)
             fmt = STOA_TEXFMT_RGBA8;
-        if (t->rgba && !blocks)
+        if (t->rgba && !blocks && !given)
             mips = make_mips(t, srgb, &mips_size);
         put_str(b, t->name);
         put_u32(b, t->width);
         put_u32(b, t->height);
-        put_ref(b, d, blocks ? NULL : t->rgba, (size_t)t->width * t->height * 4);
+        put_ref(b, d, blocks || given ? NULL : t->rgba, (size_t)t->width * t->height * 4);
         put_i32(b, t->sampler.mag_filter);
         put_i32(b, t->sampler.min_filter);
         put_i32(b, t->sampler.wrap_s);
@@ -170,7 +190,7 @@ static void write_textures(const stoa_scene *s, uint32_t target, wbuf *b, data_o
         put_u8(b, srgb);
         put_ref(b, d, mips, mips_size);
         put_u32(b, (uint32_t)fmt); // since format 3
-        put_ref(b, d, blocks, blocks_size);
+        put_ref(b, d, given ? given : blocks, blocks_size);
         if (blocks && (was_hurried || (s->baked && atomic_load(&s->baked->hurry))))
             hs.allowed = hs.allowed > hs.pixels ? hs.allowed - hs.pixels : 0;
         free(mips);
@@ -179,7 +199,7 @@ static void write_textures(const stoa_scene *s, uint32_t target, wbuf *b, data_o
     if (kept)
         STOA_LOGI("scene",
                   "%s: %u texture(s) baked as RGBA8, not %s: the scene was closed before they "
-                  "were encoded (`stoa bake` bakes them)",
+                  "were encoded (the next load of the scene encodes them; `stoa bake` at once)",
                   s->path, kept, stoa_texture_target_name(target));
 }
 

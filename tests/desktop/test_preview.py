@@ -9,11 +9,14 @@ colour 0.8, 0, 0) from the build's test models (tools/testmodels).
 One window shows the model, the HUD (its help rows found whole, drawn by the
 panels' text renderer: tests/desktop/hud_find.c), a reload and a broken edit,
 and closes on Esc; no fixed waits, screenshots until the change is seen.
+A second window loads the agora from a cold cache: its first frame comes
+before its levels of detail, which arrive without GPU work on the frame path.
 
 usage: test_preview.py STOA TESTMODELS OUT_DIR HUD_FIND   (re-runs itself under xvfb-run)
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,6 +25,7 @@ import time
 
 FAILS = []
 PASSES = []
+SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def check(cond, what):
@@ -165,6 +169,41 @@ def test_window(stoa, models, out, hud_find):
     check("reload failed" in err and "box.gltf" in err, "the broken edit is reported with the file name")
 
 
+def test_lods_after_first_frame(stoa, out):
+    """A first load (no cache) of the agora: the preview draws it before its
+    levels of detail are made (.defer_lods, as `stoa run` does), and they
+    arrive later through the same path (stoa_gfx_arrivals), made on workers:
+    the frame path makes no GPU object and waits for no device for them."""
+    agora = os.path.join(SRC, "scenes", "agora", "agora.glb")
+    cache = os.path.join(out, "lods-cache")
+    shutil.rmtree(cache, ignore_errors=True)
+    env = dict(os.environ, XDG_CACHE_HOME=cache, STOA_LOG_DESKTOP="info")
+    proc = subprocess.Popen([stoa, "preview", agora, "--size", "320x240", "--exit-after", "60"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    lines = []
+    for line in proc.stdout:  # stdout and stderr in the order written
+        lines.append(line)
+        if "preview: ready" in line:
+            screenshot(os.path.join(out, "preview_agora.png"))  # to look at
+        if "levels of detail in" in line and shutil.which("xdotool"):
+            wid = subprocess.run(["xdotool", "search", "--name", "Stoa preview"],
+                                 capture_output=True, text=True, timeout=30).stdout.split()
+            if wid:
+                subprocess.run(["xdotool", "key", "--window", wid[0], "Escape"], timeout=30)
+    proc.wait(timeout=120)
+    log = "".join(lines)
+    check(proc.returncode == 0, f"agora: preview exits 0 (got {proc.returncode}: {log.strip()[-300:]})")
+    ready = next((i for i, l in enumerate(lines) if "preview: ready" in l), None)
+    lods = next((i for i, l in enumerate(lines)
+                 if re.search(r"agora.glb: \d+ levels of detail in, made after the first frame", l)),
+                None)
+    check(ready is not None and lods is not None and ready < lods,
+          f"agora: the first frame is drawn before its levels of detail arrive (lines {ready}, {lods})")
+    m = re.search(r"arrivals: (\d+) device-idle waits, (\d+) GPU objects made on the frame path", log)
+    check(m is not None and m.group(1) == m.group(2) == "0",
+          f"agora: no GPU object made and no device wait on the frame path ({m.group(0) if m else 'no report'})")
+
+
 def test_missing_file(stoa, out):
     r = subprocess.run([stoa, "preview", os.path.join(out, "nope.gltf"), "--exit-after", "5"],
                        capture_output=True, text=True, timeout=60)
@@ -182,6 +221,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     t0 = time.time()
     test_window(stoa, models, out, hud_find)
+    test_lods_after_first_frame(stoa, out)
     test_missing_file(stoa, out)
     print(f"{time.time() - t0:.1f} s")
     print(f"{len(PASSES)} passed, {len(FAILS)} failed")

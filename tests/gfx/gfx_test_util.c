@@ -42,6 +42,17 @@ uint32_t gt_shutdown(void)
     return stoa_gfx_validation_message_count();
 }
 
+int gt_test_main(int argc, char **argv)
+{
+    int rc = stoa_test_main(argc, argv);
+    uint32_t messages = gt_shutdown();
+    if (messages) {
+        fprintf(stderr, "FAIL: %u validation messages\n", messages);
+        rc = 1;
+    }
+    return rc;
+}
+
 static stoa_scene *load_path(const char *path, const stoa_scene_load_desc *desc)
 {
     stoa_scene *scene = NULL;

@@ -21,6 +21,9 @@ stoa_gfx_renderer *gt_renderer(void);
 const stoa_gfx_device_handles *gt_handles(void);
 // Destroys them; returns the number of validation messages seen (must be 0).
 uint32_t gt_shutdown(void);
+// A gfx test's main: runs the tests (stoa_test_main), then gt_shutdown; a
+// validation message fails the run. Use: int main(int c, char **v) { return gt_test_main(c, v); }
+int gt_test_main(int argc, char **argv);
 
 // Loads one of Stoa's generated test models, $STOA_TESTMODELS/<rel>; NULL
 // (and a printed error) on failure.

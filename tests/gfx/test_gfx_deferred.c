@@ -60,11 +60,5 @@ STOA_TEST(update_textures_without_pending_is_a_no_op)
 
 int main(int argc, char **argv)
 {
-    int rc = stoa_test_main(argc, argv);
-    uint32_t messages = gt_shutdown();
-    if (messages) {
-        fprintf(stderr, "FAIL: %u validation messages\n", messages);
-        rc = 1;
-    }
-    return rc;
+    return gt_test_main(argc, argv); // the validation messages too
 }

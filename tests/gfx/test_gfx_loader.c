@@ -333,11 +333,5 @@ STOA_TEST(fault_frame_full_fails_that_frame_only)
 
 int main(int argc, char **argv)
 {
-    int rc = stoa_test_main(argc, argv);
-    uint32_t messages = gt_shutdown();
-    if (messages) {
-        fprintf(stderr, "FAIL: %u validation messages\n", messages);
-        rc = 1;
-    }
-    return rc;
+    return gt_test_main(argc, argv); // the validation messages too
 }

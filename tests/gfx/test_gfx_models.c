@@ -262,11 +262,5 @@ STOA_TEST(flat_normal_maps_shade_like_no_map_with_derived_tangents)
 
 int main(int argc, char **argv)
 {
-    int rc = stoa_test_main(argc, argv);
-    uint32_t messages = gt_shutdown();
-    if (messages) {
-        fprintf(stderr, "FAIL: %u validation messages\n", messages);
-        rc = 1;
-    }
-    return rc;
+    return gt_test_main(argc, argv); // the validation messages too
 }

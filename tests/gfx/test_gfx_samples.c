@@ -351,11 +351,5 @@ STOA_TEST(recording_a_cesium_man_stereo_frame_is_cheap)
 int main(int argc, char **argv)
 {
     stoa_test_require_samples(); // exits with the skip code when they are not there
-    int rc = stoa_test_main(argc, argv);
-    uint32_t messages = gt_shutdown();
-    if (messages) {
-        fprintf(stderr, "FAIL: %u validation messages\n", messages);
-        rc = 1;
-    }
-    return rc;
+    return gt_test_main(argc, argv); // the validation messages too
 }

@@ -278,11 +278,5 @@ STOA_TEST(low_and_high_shadows_agree_and_time_of_day_changes_the_light)
 
 int main(int argc, char **argv)
 {
-    int rc = stoa_test_main(argc, argv);
-    uint32_t messages = gt_shutdown();
-    if (messages) {
-        fprintf(stderr, "FAIL: %u validation messages\n", messages);
-        rc = 1;
-    }
-    return rc;
+    return gt_test_main(argc, argv); // the validation messages too
 }

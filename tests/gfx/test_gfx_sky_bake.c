@@ -180,11 +180,5 @@ STOA_TEST(a_bake_from_another_thread_is_taken_in_without_creating_anything)
 
 int main(int argc, char **argv)
 {
-    int rc = stoa_test_main(argc, argv);
-    uint32_t messages = gt_shutdown();
-    if (messages) {
-        fprintf(stderr, "FAIL: %u validation messages\n", messages);
-        rc = 1;
-    }
-    return rc;
+    return gt_test_main(argc, argv); // the validation messages too
 }

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
 """The real `stoa hub` for the class tests (test_class_hub.py, _content,
-_bake, _signin, test_hand_watch.py): started on a free port of 127.0.0.1,
-and a client signed in as the instructor. Each test had its own copy of
-the start-up (duplicates D6, D8)."""
+_bake, _signin, test_hand_watch.py, test_frame_pacing.py): started on a free
+port of 127.0.0.1, and a client signed in as the instructor. Each test had
+its own copy of the start-up (duplicates D6, D8, and D7 of a later list)."""
 import http.cookiejar
 import json
 import os
 import re
 import socket
+import time
 import urllib.request
 
 from class_common import Proc, check
@@ -40,6 +41,21 @@ class Hub:
     def headsets(self):
         return {h.get("name"): h for h in self._call("GET", "/api/state").get("headsets", [])}
 
+    def headset(self):
+        """The first headset the hub knows ({} when none)."""
+        hs = self._call("GET", "/api/state").get("headsets", [])
+        return hs[0] if hs else {}
+
+    def wait_headset(self, pred, timeout):
+        """The first headset once pred(it) holds, else as it is at the timeout."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            h = self.headset()
+            if h and pred(h):
+                return h
+            time.sleep(0.25)
+        return self.headset()
+
     def stored(self, registration):
         out, path = [], f"/xapi/statements?registration={registration}&limit=500&ascending=true"
         while path:
@@ -58,13 +74,15 @@ def free_port():
     return port
 
 
-def start_hub(stoa, out, lessons, env=None):
+def start_hub(stoa, out, lessons, env=None, hub_cmd=None):
     """`stoa hub` serving `lessons`, its data in OUT/hub and its output in
     OUT/hub.log; env: the process's (default os.environ), the password
-    added. Returns (process, url): the caller stops it (in its finally)."""
+    added; hub_cmd: another hub program (the frame-pacing test's hub_driver)
+    in place of `stoa hub`. Returns (process, url): the caller stops it (in
+    its finally)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    proc = Proc([stoa, "hub", "--listen", f"127.0.0.1:{port}", "--data", os.path.join(out, "hub"),
+    proc = Proc((hub_cmd or [stoa, "hub"]) + ["--listen", f"127.0.0.1:{port}", "--data", os.path.join(out, "hub"),
                  "--lessons", lessons, "--no-browser"],
                 dict(env if env is not None else os.environ, STOA_HUB_PASSWORD=PASSWORD),
                 os.path.join(out, "hub.log"))

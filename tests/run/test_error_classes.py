@@ -31,15 +31,10 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_frame_pacing import PASSWORD, Hub, Proc, free_port  # noqa: E402
+from class_common import FAILS, PASSES, Proc, check  # noqa: E402  (shared by the run tests)
+from class_hub import hub_ready, start_hub  # noqa: E402  (the hub and its signed-in client)
 
-PASSES, FAILS = [], []
 VERB = re.compile(r"/([a-z-]+)$")
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    (PASSES if cond else FAILS).append(what)
 
 
 def statements(hub, registration=None):
@@ -256,18 +251,13 @@ def main():
     stoa, hub_bin, src, out = sys.argv[1:5]
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, STOA_HUB_PASSWORD=PASSWORD, XDG_STATE_HOME=os.path.join(out, "state"))
-    hub_p = Proc([hub_bin, "--listen", f"127.0.0.1:{port}", "--data", os.path.join(out, "hub"),
-                  "--lessons", os.path.join(src, "scenes/agora/lessons"), "--no-browser"], env,
-                 os.path.join(out, "hub.log"))
+    env = dict(os.environ, XDG_STATE_HOME=os.path.join(out, "state"))
+    hub_p, url = start_hub(stoa, out, os.path.join(src, "scenes/agora/lessons"), env,
+                           hub_cmd=[hub_bin])
     try:
-        if not hub_p.wait_for(r"join code (\w{6})", 30):
-            check(False, f"the hub starts ({hub_p.text()[-500:]})")
+        code, hub = hub_ready(hub_p, url)
+        if not hub:
             return
-        code = re.search(r"join code (\w{6})", hub_p.text()).group(1)
-        hub = Hub(url)
         wanted = sys.argv[5:] or ["drop", "device", "system"]
         if "drop" in wanted:
             test_drop_frame(stoa, src, out, hub, url, code)

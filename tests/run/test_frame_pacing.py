@@ -20,22 +20,20 @@ teacher's pause holds, and a launch that cannot start. Checked:
 usage: test_frame_pacing.py STOA HUB_DRIVER SOURCE_DIR OUT_DIR
 (PACING_LOG=debug in the environment: the headset logs each slow frame by phase.)
 """
-import http.cookiejar
 import json
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import struct
 import sys
 import time
-import urllib.request
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from class_common import Proc  # noqa: E402  (one child-process helper for the run tests)
+from class_common import FAILS, PASSES, Proc, check  # noqa: E402  (shared by the run tests)
+from class_hub import hub_ready, start_hub  # noqa: E402  (the hub and its signed-in client)
 
 # Bounds for Stoa's own time per frame on the frame thread (taking a
 # switched lesson in, input, lesson, panels, posing, recording; GPU and
@@ -52,54 +50,6 @@ from class_common import Proc  # noqa: E402  (one child-process helper for the r
 SLOW = 3.0 if os.environ.get("ASAN_OPTIONS") else 1.0
 P99_BOUND_MS = 10.0 * SLOW
 MAX_BOUND_MS = 60.0 * SLOW
-PASSWORD = "pacing test password"
-PASSES, FAILS = [], []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    (PASSES if cond else FAILS).append(what)
-
-
-class Hub:
-    def __init__(self, url):
-        self.url = url
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        self.csrf = self._call("POST", "/api/login", {"password": PASSWORD})["csrf"]
-
-    def _call(self, method, path, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.url + path, data=data, method=method)
-        req.add_header("Content-Type", "application/json")
-        if getattr(self, "csrf", None):
-            req.add_header("X-CSRF-Token", self.csrf)
-        with self.opener.open(req, timeout=10) as r:
-            return json.loads(r.read() or b"{}")
-
-    def command(self, cmd, **kw):
-        return self._call("POST", "/api/command", dict(cmd=cmd, **kw))
-
-    def headset(self):
-        hs = self._call("GET", "/api/state").get("headsets", [])
-        return hs[0] if hs else {}
-
-    def wait_headset(self, pred, timeout):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            h = self.headset()
-            if h and pred(h):
-                return h
-            time.sleep(0.25)
-        return self.headset()
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def heaviest_sample(src):
@@ -165,18 +115,13 @@ def main():
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
     lessons, heavy = make_library(src, os.path.join(out, "library"))
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, STOA_HUB_PASSWORD=PASSWORD, XDG_STATE_HOME=os.path.join(out, "state"))
-    hub_p = Proc([hub_bin, "--listen", f"127.0.0.1:{port}", "--data", os.path.join(out, "hub"),
-                  "--lessons", lessons, "--no-browser"], env, os.path.join(out, "hub.log"))
+    env = dict(os.environ, XDG_STATE_HOME=os.path.join(out, "state"))
+    hub_p, url = start_hub(stoa, out, lessons, env, hub_cmd=[hub_bin])
     headset = None
     try:
-        if not hub_p.wait_for(r"join code (\w{6})", 30):
-            check(False, f"the hub starts ({hub_p.text()[-500:]})")
+        code, hub = hub_ready(hub_p, url)
+        if not hub:
             return
-        code = re.search(r"join code (\w{6})", hub_p.text()).group(1)
-        hub = Hub(url)
         # The simulated clock (not real time): the learner's timeline holds
         # however busy the machine is; the teacher acts on what the headset says.
         henv = dict(env, STOA_XRSIM_SCRIPT=os.path.join(src, "tests/run/pacing.yaml"),
