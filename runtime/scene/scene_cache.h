@@ -204,6 +204,19 @@ void scene_baked_destroy(stoa_scene *scene);
 // when desc->use_cache. Returns 1 when it did not handle the load.
 stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
                              stoa_scene **out_scene, stoa_error *err);
+// The hit path (scene_cache_read.c): the cache file for *key in `dir` read
+// and checked into *s; when there is none, a baked file beside the scene
+// ("<path>.stoabake"): one made for RGBA8 (the hub bakes with no device) is
+// used under its own key when the device's format has none (*key and
+// *target then say RGBA8), and a whole one is taken into the cache.
+// STOA_ERROR_NOT_FOUND: neither. *mtime_ns: the file's last use
+// (INT64_MAX: taken into the cache just now).
+stoa_result scene_cache_find(const char *dir, const char *path, uint64_t content_key,
+                             uint64_t *key, uint32_t *target, char *file, size_t file_size,
+                             stoa_scene **s, int64_t *mtime_ns, stoa_error *err);
+// After a hit: stoa_scene_cache_touch unless the file was used within the
+// last minute (a reload in a loop writes no inode each time).
+void scene_cache_touch_if_old(const char *file, int64_t mtime_ns);
 // The cache folder's name (stoa_scene_cache_dir's choice) without making
 // it: a hit needs no call to see that it is there (scene_cache_key.c).
 bool scene_cache_dir_name(const char *dir, char *out, size_t out_size);

@@ -29,7 +29,8 @@
 
 static stoa_scene *load_rgba8(const char *path, const char *cache_dir, int want)
 {
-    stoa_scene_load_desc d = {.use_cache = cache_dir != NULL, .cache_dir = cache_dir,
+    stoa_scene_load_desc d = {.use_cache = cache_dir != NULL,
+                              .cache_dir = cache_dir,
                               .texture_target = STOA_TEXTURE_TARGET_RGBA8};
     return sct_load(path, &d, want);
 }
@@ -86,8 +87,8 @@ STOA_TEST(geometry_flip_is_rejected_at_load)
     }
     free(b);
     stoa_test_model(path, sizeof path, "textured/textured.gltf");
-    stoa_scene_load_desc d = {.use_cache = true, .cache_dir = cache,
-                              .texture_target = STOA_TEXTURE_TARGET_RGBA8};
+    stoa_scene_load_desc d = {
+        .use_cache = true, .cache_dir = cache, .texture_target = STOA_TEXTURE_TARGET_RGBA8};
     stoa_scene *s = sct_load_logged(path, &d, STOA_SCENE_CACHE_REJECTED);
     CHECK_CONTAINS(g_log, "DATA: checksum mismatch");
     stoa_scene_destroy(&s);
@@ -113,8 +114,8 @@ STOA_TEST(texel_flip_fails_the_texture_on_first_use)
     }
     free(b);
     stoa_test_model(path, sizeof path, "textured/textured.gltf");
-    stoa_scene_load_desc d = {.use_cache = true, .cache_dir = cache,
-                              .texture_target = STOA_TEXTURE_TARGET_RGBA8};
+    stoa_scene_load_desc d = {
+        .use_cache = true, .cache_dir = cache, .texture_target = STOA_TEXTURE_TARGET_RGBA8};
     sct_texel_damage_found(path, &d, cache);
     tu_rmdir(cache);
 }
@@ -138,8 +139,8 @@ STOA_TEST(small_file_truncated_or_grown_is_rejected)
             CHECK(tu_write(file, c, grow ? n + 1 : n - 1) == 0);
         }
         free(c ? c : b);
-        stoa_scene_load_desc d = {.use_cache = true, .cache_dir = cache,
-                                  .texture_target = STOA_TEXTURE_TARGET_RGBA8};
+        stoa_scene_load_desc d = {
+            .use_cache = true, .cache_dir = cache, .texture_target = STOA_TEXTURE_TARGET_RGBA8};
         s = sct_load_logged(path, &d, STOA_SCENE_CACHE_REJECTED);
         CHECK_CONTAINS(g_log, "truncated or grown");
         stoa_scene_destroy(&s);
