@@ -6,7 +6,7 @@
 //   0     header (64 bytes, cache_header)
 //   64    section table: section_count entries of cache_section (at most 32)
 //   4096  DATA: vertex, index and texel arrays, each 16-byte aligned; hashed
-//         per MiB (the CHNK section holds one hash per chunk)
+//         per 16 KiB chunk (the CHNK section holds one hash per chunk)
 //   ...   the other sections: streams of fields in a fixed order per section
 // New arrays (e.g. levels of detail) go in new sections: a reader skips an
 // unknown section unless its REQUIRED flag is set, and rejects the file then.
@@ -27,7 +27,13 @@
 #define CACHE_ENDIAN 0x01020304u
 #define CACHE_DATA_OFFSET 4096u
 #define CACHE_MAX_SECTIONS 32u
-#define CACHE_CHUNK ((size_t)1 << 20)
+// Small, so that a load checks little more than the bytes it uses: the
+// chunk where the texels begin is checked whole (format 6; 1 MiB before).
+#define CACHE_CHUNK ((size_t)1 << 14)
+// DATA is written in runs of this many bytes (a whole number of chunks):
+// large writes leave the page cache in large folios, which a mapping
+// faults in many times faster than the small ones 16 KiB writes leave.
+#define CACHE_WRITE_RUN ((size_t)1 << 20)
 #define CACHE_SECTION_REQUIRED 1u
 
 #define CACHE_ID(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
@@ -71,6 +77,7 @@ typedef struct cache_section {
 
 _Static_assert(sizeof(cache_header) == 64, "cache header layout");
 _Static_assert(sizeof(cache_section) == 32, "cache section layout");
+_Static_assert(CACHE_WRITE_RUN % CACHE_CHUNK == 0, "DATA is written in whole chunks");
 
 // The scene's link to its cache: the bytes its arrays may point into, and
 // the writer of a new cache file.
@@ -197,5 +204,24 @@ void scene_baked_destroy(stoa_scene *scene);
 // when desc->use_cache. Returns 1 when it did not handle the load.
 stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
                              stoa_scene **out_scene, stoa_error *err);
+// The hit path (scene_cache_read.c): the cache file for *key in `dir` read
+// and checked into *s; when there is none, a baked file beside the scene
+// ("<path>.stoabake"): one made for RGBA8 (the hub bakes with no device) is
+// used under its own key when the device's format has none (*key and
+// *target then say RGBA8), and a whole one is taken into the cache.
+// STOA_ERROR_NOT_FOUND: neither. *mtime_ns: the file's last use
+// (INT64_MAX: taken into the cache just now).
+stoa_result scene_cache_find(const char *dir, const char *path, uint64_t content_key,
+                             uint64_t *key, uint32_t *target, char *file, size_t file_size,
+                             stoa_scene **s, int64_t *mtime_ns, stoa_error *err);
+// After a hit: stoa_scene_cache_touch unless the file was used within the
+// last minute (a reload in a loop writes no inode each time).
+void scene_cache_touch_if_old(const char *file, int64_t mtime_ns);
+// The cache folder's name (stoa_scene_cache_dir's choice) without making
+// it: a hit needs no call to see that it is there (scene_cache_key.c).
+bool scene_cache_dir_name(const char *dir, char *out, size_t out_size);
+// Makes the folder `path` and its parents as needed (edits and restores
+// `path` on the way); true when it is there.
+bool scene_cache_make_dir(char *path);
 // After a deferred load's last texture arrived: starts the pending write.
 void scene_cache_textures_done(stoa_scene *scene);

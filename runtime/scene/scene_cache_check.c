@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Checking a baked scene cache file before anything in it is used: header,
 // version, key, size, section table, and the hash of every section and of
-// every MiB of DATA (on a few threads: the texels are most of the file).
+// every chunk of DATA (on a few threads: the texels are most of the file).
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -10,6 +10,8 @@
 #include "scene_cache.h"
 
 #define MAX_CHECKERS 4
+// A thread is started for each this many bytes to check (at most MAX_CHECKERS).
+#define BYTES_PER_CHECKER ((uint64_t)4 << 20)
 
 static const uint32_t k_known[] = {CACHE_META, CACHE_NODE, CACHE_MESH, CACHE_MATL,
                                    CACHE_TEXR, CACHE_SKIN, CACHE_CAMR, CACHE_LITE,
@@ -31,24 +33,30 @@ typedef struct chunk_check {
     atomic_bool bad;
 } chunk_check;
 
+// Each thread takes a run of chunks of about 1 MiB at a time: threads do
+// not fault in the same pages, nor write neighbouring chunk_state bytes.
+#define RUN (((size_t)1 << 20) / CACHE_CHUNK)
+
 static void *check_chunks(void *arg)
 {
     chunk_check *c = arg;
     struct scene_baked *b = c->b;
-    for (uint64_t i; !atomic_load(&c->bad) && (i = atomic_fetch_add(&c->next, 1)) < c->end;) {
-        if (b->chunk_state[i] != 0) {
-            if (b->chunk_state[i] == 2)
+    for (uint64_t first; !atomic_load(&c->bad) && (first = atomic_fetch_add(&c->next, RUN)) < c->end;) {
+        for (uint64_t i = first; i < first + RUN && i < c->end; i++) {
+            if (b->chunk_state[i] != 0) {
+                if (b->chunk_state[i] == 2)
+                    atomic_store(&c->bad, true);
+                continue;
+            }
+            uint64_t at = i * CACHE_CHUNK;
+            uint64_t n = b->data_size - at < CACHE_CHUNK ? b->data_size - at : CACHE_CHUNK;
+            uint64_t want;
+            memcpy(&want, b->chunk_hashes + i * 8, 8);
+            bool good = scene_hash64(b->data + at, n, 0) == want;
+            b->chunk_state[i] = good ? 1 : 2; // each index is this thread's alone
+            if (!good)
                 atomic_store(&c->bad, true);
-            continue;
         }
-        uint64_t at = i * CACHE_CHUNK;
-        uint64_t n = b->data_size - at < CACHE_CHUNK ? b->data_size - at : CACHE_CHUNK;
-        uint64_t want;
-        memcpy(&want, b->chunk_hashes + i * 8, 8);
-        bool good = scene_hash64(b->data + at, n, 0) == want;
-        b->chunk_state[i] = good ? 1 : 2; // each index is this thread's alone
-        if (!good)
-            atomic_store(&c->bad, true);
     }
     return NULL;
 }
@@ -61,10 +69,15 @@ bool scene_cache_check_chunks(struct scene_baked *b, uint64_t first, uint64_t en
     chunk_check c = {.b = b, .end = end};
     atomic_init(&c.next, first);
     atomic_init(&c.bad, false);
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    uint64_t want = cores > 1 ? (uint64_t)cores - 1 : 0;
-    want = want < MAX_CHECKERS ? want : MAX_CHECKERS;
-    want = want < (end - first) / 4 ? want : (end - first) / 4; // few chunks: this thread
+    uint64_t want = (end - first) / (BYTES_PER_CHECKER / CACHE_CHUNK); // few: this thread
+    if (want > 0) { // sysconf reads /sys each time: once per process
+        static atomic_long cores;
+        long c = atomic_load(&cores);
+        if (c == 0)
+            atomic_store(&cores, c = sysconf(_SC_NPROCESSORS_ONLN));
+        want = c - 1 < (long)want ? (c > 1 ? (uint64_t)c - 1 : 0) : want;
+        want = want < MAX_CHECKERS ? want : MAX_CHECKERS;
+    }
     pthread_t t[MAX_CHECKERS];
     uint32_t started = 0;
     pthread_mutex_lock(&b->lock);

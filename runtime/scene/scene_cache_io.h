@@ -7,7 +7,7 @@
 // section's bytes and every array reference must lie in DATA with exactly
 // the size its count implies. The first failure is kept (r->why) and every
 // later read returns zeros. Writing: fields into a growing buffer, arrays
-// into DATA (16-byte aligned, hashed per MiB) with a reference in the field
+// into DATA (16-byte aligned, hashed per CACHE_CHUNK) with a reference in the field
 // stream.
 #pragma once
 
@@ -124,7 +124,7 @@ typedef struct wbuf {
 typedef struct data_out {
     int fd;
     uint64_t pos;   // bytes of DATA so far
-    uint8_t *chunk; // the chunk being filled (CACHE_CHUNK bytes)
+    uint8_t *chunk; // the run being filled (CACHE_WRITE_RUN bytes)
     size_t fill;
     wbuf hashes; // one uint64_t per chunk
     bool failed;
@@ -182,8 +182,11 @@ static inline void flush_chunk(data_out *d)
 {
     if (d->fill == 0)
         return;
-    uint64_t h = scene_hash64(d->chunk, d->fill, 0);
-    put(&d->hashes, &h, 8);
+    for (size_t at = 0; at < d->fill; at += CACHE_CHUNK) { // fill starts on a chunk
+        size_t n = d->fill - at < CACHE_CHUNK ? d->fill - at : CACHE_CHUNK;
+        uint64_t h = scene_hash64(d->chunk + at, n, 0);
+        put(&d->hashes, &h, 8);
+    }
     uint64_t at = CACHE_DATA_OFFSET + d->pos - d->fill;
     size_t done = 0;
     while (!d->failed && done < d->fill) {
@@ -199,7 +202,7 @@ static inline void flush_chunk(data_out *d)
 static inline void data_bytes(data_out *d, const uint8_t *p, size_t n)
 {
     while (n > 0) {
-        size_t take = CACHE_CHUNK - d->fill < n ? CACHE_CHUNK - d->fill : n;
+        size_t take = CACHE_WRITE_RUN - d->fill < n ? CACHE_WRITE_RUN - d->fill : n;
         if (p)
             memcpy(d->chunk + d->fill, p, take);
         else
@@ -209,7 +212,7 @@ static inline void data_bytes(data_out *d, const uint8_t *p, size_t n)
         n -= take;
         if (p)
             p += take;
-        if (d->fill == CACHE_CHUNK)
+        if (d->fill == CACHE_WRITE_RUN)
             flush_chunk(d);
     }
 }

@@ -167,7 +167,7 @@ stoa_result stoa_scene_file_uris(const char *path, void (*each)(void *user, cons
     return r;
 }
 
-static bool make_dirs(char *path)
+bool scene_cache_make_dir(char *path)
 {
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
@@ -184,7 +184,7 @@ static bool make_dirs(char *path)
     return mkdir(path, 0700) == 0 || errno == EEXIST;
 }
 
-bool stoa_scene_cache_dir(const char *dir, char *out, size_t out_size)
+bool scene_cache_dir_name(const char *dir, char *out, size_t out_size)
 {
     const char *env = getenv("STOA_SCENE_CACHE");
     const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
@@ -201,7 +201,12 @@ bool stoa_scene_cache_dir(const char *dir, char *out, size_t out_size)
         n = snprintf(out, out_size, "%s/.cache/stoa/scenes", home);
     else
         return false;
-    return n > 0 && (size_t)n < out_size && make_dirs(out);
+    return n > 0 && (size_t)n < out_size;
+}
+
+bool stoa_scene_cache_dir(const char *dir, char *out, size_t out_size)
+{
+    return scene_cache_dir_name(dir, out, out_size) && scene_cache_make_dir(out);
 }
 
 void stoa_scene_cache_format(char *out, size_t size)

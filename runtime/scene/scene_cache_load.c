@@ -101,131 +101,6 @@ stoa_scene_cache_outcome stoa_scene_cache_outcome_of(const stoa_scene *s)
     return s && s->baked ? s->baked->outcome : STOA_SCENE_CACHE_UNUSED;
 }
 
-// Takes `bytes` (mapped or heap) into a new scene; on failure frees them.
-static stoa_result from_bytes(uint8_t *bytes, size_t size, bool mapped, uint64_t key,
-                              bool check_hashes, stoa_scene **out, stoa_error *err)
-{
-    stoa_scene *s = calloc(1, sizeof *s);
-    struct scene_baked *b = calloc(1, sizeof *b);
-    if (!s || !b) {
-        free(s);
-        free(b);
-        if (mapped)
-            munmap(bytes, size);
-        else
-            free(bytes);
-        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
-    }
-    *b = (struct scene_baked){.bytes = bytes, .size = size, .mapped = mapped,
-                              .outcome = STOA_SCENE_CACHE_HIT};
-    s->baked = b;
-    const cache_section *table;
-    uint32_t count;
-    stoa_result r = scene_cache_check(bytes, size, key, check_hashes, &table, &count, err);
-    for (uint32_t i = 0; r >= 0 && i < count; i++) {
-        if (table[i].id == CACHE_DATA) {
-            b->data = bytes + table[i].offset;
-            b->data_size = table[i].size;
-            b->chunk_count = (b->data_size + CACHE_CHUNK - 1) / CACHE_CHUNK;
-        } else if (table[i].id == CACHE_CHNK) {
-            b->chunk_hashes = bytes + table[i].offset;
-        }
-    }
-    if (r >= 0) {
-        b->trust_data = !check_hashes;
-        b->has_lock = pthread_mutex_init(&b->lock, NULL) == 0;
-        if (!b->has_lock || !(b->chunk_state = calloc(b->chunk_count + 1, 1)))
-            r = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
-    }
-    if (r >= 0)
-        r = scene_cache_build(s, bytes, size, table, count, err);
-    // Everything but a large scene's texels now; those on first use.
-    if (r >= 0 && check_hashes &&
-        !scene_cache_check_chunks(b, 0, (b->lazy_from + CACHE_CHUNK - 1) / CACHE_CHUNK))
-        r = stoa_error_set(err, STOA_ERROR_PARSE, "DATA: checksum mismatch");
-    if (r < 0) {
-        stoa_scene_destroy(&s);
-        return r;
-    }
-    *out = s;
-    return STOA_OK;
-}
-
-static bool range_ok(struct scene_baked *b, const uint8_t *p, size_t size)
-{
-    if (!p || size == 0)
-        return true;
-    uint64_t at = (uint64_t)(p - b->data);
-    return scene_cache_check_chunks(b, at / CACHE_CHUNK, (at + size + CACHE_CHUNK - 1) / CACHE_CHUNK);
-}
-
-bool stoa_scene_texture_check(const stoa_scene *s, uint32_t i)
-{
-    if (!s || i >= s->texture_count)
-        return false;
-    struct scene_baked *b = s->baked;
-    const stoa_texture *t = &s->textures[i];
-    if (!b || !b->chunk_state || b->trust_data || (!t->rgba && !t->blocks))
-        return true;
-    size_t level0 = (size_t)t->width * t->height * 4, chain = 0;
-    for (uint32_t w = t->width, h = t->height; t->mips && (w > 1 || h > 1);) {
-        w = w > 1 ? w / 2 : 1;
-        h = h > 1 ? h / 2 : 1;
-        chain += (size_t)w * h * 4;
-    }
-    if (!t->rgba)
-        level0 = 0;
-    if (range_ok(b, t->rgba, level0) && range_ok(b, t->mips, chain) &&
-        range_ok(b, t->blocks, t->blocks_size))
-        return true;
-    pthread_mutex_lock(&b->lock);
-    if (!b->damaged_logged) {
-        STOA_LOGW("scene", "%s: scene cache %s rejected (texture %u: DATA checksum mismatch); "
-                           "the texture is left out and the next load rebuilds the cache",
-                  s->path, b->file, i);
-        unlink(b->file);
-        b->damaged_logged = true;
-    }
-    pthread_mutex_unlock(&b->lock);
-    return false;
-}
-
-stoa_result stoa_scene_cache_parse(const uint8_t *bytes, size_t size, uint64_t expect_key,
-                                   bool check_hashes, stoa_scene **out_scene, stoa_error *err)
-{
-    *out_scene = NULL;
-    uint8_t *copy = malloc(size ? size : 1);
-    if (!copy)
-        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
-    memcpy(copy, bytes, size);
-    stoa_result r = from_bytes(copy, size, false, expect_key, check_hashes, out_scene, err);
-    if (r >= 0 && !((*out_scene)->path = scene_strdup("(cache bytes)"))) {
-        stoa_scene_destroy(out_scene);
-        r = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
-    }
-    return r;
-}
-
-// STOA_ERROR_NOT_FOUND when there is no file; another error when it is bad.
-stoa_result scene_cache_read_file(const char *file, uint64_t key, stoa_scene **out,
-                                  stoa_error *err)
-{
-    int fd = open(file, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return stoa_error_set(err, errno == ENOENT ? STOA_ERROR_NOT_FOUND : STOA_ERROR_IO, "%s",
-                              strerror(errno));
-    struct stat st;
-    void *map = MAP_FAILED;
-    if (fstat(fd, &st) == 0 && st.st_size > 0)
-        map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
-                   fd, 0);
-    close(fd);
-    if (map == MAP_FAILED)
-        return stoa_error_set(err, STOA_ERROR_PARSE, "empty or unreadable (%lld bytes)",
-                              (long long)st.st_size);
-    return from_bytes(map, (size_t)st.st_size, true, key, true, out, err);
-}
-
 static void progress(const stoa_scene_load_desc *d, float f, const char *stage)
 {
     if (d->progress)
@@ -268,43 +143,33 @@ static stoa_result compute_key(const char *dir, const char *path, const stoa_sce
 stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
                              stoa_scene **out_scene, stoa_error *err)
 {
+    // The folder is made on a miss (a hit finds its files in it: no call).
     char dir[3900];
-    if (!stoa_scene_cache_dir(desc->cache_dir, dir, sizeof dir))
+    if (!scene_cache_dir_name(desc->cache_dir, dir, sizeof dir))
         return 1;
     progress(desc, 0.0f, "reading");
     uint64_t key;
     uint64_t t = scene_stage_begin();
     bool keyed = scene_cache_memo_get(dir, path, desc->no_generated_tangents, &key) ||
-                 compute_key(dir, path, desc, &key) >= 0;
+                 (scene_cache_make_dir(dir) && compute_key(dir, path, desc, &key) >= 0);
     scene_stage_end(STOA_SCENE_STAGE_KEY, t);
     if (!keyed)
         return 1; // the import reports why the file cannot be read
     uint32_t target = stoa_texture_target_resolve((stoa_texture_target)desc->texture_target);
-    uint64_t content_key = key, side_key;
+    uint64_t content_key = key;
     key = scene_cache_key_target(content_key, target);
     char file[4096];
-    snprintf(file, sizeof file, "%s/%016llx.stoabake", dir, (unsigned long long)key);
-    // A baked file beside the scene made for RGBA8 (the hub bakes with no
-    // device, so for RGBA8), which every device draws: used, under its own
-    // key, when there is no file for this device's format.
-    uint64_t rgba8_key = scene_cache_key_target(content_key, STOA_TEXTURE_TARGET_RGBA8);
-    if (target != STOA_TEXTURE_TARGET_RGBA8 && access(file, F_OK) != 0 &&
-        scene_cache_sidecar_key(path, &side_key) && side_key == rgba8_key) {
-        key = rgba8_key;
-        target = STOA_TEXTURE_TARGET_RGBA8;
-        snprintf(file, sizeof file, "%s/%016llx.stoabake", dir, (unsigned long long)key);
-    }
     stoa_error rerr = {0};
     stoa_scene *s = NULL;
-    stoa_result r = scene_cache_read_file(file, key, &s, &rerr);
-    stoa_result side = r == STOA_ERROR_NOT_FOUND ? scene_cache_from_sidecar(path, file, key, &s) : r;
-    if (side >= 0)
-        r = side;
+    int64_t mtime_ns = 0;
+    stoa_result r = scene_cache_find(dir, path, content_key, &key, &target, file, sizeof file,
+                                     &s, &mtime_ns, &rerr);
     if (r >= 0 && (s->path = scene_strdup(path))) {
         snprintf(s->baked->file, sizeof s->baked->file, "%s", file);
         s->baked->key = key;
         scene_cache_complete_later(s, target); // textures a hurried writer left RGBA8
-        stoa_scene_cache_touch(file); // least recently used goes first
+        if (mtime_ns != INT64_MAX)
+            scene_cache_touch_if_old(file, mtime_ns); // least recently used goes first
         for (uint32_t i = 0; i < s->warning_count; i++)
             STOA_LOGW("scene", "%s: %s", path, s->warnings[i]);
         progress(desc, 1.0f, "done");
@@ -320,6 +185,7 @@ stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
     } else {
         STOA_LOGD("scene", "%s: not in the scene cache; importing", path);
     }
+    scene_cache_make_dir(dir); // the writer's folder (it says why when it cannot write)
     stoa_scene_load_desc plain = *desc;
     plain.use_cache = false;
     r = stoa_scene_load(path, &plain, &s, err);

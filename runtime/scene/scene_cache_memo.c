@@ -5,6 +5,7 @@
 //   u64 size, i64 mtime_ns, i64 ctime_ns, u64 inode, u64 device, u32 length, path
 // The first entry is the scene file. Read with every bound checked; any
 // doubt (a missing, short or odd memo, any file changed) means no memo.
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,7 @@
 #include "core/stoa_file.h"
 #include "scene_cache.h"
 
-#define MEMO_VERSION 1u
+#define MEMO_VERSION 2u // 2: named by the absolute path as given, not realpath
 #define MEMO_MAX_BYTES ((size_t)1 << 20)
 
 typedef scene_cache_stat memo_stat;
@@ -33,23 +34,60 @@ bool scene_cache_stat_of(const char *path, memo_stat *out)
     return true;
 }
 
+// The scene's absolute name as given (the working folder before a relative
+// one): no realpath, whose readlink per folder costs more than the rest of
+// a hit. Another spelling of the same file only gets a memo of its own; what
+// the memo vouches for is the stat of exactly this name.
+static bool absolute(const char *path, char *out, size_t size)
+{
+    if (path[0] == '/')
+        return snprintf(out, size, "%s", path) < (int)size;
+    if (!getcwd(out, size))
+        return false;
+    size_t n = strlen(out);
+    return snprintf(out + n, size - n, "%s%s", n > 1 ? "/" : "", path) < (int)(size - n);
+}
+
 static bool memo_path(const char *dir, const char *path, bool tangents, char *out, size_t size,
                       char *real)
 {
-    if (!realpath(path, real))
+    if (!absolute(path, real, PATH_MAX))
         return false;
     uint64_t h = scene_hash64(real, strlen(real), MEMO_VERSION + (tangents ? 7 : 0));
     return snprintf(out, size, "%s/src-%016llx.memo", dir, (unsigned long long)h) < (int)size;
 }
 
+// The memo's bytes: one read into `stack` (a memo is a few hundred bytes),
+// else from the heap (*heap, to free); NULL when there is none.
+static const uint8_t *memo_read(const char *file, uint8_t *stack, size_t stack_size,
+                                uint8_t **heap, size_t *n)
+{
+    *heap = NULL;
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    ssize_t got = read(fd, stack, stack_size);
+    close(fd);
+    if (got < 0)
+        return NULL;
+    if ((size_t)got < stack_size) {
+        *n = (size_t)got;
+        return stack;
+    }
+    stoa_error e = {0};
+    if (stoa_file_read(file, MEMO_MAX_BYTES, heap, n, &e) < 0)
+        return NULL;
+    return *heap;
+}
+
 bool scene_cache_memo_get(const char *dir, const char *path, bool tangents, uint64_t *key)
 {
     char file[PATH_MAX + 64], real[PATH_MAX];
-    uint8_t *b = NULL;
+    uint8_t stack[4096], *heap = NULL;
+    const uint8_t *b = NULL;
     size_t n = 0;
-    stoa_error e = {0};
     if (!memo_path(dir, path, tangents, file, sizeof file, real) ||
-        stoa_file_read(file, MEMO_MAX_BYTES, &b, &n, &e) < 0)
+        !(b = memo_read(file, stack, sizeof stack, &heap, &n)))
         return false;
     uint32_t version, count;
     size_t at = 24;
@@ -79,7 +117,7 @@ bool scene_cache_memo_get(const char *dir, const char *path, bool tangents, uint
                  memcmp(&want, &have, sizeof want) == 0;
         }
     }
-    free(b);
+    free(heap);
     return ok && at == n;
 }
 

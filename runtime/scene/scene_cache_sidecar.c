@@ -39,18 +39,25 @@ static bool adopt(const char *from, const char *file)
     return ok;
 }
 
+// The header of "<path>.stoabake" into *h and its name into side: 1; 0
+// when the file is no Stoa scene cache file; -1 when there is none.
+static int side_header(const char *path, char side[4200], cache_header *h)
+{
+    if (snprintf(side, 4200, "%s.stoabake", path) >= 4200)
+        return -1;
+    int fd = open(side, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t got = pread(fd, h, sizeof *h, 0);
+    close(fd);
+    return got == (ssize_t)sizeof *h && memcmp(h->magic, CACHE_MAGIC, 8) == 0;
+}
+
 bool scene_cache_sidecar_key(const char *path, uint64_t *out_key)
 {
     char side[4200];
     cache_header h;
-    if (snprintf(side, sizeof side, "%s.stoabake", path) >= (int)sizeof side)
-        return false;
-    int fd = open(side, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    ssize_t got = pread(fd, &h, sizeof h, 0);
-    close(fd);
-    if (got != (ssize_t)sizeof h || memcmp(h.magic, CACHE_MAGIC, 8) != 0)
+    if (side_header(path, side, &h) <= 0)
         return false;
     *out_key = h.key;
     return true;
@@ -68,15 +75,11 @@ stoa_result scene_cache_from_sidecar(const char *path, const char *file, uint64_
 {
     char side[4200];
     cache_header h;
-    if (snprintf(side, sizeof side, "%s.stoabake", path) >= (int)sizeof side)
+    int got = side_header(path, side, &h);
+    if (got < 0)
         return STOA_ERROR_NOT_FOUND;
-    int fd = open(side, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return STOA_ERROR_NOT_FOUND;
-    ssize_t got = pread(fd, &h, sizeof h, 0);
-    close(fd);
-    if (got != (ssize_t)sizeof h || memcmp(h.magic, CACHE_MAGIC, 8) != 0 ||
-        h.version != STOA_SCENE_CACHE_VERSION || h.endian != CACHE_ENDIAN || h.key != key) {
+    if (got == 0 || h.version != STOA_SCENE_CACHE_VERSION || h.endian != CACHE_ENDIAN ||
+        h.key != key) {
         STOA_LOGI("scene",
                   "%s: the baked file %s was made for other content or by another "
                   "Stoa; importing",

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Writing a baked scene cache file (layout: scene_cache.h). The bulk arrays
-// stream into the DATA section as they are met, hashed per MiB; the other
+// stream into the DATA section as they are met, hashed per chunk; the other
 // sections are built in memory and written after it; the header and the
 // section table last, at the front. All into a temporary file renamed over
 // the final name, so that a reader never sees half a file.
@@ -347,7 +347,7 @@ stoa_result scene_cache_write(const stoa_scene *s, uint64_t key, uint32_t target
             return stoa_error_set(err, STOA_ERROR_STATE, "%s: textures still decoding", file);
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", file);
-    data_out d = {.fd = mkstemp(tmp), .chunk = malloc(CACHE_CHUNK)};
+    data_out d = {.fd = mkstemp(tmp), .chunk = malloc(CACHE_WRITE_RUN)};
     if (d.fd < 0 || !d.chunk) {
         int e = errno;
         free(d.chunk);

@@ -30,8 +30,9 @@
 // files are then ignored (and replaced on the next load).
 // 2: levels of detail (LODS); 3: GPU texture formats (TEXR); 4: quantised
 // vertex streams (QVTX); 5: both; 6: geometry read without Assimp for most
-// files (scene_native.c: its own generated tangents).
-#define STOA_SCENE_CACHE_VERSION 6u
+// files (scene_native.c: its own generated tangents); 7: DATA hashed per
+// 16 KiB, not per MiB.
+#define STOA_SCENE_CACHE_VERSION 7u
 
 // The cache folder: `dir` when non-empty; else $STOA_SCENE_CACHE ("off":
 // no cache, returns false); else $XDG_CACHE_HOME/stoa/scenes, else

@@ -40,6 +40,17 @@ __attribute__((unused)) static stoa_scene *sct_load(const char *path, const stoa
     return s;
 }
 
+// sct_load with the log kept in g_log (emptied first).
+__attribute__((unused)) static stoa_scene *sct_load_logged(const char *path,
+                                                           const stoa_scene_load_desc *d, int want)
+{
+    g_log[0] = 0;
+    stoa_log_set_sink(sink, NULL);
+    stoa_scene *s = sct_load(path, d, want);
+    stoa_log_set_sink(NULL, NULL);
+    return s;
+}
+
 // The one cache file in dir (path into out); false when there is none.
 __attribute__((unused)) static bool sct_cache_file(const char *dir, char *out, size_t size)
 {
@@ -52,4 +63,32 @@ __attribute__((unused)) static bool sct_cache_file(const char *dir, char *out, s
     if (p)
         pclose(p);
     return out[0] != 0;
+}
+
+// path's cache file in `cache` (d->cache_dir) has one damaged texel chunk:
+// a load is a hit (the texels are not read), exactly one texture fails its
+// first-use check, logged, and the file is removed; the next load imports
+// and rebuilds it, and the one after is a hit with every texture whole.
+__attribute__((unused)) static void sct_texel_damage_found(const char *path,
+                                                           const stoa_scene_load_desc *d,
+                                                           const char *cache)
+{
+    char file[4200];
+    stoa_scene *s = sct_load(path, d, STOA_SCENE_CACHE_HIT);
+    g_log[0] = 0;
+    stoa_log_set_sink(sink, NULL);
+    uint32_t bad = 0;
+    for (uint32_t i = 0; s && i < s->texture_count; i++)
+        bad += !stoa_scene_texture_check(s, i);
+    stoa_log_set_sink(NULL, NULL);
+    CHECK_MSG(bad == 1, "%u textures failed their check", bad);
+    CHECK_CONTAINS(g_log, "rejected (texture");
+    CHECK(!sct_cache_file(cache, file, sizeof file)); // removed
+    stoa_scene_destroy(&s);
+    s = sct_load(path, d, STOA_SCENE_CACHE_MISS);
+    stoa_scene_destroy(&s);
+    s = sct_load(path, d, STOA_SCENE_CACHE_HIT);
+    for (uint32_t i = 0; s && i < s->texture_count; i++)
+        CHECK(stoa_scene_texture_check(s, i));
+    stoa_scene_destroy(&s);
 }

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: Apache-2.0
+// The baked scene cache's hit path: a cache file read (small) or mapped,
+// checked and built into a scene; the texels checked on first use
+// (stoa_scene_texture_check); stoa_scene_cache_parse. Kept to about ten
+// system calls a hit (docs/performance.md, "The cached hit path").
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/stoa_log.h"
+#include "scene/stoa_scene_texfmt.h"
+#include "scene_cache.h"
+
+// Takes `bytes` (mapped or heap) into a new scene; on failure frees them.
+static stoa_result from_bytes(uint8_t *bytes, size_t size, bool mapped, uint64_t key,
+                              bool check_hashes, stoa_scene **out, stoa_error *err)
+{
+    stoa_scene *s = calloc(1, sizeof *s);
+    struct scene_baked *b = calloc(1, sizeof *b);
+    if (!s || !b) {
+        free(s);
+        free(b);
+        if (mapped)
+            munmap(bytes, size);
+        else
+            free(bytes);
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
+    }
+    *b = (struct scene_baked){
+        .bytes = bytes, .size = size, .mapped = mapped, .outcome = STOA_SCENE_CACHE_HIT};
+    s->baked = b;
+    const cache_section *table;
+    uint32_t count;
+    stoa_result r = scene_cache_check(bytes, size, key, check_hashes, &table, &count, err);
+    for (uint32_t i = 0; r >= 0 && i < count; i++) {
+        if (table[i].id == CACHE_DATA) {
+            b->data = bytes + table[i].offset;
+            b->data_size = table[i].size;
+            b->chunk_count = (b->data_size + CACHE_CHUNK - 1) / CACHE_CHUNK;
+        } else if (table[i].id == CACHE_CHNK) {
+            b->chunk_hashes = bytes + table[i].offset;
+        }
+    }
+    if (r >= 0) {
+        b->trust_data = !check_hashes;
+        b->has_lock = pthread_mutex_init(&b->lock, NULL) == 0;
+        if (!b->has_lock || !(b->chunk_state = calloc(b->chunk_count + 1, 1)))
+            r = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
+    }
+    if (r >= 0)
+        r = scene_cache_build(s, bytes, size, table, count, err);
+    // Everything but a large scene's texels now; those on first use.
+    if (r >= 0 && check_hashes &&
+        !scene_cache_check_chunks(b, 0, (b->lazy_from + CACHE_CHUNK - 1) / CACHE_CHUNK))
+        r = stoa_error_set(err, STOA_ERROR_PARSE, "DATA: checksum mismatch");
+    if (r < 0) {
+        stoa_scene_destroy(&s);
+        return r;
+    }
+    *out = s;
+    return STOA_OK;
+}
+
+static bool range_ok(struct scene_baked *b, const uint8_t *p, size_t size)
+{
+    if (!p || size == 0)
+        return true;
+    uint64_t at = (uint64_t)(p - b->data);
+    return scene_cache_check_chunks(b, at / CACHE_CHUNK,
+                                    (at + size + CACHE_CHUNK - 1) / CACHE_CHUNK);
+}
+
+bool stoa_scene_texture_check(const stoa_scene *s, uint32_t i)
+{
+    if (!s || i >= s->texture_count)
+        return false;
+    struct scene_baked *b = s->baked;
+    const stoa_texture *t = &s->textures[i];
+    if (!b || !b->chunk_state || b->trust_data || (!t->rgba && !t->blocks))
+        return true;
+    size_t level0 = (size_t)t->width * t->height * 4, chain = 0;
+    for (uint32_t w = t->width, h = t->height; t->mips && (w > 1 || h > 1);) {
+        w = w > 1 ? w / 2 : 1;
+        h = h > 1 ? h / 2 : 1;
+        chain += (size_t)w * h * 4;
+    }
+    if (!t->rgba)
+        level0 = 0;
+    if (range_ok(b, t->rgba, level0) && range_ok(b, t->mips, chain) &&
+        range_ok(b, t->blocks, t->blocks_size))
+        return true;
+    pthread_mutex_lock(&b->lock);
+    if (!b->damaged_logged) {
+        STOA_LOGW("scene",
+                  "%s: scene cache %s rejected (texture %u: DATA checksum mismatch); "
+                  "the texture is left out and the next load rebuilds the cache",
+                  s->path, b->file, i);
+        unlink(b->file);
+        b->damaged_logged = true;
+    }
+    pthread_mutex_unlock(&b->lock);
+    return false;
+}
+
+stoa_result stoa_scene_cache_parse(const uint8_t *bytes, size_t size, uint64_t expect_key,
+                                   bool check_hashes, stoa_scene **out_scene, stoa_error *err)
+{
+    *out_scene = NULL;
+    uint8_t *copy = malloc(size ? size : 1);
+    if (!copy)
+        return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
+    memcpy(copy, bytes, size);
+    stoa_result r = from_bytes(copy, size, false, expect_key, check_hashes, out_scene, err);
+    if (r >= 0 && !((*out_scene)->path = scene_strdup("(cache bytes)"))) {
+        stoa_scene_destroy(out_scene);
+        r = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
+    }
+    return r;
+}
+
+// A cache file this small is read into the heap: one read costs less than
+// mapping it, its page faults and unmapping it.
+#define READ_BELOW (64u << 10)
+
+// STOA_ERROR_NOT_FOUND when there is no file; another error when it is bad.
+// *mtime_ns: the file's modification time (its last use, scene_cache_evict.c).
+static stoa_result read_file(const char *file, uint64_t key, stoa_scene **out, int64_t *mtime_ns,
+                             stoa_error *err)
+{
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return stoa_error_set(err, errno == ENOENT ? STOA_ERROR_NOT_FOUND : STOA_ERROR_IO, "%s",
+                              strerror(errno));
+    struct stat st;
+    void *bytes = MAP_FAILED;
+    bool mapped = true;
+    if (fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size < READ_BELOW) {
+        mapped = false;
+        bytes = malloc((size_t)st.st_size);
+        ssize_t got = bytes ? pread(fd, bytes, (size_t)st.st_size, 0) : -1;
+        if (got != st.st_size) { // shorter (truncated meanwhile) or failed
+            free(bytes);
+            bytes = MAP_FAILED;
+        }
+    } else if (st.st_size > 0) {
+        bytes = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    }
+    close(fd);
+    if (bytes == MAP_FAILED)
+        return stoa_error_set(err, STOA_ERROR_PARSE, "empty or unreadable (%lld bytes)",
+                              (long long)st.st_size);
+    *mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    return from_bytes(bytes, (size_t)st.st_size, mapped, key, true, out, err);
+}
+
+stoa_result scene_cache_read_file(const char *file, uint64_t key, stoa_scene **out, stoa_error *err)
+{
+    int64_t mtime_ns;
+    return read_file(file, key, out, &mtime_ns, err);
+}
+
+// A hit moves its file to the front of the least-recently-used order
+// (stoa_scene_cache_touch) unless it was used this recently: a reload in a
+// loop writes no inode each time.
+#define TOUCH_AFTER_NS (60LL * 1000000000LL)
+
+void scene_cache_touch_if_old(const char *file, int64_t mtime_ns)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t now_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+    if (now_ns - mtime_ns >= TOUCH_AFTER_NS || now_ns < mtime_ns)
+        stoa_scene_cache_touch(file);
+}
+
+// The cache file for `key` in `dir`; on none, a baked file beside the scene
+// ("<path>.stoabake"): one made for RGBA8 (the hub bakes with no device, so
+// for RGBA8; every device draws it) is used under its own key when the
+// device's format has no file (*key and *target then say RGBA8).
+stoa_result scene_cache_find(const char *dir, const char *path, uint64_t content_key, uint64_t *key,
+                             uint32_t *target, char *file, size_t file_size, stoa_scene **s,
+                             int64_t *mtime_ns, stoa_error *err)
+{
+    snprintf(file, file_size, "%s/%016llx.stoabake", dir, (unsigned long long)*key);
+    stoa_result r = read_file(file, *key, s, mtime_ns, err);
+    uint64_t rgba8_key = scene_cache_key_target(content_key, STOA_TEXTURE_TARGET_RGBA8), side;
+    if (r == STOA_ERROR_NOT_FOUND && *target != STOA_TEXTURE_TARGET_RGBA8 &&
+        scene_cache_sidecar_key(path, &side) && side == rgba8_key) {
+        *key = rgba8_key;
+        *target = STOA_TEXTURE_TARGET_RGBA8;
+        snprintf(file, file_size, "%s/%016llx.stoabake", dir, (unsigned long long)*key);
+        r = read_file(file, *key, s, mtime_ns, err);
+    }
+    if (r == STOA_ERROR_NOT_FOUND) { // a rejected one logged why: still a miss here
+        stoa_result side = scene_cache_from_sidecar(path, file, *key, s);
+        *mtime_ns = INT64_MAX; // taken into the cache just now: no touch
+        r = side >= 0 ? side : r;
+    }
+    return r;
+}
