@@ -28,7 +28,7 @@
 #define CACHE_DATA_OFFSET 4096u
 #define CACHE_MAX_SECTIONS 32u
 // Small, so that a load checks little more than the bytes it uses: the
-// chunk where the texels begin is checked whole (format 6; 1 MiB before).
+// chunk where the texels begin is checked whole (format 7; 1 MiB before).
 #define CACHE_CHUNK ((size_t)1 << 14)
 // DATA is written in runs of this many bytes (a whole number of chunks):
 // large writes leave the page cache in large folios, which a mapping
