@@ -56,10 +56,7 @@ static inline void nc_tangents(const float *a, const float *b, uint32_t n, nc_st
 static inline bool nc_mesh_same(const stoa_mesh *a, const stoa_mesh *b, nc_stats *st)
 {
     size_t v = a->vertex_count;
-    if (strcmp(a->name, b->name) || a->vertex_count != b->vertex_count ||
-        a->index_count != b->index_count || a->material != b->material || a->skin != b->skin ||
-        a->morph_target_count != b->morph_target_count ||
-        memcmp(a->bounds_min, b->bounds_min, 12) || memcmp(a->bounds_max, b->bounds_max, 12))
+    if (!sc_mesh_header_same(a, b))
         return false;
     bool same = SC_SAME(a->positions, b->positions, v * 12) &&
                 SC_SAME(a->normals, b->normals, v * 12) && !a->tangents == !b->tangents &&

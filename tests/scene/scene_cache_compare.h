@@ -11,13 +11,19 @@
 
 #define SC_SAME(a, b, n) ((a) == NULL ? (b) == NULL : (b) != NULL && memcmp((a), (b), (n)) == 0)
 
+// Name, counts, material, skin and bounds (what every mesh comparison checks first).
+static inline bool sc_mesh_header_same(const stoa_mesh *a, const stoa_mesh *b)
+{
+    return !strcmp(a->name, b->name) && a->vertex_count == b->vertex_count &&
+           a->index_count == b->index_count && a->material == b->material &&
+           a->skin == b->skin && a->morph_target_count == b->morph_target_count &&
+           !memcmp(a->bounds_min, b->bounds_min, 12) && !memcmp(a->bounds_max, b->bounds_max, 12);
+}
+
 static inline bool sc_mesh_same(const stoa_mesh *a, const stoa_mesh *b)
 {
     size_t v = a->vertex_count;
-    if (strcmp(a->name, b->name) || a->vertex_count != b->vertex_count ||
-        a->index_count != b->index_count || a->material != b->material || a->skin != b->skin ||
-        a->morph_target_count != b->morph_target_count ||
-        memcmp(a->bounds_min, b->bounds_min, 12) || memcmp(a->bounds_max, b->bounds_max, 12))
+    if (!sc_mesh_header_same(a, b))
         return false;
     bool same = SC_SAME(a->positions, b->positions, v * 12) &&
                 SC_SAME(a->normals, b->normals, v * 12) && SC_SAME(a->tangents, b->tangents, v * 16) &&
