@@ -98,13 +98,15 @@ def main():
                     pass
                 time.sleep(0.3)
 
-        threading.Thread(target=poll, daemon=True).start()
+        # Each mark is taken before what makes the headset log its line: a
+        # headset that answers fast may log it before a later mark.
         m = head.mark()
+        threading.Thread(target=poll, daemon=True).start()
         check(head.wait_for(r"live view on", 30, m), "the headset is told a panel watches")
         b = settle(capdir)
+        m = head.mark()
         watching.clear()
         hub._call("POST", "/api/views", {"enabled": False, "budget": 4000000})
-        m = head.mark()
         check(head.wait_for(r"live view off", 30, m), "views off: the headset is told")
         c = settle(capdir)
         if check(a and b and c, f"captures before, while and after watching ({a}, {b}, {c})"):
