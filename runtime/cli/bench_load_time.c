@@ -12,30 +12,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bench_load.h"
+#include "core/stoa_clock.h"
+#include "core/stoa_stats.h"
 #include "scene/stoa_scene.h"
 #include "scene/stoa_scene_cache.h"
 
 static double now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
+    return stoa_time_seconds() * 1e3;
 }
 
 static double median(double *v, int n)
 {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    return stoa_median(v, (size_t)n);
 }
 
 static void stage_add(bench_stage_clock *c, const char *name, double ms)

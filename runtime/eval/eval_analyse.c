@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/stoa_stats.h"
 #include "eval_internal.h"
 
 #define WEEK_NS (7LL * 86400 * 1000000000LL)
@@ -97,15 +98,7 @@ static double mastery_at(const stoa_eval *e, const ev_learner *l, size_t c, int6
 
 static double median(double *v, size_t n)
 {
-    if (n == 0)
-        return NAN;
-    for (size_t i = 1; i < n; i++) // insertion sort: a class is small
-        for (size_t j = i; j > 0 && v[j] < v[j - 1]; j--) {
-            double t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    return stoa_median(v, n);
 }
 
 void ev_add_opt(cJSON *o, const char *k, double v)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "run_session.h"
+#include "core/stoa_stats.h"
 #include "run_hand.h"
 #include "run_simworld.h"
 
@@ -215,12 +216,6 @@ void run_session_record_cpu(run_session *s, double cpu_us, double wall_us)
     s->cpu_us[s->cpu_count++][1] = wall_us;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 run_frame_report run_session_report(const run_session *s)
 {
     run_frame_report rep = {0};
@@ -239,7 +234,7 @@ run_frame_report run_session_report(const run_session *s)
     for (int k = 0; v && k < 2; k++) {
         for (uint32_t i = 0; i < n; i++)
             v[i] = s->cpu_us[skip + i][k];
-        qsort(v, n, sizeof *v, cmp_double);
+        stoa_sort_doubles(v, n);
         double med = v[(n - 1) / 2] / 1000.0, p99 = v[(uint32_t)(0.99 * (n - 1) + 0.5)] / 1000.0,
                max = v[n - 1] / 1000.0;
         rep.frames_measured = n;

@@ -2,6 +2,7 @@
 // The raised hand, attention at a glance and the "watched" sign, for any
 // front-end (run_view.h); the pictures are run_view_pics.c's.
 #include "run_view.h"
+#include "core/stoa_stats.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -102,12 +103,6 @@ void run_view_free(run_view *v)
     memset(v, 0, sizeof *v);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 bool run_view_cpu_us(const run_view *v, double *out_median, double *out_p99)
 {
     if (!v->cpu_count)
@@ -116,7 +111,7 @@ bool run_view_cpu_us(const run_view *v, double *out_median, double *out_p99)
     if (!c)
         return false;
     memcpy(c, v->cpu_us, v->cpu_count * sizeof *c);
-    qsort(c, v->cpu_count, sizeof *c, cmp_double);
+    stoa_sort_doubles(c, v->cpu_count);
     *out_median = c[v->cpu_count / 2];
     *out_p99 = c[(uint32_t)((double)(v->cpu_count - 1) * 0.99)];
     free(c);

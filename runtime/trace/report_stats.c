@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/stoa_clock.h"
+#include "core/stoa_stats.h"
 #include "report_internal.h"
 #include "trace_internal.h"
 
@@ -28,12 +29,6 @@ static double r4(double v)
     return round(v * 1e4) / 1e4;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 // {count, mean, median, min, max} of values (sorted in place).
 static cJSON *summary(double *v, size_t n)
 {
@@ -41,7 +36,7 @@ static cJSON *summary(double *v, size_t n)
     cJSON_AddNumberToObject(s, "count", (double)n);
     if (n == 0)
         return s;
-    qsort(v, n, sizeof *v, cmp_double);
+    stoa_sort_doubles(v, n);
     double sum = 0;
     for (size_t i = 0; i < n; i++)
         sum += v[i];

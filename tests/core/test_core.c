@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/stoa_clock.h"
+#include "core/stoa_stats.h"
 #include "core/stoa_file.h"
 #include "core/stoa_url.h"
 #include "core/stoa_log.h"
@@ -144,6 +146,21 @@ STOA_TEST(error_classes_tell_losses_apart)
     CHECK(stoa_result_classify((stoa_result)-999) == STOA_CLASS_FATAL);
     for (int r = 1; r >= -16; r--) // every code has a name
         CHECK(strcmp(stoa_result_str((stoa_result)r), "unknown result") != 0);
+}
+
+STOA_TEST(median_and_sort)
+{
+    double odd[] = {3, -1, 2, 10, 0};
+    CHECK(stoa_median(odd, 5) == 2.0);
+    CHECK(odd[0] == -1 && odd[4] == 10); // sorted in place
+    double even[] = {4, 1, 3, 2};
+    CHECK(stoa_median(even, 4) == 2.5);
+    CHECK(isnan(stoa_median(even, 0)));
+    double one[] = {7};
+    CHECK(stoa_median(one, 1) == 7.0);
+    double v[] = {0.5, -0.5, 0.25, 0.5};
+    stoa_sort_doubles(v, 4);
+    CHECK(v[0] == -0.5 && v[1] == 0.25 && v[2] == 0.5 && v[3] == 0.5);
 }
 
 STOA_TEST_MAIN()
