@@ -224,6 +224,10 @@ stoa_result gfx_texture_create(stoa_gfx_device *dev, VkCommandBuffer cmd, gfx_st
                                const gfx_texture_desc *desc, gfx_texture *out, gfx_tex_fill *fill,
                                stoa_error *err);
 void gfx_texture_destroy(stoa_gfx_device *dev, gfx_texture *t);
+// Takes staging space for f->levels levels of f->src (RGBA8 rows, or whole
+// levels of a block format), fills f->dst and f->pitch and the copies.
+stoa_result gfx_tex_stage_levels(gfx_staging *st, gfx_tex_fill *f, VkBufferImageCopy *copies,
+                                 stoa_error *err);
 
 // ---- block-compressed textures (gfx_texture_blocks.c) ---------------------------------
 

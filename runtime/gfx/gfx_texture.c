@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "gfx_internal.h"
+#include "scene/stoa_scene_texfmt.h"
 
 void gfx_image_barrier(VkCommandBuffer cmd, VkImage image, uint32_t mip, uint32_t mips,
                        VkImageLayout from, VkImageLayout to, VkAccessFlags src_access,
@@ -222,6 +223,31 @@ static void plan_host(stoa_gfx_device *dev, VkCommandBuffer cmd, gfx_texture *t,
                    VK_ACCESS_HOST_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT);
 }
 
+stoa_result gfx_tex_stage_levels(gfx_staging *st, gfx_tex_fill *f, VkBufferImageCopy *copies,
+                                 stoa_error *err)
+{
+    const gfx_texture_desc *d = &f->src;
+    bool blocks = d->format != STOA_TEXFMT_RGBA8;
+    uint32_t w = d->width, h = d->height;
+    for (uint32_t i = 0; i < f->levels; i++) {
+        size_t bytes = stoa_texfmt_level_bytes((stoa_texfmt)d->format, w, h);
+        int64_t o = gfx_staging_take(st, bytes);
+        if (o < 0)
+            return stoa_error_set(err, STOA_ERROR_LIMIT, "gfx: staging buffer too small");
+        f->dst[i] = (uint8_t *)st->buffer.alloc.mapped + o;
+        // Rows of texels; a block level in one piece (gfx_mips.c copies it whole).
+        f->pitch[i] = blocks ? bytes : (size_t)w * 4;
+        copies[i] = (VkBufferImageCopy){
+            .bufferOffset = (VkDeviceSize)o,
+            .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, i, 0, 1},
+            .imageExtent = {w, h, 1},
+        };
+        w = w > 1 ? w / 2 : 1;
+        h = h > 1 ? h / 2 : 1;
+    }
+    return STOA_OK;
+}
+
 // Blit and CPU paths: the levels written (level 0 only for blits) are laid
 // out tightly in staging, each 16-byte aligned, and copied in one command.
 static stoa_result plan_staged(VkCommandBuffer cmd, gfx_staging *st, gfx_tex_path path,
@@ -231,21 +257,9 @@ static stoa_result plan_staged(VkCommandBuffer cmd, gfx_staging *st, gfx_tex_pat
     f->levels = path == GFX_TEX_CPU ? t->mips : 1;
     f->slow_read = true; // staging may be write-combined
     VkBufferImageCopy copies[GFX_MAX_MIPS];
-    uint32_t w = d->width, h = d->height;
-    for (uint32_t i = 0; i < f->levels; i++) {
-        int64_t o = gfx_staging_take(st, (VkDeviceSize)w * h * 4);
-        if (o < 0)
-            return stoa_error_set(err, STOA_ERROR_LIMIT, "gfx: staging buffer too small");
-        f->dst[i] = (uint8_t *)st->buffer.alloc.mapped + o;
-        f->pitch[i] = (size_t)w * 4;
-        copies[i] = (VkBufferImageCopy){
-            .bufferOffset = (VkDeviceSize)o,
-            .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, i, 0, 1},
-            .imageExtent = {w, h, 1},
-        };
-        w = w > 1 ? w / 2 : 1;
-        h = h > 1 ? h / 2 : 1;
-    }
+    stoa_result res = gfx_tex_stage_levels(st, f, copies, err);
+    if (res < 0)
+        return res;
     VkImage image = t->image.image;
     gfx_image_barrier(cmd, image, 0, t->mips, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
             0, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT,

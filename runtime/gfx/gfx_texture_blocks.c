@@ -115,22 +115,9 @@ stoa_result gfx_texture_plan_blocks(stoa_gfx_device *dev, VkCommandBuffer cmd, g
     f->levels = t->mips;
     f->slow_read = true;
     VkBufferImageCopy copies[GFX_MAX_MIPS];
-    uint32_t w = d->width, h = d->height;
-    for (uint32_t i = 0; i < f->levels; i++) {
-        size_t bytes = stoa_texfmt_level_bytes(d->format, w, h);
-        int64_t o = gfx_staging_take(st, bytes);
-        if (o < 0)
-            return stoa_error_set(err, STOA_ERROR_LIMIT, "gfx: staging buffer too small");
-        f->dst[i] = (uint8_t *)st->buffer.alloc.mapped + o;
-        f->pitch[i] = bytes; // a whole level: gfx_mips.c copies it in one piece
-        copies[i] = (VkBufferImageCopy){
-            .bufferOffset = (VkDeviceSize)o,
-            .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, i, 0, 1},
-            .imageExtent = {w, h, 1},
-        };
-        w = w > 1 ? w / 2 : 1;
-        h = h > 1 ? h / 2 : 1;
-    }
+    res = gfx_tex_stage_levels(st, f, copies, err);
+    if (res < 0)
+        return res;
     gfx_image_barrier(cmd, t->image.image, 0, t->mips, VK_IMAGE_LAYOUT_UNDEFINED,
                       VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 0, VK_ACCESS_TRANSFER_WRITE_BIT,
                       VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
