@@ -23,6 +23,8 @@ import sys
 import threading
 import time
 
+from hud_find import find_texts
+
 FAILS = []
 PASSES = []
 SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -106,15 +108,8 @@ def wait_shot(path, region, pred, timeout=30):
 
 def hud_text(hud_find, shot, texts):
     """Each text's best match in the HUD (tests/desktop/hud_find.c): (score, x, width)."""
-    r = subprocess.run([hud_find, shot, str(HUD_PX), "0", "0", "40", "160"] + texts,
-                       capture_output=True, text=True, timeout=60)
-    if r.returncode == 77:
-        return None
-    out = {}
-    for line in r.stdout.splitlines():  # score S at X Y size W H: TEXT
-        w = line.split(" ", 8)
-        out[w[8]] = (float(w[1]), int(w[3]), int(w[6]))
-    return out
+    found = find_texts(hud_find, shot, HUD_PX, (0, 0, 40, 160), texts)
+    return found and {t: (m[0], m[1], m[3]) for t, m in found.items()}
 
 
 MIDDLE = (300, 260, 340, 300)

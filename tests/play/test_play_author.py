@@ -20,6 +20,9 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from desktop_learner import Learner  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "desktop"))
+from hud_find import find_texts  # noqa: E402
+
 FAILS = []
 
 
@@ -49,15 +52,8 @@ HUD_PX = 14  # runtime/play/play.c
 def hud_text(hud_find, shot, texts):
     """Each text's best match in the overlay (tests/desktop/hud_find.c):
     {text: (score, (x, y))}; None without a Chinese font."""
-    r = subprocess.run([hud_find, shot, str(HUD_PX), "0", "0", "30", "300"] + texts,
-                       capture_output=True, text=True, timeout=60)
-    if r.returncode == 77:
-        return None
-    out = {}
-    for line in r.stdout.splitlines():  # score S at X Y size W H: TEXT
-        w = line.split(" ", 8)
-        out[w[8]] = (float(w[1]), (int(w[3]), int(w[4])))
-    return out
+    found = find_texts(hud_find, shot, HUD_PX, (0, 0, 30, 300), texts)
+    return found and {t: (m[0], (m[1], m[2])) for t, m in found.items()}
 
 
 def main():
