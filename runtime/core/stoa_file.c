@@ -9,6 +9,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+int stoa_file_open_regular(const char *path, struct stat *st)
+{
+    // O_NONBLOCK: opening a FIFO must not wait for a writer.
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+        close(fd);
+        errno = EINVAL;
+        return -1;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    return fd;
+}
+
 stoa_result stoa_file_read(const char *path, size_t max_size, uint8_t **out_data,
                            size_t *out_size, stoa_error *err)
 {
@@ -16,18 +31,13 @@ stoa_result stoa_file_read(const char *path, size_t max_size, uint8_t **out_data
     *out_size = 0;
     if (max_size == 0)
         max_size = (size_t)1 << 30;
-    // O_NONBLOCK: opening a FIFO must not wait for a writer (and a FIFO,
-    // device or socket is refused just below, before anything is read).
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    struct stat st;
+    int fd = stoa_file_open_regular(path, &st);
+    if (fd < 0 && errno == EINVAL)
+        return stoa_error_set(err, STOA_ERROR_IO, "%s: not a regular file (a FIFO, device or folder is never read)", path);
     if (fd < 0)
         return stoa_error_set(err, errno == ENOENT ? STOA_ERROR_NOT_FOUND : STOA_ERROR_IO,
                               "%s: cannot open: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return stoa_error_set(err, STOA_ERROR_IO, "%s: not a regular file (a FIFO, device or folder is never read)", path);
-    }
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     if ((uint64_t)st.st_size > max_size) {
         close(fd);
         return stoa_error_set(err, STOA_ERROR_LIMIT, "%s: %lld bytes is over the %zu byte limit",

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/stat.h>
+
 #include "stoa_result.h"
 
 // Reads `path` into a malloc'd buffer (NUL-terminated one past size, so text
@@ -12,6 +14,12 @@
 // Files larger than max_size (0 = 1 GiB) fail with STOA_ERROR_LIMIT.
 stoa_result stoa_file_read(const char *path, size_t max_size, uint8_t **out_data,
                            size_t *out_size, stoa_error *err);
+
+// Opens `path` for reading only if it is a regular file: a FIFO is opened
+// without waiting for a writer and refused, as are devices, sockets and
+// folders. The descriptor (blocking, close-on-exec) and *st, or -1 with
+// errno set (ENOENT when missing; EINVAL when not a regular file).
+int stoa_file_open_regular(const char *path, struct stat *st);
 
 // Writes data to path atomically (temp file + fsync + rename).
 stoa_result stoa_file_write_atomic(const char *path, const void *data, size_t size,

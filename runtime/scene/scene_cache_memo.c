@@ -63,7 +63,8 @@ static const uint8_t *memo_read(const char *file, uint8_t *stack, size_t stack_s
                                 uint8_t **heap, size_t *n)
 {
     *heap = NULL;
-    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    int fd = stoa_file_open_regular(file, &st); // never a FIFO's wait
     if (fd < 0)
         return NULL;
     ssize_t got = read(fd, stack, stack_size);

@@ -15,6 +15,7 @@
 
 #include "core/stoa_log.h"
 #include "scene/stoa_scene_texfmt.h"
+#include "core/stoa_file.h"
 #include "scene_cache.h"
 
 // Takes `bytes` (mapped or heap) into a new scene; on failure frees them.
@@ -133,14 +134,14 @@ stoa_result stoa_scene_cache_parse(const uint8_t *bytes, size_t size, uint64_t e
 static stoa_result read_file(const char *file, uint64_t key, stoa_scene **out, int64_t *mtime_ns,
                              stoa_error *err)
 {
-    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    int fd = stoa_file_open_regular(file, &st); // a FIFO or folder: refused, never waited on
     if (fd < 0)
         return stoa_error_set(err, errno == ENOENT ? STOA_ERROR_NOT_FOUND : STOA_ERROR_IO, "%s",
-                              strerror(errno));
-    struct stat st;
+                              errno == EINVAL ? "not a regular file" : strerror(errno));
     void *bytes = MAP_FAILED;
     bool mapped = true;
-    if (fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size < READ_BELOW) {
+    if (st.st_size > 0 && st.st_size < READ_BELOW) {
         mapped = false;
         bytes = malloc((size_t)st.st_size);
         ssize_t got = bytes ? pread(fd, bytes, (size_t)st.st_size, 0) : -1;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/stoa_log.h"
+#include "core/stoa_file.h"
 #include "scene_cache.h"
 
 // Puts a checked baked file at `file` in the cache: a hard link where the
@@ -20,7 +21,8 @@ static bool adopt(const char *from, const char *file)
     unlink(tmp);
     bool ok = link(from, tmp) == 0;
     if (!ok) {
-        int in = open(from, O_RDONLY | O_CLOEXEC);
+        struct stat st;
+        int in = stoa_file_open_regular(from, &st);
         int out = in >= 0 ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
         static __thread char buf[65536];
         ssize_t n = 0;
@@ -45,7 +47,8 @@ static int side_header(const char *path, char side[4200], cache_header *h)
 {
     if (snprintf(side, 4200, "%s.stoabake", path) >= 4200)
         return -1;
-    int fd = open(side, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    int fd = stoa_file_open_regular(side, &st); // beside a lesson's scene: maybe a FIFO
     if (fd < 0)
         return -1;
     ssize_t got = pread(fd, h, sizeof *h, 0);

@@ -9,6 +9,7 @@
 // another working folder is another scene; a hit touches (LRU) only a file
 // not used in the last minute; a cache folder removed under a running
 // process is made again.
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/stoa_file.h"
 #include "core/stoa_log.h"
 #include "scene/stoa_scene_cache.h"
 #include "scene/stoa_scene_texfmt.h"
@@ -247,6 +249,49 @@ STOA_TEST(memo_of_a_relative_name_is_per_working_folder)
         stoa_scene_destroy(&fresh[k]);
         tu_rmdir(src[k]);
     }
+    tu_rmdir(cache);
+}
+
+// A FIFO where the cache file, its key memo or a baked file beside the scene
+// should be: refused at once (a plain open would wait for a writer forever),
+// and the scene is imported again.
+STOA_TEST(fifos_are_refused_not_waited_on)
+{
+    char path[1024], cache[256], file[4200], memo[4400], copy[600], side[700];
+    stoa_test_model(path, sizeof path, "box/box.glb");
+    tu_mkdtemp(cache, sizeof cache, "cachefifo");
+    stoa_scene *s = load_rgba8(path, cache, STOA_SCENE_CACHE_MISS);
+    stoa_scene_destroy(&s);
+    CHECK(sct_cache_file(cache, file, sizeof file));
+    DIR *d = opendir(cache);
+    struct dirent *e;
+    memo[0] = 0;
+    while (d && (e = readdir(d)))
+        if (strstr(e->d_name, ".memo"))
+            snprintf(memo, sizeof memo, "%s/%s", cache, e->d_name);
+    if (d)
+        closedir(d);
+    CHECK_MSG(memo[0], "no key memo in %s", cache);
+    CHECK(unlink(file) == 0 && mkfifo(file, 0600) == 0);
+    CHECK(unlink(memo) == 0 && mkfifo(memo, 0600) == 0);
+    time_t t0 = time(NULL);
+    s = load_rgba8(path, cache, STOA_SCENE_CACHE_REJECTED); // not a cache file: imported
+    stoa_scene_destroy(&s);
+    struct stat st;
+    CHECK(stat(file, &st) == 0 && S_ISREG(st.st_mode)); // and written again in its place
+    // Beside a copy of the scene, as a lesson folder could hold it.
+    snprintf(copy, sizeof copy, "%s/box.glb", cache);
+    uint8_t *bytes = NULL;
+    size_t n = 0;
+    stoa_error err = {0};
+    CHECK(stoa_file_read(path, 0, &bytes, &n, &err) == STOA_OK);
+    CHECK(stoa_file_write_atomic(copy, bytes, n, &err) == STOA_OK);
+    free(bytes);
+    snprintf(side, sizeof side, "%s.stoabake", copy);
+    CHECK(mkfifo(side, 0600) == 0);
+    s = load_rgba8(copy, cache, STOA_SCENE_CACHE_HIT); // same content: the cache's file
+    stoa_scene_destroy(&s);
+    CHECK(time(NULL) - t0 < 20);
     tu_rmdir(cache);
 }
 
