@@ -17,13 +17,22 @@ stoa_result stoa_file_read(const char *path, size_t max_size, uint8_t **out_data
 
 // Opens `path` for reading only if it is a regular file: a FIFO is opened
 // without waiting for a writer and refused, as are devices, sockets and
-// folders. The descriptor (blocking, close-on-exec) and *st, or -1 with
-// errno set (ENOENT when missing; EINVAL when not a regular file).
+// folders. The descriptor (close-on-exec; its O_NONBLOCK left set, which a
+// regular file's reads ignore) and *st, or -1 with errno set (ENOENT when
+// missing; EINVAL when not a regular file).
 int stoa_file_open_regular(const char *path, struct stat *st);
 
 // Writes data to path atomically (temp file + fsync + rename).
 stoa_result stoa_file_write_atomic(const char *path, const void *data, size_t size,
                                    stoa_error *err);
+
+// Replaces path with data through a uniquely named temporary file and a
+// rename, without fsync: a reader sees the old file or the new one whole,
+// never half of one, but a crash may lose the new one. For files that are
+// hints, checked when read (the scene cache's key memo), where an fsync on
+// a load's path would cost more than the file saves.
+stoa_result stoa_file_write_replace(const char *path, const void *data, size_t size,
+                                    stoa_error *err);
 
 // Modification time in nanoseconds, 0 when the file is missing.
 int64_t stoa_file_mtime_ns(const char *path);
