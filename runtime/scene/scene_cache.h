@@ -85,6 +85,10 @@ struct scene_baked {
     uint8_t *bytes; // the mapping (or a heap copy: stoa_scene_cache_parse)
     size_t size;
     bool mapped;
+    uint8_t *alloc;       // when not NULL, the heap block `bytes` lies in (a memo's copy)
+    char *memo;           // the memo the scene came from (a copy in it), else NULL
+    uint64_t content_key; // the key without the texture target (the memo's)
+    bool tangents;        // .no_generated_tangents (the memo's name)
     stoa_scene_cache_outcome outcome;
     pthread_t writer;
     bool writing;
@@ -135,10 +139,32 @@ uint64_t scene_cache_key(scene_doc *doc, bool no_generated_tangents, scene_cache
 // size, times and inode of every file it was made of, so that a load whose
 // files are all unchanged skips reading and hashing them (as ccache's direct
 // mode and git's index do). Any change to any of them recomputes the key.
+// A memo also keeps a copy of its scene's cache file when that is at most
+// SCENE_CACHE_INLINE_MAX bytes (the size a hit reads rather than maps): a
+// hit then opens one file instead of two (docs/performance.md).
+#define SCENE_CACHE_INLINE_MAX (64u << 10)
+typedef struct scene_cache_inline {
+    uint8_t *alloc;       // the memo's buffer (to free, or given to the scene)
+    const uint8_t *bytes; // the copy of the cache file in it, 16-byte aligned
+    size_t size;          // 0: none
+    uint64_t bake_key;    // the key of the cache file copied
+    int64_t mtime_ns;     // the memo's (its last use)
+    char memo[PATH_MAX + 64];
+} scene_cache_inline;
+// *key, and into *inl (when not NULL) the copy when there is one.
 bool scene_cache_memo_get(const char *dir, const char *path, bool no_generated_tangents,
-                          uint64_t *key);
+                          uint64_t *key, scene_cache_inline *inl);
 void scene_cache_memo_put(const char *dir, const char *path, bool no_generated_tangents,
                           uint64_t key, const scene_cache_deps *deps);
+// Whether the memo file holds a copy of a cache file, and its key: a copy
+// lives no longer than its file (stoa_scene_cache_prune removes the memo).
+bool scene_cache_memo_copy_key(const char *memo_file, uint64_t *bake_key);
+// Adds to the memo of `path` (content key `key`) a copy of the cache file
+// `bake` (key bake_key) just written; nothing when there is no such memo or
+// the file is larger than SCENE_CACHE_INLINE_MAX.
+void scene_cache_memo_attach(const char *dir, const char *path, bool no_generated_tangents,
+                             uint64_t key, uint64_t bake_key, const uint8_t *bake,
+                             size_t bake_size);
 // The same from the scene file's bytes alone; *needs_doc when the file may
 // name other files (then scene_cache_key, which reads them, is the key).
 // The key of a file baked for a texture target: the content key and the
@@ -180,6 +206,10 @@ stoa_result scene_cache_build(stoa_scene *scene, const uint8_t *bytes, size_t si
 // when there is none; another error when it is bad.
 stoa_result scene_cache_read_file(const char *file, uint64_t key, stoa_scene **out,
                                   stoa_error *err);
+// The same from the copy in a memo (scene_cache_memo_get), taking its buffer
+// (inl->alloc is NULL after): no file opened.
+stoa_result scene_cache_read_inline(scene_cache_inline *inl, uint64_t key, stoa_scene **out,
+                                    stoa_error *err);
 // On a miss: "<path>.stoabake" beside the scene, when made from the same
 // content (key) and whole, checked in full and taken into the cache as
 // `file` (scene_cache_sidecar.c). STOA_ERROR_NOT_FOUND: none, or for other content.

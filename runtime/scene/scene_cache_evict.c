@@ -97,6 +97,29 @@ static bool is_temp(const char *name)
            !strncmp(name + 16, ".stoabake.tmp.", 14);
 }
 
+// A key memo holding a copy of a cache file that is gone (removed here or
+// before) goes too: a copy lives no longer than its file, so the copies add
+// at most the small files' share again to the cap (scene_cache_memo.c).
+static void drop_orphan_copies(DIR *d, const char *dir)
+{
+    rewinddir(d);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len != 25 || strncmp(e->d_name, "src-", 4) || strcmp(e->d_name + 20, ".memo"))
+            continue;
+        char memo[4200], bake[4200];
+        uint64_t key;
+        snprintf(memo, sizeof memo, "%s/%s", dir, e->d_name);
+        if (!scene_cache_memo_copy_key(memo, &key))
+            continue;
+        snprintf(bake, sizeof bake, "%016llx.stoabake", (unsigned long long)key);
+        struct stat st;
+        if (fstatat(dirfd(d), bake, &st, 0) != 0 && errno == ENOENT)
+            unlinkat(dirfd(d), e->d_name, 0);
+    }
+}
+
 static int by_use(const void *a, const void *b)
 {
     const entry *x = a, *y = b;
@@ -171,6 +194,8 @@ stoa_result stoa_scene_cache_prune(const char *dir, uint64_t max_bytes, const ch
     }
     for (size_t i = 0; i < n; i++)
         u.files += !files[i].gone;
+    if (r >= 0 && max_bytes)
+        drop_orphan_copies(d, dir);
     closedir(d);
     free(files);
     if (out)

@@ -28,6 +28,24 @@ void scene_free_owned(stoa_scene *s, void *p)
     free(p);
 }
 
+// A small file just written is copied into its scene's memo: the next hit
+// reads the memo alone (scene_cache_memo.c).
+static void attach_to_memo(const stoa_scene *s)
+{
+    struct scene_baked *b = s->baked;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", b->file);
+    char *slash = strrchr(dir, '/');
+    uint8_t *bytes = NULL;
+    size_t size = 0;
+    stoa_error e = {0};
+    if (!slash || stoa_file_read(b->file, SCENE_CACHE_INLINE_MAX, &bytes, &size, &e) < 0)
+        return; // larger than a memo keeps, or gone already
+    *slash = 0;
+    scene_cache_memo_attach(dir, s->path, b->tangents, b->content_key, b->key, bytes, size);
+    free(bytes);
+}
+
 static void *writer(void *arg)
 {
     stoa_scene *s = arg;
@@ -43,6 +61,7 @@ static void *writer(void *arg)
         STOA_LOGW("scene", "%s: the scene cache was not written: %s", s->path, e.message);
     else {
         STOA_LOGD("scene", "%s: wrote the scene cache %s", s->path, s->baked->file);
+        attach_to_memo(s);
         scene_cache_after_write(s->baked->file);
     }
     return NULL;
@@ -91,7 +110,8 @@ void scene_baked_destroy(stoa_scene *s)
     if (s->baked->mapped)
         munmap(s->baked->bytes, s->baked->size);
     else
-        free(s->baked->bytes);
+        free(s->baked->alloc ? s->baked->alloc : s->baked->bytes);
+    free(s->baked->memo);
     free(s->baked);
     s->baked = NULL;
 }
@@ -150,11 +170,14 @@ stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
     progress(desc, 0.0f, "reading");
     uint64_t key;
     uint64_t t = scene_stage_begin();
-    bool keyed = scene_cache_memo_get(dir, path, desc->no_generated_tangents, &key) ||
+    scene_cache_inline *inl = malloc(sizeof *inl); // a path's room: not on the stack
+    bool keyed = scene_cache_memo_get(dir, path, desc->no_generated_tangents, &key, inl) ||
                  (scene_cache_make_dir(dir) && compute_key(dir, path, desc, &key) >= 0);
     scene_stage_end(STOA_SCENE_STAGE_KEY, t);
-    if (!keyed)
+    if (!keyed) {
+        free(inl);
         return 1; // the import reports why the file cannot be read
+    }
     uint32_t target = stoa_texture_target_resolve((stoa_texture_target)desc->texture_target);
     uint64_t content_key = key;
     key = scene_cache_key_target(content_key, target);
@@ -162,8 +185,30 @@ stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
     stoa_error rerr = {0};
     stoa_scene *s = NULL;
     int64_t mtime_ns = 0;
-    stoa_result r = scene_cache_find(dir, path, content_key, &key, &target, file, sizeof file,
-                                     &s, &mtime_ns, &rerr);
+    stoa_result r = STOA_ERROR_NOT_FOUND;
+    snprintf(file, sizeof file, "%s/%016llx.stoabake", dir, (unsigned long long)key);
+    if (inl && inl->size && inl->bake_key == key) { // the memo's copy: one file read
+        r = scene_cache_read_inline(inl, key, &s, &rerr);
+        if (r < 0) {
+            STOA_LOGW("scene", "%s: the copy of %s in %s rejected (%s); reading the file", path,
+                      file, inl->memo, rerr.message);
+            unlink(inl->memo);
+        } else { // its last use: the memo's and the file's times kept together
+            scene_cache_touch_if_old(inl->memo, inl->mtime_ns);
+            scene_cache_touch_if_old(file, inl->mtime_ns);
+            mtime_ns = INT64_MAX;
+        }
+    }
+    if (inl)
+        free(inl->alloc);
+    free(inl);
+    if (r < 0)
+        r = scene_cache_find(dir, path, content_key, &key, &target, file, sizeof file, &s,
+                             &mtime_ns, &rerr);
+    if (r >= 0) {
+        s->baked->content_key = content_key;
+        s->baked->tangents = desc->no_generated_tangents;
+    }
     if (r >= 0 && (s->path = scene_strdup(path))) {
         snprintf(s->baked->file, sizeof s->baked->file, "%s", file);
         s->baked->key = key;
@@ -197,6 +242,8 @@ stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
     }
     s->baked->outcome = outcome;
     s->baked->key = key;
+    s->baked->content_key = content_key;
+    s->baked->tangents = desc->no_generated_tangents;
     s->baked->texture_target = target;
     snprintf(s->baked->file, sizeof s->baked->file, "%s", file);
     start_writer(s); // now, or once the last deferred texture arrives
@@ -287,7 +334,7 @@ stoa_result stoa_scene_cache_key_of(const char *path, const char *cache_dir, uin
     // The options stoa_scene_bake loads with: the key of the file it writes.
     // The file's key mixes in the texture target (auto, resolved here).
     stoa_scene_load_desc d = {.use_cache = true, .cache_dir = cache_dir};
-    if (scene_cache_memo_get(dir, path, d.no_generated_tangents, out_key) ||
+    if (scene_cache_memo_get(dir, path, d.no_generated_tangents, out_key, NULL) ||
         compute_key(dir, path, &d, out_key) >= 0) {
         *out_key = scene_cache_key_target(
             *out_key, stoa_texture_target_resolve(STOA_TEXTURE_TARGET_AUTO));

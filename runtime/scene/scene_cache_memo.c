@@ -3,8 +3,13 @@
 // scene path and options, "<dir>/src-<hash>.memo":
 //   "STOAMEMO", u32 version, u64 key, u32 count, then count entries of
 //   u64 size, i64 mtime_ns, i64 ctime_ns, u64 inode, u64 device, u32 length, path
+//   then u64 bake_key, u64 bake_size, zeros to a multiple of 16, and
+//   bake_size bytes: a copy of the cache file (key bake_key) when it is
+//   small (SCENE_CACHE_INLINE_MAX), so that a hit reads one file, not two;
+//   0 and 0 and none until the writer adds it (scene_cache_memo_attach).
 // The first entry is the scene file. Read with every bound checked; any
-// doubt (a missing, short or odd memo, any file changed) means no memo.
+// doubt (a missing, short or odd memo, any file changed) means no memo. The
+// copy is checked as the cache file is (its header, sections and chunks).
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -17,7 +22,7 @@
 #include "core/stoa_file.h"
 #include "scene_cache.h"
 
-#define MEMO_VERSION 2u // 2: named by the absolute path as given, not realpath
+#define MEMO_VERSION 3u // 2: named by the absolute path as given; 3: a copy of a small cache file
 #define MEMO_MAX_BYTES ((size_t)1 << 20)
 
 typedef scene_cache_stat memo_stat;
@@ -57,45 +62,36 @@ static bool memo_path(const char *dir, const char *path, bool tangents, char *ou
     return snprintf(out, size, "%s/src-%016llx.memo", dir, (unsigned long long)h) < (int)size;
 }
 
-// The memo's bytes: one read into `stack` (a memo is a few hundred bytes),
-// else from the heap (*heap, to free); NULL when there is none.
-static const uint8_t *memo_read(const char *file, uint8_t *stack, size_t stack_size,
-                                uint8_t **heap, size_t *n)
+// The memo's bytes in the heap (to free), *n of them, and its modification
+// time (its last use: stoa_scene_cache_touch); NULL when there is none.
+static uint8_t *memo_read(const char *file, size_t *n, int64_t *mtime_ns)
 {
-    *heap = NULL;
     struct stat st;
     int fd = stoa_file_open_regular(file, &st); // never a FIFO's wait
     if (fd < 0)
         return NULL;
-    ssize_t got = read(fd, stack, stack_size);
-    close(fd);
-    if (got < 0)
-        return NULL;
-    if ((size_t)got < stack_size) {
-        *n = (size_t)got;
-        return stack;
+    uint8_t *b = NULL;
+    if (st.st_size >= 24 && (uint64_t)st.st_size <= MEMO_MAX_BYTES &&
+        (b = malloc((size_t)st.st_size)) &&
+        pread(fd, b, (size_t)st.st_size, 0) != (ssize_t)st.st_size) {
+        free(b); // shorter than its stat said (truncated meanwhile)
+        b = NULL;
     }
-    stoa_error e = {0};
-    if (stoa_file_read(file, MEMO_MAX_BYTES, heap, n, &e) < 0)
-        return NULL;
-    return *heap;
+    close(fd);
+    *n = (size_t)st.st_size;
+    *mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    return b;
 }
 
-bool scene_cache_memo_get(const char *dir, const char *path, bool tangents, uint64_t *key)
+// Where the record of count entries ends (the byte after), or 0 when it is
+// malformed; `stat_check`: each file's stat must equal its entry's.
+static size_t parse_entries(const uint8_t *b, size_t n, const char *real, bool stat_check)
 {
-    char file[PATH_MAX + 64], real[PATH_MAX];
-    uint8_t stack[4096], *heap = NULL;
-    const uint8_t *b = NULL;
-    size_t n = 0;
-    if (!memo_path(dir, path, tangents, file, sizeof file, real) ||
-        !(b = memo_read(file, stack, sizeof stack, &heap, &n)))
-        return false;
     uint32_t version, count;
     size_t at = 24;
     bool ok = n >= at && memcmp(b, "STOAMEMO", 8) == 0;
     if (ok) {
         memcpy(&version, b + 8, 4);
-        memcpy(key, b + 12, 8);
         memcpy(&count, b + 20, 4);
         ok = version == MEMO_VERSION && count >= 1 && count <= SCENE_CACHE_MAX_DEPS + 1;
     }
@@ -114,12 +110,45 @@ bool scene_cache_memo_get(const char *dir, const char *path, bool tangents, uint
             memcpy(p, b + at, len);
             p[len] = 0;
             at += len;
-            ok = (i > 0 || strcmp(p, real) == 0) && scene_cache_stat_of(p, &have) &&
-                 memcmp(&want, &have, sizeof want) == 0;
+            ok = (i > 0 || strcmp(p, real) == 0) &&
+                 (!stat_check ||
+                  (scene_cache_stat_of(p, &have) && memcmp(&want, &have, sizeof want) == 0));
         }
     }
-    free(heap);
-    return ok && at == n;
+    return ok ? at : 0;
+}
+
+bool scene_cache_memo_get(const char *dir, const char *path, bool tangents, uint64_t *key,
+                          scene_cache_inline *inl)
+{
+    char file[PATH_MAX + 64], real[PATH_MAX];
+    uint8_t *b = NULL;
+    size_t n = 0, at = 0;
+    int64_t mtime_ns = 0;
+    if (inl)
+        *inl = (scene_cache_inline){0};
+    if (!memo_path(dir, path, tangents, file, sizeof file, real) ||
+        !(b = memo_read(file, &n, &mtime_ns)) || !(at = parse_entries(b, n, real, true)) ||
+        n - at < 16) {
+        free(b);
+        return false;
+    }
+    uint64_t bake[2]; // key, size
+    memcpy(key, b + 12, 8);
+    memcpy(bake, b + at, 16);
+    at = (at + 16 + 15) & ~(size_t)15;
+    bool ok = at <= n && bake[1] == n - at && (bake[1] == 0) == (bake[0] == 0);
+    if (ok && inl && bake[1]) { // the copy goes to the caller with the buffer
+        *inl = (scene_cache_inline){.alloc = b,
+                                    .bytes = b + at,
+                                    .size = (size_t)bake[1],
+                                    .bake_key = bake[0],
+                                    .mtime_ns = mtime_ns};
+        snprintf(inl->memo, sizeof inl->memo, "%s", file);
+        b = NULL;
+    }
+    free(b);
+    return ok;
 }
 
 static void put(uint8_t **b, size_t *n, size_t *cap, const void *v, size_t len, bool *oom)
@@ -170,8 +199,64 @@ void scene_cache_memo_put(const char *dir, const char *path, bool tangents, uint
         put(&b, &n, &cap, &len, 4, &oom);
         put(&b, &n, &cap, p, len, &oom);
     }
+    uint64_t none[2] = {0, 0}; // no copy of the cache file yet
+    put(&b, &n, &cap, none, sizeof none, &oom);
+    put(&b, &n, &cap, none, (16 - n % 16) % 16, &oom);
     stoa_error e = {0};
     if (!oom)
-        stoa_file_write_atomic(file, b, n, &e);
+        stoa_file_write_replace(file, b, n, &e);
     free(b);
+}
+
+void scene_cache_memo_attach(const char *dir, const char *path, bool tangents, uint64_t key,
+                             uint64_t bake_key, const uint8_t *bake, size_t bake_size)
+{
+    char file[PATH_MAX + 64], real[PATH_MAX];
+    uint8_t *b = NULL;
+    size_t n = 0, at = 0;
+    int64_t mtime_ns;
+    uint64_t had;
+    // The memo as it is (its files not stat'ed again: the writer's scene was
+    // made of them), for the same content; its record kept, the copy replaced.
+    if (bake_size == 0 || bake_size > SCENE_CACHE_INLINE_MAX ||
+        !memo_path(dir, path, tangents, file, sizeof file, real) ||
+        !(b = memo_read(file, &n, &mtime_ns)) || !(at = parse_entries(b, n, real, false)) ||
+        (memcpy(&had, b + 12, 8), had != key)) {
+        free(b);
+        return;
+    }
+    size_t start = (at + 16 + 15) & ~(size_t)15, total = start + bake_size;
+    uint8_t *out = calloc(1, total);
+    if (out) {
+        memcpy(out, b, at);
+        uint64_t head[2] = {bake_key, bake_size};
+        memcpy(out + at, head, 16);
+        memcpy(out + start, bake, bake_size);
+        stoa_error e = {0};
+        stoa_file_write_replace(file, out, total, &e);
+    }
+    free(out);
+    free(b);
+}
+
+bool scene_cache_memo_copy_key(const char *memo_file, uint64_t *bake_key)
+{
+    size_t n = 0, at;
+    int64_t mtime_ns;
+    uint8_t *b = memo_read(memo_file, &n, &mtime_ns);
+    uint32_t len = 0;
+    // The first entry's path is the scene's: any, here (no stat).
+    bool ok = b && n >= 24 + sizeof(memo_stat) + 4 &&
+              (memcpy(&len, b + 24 + sizeof(memo_stat), 4), len < PATH_MAX);
+    char real[PATH_MAX];
+    if (ok) {
+        memcpy(real, b + 24 + sizeof(memo_stat) + 4, len);
+        real[len] = 0;
+    }
+    uint64_t head[2] = {0, 0};
+    if (ok && (at = parse_entries(b, n, real, false)) && n - at >= 16)
+        memcpy(head, b + at, 16);
+    free(b);
+    *bake_key = head[0];
+    return head[1] != 0;
 }

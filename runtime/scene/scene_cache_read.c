@@ -18,9 +18,10 @@
 #include "core/stoa_file.h"
 #include "scene_cache.h"
 
-// Takes `bytes` (mapped or heap) into a new scene; on failure frees them.
-static stoa_result from_bytes(uint8_t *bytes, size_t size, bool mapped, uint64_t key,
-                              bool check_hashes, stoa_scene **out, stoa_error *err)
+// Takes `bytes` (mapped, or heap: the block `alloc` when it lies inside
+// one, else bytes itself) into a new scene; on failure frees them.
+static stoa_result from_bytes(uint8_t *bytes, size_t size, bool mapped, uint8_t *alloc,
+                              uint64_t key, bool check_hashes, stoa_scene **out, stoa_error *err)
 {
     stoa_scene *s = calloc(1, sizeof *s);
     struct scene_baked *b = calloc(1, sizeof *b);
@@ -30,11 +31,14 @@ static stoa_result from_bytes(uint8_t *bytes, size_t size, bool mapped, uint64_t
         if (mapped)
             munmap(bytes, size);
         else
-            free(bytes);
+            free(alloc ? alloc : bytes);
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
     }
-    *b = (struct scene_baked){
-        .bytes = bytes, .size = size, .mapped = mapped, .outcome = STOA_SCENE_CACHE_HIT};
+    *b = (struct scene_baked){.bytes = bytes,
+                              .size = size,
+                              .mapped = mapped,
+                              .alloc = alloc,
+                              .outcome = STOA_SCENE_CACHE_HIT};
     s->baked = b;
     const cache_section *table;
     uint32_t count;
@@ -103,6 +107,8 @@ bool stoa_scene_texture_check(const stoa_scene *s, uint32_t i)
                   "the texture is left out and the next load rebuilds the cache",
                   s->path, b->file, i);
         unlink(b->file);
+        if (b->memo) // the copy in the memo it came from: the same bytes
+            unlink(b->memo);
         b->damaged_logged = true;
     }
     pthread_mutex_unlock(&b->lock);
@@ -117,7 +123,7 @@ stoa_result stoa_scene_cache_parse(const uint8_t *bytes, size_t size, uint64_t e
     if (!copy)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
     memcpy(copy, bytes, size);
-    stoa_result r = from_bytes(copy, size, false, expect_key, check_hashes, out_scene, err);
+    stoa_result r = from_bytes(copy, size, false, NULL, expect_key, check_hashes, out_scene, err);
     if (r >= 0 && !((*out_scene)->path = scene_strdup("(cache bytes)"))) {
         stoa_scene_destroy(out_scene);
         r = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
@@ -157,7 +163,20 @@ static stoa_result read_file(const char *file, uint64_t key, stoa_scene **out, i
         return stoa_error_set(err, STOA_ERROR_PARSE, "empty or unreadable (%lld bytes)",
                               (long long)st.st_size);
     *mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-    return from_bytes(bytes, (size_t)st.st_size, mapped, key, true, out, err);
+    return from_bytes(bytes, (size_t)st.st_size, mapped, NULL, key, true, out, err);
+}
+
+stoa_result scene_cache_read_inline(scene_cache_inline *inl, uint64_t key, stoa_scene **out,
+                                    stoa_error *err)
+{
+    uint8_t *alloc = inl->alloc;
+    inl->alloc = NULL; // the scene's now, or freed
+    stoa_result r = from_bytes((uint8_t *)inl->bytes, inl->size, false, alloc, key, true, out, err);
+    if (r >= 0 && !((*out)->baked->memo = scene_strdup(inl->memo))) {
+        stoa_scene_destroy(out);
+        r = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
+    }
+    return r;
 }
 
 stoa_result scene_cache_read_file(const char *file, uint64_t key, stoa_scene **out, stoa_error *err)

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Shared by the scene-cache tests: a log sink that keeps the messages of a
-// load (g_log), a load through the cache that checks its outcome, and the
-// one cache file a folder holds.
+// load (g_log), a load through the cache that checks its outcome, the one
+// cache file a folder holds, and its key memos (which may hold a copy of a
+// small cache file: a hit then reads the copy, not the file).
 #pragma once
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/stoa_log.h"
@@ -63,6 +65,31 @@ __attribute__((unused)) static bool sct_cache_file(const char *dir, char *out, s
     if (p)
         pclose(p);
     return out[0] != 0;
+}
+
+// Runs `cmd_fmt` (one %s: dir) through the shell.
+__attribute__((unused)) static void sct_shell(const char *cmd_fmt, const char *dir)
+{
+    char cmd[4300];
+    snprintf(cmd, sizeof cmd, cmd_fmt, dir);
+    CHECK_MSG(system(cmd) == 0, "%s", cmd);
+}
+
+// Removes dir's key memos: the next load reads the cache file itself, not
+// the copy a memo may hold (and writes a memo without a copy).
+__attribute__((unused)) static void sct_drop_memos(const char *dir)
+{
+    sct_shell("rm -f %s/*.memo", dir);
+}
+
+// Dates dir's key memos age_s seconds back, as a cache file whose scene
+// was last used then (a hit on a memo's copy touches both when old).
+__attribute__((unused)) static void sct_age_memos(const char *dir, int age_s)
+{
+    char fmt[200];
+    snprintf(fmt, sizeof fmt,
+             "for f in %%s/*.memo; do touch -m -d @$(( $(date +%%%%s) - %d )) \"$f\"; done", age_s);
+    sct_shell(fmt, dir);
 }
 
 // path's cache file in `cache` (d->cache_dir) has one damaged texel chunk:

@@ -66,6 +66,7 @@ static uint8_t *textured_file(char *cache, size_t csize, char *file, size_t fsiz
     stoa_scene *s = load_rgba8(path, cache, STOA_SCENE_CACHE_MISS);
     stoa_scene_destroy(&s);
     CHECK(sct_cache_file(cache, file, fsize));
+    sct_drop_memos(cache); // the file is read, not a memo's copy of it
     uint8_t *b = (uint8_t *)tu_read(file, n);
     uint64_t meta = 0, meta_size = 0, data = 0;
     bool ok = b && section(b, *n, "META", &meta, &meta_size) && meta_size >= 8 &&
@@ -132,6 +133,7 @@ STOA_TEST(small_file_truncated_or_grown_is_rejected)
         stoa_scene *s = load_rgba8(path, cache, STOA_SCENE_CACHE_MISS);
         stoa_scene_destroy(&s);
         CHECK(sct_cache_file(cache, file, sizeof file));
+        sct_drop_memos(cache); // the file is read, not a memo's copy of it
         size_t n = 0;
         uint8_t *b = (uint8_t *)tu_read(file, &n);
         CHECK_MSG(b && n < (64u << 10), "box.glb's cache file has %zu bytes", n);
@@ -173,11 +175,13 @@ STOA_TEST(hit_touches_a_file_not_used_in_the_last_minute)
     stoa_scene *s = load_rgba8(path, cache, STOA_SCENE_CACHE_MISS);
     stoa_scene_destroy(&s);
     CHECK(sct_cache_file(cache, file, sizeof file));
-    set_age(file, 7200);
+    set_age(file, 7200); // the memo, with its copy of the file, goes with it
+    sct_age_memos(cache, 7200);
     s = load_rgba8(path, cache, STOA_SCENE_CACHE_HIT);
     stoa_scene_destroy(&s);
     CHECK_MSG(time(NULL) - mtime_of(file) < 600, "a hit on a 2-hour-old file did not touch it");
     set_age(file, 10);
+    sct_age_memos(cache, 10);
     int64_t before = mtime_of(file);
     s = load_rgba8(path, cache, STOA_SCENE_CACHE_HIT);
     stoa_scene_destroy(&s);

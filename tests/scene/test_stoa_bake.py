@@ -82,13 +82,21 @@ try:
         pics.append(open(png, "rb").read() if os.path.exists(png) else b"")
     check(pics[0] and pics[0] == pics[1] == pics[2],
           "the picture is the same without the cache, on a miss and on a hit")
-    # Damage the cache file: rejected, said so, the picture unchanged, rebuilt.
+    # Damage the cache file and the copy of it that the scene's key memo
+    # holds (a small file's: a hit reads the copy): rejected, said so, the
+    # picture unchanged, rebuilt.
     cf = glob.glob(os.path.join(tmp, "rc", "*.stoabake"))
     check(len(cf) == 1, "render left one cache file")
+    memos = glob.glob(os.path.join(tmp, "rc", "*.memo"))
+    check(any(os.path.getsize(m) > os.path.getsize(cf[0]) for m in memos) if cf else False,
+          "the key memo holds a copy of the small cache file")
     if cf:
-        data = bytearray(open(cf[0], "rb").read())
-        data[len(data) // 2] ^= 0xFF
-        open(cf[0], "wb").write(data)
+        for f in cf + memos:
+            data = bytearray(open(f, "rb").read())
+            at = data.find(b"STOABAKE")  # the cache file (in a memo: its copy)
+            if at >= 0 and len(data) > at + 4096 + 8:
+                data[at + 4096 + 8] ^= 0xFF  # DATA's first bytes: geometry, checked at load
+                open(f, "wb").write(data)
         png = os.path.join(tmp, "render-damaged.png")
         rc, _, err = run(["render", scene, "--out", png, "--size", "160x120"],
                          dict(rgba8, STOA_SCENE_CACHE=os.path.join(tmp, "rc")))

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+// The key memo's copy of a small cache file (scene_cache_memo.c): the
+// writer adds it, a hit reads it instead of the file (one file opened, not
+// two), and it is checked as the file is: a damaged copy is rejected and
+// the file read instead; a copy whose texels are damaged fails that
+// texture's first use and goes with its file; a copy lives no longer than
+// its file (pruning removes it); a file over 64 KiB gets no copy.
+#define _GNU_SOURCE // memmem
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/stoa_log.h"
+#include "scene/stoa_scene_cache.h"
+#include "scene/stoa_scene_texfmt.h"
+#include "scene_cache_test.h"
+#include "scene_test_util.h"
+
+static stoa_scene *load_rgba8(const char *path, const char *cache_dir, int want)
+{
+    stoa_scene_load_desc d = {
+        .use_cache = true, .cache_dir = cache_dir, .texture_target = STOA_TEXTURE_TARGET_RGBA8};
+    return sct_load(path, &d, want);
+}
+
+static off_t size_of(const char *file)
+{
+    struct stat st;
+    return stat(file, &st) == 0 ? st.st_size : -1;
+}
+
+// The one key memo in dir (path into out); false when there is none.
+static bool memo_file(const char *dir, char *out, size_t size)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    out[0] = 0;
+    while (d && (e = readdir(d)))
+        if (strstr(e->d_name, ".memo"))
+            snprintf(out, size, "%s/%s", dir, e->d_name);
+    if (d)
+        closedir(d);
+    return out[0] != 0;
+}
+
+// A fresh folder with model's cache file and its memo (paths into file and
+// memo): a miss, then the writer's copy in the memo.
+static void baked(const char *model, char *cache, size_t csize, char *path, size_t psize,
+                  char *file, char *memo)
+{
+    stoa_test_model(path, psize, model);
+    tu_mkdtemp(cache, csize, "cachecopy");
+    stoa_scene *s = load_rgba8(path, cache, STOA_SCENE_CACHE_MISS);
+    stoa_scene_destroy(&s);
+    CHECK(sct_cache_file(cache, file, 4200));
+    CHECK(memo_file(cache, memo, 4400));
+}
+
+// Flips the byte `from` bytes into the copy of the cache file in `memo`.
+static void flip_copy(const char *memo, size_t from)
+{
+    size_t n = 0;
+    uint8_t *b = (uint8_t *)tu_read(memo, &n);
+    uint8_t *copy = b ? memmem(b, n, "STOABAKE", 8) : NULL;
+    CHECK_MSG(copy && (size_t)(copy - b) + from < n, "%s holds no copy", memo);
+    if (copy && (size_t)(copy - b) + from < n) {
+        copy[from] ^= 0x20;
+        CHECK(tu_write(memo, b, n) == 0);
+    }
+    free(b);
+}
+
+STOA_TEST(a_small_file_is_copied_and_a_hit_reads_the_copy)
+{
+    char cache[256], path[1024], file[4200], memo[4400];
+    baked("box/box.glb", cache, sizeof cache, path, sizeof path, file, memo);
+    CHECK_MSG(size_of(memo) > size_of(file), "memo %lld bytes, file %lld: no copy",
+              (long long)size_of(memo), (long long)size_of(file));
+    // The file gone, the copy still serves: the hit did not open the file.
+    CHECK(unlink(file) == 0);
+    stoa_scene *s = load_rgba8(path, cache, STOA_SCENE_CACHE_HIT);
+    CHECK(s && s->mesh_count > 0 && s->meshes[0].vertex_count > 0);
+    stoa_scene_destroy(&s);
+    // Pruning drops a copy whose file is gone; the next load imports again.
+    stoa_scene_cache_usage u;
+    stoa_error err = {0};
+    CHECK(stoa_scene_cache_prune(cache, (uint64_t)1 << 30, NULL, &u, &err) == STOA_OK);
+    CHECK_MSG(access(memo, F_OK) != 0, "%s outlived its file", memo);
+    s = load_rgba8(path, cache, STOA_SCENE_CACHE_MISS);
+    stoa_scene_destroy(&s);
+    tu_rmdir(cache);
+}
+
+STOA_TEST(a_damaged_copy_is_rejected_and_the_file_read)
+{
+    char cache[256], path[1024], file[4200], memo[4400];
+    baked("box/box.glb", cache, sizeof cache, path, sizeof path, file, memo);
+    flip_copy(memo, 4096 + 8); // DATA's first bytes: geometry, checked at load
+    stoa_scene_load_desc d = {
+        .use_cache = true, .cache_dir = cache, .texture_target = STOA_TEXTURE_TARGET_RGBA8};
+    stoa_scene *s = sct_load_logged(path, &d, STOA_SCENE_CACHE_HIT); // from the file
+    CHECK_CONTAINS(g_log, "rejected");
+    CHECK_CONTAINS(g_log, "DATA: checksum mismatch");
+    CHECK(s && s->mesh_count > 0);
+    stoa_scene_destroy(&s);
+    s = sct_load_logged(path, &d, STOA_SCENE_CACHE_HIT);
+    CHECK_MSG(!strstr(g_log, "rejected"), "rejected again: %s", g_log);
+    stoa_scene_destroy(&s);
+    tu_rmdir(cache);
+}
+
+STOA_TEST(damaged_texels_in_a_copy_fail_on_first_use)
+{
+    char cache[256], path[1024], file[4200], memo[4400];
+    baked("textured/textured.gltf", cache, sizeof cache, path, sizeof path, file, memo);
+    off_t n = size_of(file);
+    CHECK_MSG(n > 0 && n <= (64 << 10), "textured.gltf's cache file: %lld bytes", (long long)n);
+    flip_copy(memo, (size_t)n - 1); // the last texel byte: not read by a load
+    stoa_scene_load_desc d = {
+        .use_cache = true, .cache_dir = cache, .texture_target = STOA_TEXTURE_TARGET_RGBA8};
+    sct_texel_damage_found(path, &d, cache); // the copy and its file go, then rebuilt
+    tu_rmdir(cache);
+}
+
+STOA_TEST(a_large_file_gets_no_copy)
+{
+    char cache[256], path[1024], file[4200], memo[4400];
+    baked("large/large.glb", cache, sizeof cache, path, sizeof path, file, memo);
+    CHECK_MSG(size_of(file) > (64 << 10), "large.glb's cache file: %lld bytes",
+              (long long)size_of(file));
+    CHECK_MSG(size_of(memo) < 4096, "memo of %lld bytes", (long long)size_of(memo));
+    tu_rmdir(cache);
+}
+
+STOA_TEST_MAIN()
