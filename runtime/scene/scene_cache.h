@@ -52,6 +52,10 @@ enum {
     CACHE_CHNK = CACHE_ID('C', 'H', 'N', 'K'),
     CACHE_LODS = CACHE_ID('L', 'O', 'D', 'S'), // levels of detail (format 2)
     CACHE_QVTX = CACHE_ID('Q', 'V', 'T', 'X'), // quantised vertex streams (format 4)
+    // The hashes of the chunks before lazy_from (CHNK's first entries), in
+    // the header's page with the other sections when they fit (format 8):
+    // a load then reads nothing after DATA. Optional.
+    CACHE_EAGR = CACHE_ID('E', 'A', 'G', 'R'),
 };
 
 typedef struct cache_header {
@@ -102,6 +106,10 @@ struct scene_baked {
     // first use. state: 0 unchecked, 1 good, 2 damaged; guarded by lock.
     const uint8_t *data, *chunk_hashes;
     uint64_t data_size, lazy_from, chunk_count;
+    // EAGR (format 8): the hashes of the first eager_count chunks, read
+    // instead of CHNK's for those (in the header's page: no read after DATA).
+    const uint8_t *eager_hashes;
+    uint64_t eager_count;
     uint8_t *chunk_state;
     bool trust_data; // stoa_scene_cache_parse without hash checks (fuzzing)
     bool has_lock;

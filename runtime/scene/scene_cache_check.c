@@ -20,6 +20,8 @@ static const uint32_t k_known[] = {CACHE_META, CACHE_NODE, CACHE_MESH, CACHE_MAT
 
 static bool known(uint32_t id)
 {
+    if (id == CACHE_EAGR) // optional: the only one
+        return true;
     for (size_t i = 0; i < sizeof k_known / sizeof *k_known; i++)
         if (k_known[i] == id)
             return true;
@@ -50,8 +52,10 @@ static void *check_chunks(void *arg)
             }
             uint64_t at = i * CACHE_CHUNK;
             uint64_t n = b->data_size - at < CACHE_CHUNK ? b->data_size - at : CACHE_CHUNK;
+            if (b->lazy_from > at && b->lazy_from < at + n)
+                n = b->lazy_from - at; // the geometry's last chunk: the padding after is unread
             uint64_t want;
-            memcpy(&want, b->chunk_hashes + i * 8, 8);
+            memcpy(&want, (i < b->eager_count ? b->eager_hashes : b->chunk_hashes) + i * 8, 8);
             bool good = scene_hash64(b->data + at, n, 0) == want;
             b->chunk_state[i] = good ? 1 : 2; // each index is this thread's alone
             if (!good)
@@ -103,9 +107,13 @@ static const cache_section *find(const cache_section *table, uint32_t n, uint32_
 static stoa_result check_table(const uint8_t *bytes, size_t size, const cache_section *table,
                                uint32_t n, bool check_hashes, stoa_error *err)
 {
+    uint64_t table_end = sizeof(cache_header) + (uint64_t)n * sizeof(cache_section);
     for (uint32_t i = 0; i < n; i++) {
         const cache_section *s = &table[i];
-        if (s->offset % 16 || s->offset < CACHE_DATA_OFFSET || s->offset > size ||
+        // In the header's page after the table (format 8), or from DATA on.
+        bool front = s->id != CACHE_DATA && s->offset >= table_end &&
+                     s->offset <= CACHE_DATA_OFFSET && s->size <= CACHE_DATA_OFFSET - s->offset;
+        if (s->offset % 16 || (!front && s->offset < CACHE_DATA_OFFSET) || s->offset > size ||
             s->size > size - s->offset)
             return BAD("section %u lies outside the file (offset %llu, %llu bytes)", i,
                        (unsigned long long)s->offset, (unsigned long long)s->size);

@@ -128,6 +128,9 @@ typedef struct data_out {
     size_t fill;
     wbuf hashes; // one uint64_t per chunk
     bool failed;
+    // Where the geometry ends when texels follow (0: not yet): the chunk
+    // holding it is hashed up to there, the padding after it not.
+    uint64_t eager_end;
 } data_out;
 
 static inline void put(wbuf *b, const void *v, size_t n)
@@ -184,6 +187,9 @@ static inline void flush_chunk(data_out *d)
         return;
     for (size_t at = 0; at < d->fill; at += CACHE_CHUNK) { // fill starts on a chunk
         size_t n = d->fill - at < CACHE_CHUNK ? d->fill - at : CACHE_CHUNK;
+        uint64_t from = d->pos - d->fill + at; // the chunk's offset in DATA
+        if (d->eager_end > from && d->eager_end < from + n)
+            n = (size_t)(d->eager_end - from); // scene_cache_chunk_bytes
         uint64_t h = scene_hash64(d->chunk + at, n, 0);
         put(&d->hashes, &h, 8);
     }

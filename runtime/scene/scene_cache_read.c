@@ -50,6 +50,9 @@ static stoa_result from_bytes(uint8_t *bytes, size_t size, bool mapped, uint8_t 
             b->chunk_count = (b->data_size + CACHE_CHUNK - 1) / CACHE_CHUNK;
         } else if (table[i].id == CACHE_CHNK) {
             b->chunk_hashes = bytes + table[i].offset;
+        } else if (table[i].id == CACHE_EAGR) {
+            b->eager_hashes = bytes + table[i].offset;
+            b->eager_count = table[i].size / 8;
         }
     }
     if (r >= 0) {

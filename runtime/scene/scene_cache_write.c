@@ -149,12 +149,14 @@ static void write_textures(const stoa_scene *s, uint32_t target, wbuf *b, data_o
 {
     hurry_state hs = {.s = s, .allowed = scene_cache_hurry_pixels()};
     uint32_t kept = 0;
-    // The texels start on a chunk of their own: a load hashes the chunks
-    // before lazy_from, which then hold no texel (up to 16 KiB of them
-    // before: a third of a small textured scene's hit).
-    if (s->texture_count && d->pos % CACHE_CHUNK)
-        data_bytes(d, NULL, CACHE_CHUNK - d->pos % CACHE_CHUNK);
+    // The texels start on a chunk of their own, after lazy_from (the end of
+    // the geometry): a load hashes the chunks before lazy_from, the last of
+    // them up to lazy_from only (flush_chunk), so no texel and no padding.
     *lazy_from = d->pos;
+    if (s->texture_count && d->pos % CACHE_CHUNK) {
+        d->eager_end = d->pos;
+        data_bytes(d, NULL, CACHE_CHUNK - d->pos % CACHE_CHUNK);
+    }
     for (uint32_t i = 0; i < s->texture_count; i++) {
         const stoa_texture *t = &s->textures[i];
         bool srgb = texture_is_colour(s, i);
@@ -313,35 +315,58 @@ static bool pwrite_all(int fd, const void *p, size_t n, uint64_t at)
     return true;
 }
 
-// Sections after DATA, the table and the header.
-static bool finish(int fd, uint64_t key, data_out *d, wbuf w[], const uint32_t ids[], uint32_t nw)
+static uint64_t align16(uint64_t v)
+{
+    return (v + 15) & ~(uint64_t)15;
+}
+
+// The sections, the table and the header. The sections go in the header's
+// page, after the table, when they fit there with EAGR (the hashes of the
+// chunks before lazy_from): a load then reads that page and the geometry
+// only; CHNK, whose other hashes are read as textures are first used, and
+// sections too large for the page go after DATA.
+static bool finish(int fd, uint64_t key, data_out *d, wbuf w[], const uint32_t ids[], uint32_t nw,
+                   uint64_t lazy_from)
 {
     cache_section table[CACHE_MAX_SECTIONS];
     uint32_t n = 0;
-    uint64_t at = CACHE_DATA_OFFSET + d->pos;
+    size_t eager = (size_t)((lazy_from + CACHE_CHUNK - 1) / CACHE_CHUNK) * 8;
+    eager = eager < d->hashes.n ? eager : d->hashes.n;
+    uint64_t front = align16(sizeof(cache_header) + (uint64_t)(nw + 3) * sizeof(cache_section));
+    uint64_t need = front;
+    for (uint32_t i = 0; i < nw; i++)
+        need = align16(need) + w[i].n;
+    bool in_front = align16(need) + eager <= CACHE_DATA_OFFSET;
+    uint64_t tail = CACHE_DATA_OFFSET + d->pos;
     table[n++] = (cache_section){CACHE_DATA, CACHE_SECTION_REQUIRED, CACHE_DATA_OFFSET, d->pos, 0};
-    for (uint32_t i = 0; i <= nw; i++) {
-        wbuf *b = i < nw ? &w[i] : &d->hashes;
+    for (uint32_t i = 0; i <= nw + 1; i++) {
+        const wbuf *b = i < nw ? &w[i] : &d->hashes;
+        size_t len = i <= nw ? b->n : eager;
+        bool here = i != nw && in_front; // CHNK always after DATA
         if (b->oom)
             return false;
-        at = (at + 15) & ~(uint64_t)15;
-        table[n++] = (cache_section){i < nw ? ids[i] : CACHE_CHNK, CACHE_SECTION_REQUIRED, at,
-                                     b->n, scene_hash64(b->p, b->n, 0)};
-        if (b->n && !pwrite_all(fd, b->p, b->n, at))
+        if (i == nw + 1 && !in_front)
+            break; // no EAGR: the load reads CHNK after DATA anyway
+        uint64_t *at = here ? &front : &tail;
+        *at = align16(*at);
+        uint32_t id = i < nw ? ids[i] : i == nw ? CACHE_CHNK : CACHE_EAGR;
+        table[n++] = (cache_section){id, id == CACHE_EAGR ? 0 : CACHE_SECTION_REQUIRED, *at, len,
+                                     scene_hash64(b->p, len, 0)};
+        if (len && !pwrite_all(fd, b->p, len, *at))
             return false;
-        at += b->n;
+        *at += len;
     }
     cache_header h = {.version = STOA_SCENE_CACHE_VERSION,
                       .endian = CACHE_ENDIAN,
                       .key = key,
-                      .file_size = at,
+                      .file_size = tail,
                       .section_count = n,
                       .chunk_size = (uint32_t)CACHE_CHUNK};
     memcpy(h.magic, CACHE_MAGIC, 8);
     h.table_hash = scene_hash64(table, n * sizeof *table, 0);
     h.header_hash = scene_hash64(&h, offsetof(cache_header, header_hash), 0);
     return pwrite_all(fd, table, n * sizeof *table, sizeof h) && pwrite_all(fd, &h, sizeof h, 0) &&
-           ftruncate(fd, (off_t)at) == 0;
+           ftruncate(fd, (off_t)tail) == 0;
 }
 
 stoa_result scene_cache_write(const stoa_scene *s, uint64_t key, uint32_t target, const char *file,
@@ -394,7 +419,7 @@ stoa_result scene_cache_write(const stoa_scene *s, uint64_t key, uint32_t target
     write_textures(s, target, &w[9], &d, &lazy_from);
     put(&w[7], &lazy_from, 8); // META's last field
     flush_chunk(&d);
-    bool ok = !d.failed && finish(d.fd, key, &d, w, ids, NW);
+    bool ok = !d.failed && finish(d.fd, key, &d, w, ids, NW, lazy_from);
     ok = close(d.fd) == 0 && ok;
     ok = ok && rename(tmp, file) == 0;
     int e = errno;

@@ -31,8 +31,10 @@
 // 2: levels of detail (LODS); 3: GPU texture formats (TEXR); 4: quantised
 // vertex streams (QVTX); 5: both; 6: geometry read without Assimp for most
 // files (scene_native.c: its own generated tangents); 7: DATA hashed per
-// 16 KiB, not per MiB.
-#define STOA_SCENE_CACHE_VERSION 7u
+// 16 KiB, not per MiB; 8: the sections in the header's page when they fit
+// (with EAGR, the geometry's chunk hashes), the last geometry chunk hashed
+// up to lazy_from only, the texels from the next chunk on.
+#define STOA_SCENE_CACHE_VERSION 8u
 
 // The cache folder: `dir` when non-empty; else $STOA_SCENE_CACHE ("off":
 // no cache, returns false); else $XDG_CACHE_HOME/stoa/scenes, else

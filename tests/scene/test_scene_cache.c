@@ -233,9 +233,10 @@ static void truncate_half(uint8_t *b, size_t *n)
     (void)b;
     *n /= 2;
 }
-static void flip_texel(uint8_t *b, size_t *n)
+static void flip_geometry(uint8_t *b, size_t *n)
 {
-    b[4096 + (*n - 4096) / 3] ^= 0x10; // inside DATA
+    (void)n;
+    b[4096 + 8] ^= 0x10; // DATA's first bytes: geometry, checked at load
 }
 static void flip_section(uint8_t *b, size_t *n)
 {
@@ -266,7 +267,7 @@ STOA_TEST(damaged_cache_is_rejected_and_rebuilt)
         damage_fn fn;
         const char *why;
     } cases[] = {{truncate_half, "truncated"},
-                 {flip_texel, "DATA: checksum mismatch"},
+                 {flip_geometry, "DATA: checksum mismatch"},
                  {flip_section, "checksum mismatch"},
                  {other_version, "format version"},
                  {flip_table, "section table checksum"}};

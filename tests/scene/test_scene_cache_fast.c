@@ -26,7 +26,7 @@
 #include "scene_cache_test.h"
 #include "scene_test_util.h"
 
-#define CHUNK 16384u // CACHE_CHUNK (runtime/scene/scene_cache.h, format 7)
+#define CHUNK 16384u // CACHE_CHUNK (runtime/scene/scene_cache.h, format 8)
 #define DATA_AT 4096u
 
 static stoa_scene *load_rgba8(const char *path, const char *cache_dir, int want)
@@ -106,8 +106,8 @@ STOA_TEST(texel_flip_fails_the_texture_on_first_use)
     size_t n = 0;
     uint64_t lazy = 0, data = 0;
     uint8_t *b = textured_file(cache, sizeof cache, file, sizeof file, &n, &lazy, &data);
-    // The last texel byte lies in a chunk of its own, past the one the
-    // texels begin in (which a load checks whole): a load does not read it.
+    // The last texel byte lies in a chunk past the geometry's (the texels
+    // start on a chunk of their own): a load does not read it.
     CHECK_MSG(data > 0 && (data - 1) / CHUNK > lazy / CHUNK,
               "texels from %llu to %llu: too few for a chunk of their own",
               (unsigned long long)lazy, (unsigned long long)data);
@@ -120,6 +120,43 @@ STOA_TEST(texel_flip_fails_the_texture_on_first_use)
     stoa_scene_load_desc d = {
         .use_cache = true, .cache_dir = cache, .texture_target = STOA_TEXTURE_TARGET_RGBA8};
     sct_texel_damage_found(path, &d, cache);
+    tu_rmdir(cache);
+}
+
+// Format 8: the sections but CHNK lie in the header's page with EAGR (the
+// geometry's chunk hashes), so that a load reads nothing after DATA: the
+// copy of those hashes is what a load checks (damage to it rejects the
+// file), and CHNK's entries are read only for the texels, on first use.
+STOA_TEST(sections_lie_in_the_header_page)
+{
+    char cache[256], file[4200], path[1024];
+    size_t n = 0;
+    uint64_t lazy = 0, data = 0, at = 0, size = 0, chnk = 0, chnk_size = 0;
+    uint8_t *b = textured_file(cache, sizeof cache, file, sizeof file, &n, &lazy, &data);
+    static const char *const front[] = {"META", "NODE", "MESH", "MATL", "TEXR", "SKIN", "CAMR",
+                                        "LITE", "ANIM", "WARN", "LODS", "QVTX", "EAGR"};
+    for (size_t i = 0; b && i < sizeof front / sizeof *front; i++)
+        CHECK_MSG(section(b, n, front[i], &at, &size) && at + size <= DATA_AT,
+                  "%s at %llu (%llu bytes): not in the header's page", front[i],
+                  (unsigned long long)at, (unsigned long long)size);
+    CHECK(b && section(b, n, "EAGR", &at, &size) && size == (lazy + CHUNK - 1) / CHUNK * 8);
+    CHECK(b && section(b, n, "CHNK", &chnk, &chnk_size) && chnk >= DATA_AT + data);
+    stoa_test_model(path, sizeof path, "textured/textured.gltf");
+    stoa_scene_load_desc d = {
+        .use_cache = true, .cache_dir = cache, .texture_target = STOA_TEXTURE_TARGET_RGBA8};
+    if (b && chnk && size) {
+        b[chnk] ^= 0x01; // CHNK's hash of chunk 0: EAGR's is the one read
+        CHECK(tu_write(file, b, n) == 0);
+        stoa_scene *s = sct_load_logged(path, &d, STOA_SCENE_CACHE_HIT);
+        stoa_scene_destroy(&s);
+        b[chnk] ^= 0x01;
+        b[at] ^= 0x01; // EAGR's own
+        CHECK(tu_write(file, b, n) == 0);
+        s = sct_load_logged(path, &d, STOA_SCENE_CACHE_REJECTED);
+        CHECK_CONTAINS(g_log, "EAGR: checksum mismatch");
+        stoa_scene_destroy(&s);
+    }
+    free(b);
     tu_rmdir(cache);
 }
 
