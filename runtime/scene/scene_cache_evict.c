@@ -176,7 +176,8 @@ stoa_result stoa_scene_cache_prune(const char *dir, uint64_t max_bytes, const ch
         u.bytes += files[n++].size;
     }
     if (r >= 0 && max_bytes) {
-        qsort(files, n, sizeof *files, by_use);
+        if (n) // qsort of no array: undefined (UBSan)
+            qsort(files, n, sizeof *files, by_use);
         for (size_t i = 0; i < n && u.bytes > max_bytes; i++) {
             struct stat st;
             if (kept && !strcmp(files[i].name, kept))
