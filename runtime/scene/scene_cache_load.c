@@ -304,6 +304,12 @@ stoa_result stoa_scene_bake_for(const char *path, const char *cache_dir, uint32_
     char file[4096] = "";
     if (s->baked && s->baked->file[0])
         snprintf(file, sizeof file, "%s", s->baked->file);
+    // A hit on a memo's copy whose file is gone (removed by hand): the file
+    // is written again from the copy, so that a baked file is there to send.
+    stoa_error werr = {0};
+    if (o == STOA_SCENE_CACHE_HIT && s->baked && s->baked->memo && access(file, F_OK) != 0 &&
+        stoa_file_write_replace(file, s->baked->bytes, s->baked->size, &werr) < 0)
+        r = stoa_error_set(err, STOA_ERROR_IO, "%s", werr.message);
     stoa_scene_destroy(&s);
     if (o != STOA_SCENE_CACHE_HIT) { // check what was written by reading it back
         r = stoa_scene_load(path, &d, &s, err);

@@ -2,9 +2,9 @@
 // The key memo's copy of a small cache file (scene_cache_memo.c): the
 // writer adds it, a hit reads it instead of the file (one file opened, not
 // two), and it is checked as the file is: a damaged copy is rejected and
-// the file read instead; a copy whose texels are damaged fails that
-// texture's first use and goes with its file; a copy lives no longer than
-// its file (pruning removes it); a file over 64 KiB gets no copy.
+// the file read instead; `stoa bake` writes a removed file back from it; a copy whose texels are
+// damaged fails that texture's first use and goes with its file; a copy lives no longer than its
+// file (pruning removes it); a file over 64 KiB gets no copy.
 #define _GNU_SOURCE // memmem
 #include <dirent.h>
 #include <stdio.h>
@@ -80,13 +80,26 @@ STOA_TEST(a_small_file_is_copied_and_a_hit_reads_the_copy)
     CHECK_MSG(size_of(memo) > size_of(file), "memo %lld bytes, file %lld: no copy",
               (long long)size_of(memo), (long long)size_of(file));
     // The file gone, the copy still serves: the hit did not open the file.
+    size_t n = 0, m = 0;
+    char *before = tu_read(file, &n);
     CHECK(unlink(file) == 0);
     stoa_scene *s = load_rgba8(path, cache, STOA_SCENE_CACHE_HIT);
     CHECK(s && s->mesh_count > 0 && s->meshes[0].vertex_count > 0);
     stoa_scene_destroy(&s);
+    // `stoa bake` (and the hub, which sends the file) gets the file back.
+    char out[4200];
+    stoa_scene_cache_outcome o;
+    stoa_error err = {0};
+    CHECK_MSG(stoa_scene_bake(path, cache, out, sizeof out, &o, &err) == STOA_OK, "%s",
+              err.message);
+    char *after = tu_read(file, &m);
+    CHECK(o == STOA_SCENE_CACHE_HIT && !strcmp(out, file));
+    CHECK_MSG(before && after && n == m && !memcmp(before, after, n), "%s not written back", file);
+    free(before);
+    free(after);
+    CHECK(unlink(file) == 0);
     // Pruning drops a copy whose file is gone; the next load imports again.
     stoa_scene_cache_usage u;
-    stoa_error err = {0};
     CHECK(stoa_scene_cache_prune(cache, (uint64_t)1 << 30, NULL, &u, &err) == STOA_OK);
     CHECK_MSG(access(memo, F_OK) != 0, "%s outlived its file", memo);
     s = load_rgba8(path, cache, STOA_SCENE_CACHE_MISS);
