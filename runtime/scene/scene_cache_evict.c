@@ -91,10 +91,14 @@ static bool is_bake(const char *name)
 }
 
 // "<16 hex>.stoabake.tmp.XXXXXX" (scene_cache_write.c)
+// or "src-<16 hex>.memo.tmp.XXXXXX" (a key memo's, stoa_file_write_replace)
 static bool is_temp(const char *name)
 {
-    return strlen(name) > 30 && strspn(name, "0123456789abcdef") == 16 &&
-           !strncmp(name + 16, ".stoabake.tmp.", 14);
+    size_t n = strlen(name);
+    return (n > 30 && strspn(name, "0123456789abcdef") == 16 &&
+            !strncmp(name + 16, ".stoabake.tmp.", 14)) ||
+           (n > 30 && !strncmp(name, "src-", 4) && strspn(name + 4, "0123456789abcdef") == 16 &&
+            !strncmp(name + 20, ".memo.tmp.", 10));
 }
 
 // A key memo holding a copy of a cache file that is gone (removed here or

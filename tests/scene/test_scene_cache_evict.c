@@ -92,12 +92,16 @@ STOA_TEST(prune_least_recently_used)
     put_file(dir, "00000000000000b1.stoabake.tmp.Xy12Ab", 500000, 60);        // a writer now
     put_file(dir, "00000000000000b2.stoabake.tmp.Zz99Qq", 500000, 2 * 86400); // a dead writer
     put_file(dir, "src-0123456789abcdef.memo", 100, 5000);                    // not a bake
+    put_file(dir, "src-0123456789abcdef.memo.tmp.Qw12Er", 100, 2 * 86400);    // a dead memo writer
+    put_file(dir, "src-0123456789abcdef.memo.tmp.Ty34Ui", 100, 60);           // a memo writer now
     put_file(dir, "notes.txt", 300000, 9000);                                 // not ours
     stoa_scene_cache_usage u;
     stoa_error err = {0};
     CHECK(stoa_scene_cache_prune(dir, 0, NULL, &u, &err) == STOA_OK); // count only
-    CHECK(u.files == 4 && u.bytes == 409600 && u.removed_files == 1); // the dead writer's
+    CHECK(u.files == 4 && u.bytes == 409600 && u.removed_files == 2); // the dead writers'
     CHECK(!has(dir, "00000000000000b2.stoabake.tmp.Zz99Qq"));
+    CHECK(!has(dir, "src-0123456789abcdef.memo.tmp.Qw12Er"));
+    CHECK(has(dir, "src-0123456789abcdef.memo.tmp.Ty34Ui"));
     CHECK(has(dir, "00000000000000b1.stoabake.tmp.Xy12Ab"));
     // a1 was used again (a hit): now a2 is the oldest.
     char a1[512];
