@@ -84,7 +84,8 @@ static uint8_t *memo_read(const char *file, size_t *n, int64_t *mtime_ns)
 }
 
 // Where the record of count entries ends (the byte after), or 0 when it is
-// malformed; `stat_check`: each file's stat must equal its entry's.
+// malformed; the first entry's path must be `real` (any when NULL);
+// `stat_check`: each file's stat must equal its entry's.
 static size_t parse_entries(const uint8_t *b, size_t n, const char *real, bool stat_check)
 {
     uint32_t version, count;
@@ -110,7 +111,7 @@ static size_t parse_entries(const uint8_t *b, size_t n, const char *real, bool s
             memcpy(p, b + at, len);
             p[len] = 0;
             at += len;
-            ok = (i > 0 || strcmp(p, real) == 0) &&
+            ok = (i > 0 || !real || strcmp(p, real) == 0) &&
                  (!stat_check ||
                   (scene_cache_stat_of(p, &have) && memcmp(&want, &have, sizeof want) == 0));
         }
@@ -244,17 +245,9 @@ bool scene_cache_memo_copy_key(const char *memo_file, uint64_t *bake_key)
     size_t n = 0, at;
     int64_t mtime_ns;
     uint8_t *b = memo_read(memo_file, &n, &mtime_ns);
-    uint32_t len = 0;
-    // The first entry's path is the scene's: any, here (no stat).
-    bool ok = b && n >= 24 + sizeof(memo_stat) + 4 &&
-              (memcpy(&len, b + 24 + sizeof(memo_stat), 4), len < PATH_MAX);
-    char real[PATH_MAX];
-    if (ok) {
-        memcpy(real, b + 24 + sizeof(memo_stat) + 4, len);
-        real[len] = 0;
-    }
     uint64_t head[2] = {0, 0};
-    if (ok && (at = parse_entries(b, n, real, false)) && n - at >= 16)
+    // The first entry's path is the scene's: any, here (no stat).
+    if (b && (at = parse_entries(b, n, NULL, false)) && n - at >= 16)
         memcpy(head, b + at, 16);
     free(b);
     *bake_key = head[0];

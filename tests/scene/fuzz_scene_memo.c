@@ -5,9 +5,9 @@
 // (STOA_FUZZ_MEMO_SCENE) in a cache folder (STOA_FUZZ_MEMO_DIR), then the
 // scene is loaded through the cache: whatever the bytes, the load succeeds
 // (from the memo's copy, the cache file or an import) with a whole scene,
-// and nothing is read out of bounds. Replay (ctest
-// test_scene_memo_fuzz_replay): seeded with the memos `stoa bake` writes
-// for the same scene; libFuzzer with -DSTOA_FUZZ=ON as fuzz_scene_cache.c.
+// and nothing is read out of bounds, nor when the cache is pruned. Replay
+// (ctest test_scene_memo_fuzz_replay): seeded with the memos `stoa bake`
+// writes for the same scene; libFuzzer with -DSTOA_FUZZ=ON as fuzz_scene_cache.c.
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -68,14 +68,19 @@ static void setup(void)
     }
 }
 
+static void put_memo(const uint8_t *data, size_t size)
+{
+    FILE *f = fopen(g_memo, "wb");
+    if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0)
+        abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!g_scene)
         setup();
-    FILE *f = fopen(g_memo, "wb");
-    if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0)
-        abort();
+    put_memo(data, size);
     stoa_scene *s = load();
     volatile float sum = 0;
     for (uint32_t m = 0; m < s->mesh_count; m++)
@@ -86,5 +91,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (s->node_count == 0 || s->mesh_count == 0)
         abort();
     stoa_scene_destroy(&s);
+    // Pruning reads each memo too (for its copy's key): the same bytes.
+    put_memo(data, size);
+    stoa_scene_cache_usage u;
+    stoa_error err = {0};
+    stoa_scene_cache_prune(g_dir, (uint64_t)1 << 40, NULL, &u, &err);
     return 0;
 }

@@ -122,6 +122,28 @@ STOA_TEST(prune_least_recently_used)
     tu_rmdir(dir);
 }
 
+// A memo whose first path says it runs on past the file's end: pruning,
+// which reads each memo for its copy's key, reads no byte beyond the file
+// (ASan) and leaves the memo, whose copy it cannot name.
+STOA_TEST(prune_reads_a_short_memo_in_bounds)
+{
+    char dir[256], path[512];
+    tu_mkdtemp(dir, sizeof dir, "evict-memo");
+    uint8_t m[24 + 40 + 4 + 8] = "STOAMEMO";
+    uint32_t version = 3, count = 1, len = 4000; // a path of 4000 bytes, 8 of them here
+    memcpy(m + 8, &version, 4);
+    memcpy(m + 20, &count, 4);
+    memcpy(m + 24 + 40, &len, 4);
+    memcpy(m + 24 + 40 + 4, "/a/b.glb", 8);
+    snprintf(path, sizeof path, "%s/src-0123456789abcdef.memo", dir);
+    CHECK(tu_write(path, m, sizeof m) == 0);
+    stoa_scene_cache_usage u;
+    stoa_error err = {0};
+    CHECK(stoa_scene_cache_prune(dir, (uint64_t)1 << 30, NULL, &u, &err) == STOA_OK);
+    CHECK(has(dir, "src-0123456789abcdef.memo"));
+    tu_rmdir(dir);
+}
+
 static stoa_scene *load(const char *model, const char *dir, stoa_scene_cache_outcome want)
 {
     char path[1024];
