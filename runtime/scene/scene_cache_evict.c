@@ -104,6 +104,9 @@ static bool is_temp(const char *name)
 // A key memo holding a copy of a cache file that is gone (removed here or
 // before) goes too: a copy lives no longer than its file, so the copies add
 // at most the small files' share again to the cap (scene_cache_memo.c).
+// It reads every memo in the folder: the prune after a write runs it only
+// when that prune removed a cache file (a file removed by hand leaves its
+// copy until then, or until `stoa bake --prune`, which always runs it).
 static void drop_orphan_copies(DIR *d, const char *dir)
 {
     rewinddir(d);
@@ -136,8 +139,10 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
-stoa_result stoa_scene_cache_prune(const char *dir, uint64_t max_bytes, const char *keep,
-                                   stoa_scene_cache_usage *out, stoa_error *err)
+// stoa_scene_cache_prune; `sweep`: drop orphan copies even when no cache
+// file was removed.
+static stoa_result prune(const char *dir, uint64_t max_bytes, const char *keep, bool sweep,
+                         stoa_scene_cache_usage *out, stoa_error *err)
 {
     stoa_scene_cache_usage u = {0};
     DIR *d = opendir(dir);
@@ -147,7 +152,7 @@ stoa_result stoa_scene_cache_prune(const char *dir, uint64_t max_bytes, const ch
     clock_gettime(CLOCK_REALTIME, &now);
     int64_t now_ns = (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec;
     entry *files = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0, cap = 0, removed_bakes = 0;
     const char *kept = base_name(keep);
     struct dirent *e;
     stoa_result r = STOA_OK;
@@ -194,18 +199,25 @@ stoa_result stoa_scene_cache_prune(const char *dir, uint64_t max_bytes, const ch
                 u.removed_files++;
                 u.removed_bytes += files[i].size;
                 files[i].gone = true;
+                removed_bakes++;
             }
         }
     }
     for (size_t i = 0; i < n; i++)
         u.files += !files[i].gone;
-    if (r >= 0 && max_bytes)
+    if (r >= 0 && max_bytes && (sweep || removed_bakes))
         drop_orphan_copies(d, dir);
     closedir(d);
     free(files);
     if (out)
         *out = u;
     return r;
+}
+
+stoa_result stoa_scene_cache_prune(const char *dir, uint64_t max_bytes, const char *keep,
+                                   stoa_scene_cache_usage *out, stoa_error *err)
+{
+    return prune(dir, max_bytes, keep, true, out, err);
 }
 
 void scene_cache_after_write(const char *file)
@@ -219,7 +231,7 @@ void scene_cache_after_write(const char *file)
     *slash = 0;
     stoa_scene_cache_usage u;
     stoa_error e = {0};
-    if (stoa_scene_cache_prune(dir, max, file, &u, &e) < 0)
+    if (prune(dir, max, file, false, &u, &e) < 0)
         STOA_LOGW("scene", "scene cache %s: not trimmed: %s", dir, e.message);
     else if (u.removed_files)
         STOA_LOGI("scene",

@@ -107,6 +107,29 @@ STOA_TEST(a_small_file_is_copied_and_a_hit_reads_the_copy)
     tu_rmdir(cache);
 }
 
+// The prune after each write reads every memo only when it removed a cache
+// file: another scene's write under the cap leaves a copy whose file was
+// removed by hand (it still serves hits); an explicit prune drops it.
+STOA_TEST(a_write_that_removes_nothing_leaves_other_memos_alone)
+{
+    char cache[256], path[1024], other[1024], file[4200], memo[4400];
+    baked("box/box.glb", cache, sizeof cache, path, sizeof path, file, memo);
+    CHECK(unlink(file) == 0);
+    setenv("STOA_SCENE_CACHE_MAX", "1G", 1);
+    stoa_test_model(other, sizeof other, "nodes/nodes.gltf");
+    stoa_scene *s = load_rgba8(other, cache, STOA_SCENE_CACHE_MISS); // written, then pruned
+    stoa_scene_destroy(&s);
+    unsetenv("STOA_SCENE_CACHE_MAX");
+    CHECK_MSG(access(memo, F_OK) == 0, "the write's prune read and dropped %s", memo);
+    s = load_rgba8(path, cache, STOA_SCENE_CACHE_HIT); // from the copy
+    stoa_scene_destroy(&s);
+    stoa_scene_cache_usage u;
+    stoa_error err = {0};
+    CHECK(stoa_scene_cache_prune(cache, (uint64_t)1 << 30, NULL, &u, &err) == STOA_OK);
+    CHECK_MSG(access(memo, F_OK) != 0, "%s outlived its file", memo);
+    tu_rmdir(cache);
+}
+
 STOA_TEST(a_damaged_copy_is_rejected_and_the_file_read)
 {
     char cache[256], path[1024], file[4200], memo[4400];
