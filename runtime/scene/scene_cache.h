@@ -193,6 +193,11 @@ stoa_result scene_cache_write(const stoa_scene *scene, uint64_t key, uint32_t ta
 // blocks it has (scene_cache_complete.c). The scene is drawn meanwhile as it
 // is: RGBA8, right, just not compressed. Returns whether a writer started.
 bool scene_cache_complete_later(stoa_scene *scene, uint32_t target);
+// After scene's cache file (baked->file) was written, by its writer or a
+// completion: a small one is copied into the scene's memo, replacing the
+// copy of what was there, so that the next hit reads the memo alone and
+// gets what the file holds (scene_cache_memo.c).
+void scene_cache_attach_to_memo(const stoa_scene *scene);
 // The role that picks texture i's GPU format (stoa_texfmt_for) in a file.
 stoa_texture_role scene_cache_texture_role(const stoa_scene *scene, uint32_t i);
 // Texels a hurried writer still encodes (scene_cache_write.c).

@@ -121,11 +121,13 @@ static void *complete_main(void *arg)
         stoa_error e = {0};
         if (scene_cache_write(&copy, s->baked->key, target, s->baked->file, &e) < 0)
             STOA_LOGW("scene", "%s: the scene cache was not completed: %s", s->path, e.message);
-        else
+        else {
             STOA_LOGI("scene",
                       "%s: scene cache %s written again: %d of the %u textures left "
                       "RGBA8 encoded",
                       s->path, s->baked->file, encoded, before);
+            scene_cache_attach_to_memo(s); // a hit reads the copy, not the file
+        }
     }
     for (uint32_t i = 0; tex && i < s->texture_count; i++)
         if (tex[i].blocks != s->textures[i].blocks)

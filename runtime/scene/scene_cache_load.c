@@ -28,9 +28,7 @@ void scene_free_owned(stoa_scene *s, void *p)
     free(p);
 }
 
-// A small file just written is copied into its scene's memo: the next hit
-// reads the memo alone (scene_cache_memo.c).
-static void attach_to_memo(const stoa_scene *s)
+void scene_cache_attach_to_memo(const stoa_scene *s)
 {
     struct scene_baked *b = s->baked;
     char dir[4096];
@@ -61,7 +59,7 @@ static void *writer(void *arg)
         STOA_LOGW("scene", "%s: the scene cache was not written: %s", s->path, e.message);
     else {
         STOA_LOGD("scene", "%s: wrote the scene cache %s", s->path, s->baked->file);
-        attach_to_memo(s);
+        scene_cache_attach_to_memo(s);
         scene_cache_after_write(s->baked->file);
     }
     return NULL;

@@ -190,6 +190,24 @@ STOA_TEST(damage_is_not_carried_into_the_completed_file)
     tu_rmdir(dir);
 }
 
+// A small file (its copy in the key memo, which a hit reads instead of the
+// file): the completed file replaces the copy too, so that the load after
+// gets the completed textures and completes nothing again.
+STOA_TEST(a_small_file_is_completed_in_its_memo_copy_too)
+{
+    char dir[256], path[1024];
+    tu_mkdtemp(dir, sizeof dir, "cache-complete-copy");
+    stoa_test_model(path, sizeof path, "textured/textured.gltf");
+    uint32_t left = 0;
+    stoa_scene *s = hurried_first_write(path, dir, &left); // from the copy; completed
+    CHECK_MSG(left > 0, "a writer hurried at once with no allowance left textures RGBA8");
+    stoa_scene_destroy(&s);
+    s = sct_load(path, bc(dir), STOA_SCENE_CACHE_HIT);
+    CHECK_MSG(s && rgba8_count(s) == 0, "completed: %u textures still RGBA8", rgba8_count(s));
+    stoa_scene_destroy(&s);
+    tu_rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     setenv("STOA_SCENE_CACHE_HURRY_PIXELS", "0", 1);
