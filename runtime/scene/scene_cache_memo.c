@@ -6,7 +6,8 @@
 //   then u64 bake_key, u64 bake_size, zeros to a multiple of 16, and
 //   bake_size bytes: a copy of the cache file (key bake_key) when it is
 //   small (SCENE_CACHE_INLINE_MAX), so that a hit reads one file, not two;
-//   0 and 0 and none until the writer adds it (scene_cache_memo_attach).
+//   0 and 0 and none until the writer adds it (scene_cache_memo_attach);
+//   a memo written again for the same key keeps the copy it had.
 // The first entry is the scene file. Read with every bound checked; any
 // doubt (a missing, short or odd memo, any file changed) means no memo. The
 // copy is checked as the cache file is (its header, sections and chunks).
@@ -119,6 +120,17 @@ static size_t parse_entries(const uint8_t *b, size_t n, const char *real, bool s
     return ok ? at : 0;
 }
 
+// The part after a record ending at `at`: bake[0] the copy's key, bake[1]
+// its size, *start where it begins; false when that part is malformed.
+static bool copy_part(const uint8_t *b, size_t n, size_t at, uint64_t bake[2], size_t *start)
+{
+    if (n - at < 16)
+        return false;
+    memcpy(bake, b + at, 16);
+    *start = (at + 16 + 15) & ~(size_t)15;
+    return *start <= n && bake[1] == n - *start && (bake[1] == 0) == (bake[0] == 0);
+}
+
 bool scene_cache_memo_get(const char *dir, const char *path, bool tangents, uint64_t *key,
                           scene_cache_inline *inl)
 {
@@ -128,18 +140,15 @@ bool scene_cache_memo_get(const char *dir, const char *path, bool tangents, uint
     int64_t mtime_ns = 0;
     if (inl)
         *inl = (scene_cache_inline){0};
+    uint64_t bake[2]; // key, size
     if (!memo_path(dir, path, tangents, file, sizeof file, real) ||
         !(b = memo_read(file, &n, &mtime_ns)) || !(at = parse_entries(b, n, real, true)) ||
-        n - at < 16) {
+        !copy_part(b, n, at, bake, &at)) {
         free(b);
         return false;
     }
-    uint64_t bake[2]; // key, size
     memcpy(key, b + 12, 8);
-    memcpy(bake, b + at, 16);
-    at = (at + 16 + 15) & ~(size_t)15;
-    bool ok = at <= n && bake[1] == n - at && (bake[1] == 0) == (bake[0] == 0);
-    if (ok && inl && bake[1]) { // the copy goes to the caller with the buffer
+    if (inl && bake[1]) { // the copy goes to the caller with the buffer
         *inl = (scene_cache_inline){.alloc = b,
                                     .bytes = b + at,
                                     .size = (size_t)bake[1],
@@ -149,7 +158,7 @@ bool scene_cache_memo_get(const char *dir, const char *path, bool tangents, uint
         b = NULL;
     }
     free(b);
-    return ok;
+    return true;
 }
 
 static void put(uint8_t **b, size_t *n, size_t *cap, const void *v, size_t len, bool *oom)
@@ -200,9 +209,25 @@ void scene_cache_memo_put(const char *dir, const char *path, bool tangents, uint
         put(&b, &n, &cap, &len, 4, &oom);
         put(&b, &n, &cap, p, len, &oom);
     }
-    uint64_t none[2] = {0, 0}; // no copy of the cache file yet
-    put(&b, &n, &cap, none, sizeof none, &oom);
-    put(&b, &n, &cap, none, (16 - n % 16) % 16, &oom);
+    // The copy the memo had, for the same content (its files' stats
+    // changed, not their bytes: a touch, files sent again): kept, so that
+    // hits go on reading one file. Checked when read, as any copy is.
+    uint8_t *old = NULL;
+    size_t old_n = 0, at = 0, start = 0;
+    int64_t mtime_ns;
+    uint64_t had, bake[2] = {0, 0}; // none: the writer adds one (scene_cache_memo_attach)
+    bool keep = (old = memo_read(file, &old_n, &mtime_ns)) &&
+                (at = parse_entries(old, old_n, real, false)) &&
+                (memcpy(&had, old + 12, 8), had == key) &&
+                copy_part(old, old_n, at, bake, &start) && bake[1] <= SCENE_CACHE_INLINE_MAX;
+    if (!keep)
+        bake[0] = bake[1] = 0;
+    uint64_t zeros[2] = {0, 0};
+    put(&b, &n, &cap, bake, sizeof bake, &oom);
+    put(&b, &n, &cap, zeros, (16 - n % 16) % 16, &oom);
+    if (bake[1])
+        put(&b, &n, &cap, old + start, (size_t)bake[1], &oom);
+    free(old);
     stoa_error e = {0};
     if (!oom)
         stoa_file_write_replace(file, b, n, &e);

@@ -130,6 +130,33 @@ STOA_TEST(a_write_that_removes_nothing_leaves_other_memos_alone)
     tu_rmdir(cache);
 }
 
+// The scene's stat changes and its bytes do not (a touch, files sent
+// again): the key is computed again and the memo written again with its
+// copy kept, so hits go on reading the memo alone. (The stat the memo
+// recorded is changed instead of the file's: a touch would change the
+// file's ctime, and a memo waits 2 s after a change.)
+STOA_TEST(a_touched_scene_keeps_its_copy)
+{
+    char cache[256], path[1024], file[4200], memo[4400];
+    baked("box/box.glb", cache, sizeof cache, path, sizeof path, file, memo);
+    size_t n = 0;
+    uint8_t *b = (uint8_t *)tu_read(memo, &n);
+    CHECK(b && n > 40);
+    if (b && n > 40) {
+        b[32] ^= 1; // the scene's mtime as the memo has it (after the size)
+        CHECK(tu_write(memo, b, n) == 0);
+    }
+    free(b);
+    stoa_scene *s = load_rgba8(path, cache, STOA_SCENE_CACHE_HIT); // the file; the memo anew
+    stoa_scene_destroy(&s);
+    CHECK_MSG(size_of(memo) > size_of(file), "memo of %lld bytes: the copy was lost",
+              (long long)size_of(memo));
+    CHECK(unlink(file) == 0); // the next hit reads the copy alone
+    s = load_rgba8(path, cache, STOA_SCENE_CACHE_HIT);
+    stoa_scene_destroy(&s);
+    tu_rmdir(cache);
+}
+
 STOA_TEST(a_damaged_copy_is_rejected_and_the_file_read)
 {
     char cache[256], path[1024], file[4200], memo[4400];
