@@ -5,12 +5,17 @@
 // small cache file: a hit then reads the copy, not the file).
 #pragma once
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "core/stoa_log.h"
 #include "scene/stoa_scene_cache.h"
+#include "scene/stoa_scene_texfmt.h"
 #include "stoa_test.h"
 
 static char g_log[8192];
@@ -40,6 +45,16 @@ __attribute__((unused)) static stoa_scene *sct_load(const char *path, const stoa
         CHECK_MSG(stoa_scene_cache_outcome_of(s) == (stoa_scene_cache_outcome)want,
                   "outcome %d, expected %d: %s", (int)stoa_scene_cache_outcome_of(s), want, g_log);
     return s;
+}
+
+// sct_load for RGBA8 textures through the cache folder cache_dir (NULL: no cache).
+__attribute__((unused)) static stoa_scene *sct_load_rgba8(const char *path, const char *cache_dir,
+                                                          int want)
+{
+    stoa_scene_load_desc d = {.use_cache = cache_dir != NULL,
+                              .cache_dir = cache_dir,
+                              .texture_target = STOA_TEXTURE_TARGET_RGBA8};
+    return sct_load(path, &d, want);
 }
 
 // sct_load with the log kept in g_log (emptied first).
@@ -84,12 +99,21 @@ __attribute__((unused)) static void sct_drop_memos(const char *dir)
 
 // Dates dir's key memos age_s seconds back, as a cache file whose scene
 // was last used then (a hit on a memo's copy touches both when old).
-__attribute__((unused)) static void sct_age_memos(const char *dir, int age_s)
+__attribute__((unused)) static void sct_age_memos(const char *dir, int64_t age_s)
 {
-    char fmt[200];
-    snprintf(fmt, sizeof fmt,
-             "for f in %%s/*.memo; do touch -m -d @$(( $(date +%%%%s) - %d )) \"$f\"; done", age_s);
-    sct_shell(fmt, dir);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    struct timespec t[2] = {{.tv_nsec = UTIME_OMIT}, {.tv_sec = time(NULL) - age_s}};
+    while (d && (e = readdir(d))) {
+        char p[4400];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        size_t n = strlen(e->d_name);
+        if (n > 5 && !strcmp(e->d_name + n - 5, ".memo"))
+            CHECK(utimensat(AT_FDCWD, p, t, 0) == 0);
+    }
+    CHECK(d != NULL);
+    if (d)
+        closedir(d);
 }
 
 // path's cache file in `cache` (d->cache_dir) has one damaged texel chunk:

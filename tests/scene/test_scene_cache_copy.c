@@ -19,13 +19,6 @@
 #include "scene_cache_test.h"
 #include "scene_test_util.h"
 
-static stoa_scene *load_rgba8(const char *path, const char *cache_dir, int want)
-{
-    stoa_scene_load_desc d = {
-        .use_cache = true, .cache_dir = cache_dir, .texture_target = STOA_TEXTURE_TARGET_RGBA8};
-    return sct_load(path, &d, want);
-}
-
 static off_t size_of(const char *file)
 {
     struct stat st;
@@ -53,7 +46,7 @@ static void baked(const char *model, char *cache, size_t csize, char *path, size
 {
     stoa_test_model(path, psize, model);
     tu_mkdtemp(cache, csize, "cachecopy");
-    stoa_scene *s = load_rgba8(path, cache, STOA_SCENE_CACHE_MISS);
+    stoa_scene *s = sct_load_rgba8(path, cache, STOA_SCENE_CACHE_MISS);
     stoa_scene_destroy(&s);
     CHECK(sct_cache_file(cache, file, 4200));
     CHECK(memo_file(cache, memo, 4400));
@@ -83,7 +76,7 @@ STOA_TEST(a_small_file_is_copied_and_a_hit_reads_the_copy)
     size_t n = 0, m = 0;
     char *before = tu_read(file, &n);
     CHECK(unlink(file) == 0);
-    stoa_scene *s = load_rgba8(path, cache, STOA_SCENE_CACHE_HIT);
+    stoa_scene *s = sct_load_rgba8(path, cache, STOA_SCENE_CACHE_HIT);
     CHECK(s && s->mesh_count > 0 && s->meshes[0].vertex_count > 0);
     stoa_scene_destroy(&s);
     // `stoa bake` (and the hub, which sends the file) gets the file back.
@@ -102,7 +95,7 @@ STOA_TEST(a_small_file_is_copied_and_a_hit_reads_the_copy)
     stoa_scene_cache_usage u;
     CHECK(stoa_scene_cache_prune(cache, (uint64_t)1 << 30, NULL, &u, &err) == STOA_OK);
     CHECK_MSG(access(memo, F_OK) != 0, "%s outlived its file", memo);
-    s = load_rgba8(path, cache, STOA_SCENE_CACHE_MISS);
+    s = sct_load_rgba8(path, cache, STOA_SCENE_CACHE_MISS);
     stoa_scene_destroy(&s);
     tu_rmdir(cache);
 }
@@ -117,11 +110,11 @@ STOA_TEST(a_write_that_removes_nothing_leaves_other_memos_alone)
     CHECK(unlink(file) == 0);
     setenv("STOA_SCENE_CACHE_MAX", "1G", 1);
     stoa_test_model(other, sizeof other, "nodes/nodes.gltf");
-    stoa_scene *s = load_rgba8(other, cache, STOA_SCENE_CACHE_MISS); // written, then pruned
+    stoa_scene *s = sct_load_rgba8(other, cache, STOA_SCENE_CACHE_MISS); // written, then pruned
     stoa_scene_destroy(&s);
     unsetenv("STOA_SCENE_CACHE_MAX");
     CHECK_MSG(access(memo, F_OK) == 0, "the write's prune read and dropped %s", memo);
-    s = load_rgba8(path, cache, STOA_SCENE_CACHE_HIT); // from the copy
+    s = sct_load_rgba8(path, cache, STOA_SCENE_CACHE_HIT); // from the copy
     stoa_scene_destroy(&s);
     stoa_scene_cache_usage u;
     stoa_error err = {0};
@@ -147,12 +140,12 @@ STOA_TEST(a_touched_scene_keeps_its_copy)
         CHECK(tu_write(memo, b, n) == 0);
     }
     free(b);
-    stoa_scene *s = load_rgba8(path, cache, STOA_SCENE_CACHE_HIT); // the file; the memo anew
+    stoa_scene *s = sct_load_rgba8(path, cache, STOA_SCENE_CACHE_HIT); // the file; the memo anew
     stoa_scene_destroy(&s);
     CHECK_MSG(size_of(memo) > size_of(file), "memo of %lld bytes: the copy was lost",
               (long long)size_of(memo));
     CHECK(unlink(file) == 0); // the next hit reads the copy alone
-    s = load_rgba8(path, cache, STOA_SCENE_CACHE_HIT);
+    s = sct_load_rgba8(path, cache, STOA_SCENE_CACHE_HIT);
     stoa_scene_destroy(&s);
     tu_rmdir(cache);
 }

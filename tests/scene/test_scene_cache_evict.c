@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "scene/stoa_scene_cache.h"
+#include "scene_cache_test.h"
 #include "scene_test_util.h"
 
 static void put_file(const char *dir, const char *name, size_t size, int64_t age_s)
@@ -38,23 +39,6 @@ static void age(const char *file, int64_t age_s)
 {
     struct timespec t[2] = {{.tv_nsec = UTIME_OMIT}, {.tv_sec = time(NULL) - age_s}};
     CHECK(utimensat(AT_FDCWD, file, t, 0) == 0);
-}
-
-// Dates the key memos in dir age_s seconds back, with the files they were
-// written with (box's memo holds a copy of its file; a hit on the copy
-// touches both when the memo is old).
-static void age_memos(const char *dir, int64_t age_s)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        char p[600];
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        if (strstr(e->d_name, ".memo"))
-            age(p, age_s);
-    }
-    if (d)
-        closedir(d);
 }
 
 STOA_TEST(parse_size)
@@ -192,7 +176,7 @@ STOA_TEST(loads_keep_the_cap)
     setenv("STOA_SCENE_CACHE_MAX", cap, 1);
     age(box, 600);
     age(skin, 300);
-    age_memos(dir, 600); // box's memo holds a copy of its file: used with it
+    sct_age_memos(dir, 600); // box's memo holds a copy of its file: used with it
     stoa_scene *s = load("box/box.glb", dir, STOA_SCENE_CACHE_HIT); // touched: now the newest
     stoa_scene_destroy(&s);
     s = load("nodes/nodes.gltf", dir, STOA_SCENE_CACHE_MISS);

@@ -29,14 +29,6 @@
 #define CHUNK 16384u // CACHE_CHUNK (runtime/scene/scene_cache.h, format 8)
 #define DATA_AT 4096u
 
-static stoa_scene *load_rgba8(const char *path, const char *cache_dir, int want)
-{
-    stoa_scene_load_desc d = {.use_cache = cache_dir != NULL,
-                              .cache_dir = cache_dir,
-                              .texture_target = STOA_TEXTURE_TARGET_RGBA8};
-    return sct_load(path, &d, want);
-}
-
 // The section `id` of a cache file's bytes: offset and size; false if none.
 static bool section(const uint8_t *b, size_t n, const char id[4], uint64_t *at, uint64_t *size)
 {
@@ -63,7 +55,7 @@ static uint8_t *textured_file(char *cache, size_t csize, char *file, size_t fsiz
     char path[1024];
     stoa_test_model(path, sizeof path, "textured/textured.gltf");
     tu_mkdtemp(cache, csize, "cachefast");
-    stoa_scene *s = load_rgba8(path, cache, STOA_SCENE_CACHE_MISS);
+    stoa_scene *s = sct_load_rgba8(path, cache, STOA_SCENE_CACHE_MISS);
     stoa_scene_destroy(&s);
     CHECK(sct_cache_file(cache, file, fsize));
     sct_drop_memos(cache); // the file is read, not a memo's copy of it
@@ -95,7 +87,7 @@ STOA_TEST(geometry_flip_is_rejected_at_load)
     stoa_scene *s = sct_load_logged(path, &d, STOA_SCENE_CACHE_REJECTED);
     CHECK_CONTAINS(g_log, "DATA: checksum mismatch");
     stoa_scene_destroy(&s);
-    s = load_rgba8(path, cache, STOA_SCENE_CACHE_HIT); // rebuilt by the load that rejected it
+    s = sct_load_rgba8(path, cache, STOA_SCENE_CACHE_HIT); // rebuilt by the load that rejected it
     stoa_scene_destroy(&s);
     tu_rmdir(cache);
 }
@@ -167,7 +159,7 @@ STOA_TEST(small_file_truncated_or_grown_is_rejected)
     stoa_test_model(path, sizeof path, "box/box.glb");
     for (int grow = 0; grow < 2; grow++) {
         tu_mkdtemp(cache, sizeof cache, "cachefast");
-        stoa_scene *s = load_rgba8(path, cache, STOA_SCENE_CACHE_MISS);
+        stoa_scene *s = sct_load_rgba8(path, cache, STOA_SCENE_CACHE_MISS);
         stoa_scene_destroy(&s);
         CHECK(sct_cache_file(cache, file, sizeof file));
         sct_drop_memos(cache); // the file is read, not a memo's copy of it
@@ -185,7 +177,7 @@ STOA_TEST(small_file_truncated_or_grown_is_rejected)
         s = sct_load_logged(path, &d, STOA_SCENE_CACHE_REJECTED);
         CHECK_CONTAINS(g_log, "truncated or grown");
         stoa_scene_destroy(&s);
-        s = load_rgba8(path, cache, STOA_SCENE_CACHE_HIT);
+        s = sct_load_rgba8(path, cache, STOA_SCENE_CACHE_HIT);
         stoa_scene_destroy(&s);
         tu_rmdir(cache);
     }
@@ -209,18 +201,18 @@ STOA_TEST(hit_touches_a_file_not_used_in_the_last_minute)
     char path[1024], cache[256], file[4200];
     stoa_test_model(path, sizeof path, "box/box.glb");
     tu_mkdtemp(cache, sizeof cache, "cachefast");
-    stoa_scene *s = load_rgba8(path, cache, STOA_SCENE_CACHE_MISS);
+    stoa_scene *s = sct_load_rgba8(path, cache, STOA_SCENE_CACHE_MISS);
     stoa_scene_destroy(&s);
     CHECK(sct_cache_file(cache, file, sizeof file));
     set_age(file, 7200); // the memo, with its copy of the file, goes with it
     sct_age_memos(cache, 7200);
-    s = load_rgba8(path, cache, STOA_SCENE_CACHE_HIT);
+    s = sct_load_rgba8(path, cache, STOA_SCENE_CACHE_HIT);
     stoa_scene_destroy(&s);
     CHECK_MSG(time(NULL) - mtime_of(file) < 600, "a hit on a 2-hour-old file did not touch it");
     set_age(file, 10);
     sct_age_memos(cache, 10);
     int64_t before = mtime_of(file);
-    s = load_rgba8(path, cache, STOA_SCENE_CACHE_HIT);
+    s = sct_load_rgba8(path, cache, STOA_SCENE_CACHE_HIT);
     stoa_scene_destroy(&s);
     CHECK_MSG(mtime_of(file) == before, "a hit on a file used 10 s ago touched it");
     tu_rmdir(cache);
@@ -232,15 +224,15 @@ STOA_TEST(removed_cache_folder_is_made_again)
     stoa_test_model(path, sizeof path, "box/box.glb");
     tu_mkdtemp(cache, sizeof cache, "cachefast");
     snprintf(dir, sizeof dir, "%s/a/b", cache);
-    stoa_scene *s = load_rgba8(path, dir, STOA_SCENE_CACHE_MISS);
+    stoa_scene *s = sct_load_rgba8(path, dir, STOA_SCENE_CACHE_MISS);
     stoa_scene_destroy(&s);
-    s = load_rgba8(path, dir, STOA_SCENE_CACHE_HIT);
+    s = sct_load_rgba8(path, dir, STOA_SCENE_CACHE_HIT);
     stoa_scene_destroy(&s);
     tu_rmdir(cache); // the whole tree, under this process
-    s = load_rgba8(path, dir, STOA_SCENE_CACHE_MISS);
+    s = sct_load_rgba8(path, dir, STOA_SCENE_CACHE_MISS);
     stoa_scene_destroy(&s);
     CHECK(sct_cache_file(dir, file, sizeof file));
-    s = load_rgba8(path, dir, STOA_SCENE_CACHE_HIT);
+    s = sct_load_rgba8(path, dir, STOA_SCENE_CACHE_HIT);
     stoa_scene_destroy(&s);
     tu_rmdir(cache);
 }
@@ -272,9 +264,9 @@ STOA_TEST(memo_of_a_relative_name_is_per_working_folder)
         for (int k = 0; k < 2; k++) {
             CHECK(chdir(src[k]) == 0);
             if (!fresh[k])
-                fresh[k] = load_rgba8("textured.gltf", NULL, STOA_SCENE_CACHE_UNUSED);
-            stoa_scene *s = load_rgba8("textured.gltf", cache,
-                                       round ? STOA_SCENE_CACHE_HIT : STOA_SCENE_CACHE_MISS);
+                fresh[k] = sct_load_rgba8("textured.gltf", NULL, STOA_SCENE_CACHE_UNUSED);
+            stoa_scene *s = sct_load_rgba8("textured.gltf", cache,
+                                           round ? STOA_SCENE_CACHE_HIT : STOA_SCENE_CACHE_MISS);
             if (s && fresh[k])
                 sc_scene_same(fresh[k], s, k ? "second folder" : "first folder");
             stoa_scene_destroy(&s);
@@ -301,7 +293,7 @@ STOA_TEST(fifos_are_refused_not_waited_on)
     char path[1024], cache[256], file[4200], memo[4400], copy[600], side[700];
     stoa_test_model(path, sizeof path, "box/box.glb");
     tu_mkdtemp(cache, sizeof cache, "cachefifo");
-    stoa_scene *s = load_rgba8(path, cache, STOA_SCENE_CACHE_MISS);
+    stoa_scene *s = sct_load_rgba8(path, cache, STOA_SCENE_CACHE_MISS);
     stoa_scene_destroy(&s);
     CHECK(sct_cache_file(cache, file, sizeof file));
     DIR *d = opendir(cache);
@@ -316,7 +308,7 @@ STOA_TEST(fifos_are_refused_not_waited_on)
     CHECK(unlink(file) == 0 && mkfifo(file, 0600) == 0);
     CHECK(unlink(memo) == 0 && mkfifo(memo, 0600) == 0);
     time_t t0 = time(NULL);
-    s = load_rgba8(path, cache, STOA_SCENE_CACHE_REJECTED); // not a cache file: imported
+    s = sct_load_rgba8(path, cache, STOA_SCENE_CACHE_REJECTED); // not a cache file: imported
     stoa_scene_destroy(&s);
     struct stat st;
     CHECK(stat(file, &st) == 0 && S_ISREG(st.st_mode)); // and written again in its place
@@ -330,7 +322,7 @@ STOA_TEST(fifos_are_refused_not_waited_on)
     free(bytes);
     snprintf(side, sizeof side, "%s.stoabake", copy);
     CHECK(mkfifo(side, 0600) == 0);
-    s = load_rgba8(copy, cache, STOA_SCENE_CACHE_HIT); // same content: the cache's file
+    s = sct_load_rgba8(copy, cache, STOA_SCENE_CACHE_HIT); // same content: the cache's file
     stoa_scene_destroy(&s);
     CHECK(time(NULL) - t0 < 20);
     tu_rmdir(cache);
