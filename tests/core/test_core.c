@@ -64,6 +64,31 @@ STOA_TEST(file_read_refuses_what_is_not_a_regular_file)
     rmdir(dir);
 }
 
+// stoa_file_write_replace: the new bytes whole under the name, readable by
+// others (0644, whatever mkstemp made), no temporary file left; a folder
+// that is not there is an error that names the file, and nothing is left.
+STOA_TEST(file_write_replace_replaces_whole)
+{
+    char dir[] = "/tmp/stoa-core-XXXXXX", file[64], missing[80];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(file, sizeof file, "%s/a.memo", dir);
+    stoa_error err = {0};
+    CHECK(stoa_file_write_replace(file, "first, longer", 13, &err) == STOA_OK);
+    CHECK(stoa_file_write_replace(file, "second", 6, &err) == STOA_OK);
+    uint8_t *data = NULL;
+    size_t size = 0;
+    CHECK(stoa_file_read(file, 0, &data, &size, &err) == STOA_OK);
+    CHECK(size == 6 && data && !memcmp(data, "second", 6));
+    free(data);
+    struct stat st;
+    CHECK(stat(file, &st) == 0 && (st.st_mode & 0777) == 0644);
+    snprintf(missing, sizeof missing, "%s/gone/b.memo", dir);
+    CHECK(stoa_file_write_replace(missing, "x", 1, &err) == STOA_ERROR_IO);
+    CHECK_CONTAINS(err.message, "gone/b.memo");
+    CHECK(unlink(file) == 0);
+    CHECK_MSG(rmdir(dir) == 0, "a temporary file was left in %s", dir);
+}
+
 STOA_TEST(url_parse_one_way_for_everyone)
 {
     stoa_url u;
