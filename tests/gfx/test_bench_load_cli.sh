@@ -76,11 +76,14 @@ fi
 grep -q "no generated test models at /nonexistent/tm" "$dir/bad.out" ||
     { echo "FAIL: no clear error:"; cat "$dir/bad.out"; fail=1; }
 # Compressed variants (what test_gltf_variants leaves) come as a third table;
-# one that cannot be loaded is skipped with a note, not fatal.
-mkdir -p "$dir/variants"
+# one that cannot be loaded is skipped with a note, not fatal. A generated
+# set of one model from here on (the whole set is benched above).
+mkdir -p "$dir/variants" "$dir/tm-one"
 cp "$(dirname "$stoa")/testmodels/box/box.glb" "$dir/variants/box-copy.glb"
 printf 'not a glb' >"$dir/variants/broken.glb"
-STOA_GLTF_VARIANTS=$dir/variants "$stoa" bench load --repeat 1 --generated >"$dir/var.out" 2>&1 ||
+cp "$(dirname "$stoa")/testmodels/box/box.glb" "$dir/tm-one/"
+printf '{"models": [{"file": "box.glb"}]}\n' >"$dir/tm-one/manifest.json"
+STOA_TESTMODELS=$dir/tm-one STOA_GLTF_VARIANTS=$dir/variants "$stoa" bench load --repeat 1 --generated >"$dir/var.out" 2>&1 ||
     { echo "FAIL: bench load with variants exited non-zero"; cat "$dir/var.out"; fail=1; }
 grep -q "^their compressed variants (2 files in" "$dir/var.out" &&
     grep -q "^box-copy.glb " "$dir/var.out" && grep -q "skipped.*broken.glb" "$dir/var.out" ||
@@ -89,9 +92,6 @@ grep -q "^their compressed variants (2 files in" "$dir/var.out" &&
 # Commands): a row per file with the documented keys, a total per set, the
 # load average last; notes (a skipped variant) go to stderr. One small model
 # per set, a file name with a tab among the variants.
-mkdir -p "$dir/tm-one"
-cp "$(dirname "$stoa")/testmodels/box/box.glb" "$dir/tm-one/"
-printf '{"models": [{"file": "box.glb"}]}\n' >"$dir/tm-one/manifest.json"
 cp "$dir/variants/box-copy.glb" "$dir/variants/$(printf 'tab\tname.glb')"
 STOA_TESTMODELS=$dir/tm-one STOA_GLTF_VARIANTS=$dir/variants STOA_GLTF_SAMPLES=$fake \
     "$stoa" bench load --repeat 1 --json >"$dir/json.out" 2>"$dir/json.err" ||
