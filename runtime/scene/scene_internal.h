@@ -122,6 +122,7 @@ stoa_result scene_expand_instancing(scene_doc *doc, stoa_error *err);
 stoa_result scene_doc_for_assimp(scene_doc *doc, stoa_error *err);
 // Marks the doc rewritten where Assimp 5.2.5 cannot read it as it is: a skin
 // without inverseBindMatrices (valid glTF, identity matrices) crashes it.
+// Called by scene_assimp_run only: the direct path reads such files as they are.
 void scene_doc_check_assimp_needs(scene_doc *doc);
 // The bytes of "stoa-buffer-N.bin" (rel to the scene's folder); false otherwise.
 bool scene_doc_virtual_buffer(const scene_doc *doc, const char *rel, const uint8_t **data,
