@@ -321,10 +321,13 @@ static stoa_result check_meshes(vctx *c)
                      "%s: %s: %u morph targets of %lld vertices take the file past %lld morph "
                      "target vertices",
                      c->doc->path, where, nt, (long long)count, (long long)MAX_MORPH_VERTICES);
-            for (uint32_t t = 0; t < nt; t++) {
+            uint32_t t = 0;
+            const cJSON *target;
+            cJSON_ArrayForEach(target, scene_json_arr(prim, "targets"))
+            { // one walk of the list (scene_json_at per target walks it again)
                 char tw[128];
-                snprintf(tw, sizeof tw, "%s.targets[%u]", where, t);
-                if ((r = check_attributes(c, scene_json_at(prim, "targets", t), tw, &count)) < 0)
+                snprintf(tw, sizeof tw, "%s.targets[%u]", where, t++);
+                if ((r = check_attributes(c, target, tw, &count)) < 0)
                     return r;
             }
         }
