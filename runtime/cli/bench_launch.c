@@ -17,13 +17,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "core/stoa_clock.h"
 #include "stoa_cli.h"
 
 #define MAX_RUNS 51
 #define LINE_MAX_LEN 4096
+#define RUN_LIMIT_S 120 // a run's launch line comes by then (it stops itself at 60 s)
 
 // Whether dir holds a finished cache file (not a writer's temporary one).
 static bool has_cache_file(const char *dir)
@@ -60,12 +61,16 @@ static void empty_cache(const char *dir)
 static double one_run(const char *exe, const char *path, const char *cache, const char *traces,
                       char *cache_state, size_t state_size)
 {
+    snprintf(cache_state, state_size, "?"); // a run that never logs its launch line
     int fds[2];
     if (pipe(fds) != 0)
         return -1;
     pid_t pid = fork();
-    if (pid < 0)
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
         return -1;
+    }
     if (pid == 0) {
         dup2(fds[1], 2);
         int null = open("/dev/null", O_WRONLY);
@@ -84,11 +89,13 @@ static double one_run(const char *exe, const char *path, const char *cache, cons
     // run goes on until its cache file is there (its background work starts
     // after the first frame: a run stopped at once would leave none, and
     // the warm runs would be cold), at most 30 s more, then it is stopped.
+    // A run that is stuck (no launch line within RUN_LIMIT_S, its own
+    // --max-seconds notwithstanding, or still there 30 s after SIGTERM) is
+    // killed, so that the bench always ends.
     char buf[LINE_MAX_LEN * 2];
     size_t have = 0;
-    double ms = -1;
-    bool stopped = false;
-    struct timespec seen = {0};
+    double ms = -1, start = stoa_time_seconds(), seen = 0, stopped = 0; // stopped: SIGTERM's time
+    bool killed = false;
     for (;;) {
         struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
         int pr = poll(&pfd, 1, 50);
@@ -112,19 +119,21 @@ static double one_run(const char *exe, const char *path, const char *cache, cons
                     const char *c = strstr(at, "scene cache: ");
                     snprintf(cache_state, state_size, "%.*s",
                              c ? (int)strcspn(c + 13, ")\n") : 1, c ? c + 13 : "?");
-                    clock_gettime(CLOCK_MONOTONIC, &seen);
+                    seen = stoa_time_seconds();
                 }
             }
         } else if (pr < 0 && errno != EINTR) {
+            kill(pid, SIGKILL); // cannot read it any more: it must not be waited for unbounded
             break;
         }
-        if (ms >= 0 && !stopped) {
-            struct timespec now;
-            clock_gettime(CLOCK_MONOTONIC, &now);
-            if (has_cache_file(cache) || now.tv_sec - seen.tv_sec > 30) {
-                kill(pid, SIGTERM);
-                stopped = true;
-            }
+        double now = stoa_time_seconds();
+        if (!stopped && ((ms >= 0 && (has_cache_file(cache) || now - seen > 30)) ||
+                         now - start > RUN_LIMIT_S)) {
+            kill(pid, SIGTERM);
+            stopped = now;
+        } else if (stopped && !killed && now - stopped > 30) {
+            kill(pid, SIGKILL);
+            killed = true;
         }
     }
     close(fds[0]);

@@ -85,8 +85,12 @@ static void print_header(const bench_load_ctx *ctx)
 static void json_row(const char *name, const bench_timing *t, bool total)
 {
     printf("{\"%s\": \"", total ? "total" : "file");
-    for (const char *p = name; *p; p++)
-        printf(*p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
+    for (const char *p = name; *p; p++) {
+        if ((unsigned char)*p < 0x20) // a control character in a file name: still one JSON line
+            printf("\\u%04x", (unsigned)(unsigned char)*p);
+        else
+            printf(*p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
+    }
     printf("\", \"assimp_ms\": %.3f, \"load_ms\": %.3f, \"upload_ms\": %.3f, "
            "\"first_frame_ms\": %.3f, \"all_textures_ms\": %.3f, \"cached_ms\": %.3f, "
            "\"cached_upload_ms\": %.3f}\n",
@@ -122,7 +126,9 @@ static int bench_set(bench_load_ctx *ctx, const file_list *files, const char *to
         if (bench_load_file(ctx, files->path[i], &t) != 0) {
             if (!skip_failures)
                 return 1;
-            printf("  (skipped %s: it does not load)\n", files->path[i]);
+            // --json: stdout is JSON lines only, so the note goes with the other notes.
+            fprintf(ctx->json ? stderr : stdout, "  (skipped %s: it does not load)\n",
+                    files->path[i]);
             continue;
         }
         const char *name = strrchr(files->path[i], '/');

@@ -76,15 +76,42 @@ fi
 grep -q "no generated test models at /nonexistent/tm" "$dir/bad.out" ||
     { echo "FAIL: no clear error:"; cat "$dir/bad.out"; fail=1; }
 # Compressed variants (what test_gltf_variants leaves) come as a third table;
-# one that cannot be loaded is skipped with a note, not fatal.
-mkdir -p "$dir/variants"
+# one that cannot be loaded is skipped with a note, not fatal. A generated
+# set of one model from here on (the whole set is benched above).
+mkdir -p "$dir/variants" "$dir/tm-one"
 cp "$(dirname "$stoa")/testmodels/box/box.glb" "$dir/variants/box-copy.glb"
 printf 'not a glb' >"$dir/variants/broken.glb"
-STOA_GLTF_VARIANTS=$dir/variants "$stoa" bench load --repeat 1 --generated >"$dir/var.out" 2>&1 ||
+cp "$(dirname "$stoa")/testmodels/box/box.glb" "$dir/tm-one/"
+printf '{"models": [{"file": "box.glb"}]}\n' >"$dir/tm-one/manifest.json"
+STOA_TESTMODELS=$dir/tm-one STOA_GLTF_VARIANTS=$dir/variants "$stoa" bench load --repeat 1 --generated >"$dir/var.out" 2>&1 ||
     { echo "FAIL: bench load with variants exited non-zero"; cat "$dir/var.out"; fail=1; }
 grep -q "^their compressed variants (2 files in" "$dir/var.out" &&
     grep -q "^box-copy.glb " "$dir/var.out" && grep -q "skipped.*broken.glb" "$dir/var.out" ||
     { echo "FAIL: no variants table, or the broken file not skipped"; cat "$dir/var.out"; fail=1; }
+# --json: every line of stdout is one JSON object (docs/performance.md,
+# Commands): a row per file with the documented keys, a total per set, the
+# load average last; notes (a skipped variant) go to stderr. One small model
+# per set, a file name with a tab among the variants.
+cp "$dir/variants/box-copy.glb" "$dir/variants/$(printf 'tab\tname.glb')"
+STOA_TESTMODELS=$dir/tm-one STOA_GLTF_VARIANTS=$dir/variants STOA_GLTF_SAMPLES=$fake \
+    "$stoa" bench load --repeat 1 --json >"$dir/json.out" 2>"$dir/json.err" ||
+    { echo "FAIL: bench load --json exited non-zero"; cat "$dir/json.err"; fail=1; }
+python3 - "$dir/json.out" <<'PY' || { echo "FAIL: --json output:"; cat "$dir/json.out"; fail=1; }
+import json, sys
+keys = ["assimp_ms", "load_ms", "upload_ms", "first_frame_ms", "all_textures_ms", "cached_ms", "cached_upload_ms"]
+lines = open(sys.argv[1]).read().splitlines()
+rows = [json.loads(l) for l in lines]  # a line that is not JSON fails here
+files = [r["file"] for r in rows if "file" in r]
+totals = [r["total"] for r in rows if "total" in r]
+for r in rows[:-1]:
+    assert sorted(r) == sorted(keys + (["file"] if "file" in r else ["total"])), r
+    assert all(isinstance(r[k], (int, float)) for k in keys), r
+assert files == ["box.glb", "box-copy.glb", "tab\tname.glb", "box.glb"], files
+assert totals == ["total generated", "total variants", "total samples"], totals
+assert list(rows[-1]) == ["load_average"], rows[-1]
+PY
+grep -q "skipped.*broken.glb" "$dir/json.err" || { echo "FAIL: --json: the skipped variant not said on stderr"; fail=1; }
+rm -f "$dir/variants/$(printf 'tab\tname.glb')"
 if "$stoa" bench load --frobnicate >"$dir/bad.out" 2>&1; then echo "FAIL: unknown option accepted"; fail=1; fi
 grep -q "unknown option --frobnicate" "$dir/bad.out" || { echo "FAIL: unknown option not named"; fail=1; }
 test $fail = 0 && echo "all stoa bench load checks passed"

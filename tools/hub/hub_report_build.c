@@ -109,6 +109,11 @@ __attribute__((constructor)) static void hub_report_builder(void)
 #endif
     struct rlimit cpu = {REPORT_SECONDS, REPORT_SECONDS};
     setrlimit(RLIMIT_CPU, &cpu);
+    // Stopped at its CPU limit (SIGXCPU dumps core by default), it leaves no
+    // core file of up to REPORT_MEMORY in the hub's folder: that is a limit
+    // doing its work, not a crash.
+    struct rlimit core = {0, 0};
+    setrlimit(RLIMIT_CORE, &core);
     child_job j = {log, html, language, 5};
     pthread_attr_t attr;
     pthread_t t;
