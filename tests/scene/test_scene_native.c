@@ -219,7 +219,14 @@ STOA_TEST(generated_models_read_the_same_both_ways)
     }
     char seed[4096];
     snprintf(seed, sizeof seed, "%s/tests/fuzz/corpus/scene-native/native-attributes.gltf", src);
-    CHECK_MSG(same_both_ways(seed, &st), "%s did not take the direct path", seed);
+    nc_stats seed_st = {0};
+    CHECK_MSG(same_both_ways(seed, &seed_st), "%s did not take the direct path", seed);
+    // Its quantised UVs: Assimp misreads them, and the Assimp path makes its
+    // tangents again from the file's (before: none of 4 within 45 degrees).
+    CHECK_MSG(seed_st.within_10 == seed_st.tangents,
+              "%s: %llu of %llu generated tangents more than 10 degrees from the Assimp path's",
+              seed, (unsigned long long)(seed_st.tangents - seed_st.within_10),
+              (unsigned long long)seed_st.tangents);
     printf("%d of %zu generated models read without Assimp\n", native,
            sizeof k_models / sizeof k_models[0]);
 }
