@@ -153,8 +153,12 @@ stoa_result scene_import_meshes(scene_doc *doc, stoa_scene *scene, uint32_t **ou
                                 uint32_t **out_prims, stoa_error *err)
 {
     uint32_t nm = scene_json_count(doc->root, "meshes"), nn = scene_json_count(doc->root, "nodes");
-    lazy_order o = {doc->root, items_of(doc->root, "nodes", nn), calloc(nn ? nn : 1, 1),
-                    malloc((nm ? nm : 1) * sizeof(int32_t)), 0, nn};
+    lazy_order o = {doc->root,
+                    items_of(doc->root, "nodes", nn),
+                    calloc(nn ? nn : 1, 1),
+                    malloc((nm ? nm : 1) * sizeof(int32_t)),
+                    0,
+                    nn};
     uint32_t *first = calloc(nm ? nm : 1, sizeof *first),
              *prims = calloc(nm ? nm : 1, sizeof *prims);
     uint32_t *ai_first = calloc(nm ? nm : 1, sizeof *ai_first);
