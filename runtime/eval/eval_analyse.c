@@ -95,12 +95,6 @@ static double mastery_at(const stoa_eval *e, const ev_learner *l, size_t c, int6
     return m;
 }
 
-
-static double median(double *v, size_t n)
-{
-    return stoa_median(v, n);
-}
-
 void ev_add_opt(cJSON *o, const char *k, double v)
 {
     if (isfinite(v))
@@ -324,7 +318,7 @@ cJSON *stoa_eval_analyse(stoa_eval *e, int64_t now)
             for (size_t li = 0; li < nl; li++)
                 if (isfinite(dims[li * N_DIMS + d]))
                     col[k++] = dims[li * N_DIMS + d];
-            ev_add_opt(md, g_dims[d], median(col, k));
+            ev_add_opt(md, g_dims[d], stoa_median(col, k));
         }
         free(col);
         cJSON *map = cJSON_AddObjectToObject(cls, "concepts");

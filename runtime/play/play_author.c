@@ -147,7 +147,7 @@ static void reload_finish(play_author *a)
         return;
     }
     int64_t now = s->lesson.now_ns;
-    run_lesson_fini(&s->lesson);
+    run_content_retire_lesson(s, &s->lesson); // its trace ends off the frame thread
     s->lesson = fresh;
     run_reload_take_sky(&a->reloader, s); // resolved and baked on the worker
     run_reload_fini(&a->reloader);

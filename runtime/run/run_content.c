@@ -344,6 +344,19 @@ static void retire(run_session *s, run_session *old)
         retire_main(j); // no thread to be had: here, then
 }
 
+void run_content_retire_lesson(run_session *s, run_lesson *lesson)
+{
+    run_session *old = calloc(1, sizeof *old);
+    if (!old) { // out of memory for the hand-over: ended here, then
+        run_lesson_fini(lesson);
+        return;
+    }
+    old->lesson = *lesson;
+    old->lesson_on = true;
+    memset(lesson, 0, sizeof *lesson);
+    retire(s, old);
+}
+
 stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_error *err)
 {
     run_switch *w = &s->sw;

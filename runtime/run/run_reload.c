@@ -27,7 +27,7 @@ stoa_result run_reload_start(run_reload *rl, run_session *s, stoa_error *err)
 {
     if (rl->busy)
         return stoa_error_set(err, STOA_ERROR_STATE, "a reload is under way");
-    memset(rl, 0, sizeof *rl);
+    run_reload_fini(rl); // what a taken reload left (its scratch, the sky let go), if not yet freed
     run_session *t = calloc(1, sizeof *t);
     if (!t)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");

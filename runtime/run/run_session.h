@@ -202,6 +202,10 @@ stoa_result run_content_switch_poll(run_session *s, bool *out_switched, stoa_err
 void run_content_switch_cancel(run_session *s);
 // Waits for what a switch let go to be freed (the old trace's last write).
 void run_content_retire_wait(run_session *s);
+// Ends *lesson off the frame thread, as a switch ends the lesson it replaces
+// (its trace's last write and sync, its audio; the hub offered its log
+// again); *lesson is zeroed at once (`stoa play` reloading an edited lesson).
+void run_content_retire_lesson(run_session *s, run_lesson *lesson);
 
 // run_period.c: the lesson's place in the session. Without a hub the lesson
 // given plays and the session ends a little after it. With a hub the session

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "scene_assimp.h"
+#include "scene_native.h"
 
 // ---- meshes -----------------------------------------------------------------------
 
@@ -181,6 +182,17 @@ static bool prim_has_tangents(const cJSON *prim)
     return cJSON_GetObjectItemCaseSensitive(attrs, "TANGENT") != NULL;
 }
 
+// Whether the UVs Stoa keeps (scene_finish_mesh reads them from the file)
+// are not the ones Assimp made its tangents from: Assimp 5.2.5 reads
+// normalised-integer UVs as floats and misreads accessors without a view.
+static bool uvs_moved(const float *assimp_uv, const float *uv, uint32_t n)
+{
+    for (size_t i = 0; assimp_uv && uv && i < (size_t)n * 2; i++)
+        if (!(fabsf(assimp_uv[i] - uv[i]) <= 1e-4f)) // Assimp's flip and unflip round
+            return true;
+    return false;
+}
+
 static stoa_result convert_mesh(scene_doc *doc, const cJSON *prim, const struct aiMesh *am,
                                 stoa_mesh *m, const char *where, stoa_error *err)
 {
@@ -206,7 +218,25 @@ static stoa_result convert_mesh(scene_doc *doc, const cJSON *prim, const struct 
         (am->mNumBones && !convert_bones(am, m)) || (am->mNumAnimMeshes && !convert_morphs(am, m)))
         return stoa_error_set(err, STOA_ERROR_PARSE, "%s: %s: bad vertex, index or morph data",
                               doc->path, where);
-    return scene_finish_mesh(doc, prim, m, where, err);
+    // Tangents Assimp made from UVs it misread stay wrong when
+    // scene_finish_mesh puts the file's UVs back: they are made again, as the
+    // direct path makes them.
+    float *assimp_uv = NULL;
+    if (m->tangents && m->uv0 && !prim_has_tangents(prim) &&
+        (assimp_uv = malloc((size_t)n * 2 * sizeof *assimp_uv)))
+        memcpy(assimp_uv, m->uv0, (size_t)n * 2 * sizeof *assimp_uv);
+    stoa_result r = scene_finish_mesh(doc, prim, m, where, err);
+    bool moved = r == STOA_OK && uvs_moved(assimp_uv, m->uv0, n);
+    free(assimp_uv);
+    if (moved) {
+        float *t = NULL;
+        if (scene_native_tangents(m->positions, m->normals, m->uv0, n, m->indices, m->index_count,
+                                  &t) < 0)
+            return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory", doc->path);
+        free(m->tangents);
+        m->tangents = t;
+    }
+    return r;
 }
 
 static int64_t prim_vertex_count(scene_doc *doc, const cJSON *prim)

@@ -166,6 +166,9 @@ stoa_result scene_assimp_run(scene_doc *doc, const struct aiScene **out, stoa_er
     io_ctx io = {.doc = doc};
     struct aiFileIO fio = {io_open, io_close, (aiUserData)&io};
     char virtual_path[PATH_MAX + 32];
+    // Here, not at load: what only Assimp needs must not send a file the
+    // direct path reads (scene_native_ok) to Assimp.
+    scene_doc_check_assimp_needs(doc);
     if (doc->rewritten) {
         stoa_result r = scene_doc_for_assimp(doc, err);
         if (r < 0)

@@ -122,6 +122,7 @@ stoa_result scene_expand_instancing(scene_doc *doc, stoa_error *err);
 stoa_result scene_doc_for_assimp(scene_doc *doc, stoa_error *err);
 // Marks the doc rewritten where Assimp 5.2.5 cannot read it as it is: a skin
 // without inverseBindMatrices (valid glTF, identity matrices) crashes it.
+// Called by scene_assimp_run only: the direct path reads such files as they are.
 void scene_doc_check_assimp_needs(scene_doc *doc);
 // The bytes of "stoa-buffer-N.bin" (rel to the scene's folder); false otherwise.
 bool scene_doc_virtual_buffer(const scene_doc *doc, const char *rel, const uint8_t **data,
@@ -239,11 +240,16 @@ void scene_gate_destroy(scene_gate **gate);
 // ---- scene_native.c: geometry without Assimp ---------------------------------------
 // Whether every primitive Assimp would import (mesh_rank[m] >= 0) can be
 // read directly to the same result; then scene_native_mesh reads primitive
-// p of glTF mesh `mesh` into m (name, material, positions, normals,
-// tangents, indices, morph targets, room for joints and weights), and
-// scene_finish_mesh completes it.
+// `at` into m (name, material, positions, normals, tangents, indices, morph
+// targets, room for joints and weights), and scene_finish_mesh completes it.
 bool scene_native_ok(scene_doc *doc, const int32_t *mesh_rank);
-stoa_result scene_native_mesh(scene_doc *doc, uint32_t mesh, uint32_t p, stoa_mesh *m,
+// A primitive as the caller's walk of the JSON found it (cJSON's arrays are
+// lists: looking items up by index in a loop is quadratic).
+typedef struct scene_native_prim {
+    const cJSON *mesh, *prim;
+    uint32_t mesh_index, prim_index, prim_count;
+} scene_native_prim;
+stoa_result scene_native_mesh(scene_doc *doc, const scene_native_prim *at, stoa_mesh *m,
                               const char *where, stoa_error *err);
 
 // ---- scene_import.c / scene_assimp.c ----------------------------------------------

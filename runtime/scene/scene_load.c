@@ -182,8 +182,6 @@ stoa_result stoa_scene_load(const char *path, const stoa_scene_load_desc *desc,
     t = scene_stage_begin();
     if (r == STOA_OK)
         r = scene_validate(&doc, err);
-    if (r == STOA_OK)
-        scene_doc_check_assimp_needs(&doc);
     scene_stage_end(STOA_SCENE_STAGE_VALIDATE, t);
     stoa_scene *scene = NULL;
     if (r == STOA_OK) {

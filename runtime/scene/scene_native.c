@@ -12,6 +12,7 @@
 // attributes Stoa has no slot for, docs rewritten for meshopt, and
 // primitives without NORMAL whose shared vertices would need splitting.
 // STOA_SCENE_NATIVE=off always takes Assimp (for comparisons).
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,11 +103,12 @@ bool scene_native_ok(scene_doc *doc, const int32_t *mesh_rank)
     const char *env = getenv("STOA_SCENE_NATIVE");
     if (doc->rewritten || (env && (!strcmp(env, "off") || !strcmp(env, "0"))))
         return false;
-    uint32_t nm = scene_json_count(doc->root, "meshes");
-    for (uint32_t m = 0; m < nm; m++) {
-        if (mesh_rank[m] < 0)
+    uint32_t m = 0;
+    const cJSON *jm, *p;
+    cJSON_ArrayForEach(jm, scene_json_arr(doc->root, "meshes"))
+    {
+        if (mesh_rank[m++] < 0)
             continue; // not imported either way
-        const cJSON *p, *jm = scene_json_at(doc->root, "meshes", m);
         cJSON_ArrayForEach(p, scene_json_arr(jm, "primitives"))
         {
             if (!prim_ok(doc, p))
@@ -230,16 +232,14 @@ static stoa_result normals_tangents(scene_doc *doc, const cJSON *prim, stoa_mesh
     return STOA_OK;
 }
 
-stoa_result scene_native_mesh(scene_doc *doc, uint32_t mesh, uint32_t p, stoa_mesh *m,
+stoa_result scene_native_mesh(scene_doc *doc, const scene_native_prim *at, stoa_mesh *m,
                               const char *where, stoa_error *err)
 {
-    const cJSON *jm = scene_json_at(doc->root, "meshes", mesh);
-    const cJSON *prim = scene_json_at(jm, "primitives", p);
-    uint32_t np = scene_json_count(jm, "primitives"), count = 0, nc = 0;
-    m->name = mesh_name(jm, mesh, p, np);
-    int64_t mat = scene_json_int(prim, "material", -1);
-    m->material =
-        mat >= 0 && mat < (int64_t)scene_json_count(doc->root, "materials") ? (int32_t)mat : -1;
+    const cJSON *jm = at->mesh, *prim = at->prim;
+    uint32_t mesh = at->mesh_index, count = 0, nc = 0;
+    m->name = mesh_name(jm, mesh, at->prim_index, at->prim_count);
+    int64_t mat = scene_json_int(prim, "material", -1); // scene_validate: a materials index
+    m->material = mat >= 0 && mat <= INT32_MAX ? (int32_t)mat : -1;
     m->skin = -1; // scene_build_nodes gives it the skin of its node
     if (!m->name)
         return oom(doc, err);

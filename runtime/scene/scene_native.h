@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Private to the direct geometry path (scene_native*.c): what it computes
 // where the file leaves it out, and the attributes Assimp would turn into
-// something else (bones, absolute morph targets).
+// something else (bones, absolute morph targets). scene_assimp.c uses its
+// tangents where Assimp made its own from UVs it misread.
 #pragma once
 
 #include "scene_internal.h"

@@ -11,6 +11,13 @@
 #include "scene_internal.h"
 #include "scene_validate.h"
 
+// Morph target vertices over the whole file (targets x vertices, each
+// target counted one vertex more): every one becomes at least a float3
+// delta on either path, so a few bytes of "targets": [{}, {}, ...] must not
+// make gigabytes. 2^24 is 192 MB of position deltas; a 50 000-vertex face
+// with 52 blend shapes is 2.6 M.
+#define MAX_MORPH_VERTICES ((int64_t)1 << 24)
+
 stoa_result scene_vcheck_index(vctx *c, const cJSON *obj, const char *key, uint32_t n,
                                const char *where, const char *what, bool required)
 {
@@ -270,6 +277,7 @@ static stoa_result check_index_values(vctx *c, const cJSON *prim, int64_t vertic
 static stoa_result check_meshes(vctx *c)
 {
     char where[96];
+    int64_t morph_vertices = 0;
     for (uint32_t m = 0; m < c->n_meshes; m++) {
         cJSON *mesh = scene_json_at(c->doc->root, "meshes", m);
         uint32_t np = scene_json_count(mesh, "primitives");
@@ -306,10 +314,20 @@ static stoa_result check_meshes(vctx *c)
             if (mode < 0 || mode > 6)
                 FAIL(STOA_ERROR_PARSE, "%s: %s.mode %lld is not 0..6", c->doc->path, where,
                      (long long)mode);
-            for (uint32_t t = 0; t < scene_json_count(prim, "targets"); t++) {
+            uint32_t nt = scene_json_count(prim, "targets");
+            morph_vertices += (int64_t)nt * (count + 1);
+            if (morph_vertices > MAX_MORPH_VERTICES)
+                FAIL(STOA_ERROR_LIMIT,
+                     "%s: %s: %u morph targets of %lld vertices take the file past %lld morph "
+                     "target vertices",
+                     c->doc->path, where, nt, (long long)count, (long long)MAX_MORPH_VERTICES);
+            uint32_t t = 0;
+            const cJSON *target;
+            cJSON_ArrayForEach(target, scene_json_arr(prim, "targets"))
+            { // one walk of the list (scene_json_at per target walks it again)
                 char tw[128];
-                snprintf(tw, sizeof tw, "%s.targets[%u]", where, t);
-                if ((r = check_attributes(c, scene_json_at(prim, "targets", t), tw, &count)) < 0)
+                snprintf(tw, sizeof tw, "%s.targets[%u]", where, t++);
+                if ((r = check_attributes(c, target, tw, &count)) < 0)
                     return r;
             }
         }

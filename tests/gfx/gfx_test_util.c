@@ -97,6 +97,8 @@ bool gt_render(const stoa_scene *scene, const gt_render_desc *desc, gt_image *ou
     stoa_gfx_scene *gs = NULL;
     stoa_gfx_target *t = NULL;
     bool ok = stoa_gfx_scene_create(r, scene, &gs, &err) >= 0;
+    if (ok && desc->wait_uploads)
+        stoa_gfx_renderer_finish_uploads(r);
     stoa_gfx_target_desc td = {.width = w, .height = h, .layers = layers,
                                .color_format = desc->format, .samples = desc->samples};
     ok = ok && stoa_gfx_target_create(r, &td, &t, &err) >= 0;

@@ -44,6 +44,7 @@ typedef struct gt_render_desc {
     float azimuth, elevation;
     const stoa_pose *pose;
     stoa_gfx_render_options options;
+    bool wait_uploads; // stoa_gfx_renderer_finish_uploads between the upload and the render
 } gt_render_desc;
 
 // Renders and reads layer 0..layers-1 into out[0..layers-1]. true on success.

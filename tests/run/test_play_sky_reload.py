@@ -39,18 +39,24 @@ def wait_for(lines, pattern, timeout):
 
 
 def light_mean(path):
-    """A screenshot of the 320x240 window (at the screen's top left) and its
-    mean colour: the scene as the sky lights it."""
+    """A screenshot of the 320x240 window (at the screen's top left) and the
+    mean colour of its top 40 rows: the scene as the sky lights it, above
+    the lesson's panels (more of them as the lesson goes on, and darker than
+    the scene: over the whole window they alone would pass for a dusk)."""
     subprocess.run(["import", "-window", "root", "-crop", "320x240+0+0", path], check=True,
                    timeout=60)
-    raw = subprocess.run(["convert", path, "-depth", "8", "rgb:-"], check=True,
-                         capture_output=True, timeout=60).stdout
+    raw = subprocess.run(["convert", path, "-crop", "320x40+0+0", "-depth", "8", "rgb:-"],
+                         check=True, capture_output=True, timeout=60).stdout
     n = len(raw) // 3
     return [sum(raw[i::3]) / n for i in range(3)]
 
 
 def main():
     stoa, src, out = sys.argv[1:4]
+    missing = [t for t in ("xvfb-run", "import", "convert") if not shutil.which(t)]
+    if missing:  # as the play tests do (tools/setup installs them)
+        print(f"skipped: {', '.join(missing)} needed (xvfb, ImageMagick)")
+        return 77
     if not os.environ.get("DISPLAY"):
         os.execvp("xvfb-run", ["xvfb-run", "-a", "-n", str(100 + os.getpid() % 800), "-s",
                                "-screen 0 1024x768x24", sys.executable] + sys.argv)
@@ -69,7 +75,12 @@ def main():
     for f, keep in ((proc.stdout, so), (proc.stderr, se)):
         threading.Thread(target=lambda f=f, keep=keep: keep.extend(f), daemon=True).start()
     check(wait_for(so, r"stoa play: ready", 90), "play says ready")
-    time.sleep(1.0)  # a file time apart from the first read's
+    # The picture before with the textures in, as after: stand-ins (white)
+    # and the streamed textures would differ by more than the sky does.
+    # (A cold cache streams them in after the first frame; a warm one has them.)
+    if any("textures streaming in" in l for l in list(se)):
+        check(wait_for(se, r"every texture in", 90), "the scene's textures stream in")
+    time.sleep(1.5)  # frames drawn with them; a file time apart from the first read's
     before = light_mean(os.path.join(out, "sky_before.png"))
     tmp = lesson + ".new"
     with open(tmp, "w") as f:

@@ -74,36 +74,14 @@ static inline bool nc_mesh_same(const stoa_mesh *a, const stoa_mesh *b, nc_stats
     return same;
 }
 
-// Everything but textures (their pixels do not depend on the geometry path).
+static inline bool nc_mesh_cmp(const stoa_mesh *a, const stoa_mesh *b, void *st)
+{
+    return nc_mesh_same(a, b, st);
+}
+
+// Everything but texture pixels (they do not depend on the geometry path).
 static inline bool nc_scene_same(const stoa_scene *a, const stoa_scene *b, const char *what,
                                  nc_stats *st)
 {
-    bool ok = a->node_count == b->node_count && a->mesh_count == b->mesh_count &&
-              a->material_count == b->material_count && a->texture_count == b->texture_count &&
-              a->skin_count == b->skin_count && a->animation_count == b->animation_count &&
-              a->warning_count == b->warning_count && a->triangle_count == b->triangle_count &&
-              !memcmp(a->bounds_min, b->bounds_min, 12) &&
-              !memcmp(a->bounds_max, b->bounds_max, 12);
-    CHECK_MSG(ok, "%s: counts or bounds differ", what);
-    for (uint32_t i = 0; ok && i < a->node_count; i++)
-        CHECK_MSG(ok = sc_node_same(&a->nodes[i], &b->nodes[i]), "%s: node %u differs", what, i);
-    for (uint32_t i = 0; ok && i < a->mesh_count; i++)
-        CHECK_MSG(ok = nc_mesh_same(&a->meshes[i], &b->meshes[i], st), "%s: mesh %u (%s) differs",
-                  what, i, a->meshes[i].name);
-    for (uint32_t i = 0; ok && i < a->material_count; i++)
-        CHECK_MSG(ok = sc_material_same(&a->materials[i], &b->materials[i]),
-                  "%s: material %u differs", what, i);
-    for (uint32_t i = 0; ok && i < a->skin_count; i++) {
-        const stoa_skin *x = &a->skins[i], *y = &b->skins[i];
-        CHECK_MSG(ok = x->joint_count == y->joint_count &&
-                       !memcmp(x->joints, y->joints, x->joint_count * 4ul) &&
-                       !memcmp(x->inverse_bind, y->inverse_bind, x->joint_count * 64ul),
-                  "%s: skin %u differs", what, i);
-    }
-    for (uint32_t i = 0; ok && i < a->animation_count; i++)
-        CHECK_MSG(ok = sc_anim_same(&a->animations[i], &b->animations[i]),
-                  "%s: animation %u differs", what, i);
-    for (uint32_t i = 0; ok && i < a->warning_count; i++)
-        CHECK_MSG(ok = !strcmp(a->warnings[i], b->warnings[i]), "%s: warning %u differs", what, i);
-    return ok;
+    return sc_scene_same_by(a, b, what, nc_mesh_cmp, st, false);
 }

@@ -82,8 +82,13 @@ static inline bool sc_anim_same(const stoa_animation *a, const stoa_animation *b
     return true;
 }
 
-// Whether b (from the cache) equals a (imported); names the first difference.
-static inline bool sc_scene_same(const stoa_scene *a, const stoa_scene *b, const char *what)
+// How sc_scene_same_by compares two meshes (ctx: the caller's).
+typedef bool (*sc_mesh_cmp)(const stoa_mesh *a, const stoa_mesh *b, void *ctx);
+
+// Whether b equals a, meshes compared by mesh_same, texture pixels only
+// where `textures` (b's then loaded, not pending); names the first difference.
+static inline bool sc_scene_same_by(const stoa_scene *a, const stoa_scene *b, const char *what,
+                                    sc_mesh_cmp mesh_same, void *ctx, bool textures)
 {
     bool ok = a->node_count == b->node_count && a->mesh_count == b->mesh_count &&
               a->material_count == b->material_count && a->texture_count == b->texture_count &&
@@ -95,11 +100,12 @@ static inline bool sc_scene_same(const stoa_scene *a, const stoa_scene *b, const
     for (uint32_t i = 0; ok && i < a->node_count; i++)
         CHECK_MSG(ok = sc_node_same(&a->nodes[i], &b->nodes[i]), "%s: node %u differs", what, i);
     for (uint32_t i = 0; ok && i < a->mesh_count; i++)
-        CHECK_MSG(ok = sc_mesh_same(&a->meshes[i], &b->meshes[i]), "%s: mesh %u differs", what, i);
+        CHECK_MSG(ok = mesh_same(&a->meshes[i], &b->meshes[i], ctx), "%s: mesh %u (%s) differs",
+                  what, i, a->meshes[i].name);
     for (uint32_t i = 0; ok && i < a->material_count; i++)
         CHECK_MSG(ok = sc_material_same(&a->materials[i], &b->materials[i]),
                   "%s: material %u differs", what, i);
-    for (uint32_t i = 0; ok && i < a->texture_count; i++) {
+    for (uint32_t i = 0; ok && textures && i < a->texture_count; i++) {
         const stoa_texture *x = &a->textures[i], *y = &b->textures[i];
         ok = !strcmp(x->name, y->name) && x->width == y->width && x->height == y->height &&
              SC_SAME(x->rgba, y->rgba, (size_t)x->width * x->height * 4) &&
@@ -141,4 +147,16 @@ static inline bool sc_scene_same(const stoa_scene *a, const stoa_scene *b, const
                   "%s: level of detail %u differs", what, i);
     }
     return ok;
+}
+
+static inline bool sc_mesh_same_cmp(const stoa_mesh *a, const stoa_mesh *b, void *ctx)
+{
+    (void)ctx;
+    return sc_mesh_same(a, b);
+}
+
+// Whether b (from the cache) equals a (imported); names the first difference.
+static inline bool sc_scene_same(const stoa_scene *a, const stoa_scene *b, const char *what)
+{
+    return sc_scene_same_by(a, b, what, sc_mesh_same_cmp, NULL, true);
 }
