@@ -36,12 +36,11 @@ static cJSON *summary(double *v, size_t n)
     cJSON_AddNumberToObject(s, "count", (double)n);
     if (n == 0)
         return s;
-    stoa_sort_doubles(v, n);
-    double sum = 0;
+    double median = stoa_median(v, n), sum = 0; // sorts v
     for (size_t i = 0; i < n; i++)
         sum += v[i];
     cJSON_AddNumberToObject(s, "mean", r4(sum / (double)n));
-    cJSON_AddNumberToObject(s, "median", r4(n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2));
+    cJSON_AddNumberToObject(s, "median", r4(median));
     cJSON_AddNumberToObject(s, "min", r4(v[0]));
     cJSON_AddNumberToObject(s, "max", r4(v[n - 1]));
     return s;
