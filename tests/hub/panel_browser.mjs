@@ -116,7 +116,15 @@ try {
   await page.selectOption('#lesson', 'stoa-poikile.yaml');
   await page.click('#launch-all');
   await waitFor('the toast', async () => (await page.textContent('#toast')).includes('3'));
-  const nudge = async () => { if (real) { await page.click('#skip'); await sleep(1500); } };
+  // A real headset moves on when the instructor skips, and #skip goes to
+  // every headset: skipping while one still loads would run the others on,
+  // to the lesson's end under load (then no Paused badge). So a skip only
+  // when every headset is in the lesson ("Title — state").
+  const nudge = async () => {
+    if (!real || !(await texts('.headset .state')).every((s) => s.includes(' — '))) return;
+    await page.click('#skip');
+    await sleep(1500);
+  };
   await waitFor('all progress bars to move', async () => { await nudge(); return (await progress()).every((p) => p > 0); }, 60000);
   if (real && !children[1].output.includes('switching to lesson'))
     problems.push(`the headset that played another lesson did not switch:\n${children[1].output.slice(-1500)}`);
