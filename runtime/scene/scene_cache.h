@@ -115,6 +115,15 @@ struct scene_baked {
     bool has_lock;
     pthread_mutex_t lock;
     bool damaged_logged;
+    // A scene read from a memo's copy of its file's front (the header page
+    // and the geometry: scene_cache_prefix_size) has its texels here: an
+    // address range the size of the file, reserved with no access, where
+    // the file is mapped on first use of a texture (scene_cache_check_chunks,
+    // after checking that its header is the copy's). gone: that failed (the
+    // file was removed or written again meanwhile); the textures are left out.
+    uint8_t *texels;
+    size_t texels_size;
+    bool texels_mapped, texels_gone;
     // The quantised vertex streams read from the file (QVTX, format 4;
     // stoa_scene_quant_baked), arrays in the mapping; NULL when none.
     struct stoa_scene_quant *quant;
@@ -203,14 +212,26 @@ stoa_texture_role scene_cache_texture_role(const stoa_scene *scene, uint32_t i);
 // Texels a hurried writer still encodes (scene_cache_write.c).
 uint64_t scene_cache_hurry_pixels(void);
 
+// Maps b->file over b->texels when its header is the copy's (once; under
+// b->lock); false when it is gone or another file now (texels_gone).
+bool scene_cache_map_texels(struct scene_baked *b);
 // Checks DATA chunks [first, end) that are still unchecked (on a few threads
 // when there are many); false when one is damaged.
 bool scene_cache_check_chunks(struct scene_baked *b, uint64_t first, uint64_t end);
 // Checks header, table and the hashes of every section but DATA (whose
-// chunks scene_cache_check_chunks checks); returns the sections.
-stoa_result scene_cache_check(const uint8_t *bytes, size_t size, uint64_t expect_key,
-                              bool check_hashes, const cache_section **out_table,
-                              uint32_t *out_count, stoa_error *err);
+// chunks scene_cache_check_chunks checks); returns the sections. `size`
+// bytes are there of a file of file_size: fewer for a memo's copy of its
+// front, which must then hold every section but DATA and CHNK, and EAGR.
+stoa_result scene_cache_check(const uint8_t *bytes, size_t size, size_t file_size,
+                              uint64_t expect_key, bool check_hashes,
+                              const cache_section **out_table, uint32_t *out_count,
+                              stoa_error *err);
+// How many bytes of the front of a cache file a memo keeps as its copy
+// when the file is larger than SCENE_CACHE_INLINE_MAX: its header page and
+// the geometry (DATA up to the first chunk of texels), enough to build the
+// scene; 0 when that is larger, or the file is not laid out so (no EAGR,
+// a section after DATA). `page`: the file's first CACHE_DATA_OFFSET bytes.
+size_t scene_cache_prefix_size(const uint8_t *page, size_t file_size);
 // Builds the scene from checked bytes (scene->baked already set to them).
 stoa_result scene_cache_build(stoa_scene *scene, const uint8_t *bytes, size_t size,
                               const cache_section *table, uint32_t count, stoa_error *err);

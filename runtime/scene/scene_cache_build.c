@@ -142,21 +142,21 @@ static void read_textures(rd *r, stoa_scene *s)
         bool sized = t->width && t->height && t->width <= MAX_DIM && t->height <= MAX_DIM;
         if (!sized && (t->width || t->height))
             fail(r, "texture size out of range");
-        t->rgba = get_ref(r, (size_t)t->width * t->height * 4, false);
+        t->rgba = get_tex_ref(r, (size_t)t->width * t->height * 4);
         t->sampler.mag_filter = get_i32(r);
         t->sampler.min_filter = get_i32(r);
         t->sampler.wrap_s = get_i32(r);
         t->sampler.wrap_t = get_i32(r);
         t->placeholder = get_u8(r);
         t->mips_srgb = get_u8(r);
-        t->mips = get_ref(r, chain_bytes(t->width, t->height), false);
+        t->mips = get_tex_ref(r, chain_bytes(t->width, t->height));
         t->gpu_format = get_u32(r); // since format 3
         if (t->gpu_format >= STOA_TEXFMT_COUNT)
             fail(r, "texture format unknown");
         size_t blocks = t->gpu_format && sized
                             ? stoa_texfmt_chain_bytes(t->gpu_format, t->width, t->height)
                             : 0;
-        t->blocks = get_ref(r, blocks, false);
+        t->blocks = get_tex_ref(r, blocks);
         t->blocks_size = t->blocks ? blocks : 0;
         if (sized != (t->rgba || t->blocks) || (t->mips && !t->rgba) ||
             (t->gpu_format != STOA_TEXFMT_RGBA8) != (t->blocks != NULL) || (t->blocks && t->rgba))
@@ -247,13 +247,27 @@ static void read_animations(rd *r, stoa_scene *s)
 static rd reader(const uint8_t *bytes, const cache_section *table, uint32_t n, uint32_t id,
                  const cache_section *data)
 {
-    rd r = {.data = (uint8_t *)bytes + data->offset, .data_size = data->size};
+    rd r = {.data = (uint8_t *)bytes + data->offset,
+            .data_size = data->size,
+            .eager_end = data->size,
+            .tex_data = (uint8_t *)bytes + data->offset};
     for (uint32_t i = 0; i < n; i++)
         if (table[i].id == id) {
             r.p = bytes + table[i].offset;
             r.n = table[i].size;
         }
     return r;
+}
+
+// Once lazy_from is known: geometry before it, texels from the chunk after
+// on, read through the texel bytes (scene_baked.texels when a memo's copy
+// of the file's front is read: the file is mapped there on first use).
+static void limit_refs(rd *r, const struct scene_baked *b, const cache_section *data)
+{
+    r->eager_end = b->lazy_from;
+    r->tex_from = (b->lazy_from + CACHE_CHUNK - 1) / CACHE_CHUNK * CACHE_CHUNK;
+    if (b->texels)
+        r->tex_data = b->texels + data->offset;
 }
 
 // Counts from META, each bounded by its section's bytes (min record sizes).
@@ -305,7 +319,6 @@ static stoa_result read_meta(rd *meta, rd *rs, stoa_scene *s, stoa_error *err)
 stoa_result scene_cache_build(stoa_scene *s, const uint8_t *bytes, size_t size,
                               const cache_section *table, uint32_t n, stoa_error *err)
 {
-    (void)size;
     const cache_section *data = NULL;
     for (uint32_t i = 0; i < n; i++)
         if (table[i].id == CACHE_DATA)
@@ -318,6 +331,11 @@ stoa_result scene_cache_build(stoa_scene *s, const uint8_t *bytes, size_t size,
     stoa_result res = read_meta(&meta, rs, s, err);
     if (res < 0)
         return res;
+    if (data->offset + s->baked->lazy_from > size) // a copy of the file's front: too short
+        return stoa_error_set(err, STOA_ERROR_PARSE,
+                              "META: the geometry runs past the %zu bytes copied", size);
+    for (int i = 0; i < 9; i++)
+        limit_refs(&rs[i], s->baked, data);
     // Skins and textures first: meshes and materials are checked against them.
     read_skins(&rs[4], s);
     read_textures(&rs[3], s);
@@ -325,7 +343,10 @@ stoa_result scene_cache_build(stoa_scene *s, const uint8_t *bytes, size_t size,
     read_cameras_lights(&rs[5], &rs[6], s);
     for (uint32_t i = 0; i < s->mesh_count && !rs[1].bad; i++)
         read_mesh(&rs[1], s, &s->meshes[i]);
+    if (rs[1].bad) // before LODS and QVTX, which are read only for good meshes
+        return stoa_error_set(err, STOA_ERROR_PARSE, "MESH: %s", rs[1].why);
     rd lods = reader(bytes, table, n, CACHE_LODS, data);
+    limit_refs(&lods, s->baked, data);
     if (!rs[1].bad)
         scene_cache_read_lods(&lods, s);
     if (!lods.bad && lods.at != lods.n)
@@ -333,6 +354,7 @@ stoa_result scene_cache_build(stoa_scene *s, const uint8_t *bytes, size_t size,
     if (lods.bad)
         return stoa_error_set(err, STOA_ERROR_PARSE, "LODS: %s", lods.why);
     rd quant = reader(bytes, table, n, CACHE_QVTX, data);
+    limit_refs(&quant, s->baked, data);
     if (!rs[1].bad)
         scene_cache_read_quant(&quant, s);
     if (!quant.bad && quant.at != quant.n)

@@ -85,6 +85,11 @@ bool scene_cache_check_chunks(struct scene_baked *b, uint64_t first, uint64_t en
     pthread_t t[MAX_CHECKERS];
     uint32_t started = 0;
     pthread_mutex_lock(&b->lock);
+    if (b->texels && end > (b->lazy_from + CACHE_CHUNK - 1) / CACHE_CHUNK &&
+        !scene_cache_map_texels(b)) { // a memo's copy: its file mapped now, or gone
+        pthread_mutex_unlock(&b->lock);
+        return false;
+    }
     while (started < want && pthread_create(&t[started], NULL, check_chunks, &c) == 0)
         started++;
     check_chunks(&c);
@@ -104,8 +109,9 @@ static const cache_section *find(const cache_section *table, uint32_t n, uint32_
 
 #define BAD(...) stoa_error_set(err, STOA_ERROR_PARSE, __VA_ARGS__)
 
-static stoa_result check_table(const uint8_t *bytes, size_t size, const cache_section *table,
-                               uint32_t n, bool check_hashes, stoa_error *err)
+static stoa_result check_table(const uint8_t *bytes, size_t have, size_t size,
+                               const cache_section *table, uint32_t n, bool check_hashes,
+                               stoa_error *err)
 {
     uint64_t table_end = sizeof(cache_header) + (uint64_t)n * sizeof(cache_section);
     for (uint32_t i = 0; i < n; i++) {
@@ -119,6 +125,9 @@ static stoa_result check_table(const uint8_t *bytes, size_t size, const cache_se
                        (unsigned long long)s->offset, (unsigned long long)s->size);
         if (find(table, i, s->id))
             return BAD("section %u repeats an earlier one", i);
+        if (s->id != CACHE_DATA && s->id != CACHE_CHNK && s->offset + s->size > have)
+            return BAD("section %.4s lies past the %zu bytes of the copy", (const char *)&s->id,
+                       have);
         if (!known(s->id) && (s->flags & CACHE_SECTION_REQUIRED))
             return BAD("section %u (%.4s) is needed and unknown to this Stoa", i,
                        (const char *)&s->id);
@@ -137,16 +146,18 @@ static stoa_result check_table(const uint8_t *bytes, size_t size, const cache_se
     if (data->offset != CACHE_DATA_OFFSET || chnk->size != chunks * 8)
         return BAD("DATA (%llu bytes) and its %llu chunk checksums disagree",
                    (unsigned long long)data->size, (unsigned long long)(chnk->size / 8));
+    if (have < size && !find(table, n, CACHE_EAGR))
+        return BAD("a copy of the file's front without EAGR");
     return STOA_OK;
 }
 
-stoa_result scene_cache_check(const uint8_t *bytes, size_t size, uint64_t expect_key,
+stoa_result scene_cache_check(const uint8_t *bytes, size_t have, size_t size, uint64_t expect_key,
                               bool check_hashes, const cache_section **out_table,
                               uint32_t *out_count, stoa_error *err)
 {
     cache_header h;
-    if (size < CACHE_DATA_OFFSET)
-        return BAD("truncated (%zu bytes)", size);
+    if (size < CACHE_DATA_OFFSET || have < CACHE_DATA_OFFSET || have > size)
+        return BAD("truncated (%zu bytes)", have);
     memcpy(&h, bytes, sizeof h);
     if (memcmp(h.magic, CACHE_MAGIC, 8) != 0)
         return BAD("not a Stoa scene cache file");
@@ -166,10 +177,24 @@ stoa_result scene_cache_check(const uint8_t *bytes, size_t size, uint64_t expect
     const cache_section *table = (const cache_section *)(bytes + sizeof h);
     if (check_hashes && scene_hash64(table, h.section_count * sizeof *table, 0) != h.table_hash)
         return BAD("section table checksum mismatch");
-    stoa_result r = check_table(bytes, size, table, h.section_count, check_hashes, err);
+    stoa_result r = check_table(bytes, have, size, table, h.section_count, check_hashes, err);
     if (r < 0)
         return r;
     *out_table = table;
     *out_count = h.section_count;
     return STOA_OK;
+}
+
+size_t scene_cache_prefix_size(const uint8_t *page, size_t file_size)
+{
+    const cache_section *table;
+    uint32_t n;
+    stoa_error e = {0};
+    if (scene_cache_check(page, CACHE_DATA_OFFSET, file_size, 0, true, &table, &n, &e) < 0)
+        return 0;
+    const cache_section *data = find(table, n, CACHE_DATA), *eagr = find(table, n, CACHE_EAGR);
+    uint64_t geometry = eagr->size / 8 * CACHE_CHUNK;
+    geometry = geometry < data->size ? geometry : data->size;
+    uint64_t front = CACHE_DATA_OFFSET + geometry;
+    return front <= SCENE_CACHE_INLINE_MAX && front < file_size ? (size_t)front : 0;
 }

@@ -23,6 +23,12 @@ typedef struct rd {
     size_t n, at;
     uint8_t *data; // DATA
     uint64_t data_size;
+    // Once META is read (scene_cache_limit_refs): every array but texels
+    // ends at or before eager_end (lazy_from: the bytes a load checks), and
+    // texels start at or after tex_from and are read through tex_data (the
+    // same DATA, or where a memo's copy will map the file: scene_cache_read.c).
+    uint64_t eager_end, tex_from;
+    uint8_t *tex_data;
     bool bad;
     char why[160];
 } rd;
@@ -102,7 +108,29 @@ static inline void *get_ref(rd *r, size_t size, bool required)
         fail(r, "array outside DATA or of the wrong size");
         return NULL;
     }
+    if (ref[0] + ref[1] > r->eager_end) {
+        fail(r, "array among the texels (after lazy_from)");
+        return NULL;
+    }
     return r->data + ref[0];
+}
+
+// A texture's array in DATA: as get_ref, but among the texels (from
+// tex_from on), which are checked on first use, not at load.
+static inline void *get_tex_ref(rd *r, size_t size)
+{
+    uint64_t eager_end = r->eager_end;
+    r->eager_end = r->data_size;
+    uint8_t *p = get_ref(r, size, false);
+    r->eager_end = eager_end;
+    if (!p)
+        return NULL;
+    uint64_t at = (uint64_t)(p - r->data);
+    if (at < r->tex_from) {
+        fail(r, "texels among the geometry (before lazy_from)");
+        return NULL;
+    }
+    return r->tex_data + at;
 }
 
 // A count of records of at least `min_bytes` each that must fit in the rest.

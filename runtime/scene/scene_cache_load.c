@@ -23,9 +23,37 @@
 void scene_free_owned(stoa_scene *s, void *p)
 {
     const uint8_t *b = p;
-    if (s->baked && b >= s->baked->bytes && b < s->baked->bytes + s->baked->size)
+    const struct scene_baked *k = s->baked;
+    if (k && ((b >= k->bytes && b < k->bytes + k->size) ||
+              (k->texels && b >= k->texels && b < k->texels + k->texels_size)))
         return;
     free(p);
+}
+
+// The bytes of `file` a memo keeps: all of a small file, else the front of
+// a larger one that holds all but the texels (scene_cache_prefix_size).
+static uint8_t *memo_copy_of(const char *file, size_t *size)
+{
+    struct stat st;
+    int fd = stoa_file_open_regular(file, &st);
+    if (fd < 0)
+        return NULL;
+    size_t n =
+        st.st_size > 0 && (uint64_t)st.st_size <= SCENE_CACHE_INLINE_MAX ? (size_t)st.st_size : 0;
+    uint8_t *b = malloc(n ? n : CACHE_DATA_OFFSET);
+    if (b && !n && st.st_size > SCENE_CACHE_INLINE_MAX &&
+        pread(fd, b, CACHE_DATA_OFFSET, 0) == (ssize_t)CACHE_DATA_OFFSET) {
+        n = scene_cache_prefix_size(b, (size_t)st.st_size);
+        uint8_t *g = n ? realloc(b, n) : NULL;
+        b = g ? g : (free(b), NULL);
+    }
+    if (b && (!n || pread(fd, b, n, 0) != (ssize_t)n)) {
+        free(b);
+        b = NULL;
+    }
+    close(fd);
+    *size = n;
+    return b;
 }
 
 void scene_cache_attach_to_memo(const stoa_scene *s)
@@ -34,11 +62,10 @@ void scene_cache_attach_to_memo(const stoa_scene *s)
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", b->file);
     char *slash = strrchr(dir, '/');
-    uint8_t *bytes = NULL;
     size_t size = 0;
-    stoa_error e = {0};
-    if (!slash || stoa_file_read(b->file, SCENE_CACHE_INLINE_MAX, &bytes, &size, &e) < 0)
-        return; // larger than a memo keeps, or gone already
+    uint8_t *bytes = slash ? memo_copy_of(b->file, &size) : NULL;
+    if (!bytes)
+        return; // too large for a memo, or gone already
     *slash = 0;
     scene_cache_memo_attach(dir, s->path, b->tangents, b->content_key, b->key, bytes, size);
     free(bytes);
@@ -105,6 +132,8 @@ void scene_baked_destroy(stoa_scene *s)
         pthread_mutex_destroy(&s->baked->lock);
     free(s->baked->chunk_state);
     stoa_scene_quant_destroy(&s->baked->quant);
+    if (s->baked->texels)
+        munmap(s->baked->texels, s->baked->texels_size);
     if (s->baked->mapped)
         munmap(s->baked->bytes, s->baked->size);
     else
@@ -303,10 +332,19 @@ stoa_result stoa_scene_bake_for(const char *path, const char *cache_dir, uint32_
     if (s->baked && s->baked->file[0])
         snprintf(file, sizeof file, "%s", s->baked->file);
     // A hit on a memo's copy whose file is gone (removed by hand): the file
-    // is written again from the copy, so that a baked file is there to send.
+    // is written again from a whole copy, so that a baked file is there to
+    // send; a copy of its front alone has no texels: baked again.
     stoa_error werr = {0};
-    if (o == STOA_SCENE_CACHE_HIT && s->baked && s->baked->memo && access(file, F_OK) != 0 &&
-        stoa_file_write_replace(file, s->baked->bytes, s->baked->size, &werr) < 0)
+    bool gone = o == STOA_SCENE_CACHE_HIT && s->baked && s->baked->memo && access(file, F_OK) != 0;
+    if (gone && s->baked->texels) {
+        unlink(s->baked->memo);
+        stoa_scene_destroy(&s);
+        r = stoa_scene_load(path, &d, &s, err);
+        if (r < 0)
+            return r;
+        stoa_scene_cache_wait(s);
+        o = stoa_scene_cache_outcome_of(s);
+    } else if (gone && stoa_file_write_replace(file, s->baked->bytes, s->baked->size, &werr) < 0)
         r = stoa_error_set(err, STOA_ERROR_IO, "%s", werr.message);
     stoa_scene_destroy(&s);
     if (o != STOA_SCENE_CACHE_HIT) { // check what was written by reading it back

@@ -23,7 +23,9 @@
 #include "core/stoa_file.h"
 #include "scene_cache.h"
 
-#define MEMO_VERSION 3u // 2: named by the absolute path as given; 3: a copy of a small cache file
+#define MEMO_VERSION                                                                               \
+    4u // 2: named by the absolute path as given; 3: a copy of a small cache file; 4: or of a larger
+       // one's front
 #define MEMO_MAX_BYTES ((size_t)1 << 20)
 
 typedef scene_cache_stat memo_stat;

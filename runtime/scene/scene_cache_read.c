@@ -4,6 +4,8 @@
 // (stoa_scene_texture_check); stoa_scene_cache_parse. Kept to about ten
 // system calls a hit (docs/performance.md, "The cached hit path").
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,9 +21,12 @@
 #include "scene_cache.h"
 
 // Takes `bytes` (mapped, or heap: the block `alloc` when it lies inside
-// one, else bytes itself) into a new scene; on failure frees them.
-static stoa_result from_bytes(uint8_t *bytes, size_t size, bool mapped, uint8_t *alloc,
-                              uint64_t key, bool check_hashes, stoa_scene **out, stoa_error *err)
+// one, else bytes itself) into a new scene; on failure frees them. `size`
+// bytes of a file of file_size: fewer when they are a memo's copy of the
+// file's front, whose texels are then mapped on first use (scene_baked.texels).
+static stoa_result from_bytes(uint8_t *bytes, size_t size, size_t file_size, bool mapped,
+                              uint8_t *alloc, uint64_t key, bool check_hashes, stoa_scene **out,
+                              stoa_error *err)
 {
     stoa_scene *s = calloc(1, sizeof *s);
     struct scene_baked *b = calloc(1, sizeof *b);
@@ -42,14 +47,26 @@ static stoa_result from_bytes(uint8_t *bytes, size_t size, bool mapped, uint8_t 
     s->baked = b;
     const cache_section *table;
     uint32_t count;
-    stoa_result r = scene_cache_check(bytes, size, key, check_hashes, &table, &count, err);
+    stoa_result r =
+        scene_cache_check(bytes, size, file_size, key, check_hashes, &table, &count, err);
+    if (r >= 0 && size < file_size) { // no access until the file is mapped there
+        void *t =
+            mmap(NULL, file_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (t == MAP_FAILED)
+            r = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "cannot reserve %zu bytes",
+                               file_size);
+        else
+            b->texels = t, b->texels_size = file_size;
+    }
+    uint64_t chnk = 0;
     for (uint32_t i = 0; r >= 0 && i < count; i++) {
         if (table[i].id == CACHE_DATA) {
             b->data = bytes + table[i].offset;
             b->data_size = table[i].size;
             b->chunk_count = (b->data_size + CACHE_CHUNK - 1) / CACHE_CHUNK;
         } else if (table[i].id == CACHE_CHNK) {
-            b->chunk_hashes = bytes + table[i].offset;
+            chnk = table[i].offset;
+            b->chunk_hashes = b->texels ? NULL : bytes + chnk;
         } else if (table[i].id == CACHE_EAGR) {
             b->eager_hashes = bytes + table[i].offset;
             b->eager_count = table[i].size / 8;
@@ -63,16 +80,46 @@ static stoa_result from_bytes(uint8_t *bytes, size_t size, bool mapped, uint8_t 
     }
     if (r >= 0)
         r = scene_cache_build(s, bytes, size, table, count, err);
+    uint64_t eager = (b->lazy_from + CACHE_CHUNK - 1) / CACHE_CHUNK;
+    if (r >= 0 && b->texels && b->eager_count < eager) // the copy has no CHNK to check with
+        r = stoa_error_set(err, STOA_ERROR_PARSE, "EAGR: %llu chunk checksums for %llu chunks",
+                           (unsigned long long)b->eager_count, (unsigned long long)eager);
     // Everything but a large scene's texels now; those on first use.
-    if (r >= 0 && check_hashes &&
-        !scene_cache_check_chunks(b, 0, (b->lazy_from + CACHE_CHUNK - 1) / CACHE_CHUNK))
+    if (r >= 0 && check_hashes && !scene_cache_check_chunks(b, 0, eager))
         r = stoa_error_set(err, STOA_ERROR_PARSE, "DATA: checksum mismatch");
+    if (r >= 0 && b->texels) { // checked from the copy; the texels from the mapping, later
+        b->data = b->texels + CACHE_DATA_OFFSET;
+        b->chunk_hashes = b->texels + chnk;
+    }
     if (r < 0) {
         stoa_scene_destroy(&s);
         return r;
     }
     *out = s;
     return STOA_OK;
+}
+
+bool scene_cache_map_texels(struct scene_baked *b)
+{
+    if (b->texels_mapped || b->texels_gone)
+        return b->texels_mapped;
+    struct stat st;
+    uint8_t head[sizeof(cache_header)];
+    int fd = stoa_file_open_regular(b->file, &st);
+    // The file the copy was made of: the same header (key, size, and the
+    // hash of the section table, which holds every section's hash).
+    b->texels_mapped = fd >= 0 && (uint64_t)st.st_size == b->texels_size &&
+                       pread(fd, head, sizeof head, 0) == (ssize_t)sizeof head &&
+                       memcmp(head, b->bytes, sizeof head) == 0 &&
+                       mmap(b->texels, b->texels_size, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_FIXED, fd, 0) != MAP_FAILED;
+    if (fd >= 0)
+        close(fd);
+    if (!b->texels_mapped) // a failed MAP_FIXED may have unmapped the range: kept reserved
+        mmap(b->texels, b->texels_size, PROT_NONE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+    b->texels_gone = !b->texels_mapped;
+    return b->texels_mapped;
 }
 
 static bool range_ok(struct scene_baked *b, const uint8_t *p, size_t size)
@@ -104,7 +151,17 @@ bool stoa_scene_texture_check(const stoa_scene *s, uint32_t i)
         range_ok(b, t->blocks, t->blocks_size))
         return true;
     pthread_mutex_lock(&b->lock);
-    if (!b->damaged_logged) {
+    if (!b->damaged_logged && b->texels_gone) {
+        // Read from a memo's copy of the file's front, and the file removed
+        // or written again since: the copy goes, the file (if any) stays.
+        STOA_LOGW("scene",
+                  "%s: texture %u left out: the scene cache %s is gone or was written again "
+                  "since %s copied its front; the next load reads the file",
+                  s->path, i, b->file, b->memo ? b->memo : "the memo");
+        if (b->memo)
+            unlink(b->memo);
+        b->damaged_logged = true;
+    } else if (!b->damaged_logged) {
         STOA_LOGW("scene",
                   "%s: scene cache %s rejected (texture %u: DATA checksum mismatch); "
                   "the texture is left out and the next load rebuilds the cache",
@@ -126,7 +183,8 @@ stoa_result stoa_scene_cache_parse(const uint8_t *bytes, size_t size, uint64_t e
     if (!copy)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
     memcpy(copy, bytes, size);
-    stoa_result r = from_bytes(copy, size, false, NULL, expect_key, check_hashes, out_scene, err);
+    stoa_result r =
+        from_bytes(copy, size, size, false, NULL, expect_key, check_hashes, out_scene, err);
     if (r >= 0 && !((*out_scene)->path = scene_strdup("(cache bytes)"))) {
         stoa_scene_destroy(out_scene);
         r = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
@@ -166,7 +224,8 @@ static stoa_result read_file(const char *file, uint64_t key, stoa_scene **out, i
         return stoa_error_set(err, STOA_ERROR_PARSE, "empty or unreadable (%lld bytes)",
                               (long long)st.st_size);
     *mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-    return from_bytes(bytes, (size_t)st.st_size, mapped, NULL, key, true, out, err);
+    return from_bytes(bytes, (size_t)st.st_size, (size_t)st.st_size, mapped, NULL, key, true, out,
+                      err);
 }
 
 stoa_result scene_cache_read_inline(scene_cache_inline *inl, uint64_t key, stoa_scene **out,
@@ -174,7 +233,13 @@ stoa_result scene_cache_read_inline(scene_cache_inline *inl, uint64_t key, stoa_
 {
     uint8_t *alloc = inl->alloc;
     inl->alloc = NULL; // the scene's now, or freed
-    stoa_result r = from_bytes((uint8_t *)inl->bytes, inl->size, false, alloc, key, true, out, err);
+    // A copy of the whole file, or of its front (the header says the size).
+    uint64_t file_size = inl->size;
+    if (inl->size >= sizeof(cache_header))
+        memcpy(&file_size, inl->bytes + offsetof(cache_header, file_size), 8);
+    file_size = file_size > inl->size && file_size <= SIZE_MAX ? file_size : inl->size;
+    stoa_result r = from_bytes((uint8_t *)inl->bytes, inl->size, (size_t)file_size, false, alloc,
+                               key, true, out, err);
     if (r >= 0 && !((*out)->baked->memo = scene_strdup(inl->memo))) {
         stoa_scene_destroy(out);
         r = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");

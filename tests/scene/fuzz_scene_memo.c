@@ -5,9 +5,11 @@
 // (STOA_FUZZ_MEMO_SCENE) in a cache folder (STOA_FUZZ_MEMO_DIR), then the
 // scene is loaded through the cache: whatever the bytes, the load succeeds
 // (from the memo's copy, the cache file or an import) with a whole scene,
-// and nothing is read out of bounds, nor when the cache is pruned. Replay
-// (ctest test_scene_memo_fuzz_replay): seeded with the memos `stoa bake`
-// writes for the same scene; libFuzzer with -DSTOA_FUZZ=ON as fuzz_scene_cache.c.
+// and nothing is read out of bounds, nor when the cache is pruned; a texture
+// whose check passes has its texels there (a copy of a larger file's front
+// maps the file then). Replay (ctest test_scene_memo_fuzz_replay, and
+// _front for such a copy): seeded with the memos `stoa bake` writes for
+// the same scene; libFuzzer with -DSTOA_FUZZ=ON as fuzz_scene_cache.c.
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -86,8 +88,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (uint32_t m = 0; m < s->mesh_count; m++)
         for (uint32_t v = 0; v < s->meshes[m].vertex_count * 3; v++)
             sum += s->meshes[m].positions[v];
-    for (uint32_t t = 0; t < s->texture_count; t++)
-        stoa_scene_texture_check(s, t);
+    for (uint32_t t = 0; t < s->texture_count; t++) { // a checked texture's texels are there
+        const stoa_texture *x = &s->textures[t];
+        if (stoa_scene_texture_check(s, t) && x->rgba)
+            sum += x->rgba[0] + x->rgba[(size_t)x->width * x->height * 4 - 1];
+        else if (stoa_scene_texture_check(s, t) && x->blocks)
+            sum += x->blocks[0] + x->blocks[x->blocks_size - 1];
+    }
     if (s->node_count == 0 || s->mesh_count == 0)
         abort();
     stoa_scene_destroy(&s);

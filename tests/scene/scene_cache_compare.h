@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "scene/stoa_scene.h"
+#include "scene/stoa_scene_cache.h"
 #include "stoa_test.h"
 
 #define SC_SAME(a, b, n) ((a) == NULL ? (b) == NULL : (b) != NULL && memcmp((a), (b), (n)) == 0)
@@ -107,7 +108,10 @@ static inline bool sc_scene_same_by(const stoa_scene *a, const stoa_scene *b, co
                   "%s: material %u differs", what, i);
     for (uint32_t i = 0; ok && textures && i < a->texture_count; i++) {
         const stoa_texture *x = &a->textures[i], *y = &b->textures[i];
-        ok = !strcmp(x->name, y->name) && x->width == y->width && x->height == y->height &&
+        // Texels are read after their check (a cache's may be mapped then).
+        CHECK_MSG(ok = stoa_scene_texture_check(a, i) && stoa_scene_texture_check(b, i),
+                  "%s: texture %u fails its check", what, i);
+        ok = ok && !strcmp(x->name, y->name) && x->width == y->width && x->height == y->height &&
              SC_SAME(x->rgba, y->rgba, (size_t)x->width * x->height * 4) &&
              !memcmp(&x->sampler, &y->sampler, sizeof x->sampler) &&
              x->placeholder == y->placeholder && !y->pending;

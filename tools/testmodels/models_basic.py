@@ -100,6 +100,27 @@ def textured(out):
                                     view.check(q, q, S.GREEN, "top-right quadrant"),
                                     view.check(-q, -q, S.BLUE, "bottom-left quadrant"),
                                     view.check(q, -q, S.YELLOW, "bottom-right quadrant")])]}})
+    # Not in the manifest (the same cube): a 128x128 texture, so that its
+    # scene cache file is over the 64 KiB a key memo copies whole while the
+    # header page and geometry are not (the memo copies that front:
+    # tests/scene/test_scene_cache_front.c).
+    big = S.png_image(128, 128, S.quadrants(128, 128, (S.RED, S.GREEN, S.BLUE, S.YELLOW)))
+    d = G.Doc("textured-128")
+    d.use("KHR_materials_unlit")
+    pos, nrm, uv, idx = S.cube()
+    pa, _ = d.accessor(pos, "VEC3", minmax=True)
+    attrs = {"POSITION": pa, "NORMAL": d.accessor(nrm, "VEC3")[0],
+             "TEXCOORD_0": d.accessor(uv, "VEC2")[0]}
+    ia = d.indices(idx)
+    tex = d.texture(d.image(big, "image/png", "file", "quadrants-128.png"),
+                    d.sampler(G.LINEAR, G.LINEAR_MIPMAP_LINEAR, G.REPEAT, G.REPEAT))
+    mat = d.add("materials", {"name": "Quadrants", "pbrMetallicRoughness": {
+        "baseColorTexture": {"index": tex}, "metallicFactor": 0.0},
+        "extensions": {"KHR_materials_unlit": {}}})
+    mesh = d.add("meshes", {"name": "Cube", "primitives": [
+        {"attributes": attrs, "indices": ia, "material": mat}]})
+    d.j["scene"] = d.add("scenes", {"nodes": [d.add("nodes", {"name": "TexturedBox", "mesh": mesh})]})
+    d.write(os.path.join(out, "textured"), "bin")
     return models
 
 
