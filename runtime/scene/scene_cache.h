@@ -150,6 +150,13 @@ typedef struct scene_cache_deps {
     bool incomplete; // too many files, or one could not be stat'ed: no memo
 } scene_cache_deps;
 bool scene_cache_stat_of(const char *path, scene_cache_stat *out);
+// out = a, then b and c when not NULL; false (out "") when that does not
+// fit. The hit path's strings: snprintf showed in its profile.
+bool scene_cat(char *out, size_t size, const char *a, const char *b, const char *c);
+// "<dir>/<prefix><v as 16 lower-case hex digits><suffix>" (a cache file's
+// or memo's name); false when it does not fit.
+bool scene_cache_name(char *out, size_t size, const char *dir, const char *prefix, uint64_t v,
+                      const char *suffix);
 uint64_t scene_cache_key(scene_doc *doc, bool no_generated_tangents, scene_cache_deps *deps);
 
 // The key memo (scene_cache_memo.c): a scene's key is remembered with the
@@ -255,6 +262,9 @@ bool scene_cache_sidecar_key(const char *path, uint64_t *out_key);
 // (scene_cache_evict.c), keeping that file.
 void scene_cache_after_write(const char *file);
 
+// Logs warnings [from, warning_count) of s, loaded from path, each once per
+// process (scene_warn_log.c).
+void scene_log_warnings(const char *path, const stoa_scene *s, uint32_t from);
 // Frees p unless it points into the scene's cache bytes.
 void scene_free_owned(stoa_scene *scene, void *p);
 // Tells a running writer to stop encoding textures into GPU formats (those

@@ -184,8 +184,39 @@ bool scene_cache_make_dir(char *path)
     return mkdir(path, 0700) == 0 || errno == EEXIST;
 }
 
+bool scene_cat(char *out, size_t size, const char *a, const char *b, const char *c)
+{
+    size_t na = strlen(a), nb = b ? strlen(b) : 0, nc = c ? strlen(c) : 0;
+    if (size == 0 || na >= size || nb >= size - na || nc >= size - na - nb) {
+        if (size)
+            out[0] = 0;
+        return false;
+    }
+    memmove(out, a, na); // out may be a (appending)
+    memcpy(out + na, b ? b : "", nb);
+    memcpy(out + na + nb, c ? c : "", nc);
+    out[na + nb + nc] = 0;
+    return true;
+}
+
+bool scene_cache_name(char *out, size_t size, const char *dir, const char *prefix, uint64_t v,
+                      const char *suffix)
+{
+    char name[64];
+    size_t n = strlen(prefix);
+    if (n + 16 + strlen(suffix) >= sizeof name)
+        return false;
+    memcpy(name, prefix, n);
+    for (int i = 15; i >= 0; i--, v >>= 4)
+        name[n + (size_t)i] = "0123456789abcdef"[v & 15];
+    memcpy(name + n + 16, suffix, strlen(suffix) + 1);
+    return scene_cat(out, size, dir, "/", name);
+}
+
 bool scene_cache_dir_name(const char *dir, char *out, size_t out_size)
 {
+    if (dir && dir[0]) // given: no environment read
+        return scene_cat(out, out_size, dir, NULL, NULL);
     const char *env = getenv("STOA_SCENE_CACHE");
     const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
     int n;

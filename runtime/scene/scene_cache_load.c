@@ -213,7 +213,7 @@ stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
     stoa_scene *s = NULL;
     int64_t mtime_ns = 0;
     stoa_result r = STOA_ERROR_NOT_FOUND;
-    snprintf(file, sizeof file, "%s/%016llx.stoabake", dir, (unsigned long long)key);
+    scene_cache_name(file, sizeof file, dir, "", key, ".stoabake");
     if (inl && inl->size && inl->bake_key == key) { // the memo's copy: one file read
         r = scene_cache_read_inline(inl, key, &s, &rerr);
         if (r < 0) {
@@ -237,13 +237,12 @@ stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
         s->baked->tangents = desc->no_generated_tangents;
     }
     if (r >= 0 && (s->path = scene_strdup(path))) {
-        snprintf(s->baked->file, sizeof s->baked->file, "%s", file);
+        scene_cat(s->baked->file, sizeof s->baked->file, file, NULL, NULL);
         s->baked->key = key;
         scene_cache_complete_later(s, target); // textures a hurried writer left RGBA8
         if (mtime_ns != INT64_MAX)
             scene_cache_touch_if_old(file, mtime_ns); // least recently used goes first
-        for (uint32_t i = 0; i < s->warning_count; i++)
-            STOA_LOGW("scene", "%s: %s", path, s->warnings[i]);
+        scene_log_warnings(path, s, 0);               // once per process
         progress(desc, 1.0f, "done");
         *out_scene = s;
         return STOA_OK;

@@ -49,11 +49,10 @@ bool scene_cache_stat_of(const char *path, memo_stat *out)
 static bool absolute(const char *path, char *out, size_t size)
 {
     if (path[0] == '/')
-        return snprintf(out, size, "%s", path) < (int)size;
+        return scene_cat(out, size, path, NULL, NULL);
     if (!getcwd(out, size))
         return false;
-    size_t n = strlen(out);
-    return snprintf(out + n, size - n, "%s%s", n > 1 ? "/" : "", path) < (int)(size - n);
+    return scene_cat(out, size, out, strlen(out) > 1 ? "/" : "", path);
 }
 
 static bool memo_path(const char *dir, const char *path, bool tangents, char *out, size_t size,
@@ -62,7 +61,7 @@ static bool memo_path(const char *dir, const char *path, bool tangents, char *ou
     if (!absolute(path, real, PATH_MAX))
         return false;
     uint64_t h = scene_hash64(real, strlen(real), MEMO_VERSION + (tangents ? 7 : 0));
-    return snprintf(out, size, "%s/src-%016llx.memo", dir, (unsigned long long)h) < (int)size;
+    return scene_cache_name(out, size, dir, "src-", h, ".memo");
 }
 
 // The memo's bytes in the heap (to free), *n of them, and its modification
@@ -156,7 +155,7 @@ bool scene_cache_memo_get(const char *dir, const char *path, bool tangents, uint
                                     .size = (size_t)bake[1],
                                     .bake_key = bake[0],
                                     .mtime_ns = mtime_ns};
-        snprintf(inl->memo, sizeof inl->memo, "%s", file);
+        scene_cat(inl->memo, sizeof inl->memo, file, NULL, NULL);
         b = NULL;
     }
     free(b);

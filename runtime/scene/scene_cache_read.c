@@ -275,14 +275,14 @@ stoa_result scene_cache_find(const char *dir, const char *path, uint64_t content
                              uint32_t *target, char *file, size_t file_size, stoa_scene **s,
                              int64_t *mtime_ns, stoa_error *err)
 {
-    snprintf(file, file_size, "%s/%016llx.stoabake", dir, (unsigned long long)*key);
+    scene_cache_name(file, file_size, dir, "", *key, ".stoabake");
     stoa_result r = read_file(file, *key, s, mtime_ns, err);
     uint64_t rgba8_key = scene_cache_key_target(content_key, STOA_TEXTURE_TARGET_RGBA8), side;
     if (r == STOA_ERROR_NOT_FOUND && *target != STOA_TEXTURE_TARGET_RGBA8 &&
         scene_cache_sidecar_key(path, &side) && side == rgba8_key) {
         *key = rgba8_key;
         *target = STOA_TEXTURE_TARGET_RGBA8;
-        snprintf(file, file_size, "%s/%016llx.stoabake", dir, (unsigned long long)*key);
+        scene_cache_name(file, file_size, dir, "", *key, ".stoabake");
         r = read_file(file, *key, s, mtime_ns, err);
     }
     if (r == STOA_ERROR_NOT_FOUND) { // a rejected one logged why: still a miss here

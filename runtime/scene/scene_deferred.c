@@ -72,8 +72,7 @@ static void collect(stoa_scene *scene, struct scene_deferred *d)
         stoa_error err = {0};
         if (scene_texture_resolve(&d->doc, scene, i, images, &err) < 0)
             STOA_LOGE("scene", "%s", err.message); // out of memory: rgba stays NULL
-        for (uint32_t w = warnings; w < scene->warning_count; w++)
-            STOA_LOGW("scene", "%s: %s", scene->path, scene->warnings[w]);
+        scene_log_warnings(scene->path, scene, warnings);
         d->pending--;
     }
 }

@@ -199,8 +199,7 @@ stoa_result stoa_scene_load(const char *path, const stoa_scene_load_desc *desc,
         STOA_LOGD("scene", "%s", err ? err->message : "load failed");
         return r;
     }
-    for (uint32_t i = 0; i < scene->warning_count; i++)
-        STOA_LOGW("scene", "%s: %s", path, scene->warnings[i]);
+    scene_log_warnings(path, scene, 0);
     progress(&d, 1.0f, "done");
     *out_scene = scene;
     return STOA_OK;
