@@ -193,7 +193,11 @@ size_t scene_cache_prefix_size(const uint8_t *page, size_t file_size)
     if (scene_cache_check(page, CACHE_DATA_OFFSET, file_size, 0, true, &table, &n, &e) < 0)
         return 0;
     const cache_section *data = find(table, n, CACHE_DATA), *eagr = find(table, n, CACHE_EAGR);
-    uint64_t geometry = eagr->size / 8 * CACHE_CHUNK;
+    const cache_section *meta = find(table, n, CACHE_META);
+    uint64_t geometry = eagr->size / 8 * CACHE_CHUNK, lazy_from = 0;
+    if (meta->size >= 8) // META's last field: where the geometry ends (not its chunk's padding)
+        memcpy(&lazy_from, page + meta->offset + meta->size - 8, 8);
+    geometry = lazy_from < geometry ? lazy_from : geometry;
     geometry = geometry < data->size ? geometry : data->size;
     uint64_t front = CACHE_DATA_OFFSET + geometry;
     return front <= SCENE_CACHE_INLINE_MAX && front < file_size ? (size_t)front : 0;

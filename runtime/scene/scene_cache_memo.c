@@ -139,8 +139,12 @@ bool scene_cache_memo_get(const char *dir, const char *path, bool tangents, uint
     uint8_t *b = NULL;
     size_t n = 0, at = 0;
     int64_t mtime_ns = 0;
-    if (inl)
-        *inl = (scene_cache_inline){0};
+    if (inl) { // field by field: its 4 KiB name need not be zeroed
+        inl->alloc = NULL;
+        inl->bytes = NULL;
+        inl->size = 0;
+        inl->memo[0] = 0;
+    }
     uint64_t bake[2]; // key, size
     if (!memo_path(dir, path, tangents, file, sizeof file, real) ||
         !(b = memo_read(file, &n, &mtime_ns)) || !(at = parse_entries(b, n, real, true)) ||
@@ -150,11 +154,11 @@ bool scene_cache_memo_get(const char *dir, const char *path, bool tangents, uint
     }
     memcpy(key, b + 12, 8);
     if (inl && bake[1]) { // the copy goes to the caller with the buffer
-        *inl = (scene_cache_inline){.alloc = b,
-                                    .bytes = b + at,
-                                    .size = (size_t)bake[1],
-                                    .bake_key = bake[0],
-                                    .mtime_ns = mtime_ns};
+        inl->alloc = b;
+        inl->bytes = b + at;
+        inl->size = (size_t)bake[1];
+        inl->bake_key = bake[0];
+        inl->mtime_ns = mtime_ns;
         scene_cat(inl->memo, sizeof inl->memo, file, NULL, NULL);
         b = NULL;
     }

@@ -39,11 +39,11 @@ static stoa_result from_bytes(uint8_t *bytes, size_t size, size_t file_size, boo
             free(alloc ? alloc : bytes);
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
     }
-    *b = (struct scene_baked){.bytes = bytes,
-                              .size = size,
-                              .mapped = mapped,
-                              .alloc = alloc,
-                              .outcome = STOA_SCENE_CACHE_HIT};
+    b->bytes = bytes; // field by field: calloc zeroed its 4 KiB already
+    b->size = size;
+    b->mapped = mapped;
+    b->alloc = alloc;
+    b->outcome = STOA_SCENE_CACHE_HIT;
     s->baked = b;
     const cache_section *table;
     uint32_t count;
