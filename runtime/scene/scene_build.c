@@ -228,8 +228,8 @@ stoa_result scene_build_nodes(scene_doc *doc, stoa_scene *scene, const uint32_t 
             : NULL;
     cJSON *it;
     // Push in reverse so that the walk visits them in file order.
-    for (int i = roots ? cJSON_GetArraySize(roots) - 1 : -1; i >= 0; i--) {
-        uint32_t g = (uint32_t)cJSON_GetArrayItem(roots, i)->valuedouble;
+    for (int i = roots ? (int)scene_json_size(roots) - 1 : -1; i >= 0; i--) {
+        uint32_t g = (uint32_t)scene_json_item(roots, (uint32_t)i)->valuedouble;
         if (top < cap && node_map[g] == -1) {
             node_map[g] = -2; // queued
             w.stack[top] = g;
@@ -242,9 +242,9 @@ stoa_result scene_build_nodes(scene_doc *doc, stoa_scene *scene, const uint32_t 
         if ((r = visit(&w, g, parent)) < 0)
             break;
         cJSON *children = scene_json_arr(scene_json_at(doc->root, "nodes", g), "children");
-        int nc = children ? cJSON_GetArraySize(children) : 0;
+        int nc = children ? (int)scene_json_size(children) : 0;
         for (int i = nc - 1; i >= 0; i--) {
-            it = cJSON_GetArrayItem(children, i);
+            it = scene_json_item(children, (uint32_t)i);
             uint32_t c = (uint32_t)it->valuedouble;
             if (top < cap && node_map[c] == -1) {
                 node_map[c] = -2;

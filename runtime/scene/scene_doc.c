@@ -29,14 +29,12 @@ cJSON *scene_json_arr(const cJSON *obj, const char *key)
 
 uint32_t scene_json_count(const cJSON *obj, const char *key)
 {
-    cJSON *a = scene_json_arr(obj, key);
-    return a ? (uint32_t)cJSON_GetArraySize(a) : 0;
+    return scene_json_size(scene_json_arr(obj, key));
 }
 
 cJSON *scene_json_at(const cJSON *obj, const char *key, uint32_t i)
 {
-    cJSON *a = scene_json_arr(obj, key);
-    return a ? cJSON_GetArrayItem(a, (int)i) : NULL;
+    return scene_json_item(scene_json_arr(obj, key), i);
 }
 
 double scene_json_num(const cJSON *obj, const char *key, double def)
@@ -287,6 +285,7 @@ void scene_doc_close(scene_doc *doc)
     for (uint32_t i = 0; doc->buffers && i < doc->buffer_count; i++)
         free(doc->buffers[i].owned);
     free(doc->buffers);
+    scene_json_index_forget(); // no index outlives its array (an address reused)
     cJSON_Delete(doc->root);
     free(doc->file);
     free(doc->assimp_json);

@@ -55,9 +55,9 @@ static cJSON *floats(const float *v, int n)
 stoa_result scene_expand_instancing(scene_doc *doc, stoa_error *err)
 {
     cJSON *nodes = cJSON_GetObjectItemCaseSensitive(doc->root, "nodes");
-    uint32_t nn = (uint32_t)cJSON_GetArraySize(nodes), total = 0;
+    uint32_t nn = scene_json_size(nodes), total = 0;
     for (uint32_t g = 0; g < nn; g++) {
-        cJSON *jn = cJSON_GetArrayItem(nodes, (int)g);
+        cJSON *jn = scene_json_item(nodes, g);
         cJSON *ext = cJSON_GetObjectItemCaseSensitive(jn, "extensions");
         cJSON *inst = cJSON_GetObjectItemCaseSensitive(ext, EXT);
         if (!inst)
@@ -105,6 +105,7 @@ stoa_result scene_expand_instancing(scene_doc *doc, stoa_error *err)
         if (res < 0)
             return res;
         total += count;
+        scene_json_index_forget(); // items are freed below: no index may outlive one
         cJSON_DeleteItemFromObjectCaseSensitive(jn, "mesh");
         cJSON_DeleteItemFromObjectCaseSensitive(ext, EXT);
     }

@@ -61,6 +61,13 @@ size_t scene_data_uri_size(const char *uri);
 cJSON *scene_json_arr(const cJSON *obj, const char *key);
 uint32_t scene_json_count(const cJSON *obj, const char *key);
 cJSON *scene_json_at(const cJSON *obj, const char *key, uint32_t i);
+// Item i of array a, and a's size, in constant time for a long array (an
+// index of its items, scene_json_index.c; cJSON walks its list); NULL / 0
+// when a is not an array or too short. scene_json_index_forget drops every
+// index: before any JSON tree the scene code read is deleted.
+cJSON *scene_json_item(const cJSON *a, uint32_t i);
+uint32_t scene_json_size(const cJSON *a);
+void scene_json_index_forget(void);
 double scene_json_num(const cJSON *obj, const char *key, double def);
 int64_t scene_json_int(const cJSON *obj, const char *key, int64_t def);
 const char *scene_json_str(const cJSON *obj, const char *key);

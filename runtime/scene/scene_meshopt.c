@@ -182,8 +182,10 @@ stoa_result scene_meshopt_decode(scene_doc *doc, stoa_error *err)
         r = read_view(doc, i, v, e, &m, err);
         if (r == STOA_OK)
             r = decode_view(doc, &m, err);
-        if (r == STOA_OK)
+        if (r == STOA_OK) {
+            scene_json_index_forget(); // items are freed below: no index may outlive one
             cJSON_DeleteItemFromObjectCaseSensitive(exts, EXT);
+        }
     }
     // Fallback buffers no view decoded into still need bytes to be valid.
     uint32_t nb = scene_json_count(doc->root, "buffers");

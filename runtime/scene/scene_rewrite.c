@@ -26,6 +26,7 @@ stoa_result scene_doc_for_assimp(scene_doc *doc, stoa_error *err)
         cJSON *b = scene_json_at(copy, "buffers", i);
         char uri[32];
         snprintf(uri, sizeof uri, "stoa-buffer-%u.bin", i);
+        scene_json_index_forget(); // items are freed below: no index may outlive one
         cJSON_DeleteItemFromObjectCaseSensitive(b, "uri");
         cJSON_DeleteItemFromObjectCaseSensitive(b, "extensions");
         cJSON_AddStringToObject(b, "uri", uri);
@@ -46,6 +47,7 @@ stoa_result scene_doc_for_assimp(scene_doc *doc, stoa_error *err)
         doc->extra = calloc(1, doc->extra_size);
         cJSON *bufs = cJSON_GetObjectItemCaseSensitive(copy, "buffers");
         if (!doc->extra || !bufs) {
+            scene_json_index_forget();
             cJSON_Delete(copy);
             return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory", doc->path);
         }
@@ -88,10 +90,13 @@ stoa_result scene_doc_for_assimp(scene_doc *doc, stoa_error *err)
     cJSON *req = cJSON_GetObjectItemCaseSensitive(copy, "extensionsRequired");
     for (int k = cJSON_GetArraySize(req) - 1; k >= 0; k--) {
         cJSON *e = cJSON_GetArrayItem(req, k);
-        if (cJSON_IsString(e) && strcmp(e->valuestring, "EXT_meshopt_compression") == 0)
+        if (cJSON_IsString(e) && strcmp(e->valuestring, "EXT_meshopt_compression") == 0) {
+            scene_json_index_forget();
             cJSON_DeleteItemFromArray(req, k);
+        }
     }
     doc->assimp_json = cJSON_PrintUnformatted(copy);
+    scene_json_index_forget(); // the copy's arrays may have indexes
     cJSON_Delete(copy);
     if (!doc->assimp_json)
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory", doc->path);
