@@ -235,7 +235,7 @@ stoa_result scene_cache_check(const uint8_t *bytes, size_t size, size_t file_siz
                               stoa_error *err);
 // How many bytes of the front of a cache file a memo keeps as its copy
 // when the file is larger than SCENE_CACHE_INLINE_MAX: its header page and
-// the geometry (DATA up to the first chunk of texels), enough to build the
+// the geometry (DATA up to lazy_from, META's last field), enough to build the
 // scene; 0 when that is larger, or the file is not laid out so (no EAGR,
 // a section after DATA). `page`: the file's first CACHE_DATA_OFFSET bytes.
 size_t scene_cache_prefix_size(const uint8_t *page, size_t file_size);
