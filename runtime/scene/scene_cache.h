@@ -99,7 +99,6 @@ struct scene_baked {
     // Set when the scene is destroyed while its file is being written: the
     // writer encodes no more textures (the rest stay RGBA8 in the file).
     atomic_bool hurry;
-    char file[4096]; // the cache file to write
     uint64_t key;
     uint32_t texture_target; // the resolved stoa_texture_target the file is for
     // Checking DATA per chunk: chunks below lazy_from at load, the rest on
@@ -127,6 +126,8 @@ struct scene_baked {
     // The quantised vertex streams read from the file (QVTX, format 4;
     // stoa_scene_quant_baked), arrays in the mapping; NULL when none.
     struct stoa_scene_quant *quant;
+    // Last: a hit zeroes the fields before it, and only the first byte of this.
+    char file[4096]; // the cache file to write
 };
 
 // A fast 64-bit hash (not cryptographic: it catches damage, not forgery).

@@ -18,14 +18,18 @@ static const uint32_t k_known[] = {CACHE_META, CACHE_NODE, CACHE_MESH, CACHE_MAT
                                    CACHE_ANIM, CACHE_WARN, CACHE_DATA, CACHE_CHNK,
                                    CACHE_LODS, CACHE_QVTX};
 
-static bool known(uint32_t id)
+#define K_KNOWN (sizeof k_known / sizeof *k_known)
+
+// id's index in k_known, K_KNOWN for EAGR (optional: the only one), -1
+// for an id this Stoa does not know.
+static int known(uint32_t id)
 {
-    if (id == CACHE_EAGR) // optional: the only one
-        return true;
-    for (size_t i = 0; i < sizeof k_known / sizeof *k_known; i++)
+    if (id == CACHE_EAGR)
+        return (int)K_KNOWN;
+    for (size_t i = 0; i < K_KNOWN; i++)
         if (k_known[i] == id)
-            return true;
-    return false;
+            return (int)i;
+    return -1;
 }
 
 typedef struct chunk_check {
@@ -114,6 +118,8 @@ static stoa_result check_table(const uint8_t *bytes, size_t have, size_t size,
                                stoa_error *err)
 {
     uint64_t table_end = sizeof(cache_header) + (uint64_t)n * sizeof(cache_section);
+    uint32_t seen = 0; // a bit per known section (a hit checks every table: no quadratic find)
+    const cache_section *data = NULL, *chnk = NULL;
     for (uint32_t i = 0; i < n; i++) {
         const cache_section *s = &table[i];
         // In the header's page after the table (format 8), or from DATA on.
@@ -123,12 +129,16 @@ static stoa_result check_table(const uint8_t *bytes, size_t have, size_t size,
             s->size > size - s->offset)
             return BAD("section %u lies outside the file (offset %llu, %llu bytes)", i,
                        (unsigned long long)s->offset, (unsigned long long)s->size);
-        if (find(table, i, s->id))
+        int k = known(s->id);
+        if (k >= 0 ? (seen >> k & 1u) != 0 : find(table, i, s->id) != NULL)
             return BAD("section %u repeats an earlier one", i);
+        seen |= k >= 0 ? 1u << k : 0;
+        data = s->id == CACHE_DATA ? s : data;
+        chnk = s->id == CACHE_CHNK ? s : chnk;
         if (s->id != CACHE_DATA && s->id != CACHE_CHNK && s->offset + s->size > have)
             return BAD("section %.4s lies past the %zu bytes of the copy", (const char *)&s->id,
                        have);
-        if (!known(s->id) && (s->flags & CACHE_SECTION_REQUIRED))
+        if (k < 0 && (s->flags & CACHE_SECTION_REQUIRED))
             return BAD("section %u (%.4s) is needed and unknown to this Stoa", i,
                        (const char *)&s->id);
         // DATA is checked by its chunks, and CHNK with them: a damaged
@@ -138,15 +148,14 @@ static stoa_result check_table(const uint8_t *bytes, size_t have, size_t size,
             scene_hash64(bytes + s->offset, s->size, 0) != s->hash)
             return BAD("section %.4s: checksum mismatch", (const char *)&s->id);
     }
-    for (size_t k = 0; k < sizeof k_known / sizeof *k_known; k++)
-        if (!find(table, n, k_known[k]))
+    for (size_t k = 0; k < K_KNOWN; k++)
+        if (!(seen >> k & 1u))
             return BAD("section %.4s is missing", (const char *)&k_known[k]);
-    const cache_section *data = find(table, n, CACHE_DATA), *chnk = find(table, n, CACHE_CHNK);
     uint64_t chunks = (data->size + CACHE_CHUNK - 1) / CACHE_CHUNK;
     if (data->offset != CACHE_DATA_OFFSET || chnk->size != chunks * 8)
         return BAD("DATA (%llu bytes) and its %llu chunk checksums disagree",
                    (unsigned long long)data->size, (unsigned long long)(chnk->size / 8));
-    if (have < size && !find(table, n, CACHE_EAGR))
+    if (have < size && !(seen >> K_KNOWN & 1u))
         return BAD("a copy of the file's front without EAGR");
     return STOA_OK;
 }
