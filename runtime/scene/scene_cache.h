@@ -126,6 +126,9 @@ struct scene_baked {
     // The quantised vertex streams read from the file (QVTX, format 4;
     // stoa_scene_quant_baked), arrays in the mapping; NULL when none.
     struct stoa_scene_quant *quant;
+    // The block a hit's nodes, meshes, materials, textures, skins, cameras,
+    // lights and animations lie in (scene_cache_build.c); NULL otherwise.
+    void *arrays;
     // Last: a hit zeroes the fields before it, and only the first byte of this.
     char file[4096]; // the cache file to write
 };

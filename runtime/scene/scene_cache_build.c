@@ -296,18 +296,32 @@ static stoa_result read_meta(rd *meta, rd *rs, stoa_scene *s, stoa_error *err)
             fail(meta, "a count is larger than its section");
     if (meta->bad)
         return stoa_error_set(err, STOA_ERROR_PARSE, "META: %s", meta->why);
-    s->nodes = calloc(c[0] + 1, sizeof *s->nodes);
-    s->meshes = calloc(c[1] + 1, sizeof *s->meshes);
-    s->materials = calloc(c[2] + 1, sizeof *s->materials);
-    s->textures = calloc(c[3] + 1, sizeof *s->textures);
-    s->skins = calloc(c[4] + 1, sizeof *s->skins);
-    s->cameras = calloc(c[5] + 1, sizeof *s->cameras);
-    s->lights = calloc(c[6] + 1, sizeof *s->lights);
-    s->animations = calloc(c[7] + 1, sizeof *s->animations);
-    s->warnings = calloc(c[8] + 1, sizeof *s->warnings);
-    if (!s->nodes || !s->meshes || !s->materials || !s->textures || !s->skins || !s->cameras ||
-        !s->lights || !s->animations || !s->warnings)
+    // The eight arrays in one block (b->arrays, freed whole by
+    // stoa_scene_destroy): a hit allocated each apart. The counts are
+    // bounded by their sections' bytes, so the sum cannot overflow.
+    const size_t sizes[8] = {sizeof *s->nodes,    sizeof *s->meshes,    sizeof *s->materials,
+                             sizeof *s->textures, sizeof *s->skins,     sizeof *s->cameras,
+                             sizeof *s->lights,   sizeof *s->animations};
+    size_t at[8], total = 0;
+    for (int i = 0; i < 8; i++) {
+        at[i] = total;
+        total += ((size_t)(c[i] + 1) * sizes[i] + 15) & ~(size_t)15;
+    }
+    uint8_t *block = calloc(1, total);
+    s->warnings = calloc(c[8] + 1, sizeof *s->warnings); // scene_warn may grow it
+    if (!block || !s->warnings) {
+        free(block);
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
+    }
+    b->arrays = block;
+    s->nodes = (stoa_node *)(block + at[0]);
+    s->meshes = (stoa_mesh *)(block + at[1]);
+    s->materials = (stoa_material *)(block + at[2]);
+    s->textures = (stoa_texture *)(block + at[3]);
+    s->skins = (stoa_skin *)(block + at[4]);
+    s->cameras = (stoa_camera *)(block + at[5]);
+    s->lights = (stoa_light *)(block + at[6]);
+    s->animations = (stoa_animation *)(block + at[7]);
     s->node_count = c[0];
     s->mesh_count = c[1];
     s->material_count = c[2];

@@ -197,12 +197,13 @@ stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
     progress(desc, 0.0f, "reading");
     uint64_t key;
     uint64_t t = scene_stage_begin();
-    scene_cache_inline *inl = malloc(sizeof *inl); // a path's room: not on the stack
+    scene_cache_inline inl_room; // 4 KiB of stack: cheaper than a malloc on every hit
+    scene_cache_inline *inl = &inl_room;
     bool keyed = scene_cache_memo_get(dir, path, desc->no_generated_tangents, &key, inl) ||
                  (scene_cache_make_dir(dir) && compute_key(dir, path, desc, &key) >= 0);
     scene_stage_end(STOA_SCENE_STAGE_KEY, t);
     if (!keyed) {
-        free(inl);
+        free(inl->alloc);
         return 1; // the import reports why the file cannot be read
     }
     uint32_t target = stoa_texture_target_resolve((stoa_texture_target)desc->texture_target);
@@ -214,7 +215,7 @@ stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
     int64_t mtime_ns = 0;
     stoa_result r = STOA_ERROR_NOT_FOUND;
     scene_cache_name(file, sizeof file, dir, "", key, ".stoabake");
-    if (inl && inl->size && inl->bake_key == key) { // the memo's copy: one file read
+    if (inl->size && inl->bake_key == key) { // the memo's copy: one file read
         r = scene_cache_read_inline(inl, key, &s, &rerr);
         if (r < 0) {
             STOA_LOGW("scene", "%s: the copy of %s in %s rejected (%s); reading the file", path,
@@ -226,9 +227,7 @@ stoa_result scene_cache_load(const char *path, const stoa_scene_load_desc *desc,
             mtime_ns = INT64_MAX;
         }
     }
-    if (inl)
-        free(inl->alloc);
-    free(inl);
+    free(inl->alloc);
     if (r < 0)
         r = scene_cache_find(dir, path, content_key, &key, &target, file, sizeof file, &s,
                              &mtime_ns, &rerr);

@@ -273,14 +273,19 @@ void stoa_scene_destroy(stoa_scene **pscene)
         scene_free_owned(s, s->warnings[i]);
     free(s->warnings);
     stoa_scene_free_lods(s);
-    free(s->nodes);
-    free(s->meshes);
-    free(s->materials);
-    free(s->textures);
-    free(s->skins);
-    free(s->cameras);
-    free(s->lights);
-    free(s->animations);
+    if (s->baked && s->baked->arrays) { // a cache hit's: one block
+        free(s->baked->arrays);
+        s->baked->arrays = NULL;
+    } else {
+        free(s->nodes);
+        free(s->meshes);
+        free(s->materials);
+        free(s->textures);
+        free(s->skins);
+        free(s->cameras);
+        free(s->lights);
+        free(s->animations);
+    }
     free(s->path);
     scene_baked_destroy(s);
     scene_gate_destroy(&s->gate); // every thread that passes it is joined
