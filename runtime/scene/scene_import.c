@@ -57,7 +57,6 @@ stoa_result scene_finish_mesh(scene_doc *doc, const cJSON *prim, stoa_mesh *m, c
 // vertex-count check catches any disagreement.
 typedef struct lazy_order {
     const cJSON *root;
-    const cJSON **nodes; // "nodes" by index (one walk of the list)
     uint8_t *node_seen;
     int32_t *mesh_rank; // glTF mesh -> position in Assimp's mesh list, -1 = not loaded
     uint32_t ranked;
@@ -69,7 +68,7 @@ static void lazy_node(lazy_order *o, uint32_t n, uint32_t depth)
     if (n >= o->node_count || o->node_seen[n] || depth > o->node_count)
         return;
     o->node_seen[n] = 1;
-    const cJSON *jn = o->nodes[n], *ch;
+    const cJSON *jn = scene_json_at(o->root, "nodes", n), *ch; // constant time: scene_json_index.c
     cJSON_ArrayForEach(ch, scene_json_arr(jn, "children"))
         lazy_node(o, (uint32_t)ch->valuedouble, depth + 1);
     int64_t m = scene_json_int(jn, "mesh", -1);
@@ -102,8 +101,7 @@ static void lazy_walk(scene_doc *doc, lazy_order *o)
 
 // Every primitive of every imported mesh read with scene_native_mesh.
 static stoa_result native_meshes(scene_doc *doc, stoa_scene *scene, const lazy_order *o,
-                                 const cJSON **meshes, uint32_t *first, uint32_t *prims,
-                                 uint32_t total, stoa_error *err)
+                                 uint32_t *first, uint32_t *prims, uint32_t total, stoa_error *err)
 {
     uint32_t nm = scene_json_count(doc->root, "meshes");
     scene->meshes = calloc(total ? total : 1, sizeof *scene->meshes);
@@ -114,10 +112,10 @@ static stoa_result native_meshes(scene_doc *doc, stoa_scene *scene, const lazy_o
         first[m] = scene->mesh_count;
         if (o->mesh_rank[m] < 0)
             continue;
-        scene_native_prim at = {.mesh = meshes[m],
-                                .mesh_index = m,
-                                .prim_count = scene_json_count(meshes[m], "primitives")};
-        cJSON_ArrayForEach(at.prim, scene_json_arr(meshes[m], "primitives"))
+        const cJSON *jm = scene_json_at(doc->root, "meshes", m);
+        scene_native_prim at = {
+            .mesh = jm, .mesh_index = m, .prim_count = scene_json_count(jm, "primitives")};
+        cJSON_ArrayForEach(at.prim, scene_json_arr(jm, "primitives"))
         {
             char where[64];
             snprintf(where, sizeof where, "meshes[%u].primitives[%u]", m, at.prim_index);
@@ -134,39 +132,18 @@ static stoa_result native_meshes(scene_doc *doc, stoa_scene *scene, const lazy_o
     return r;
 }
 
-// The items of array `key` of obj by index (n of them), NULL when out of
-// memory.
-static const cJSON **items_of(const cJSON *obj, const char *key, uint32_t n)
-{
-    const cJSON **items = calloc((size_t)n + 1, sizeof *items), *it;
-    const cJSON *arr = items ? scene_json_arr(obj, key) : NULL;
-    uint32_t i = 0;
-    cJSON_ArrayForEach(it, arr)
-    {
-        if (i < n)
-            items[i++] = it;
-    }
-    return items;
-}
-
 stoa_result scene_import_meshes(scene_doc *doc, stoa_scene *scene, uint32_t **out_first,
                                 uint32_t **out_prims, stoa_error *err)
 {
     uint32_t nm = scene_json_count(doc->root, "meshes"), nn = scene_json_count(doc->root, "nodes");
-    lazy_order o = {doc->root,
-                    items_of(doc->root, "nodes", nn),
-                    calloc(nn ? nn : 1, 1),
-                    malloc((nm ? nm : 1) * sizeof(int32_t)),
-                    0,
+    lazy_order o = {doc->root, calloc(nn ? nn : 1, 1), malloc((nm ? nm : 1) * sizeof(int32_t)), 0,
                     nn};
     uint32_t *first = calloc(nm ? nm : 1, sizeof *first),
              *prims = calloc(nm ? nm : 1, sizeof *prims);
     uint32_t *ai_first = calloc(nm ? nm : 1, sizeof *ai_first);
     uint32_t *by_rank = calloc(nm ? nm : 1, sizeof *by_rank);
-    const cJSON **meshes = items_of(doc->root, "meshes", nm);
     stoa_result r = STOA_OK;
-    if (!o.nodes || !o.node_seen || !o.mesh_rank || !first || !prims || !ai_first || !by_rank ||
-        !meshes) {
+    if (!o.node_seen || !o.mesh_rank || !first || !prims || !ai_first || !by_rank) {
         r = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "%s: out of memory", doc->path);
         goto done;
     }
@@ -180,21 +157,19 @@ stoa_result scene_import_meshes(scene_doc *doc, stoa_scene *scene, uint32_t **ou
             by_rank[o.mesh_rank[m]] = m; // ranks are 0..ranked-1, one mesh each
     for (uint32_t rank = 0; rank < o.ranked; rank++) {
         ai_first[by_rank[rank]] = total;
-        total += scene_json_count(meshes[by_rank[rank]], "primitives");
+        total += scene_json_count(scene_json_at(doc->root, "meshes", by_rank[rank]), "primitives");
     }
     // Files whose every primitive the direct path reads skip Assimp.
     if (scene_native_ok(doc, o.mesh_rank)) {
         STOA_LOGD("scene", "%s: geometry read without Assimp", doc->path);
         uint64_t t = scene_stage_begin();
-        r = native_meshes(doc, scene, &o, meshes, first, prims, total, err);
+        r = native_meshes(doc, scene, &o, first, prims, total, err);
         scene_stage_end(STOA_SCENE_STAGE_CONVERT, t);
     } else {
         r = scene_assimp_meshes(doc, scene, o.mesh_rank, ai_first, total, first, prims, err);
     }
 done:
-    free(o.nodes);
     free(by_rank);
-    free(meshes);
     free(o.node_seen);
     free(o.mesh_rank);
     free(ai_first);
