@@ -297,6 +297,18 @@ static bool partly_rgba8(const stoa_scene *s, const char *dir, uint32_t target)
     return false;
 }
 
+// A load through the cache with its writer waited for, and its outcome.
+static stoa_result load_written(const char *path, const stoa_scene_load_desc *d, stoa_scene **s,
+                                stoa_scene_cache_outcome *o, stoa_error *err)
+{
+    stoa_result r = stoa_scene_load(path, d, s, err);
+    if (r >= 0) {
+        stoa_scene_cache_wait(*s);
+        *o = stoa_scene_cache_outcome_of(*s);
+    }
+    return r;
+}
+
 stoa_result stoa_scene_bake_for(const char *path, const char *cache_dir, uint32_t texture_target,
                                 char *out_file, size_t out_file_size,
                                 stoa_scene_cache_outcome *out_outcome, stoa_error *err)
@@ -308,11 +320,10 @@ stoa_result stoa_scene_bake_for(const char *path, const char *cache_dir, uint32_
     stoa_scene *s = NULL;
     stoa_scene_load_desc d = {.use_cache = true, .cache_dir = cache_dir,
                               .texture_target = texture_target};
-    stoa_result r = stoa_scene_load(path, &d, &s, err);
+    stoa_scene_cache_outcome o;
+    stoa_result r = load_written(path, &d, &s, &o, err);
     if (r < 0)
         return r;
-    stoa_scene_cache_wait(s);
-    stoa_scene_cache_outcome o = stoa_scene_cache_outcome_of(s);
     if (o == STOA_SCENE_CACHE_HIT && partly_rgba8(s, dir, texture_target)) {
         // A file written while its scene was closed (scene_cache_hurry):
         // bake it again, whole.
@@ -320,11 +331,8 @@ stoa_result stoa_scene_bake_for(const char *path, const char *cache_dir, uint32_
                   s->baked->file);
         unlink(s->baked->file);
         stoa_scene_destroy(&s);
-        r = stoa_scene_load(path, &d, &s, err);
-        if (r < 0)
+        if ((r = load_written(path, &d, &s, &o, err)) < 0)
             return r;
-        stoa_scene_cache_wait(s);
-        o = stoa_scene_cache_outcome_of(s);
     }
     char file[4096] = "";
     if (s->baked && s->baked->file[0])
@@ -337,11 +345,8 @@ stoa_result stoa_scene_bake_for(const char *path, const char *cache_dir, uint32_
     if (gone && s->baked->texels) {
         unlink(s->baked->memo);
         stoa_scene_destroy(&s);
-        r = stoa_scene_load(path, &d, &s, err);
-        if (r < 0)
+        if ((r = load_written(path, &d, &s, &o, err)) < 0)
             return r;
-        stoa_scene_cache_wait(s);
-        o = stoa_scene_cache_outcome_of(s);
     } else if (gone && stoa_file_write_replace(file, s->baked->bytes, s->baked->size, &werr) < 0)
         r = stoa_error_set(err, STOA_ERROR_IO, "%s", werr.message);
     stoa_scene_destroy(&s);

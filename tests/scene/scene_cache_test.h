@@ -82,6 +82,20 @@ __attribute__((unused)) static bool sct_cache_file(const char *dir, char *out, s
     return out[0] != 0;
 }
 
+// The one key memo in dir (path into out); false when there is none.
+__attribute__((unused)) static bool sct_memo_file(const char *dir, char *out, size_t size)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    out[0] = 0;
+    while (d && (e = readdir(d)))
+        if (strstr(e->d_name, ".memo"))
+            snprintf(out, size, "%s/%s", dir, e->d_name);
+    if (d)
+        closedir(d);
+    return out[0] != 0;
+}
+
 // Runs `cmd_fmt` (one %s: dir) through the shell.
 __attribute__((unused)) static void sct_shell(const char *cmd_fmt, const char *dir)
 {

@@ -25,20 +25,6 @@ static off_t size_of(const char *file)
     return stat(file, &st) == 0 ? st.st_size : -1;
 }
 
-// The one key memo in dir (path into out); false when there is none.
-static bool memo_file(const char *dir, char *out, size_t size)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    out[0] = 0;
-    while (d && (e = readdir(d)))
-        if (strstr(e->d_name, ".memo"))
-            snprintf(out, size, "%s/%s", dir, e->d_name);
-    if (d)
-        closedir(d);
-    return out[0] != 0;
-}
-
 // A fresh folder with model's cache file and its memo (paths into file and
 // memo): a miss, then the writer's copy in the memo.
 static void baked(const char *model, char *cache, size_t csize, char *path, size_t psize,
@@ -49,7 +35,7 @@ static void baked(const char *model, char *cache, size_t csize, char *path, size
     stoa_scene *s = sct_load_rgba8(path, cache, STOA_SCENE_CACHE_MISS);
     stoa_scene_destroy(&s);
     CHECK(sct_cache_file(cache, file, 4200));
-    CHECK(memo_file(cache, memo, 4400));
+    CHECK(sct_memo_file(cache, memo, 4400));
 }
 
 // Flips the byte `from` bytes into the copy of the cache file in `memo`.

@@ -23,19 +23,6 @@
 
 #define MODEL "textured/textured-128.gltf" // a 128x128 texture: a cache file of ~105 KiB
 
-static bool memo_file(const char *dir, char *out, size_t size)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    out[0] = 0;
-    while (d && (e = readdir(d)))
-        if (strstr(e->d_name, ".memo"))
-            snprintf(out, size, "%s/%s", dir, e->d_name);
-    if (d)
-        closedir(d);
-    return out[0] != 0;
-}
-
 // A fresh folder with MODEL's cache file and its memo, which holds the
 // file's front: the first `front` bytes of the file, fewer than all.
 static size_t baked(char *cache, size_t csize, char *path, size_t psize, char *file, char *memo)
@@ -45,7 +32,7 @@ static size_t baked(char *cache, size_t csize, char *path, size_t psize, char *f
     stoa_scene *s = sct_load_rgba8(path, cache, STOA_SCENE_CACHE_MISS);
     stoa_scene_destroy(&s);
     CHECK(sct_cache_file(cache, file, 4200));
-    CHECK(memo_file(cache, memo, 4400));
+    CHECK(sct_memo_file(cache, memo, 4400));
     size_t n = 0, m = 0;
     uint8_t *f = (uint8_t *)tu_read(file, &n), *b = (uint8_t *)tu_read(memo, &m);
     uint8_t *copy = b ? memmem(b, m, "STOABAKE", 8) : NULL;
