@@ -23,9 +23,9 @@
 #include "core/stoa_file.h"
 #include "scene_cache.h"
 
-#define MEMO_VERSION                                                                               \
-    4u // 2: named by the absolute path as given; 3: a copy of a small cache file; 4: or of a larger
-       // one's front
+// 2: named by the absolute path as given; 3: a copy of a small cache file;
+// 4: or of a larger one's front (its header page and geometry).
+#define MEMO_VERSION 4u
 #define MEMO_MAX_BYTES ((size_t)1 << 20)
 
 typedef scene_cache_stat memo_stat;
@@ -276,9 +276,11 @@ bool scene_cache_memo_copy_key(const char *memo_file, uint64_t *bake_key)
     int64_t mtime_ns;
     uint8_t *b = memo_read(memo_file, &n, &mtime_ns);
     uint64_t head[2] = {0, 0};
-    // The first entry's path is the scene's: any, here (no stat).
-    if (b && (at = parse_entries(b, n, NULL, false)) && n - at >= 16)
-        memcpy(head, b + at, 16);
+    // The first entry's path is the scene's: any, here (no stat). The copy
+    // part read as a load reads it (copy_part), so that pruning and loads
+    // agree on which memos hold a copy.
+    if (!b || !(at = parse_entries(b, n, NULL, false)) || !copy_part(b, n, at, head, &at))
+        head[0] = head[1] = 0;
     free(b);
     *bake_key = head[0];
     return head[1] != 0;
