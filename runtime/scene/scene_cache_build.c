@@ -53,7 +53,7 @@ static void read_nodes(rd *r, stoa_scene *s)
     }
 }
 
-static void read_mesh(rd *r, stoa_scene *s, stoa_mesh *m)
+static void read_mesh(rd *r, stoa_scene *s, stoa_mesh *m, index_max_seen *seen)
 {
     m->name = get_str(r);
     m->vertex_count = get_u32(r);
@@ -85,10 +85,7 @@ static void read_mesh(rd *r, stoa_scene *s, stoa_mesh *m)
     m->default_weights = get_ref(r, (size_t)m->morph_target_count * 4, false);
     get_f32s(r, m->bounds_min, 3);
     get_f32s(r, m->bounds_max, 3);
-    uint32_t worst = 0;
-    for (uint32_t k = 0; !r->bad && k < m->index_count; k++)
-        worst = m->indices[k] > worst ? m->indices[k] : worst;
-    if (m->index_count && worst >= m->vertex_count)
+    if (!r->bad && m->index_count && index_max(seen, m->indices, m->index_count) >= m->vertex_count)
         fail(r, "mesh index past its vertices");
     bool skinned = !r->bad && m->skin >= 0 && (uint32_t)m->skin < s->skin_count;
     uint32_t joints = skinned ? s->skins[m->skin].joint_count : 0;
@@ -360,8 +357,9 @@ stoa_result scene_cache_build(stoa_scene *s, const uint8_t *bytes, size_t size,
     read_textures(&rs[3], s);
     read_materials(&rs[2], s);
     read_cameras_lights(&rs[5], &rs[6], s);
+    index_max_seen seen = {0};
     for (uint32_t i = 0; i < s->mesh_count && !rs[1].bad; i++)
-        read_mesh(&rs[1], s, &s->meshes[i]);
+        read_mesh(&rs[1], s, &s->meshes[i], &seen);
     if (rs[1].bad) // before LODS and QVTX, which are read only for good meshes
         return stoa_error_set(err, STOA_ERROR_PARSE, "MESH: %s", rs[1].why);
     rd lods;

@@ -133,6 +133,29 @@ static inline void *get_tex_ref(rd *r, size_t size)
     return r->tex_data + at;
 }
 
+// The largest of n indices at p. The answers for the last few arrays are
+// kept: twin meshes and their levels share one array (scene_cache_write.c),
+// scanned once however many meshes draw it.
+typedef struct index_max_seen {
+    const uint32_t *p[8];
+    uint32_t n[8], max[8], next;
+} index_max_seen;
+
+static inline uint32_t index_max(index_max_seen *seen, const uint32_t *p, uint32_t n)
+{
+    for (int k = 0; k < 8; k++)
+        if (seen->p[k] == p && seen->n[k] == n)
+            return seen->max[k];
+    uint32_t worst = 0;
+    for (uint32_t k = 0; k < n; k++)
+        worst = p[k] > worst ? p[k] : worst;
+    uint32_t k = seen->next++ % 8;
+    seen->p[k] = p;
+    seen->n[k] = n;
+    seen->max[k] = worst;
+    return worst;
+}
+
 // A count of records of at least `min_bytes` each that must fit in the rest.
 static inline bool count_fits(rd *r, uint64_t count, size_t min_bytes)
 {
@@ -159,6 +182,9 @@ typedef struct data_out {
     // Where the geometry ends when texels follow (0: not yet): the chunk
     // holding it is hashed up to there, the padding after it not.
     uint64_t eager_end;
+    // stoa_scene_mesh_twins of the scene written (NULL: none found): each
+    // mesh's first equal mesh, whose arrays and levels a twin refers to.
+    const uint32_t *twin;
 } data_out;
 
 static inline void put(wbuf *b, const void *v, size_t n)
@@ -262,6 +288,29 @@ static inline void put_ref(wbuf *b, data_out *d, const void *p, size_t size)
         data_bytes(d, p, size);
     }
     put(b, ref, sizeof ref);
+}
+
+// put_ref, keeping the reference in kept[2]; an array whose bytes equal
+// `same` (an array written before, referenced by same_ref) is referenced
+// again rather than written twice: a twin mesh's arrays and levels
+// (stoa_scene_mesh_twins) take no room of their own. same NULL: written.
+static inline void put_ref_kept(wbuf *b, data_out *d, const void *p, size_t size, const void *same,
+                                const uint64_t same_ref[2], uint64_t kept[2])
+{
+    if (p && same && same_ref[1] == size && (p == same || memcmp(p, same, size) == 0)) {
+        memcpy(kept, same_ref, 16);
+        put(b, kept, 16);
+        return;
+    }
+    kept[0] = UINT64_MAX;
+    kept[1] = 0;
+    if (p) {
+        data_bytes(d, NULL, (16 - d->pos % 16) % 16);
+        kept[0] = d->pos;
+        kept[1] = size;
+        data_bytes(d, p, size);
+    }
+    put(b, kept, 16);
 }
 
 // The LODS section (scene_cache_lods.c); read after the meshes.

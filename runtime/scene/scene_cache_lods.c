@@ -19,20 +19,33 @@
 
 #define LOD_RECORD_BYTES 28u
 
+// A twin mesh's levels equal its first's (scene_lod.c copies them): each
+// is referred to, not written again (put_ref_kept compares the bytes).
 void scene_cache_write_lods(const stoa_scene *s, wbuf *b, data_out *d)
 {
     put_u32(b, s->lod_count);
     put_ref(b, d, s->lod_count ? s->mesh_lod_first : NULL, ((size_t)s->mesh_count + 1) * 4);
+    const uint32_t *first = s->mesh_lod_first, *twin = d->twin;
+    uint64_t(*refs)[2] = twin && first ? malloc(((size_t)s->lod_count + 1) * sizeof *refs) : NULL;
     for (uint32_t i = 0; i < s->lod_count; i++) {
         const stoa_mesh_lod *l = &s->lods[i];
+        // The same level of the mesh's first twin, when that has as many.
+        uint32_t same = i, mesh = l->mesh, t = refs && mesh < s->mesh_count ? twin[mesh] : mesh;
+        if (t < mesh && first[mesh] <= i && i - first[mesh] < first[t + 1] - first[t])
+            same = first[t] + (i - first[mesh]);
+        uint64_t scratch[2];
         put_u32(b, l->mesh);
         put_u32(b, l->index_count);
         put_f32s(b, &l->error, 1);
-        put_ref(b, d, l->indices, (size_t)l->index_count * 4);
+        put_ref_kept(b, d, l->indices, (size_t)l->index_count * 4,
+                     same < i ? s->lods[same].indices : NULL, same < i ? refs[same] : NULL,
+                     refs ? refs[i] : scratch);
     }
+    free(refs);
 }
 
-static void read_level(rd *r, stoa_scene *s, uint32_t mesh, stoa_mesh_lod *l, float *last_error)
+static void read_level(rd *r, stoa_scene *s, uint32_t mesh, stoa_mesh_lod *l, float *last_error,
+                       index_max_seen *seen)
 {
     l->mesh = get_u32(r);
     l->index_count = get_u32(r);
@@ -47,10 +60,7 @@ static void read_level(rd *r, stoa_scene *s, uint32_t mesh, stoa_mesh_lod *l, fl
     else if (!isfinite(l->error) || l->error < 0 || l->error < *last_error)
         fail(r, "level of detail error not finite, negative or falling");
     *last_error = l->error;
-    uint32_t worst = 0;
-    for (uint32_t k = 0; !r->bad && k < l->index_count; k++)
-        worst = l->indices[k] > worst ? l->indices[k] : worst;
-    if (!r->bad && worst >= m->vertex_count)
+    if (!r->bad && index_max(seen, l->indices, l->index_count) >= m->vertex_count)
         fail(r, "level of detail index past its mesh's vertices");
 }
 
@@ -80,9 +90,10 @@ void scene_cache_read_lods(rd *r, stoa_scene *s)
     }
     s->mesh_lod_first = first;
     s->lod_count = count;
+    index_max_seen seen = {0};
     for (uint32_t m = 0; m < s->mesh_count && !r->bad; m++) {
         float last_error = 0.0f;
         for (uint32_t i = first[m]; i < first[m + 1] && !r->bad; i++)
-            read_level(r, s, m, &s->lods[i], &last_error);
+            read_level(r, s, m, &s->lods[i], &last_error, &seen);
     }
 }

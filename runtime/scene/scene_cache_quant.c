@@ -40,18 +40,25 @@ void scene_cache_write_quant(const stoa_scene *s, wbuf *b, data_out *d)
     put_f32s(b, &q->uv_error, 1);
     put_str(b, q->reason);
     put_u32(b, q->mesh_count);
+    // A twin's streams are its first's (encoded once): referred to, not
+    // written again (put_ref_kept).
+    uint64_t(*refs)[6][2] = d->twin ? malloc(((size_t)q->mesh_count + 1) * sizeof *refs) : NULL;
     for (uint32_t i = 0; i < q->mesh_count; i++) {
         const stoa_mesh_quant *m = &q->meshes[i];
+        uint32_t t = refs && d->twin[i] < i ? d->twin[i] : i;
+        const stoa_mesh_quant *o = &q->meshes[t];
         size_t n = s->meshes[i].vertex_count;
+        const void *mine[6] = {m->positions, m->normals, m->tangents, m->uv0, m->uv1, m->colors};
+        const void *theirs[6] = {o->positions, o->normals, o->tangents, o->uv0, o->uv1, o->colors};
+        size_t size[6] = {n * 8, n * 4, n * 4, n * 4, n * 4, n * 4};
+        uint64_t scratch[6][2];
         put_f32s(b, m->offset, 3);
         put_f32s(b, &m->scale, 1);
-        put_ref(b, d, m->positions, n * 8);
-        put_ref(b, d, m->normals, n * 4);
-        put_ref(b, d, m->tangents, n * 4);
-        put_ref(b, d, m->uv0, n * 4);
-        put_ref(b, d, m->uv1, n * 4);
-        put_ref(b, d, m->colors, n * 4);
+        for (int k = 0; k < 6; k++)
+            put_ref_kept(b, d, mine[k], size[k], t != i ? theirs[k] : NULL,
+                         t != i ? refs[t][k] : NULL, refs ? refs[i][k] : scratch[k]);
     }
+    free(refs);
     stoa_scene_quant_destroy(&q);
 }
 

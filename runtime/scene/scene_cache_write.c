@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/stoa_log.h"
+#include "scene/stoa_scene_quant.h"
 #include "scene/stoa_scene_texfmt.h"
 #include "scene_cache_io.h"
 
@@ -23,36 +24,51 @@ static void put_texref(wbuf *b, const stoa_texture_ref *r)
     put_f32s(b, r->uv_matrix, 6);
 }
 
+// The nine vertex and index arrays of a mesh, with their sizes.
+static void mesh_arrays(const stoa_mesh *m, const void *p[9], size_t size[9])
+{
+    size_t v = m->vertex_count;
+    const void *a[9] = {m->positions, m->normals, m->tangents, m->uv0,    m->uv1,
+                        m->colors,    m->joints,  m->weights,  m->indices};
+    size_t n[9] = {
+        v * 12, v * 12, v * 16, v * 8, v * 8, v * 16, v * 8, v * 16, (size_t)m->index_count * 4};
+    memcpy(p, a, sizeof a);
+    memcpy(size, n, sizeof n);
+}
+
+// A twin (d->twin) refers to its first's arrays: MetalRoughSpheresNoTextures
+// draws one sphere under 98 materials, written once, not 98 times.
 static void write_meshes(const stoa_scene *s, wbuf *b, data_out *d)
 {
+    uint64_t(*refs)[9][2] = d->twin ? malloc(((size_t)s->mesh_count + 1) * sizeof *refs) : NULL;
     for (uint32_t i = 0; i < s->mesh_count; i++) {
         const stoa_mesh *m = &s->meshes[i];
-        size_t v3 = (size_t)m->vertex_count * 12, v2 = (size_t)m->vertex_count * 8,
-               v4 = (size_t)m->vertex_count * 16;
+        uint32_t t = refs && d->twin[i] < i ? d->twin[i] : i;
+        size_t v3 = (size_t)m->vertex_count * 12;
+        const void *mine[9], *theirs[9];
+        size_t size[9], their_size[9];
+        uint64_t scratch[9][2];
+        mesh_arrays(m, mine, size);
+        mesh_arrays(&s->meshes[t], theirs, their_size);
         put_str(b, m->name);
         put_u32(b, m->vertex_count);
         put_u32(b, m->index_count);
-        put_ref(b, d, m->positions, v3);
-        put_ref(b, d, m->normals, v3);
-        put_ref(b, d, m->tangents, v4);
-        put_ref(b, d, m->uv0, v2);
-        put_ref(b, d, m->uv1, v2);
-        put_ref(b, d, m->colors, v4);
-        put_ref(b, d, m->joints, v2);
-        put_ref(b, d, m->weights, v4);
-        put_ref(b, d, m->indices, (size_t)m->index_count * 4);
+        for (int k = 0; k < 9; k++)
+            put_ref_kept(b, d, mine[k], size[k], t != i ? theirs[k] : NULL,
+                         t != i ? refs[t][k] : NULL, refs ? refs[i][k] : scratch[k]);
         put_i32(b, m->material);
         put_i32(b, m->skin);
         put_u32(b, m->morph_target_count);
-        for (uint32_t t = 0; t < m->morph_target_count; t++) {
-            put_ref(b, d, m->morph_targets[t].positions, v3);
-            put_ref(b, d, m->morph_targets[t].normals, v3);
-            put_ref(b, d, m->morph_targets[t].tangents, v3);
+        for (uint32_t k = 0; k < m->morph_target_count; k++) {
+            put_ref(b, d, m->morph_targets[k].positions, v3);
+            put_ref(b, d, m->morph_targets[k].normals, v3);
+            put_ref(b, d, m->morph_targets[k].tangents, v3);
         }
         put_ref(b, d, m->default_weights, (size_t)m->morph_target_count * 4);
         put_f32s(b, m->bounds_min, 3);
         put_f32s(b, m->bounds_max, 3);
     }
+    free(refs);
 }
 
 // Whether texture i is sampled as colour (as the renderer decides it).
@@ -393,6 +409,8 @@ stoa_result scene_cache_write(const stoa_scene *s, uint64_t key, uint32_t target
     enum { NW = sizeof ids / sizeof ids[0] };
     wbuf w[NW] = {0};
     write_rest(s, w, &d);
+    uint32_t *twin = stoa_scene_mesh_twins(s); // NULL (out of memory): none shared
+    d.twin = twin;
     write_meshes(s, &w[8], &d);
     // A scene loaded with .no_lods gets its levels made here, on a shallow
     // copy (the writer thread only reads the scene): the file always has them.
@@ -429,6 +447,7 @@ stoa_result scene_cache_write(const stoa_scene *s, uint64_t key, uint32_t target
         free(w[i].p);
     free(d.hashes.p);
     free(d.chunk);
+    free(twin);
     if (!ok)
         return stoa_error_set(err, STOA_ERROR_IO, "%s: cannot write: %s", file, strerror(e));
     return STOA_OK;
