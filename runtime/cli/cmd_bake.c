@@ -77,7 +77,7 @@ static stoa_texture_target resolve_target(stoa_texture_target t)
         (stoa_texture_target_parse(getenv("STOA_TEXTURE_FORMAT"), &env) &&
          env != STOA_TEXTURE_TARGET_AUTO))
         return stoa_texture_target_resolve(t);
-    if (!stoa_gfx_probe_texture_target())
+    if (!stoa_gfx_probe_texture_target(false))
         fprintf(stderr, "stoa bake: no Vulkan device: textures baked as RGBA8\n");
     return stoa_texture_target_resolve(t);
 }

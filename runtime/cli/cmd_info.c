@@ -117,7 +117,7 @@ int stoa_cmd_info(int argc, char **argv)
     }
     stoa_scene *scene = NULL;
     stoa_error err = {0};
-    stoa_gfx_probe_texture_target(); // a cache file of the format `stoa render` would use
+    stoa_gfx_probe_texture_target(false); // a cache file of the format `stoa render` would use
     if (stoa_scene_load(path, &(stoa_scene_load_desc){.use_cache = true}, &scene, &err) < 0) {
         fprintf(stderr, "stoa info: %s\n", err.message);
         return 1;

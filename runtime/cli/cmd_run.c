@@ -177,10 +177,11 @@ int stoa_cmd_run(int argc, char **argv)
 
     // The first lesson's scene loads before the headset's device exists:
     // bake it for the format that device will sample (scene cache "auto").
-    stoa_gfx_probe_texture_target();
+    stoa_gfx_probe_texture_target(true);
     run_session s;
     stoa_error err = {0};
     stoa_result r = headset_open(&s, &opt, &err);
+    stoa_gfx_probe_release(); // the renderer's instance has the drivers now
     if (r >= 0)
         r = headset_loop(&s, &g_stop, &err);
     uint64_t frames = s.frames;

@@ -50,7 +50,17 @@ static VkPhysicalDevice pick(VkInstance instance)
     return best;
 }
 
-bool stoa_gfx_probe_texture_target(void)
+// The instance `stoa run` keeps until its renderer exists (NULL: none kept).
+static VkInstance g_kept;
+
+void stoa_gfx_probe_release(void)
+{
+    if (g_kept)
+        vkDestroyInstance(g_kept, NULL);
+    g_kept = VK_NULL_HANDLE;
+}
+
+bool stoa_gfx_probe_texture_target(bool keep)
 {
     stoa_texture_target env;
     if (stoa_texture_target_parse(getenv("STOA_TEXTURE_FORMAT"), &env) &&
@@ -77,6 +87,9 @@ bool stoa_gfx_probe_texture_target(void)
         STOA_LOGD("gfx", "texture format probe: scenes baked for %s",
                   stoa_texture_target_name(stoa_texture_target_resolve(STOA_TEXTURE_TARGET_AUTO)));
     }
-    vkDestroyInstance(instance, NULL);
+    if (keep && !g_kept)
+        g_kept = instance; // its drivers stay loaded for the renderer's instance
+    else
+        vkDestroyInstance(instance, NULL);
     return pd != VK_NULL_HANDLE;
 }

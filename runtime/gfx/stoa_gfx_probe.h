@@ -33,4 +33,8 @@ bool stoa_gfx_probe(const stoa_gfx_device *device, stoa_gfx_probe_result *out);
 // loaded before the renderer's device is baked for the same format as one
 // loaded after it. Nothing to ask when $STOA_TEXTURE_FORMAT names a target.
 // false when there is no usable Vulkan device (auto stays RGBA8).
-bool stoa_gfx_probe_texture_target(void);
+// keep: the probe's instance is kept until stoa_gfx_probe_release, so that
+// the Vulkan drivers it loaded (for lavapipe, LLVM: about 20 ms here) stay
+// loaded for the renderer's instance made next, not loaded twice.
+bool stoa_gfx_probe_texture_target(bool keep);
+void stoa_gfx_probe_release(void);

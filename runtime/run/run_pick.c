@@ -39,11 +39,10 @@ void run_pick_rebuild(run_session *s)
     p->busy = true;
 }
 
-void run_pick_poll(run_session *s)
+// The worker's BVH (joined) swapped in.
+static void take_built(run_session *s)
 {
     run_pick *p = &s->pick;
-    if (!p->busy || !atomic_load(&p->done))
-        return;
     pthread_join(p->thread, NULL);
     p->busy = false;
     if (p->built && stoa_pose_scene(p->pose) == s->scene) {
@@ -56,6 +55,21 @@ void run_pick_poll(run_session *s)
     p->built = NULL;
     if (p->again)
         run_pick_rebuild(s);
+}
+
+void run_pick_poll(run_session *s)
+{
+    run_pick *p = &s->pick;
+    if (p->busy && atomic_load(&p->done))
+        take_built(s);
+}
+
+void run_pick_wait(run_session *s)
+{
+    if (s->pick.busy)
+        take_built(s);
+    if (!s->bvh && s->scene && s->pose) // no worker, or it ran out of memory
+        s->bvh = stoa_bvh_build(s->scene, s->pose);
 }
 
 void run_pick_cancel(run_session *s)

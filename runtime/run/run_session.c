@@ -250,6 +250,8 @@ stoa_result run_session_step(run_session *s, stoa_interact_frame *in, double dt,
                              run_step *st, stoa_error *err)
 {
     double t0 = stoa_time_seconds(), tp[4];
+    if (!s->bvh) // the first frame: the BVH built while OpenXR and the renderer started
+        run_pick_wait(s);
     pose_scene(s, dt);
     float clear[4];
     run_tabletop_input(s, in, dt); // tabletop: placing, turning, scaling by hand

@@ -225,9 +225,13 @@ bool run_lobby_scene_path(char *out, size_t size);
 
 // run_pick.c: after a grabbed node is put down, a new BVH is built on a
 // worker from a copy of the pose; poll swaps it in once per frame; cancel
-// (before the scene goes) waits for the worker and drops its work.
+// (before the scene goes) waits for the worker and drops its work. The
+// first scene's BVH is built the same way, while OpenXR and the renderer
+// start; wait (the first frame step, when there is no BVH yet) waits for
+// it and swaps it in, or builds one on this thread when no worker could.
 void run_pick_rebuild(run_session *s);
 void run_pick_poll(run_session *s);
+void run_pick_wait(run_session *s);
 void run_pick_cancel(run_session *s);
 
 // The frame path's figures for a report line (run_session.c): device-idle
