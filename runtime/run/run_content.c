@@ -131,7 +131,7 @@ static stoa_result load_scene(run_session *s, const char *path, bool bvh_later, 
     stoa_pose_update(s->pose);
     if (bvh_later)
         run_pick_rebuild(s);
-    else
+    if (!s->pick.busy) // not later, or no worker could start: now
         s->bvh = stoa_bvh_build(s->scene, s->pose);
     stoa_interact_desc id = {
         .mode = opt->seated ? STOA_INTERACT_SEATED : STOA_INTERACT_STANDING,

@@ -68,8 +68,6 @@ void run_pick_wait(run_session *s)
 {
     if (s->pick.busy)
         take_built(s);
-    if (!s->bvh && s->scene && s->pose) // no worker, or it ran out of memory
-        s->bvh = stoa_bvh_build(s->scene, s->pose);
 }
 
 void run_pick_cancel(run_session *s)

@@ -251,7 +251,7 @@ stoa_result run_session_step(run_session *s, stoa_interact_frame *in, double dt,
 {
     double t0 = stoa_time_seconds(), tp[4];
     if (!s->bvh) // the first frame: the BVH built while OpenXR and the renderer started
-        run_pick_wait(s);
+        run_pick_wait(s);  // (none when the scene's build ran out of memory: no hits)
     pose_scene(s, dt);
     float clear[4];
     run_tabletop_input(s, in, dt); // tabletop: placing, turning, scaling by hand

@@ -228,7 +228,7 @@ bool run_lobby_scene_path(char *out, size_t size);
 // (before the scene goes) waits for the worker and drops its work. The
 // first scene's BVH is built the same way, while OpenXR and the renderer
 // start; wait (the first frame step, when there is no BVH yet) waits for
-// it and swaps it in, or builds one on this thread when no worker could.
+// it and swaps it in.
 void run_pick_rebuild(run_session *s);
 void run_pick_poll(run_session *s);
 void run_pick_wait(run_session *s);
