@@ -75,7 +75,9 @@ static void keep_figures(const run_session *s, const char *path, const char *lab
         f->tris = (double)st.triangles_drawn / views;
         f->full = (double)st.triangles_full / views;
     }
-    uint32_t from = s->stream_span[0] > 10 ? s->stream_span[0] : 10, to = s->stream_span[1];
+    // Textures still streaming when the run ended: its frames to the end.
+    uint32_t from = s->stream_span[0] > 10 ? s->stream_span[0] : 10,
+             to = s->stream_span[1] < s->cpu_count ? s->stream_span[1] : s->cpu_count;
     f->streamed = to > from ? to - from : 0;
     f->hitches = hitches(s, from, to, &f->stream_hitches);
     f->vertex_bytes =
@@ -95,10 +97,15 @@ static void print_figures(void)
                f->tris > 0 ? f->full / f->tris : 0.0, f->hitches, f->measured,
                f->stream_hitches, f->streamed);
     }
-    printf("calls: draw calls recorded (multiview: one call draws both eyes); draws: mesh instances\n"
-           "drawn; triangles: at the level of detail each took; full: every draw in every eye at full\n"
-           "detail (no culling, no levels); factor: full / triangles; hitches: frames over 2x the median;\n"
-           "streaming: hitches / frames measured while textures streamed in (--stream: no scene cache)\n");
+    printf(
+        "calls: draw calls recorded (multiview: one call draws both eyes); draws: mesh instances\n"
+        "drawn; triangles: at the level of detail each took; full: every draw in every eye at "
+        "full\n"
+        "detail (no culling, no levels); factor: full / triangles; hitches: frames over 2x the "
+        "median;\n"
+        "streaming: hitches / frames measured while textures streamed in, to the end of the run "
+        "when\n"
+        "they still were (--stream: no scene cache)\n");
     printf("\nThe scene's geometry on the GPU (STOA_GFX_QUANT=off: floats)\n");
     printf("%-36s %-10s %12s %14s %s\n", "file", "stereo", "vertex MiB", "geometry MiB",
            "quantised");

@@ -22,8 +22,10 @@ void run_stream_frame(run_session *s, stoa_gfx_renderer *renderer, int64_t now_n
         stoa_scene_release_background(s->scene);
     uint32_t ev = stoa_gfx_arrivals_frame(&s->arrive, renderer, s->gscene, s->scene,
                                           (double)now_ns * 1e-9, RUN_TEXTURE_FADE_S, "run");
-    if (ev & STOA_GFX_ARRIVE_STREAM_STARTED)
-        s->stream_span[0] = s->stream_span[1] = s->cpu_count;
+    if (ev & STOA_GFX_ARRIVE_STREAM_STARTED) { // UINT32_MAX: still streaming
+        s->stream_span[0] = s->cpu_count;
+        s->stream_span[1] = UINT32_MAX;
+    }
     if (ev & STOA_GFX_ARRIVE_TEXTURES_DONE)
         s->stream_span[1] = s->cpu_count;
 }

@@ -7,7 +7,8 @@
 # --stream (no scene cache): the textures decode and stream in during the
 # frames whatever the cache holds, so "pools 0" also covers their batches
 # (made on the stream's worker, only swapped in on the frame thread).
-# Not a timing test: no figure is compared with a time.
+# Textures still streaming when the run ends: its frames to the end are
+# the streaming frames. Not a timing test: no figure is compared with a time.
 #   test_bench_frame_heavy_cli.sh STOA SCENE
 set -u
 stoa=$1 scene=$2
@@ -24,5 +25,15 @@ for mode in multiview two-pass; do
     # calls draws triangles full factor hitches streaming
     echo "$row" | awk '{ if (!($5 > 0 && $6 > $5 && $3 > 0 && $3 < $4)) exit 1 }' ||
         { echo "FAIL: $mode: want 0 < triangles < full and fewer calls than draws: $row"; fail=1; }
+done
+# Textures held back longer than the run (each decode waits 20 s): the
+# frames to the end of the run count as streaming, not none ("0/0").
+out=$(STOA_TEST_DECODE_DELAY_MS=20000 STOA_BENCH_FRAMES=30 STOA_XRSIM_EYE_SIZE=256x256 \
+    "$stoa" bench frame --stream "$scene" 2>&1) ||
+    { echo "FAIL: bench frame (textures held back) exited non-zero"; fail=1; }
+for mode in multiview two-pass; do
+    echo "$out" | grep -E "^heavy-small.glb +$mode +[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+ +[0-9.]+x " |
+        awk '{ split($9, s, "/"); if (!(s[2] > 0)) exit 1 }' ||
+        { echo "FAIL: $mode: no frames counted while the textures streamed:"; echo "$out"; fail=1; }
 done
 exit $fail
