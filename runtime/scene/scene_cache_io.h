@@ -277,23 +277,11 @@ static inline void data_bytes(data_out *d, const uint8_t *p, size_t n)
     }
 }
 
-// A reference to an array in DATA: offset (UINT64_MAX for NULL) and size.
-static inline void put_ref(wbuf *b, data_out *d, const void *p, size_t size)
-{
-    uint64_t ref[2] = {UINT64_MAX, 0};
-    if (p) {
-        data_bytes(d, NULL, (16 - d->pos % 16) % 16);
-        ref[0] = d->pos;
-        ref[1] = size;
-        data_bytes(d, p, size);
-    }
-    put(b, ref, sizeof ref);
-}
-
-// put_ref, keeping the reference in kept[2]; an array whose bytes equal
-// `same` (an array written before, referenced by same_ref) is referenced
-// again rather than written twice: a twin mesh's arrays and levels
-// (stoa_scene_mesh_twins) take no room of their own. same NULL: written.
+// A reference to an array in DATA: offset (UINT64_MAX for NULL) and size,
+// also kept in kept[2]. An array whose bytes equal `same` (an array written
+// before, referenced by same_ref) is referenced again rather than written
+// twice: a twin mesh's arrays and levels (stoa_scene_mesh_twins) take no
+// room of their own. same NULL: written.
 static inline void put_ref_kept(wbuf *b, data_out *d, const void *p, size_t size, const void *same,
                                 const uint64_t same_ref[2], uint64_t kept[2])
 {
@@ -311,6 +299,12 @@ static inline void put_ref_kept(wbuf *b, data_out *d, const void *p, size_t size
         data_bytes(d, p, size);
     }
     put(b, kept, 16);
+}
+
+static inline void put_ref(wbuf *b, data_out *d, const void *p, size_t size)
+{
+    uint64_t kept[2];
+    put_ref_kept(b, d, p, size, NULL, NULL, kept);
 }
 
 // The LODS section (scene_cache_lods.c); read after the meshes.
