@@ -97,15 +97,12 @@ static void print_figures(void)
                f->tris > 0 ? f->full / f->tris : 0.0, f->hitches, f->measured,
                f->stream_hitches, f->streamed);
     }
-    printf(
-        "calls: draw calls recorded (multiview: one call draws both eyes); draws: mesh instances\n"
-        "drawn; triangles: at the level of detail each took; full: every draw in every eye at "
-        "full\n"
-        "detail (no culling, no levels); factor: full / triangles; hitches: frames over 2x the "
-        "median;\n"
-        "streaming: hitches / frames measured while textures streamed in, to the end of the run "
-        "when\n"
-        "they still were (--stream: no scene cache)\n");
+    printf("calls: draw calls recorded (multiview: one call draws both eyes); draws: mesh\n"
+           "instances drawn; triangles: at the level of detail each took; full: every draw in\n"
+           "every eye at full detail (no culling, no levels); factor: full / triangles;\n"
+           "hitches: frames over 2x the median; streaming: hitches / frames measured while\n"
+           "textures streamed in, to the end of the run when they still were (--stream: no\n"
+           "scene cache)\n");
     printf("\nThe scene's geometry on the GPU (STOA_GFX_QUANT=off: floats)\n");
     printf("%-36s %-10s %12s %14s %s\n", "file", "stereo", "vertex MiB", "geometry MiB",
            "quantised");

@@ -128,8 +128,8 @@ struct run_session {
     // gscene's textures and levels of detail still arriving (run_stream.c;
     // run_stream_stop resets it for the next gscene).
     stoa_gfx_arrivals arrive;
-    uint32_t stream_span[2]; // cpu_count when textures began / finished streaming in (UINT32_MAX:
-                             // not yet)
+    // cpu_count when textures began / finished streaming in (UINT32_MAX: not yet).
+    uint32_t stream_span[2];
     FILE *events;
     double anim_time;
     int64_t last_display_ns;

@@ -30,7 +30,8 @@ void scene_cache_write_quant(const stoa_scene *s, wbuf *b, data_out *d)
 {
     stoa_scene_quant *q = NULL;
     stoa_error err = {0};
-    if (stoa_scene_quantise(s, STOA_QUANT_ALL, &q, &err) < 0) {
+    // The writer's twins (d->twin), not found a second time; NULL: found here.
+    if (stoa_scene_quantise_twins(s, STOA_QUANT_ALL, d->twin, &q, &err) < 0) {
         d->failed = true;
         return;
     }

@@ -45,16 +45,17 @@ static void write_meshes(const stoa_scene *s, wbuf *b, data_out *d)
         const stoa_mesh *m = &s->meshes[i];
         uint32_t t = refs && d->twin[i] < i ? d->twin[i] : i;
         size_t v3 = (size_t)m->vertex_count * 12;
-        const void *mine[9], *theirs[9];
-        size_t size[9], their_size[9];
+        const void *mine[9];
+        size_t size[9];
         uint64_t scratch[9][2];
         mesh_arrays(m, mine, size);
-        mesh_arrays(&s->meshes[t], theirs, their_size);
         put_str(b, m->name);
         put_u32(b, m->vertex_count);
         put_u32(b, m->index_count);
+        // A twin's arrays equal its first's (stoa_scene_mesh_twins compared
+        // every byte): `same` is its own array, so they are not compared again.
         for (int k = 0; k < 9; k++)
-            put_ref_kept(b, d, mine[k], size[k], t != i ? theirs[k] : NULL,
+            put_ref_kept(b, d, mine[k], size[k], t != i ? mine[k] : NULL,
                          t != i ? refs[t][k] : NULL, refs ? refs[i][k] : scratch[k]);
         put_i32(b, m->material);
         put_i32(b, m->skin);
