@@ -24,8 +24,9 @@
 #include "scene_cache.h"
 
 // 2: named by the absolute path as given; 3: a copy of a small cache file;
-// 4: or of a larger one's front (its header page and geometry).
-#define MEMO_VERSION 4u
+// 4: or of a larger one's front (its header page and geometry); 5: its
+// name and key hashed with XXH3.
+#define MEMO_VERSION 5u
 #define MEMO_MAX_BYTES ((size_t)1 << 20)
 
 typedef scene_cache_stat memo_stat;

@@ -33,8 +33,9 @@
 // files (scene_native.c: its own generated tangents); 7: DATA hashed per
 // 16 KiB, not per MiB; 8: the sections in the header's page when they fit
 // (with EAGR, the geometry's chunk hashes), the last geometry chunk hashed
-// up to lazy_from only, the texels from the next chunk on.
-#define STOA_SCENE_CACHE_VERSION 8u
+// up to lazy_from only, the texels from the next chunk on; 9: every hash
+// XXH3 (libxxhash), not Stoa's own.
+#define STOA_SCENE_CACHE_VERSION 9u
 
 // The cache folder: `dir` when non-empty; else $STOA_SCENE_CACHE ("off":
 // no cache, returns false); else $XDG_CACHE_HOME/stoa/scenes, else
