@@ -135,6 +135,11 @@ struct scene_baked {
 
 // A fast 64-bit hash (not cryptographic: it catches damage, not forgery).
 uint64_t scene_hash64(const void *data, size_t size, uint64_t seed);
+// The eager pages of a mapped cache file of `size` bytes mapped at once
+// (scene_cache_populate.c): advisory, before any check.
+void scene_cache_populate(uint8_t *bytes, size_t size);
+// The largest of n indices (0 when n is 0): vectorised where the CPU can.
+uint32_t scene_index_max(const uint32_t *p, uint32_t n);
 
 // The cache key of an opened document: its file, every buffer and image
 // file it names, the format and Assimp versions and the load options.

@@ -146,9 +146,7 @@ static inline uint32_t index_max(index_max_seen *seen, const uint32_t *p, uint32
     for (int k = 0; k < 8; k++)
         if (seen->p[k] == p && seen->n[k] == n)
             return seen->max[k];
-    uint32_t worst = 0;
-    for (uint32_t k = 0; k < n; k++)
-        worst = p[k] > worst ? p[k] : worst;
+    uint32_t worst = scene_index_max(p, n);
     uint32_t k = seen->next++ % 8;
     seen->p[k] = p;
     seen->n[k] = n;

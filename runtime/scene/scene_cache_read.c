@@ -222,6 +222,8 @@ static stoa_result read_file(const char *file, uint64_t key, stoa_scene **out, i
         }
     } else if (st.st_size > 0) {
         bytes = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+        if (bytes != MAP_FAILED)
+            scene_cache_populate(bytes, (size_t)st.st_size);
     }
     close(fd);
     if (bytes == MAP_FAILED)

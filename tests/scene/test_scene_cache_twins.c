@@ -5,7 +5,10 @@
 // of detail and the quantised streams once: adding seven twins adds a few
 // hundred bytes of records, not seven copies. A hit gives every twin the
 // same arrays (one place in the file) and equals a fresh import; a mesh
-// with other indices keeps its own.
+// with other indices keeps its own. An index past the vertices is found
+// wherever it lies in a long index array (the scan is vectorised: the
+// first, middle and last lanes and the scalar tail all count).
+#define _GNU_SOURCE // memmem
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +148,53 @@ STOA_TEST(twins_are_baked_once_and_shared_by_a_hit)
     tu_rmdir(cache);
     tu_rmdir(one);
     tu_rmdir(eight);
+}
+
+// A cache file's mesh index, anywhere in a 13 824-index array, set past the
+// vertices (just past, or with the top bit set: the scan compares unsigned)
+// is rejected with the hashes not checked (as a forged file would be);
+// the last vertex is accepted.
+STOA_TEST(an_index_past_the_vertices_is_found_anywhere)
+{
+    char dir[256], path[512], cache[256], file[4096];
+    tu_mkdtemp(dir, sizeof dir, "twinsidx");
+    tu_mkdtemp(cache, sizeof cache, "twinsidxc");
+    write_scene(dir, 1, path, sizeof path);
+    stoa_scene *miss = sct_load_rgba8(path, cache, STOA_SCENE_CACHE_MISS);
+    stoa_scene_destroy(&miss);
+    stoa_scene *hit = sct_load_rgba8(path, cache, STOA_SCENE_CACHE_HIT);
+    size_t n = 0;
+    uint8_t *good = sct_cache_file(cache, file, sizeof file) ? (uint8_t *)tu_read(file, &n) : NULL;
+    const uint8_t *found = NULL;
+    uint32_t count = hit ? hit->meshes[0].index_count : 0;
+    if (good && count == TRIS * 3)
+        found = memmem(good, n, hit->meshes[0].indices, (size_t)count * 4);
+    CHECK_MSG(found != NULL, "mesh 0's indices not found in %s", file);
+    uint8_t *b = malloc(n ? n : 1);
+    static const uint32_t where[] = {
+        0, 7, 8, 31, 32, 33, 100, 1000, TRIS * 3 - 33, TRIS * 3 - 32, TRIS * 3 - 1};
+    static const uint32_t bad[] = {VERTS, 0x80000000u, 0xffffffffu};
+    for (size_t w = 0; found && b && w < sizeof where / sizeof *where; w++)
+        for (int v = 0; v < 4; v++) {
+            uint32_t value = v < 3 ? bad[v] : VERTS - 1;
+            memcpy(b, good, n);
+            memcpy(b + (found - good) + (size_t)where[w] * 4, &value, 4);
+            stoa_scene *s = NULL;
+            stoa_error err = {0};
+            stoa_result r = stoa_scene_cache_parse(b, n, 0, false, &s, &err);
+            if (v < 3)
+                CHECK_MSG(r < 0 && strstr(err.message, "mesh index past its vertices"),
+                          "index %u at %u: %s", value, where[w], r < 0 ? err.message : "loaded");
+            else
+                CHECK_MSG(r == STOA_OK, "the last vertex at %u rejected: %s", where[w],
+                          err.message);
+            stoa_scene_destroy(&s);
+        }
+    free(b);
+    free(good);
+    stoa_scene_destroy(&hit);
+    tu_rmdir(cache);
+    tu_rmdir(dir);
 }
 
 STOA_TEST_MAIN()
