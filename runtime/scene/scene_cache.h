@@ -138,6 +138,9 @@ uint64_t scene_hash64(const void *data, size_t size, uint64_t seed);
 // The eager pages of a mapped cache file of `size` bytes mapped at once
 // (scene_cache_populate.c): advisory, before any check.
 void scene_cache_populate(uint8_t *bytes, size_t size);
+// The whole pages of a heap buffer about to be read into, made present and
+// writable at once (advisory).
+void scene_cache_populate_heap(void *p, size_t n);
 // The largest of n indices (0 when n is 0): vectorised where the CPU can.
 uint32_t scene_index_max(const uint32_t *p, uint32_t n);
 
@@ -234,23 +237,50 @@ bool scene_cache_map_texels(struct scene_baked *b);
 // Checks DATA chunks [first, end) that are still unchecked (on a few threads
 // when there are many); false when one is damaged.
 bool scene_cache_check_chunks(struct scene_baked *b, uint64_t first, uint64_t end);
+// A cache file's bytes in memory: the whole file, or a copy of it without
+// the texels: its front (the header's page and the geometry: DATA up to
+// lazy_from) followed at once by its tail (everything after DATA: the
+// sections too large for the header's page, and CHNK). A hit reads such a
+// copy (from a memo, or with two reads of the file) rather than mapping the
+// file; the texels are mapped on first use (scene_baked.texels).
+typedef struct cache_span {
+    const uint8_t *p;
+    uint64_t front;     // the file's bytes [0, front) are p[0, front)
+    uint64_t tail_from; // and its bytes [tail_from, size) follow them
+    uint64_t size;      // the file's size (front == size: the whole file)
+} cache_span;
+
+// The bytes [off, off + len) of the file in the span; NULL when they are not
+// all in it (in the left-out texels, or past the end).
+static inline const uint8_t *cache_span_at(const cache_span *c, uint64_t off, uint64_t len)
+{
+    if (off <= c->front && len <= c->front - off)
+        return c->p + off;
+    if (off >= c->tail_from && off <= c->size && len <= c->size - off)
+        return c->p + c->front + (off - c->tail_from);
+    return NULL;
+}
+
 // Checks header, table and the hashes of every section but DATA (whose
-// chunks scene_cache_check_chunks checks); returns the sections. `size`
-// bytes are there of a file of file_size: fewer for a memo's copy of its
-// front, which must then hold every section but DATA and CHNK, and EAGR.
+// chunks scene_cache_check_chunks checks); returns the sections and where
+// the bytes lie (*out_span). `size` bytes are there of a file of
+// file_size: fewer for a copy (see cache_span: which part is its tail
+// follows from DATA's end in the table), which must then hold every
+// section but DATA.
 stoa_result scene_cache_check(const uint8_t *bytes, size_t size, size_t file_size,
                               uint64_t expect_key, bool check_hashes,
                               const cache_section **out_table, uint32_t *out_count,
-                              stoa_error *err);
-// How many bytes of the front of a cache file a memo keeps as its copy
-// when the file is larger than SCENE_CACHE_INLINE_MAX: its header page and
-// the geometry (DATA up to lazy_from, META's last field), enough to build the
-// scene; 0 when that is larger, or the file is not laid out so (no EAGR,
-// a section after DATA). `page`: the file's first CACHE_DATA_OFFSET bytes.
-size_t scene_cache_prefix_size(const uint8_t *page, size_t file_size);
+                              cache_span *out_span, stoa_error *err);
+// The copy of a cache file a hit reads when the file is larger than it
+// (cache_span): its front's and tail's sizes (*front, and file_size -
+// *tail_from), from the file's first CACHE_DATA_OFFSET bytes (`page`: the
+// header and table, checked, and META, which the writer always puts there);
+// false when the page is bad or the copy would be no smaller than the file.
+bool scene_cache_copy_plan(const uint8_t *page, size_t file_size, uint64_t *front,
+                           uint64_t *tail_from);
 // Builds the scene from checked bytes (scene->baked already set to them).
-stoa_result scene_cache_build(stoa_scene *scene, const uint8_t *bytes, size_t size,
-                              const cache_section *table, uint32_t count, stoa_error *err);
+stoa_result scene_cache_build(stoa_scene *scene, const cache_span *span, const cache_section *table,
+                              uint32_t count, stoa_error *err);
 
 // Maps and checks a cache file (scene_cache_load.c): STOA_ERROR_NOT_FOUND
 // when there is none; another error when it is bad.

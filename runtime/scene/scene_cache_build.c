@@ -243,19 +243,19 @@ static void read_animations(rd *r, stoa_scene *s)
 
 // Set field by field: rd's message buffer is written only on failure (a
 // hit builds a dozen readers; zeroing and copying each showed in profiles).
-static void reader(rd *r, const uint8_t *bytes, const cache_section *table, uint32_t n, uint32_t id,
-                   const cache_section *data)
+static void reader(rd *r, const cache_span *span, const cache_section *table, uint32_t n,
+                   uint32_t id, const cache_section *data)
 {
     r->p = NULL;
     r->n = r->at = 0;
-    r->data = r->tex_data = (uint8_t *)bytes + data->offset;
+    r->data = r->tex_data = (uint8_t *)span->p + data->offset; // DATA: in the front
     r->data_size = r->eager_end = data->size;
     r->tex_from = 0;
     r->bad = false;
     r->why[0] = 0;
     for (uint32_t i = 0; i < n; i++)
-        if (table[i].id == id) {
-            r->p = bytes + table[i].offset;
+        if (table[i].id == id) { // in the span (scene_cache_check)
+            r->p = cache_span_at(span, table[i].offset, table[i].size);
             r->n = table[i].size;
         }
 }
@@ -331,8 +331,8 @@ static stoa_result read_meta(rd *meta, rd *rs, stoa_scene *s, stoa_error *err)
     return STOA_OK;
 }
 
-stoa_result scene_cache_build(stoa_scene *s, const uint8_t *bytes, size_t size,
-                              const cache_section *table, uint32_t n, stoa_error *err)
+stoa_result scene_cache_build(stoa_scene *s, const cache_span *span, const cache_section *table,
+                              uint32_t n, stoa_error *err)
 {
     const cache_section *data = NULL;
     for (uint32_t i = 0; i < n; i++)
@@ -341,15 +341,16 @@ stoa_result scene_cache_build(stoa_scene *s, const uint8_t *bytes, size_t size,
     static const uint32_t ids[9] = {CACHE_NODE, CACHE_MESH, CACHE_MATL, CACHE_TEXR, CACHE_SKIN,
                                     CACHE_CAMR, CACHE_LITE, CACHE_ANIM, CACHE_WARN};
     rd rs[9], meta;
-    reader(&meta, bytes, table, n, CACHE_META, data);
+    reader(&meta, span, table, n, CACHE_META, data);
     for (int i = 0; i < 9; i++)
-        reader(&rs[i], bytes, table, n, ids[i], data);
+        reader(&rs[i], span, table, n, ids[i], data);
     stoa_result res = read_meta(&meta, rs, s, err);
     if (res < 0)
         return res;
-    if (data->offset + s->baked->lazy_from > size) // a copy of the file's front: too short
+    if (data->offset + s->baked->lazy_from > span->front) // a copy's front: too short
         return stoa_error_set(err, STOA_ERROR_PARSE,
-                              "META: the geometry runs past the %zu bytes copied", size);
+                              "META: the geometry runs past the %llu bytes of the front copied",
+                              (unsigned long long)span->front);
     for (int i = 0; i < 9; i++)
         limit_refs(&rs[i], s->baked, data);
     // Skins and textures first: meshes and materials are checked against them.
@@ -363,7 +364,7 @@ stoa_result scene_cache_build(stoa_scene *s, const uint8_t *bytes, size_t size,
     if (rs[1].bad) // before LODS and QVTX, which are read only for good meshes
         return stoa_error_set(err, STOA_ERROR_PARSE, "MESH: %s", rs[1].why);
     rd lods;
-    reader(&lods, bytes, table, n, CACHE_LODS, data);
+    reader(&lods, span, table, n, CACHE_LODS, data);
     limit_refs(&lods, s->baked, data);
     if (!rs[1].bad)
         scene_cache_read_lods(&lods, s);
@@ -372,7 +373,7 @@ stoa_result scene_cache_build(stoa_scene *s, const uint8_t *bytes, size_t size,
     if (lods.bad)
         return stoa_error_set(err, STOA_ERROR_PARSE, "LODS: %s", lods.why);
     rd quant;
-    reader(&quant, bytes, table, n, CACHE_QVTX, data);
+    reader(&quant, span, table, n, CACHE_QVTX, data);
     limit_refs(&quant, s->baked, data);
     if (!rs[1].bad)
         scene_cache_read_quant(&quant, s);

@@ -113,9 +113,8 @@ static const cache_section *find(const cache_section *table, uint32_t n, uint32_
 
 #define BAD(...) stoa_error_set(err, STOA_ERROR_PARSE, __VA_ARGS__)
 
-static stoa_result check_table(const uint8_t *bytes, size_t have, size_t size,
-                               const cache_section *table, uint32_t n, bool check_hashes,
-                               stoa_error *err)
+static stoa_result check_table(const cache_span *span, size_t size, const cache_section *table,
+                               uint32_t n, bool check_hashes, stoa_error *err)
 {
     uint64_t table_end = sizeof(cache_header) + (uint64_t)n * sizeof(cache_section);
     uint32_t seen = 0; // a bit per known section (a hit checks every table: no quadratic find)
@@ -135,9 +134,9 @@ static stoa_result check_table(const uint8_t *bytes, size_t have, size_t size,
         seen |= k >= 0 ? 1u << k : 0;
         data = s->id == CACHE_DATA ? s : data;
         chnk = s->id == CACHE_CHNK ? s : chnk;
-        if (s->id != CACHE_DATA && s->id != CACHE_CHNK && s->offset + s->size > have)
-            return BAD("section %.4s lies past the %zu bytes of the copy", (const char *)&s->id,
-                       have);
+        const uint8_t *at = cache_span_at(span, s->offset, s->size);
+        if (s->id != CACHE_DATA && s->id != CACHE_CHNK && !at) // (CHNK: EAGR's, in a front)
+            return BAD("section %.4s lies in the texels a copy leaves out", (const char *)&s->id);
         if (k < 0 && (s->flags & CACHE_SECTION_REQUIRED))
             return BAD("section %u (%.4s) is needed and unknown to this Stoa", i,
                        (const char *)&s->id);
@@ -145,7 +144,7 @@ static stoa_result check_table(const uint8_t *bytes, size_t have, size_t size,
         // chunk hash fails its chunk's check like damaged data does, so
         // hashing all of CHNK here (32 KiB for 64 MiB of texels) adds nothing.
         if (check_hashes && s->id != CACHE_DATA && s->id != CACHE_CHNK &&
-            scene_hash64(bytes + s->offset, s->size, 0) != s->hash)
+            scene_hash64(at, s->size, 0) != s->hash)
             return BAD("section %.4s: checksum mismatch", (const char *)&s->id);
     }
     for (size_t k = 0; k < K_KNOWN; k++)
@@ -155,14 +154,35 @@ static stoa_result check_table(const uint8_t *bytes, size_t have, size_t size,
     if (data->offset != CACHE_DATA_OFFSET || chnk->size != chunks * 8)
         return BAD("DATA (%llu bytes) and its %llu chunk checksums disagree",
                    (unsigned long long)data->size, (unsigned long long)(chnk->size / 8));
-    if (have < size && !(seen >> K_KNOWN & 1u))
-        return BAD("a copy of the file's front without EAGR");
     return STOA_OK;
+}
+
+// Where a copy of `have` bytes of a file of `size` lies (cache_span): with
+// EAGR (every section in the header's page) its front alone, else its
+// front and a tail of all after DATA; false when DATA is not in the table
+// or the copy cannot hold the header's page and that tail.
+static bool span_of(const uint8_t *bytes, size_t have, size_t size, const cache_section *table,
+                    uint32_t n, cache_span *span)
+{
+    *span = (cache_span){bytes, have, size, size};
+    if (have == size || find(table, n, CACHE_EAGR))
+        return true;
+    for (uint32_t i = 0; i < n; i++)
+        if (table[i].id == CACHE_DATA) {
+            uint64_t end = table[i].offset + table[i].size; // checked against size below
+            if (table[i].offset > size || table[i].size > size - table[i].offset ||
+                size - end > have - CACHE_DATA_OFFSET)
+                return false;
+            span->front = have - (size - end);
+            span->tail_from = end;
+            return true;
+        }
+    return false;
 }
 
 stoa_result scene_cache_check(const uint8_t *bytes, size_t have, size_t size, uint64_t expect_key,
                               bool check_hashes, const cache_section **out_table,
-                              uint32_t *out_count, stoa_error *err)
+                              uint32_t *out_count, cache_span *out_span, stoa_error *err)
 {
     cache_header h;
     if (size < CACHE_DATA_OFFSET || have < CACHE_DATA_OFFSET || have > size)
@@ -186,28 +206,42 @@ stoa_result scene_cache_check(const uint8_t *bytes, size_t have, size_t size, ui
     const cache_section *table = (const cache_section *)(bytes + sizeof h);
     if (check_hashes && scene_hash64(table, h.section_count * sizeof *table, 0) != h.table_hash)
         return BAD("section table checksum mismatch");
-    stoa_result r = check_table(bytes, have, size, table, h.section_count, check_hashes, err);
+    cache_span span;
+    if (!span_of(bytes, have, size, table, h.section_count, &span))
+        return BAD("a copy of %zu bytes cannot hold the header's page and all after DATA", have);
+    stoa_result r = check_table(&span, size, table, h.section_count, check_hashes, err);
     if (r < 0)
         return r;
     *out_table = table;
     *out_count = h.section_count;
+    *out_span = span;
     return STOA_OK;
 }
 
-size_t scene_cache_prefix_size(const uint8_t *page, size_t file_size)
+bool scene_cache_copy_plan(const uint8_t *page, size_t file_size, uint64_t *front,
+                           uint64_t *tail_from)
 {
-    const cache_section *table;
-    uint32_t n;
-    stoa_error e = {0};
-    if (scene_cache_check(page, CACHE_DATA_OFFSET, file_size, 0, true, &table, &n, &e) < 0)
-        return 0;
-    const cache_section *data = find(table, n, CACHE_DATA), *eagr = find(table, n, CACHE_EAGR);
-    const cache_section *meta = find(table, n, CACHE_META);
-    uint64_t geometry = eagr->size / 8 * CACHE_CHUNK, lazy_from = 0;
-    if (meta->size >= 8) // META's last field: where the geometry ends (not its chunk's padding)
-        memcpy(&lazy_from, page + meta->offset + meta->size - 8, 8);
-    geometry = lazy_from < geometry ? lazy_from : geometry;
-    geometry = geometry < data->size ? geometry : data->size;
-    uint64_t front = CACHE_DATA_OFFSET + geometry;
-    return front <= SCENE_CACHE_INLINE_MAX && front < file_size ? (size_t)front : 0;
+    cache_header h;
+    memcpy(&h, page, sizeof h);
+    const cache_section *table = (const cache_section *)(page + sizeof h);
+    if (file_size < CACHE_DATA_OFFSET || memcmp(h.magic, CACHE_MAGIC, 8) != 0 ||
+        h.version != STOA_SCENE_CACHE_VERSION || h.file_size != file_size || h.section_count == 0 ||
+        h.section_count > CACHE_MAX_SECTIONS ||
+        scene_hash64(&h, offsetof(cache_header, header_hash), 0) != h.header_hash ||
+        scene_hash64(table, h.section_count * sizeof *table, 0) != h.table_hash)
+        return false;
+    const cache_section *data = find(table, h.section_count, CACHE_DATA);
+    const cache_section *meta = find(table, h.section_count, CACHE_META);
+    if (!data || !meta || data->offset != CACHE_DATA_OFFSET ||
+        data->size > file_size - CACHE_DATA_OFFSET || meta->size < 8 ||
+        meta->offset > CACHE_DATA_OFFSET - 8 || meta->size > CACHE_DATA_OFFSET - meta->offset)
+        return false; // META in the page (the writer puts it there) holds lazy_from
+    uint64_t lazy_from;
+    memcpy(&lazy_from, page + meta->offset + meta->size - 8, 8); // META's last field
+    lazy_from = lazy_from < data->size ? lazy_from : data->size;
+    *front = CACHE_DATA_OFFSET + lazy_from;
+    // With EAGR every section is in the page (the geometry's chunk hashes
+    // too): no tail. Else the sections after DATA, and CHNK.
+    *tail_from = find(table, h.section_count, CACHE_EAGR) ? file_size : data->offset + data->size;
+    return *front + (file_size - *tail_from) < file_size;
 }

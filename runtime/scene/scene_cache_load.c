@@ -30,29 +30,29 @@ void scene_free_owned(stoa_scene *s, void *p)
     free(p);
 }
 
-// The bytes of `file` a memo keeps: all of a small file, else the front of
-// a larger one that holds all but the texels (scene_cache_prefix_size).
+// The bytes of `file` a memo keeps: all of a small file, else its copy
+// without the texels (cache_span: its front and tail) when that is small.
 static uint8_t *memo_copy_of(const char *file, size_t *size)
 {
     struct stat st;
     int fd = stoa_file_open_regular(file, &st);
     if (fd < 0)
         return NULL;
-    size_t n =
-        st.st_size > 0 && (uint64_t)st.st_size <= SCENE_CACHE_INLINE_MAX ? (size_t)st.st_size : 0;
-    uint8_t *b = malloc(n ? n : CACHE_DATA_OFFSET);
-    if (b && !n && st.st_size > SCENE_CACHE_INLINE_MAX &&
-        pread(fd, b, CACHE_DATA_OFFSET, 0) == (ssize_t)CACHE_DATA_OFFSET) {
-        n = scene_cache_prefix_size(b, (size_t)st.st_size);
-        uint8_t *g = n ? realloc(b, n) : NULL;
-        b = g ? g : (free(b), NULL);
-    }
-    if (b && (!n || pread(fd, b, n, 0) != (ssize_t)n)) {
+    uint64_t n = st.st_size > 0 ? (uint64_t)st.st_size : 0, front = n, tail_from = n;
+    uint8_t page[CACHE_DATA_OFFSET], *b = NULL;
+    if (n > SCENE_CACHE_INLINE_MAX && (pread(fd, page, sizeof page, 0) != (ssize_t)sizeof page ||
+                                       !scene_cache_copy_plan(page, (size_t)n, &front, &tail_from)))
+        front = tail_from = 0; // no copy
+    uint64_t total = front + (n - tail_from);
+    if (front && total <= SCENE_CACHE_INLINE_MAX && (b = malloc((size_t)total)) &&
+        (pread(fd, b, (size_t)front, 0) != (ssize_t)front ||
+         pread(fd, b + front, (size_t)(n - tail_from), (off_t)tail_from) !=
+             (ssize_t)(n - tail_from))) {
         free(b);
         b = NULL;
     }
     close(fd);
-    *size = n;
+    *size = (size_t)total;
     return b;
 }
 

@@ -51,8 +51,9 @@ static stoa_result from_bytes(uint8_t *bytes, size_t size, size_t file_size, boo
     s->baked = b;
     const cache_section *table;
     uint32_t count;
+    cache_span span;
     stoa_result r =
-        scene_cache_check(bytes, size, file_size, key, check_hashes, &table, &count, err);
+        scene_cache_check(bytes, size, file_size, key, check_hashes, &table, &count, &span, err);
     if (r >= 0 && size < file_size) { // no access until the file is mapped there
         void *t =
             mmap(NULL, file_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -68,9 +69,9 @@ static stoa_result from_bytes(uint8_t *bytes, size_t size, size_t file_size, boo
             b->data = bytes + table[i].offset;
             b->data_size = table[i].size;
             b->chunk_count = (b->data_size + CACHE_CHUNK - 1) / CACHE_CHUNK;
-        } else if (table[i].id == CACHE_CHNK) {
+        } else if (table[i].id == CACHE_CHNK) { // in the whole file, or a copy's tail
             chnk = table[i].offset;
-            b->chunk_hashes = b->texels ? NULL : bytes + chnk;
+            b->chunk_hashes = cache_span_at(&span, chnk, table[i].size);
         } else if (table[i].id == CACHE_EAGR) {
             b->eager_hashes = bytes + table[i].offset;
             b->eager_count = table[i].size / 8;
@@ -83,9 +84,9 @@ static stoa_result from_bytes(uint8_t *bytes, size_t size, size_t file_size, boo
             r = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
     }
     if (r >= 0)
-        r = scene_cache_build(s, bytes, size, table, count, err);
+        r = scene_cache_build(s, &span, table, count, err);
     uint64_t eager = (b->lazy_from + CACHE_CHUNK - 1) / CACHE_CHUNK;
-    if (r >= 0 && b->texels && b->eager_count < eager) // the copy has no CHNK to check with
+    if (r >= 0 && !b->chunk_hashes && b->eager_count < eager) // a copy without a tail
         r = stoa_error_set(err, STOA_ERROR_PARSE, "EAGR: %llu chunk checksums for %llu chunks",
                            (unsigned long long)b->eager_count, (unsigned long long)eager);
     // Everything but a large scene's texels now; those on first use.
@@ -93,7 +94,8 @@ static stoa_result from_bytes(uint8_t *bytes, size_t size, size_t file_size, boo
         r = stoa_error_set(err, STOA_ERROR_PARSE, "DATA: checksum mismatch");
     if (r >= 0 && b->texels) { // checked from the copy; the texels from the mapping, later
         b->data = b->texels + CACHE_DATA_OFFSET;
-        b->chunk_hashes = b->texels + chnk;
+        if (!b->chunk_hashes) // (else from the copy's tail)
+            b->chunk_hashes = b->texels + chnk;
     }
     if (r < 0) {
         stoa_scene_destroy(&s);
@@ -196,9 +198,39 @@ stoa_result stoa_scene_cache_parse(const uint8_t *bytes, size_t size, uint64_t e
     return r;
 }
 
-// A cache file this small is read into the heap: one read costs less than
-// mapping it, its page faults and unmapping it.
+// A cache file this small is read into the heap whole.
 #define READ_BELOW (64u << 10)
+
+static bool pread_all(int fd, uint8_t *p, uint64_t n, uint64_t at)
+{
+    return n == 0 || pread(fd, p, (size_t)n, (off_t)at) == (ssize_t)n;
+}
+
+// A larger file's copy without its texels (cache_span): its front and tail
+// read into the heap, *have bytes; NULL when the file is not laid out so.
+// Where a page fault is dear (a guest whose hypervisor shadows its page
+// tables), two reads into memory the process reuses cost a fraction of
+// mapping the file and faulting its geometry in (docs/performance.md).
+static uint8_t *read_copy(int fd, size_t size, size_t *have)
+{
+    uint8_t page[CACHE_DATA_OFFSET];
+    uint64_t front, tail_from;
+    if (!pread_all(fd, page, sizeof page, 0) ||
+        !scene_cache_copy_plan(page, size, &front, &tail_from))
+        return NULL;
+    uint64_t tail = size - tail_from;
+    uint8_t *b = malloc((size_t)(front + tail));
+    if (b)
+        scene_cache_populate_heap(b, (size_t)(front + tail));
+    if (b && !(memcpy(b, page, sizeof page),
+               pread_all(fd, b + sizeof page, front - sizeof page, sizeof page) &&
+                   pread_all(fd, b + front, tail, tail_from))) {
+        free(b); // shorter than its stat said (truncated meanwhile)
+        b = NULL;
+    }
+    *have = (size_t)(front + tail);
+    return b;
+}
 
 // STOA_ERROR_NOT_FOUND when there is no file; another error when it is bad.
 // *mtime_ns: the file's modification time (its last use, scene_cache_evict.c).
@@ -212,26 +244,30 @@ static stoa_result read_file(const char *file, uint64_t key, stoa_scene **out, i
                               errno == EINVAL ? "not a regular file" : strerror(errno));
     void *bytes = MAP_FAILED;
     bool mapped = true;
+    size_t size = (size_t)st.st_size, have = size;
     if (st.st_size > 0 && st.st_size < READ_BELOW) {
         mapped = false;
-        bytes = malloc((size_t)st.st_size);
-        ssize_t got = bytes ? pread(fd, bytes, (size_t)st.st_size, 0) : -1;
-        if (got != st.st_size) { // shorter (truncated meanwhile) or failed
+        bytes = malloc(size);
+        if (bytes && !pread_all(fd, bytes, size, 0)) { // truncated meanwhile, or failed
             free(bytes);
             bytes = MAP_FAILED;
         }
+    } else if (st.st_size > 0 && (bytes = read_copy(fd, size, &have))) {
+        mapped = false;
     } else if (st.st_size > 0) {
-        bytes = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+        bytes = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
         if (bytes != MAP_FAILED)
-            scene_cache_populate(bytes, (size_t)st.st_size);
+            scene_cache_populate(bytes, size);
     }
     close(fd);
-    if (bytes == MAP_FAILED)
+    if (bytes == MAP_FAILED || !bytes)
         return stoa_error_set(err, STOA_ERROR_PARSE, "empty or unreadable (%lld bytes)",
                               (long long)st.st_size);
     *mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-    return from_bytes(bytes, (size_t)st.st_size, (size_t)st.st_size, mapped, NULL, key, true, out,
-                      err);
+    stoa_result r = from_bytes(bytes, have, size, mapped, NULL, key, true, out, err);
+    if (r >= 0) // where a copy's texels are mapped from (scene_cache_map_texels)
+        scene_cat((*out)->baked->file, sizeof(*out)->baked->file, file, NULL, NULL);
+    return r;
 }
 
 stoa_result scene_cache_read_inline(scene_cache_inline *inl, uint64_t key, stoa_scene **out,

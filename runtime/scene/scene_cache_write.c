@@ -339,9 +339,9 @@ static uint64_t align16(uint64_t v)
 
 // The sections, the table and the header. The sections go in the header's
 // page, after the table, when they fit there with EAGR (the hashes of the
-// chunks before lazy_from): a load then reads that page and the geometry
-// only; CHNK, whose other hashes are read as textures are first used, and
-// sections too large for the page go after DATA.
+// chunks before lazy_from): a load then reads that page and the geometry,
+// and CHNK; CHNK, and sections too large for the page, go after DATA (META,
+// small, stays in the page).
 static bool finish(int fd, uint64_t key, data_out *d, wbuf w[], const uint32_t ids[], uint32_t nw,
                    uint64_t lazy_from)
 {
@@ -359,7 +359,9 @@ static bool finish(int fd, uint64_t key, data_out *d, wbuf w[], const uint32_t i
     for (uint32_t i = 0; i <= nw + 1; i++) {
         const wbuf *b = i < nw ? &w[i] : &d->hashes;
         size_t len = i <= nw ? b->n : eager;
-        bool here = i != nw && in_front; // CHNK always after DATA
+        // CHNK always after DATA; META always in the page (a hit's reader
+        // finds lazy_from there: scene_cache_copy_plan).
+        bool here = i < nw ? in_front || ids[i] == CACHE_META : i == nw + 1 && in_front;
         if (b->oom)
             return false;
         if (i == nw + 1 && !in_front)

@@ -116,6 +116,8 @@ STOA_TEST(a_later_load_completes_the_file)
               rgba8_count(s));
     for (uint32_t i = 0; s && whole && i < s->texture_count; i++) {
         const stoa_texture *t = &s->textures[i], *w = &whole->textures[i];
+        // Checked (and mapped) on first use, as the renderer does.
+        CHECK(stoa_scene_texture_check(s, i) && stoa_scene_texture_check(whole, i));
         CHECK(t->gpu_format == STOA_TEXFMT_BC7 && t->gpu_format == w->gpu_format);
         CHECK_MSG(t->blocks && w->blocks && t->blocks_size == w->blocks_size &&
                       !memcmp(t->blocks, w->blocks, t->blocks_size),

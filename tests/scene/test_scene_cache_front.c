@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// The key memo's copy of the front of a cache file over 64 KiB (its header
-// page and geometry: scene_cache_prefix_size): a hit builds the scene from
+// The key memo's copy of a cache file over 64 KiB without its texels (its
+// header page and geometry, and all after DATA: scene_cache_copy_plan; a
+// hit reads the same copy from a larger file itself): a hit builds the scene from
 // the copy and opens no cache file; the file is mapped on the first use of
 // a texture, after its header is found to be the copy's, and its texels
 // are checked then as any file's are. A file removed or written again
@@ -23,8 +24,30 @@
 
 #define MODEL "textured/textured-128.gltf" // a 128x128 texture: a cache file of ~105 KiB
 
+// Where the tail a copy of cache bytes f (n of them) keeps starts: DATA's
+// end, or n (no tail) when every section is in the header's page (EAGR
+// there); 0 when there is no DATA.
+static uint64_t tail_from(const uint8_t *f, size_t n)
+{
+    uint32_t count;
+    uint64_t end = 0;
+    bool eagr = false;
+    memcpy(&count, f + 32, 4);
+    for (uint32_t i = 0; i < count && 64 + 32 * (i + 1) <= n; i++) {
+        uint64_t off, size;
+        memcpy(&off, f + 64 + 32 * i + 8, 8);
+        memcpy(&size, f + 64 + 32 * i + 16, 8);
+        if (!memcmp(f + 64 + 32 * i, "DATA", 4))
+            end = off + size <= n ? off + size : 0;
+        eagr |= !memcmp(f + 64 + 32 * i, "EAGR", 4);
+    }
+    return end && eagr ? n : end;
+}
+
 // A fresh folder with MODEL's cache file and its memo, which holds the
-// file's front: the first `front` bytes of the file, fewer than all.
+// file's copy without its texels: the file's first `front` bytes, fewer
+// than all, then (when some section is too large for the header's page)
+// all after DATA: those sections, and CHNK.
 static size_t baked(char *cache, size_t csize, char *path, size_t psize, char *file, char *memo)
 {
     stoa_test_model(path, psize, MODEL);
@@ -36,10 +59,14 @@ static size_t baked(char *cache, size_t csize, char *path, size_t psize, char *f
     size_t n = 0, m = 0;
     uint8_t *f = (uint8_t *)tu_read(file, &n), *b = (uint8_t *)tu_read(memo, &m);
     uint8_t *copy = b ? memmem(b, m, "STOABAKE", 8) : NULL;
-    size_t front = copy ? m - (size_t)(copy - b) : 0;
+    size_t have = copy ? m - (size_t)(copy - b) : 0;
+    uint64_t end = f ? tail_from(f, n) : 0, tail = end ? n - end : 0;
+    size_t front = have > tail ? have - (size_t)tail : 0;
     CHECK_MSG(n > (64u << 10), "%s: %zu bytes, not over 64 KiB", file, n);
-    CHECK_MSG(copy && front > 4096 && front < n && !memcmp(copy, f, front),
-              "%s holds no copy of the front of %s (%zu of %zu bytes)", memo, file, front, n);
+    CHECK_MSG(copy && end && front > 4096 && have < n && !memcmp(copy, f, front) &&
+                  !memcmp(copy + front, f + end, (size_t)tail),
+              "%s holds no copy of the front and tail of %s (%zu of %zu bytes; the tail %llu)",
+              memo, file, have, n, (unsigned long long)tail);
     free(f);
     free(b);
     return front;
@@ -231,6 +258,38 @@ STOA_TEST(texels_among_the_geometry_and_geometry_among_texels_are_refused)
         memcpy(pos, &positions, 8);
     }
     free(f);
+    tu_rmdir(cache);
+}
+
+// A copy too large for a memo (the agora's ~870 KiB of geometry): a hit
+// reads it from the file itself (its front and tail, two reads), not
+// mapping the file; the texels are mapped on first use and equal the
+// file's, and a file moved away before that leaves the textures out.
+STOA_TEST(a_large_copy_is_read_from_the_file)
+{
+    char cache[256], file[4200], memo[4400], away[4300];
+    tu_mkdtemp(cache, sizeof cache, "cachefrontbig");
+    stoa_scene *s = sct_load_rgba8(STOA_AGORA, cache, STOA_SCENE_CACHE_MISS);
+    stoa_scene_destroy(&s);
+    CHECK(sct_cache_file(cache, file, sizeof file));
+    CHECK(sct_memo_file(cache, memo, sizeof memo));
+    struct stat st;
+    CHECK_MSG(stat(memo, &st) == 0 && st.st_size < 4096, "%s holds a copy", memo);
+    s = sct_load_rgba8(STOA_AGORA, cache, STOA_SCENE_CACHE_HIT);
+    CHECK(s && s->texture_count > 0 && s->mesh_count > 10);
+    if (s)
+        texels_match_the_file(s, file);
+    stoa_scene_destroy(&s);
+    s = sct_load_rgba8(STOA_AGORA, cache, STOA_SCENE_CACHE_HIT);
+    snprintf(away, sizeof away, "%s.away", file);
+    CHECK(rename(file, away) == 0);
+    g_log[0] = 0;
+    stoa_log_set_sink(sink, NULL);
+    CHECK(s && !stoa_scene_texture_check(s, 0));
+    stoa_log_set_sink(NULL, NULL);
+    CHECK_CONTAINS(g_log, "is gone or was written again");
+    stoa_scene_destroy(&s);
+    CHECK(rename(away, file) == 0);
     tu_rmdir(cache);
 }
 

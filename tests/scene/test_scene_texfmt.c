@@ -290,7 +290,10 @@ STOA_TEST(damaged_blocks_are_caught_and_rebuilt)
     size_t size = 0;
     char *bytes = tu_read(file, &size);
     // The last texture's blocks, somewhere in the file: one byte flipped.
-    const stoa_texture *t = s ? &s->textures[s->texture_count - 1] : NULL;
+    // (Checked first: a hit maps the texels on their first use.)
+    const stoa_texture *t = s && stoa_scene_texture_check(s, s->texture_count - 1)
+                                ? &s->textures[s->texture_count - 1]
+                                : NULL;
     long at = t && t->blocks && bytes ? find_in(bytes, size, t->blocks, 64) : -1;
     CHECK_MSG(at > 0, "the texture's blocks are in the file");
     stoa_scene_destroy(&s);
