@@ -95,7 +95,8 @@ static void psnr_per_texture(const char *rel)
     for (uint32_t i = 0; fresh && bc && i < bc->texture_count; i++) {
         const stoa_texture *t = &bc->textures[i];
         uint8_t *out = malloc((size_t)t->width * t->height * 4);
-        if (!out || !t->blocks ||
+        // Checked first, as the renderer does: a hit maps the texels then.
+        if (!out || !stoa_scene_texture_check(bc, i) || !t->blocks ||
             !stoa_texfmt_decode_level(t->gpu_format, t->blocks, t->width, t->height, false, out)) {
             CHECK_MSG(false, "texture %u decoded", i);
             free(out);

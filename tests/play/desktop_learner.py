@@ -51,7 +51,8 @@ class Learner:
 
     def _read(self, f, keep, to_queue):
         for line in f:
-            if to_queue and line.startswith("stoa play: frame "):
+            # (not the closing "stoa play: frame path: ..." summary)
+            if to_queue and line.startswith("stoa play: frame ") and line.split()[-1].isdigit():
                 self.frame = int(line.split()[-1])  # neither kept nor queued: one a frame
                 continue
             keep.append(line)
