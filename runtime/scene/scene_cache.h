@@ -90,6 +90,7 @@ struct scene_baked {
     size_t size;
     bool mapped;
     uint8_t *alloc;       // when not NULL, the heap block `bytes` lies in (a memo's copy)
+    size_t buffer_size; // when not 0, bytes is a copy buffer of this size (scene_copy_buffer_take)
     char *memo;           // the memo the scene came from (a copy in it), else NULL
     uint64_t content_key; // the key without the texture target (the memo's)
     bool tangents;        // .no_generated_tangents (the memo's name)
@@ -135,12 +136,17 @@ struct scene_baked {
 
 // A fast 64-bit hash (not cryptographic: it catches damage, not forgery).
 uint64_t scene_hash64(const void *data, size_t size, uint64_t seed);
+// A buffer of at least `need` bytes to read a cache file's copy into
+// (scene_cache_buffer.c): the one kept from an earlier hit when large
+// enough, else a fresh mapping of whole 2 MiB pages; *size: its size. NULL
+// when out of memory.
+uint8_t *scene_copy_buffer_take(size_t need, size_t *size);
+// Gives it back when its scene goes: kept for the next hit (the larger of
+// it and the one kept, up to 64 MiB), else unmapped.
+void scene_copy_buffer_give(uint8_t *p, size_t size);
 // The eager pages of a mapped cache file of `size` bytes mapped at once
 // (scene_cache_populate.c): advisory, before any check.
 void scene_cache_populate(uint8_t *bytes, size_t size);
-// The whole pages of a heap buffer about to be read into, made present and
-// writable at once (advisory).
-void scene_cache_populate_heap(void *p, size_t n);
 // The largest of n indices (0 when n is 0): vectorised where the CPU can.
 uint32_t scene_index_max(const uint32_t *p, uint32_t n);
 

@@ -136,6 +136,8 @@ void scene_baked_destroy(stoa_scene *s)
         munmap(s->baked->texels, s->baked->texels_size);
     if (s->baked->mapped)
         munmap(s->baked->bytes, s->baked->size);
+    else if (s->baked->buffer_size)
+        scene_copy_buffer_give(s->baked->bytes, s->baked->buffer_size);
     else
         free(s->baked->alloc ? s->baked->alloc : s->baked->bytes);
     free(s->baked->memo);

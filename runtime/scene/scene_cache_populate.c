@@ -3,12 +3,9 @@
 // geometry and, when the sections lie after DATA, the tail) mapped in one
 // call before a hit reads them all, rather than a page fault per run of
 // pages. Where a fault is dear (a guest whose hypervisor shadows its page
-// tables) this halves a large scene's hit (docs/performance.md). Advisory:
+// tables) this saves a tenth of a large mapped hit. Advisory:
 // read before the file is checked, so every bound is clamped and any error
-// ignored; the texels are left to fault in as they are uploaded. Also the
-// heap a copy is read into: fresh pages there (the first load in a process)
-// made writable in one call, not a fault each as the read fills them.
-#include <stdint.h>
+// ignored; the texels are left to fault in as they are uploaded.
 #include <string.h>
 #include <sys/mman.h>
 
@@ -46,16 +43,4 @@ void scene_cache_populate(uint8_t *bytes, size_t size)
     populate(bytes, size, 0, CACHE_DATA_OFFSET + (lazy_from < size ? lazy_from : size));
     if (data_end > CACHE_DATA_OFFSET + lazy_from)
         populate(bytes, size, data_end, size); // sections after DATA, and CHNK
-}
-
-void scene_cache_populate_heap(void *p, size_t n)
-{
-#ifdef MADV_POPULATE_WRITE
-    uintptr_t from = ((uintptr_t)p + 4095) & ~(uintptr_t)4095,
-              to = ((uintptr_t)p + n) & ~(uintptr_t)4095;
-    if (to > from && to - from >= (16u << 10)) // a few pages fault for less than a call
-        madvise((void *)from, to - from, MADV_POPULATE_WRITE); // Linux 5.14
-#else
-    (void)p, (void)n;
-#endif
 }

@@ -24,9 +24,10 @@
 // one, else bytes itself) into a new scene; on failure frees them. `size`
 // bytes of a file of file_size: fewer when they are a memo's copy of the
 // file's front, whose texels are then mapped on first use (scene_baked.texels).
+// buffer_size: not 0 when bytes is a copy buffer (scene_copy_buffer_take).
 static stoa_result from_bytes(uint8_t *bytes, size_t size, size_t file_size, bool mapped,
-                              uint8_t *alloc, uint64_t key, bool check_hashes, stoa_scene **out,
-                              stoa_error *err)
+                              uint8_t *alloc, size_t buffer_size, uint64_t key, bool check_hashes,
+                              stoa_scene **out, stoa_error *err)
 {
     stoa_scene *s = calloc(1, sizeof *s);
     struct scene_baked *b = malloc(sizeof *b);
@@ -39,6 +40,8 @@ static stoa_result from_bytes(uint8_t *bytes, size_t size, size_t file_size, boo
         free(b);
         if (mapped)
             munmap(bytes, size);
+        else if (buffer_size)
+            scene_copy_buffer_give(bytes, buffer_size);
         else
             free(alloc ? alloc : bytes);
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
@@ -47,6 +50,7 @@ static stoa_result from_bytes(uint8_t *bytes, size_t size, size_t file_size, boo
     b->size = size;
     b->mapped = mapped;
     b->alloc = alloc;
+    b->buffer_size = buffer_size;
     b->outcome = STOA_SCENE_CACHE_HIT;
     s->baked = b;
     const cache_section *table;
@@ -190,7 +194,7 @@ stoa_result stoa_scene_cache_parse(const uint8_t *bytes, size_t size, uint64_t e
         return stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
     memcpy(copy, bytes, size);
     stoa_result r =
-        from_bytes(copy, size, size, false, NULL, expect_key, check_hashes, out_scene, err);
+        from_bytes(copy, size, size, false, NULL, 0, expect_key, check_hashes, out_scene, err);
     if (r >= 0 && !((*out_scene)->path = scene_strdup("(cache bytes)"))) {
         stoa_scene_destroy(out_scene);
         r = stoa_error_set(err, STOA_ERROR_OUT_OF_MEMORY, "out of memory");
@@ -207,11 +211,12 @@ static bool pread_all(int fd, uint8_t *p, uint64_t n, uint64_t at)
 }
 
 // A larger file's copy without its texels (cache_span): its front and tail
-// read into the heap, *have bytes; NULL when the file is not laid out so.
-// Where a page fault is dear (a guest whose hypervisor shadows its page
-// tables), two reads into memory the process reuses cost a fraction of
-// mapping the file and faulting its geometry in (docs/performance.md).
-static uint8_t *read_copy(int fd, size_t size, size_t *have)
+// read into a copy buffer (*buffer_size), *have bytes; NULL when the file
+// is not laid out so. Where a page fault is dear (a guest whose hypervisor
+// shadows its page tables), two reads into a buffer the process keeps cost
+// a fraction of mapping the file and faulting its geometry in
+// (docs/performance.md).
+static uint8_t *read_copy(int fd, size_t size, size_t *have, size_t *buffer_size)
 {
     uint8_t page[CACHE_DATA_OFFSET];
     uint64_t front, tail_from;
@@ -219,13 +224,11 @@ static uint8_t *read_copy(int fd, size_t size, size_t *have)
         !scene_cache_copy_plan(page, size, &front, &tail_from))
         return NULL;
     uint64_t tail = size - tail_from;
-    uint8_t *b = malloc((size_t)(front + tail));
-    if (b)
-        scene_cache_populate_heap(b, (size_t)(front + tail));
+    uint8_t *b = scene_copy_buffer_take((size_t)(front + tail), buffer_size);
     if (b && !(memcpy(b, page, sizeof page),
                pread_all(fd, b + sizeof page, front - sizeof page, sizeof page) &&
                    pread_all(fd, b + front, tail, tail_from))) {
-        free(b); // shorter than its stat said (truncated meanwhile)
+        scene_copy_buffer_give(b, *buffer_size); // shorter than its stat said (truncated meanwhile)
         b = NULL;
     }
     *have = (size_t)(front + tail);
@@ -244,7 +247,7 @@ static stoa_result read_file(const char *file, uint64_t key, stoa_scene **out, i
                               errno == EINVAL ? "not a regular file" : strerror(errno));
     void *bytes = MAP_FAILED;
     bool mapped = true;
-    size_t size = (size_t)st.st_size, have = size;
+    size_t size = (size_t)st.st_size, have = size, buffer_size = 0;
     if (st.st_size > 0 && st.st_size < READ_BELOW) {
         mapped = false;
         bytes = malloc(size);
@@ -252,7 +255,7 @@ static stoa_result read_file(const char *file, uint64_t key, stoa_scene **out, i
             free(bytes);
             bytes = MAP_FAILED;
         }
-    } else if (st.st_size > 0 && (bytes = read_copy(fd, size, &have))) {
+    } else if (st.st_size > 0 && (bytes = read_copy(fd, size, &have, &buffer_size))) {
         mapped = false;
     } else if (st.st_size > 0) {
         bytes = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
@@ -264,7 +267,7 @@ static stoa_result read_file(const char *file, uint64_t key, stoa_scene **out, i
         return stoa_error_set(err, STOA_ERROR_PARSE, "empty or unreadable (%lld bytes)",
                               (long long)st.st_size);
     *mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-    stoa_result r = from_bytes(bytes, have, size, mapped, NULL, key, true, out, err);
+    stoa_result r = from_bytes(bytes, have, size, mapped, NULL, buffer_size, key, true, out, err);
     if (r >= 0) // where a copy's texels are mapped from (scene_cache_map_texels)
         scene_cat((*out)->baked->file, sizeof(*out)->baked->file, file, NULL, NULL);
     return r;
@@ -280,7 +283,7 @@ stoa_result scene_cache_read_inline(scene_cache_inline *inl, uint64_t key, stoa_
     if (inl->size >= sizeof(cache_header))
         memcpy(&file_size, inl->bytes + offsetof(cache_header, file_size), 8);
     file_size = file_size > inl->size && file_size <= SIZE_MAX ? file_size : inl->size;
-    stoa_result r = from_bytes((uint8_t *)inl->bytes, inl->size, (size_t)file_size, false, alloc,
+    stoa_result r = from_bytes((uint8_t *)inl->bytes, inl->size, (size_t)file_size, false, alloc, 0,
                                key, true, out, err);
     if (r >= 0 && !((*out)->baked->memo = scene_strdup(inl->memo))) {
         stoa_scene_destroy(out);
