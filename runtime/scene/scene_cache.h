@@ -86,7 +86,7 @@ _Static_assert(CACHE_WRITE_RUN % CACHE_CHUNK == 0, "DATA is written in whole chu
 // The scene's link to its cache: the bytes its arrays may point into, and
 // the writer of a new cache file.
 struct scene_baked {
-    uint8_t *bytes; // the mapping (or a heap copy: stoa_scene_cache_parse)
+    uint8_t *bytes; // a copy (cache_span: in a copy buffer, the heap or a memo's), or a mapping
     size_t size;
     bool mapped;
     uint8_t *alloc;       // when not NULL, the heap block `bytes` lies in (a memo's copy)
@@ -116,7 +116,7 @@ struct scene_baked {
     pthread_mutex_t lock;
     bool damaged_logged;
     // A scene read from a memo's copy of its file's front (the header page
-    // and the geometry: scene_cache_prefix_size) has its texels here: an
+    // and the geometry: scene_cache_copy_plan) has its texels here: an
     // address range the size of the file, reserved with no access, where
     // the file is mapped on first use of a texture (scene_cache_check_chunks,
     // after checking that its header is the copy's). gone: that failed (the
@@ -136,17 +136,18 @@ struct scene_baked {
 
 // A fast 64-bit hash (not cryptographic: it catches damage, not forgery).
 uint64_t scene_hash64(const void *data, size_t size, uint64_t seed);
+// The largest copy a hit reads (and a kept buffer's size): a larger one (a
+// heavy scan's geometry) is mapped, so that it is not held twice, in the
+// page cache and in the process.
+#define SCENE_COPY_READ_MAX ((size_t)64 << 20)
 // A buffer of at least `need` bytes to read a cache file's copy into
 // (scene_cache_buffer.c): the one kept from an earlier hit when large
 // enough, else a fresh mapping of whole 2 MiB pages; *size: its size. NULL
 // when out of memory.
 uint8_t *scene_copy_buffer_take(size_t need, size_t *size);
 // Gives it back when its scene goes: kept for the next hit (the larger of
-// it and the one kept, up to 64 MiB), else unmapped.
+// it and the one kept, up to SCENE_COPY_READ_MAX), else unmapped.
 void scene_copy_buffer_give(uint8_t *p, size_t size);
-// The eager pages of a mapped cache file of `size` bytes mapped at once
-// (scene_cache_populate.c): advisory, before any check.
-void scene_cache_populate(uint8_t *bytes, size_t size);
 // The largest of n indices (0 when n is 0): vectorised where the CPU can.
 uint32_t scene_index_max(const uint32_t *p, uint32_t n);
 
@@ -277,13 +278,19 @@ stoa_result scene_cache_check(const uint8_t *bytes, size_t size, size_t file_siz
                               uint64_t expect_key, bool check_hashes,
                               const cache_section **out_table, uint32_t *out_count,
                               cache_span *out_span, stoa_error *err);
-// The copy of a cache file a hit reads when the file is larger than it
-// (cache_span): its front's and tail's sizes (*front, and file_size -
-// *tail_from), from the file's first CACHE_DATA_OFFSET bytes (`page`: the
-// header and table, checked, and META, which the writer always puts there);
-// false when the page is bad or the copy would be no smaller than the file.
+// The copy of a cache file a hit reads (cache_span): its front's and tail's
+// sizes (*front, and file_size - *tail_from; the whole file, front ==
+// tail_from == file_size, when it has no texels to leave out), from the
+// file's first CACHE_DATA_OFFSET bytes (`page`: the header and table,
+// checked, and META, which the writer always puts there); false when the
+// page is bad (the file is then mapped, and its check says why).
 bool scene_cache_copy_plan(const uint8_t *page, size_t file_size, uint64_t *front,
                            uint64_t *tail_from);
+// Reads that copy of the file open as fd into dst (front + file_size -
+// tail_from bytes); page: its first CACHE_DATA_OFFSET bytes when already
+// read, else NULL. False when the file is shorter (truncated meanwhile).
+bool scene_cache_read_copy(int fd, const uint8_t *page, uint64_t front, uint64_t tail_from,
+                           uint64_t file_size, uint8_t *dst);
 // Builds the scene from checked bytes (scene->baked already set to them).
 stoa_result scene_cache_build(stoa_scene *scene, const cache_span *span, const cache_section *table,
                               uint32_t count, stoa_error *err);

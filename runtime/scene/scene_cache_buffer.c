@@ -14,8 +14,6 @@
 #include "scene_cache.h"
 
 #define PAGE_2M ((size_t)2 << 20)
-// A buffer larger than this is unmapped when its scene goes, not kept.
-#define KEEP_MAX ((size_t)64 << 20)
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint8_t *g_kept;
@@ -51,7 +49,7 @@ void scene_copy_buffer_give(uint8_t *p, size_t size)
     if (!p)
         return;
     pthread_mutex_lock(&g_lock);
-    if (size <= KEEP_MAX && size > g_kept_size) { // the larger of the two is kept
+    if (size <= SCENE_COPY_READ_MAX && size > g_kept_size) { // the larger of the two is kept
         uint8_t *old = g_kept;
         size_t old_size = g_kept_size;
         g_kept = p;

@@ -243,5 +243,7 @@ bool scene_cache_copy_plan(const uint8_t *page, size_t file_size, uint64_t *fron
     // With EAGR every section is in the page (the geometry's chunk hashes
     // too): no tail. Else the sections after DATA, and CHNK.
     *tail_from = find(table, h.section_count, CACHE_EAGR) ? file_size : data->offset + data->size;
-    return *front + (file_size - *tail_from) < file_size;
+    if (*front + (file_size - *tail_from) >= file_size) // no texels to leave out: all of it
+        *front = *tail_from = file_size;
+    return true;
 }

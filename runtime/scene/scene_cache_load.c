@@ -40,14 +40,13 @@ static uint8_t *memo_copy_of(const char *file, size_t *size)
         return NULL;
     uint64_t n = st.st_size > 0 ? (uint64_t)st.st_size : 0, front = n, tail_from = n;
     uint8_t page[CACHE_DATA_OFFSET], *b = NULL;
-    if (n > SCENE_CACHE_INLINE_MAX && (pread(fd, page, sizeof page, 0) != (ssize_t)sizeof page ||
-                                       !scene_cache_copy_plan(page, (size_t)n, &front, &tail_from)))
+    bool large = n > SCENE_CACHE_INLINE_MAX;
+    if (large && (pread(fd, page, sizeof page, 0) != (ssize_t)sizeof page ||
+                  !scene_cache_copy_plan(page, (size_t)n, &front, &tail_from)))
         front = tail_from = 0; // no copy
     uint64_t total = front + (n - tail_from);
     if (front && total <= SCENE_CACHE_INLINE_MAX && (b = malloc((size_t)total)) &&
-        (pread(fd, b, (size_t)front, 0) != (ssize_t)front ||
-         pread(fd, b + front, (size_t)(n - tail_from), (off_t)tail_from) !=
-             (ssize_t)(n - tail_from))) {
+        !scene_cache_read_copy(fd, large ? page : NULL, front, tail_from, n, b)) {
         free(b);
         b = NULL;
     }

@@ -210,12 +210,21 @@ static bool pread_all(int fd, uint8_t *p, uint64_t n, uint64_t at)
     return n == 0 || pread(fd, p, (size_t)n, (off_t)at) == (ssize_t)n;
 }
 
-// A larger file's copy without its texels (cache_span): its front and tail
-// read into a copy buffer (*buffer_size), *have bytes; NULL when the file
-// is not laid out so. Where a page fault is dear (a guest whose hypervisor
-// shadows its page tables), two reads into a buffer the process keeps cost
-// a fraction of mapping the file and faulting its geometry in
-// (docs/performance.md).
+bool scene_cache_read_copy(int fd, const uint8_t *page, uint64_t front, uint64_t tail_from,
+                           uint64_t file_size, uint8_t *dst)
+{
+    uint64_t have = page && front >= CACHE_DATA_OFFSET ? CACHE_DATA_OFFSET : 0;
+    if (have)
+        memcpy(dst, page, have);
+    return pread_all(fd, dst + have, front - have, have) &&
+           pread_all(fd, dst + front, file_size - tail_from, tail_from);
+}
+
+// A larger file's copy (cache_span: without its texels, or all of a file
+// with none) read into a copy buffer (*buffer_size), *have bytes; NULL when
+// its first page is bad or the copy is over SCENE_COPY_READ_MAX. Where a page fault is dear (a
+// guest whose hypervisor shadows its page tables), two reads into a buffer the process keeps cost a
+// fraction of mapping the file and faulting its geometry in (docs/performance.md).
 static uint8_t *read_copy(int fd, size_t size, size_t *have, size_t *buffer_size)
 {
     uint8_t page[CACHE_DATA_OFFSET];
@@ -223,15 +232,14 @@ static uint8_t *read_copy(int fd, size_t size, size_t *have, size_t *buffer_size
     if (!pread_all(fd, page, sizeof page, 0) ||
         !scene_cache_copy_plan(page, size, &front, &tail_from))
         return NULL;
-    uint64_t tail = size - tail_from;
-    uint8_t *b = scene_copy_buffer_take((size_t)(front + tail), buffer_size);
-    if (b && !(memcpy(b, page, sizeof page),
-               pread_all(fd, b + sizeof page, front - sizeof page, sizeof page) &&
-                   pread_all(fd, b + front, tail, tail_from))) {
+    size_t n = (size_t)(front + (size - tail_from));
+    uint8_t *b = n <= SCENE_COPY_READ_MAX ? scene_copy_buffer_take(n, buffer_size) : NULL;
+    if (b && !scene_cache_read_copy(fd, page, front, tail_from, size, b)) {
         scene_copy_buffer_give(b, *buffer_size); // shorter than its stat said (truncated meanwhile)
         b = NULL;
     }
-    *have = (size_t)(front + tail);
+    if (b) // (else the caller maps all of the file)
+        *have = n;
     return b;
 }
 
@@ -257,10 +265,8 @@ static stoa_result read_file(const char *file, uint64_t key, stoa_scene **out, i
         }
     } else if (st.st_size > 0 && (bytes = read_copy(fd, size, &have, &buffer_size))) {
         mapped = false;
-    } else if (st.st_size > 0) {
+    } else if (st.st_size > 0) { // a huge copy, or a bad first page (its check says why)
         bytes = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-        if (bytes != MAP_FAILED)
-            scene_cache_populate(bytes, size);
     }
     close(fd);
     if (bytes == MAP_FAILED || !bytes)

@@ -37,10 +37,8 @@ __attribute__((target("avx2"))) static uint32_t max_avx2(const uint32_t *p, uint
 
 uint32_t scene_index_max(const uint32_t *p, uint32_t n)
 {
-    static int avx2 = -1; // asked once; a race only asks twice
-    if (avx2 < 0)
-        avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
-    return avx2 ? max_avx2(p, n) : max_scalar(p, n);
+    // (A load of what libgcc read from cpuid at start-up.)
+    return __builtin_cpu_supports("avx2") ? max_avx2(p, n) : max_scalar(p, n);
 }
 #else
 uint32_t scene_index_max(const uint32_t *p, uint32_t n)
