@@ -4,7 +4,7 @@
 // two), and it is checked as the file is: a damaged copy is rejected and
 // the file read instead; `stoa bake` writes a removed file back from it; a copy whose texels are
 // damaged fails that texture's first use and goes with its file; a copy lives no longer than its
-// file (pruning removes it); a file over 64 KiB gets no whole copy.
+// file (pruning removes it); a file over 64 KiB gets a copy without its texels, not a whole one.
 #define _GNU_SOURCE // memmem
 #include <dirent.h>
 #include <stdio.h>
@@ -167,14 +167,20 @@ STOA_TEST(damaged_texels_in_a_copy_fail_on_first_use)
     tu_rmdir(cache);
 }
 
-// (test_scene_cache_front: the copy of its front and tail, which it gets.)
+// A copy without its texels instead (test_scene_cache_front checks its bytes).
 STOA_TEST(a_large_file_gets_no_whole_copy)
 {
     char cache[256], path[1024], file[4200], memo[4400];
     baked("large/large.glb", cache, sizeof cache, path, sizeof path, file, memo);
     CHECK_MSG(size_of(file) > (1 << 20), "large.glb's cache file: %lld bytes",
               (long long)size_of(file));
-    CHECK_MSG(size_of(memo) <= (64 << 10) + 4096, "memo of %lld bytes", (long long)size_of(memo));
+    size_t m = 0;
+    char *b = tu_read(memo, &m);
+    CHECK_MSG(b && memmem(b, m, "STOABAKE", 8) && m <= (64 << 10) + 4096 &&
+                  (long long)m < size_of(file) / 2,
+              "memo of %zu bytes: no copy without the texels (the file: %lld bytes)", m,
+              (long long)size_of(file));
+    free(b);
     tu_rmdir(cache);
 }
 
