@@ -18,6 +18,8 @@ typedef struct bench_timing {
     double assimp, load, upload; // assimp < 0: Assimp alone cannot read the file
     double first, all;           // deferred path: drawable, every texture in
     double cached, cached_up;    // from the baked scene cache: load, load + upload
+    double floor;                // a hit's own system calls alone (stoa_scene_cache_hit_floor)
+    uint32_t floor_calls;        // how many (per hit)
 } bench_timing;
 
 // Time spent in each stage that stoa_scene_load reports through its progress

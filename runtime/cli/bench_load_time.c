@@ -84,10 +84,12 @@ static bool row_done(int n, double since)
 }
 
 // The median of loads through the cache in a row (ms), then one load +
-// upload (*up, ms). The scene must come from its cache file (a miss is an
-// error: the file was made first).
+// upload (*up, ms), then the floor under those hits (as many rounds of
+// their system calls alone: *hit_floor ms, 0 when the scene has no key memo).
+// The scene must come from its cache file (a miss is an error: the file was
+// made first).
 static stoa_result time_cached(bench_load_ctx *ctx, const char *path, double *load, double *up,
-                               stoa_error *err)
+                               double *hit_floor, uint32_t *calls, stoa_error *err)
 {
     stoa_scene *scene = NULL;
     stoa_gfx_scene *gs = NULL;
@@ -115,6 +117,10 @@ static stoa_result time_cached(bench_load_ctx *ctx, const char *path, double *lo
     stoa_scene_destroy(&scene);
     *load = median(runs, n);
     *up = t2 - t0;
+    *hit_floor = 0;
+    *calls = 0;
+    if (res >= 0 && !stoa_scene_cache_hit_floor(path, ctx->cache_dir, false, n, hit_floor, calls))
+        *hit_floor = 0;
     return res;
 }
 
@@ -202,7 +208,7 @@ int bench_load_file(bench_load_ctx *ctx, const char *path, bench_timing *out)
 {
     int repeat = ctx->repeat;
     double a[BENCH_MAX_REPEAT], l[BENCH_MAX_REPEAT], u[BENCH_MAX_REPEAT], f[BENCH_MAX_REPEAT],
-        w[BENCH_MAX_REPEAT], c[BENCH_MAX_REPEAT], cu[BENCH_MAX_REPEAT];
+        w[BENCH_MAX_REPEAT], c[BENCH_MAX_REPEAT], cu[BENCH_MAX_REPEAT], fl[BENCH_MAX_REPEAT];
     bench_stage_clock warm = {0};
     for (int i = -1; i < repeat; i++) { // run -1 warms the page cache
         if (i == 0)
@@ -228,13 +234,13 @@ int bench_load_file(bench_load_ctx *ctx, const char *path, bench_timing *out)
         double t4 = now_ms();
         stoa_gfx_scene_destroy(&gs);
         stoa_scene_destroy(&scene);
-        double first = 0, all = 0, cached = 0, cached_up = 0;
+        double first = 0, all = 0, cached = 0, cached_up = 0, hit_floor = 0;
         if (res >= 0)
             res = time_deferred(ctx, path, &first, &all, &err);
         if (res >= 0 && i < 0) // the cache file the cached runs read
             res = stoa_scene_bake(path, ctx->cache_dir, NULL, 0, NULL, &err);
         if (res >= 0)
-            res = time_cached(ctx, path, &cached, &cached_up, &err);
+            res = time_cached(ctx, path, &cached, &cached_up, &hit_floor, &out->floor_calls, &err);
         if (res < 0) {
             fprintf(stderr, "stoa bench: %s\n", err.message);
             return 1;
@@ -247,6 +253,7 @@ int bench_load_file(bench_load_ctx *ctx, const char *path, bench_timing *out)
             w[i] = all;
             c[i] = cached;
             cu[i] = cached_up;
+            fl[i] = hit_floor;
         }
     }
     out->assimp = median(a, repeat);
@@ -256,6 +263,7 @@ int bench_load_file(bench_load_ctx *ctx, const char *path, bench_timing *out)
     out->all = median(w, repeat);
     out->cached = median(c, repeat);
     out->cached_up = median(cu, repeat);
+    out->floor = median(fl, repeat);
     bench_load_remove_cache_files(ctx);
     return 0;
 }

@@ -88,8 +88,10 @@ static uint8_t *memo_read(const char *file, size_t *n, int64_t *mtime_ns)
 
 // Where the record of count entries ends (the byte after), or 0 when it is
 // malformed; the first entry's path must be `real` (any when NULL);
-// `stat_check`: each file's stat must equal its entry's.
-static size_t parse_entries(const uint8_t *b, size_t n, const char *real, bool stat_check)
+// `stat_check`: each file's stat must equal its entry's; `out` (when not
+// NULL) gets each entry's path and stat.
+static size_t parse_entries(const uint8_t *b, size_t n, const char *real, bool stat_check,
+                            scene_cache_deps *out)
 {
     uint32_t version, count;
     size_t at = 24;
@@ -117,6 +119,11 @@ static size_t parse_entries(const uint8_t *b, size_t n, const char *real, bool s
             ok = (i > 0 || !real || strcmp(p, real) == 0) &&
                  (!stat_check ||
                   (scene_cache_stat_of(p, &have) && memcmp(&want, &have, sizeof want) == 0));
+        }
+        if (ok && out) {
+            memcpy(out->path[i], p, len + 1);
+            out->st[i] = want;
+            out->count = i + 1;
         }
     }
     return ok ? at : 0;
@@ -148,7 +155,7 @@ bool scene_cache_memo_get(const char *dir, const char *path, bool tangents, uint
     }
     uint64_t bake[2]; // key, size
     if (!memo_path(dir, path, tangents, file, sizeof file, real) ||
-        !(b = memo_read(file, &n, &mtime_ns)) || !(at = parse_entries(b, n, real, true)) ||
+        !(b = memo_read(file, &n, &mtime_ns)) || !(at = parse_entries(b, n, real, true, NULL)) ||
         !copy_part(b, n, at, bake, &at)) {
         free(b);
         return false;
@@ -223,7 +230,7 @@ void scene_cache_memo_put(const char *dir, const char *path, bool tangents, uint
     int64_t mtime_ns;
     uint64_t had, bake[2] = {0, 0}; // none: the writer adds one (scene_cache_memo_attach)
     bool keep = (old = memo_read(file, &old_n, &mtime_ns)) &&
-                (at = parse_entries(old, old_n, real, false)) &&
+                (at = parse_entries(old, old_n, real, false, NULL)) &&
                 (memcpy(&had, old + 12, 8), had == key) &&
                 copy_part(old, old_n, at, bake, &start) && bake[1] <= SCENE_CACHE_INLINE_MAX;
     if (!keep)
@@ -252,7 +259,7 @@ void scene_cache_memo_attach(const char *dir, const char *path, bool tangents, u
     // made of them), for the same content; its record kept, the copy replaced.
     if (bake_size == 0 || bake_size > SCENE_CACHE_INLINE_MAX ||
         !memo_path(dir, path, tangents, file, sizeof file, real) ||
-        !(b = memo_read(file, &n, &mtime_ns)) || !(at = parse_entries(b, n, real, false)) ||
+        !(b = memo_read(file, &n, &mtime_ns)) || !(at = parse_entries(b, n, real, false, NULL)) ||
         (memcpy(&had, b + 12, 8), had != key)) {
         free(b);
         return;
@@ -280,9 +287,23 @@ bool scene_cache_memo_copy_key(const char *memo_file, uint64_t *bake_key)
     // The first entry's path is the scene's: any, here (no stat). The copy
     // part read as a load reads it (copy_part), so that pruning and loads
     // agree on which memos hold a copy.
-    if (!b || !(at = parse_entries(b, n, NULL, false)) || !copy_part(b, n, at, head, &at))
+    if (!b || !(at = parse_entries(b, n, NULL, false, NULL)) || !copy_part(b, n, at, head, &at))
         head[0] = head[1] = 0;
     free(b);
     *bake_key = head[0];
     return head[1] != 0;
+}
+
+bool scene_cache_memo_sources(const char *dir, const char *path, bool tangents, char *file,
+                              size_t file_size, scene_cache_deps *out)
+{
+    char real[PATH_MAX];
+    size_t n = 0;
+    int64_t mtime_ns;
+    uint8_t *b = NULL;
+    out->count = 0;
+    bool ok = memo_path(dir, path, tangents, file, file_size, real) &&
+              (b = memo_read(file, &n, &mtime_ns)) && parse_entries(b, n, real, false, out) != 0;
+    free(b);
+    return ok;
 }

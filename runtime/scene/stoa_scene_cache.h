@@ -98,6 +98,17 @@ void stoa_scene_cache_wait(stoa_scene *scene);
 // then drawn as if it had no image. Call from one thread at a time.
 bool stoa_scene_texture_check(const stoa_scene *scene, uint32_t i);
 
+// The floor under a cache hit of `path`, for benchmarks (`stoa bench
+// load`): the system calls every hit makes whatever Stoa does around them,
+// timed alone: getcwd for a relative path, the key memo's open, fstat,
+// pread and close, and a stat of each file the scene is made of (the scene
+// file, its buffers and images). Median of `runs` rounds (ms) in
+// *median_ms, and in *calls how many calls a round makes. false (nothing
+// timed) when the scene has no key memo in cache_dir (NULL: as
+// stoa_scene_cache_dir): load it through the cache first.
+bool stoa_scene_cache_hit_floor(const char *path, const char *cache_dir, bool no_generated_tangents,
+                                int runs, double *median_ms, uint32_t *calls);
+
 // For tests and fuzzing: parses cache bytes (a copy of a file) as a scene.
 // check_hashes = false skips the hash checks so that a fuzzer reaches the
 // parser; every bound is still checked. expect_key 0 accepts any key.

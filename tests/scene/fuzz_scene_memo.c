@@ -5,7 +5,8 @@
 // (STOA_FUZZ_MEMO_SCENE) in a cache folder (STOA_FUZZ_MEMO_DIR), then the
 // scene is loaded through the cache: whatever the bytes, the load succeeds
 // (from the memo's copy, the cache file or an import) with a whole scene,
-// and nothing is read out of bounds, nor when the cache is pruned; a texture
+// and nothing is read out of bounds, nor when the cache is pruned or the
+// floor under a hit reads the memo's record (its paths); a texture
 // whose check passes has its texels there (a copy of a larger file's front
 // maps the file then). Replay (ctest test_scene_memo_fuzz_replay, and
 // _front for such a copy): seeded with the memos `stoa bake` writes for
@@ -103,5 +104,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     stoa_scene_cache_usage u;
     stoa_error err = {0};
     stoa_scene_cache_prune(g_dir, (uint64_t)1 << 40, NULL, &u, &err);
+    // The floor under a hit (stoa bench load) reads its record's paths.
+    put_memo(data, size);
+    double ms;
+    uint32_t calls;
+    stoa_scene_cache_hit_floor(g_scene, g_dir, false, 1, &ms, &calls);
     return 0;
 }

@@ -8,7 +8,7 @@
 // memo is named by the absolute path as given, so the same relative name in
 // another working folder is another scene; a hit touches (LRU) only a file
 // not used in the last minute; a cache folder removed under a running
-// process is made again.
+// process is made again; the floor under a hit counts the hit's calls.
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -277,6 +277,19 @@ STOA_TEST(memo_of_a_relative_name_is_per_working_folder)
     CHECK(p && fgets(memos, sizeof memos, p) && atoi(memos) == 2);
     if (p)
         pclose(p);
+    // The floor under a hit (stoa bench load): the memo's open, fstat, pread
+    // and close, a stat of each of the three files, and getcwd for the
+    // relative name; none without a memo.
+    double ms = 0;
+    uint32_t calls = 0;
+    char abs_name[300], empty[256];
+    CHECK(stoa_scene_cache_hit_floor("textured.gltf", cache, false, 9, &ms, &calls));
+    CHECK(calls == 8 && ms > 0);
+    snprintf(abs_name, sizeof abs_name, "%s/textured.gltf", src[1]);
+    CHECK(stoa_scene_cache_hit_floor(abs_name, cache, false, 1, &ms, &calls) && calls == 7);
+    tu_mkdtemp(empty, sizeof empty, "cachefastempty");
+    CHECK(!stoa_scene_cache_hit_floor("textured.gltf", empty, false, 1, &ms, &calls));
+    tu_rmdir(empty);
     CHECK(chdir(cwd) == 0);
     for (int k = 0; k < 2; k++) {
         stoa_scene_destroy(&fresh[k]);
