@@ -24,7 +24,7 @@ void scene_free_owned(stoa_scene *s, void *p)
 {
     const uint8_t *b = p;
     const struct scene_baked *k = s->baked;
-    if (k && ((b >= k->bytes && b < k->bytes + k->size) ||
+    if (k && ((k->bytes && b >= k->bytes && b < k->bytes + k->size) || // (no bytes: a miss)
               (k->texels && b >= k->texels && b < k->texels + k->texels_size)))
         return;
     free(p);

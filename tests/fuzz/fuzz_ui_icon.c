@@ -19,6 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         volatile unsigned sum = 0;
         for (size_t i = 0; i < (size_t)w * (size_t)h * 4; i++)
             sum += rgba[i];
+        (void)sum; // read: clang's -Wunused-but-set-variable
         free(rgba);
     }
     return 0;

@@ -28,8 +28,8 @@ STOA_TEST(groups_as_the_agent_of_documents)
     // a Group" (and 2.3/2.4 take an "Agent object" too): a Group, identified
     // or not, is a 400 that says what to send instead ...
     const char *groups[] = {"{\"objectType\":\"Group\",\"mbox\":\"mailto:team@example.com\"}",
-                            "{\"objectType\":\"Group\",\"mbox\":\"mailto:team@example.com\","
-                            "\"member\":[{\"mbox\":\"mailto:m1@example.com\"}]}",
+                            ("{\"objectType\":\"Group\",\"mbox\":\"mailto:team@example.com\","
+                             "\"member\":[{\"mbox\":\"mailto:m1@example.com\"}]}"),
                             "{\"mbox\":\"mailto:team@example.com\",\"member\":[]}"};
     for (size_t i = 0; i < sizeof groups / sizeof *groups; i++) {
         char *p = lrs_path("activities/state", "activityId", k_act, "agent", groups[i], "stateId", "g", NULL);

@@ -135,20 +135,24 @@ STOA_TEST(parameters_are_checked)
 {
     setup();
     const char *bad[] = {
-        "/xapi/statements?Verb=http%3A%2F%2Fe.org%2Fv",           // wrong case
-        "/xapi/statements?colour=red",                            // unknown
-        "/xapi/statements?limit=1&limit=2",                       // twice
-        "/xapi/statements?limit=abc", "/xapi/statements?limit=-1",
-        "/xapi/statements?verb=not-an-iri", "/xapi/statements?agent=%7B%7D",
-        "/xapi/statements?format=full", "/xapi/statements?ascending=yes",
+        "/xapi/statements?Verb=http%3A%2F%2Fe.org%2Fv", // wrong case
+        "/xapi/statements?colour=red",                  // unknown
+        "/xapi/statements?limit=1&limit=2",             // twice
+        "/xapi/statements?limit=abc",
+        "/xapi/statements?limit=-1",
+        "/xapi/statements?verb=not-an-iri",
+        "/xapi/statements?agent=%7B%7D",
+        "/xapi/statements?format=full",
+        "/xapi/statements?ascending=yes",
         "/xapi/statements?since=2008-09-15T15:53:00-00:00",
         // A value that does not decode is refused, not ignored (an unfiltered answer).
-        "/xapi/statements?verb=%zz", "/xapi/statements?statementId=%ff%fe",
+        "/xapi/statements?verb=%zz",
+        "/xapi/statements?statementId=%ff%fe",
         // "MUST reject ... statementId or voidedStatementId ... and also any
         // other parameter besides attachments or format"; and both together.
         "/xapi/statements?statementId=aaaaaaaa-0000-4000-8000-000000000001&limit=1",
-        "/xapi/statements?statementId=aaaaaaaa-0000-4000-8000-000000000001"
-        "&voidedStatementId=aaaaaaaa-0000-4000-8000-000000000002",
+        ("/xapi/statements?statementId=aaaaaaaa-0000-4000-8000-000000000001"
+         "&voidedStatementId=aaaaaaaa-0000-4000-8000-000000000002"),
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char *out = NULL, headers[1024] = "";

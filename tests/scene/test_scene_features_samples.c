@@ -198,6 +198,7 @@ STOA_TEST(materials_and_samplers)
         double_sided += s->materials[i].double_sided;
     }
     CHECK(mask > 0 && blend > 0 && opaque > 0);
+    CHECK(double_sided == 5); // five of its six materials say doubleSided
     stoa_scene_destroy(&s);
 
     // Assimp 5.2.5 ignores KHR_materials_emissive_strength; Stoa applies it.
