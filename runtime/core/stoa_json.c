@@ -9,6 +9,7 @@
 #include <locale.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -225,6 +226,23 @@ static locale_t g_c_locale;
 static pthread_once_t g_locale_once = PTHREAD_ONCE_INIT;
 static void make_c_locale(void) { g_c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0); }
 
+// cJSON prints a number with 15 significant digits when they read back as
+// the same double, else with 17 (its print_number); between 2^53 and 10^17
+// the 17-digit form has no exponent. A number written with a fraction or an
+// exponent there (44444444444444043.44) would then be printed, and stored,
+// as an integer beyond 2^53 (44444444444444040), which EXACT_INTEGERS
+// refuses when it is read back: refused at once instead, so that whatever
+// is accepted prints to text that reads back the same. In the C locale.
+static bool prints_as_big_integer(double v)
+{
+    double a = fabs(v);
+    if (a <= 9007199254740992.0 || a >= 1e17)
+        return false;
+    char t[40];
+    snprintf(t, sizeof t, "%1.15g", v);
+    return strtod(t, NULL) != v;
+}
+
 static cJSON *read_number(reader *r)
 {
     const unsigned char *s = r->p, *i = s;
@@ -267,6 +285,7 @@ static cJSON *read_number(reader *r)
     // The decimal point is '.' whatever locale the program set (this thread only).
     locale_t old = g_c_locale ? uselocale(g_c_locale) : (locale_t)0;
     double v = strtod(buf, NULL);
+    bool big = (r->pol.flags & STOA_JSON_EXACT_INTEGERS) && !integer && prints_as_big_integer(v);
     if (old)
         uselocale(old);
     if (buf != small)
@@ -291,6 +310,8 @@ static cJSON *read_number(reader *r)
         if (nd >= sizeof digits || errno == ERANGE || u > 9007199254740992ULL)
             return fail(r, STOA_ERROR_PARSE, "integer beyond 2^53"), NULL;
     }
+    if (big)
+        return fail(r, STOA_ERROR_PARSE, "number beyond 2^53 that would print as an integer"), NULL;
     cJSON *n = new_node(r, cJSON_Number);
     if (!n)
         return NULL;

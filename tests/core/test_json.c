@@ -92,6 +92,27 @@ STOA_TEST(json_numbers_must_fit)
     CHECK(refused("[1e-999]", STOA_ERROR_PARSE, "too small"));
     CHECK(refused("12345678901234567890", STOA_ERROR_PARSE, "2^53"));
     CHECK(refused("-9007199254740993", STOA_ERROR_PARSE, "2^53"));
+    // Written with a fraction or exponent, but printed back (cJSON: 17 digits)
+    // as an integer beyond 2^53: refused, so that what is accepted reads back.
+    CHECK(refused("44444444444444043.44", STOA_ERROR_PARSE, "2^53"));
+    CHECK(refused("[-9007199254740993.5]", STOA_ERROR_PARSE, "2^53"));
+    CHECK(refused("4.4444444444444043e16", STOA_ERROR_PARSE, "2^53"));
+    const char *prints_back[] = {"9007199254740992.0",   "1e16",  "4.5e16", "-4.5e16",  "1e17",
+                                 "123456789012345678.5", "1e300", "0.1",    "-12.25E-2"};
+    for (size_t i = 0; i < sizeof prints_back / sizeof *prints_back; i++) {
+        const stoa_json_policy exact = {.flags = STOA_JSON_EXACT_INTEGERS};
+        cJSON *j = NULL, *again = NULL;
+        stoa_error e = {0};
+        CHECK(parse(prints_back[i], &exact, &j, &e) == STOA_OK);
+        char *t = j ? cJSON_PrintUnformatted(j) : NULL;
+        CHECK(t && stoa_json_parse_str(t, &exact, &again, &e) == STOA_OK &&
+              cJSON_Compare(j, again, 1));
+        if (!t || !again)
+            fprintf(stderr, "  %s -> %s: %s\n", prints_back[i], t ? t : "(none)", e.message);
+        free(t);
+        cJSON_Delete(again);
+        cJSON_Delete(j);
+    }
     CHECK(ok("12345678901234567890")); // without EXACT_INTEGERS: a double
     CHECK(ok("0e999"));                // zero is zero
     cJSON *inf = NULL;

@@ -388,12 +388,14 @@ STOA_TEST(non_canonical_statements_are_refused)
     size_t n = strlen(st) + 200;
     char *bad = malloc(n);
     const char *tails[] = {
-        ",\"id\":\"%s\"}",                                     // duplicate id
-        ",\"result\":{\"response\":\"caf\xc3\"}}",              // invalid UTF-8
-        ",\"result\":{\"score\":{\"raw\":1e999}}}",             // a number that does not fit
+        ",\"id\":\"%s\"}",                          // duplicate id
+        ",\"result\":{\"response\":\"caf\xc3\"}}",  // invalid UTF-8
+        ",\"result\":{\"score\":{\"raw\":1e999}}}", // a number that does not fit
         ",\"result\":{\"extensions\":{\"https://x.example/n\":9007199254740993}}}", // nor this one
-        ",\"result\":{\"response\":\"a\\u0000b\"}}",            // \u0000
-        ",\"result\":{\"response\":\"\\ud800\"}}",              // a lone surrogate
+        ",\"result\":{\"score\":{\"raw\":44444444444444043.44}}}", // stored, it would read
+                                                                   // 44444444444444040
+        ",\"result\":{\"response\":\"a\\u0000b\"}}",               // \u0000
+        ",\"result\":{\"response\":\"\\ud800\"}}",                 // a lone surrogate
     };
     for (size_t k = 0; k < sizeof tails / sizeof *tails; k++) {
         char other[37], tail[200];
