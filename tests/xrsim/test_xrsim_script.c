@@ -100,6 +100,12 @@ STOA_TEST(script_errors_name_file_and_line)
     expect_error("e8.yaml", "events:\n  - {t: 1, set: /user/head/input/x, value: 1}\n", ":2:",
                  "not /user/hand");
     expect_error("e9.yaml", "- 1\n- 2\n", ":1:", "the script is a mapping");
+    // Numbers are finite (no NaN time, pose or count), and frames a count
+    // that fits (1e300 was cast to an integer: undefined; libFuzzer).
+    expect_error("e10.yaml", "frames: nan\n", ":1:", "'nan' is not a finite number");
+    expect_error("e11.yaml", "head:\n  - {t: inf, position: [0, 1, 0]}\n",
+                 ":2:", "not a finite number");
+    expect_error("e12.yaml", "frames: 1e300\n", ":1:", "'frames' must be 1 to 1e9");
     xrsim_script s;
     char err[256];
     CHECK(!xrsim_script_load(&s, "/nonexistent/script.yaml", err, sizeof err));

@@ -2,6 +2,7 @@
 // Script loading with libyaml's document API (JSON is YAML flow style, so one
 // parser reads both). Every error names the file and line.
 #include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,8 @@ bool xrsim_sy_number(xrsim_sy_ctx *c, const yaml_node_t *n, double *out)
     *out = strtod(v, &end);
     if (*end != '\0')
         return xrsim_sy_fail(c, n, "'%s' is not a number", v);
+    if (!isfinite(*out)) // "nan", "inf", 1e999: no time, pose or count
+        return xrsim_sy_fail(c, n, "'%s' is not a finite number", v);
     return true;
 }
 
@@ -376,8 +379,10 @@ static bool parse_root(xrsim_sy_ctx *c, yaml_node_t *root)
         if (!key)
             return xrsim_sy_fail(c, kn, "expected a key");
         if (strcmp(key, "frames") == 0) {
-            ok = xrsim_sy_number(c, v, &d) && (d >= 1 || xrsim_sy_fail(c, v, "'frames' must be at least 1"));
-            c->s->frames = (int64_t)d;
+            ok = xrsim_sy_number(c, v, &d) &&
+                 ((d >= 1 && d <= 1e9) || xrsim_sy_fail(c, v, "'frames' must be 1 to 1e9"));
+            if (ok)
+                c->s->frames = (int64_t)d;
         } else if (strcmp(key, "profile") == 0) {
             ok = xrsim_sy_scalar(v) && strlen(xrsim_sy_scalar(v)) < sizeof c->s->profile;
             if (ok)
