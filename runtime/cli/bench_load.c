@@ -102,8 +102,8 @@ static void json_row(const char *name, const bench_timing *t, bool total)
     printf("\", \"assimp_ms\": %.3f, \"load_ms\": %.3f, \"upload_ms\": %.3f, "
            "\"first_frame_ms\": %.3f, \"all_textures_ms\": %.3f, \"cached_ms\": %.3f, "
            "\"cached_upload_ms\": %.3f, \"hit_floor_ms\": %.4f, \"hit_floor_calls\": %u}\n",
-           t->assimp, t->load, t->upload, t->first, t->all, t->cached, t->cached_up, t->floor,
-           t->floor_calls);
+           t->assimp, t->load, t->upload, t->first, t->all, t->cached, t->cached_up,
+           t->floor > 0 ? t->floor : 0.0, t->floor_calls); // 0: none (no key memo)
 }
 
 static void print_row(const bench_load_ctx *ctx, const char *name, const bench_timing *t,
@@ -156,7 +156,8 @@ static int bench_set(bench_load_ctx *ctx, const file_list *files, const char *to
         total.all += t.all;
         total.cached += t.cached;
         total.cached_up += t.cached_up;
-        total.floor += t.floor;
+        // A set's floor only when every file has one (else n/a, as assimp).
+        total.floor = total.floor < 0 || t.floor <= 0 ? -1 : total.floor + t.floor;
         total.floor_calls += t.floor_calls;
     }
     if (files->count > 0)

@@ -117,10 +117,10 @@ static stoa_result time_cached(bench_load_ctx *ctx, const char *path, double *lo
     stoa_scene_destroy(&scene);
     *load = median(runs, n);
     *up = t2 - t0;
-    *hit_floor = 0;
+    *hit_floor = 0; // stays 0 without a key memo (nothing timed)
     *calls = 0;
-    if (res >= 0 && !stoa_scene_cache_hit_floor(path, ctx->cache_dir, false, n, hit_floor, calls))
-        *hit_floor = 0;
+    if (res >= 0)
+        stoa_scene_cache_hit_floor(path, ctx->cache_dir, false, n, hit_floor, calls);
     return res;
 }
 

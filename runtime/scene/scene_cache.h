@@ -199,11 +199,13 @@ bool scene_cache_memo_get(const char *dir, const char *path, bool no_generated_t
                           uint64_t *key, scene_cache_inline *inl);
 void scene_cache_memo_put(const char *dir, const char *path, bool no_generated_tangents,
                           uint64_t key, const scene_cache_deps *deps);
-// The memo of `path`: its file name, and the files it vouches for (as a hit
-// stats them: out->path[0] the scene file's absolute name), without a stat;
-// false when there is no well-formed memo.
+// The memo of `path`: its file name, its size (at most 1 MiB, as any memo
+// read) and the files it vouches for (as a hit stats them: out->path[0] the
+// scene file's absolute name), without a stat; false when there is no
+// well-formed memo.
 bool scene_cache_memo_sources(const char *dir, const char *path, bool no_generated_tangents,
-                              char *file, size_t file_size, scene_cache_deps *out);
+                              char *file, size_t file_size, scene_cache_deps *out,
+                              size_t *memo_size);
 // Whether the memo file holds a copy of a cache file, and its key: a copy
 // lives no longer than its file (stoa_scene_cache_prune removes the memo).
 bool scene_cache_memo_copy_key(const char *memo_file, uint64_t *bake_key);

@@ -9,27 +9,15 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "core/stoa_clock.h"
 #include "core/stoa_file.h"
+#include "core/stoa_stats.h"
 #include "scene/stoa_scene_cache.h"
 #include "scene_cache.h"
 
 #define FLOOR_MAX_RUNS 4096
-
-static double now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 // One round: the hit's calls, the memo read into buf (size bytes); false
 // when one failed (the memo went or changed size).
@@ -59,20 +47,21 @@ bool stoa_scene_cache_hit_floor(const char *path, const char *cache_dir, bool no
     scene_cache_deps *src = calloc(1, sizeof *src);
     runs = runs < 1 ? 1 : runs > FLOOR_MAX_RUNS ? FLOOR_MAX_RUNS : runs;
     double *t = malloc(sizeof *t * (size_t)runs);
-    struct stat st;
+    size_t size = 0; // the memo's, as read for its sources (bounded there)
     uint8_t *buf = NULL;
-    bool ok = src && t && scene_cache_dir_name(cache_dir, dir, sizeof dir) &&
-              scene_cache_memo_sources(dir, path, no_generated_tangents, file, sizeof file, src) &&
-              stat(file, &st) == 0 && (buf = malloc((size_t)st.st_size + 1));
+    bool ok =
+        src && t && scene_cache_dir_name(cache_dir, dir, sizeof dir) &&
+        scene_cache_memo_sources(dir, path, no_generated_tangents, file, sizeof file, src, &size) &&
+        (buf = malloc(size));
+    stoa_clock *clock = stoa_clock_monotonic();
     for (int i = 0; ok && i < runs; i++) {
-        double a = now_ms();
-        ok = round_of(path, file, buf, (size_t)st.st_size, src);
-        t[i] = now_ms() - a;
+        int64_t a = stoa_clock_now(clock);
+        ok = round_of(path, file, buf, size, src);
+        t[i] = (double)(stoa_clock_now(clock) - a) / 1e6;
     }
     free(buf);
     if (ok) {
-        qsort(t, (size_t)runs, sizeof *t, cmp_double);
-        *median_ms = t[runs / 2];
+        *median_ms = stoa_median(t, (size_t)runs);
         *calls = (path[0] != '/') + 4 + src->count; // open, fstat, pread, close
     }
     free(t);

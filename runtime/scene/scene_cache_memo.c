@@ -295,7 +295,7 @@ bool scene_cache_memo_copy_key(const char *memo_file, uint64_t *bake_key)
 }
 
 bool scene_cache_memo_sources(const char *dir, const char *path, bool tangents, char *file,
-                              size_t file_size, scene_cache_deps *out)
+                              size_t file_size, scene_cache_deps *out, size_t *memo_size)
 {
     char real[PATH_MAX];
     size_t n = 0;
@@ -304,6 +304,7 @@ bool scene_cache_memo_sources(const char *dir, const char *path, bool tangents, 
     out->count = 0;
     bool ok = memo_path(dir, path, tangents, file, file_size, real) &&
               (b = memo_read(file, &n, &mtime_ns)) && parse_entries(b, n, real, false, out) != 0;
+    *memo_size = n;
     free(b);
     return ok;
 }

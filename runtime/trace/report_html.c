@@ -272,9 +272,8 @@ static void lesson_html(rp_out *o, const cJSON *les)
     rp_put(o, "<h1>");
     rp_esc(o, rp_str(les, "name"));
     rp_put(o, "</h1>");
-    rp_put(
-        o,
-        rp_tr(o, "<p class=\"sub\">Lesson report · ")); // not a format: a translation may hold a %
+    // Put, not printed: a translation may hold a %.
+    rp_put(o, rp_tr(o, "<p class=\"sub\">Lesson report · "));
     rp_esc(o, rp_str(les, "id"));
     rp_put(o, "</p>");
     summary(o, les);

@@ -392,8 +392,7 @@ STOA_TEST(non_canonical_statements_are_refused)
         ",\"result\":{\"response\":\"caf\xc3\"}}",  // invalid UTF-8
         ",\"result\":{\"score\":{\"raw\":1e999}}}", // a number that does not fit
         ",\"result\":{\"extensions\":{\"https://x.example/n\":9007199254740993}}}", // nor this one
-        ",\"result\":{\"score\":{\"raw\":44444444444444043.44}}}", // stored, it would read
-                                                                   // 44444444444444040
+        ",\"result\":{\"score\":{\"raw\":44444444444444043.44}}}", // prints as ...040
         ",\"result\":{\"response\":\"a\\u0000b\"}}",               // \u0000
         ",\"result\":{\"response\":\"\\ud800\"}}",                 // a lone surrogate
     };

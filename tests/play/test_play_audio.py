@@ -134,7 +134,6 @@ def main():
     col = gltf_nodes.node_centres(os.path.join(work, "agora.glb"))["Column_04"]["centre"]
     ear = [0.0, 1.6, 7.0]  # Spawn: the welcome state's teleport
     d = [col[0] - ear[0], col[2] - ear[2]]
-    n = math.hypot(*d)
     sides = windows(rows, d)
     for side, want in (("left", -1), ("right", 1)):
         v = sides[side]
